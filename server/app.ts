@@ -1,0 +1,93 @@
+/**
+ * Builds the Express app (no listen): tests import this. `index.ts` starts it.
+ */
+import { randomUUID } from 'node:crypto';
+import cookieParser from 'cookie-parser';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Config } from './config.js';
+import type { Logger } from './lib/logger.js';
+import { publicDir } from './lib/paths.js';
+import { errorHandler, notFoundHandler } from './web/error-handler.js';
+import { apiRouter } from './web/api.js';
+import { healthRoutes } from './web/health.routes.js';
+import { localeMiddleware } from './web/locale.js';
+import { renderPage } from './web/render.js';
+import { createViewEngine } from './web/views.js';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  /** Test and deployment knobs for the API (e.g. login rate limits). */
+  api?: Parameters<typeof apiRouter>[1];
+}
+
+const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
+
+export function createApp(deps: AppDeps): Express {
+  const { config, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  if (config.trustProxy) app.set('trust proxy', config.trustProxy);
+  app.locals.views = createViewEngine({ cache: config.env !== 'development' });
+
+  app.use(
+    pinoHttp({
+      logger,
+      // Keep a caller's request id when it looks like one, so logs line up across proxies.
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          ...(config.publicUrl.startsWith('https:') ? { upgradeInsecureRequests: [] } : {}),
+        },
+      },
+      strictTransportSecurity: config.publicUrl.startsWith('https:'),
+    }),
+  );
+  app.use(cookieParser());
+  app.use(localeMiddleware(config.defaultLocale));
+  app.use(express.json({ limit: config.bodyLimit, strict: true }));
+  app.use(express.urlencoded({ extended: false, limit: config.bodyLimit, parameterLimit: 200 }));
+  // Static files live under /static, so dynamic routes never wait on a disk lookup.
+  app.use(
+    '/static',
+    express.static(publicDir, {
+      index: false,
+      maxAge: config.env === 'production' ? '7d' : 0,
+      setHeaders: (res) => res.setHeader('X-Content-Type-Options', 'nosniff'),
+    }),
+  );
+
+  app.use(healthRoutes());
+  app.use(apiRouter(config, deps.api));
+  app.get('/', (req, res) => {
+    renderPage(req, res, 'home', { title: res.locals.t('home.title') });
+  });
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

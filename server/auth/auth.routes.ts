@@ -1,0 +1,156 @@
+/**
+ * `/api/v1/auth/…` and `/api/v1/me`: sign in, refresh, sign out. Failed sign-ins
+ * are rate-limited per IP and per account (successful ones do not count).
+ */
+import type { Request, RequestHandler, Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { Config } from '../config.js';
+import { BadRequestError, TooManyRequestsError, UnauthorizedError } from '../lib/errors.js';
+import { route, type RouteSpec } from '../lib/route-table.js';
+import { valid } from '../lib/validate.js';
+import { presentStaff } from '../staff/staff.presenter.js';
+import { clearAuthCookies, createCsrf, refreshCookieName, setAuthCookies } from './auth.middleware.js';
+import * as s from './auth.schemas.js';
+import { createAuthService, type AuthService } from './auth.service.js';
+import { requireActor } from './current.js';
+
+const tag = 'Authentication';
+
+export interface RateLimitRule {
+  /** Failed attempts allowed per window. */
+  limit: number;
+  windowMs: number;
+}
+
+export interface LoginRateLimits {
+  perIp: RateLimitRule;
+  /** Keyed by the lower-cased email, whether or not an account has it. */
+  perAccount: RateLimitRule;
+}
+
+export const defaultLoginRateLimits: LoginRateLimits = Object.freeze({
+  perIp: { limit: 20, windowMs: 15 * 60_000 },
+  perAccount: { limit: 5, windowMs: 15 * 60_000 },
+});
+
+export interface AuthRouteOptions {
+  rateLimits?: Partial<LoginRateLimits>;
+  service?: AuthService;
+}
+
+const tooManyAttempts = 'Too many failed sign-in attempts. Please wait a few minutes and try again.';
+
+/** Runs a middleware inside a handler: resolves on `next()`, rejects on `next(error)`. */
+function run(middleware: RequestHandler, req: Request, res: Response): Promise<void> {
+  return new Promise((resolve, reject) => {
+    Promise.resolve(middleware(req, res, (error?: unknown) => (error ? reject(error) : resolve()))).catch(reject);
+  });
+}
+
+const noStore = (res: Response): void => {
+  res.set('Cache-Control', 'no-store');
+};
+
+export function authRoutes(config: Config, options: AuthRouteOptions = {}): RouteSpec[] {
+  const service = options.service ?? createAuthService(config.jwt);
+  const csrf = createCsrf(config);
+  const limits: LoginRateLimits = { ...defaultLoginRateLimits, ...options.rateLimits };
+  const login = { body: s.loginBody };
+  const refresh = { body: s.refreshBody };
+
+  const limiter = (rule: RateLimitRule, identifier: string, keyGenerator?: (req: Request) => string): RequestHandler =>
+    rateLimit({
+      windowMs: rule.windowMs,
+      limit: rule.limit,
+      skipSuccessfulRequests: true,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      identifier,
+      requestPropertyName: `rateLimit_${identifier}`,
+      ...(keyGenerator ? { keyGenerator } : {}),
+      // Retry-After is set by the limiter before this runs; the central handler writes the body.
+      handler: (_req, _res, next) => next(new TooManyRequestsError(tooManyAttempts)),
+    });
+  const perIp = limiter(limits.perIp, 'login-ip');
+  const perAccount = limiter(limits.perAccount, 'login-account', (req) => `account:${valid(req, login).body.email}`);
+
+  return [
+    route({
+      method: 'post', path: '/auth/login', tag, summary: 'Sign in with email and password (sets the auth cookies too)',
+      access: { kind: 'public', why: 'signing in is how one becomes a staff actor' }, ...login, response: s.loginResponse,
+      handler: async (req, res) => {
+        // JSON only: a cross-site HTML form (urlencoded) cannot sign a browser into someone else's account.
+        if (!req.is('application/json')) throw new BadRequestError('Send the credentials as JSON (Content-Type: application/json).');
+        const { body } = valid(req, login);
+        await run(perIp, req, res);
+        await run(perAccount, req, res);
+        const result = await service.login(body.email, body.password, { userAgent: req.get('user-agent'), ip: req.ip });
+        setAuthCookies(res, config, result);
+        noStore(res);
+        res.json({
+          token: result.accessToken,
+          refreshToken: result.refreshToken,
+          expiresAt: result.accessExpiresAt.toISOString(),
+          staff: presentStaff(result.staff),
+        });
+      },
+    }),
+    route({
+      method: 'post', path: '/auth/refresh', tag, summary: 'New access and refresh tokens for a refresh token (body or cookie), while the session lasts',
+      access: { kind: 'public', why: 'the access token may have expired; the refresh token is the credential' }, ...refresh, response: s.refreshResponse,
+      handler: async (req, res) => {
+        const fromBody = valid(req, refresh).body.refreshToken;
+        const fromCookie: unknown = (req.cookies as Record<string, unknown> | undefined)?.[refreshCookieName];
+        const token = fromBody ?? (typeof fromCookie === 'string' && fromCookie !== '' ? fromCookie : undefined);
+        if (!token) throw new UnauthorizedError('No refresh token: send it in the body or sign in again.');
+        try {
+          const tokens = await service.refresh(token);
+          if (!fromBody) setAuthCookies(res, config, tokens);
+          noStore(res);
+          res.json({ token: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: tokens.accessExpiresAt.toISOString() });
+        } catch (error) {
+          if (!fromBody && error instanceof UnauthorizedError) clearAuthCookies(res, config);
+          throw error;
+        }
+      },
+    }),
+    route({
+      method: 'post', path: '/auth/logout', tag, summary: 'End this session (its access and refresh tokens stop working)',
+      // 'self': the caller acts on their own session and nothing else, so there is no object to check.
+      access: { kind: 'staff', policy: 'self' }, success: 204,
+      handler: async (req, res) => {
+        requireActor(req);
+        if (!req.authSessionId) throw new UnauthorizedError();
+        await service.logout(req.authSessionId);
+        clearAuthCookies(res, config);
+        res.status(204).end();
+      },
+    }),
+    route({
+      method: 'post', path: '/auth/logout-all', tag, summary: 'End every session of the signed-in staff member, on every device',
+      access: { kind: 'staff', policy: 'self' }, success: 204,
+      handler: async (req, res) => {
+        await service.logoutEverywhere(requireActor(req).id);
+        clearAuthCookies(res, config);
+        res.status(204).end();
+      },
+    }),
+    route({
+      method: 'get', path: '/auth/csrf', tag, summary: 'A CSRF token for cookie-authenticated requests (send it as x-csrf-token)',
+      access: { kind: 'staff', policy: 'self' }, response: s.csrfResponse,
+      handler: (req, res) => {
+        requireActor(req);
+        noStore(res);
+        res.json({ csrfToken: csrf.tokenFor(req, res) });
+      },
+    }),
+    route({
+      method: 'get', path: '/me', tag, summary: 'The signed-in staff member',
+      access: { kind: 'staff', policy: 'self' }, response: s.meResponse,
+      handler: async (req, res) => {
+        const staff = await service.currentStaff(requireActor(req).id);
+        res.json({ staff: presentStaff(staff) });
+      },
+    }),
+  ];
+}

@@ -1,0 +1,220 @@
+/**
+ * Staff sign-in, sessions and revocation. Every access token names a session and
+ * carries the staff member's tokenVersion; both are checked on every request, so
+ * logout, "log out everywhere", a tokenVersion bump and deactivation take effect
+ * at once rather than when the token expires.
+ */
+import { Types } from 'mongoose';
+import { UnauthorizedError } from '../lib/errors.js';
+import { StaffModel, type StaffDoc } from '../staff/staff.model.js';
+import { TeamModel, tiers, type Tier } from '../teams/team.model.js';
+import { toStaffActor, type StaffActor } from './actor.js';
+import { verifyDummyPassword, verifyPassword } from './password.js';
+import { SessionModel } from './session.model.js';
+import {
+  createRefreshToken,
+  parseRefreshToken,
+  sameHash,
+  signAccessToken,
+  verifyAccessToken,
+  type AccessClaims,
+  type JwtSettings,
+} from './tokens.js';
+
+/** Where a login came from, kept on the session for the "your sessions" list. */
+export interface LoginMeta {
+  userAgent?: string | undefined;
+  ip?: string | undefined;
+}
+
+export interface IssuedTokens {
+  sessionId: string;
+  accessToken: string;
+  accessExpiresAt: Date;
+  /**
+   * The new refresh token, or null when a concurrent refresh (another tab) rotated
+   * it a moment ago: the caller keeps the one that request received.
+   */
+  refreshToken: string | null;
+  sessionExpiresAt: Date;
+}
+
+export interface LoginResult extends IssuedTokens {
+  refreshToken: string;
+  staff: StaffDoc;
+}
+
+export interface AuthenticatedToken {
+  actor: StaffActor;
+  sessionId: string;
+  claims: AccessClaims;
+}
+
+export interface AuthService {
+  login(email: string, password: string, meta: LoginMeta): Promise<LoginResult>;
+  refresh(refreshToken: string): Promise<IssuedTokens>;
+  logout(sessionId: string | Types.ObjectId): Promise<void>;
+  logoutEverywhere(staffId: string | Types.ObjectId): Promise<void>;
+  resolveAccessToken(token: string): Promise<AuthenticatedToken>;
+  actorFromToken(token: string): Promise<StaffActor>;
+  currentStaff(staffId: Types.ObjectId): Promise<StaffDoc>;
+}
+
+/** How long the refresh token a session just replaced is still honoured (racing tabs). */
+export const refreshGraceMs = 30_000;
+
+const badCredentials = 'The email address or password is not correct.';
+const sessionEnded = 'Your session has ended. Please sign in again.';
+const badRefreshToken = 'The refresh token is not valid. Please sign in again.';
+
+const asTier = (value: unknown): Tier | null => tiers.find((t) => t === value) ?? null;
+const clip = (value: string | undefined, max: number): string => (value ?? '').slice(0, max);
+
+export function createAuthService(settings: JwtSettings): AuthService {
+  function issueAccess(staffId: Types.ObjectId, sessionId: Types.ObjectId, tokenVersion: number, sessionExpiresAt: Date, now: Date) {
+    // A token never outlives its session.
+    const remaining = Math.floor((sessionExpiresAt.getTime() - now.getTime()) / 1000);
+    return signAccessToken(
+      settings,
+      { staffId: String(staffId), sessionId: String(sessionId), tokenVersion },
+      Math.min(settings.accessTtl, remaining),
+      now,
+    );
+  }
+
+  /** Checks an email and password and opens a session. Unknown email, wrong password and deactivated account answer alike. */
+  async function login(email: string, password: string, meta: LoginMeta): Promise<LoginResult> {
+    const staff = await StaffModel.findOne({ email: email.trim().toLowerCase() });
+    if (!staff) {
+      await verifyDummyPassword(password);
+      throw new UnauthorizedError(badCredentials);
+    }
+    // Verify before looking at `active`, so a deactivated account costs the same time.
+    const ok = await verifyPassword(staff.passwordHash, password);
+    if (!ok || !staff.active) throw new UnauthorizedError(badCredentials);
+
+    const now = new Date();
+    const sessionId = new Types.ObjectId();
+    const refresh = createRefreshToken(String(sessionId));
+    const sessionExpiresAt = new Date(now.getTime() + settings.sessionTtl * 1000);
+    await SessionModel.create({
+      _id: sessionId,
+      staff: staff._id,
+      tokenVersion: staff.tokenVersion,
+      expiresAt: sessionExpiresAt,
+      lastUsedAt: now,
+      userAgent: clip(meta.userAgent, 512),
+      ip: clip(meta.ip, 64),
+      refreshTokenHash: refresh.hash,
+    });
+    await StaffModel.updateOne({ _id: staff._id }, { $set: { lastLoginAt: now } });
+    const access = issueAccess(staff._id, sessionId, staff.tokenVersion, sessionExpiresAt, now);
+    return {
+      sessionId: String(sessionId),
+      accessToken: access.token,
+      accessExpiresAt: access.expiresAt,
+      refreshToken: refresh.token,
+      sessionExpiresAt,
+      staff,
+    };
+  }
+
+  /**
+   * Trades a refresh token for a new access token and a new refresh token (rotation).
+   * Presenting a replaced token after the grace period means it was copied: the
+   * session is revoked (OAuth 2.0 Security BCP, refresh token reuse detection).
+   */
+  async function refresh(refreshToken: string): Promise<IssuedTokens> {
+    const parsed = parseRefreshToken(refreshToken);
+    if (!parsed) throw new UnauthorizedError(badRefreshToken);
+    const session = await SessionModel.findById(parsed.sessionId);
+    const now = new Date();
+    if (!session) throw new UnauthorizedError(badRefreshToken);
+    if (session.revokedAt || session.expiresAt <= now) throw new UnauthorizedError(sessionEnded);
+
+    const isCurrent = sameHash(parsed.hash, session.refreshTokenHash);
+    const isPrevious = !isCurrent && sameHash(parsed.hash, session.previousRefreshTokenHash);
+    const withinGrace = isPrevious && session.rotatedAt instanceof Date && now.getTime() - session.rotatedAt.getTime() < refreshGraceMs;
+    if (isPrevious && !withinGrace) {
+      await logout(session._id);
+      throw new UnauthorizedError(sessionEnded);
+    }
+    if (!isCurrent && !withinGrace) throw new UnauthorizedError(badRefreshToken);
+
+    const staff = await StaffModel.findById(session.staff).lean();
+    if (!staff || !staff.active || staff.tokenVersion !== session.tokenVersion) throw new UnauthorizedError(sessionEnded);
+
+    let nextToken: string | null = null;
+    if (isCurrent) {
+      const next = createRefreshToken(String(session._id));
+      // Conditional on the hash we read: on MongoDB a concurrent rotation makes this a no-op.
+      const result = await SessionModel.updateOne(
+        { _id: session._id, refreshTokenHash: session.refreshTokenHash, revokedAt: null },
+        { $set: { refreshTokenHash: next.hash, previousRefreshTokenHash: session.refreshTokenHash, rotatedAt: now, lastUsedAt: now } },
+      );
+      if (result.modifiedCount === 1) nextToken = next.token;
+    }
+    const access = issueAccess(staff._id, session._id, staff.tokenVersion, session.expiresAt, now);
+    return {
+      sessionId: String(session._id),
+      accessToken: access.token,
+      accessExpiresAt: access.expiresAt,
+      refreshToken: nextToken,
+      sessionExpiresAt: session.expiresAt,
+    };
+  }
+
+  /** Ends one session: its access and refresh tokens stop working at once. */
+  async function logout(sessionId: string | Types.ObjectId): Promise<void> {
+    await SessionModel.updateOne({ _id: sessionId, revokedAt: null }, { $set: { revokedAt: new Date() } });
+  }
+
+  /**
+   * Ends every session of a staff member. The tokenVersion bump alone already
+   * refuses every token and refresh; revoking the sessions keeps the list honest.
+   */
+  async function logoutEverywhere(staffId: string | Types.ObjectId): Promise<void> {
+    await StaffModel.updateOne({ _id: staffId }, { $inc: { tokenVersion: 1 } });
+    await SessionModel.updateMany({ staff: staffId, revokedAt: null }, { $set: { revokedAt: new Date() } });
+  }
+
+  /**
+   * Verifies an access token and checks, against the database, that the staff
+   * member is active, the tokenVersion is current and the session is open.
+   * Three `_id` lookups (staff, session, team).
+   */
+  async function resolveAccessToken(token: string): Promise<AuthenticatedToken> {
+    const claims = verifyAccessToken(settings, token);
+    const [staff, session] = await Promise.all([
+      StaffModel.findById(claims.sub).lean(),
+      SessionModel.findById(claims.sid).lean(),
+    ]);
+    if (!staff || !staff.active || staff.tokenVersion !== claims.tv) throw new UnauthorizedError(sessionEnded);
+    if (
+      !session ||
+      String(session.staff) !== String(staff._id) ||
+      session.revokedAt ||
+      session.expiresAt <= new Date() ||
+      session.tokenVersion !== staff.tokenVersion
+    ) {
+      throw new UnauthorizedError(sessionEnded);
+    }
+    const team = staff.team ? await TeamModel.findById(staff.team).lean() : null;
+    const actor = toStaffActor(staff, asTier(team?.tier));
+    return { actor, sessionId: String(session._id), claims };
+  }
+
+  /** The staff member an access token stands for (sockets and other non-HTTP callers). */
+  async function actorFromToken(token: string): Promise<StaffActor> {
+    return (await resolveAccessToken(token)).actor;
+  }
+
+  /** The signed-in staff member's full record, for their profile. */
+  async function currentStaff(staffId: Types.ObjectId): Promise<StaffDoc> {
+    const staff = await StaffModel.findById(staffId);
+    if (!staff || !staff.active) throw new UnauthorizedError(sessionEnded);
+    return staff;
+  }
+
+  return { login, refresh, logout, logoutEverywhere, resolveAccessToken, actorFromToken, currentStaff };
+}

@@ -1,0 +1,181 @@
+/**
+ * The only reader of process.env. Every variable is validated with zod at boot,
+ * typed, and frozen; a bad value ends the process with a readable list of every
+ * problem (see `formatConfigProblems`). Every variable is documented in `.env.example`.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const duration = z
+  .string()
+  .regex(/^\d+\s*(s|m|h|d)$/, 'use a number followed by s, m, h or d, e.g. 15m')
+  .transform((v) => {
+    const n = Number.parseInt(v, 10);
+    const unit = v.trim().slice(-1);
+    const seconds = { s: 1, m: 60, h: 3600, d: 86400 }[unit] ?? 1;
+    return n * seconds;
+  });
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.url({ message: 'must be an absolute URL such as https://help.example.org' }).optional(),
+  TRUST_PROXY: z.string().optional(),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('.relais/data'),
+  TOOLS_DIR: z.string().min(1).default('.relais/bin'),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_ISSUER: z.string().min(1).default('relais'),
+  ACCESS_TOKEN_TTL: duration.default(15 * 60),
+  SESSION_TTL: duration.default(12 * 3600),
+  CSRF_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('Relais <support@relais.demo>'),
+  DEFAULT_LOCALE: z.enum(['fr', 'nl', 'en']).default('fr'),
+  TIME_ZONE: z
+    .string()
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Europe/Brussels')
+    .default('Europe/Brussels'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DEMO_DATA: bool.optional(),
+  DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'use a size such as 1mb or 200kb')
+    .default('1mb'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional(),
+  SHUTDOWN_TIMEOUT: duration.default(10),
+});
+
+export type RawEnv = Record<string, string | undefined>;
+
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly host: string;
+  readonly port: number;
+  readonly publicUrl: string;
+  readonly trustProxy: string | undefined;
+  /** Set when the operator runs their own MongoDB; otherwise the embedded FerretDB is started. */
+  readonly mongodbUri: string | undefined;
+  readonly dataDir: string;
+  readonly toolsDir: string;
+  readonly jwt: { readonly secret: string; readonly issuer: string; readonly audience: string; readonly accessTtl: number; readonly sessionTtl: number };
+  readonly csrfSecret: string;
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  readonly defaultLocale: 'fr' | 'nl' | 'en';
+  readonly timeZone: string;
+  readonly logLevel: string;
+  /** Whether demo data is seeded on first start (never in production). */
+  readonly demoData: boolean;
+  readonly demoPassword: string | undefined;
+  readonly bodyLimit: string;
+  readonly redisUrl: string | undefined;
+  readonly shutdownTimeoutSeconds: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+interface StoredSecrets {
+  jwtSecret: string;
+  csrfSecret: string;
+}
+
+/**
+ * Outside production, secrets that were not given are generated once and kept in
+ * the data folder, so sessions survive restarts without anyone writing a secret.
+ */
+function storedSecrets(dataDir: string): StoredSecrets {
+  const file = path.join(dataDir, 'secrets.json');
+  if (existsSync(file)) {
+    const parsed = z
+      .object({ jwtSecret: z.string().min(32), csrfSecret: z.string().min(32) })
+      .safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    if (parsed.success) return parsed.data;
+  }
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const secrets = { jwtSecret: randomBytes(48).toString('base64url'), csrfSecret: randomBytes(48).toString('base64url') };
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+/** Validates the environment and returns a frozen configuration, or throws ConfigError listing every problem. */
+export function loadConfig(rawEnv: RawEnv = process.env): Config {
+  // Empty strings in .env files mean "not set".
+  const env = Object.fromEntries(Object.entries(rawEnv).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const production = e.NODE_ENV === 'production';
+  if (production) {
+    if (!e.JWT_SECRET) problems.push('JWT_SECRET: required in production (at least 32 random characters)');
+    if (!e.CSRF_SECRET) problems.push('CSRF_SECRET: required in production (at least 32 random characters)');
+    if (!e.PUBLIC_URL) problems.push('PUBLIC_URL: required in production (the address members and staff use)');
+    if (e.DEMO_DATA) problems.push('DEMO_DATA: demo data is never seeded in production');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const dataDir = path.resolve(e.DATA_DIR);
+  const secrets = e.JWT_SECRET && e.CSRF_SECRET ? { jwtSecret: e.JWT_SECRET, csrfSecret: e.CSRF_SECRET } : storedSecrets(dataDir);
+  const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`).replace(/\/+$/, '');
+
+  return Object.freeze({
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl,
+    trustProxy: e.TRUST_PROXY,
+    mongodbUri: e.MONGODB_URI,
+    dataDir,
+    toolsDir: path.resolve(e.TOOLS_DIR),
+    jwt: Object.freeze({
+      secret: e.JWT_SECRET ?? secrets.jwtSecret,
+      issuer: e.JWT_ISSUER,
+      audience: 'relais-staff',
+      accessTtl: e.ACCESS_TOKEN_TTL,
+      sessionTtl: e.SESSION_TTL,
+    }),
+    csrfSecret: e.CSRF_SECRET ?? secrets.csrfSecret,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    defaultLocale: e.DEFAULT_LOCALE,
+    timeZone: e.TIME_ZONE,
+    logLevel: e.LOG_LEVEL,
+    demoData: production ? false : (e.DEMO_DATA ?? !e.MONGODB_URI),
+    demoPassword: e.DEMO_PASSWORD,
+    bodyLimit: e.BODY_LIMIT,
+    redisUrl: e.REDIS_URL,
+    shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT,
+  });
+}

@@ -1,0 +1,45 @@
+/**
+ * The Mongoose connection. Code is written for MongoDB and kept portable to the
+ * embedded FerretDB (see docs/ARCHITECTURE.md, "Database").
+ */
+import mongoose from 'mongoose';
+
+mongoose.set('strictQuery', true);
+// Operator-shaped input (`{"$ne": null}`) is refused by the zod schemas before any query is built.
+// Indexes are created explicitly at start (`syncIndexes`), not lazily on first use.
+mongoose.set('autoIndex', false);
+
+export async function connectDatabase(uri: string, dbName?: string): Promise<typeof mongoose> {
+  return mongoose.connect(uri, {
+    ...(dbName ? { dbName } : {}),
+    serverSelectionTimeoutMS: 10_000,
+    maxPoolSize: 20,
+  });
+}
+
+/** Creates every declared index; unique indexes are what serializes concurrent commands. */
+export async function ensureIndexes(): Promise<void> {
+  for (const model of Object.values(mongoose.models)) await model.createIndexes();
+}
+
+export async function disconnectDatabase(): Promise<void> {
+  await mongoose.disconnect();
+}
+
+/** True when the database answers a ping within `timeoutMs`. */
+export async function pingDatabase(timeoutMs: number): Promise<boolean> {
+  const db = mongoose.connection.db;
+  if (!db || mongoose.connection.readyState !== mongoose.ConnectionStates.connected) return false;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
+    });
+    await Promise.race([db.admin().ping(), timeout]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * The embedded database: FerretDB v1.24.2 (MongoDB wire protocol, SQLite storage),
+ * run by the project's own small Go launcher in `tools/ferretdb/`. It is built with
+ * `go build` on first use into the tools folder, started as a child process on a free
+ * loopback port, and stopped with its parent: the launcher watches its standard input,
+ * so even a parent killed with SIGKILL leaves no database behind.
+ */
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import mongoose from 'mongoose';
+import type { Logger } from '../lib/logger.js';
+import { toolsSourceDir } from '../lib/paths.js';
+
+const execFileAsync = promisify(execFile);
+const launcherSource = path.join(toolsSourceDir, 'ferretdb');
+const binaryName = 'relais-ferretdb';
+
+export class EmbeddedDatabaseError extends Error {
+  override name = 'EmbeddedDatabaseError';
+}
+
+/** A hash of the launcher's sources: a changed launcher or FerretDB version triggers a rebuild. */
+function sourceStamp(): string {
+  const hash = createHash('sha256');
+  for (const file of ['main.go', 'go.mod', 'go.sum']) hash.update(readFileSync(path.join(launcherSource, file)));
+  return hash.digest('hex');
+}
+
+/**
+ * Returns the path of the launcher binary, building it first when it is missing or
+ * out of date. A failed build throws with Go's own output and what to do about it.
+ */
+export async function ensureFerretBinary(toolsDir: string, logger?: Logger): Promise<string> {
+  const binary = path.join(toolsDir, binaryName);
+  const stampFile = `${binary}.stamp`;
+  const stamp = sourceStamp();
+  if (existsSync(binary) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return binary;
+
+  mkdirSync(toolsDir, { recursive: true });
+  logger?.info('Building the embedded database (FerretDB 1.24.2) with Go; the first build downloads modules and takes a few minutes');
+  const tmp = `${binary}.${process.pid}.tmp`;
+  try {
+    await execFileAsync('go', ['build', '-trimpath', '-o', tmp, '.'], {
+      cwd: launcherSource,
+      env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod' },
+      maxBuffer: 16 * 1024 * 1024,
+    });
+  } catch (error) {
+    const err = error as NodeJS.ErrnoException & { stderr?: string };
+    if (err.code === 'ENOENT') {
+      throw new EmbeddedDatabaseError(
+        'Go is not installed, and it is needed once to build the embedded database.\n' +
+          'Install Go 1.24 or newer (https://go.dev/doc/install, or `apt-get install golang`), ' +
+          'or set MONGODB_URI to use your own MongoDB server.',
+      );
+    }
+    throw new EmbeddedDatabaseError(
+      `Building the embedded database failed:\n${err.stderr ?? err.message}\n` +
+        'Check that the Go module proxy is reachable (GOPROXY) and Go is 1.24 or newer, ' +
+        'or set MONGODB_URI to use your own MongoDB server.',
+    );
+  }
+  // Rename is atomic: two processes building at once both end with a whole binary.
+  renameSync(tmp, binary);
+  writeFileSync(stampFile, stamp);
+  return binary;
+}
+
+/** Asks the kernel for a free loopback port. */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface EmbeddedDatabase {
+  readonly uri: string;
+  readonly pid: number | undefined;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  toolsDir: string;
+  /** SQLite folder; each database is one `<name>.sqlite` file in it. */
+  dataDir: string;
+  logger?: Logger;
+  startTimeoutMs?: number;
+}
+
+async function pingUntilReady(uri: string, child: ChildProcess, deadline: number): Promise<void> {
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new EmbeddedDatabaseError('exited during start');
+    const client = new mongoose.mongo.MongoClient(uri, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 });
+    try {
+      await client.connect();
+      await client.db('admin').command({ ping: 1 });
+      return;
+    } catch (error) {
+      lastError = error;
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await client.close().catch(() => undefined);
+    }
+  }
+  throw new EmbeddedDatabaseError(`did not answer in time (${String(lastError)})`);
+}
+
+function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+/**
+ * Builds (if needed) and starts the embedded FerretDB, and resolves once it answers a ping.
+ * Retries on another port if the chosen one was taken in the meantime.
+ */
+export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
+  const binary = await ensureFerretBinary(options.toolsDir, options.logger);
+  const sqliteDir = path.resolve(options.dataDir);
+  mkdirSync(sqliteDir, { recursive: true, mode: 0o700 });
+
+  let lastError: Error | undefined;
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const port = await freePort();
+    const args = ['-listen', `127.0.0.1:${port}`, '-dir', sqliteDir, '-watch-stdin', '-log-level', 'warn'];
+    const child = spawn(binary, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-8192);
+      for (const line of chunk.split('\n')) if (line.trim() && !line.includes('listening on')) options.logger?.warn({ component: 'ferretdb' }, line.trim());
+    });
+    // The launcher exits when this pipe closes; never let it keep our event loop alive.
+    child.stdin?.on('error', () => undefined);
+    const uri = `mongodb://127.0.0.1:${port}/`;
+    try {
+      await pingUntilReady(uri, child, Date.now() + (options.startTimeoutMs ?? 30_000));
+    } catch (error) {
+      child.kill('SIGKILL');
+      lastError = new EmbeddedDatabaseError(`The embedded database ${(error as Error).message}.\n${stderr.trim()}`);
+      if (stderr.includes('address already in use')) continue;
+      throw lastError;
+    }
+    options.logger?.info({ port, dataDir: sqliteDir }, 'embedded database ready');
+    child.unref();
+    for (const stream of [child.stdin, child.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
+    return {
+      uri,
+      pid: child.pid,
+      async stop() {
+        child.stdin?.end();
+        child.kill('SIGTERM');
+        if (!(await waitForExit(child, 5000))) {
+          child.kill('SIGKILL');
+          await waitForExit(child, 2000);
+        }
+      },
+    };
+  }
+  throw lastError ?? new EmbeddedDatabaseError('The embedded database could not start.');
+}

@@ -1,0 +1,104 @@
+/**
+ * One demo ticket's life, played through the real commands: older tickets are
+ * resolved (some after escalations and bounce-backs), recent ones are in progress
+ * at every tier, the newest wait unclaimed in tier-1 queues.
+ */
+import type { Types } from 'mongoose';
+import type { StaffActor } from '../auth/actor.js';
+import { systemActor } from '../auth/actor.js';
+import { addNote, claimTicket, escalateTicket, replyToTicket, resolveTicket, returnTicket } from '../tickets/ticket.commands.js';
+import { createTicket } from '../tickets/ticket.create.js';
+import type { DemoMember, DemoTicketTemplate } from './demo.data.js';
+
+const advisorsByOffice: Record<string, string[]> = {
+  liege: ['conseiller.liege@relais.demo', 'nadia.liege@relais.demo'],
+  charleroi: ['conseiller.charleroi@relais.demo', 'luc.charleroi@relais.demo'],
+  mons: ['conseiller.mons@relais.demo'],
+  bruxelles: ['conseiller.bruxelles@relais.demo'],
+};
+const supportStaff = ['soutien@relais.demo', 'els.soutien@relais.demo'];
+
+const escalationReasons = ['needs_contract_change', 'payroll_correction', 'legal_question', 'certificate_request', 'technical_account_issue'];
+
+const fallbackText = {
+  fr: { reply: 'Bonjour, merci pour votre message. Je regarde votre dossier et je reviens vers vous rapidement.', handoff: "Vérifié le dossier du membre et les documents joints ; il faut une intervention de l'équipe suivante pour finaliser.", back: 'Complété de notre côté, le conseiller peut clôturer avec le membre.' },
+  nl: { reply: 'Goedendag, bedankt voor uw bericht. Ik bekijk uw dossier en kom snel bij u terug.', handoff: 'Dossier en bijlagen nagekeken; het volgende team moet dit afwerken.', back: 'Aan onze kant afgerond, de adviseur kan het met het lid afsluiten.' },
+  en: { reply: 'Hello, thank you for your message. I am looking into your file and will get back to you shortly.', handoff: 'Checked the member file and attachments; the next team needs to finish this.', back: 'Done on our side, the advisor can close it with the member.' },
+} as const;
+
+export interface StoryInput {
+  index: number;
+  template: DemoTicketTemplate;
+  member: DemoMember;
+  createdAt: Date;
+  actors: ReadonlyMap<string, StaffActor>;
+  officeCodeOf: (office: Types.ObjectId) => string;
+}
+
+const hours = (base: Date, h: number) => new Date(base.getTime() + h * 3600 * 1000);
+
+export async function playTicketStory(input: StoryInput): Promise<void> {
+  const { template, member, createdAt, actors, index } = input;
+  const texts = fallbackText[template.language];
+  const ticket = await createTicket({
+    actor: systemActor,
+    subject: template.subject,
+    body: template.body,
+    member: { name: member.name, email: member.email, memberNumber: member.memberNumber, language: member.language },
+    channel: index % 3 === 0 ? 'email' : 'web',
+    category: template.category,
+    language: template.language,
+    priority: template.priority,
+    at: createdAt,
+  });
+  const officeCode = input.officeCodeOf(ticket.office);
+  const advisorEmails = advisorsByOffice[officeCode] ?? advisorsByOffice.bruxelles ?? [];
+  const advisor = actors.get(advisorEmails[index % advisorEmails.length] ?? '');
+  const support = actors.get(supportStaff[index % supportStaff.length] ?? '');
+  const admin = actors.get('administratif@relais.demo');
+  if (!advisor || !support || !admin) return;
+
+  // Age decides the stage: oldest resolved, middle in progress, newest waiting.
+  const age = index / 200;
+  const kind = index % 10;
+  if (age >= 0.88) return; // new, unclaimed in the tier-1 queue
+
+  let v = ticket.version;
+  const step = async (fn: () => Promise<{ version: number }>) => {
+    const view = await fn();
+    v = view.version;
+  };
+  const ticketId = String(ticket._id);
+  await step(() => claimTicket({ actor: advisor, ticketId, version: v, at: hours(createdAt, 1) }));
+  await step(() => replyToTicket({ actor: advisor, ticketId, version: v, text: template.followUps?.staffReply ?? texts.reply, at: hours(createdAt, 2), waitForMember: kind === 3 }));
+  if (kind === 3 && age >= 0.6) return; // waiting on the member
+
+  const escalates = kind === 1 || kind === 4 || kind === 6 || kind === 8;
+  if (escalates) {
+    if (template.followUps?.internalNote) await step(() => addNote({ actor: advisor, ticketId, version: v, text: template.followUps?.internalNote ?? '', at: hours(createdAt, 2.5) }));
+    await step(() => escalateTicket({ actor: advisor, ticketId, version: v, reason: escalationReasons[index % escalationReasons.length] ?? 'legal_question', handoff: template.followUps?.handoff ?? texts.handoff, at: hours(createdAt, 3) }));
+    if (age >= 0.7 && kind === 1) return; // pending in the tier-2 queue
+    await step(() => claimTicket({ actor: support, ticketId, version: v, at: hours(createdAt, 5) }));
+    if (kind === 4) {
+      // Bounced back to tier 1: the advisor finishes it.
+      await step(() => returnTicket({ actor: support, ticketId, version: v, note: texts.back, reason: 'missing_information', at: hours(createdAt, 6) }));
+      if (age >= 0.6) return;
+      await step(() => resolveTicket({ actor: advisor, ticketId, version: v, at: hours(createdAt, 26) }));
+      return;
+    }
+    if (kind === 6 || kind === 8) {
+      await step(() => escalateTicket({ actor: support, ticketId, version: v, reason: kind === 6 ? 'certificate_request' : 'payroll_correction', handoff: template.followUps?.handoff ?? texts.handoff, at: hours(createdAt, 8) }));
+      if (age >= 0.65) return; // pending in the tier-3 queue
+      await step(() => claimTicket({ actor: admin, ticketId, version: v, at: hours(createdAt, 24) }));
+      if (age >= 0.55) return; // held by the administrative team
+      await step(() => replyToTicket({ actor: admin, ticketId, version: v, text: texts.reply, at: hours(createdAt, 30) }));
+      await step(() => resolveTicket({ actor: admin, ticketId, version: v, at: hours(createdAt, 31) }));
+      return;
+    }
+    if (age >= 0.6) return; // held by support
+    await step(() => resolveTicket({ actor: support, ticketId, version: v, at: hours(createdAt, 20) }));
+    return;
+  }
+  if (age >= 0.6) return; // held by the advisor, in progress
+  await step(() => resolveTicket({ actor: advisor, ticketId, version: v, at: hours(createdAt, 4) }));
+}

@@ -1,0 +1,127 @@
+/**
+ * Starts Relais: configuration, database (embedded FerretDB unless MONGODB_URI is
+ * set), indexes, demo data, HTTP; and stops it all gracefully on SIGTERM/SIGINT.
+ */
+import http from 'node:http';
+import path from 'node:path';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { connectDatabase, disconnectDatabase, ensureIndexes } from './db/connection.js';
+import { EmbeddedDatabaseError, startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
+import { seedDemoData, type DemoSeedResult } from './demo/demo.seed.js';
+import { createLogger, type Logger } from './lib/logger.js';
+import './models.js';
+
+/** The database name when the URI does not carry one. */
+function databaseName(uri: string | undefined): string | undefined {
+  if (!uri) return 'relais';
+  const match = /^mongodb(?:\+srv)?:\/\/[^/]+\/([^?]+)/.exec(uri);
+  return match?.[1] ? undefined : 'relais';
+}
+
+function printBanner(config: Config, demo: DemoSeedResult | undefined, embedded: boolean): void {
+  const lines = ['', `  Relais is running at ${config.publicUrl}`, `  Database: ${embedded ? `embedded FerretDB, data in ${path.join(config.dataDir, 'db')}` : 'MONGODB_URI'}`];
+  if (demo) {
+    lines.push('', `  Demo accounts (password: ${demo.password})${demo.passwordGenerated ? '  — generated once, kept in the data folder' : ''}:`);
+    for (const account of demo.accounts) lines.push(`    ${account.email.padEnd(34)} ${account.description}`);
+    lines.push('', `  Demo data: ${demo.created ? `created ${demo.ticketCount} tickets` : `already present (${demo.ticketCount} tickets)`}`);
+  }
+  lines.push('', '  Press Ctrl-C to stop.', '');
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function listen(server: http.Server, config: Config): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\nSee .env.example for every variable and its meaning.\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger: Logger = createLogger({ level: config.logLevel, pretty: config.env === 'development' && process.stdout.isTTY });
+
+  let embedded: EmbeddedDatabase | undefined;
+  const stopDatabase = async (): Promise<void> => {
+    await disconnectDatabase().catch(() => undefined);
+    await embedded?.stop();
+  };
+
+  try {
+    let uri = config.mongodbUri;
+    if (!uri) {
+      embedded = await startEmbeddedDatabase({ toolsDir: config.toolsDir, dataDir: path.join(config.dataDir, 'db'), logger });
+      uri = embedded.uri;
+    }
+    await connectDatabase(uri, databaseName(config.mongodbUri));
+    await ensureIndexes();
+  } catch (error) {
+    await stopDatabase();
+    if (error instanceof EmbeddedDatabaseError) {
+      process.stderr.write(`\n${error.message}\n`);
+      process.exit(1);
+    }
+    process.stderr.write(`\nCannot connect to the database: ${(error as Error).message}\nCheck MONGODB_URI, or unset it to use the embedded database.\n`);
+    process.exit(1);
+  }
+
+  const demo = config.demoData ? await seedDemoData({ config, logger }) : undefined;
+
+  const app = createApp({ config, logger });
+  const server = http.createServer(app);
+  try {
+    await listen(server, config);
+  } catch (error) {
+    const err = error as NodeJS.ErrnoException;
+    await stopDatabase();
+    if (err.code === 'EADDRINUSE') {
+      process.stderr.write(`\nPort ${config.port} on ${config.host} is already in use by another program.\nStop that program, or start Relais on another port, e.g. PORT=3001 npm start\n`);
+    } else if (err.code === 'EACCES') {
+      process.stderr.write(`\nNot allowed to listen on ${config.host}:${config.port}. Use a port above 1024, e.g. PORT=3000.\n`);
+    } else {
+      process.stderr.write(`\nCannot listen on ${config.host}:${config.port}: ${err.message}\n`);
+    }
+    process.exit(1);
+  }
+  printBanner(config, demo, Boolean(embedded));
+
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.warn('in-flight requests did not finish in time; closing them');
+      server.closeAllConnections();
+    }, config.shutdownTimeoutSeconds * 1000);
+    force.unref();
+    // Stop accepting; keep-alive connections that are idle are closed now, busy ones when done.
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    clearTimeout(force);
+    await stopDatabase();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.once('SIGTERM', (s) => void shutdown(s));
+  process.once('SIGINT', (s) => void shutdown(s));
+}
+
+void main().catch((error: unknown) => {
+  process.stderr.write(`Relais could not start: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,51 @@
+/**
+ * Typed domain events, dispatched by service commands after their writes succeeded.
+ * Subscribers (realtime publisher, mailer, SLA) register per type. A failing
+ * subscriber is logged and never undoes or blocks the command that emitted.
+ * `settled()` lets tests wait for every subscriber before asserting.
+ */
+import type { Logger } from './logger.js';
+
+export interface DomainEventMap {
+  'ticket.created': { ticketId: string };
+  'ticket.changed': { ticketId: string; type: string; seq: number; actorId: string | null };
+}
+export type DomainEventName = keyof DomainEventMap;
+type Handler<K extends DomainEventName> = (payload: DomainEventMap[K]) => void | Promise<void>;
+
+export class DomainEvents {
+  private readonly handlers = new Map<DomainEventName, Handler<DomainEventName>[]>();
+  private readonly pending = new Set<Promise<unknown>>();
+  private logger: Logger | undefined;
+
+  setLogger(logger: Logger): void {
+    this.logger = logger;
+  }
+
+  subscribe<K extends DomainEventName>(name: K, handler: Handler<K>): () => void {
+    const list = this.handlers.get(name) ?? [];
+    list.push(handler as Handler<DomainEventName>);
+    this.handlers.set(name, list);
+    return () => {
+      const current = this.handlers.get(name) ?? [];
+      this.handlers.set(name, current.filter((h) => h !== handler));
+    };
+  }
+
+  publish<K extends DomainEventName>(name: K, payload: DomainEventMap[K]): void {
+    for (const handler of this.handlers.get(name) ?? []) {
+      const run = Promise.resolve()
+        .then(() => handler(payload))
+        .catch((error: unknown) => this.logger?.error({ err: error, event: name }, 'domain event subscriber failed'));
+      this.pending.add(run);
+      void run.finally(() => this.pending.delete(run));
+    }
+  }
+
+  /** Resolves once every subscriber started so far has finished. */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+}
+
+export const domainEvents = new DomainEvents();

@@ -1,0 +1,59 @@
+/**
+ * Translations with i18next. French is the default; Dutch and English are complete.
+ * Resources live in `locales/<lang>.json`. Locale choice: explicit `?lang=`, then the
+ * `relais_lang` cookie, then Accept-Language, then the configured default.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import i18next, { type i18n, type TFunction } from 'i18next';
+import { projectRoot } from './paths.js';
+
+export const locales = ['fr', 'nl', 'en'] as const;
+export type Locale = (typeof locales)[number];
+export type Translate = (key: string, vars?: Record<string, unknown>) => string;
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (locales as readonly string[]).includes(value);
+}
+
+let instance: i18n | undefined;
+
+function load(): i18n {
+  if (instance) return instance;
+  const resources = Object.fromEntries(
+    locales.map((lng) => [lng, { translation: JSON.parse(readFileSync(path.join(projectRoot, 'locales', `${lng}.json`), 'utf8')) as object }]),
+  );
+  const i = i18next.createInstance();
+  void i.init({
+    resources,
+    fallbackLng: 'fr',
+    supportedLngs: [...locales],
+    initAsync: false,
+    // Handlebars escapes output itself; escaping here too would double-escape.
+    interpolation: { escapeValue: false },
+    returnNull: false,
+  });
+  instance = i;
+  return i;
+}
+
+/** A translate function bound to one language. */
+export function translator(locale: Locale): Translate {
+  const t: TFunction = load().getFixedT(locale);
+  return (key, vars) => String(t(key, vars ?? {}));
+}
+
+/** Picks the best supported language from an Accept-Language header. */
+export function fromAcceptLanguage(header: string | undefined): Locale | undefined {
+  if (!header) return undefined;
+  const ranked = header
+    .split(',')
+    .map((part) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      return { lang: tag.trim().slice(0, 2).toLowerCase(), q: q ? Number(q.slice(2)) || 0 : 1 };
+    })
+    .filter((x) => x.q > 0)
+    .sort((a, b) => b.q - a.q);
+  return ranked.map((r) => r.lang).find(isLocale);
+}

@@ -1,0 +1,12 @@
+/** Registers every Mongoose model, so `ensureIndexes()` sees them all. */
+import './offices/office.model.js';
+import './teams/team.model.js';
+import './staff/staff.model.js';
+import './members/member.model.js';
+import './catalog/category.model.js';
+import './routing/routing-rule.model.js';
+import './tickets/ticket.model.js';
+import './tickets/message.model.js';
+import './tickets/escalation.model.js';
+import './tickets/ticket-event.model.js';
+import './auth/session.model.js';

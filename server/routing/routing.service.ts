@@ -1,0 +1,117 @@
+/**
+ * Routing on arrival: category, channel/mailbox, language and the member's office
+ * choose the tier-1 team. The decision carries its explanation, stored on the
+ * ticket, so "why is this ticket here?" always has an answer.
+ */
+import type { Types } from 'mongoose';
+import { NotFoundError } from '../lib/errors.js';
+import { OfficeModel } from '../offices/office.model.js';
+import { TeamModel, type Tier } from '../teams/team.model.js';
+import { RoutingRuleModel } from './routing-rule.model.js';
+
+export interface ArrivalFacts {
+  category: string | null;
+  channel: string;
+  mailbox?: string | null;
+  language: string;
+  /** The member's own office, when known. */
+  memberOffice: Types.ObjectId | null;
+  /** An office chosen explicitly by a staff member creating the ticket. */
+  requestedOffice?: Types.ObjectId | null;
+  requestedBy?: string;
+}
+
+export interface RoutingDecision {
+  office: Types.ObjectId;
+  team: Types.ObjectId;
+  tier: Tier;
+  rule: string;
+  explanation: string;
+}
+
+type RuleMatch = { category?: string | null; channel?: string | null; mailbox?: string | null; language?: string | null; office?: Types.ObjectId | null };
+
+function matches(match: RuleMatch, facts: ArrivalFacts): string[] | null {
+  const reasons: string[] = [];
+  if (match.category) {
+    if (match.category !== facts.category) return null;
+    reasons.push(`category = ${match.category}`);
+  }
+  if (match.channel) {
+    if (match.channel !== facts.channel) return null;
+    reasons.push(`channel = ${match.channel}`);
+  }
+  if (match.mailbox) {
+    if (match.mailbox !== facts.mailbox) return null;
+    reasons.push(`mailbox = ${match.mailbox}`);
+  }
+  if (match.language) {
+    if (match.language !== facts.language) return null;
+    reasons.push(`language = ${match.language}`);
+  }
+  if (match.office) {
+    if (String(match.office) !== String(facts.memberOffice)) return null;
+    reasons.push('member office matches');
+  }
+  return reasons;
+}
+
+/** The tier-`tier` team serving an office: the office's own team first, else the global one. */
+export async function teamForTier(office: Types.ObjectId, tier: Tier): Promise<{ _id: Types.ObjectId; name: string }> {
+  const teams = await TeamModel.find({ tier, active: true }, { name: 1, office: 1 }).lean();
+  const own = teams.find((t) => String(t.office) === String(office));
+  const global = teams.find((t) => t.office === null);
+  const team = own ?? global;
+  if (!team) throw new NotFoundError(`No active tier-${tier} team is configured for this office.`);
+  return team;
+}
+
+/** Chooses office and tier-1 team for a new ticket, with the reason. */
+export async function routeNewTicket(facts: ArrivalFacts): Promise<RoutingDecision> {
+  const rules = await RoutingRuleModel.find({ active: true }).sort({ order: 1 }).lean();
+  for (const rule of rules) {
+    const reasons = matches(rule.match ?? {}, facts);
+    if (!reasons) continue;
+    const team = await TeamModel.findOne({ _id: rule.team, active: true }).lean();
+    if (!team || team.tier !== 1 || !team.office) continue;
+    return {
+      office: team.office,
+      team: team._id,
+      tier: 1,
+      rule: `rule:${rule.name}`,
+      explanation: `Routed to ${team.name} by rule "${rule.name}"${reasons.length ? ` because ${reasons.join(' and ')}` : ''}.`,
+    };
+  }
+
+  let office: { _id: Types.ObjectId; name: string } | null = null;
+  let why = '';
+  let rule = '';
+  if (facts.requestedOffice) {
+    office = await OfficeModel.findOne({ _id: facts.requestedOffice, active: true }, { name: 1 }).lean();
+    if (!office) throw new NotFoundError('That office does not exist or is closed.');
+    why = `office chosen by ${facts.requestedBy ?? 'staff'}`;
+    rule = 'requested_office';
+  }
+  if (!office && facts.memberOffice) {
+    office = await OfficeModel.findOne({ _id: facts.memberOffice, active: true }, { name: 1 }).lean();
+    if (office) {
+      why = `member's office = ${office.name}`;
+      rule = 'member_office';
+    }
+  }
+  if (!office) {
+    office = await OfficeModel.findOne({ isDefault: true, active: true }, { name: 1 }).lean();
+    if (!office) throw new NotFoundError('No default office is configured: an administrator must mark one office as default.');
+    why = `no routing rule matched and the member has no office, so the default office (${office.name})`;
+    rule = 'default_office';
+  }
+  const team = await teamForTier(office._id, 1);
+  const extra = [facts.category ? `category = ${facts.category}` : null, `language = ${facts.language}`, `channel = ${facts.channel}`].filter(Boolean);
+  return {
+    office: office._id,
+    team: team._id,
+    tier: 1,
+    rule,
+    explanation: `Routed to ${team.name} (tier 1) because ${why}; ${extra.join(', ')}.`,
+  };
+}

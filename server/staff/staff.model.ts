@@ -1,0 +1,32 @@
+import { Schema, model, type InferSchemaType, type HydratedDocument } from 'mongoose';
+
+export const staffRoles = ['advisor', 'support', 'administrative', 'supervisor', 'administrator'] as const;
+export type StaffRole = (typeof staffRoles)[number];
+export const languages = ['fr', 'nl', 'en', 'de'] as const;
+
+const staffSchema = new Schema(
+  {
+    name: { type: String, required: true, trim: true, maxlength: 120 },
+    /** Stored lower-cased: logins and lookups match case-insensitively on every backend. */
+    email: { type: String, required: true, unique: true, lowercase: true, trim: true, maxlength: 254 },
+    // Never selected out to clients: presenters pick fields explicitly (no `select: false`, see FERRETDB.md).
+    passwordHash: { type: String, required: true },
+    roles: { type: [{ type: String, enum: staffRoles }], required: true, validate: (v: string[]) => v.length > 0 },
+    team: { type: Schema.Types.ObjectId, ref: 'Team', default: null },
+    office: { type: Schema.Types.ObjectId, ref: 'Office', default: null },
+    languages: { type: [{ type: String, enum: languages }], default: ['fr'] },
+    /** How many tickets this person may hold at once (automatic assignment respects it). */
+    capacity: { type: Number, default: 15, min: 0, max: 500 },
+    active: { type: Boolean, default: true },
+    /** Raised by "log out everywhere", password change and deactivation; tokens carry it. */
+    tokenVersion: { type: Number, default: 0 },
+    lastLoginAt: { type: Date, default: null },
+  },
+  { timestamps: true },
+);
+staffSchema.index({ team: 1, active: 1 });
+staffSchema.index({ office: 1 });
+
+export type Staff = InferSchemaType<typeof staffSchema>;
+export type StaffDoc = HydratedDocument<Staff>;
+export const StaffModel = model('Staff', staffSchema, 'staff');

@@ -1,0 +1,24 @@
+import { Schema, model, type InferSchemaType, type HydratedDocument } from 'mongoose';
+
+export const tiers = [1, 2, 3] as const;
+export type Tier = (typeof tiers)[number];
+export const assignmentModes = ['manual', 'round_robin', 'least_loaded'] as const;
+
+const teamSchema = new Schema(
+  {
+    code: { type: String, required: true, unique: true, lowercase: true, trim: true, match: /^[a-z0-9-]{2,60}$/ },
+    name: { type: String, required: true, trim: true, maxlength: 120 },
+    /** 1: general advisors; 2: support team; 3: administrative team. */
+    tier: { type: Number, required: true, enum: tiers },
+    /** The office a tier-1 team serves; null for the global tier-2 and tier-3 teams. */
+    office: { type: Schema.Types.ObjectId, ref: 'Office', default: null },
+    assignmentMode: { type: String, enum: assignmentModes, default: 'manual' },
+    active: { type: Boolean, default: true },
+  },
+  { timestamps: true },
+);
+teamSchema.index({ tier: 1, office: 1 });
+
+export type Team = InferSchemaType<typeof teamSchema>;
+export type TeamDoc = HydratedDocument<Team>;
+export const TeamModel = model('Team', teamSchema);

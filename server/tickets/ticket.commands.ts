@@ -1,0 +1,278 @@
+/**
+ * The commands that move and answer a ticket. Each takes one typed props object
+ * with the actor and the ticket version the client saw, checks the policy and the
+ * ticket's state, commits one event (ticket.journal.ts) and publishes a domain event.
+ */
+import { Types } from 'mongoose';
+import { sameId, type Actor } from '../auth/actor.js';
+import { domainEvents } from '../lib/domain-events.js';
+import { BadRequestError, ConflictError, NotFoundError } from '../lib/errors.js';
+import { ReasonCodeModel } from '../catalog/category.model.js';
+import { teamForTier } from '../routing/routing.service.js';
+import { StaffModel } from '../staff/staff.model.js';
+import { TeamModel, type Tier } from '../teams/team.model.js';
+import { EscalationModel } from './escalation.model.js';
+import { commit, insertWrite, loadTicket, updateWrite, type CommitInput } from './ticket.journal.js';
+import type { Priority, Ticket } from './ticket.model.js';
+import { authorize, tiersWorkedBy, type TicketAction } from './ticket.policy.js';
+import { presentTicket, type TicketView } from './ticket.presenter.js';
+
+interface CommandBase {
+  actor: Actor;
+  ticketId: string;
+  /** The version the actor saw; a stale one is refused with 409 and the current ticket. */
+  version: number;
+  /** When it happened; defaults to now (imports and demo data give past times). */
+  at?: Date;
+}
+
+/** Loads the ticket, checks the policy, then the version (so strangers learn nothing from a 409). */
+async function prepare(props: CommandBase, action: TicketAction): Promise<Ticket> {
+  const ticket = await loadTicket(props.ticketId);
+  if (!ticket) throw new NotFoundError('No such ticket.');
+  authorize(props.actor, action, ticket);
+  if (ticket.version !== props.version) {
+    throw new ConflictError(
+      `This ticket changed since you loaded it (you saw version ${props.version}, it is now at ${ticket.version}). Review the changes and try again.`,
+      { ticket: presentTicket(ticket, props.actor) },
+    );
+  }
+  return ticket;
+}
+
+async function finish(input: CommitInput): Promise<TicketView> {
+  const { ticket, event } = await commit(input);
+  domainEvents.publish('ticket.changed', {
+    ticketId: String(ticket._id),
+    type: event.type,
+    seq: event.seq,
+    actorId: input.actor.kind === 'system' ? null : String(input.actor.id),
+  });
+  return presentTicket(ticket, input.actor);
+}
+
+function staffId(actor: Actor): Types.ObjectId {
+  if (actor.kind !== 'staff') throw new BadRequestError('Only staff can do this.');
+  return actor.id;
+}
+
+async function requireReason(code: string, appliesTo: 'escalate' | 'return' | 'reassign'): Promise<void> {
+  const reason = await ReasonCodeModel.findOne({ code, active: true }).lean();
+  if (!reason || !reason.appliesTo.includes(appliesTo)) {
+    throw new BadRequestError(`"${code}" is not a reason code for this move. See GET /api/v1/reason-codes.`, [
+      { path: 'reason', message: 'unknown reason code' },
+    ]);
+  }
+}
+
+/** Takes a ticket: exactly one holder. Claiming an escalated ticket accepts the escalation. */
+export async function claimTicket(props: CommandBase): Promise<TicketView> {
+  const ticket = await prepare(props, 'claim');
+  const me = staffId(props.actor);
+  if (ticket.assignee) {
+    throw new ConflictError(sameId(ticket.assignee, me) ? 'You already hold this ticket.' : 'Someone else already holds this ticket.', {
+      ticket: presentTicket(ticket, props.actor),
+    });
+  }
+  const at = props.at ?? new Date();
+  const writes = ticket.escalation ? [updateWrite('Escalation', ticket.escalation, { acceptedBy: me, acceptedAt: at, outcome: 'accepted' })] : [];
+  return finish({
+    ticket,
+    type: ticket.escalation ? 'accepted' : 'claimed',
+    actor: props.actor,
+    at,
+    patch: { assignee: me, status: ticket.status === 'new' ? 'open' : ticket.status, escalation: null },
+    writes,
+  });
+}
+
+/** Puts a held ticket back in its queue. */
+export async function releaseTicket(props: CommandBase & { note?: string }): Promise<TicketView> {
+  const ticket = await prepare(props, 'release');
+  if (!ticket.assignee) throw new ConflictError('Nobody holds this ticket.');
+  return finish({ ticket, type: 'released', actor: props.actor, at: props.at, note: props.note ?? null, patch: { assignee: null } });
+}
+
+/** A public reply to the member (optionally asking for information: status pending_member). */
+export async function replyToTicket(props: CommandBase & { text: string; waitForMember?: boolean }): Promise<TicketView> {
+  const ticket = await prepare(props, 'reply');
+  const me = staffId(props.actor);
+  const at = props.at ?? new Date();
+  const messageId = new Types.ObjectId();
+  return finish({
+    ticket,
+    type: 'replied',
+    actor: props.actor,
+    at,
+    data: { message: messageId },
+    patch: {
+      status: props.waitForMember ? 'pending_member' : ticket.status === 'new' || ticket.status === 'pending_member' ? 'open' : ticket.status,
+      firstResponseAt: ticket.firstResponseAt ?? at,
+      lastMessageAt: at,
+      messageCount: (ticket.messageCount ?? 0) + 1,
+    },
+    writes: [insertWrite('Message', { _id: messageId, ticket: ticket._id, author: { kind: 'staff', staff: me, member: null, name: props.actor.name }, visibility: 'public', text: props.text, html: null, channel: 'web', attachments: [], createdAt: at })],
+  });
+}
+
+/** An internal note: never visible to the member. */
+export async function addNote(props: CommandBase & { text: string }): Promise<TicketView> {
+  const ticket = await prepare(props, 'note');
+  const me = staffId(props.actor);
+  const at = props.at ?? new Date();
+  const messageId = new Types.ObjectId();
+  return finish({
+    ticket,
+    type: 'noted',
+    actor: props.actor,
+    at,
+    data: { message: messageId },
+    patch: { messageCount: (ticket.messageCount ?? 0) + 1 },
+    writes: [insertWrite('Message', { _id: messageId, ticket: ticket._id, author: { kind: 'staff', staff: me, member: null, name: props.actor.name }, visibility: 'internal', text: props.text, html: null, channel: 'web', attachments: [], createdAt: at })],
+  });
+}
+
+/** Escalates to the next tier with a reason code and a handoff note; lands unassigned there. */
+export async function escalateTicket(props: CommandBase & { reason: string; handoff: string }): Promise<TicketView> {
+  const ticket = await prepare(props, 'escalate');
+  const me = staffId(props.actor);
+  if (ticket.tier >= 3) throw new ConflictError('This ticket is already with the administrative team (tier 3), the last tier: it cannot be escalated further.');
+  if (ticket.status === 'resolved') throw new ConflictError('This ticket is resolved. Reopen it before escalating it.');
+  await requireReason(props.reason, 'escalate');
+  const toTier = (ticket.tier + 1) as Tier;
+  const toTeam = await teamForTier(ticket.office, toTier);
+  const at = props.at ?? new Date();
+  const escalationId = new Types.ObjectId();
+  const closePrevious = ticket.escalation ? [updateWrite('Escalation', ticket.escalation, { outcome: 'reassigned', closedBy: me, closedAt: at })] : [];
+  return finish({
+    ticket,
+    type: 'escalated',
+    actor: props.actor,
+    at,
+    reason: props.reason,
+    note: props.handoff,
+    data: { escalation: escalationId, toTeamName: toTeam.name },
+    patch: { tier: toTier, team: toTeam._id, assignee: null, escalation: escalationId, status: ticket.status === 'new' ? 'open' : ticket.status },
+    writes: [
+      ...closePrevious,
+      insertWrite('Escalation', { _id: escalationId, ticket: ticket._id, fromTier: ticket.tier, fromTeam: ticket.team, toTier, toTeam: toTeam._id, reason: props.reason, handoff: props.handoff, by: me, at, acceptedBy: null, acceptedAt: null, outcome: 'pending', closedBy: null, closedAt: null, closingNote: null }),
+    ],
+  });
+}
+
+/** Sends the ticket back one tier (a bounce-back), to the person who escalated it when they can still take it. */
+export async function returnTicket(props: CommandBase & { note: string; reason?: string }): Promise<TicketView> {
+  const ticket = await prepare(props, 'return');
+  const me = staffId(props.actor);
+  if (ticket.tier <= 1) throw new ConflictError('This ticket is on tier 1 already: there is no lower tier to return it to.');
+  if (props.reason) await requireReason(props.reason, 'return');
+  const at = props.at ?? new Date();
+  // The escalation that brought it to this tier says where it came from.
+  const [origin] = await EscalationModel.find({ ticket: ticket._id, toTier: ticket.tier }).sort({ at: -1 }).limit(1).lean();
+  const toTier = (ticket.tier - 1) as Tier;
+  const toTeam = origin && origin.fromTier === toTier ? { _id: origin.fromTeam } : await teamForTier(ticket.office, toTier);
+  let assignee: Types.ObjectId | null = null;
+  if (origin) {
+    const escalator = await StaffModel.findOne({ _id: origin.by, active: true }, { _id: 1 }).lean();
+    if (escalator) assignee = escalator._id;
+  }
+  const writes = origin ? [updateWrite('Escalation', origin._id, { outcome: 'returned', closedBy: me, closedAt: at, closingNote: props.note })] : [];
+  return finish({
+    ticket,
+    type: 'returned',
+    actor: props.actor,
+    at,
+    reason: props.reason ?? null,
+    note: props.note,
+    data: { escalation: origin?._id ?? null },
+    patch: { tier: toTier, team: toTeam._id, assignee, escalation: null },
+    writes,
+  });
+}
+
+export interface ReassignTarget {
+  tier?: Tier;
+  team?: string;
+  assignee?: string;
+}
+
+/** Supervisors move any ticket they oversee to a tier, team or person, always with a reason. */
+export async function reassignTicket(props: CommandBase & ReassignTarget & { reason: string }): Promise<TicketView> {
+  const ticket = await prepare(props, 'reassign');
+  const me = staffId(props.actor);
+  let tier: Tier;
+  let team: Types.ObjectId;
+  let assignee: Types.ObjectId | null = null;
+  let targetName: string;
+  if (props.assignee) {
+    const person = Types.ObjectId.isValid(props.assignee) ? await StaffModel.findOne({ _id: props.assignee, active: true }).lean() : null;
+    if (!person || !person.team) throw new BadRequestError('That person does not exist, is deactivated, or has no team.', [{ path: 'assignee', message: 'not an active staff member with a team' }]);
+    const personTeam = await TeamModel.findById(person.team).lean();
+    if (!personTeam) throw new BadRequestError('That person\'s team no longer exists.', [{ path: 'assignee', message: 'no team' }]);
+    const worked = tiersWorkedBy({ kind: 'staff', id: person._id, name: person.name, email: person.email, roles: person.roles, team: person.team, tier: personTeam.tier as Tier, office: person.office ?? null, languages: person.languages });
+    if (!worked.includes(personTeam.tier as Tier)) throw new BadRequestError(`${person.name} does not work in tier ${personTeam.tier}.`, [{ path: 'assignee', message: 'does not work this tier' }]);
+    tier = personTeam.tier as Tier;
+    team = personTeam._id;
+    assignee = person._id;
+    targetName = person.name;
+  } else if (props.team) {
+    const target = Types.ObjectId.isValid(props.team) ? await TeamModel.findOne({ _id: props.team, active: true }).lean() : null;
+    if (!target) throw new BadRequestError('That team does not exist or is inactive.', [{ path: 'team', message: 'unknown team' }]);
+    tier = target.tier as Tier;
+    team = target._id;
+    targetName = target.name;
+  } else if (props.tier) {
+    const target = await teamForTier(ticket.office, props.tier);
+    tier = props.tier;
+    team = target._id;
+    targetName = target.name;
+  } else {
+    throw new BadRequestError('Say where to: give one of tier, team or assignee.', [{ path: 'tier', message: 'one of tier, team, assignee is required' }]);
+  }
+  if (ticket.tier === tier && sameId(ticket.team, team) && sameId(ticket.assignee, assignee)) {
+    throw new ConflictError('The ticket is already there.');
+  }
+  const at = props.at ?? new Date();
+  // Moving to another office's tier-1 team moves the ticket to that office.
+  const teamDoc = await TeamModel.findById(team, { office: 1 }).lean();
+  const office = tier === 1 && teamDoc?.office ? teamDoc.office : ticket.office;
+  const writes = ticket.escalation ? [updateWrite('Escalation', ticket.escalation, { outcome: 'reassigned', closedBy: me, closedAt: at, closingNote: props.reason })] : [];
+  return finish({
+    ticket,
+    type: 'reassigned',
+    actor: props.actor,
+    at,
+    note: props.reason,
+    reason: 'supervisor_reassignment',
+    data: { targetName },
+    patch: { tier, team, office, assignee, escalation: null },
+    writes,
+  });
+}
+
+export async function resolveTicket(props: CommandBase & { note?: string }): Promise<TicketView> {
+  const ticket = await prepare(props, 'resolve');
+  if (ticket.status === 'resolved') throw new ConflictError('This ticket is already resolved.');
+  const at = props.at ?? new Date();
+  return finish({ ticket, type: 'resolved', actor: props.actor, at, note: props.note ?? null, patch: { status: 'resolved', resolvedAt: at } });
+}
+
+export async function reopenTicket(props: CommandBase & { note?: string }): Promise<TicketView> {
+  const ticket = await prepare(props, 'reopen');
+  if (ticket.status !== 'resolved' && ticket.status !== 'closed') throw new ConflictError('Only a resolved or closed ticket can be reopened.');
+  return finish({ ticket, type: 'reopened', actor: props.actor, at: props.at, note: props.note ?? null, patch: { status: 'open', resolvedAt: null, closedAt: null } });
+}
+
+/** Changes priority and/or category (one event each, so history reads naturally). */
+export async function updateTicket(props: CommandBase & { priority?: Priority; category?: string | null }): Promise<TicketView> {
+  const ticket = await prepare(props, 'update');
+  if (props.priority !== undefined && props.priority !== ticket.priority) {
+    const view = await finish({ ticket, type: 'priority_changed', actor: props.actor, data: { from: ticket.priority, to: props.priority }, patch: { priority: props.priority } });
+    if (props.category === undefined || props.category === ticket.category) return view;
+    return updateTicket({ ...props, version: view.version, priority: undefined });
+  }
+  if (props.category !== undefined && props.category !== ticket.category) {
+    return finish({ ticket, type: 'category_changed', actor: props.actor, data: { from: ticket.category, to: props.category }, patch: { category: props.category } });
+  }
+  throw new BadRequestError('Nothing to change: give a new priority or category.');
+}

@@ -1,0 +1,168 @@
+/**
+ * Creating a ticket: find or create the member, route it, allocate a number, and
+ * write it so that a crash at any point loses nothing (the "created" event is
+ * written first, with everything needed to finish the job; see
+ * `recoverPendingCreations`).
+ */
+import { Types } from 'mongoose';
+import { actorRef } from './ticket.journal.js';
+import type { Actor } from '../auth/actor.js';
+import { domainEvents } from '../lib/domain-events.js';
+import { isDuplicateKeyError } from '../lib/errors.js';
+import { MemberModel } from '../members/member.model.js';
+import { routeNewTicket } from '../routing/routing.service.js';
+import { MessageModel } from './message.model.js';
+import { nextTicketNumber, numberCollided } from './ticket-number.js';
+import { NO_DUE_DATE, TicketModel, type Channel, type Priority, type Ticket } from './ticket.model.js';
+import { TicketEventModel, eventId, type TicketEvent } from './ticket-event.model.js';
+
+export interface CreateTicketProps {
+  actor: Actor;
+  subject: string;
+  body: string;
+  member: { name: string; email: string; memberNumber?: string | null; language?: string | null };
+  channel: Channel;
+  category?: string | null;
+  language?: string | null;
+  priority?: Priority;
+  /** An office chosen by the staff member creating the ticket (e.g. after a phone call). */
+  office?: Types.ObjectId | null;
+  mailbox?: string | null;
+  at?: Date;
+}
+
+/** Finds the member by e-mail (case-insensitively) or creates them; safe under concurrency. */
+export async function findOrCreateMember(input: CreateTicketProps['member']): Promise<{ _id: Types.ObjectId; name: string; office?: Types.ObjectId | null; language?: string | null }> {
+  const email = input.email.trim().toLowerCase();
+  const existing = await MemberModel.findOne({ email }).lean();
+  if (existing) return existing;
+  try {
+    const language = input.language === 'fr' || input.language === 'nl' || input.language === 'en' || input.language === 'de' ? input.language : null;
+    const created = await MemberModel.create({ name: input.name, email, memberNumber: input.memberNumber ?? null, language });
+    return created.toObject();
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+    const raced = await MemberModel.findOne({ email }).lean();
+    if (!raced) throw error;
+    return raced;
+  }
+}
+
+/** Inserts the ticket under a fresh number, retrying when another process took that number. */
+async function insertWithNumber(doc: Record<string, unknown> & { _id: Types.ObjectId }, year: number): Promise<string> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const number = await nextTicketNumber(year);
+    try {
+      await TicketModel.collection.insertOne({ ...doc, number });
+      return number;
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      const existing = await TicketModel.findById(doc._id, { number: 1 }).lean();
+      if (existing) return existing.number; // written already (replay after a crash)
+      await numberCollided(year);
+    }
+  }
+  throw new Error('Could not allocate a ticket number after 50 attempts.');
+}
+
+async function finishCreation(event: TicketEvent & { pending?: boolean }): Promise<string> {
+  const ticketDoc = event.data.ticket as Record<string, unknown> & { _id: Types.ObjectId; createdAt: Date };
+  for (const write of event.writes) {
+    try {
+      await MessageModel.collection.insertOne({ ...write.doc, _id: write.id });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  }
+  const number = await insertWithNumber(ticketDoc, new Date(ticketDoc.createdAt).getFullYear());
+  await TicketEventModel.collection.updateOne({ _id: event._id } as never, { $set: { 'data.number': number }, $unset: { pending: '' } });
+  return number;
+}
+
+/** Creates a ticket on tier 1 of the right office and returns it. */
+export async function createTicket(props: CreateTicketProps): Promise<Ticket> {
+  const at = props.at ?? new Date();
+  const member = await findOrCreateMember(props.member);
+  const language = props.language ?? member.language ?? props.member.language ?? 'fr';
+  const routing = await routeNewTicket({
+    category: props.category ?? null,
+    channel: props.channel,
+    mailbox: props.mailbox ?? null,
+    language,
+    memberOffice: member.office ?? null,
+    requestedOffice: props.office ?? null,
+    requestedBy: props.actor.name,
+  });
+  const ticketId = new Types.ObjectId();
+  const messageId = new Types.ObjectId();
+  const author =
+    props.actor.kind === 'staff'
+      ? // Staff filing for a member (phone call): the words are the member's, recorded by staff.
+        { kind: 'member', staff: props.actor.id, member: member._id, name: member.name }
+      : { kind: 'member', staff: null, member: member._id, name: member.name };
+  const ticketDoc = {
+    _id: ticketId,
+    subject: props.subject,
+    status: 'new',
+    priority: props.priority ?? 'normal',
+    category: props.category ?? null,
+    language,
+    channel: props.channel,
+    member: member._id,
+    office: routing.office,
+    tier: 1,
+    team: routing.team,
+    assignee: null,
+    escalation: null,
+    routing: { rule: routing.rule, explanation: routing.explanation },
+    version: 1,
+    messageCount: 1,
+    lastMessageAt: at,
+    lastMemberMessageAt: at,
+    firstResponseAt: null,
+    dueAt: NO_DUE_DATE,
+    resolvedAt: null,
+    closedAt: null,
+    createdBy: props.actor.kind === 'staff' ? props.actor.id : null,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const event: TicketEvent & { pending: boolean } = {
+    _id: eventId(ticketId, 1),
+    ticket: ticketId,
+    seq: 1,
+    type: 'created',
+    actor: actorRef(props.actor),
+    at,
+    from: null,
+    to: { tier: 1, team: routing.team, office: routing.office, assignee: null, status: 'new' },
+    reason: routing.rule,
+    note: routing.explanation,
+    data: { ticket: ticketDoc, channel: props.channel },
+    patch: {},
+    writes: [
+      {
+        model: 'Message',
+        op: 'insert',
+        id: messageId,
+        doc: { ticket: ticketId, author, visibility: 'public', text: props.body, html: null, channel: props.channel, attachments: [], createdAt: at },
+      },
+    ],
+    pending: true,
+  };
+  await TicketEventModel.collection.insertOne(event as never);
+  const number = await finishCreation(event);
+  const ticket = { ...ticketDoc, number } as unknown as Ticket;
+  domainEvents.publish('ticket.created', { ticketId: String(ticketId) });
+  return ticket;
+}
+
+/**
+ * Finishes creations interrupted by a crash (event written, ticket not yet). Run at
+ * start; the scan is over the few events still marked pending.
+ */
+export async function recoverPendingCreations(): Promise<number> {
+  const pending = await TicketEventModel.collection.find({ pending: true } as never).toArray();
+  for (const event of pending) await finishCreation(event as unknown as TicketEvent);
+  return pending.length;
+}

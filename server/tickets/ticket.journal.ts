@@ -1,0 +1,129 @@
+/**
+ * How a command changes a ticket, safely on MongoDB and on FerretDB (which has no
+ * transactions and no atomic conditional update):
+ *
+ *  1. insert the ticket's next event with `_id = <ticket>:<seq>`; the unique `_id`
+ *     is the point of serialization: a duplicate key means someone acted first (409);
+ *  2. apply the event's other writes (messages, escalations), each idempotent;
+ *  3. set the ticket's fields and `version = seq`, conditioned on the old version.
+ *
+ * The event carries everything needed to replay steps 2–3, so a crash between them
+ * leaves a consistent ticket plus an event that `loadTicket` replays on next read.
+ */
+import { Types } from 'mongoose';
+import type { Actor } from '../auth/actor.js';
+import { ConflictError, isDuplicateKeyError } from '../lib/errors.js';
+import { EscalationModel } from './escalation.model.js';
+import { MessageModel } from './message.model.js';
+import { TicketModel, type Ticket } from './ticket.model.js';
+import { TicketEventModel, eventId, type EventType, type JournalWrite, type Placement, type TicketEvent } from './ticket-event.model.js';
+
+export function placementOf(t: Pick<Ticket, 'tier' | 'team' | 'office' | 'assignee' | 'status'>): Placement {
+  return { tier: t.tier, team: t.team, office: t.office, assignee: t.assignee ?? null, status: t.status };
+}
+
+export function actorRef(actor: Actor): TicketEvent['actor'] {
+  if (actor.kind === 'staff') return { kind: 'staff', staff: actor.id, member: null, name: actor.name };
+  if (actor.kind === 'member') return { kind: 'member', staff: null, member: actor.id, name: actor.name };
+  return { kind: 'system', staff: null, member: null, name: actor.name };
+}
+
+async function applyWrite(write: JournalWrite): Promise<void> {
+  const collection = write.model === 'Message' ? MessageModel.collection : EscalationModel.collection;
+  const id = new Types.ObjectId(String(write.id));
+  if (write.op === 'insert') {
+    try {
+      await collection.insertOne({ ...write.doc, _id: id });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error; // already written before a crash: fine
+    }
+  } else {
+    await collection.updateOne({ _id: id }, { $set: write.doc });
+  }
+}
+
+/** Applies an event's writes and ticket fields; safe to run twice. */
+export async function applyEvent(event: Pick<TicketEvent, 'ticket' | 'seq' | 'patch' | 'writes'>): Promise<void> {
+  for (const write of event.writes) await applyWrite(write);
+  await TicketModel.collection.updateOne({ _id: event.ticket, version: event.seq - 1 }, { $set: event.patch });
+}
+
+/**
+ * Reads a ticket, first replaying any event that was journaled but not applied.
+ * Returns null when there is no such ticket (or the id is malformed).
+ */
+export async function loadTicket(id: string | Types.ObjectId): Promise<Ticket | null> {
+  if (!Types.ObjectId.isValid(id) || String(new Types.ObjectId(String(id))) !== String(id).toLowerCase()) return null;
+  let ticket = await TicketModel.findById(id).lean<Ticket>();
+  for (let i = 0; ticket && i < 10; i += 1) {
+    const pending = await TicketEventModel.findById(eventId(ticket._id, ticket.version + 1)).lean<TicketEvent>();
+    if (!pending) break;
+    await applyEvent(pending);
+    ticket = await TicketModel.findById(id).lean<Ticket>();
+  }
+  return ticket;
+}
+
+export interface CommitInput {
+  ticket: Ticket;
+  type: EventType;
+  actor: Actor;
+  patch: Partial<Omit<Ticket, '_id' | 'version' | 'number'>>;
+  reason?: string | null;
+  note?: string | null;
+  data?: Record<string, unknown>;
+  writes?: JournalWrite[];
+  at?: Date;
+}
+
+export interface CommitResult {
+  ticket: Ticket;
+  event: TicketEvent;
+}
+
+/** Records one event on a ticket and applies it. Throws ConflictError (409) when someone acted first. */
+export async function commit(input: CommitInput): Promise<CommitResult> {
+  const { ticket } = input;
+  const at = input.at ?? new Date();
+  const seq = ticket.version + 1;
+  const patch = { ...input.patch, version: seq, updatedAt: at };
+  const next = { ...ticket, ...patch } as Ticket;
+  const event: TicketEvent = {
+    _id: eventId(ticket._id, seq),
+    ticket: ticket._id,
+    seq,
+    type: input.type,
+    actor: actorRef(input.actor),
+    at,
+    from: placementOf(ticket),
+    to: placementOf(next),
+    reason: input.reason ?? null,
+    note: input.note ?? null,
+    data: input.data ?? {},
+    patch,
+    writes: input.writes ?? [],
+  };
+  try {
+    await TicketEventModel.collection.insertOne(event as unknown as Parameters<typeof TicketEventModel.collection.insertOne>[0]);
+  } catch (error) {
+    if (isDuplicateKeyError(error)) {
+      throw new ConflictError('Someone else changed this ticket at the same moment. Review the current ticket and try again.', {
+        currentVersion: seq,
+      });
+    }
+    throw error;
+  }
+  await applyEvent(event);
+  return { ticket: next, event };
+}
+
+/** Builds a journaled insert. */
+export function insertWrite(model: JournalWrite['model'], doc: Record<string, unknown> & { _id: Types.ObjectId }): JournalWrite {
+  const { _id, ...rest } = doc;
+  return { model, op: 'insert', id: _id, doc: rest };
+}
+
+/** Builds a journaled update ($set by id). */
+export function updateWrite(model: JournalWrite['model'], id: Types.ObjectId, set: Record<string, unknown>): JournalWrite {
+  return { model, op: 'update', id, doc: set };
+}

@@ -1,0 +1,90 @@
+import { Schema, model, type InferSchemaType, type HydratedDocument, type Types } from 'mongoose';
+import { tiers } from '../teams/team.model.js';
+
+export const ticketStatuses = ['new', 'open', 'pending_member', 'resolved', 'closed'] as const;
+export type TicketStatus = (typeof ticketStatuses)[number];
+export const priorities = ['low', 'normal', 'high', 'urgent'] as const;
+export type Priority = (typeof priorities)[number];
+export const channels = ['web', 'email', 'phone', 'api'] as const;
+export type Channel = (typeof channels)[number];
+
+export const NO_DUE_DATE = new Date('9999-12-31T00:00:00.000Z');
+
+const ticketSchema = new Schema(
+  {
+    /** Human number `R-2026-000123`, unique: allocated by insert-and-retry on this index. */
+    number: { type: String, required: true, unique: true },
+    subject: { type: String, required: true, trim: true, maxlength: 200 },
+    status: { type: String, enum: ticketStatuses, required: true, default: 'new' },
+    priority: { type: String, enum: priorities, required: true, default: 'normal' },
+    category: { type: String, default: null },
+    language: { type: String, enum: ['fr', 'nl', 'en', 'de'], required: true, default: 'fr' },
+    channel: { type: String, enum: channels, required: true },
+    member: { type: Schema.Types.ObjectId, ref: 'Member', required: true },
+    office: { type: Schema.Types.ObjectId, ref: 'Office', required: true },
+    tier: { type: Number, enum: tiers, required: true, default: 1 },
+    team: { type: Schema.Types.ObjectId, ref: 'Team', required: true },
+    assignee: { type: Schema.Types.ObjectId, ref: 'Staff', default: null },
+    /** The open escalation into the current tier, if any (accepted when someone claims it). */
+    escalation: { type: Schema.Types.ObjectId, ref: 'Escalation', default: null },
+    /** Why the ticket landed where it did on arrival. */
+    routing: {
+      rule: { type: String, required: true },
+      explanation: { type: String, required: true },
+    },
+    /** Sequence number of the last event applied: the version clients send back. */
+    version: { type: Number, required: true, default: 1 },
+    messageCount: { type: Number, default: 0 },
+    lastMessageAt: { type: Date, default: null },
+    lastMemberMessageAt: { type: Date, default: null },
+    firstResponseAt: { type: Date, default: null },
+    /**
+     * Earliest upcoming deadline; the queue sorts on it (set by the SLA engine).
+     * "No deadline" is stored as NO_DUE_DATE rather than null so that it sorts last
+     * and keyset pagination can compare it; presenters show it as null.
+     */
+    dueAt: { type: Date, required: true, default: () => NO_DUE_DATE },
+    resolvedAt: { type: Date, default: null },
+    closedAt: { type: Date, default: null },
+    createdBy: { type: Schema.Types.ObjectId, ref: 'Staff', default: null },
+  },
+  { timestamps: true, optimisticConcurrency: false },
+);
+// Queue queries: top-level equality, then due date and age (see FERRETDB.md, "Performance").
+ticketSchema.index({ tier: 1, team: 1, status: 1, dueAt: 1, createdAt: 1 });
+ticketSchema.index({ tier: 1, office: 1, status: 1 });
+ticketSchema.index({ assignee: 1, status: 1 });
+ticketSchema.index({ member: 1, createdAt: -1 });
+
+/** A ticket as stored (lean). Written out rather than inferred so every field's null-ness is exact. */
+export interface Ticket {
+  _id: Types.ObjectId;
+  number: string;
+  subject: string;
+  status: TicketStatus;
+  priority: Priority;
+  category: string | null;
+  language: 'fr' | 'nl' | 'en' | 'de';
+  channel: Channel;
+  member: Types.ObjectId;
+  office: Types.ObjectId;
+  tier: 1 | 2 | 3;
+  team: Types.ObjectId;
+  assignee: Types.ObjectId | null;
+  escalation: Types.ObjectId | null;
+  routing: { rule: string; explanation: string };
+  version: number;
+  messageCount: number;
+  lastMessageAt: Date | null;
+  lastMemberMessageAt: Date | null;
+  firstResponseAt: Date | null;
+  dueAt: Date;
+  resolvedAt: Date | null;
+  closedAt: Date | null;
+  createdBy: Types.ObjectId | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+export type TicketSchemaType = InferSchemaType<typeof ticketSchema>;
+export type TicketDoc = HydratedDocument<TicketSchemaType>;
+export const TicketModel = model('Ticket', ticketSchema);

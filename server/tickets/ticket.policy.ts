@@ -1,0 +1,146 @@
+/**
+ * Who may do what to which ticket. One module, fail-closed: `authorize` throws
+ * unless a rule below explicitly allows the action. HTTP routes, socket events and
+ * views all call it. Reading is checked first: someone who may not read a ticket
+ * gets 404 (its existence is not revealed); someone who may read but not act, 403.
+ */
+import type { Types } from 'mongoose';
+import { hasRole, sameId, type Actor, type StaffActor } from '../auth/actor.js';
+import { ForbiddenError, NotFoundError } from '../lib/errors.js';
+import type { Tier } from '../teams/team.model.js';
+
+export const ticketActions = [
+  'read',
+  'claim',
+  'release',
+  'reply',
+  'note',
+  'escalate',
+  'return',
+  'reassign',
+  'resolve',
+  'reopen',
+  'update',
+] as const;
+export type TicketAction = (typeof ticketActions)[number];
+
+/** The fields of a ticket that policy decisions look at. */
+export interface PolicyTicket {
+  tier: number;
+  team: Types.ObjectId;
+  office: Types.ObjectId;
+  assignee?: Types.ObjectId | null;
+  member: Types.ObjectId;
+  status: string;
+}
+
+const roleTier = { advisor: 1, support: 2, administrative: 3 } as const;
+
+/** The tiers a staff member works in (claims and answers tickets of). */
+export function tiersWorkedBy(actor: StaffActor): Tier[] {
+  const tiers = new Set<Tier>();
+  for (const role of actor.roles) if (role in roleTier) tiers.add(roleTier[role as keyof typeof roleTier]);
+  return [...tiers].sort();
+}
+
+function isSupervisorOf(actor: StaffActor, ticket: PolicyTicket): boolean {
+  // Supervisors: everything in their office, plus every escalated ticket.
+  return hasRole(actor, 'supervisor') && (sameId(actor.office, ticket.office) || ticket.tier > 1);
+}
+
+function worksQueueOf(actor: StaffActor, ticket: PolicyTicket): boolean {
+  if (!tiersWorkedBy(actor).includes(ticket.tier as Tier)) return false;
+  // Tier 1 is per office: advisors see their team's and their office's queue.
+  if (ticket.tier === 1) return sameId(actor.team, ticket.team) || sameId(actor.office, ticket.office);
+  return true; // tier 2 and tier 3 teams serve every office
+}
+
+function isHolder(actor: StaffActor, ticket: PolicyTicket): boolean {
+  return sameId(actor.id, ticket.assignee);
+}
+
+export function canRead(actor: Actor, ticket: PolicyTicket): boolean {
+  if (actor.kind === 'system') return true;
+  if (actor.kind === 'member') return sameId(actor.id, ticket.member);
+  return isHolder(actor, ticket) || worksQueueOf(actor, ticket) || isSupervisorOf(actor, ticket);
+}
+
+const open = (t: PolicyTicket) => t.status !== 'closed';
+
+/** Whether `actor` may perform `action` on `ticket`. Unknown combinations are refused. */
+export function can(actor: Actor, action: TicketAction, ticket: PolicyTicket): boolean {
+  if (!canRead(actor, ticket)) return false;
+  if (actor.kind === 'system') return true;
+  if (actor.kind === 'member') return action === 'read' || action === 'reply' || action === 'reopen';
+  const holder = isHolder(actor, ticket);
+  const supervisor = isSupervisorOf(actor, ticket);
+  switch (action) {
+    case 'read':
+      return true;
+    case 'claim':
+      return open(ticket) && worksQueueOf(actor, ticket);
+    case 'release':
+    case 'resolve':
+    case 'update':
+      return open(ticket) && (holder || supervisor);
+    case 'reply':
+      return open(ticket) && (holder || supervisor);
+    case 'note':
+      return true; // internal notes: anyone who can see the ticket may leave one for colleagues
+    case 'escalate':
+      return open(ticket) && (holder || supervisor);
+    case 'return':
+      return open(ticket) && (holder || supervisor);
+    case 'reassign':
+      return open(ticket) && supervisor;
+    case 'reopen':
+      return holder || supervisor || worksQueueOf(actor, ticket);
+    default:
+      return false;
+  }
+}
+
+/**
+ * Throws unless `actor` may do `action`: 404 when they may not even read the
+ * ticket, 403 when they may read it but not do this.
+ */
+export function authorize(actor: Actor, action: TicketAction, ticket: PolicyTicket): void {
+  if (!canRead(actor, ticket)) throw new NotFoundError('No such ticket.');
+  if (!can(actor, action, ticket)) throw new ForbiddenError(forbiddenMessage(action));
+}
+
+function forbiddenMessage(action: TicketAction): string {
+  switch (action) {
+    case 'claim':
+      return 'Only staff working in this ticket\'s tier and queue can take it.';
+    case 'reassign':
+      return 'Only a supervisor can reassign a ticket.';
+    case 'reply':
+    case 'escalate':
+    case 'return':
+    case 'resolve':
+    case 'release':
+    case 'update':
+      return 'Take the ticket first: only the person holding it (or a supervisor) can do this.';
+    default:
+      return 'You are not allowed to do this on this ticket.';
+  }
+}
+
+/** A query filter for the tickets an actor may list (the same rules as `canRead`). */
+export function readableFilter(actor: StaffActor): Record<string, unknown> {
+  const or: Record<string, unknown>[] = [{ assignee: actor.id }];
+  for (const tier of tiersWorkedBy(actor)) {
+    if (tier === 1) {
+      if (actor.team) or.push({ tier: 1, team: actor.team });
+      if (actor.office) or.push({ tier: 1, office: actor.office });
+    } else {
+      or.push({ tier });
+    }
+  }
+  if (hasRole(actor, 'supervisor')) {
+    if (actor.office) or.push({ office: actor.office });
+    or.push({ tier: { $gt: 1 } });
+  }
+  return { $or: or };
+}

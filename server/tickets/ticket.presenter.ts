@@ -1,0 +1,179 @@
+/**
+ * What clients see of tickets, messages, escalations and events: JSON, sockets and
+ * views all use these. Members never see internal fields or internal notes.
+ */
+import type { Types } from 'mongoose';
+import type { Actor } from '../auth/actor.js';
+import type { Escalation } from './escalation.model.js';
+import type { Message } from './message.model.js';
+import { NO_DUE_DATE, type Ticket } from './ticket.model.js';
+import { can, ticketActions, type TicketAction } from './ticket.policy.js';
+import type { TicketEvent } from './ticket-event.model.js';
+
+const id = (v: Types.ObjectId | string | null | undefined): string | null => (v === null || v === undefined ? null : String(v));
+const iso = (d: Date | string | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
+
+/** Display names for referenced teams, offices and staff, when the caller has them. */
+export type NameBook = ReadonlyMap<string, string>;
+
+export interface TicketView {
+  id: string;
+  number: string;
+  version: number;
+  subject: string;
+  status: string;
+  priority: string;
+  category: string | null;
+  language: string;
+  channel: string;
+  tier: number;
+  office: string;
+  officeName?: string;
+  team: string;
+  teamName?: string;
+  assignee: string | null;
+  assigneeName?: string | null;
+  member: string;
+  escalation: string | null;
+  routing: { rule: string; explanation: string };
+  messageCount: number;
+  lastMessageAt: string | null;
+  firstResponseAt: string | null;
+  dueAt: string | null;
+  resolvedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** What the viewer may do now (the server checks again on every command). */
+  allowedActions: TicketAction[];
+}
+
+export function presentTicket(t: Ticket, viewer: Actor, names?: NameBook): TicketView {
+  const view: TicketView = {
+    id: String(t._id),
+    number: t.number,
+    version: t.version,
+    subject: t.subject,
+    status: t.status,
+    priority: t.priority,
+    category: t.category ?? null,
+    language: t.language,
+    channel: t.channel,
+    tier: t.tier,
+    office: String(t.office),
+    team: String(t.team),
+    assignee: id(t.assignee),
+    member: String(t.member),
+    escalation: id(t.escalation),
+    routing: { rule: t.routing.rule, explanation: t.routing.explanation },
+    messageCount: t.messageCount ?? 0,
+    lastMessageAt: iso(t.lastMessageAt),
+    firstResponseAt: iso(t.firstResponseAt),
+    dueAt: t.dueAt && new Date(t.dueAt).getTime() < NO_DUE_DATE.getTime() ? iso(t.dueAt) : null,
+    resolvedAt: iso(t.resolvedAt),
+    createdAt: iso(t.createdAt) ?? '',
+    updatedAt: iso(t.updatedAt) ?? '',
+    allowedActions: ticketActions.filter((a) => can(viewer, a, t)),
+  };
+  if (names) {
+    view.officeName = names.get(view.office);
+    view.teamName = names.get(view.team);
+    view.assigneeName = view.assignee ? (names.get(view.assignee) ?? null) : null;
+  }
+  return view;
+}
+
+export interface MessageView {
+  id: string;
+  author: { kind: string; name: string; staff: string | null; member: string | null };
+  visibility: 'public' | 'internal';
+  text: string;
+  html: string | null;
+  channel: string;
+  attachments: string[];
+  createdAt: string;
+}
+
+export function presentMessage(m: Message): MessageView {
+  return {
+    id: String(m._id),
+    author: { kind: m.author.kind, name: m.author.name, staff: id(m.author.staff), member: id(m.author.member) },
+    visibility: m.visibility,
+    text: m.text,
+    html: m.html ?? null,
+    channel: m.channel ?? 'web',
+    attachments: (m.attachments ?? []).map(String),
+    createdAt: iso(m.createdAt) ?? '',
+  };
+}
+
+export interface EscalationView {
+  id: string;
+  fromTier: number;
+  toTier: number;
+  fromTeam: string;
+  toTeam: string;
+  reason: string;
+  handoff: string;
+  by: string;
+  byName?: string;
+  at: string;
+  acceptedBy: string | null;
+  acceptedByName?: string | null;
+  acceptedAt: string | null;
+  outcome: string;
+  bouncedBack: boolean;
+  closingNote: string | null;
+}
+
+export function presentEscalation(e: Escalation, names?: NameBook): EscalationView {
+  return {
+    id: String(e._id),
+    fromTier: e.fromTier,
+    toTier: e.toTier,
+    fromTeam: String(e.fromTeam),
+    toTeam: String(e.toTeam),
+    reason: e.reason,
+    handoff: e.handoff,
+    by: String(e.by),
+    ...(names ? { byName: names.get(String(e.by)), acceptedByName: e.acceptedBy ? (names.get(String(e.acceptedBy)) ?? null) : null } : {}),
+    at: iso(e.at) ?? '',
+    acceptedBy: id(e.acceptedBy),
+    acceptedAt: iso(e.acceptedAt),
+    outcome: e.outcome,
+    bouncedBack: e.outcome === 'returned',
+    closingNote: e.closingNote ?? null,
+  };
+}
+
+export interface EventView {
+  seq: number;
+  type: string;
+  at: string;
+  actor: { kind: string; name: string; id: string | null };
+  from: { tier: number; team: string; office: string; assignee: string | null; status: string } | null;
+  to: { tier: number; team: string; office: string; assignee: string | null; status: string };
+  reason: string | null;
+  note: string | null;
+  data: Record<string, unknown>;
+}
+
+function placement(p: TicketEvent['to']): EventView['to'] {
+  return { tier: p.tier, team: String(p.team), office: String(p.office), assignee: id(p.assignee), status: p.status };
+}
+
+/** History lines for staff. Events of internal notes keep the note text out: it is in the thread. */
+export function presentEvent(e: TicketEvent): EventView {
+  const data: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(e.data ?? {})) if (k !== 'ticket') data[k] = v && typeof v === 'object' && 'toHexString' in v ? String(v) : v;
+  return {
+    seq: e.seq,
+    type: e.type,
+    at: iso(e.at) ?? '',
+    actor: { kind: e.actor.kind, name: e.actor.name, id: id(e.actor.staff ?? e.actor.member) },
+    from: e.from ? placement(e.from) : null,
+    to: placement(e.to),
+    reason: e.reason,
+    note: e.note,
+    data,
+  };
+}

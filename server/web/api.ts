@@ -1,0 +1,29 @@
+/**
+ * The JSON API under /api/v1: authentication first (Bearer or cookie), CSRF for
+ * cookie-authenticated unsafe requests, then every route of the route table.
+ */
+import { Router } from 'express';
+import { authenticate, csrfProtection, requireStaff } from '../auth/auth.middleware.js';
+import { authRoutes, type AuthRouteOptions } from '../auth/auth.routes.js';
+import { catalogRoutes } from '../catalog/catalog.routes.js';
+import type { Config } from '../config.js';
+import { mountRoutes } from '../lib/route-table.js';
+import { ticketRoutes } from '../tickets/ticket.routes.js';
+import { buildOpenApiDocument } from './openapi.js';
+
+export const apiPrefix = '/api/v1';
+
+export function apiRouter(config: Config, options: { auth?: AuthRouteOptions } = {}): Router {
+  const router = Router();
+  const v1 = Router();
+  v1.use(authenticate(config));
+  v1.use(csrfProtection(config));
+  mountRoutes(v1, apiPrefix, [...authRoutes(config, options.auth), ...ticketRoutes(), ...catalogRoutes()], requireStaff);
+  router.use(apiPrefix, v1);
+  let document: Record<string, unknown> | undefined;
+  router.get('/api/openapi.json', (_req, res) => {
+    document ??= buildOpenApiDocument(config.publicUrl);
+    res.json(document);
+  });
+  return router;
+}

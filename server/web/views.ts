@@ -1,0 +1,64 @@
+/**
+ * Server-side rendering with an isolated Handlebars instance: `views/layouts/*.hbs`
+ * wrap `views/pages/*.hbs`; `views/partials/*.hbs` are registered by file name.
+ * Templates are compiled once and cached. Handlebars escapes every `{{value}}`;
+ * triple-stash `{{{…}}}` is reserved for the layout body and sanitized HTML.
+ */
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import Handlebars from 'handlebars';
+import { viewsDir } from '../lib/paths.js';
+import type { Translate } from '../lib/i18n.js';
+
+export type TemplateDelegate = Handlebars.TemplateDelegate;
+
+export interface ViewEngine {
+  render(page: string, data: Record<string, unknown>, layout?: string | false): string;
+  /** Renders a template that is not a page (emails, fragments) without layout. */
+  renderTemplate(name: string, data: Record<string, unknown>): string;
+}
+
+function registerHelpers(hbs: typeof Handlebars): void {
+  // t: translate with the request's translator, passed in data as `t`.
+  hbs.registerHelper('t', function (this: unknown, key: string, options: Handlebars.HelperOptions) {
+    const root = options.data?.root as { t?: Translate } | undefined;
+    const translate = root?.t;
+    const text = translate ? translate(key, options.hash as Record<string, unknown>) : key;
+    return text; // returned as a plain string, so Handlebars escapes it
+  });
+  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hbs.registerHelper('json', (value: unknown) => new hbs.SafeString(
+    // Safe inside <script type="application/json">: no closing tag can appear.
+    JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026'),
+  ));
+}
+
+export function createViewEngine(options: { cache: boolean }): ViewEngine {
+  const hbs = Handlebars.create();
+  registerHelpers(hbs);
+  const partialsDir = path.join(viewsDir, 'partials');
+  if (existsSync(partialsDir)) {
+    for (const file of readdirSync(partialsDir)) {
+      if (file.endsWith('.hbs')) hbs.registerPartial(path.basename(file, '.hbs'), readFileSync(path.join(partialsDir, file), 'utf8'));
+    }
+  }
+  const cache = new Map<string, TemplateDelegate>();
+  const template = (name: string): TemplateDelegate => {
+    const cached = options.cache ? cache.get(name) : undefined;
+    if (cached) return cached;
+    const file = path.join(viewsDir, `${name}.hbs`);
+    if (!file.startsWith(viewsDir + path.sep)) throw new Error(`Bad template name: ${name}`);
+    const compiled = hbs.compile(readFileSync(file, 'utf8'), { strict: false, noEscape: false });
+    cache.set(name, compiled);
+    return compiled;
+  };
+  const renderTemplate = (name: string, data: Record<string, unknown>): string => template(name)(data);
+  return {
+    renderTemplate,
+    render(page, data, layout = 'main') {
+      const body = renderTemplate(`pages/${page}`, data);
+      if (layout === false) return body;
+      return renderTemplate(`layouts/${layout}`, { ...data, body: new hbs.SafeString(body) });
+    },
+  };
+}

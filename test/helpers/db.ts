@@ -1,0 +1,26 @@
+import { randomBytes } from 'node:crypto';
+import mongoose from 'mongoose';
+import { connectDatabase, ensureIndexes } from '../../server/db/connection.js';
+import '../../server/models.js';
+import { resetTicketNumberCache } from '../../server/tickets/ticket-number.js';
+import { testDatabaseUri } from './global.js';
+
+/**
+ * Gives the calling test file a fresh database of its own on the shared server,
+ * with every index created, and drops it afterwards.
+ */
+export function useTestDatabase(): { name: () => string } {
+  let dbName = '';
+  before(async function () {
+    this.timeout(60_000);
+    dbName = `t_${randomBytes(6).toString('hex')}`;
+    await connectDatabase(testDatabaseUri(), dbName);
+    await ensureIndexes();
+    resetTicketNumberCache();
+  });
+  after(async () => {
+    await mongoose.connection.db?.dropDatabase().catch(() => undefined);
+    await mongoose.disconnect();
+  });
+  return { name: () => dbName };
+}

@@ -1,0 +1,38 @@
+/**
+ * Mocha global fixtures: one real embedded FerretDB for the whole run, its SQLite
+ * files in a temporary folder.
+ * Each test file then uses its own database on it (see `useTestDatabase`).
+ * Set TEST_MONGODB_URI to run the suite against a real MongoDB instead.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../server/db/embedded.js';
+import { projectRoot } from '../../server/lib/paths.js';
+
+let embedded: EmbeddedDatabase | undefined;
+let tmpDir: string | undefined;
+let uri: string | undefined = process.env.TEST_MONGODB_URI;
+
+export function testDatabaseUri(): string {
+  if (!uri) throw new Error('The test database is not started (mochaGlobalSetup did not run).');
+  return uri;
+}
+
+export async function mochaGlobalSetup(): Promise<void> {
+  if (uri) return;
+  // A RAM-backed folder when the machine has one: SQLite files, but no disk waits.
+  const base = existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
+  tmpDir = mkdtempSync(path.join(base, 'relais-test-db-'));
+  embedded = await startEmbeddedDatabase({
+    toolsDir: path.join(projectRoot, '.relais', 'bin'),
+    dataDir: tmpDir,
+    startTimeoutMs: 60_000,
+  });
+  uri = embedded.uri;
+}
+
+export async function mochaGlobalTeardown(): Promise<void> {
+  await embedded?.stop();
+  if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
+}

@@ -1,0 +1,372 @@
+import { expect } from 'chai';
+import cookieParser from 'cookie-parser';
+import express, { type Express, type Request, type Response } from 'express';
+import jwt from 'jsonwebtoken';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import request from 'supertest';
+import type { Config } from '../../server/config.js';
+import { authenticate, csrfProtection, requireStaff } from '../../server/auth/auth.middleware.js';
+import { authRoutes, type LoginRateLimits } from '../../server/auth/auth.routes.js';
+import { hashPassword } from '../../server/auth/password.js';
+import { SessionModel } from '../../server/auth/session.model.js';
+import { hashSecret } from '../../server/auth/tokens.js';
+import { mountRoutes } from '../../server/lib/route-table.js';
+import { StaffModel } from '../../server/staff/staff.model.js';
+import { TeamModel } from '../../server/teams/team.model.js';
+import { errorHandler } from '../../server/web/error-handler.js';
+import { useTestDatabase } from '../helpers/db.js';
+import { testConfig } from '../helpers/config.js';
+
+const password = 'correct horse battery staple';
+const roomy: Partial<LoginRateLimits> = { perIp: { limit: 1000, windowMs: 60_000 }, perAccount: { limit: 1000, windowMs: 60_000 } };
+
+function buildApp(config: Config, rateLimits: Partial<LoginRateLimits> = roomy): Express {
+  const app = express();
+  app.use(express.json());
+  app.use(cookieParser());
+  app.use(authenticate(config));
+  app.use(csrfProtection(config));
+  const router = express.Router();
+  mountRoutes(router, '/api/v1', authRoutes(config, { rateLimits }), requireStaff);
+  // Mounted directly (not through mountRoutes) so this probe stays out of the route registry.
+  router.post('/probe', requireStaff, (req: Request, res: Response) => {
+    res.json({ id: String(req.actor?.id), via: req.authVia, tier: req.actor?.tier });
+  });
+  app.use('/api/v1', router);
+  app.use(errorHandler);
+  return app;
+}
+
+/** Cookies a response sets, by name (value and the raw attribute string). */
+function setCookies(res: request.Response): Record<string, { value: string; raw: string }> {
+  const header = res.headers['set-cookie'] as unknown;
+  const list = Array.isArray(header) ? header.map(String) : [];
+  const out: Record<string, { value: string; raw: string }> = {};
+  for (const raw of list) {
+    const [pair = ''] = raw.split(';');
+    const eq = pair.indexOf('=');
+    out[pair.slice(0, eq)] = { value: decodeURIComponent(pair.slice(eq + 1)), raw };
+  }
+  return out;
+}
+const cookieHeader = (jar: Record<string, string>): string => Object.entries(jar).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; ');
+
+interface Login { token: string; refreshToken: string; sid: string; cookies: Record<string, string> }
+
+describe('staff authentication', () => {
+  useTestDatabase();
+  const config = testConfig();
+  let app: Express;
+  let passwordHash: string;
+  let counter = 0;
+
+  before(async () => {
+    app = buildApp(config);
+    passwordHash = await hashPassword(password);
+  });
+
+  async function staff(fields: { active?: boolean; tier?: 1 | 2 | 3 } = {}) {
+    counter += 1;
+    const team = fields.tier ? await TeamModel.create({ code: `team-${counter}`, name: 'Team', tier: fields.tier }) : null;
+    return StaffModel.create({ name: `Staff ${counter}`, email: `staff${counter}@example.org`, passwordHash, roles: ['advisor'], team: team?._id ?? null, active: fields.active ?? true });
+  }
+
+  async function login(email: string, target: Express = app): Promise<Login> {
+    const res = await request(target).post('/api/v1/auth/login').send({ email, password }).expect(200);
+    const body = res.body as { token: string; refreshToken: string };
+    const cookies = Object.fromEntries(Object.entries(setCookies(res)).map(([k, c]) => [k, c.value]));
+    const sid = (jwt.decode(body.token) as { sid: string }).sid;
+    return { token: body.token, refreshToken: body.refreshToken, sid, cookies };
+  }
+
+  const me = (token: string) => request(app).get('/api/v1/me').set('Authorization', `Bearer ${token}`);
+  const refresh = (refreshToken: string) => request(app).post('/api/v1/auth/refresh').send({ refreshToken });
+  const expect401 = (res: request.Response) => {
+    expect(res.status).to.equal(401);
+    expect(res.body.error.code).to.equal('unauthorized');
+  };
+
+  describe('login', () => {
+    it('answers tokens and the presented staff member, sets hardened cookies and stores only a hash', async () => {
+      const s = await staff({ tier: 2 });
+      const res = await request(app).post('/api/v1/auth/login').send({ email: ` ${s.email.toUpperCase()} `, password }).expect(200);
+      expect(res.body.staff).to.deep.equal({ id: String(s._id), name: s.name, email: s.email, roles: ['advisor'], team: String(s.team), office: null, languages: ['fr'], capacity: 15, active: true });
+      expect(Date.parse(res.body.expiresAt) - Date.now()).to.be.within(config.jwt.accessTtl * 1000 - 5000, config.jwt.accessTtl * 1000 + 1000);
+      expect(res.headers['cache-control']).to.equal('no-store');
+      const cookies = setCookies(res);
+      for (const name of ['relais_at', 'relais_rt']) {
+        expect(cookies[name]?.raw).to.match(/HttpOnly/).and.match(/SameSite=Strict/).and.match(/Path=\//);
+        expect(cookies[name]?.raw).not.to.match(/Secure/);
+      }
+      expect(cookies.relais_at?.value).to.equal(res.body.token);
+      const session = await SessionModel.findOne({ staff: s._id }).lean();
+      expect(session?.refreshTokenHash).to.equal(hashSecret(String(res.body.refreshToken).split('.')[1] ?? ''));
+      expect(JSON.stringify(session)).not.to.include(res.body.refreshToken.split('.')[1]);
+      expect((await StaffModel.findById(s._id).lean())?.lastLoginAt).to.be.instanceOf(Date);
+      const probe = await request(app).post('/api/v1/probe').set('Authorization', `Bearer ${res.body.token}`).expect(200);
+      expect(probe.body).to.deep.equal({ id: String(s._id), via: 'bearer', tier: 2 });
+    });
+
+    it('marks the cookies Secure when the public address is https', async () => {
+      const s = await staff();
+      const res = await request(buildApp(testConfig({ PUBLIC_URL: 'https://help.example.org' }))).post('/api/v1/auth/login').send({ email: s.email, password }).expect(200);
+      expect(setCookies(res).relais_at?.raw).to.match(/Secure/);
+      expect(setCookies(res).relais_rt?.raw).to.match(/Secure/);
+    });
+
+    it('answers wrong password, unknown email and deactivated account with the same 401', async () => {
+      const s = await staff();
+      const off = await staff({ active: false });
+      const answers = await Promise.all([
+        request(app).post('/api/v1/auth/login').send({ email: s.email, password: 'wrong password' }),
+        request(app).post('/api/v1/auth/login').send({ email: 'nobody@example.org', password }),
+        request(app).post('/api/v1/auth/login').send({ email: off.email, password }),
+      ]);
+      for (const res of answers) expect401(res);
+      expect(new Set(answers.map((r) => r.body.error.message)).size).to.equal(1);
+      expect(answers.every((r) => !r.headers['set-cookie'])).to.equal(true);
+    });
+
+    it('refuses unknown keys, operator-shaped input and form-encoded credentials', async () => {
+      const s = await staff();
+      expect((await request(app).post('/api/v1/auth/login').send({ email: s.email, password, admin: true })).status).to.equal(400);
+      expect((await request(app).post('/api/v1/auth/login').send({ email: { $ne: null }, password })).status).to.equal(400);
+      const form = express();
+      form.use(express.urlencoded({ extended: false }));
+      form.use(buildApp(config));
+      expect((await request(form).post('/api/v1/auth/login').type('form').send({ email: s.email, password })).status).to.equal(400);
+    });
+  });
+
+  describe('access token attacks (Bearer)', () => {
+    let login0: Login;
+    let claims: { sub: string; sid: string; tv: number };
+    const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const forge = (payload: object = {}, options: jwt.SignOptions = {}, key: jwt.Secret = config.jwt.secret) =>
+      jwt.sign({ ...claims, ...payload }, key, { algorithm: 'HS256', issuer: config.jwt.issuer, audience: config.jwt.audience, expiresIn: 600, jwtid: randomBytes(8).toString('hex'), ...options });
+
+    before(async () => {
+      const s = await staff();
+      login0 = await login(s.email);
+      claims = { sub: String(s._id), sid: login0.sid, tv: 0 };
+    });
+
+    it('accepts a well-formed token (control: each attack below changes one thing)', async () => {
+      await me(forge()).expect(200);
+    });
+
+    it('refuses alg "none", with or without a signature', async () => {
+      const [, payload, signature] = login0.token.split('.');
+      const header = b64({ alg: 'none', typ: 'JWT' });
+      expect401(await me(`${header}.${payload}.`));
+      expect401(await me(`${header}.${payload}.${signature}`));
+    });
+
+    it('refuses RS256 tokens, and HS256 signed with a public key (HS/RS confusion)', async () => {
+      const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      expect401(await me(forge({}, { algorithm: 'RS256' }, privateKey.export({ type: 'pkcs8', format: 'pem' }))));
+      expect401(await me(forge({}, {}, publicKey.export({ type: 'spki', format: 'pem' }).toString())));
+    });
+
+    it('pins HS256: HS512 with the right secret is refused', async () => {
+      expect401(await me(forge({}, { algorithm: 'HS512' })));
+    });
+
+    it('refuses expired tokens, wrong audience, wrong issuer, missing jti and a tampered payload', async () => {
+      const expired = await me(forge({ exp: Math.floor(Date.now() / 1000) - 10 }, { expiresIn: undefined }));
+      expect401(expired);
+      expect(expired.body.error.message).to.match(/expired/);
+      expect401(await me(forge({}, { audience: 'relais-members' })));
+      expect401(await me(forge({}, { issuer: 'someone-else' })));
+      expect401(await me(forge({}, { jwtid: undefined })));
+      const other = await staff();
+      const [header, , signature] = login0.token.split('.');
+      expect401(await me(`${header}.${b64({ ...claims, sub: String(other._id) })}.${signature}`));
+    });
+
+    it('refuses a correctly signed token naming no open session, and malformed headers', async () => {
+      expect401(await me(forge({ sid: randomBytes(12).toString('hex') })));
+      expect401(await request(app).get('/api/v1/me').set('Authorization', `Basic ${login0.token}`));
+      expect401(await request(app).get('/api/v1/me').set('Authorization', 'Bearer'));
+    });
+  });
+
+  describe('revocation', () => {
+    it('logout ends the session: its access and refresh tokens stop working', async () => {
+      const s = await staff();
+      const a = await login(s.email);
+      const b = await login(s.email);
+      await request(app).post('/api/v1/auth/logout').set('Authorization', `Bearer ${a.token}`).expect(204);
+      expect401(await me(a.token));
+      expect401(await refresh(a.refreshToken));
+      await me(b.token).expect(200);
+      expect((await SessionModel.findById(a.sid).lean())?.revokedAt).to.be.instanceOf(Date);
+    });
+
+    it('log out everywhere ends every session and bumps tokenVersion', async () => {
+      const s = await staff();
+      const a = await login(s.email);
+      const b = await login(s.email);
+      await request(app).post('/api/v1/auth/logout-all').set('Authorization', `Bearer ${a.token}`).expect(204);
+      for (const l of [a, b]) {
+        expect401(await me(l.token));
+        expect401(await refresh(l.refreshToken));
+      }
+      expect((await StaffModel.findById(s._id).lean())?.tokenVersion).to.equal(1);
+      expect(await SessionModel.countDocuments({ staff: s._id, revokedAt: null })).to.equal(0);
+    });
+
+    it('a tokenVersion bump (password change, deactivation) refuses tokens and refreshes', async () => {
+      const s = await staff();
+      const a = await login(s.email);
+      await me(a.token).expect(200);
+      await StaffModel.updateOne({ _id: s._id }, { $inc: { tokenVersion: 1 } });
+      expect401(await me(a.token));
+      expect401(await refresh(a.refreshToken));
+    });
+
+    it('locks deactivated staff out at once, Bearer and cookie alike', async () => {
+      const s = await staff();
+      const a = await login(s.email);
+      await StaffModel.updateOne({ _id: s._id }, { $set: { active: false } });
+      expect401(await me(a.token));
+      expect401(await refresh(a.refreshToken));
+      const viaCookie = await request(app).get('/api/v1/me').set('Cookie', cookieHeader(a.cookies));
+      expect401(viaCookie);
+      expect(setCookies(viaCookie).relais_at?.raw).to.match(/Expires=Thu, 01 Jan 1970/);
+    });
+
+    it('refuses tokens of an expired session', async () => {
+      const s = await staff();
+      const a = await login(s.email);
+      await SessionModel.updateOne({ _id: a.sid }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+      expect401(await me(a.token));
+      expect401(await refresh(a.refreshToken));
+    });
+  });
+
+  describe('refresh', () => {
+    it('rotates the refresh token; the replaced one works only during the grace period, then revokes the session', async () => {
+      const s = await staff();
+      const a = await login(s.email);
+      const first = await refresh(a.refreshToken).expect(200);
+      expect(first.body.refreshToken).to.be.a('string').and.not.equal(a.refreshToken);
+      await me(first.body.token).expect(200);
+      const racing = await refresh(a.refreshToken).expect(200);
+      expect(racing.body.refreshToken).to.equal(null);
+      await SessionModel.updateOne({ _id: a.sid }, { $set: { rotatedAt: new Date(Date.now() - 60_000) } });
+      expect401(await refresh(a.refreshToken));
+      expect401(await me(first.body.token));
+      expect401(await refresh(first.body.refreshToken));
+    });
+
+    it('refuses malformed and unknown refresh tokens', async () => {
+      expect401(await refresh('not-a-token'));
+      expect401(await refresh(`${randomBytes(12).toString('hex')}.${randomBytes(32).toString('base64url')}`));
+      expect401(await request(app).post('/api/v1/auth/refresh').send({}));
+    });
+
+    it('refreshes an expired access cookie transparently from the refresh cookie', async () => {
+      const s = await staff();
+      const a = await login(s.email);
+      const expired = jwt.sign({ sid: a.sid, tv: 0, exp: Math.floor(Date.now() / 1000) - 10 }, config.jwt.secret, { algorithm: 'HS256', subject: String(s._id), issuer: config.jwt.issuer, audience: config.jwt.audience, jwtid: 'x' });
+      const jars: Record<string, string>[] = [{ ...a.cookies, relais_at: expired }, { relais_rt: a.cookies.relais_rt ?? '' }];
+      for (const jar of jars) {
+        const res = await request(app).get('/api/v1/me').set('Cookie', cookieHeader(jar)).expect(200);
+        expect(res.body.staff.id).to.equal(String(s._id));
+        const set = setCookies(res);
+        await me(set.relais_at?.value ?? '').expect(200);
+        a.cookies.relais_rt = set.relais_rt?.value ?? '';
+        expect(a.cookies.relais_rt).to.match(new RegExp(`^${a.sid}\\.`));
+      }
+    });
+
+    it('refuses an expired access cookie when there is no refresh cookie', async () => {
+      const s = await staff();
+      const a = await login(s.email);
+      await SessionModel.updateOne({ _id: a.sid }, { $set: { revokedAt: new Date() } });
+      expect401(await request(app).get('/api/v1/me').set('Cookie', cookieHeader(a.cookies)));
+    });
+  });
+
+  describe('CSRF', () => {
+    async function csrfFor(l: Login): Promise<Record<string, string>> {
+      const res = await request(app).get('/api/v1/auth/csrf').set('Cookie', cookieHeader(l.cookies)).expect(200);
+      const jar = { ...l.cookies, relais_csrf: setCookies(res).relais_csrf?.value ?? '' };
+      return { ...jar, token: res.body.csrfToken as string };
+    }
+    const probe = (jar: Record<string, string>) => request(app).post('/api/v1/probe').set('Cookie', cookieHeader(jar));
+
+    it('requires a token for cookie-authenticated unsafe requests, bound to the session', async () => {
+      const s = await staff();
+      const a = await login(s.email);
+      const b = await login(s.email);
+      const { token, ...jar } = await csrfFor(a);
+      const other = await csrfFor(b);
+      const expect403 = (res: request.Response) => {
+        expect(res.status).to.equal(403);
+        expect(res.body.error.code).to.equal('forbidden');
+      };
+      expect403(await probe(a.cookies));
+      expect403(await probe(jar));
+      expect403(await probe(jar).set('x-csrf-token', `${token}x`));
+      expect403(await probe({ ...a.cookies, relais_csrf: other.relais_csrf ?? '' }).set('x-csrf-token', other.token ?? ''));
+      expect403(await request(app).post('/api/v1/auth/logout').set('Cookie', cookieHeader(a.cookies)));
+      const ok = await probe(jar).set('x-csrf-token', token ?? '').expect(200);
+      expect(ok.body.via).to.equal('cookie');
+      await probe(jar).send({ _csrf: token }).expect(200);
+      await request(app).get('/api/v1/me').set('Cookie', cookieHeader(a.cookies)).expect(200);
+      await request(app).post('/api/v1/auth/logout').set('Cookie', cookieHeader(jar)).set('x-csrf-token', token ?? '').expect(204);
+      expect401(await me(a.token));
+    });
+
+    it('keeps the token valid across a transparent refresh; refresh by cookie needs it too', async () => {
+      const s = await staff();
+      const a = await login(s.email);
+      const { token = '', ...jar } = await csrfFor(a);
+      await probe({ relais_rt: jar.relais_rt ?? '', relais_csrf: jar.relais_csrf ?? '' }).set('x-csrf-token', token).expect(200);
+      const fresh = await login(s.email);
+      const f = await csrfFor(fresh);
+      expect((await request(app).post('/api/v1/auth/refresh').set('Cookie', cookieHeader(fresh.cookies))).status).to.equal(403);
+      const res = await request(app).post('/api/v1/auth/refresh').set('Cookie', cookieHeader({ ...fresh.cookies, relais_csrf: f.relais_csrf ?? '' })).set('x-csrf-token', f.token ?? '').expect(200);
+      expect(setCookies(res).relais_rt?.value).to.be.a('string').and.not.equal(fresh.cookies.relais_rt);
+    });
+
+    it('does not ask Bearer requests for a token', async () => {
+      const s = await staff();
+      const a = await login(s.email);
+      const res = await request(app).post('/api/v1/probe').set('Authorization', `Bearer ${a.token}`).expect(200);
+      expect(res.body.via).to.equal('bearer');
+      expect401(await request(app).post('/api/v1/probe'));
+    });
+  });
+
+  describe('rate limiting of failed logins', () => {
+    const attempt = (target: Express, email: string, pw = 'wrong password') => request(target).post('/api/v1/auth/login').send({ email, password: pw });
+
+    it('limits failures per account (any letter case), with Retry-After, even for the right password', async () => {
+      const limited = buildApp(config, { perIp: { limit: 100, windowMs: 60_000 }, perAccount: { limit: 2, windowMs: 60_000 } });
+      const s = await staff();
+      expect401(await attempt(limited, s.email));
+      expect401(await attempt(limited, s.email.toUpperCase()));
+      const blocked = await attempt(limited, s.email, password);
+      expect(blocked.status).to.equal(429);
+      expect(blocked.body.error.code).to.equal('rate_limited');
+      expect(Number(blocked.headers['retry-after'])).to.be.within(1, 60);
+      const other = await staff();
+      await attempt(limited, other.email, password).expect(200);
+    });
+
+    it('limits failures per IP across accounts', async () => {
+      const limited = buildApp(config, { perIp: { limit: 3, windowMs: 60_000 }, perAccount: { limit: 100, windowMs: 60_000 } });
+      for (const n of [1, 2, 3]) expect401(await attempt(limited, `unknown${n}@example.org`));
+      expect((await attempt(limited, 'unknown4@example.org')).status).to.equal(429);
+    });
+
+    it('does not count successful logins', async () => {
+      const limited = buildApp(config, { perIp: { limit: 2, windowMs: 60_000 }, perAccount: { limit: 2, windowMs: 60_000 } });
+      const s = await staff();
+      for (let i = 0; i < 4; i += 1) await attempt(limited, s.email, password).expect(200);
+    });
+  });
+});
