@@ -139,7 +139,7 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
   let lastError: Error | undefined;
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const port = await freePort();
-    const args = ['-listen', `127.0.0.1:${port}`, '-dir', sqliteDir, '-watch-stdin', '-log-level', 'warn'];
+    const args = ['-listen', `127.0.0.1:${port}`, '-dir', sqliteDir, '-watch-stdin', '-log-level', 'error'];
     const child = spawn(binary, args, { stdio: ['pipe', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr?.setEncoding('utf8');

@@ -101,6 +101,34 @@ export function can(actor: Actor, action: TicketAction, ticket: PolicyTicket): b
 }
 
 /**
+ * Whether the ticket's state makes an action possible at all (who may do it is
+ * `can`'s business). Used to offer only meaningful actions; commands check again
+ * and answer 409 with an explanation.
+ */
+export function stateAllows(action: TicketAction, ticket: PolicyTicket): boolean {
+  const done = ticket.status === 'resolved' || ticket.status === 'closed';
+  switch (action) {
+    case 'claim':
+      return !ticket.assignee && ticket.status !== 'closed';
+    case 'release':
+      return Boolean(ticket.assignee) && !done;
+    case 'escalate':
+      return ticket.tier < 3 && !done;
+    case 'return':
+      return ticket.tier > 1 && !done;
+    case 'resolve':
+    case 'reply':
+    case 'reassign':
+    case 'update':
+      return !done || action === 'reassign';
+    case 'reopen':
+      return done;
+    default:
+      return true;
+  }
+}
+
+/**
  * Throws unless `actor` may do `action`: 404 when they may not even read the
  * ticket, 403 when they may read it but not do this.
  */

@@ -7,7 +7,7 @@ import type { Actor } from '../auth/actor.js';
 import type { Escalation } from './escalation.model.js';
 import type { Message } from './message.model.js';
 import { NO_DUE_DATE, type Ticket } from './ticket.model.js';
-import { can, ticketActions, type TicketAction } from './ticket.policy.js';
+import { can, stateAllows, ticketActions, type TicketAction } from './ticket.policy.js';
 import type { TicketEvent } from './ticket-event.model.js';
 
 const id = (v: Types.ObjectId | string | null | undefined): string | null => (v === null || v === undefined ? null : String(v));
@@ -72,7 +72,7 @@ export function presentTicket(t: Ticket, viewer: Actor, names?: NameBook): Ticke
     resolvedAt: iso(t.resolvedAt),
     createdAt: iso(t.createdAt) ?? '',
     updatedAt: iso(t.updatedAt) ?? '',
-    allowedActions: ticketActions.filter((a) => can(viewer, a, t)),
+    allowedActions: ticketActions.filter((a) => can(viewer, a, t) && stateAllows(a, t)),
   };
   if (names) {
     view.officeName = names.get(view.office);

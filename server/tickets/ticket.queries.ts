@@ -66,7 +66,8 @@ export async function listTickets(actor: StaffActor, filters: ListFilters): Prom
   if (filters.tier) and.push({ tier: filters.tier });
   if (filters.office) and.push({ office: new Types.ObjectId(filters.office) });
   if (filters.team) and.push({ team: new Types.ObjectId(filters.team) });
-  if (filters.status?.length) and.push({ status: { $in: filters.status } });
+  // Without a status filter, the queue shows work still to do.
+  and.push({ status: { $in: filters.status?.length ? filters.status : ['new', 'open', 'pending_member'] } });
   if (filters.language) and.push({ language: filters.language });
   if (filters.category) and.push({ category: filters.category });
   if (filters.assignee === 'me') and.push({ assignee: actor.id });

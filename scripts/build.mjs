@@ -1,0 +1,33 @@
+// Builds the server (TypeScript → dist/) and, when there are any, the browser
+// modules (client/*.ts → public/js/, bundled by esbuild, no CDN at run time).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+
+rmSync(path.join(root, 'dist'), { recursive: true, force: true });
+const tsc = spawnSync(bin('tsc'), ['-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+if (tsc.status !== 0) {
+  console.error('\nThe server did not compile (see the errors above).');
+  process.exit(tsc.status ?? 1);
+}
+
+const clientDir = path.join(root, 'client');
+const entries = existsSync(clientDir) ? readdirSync(clientDir).filter((f) => f.endsWith('.page.ts')).map((f) => path.join(clientDir, f)) : [];
+if (entries.length > 0) {
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: entries,
+    outdir: path.join(root, 'public', 'js'),
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    minify: true,
+    sourcemap: true,
+    entryNames: '[name]',
+    logLevel: 'warning',
+  });
+}
