@@ -1,0 +1,234 @@
+/**
+ * The authorization matrix, generated from the route table: every API route ×
+ * every role × an object the role owns and one it does not. A denied combination
+ * must answer 401/403/404 (an unexpected 2xx fails); an allowed one must get past
+ * authorization (409/400 are fine: the ticket's state may forbid the move).
+ * A route missing from the matrix fails the suite.
+ */
+import { expect } from 'chai';
+import type { Express } from 'express';
+import fc from 'fast-check';
+import request from 'supertest';
+import type { StaffActor } from '../../server/auth/actor.js';
+import { registeredRoutes, type RegisteredRoute } from '../../server/lib/route-table.js';
+import { claimTicket, escalateTicket } from '../../server/tickets/ticket.commands.js';
+import type { Ticket } from '../../server/tickets/ticket.model.js';
+import { buildOrg, buildTicket, testPassword, type Org } from '../helpers/factories.js';
+import { useTestDatabase } from '../helpers/db.js';
+import { login, testApp } from '../helpers/http.js';
+
+type Role = 'anonymous' | 'advisorLiege' | 'advisorCharleroi' | 'support' | 'administrative' | 'supervisorLiege' | 'administrator';
+const roles: Role[] = ['anonymous', 'advisorLiege', 'advisorCharleroi', 'support', 'administrative', 'supervisorLiege', 'administrator'];
+const staffRoles = roles.filter((r) => r !== 'anonymous');
+const A = true;
+const D = false;
+
+/** For routes without an object: may this role call it at all? */
+const plain: Record<string, 'public' | 'staff'> = {
+  'post /api/v1/auth/login': 'public',
+  'post /api/v1/auth/refresh': 'public',
+  'post /api/v1/auth/logout': 'staff',
+  'post /api/v1/auth/logout-all': 'staff',
+  'get /api/v1/auth/csrf': 'staff',
+  'get /api/v1/me': 'staff',
+  'get /api/v1/tickets': 'staff',
+  'post /api/v1/tickets': 'staff',
+  'get /api/v1/offices': 'staff',
+  'get /api/v1/teams': 'staff',
+  'get /api/v1/categories': 'staff',
+  'get /api/v1/reason-codes': 'staff',
+  'get /api/v1/staff': 'staff',
+};
+
+/**
+ * For ticket routes, on the role's own ticket (held by them; for the supervisor, a
+ * ticket of their office held by a colleague). Foreign tickets are denied to all.
+ */
+const onOwn: Record<string, Partial<Record<Role, boolean>>> = {
+  'get /api/v1/tickets/:id': { advisorLiege: A, advisorCharleroi: A, support: A, administrative: A, supervisorLiege: A },
+  'get /api/v1/tickets/:id/history': { advisorLiege: A, advisorCharleroi: A, support: A, administrative: A, supervisorLiege: A },
+  'get /api/v1/tickets/:id/explain': { advisorLiege: A, advisorCharleroi: A, support: A, administrative: A, supervisorLiege: A },
+  'post /api/v1/tickets/:id/claim': { advisorLiege: A, advisorCharleroi: A, support: A, administrative: A, supervisorLiege: D },
+  'post /api/v1/tickets/:id/release': { advisorLiege: A, advisorCharleroi: A, support: A, administrative: A, supervisorLiege: A },
+  'post /api/v1/tickets/:id/replies': { advisorLiege: A, advisorCharleroi: A, support: A, administrative: A, supervisorLiege: A },
+  'post /api/v1/tickets/:id/notes': { advisorLiege: A, advisorCharleroi: A, support: A, administrative: A, supervisorLiege: A },
+  'post /api/v1/tickets/:id/escalate': { advisorLiege: A, advisorCharleroi: A, support: A, administrative: A, supervisorLiege: A },
+  'post /api/v1/tickets/:id/return': { advisorLiege: A, advisorCharleroi: A, support: A, administrative: A, supervisorLiege: A },
+  'post /api/v1/tickets/:id/reassign': { advisorLiege: D, advisorCharleroi: D, support: D, administrative: D, supervisorLiege: A },
+  'post /api/v1/tickets/:id/resolve': { advisorLiege: A, advisorCharleroi: A, support: A, administrative: A, supervisorLiege: A },
+  'post /api/v1/tickets/:id/reopen': { advisorLiege: A, advisorCharleroi: A, support: A, administrative: A, supervisorLiege: A },
+  'post /api/v1/tickets/:id/update': { advisorLiege: A, advisorCharleroi: A, support: A, administrative: A, supervisorLiege: A },
+};
+
+const key = (r: RegisteredRoute) => `${r.method} ${r.fullPath}`;
+
+function bodyFor(routeKey: string, version: number, org: Org): object | undefined {
+  const action = routeKey.split('/').at(-1) ?? '';
+  switch (action) {
+    case 'login':
+      return { email: org.staff.advisorLiege.email, password: testPassword };
+    case 'refresh':
+      return {};
+    case 'tickets':
+      return routeKey.startsWith('post') ? { subject: 'Matrice', body: 'Test', member: { name: 'M', email: 'matrix@example.be' } } : undefined;
+    case 'replies':
+    case 'notes':
+      return { version, text: 'Texte' };
+    case 'escalate':
+      return { version, reason: 'needs_contract_change', handoff: 'Ce qui a été fait, ce qu’il faut.' };
+    case 'return':
+      return { version, note: 'Retour' };
+    case 'reassign':
+      return { version, reason: 'Charge de travail', tier: routeKey.includes(':id') ? 2 : undefined };
+    case 'update':
+      return { version, priority: 'high' };
+    case 'claim':
+    case 'release':
+    case 'resolve':
+    case 'reopen':
+      return { version };
+    default:
+      return undefined;
+  }
+}
+
+describe('authorization matrix (every route × every role × own/foreign object)', () => {
+  useTestDatabase();
+  let app: Express;
+  let org: Org;
+
+  before(async () => {
+    app = testApp();
+    org = await buildOrg();
+  });
+
+  async function heldBy(actor: StaffActor, tier: 1 | 2 | 3, office: 'liege' | 'charleroi' = 'liege'): Promise<Ticket> {
+    const { advisorLiege, advisorCharleroi, support, administrative } = org.staff;
+    const advisor = office === 'liege' ? advisorLiege : advisorCharleroi;
+    const t = await buildTicket(org, { office: org.offices[office], actor: advisor });
+    const id = String(t._id);
+    let v = (await claimTicket({ actor: tier === 1 ? actor : advisor, ticketId: id, version: t.version })).version;
+    if (tier >= 2) {
+      v = (await escalateTicket({ actor: advisor, ticketId: id, version: v, reason: 'needs_contract_change', handoff: 'h' })).version;
+      v = (await claimTicket({ actor: tier === 2 ? actor : support, ticketId: id, version: v })).version;
+    }
+    if (tier === 3) {
+      v = (await escalateTicket({ actor: support, ticketId: id, version: v, reason: 'needs_contract_change', handoff: 'h' })).version;
+      v = (await claimTicket({ actor: administrative, ticketId: id, version: v })).version;
+    }
+    return { ...t, version: v };
+  }
+
+  async function ownTicket(role: Role): Promise<Ticket> {
+    const s = org.staff;
+    switch (role) {
+      case 'advisorLiege':
+        return heldBy(s.advisorLiege, 1);
+      case 'advisorCharleroi':
+        return heldBy(s.advisorCharleroi, 1, 'charleroi');
+      case 'support':
+        return heldBy(s.support, 2);
+      case 'administrative':
+        return heldBy(s.administrative, 3);
+      default:
+        return heldBy(s.advisorLiege2, 1); // supervisors: their office's ticket held by a colleague
+    }
+  }
+
+  async function foreignTicket(role: Role): Promise<Ticket> {
+    switch (role) {
+      case 'advisorLiege':
+      case 'supervisorLiege':
+        return heldBy(org.staff.advisorCharleroi, 1, 'charleroi');
+      case 'administrative':
+        return heldBy(org.staff.support, 2);
+      default:
+        return heldBy(org.staff.advisorLiege, 1);
+    }
+  }
+
+  async function call(route: RegisteredRoute, role: Role, ticket?: Ticket): Promise<request.Response> {
+    const path = ticket ? route.fullPath.replace(':id', String(ticket._id)) : route.fullPath;
+    let req = request(app)[route.method](path);
+    // A fresh session per call: logout routes must not revoke the token other calls use.
+    if (role !== 'anonymous') req = req.set('Authorization', `Bearer ${await login(app, org.staff[role].email)}`);
+    const body = bodyFor(key(route), ticket?.version ?? 1, org);
+    return body ? req.send(body) : req;
+  }
+
+  it('has an entry for every route of the route table', () => {
+    const routes = registeredRoutes().filter((r) => r.fullPath.startsWith('/api/v1'));
+    expect(routes.length).to.be.greaterThan(20);
+    const missing = routes.map(key).filter((k) => !(k in plain) && !(k in onOwn));
+    expect(missing, `routes missing from the authorization matrix: ${missing.join(', ')}`).to.deep.equal([]);
+    for (const r of routes) expect(r.access.kind, key(r)).to.equal(plain[key(r)] === 'public' ? 'public' : 'staff');
+  });
+
+  it('lets each role call only the routes without an object that it may', async function () {
+    this.timeout(120_000);
+    for (const route of registeredRoutes().filter((r) => key(r) in plain)) {
+      for (const role of roles) {
+        const res = await call(route, role);
+        const label = `${key(route)} as ${role}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
+        expect(res.status, label).to.be.lessThan(500);
+        // Public routes (login, refresh) judge the credentials themselves: never a 403.
+        if (plain[key(route)] === 'public') expect(res.status, label).not.to.equal(403);
+        else if (role === 'anonymous') expect(res.status, label).to.equal(401);
+        else expect([401, 403, 404], label).not.to.include(res.status);
+      }
+    }
+  });
+
+  it('allows and denies ticket routes exactly as the matrix says, on own and foreign tickets', async function () {
+    this.timeout(600_000);
+    for (const route of registeredRoutes().filter((r) => key(r) in onOwn)) {
+      const expected = onOwn[key(route)] ?? {};
+      for (const role of roles) {
+        // Own object.
+        if (role !== 'administrator') {
+          const res = await call(route, role, await ownTicket(role));
+          const label = `${key(route)} as ${role} on own ticket: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
+          expect(res.status, label).to.be.lessThan(500);
+          if (role === 'anonymous') expect(res.status, label).to.equal(401);
+          else if (expected[role] === A) expect([401, 403, 404], label).not.to.include(res.status);
+          else expect([403, 404], label).to.include(res.status);
+        }
+        // Foreign object: never anything but a refusal.
+        if (role !== 'anonymous') {
+          const res = await call(route, role, await foreignTicket(role));
+          const label = `${key(route)} as ${role} on foreign ticket: ${res.status}`;
+          expect([403, 404], label).to.include(res.status);
+        }
+      }
+    }
+    // every staff role appears in the own-object table or is knowingly absent
+    for (const role of staffRoles) if (role !== 'administrator') expect(onOwn['get /api/v1/tickets/:id']).to.have.property(role);
+  });
+
+  it('answers only 403/404 to 1,000 random foreign ids on ticket endpoints', async function () {
+    this.timeout(300_000);
+    const token = await login(app, org.staff.supervisorLiege.email);
+    const ticketRoutes = registeredRoutes().filter((r) => r.fullPath.includes(':id'));
+    const ids = fc.sample(
+      fc.oneof(
+        fc.stringMatching(/^[0-9a-f]{24}$/),
+        fc.string({ minLength: 1, maxLength: 40 }).map((s) => encodeURIComponent(s)),
+        fc.constantFrom('$ne', '%24where', '..', 'null', 'undefined', '[object Object]', '000000000000000000000000'),
+      ),
+      { numRuns: 1000, seed: 42 },
+    );
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < ids.length; i += 1) {
+      const route = ticketRoutes[i % ticketRoutes.length];
+      const id = ids[i];
+      if (!route || id === undefined) continue;
+      let req = request(app)[route.method](route.fullPath.replace(':id', id)).set('Authorization', `Bearer ${token}`);
+      const body = bodyFor(key(route), 1, org);
+      if (body) req = req.send(body);
+      const res = await req;
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      expect([403, 404], `${route.method} ${route.fullPath} with id ${id}: ${res.status}`).to.include(res.status);
+    }
+    expect([...statuses.values()].reduce((a, b) => a + b, 0)).to.equal(1000);
+  });
+});
