@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import autocannon from 'autocannon';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../server/db/embedded.js';
 import { projectRoot } from '../server/lib/paths.js';
@@ -120,6 +121,82 @@ export async function loadTest(url: string, options: LoadOptions = {}): Promise<
     p99Ms: result.latency.p99,
     requests: result.requests.total,
   };
+}
+
+/** One HTTP request for `runRequests`: a path on the base URL, headers and an optional body. */
+export interface RequestSpec {
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/** How one request went: status (0 for a network error), time to the whole answer in ms, and the answer's text. */
+export interface RequestOutcome {
+  status: number;
+  ms: number;
+  body: string;
+}
+
+export interface RequestsOptions {
+  /** Requests in flight at once (a sliding window over the list, in order). */
+  concurrency: number;
+  /** Stop starting new requests after this many seconds; outcomes then cover only those started. */
+  maxSeconds?: number;
+}
+
+export interface RequestsSummary {
+  /** One per request started, in the order of the list. */
+  outcomes: RequestOutcome[];
+  /** Wall time from the first start to the last answer. */
+  seconds: number;
+}
+
+// Plain JavaScript run in a worker thread: fetch with a bounded window, timed with performance.now().
+const requestWorkerSource = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { baseUrl, requests, concurrency, maxMs } = workerData;
+const outcomes = new Array(requests.length);
+let next = 0;
+const started = performance.now();
+async function lane() {
+  while (next < requests.length && performance.now() - started < maxMs) {
+    const i = next++;
+    const r = requests[i];
+    const t0 = performance.now();
+    try {
+      const res = await fetch(baseUrl + r.path, { method: r.method, headers: r.headers, body: r.body });
+      const body = await res.text();
+      outcomes[i] = { status: res.status, ms: performance.now() - t0, body };
+    } catch (error) {
+      outcomes[i] = { status: 0, ms: performance.now() - t0, body: String(error && error.cause || error) };
+    }
+  }
+}
+Promise.all(Array.from({ length: concurrency }, lane)).then(() => {
+  parentPort.postMessage({ outcomes: outcomes.filter(Boolean), seconds: (performance.now() - started) / 1000 });
+});
+`;
+
+/**
+ * Sends a list of distinct requests (e.g. one per ticket) from a worker thread, so the client
+ * does not share the server's event loop, keeping `concurrency` in flight. Unlike `loadTest`,
+ * every answer is returned, whatever its status: the caller decides what counts as work.
+ */
+export async function runRequests(baseUrl: string, requests: readonly RequestSpec[], options: RequestsOptions): Promise<RequestsSummary> {
+  const worker = new Worker(requestWorkerSource, {
+    eval: true,
+    workerData: { baseUrl, requests, concurrency: options.concurrency, maxMs: (options.maxSeconds ?? Number.POSITIVE_INFINITY) * 1000 },
+  });
+  try {
+    return await new Promise<RequestsSummary>((resolve, reject) => {
+      worker.once('message', (summary: RequestsSummary) => resolve(summary));
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`request worker exited with code ${code} before answering`)));
+    });
+  } finally {
+    await worker.terminate();
+  }
 }
 
 function formatNumber(value: number): string {

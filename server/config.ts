@@ -27,7 +27,10 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: z.url({ message: 'must be an absolute URL such as https://help.example.org' }).optional(),
-  TRUST_PROXY: z.string().optional(),
+  TRUST_PROXY: z
+    .string()
+    .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v))
+    .optional(),
   MONGODB_URI: z
     .string()
     .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
@@ -59,6 +62,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEMO_DATA: bool.optional(),
   DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  DEMO_TICKETS: z.coerce.number().int().min(0).max(5000).default(200),
   BODY_LIMIT: z
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'use a size such as 1mb or 200kb')
@@ -77,7 +81,8 @@ export interface Config {
   readonly host: string;
   readonly port: number;
   readonly publicUrl: string;
-  readonly trustProxy: string | undefined;
+  /** Express `trust proxy`: a hop count, true/false, or addresses and subnets. */
+  readonly trustProxy: boolean | number | string | undefined;
   /** Set when the operator runs their own MongoDB; otherwise the embedded FerretDB is started. */
   readonly mongodbUri: string | undefined;
   readonly dataDir: string;
@@ -92,6 +97,8 @@ export interface Config {
   /** Whether demo data is seeded on first start (never in production). */
   readonly demoData: boolean;
   readonly demoPassword: string | undefined;
+  /** How many demo tickets the first start creates. */
+  readonly demoTickets: number;
   readonly bodyLimit: string;
   readonly redisUrl: string | undefined;
   readonly shutdownTimeoutSeconds: number;
@@ -125,6 +132,14 @@ function storedSecrets(dataDir: string): StoredSecrets {
   const secrets = { jwtSecret: randomBytes(48).toString('base64url'), csrfSecret: randomBytes(48).toString('base64url') };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
+}
+
+/**
+ * Loads `.env` from the working folder into the environment when it exists (variables
+ * already set win). Called once by `index.ts` before `loadConfig`.
+ */
+export function loadDotEnv(file = '.env'): void {
+  if (existsSync(file)) process.loadEnvFile(file);
 }
 
 /** Validates the environment and returns a frozen configuration, or throws ConfigError listing every problem. */
@@ -174,6 +189,7 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     demoData: production ? false : (e.DEMO_DATA ?? !e.MONGODB_URI),
     demoPassword: e.DEMO_PASSWORD,
+    demoTickets: e.DEMO_TICKETS,
     bodyLimit: e.BODY_LIMIT,
     redisUrl: e.REDIS_URL,
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT,

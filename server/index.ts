@@ -5,12 +5,14 @@
 import http from 'node:http';
 import path from 'node:path';
 import { createApp } from './app.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
 import { connectDatabase, disconnectDatabase, ensureIndexes } from './db/connection.js';
 import { EmbeddedDatabaseError, startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
 import { seedDemoData, type DemoSeedResult } from './demo/demo.seed.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import './models.js';
+import { domainEvents } from './lib/domain-events.js';
+import { recoverPendingCreations } from './tickets/ticket.create.js';
 
 /** The database name when the URI does not carry one. */
 function databaseName(uri: string | undefined): string | undefined {
@@ -43,6 +45,7 @@ function listen(server: http.Server, config: Config): Promise<void> {
 async function main(): Promise<void> {
   let config: Config;
   try {
+    loadDotEnv();
     config = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -52,6 +55,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger: Logger = createLogger({ level: config.logLevel, pretty: config.env === 'development' && process.stdout.isTTY });
+  domainEvents.setLogger(logger);
 
   let embedded: EmbeddedDatabase | undefined;
   const stopDatabase = async (): Promise<void> => {
@@ -67,6 +71,8 @@ async function main(): Promise<void> {
     }
     await connectDatabase(uri, databaseName(config.mongodbUri));
     await ensureIndexes();
+    const recovered = await recoverPendingCreations();
+    if (recovered > 0) logger.warn({ recovered }, 'finished ticket creations interrupted by the last stop');
   } catch (error) {
     await stopDatabase();
     if (error instanceof EmbeddedDatabaseError) {

@@ -51,6 +51,10 @@ const noStore = (res: Response): void => {
   res.set('Cache-Control', 'no-store');
 };
 
+/**
+ * The auth routes, to mount at `/api/v1` with `mountRoutes`. Build once per app:
+ * the login rate limiters (in memory, per process) live in the returned handlers.
+ */
 export function authRoutes(config: Config, options: AuthRouteOptions = {}): RouteSpec[] {
   const service = options.service ?? createAuthService(config.jwt);
   const csrf = createCsrf(config);

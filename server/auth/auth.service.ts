@@ -70,6 +70,7 @@ const badRefreshToken = 'The refresh token is not valid. Please sign in again.';
 const asTier = (value: unknown): Tier | null => tiers.find((t) => t === value) ?? null;
 const clip = (value: string | undefined, max: number): string => (value ?? '').slice(0, max);
 
+/** The auth commands, bound to the JWT settings (secret, issuer, audience, lifetimes). */
 export function createAuthService(settings: JwtSettings): AuthService {
   function issueAccess(staffId: Types.ObjectId, sessionId: Types.ObjectId, tokenVersion: number, sessionExpiresAt: Date, now: Date) {
     // A token never outlives its session.

@@ -6,7 +6,7 @@ import mongoose from 'mongoose';
 
 mongoose.set('strictQuery', true);
 // Operator-shaped input (`{"$ne": null}`) is refused by the zod schemas before any query is built.
-// Indexes are created explicitly at start (`syncIndexes`), not lazily on first use.
+// Indexes are created explicitly at start (`ensureIndexes`), not lazily on first use.
 mongoose.set('autoIndex', false);
 
 export async function connectDatabase(uri: string, dbName?: string): Promise<typeof mongoose> {

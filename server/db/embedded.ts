@@ -45,8 +45,8 @@ export async function ensureFerretBinary(toolsDir: string, logger?: Logger): Pro
   const tmp = `${binary}.${process.pid}.tmp`;
   try {
     await execFileAsync('go', ['build', '-trimpath', '-o', tmp, '.'], {
+      // The launcher is pure Go (modernc SQLite); Go turns cgo off by itself where no C compiler exists.
       cwd: launcherSource,
-      env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod' },
       maxBuffer: 16 * 1024 * 1024,
     });
   } catch (error) {

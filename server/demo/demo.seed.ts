@@ -121,7 +121,7 @@ export async function seedDemoData({ config, logger }: { config: Config; logger:
   for (const m of demoMembers) await MemberModel.create({ name: m.name, email: m.email, memberNumber: m.memberNumber, language: m.language, office: officeIds.get(m.office) ?? null });
 
   // About 200 tickets over the last five weeks, each with a story through the tiers.
-  const target = 200;
+  const target = config.demoTickets;
   const now = Date.now();
   for (let i = 0; i < target; i += 1) {
     const template = demoTicketTemplates[i % demoTicketTemplates.length];
@@ -131,7 +131,7 @@ export async function seedDemoData({ config, logger }: { config: Config; logger:
     const member = pool.length > 0 ? pool[(i * 7) % pool.length] : demoMembers[i % demoMembers.length];
     if (!member) continue;
     const createdAt = new Date(now - ((target - i) / target) * 35 * 24 * 3600 * 1000 - (i % 9) * 3600 * 1000);
-    await playTicketStory({ index: i, template, member, createdAt, actors, officeCodeOf: (id) => [...officeIds].find(([, v]) => String(v) === String(id))?.[0] ?? 'bruxelles' });
+    await playTicketStory({ index: i, total: target, template, member, createdAt, actors, officeCodeOf: (id) => [...officeIds].find(([, v]) => String(v) === String(id))?.[0] ?? 'bruxelles' });
   }
 
   await meta.insertOne({ _id: markerId, at: new Date() });

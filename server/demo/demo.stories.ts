@@ -28,6 +28,7 @@ const fallbackText = {
 
 export interface StoryInput {
   index: number;
+  total: number;
   template: DemoTicketTemplate;
   member: DemoMember;
   createdAt: Date;
@@ -59,7 +60,7 @@ export async function playTicketStory(input: StoryInput): Promise<void> {
   if (!advisor || !support || !admin) return;
 
   // Age decides the stage: oldest resolved, middle in progress, newest waiting.
-  const age = index / 200;
+  const age = input.total > 0 ? index / input.total : 0;
   const kind = index % 10;
   if (age >= 0.88) return; // new, unclaimed in the tier-1 queue
 

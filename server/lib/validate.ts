@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { BadRequestError, type FieldProblem } from './errors.js';
 
 /** Turns a ZodError into the field list our error shape carries. */

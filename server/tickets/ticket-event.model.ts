@@ -52,6 +52,7 @@ export interface TicketEvent {
   /** The ticket fields this event sets, and the other writes it makes: enough to replay it. */
   patch: Record<string, unknown>;
   writes: JournalWrite[];
+  pending?: boolean;
 }
 
 const placementSchema = new Schema(
@@ -86,10 +87,14 @@ const ticketEventSchema = new Schema<TicketEvent>(
     data: { type: Schema.Types.Mixed, default: {} },
     patch: { type: Schema.Types.Mixed, default: {} },
     writes: { type: Schema.Types.Mixed, default: () => [] },
+    /** Set on a creation event until its ticket is written (see recoverPendingCreations). */
+    pending: { type: Boolean },
   },
   { minimize: false, versionKey: false },
 );
 ticketEventSchema.index({ ticket: 1, seq: 1 }, { unique: true });
+// Sparse on MongoDB (only pending creations are indexed); FerretDB ignores `sparse`.
+ticketEventSchema.index({ pending: 1 }, { sparse: true });
 
 export function eventId(ticket: Types.ObjectId | string, seq: number): string {
   return `${String(ticket)}:${String(seq).padStart(8, '0')}`;

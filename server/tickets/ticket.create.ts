@@ -159,7 +159,7 @@ export async function createTicket(props: CreateTicketProps): Promise<Ticket> {
 
 /**
  * Finishes creations interrupted by a crash (event written, ticket not yet). Run at
- * start; the scan is over the few events still marked pending.
+ * start. On MongoDB it uses the index on `pending`; FerretDB reads the events collection.
  */
 export async function recoverPendingCreations(): Promise<number> {
   const pending = await TicketEventModel.collection.find({ pending: true } as never).toArray();

@@ -4,6 +4,7 @@
  */
 import { Types } from 'mongoose';
 import type { Request } from 'express';
+import type { output } from 'zod';
 import { requireActor } from '../auth/current.js';
 import { BadRequestError } from '../lib/errors.js';
 import { route, type RouteSpec } from '../lib/route-table.js';
@@ -34,13 +35,13 @@ async function checkCategory(category: string | null | undefined): Promise<void>
 }
 
 /** A command route: POST /tickets/:id/<name> with a body schema and a policy action. */
-function command<B extends s.CommandBody>(name: string, policy: string, summary: string, body: B, run: (req: Request, id: string, b: import('zod').output<B>) => Promise<unknown>): RouteSpec {
+function command<B extends s.CommandBody>(name: string, policy: string, summary: string, body: B, run: (req: Request, id: string, b: output<B>) => Promise<unknown>): RouteSpec {
   const spec = { method: 'post' as const, path: `/tickets/:id/${name}`, tag, summary, access: { kind: 'staff' as const, policy }, params: s.ticketIdParams, body };
   return route({
     ...spec,
     handler: async (req, res) => {
       const { params, body: parsed } = valid(req, spec);
-      res.json({ ticket: await run(req, params.id, parsed as import('zod').output<B>) });
+      res.json({ ticket: await run(req, params.id, parsed as output<B>) });
     },
   });
 }

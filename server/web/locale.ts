@@ -15,7 +15,7 @@ export function localeMiddleware(defaultLocale: Locale) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const query = req.query.lang;
     const cookies = req.cookies as Record<string, unknown> | undefined;
-    let locale: Locale = defaultLocale;
+    let locale: Locale;
     if (isLocale(query)) {
       locale = query;
       res.cookie(localeCookie, query, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000 });

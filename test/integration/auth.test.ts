@@ -188,8 +188,9 @@ describe('staff authentication', () => {
       expect401(await me(`${header}.${b64({ ...claims, sub: String(other._id) })}.${signature}`));
     });
 
-    it('refuses a correctly signed token naming no open session, and malformed headers', async () => {
+    it('refuses correctly signed tokens naming no open session or an old tokenVersion, and malformed headers', async () => {
       expect401(await me(forge({ sid: randomBytes(12).toString('hex') })));
+      expect401(await me(forge({ tv: 1 })));
       expect401(await request(app).get('/api/v1/me').set('Authorization', `Basic ${login0.token}`));
       expect401(await request(app).get('/api/v1/me').set('Authorization', 'Bearer'));
     });

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { Types } from 'mongoose';
-import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../../server/lib/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../server/lib/errors.js';
+import type { AppError } from '../../server/lib/errors.js';
 import { EscalationModel } from '../../server/tickets/escalation.model.js';
 import { MessageModel } from '../../server/tickets/message.model.js';
 import { addNote, claimTicket, escalateTicket, reassignTicket, releaseTicket, reopenTicket, replyToTicket, resolveTicket, returnTicket, updateTicket } from '../../server/tickets/ticket.commands.js';

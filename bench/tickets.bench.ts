@@ -1,0 +1,439 @@
+/**
+ * Tickets under load, on the embedded database.
+ *
+ * 1. Creation: `POST /api/v1/tickets` through the whole app (Bearer auth, validation,
+ *    category check, member lookup, routing, the journaled writes) against the raw driver
+ *    writing exactly the documents one creation writes (event, message, ticket, event update).
+ * 2. Claims under contention: 4 advisors claim the same tickets at the same moment (one
+ *    must win each ticket, the others must get 409), against one uncontended claim per ticket.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import mongoose, { Types } from 'mongoose';
+import { createApp } from '../server/app.js';
+import { systemActor, toStaffActor, type StaffActor } from '../server/auth/actor.js';
+import { hashPassword } from '../server/auth/password.js';
+import { CategoryModel } from '../server/catalog/category.model.js';
+import { loadConfig } from '../server/config.js';
+import { connectDatabase, disconnectDatabase, ensureIndexes } from '../server/db/connection.js';
+import { createLogger } from '../server/lib/logger.js';
+import { MemberModel } from '../server/members/member.model.js';
+import '../server/models.js';
+import { OfficeModel } from '../server/offices/office.model.js';
+import { StaffModel } from '../server/staff/staff.model.js';
+import { TeamModel } from '../server/teams/team.model.js';
+import { MessageModel } from '../server/tickets/message.model.js';
+import { formatTicketNumber } from '../server/tickets/ticket-number.js';
+import { TicketEventModel, eventId } from '../server/tickets/ticket-event.model.js';
+import { createTicket } from '../server/tickets/ticket.create.js';
+import { actorRef } from '../server/tickets/ticket.journal.js';
+import { NO_DUE_DATE, TicketModel, type Ticket } from '../server/tickets/ticket.model.js';
+import { benchDatabaseUri, listenLocal, percentile, runRequests, type BenchResult, type RequestOutcome, type RequestSpec } from './lib.js';
+
+const creation = { concurrency: 10, warmup: 50, tickets: 500, maxSeconds: 60 };
+const claims = { tickets: 200, advisors: 4, concurrency: 12, warmup: 20, maxSeconds: 60 };
+/** Baseline tickets take numbers from here up, far from the ones Relais allocates, so neither side collides with the other. */
+const baselineNumberStart = 900_000;
+
+const password = 'correct horse battery staple';
+const member = { name: 'Claire Martin', email: 'claire.martin@bench.relais' };
+const subject = 'Fiche de paie de mars incorrecte';
+const body = 'Bonjour, le montant net de ma fiche de paie de mars ne correspond pas à mes prestations. Pouvez-vous vérifier ?';
+const category = 'contracts';
+const language = 'fr';
+
+interface Org {
+  office: Types.ObjectId;
+  advisors: StaffActor[];
+  memberId: Types.ObjectId;
+}
+
+async function buildOrg(): Promise<Org> {
+  const office = await OfficeModel.create({ code: 'bench', name: 'Bench', isDefault: true });
+  const team = await TeamModel.create({ code: 'bench-conseil', name: 'Conseil Bench', tier: 1, office: office._id });
+  await TeamModel.create({ code: 'bench-soutien', name: 'Équipe de soutien', tier: 2 });
+  await TeamModel.create({ code: 'bench-administratif', name: 'Équipe administrative', tier: 3 });
+  await CategoryModel.create({ code: category, label: { fr: 'Contrats', nl: 'Contracten', en: 'Contracts' } });
+  const passwordHash = await hashPassword(password);
+  const advisors: StaffActor[] = [];
+  for (let i = 1; i <= claims.advisors; i += 1) {
+    const doc = await StaffModel.create({
+      name: `Advisor ${i}`,
+      email: `advisor${i}@bench.relais`,
+      roles: ['advisor'],
+      team: team._id,
+      office: office._id,
+      languages: ['fr'],
+      passwordHash,
+    });
+    advisors.push(toStaffActor(doc.toObject(), 1));
+  }
+  // Existing member: no API request below creates one, and the baseline does not either.
+  const created = await MemberModel.create({ name: member.name, email: member.email });
+  return { office: office._id, advisors, memberId: created._id };
+}
+
+async function login(url: string, email: string): Promise<string> {
+  const res = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  const answer: unknown = await res.json();
+  const token = typeof answer === 'object' && answer !== null ? (answer as { token?: unknown }).token : undefined;
+  if (res.status !== 200 || typeof token !== 'string') throw new Error(`login ${email}: ${res.status} ${JSON.stringify(answer)}`);
+  return token;
+}
+
+/** The ticket id in a `{ ticket: { id } }` answer. */
+function ticketIdOf(answer: string): string {
+  const parsed: unknown = JSON.parse(answer);
+  const ticket = typeof parsed === 'object' && parsed !== null ? (parsed as { ticket?: { id?: unknown } }).ticket : undefined;
+  if (typeof ticket?.id !== 'string') throw new Error(`no ticket id in ${answer.slice(0, 200)}`);
+  return ticket.id;
+}
+
+interface Timed {
+  count: number;
+  seconds: number;
+  latenciesMs: number[];
+}
+
+function merge(parts: readonly Timed[]): Timed {
+  return {
+    count: parts.reduce((n, p) => n + p.count, 0),
+    seconds: parts.reduce((n, p) => n + p.seconds, 0),
+    latenciesMs: parts.flatMap((p) => p.latenciesMs),
+  };
+}
+
+/** Runs `task(0..count-1)` with `concurrency` in flight, timing each. */
+async function bounded(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<Timed> {
+  const latenciesMs: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  const lane = async (): Promise<void> => {
+    while (next < count) {
+      const i = next;
+      next += 1;
+      const t0 = performance.now();
+      await task(i);
+      latenciesMs.push(performance.now() - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  return { count, seconds: (performance.now() - started) / 1000, latenciesMs };
+}
+
+function describeFailure(outcomes: readonly RequestOutcome[], expected: number): string {
+  const bad = outcomes.filter((o) => o.status !== expected);
+  const first = bad[0];
+  return `${bad.length} of ${outcomes.length} answers were not ${expected}${first ? `; first: ${first.status} ${first.body.slice(0, 300)}` : ''}`;
+}
+
+// --- Creation ------------------------------------------------------------------------------
+
+/** What the baseline needs to write the same documents as `createTicket` for the API's actor. */
+interface CreationTemplate {
+  actor: StaffActor;
+  memberId: Types.ObjectId;
+  office: Types.ObjectId;
+  team: Types.ObjectId;
+  routing: { rule: string; explanation: string };
+}
+
+/**
+ * The documents `createTicket` writes for one ticket filed by staff over the API (channel
+ * `phone`), built the same way, with the routing decision taken from a ticket Relais made.
+ */
+function creationDocuments(t: CreationTemplate, at: Date) {
+  const ticketId = new Types.ObjectId();
+  const messageId = new Types.ObjectId();
+  const ticketDoc = {
+    _id: ticketId,
+    subject,
+    status: 'new',
+    priority: 'normal',
+    category,
+    language,
+    channel: 'phone',
+    member: t.memberId,
+    office: t.office,
+    tier: 1,
+    team: t.team,
+    assignee: null,
+    escalation: null,
+    routing: { rule: t.routing.rule, explanation: t.routing.explanation },
+    version: 1,
+    messageCount: 1,
+    lastMessageAt: at,
+    lastMemberMessageAt: at,
+    firstResponseAt: null,
+    dueAt: NO_DUE_DATE,
+    resolvedAt: null,
+    closedAt: null,
+    createdBy: t.actor.id,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const messageDoc = {
+    ticket: ticketId,
+    author: { kind: 'member', staff: t.actor.id, member: t.memberId, name: member.name },
+    visibility: 'public',
+    text: body,
+    html: null,
+    channel: 'phone',
+    attachments: [],
+    createdAt: at,
+  };
+  const event = {
+    _id: eventId(ticketId, 1),
+    ticket: ticketId,
+    seq: 1,
+    type: 'created',
+    actor: actorRef(t.actor),
+    at,
+    from: null,
+    to: { tier: 1, team: t.team, office: t.office, assignee: null, status: 'new' },
+    reason: t.routing.rule,
+    note: t.routing.explanation,
+    data: { ticket: ticketDoc, channel: 'phone' },
+    patch: {},
+    writes: [{ model: 'Message', op: 'insert', id: messageId, doc: messageDoc }],
+    pending: true,
+  };
+  return { ticketId, ticketDoc, messageId, messageDoc, event };
+}
+
+/** Field paths with their value types, to check that both sides wrote documents of the same shape. */
+function shapeOf(value: unknown, at = ''): string[] {
+  if (value === null) return [`${at}:null`];
+  if (value instanceof Date) return [`${at}:date`];
+  if (value instanceof Types.ObjectId) return [`${at}:objectId`];
+  if (Array.isArray(value)) return value.length === 0 ? [`${at}:[]`] : value.flatMap((v) => shapeOf(v, `${at}[]`));
+  if (typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => shapeOf(v, at ? `${at}.${k}` : k));
+  return [`${at}:${typeof value}`];
+}
+
+async function compareShapes(relaisTicket: Types.ObjectId, baselineTicket: Types.ObjectId): Promise<void> {
+  const pairs: Array<[string, unknown, unknown]> = [
+    ['tickets', await TicketModel.collection.findOne({ _id: relaisTicket }), await TicketModel.collection.findOne({ _id: baselineTicket })],
+    ['messages', await MessageModel.collection.findOne({ ticket: relaisTicket }), await MessageModel.collection.findOne({ ticket: baselineTicket })],
+    [
+      'ticketevents',
+      await TicketEventModel.collection.findOne({ _id: eventId(relaisTicket, 1) } as never),
+      await TicketEventModel.collection.findOne({ _id: eventId(baselineTicket, 1) } as never),
+    ],
+  ];
+  for (const [name, relais, baseline] of pairs) {
+    const a = shapeOf(relais).sort().join('\n');
+    const b = shapeOf(baseline).sort().join('\n');
+    if (a !== b) {
+      throw new Error(`The baseline no longer writes what POST /api/v1/tickets writes to "${name}" (update creationDocuments):\nrelais:\n${a}\nbaseline:\n${b}`);
+    }
+  }
+}
+
+async function benchCreation(url: string, org: Org): Promise<BenchResult[]> {
+  const creator = org.advisors[0];
+  if (!creator) throw new Error('no advisor');
+  const token = await login(url, creator.email);
+  const request: RequestSpec = {
+    method: 'POST',
+    path: '/api/v1/tickets',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ subject, body, member, category, language }),
+  };
+  const viaApi = async (count: number): Promise<Timed & { firstId: string }> => {
+    const { outcomes, seconds } = await runRequests(url, Array.from({ length: count }, () => request), { concurrency: creation.concurrency, maxSeconds: creation.maxSeconds });
+    if (outcomes.some((o) => o.status !== 201)) throw new Error(`POST /api/v1/tickets: ${describeFailure(outcomes, 201)}`);
+    const first = outcomes[0];
+    if (!first) throw new Error('POST /api/v1/tickets: no answer');
+    return { count: outcomes.length, seconds, latenciesMs: outcomes.map((o) => o.ms), firstId: ticketIdOf(first.body) };
+  };
+
+  // Relais warms up first: its ticket-number cache is then primed, and its first ticket gives the routing the baseline copies.
+  const warm = await viaApi(creation.warmup);
+  const sample = await TicketModel.findById(warm.firstId).lean<Ticket>();
+  if (!sample) throw new Error(`ticket ${warm.firstId} was answered 201 but is not in the database`);
+  const template: CreationTemplate = { actor: creator, memberId: org.memberId, office: sample.office, team: sample.team, routing: sample.routing };
+
+  const db = mongoose.connection.db;
+  if (!db) throw new Error('not connected');
+  // Events have string ids (`<ticket>:<seq>`).
+  const events = db.collection<mongoose.mongo.Document & { _id: string }>(TicketEventModel.collection.collectionName);
+  const messages = db.collection(MessageModel.collection.collectionName);
+  const tickets = db.collection(TicketModel.collection.collectionName);
+  let number = baselineNumberStart;
+  let firstBaselineId: Types.ObjectId | undefined;
+  const viaDriver = (count: number): Promise<Timed> =>
+    bounded(count, creation.concurrency, async () => {
+      const at = new Date();
+      const docs = creationDocuments(template, at);
+      firstBaselineId ??= docs.ticketId;
+      number += 1;
+      const ticketNumber = formatTicketNumber(at.getFullYear(), number);
+      await events.insertOne(docs.event);
+      await messages.insertOne({ ...docs.messageDoc, _id: docs.messageId });
+      await tickets.insertOne({ ...docs.ticketDoc, number: ticketNumber });
+      await events.updateOne({ _id: docs.event._id }, { $set: { 'data.number': ticketNumber }, $unset: { pending: '' } });
+    });
+  await viaDriver(creation.warmup);
+
+  // Baseline, Relais, Relais, baseline: both sides see the collections at the same sizes on average.
+  const half = Math.floor(creation.tickets / 2);
+  const b1 = await viaDriver(half);
+  const r1 = await viaApi(half);
+  const r2 = await viaApi(creation.tickets - half);
+  const b2 = await viaDriver(creation.tickets - half);
+  const relais = merge([r1, r2]);
+  const baseline = merge([b1, b2]);
+
+  if (!firstBaselineId) throw new Error('the baseline wrote nothing');
+  await compareShapes(new Types.ObjectId(r1.firstId), firstBaselineId);
+  const members = await MemberModel.countDocuments();
+  if (members !== 1) throw new Error(`expected the one existing member, found ${members}: the two sides did not do the same writes`);
+
+  const benchmark = `create ticket (${creation.concurrency} in flight)`;
+  return [
+    { benchmark, metric: 'tickets/s', unit: '/s', relais: relais.count / relais.seconds, baseline: baseline.count / baseline.seconds, higherIsBetter: true, goal: 0.8 },
+    { benchmark, metric: 'p50 latency', unit: 'ms', relais: percentile(relais.latenciesMs, 50), baseline: percentile(baseline.latenciesMs, 50), higherIsBetter: false },
+    { benchmark, metric: 'p99 latency', unit: 'ms', relais: percentile(relais.latenciesMs, 99), baseline: percentile(baseline.latenciesMs, 99), higherIsBetter: false },
+  ];
+}
+
+// --- Claims --------------------------------------------------------------------------------
+
+interface ClaimRun {
+  attempts: number;
+  seconds: number;
+  latenciesMs: number[];
+  winners: number;
+  /** Tickets without exactly one 200, or whose stored holder/version/events disagree with it. */
+  wrongTickets: number;
+  conflicts: number;
+  /** Answers other than 200 and 409, with a few examples. */
+  others: number;
+  examples: string[];
+}
+
+async function createTickets(org: Org, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  await bounded(count, 10, async () => {
+    const ticket = await createTicket({ actor: systemActor, subject, body, member, channel: 'phone', category, language, office: org.office });
+    ids.push(String(ticket._id));
+  });
+  return ids;
+}
+
+/** Fires one claim per (ticket, claimer) pair, the claimers of one ticket one after the other in the list, and checks the outcome. */
+async function claimRound(url: string, org: Org, tokens: readonly string[], ticketIds: readonly string[], claimersPerTicket: number): Promise<ClaimRun> {
+  const pairs = ticketIds.flatMap((ticket, t) =>
+    // Rotate who comes first, so no advisor is favoured by the order of the list.
+    Array.from({ length: claimersPerTicket }, (_, k) => ({ ticket, advisor: (t + k) % tokens.length })),
+  );
+  const requests: RequestSpec[] = pairs.map(({ ticket, advisor }) => ({
+    method: 'POST',
+    path: `/api/v1/tickets/${ticket}/claim`,
+    headers: { authorization: `Bearer ${tokens[advisor] ?? ''}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ version: 1 }),
+  }));
+  const { outcomes, seconds } = await runRequests(url, requests, { concurrency: claims.concurrency, maxSeconds: claims.maxSeconds });
+  if (outcomes.length !== requests.length) throw new Error(`claims: only ${outcomes.length} of ${requests.length} sent within ${claims.maxSeconds} s`);
+
+  const winnersOf = new Map<string, number[]>(ticketIds.map((id) => [id, []]));
+  let conflicts = 0;
+  let others = 0;
+  const examples: string[] = [];
+  outcomes.forEach((o, i) => {
+    const pair = pairs[i];
+    if (!pair) return;
+    if (o.status === 200) winnersOf.get(pair.ticket)?.push(pair.advisor);
+    else if (o.status === 409) conflicts += 1;
+    else {
+      others += 1;
+      if (examples.length < 3) examples.push(`${o.status} ${o.body.slice(0, 200)}`);
+    }
+  });
+
+  const ids = ticketIds.map((id) => new Types.ObjectId(id));
+  const stored = new Map((await TicketModel.find({ _id: { $in: ids } }, { assignee: 1, version: 1 }).lean()).map((t) => [String(t._id), t]));
+  const claimEvents = await TicketEventModel.find({ ticket: { $in: ids }, seq: { $gte: 2 } }, { ticket: 1, seq: 1, type: 1 }).lean();
+  const eventsOf = new Map<string, number>();
+  for (const e of claimEvents) eventsOf.set(String(e.ticket), (eventsOf.get(String(e.ticket)) ?? 0) + 1);
+
+  let wrongTickets = 0;
+  let winners = 0;
+  for (const [id, won] of winnersOf) {
+    winners += won.length;
+    const ticket = stored.get(id);
+    const holder = won.length === 1 ? org.advisors[won[0] ?? -1] : undefined;
+    const consistent = holder !== undefined && ticket !== undefined && String(ticket.assignee) === String(holder.id) && ticket.version === 2 && eventsOf.get(id) === 1;
+    if (!consistent) {
+      wrongTickets += 1;
+      if (examples.length < 6) examples.push(`ticket ${id}: ${won.length} winner(s), stored assignee ${String(ticket?.assignee)} version ${ticket?.version}, ${eventsOf.get(id) ?? 0} event(s) after creation`);
+    }
+  }
+  return { attempts: outcomes.length, seconds, latenciesMs: outcomes.map((o) => o.ms), winners, wrongTickets, conflicts, others, examples };
+}
+
+async function benchClaims(url: string, org: Org): Promise<BenchResult[]> {
+  const tokens = await Promise.all(org.advisors.map((a) => login(url, a.email)));
+  const warmIds = await createTickets(org, claims.warmup);
+  const uncontendedIds = await createTickets(org, claims.tickets);
+  const contendedIds = await createTickets(org, claims.tickets);
+
+  const warm = await claimRound(url, org, tokens, warmIds, 1);
+  if (warm.winners !== warmIds.length) throw new Error(`claim warm-up: ${warm.winners} of ${warmIds.length} claims succeeded; ${warm.examples.join(' | ')}`);
+  const uncontended = await claimRound(url, org, tokens, uncontendedIds, 1);
+  const contended = await claimRound(url, org, tokens, contendedIds, claims.advisors);
+
+  const expectedLosers = claims.tickets * (claims.advisors - 1);
+  console.log(
+    `claim race: ${claims.tickets} tickets × ${claims.advisors} advisors: ${contended.wrongTickets} ticket(s) with ≠ 1 winner (must be 0), ` +
+      `${contended.winners} winners, ${contended.conflicts}/${expectedLosers} losers answered 409, ${contended.others} other answers` +
+      `; uncontended: ${uncontended.winners}/${claims.tickets} succeeded, ${uncontended.wrongTickets} wrong, ${uncontended.others} other answers`,
+  );
+  for (const example of [...contended.examples, ...uncontended.examples]) console.log(`  ${example}`);
+
+  const benchmark = `claim (${claims.advisors} racing vs 1, ${claims.concurrency} in flight)`;
+  return [
+    { benchmark, metric: 'claims attempted/s', unit: '/s', relais: contended.attempts / contended.seconds, baseline: uncontended.attempts / uncontended.seconds, higherIsBetter: true },
+    { benchmark, metric: 'successful claims/s', unit: '/s', relais: contended.winners / contended.seconds, baseline: uncontended.winners / uncontended.seconds, higherIsBetter: true },
+    { benchmark, metric: 'p99 latency', unit: 'ms', relais: percentile(contended.latenciesMs, 99), baseline: percentile(uncontended.latenciesMs, 99), higherIsBetter: false },
+    { benchmark, metric: 'tickets with ≠ 1 winner', unit: '', relais: contended.wrongTickets, baseline: uncontended.wrongTickets, higherIsBetter: false },
+    { benchmark, metric: 'losers answered 409 (baseline: expected)', unit: '', relais: contended.conflicts, baseline: expectedLosers, higherIsBetter: true },
+    { benchmark, metric: 'answers neither 200 nor 409', unit: '', relais: contended.others, baseline: uncontended.others, higherIsBetter: false },
+  ];
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'relais-bench-tickets-'));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    JWT_SECRET: 'x'.repeat(40),
+    CSRF_SECRET: 'y'.repeat(40),
+    LOG_LEVEL: 'silent',
+  });
+  const logger = createLogger({ level: 'silent' });
+  const unlimited = { limit: 1e6, windowMs: 60_000 };
+
+  await connectDatabase(await benchDatabaseUri(), `bench_tickets_${randomBytes(4).toString('hex')}`);
+  let server: { url: string; close: () => Promise<void> } | undefined;
+  try {
+    await ensureIndexes();
+    const org = await buildOrg();
+    server = await listenLocal(http.createServer(createApp({ config, logger, api: { auth: { rateLimits: { perIp: unlimited, perAccount: unlimited } } } })));
+    return [...(await benchCreation(server.url, org)), ...(await benchClaims(server.url, org))];
+  } finally {
+    await server?.close();
+    await mongoose.connection.db?.dropDatabase().catch(() => undefined);
+    await disconnectDatabase();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The README's first command, as a user runs it: a real `server/index.ts` process on
+ * the embedded database, in an empty data folder. It must print the URL and the demo
+ * accounts, answer /readyz, stop cleanly on Ctrl-C (SIGINT) without leaving the
+ * database behind, and find its data again on the next start.
+ */
+import { expect } from 'chai';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from '../../server/db/embedded.js';
+import { projectRoot } from '../../server/lib/paths.js';
+
+interface Running {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function start(env: Record<string, string>): Running {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'server', 'index.ts')], {
+    cwd: projectRoot,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'development', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+async function waitFor(what: () => boolean, ms: number, describe: () => string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!what()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting: ${describe()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function ferretProcessesUsing(dir: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-af', 'relais-ferretdb'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes(dir));
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+describe('npm start on a fresh data folder (real process, real embedded database)', function () {
+  this.timeout(300_000);
+  const dataDir = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'relais-start-'));
+  after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('prints the URL and demo accounts, answers /readyz, stops on SIGINT with nothing left, and keeps its data', async () => {
+    const port = await freePort();
+    const env = { PORT: String(port), DATA_DIR: dataDir, DEMO_PASSWORD: 'demo-password-123', DEMO_TICKETS: '12' };
+    const first = start(env);
+    await waitFor(() => first.output().includes('Press Ctrl-C to stop.'), 240_000, first.output);
+    const out = first.output();
+    expect(out).to.contain(`Relais is running at http://127.0.0.1:${port}`);
+    for (const email of ['conseiller.liege@relais.demo', 'conseiller.charleroi@relais.demo', 'soutien@relais.demo', 'administratif@relais.demo', 'superviseur.liege@relais.demo', 'admin@relais.demo']) {
+      expect(out).to.contain(email);
+    }
+    expect(out).to.contain('password: demo-password-123');
+    expect(out).to.match(/created 12 tickets/);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(ready.status).to.equal(200);
+    const loginRes = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'conseiller.liege@relais.demo', password: 'demo-password-123' }) });
+    expect(loginRes.status).to.equal(200);
+    expect(ferretProcessesUsing(dataDir)).to.have.length(1);
+
+    first.child.kill('SIGINT');
+    expect(await first.exited).to.equal(0);
+    await waitFor(() => ferretProcessesUsing(dataDir).length === 0, 10_000, () => ferretProcessesUsing(dataDir).join('\n'));
+
+    const second = start(env);
+    await waitFor(() => second.output().includes('Press Ctrl-C to stop.'), 120_000, second.output);
+    expect(second.output()).to.match(/already present \(12 tickets\)/);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).to.equal(0);
+  });
+
+  it('leaves no database behind when the server is killed outright', async () => {
+    const port = await freePort();
+    const run = start({ PORT: String(port), DATA_DIR: dataDir, DEMO_PASSWORD: 'demo-password-123' });
+    await waitFor(() => run.output().includes('Press Ctrl-C to stop.'), 120_000, run.output);
+    expect(ferretProcessesUsing(dataDir)).to.have.length(1);
+    run.child.kill('SIGKILL');
+    await run.exited;
+    await waitFor(() => ferretProcessesUsing(dataDir).length === 0, 10_000, () => ferretProcessesUsing(dataDir).join('\n'));
+  });
+
+  it('explains a taken port instead of printing a stack trace', async () => {
+    const blocker = net.createServer();
+    const port = await freePort();
+    await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', () => r()));
+    try {
+      const run = start({ PORT: String(port), DATA_DIR: dataDir, DEMO_PASSWORD: 'demo-password-123' });
+      expect(await run.exited).to.equal(1);
+      expect(run.output()).to.contain(`Port ${port} on 127.0.0.1 is already in use`);
+      expect(run.output()).not.to.match(/\n\s+at /);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('exits with the list of every configuration problem', async () => {
+    const run = start({ PORT: 'eighty', MONGODB_URI: 'http://wrong', DATA_DIR: dataDir });
+    expect(await run.exited).to.equal(1);
+    expect(run.output()).to.contain('Invalid configuration');
+    expect(run.output()).to.contain('PORT');
+    expect(run.output()).to.contain('MONGODB_URI: must start with mongodb://');
+  });
+});
