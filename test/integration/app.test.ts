@@ -1,0 +1,89 @@
+import { expect } from 'chai';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import request from 'supertest';
+import { EmbeddedDatabaseError, ensureFerretBinary } from '../../server/db/embedded.js';
+import { useTestDatabase } from '../helpers/db.js';
+import { testDatabaseUri } from '../helpers/global.js';
+import { testApp } from '../helpers/http.js';
+
+describe('the Express app: health, errors, headers, languages', () => {
+  const db = useTestDatabase();
+  const app = testApp();
+
+  it('answers /healthz and /readyz', async () => {
+    expect((await request(app).get('/healthz')).body).to.deep.equal({ status: 'ok' });
+    const ready = await request(app).get('/readyz');
+    expect(ready.status).to.equal(200);
+    expect(ready.body).to.deep.equal({ status: 'ready', database: 'ok' });
+  });
+
+  it('answers /readyz with 503 while the database is unreachable', async () => {
+    await mongoose.disconnect();
+    try {
+      const res = await request(app).get('/readyz');
+      expect(res.status).to.equal(503);
+      expect(res.body.status).to.equal('unavailable');
+    } finally {
+      await mongoose.connect(testDatabaseUri(), { dbName: db.name() });
+    }
+  });
+
+  it('answers unknown addresses with a 404 page for browsers and JSON for programs', async () => {
+    const html = await request(app).get('/no/such/page').set('Accept', 'text/html');
+    expect(html.status).to.equal(404);
+    expect(html.type).to.equal('text/html');
+    expect(html.text).to.contain('Page introuvable');
+    const json = await request(app).get('/api/v1/nothing-here');
+    expect(json.status).to.equal(404);
+    expect(json.body.error.code).to.equal('not_found');
+  });
+
+  it('sends security headers, a strict CSP and a request id, and no X-Powered-By', async () => {
+    const res = await request(app).get('/').set('X-Request-Id', 'abc12345-req');
+    expect(res.headers['x-powered-by']).to.equal(undefined);
+    expect(res.headers['x-request-id']).to.equal('abc12345-req');
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).to.contain("script-src 'self'");
+    expect(csp).to.contain("object-src 'none'");
+    expect(csp).to.contain("frame-ancestors 'none'");
+    expect(csp).not.to.match(/unsafe-inline|https?:\/\//);
+    expect(res.headers['x-content-type-options']).to.equal('nosniff');
+    const forged = await request(app).get('/').set('X-Request-Id', '<script>');
+    expect(forged.headers['x-request-id']).to.match(/^[0-9a-f-]{36}$/);
+  });
+
+  it('serves static files under /static with nosniff', async () => {
+    const res = await request(app).get('/static/css/app.css');
+    expect(res.status).to.equal(200);
+    expect(res.type).to.equal('text/css');
+    expect(res.headers['x-content-type-options']).to.equal('nosniff');
+  });
+
+  it('speaks French by default, Dutch or English by Accept-Language or ?lang=', async () => {
+    expect((await request(app).get('/')).text).to.contain('Bienvenue sur Relais');
+    expect((await request(app).get('/').set('Accept-Language', 'nl-BE,nl;q=0.9,fr;q=0.5')).text).to.contain('Welkom bij Relais');
+    const en = await request(app).get('/?lang=en');
+    expect(en.text).to.contain('Welcome to Relais');
+    expect(en.text).to.contain('<html lang="en">');
+    expect(String(en.headers['set-cookie'])).to.contain('relais_lang=en');
+  });
+});
+
+describe('building the embedded database', () => {
+  it('says what to do when Go is missing, instead of a stack trace', async () => {
+    const savedPath = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      await ensureFerretBinary(mkdtempSync(path.join(os.tmpdir(), 'relais-nogo-')));
+      expect.fail('should have thrown');
+    } catch (error) {
+      expect(error).to.be.instanceOf(EmbeddedDatabaseError);
+      expect((error as Error).message).to.match(/Go is not installed[\s\S]*MONGODB_URI/);
+    } finally {
+      process.env.PATH = savedPath;
+    }
+  });
+});
