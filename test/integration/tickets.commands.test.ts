@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { Types } from 'mongoose';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../server/lib/errors.js';
 import type { AppError } from '../../server/lib/errors.js';
+import { RoutingRuleModel } from '../../server/routing/routing-rule.model.js';
 import { EscalationModel } from '../../server/tickets/escalation.model.js';
 import { MessageModel } from '../../server/tickets/message.model.js';
 import { addNote, claimTicket, escalateTicket, reassignTicket, releaseTicket, reopenTicket, replyToTicket, resolveTicket, returnTicket, updateTicket } from '../../server/tickets/ticket.commands.js';
@@ -50,6 +51,25 @@ describe('ticket commands (real database)', () => {
     expect(String(t.office)).to.equal(String(org.offices.charleroi));
     expect(t.routing.rule).to.equal('default_office');
     expect(t.routing.explanation).to.match(/default office \(Charleroi\)/);
+  });
+
+  it('applies the first matching routing rule and stores which rule matched and why', async () => {
+    await RoutingRuleModel.create([
+      { name: 'Contrats en néerlandais → Charleroi', order: 20, match: { category: 'contracts', language: 'nl' }, team: org.teams.charleroi },
+      { name: 'Boîte hulp@', order: 10, match: { mailbox: 'hulp@relais.test' }, team: org.teams.liege },
+    ]);
+    try {
+      const nl = await buildTicket(org, { category: 'contracts', language: 'nl', office: null });
+      expect(String(nl.team)).to.equal(String(org.teams.charleroi));
+      expect(nl.routing.rule).to.equal('rule:Contrats en néerlandais → Charleroi');
+      expect(nl.routing.explanation).to.match(/because category = contracts and language = nl/);
+      const mailbox = await buildTicket(org, { category: 'contracts', language: 'nl', mailbox: 'hulp@relais.test', channel: 'email', office: null });
+      expect(String(mailbox.team)).to.equal(String(org.teams.liege)); // lower order wins
+      const fr = await buildTicket(org, { category: 'contracts', language: 'fr' });
+      expect(fr.routing.rule).to.equal('requested_office');
+    } finally {
+      await RoutingRuleModel.deleteMany({});
+    }
   });
 
   it('allocates distinct numbers to tickets created at the same moment', async () => {
