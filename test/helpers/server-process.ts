@@ -1,0 +1,47 @@
+/**
+ * Runs Relais as a user does (`server/index.ts` in its own process, on the embedded
+ * database) for end-to-end tests, and waits for it to be ready.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { projectRoot } from '../../server/lib/paths.js';
+
+export interface RunningServer {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+export function startServer(env: Record<string, string>): RunningServer {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'server', 'index.ts')], {
+    cwd: projectRoot,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'development', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+export async function waitFor(what: () => boolean, ms: number, describe: () => string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!what()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting: ${describe()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Starts a server and resolves once it printed its banner. */
+export async function startReadyServer(env: Record<string, string>, ms = 240_000): Promise<RunningServer> {
+  const server = startServer(env);
+  await waitFor(() => server.output().includes('Press Ctrl-C to stop.') || server.child.exitCode !== null, ms, server.output);
+  if (server.child.exitCode !== null) throw new Error(`the server exited:\n${server.output()}`);
+  return server;
+}
+
+export async function stopServer(server: RunningServer): Promise<number | null> {
+  if (server.child.exitCode === null) server.child.kill('SIGTERM');
+  return server.exited;
+}
