@@ -9,12 +9,23 @@ mongoose.set('strictQuery', true);
 // Indexes are created explicitly at start (`ensureIndexes`), not lazily on first use.
 mongoose.set('autoIndex', false);
 
+export type DatabaseFlavor = 'mongodb' | 'ferretdb';
+let flavor: DatabaseFlavor = 'mongodb';
+
+/** Which server we talk to: FerretDB answers buildInfo with a `ferretdbVersion`. */
+export function databaseFlavor(): DatabaseFlavor {
+  return flavor;
+}
+
 export async function connectDatabase(uri: string, dbName?: string): Promise<typeof mongoose> {
-  return mongoose.connect(uri, {
+  const connected = await mongoose.connect(uri, {
     ...(dbName ? { dbName } : {}),
     serverSelectionTimeoutMS: 10_000,
     maxPoolSize: 20,
   });
+  const info = await connected.connection.db?.admin().command({ buildInfo: 1 });
+  flavor = info && 'ferretdbVersion' in info ? 'ferretdb' : 'mongodb';
+  return connected;
 }
 
 /** Creates every declared index; unique indexes are what serializes concurrent commands. */

@@ -35,12 +35,13 @@ function sourceStamp(): string {
  * out of date. A failed build throws with Go's own output and what to do about it.
  */
 export async function ensureFerretBinary(toolsDir: string, logger?: Logger): Promise<string> {
-  const binary = path.join(toolsDir, binaryName);
+  // Absolute: `go build -o` runs in the launcher's source folder.
+  const binary = path.resolve(toolsDir, binaryName);
   const stampFile = `${binary}.stamp`;
   const stamp = sourceStamp();
   if (existsSync(binary) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return binary;
 
-  mkdirSync(toolsDir, { recursive: true });
+  mkdirSync(path.dirname(binary), { recursive: true });
   logger?.info('Building the embedded database (FerretDB 1.24.2) with Go; the first build downloads modules and takes a few minutes');
   const tmp = `${binary}.${process.pid}.tmp`;
   try {

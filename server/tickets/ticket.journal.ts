@@ -12,6 +12,7 @@
  */
 import { Types } from 'mongoose';
 import type { Actor } from '../auth/actor.js';
+import { databaseFlavor } from '../db/connection.js';
 import { ConflictError, isDuplicateKeyError } from '../lib/errors.js';
 import { EscalationModel } from './escalation.model.js';
 import { MessageModel } from './message.model.js';
@@ -42,9 +43,17 @@ async function applyWrite(write: JournalWrite): Promise<void> {
   }
 }
 
-/** Applies an event's writes and ticket fields; safe to run twice. */
+/** Applies an event's writes and ticket fields; safe to run twice, and a no-op once a later event applied. */
 export async function applyEvent(event: Pick<TicketEvent, 'ticket' | 'seq' | 'patch' | 'writes'>): Promise<void> {
   for (const write of event.writes) await applyWrite(write);
+  if (databaseFlavor() === 'ferretdb') {
+    // FerretDB pushes only an exact `{ _id }` filter down to SQLite and runs any
+    // conditional update as read-then-write anyway (FERRETDB.md): checking the version
+    // on an `_id` read and writing by `_id` gives the same guarantee without a scan.
+    const current = await TicketModel.collection.findOne({ _id: event.ticket }, { projection: { version: 1 } });
+    if (current?.version === event.seq - 1) await TicketModel.collection.updateOne({ _id: event.ticket }, { $set: event.patch });
+    return;
+  }
   await TicketModel.collection.updateOne({ _id: event.ticket, version: event.seq - 1 }, { $set: event.patch });
 }
 

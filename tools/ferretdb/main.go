@@ -70,6 +70,8 @@ func main() {
 		log.Fatalf("relais-ferretdb: %v", err)
 	}
 
+	go keepIDIndexes(ctx, abs, logger)
+
 	done := make(chan error, 1)
 	go func() { done <- f.Run(ctx) }()
 	fmt.Fprintf(os.Stderr, "relais-ferretdb: listening on %s, data in %s\n", *listen, abs)
