@@ -10,6 +10,7 @@ import { connectDatabase, disconnectDatabase, ensureIndexes } from './db/connect
 import { EmbeddedDatabaseError, startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
 import { seedDemoData, type DemoSeedResult } from './demo/demo.seed.js';
 import { createLogger, type Logger } from './lib/logger.js';
+import { attachRealtime, type Realtime } from './realtime/index.js';
 import './models.js';
 import { domainEvents } from './lib/domain-events.js';
 import { recoverPendingCreations } from './tickets/ticket.create.js';
@@ -87,10 +88,19 @@ async function main(): Promise<void> {
 
   const app = createApp({ config, logger });
   const server = http.createServer(app);
+  let realtime: Realtime;
+  try {
+    realtime = await attachRealtime({ httpServer: server, config, logger });
+  } catch (error) {
+    await stopDatabase();
+    process.stderr.write(`\nCannot start the live layer: ${(error as Error).message}\nCheck REDIS_URL, or unset it to run one instance without Redis.\n`);
+    process.exit(1);
+  }
   try {
     await listen(server, config);
   } catch (error) {
     const err = error as NodeJS.ErrnoException;
+    await realtime.close();
     await stopDatabase();
     if (err.code === 'EADDRINUSE') {
       process.stderr.write(`\nPort ${config.port} on ${config.host} is already in use by another program.\nStop that program, or start Relais on another port, e.g. PORT=3001 npm start\n`);
@@ -113,6 +123,9 @@ async function main(): Promise<void> {
       server.closeAllConnections();
     }, config.shutdownTimeoutSeconds * 1000);
     force.unref();
+    // Open WebSockets would keep server.close() waiting: close them first. Clients see a
+    // transport close, reconnect (to another instance, or here after a restart) and resync.
+    await realtime.close();
     // Stop accepting; keep-alive connections that are idle are closed now, busy ones when done.
     await new Promise<void>((resolve) => {
       server.close(() => resolve());

@@ -5,6 +5,7 @@
  * at once rather than when the token expires.
  */
 import { Types } from 'mongoose';
+import { domainEvents } from '../lib/domain-events.js';
 import { UnauthorizedError } from '../lib/errors.js';
 import { StaffModel, type StaffDoc } from '../staff/staff.model.js';
 import { TeamModel, tiers, type Tier } from '../teams/team.model.js';
@@ -168,6 +169,7 @@ export function createAuthService(settings: JwtSettings): AuthService {
   /** Ends one session: its access and refresh tokens stop working at once. */
   async function logout(sessionId: string | Types.ObjectId): Promise<void> {
     await SessionModel.updateOne({ _id: sessionId, revokedAt: null }, { $set: { revokedAt: new Date() } });
+    domainEvents.publish('auth.revoked', { sessionId: String(sessionId), staffId: null });
   }
 
   /**
@@ -177,6 +179,7 @@ export function createAuthService(settings: JwtSettings): AuthService {
   async function logoutEverywhere(staffId: string | Types.ObjectId): Promise<void> {
     await StaffModel.updateOne({ _id: staffId }, { $inc: { tokenVersion: 1 } });
     await SessionModel.updateMany({ staff: staffId, revokedAt: null }, { $set: { revokedAt: new Date() } });
+    domainEvents.publish('auth.revoked', { sessionId: null, staffId: String(staffId) });
   }
 
   /**

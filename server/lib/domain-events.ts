@@ -9,6 +9,8 @@ import type { Logger } from './logger.js';
 export interface DomainEventMap {
   'ticket.created': { ticketId: string };
   'ticket.changed': { ticketId: string; type: string; seq: number; actorId: string | null };
+  /** Sessions ended: that session, or (sessionId null) every session of the staff member. Live sockets close. */
+  'auth.revoked': { sessionId: string | null; staffId: string | null };
 }
 export type DomainEventName = keyof DomainEventMap;
 type Handler<K extends DomainEventName> = (payload: DomainEventMap[K]) => void | Promise<void>;

@@ -1,0 +1,82 @@
+/**
+ * Domain events → rooms. Runs after the command's write succeeded (domain events are
+ * published then), loads the ticket as it is now and sends:
+ *  - `ticket:update` (the viewer-neutral presenter output) to the rooms of its current
+ *    placement, whose members are exactly the people who may read it now;
+ *  - `ticket:remove` (ids only) to the rooms of the event's placements before and after
+ *    that are not current, so a queue drops a ticket that left it.
+ * One message per change reaches each socket, whatever the number of its rooms (Socket.io
+ * sends a multi-room emit once per socket); it carries the sequence number of every room
+ * it went to.
+ */
+import { canRead } from '../tickets/ticket.policy.js';
+import { loadTicket, placementOf } from '../tickets/ticket.journal.js';
+import type { Ticket } from '../tickets/ticket.model.js';
+import { TicketEventModel, eventId, type TicketEvent } from '../tickets/ticket-event.model.js';
+import type { Logger } from '../lib/logger.js';
+import { presentStreamTicket, type NameSource } from './presenter.js';
+import type { StreamEvent } from './protocol.js';
+import { actorOf, type Presence } from './presence.js';
+import { rooms, roomsForPlacement } from './rooms.js';
+import type { Sequencer } from './sequencer.js';
+import type { StaffNamespace } from './types.js';
+
+export interface PublisherOptions {
+  nsp: StaffNamespace;
+  sequencer: Sequencer;
+  names: NameSource;
+  presence: Presence;
+  logger: Logger;
+}
+
+export interface Publisher {
+  /** Publishes event `seq` of a ticket (`ticket.created` is seq 1). */
+  publish(ticketId: string, seq: number): Promise<void>;
+}
+
+function streamEvent(e: TicketEvent): StreamEvent {
+  return { type: e.type, seq: e.seq, at: new Date(e.at).toISOString(), actor: { name: e.actor.name } };
+}
+
+export function createPublisher(options: PublisherOptions): Publisher {
+  const { nsp, sequencer, names, presence, logger } = options;
+
+  /**
+   * Watchers of a ticket (maybe on other instances) who may no longer read it leave its
+   * room, so they stop seeing who views and types. Their queues already got `ticket:remove`.
+   */
+  async function evictLostWatchers(ticket: Ticket): Promise<void> {
+    const room = rooms.ticket(ticket._id);
+    const watchers = await nsp.in(room).fetchSockets();
+    const lost = watchers.filter((s) => !canRead(actorOf(s.data), ticket));
+    if (lost.length === 0) return;
+    for (const s of lost) s.leave(room);
+    presence.changed(String(ticket._id));
+  }
+
+  async function publish(ticketId: string, seq: number): Promise<void> {
+    const [ticket, event] = await Promise.all([loadTicket(ticketId), TicketEventModel.findById(eventId(ticketId, seq)).lean<TicketEvent>()]);
+    if (!ticket || !event || event.pending) {
+      logger.warn({ ticketId, seq }, 'realtime: event or ticket not found, nothing published');
+      return;
+    }
+    // Rooms of the ticket as loaded now (maybe a later version than `seq`): full content
+    // only ever goes to those who may read what is sent.
+    const current = roomsForPlacement(placementOf(ticket));
+    const before = new Set([...(event.from ? roomsForPlacement(event.from) : []), ...roomsForPlacement(event.to)]);
+    const gone = [...before].filter((room) => !current.includes(room));
+    const view = presentStreamTicket(ticket, await names.forTicket(ticket));
+    const what = streamEvent(event);
+
+    const seqs = await sequencer.next([...current, ...gone]);
+    // Nothing asynchronous between taking the numbers and emitting: messages leave this
+    // instance in the order their numbers were taken.
+    nsp.to(current).emit('ticket:update', { seqs, ticket: view, event: what });
+    if (gone.length > 0) {
+      nsp.to(gone).except(current).emit('ticket:remove', { seqs, ticketId: String(ticket._id), version: ticket.version, event: what });
+      await evictLostWatchers(ticket);
+    }
+  }
+
+  return { publish };
+}

@@ -1,0 +1,67 @@
+/**
+ * Socket.io rooms, derived from the same rules as `ticket.policy.ts`: a staff
+ * member's sockets join exactly the rooms of the placements they may read, and a
+ * ticket's updates go to the rooms of its placement. So "is this socket in one of
+ * the ticket's rooms?" and `canRead` give the same answer
+ * (test/integration/realtime.rooms.test.ts checks it on random actors and tickets).
+ * Clients never choose rooms; only `ticket:<id>` is joined on request, after the policy.
+ */
+import type { Types } from 'mongoose';
+import { hasRole, type StaffActor } from '../auth/actor.js';
+import { tiersWorkedBy } from '../tickets/ticket.policy.js';
+
+type Id = Types.ObjectId | string;
+
+/** Where a ticket sits, as far as who may read it is concerned. */
+export interface RoomPlacement {
+  tier: number;
+  team: Id;
+  office: Id;
+  assignee?: Id | null;
+}
+
+export const rooms = {
+  /** Tier-1 tickets of an office: its tier-1 staff. */
+  tier1Office: (office: Id): string => `queue:t1:office:${String(office)}`,
+  /** Tier-1 tickets of a team: that team's tier-1 staff. */
+  tier1Team: (team: Id): string => `queue:t1:team:${String(team)}`,
+  /** Tier 2 or 3 (those teams serve every office): their staff and every supervisor. */
+  tier: (tier: number): string => `queue:t${tier}`,
+  /** Every ticket of an office: its supervisors. */
+  office: (office: Id): string => `office:${String(office)}`,
+  /** Tickets someone holds or just stopped holding. */
+  staff: (staff: Id): string => `staff:${String(staff)}`,
+  /** Presence and typing on one ticket; joined through `ticket:watch` only. Carries no ticket stream. */
+  ticket: (ticket: Id): string => `ticket:${String(ticket)}`,
+  /** One sign-in session, so it can be ended on every instance at once. Private: no stream. */
+  session: (session: Id): string => `session:${String(session)}`,
+};
+
+/** The stream rooms a staff member's sockets join at connection. */
+export function roomsForActor(actor: StaffActor): string[] {
+  const joined = new Set<string>([rooms.staff(actor.id)]);
+  for (const tier of tiersWorkedBy(actor)) {
+    if (tier === 1) {
+      if (actor.office) joined.add(rooms.tier1Office(actor.office));
+      if (actor.team) joined.add(rooms.tier1Team(actor.team));
+    } else {
+      joined.add(rooms.tier(tier));
+    }
+  }
+  if (hasRole(actor, 'supervisor')) {
+    if (actor.office) joined.add(rooms.office(actor.office));
+    // Supervisors read every escalated ticket, whatever its office.
+    joined.add(rooms.tier(2));
+    joined.add(rooms.tier(3));
+  }
+  return [...joined];
+}
+
+/** The rooms whose members may read a ticket at this placement. */
+export function roomsForPlacement(p: RoomPlacement): string[] {
+  const list = [rooms.office(p.office)];
+  if (p.tier === 1) list.push(rooms.tier1Office(p.office), rooms.tier1Team(p.team));
+  else list.push(rooms.tier(p.tier));
+  if (p.assignee) list.push(rooms.staff(p.assignee));
+  return list;
+}
