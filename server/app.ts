@@ -14,6 +14,7 @@ import { apiRouter } from './web/api.js';
 import { healthRoutes } from './web/health.routes.js';
 import { localeMiddleware } from './web/locale.js';
 import { renderPage } from './web/render.js';
+import { staffPages } from './web/pages/index.js';
 import { createViewEngine } from './web/views.js';
 
 export interface AppDeps {
@@ -83,6 +84,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(healthRoutes());
   app.use(apiRouter(config, deps.api));
+  app.use(staffPages(config, deps.api));
   app.get('/', (req, res) => {
     renderPage(req, res, 'home', { title: res.locals.t('home.title') });
   });

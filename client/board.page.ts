@@ -1,0 +1,64 @@
+/**
+ * The supervisor board: live escalation rows and load panel, keyboard navigation
+ * (j / k, Enter, r to reassign the focused row), and the reassign dialog.
+ */
+import { announce } from './lib/announce.js';
+import { byId, isRecord, readJson, str } from './lib/dom.js';
+import { t } from './lib/i18n.js';
+import { keepListLive } from './lib/live-list.js';
+import { setupReassign } from './lib/reassign.js';
+import { enableRowNavigation } from './lib/rows-nav.js';
+import { keepAgesFresh } from './lib/time.js';
+
+function start(): void {
+  const rows = byId('board-rows', HTMLTableSectionElement);
+  const data = readJson('page-data');
+  const dialog = byId('reassign-dialog', HTMLDialogElement);
+  if (!rows || !isRecord(data)) return;
+  const snapshotUrl = str(data, 'snapshot') ?? '/staff/board/snapshot';
+
+  const replace = (id: string, html: unknown) => {
+    const el = document.getElementById(id);
+    if (el && typeof html === 'string' && !el.contains(document.activeElement)) el.innerHTML = html;
+  };
+  const list = keepListLive({
+    snapshotUrl,
+    rows,
+    apply(snapshot) {
+      replace('board-load', snapshot.loadHtml);
+      replace('board-totals', snapshot.totalsHtml);
+    },
+  });
+  const reassign = dialog
+    ? setupReassign(dialog, {
+        onDone(ticket) {
+          const what = t('client.board.reassigned', { number: ticket.number });
+          announce(what);
+          list.refresh({ id: ticket.id, number: ticket.number, what: t('client.cue.updated') });
+        },
+        onConflict: () => list.refresh(),
+      })
+    : null;
+
+  const openFor = (button: HTMLElement) => {
+    const id = button.dataset.reassign;
+    const version = Number(button.dataset.version);
+    if (!reassign || !id || !Number.isInteger(version)) return;
+    reassign.open({ id, version, number: button.dataset.number ?? '' }, button);
+  };
+  rows.addEventListener('click', (event) => {
+    const button = event.target instanceof HTMLElement ? event.target.closest<HTMLElement>('[data-reassign]') : null;
+    if (button) openFor(button);
+  });
+  enableRowNavigation(rows, {
+    onKey(key, row) {
+      if (key !== 'r') return false;
+      const button = row.querySelector<HTMLElement>('[data-reassign]');
+      if (button) openFor(button);
+      return Boolean(button);
+    },
+  });
+  keepAgesFresh();
+}
+
+start();

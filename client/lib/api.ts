@@ -1,0 +1,88 @@
+/**
+ * Calls to the JSON API and to the pages' JSON fragments: same-origin cookies, the
+ * page's CSRF token on every change, and one place that turns failures into a
+ * sentence in the page's language. A 401 means the session ended: the person goes
+ * to the sign-in form and comes back here (drafts stay in sessionStorage).
+ */
+import { isRecord, str } from './dom.js';
+import { t } from './i18n.js';
+
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: FieldProblem[] = [],
+    /** On a version conflict: the ticket as it is now. */
+    readonly ticket: unknown = undefined,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  /** A stale version: the server refused because the ticket changed meanwhile. */
+  get isVersionConflict(): boolean {
+    return this.status === 409 && isRecord(this.ticket);
+  }
+}
+
+export function csrfToken(): string {
+  return document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ?? '';
+}
+
+/** Sends the person to the sign-in form, asking to come back to this very page. */
+export function goToLogin(): void {
+  const next = `${location.pathname}${location.search}`;
+  location.assign(`/staff/login?next=${encodeURIComponent(next)}&expired=1`);
+}
+
+function fieldsOf(body: unknown): FieldProblem[] {
+  if (!isRecord(body) || !Array.isArray(body.fields)) return [];
+  return body.fields.filter(isRecord).map((f) => ({ path: String(f.path ?? ''), message: String(f.message ?? '') }));
+}
+
+export async function request(url: string, init: { method?: 'GET' | 'POST'; body?: unknown } = {}): Promise<unknown> {
+  const method = init.method ?? 'GET';
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (method !== 'GET') headers['x-csrf-token'] = csrfToken();
+  if (init.body !== undefined) headers['Content-Type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(url, { method, headers, credentials: 'same-origin', body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+  } catch {
+    throw new ApiError(0, 'network', 'network');
+  }
+  const body: unknown = res.headers.get('content-type')?.includes('json') ? await res.json().catch(() => undefined) : undefined;
+  if (res.ok) return body;
+  const error = isRecord(body) && isRecord(body.error) ? body.error : {};
+  const apiError = new ApiError(res.status, str(error, 'code') ?? 'internal', str(error, 'message') ?? res.statusText, fieldsOf(error), error.ticket);
+  if (res.status === 401) goToLogin();
+  throw apiError;
+}
+
+/** A sentence for the person, in the page's language, for any failure. */
+export function describeError(error: unknown): string {
+  if (!(error instanceof ApiError)) return t('client.error.generic');
+  switch (error.code) {
+    case 'network':
+      return t('client.error.network');
+    case 'forbidden':
+      return /csrf/i.test(error.message) ? t('client.error.csrf') : t('client.error.forbidden');
+    case 'not_found':
+      return t('client.error.not_found');
+    case 'validation_failed':
+    case 'bad_request':
+      return `${t('client.error.validation')} ${t('client.error.detail', { detail: error.fields.map((f) => f.message).join('; ') || error.message })}`;
+    case 'conflict':
+      return `${t('client.error.conflict')} ${t('client.error.detail', { detail: error.message })}`;
+    case 'rate_limited':
+      return t('client.error.rate_limited');
+    default:
+      return t('client.error.generic');
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * A list kept live: any update or removal from the socket schedules one snapshot
+ * fetch (coalesced), whose rows are reconciled into the page with a cue per row and
+ * one announcement for screen readers. The server renders the rows, so the live list
+ * always looks exactly like a reload would, filters and permissions included.
+ */
+import { request } from './api.js';
+import { announce } from './announce.js';
+import { isRecord, str } from './dom.js';
+import { t } from './i18n.js';
+import { connectLive, type LiveEvent } from './live.js';
+import { reconcile } from './reconcile.js';
+import { refreshAges } from './time.js';
+
+export interface LiveListOptions {
+  snapshotUrl: string;
+  rows: HTMLElement;
+  /** Applies the other parts of a snapshot (counts, totals, side panels). */
+  apply(snapshot: Record<string, unknown>): void;
+}
+
+const debounceMs = 300;
+
+export function describeEvent(event: LiveEvent): string {
+  const key = `client.event.${event.type}`;
+  const text = t(key, { name: event.actorName });
+  return text === key ? t('client.event.other', { name: event.actorName }) : text;
+}
+
+export interface LiveList {
+  /** Refreshes now (after the person's own action), with an optional cue for one row. */
+  refresh(cue?: { id: string; number: string; what: string }): void;
+}
+
+export function keepListLive(options: LiveListOptions): LiveList {
+  const cues = new Map<string, { number: string; what: string }>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running = false;
+  let again = false;
+
+  async function refresh(): Promise<void> {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      const snapshot = await request(options.snapshotUrl);
+      if (!isRecord(snapshot)) return;
+      const html = str(snapshot, 'rowsHtml');
+      if (html !== undefined) {
+        const result = reconcile(options.rows, html, (key, kind) => cues.get(key)?.what ?? t(kind === 'new' ? 'client.cue.new' : kind === 'leaving' ? 'client.cue.left' : 'client.cue.updated'));
+        refreshAges(options.rows);
+        const touched = [...result.added, ...result.changed, ...result.removed];
+        const [only] = touched;
+        if (touched.length === 1 && only !== undefined) {
+          const number = cues.get(only)?.number || (options.rows.querySelector(`[data-key="${CSS.escape(only)}"] .num`)?.textContent ?? '');
+          const what = cues.get(only)?.what ?? t(result.added.length ? 'client.cue.new' : result.removed.length ? 'client.cue.left' : 'client.cue.updated');
+          announce(t('client.announce.one', { number, what }));
+        } else if (touched.length > 1) {
+          announce(t('client.announce.many', { count: touched.length }));
+        }
+      }
+      options.apply(snapshot);
+      cues.clear();
+    } catch {
+      // The next update or reconnection tries again; a 401 has already redirected.
+    } finally {
+      running = false;
+      if (again) {
+        again = false;
+        schedule();
+      }
+    }
+  }
+
+  function schedule(): void {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void refresh(), debounceMs);
+  }
+
+  connectLive({
+    onUpdate(update) {
+      cues.set(update.ticket.id, { number: update.ticket.number, what: describeEvent(update.event) });
+      schedule();
+    },
+    onRemove(removal) {
+      const number = options.rows.querySelector<HTMLElement>(`[data-key="${CSS.escape(removal.ticketId)}"] .num`)?.textContent ?? '';
+      cues.set(removal.ticketId, { number, what: describeEvent(removal.event) });
+      schedule();
+    },
+    onResync: schedule,
+  });
+  return {
+    refresh(cue) {
+      if (cue) cues.set(cue.id, { number: cue.number, what: cue.what });
+      schedule();
+    },
+  };
+}

@@ -1,0 +1,234 @@
+/**
+ * The supervisor board's data: every open escalation (tickets above tier 1 still
+ * to do), grouped by tier and office, with the escalation that brought each one
+ * there; and each person's load (tickets held against capacity) with whether they
+ * are signed in right now.
+ */
+import { Types } from 'mongoose';
+import type { StaffActor } from '../../auth/actor.js';
+import { SessionModel } from '../../auth/session.model.js';
+import type { Translate } from '../../lib/i18n.js';
+import { StaffModel } from '../../staff/staff.model.js';
+import { EscalationModel, type Escalation } from '../../tickets/escalation.model.js';
+import { TicketModel } from '../../tickets/ticket.model.js';
+import { presentEscalation, type EscalationView, type TicketView } from '../../tickets/ticket.presenter.js';
+import { listTickets, nameBook } from '../../tickets/ticket.queries.js';
+import type { PageCatalog } from './catalog.js';
+import { initials, type DueView, type Formatter } from './format.js';
+import type { Labels } from './presenters.js';
+import { openStatuses } from './queue.query.js';
+
+/** Per tier: more than this many open escalations is a page the board does not show whole. */
+const perTierLimit = 200;
+/**
+ * A session used within this window counts as "online". The access token lives 15
+ * minutes and each refresh stamps `lastUsedAt`, so someone working is never older.
+ */
+const onlineWindowMs = 20 * 60_000;
+
+export interface BoardRow {
+  kind: 'ticket';
+  key: string;
+  version: number;
+  id: string;
+  href: string;
+  number: string;
+  subject: string;
+  tierShort: string;
+  officeName: string;
+  teamName: string;
+  reason: string | null;
+  handoff: string | null;
+  escalatedBy: string | null;
+  escalatedAge: string | null;
+  escalatedText: string | null;
+  escalatedIso: string | null;
+  bouncedBack: boolean;
+  holderName: string | null;
+  status: string;
+  statusLabel: string;
+  priority: string;
+  priorityLabel: string;
+  age: string;
+  createdText: string;
+  due: DueView;
+}
+
+export interface BoardGroup {
+  kind: 'group';
+  key: string;
+  /** Changes when the group's count or waiting count does, so the live list redraws its header. */
+  version: string;
+  label: string;
+  count: number;
+  waiting: number;
+}
+
+export interface LoadPerson {
+  id: string;
+  name: string;
+  initials: string;
+  held: number;
+  capacity: number;
+  /** 0–100 in steps of 10, for a CSS width class (no inline styles under the CSP). */
+  loadStep: number;
+  over: boolean;
+  presence: 'online' | 'away' | 'offline';
+  presenceLabel: string;
+  lastSeen: string | null;
+}
+
+export interface LoadTeam {
+  name: string;
+  tierShort: string;
+  people: LoadPerson[];
+}
+
+export interface BoardData {
+  rows: (BoardRow | BoardGroup)[];
+  totals: { open: number; waiting: number; tier2: number; tier3: number; truncated: boolean };
+  load: LoadTeam[];
+  ticketIds: string[];
+}
+
+interface BoardContext {
+  t: Translate;
+  fmt: Formatter;
+  labels: Labels;
+  catalog: PageCatalog;
+}
+
+function latestEscalations(escalations: Escalation[], tickets: TicketView[]): Map<string, Escalation> {
+  const tierOf = new Map(tickets.map((t) => [t.id, t.tier]));
+  const latest = new Map<string, Escalation>();
+  for (const e of escalations) {
+    const id = String(e.ticket);
+    if (e.toTier !== tierOf.get(id)) continue; // an older escalation to another tier
+    const seen = latest.get(id);
+    if (!seen || new Date(e.at) > new Date(seen.at)) latest.set(id, e);
+  }
+  return latest;
+}
+
+function row(v: TicketView, e: EscalationView | undefined, c: BoardContext): BoardRow {
+  return {
+    kind: 'ticket',
+    key: v.id,
+    version: v.version,
+    id: v.id,
+    href: `/staff/tickets/${v.id}`,
+    number: v.number,
+    subject: v.subject,
+    tierShort: c.labels.tierShort(v.tier),
+    officeName: v.officeName ?? c.catalog.officeName(v.office) ?? '',
+    teamName: v.teamName ?? c.catalog.teamName(v.team) ?? '',
+    reason: e ? c.catalog.reasonLabel(e.reason) : null,
+    handoff: e?.handoff ?? null,
+    escalatedBy: e ? (e.byName ?? c.t('common.a_colleague')) : null,
+    escalatedAge: e ? c.fmt.age(e.at) : null,
+    escalatedText: e ? c.fmt.dateTime(e.at) : null,
+    escalatedIso: e?.at ?? null,
+    bouncedBack: e?.bouncedBack ?? false,
+    holderName: v.assignee ? (v.assigneeName ?? c.t('common.a_colleague')) : null,
+    status: v.status,
+    statusLabel: c.labels.status(v.status),
+    priority: v.priority,
+    priorityLabel: c.labels.priority(v.priority),
+    age: c.fmt.age(v.createdAt),
+    createdText: c.fmt.dateTime(v.createdAt),
+    due: c.fmt.due(v.dueAt),
+  };
+}
+
+async function escalationRows(actor: StaffActor, c: BoardContext) {
+  const pages = await Promise.all([2, 3].map((tier) => listTickets(actor, { tier, limit: perTierLimit })));
+  const tickets = pages.flatMap((p) => p.tickets);
+  const escalations = tickets.length
+    ? await EscalationModel.find({ ticket: { $in: tickets.map((t) => new Types.ObjectId(t.id)) } }).lean<Escalation[]>()
+    : [];
+  const latest = latestEscalations(escalations, tickets);
+  const names = await nameBook([...latest.values()].map((e) => e.by));
+  const rows: (BoardRow | BoardGroup)[] = [];
+  // Tier, then office (by name), then the list's own order: due date, then age.
+  const groups = new Map<string, { tier: number; office: string; tickets: TicketView[] }>();
+  for (const t of tickets) {
+    const key = `g:${t.tier}:${t.office}`;
+    const group = groups.get(key) ?? { tier: t.tier, office: t.officeName ?? c.catalog.officeName(t.office) ?? '', tickets: [] };
+    group.tickets.push(t);
+    groups.set(key, group);
+  }
+  const ordered = [...groups.entries()].sort(([, a], [, b]) => a.tier - b.tier || a.office.localeCompare(b.office));
+  for (const [key, g] of ordered) {
+    const waiting = g.tickets.filter((t) => !t.assignee).length;
+    rows.push({ kind: 'group', key, version: `${g.tickets.length}:${waiting}`, label: `${c.labels.tier(g.tier)} · ${g.office}`, count: g.tickets.length, waiting });
+    for (const t of g.tickets) {
+      const e = latest.get(t.id);
+      rows.push(row(t, e ? presentEscalation(e, names) : undefined, c));
+    }
+  }
+  return {
+    rows,
+    tickets,
+    totals: {
+      open: tickets.length,
+      waiting: tickets.filter((t) => !t.assignee).length,
+      tier2: tickets.filter((t) => t.tier === 2).length,
+      tier3: tickets.filter((t) => t.tier === 3).length,
+      truncated: pages.some((p) => p.nextCursor !== null),
+    },
+  };
+}
+
+/** The people a supervisor watches: their office's staff, and tiers 2 and 3 (who serve every office). */
+async function loadPanel(actor: StaffActor, c: BoardContext): Promise<LoadTeam[]> {
+  const upperTeams = c.catalog.teams.filter((t) => t.tier > 1).map((t) => new Types.ObjectId(t.value));
+  const or: Record<string, unknown>[] = [{ team: { $in: upperTeams } }];
+  if (actor.office) or.push({ office: actor.office });
+  const staff = await StaffModel.find({ active: true, team: { $ne: null }, $or: or }, { name: 1, team: 1, capacity: 1 }).sort({ name: 1 }).lean();
+  const ids = staff.map((s) => s._id);
+  const now = c.fmt.now.getTime();
+  const [held, sessions] = await Promise.all([
+    TicketModel.find({ assignee: { $in: ids }, status: { $in: openStatuses } }, { _id: 0, assignee: 1 }).lean<{ assignee: Types.ObjectId }[]>(),
+    SessionModel.find({ staff: { $in: ids }, revokedAt: null, expiresAt: { $gt: new Date(now) } }, { staff: 1, lastUsedAt: 1 }).lean(),
+  ]);
+  const heldBy = new Map<string, number>();
+  for (const h of held) heldBy.set(String(h.assignee), (heldBy.get(String(h.assignee)) ?? 0) + 1);
+  const lastSeen = new Map<string, number>();
+  for (const s of sessions) {
+    const at = new Date(s.lastUsedAt).getTime();
+    if (at > (lastSeen.get(String(s.staff)) ?? 0)) lastSeen.set(String(s.staff), at);
+  }
+  return c.catalog.teams
+    .map((team) => ({
+      name: team.label,
+      tierShort: c.labels.tierShort(team.tier),
+      people: staff
+        .filter((s) => String(s.team) === team.value)
+        .map((s): LoadPerson => {
+          const id = String(s._id);
+          const count = heldBy.get(id) ?? 0;
+          const capacity = s.capacity ?? 0;
+          const seen = lastSeen.get(id);
+          const presence = seen === undefined ? 'offline' : now - seen <= onlineWindowMs ? 'online' : 'away';
+          const ratio = capacity > 0 ? count / capacity : count > 0 ? 1 : 0;
+          return {
+            id,
+            name: s.name,
+            initials: initials(s.name),
+            held: count,
+            capacity,
+            loadStep: Math.min(100, Math.round(ratio * 10) * 10),
+            over: capacity > 0 && count > capacity,
+            presence,
+            presenceLabel: c.t(`presence.${presence}`),
+            lastSeen: seen === undefined ? null : c.t('presence.last_seen', { when: c.fmt.short(new Date(seen)) }),
+          };
+        }),
+    }))
+    .filter((team) => team.people.length > 0);
+}
+
+export async function boardData(actor: StaffActor, c: BoardContext): Promise<BoardData> {
+  const [esc, load] = await Promise.all([escalationRows(actor, c), loadPanel(actor, c)]);
+  return { rows: esc.rows, totals: esc.totals, load, ticketIds: esc.tickets.map((t) => t.id) };
+}

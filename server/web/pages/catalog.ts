@@ -1,0 +1,58 @@
+/**
+ * The small configuration lists staff pages need (categories, reason codes, teams,
+ * offices), with labels in the page's language. These collections are tiny, so
+ * they are read per request rather than cached: an administrator's change shows at once.
+ */
+import { CategoryModel, ReasonCodeModel } from '../../catalog/category.model.js';
+import type { Locale } from '../../lib/i18n.js';
+import { OfficeModel } from '../../offices/office.model.js';
+import { TeamModel } from '../../teams/team.model.js';
+
+export interface Option {
+  value: string;
+  label: string;
+}
+
+export interface TeamOption extends Option {
+  tier: number;
+  office: string | null;
+}
+
+export interface ReasonOption extends Option {
+  appliesTo: string[];
+}
+
+export interface PageCatalog {
+  categories: Option[];
+  reasonCodes: ReasonOption[];
+  teams: TeamOption[];
+  offices: (Option & { code: string })[];
+  categoryLabel(code: string | null): string | null;
+  /** The label of a reason code, or the code itself when it is unknown (e.g. a retired one). */
+  reasonLabel(code: string | null): string | null;
+  teamName(id: string | null | undefined): string | null;
+  officeName(id: string | null | undefined): string | null;
+}
+
+export async function loadCatalog(locale: Locale): Promise<PageCatalog> {
+  const [categories, reasons, teams, offices] = await Promise.all([
+    CategoryModel.find({}, { code: 1, label: 1, order: 1, active: 1 }).sort({ order: 1 }).lean(),
+    ReasonCodeModel.find({}, { code: 1, label: 1, appliesTo: 1, order: 1, active: 1 }).sort({ order: 1 }).lean(),
+    TeamModel.find({}, { name: 1, tier: 1, office: 1, active: 1 }).sort({ tier: 1, name: 1 }).lean(),
+    OfficeModel.find({}, { code: 1, name: 1, active: 1 }).sort({ name: 1 }).lean(),
+  ]);
+  const categoryLabels = new Map(categories.map((c) => [c.code, c.label[locale]]));
+  const reasonLabels = new Map(reasons.map((r) => [r.code, r.label[locale]]));
+  const teamNames = new Map(teams.map((t) => [String(t._id), t.name]));
+  const officeNames = new Map(offices.map((o) => [String(o._id), o.name]));
+  return {
+    categories: categories.filter((c) => c.active).map((c) => ({ value: c.code, label: c.label[locale] })),
+    reasonCodes: reasons.filter((r) => r.active).map((r) => ({ value: r.code, label: r.label[locale], appliesTo: [...r.appliesTo] })),
+    teams: teams.filter((t) => t.active).map((t) => ({ value: String(t._id), label: t.name, tier: t.tier, office: t.office ? String(t.office) : null })),
+    offices: offices.filter((o) => o.active).map((o) => ({ value: String(o._id), label: o.name, code: o.code })),
+    categoryLabel: (code) => (code ? (categoryLabels.get(code) ?? code) : null),
+    reasonLabel: (code) => (code ? (reasonLabels.get(code) ?? code) : null),
+    teamName: (id) => (id ? (teamNames.get(id) ?? null) : null),
+    officeName: (id) => (id ? (officeNames.get(id) ?? null) : null),
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * Dates, ages and deadlines as staff read them: in the office's time zone
+ * (Europe/Brussels by default) and in the page's language. The browser module
+ * `client/lib/time.ts` refreshes ages with the same keys, so both read alike.
+ */
+import type { Locale, Translate } from '../../lib/i18n.js';
+
+const intlLocales: Record<Locale, string> = { fr: 'fr-BE', nl: 'nl-BE', en: 'en-GB' };
+
+/** How soon a deadline counts as "soon" (shown in amber before it is missed). */
+const soonMs = 4 * 3600_000;
+
+export interface DueView {
+  text: string;
+  /** `none`, `ok`, `soon` or `overdue`: a CSS modifier and a screen-reader hint. */
+  state: 'none' | 'ok' | 'soon' | 'overdue';
+  label: string;
+  iso: string | null;
+}
+
+export interface Formatter {
+  readonly now: Date;
+  /** "27 nov. 2026, 14:21" */
+  dateTime(value: string | Date): string;
+  /** "27 nov., 14:21" — compact, for tables. */
+  short(value: string | Date): string;
+  /** "3 h", "2 j": how long ago, compact. */
+  age(value: string | Date): string;
+  due(value: string | null): DueView;
+}
+
+/** A short, unit-suffixed age ("12 min", "5 h", "3 j"), shared wording with the browser. */
+export function ageText(from: Date, now: Date, t: Translate): string {
+  const minutes = Math.max(0, Math.floor((now.getTime() - from.getTime()) / 60_000));
+  if (minutes < 1) return t('time.now');
+  if (minutes < 60) return t('time.minutes', { count: minutes });
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return t('time.hours', { count: hours });
+  return t('time.days', { count: Math.floor(hours / 24) });
+}
+
+export function createFormatter(locale: Locale, t: Translate, timeZone: string, now = new Date()): Formatter {
+  const tag = intlLocales[locale];
+  const long = new Intl.DateTimeFormat(tag, { timeZone, dateStyle: 'medium', timeStyle: 'short' });
+  const compact = new Intl.DateTimeFormat(tag, { timeZone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+  const asDate = (v: string | Date) => (v instanceof Date ? v : new Date(v));
+  return {
+    now,
+    dateTime: (v) => long.format(asDate(v)),
+    short: (v) => compact.format(asDate(v)),
+    age: (v) => ageText(asDate(v), now, t),
+    due(value) {
+      if (!value) return { text: '—', state: 'none', label: t('due.none'), iso: null };
+      const at = new Date(value);
+      const left = at.getTime() - now.getTime();
+      const state = left < 0 ? 'overdue' : left < soonMs ? 'soon' : 'ok';
+      return { text: compact.format(at), state, label: t(`due.${state}`), iso: at.toISOString() };
+    },
+  };
+}
+
+/** Initials for an avatar chip: "Julie Lambert" → "JL". */
+export function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  const first = parts[0]?.[0] ?? '?';
+  const last = parts.length > 1 ? (parts.at(-1)?.[0] ?? '') : '';
+  return (first + last).toUpperCase();
+}

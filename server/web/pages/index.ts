@@ -1,0 +1,30 @@
+/**
+ * The staff web app's HTML pages under `/staff`: sign-in and sign-out, the queue,
+ * the ticket page and the supervisor board. Pages read through the same query
+ * functions and policy as the API; actions go through the JSON API from the browser.
+ * Mount in `createApp` after the API and before the 404 handler:
+ *   app.use(staffPages(config, deps.api));
+ */
+import { Router } from 'express';
+import { authenticate, createCsrf } from '../../auth/auth.middleware.js';
+import type { AuthRouteOptions } from '../../auth/auth.routes.js';
+import { createAuthService } from '../../auth/auth.service.js';
+import type { Config } from '../../config.js';
+import { boardRoutes } from './board.routes.js';
+import { loginRoutes } from './login.routes.js';
+import { noStore } from './page-auth.js';
+import { queueRoutes } from './queue.routes.js';
+import { ticketRoutes } from './ticket.routes.js';
+
+export function staffPages(config: Config, options: { auth?: AuthRouteOptions } = {}): Router {
+  const router = Router();
+  const service = options.auth?.service ?? createAuthService(config.jwt);
+  const tools = { csrf: createCsrf(config) };
+  // Only the staff area reads the auth cookies here; the API authenticates on its own.
+  router.use('/staff', noStore, authenticate(config, service));
+  router.use(loginRoutes(config, tools, { ...options.auth, service }));
+  router.use(queueRoutes(config, tools));
+  router.use(ticketRoutes(config, tools));
+  router.use(boardRoutes(config, tools));
+  return router;
+}

@@ -1,0 +1,133 @@
+/**
+ * View models for staff pages: what templates receive, already labelled in the
+ * page's language and formatted. Built from the ticket presenter's output
+ * (`TicketView`), never from documents.
+ */
+import { Types } from 'mongoose';
+import type { Translate } from '../../lib/i18n.js';
+import { MemberModel } from '../../members/member.model.js';
+import type { TicketView } from '../../tickets/ticket.presenter.js';
+import type { PageCatalog } from './catalog.js';
+import type { DueView, Formatter } from './format.js';
+
+export interface Labels {
+  status(status: string): string;
+  priority(priority: string): string;
+  tier(tier: number): string;
+  tierShort(tier: number): string;
+  language(code: string): string;
+  channel(channel: string): string;
+}
+
+export function labels(t: Translate): Labels {
+  return {
+    status: (s) => t(`status.${s}`),
+    priority: (p) => t(`priority.${p}`),
+    tier: (n) => t(`tier.long_${n}`),
+    tierShort: (n) => t('tier.short', { tier: n }),
+    language: (code) => t(`language.${code}`),
+    channel: (c) => t(`channel.${c}`),
+  };
+}
+
+export interface PresentContext {
+  t: Translate;
+  fmt: Formatter;
+  labels: Labels;
+  catalog: PageCatalog;
+  /** The viewer's staff id, to mark "mine". */
+  me: string;
+  memberNames: ReadonlyMap<string, string>;
+}
+
+export interface TicketRowView {
+  id: string;
+  key: string;
+  version: number;
+  number: string;
+  subject: string;
+  href: string;
+  memberName: string;
+  language: string;
+  languageName: string;
+  category: string | null;
+  status: string;
+  statusLabel: string;
+  priority: string;
+  priorityLabel: string;
+  tier: number;
+  tierShort: string;
+  tierLabel: string;
+  teamName: string;
+  officeName: string;
+  holderName: string | null;
+  mine: boolean;
+  age: string;
+  createdIso: string;
+  createdText: string;
+  due: DueView;
+}
+
+/** Member display names for a page of tickets, by member id. */
+export async function memberNames(tickets: readonly { member: string }[]): Promise<Map<string, string>> {
+  const ids = [...new Set(tickets.map((t) => t.member))].filter((id) => Types.ObjectId.isValid(id));
+  if (ids.length === 0) return new Map();
+  const members = await MemberModel.find({ _id: { $in: ids } }, { name: 1 }).lean();
+  return new Map(members.map((m) => [String(m._id), m.name]));
+}
+
+export function presentRow(v: TicketView, ctx: PresentContext): TicketRowView {
+  const { fmt, labels: l, catalog } = ctx;
+  return {
+    id: v.id,
+    key: v.id,
+    version: v.version,
+    number: v.number,
+    subject: v.subject,
+    href: `/staff/tickets/${v.id}`,
+    memberName: ctx.memberNames.get(v.member) ?? ctx.t('common.unknown_member'),
+    language: v.language.toUpperCase(),
+    languageName: l.language(v.language),
+    category: catalog.categoryLabel(v.category),
+    status: v.status,
+    statusLabel: l.status(v.status),
+    priority: v.priority,
+    priorityLabel: l.priority(v.priority),
+    tier: v.tier,
+    tierShort: l.tierShort(v.tier),
+    tierLabel: l.tier(v.tier),
+    teamName: v.teamName ?? catalog.teamName(v.team) ?? '',
+    officeName: v.officeName ?? catalog.officeName(v.office) ?? '',
+    holderName: v.assignee ? (v.assigneeName ?? ctx.t('common.a_colleague')) : null,
+    mine: v.assignee === ctx.me,
+    age: fmt.age(v.createdAt),
+    createdIso: v.createdAt,
+    createdText: fmt.dateTime(v.createdAt),
+    due: fmt.due(v.dueAt),
+  };
+}
+
+/** The fields the ticket page compares to tell the advisor what changed under them. */
+export interface TicketSummary {
+  version: number;
+  status: string;
+  holder: string;
+  tier: string;
+  team: string;
+  office: string;
+  priority: string;
+  category: string;
+}
+
+export function summarize(v: TicketView, ctx: Pick<PresentContext, 't' | 'labels' | 'catalog'>): TicketSummary {
+  return {
+    version: v.version,
+    status: ctx.labels.status(v.status),
+    holder: v.assignee ? (v.assigneeName ?? ctx.t('common.a_colleague')) : ctx.t('common.nobody'),
+    tier: ctx.labels.tier(v.tier),
+    team: v.teamName ?? ctx.catalog.teamName(v.team) ?? '',
+    office: v.officeName ?? ctx.catalog.officeName(v.office) ?? '',
+    priority: ctx.labels.priority(v.priority),
+    category: ctx.catalog.categoryLabel(v.category) ?? ctx.t('common.none'),
+  };
+}

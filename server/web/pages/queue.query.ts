@@ -1,0 +1,128 @@
+/**
+ * The queue's filters (from the address bar) and the counts shown next to each
+ * filter. Counts are faceted: the number next to "Néerlandais" is how many tickets
+ * the list would show with that language and every other filter as it is now.
+ * One query reads the few fields counts need from the tickets the viewer may read
+ * (the policy's `readableFilter`, the same rule as the list); the counting happens
+ * here because FerretDB has no `$facet` or rich `$group`.
+ */
+import type { Types } from 'mongoose';
+import { z } from 'zod';
+import { hasRole, type StaffActor } from '../../auth/actor.js';
+import type { ListFilters } from '../../tickets/ticket.queries.js';
+import { TicketModel, ticketStatuses, type TicketStatus } from '../../tickets/ticket.model.js';
+import { readableFilter, tiersWorkedBy } from '../../tickets/ticket.policy.js';
+
+export const queueViews = ['all', 'mine', 'unassigned'] as const;
+export type QueueView = (typeof queueViews)[number];
+/** Without a status filter the queue shows the work still to do, as the API does. */
+export const openStatuses: readonly TicketStatus[] = ['new', 'open', 'pending_member'];
+/** Statuses offered as filters (closed tickets are history, not work). */
+export const filterStatuses: readonly TicketStatus[] = ['new', 'open', 'pending_member', 'resolved'];
+export const ticketLanguages = ['fr', 'nl', 'en', 'de'] as const;
+/** A cap on the rows read for counting; beyond it counts read "n+". */
+const countCap = 20_000;
+
+const objectId = /^[0-9a-f]{24}$/i;
+
+/** Lenient: a filter that makes no sense is dropped rather than answered with an error page. */
+export const queueQuerySchema = z.object({
+  view: z.enum(queueViews).catch('all').default('all'),
+  status: z.enum(ticketStatuses).optional().catch(undefined),
+  language: z.enum(ticketLanguages).optional().catch(undefined),
+  category: z.string().regex(/^[a-z0-9_]{2,40}$/).optional().catch(undefined),
+  office: z.string().regex(objectId).optional().catch(undefined),
+  cursor: z.string().max(500).optional().catch(undefined),
+});
+
+export type QueueQuery = z.infer<typeof queueQuerySchema>;
+
+/** Whether this person's queue spans several offices, so an office filter is useful. */
+export function mayFilterOffice(actor: StaffActor): boolean {
+  return hasRole(actor, 'supervisor') || tiersWorkedBy(actor).some((tier) => tier > 1);
+}
+
+export function parseQueueQuery(raw: unknown, actor: StaffActor): QueueQuery {
+  const query = queueQuerySchema.parse(typeof raw === 'object' && raw !== null ? raw : {});
+  if (!mayFilterOffice(actor)) delete query.office;
+  return query;
+}
+
+export function toListFilters(q: QueueQuery, limit: number): ListFilters {
+  return {
+    status: q.status ? [q.status] : undefined,
+    language: q.language,
+    category: q.category,
+    office: q.office,
+    assignee: q.view === 'mine' ? 'me' : q.view === 'unassigned' ? 'none' : undefined,
+    cursor: q.cursor,
+    limit,
+  };
+}
+
+/** The address of the queue with these filters (no cursor: a new filter starts at page one). */
+export function queueHref(q: QueueQuery, change: Partial<Record<keyof QueueQuery, string | undefined>> = {}): string {
+  const merged: Record<string, string | undefined> = { view: q.view, status: q.status, language: q.language, category: q.category, office: q.office, ...change };
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(merged)) {
+    if (value === undefined || value === '' || (key === 'view' && value === 'all')) continue;
+    params.set(key, value);
+  }
+  const query = params.toString();
+  return query ? `/staff/queue?${query}` : '/staff/queue';
+}
+
+interface CountRow {
+  status: string;
+  language: string;
+  category: string | null;
+  office: Types.ObjectId;
+  assignee: Types.ObjectId | null;
+}
+
+type Facet = 'view' | 'status' | 'language' | 'category' | 'office';
+
+export interface QueueCounts {
+  /** Keys like `view:mine`, `status:open`, `status:` (open work), `language:nl`, `category:invoices`, `office:<id>`. */
+  counts: Record<string, number>;
+  total: number;
+  /** True when more tickets matched than were counted. */
+  capped: boolean;
+}
+
+/** Faceted counts for the queue with these filters. */
+export async function queueCounts(actor: StaffActor, q: QueueQuery, keys: { categories: string[]; offices: string[] }): Promise<QueueCounts> {
+  const statuses = [...new Set([...filterStatuses, ...(q.status ? [q.status] : [])])];
+  const rows = await TicketModel.find(
+    { $and: [readableFilter(actor), { status: { $in: statuses } }] },
+    { _id: 0, status: 1, language: 1, category: 1, office: 1, assignee: 1 },
+  )
+    .limit(countCap + 1)
+    .lean<CountRow[]>();
+  const capped = rows.length > countCap;
+  const me = String(actor.id);
+  const test: Record<Facet, (r: CountRow, value: string | undefined) => boolean> = {
+    view: (r, v) => (v === 'mine' ? String(r.assignee) === me : v === 'unassigned' ? r.assignee === null : true),
+    status: (r, v) => (v ? r.status === v : openStatuses.includes(r.status as TicketStatus)),
+    language: (r, v) => !v || r.language === v,
+    category: (r, v) => !v || r.category === v,
+    office: (r, v) => !v || String(r.office) === v,
+  };
+  const current: Record<Facet, string | undefined> = { view: q.view, status: q.status, language: q.language, category: q.category, office: q.office };
+  const facets = Object.keys(test) as Facet[];
+  const matchesExcept = (r: CountRow, skip: Facet | null) => facets.every((f) => f === skip || test[f](r, current[f]));
+
+  const values: Record<Facet, (string | undefined)[]> = {
+    view: [...queueViews],
+    status: [undefined, ...filterStatuses],
+    language: [undefined, ...ticketLanguages],
+    category: [undefined, ...keys.categories],
+    office: [undefined, ...keys.offices],
+  };
+  const counts: Record<string, number> = {};
+  for (const facet of facets) {
+    const base = rows.filter((r) => matchesExcept(r, facet));
+    for (const value of values[facet]) counts[`${facet}:${value ?? ''}`] = base.filter((r) => test[facet](r, value)).length;
+  }
+  return { counts, total: rows.filter((r) => matchesExcept(r, null)).length, capped };
+}

@@ -1,0 +1,113 @@
+/**
+ * The frame every staff page shares: the top bar (who is signed in, their role,
+ * navigation, language switch, sign-out), the CSRF token for the page's scripts,
+ * and the strings those scripts show, rendered as JSON data (never inline code:
+ * the CSP allows scripts from 'self' only).
+ */
+import type { Request, Response } from 'express';
+import { hasRole, type StaffActor } from '../../auth/actor.js';
+import type { CsrfTools } from '../../auth/auth.middleware.js';
+import { locales, type Translate } from '../../lib/i18n.js';
+import { OfficeModel } from '../../offices/office.model.js';
+import { TeamModel } from '../../teams/team.model.js';
+import { clientStringKeys } from './client-strings.js';
+import { initials } from './format.js';
+
+export type StaffSection = 'queue' | 'board' | 'ticket' | 'login';
+
+export interface LangLink {
+  code: string;
+  label: string;
+  name: string;
+  href: string;
+  current: boolean;
+}
+
+const languageNames: Record<string, string> = { fr: 'Français', nl: 'Nederlands', en: 'English' };
+const roleOrder = ['supervisor', 'advisor', 'support', 'administrative', 'administrator'] as const;
+
+/** The language links keep the current address and filters, only `lang` changes. */
+export function languageLinks(req: Request, current: string): LangLink[] {
+  const url = new URL(req.originalUrl, 'http://relais.invalid');
+  return locales.map((code) => {
+    url.searchParams.set('lang', code);
+    return { code, label: code.toUpperCase(), name: languageNames[code] ?? code, href: `${url.pathname}?${url.searchParams.toString()}`, current: code === current };
+  });
+}
+
+/** The strings a page's browser module needs, in the page's language. */
+export function clientStrings(t: Translate): Record<string, string> {
+  // skipInterpolation keeps "{{name}}" for the browser to fill in.
+  return Object.fromEntries(clientStringKeys.map((key) => [key, t(key, { skipInterpolation: true })]));
+}
+
+export function isSupervisor(actor: StaffActor): boolean {
+  return hasRole(actor, 'supervisor');
+}
+
+async function placeOf(actor: StaffActor): Promise<string | null> {
+  if (actor.team) {
+    const team = await TeamModel.findById(actor.team, { name: 1 }).lean();
+    if (team) return team.name;
+  }
+  if (actor.office) {
+    const office = await OfficeModel.findById(actor.office, { name: 1 }).lean();
+    if (office) return office.name;
+  }
+  return null;
+}
+
+export interface StaffPageTools {
+  csrf: CsrfTools;
+}
+
+/**
+ * Renders a staff page inside `layouts/staff` with the shared frame. `data.pageData`
+ * (JSON for the page's script) and `data.script` (its module name) are optional.
+ */
+export async function renderStaffPage(
+  req: Request,
+  res: Response,
+  tools: StaffPageTools,
+  page: string,
+  section: StaffSection,
+  data: Record<string, unknown>,
+  status = 200,
+): Promise<void> {
+  const t = res.locals.t;
+  const actor = req.actor;
+  let chrome: Record<string, unknown> = {};
+  if (actor) {
+    const roles = roleOrder.filter((r) => actor.roles.includes(r)).map((r) => t(`roles.${r}`));
+    const place = await placeOf(actor);
+    chrome = {
+      // "Équipe de soutien · Équipe de soutien" says nothing twice.
+      me: { name: actor.name, roleLabel: roles.join(' · '), place: place && !roles.includes(place) ? place : null, initials: initials(actor.name) },
+      nav: [
+        { key: 'queue', href: '/staff/queue', label: t('nav.queue'), current: section === 'queue' },
+        ...(isSupervisor(actor) ? [{ key: 'board', href: '/staff/board', label: t('nav.board'), current: section === 'board' }] : []),
+      ],
+      csrfToken: tools.csrf.tokenFor(req, res),
+    };
+  }
+  const html = req.app.locals.views.render(
+    page,
+    {
+      ...chrome,
+      ...data,
+      section,
+      langLinks: languageLinks(req, res.locals.locale),
+      clientStrings: clientStrings(t),
+      t,
+      locale: res.locals.locale,
+      requestPath: req.path,
+    },
+    'staff',
+  );
+  res.status(status).type('html').send(html);
+}
+
+/** Renders a partial (a fragment a page's script swaps in) with the request's translator. */
+export function renderPartial(req: Request, res: Response, name: string, data: object): string {
+  return req.app.locals.views.renderTemplate(`partials/${name}`, { ...data, t: res.locals.t, locale: res.locals.locale });
+}

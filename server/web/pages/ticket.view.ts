@@ -1,0 +1,223 @@
+/**
+ * Everything the ticket page shows, as one view model: header, thread (member
+ * messages, public replies, internal notes), member and their other tickets, the
+ * trail of moves and the "why is this ticket here?" answer, in the page's language,
+ * and the actions the policy allows this viewer now.
+ */
+import { Types } from 'mongoose';
+import type { StaffActor } from '../../auth/actor.js';
+import type { Translate } from '../../lib/i18n.js';
+import { MemberModel } from '../../members/member.model.js';
+import { teamForTier } from '../../routing/routing.service.js';
+import type { Tier } from '../../teams/team.model.js';
+import { TicketModel, priorities, type Ticket } from '../../tickets/ticket.model.js';
+import { readableFilter } from '../../tickets/ticket.policy.js';
+import { presentTicket, type EventView, type MessageView, type TicketView } from '../../tickets/ticket.presenter.js';
+import { getTicketDetail, nameBook, ticketHistory } from '../../tickets/ticket.queries.js';
+import type { PageCatalog } from './catalog.js';
+import { initials, type Formatter } from './format.js';
+import { labels as makeLabels, summarize, type Labels, type TicketSummary } from './presenters.js';
+import { reassignOptions, type ReassignOptions } from './reassign-options.js';
+
+export interface ThreadItem {
+  id: string;
+  kind: 'member' | 'reply' | 'note' | 'system';
+  kindLabel: string;
+  authorName: string;
+  initials: string;
+  text: string;
+  atIso: string;
+  atText: string;
+  channelLabel: string;
+  lang: string | null;
+}
+
+export interface TrailItem {
+  type: string;
+  direction: 'arrive' | 'up' | 'down' | 'move' | 'hold' | 'done' | 'edit';
+  text: string;
+  atIso: string;
+  atText: string;
+  reason: string | null;
+  noteLabel: string | null;
+  note: string | null;
+}
+
+export interface TicketPageView {
+  ticket: TicketView;
+  summary: TicketSummary;
+  header: Record<string, unknown>;
+  thread: ThreadItem[];
+  messageIds: string[];
+  member: { name: string; email: string; memberNumber: string | null; language: string | null; office: string | null } | null;
+  otherTickets: { href: string; number: string; subject: string; status: string; statusLabel: string; age: string }[];
+  why: { where: string; holder: string; lastMove: TrailItem | null; routing: string };
+  trail: TrailItem[];
+  actions: Record<string, boolean>;
+  escalateTarget: string | null;
+  returnTarget: string | null;
+  escalateReasons: { value: string; label: string }[];
+  returnReasons: { value: string; label: string }[];
+  priorityOptions: { value: string; label: string; selected: boolean }[];
+  categoryOptions: { value: string; label: string; selected: boolean }[];
+  reassign: ReassignOptions | null;
+  composer: { canReply: boolean; canNote: boolean };
+}
+
+const moveTypes = new Set(['created', 'escalated', 'returned', 'reassigned', 'released']);
+const trailTypes = new Set(['created', 'claimed', 'accepted', 'released', 'escalated', 'returned', 'reassigned', 'resolved', 'reopened', 'closed', 'priority_changed', 'category_changed']);
+const directions: Record<string, TrailItem['direction']> = {
+  created: 'arrive', escalated: 'up', returned: 'down', reassigned: 'move', released: 'move',
+  claimed: 'hold', accepted: 'hold', resolved: 'done', reopened: 'move', closed: 'done',
+  priority_changed: 'edit', category_changed: 'edit',
+};
+
+function threadItem(m: MessageView, ticketLanguage: string, t: Translate, fmt: Formatter, l: Labels): ThreadItem {
+  const kind: ThreadItem['kind'] = m.visibility === 'internal' ? 'note' : m.author.kind === 'member' ? 'member' : m.author.kind === 'staff' ? 'reply' : 'system';
+  return {
+    id: m.id,
+    kind,
+    kindLabel: t(`thread.kind.${kind}`),
+    authorName: m.author.name,
+    initials: initials(m.author.name),
+    text: m.text,
+    atIso: m.createdAt,
+    atText: fmt.dateTime(m.createdAt),
+    channelLabel: l.channel(m.channel),
+    // A member writes in the ticket's language; staff notes are in the office's.
+    lang: kind === 'member' ? ticketLanguage : null,
+  };
+}
+
+interface TrailContext {
+  t: Translate;
+  fmt: Formatter;
+  labels: Labels;
+  catalog: PageCatalog;
+  names: ReadonlyMap<string, string>;
+}
+
+function trailItem(e: EventView, c: TrailContext): TrailItem {
+  const { t, labels: l, catalog } = c;
+  const team = catalog.teamName(e.to.team) ?? t('common.a_team');
+  const office = catalog.officeName(e.to.office) ?? '';
+  const person = (id: string | null) => (id ? (c.names.get(id) ?? t('common.a_colleague')) : t('common.nobody'));
+  const vars = { actor: e.actor.name, team, office, tier: l.tier(e.to.tier), channel: l.channel(String(e.data.channel ?? 'web')) };
+  let text: string;
+  let reason: string | null = null;
+  let note: string | null = e.note;
+  let noteLabel: string | null = e.note ? t('trail.note') : null;
+  switch (e.type) {
+    case 'created':
+      text = t('trail.created', vars);
+      note = null; // the routing explanation is shown under "why is this ticket here?"
+      noteLabel = null;
+      break;
+    case 'escalated':
+      text = t('trail.escalated', vars);
+      reason = catalog.reasonLabel(e.reason);
+      noteLabel = t('trail.handoff');
+      break;
+    case 'returned':
+      text = e.to.assignee ? t('trail.returned_to', { ...vars, person: person(e.to.assignee) }) : t('trail.returned', vars);
+      reason = catalog.reasonLabel(e.reason);
+      break;
+    case 'reassigned':
+      text = t('trail.reassigned', { ...vars, target: e.to.assignee ? person(e.to.assignee) : team });
+      noteLabel = t('trail.reason');
+      break;
+    case 'priority_changed':
+      text = t('trail.priority_changed', { ...vars, from: l.priority(String(e.data.from)), to: l.priority(String(e.data.to)) });
+      break;
+    case 'category_changed': {
+      const label = (v: unknown) => catalog.categoryLabel(typeof v === 'string' ? v : null) ?? t('common.none');
+      text = t('trail.category_changed', { ...vars, from: label(e.data.from), to: label(e.data.to) });
+      break;
+    }
+    default:
+      text = t(`trail.${e.type}`, vars);
+  }
+  return { type: e.type, direction: directions[e.type] ?? 'move', text, atIso: e.at, atText: c.fmt.dateTime(e.at), reason, noteLabel, note };
+}
+
+async function otherTicketsOf(actor: StaffActor, ticket: TicketView): Promise<TicketView[]> {
+  const rows = await TicketModel.find({ $and: [readableFilter(actor), { member: new Types.ObjectId(ticket.member) }, { _id: { $ne: new Types.ObjectId(ticket.id) } }] })
+    .sort({ createdAt: -1 })
+    .limit(8)
+    .lean<Ticket[]>();
+  return rows.map((t) => presentTicket(t, actor));
+}
+
+/** Builds the ticket page for a reader; throws 404 when they may not read it. */
+export async function ticketPageView(actor: StaffActor, ticketId: string, t: Translate, fmt: Formatter, catalog: PageCatalog): Promise<TicketPageView> {
+  const detail = await getTicketDetail(actor, ticketId);
+  const v = detail.ticket;
+  const l = makeLabels(t);
+  const [events, member, others] = await Promise.all([
+    ticketHistory(actor, ticketId),
+    MemberModel.findById(v.member, { name: 1, email: 1, memberNumber: 1, language: 1, office: 1 }).lean(),
+    otherTicketsOf(actor, v),
+  ]);
+  const names = await nameBook(events.flatMap((e) => [e.to.assignee, e.from?.assignee]));
+  const trail = events.filter((e) => trailTypes.has(e.type)).map((e) => trailItem(e, { t, fmt, labels: l, catalog, names }));
+  const lastMoveEvent = [...events].reverse().find((e) => moveTypes.has(e.type));
+  const lastMove = lastMoveEvent ? trailItem(lastMoveEvent, { t, fmt, labels: l, catalog, names }) : null;
+  const allowed = new Set<string>(v.allowedActions);
+  const summary = summarize(v, { t, labels: l, catalog });
+  const team = summary.team;
+  const office = summary.office;
+
+  const [escalateTarget, reassign] = await Promise.all([
+    allowed.has('escalate') && v.tier < 3 ? teamForTier(new Types.ObjectId(v.office), (v.tier + 1) as Tier).then((x) => `${l.tier(v.tier + 1)} — ${x.name}`).catch(() => l.tier(v.tier + 1)) : Promise.resolve(null),
+    allowed.has('reassign') ? reassignOptions(t, catalog) : Promise.resolve(null),
+  ]);
+
+  return {
+    ticket: v,
+    summary,
+    header: {
+      number: v.number,
+      subject: v.subject,
+      status: v.status,
+      statusLabel: l.status(v.status),
+      priority: v.priority,
+      priorityLabel: l.priority(v.priority),
+      category: catalog.categoryLabel(v.category),
+      language: v.language.toUpperCase(),
+      languageName: l.language(v.language),
+      channelLabel: l.channel(v.channel),
+      tierShort: l.tierShort(v.tier),
+      tierLabel: l.tier(v.tier),
+      team,
+      office,
+      holder: v.assignee ? (v.assigneeName ?? t('common.a_colleague')) : null,
+      mine: v.assignee === String(actor.id),
+      createdText: fmt.dateTime(v.createdAt),
+      createdIso: v.createdAt,
+      age: fmt.age(v.createdAt),
+      due: fmt.due(v.dueAt),
+    },
+    thread: detail.messages.map((m) => threadItem(m, v.language, t, fmt, l)),
+    messageIds: detail.messages.map((m) => m.id),
+    member: member
+      ? { name: member.name, email: member.email, memberNumber: member.memberNumber ?? null, language: member.language ? l.language(member.language) : null, office: catalog.officeName(member.office ? String(member.office) : null) }
+      : null,
+    otherTickets: others.map((o) => ({ href: `/staff/tickets/${o.id}`, number: o.number, subject: o.subject, status: o.status, statusLabel: l.status(o.status), age: fmt.age(o.createdAt) })),
+    why: {
+      where: t('why.where', { tier: l.tier(v.tier), team, office }),
+      holder: v.assignee ? t('why.held', { name: summary.holder }) : t('why.waiting'),
+      lastMove,
+      routing: v.routing.explanation,
+    },
+    trail,
+    actions: Object.fromEntries(['claim', 'release', 'escalate', 'return', 'resolve', 'reopen', 'reassign', 'update', 'reply', 'note'].map((a) => [a, allowed.has(a)])),
+    escalateTarget,
+    returnTarget: v.tier > 1 ? l.tier(v.tier - 1) : null,
+    escalateReasons: catalog.reasonCodes.filter((r) => r.appliesTo.includes('escalate')).map(({ value, label }) => ({ value, label })),
+    returnReasons: catalog.reasonCodes.filter((r) => r.appliesTo.includes('return')).map(({ value, label }) => ({ value, label })),
+    priorityOptions: priorities.map((p) => ({ value: p, label: l.priority(p), selected: p === v.priority })),
+    categoryOptions: catalog.categories.map((c) => ({ ...c, selected: c.value === v.category })),
+    reassign,
+    composer: { canReply: allowed.has('reply'), canNote: allowed.has('note') },
+  };
+}

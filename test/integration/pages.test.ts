@@ -1,0 +1,336 @@
+/**
+ * The staff pages over real HTTP on a real database: sign-in form (CSRF, errors in
+ * the page's language, rate limit, coming back where one was), pages behind a
+ * session, object-level authorization on the ticket page, notes shown as notes,
+ * escaping, the three languages, the board, sign-out, and the page's JSON parts.
+ */
+import { expect } from 'chai';
+import cookieParser from 'cookie-parser';
+import express, { type Express } from 'express';
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent.js';
+import { createApp } from '../../server/app.js';
+import type { LoginRateLimits } from '../../server/auth/auth.routes.js';
+import type { Config } from '../../server/config.js';
+import { addNote, claimTicket, escalateTicket, replyToTicket } from '../../server/tickets/ticket.commands.js';
+import type { Ticket } from '../../server/tickets/ticket.model.js';
+import { errorHandler } from '../../server/web/error-handler.js';
+import { localeMiddleware } from '../../server/web/locale.js';
+import { clientStringKeys } from '../../server/web/pages/client-strings.js';
+import { staffPages } from '../../server/web/pages/index.js';
+import { safeNext } from '../../server/web/pages/page-auth.js';
+import { translator, locales } from '../../server/lib/i18n.js';
+import { silentLogger, testConfig } from '../helpers/config.js';
+import { useTestDatabase } from '../helpers/db.js';
+import { buildOrg, buildTicket, testPassword, type Org } from '../helpers/factories.js';
+
+const roomy: Partial<LoginRateLimits> = { perIp: { limit: 100_000, windowMs: 60_000 }, perAccount: { limit: 1000, windowMs: 60_000 } };
+
+/**
+ * The real app with the staff pages. Until `server/app.ts` mounts them, they are put
+ * in front of it here, with the same cookie, language and body handling.
+ */
+async function pagesApp(config: Config, rateLimits: Partial<LoginRateLimits> = roomy): Promise<Express> {
+  const app = createApp({ config, logger: silentLogger, api: { auth: { rateLimits } } });
+  if ((await request(app).get('/staff/login')).status !== 404) return app;
+  const outer = express();
+  outer.disable('x-powered-by');
+  outer.locals.views = app.locals.views;
+  outer.use(cookieParser());
+  outer.use(localeMiddleware(config.defaultLocale));
+  outer.use(express.urlencoded({ extended: false }));
+  outer.use(express.json());
+  outer.use(staffPages(config, { auth: { rateLimits } }));
+  outer.use(app);
+  outer.use(errorHandler);
+  return outer;
+}
+
+function hidden(html: string, name: string): string {
+  const match = new RegExp(`name="${name}" value="([^"]*)"`).exec(html);
+  if (!match?.[1]) throw new Error(`no ${name} field in the page`);
+  return match[1];
+}
+
+function meta(html: string, name: string): string {
+  const match = new RegExp(`<meta name="${name}" content="([^"]*)"`).exec(html);
+  if (!match?.[1]) throw new Error(`no ${name} meta in the page`);
+  return match[1];
+}
+
+/** Signs in through the form, as a browser does; the agent keeps the cookies. */
+async function signIn(agent: TestAgent, email: string, next?: string): Promise<request.Response> {
+  const form = await agent.get(`/staff/login${next ? `?next=${encodeURIComponent(next)}` : ''}`).expect(200);
+  return agent
+    .post('/staff/login')
+    .type('form')
+    .send({ _csrf: hidden(form.text, '_csrf'), email, password: testPassword, ...(next ? { next } : {}) });
+}
+
+async function signedIn(app: Express, email: string): Promise<TestAgent> {
+  const agent = request.agent(app);
+  const res = await signIn(agent, email);
+  expect(res.status, res.text).to.equal(303);
+  return agent;
+}
+
+describe('Staff pages (HTML, real database)', () => {
+  useTestDatabase();
+  const config = testConfig();
+  let app: Express;
+  let org: Org;
+  let liegeTicket: Ticket;
+  let charleroiTicket: Ticket;
+
+  before(async () => {
+    app = await pagesApp(config);
+    org = await buildOrg();
+    liegeTicket = await buildTicket(org, { subject: 'Attestation de revenus 2025', category: 'contracts', language: 'fr' });
+    charleroiTicket = await buildTicket(org, {
+      actor: org.staff.advisorCharleroi,
+      office: org.offices.charleroi,
+      subject: 'Factuur van maart ontbreekt',
+      language: 'nl',
+      category: 'invoices',
+    });
+  });
+
+  describe('sign-in', () => {
+    it('shows the form in French by default, with a CSRF token and no inline script or style', async () => {
+      const res = await request(app).get('/staff/login').expect(200);
+      expect(res.text).to.include('<html lang="fr">').and.include('Se connecter').and.include('name="_csrf"');
+      expect(res.headers['cache-control']).to.equal('no-store');
+      expectNoInlineCode(res.text);
+    });
+
+    it('signs in with the form and goes back to where the person was going', async () => {
+      const agent = request.agent(app);
+      const target = `/staff/tickets/${String(liegeTicket._id)}`;
+      const res = await signIn(agent, org.staff.advisorLiege.email, target);
+      expect(res.status).to.equal(303);
+      expect(res.headers.location).to.equal(target);
+      const page = await agent.get(target).expect(200);
+      expect(page.text).to.include('Attestation de revenus 2025').and.include('Julie Lambert');
+    });
+
+    it('never sends anyone to another site after signing in', () => {
+      expect(safeNext('https://evil.example/staff')).to.equal(undefined);
+      expect(safeNext('//evil.example/staff')).to.equal(undefined);
+      expect(safeNext('/staff/\\evil.example')).to.equal(undefined);
+      expect(safeNext('/staff//evil.example')).to.equal(undefined);
+      expect(safeNext('/staffing')).to.equal(undefined);
+      expect(safeNext('/staff/login?next=/staff')).to.equal(undefined);
+      expect(safeNext('/staff/queue?status=open')).to.equal('/staff/queue?status=open');
+    });
+
+    it('shows a wrong password as an error in the page language, keeping the email', async () => {
+      for (const [lang, text] of [['fr', 'Adresse e-mail ou mot de passe incorrect.'], ['nl', 'Onjuist e-mailadres of wachtwoord.'], ['en', 'The email address or password is not correct.']] as const) {
+        const agent = request.agent(app);
+        const form = await agent.get(`/staff/login?lang=${lang}`).expect(200);
+        const res = await agent.post('/staff/login').type('form').send({ _csrf: hidden(form.text, '_csrf'), email: org.staff.advisorLiege.email, password: 'not the password' });
+        expect(res.status).to.equal(401);
+        expect(res.text).to.include(`<html lang="${lang}">`).and.include(text).and.include(`value="${org.staff.advisorLiege.email}"`);
+        expect(res.headers['set-cookie']?.toString() ?? '').not.to.include('relais_at=ey');
+      }
+    });
+
+    it('refuses a form posted without its CSRF token (login CSRF)', async () => {
+      const res = await request(app).post('/staff/login').type('form').send({ email: org.staff.advisorLiege.email, password: testPassword });
+      expect(res.status).to.equal(403);
+      expect(res.text).to.include('Le formulaire a expiré');
+      expect(String(res.headers['set-cookie'] ?? '')).not.to.match(/relais_at=[^;]/);
+    });
+
+    it('counts failed form sign-ins against the same limits as the API', async () => {
+      const limited = await pagesApp(testConfig(), { perIp: { limit: 100, windowMs: 60_000 }, perAccount: { limit: 2, windowMs: 60_000 } });
+      const agent = request.agent(limited);
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i += 1) {
+        const form = await agent.get('/staff/login').expect(200);
+        const res = await agent.post('/staff/login').type('form').send({ _csrf: hidden(form.text, '_csrf'), email: org.staff.advisorLiege.email, password: 'wrong' });
+        statuses.push(res.status);
+        if (res.status === 429) expect(res.text).to.include('Trop de tentatives échouées');
+      }
+      expect(statuses).to.deep.equal([401, 401, 429]);
+    });
+  });
+
+  describe('pages behind a session', () => {
+    it('redirects to the sign-in form, remembering the page', async () => {
+      for (const path of ['/staff/queue', '/staff/board', `/staff/tickets/${String(liegeTicket._id)}`, '/staff']) {
+        const res = await request(app).get(path).expect(303);
+        expect(res.headers.location).to.equal(`/staff/login?next=${encodeURIComponent(path)}`);
+      }
+      await request(app).get('/staff/queue/snapshot').set('Accept', 'application/json').expect(401);
+    });
+
+    it('says the session expired when the cookies are refused, and brings the person back after signing in', async () => {
+      const res = await request(app).get('/staff/queue?status=open').set('Cookie', ['relais_at=expired.token.here', 'relais_rt=000000000000000000000000.nope']).expect(303);
+      expect(res.headers.location).to.equal(`/staff/login?next=${encodeURIComponent('/staff/queue?status=open')}&expired=1`);
+      const form = await request(app).get(res.headers.location ?? '').expect(200);
+      expect(form.text).to.include('Votre session a expiré').and.include(`name="next" value="/staff/queue?status&#x3D;open"`); // Handlebars escapes "="
+    });
+
+    it('sends a signed-in person away from the sign-in form', async () => {
+      const agent = await signedIn(app, org.staff.advisorLiege.email);
+      const res = await agent.get('/staff/login').expect(303);
+      expect(res.headers.location).to.equal('/staff/queue');
+    });
+  });
+
+  describe('the queue', () => {
+    it('lists the tickets of my office with faceted counts, and not another office’s', async () => {
+      const agent = await signedIn(app, org.staff.advisorLiege.email);
+      const res = await agent.get('/staff/queue').expect(200);
+      expect(res.text).to.include('Attestation de revenus 2025').and.not.include('Factuur van maart ontbreekt');
+      expect(res.text).to.match(/data-count-key="status:new">\d+</);
+      expect(res.text).to.include('Julie Lambert').and.include('Conseiller·e');
+      expect(res.text).to.include('<meta name="csrf-token"');
+      // Tier-1 advisors work one office: no office filter.
+      expect(res.text).not.to.include('data-count-key="office:');
+      expectNoInlineCode(res.text);
+    });
+
+    it('filters by language and keeps counts for the other values', async () => {
+      await buildTicket(org, { subject: 'Question in English about my payslip', language: 'en' });
+      const agent = await signedIn(app, org.staff.advisorLiege.email);
+      const res = await agent.get('/staff/queue?language=en').expect(200);
+      expect(res.text).to.include('Question in English about my payslip').and.not.include('Attestation de revenus 2025');
+      expect(res.text).to.match(/data-count-key="language:fr">[1-9]\d*</);
+      expect(res.text).to.match(/data-count-key="language:en">1</);
+    });
+
+    it('gives the script the same rows and counts as JSON (live refresh)', async () => {
+      const agent = await signedIn(app, org.staff.advisorLiege.email);
+      const res = await agent.get('/staff/queue/snapshot').set('Accept', 'application/json').expect(200);
+      const body = res.body as { rowsHtml: string; counts: Record<string, number>; total: number };
+      expect(body.rowsHtml).to.include(`data-key="${String(liegeTicket._id)}"`);
+      expect(body.counts['view:all']).to.equal(body.total);
+    });
+  });
+
+  describe('the ticket page', () => {
+    it('answers 404 to an advisor of Charleroi on a Liège ticket, revealing nothing', async () => {
+      const agent = await signedIn(app, org.staff.advisorCharleroi.email);
+      const res = await agent.get(`/staff/tickets/${String(liegeTicket._id)}`).expect(404);
+      expect(res.text).to.include('Ticket introuvable').and.not.include('Attestation de revenus 2025');
+      await agent.get(`/staff/tickets/${String(liegeTicket._id)}/parts`).set('Accept', 'application/json').expect(404);
+      await agent.get(`/staff/tickets/${String(charleroiTicket._id)}`).expect(200);
+      await agent.get('/staff/tickets/not-an-id').expect(404);
+    });
+
+    it('shows internal notes as notes, apart from public replies', async () => {
+      const t = await buildTicket(org, { subject: 'Note et réponse' });
+      const actor = org.staff.advisorLiege;
+      let v = (await claimTicket({ actor, ticketId: String(t._id), version: t.version })).version;
+      v = (await addNote({ actor, ticketId: String(t._id), version: v, text: 'Vérifié le précompte : écart de 120 €.' })).version;
+      await replyToTicket({ actor, ticketId: String(t._id), version: v, text: 'Bonjour, nous corrigeons votre fiche.' });
+      const agent = await signedIn(app, actor.email);
+      const res = await agent.get(`/staff/tickets/${String(t._id)}`).expect(200);
+      const note = /<li class="msg msg-note"[\s\S]*?<\/li>/.exec(res.text)?.[0] ?? '';
+      expect(note).to.include('Note interne').and.include('Vérifié le précompte : écart de 120 €.');
+      const reply = /<li class="msg msg-reply"[\s\S]*?<\/li>/.exec(res.text)?.[0] ?? '';
+      expect(reply).to.include('Réponse publique').and.include('nous corrigeons votre fiche').and.not.include('Note interne');
+      expect(/<li class="msg msg-member"[\s\S]*?<\/li>/.exec(res.text)?.[0] ?? '').to.include('ne correspond pas');
+      expectNoInlineCode(res.text);
+    });
+
+    it('shows the trail and why the ticket is here, with the handoff, and only allowed actions', async () => {
+      const t = await buildTicket(org, { subject: 'Escalade avec passation' });
+      const advisor = org.staff.advisorLiege;
+      const claimed = await claimTicket({ actor: advisor, ticketId: String(t._id), version: t.version });
+      await escalateTicket({ actor: advisor, ticketId: String(t._id), version: claimed.version, reason: 'needs_contract_change', handoff: 'Revenus vérifiés ; attestation signée nécessaire.' });
+      const agent = await signedIn(app, org.staff.support.email);
+      const res = await agent.get(`/staff/tickets/${String(t._id)}`).expect(200);
+      expect(res.text).to.include('Pourquoi ce ticket est ici').and.include('Modification de contrat').and.include('Revenus vérifiés ; attestation signée nécessaire.');
+      expect(res.text).to.include('Julie Lambert l&#x27;a escaladé vers Équipe de soutien');
+      expect(res.text).to.include('data-action="claim"').and.not.include('data-open-dialog="escalate-dialog"').and.not.include('data-open-dialog="reassign-dialog"');
+      const parts = await agent.get(`/staff/tickets/${String(t._id)}/parts`).set('Accept', 'application/json').expect(200);
+      const body = parts.body as { version: number; parts: Record<string, string>; composer: { canReply: boolean } };
+      expect(body.version).to.equal(3);
+      expect(body.composer.canReply).to.equal(false);
+      expect(Object.keys(body.parts)).to.include.members(['header', 'actions', 'thread', 'side', 'edit', 'dialogs']);
+    });
+
+    it('escapes a <script> in a subject or body, in the queue and on the ticket page', async () => {
+      const t = await buildTicket(org, { subject: '<script>alert(1)</script> Urgent', body: '<img src=x onerror=alert(2)><script>alert(3)</script>' });
+      const agent = await signedIn(app, org.staff.advisorLiege.email);
+      for (const path of ['/staff/queue', `/staff/tickets/${String(t._id)}`]) {
+        const res = await agent.get(path).expect(200);
+        expect(res.text).to.include('&lt;script&gt;alert(1)&lt;/script&gt; Urgent');
+        expect(res.text).not.to.include('<script>alert').and.not.include('<img src=x');
+      }
+      const snapshot = await agent.get('/staff/queue/snapshot').set('Accept', 'application/json').expect(200);
+      expect((snapshot.body as { rowsHtml: string }).rowsHtml).to.include('&lt;script&gt;alert(1)').and.not.include('<script>');
+    });
+  });
+
+  describe('languages', () => {
+    it('renders the queue and the ticket page in French, Dutch and English', async () => {
+      const agent = await signedIn(app, org.staff.advisorLiege.email);
+      const expected = { fr: ['Ma file', 'Pris par'], nl: ['Mijn wachtrij', 'Opgenomen door'], en: ['My queue', 'Held by'] } as const;
+      for (const lang of locales) {
+        const queue = await agent.get(`/staff/queue?lang=${lang}`).expect(200);
+        expect(queue.text).to.include(`<html lang="${lang}">`).and.include(expected[lang][0]).and.include(expected[lang][1]);
+        const page = await agent.get(`/staff/tickets/${String(liegeTicket._id)}`).expect(200); // the cookie keeps the language
+        expect(page.text).to.include(`<html lang="${lang}">`);
+        const dictionary = JSON.parse(/<script type="application\/json" id="i18n">([^<]*)<\/script>/.exec(page.text)?.[1] ?? '{}') as Record<string, string>;
+        expect(dictionary['client.live.online']).to.equal(translator(lang)('client.live.online'));
+        expect(dictionary['client.presence.typing']).to.include('{{name}}');
+      }
+    });
+
+    it('has every key the scripts use, in every language', () => {
+      for (const lang of locales) {
+        const t = translator(lang);
+        const missing = clientStringKeys.filter((key) => t(key, { skipInterpolation: true }) === key);
+        expect(missing, lang).to.deep.equal([]);
+      }
+    });
+  });
+
+  describe('the supervisor board', () => {
+    it('is for supervisors only', async () => {
+      const agent = await signedIn(app, org.staff.advisorLiege.email);
+      const res = await agent.get('/staff/board').expect(403);
+      expect(res.text).to.include('Réservé à la supervision');
+      await agent.get('/staff/board/snapshot').set('Accept', 'application/json').expect(403);
+    });
+
+    it('shows open escalations grouped by tier and office, with reason, handoff and holder, and everyone’s load', async () => {
+      const t = await buildTicket(org, { subject: 'Escalade pour le tableau' });
+      const advisor = org.staff.advisorLiege;
+      const claimed = await claimTicket({ actor: advisor, ticketId: String(t._id), version: t.version });
+      const escalated = await escalateTicket({ actor: advisor, ticketId: String(t._id), version: claimed.version, reason: 'payroll_correction', handoff: 'Précompte à recalculer.' });
+      const agent = await signedIn(app, org.staff.supervisorLiege.email);
+      const res = await agent.get('/staff/board').expect(200);
+      expect(res.text).to.include('Niveau 2 · Soutien · Liège').and.include('Escalade pour le tableau').and.include('Correction de paie').and.include('Précompte à recalculer.');
+      expect(res.text).to.include(`data-reassign="${String(t._id)}" data-version="${escalated.version}"`);
+      expect(res.text).to.include('Charge par personne').and.include('Amélie Renard');
+      expect(res.text).to.include('id="reassign-dialog"');
+      expectNoInlineCode(res.text);
+      const snapshot = await agent.get('/staff/board/snapshot').set('Accept', 'application/json').expect(200);
+      expect((snapshot.body as { rowsHtml: string }).rowsHtml).to.include('Escalade pour le tableau');
+    });
+  });
+
+  describe('sign-out', () => {
+    it('needs the page’s CSRF token, then ends the session', async () => {
+      const agent = await signedIn(app, org.staff.advisorLiege.email);
+      const page = await agent.get('/staff/queue').expect(200);
+      await agent.post('/staff/logout').type('form').send({}).expect(403);
+      const res = await agent.post('/staff/logout').type('form').send({ _csrf: meta(page.text, 'csrf-token') }).expect(303);
+      expect(res.headers.location).to.equal('/staff/login?signed_out=1');
+      await agent.get('/staff/queue').expect(303);
+      const form = await agent.get('/staff/login?signed_out=1').expect(200);
+      expect(form.text).to.include('Vous êtes déconnecté·e');
+    });
+  });
+});
+
+/** CSP is `script-src 'self'` and `style-src 'self'`: no inline code or style may be needed. */
+function expectNoInlineCode(html: string): void {
+  for (const tag of html.match(/<script\b[^>]*>/g) ?? []) expect(tag).to.match(/\ssrc="\/static\/js\/[a-z-]+\.page\.js"|type="application\/json"/);
+  expect(html).not.to.match(/\sstyle=/);
+  expect(html).not.to.match(/\son[a-z]+=/);
+}
