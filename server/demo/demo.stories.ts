@@ -77,7 +77,7 @@ export async function playTicketStory(input: StoryInput): Promise<void> {
   const escalates = kind === 1 || kind === 4 || kind === 6 || kind === 8;
   if (escalates) {
     if (template.followUps?.internalNote) await step(() => addNote({ actor: advisor, ticketId, version: v, text: template.followUps?.internalNote ?? '', at: hours(createdAt, 2.5) }));
-    await step(() => escalateTicket({ actor: advisor, ticketId, version: v, reason: escalationReasons[index % escalationReasons.length] ?? 'legal_question', handoff: template.followUps?.handoff ?? texts.handoff, at: hours(createdAt, 3) }));
+    await step(() => escalateTicket({ actor: advisor, ticketId, version: v, reason: template.followUps?.handoffReason ?? escalationReasons[index % escalationReasons.length] ?? 'legal_question', handoff: template.followUps?.handoff ?? texts.handoff, at: hours(createdAt, 3) }));
     if (age >= 0.7 && kind === 1) return; // pending in the tier-2 queue
     await step(() => claimTicket({ actor: support, ticketId, version: v, at: hours(createdAt, 5) }));
     if (kind === 4) {
