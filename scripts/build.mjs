@@ -8,11 +8,15 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 
-rmSync(path.join(root, 'dist'), { recursive: true, force: true });
-const tsc = spawnSync(bin('tsc'), ['-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
-if (tsc.status !== 0) {
-  console.error('\nThe server did not compile (see the errors above).');
-  process.exit(tsc.status ?? 1);
+// `--client` builds only the browser modules (tests and `npm run dev` run the server from source).
+const clientOnly = process.argv.includes('--client');
+if (!clientOnly) {
+  rmSync(path.join(root, 'dist'), { recursive: true, force: true });
+  const tsc = spawnSync(bin('tsc'), ['-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  if (tsc.status !== 0) {
+    console.error('\nThe server did not compile (see the errors above).');
+    process.exit(tsc.status ?? 1);
+  }
 }
 
 const clientDir = path.join(root, 'client');
