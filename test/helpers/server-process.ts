@@ -36,7 +36,12 @@ export async function waitFor(what: () => boolean, ms: number, describe: () => s
 /** Starts a server and resolves once it printed its banner. */
 export async function startReadyServer(env: Record<string, string>, ms = 240_000): Promise<RunningServer> {
   const server = startServer(env);
-  await waitFor(() => server.output().includes('Press Ctrl-C to stop.') || server.child.exitCode !== null, ms, server.output);
+  try {
+    await waitFor(() => server.output().includes('Press Ctrl-C to stop.') || server.child.exitCode !== null, ms, server.output);
+  } catch (error) {
+    server.child.kill('SIGKILL'); // never leave a half-started server behind
+    throw error;
+  }
   if (server.child.exitCode !== null) throw new Error(`the server exited:\n${server.output()}`);
   return server;
 }

@@ -1,0 +1,487 @@
+/**
+ * The staff web app in a real browser: Relais as a user runs it (`server/index.ts` in
+ * its own process, embedded database, demo data), Debian's Chromium driven by
+ * playwright-core, one browser context per person. What the issue asks for:
+ *  - two advisors: one claims, the other sees it claimed live (queue and ticket page);
+ *  - an escalation appears on the supervisor board; the supervisor reassigns it with a
+ *    reason and the advisor's queue updates;
+ *  - the Liège queue follows what a colleague, the supervisor and a Charleroi advisor
+ *    taking a call for Liège do, and never receives Charleroi's own tickets;
+ *  - presence and typing on the ticket page; the stale-reply guard;
+ *  - the queue in French (default), Dutch and English;
+ *  - axe-core finds no serious or critical WCAG 2 A/AA violation on the queue, ticket
+ *    and board pages.
+ * Each test creates its own tickets through the JSON API, so none depends on the random
+ * demo tickets. "Live" is never a duration assertion: the test waits (bounded) for the
+ * visible change and logs how long it took. Screenshots go to test-results/e2e/staff-app/.
+ */
+import { expect } from 'chai';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { freePort } from '../../server/db/embedded.js';
+import { translator } from '../../server/lib/i18n.js';
+import {
+  ensureClientBundles,
+  gotoLive,
+  launchBrowser,
+  runAxe,
+  screenshot,
+  signIn,
+  startAppearanceClock,
+  unexpectedErrors,
+  useScreenshotFolder,
+  waitLive,
+  type StaffSession,
+} from '../helpers/browser.js';
+import { startServer, stopServer, waitFor, type RunningServer } from '../helpers/server-process.js';
+
+const password = 'demo-password-123';
+const fr = translator('fr');
+const nl = translator('nl');
+const en = translator('en');
+/** How long a live change may take before the test gives up (generous: it is not the measure). */
+const liveTimeout = 10_000;
+
+interface TicketJson {
+  id: string;
+  number: string;
+  version: number;
+  status: string;
+  priority: string;
+  tier: number;
+  assignee: string | null;
+  messageCount: number;
+}
+
+interface Person {
+  email: string;
+  id: string;
+  name: string;
+  token: string;
+}
+
+const emails = {
+  julie: 'conseiller.liege@relais.demo',
+  nadia: 'nadia.liege@relais.demo',
+  karim: 'conseiller.charleroi@relais.demo',
+  isabelle: 'superviseur.liege@relais.demo',
+} as const;
+type Who = keyof typeof emails;
+
+const latencies: { what: string; ms: number }[] = [];
+function logLatency(what: string, ms: number): void {
+  latencies.push({ what, ms });
+  console.log(`      live: ${what}: ${ms} ms`);
+}
+
+describe('staff web app in Chromium (real server process, live updates, accessibility)', function () {
+  this.timeout(60_000);
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  let dataDir: string | undefined;
+  let base = '';
+  const people = {} as Record<Who, Person>;
+  let sessions: StaffSession[] = [];
+  let runTag = '';
+
+  async function api<T>(who: Who, method: 'GET' | 'POST', url: string, body?: unknown): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${base}/api/v1${url}`, {
+      method,
+      headers: { authorization: `Bearer ${people[who].token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as T };
+  }
+
+  async function createTicket(who: Who, office: 'liege' | 'charleroi', subject: string): Promise<TicketJson> {
+    const res = await api<{ ticket: TicketJson }>(who, 'POST', '/tickets', {
+      subject: `${subject} (${runTag})`,
+      body: 'Le membre a appelé : il attend une réponse écrite. Numéro de membre vérifié.',
+      member: { name: 'Marie Dethier', email: 'marie.dethier@example.be' },
+      office,
+      language: 'fr',
+    });
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    return res.body.ticket;
+  }
+
+  async function getTicket(who: Who, id: string): Promise<TicketJson> {
+    const res = await api<{ ticket: TicketJson }>(who, 'GET', `/tickets/${id}`);
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    return res.body.ticket;
+  }
+
+  /** A command with the ticket's current version (read first), expected to succeed. */
+  async function command(who: Who, id: string, name: string, extra: Record<string, unknown> = {}): Promise<TicketJson> {
+    const { version } = await getTicket(who, id);
+    const res = await api<{ ticket: TicketJson }>(who, 'POST', `/tickets/${id}/${name}`, { version, ...extra });
+    expect(res.status, `${name}: ${JSON.stringify(res.body)}`).to.equal(200);
+    return res.body.ticket;
+  }
+
+  async function open(who: Who, options: Parameters<typeof signIn>[4] = {}): Promise<StaffSession> {
+    if (!browser) throw new Error('no browser');
+    const session = await signIn(browser, base, emails[who], password, options);
+    sessions.push(session);
+    return session;
+  }
+
+  const live = (page: Page, url: string) => gotoLive(page, `${base}${url}`);
+  const openTicket = (page: Page, id: string) => live(page, `/staff/tickets/${id}`);
+
+  const queueRow = (page: Page, id: string) => page.locator(`#queue-rows tr[data-key="${id}"]`);
+  const boardRow = (page: Page, id: string) => page.locator(`#board-rows tr[data-key="${id}"]`);
+
+  before(async function () {
+    this.timeout(240_000);
+    useScreenshotFolder('staff-app');
+    await ensureClientBundles();
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    dataDir = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'relais-e2e-staff-'));
+    runTag = `e2e ${new Date().toISOString().slice(11, 19)}`;
+    // Server and browser start together; both are kept as soon as they exist, so `after` stops them even when the other failed.
+    const launching = launchBrowser().then((b) => (browser = b));
+    launching.catch(() => undefined); // awaited below; this only avoids an "unhandled rejection" meanwhile
+    const running = startServer({ PORT: String(port), DATA_DIR: dataDir, DEMO_PASSWORD: password, DEMO_TICKETS: '30' });
+    server = running;
+    await waitFor(() => running.output().includes('Press Ctrl-C to stop.') || running.child.exitCode !== null, 200_000, running.output);
+    if (running.child.exitCode !== null) throw new Error(`the server exited:\n${running.output()}`);
+    await launching;
+    for (const who of Object.keys(emails) as Who[]) {
+      const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: emails[who], password }) });
+      expect(res.status).to.equal(200);
+      const body = (await res.json()) as { token: string; staff: { id: string; name: string } };
+      people[who] = { email: emails[who], id: body.staff.id, name: body.staff.name, token: body.token };
+    }
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      for (const [i, s] of sessions.entries()) {
+        for (const page of s.context.pages()) await screenshot(page, `FAILED-${i}`, true).catch(() => undefined);
+        if (s.errors.length) console.log(s.errors.join('\n'));
+      }
+      if (server && server.child.exitCode !== null) console.log(`the server exited:\n${server.output().slice(-3000)}`);
+    }
+    await Promise.all(sessions.map((s) => s.context.close().catch(() => undefined)));
+    sessions = [];
+  });
+
+  after(async function () {
+    this.timeout(30_000);
+    if (latencies.length) console.log(`      live latencies (ms): ${latencies.map((l) => `${l.what} ${l.ms}`).join('; ')}`);
+    await browser?.close().catch(() => undefined);
+    if (server) await stopServer(server);
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** No uncaught exception or unexpected console error on any page of the test. */
+  function expectCleanPages(): void {
+    const errors = sessions.flatMap((s) => unexpectedErrors(s.errors));
+    expect(errors, errors.join('\n')).to.deep.equal([]);
+  }
+
+  it('two Liège advisors: Nadia claims in her browser, Julie sees it claimed live on her queue and on the ticket page', async () => {
+    const ticket = await createTicket('julie', 'liege', 'Fiche de paie de novembre introuvable');
+    const julie = await open('julie');
+    await live(julie.page, '/staff/queue');
+    await queueRow(julie.page, ticket.id).waitFor();
+    expect(await queueRow(julie.page, ticket.id).locator('.col-holder').innerText()).to.contain(fr('queue.unassigned'));
+    // Julie also has the ticket open in a second tab.
+    const julieTicket = await julie.context.newPage();
+    await openTicket(julieTicket, ticket.id);
+    await julieTicket.locator('#part-actions [data-action="claim"]').waitFor();
+
+    const nadia = await open('nadia');
+    await openTicket(nadia.page, ticket.id);
+    const onQueue = await startAppearanceClock(julie.page, `#queue-rows tr[data-key="${ticket.id}"] .col-holder`, people.nadia.name);
+    const onTicket = await startAppearanceClock(julieTicket, '#part-header .facts', people.nadia.name);
+    await screenshot(julie.page, 'claim-before-julie-queue');
+    const clickedAt = Date.now();
+    await nadia.page.click('#part-actions [data-action="claim"]');
+    const queueAt = await onQueue.seenAt(liveTimeout);
+    // Julie's row is marked for a moment with who did what.
+    const row = queueRow(julie.page, ticket.id);
+    expect(await row.getAttribute('class')).to.match(/is-changed/);
+    expect(await row.textContent()).to.contain(fr('client.event.claimed', { name: people.nadia.name }));
+    const ticketAt = await onTicket.seenAt(liveTimeout);
+    logLatency('claim click → other advisor\'s queue row', queueAt - clickedAt);
+    logLatency('claim click → other advisor\'s open ticket page', ticketAt - clickedAt);
+
+    // Nadia's page confirms; on Julie's ticket page a notice says what changed, and the claim button is gone.
+    await nadia.page.locator('#action-status', { hasText: fr('client.done.claim') }).waitFor();
+    await julieTicket.locator('#ticket-notice:not([hidden])').waitFor();
+    expect(await julieTicket.locator('#part-actions [data-action="claim"]').count()).to.equal(0);
+    await screenshot(julie.page, 'claim-seen-on-julie-queue');
+    await screenshot(julieTicket, 'claim-seen-on-julie-ticket');
+    await julie.page.locator('#live-announcer', { hasText: ticket.number }).waitFor({ state: 'attached' });
+    expect((await getTicket('julie', ticket.id)).assignee).to.equal(people.nadia.id);
+    expectCleanPages();
+  });
+
+  it('an escalation made in the advisor\'s browser appears live on the supervisor board', async () => {
+    const ticket = await createTicket('julie', 'liege', 'Contrat à modifier : changement de statut');
+    await command('julie', ticket.id, 'claim');
+    const isabelle = await open('isabelle');
+    await live(isabelle.page, '/staff/board');
+    expect(await boardRow(isabelle.page, ticket.id).count()).to.equal(0);
+
+    const julie = await open('julie');
+    await openTicket(julie.page, ticket.id);
+    await julie.page.click('[data-open-dialog="escalate-dialog"]');
+    await julie.page.locator('#escalate-dialog[open]').waitFor();
+    await julie.page.selectOption('#escalate-reason', 'needs_contract_change');
+    await julie.page.fill('#escalate-handoff', 'Le membre change de statut au 1er décembre ; vérifié avec lui par téléphone. Il faut un avenant.');
+    await screenshot(julie.page, 'escalate-dialog');
+    const onBoard = await startAppearanceClock(isabelle.page, `#board-rows tr[data-key="${ticket.id}"]`);
+    const sentAt = Date.now();
+    await julie.page.click('#escalate-dialog button[type=submit]');
+    const seenAt = await onBoard.seenAt(liveTimeout);
+    logLatency('escalate submit → supervisor board row', seenAt - sentAt);
+
+    const row = boardRow(isabelle.page, ticket.id);
+    const text = await row.innerText();
+    expect(text).to.contain(ticket.number);
+    expect(text).to.contain('Modification de contrat nécessaire');
+    expect(text).to.contain(people.julie.name);
+    expect(text).to.contain(fr('board.waiting'));
+    await screenshot(isabelle.page, 'escalation-on-board');
+    // The ticket left Julie's reach: she is back on her queue, told why.
+    await julie.page.waitForURL(/\/staff\/queue\?done=escalated/);
+    await julie.page.locator('.notice-success', { hasText: ticket.number }).waitFor();
+    await screenshot(julie.page, 'escalated-flash-on-queue');
+    expect((await getTicket('isabelle', ticket.id)).tier).to.equal(2);
+    expectCleanPages();
+  });
+
+  it('the supervisor reassigns from the board with a reason, and the advisor\'s queue updates live', async () => {
+    const ticket = await createTicket('nadia', 'liege', 'Recalcul du précompte professionnel');
+    await command('nadia', ticket.id, 'claim');
+    await command('nadia', ticket.id, 'escalate', { reason: 'payroll_correction', handoff: 'Écart de 120 € sur le précompte ; fiches d\'octobre et novembre jointes.' });
+    const julie = await open('julie');
+    await live(julie.page, '/staff/queue');
+    expect(await queueRow(julie.page, ticket.id).count()).to.equal(0);
+    const isabelle = await open('isabelle');
+    await live(isabelle.page, '/staff/board');
+    await boardRow(isabelle.page, ticket.id).waitFor();
+
+    await isabelle.page.click(`[data-reassign="${ticket.id}"]`);
+    await isabelle.page.locator('#reassign-dialog[open]').waitFor();
+    expect(await isabelle.page.locator('#reassign-dialog [data-slot="number"]').innerText()).to.equal(ticket.number);
+    await isabelle.page.selectOption('#reassign-assignee', people.julie.id);
+    const reason = 'Nadia est absente cette semaine ; Julie connaît le dossier et reprend le recalcul.';
+    await isabelle.page.fill('#reassign-reason', reason);
+    await screenshot(isabelle.page, 'reassign-dialog');
+    const onQueue = await startAppearanceClock(julie.page, `#queue-rows tr[data-key="${ticket.id}"] .me-tag`);
+    const sentAt = Date.now();
+    await isabelle.page.click('#reassign-dialog button[type=submit]');
+    const seenAt = await onQueue.seenAt(liveTimeout);
+    const row = queueRow(julie.page, ticket.id);
+    expect(await row.textContent()).to.contain(fr('client.event.reassigned', { name: people.isabelle.name }));
+    logLatency('reassign submit (board) → advisor\'s queue row', seenAt - sentAt);
+    await isabelle.page.locator('#reassign-dialog').waitFor({ state: 'hidden' });
+    await screenshot(julie.page, 'reassigned-on-julie-queue');
+    // Back on tier 1, the ticket leaves the board (struck through a moment, then gone).
+    await boardRow(isabelle.page, ticket.id).waitFor({ state: 'detached', timeout: liveTimeout });
+    await screenshot(isabelle.page, 'board-after-reassign');
+
+    const after = await getTicket('julie', ticket.id);
+    expect(after).to.include({ tier: 1, assignee: people.julie.id });
+    const history = await api<{ events: { type: string; note: string | null; reason: string | null }[] }>('julie', 'GET', `/tickets/${ticket.id}/history`);
+    const reassigned = history.body.events.find((e) => e.type === 'reassigned');
+    expect(reassigned, JSON.stringify(history.body.events)).to.not.equal(undefined);
+    expect(JSON.stringify(reassigned)).to.contain(reason);
+    expectCleanPages();
+  });
+
+  it('the Liège queue follows a Charleroi advisor\'s call for Liège, a Liège colleague and the supervisor, and never receives Charleroi\'s own tickets', async () => {
+    const julie = await open('julie');
+    // Everything the live layer sends to Julie's page: WebSocket frames and long-polling answers.
+    const received: string[] = [];
+    julie.page.on('websocket', (ws) => ws.on('framereceived', (frame) => received.push(typeof frame.payload === 'string' ? frame.payload : frame.payload.toString('utf8'))));
+    julie.page.on('response', (res) => {
+      if (res.url().includes('/socket.io/') && res.request().method() === 'GET') void res.text().then((t) => received.push(t), () => undefined);
+    });
+    await live(julie.page, '/staff/queue');
+
+    // Karim works a Charleroi ticket: not Julie's business, it must not reach her page.
+    const charleroi = await createTicket('karim', 'charleroi', 'Avance sur facture à Charleroi');
+    await command('karim', charleroi.id, 'claim');
+
+    // Karim takes a phone call for a Liège member: the ticket arrives in Julie's queue.
+    let clock = await startAppearanceClock(julie.page, '#queue-rows tr.is-new', 'Appel reçu à Charleroi pour un membre liégeois');
+    let at = Date.now();
+    const liege = await createTicket('karim', 'liege', 'Appel reçu à Charleroi pour un membre liégeois');
+    logLatency('ticket created by a Charleroi advisor for Liège (API) → Liège queue row', (await clock.seenAt(liveTimeout)) - at);
+    await queueRow(julie.page, liege.id).waitFor();
+    expect(await queueRow(julie.page, liege.id).textContent()).to.contain(fr('client.event.created', { name: people.karim.name }));
+    await screenshot(julie.page, 'liege-queue-new-from-charleroi');
+
+    // Nadia takes it (through the API, as another tab or tool would).
+    clock = await startAppearanceClock(julie.page, `#queue-rows tr[data-key="${liege.id}"] .col-holder`, people.nadia.name);
+    at = Date.now();
+    await command('nadia', liege.id, 'claim');
+    logLatency('claim by a Liège colleague (API) → queue row', (await clock.seenAt(liveTimeout)) - at);
+
+    // The supervisor gives it to Julie, with a reason.
+    clock = await startAppearanceClock(julie.page, `#queue-rows tr[data-key="${liege.id}"] .me-tag`);
+    at = Date.now();
+    await command('isabelle', liege.id, 'reassign', { assignee: people.julie.id, reason: 'Julie parle avec ce membre depuis hier.' });
+    logLatency('reassign by the supervisor (API) → queue row', (await clock.seenAt(liveTimeout)) - at);
+
+    // The supervisor raises the priority.
+    clock = await startAppearanceClock(julie.page, `#queue-rows tr[data-key="${liege.id}"] .col-priority`, fr('priority.urgent'));
+    at = Date.now();
+    await command('isabelle', liege.id, 'update', { priority: 'urgent' });
+    logLatency('priority change by the supervisor (API) → queue row', (await clock.seenAt(liveTimeout)) - at);
+    await screenshot(julie.page, 'liege-queue-after-supervisor');
+
+    expect(await queueRow(julie.page, charleroi.id).count()).to.equal(0);
+    const all = received.join('\n');
+    expect(all, 'the capture saw the Liège updates').to.contain(liege.id);
+    expect(all).to.not.contain(charleroi.id);
+    expect(all).to.not.contain(charleroi.number);
+    expectCleanPages();
+  });
+
+  it('presence: each advisor sees the other on the ticket page, typing included, and the viewer leaves when the page closes', async () => {
+    const ticket = await createTicket('julie', 'liege', 'Attestation de travail pour la crèche');
+    const julie = await open('julie');
+    await openTicket(julie.page, ticket.id);
+    expect(await julie.page.locator('#presence').isHidden()).to.equal(true);
+
+    const nadia = await open('nadia');
+    const seen = await startAppearanceClock(julie.page, '#presence:not([hidden])', people.nadia.name);
+    const at = Date.now();
+    await nadia.page.goto(`${base}/staff/tickets/${ticket.id}`);
+    logLatency('colleague opens the ticket → presence shown', (await seen.seenAt(liveTimeout)) - at);
+    await waitLive(nadia.page);
+    await nadia.page.locator('#presence:not([hidden])', { hasText: people.julie.name }).waitFor({ timeout: liveTimeout });
+
+    const typing = await startAppearanceClock(julie.page, '#presence .viewer.is-typing', fr('client.presence.typing', { name: people.nadia.name }));
+    const typedAt = Date.now();
+    await nadia.page.locator('#composer-text').pressSequentially('Je regarde ', { delay: 20 });
+    logLatency('colleague types → "is typing" shown', (await typing.seenAt(liveTimeout)) - typedAt);
+    await screenshot(julie.page, 'presence-typing');
+
+    await nadia.page.close();
+    await julie.page.locator('#presence').waitFor({ state: 'hidden', timeout: liveTimeout });
+    expectCleanPages();
+  });
+
+  it('stale-reply guard: a reply on a ticket changed meanwhile is refused, the text is kept, and it goes through after review', async () => {
+    const ticket = await createTicket('julie', 'liege', 'Question sur la note de frais de septembre');
+    await command('julie', ticket.id, 'claim');
+    const julie = await open('julie');
+    await openTicket(julie.page, ticket.id);
+    const text = 'Bonjour,\nVotre note de frais a bien été reçue ; elle sera payée avec votre salaire.';
+    await julie.page.fill('#composer-text', text);
+
+    // Meanwhile the supervisor raises the priority: Julie is typing, so the page only offers to show it.
+    await command('isabelle', ticket.id, 'update', { priority: 'urgent' });
+    await julie.page.locator('#ticket-notice:not([hidden]) [data-notice="review"]').waitFor({ timeout: liveTimeout });
+    await screenshot(julie.page, 'stale-live-notice');
+
+    // She sends anyway, with the version she saw: the server refuses (409), the page says what changed.
+    const [refused] = await Promise.all([julie.page.waitForResponse((r) => r.url().endsWith(`/tickets/${ticket.id}/replies`)), julie.page.click('#composer-send')]);
+    expect(refused.status()).to.equal(409);
+    const conflict = julie.page.locator('#composer-conflict:not([hidden])');
+    await conflict.waitFor();
+    expect(await conflict.innerText()).to.contain(fr('client.ticket.conflict'));
+    expect(await conflict.innerText()).to.contain(fr('priority.urgent'));
+    expect(await julie.page.inputValue('#composer-text')).to.equal(text);
+    await julie.page.locator('#composer').scrollIntoViewIfNeeded();
+    await screenshot(julie.page, 'stale-reply-refused');
+    expect((await getTicket('julie', ticket.id)).messageCount).to.equal(1);
+
+    // Review, then send again: it goes through once.
+    await conflict.locator('button').click();
+    await julie.page.locator('#part-header .prio', { hasText: fr('priority.urgent') }).waitFor();
+    const [accepted] = await Promise.all([julie.page.waitForResponse((r) => r.url().endsWith(`/tickets/${ticket.id}/replies`)), julie.page.click('#composer-send')]);
+    expect(accepted.status()).to.equal(200);
+    await julie.page.locator('#composer-status', { hasText: fr('client.composer.sent_reply') }).waitFor();
+    await julie.page.locator('#part-thread', { hasText: 'elle sera payée avec votre salaire' }).waitFor();
+    expect(await julie.page.inputValue('#composer-text')).to.equal('');
+    await screenshot(julie.page, 'stale-reply-resent', true);
+    const after = await getTicket('julie', ticket.id);
+    expect(after).to.include({ messageCount: 2, priority: 'urgent' });
+    expectCleanPages();
+  });
+
+  it('renders the queue in French by default, in Dutch with ?lang=nl and in English with ?lang=en', async () => {
+    const ticket = await createTicket('julie', 'liege', 'Demande de C4 après fin de contrat');
+    // A browser asking for German: no such translation, so the default (French).
+    const julie = await open('julie', { locale: 'de-DE' });
+    const expectations: [string, string, ReturnType<typeof translator>][] = [
+      ['', 'fr', fr],
+      ['?lang=nl', 'nl', nl],
+      ['?lang=en', 'en', en],
+    ];
+    for (const [query, lang, t] of expectations) {
+      await live(julie.page, `/staff/queue${query}`);
+      expect(await julie.page.getAttribute('html', 'lang')).to.equal(lang);
+      expect(await julie.page.locator('h1').innerText()).to.equal(t('queue.heading'));
+      expect(await julie.page.title()).to.contain(t('queue.title'));
+      expect(await julie.page.locator('#live-status .live-text').innerText()).to.equal(t('client.live.online'));
+      expect(await julie.page.locator('thead').textContent()).to.contain(t('queue.col.subject'));
+      expect(await queueRow(julie.page, ticket.id).locator('.chip').innerText()).to.equal(t('status.new'));
+      await screenshot(julie.page, `queue-${lang}`);
+    }
+    // The language sticks (cookie), and the live cues speak it too.
+    await live(julie.page, '/staff/queue');
+    expect(await julie.page.getAttribute('html', 'lang')).to.equal('en');
+    const cue = await startAppearanceClock(julie.page, `#queue-rows tr[data-key="${ticket.id}"] .cue`, en('client.event.claimed', { name: people.nadia.name }));
+    await command('nadia', ticket.id, 'claim');
+    await cue.seenAt(liveTimeout);
+    await screenshot(julie.page, 'queue-en-live-cue');
+    expectCleanPages();
+  });
+
+  it('axe-core finds no serious or critical WCAG 2.1 A/AA violation on the queue, ticket and board pages, desktop and phone', async () => {
+    const ticket = await createTicket('julie', 'liege', 'Accès au compte en ligne bloqué');
+    await command('julie', ticket.id, 'claim');
+    await command('julie', ticket.id, 'replies', { text: 'Bonjour, pouvez-vous nous dire quel message d\'erreur s\'affiche ?', waitForMember: false });
+    await command('julie', ticket.id, 'notes', { text: 'Compte créé en 2019, adresse e-mail changée le mois dernier.' });
+    const escalated = await createTicket('nadia', 'liege', 'Avance à valider pour un gros chantier');
+    await command('nadia', escalated.id, 'claim');
+    await command('nadia', escalated.id, 'escalate', { reason: 'advance_approval', handoff: 'Montant au-delà du plafond des conseillers.' });
+
+    const julie = await open('julie');
+    const isabelle = await open('isabelle');
+    // A phone-sized screen too: the layout hides and folds things there.
+    const phone = await open('julie', { viewport: { width: 390, height: 844 } });
+    const pages: [string, Page, string, (() => Promise<void>)?][] = [
+      ['queue', julie.page, '/staff/queue'],
+      ['ticket', julie.page, `/staff/tickets/${ticket.id}`],
+      ['ticket-escalate-dialog', julie.page, `/staff/tickets/${ticket.id}`, async () => {
+        await julie.page.click('[data-open-dialog="escalate-dialog"]');
+        await julie.page.locator('#escalate-dialog[open]').waitFor();
+      }],
+      ['board', isabelle.page, '/staff/board'],
+      ['board-reassign-dialog', isabelle.page, '/staff/board', async () => {
+        await isabelle.page.click(`[data-reassign="${escalated.id}"]`);
+        await isabelle.page.locator('#reassign-dialog[open]').waitFor();
+      }],
+      ['supervisor-ticket', isabelle.page, `/staff/tickets/${escalated.id}`],
+      ['phone-queue', phone.page, '/staff/queue'],
+      ['phone-ticket', phone.page, `/staff/tickets/${ticket.id}`],
+    ];
+    const serious: string[] = [];
+    for (const [name, page, url, prepare] of pages) {
+      await live(page, url);
+      await prepare?.();
+      const violations = await runAxe(page);
+      await screenshot(page, `axe-${name}`);
+      console.log(`      axe ${name}: ${violations.length === 0 ? 'no violations' : ''}`);
+      for (const v of violations) {
+        console.log(`        ${v.id} (${v.impact ?? 'no impact'}) ×${v.nodes.length}: ${v.help}\n          ${v.nodes.slice(0, 3).join('\n          ')}`);
+        if (v.impact === 'serious' || v.impact === 'critical') serious.push(`${name}: ${v.id} (${v.impact}) ${v.help}`);
+      }
+    }
+    expect(serious, serious.join('\n')).to.deep.equal([]);
+    expectCleanPages();
+  });
+});
