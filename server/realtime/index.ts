@@ -5,6 +5,7 @@
  * (`@socket.io/redis-adapter`); without it one instance needs nothing else.
  */
 import type http from 'node:http';
+import { setOnlineSource } from './online.js';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
 import { Server } from 'socket.io';
@@ -145,11 +146,13 @@ export async function attachRealtime(options: RealtimeOptions): Promise<Realtime
     events.subscribe('ticket.created', ({ ticketId }) => publisher.publish(ticketId, 1)),
     events.subscribe('auth.revoked', (target) => guard.revoke(target)),
   ];
+  setOnlineSource(async () => new Set((await nsp.fetchSockets()).map((s) => s.data.staffId)));
   logger.info({ redis: Boolean(redis) }, 'realtime: listening on the /staff namespace');
 
   return {
     io,
     async close() {
+      setOnlineSource(undefined);
       if (closing) return;
       closing = true;
       for (const stop of unsubscribe) stop();

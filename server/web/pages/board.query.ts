@@ -4,6 +4,7 @@
  * there; and each person's load (tickets held against capacity) with whether they
  * are signed in right now.
  */
+import { onlineStaffIds } from '../../realtime/online.js';
 import { Types } from 'mongoose';
 import type { StaffActor } from '../../auth/actor.js';
 import { SessionModel } from '../../auth/session.model.js';
@@ -187,9 +188,10 @@ async function loadPanel(actor: StaffActor, c: BoardContext): Promise<LoadTeam[]
   const staff = await StaffModel.find({ active: true, team: { $ne: null }, $or: or }, { name: 1, team: 1, capacity: 1 }).sort({ name: 1 }).lean();
   const ids = staff.map((s) => s._id);
   const now = c.fmt.now.getTime();
-  const [held, sessions] = await Promise.all([
+  const [held, sessions, live] = await Promise.all([
     TicketModel.find({ assignee: { $in: ids }, status: { $in: openStatuses } }, { _id: 0, assignee: 1 }).lean<{ assignee: Types.ObjectId }[]>(),
     SessionModel.find({ staff: { $in: ids }, revokedAt: null, expiresAt: { $gt: new Date(now) } }, { staff: 1, lastUsedAt: 1 }).lean(),
+    onlineStaffIds(),
   ]);
   const heldBy = new Map<string, number>();
   for (const h of held) heldBy.set(String(h.assignee), (heldBy.get(String(h.assignee)) ?? 0) + 1);
@@ -209,7 +211,10 @@ async function loadPanel(actor: StaffActor, c: BoardContext): Promise<LoadTeam[]
           const count = heldBy.get(id) ?? 0;
           const capacity = s.capacity ?? 0;
           const seen = lastSeen.get(id);
-          const presence = seen === undefined ? 'offline' : now - seen <= onlineWindowMs ? 'online' : 'away';
+          // Online: a live socket now (or, without the live layer, a session used recently);
+          // away: signed in but not connected; offline: no open session.
+          const recent = seen !== undefined && now - seen <= onlineWindowMs;
+          const presence = live ? (live.has(id) ? 'online' : seen !== undefined ? 'away' : 'offline') : seen === undefined ? 'offline' : recent ? 'online' : 'away';
           const ratio = capacity > 0 ? count / capacity : count > 0 ? 1 : 0;
           return {
             id,
