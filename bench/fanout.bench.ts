@@ -19,6 +19,7 @@
  * same reason only what the servers need is imported at the top; the load generator's
  * modules are imported inside `run()` and end up in chunks the children never load.
  */
+import { clearRoutingCache } from '../server/routing/routing.service.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -226,6 +227,7 @@ async function seed(): Promise<{ tokens: string[]; supervisorToken: string; tick
   const team = await TeamModel.create({ code: 'fanout-conseil', name: 'Conseil Fan-out', tier: 1, office: office._id });
   await TeamModel.create({ code: 'fanout-soutien', name: 'Équipe de soutien', tier: 2 });
   await TeamModel.create({ code: 'fanout-administratif', name: 'Équipe administrative', tier: 3 });
+  clearRoutingCache(); // this process may have cached another bench's teams
   const staff = (roles: string[], i: number) => ({ _id: new Types.ObjectId(), name: `Agent ${i}`, email: `agent.${i}@fanout.bench`, passwordHash: 'not-used', roles, team: roles.includes('advisor') ? team._id : null, office: office._id });
   const advisors = Array.from({ length: plan.advisors }, (_, i) => staff(['advisor'], i));
   const supervisor = staff(['supervisor'], plan.advisors);

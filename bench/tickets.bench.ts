@@ -7,6 +7,7 @@
  * 2. Claims under contention: 4 advisors claim the same tickets at the same moment (one
  *    must win each ticket, the others must get 409), against one uncontended claim per ticket.
  */
+import { clearRoutingCache } from '../server/routing/routing.service.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -59,6 +60,7 @@ async function buildOrg(): Promise<Org> {
   const team = await TeamModel.create({ code: 'bench-conseil', name: 'Conseil Bench', tier: 1, office: office._id });
   await TeamModel.create({ code: 'bench-soutien', name: 'Équipe de soutien', tier: 2 });
   await TeamModel.create({ code: 'bench-administratif', name: 'Équipe administrative', tier: 3 });
+  clearRoutingCache(); // this process may have cached another bench's teams
   await CategoryModel.create({ code: category, label: { fr: 'Contrats', nl: 'Contracten', en: 'Contracts' } });
   const passwordHash = await hashPassword(password);
   const advisors: StaffActor[] = [];

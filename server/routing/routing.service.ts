@@ -8,6 +8,7 @@ import { NotFoundError } from '../lib/errors.js';
 import { OfficeModel } from '../offices/office.model.js';
 import { TeamModel, type Tier } from '../teams/team.model.js';
 import { RoutingRuleModel } from './routing-rule.model.js';
+import { ttlCache } from '../lib/ttl-cache.js';
 
 export interface ArrivalFacts {
   category: string | null;
@@ -56,9 +57,22 @@ function matches(match: RuleMatch, facts: ArrivalFacts): string[] | null {
   return reasons;
 }
 
+// Configuration changes rarely and is read on every arrival: keep it a few seconds.
+const configTtlMs = 5_000;
+const activeTeams = ttlCache(configTtlMs, () => TeamModel.find({ active: true }, { name: 1, office: 1, tier: 1 }).lean());
+const activeOffices = ttlCache(configTtlMs, () => OfficeModel.find({ active: true }, { name: 1, isDefault: 1 }).lean());
+const activeRules = ttlCache(configTtlMs, () => RoutingRuleModel.find({ active: true }).sort({ order: 1 }).lean());
+
+/** Forgets cached configuration (after an administrator's change, and between tests). */
+export function clearRoutingCache(): void {
+  activeTeams.clear();
+  activeOffices.clear();
+  activeRules.clear();
+}
+
 /** The tier-`tier` team serving an office: the office's own team first, else the global one. */
 export async function teamForTier(office: Types.ObjectId, tier: Tier): Promise<{ _id: Types.ObjectId; name: string }> {
-  const teams = await TeamModel.find({ tier, active: true }, { name: 1, office: 1 }).lean();
+  const teams = (await activeTeams.get()).filter((t) => t.tier === tier);
   const own = teams.find((t) => String(t.office) === String(office));
   const global = teams.find((t) => t.office === null);
   const team = own ?? global;
@@ -68,11 +82,11 @@ export async function teamForTier(office: Types.ObjectId, tier: Tier): Promise<{
 
 /** Chooses office and tier-1 team for a new ticket, with the reason. */
 export async function routeNewTicket(facts: ArrivalFacts): Promise<RoutingDecision> {
-  const rules = await RoutingRuleModel.find({ active: true }).sort({ order: 1 }).lean();
+  const [rules, teams, offices] = await Promise.all([activeRules.get(), activeTeams.get(), activeOffices.get()]);
   for (const rule of rules) {
     const reasons = matches(rule.match ?? {}, facts);
     if (!reasons) continue;
-    const team = await TeamModel.findOne({ _id: rule.team, active: true }).lean();
+    const team = teams.find((t) => String(t._id) === String(rule.team));
     if (!team || team.tier !== 1 || !team.office) continue;
     return {
       office: team.office,
@@ -87,20 +101,20 @@ export async function routeNewTicket(facts: ArrivalFacts): Promise<RoutingDecisi
   let why = '';
   let rule = '';
   if (facts.requestedOffice) {
-    office = await OfficeModel.findOne({ _id: facts.requestedOffice, active: true }, { name: 1 }).lean();
+    office = offices.find((o) => String(o._id) === String(facts.requestedOffice)) ?? null;
     if (!office) throw new NotFoundError('That office does not exist or is closed.');
     why = `office chosen by ${facts.requestedBy ?? 'staff'}`;
     rule = 'requested_office';
   }
   if (!office && facts.memberOffice) {
-    office = await OfficeModel.findOne({ _id: facts.memberOffice, active: true }, { name: 1 }).lean();
+    office = offices.find((o) => String(o._id) === String(facts.memberOffice)) ?? null;
     if (office) {
       why = `member's office = ${office.name}`;
       rule = 'member_office';
     }
   }
   if (!office) {
-    office = await OfficeModel.findOne({ isDefault: true, active: true }, { name: 1 }).lean();
+    office = offices.find((o) => o.isDefault) ?? null;
     if (!office) throw new NotFoundError('No default office is configured: an administrator must mark one office as default.');
     why = `no routing rule matched and the member has no office, so the default office (${office.name})`;
     rule = 'default_office';

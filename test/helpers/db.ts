@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import { connectDatabase, ensureIndexes } from '../../server/db/connection.js';
 import '../../server/models.js';
+import { clearRoutingCache } from '../../server/routing/routing.service.js';
 import { resetTicketNumberCache } from '../../server/tickets/ticket-number.js';
 import { testDatabaseUri } from './global.js';
 
@@ -17,6 +18,7 @@ export function useTestDatabase(): { name: () => string } {
     await connectDatabase(testDatabaseUri(), dbName);
     await ensureIndexes();
     resetTicketNumberCache();
+    clearRoutingCache();
   });
   after(async () => {
     await mongoose.connection.db?.dropDatabase().catch(() => undefined);

@@ -4,6 +4,7 @@ import { Types } from 'mongoose';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../server/lib/errors.js';
 import type { AppError } from '../../server/lib/errors.js';
 import { RoutingRuleModel } from '../../server/routing/routing-rule.model.js';
+import { clearRoutingCache } from '../../server/routing/routing.service.js';
 import { EscalationModel } from '../../server/tickets/escalation.model.js';
 import { MessageModel } from '../../server/tickets/message.model.js';
 import { addNote, claimTicket, escalateTicket, reassignTicket, releaseTicket, reopenTicket, replyToTicket, resolveTicket, returnTicket, updateTicket } from '../../server/tickets/ticket.commands.js';
@@ -58,6 +59,7 @@ describe('ticket commands (real database)', () => {
       { name: 'Contrats en néerlandais → Charleroi', order: 20, match: { category: 'contracts', language: 'nl' }, team: org.teams.charleroi },
       { name: 'Boîte hulp@', order: 10, match: { mailbox: 'hulp@relais.test' }, team: org.teams.liege },
     ]);
+    clearRoutingCache(); // what an administrator's change does
     try {
       const nl = await buildTicket(org, { category: 'contracts', language: 'nl', office: null });
       expect(String(nl.team)).to.equal(String(org.teams.charleroi));
@@ -69,6 +71,7 @@ describe('ticket commands (real database)', () => {
       expect(fr.routing.rule).to.equal('requested_office');
     } finally {
       await RoutingRuleModel.deleteMany({});
+      clearRoutingCache();
     }
   });
 
