@@ -10,6 +10,8 @@ import { connectDatabase, disconnectDatabase, ensureIndexes } from './db/connect
 import { EmbeddedDatabaseError, startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
 import { seedDemoData, type DemoSeedResult } from './demo/demo.seed.js';
 import { createLogger, type Logger } from './lib/logger.js';
+import { startMailCatcher, type MailCatcher } from './mail/catcher.js';
+import { createMailTransport, startOutboxWorker, type OutboxWorker } from './mail/outbox.js';
 import { attachRealtime, type Realtime } from './realtime/index.js';
 import './models.js';
 import { domainEvents } from './lib/domain-events.js';
@@ -86,12 +88,29 @@ async function main(): Promise<void> {
 
   const demo = config.demoData ? await seedDemoData({ config, logger }) : undefined;
 
+  // Outgoing mail: the configured SMTP server, or (outside production) a local catcher so the
+  // whole flow works on one machine. Mail waits in the durable outbox until SMTP accepts it.
+  let mailCatcher: MailCatcher | undefined;
+  let outboxWorker: OutboxWorker | undefined;
+  let smtpUrl = config.smtpUrl;
+  if (!smtpUrl && config.env !== 'production') {
+    mailCatcher = await startMailCatcher({ logger });
+    smtpUrl = mailCatcher.url;
+  }
+  if (smtpUrl) outboxWorker = startOutboxWorker({ config, logger, transport: createMailTransport(smtpUrl) });
+  else logger.warn('SMTP_URL is not set: outgoing mail stays queued in the outbox until it is');
+  const stopMail = async (): Promise<void> => {
+    await outboxWorker?.stop();
+    await mailCatcher?.stop();
+  };
+
   const app = createApp({ config, logger });
   const server = http.createServer(app);
   let realtime: Realtime;
   try {
     realtime = await attachRealtime({ httpServer: server, config, logger });
   } catch (error) {
+    await stopMail();
     await stopDatabase();
     process.stderr.write(`\nCannot start the live layer: ${(error as Error).message}\nCheck REDIS_URL, or unset it to run one instance without Redis.\n`);
     process.exit(1);
@@ -101,6 +120,7 @@ async function main(): Promise<void> {
   } catch (error) {
     const err = error as NodeJS.ErrnoException;
     await realtime.close();
+    await stopMail();
     await stopDatabase();
     if (err.code === 'EADDRINUSE') {
       process.stderr.write(`\nPort ${config.port} on ${config.host} is already in use by another program.\nStop that program, or start Relais on another port, e.g. PORT=3001 npm start\n`);
@@ -132,6 +152,7 @@ async function main(): Promise<void> {
       server.closeIdleConnections();
     });
     clearTimeout(force);
+    await stopMail();
     await stopDatabase();
     logger.info('stopped');
     process.exit(0);

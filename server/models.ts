@@ -10,3 +10,4 @@ import './tickets/message.model.js';
 import './tickets/escalation.model.js';
 import './tickets/ticket-event.model.js';
 import './auth/session.model.js';
+import './mail/mail.models.js';

@@ -1,0 +1,330 @@
+/**
+ * The durable outbox. `enqueueMail` renders a message and stores it (`outbox`, status `queued`);
+ * `processOutbox` sends the due ones; `startOutboxWorker` runs it on a timer.
+ *
+ * Claiming (FerretDB has no atomic conditional update): attempt N of a message is claimed by
+ * inserting `outbox_leases` `{ _id: "<outboxId>:<N>" }`. The unique `_id` lets exactly one worker
+ * win; a duplicate key means another worker owns that attempt. After claiming, the winner re-reads
+ * the message by `_id` and goes on only if it is still `queued` with `attempts = N - 1`. Every
+ * write afterwards is a `$set` of absolute values by `_id` (`attempts: N`, never `$inc`).
+ *
+ * Crashes: a message is marked `sent` only after the SMTP server accepted it. A crash between the
+ * acceptance and that write leaves a lease without a result; once the lease is older than
+ * `leaseTimeoutMs` a worker records that attempt as interrupted and claims the next one, so the
+ * message is sent once more: at worst one duplicate, never a loss. The same message keeps the same
+ * `Message-ID`, so most mail clients show the duplicate as one message. The SMTP socket timeouts
+ * of the transport made here are well below `leaseTimeoutMs`, so a slow but live send is not taken over.
+ */
+import os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { Types } from 'mongoose';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Config } from '../config.js';
+import { isDuplicateKeyError } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
+import { Outbox, OutboxLeaseModel, type OutboxLease, type OutboxMail } from './mail.models.js';
+import { autoSubmittedTemplates, renderMail, type MailLocale, type MailTemplateData, type MailTemplateName } from './templates.js';
+
+/** Waits between attempts: after attempt 1, 2, 3 … (the last value repeats). */
+export const DEFAULT_BACKOFF_MS: readonly number[] = [30_000, 120_000, 600_000, 3_600_000, 3 * 3_600_000, 6 * 3_600_000];
+export const DEFAULT_MAX_ATTEMPTS = 8;
+export const DEFAULT_LEASE_TIMEOUT_MS = 10 * 60_000;
+
+export interface MailThreadHeaders {
+  /** `Message-ID` of the message this one answers (with angle brackets). */
+  inReplyTo?: string | null;
+  /** `References` chain, oldest first (with angle brackets). */
+  references?: readonly string[];
+  replyTo?: string | null;
+}
+
+export interface EnqueueMailInput<T extends MailTemplateName> {
+  template: T;
+  locale: MailLocale;
+  to: string | readonly string[];
+  data: MailTemplateData[T];
+  ticketId?: Types.ObjectId | string | null;
+  headers?: MailThreadHeaders;
+}
+
+/** The domain of the address in `MAIL_FROM` (`Relais <support@relais.example>` → `relais.example`). */
+export function mailDomain(mailFrom: string): string {
+  const match = /@([^>\s@]+)>?\s*$/.exec(mailFrom.trim());
+  return match?.[1]?.toLowerCase() ?? 'relais.invalid';
+}
+
+/** `<outboxId.ticketNumber@domain>`, or `<outboxId@domain>` without a ticket: fixed when enqueued. */
+export function outboxMessageId(outboxId: Types.ObjectId | string, ticketNumber: string | null, domain: string): string {
+  return `<${String(outboxId)}${ticketNumber ? `.${ticketNumber}` : ''}@${domain}>`;
+}
+
+const messageIdPattern = /^<[^<>\s]+@[^<>\s]+>$/;
+function checkMessageId(value: string): string {
+  if (!messageIdPattern.test(value)) throw new TypeError(`Not a Message-ID: ${value}`);
+  return value;
+}
+
+/** Renders the message now and stores it in the outbox, due immediately. Returns the stored document. */
+export async function enqueueMail<T extends MailTemplateName>(
+  input: EnqueueMailInput<T>,
+  options: { config: Config; now?: Date },
+): Promise<OutboxMail> {
+  const now = options.now ?? new Date();
+  const rendered = renderMail(input.template, input.locale, input.data);
+  const _id = new Types.ObjectId();
+  const ticketNumber = (input.data as { ticketNumber?: string }).ticketNumber ?? null;
+  const to = (typeof input.to === 'string' ? [input.to] : [...input.to]).map((a) => a.trim()).filter((a) => a !== '');
+  if (to.length === 0) throw new TypeError('A message needs at least one recipient.');
+  const headers = input.headers ?? {};
+  const doc: OutboxMail = {
+    _id,
+    template: input.template,
+    locale: input.locale,
+    ticket: input.ticketId ? new Types.ObjectId(String(input.ticketId)) : null,
+    ticketNumber,
+    from: options.config.mailFrom,
+    to,
+    replyTo: headers.replyTo ?? null,
+    messageId: outboxMessageId(_id, ticketNumber, mailDomain(options.config.mailFrom)),
+    inReplyTo: headers.inReplyTo ? checkMessageId(headers.inReplyTo) : null,
+    references: (headers.references ?? []).map(checkMessageId),
+    autoSubmitted: autoSubmittedTemplates[input.template],
+    ...rendered,
+    status: 'queued',
+    attempts: 0,
+    nextAttemptAt: now,
+    lastError: null,
+    sentAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await Outbox.collection.insertOne(doc);
+  return doc;
+}
+
+/** Messages that gave up (permanent error or too many attempts), newest first, for administrators. */
+export async function listFailedMail(limit = 100): Promise<OutboxMail[]> {
+  return Outbox.find({ status: 'failed' }).sort({ updatedAt: -1 }).limit(limit).lean<OutboxMail[]>();
+}
+
+/** One outbox message by id (tests, admin pages). */
+export async function findOutboxMail(id: Types.ObjectId | string): Promise<OutboxMail | null> {
+  return Outbox.findById(id).lean<OutboxMail>();
+}
+
+/** A nodemailer SMTP transport with timeouts well under the lease timeout. */
+export function createMailTransport(smtpUrl: string): Transporter {
+  const url = new URL(smtpUrl);
+  return nodemailer.createTransport({
+    host: url.hostname,
+    port: url.port ? Number(url.port) : url.protocol === 'smtps:' ? 465 : 587,
+    secure: url.protocol === 'smtps:',
+    ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 60_000,
+  });
+}
+
+export interface ProcessOutboxOptions {
+  transport: Transporter;
+  logger: Logger;
+  now?: () => Date;
+  workerId?: string;
+  maxAttempts?: number;
+  backoffMs?: readonly number[];
+  leaseTimeoutMs?: number;
+  /** How many due messages one pass looks at. */
+  batchSize?: number;
+}
+
+export interface ProcessOutboxResult {
+  sent: number;
+  retried: number;
+  failed: number;
+  /** Attempts another worker had already claimed. */
+  skipped: number;
+}
+
+function isPermanent(error: unknown): boolean {
+  const code = (error as { responseCode?: unknown } | null)?.responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message.slice(0, 1000);
+  return String(error).slice(0, 1000);
+}
+
+/** Sends every due message once (one attempt each). Safe to run in several workers at once. */
+export async function processOutbox(options: ProcessOutboxOptions): Promise<ProcessOutboxResult> {
+  const now = options.now ?? (() => new Date());
+  const workerId = options.workerId ?? `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const backoff = options.backoffMs ?? DEFAULT_BACKOFF_MS;
+  const leaseTimeoutMs = options.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS;
+  const result: ProcessOutboxResult = { sent: 0, retried: 0, failed: 0, skipped: 0 };
+
+  const due = await Outbox.find({ status: 'queued', nextAttemptAt: { $lte: now() } })
+    .sort({ nextAttemptAt: 1 })
+    .limit(options.batchSize ?? 50)
+    .lean<OutboxMail[]>();
+
+  for (const listed of due) {
+    const attempt = listed.attempts + 1;
+    const leaseId = `${String(listed._id)}:${attempt}`;
+    try {
+      await OutboxLeaseModel.create({ _id: leaseId, outbox: listed._id, attempt, worker: workerId, at: now() });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      await takeOverStaleLease(leaseId, listed, now(), leaseTimeoutMs, maxAttempts);
+      result.skipped += 1;
+      continue;
+    }
+    // We own attempt N; check it is still the next one (the list may be stale).
+    const mail = await Outbox.findById(listed._id).lean<OutboxMail>();
+    if (!mail || mail.status !== 'queued' || mail.attempts !== attempt - 1) {
+      result.skipped += 1;
+      continue;
+    }
+    try {
+      await options.transport.sendMail({
+        from: mail.from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        messageId: mail.messageId,
+        ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
+        ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
+        ...(mail.references.length > 0 ? { references: mail.references } : {}),
+        headers: mail.autoSubmitted ? { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' } : {},
+      });
+    } catch (error) {
+      const at = now();
+      const permanent = isPermanent(error);
+      const giveUp = permanent || attempt >= maxAttempts;
+      const wait = backoff[Math.min(attempt - 1, backoff.length - 1)] ?? 60_000;
+      await Outbox.updateOne(
+        { _id: mail._id },
+        {
+          $set: {
+            status: giveUp ? 'failed' : 'queued',
+            attempts: attempt,
+            lastError: describe(error),
+            nextAttemptAt: giveUp ? at : new Date(at.getTime() + wait),
+            updatedAt: at,
+          },
+        },
+      );
+      if (giveUp) result.failed += 1;
+      else result.retried += 1;
+      options.logger.warn({ outbox: String(mail._id), attempt, permanent, giveUp, err: describe(error) }, 'mail not sent');
+      continue;
+    }
+    const at = now();
+    await Outbox.updateOne({ _id: mail._id }, { $set: { status: 'sent', attempts: attempt, sentAt: at, lastError: null, updatedAt: at } });
+    result.sent += 1;
+    options.logger.info({ outbox: String(mail._id), attempt, template: mail.template }, 'mail sent');
+  }
+  return result;
+}
+
+/**
+ * A lease older than `leaseTimeoutMs` whose attempt never finished belongs to a worker that died
+ * (possibly after the SMTP server accepted the message): record the attempt as interrupted so the
+ * next pass claims attempt N + 1. Absolute values by `_id`: two workers doing this agree.
+ */
+async function takeOverStaleLease(
+  leaseId: string,
+  listed: OutboxMail,
+  at: Date,
+  leaseTimeoutMs: number,
+  maxAttempts: number,
+): Promise<void> {
+  const lease = await OutboxLeaseModel.findById(leaseId).lean<OutboxLease>();
+  if (!lease || at.getTime() - lease.at.getTime() < leaseTimeoutMs) return;
+  const mail = await Outbox.findById(listed._id).lean<OutboxMail>();
+  if (!mail || mail.status !== 'queued' || mail.attempts !== lease.attempt - 1) return;
+  const giveUp = lease.attempt >= maxAttempts;
+  await Outbox.updateOne(
+    { _id: mail._id },
+    { $set: { status: giveUp ? 'failed' : 'queued', attempts: lease.attempt, lastError: 'attempt interrupted (worker stopped before recording the result)', nextAttemptAt: at, updatedAt: at } },
+  );
+}
+
+export interface OutboxWorker {
+  stop(): Promise<void>;
+  /** Runs a pass now (e.g. right after enqueueing); resolves when a pass started after the call has finished. */
+  kick(): Promise<void>;
+}
+
+export interface OutboxWorkerOptions extends Omit<ProcessOutboxOptions, 'transport'> {
+  config: Config;
+  /** Defaults to an SMTP transport on `config.smtpUrl`. */
+  transport?: Transporter;
+  /** How often due messages are looked for. */
+  pollIntervalMs?: number;
+}
+
+/** Sends due outbox messages every `pollIntervalMs` (default 5 s) and whenever kicked. */
+export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
+  const { config, pollIntervalMs = 5_000, ...rest } = options;
+  let transport = options.transport;
+  const ownTransport = !transport;
+  if (!transport) {
+    if (!config.smtpUrl) throw new Error('No SMTP server: set SMTP_URL, start the mail catcher, or pass a transport.');
+    transport = createMailTransport(config.smtpUrl);
+  }
+  const logger = options.logger.child({ component: 'outbox' });
+  const processOptions: ProcessOutboxOptions = { ...rest, logger, transport };
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+
+  const schedule = (): void => {
+    if (stopped) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => void run(), pollIntervalMs);
+    timer.unref();
+  };
+
+  const pass = async (): Promise<void> => {
+    do {
+      again = false;
+      try {
+        await processOutbox(processOptions);
+      } catch (error) {
+        logger.error({ err: describe(error) }, 'outbox pass failed');
+      }
+    } while (again && !stopped);
+  };
+
+  const run = (): Promise<void> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = pass().finally(() => {
+      running = undefined;
+      // A kick that arrived after the last loop check still gets its pass.
+      if (again && !stopped) void run();
+      else schedule();
+    });
+    return running;
+  };
+
+  schedule();
+  void run();
+
+  return {
+    kick: () => (stopped ? Promise.resolve() : run()),
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+      if (ownTransport) transport.close();
+    },
+  };
+}

@@ -1,0 +1,284 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import type { Transporter } from 'nodemailer';
+import { listCaughtMail, startMailCatcher } from '../../server/mail/catcher.js';
+import { OutboxLeaseModel } from '../../server/mail/mail.models.js';
+import {
+  createMailTransport,
+  enqueueMail,
+  findOutboxMail,
+  listFailedMail,
+  processOutbox,
+  startOutboxWorker,
+} from '../../server/mail/outbox.js';
+import { mailLocales, mailTemplateNames, renderMail } from '../../server/mail/templates.js';
+import { viewsDir } from '../../server/lib/paths.js';
+import { silentLogger, testConfig } from '../helpers/config.js';
+import { useTestDatabase } from '../helpers/db.js';
+import { startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
+
+const config = testConfig({ MAIL_FROM: 'Relais <support@relais.example>' });
+const XSS = '<script>alert("x")</script>';
+let seq = 0;
+/** A fresh ticket number per message, so tests never see each other's mail. */
+const nextNumber = (): string => `R-2026-${String(100_000 + ++seq).padStart(6, '0')}`;
+
+function ackData(ticketNumber: string, subject = 'Changement d’adresse') {
+  return { ticketNumber, subject, ticketUrl: `https://help.example.org/t/${ticketNumber}` };
+}
+
+describe('mail: templates', () => {
+  it('has an HTML and a text template for every message and language, HTML with {{ }} only', () => {
+    const files = readdirSync(path.join(viewsDir, 'emails'));
+    for (const template of mailTemplateNames) {
+      for (const locale of mailLocales) {
+        for (const kind of ['html', 'text']) {
+          const name = `${template}.${locale}.${kind}.hbs`;
+          expect(files, name).to.include(name);
+          if (kind === 'html') expect(readFileSync(path.join(viewsDir, 'emails', name), 'utf8')).not.to.match(/\{\{\{|\{\{&/);
+        }
+      }
+    }
+  });
+
+  const greetings = { fr: 'Bonjour', nl: 'Beste', en: 'Hello' } as const;
+
+  for (const locale of mailLocales) {
+    it(`renders both messages in ${locale}, escaping <script> in every value in HTML and keeping text as text`, () => {
+      const ack = renderMail('ticket-acknowledgement', locale, {
+        ticketNumber: 'R-2026-000123',
+        subject: XSS,
+        ticketUrl: `https://help.example.org/t/1?x=${encodeURIComponent(XSS)}&y="><b>`,
+      });
+      const reply = renderMail('staff-reply', locale, {
+        ticketNumber: 'R-2026-000123',
+        subject: XSS,
+        replyText: `Line one ${XSS}\nLine two & more`,
+        agentFirstName: `Anne ${XSS}`,
+        ticketUrl: 'https://help.example.org/t/1',
+      });
+      for (const mail of [ack, reply]) {
+        expect(mail.subject).to.match(/^\[R-2026-000123\] /);
+        expect(mail.subject).to.include(XSS);
+        expect(mail.html).not.to.include('<script>');
+        expect(mail.html).not.to.include('"><b>');
+        expect(mail.html).to.include('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+        expect(mail.text).to.include(XSS);
+        expect(mail.text).not.to.match(/&lt;|&amp;|&quot;|&#x/);
+        expect(mail.html).to.include(greetings[locale]);
+        expect(mail.text).to.include(greetings[locale]);
+        expect(mail.html).to.include(`lang="${locale}"`);
+      }
+      expect(reply.html).to.include('Line one &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;<br>\nLine two &amp; more');
+      expect(reply.text).to.include(`Line one ${XSS}\nLine two & more`);
+      expect(reply.text).to.include(`Anne ${XSS}`);
+    });
+  }
+
+  it('refuses data that does not fit the message (unknown field, bad URL, bad number)', () => {
+    expect(() => renderMail('ticket-acknowledgement', 'fr', { ...ackData('R-2026-000001'), ticketUrl: 'javascript:alert(1)' })).to.throw();
+    expect(() => renderMail('ticket-acknowledgement', 'fr', { ...ackData('nope') })).to.throw();
+    expect(() => renderMail('ticket-acknowledgement', 'fr', { ...ackData('R-2026-000001'), extra: 'x' } as ReturnType<typeof ackData>)).to.throw();
+  });
+
+  it('keeps a subject on one line', () => {
+    const mail = renderMail('ticket-acknowledgement', 'en', ackData('R-2026-000001', 'Hello\r\nBcc: evil@example.org'));
+    expect(mail.subject).to.equal('[R-2026-000001] We have received your request: Hello Bcc: evil@example.org');
+  });
+});
+
+describe('mail: outbox', () => {
+  useTestDatabase();
+  let smtp: TestSmtp;
+  let transport: Transporter;
+
+  before(async () => {
+    smtp = await startTestSmtp();
+    transport = createMailTransport(smtp.url);
+  });
+  after(async () => {
+    transport.close();
+    await smtp.stop();
+  });
+  afterEach(() => smtp.rejectWith(null));
+
+  const t0 = new Date('2026-03-02T09:00:00Z');
+  const at = (ms: number) => () => new Date(t0.getTime() + ms);
+
+  it('stores the rendered message, queued, and sends it with stable threading headers', async () => {
+    const number = nextNumber();
+    const ack = await enqueueMail(
+      { template: 'ticket-acknowledgement', locale: 'fr', to: 'marie@example.org', data: ackData(number), headers: { replyTo: 'support+t1@relais.example' } },
+      { config, now: t0 },
+    );
+    const stored = await findOutboxMail(ack._id);
+    expect(stored).to.include({ status: 'queued', attempts: 0, lastError: null, sentAt: null, autoSubmitted: true });
+    expect(stored?.nextAttemptAt.getTime()).to.equal(t0.getTime());
+    expect(stored?.subject).to.equal(`[${number}] Nous avons bien reçu votre demande : Changement d’adresse`);
+    expect(stored?.messageId).to.equal(`<${String(ack._id)}.${number}@relais.example>`);
+
+    const reply = await enqueueMail(
+      {
+        template: 'staff-reply',
+        locale: 'nl',
+        to: ['jan@example.org'],
+        data: { ticketNumber: number, subject: 'Adreswijziging', replyText: 'Dag Jan,\nHet is in orde.', agentFirstName: 'Anne', ticketUrl: 'https://help.example.org/t/1' },
+        ticketId: '65f000000000000000000001',
+        headers: { inReplyTo: ack.messageId, references: ['<member-first@example.org>', ack.messageId], replyTo: 'support+t1@relais.example' },
+      },
+      { config, now: t0 },
+    );
+
+    const result = await processOutbox({ transport, logger: silentLogger, now: at(0) });
+    expect(result.sent).to.be.at.least(2);
+
+    const gotAck = await smtp.sentMail({ to: 'marie@example.org', subject: new RegExp(`^\\[${number}\\]`) });
+    expect(gotAck.parsed.messageId).to.equal(ack.messageId);
+    expect(gotAck.header('Auto-Submitted')).to.equal('auto-replied');
+    expect(gotAck.header('Reply-To')).to.equal('support+t1@relais.example');
+    expect(gotAck.header('In-Reply-To')).to.equal(undefined);
+    expect(gotAck.parsed.text).to.include(number);
+    expect(gotAck.parsed.html).to.include('Voir ma demande');
+
+    const gotReply = await smtp.sentMail({ to: 'jan@example.org', subject: `[${number}] Antwoord op uw vraag: Adreswijziging` });
+    expect(gotReply.parsed.messageId).to.equal(reply.messageId);
+    expect(gotReply.header('In-Reply-To')).to.equal(ack.messageId);
+    expect(gotReply.parsed.references).to.deep.equal(['<member-first@example.org>', ack.messageId]);
+    expect(gotReply.header('Auto-Submitted')).to.equal(undefined);
+    expect(gotReply.parsed.text).to.include('Het is in orde.');
+
+    const sent = await findOutboxMail(reply._id);
+    expect(sent).to.include({ status: 'sent', attempts: 1 });
+    expect(sent?.sentAt?.getTime()).to.equal(t0.getTime());
+  });
+
+  it('loses nothing while SMTP is down, and sends once when it is back (attempts counted, backoff respected)', async () => {
+    const number = nextNumber();
+    await smtp.stop();
+    const mail = await enqueueMail({ template: 'ticket-acknowledgement', locale: 'en', to: 'down@example.org', data: ackData(number) }, { config, now: t0 });
+    const first = await processOutbox({ transport, logger: silentLogger, now: at(0) });
+    expect(first.retried).to.be.at.least(1);
+    let stored = await findOutboxMail(mail._id);
+    expect(stored).to.include({ status: 'queued', attempts: 1 });
+    expect(stored?.lastError).to.be.a('string').and.not.equal('');
+    expect(stored?.nextAttemptAt.getTime()).to.equal(t0.getTime() + 30_000);
+
+    // Still down, after the first backoff: second attempt, next wait 2 min.
+    await processOutbox({ transport, logger: silentLogger, now: at(31_000) });
+    stored = await findOutboxMail(mail._id);
+    expect(stored).to.include({ status: 'queued', attempts: 2 });
+    expect(stored?.nextAttemptAt.getTime()).to.equal(t0.getTime() + 31_000 + 120_000);
+
+    await smtp.start();
+    // Not due yet: nothing is sent early.
+    await processOutbox({ transport, logger: silentLogger, now: at(60_000) });
+    expect(smtp.received.filter((m) => m.subject.includes(number))).to.have.length(0);
+
+    await processOutbox({ transport, logger: silentLogger, now: at(151_000) });
+    await smtp.sentMail({ to: 'down@example.org', subject: new RegExp(number) });
+    stored = await findOutboxMail(mail._id);
+    expect(stored).to.include({ status: 'sent', attempts: 3 });
+
+    await processOutbox({ transport, logger: silentLogger, now: at(10 * 3_600_000) });
+    expect(smtp.received.filter((m) => m.subject.includes(number))).to.have.length(1);
+  });
+
+  it('fails a message at once on a permanent 5xx and lists it for administrators; a 4xx is retried', async () => {
+    const permanent = nextNumber();
+    const transient = nextNumber();
+    smtp.rejectWith(550);
+    const bad = await enqueueMail({ template: 'ticket-acknowledgement', locale: 'fr', to: 'nobody@example.org', data: ackData(permanent) }, { config, now: t0 });
+    await processOutbox({ transport, logger: silentLogger, now: at(0) });
+    const failed = await findOutboxMail(bad._id);
+    expect(failed).to.include({ status: 'failed', attempts: 1 });
+    expect(failed?.lastError).to.match(/550/);
+    const listed = await listFailedMail();
+    expect(listed.map((m) => String(m._id))).to.include(String(bad._id));
+
+    smtp.rejectWith(451);
+    const soft = await enqueueMail({ template: 'ticket-acknowledgement', locale: 'fr', to: 'later@example.org', data: ackData(transient) }, { config, now: t0 });
+    await processOutbox({ transport, logger: silentLogger, now: at(0) });
+    expect(await findOutboxMail(soft._id)).to.include({ status: 'queued', attempts: 1 });
+    smtp.rejectWith(null);
+    await processOutbox({ transport, logger: silentLogger, now: at(30_000) });
+    expect(await findOutboxMail(soft._id)).to.include({ status: 'sent', attempts: 2 });
+    expect((await listFailedMail()).map((m) => String(m._id))).not.to.include(String(soft._id));
+  });
+
+  it('gives up after the maximum number of attempts', async () => {
+    const number = nextNumber();
+    smtp.rejectWith(421);
+    const mail = await enqueueMail({ template: 'ticket-acknowledgement', locale: 'en', to: 'max@example.org', data: ackData(number) }, { config, now: t0 });
+    for (let i = 0; i < 3; i++) await processOutbox({ transport, logger: silentLogger, now: at(i * 3_600_000), maxAttempts: 3 });
+    expect(await findOutboxMail(mail._id)).to.include({ status: 'failed', attempts: 3 });
+  });
+
+  it('sends each message exactly once when two workers share the outbox', async () => {
+    const numbers = Array.from({ length: 12 }, () => nextNumber());
+    const ids = [];
+    for (const n of numbers) {
+      ids.push((await enqueueMail({ template: 'ticket-acknowledgement', locale: 'nl', to: 'race@example.org', data: ackData(n) }, { config, now: t0 }))._id);
+    }
+    const other = createMailTransport(smtp.url);
+    let sent = 0;
+    try {
+      for (let round = 0; round < 3; round++) {
+        const results = await Promise.all([
+          processOutbox({ transport, logger: silentLogger, now: at(0), workerId: 'a' }),
+          processOutbox({ transport: other, logger: silentLogger, now: at(0), workerId: 'b' }),
+        ]);
+        sent += results.reduce((n, r) => n + r.sent, 0);
+      }
+    } finally {
+      other.close();
+    }
+    expect(sent).to.equal(numbers.length);
+    for (const n of numbers) expect(smtp.received.filter((m) => m.subject.includes(n)), n).to.have.length(1);
+    for (const id of ids) expect(await findOutboxMail(id)).to.include({ status: 'sent', attempts: 1 });
+  });
+
+  it('takes over an attempt whose worker died only after the lease timeout (at worst one resend)', async () => {
+    const number = nextNumber();
+    const mail = await enqueueMail({ template: 'ticket-acknowledgement', locale: 'en', to: 'crash@example.org', data: ackData(number) }, { config, now: t0 });
+    // A worker claimed attempt 1 and died.
+    await OutboxLeaseModel.create({ _id: `${String(mail._id)}:1`, outbox: mail._id, attempt: 1, worker: 'dead', at: t0 });
+    await processOutbox({ transport, logger: silentLogger, now: at(60_000) });
+    expect(await findOutboxMail(mail._id)).to.include({ status: 'queued', attempts: 0 });
+    await processOutbox({ transport, logger: silentLogger, now: at(11 * 60_000) });
+    expect(await findOutboxMail(mail._id)).to.include({ status: 'queued', attempts: 1 });
+    await processOutbox({ transport, logger: silentLogger, now: at(11 * 60_000) });
+    expect(await findOutboxMail(mail._id)).to.include({ status: 'sent', attempts: 2 });
+    expect(smtp.received.filter((m) => m.subject.includes(number))).to.have.length(1);
+  });
+});
+
+describe('mail: catcher and worker', () => {
+  useTestDatabase();
+
+  it('catches what the worker sends and lists it', async () => {
+    const catcher = await startMailCatcher({ logger: silentLogger });
+    const transport = createMailTransport(catcher.url);
+    const worker = startOutboxWorker({ config, logger: silentLogger, transport, pollIntervalMs: 60_000 });
+    try {
+      const number = nextNumber();
+      const mail = await enqueueMail({ template: 'ticket-acknowledgement', locale: 'en', to: 'caught@example.org', data: ackData(number, `Hi ${XSS}`) }, { config });
+      await worker.kick();
+      const caught = await listCaughtMail();
+      const found = caught.find((m) => m.subject.includes(number));
+      expect(found, 'caught mail').to.not.equal(undefined);
+      expect(found?.messageId).to.equal(mail.messageId);
+      expect(found?.to).to.include('caught@example.org');
+      expect(found?.from).to.include('support@relais.example');
+      expect(found?.text).to.include(`Hi ${XSS}`);
+      expect(found?.html).to.include('Hi &lt;script&gt;');
+      expect(found?.raw).to.include('Auto-Submitted: auto-replied');
+      expect(found?.date).to.be.instanceOf(Date);
+      expect(await findOutboxMail(mail._id)).to.include({ status: 'sent', attempts: 1 });
+    } finally {
+      await worker.stop();
+      transport.close();
+      await catcher.stop();
+    }
+  });
+});
