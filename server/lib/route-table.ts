@@ -12,7 +12,7 @@ import { validate } from './validate.js';
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /**
- * `public`: anyone (login, health). `staff`: any signed-in staff member; the
+ * `public`: anyone (login, health). `staff`: every signed-in staff member; the
  * handler then checks `policy` against the object it acts on (fail-closed).
  */
 export type Access = { kind: 'public'; why: string } | { kind: 'staff'; policy: string };

@@ -4,6 +4,7 @@
  * page errors collected, screenshots under test-results/e2e/, and axe-core (read from
  * node_modules, never a CDN) run in the page.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { AxeResults, RunOptions } from 'axe-core';
@@ -34,7 +35,7 @@ function newestMtime(dir: string, test: (name: string) => boolean): number {
 
 /**
  * The pages load `/static/js/<page>.page.js`, built from client/ by `npm run build`
- * (git-ignored). Builds them, with the same esbuild options as scripts/build.mjs, when
+ * (git-ignored). Builds them with `scripts/build.mjs --client` when
  * one is missing or older than a client source file.
  */
 export async function ensureClientBundles(): Promise<void> {
@@ -47,18 +48,9 @@ export async function ensureClientBundles(): Promise<void> {
     return !existsSync(bundle) || statSync(bundle).mtimeMs < sourcesAt;
   });
   if (!stale) return;
-  const { build } = await import('esbuild');
-  await build({
-    entryPoints: entries.map((f) => path.join(clientDir, f)),
-    outdir: outDir,
-    bundle: true,
-    format: 'esm',
-    target: 'es2022',
-    minify: true,
-    sourcemap: true,
-    entryNames: '[name]',
-    logLevel: 'warning',
-  });
+  // The project's own build, so tests load exactly what `npm start` serves.
+  const result = spawnSync(process.execPath, [path.join(projectRoot, 'scripts', 'build.mjs'), '--client'], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('building the browser modules failed (see above)');
 }
 
 export interface StaffSession {
