@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import type { Logger } from './lib/logger.js';
 import { publicDir } from './lib/paths.js';
 import { errorHandler, notFoundHandler } from './web/error-handler.js';
+import { createLoginThrottle } from './auth/login-throttle.js';
 import { apiRouter } from './web/api.js';
 import { healthRoutes } from './web/health.routes.js';
 import { localeMiddleware } from './web/locale.js';
@@ -83,8 +84,11 @@ export function createApp(deps: AppDeps): Express {
   );
 
   app.use(healthRoutes());
-  app.use(apiRouter(config, deps.api));
-  app.use(staffPages(config, deps.api));
+  // One login throttle for the API and the sign-in form: failures through either count together.
+  const throttle = deps.api?.auth?.throttle ?? createLoginThrottle(deps.api?.auth?.rateLimits);
+  const api = { ...deps.api, auth: { ...deps.api?.auth, throttle } };
+  app.use(apiRouter(config, api));
+  app.use(staffPages(config, api));
   app.get('/', (req, res) => {
     renderPage(req, res, 'home', { title: res.locals.t('home.title') });
   });

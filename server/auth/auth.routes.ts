@@ -3,9 +3,8 @@
  * are rate-limited per IP and per account (successful ones do not count).
  */
 import type { Request, RequestHandler, Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import type { Config } from '../config.js';
-import { BadRequestError, TooManyRequestsError, UnauthorizedError } from '../lib/errors.js';
+import { BadRequestError, UnauthorizedError } from '../lib/errors.js';
 import { route, type RouteSpec } from '../lib/route-table.js';
 import { valid } from '../lib/validate.js';
 import { presentStaff } from '../staff/staff.presenter.js';
@@ -13,28 +12,17 @@ import { clearAuthCookies, createCsrf, refreshCookieName, setAuthCookies } from 
 import * as s from './auth.schemas.js';
 import { createAuthService, type AuthService } from './auth.service.js';
 import { requireActor } from './current.js';
+import { createLoginThrottle, type LoginRateLimits, type LoginThrottle } from './login-throttle.js';
 
 const tag = 'Authentication';
 
-export interface RateLimitRule {
-  /** Failed attempts allowed per window. */
-  limit: number;
-  windowMs: number;
-}
-
-export interface LoginRateLimits {
-  perIp: RateLimitRule;
-  /** Keyed by the lower-cased email, whether or not an account has it. */
-  perAccount: RateLimitRule;
-}
-
-export const defaultLoginRateLimits: LoginRateLimits = Object.freeze({
-  perIp: { limit: 20, windowMs: 15 * 60_000 },
-  perAccount: { limit: 5, windowMs: 15 * 60_000 },
-});
+export type { LoginRateLimits, RateLimitRule } from './login-throttle.js';
+export { defaultLoginRateLimits } from './login-throttle.js';
 
 export interface AuthRouteOptions {
   rateLimits?: Partial<LoginRateLimits>;
+  /** Shared by the API and the sign-in form so failures through either count together. */
+  throttle?: LoginThrottle;
   service?: AuthService;
 }
 
@@ -52,31 +40,16 @@ const noStore = (res: Response): void => {
 };
 
 /**
- * The auth routes, to mount at `/api/v1` with `mountRoutes`. Build once per app:
- * the login rate limiters (in memory, per process) live in the returned handlers.
+ * The auth routes, to mount at `/api/v1` with `mountRoutes`. Pass the app's login
+ * throttle so the sign-in form's failures count too (see login-throttle.ts).
  */
 export function authRoutes(config: Config, options: AuthRouteOptions = {}): RouteSpec[] {
   const service = options.service ?? createAuthService(config.jwt);
   const csrf = createCsrf(config);
-  const limits: LoginRateLimits = { ...defaultLoginRateLimits, ...options.rateLimits };
   const login = { body: s.loginBody };
   const refresh = { body: s.refreshBody };
-
-  const limiter = (rule: RateLimitRule, identifier: string, keyGenerator?: (req: Request) => string): RequestHandler =>
-    rateLimit({
-      windowMs: rule.windowMs,
-      limit: rule.limit,
-      skipSuccessfulRequests: true,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      identifier,
-      requestPropertyName: `rateLimit_${identifier}`,
-      ...(keyGenerator ? { keyGenerator } : {}),
-      // Retry-After is set by the limiter before this runs; the central handler writes the body.
-      handler: (_req, _res, next) => next(new TooManyRequestsError(tooManyAttempts)),
-    });
-  const perIp = limiter(limits.perIp, 'login-ip');
-  const perAccount = limiter(limits.perAccount, 'login-account', (req) => `account:${valid(req, login).body.email}`);
+  const throttle = options.throttle ?? createLoginThrottle(options.rateLimits);
+  const { perIp, perAccount } = throttle.limiters((req) => valid(req, login).body.email, tooManyAttempts);
 
   return [
     route({

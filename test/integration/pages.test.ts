@@ -5,8 +5,7 @@
  * escaping, the three languages, the board, sign-out, and the page's JSON parts.
  */
 import { expect } from 'chai';
-import cookieParser from 'cookie-parser';
-import express, { type Express } from 'express';
+import type { Express } from 'express';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { createApp } from '../../server/app.js';
@@ -14,10 +13,7 @@ import type { LoginRateLimits } from '../../server/auth/auth.routes.js';
 import type { Config } from '../../server/config.js';
 import { addNote, claimTicket, escalateTicket, replyToTicket } from '../../server/tickets/ticket.commands.js';
 import type { Ticket } from '../../server/tickets/ticket.model.js';
-import { errorHandler } from '../../server/web/error-handler.js';
-import { localeMiddleware } from '../../server/web/locale.js';
 import { clientStringKeys } from '../../server/web/pages/client-strings.js';
-import { staffPages } from '../../server/web/pages/index.js';
 import { safeNext } from '../../server/web/pages/page-auth.js';
 import { translator, locales } from '../../server/lib/i18n.js';
 import { silentLogger, testConfig } from '../helpers/config.js';
@@ -26,24 +22,9 @@ import { buildOrg, buildTicket, testPassword, type Org } from '../helpers/factor
 
 const roomy: Partial<LoginRateLimits> = { perIp: { limit: 100_000, windowMs: 60_000 }, perAccount: { limit: 1000, windowMs: 60_000 } };
 
-/**
- * The real app with the staff pages. Until `server/app.ts` mounts them, they are put
- * in front of it here, with the same cookie, language and body handling.
- */
+/** The real app (it mounts the staff pages), with login limits chosen by the test. */
 async function pagesApp(config: Config, rateLimits: Partial<LoginRateLimits> = roomy): Promise<Express> {
-  const app = createApp({ config, logger: silentLogger, api: { auth: { rateLimits } } });
-  if ((await request(app).get('/staff/login')).status !== 404) return app;
-  const outer = express();
-  outer.disable('x-powered-by');
-  outer.locals.views = app.locals.views;
-  outer.use(cookieParser());
-  outer.use(localeMiddleware(config.defaultLocale));
-  outer.use(express.urlencoded({ extended: false }));
-  outer.use(express.json());
-  outer.use(staffPages(config, { auth: { rateLimits } }));
-  outer.use(app);
-  outer.use(errorHandler);
-  return outer;
+  return createApp({ config, logger: silentLogger, api: { auth: { rateLimits } } });
 }
 
 function hidden(html: string, name: string): string {
@@ -152,6 +133,18 @@ describe('Staff pages (HTML, real database)', () => {
         if (res.status === 429) expect(res.text).to.include('Trop de tentatives échouées');
       }
       expect(statuses).to.deep.equal([401, 401, 429]);
+    });
+
+    it('counts API and form failures together: one through each uses up a limit of two', async () => {
+      const limited = await pagesApp(testConfig(), { perIp: { limit: 100, windowMs: 60_000 }, perAccount: { limit: 2, windowMs: 60_000 } });
+      const email = org.staff.advisorLiege2.email;
+      await request(limited).post('/api/v1/auth/login').send({ email, password: 'wrong' }).expect(401);
+      const agent = request.agent(limited);
+      let form = await agent.get('/staff/login').expect(200);
+      await agent.post('/staff/login').type('form').send({ _csrf: hidden(form.text, '_csrf'), email, password: 'wrong' }).expect(401);
+      form = await agent.get('/staff/login').expect(200);
+      await agent.post('/staff/login').type('form').send({ _csrf: hidden(form.text, '_csrf'), email, password: 'wrong' }).expect(429);
+      await request(limited).post('/api/v1/auth/login').send({ email, password: testPassword }).expect(429);
     });
   });
 

@@ -5,9 +5,9 @@
  * Errors are shown in the page's language; the person goes back where they were.
  */
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import { clearAuthCookies, createCsrf, setAuthCookies } from '../../auth/auth.middleware.js';
-import { defaultLoginRateLimits, type AuthRouteOptions, type LoginRateLimits, type RateLimitRule } from '../../auth/auth.routes.js';
+import type { AuthRouteOptions } from '../../auth/auth.routes.js';
+import { createLoginThrottle } from '../../auth/login-throttle.js';
 import { loginBody } from '../../auth/auth.schemas.js';
 import { createAuthService } from '../../auth/auth.service.js';
 import type { Config } from '../../config.js';
@@ -39,23 +39,8 @@ export function loginRoutes(config: Config, tools: StaffPageTools, options: Auth
   const service = options.service ?? createAuthService(config.jwt);
   const loginCsrf = createLoginCsrf(config);
   const sessionCsrf = createCsrf(config);
-  const limits: LoginRateLimits = { ...defaultLoginRateLimits, ...options.rateLimits };
-
-  const limiter = (rule: RateLimitRule, identifier: string, keyGenerator?: (req: Request) => string): RequestHandler =>
-    rateLimit({
-      windowMs: rule.windowMs,
-      limit: rule.limit,
-      // Only failures count: a 303 after a good password gives the attempt back.
-      skipSuccessfulRequests: true,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      identifier,
-      requestPropertyName: `rateLimit_${identifier}`,
-      ...(keyGenerator ? { keyGenerator } : {}),
-      handler: (_req, _res, next) => next(new TooManyRequestsError()),
-    });
-  const perIp = limiter(limits.perIp, 'form-login-ip');
-  const perAccount = limiter(limits.perAccount, 'form-login-account', (req) => `account:${field(req, 'email').trim().toLowerCase()}`);
+  const throttle = options.throttle ?? createLoginThrottle(options.rateLimits);
+  const { perIp, perAccount } = throttle.limiters((req) => field(req, 'email'));
 
   const showForm = async (req: Request, res: Response, view: { email?: string; next?: string; problem?: LoginProblem }): Promise<void> => {
     const t = res.locals.t;
