@@ -1,9 +1,10 @@
 /**
  * Translations with i18next. French is the default; Dutch and English are complete.
- * Resources live in `locales/<lang>.json`. Locale choice: explicit `?lang=`, then the
+ * Resources live in `locales/<lang>.json` plus one file per area in `locales/<lang>/<area>.json`,
+ * whose top-level keys are merged in (a key defined twice is an error). Locale choice: explicit `?lang=`, then the
  * `relais_lang` cookie, then Accept-Language, then the configured default.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import i18next, { type i18n, type TFunction } from 'i18next';
 import { projectRoot } from './paths.js';
@@ -18,11 +19,27 @@ export function isLocale(value: unknown): value is Locale {
 
 let instance: i18n | undefined;
 
+type Resources = Record<string, unknown>;
+
+/** The translations of one language: `locales/<lng>.json` and every `locales/<lng>/*.json`. */
+export function localeResources(lng: Locale): Resources {
+  const dir = path.join(projectRoot, 'locales');
+  const merged = JSON.parse(readFileSync(path.join(dir, `${lng}.json`), 'utf8')) as Resources;
+  const areaDir = path.join(dir, lng);
+  const areas = existsSync(areaDir) ? readdirSync(areaDir).filter((f) => f.endsWith('.json')).sort() : [];
+  for (const file of areas) {
+    const area = JSON.parse(readFileSync(path.join(areaDir, file), 'utf8')) as Resources;
+    for (const [key, value] of Object.entries(area)) {
+      if (key in merged) throw new Error(`locales/${lng}/${file}: the key "${key}" is already defined elsewhere.`);
+      merged[key] = value;
+    }
+  }
+  return merged;
+}
+
 function load(): i18n {
   if (instance) return instance;
-  const resources = Object.fromEntries(
-    locales.map((lng) => [lng, { translation: JSON.parse(readFileSync(path.join(projectRoot, 'locales', `${lng}.json`), 'utf8')) as object }]),
-  );
+  const resources = Object.fromEntries(locales.map((lng) => [lng, { translation: localeResources(lng) }]));
   const i = i18next.createInstance();
   void i.init({
     resources,
