@@ -12,6 +12,7 @@ import { seedDemoData, type DemoSeedResult } from './demo/demo.seed.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { startMailCatcher, type MailCatcher } from './mail/catcher.js';
 import { createMailTransport, startOutboxWorker, type OutboxWorker } from './mail/outbox.js';
+import { configureMail, withoutMail } from './mail/ticket-mail.js';
 import { attachRealtime, type Realtime } from './realtime/index.js';
 import './models.js';
 import { domainEvents } from './lib/domain-events.js';
@@ -59,6 +60,8 @@ async function main(): Promise<void> {
   }
   const logger: Logger = createLogger({ level: config.logLevel, pretty: config.env === 'development' && process.stdout.isTTY });
   domainEvents.setLogger(logger);
+  // Before recovery: an interrupted ticket creation still sends its acknowledgement.
+  configureMail(config);
 
   let embedded: EmbeddedDatabase | undefined;
   const stopDatabase = async (): Promise<void> => {
@@ -86,7 +89,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const demo = config.demoData ? await seedDemoData({ config, logger }) : undefined;
+  // Demo tickets are played through the real commands; their members get no mail.
+  const demo = config.demoData ? await withoutMail(() => seedDemoData({ config, logger })) : undefined;
 
   // Outgoing mail: the configured SMTP server, or (outside production) a local catcher so the
   // whole flow works on one machine. Mail waits in the durable outbox until SMTP accepts it.

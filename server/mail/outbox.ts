@@ -67,11 +67,24 @@ function checkMessageId(value: string): string {
 /** Renders the message now and stores it in the outbox, due immediately. Returns the stored document. */
 export async function enqueueMail<T extends MailTemplateName>(
   input: EnqueueMailInput<T>,
-  options: { config: Config; now?: Date },
+  options: { config: Pick<Config, 'mailFrom'>; now?: Date },
 ): Promise<OutboxMail> {
+  const doc = buildOutboxMail(input, options);
+  await Outbox.collection.insertOne(doc);
+  return doc;
+}
+
+/**
+ * Renders a message into an outbox document without storing it: ticket commands put it in their
+ * journal event, so the mail is written with the change it reports (and replayed after a crash).
+ */
+export function buildOutboxMail<T extends MailTemplateName>(
+  input: EnqueueMailInput<T>,
+  options: { config: Pick<Config, 'mailFrom'>; now?: Date; id?: Types.ObjectId },
+): OutboxMail {
   const now = options.now ?? new Date();
   const rendered = renderMail(input.template, input.locale, input.data);
-  const _id = new Types.ObjectId();
+  const _id = options.id ?? new Types.ObjectId();
   const ticketNumber = (input.data as { ticketNumber?: string }).ticketNumber ?? null;
   const to = (typeof input.to === 'string' ? [input.to] : [...input.to]).map((a) => a.trim()).filter((a) => a !== '');
   if (to.length === 0) throw new TypeError('A message needs at least one recipient.');
@@ -98,7 +111,6 @@ export async function enqueueMail<T extends MailTemplateName>(
     createdAt: now,
     updatedAt: now,
   };
-  await Outbox.collection.insertOne(doc);
   return doc;
 }
 

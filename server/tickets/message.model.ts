@@ -19,10 +19,13 @@ const messageSchema = new Schema(
     html: { type: String, default: null },
     channel: { type: String, enum: ['web', 'email', 'phone', 'api'], default: 'web' },
     attachments: { type: [{ type: Schema.Types.ObjectId, ref: 'Attachment' }], default: [] },
+    /** The `Message-ID` of the email this message came in (or went out) as: threading looks it up. */
+    emailMessageId: { type: String, default: null },
     createdAt: { type: Date, required: true, default: () => new Date() },
   },
 );
 messageSchema.index({ ticket: 1, createdAt: 1 });
+messageSchema.index({ emailMessageId: 1 });
 
 export type MessageSchemaType = InferSchemaType<typeof messageSchema>;
 
@@ -36,6 +39,7 @@ export interface Message {
   html: string | null;
   channel: 'web' | 'email' | 'phone' | 'api';
   attachments: Types.ObjectId[];
+  emailMessageId?: string | null;
   createdAt: Date;
 }
 export const MessageModel = model('Message', messageSchema);

@@ -14,6 +14,7 @@ export const eventTypes = [
   'reopened',
   'closed',
   'member_replied',
+  'rated',
   'priority_changed',
   'category_changed',
 ] as const;
@@ -29,7 +30,8 @@ export interface Placement {
 
 /** A write to replay with its event if the process stopped half-way (see ticket.journal.ts). */
 export interface JournalWrite {
-  model: 'Message' | 'Escalation';
+  /** A registered Mongoose model name; `Outbox` is mail reporting the change, `Attachment` links uploaded files. */
+  model: 'Message' | 'Escalation' | 'Outbox' | 'Attachment';
   op: 'insert' | 'update';
   id: Types.ObjectId;
   doc: Record<string, unknown>;

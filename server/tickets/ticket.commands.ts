@@ -8,11 +8,16 @@ import { sameId, type Actor } from '../auth/actor.js';
 import { domainEvents } from '../lib/domain-events.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../lib/errors.js';
 import { ReasonCodeModel } from '../catalog/category.model.js';
+import { escalationMailWrites, mailConfig, reassignmentMailWrites, replyMailWrites, resolvedMailWrites } from '../mail/ticket-mail.js';
+import { MemberModel } from '../members/member.model.js';
 import { teamForTier } from '../routing/routing.service.js';
 import { StaffModel } from '../staff/staff.model.js';
 import { TeamModel, type Tier } from '../teams/team.model.js';
 import { EscalationModel } from './escalation.model.js';
+import { MessageModel } from './message.model.js';
+import { TicketEventModel } from './ticket-event.model.js';
 import { commit, insertWrite, loadTicket, updateWrite, type CommitInput } from './ticket.journal.js';
+import type { JournalWrite } from './ticket-event.model.js';
 import type { Priority, Ticket } from './ticket.model.js';
 import { authorize, tiersWorkedBy, type TicketAction } from './ticket.policy.js';
 import { presentTicket, type TicketView } from './ticket.presenter.js';
@@ -54,6 +59,12 @@ async function finish(input: CommitInput): Promise<TicketView> {
 function staffId(actor: Actor): Types.ObjectId {
   if (actor.kind !== 'staff') throw new BadRequestError('Only staff can do this.');
   return actor.id;
+}
+
+/** A reason code's label in French, Dutch and English, for staff mail (staff read all three). */
+async function reasonLabel(code: string): Promise<string> {
+  const reason = await ReasonCodeModel.findOne({ code }, { label: 1 }).lean();
+  return reason?.label ? `${reason.label.fr} / ${reason.label.nl}` : code;
 }
 
 async function requireReason(code: string, appliesTo: 'escalate' | 'return' | 'reassign'): Promise<void> {
@@ -99,6 +110,8 @@ export async function replyToTicket(props: CommandBase & { text: string; waitFor
   const me = staffId(props.actor);
   const at = props.at ?? new Date();
   const messageId = new Types.ObjectId();
+  const member = await MemberModel.findById(ticket.member, { email: 1, language: 1 }).lean();
+  const mail = replyMailWrites(mailConfig(), ticket, member, { text: props.text, agentName: props.actor.name, waitForMember: Boolean(props.waitForMember), at, inReplyTo: await lastMemberEmailId(ticket._id) });
   return finish({
     ticket,
     type: 'replied',
@@ -111,8 +124,14 @@ export async function replyToTicket(props: CommandBase & { text: string; waitFor
       lastMessageAt: at,
       messageCount: (ticket.messageCount ?? 0) + 1,
     },
-    writes: [insertWrite('Message', { _id: messageId, ticket: ticket._id, author: { kind: 'staff', staff: me, member: null, name: props.actor.name }, visibility: 'public', text: props.text, html: null, channel: 'web', attachments: [], createdAt: at })],
+    writes: [insertWrite('Message', { _id: messageId, ticket: ticket._id, author: { kind: 'staff', staff: me, member: null, name: props.actor.name }, visibility: 'public', text: props.text, html: null, channel: 'web', attachments: [], createdAt: at }), ...mail],
   });
+}
+
+/** The Message-ID of the member's latest email on the ticket, so a reply threads under it in their mailbox. */
+async function lastMemberEmailId(ticketId: Types.ObjectId): Promise<string | null> {
+  const [latest] = await MessageModel.find({ ticket: ticketId, 'author.kind': 'member', emailMessageId: { $type: 'string' } }, { emailMessageId: 1 }).sort({ createdAt: -1 }).limit(1).lean();
+  return latest?.emailMessageId ?? null;
 }
 
 /** An internal note: never visible to the member. */
@@ -144,6 +163,18 @@ export async function escalateTicket(props: CommandBase & { reason: string; hand
   const at = props.at ?? new Date();
   const escalationId = new Types.ObjectId();
   const closePrevious = ticket.escalation ? [updateWrite('Escalation', ticket.escalation, { outcome: 'reassigned', closedBy: me, closedAt: at })] : [];
+  const config = mailConfig();
+  const mail = config
+    ? escalationMailWrites(config, ticket, await StaffModel.find({ team: toTeam._id, active: true }, { email: 1, languages: 1 }).lean(), {
+        fromTier: ticket.tier as 1 | 2,
+        toTier: toTier as 2 | 3,
+        teamName: toTeam.name,
+        escalatedBy: props.actor.name,
+        reasonLabel: await reasonLabel(props.reason),
+        handoff: props.handoff,
+        at,
+      })
+    : [];
   return finish({
     ticket,
     type: 'escalated',
@@ -156,6 +187,7 @@ export async function escalateTicket(props: CommandBase & { reason: string; hand
     writes: [
       ...closePrevious,
       insertWrite('Escalation', { _id: escalationId, ticket: ticket._id, fromTier: ticket.tier, fromTeam: ticket.team, toTier, toTeam: toTeam._id, reason: props.reason, handoff: props.handoff, by: me, at, acceptedBy: null, acceptedAt: null, outcome: 'pending', closedBy: null, closedAt: null, closingNote: null }),
+      ...mail,
     ],
   });
 }
@@ -236,7 +268,11 @@ export async function reassignTicket(props: CommandBase & ReassignTarget & { rea
   // Moving to another office's tier-1 team moves the ticket to that office.
   const teamDoc = await TeamModel.findById(team, { office: 1 }).lean();
   const office = tier === 1 && teamDoc?.office ? teamDoc.office : ticket.office;
-  const writes = ticket.escalation ? [updateWrite('Escalation', ticket.escalation, { outcome: 'reassigned', closedBy: me, closedAt: at, closingNote: props.reason })] : [];
+  const writes: JournalWrite[] = ticket.escalation ? [updateWrite('Escalation', ticket.escalation, { outcome: 'reassigned', closedBy: me, closedAt: at, closingNote: props.reason })] : [];
+  if (assignee && !sameId(assignee, me)) {
+    const person = await StaffModel.findById(assignee, { email: 1, languages: 1 }).lean();
+    writes.push(...reassignmentMailWrites(mailConfig(), ticket, person, { reassignedBy: props.actor.name, reason: props.reason, at }));
+  }
   return finish({
     ticket,
     type: 'reassigned',
@@ -254,7 +290,9 @@ export async function resolveTicket(props: CommandBase & { note?: string }): Pro
   const ticket = await prepare(props, 'resolve');
   if (ticket.status === 'resolved') throw new ConflictError('This ticket is already resolved.');
   const at = props.at ?? new Date();
-  return finish({ ticket, type: 'resolved', actor: props.actor, at, note: props.note ?? null, patch: { status: 'resolved', resolvedAt: at } });
+  const member = await MemberModel.findById(ticket.member, { email: 1, language: 1 }).lean();
+  const mail = resolvedMailWrites(mailConfig(), ticket, member, { note: props.note ?? null, at });
+  return finish({ ticket, type: 'resolved', actor: props.actor, at, note: props.note ?? null, patch: { status: 'resolved', resolvedAt: at }, writes: mail });
 }
 
 export async function reopenTicket(props: CommandBase & { note?: string }): Promise<TicketView> {
@@ -275,4 +313,115 @@ export async function updateTicket(props: CommandBase & { priority?: Priority; c
     return finish({ ticket, type: 'category_changed', actor: props.actor, data: { from: ticket.category, to: props.category }, patch: { category: props.category } });
   }
   throw new BadRequestError('Nothing to change: give a new priority or category.');
+}
+
+// ---------------------------------------------------------------------------
+// Members: they act on the ticket as it is now (they never saw a version), so a
+// command that races a staff action is simply tried again on the new version.
+// ---------------------------------------------------------------------------
+
+interface MemberCommandBase {
+  /** The member (web page, email) or Relais itself acting for them (mail intake). */
+  actor: Actor;
+  ticketId: string;
+  at?: Date;
+}
+
+async function onCurrentVersion<T>(props: MemberCommandBase, action: TicketAction, run: (ticket: Ticket) => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt += 1) {
+    const ticket = await loadTicket(props.ticketId);
+    if (!ticket) throw new NotFoundError('No such ticket.');
+    authorize(props.actor, action, ticket);
+    try {
+      return await run(ticket);
+    } catch (error) {
+      if (!(error instanceof ConflictError) || error.details?.currentVersion === undefined || attempt >= 4) throw error;
+    }
+  }
+}
+
+export interface MemberReplyProps extends MemberCommandBase {
+  text: string;
+  /** Sanitized HTML when the answer came by email with HTML. */
+  html?: string | null;
+  channel: 'web' | 'email';
+  /** Attachments already stored (attachments.service), linked to the new message here. */
+  attachments?: readonly Types.ObjectId[];
+  emailMessageId?: string | null;
+}
+
+/**
+ * A member's answer, from their ticket page or by email. It wakes a ticket that waited on them and
+ * reopens a resolved one (the member is not done); a closed ticket takes no more answers (409).
+ */
+export async function memberReply(props: MemberReplyProps): Promise<TicketView> {
+  return onCurrentVersion(props, 'reply', async (ticket) => {
+    if (ticket.status === 'closed') throw new ConflictError('This request is closed. Please file a new request.');
+    const at = props.at ?? new Date();
+    const messageId = new Types.ObjectId();
+    const attachments = [...(props.attachments ?? [])];
+    const status = ticket.status === 'pending_member' || ticket.status === 'resolved' ? 'open' : ticket.status;
+    const author = ticket.member;
+    return finish({
+      ticket,
+      type: 'member_replied',
+      actor: props.actor,
+      at,
+      note: ticket.status === 'resolved' ? 'reopened by the member\'s answer' : null,
+      data: { message: messageId, channel: props.channel, attachments: attachments.length },
+      patch: {
+        status,
+        ...(ticket.status === 'resolved' ? { resolvedAt: null } : {}),
+        lastMessageAt: at,
+        lastMemberMessageAt: at,
+        messageCount: (ticket.messageCount ?? 0) + 1,
+      },
+      writes: [
+        insertWrite('Message', {
+          _id: messageId,
+          ticket: ticket._id,
+          author: { kind: 'member', staff: null, member: author, name: props.actor.name },
+          visibility: 'public',
+          text: props.text,
+          html: props.html ?? null,
+          channel: props.channel,
+          attachments,
+          emailMessageId: props.emailMessageId ?? null,
+          createdAt: at,
+        }),
+        ...attachments.map((id) => updateWrite('Attachment', id, { ticket: ticket._id, message: messageId })),
+      ],
+    });
+  });
+}
+
+/** The member says they are done: the ticket is closed (it can be reopened). */
+export async function memberClose(props: MemberCommandBase): Promise<TicketView> {
+  return onCurrentVersion(props, 'close', async (ticket) => {
+    if (ticket.status === 'closed') throw new ConflictError('This request is already closed.');
+    const at = props.at ?? new Date();
+    return finish({ ticket, type: 'closed', actor: props.actor, at, note: 'closed by the member', patch: { status: 'closed', closedAt: at } });
+  });
+}
+
+/** The member reopens a resolved or closed ticket. */
+export async function memberReopen(props: MemberCommandBase): Promise<TicketView> {
+  return onCurrentVersion(props, 'reopen', (ticket) => reopenTicket({ actor: props.actor, ticketId: String(ticket._id), version: ticket.version, at: props.at, note: 'reopened by the member' }));
+}
+
+/**
+ * The member's satisfaction rating, once per ticket, after it was resolved. It is stored with the
+ * tier, team and office that resolved it and who resolved it, for reports.
+ */
+export async function rateTicket(props: MemberCommandBase & { score: number; comment?: string | null }): Promise<TicketView> {
+  if (!Number.isInteger(props.score) || props.score < 1 || props.score > 5) throw new BadRequestError('A rating is a whole number from 1 to 5.', [{ path: 'score', message: 'from 1 to 5' }]);
+  return onCurrentVersion(props, 'rate', async (ticket) => {
+    if (ticket.rating) throw new ConflictError('This request has already been rated. Thank you!');
+    if (ticket.status !== 'resolved' && ticket.status !== 'closed') throw new ConflictError('A request can be rated once it has been resolved.');
+    const at = props.at ?? new Date();
+    const [resolved] = await TicketEventModel.find({ ticket: ticket._id, type: 'resolved' }, { actor: 1 }).sort({ seq: -1 }).limit(1).lean();
+    const comment = props.comment?.trim() ? props.comment.trim().slice(0, 2000) : null;
+    const rating = { score: props.score, comment, at, tier: ticket.tier, team: ticket.team, office: ticket.office, resolvedBy: resolved?.actor.staff ?? null };
+    return finish({ ticket, type: 'rated', actor: props.actor, at, note: comment, data: { score: props.score }, patch: { rating } });
+  });
 }

@@ -5,10 +5,12 @@
  * `recoverPendingCreations`).
  */
 import { Types } from 'mongoose';
-import { actorRef } from './ticket.journal.js';
+import { actorRef, applyWrite } from './ticket.journal.js';
 import type { Actor } from '../auth/actor.js';
 import { domainEvents } from '../lib/domain-events.js';
 import { isDuplicateKeyError } from '../lib/errors.js';
+import { Outbox } from '../mail/mail.models.js';
+import { acknowledgementMail, mailConfig } from '../mail/ticket-mail.js';
 import { MemberModel } from '../members/member.model.js';
 import { routeNewTicket } from '../routing/routing.service.js';
 import { MessageModel } from './message.model.js';
@@ -29,6 +31,19 @@ export interface CreateTicketProps {
   office?: Types.ObjectId | null;
   mailbox?: string | null;
   at?: Date;
+  /**
+   * A ticket id chosen by the caller, so that submitting the same thing twice (a double-clicked
+   * form, a re-delivered email) finds the first ticket instead of making a second one.
+   */
+  ticketId?: Types.ObjectId;
+  /** Files already stored (attachments.service), linked to the first message. */
+  attachments?: readonly Types.ObjectId[];
+  /** Sanitized HTML of the first message, when it came by email with HTML. */
+  html?: string | null;
+  /** The `Message-ID` of the email the ticket came from: the acknowledgement answers it. */
+  emailMessageId?: string | null;
+  /** Whether to send the member an acknowledgement (default true; mail intake turns it off for automatic mail). */
+  acknowledge?: boolean;
 }
 
 /** Finds the member by e-mail (case-insensitively) or creates them; safe under concurrency. */
@@ -65,16 +80,27 @@ async function insertWithNumber(doc: Record<string, unknown> & { _id: Types.Obje
   throw new Error('Could not allocate a ticket number after 50 attempts.');
 }
 
+/** Stores the acknowledgement under the id fixed in the creation event: a replay stores it once. */
+async function sendAcknowledgement(event: TicketEvent, number: string): Promise<void> {
+  const ack = event.data.ack as { id: Types.ObjectId; inReplyTo: string | null } | undefined;
+  const config = mailConfig();
+  if (!ack || !config) return;
+  const ticketDoc = event.data.ticket as { _id: Types.ObjectId; subject: string; language: string; member: Types.ObjectId; createdAt: Date };
+  const member = await MemberModel.findById(ticketDoc.member, { email: 1, language: 1 }).lean();
+  if (!member) return;
+  const mail = acknowledgementMail(config, { ...ticketDoc, number }, member, { id: ack.id, at: new Date(ticketDoc.createdAt), inReplyTo: ack.inReplyTo });
+  try {
+    await Outbox.collection.insertOne(mail);
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+  }
+}
+
 async function finishCreation(event: TicketEvent & { pending?: boolean }): Promise<string> {
   const ticketDoc = event.data.ticket as Record<string, unknown> & { _id: Types.ObjectId; createdAt: Date };
-  for (const write of event.writes) {
-    try {
-      await MessageModel.collection.insertOne({ ...write.doc, _id: write.id });
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-    }
-  }
+  for (const write of event.writes) await applyWrite(write);
   const number = await insertWithNumber(ticketDoc, new Date(ticketDoc.createdAt).getFullYear());
+  await sendAcknowledgement(event, number);
   await TicketEventModel.collection.updateOne({ _id: event._id } as never, { $set: { 'data.number': number }, $unset: { pending: '' } });
   return number;
 }
@@ -93,8 +119,9 @@ export async function createTicket(props: CreateTicketProps): Promise<Ticket> {
     requestedOffice: props.office ?? null,
     requestedBy: props.actor.name,
   });
-  const ticketId = new Types.ObjectId();
+  const ticketId = props.ticketId ?? new Types.ObjectId();
   const messageId = new Types.ObjectId();
+  const attachments = [...(props.attachments ?? [])];
   const author =
     props.actor.kind === 'staff'
       ? // Staff filing for a member (phone call): the words are the member's, recorded by staff.
@@ -138,22 +165,42 @@ export async function createTicket(props: CreateTicketProps): Promise<Ticket> {
     to: { tier: 1, team: routing.team, office: routing.office, assignee: null, status: 'new' },
     reason: routing.rule,
     note: routing.explanation,
-    data: { ticket: ticketDoc, channel: props.channel },
+    data: {
+      ticket: ticketDoc,
+      channel: props.channel,
+      ...(props.acknowledge !== false && mailConfig() ? { ack: { id: new Types.ObjectId(), inReplyTo: props.emailMessageId ?? null } } : {}),
+    },
     patch: {},
     writes: [
       {
         model: 'Message',
         op: 'insert',
         id: messageId,
-        doc: { ticket: ticketId, author, visibility: 'public', text: props.body, html: null, channel: props.channel, attachments: [], createdAt: at },
+        doc: { ticket: ticketId, author, visibility: 'public', text: props.body, html: props.html ?? null, channel: props.channel, attachments, emailMessageId: props.emailMessageId ?? null, createdAt: at },
       },
+      ...attachments.map((id) => ({ model: 'Attachment' as const, op: 'update' as const, id, doc: { ticket: ticketId, message: messageId } })),
     ],
     pending: true,
   };
-  await TicketEventModel.collection.insertOne(event as never);
+  try {
+    await TicketEventModel.collection.insertOne(event as never);
+  } catch (error) {
+    // The same submission again (props.ticketId): finish the first one, if need be, and return it.
+    if (!isDuplicateKeyError(error) || !props.ticketId) throw error;
+    return existingCreation(ticketId);
+  }
   const number = await finishCreation(event);
   const ticket = { ...ticketDoc, number } as unknown as Ticket;
   domainEvents.publish('ticket.created', { ticketId: String(ticketId) });
+  return ticket;
+}
+
+async function existingCreation(ticketId: Types.ObjectId): Promise<Ticket> {
+  const first = await TicketEventModel.collection.findOne({ _id: eventId(ticketId, 1) } as never);
+  if (!first) throw new Error(`The creation event of ticket ${String(ticketId)} vanished.`);
+  if ((first as { pending?: boolean }).pending) await finishCreation(first as unknown as TicketEvent);
+  const ticket = await TicketModel.findById(ticketId).lean<Ticket>();
+  if (!ticket) throw new Error(`Ticket ${String(ticketId)} was not written.`);
   return ticket;
 }
 

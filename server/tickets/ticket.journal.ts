@@ -10,7 +10,7 @@
  * The event carries everything needed to replay steps 2–3, so a crash between them
  * leaves a consistent ticket plus an event that `loadTicket` replays on next read.
  */
-import { Types } from 'mongoose';
+import mongoose, { Types } from 'mongoose';
 import type { Actor } from '../auth/actor.js';
 import { databaseFlavor } from '../db/connection.js';
 import { ConflictError, isDuplicateKeyError } from '../lib/errors.js';
@@ -29,8 +29,8 @@ export function actorRef(actor: Actor): TicketEvent['actor'] {
   return { kind: 'system', staff: null, member: null, name: actor.name };
 }
 
-async function applyWrite(write: JournalWrite): Promise<void> {
-  const collection = write.model === 'Message' ? MessageModel.collection : EscalationModel.collection;
+export async function applyWrite(write: JournalWrite): Promise<void> {
+  const collection = write.model === 'Message' ? MessageModel.collection : write.model === 'Escalation' ? EscalationModel.collection : mongoose.model(write.model).collection;
   const id = new Types.ObjectId(String(write.id));
   if (write.op === 'insert') {
     try {

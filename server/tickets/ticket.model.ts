@@ -47,6 +47,22 @@ const ticketSchema = new Schema(
     resolvedAt: { type: Date, default: null },
     closedAt: { type: Date, default: null },
     createdBy: { type: Schema.Types.ObjectId, ref: 'Staff', default: null },
+    /** The member's satisfaction rating (once), with where the ticket was when it was resolved. */
+    rating: {
+      type: new Schema(
+        {
+          score: { type: Number, min: 1, max: 5, required: true },
+          comment: { type: String, maxlength: 2000, default: null },
+          at: { type: Date, required: true },
+          tier: { type: Number, required: true },
+          team: { type: Schema.Types.ObjectId, ref: 'Team', required: true },
+          office: { type: Schema.Types.ObjectId, ref: 'Office', required: true },
+          resolvedBy: { type: Schema.Types.ObjectId, ref: 'Staff', default: null },
+        },
+        { _id: false },
+      ),
+      default: null,
+    },
   },
   { timestamps: true, optimisticConcurrency: false },
 );
@@ -82,9 +98,20 @@ export interface Ticket {
   resolvedAt: Date | null;
   closedAt: Date | null;
   createdBy: Types.ObjectId | null;
+  rating?: TicketRating | null;
   createdAt: Date;
   updatedAt: Date;
 }
+export interface TicketRating {
+  score: number;
+  comment: string | null;
+  at: Date;
+  tier: number;
+  team: Types.ObjectId;
+  office: Types.ObjectId;
+  resolvedBy: Types.ObjectId | null;
+}
+
 export type TicketSchemaType = InferSchemaType<typeof ticketSchema>;
 export type TicketDoc = HydratedDocument<TicketSchemaType>;
 export const TicketModel = model('Ticket', ticketSchema);

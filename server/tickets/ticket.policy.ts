@@ -21,6 +21,8 @@ export const ticketActions = [
   'resolve',
   'reopen',
   'update',
+  'close',
+  'rate',
 ] as const;
 export type TicketAction = (typeof ticketActions)[number];
 
@@ -71,7 +73,8 @@ const open = (t: PolicyTicket) => t.status !== 'closed';
 export function can(actor: Actor, action: TicketAction, ticket: PolicyTicket): boolean {
   if (!canRead(actor, ticket)) return false;
   if (actor.kind === 'system') return true;
-  if (actor.kind === 'member') return action === 'read' || action === 'reply' || action === 'reopen';
+  // Members act on their own tickets only (canRead above): follow, answer, close, reopen, rate.
+  if (actor.kind === 'member') return action === 'read' || action === 'reply' || action === 'reopen' || action === 'close' || action === 'rate';
   const holder = isHolder(actor, ticket);
   const supervisor = isSupervisorOf(actor, ticket);
   switch (action) {
@@ -122,6 +125,10 @@ export function stateAllows(action: TicketAction, ticket: PolicyTicket): boolean
     case 'update':
       return !done || action === 'reassign';
     case 'reopen':
+      return done;
+    case 'close':
+      return ticket.status !== 'closed';
+    case 'rate':
       return done;
     default:
       return true;

@@ -27,13 +27,21 @@ function readCookie(req: Request, name: string): string | undefined {
 }
 
 export function createLoginCsrf(config: Config): LoginCsrf {
+  return createFormCsrf(config, { purpose: 'staff-login-form', preCookie: 'relais_pre', tokenCookie: 'relais_login_csrf' });
+}
+
+/**
+ * The same protection for any form used without a staff session (the public help form, the
+ * member pages): each purpose has its own secret and cookies, so a token never crosses over.
+ */
+export function createFormCsrf(config: Config, names: { purpose: string; preCookie: string; tokenCookie: string }): LoginCsrf {
   const secure = usesSecureCookies(config);
-  const preCookie = secure ? '__Host-relais_pre' : 'relais_pre';
-  const tokenCookie = secure ? '__Host-relais_login_csrf' : 'relais_login_csrf';
+  const preCookie = secure ? `__Host-${names.preCookie}` : names.preCookie;
+  const tokenCookie = secure ? `__Host-${names.tokenCookie}` : names.tokenCookie;
   const cookieOptions = { httpOnly: true, sameSite: 'strict' as const, secure, path: '/' };
   const { generateCsrfToken, validateRequest } = doubleCsrf({
     // A distinct secret: a sign-in token can never pass for a session's token.
-    getSecret: () => `${config.csrfSecret}:staff-login-form`,
+    getSecret: () => `${config.csrfSecret}:${names.purpose}`,
     getSessionIdentifier: (req) => readCookie(req, preCookie) ?? '',
     cookieName: tokenCookie,
     cookieOptions,

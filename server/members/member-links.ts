@@ -1,0 +1,150 @@
+/**
+ * Signed tokens for members, who have no password:
+ *
+ * - a **link token** in every email (`/suivi/acces/<token>`): a JWT for one member, scoped to one
+ *   ticket (ticket mail) or to all their tickets ("send me a link"), expiring after MEMBER_LINK_TTL;
+ * - a **member session** cookie set when a link is followed, so the token leaves the address bar;
+ * - a **reply token** in the Reply-To address (`support+R-2026-000123-9f2c…@domain`): the ticket
+ *   number and a keyed MAC of it, so an answer by email finds its ticket and a guessed number does not.
+ *
+ * Each purpose signs with its own key derived from JWT_SECRET, so one kind of token can never pass
+ * for another; verification pins the algorithm, issuer and audience.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { z } from 'zod';
+import type { Config } from '../config.js';
+
+const algorithm = 'HS256';
+const objectIdHex = /^[a-f0-9]{24}$/;
+/** A member session lasts this long at most (and never longer than the link that opened it). */
+export const MEMBER_SESSION_SECONDS = 7 * 86400;
+/** How many tickets a session scoped to single tickets remembers. */
+const MAX_SESSION_TICKETS = 50;
+
+export type MemberTokenSettings = Pick<Config, 'memberLinkTtl' | 'publicUrl' | 'inboundAddress'> & { jwt: Pick<Config['jwt'], 'secret' | 'issuer'> };
+
+function keyFor(settings: MemberTokenSettings, purpose: string): Buffer {
+  return createHmac('sha256', settings.jwt.secret).update(`relais:${purpose}`).digest();
+}
+
+export interface MemberLinkClaims {
+  memberId: string;
+  /** Null: all the member's tickets. */
+  ticketId: string | null;
+}
+
+const linkSchema = z.object({ sub: z.string().regex(objectIdHex), tkt: z.string().regex(objectIdHex).optional() });
+
+/** Signs a link token for `memberId`, for one ticket or (ticketId null) all of them. */
+export function signMemberLink(settings: MemberTokenSettings, claims: MemberLinkClaims): string {
+  return jwt.sign(claims.ticketId ? { tkt: claims.ticketId } : {}, keyFor(settings, 'member-link'), {
+    algorithm,
+    subject: claims.memberId,
+    issuer: settings.jwt.issuer,
+    audience: 'relais-member-link',
+    expiresIn: settings.memberLinkTtl,
+  });
+}
+
+export type LinkCheck = { ok: true; claims: MemberLinkClaims; expiresAt: Date } | { ok: false; reason: 'expired' | 'invalid' };
+
+/** Verifies a link token; says whether a refused token had merely expired (the page then offers a fresh link). */
+export function verifyMemberLink(settings: MemberTokenSettings, token: string): LinkCheck {
+  if (token.length > 2000) return { ok: false, reason: 'invalid' };
+  try {
+    const payload = jwt.verify(token, keyFor(settings, 'member-link'), { algorithms: [algorithm], issuer: settings.jwt.issuer, audience: 'relais-member-link' });
+    const parsed = linkSchema.safeParse(payload);
+    if (!parsed.success || typeof payload !== 'object' || typeof payload.exp !== 'number') return { ok: false, reason: 'invalid' };
+    return { ok: true, claims: { memberId: parsed.data.sub, ticketId: parsed.data.tkt ?? null }, expiresAt: new Date(payload.exp * 1000) };
+  } catch (error) {
+    return { ok: false, reason: error instanceof jwt.TokenExpiredError ? 'expired' : 'invalid' };
+  }
+}
+
+/** The address of a link: `/suivi/acces/<token>`, optionally opening the rating form with a score. */
+export function memberLinkUrl(settings: MemberTokenSettings, claims: MemberLinkClaims, options: { score?: number } = {}): string {
+  const url = `${settings.publicUrl}/suivi/acces/${signMemberLink(settings, claims)}`;
+  return options.score ? `${url}?note=${options.score}` : url;
+}
+
+/** What a member's browser session may see: every ticket of the member, or the listed ones. */
+export interface MemberSession {
+  memberId: string;
+  all: boolean;
+  tickets: string[];
+}
+
+const sessionSchema = z.object({
+  sub: z.string().regex(objectIdHex),
+  all: z.boolean(),
+  tickets: z.array(z.string().regex(objectIdHex)).max(MAX_SESSION_TICKETS),
+});
+
+/** Adds what a followed link grants to the session the browser already has (same member only). */
+export function mergeSessions(current: MemberSession | null, link: MemberLinkClaims): MemberSession {
+  const base = current && current.memberId === link.memberId ? current : { memberId: link.memberId, all: false, tickets: [] };
+  if (!link.ticketId) return { ...base, all: true, tickets: [] };
+  if (base.all) return base;
+  const tickets = [link.ticketId, ...base.tickets.filter((t) => t !== link.ticketId)].slice(0, MAX_SESSION_TICKETS);
+  return { ...base, tickets };
+}
+
+export function signMemberSession(settings: MemberTokenSettings, session: MemberSession, ttlSeconds = MEMBER_SESSION_SECONDS): string {
+  return jwt.sign({ all: session.all, tickets: session.all ? [] : session.tickets }, keyFor(settings, 'member-session'), {
+    algorithm,
+    subject: session.memberId,
+    issuer: settings.jwt.issuer,
+    audience: 'relais-member-session',
+    expiresIn: Math.max(60, Math.min(ttlSeconds, MEMBER_SESSION_SECONDS)),
+  });
+}
+
+export function verifyMemberSession(settings: MemberTokenSettings, token: string): MemberSession | null {
+  if (token.length > 4000) return null;
+  try {
+    const payload = jwt.verify(token, keyFor(settings, 'member-session'), { algorithms: [algorithm], issuer: settings.jwt.issuer, audience: 'relais-member-session' });
+    const parsed = sessionSchema.safeParse(payload);
+    return parsed.success ? { memberId: parsed.data.sub, all: parsed.data.all, tickets: parsed.data.tickets } : null;
+  } catch {
+    return null;
+  }
+}
+
+export function sessionCovers(session: MemberSession, ticket: { _id: unknown; member: unknown }): boolean {
+  return String(ticket.member) === session.memberId && (session.all || session.tickets.includes(String(ticket._id)));
+}
+
+// ---------------------------------------------------------------------------
+// Reply-To tokens
+// ---------------------------------------------------------------------------
+
+const ticketNumberPattern = /^R-\d{4}-\d{6}$/;
+const replyTokenPattern = /^(R-\d{4}-\d{6})-([a-f0-9]{16})$/i;
+
+function replyMac(settings: MemberTokenSettings, ticketNumber: string): string {
+  return createHmac('sha256', keyFor(settings, 'reply-to')).update(ticketNumber).digest('hex').slice(0, 16);
+}
+
+/** `R-2026-000123-<16 hex>`: the ticket number and its MAC (lower-case hex survives MTAs that fold case). */
+export function replyToken(settings: MemberTokenSettings, ticketNumber: string): string {
+  if (!ticketNumberPattern.test(ticketNumber)) throw new TypeError(`Not a ticket number: ${ticketNumber}`);
+  return `${ticketNumber}-${replyMac(settings, ticketNumber)}`;
+}
+
+/** The ticket number a reply token stands for, or null when the token is not genuine. */
+export function ticketNumberFromReplyToken(settings: MemberTokenSettings, token: string): string | null {
+  const match = replyTokenPattern.exec(token.trim());
+  if (!match?.[1] || !match[2]) return null;
+  const number = match[1].toUpperCase();
+  const expected = Buffer.from(replyMac(settings, number));
+  const given = Buffer.from(match[2].toLowerCase());
+  return expected.length === given.length && timingSafeEqual(expected, given) ? number : null;
+}
+
+/** `support+R-2026-000123-9f2c…@relais.example` for a ticket. */
+export function replyAddress(settings: MemberTokenSettings, ticketNumber: string): string {
+  const at = settings.inboundAddress.lastIndexOf('@');
+  const local = settings.inboundAddress.slice(0, at).replace(/\+.*$/, '');
+  return `${local}+${replyToken(settings, ticketNumber)}@${settings.inboundAddress.slice(at + 1)}`;
+}
