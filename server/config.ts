@@ -72,6 +72,9 @@ const envSchema = z.object({
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
     .optional(),
   SHUTDOWN_TIMEOUT: duration.default(10),
+  ATTACHMENT_MAX_FILES: z.coerce.number().int().min(1).max(50).default(5),
+  // Uploads are held in memory while their type is checked: at most 100 MiB per file.
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
 });
 
 export type RawEnv = Record<string, string | undefined>;
@@ -102,6 +105,8 @@ export interface Config {
   readonly bodyLimit: string;
   readonly redisUrl: string | undefined;
   readonly shutdownTimeoutSeconds: number;
+  /** Attachments: how many files one message may carry, and how large each may be (bytes). */
+  readonly attachments: { readonly maxFiles: number; readonly maxBytes: number };
 }
 
 export class ConfigError extends Error {
@@ -193,5 +198,6 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
     bodyLimit: e.BODY_LIMIT,
     redisUrl: e.REDIS_URL,
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT,
+    attachments: Object.freeze({ maxFiles: e.ATTACHMENT_MAX_FILES, maxBytes: e.ATTACHMENT_MAX_BYTES }),
   });
 }

@@ -63,6 +63,20 @@ export class ConflictError extends AppError {
   }
 }
 
+/** 413: a body, a file or a number of files over a configured limit; the message states the limit. */
+export class PayloadTooLargeError extends AppError {
+  constructor(message: string, fields?: FieldProblem[], details?: Record<string, unknown>) {
+    super(413, 'payload_too_large', message, fields, details);
+  }
+}
+
+/** 422: well-formed but refused content, e.g. a file type that is not on the allow-list. */
+export class UnprocessableError extends AppError {
+  constructor(message: string, fields?: FieldProblem[], details?: Record<string, unknown>) {
+    super(422, 'unprocessable', message, fields, details);
+  }
+}
+
 export class TooManyRequestsError extends AppError {
   constructor(message = 'Too many attempts. Please wait a moment and try again.') {
     super(429, 'rate_limited', message);
