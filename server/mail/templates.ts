@@ -3,9 +3,12 @@
  * (`<template>.<locale>.html.hbs`, `<template>.<locale>.text.hbs`), rendered by an isolated
  * Handlebars instance from an explicit, validated data object (never a model).
  *
- * HTML templates use `{{ }}` only, so every value is escaped; the one helper, `paragraphs`,
- * escapes each line itself. Text templates are compiled with `noEscape` and are only fed plain
- * strings (validated below), so text stays text.
+ * HTML templates use `{{ }}` only, so every value is escaped. They share partials: a
+ * single-column, inline-styled frame built of tables, which reads on a phone and in Outlook
+ * (`_layout.html.hbs`), a button (`_button`), a quoted block (`_quote`) and a choice row (`_choice`).
+ * The helpers escape too: `paragraphs` escapes each line itself, `plural` returns plain text.
+ * Text templates are compiled with `noEscape` and are only fed validated strings and numbers,
+ * so text stays text.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -24,15 +27,58 @@ const line = z
   .min(1)
   .max(500)
   .transform((v) => v.replace(/[\r\n\t]+/g, ' ').trim());
+/** Text a person wrote, line breaks kept (the HTML shows them with `paragraphs`). */
+const longText = (max: number) => z.string().min(1).max(max);
 
 const templateSchemas = {
   'ticket-acknowledgement': z.strictObject({ ticketNumber, subject: line, ticketUrl: httpUrl }),
   'staff-reply': z.strictObject({
     ticketNumber,
     subject: line,
-    replyText: z.string().min(1).max(100_000),
+    replyText: longText(100_000),
     agentFirstName: line,
     ticketUrl: httpUrl,
+  }),
+  'information-request': z.strictObject({
+    ticketNumber,
+    subject: line,
+    replyText: longText(100_000),
+    agentFirstName: line,
+    ticketUrl: httpUrl,
+  }),
+  'ticket-resolved': z.strictObject({
+    ticketNumber,
+    subject: line,
+    ticketUrl: httpUrl,
+    /** One link per score; each leads to a page where the member confirms (a GET changes nothing). */
+    ratingUrls: z.strictObject({ 1: httpUrl, 2: httpUrl, 3: httpUrl, 4: httpUrl, 5: httpUrl }),
+    // Always present after parsing (null when absent): the templates run in strict mode.
+    resolutionNote: longText(20_000).nullish().transform((v) => v ?? null),
+  }),
+  'member-link': z.strictObject({
+    linkUrl: httpUrl,
+    expiresInDays: z.number().int().min(1).max(365),
+    tickets: z.array(z.strictObject({ number: ticketNumber, subject: line, statusLabel: line })).max(50),
+  }),
+  'staff-escalation': z
+    .strictObject({
+      ticketNumber,
+      subject: line,
+      fromTier: z.union([z.literal(1), z.literal(2)]),
+      toTier: z.union([z.literal(2), z.literal(3)]),
+      teamName: line,
+      escalatedBy: line,
+      reasonLabel: line,
+      handoff: longText(20_000),
+      staffTicketUrl: httpUrl,
+    })
+    .refine((d) => d.toTier > d.fromTier, { message: 'an escalation goes up a tier', path: ['toTier'] }),
+  'staff-reassignment': z.strictObject({
+    ticketNumber,
+    subject: line,
+    reassignedBy: line,
+    reason: longText(5_000),
+    staffTicketUrl: httpUrl,
   }),
 } as const;
 
@@ -44,9 +90,30 @@ export type MailTemplateData = { [K in MailTemplateName]: z.input<(typeof templa
 export const autoSubmittedTemplates: Readonly<Record<MailTemplateName, boolean>> = {
   'ticket-acknowledgement': true,
   'staff-reply': false,
+  'information-request': false,
+  'ticket-resolved': true,
+  'member-link': true,
+  'staff-escalation': true,
+  'staff-reassignment': true,
 };
 
-/** Subject lines per template and language; `{{ticketNumber}}` comes first, in brackets, for threading. */
+/** Who receives each message: a member (the person who asked) or staff. */
+export const mailAudience: Readonly<Record<MailTemplateName, 'member' | 'staff'>> = {
+  'ticket-acknowledgement': 'member',
+  'staff-reply': 'member',
+  'information-request': 'member',
+  'ticket-resolved': 'member',
+  'member-link': 'member',
+  'staff-escalation': 'staff',
+  'staff-reassignment': 'staff',
+};
+export const memberTemplates = mailTemplateNames.filter((name) => mailAudience[name] === 'member');
+export const staffTemplates = mailTemplateNames.filter((name) => mailAudience[name] === 'staff');
+
+/**
+ * Subject lines per template and language. Mail about a ticket starts with `[{{ticketNumber}}]`,
+ * which threads replies back to the ticket; the magic link is about no ticket in particular.
+ */
 const subjects: Readonly<Record<MailTemplateName, Readonly<Record<MailLocale, string>>>> = {
   'ticket-acknowledgement': {
     fr: '[{{ticketNumber}}] Nous avons bien reçu votre demande : {{subject}}',
@@ -58,6 +125,31 @@ const subjects: Readonly<Record<MailTemplateName, Readonly<Record<MailLocale, st
     nl: '[{{ticketNumber}}] Antwoord op uw vraag: {{subject}}',
     en: '[{{ticketNumber}}] Reply to your request: {{subject}}',
   },
+  'information-request': {
+    fr: '[{{ticketNumber}}] Nous avons besoin d’une information : {{subject}}',
+    nl: '[{{ticketNumber}}] We hebben nog informatie van u nodig: {{subject}}',
+    en: '[{{ticketNumber}}] We need some information from you: {{subject}}',
+  },
+  'ticket-resolved': {
+    fr: '[{{ticketNumber}}] Votre demande est résolue : {{subject}}',
+    nl: '[{{ticketNumber}}] Uw vraag is opgelost: {{subject}}',
+    en: '[{{ticketNumber}}] Your request has been resolved: {{subject}}',
+  },
+  'member-link': {
+    fr: 'Votre lien pour suivre vos demandes',
+    nl: 'Uw link om uw vragen op te volgen',
+    en: 'Your link to follow your requests',
+  },
+  'staff-escalation': {
+    fr: '[{{ticketNumber}}] Escalade vers le niveau {{toTier}} : {{subject}}',
+    nl: '[{{ticketNumber}}] Geëscaleerd naar niveau {{toTier}}: {{subject}}',
+    en: '[{{ticketNumber}}] Escalated to tier {{toTier}}: {{subject}}',
+  },
+  'staff-reassignment': {
+    fr: '[{{ticketNumber}}] Un ticket vous a été confié : {{subject}}',
+    nl: '[{{ticketNumber}}] Er is een ticket aan u toegewezen: {{subject}}',
+    en: '[{{ticketNumber}}] A ticket has been assigned to you: {{subject}}',
+  },
 };
 
 export interface RenderedMail {
@@ -66,19 +158,35 @@ export interface RenderedMail {
   html: string;
 }
 
+/** What a template sees: the parsed data (strings, numbers, arrays and objects of them, null). */
+type TemplateValues = Record<string, unknown>;
+
 const hbs = Handlebars.create();
 hbs.registerHelper('paragraphs', (value: unknown) => {
   const lines = String(value ?? '').replace(/\r\n?/g, '\n').split('\n');
   return new hbs.SafeString(lines.map((l) => hbs.escapeExpression(l)).join('<br>\n'));
 });
+// "7 jours" / "1 day": a plain string, escaped by Handlebars like any value.
+hbs.registerHelper('plural', (count: unknown, one: unknown, other: unknown) => `${String(count)} ${count === 1 ? String(one) : String(other)}`);
 
-type Compiled = (data: Record<string, string>) => string;
+type Compiled = (data: TemplateValues) => string;
 const cache = new Map<string, Compiled>();
+let partialsRegistered = false;
+
+/** The shared HTML partials (`views/emails/_<name>.html.hbs`), registered once, before the first HTML template is compiled. */
+function registerPartials(): void {
+  if (partialsRegistered) return;
+  for (const name of ['layout', 'button', 'quote', 'choice']) {
+    hbs.registerPartial(name, readFileSync(path.join(viewsDir, 'emails', `_${name}.html.hbs`), 'utf8'));
+  }
+  partialsRegistered = true;
+}
 
 function compiled(key: string, source: () => string, noEscape: boolean): Compiled {
   let fn = cache.get(key);
   if (!fn) {
-    const template = hbs.compile<Record<string, string>>(source(), { strict: true, noEscape });
+    if (!noEscape) registerPartials();
+    const template = hbs.compile<TemplateValues>(source(), { strict: true, noEscape });
     fn = (data) => template(data);
     cache.set(key, fn);
   }
@@ -91,7 +199,7 @@ function file(template: MailTemplateName, locale: MailLocale, kind: 'html' | 'te
 
 /** Validates `data` for `template` and renders its subject, plain text and HTML in `locale`. */
 export function renderMail<T extends MailTemplateName>(template: T, locale: MailLocale, data: MailTemplateData[T]): RenderedMail {
-  const values = templateSchemas[template].parse(data) as Record<string, string>;
+  const values = templateSchemas[template].parse(data) as TemplateValues;
   const subject = compiled(`${template}.${locale}.subject`, () => subjects[template][locale], true)(values);
   return {
     subject: subject.replace(/[\r\n]+/g, ' '),
