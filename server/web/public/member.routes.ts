@@ -1,0 +1,332 @@
+/**
+ * The member's pages under `/suivi`, reached by a signed link from an email (no password):
+ *
+ *   GET  /suivi                              their tickets (with a session) and "send me a link"
+ *   POST /suivi/lien                         mails a fresh link for all tickets of an address
+ *   GET  /suivi/acces/:token                 follows a link: sets the session, goes to the ticket
+ *   GET  /suivi/demandes/:number             one ticket: public messages, files, status, actions
+ *   POST /suivi/demandes/:number/reponses    answer (with files)
+ *   POST /suivi/demandes/:number/fermer      close; …/rouvrir reopen; …/evaluation rate (once)
+ *   GET  /suivi/pieces/:id                   a file of a public message of their ticket
+ *   POST /suivi/deconnexion                  forget this browser's session
+ *
+ * A ticket is shown only when the session covers it and the ticket policy lets the member read it;
+ * otherwise the answer is the same 404 whether or not the number exists. Messages are read with
+ * `visibility: 'public'` in the query itself: internal notes never leave the database here.
+ */
+import { Router, type Request, type Response } from 'express';
+import { Types } from 'mongoose';
+import type { Config } from '../../config.js';
+import type { MemberActor } from '../../auth/actor.js';
+import { AttachmentModel, type Attachment } from '../../attachments/attachment.model.js';
+import { attachmentStorage, saveAttachments, sendAttachment, uploadProblems } from '../../attachments/attachments.service.js';
+import { formatSize } from '../../attachments/limits.js';
+import { parseMultipart } from '../../attachments/uploads.js';
+import { AppError, ConflictError } from '../../lib/errors.js';
+import { translator, type Locale, type Translate } from '../../lib/i18n.js';
+import { buildOutboxMail } from '../../mail/outbox.js';
+import { Outbox } from '../../mail/mail.models.js';
+import { mailConfig, mailLocale } from '../../mail/ticket-mail.js';
+import { MemberModel } from '../../members/member.model.js';
+import { memberLinkUrl, mergeSessions, verifyMemberLink, type MemberSession } from '../../members/member-links.js';
+import { memberClose, memberReopen, memberReply, rateTicket } from '../../tickets/ticket.commands.js';
+import { MessageModel, type Message } from '../../tickets/message.model.js';
+import { canRead } from '../../tickets/ticket.policy.js';
+import { TicketModel, type Ticket } from '../../tickets/ticket.model.js';
+import { renderPage } from '../render.js';
+import { createFormCsrf } from '../pages/login-csrf.js';
+import { emailField, fieldErrors, ratingFormSchema, replyFormSchema, textField, uploadErrorText, type FieldErrors } from './form-fields.js';
+import { pageLimiter, type PublicFormLimits } from './help-form.routes.js';
+import { clearMemberSession, memberActorFor, readMemberSession, writeMemberSession } from './member-session.js';
+
+const numberPattern = /^R-\d{4}-\d{6}$/;
+const doneNotices = ['replied', 'closed', 'reopened', 'rated'];
+
+/** Member-facing status words: what it means for them, not the staff workflow. */
+function statusLabel(t: Translate, status: string): string {
+  return t(`portal.status.${status}`);
+}
+
+function formatDate(at: Date, locale: Locale, timeZone: string): string {
+  return new Intl.DateTimeFormat(locale === 'nl' ? 'nl-BE' : locale === 'en' ? 'en-GB' : 'fr-BE', { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(at);
+}
+
+interface MemberContext {
+  session: MemberSession;
+  actor: MemberActor;
+}
+
+export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
+  const router = Router();
+  const csrf = createFormCsrf(config, { purpose: 'public-forms', preCookie: 'relais_pub', tokenCookie: 'relais_pub_csrf' });
+  const uploadLimits = { maxFiles: config.attachments.maxFiles, maxBytes: config.attachments.maxBytes, maxFieldBytes: 256 * 1024, fileField: 'attachments' };
+
+  router.use('/suivi', (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+
+  async function context(req: Request): Promise<MemberContext | null> {
+    const session = readMemberSession(req, config);
+    if (!session) return null;
+    const actor = await memberActorFor(session);
+    return actor ? { session, actor } : null;
+  }
+
+  /** The "send me a link" page, in one of its states. */
+  function showAccess(req: Request, res: Response, props: { status?: number; state?: 'start' | 'sent' | 'expired' | 'invalid' | 'signed_out' | 'no_session'; email?: string; errors?: FieldErrors; tickets?: unknown[] } = {}): void {
+    renderPage(
+      req,
+      res,
+      'member-access',
+      {
+        title: res.locals.t('portal.access.title'),
+        state: props.state ?? 'start',
+        isSent: props.state === 'sent',
+        notice: props.state && props.state !== 'start' && props.state !== 'sent' ? res.locals.t(`portal.access.${props.state}`) : null,
+        email: props.email ?? '',
+        errors: props.errors ?? {},
+        tickets: props.tickets ?? [],
+        csrfToken: csrf.tokenFor(req, res),
+      },
+      props.status ?? 200,
+    );
+  }
+
+  async function ticketsOf(ctx: MemberContext, t: Translate, locale: Locale): Promise<unknown[]> {
+    const filter = ctx.session.all ? { member: ctx.actor.id } : { member: ctx.actor.id, _id: { $in: ctx.session.tickets.map((id) => new Types.ObjectId(id)) } };
+    const tickets = await TicketModel.find(filter, { number: 1, subject: 1, status: 1, updatedAt: 1 }).sort({ updatedAt: -1 }).limit(100).lean();
+    return tickets.map((tk) => ({ number: tk.number, subject: tk.subject, status: tk.status, statusLabel: statusLabel(t, tk.status), updated: formatDate(tk.updatedAt, locale, config.timeZone) }));
+  }
+
+  router.get('/suivi', async (req, res) => {
+    const ctx = await context(req);
+    const tickets = ctx ? await ticketsOf(ctx, res.locals.t, res.locals.locale) : [];
+    showAccess(req, res, { state: req.query.sent === '1' ? 'sent' : req.query.signed_out === '1' ? 'signed_out' : 'start', tickets, email: ctx?.actor.email ?? '' });
+  });
+
+  const linkPerIp = pageLimiter(limits.linkPerIp, 'member-link-ip', (req, res) => showAccess(req, res, { status: 429, errors: { email: res.locals.t('portal.errors.rate_limited') } }));
+  const linkPerEmail = pageLimiter(
+    limits.linkPerEmail,
+    'member-link-email',
+    // Past the limit for an address, the answer is the same as usual: nothing tells whether it is known.
+    (_req, res) => res.redirect(303, '/suivi?sent=1'),
+    (req) => `email:${textField(req.body as Record<string, unknown>, 'email').trim().toLowerCase()}`,
+  );
+
+  router.post('/suivi/lien', linkPerIp, async (req, res, next) => {
+    const t = res.locals.t;
+    const email = textField(req.body as Record<string, unknown>, 'email');
+    if (!csrf.validate(req)) return showAccess(req, res, { status: 403, email, errors: { email: t('portal.errors.csrf') } });
+    const parsed = emailField.safeParse(email);
+    if (!parsed.success) return showAccess(req, res, { status: 400, email, errors: { email: t(email.trim() === '' ? 'portal.errors.required' : 'portal.errors.email_invalid') } });
+    linkPerEmail(req, res, () => {
+      sendLink(parsed.data, res.locals.locale)
+        .then(() => res.redirect(303, '/suivi?sent=1'))
+        .catch(next);
+    });
+  });
+
+  /** Mails a link for all the member's tickets; does nothing (visibly the same) for an unknown address. */
+  async function sendLink(email: string, pageLocale: Locale): Promise<void> {
+    const settings = mailConfig();
+    const member = await MemberModel.findOne({ email }, { email: 1, language: 1 }).lean();
+    if (!member || !settings) return;
+    const locale = mailLocale(member.language ?? pageLocale, settings);
+    const t = translator(locale);
+    const tickets = await TicketModel.find({ member: member._id }, { number: 1, subject: 1, status: 1 }).sort({ updatedAt: -1 }).limit(50).lean();
+    const mail = buildOutboxMail(
+      {
+        template: 'member-link',
+        locale,
+        to: member.email,
+        data: {
+          linkUrl: memberLinkUrl(settings, { memberId: String(member._id), ticketId: null }),
+          expiresInDays: Math.max(1, Math.round(settings.memberLinkTtl / 86400)),
+          tickets: tickets.map((tk) => ({ number: tk.number, subject: tk.subject, statusLabel: statusLabel(t, tk.status) })),
+        },
+      },
+      { config: settings },
+    );
+    await Outbox.collection.insertOne(mail);
+  }
+
+  router.get('/suivi/acces/:token', async (req, res) => {
+    const check = verifyMemberLink(config, req.params.token);
+    if (!check.ok) return showAccess(req, res, { status: check.reason === 'expired' ? 410 : 400, state: check.reason });
+    const member = await MemberModel.exists({ _id: check.claims.memberId });
+    if (!member) return showAccess(req, res, { status: 400, state: 'invalid' });
+    const ttl = Math.floor((check.expiresAt.getTime() - Date.now()) / 1000);
+    writeMemberSession(res, config, mergeSessions(readMemberSession(req, config), check.claims), ttl);
+    const score = Number(req.query.note);
+    let target = '/suivi';
+    if (check.claims.ticketId) {
+      const ticket = await TicketModel.findById(check.claims.ticketId, { number: 1 }).lean();
+      if (ticket) target = `/suivi/demandes/${ticket.number}${Number.isInteger(score) && score >= 1 && score <= 5 ? `?note=${score}#evaluation` : ''}`;
+    }
+    res.redirect(303, target);
+  });
+
+  /** The ticket of `:number` if this browser's session may show it; otherwise the request was answered. */
+  async function memberTicket(req: Request, res: Response): Promise<{ ctx: MemberContext; ticket: Ticket } | null> {
+    const ctx = await context(req);
+    if (!ctx) {
+      showAccess(req, res, { status: 401, state: 'no_session' });
+      return null;
+    }
+    const number = String(req.params.number);
+    const ticket = numberPattern.test(number) ? await TicketModel.findOne({ number }).lean<Ticket>() : null;
+    const covered = ticket && String(ticket.member) === ctx.session.memberId && (ctx.session.all || ctx.session.tickets.includes(String(ticket._id)));
+    if (!ticket || !covered || !canRead(ctx.actor, ticket)) {
+      renderPage(req, res, 'error', { title: res.locals.t('portal.ticket.not_found_title'), text: res.locals.t('portal.ticket.not_found') }, 404);
+      return null;
+    }
+    return { ctx, ticket };
+  }
+
+  async function showTicket(req: Request, res: Response, ticket: Ticket, props: { status?: number; errors?: FieldErrors; reply?: string; comment?: string; notice?: string } = {}): Promise<void> {
+    const t = res.locals.t;
+    const locale = res.locals.locale;
+    const messages = await MessageModel.find({ ticket: ticket._id, visibility: 'public' }).sort({ createdAt: 1 }).limit(500).lean<Message[]>();
+    const attachmentIds = messages.flatMap((m) => m.attachments ?? []);
+    const files = attachmentIds.length > 0 ? await AttachmentModel.find({ _id: { $in: attachmentIds }, ticket: ticket._id }).lean<Attachment[]>() : [];
+    const byId = new Map(files.map((f) => [String(f._id), f]));
+    const selected = Number(req.query.note);
+    const done = ticket.status === 'resolved' || ticket.status === 'closed';
+    renderPage(
+      req,
+      res,
+      'member-ticket',
+      {
+        title: `${ticket.number} · ${ticket.subject}`,
+        ticket: {
+          number: ticket.number,
+          subject: ticket.subject,
+          status: ticket.status,
+          statusLabel: statusLabel(t, ticket.status),
+          statusHelp: t(`portal.status_help.${ticket.status}`),
+          created: formatDate(ticket.createdAt, locale, config.timeZone),
+        },
+        messages: messages.map((m) => ({
+          id: String(m._id),
+          mine: m.author.kind === 'member',
+          // Staff sign with their first name: members talk to a person, staff keep their privacy.
+          author: m.author.kind === 'member' ? t('portal.ticket.you') : t('portal.ticket.staff_author', { name: m.author.name.trim().split(/\s+/)[0] ?? '' }),
+          at: formatDate(m.createdAt, locale, config.timeZone),
+          atIso: m.createdAt.toISOString(),
+          text: m.text,
+          files: (m.attachments ?? []).map((id) => byId.get(String(id))).filter((f): f is Attachment => Boolean(f)).map((f) => ({ id: String(f._id), name: f.filename, size: formatSize(f.size) })),
+        })),
+        canReply: ticket.status !== 'closed',
+        canClose: ticket.status !== 'closed',
+        canReopen: done,
+        canRate: done && !ticket.rating,
+        rating: ticket.rating ? { score: ticket.rating.score, comment: ticket.rating.comment } : null,
+        scores: [5, 4, 3, 2, 1].map((score) => ({ score, label: t(`portal.rating.score_${score}`), checked: score === selected })),
+        errors: props.errors ?? {},
+        reply: props.reply ?? '',
+        comment: props.comment ?? '',
+        notice: props.notice ?? (typeof req.query.done === 'string' && doneNotices.includes(req.query.done) ? t(`portal.ticket.done_${req.query.done}`) : null),
+        csrfToken: csrf.tokenFor(req, res),
+        maxFiles: config.attachments.maxFiles,
+        maxSize: formatSize(config.attachments.maxBytes),
+      },
+      props.status ?? 200,
+    );
+  }
+
+  router.get('/suivi/demandes/:number', async (req, res) => {
+    const found = await memberTicket(req, res);
+    if (found) await showTicket(req, res, found.ticket);
+  });
+
+  router.post('/suivi/demandes/:number/reponses', async (req, res) => {
+    const found = await memberTicket(req, res);
+    if (!found) return;
+    const t = res.locals.t;
+    let uploads: Awaited<ReturnType<typeof parseMultipart>>;
+    try {
+      uploads = await parseMultipart(req, uploadLimits);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      const message = error.status === 413 ? t('portal.errors.request_too_large', { count: uploadLimits.maxFiles, size: formatSize(uploadLimits.maxBytes) }) : t('portal.errors.unreadable');
+      return showTicket(req, res, found.ticket, { status: error.status, errors: { message } });
+    }
+    req.body = uploads.fields;
+    const reply = textField(uploads.fields, 'message');
+    if (!csrf.validate(req)) return showTicket(req, res, found.ticket, { status: 403, reply, errors: { message: t('portal.errors.csrf') } });
+    const parsed = replyFormSchema.safeParse({ message: reply });
+    if (!parsed.success) return showTicket(req, res, found.ticket, { status: 400, reply, errors: fieldErrors(parsed.error, t, { message: 20_000 }) });
+    const { checked, problems } = await uploadProblems(uploads.files, uploads.rejected, uploadLimits);
+    if (problems.length > 0) {
+      const status = problems.some((p) => p.problem === 'too_large' || p.problem === 'too_many') ? 413 : 422;
+      return showTicket(req, res, found.ticket, { status, reply, errors: { attachments: `${uploadErrorText(problems, t, uploadLimits.maxFiles, uploadLimits.maxBytes)} ${t('portal.errors.files_again')}` } });
+    }
+    const stored = checked.length > 0 ? await saveAttachments(checked, { storage: attachmentStorage(config), uploadedBy: { kind: 'member', staff: null, member: found.ctx.actor.id }, source: 'web' }) : [];
+    try {
+      await memberReply({ actor: found.ctx.actor, ticketId: String(found.ticket._id), text: parsed.data.message, channel: 'web', attachments: stored.map((a) => a._id) });
+    } catch (error) {
+      if (error instanceof ConflictError) return showTicket(req, res, found.ticket, { status: 409, reply, errors: { message: t('portal.errors.closed') } });
+      throw error;
+    }
+    res.redirect(303, `/suivi/demandes/${found.ticket.number}?done=replied#messages`);
+  });
+
+  /** Close, reopen: a form with only the CSRF token. */
+  const simple = (path: string, run: (actor: MemberActor, ticketId: string) => Promise<unknown>, done: string) =>
+    router.post(`/suivi/demandes/:number/${path}`, async (req, res) => {
+      const found = await memberTicket(req, res);
+      if (!found) return;
+      if (!csrf.validate(req)) return showTicket(req, res, found.ticket, { status: 403, notice: res.locals.t('portal.errors.csrf') });
+      try {
+        await run(found.ctx.actor, String(found.ticket._id));
+      } catch (error) {
+        if (error instanceof ConflictError) return showTicket(req, res, (await TicketModel.findById(found.ticket._id).lean<Ticket>()) ?? found.ticket, { status: 409, notice: res.locals.t('portal.errors.state_changed') });
+        throw error;
+      }
+      res.redirect(303, `/suivi/demandes/${found.ticket.number}?done=${done}`);
+    });
+  simple('fermer', (actor, ticketId) => memberClose({ actor, ticketId }), 'closed');
+  simple('rouvrir', (actor, ticketId) => memberReopen({ actor, ticketId }), 'reopened');
+
+  router.post('/suivi/demandes/:number/evaluation', async (req, res) => {
+    const found = await memberTicket(req, res);
+    if (!found) return;
+    const t = res.locals.t;
+    const body = req.body as Record<string, unknown>;
+    const comment = textField(body, 'comment');
+    if (!csrf.validate(req)) return showTicket(req, res, found.ticket, { status: 403, comment, errors: { score: t('portal.errors.csrf') } });
+    const parsed = ratingFormSchema.safeParse({ score: textField(body, 'score') || '0', comment });
+    if (!parsed.success) return showTicket(req, res, found.ticket, { status: 400, comment, errors: fieldErrors(parsed.error, t, { comment: 2000 }) });
+    try {
+      await rateTicket({ actor: found.ctx.actor, ticketId: String(found.ticket._id), score: parsed.data.score, comment: parsed.data.comment ?? null });
+    } catch (error) {
+      if (error instanceof ConflictError) return showTicket(req, res, (await TicketModel.findById(found.ticket._id).lean<Ticket>()) ?? found.ticket, { status: 409, notice: t('portal.rating.already') });
+      throw error;
+    }
+    res.redirect(303, `/suivi/demandes/${found.ticket.number}?done=rated#evaluation`);
+  });
+
+  router.get('/suivi/pieces/:id', async (req, res) => {
+    const ctx = await context(req);
+    const id = req.params.id;
+    const notFound = () => renderPage(req, res, 'error', { title: res.locals.t('portal.ticket.not_found_title'), text: res.locals.t('portal.ticket.file_not_found') }, 404);
+    if (!ctx) return showAccess(req, res, { status: 401, state: 'no_session' });
+    if (!/^[a-f0-9]{24}$/.test(id)) return notFound();
+    const file = await AttachmentModel.findById(id).lean<Attachment>();
+    const ticket = file?.ticket ? await TicketModel.findById(file.ticket).lean<Ticket>() : null;
+    const message = file?.message ? await MessageModel.findById(file.message, { visibility: 1, ticket: 1 }).lean() : null;
+    const covered = ticket && String(ticket.member) === ctx.session.memberId && (ctx.session.all || ctx.session.tickets.includes(String(ticket._id)));
+    // Only files of public messages of a ticket this browser may show.
+    if (!file || !ticket || !covered || !canRead(ctx.actor, ticket) || message?.visibility !== 'public' || String(message.ticket) !== String(ticket._id)) return notFound();
+    await sendAttachment(res, file, attachmentStorage(config));
+  });
+
+  router.post('/suivi/deconnexion', (req, res) => {
+    if (!csrf.validate(req)) return showAccess(req, res, { status: 403, errors: { email: res.locals.t('portal.errors.csrf') } });
+    clearMemberSession(res, config);
+    res.redirect(303, '/suivi?signed_out=1');
+  });
+
+  return router;
+}
