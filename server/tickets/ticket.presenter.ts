@@ -89,11 +89,20 @@ export interface MessageView {
   text: string;
   html: string | null;
   channel: string;
-  attachments: string[];
+  attachments: AttachmentView[];
   createdAt: string;
 }
 
-export function presentMessage(m: Message): MessageView {
+/** A file of a message: its download is `GET /api/v1/attachments/:id`. */
+export interface AttachmentView {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+}
+
+/** A thread message; `files` are the message's stored attachments (ones not found are left out). */
+export function presentMessage(m: Message, files: ReadonlyMap<string, AttachmentView> = new Map()): MessageView {
   return {
     id: String(m._id),
     author: { kind: m.author.kind, name: m.author.name, staff: id(m.author.staff), member: id(m.author.member) },
@@ -101,7 +110,7 @@ export function presentMessage(m: Message): MessageView {
     text: m.text,
     html: m.html ?? null,
     channel: m.channel ?? 'web',
-    attachments: (m.attachments ?? []).map(String),
+    attachments: (m.attachments ?? []).map((a) => files.get(String(a))).filter((a): a is AttachmentView => a !== undefined),
     createdAt: iso(m.createdAt) ?? '',
   };
 }

@@ -10,6 +10,7 @@ import { OfficeModel } from '../offices/office.model.js';
 import { StaffModel } from '../staff/staff.model.js';
 import { TeamModel } from '../teams/team.model.js';
 import { EscalationModel, type Escalation } from './escalation.model.js';
+import { AttachmentModel } from '../attachments/attachment.model.js';
 import { MessageModel, type Message } from './message.model.js';
 import { loadTicket } from './ticket.journal.js';
 import { TicketModel, type Ticket } from './ticket.model.js';
@@ -113,9 +114,12 @@ export async function getTicketDetail(actor: Actor, ticketId: string): Promise<T
     actor.kind === 'member' ? Promise.resolve([] as Escalation[]) : EscalationModel.find({ ticket: ticket._id }).sort({ at: 1 }).lean<Escalation[]>(),
   ]);
   const names = await nameBook([ticket.assignee, ...escalations.flatMap((e) => [e.by, e.acceptedBy])]);
+  const fileIds = messages.flatMap((m) => m.attachments ?? []);
+  const stored = fileIds.length > 0 ? await AttachmentModel.find({ _id: { $in: fileIds }, ticket: ticket._id }, { filename: 1, contentType: 1, size: 1 }).lean() : [];
+  const files = new Map(stored.map((a) => [String(a._id), { id: String(a._id), filename: a.filename, contentType: a.contentType, size: a.size }]));
   return {
     ticket: presentTicket(ticket, actor, names),
-    messages: messages.map(presentMessage),
+    messages: messages.map((m) => presentMessage(m, files)),
     escalations: escalations.map((e) => presentEscalation(e, names)),
   };
 }

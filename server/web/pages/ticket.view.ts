@@ -15,6 +15,7 @@ import { readableFilter } from '../../tickets/ticket.policy.js';
 import { presentTicket, type EventView, type MessageView, type TicketView } from '../../tickets/ticket.presenter.js';
 import { getTicketDetail, nameBook, ticketHistory } from '../../tickets/ticket.queries.js';
 import type { PageCatalog } from './catalog.js';
+import { formatSize } from '../../attachments/limits.js';
 import { initials, type Formatter } from './format.js';
 import { labels as makeLabels, summarize, type Labels, type TicketSummary } from './presenters.js';
 import { reassignOptions, type ReassignOptions } from './reassign-options.js';
@@ -30,6 +31,7 @@ export interface ThreadItem {
   atText: string;
   channelLabel: string;
   lang: string | null;
+  files: Array<{ url: string; name: string; size: string }>;
 }
 
 export interface TrailItem {
@@ -65,10 +67,10 @@ export interface TicketPageView {
 }
 
 const moveTypes = new Set(['created', 'escalated', 'returned', 'reassigned', 'released']);
-const trailTypes = new Set(['created', 'claimed', 'accepted', 'released', 'escalated', 'returned', 'reassigned', 'resolved', 'reopened', 'closed', 'priority_changed', 'category_changed']);
+const trailTypes = new Set(['created', 'claimed', 'accepted', 'released', 'escalated', 'returned', 'reassigned', 'resolved', 'reopened', 'closed', 'rated', 'priority_changed', 'category_changed']);
 const directions: Record<string, TrailItem['direction']> = {
   created: 'arrive', escalated: 'up', returned: 'down', reassigned: 'move', released: 'move',
-  claimed: 'hold', accepted: 'hold', resolved: 'done', reopened: 'move', closed: 'done',
+  claimed: 'hold', accepted: 'hold', resolved: 'done', reopened: 'move', closed: 'done', rated: 'done',
   priority_changed: 'edit', category_changed: 'edit',
 };
 
@@ -86,6 +88,7 @@ function threadItem(m: MessageView, ticketLanguage: string, t: Translate, fmt: F
     channelLabel: l.channel(m.channel),
     // A member writes in the ticket's language; staff notes are in the office's.
     lang: kind === 'member' ? ticketLanguage : null,
+    files: m.attachments.map((a) => ({ url: `/api/v1/attachments/${a.id}`, name: a.filename, size: formatSize(a.size) })),
   };
 }
 
@@ -102,7 +105,7 @@ function trailItem(e: EventView, c: TrailContext): TrailItem {
   const team = catalog.teamName(e.to.team) ?? t('common.a_team');
   const office = catalog.officeName(e.to.office) ?? '';
   const person = (id: string | null) => (id ? (c.names.get(id) ?? t('common.a_colleague')) : t('common.nobody'));
-  const vars = { actor: e.actor.name, team, office, tier: l.tier(e.to.tier), channel: l.channel(String(e.data.channel ?? 'web')) };
+  const vars = { actor: e.actor.name, team, office, tier: l.tier(e.to.tier), channel: l.channel(String(e.data.channel ?? 'web')), score: Number(e.data.score ?? 0) };
   let text: string;
   let reason: string | null = null;
   let note: string | null = e.note;
