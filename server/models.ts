@@ -11,3 +11,4 @@ import './tickets/escalation.model.js';
 import './tickets/ticket-event.model.js';
 import './auth/session.model.js';
 import './mail/mail.models.js';
+import './attachments/attachment.model.js';

@@ -3,6 +3,7 @@
  * cookie-authenticated unsafe requests, then every route of the route table.
  */
 import { Router } from 'express';
+import { attachmentRoutes } from '../attachments/attachment.routes.js';
 import { authenticate, csrfProtection, requireStaff } from '../auth/auth.middleware.js';
 import { authRoutes, type AuthRouteOptions } from '../auth/auth.routes.js';
 import { catalogRoutes } from '../catalog/catalog.routes.js';
@@ -18,7 +19,7 @@ export function apiRouter(config: Config, options: { auth?: AuthRouteOptions } =
   const v1 = Router();
   v1.use(authenticate(config));
   v1.use(csrfProtection(config));
-  mountRoutes(v1, apiPrefix, [...authRoutes(config, options.auth), ...ticketRoutes(), ...catalogRoutes()], requireStaff);
+  mountRoutes(v1, apiPrefix, [...authRoutes(config, options.auth), ...ticketRoutes(), ...catalogRoutes(), ...attachmentRoutes(config)], requireStaff);
   router.use(apiPrefix, v1);
   let document: Record<string, unknown> | undefined;
   router.get('/api/openapi.json', (_req, res) => {

@@ -9,6 +9,8 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import fc from 'fast-check';
 import request from 'supertest';
+import { checkUploads, saveAttachments } from '../../server/attachments/attachments.service.js';
+import { attachmentStorage } from '../../server/attachments/storage.js';
 import type { StaffActor } from '../../server/auth/actor.js';
 import { registeredRoutes, type RegisteredRoute } from '../../server/lib/route-table.js';
 import { claimTicket, escalateTicket } from '../../server/tickets/ticket.commands.js';
@@ -16,6 +18,7 @@ import type { Ticket } from '../../server/tickets/ticket.model.js';
 import { buildOrg, buildTicket, testPassword, type Org } from '../helpers/factories.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { login, testApp } from '../helpers/http.js';
+import { testConfig } from '../helpers/config.js';
 
 type Role = 'anonymous' | 'advisorLiege' | 'advisorCharleroi' | 'support' | 'administrative' | 'supervisorLiege' | 'administrator';
 const roles: Role[] = ['anonymous', 'advisorLiege', 'advisorCharleroi', 'support', 'administrative', 'supervisorLiege', 'administrator'];
@@ -58,6 +61,8 @@ const onOwn: Record<string, Partial<Record<Role, boolean>>> = {
   'post /api/v1/tickets/:id/resolve': { advisorLiege: A, advisorCharleroi: A, support: A, administrative: A, supervisorLiege: A },
   'post /api/v1/tickets/:id/reopen': { advisorLiege: A, advisorCharleroi: A, support: A, administrative: A, supervisorLiege: A },
   'post /api/v1/tickets/:id/update': { advisorLiege: A, advisorCharleroi: A, support: A, administrative: A, supervisorLiege: A },
+  // An attachment of the ticket: whoever may read the ticket may download it.
+  'get /api/v1/attachments/:id': { advisorLiege: A, advisorCharleroi: A, support: A, administrative: A, supervisorLiege: A },
 };
 
 const key = (r: RegisteredRoute) => `${r.method} ${r.fullPath}`;
@@ -97,10 +102,19 @@ describe('authorization matrix (every route × every role × own/foreign object)
   let app: Express;
   let org: Org;
 
+  const config = testConfig();
+
   before(async () => {
-    app = testApp();
+    app = testApp(config);
     org = await buildOrg();
   });
+
+  /** The id of a small PDF attached to the ticket, for the attachment routes. */
+  async function attachmentOf(ticket: Ticket): Promise<string> {
+    const checked = await checkUploads([{ filename: 'a.pdf', bytes: Buffer.from('%PDF-1.4\n%%EOF\n'), declaredType: 'application/pdf' }], [], config.attachments);
+    const [saved] = await saveAttachments(checked, { storage: attachmentStorage(config), uploadedBy: { kind: 'system', staff: null, member: null }, source: 'staff', ticket: ticket._id });
+    return String(saved?._id);
+  }
 
   async function heldBy(actor: StaffActor, tier: 1 | 2 | 3, office: 'liege' | 'charleroi' = 'liege'): Promise<Ticket> {
     const { advisorLiege, advisorCharleroi, support, administrative } = org.staff;
@@ -148,7 +162,8 @@ describe('authorization matrix (every route × every role × own/foreign object)
   }
 
   async function call(route: RegisteredRoute, role: Role, ticket?: Ticket): Promise<request.Response> {
-    const path = ticket ? route.fullPath.replace(':id', String(ticket._id)) : route.fullPath;
+    const id = ticket && route.fullPath.startsWith('/api/v1/attachments/') ? await attachmentOf(ticket) : String(ticket?._id);
+    const path = ticket ? route.fullPath.replace(':id', id) : route.fullPath;
     let req = request(app)[route.method](path);
     // A fresh session per call: logout routes must not revoke the token other calls use.
     if (role !== 'anonymous') req = req.set('Authorization', `Bearer ${await login(app, org.staff[role].email)}`);
