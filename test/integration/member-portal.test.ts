@@ -1,0 +1,300 @@
+import { expect } from 'chai';
+import type { Express } from 'express';
+import request from 'supertest';
+import { createApp } from '../../server/app.js';
+import type { Config } from '../../server/config.js';
+import { AttachmentModel } from '../../server/attachments/attachment.model.js';
+import { Outbox, type OutboxMail } from '../../server/mail/mail.models.js';
+import { memberLinkUrl, signMemberLink } from '../../server/members/member-links.js';
+import { MemberModel } from '../../server/members/member.model.js';
+import { addNote, claimTicket, replyToTicket, resolveTicket } from '../../server/tickets/ticket.commands.js';
+import { MessageModel } from '../../server/tickets/message.model.js';
+import { TicketModel, type Ticket } from '../../server/tickets/ticket.model.js';
+import { loadTicket } from '../../server/tickets/ticket.journal.js';
+import { silentLogger, testConfig } from '../helpers/config.js';
+import { useTestDatabase } from '../helpers/db.js';
+import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
+
+type Agent = ReturnType<typeof request.agent>;
+const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+const roomy = { formPerIp: { limit: 1000, windowMs: 60_000 }, formPerEmail: { limit: 1000, windowMs: 60_000 }, linkPerIp: { limit: 1000, windowMs: 60_000 }, linkPerEmail: { limit: 1000, windowMs: 60_000 } };
+
+function hidden(html: string, name: string): string {
+  const match = new RegExp(`name="${name}" value="([^"]*)"`).exec(html);
+  if (!match?.[1]) throw new Error(`no ${name} field in the page`);
+  return match[1];
+}
+
+async function openForm(agent: Agent, lang = 'fr'): Promise<{ csrf: string; formToken: string }> {
+  const page = await agent.get(`/aide?lang=${lang}`).expect(200);
+  return { csrf: hidden(page.text, '_csrf'), formToken: hidden(page.text, 'formToken') };
+}
+
+interface Submission {
+  name?: string;
+  email?: string;
+  subject?: string;
+  message?: string;
+  category?: string;
+  website_url?: string;
+}
+
+function submit(agent: Agent, tokens: { csrf: string; formToken: string }, fields: Submission, files: Array<{ name: string; bytes: Buffer }> = []) {
+  const values = { name: 'Joke Peeters', email: 'joke.peeters@example.be', subject: 'Factuur van maart', message: 'Goedendag, mijn factuur van maart klopt niet.', category: '', website_url: '', ...fields };
+  let req = agent.post('/aide').field('_csrf', tokens.csrf).field('formToken', tokens.formToken);
+  for (const [key, value] of Object.entries(values)) req = req.field(key, value);
+  for (const file of files) req = req.attach('attachments', file.bytes, file.name);
+  return req;
+}
+
+function linkPath(url: string): string {
+  return new URL(url).pathname + new URL(url).search;
+}
+
+describe('member portal: help form and member pages', function () {
+  this.timeout(30_000);
+  useTestDatabase();
+  let org: Org;
+  let config: Config;
+  let app: Express;
+
+  before(async () => {
+    org = await buildOrg();
+    config = testConfig({ PUBLIC_URL: 'http://127.0.0.1:9999', ATTACHMENT_MAX_BYTES: String(64 * 1024), ATTACHMENT_MAX_FILES: '2' });
+    app = createApp({ config, logger: silentLogger, publicForms: { limits: roomy } });
+  });
+
+  describe('the help form', () => {
+    it('is served in French by default, in Dutch by Accept-Language, with every field labelled', async () => {
+      const fr = await request(app).get('/').expect(200);
+      expect(fr.text).to.include('<html lang="fr">').and.include('Poser une question').and.include('for="f-email"');
+      const nl = await request(app).get('/aide').set('Accept-Language', 'nl-BE,nl;q=0.9').expect(200);
+      expect(nl.text).to.include('<html lang="nl">').and.include('Een vraag stellen');
+      for (const id of ['f-name', 'f-email', 'f-memberNumber', 'f-category', 'f-subject', 'f-message', 'f-attachments']) expect(fr.text).to.include(`for="${id}"`).and.include(`id="${id}"`);
+      expect(fr.text).to.include('Contrats'); // the configured categories
+    });
+
+    it('files a ticket routed to tier 1, with its file, an acknowledgement in the outbox, and a confirmation page', async () => {
+      const agent = request.agent(app);
+      const tokens = await openForm(agent, 'nl');
+      const res = await submit(agent, tokens, { category: 'invoices' }, [{ name: 'factuur maart.pdf', bytes: pdf }]).expect(303);
+      expect(res.headers.location).to.equal(`/aide/recu/${tokens.formToken}`);
+      const sent = await agent.get(res.headers.location as string).expect(200);
+      const number = /R-\d{4}-\d{6}/.exec(sent.text)?.[0];
+      expect(number, 'ticket number on the confirmation page').to.be.a('string');
+      const ticket = await TicketModel.findOne({ number }).lean<Ticket>();
+      expect(ticket).to.include({ tier: 1, channel: 'web', language: 'nl', category: 'invoices', status: 'new' });
+      const [message] = await MessageModel.find({ ticket: ticket?._id }).lean();
+      expect(message?.attachments).to.have.length(1);
+      const file = await AttachmentModel.findById(message?.attachments[0]).lean();
+      expect(file).to.include({ filename: 'factuur maart.pdf', contentType: 'application/pdf' });
+      expect(String(file?.ticket)).to.equal(String(ticket?._id));
+      const ack = await Outbox.findOne({ ticket: ticket?._id, template: 'ticket-acknowledgement' }).lean<OutboxMail>();
+      expect(ack?.to).to.deep.equal(['joke.peeters@example.be']);
+      expect(ack?.locale).to.equal('nl');
+      expect(ack?.subject).to.include(`[${number}]`);
+      expect(ack?.text).to.include('http://127.0.0.1:9999/suivi/acces/');
+      expect(ack?.replyTo).to.match(new RegExp(`^support\\+${number}-[a-f0-9]{16}@relais\\.demo$`));
+      // The browser that filed it can follow it at once.
+      const page = await agent.get(`/suivi/demandes/${number}`).expect(200);
+      expect(page.text).to.include('Factuur van maart').and.include('factuur maart.pdf');
+    });
+
+    it('returns the same ticket when the same form is submitted twice', async () => {
+      const agent = request.agent(app);
+      const tokens = await openForm(agent);
+      const before = await TicketModel.countDocuments();
+      const [a, b] = await Promise.all([submit(agent, tokens, { subject: 'Double envoi' }), submit(agent, tokens, { subject: 'Double envoi' })]);
+      expect(a.status).to.equal(303);
+      expect(b.status).to.equal(303);
+      const again = await submit(agent, tokens, { subject: 'Double envoi' }).expect(303);
+      expect(again.headers.location).to.equal(a.headers.location);
+      expect(await TicketModel.countDocuments()).to.equal(before + 1);
+      expect(await Outbox.countDocuments({ subject: /Double envoi/ })).to.equal(1);
+    });
+
+    it('shows the form again with messages in the member\'s language, tied to the fields, and keeps the input', async () => {
+      const agent = request.agent(app);
+      const tokens = await openForm(agent, 'nl');
+      const res = await submit(agent, tokens, { email: 'niet-een-adres', message: 'kort', subject: '<b>Onderwerp</b>' }).expect(400);
+      expect(res.text).to.include('Geef een geldig e-mailadres').and.include('Uw bericht is te kort');
+      expect(res.text).to.include('aria-describedby="f-email-hint f-email-error"').and.include('id="f-email-error"');
+      expect(res.text).to.match(/id="f-email"[^>]*autofocus/); // focus on the first error
+      expect(res.text).to.include('value="niet-een-adres"').and.include('value="&lt;b&gt;Onderwerp&lt;/b&gt;"');
+    });
+
+    it('refuses a file over the size limit with 413 and one of a type not allowed with 422, keeping the text', async () => {
+      const agent = request.agent(app);
+      let tokens = await openForm(agent, 'en');
+      const big = await submit(agent, tokens, { subject: 'Big file' }, [{ name: 'scan.pdf', bytes: Buffer.concat([pdf, Buffer.alloc(70 * 1024, 0x20)]) }]).expect(413);
+      expect(big.text).to.include('“scan.pdf” is too large: at most 64 KB per file').and.include('value="Big file"');
+      tokens = await openForm(agent, 'en');
+      const exe = await submit(agent, tokens, { subject: 'Program' }, [{ name: 'invoice.pdf', bytes: Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200, 1)]) }]).expect(422);
+      expect(exe.text).to.include('“invoice.pdf” is not an accepted type').and.include('value="Program"');
+      tokens = await openForm(agent, 'en');
+      const many = await submit(agent, tokens, { subject: 'Many' }, [1, 2, 3].map((n) => ({ name: `p${n}.pdf`, bytes: pdf }))).expect(413);
+      expect(many.text).to.include('at most 2 files');
+      expect(await TicketModel.countDocuments({ subject: { $in: ['Big file', 'Program', 'Many'] } })).to.equal(0);
+    });
+
+    it('refuses a missing or wrong CSRF token and a filled honeypot, keeping the text', async () => {
+      const agent = request.agent(app);
+      const tokens = await openForm(agent);
+      const forged = await submit(agent, { ...tokens, csrf: 'forged' }, { subject: 'CSRF test' }).expect(403);
+      expect(forged.text).to.include('Le formulaire a expiré').and.include('value="CSRF test"');
+      const fresh = await request(app).post('/aide').field('name', 'x').expect(403); // no cookies at all
+      expect(fresh.text).to.include('Le formulaire a expiré');
+      const bot = await submit(agent, tokens, { subject: 'Bot', website_url: 'http://spam.example' }).expect(400);
+      expect(bot.text).to.include('Laissez vide le dernier champ');
+      expect(await TicketModel.countDocuments({ subject: { $in: ['CSRF test', 'Bot'] } })).to.equal(0);
+    });
+
+    it('limits submissions per email address, with a page that says so', async () => {
+      const strict = createApp({ config, logger: silentLogger, publicForms: { limits: { ...roomy, formPerEmail: { limit: 2, windowMs: 60_000 } } } });
+      const agent = request.agent(strict);
+      for (let i = 0; i < 2; i += 1) await submit(agent, await openForm(agent), { email: 'busy@example.be', subject: `Limit ${i}` }).expect(303);
+      const third = await submit(agent, await openForm(agent), { email: 'busy@example.be', subject: 'Limit 3' }).expect(429);
+      expect(third.text).to.include('Trop d&#x27;envois').and.include('value="Limit 3"');
+      await submit(agent, await openForm(agent), { email: 'other@example.be', subject: 'Other person' }).expect(303);
+    });
+
+    it('limits submissions per IP address', async () => {
+      const strict = createApp({ config, logger: silentLogger, publicForms: { limits: { ...roomy, formPerIp: { limit: 1, windowMs: 60_000 } } } });
+      const agent = request.agent(strict);
+      await submit(agent, await openForm(agent), { subject: 'First from this IP' }).expect(303);
+      await submit(agent, await openForm(agent), { subject: 'Second from this IP' }).expect(429);
+    });
+  });
+
+  describe('the member pages', () => {
+    let ticket: Ticket;
+    let memberId: string;
+
+    before(async () => {
+      ticket = await buildTicket(org, { member: { name: 'Marie Dupont', email: 'marie.dupont@example.be' }, subject: 'Attestation de revenus' });
+      memberId = String(ticket.member);
+      const view = await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: ticket.version });
+      const noted = await addNote({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: view.version, text: 'NOTE INTERNE: ne pas montrer' });
+      await replyToTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: noted.version, text: 'Bonjour Marie, voici votre attestation.' });
+    });
+
+    it('follows a link: sets the session, drops the token from the address, and shows public messages only', async () => {
+      const agent = request.agent(app);
+      const link = memberLinkUrl(config, { memberId, ticketId: String(ticket._id) });
+      const res = await agent.get(linkPath(link)).expect(303);
+      expect(res.headers.location).to.equal(`/suivi/demandes/${ticket.number}`);
+      const page = await agent.get(res.headers.location as string).expect(200);
+      expect(page.text).to.include('Attestation de revenus').and.include('Bonjour Marie, voici votre attestation.').and.include('Julie, Relais');
+      expect(page.text).not.to.include('NOTE INTERNE').and.not.to.include('Lambert'); // no notes, no staff surname
+      expect(page.headers['cache-control']).to.equal('no-store');
+    });
+
+    it('offers a fresh link for a tampered or expired link, and shows nothing without a session', async () => {
+      const token = signMemberLink(config, { memberId, ticketId: String(ticket._id) });
+      const tampered = `${token.slice(0, -3)}${token.slice(-3) === 'abc' ? 'abd' : 'abc'}`;
+      const bad = await request(app).get(`/suivi/acces/${tampered}`).expect(400);
+      expect(bad.text).to.include('Ce lien n&#x27;est pas valable').and.include('action="/suivi/lien"');
+      const expiredConfig = { ...config, memberLinkTtl: -10 };
+      const expired = await request(app).get(`/suivi/acces/${signMemberLink(expiredConfig, { memberId, ticketId: null })}`).expect(410);
+      expect(expired.text).to.include('Ce lien a expiré');
+      // A link signed with another secret (another installation) is refused too.
+      const foreign = signMemberLink({ ...config, jwt: { ...config.jwt, secret: 'another-secret-0123456789-abcdefghijklmnop' } }, { memberId, ticketId: null });
+      await request(app).get(`/suivi/acces/${foreign}`).expect(400);
+      await request(app).get(`/suivi/demandes/${ticket.number}`).expect(401);
+    });
+
+    it('shows a ticket only to a session that covers it', async () => {
+      const other = await buildTicket(org, { member: { name: 'Marie Dupont', email: 'marie.dupont@example.be' }, subject: 'Deuxième demande' });
+      const stranger = await buildTicket(org, { member: { name: 'Paul', email: 'paul@example.be' }, subject: 'Demande de Paul' });
+      const agent = request.agent(app);
+      await agent.get(linkPath(memberLinkUrl(config, { memberId, ticketId: String(ticket._id) }))).expect(303);
+      await agent.get(`/suivi/demandes/${other.number}`).expect(404); // same member, but this link was for one ticket
+      await agent.get(`/suivi/demandes/${stranger.number}`).expect(404);
+      await agent.get('/suivi/demandes/R-1999-000001').expect(404);
+      // A link for all of Marie's tickets opens the other one too, but never Paul's.
+      await agent.get(linkPath(memberLinkUrl(config, { memberId, ticketId: null }))).expect(303);
+      await agent.get(`/suivi/demandes/${other.number}`).expect(200);
+      await agent.get(`/suivi/demandes/${stranger.number}`).expect(404);
+      const list = await agent.get('/suivi').expect(200);
+      expect(list.text).to.include(ticket.number).and.include(other.number).and.not.include(stranger.number);
+    });
+
+    it('"send me a link" answers the same for known and unknown addresses, and mails known ones', async () => {
+      const agent = request.agent(app);
+      const page = await agent.get('/suivi').expect(200);
+      const csrf = hidden(page.text, '_csrf');
+      const known = await agent.post('/suivi/lien').type('form').send({ _csrf: csrf, email: 'Marie.Dupont@example.be' }).expect(303);
+      const unknown = await agent.post('/suivi/lien').type('form').send({ _csrf: csrf, email: 'nobody@example.be' }).expect(303);
+      expect(known.headers.location).to.equal(unknown.headers.location);
+      const mail = await Outbox.findOne({ template: 'member-link', to: 'marie.dupont@example.be' }).lean<OutboxMail>();
+      expect(mail?.text).to.include('/suivi/acces/').and.include(ticket.number);
+      expect(await Outbox.countDocuments({ to: 'nobody@example.be' })).to.equal(0);
+      await agent.post('/suivi/lien').type('form').send({ _csrf: 'forged', email: 'marie.dupont@example.be' }).expect(403);
+    });
+
+    it('lets the member reply with a file; the ticket waiting on them opens again', async () => {
+      const current = await loadTicket(String(ticket._id));
+      await replyToTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: current?.version ?? 0, text: 'Pouvez-vous envoyer votre contrat ?', waitForMember: true });
+      expect((await loadTicket(String(ticket._id)))?.status).to.equal('pending_member');
+      const info = await Outbox.findOne({ ticket: ticket._id, template: 'information-request' }).lean<OutboxMail>();
+      expect(info?.text).to.include('Pouvez-vous envoyer votre contrat ?');
+      const agent = request.agent(app);
+      const page = await agent.get(linkPath(memberLinkUrl(config, { memberId, ticketId: String(ticket._id) }))).redirects(1).expect(200);
+      const csrf = hidden(page.text, '_csrf');
+      const res = await agent.post(`/suivi/demandes/${ticket.number}/reponses`).field('_csrf', csrf).field('message', 'Voici mon contrat <script>alert(1)</script>').attach('attachments', pdf, 'contrat.pdf').expect(303);
+      expect(res.headers.location).to.include('done=replied');
+      const after = await loadTicket(String(ticket._id));
+      expect(after?.status).to.equal('open');
+      const shown = await agent.get(`/suivi/demandes/${ticket.number}`).expect(200);
+      expect(shown.text).to.include('Voici mon contrat &lt;script&gt;alert(1)&lt;/script&gt;').and.include('contrat.pdf');
+      const fileId = /href="\/suivi\/pieces\/([a-f0-9]{24})"/.exec(shown.text)?.[1];
+      const download = await agent.get(`/suivi/pieces/${fileId}`).expect(200);
+      expect(download.headers['content-disposition']).to.match(/^attachment;/);
+      expect(download.headers['x-content-type-options']).to.equal('nosniff');
+      // Another browser, another member: no file.
+      await request(app).get(`/suivi/pieces/${fileId}`).expect(401);
+      const paul = await MemberModel.create({ name: 'Paul Intrus', email: 'intrus@example.be' });
+      const intruder = request.agent(app);
+      await intruder.get(linkPath(memberLinkUrl(config, { memberId: String(paul._id), ticketId: null }))).expect(303);
+      await intruder.get(`/suivi/pieces/${fileId}`).expect(404);
+      await intruder.get(`/suivi/demandes/${ticket.number}`).expect(404);
+    });
+
+    it('lets the member rate a resolved ticket once, from the link in the resolution email', async () => {
+      const current = await loadTicket(String(ticket._id));
+      await resolveTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: current?.version ?? 0 });
+      const resolved = await Outbox.findOne({ ticket: ticket._id, template: 'ticket-resolved' }).lean<OutboxMail>();
+      const four = /(http:\/\/127\.0\.0\.1:9999\/suivi\/acces\/[^\s"<>]+\?note=4)/.exec(resolved?.text ?? '')?.[1];
+      expect(four, 'a rating link with note=4 in the email').to.be.a('string');
+      const agent = request.agent(app);
+      const landing = await agent.get(linkPath(four ?? '')).expect(303);
+      expect(landing.headers.location).to.equal(`/suivi/demandes/${ticket.number}?note=4#evaluation`);
+      const page = await agent.get(`/suivi/demandes/${ticket.number}?note=4`).expect(200);
+      expect(page.text).to.match(/value="4" checked/); // preselected; nothing stored by a GET
+      expect((await loadTicket(String(ticket._id)))?.rating ?? null).to.equal(null);
+      const csrf = hidden(page.text, '_csrf');
+      await agent.post(`/suivi/demandes/${ticket.number}/evaluation`).type('form').send({ _csrf: csrf, score: '4', comment: 'Rapide et clair' }).expect(303);
+      const rated = await loadTicket(String(ticket._id));
+      expect(rated?.rating).to.include({ score: 4, comment: 'Rapide et clair', tier: 1 });
+      expect(String(rated?.rating?.team)).to.equal(String(org.teams.liege));
+      expect(String(rated?.rating?.resolvedBy)).to.equal(String(org.staff.advisorLiege.id));
+      const twice = await agent.post(`/suivi/demandes/${ticket.number}/evaluation`).type('form').send({ _csrf: csrf, score: '1' }).expect(409);
+      expect(twice.text).not.to.include('name="score"');
+      await agent.post(`/suivi/demandes/${ticket.number}/evaluation`).type('form').send({ _csrf: csrf, score: '9' }).expect(400);
+      expect((await loadTicket(String(ticket._id)))?.rating?.score).to.equal(4);
+    });
+
+    it('lets the member close and reopen, with CSRF', async () => {
+      const agent = request.agent(app);
+      const page = await agent.get(linkPath(memberLinkUrl(config, { memberId, ticketId: String(ticket._id) }))).redirects(1).expect(200);
+      const csrf = hidden(page.text, '_csrf');
+      await agent.post(`/suivi/demandes/${ticket.number}/fermer`).type('form').send({ _csrf: 'forged' }).expect(403);
+      await agent.post(`/suivi/demandes/${ticket.number}/fermer`).type('form').send({ _csrf: csrf }).expect(303);
+      expect((await loadTicket(String(ticket._id)))?.status).to.equal('closed');
+      const closed = await agent.get(`/suivi/demandes/${ticket.number}`).expect(200);
+      expect(closed.text).not.to.include('/reponses"');
+      await agent.post(`/suivi/demandes/${ticket.number}/rouvrir`).type('form').send({ _csrf: csrf }).expect(303);
+      expect((await loadTicket(String(ticket._id)))?.status).to.equal('open');
+    });
+  });
+});
