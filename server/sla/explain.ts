@@ -1,0 +1,80 @@
+/**
+ * Turns a deadline's structured explanation into a sentence in the reader's language,
+ * e.g. "Première réponse due lun. 10:30 : priorité normale, 4 heures ouvrables,
+ * calendrier de Liège, en pause 2 h (en attente du membre)". Keys live in
+ * `locales/<lang>/sla.json`; dates are shown in the calendar's zone, in the language
+ * named by the `sla.locale` key, with luxon.
+ */
+import { DateTime } from 'luxon';
+import type { Translate } from '../lib/i18n.js';
+import type { Deadline } from './deadlines.js';
+
+const NEAR_DAYS = 6;
+
+function when(iso: string | number | undefined, zone: string, t: Translate, now: Date | undefined): string {
+  if (typeof iso !== 'string' || iso === '') return '';
+  const at = DateTime.fromISO(iso, { zone }).setLocale(t('sla.locale'));
+  const near = now !== undefined && Math.abs(at.toMillis() - now.getTime()) < NEAR_DAYS * 24 * 3_600_000;
+  return at.toFormat(t(near ? 'sla.format.near' : 'sla.format.far'));
+}
+
+/** A plain length of time: "2 h", "1 h 30", "45 min". */
+function shortDuration(totalMinutes: number, t: Translate): string {
+  const rounded = Math.round(totalMinutes);
+  const hours = Math.floor(rounded / 60);
+  const minutes = rounded % 60;
+  if (hours === 0) return t('sla.duration.m', { minutes });
+  return minutes === 0 ? t('sla.duration.h', { hours }) : t('sla.duration.hm', { hours, minutes });
+}
+
+/** A target in business time: "4 heures ouvrables", "90 business minutes" stays "1 h 30 min of business time". */
+function businessDuration(totalMinutes: number, t: Translate): string {
+  const rounded = Math.round(totalMinutes);
+  if (rounded % 60 === 0) return t('sla.duration.businessHours', { count: rounded / 60 });
+  if (rounded < 60) return t('sla.duration.businessMinutes', { count: rounded });
+  return t('sla.duration.businessMixed', { hours: Math.floor(rounded / 60), minutes: rounded % 60 });
+}
+
+export interface ExplainOptions {
+  /** When given, dates within six days of it are shown without the day of the month. */
+  now?: Date;
+}
+
+/** The deadline as one sentence in the language of `t`. */
+export function explainDeadline(d: Deadline, t: Translate, options: ExplainOptions = {}): string {
+  const p = d.explanation.params;
+  const zone = String(p.timeZone ?? 'Europe/Brussels');
+  const at = (key: string): string => when(p[key], zone, t, options.now);
+  const details: string[] = [];
+  if (d.kind === 'acceptance') details.push(t('sla.detail.tier', { tier: p.tier }));
+  details.push(t('sla.detail.priority', { priority: t(`sla.priority.${String(p.priority)}`) }));
+  details.push(businessDuration(d.targetMinutes, t));
+  if (d.kind === 'next_response' || d.kind === 'acceptance') {
+    details.push(t('sla.detail.since', { event: t(`sla.event.${d.startedBy}`, { defaultValue: d.startedBy }), at: at('start') }));
+  }
+  details.push(t('sla.detail.calendar', { name: d.calendar.name }));
+  if (typeof p.previousCalendar === 'string') details.push(t('sla.detail.calendarChanged', { name: p.previousCalendar }));
+  if (d.pausedMinutes > 0 || d.state === 'paused') details.push(t('sla.detail.paused', { duration: shortDuration(d.pausedMinutes, t) }));
+  if (typeof p.changedAt === 'string') {
+    const causes = String(p.changeCauses ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((c) => t(`sla.cause.${c}`));
+    details.push(
+      t('sla.detail.changed', {
+        from: businessDuration(Number(p.previousTargetMinutes), t),
+        to: businessDuration(d.targetMinutes, t),
+        at: at('changedAt'),
+        causes: (causes.length > 0 ? causes : [t('sla.cause.policy')]).join(', '),
+      }),
+    );
+  }
+  details.push(t('sla.detail.policy', { name: d.policy.name }));
+  return t(`sla.sentence.${d.explanation.code}`, {
+    kind: t(`sla.kind.${d.kind}`),
+    due: at('due'),
+    deadline: at('deadline'),
+    metAt: at('metAt'),
+    details: details.join(', '),
+  });
+}
