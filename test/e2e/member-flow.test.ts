@@ -1,0 +1,229 @@
+/**
+ * The member's side in a real browser, end to end: Relais as a user runs it (`server/index.ts`
+ * in its own process, embedded database, demo data) sending its mail to a real SMTP server
+ * started by the test (smtp-server on loopback), and Debian's Chromium driven by playwright-core.
+ *
+ *  - a member files a ticket in Dutch with an attachment from a phone-sized viewport;
+ *  - the acknowledgement arrives (read from the test SMTP server), in Dutch, with the link;
+ *  - the member follows the link on a fresh phone browser and replies;
+ *  - the Bruxelles advisor (new members without an office go to the default office) sees the
+ *    ticket arrive in the queue and the reply arrive on the ticket page, live;
+ *  - the advisor replies; the member gets the email and sees the answer on the page;
+ *  - an XSS payload list through every member-entered field runs no script in the staff pages,
+ *    the member pages or the emails;
+ *  - axe-core finds no serious or critical violation on the form and the member page.
+ * Screenshots go to test-results/e2e/member-flow/.
+ */
+import { expect } from 'chai';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { freePort } from '../../server/db/embedded.js';
+import { ensureClientBundles, gotoLive, launchBrowser, runAxe, screenshot, signIn, unexpectedErrors, useScreenshotFolder, type StaffSession } from '../helpers/browser.js';
+import { startServer, stopServer, waitFor, type RunningServer } from '../helpers/server-process.js';
+import { startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
+
+const password = 'demo-password-123';
+const advisorEmail = 'conseiller.bruxelles@relais.demo';
+const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+
+/** Payloads that would run script if any page or email put member text into HTML unescaped. */
+const xssPayloads = [
+  '<script>window.__xss=1</script>',
+  '"><img src=x onerror="window.__xss=1">',
+  '<svg onload="window.__xss=1"></svg>',
+  '<a href="javascript:window.__xss=1">klik</a>',
+  '{{constructor.constructor("window.__xss=1")()}}',
+  '<iframe srcdoc="<script>parent.__xss=1</script>"></iframe>',
+];
+
+describe('member flow in Chromium (help form, email, member page, advisor live)', function () {
+  this.timeout(90_000);
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  let smtp: TestSmtp | undefined;
+  let dataDir: string | undefined;
+  let base = '';
+  const contexts: BrowserContext[] = [];
+  const errors: string[] = [];
+  let advisor: StaffSession | undefined;
+  let advisorToken = '';
+
+  async function phoneContext(who: string): Promise<Page> {
+    if (!browser) throw new Error('no browser');
+    const context = await browser.newContext({ ...phone, locale: 'nl-BE' });
+    context.setDefaultTimeout(10_000);
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(`${who}: uncaught ${e.message}`));
+    page.on('dialog', (d) => {
+      errors.push(`${who}: a dialog opened (${d.message()})`);
+      void d.dismiss();
+    });
+    return page;
+  }
+
+  async function fileTicket(page: Page, fields: { name: string; email: string; subject: string; message: string }, withFile: boolean): Promise<string> {
+    await page.goto(`${base}/aide`);
+    await page.fill('#f-name', fields.name);
+    await page.fill('#f-email', fields.email);
+    await page.fill('#f-subject', fields.subject);
+    await page.fill('#f-message', fields.message);
+    if (withFile) await page.setInputFiles('#f-attachments', { name: 'loonfiche maart.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await Promise.all([page.waitForURL(/\/aide\/recu\//), page.tap('button[type=submit]')]);
+    const number = /R-\d{4}-\d{6}/.exec(await page.locator('.ticket-number-big').innerText())?.[0];
+    if (!number) throw new Error('no ticket number on the confirmation page');
+    return number;
+  }
+
+  async function api<T>(method: 'GET' | 'POST', url: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${base}/api/v1${url}`, {
+      method,
+      headers: { authorization: `Bearer ${advisorToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = (await res.json()) as T;
+    if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  }
+
+  async function ticketByNumber(number: string): Promise<{ id: string; version: number }> {
+    const list = await api<{ tickets: Array<{ id: string; number: string }> }>('GET', '/tickets?status=new,open,pending_member&limit=200');
+    const found = list.tickets.find((t) => t.number === number);
+    if (!found) throw new Error(`the advisor cannot find ${number}`);
+    const { ticket } = await api<{ ticket: { id: string; version: number } }>('GET', `/tickets/${found.id}`);
+    return ticket;
+  }
+
+  before(async function () {
+    this.timeout(240_000);
+    useScreenshotFolder('member-flow');
+    await ensureClientBundles();
+    smtp = await startTestSmtp();
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    dataDir = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'relais-e2e-member-'));
+    const launching = launchBrowser().then((b) => (browser = b));
+    launching.catch(() => undefined);
+    const running = startServer({ PORT: String(port), DATA_DIR: dataDir, DEMO_PASSWORD: password, DEMO_TICKETS: '10', SMTP_URL: smtp.url });
+    server = running;
+    await waitFor(() => running.output().includes('Press Ctrl-C to stop.') || running.child.exitCode !== null, 200_000, running.output);
+    if (running.child.exitCode !== null) throw new Error(`the server exited:\n${running.output()}`);
+    await launching;
+    const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: advisorEmail, password }) });
+    advisorToken = ((await login.json()) as { token: string }).token;
+    if (!browser) throw new Error('no browser');
+    advisor = await signIn(browser, base, advisorEmail, password);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      for (const [i, context] of [...contexts, ...(advisor ? [advisor.context] : [])].entries()) {
+        for (const page of context.pages()) await screenshot(page, `FAILED-${i}`, true).catch(() => undefined);
+      }
+      if (server && server.child.exitCode !== null) console.log(`the server exited:\n${server.output().slice(-3000)}`);
+    }
+  });
+
+  after(async function () {
+    this.timeout(30_000);
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await advisor?.context.close().catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+    if (server) await stopServer(server);
+    await smtp?.stop().catch(() => undefined);
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('a member files in Dutch from a phone with a file, follows the emailed link, replies; the advisor sees it live and answers by email', async () => {
+    if (!advisor || !smtp) throw new Error('not started');
+    const email = `joke.${Date.now()}@example.be`;
+    await gotoLive(advisor.page, `${base}/staff/queue`);
+
+    // 1. The form, on a phone, in Dutch from the browser's language.
+    const member = await phoneContext('member');
+    await member.goto(`${base}/aide`);
+    expect(await member.getAttribute('html', 'lang')).to.equal('nl');
+    await screenshot(member, 'form-nl-phone', true);
+    const formViolations = (await runAxe(member)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(formViolations, JSON.stringify(formViolations, null, 2)).to.deep.equal([]);
+    const number = await fileTicket(member, { name: 'Joke Peeters', email, subject: 'Loonfiche van maart klopt niet', message: 'Goedendag,\nHet nettobedrag op mijn loonfiche van maart is te laag. In bijlage de loonfiche.\nJoke' }, true);
+    await screenshot(member, 'sent-nl-phone', true);
+
+    // 2. The advisor's queue shows it without a reload.
+    await advisor.page.locator('#queue-rows tr', { hasText: number }).waitFor({ timeout: 10_000 });
+
+    // 3. The acknowledgement, in Dutch, with the link and the threading headers.
+    const ack = await smtp.sentMail({ to: email, subject: new RegExp(`\\[${number}\\]`) }, 15_000);
+    expect(ack.subject).to.include(`[${number}]`).and.include('We hebben uw vraag goed ontvangen');
+    expect(ack.header('auto-submitted')).to.equal('auto-replied');
+    expect(ack.header('reply-to')).to.match(new RegExp(`\\+${number}-[a-f0-9]{16}@`));
+    const link = /(http:\/\/127\.0\.0\.1:\d+\/suivi\/acces\/[A-Za-z0-9._-]+)/.exec(ack.parsed.text ?? '')?.[1];
+    expect(link, 'a link to the member page in the acknowledgement').to.be.a('string');
+
+    // 4. On a fresh phone browser (the email app), the link opens the ticket; the member replies.
+    const advisorTicket = await advisor.context.newPage();
+    const { id } = await ticketByNumber(number);
+    await gotoLive(advisorTicket, `${base}/staff/tickets/${id}`);
+    expect(await advisorTicket.locator('.msg-files a').first().innerText()).to.equal('loonfiche maart.pdf');
+    const mail = await phoneContext('member (from email)');
+    await mail.goto(link ?? '');
+    await mail.waitForURL(new RegExp(`/suivi/demandes/${number}$`));
+    expect(await mail.locator('h1').innerText()).to.equal('Loonfiche van maart klopt niet');
+    const pageViolations = (await runAxe(mail)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(pageViolations, JSON.stringify(pageViolations, null, 2)).to.deep.equal([]);
+    await mail.fill('#f-reply', 'Ik heb ook de loonfiche van februari nagekeken: die klopt wel.');
+    await Promise.all([mail.waitForURL(/done=replied/), mail.tap('form[action$="/reponses"] button[type=submit]')]);
+    await advisorTicket.locator('.msg-body', { hasText: 'loonfiche van februari nagekeken' }).waitFor({ timeout: 10_000 });
+
+    // 5. The advisor answers; the member gets it by email and on the page.
+    const current = await ticketByNumber(number);
+    const claimed = await api<{ ticket: { version: number } }>('POST', `/tickets/${id}/claim`, { version: current.version });
+    await api('POST', `/tickets/${id}/replies`, { version: claimed.ticket.version, text: 'Dag Joke, we hebben de fout gevonden: de correctie staat op uw volgende loonfiche.' });
+    const answer = await smtp.sentMail({ to: email, subject: /Antwoord op uw vraag/ }, 15_000);
+    expect(answer.parsed.text).to.include('we hebben de fout gevonden');
+    expect(answer.header('auto-submitted')).to.equal(undefined); // a person wrote it
+    expect(answer.header('references')).to.include(`<${number}@`);
+    await mail.reload();
+    await mail.locator('.mmsg-body', { hasText: 'we hebben de fout gevonden' }).waitFor();
+    await screenshot(mail, 'member-page-nl-phone', true);
+    expect(unexpectedErrors(errors), errors.join('\n')).to.deep.equal([]);
+    expect(unexpectedErrors(advisor.errors), advisor.errors.join('\n')).to.deep.equal([]);
+  });
+
+  it('runs no script from member-entered text: staff pages, member pages and emails', async () => {
+    if (!advisor || !smtp) throw new Error('not started');
+    const email = `xss.${Date.now()}@example.be`;
+    const member = await phoneContext('xss member');
+    const number = await fileTicket(member, { name: `Mallory ${xssPayloads[1]}`, email, subject: `Test ${xssPayloads[0]}`.slice(0, 200), message: xssPayloads.join('\n') }, false);
+    const ack = await smtp.sentMail({ to: email, subject: new RegExp(`\\[${number}\\]`) }, 15_000);
+    const link = /(http:\/\/127\.0\.0\.1:\d+\/suivi\/acces\/[A-Za-z0-9._-]+)/.exec(ack.parsed.text ?? '')?.[1] ?? '';
+    await member.goto(link);
+    await member.fill('#f-reply', xssPayloads.join(' '));
+    await Promise.all([member.waitForURL(/done=replied/), member.tap('form[action$="/reponses"] button[type=submit]')]);
+    const { id } = await ticketByNumber(number);
+    const staffPage = await advisor.context.newPage();
+    staffPage.on('dialog', (d) => {
+      errors.push(`advisor: a dialog opened (${d.message()})`);
+      void d.dismiss();
+    });
+    await gotoLive(staffPage, `${base}/staff/tickets/${id}`);
+    await gotoLive(advisor.page, `${base}/staff/queue`);
+    for (const page of [member, staffPage, advisor.page]) {
+      const state = await page.evaluate(() => ({
+        ran: (window as unknown as { __xss?: number }).__xss === 1,
+        injected: document.querySelectorAll('img[src="x"], svg[onload], iframe[srcdoc], a[href^="javascript:"], main script').length,
+      }));
+      expect(state, page.url()).to.deep.equal({ ran: false, injected: 0 });
+    }
+    expect(await member.locator('.mmsg-body').first().innerText()).to.include('<script>window.__xss=1</script>');
+    expect(await staffPage.locator('.msg-body').first().innerText()).to.include('"><img src=x onerror="window.__xss=1">');
+    // The email shows the subject as text: no markup of the member's survives in its HTML.
+    const html = ack.parsed.html === false ? '' : (ack.parsed.html ?? '');
+    expect(html).not.to.match(/<script|<img src="?x|onerror=|<svg|javascript:/i);
+    expect(html).to.include('&lt;script&gt;');
+    expect(unexpectedErrors(errors), errors.join('\n')).to.deep.equal([]);
+  });
+});
