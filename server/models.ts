@@ -11,4 +11,6 @@ import './tickets/escalation.model.js';
 import './tickets/ticket-event.model.js';
 import './auth/session.model.js';
 import './mail/mail.models.js';
+import './sla/policy.js';
+import './sla/calendar.model.js';
 import './attachments/attachment.model.js';
