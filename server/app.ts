@@ -15,7 +15,7 @@ import { configureMail } from './mail/ticket-mail.js';
 import { apiRouter } from './web/api.js';
 import { healthRoutes } from './web/health.routes.js';
 import { localeMiddleware } from './web/locale.js';
-import { renderPage } from './web/render.js';
+import { publicPages } from './web/public/index.js';
 import { staffPages } from './web/pages/index.js';
 import { createViewEngine } from './web/views.js';
 
@@ -24,6 +24,8 @@ export interface AppDeps {
   logger: Logger;
   /** Test and deployment knobs for the API (e.g. login rate limits). */
   api?: Parameters<typeof apiRouter>[1];
+  /** Rate limits of the public forms (tests loosen or tighten them). */
+  publicForms?: Parameters<typeof publicPages>[1];
 }
 
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
@@ -62,6 +64,8 @@ export function createApp(deps: AppDeps): Express {
           fontSrc: ["'self'"],
           connectSrc: ["'self'"],
           objectSrc: ["'none'"],
+          // The administrators' mail page frames a caught message's HTML, served from here under its own CSP.
+          frameSrc: ["'self'"],
           baseUri: ["'self'"],
           formAction: ["'self'"],
           frameAncestors: ["'none'"],
@@ -91,9 +95,7 @@ export function createApp(deps: AppDeps): Express {
   const api = { ...deps.api, auth: { ...deps.api?.auth, throttle } };
   app.use(apiRouter(config, api));
   app.use(staffPages(config, api));
-  app.get('/', (req, res) => {
-    renderPage(req, res, 'home', { title: res.locals.t('home.title') });
-  });
+  app.use(publicPages(config, deps.publicForms));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

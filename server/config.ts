@@ -22,6 +22,31 @@ const duration = z
     return n * seconds;
   });
 
+/** One entry of IMAP_MAILBOXES: a mailbox inbound mail is read from (see `ImapMailboxConfig`). */
+const imapMailboxSchema = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  url: z.string().regex(/^imaps?:\/\/[^\s/]+/i, 'must look like imap://user:password@host:143 or imaps://user:password@host:993'),
+  password: z.string().min(1).optional(),
+  folder: z.string().min(1).default('INBOX'),
+  processedFolder: z.string().min(1).nullable().default(null),
+  team: z.string().min(1).optional(),
+  category: z.string().min(1).optional(),
+  office: z.string().min(1).optional(),
+  pollSeconds: z.number().min(1).max(86400).default(60),
+});
+
+const imapMailboxList = z
+  .string()
+  .transform((text, ctx): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON array such as [{"name":"support","url":"imaps://user:password@mail.example.org"}]' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(imapMailboxSchema));
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -47,6 +72,8 @@ const envSchema = z.object({
     .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
     .optional(),
   MAIL_FROM: z.string().min(3).default('Relais <support@relais.demo>'),
+  INBOUND_ADDRESS: z.email({ message: 'must be an email address such as support@relais.example' }).optional(),
+  MEMBER_LINK_TTL: duration.default(30 * 86400),
   DEFAULT_LOCALE: z.enum(['fr', 'nl', 'en']).default('fr'),
   TIME_ZONE: z
     .string()
@@ -60,6 +87,7 @@ const envSchema = z.object({
     }, 'must be an IANA time zone such as Europe/Brussels')
     .default('Europe/Brussels'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  IMAP_MAILBOXES: imapMailboxList.optional(),
   DEMO_DATA: bool.optional(),
   DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   DEMO_TICKETS: z.coerce.number().int().min(0).max(5000).default(200),
@@ -79,6 +107,28 @@ const envSchema = z.object({
 
 export type RawEnv = Record<string, string | undefined>;
 
+/** A mailbox of IMAP_MAILBOXES, its URL taken apart. Never log it whole: it holds the password. */
+export interface ImapMailboxConfig {
+  /** Unique; the inbound pipeline gets it with every message. */
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  /** imaps: TLS from the start; imap: STARTTLS when the server offers it. */
+  readonly secure: boolean;
+  readonly user: string;
+  readonly password: string;
+  /** The folder watched (default INBOX). */
+  readonly folder: string;
+  /** Processed messages are moved there when set; otherwise they get the `$RelaisProcessed` keyword and \Seen. */
+  readonly processedFolder: string | null;
+  /** Where mail of this mailbox goes (codes; the inbound pipeline decides what they mean). */
+  readonly team: string | undefined;
+  readonly category: string | undefined;
+  readonly office: string | undefined;
+  /** Rescan interval when IDLE is missing or broken (and a safety net when it is not). Default 60. */
+  readonly pollSeconds: number;
+}
+
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
   readonly host: string;
@@ -90,10 +140,16 @@ export interface Config {
   readonly mongodbUri: string | undefined;
   readonly dataDir: string;
   readonly toolsDir: string;
+  /** IMAP_MAILBOXES: the mailboxes read by the IMAP intake ([] when unset). */
+  readonly imapMailboxes: readonly ImapMailboxConfig[];
   readonly jwt: { readonly secret: string; readonly issuer: string; readonly audience: string; readonly accessTtl: number; readonly sessionTtl: number };
   readonly csrfSecret: string;
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
+  /** The address members write to; replies go to `<local>+<token>@<domain>` of it (defaults to MAIL_FROM's address). */
+  readonly inboundAddress: string;
+  /** How long a link in a member's email stays valid (seconds). */
+  readonly memberLinkTtl: number;
   readonly defaultLocale: 'fr' | 'nl' | 'en';
   readonly timeZone: string;
   readonly logLevel: string;
@@ -114,6 +170,52 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
+}
+
+function decoded(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Takes each mailbox URL apart; problems (never the URL itself: it may hold a password) go to `problems`. */
+function imapMailboxConfigs(list: readonly z.infer<typeof imapMailboxSchema>[], problems: string[]): ImapMailboxConfig[] {
+  const names = new Set<string>();
+  return list.map((m, i) => {
+    const where = `IMAP_MAILBOXES.${i}`;
+    if (names.has(m.name)) problems.push(`${where}.name: "${m.name}" names two mailboxes`);
+    names.add(m.name);
+    let url: URL | undefined;
+    try {
+      url = new URL(m.url);
+    } catch {
+      problems.push(`${where}.url: not a valid URL`);
+    }
+    const secure = url?.protocol === 'imaps:';
+    const host = url?.hostname.replace(/^\[(.*)\]$/, '$1') ?? '';
+    const user = decoded(url?.username ?? '') ?? '';
+    const password = m.password ?? decoded(url?.password ?? '') ?? '';
+    if (url && !host) problems.push(`${where}.url: needs a host`);
+    if (url && !user) problems.push(`${where}.url: needs a user name (imap://user:password@host)`);
+    if (url && !password) problems.push(`${where}: needs a password, in the URL (percent-encoded) or as "password"`);
+    if (m.processedFolder === m.folder) problems.push(`${where}.processedFolder: must differ from folder`);
+    return Object.freeze({
+      name: m.name,
+      host,
+      port: url?.port ? Number(url.port) : secure ? 993 : 143,
+      secure,
+      user,
+      password,
+      folder: m.folder,
+      processedFolder: m.processedFolder,
+      team: m.team,
+      category: m.category,
+      office: m.office,
+      pollSeconds: m.pollSeconds,
+    });
+  });
 }
 
 interface StoredSecrets {
@@ -164,6 +266,7 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
     if (!e.PUBLIC_URL) problems.push('PUBLIC_URL: required in production (the address members and staff use)');
     if (e.DEMO_DATA) problems.push('DEMO_DATA: demo data is never seeded in production');
   }
+  const imapMailboxes = Object.freeze(imapMailboxConfigs(e.IMAP_MAILBOXES ?? [], problems));
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = path.resolve(e.DATA_DIR);
@@ -179,6 +282,7 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
     mongodbUri: e.MONGODB_URI,
     dataDir,
     toolsDir: path.resolve(e.TOOLS_DIR),
+    imapMailboxes,
     jwt: Object.freeze({
       secret: e.JWT_SECRET ?? secrets.jwtSecret,
       issuer: e.JWT_ISSUER,
@@ -189,6 +293,8 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
     csrfSecret: e.CSRF_SECRET ?? secrets.csrfSecret,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    inboundAddress: (e.INBOUND_ADDRESS ?? /<([^<>\s]+@[^<>\s]+)>\s*$|^\s*([^<>\s]+@[^<>\s]+)\s*$/.exec(e.MAIL_FROM)?.slice(1).find(Boolean) ?? 'support@relais.invalid').toLowerCase(),
+    memberLinkTtl: e.MEMBER_LINK_TTL,
     defaultLocale: e.DEFAULT_LOCALE,
     timeZone: e.TIME_ZONE,
     logLevel: e.LOG_LEVEL,

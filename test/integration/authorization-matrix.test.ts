@@ -13,6 +13,8 @@ import { checkUploads, saveAttachments } from '../../server/attachments/attachme
 import { attachmentStorage } from '../../server/attachments/storage.js';
 import type { StaffActor } from '../../server/auth/actor.js';
 import { registeredRoutes, type RegisteredRoute } from '../../server/lib/route-table.js';
+import { Outbox } from '../../server/mail/mail.models.js';
+import { enqueueMail } from '../../server/mail/outbox.js';
 import { claimTicket, escalateTicket } from '../../server/tickets/ticket.commands.js';
 import type { Ticket } from '../../server/tickets/ticket.model.js';
 import { buildOrg, buildTicket, testPassword, type Org } from '../helpers/factories.js';
@@ -63,6 +65,11 @@ const onOwn: Record<string, Partial<Record<Role, boolean>>> = {
   'post /api/v1/tickets/:id/update': { advisorLiege: A, advisorCharleroi: A, support: A, administrative: A, supervisorLiege: A },
   // An attachment of the ticket: whoever may read the ticket may download it.
   'get /api/v1/attachments/:id': { advisorLiege: A, advisorCharleroi: A, support: A, administrative: A, supervisorLiege: A },
+};
+
+/** Administration routes (their object is not a ticket): administrators only, 403 for every other role. */
+const adminOnly: Record<string, true> = {
+  'post /api/v1/outbox/:id/retry': true,
 };
 
 const key = (r: RegisteredRoute) => `${r.method} ${r.fullPath}`;
@@ -174,7 +181,7 @@ describe('authorization matrix (every route × every role × own/foreign object)
   it('has an entry for every route of the route table', () => {
     const routes = registeredRoutes().filter((r) => r.fullPath.startsWith('/api/v1'));
     expect(routes.length).to.be.greaterThan(20);
-    const missing = routes.map(key).filter((k) => !(k in plain) && !(k in onOwn));
+    const missing = routes.map(key).filter((k) => !(k in plain) && !(k in onOwn) && !(k in adminOnly));
     expect(missing, `routes missing from the authorization matrix: ${missing.join(', ')}`).to.deep.equal([]);
     for (const r of routes) expect(r.access.kind, key(r)).to.equal(plain[key(r)] === 'public' ? 'public' : 'staff');
   });
@@ -190,6 +197,29 @@ describe('authorization matrix (every route × every role × own/foreign object)
         if (plain[key(route)] === 'public') expect(res.status, label).not.to.equal(403);
         else if (role === 'anonymous') expect(res.status, label).to.equal(401);
         else expect([401, 403, 404], label).not.to.include(res.status);
+      }
+    }
+  });
+
+  it('lets only administrators call the administration routes', async function () {
+    this.timeout(60_000);
+    /** A message the outbox gave up on: the object the retry route acts on. */
+    const failedMail = async (): Promise<string> => {
+      const data = { ticketNumber: 'R-2026-000001', subject: 'Matrice', ticketUrl: 'https://relais.test/t/1' };
+      const mail = await enqueueMail({ template: 'ticket-acknowledgement', locale: 'fr', to: 'matrix@example.be', data }, { config: testConfig() });
+      await Outbox.updateOne({ _id: mail._id }, { $set: { status: 'failed' } });
+      return String(mail._id);
+    };
+    for (const route of registeredRoutes().filter((r) => key(r) in adminOnly)) {
+      for (const role of roles) {
+        let req = request(app)[route.method](route.fullPath.replace(':id', await failedMail()));
+        if (role !== 'anonymous') req = req.set('Authorization', `Bearer ${await login(app, org.staff[role].email)}`);
+        const res = await req;
+        const label = `${key(route)} as ${role}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
+        expect(res.status, label).to.be.lessThan(500);
+        if (role === 'anonymous') expect(res.status, label).to.equal(401);
+        else if (role === 'administrator') expect([401, 403, 404], label).not.to.include(res.status);
+        else expect(res.status, label).to.equal(403);
       }
     }
   });

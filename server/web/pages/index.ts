@@ -1,7 +1,8 @@
 /**
  * The staff web app's HTML pages under `/staff`: sign-in and sign-out, the queue,
- * the ticket page and the supervisor board. Pages read through the same query
- * functions and policy as the API; actions go through the JSON API from the browser.
+ * the ticket page, the supervisor board and the administrators' mail page. Pages read
+ * through the same query functions and policy as the API; actions go through the JSON
+ * API from the browser (the mail page's "Send again" is a plain form with a CSRF token).
  * Mount in `createApp` after the API and before the 404 handler:
  *   app.use(staffPages(config, deps.api));
  */
@@ -12,6 +13,7 @@ import { createAuthService } from '../../auth/auth.service.js';
 import type { Config } from '../../config.js';
 import { boardRoutes } from './board.routes.js';
 import { loginRoutes } from './login.routes.js';
+import { mailAdminRoutes } from './mail-admin.routes.js';
 import { noStore } from './page-auth.js';
 import { queueRoutes } from './queue.routes.js';
 import { ticketRoutes } from './ticket.routes.js';
@@ -26,5 +28,6 @@ export function staffPages(config: Config, options: { auth?: AuthRouteOptions } 
   router.use(queueRoutes(config, tools));
   router.use(ticketRoutes(config, tools));
   router.use(boardRoutes(config, tools));
+  router.use(mailAdminRoutes(config, tools));
   return router;
 }

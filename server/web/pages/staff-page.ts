@@ -13,7 +13,7 @@ import { TeamModel } from '../../teams/team.model.js';
 import { clientStringKeys } from './client-strings.js';
 import { initials } from './format.js';
 
-export type StaffSection = 'queue' | 'board' | 'ticket' | 'login';
+export type StaffSection = 'queue' | 'board' | 'ticket' | 'login' | 'mail';
 
 export interface LangLink {
   code: string;
@@ -86,6 +86,7 @@ export async function renderStaffPage(
       nav: [
         { key: 'queue', href: '/staff/queue', label: t('nav.queue'), current: section === 'queue' },
         ...(isSupervisor(actor) ? [{ key: 'board', href: '/staff/board', label: t('nav.board'), current: section === 'board' }] : []),
+        ...(hasRole(actor, 'administrator') ? [{ key: 'mail', href: '/staff/mail', label: t('mailAdmin.nav'), current: section === 'mail' }] : []),
       ],
       csrfToken: tools.csrf.tokenFor(req, res),
     };
