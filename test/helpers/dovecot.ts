@@ -149,6 +149,8 @@ default_login_user = ${account.user}
 first_valid_uid = 1
 mail_location = maildir:~/Maildir
 shutdown_clients = yes
+# IDLE notices new mail through inotify; where inotify is unavailable, check every second.
+mailbox_idle_check_interval = 1 secs
 # Logs the client's ID name, so a test can tell its sessions apart.
 imap_id_log = name
 ${props.idle ? '' : `imap_capability = ${capabilitiesWithoutIdle}\n`}passdb {
