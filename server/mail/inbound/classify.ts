@@ -1,0 +1,252 @@
+/**
+ * What an inbound message is, from its headers alone (pure functions over mailparser's `ParsedMail`).
+ *
+ * - `detectAutomatic`: bounce, auto-reply or bulk mail, which must never be answered (RFC 3834) and
+ *   never open a ticket; the reason says which signal decided it.
+ * - `isFromOwnAddress`: mail from Relais itself (a loop).
+ * - `threadRefs`: everything that may tie the message to a ticket — numbers in the subject, reply
+ *   tokens in the recipient addresses, Message-IDs it answers and which of them are ours. None of it
+ *   is proof: the pipeline decides, with the sender, whether to trust it.
+ * - `senderAddress` / `replyToAddress`: who wrote, who wants the answer.
+ * - `authenticationVerdict`: the SPF/DKIM/DMARC results our own receiving server recorded.
+ */
+import type { ParsedMail } from 'mailparser';
+import { bounceDetails, hasDeliveryStatus, type BounceDetails } from './dsn.js';
+import { bareAddress, contentType, headerAddresses, mailboxes, rawHeaders, splitAddress } from './headers.js';
+
+export type AutomaticKind = 'bounce' | 'auto_reply' | 'bulk' | 'none';
+
+export interface AutomaticVerdict {
+  kind: AutomaticKind;
+  /** The signal that decided, e.g. `auto_submitted:auto-replied`, `report:delivery-status`, `subject:automatic reply`. */
+  reason: string;
+  bounce?: BounceDetails;
+}
+
+const daemonLocalParts = /^(mailer-daemon|postmaster|mail-daemon|maildaemon)$/i;
+/** Subjects of delivery failures, for null-sender messages without a report part. */
+const bounceSubject =
+  /undeliver|undelivered|delivery (status notification|failure|has failed)|mail delivery (failed|subsystem)|returned mail|non remis|non distribu|onbestelbaar|niet bezorgd|unzustellbar|nicht zustellbar|failure notice/i;
+/** Subject starts of out-of-office replies that no person would write (Outlook, Exchange, Thunderbird). */
+const strongAutoSubject =
+  /^(réponse automatique|reponse automatique|automatisch antwoord|automatic reply|auto[- ]?reply|autoreply|automatische antwort|abwesenheitsnotiz|out of (the )?office)\b/i;
+/** Subject starts that are auto-replies only when the message answers something (vacation responders). */
+const weakAutoSubject = /^(absence|absent|afwezig|afwezigheid|abwesend|abwesenheit|vacances|vakantie|congé|conge|urlaub|away)\b/i;
+/** `Re:`, `RE :`, `Antw:`, `TR:`, `Fwd:`, `WG:`, `AW:` … (also `Re[2]:`). */
+const replyPrefixes = /^(?:\s*(?:re|ré|aw|antw|antwoord|tr|fw|fwd|wg|sv|vs|rv|réf|ref|doorst|wtr)\s*(?:\[\d+\]|\(\d+\))?\s*:)+\s*/i;
+
+function addressesOf(mail: ParsedMail, names: readonly string[]): string[] {
+  return headerAddresses(mail, names);
+}
+
+function isDaemon(address: string): boolean {
+  const parts = splitAddress(address);
+  return parts !== null && daemonLocalParts.test(parts.local);
+}
+
+function hasNullReturnPath(mail: ParsedMail, envelope?: { mailFrom?: string | null }): boolean {
+  const mailFrom = envelope?.mailFrom;
+  if (mailFrom !== undefined && mailFrom !== null && (mailFrom.trim() === '' || mailFrom.trim() === '<>')) return true;
+  return rawHeaders(mail, 'return-path').some((value) => /^<\s*>$/.test(value) || value === '');
+}
+
+function headerTokens(mail: ParsedMail, name: string): string[] {
+  return rawHeaders(mail, name).map((v) => v.toLowerCase().split(/[;(]/)[0]?.trim() ?? '');
+}
+
+/**
+ * Whether the message was sent by a machine, in the order of certainty: delivery reports and mail
+ * daemons (bounce), then the RFC 3834 and vendor headers (auto-reply), then mailing-list headers
+ * (bulk), then a null return path, then out-of-office subjects as a last resort.
+ */
+export function detectAutomatic(mail: ParsedMail, envelope?: { mailFrom?: string | null }): AutomaticVerdict {
+  const type = contentType(mail);
+  const reportType = (type.params['report-type'] ?? '').toLowerCase();
+  if (type.value === 'multipart/report' && reportType === 'delivery-status') {
+    return { kind: 'bounce', reason: 'report:delivery-status', bounce: bounceDetails(mail) };
+  }
+  if (hasDeliveryStatus(mail)) return { kind: 'bounce', reason: 'delivery-status part', bounce: bounceDetails(mail) };
+  const senders = [...addressesOf(mail, ['from', 'sender']), ...(envelope?.mailFrom ? [bareAddress(envelope.mailFrom)] : [])];
+  const daemon = senders.find(isDaemon);
+  if (daemon) return { kind: 'bounce', reason: `sender:${daemon}`, bounce: bounceDetails(mail) };
+  if (type.value === 'multipart/report' && reportType === 'disposition-notification') {
+    return { kind: 'auto_reply', reason: 'report:disposition-notification' };
+  }
+
+  const autoSubmitted = headerTokens(mail, 'auto-submitted').find((v) => v !== '' && v !== 'no');
+  if (autoSubmitted) return { kind: 'auto_reply', reason: `auto_submitted:${autoSubmitted}` };
+  for (const name of ['x-autoreply', 'x-autorespond', 'x-autoresponder', 'x-mail-autoreply']) {
+    const value = headerTokens(mail, name)[0];
+    if (value !== undefined && value !== 'no' && value !== 'false') return { kind: 'auto_reply', reason: `${name}:${value}` };
+  }
+  const suppress = headerTokens(mail, 'x-auto-response-suppress')
+    .flatMap((v) => v.split(/[\s,]+/))
+    .find((v) => v === 'all' || v === 'oof' || v === 'autoreply');
+  if (suppress) return { kind: 'auto_reply', reason: `x-auto-response-suppress:${suppress}` };
+  const precedence = headerTokens(mail, 'precedence')[0];
+  if (precedence === 'auto_reply') return { kind: 'auto_reply', reason: 'precedence:auto_reply' };
+  if (precedence === 'bulk' || precedence === 'junk' || precedence === 'list') return { kind: 'bulk', reason: `precedence:${precedence}` };
+  for (const name of ['list-id', 'list-unsubscribe']) {
+    if (rawHeaders(mail, name).length > 0) return { kind: 'bulk', reason: name };
+  }
+
+  const subject = (mail.subject ?? '').trim();
+  if (hasNullReturnPath(mail, envelope)) {
+    if (bounceSubject.test(subject)) return { kind: 'bounce', reason: 'null_return_path+subject', bounce: bounceDetails(mail) };
+    return { kind: 'auto_reply', reason: 'null_return_path' };
+  }
+  const strong = strongAutoSubject.exec(subject.replace(replyPrefixes, ''));
+  if (strong) return { kind: 'auto_reply', reason: `subject:${strong[1]?.toLowerCase()}` };
+  const weak = weakAutoSubject.exec(subject.replace(replyPrefixes, ''));
+  if (weak && (mail.inReplyTo || replyPrefixes.test(subject))) return { kind: 'auto_reply', reason: `subject:${weak[1]?.toLowerCase()}` };
+  return { kind: 'none', reason: 'none' };
+}
+
+/**
+ * True when the message comes from one of Relais's own addresses (`support@…`, or a `support+…@…`
+ * variant of one): mail we sent that came back, which must never be processed again.
+ */
+export function isFromOwnAddress(mail: ParsedMail, ownAddresses: readonly string[]): boolean {
+  const own = ownAddresses.map(bareAddress).map(splitAddress).filter((a) => a !== null);
+  return addressesOf(mail, ['from']).some((address) => {
+    const parts = splitAddress(address);
+    if (!parts) return false;
+    const local = parts.local.split('+')[0];
+    return own.some((o) => o.domain === parts.domain && (o.local === parts.local || o.local === local));
+  });
+}
+
+export interface ThreadContext {
+  /** The addresses mail is fetched for; reply tokens are looked for as `<local>+<token>@<domain>`. */
+  inboundAddresses: ReadonlyArray<{ local: string; domain: string }>;
+  /** The domain of our own Message-IDs (`mailDomain(config.mailFrom)`). */
+  ownMessageIdDomain: string;
+  /** The SMTP envelope recipients, when the message came over SMTP rather than IMAP. */
+  envelopeRecipients?: readonly string[];
+}
+
+export interface ThreadRefs {
+  /** Ticket numbers named in the subject, `R-2026-000123`, in order of appearance. */
+  ticketNumbers: string[];
+  /** Reply tokens from the recipient addresses (case kept: tokens are opaque). */
+  replyTokens: string[];
+  /** In-Reply-To then References, with angle brackets, newest first, without duplicates. */
+  messageIds: string[];
+  /** The ObjectId part of our own Message-IDs among `messageIds`. */
+  ownOutboxIds: string[];
+  /** Ticket numbers carried by our own Message-IDs among `messageIds`. */
+  referencedTicketNumbers: string[];
+}
+
+const ticketInBrackets = /\[\s*(R-\d{4}-\d{6})\s*\]/gi;
+const ticketAtStart = /^(R-\d{4}-\d{6})\b/i;
+const tokenPattern = /^[A-Za-z0-9_-]{8,200}$/;
+const MAX_MESSAGE_IDS = 100;
+
+function subjectTickets(subject: string): string[] {
+  const found = [...subject.matchAll(ticketInBrackets)].map((m) => m[1] ?? '');
+  const bare = ticketAtStart.exec(subject.replace(replyPrefixes, ''))?.[1];
+  if (bare) found.push(bare);
+  return [...new Set(found.filter((n) => n !== '').map((n) => n.toUpperCase()))];
+}
+
+/** Message-IDs of a header value, with brackets; a bare `id@host` gets them added. */
+function messageIdsIn(value: string): string[] {
+  const bounded = value.slice(0, 64 * 1024);
+  const bracketed = [...bounded.matchAll(/<([^<>\s]{1,998})>/g)].map((m) => m[0]).filter((id) => id.includes('@'));
+  if (bracketed.length > 0) return bracketed;
+  return bounded
+    .split(/[\s,;]+/)
+    .filter((token) => /^[^\s<>()@]{1,500}@[^\s<>()@]{1,500}$/.test(token))
+    .map((id) => `<${id}>`);
+}
+
+const recipientHeaders = ['to', 'cc', 'delivered-to', 'x-original-to', 'envelope-to', 'x-envelope-to', 'resent-to'];
+
+/** Every recipient address of the headers and the envelope, case kept (tokens are case-sensitive). */
+function recipientAddresses(mail: ParsedMail, envelope: readonly string[]): string[] {
+  const found = new Set<string>();
+  for (const name of recipientHeaders) {
+    for (const box of mailboxes(mail.headers?.get(name))) if (box.address) found.add(box.address.trim());
+  }
+  for (const address of envelope) found.add(bareAddressKeepCase(address));
+  return [...found];
+}
+
+function bareAddressKeepCase(value: string): string {
+  const match = /<([^<>]*)>\s*$/.exec(value);
+  return (match ? (match[1] ?? '') : value).trim();
+}
+
+/** Reply tokens, ticket numbers and Message-IDs that may tie the message to a ticket. */
+export function threadRefs(mail: ParsedMail, ctx: ThreadContext): ThreadRefs {
+  const inbound = ctx.inboundAddresses.map((a) => ({ local: a.local.toLowerCase(), domain: a.domain.toLowerCase() }));
+  const replyTokens: string[] = [];
+  for (const address of recipientAddresses(mail, ctx.envelopeRecipients ?? [])) {
+    const at = address.lastIndexOf('@');
+    const plus = address.indexOf('+');
+    if (plus <= 0 || at < plus) continue;
+    const local = address.slice(0, plus).toLowerCase();
+    const domain = address.slice(at + 1).toLowerCase();
+    if (!inbound.some((a) => a.local === local && a.domain === domain)) continue;
+    const token = address.slice(plus + 1, at);
+    if (tokenPattern.test(token) && !replyTokens.includes(token)) replyTokens.push(token);
+  }
+
+  const chain = [...rawHeaders(mail, 'in-reply-to').flatMap(messageIdsIn), ...rawHeaders(mail, 'references').flatMap(messageIdsIn).reverse()];
+  const messageIds = [...new Set(chain)].slice(0, MAX_MESSAGE_IDS);
+  const domain = ctx.ownMessageIdDomain.toLowerCase();
+  const ownOutboxIds: string[] = [];
+  const referencedTicketNumbers: string[] = [];
+  for (const id of messageIds) {
+    const match = /^<([0-9a-f]{24})(?:\.(R-\d{4}-\d{6}))?@([^<>]+)>$/i.exec(id);
+    if (!match?.[1] || match[3]?.toLowerCase() !== domain) continue;
+    if (!ownOutboxIds.includes(match[1].toLowerCase())) ownOutboxIds.push(match[1].toLowerCase());
+    const number = match[2]?.toUpperCase();
+    if (number && !referencedTicketNumbers.includes(number)) referencedTicketNumbers.push(number);
+  }
+  return { ticketNumbers: subjectTickets(mail.subject ?? ''), replyTokens, messageIds, ownOutboxIds, referencedTicketNumbers };
+}
+
+/** The first `From` mailbox: lower-cased address and decoded display name; null without a usable address. */
+export function senderAddress(mail: ParsedMail): { address: string; name: string } | null {
+  return firstMailbox(mail, 'from');
+}
+
+/** The first `Reply-To` mailbox, like `senderAddress`. */
+export function replyToAddress(mail: ParsedMail): { address: string; name: string } | null {
+  return firstMailbox(mail, 'reply-to');
+}
+
+function firstMailbox(mail: ParsedMail, header: string): { address: string; name: string } | null {
+  for (const box of mailboxes(mail.headers?.get(header))) {
+    const address = box.address?.trim().toLowerCase() ?? '';
+    if (splitAddress(address)) return { address, name: (box.name ?? '').replace(/\s+/g, ' ').trim() };
+  }
+  return null;
+}
+
+export interface AuthenticationVerdict {
+  spf: string | null;
+  dkim: string | null;
+  dmarc: string | null;
+}
+
+/**
+ * SPF/DKIM/DMARC results from the `Authentication-Results` headers (RFC 8601) written by our own
+ * receiving servers, named by their authserv-id. Headers from anyone else are ignored: a sender can
+ * write any result it likes.
+ */
+export function authenticationVerdict(mail: ParsedMail, trustedAuthservIds: readonly string[]): AuthenticationVerdict {
+  const trusted = new Set(trustedAuthservIds.map((id) => id.toLowerCase()));
+  const verdict: AuthenticationVerdict = { spf: null, dkim: null, dmarc: null };
+  for (const value of rawHeaders(mail, 'authentication-results')) {
+    const authserv = value.split(';')[0]?.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
+    if (!trusted.has(authserv)) continue;
+    for (const method of ['spf', 'dkim', 'dmarc'] as const) {
+      const result = new RegExp(`(?:^|;)\\s*${method}\\s*=\\s*([a-z]+)`, 'i').exec(value)?.[1]?.toLowerCase();
+      if (result && verdict[method] === null) verdict[method] = result;
+    }
+  }
+  return verdict;
+}

@@ -1,0 +1,264 @@
+/**
+ * What a ticket keeps of an inbound message: the new text (quoted history and signature split off),
+ * the full text, sanitized HTML, inline images and attachments, and a guess at the language.
+ * Pure functions over mailparser's `ParsedMail`.
+ *
+ * Splitting is line-based first (our own patterns for French, Dutch, English and German Outlook and
+ * Gmail replies, forwards and signatures: linear in the text), then `email-reply-parser` polishes the
+ * part above the cut (signatures such as "Cordialement,", trailing `>` quotes) when it is small: its
+ * expressions backtrack badly, so it only sees bounded input (see `MAX_ERP_CHARS`). The text is never empty when the message had text: if splitting leaves
+ * nothing, the full text is kept.
+ *
+ * The HTML is for display only, through an allow-list: no scripts, styles, event handlers, forms,
+ * frames, `data:` or `javascript:` URLs; links open in a new tab without an opener; images only from
+ * `cid:` parts of the message itself (rewritten to attachment URLs when stored).
+ */
+import EmailReplyParser from 'email-reply-parser';
+import { francAll } from 'franc-min';
+import type { Attachment, ParsedMail } from 'mailparser';
+import sanitizeHtml from 'sanitize-html';
+
+export interface InboundAttachment {
+  filename: string;
+  contentType: string;
+  bytes: Buffer;
+  contentId: string | null;
+  inline: boolean;
+}
+
+export interface MessageContent {
+  /** The new part of the message: plain text where there is one, else the HTML as text. */
+  text: string;
+  /** The whole text, quotes and signature included. */
+  fullText: string;
+  /** What was split off `text`: quoted history and signature; null when nothing was. */
+  quoted: string | null;
+  /** The HTML, sanitized (see the module comment); null when the message has none. */
+  html: string | null;
+  /** Content-IDs (without brackets) of the images the HTML shows inline. */
+  inlineImages: string[];
+  attachments: InboundAttachment[];
+}
+
+/** HTML beyond this many characters is cut before sanitizing (sanitizing is synchronous). */
+const MAX_HTML_CHARS = 2 * 1024 * 1024;
+/**
+ * email-reply-parser's expressions backtrack: some span lines (`Op [\s\S]+? schreef [\s\S]+:`),
+ * some nest three `(.*)` in one line. It therefore sees at most this much text, with every line
+ * longer than `MAX_ERP_LINE` or containing a word of those spanning expressions replaced by a
+ * placeholder (restored afterwards). Measured worst cases stay in the milliseconds.
+ */
+const MAX_ERP_CHARS = 4 * 1024;
+const MAX_ERP_LINE = 120;
+const erpRiskyWords = /schreef|skrev|pisze|napisa|写道|kirjoitti/i;
+/** Lines longer than this are never a quote header. */
+const MAX_HEADER_LINE = 400;
+
+const sanitizeOptions: sanitizeHtml.IOptions = {
+  allowedTags: ['p', 'br', 'b', 'i', 'strong', 'em', 'u', 'a', 'ul', 'ol', 'li', 'blockquote', 'pre', 'code', 'table', 'thead', 'tbody', 'tr', 'td', 'th', 'h1', 'h2', 'h3', 'h4', 'img'],
+  allowedAttributes: { a: ['href', 'rel', 'target'], img: ['src', 'alt', 'width', 'height'], td: ['colspan', 'rowspan'], th: ['colspan', 'rowspan'] },
+  allowedSchemes: ['http', 'https', 'mailto'],
+  allowedSchemesByTag: { img: ['cid'] },
+  allowedSchemesAppliedToAttributes: ['href', 'src'],
+  allowProtocolRelative: false,
+  allowVulnerableTags: false,
+  parseStyleAttributes: false,
+  disallowedTagsMode: 'discard',
+  // Their text is not message text (or is code): dropped with the tag.
+  nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title', 'head', 'template', 'xml', 'svg', 'math', 'object', 'iframe', 'frameset', 'noembed', 'noframes'],
+  nestingLimit: 64,
+  transformTags: {
+    // Outlook and Gmail build their paragraphs from divs; without this the lines run together.
+    div: 'p',
+    h5: 'h4',
+    h6: 'h4',
+    a: (tagName, attribs) => ({
+      tagName,
+      attribs: { ...(attribs.href ? { href: attribs.href } : {}), rel: 'noopener noreferrer', target: '_blank' },
+    }),
+  },
+  exclusiveFilter: (frame) => frame.tag === 'img' && !/^cid:/i.test(frame.attribs.src ?? ''),
+};
+
+/** The message HTML through the allow-list (see the module comment). */
+export function sanitizeMessageHtml(html: string): string {
+  return sanitizeHtml(html.length > MAX_HTML_CHARS ? html.slice(0, MAX_HTML_CHARS) : html, sanitizeOptions).trim();
+}
+
+const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' };
+
+/** A plain rendering of HTML, used only when mailparser could not convert it. */
+function htmlAsText(html: string): string {
+  const marked = html.slice(0, MAX_HTML_CHARS).replace(/<(br|\/p|\/div|\/tr|\/li|\/h[1-6])\b[^<>]{0,200}>/gi, '\n');
+  const stripped = sanitizeHtml(marked, { allowedTags: [], allowedAttributes: {}, nonTextTags: sanitizeOptions.nonTextTags });
+  return stripped.replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_, name: string) => entities[name] ?? '');
+}
+
+const signatureLine =
+  /^(envoyé de mon|envoyé depuis mon|verstuurd vanaf mijn|verzonden vanaf mijn|verzonden met|sent from my|get outlook for|télécharger outlook|von meinem .{1,40} gesendet|gesendet von meinem)\b/i;
+const originalMarker =
+  /^-{2,}\s*(message d'origine|message d’origine|original message|oorspronkelijk bericht|ursprüngliche nachricht|message transféré|forwarded message|doorgestuurd bericht|weitergeleitete nachricht)\s*-{2,}$/i;
+/** "Le … a écrit :", "On … wrote:", "Op … schreef X:", "Am … schrieb X:", iOS "Op … heeft X het volgende geschreven:". */
+const attribution =
+  /^(?:(le|op|on|am|el|il)\s.{4,300}\s(a écrit|schreef|wrote|schrieb|escribió|ha scritto|het volgende geschreven)|(op|am)\s.{4,300}\s(schreef|schrieb)\s.{1,300})\s*:$/i;
+const looseAttribution = /^.{1,300}\s(a écrit|schreef|wrote|schrieb)\s*:$/i;
+const fromField = /^\*?\s*(de|from|van|von|expéditeur|afzender|absender)\s*\*?\s*:\s*\*?\s*\S/i;
+const headerField = /^\*?\s*(envoyé|sent|verzonden|gesendet|date|datum|à|to|aan|an|objet|subject|onderwerp|betreff|cc)\s*\*?\s*:/i;
+const separator = /^(_{10,}|-{5,})$/;
+
+/** Index of the first line of quoted history or signature, or -1. Linear in the text. */
+function cutLine(lines: readonly string[]): number {
+  for (let i = 0; i < lines.length; i += 1) {
+    const raw = lines[i] ?? '';
+    if (raw === '-- ' || raw === '--') return i;
+    const line = raw.trim();
+    if (line === '' || line.length > MAX_HEADER_LINE) continue;
+    if (signatureLine.test(line) || originalMarker.test(line)) return i;
+    const joined = `${line} ${(lines[i + 1] ?? '').trim()}`;
+    if (attribution.test(line) || (line.length < 200 && attribution.test(joined))) return i;
+    if (looseAttribution.test(line) && (lines[i + 1] ?? '').trimStart().startsWith('>')) return i;
+    if (fromField.test(line)) {
+      const next = lines.slice(i + 1, i + 5).map((l) => l.trim());
+      if (next.some((l) => headerField.test(l))) {
+        let previous = i - 1;
+        while (previous >= 0 && (lines[previous] ?? '').trim() === '') previous -= 1;
+        if (previous >= 0 && separator.test((lines[previous] ?? '').trim())) return previous;
+        return i;
+      }
+    }
+  }
+  return -1;
+}
+
+function normalizeText(text: string): string {
+  return text.replace(/\r\n?/g, '\n').replace(/\u00a0/g, ' ').trim();
+}
+
+/** The text as email-reply-parser may see it (see `MAX_ERP_CHARS`), or null when too long. */
+function erpInput(text: string): { input: string; originals: string[] } | null {
+  const originals: string[] = [];
+  // Runs of blank lines make every `^\s*` expression quadratic: at most two in a row.
+  const compact = text.replace(/^[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n');
+  const lines = compact.split('\n').map((line) => {
+    if (line.length <= MAX_ERP_LINE && !erpRiskyWords.test(line)) return line;
+    originals.push(line);
+    // Keep the quote markers: they decide whether the line is quoted.
+    return `${(/^[\s>]*/.exec(line)?.[0] ?? '').replace(/\s/g, '')}\u27e6${originals.length - 1}\u27e7`;
+  });
+  const input = lines.join('\n');
+  return input.length > MAX_ERP_CHARS ? null : { input, originals };
+}
+
+function restoreLines(text: string, originals: readonly string[]): string {
+  return text.replace(/^>*\u27e6(\d+)\u27e7$/gm, (placeholder, index: string) => originals[Number(index)] ?? placeholder);
+}
+
+/** Splits the new text from quoted history and signature (see the module comment). */
+export function splitQuoted(fullText: string): { text: string; quoted: string | null } {
+  const lines = fullText.split('\n');
+  const cut = cutLine(lines);
+  let head = (cut === -1 ? lines : lines.slice(0, cut)).join('\n').trim();
+  const hidden: string[] = cut === -1 ? [] : [lines.slice(cut).join('\n').trim()];
+  const safe = head === '' ? null : erpInput(head);
+  if (safe) {
+    const email = new EmailReplyParser().read(safe.input);
+    const visible = restoreLines(email.getVisibleText(), safe.originals).trim();
+    const hiddenParts = email
+      .getFragments()
+      .filter((f) => f.isHidden() && f.getContent().trim() !== '')
+      .map((f) => restoreLines(f.getContent(), safe.originals).trim());
+    // email-reply-parser trims every line; keep the original when it hid nothing.
+    if (visible !== '' && hiddenParts.length > 0) {
+      head = visible;
+      hidden.unshift(...hiddenParts);
+    }
+  }
+  if (head === '') return { text: fullText, quoted: null };
+  const quoted = hidden.filter((h) => h !== '').join('\n\n');
+  return { text: head, quoted: quoted === '' ? null : quoted };
+}
+
+/** Names for the parts that usually come without one. */
+const defaultNames: Record<string, string> = {
+  'text/calendar': 'invite.ics',
+  'message/rfc822': 'message.eml',
+  'message/delivery-status': 'delivery-status.txt',
+  'message/global-delivery-status': 'delivery-status.txt',
+  'message/disposition-notification': 'disposition-notification.txt',
+  'text/rfc822-headers': 'original-headers.txt',
+};
+const extensions: Record<string, string> = {
+  'application/pdf': 'pdf',
+  'text/plain': 'txt',
+  'text/html': 'html',
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/gif': 'gif',
+};
+
+/** A safe file name: no folders, no control characters, not empty, at most 200 characters. */
+function safeFilename(attachment: Attachment, index: number): string {
+  const given = [...(attachment.filename ?? '')]
+    .filter((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f)
+    .join('')
+    .split(/[/\\]/)
+    .pop()
+    ?.trim()
+    .replace(/^\.+/, '');
+  if (given) return given.length > 200 ? given.slice(0, 200) : given;
+  const type = attachment.contentType.toLowerCase();
+  return defaultNames[type] ?? `attachment-${index + 1}.${extensions[type] ?? 'bin'}`;
+}
+
+function cidOf(attachment: Attachment): string | null {
+  const cid = attachment.cid ?? attachment.contentId?.replace(/^<|>$/g, '');
+  return cid ? cid.trim() : null;
+}
+
+/** Splits, sanitizes and lists the content of a parsed message (see the module comment). */
+export function messageContent(mail: ParsedMail): MessageContent {
+  const rawHtml = typeof mail.html === 'string' && mail.html.trim() !== '' ? mail.html : null;
+  const fullText = normalizeText(mail.text && mail.text.trim() !== '' ? mail.text : rawHtml ? htmlAsText(rawHtml) : '');
+  const { text, quoted } = fullText === '' ? { text: '', quoted: null } : splitQuoted(fullText);
+  const html = rawHtml ? sanitizeMessageHtml(rawHtml) : null;
+  const referenced = new Set([...(html ?? '').matchAll(/src="cid:([^"]{1,500})"/gi)].map((m) => decodeURIComponent(m[1] ?? '').trim()));
+  const inlineImages: string[] = [];
+  const attachments = (mail.attachments ?? []).map((attachment, index): InboundAttachment => {
+    const contentId = cidOf(attachment);
+    const contentType = attachment.contentType.toLowerCase();
+    const shown = contentId !== null && (referenced.has(contentId) || attachment.related === true);
+    if (shown && contentType.startsWith('image/') && !inlineImages.includes(contentId)) inlineImages.push(contentId);
+    return {
+      filename: safeFilename(attachment, index),
+      contentType,
+      bytes: attachment.content,
+      contentId,
+      inline: attachment.contentDisposition === 'inline' || shown,
+    };
+  });
+  return { text, fullText, quoted, html: html === '' ? null : html, inlineImages, attachments };
+}
+
+export type InboundLanguage = 'fr' | 'nl' | 'en' | 'de';
+
+const languages: Record<string, InboundLanguage> = { fra: 'fr', nld: 'nl', eng: 'en', deu: 'de' };
+const MIN_LETTERS = 20;
+/** The best of our languages must beat the next one by this factor (franc scores, best = 1). */
+const MAX_RUNNER_UP = 0.9;
+
+/** The language of a text, when it is French, Dutch, English or German and long enough to tell. */
+export function detectLanguage(text: string): InboundLanguage | null {
+  const cleaned = text
+    .slice(0, 4000)
+    .replace(/https?:\/\/\S+|[^\s@]+@\S+|R-\d{4}-\d{6}/gi, ' ')
+    .replace(/[\d_]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if ((cleaned.match(/\p{L}/gu) ?? []).length < MIN_LETTERS) return null;
+  const ranking = francAll(cleaned, { minLength: MIN_LETTERS });
+  const best = ranking[0];
+  const language = best ? languages[best[0]] : undefined;
+  if (!language) return null;
+  const runnerUp = ranking.slice(1).find(([code]) => code in languages);
+  return runnerUp && runnerUp[1] > MAX_RUNNER_UP ? null : language;
+}

@@ -1,0 +1,305 @@
+/**
+ * Cheap passes over a raw message before mailparser sees it (used by `parse.ts`).
+ *
+ * `scanMime` measures the top-level header block and counts MIME parts by their boundary lines in
+ * one linear pass, so a message with thousands of parts is refused before the parser builds a node
+ * for each of them.
+ *
+ * `repairCharsets` fixes what mailparser cannot: it decodes a body declared UTF-8 (or declaring
+ * nothing) as UTF-8 whatever the bytes are, so Latin-1 text sent by an old client ends up as
+ * replacement characters. The repair walks the MIME tree (bounded depth) and, only in the header
+ * blocks of the parts that need it, rewrites the declared charset to what the bytes really are, and
+ * re-encodes raw 8-bit Windows-1252 header lines as UTF-8. The stored raw message is never changed:
+ * the repaired copy only feeds the parser.
+ */
+import { isUtf8 } from 'node:buffer';
+
+export interface MimeScan {
+  /** Bytes of the top-level header block; `null` when no blank line ends it within `maxHeaderBytes`. */
+  headerBytes: number | null;
+  /** MIME parts found (boundary lines opening a part); 1 for a single-part message. */
+  parts: number;
+  /** Distinct boundaries declared anywhere in the message. */
+  boundaries: number;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** Where the header block starting at `start` ends: `headersEnd` is the start of the blank line. */
+function headerBlock(buf: Buffer, start: number, end: number): { headersEnd: number; bodyStart: number } | null {
+  let p = start;
+  while (p < end) {
+    const nl = buf.indexOf(LF, p);
+    const lineEnd = nl === -1 || nl >= end ? end : nl;
+    const contentEnd = lineEnd > p && buf[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd;
+    if (contentEnd === p) return { headersEnd: p, bodyStart: Math.min(lineEnd + 1, end) };
+    if (lineEnd === end) return null;
+    p = lineEnd + 1;
+  }
+  return null;
+}
+
+const boundaryPattern = /boundary\s*=\s*(?:"([^"\r\n]{1,200})"|([^\s;"']{1,200}))/gi;
+
+/** Measures the top-level headers and counts parts, in time linear in the size of the message. */
+export function scanMime(raw: Buffer, maxHeaderBytes: number): MimeScan {
+  const block = headerBlock(raw, 0, Math.min(raw.length, maxHeaderBytes + 4));
+  const headerBytes = block && block.headersEnd <= maxHeaderBytes ? block.headersEnd : raw.length <= maxHeaderBytes ? raw.length : null;
+  const text = raw.toString('latin1');
+  const boundaries = new Set<string>();
+  for (const match of text.matchAll(boundaryPattern)) boundaries.add(match[1] ?? match[2] ?? '');
+  boundaries.delete('');
+  if (boundaries.size === 0) return { headerBytes, parts: 1, boundaries: 0 };
+  let parts = 0;
+  for (let at = text.indexOf('\n--'); at !== -1; at = text.indexOf('\n--', at + 3)) {
+    const lineEnd = text.indexOf('\n', at + 3);
+    const line = text.slice(at + 3, lineEnd === -1 ? text.length : lineEnd).trimEnd();
+    if (boundaries.has(line)) parts += 1;
+  }
+  return { headerBytes, parts: Math.max(parts, 1), boundaries: boundaries.size };
+}
+
+interface HeaderFields {
+  contentType: string;
+  charset: string | null;
+  boundary: string | null;
+  transferEncoding: string;
+}
+
+function readFields(block: string): HeaderFields {
+  const unfolded = block.replace(/\r?\n[ \t]+/g, ' ');
+  const field = (name: string): string | null => {
+    const match = new RegExp(`^${name}[ \\t]*:(.*)$`, 'im').exec(unfolded);
+    return match?.[1]?.trim() ?? null;
+  };
+  const contentType = field('content-type') ?? '';
+  const param = (name: string): string | null => {
+    const match = new RegExp(`;\\s*${name}\\s*=\\s*(?:"([^"]*)"|([^\\s;]+))`, 'i').exec(contentType);
+    return match ? (match[1] ?? match[2] ?? null) : null;
+  };
+  return {
+    contentType: (contentType.split(';')[0] ?? '').trim().toLowerCase(),
+    charset: param('charset')?.toLowerCase() ?? null,
+    boundary: param('boundary'),
+    transferEncoding: (field('content-transfer-encoding') ?? '').toLowerCase(),
+  };
+}
+
+const hexValue = (byte: number | undefined): number =>
+  byte === undefined ? -1 : byte >= 0x30 && byte <= 0x39 ? byte - 0x30 : byte >= 0x41 && byte <= 0x46 ? byte - 0x37 : byte >= 0x61 && byte <= 0x66 ? byte - 0x57 : -1;
+
+function decodeQuotedPrintable(body: Buffer): Buffer {
+  const out = Buffer.alloc(body.length);
+  let n = 0;
+  for (let i = 0; i < body.length; i += 1) {
+    const byte = body[i] ?? 0;
+    if (byte !== 0x3d) {
+      out[n++] = byte;
+      continue;
+    }
+    const high = hexValue(body[i + 1]);
+    const low = hexValue(body[i + 2]);
+    if (high >= 0 && low >= 0) {
+      out[n++] = high * 16 + low;
+      i += 2;
+    } else if (body[i + 1] === LF) {
+      i += 1;
+    } else if (body[i + 1] === CR && body[i + 2] === LF) {
+      i += 2;
+    } else {
+      out[n++] = byte;
+    }
+  }
+  return out.subarray(0, n);
+}
+
+/** Bytes of a text body looked at to tell its charset: enough to decide, bounded work. */
+const SNIFF_BYTES = 1024 * 1024;
+
+/** The first `SNIFF_BYTES` or so of the decoded body, cut at a line end (no split character). */
+function decodeBody(body: Buffer, transferEncoding: string): Buffer {
+  const encoded = body.subarray(0, transferEncoding === 'base64' ? (SNIFF_BYTES / 3) * 4 : SNIFF_BYTES);
+  const decoded =
+    transferEncoding === 'base64'
+      ? Buffer.from(encoded.toString('latin1'), 'base64')
+      : transferEncoding === 'quoted-printable'
+        ? decodeQuotedPrintable(encoded)
+        : encoded;
+  if (encoded.length === body.length) return decoded;
+  const lastLine = decoded.lastIndexOf(LF);
+  return lastLine > 0 ? decoded.subarray(0, lastLine) : decoded;
+}
+
+const utf8Names = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
+const latinNames = new Set(['iso-8859-1', 'iso8859-1', 'latin1', 'latin-1', 'l1', 'iso-8859-15', 'windows-1252', 'cp1252', 'x-user-defined']);
+
+/** The charset the bytes of a text part really use, when it differs from the declared one. */
+function trueCharset(declared: string | null, bytes: Buffer): string | null {
+  let ascii = true;
+  for (const byte of bytes) {
+    if (byte > 0x7f) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return null;
+  const valid = isUtf8(bytes);
+  if ((declared === null || utf8Names.has(declared)) && !valid) return 'windows-1252';
+  if (declared !== null && latinNames.has(declared)) {
+    // Valid UTF-8 with multi-byte sequences is practically never Latin-1 text by chance.
+    if (valid) return 'utf-8';
+    // ISO-8859-1 decoders turn 0x80–0x9F into control characters; Windows-1252 has the smart quotes there.
+    if (declared !== 'windows-1252' && declared !== 'cp1252') return 'windows-1252';
+  }
+  return null;
+}
+
+const windows1252 = new TextDecoder('windows-1252');
+
+/** Raw 8-bit header lines that are not UTF-8 are taken as Windows-1252 and re-encoded as UTF-8. */
+function transcodeHeaderLines(block: Buffer): Buffer {
+  if (isUtf8(block)) return block;
+  const lines: Buffer[] = [];
+  let p = 0;
+  while (p < block.length) {
+    const nl = block.indexOf(LF, p);
+    const end = nl === -1 ? block.length : nl + 1;
+    const line = block.subarray(p, end);
+    lines.push(isUtf8(line) ? line : Buffer.from(windows1252.decode(line), 'utf8'));
+    p = end;
+  }
+  return Buffer.concat(lines);
+}
+
+/** The `Content-Type` field of a header block (folded lines included), or null. */
+function contentTypeField(block: string): RegExpExecArray | null {
+  return /^content-type[ \t]*:[^\n]*(?:\n[ \t][^\n]*)*/im.exec(block);
+}
+
+/** Sets (or adds) one parameter of the block's Content-Type; adds the field when there is none. */
+function setTypeParam(block: string, name: string, value: string): string {
+  const field = contentTypeField(block);
+  if (!field) return `Content-Type: text/plain; ${name}=${value}\r\n${block}`;
+  const original = field[0];
+  const param = new RegExp(`${name}\\s*=\\s*(?:"[^"]*"|[^\\s;]+)`, 'i');
+  const replaced = param.test(original)
+    ? original.replace(param, () => `${name}=${value}`)
+    : original.replace(/\s*$/, (tail) => `; ${name}=${value}${tail}`);
+  return block.slice(0, field.index) + replaced + block.slice(field.index + original.length);
+}
+
+/** Replaces the media type of the block's Content-Type, keeping its parameters. */
+function setMediaType(block: string, type: string): string {
+  return block.replace(/^(content-type[ \t]*:[ \t]*)[^;\r\n]*/im, (_, name: string) => `${name}${type}`);
+}
+
+interface Edit {
+  start: number;
+  end: number;
+  replacement: Buffer;
+}
+
+interface WalkState {
+  edits: Edit[];
+  repairs: string[];
+  nodes: number;
+}
+
+const MAX_DEPTH = 24;
+const MAX_NODES = 2000;
+
+/** Positions of the boundary lines (`--b` or `--b--`) between `start` and `end`. */
+function delimiters(buf: Buffer, start: number, end: number, boundary: string): Array<{ lineStart: number; next: number; last: boolean }> {
+  const marker = Buffer.from(`--${boundary}`, 'latin1');
+  const found: Array<{ lineStart: number; next: number; last: boolean }> = [];
+  let at = buf.indexOf(marker, start);
+  while (at !== -1 && at < end) {
+    if (at === start || buf[at - 1] === LF) {
+      const nl = buf.indexOf(LF, at);
+      const lineEnd = nl === -1 || nl >= end ? end : nl;
+      const rest = buf.toString('latin1', at + marker.length, lineEnd).trimEnd();
+      if (rest === '' || rest === '--') {
+        found.push({ lineStart: at, next: Math.min(lineEnd + 1, end), last: rest === '--' });
+        if (rest === '--') break;
+      }
+    }
+    at = buf.indexOf(marker, at + marker.length);
+  }
+  return found;
+}
+
+/** A boundary the body really uses: a `--X` line followed by a `Content-` header, in its first 64 KiB. */
+function guessBoundary(buf: Buffer, start: number, end: number): string | null {
+  const text = buf.toString('latin1', start, Math.min(end, start + 64 * 1024));
+  const match = /(?:^|\n)--([0-9A-Za-z'()+_,./:=?-][0-9A-Za-z'()+_,./:=? -]{0,68}[0-9A-Za-z'()+_,./:=?-]|[0-9A-Za-z'()+_,./:=?-])[ \t]*\r?\ncontent-/i.exec(text);
+  const boundary = match?.[1];
+  return boundary && !boundary.endsWith('--') ? boundary : null;
+}
+
+function walk(buf: Buffer, start: number, end: number, depth: number, state: WalkState): void {
+  state.nodes += 1;
+  if (depth > MAX_DEPTH || state.nodes > MAX_NODES) return;
+  const block = headerBlock(buf, start, end);
+  if (!block) return;
+  const headerBytes = buf.subarray(start, block.headersEnd);
+  const fields = readFields(headerBytes.toString('latin1'));
+  let header = transcodeHeaderLines(headerBytes);
+  if (header !== headerBytes) state.repairs.push('header_8bit_windows-1252');
+
+  let type = fields.contentType;
+  if (type.startsWith('multipart/')) {
+    let found = fields.boundary ? delimiters(buf, block.bodyStart, end, fields.boundary) : [];
+    if (found.length === 0) {
+      // A boundary that is missing or never used: mailparser would drop the whole body.
+      const guessed = guessBoundary(buf, block.bodyStart, end);
+      if (guessed) {
+        found = delimiters(buf, block.bodyStart, end, guessed);
+        header = Buffer.from(setTypeParam(header.toString('latin1'), 'boundary', `"${guessed}"`), 'latin1');
+        state.repairs.push('boundary_guessed');
+      } else {
+        header = Buffer.from(setMediaType(header.toString('latin1'), 'text/plain'), 'latin1');
+        state.repairs.push('multipart_read_as_text');
+        type = 'text/plain';
+      }
+    }
+    for (let i = 0; i < found.length; i += 1) {
+      const current = found[i];
+      if (!current || current.last) break;
+      const following = found[i + 1];
+      // The line break before a boundary line belongs to the boundary.
+      let partEnd = following ? following.lineStart : end;
+      if (following && partEnd > current.next && buf[partEnd - 1] === LF) partEnd -= partEnd - 2 >= current.next && buf[partEnd - 2] === CR ? 2 : 1;
+      walk(buf, current.next, partEnd, depth + 1, state);
+    }
+  } else if (type === 'message/rfc822') {
+    walk(buf, block.bodyStart, end, depth + 1, state);
+  }
+  if (type === '' || type === 'text/plain' || type === 'text/html') {
+    const charset = trueCharset(fields.charset, decodeBody(buf.subarray(block.bodyStart, end), fields.transferEncoding));
+    if (charset) {
+      header = Buffer.from(setTypeParam(header.toString('latin1'), 'charset', charset), 'latin1');
+      state.repairs.push(`charset_${fields.charset ?? 'undeclared'}_read_as_${charset}`);
+    }
+  }
+  if (header !== headerBytes) state.edits.push({ start, end: block.headersEnd, replacement: header });
+}
+
+/**
+ * A copy of `raw` whose header blocks declare the charsets the bodies really use (see the module
+ * comment), with the list of repairs made; `raw` itself when nothing needed repairing.
+ */
+export function repairCharsets(raw: Buffer): { raw: Buffer; repairs: string[] } {
+  const state: WalkState = { edits: [], repairs: [], nodes: 0 };
+  walk(raw, 0, raw.length, 0, state);
+  if (state.edits.length === 0) return { raw, repairs: state.repairs };
+  state.edits.sort((a, b) => a.start - b.start);
+  const pieces: Buffer[] = [];
+  let at = 0;
+  for (const edit of state.edits) {
+    pieces.push(raw.subarray(at, edit.start), edit.replacement);
+    at = edit.end;
+  }
+  pieces.push(raw.subarray(at));
+  return { raw: Buffer.concat(pieces), repairs: state.repairs };
+}
