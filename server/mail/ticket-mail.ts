@@ -7,7 +7,7 @@
  * `createApp`); code run inside `withoutMail` (demo seeding, imports) sends nothing.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import type { Config } from '../config.js';
 import { memberLinkUrl, replyAddress, type MemberTokenSettings } from '../members/member-links.js';
 import { insertWrite } from '../tickets/ticket.journal.js';

@@ -13,7 +13,6 @@ import { Outbox } from '../mail/mail.models.js';
 import { acknowledgementMail, mailConfig } from '../mail/ticket-mail.js';
 import { MemberModel } from '../members/member.model.js';
 import { routeNewTicket } from '../routing/routing.service.js';
-import { MessageModel } from './message.model.js';
 import { nextTicketNumber, numberCollided } from './ticket-number.js';
 import { NO_DUE_DATE, TicketModel, type Channel, type Priority, type Ticket } from './ticket.model.js';
 import { TicketEventModel, eventId, type TicketEvent } from './ticket-event.model.js';
