@@ -108,8 +108,25 @@ export async function caughtMailHeaders(mail: CaughtMail): Promise<CaughtHeaders
 
 export interface MessageLink {
   url: string;
+  /** What the text says just before the address (same line, else the line above): "5 — Very satisfied". */
+  label: string;
   /** True for http(s) addresses on Relais's own public origin: shown as links; others as text. */
   followable: boolean;
+}
+
+/**
+ * The words introducing the address at `index`: what stands between it and the start of its line
+ * (or the previous address on that line), else the previous non-empty line.
+ */
+function labelBefore(text: string, index: number, previousEnd: number): string {
+  const tidy = (line: string) => line.replace(/^[\s.,;:)\]]+|[\s:：([]+$/gu, '').trim();
+  const lineStart = text.lastIndexOf('\n', index - 1) + 1;
+  let label = tidy(text.slice(Math.max(lineStart, previousEnd), index));
+  if (!label) {
+    const above = text.slice(0, Math.max(0, lineStart - 1)).split('\n').reverse().find((line) => line.trim() !== '');
+    label = tidy(above ?? '');
+  }
+  return label.length > 100 ? `${label.slice(0, 99)}…` : label;
 }
 
 function onOrigin(url: string, origin: string): boolean {
@@ -129,12 +146,15 @@ export function linksIn(text: string, publicUrl: string, max = 50): MessageLink[
   const origin = new URL(publicUrl).origin;
   const seen = new Set<string>();
   const links: MessageLink[] = [];
+  let previousEnd = 0;
   for (const match of text.matchAll(/\bhttps?:\/\/[^\s<>"'`]+/gi)) {
     // Sentence punctuation and closing brackets around an address are not part of it.
     const url = match[0].replace(/[.,;:!?)\]}»›”’]+$/u, '');
+    const label = labelBefore(text, match.index, previousEnd);
+    previousEnd = match.index + url.length;
     if (seen.has(url)) continue;
     seen.add(url);
-    links.push({ url, followable: onOrigin(url, origin) });
+    links.push({ url, label, followable: onOrigin(url, origin) });
     if (links.length >= max) break;
   }
   return links;

@@ -154,7 +154,7 @@ describe('administrators’ mail page (HTML, real database, real SMTP)', () => {
       expect(res.text).to.include('auto-replied');
       expect(res.text).to.include((caught.link.messageId ?? 'no message id').replace('<', '&lt;').replace('>', '&gt;'));
       expect(res.text).to.include(`<iframe class="mail-html" src="/staff/mail/${String(caught.link._id)}/html" sandbox=""`);
-      expect(res.text).to.include('<pre class="mail-text">');
+      expect(res.text).to.include('<pre class="mail-text" tabindex="0">');
       expect(res.text).to.include(`<a href="${publicUrl}/suivi/acces/tok_abc123" target="_blank" rel="noopener noreferrer">`);
 
       const reply = await admin.get(`/staff/mail/${String(caught.reply._id)}`).expect(200);
@@ -254,11 +254,14 @@ describe('administrators’ mail page (HTML, real database, real SMTP)', () => {
     it('lists only http(s) addresses, once each, without trailing punctuation', () => {
       const links = linksIn(`See ${publicUrl}/a. And (${publicUrl}/b), ${publicUrl}/a again; ftp://x.example/ https://other.example/c!`, publicUrl);
       expect(links).to.deep.equal([
-        { url: `${publicUrl}/a`, followable: true },
-        { url: `${publicUrl}/b`, followable: true },
-        { url: 'https://other.example/c', followable: false },
+        { url: `${publicUrl}/a`, label: 'See', followable: true },
+        { url: `${publicUrl}/b`, label: 'And', followable: true },
+        { url: 'https://other.example/c', label: 'again; ftp://x.example/', followable: false },
       ]);
-      expect(linksIn('http://relais.test/x', publicUrl)).to.deep.equal([{ url: 'http://relais.test/x', followable: false }]);
+      expect(linksIn('http://relais.test/x', publicUrl)).to.deep.equal([{ url: 'http://relais.test/x', label: '', followable: false }]);
+      // The words before an address on its line, else the line above: how a person tells the links apart.
+      const rating = linksIn(`How satisfied are you?\n\n1 — Very dissatisfied: ${publicUrl}/n/1\n5 — Very satisfied: ${publicUrl}/n/5\n\nFollow it here:\n${publicUrl}/t`, publicUrl);
+      expect(rating.map((l) => l.label)).to.deep.equal(['1 — Very dissatisfied', '5 — Very satisfied', 'Follow it here']);
     });
   });
 

@@ -195,11 +195,11 @@ describe('mail templates (pure)', () => {
   });
 
   describe('ticket-resolved', () => {
-    it('offers the five scores in order, each to its own address, and says a comment can follow', () => {
+    it('offers the five scores in order, each to its own address, worded as on the member page, and says a comment can follow', () => {
       const labels = {
-        fr: ['Très insatisfait·e', 'Très satisfait·e', /ajouter un commentaire/],
-        nl: ['Zeer ontevreden', 'Zeer tevreden', /opmerking toevoegen/],
-        en: ['Very dissatisfied', 'Very satisfied', /add a comment/],
+        fr: ['Pas du tout satisfait·e', 'Très satisfait·e', /ajouter un commentaire/],
+        nl: ['Helemaal niet tevreden', 'Zeer tevreden', /opmerking toevoegen/],
+        en: ['Not satisfied at all', 'Very satisfied', /add a comment/],
       } as const;
       for (const locale of mailLocales) {
         const mail = render('ticket-resolved', locale, sample()['ticket-resolved']);
