@@ -74,6 +74,20 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Relais <support@relais.demo>'),
   INBOUND_ADDRESS: z.email({ message: 'must be an email address such as support@relais.example' }).optional(),
   MEMBER_LINK_TTL: duration.default(30 * 86400),
+  INBOUND_EXTRA_ADDRESSES: z
+    .string()
+    .transform((v) => v.split(',').map((a) => a.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.email({ message: 'each must be an email address' })))
+    .optional(),
+  INBOUND_TRUSTED_AUTHSERV_IDS: z
+    .string()
+    .transform((v) => v.split(',').map((a) => a.trim().toLowerCase()).filter(Boolean))
+    .optional(),
+  INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
+  INBOUND_SMTP_HOST: z.string().min(1).default('127.0.0.1'),
+  INBOUND_SMTP_MAX_BYTES: z.coerce.number().int().min(1024).max(200 * 1024 * 1024).default(40 * 1024 * 1024),
+  INBOUND_SMTP_TLS_KEY: z.string().min(1).optional(),
+  INBOUND_SMTP_TLS_CERT: z.string().min(1).optional(),
   DEFAULT_LOCALE: z.enum(['fr', 'nl', 'en']).default('fr'),
   TIME_ZONE: z
     .string()
@@ -150,6 +164,13 @@ export interface Config {
   readonly inboundAddress: string;
   /** How long a link in a member's email stays valid (seconds). */
   readonly memberLinkTtl: number;
+  /** Inbound mail: the other addresses Relais receives at, whose Authentication-Results to trust, the SMTP receiver. */
+  readonly inbound: {
+    readonly extraAddresses: readonly string[];
+    readonly trustedAuthservIds: readonly string[];
+    /** port 0: no SMTP receiver. */
+    readonly smtp: { readonly host: string; readonly port: number; readonly maxBytes: number; readonly tlsKey: string | undefined; readonly tlsCert: string | undefined };
+  };
   readonly defaultLocale: 'fr' | 'nl' | 'en';
   readonly timeZone: string;
   readonly logLevel: string;
@@ -267,6 +288,7 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
     if (e.DEMO_DATA) problems.push('DEMO_DATA: demo data is never seeded in production');
   }
   const imapMailboxes = Object.freeze(imapMailboxConfigs(e.IMAP_MAILBOXES ?? [], problems));
+  if (Boolean(e.INBOUND_SMTP_TLS_KEY) !== Boolean(e.INBOUND_SMTP_TLS_CERT)) problems.push('INBOUND_SMTP_TLS_KEY and INBOUND_SMTP_TLS_CERT: give both (STARTTLS needs a key and its certificate) or neither');
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = path.resolve(e.DATA_DIR);
@@ -295,6 +317,11 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     inboundAddress: (e.INBOUND_ADDRESS ?? /<([^<>\s]+@[^<>\s]+)>\s*$|^\s*([^<>\s]+@[^<>\s]+)\s*$/.exec(e.MAIL_FROM)?.slice(1).find(Boolean) ?? 'support@relais.invalid').toLowerCase(),
     memberLinkTtl: e.MEMBER_LINK_TTL,
+    inbound: Object.freeze({
+      extraAddresses: e.INBOUND_EXTRA_ADDRESSES ?? [],
+      trustedAuthservIds: e.INBOUND_TRUSTED_AUTHSERV_IDS ?? [],
+      smtp: Object.freeze({ host: e.INBOUND_SMTP_HOST, port: e.INBOUND_SMTP_PORT, maxBytes: e.INBOUND_SMTP_MAX_BYTES, tlsKey: e.INBOUND_SMTP_TLS_KEY, tlsCert: e.INBOUND_SMTP_TLS_CERT }),
+    }),
     defaultLocale: e.DEFAULT_LOCALE,
     timeZone: e.TIME_ZONE,
     logLevel: e.LOG_LEVEL,

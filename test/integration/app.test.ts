@@ -63,10 +63,11 @@ describe('the Express app: health, errors, headers, languages', () => {
   });
 
   it('speaks French by default, Dutch or English by Accept-Language or ?lang=', async () => {
-    expect((await request(app).get('/')).text).to.contain('Bienvenue sur Relais');
-    expect((await request(app).get('/').set('Accept-Language', 'nl-BE,nl;q=0.9,fr;q=0.5')).text).to.contain('Welkom bij Relais');
+    // The home page is the members' help form.
+    expect((await request(app).get('/')).text).to.contain('Poser une question');
+    expect((await request(app).get('/').set('Accept-Language', 'nl-BE,nl;q=0.9,fr;q=0.5')).text).to.contain('Een vraag stellen');
     const en = await request(app).get('/?lang=en');
-    expect(en.text).to.contain('Welcome to Relais');
+    expect(en.text).to.contain('Ask a question');
     expect(en.text).to.contain('<html lang="en">');
     expect(String(en.headers['set-cookie'])).to.contain('relais_lang=en');
   });

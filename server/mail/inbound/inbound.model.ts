@@ -1,0 +1,83 @@
+/**
+ * Every received message, one record each, keyed by the SHA-256 of its bytes (`_id`): the same bytes
+ * delivered twice are one record. The raw bytes live in the data folder (`<DATA_DIR>/inbound`, the
+ * attachments' content-addressed storage); the record says where the message came from, what became
+ * of it (`outcome`), and every action on it (`history`). Quarantined messages stay here until a
+ * person reprocesses, forces or discards them.
+ */
+import { Schema, model, type Types } from 'mongoose';
+
+export const inboundStatuses = ['pending', 'done', 'quarantined', 'discarded'] as const;
+export type InboundStatus = (typeof inboundStatuses)[number];
+
+export const outcomeKinds = ['new_ticket', 'follow_up', 'bounce', 'auto_reply', 'ignored_own', 'duplicate', 'quarantine', 'discarded'] as const;
+export type OutcomeKind = (typeof outcomeKinds)[number];
+
+export interface InboundOutcome {
+  kind: OutcomeKind;
+  ticket: Types.ObjectId | null;
+  ticketNumber: string | null;
+  /** For a quarantine: a stable code (`forged_follow_up`, `too_large`, …); otherwise what decided. */
+  reason: string | null;
+  detail: string | null;
+  /** A ticket the message named but was not appended to (a stranger citing a ticket number). */
+  relatedTicket: string | null;
+  at: Date;
+}
+
+export interface InboundHistoryEntry {
+  at: Date;
+  action: 'received' | 'processed' | 'quarantined' | 'reprocessed' | 'forced' | 'discarded' | 'failed';
+  by: string | null;
+  note: string | null;
+}
+
+export interface InboundMail {
+  _id: string;
+  messageId: string | null;
+  source: 'smtp' | 'imap';
+  /** The IMAP mailbox name, or the SMTP recipient the message was addressed to. */
+  mailbox: string | null;
+  envelope: { from: string | null; to: string[] };
+  size: number;
+  /** The IMAP intake handed over only the first bytes of a message over its limit. */
+  truncated: boolean;
+  subject: string | null;
+  from: string | null;
+  receivedAt: Date;
+  status: InboundStatus;
+  outcome: InboundOutcome | null;
+  /** Fixed before a ticket is created from this message, so a crash and a retry make one ticket. */
+  plannedTicket: Types.ObjectId | null;
+  attempts: number;
+  history: InboundHistoryEntry[];
+}
+
+const inboundSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    messageId: { type: String, default: null },
+    source: { type: String, enum: ['smtp', 'imap'], required: true },
+    mailbox: { type: String, default: null },
+    envelope: { from: { type: String, default: null }, to: { type: [String], default: [] } },
+    size: { type: Number, required: true },
+    truncated: { type: Boolean, default: false },
+    subject: { type: String, default: null },
+    from: { type: String, default: null },
+    receivedAt: { type: Date, required: true },
+    status: { type: String, enum: inboundStatuses, required: true },
+    outcome: { type: Schema.Types.Mixed, default: null },
+    plannedTicket: { type: Schema.Types.ObjectId, default: null },
+    attempts: { type: Number, default: 0 },
+    history: { type: Schema.Types.Mixed, default: () => [] },
+  },
+  { collection: 'inbound_mail', versionKey: false, minimize: false },
+);
+inboundSchema.index({ messageId: 1 });
+inboundSchema.index({ status: 1, receivedAt: -1 });
+
+export const InboundMailModel = model<InboundMail>('InboundMail', inboundSchema);
+
+/** The last automatic reply sent to an address (at most one a day, RFC 3834 §2). `_id` is the address. */
+const autoReplySchema = new Schema({ _id: { type: String, required: true }, at: { type: Date, required: true } }, { collection: 'auto_replies', versionKey: false });
+export const AutoReplyModel = model<{ _id: string; at: Date }>('AutoReply', autoReplySchema);

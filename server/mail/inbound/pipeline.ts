@@ -1,0 +1,445 @@
+/**
+ * The inbound pipeline: every received message ends in exactly one accounted outcome — a new
+ * ticket, a message on an existing ticket, a recorded bounce or auto-reply, an ignored loop of our
+ * own, or quarantine with a reason. Never silently dropped, never twice.
+ *
+ *   store  — the raw bytes first (content-addressed file + record keyed by their SHA-256; a
+ *            re-delivery of the same bytes, or of the same Message-ID from the same sender, adds nothing)
+ *   parse  — bounded (parse.ts); a failure is a quarantine with its reason
+ *   classify and act, in the order of test/fixtures/mail/README.md ("The outcome rules"):
+ *            own address → ignored; bounce → recorded on the member; auto-reply → recorded, never
+ *            answered; bulk → quarantine; no sender, spoofed sender → quarantine; reply token →
+ *            follow-up from a participant, else quarantine (forged); our Message-ID or a ticket number
+ *            → follow-up from a participant, else a new ticket linked to the one named; else a new ticket
+ *   record — the outcome and a history line on the record
+ *
+ * Each message is processed on its own (its own try, size and time bounds); one bad message never
+ * blocks the others. Acting is idempotent: a ticket created from a message has an id fixed on the
+ * record first, and a follow-up carries the message's Message-ID, so a crash and a retry act once.
+ */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { ParsedMail } from 'mailparser';
+import { Types } from 'mongoose';
+import type { Config } from '../../config.js';
+import { toStaffActor, type MemberActor, type StaffActor } from '../../auth/actor.js';
+import { uploadProblems, saveAttachments, type CheckedUpload } from '../../attachments/attachments.service.js';
+import { createFileStorage, type AttachmentStorage } from '../../attachments/storage.js';
+import { CategoryModel } from '../../catalog/category.model.js';
+import { isDuplicateKeyError } from '../../lib/errors.js';
+import type { Logger } from '../../lib/logger.js';
+import { MemberModel } from '../../members/member.model.js';
+import { ticketNumberFromReplyToken } from '../../members/member-links.js';
+import { OfficeModel } from '../../offices/office.model.js';
+import { StaffModel } from '../../staff/staff.model.js';
+import { TeamModel, type Tier } from '../../teams/team.model.js';
+import { addNote, memberReply } from '../../tickets/ticket.commands.js';
+import { createTicket } from '../../tickets/ticket.create.js';
+import { loadTicket } from '../../tickets/ticket.journal.js';
+import { MessageModel } from '../../tickets/message.model.js';
+import { TicketModel, type Ticket } from '../../tickets/ticket.model.js';
+import { canRead } from '../../tickets/ticket.policy.js';
+import { Outbox } from '../mail.models.js';
+import { mailDomain } from '../outbox.js';
+import { authenticationVerdict, detectAutomatic, isFromOwnAddress, senderAddress, threadRefs, type AutomaticVerdict } from './classify.js';
+import { detectLanguage, messageContent, type MessageContent } from './content.js';
+import { parseRaw, type ParseLimits } from './parse.js';
+import { AutoReplyModel, InboundMailModel, type InboundHistoryEntry, type InboundMail, type InboundOutcome, type OutcomeKind } from './inbound.model.js';
+
+export interface ReceivedMessage {
+  raw: Buffer;
+  source: 'smtp' | 'imap';
+  /** The IMAP mailbox's name, or the SMTP recipient it was addressed to. */
+  mailbox?: string | null;
+  envelopeFrom?: string | null;
+  envelopeTo?: readonly string[];
+  /** The IMAP intake cut a message over its limit. */
+  truncated?: boolean;
+  /** Where tickets from this mailbox go (IMAP mailbox settings). */
+  routing?: { category?: string; office?: string };
+}
+
+export type InboundSettings = Pick<Config, 'inboundAddress' | 'mailFrom' | 'attachments' | 'dataDir' | 'defaultLocale' | 'memberLinkTtl' | 'publicUrl' | 'jwt'> & {
+  inbound: Pick<Config['inbound'], 'extraAddresses' | 'trustedAuthservIds'>;
+};
+
+export interface InboundPipelineOptions {
+  config: InboundSettings;
+  logger: Logger;
+  /** Reply token → ticket number (default: the signed tokens of member-links.ts; tests inject others). */
+  resolveToken?: (token: string) => string | null;
+  parseLimits?: ParseLimits;
+  /** Longest time one message may take to process before it is recorded as failed and retried. */
+  timeoutMs?: number;
+}
+
+export interface InboundPipeline {
+  /** Stores the raw message (idempotent); says whether it was known already. */
+  store(message: ReceivedMessage): Promise<{ id: string; known: boolean }>;
+  /** Processes a stored message that has no outcome yet; returns its outcome. */
+  process(id: string): Promise<InboundOutcome | null>;
+  /** Store then process. */
+  ingest(message: ReceivedMessage): Promise<InboundOutcome | null>;
+  /** A person asks to run the rules again (after a fix, a new ticket, a changed setting). */
+  reprocess(id: string, by: string): Promise<InboundOutcome | null>;
+  /** A person decides: make a ticket of it, whatever the rules said (a forged-looking follow-up, bulk). */
+  force(id: string, by: string): Promise<InboundOutcome | null>;
+  /** A person decides: it is nothing for us (recorded, bytes kept). */
+  discard(id: string, by: string, note: string): Promise<InboundOutcome | null>;
+  /** Processes the messages a stop left pending. */
+  recover(): Promise<number>;
+  /** The raw bytes of a stored message. */
+  raw(id: string): Promise<Buffer>;
+}
+
+const ticketNumberPattern = /^R-\d{4}-\d{6}$/;
+const NO_SUBJECT: Record<string, string> = { fr: '(sans objet)', nl: '(geen onderwerp)', en: '(no subject)', de: '(ohne Betreff)' };
+
+class Quarantine extends Error {
+  constructor(
+    readonly reason: string,
+    readonly detail: string,
+    readonly relatedTicket: string | null = null,
+  ) {
+    super(`${reason}: ${detail}`);
+  }
+}
+
+function hashOf(raw: Buffer): string {
+  return createHash('sha256').update(raw).digest('hex');
+}
+
+function headerMessageId(raw: Buffer): string | null {
+  const head = raw.toString('latin1', 0, Math.min(raw.length, 64 * 1024));
+  const end = head.search(/\r?\n\r?\n/);
+  const unfolded = (end >= 0 ? head.slice(0, end) : head).replace(/\r?\n[ \t]+/g, ' ');
+  const match = /^message-id:\s*(<[^<>\s]+@[^<>\s]+>)/im.exec(unfolded);
+  return match?.[1] ?? null;
+}
+
+function headerLine(raw: Buffer, name: string): string | null {
+  const head = raw.toString('utf8', 0, Math.min(raw.length, 64 * 1024));
+  const end = head.search(/\r?\n\r?\n/);
+  const unfolded = (end >= 0 ? head.slice(0, end) : head).replace(/\r?\n[ \t]+/g, ' ');
+  const match = new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(unfolded);
+  return match?.[1]?.trim().slice(0, 300) ?? null;
+}
+
+function outcome(kind: OutcomeKind, props: Partial<Omit<InboundOutcome, 'kind' | 'at'>> = {}): InboundOutcome {
+  return { kind, ticket: props.ticket ?? null, ticketNumber: props.ticketNumber ?? null, reason: props.reason ?? null, detail: props.detail ?? null, relatedTicket: props.relatedTicket ?? null, at: new Date() };
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+export function createInboundPipeline(options: InboundPipelineOptions): InboundPipeline {
+  const { config, logger } = options;
+  const storage: AttachmentStorage = createFileStorage(path.join(config.dataDir, 'inbound'));
+  const attachmentStore = createFileStorage(path.join(config.dataDir, 'attachments'));
+  const ownAddresses = [config.inboundAddress, ...config.inbound.extraAddresses, config.mailFrom];
+  const inboundAddresses = [config.inboundAddress, ...config.inbound.extraAddresses].map((a) => {
+    const at = a.lastIndexOf('@');
+    return { local: a.slice(0, at).toLowerCase(), domain: a.slice(at + 1).toLowerCase() };
+  });
+  const resolveToken = options.resolveToken ?? ((token: string) => ticketNumberFromReplyToken(config, token));
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const limits = { maxFiles: Math.max(config.attachments.maxFiles, 20), maxBytes: config.attachments.maxBytes };
+
+  async function record(id: string, set: Partial<InboundMail>, entry: Omit<InboundHistoryEntry, 'at'>): Promise<void> {
+    // By `_id` only, read then written whole by this process: FerretDB pushes down only `_id` filters.
+    const current = await InboundMailModel.findById(id).lean<InboundMail>();
+    if (!current) return;
+    const history = [...(current.history ?? []), { ...entry, at: new Date() }].slice(-50);
+    await InboundMailModel.collection.updateOne({ _id: id } as never, { $set: { ...set, history } });
+  }
+
+  async function store(message: ReceivedMessage): Promise<{ id: string; known: boolean }> {
+    const id = hashOf(message.raw);
+    const known = await InboundMailModel.exists({ _id: id });
+    if (known) return { id, known: true };
+    const messageId = headerMessageId(message.raw);
+    const from = headerLine(message.raw, 'from');
+    await storage.put(id, message.raw);
+    const doc: InboundMail = {
+      _id: id,
+      messageId,
+      source: message.source,
+      mailbox: message.mailbox ?? null,
+      envelope: { from: message.envelopeFrom ?? null, to: [...(message.envelopeTo ?? [])] },
+      size: message.raw.length,
+      truncated: Boolean(message.truncated),
+      subject: headerLine(message.raw, 'subject'),
+      from,
+      receivedAt: new Date(),
+      status: 'pending',
+      outcome: null,
+      plannedTicket: null,
+      attempts: 0,
+      history: [{ at: new Date(), action: 'received', by: null, note: message.routing ? JSON.stringify(message.routing) : null }],
+    };
+    try {
+      await InboundMailModel.collection.insertOne(doc as never);
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      return { id, known: true };
+    }
+    routingHints.set(id, message.routing ?? {});
+    return { id, known: false };
+  }
+
+  /** IMAP mailbox routing for messages stored by this process (kept in the first history line otherwise). */
+  const routingHints = new Map<string, ReceivedMessage['routing']>();
+
+  function hintsOf(doc: InboundMail): NonNullable<ReceivedMessage['routing']> {
+    const known = routingHints.get(doc._id);
+    if (known) return known;
+    const note = doc.history.find((h) => h.action === 'received')?.note;
+    try {
+      return note ? (JSON.parse(note) as NonNullable<ReceivedMessage['routing']>) : {};
+    } catch {
+      return {};
+    }
+  }
+
+  async function findTicket(number: string): Promise<Ticket | null> {
+    if (!ticketNumberPattern.test(number)) return null;
+    const found = await TicketModel.findOne({ number }, { _id: 1 }).lean();
+    return found ? loadTicket(String(found._id)) : null;
+  }
+
+  type Participant = { kind: 'member'; actor: MemberActor } | { kind: 'staff'; actor: StaffActor } | null;
+
+  async function participantOf(ticket: Ticket, address: string): Promise<Participant> {
+    const member = await MemberModel.findById(ticket.member, { name: 1, email: 1 }).lean();
+    if (member && member.email === address) return { kind: 'member', actor: { kind: 'member', id: member._id, name: member.name, email: member.email } };
+    const staff = await StaffModel.findOne({ email: address, active: true }).lean();
+    if (!staff) return null;
+    const team = staff.team ? await TeamModel.findById(staff.team, { tier: 1 }).lean() : null;
+    const actor = toStaffActor(staff, (team?.tier as Tier | undefined) ?? null);
+    return canRead(actor, ticket) ? { kind: 'staff', actor } : null;
+  }
+
+  async function storeAttachments(content: MessageContent, member: Types.ObjectId | null): Promise<{ ids: Types.ObjectId[]; refused: string[] }> {
+    if (content.attachments.length === 0) return { ids: [], refused: [] };
+    const files = content.attachments.map((a) => ({ filename: a.filename, bytes: a.bytes, declaredType: a.contentType }));
+    const { checked, problems } = await uploadProblems(files, [], limits);
+    const withCid: CheckedUpload[] = checked.map((c) => {
+      const source = content.attachments.find((a) => a.filename === c.filename || a.bytes === files.find((f) => f.filename === c.filename)?.bytes);
+      return { ...c, contentId: source?.contentId ?? null, inline: source?.inline ?? false };
+    });
+    const saved = withCid.length > 0 ? await saveAttachments(withCid, { storage: attachmentStore, uploadedBy: { kind: 'member', staff: null, member }, source: 'email' }) : [];
+    return { ids: saved.map((a) => a._id), refused: problems.map((p) => `${p.file} (${p.problem.replace(/_/g, ' ')})`) };
+  }
+
+  function bodyText(content: MessageContent, refused: string[]): string {
+    const text = content.text.trim() || content.fullText.trim() || '(message sans texte)';
+    const note = refused.length > 0 ? `\n\n[Pièces jointes non acceptées, conservées dans le message d'origine : ${refused.join(', ')}]` : '';
+    return `${text}${note}`.slice(0, 100_000);
+  }
+
+  /** At most one automatic reply per address per 24 hours. */
+  async function mayAutoReply(address: string): Promise<boolean> {
+    const last = await AutoReplyModel.findById(address).lean();
+    if (last && Date.now() - last.at.getTime() < 24 * 3600_000) return false;
+    await AutoReplyModel.collection.replaceOne({ _id: address } as never, { at: new Date() }, { upsert: true });
+    return true;
+  }
+
+  async function newTicket(doc: InboundMail, mail: ParsedMail, content: MessageContent, sender: { address: string; name: string }, props: { related?: Ticket | null; automatic: AutomaticVerdict; forced?: boolean }): Promise<InboundOutcome> {
+    let ticketId = doc.plannedTicket;
+    if (!ticketId) {
+      ticketId = new Types.ObjectId();
+      await InboundMailModel.collection.updateOne({ _id: doc._id } as never, { $set: { plannedTicket: ticketId } });
+    }
+    const existing = await TicketModel.findById(ticketId, { number: 1 }).lean();
+    if (existing) return outcome('new_ticket', { ticket: ticketId, ticketNumber: existing.number, relatedTicket: props.related?.number ?? null });
+    const member = await MemberModel.findOne({ email: sender.address }, { language: 1 }).lean();
+    const language = member?.language ?? detectLanguage(content.text || content.fullText) ?? config.defaultLocale;
+    const hints = hintsOf(doc);
+    const category = hints.category && (await CategoryModel.exists({ code: hints.category, active: true })) ? hints.category : null;
+    const office = hints.office ? await OfficeModel.findOne({ code: hints.office }, { _id: 1 }).lean() : null;
+    const { ids, refused } = await storeAttachments(content, member?._id ?? null);
+    const related = props.related ? `\n\n[Ce message cite la demande ${props.related.number}, dont l'expéditeur n'est pas le demandeur.]` : '';
+    const acknowledge = props.automatic.kind === 'none' && (await mayAutoReply(sender.address));
+    const ticket = await createTicket({
+      actor: { kind: 'system', name: 'Relais' },
+      ticketId,
+      subject: (mail.subject?.trim() || NO_SUBJECT[language] || '(sans objet)').slice(0, 200),
+      body: `${bodyText(content, refused)}${related}`,
+      html: content.html,
+      member: { name: sender.name || sender.address, email: sender.address, language },
+      channel: 'email',
+      category,
+      language,
+      office: office?._id ?? null,
+      mailbox: doc.mailbox,
+      attachments: ids,
+      emailMessageId: doc.messageId ?? `<${doc._id.slice(0, 32)}@inbound.relais>`,
+      acknowledge,
+    });
+    return outcome('new_ticket', { ticket: ticket._id, ticketNumber: ticket.number, relatedTicket: props.related?.number ?? null, reason: props.forced ? 'forced' : acknowledge ? null : 'no acknowledgement (automatic or already answered today)' });
+  }
+
+  async function followUp(doc: InboundMail, ticket: Ticket, participant: NonNullable<Participant>, content: MessageContent, sender: { address: string; name: string }, mail: ParsedMail, automatic: AutomaticVerdict): Promise<InboundOutcome> {
+    const emailMessageId = doc.messageId ?? `<${doc._id.slice(0, 32)}@inbound.relais>`;
+    if (await MessageModel.exists({ ticket: ticket._id, emailMessageId })) {
+      return outcome('follow_up', { ticket: ticket._id, ticketNumber: ticket.number, reason: 'already appended' });
+    }
+    if (participant.kind === 'staff') {
+      // Staff writing into a ticket by email: kept as an internal note (it is not sent to the member).
+      await addNote({ actor: participant.actor, ticketId: String(ticket._id), version: ticket.version, text: `[e-mail de ${sender.address}]\n${bodyText(content, [])}` });
+      return outcome('follow_up', { ticket: ticket._id, ticketNumber: ticket.number, reason: 'staff email kept as an internal note' });
+    }
+    if (ticket.status === 'closed') {
+      const created = await newTicket(doc, mail, content, sender, { related: ticket, automatic });
+      return { ...created, reason: `the ticket ${ticket.number} is closed: a new ticket` };
+    }
+    const { ids, refused } = await storeAttachments(content, participant.actor.id);
+    await memberReply({ actor: participant.actor, ticketId: String(ticket._id), text: bodyText(content, refused), html: content.html, channel: 'email', attachments: ids, emailMessageId });
+    return outcome('follow_up', { ticket: ticket._id, ticketNumber: ticket.number });
+  }
+
+  /** The rules, in order (test/fixtures/mail/README.md). Throws Quarantine for a quarantine. */
+  async function decide(doc: InboundMail, raw: Buffer, forced: boolean): Promise<InboundOutcome> {
+    if (doc.truncated) throw new Quarantine('too_large', `the message is larger than the mailbox intake's limit (${doc.size} bytes)`);
+    const parsed = await parseRaw(raw, options.parseLimits);
+    if (!parsed.ok) throw new Quarantine(parsed.reason, parsed.detail);
+    const mail = parsed.mail;
+    if (isFromOwnAddress(mail, ownAddresses)) return outcome('ignored_own', { reason: 'sent from one of our own addresses (a loop)' });
+    const automatic = detectAutomatic(mail, { mailFrom: doc.envelope.from });
+    const refs = threadRefs(mail, { inboundAddresses, ownMessageIdDomain: mailDomain(config.mailFrom), envelopeRecipients: doc.envelope.to });
+    if (automatic.kind === 'bounce') {
+      const recipient = automatic.bounce?.recipient?.toLowerCase() ?? null;
+      const member = recipient ? await MemberModel.findOne({ email: recipient }, { _id: 1 }).lean() : null;
+      if (member) {
+        await MemberModel.collection.updateOne(
+          { _id: member._id },
+          { $set: { lastBounce: { at: new Date(), status: automatic.bounce?.status ?? null, action: automatic.bounce?.action ?? null, diagnostic: automatic.bounce?.diagnostic?.slice(0, 500) ?? null, inbound: doc._id } } },
+        );
+      }
+      return outcome('bounce', { reason: automatic.reason, detail: recipient ? `${recipient}${member ? '' : ' (no member with this address)'}: ${automatic.bounce?.status ?? '?'}` : 'no recipient in the report' });
+    }
+    if (automatic.kind === 'auto_reply') {
+      const number = refs.referencedTicketNumbers[0] ?? refs.ticketNumbers[0] ?? null;
+      return outcome('auto_reply', { reason: automatic.reason, ticketNumber: number });
+    }
+    const content = messageContent(mail);
+    const sender = senderAddress(mail);
+    if (automatic.kind === 'bulk' && !forced) throw new Quarantine('bulk', `mailing-list or newsletter mail (${automatic.reason})`);
+    if (!sender) throw new Quarantine('no_sender', 'the message has no usable From address: nobody to answer');
+    if (!forced && authenticationVerdict(mail, config.inbound.trustedAuthservIds).dmarc === 'fail') {
+      throw new Quarantine('spoofed_sender', `our receiving server recorded dmarc=fail for ${sender.address}`);
+    }
+    if (forced) return newTicket(doc, mail, content, sender, { automatic, forced: true });
+
+    for (const token of refs.replyTokens) {
+      const number = resolveToken(token);
+      const ticket = number ? await findTicket(number) : null;
+      if (!ticket) continue;
+      const participant = await participantOf(ticket, sender.address);
+      if (!participant) throw new Quarantine('forged_follow_up', `${sender.address} wrote with the reply address of ${ticket.number}, whose member is someone else`, ticket.number);
+      return followUp(doc, ticket, participant, content, sender, mail, automatic);
+    }
+    let named: Ticket | null = null;
+    for (const id of refs.ownOutboxIds) {
+      const sent = Types.ObjectId.isValid(id) ? await Outbox.findById(id, { ticket: 1 }).lean() : null;
+      named = sent?.ticket ? await loadTicket(String(sent.ticket)) : null;
+      if (named) break;
+    }
+    if (!named && refs.messageIds.length > 0) {
+      const earlier = await MessageModel.findOne({ emailMessageId: { $in: refs.messageIds } }, { ticket: 1 }).lean();
+      named = earlier ? await loadTicket(String(earlier.ticket)) : null;
+    }
+    for (const number of [...refs.referencedTicketNumbers, ...refs.ticketNumbers]) {
+      if (named) break;
+      named = await findTicket(number);
+    }
+    if (named) {
+      const participant = await participantOf(named, sender.address);
+      if (participant) return followUp(doc, named, participant, content, sender, mail, automatic);
+      return newTicket(doc, mail, content, sender, { related: named, automatic });
+    }
+    return newTicket(doc, mail, content, sender, { automatic });
+  }
+
+  async function run(id: string, forced: boolean, by: string | null): Promise<InboundOutcome | null> {
+    const doc = await InboundMailModel.findById(id).lean<InboundMail>();
+    if (!doc) return null;
+    await InboundMailModel.collection.updateOne({ _id: id } as never, { $set: { attempts: (doc.attempts ?? 0) + 1 } });
+    let result: InboundOutcome;
+    try {
+      const raw = await storage.read(id);
+      result = await withTimeout(decide(doc, raw, forced), timeoutMs, `processing message ${id}`);
+    } catch (error) {
+      if (error instanceof Quarantine) {
+        result = outcome('quarantine', { reason: error.reason, detail: error.detail, relatedTicket: error.relatedTicket });
+      } else {
+        // Not the message's fault (database down, a bug): it stays pending and is retried.
+        logger.error({ err: error, inbound: id }, 'inbound message could not be processed; it will be retried');
+        await record(id, {}, { action: 'failed', by, note: error instanceof Error ? error.message.slice(0, 500) : String(error) });
+        throw error;
+      }
+    }
+    const status = result.kind === 'quarantine' ? 'quarantined' : 'done';
+    await record(id, { status, outcome: result }, { action: forced ? 'forced' : status === 'quarantined' ? 'quarantined' : by ? 'reprocessed' : 'processed', by, note: [result.kind, result.ticketNumber, result.reason].filter(Boolean).join(' · ') });
+    logger.info({ inbound: id, outcome: result.kind, ticket: result.ticketNumber, reason: result.reason }, 'inbound message processed');
+    return result;
+  }
+
+  return {
+    store,
+    raw: (id) => storage.read(id),
+    async process(id) {
+      const doc = await InboundMailModel.findById(id, { status: 1, outcome: 1 }).lean<InboundMail>();
+      if (!doc) return null;
+      if (doc.status !== 'pending') return doc.outcome;
+      return run(id, false, null);
+    },
+    async ingest(message) {
+      const messageId = headerMessageId(message.raw);
+      if (messageId) {
+        // The same message relayed again (other Received lines, so other bytes): nothing new.
+        const earlier = await InboundMailModel.findOne({ messageId }, { _id: 1, from: 1, outcome: 1, status: 1 }).lean<InboundMail>();
+        if (earlier && earlier._id !== hashOf(message.raw) && earlier.from === headerLine(message.raw, 'from') && earlier.status !== 'pending') {
+          return { ...outcome('duplicate', { reason: `already received as ${earlier._id.slice(0, 12)}` }), ticket: earlier.outcome?.ticket ?? null, ticketNumber: earlier.outcome?.ticketNumber ?? null };
+        }
+      }
+      const { id } = await store(message);
+      return this.process(id);
+    },
+    async reprocess(id, by) {
+      const doc = await InboundMailModel.findById(id, { status: 1 }).lean<InboundMail>();
+      if (!doc) return null;
+      return run(id, false, by);
+    },
+    async force(id, by) {
+      return run(id, true, by);
+    },
+    async discard(id, by, note) {
+      const doc = await InboundMailModel.findById(id, { status: 1 }).lean<InboundMail>();
+      if (!doc) return null;
+      const result = outcome('discarded', { reason: note.slice(0, 500) || 'discarded' });
+      await record(id, { status: 'discarded', outcome: result }, { action: 'discarded', by, note: note.slice(0, 500) || null });
+      return result;
+    },
+    async recover() {
+      // FerretDB scans for any filter but `_id`; pending messages are few and this runs at start.
+      const pending = await InboundMailModel.find({ status: 'pending' }, { _id: 1 }).sort({ receivedAt: 1 }).limit(10_000).lean();
+      let done = 0;
+      for (const { _id } of pending) {
+        try {
+          await run(_id, false, null);
+          done += 1;
+        } catch {
+          // logged in run; stays pending
+        }
+      }
+      return done;
+    },
+  };
+}
