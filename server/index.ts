@@ -13,6 +13,9 @@ import { createLogger, type Logger } from './lib/logger.js';
 import { startMailCatcher, type MailCatcher } from './mail/catcher.js';
 import { createMailTransport, startOutboxWorker, type OutboxWorker } from './mail/outbox.js';
 import { configureMail, withoutMail } from './mail/ticket-mail.js';
+import { startImapIntake } from './mail/inbound/imap.js';
+import { createInboundPipeline } from './mail/inbound/pipeline.js';
+import { startInboundSmtp, type InboundSmtp } from './mail/inbound/smtp-receiver.js';
 import { attachRealtime, type Realtime } from './realtime/index.js';
 import './models.js';
 import { domainEvents } from './lib/domain-events.js';
@@ -25,8 +28,10 @@ function databaseName(uri: string | undefined): string | undefined {
   return match?.[1] ? undefined : 'relais';
 }
 
-function printBanner(config: Config, demo: DemoSeedResult | undefined, embedded: boolean): void {
+function printBanner(config: Config, demo: DemoSeedResult | undefined, embedded: boolean, inboundSmtp: string | null): void {
   const lines = ['', `  Relais is running at ${config.publicUrl}`, `  Database: ${embedded ? `embedded FerretDB, data in ${path.join(config.dataDir, 'db')}` : 'MONGODB_URI'}`];
+  if (inboundSmtp) lines.push(`  Incoming mail: SMTP on ${inboundSmtp}, for ${config.inboundAddress}`);
+  if (!config.smtpUrl && config.env !== 'production') lines.push(`  Outgoing mail is caught locally: sign in as an administrator and open ${config.publicUrl}/staff/mail`);
   if (demo) {
     lines.push('', `  Demo accounts (password: ${demo.password})${demo.passwordGenerated ? '  — generated once, kept in the data folder' : ''}:`);
     for (const account of demo.accounts) lines.push(`    ${account.email.padEnd(34)} ${account.description}`);
@@ -103,7 +108,37 @@ async function main(): Promise<void> {
   }
   if (smtpUrl) outboxWorker = startOutboxWorker({ config, logger, transport: createMailTransport(smtpUrl) });
   else logger.warn('SMTP_URL is not set: outgoing mail stays queued in the outbox until it is');
+
+  // Incoming mail: the SMTP receiver (INBOUND_SMTP_PORT) and the IMAP mailboxes (IMAP_MAILBOXES)
+  // feed one pipeline; messages a stop left pending are processed first.
+  const pipeline = createInboundPipeline({ config, logger });
+  void pipeline.recover().then(
+    (n) => n > 0 && logger.info({ recovered: n }, 'processed inbound messages left pending by the last stop'),
+    (error: unknown) => logger.error({ err: error }, 'could not process pending inbound messages'),
+  );
+  let inboundSmtp: InboundSmtp | undefined;
+  if (config.inbound.smtp.port !== 0) {
+    try {
+      inboundSmtp = await startInboundSmtp({ config, pipeline, logger });
+    } catch (error) {
+      logger.warn({ err: error }, `the SMTP receiver could not listen on ${config.inbound.smtp.host}:${config.inbound.smtp.port}; mail can still come through IMAP. Set INBOUND_SMTP_PORT to a free port (0 turns it off).`);
+    }
+  }
+  const imapIntake =
+    config.imapMailboxes.length > 0
+      ? startImapIntake({
+          mailboxes: config.imapMailboxes,
+          logger,
+          handle: async (message) => {
+            const box = config.imapMailboxes.find((m) => m.name === message.mailbox);
+            const outcome = await pipeline.ingest({ raw: message.raw, source: 'imap', mailbox: message.mailbox, truncated: message.truncated, routing: { category: box?.category, office: box?.office } });
+            if (!outcome) throw new Error('the message was stored but has no outcome yet');
+          },
+        })
+      : undefined;
   const stopMail = async (): Promise<void> => {
+    await imapIntake?.stop();
+    await inboundSmtp?.stop();
     await outboxWorker?.stop();
     await mailCatcher?.stop();
   };
@@ -135,7 +170,7 @@ async function main(): Promise<void> {
     }
     process.exit(1);
   }
-  printBanner(config, demo, Boolean(embedded));
+  printBanner(config, demo, Boolean(embedded), inboundSmtp ? `${config.inbound.smtp.host}:${inboundSmtp.port}` : null);
 
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {

@@ -14,3 +14,5 @@ import './mail/mail.models.js';
 import './sla/policy.js';
 import './sla/calendar.model.js';
 import './attachments/attachment.model.js';
+import './web/public/form-submission.model.js';
+import './mail/inbound/inbound.model.js';

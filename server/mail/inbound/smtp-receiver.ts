@@ -1,0 +1,129 @@
+/**
+ * The SMTP receiver an organisation's MTA forwards members' mail to (smtp-server, in process).
+ *
+ * - Recipients are checked at RCPT TO: INBOUND_ADDRESS, its `+token` variants and the extra
+ *   addresses; anything else is refused with 550, so the sender learns it at once.
+ * - The size is announced (EHLO SIZE) and enforced: a larger message is refused with 552.
+ * - A message is answered 250 only once its raw bytes are stored (`pipeline.store`), so an accepted
+ *   message is never lost; it is then processed in the background, one at a time, and a message
+ *   whose processing failed stays pending and is retried (`pipeline.recover` at start).
+ * - STARTTLS when a key and certificate are configured; no AUTH (bind it to loopback or a private
+ *   network, as INBOUND_SMTP_HOST says).
+ */
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
+import type { Config } from '../../config.js';
+import type { Logger } from '../../lib/logger.js';
+import type { InboundPipeline } from './pipeline.js';
+
+export interface InboundSmtp {
+  readonly port: number;
+  /** Resolves when the messages accepted so far have been processed (tests, shutdown). */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface InboundSmtpOptions {
+  config: Pick<Config, 'inboundAddress' | 'inbound'>;
+  pipeline: InboundPipeline;
+  logger: Logger;
+}
+
+/** Whether `address` is one Relais receives at (`local@domain` or `local+anything@domain`). */
+export function isInboundRecipient(address: string, accepted: readonly string[]): boolean {
+  const lower = address.trim().toLowerCase();
+  const at = lower.lastIndexOf('@');
+  if (at <= 0) return false;
+  const local = lower.slice(0, at).split('+')[0];
+  const domain = lower.slice(at + 1);
+  return accepted.some((a) => a === `${local}@${domain}`);
+}
+
+export async function startInboundSmtp(options: InboundSmtpOptions): Promise<InboundSmtp> {
+  const { config, pipeline, logger } = options;
+  const log = logger.child({ component: 'inbound-smtp' });
+  const accepted = [config.inboundAddress, ...config.inbound.extraAddresses].map((a) => a.toLowerCase());
+  const { host, port, maxBytes, tlsKey, tlsCert } = config.inbound.smtp;
+  const tls = tlsKey && tlsCert ? { key: readFileSync(tlsKey), cert: readFileSync(tlsCert) } : null;
+
+  // One message at a time: bounded memory, and the order of arrival kept.
+  let queue: Promise<void> = Promise.resolve();
+  const enqueue = (id: string): void => {
+    queue = queue.then(async () => {
+      try {
+        await pipeline.process(id);
+      } catch (error) {
+        log.error({ err: error, inbound: id }, 'processing failed; the message stays pending and is retried at the next start');
+      }
+    });
+  };
+
+  const server = new SMTPServer({
+    name: 'relais',
+    banner: 'Relais inbound mail',
+    size: maxBytes,
+    authOptional: true,
+    disabledCommands: tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
+    ...(tls ? { key: tls.key, cert: tls.cert } : {}),
+    logger: false,
+    onRcptTo(address: SMTPServerAddress, _session, callback) {
+      if (isInboundRecipient(address.address, accepted)) return callback();
+      const error = Object.assign(new Error(`5.1.1 <${address.address}>: no such mailbox here`), { responseCode: 550 });
+      return callback(error);
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      stream.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= maxBytes) chunks.push(chunk);
+      });
+      stream.on('error', (error: Error) => callback(error));
+      stream.on('end', () => {
+        if (stream.sizeExceeded) {
+          callback(Object.assign(new Error(`5.3.4 Message too large: at most ${maxBytes} bytes`), { responseCode: 552 }));
+          return;
+        }
+        const raw = Buffer.concat(chunks);
+        const rcpt = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
+        const mailFrom = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address;
+        pipeline
+          .store({ raw, source: 'smtp', mailbox: rcpt.find((r) => isInboundRecipient(r, accepted)) ?? null, envelopeFrom: mailFrom, envelopeTo: rcpt })
+          .then(({ id, known }) => {
+            callback(null, known ? 'Already received' : 'Queued');
+            if (!known) enqueue(id);
+          })
+          .catch((error: unknown) => {
+            log.error({ err: error }, 'could not store an incoming message; answered 451 so the sender retries');
+            callback(Object.assign(new Error('4.3.0 Temporary failure, please retry'), { responseCode: 451 }));
+          });
+      });
+    },
+  });
+  server.on('error', (error) => log.warn({ err: error }, 'SMTP receiver error'));
+
+  await new Promise<void>((resolve, reject) => {
+    server.server.once('error', reject);
+    server.listen(port, host, () => {
+      server.server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = (server.server.address() as AddressInfo).port;
+  log.info({ host, port: bound, tls: Boolean(tls) }, 'SMTP receiver listening');
+  return {
+    port: bound,
+    idle: async () => {
+      let seen: Promise<void> | undefined;
+      while (seen !== queue) {
+        seen = queue;
+        await queue;
+      }
+    },
+    stop: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await queue;
+    },
+  };
+}
