@@ -19,6 +19,7 @@ import { formatSize } from '../../attachments/limits.js';
 import { initials, type Formatter } from './format.js';
 import { labels as makeLabels, summarize, type Labels, type TicketSummary } from './presenters.js';
 import { reassignOptions, type ReassignOptions } from './reassign-options.js';
+import { slaPanelFor, type SlaPanel } from '../../sla/sla.view.js';
 
 export interface ThreadItem {
   id: string;
@@ -51,7 +52,7 @@ export interface TicketPageView {
   header: Record<string, unknown>;
   thread: ThreadItem[];
   messageIds: string[];
-  member: { name: string; email: string; memberNumber: string | null; language: string | null; office: string | null } | null;
+  member: { name: string; email: string; memberNumber: string | null; language: string | null; office: string | null; bounce: string | null } | null;
   otherTickets: { href: string; number: string; subject: string; status: string; statusLabel: string; age: string }[];
   why: { where: string; holder: string; lastMove: TrailItem | null; routing: string };
   trail: TrailItem[];
@@ -64,6 +65,8 @@ export interface TicketPageView {
   categoryOptions: { value: string; label: string; selected: boolean }[];
   reassign: ReassignOptions | null;
   composer: { canReply: boolean; canNote: boolean };
+  /** The ticket's deadlines explained (null: no SLA policy applies). */
+  sla: SlaPanel | null;
 }
 
 const moveTypes = new Set(['created', 'escalated', 'returned', 'reassigned', 'released']);
@@ -158,7 +161,7 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
   const l = makeLabels(t);
   const [events, member, others] = await Promise.all([
     ticketHistory(actor, ticketId),
-    MemberModel.findById(v.member, { name: 1, email: 1, memberNumber: 1, language: 1, office: 1 }).lean(),
+    MemberModel.findById(v.member, { name: 1, email: 1, memberNumber: 1, language: 1, office: 1, lastBounce: 1 }).lean<{ name: string; email: string; memberNumber?: string | null; language?: string | null; office?: unknown; lastBounce?: { at: Date; status: string | null; diagnostic: string | null } | null }>(),
     otherTicketsOf(actor, v),
   ]);
   const names = await nameBook(events.flatMap((e) => [e.to.assignee, e.from?.assignee]));
@@ -203,7 +206,15 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
     thread: detail.messages.map((m) => threadItem(m, v.language, t, fmt, l)),
     messageIds: detail.messages.map((m) => m.id),
     member: member
-      ? { name: member.name, email: member.email, memberNumber: member.memberNumber ?? null, language: member.language ? l.language(member.language) : null, office: catalog.officeName(member.office ? String(member.office) : null) }
+      ? {
+          name: member.name,
+          email: member.email,
+          memberNumber: member.memberNumber ?? null,
+          language: member.language ? l.language(member.language) : null,
+          office: catalog.officeName(member.office ? String(member.office) : null),
+          // Mail to this address came back: staff should know before counting on an email answer.
+          bounce: member.lastBounce ? t('member.bounced', { date: fmt.dateTime(member.lastBounce.at.toISOString()), status: member.lastBounce.status ?? '?', diagnostic: member.lastBounce.diagnostic ?? '' }) : null,
+        }
       : null,
     otherTickets: others.map((o) => ({ href: `/staff/tickets/${o.id}`, number: o.number, subject: o.subject, status: o.status, statusLabel: l.status(o.status), age: fmt.age(o.createdAt) })),
     why: {
@@ -222,5 +233,6 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
     categoryOptions: catalog.categories.map((c) => ({ ...c, selected: c.value === v.category })),
     reassign,
     composer: { canReply: allowed.has('reply'), canNote: allowed.has('note') },
+    sla: await slaPanelFor(v.id, t),
   };
 }
