@@ -19,6 +19,8 @@ const messageSchema = new Schema(
     html: { type: String, default: null },
     channel: { type: String, enum: ['web', 'email', 'phone', 'api'], default: 'web' },
     attachments: { type: [{ type: Schema.Types.ObjectId, ref: 'Attachment' }], default: [] },
+    /** What an email quoted (earlier messages, signature): kept, shown collapsed. */
+    quoted: { type: String, default: null, maxlength: 200_000 },
     /** The `Message-ID` of the email this message came in (or went out) as: threading looks it up. */
     emailMessageId: { type: String, default: null },
     createdAt: { type: Date, required: true, default: () => new Date() },
@@ -40,6 +42,7 @@ export interface Message {
   channel: 'web' | 'email' | 'phone' | 'api';
   attachments: Types.ObjectId[];
   emailMessageId?: string | null;
+  quoted?: string | null;
   createdAt: Date;
 }
 export const MessageModel = model('Message', messageSchema);

@@ -17,6 +17,8 @@ export const eventTypes = [
   'rated',
   'priority_changed',
   'category_changed',
+  /** An SLA warning or breach fired by the scheduler (server/sla/scheduler.ts). */
+  'sla_alert',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 

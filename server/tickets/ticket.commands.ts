@@ -11,6 +11,7 @@ import { ReasonCodeModel } from '../catalog/category.model.js';
 import { escalationMailWrites, mailConfig, reassignmentMailWrites, replyMailWrites, resolvedMailWrites } from '../mail/ticket-mail.js';
 import { MemberModel } from '../members/member.model.js';
 import { teamForTier } from '../routing/routing.service.js';
+import { withSla } from '../sla/engine.js';
 import { StaffModel } from '../staff/staff.model.js';
 import { TeamModel, type Tier } from '../teams/team.model.js';
 import { EscalationModel } from './escalation.model.js';
@@ -46,7 +47,8 @@ async function prepare(props: CommandBase, action: TicketAction): Promise<Ticket
 }
 
 async function finish(input: CommitInput): Promise<TicketView> {
-  const { ticket, event } = await commit(input);
+  // The SLA state travels in the event's patch: the journal is the ticket's only writer.
+  const { ticket, event } = await commit(await withSla(input));
   domainEvents.publish('ticket.changed', {
     ticketId: String(ticket._id),
     type: event.type,
@@ -344,6 +346,8 @@ export interface MemberReplyProps extends MemberCommandBase {
   text: string;
   /** Sanitized HTML when the answer came by email with HTML. */
   html?: string | null;
+  /** The quoted history and signature split off an email (kept, shown collapsed). */
+  quoted?: string | null;
   channel: 'web' | 'email';
   /** Attachments already stored (attachments.service), linked to the new message here. */
   attachments?: readonly Types.ObjectId[];
@@ -384,6 +388,7 @@ export async function memberReply(props: MemberReplyProps): Promise<TicketView> 
           visibility: 'public',
           text: props.text,
           html: props.html ?? null,
+          quoted: props.quoted ?? null,
           channel: props.channel,
           attachments,
           emailMessageId: props.emailMessageId ?? null,

@@ -13,6 +13,7 @@ import { Outbox } from '../mail/mail.models.js';
 import { acknowledgementMail, mailConfig } from '../mail/ticket-mail.js';
 import { MemberModel } from '../members/member.model.js';
 import { routeNewTicket } from '../routing/routing.service.js';
+import { slaPatch } from '../sla/engine.js';
 import { nextTicketNumber, numberCollided } from './ticket-number.js';
 import { NO_DUE_DATE, TicketModel, type Channel, type Priority, type Ticket } from './ticket.model.js';
 import { TicketEventModel, eventId, type TicketEvent } from './ticket-event.model.js';
@@ -39,6 +40,8 @@ export interface CreateTicketProps {
   attachments?: readonly Types.ObjectId[];
   /** Sanitized HTML of the first message, when it came by email with HTML. */
   html?: string | null;
+  /** The quoted history and signature split off an email (kept, shown collapsed). */
+  quoted?: string | null;
   /** The `Message-ID` of the email the ticket came from: the acknowledgement answers it. */
   emailMessageId?: string | null;
   /** Whether to send the member an acknowledgement (default true; mail intake turns it off for automatic mail). */
@@ -153,6 +156,9 @@ export async function createTicket(props: CreateTicketProps): Promise<Ticket> {
     createdAt: at,
     updatedAt: at,
   };
+  // Deadlines from the start; with no SLA policy the document keeps its shape (dueAt: no deadline).
+  const sla = await slaPatch({ ticket: ticketDoc as unknown as Ticket, next: {}, event: { type: 'created', at } });
+  if (sla.sla) Object.assign(ticketDoc, sla);
   const event: TicketEvent & { pending: boolean } = {
     _id: eventId(ticketId, 1),
     ticket: ticketId,
@@ -175,7 +181,7 @@ export async function createTicket(props: CreateTicketProps): Promise<Ticket> {
         model: 'Message',
         op: 'insert',
         id: messageId,
-        doc: { ticket: ticketId, author, visibility: 'public', text: props.body, html: props.html ?? null, channel: props.channel, attachments, emailMessageId: props.emailMessageId ?? null, createdAt: at },
+        doc: { ticket: ticketId, author, visibility: 'public', text: props.body, html: props.html ?? null, quoted: props.quoted ?? null, channel: props.channel, attachments, emailMessageId: props.emailMessageId ?? null, createdAt: at },
       },
       ...attachments.map((id) => ({ model: 'Attachment' as const, op: 'update' as const, id, doc: { ticket: ticketId, message: messageId } })),
     ],

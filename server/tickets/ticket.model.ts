@@ -1,5 +1,6 @@
 import { Schema, model, type InferSchemaType, type HydratedDocument, type Types } from 'mongoose';
 import { tiers } from '../teams/team.model.js';
+import type { TicketSla } from '../sla/ticket-sla.js';
 
 export const ticketStatuses = ['new', 'open', 'pending_member', 'resolved', 'closed'] as const;
 export type TicketStatus = (typeof ticketStatuses)[number];
@@ -44,6 +45,8 @@ const ticketSchema = new Schema(
      * and keyset pagination can compare it; presenters show it as null.
      */
     dueAt: { type: Date, required: true, default: () => NO_DUE_DATE },
+    /** Deadlines, explanations and the next alert (server/sla/ticket-sla.ts), recomputed in every journal patch. */
+    sla: { type: Schema.Types.Mixed, default: null },
     resolvedAt: { type: Date, default: null },
     closedAt: { type: Date, default: null },
     createdBy: { type: Schema.Types.ObjectId, ref: 'Staff', default: null },
@@ -99,6 +102,8 @@ export interface Ticket {
   closedAt: Date | null;
   createdBy: Types.ObjectId | null;
   rating?: TicketRating | null;
+  /** null or absent: no SLA policy applies. */
+  sla?: TicketSla | null;
   createdAt: Date;
   updatedAt: Date;
 }

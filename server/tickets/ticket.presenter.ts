@@ -9,6 +9,7 @@ import type { Message } from './message.model.js';
 import { NO_DUE_DATE, type Ticket } from './ticket.model.js';
 import { can, stateAllows, ticketActions, type TicketAction } from './ticket.policy.js';
 import type { TicketEvent } from './ticket-event.model.js';
+import { presentSla, type SlaView } from '../sla/ticket-sla.js';
 
 const id = (v: Types.ObjectId | string | null | undefined): string | null => (v === null || v === undefined ? null : String(v));
 const iso = (d: Date | string | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
@@ -40,6 +41,8 @@ export interface TicketView {
   lastMessageAt: string | null;
   firstResponseAt: string | null;
   dueAt: string | null;
+  /** Deadlines with ISO dates (null: no SLA policy applies). */
+  sla: SlaView | null;
   resolvedAt: string | null;
   createdAt: string;
   updatedAt: string;
@@ -69,6 +72,7 @@ export function presentTicket(t: Ticket, viewer: Actor, names?: NameBook): Ticke
     lastMessageAt: iso(t.lastMessageAt),
     firstResponseAt: iso(t.firstResponseAt),
     dueAt: t.dueAt && new Date(t.dueAt).getTime() < NO_DUE_DATE.getTime() ? iso(t.dueAt) : null,
+    sla: presentSla(t.sla),
     resolvedAt: iso(t.resolvedAt),
     createdAt: iso(t.createdAt) ?? '',
     updatedAt: iso(t.updatedAt) ?? '',
@@ -88,6 +92,7 @@ export interface MessageView {
   visibility: 'public' | 'internal';
   text: string;
   html: string | null;
+  quoted: string | null;
   channel: string;
   attachments: AttachmentView[];
   createdAt: string;
@@ -109,6 +114,7 @@ export function presentMessage(m: Message, files: ReadonlyMap<string, Attachment
     visibility: m.visibility,
     text: m.text,
     html: m.html ?? null,
+    quoted: m.quoted ?? null,
     channel: m.channel ?? 'web',
     attachments: (m.attachments ?? []).map((a) => files.get(String(a))).filter((a): a is AttachmentView => a !== undefined),
     createdAt: iso(m.createdAt) ?? '',

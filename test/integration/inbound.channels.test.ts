@@ -14,6 +14,7 @@ import { startInboundSmtp, type InboundSmtp } from '../../server/mail/inbound/sm
 import { Outbox, type OutboxMail } from '../../server/mail/mail.models.js';
 import { MemberModel } from '../../server/members/member.model.js';
 import { domainEvents } from '../../server/lib/domain-events.js';
+import { MessageModel } from '../../server/tickets/message.model.js';
 import { TicketModel } from '../../server/tickets/ticket.model.js';
 import { rooms } from '../../server/realtime/rooms.js';
 import { silentLogger, testConfig } from '../helpers/config.js';
@@ -75,6 +76,10 @@ describe('inbound mail through SMTP and IMAP, live in the staff queue', function
     await domainEvents.settled();
     const answer = await replied;
     expect(answer.ticket.messageCount).to.equal(2);
+    // The quoted history is kept apart from the new text (shown collapsed on the staff page).
+    const stored = await MessageModel.findOne({ emailMessageId: '<lea-2@example.be>' }).lean();
+    expect(stored?.text).to.include('2025').and.not.include('Nous avons bien reçu');
+    expect(stored?.quoted).to.include('Nous avons bien reçu');
 
     // An out-of-office answer to our acknowledgement: recorded, never answered, nothing on the ticket.
     const outboxBefore = await Outbox.countDocuments();

@@ -272,6 +272,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       subject: (mail.subject?.trim() || NO_SUBJECT[language] || '(sans objet)').slice(0, 200),
       body: `${bodyText(content, refused)}${related}`,
       html: content.html,
+      quoted: content.quoted?.slice(0, 200_000) ?? null,
       member: { name: sender.name || sender.address, email: sender.address, language },
       channel: 'email',
       category,
@@ -300,7 +301,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       return { ...created, reason: `the ticket ${ticket.number} is closed: a new ticket` };
     }
     const { ids, refused } = await storeAttachments(content, participant.actor.id);
-    await memberReply({ actor: participant.actor, ticketId: String(ticket._id), text: bodyText(content, refused), html: content.html, channel: 'email', attachments: ids, emailMessageId });
+    await memberReply({ actor: participant.actor, ticketId: String(ticket._id), text: bodyText(content, refused), html: content.html, quoted: content.quoted?.slice(0, 200_000) ?? null, channel: 'email', attachments: ids, emailMessageId });
     return outcome('follow_up', { ticket: ticket._id, ticketNumber: ticket.number });
   }
 

@@ -33,6 +33,7 @@ export interface ThreadItem {
   channelLabel: string;
   lang: string | null;
   files: Array<{ url: string; name: string; size: string }>;
+  quoted: string | null;
 }
 
 export interface TrailItem {
@@ -91,6 +92,7 @@ function threadItem(m: MessageView, ticketLanguage: string, t: Translate, fmt: F
     channelLabel: l.channel(m.channel),
     // A member writes in the ticket's language; staff notes are in the office's.
     lang: kind === 'member' ? ticketLanguage : null,
+    quoted: m.quoted,
     files: m.attachments.map((a) => ({ url: `/api/v1/attachments/${a.id}`, name: a.filename, size: formatSize(a.size) })),
   };
 }
