@@ -20,6 +20,7 @@ import { attachRealtime, type Realtime } from './realtime/index.js';
 import './models.js';
 import { domainEvents } from './lib/domain-events.js';
 import { recoverPendingCreations } from './tickets/ticket.create.js';
+import { startSlaScheduler } from './sla/scheduler.js';
 
 /** The database name when the URI does not carry one. */
 function databaseName(uri: string | undefined): string | undefined {
@@ -171,6 +172,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   printBanner(config, demo, Boolean(embedded), inboundSmtp ? `${config.inbound.smtp.host}:${inboundSmtp.port}` : null);
+  // SLA timers: alerts whose time passed while stopped fire now, once.
+  const slaScheduler = startSlaScheduler({ config, logger });
 
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {
@@ -191,6 +194,7 @@ async function main(): Promise<void> {
       server.closeIdleConnections();
     });
     clearTimeout(force);
+    await slaScheduler.stop();
     await stopMail();
     await stopDatabase();
     logger.info('stopped');

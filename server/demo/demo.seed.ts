@@ -20,6 +20,11 @@ import { RoutingRuleModel } from '../routing/routing-rule.model.js';
 import { StaffModel, type StaffRole } from '../staff/staff.model.js';
 import { TeamModel, type Tier } from '../teams/team.model.js';
 import { TicketModel } from '../tickets/ticket.model.js';
+import { defaultCalendar } from '../sla/calendar.js';
+import { SlaCalendarModel } from '../sla/calendar.model.js';
+import { clearSlaCache } from '../sla/engine.js';
+import { SLA_BREACH_REASON } from '../sla/actions.js';
+import { SlaPolicyModel, defaultPolicies } from '../sla/policy.js';
 import { playTicketStory } from './demo.stories.js';
 import { demoCategories, demoMembers, demoReasonCodes, demoTicketTemplates } from './demo.data.js';
 
@@ -117,6 +122,14 @@ export async function seedDemoData({ config, logger }: { config: Config; logger:
   await ReasonCodeModel.insertMany(demoReasonCodes.map((r) => ({ ...r, appliesTo: [...r.appliesTo] })));
   const bruxelles = teamIds.get('conseil-bruxelles');
   if (bruxelles) await RoutingRuleModel.create({ name: 'Boîte hulp@ → Bruxelles', order: 10, match: { mailbox: 'hulp@relais.demo' }, team: bruxelles.id });
+
+  // SLA: the starting policies, a default calendar (Belgian holidays) and the reason code of
+  // automatic escalations (offered in no dialog: only Relais uses it), before any ticket is played.
+  await SlaPolicyModel.insertMany(defaultPolicies());
+  const calendar = defaultCalendar();
+  await SlaCalendarModel.create({ office: null, name: calendar.name, timeZone: calendar.timeZone, hours: calendar.hours, holidays: { country: 'BE' }, closures: [] });
+  await ReasonCodeModel.create({ code: SLA_BREACH_REASON, label: { fr: 'Délai de prise en charge dépassé', nl: 'Opnametermijn overschreden', en: 'Acceptance deadline missed' }, appliesTo: [], order: 900 });
+  clearSlaCache();
 
   for (const m of demoMembers) await MemberModel.create({ name: m.name, email: m.email, memberNumber: m.memberNumber, language: m.language, office: officeIds.get(m.office) ?? null });
 

@@ -9,6 +9,24 @@ import type { Logger } from './logger.js';
 export interface DomainEventMap {
   'ticket.created': { ticketId: string };
   'ticket.changed': { ticketId: string; type: string; seq: number; actorId: string | null };
+  /**
+   * An SLA warning or breach was fired (its `sla_alert` or automatic `escalated` event is committed):
+   * the live layer alerts the holder, the queue and, at level `supervisor`, the supervisors.
+   */
+  'sla.alert': {
+    ticketId: string;
+    key: string;
+    kind: 'warning' | 'breach';
+    deadline: string;
+    label: string;
+    /** When it fired (ISO 8601). */
+    at: string;
+    /** When the deadline falls due (ISO 8601). */
+    dueAt: string | null;
+    level: 'team' | 'supervisor';
+    /** The breach escalated the ticket automatically (policy `onBreach.acceptance: escalate`). */
+    escalated: boolean;
+  };
   /** Sessions ended: that session, or (sessionId null) every session of the staff member. Live sockets close. */
   'auth.revoked': { sessionId: string | null; staffId: string | null };
 }

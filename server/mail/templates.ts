@@ -80,6 +80,19 @@ const templateSchemas = {
     reason: longText(5_000),
     staffTicketUrl: httpUrl,
   }),
+  /** To the holder when an SLA deadline comes near or is missed (server/sla/actions.ts). */
+  'sla-warning': z.strictObject({
+    ticketNumber,
+    subject: line,
+    breached: z.boolean(),
+    /** The deadline's name in the recipient's language, e.g. "Première réponse". */
+    deadlineLabel: line,
+    /** When it falls due, in the calendar's zone and the recipient's language. */
+    dueText: line,
+    /** The deadline explained in one sentence (server/sla/explain.ts). */
+    explanation: longText(2_000),
+    staffTicketUrl: httpUrl,
+  }),
 } as const;
 
 export type MailTemplateName = keyof typeof templateSchemas;
@@ -95,6 +108,7 @@ export const autoSubmittedTemplates: Readonly<Record<MailTemplateName, boolean>>
   'member-link': true,
   'staff-escalation': true,
   'staff-reassignment': true,
+  'sla-warning': true,
 };
 
 /** Who receives each message: a member (the person who asked) or staff. */
@@ -106,6 +120,7 @@ export const mailAudience: Readonly<Record<MailTemplateName, 'member' | 'staff'>
   'member-link': 'member',
   'staff-escalation': 'staff',
   'staff-reassignment': 'staff',
+  'sla-warning': 'staff',
 };
 export const memberTemplates = mailTemplateNames.filter((name) => mailAudience[name] === 'member');
 export const staffTemplates = mailTemplateNames.filter((name) => mailAudience[name] === 'staff');
@@ -149,6 +164,11 @@ const subjects: Readonly<Record<MailTemplateName, Readonly<Record<MailLocale, st
     fr: '[{{ticketNumber}}] Un ticket vous a été confié : {{subject}}',
     nl: '[{{ticketNumber}}] Er is een ticket aan u toegewezen: {{subject}}',
     en: '[{{ticketNumber}}] A ticket has been assigned to you: {{subject}}',
+  },
+  'sla-warning': {
+    fr: '[{{ticketNumber}}] {{#if breached}}Délai dépassé{{else}}Délai bientôt atteint{{/if}} ({{deadlineLabel}}) : {{subject}}',
+    nl: '[{{ticketNumber}}] {{#if breached}}Termijn overschreden{{else}}Termijn loopt bijna af{{/if}} ({{deadlineLabel}}): {{subject}}',
+    en: '[{{ticketNumber}}] {{#if breached}}Deadline missed{{else}}Deadline approaching{{/if}} ({{deadlineLabel}}): {{subject}}',
   },
 };
 

@@ -144,6 +144,7 @@ export async function attachRealtime(options: RealtimeOptions): Promise<Realtime
   const unsubscribe = [
     events.subscribe('ticket.changed', ({ ticketId, seq }) => publisher.publish(ticketId, seq)),
     events.subscribe('ticket.created', ({ ticketId }) => publisher.publish(ticketId, 1)),
+    events.subscribe('sla.alert', (alert) => publisher.alert(alert)),
     events.subscribe('auth.revoked', (target) => guard.revoke(target)),
   ];
   setOnlineSource(async () => new Set((await nsp.fetchSockets()).map((s) => s.data.staffId)));

@@ -79,12 +79,34 @@ export interface PresenceMessage {
 
 export type SessionEndReason = 'expired' | 'revoked' | 'access_changed';
 
+/**
+ * An SLA warning or breach on a ticket (server/sla/scheduler.ts), to its holder, its queue, its
+ * watchers and, at level `supervisor`, the office's supervisors. A notification, not a stream
+ * change: it carries no `seqs` (the ticket's new state comes as a `ticket:update`).
+ */
+export interface SlaAlertMessage {
+  ticketId: string;
+  number: string;
+  subject: string;
+  key: string;
+  kind: 'warning' | 'breach';
+  /** `first_response`, `next_response`, `resolution` or `acceptance`. */
+  deadline: string;
+  /** `75%`, `15 min` or `breach`. */
+  label: string;
+  at: string;
+  dueAt: string | null;
+  level: 'team' | 'supervisor';
+  escalated: boolean;
+}
+
 export interface ServerToClientEvents {
   hello: (message: HelloMessage) => void;
   'ticket:update': (message: TicketUpdateMessage) => void;
   'ticket:remove': (message: TicketRemoveMessage) => void;
   presence: (message: PresenceMessage) => void;
   'session:expired': (message: { reason: SessionEndReason }) => void;
+  'sla:alert': (message: SlaAlertMessage) => void;
 }
 
 export interface ClientToServerEvents {

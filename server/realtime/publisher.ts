@@ -13,6 +13,7 @@ import { canRead } from '../tickets/ticket.policy.js';
 import { loadTicket, placementOf } from '../tickets/ticket.journal.js';
 import type { Ticket } from '../tickets/ticket.model.js';
 import { TicketEventModel, eventId, type TicketEvent } from '../tickets/ticket-event.model.js';
+import type { DomainEventMap } from '../lib/domain-events.js';
 import type { Logger } from '../lib/logger.js';
 import { presentStreamTicket, type NameSource } from './presenter.js';
 import type { StreamEvent } from './protocol.js';
@@ -32,6 +33,8 @@ export interface PublisherOptions {
 export interface Publisher {
   /** Publishes event `seq` of a ticket (`ticket.created` is seq 1). */
   publish(ticketId: string, seq: number): Promise<void>;
+  /** Sends an SLA alert to the ticket's watchers, holder and queue, and at level `supervisor` to its office's supervisors. */
+  alert(alert: DomainEventMap['sla.alert']): Promise<void>;
 }
 
 function streamEvent(e: TicketEvent): StreamEvent {
@@ -78,5 +81,27 @@ export function createPublisher(options: PublisherOptions): Publisher {
     }
   }
 
-  return { publish };
+  async function alert(a: DomainEventMap['sla.alert']): Promise<void> {
+    const ticket = await loadTicket(a.ticketId);
+    if (!ticket) return;
+    // Rooms whose members may read the ticket now (supervisors of tiers 2 and 3 are in the tier rooms).
+    const targets = new Set([rooms.ticket(ticket._id), ticket.tier === 1 ? rooms.tier1Team(ticket.team) : rooms.tier(ticket.tier)]);
+    if (ticket.assignee) targets.add(rooms.staff(ticket.assignee));
+    if (a.level === 'supervisor') targets.add(rooms.office(ticket.office));
+    nsp.to([...targets]).emit('sla:alert', {
+      ticketId: a.ticketId,
+      number: ticket.number,
+      subject: ticket.subject,
+      key: a.key,
+      kind: a.kind,
+      deadline: a.deadline,
+      label: a.label,
+      at: a.at,
+      dueAt: a.dueAt,
+      level: a.level,
+      escalated: a.escalated,
+    });
+  }
+
+  return { publish, alert };
 }

@@ -299,13 +299,23 @@ function segmentAt(segments: Segment[], t: number): Segment | undefined {
   return found;
 }
 
+/**
+ * The segment whose state holds where a window's clock stops: the current one for an open
+ * window (also when an event happened at `now` exactly: its new state applies at once), else
+ * the one just before the window ended.
+ */
+function stateAtEnd(w: Window, segments: Segment[], now: number): Segment | undefined {
+  if (w.end === null) return segments[segments.length - 1];
+  return segmentAt(segments, Math.max(w.start, Math.min(w.end, now) - 1));
+}
+
 const ref = (cal: BusinessCalendar): { id: string; name: string } => ({ id: cal.id, name: cal.name });
 const minutes = (ms: number): number => Math.round((ms / MINUTE) * 100) / 100;
 
 /** Runs one window's clock over the segments; null when the policy in force at its end sets no target. */
 function measure(w: Window, segments: Segment[], now: number): Deadline | null {
   const stop = w.end ?? now;
-  const last = segmentAt(segments, Math.max(w.start, stop - 1));
+  const last = stateAtEnd(w, segments, now);
   if (!last) return null;
   const target = targetOf(w.kind, last.policy, w.tier);
   if (target === null) return null;
@@ -318,15 +328,19 @@ function measure(w: Window, segments: Segment[], now: number): Deadline | null {
   const runs: Array<{ from: number; ms: number; calendar: BusinessCalendar }> = [];
   const changes: DeadlineChange[] = [];
   let previous: { target: number | null; calendar: BusinessCalendar } | null = null;
+  const current = segments[segments.length - 1];
   for (const seg of segments) {
     const a = Math.max(seg.from, w.start);
     const b = Math.min(seg.to, stop);
-    if (b <= a) continue;
+    // The current state counts as a change even when it began at `now` exactly (no time in it yet).
+    const startsNow = w.end === null && seg === current && seg.from >= w.start;
+    if (b <= a && !startsNow) continue;
     const segTarget = targetOf(w.kind, seg.policy, w.tier);
     if (previous && (previous.target !== segTarget || previous.calendar.id !== seg.calendar.id)) {
       changes.push({ at: new Date(a), causes: seg.changed, fromMinutes: previous.target, toMinutes: segTarget, fromCalendar: previous.calendar.name, toCalendar: seg.calendar.name });
     }
     previous = { target: segTarget, calendar: seg.calendar };
+    if (b <= a) continue;
     const m = mode(seg.state);
     const business = businessMinutesBetween(new Date(a), new Date(b), seg.calendar) * MINUTE;
     if (m === 'pause') {
@@ -429,7 +443,7 @@ export function computeDeadlines(input: DeadlineInput): DeadlineSet {
   const deadlines: Deadline[] = [];
   for (const w of windowsOf(input, segments, created)) {
     const d = measure(w, segments, now);
-    const last = segmentAt(segments, Math.max(w.start, (w.end ?? now) - 1));
+    const last = stateAtEnd(w, segments, now);
     if (d && last) deadlines.push({ ...d, explanation: explanationOf(d, last) });
   }
   const running = deadlines.filter((d) => d.state === 'running' && d.due !== null).map((d) => d.due?.getTime() ?? Infinity);

@@ -27,8 +27,13 @@ function shortDuration(totalMinutes: number, t: Translate): string {
   return minutes === 0 ? t('sla.duration.h', { hours }) : t('sla.duration.hm', { hours, minutes });
 }
 
+/** An instant as the explanations show it: in `zone`, in the language of `t`, without the date when near `now`. */
+export function formatSlaDate(at: Date, zone: string, t: Translate, now?: Date): string {
+  return when(at.toISOString(), zone, t, now);
+}
+
 /** A target in business time: "4 heures ouvrables", "90 business minutes" stays "1 h 30 min of business time". */
-function businessDuration(totalMinutes: number, t: Translate): string {
+export function businessDuration(totalMinutes: number, t: Translate): string {
   const rounded = Math.round(totalMinutes);
   if (rounded % 60 === 0) return t('sla.duration.businessHours', { count: rounded / 60 });
   if (rounded < 60) return t('sla.duration.businessMinutes', { count: rounded });
@@ -40,8 +45,11 @@ export interface ExplainOptions {
   now?: Date;
 }
 
+/** What a sentence needs of a deadline: a computed one, or one stored on a ticket (ticket-sla.ts). */
+export type ExplainableDeadline = Pick<Deadline, 'kind' | 'state' | 'targetMinutes' | 'pausedMinutes' | 'startedBy' | 'calendar' | 'policy' | 'explanation'>;
+
 /** The deadline as one sentence in the language of `t`. */
-export function explainDeadline(d: Deadline, t: Translate, options: ExplainOptions = {}): string {
+export function explainDeadline(d: ExplainableDeadline, t: Translate, options: ExplainOptions = {}): string {
   const p = d.explanation.params;
   const zone = String(p.timeZone ?? 'Europe/Brussels');
   const at = (key: string): string => when(p[key], zone, t, options.now);

@@ -1,0 +1,188 @@
+/**
+ * What firing an SLA alert does to a ticket, always as exactly one journal event, so it is in
+ * the ticket's history, replayed after a crash, and serialized like any command: two instances
+ * firing the same alert insert the same event `_id`, one wins, the other gets a ConflictError.
+ *
+ *  - Usually an `sla_alert` event (actor: Relais) whose patch records the alert as fired and
+ *    moves `nextAlertAt` on; when someone holds the ticket, its writes queue a `sla-warning`
+ *    email to them in their language (the outbox, like ticket-mail.ts).
+ *  - An acceptance breach of an unclaimed tier-1 or tier-2 ticket under a policy saying
+ *    `onBreach.acceptance: 'escalate'` is an `escalated` event instead, with reason code
+ *    `sla_breach`, a handoff note saying nobody in the tier took it within the target, and the
+ *    same writes as a staff escalation (escalation record, mail to the receiving team).
+ */
+import { Types } from 'mongoose';
+import { systemActor } from '../auth/actor.js';
+import { ReasonCodeModel } from '../catalog/category.model.js';
+import { translator, type Locale } from '../lib/i18n.js';
+import { buildOutboxMail } from '../mail/outbox.js';
+import { escalationMailWrites, mailConfig, mailLocale, type MailConfig } from '../mail/ticket-mail.js';
+import { teamForTier } from '../routing/routing.service.js';
+import { StaffModel } from '../staff/staff.model.js';
+import type { Tier } from '../teams/team.model.js';
+import { commit, insertWrite, loadTicket, updateWrite, type CommitResult } from '../tickets/ticket.journal.js';
+import type { Ticket, TicketStatus } from '../tickets/ticket.model.js';
+import type { JournalWrite } from '../tickets/ticket-event.model.js';
+import { dueAlert, slaPatch, type DueAlert } from './engine.js';
+import { businessDuration, explainDeadline, formatSlaDate } from './explain.js';
+import type { SlaAlert } from './ticket-sla.js';
+
+/** The reason code of automatic escalations (seeded with the demo data; shown in the trail). */
+export const SLA_BREACH_REASON = 'sla_breach';
+
+export type AlertLevel = 'team' | 'supervisor';
+
+export interface FiredAlert {
+  /** The ticket after the event. */
+  ticket: Ticket;
+  seq: number;
+  alert: SlaAlert;
+  level: AlertLevel;
+  escalated: boolean;
+  at: Date;
+}
+
+export interface FireOutcome {
+  /** The ticket as loaded (null: no such ticket). */
+  ticket: Ticket | null;
+  /** What was fired, or null when nothing was due. */
+  fired: FiredAlert | null;
+}
+
+/** Who hears of it: a breach whose policy says so (or that escalates) goes to the supervisors too. */
+function levelOf(due: DueAlert): AlertLevel {
+  if (due.alert.kind !== 'breach') return 'team';
+  const onBreach = due.policy.onBreach ?? {};
+  if (due.alert.deadline === 'acceptance') return onBreach.acceptance === 'alert_supervisors' || onBreach.acceptance === 'escalate' ? 'supervisor' : 'team';
+  if (due.alert.deadline === 'resolution') return onBreach.resolution === 'alert_supervisors' ? 'supervisor' : 'team';
+  return 'team';
+}
+
+function alertData(due: DueAlert, level: AlertLevel): Record<string, unknown> {
+  const { key, kind, deadline, label, dueAt } = due.alert;
+  return { key, kind, deadline, label, dueAt, level };
+}
+
+const staffTicketUrl = (config: MailConfig, ticket: Ticket): string => `${config.publicUrl}/staff/tickets/${String(ticket._id)}`;
+
+/** The `sla-warning` email to the person holding the ticket, in their first language. */
+async function holderMail(ticket: Ticket, due: DueAlert, at: Date): Promise<JournalWrite[]> {
+  const config = mailConfig();
+  if (!config || !ticket.assignee) return [];
+  const holder = await StaffModel.findById(ticket.assignee, { email: 1, languages: 1, active: 1 }).lean();
+  if (!holder || holder.active === false) return [];
+  const locale = mailLocale(holder.languages?.[0], config);
+  const t = translator(locale);
+  const zone = String(due.deadline.explanation.params.timeZone ?? 'Europe/Brussels');
+  const mail = buildOutboxMail(
+    {
+      template: 'sla-warning',
+      locale,
+      to: holder.email,
+      ticketId: ticket._id,
+      data: {
+        ticketNumber: ticket.number,
+        subject: ticket.subject,
+        breached: due.alert.kind === 'breach',
+        deadlineLabel: t(`sla.kind.${due.alert.deadline}`),
+        dueText: formatSlaDate(due.alert.dueAt ?? at, zone, t),
+        explanation: explainDeadline(due.deadline, t),
+        staffTicketUrl: staffTicketUrl(config, ticket),
+      },
+    },
+    { config, now: at },
+  );
+  return [insertWrite('Outbox', mail as unknown as Record<string, unknown> & { _id: Types.ObjectId })];
+}
+
+async function reasonLabel(): Promise<string> {
+  const reason = await ReasonCodeModel.findOne({ code: SLA_BREACH_REASON }, { label: 1 }).lean();
+  return reason?.label ? `${reason.label.fr} / ${reason.label.nl}` : SLA_BREACH_REASON;
+}
+
+function escalates(ticket: Ticket, due: DueAlert): boolean {
+  return (
+    due.alert.kind === 'breach' &&
+    due.alert.deadline === 'acceptance' &&
+    due.policy.onBreach?.acceptance === 'escalate' &&
+    !ticket.assignee &&
+    ticket.tier < 3 &&
+    ticket.status !== 'resolved' &&
+    ticket.status !== 'closed'
+  );
+}
+
+/** The automatic escalation, mirroring escalateTicket's writes, with the reason said in `locale`. */
+async function autoEscalate(ticket: Ticket, due: DueAlert, at: Date, locale: Locale): Promise<CommitResult> {
+  const toTier = (ticket.tier + 1) as Tier;
+  const toTeam = await teamForTier(ticket.office, toTier);
+  const t = translator(locale);
+  const handoff = t('slaAlerts.autoEscalation.handoff', { tier: ticket.tier, duration: businessDuration(due.deadline.targetMinutes, t), policy: due.policy.name });
+  const escalationId = new Types.ObjectId();
+  const status: TicketStatus = ticket.status === 'new' ? 'open' : ticket.status;
+  const patch = { tier: toTier, team: toTeam._id, assignee: null, escalation: escalationId, status };
+  const data = { escalation: escalationId, toTeamName: toTeam.name, automatic: true, alert: alertData(due, 'supervisor') };
+  const sla = await slaPatch({ ticket, next: patch, event: { type: 'escalated', at, data }, fire: due.alert.key });
+  const config = mailConfig();
+  const mail = config
+    ? escalationMailWrites(config, ticket, await StaffModel.find({ team: toTeam._id, active: true }, { email: 1, languages: 1 }).lean(), {
+        fromTier: ticket.tier as 1 | 2,
+        toTier: toTier as 2 | 3,
+        teamName: toTeam.name,
+        escalatedBy: systemActor.name,
+        reasonLabel: await reasonLabel(),
+        handoff,
+        at,
+      })
+    : [];
+  const closePrevious = ticket.escalation ? [updateWrite('Escalation', ticket.escalation, { outcome: 'reassigned', closedBy: null, closedAt: at, closingNote: handoff })] : [];
+  return commit({
+    ticket,
+    type: 'escalated',
+    actor: systemActor,
+    at,
+    reason: SLA_BREACH_REASON,
+    note: handoff,
+    data,
+    patch: { ...patch, ...sla },
+    writes: [
+      ...closePrevious,
+      // `by: null`: Relais itself, not a staff member.
+      insertWrite('Escalation', { _id: escalationId, ticket: ticket._id, fromTier: ticket.tier, fromTeam: ticket.team, toTier, toTeam: toTeam._id, reason: SLA_BREACH_REASON, handoff, by: null, at, acceptedBy: null, acceptedAt: null, outcome: 'pending', closedBy: null, closedAt: null, closingNote: null }),
+      ...mail,
+    ],
+  });
+}
+
+/**
+ * Fires the alert due on a ticket at `now`, if any, as one journal event. Throws ConflictError
+ * when someone (another instance, a command) committed on the ticket first: reload and retry.
+ * `locale` is the language of texts written into the ticket (the automatic handoff note).
+ */
+export async function fireDueAlert(ticketId: string, now: Date, options: { locale: Locale }): Promise<FireOutcome> {
+  const ticket = await loadTicket(ticketId);
+  if (!ticket) return { ticket: null, fired: null };
+  const due = await dueAlert(ticket, now);
+  if (!due) return { ticket, fired: null };
+  if (escalates(ticket, due)) {
+    const teamExists = await teamForTier(ticket.office, (ticket.tier + 1) as Tier).then(
+      () => true,
+      () => false,
+    );
+    if (teamExists) {
+      const { ticket: after, event } = await autoEscalate(ticket, due, now, options.locale);
+      return { ticket, fired: { ticket: after, seq: event.seq, alert: due.alert, level: 'supervisor', escalated: true, at: now } };
+    }
+  }
+  const level = levelOf(due);
+  const { ticket: after, event } = await commit({
+    ticket,
+    type: 'sla_alert',
+    actor: systemActor,
+    at: now,
+    data: alertData(due, level),
+    patch: { sla: due.sla, dueAt: due.dueAt },
+    writes: await holderMail(ticket, due, now),
+  });
+  return { ticket, fired: { ticket: after, seq: event.seq, alert: due.alert, level, escalated: false, at: now } };
+}

@@ -1,0 +1,284 @@
+/**
+ * The SLA engine: recomputes a ticket's deadlines for the event about to be committed and
+ * returns what to store with it (`sla`, `dueAt`). FerretDB loses one of two concurrent updates
+ * of the same document, and the ticket document is written only by the journal, so the SLA
+ * state is part of each event's patch, never a separate update (ticket.journal.ts).
+ *
+ * Inputs: the ticket's past events (read by `_id` = `<ticket>:<seq>`, the only filter FerretDB's
+ * SQLite storage pushes down, and kept in memory: events never change once written), the active
+ * policies and the calendars (small collections, read at most every few seconds per process;
+ * `clearSlaCache()` forgets them). No policy matching the ticket means no SLA: `sla` null and
+ * `dueAt` NO_DUE_DATE.
+ *
+ * Alerts: each running deadline has warning times (policy percentages, minutes before) and its
+ * breach (warningTimes in deadlines.ts). The one to fire next is, per deadline, the latest time
+ * already passed when it was not fired yet (earlier ones are stale: after a stop, only the most
+ * recent news is sent), else the first one to come; the earliest over all deadlines wins. Keys
+ * are `<kind>:<deadline start>:<label>`, so a recompute finds the same alert and a fired one
+ * (kept in `firedAlerts`) is never next again.
+ */
+import mongoose from 'mongoose';
+import type { BusinessCalendar } from './calendar.js';
+import { SlaCalendarModel, calendarForOffice, type SlaCalendarData } from './calendar.model.js';
+import { computeDeadlines, warningTimes, type Deadline, type DeadlineSet, type SlaEvent } from './deadlines.js';
+import { SlaPolicyModel, choosePolicy, type SlaPolicyData } from './policy.js';
+import type { SlaAlert, StoredDeadline, TicketSla } from './ticket-sla.js';
+import { placementOf, type CommitInput } from '../tickets/ticket.journal.js';
+import { NO_DUE_DATE, type Ticket } from '../tickets/ticket.model.js';
+import { TicketEventModel, eventId, type EventType, type Placement } from '../tickets/ticket-event.model.js';
+
+/** A change made by an administrator is seen within this time. */
+const CONFIG_TTL_MS = 5_000;
+const MAX_FIRED = 50;
+/** Tickets whose event facts stay in memory (least recently used go first). */
+const EVENT_CACHE_TICKETS = 5_000;
+
+interface SlaConfig {
+  policies: SlaPolicyData[];
+  calendars: SlaCalendarData[];
+}
+
+let configEntry: { db: string; at: number; value: Promise<SlaConfig> } | undefined;
+const eventCache = new Map<string, SlaEvent[]>();
+
+/** Forgets the policies, calendars and event facts read so far (tests, administration screens). */
+export function clearSlaCache(): void {
+  configEntry = undefined;
+  eventCache.clear();
+}
+
+function slaConfig(): Promise<SlaConfig> {
+  // Keyed by database too, so a test file on a fresh database never sees another file's policies.
+  const db = mongoose.connection.db?.databaseName ?? '';
+  const now = Date.now();
+  if (!configEntry || configEntry.db !== db || now - configEntry.at > CONFIG_TTL_MS) {
+    const value = Promise.all([SlaPolicyModel.find({ active: true }).lean<SlaPolicyData[]>(), SlaCalendarModel.find({}).lean<SlaCalendarData[]>()]).then(
+      ([policies, calendars]) => ({ policies, calendars }),
+    );
+    const entry = { db, at: now, value };
+    configEntry = entry;
+    value.catch(() => {
+      if (configEntry === entry) configEntry = undefined;
+    });
+  }
+  return configEntry.value;
+}
+
+interface StoredEvent {
+  type: EventType;
+  at: Date;
+  from: Placement | null;
+  to: Placement;
+  data?: { from?: unknown; to?: unknown };
+}
+
+const eventProjection = { type: 1, at: 1, from: 1, to: 1, 'data.from': 1, 'data.to': 1 };
+
+/** Only what the recompute reads: priority and category changes carry `data.from` / `data.to`. */
+function slaData(data: Record<string, unknown> | undefined): Record<string, unknown> {
+  if (!data || !('from' in data || 'to' in data)) return {};
+  return { from: data.from, to: data.to };
+}
+
+/** Events 1…version of a ticket, as SLA facts, in order; a missing one ends the list. */
+async function pastEvents(ticket: Pick<Ticket, '_id' | 'version'>): Promise<SlaEvent[]> {
+  const id = String(ticket._id);
+  const cached = eventCache.get(id) ?? [];
+  const seqs: number[] = [];
+  for (let seq = cached.length + 1; seq <= ticket.version; seq += 1) seqs.push(seq);
+  const loaded = await Promise.all(seqs.map((seq) => TicketEventModel.collection.findOne<StoredEvent>({ _id: eventId(id, seq) } as never, { projection: eventProjection })));
+  const events = [...cached];
+  for (const doc of loaded) {
+    if (!doc) break;
+    events.push({ type: doc.type, at: new Date(doc.at), from: doc.from ?? null, to: doc.to, data: slaData(doc.data) });
+  }
+  eventCache.delete(id);
+  eventCache.set(id, events);
+  if (eventCache.size > EVENT_CACHE_TICKETS) {
+    const oldest = eventCache.keys().next().value;
+    if (oldest !== undefined) eventCache.delete(oldest);
+  }
+  return events.slice(0, ticket.version);
+}
+
+interface Evaluation {
+  set: DeadlineSet;
+  policy: SlaPolicyData;
+  calendar: BusinessCalendar;
+}
+
+type SlaState = Pick<Ticket, 'createdAt' | 'status' | 'priority' | 'category' | 'tier' | 'office' | 'team' | 'assignee' | 'firstResponseAt' | 'resolvedAt'>;
+
+async function evaluate(state: SlaState, events: readonly SlaEvent[], now: Date): Promise<Evaluation | null> {
+  const { policies, calendars } = await slaConfig();
+  const choice = choosePolicy(policies, { category: state.category ?? null, priority: state.priority, tier: state.tier, office: state.office });
+  if (!choice) return null;
+  const calendar = calendarForOffice(calendars, state.office);
+  const set = computeDeadlines({
+    ticket: {
+      createdAt: new Date(state.createdAt),
+      status: state.status,
+      priority: state.priority,
+      category: state.category ?? null,
+      tier: state.tier,
+      office: state.office,
+      team: state.team,
+      assignee: state.assignee ?? null,
+      firstResponseAt: state.firstResponseAt ?? null,
+      resolvedAt: state.resolvedAt ?? null,
+    },
+    events: events.filter((e) => e.type !== 'sla_alert'),
+    policy: choice.policy,
+    policyReason: choice.reason,
+    calendar,
+    now,
+    policyFor: (facts) => choosePolicy(policies, facts)?.policy ?? null,
+    calendarFor: (office) => calendarForOffice(calendars, office),
+  });
+  return { set, policy: choice.policy, calendar };
+}
+
+interface Candidate {
+  at: Date;
+  alert: SlaAlert;
+  deadline: Deadline;
+}
+
+export function alertKey(deadline: Pick<Deadline, 'kind' | 'start'>, label: string): string {
+  return `${deadline.kind}:${deadline.start.toISOString()}:${label}`;
+}
+
+/** Per running deadline, the alert to fire next (see the header); earliest first. */
+function candidates(ev: Evaluation, fired: ReadonlySet<string>, now: Date): Candidate[] {
+  const warnings = { percents: ev.policy.warnings?.percents ?? [], minutesBefore: ev.policy.warnings?.minutesBefore ?? [] };
+  const list: Candidate[] = [];
+  for (const deadline of ev.set.deadlines) {
+    const times = warningTimes(deadline, warnings, ev.calendar);
+    const past = times.filter((w) => w.at.getTime() <= now.getTime());
+    const latest = past[past.length - 1];
+    const pick = latest && !fired.has(alertKey(deadline, latest.label)) ? latest : times.find((w) => w.at.getTime() > now.getTime() && !fired.has(alertKey(deadline, w.label)));
+    if (!pick) continue;
+    list.push({ at: pick.at, deadline, alert: { key: alertKey(deadline, pick.label), kind: pick.kind, deadline: deadline.kind, label: pick.label, dueAt: deadline.due } });
+  }
+  return list.sort((a, b) => a.at.getTime() - b.at.getTime());
+}
+
+/** The stored form of a deadline. */
+export function storedDeadline(d: Deadline): StoredDeadline {
+  return {
+    kind: d.kind,
+    state: d.state,
+    start: d.start,
+    due: d.due,
+    deadline: d.deadline,
+    metAt: d.metAt,
+    endedAt: d.endedAt,
+    breached: d.breached,
+    breachedAt: d.breachedAt,
+    targetMinutes: d.targetMinutes,
+    elapsedMinutes: d.elapsedMinutes,
+    pausedMinutes: d.pausedMinutes,
+    tier: d.tier,
+    startedBy: d.startedBy,
+    policy: d.policy,
+    calendar: d.calendar,
+    explanation: d.explanation,
+  };
+}
+
+function firedList(previous: readonly string[] | undefined, fire: string | null | undefined): string[] {
+  const list = [...(previous ?? [])];
+  if (fire && !list.includes(fire)) list.push(fire);
+  return list.slice(-MAX_FIRED);
+}
+
+function buildSla(ev: Evaluation, fired: string[], now: Date): TicketSla {
+  const [next] = candidates(ev, new Set(fired), now);
+  return {
+    policy: ev.set.policy,
+    calendar: ev.set.calendar,
+    deadlines: ev.set.deadlines.map(storedDeadline),
+    paused: ev.set.paused,
+    nextAlertAt: next?.at ?? null,
+    nextAlert: next?.alert ?? null,
+    firedAlerts: fired,
+    computedAt: ev.set.computedAt,
+  };
+}
+
+/** The event about to be committed. */
+export interface PendingEvent {
+  type: EventType;
+  at: Date;
+  data?: Record<string, unknown>;
+}
+
+export interface SlaPatchInput {
+  /** The ticket before the event (for a creation: the new ticket document). */
+  ticket: Ticket;
+  /** The patch about to be committed with the event. */
+  next: Partial<Ticket>;
+  event: PendingEvent;
+  /** The instant to compute at; default: the event's. */
+  now?: Date;
+  /** The key of an alert this event fires: recorded in `firedAlerts`. */
+  fire?: string | null;
+}
+
+export interface SlaPatch {
+  sla: TicketSla | null;
+  /** The earliest running deadline, or NO_DUE_DATE. */
+  dueAt: Date;
+}
+
+/** The ticket's SLA state once the pending event is applied: to merge into that event's patch. */
+export async function slaPatch(input: SlaPatchInput): Promise<SlaPatch> {
+  const { ticket, event } = input;
+  const state = { ...ticket, ...input.next } as Ticket;
+  const creation = event.type === 'created';
+  const pending: SlaEvent = { type: event.type, at: event.at, from: creation ? null : placementOf(ticket), to: placementOf(state), data: slaData(event.data) };
+  const history = creation ? [] : await pastEvents(ticket);
+  const now = input.now ?? event.at;
+  const ev = await evaluate(state, [...history, pending], now);
+  if (!ev) return { sla: null, dueAt: NO_DUE_DATE };
+  return { sla: buildSla(ev, firedList(creation ? [] : ticket.sla?.firedAlerts, input.fire), now), dueAt: ev.set.earliestDue ?? NO_DUE_DATE };
+}
+
+/**
+ * A command's commit input with the SLA recomputed into its patch (and its time fixed, so the
+ * event and its deadlines agree). A ticket that has no SLA and gets none is left as it is.
+ */
+export async function withSla(input: CommitInput): Promise<CommitInput> {
+  const at = input.at ?? new Date();
+  const result = await slaPatch({ ticket: input.ticket, next: input.patch, event: { type: input.type, at, data: input.data } });
+  if (result.sla === null && !input.ticket.sla) return { ...input, at };
+  return { ...input, at, patch: { ...input.patch, sla: result.sla, dueAt: result.dueAt } };
+}
+
+export interface DueAlert {
+  alert: SlaAlert;
+  deadline: StoredDeadline;
+  policy: SlaPolicyData;
+  calendar: BusinessCalendar;
+  /** The ticket's SLA once this alert is fired (its key recorded, the next one chosen). */
+  sla: TicketSla;
+  dueAt: Date;
+}
+
+/** The alert a ticket must fire at `now`, recomputed from its history; null when none is due. */
+export async function dueAlert(ticket: Ticket, now: Date): Promise<DueAlert | null> {
+  if (!ticket.sla) return null;
+  const ev = await evaluate(ticket, await pastEvents(ticket), now);
+  if (!ev) return null;
+  const fired = ticket.sla.firedAlerts ?? [];
+  const [first] = candidates(ev, new Set(fired), now);
+  if (!first || first.at.getTime() > now.getTime()) return null;
+  return {
+    alert: first.alert,
+    deadline: storedDeadline(first.deadline),
+    policy: ev.policy,
+    calendar: ev.calendar,
+    sla: buildSla(ev, firedList(fired, first.alert.key), now),
+    dueAt: ev.set.earliestDue ?? NO_DUE_DATE,
+  };
+}
