@@ -13,6 +13,7 @@ import { checkUploads, saveAttachments } from '../../server/attachments/attachme
 import { attachmentStorage } from '../../server/attachments/storage.js';
 import type { StaffActor } from '../../server/auth/actor.js';
 import { registeredRoutes, type RegisteredRoute } from '../../server/lib/route-table.js';
+import { createInboundPipeline } from '../../server/mail/inbound/pipeline.js';
 import { Outbox } from '../../server/mail/mail.models.js';
 import { enqueueMail } from '../../server/mail/outbox.js';
 import { claimTicket, escalateTicket } from '../../server/tickets/ticket.commands.js';
@@ -20,7 +21,7 @@ import type { Ticket } from '../../server/tickets/ticket.model.js';
 import { buildOrg, buildTicket, testPassword, type Org } from '../helpers/factories.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { login, testApp } from '../helpers/http.js';
-import { testConfig } from '../helpers/config.js';
+import { silentLogger, testConfig } from '../helpers/config.js';
 
 type Role = 'anonymous' | 'advisorLiege' | 'advisorCharleroi' | 'support' | 'administrative' | 'supervisorLiege' | 'administrator';
 const roles: Role[] = ['anonymous', 'advisorLiege', 'advisorCharleroi', 'support', 'administrative', 'supervisorLiege', 'administrator'];
@@ -70,6 +71,12 @@ const onOwn: Record<string, Partial<Record<Role, boolean>>> = {
 /** Administration routes (their object is not a ticket): administrators only, 403 for every other role. */
 const adminOnly: Record<string, true> = {
   'post /api/v1/outbox/:id/retry': true,
+  'get /api/v1/inbound': true,
+  'get /api/v1/inbound/:id': true,
+  'get /api/v1/inbound/:id/raw': true,
+  'post /api/v1/inbound/:id/reprocess': true,
+  'post /api/v1/inbound/:id/force': true,
+  'post /api/v1/inbound/:id/discard': true,
 };
 
 const key = (r: RegisteredRoute) => `${r.method} ${r.fullPath}`;
@@ -210,9 +217,19 @@ describe('authorization matrix (every route × every role × own/foreign object)
       await Outbox.updateOne({ _id: mail._id }, { $set: { status: 'failed' } });
       return String(mail._id);
     };
+    /** A received message in quarantine (a newsletter): the object the inbound routes act on. */
+    const inbound = createInboundPipeline({ config, logger: silentLogger });
+    let serial = 0;
+    const quarantined = async (): Promise<string> => {
+      serial += 1;
+      const raw = Buffer.from(`From: news@shop.example\r\nTo: support@relais.invalid\r\nSubject: Matrice ${serial}\r\nMessage-ID: <matrix-${serial}@shop.example>\r\nList-Id: <promo.shop.example>\r\n\r\nPromo\r\n`);
+      const { id } = await inbound.store({ raw, source: 'smtp' });
+      await inbound.process(id);
+      return id;
+    };
     for (const route of registeredRoutes().filter((r) => key(r) in adminOnly)) {
       for (const role of roles) {
-        let req = request(app)[route.method](route.fullPath.replace(':id', await failedMail()));
+        let req = request(app)[route.method](route.fullPath.replace(':id', route.fullPath.startsWith('/api/v1/inbound/') ? await quarantined() : await failedMail()));
         if (role !== 'anonymous') req = req.set('Authorization', `Bearer ${await login(app, org.staff[role].email)}`);
         const res = await req;
         const label = `${key(route)} as ${role}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;

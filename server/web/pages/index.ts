@@ -12,6 +12,7 @@ import type { AuthRouteOptions } from '../../auth/auth.routes.js';
 import { createAuthService } from '../../auth/auth.service.js';
 import type { Config } from '../../config.js';
 import { boardRoutes } from './board.routes.js';
+import { inboundAdminRoutes } from './inbound-admin.routes.js';
 import { loginRoutes } from './login.routes.js';
 import { mailAdminRoutes } from './mail-admin.routes.js';
 import { noStore } from './page-auth.js';
@@ -29,5 +30,6 @@ export function staffPages(config: Config, options: { auth?: AuthRouteOptions } 
   router.use(ticketRoutes(config, tools));
   router.use(boardRoutes(config, tools));
   router.use(mailAdminRoutes(config, tools));
+  router.use(inboundAdminRoutes(config, tools));
   return router;
 }

@@ -13,7 +13,7 @@ import { TeamModel } from '../../teams/team.model.js';
 import { clientStringKeys } from './client-strings.js';
 import { initials } from './format.js';
 
-export type StaffSection = 'queue' | 'board' | 'ticket' | 'login' | 'mail';
+export type StaffSection = 'queue' | 'board' | 'ticket' | 'login' | 'mail' | 'inbound';
 
 export interface LangLink {
   code: string;
@@ -87,6 +87,7 @@ export async function renderStaffPage(
         { key: 'queue', href: '/staff/queue', label: t('nav.queue'), current: section === 'queue' },
         ...(isSupervisor(actor) ? [{ key: 'board', href: '/staff/board', label: t('nav.board'), current: section === 'board' }] : []),
         ...(hasRole(actor, 'administrator') ? [{ key: 'mail', href: '/staff/mail', label: t('mailAdmin.nav'), current: section === 'mail' }] : []),
+        ...(hasRole(actor, 'administrator') ? [{ key: 'inbound', href: '/staff/inbound', label: t('inboundAdmin.nav'), current: section === 'inbound' }] : []),
       ],
       csrfToken: tools.csrf.tokenFor(req, res),
     };

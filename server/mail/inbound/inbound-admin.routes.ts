@@ -1,0 +1,101 @@
+/**
+ * `/api/v1/inbound…`: administrators list received messages (the quarantine by default), read one
+ * (its record and what its bytes say), download its raw bytes, and decide — reprocess, force a
+ * ticket, discard with a note — each decision recorded with who made it. The role is checked first
+ * in every handler: to anyone else, every id answers the same 403.
+ */
+import { z } from 'zod';
+import { requireActor } from '../../auth/current.js';
+import type { Config } from '../../config.js';
+import { route, type RouteSpec } from '../../lib/route-table.js';
+import { valid } from '../../lib/validate.js';
+import {
+  actOnInboundMail,
+  assertMayAdministerInbound,
+  DISCARD_NOTE_MAX,
+  inboundFilters,
+  inboundMailOr404,
+  inboundPipelineFor,
+  listInboundPage,
+  presentInboundMail,
+  presentInboundOutcome,
+  readInboundMessage,
+  type InboundAction,
+} from './inbound-admin.js';
+
+const tag = 'Incoming mail';
+const access = { kind: 'staff', policy: 'administer_mail' } as const;
+const byId = { params: z.strictObject({ id: z.string().max(64) }) };
+const list = { query: z.strictObject({ show: z.enum(inboundFilters).default('quarantined'), before: z.string().max(100).optional() }) };
+// Optional here so that the role is checked before the note (the service requires it for a discard).
+const decision = { ...byId, body: z.strictObject({ note: z.string().max(DISCARD_NOTE_MAX * 2).optional() }) };
+
+export function inboundAdminRoutes(config: Config): RouteSpec[] {
+  const pipeline = inboundPipelineFor(config);
+
+  const act = (action: InboundAction, summary: string): RouteSpec =>
+    route({
+      method: 'post', path: `/inbound/:id/${action}`, tag, summary, access, ...decision,
+      handler: async (req, res) => {
+        const actor = requireActor(req);
+        assertMayAdministerInbound(actor);
+        const { params, body } = valid(req, decision);
+        const { mail, outcome } = await actOnInboundMail(pipeline, { id: params.id, action, actor, note: body.note });
+        req.log.info({ inbound: mail._id, action, by: String(actor.id), status: mail.status, outcome: mail.outcome?.kind }, 'decision on a received message');
+        res.json({ inbound: presentInboundMail(mail), outcome: presentInboundOutcome(outcome) });
+      },
+    });
+
+  return [
+    route({
+      method: 'get', path: '/inbound', tag, access, ...list,
+      summary: 'Received messages, newest first, 50 a page: quarantined (default), all, or discarded (administrators only)',
+      handler: async (req, res) => {
+        assertMayAdministerInbound(requireActor(req));
+        const { query } = valid(req, list);
+        const page = await listInboundPage({ filter: query.show, before: query.before });
+        res.json({ messages: page.messages.map(presentInboundMail), nextCursor: page.nextCursor });
+      },
+    }),
+    route({
+      method: 'get', path: '/inbound/:id', tag, access, ...byId,
+      summary: 'One received message: its record, outcome and history, and its headers, text and attachment list read from its bytes (administrators only)',
+      handler: async (req, res) => {
+        assertMayAdministerInbound(requireActor(req));
+        const { params } = valid(req, byId);
+        const mail = await inboundMailOr404(params.id);
+        const reading = await readInboundMessage(await pipeline.raw(mail._id));
+        res.json({
+          inbound: presentInboundMail(mail),
+          content: {
+            parseFailure: reading.parseFailure,
+            headers: reading.headers,
+            rawHeaderBlock: reading.rawHeaderBlock,
+            text: reading.text,
+            textTruncated: reading.textTruncated,
+            hasHtml: reading.html !== null,
+            attachments: reading.attachments,
+            warnings: reading.warnings,
+          },
+        });
+      },
+    }),
+    route({
+      method: 'get', path: '/inbound/:id/raw', tag, access, ...byId,
+      summary: 'The raw bytes of a received message, as they came (message/rfc822, as a download; administrators only)',
+      handler: async (req, res) => {
+        const actor = requireActor(req);
+        assertMayAdministerInbound(actor);
+        const { params } = valid(req, byId);
+        const mail = await inboundMailOr404(params.id);
+        const raw = await pipeline.raw(mail._id);
+        req.log.info({ inbound: mail._id, by: String(actor.id) }, 'received message downloaded');
+        res.set({ 'Content-Type': 'message/rfc822', 'Content-Disposition': `attachment; filename="message-${mail._id.slice(0, 12)}.eml"`, 'X-Content-Type-Options': 'nosniff' });
+        res.send(raw);
+      },
+    }),
+    act('reprocess', 'Apply the inbound rules to a quarantined, discarded or stuck message again; recorded with who asked (administrators only)'),
+    act('force', 'Make a ticket of a quarantined or discarded message whatever the rules said; recorded with who decided (administrators only)'),
+    act('discard', 'Set a quarantined or stuck message aside, with a required note; the bytes are kept and the decision recorded (administrators only)'),
+  ];
+}

@@ -1,0 +1,334 @@
+/**
+ * What administrators see and do with received mail (the quarantine page and the incoming-mail log):
+ * pages of `inbound_mail` records, newest first, by status; one record read again from its raw bytes
+ * (the headers a person checks, the text, the attachments — nothing rendered as HTML here); and the
+ * three decisions — reprocess, make a ticket anyway, discard with a note — each recorded in the
+ * record's history with who decided. `assertMayAdministerInbound` is the one rule (administrators
+ * only) that the staff page and the API both apply, before anything else.
+ */
+import type { ParsedMail } from 'mailparser';
+import { hasRole, type StaffActor } from '../../auth/actor.js';
+import type { Config } from '../../config.js';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors.js';
+import { createLogger } from '../../lib/logger.js';
+import { messageContent } from './content.js';
+import { rawHeaders } from './headers.js';
+import { InboundMailModel, type InboundMail, type InboundOutcome, type InboundStatus } from './inbound.model.js';
+import { parseRaw } from './parse.js';
+import { createInboundPipeline, type InboundPipeline } from './pipeline.js';
+
+export const INBOUND_PAGE_SIZE = 50;
+
+/** The list's tabs: what waits for a decision (default), everything recent, what was set aside. */
+export const inboundFilters = ['quarantined', 'all', 'discarded'] as const;
+export type InboundFilter = (typeof inboundFilters)[number];
+
+/** The quarantine reasons the pipeline and the parser give (`outcome.reason` of a quarantine). */
+export const quarantineReasons = ['too_large', 'too_many_parts', 'headers_too_large', 'unparseable', 'timeout', 'bulk', 'no_sender', 'spoofed_sender', 'forged_follow_up'] as const;
+
+export const inboundActions = ['reprocess', 'force', 'discard'] as const;
+export type InboundAction = (typeof inboundActions)[number];
+
+/** Longest discard note kept (the pipeline keeps 500 characters). */
+export const DISCARD_NOTE_MAX = 500;
+
+/** Whether this person may see received mail and decide about quarantined messages. */
+export function mayAdministerInbound(actor: StaffActor): boolean {
+  return hasRole(actor, 'administrator');
+}
+
+/** Throws 403 unless the person is an administrator. */
+export function assertMayAdministerInbound(actor: StaffActor): void {
+  if (!mayAdministerInbound(actor)) throw new ForbiddenError('Only administrators manage incoming mail.');
+}
+
+/** How a person is named in a record's history: "Name <email>". */
+export function actorLabel(actor: StaffActor): string {
+  return `${actor.name} <${actor.email}>`;
+}
+
+const pipelines = new WeakMap<Config, InboundPipeline>();
+
+/**
+ * The pipeline the administration screens act through, one per configuration (so the staff pages
+ * and the API of one app share it). Creating one opens no connection; it logs on its own logger
+ * at the configured level, as the staff pages are built without the app's.
+ */
+export function inboundPipelineFor(config: Config): InboundPipeline {
+  let pipeline = pipelines.get(config);
+  if (!pipeline) {
+    pipeline = createInboundPipeline({ config, logger: createLogger({ level: config.logLevel }).child({ component: 'inbound-admin' }) });
+    pipelines.set(config, pipeline);
+  }
+  return pipeline;
+}
+
+const idPattern = /^[0-9a-f]{64}$/;
+
+/** One record, or null (also for an id that is not a SHA-256). */
+export async function findInboundMail(id: string): Promise<InboundMail | null> {
+  if (!idPattern.test(id)) return null;
+  return InboundMailModel.findById(id).lean<InboundMail>();
+}
+
+/** One record, or 404. */
+export async function inboundMailOr404(id: string): Promise<InboundMail> {
+  const mail = await findInboundMail(id);
+  if (!mail) throw new NotFoundError('There is no received message with this id.');
+  return mail;
+}
+
+export interface InboundMailPage {
+  messages: InboundMail[];
+  /** Cursor for the next (older) page, or null on the last one. */
+  nextCursor: string | null;
+}
+
+/** `<receivedAt ms>.<id>` → its parts, or null when it is not one (a hand-edited address). */
+export function parseInboundCursor(value: unknown): { at: Date; id: string } | null {
+  if (typeof value !== 'string') return null;
+  const match = /^(\d{1,15})\.([0-9a-f]{64})$/.exec(value);
+  if (!match?.[1] || !match[2]) return null;
+  return { at: new Date(Number(match[1])), id: match[2] };
+}
+
+function statusFilter(filter: InboundFilter): Record<string, unknown> | null {
+  if (filter === 'all') return null;
+  return { status: filter satisfies InboundStatus };
+}
+
+/**
+ * One page of received messages, newest first, keyset-paged on (receivedAt, _id). FerretDB reads the
+ * whole collection for this; administrators open it now and then, and records are small (no bytes).
+ */
+export async function listInboundPage(options: { filter?: InboundFilter; before?: string; limit?: number } = {}): Promise<InboundMailPage> {
+  const limit = options.limit ?? INBOUND_PAGE_SIZE;
+  const conditions: Record<string, unknown>[] = [];
+  const status = statusFilter(options.filter ?? 'quarantined');
+  if (status) conditions.push(status);
+  const cursor = parseInboundCursor(options.before);
+  if (cursor) conditions.push({ $or: [{ receivedAt: { $lt: cursor.at } }, { receivedAt: cursor.at, _id: { $lt: cursor.id } }] });
+  const filter = conditions.length === 0 ? {} : conditions.length === 1 ? (conditions[0] ?? {}) : { $and: conditions };
+  const found = await InboundMailModel.find(filter).sort({ receivedAt: -1, _id: -1 }).limit(limit + 1).lean<InboundMail[]>();
+  const messages = found.slice(0, limit);
+  const last = messages.at(-1);
+  return { messages, nextCursor: found.length > limit && last ? `${last.receivedAt.getTime()}.${last._id}` : null };
+}
+
+/** How many messages wait in quarantine. */
+export async function countQuarantined(): Promise<number> {
+  return InboundMailModel.countDocuments({ status: 'quarantined' });
+}
+
+/** What a person may decide about a message in this state. A message that became something (`done`) stays as it is. */
+export function allowedInboundActions(status: InboundStatus): InboundAction[] {
+  switch (status) {
+    case 'quarantined':
+      return ['reprocess', 'force', 'discard'];
+    case 'discarded':
+      return ['reprocess', 'force'];
+    case 'pending':
+      // Left pending by a failure that was not the message's fault (database down, a bug): retry or set aside.
+      return ['reprocess', 'discard'];
+    case 'done':
+      return [];
+  }
+}
+
+export interface HeaderRow {
+  /** A stable key (`from`, `message_id`, …), for labels. */
+  key: string;
+  value: string | null;
+}
+
+export interface InboundAttachmentView {
+  filename: string;
+  contentType: string;
+  size: number;
+  inline: boolean;
+}
+
+/** A received message read again from its bytes, for a person to judge: text only, never rendered. */
+export interface InboundMessageReading {
+  /** Null when the bytes parse; else why not (the parser's reason and detail). */
+  parseFailure: { reason: string; detail: string } | null;
+  headers: HeaderRow[];
+  /** When the message does not parse: the start of its raw header block, as text. */
+  rawHeaderBlock: string | null;
+  /** The whole text (quotes and signature included), control characters replaced; null when none. */
+  text: string | null;
+  textTruncated: boolean;
+  /** The sanitized HTML (content.ts), only ever served in a sandboxed frame; null when none. */
+  html: string | null;
+  attachments: InboundAttachmentView[];
+  warnings: string[];
+}
+
+/** The headers always shown (a dash when absent), then those shown only when present. */
+const mainHeaders = ['from', 'to', 'cc', 'reply_to', 'subject', 'date', 'message_id', 'in_reply_to', 'auto_submitted', 'authentication_results'] as const;
+const extraHeaders = ['references', 'return_path', 'sender', 'list_id', 'precedence', 'list_unsubscribe', 'x_auto_response_suppress', 'received_spf'] as const;
+
+const MAX_HEADER_VALUE = 2_000;
+const MAX_TEXT = 100_000;
+const MAX_RAW_HEADER_LINES = 200;
+const MAX_RAW_HEADER_BYTES = 64 * 1024;
+
+/** Control characters (other than tab and newline) would garble a page or a terminal: shown as "�". */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- these are exactly the characters replaced
+  return text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '\uFFFD');
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+function addressText(value: ParsedMail['to']): string | null {
+  if (!value) return null;
+  const list = Array.isArray(value) ? value : [value];
+  const text = list.map((v) => v.text).filter(Boolean).join(', ');
+  return text || null;
+}
+
+function headerValue(mail: ParsedMail, key: string): string | null {
+  const decoded: Record<string, () => string | null | undefined> = {
+    from: () => addressText(mail.from),
+    to: () => addressText(mail.to),
+    cc: () => addressText(mail.cc),
+    reply_to: () => addressText(mail.replyTo),
+    subject: () => mail.subject,
+  };
+  const value = decoded[key]?.() ?? (rawHeaders(mail, key.replace(/_/g, '-')).join('\n') || null);
+  return value ? clip(printable(value), MAX_HEADER_VALUE) : null;
+}
+
+/** The top of the raw header block (up to the first empty line), at most 200 lines, as text. */
+export function rawHeaderBlock(raw: Buffer): string {
+  const head = raw.subarray(0, MAX_RAW_HEADER_BYTES).toString('utf8');
+  const end = head.search(/\r?\n\r?\n/);
+  const lines = (end >= 0 ? head.slice(0, end) : head).split(/\r?\n/);
+  const shown = lines.slice(0, MAX_RAW_HEADER_LINES).map((line) => clip(line, 1_000));
+  if (lines.length > MAX_RAW_HEADER_LINES) shown.push('…');
+  return printable(shown.join('\n'));
+}
+
+/**
+ * Reads a received message again from its raw bytes with the pipeline's own bounded parser: the
+ * headers, the whole text, the sanitized HTML, the attachments (names, types, sizes). When the
+ * bytes do not parse, the start of their header block instead.
+ */
+export async function readInboundMessage(raw: Buffer): Promise<InboundMessageReading> {
+  const parsed = await parseRaw(raw);
+  if (!parsed.ok) {
+    return { parseFailure: { reason: parsed.reason, detail: parsed.detail }, headers: [], rawHeaderBlock: rawHeaderBlock(raw), text: null, textTruncated: false, html: null, attachments: [], warnings: [] };
+  }
+  const mail = parsed.mail;
+  const content = messageContent(mail);
+  const headers: HeaderRow[] = [
+    ...mainHeaders.map((key) => ({ key, value: headerValue(mail, key) })),
+    ...extraHeaders.map((key) => ({ key, value: headerValue(mail, key) })).filter((h) => h.value !== null),
+  ];
+  const fullText = content.fullText.trim() === '' ? null : printable(content.fullText);
+  return {
+    parseFailure: null,
+    headers,
+    rawHeaderBlock: null,
+    text: fullText ? fullText.slice(0, MAX_TEXT) : null,
+    textTruncated: fullText !== null && fullText.length > MAX_TEXT,
+    html: content.html,
+    attachments: content.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.bytes.length, inline: a.inline })),
+    warnings: parsed.warnings,
+  };
+}
+
+export interface InboundActionProps {
+  id: string;
+  action: InboundAction;
+  actor: StaffActor;
+  /** Why the message is discarded (required for `discard`). */
+  note?: string;
+}
+
+/**
+ * Runs one decision about a received message through the pipeline, recorded in its history with the
+ * administrator's name and address: reprocess (the rules again), force (a ticket whatever the rules
+ * said), discard (with a note). 404 for an unknown message, 409 when its state does not allow the
+ * action (`allowedInboundActions`), 400 for a discard without a note. Returns the record as it is now.
+ */
+export async function actOnInboundMail(pipeline: InboundPipeline, props: InboundActionProps): Promise<{ mail: InboundMail; outcome: InboundOutcome | null }> {
+  const mail = await inboundMailOr404(props.id);
+  if (!allowedInboundActions(mail.status).includes(props.action)) {
+    throw new ConflictError(`This message is ${mail.status}: "${props.action}" is not possible any more.`, { inbound: presentInboundMail(mail) });
+  }
+  const by = actorLabel(props.actor);
+  let outcome: InboundOutcome | null;
+  if (props.action === 'discard') {
+    const note = props.note?.trim() ?? '';
+    if (note === '') throw new BadRequestError('Say why the message is discarded: a note is required.', [{ path: 'note', message: 'Required' }]);
+    if (note.length > DISCARD_NOTE_MAX) throw new BadRequestError(`The note is longer than ${DISCARD_NOTE_MAX} characters.`, [{ path: 'note', message: `At most ${DISCARD_NOTE_MAX} characters` }]);
+    outcome = await pipeline.discard(mail._id, by, note);
+  } else {
+    outcome = props.action === 'force' ? await pipeline.force(mail._id, by) : await pipeline.reprocess(mail._id, by);
+  }
+  return { mail: (await findInboundMail(mail._id)) ?? mail, outcome };
+}
+
+export interface InboundOutcomeView {
+  kind: InboundOutcome['kind'];
+  ticketNumber: string | null;
+  reason: string | null;
+  detail: string | null;
+  relatedTicket: string | null;
+  at: string | null;
+}
+
+export interface InboundMailView {
+  id: string;
+  messageId: string | null;
+  source: InboundMail['source'];
+  mailbox: string | null;
+  envelope: { from: string | null; to: string[] };
+  size: number;
+  truncated: boolean;
+  subject: string | null;
+  from: string | null;
+  receivedAt: string;
+  status: InboundStatus;
+  outcome: InboundOutcomeView | null;
+  attempts: number;
+  history: { at: string; action: string; by: string | null; note: string | null }[];
+  allowedActions: InboundAction[];
+}
+
+function iso(value: Date | string | null | undefined): string | null {
+  if (!value) return null;
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+/** An outcome as the API shows it (the ticket's number, not its database id). */
+export function presentInboundOutcome(outcome: InboundOutcome | null): InboundOutcomeView | null {
+  if (!outcome) return null;
+  return { kind: outcome.kind, ticketNumber: outcome.ticketNumber, reason: outcome.reason, detail: outcome.detail, relatedTicket: outcome.relatedTicket, at: iso(outcome.at) };
+}
+
+/** A received message's record as the API shows it (no bytes: those are at `…/raw`). */
+export function presentInboundMail(mail: InboundMail): InboundMailView {
+  return {
+    id: mail._id,
+    messageId: mail.messageId,
+    source: mail.source,
+    mailbox: mail.mailbox,
+    envelope: { from: mail.envelope?.from ?? null, to: [...(mail.envelope?.to ?? [])] },
+    size: mail.size,
+    truncated: mail.truncated,
+    subject: mail.subject,
+    from: mail.from,
+    receivedAt: mail.receivedAt.toISOString(),
+    status: mail.status,
+    outcome: presentInboundOutcome(mail.outcome),
+    attempts: mail.attempts ?? 0,
+    history: (mail.history ?? []).map((h) => ({ at: iso(h.at) ?? '', action: h.action, by: h.by, note: h.note })),
+    allowedActions: allowedInboundActions(mail.status),
+  };
+}

@@ -1,0 +1,252 @@
+/**
+ * The administrators' incoming-mail pages, `/staff/inbound`: the quarantine (default tab), every
+ * recent message, and the discarded ones, 50 a page, newest first, each with its reason or outcome;
+ * one message at `/staff/inbound/:id`, read again from its raw bytes (headers, text in a `<pre>`,
+ * the sanitized HTML in a sandboxed frame served by `/staff/inbound/:id/html` under the mail page's
+ * locked-down CSP, attachments by name), its outcome and full history, and three plain forms
+ * (CSRF-checked, recorded with the administrator's name): reprocess, create a ticket anyway, discard
+ * with a note. `/staff/inbound/:id/raw` downloads the bytes as they came. Administrators only.
+ */
+import { Router, type Request, type Response } from 'express';
+import type { Config } from '../../config.js';
+import { formatSize } from '../../attachments/limits.js';
+import { AppError, NotFoundError } from '../../lib/errors.js';
+import type { Translate } from '../../lib/i18n.js';
+import {
+  actOnInboundMail,
+  allowedInboundActions,
+  countQuarantined,
+  DISCARD_NOTE_MAX,
+  inboundFilters,
+  inboundMailOr404,
+  inboundPipelineFor,
+  listInboundPage,
+  mayAdministerInbound,
+  quarantineReasons,
+  readInboundMessage,
+  type InboundAction,
+  type InboundFilter,
+} from '../../mail/inbound/inbound-admin.js';
+import type { InboundHistoryEntry, InboundMail } from '../../mail/inbound/inbound.model.js';
+import { createFormatter } from './format.js';
+import { caughtHtmlCsp } from './mail-admin.routes.js';
+import { pageActor, requirePageActor } from './page-auth.js';
+import { renderStaffPage, type StaffPageTools } from './staff-page.js';
+
+export const inboundAdminPath = '/staff/inbound';
+
+function query(req: Request, name: string, max = 200): string | undefined {
+  const value = req.query[name];
+  return typeof value === 'string' && value.length <= max ? value : undefined;
+}
+
+function filterOf(req: Request): InboundFilter {
+  const show = query(req, 'show', 20);
+  return (inboundFilters as readonly string[]).includes(show ?? '') ? (show as InboundFilter) : 'quarantined';
+}
+
+function listHref(params: { show: InboundFilter; before?: string }): string {
+  const search = new URLSearchParams();
+  if (params.show !== 'quarantined') search.set('show', params.show);
+  if (params.before) search.set('before', params.before);
+  const text = search.toString();
+  return text ? `${inboundAdminPath}?${text}` : inboundAdminPath;
+}
+
+/** A quarantine reason in words; an unknown code is shown as it is. */
+export function reasonLabel(t: Translate, code: string | null): string {
+  if (!code) return t('inboundAdmin.reason.none');
+  return (quarantineReasons as readonly string[]).includes(code) ? t(`inboundAdmin.reason.${code}`) : t('inboundAdmin.reason.other', { code });
+}
+
+/** What became of a message, in a few words ("Quarantined: forged follow-up", "New ticket R-2026-000123"). */
+function outcomeText(t: Translate, mail: InboundMail): string {
+  const outcome = mail.outcome;
+  if (mail.status === 'pending' || !outcome) return t('inboundAdmin.kind.pending');
+  if (outcome.kind === 'quarantine') return reasonLabel(t, outcome.reason);
+  return t(`inboundAdmin.kind.${outcome.kind}`, { number: outcome.ticketNumber ?? '—' });
+}
+
+/** The notice after a decision: what the message is now. */
+function resultText(t: Translate, mail: InboundMail): string {
+  const outcome = mail.outcome;
+  if (mail.status === 'pending' || !outcome) return t('inboundAdmin.result.pending');
+  switch (outcome.kind) {
+    case 'quarantine':
+      return t('inboundAdmin.result.quarantine', { reason: reasonLabel(t, outcome.reason) });
+    case 'new_ticket':
+    case 'follow_up':
+      return t(`inboundAdmin.result.${outcome.kind}`, { number: outcome.ticketNumber ?? '—' });
+    case 'discarded':
+      return t('inboundAdmin.result.discarded');
+    default:
+      return t('inboundAdmin.result.other', { outcome: outcomeText(t, mail) });
+  }
+}
+
+function sourceText(t: Translate, mail: InboundMail): string {
+  const source = t(`inboundAdmin.source.${mail.source}`);
+  return mail.mailbox ? `${source} · ${mail.mailbox}` : source;
+}
+
+function historyLabel(t: Translate, entry: InboundHistoryEntry): string {
+  // The pipeline records a reprocessing that ends in quarantine again as "quarantined", with who asked.
+  if (entry.action === 'quarantined' && entry.by) return t('inboundAdmin.history.action.requarantined');
+  return t(`inboundAdmin.history.action.${entry.action}`);
+}
+
+/** Answers with the staff app's "administrators only" page, unless the person is one. */
+async function refuseNonAdministrator(req: Request, res: Response, tools: StaffPageTools): Promise<boolean> {
+  if (mayAdministerInbound(pageActor(req))) return false;
+  const t = res.locals.t;
+  await renderStaffPage(req, res, tools, 'staff-error', 'inbound', { title: t('inboundAdmin.forbidden_title'), text: t('inboundAdmin.forbidden_text') }, 403);
+  return true;
+}
+
+function bodyNote(req: Request): string {
+  const body: unknown = req.body;
+  const note = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).note : undefined;
+  return typeof note === 'string' ? note : '';
+}
+
+export function inboundAdminRoutes(config: Config, tools: StaffPageTools): Router {
+  const router = Router();
+  const pipeline = inboundPipelineFor(config);
+
+  router.get(inboundAdminPath, requirePageActor, async (req, res) => {
+    if (await refuseNonAdministrator(req, res, tools)) return;
+    const t = res.locals.t;
+    const fmt = createFormatter(res.locals.locale, t, config.timeZone);
+    const show = filterOf(req);
+    const before = query(req, 'before', 100);
+    const page = await listInboundPage({ filter: show, before });
+    const quarantined = await countQuarantined();
+    await renderStaffPage(req, res, tools, 'staff-inbound', 'inbound', {
+      title: t('inboundAdmin.title'),
+      tabs: inboundFilters.map((key) => ({ key, href: listHref({ show: key }), label: t(`inboundAdmin.tab.${key}`), count: key === 'quarantined' ? quarantined : null, current: key === show })),
+      showStatus: show === 'all',
+      listTitle: t(`inboundAdmin.tab.${show}`),
+      hint: t(`inboundAdmin.hint.${show}`),
+      messages: page.messages.map((m) => ({
+        href: `${inboundAdminPath}/${m._id}`,
+        subject: m.subject || t('inboundAdmin.no_subject'),
+        from: m.from || t('inboundAdmin.no_from'),
+        receivedText: fmt.short(m.receivedAt),
+        receivedIso: m.receivedAt.toISOString(),
+        status: m.status,
+        statusLabel: t(`inboundAdmin.status.${m.status}`),
+        outcome: outcomeText(t, m),
+        reasonCode: m.outcome?.kind === 'quarantine' ? m.outcome.reason : null,
+        size: formatSize(m.size),
+        source: sourceText(t, m),
+      })),
+      emptyText: t(`inboundAdmin.empty.${show}`),
+      olderHref: page.nextCursor ? listHref({ show, before: page.nextCursor }) : null,
+      newestHref: before ? listHref({ show }) : null,
+    });
+  });
+
+  router.get(`${inboundAdminPath}/:id`, requirePageActor, async (req, res) => {
+    if (await refuseNonAdministrator(req, res, tools)) return;
+    const t = res.locals.t;
+    const fmt = createFormatter(res.locals.locale, t, config.timeZone);
+    const mail = await inboundMailOr404(String(req.params.id));
+    const reading = await readInboundMessage(await pipeline.raw(mail._id));
+    const base = `${inboundAdminPath}/${mail._id}`;
+    const allowed = allowedInboundActions(mail.status);
+    const actionHref = (action: InboundAction) => (allowed.includes(action) ? `${base}/${action}` : null);
+    const outcome = mail.outcome;
+    const fact = (key: string, value: string | null | undefined) => ({ label: t(`inboundAdmin.fact.${key}`), value: value || null });
+    const error = query(req, 'error', 20);
+    await renderStaffPage(req, res, tools, 'staff-inbound-message', 'inbound', {
+      title: mail.subject || t('inboundAdmin.no_subject'),
+      subject: mail.subject || t('inboundAdmin.no_subject'),
+      receivedText: fmt.dateTime(mail.receivedAt),
+      status: mail.status,
+      statusLabel: t(`inboundAdmin.status.${mail.status}`),
+      notice: query(req, 'done', 10) === '1' ? resultText(t, mail) : null,
+      noticeKind: mail.status === 'done' ? 'success' : 'info',
+      outcomeFacts: [
+        fact('outcome', outcomeText(t, mail)),
+        fact('reason_code', outcome?.reason ?? null),
+        fact('detail', outcome?.detail ?? null),
+        fact('ticket', outcome?.ticketNumber ?? null),
+        fact('related_ticket', outcome?.relatedTicket ?? null),
+        fact('decided', outcome?.at ? fmt.dateTime(outcome.at) : null),
+      ],
+      deliveryFacts: [
+        fact('source', sourceText(t, mail)),
+        fact('envelope_from', mail.envelope?.from ?? null),
+        fact('envelope_to', (mail.envelope?.to ?? []).join(', ')),
+        fact('size', `${formatSize(mail.size)}${mail.truncated ? ` — ${t('inboundAdmin.fact.truncated')}` : ''}`),
+        fact('attempts', String(mail.attempts ?? 0)),
+        fact('fingerprint', mail._id),
+      ],
+      headers: reading.headers.map((h) => ({ label: t(`inboundAdmin.header.${h.key}`), value: h.value })),
+      parseFailure: reading.parseFailure ? t('inboundAdmin.message.unparsed', { reason: reasonLabel(t, reading.parseFailure.reason), detail: reading.parseFailure.detail }) : null,
+      rawHeaderBlock: reading.rawHeaderBlock,
+      warnings: reading.warnings,
+      text: reading.text,
+      textTruncated: reading.textTruncated,
+      htmlSrc: reading.html ? `${base}/html` : null,
+      parsed: reading.parseFailure === null,
+      attachments: reading.attachments.map((a) => ({ name: a.filename, type: a.contentType, size: formatSize(a.size), inline: a.inline })),
+      history: [...(mail.history ?? [])].reverse().map((h) => ({
+        atText: fmt.dateTime(h.at),
+        atIso: new Date(h.at).toISOString(),
+        action: historyLabel(t, h),
+        by: h.by ?? t('inboundAdmin.history.by_relais'),
+        note: h.note,
+      })),
+      actions: { reprocess: actionHref('reprocess'), force: actionHref('force'), discard: actionHref('discard') },
+      anyAction: allowed.length > 0,
+      noteMax: DISCARD_NOTE_MAX,
+      noteError: error === 'note' ? t('inboundAdmin.actions.note_required') : null,
+      conflict: error === 'conflict' ? t('inboundAdmin.actions.conflict', { status: t(`inboundAdmin.status.${mail.status}`) }) : null,
+      rawHref: `${base}/raw`,
+    });
+  });
+
+  router.get(`${inboundAdminPath}/:id/html`, requirePageActor, async (req, res) => {
+    if (await refuseNonAdministrator(req, res, tools)) return;
+    const mail = await inboundMailOr404(String(req.params.id));
+    const reading = await readInboundMessage(await pipeline.raw(mail._id));
+    if (reading.html === null) throw new NotFoundError('This message has no HTML part.');
+    // Replaces the app's CSP for this response: sanitized, but still a stranger's content.
+    res.set({ 'Content-Security-Policy': caughtHtmlCsp, 'X-Content-Type-Options': 'nosniff', 'X-Frame-Options': 'SAMEORIGIN', 'Referrer-Policy': 'no-referrer' });
+    res.type('html').send(reading.html);
+  });
+
+  router.get(`${inboundAdminPath}/:id/raw`, requirePageActor, async (req, res) => {
+    if (await refuseNonAdministrator(req, res, tools)) return;
+    const mail = await inboundMailOr404(String(req.params.id));
+    const raw = await pipeline.raw(mail._id);
+    req.log.info({ inbound: mail._id, by: String(pageActor(req).id) }, 'received message downloaded');
+    res.set({
+      'Content-Type': 'message/rfc822',
+      'Content-Disposition': `attachment; filename="message-${mail._id.slice(0, 12)}.eml"`,
+      'X-Content-Type-Options': 'nosniff',
+    });
+    res.send(raw);
+  });
+
+  for (const action of ['reprocess', 'force', 'discard'] as const) {
+    router.post(`${inboundAdminPath}/:id/${action}`, requirePageActor, tools.csrf.protect, async (req, res) => {
+      if (await refuseNonAdministrator(req, res, tools)) return;
+      const actor = pageActor(req);
+      const id = String(req.params.id);
+      const back = `${inboundAdminPath}/${encodeURIComponent(id)}`;
+      try {
+        const { mail } = await actOnInboundMail(pipeline, { id, action, actor, note: bodyNote(req) });
+        req.log.info({ inbound: mail._id, action, by: String(actor.id), status: mail.status, outcome: mail.outcome?.kind }, 'decision on a received message');
+        res.redirect(303, `${back}?done=1`);
+      } catch (error) {
+        // A missing note, or someone decided first (another tab, another administrator): say so on the page.
+        if (!(error instanceof AppError) || (error.status !== 400 && error.status !== 409)) throw error;
+        res.redirect(303, error.status === 400 ? `${back}?error=note#discard` : `${back}?error=conflict`);
+      }
+    });
+  }
+
+  return router;
+}
