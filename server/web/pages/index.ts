@@ -11,6 +11,7 @@ import { authenticate, createCsrf } from '../../auth/auth.middleware.js';
 import type { AuthRouteOptions } from '../../auth/auth.routes.js';
 import { createAuthService } from '../../auth/auth.service.js';
 import type { Config } from '../../config.js';
+import { reportRoutes } from '../../reports/reports.routes.js';
 import { boardRoutes } from './board.routes.js';
 import { inboundAdminRoutes } from './inbound-admin.routes.js';
 import { loginRoutes } from './login.routes.js';
@@ -31,5 +32,6 @@ export function staffPages(config: Config, options: { auth?: AuthRouteOptions } 
   router.use(boardRoutes(config, tools));
   router.use(mailAdminRoutes(config, tools));
   router.use(inboundAdminRoutes(config, tools));
+  router.use(reportRoutes(config, tools));
   return router;
 }

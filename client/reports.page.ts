@@ -1,0 +1,120 @@
+/**
+ * The reports pages' charts: reads the chart data the server rendered into
+ * `<script type="application/json" id="report-data">` and draws each chart with
+ * Chart.js, bundled from node_modules by esbuild (no CDN; only the pieces used are
+ * registered). Each canvas names its table with aria-describedby: the table is the
+ * chart's text alternative, and the page is complete without this script.
+ */
+import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartDataset, type TooltipItem } from 'chart.js';
+import { isRecord, readJson } from './lib/dom.js';
+import { pageLanguage } from './lib/i18n.js';
+
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Legend, Tooltip);
+
+type Unit = 'hours' | 'count' | 'percent';
+
+interface DatasetSpec {
+  label: string;
+  data: Array<number | null>;
+  type: 'bar' | 'line';
+  axis: 'y' | 'y2';
+  stack: string | undefined;
+}
+
+interface ChartSpec {
+  id: string;
+  labels: string[];
+  datasets: DatasetSpec[];
+  y: string;
+  y2: string | undefined;
+  stacked: boolean;
+  unit: Unit;
+}
+
+/** Calm, distinguishable colours (the satisfaction chart goes from red to green). */
+const palette = ['#1f5f8b', '#e07b1a', '#2f9e61', '#7a4fc2', '#c0392b'];
+const scorePalette = ['#c0392b', '#e07b1a', '#d9b52c', '#7fb069', '#2f8a57'];
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+const numbers = (v: unknown): Array<number | null> => (Array.isArray(v) ? v.map((x) => (typeof x === 'number' && Number.isFinite(x) ? x : null)) : []);
+
+function parseDataset(v: unknown): DatasetSpec | null {
+  if (!isRecord(v) || typeof v.label !== 'string') return null;
+  return {
+    label: v.label,
+    data: numbers(v.data),
+    type: v.type === 'line' ? 'line' : 'bar',
+    axis: v.axis === 'y2' ? 'y2' : 'y',
+    stack: typeof v.stack === 'string' ? v.stack : undefined,
+  };
+}
+
+function parseChart(v: unknown): ChartSpec | null {
+  if (!isRecord(v) || typeof v.id !== 'string' || typeof v.y !== 'string') return null;
+  const datasets = Array.isArray(v.datasets) ? v.datasets.map(parseDataset).filter((d): d is DatasetSpec => d !== null) : [];
+  const unit: Unit = v.unit === 'hours' || v.unit === 'percent' ? v.unit : 'count';
+  return { id: v.id, labels: strings(v.labels), datasets, y: v.y, y2: typeof v.y2 === 'string' ? v.y2 : undefined, stacked: v.stacked === true, unit };
+}
+
+function draw(spec: ChartSpec, reduceMotion: boolean): void {
+  const canvas = document.getElementById(spec.id);
+  if (!(canvas instanceof HTMLCanvasElement)) return;
+  const number = new Intl.NumberFormat(pageLanguage(), { maximumFractionDigits: 1 });
+  const scores = spec.stacked && spec.datasets.length === 5;
+  const datasets = spec.datasets.map((d, i): ChartDataset<'bar' | 'line', Array<number | null>> => {
+    const colour = (scores ? scorePalette[i] : palette[i % palette.length]) ?? '#1f5f8b';
+    return {
+      type: d.type,
+      label: d.label,
+      data: d.data,
+      yAxisID: d.axis,
+      stack: d.stack,
+      backgroundColor: d.type === 'line' ? colour : `${colour}cc`,
+      borderColor: colour,
+      borderWidth: d.type === 'line' ? 2 : 0,
+      pointRadius: d.type === 'line' ? 2 : 0,
+      spanGaps: true,
+      order: d.type === 'line' ? 0 : 1,
+    };
+  });
+  const unitOf = (axis: string): Unit => (axis === 'y2' ? 'hours' : spec.unit);
+  const show = (value: number, unit: Unit) => (unit === 'percent' ? `${number.format(value)} %` : unit === 'hours' ? `${number.format(value)} h` : number.format(value));
+  new Chart(canvas, {
+    type: 'bar',
+    data: { labels: spec.labels, datasets },
+    options: {
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: reduceMotion ? false : { duration: 300 },
+      interaction: { mode: 'index', intersect: false },
+      scales: {
+        x: { stacked: spec.stacked, grid: { display: false }, ticks: { autoSkip: true, maxRotation: 0 } },
+        y: { stacked: spec.stacked, beginAtZero: true, title: { display: true, text: spec.y } },
+        ...(spec.y2 ? { y2: { position: 'right' as const, beginAtZero: true, grid: { drawOnChartArea: false }, title: { display: true, text: spec.y2 } } } : {}),
+      },
+      plugins: {
+        legend: { position: 'bottom', labels: { boxWidth: 12, boxHeight: 12 } },
+        tooltip: {
+          callbacks: {
+            label: (item: TooltipItem<'bar' | 'line'>) => {
+              const value = typeof item.raw === 'number' ? show(item.raw, unitOf(item.dataset.yAxisID ?? 'y')) : '—';
+              return `${item.dataset.label ?? ''}: ${value}`;
+            },
+          },
+        },
+      },
+    },
+  });
+}
+
+function start(): void {
+  const data = readJson('report-data');
+  if (!isRecord(data) || !Array.isArray(data.charts)) return;
+  const reduceMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  for (const raw of data.charts) {
+    const spec = parseChart(raw);
+    if (spec && spec.datasets.length > 0 && spec.labels.length > 0) draw(spec, reduceMotion);
+  }
+}
+
+start();

@@ -1,0 +1,27 @@
+/**
+ * Who sees which reports. Supervisors and administrators read reports; everyone
+ * else is refused (403). A report covers the tickets the ticket policy lets the
+ * person read — for a supervisor, their office's tickets and every escalated one
+ * (tier 2 or 3) — and administrators, who watch the whole organisation, all of them.
+ */
+import type { Types } from 'mongoose';
+import { hasRole, sameId, type StaffActor } from '../auth/actor.js';
+import { readableFilter } from '../tickets/ticket.policy.js';
+
+export function mayReadReports(actor: StaffActor): boolean {
+  return hasRole(actor, 'supervisor') || hasRole(actor, 'administrator');
+}
+
+/** The query part that limits a report to what `actor` may read (the same rules as the ticket list). */
+export function reportScope(actor: StaffActor): Record<string, unknown> {
+  return hasRole(actor, 'administrator') ? {} : readableFilter(actor);
+}
+
+/**
+ * Whether a report on `office` (null: all offices) shows only part of it to `actor`:
+ * a supervisor sees another office's tickets only while they are escalated.
+ */
+export function seesPartOf(actor: StaffActor, office: Types.ObjectId | string | null): boolean {
+  if (hasRole(actor, 'administrator')) return false;
+  return office === null || !sameId(actor.office, office);
+}

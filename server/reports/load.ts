@@ -1,0 +1,190 @@
+/**
+ * Reads what a report needs, with plain `find`s (FerretDB has no `$lookup` and pushes
+ * down only `_id` filters, so nothing is aggregated in the database): the tickets
+ * created in the period, with a projection, through a cursor; their journal events,
+ * in batches of ticket ids, without the heavy parts (`patch`, `writes`); the tickets
+ * open at the end of the period; the business calendars. compute.ts does the rest.
+ */
+import { Types } from 'mongoose';
+import type { StaffActor } from '../auth/actor.js';
+import { calendarForOffice, SlaCalendarModel, type SlaCalendarData } from '../sla/calendar.model.js';
+import type { BusinessCalendar } from '../sla/calendar.js';
+import { TicketEventModel } from '../tickets/ticket-event.model.js';
+import { TicketModel } from '../tickets/ticket.model.js';
+import { reportScope } from './access.js';
+import { backlogAt, openStatuses, placeAt, ticketFacts, visiting, type BacklogItem, type ReportEvent, type ReportPlace, type ReportTicket, type TicketFacts } from './compute.js';
+import type { ReportFilters } from './period.js';
+
+/** Beyond this many tickets in one report, the rest is left out and the page says so. */
+export const maxReportTickets = 50_000;
+const eventBatch = 500;
+
+const ticketProjection = {
+  number: 1, office: 1, tier: 1, team: 1, status: 1, createdAt: 1, updatedAt: 1,
+  firstResponseAt: 1, resolvedAt: 1, closedAt: 1, rating: 1, sla: 1,
+} as const;
+
+interface RawPlace {
+  tier?: number;
+  team?: Types.ObjectId | null;
+  office?: Types.ObjectId | null;
+  status?: string;
+}
+
+interface RawTicket {
+  _id: Types.ObjectId;
+  number: string;
+  office: Types.ObjectId;
+  tier: number;
+  team: Types.ObjectId;
+  status: string;
+  createdAt: Date;
+  updatedAt: Date;
+  firstResponseAt?: Date | null;
+  resolvedAt?: Date | null;
+  closedAt?: Date | null;
+  rating?: { score: number; tier: number; team: Types.ObjectId; office: Types.ObjectId } | null;
+  /** Set by the SLA engine once it is wired in; read only when present. */
+  sla?: { deadlines?: Array<{ kind?: string; breached?: boolean; metAt?: Date | null }> } | null;
+}
+
+interface RawEvent {
+  ticket: Types.ObjectId;
+  seq: number;
+  type: string;
+  at: Date;
+  from?: RawPlace | null;
+  to: RawPlace;
+  data?: { escalation?: Types.ObjectId | string | null } | null;
+}
+
+function toPlace(p: RawPlace): ReportPlace {
+  return { tier: p.tier ?? 1, team: String(p.team ?? ''), office: String(p.office ?? ''), status: p.status ?? 'open' };
+}
+
+export function toReportTicket(t: RawTicket): ReportTicket & { updatedAt: Date } {
+  const deadlines = t.sla?.deadlines;
+  return {
+    id: String(t._id),
+    number: t.number,
+    office: String(t.office),
+    tier: t.tier,
+    team: String(t.team),
+    status: t.status,
+    createdAt: new Date(t.createdAt),
+    updatedAt: new Date(t.updatedAt),
+    firstResponseAt: t.firstResponseAt ? new Date(t.firstResponseAt) : null,
+    resolvedAt: t.resolvedAt ? new Date(t.resolvedAt) : null,
+    closedAt: t.closedAt ? new Date(t.closedAt) : null,
+    rating: t.rating ? { score: t.rating.score, tier: t.rating.tier, team: String(t.rating.team), office: String(t.rating.office) } : null,
+    deadlines: Array.isArray(deadlines)
+      ? deadlines.map((d) => ({ kind: String(d.kind ?? ''), breached: Boolean(d.breached), metAt: d.metAt ? new Date(d.metAt) : null }))
+      : null,
+  };
+}
+
+function toReportEvent(e: RawEvent): ReportEvent {
+  const escalation = e.type === 'returned' && e.data?.escalation ? String(e.data.escalation) : null;
+  return { ticket: String(e.ticket), seq: e.seq, type: e.type, at: new Date(e.at), from: e.from ? toPlace(e.from) : null, to: toPlace(e.to), escalation };
+}
+
+/** The events of these tickets, grouped by ticket, read in batches of ids. */
+export async function loadEvents(ticketIds: readonly string[]): Promise<Map<string, ReportEvent[]>> {
+  const byTicket = new Map<string, ReportEvent[]>();
+  for (let i = 0; i < ticketIds.length; i += eventBatch) {
+    const batch = ticketIds.slice(i, i + eventBatch).map((id) => new Types.ObjectId(id));
+    const events = await TicketEventModel.find(
+      { ticket: { $in: batch }, pending: { $ne: true } },
+      { ticket: 1, seq: 1, type: 1, at: 1, from: 1, to: 1, 'data.escalation': 1 },
+    ).lean<RawEvent[]>();
+    for (const raw of events) {
+      const e = toReportEvent(raw);
+      const list = byTicket.get(e.ticket) ?? [];
+      list.push(e);
+      byTicket.set(e.ticket, list);
+    }
+  }
+  return byTicket;
+}
+
+async function findTickets(query: Record<string, unknown>, limit: number): Promise<{ tickets: Array<ReportTicket & { updatedAt: Date }>; truncated: boolean }> {
+  const tickets: Array<ReportTicket & { updatedAt: Date }> = [];
+  const cursor = TicketModel.find(query, ticketProjection).sort({ createdAt: 1 }).lean<RawTicket[]>().cursor({ batchSize: 500 });
+  let truncated = false;
+  for await (const raw of cursor) {
+    if (tickets.length >= limit) {
+      truncated = true;
+      break;
+    }
+    tickets.push(toReportTicket(raw as unknown as RawTicket));
+  }
+  await cursor.close();
+  return { tickets, truncated };
+}
+
+/** The business calendar of each office (its own, the stored default, or the built-in one). */
+export async function loadCalendars(): Promise<(office: string) => BusinessCalendar> {
+  const calendars = await SlaCalendarModel.find({}).lean<SlaCalendarData[]>();
+  return (office) => calendarForOffice(calendars, office);
+}
+
+export interface ReportDataset {
+  facts: TicketFacts[];
+  backlog: BacklogItem[];
+  /** When the backlog was taken: the end of the period, or now if it has not ended. */
+  backlogAt: Date;
+  truncated: boolean;
+}
+
+function and(...parts: Record<string, unknown>[]): Record<string, unknown> {
+  const kept = parts.filter((p) => Object.keys(p).length > 0);
+  return kept.length === 0 ? {} : { $and: kept };
+}
+
+function matches(place: ReportPlace, f: Pick<ReportFilters, 'office' | 'tier' | 'team'>): boolean {
+  return (!f.office || place.office === f.office) && (!f.tier || place.tier === f.tier) && (!f.team || place.team === f.team);
+}
+
+/**
+ * The open tickets at `at` (the end of the period), read as: those open now and created
+ * before `at`, plus those changed since `at` (their events say whether they were open
+ * then). With `at` = now, just the tickets open now.
+ */
+async function loadBacklog(scope: Record<string, unknown>, filters: ReportFilters, at: Date, now: Date, known: Map<string, ReportEvent[]>): Promise<{ items: BacklogItem[]; truncated: boolean }> {
+  const current = filters.office ? { office: new Types.ObjectId(filters.office) } : {};
+  if (at.getTime() >= now.getTime()) {
+    const place = { ...current, ...(filters.tier ? { tier: filters.tier } : {}), ...(filters.team ? { team: new Types.ObjectId(filters.team) } : {}) };
+    const { tickets, truncated } = await findTickets(and(scope, place, { status: { $in: openStatuses } }), maxReportTickets);
+    return { items: backlogAt(tickets, () => undefined, now), truncated };
+  }
+  const { tickets, truncated } = await findTickets(
+    and(scope, { createdAt: { $lt: at } }, { $or: [{ status: { $in: openStatuses } }, { updatedAt: { $gte: at } }] }),
+    maxReportTickets,
+  );
+  const changed = tickets.filter((t) => t.updatedAt.getTime() >= at.getTime());
+  const missing = changed.filter((t) => !known.has(t.id)).map((t) => t.id);
+  const loaded = missing.length > 0 ? await loadEvents(missing) : new Map<string, ReportEvent[]>();
+  const eventsOf = (t: ReportTicket & { updatedAt: Date }) => (t.updatedAt.getTime() >= at.getTime() ? (known.get(t.id) ?? loaded.get(t.id) ?? []) : undefined);
+  const items: BacklogItem[] = [];
+  for (const t of tickets) {
+    const place = placeAt(t, eventsOf(t), at);
+    if (place && openStatuses.includes(place.status) && matches(place, filters)) items.push({ id: t.id, place });
+  }
+  return { items, truncated };
+}
+
+/** Everything one report (or one side of a comparison) is computed from. */
+export async function loadReport(actor: StaffActor, filters: ReportFilters, now: Date): Promise<ReportDataset> {
+  const scope = reportScope(actor);
+  const office = filters.office ? { office: new Types.ObjectId(filters.office) } : {};
+  const cohort = await findTickets(and(scope, office, { createdAt: { $gte: filters.period.from, $lt: filters.period.to } }), maxReportTickets);
+  const [events, calendarOf] = await Promise.all([loadEvents(cohort.tickets.map((t) => t.id)), loadCalendars()]);
+  const ctx = { calendarOf, now };
+  const facts = visiting(
+    cohort.tickets.map((t) => ticketFacts(t, events.get(t.id) ?? [], ctx)),
+    filters,
+  );
+  const end = new Date(Math.min(filters.period.to.getTime(), now.getTime()));
+  const backlog = await loadBacklog(scope, filters, end, now, events);
+  return { facts, backlog: backlog.items, backlogAt: end, truncated: cohort.truncated || backlog.truncated };
+}

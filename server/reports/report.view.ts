@@ -1,0 +1,188 @@
+/**
+ * From a loaded report (load.ts) to what the page and the CSV show: the key figures,
+ * the six tables with their rows named in the page's language, and the data of the
+ * charts (drawn by client/reports.page.ts with Chart.js; each chart's table is its
+ * text alternative).
+ */
+import { DateTime } from 'luxon';
+import type { Locale, Translate } from '../lib/i18n.js';
+import type { PageCatalog } from '../web/pages/catalog.js';
+import { byOffice, byPeriod, byPlacement, summarize, type Figures } from './compute.js';
+import type { ReportDataset } from './load.js';
+import { periodBuckets, type ReportPeriod } from './period.js';
+import { cellFormat, compareTable, comparedFigures, officesTable, periodsTable, placementTable, satisfactionTable, slaTable, type CellFormat, type ReportTable, type TableName } from './tables.js';
+
+export interface ChartDataset {
+  label: string;
+  data: Array<number | null>;
+  type?: 'bar' | 'line';
+  axis?: 'y' | 'y2';
+  stack?: string;
+}
+
+export interface ChartSpec {
+  id: string;
+  labels: string[];
+  datasets: ChartDataset[];
+  /** Axis titles. */
+  y: string;
+  y2?: string;
+  stacked?: boolean;
+  /** How values read in tooltips: `hours`, `count` or `percent`. */
+  unit: 'hours' | 'count' | 'percent';
+}
+
+export interface Card {
+  label: string;
+  text: string;
+  hint: string | null;
+}
+
+export interface ReportView {
+  cards: Card[];
+  tables: Record<Exclude<TableName, 'compare'>, ReportTable>;
+  charts: ChartSpec[];
+  /** The SLA table has no rows: the tickets carry no SLA data yet. */
+  noSla: boolean;
+  volume: number;
+  /** The rows of the "over time" table: days, or weeks beyond a month. */
+  periodUnit: 'day' | 'week';
+}
+
+export interface ViewContext {
+  t: Translate;
+  locale: Locale;
+  timeZone: string;
+  catalog: PageCatalog;
+}
+
+const round2 = (v: number | null): number | null => (v === null ? null : Math.round(v * 100) / 100);
+
+function tierName(t: Translate, tier: string | number): string {
+  return t(`tier.long_${tier}`);
+}
+
+function periodLabels(period: ReportPeriod, c: ViewContext): { unit: 'day' | 'week'; labels: Map<string, string>; buckets: ReturnType<typeof periodBuckets>['buckets'] } {
+  const { unit, buckets } = periodBuckets(period, c.timeZone);
+  const tag = { fr: 'fr-BE', nl: 'nl-BE', en: 'en-GB' }[c.locale];
+  const labels = new Map<string, string>();
+  for (const b of buckets) {
+    const d = DateTime.fromISO(b.key, { zone: c.timeZone }).setLocale(tag);
+    const text = d.toLocaleString({ weekday: unit === 'day' ? 'short' : undefined, day: 'numeric', month: 'short' });
+    labels.set(b.key, unit === 'day' ? text : c.t('reports.week_of', { date: text }));
+  }
+  return { unit, labels, buckets };
+}
+
+function cards(f: CellFormat, fig: Figures): Card[] {
+  const t = f.t;
+  const sla = fig.sla?.first_response.rate ?? null;
+  return [
+    { label: t('reports.card.volume'), text: f.cell('count', fig.volume).text, hint: t('reports.card.volume_hint', { count: fig.resolved }) },
+    { label: t('reports.card.frt'), text: f.cell('hours', fig.firstResponse.median).text, hint: t('reports.card.p90', { value: f.cell('hours', fig.firstResponse.p90).text }) },
+    { label: t('reports.card.resolution'), text: f.cell('hours', fig.resolution.median).text, hint: t('reports.card.p90', { value: f.cell('hours', fig.resolution.p90).text }) },
+    { label: t('reports.card.sla'), text: f.cell('percent', sla).text, hint: fig.sla ? null : t('reports.card.no_sla') },
+    { label: t('reports.card.escalation'), text: f.cell('percent', fig.escalationRate).text, hint: t('reports.card.escalation_hint', { count: fig.escalated }) },
+    { label: t('reports.card.bounce'), text: f.cell('percent', fig.bounceRate).text, hint: t('reports.card.bounce_hint', { bounces: fig.bounces, escalations: fig.escalations }) },
+    { label: t('reports.card.backlog'), text: f.cell('count', fig.backlog).text, hint: null },
+    { label: t('reports.card.satisfaction'), text: fig.satisfaction.average === null ? '—' : t('reports.card.score', { value: f.cell('score', fig.satisfaction.average).text }), hint: t('reports.card.ratings', { count: fig.satisfaction.count }) },
+  ];
+}
+
+/** Everything the report page shows for one set of filters. */
+export function reportView(data: ReportDataset, period: ReportPeriod, c: ViewContext): ReportView {
+  const f = cellFormat(c.locale, c.t);
+  const t = c.t;
+  const offices = byOffice(data.facts, data.backlog);
+  const officeRows = offices.rows
+    .map((r) => ({ name: c.catalog.officeName(r.office) ?? t('reports.unknown'), figures: r.figures }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const tiers = byPlacement(data.facts, data.backlog, 'tier').sort((a, b) => Number(a.key) - Number(b.key));
+  const teamTier = new Map(c.catalog.teams.map((tm) => [tm.value, tm.tier]));
+  const teams = byPlacement(data.facts, data.backlog, 'team')
+    .map((row) => ({ name: c.catalog.teamName(row.key) ?? t('reports.unknown'), tier: teamTier.get(row.key) ?? 9, row }))
+    .sort((a, b) => a.tier - b.tier || a.name.localeCompare(b.name));
+  const { unit, labels, buckets } = periodLabels(period, c);
+  const periods = byPeriod(data.facts, buckets);
+  const total = offices.total;
+
+  const tierRows = tiers.map((row) => ({ name: tierName(t, row.key), row }));
+  const tables = {
+    offices: officesTable(f, officeRows, total),
+    tiers: placementTable('tiers', f, tierRows),
+    teams: placementTable('teams', f, teams),
+    periods: periodsTable(f, periods.map((row) => ({ name: labels.get(row.key) ?? row.key, row }))),
+    sla: slaTable(f, total.sla),
+    satisfaction: satisfactionTable(f, tierRows.map((r) => ({ name: r.name, satisfaction: r.row.satisfaction }))),
+  };
+
+  const periodNames = periods.map((p) => labels.get(p.key) ?? p.key);
+  const charts: ChartSpec[] = [
+    {
+      id: 'chart-periods',
+      labels: periodNames,
+      unit: 'count',
+      y: t('reports.axis.tickets'),
+      y2: t('reports.axis.hours'),
+      datasets: [
+        { label: t('reports.col.created'), data: periods.map((p) => p.created), type: 'bar', axis: 'y' },
+        { label: t('reports.col.resolved'), data: periods.map((p) => p.resolved), type: 'bar', axis: 'y' },
+        { label: t('reports.col.frt_median'), data: periods.map((p) => round2(p.firstResponse.median)), type: 'line', axis: 'y2' },
+      ],
+    },
+    {
+      id: 'chart-offices',
+      labels: officeRows.map((r) => r.name),
+      unit: 'hours',
+      y: t('reports.axis.hours'),
+      datasets: [
+        { label: t('reports.col.frt_median'), data: officeRows.map((r) => round2(r.figures.firstResponse.median)) },
+        { label: t('reports.col.resolution_median'), data: officeRows.map((r) => round2(r.figures.resolution.median)) },
+      ],
+    },
+    {
+      id: 'chart-tiers',
+      labels: tierRows.map((r) => r.name),
+      unit: 'hours',
+      y: t('reports.axis.hours'),
+      datasets: [
+        { label: t('reports.col.time_median'), data: tierRows.map((r) => round2(r.row.time.median)) },
+        { label: t('reports.col.time_p90'), data: tierRows.map((r) => round2(r.row.time.p90)) },
+      ],
+    },
+    {
+      id: 'chart-satisfaction',
+      labels: tierRows.map((r) => r.name),
+      unit: 'count',
+      y: t('reports.axis.ratings'),
+      stacked: true,
+      datasets: [1, 2, 3, 4, 5].map((score) => ({ label: t(`reports.col.score_${score}`), data: tierRows.map((r) => r.row.satisfaction.distribution[score - 1] ?? 0), stack: 'scores' })),
+    },
+  ];
+  return { cards: cards(f, total), tables, charts, noSla: total.sla === null, volume: total.volume, periodUnit: unit };
+}
+
+export interface CompareSide {
+  name: string;
+  figures: Figures;
+}
+
+/** The comparison: the table (figures × A, B, B − A) and two charts (durations, rates). */
+export function compareView(a: CompareSide, b: CompareSide, c: Pick<ViewContext, 't' | 'locale'>): { table: ReportTable; charts: ChartSpec[] } {
+  const f = cellFormat(c.locale, c.t);
+  const pick = (kind: string) => comparedFigures.filter((x) => x.kind === kind);
+  const series = (kind: string, scale = 1) =>
+    [a, b].map((side) => ({ label: side.name, data: pick(kind).map((x) => round2(((x.get(side.figures) ?? null) === null ? null : (x.get(side.figures) ?? 0) * scale))) }));
+  return {
+    table: compareTable(f, a, b),
+    charts: [
+      { id: 'chart-compare-hours', labels: pick('hours').map((x) => c.t(`reports.col.${x.key}`)), unit: 'hours', y: c.t('reports.axis.hours'), datasets: series('hours') },
+      { id: 'chart-compare-rates', labels: pick('percent').map((x) => c.t(`reports.col.${x.key}`)), unit: 'percent', y: c.t('reports.axis.percent'), datasets: series('percent', 100) },
+    ],
+  };
+}
+
+/** A group's figures alone (one side of a comparison). */
+export function figuresOf(data: ReportDataset): Figures {
+  return summarize(data.facts, data.backlog.length);
+}

@@ -1,0 +1,172 @@
+/**
+ * The supervisors' reports:
+ *   GET /staff/reports            figures per office, tier, team and day/week, with charts;
+ *   GET /staff/reports/compare    two offices, or two periods, side by side (the pilot comparison);
+ *   GET /staff/reports.csv        one table as CSV (`table=offices|tiers|teams|periods|sla|satisfaction|compare`,
+ *                                 with the same filters as the page it comes from).
+ * Supervisors and administrators only (403 otherwise); each report covers the tickets
+ * the person may read (access.ts). Filters are GET parameters, so every view has an address.
+ */
+import { Router, type Request, type Response } from 'express';
+import type { StaffActor } from '../auth/actor.js';
+import type { Config } from '../config.js';
+import { BadRequestError, ForbiddenError } from '../lib/errors.js';
+import { loadCatalog, type PageCatalog } from '../web/pages/catalog.js';
+import { pageActor, requirePageActor } from '../web/pages/page-auth.js';
+import { renderStaffPage, type StaffPageTools } from '../web/pages/staff-page.js';
+import { mayReadReports, seesPartOf } from './access.js';
+import { compareParams, loadComparison, type Comparison } from './compare.js';
+import { csvFileName, tableCsv } from './csv.js';
+import { filterForm, howTo, problemText } from './form.js';
+import { loadReport } from './load.js';
+import { filterParams, isProblem, parseFilters, type FilterProblem } from './period.js';
+import { reportView, type ReportView, type ViewContext } from './report.view.js';
+import { tableNames, type ReportTable, type TableName } from './tables.js';
+
+export const reportsPath = '/staff/reports';
+
+interface Section {
+  id: string;
+  title: string;
+  intro: string | null;
+  chart: { id: string; label: string } | null;
+  table: ReportTable;
+  tableId: string;
+  csvHref: string;
+  empty: string | null;
+}
+
+function csvHref(params: URLSearchParams, table: TableName): string {
+  const p = new URLSearchParams(params);
+  p.set('table', table);
+  return `${reportsPath}.csv?${p.toString()}`;
+}
+
+function sections(view: ReportView, params: URLSearchParams, t: (key: string, vars?: Record<string, unknown>) => string): Section[] {
+  const section = (name: Exclude<TableName, 'compare'>, chart: boolean, empty: string | null = null): Section => ({
+    id: `section-${name}`,
+    title: t(name === 'periods' ? `reports.section.periods_${view.periodUnit}` : `reports.section.${name}`),
+    intro: t(`reports.intro.${name}`),
+    chart: chart ? { id: `chart-${name}`, label: t('reports.chart_label', { title: t(`reports.chart.${name}`) }) } : null,
+    table: view.tables[name],
+    tableId: `table-${name}`,
+    csvHref: csvHref(params, name),
+    empty,
+  });
+  return [
+    section('periods', view.volume > 0),
+    section('offices', view.volume > 0),
+    section('tiers', view.volume > 0),
+    section('teams', false),
+    section('sla', false, view.noSla ? t('reports.sla_none') : null),
+    section('satisfaction', view.tables.satisfaction.rows.some((r) => Number(r.cells[1]?.value ?? 0) > 0)),
+  ];
+}
+
+async function refuse(req: Request, res: Response, tools: StaffPageTools): Promise<void> {
+  const t = res.locals.t;
+  await renderStaffPage(req, res, tools, 'staff-error', 'board', { title: t('reports.forbidden_title'), text: t('reports.forbidden_text'), reportsCurrent: true }, 403);
+}
+
+function scopeNote(actor: StaffActor, catalog: PageCatalog, office: string | null, t: ViewContext['t']): string | null {
+  if (!seesPartOf(actor, office)) return null;
+  const own = catalog.officeName(actor.office ? String(actor.office) : null);
+  return own ? t('reports.scope_supervisor', { office: own }) : t('reports.scope_escalated');
+}
+
+export function reportRoutes(config: Config, tools: StaffPageTools): Router {
+  const router = Router();
+
+  const context = async (res: Response): Promise<ViewContext> => ({
+    t: res.locals.t,
+    locale: res.locals.locale,
+    timeZone: config.timeZone,
+    catalog: await loadCatalog(res.locals.locale),
+  });
+
+  router.get(reportsPath, requirePageActor, async (req, res) => {
+    const actor = pageActor(req);
+    if (!mayReadReports(actor)) return refuse(req, res, tools);
+    const c = await context(res);
+    const t = c.t;
+    const now = new Date();
+    const filters = parseFilters(req.query, now, config.timeZone);
+    const base = { title: t('reports.title'), reportsCurrent: true, script: 'reports', howTo: howTo(t), compareHref: `${reportsPath}/compare` };
+    if (isProblem(filters)) {
+      const problems = Array.isArray(filters) ? filters : [filters];
+      await renderStaffPage(req, res, tools, 'staff-reports', 'board', { ...base, form: filterForm(req.query, null, c, problems), problems: problems.map((p) => problemText(p, t)) }, 400);
+      return;
+    }
+    const data = await loadReport(actor, filters, now);
+    const view = reportView(data, filters.period, c);
+    const params = filterParams(filters);
+    await renderStaffPage(req, res, tools, 'staff-reports', 'board', {
+      ...base,
+      form: filterForm(req.query, filters, c, []),
+      view,
+      sections: sections(view, params, t),
+      chartData: { charts: view.charts },
+      scopeNote: scopeNote(actor, c.catalog, filters.office, t),
+      truncated: data.truncated,
+      compareHref: `${reportsPath}/compare?${params.toString()}`,
+    });
+  });
+
+  router.get(`${reportsPath}/compare`, requirePageActor, async (req, res) => {
+    const actor = pageActor(req);
+    if (!mayReadReports(actor)) return refuse(req, res, tools);
+    const c = await context(res);
+    const t = c.t;
+    const comparison = await loadComparison(actor, req.query, new Date(), c, config.timeZone);
+    const base = { title: t('reports.compare.title'), reportsCurrent: true, script: 'reports', reportsHref: reportsPath };
+    if ('problems' in comparison) {
+      await renderStaffPage(req, res, tools, 'staff-reports-compare', 'board', { ...base, compare: comparison.form, problems: comparison.problems.map((p) => problemText(p, t)) }, 400);
+      return;
+    }
+    await renderStaffPage(req, res, tools, 'staff-reports-compare', 'board', {
+      ...base,
+      compare: comparison.form,
+      result: comparisonResult(comparison),
+      chartData: { charts: comparison.charts },
+      csvHref: csvHref(compareParams(comparison), 'compare'),
+    });
+  });
+
+  router.get(`${reportsPath}.csv`, requirePageActor, async (req, res) => {
+    const actor = pageActor(req);
+    if (!mayReadReports(actor)) throw new ForbiddenError('Only supervisors and administrators read reports.');
+    const table = String(req.query.table ?? '');
+    if (!(tableNames as readonly string[]).includes(table)) throw new BadRequestError(`table must be one of ${tableNames.join(', ')}.`, [{ path: 'table', message: 'unknown table' }]);
+    const c = await context(res);
+    const now = new Date();
+    let csv: string;
+    let range: { fromDate: string; toDate: string };
+    if (table === 'compare') {
+      const comparison = await loadComparison(actor, req.query, now, c, config.timeZone);
+      if ('problems' in comparison) throw badFilters(comparison.problems, c.t);
+      csv = tableCsv(comparison.table);
+      range = comparison.periods[0];
+    } else {
+      const filters = parseFilters(req.query, now, config.timeZone);
+      if (isProblem(filters)) throw badFilters(Array.isArray(filters) ? filters : [filters], c.t);
+      const view = reportView(await loadReport(actor, filters, now), filters.period, c);
+      csv = tableCsv(view.tables[table as Exclude<TableName, 'compare'>]);
+      range = filters.period;
+    }
+    res.set('Content-Type', 'text/csv; charset=utf-8');
+    res.set('Content-Disposition', `attachment; filename="${csvFileName(table, range.fromDate, range.toDate)}"`);
+    res.set('X-Content-Type-Options', 'nosniff');
+    res.send(csv);
+  });
+
+  return router;
+}
+
+function badFilters(problems: FilterProblem[], t: ViewContext['t']): BadRequestError {
+  return new BadRequestError('These report filters are not valid.', problems.map((p) => ({ path: p.field, message: problemText(p, t).text })));
+}
+
+function comparisonResult(c: Comparison) {
+  return { table: c.table, tableId: 'table-compare', sides: c.sides.map((s) => ({ name: s.name, partial: s.partial, volume: s.figures.volume })), chartHours: 'chart-compare-hours', chartRates: 'chart-compare-rates' };
+}
+

@@ -1,0 +1,293 @@
+/**
+ * The reports pages and CSV over HTTP on a real database: the hand-counted week
+ * (test/fixtures/reports/hand-counted.ts) stored as tickets and journal events, then
+ * read back through /staff/reports, /staff/reports.csv and /staff/reports/compare:
+ * the figures match the hand counts, supervisors see their office and escalated
+ * tickets only, administrators everything, advisors nothing (403); CSV headers,
+ * quoting and formula neutralization; the comparison shows both sides.
+ */
+import { expect } from 'chai';
+import type { Express } from 'express';
+import { Types } from 'mongoose';
+import request from 'supertest';
+import type { StaffActor } from '../../server/auth/actor.js';
+import { OfficeModel } from '../../server/offices/office.model.js';
+import { TeamModel } from '../../server/teams/team.model.js';
+import { replyToTicket } from '../../server/tickets/ticket.commands.js';
+import { createTicket } from '../../server/tickets/ticket.create.js';
+import { eventId, TicketEventModel } from '../../server/tickets/ticket-event.model.js';
+import { NO_DUE_DATE, TicketModel } from '../../server/tickets/ticket.model.js';
+import type { ReportPlace } from '../../server/reports/compute.js';
+import { useTestDatabase } from '../helpers/db.js';
+import { buildStaff } from '../helpers/factories.js';
+import { login, testApp } from '../helpers/http.js';
+import { fixtureTickets, ids } from '../fixtures/reports/hand-counted.js';
+
+const oid = (id: string) => new Types.ObjectId(id);
+const week = 'from=2026-03-02&to=2026-03-06';
+
+/** RFC 4180, enough for the tests: quoted fields, doubled quotes, CRLF. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 1;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i += 1;
+    } else field += ch;
+  }
+  return rows;
+}
+
+/** The CSV as records keyed by column title, the BOM checked and removed. */
+function records(text: string): Array<Record<string, string>> {
+  expect(text.charCodeAt(0), 'UTF-8 BOM first').to.equal(0xfeff);
+  const [header = [], ...rows] = parseCsv(text.slice(1));
+  return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
+}
+
+function place(p: ReportPlace) {
+  return { tier: p.tier, team: oid(p.team), office: oid(p.office), assignee: null, status: p.status };
+}
+
+/** Stores the fixture as Relais stores tickets: the ticket documents and their journal events. */
+async function storeFixture(): Promise<void> {
+  const member = new Types.ObjectId();
+  for (const { ticket: t, events, updatedAt } of fixtureTickets()) {
+    await TicketModel.collection.insertOne({
+      _id: oid(t.id), number: t.number, subject: `Demande ${t.number}`, status: t.status, priority: 'normal', category: null,
+      language: 'fr', channel: 'web', member, office: oid(t.office), tier: t.tier, team: oid(t.team), assignee: null, escalation: null,
+      routing: { rule: 'default', explanation: 'fixture' }, version: events.length, messageCount: 1, lastMessageAt: null,
+      lastMemberMessageAt: null, firstResponseAt: t.firstResponseAt, dueAt: NO_DUE_DATE, resolvedAt: t.resolvedAt, closedAt: t.closedAt,
+      createdBy: null, rating: t.rating ? { ...t.rating, team: oid(t.rating.team), office: oid(t.rating.office), comment: null, at: updatedAt, resolvedBy: null } : null,
+      ...(t.deadlines ? { sla: { deadlines: t.deadlines.map((d) => ({ ...d, due: d.metAt })) } } : {}),
+      createdAt: t.createdAt, updatedAt,
+    });
+    await TicketEventModel.collection.insertMany(events.map((e) => ({
+      _id: eventId(e.ticket, e.seq) as unknown as Types.ObjectId, ticket: oid(e.ticket), seq: e.seq, type: e.type,
+      actor: { kind: 'system', staff: null, member: null, name: 'Relais' }, at: e.at, from: e.from ? place(e.from) : null, to: place(e.to),
+      reason: null, note: null, data: e.escalation ? { escalation: oid(e.escalation) } : {}, patch: {}, writes: [],
+    })));
+  }
+}
+
+describe('Reports (pages and CSV, real database)', () => {
+  useTestDatabase();
+  let app: Express;
+  let staff: { advisor: StaffActor; supervisorL: StaffActor; supervisorC: StaffActor; admin: StaffActor };
+  const tokens = new Map<string, string>();
+  const as = (who: StaffActor) => ({ Authorization: `Bearer ${tokens.get(who.email) ?? ''}` });
+
+  before(async () => {
+    app = testApp();
+    await OfficeModel.create([{ _id: oid(ids.officeL), code: 'liege', name: 'Liège' }, { _id: oid(ids.officeC), code: 'charleroi', name: 'Charleroi', isDefault: true }]);
+    await TeamModel.create([
+      { _id: oid(ids.teamL), code: 'conseil-liege', name: 'Conseil Liège', tier: 1, office: oid(ids.officeL) },
+      { _id: oid(ids.teamC), code: 'conseil-charleroi', name: 'Conseil Charleroi', tier: 1, office: oid(ids.officeC) },
+      { _id: oid(ids.teamS), code: 'soutien', name: 'Équipe de soutien', tier: 2 },
+      { _id: oid(ids.teamA), code: 'administratif', name: 'Équipe administrative', tier: 3 },
+    ]);
+    staff = {
+      advisor: await buildStaff({ name: 'Julie Lambert', roles: ['advisor'], team: oid(ids.teamL), tier: 1, office: oid(ids.officeL) }),
+      supervisorL: await buildStaff({ name: 'Isabelle Collard', roles: ['supervisor'], office: oid(ids.officeL) }),
+      supervisorC: await buildStaff({ name: 'Paul Henrard', roles: ['supervisor'], office: oid(ids.officeC) }),
+      admin: await buildStaff({ name: 'Thomas Lejeune', roles: ['administrator'] }),
+    };
+    for (const s of Object.values(staff)) tokens.set(s.email, await login(app, s.email));
+    await storeFixture();
+  });
+
+  describe('who may read reports', () => {
+    it('sends someone signed out to the sign-in form', async () => {
+      const res = await request(app).get('/staff/reports').expect(303);
+      expect(res.headers.location).to.match(/^\/staff\/login\?next=%2Fstaff%2Freports/);
+    });
+
+    it('refuses advisors (403) on the page, the comparison and the CSV', async () => {
+      const page = await request(app).get('/staff/reports').set(as(staff.advisor)).expect(403);
+      expect(page.text).to.include('Réservé à la supervision');
+      await request(app).get('/staff/reports/compare').set(as(staff.advisor)).expect(403);
+      const csv = await request(app).get(`/staff/reports.csv?table=offices&${week}`).set(as(staff.advisor)).set('Accept', 'application/json').expect(403);
+      expect(csv.text).to.not.include('Liège,');
+    });
+
+    it('shows the "Reports" link to supervisors and administrators only', async () => {
+      const link = 'href="/staff/reports"';
+      expect((await request(app).get('/staff/queue').set(as(staff.supervisorL)).expect(200)).text).to.include(link);
+      expect((await request(app).get('/staff/queue').set(as(staff.admin)).expect(200)).text).to.include(link);
+      expect((await request(app).get('/staff/queue').set(as(staff.advisor)).expect(200)).text).to.not.include(link);
+    });
+  });
+
+  describe('the report page', () => {
+    it('renders for a supervisor: filters, key figures, tables, chart data as JSON, no inline script or style', async () => {
+      const res = await request(app).get(`/staff/reports?${week}`).set(as(staff.supervisorL)).expect(200);
+      const html = res.text;
+      expect(html).to.include('<h1 id="reports-title">Rapports</h1>');
+      expect(html).to.include('href="/staff/reports" aria-current="page"');
+      expect(html).to.include('votre agence (Liège)');
+      expect(html).to.include('value="2026-03-02"');
+      for (const table of ['periods', 'offices', 'tiers', 'teams', 'sla', 'satisfaction']) {
+        expect(html).to.include(`id="table-${table}"`);
+        expect(html).to.include(`href="/staff/reports.csv?from&#x3D;2026-03-02&amp;to&#x3D;2026-03-06&amp;table&#x3D;${table}"`);
+      }
+      // Each chart names its table as its description (the table is the text alternative).
+      expect(html).to.match(/<canvas id="chart-offices" role="img" aria-label="[^"]+" aria-describedby="table-offices">/);
+      expect(html).to.include('<script type="application/json" id="report-data">');
+      expect(html).to.include('<script type="module" src="/static/js/reports.page.js">');
+      expect(html).to.not.match(/<script(?![^>]*(type="application\/json"|src=))/);
+      expect(html).to.not.match(/ style="/);
+      const json = /<script type="application\/json" id="report-data">([^<]*)<\/script>/.exec(html)?.[1] ?? '';
+      const data = JSON.parse(json) as { charts: Array<{ id: string; labels: string[] }> };
+      expect(data.charts.map((c) => c.id)).to.deep.equal(['chart-periods', 'chart-offices', 'chart-tiers', 'chart-satisfaction']);
+      expect(data.charts[0]?.labels).to.have.length(5);
+    });
+
+    it('says when the tickets carry no SLA data, rather than showing 0 %', async () => {
+      const res = await request(app).get('/staff/reports?from=2026-02-25&to=2026-03-01').set(as(staff.admin)).expect(200);
+      expect(res.text).to.include('Pas encore de données de délais (SLA)');
+    });
+
+    it('answers 400 with the problem next to the field for a reversed or too long period', async () => {
+      const reversed = await request(app).get('/staff/reports?from=2026-03-10&to=2026-03-01').set(as(staff.supervisorL)).expect(400);
+      expect(reversed.text).to.include('La date de fin précède la date de début.');
+      expect(reversed.text).to.include('aria-describedby="rf-to-error"');
+      const long = await request(app).get('/staff/reports?from=2026-01-01&to=2026-06-01').set(as(staff.supervisorL)).expect(400);
+      expect(long.text).to.include('au plus 92 jours');
+    });
+
+    it('speaks Dutch and English too', async () => {
+      expect((await request(app).get(`/staff/reports?${week}&lang=nl`).set(as(staff.admin)).expect(200)).text).to.include('Per kantoor');
+      expect((await request(app).get(`/staff/reports?${week}&lang=en`).set(as(staff.admin)).expect(200)).text).to.include('By office');
+    });
+  });
+
+  describe('CSV, checked against the hand counts', () => {
+    it('is an attachment in UTF-8 with a BOM, named after the table and period', async () => {
+      const res = await request(app).get(`/staff/reports.csv?table=offices&${week}`).set(as(staff.admin)).buffer(true).expect(200);
+      expect(res.headers['content-type']).to.equal('text/csv; charset=utf-8');
+      expect(res.headers['content-disposition']).to.equal('attachment; filename="relais-offices-2026-03-02_2026-03-06.csv"');
+      expect(res.text.startsWith('\uFEFFAgence,Créés,Résolus,"1re réponse, médiane (h ouvrées)"')).to.equal(true);
+      expect(res.text.endsWith('\r\n')).to.equal(true);
+    });
+
+    it('per office, for an administrator (every office)', async () => {
+      const res = await request(app).get(`/staff/reports.csv?table=offices&${week}`).set(as(staff.admin)).expect(200);
+      const rows = records(res.text);
+      const [c, l, total] = rows;
+      expect(rows.map((r) => r.Agence)).to.deep.equal(['Charleroi', 'Liège', 'Total']);
+      expect(l).to.include({ Créés: '4', Résolus: '2', '1re réponse, médiane (h ouvrées)': '1', '1re réponse, p90 (h ouvrées)': '1.7' });
+      expect(l).to.include({ 'Résolution, médiane (h ouvrées)': '7', 'Résolution, p90 (h ouvrées)': '9.4', "Taux d'escalade (%)": '25', 'Taux de renvoi (%)': '100' });
+      expect(l).to.include({ 'Délai de 1re réponse respecté (%)': '50', 'En cours en fin de période': '1', 'Satisfaction moyenne (/5)': '4', Avis: '2', Réassignations: '0' });
+      expect(c).to.include({ Créés: '2', Résolus: '1', "Taux d'escalade (%)": '50', 'Taux de renvoi (%)': '0', Réassignations: '1', 'En cours en fin de période': '2' });
+      expect(total).to.include({ Créés: '6', Résolus: '3', '1re réponse, médiane (h ouvrées)': '1', '1re réponse, p90 (h ouvrées)': '2.6', 'Résolution, médiane (h ouvrées)': '10' });
+      expect(total).to.include({ 'Résolution, p90 (h ouvrées)': '16.4', "Taux d'escalade (%)": '33.3', 'Taux de renvoi (%)': '33.3', 'En cours en fin de période': '3', 'Délai de 1re réponse respecté (%)': '66.7' });
+    });
+
+    it('per office, for a supervisor: their office and the escalated tickets of others', async () => {
+      const rows = records((await request(app).get(`/staff/reports.csv?table=offices&${week}`).set(as(staff.supervisorL)).expect(200)).text);
+      // Charleroi: only T3 (now at tier 3); T4 and T00 stay on Charleroi's tier 1, out of sight.
+      expect(rows.find((r) => r.Agence === 'Charleroi')).to.include({ Créés: '1', 'En cours en fin de période': '0' });
+      expect(rows.find((r) => r.Agence === 'Total')).to.include({ Créés: '5', 'En cours en fin de période': '1' });
+    });
+
+    it('per tier, per day, SLA and satisfaction', async () => {
+      const get = async (table: string) => records((await request(app).get(`/staff/reports.csv?table=${table}&${week}`).set(as(staff.admin)).expect(200)).text);
+      const tiers = await get('tiers');
+      expect(tiers.map((r) => r.Niveau)).to.deep.equal(['Niveau 1 · Conseil', 'Niveau 2 · Soutien', 'Niveau 3 · Administratif']);
+      expect(tiers[1]).to.include({ 'Tickets passés par là': '2', 'Temps passé, médiane (h ouvrées)': '4.5', 'Temps passé, p90 (h ouvrées)': '4.9', 'Escalades reçues': '2', 'Taux de renvoi (%)': '50' });
+      expect(tiers[2]).to.include({ 'Résolus ici': '1', 'Temps passé, médiane (h ouvrées)': '8', 'Satisfaction moyenne (/5)': '4' });
+      const days = await get('periods');
+      expect(days.map((r) => r.Créés)).to.deep.equal(['2', '1', '1', '1', '1']);
+      expect(days.map((r) => r.Escalades)).to.deep.equal(['0', '2', '1', '0', '0']);
+      const sla = await get('sla');
+      expect(sla.map((r) => [r.Délai, r.Tenus, r.Dépassés, r['En cours'], r['Respect (%)']])).to.deep.equal([
+        ['Première réponse', '2', '1', '1', '66.7'],
+        ['Réponse suivante', '0', '0', '0', ''],
+        ['Résolution', '1', '2', '0', '33.3'],
+        ['Prise en charge après escalade', '2', '1', '0', '66.7'],
+      ]);
+      const satisfaction = await get('satisfaction');
+      expect(satisfaction[0]).to.include({ Avis: '2', 'Satisfaction moyenne (/5)': '4', '3 ★': '1', '5 ★': '1', '1 ★': '0' });
+    });
+
+    it('filters by tier: the tickets that went through it', async () => {
+      const rows = records((await request(app).get(`/staff/reports.csv?table=offices&${week}&tier=2`).set(as(staff.admin)).expect(200)).text);
+      expect(rows.find((r) => r.Agence === 'Total')).to.include({ Créés: '2', 'En cours en fin de période': '0' });
+    });
+
+    it('keeps a formula-like office name as text, quoted', async () => {
+      const evil = '=HYPERLINK("http://evil.example","Charleroi")';
+      await OfficeModel.updateOne({ _id: oid(ids.officeC) }, { $set: { name: evil } });
+      try {
+        const res = await request(app).get(`/staff/reports.csv?table=offices&${week}`).set(as(staff.admin)).expect(200);
+        expect(res.text).to.include(`"'=HYPERLINK(""http://evil.example"",""Charleroi"")",2,`);
+        const page = await request(app).get(`/staff/reports?${week}`).set(as(staff.admin)).expect(200);
+        expect(page.text).to.include('&#x3D;HYPERLINK(&quot;http://evil.example&quot;');
+      } finally {
+        await OfficeModel.updateOne({ _id: oid(ids.officeC) }, { $set: { name: 'Charleroi' } });
+      }
+    });
+
+    it('refuses an unknown table (400)', async () => {
+      await request(app).get(`/staff/reports.csv?table=staff&${week}`).set(as(staff.admin)).set('Accept', 'application/json').expect(400);
+    });
+  });
+
+  describe('the comparison', () => {
+    it('shows two offices side by side, and says when one is seen only in part', async () => {
+      const res = await request(app).get(`/staff/reports/compare?mode=offices&a=${ids.officeL}&b=${ids.officeC}&${week}`).set(as(staff.supervisorL)).expect(200);
+      expect(res.text).to.include('<th scope="col" class="num-col">Liège</th><th scope="col" class="num-col">Charleroi</th>');
+      expect(res.text).to.include('Charleroi : vous ne voyez que ses tickets escaladés');
+      expect(res.text).to.match(/aria-describedby="table-compare"/);
+      const csv = await request(app).get(`/staff/reports.csv?table=compare&mode=offices&a=${ids.officeL}&b=${ids.officeC}&${week}`).set(as(staff.admin)).expect(200);
+      const rows = records(csv.text);
+      expect(Object.keys(rows[0] ?? {})).to.deep.equal(['Indicateur', 'Liège', 'Charleroi', 'Écart (B − A)']);
+      expect(rows.find((r) => r.Indicateur === 'Créés')).to.deep.equal({ Indicateur: 'Créés', Liège: '4', Charleroi: '2', 'Écart (B − A)': '-2' });
+      expect(rows.find((r) => r.Indicateur === "Taux d'escalade (%)")).to.include({ Liège: '25', Charleroi: '50', 'Écart (B − A)': '25' });
+    });
+
+    it('compares a period with the one just before it by default', async () => {
+      const res = await request(app).get(`/staff/reports/compare?mode=periods&${week}`).set(as(staff.admin)).expect(200);
+      expect(res.text).to.include('value="2026-02-25"'); // the five days before
+      const csv = await request(app).get(`/staff/reports.csv?table=compare&mode=periods&${week}&from2=2026-02-25&to2=2026-03-01`).set(as(staff.admin)).expect(200);
+      const volume = records(csv.text).find((r) => r.Indicateur === 'Créés');
+      expect(Object.values(volume ?? {})).to.deep.equal(['Créés', '6', '2', '-4']); // T00 and T0 were created in February
+    });
+
+    it('refuses the same office twice', async () => {
+      const res = await request(app).get(`/staff/reports/compare?mode=offices&a=${ids.officeL}&b=${ids.officeL}`).set(as(staff.admin)).expect(400);
+      expect(res.text).to.include('Choisissez deux agences différentes.');
+    });
+  });
+
+  describe('tickets made through the real commands', () => {
+    it('count like any other', async () => {
+      const ticket = await createTicket({
+        actor: staff.advisor, subject: 'Attestation', body: 'Bonjour, il me faut une attestation.', member: { name: 'Claire Martin', email: 'claire.reports@example.be' },
+        channel: 'phone', office: oid(ids.officeL),
+      });
+      await replyToTicket({ actor: staff.supervisorL, ticketId: String(ticket._id), version: ticket.version, text: 'Voici.' });
+      const rows = records((await request(app).get('/staff/reports.csv?table=offices&preset=7d').set(as(staff.admin)).expect(200)).text);
+      expect(rows.find((r) => r.Agence === 'Liège')).to.include({ Créés: '1' });
+      // The period ends now: every ticket open now, whenever created — it, T4, T00, T5, T6 (reopened) and T7.
+      expect(rows.find((r) => r.Agence === 'Total')?.['En cours en fin de période']).to.equal('6');
+    });
+  });
+});
