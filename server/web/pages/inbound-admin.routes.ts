@@ -173,7 +173,7 @@ export function inboundAdminRoutes(config: Config, tools: StaffPageTools): Route
         fact('ticket', outcome?.ticketNumber ?? null),
         fact('related_ticket', outcome?.relatedTicket ?? null),
         fact('decided', outcome?.at ? fmt.dateTime(outcome.at) : null),
-      ],
+      ].filter((f) => f.value !== null),
       deliveryFacts: [
         fact('source', sourceText(t, mail)),
         fact('envelope_from', mail.envelope?.from ?? null),
