@@ -30,7 +30,7 @@ const bounceSubject =
 /** Subject starts of out-of-office replies that no person would write (Outlook, Exchange, Thunderbird). */
 const strongAutoSubject =
   /^(réponse automatique|reponse automatique|automatisch antwoord|automatic reply|auto[- ]?reply|autoreply|automatische antwort|abwesenheitsnotiz|out of (the )?office)\b/i;
-/** Subject starts that are auto-replies only when the message answers something (vacation responders). */
+/** Subject starts that are auto-replies only when the message answers another (vacation responders). */
 const weakAutoSubject = /^(absence|absent|afwezig|afwezigheid|abwesend|abwesenheit|vacances|vakantie|congé|conge|urlaub|away)\b/i;
 /** `Re:`, `RE :`, `Antw:`, `TR:`, `Fwd:`, `WG:`, `AW:` … (also `Re[2]:`). */
 const replyPrefixes = /^(?:\s*(?:re|ré|aw|antw|antwoord|tr|fw|fwd|wg|sv|vs|rv|réf|ref|doorst|wtr)\s*(?:\[\d+\]|\(\d+\))?\s*:)+\s*/i;
@@ -97,8 +97,10 @@ export function detectAutomatic(mail: ParsedMail, envelope?: { mailFrom?: string
   }
   const strong = strongAutoSubject.exec(subject.replace(replyPrefixes, ''));
   if (strong) return { kind: 'auto_reply', reason: `subject:${strong[1]?.toLowerCase()}` };
-  const weak = weakAutoSubject.exec(subject.replace(replyPrefixes, ''));
-  if (weak && (mail.inReplyTo || replyPrefixes.test(subject))) return { kind: 'auto_reply', reason: `subject:${weak[1]?.toLowerCase()}` };
+  // "Absence …" is only a vacation reply when it answers a message and the subject starts with it:
+  // "Re: Absence de paiement" is a person replying.
+  const weak = weakAutoSubject.exec(subject);
+  if (weak && rawHeaders(mail, 'in-reply-to').length > 0) return { kind: 'auto_reply', reason: `subject:${weak[1]?.toLowerCase()}` };
   return { kind: 'none', reason: 'none' };
 }
 
@@ -142,6 +144,8 @@ const ticketInBrackets = /\[\s*(R-\d{4}-\d{6})\s*\]/gi;
 const ticketAtStart = /^(R-\d{4}-\d{6})\b/i;
 const tokenPattern = /^[A-Za-z0-9_-]{8,200}$/;
 const MAX_MESSAGE_IDS = 100;
+/** A real reply carries one token; a message with hundreds is an attack, the first few are enough. */
+const MAX_TOKENS = 20;
 
 function subjectTickets(subject: string): string[] {
   const found = [...subject.matchAll(ticketInBrackets)].map((m) => m[1] ?? '');
@@ -181,8 +185,9 @@ function bareAddressKeepCase(value: string): string {
 /** Reply tokens, ticket numbers and Message-IDs that may tie the message to a ticket. */
 export function threadRefs(mail: ParsedMail, ctx: ThreadContext): ThreadRefs {
   const inbound = ctx.inboundAddresses.map((a) => ({ local: a.local.toLowerCase(), domain: a.domain.toLowerCase() }));
-  const replyTokens: string[] = [];
+  const replyTokens = new Set<string>();
   for (const address of recipientAddresses(mail, ctx.envelopeRecipients ?? [])) {
+    if (replyTokens.size >= MAX_TOKENS) break;
     const at = address.lastIndexOf('@');
     const plus = address.indexOf('+');
     if (plus <= 0 || at < plus) continue;
@@ -190,7 +195,7 @@ export function threadRefs(mail: ParsedMail, ctx: ThreadContext): ThreadRefs {
     const domain = address.slice(at + 1).toLowerCase();
     if (!inbound.some((a) => a.local === local && a.domain === domain)) continue;
     const token = address.slice(plus + 1, at);
-    if (tokenPattern.test(token) && !replyTokens.includes(token)) replyTokens.push(token);
+    if (tokenPattern.test(token)) replyTokens.add(token);
   }
 
   const chain = [...rawHeaders(mail, 'in-reply-to').flatMap(messageIdsIn), ...rawHeaders(mail, 'references').flatMap(messageIdsIn).reverse()];
@@ -205,7 +210,7 @@ export function threadRefs(mail: ParsedMail, ctx: ThreadContext): ThreadRefs {
     const number = match[2]?.toUpperCase();
     if (number && !referencedTicketNumbers.includes(number)) referencedTicketNumbers.push(number);
   }
-  return { ticketNumbers: subjectTickets(mail.subject ?? ''), replyTokens, messageIds, ownOutboxIds, referencedTicketNumbers };
+  return { ticketNumbers: subjectTickets(mail.subject ?? ''), replyTokens: [...replyTokens], messageIds, ownOutboxIds, referencedTicketNumbers };
 }
 
 /** The first `From` mailbox: lower-cased address and decoded display name; null without a usable address. */

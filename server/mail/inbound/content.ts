@@ -10,7 +10,7 @@
  * nothing, the full text is kept.
  *
  * The HTML is for display only, through an allow-list: no scripts, styles, event handlers, forms,
- * frames, `data:` or `javascript:` URLs; links open in a new tab without an opener; images only from
+ * frames, `data:`, `javascript:` or relative URLs; links open in a new tab without an opener; images only from
  * `cid:` parts of the message itself (rewritten to attachment URLs when stored).
  */
 import EmailReplyParser from 'email-reply-parser';
@@ -33,7 +33,7 @@ export interface MessageContent {
   fullText: string;
   /** What was split off `text`: quoted history and signature; null when nothing was. */
   quoted: string | null;
-  /** The HTML, sanitized (see the module comment); null when the message has none. */
+  /** The HTML, sanitized (see the module comment); null when the message has none or it nests absurdly deep. */
   html: string | null;
   /** Content-IDs (without brackets) of the images the HTML shows inline. */
   inlineImages: string[];
@@ -54,6 +54,15 @@ const erpRiskyWords = /schreef|skrev|pisze|napisa|写道|kirjoitti/i;
 /** Lines longer than this are never a quote header. */
 const MAX_HEADER_LINE = 400;
 
+/** Sizes and spans are numbers; anything else in them is dropped. */
+function numericAttributes(tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag {
+  const kept: sanitizeHtml.Attributes = {};
+  for (const [name, value] of Object.entries(attribs)) {
+    if (!['colspan', 'rowspan', 'width', 'height'].includes(name) || /^\d{1,4}%?$/.test(value.trim())) kept[name] = value;
+  }
+  return { tagName, attribs: kept };
+}
+
 const sanitizeOptions: sanitizeHtml.IOptions = {
   allowedTags: ['p', 'br', 'b', 'i', 'strong', 'em', 'u', 'a', 'ul', 'ol', 'li', 'blockquote', 'pre', 'code', 'table', 'thead', 'tbody', 'tr', 'td', 'th', 'h1', 'h2', 'h3', 'h4', 'img'],
   allowedAttributes: { a: ['href', 'rel', 'target'], img: ['src', 'alt', 'width', 'height'], td: ['colspan', 'rowspan'], th: ['colspan', 'rowspan'] },
@@ -72,25 +81,52 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
     div: 'p',
     h5: 'h4',
     h6: 'h4',
+    td: numericAttributes,
+    th: numericAttributes,
+    img: numericAttributes,
     a: (tagName, attribs) => ({
       tagName,
-      attribs: { ...(attribs.href ? { href: attribs.href } : {}), rel: 'noopener noreferrer', target: '_blank' },
+      // Absolute links only: a relative one would point into Relais itself.
+      attribs: { ...(/^\s*(https?:\/\/|mailto:)/i.test(attribs.href ?? '') ? { href: (attribs.href ?? '').trim() } : {}), rel: 'noopener noreferrer', target: '_blank' },
     }),
   },
   exclusiveFilter: (frame) => frame.tag === 'img' && !/^cid:/i.test(frame.attribs.src ?? ''),
 };
 
-/** The message HTML through the allow-list (see the module comment). */
-export function sanitizeMessageHtml(html: string): string {
-  return sanitizeHtml(html.length > MAX_HTML_CHARS ? html.slice(0, MAX_HTML_CHARS) : html, sanitizeOptions).trim();
+/** Deeper nesting makes sanitizing quadratic; mailparser refuses to convert such HTML to text too. */
+const MAX_HTML_DEPTH = 1000;
+/** Elements that never nest (void) or that the parser closes by itself when the next one opens. */
+const notNesting = new Set(['br', 'img', 'hr', 'meta', 'link', 'input', 'area', 'base', 'col', 'embed', 'param', 'source', 'track', 'wbr', 'p', 'li', 'td', 'th', 'tr', 'option', 'dt', 'dd']);
+
+/** Whether the tags of `html` nest deeper than `MAX_HTML_DEPTH` (a linear count, close enough). */
+function nestsTooDeep(html: string): boolean {
+  let depth = 0;
+  for (const match of html.matchAll(/<(\/?)([a-zA-Z][a-zA-Z0-9:-]{0,30})/g)) {
+    if (notNesting.has((match[2] ?? '').toLowerCase())) continue;
+    depth = match[1] ? Math.max(0, depth - 1) : depth + 1;
+    if (depth > MAX_HTML_DEPTH) return true;
+  }
+  return false;
+}
+
+/**
+ * The message HTML through the allow-list (see the module comment); null for HTML nested deeper
+ * than `MAX_HTML_DEPTH` (no mail client writes that: the text is shown instead).
+ */
+export function sanitizeMessageHtml(html: string): string | null {
+  const bounded = html.length > MAX_HTML_CHARS ? html.slice(0, MAX_HTML_CHARS) : html;
+  return nestsTooDeep(bounded) ? null : sanitizeHtml(bounded, sanitizeOptions).trim();
 }
 
 const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' };
 
 /** A plain rendering of HTML, used only when mailparser could not convert it. */
 function htmlAsText(html: string): string {
-  const marked = html.slice(0, MAX_HTML_CHARS).replace(/<(br|\/p|\/div|\/tr|\/li|\/h[1-6])\b[^<>]{0,200}>/gi, '\n');
-  const stripped = sanitizeHtml(marked, { allowedTags: [], allowedAttributes: {}, nonTextTags: sanitizeOptions.nonTextTags });
+  const bounded = html.slice(0, MAX_HTML_CHARS);
+  const marked = bounded.replace(/<(br|\/p|\/div|\/tr|\/li|\/h[1-6])\b[^<>]{0,200}>/gi, '\n');
+  const stripped = nestsTooDeep(bounded)
+    ? marked.replace(/<[^<>]{0,2000}>/g, '')
+    : sanitizeHtml(marked, { allowedTags: [], allowedAttributes: {}, nonTextTags: sanitizeOptions.nonTextTags });
   return stripped.replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_, name: string) => entities[name] ?? '');
 }
 

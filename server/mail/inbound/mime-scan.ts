@@ -98,6 +98,8 @@ function decodeQuotedPrintable(body: Buffer): Buffer {
       out[n++] = byte;
       continue;
     }
+    // An escape cut off by the end (the body may be a truncated prefix): not a character.
+    if (i + 2 >= body.length && body[i + 1] !== LF) break;
     const high = hexValue(body[i + 1]);
     const low = hexValue(body[i + 2]);
     if (high >= 0 && low >= 0) {
@@ -117,7 +119,7 @@ function decodeQuotedPrintable(body: Buffer): Buffer {
 /** Bytes of a text body looked at to tell its charset: enough to decide, bounded work. */
 const SNIFF_BYTES = 1024 * 1024;
 
-/** The first `SNIFF_BYTES` or so of the decoded body, cut at a line end (no split character). */
+/** The first `SNIFF_BYTES` or so of the decoded body, without a character cut in two. */
 function decodeBody(body: Buffer, transferEncoding: string): Buffer {
   const encoded = body.subarray(0, transferEncoding === 'base64' ? (SNIFF_BYTES / 3) * 4 : SNIFF_BYTES);
   const decoded =
@@ -126,32 +128,42 @@ function decodeBody(body: Buffer, transferEncoding: string): Buffer {
       : transferEncoding === 'quoted-printable'
         ? decodeQuotedPrintable(encoded)
         : encoded;
-  if (encoded.length === body.length) return decoded;
-  const lastLine = decoded.lastIndexOf(LF);
-  return lastLine > 0 ? decoded.subarray(0, lastLine) : decoded;
+  return encoded.length === body.length ? decoded : withoutPartialCharacter(decoded);
+}
+
+/** Drops a UTF-8 sequence cut short at the end of a truncated buffer. */
+function withoutPartialCharacter(bytes: Buffer): Buffer {
+  for (let back = 1; back <= 4 && back <= bytes.length; back += 1) {
+    const byte = bytes[bytes.length - back] ?? 0;
+    if ((byte & 0xc0) === 0x80) continue;
+    const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return length > back ? bytes.subarray(0, bytes.length - back) : bytes;
+  }
+  return bytes;
 }
 
 const utf8Names = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
-const latinNames = new Set(['iso-8859-1', 'iso8859-1', 'latin1', 'latin-1', 'l1', 'iso-8859-15', 'windows-1252', 'cp1252', 'x-user-defined']);
+const latin1Names = new Set(['iso-8859-1', 'iso8859-1', 'iso_8859-1', 'latin1', 'latin-1', 'l1']);
+const singleByteNames = new Set([...latin1Names, 'iso-8859-15', 'windows-1252', 'cp1252']);
 
 /** The charset the bytes of a text part really use, when it differs from the declared one. */
 function trueCharset(declared: string | null, bytes: Buffer): string | null {
   let ascii = true;
+  let c1 = false;
   for (const byte of bytes) {
-    if (byte > 0x7f) {
-      ascii = false;
+    if (byte > 0x7f) ascii = false;
+    if (byte >= 0x80 && byte <= 0x9f) {
+      c1 = true;
       break;
     }
   }
   if (ascii) return null;
   const valid = isUtf8(bytes);
-  if ((declared === null || utf8Names.has(declared)) && !valid) return 'windows-1252';
-  if (declared !== null && latinNames.has(declared)) {
-    // Valid UTF-8 with multi-byte sequences is practically never Latin-1 text by chance.
-    if (valid) return 'utf-8';
-    // ISO-8859-1 decoders turn 0x80–0x9F into control characters; Windows-1252 has the smart quotes there.
-    if (declared !== 'windows-1252' && declared !== 'cp1252') return 'windows-1252';
-  }
+  if (declared === null || utf8Names.has(declared)) return valid ? null : 'windows-1252';
+  // Valid UTF-8 with multi-byte sequences is practically never single-byte text by chance.
+  if (singleByteNames.has(declared) && valid) return 'utf-8';
+  // ISO-8859-1 has control characters at 0x80–0x9F; what was meant is Windows-1252's smart quotes, € and dashes.
+  if (latin1Names.has(declared) && c1) return 'windows-1252';
   return null;
 }
 

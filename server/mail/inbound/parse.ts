@@ -24,7 +24,7 @@ import { repairCharsets, scanMime } from './mime-scan.js';
 export interface ParseLimits {
   /** Largest raw message accepted, in bytes. */
   maxBytes?: number;
-  /** Most MIME parts accepted. */
+  /** Most MIME parts accepted, below the message itself (a text with one attachment: 2). */
   maxParts?: number;
   /** Largest top-level header block (and, inside the parser, any part's header block), in bytes. */
   maxHeaderBytes?: number;
@@ -144,7 +144,8 @@ async function parseWithTimeout(
     keepDeliveryStatus: true,
     maxHtmlLengthToParse: MAX_HTML_TO_TEXT,
     maxHeadSize: limits.maxHeaderBytes,
-    maxChildNodes: limits.maxParts,
+    // mailparser counts the root node too; our parts are the ones below it.
+    maxChildNodes: limits.maxParts + 1,
     checksumAlgo: 'sha256',
   });
   try {
