@@ -361,9 +361,17 @@ export async function startDovecot(options: { startTimeoutMs?: number; /** false
         try {
           if (client.mailbox === false || client.mailbox.exists === 0) return [];
           const list = await client.fetchAll('1:*', { uid: true, flags: true, envelope: true });
-          return list
-            .map((m) => ({ uid: m.uid, flags: [...(m.flags ?? [])].filter((f) => f !== '\\Recent').sort(), subject: m.envelope?.subject }))
-            .sort((a, b) => a.uid - b.uid);
+          // fetchAll also returns the FETCH rows the server adds on its own: when another session
+          // (the intake) changed flags after this one opened the folder, Dovecot appends
+          // `* 1 FETCH (FLAGS (…))` after the answer, a row with neither UID nor envelope. Counted, it
+          // made one processed message look like two. Only the rows answering the FETCH (they carry
+          // the envelope asked for) are kept, one per UID.
+          const byUid = new Map<number, TestMessageState>();
+          for (const m of list) {
+            if (!m.envelope || !m.uid) continue;
+            byUid.set(m.uid, { uid: m.uid, flags: [...(m.flags ?? [])].filter((f) => f !== '\\Recent').sort(), subject: m.envelope.subject });
+          }
+          return [...byUid.values()].sort((a, b) => a.uid - b.uid);
         } finally {
           lock.release();
         }

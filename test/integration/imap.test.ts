@@ -225,6 +225,8 @@ describe('IMAP intake (real Dovecot)', function () {
     const rec = recorder();
     intake = startImapIntake({ mailboxes: mailboxes([{ name: 'support', url: dovecot.url('support'), folder }]), handle: rec.handle, logger: capturingLogger().logger, backoffMs: fastBackoff, maxBytes: 1024 });
     await waitFor(async () => (await processedSubjects('support', folder)).length === 2, () => `processed: ${rec.subjects().join(', ')}`);
+    // Flagged only after the handler resolved: both were handed over by now.
+    expect(rec.subjects()).to.deep.equal(['Gros', 'Petit']);
     const [gros, petit] = rec.received;
     expect(gros?.truncated).to.equal(true);
     expect(gros?.size).to.equal(Buffer.byteLength(big));
