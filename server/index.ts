@@ -20,6 +20,7 @@ import { attachRealtime, type Realtime } from './realtime/index.js';
 import './models.js';
 import { domainEvents } from './lib/domain-events.js';
 import { recoverPendingCreations } from './tickets/ticket.create.js';
+import { backfillMemberEmails } from './members/member-lookup.js';
 import { startSlaScheduler } from './sla/scheduler.js';
 
 /** The database name when the URI does not carry one. */
@@ -83,6 +84,8 @@ async function main(): Promise<void> {
     }
     await connectDatabase(uri, databaseName(config.mongodbUri));
     await ensureIndexes();
+    const keyed = await backfillMemberEmails();
+    if (keyed > 0) logger.info({ members: keyed }, 'indexed member addresses for lookups by email');
     const recovered = await recoverPendingCreations();
     if (recovered > 0) logger.warn({ recovered }, 'finished ticket creations interrupted by the last stop');
   } catch (error) {

@@ -16,3 +16,4 @@ import './sla/calendar.model.js';
 import './attachments/attachment.model.js';
 import './web/public/form-submission.model.js';
 import './mail/inbound/inbound.model.js';
+import './members/member-lookup.js';

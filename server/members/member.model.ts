@@ -1,4 +1,4 @@
-import { Schema, model, type InferSchemaType, type HydratedDocument } from 'mongoose';
+import { Schema, model, type InferSchemaType, type HydratedDocument, type Types } from 'mongoose';
 
 const memberSchema = new Schema(
   {
@@ -11,6 +11,27 @@ const memberSchema = new Schema(
   },
   { timestamps: true },
 );
+
+/**
+ * Address → member keys (see member-lookup.ts, `findMemberByEmail`): `_id` is the lower-cased address,
+ * so FerretDB answers a lookup by email with one read by `_id`.
+ */
+const memberEmailSchema = new Schema({ _id: { type: String, required: true }, member: { type: Schema.Types.ObjectId, ref: 'Member', required: true } }, { collection: 'member_emails', versionKey: false });
+export const MemberEmailModel = model<{ _id: string; member: Types.ObjectId }>('MemberEmail', memberEmailSchema);
+
+/** Records address → member (idempotent). */
+export async function rememberMemberEmail(email: string, member: Types.ObjectId): Promise<void> {
+  try {
+    await MemberEmailModel.collection.insertOne({ _id: email.trim().toLowerCase(), member } as never);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 11000) throw error;
+  }
+}
+
+// Every saved member gets its key.
+memberSchema.post('save', async function () {
+  await rememberMemberEmail(this.email, this._id);
+});
 
 export type Member = InferSchemaType<typeof memberSchema>;
 export type MemberDoc = HydratedDocument<Member>;

@@ -11,6 +11,7 @@ import { domainEvents } from '../lib/domain-events.js';
 import { isDuplicateKeyError } from '../lib/errors.js';
 import { Outbox } from '../mail/mail.models.js';
 import { acknowledgementMail, mailConfig } from '../mail/ticket-mail.js';
+import { findMemberByEmail } from '../members/member-lookup.js';
 import { MemberModel } from '../members/member.model.js';
 import { routeNewTicket } from '../routing/routing.service.js';
 import { slaPatch } from '../sla/engine.js';
@@ -51,7 +52,7 @@ export interface CreateTicketProps {
 /** Finds the member by e-mail (case-insensitively) or creates them; safe under concurrency. */
 export async function findOrCreateMember(input: CreateTicketProps['member']): Promise<{ _id: Types.ObjectId; name: string; office?: Types.ObjectId | null; language?: string | null }> {
   const email = input.email.trim().toLowerCase();
-  const existing = await MemberModel.findOne({ email }).lean();
+  const existing = await findMemberByEmail<{ name: string; office?: Types.ObjectId | null; language?: string | null }>(email);
   if (existing) return existing;
   try {
     const language = input.language === 'fr' || input.language === 'nl' || input.language === 'en' || input.language === 'de' ? input.language : null;

@@ -78,6 +78,14 @@ inboundSchema.index({ status: 1, receivedAt: -1 });
 
 export const InboundMailModel = model<InboundMail>('InboundMail', inboundSchema);
 
+/**
+ * A received Message-ID from one sender → the record that has it (`_id` = SHA-256 of
+ * "<message-id> <from>"): the same message relayed again with other bytes is recognised by a read by
+ * `_id`, the one lookup FerretDB answers without reading the whole collection.
+ */
+const messageKeySchema = new Schema({ _id: { type: String, required: true }, inbound: { type: String, required: true } }, { collection: 'inbound_message_ids', versionKey: false });
+export const InboundMessageKeyModel = model<{ _id: string; inbound: string }>('InboundMessageKey', messageKeySchema);
+
 /** The last automatic reply sent to an address (at most one a day, RFC 3834 §2). `_id` is the address. */
 const autoReplySchema = new Schema({ _id: { type: String, required: true }, at: { type: Date, required: true } }, { collection: 'auto_replies', versionKey: false });
 export const AutoReplyModel = model<{ _id: string; at: Date }>('AutoReply', autoReplySchema);

@@ -28,6 +28,7 @@ import { createFileStorage, type AttachmentStorage } from '../../attachments/sto
 import { CategoryModel } from '../../catalog/category.model.js';
 import { isDuplicateKeyError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
+import { findMemberByEmail } from '../../members/member-lookup.js';
 import { MemberModel } from '../../members/member.model.js';
 import { ticketNumberFromReplyToken } from '../../members/member-links.js';
 import { OfficeModel } from '../../offices/office.model.js';
@@ -44,7 +45,7 @@ import { mailDomain } from '../outbox.js';
 import { authenticationVerdict, detectAutomatic, isFromOwnAddress, senderAddress, threadRefs, type AutomaticVerdict } from './classify.js';
 import { detectLanguage, messageContent, type MessageContent } from './content.js';
 import { parseRaw, type ParseLimits } from './parse.js';
-import { AutoReplyModel, InboundMailModel, type InboundHistoryEntry, type InboundMail, type InboundOutcome, type OutcomeKind } from './inbound.model.js';
+import { AutoReplyModel, InboundMailModel, InboundMessageKeyModel, type InboundHistoryEntry, type InboundMail, type InboundOutcome, type OutcomeKind } from './inbound.model.js';
 
 export interface ReceivedMessage {
   raw: Buffer;
@@ -150,12 +151,9 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
   const timeoutMs = options.timeoutMs ?? 120_000;
   const limits = { maxFiles: Math.max(config.attachments.maxFiles, 20), maxBytes: config.attachments.maxBytes };
 
+  /** One write by `_id` (the only filter FerretDB pushes down): the new state and a history line. */
   async function record(id: string, set: Partial<InboundMail>, entry: Omit<InboundHistoryEntry, 'at'>): Promise<void> {
-    // By `_id` only, read then written whole by this process: FerretDB pushes down only `_id` filters.
-    const current = await InboundMailModel.findById(id).lean<InboundMail>();
-    if (!current) return;
-    const history = [...(current.history ?? []), { ...entry, at: new Date() }].slice(-50);
-    await InboundMailModel.collection.updateOne({ _id: id } as never, { $set: { ...set, history } });
+    await InboundMailModel.collection.updateOne({ _id: id } as never, { $set: set, $push: { history: { ...entry, at: new Date() } } } as never);
   }
 
   async function store(message: ReceivedMessage): Promise<{ id: string; known: boolean }> {
@@ -164,6 +162,12 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     if (known) return { id, known: true };
     const messageId = headerMessageId(message.raw);
     const from = headerLine(message.raw, 'from');
+    // The same message relayed again (other Received lines, so other bytes): the first record.
+    const key = messageId ? hashOf(Buffer.from(`${messageId} ${from ?? ''}`)) : null;
+    if (key) {
+      const earlier = await InboundMessageKeyModel.findById(key).lean();
+      if (earlier && earlier.inbound !== id) return { id: earlier.inbound, known: true };
+    }
     await storage.put(id, message.raw);
     const doc: InboundMail = {
       _id: id,
@@ -178,7 +182,8 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       receivedAt: new Date(),
       status: 'pending',
       outcome: null,
-      plannedTicket: null,
+      // Fixed now, so that a crash and a retry make one ticket (createTicket takes the id).
+      plannedTicket: new Types.ObjectId(),
       attempts: 0,
       history: [{ at: new Date(), action: 'received', by: null, note: message.routing ? JSON.stringify(message.routing) : null }],
     };
@@ -187,6 +192,13 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
       return { id, known: true };
+    }
+    if (key) {
+      try {
+        await InboundMessageKeyModel.collection.insertOne({ _id: key, inbound: id } as never);
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+      }
     }
     routingHints.set(id, message.routing ?? {});
     return { id, known: false };
@@ -256,9 +268,10 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       ticketId = new Types.ObjectId();
       await InboundMailModel.collection.updateOne({ _id: doc._id } as never, { $set: { plannedTicket: ticketId } });
     }
+    // A ticket made from this message already (a retry after a crash): that one.
     const existing = await TicketModel.findById(ticketId, { number: 1 }).lean();
     if (existing) return outcome('new_ticket', { ticket: ticketId, ticketNumber: existing.number, relatedTicket: props.related?.number ?? null });
-    const member = await MemberModel.findOne({ email: sender.address }, { language: 1 }).lean();
+    const member = await findMemberByEmail<{ language?: string | null }>(sender.address, { language: 1 });
     const language = member?.language ?? detectLanguage(content.text || content.fullText) ?? config.defaultLocale;
     const hints = hintsOf(doc);
     const category = hints.category && (await CategoryModel.exists({ code: hints.category, active: true })) ? hints.category : null;
@@ -316,7 +329,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     const refs = threadRefs(mail, { inboundAddresses, ownMessageIdDomain: mailDomain(config.mailFrom), envelopeRecipients: doc.envelope.to });
     if (automatic.kind === 'bounce') {
       const recipient = automatic.bounce?.recipient?.toLowerCase() ?? null;
-      const member = recipient ? await MemberModel.findOne({ email: recipient }, { _id: 1 }).lean() : null;
+      const member = recipient ? await findMemberByEmail(recipient, { _id: 1 }) : null;
       if (member) {
         await MemberModel.collection.updateOne(
           { _id: member._id },
@@ -371,7 +384,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
   async function run(id: string, forced: boolean, by: string | null): Promise<InboundOutcome | null> {
     const doc = await InboundMailModel.findById(id).lean<InboundMail>();
     if (!doc) return null;
-    await InboundMailModel.collection.updateOne({ _id: id } as never, { $set: { attempts: (doc.attempts ?? 0) + 1 } });
+    const attempts = (doc.attempts ?? 0) + 1;
     let result: InboundOutcome;
     try {
       const raw = await storage.read(id);
@@ -382,12 +395,12 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       } else {
         // Not the message's fault (database down, a bug): it stays pending and is retried.
         logger.error({ err: error, inbound: id }, 'inbound message could not be processed; it will be retried');
-        await record(id, {}, { action: 'failed', by, note: error instanceof Error ? error.message.slice(0, 500) : String(error) });
+        await record(id, { attempts }, { action: 'failed', by, note: error instanceof Error ? error.message.slice(0, 500) : String(error) });
         throw error;
       }
     }
     const status = result.kind === 'quarantine' ? 'quarantined' : 'done';
-    await record(id, { status, outcome: result }, { action: forced ? 'forced' : status === 'quarantined' ? 'quarantined' : by ? 'reprocessed' : 'processed', by, note: [result.kind, result.ticketNumber, result.reason].filter(Boolean).join(' · ') });
+    await record(id, { status, outcome: result, attempts }, { action: forced ? 'forced' : status === 'quarantined' ? 'quarantined' : by ? 'reprocessed' : 'processed', by, note: [result.kind, result.ticketNumber, result.reason].filter(Boolean).join(' · ') });
     logger.info({ inbound: id, outcome: result.kind, ticket: result.ticketNumber, reason: result.reason }, 'inbound message processed');
     return result;
   }
@@ -402,14 +415,6 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       return run(id, false, null);
     },
     async ingest(message) {
-      const messageId = headerMessageId(message.raw);
-      if (messageId) {
-        // The same message relayed again (other Received lines, so other bytes): nothing new.
-        const earlier = await InboundMailModel.findOne({ messageId }, { _id: 1, from: 1, outcome: 1, status: 1 }).lean<InboundMail>();
-        if (earlier && earlier._id !== hashOf(message.raw) && earlier.from === headerLine(message.raw, 'from') && earlier.status !== 'pending') {
-          return { ...outcome('duplicate', { reason: `already received as ${earlier._id.slice(0, 12)}` }), ticket: earlier.outcome?.ticket ?? null, ticketNumber: earlier.outcome?.ticketNumber ?? null };
-        }
-      }
       const { id } = await store(message);
       return this.process(id);
     },

@@ -5,7 +5,8 @@
  *   addresses; anything else is refused with 550, so the sender learns it at once.
  * - The size is announced (EHLO SIZE) and enforced: a larger message is refused with 552.
  * - A message is answered 250 only once its raw bytes are stored (`pipeline.store`), so an accepted
- *   message is never lost; it is then processed in the background, one at a time, and a message
+ *   message is never lost; it is then processed in the background (a few at a time, one sender's
+ *   in order), and a message
  *   whose processing failed stays pending and is retried (`pipeline.recover` at start).
  * - STARTTLS when a key and certificate are configured; no AUTH (bind it to loopback or a private
  *   network, as INBOUND_SMTP_HOST says).
@@ -28,6 +29,8 @@ export interface InboundSmtpOptions {
   config: Pick<Config, 'inboundAddress' | 'inbound'>;
   pipeline: InboundPipeline;
   logger: Logger;
+  /** How many messages are processed at once (default 4; one sender's stay in order). */
+  lanes?: number;
 }
 
 /** Whether `address` is one Relais receives at (`local@domain` or `local+anything@domain`). */
@@ -47,16 +50,30 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
   const { host, port, maxBytes, tlsKey, tlsCert } = config.inbound.smtp;
   const tls = tlsKey && tlsCert ? { key: readFileSync(tlsKey), cert: readFileSync(tlsCert) } : null;
 
-  // One message at a time: bounded memory, and the order of arrival kept.
-  let queue: Promise<void> = Promise.resolve();
-  const enqueue = (id: string): void => {
-    queue = queue.then(async () => {
+  // A few lanes processed in parallel (the work is mostly waiting on the database); one sender's
+  // messages always take the same lane, so a member's answer is never handled before their first mail.
+  const lanes: Promise<void>[] = Array.from({ length: options.lanes ?? 4 }, () => Promise.resolve());
+  const laneOf = (sender: string): number => {
+    let h = 0;
+    for (const c of sender.toLowerCase()) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+    return h % lanes.length;
+  };
+  const enqueue = (id: string, sender: string): void => {
+    const lane = laneOf(sender);
+    lanes[lane] = (lanes[lane] ?? Promise.resolve()).then(async () => {
       try {
         await pipeline.process(id);
       } catch (error) {
         log.error({ err: error, inbound: id }, 'processing failed; the message stays pending and is retried at the next start');
       }
     });
+  };
+  const drained = async (): Promise<void> => {
+    let seen: Promise<void>[] = [];
+    while (seen.length !== lanes.length || seen.some((p, i) => p !== lanes[i])) {
+      seen = [...lanes];
+      await Promise.all(seen);
+    }
   };
 
   const server = new SMTPServer({
@@ -92,7 +109,7 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
           .store({ raw, source: 'smtp', mailbox: rcpt.find((r) => isInboundRecipient(r, accepted)) ?? null, envelopeFrom: mailFrom, envelopeTo: rcpt })
           .then(({ id, known }) => {
             callback(null, known ? 'Already received' : 'Queued');
-            if (!known) enqueue(id);
+            if (!known) enqueue(id, mailFrom || rcpt.join(','));
           })
           .catch((error: unknown) => {
             log.error({ err: error }, 'could not store an incoming message; answered 451 so the sender retries');
@@ -114,16 +131,10 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
   log.info({ host, port: bound, tls: Boolean(tls) }, 'SMTP receiver listening');
   return {
     port: bound,
-    idle: async () => {
-      let seen: Promise<void> | undefined;
-      while (seen !== queue) {
-        seen = queue;
-        await queue;
-      }
-    },
+    idle: drained,
     stop: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await queue;
+      await drained();
     },
   };
 }

@@ -27,6 +27,7 @@ import { translator, type Locale, type Translate } from '../../lib/i18n.js';
 import { buildOutboxMail } from '../../mail/outbox.js';
 import { Outbox } from '../../mail/mail.models.js';
 import { mailConfig, mailLocale } from '../../mail/ticket-mail.js';
+import { findMemberByEmail } from '../../members/member-lookup.js';
 import { MemberModel } from '../../members/member.model.js';
 import { memberLinkUrl, mergeSessions, verifyMemberLink, type MemberSession } from '../../members/member-links.js';
 import { memberClose, memberReopen, memberReply, rateTicket } from '../../tickets/ticket.commands.js';
@@ -130,7 +131,7 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
   /** Mails a link for all the member's tickets; does nothing (visibly the same) for an unknown address. */
   async function sendLink(email: string, pageLocale: Locale): Promise<void> {
     const settings = mailConfig();
-    const member = await MemberModel.findOne({ email }, { email: 1, language: 1 }).lean();
+    const member = await findMemberByEmail<{ email: string; language?: string | null }>(email, { email: 1, language: 1 });
     if (!member || !settings) return;
     const locale = mailLocale(member.language ?? pageLocale, settings);
     const t = translator(locale);
