@@ -73,7 +73,6 @@ async function holderMail(ticket: Ticket, due: DueAlert, at: Date): Promise<Jour
   if (!holder || holder.active === false) return [];
   const locale = mailLocale(holder.languages?.[0], config);
   const t = translator(locale);
-  const zone = String(due.deadline.explanation.params.timeZone ?? 'Europe/Brussels');
   const mail = buildOutboxMail(
     {
       template: 'sla-warning',
@@ -85,7 +84,7 @@ async function holderMail(ticket: Ticket, due: DueAlert, at: Date): Promise<Jour
         subject: ticket.subject,
         breached: due.alert.kind === 'breach',
         deadlineLabel: t(`sla.kind.${due.alert.deadline}`),
-        dueText: formatSlaDate(due.alert.dueAt ?? at, zone, t),
+        dueText: formatSlaDate(due.alert.dueAt ?? at, due.calendar.timeZone, t),
         explanation: explainDeadline(due.deadline, t),
         staffTicketUrl: staffTicketUrl(config, ticket),
       },

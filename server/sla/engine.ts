@@ -14,22 +14,22 @@
  * breach (warningTimes in deadlines.ts). The one to fire next is, per deadline, the latest time
  * already passed when it was not fired yet (earlier ones are stale: after a stop, only the most
  * recent news is sent), else the first one to come; the earliest over all deadlines wins. Keys
- * are `<kind>:<deadline start>:<label>`, so a recompute finds the same alert and a fired one
- * (kept in `firedAlerts`) is never next again.
+ * are `<kind>:<deadline start>:<label>`, so a recompute finds the same alert. An alert is fired
+ * by a journal event carrying its key (`sla_alert`, or an automatic `escalated` with
+ * `data.alert.key`), so the journal says which were fired and one is never next again.
  */
 import mongoose from 'mongoose';
 import type { BusinessCalendar } from './calendar.js';
 import { SlaCalendarModel, calendarForOffice, type SlaCalendarData } from './calendar.model.js';
 import { computeDeadlines, warningTimes, type Deadline, type DeadlineSet, type SlaEvent } from './deadlines.js';
 import { SlaPolicyModel, choosePolicy, type SlaPolicyData } from './policy.js';
-import type { SlaAlert, StoredDeadline, TicketSla } from './ticket-sla.js';
+import type { SlaAlert, TicketSla } from './ticket-sla.js';
 import { placementOf, type CommitInput } from '../tickets/ticket.journal.js';
 import { NO_DUE_DATE, type Ticket } from '../tickets/ticket.model.js';
 import { TicketEventModel, eventId, type EventType, type Placement } from '../tickets/ticket-event.model.js';
 
 /** A change made by an administrator is seen within this time. */
 const CONFIG_TTL_MS = 5_000;
-const MAX_FIRED = 50;
 /** Tickets whose event facts stay in memory (least recently used go first). */
 const EVENT_CACHE_TICKETS = 5_000;
 
@@ -39,7 +39,9 @@ interface SlaConfig {
 }
 
 let configEntry: { db: string; at: number; value: Promise<SlaConfig> } | undefined;
-const eventCache = new Map<string, SlaEvent[]>();
+/** A past event as the recompute needs it, with the key of the alert it fired, if any. */
+type PastEvent = SlaEvent & { alertKey?: string };
+const eventCache = new Map<string, PastEvent[]>();
 
 /** Forgets the policies, calendars and event facts read so far (tests, administration screens). */
 export function clearSlaCache(): void {
@@ -69,10 +71,16 @@ interface StoredEvent {
   at: Date;
   from: Placement | null;
   to: Placement;
-  data?: { from?: unknown; to?: unknown };
+  data?: { from?: unknown; to?: unknown; key?: unknown; alert?: { key?: unknown } };
 }
 
-const eventProjection = { type: 1, at: 1, from: 1, to: 1, 'data.from': 1, 'data.to': 1 };
+const eventProjection = { type: 1, at: 1, from: 1, to: 1, 'data.from': 1, 'data.to': 1, 'data.key': 1, 'data.alert.key': 1 };
+
+/** The alert an event fired: `sla_alert` carries `data.key`, an automatic escalation `data.alert.key`. */
+function firedKeyOf(type: EventType, data: StoredEvent['data'] | Record<string, unknown> | undefined): string | undefined {
+  const key = type === 'sla_alert' ? data?.key : (data?.alert as { key?: unknown } | undefined)?.key;
+  return typeof key === 'string' ? key : undefined;
+}
 
 /** Only what the recompute reads: priority and category changes carry `data.from` / `data.to`. */
 function slaData(data: Record<string, unknown> | undefined): Record<string, unknown> {
@@ -81,7 +89,7 @@ function slaData(data: Record<string, unknown> | undefined): Record<string, unkn
 }
 
 /** Events 1…version of a ticket, as SLA facts, in order; a missing one ends the list. */
-async function pastEvents(ticket: Pick<Ticket, '_id' | 'version'>): Promise<SlaEvent[]> {
+async function pastEvents(ticket: Pick<Ticket, '_id' | 'version'>): Promise<PastEvent[]> {
   const id = String(ticket._id);
   const cached = eventCache.get(id) ?? [];
   const seqs: number[] = [];
@@ -90,7 +98,8 @@ async function pastEvents(ticket: Pick<Ticket, '_id' | 'version'>): Promise<SlaE
   const events = [...cached];
   for (const doc of loaded) {
     if (!doc) break;
-    events.push({ type: doc.type, at: new Date(doc.at), from: doc.from ?? null, to: doc.to, data: slaData(doc.data) });
+    const alertKey = firedKeyOf(doc.type, doc.data);
+    events.push({ type: doc.type, at: new Date(doc.at), from: doc.from ?? null, to: doc.to, data: slaData(doc.data), ...(alertKey ? { alertKey } : {}) });
   }
   eventCache.delete(id);
   eventCache.set(id, events);
@@ -163,46 +172,21 @@ function candidates(ev: Evaluation, fired: ReadonlySet<string>, now: Date): Cand
   return list.sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 
-/** The stored form of a deadline. */
-export function storedDeadline(d: Deadline): StoredDeadline {
-  return {
-    kind: d.kind,
-    state: d.state,
-    start: d.start,
-    due: d.due,
-    deadline: d.deadline,
-    metAt: d.metAt,
-    endedAt: d.endedAt,
-    breached: d.breached,
-    breachedAt: d.breachedAt,
-    targetMinutes: d.targetMinutes,
-    elapsedMinutes: d.elapsedMinutes,
-    pausedMinutes: d.pausedMinutes,
-    tier: d.tier,
-    startedBy: d.startedBy,
-    policy: d.policy,
-    calendar: d.calendar,
-    explanation: d.explanation,
-  };
+/** The keys of the alerts a history fired, plus `fire` (the alert the pending event fires). */
+function firedKeys(events: readonly PastEvent[], fire?: string | null): Set<string> {
+  const keys = new Set<string>();
+  for (const e of events) if (e.alertKey) keys.add(e.alertKey);
+  if (fire) keys.add(fire);
+  return keys;
 }
 
-function firedList(previous: readonly string[] | undefined, fire: string | null | undefined): string[] {
-  const list = [...(previous ?? [])];
-  if (fire && !list.includes(fire)) list.push(fire);
-  return list.slice(-MAX_FIRED);
-}
-
-function buildSla(ev: Evaluation, fired: string[], now: Date): TicketSla {
-  const [next] = candidates(ev, new Set(fired), now);
+function buildSla(ev: Evaluation, fired: ReadonlySet<string>, now: Date): TicketSla {
+  const [next] = candidates(ev, fired, now);
   return {
-    policy: ev.set.policy,
-    calendar: ev.set.calendar,
-    deadlines: ev.set.deadlines.map(storedDeadline),
+    policy: ev.set.policy.name,
     paused: ev.set.paused,
+    deadlines: ev.set.deadlines.map((d) => ({ kind: d.kind, state: d.state, due: d.due, breached: d.breached })),
     nextAlertAt: next?.at ?? null,
-    nextAlert: next?.alert ?? null,
-    firedAlerts: fired,
-    computedAt: ev.set.computedAt,
   };
 }
 
@@ -241,7 +225,7 @@ export async function slaPatch(input: SlaPatchInput): Promise<SlaPatch> {
   const now = input.now ?? event.at;
   const ev = await evaluate(state, [...history, pending], now);
   if (!ev) return { sla: null, dueAt: NO_DUE_DATE };
-  return { sla: buildSla(ev, firedList(creation ? [] : ticket.sla?.firedAlerts, input.fire), now), dueAt: ev.set.earliestDue ?? NO_DUE_DATE };
+  return { sla: buildSla(ev, firedKeys(history, input.fire), now), dueAt: ev.set.earliestDue ?? NO_DUE_DATE };
 }
 
 /**
@@ -257,10 +241,11 @@ export async function withSla(input: CommitInput): Promise<CommitInput> {
 
 export interface DueAlert {
   alert: SlaAlert;
-  deadline: StoredDeadline;
+  /** The deadline it is about, as of `now`. */
+  deadline: Deadline;
   policy: SlaPolicyData;
   calendar: BusinessCalendar;
-  /** The ticket's SLA once this alert is fired (its key recorded, the next one chosen). */
+  /** The ticket's SLA once this alert is fired (the next alert chosen). */
   sla: TicketSla;
   dueAt: Date;
 }
@@ -268,17 +253,36 @@ export interface DueAlert {
 /** The alert a ticket must fire at `now`, recomputed from its history; null when none is due. */
 export async function dueAlert(ticket: Ticket, now: Date): Promise<DueAlert | null> {
   if (!ticket.sla) return null;
-  const ev = await evaluate(ticket, await pastEvents(ticket), now);
+  const history = await pastEvents(ticket);
+  const ev = await evaluate(ticket, history, now);
   if (!ev) return null;
-  const fired = ticket.sla.firedAlerts ?? [];
-  const [first] = candidates(ev, new Set(fired), now);
+  const fired = firedKeys(history);
+  const [first] = candidates(ev, fired, now);
   if (!first || first.at.getTime() > now.getTime()) return null;
   return {
     alert: first.alert,
-    deadline: storedDeadline(first.deadline),
+    deadline: first.deadline,
     policy: ev.policy,
     calendar: ev.calendar,
-    sla: buildSla(ev, firedList(fired, first.alert.key), now),
+    sla: buildSla(ev, firedKeys(history, first.alert.key), now),
     dueAt: ev.set.earliestDue ?? NO_DUE_DATE,
   };
+}
+
+export interface CurrentDeadlines {
+  set: DeadlineSet;
+  policy: SlaPolicyData;
+  calendar: BusinessCalendar;
+  /** The keys of the alerts fired so far. */
+  fired: string[];
+}
+
+/**
+ * Every deadline of a ticket as of `now`, with their explanations, pauses and changes,
+ * recomputed from its journal (what the stored `sla` leaves out); null when no policy applies.
+ */
+export async function currentDeadlines(ticket: Ticket, now = new Date()): Promise<CurrentDeadlines | null> {
+  const history = await pastEvents(ticket);
+  const ev = await evaluate(ticket, history, now);
+  return ev ? { ...ev, fired: [...firedKeys(history)] } : null;
 }

@@ -4,18 +4,23 @@
  * when several instances run, the unique event `_id` lets exactly one of them fire an alert and
  * the others get a ConflictError and just reload the ticket.
  *
- * Keeping the heap fresh without querying FerretDB for "due tickets" (it pushes down no filter
- * other than `_id`: any other query reads the whole collection):
- *  - one scan of `tickets` at start (only `sla.nextAlertAt` projected), which also catches every
- *    alert whose time passed while no instance was running (each fires once);
+ * Keeping the heap fresh without asking the database "which tickets are due?" every time (FerretDB
+ * pushes down no filter other than `_id`: any other query reads the whole collection):
+ *  - one query at start for every ticket with an alert time (only `sla.nextAlertAt` projected),
+ *    which also catches every alert whose time passed while no instance was running (each fires
+ *    once);
  *  - `ticket.created` / `ticket.changed` domain events of this instance: that one ticket is
  *    re-read by `_id`;
- *  - a full rescan every `rescanMs` for the changes other instances made.
+ *  - every `rescanMs`, the tickets whose alert falls due before the next rescan, for changes
+ *    made by other instances (an index on MongoDB; a full read on FerretDB, hence its longer
+ *    default period: the embedded FerretDB serves one instance anyway).
  * Entries are replaced lazily: the heap may hold stale ones, `scheduled` says which is current.
+ * An entry that turns out to be stale fires nothing: the ticket is reloaded and rescheduled.
  */
 import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { Config } from '../config.js';
+import { databaseFlavor } from '../db/connection.js';
 import { domainEvents as defaultEvents, type DomainEvents } from '../lib/domain-events.js';
 import { ConflictError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
@@ -32,7 +37,7 @@ export interface SlaSchedulerOptions {
   instanceId?: string;
   /** The clock (tests give a fixed or moving one). */
   now?: () => Date;
-  /** Full rescan period, for changes made by other instances. Default 60 s. */
+  /** Rescan period, for changes made by other instances. Default 60 s on MongoDB, 15 min on FerretDB. */
   rescanMs?: number;
   /** Alerts fired at once. Default 4. */
   concurrency?: number;
@@ -140,7 +145,7 @@ export function startSlaScheduler(options: SlaSchedulerOptions): SlaScheduler {
   const now = options.now ?? (() => new Date());
   const events = options.events ?? defaultEvents;
   const concurrency = options.concurrency ?? 4;
-  const rescanMs = options.rescanMs ?? 60_000;
+  const rescanMs = options.rescanMs ?? (databaseFlavor() === 'ferretdb' ? 15 * 60_000 : 60_000);
 
   const heap = new Heap();
   /** The current alert time of each ticket in the heap. */
@@ -150,11 +155,14 @@ export function startSlaScheduler(options: SlaSchedulerOptions): SlaScheduler {
   const inFlight = new Set<string>();
   /** Tickets that changed while being fired: re-read once the firing ends. */
   const dirty = new Set<string>();
+  /** The event this instance just committed on a ticket: its `ticket.changed` needs no re-read. */
+  const own = new Map<string, number>();
   const counts = { fired: 0, conflicts: 0, failures: 0, scans: 0 };
   let timer: NodeJS.Timeout | undefined;
   let rescanTimer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let again = false;
+  /** Firings under way (at most `concurrency`). */
+  let active = 0;
+  const waiters: Array<() => void> = [];
   let stopped = false;
 
   function schedule(id: string, at: number | null): void {
@@ -177,14 +185,15 @@ export function startSlaScheduler(options: SlaSchedulerOptions): SlaScheduler {
     return undefined;
   }
 
+  /** One timer, to the earliest entry; none while every lane is busy (a finishing one looks again). */
   function arm(): void {
     clearTimeout(timer);
     timer = undefined;
-    if (stopped) return;
+    if (stopped || active >= concurrency) return;
     const next = top();
     if (!next) return;
     const delay = Math.min(MAX_DELAY_MS, Math.max(0, next.at - now().getTime()));
-    timer = setTimeout(() => void runDue(), delay);
+    timer = setTimeout(pump, delay);
   }
 
   async function refresh(id: string): Promise<void> {
@@ -194,6 +203,7 @@ export function startSlaScheduler(options: SlaSchedulerOptions): SlaScheduler {
 
   function announce(fired: FiredAlert): void {
     const ticketId = String(fired.ticket._id);
+    own.set(ticketId, fired.seq);
     events.publish('ticket.changed', { ticketId, type: fired.escalated ? 'escalated' : 'sla_alert', seq: fired.seq, actorId: null });
     events.publish('sla.alert', {
       ticketId,
@@ -233,7 +243,7 @@ export function startSlaScheduler(options: SlaSchedulerOptions): SlaScheduler {
         }
         counts.failures += 1;
         logger.error({ err: error, ticketId: id }, 'sla: firing an alert failed');
-        // Try again at the next rescan rather than in a tight loop.
+        // Tried again when a rescan finds it, rather than in a tight loop.
         scheduled.delete(id);
         return;
       }
@@ -241,68 +251,65 @@ export function startSlaScheduler(options: SlaSchedulerOptions): SlaScheduler {
     await refresh(id).catch(() => undefined);
   }
 
-  async function drain(): Promise<void> {
-    const queue: Entry[] = [];
-    const lane = async (): Promise<void> => {
-      for (let entry = queue.shift(); entry && !stopped; entry = queue.shift()) {
-        inFlight.add(entry.id);
-        try {
-          await fire(entry.id);
-        } finally {
-          inFlight.delete(entry.id);
-        }
-        if (dirty.delete(entry.id)) await refresh(entry.id).catch(() => undefined);
-      }
-    };
-    for (;;) {
-      const t = now().getTime();
-      for (let e = top(); e && e.at <= t && queue.length < 1_000; e = top()) {
-        heap.pop();
-        scheduled.delete(e.id);
-        if (!inFlight.has(e.id)) queue.push(e);
-      }
-      if (queue.length === 0 || stopped) return;
-      await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, lane));
+  /** The earliest entry due now that is not being fired already (that one is looked at again after). */
+  function nextDue(): Entry | undefined {
+    const t = now().getTime();
+    for (let e = top(); e && e.at <= t; e = top()) {
+      heap.pop();
+      scheduled.delete(e.id);
+      if (!inFlight.has(e.id)) return e;
+      dirty.add(e.id);
     }
+    return undefined;
   }
 
-  function runDue(): Promise<void> {
-    if (running) {
-      again = true;
-      return running;
+  async function work(entry: Entry): Promise<void> {
+    inFlight.add(entry.id);
+    try {
+      await fire(entry.id);
+    } catch (error) {
+      logger.error({ err: error, ticketId: entry.id }, 'sla: firing an alert failed');
+    } finally {
+      inFlight.delete(entry.id);
     }
-    running = (async () => {
-      try {
-        do {
-          again = false;
-          await drain();
-        } while (again && !stopped);
-      } catch (error) {
-        logger.error({ err: error }, 'sla: the alert loop failed');
-      } finally {
-        running = undefined;
-        arm();
-      }
-    })();
-    return running;
+    if (dirty.delete(entry.id)) await refresh(entry.id).catch(() => undefined);
   }
 
-  async function scan(): Promise<void> {
-    const seen = new Set<string>();
-    const cursor = TicketModel.collection.find<AlertRow>({}, { projection: { 'sla.nextAlertAt': 1 } });
+  /** Starts a firing for each entry due now, up to `concurrency` at once, then re-arms the timer. */
+  function pump(): void {
+    while (!stopped && active < concurrency) {
+      const entry = nextDue();
+      if (!entry) break;
+      active += 1;
+      void work(entry).finally(() => {
+        active -= 1;
+        pump();
+      });
+    }
+    arm();
+    if (active === 0) for (const resolve of waiters.splice(0)) resolve();
+  }
+
+  /** Resolves when no firing is under way and nothing is due. */
+  function settled(): Promise<void> {
+    return active === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve));
+  }
+
+  /** Schedules every ticket whose alert time is before `until` (all of them without it). */
+  async function scan(until?: Date): Promise<void> {
+    const filter = until ? { 'sla.nextAlertAt': { $lte: until } } : { 'sla.nextAlertAt': { $type: 'date' } };
+    const cursor = TicketModel.collection.find<AlertRow>(filter, { projection: { 'sla.nextAlertAt': 1 } });
     for await (const row of cursor) {
       const id = String(row._id);
-      seen.add(id);
       if (!inFlight.has(id)) schedule(id, alertTime(row));
     }
-    for (const id of [...scheduled.keys()]) if (!seen.has(id)) scheduled.delete(id);
     counts.scans += 1;
   }
 
   async function rescan(): Promise<void> {
     try {
-      await scan();
-      void runDue();
+      await scan(new Date(now().getTime() + rescanMs));
+      pump();
     } catch (error) {
       logger.warn({ err: error }, 'sla: rescan failed');
     } finally {
@@ -310,22 +317,24 @@ export function startSlaScheduler(options: SlaSchedulerOptions): SlaScheduler {
     }
   }
 
-  const onChange = ({ ticketId }: { ticketId: string }): Promise<void> | void => {
+  const onChange = ({ ticketId, seq }: { ticketId: string; seq?: number }): Promise<void> | void => {
     if (stopped) return;
+    if (seq !== undefined && own.get(ticketId) === seq) {
+      own.delete(ticketId);
+      return;
+    }
     if (inFlight.has(ticketId)) {
       dirty.add(ticketId);
       return;
     }
-    return refresh(ticketId).then(() => {
-      if (!running) arm();
-    });
+    return refresh(ticketId).then(pump);
   };
   const unsubscribe = [events.subscribe('ticket.created', onChange), events.subscribe('ticket.changed', onChange)];
 
   const ready = (async () => {
     await scan();
     logger.info({ scheduled: scheduled.size }, 'sla: timers started');
-    void runDue();
+    pump();
     if (!stopped) rescanTimer = setTimeout(() => void rescan(), rescanMs);
   })();
   ready.catch((error: unknown) => logger.error({ err: error }, 'sla: the first scan failed'));
@@ -334,12 +343,12 @@ export function startSlaScheduler(options: SlaSchedulerOptions): SlaScheduler {
     ready,
     async idle() {
       await ready.catch(() => undefined);
-      while (running) await running;
+      await settled();
     },
     async check() {
       await ready.catch(() => undefined);
-      await runDue();
-      while (running) await running;
+      pump();
+      await settled();
     },
     stats() {
       const next = top();
@@ -351,7 +360,7 @@ export function startSlaScheduler(options: SlaSchedulerOptions): SlaScheduler {
       clearTimeout(timer);
       clearTimeout(rescanTimer);
       await ready.catch(() => undefined);
-      while (running) await running;
+      await settled();
       clearTimeout(timer);
       clearTimeout(rescanTimer);
       heap.clear();

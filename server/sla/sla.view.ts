@@ -1,15 +1,14 @@
 /**
  * The "Deadlines" panel of the staff ticket page (views/partials/ticket-sla.hbs): each deadline
- * of the ticket with its sentence from explain.ts, in the page's language. Read from the SLA
- * state stored on the ticket (one `_id` read); a running deadline whose time has passed since
- * it was stored is shown as overdue.
+ * of the ticket with its sentence from explain.ts, in the page's language, recomputed from the
+ * journal as of now (the stored `sla` keeps no explanations, see ticket-sla.ts).
  */
-import { Types } from 'mongoose';
 import type { Translate } from '../lib/i18n.js';
-import { TicketModel } from '../tickets/ticket.model.js';
-import type { ExplanationCode } from './deadlines.js';
+import { loadTicket } from '../tickets/ticket.journal.js';
+import type { Ticket } from '../tickets/ticket.model.js';
+import type { Deadline, ExplanationCode } from './deadlines.js';
+import { currentDeadlines } from './engine.js';
 import { explainDeadline, formatSlaDate } from './explain.js';
-import type { StoredDeadline, TicketSla } from './ticket-sla.js';
 
 const MAX_ITEMS = 8;
 
@@ -40,42 +39,38 @@ const chips: Record<ExplanationCode, string> = {
   stopped: 'closed',
 };
 
-function isOpen(d: StoredDeadline): boolean {
-  return d.state === 'running' || d.state === 'paused';
-}
+const isOpen = (d: Deadline): boolean => d.state === 'running' || d.state === 'paused';
 
 /** Open deadlines first (soonest due first), then the others, latest first. */
-function ordered(deadlines: readonly StoredDeadline[]): StoredDeadline[] {
-  const time = (d: Date | null | undefined): number => (d ? new Date(d).getTime() : Infinity);
+function ordered(deadlines: readonly Deadline[]): Deadline[] {
+  const time = (d: Date | null): number => d?.getTime() ?? Infinity;
   const open = deadlines.filter(isOpen).sort((a, b) => time(a.due) - time(b.due));
-  const done = deadlines.filter((d) => !isOpen(d)).sort((a, b) => time(b.start) - time(a.start));
+  const done = deadlines.filter((d) => !isOpen(d)).sort((a, b) => b.start.getTime() - a.start.getTime());
   return [...open, ...done].slice(0, MAX_ITEMS);
 }
 
-/** The panel for a ticket's stored SLA; null when no policy applies. */
-export function slaPanel(sla: TicketSla | null | undefined, t: Translate, now = new Date()): SlaPanel | null {
-  if (!sla) return null;
-  const items = ordered(sla.deadlines).map((d): SlaPanelItem => {
-    const due = d.due ? new Date(d.due) : null;
-    const code: ExplanationCode = d.state === 'running' && due && due.getTime() <= now.getTime() ? 'overdue' : d.explanation.code;
-    const zone = String(d.explanation.params.timeZone ?? 'Europe/Brussels');
+/** The panel for a ticket as of `now`; null when no SLA policy applies to it. */
+export async function slaPanel(ticket: Ticket, t: Translate, now = new Date()): Promise<SlaPanel | null> {
+  const current = await currentDeadlines(ticket, now);
+  if (!current) return null;
+  const items = ordered(current.set.deadlines).map((d): SlaPanelItem => {
+    const code = d.explanation.code;
     return {
       kind: d.kind,
       kindLabel: t(`sla.kind.${d.kind}`),
       code,
       stateLabel: t(`slaAlerts.panel.state.${code}`),
       chip: chips[code],
-      dueIso: due ? due.toISOString() : null,
-      dueText: due ? t('slaAlerts.panel.due', { due: formatSlaDate(due, zone, t, now) }) : null,
-      sentence: explainDeadline({ ...d, explanation: { ...d.explanation, code } }, t, { now }),
+      dueIso: d.due ? d.due.toISOString() : null,
+      dueText: d.due ? t('slaAlerts.panel.due', { due: formatSlaDate(d.due, current.calendar.timeZone, t, now) }) : null,
+      sentence: explainDeadline(d, t, { now }),
     };
   });
-  return { policyText: t('slaAlerts.panel.policy', { policy: sla.policy.name, calendar: sla.calendar.name }), paused: sla.paused, items };
+  return { policyText: t('slaAlerts.panel.policy', { policy: current.set.policy.name, calendar: current.set.calendar.name }), paused: current.set.paused, items };
 }
 
-/** Reads the ticket's stored SLA by `_id` and builds its panel. */
+/** Loads the ticket (replaying its journal) and builds its panel. */
 export async function slaPanelFor(ticketId: string, t: Translate, now = new Date()): Promise<SlaPanel | null> {
-  if (!Types.ObjectId.isValid(ticketId)) return null;
-  const row = await TicketModel.collection.findOne<{ sla?: TicketSla | null }>({ _id: new Types.ObjectId(ticketId) }, { projection: { sla: 1 } });
-  return slaPanel(row?.sla, t, now);
+  const ticket = await loadTicket(ticketId);
+  return ticket ? slaPanel(ticket, t, now) : null;
 }
