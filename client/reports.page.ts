@@ -56,6 +56,21 @@ function parseChart(v: unknown): ChartSpec | null {
   return { id: v.id, labels: strings(v.labels), datasets, y: v.y, y2: typeof v.y2 === 'string' ? v.y2 : undefined, stacked: v.stacked === true, unit };
 }
 
+/** A long axis label on several lines (Chart.js draws an array as lines), so fewer are skipped. */
+function wrap(label: string, width: number): string | string[] {
+  if (label.length <= width) return label;
+  const lines: string[] = [];
+  let line = '';
+  for (const word of label.split(' ')) {
+    if (line && line.length + word.length + 1 > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
 function draw(spec: ChartSpec, reduceMotion: boolean): void {
   const canvas = document.getElementById(spec.id);
   if (!(canvas instanceof HTMLCanvasElement)) return;
@@ -81,15 +96,16 @@ function draw(spec: ChartSpec, reduceMotion: boolean): void {
   const show = (value: number, unit: Unit) => (unit === 'percent' ? `${number.format(value)} %` : unit === 'hours' ? `${number.format(value)} h` : number.format(value));
   new Chart(canvas, {
     type: 'bar',
-    data: { labels: spec.labels, datasets },
+    data: { labels: spec.labels.map((label) => wrap(label, 22)), datasets },
     options: {
       responsive: true,
       maintainAspectRatio: false,
       animation: reduceMotion ? false : { duration: 300 },
       interaction: { mode: 'index', intersect: false },
       scales: {
-        x: { stacked: spec.stacked, grid: { display: false }, ticks: { autoSkip: true, maxRotation: 0 } },
-        y: { stacked: spec.stacked, beginAtZero: true, title: { display: true, text: spec.y } },
+        x: { stacked: spec.stacked, grid: { display: false }, ticks: { autoSkip: spec.labels.length > 12, maxRotation: 0 } },
+        // Counts of tickets are whole numbers: no "2.5 tickets" on the axis.
+        y: { stacked: spec.stacked, beginAtZero: true, title: { display: true, text: spec.y }, ticks: spec.unit === 'count' ? { precision: 0 } : {} },
         ...(spec.y2 ? { y2: { position: 'right' as const, beginAtZero: true, grid: { drawOnChartArea: false }, title: { display: true, text: spec.y2 } } } : {}),
       },
       plugins: {

@@ -9,7 +9,7 @@ import type { StaffActor } from '../auth/actor.js';
 import type { Figures } from './compute.js';
 import { seesPartOf } from './access.js';
 import type { Choice } from './form.js';
-import { loadReport } from './load.js';
+import { loadReports, type ReportDataset } from './load.js';
 import { filterParams, isProblem, parseFilters, resolvePeriod, type FilterProblem, type ReportFilters, type ReportPeriod } from './period.js';
 import { compareView, figuresOf, type ChartSpec, type ViewContext } from './report.view.js';
 import type { ReportTable } from './tables.js';
@@ -117,8 +117,9 @@ export async function loadComparison(actor: StaffActor, query: Record<string, un
   const chosen = { a, b, office, first: first?.period ?? null, second: second?.period ?? null };
   if (problems.length > 0 || !first || !second) return { problems, form: form(query, mode, chosen, c, problems) };
 
-  const [da, db] = await Promise.all([loadReport(actor, first, now), loadReport(actor, second, now)]);
-  const side = (f: ReportFilters, data: Awaited<ReturnType<typeof loadReport>>): CompareSideView => ({
+  const [da, db] = await loadReports(actor, [first, second], now);
+  if (!da || !db) throw new Error('a side of the comparison is missing');
+  const side = (f: ReportFilters, data: ReportDataset): CompareSideView => ({
     name: mode === 'offices' ? (c.catalog.officeName(f.office) ?? '?') : rangeLabel(f.period, c, zone),
     partial: seesPartOf(actor, f.office),
     figures: figuresOf(data),

@@ -146,45 +146,67 @@ function matches(place: ReportPlace, f: Pick<ReportFilters, 'office' | 'tier' | 
 }
 
 /**
- * The open tickets at `at` (the end of the period), read as: those open now and created
- * before `at`, plus those changed since `at` (their events say whether they were open
- * then). With `at` = now, just the tickets open now.
+ * The open tickets at `at` (the end of a period) with where they were then: those open
+ * now and created before `at`, plus those changed since `at` (their events say whether
+ * they were open then). With `at` = now, just the tickets open now. Filters apply to
+ * where each ticket was at `at`, in the caller.
  */
-async function loadBacklog(scope: Record<string, unknown>, filters: ReportFilters, at: Date, now: Date, known: Map<string, ReportEvent[]>): Promise<{ items: BacklogItem[]; truncated: boolean }> {
-  const current = filters.office ? { office: new Types.ObjectId(filters.office) } : {};
+async function loadBacklog(scope: Record<string, unknown>, at: Date, now: Date, known: Map<string, ReportEvent[]>): Promise<{ items: BacklogItem[]; truncated: boolean }> {
   if (at.getTime() >= now.getTime()) {
-    const place = { ...current, ...(filters.tier ? { tier: filters.tier } : {}), ...(filters.team ? { team: new Types.ObjectId(filters.team) } : {}) };
-    const { tickets, truncated } = await findTickets(and(scope, place, { status: { $in: openStatuses } }), maxReportTickets);
+    const { tickets, truncated } = await findTickets(and(scope, { status: { $in: openStatuses } }), maxReportTickets);
     return { items: backlogAt(tickets, () => undefined, now), truncated };
   }
   const { tickets, truncated } = await findTickets(
     and(scope, { createdAt: { $lt: at } }, { $or: [{ status: { $in: openStatuses } }, { updatedAt: { $gte: at } }] }),
     maxReportTickets,
   );
-  const changed = tickets.filter((t) => t.updatedAt.getTime() >= at.getTime());
-  const missing = changed.filter((t) => !known.has(t.id)).map((t) => t.id);
+  const changed = (t: { updatedAt: Date }) => t.updatedAt.getTime() >= at.getTime();
+  const missing = tickets.filter((t) => changed(t) && !known.has(t.id)).map((t) => t.id);
   const loaded = missing.length > 0 ? await loadEvents(missing) : new Map<string, ReportEvent[]>();
-  const eventsOf = (t: ReportTicket & { updatedAt: Date }) => (t.updatedAt.getTime() >= at.getTime() ? (known.get(t.id) ?? loaded.get(t.id) ?? []) : undefined);
-  const items: BacklogItem[] = [];
-  for (const t of tickets) {
-    const place = placeAt(t, eventsOf(t), at);
-    if (place && openStatuses.includes(place.status) && matches(place, filters)) items.push({ id: t.id, place });
-  }
-  return { items, truncated };
+  // Tickets unchanged since `at` are where they are now (no events needed).
+  return {
+    items: tickets.flatMap((t) => {
+      const place = placeAt(t, changed(t) ? (known.get(t.id) ?? loaded.get(t.id) ?? []) : undefined, at);
+      return place && openStatuses.includes(place.status) ? [{ id: t.id, place }] : [];
+    }),
+    truncated,
+  };
 }
 
-/** Everything one report (or one side of a comparison) is computed from. */
-export async function loadReport(actor: StaffActor, filters: ReportFilters, now: Date): Promise<ReportDataset> {
+/**
+ * Everything one or more reports (the two sides of a comparison) are computed from,
+ * reading the journal once for all of them.
+ */
+export async function loadReports(actor: StaffActor, list: readonly ReportFilters[], now: Date): Promise<ReportDataset[]> {
   const scope = reportScope(actor);
-  const office = filters.office ? { office: new Types.ObjectId(filters.office) } : {};
-  const cohort = await findTickets(and(scope, office, { createdAt: { $gte: filters.period.from, $lt: filters.period.to } }), maxReportTickets);
-  const [events, calendarOf] = await Promise.all([loadEvents(cohort.tickets.map((t) => t.id)), loadCalendars()]);
+  const cohorts: Array<Awaited<ReturnType<typeof findTickets>>> = [];
+  for (const f of list) {
+    const office = f.office ? { office: new Types.ObjectId(f.office) } : {};
+    cohorts.push(await findTickets(and(scope, office, { createdAt: { $gte: f.period.from, $lt: f.period.to } }), maxReportTickets));
+  }
+  const ids = [...new Set(cohorts.flatMap((c) => c.tickets.map((t) => t.id)))];
+  const [events, calendarOf] = await Promise.all([loadEvents(ids), loadCalendars()]);
   const ctx = { calendarOf, now };
-  const facts = visiting(
-    cohort.tickets.map((t) => ticketFacts(t, events.get(t.id) ?? [], ctx)),
-    filters,
-  );
-  const end = new Date(Math.min(filters.period.to.getTime(), now.getTime()));
-  const backlog = await loadBacklog(scope, filters, end, now, events);
-  return { facts, backlog: backlog.items, backlogAt: end, truncated: cohort.truncated || backlog.truncated };
+  // One backlog per distinct end of period (the two sides of an office comparison share theirs).
+  const ends = list.map((f) => new Date(Math.min(f.period.to.getTime(), now.getTime())));
+  const backlogs = new Map<number, { items: BacklogItem[]; truncated: boolean }>();
+  for (const end of ends) if (!backlogs.has(end.getTime())) backlogs.set(end.getTime(), await loadBacklog(scope, end, now, events));
+  return list.map((f, i) => {
+    const cohort = cohorts[i] ?? { tickets: [], truncated: false };
+    const end = ends[i] ?? now;
+    const backlog = backlogs.get(end.getTime()) ?? { items: [], truncated: false };
+    return {
+      facts: visiting(cohort.tickets.map((t) => ticketFacts(t, events.get(t.id) ?? [], ctx)), f),
+      backlog: backlog.items.filter((b) => matches(b.place, f)),
+      backlogAt: end,
+      truncated: cohort.truncated || backlog.truncated,
+    };
+  });
+}
+
+/** Everything one report is computed from. */
+export async function loadReport(actor: StaffActor, filters: ReportFilters, now: Date): Promise<ReportDataset> {
+  const [data] = await loadReports(actor, [filters], now);
+  if (!data) throw new Error('no report');
+  return data;
 }

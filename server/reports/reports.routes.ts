@@ -54,9 +54,9 @@ function sections(view: ReportView, params: URLSearchParams, t: (key: string, va
     empty,
   });
   return [
-    section('periods', view.volume > 0),
     section('offices', view.volume > 0),
     section('tiers', view.volume > 0),
+    section('periods', view.volume > 0),
     section('teams', false),
     section('sla', false, view.noSla ? t('reports.sla_none') : null),
     section('satisfaction', view.tables.satisfaction.rows.some((r) => Number(r.cells[1]?.value ?? 0) > 0)),

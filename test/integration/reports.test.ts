@@ -18,6 +18,7 @@ import { createTicket } from '../../server/tickets/ticket.create.js';
 import { eventId, TicketEventModel } from '../../server/tickets/ticket-event.model.js';
 import { NO_DUE_DATE, TicketModel } from '../../server/tickets/ticket.model.js';
 import type { ReportPlace } from '../../server/reports/compute.js';
+import { clearForecastCache } from '../../server/reports/forecast.board.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { buildStaff } from '../helpers/factories.js';
 import { login, testApp } from '../helpers/http.js';
@@ -221,7 +222,7 @@ describe('Reports (pages and CSV, real database)', () => {
         ['Première réponse', '2', '1', '1', '66.7'],
         ['Réponse suivante', '0', '0', '0', ''],
         ['Résolution', '1', '2', '0', '33.3'],
-        ['Prise en charge après escalade', '2', '1', '0', '66.7'],
+        ['Prise en charge', '2', '1', '0', '66.7'],
       ]);
       const satisfaction = await get('satisfaction');
       expect(satisfaction[0]).to.include({ Avis: '2', 'Satisfaction moyenne (/5)': '4', '3 ★': '1', '5 ★': '1', '1 ★': '0' });
@@ -274,6 +275,39 @@ describe('Reports (pages and CSV, real database)', () => {
     it('refuses the same office twice', async () => {
       const res = await request(app).get(`/staff/reports/compare?mode=offices&a=${ids.officeL}&b=${ids.officeL}`).set(as(staff.admin)).expect(400);
       expect(res.text).to.include('Choisissez deux agences différentes.');
+    });
+  });
+
+  describe('the breach forecast on the supervisor board', () => {
+    beforeEach(() => clearForecastCache());
+
+    it('lists the supervisor’s queues and, without deadlines, the oldest unanswered tickets', async () => {
+      const html = (await request(app).get('/staff/board').set(as(staff.supervisorL)).expect(200)).text;
+      expect(html).to.include('Prévision des dépassements · 4 prochaines heures');
+      expect(html).to.include('<th scope="row">Liège · niveau 1</th>');
+      expect(html).to.include('<th scope="row">Niveau 2 · toutes agences</th>');
+      expect(html).to.not.include('Charleroi · niveau 1'); // not this supervisor's office
+      expect(html).to.include('Ces tickets n&#x27;ont pas encore d&#x27;échéances');
+      expect(html).to.include('Présence en direct indisponible'); // the app alone runs no live layer
+      expect(html).to.include('Comment cette prévision est calculée');
+      // T7 (Liège, new, never answered) is the oldest unanswered ticket waiting in Liège.
+      expect(html).to.match(/<li class="risk risk-old">\s*<a class="row-link" href="\/staff\/tickets\/65f0000000000000000000b7">/);
+    });
+
+    it('counts deadlines due within four hours and those already missed', async () => {
+      const soon = new Date(Date.now() + 90 * 60_000);
+      await TicketModel.updateOne({ _id: oid(ids.t7) }, { $set: { dueAt: soon } });
+      await TicketModel.updateOne({ _id: oid(ids.t5) }, { $set: { dueAt: new Date(Date.now() - 60_000) } });
+      try {
+        const html = (await request(app).get('/staff/board').set(as(staff.supervisorL)).expect(200)).text;
+        expect(html).to.include('<span class="chip chip-waiting">1 en retard</span>');
+        expect(html).to.include('<span class="forecast-level forecast-unknown">au plus 1</span>'); // presence unknown: at most the deadlines due
+        expect(html).to.match(/<li class="risk risk-overdue">\s*<a class="row-link" href="\/staff\/tickets\/65f0000000000000000000a5">/);
+        expect(html).to.match(/<li class="risk risk-soon">\s*<a class="row-link" href="\/staff\/tickets\/65f0000000000000000000b7">/);
+        expect(html).to.not.include('pas encore d&#x27;échéances');
+      } finally {
+        await TicketModel.updateMany({ _id: { $in: [oid(ids.t5), oid(ids.t7)] } }, { $set: { dueAt: NO_DUE_DATE } });
+      }
     });
   });
 

@@ -5,6 +5,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import type { Config } from '../../config.js';
+import { boardForecast } from '../../reports/forecast.board.js';
 import { boardData } from './board.query.js';
 import { loadCatalog } from './catalog.js';
 import { createFormatter } from './format.js';
@@ -36,6 +37,7 @@ export function boardRoutes(config: Config, tools: StaffPageTools): Router {
       title: t('board.title'),
       script: 'board',
       reassign: await reassignOptions(t, catalog),
+      forecast: await boardForecast(pageActor(req), { t, locale: res.locals.locale, timeZone: config.timeZone }),
       pageData: { snapshot: '/staff/board/snapshot', me: String(pageActor(req).id) },
     });
   });

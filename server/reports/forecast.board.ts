@@ -1,0 +1,264 @@
+/**
+ * The forecast panel of the supervisor board (`views/partials/board-forecast.hbs`):
+ * reads the queues a supervisor watches, their waiting tickets, who is connected,
+ * and four weeks of history (arrivals by weekday and hour, two weeks of replies and
+ * resolutions per person), runs `forecastQueue` (forecast.ts) on each queue and
+ * lists the tickets most at risk. The history is read with two plain `find`s and
+ * kept ten minutes per process, so opening the board stays cheap.
+ */
+import { DateTime } from 'luxon';
+import { Types } from 'mongoose';
+import type { StaffActor } from '../auth/actor.js';
+import type { Locale, Translate } from '../lib/i18n.js';
+import { OfficeModel } from '../offices/office.model.js';
+import { onlineStaffIds } from '../realtime/online.js';
+import { calendarForOffice, SlaCalendarModel, type SlaCalendarData } from '../sla/calendar.model.js';
+import { businessMinutesBetween, type BusinessCalendar } from '../sla/calendar.js';
+import { StaffModel } from '../staff/staff.model.js';
+import { TeamModel } from '../teams/team.model.js';
+import { TicketEventModel } from '../tickets/ticket-event.model.js';
+import { NO_DUE_DATE, TicketModel } from '../tickets/ticket.model.js';
+import { createFormatter, type DueView } from '../web/pages/format.js';
+import { arrivalProfile, forecastQueue, horizonHours, throughputOf, workOrder, type QueueForecast, type WaitingTicket } from './forecast.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const historyWeeks = 4;
+const throughputDays = 14;
+const historyTtlMs = 10 * 60_000;
+const atRiskCount = 6;
+/** A board never reads more waiting tickets than this (the forecast would be "far too many" anyway). */
+const waitingLimit = 5_000;
+
+interface Queue {
+  key: string;
+  tier: number;
+  office: string | null;
+  label: string;
+  teams: Set<string>;
+  calendar: BusinessCalendar;
+}
+
+interface History {
+  /** Per queue key: average arrivals per `weekday:hour`. */
+  arrivals: Map<string, Map<string, number>>;
+  /** Per queue key: replies and resolutions over the past two weeks, and by how many people. */
+  handled: Map<string, { count: number; people: Set<string> }>;
+}
+
+let cache: { key: string; at: number; history: History } | undefined;
+
+/** Forgets the cached history (tests, or after loading data). */
+export function clearForecastCache(): void {
+  cache = undefined;
+}
+
+const tier1Key = (office: string) => `1:${office}`;
+
+function slotOf(at: Date, zone: string): string {
+  const local = DateTime.fromJSDate(at, { zone });
+  return `${local.weekday}:${local.hour}`;
+}
+
+interface PlaceLike {
+  tier?: number;
+  office?: Types.ObjectId | null;
+}
+
+async function readHistory(now: Date, zone: string): Promise<History> {
+  const since = new Date(now.getTime() - historyWeeks * 7 * DAY);
+  const recent = now.getTime() - throughputDays * DAY;
+  const [tickets, events] = await Promise.all([
+    TicketModel.find({ createdAt: { $gte: since, $lt: now } }, { _id: 0, office: 1, createdAt: 1 }).lean<Array<{ office: Types.ObjectId; createdAt: Date }>>(),
+    TicketEventModel.find(
+      { type: { $in: ['escalated', 'replied', 'resolved'] }, at: { $gte: since, $lt: now } },
+      { _id: 0, type: 1, at: 1, 'actor.staff': 1, from: 1, to: 1 },
+    ).lean<Array<{ type: string; at: Date; actor?: { staff?: Types.ObjectId | null }; from?: PlaceLike | null; to?: PlaceLike | null }>>(),
+  ]);
+  const times = new Map<string, Array<{ weekday: number; hour: number }>>();
+  const arrive = (key: string, at: Date) => {
+    const local = DateTime.fromJSDate(new Date(at), { zone });
+    const list = times.get(key) ?? [];
+    list.push({ weekday: local.weekday, hour: local.hour });
+    times.set(key, list);
+  };
+  for (const t of tickets) arrive(tier1Key(String(t.office)), t.createdAt);
+  const handled = new Map<string, { count: number; people: Set<string> }>();
+  for (const e of events) {
+    if (e.type === 'escalated') {
+      if (e.to?.tier && e.to.tier > 1) arrive(String(e.to.tier), e.at);
+      continue;
+    }
+    const staff = e.actor?.staff;
+    if (!staff || !e.from?.tier || new Date(e.at).getTime() < recent) continue;
+    const key = e.from.tier === 1 ? tier1Key(String(e.from.office ?? '')) : String(e.from.tier);
+    const entry = handled.get(key) ?? { count: 0, people: new Set<string>() };
+    entry.count += 1;
+    entry.people.add(String(staff));
+    handled.set(key, entry);
+  }
+  return { arrivals: new Map([...times].map(([key, list]) => [key, arrivalProfile(list, historyWeeks)])), handled };
+}
+
+async function history(now: Date, zone: string): Promise<History> {
+  if (cache && cache.key === zone && now.getTime() - cache.at < historyTtlMs) return cache.history;
+  const value = await readHistory(now, zone);
+  cache = { key: zone, at: now.getTime(), history: value };
+  return value;
+}
+
+export interface ForecastRow {
+  key: string;
+  label: string;
+  waiting: number;
+  arrivals: string;
+  online: string;
+  throughput: string;
+  breaches: string;
+  /** `ok`, `warn` (breaches expected), `unknown` (nobody's presence known) or `none` (no deadlines). */
+  level: 'ok' | 'warn' | 'unknown' | 'none';
+  overdue: number;
+}
+
+export interface AtRiskView {
+  href: string;
+  number: string;
+  subject: string;
+  queue: string;
+  due: DueView;
+  age: string;
+  createdText: string;
+  /** `overdue`, `breach` (expected), `soon` (due within the horizon) or `old` (oldest, no deadline). */
+  kind: 'overdue' | 'breach' | 'soon' | 'old';
+  label: string;
+}
+
+export interface ForecastView {
+  horizon: number;
+  computedAt: string;
+  rows: ForecastRow[];
+  atRisk: AtRiskView[];
+  liveKnown: boolean;
+  anyDeadline: boolean;
+}
+
+export interface ForecastContext {
+  t: Translate;
+  locale: Locale;
+  timeZone: string;
+  now?: Date;
+}
+
+/** The forecast for the queues `actor` watches: their office's tier 1 (every office without one), tiers 2 and 3. */
+export async function boardForecast(actor: StaffActor, c: ForecastContext): Promise<ForecastView> {
+  const now = c.now ?? new Date();
+  const t = c.t;
+  const [offices, teams, calendars, live] = await Promise.all([
+    OfficeModel.find({ active: true }, { name: 1 }).sort({ name: 1 }).lean(),
+    TeamModel.find({ active: true }, { tier: 1, office: 1 }).lean(),
+    SlaCalendarModel.find({}).lean<SlaCalendarData[]>(),
+    onlineStaffIds(),
+  ]);
+  const watched = actor.office ? offices.filter((o) => String(o._id) === String(actor.office)) : offices;
+  const teamsOf = (tier: number, office: string | null) => new Set(teams.filter((tm) => tm.tier === tier && (office === null || String(tm.office) === office)).map((tm) => String(tm._id)));
+  const queues: Queue[] = [
+    ...watched.map((o) => ({ key: tier1Key(String(o._id)), tier: 1, office: String(o._id), label: t('reports.forecast.queue_tier1', { office: o.name }), teams: teamsOf(1, String(o._id)), calendar: calendarForOffice(calendars, o._id) })),
+    ...[2, 3].map((tier) => ({ key: String(tier), tier, office: null, label: t(`reports.forecast.queue_tier${tier}`), teams: teamsOf(tier, null), calendar: calendarForOffice(calendars, '') })),
+  ];
+
+  const [waitingDocs, staff, past] = await Promise.all([
+    TicketModel.find(
+      { status: { $in: ['new', 'open'] }, assignee: null, $or: [{ tier: 1, office: { $in: watched.map((o) => o._id) } }, { tier: { $gt: 1 } }] },
+      { number: 1, subject: 1, tier: 1, office: 1, dueAt: 1, createdAt: 1, firstResponseAt: 1 },
+    ).limit(waitingLimit).lean(),
+    StaffModel.find({ active: true, team: { $in: queues.flatMap((q) => [...q.teams].map((id) => new Types.ObjectId(id))) } }, { team: 1 }).lean(),
+    history(now, c.timeZone),
+  ]);
+
+  const queueOf = (doc: { tier: number; office: Types.ObjectId }) => (doc.tier === 1 ? tier1Key(String(doc.office)) : String(doc.tier));
+  const fmtNumber = new Intl.NumberFormat({ fr: 'fr-BE', nl: 'nl-BE', en: 'en-GB' }[c.locale], { maximumFractionDigits: 1 });
+  const forecasts = new Map<string, QueueForecast>();
+  const rows: ForecastRow[] = queues.map((q) => {
+    const waiting: WaitingTicket[] = waitingDocs
+      .filter((d) => queueOf(d) === q.key)
+      .map((d) => ({ id: String(d._id), dueAt: d.dueAt && d.dueAt.getTime() !== NO_DUE_DATE.getTime() ? d.dueAt : null, createdAt: d.createdAt, answered: Boolean(d.firstResponseAt) }));
+    const starts = Array.from({ length: horizonHours }, (_, i) => new Date(now.getTime() + i * HOUR));
+    const profile = past.arrivals.get(q.key);
+    const handled = past.handled.get(q.key);
+    const online = live ? staff.filter((s) => q.teams.has(String(s.team)) && live.has(String(s._id))).length : null;
+    const businessHours = businessMinutesBetween(new Date(now.getTime() - throughputDays * DAY), now, q.calendar) / 60;
+    const throughput = handled ? throughputOf(handled.count, handled.people.size, businessHours) : null;
+    const f = forecastQueue({
+      now,
+      waiting,
+      arrivals: starts.map((s) => profile?.get(slotOf(s, q.calendar.timeZone)) ?? 0),
+      openMinutes: starts.map((s) => businessMinutesBetween(s, new Date(s.getTime() + HOUR), q.calendar)),
+      online,
+      throughput,
+    });
+    forecasts.set(q.key, f);
+    const anyDeadline = waiting.some((w) => w.dueAt);
+    let breaches = '—';
+    let level: ForecastRow['level'] = 'none';
+    if (anyDeadline && f.dueSoon === 0) {
+      breaches = '0'; // nothing falls due within the horizon: nothing to miss, whoever is online
+      level = 'ok';
+    } else if (anyDeadline && f.expectedBreaches !== null) {
+      breaches = fmtNumber.format(f.expectedBreaches);
+      level = f.expectedBreaches > 0 ? 'warn' : 'ok';
+    } else if (anyDeadline) {
+      breaches = t('reports.forecast.up_to', { count: f.dueSoon });
+      level = 'unknown';
+    }
+    return {
+      key: q.key,
+      label: q.label,
+      waiting: f.waiting,
+      arrivals: fmtNumber.format(f.arrivals),
+      online: online === null ? t('reports.forecast.unknown') : String(online),
+      throughput: throughput === null ? '—' : t('reports.forecast.per_hour', { value: fmtNumber.format(throughput) }),
+      breaches,
+      level,
+      overdue: f.overdue,
+    };
+  });
+
+  const fmt = createFormatter(c.locale, t, c.timeZone, now);
+  const labelOf = new Map(queues.map((q) => [q.key, q.label]));
+  const horizonEnd = now.getTime() + horizonHours * HOUR;
+  const candidates = waitingDocs.map((d) => ({ doc: d, w: { id: String(d._id), dueAt: d.dueAt && d.dueAt.getTime() !== NO_DUE_DATE.getTime() ? d.dueAt : null, createdAt: d.createdAt, answered: Boolean(d.firstResponseAt) } }));
+  const byId = new Map(candidates.map((x) => [x.w.id, x]));
+  const atRisk = workOrder(candidates.map((x) => x.w))
+    .slice(0, atRiskCount)
+    .flatMap((w): AtRiskView[] => {
+      const x = byId.get(w.id);
+      if (!x) return [];
+      const key = queueOf(x.doc);
+      const f = forecasts.get(key);
+      const at = f?.handledAt.get(w.id) ?? null;
+      const due = w.dueAt?.getTime() ?? null;
+      let kind: AtRiskView['kind'] = 'old';
+      if (due !== null && due < now.getTime()) kind = 'overdue';
+      else if (due !== null && due <= horizonEnd && f !== undefined && f.expectedBreaches !== null && (at === null || at.getTime() > due)) kind = 'breach';
+      else if (due !== null) kind = 'soon';
+      return [{
+        href: `/staff/tickets/${w.id}`,
+        number: x.doc.number,
+        subject: x.doc.subject,
+        queue: labelOf.get(key) ?? '',
+        due: fmt.due(w.dueAt ? w.dueAt.toISOString() : null),
+        age: fmt.age(w.createdAt),
+        createdText: fmt.dateTime(w.createdAt),
+        kind,
+        label: t(`reports.forecast.kind.${kind}`),
+      }];
+    });
+  return {
+    horizon: horizonHours,
+    computedAt: fmt.short(now),
+    rows,
+    atRisk,
+    liveKnown: live !== null,
+    anyDeadline: candidates.some((x) => x.w.dueAt !== null),
+  };
+}
