@@ -44,6 +44,8 @@ export interface ReportDeadline {
   kind: string;
   breached: boolean;
   metAt: Date | null;
+  /** The SLA engine's state; `stopped` (no longer applicable, never met nor missed) is not counted. */
+  state?: string;
 }
 
 export interface ReportRating {
@@ -181,7 +183,7 @@ export interface SlaTally {
   met: number;
   /** Deadlines missed (met late, or overdue now). */
   breached: number;
-  /** Still running, not missed yet: not counted in the rate. */
+  /** Still running (or paused), not missed yet: not counted in the rate. */
   pending: number;
   /** met / (met + breached); null when none was decided. */
   rate: number | null;
@@ -232,7 +234,7 @@ export function slaTallies(tickets: readonly ReportTicket[]): Record<SlaKind, Sl
       if (!tally) continue;
       if (d.breached) tally.breached += 1;
       else if (d.metAt) tally.met += 1;
-      else tally.pending += 1;
+      else if (d.state !== 'stopped') tally.pending += 1;
     }
   }
   for (const tally of Object.values(tallies)) tally.rate = ratio(tally.met, tally.met + tally.breached);

@@ -21,7 +21,7 @@ const eventBatch = 500;
 
 const ticketProjection = {
   number: 1, office: 1, tier: 1, team: 1, status: 1, createdAt: 1, updatedAt: 1,
-  firstResponseAt: 1, resolvedAt: 1, closedAt: 1, rating: 1, sla: 1,
+  firstResponseAt: 1, resolvedAt: 1, closedAt: 1, rating: 1, 'sla.deadlines': 1,
 } as const;
 
 interface RawPlace {
@@ -45,7 +45,7 @@ interface RawTicket {
   closedAt?: Date | null;
   rating?: { score: number; tier: number; team: Types.ObjectId; office: Types.ObjectId } | null;
   /** Set by the SLA engine once it is wired in; read only when present. */
-  sla?: { deadlines?: Array<{ kind?: string; breached?: boolean; metAt?: Date | null }> } | null;
+  sla?: { deadlines?: Array<{ kind?: string; breached?: boolean; metAt?: Date | null; state?: string }> } | null;
 }
 
 interface RawEvent {
@@ -78,7 +78,7 @@ export function toReportTicket(t: RawTicket): ReportTicket & { updatedAt: Date }
     closedAt: t.closedAt ? new Date(t.closedAt) : null,
     rating: t.rating ? { score: t.rating.score, tier: t.rating.tier, team: String(t.rating.team), office: String(t.rating.office) } : null,
     deadlines: Array.isArray(deadlines)
-      ? deadlines.map((d) => ({ kind: String(d.kind ?? ''), breached: Boolean(d.breached), metAt: d.metAt ? new Date(d.metAt) : null }))
+      ? deadlines.map((d) => ({ kind: String(d.kind ?? ''), breached: Boolean(d.breached), metAt: d.metAt ? new Date(d.metAt) : null, state: String(d.state ?? '') }))
       : null,
   };
 }

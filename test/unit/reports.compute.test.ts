@@ -110,7 +110,7 @@ describe('reports: figures of a hand-counted week', () => {
     expect(sla?.resolution).to.deep.equal({ met: 1, breached: 2, pending: 0, rate: 1 / 3 });
     // Acceptance: T2's and T3's tier-2 acceptance met, T3's tier-3 acceptance late.
     expect(sla?.acceptance).to.deep.equal({ met: 2, breached: 1, pending: 0, rate: 2 / 3 });
-    expect(sla?.next_response.rate).to.equal(null);
+    expect(sla?.next_response).to.deep.equal({ met: 0, breached: 0, pending: 0, rate: null }); // T1's was stopped: not counted
     expect(summarize([factsOf(ids.t5), factsOf(ids.t6)], 0).sla).to.equal(null); // no SLA data: "—", not 0 %
   });
 
