@@ -339,7 +339,8 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       return outcome('bounce', { reason: automatic.reason, detail: recipient ? `${recipient}${member ? '' : ' (no member with this address)'}: ${automatic.bounce?.status ?? '?'}` : 'no recipient in the report' });
     }
     if (automatic.kind === 'auto_reply') {
-      const number = refs.referencedTicketNumbers[0] ?? refs.ticketNumbers[0] ?? null;
+      // Recorded with the ticket it answers, for the record; nothing is sent and the ticket is unchanged.
+      const number = refs.replyTokens.map(resolveToken).find(Boolean) ?? refs.referencedTicketNumbers[0] ?? refs.ticketNumbers[0] ?? null;
       return outcome('auto_reply', { reason: automatic.reason, ticketNumber: number });
     }
     const content = messageContent(mail);
