@@ -40,11 +40,15 @@ export interface ReportEvent {
   escalation: string | null;
 }
 
+/**
+ * One SLA deadline as stored on the ticket (server/sla/ticket-sla.ts: kind, state, due,
+ * breached): met in time is `state: 'met'` and not breached; `stopped` (no longer
+ * applicable, never met nor missed) is not counted. `metAt` is read when present.
+ */
 export interface ReportDeadline {
   kind: string;
   breached: boolean;
   metAt: Date | null;
-  /** The SLA engine's state; `stopped` (no longer applicable, never met nor missed) is not counted. */
   state?: string;
 }
 
@@ -233,7 +237,7 @@ export function slaTallies(tickets: readonly ReportTicket[]): Record<SlaKind, Sl
       const tally = tallies[d.kind as SlaKind] as SlaTally | undefined;
       if (!tally) continue;
       if (d.breached) tally.breached += 1;
-      else if (d.metAt) tally.met += 1;
+      else if (d.state === 'met' || d.metAt) tally.met += 1;
       else if (d.state !== 'stopped') tally.pending += 1;
     }
   }
