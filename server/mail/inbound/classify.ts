@@ -35,10 +35,6 @@ const weakAutoSubject = /^(absence|absent|afwezig|afwezigheid|abwesend|abwesenhe
 /** `Re:`, `RE :`, `Antw:`, `TR:`, `Fwd:`, `WG:`, `AW:` … (also `Re[2]:`). */
 const replyPrefixes = /^(?:\s*(?:re|ré|aw|antw|antwoord|tr|fw|fwd|wg|sv|vs|rv|réf|ref|doorst|wtr)\s*(?:\[\d+\]|\(\d+\))?\s*:)+\s*/i;
 
-function addressesOf(mail: ParsedMail, names: readonly string[]): string[] {
-  return headerAddresses(mail, names);
-}
-
 function isDaemon(address: string): boolean {
   const parts = splitAddress(address);
   return parts !== null && daemonLocalParts.test(parts.local);
@@ -50,8 +46,9 @@ function hasNullReturnPath(mail: ParsedMail, envelope?: { mailFrom?: string | nu
   return rawHeaders(mail, 'return-path').some((value) => /^<\s*>$/.test(value) || value === '');
 }
 
+/** Lower-cased header values up to the first `;` or comment, printable ASCII only (they end up in reasons). */
 function headerTokens(mail: ParsedMail, name: string): string[] {
-  return rawHeaders(mail, name).map((v) => v.toLowerCase().split(/[;(]/)[0]?.trim() ?? '');
+  return rawHeaders(mail, name).map((v) => (v.toLowerCase().split(/[;(]/)[0] ?? '').replace(/[^\x20-\x7e]/g, '').trim());
 }
 
 /**
@@ -66,7 +63,7 @@ export function detectAutomatic(mail: ParsedMail, envelope?: { mailFrom?: string
     return { kind: 'bounce', reason: 'report:delivery-status', bounce: bounceDetails(mail) };
   }
   if (hasDeliveryStatus(mail)) return { kind: 'bounce', reason: 'delivery-status part', bounce: bounceDetails(mail) };
-  const senders = [...addressesOf(mail, ['from', 'sender']), ...(envelope?.mailFrom ? [bareAddress(envelope.mailFrom)] : [])];
+  const senders = [...headerAddresses(mail, ['from', 'sender']), ...(envelope?.mailFrom ? [bareAddress(envelope.mailFrom)] : [])];
   const daemon = senders.find(isDaemon);
   if (daemon) return { kind: 'bounce', reason: `sender:${daemon}`, bounce: bounceDetails(mail) };
   if (type.value === 'multipart/report' && reportType === 'disposition-notification') {
@@ -110,7 +107,7 @@ export function detectAutomatic(mail: ParsedMail, envelope?: { mailFrom?: string
  */
 export function isFromOwnAddress(mail: ParsedMail, ownAddresses: readonly string[]): boolean {
   const own = ownAddresses.map(bareAddress).map(splitAddress).filter((a) => a !== null);
-  return addressesOf(mail, ['from']).some((address) => {
+  return headerAddresses(mail, ['from']).some((address) => {
     const parts = splitAddress(address);
     if (!parts) return false;
     const local = parts.local.split('+')[0];

@@ -17,6 +17,7 @@ import EmailReplyParser from 'email-reply-parser';
 import { francAll } from 'franc-min';
 import type { Attachment, ParsedMail } from 'mailparser';
 import sanitizeHtml from 'sanitize-html';
+import { attachmentType } from './headers.js';
 
 export interface InboundAttachment {
   filename: string;
@@ -234,7 +235,7 @@ const extensions: Record<string, string> = {
 
 /** A safe file name: no folders, no control characters, not empty, at most 200 characters. */
 function safeFilename(attachment: Attachment, index: number): string {
-  const given = [...(attachment.filename ?? '')]
+  const given = [...(typeof attachment.filename === 'string' ? attachment.filename : '')]
     .filter((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f)
     .join('')
     .split(/[/\\]/)
@@ -242,13 +243,14 @@ function safeFilename(attachment: Attachment, index: number): string {
     ?.trim()
     .replace(/^\.+/, '');
   if (given) return given.length > 200 ? given.slice(0, 200) : given;
-  const type = attachment.contentType.toLowerCase();
+  const type = attachmentType(attachment);
   return defaultNames[type] ?? `attachment-${index + 1}.${extensions[type] ?? 'bin'}`;
 }
 
 function cidOf(attachment: Attachment): string | null {
-  const cid = attachment.cid ?? attachment.contentId?.replace(/^<|>$/g, '');
-  return cid ? cid.trim() : null;
+  const raw: unknown = attachment.cid ?? attachment.contentId;
+  const cid = typeof raw === 'string' ? raw.replace(/^<|>$/g, '').trim() : '';
+  return cid === '' ? null : cid;
 }
 
 /** Splits, sanitizes and lists the content of a parsed message (see the module comment). */
@@ -261,7 +263,7 @@ export function messageContent(mail: ParsedMail): MessageContent {
   const inlineImages: string[] = [];
   const attachments = (mail.attachments ?? []).map((attachment, index): InboundAttachment => {
     const contentId = cidOf(attachment);
-    const contentType = attachment.contentType.toLowerCase();
+    const contentType = attachmentType(attachment);
     const shown = contentId !== null && (referenced.has(contentId) || attachment.related === true);
     if (shown && contentType.startsWith('image/') && !inlineImages.includes(contentId)) inlineImages.push(contentId);
     return {

@@ -3,6 +3,7 @@
  * `multipart/report` bounce, or, for the older bounces that have none, the best guess from the text.
  */
 import type { ParsedMail } from 'mailparser';
+import { attachmentType } from './headers.js';
 
 export interface BounceDetails {
   /** The address that could not be reached, lower-cased, without the `rfc822;` type. */
@@ -75,7 +76,7 @@ function guessFromText(text: string): BounceDetails {
 /** The details of a bounce: from its delivery-status part when there is one, else from its text. */
 export function bounceDetails(mail: ParsedMail): BounceDetails {
   for (const attachment of mail.attachments ?? []) {
-    if (!statusTypes.has(attachment.contentType.toLowerCase())) continue;
+    if (!statusTypes.has(attachmentType(attachment))) continue;
     const parsed = parseDeliveryStatus(attachment.content.toString('utf8'));
     if (parsed) return parsed;
   }
@@ -85,5 +86,5 @@ export function bounceDetails(mail: ParsedMail): BounceDetails {
 
 /** True when a part of the message is a delivery-status report. */
 export function hasDeliveryStatus(mail: ParsedMail): boolean {
-  return (mail.attachments ?? []).some((a) => statusTypes.has(a.contentType.toLowerCase()));
+  return (mail.attachments ?? []).some((a) => statusTypes.has(attachmentType(a)));
 }

@@ -3,7 +3,7 @@
  * Raw header lines are used where mailparser's parsed value loses something (`Return-Path: <>`,
  * comments after `In-Reply-To`, headers it does not know such as `X-Original-To`).
  */
-import { parseAddressHeader, type AddressObject, type EmailAddress, type HeaderValue, type ParsedMail } from 'mailparser';
+import { parseAddressHeader, type AddressObject, type Attachment, type EmailAddress, type HeaderValue, type ParsedMail } from 'mailparser';
 
 /** The unfolded values of every `name` header, in order (raw, encoded words not decoded). */
 export function rawHeaders(mail: ParsedMail, name: string): string[] {
@@ -15,14 +15,6 @@ export function rawHeaders(mail: ParsedMail, name: string): string[] {
     values.push(line.line.slice(colon + 1).replace(/\r?\n[ \t]*/g, ' ').trim());
   }
   return values;
-}
-
-/** The first `name` header's value as mailparser decoded it, when that is a string. */
-export function headerText(mail: ParsedMail, name: string): string | null {
-  const value: HeaderValue | undefined = mail.headers?.get(name.toLowerCase());
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
-  return null;
 }
 
 function isAddressObject(value: unknown): value is AddressObject {
@@ -77,4 +69,10 @@ export function contentType(mail: ParsedMail): { value: string; params: Record<s
     return { value: String(structured.value).toLowerCase(), params: structured.params };
   }
   return { value: 'text/plain', params: {} };
+}
+
+/** An attachment's media type, lower-cased; mailparser gives `false` for an empty Content-Type. */
+export function attachmentType(attachment: Attachment): string {
+  const type: unknown = attachment.contentType;
+  return typeof type === 'string' && type.trim() !== '' ? type.trim().toLowerCase() : 'application/octet-stream';
 }
