@@ -21,6 +21,9 @@ import './models.js';
 import { domainEvents } from './lib/domain-events.js';
 import { recoverPendingCreations } from './tickets/ticket.create.js';
 import { backfillMemberEmails } from './members/member-lookup.js';
+import { startAutoAssignment } from './routing/assignment.js';
+import { refreshOfficeModels, startOfficeModelRefresh } from './routing/office-models.js';
+import { onlineStaffIds } from './realtime/online.js';
 import { startSlaScheduler } from './sla/scheduler.js';
 
 /** The database name when the URI does not carry one. */
@@ -174,6 +177,10 @@ async function main(): Promise<void> {
     }
     process.exit(1);
   }
+  // Automatic assignment (teams in round-robin or least-loaded mode) and the offices' routing models.
+  await refreshOfficeModels();
+  const stopOfficeModels = startOfficeModelRefresh(10_000, (error) => logger.warn({ err: error }, 'could not refresh the offices\' routing models'));
+  const stopAutoAssignment = startAutoAssignment({ events: domainEvents, logger, deps: { online: onlineStaffIds } });
   printBanner(config, demo, Boolean(embedded), inboundSmtp ? `${config.inbound.smtp.host}:${inboundSmtp.port}` : null);
   // SLA timers: alerts whose time passed while stopped fire now, once.
   const slaScheduler = startSlaScheduler({ config, logger });
@@ -190,6 +197,8 @@ async function main(): Promise<void> {
     force.unref();
     // Open WebSockets would keep server.close() waiting: close them first. Clients see a
     // transport close, reconnect (to another instance, or here after a restart) and resync.
+    stopAutoAssignment();
+    stopOfficeModels();
     await realtime.close();
     // Stop accepting; keep-alive connections that are idle are closed now, busy ones when done.
     await new Promise<void>((resolve) => {

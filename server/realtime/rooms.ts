@@ -8,6 +8,7 @@
  */
 import type { Types } from 'mongoose';
 import { hasRole, type StaffActor } from '../auth/actor.js';
+import { polyvalentOfficeIds } from '../routing/office-models.js';
 import { tiersWorkedBy } from '../tickets/ticket.policy.js';
 
 type Id = Types.ObjectId | string;
@@ -48,6 +49,8 @@ export function roomsForActor(actor: StaffActor): string[] {
       joined.add(rooms.tier(tier));
     }
   }
+  // Support staff also work the tier-1 queue of polyvalent offices (routing/office-models.ts).
+  if (hasRole(actor, 'support')) for (const office of polyvalentOfficeIds()) joined.add(rooms.tier1Office(office));
   if (hasRole(actor, 'supervisor')) {
     if (actor.office) joined.add(rooms.office(actor.office));
     // Supervisors read every escalated ticket, whatever its office.

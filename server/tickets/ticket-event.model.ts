@@ -3,6 +3,7 @@ import { Schema, model, type Types } from 'mongoose';
 export const eventTypes = [
   'created',
   'claimed',
+  'assigned',
   'released',
   'replied',
   'noted',

@@ -10,6 +10,7 @@ import { BadRequestError, ConflictError, NotFoundError } from '../lib/errors.js'
 import { ReasonCodeModel } from '../catalog/category.model.js';
 import { escalationMailWrites, mailConfig, reassignmentMailWrites, replyMailWrites, resolvedMailWrites } from '../mail/ticket-mail.js';
 import { MemberModel } from '../members/member.model.js';
+import { isPolyvalentOffice } from '../routing/office-models.js';
 import { teamForTier } from '../routing/routing.service.js';
 import { withSla } from '../sla/engine.js';
 import { StaffModel } from '../staff/staff.model.js';
@@ -99,6 +100,29 @@ export async function claimTicket(props: CommandBase): Promise<TicketView> {
   });
 }
 
+/**
+ * Relais gives a waiting ticket to a person (automatic assignment: round-robin or least-loaded,
+ * routing/assignment.ts). Like a claim: it accepts a pending escalation. The reason says how the
+ * person was chosen, for "why is this ticket here?".
+ */
+export async function assignTicket(props: CommandBase & { assignee: Types.ObjectId; why: string }): Promise<TicketView> {
+  const ticket = await prepare(props, 'claim');
+  if (ticket.assignee) throw new ConflictError('Someone already holds this ticket.');
+  if (ticket.status === 'resolved' || ticket.status === 'closed') throw new ConflictError('A resolved or closed ticket is not assigned.');
+  const at = props.at ?? new Date();
+  const writes = ticket.escalation ? [updateWrite('Escalation', ticket.escalation, { acceptedBy: props.assignee, acceptedAt: at, outcome: 'accepted' })] : [];
+  return finish({
+    ticket,
+    type: 'assigned',
+    actor: props.actor,
+    at,
+    reason: 'automatic_assignment',
+    note: props.why,
+    patch: { assignee: props.assignee, status: ticket.status === 'new' ? 'open' : ticket.status, escalation: null },
+    writes,
+  });
+}
+
 /** Puts a held ticket back in its queue. */
 export async function releaseTicket(props: CommandBase & { note?: string }): Promise<TicketView> {
   const ticket = await prepare(props, 'release');
@@ -160,7 +184,8 @@ export async function escalateTicket(props: CommandBase & { reason: string; hand
   if (ticket.tier >= 3) throw new ConflictError('This ticket is already with the administrative team (tier 3), the last tier: it cannot be escalated further.');
   if (ticket.status === 'resolved') throw new ConflictError('This ticket is resolved. Reopen it before escalating it.');
   await requireReason(props.reason, 'escalate');
-  const toTier = (ticket.tier + 1) as Tier;
+  // A polyvalent office has no separate support tier: its tier 1 escalates to the administrative team.
+  const toTier = (ticket.tier === 1 && isPolyvalentOffice(ticket.office) ? 3 : ticket.tier + 1) as Tier;
   const toTeam = await teamForTier(ticket.office, toTier);
   const at = props.at ?? new Date();
   const escalationId = new Types.ObjectId();
@@ -203,7 +228,8 @@ export async function returnTicket(props: CommandBase & { note: string; reason?:
   const at = props.at ?? new Date();
   // The escalation that brought it to this tier says where it came from.
   const [origin] = await EscalationModel.find({ ticket: ticket._id, toTier: ticket.tier }).sort({ at: -1 }).limit(1).lean();
-  const toTier = (ticket.tier - 1) as Tier;
+  // Back where it came from (a polyvalent office's tier 1 escalates straight to tier 3), else one tier down.
+  const toTier = (origin && origin.fromTier < ticket.tier ? origin.fromTier : ticket.tier - 1) as Tier;
   const toTeam = origin && origin.fromTier === toTier ? { _id: origin.fromTeam } : await teamForTier(ticket.office, toTier);
   let assignee: Types.ObjectId | null = null;
   if (origin) {

@@ -7,6 +7,7 @@
 import type { Types } from 'mongoose';
 import { hasRole, sameId, type Actor, type StaffActor } from '../auth/actor.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
+import { isPolyvalentOffice, polyvalentOfficeIds } from '../routing/office-models.js';
 import type { Tier } from '../teams/team.model.js';
 
 export const ticketActions = [
@@ -51,6 +52,8 @@ function isSupervisorOf(actor: StaffActor, ticket: PolicyTicket): boolean {
 }
 
 function worksQueueOf(actor: StaffActor, ticket: PolicyTicket): boolean {
+  // A polyvalent office's tier 1 is worked by its advisors and the support team together.
+  if (ticket.tier === 1 && hasRole(actor, 'support') && isPolyvalentOffice(ticket.office)) return true;
   if (!tiersWorkedBy(actor).includes(ticket.tier as Tier)) return false;
   // Tier 1 is per office: advisors see their team's and their office's queue.
   if (ticket.tier === 1) return sameId(actor.team, ticket.team) || sameId(actor.office, ticket.office);
@@ -177,5 +180,7 @@ export function readableFilter(actor: StaffActor): Record<string, unknown> {
     if (actor.office) or.push({ office: actor.office });
     or.push({ tier: { $gt: 1 } });
   }
+  const shared = polyvalentOfficeIds();
+  if (hasRole(actor, 'support') && shared.length > 0) or.push({ tier: 1, office: { $in: shared } });
   return { $or: or };
 }

@@ -7,6 +7,7 @@ import { attachmentRoutes } from '../attachments/attachment.routes.js';
 import { authenticate, csrfProtection, requireStaff } from '../auth/auth.middleware.js';
 import { authRoutes, type AuthRouteOptions } from '../auth/auth.routes.js';
 import { catalogRoutes } from '../catalog/catalog.routes.js';
+import { routingConfigRoutes } from '../routing/routing-config.routes.js';
 import type { Config } from '../config.js';
 import { mountRoutes } from '../lib/route-table.js';
 import { inboundAdminRoutes } from '../mail/inbound/inbound-admin.routes.js';
@@ -21,7 +22,7 @@ export function apiRouter(config: Config, options: { auth?: AuthRouteOptions } =
   const v1 = Router();
   v1.use(authenticate(config));
   v1.use(csrfProtection(config));
-  mountRoutes(v1, apiPrefix, [...authRoutes(config, options.auth), ...ticketRoutes(), ...catalogRoutes(), ...attachmentRoutes(config), ...outboxAdminRoutes(), ...inboundAdminRoutes(config)], requireStaff);
+  mountRoutes(v1, apiPrefix, [...authRoutes(config, options.auth), ...ticketRoutes(), ...catalogRoutes(), ...routingConfigRoutes(), ...attachmentRoutes(config), ...outboxAdminRoutes(), ...inboundAdminRoutes(config)], requireStaff);
   router.use(apiPrefix, v1);
   let document: Record<string, unknown> | undefined;
   router.get('/api/openapi.json', (_req, res) => {

@@ -79,6 +79,16 @@ const adminOnly: Record<string, true> = {
   'post /api/v1/inbound/:id/discard': true,
 };
 
+/**
+ * Routing switches and the handoff, on an object of the Liège office (its tier-1 team, the office, one
+ * of its advisors): administrators and Liège's supervisor may (the handoff: the supervisor only).
+ */
+const officeScoped: Record<string, Partial<Record<Role, boolean>>> = {
+  'patch /api/v1/teams/:id': { supervisorLiege: A, administrator: A },
+  'patch /api/v1/offices/:id': { supervisorLiege: A, administrator: A },
+  'post /api/v1/staff/:id/handoff': { supervisorLiege: A },
+};
+
 const key = (r: RegisteredRoute) => `${r.method} ${r.fullPath}`;
 
 function bodyFor(routeKey: string, version: number, org: Org): object | undefined {
@@ -188,7 +198,7 @@ describe('authorization matrix (every route × every role × own/foreign object)
   it('has an entry for every route of the route table', () => {
     const routes = registeredRoutes().filter((r) => r.fullPath.startsWith('/api/v1'));
     expect(routes.length).to.be.greaterThan(20);
-    const missing = routes.map(key).filter((k) => !(k in plain) && !(k in onOwn) && !(k in adminOnly));
+    const missing = routes.map(key).filter((k) => !(k in plain) && !(k in onOwn) && !(k in adminOnly) && !(k in officeScoped));
     expect(missing, `routes missing from the authorization matrix: ${missing.join(', ')}`).to.deep.equal([]);
     for (const r of routes) expect(r.access.kind, key(r)).to.equal(plain[key(r)] === 'public' ? 'public' : 'staff');
   });
@@ -238,6 +248,32 @@ describe('authorization matrix (every route × every role × own/foreign object)
         else if (role === 'administrator') expect([401, 403, 404], label).not.to.include(res.status);
         else expect(res.status, label).to.equal(403);
       }
+    }
+  });
+
+  it('lets only administrators and the office\'s supervisor switch its routing, and only that supervisor hand off its people', async function () {
+    this.timeout(60_000);
+    const objects: Record<string, { id: string; body: object }> = {
+      'patch /api/v1/teams/:id': { id: String(org.teams.liege), body: { assignmentMode: 'manual' } },
+      'patch /api/v1/offices/:id': { id: String(org.offices.liege), body: { routingModel: 'tiered' } },
+      'post /api/v1/staff/:id/handoff': { id: String(org.staff.advisorLiege2.id), body: { reason: 'Absente aujourd\'hui' } },
+    };
+    for (const route of registeredRoutes().filter((r) => key(r) in officeScoped)) {
+      const object = objects[key(route)];
+      if (!object) throw new Error(`no object for ${key(route)}`);
+      for (const role of roles) {
+        let req = request(app)[route.method](route.fullPath.replace(':id', object.id));
+        if (role !== 'anonymous') req = req.set('Authorization', `Bearer ${await login(app, org.staff[role].email)}`);
+        const res = await req.send(object.body);
+        const label = `${key(route)} as ${role}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
+        if (role === 'anonymous') expect(res.status, label).to.equal(401);
+        else if (officeScoped[key(route)]?.[role] === A) expect(res.status, label).to.equal(200);
+        else expect(res.status, label).to.equal(403);
+      }
+      // Another office's object: Liège's supervisor is refused too.
+      const other = { 'patch /api/v1/teams/:id': String(org.teams.charleroi), 'patch /api/v1/offices/:id': String(org.offices.charleroi), 'post /api/v1/staff/:id/handoff': String(org.staff.advisorCharleroi.id) }[key(route)] ?? '';
+      const res = await request(app)[route.method](route.fullPath.replace(':id', other)).set('Authorization', `Bearer ${await login(app, org.staff.supervisorLiege.email)}`).send(object.body);
+      expect(res.status, `${key(route)} on Charleroi's object as Liège's supervisor`).to.equal(403);
     }
   });
 

@@ -5,7 +5,7 @@
  * every key exists in every language.
  */
 const eventTypes = [
-  'created', 'claimed', 'accepted', 'released', 'replied', 'noted', 'escalated', 'returned', 'reassigned',
+  'created', 'claimed', 'assigned', 'accepted', 'released', 'replied', 'noted', 'escalated', 'returned', 'reassigned',
   'resolved', 'reopened', 'closed', 'member_replied', 'priority_changed', 'category_changed', 'other',
 ];
 const actions = ['claim', 'release', 'escalate', 'return', 'reassign', 'resolve', 'reopen', 'update', 'reply', 'note'];

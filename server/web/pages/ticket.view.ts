@@ -71,11 +71,11 @@ export interface TicketPageView {
 }
 
 const moveTypes = new Set(['created', 'escalated', 'returned', 'reassigned', 'released']);
-const trailTypes = new Set(['created', 'claimed', 'accepted', 'released', 'escalated', 'returned', 'reassigned', 'resolved', 'reopened', 'closed', 'rated', 'priority_changed', 'category_changed']);
+const trailTypes = new Set(['created', 'claimed', 'assigned', 'accepted', 'released', 'escalated', 'returned', 'reassigned', 'resolved', 'reopened', 'closed', 'rated', 'priority_changed', 'category_changed', 'sla_alert']);
 const directions: Record<string, TrailItem['direction']> = {
   created: 'arrive', escalated: 'up', returned: 'down', reassigned: 'move', released: 'move',
-  claimed: 'hold', accepted: 'hold', resolved: 'done', reopened: 'move', closed: 'done', rated: 'done',
-  priority_changed: 'edit', category_changed: 'edit',
+  claimed: 'hold', assigned: 'hold', accepted: 'hold', resolved: 'done', reopened: 'move', closed: 'done', rated: 'done',
+  priority_changed: 'edit', category_changed: 'edit', sla_alert: 'edit',
 };
 
 function threadItem(m: MessageView, ticketLanguage: string, t: Translate, fmt: Formatter, l: Labels): ThreadItem {
@@ -130,6 +130,11 @@ function trailItem(e: EventView, c: TrailContext): TrailItem {
       text = e.to.assignee ? t('trail.returned_to', { ...vars, person: person(e.to.assignee) }) : t('trail.returned', vars);
       reason = catalog.reasonLabel(e.reason);
       break;
+    case 'assigned':
+      text = t('trail.assigned', { ...vars, person: person(e.to.assignee), note: e.note ?? '' });
+      note = null;
+      noteLabel = null;
+      break;
     case 'reassigned':
       text = t('trail.reassigned', { ...vars, target: e.to.assignee ? person(e.to.assignee) : team });
       noteLabel = t('trail.reason');
@@ -142,6 +147,10 @@ function trailItem(e: EventView, c: TrailContext): TrailItem {
       text = t('trail.category_changed', { ...vars, from: label(e.data.from), to: label(e.data.to) });
       break;
     }
+    case 'sla_alert':
+      // Fired by the SLA timers (server/sla/scheduler.ts).
+      text = t(e.data.kind === 'breach' ? 'slaAlerts.trail.breach' : 'slaAlerts.trail.warning', { deadline: t(`sla.kind.${String(e.data.deadline)}`), label: String(e.data.label ?? '') });
+      break;
     default:
       text = t(`trail.${e.type}`, vars);
   }

@@ -1,0 +1,122 @@
+/**
+ * The routing switches a supervisor runs a pilot with, and the away-advisor handoff:
+ *
+ *   PATCH /teams/:id     { assignmentMode }  manual claim, round-robin or least-loaded
+ *   PATCH /offices/:id   { routingModel }    tiered (1 → 2 → 3) or one polyvalent queue
+ *   POST  /staff/:id/handoff { reason }     every open ticket a person holds goes back to its queue
+ *
+ * Who: administrators for everything; a supervisor for their own office (its tier-1 teams, the office
+ * itself, its people). Tier-2 and tier-3 teams serve every office: administrators only. The object is
+ * looked up first (404 for an unknown or malformed id), then the right checked (403), then the body.
+ */
+import type { Types } from 'mongoose';
+import { z } from 'zod';
+import { hasRole, sameId, type StaffActor } from '../auth/actor.js';
+import { requireActor } from '../auth/current.js';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../lib/errors.js';
+import { route, type RouteSpec } from '../lib/route-table.js';
+import { valid } from '../lib/validate.js';
+import { OfficeModel, routingModels } from '../offices/office.model.js';
+import { StaffModel } from '../staff/staff.model.js';
+import { assignmentModes, TeamModel } from '../teams/team.model.js';
+import { reassignTicket } from '../tickets/ticket.commands.js';
+import { loadTicket } from '../tickets/ticket.journal.js';
+import { TicketModel } from '../tickets/ticket.model.js';
+import { can } from '../tickets/ticket.policy.js';
+import { openStatuses } from './assignment.js';
+import { refreshOfficeModels } from './office-models.js';
+import { clearRoutingCache } from './routing.service.js';
+
+const tag = 'Routing';
+const anyId = { params: z.strictObject({ id: z.string().max(200) }) };
+const objectId = /^[0-9a-f]{24}$/i;
+
+function mayConfigure(actor: StaffActor, office: Types.ObjectId | null): boolean {
+  if (hasRole(actor, 'administrator')) return true;
+  return hasRole(actor, 'supervisor') && office !== null && sameId(actor.office, office);
+}
+
+function refuse(): never {
+  throw new ForbiddenError('Only an administrator, or a supervisor of this office, can change this.');
+}
+
+// Fields are optional in the schemas so that an unknown object answers 404 (and a stranger 403)
+// before the body is judged; the handlers then require them.
+const teamBody = { body: z.strictObject({ assignmentMode: z.enum(assignmentModes).optional() }) };
+const officeBody = { body: z.strictObject({ routingModel: z.enum(routingModels).optional() }) };
+const handoffBody = { body: z.strictObject({ reason: z.string().trim().min(3).max(500).optional() }) };
+
+function required<T>(value: T | undefined, field: string, message: string): T {
+  if (value === undefined) throw new BadRequestError(message, [{ path: field, message: 'required' }]);
+  return value;
+}
+
+export function routingConfigRoutes(): RouteSpec[] {
+  return [
+    route({
+      method: 'patch', path: '/teams/:id', tag, summary: "Set a team's assignment mode: manual, round_robin or least_loaded (administrators; supervisors for their office's tier-1 teams)",
+      access: { kind: 'staff', policy: 'configure_routing' }, ...anyId, ...teamBody,
+      handler: async (req, res) => {
+        const actor = requireActor(req);
+        const id = String(req.params.id);
+        const team = objectId.test(id) ? await TeamModel.findById(id).lean() : null;
+        if (!team) throw new NotFoundError('No such team.');
+        if (!mayConfigure(actor, team.tier === 1 ? (team.office ?? null) : null)) refuse();
+        const assignmentMode = required(valid(req, teamBody).body.assignmentMode, 'assignmentMode', 'Give assignmentMode: manual, round_robin or least_loaded.');
+        await TeamModel.updateOne({ _id: team._id }, { $set: { assignmentMode } });
+        clearRoutingCache();
+        req.log.info({ team: id, assignmentMode, by: String(actor.id) }, 'assignment mode changed');
+        res.json({ team: { id, code: team.code, name: team.name, tier: team.tier, assignmentMode } });
+      },
+    }),
+    route({
+      method: 'patch', path: '/offices/:id', tag, summary: "Set an office's routing model: tiered or polyvalent (administrators; supervisors for their office)",
+      access: { kind: 'staff', policy: 'configure_routing' }, ...anyId, ...officeBody,
+      handler: async (req, res) => {
+        const actor = requireActor(req);
+        const id = String(req.params.id);
+        const office = objectId.test(id) ? await OfficeModel.findById(id).lean() : null;
+        if (!office) throw new NotFoundError('No such office.');
+        if (!mayConfigure(actor, office._id)) refuse();
+        const routingModel = required(valid(req, officeBody).body.routingModel, 'routingModel', 'Give routingModel: tiered or polyvalent.');
+        await OfficeModel.updateOne({ _id: office._id }, { $set: { routingModel } });
+        clearRoutingCache();
+        await refreshOfficeModels();
+        req.log.info({ office: id, routingModel, by: String(actor.id) }, 'routing model changed');
+        res.json({ office: { id, code: office.code, name: office.name, routingModel } });
+      },
+    }),
+    route({
+      method: 'post', path: '/staff/:id/handoff', tag, summary: "Hand every open ticket a person holds back to its queue, with a reason (a supervisor of the person's office)",
+      access: { kind: 'staff', policy: 'configure_routing' }, ...anyId, ...handoffBody,
+      handler: async (req, res) => {
+        const actor = requireActor(req);
+        const id = String(req.params.id);
+        const person = objectId.test(id) ? await StaffModel.findById(id, { name: 1, office: 1 }).lean() : null;
+        if (!person) throw new NotFoundError('No such staff member.');
+        if (!hasRole(actor, 'supervisor') || !sameId(actor.office, person.office)) throw new ForbiddenError("Only a supervisor of this person's office can hand their tickets off.");
+        const reason = required(valid(req, handoffBody).body.reason, 'reason', 'Say why (the reason is recorded on every ticket).');
+        const held = await TicketModel.find({ assignee: person._id, status: { $in: [...openStatuses] } }, { _id: 1 }).lean();
+        const handedOff: string[] = [];
+        const skipped: Array<{ ticket: string; why: string }> = [];
+        for (const { _id } of held) {
+          const ticket = await loadTicket(String(_id));
+          if (!ticket || !sameId(ticket.assignee, person._id)) continue;
+          if (!can(actor, 'reassign', ticket)) {
+            skipped.push({ ticket: ticket.number, why: 'outside your office (ask its supervisor)' });
+            continue;
+          }
+          try {
+            await reassignTicket({ actor, ticketId: String(ticket._id), version: ticket.version, team: String(ticket.team), reason });
+            handedOff.push(ticket.number);
+          } catch (error) {
+            if (!(error instanceof ConflictError)) throw error;
+            skipped.push({ ticket: ticket.number, why: 'changed at the same moment' });
+          }
+        }
+        req.log.info({ person: id, handedOff: handedOff.length, skipped: skipped.length, by: String(actor.id) }, 'tickets handed off');
+        res.json({ handedOff, skipped });
+      },
+    }),
+  ];
+}
