@@ -51,6 +51,56 @@ function required<T>(value: T | undefined, field: string, message: string): T {
   return value;
 }
 
+/** Sets a team's assignment mode; checks the object exists (404) and the actor's right (403). */
+export async function setTeamMode(actor: StaffActor, id: string, assignmentMode: (typeof assignmentModes)[number] | undefined): Promise<{ id: string; code: string; name: string; tier: number; assignmentMode: string }> {
+  const team = objectId.test(id) ? await TeamModel.findById(id).lean() : null;
+  if (!team) throw new NotFoundError('No such team.');
+  if (!mayConfigure(actor, team.tier === 1 ? (team.office ?? null) : null)) refuse();
+  const mode = required(assignmentMode, 'assignmentMode', 'Give assignmentMode: manual, round_robin or least_loaded.');
+  await TeamModel.updateOne({ _id: team._id }, { $set: { assignmentMode: mode } });
+  clearRoutingCache();
+  return { id, code: team.code, name: team.name, tier: team.tier, assignmentMode: mode };
+}
+
+/** Sets an office's routing model (tiered or polyvalent). */
+export async function setOfficeModel(actor: StaffActor, id: string, routingModel: (typeof routingModels)[number] | undefined): Promise<{ id: string; code: string; name: string; routingModel: string }> {
+  const office = objectId.test(id) ? await OfficeModel.findById(id).lean() : null;
+  if (!office) throw new NotFoundError('No such office.');
+  if (!mayConfigure(actor, office._id)) refuse();
+  const model = required(routingModel, 'routingModel', 'Give routingModel: tiered or polyvalent.');
+  await OfficeModel.updateOne({ _id: office._id }, { $set: { routingModel: model } });
+  clearRoutingCache();
+  await refreshOfficeModels();
+  return { id, code: office.code, name: office.name, routingModel: model };
+}
+
+/** Hands every open ticket a person holds back to its queue (a supervisor of the person's office). */
+export async function handOff(actor: StaffActor, id: string, reasonGiven: string | undefined): Promise<{ handedOff: string[]; skipped: Array<{ ticket: string; why: string }> }> {
+  const person = objectId.test(id) ? await StaffModel.findById(id, { name: 1, office: 1 }).lean() : null;
+  if (!person) throw new NotFoundError('No such staff member.');
+  if (!hasRole(actor, 'supervisor') || !sameId(actor.office, person.office)) throw new ForbiddenError("Only a supervisor of this person's office can hand their tickets off.");
+  const reason = required(reasonGiven?.trim() || undefined, 'reason', 'Say why (the reason is recorded on every ticket).');
+  const held = await TicketModel.find({ assignee: person._id, status: { $in: [...openStatuses] } }, { _id: 1 }).lean();
+  const handedOff: string[] = [];
+  const skipped: Array<{ ticket: string; why: string }> = [];
+  for (const { _id } of held) {
+    const ticket = await loadTicket(String(_id));
+    if (!ticket || !sameId(ticket.assignee, person._id)) continue;
+    if (!can(actor, 'reassign', ticket)) {
+      skipped.push({ ticket: ticket.number, why: 'outside your office (ask its supervisor)' });
+      continue;
+    }
+    try {
+      await reassignTicket({ actor, ticketId: String(ticket._id), version: ticket.version, team: String(ticket.team), reason });
+      handedOff.push(ticket.number);
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      skipped.push({ ticket: ticket.number, why: 'changed at the same moment' });
+    }
+  }
+  return { handedOff, skipped };
+}
+
 export function routingConfigRoutes(): RouteSpec[] {
   return [
     route({
@@ -58,15 +108,9 @@ export function routingConfigRoutes(): RouteSpec[] {
       access: { kind: 'staff', policy: 'configure_routing' }, ...anyId, ...teamBody,
       handler: async (req, res) => {
         const actor = requireActor(req);
-        const id = String(req.params.id);
-        const team = objectId.test(id) ? await TeamModel.findById(id).lean() : null;
-        if (!team) throw new NotFoundError('No such team.');
-        if (!mayConfigure(actor, team.tier === 1 ? (team.office ?? null) : null)) refuse();
-        const assignmentMode = required(valid(req, teamBody).body.assignmentMode, 'assignmentMode', 'Give assignmentMode: manual, round_robin or least_loaded.');
-        await TeamModel.updateOne({ _id: team._id }, { $set: { assignmentMode } });
-        clearRoutingCache();
-        req.log.info({ team: id, assignmentMode, by: String(actor.id) }, 'assignment mode changed');
-        res.json({ team: { id, code: team.code, name: team.name, tier: team.tier, assignmentMode } });
+        const team = await setTeamMode(actor, String(req.params.id), valid(req, teamBody).body.assignmentMode);
+        req.log.info({ team: team.id, assignmentMode: team.assignmentMode, by: String(actor.id) }, 'assignment mode changed');
+        res.json({ team });
       },
     }),
     route({
@@ -74,16 +118,9 @@ export function routingConfigRoutes(): RouteSpec[] {
       access: { kind: 'staff', policy: 'configure_routing' }, ...anyId, ...officeBody,
       handler: async (req, res) => {
         const actor = requireActor(req);
-        const id = String(req.params.id);
-        const office = objectId.test(id) ? await OfficeModel.findById(id).lean() : null;
-        if (!office) throw new NotFoundError('No such office.');
-        if (!mayConfigure(actor, office._id)) refuse();
-        const routingModel = required(valid(req, officeBody).body.routingModel, 'routingModel', 'Give routingModel: tiered or polyvalent.');
-        await OfficeModel.updateOne({ _id: office._id }, { $set: { routingModel } });
-        clearRoutingCache();
-        await refreshOfficeModels();
-        req.log.info({ office: id, routingModel, by: String(actor.id) }, 'routing model changed');
-        res.json({ office: { id, code: office.code, name: office.name, routingModel } });
+        const office = await setOfficeModel(actor, String(req.params.id), valid(req, officeBody).body.routingModel);
+        req.log.info({ office: office.id, routingModel: office.routingModel, by: String(actor.id) }, 'routing model changed');
+        res.json({ office });
       },
     }),
     route({
@@ -91,31 +128,9 @@ export function routingConfigRoutes(): RouteSpec[] {
       access: { kind: 'staff', policy: 'configure_routing' }, ...anyId, ...handoffBody,
       handler: async (req, res) => {
         const actor = requireActor(req);
-        const id = String(req.params.id);
-        const person = objectId.test(id) ? await StaffModel.findById(id, { name: 1, office: 1 }).lean() : null;
-        if (!person) throw new NotFoundError('No such staff member.');
-        if (!hasRole(actor, 'supervisor') || !sameId(actor.office, person.office)) throw new ForbiddenError("Only a supervisor of this person's office can hand their tickets off.");
-        const reason = required(valid(req, handoffBody).body.reason, 'reason', 'Say why (the reason is recorded on every ticket).');
-        const held = await TicketModel.find({ assignee: person._id, status: { $in: [...openStatuses] } }, { _id: 1 }).lean();
-        const handedOff: string[] = [];
-        const skipped: Array<{ ticket: string; why: string }> = [];
-        for (const { _id } of held) {
-          const ticket = await loadTicket(String(_id));
-          if (!ticket || !sameId(ticket.assignee, person._id)) continue;
-          if (!can(actor, 'reassign', ticket)) {
-            skipped.push({ ticket: ticket.number, why: 'outside your office (ask its supervisor)' });
-            continue;
-          }
-          try {
-            await reassignTicket({ actor, ticketId: String(ticket._id), version: ticket.version, team: String(ticket.team), reason });
-            handedOff.push(ticket.number);
-          } catch (error) {
-            if (!(error instanceof ConflictError)) throw error;
-            skipped.push({ ticket: ticket.number, why: 'changed at the same moment' });
-          }
-        }
-        req.log.info({ person: id, handedOff: handedOff.length, skipped: skipped.length, by: String(actor.id) }, 'tickets handed off');
-        res.json({ handedOff, skipped });
+        const result = await handOff(actor, String(req.params.id), valid(req, handoffBody).body.reason);
+        req.log.info({ person: String(req.params.id), handedOff: result.handedOff.length, skipped: result.skipped.length, by: String(actor.id) }, 'tickets handed off');
+        res.json(result);
       },
     }),
   ];

@@ -6,7 +6,12 @@
 import { Router, type Request, type Response } from 'express';
 import type { Config } from '../../config.js';
 import { boardForecast } from '../../reports/forecast.board.js';
+import { ForbiddenError } from '../../lib/errors.js';
+import type { routingModels } from '../../offices/office.model.js';
+import { handOff, setOfficeModel, setTeamMode } from '../../routing/routing-config.routes.js';
+import type { assignmentModes } from '../../teams/team.model.js';
 import { boardData } from './board.query.js';
+import { routingPanel } from './board-routing.js';
 import { loadCatalog } from './catalog.js';
 import { createFormatter } from './format.js';
 import { pageActor, requirePageActor } from './page-auth.js';
@@ -38,6 +43,8 @@ export function boardRoutes(config: Config, tools: StaffPageTools): Router {
       script: 'board',
       reassign: await reassignOptions(t, catalog),
       forecast: await boardForecast(pageActor(req), { t, locale: res.locals.locale, timeZone: config.timeZone }),
+      routing: await routingPanel(pageActor(req), t),
+      routingNotice: typeof req.query.routing === 'string' && ['saved'].includes(req.query.routing) ? t('board.routing.saved') : typeof req.query.handedoff === 'string' && /^\d{1,4}$/.test(req.query.handedoff) ? t('board.routing.handed_off', { count: Number(req.query.handedoff) }) : null,
       pageData: { snapshot: '/staff/board/snapshot', me: String(pageActor(req).id) },
     });
   });
@@ -54,6 +61,29 @@ export function boardRoutes(config: Config, tools: StaffPageTools): Router {
       loadHtml: renderPartial(req, res, 'board-load', data),
       totalsHtml: renderPartial(req, res, 'board-totals', data),
     });
+  });
+
+  // The routing panel's forms: the same functions as the API, which check the actor's right again.
+  router.post('/staff/board/routing', requirePageActor, tools.csrf.protect, async (req, res) => {
+    const actor = pageActor(req);
+    const body = req.body as Record<string, unknown>;
+    const panel = await routingPanel(actor, res.locals.t);
+    if (!panel) throw new ForbiddenError('Only a supervisor of an office can change its routing.');
+    const model = typeof body.officeModel === 'string' ? body.officeModel : '';
+    const chosen = panel.office.models.find((m) => m.value === model);
+    if (chosen && !chosen.selected) await setOfficeModel(actor, panel.office.id, chosen.value as (typeof routingModels)[number]);
+    for (const team of panel.teams) {
+      const value = typeof body[team.field] === 'string' ? (body[team.field] as string) : '';
+      const mode = team.modes.find((m) => m.value === value);
+      if (mode && !mode.selected) await setTeamMode(actor, team.id, mode.value as (typeof assignmentModes)[number]);
+    }
+    res.redirect(303, '/staff/board?routing=saved#routing');
+  });
+
+  router.post('/staff/board/handoff/:id', requirePageActor, tools.csrf.protect, async (req, res) => {
+    const reason = (req.body as Record<string, unknown>).reason;
+    const result = await handOff(pageActor(req), String(req.params.id), typeof reason === 'string' ? reason : undefined);
+    res.redirect(303, `/staff/board?handedoff=${result.handedOff.length}#routing`);
   });
 
   return router;

@@ -1,0 +1,49 @@
+/**
+ * The board's "Routing" panel for a supervisor's office: the office's routing model, the assignment
+ * mode of its tier-1 teams, and the people away who still hold tickets (to hand them off). The forms
+ * post to `/staff/board/routing` and `/staff/board/handoff/:id` (routes in board.routes.ts), which run
+ * the same functions as the API (routing/routing-config.routes.ts).
+ */
+import type { StaffActor } from '../../auth/actor.js';
+import type { Translate } from '../../lib/i18n.js';
+import { OfficeModel, routingModels } from '../../offices/office.model.js';
+import { onlineStaffIds } from '../../realtime/online.js';
+import { openStatuses } from '../../routing/assignment.js';
+import { StaffModel } from '../../staff/staff.model.js';
+import { assignmentModes, TeamModel } from '../../teams/team.model.js';
+import { TicketModel } from '../../tickets/ticket.model.js';
+
+export interface RoutingPanel {
+  office: { id: string; name: string; models: Array<{ value: string; label: string; selected: boolean }> };
+  teams: Array<{ id: string; name: string; field: string; modes: Array<{ value: string; label: string; selected: boolean }> }>;
+  away: Array<{ id: string; name: string; held: number }>;
+}
+
+export async function routingPanel(actor: StaffActor, t: Translate): Promise<RoutingPanel | null> {
+  if (!actor.office || !actor.roles.includes('supervisor')) return null;
+  const office = await OfficeModel.findById(actor.office, { name: 1, routingModel: 1 }).lean();
+  if (!office) return null;
+  const teams = await TeamModel.find({ office: office._id, tier: 1, active: true }, { name: 1, assignmentMode: 1 }).sort({ name: 1 }).lean();
+  const people = await StaffModel.find({ office: office._id, active: true }, { name: 1 }).lean();
+  const online = await onlineStaffIds();
+  const held = await TicketModel.find({ assignee: { $in: people.map((p) => p._id) }, status: { $in: [...openStatuses] } }, { assignee: 1 }).lean();
+  const count = new Map<string, number>();
+  for (const h of held) count.set(String(h.assignee), (count.get(String(h.assignee)) ?? 0) + 1);
+  return {
+    office: {
+      id: String(office._id),
+      name: office.name,
+      models: routingModels.map((m) => ({ value: m, label: t(`board.routing.model.${m}`), selected: office.routingModel === m })),
+    },
+    teams: teams.map((team) => ({
+      id: String(team._id),
+      name: team.name,
+      field: `team_${String(team._id)}`,
+      modes: assignmentModes.map((m) => ({ value: m, label: t(`board.routing.mode.${m}`), selected: (team.assignmentMode ?? 'manual') === m })),
+    })),
+    // Without the live layer nobody can be told away: the list is then empty rather than wrong.
+    away: online
+      ? people.filter((p) => !online.has(String(p._id)) && (count.get(String(p._id)) ?? 0) > 0).map((p) => ({ id: String(p._id), name: p.name, held: count.get(String(p._id)) ?? 0 }))
+      : [],
+  };
+}
