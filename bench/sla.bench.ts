@@ -3,12 +3,15 @@
  *
  * 1. Start-up: the scheduler's first query (every ticket with an alert time, `sla.nextAlertAt`
  *    projected) against reading just the ids of the same collection.
- * 2. Lateness: 250 warnings falling due over 5 seconds on tickets created while the scheduler
+ * 2. Lateness: 100 warnings falling due over 5 seconds on tickets created while the scheduler
  *    runs (inserted directly, announced with `ticket.created` as the commands do); how long after
  *    its due time each one's `sla_alert` event is committed (p50, p99). Baseline: a bare
  *    `setTimeout` per alert that reads the ticket by `_id` and inserts one event, with no
- *    recompute, no checks and no announcement, for 250 other tickets due over 5 seconds.
- * 3. Recompute: `slaPatch` (history read by `_id`, policy choice, deadlines, warning times) for a
+ *    recompute, no checks and no announcement, for 100 other tickets due over 5 seconds.
+ * 3. Throughput: 500 warnings already due when they are announced (a restart after a stop, or a
+ *    burst): alerts fired per second until the last one, four at a time; baseline: the same bare
+ *    read and insert, four at a time.
+ * 4. Recompute: `slaPatch` (history read by `_id`, policy choice, deadlines, warning times) for a
  *    priority change on 300 tickets, cold (history not in memory yet) and warm, against
  *    `loadTicket` of the same tickets.
  * The calendar is always open, so business minutes are wall-clock minutes.
@@ -35,7 +38,7 @@ import { loadTicket } from '../server/tickets/ticket.journal.js';
 import { TicketModel, type Ticket } from '../server/tickets/ticket.model.js';
 import { benchDatabaseUri, percentile, type BenchResult } from './lib.js';
 
-const counts = { tickets: 50_000, chunk: 1_000, batch: 250, batchSeconds: 5, recompute: 300 };
+const counts = { tickets: 50_000, chunk: 1_000, batch: 100, batchSeconds: 5, burst: 500, recompute: 300 };
 const MINUTE = 60_000;
 
 async function setup(): Promise<void> {
@@ -137,24 +140,41 @@ export async function run(): Promise<BenchResult[]> {
     results.push({ benchmark, metric: `first scan, ${counts.tickets.toLocaleString('en-US')} tickets (baseline: ids only)`, unit: 'ms', relais: scanMs, baseline: plainScanMs, higherIsBetter: false });
 
     // 2. Lateness of warnings, against a bare timer writing one event.
-    const late = new Map<string, number>();
-    const due = new Map<string, number>();
+    const firedAt = new Map<string, number>();
     const off = domainEvents.subscribe('sla.alert', (a) => {
-      const at = due.get(a.ticketId);
-      if (at !== undefined && !late.has(a.ticketId)) late.set(a.ticketId, Date.now() - at);
+      if (!firedAt.has(a.ticketId)) firedAt.set(a.ticketId, Date.now());
     });
-    const relaisBatch = batch(tpl, counts.batch, counts.batchSeconds, 2_000);
-    for (const r of relaisBatch) due.set(String(r.id), r.alertAt.getTime());
+    const announce = (rows: ReturnType<typeof copy>[]): void => {
+      for (const r of rows) domainEvents.publish('ticket.created', { ticketId: String(r.id) });
+    };
+    const waitFired = async (rows: ReturnType<typeof copy>[]): Promise<void> => {
+      const until = Date.now() + 120_000;
+      while (rows.some((r) => !firedAt.has(String(r.id))) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      const missing = rows.filter((r) => !firedAt.has(String(r.id))).length;
+      if (missing > 0) throw new Error(`${missing} of ${rows.length} warnings did not fire within two minutes`);
+    };
+    const relaisBatch = batch(tpl, counts.batch, counts.batchSeconds, 5_000);
     await insert(relaisBatch);
-    for (const r of relaisBatch) domainEvents.publish('ticket.created', { ticketId: String(r.id) });
-    const deadline = Date.now() + (counts.batchSeconds + 60) * 1000;
-    while (late.size < counts.batch && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    announce(relaisBatch);
+    await waitFired(relaisBatch);
+    const relaisLate = relaisBatch.map((r) => (firedAt.get(String(r.id)) ?? 0) - r.alertAt.getTime());
+
+    // 3. A burst: all due already.
+    const burst = batch(tpl, counts.burst, 0, -60_000);
+    await insert(burst);
+    const burstStart = performance.now();
+    announce(burst);
+    await waitFired(burst);
+    const burstRate = counts.burst / ((performance.now() - burstStart) / 1000);
     off();
-    if (late.size < counts.batch) throw new Error(`only ${late.size} of ${counts.batch} warnings fired within a minute`);
     await scheduler.stop();
     stop = undefined;
 
-    const baselineBatch = batch(tpl, counts.batch, counts.batchSeconds, 2_000);
+    const bare = async (r: ReturnType<typeof copy>): Promise<void> => {
+      const ticket = await TicketModel.collection.findOne({ _id: r.id }, { projection: { version: 1 } });
+      await TicketEventModel.collection.insertOne({ _id: eventId(r.id, (ticket?.version ?? 1) + 1), ticket: r.id, seq: 2, type: 'sla_alert', at: new Date() } as never);
+    };
+    const baselineBatch = batch(tpl, counts.batch, counts.batchSeconds, 5_000);
     await insert(baselineBatch);
     const baselineLate: number[] = [];
     await Promise.all(
@@ -162,20 +182,30 @@ export async function run(): Promise<BenchResult[]> {
         (r) =>
           new Promise<void>((resolve, reject) => {
             setTimeout(() => {
-              void (async () => {
-                const ticket = await TicketModel.collection.findOne({ _id: r.id }, { projection: { version: 1 } });
-                await TicketEventModel.collection.insertOne({ _id: eventId(r.id, (ticket?.version ?? 1) + 1), ticket: r.id, seq: 2, type: 'sla_alert', at: new Date() } as never);
+              bare(r).then(() => {
                 baselineLate.push(Date.now() - r.alertAt.getTime());
-              })().then(resolve, reject);
+                resolve();
+              }, reject);
             }, Math.max(0, r.alertAt.getTime() - Date.now()));
           }),
       ),
     );
-    const relaisLate = [...late.values()];
     results.push({ benchmark, metric: `warning late, p50 (${counts.batch} due over ${counts.batchSeconds} s)`, unit: 'ms', relais: percentile(relaisLate, 50), baseline: percentile(baselineLate, 50), higherIsBetter: false });
     results.push({ benchmark, metric: 'warning late, p99', unit: 'ms', relais: percentile(relaisLate, 99), baseline: percentile(baselineLate, 99), higherIsBetter: false });
 
-    // 3. Recompute against a plain load, on tickets whose history is not in memory yet, then is.
+    const baselineBurst = batch(tpl, counts.burst, 0, -60_000);
+    await insert(baselineBurst);
+    const bareStart = performance.now();
+    const queue = [...baselineBurst];
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let r = queue.shift(); r; r = queue.shift()) await bare(r);
+      }),
+    );
+    const bareRate = counts.burst / ((performance.now() - bareStart) / 1000);
+    results.push({ benchmark, metric: `alerts fired per second (${counts.burst} due at once)`, unit: '/s', relais: burstRate, baseline: bareRate, higherIsBetter: true });
+
+    // 4. Recompute against a plain load, on tickets whose history is not in memory yet, then is.
     const sample = background.slice(0, counts.recompute).map((r) => String(r.id));
     clearSlaCache();
     const tickets: Ticket[] = [];

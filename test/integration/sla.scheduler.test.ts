@@ -6,6 +6,7 @@
  * says so, with its reason in the ticket's history.
  */
 import { expect } from 'chai';
+import request from 'supertest';
 import { Types } from 'mongoose';
 import { systemActor } from '../../server/auth/actor.js';
 import { ReasonCodeModel } from '../../server/catalog/category.model.js';
@@ -24,7 +25,8 @@ import { TicketModel, type Ticket } from '../../server/tickets/ticket.model.js';
 import { TicketEventModel, eventId, type TicketEvent } from '../../server/tickets/ticket-event.model.js';
 import { silentLogger, testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
-import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
+import { buildOrg, buildTicket, testPassword, type Org } from '../helpers/factories.js';
+import { testApp } from '../helpers/http.js';
 
 // The calendar below is always open, so business minutes are wall-clock minutes.
 const T0 = new Date('2026-03-02T10:00:00Z');
@@ -147,6 +149,15 @@ describe('SLA scheduler (real database, injected clocks)', function () {
     expect(fired[1]?.data).to.deep.include({ kind: 'breach', level: 'team' });
     expect(sla(await loadTicket(t._id)).nextAlertAt).to.equal(null);
     expect(await Outbox.collection.countDocuments({ ticket: t._id, template: 'sla-warning' })).to.equal(2);
+
+    // Both show in the trail of the ticket page.
+    const agent = request.agent(testApp(config));
+    const form = await agent.get('/staff/login').expect(200);
+    const csrf = /name="_csrf" value="([^"]*)"/.exec(form.text)?.[1] ?? '';
+    await agent.post('/staff/login').type('form').send({ _csrf: csrf, email: org.staff.advisorLiege.email, password: testPassword }).expect(303);
+    const page = await agent.get(`/staff/tickets/${String(t._id)}`).expect(200);
+    expect(page.text).to.include('Relais a signalé que le délai « Première réponse » approche de son échéance (50%)');
+    expect(page.text).to.include('Relais a signalé que le délai « Première réponse » est dépassé');
   });
 
   it('gives each alert exactly one event when two schedulers run on the same database', async () => {
