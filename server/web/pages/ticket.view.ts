@@ -71,10 +71,10 @@ export interface TicketPageView {
 }
 
 const moveTypes = new Set(['created', 'escalated', 'returned', 'reassigned', 'released']);
-const trailTypes = new Set(['created', 'claimed', 'accepted', 'released', 'escalated', 'returned', 'reassigned', 'resolved', 'reopened', 'closed', 'rated', 'priority_changed', 'category_changed', 'sla_alert']);
+const trailTypes = new Set(['created', 'claimed', 'assigned', 'accepted', 'released', 'escalated', 'returned', 'reassigned', 'resolved', 'reopened', 'closed', 'rated', 'priority_changed', 'category_changed', 'sla_alert']);
 const directions: Record<string, TrailItem['direction']> = {
   created: 'arrive', escalated: 'up', returned: 'down', reassigned: 'move', released: 'move',
-  claimed: 'hold', accepted: 'hold', resolved: 'done', reopened: 'move', closed: 'done', rated: 'done',
+  claimed: 'hold', assigned: 'hold', accepted: 'hold', resolved: 'done', reopened: 'move', closed: 'done', rated: 'done',
   priority_changed: 'edit', category_changed: 'edit', sla_alert: 'edit',
 };
 
@@ -129,6 +129,11 @@ function trailItem(e: EventView, c: TrailContext): TrailItem {
     case 'returned':
       text = e.to.assignee ? t('trail.returned_to', { ...vars, person: person(e.to.assignee) }) : t('trail.returned', vars);
       reason = catalog.reasonLabel(e.reason);
+      break;
+    case 'assigned':
+      text = t('trail.assigned', { ...vars, person: person(e.to.assignee), note: e.note ?? '' });
+      note = null;
+      noteLabel = null;
       break;
     case 'reassigned':
       text = t('trail.reassigned', { ...vars, target: e.to.assignee ? person(e.to.assignee) : team });
