@@ -17,6 +17,7 @@ import { ReasonCodeModel } from '../catalog/category.model.js';
 import { translator, type Locale } from '../lib/i18n.js';
 import { buildOutboxMail } from '../mail/outbox.js';
 import { escalationMailWrites, mailConfig, mailLocale, type MailConfig } from '../mail/ticket-mail.js';
+import { isPolyvalentOffice } from '../routing/office-models.js';
 import { teamForTier } from '../routing/routing.service.js';
 import { StaffModel } from '../staff/staff.model.js';
 import type { Tier } from '../teams/team.model.js';
@@ -111,9 +112,14 @@ function escalates(ticket: Ticket, due: DueAlert): boolean {
   );
 }
 
+/** The tier an escalation goes to, as escalateTicket decides it (a polyvalent office's tier 1 goes straight to tier 3). */
+function escalationTier(ticket: Ticket): Tier {
+  return (ticket.tier === 1 && isPolyvalentOffice(ticket.office) ? 3 : ticket.tier + 1) as Tier;
+}
+
 /** The automatic escalation, mirroring escalateTicket's writes, with the reason said in `locale`. */
 async function autoEscalate(ticket: Ticket, due: DueAlert, at: Date, locale: Locale): Promise<CommitResult> {
-  const toTier = (ticket.tier + 1) as Tier;
+  const toTier = escalationTier(ticket);
   const toTeam = await teamForTier(ticket.office, toTier);
   const t = translator(locale);
   const handoff = t('slaAlerts.autoEscalation.handoff', { tier: ticket.tier, duration: businessDuration(due.deadline.targetMinutes, t), policy: due.policy.name });
@@ -164,7 +170,7 @@ export async function fireDueAlert(ticketId: string, now: Date, options: { local
   const due = await dueAlert(ticket, now);
   if (!due) return { ticket, fired: null };
   if (escalates(ticket, due)) {
-    const teamExists = await teamForTier(ticket.office, (ticket.tier + 1) as Tier).then(
+    const teamExists = await teamForTier(ticket.office, escalationTier(ticket)).then(
       () => true,
       () => false,
     );
