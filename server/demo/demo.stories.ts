@@ -6,7 +6,7 @@
 import type { Types } from 'mongoose';
 import type { StaffActor } from '../auth/actor.js';
 import { systemActor } from '../auth/actor.js';
-import { addNote, claimTicket, escalateTicket, replyToTicket, resolveTicket, returnTicket } from '../tickets/ticket.commands.js';
+import { addNote, claimTicket, escalateTicket, rateTicket, replyToTicket, resolveTicket, returnTicket } from '../tickets/ticket.commands.js';
 import { createTicket } from '../tickets/ticket.create.js';
 import type { DemoMember, DemoTicketTemplate } from './demo.data.js';
 
@@ -70,6 +70,13 @@ export async function playTicketStory(input: StoryInput): Promise<void> {
     v = view.version;
   };
   const ticketId = String(ticket._id);
+  // Most members rate a resolved ticket a few hours later (scores mostly good, some not).
+  const rate = async (resolvedAt: Date): Promise<void> => {
+    if (index % 5 === 0) return;
+    const score = [5, 4, 5, 3, 4, 5, 2, 4, 5, 1][index % 10] ?? 4;
+    const comment = score <= 2 ? ratingComments[template.language].low : index % 3 === 0 ? ratingComments[template.language].high : null;
+    await step(() => rateTicket({ actor: { kind: 'member', id: ticket.member, name: member.name, email: member.email }, ticketId, score, comment, at: hours(resolvedAt, 5) }));
+  };
   await step(() => claimTicket({ actor: advisor, ticketId, version: v, at: hours(createdAt, 1) }));
   await step(() => replyToTicket({ actor: advisor, ticketId, version: v, text: template.followUps?.staffReply ?? texts.reply, at: hours(createdAt, 2), waitForMember: kind === 3 }));
   if (kind === 3 && age >= 0.6) return; // waiting on the member
@@ -85,6 +92,7 @@ export async function playTicketStory(input: StoryInput): Promise<void> {
       await step(() => returnTicket({ actor: support, ticketId, version: v, note: texts.back, reason: 'missing_information', at: hours(createdAt, 6) }));
       if (age >= 0.6) return;
       await step(() => resolveTicket({ actor: advisor, ticketId, version: v, at: hours(createdAt, 26) }));
+      await rate(hours(createdAt, 26));
       return;
     }
     if (kind === 6 || kind === 8) {
@@ -94,12 +102,21 @@ export async function playTicketStory(input: StoryInput): Promise<void> {
       if (age >= 0.55) return; // held by the administrative team
       await step(() => replyToTicket({ actor: admin, ticketId, version: v, text: texts.reply, at: hours(createdAt, 30) }));
       await step(() => resolveTicket({ actor: admin, ticketId, version: v, at: hours(createdAt, 31) }));
+      await rate(hours(createdAt, 31));
       return;
     }
     if (age >= 0.6) return; // held by support
     await step(() => resolveTicket({ actor: support, ticketId, version: v, at: hours(createdAt, 20) }));
+    await rate(hours(createdAt, 20));
     return;
   }
   if (age >= 0.6) return; // held by the advisor, in progress
   await step(() => resolveTicket({ actor: advisor, ticketId, version: v, at: hours(createdAt, 4) }));
+  await rate(hours(createdAt, 4));
 }
+
+const ratingComments = {
+  fr: { high: 'Réponse rapide et claire, merci !', low: 'J’ai dû réexpliquer ma situation deux fois.' },
+  nl: { high: 'Snel en duidelijk antwoord, bedankt!', low: 'Ik moest mijn situatie twee keer uitleggen.' },
+  en: { high: 'Quick and clear answer, thank you!', low: 'I had to explain my situation twice.' },
+} as const;
