@@ -220,6 +220,9 @@ export async function slaPatch(input: SlaPatchInput): Promise<SlaPatch> {
   const { ticket, event } = input;
   const state = { ...ticket, ...input.next } as Ticket;
   const creation = event.type === 'created';
+  // No policy for the ticket as it will be: no history to read (the common case without SLA policies).
+  const { policies } = await slaConfig();
+  if (!choosePolicy(policies, { category: state.category ?? null, priority: state.priority, tier: state.tier, office: state.office })) return { sla: null, dueAt: NO_DUE_DATE };
   const pending: SlaEvent = { type: event.type, at: event.at, from: creation ? null : placementOf(ticket), to: placementOf(state), data: slaData(event.data) };
   const history = creation ? [] : await pastEvents(ticket);
   const now = input.now ?? event.at;
