@@ -47,6 +47,7 @@ function sample(): MailTemplateData {
       reasonLabel: 'IBAN', handoff: 'IBAN ok.\n2026', staffTicketUrl,
     },
     'staff-reassignment': { ticketNumber: number, subject: 'Relais 2026', reassignedBy: 'Isabelle Collard', reason: 'Ok.\n2026', staffTicketUrl },
+    'sla-warning': { ticketNumber: number, subject: 'Relais 2026', breached: false, deadlineLabel: 'SLA', dueText: '12:30', explanation: 'SLA 2026', staffTicketUrl },
   };
 }
 
@@ -85,13 +86,13 @@ const count = (text: string, pattern: RegExp): number => text.match(pattern)?.le
 describe('mail templates (pure)', () => {
   it('lists each template once, for members or staff, with the automatic ones flagged', () => {
     expect(mailTemplateNames).to.have.members([
-      'ticket-acknowledgement', 'staff-reply', 'information-request', 'ticket-resolved', 'member-link', 'staff-escalation', 'staff-reassignment',
+      'ticket-acknowledgement', 'staff-reply', 'information-request', 'ticket-resolved', 'member-link', 'staff-escalation', 'staff-reassignment', 'sla-warning',
     ]);
     expect(memberTemplates).to.have.members(['ticket-acknowledgement', 'staff-reply', 'information-request', 'ticket-resolved', 'member-link']);
-    expect(staffTemplates).to.have.members(['staff-escalation', 'staff-reassignment']);
+    expect(staffTemplates).to.have.members(['staff-escalation', 'staff-reassignment', 'sla-warning']);
     // A person wrote staff-reply and information-request; everything else Relais sends on its own.
     const automatic = mailTemplateNames.filter((name) => autoSubmittedTemplates[name]);
-    expect(automatic).to.have.members(['ticket-acknowledgement', 'ticket-resolved', 'member-link', 'staff-escalation', 'staff-reassignment']);
+    expect(automatic).to.have.members(['ticket-acknowledgement', 'ticket-resolved', 'member-link', 'staff-escalation', 'staff-reassignment', 'sla-warning']);
   });
 
   for (const template of mailTemplateNames) {
