@@ -185,6 +185,20 @@ export function connectLive(handlers: LiveHandlers): LiveConnection {
     handlers.onRemove?.({ ticketId, version, event: eventOf(message.event) });
   });
 
+  // SLA warnings and breaches (holder, team, supervisors): a toast that stays until dismissed.
+  socket.on('sla:alert', (message: unknown) => {
+    if (!isRecord(message)) return;
+    showSlaAlert({
+      ticketId: str(message, 'ticketId') ?? '',
+      number: str(message, 'number') ?? '',
+      subject: str(message, 'subject') ?? '',
+      kind: str(message, 'kind') === 'breach' ? 'breach' : 'warning',
+      deadline: str(message, 'deadline') ?? '',
+      label: str(message, 'label') ?? '',
+      escalated: message.escalated === true,
+    });
+  });
+
   socket.on('presence', (message: unknown) => {
     const ticketId = str(message, 'ticketId');
     if (!ticketId || !isRecord(message)) return;
@@ -232,4 +246,47 @@ export function connectLive(handlers: LiveHandlers): LiveConnection {
     },
   };
   return connection;
+}
+
+interface SlaAlert {
+  ticketId: string;
+  number: string;
+  subject: string;
+  kind: 'warning' | 'breach';
+  deadline: string;
+  label: string;
+  escalated: boolean;
+}
+
+const deadlineKinds = ['first_response', 'next_response', 'resolution', 'acceptance'];
+
+/** Adds an alert to the page's alert stack (built on first use); text only, never HTML from the message. */
+function showSlaAlert(alert: SlaAlert): void {
+  if (!alert.ticketId || !/^[a-f0-9]{24}$/.test(alert.ticketId)) return;
+  let stack = document.getElementById('sla-alerts');
+  if (!stack) {
+    stack = document.createElement('div');
+    stack.id = 'sla-alerts';
+    stack.className = 'sla-alerts';
+    stack.setAttribute('role', 'alert');
+    stack.setAttribute('aria-live', 'assertive');
+    document.body.append(stack);
+  }
+  const item = document.createElement('div');
+  item.className = `sla-alert sla-alert-${alert.kind}`;
+  const link = document.createElement('a');
+  link.href = `/staff/tickets/${alert.ticketId}`;
+  link.textContent = `${alert.number} · ${alert.subject}`;
+  const what = document.createElement('p');
+  const deadline = deadlineKinds.includes(alert.deadline) ? t(`client.sla.deadline.${alert.deadline}`) : alert.deadline;
+  what.textContent = t(alert.kind === 'breach' ? 'client.sla.breach' : 'client.sla.warning', { deadline, label: alert.label }) + (alert.escalated ? ` ${t('client.sla.escalated')}` : '');
+  const close = document.createElement('button');
+  close.type = 'button';
+  close.className = 'sla-alert-close';
+  close.textContent = '×';
+  close.setAttribute('aria-label', t('client.sla.dismiss'));
+  close.addEventListener('click', () => item.remove());
+  item.append(link, what, close);
+  stack.append(item);
+  while (stack.children.length > 5) stack.firstElementChild?.remove();
 }

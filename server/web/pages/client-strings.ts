@@ -17,6 +17,8 @@ export const clientStringKeys: readonly string[] = [
   'client.cue.new', 'client.cue.updated', 'client.cue.left',
   'client.announce.one', 'client.announce.many',
   ...eventTypes.map((e) => `client.event.${e}`),
+  'client.sla.warning', 'client.sla.breach', 'client.sla.escalated', 'client.sla.dismiss',
+  'client.sla.deadline.first_response', 'client.sla.deadline.next_response', 'client.sla.deadline.resolution', 'client.sla.deadline.acceptance',
   'client.error.network', 'client.error.forbidden', 'client.error.csrf', 'client.error.not_found', 'client.error.validation',
   'client.error.conflict', 'client.error.rate_limited', 'client.error.generic', 'client.error.detail',
   'client.ticket.changed_live', 'client.ticket.changed', 'client.ticket.conflict', 'client.ticket.review', 'client.ticket.reviewed',
