@@ -1,7 +1,7 @@
 /** The supervisor board's routing panel: switch the office's model and a team's mode, hand off an away advisor. */
 import { expect } from 'chai';
 import type { Express } from 'express';
-import request from 'supertest';
+
 import { createApp } from '../../server/app.js';
 import { OfficeModel } from '../../server/offices/office.model.js';
 import { setOnlineSource } from '../../server/realtime/online.js';
@@ -10,22 +10,11 @@ import { claimTicket } from '../../server/tickets/ticket.commands.js';
 import { loadTicket } from '../../server/tickets/ticket.journal.js';
 import { silentLogger, testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
-import { buildOrg, buildTicket, testPassword, type Org } from '../helpers/factories.js';
+import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
+import { hidden, signedIn } from '../helpers/pages.js';
 
-type Agent = ReturnType<typeof request.agent>;
 
-function hidden(html: string, name: string): string {
-  const match = new RegExp(`name="${name}" value="([^"]*)"`).exec(html);
-  if (!match?.[1]) throw new Error(`no ${name} field in the page`);
-  return match[1];
-}
 
-async function signedIn(app: Express, email: string): Promise<Agent> {
-  const agent = request.agent(app);
-  const form = await agent.get('/staff/login').expect(200);
-  await agent.post('/staff/login').type('form').send({ _csrf: hidden(form.text, '_csrf'), email, password: testPassword }).expect(303);
-  return agent;
-}
 
 describe('supervisor board: routing panel', function () {
   this.timeout(30_000);

@@ -21,25 +21,14 @@ import { TicketModel, type Ticket } from '../../server/tickets/ticket.model.js';
 import { caughtHtmlCsp } from '../../server/web/pages/mail-admin.routes.js';
 import { silentLogger, testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
-import { buildOrg, buildTicket, testPassword, type Org } from '../helpers/factories.js';
+import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
 import { login } from '../helpers/http.js';
+import { hidden, signedIn } from '../helpers/pages.js';
 
 const XSS = '<script>alert(1)</script>';
 const roomy = { perIp: { limit: 100_000, windowMs: 60_000 }, perAccount: { limit: 1000, windowMs: 60_000 } };
 
-function hidden(html: string, name: string): string {
-  const match = new RegExp(`name="${name}" value="([^"]*)"`).exec(html);
-  if (!match?.[1]) throw new Error(`no ${name} field in the page`);
-  return match[1];
-}
 
-async function signedIn(app: Express, email: string): Promise<TestAgent> {
-  const agent = request.agent(app);
-  const form = await agent.get('/staff/login').expect(200);
-  const res = await agent.post('/staff/login').type('form').send({ _csrf: hidden(form.text, '_csrf'), email, password: testPassword });
-  expect(res.status, res.text).to.equal(303);
-  return agent;
-}
 
 const idOf = (raw: Buffer) => createHash('sha256').update(raw).digest('hex');
 

@@ -21,9 +21,10 @@ import { caughtHtmlCsp } from '../../server/web/pages/mail-admin.routes.js';
 import { ConflictError, NotFoundError } from '../../server/lib/errors.js';
 import { silentLogger, testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
-import { buildOrg, testPassword, type Org } from '../helpers/factories.js';
+import { buildOrg, type Org } from '../helpers/factories.js';
 import { login } from '../helpers/http.js';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
+import { signedIn } from '../helpers/pages.js';
 
 const publicUrl = 'http://relais.test:8080';
 const XSS = '<script>alert(1)</script>';
@@ -33,19 +34,7 @@ function appFor(config: Config): Express {
   return createApp({ config, logger: silentLogger, api: { auth: { rateLimits: roomy } } });
 }
 
-function hidden(html: string, name: string): string {
-  const match = new RegExp(`name="${name}" value="([^"]*)"`).exec(html);
-  if (!match?.[1]) throw new Error(`no ${name} field in the page`);
-  return match[1];
-}
 
-async function signedIn(app: Express, email: string): Promise<TestAgent> {
-  const agent = request.agent(app);
-  const form = await agent.get('/staff/login').expect(200);
-  const res = await agent.post('/staff/login').type('form').send({ _csrf: hidden(form.text, '_csrf'), email, password: testPassword });
-  expect(res.status, res.text).to.equal(303);
-  return agent;
-}
 
 /** The ids of the caught messages a list page links to, in order. */
 function listedIds(html: string): string[] {

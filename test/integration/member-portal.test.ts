@@ -14,16 +14,12 @@ import { loadTicket } from '../../server/tickets/ticket.journal.js';
 import { silentLogger, testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
+import { hidden } from '../helpers/pages.js';
 
 type Agent = ReturnType<typeof request.agent>;
 const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 const roomy = { formPerIp: { limit: 1000, windowMs: 60_000 }, formPerEmail: { limit: 1000, windowMs: 60_000 }, linkPerIp: { limit: 1000, windowMs: 60_000 }, linkPerEmail: { limit: 1000, windowMs: 60_000 } };
 
-function hidden(html: string, name: string): string {
-  const match = new RegExp(`name="${name}" value="([^"]*)"`).exec(html);
-  if (!match?.[1]) throw new Error(`no ${name} field in the page`);
-  return match[1];
-}
 
 async function openForm(agent: Agent, lang = 'fr'): Promise<{ csrf: string; formToken: string }> {
   const page = await agent.get(`/aide?lang=${lang}`).expect(200);
