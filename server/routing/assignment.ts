@@ -94,8 +94,29 @@ export async function autoAssign(ticketId: string, deps: AutoAssignDeps): Promis
 /** Event types after which a ticket may be waiting unassigned in a team. */
 const arrivals = new Set(['created', 'escalated', 'returned', 'reassigned', 'released', 'reopened']);
 
-/** Subscribes automatic assignment to ticket arrivals; returns the unsubscribe function. */
-export function startAutoAssignment(props: { events: DomainEvents; logger: Logger; deps: AutoAssignDeps }): () => void {
+/**
+ * Tickets already waiting in automatic teams (they arrived while nobody fitting was online, or before
+ * the team switched mode): the oldest-due first, at most `limit` per sweep. Returns how many were assigned.
+ */
+export async function sweepWaiting(deps: AutoAssignDeps, limit = 200): Promise<number> {
+  const teams = await TeamModel.find({ assignmentMode: { $in: ['round_robin', 'least_loaded'] }, active: true }, { _id: 1 }).lean();
+  if (teams.length === 0) return 0;
+  const online = await deps.online();
+  if (!online || online.size === 0) return 0;
+  const waiting = await TicketModel.find({ team: { $in: teams.map((t) => t._id) }, assignee: null, status: { $in: [...openStatuses] } }, { _id: 1 })
+    .sort({ dueAt: 1, createdAt: 1 })
+    .limit(limit)
+    .lean();
+  let assigned = 0;
+  for (const { _id } of waiting) if (await autoAssign(String(_id), { ...deps, online: async () => online })) assigned += 1;
+  return assigned;
+}
+
+/**
+ * Subscribes automatic assignment to ticket arrivals, and sweeps the tickets already waiting every
+ * `sweepMs` (someone came online, a team switched mode); returns the stop function.
+ */
+export function startAutoAssignment(props: { events: DomainEvents; logger: Logger; deps: AutoAssignDeps; sweepMs?: number }): () => void {
   // One at a time in this process: the turn and the loads read by one choice include the previous one.
   // (Several instances may still choose at the same moment: the journal lets one assignment win per
   // ticket, and the turn can then repeat a person once.)
@@ -112,7 +133,19 @@ export function startAutoAssignment(props: { events: DomainEvents; logger: Logge
   };
   const offCreated = props.events.subscribe('ticket.created', ({ ticketId }) => run(ticketId));
   const offChanged = props.events.subscribe('ticket.changed', ({ ticketId, type }) => (arrivals.has(type) ? run(ticketId) : undefined));
+  const sweep = setInterval(() => {
+    chain = chain.then(async () => {
+      try {
+        const n = await sweepWaiting(props.deps);
+        if (n > 0) props.logger.info({ assigned: n }, 'automatic assignment: waiting tickets given to people now online');
+      } catch (error) {
+        props.logger.error({ err: error }, 'automatic assignment sweep failed');
+      }
+    });
+  }, props.sweepMs ?? 60_000);
+  sweep.unref();
   return () => {
+    clearInterval(sweep);
     offCreated();
     offChanged();
   };

@@ -8,7 +8,7 @@ import request from 'supertest';
 import { domainEvents } from '../../server/lib/domain-events.js';
 import { silentLogger } from '../helpers/config.js';
 import { OfficeModel } from '../../server/offices/office.model.js';
-import { pickCandidate, startAutoAssignment } from '../../server/routing/assignment.js';
+import { pickCandidate, startAutoAssignment, sweepWaiting } from '../../server/routing/assignment.js';
 import { StaffModel } from '../../server/staff/staff.model.js';
 import { TeamModel } from '../../server/teams/team.model.js';
 import { claimTicket, escalateTicket, returnTicket } from '../../server/tickets/ticket.commands.js';
@@ -93,17 +93,29 @@ describe('automatic assignment, routing models and handoff (real database)', fun
     await StaffModel.updateOne({ _id: org.staff.advisorLiege.id }, { $set: { capacity: 15 } });
   });
 
+  it('gives tickets that waited while nobody fitting was online to someone who comes online (the sweep)', async () => {
+    online = new Set();
+    const waiting = await buildTicket(org, { subject: 'Arrivé pendant la pause' });
+    await settled();
+    expect((await loadTicket(String(waiting._id)))?.assignee ?? null).to.equal(null);
+    online = new Set([nadia()]);
+    expect(await sweepWaiting({ online: async () => online })).to.be.at.least(1);
+    expect(String((await loadTicket(String(waiting._id)))?.assignee)).to.equal(nadia());
+  });
+
   it('least-loaded gives the ticket to whoever holds the fewest open tickets', async () => {
     await TeamModel.updateOne({ _id: org.teams.liege }, { $set: { assignmentMode: 'least_loaded' } });
-    // While Nadia is away, Julie gets two more.
+    // While Nadia is away, Julie gets four more.
     online = new Set([julie()]);
-    for (let i = 0; i < 2; i += 1) {
+    for (let i = 0; i < 4; i += 1) {
       const t = await buildTicket(org, { subject: `Main ${i}` });
       await settled();
       const current = await loadTicket(String(t._id));
       if (current && !current.assignee) await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(t._id), version: current.version });
     }
     online = new Set([julie(), nadia()]);
+    const load = async (id: string) => TicketModel.countDocuments({ assignee: id, status: { $in: ['new', 'open', 'pending_member'] } });
+    expect(await load(julie()), 'Julie holds more than Nadia').to.be.greaterThan(await load(nadia()));
     const next = await buildTicket(org, { subject: 'Au moins chargé' });
     await settled();
     expect(String((await loadTicket(String(next._id)))?.assignee)).to.equal(nadia());
