@@ -30,7 +30,7 @@ import { mailConfig, mailLocale } from '../../mail/ticket-mail.js';
 import { findMemberByEmail } from '../../members/member-lookup.js';
 import { MemberModel } from '../../members/member.model.js';
 import { memberLinkUrl, mergeSessions, verifyMemberLink, type MemberSession } from '../../members/member-links.js';
-import { memberClose, memberReopen, memberReply, rateTicket } from '../../tickets/ticket.commands.js';
+import { memberClose, memberReopen, memberReply, rateTicket } from '../../tickets/member.commands.js';
 import { MessageModel, type Message } from '../../tickets/message.model.js';
 import { canRead } from '../../tickets/ticket.policy.js';
 import { TicketModel, type Ticket } from '../../tickets/ticket.model.js';

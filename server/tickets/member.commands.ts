@@ -1,0 +1,124 @@
+/**
+ * What members do to their own tickets, from their page or by email: answer, close, reopen, rate.
+ * They act on the ticket as it is now (they never saw a version), so a command that races a staff
+ * action is simply tried again on the new version.
+ */
+import { Types } from 'mongoose';
+import type { Actor } from '../auth/actor.js';
+import { BadRequestError, ConflictError, NotFoundError } from '../lib/errors.js';
+import { finish, reopenTicket } from './ticket.commands.js';
+import { insertWrite, loadTicket, updateWrite } from './ticket.journal.js';
+import type { Ticket } from './ticket.model.js';
+import { TicketEventModel } from './ticket-event.model.js';
+import { authorize, type TicketAction } from './ticket.policy.js';
+import type { TicketView } from './ticket.presenter.js';
+
+
+interface MemberCommandBase {
+  /** The member (web page, email) or Relais itself acting for them (mail intake). */
+  actor: Actor;
+  ticketId: string;
+  at?: Date;
+}
+
+async function onCurrentVersion<T>(props: MemberCommandBase, action: TicketAction, run: (ticket: Ticket) => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt += 1) {
+    const ticket = await loadTicket(props.ticketId);
+    if (!ticket) throw new NotFoundError('No such ticket.');
+    authorize(props.actor, action, ticket);
+    try {
+      return await run(ticket);
+    } catch (error) {
+      if (!(error instanceof ConflictError) || error.details?.currentVersion === undefined || attempt >= 4) throw error;
+    }
+  }
+}
+
+export interface MemberReplyProps extends MemberCommandBase {
+  text: string;
+  /** Sanitized HTML when the answer came by email with HTML. */
+  html?: string | null;
+  /** The quoted history and signature split off an email (kept, shown collapsed). */
+  quoted?: string | null;
+  channel: 'web' | 'email';
+  /** Attachments already stored (attachments.service), linked to the new message here. */
+  attachments?: readonly Types.ObjectId[];
+  emailMessageId?: string | null;
+}
+
+/**
+ * A member's answer, from their ticket page or by email. It wakes a ticket that waited on them and
+ * reopens a resolved one (the member is not done); a closed ticket takes no more answers (409).
+ */
+export async function memberReply(props: MemberReplyProps): Promise<TicketView> {
+  return onCurrentVersion(props, 'reply', async (ticket) => {
+    if (ticket.status === 'closed') throw new ConflictError('This request is closed. Please file a new request.');
+    const at = props.at ?? new Date();
+    const messageId = new Types.ObjectId();
+    const attachments = [...(props.attachments ?? [])];
+    const status = ticket.status === 'pending_member' || ticket.status === 'resolved' ? 'open' : ticket.status;
+    const author = ticket.member;
+    return finish({
+      ticket,
+      type: 'member_replied',
+      actor: props.actor,
+      at,
+      note: ticket.status === 'resolved' ? 'reopened by the member\'s answer' : null,
+      data: { message: messageId, channel: props.channel, attachments: attachments.length },
+      patch: {
+        status,
+        ...(ticket.status === 'resolved' ? { resolvedAt: null } : {}),
+        lastMessageAt: at,
+        lastMemberMessageAt: at,
+        messageCount: (ticket.messageCount ?? 0) + 1,
+      },
+      writes: [
+        insertWrite('Message', {
+          _id: messageId,
+          ticket: ticket._id,
+          author: { kind: 'member', staff: null, member: author, name: props.actor.name },
+          visibility: 'public',
+          text: props.text,
+          html: props.html ?? null,
+          quoted: props.quoted ?? null,
+          channel: props.channel,
+          attachments,
+          emailMessageId: props.emailMessageId ?? null,
+          createdAt: at,
+        }),
+        ...attachments.map((id) => updateWrite('Attachment', id, { ticket: ticket._id, message: messageId })),
+      ],
+    });
+  });
+}
+
+/** The member says they are done: the ticket is closed (it can be reopened). */
+export async function memberClose(props: MemberCommandBase): Promise<TicketView> {
+  return onCurrentVersion(props, 'close', async (ticket) => {
+    if (ticket.status === 'closed') throw new ConflictError('This request is already closed.');
+    const at = props.at ?? new Date();
+    return finish({ ticket, type: 'closed', actor: props.actor, at, note: 'closed by the member', patch: { status: 'closed', closedAt: at } });
+  });
+}
+
+/** The member reopens a resolved or closed ticket. */
+export async function memberReopen(props: MemberCommandBase): Promise<TicketView> {
+  return onCurrentVersion(props, 'reopen', (ticket) => reopenTicket({ actor: props.actor, ticketId: String(ticket._id), version: ticket.version, at: props.at, note: 'reopened by the member' }));
+}
+
+/**
+ * The member's satisfaction rating, once per ticket, after it was resolved. It is stored with the
+ * tier, team and office that resolved it and who resolved it, for reports.
+ */
+export async function rateTicket(props: MemberCommandBase & { score: number; comment?: string | null }): Promise<TicketView> {
+  if (!Number.isInteger(props.score) || props.score < 1 || props.score > 5) throw new BadRequestError('A rating is a whole number from 1 to 5.', [{ path: 'score', message: 'from 1 to 5' }]);
+  return onCurrentVersion(props, 'rate', async (ticket) => {
+    if (ticket.rating) throw new ConflictError('This request has already been rated. Thank you!');
+    if (ticket.status !== 'resolved' && ticket.status !== 'closed') throw new ConflictError('A request can be rated once it has been resolved.');
+    const at = props.at ?? new Date();
+    const [resolved] = await TicketEventModel.find({ ticket: ticket._id, type: 'resolved' }, { actor: 1 }).sort({ seq: -1 }).limit(1).lean();
+    const comment = props.comment?.trim() ? props.comment.trim().slice(0, 2000) : null;
+    const rating = { score: props.score, comment, at, tier: ticket.tier, team: ticket.team, office: ticket.office, resolvedBy: resolved?.actor.staff ?? null };
+    return finish({ ticket, type: 'rated', actor: props.actor, at, note: comment, data: { score: props.score }, patch: { rating } });
+  });
+}
