@@ -189,6 +189,11 @@ describe('member flow in Chromium (help form, email, member page, advisor live)'
     await mail.reload();
     await mail.locator('.mmsg-body', { hasText: 'we hebben de fout gevonden' }).waitFor();
     await screenshot(mail, 'member-page-nl-phone', true);
+    // The "my requests" page with its link form, also without serious violations.
+    await mail.goto(`${base}/suivi`);
+    expect(await mail.locator('.member-tickets li').count()).to.equal(1);
+    const listViolations = (await runAxe(mail)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(listViolations, JSON.stringify(listViolations, null, 2)).to.deep.equal([]);
     expect(unexpectedErrors(errors), errors.join('\n')).to.deep.equal([]);
     expect(unexpectedErrors(advisor.errors), advisor.errors.join('\n')).to.deep.equal([]);
   });
