@@ -21,6 +21,7 @@ import './models.js';
 import { domainEvents } from './lib/domain-events.js';
 import { recoverPendingCreations } from './tickets/ticket.create.js';
 import { backfillMemberEmails } from './members/member-lookup.js';
+import { ensureSlaReasonCode } from './sla/actions.js';
 import { startAutoAssignment } from './routing/assignment.js';
 import { refreshOfficeModels, startOfficeModelRefresh } from './routing/office-models.js';
 import { onlineStaffIds } from './realtime/online.js';
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
     }
     await connectDatabase(uri, databaseName(config.mongodbUri));
     await ensureIndexes();
+    await ensureSlaReasonCode();
     const keyed = await backfillMemberEmails();
     if (keyed > 0) logger.info({ members: keyed }, 'indexed member addresses for lookups by email');
     const recovered = await recoverPendingCreations();

@@ -23,7 +23,7 @@ import { TicketModel } from '../tickets/ticket.model.js';
 import { defaultCalendar } from '../sla/calendar.js';
 import { SlaCalendarModel } from '../sla/calendar.model.js';
 import { clearSlaCache } from '../sla/engine.js';
-import { SLA_BREACH_REASON } from '../sla/actions.js';
+import { ensureSlaReasonCode } from '../sla/actions.js';
 import { SlaPolicyModel, defaultPolicies } from '../sla/policy.js';
 import { playTicketStory } from './demo.stories.js';
 import { demoCategories, demoMembers, demoReasonCodes, demoTicketTemplates } from './demo.data.js';
@@ -128,7 +128,7 @@ export async function seedDemoData({ config, logger }: { config: Config; logger:
   await SlaPolicyModel.insertMany(defaultPolicies());
   const calendar = defaultCalendar();
   await SlaCalendarModel.create({ office: null, name: calendar.name, timeZone: calendar.timeZone, hours: calendar.hours, holidays: { country: 'BE' }, closures: [] });
-  await ReasonCodeModel.create({ code: SLA_BREACH_REASON, label: { fr: 'Délai de prise en charge dépassé', nl: 'Opnametermijn overschreden', en: 'Acceptance deadline missed' }, appliesTo: [], order: 900 });
+  await ensureSlaReasonCode();
   clearSlaCache();
 
   for (const m of demoMembers) await MemberModel.create({ name: m.name, email: m.email, memberNumber: m.memberNumber, language: m.language, office: officeIds.get(m.office) ?? null });

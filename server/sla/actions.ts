@@ -31,6 +31,18 @@ import type { SlaAlert } from './ticket-sla.js';
 /** The reason code of automatic escalations (seeded with the demo data; shown in the trail). */
 export const SLA_BREACH_REASON = 'sla_breach';
 
+/**
+ * Makes sure the reason code automatic escalations carry exists (every installation, not only the demo),
+ * so the trail and reports show its label. It is offered in no dialog (`appliesTo: []`).
+ */
+export async function ensureSlaReasonCode(): Promise<void> {
+  try {
+    await ReasonCodeModel.create({ code: SLA_BREACH_REASON, label: { fr: 'Délai de prise en charge dépassé', nl: 'Opnametermijn overschreden', en: 'Acceptance deadline missed' }, appliesTo: [], order: 900 });
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 11000) throw error;
+  }
+}
+
 export type AlertLevel = 'team' | 'supervisor';
 
 export interface FiredAlert {
