@@ -4,6 +4,7 @@
  * pass. docs/REALTIME.md is the prose version of this file.
  */
 import { z } from 'zod';
+import type { DomainEventMap } from '../lib/domain-events.js';
 import type { StaffRole } from '../staff/staff.model.js';
 import type { Tier } from '../teams/team.model.js';
 import type { StreamTicketView } from './presenter.js';
@@ -84,21 +85,10 @@ export type SessionEndReason = 'expired' | 'revoked' | 'access_changed';
  * watchers and, at level `supervisor`, the office's supervisors. A notification, not a stream
  * change: it carries no `seqs` (the ticket's new state comes as a `ticket:update`).
  */
-export interface SlaAlertMessage {
-  ticketId: string;
+export type SlaAlertMessage = DomainEventMap['sla.alert'] & {
   number: string;
   subject: string;
-  key: string;
-  kind: 'warning' | 'breach';
-  /** `first_response`, `next_response`, `resolution` or `acceptance`. */
-  deadline: string;
-  /** `75%`, `15 min` or `breach`. */
-  label: string;
-  at: string;
-  dueAt: string | null;
-  level: 'team' | 'supervisor';
-  escalated: boolean;
-}
+};
 
 export interface ServerToClientEvents {
   hello: (message: HelloMessage) => void;
