@@ -39,6 +39,8 @@ export interface InboundMail {
   /** The IMAP mailbox name, or the SMTP recipient the message was addressed to. */
   mailbox: string | null;
   envelope: { from: string | null; to: string[] };
+  /** Where tickets from this message go, from the IMAP mailbox's settings (null: routing rules decide). */
+  routing?: { category: string | null; office: string | null } | null;
   size: number;
   /** The IMAP intake handed over only the first bytes of a message over its limit. */
   truncated: boolean;
@@ -60,6 +62,7 @@ const inboundSchema = new Schema(
     source: { type: String, enum: ['smtp', 'imap'], required: true },
     mailbox: { type: String, default: null },
     envelope: { from: { type: String, default: null }, to: { type: [String], default: [] } },
+    routing: { category: { type: String, default: null }, office: { type: String, default: null } },
     size: { type: Number, required: true },
     truncated: { type: Boolean, default: false },
     subject: { type: String, default: null },

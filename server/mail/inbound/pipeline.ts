@@ -17,7 +17,6 @@
  * blocks the others. Acting is idempotent: a ticket created from a message has an id fixed on the
  * record first, and a follow-up carries the message's Message-ID, so a crash and a retry act once.
  */
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { ParsedMail } from 'mailparser';
 import { Types } from 'mongoose';
@@ -46,6 +45,7 @@ import { mailDomain } from '../outbox.js';
 import { authenticationVerdict, detectAutomatic, isFromOwnAddress, senderAddress, threadRefs, type AutomaticVerdict } from './classify.js';
 import { detectLanguage, messageContent, type MessageContent } from './content.js';
 import { parseRaw, type ParseLimits } from './parse.js';
+import { hashOf, headerLine, headerMessageId } from './raw.js';
 import { AutoReplyModel, InboundMailModel, InboundMessageKeyModel, type InboundHistoryEntry, type InboundMail, type InboundOutcome, type OutcomeKind } from './inbound.model.js';
 
 export interface ReceivedMessage {
@@ -107,26 +107,6 @@ class Quarantine extends Error {
   }
 }
 
-function hashOf(raw: Buffer): string {
-  return createHash('sha256').update(raw).digest('hex');
-}
-
-function headerMessageId(raw: Buffer): string | null {
-  const head = raw.toString('latin1', 0, Math.min(raw.length, 64 * 1024));
-  const end = head.search(/\r?\n\r?\n/);
-  const unfolded = (end >= 0 ? head.slice(0, end) : head).replace(/\r?\n[ \t]+/g, ' ');
-  const match = /^message-id:\s*(<[^<>\s]+@[^<>\s]+>)/im.exec(unfolded);
-  return match?.[1] ?? null;
-}
-
-function headerLine(raw: Buffer, name: string): string | null {
-  const head = raw.toString('utf8', 0, Math.min(raw.length, 64 * 1024));
-  const end = head.search(/\r?\n\r?\n/);
-  const unfolded = (end >= 0 ? head.slice(0, end) : head).replace(/\r?\n[ \t]+/g, ' ');
-  const match = new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(unfolded);
-  return match?.[1]?.trim().slice(0, 300) ?? null;
-}
-
 function outcome(kind: OutcomeKind, props: Partial<Omit<InboundOutcome, 'kind' | 'at'>> = {}): InboundOutcome {
   return { kind, ticket: props.ticket ?? null, ticketNumber: props.ticketNumber ?? null, reason: props.reason ?? null, detail: props.detail ?? null, relatedTicket: props.relatedTicket ?? null, at: new Date() };
 }
@@ -186,7 +166,8 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       // Fixed now, so that a crash and a retry make one ticket (createTicket takes the id).
       plannedTicket: new Types.ObjectId(),
       attempts: 0,
-      history: [{ at: new Date(), action: 'received', by: null, note: message.routing ? JSON.stringify(message.routing) : null }],
+      routing: { category: message.routing?.category ?? null, office: message.routing?.office ?? null },
+      history: [{ at: new Date(), action: 'received', by: null, note: null }],
     };
     try {
       await InboundMailModel.collection.insertOne(doc as never);
@@ -201,22 +182,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
         if (!isDuplicateKeyError(error)) throw error;
       }
     }
-    routingHints.set(id, message.routing ?? {});
     return { id, known: false };
-  }
-
-  /** IMAP mailbox routing for messages stored by this process (kept in the first history line otherwise). */
-  const routingHints = new Map<string, ReceivedMessage['routing']>();
-
-  function hintsOf(doc: InboundMail): NonNullable<ReceivedMessage['routing']> {
-    const known = routingHints.get(doc._id);
-    if (known) return known;
-    const note = doc.history.find((h) => h.action === 'received')?.note;
-    try {
-      return note ? (JSON.parse(note) as NonNullable<ReceivedMessage['routing']>) : {};
-    } catch {
-      return {};
-    }
   }
 
   async function findTicket(number: string): Promise<Ticket | null> {
@@ -274,7 +240,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     if (existing) return outcome('new_ticket', { ticket: ticketId, ticketNumber: existing.number, relatedTicket: props.related?.number ?? null });
     const member = await findMemberByEmail<{ language?: string | null }>(sender.address, { language: 1 });
     const language = member?.language ?? detectLanguage(content.text || content.fullText) ?? config.defaultLocale;
-    const hints = hintsOf(doc);
+    const hints = doc.routing ?? { category: null, office: null };
     const category = hints.category && (await CategoryModel.exists({ code: hints.category, active: true })) ? hints.category : null;
     const office = hints.office ? await OfficeModel.findOne({ code: hints.office }, { _id: 1 }).lean() : null;
     const { ids, refused } = await storeAttachments(content, member?._id ?? null);
