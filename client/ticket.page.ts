@@ -10,6 +10,7 @@
 import { announce } from './lib/announce.js';
 import { ApiError, describeError, request } from './lib/api.js';
 import { closeDialog, openDialog, requireFields, showDialogError, wireDialogs } from './lib/dialogs.js';
+import { composerView, withReplyRight, type ComposerMode, type ComposerState } from './lib/composer-state.js';
 import { bindDraft, clearDraft, readDraft, writeDraft } from './lib/drafts.js';
 import { byId, find, isRecord, num, readJson, str } from './lib/dom.js';
 import { t, tp } from './lib/i18n.js';
@@ -74,7 +75,6 @@ function start(): void {
     version: initialVersion,
     summary: initialSummary,
     messageIds: new Set(Array.isArray(data.messageIds) ? data.messageIds.filter((x): x is string => typeof x === 'string') : []),
-    canReply: false,
     busy: false,
     /** Parts fetched but not shown yet (the advisor is typing or chose "later"). */
     pending: null as Parts | null,
@@ -92,6 +92,7 @@ function start(): void {
   const composerStatus = byId('composer-status', HTMLElement);
   const composerConflict = byId('composer-conflict', HTMLElement);
   const draftKey = (name: string) => `ticket:${id}:${name}`;
+  let composerState: ComposerState = { mode: 'note', canReply: false, sending: false };
   let live: LiveConnection | null = null;
 
   // ---- what changed -------------------------------------------------------
@@ -134,20 +135,11 @@ function start(): void {
   }
 
   function setComposer(canReply: boolean, canNote: boolean): void {
-    const couldReply = state.canReply;
-    state.canReply = canReply;
-    if (!composer || !form) return;
-    composer.hidden = !canNote;
-    const reply = find(form, 'input[name=mode][value=reply]', HTMLInputElement);
-    const note = find(form, 'input[name=mode][value=note]', HTMLInputElement);
-    if (reply) reply.disabled = !canReply;
-    // Just took the ticket: answering the member is the next step.
-    if (canReply && !couldReply && reply && !textarea?.value.trim()) reply.checked = true;
-    if (!canReply && reply?.checked && note) {
-      note.checked = true;
-      if (textarea?.value.trim()) showComposerMessage(t('client.composer.reply_not_allowed'));
-    }
-    updateMode();
+    if (composer) composer.hidden = !canNote;
+    const next = withReplyRight(composerState, canReply, Boolean(textarea?.value.trim()));
+    composerState = next.state;
+    if (next.lostReply) showComposerMessage(t('client.composer.reply_not_allowed'));
+    renderComposer();
   }
 
   function applyParts(parts: Parts, options: { highlight: boolean }): void {
@@ -262,7 +254,6 @@ function start(): void {
         if (state.pending) applyParts(state.pending, { highlight: true });
         hideNotice();
         showComposerMessage(t('client.ticket.reviewed'));
-        if (sendButton) sendButton.textContent = t('client.composer.resend');
         textarea?.focus();
       });
       composerConflict.append(button);
@@ -352,9 +343,7 @@ function start(): void {
     const focusComposer = target?.closest<HTMLElement>('[data-focus-composer]');
     if (focusComposer && form) {
       event.preventDefault();
-      const mode = find(form, `input[name=mode][value=${focusComposer.dataset.focusComposer ?? 'reply'}]`, HTMLInputElement);
-      if (mode && !mode.disabled) mode.checked = true;
-      updateMode();
+      chooseMode(focusComposer.dataset.focusComposer === 'note' ? 'note' : 'reply');
       textarea?.focus();
     }
   });
@@ -418,19 +407,31 @@ function start(): void {
 
   // ---- composer -----------------------------------------------------------
 
-  function mode(): 'reply' | 'note' {
-    return form && find(form, 'input[name=mode][value=note]', HTMLInputElement)?.checked ? 'note' : 'reply';
+  function chooseMode(mode: ComposerMode): void {
+    if (mode === 'reply' && !composerState.canReply) return;
+    composerState = { ...composerState, mode };
+    renderComposer();
   }
 
-  function updateMode(): void {
+  /** Radios, hint, button label and data-mode all come from composerView(composerState). */
+  function renderComposer(): void {
     if (!composer || !form) return;
-    const current = mode();
-    composer.dataset.mode = current;
-    writeDraft(draftKey('mode'), current);
+    const view = composerView(composerState);
+    composer.dataset.mode = view.mode;
+    writeDraft(draftKey('mode'), view.mode);
+    const reply = find(form, 'input[name=mode][value=reply]', HTMLInputElement);
+    const note = find(form, 'input[name=mode][value=note]', HTMLInputElement);
+    if (reply) {
+      reply.disabled = !view.replyEnabled;
+      reply.checked = view.mode === 'reply';
+    }
+    if (note) note.checked = view.mode === 'note';
     const hint = byId('composer-hint', HTMLElement);
-    if (hint) hint.textContent = current === 'note' ? (hint.dataset.noteHint ?? '') : state.canReply ? (hint.dataset.replyHint ?? '') : (hint.dataset.claimHint ?? '');
-    if (!state.canReply && hint && current === 'note') hint.textContent = `${hint.dataset.noteHint ?? ''} ${hint.dataset.claimHint ?? ''}`.trim();
-    if (sendButton && !state.busy) sendButton.textContent = t(current === 'note' ? 'client.composer.send_note' : 'client.composer.send_reply');
+    if (hint) hint.textContent = view.hint.map((key) => hint.dataset[key] ?? '').join(' ').trim();
+    if (sendButton) {
+      sendButton.textContent = t(view.buttonKey);
+      sendButton.dataset.command = view.command;
+    }
   }
 
   // The server forgets "typing" after 8 s: repeat it every 4 s while the person types.
@@ -447,46 +448,43 @@ function start(): void {
   }
 
   async function send(): Promise<void> {
-    if (!textarea || !form || !sendButton || state.busy) return;
+    if (!textarea || !form || !sendButton || state.busy || composerState.sending) return;
     const text = textarea.value.trim();
-    const current = mode();
+    // What is sent is what the button said: both come from the same view of the same state.
+    const { command } = composerView(composerState);
     if (text === '') {
       showComposerMessage(t('client.composer.empty'));
       textarea.focus();
       return;
     }
-    if (current === 'reply' && !state.canReply) {
-      showComposerMessage(t('client.composer.reply_not_allowed'));
-      return;
-    }
     if (composerConflict) composerConflict.hidden = true;
+    composerState = { ...composerState, sending: true };
     sendButton.disabled = true;
-    sendButton.textContent = t('client.composer.sending');
+    renderComposer();
     typing(false);
     const wait = find(form, 'input[name=waitForMember]', HTMLInputElement);
-    const body = current === 'reply' ? { text, ...(wait?.checked ? { waitForMember: true } : {}) } : { text };
-    const ok = await run(current, body, 'composer');
+    const body = command === 'reply' ? { text, ...(wait?.checked ? { waitForMember: true } : {}) } : { text };
+    const ok = await run(command, body, 'composer');
+    composerState = { ...composerState, sending: false };
     sendButton.disabled = false;
-    updateMode();
+    renderComposer();
     if (ok) {
       textarea.value = '';
       if (wait) wait.checked = false;
       clearDraft(draftKey('text'));
-      if (composerStatus) composerStatus.textContent = t(current === 'reply' ? 'client.composer.sent_reply' : 'client.composer.sent_note');
+      if (composerStatus) composerStatus.textContent = t(command === 'reply' ? 'client.composer.sent_reply' : 'client.composer.sent_note');
       textarea.focus();
     }
   }
 
   if (form && textarea) {
-    const savedMode = readDraft(draftKey('mode'));
-    const note = find(form, 'input[name=mode][value=note]', HTMLInputElement);
     const reply = find(form, 'input[name=mode][value=reply]', HTMLInputElement);
-    state.canReply = Boolean(reply && !reply.disabled);
-    if (savedMode === 'note' && note) note.checked = true;
+    const canReply = Boolean(reply && !reply.disabled);
+    composerState = { mode: readDraft(draftKey('mode')) === 'note' || !canReply ? 'note' : 'reply', canReply, sending: false };
     if (bindDraft(textarea, draftKey('text')) && composerStatus) composerStatus.textContent = t('client.composer.draft_restored');
-    updateMode();
+    renderComposer();
     form.addEventListener('change', (event) => {
-      if (event.target instanceof HTMLInputElement && event.target.name === 'mode') updateMode();
+      if (event.target instanceof HTMLInputElement && event.target.name === 'mode') chooseMode(event.target.value === 'note' ? 'note' : 'reply');
     });
     form.addEventListener('submit', (event) => {
       event.preventDefault();

@@ -411,6 +411,50 @@ describe('staff web app in Chromium (real server process, live updates, accessib
     expectCleanPages();
   });
 
+  it('composer: after "Prendre" the selected mode, the button and what is sent agree — a note stays internal, a reply reaches the member', async () => {
+    const ticket = await createTicket('julie', 'liege', 'Attestation de revenus pour la mutuelle');
+    const julie = await open('julie');
+    await openTicket(julie.page, ticket.id);
+    const page = julie.page;
+    // Not held yet: only a note is possible, and the button says so.
+    expect(await page.isChecked('#composer input[name=mode][value=note]')).to.equal(true);
+    expect(await page.innerText('#composer-send')).to.equal(fr('client.composer.send_note'));
+
+    // Take it: "Réponse au membre" is selected and the button must say it too (the bug sent a reply under "Ajouter la note").
+    await page.click('#part-actions [data-action="claim"]');
+    await page.locator('#part-header', { hasText: people.julie.name }).waitFor({ timeout: liveTimeout });
+    await page.locator('#composer input[name=mode][value=reply]:checked').waitFor();
+    expect(await page.innerText('#composer-send')).to.equal(fr('client.composer.send_reply'));
+    expect(await page.getAttribute('#composer', 'data-mode')).to.equal('reply');
+
+    // Switch to a note, type, send: an internal note, nothing for the member.
+    await page.check('#composer input[name=mode][value=note]');
+    expect(await page.innerText('#composer-send')).to.equal(fr('client.composer.send_note'));
+    await page.fill('#composer-text', 'Note interne : vérifier le dernier avertissement-extrait de rôle.');
+    const [noted] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes(`/tickets/${ticket.id}/`)), page.click('#composer-send')]);
+    expect(noted.url()).to.match(/\/notes$/);
+    expect(noted.status()).to.equal(200);
+    await page.locator('#composer-status', { hasText: fr('client.composer.sent_note') }).waitFor();
+    // The mode stays what the advisor chose, and the button still says it.
+    expect(await page.innerText('#composer-send')).to.equal(fr('client.composer.send_note'));
+
+    // Back to a reply: the button says so, the member gets it.
+    await page.check('#composer input[name=mode][value=reply]');
+    expect(await page.innerText('#composer-send')).to.equal(fr('client.composer.send_reply'));
+    await page.fill('#composer-text', 'Bonjour, votre attestation est jointe à votre espace membre.');
+    const [replied] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes(`/tickets/${ticket.id}/`)), page.click('#composer-send')]);
+    expect(replied.url()).to.match(/\/replies$/);
+    expect(replied.status()).to.equal(200);
+    await page.locator('#composer-status', { hasText: fr('client.composer.sent_reply') }).waitFor();
+
+    const detail = await api<{ messages: { text: string; visibility: string }[] }>('julie', 'GET', `/tickets/${ticket.id}`);
+    const byText = (needle: string) => detail.body.messages.find((m) => m.text.includes(needle))?.visibility;
+    expect(byText('Note interne')).to.equal('internal');
+    expect(byText('votre attestation est jointe')).to.equal('public');
+    await screenshot(page, 'composer-after-claim');
+    expectCleanPages();
+  });
+
   it('renders the queue in French by default, in Dutch with ?lang=nl and in English with ?lang=en', async () => {
     const ticket = await createTicket('julie', 'liege', 'Demande de C4 après fin de contrat');
     // A browser asking for German: no such translation, so the default (French).
