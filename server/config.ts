@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { uiLocales } from './tickets/ticket.vocabulary.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -88,7 +89,7 @@ const envSchema = z.object({
   INBOUND_SMTP_MAX_BYTES: z.coerce.number().int().min(1024).max(200 * 1024 * 1024).default(40 * 1024 * 1024),
   INBOUND_SMTP_TLS_KEY: z.string().min(1).optional(),
   INBOUND_SMTP_TLS_CERT: z.string().min(1).optional(),
-  DEFAULT_LOCALE: z.enum(['fr', 'nl', 'en']).default('fr'),
+  DEFAULT_LOCALE: z.enum(uiLocales).default('fr'),
   TIME_ZONE: z
     .string()
     .refine((tz) => {

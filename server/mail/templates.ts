@@ -15,8 +15,9 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import { z } from 'zod';
 import { viewsDir } from '../lib/paths.js';
+import { uiLocales as mailLocales } from '../tickets/ticket.vocabulary.js';
 
-export const mailLocales = ['fr', 'nl', 'en'] as const;
+export { uiLocales as mailLocales } from '../tickets/ticket.vocabulary.js';
 export type MailLocale = (typeof mailLocales)[number];
 
 const ticketNumber = z.string().regex(/^R-\d{4}-\d{6}$/, 'a ticket number such as R-2026-000123');

@@ -1,4 +1,5 @@
 import { Schema, model, type InferSchemaType, type HydratedDocument, type Types } from 'mongoose';
+import { ticketLanguages } from '../tickets/ticket.vocabulary.js';
 
 const memberSchema = new Schema(
   {
@@ -6,7 +7,7 @@ const memberSchema = new Schema(
     /** Lower-cased, unique: the member's identity for web form, email and magic links. */
     email: { type: String, required: true, unique: true, lowercase: true, trim: true, maxlength: 254 },
     memberNumber: { type: String, trim: true, maxlength: 40, default: null },
-    language: { type: String, enum: ['fr', 'nl', 'en', 'de'], default: null },
+    language: { type: String, enum: ticketLanguages, default: null },
     office: { type: Schema.Types.ObjectId, ref: 'Office', default: null },
   },
   { timestamps: true },

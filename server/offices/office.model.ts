@@ -1,6 +1,7 @@
 import { Schema, model, type InferSchemaType, type HydratedDocument } from 'mongoose';
 
-export const routingModels = ['tiered', 'polyvalent'] as const;
+export { officeModels as routingModels } from '../tickets/ticket.vocabulary.js';
+import { officeModels as routingModels } from '../tickets/ticket.vocabulary.js';
 
 const officeSchema = new Schema(
   {

@@ -12,13 +12,12 @@
  */
 import { businessMinutesBetween, type BusinessCalendar } from '../sla/calendar.js';
 import { mean, ratio, spread, type Spread } from './stats.js';
+import { isOpenStatus } from '../tickets/ticket.vocabulary.js';
 
-export const openStatuses: readonly string[] = ['new', 'open', 'pending_member'];
 export const reportTiers = [1, 2, 3] as const;
-export const slaKinds = ['first_response', 'next_response', 'resolution', 'acceptance'] as const;
-export type SlaKind = (typeof slaKinds)[number];
+export { deadlineKinds as slaKinds, type DeadlineKind as SlaKind } from '../sla/sla.vocabulary.js';
+import { deadlineKinds as slaKinds, type DeadlineKind as SlaKind } from '../sla/sla.vocabulary.js';
 
-const isOpenStatus = (status: string): boolean => openStatuses.includes(status);
 const isDone = (status: string): boolean => status === 'resolved' || status === 'closed';
 
 /** Where a ticket is: a journal event's `from`/`to`, ids as strings. */

@@ -12,7 +12,8 @@ import type { BusinessCalendar } from '../sla/calendar.js';
 import { TicketEventModel } from '../tickets/ticket-event.model.js';
 import { TicketModel } from '../tickets/ticket.model.js';
 import { reportScope } from './access.js';
-import { backlogAt, openStatuses, placeAt, ticketFacts, visiting, type BacklogItem, type ReportEvent, type ReportPlace, type ReportTicket, type TicketFacts } from './compute.js';
+import { isOpenStatus, openStatuses } from '../tickets/ticket.vocabulary.js';
+import { backlogAt, placeAt, ticketFacts, visiting, type BacklogItem, type ReportEvent, type ReportPlace, type ReportTicket, type TicketFacts } from './compute.js';
 import type { ReportFilters } from './period.js';
 
 /** Beyond this many tickets in one report, the rest is left out and the page says so. */
@@ -167,7 +168,7 @@ async function loadBacklog(scope: Record<string, unknown>, at: Date, now: Date, 
   return {
     items: tickets.flatMap((t) => {
       const place = placeAt(t, changed(t) ? (known.get(t.id) ?? loaded.get(t.id) ?? []) : undefined, at);
-      return place && openStatuses.includes(place.status) ? [{ id: t.id, place }] : [];
+      return place && isOpenStatus(place.status) ? [{ id: t.id, place }] : [];
     }),
     truncated,
   };

@@ -25,8 +25,8 @@ import { assignTicket } from '../tickets/ticket.commands.js';
 import { loadTicket } from '../tickets/ticket.journal.js';
 import { TicketModel } from '../tickets/ticket.model.js';
 import type { TicketView } from '../tickets/ticket.presenter.js';
+import { openStatuses } from '../tickets/ticket.vocabulary.js';
 
-export const openStatuses = ['new', 'open', 'pending_member'] as const;
 
 /** The turn pointer of a round-robin team: the last person given a ticket. `_id` is the team. */
 const cursors = () => TeamModel.db.collection<{ _id: Types.ObjectId; last: string; at: Date }>('assignment_cursors');

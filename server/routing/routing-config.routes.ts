@@ -23,7 +23,7 @@ import { reassignTicket } from '../tickets/ticket.commands.js';
 import { loadTicket } from '../tickets/ticket.journal.js';
 import { TicketModel } from '../tickets/ticket.model.js';
 import { can } from '../tickets/ticket.policy.js';
-import { openStatuses } from './assignment.js';
+import { openStatuses } from '../tickets/ticket.vocabulary.js';
 import { refreshOfficeModels } from './office-models.js';
 import { clearRoutingCache } from './routing.service.js';
 

@@ -31,15 +31,14 @@
  *  - A target that is null in the policy gives no deadline of that kind.
  */
 import type { Types } from 'mongoose';
-import type { Priority, TicketStatus } from '../tickets/ticket.model.js';
+import type { Priority, TicketStatus } from '../tickets/ticket.vocabulary.js';
 import type { TicketEvent } from '../tickets/ticket-event.model.js';
 import { addBusinessMinutes, businessMinutesBetween, subtractBusinessMinutes, type BusinessCalendar } from './calendar.js';
 import { policyId, type PolicyFacts, type SlaPolicyData } from './policy.js';
 
-export const deadlineKinds = ['first_response', 'next_response', 'resolution', 'acceptance'] as const;
-export type DeadlineKind = (typeof deadlineKinds)[number];
-/** running: the clock counts; paused: waiting on the member; met; stopped: not applicable now (resolved, superseded). */
-export type DeadlineState = 'running' | 'paused' | 'met' | 'stopped';
+import { deadlineKinds, type DeadlineKind, type DeadlineState } from './sla.vocabulary.js';
+
+export { deadlineKinds, type DeadlineKind, type DeadlineState } from './sla.vocabulary.js';
 export type ExplanationCode = 'running' | 'overdue' | 'paused' | 'met' | 'met_late' | 'stopped';
 export type ChangeCause = 'priority' | 'category' | 'tier' | 'office';
 

@@ -2,7 +2,9 @@ import { Schema, model, type InferSchemaType, type HydratedDocument } from 'mong
 
 export const staffRoles = ['advisor', 'support', 'administrative', 'supervisor', 'administrator'] as const;
 export type StaffRole = (typeof staffRoles)[number];
-export const languages = ['fr', 'nl', 'en', 'de'] as const;
+import { ticketLanguages as languages } from '../tickets/ticket.vocabulary.js';
+
+export { ticketLanguages as languages } from '../tickets/ticket.vocabulary.js';
 
 const staffSchema = new Schema(
   {

@@ -1,7 +1,8 @@
 import { Schema, model, type InferSchemaType, type HydratedDocument } from 'mongoose';
 
-export const tiers = [1, 2, 3] as const;
-export type Tier = (typeof tiers)[number];
+import { tiers } from '../tickets/ticket.vocabulary.js';
+
+export { tiers, type Tier } from '../tickets/ticket.vocabulary.js';
 export const assignmentModes = ['manual', 'round_robin', 'least_loaded'] as const;
 
 const teamSchema = new Schema(

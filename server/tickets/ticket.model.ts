@@ -1,13 +1,9 @@
 import { Schema, model, type InferSchemaType, type HydratedDocument, type Types } from 'mongoose';
-import { tiers } from '../teams/team.model.js';
+import { channels, priorities, ticketLanguages, ticketStatuses, tiers } from './ticket.vocabulary.js';
 import type { TicketSla } from '../sla/ticket-sla.js';
+import type { Channel, Priority, TicketStatus } from './ticket.vocabulary.js';
 
-export const ticketStatuses = ['new', 'open', 'pending_member', 'resolved', 'closed'] as const;
-export type TicketStatus = (typeof ticketStatuses)[number];
-export const priorities = ['low', 'normal', 'high', 'urgent'] as const;
-export type Priority = (typeof priorities)[number];
-export const channels = ['web', 'email', 'phone', 'api'] as const;
-export type Channel = (typeof channels)[number];
+export { channels, priorities, ticketStatuses, type Channel, type Priority, type TicketStatus } from './ticket.vocabulary.js';
 
 export const NO_DUE_DATE = new Date('9999-12-31T00:00:00.000Z');
 
@@ -19,7 +15,7 @@ const ticketSchema = new Schema(
     status: { type: String, enum: ticketStatuses, required: true, default: 'new' },
     priority: { type: String, enum: priorities, required: true, default: 'normal' },
     category: { type: String, default: null },
-    language: { type: String, enum: ['fr', 'nl', 'en', 'de'], required: true, default: 'fr' },
+    language: { type: String, enum: ticketLanguages, required: true, default: 'fr' },
     channel: { type: String, enum: channels, required: true },
     member: { type: Schema.Types.ObjectId, ref: 'Member', required: true },
     office: { type: Schema.Types.ObjectId, ref: 'Office', required: true },

@@ -17,6 +17,7 @@ import { TicketModel, type Ticket } from './ticket.model.js';
 import { authorize, readableFilter } from './ticket.policy.js';
 import { presentEscalation, presentEvent, presentMessage, presentTicket, type EscalationView, type EventView, type MessageView, type NameBook, type TicketView } from './ticket.presenter.js';
 import { TicketEventModel, type TicketEvent } from './ticket-event.model.js';
+import { openStatuses } from './ticket.vocabulary.js';
 
 /** Names of every team and office (small collections), plus the given staff ids. */
 export async function nameBook(staffIds: Iterable<Types.ObjectId | string | null | undefined> = []): Promise<NameBook> {
@@ -68,7 +69,7 @@ export async function listTickets(actor: StaffActor, filters: ListFilters): Prom
   if (filters.office) and.push({ office: new Types.ObjectId(filters.office) });
   if (filters.team) and.push({ team: new Types.ObjectId(filters.team) });
   // Without a status filter, the queue shows work still to do.
-  and.push({ status: { $in: filters.status?.length ? filters.status : ['new', 'open', 'pending_member'] } });
+  and.push({ status: { $in: filters.status?.length ? filters.status : [...openStatuses] } });
   if (filters.language) and.push({ language: filters.language });
   if (filters.category) and.push({ category: filters.category });
   if (filters.assignee === 'me') and.push({ assignee: actor.id });

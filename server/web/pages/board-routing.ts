@@ -8,7 +8,7 @@ import type { StaffActor } from '../../auth/actor.js';
 import type { Translate } from '../../lib/i18n.js';
 import { OfficeModel, routingModels } from '../../offices/office.model.js';
 import { onlineStaffIds } from '../../realtime/online.js';
-import { openStatuses } from '../../routing/assignment.js';
+import { openStatuses } from '../../tickets/ticket.vocabulary.js';
 import { StaffModel } from '../../staff/staff.model.js';
 import { assignmentModes, TeamModel } from '../../teams/team.model.js';
 import { TicketModel } from '../../tickets/ticket.model.js';

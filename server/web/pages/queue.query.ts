@@ -12,14 +12,14 @@ import { hasRole, type StaffActor } from '../../auth/actor.js';
 import type { ListFilters } from '../../tickets/ticket.queries.js';
 import { TicketModel, ticketStatuses, type TicketStatus } from '../../tickets/ticket.model.js';
 import { readableFilter, tiersWorkedBy } from '../../tickets/ticket.policy.js';
+import { isOpenStatus, openStatuses, ticketLanguages } from '../../tickets/ticket.vocabulary.js';
 
 export const queueViews = ['all', 'mine', 'unassigned'] as const;
 export type QueueView = (typeof queueViews)[number];
 /** Without a status filter the queue shows the work still to do, as the API does. */
-export const openStatuses: readonly TicketStatus[] = ['new', 'open', 'pending_member'];
+export { openStatuses, ticketLanguages } from '../../tickets/ticket.vocabulary.js';
 /** Statuses offered as filters (closed tickets are history, not work). */
-export const filterStatuses: readonly TicketStatus[] = ['new', 'open', 'pending_member', 'resolved'];
-export const ticketLanguages = ['fr', 'nl', 'en', 'de'] as const;
+export const filterStatuses: readonly TicketStatus[] = [...openStatuses, 'resolved'];
 /** A cap on the rows read for counting; beyond it counts read "n+". */
 const countCap = 20_000;
 
@@ -103,7 +103,7 @@ export async function queueCounts(actor: StaffActor, q: QueueQuery, keys: { cate
   const me = String(actor.id);
   const test: Record<Facet, (r: CountRow, value: string | undefined) => boolean> = {
     view: (r, v) => (v === 'mine' ? String(r.assignee) === me : v === 'unassigned' ? r.assignee === null : true),
-    status: (r, v) => (v ? r.status === v : openStatuses.includes(r.status as TicketStatus)),
+    status: (r, v) => (v ? r.status === v : isOpenStatus(r.status)),
     language: (r, v) => !v || r.language === v,
     category: (r, v) => !v || r.category === v,
     office: (r, v) => !v || String(r.office) === v,

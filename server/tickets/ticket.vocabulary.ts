@@ -1,0 +1,44 @@
+/**
+ * The words a ticket is described with: statuses, priorities, channels, languages, tiers and
+ * office models. A leaf module (it imports nothing), so models, the SLA engine, reports, views
+ * and the browser code all read the same lists.
+ */
+
+export const ticketStatuses = ['new', 'open', 'pending_member', 'resolved', 'closed'] as const;
+export type TicketStatus = (typeof ticketStatuses)[number];
+
+/** Statuses in which someone still has work to do (queues, board, workload, SLA clocks). */
+export const openStatuses = ['new', 'open', 'pending_member'] as const satisfies readonly TicketStatus[];
+export type OpenStatus = (typeof openStatuses)[number];
+
+/** Statuses of a ticket that is done: it can only be read, noted, reopened (and rated by the member). */
+export const doneStatuses = ['resolved', 'closed'] as const satisfies readonly TicketStatus[];
+
+export function isOpenStatus(status: string): status is OpenStatus {
+  return (openStatuses as readonly string[]).includes(status);
+}
+
+export const priorities = ['low', 'normal', 'high', 'urgent'] as const;
+export type Priority = (typeof priorities)[number];
+
+export const channels = ['web', 'email', 'phone', 'api'] as const;
+export type Channel = (typeof channels)[number];
+
+/** Languages a ticket, a member or a staff member can have (German: the Eastern cantons). */
+export const ticketLanguages = ['fr', 'nl', 'en', 'de'] as const;
+export type TicketLanguage = (typeof ticketLanguages)[number];
+
+/** Languages the interface and the mail are written in (French is the default). */
+export const uiLocales = ['fr', 'nl', 'en'] as const;
+export type UiLocale = (typeof uiLocales)[number];
+
+/** 1: general advisors; 2: support team; 3: administrative team. */
+export const tiers = [1, 2, 3] as const;
+export type Tier = (typeof tiers)[number];
+
+/**
+ * How an office runs its queues: `tiered` (1 → 2 → 3) or `polyvalent` (advisors and the support
+ * team share tier 1, which escalates straight to the administrative team).
+ */
+export const officeModels = ['tiered', 'polyvalent'] as const;
+export type OfficeRoutingModel = (typeof officeModels)[number];
