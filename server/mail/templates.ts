@@ -15,7 +15,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import { z } from 'zod';
 import { viewsDir } from '../lib/paths.js';
-import { uiLocales as mailLocales } from '../tickets/ticket.vocabulary.js';
+import type { uiLocales as mailLocales } from '../tickets/ticket.vocabulary.js';
 
 export { uiLocales as mailLocales } from '../tickets/ticket.vocabulary.js';
 export type MailLocale = (typeof mailLocales)[number];

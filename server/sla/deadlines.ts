@@ -36,7 +36,7 @@ import type { TicketEvent } from '../tickets/ticket-event.model.js';
 import { addBusinessMinutes, businessMinutesBetween, subtractBusinessMinutes, type BusinessCalendar } from './calendar.js';
 import { policyId, type PolicyFacts, type SlaPolicyData } from './policy.js';
 
-import { deadlineKinds, type DeadlineKind, type DeadlineState } from './sla.vocabulary.js';
+import type { DeadlineKind, DeadlineState } from './sla.vocabulary.js';
 
 export { deadlineKinds, type DeadlineKind, type DeadlineState } from './sla.vocabulary.js';
 export type ExplanationCode = 'running' | 'overdue' | 'paused' | 'met' | 'met_late' | 'stopped';
