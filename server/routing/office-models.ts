@@ -9,6 +9,7 @@
  */
 import { Types } from 'mongoose';
 import { OfficeModel } from '../offices/office.model.js';
+import type { OfficeRoutingModel } from '../tickets/ticket.vocabulary.js';
 
 let polyvalent = new Set<string>();
 
@@ -34,4 +35,9 @@ export function startOfficeModelRefresh(intervalMs = 10_000, onError: (error: un
   const timer = setInterval(() => void refreshOfficeModels().catch(onError), intervalMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** The routing model an office runs now (ticket.lifecycle.ts decides where moves go in each). */
+export function officeModelOf(office: Types.ObjectId | string | null | undefined): OfficeRoutingModel {
+  return isPolyvalentOffice(office) ? 'polyvalent' : 'tiered';
 }

@@ -11,18 +11,19 @@
  *    `sla_breach`, a handoff note saying nobody in the tier took it within the target, and the
  *    same writes as a staff escalation (escalation record, mail to the receiving team).
  */
-import { Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import { systemActor } from '../auth/actor.js';
 import { ReasonCodeModel } from '../catalog/category.model.js';
 import { translator, type Locale } from '../lib/i18n.js';
 import { buildOutboxMail } from '../mail/outbox.js';
-import { escalationMailWrites, mailConfig, mailLocale, type MailConfig } from '../mail/ticket-mail.js';
-import { isPolyvalentOffice } from '../routing/office-models.js';
+import { mailConfig, mailLocale, type MailConfig } from '../mail/ticket-mail.js';
+import { officeModelOf } from '../routing/office-models.js';
 import { teamForTier } from '../routing/routing.service.js';
 import { StaffModel } from '../staff/staff.model.js';
-import type { Tier } from '../teams/team.model.js';
-import { commit, insertWrite, loadTicket, updateWrite, type CommitResult } from '../tickets/ticket.journal.js';
-import type { Ticket, TicketStatus } from '../tickets/ticket.model.js';
+import { planEscalation } from '../tickets/ticket.commands.js';
+import { escalationTarget, stateAllows } from '../tickets/ticket.lifecycle.js';
+import { commit, insertWrite, loadTicket, type CommitResult } from '../tickets/ticket.journal.js';
+import type { Ticket } from '../tickets/ticket.model.js';
 import type { JournalWrite } from '../tickets/ticket-event.model.js';
 import { dueAlert, slaPatch, type DueAlert } from './engine.js';
 import { businessDuration, explainDeadline, formatSlaDate } from './explain.js';
@@ -118,57 +119,17 @@ function escalates(ticket: Ticket, due: DueAlert): boolean {
     due.alert.deadline === 'acceptance' &&
     due.policy.onBreach?.acceptance === 'escalate' &&
     !ticket.assignee &&
-    ticket.tier < 3 &&
-    ticket.status !== 'resolved' &&
-    ticket.status !== 'closed'
+    stateAllows('escalate', ticket)
   );
 }
 
-/** The tier an escalation goes to, as escalateTicket decides it (a polyvalent office's tier 1 goes straight to tier 3). */
-function escalationTier(ticket: Ticket): Tier {
-  return (ticket.tier === 1 && isPolyvalentOffice(ticket.office) ? 3 : ticket.tier + 1) as Tier;
-}
-
-/** The automatic escalation, mirroring escalateTicket's writes, with the reason said in `locale`. */
+/** The automatic escalation: the same plan as a staff escalation (planEscalation), by Relais, with the reason said in `locale`. */
 async function autoEscalate(ticket: Ticket, due: DueAlert, at: Date, locale: Locale): Promise<CommitResult> {
-  const toTier = escalationTier(ticket);
-  const toTeam = await teamForTier(ticket.office, toTier);
   const t = translator(locale);
   const handoff = t('slaAlerts.autoEscalation.handoff', { tier: ticket.tier, duration: businessDuration(due.deadline.targetMinutes, t), policy: due.policy.name });
-  const escalationId = new Types.ObjectId();
-  const status: TicketStatus = ticket.status === 'new' ? 'open' : ticket.status;
-  const patch = { tier: toTier, team: toTeam._id, assignee: null, escalation: escalationId, status };
-  const data = { escalation: escalationId, toTeamName: toTeam.name, automatic: true, alert: alertData(due, 'supervisor') };
-  const sla = await slaPatch({ ticket, next: patch, event: { type: 'escalated', at, data }, fire: due.alert.key });
-  const config = mailConfig();
-  const mail = config
-    ? escalationMailWrites(config, ticket, await StaffModel.find({ team: toTeam._id, active: true }, { email: 1, languages: 1 }).lean(), {
-        fromTier: ticket.tier as 1 | 2,
-        toTier: toTier as 2 | 3,
-        teamName: toTeam.name,
-        escalatedBy: systemActor.name,
-        reasonLabel: await reasonLabel(),
-        handoff,
-        at,
-      })
-    : [];
-  const closePrevious = ticket.escalation ? [updateWrite('Escalation', ticket.escalation, { outcome: 'reassigned', closedBy: null, closedAt: at, closingNote: handoff })] : [];
-  return commit({
-    ticket,
-    type: 'escalated',
-    actor: systemActor,
-    at,
-    reason: SLA_BREACH_REASON,
-    note: handoff,
-    data,
-    patch: { ...patch, ...sla },
-    writes: [
-      ...closePrevious,
-      // `by: null`: Relais itself, not a staff member.
-      insertWrite('Escalation', { _id: escalationId, ticket: ticket._id, fromTier: ticket.tier, fromTeam: ticket.team, toTier, toTeam: toTeam._id, reason: SLA_BREACH_REASON, handoff, by: null, at, acceptedBy: null, acceptedAt: null, outcome: 'pending', closedBy: null, closedAt: null, closingNote: null }),
-      ...mail,
-    ],
-  });
+  const plan = await planEscalation({ ticket, actor: systemActor, reason: SLA_BREACH_REASON, reasonLabel: await reasonLabel(), handoff, at, data: { automatic: true, alert: alertData(due, 'supervisor') }, closingNote: handoff });
+  const sla = await slaPatch({ ticket, next: plan.patch, event: { type: 'escalated', at, data: plan.data }, fire: due.alert.key });
+  return commit({ ...plan, patch: { ...plan.patch, ...sla } });
 }
 
 /**
@@ -182,7 +143,8 @@ export async function fireDueAlert(ticketId: string, now: Date, options: { local
   const due = await dueAlert(ticket, now);
   if (!due) return { ticket, fired: null };
   if (escalates(ticket, due)) {
-    const teamExists = await teamForTier(ticket.office, escalationTier(ticket)).then(
+    const target = escalationTarget(ticket, officeModelOf(ticket.office));
+    const teamExists = target !== null && await teamForTier(ticket.office, target).then(
       () => true,
       () => false,
     );

@@ -10,7 +10,8 @@ import { finish, reopenTicket } from './ticket.commands.js';
 import { insertWrite, loadTicket, updateWrite } from './ticket.journal.js';
 import type { Ticket } from './ticket.model.js';
 import { TicketEventModel } from './ticket-event.model.js';
-import { authorize, type TicketAction } from './ticket.policy.js';
+import { assertStateAllows, type TicketAction } from './ticket.lifecycle.js';
+import { authorize } from './ticket.policy.js';
 import type { TicketView } from './ticket.presenter.js';
 
 
@@ -26,6 +27,7 @@ async function onCurrentVersion<T>(props: MemberCommandBase, action: TicketActio
     const ticket = await loadTicket(props.ticketId);
     if (!ticket) throw new NotFoundError('No such ticket.');
     authorize(props.actor, action, ticket);
+    assertStateAllows(action, ticket, 'member');
     try {
       return await run(ticket);
     } catch (error) {
@@ -52,7 +54,6 @@ export interface MemberReplyProps extends MemberCommandBase {
  */
 export async function memberReply(props: MemberReplyProps): Promise<TicketView> {
   return onCurrentVersion(props, 'reply', async (ticket) => {
-    if (ticket.status === 'closed') throw new ConflictError('This request is closed. Please file a new request.');
     const at = props.at ?? new Date();
     const messageId = new Types.ObjectId();
     const attachments = [...(props.attachments ?? [])];
@@ -95,7 +96,6 @@ export async function memberReply(props: MemberReplyProps): Promise<TicketView> 
 /** The member says they are done: the ticket is closed (it can be reopened). */
 export async function memberClose(props: MemberCommandBase): Promise<TicketView> {
   return onCurrentVersion(props, 'close', async (ticket) => {
-    if (ticket.status === 'closed') throw new ConflictError('This request is already closed.');
     const at = props.at ?? new Date();
     return finish({ ticket, type: 'closed', actor: props.actor, at, note: 'closed by the member', patch: { status: 'closed', closedAt: at } });
   });
@@ -113,8 +113,6 @@ export async function memberReopen(props: MemberCommandBase): Promise<TicketView
 export async function rateTicket(props: MemberCommandBase & { score: number; comment?: string | null }): Promise<TicketView> {
   if (!Number.isInteger(props.score) || props.score < 1 || props.score > 5) throw new BadRequestError('A rating is a whole number from 1 to 5.', [{ path: 'score', message: 'from 1 to 5' }]);
   return onCurrentVersion(props, 'rate', async (ticket) => {
-    if (ticket.rating) throw new ConflictError('This request has already been rated. Thank you!');
-    if (ticket.status !== 'resolved' && ticket.status !== 'closed') throw new ConflictError('A request can be rated once it has been resolved.');
     const at = props.at ?? new Date();
     const [resolved] = await TicketEventModel.find({ ticket: ticket._id, type: 'resolved' }, { actor: 1 }).sort({ seq: -1 }).limit(1).lean();
     const comment = props.comment?.trim() ? props.comment.trim().slice(0, 2000) : null;

@@ -10,17 +10,18 @@ import { BadRequestError, ConflictError, NotFoundError } from '../lib/errors.js'
 import { ReasonCodeModel } from '../catalog/category.model.js';
 import { escalationMailWrites, mailConfig, reassignmentMailWrites, replyMailWrites, resolvedMailWrites } from '../mail/ticket-mail.js';
 import { MemberModel } from '../members/member.model.js';
-import { isPolyvalentOffice } from '../routing/office-models.js';
+import { officeModelOf } from '../routing/office-models.js';
 import { teamForTier } from '../routing/routing.service.js';
 import { withSla } from '../sla/engine.js';
 import { StaffModel } from '../staff/staff.model.js';
 import { TeamModel, type Tier } from '../teams/team.model.js';
-import { EscalationModel } from './escalation.model.js';
 import { MessageModel } from './message.model.js';
 import { commit, insertWrite, loadTicket, updateWrite, type CommitInput } from './ticket.journal.js';
 import type { JournalWrite } from './ticket-event.model.js';
 import type { Priority, Ticket } from './ticket.model.js';
-import { authorize, tiersWorkedBy, type TicketAction } from './ticket.policy.js';
+import { escalationTarget, refusal, returnTarget, type TicketAction } from './ticket.lifecycle.js';
+import { authorize, tiersWorkedBy } from './ticket.policy.js';
+import { escalationOrigin } from './ticket.queries.js';
 import { presentTicket, type TicketView } from './ticket.presenter.js';
 
 interface CommandBase {
@@ -32,7 +33,10 @@ interface CommandBase {
   at?: Date;
 }
 
-/** Loads the ticket, checks the policy, then the version (so strangers learn nothing from a 409). */
+/**
+ * Loads the ticket, checks the policy, then the version (so strangers learn nothing from a 409),
+ * then whether the ticket's state allows the action (the lifecycle table, as the page offers it).
+ */
 async function prepare(props: CommandBase, action: TicketAction): Promise<Ticket> {
   const ticket = await loadTicket(props.ticketId);
   if (!ticket) throw new NotFoundError('No such ticket.');
@@ -40,8 +44,13 @@ async function prepare(props: CommandBase, action: TicketAction): Promise<Ticket
   if (ticket.version !== props.version) {
     throw new ConflictError(
       `This ticket changed since you loaded it (you saw version ${props.version}, it is now at ${ticket.version}). Review the changes and try again.`,
-      { ticket: presentTicket(ticket, props.actor) },
+      { reason: 'stale_version', ticket: presentTicket(ticket, props.actor) },
     );
+  }
+  const refused = refusal(action, ticket);
+  if (refused) {
+    const mine = refused.code === 'already_held' && props.actor.kind === 'staff' && sameId(ticket.assignee, props.actor.id);
+    throw new ConflictError(mine ? 'You already hold this ticket.' : refused.message, { reason: refused.code, ticket: presentTicket(ticket, props.actor) });
   }
   return ticket;
 }
@@ -83,11 +92,6 @@ async function requireReason(code: string, appliesTo: 'escalate' | 'return' | 'r
 export async function claimTicket(props: CommandBase): Promise<TicketView> {
   const ticket = await prepare(props, 'claim');
   const me = staffId(props.actor);
-  if (ticket.assignee) {
-    throw new ConflictError(sameId(ticket.assignee, me) ? 'You already hold this ticket.' : 'Someone else already holds this ticket.', {
-      ticket: presentTicket(ticket, props.actor),
-    });
-  }
   const at = props.at ?? new Date();
   const writes = ticket.escalation ? [updateWrite('Escalation', ticket.escalation, { acceptedBy: me, acceptedAt: at, outcome: 'accepted' })] : [];
   return finish({
@@ -107,8 +111,6 @@ export async function claimTicket(props: CommandBase): Promise<TicketView> {
  */
 export async function assignTicket(props: CommandBase & { assignee: Types.ObjectId; why: string }): Promise<TicketView> {
   const ticket = await prepare(props, 'claim');
-  if (ticket.assignee) throw new ConflictError('Someone already holds this ticket.');
-  if (ticket.status === 'resolved' || ticket.status === 'closed') throw new ConflictError('A resolved or closed ticket is not assigned.');
   const at = props.at ?? new Date();
   const writes = ticket.escalation ? [updateWrite('Escalation', ticket.escalation, { acceptedBy: props.assignee, acceptedAt: at, outcome: 'accepted' })] : [];
   return finish({
@@ -126,7 +128,6 @@ export async function assignTicket(props: CommandBase & { assignee: Types.Object
 /** Puts a held ticket back in its queue. */
 export async function releaseTicket(props: CommandBase & { note?: string }): Promise<TicketView> {
   const ticket = await prepare(props, 'release');
-  if (!ticket.assignee) throw new ConflictError('Nobody holds this ticket.');
   return finish({ ticket, type: 'released', actor: props.actor, at: props.at, note: props.note ?? null, patch: { assignee: null } });
 }
 
@@ -177,59 +178,81 @@ export async function addNote(props: CommandBase & { text: string }): Promise<Ti
   });
 }
 
-/** Escalates to the next tier with a reason code and a handoff note; lands unassigned there. */
-export async function escalateTicket(props: CommandBase & { reason: string; handoff: string }): Promise<TicketView> {
-  const ticket = await prepare(props, 'escalate');
-  const me = staffId(props.actor);
-  if (ticket.tier >= 3) throw new ConflictError('This ticket is already with the administrative team (tier 3), the last tier: it cannot be escalated further.');
-  if (ticket.status === 'resolved') throw new ConflictError('This ticket is resolved. Reopen it before escalating it.');
-  await requireReason(props.reason, 'escalate');
-  // A polyvalent office has no separate support tier: its tier 1 escalates to the administrative team.
-  const toTier = (ticket.tier === 1 && isPolyvalentOffice(ticket.office) ? 3 : ticket.tier + 1) as Tier;
+export interface EscalationPlanInput {
+  ticket: Ticket;
+  /** A staff member, or Relais itself (the SLA automatic escalation). */
+  actor: Actor;
+  reason: string;
+  /** The reason's label for the receiving team's mail. */
+  reasonLabel: string;
+  handoff: string;
+  at: Date;
+  /** Extra event data (the automatic escalation says which alert fired it). */
+  data?: Record<string, unknown>;
+  /** A note left on the pending escalation this one replaces, if any. */
+  closingNote?: string;
+}
+
+/**
+ * Everything an escalation writes, for a staff member's escalation and the SLA automatic one
+ * alike: the target from the lifecycle table (a polyvalent office's tier 1 goes to tier 3), the
+ * escalation record, the receiving team's mail, the closing of a pending escalation it replaces.
+ */
+export async function planEscalation(input: EscalationPlanInput): Promise<CommitInput & { at: Date }> {
+  const { ticket, actor, at } = input;
+  const toTier = escalationTarget(ticket, officeModelOf(ticket.office));
+  if (!toTier) throw new ConflictError('This ticket cannot be escalated further.', { reason: 'last_tier' });
   const toTeam = await teamForTier(ticket.office, toTier);
-  const at = props.at ?? new Date();
+  const by = actor.kind === 'staff' ? actor.id : null;
   const escalationId = new Types.ObjectId();
-  const closePrevious = ticket.escalation ? [updateWrite('Escalation', ticket.escalation, { outcome: 'reassigned', closedBy: me, closedAt: at })] : [];
+  const closePrevious = ticket.escalation ? [updateWrite('Escalation', ticket.escalation, { outcome: 'reassigned', closedBy: by, closedAt: at, ...(input.closingNote ? { closingNote: input.closingNote } : {}) })] : [];
   const config = mailConfig();
   const mail = config
     ? escalationMailWrites(config, ticket, await StaffModel.find({ team: toTeam._id, active: true }, { email: 1, languages: 1 }).lean(), {
         fromTier: ticket.tier as 1 | 2,
         toTier: toTier as 2 | 3,
         teamName: toTeam.name,
-        escalatedBy: props.actor.name,
-        reasonLabel: await reasonLabel(props.reason),
-        handoff: props.handoff,
+        escalatedBy: actor.name,
+        reasonLabel: input.reasonLabel,
+        handoff: input.handoff,
         at,
       })
     : [];
-  return finish({
+  return {
     ticket,
     type: 'escalated',
-    actor: props.actor,
+    actor,
     at,
-    reason: props.reason,
-    note: props.handoff,
-    data: { escalation: escalationId, toTeamName: toTeam.name },
+    reason: input.reason,
+    note: input.handoff,
+    data: { escalation: escalationId, toTeamName: toTeam.name, ...input.data },
     patch: { tier: toTier, team: toTeam._id, assignee: null, escalation: escalationId, status: ticket.status === 'new' ? 'open' : ticket.status },
     writes: [
       ...closePrevious,
-      insertWrite('Escalation', { _id: escalationId, ticket: ticket._id, fromTier: ticket.tier, fromTeam: ticket.team, toTier, toTeam: toTeam._id, reason: props.reason, handoff: props.handoff, by: me, at, acceptedBy: null, acceptedAt: null, outcome: 'pending', closedBy: null, closedAt: null, closingNote: null }),
+      insertWrite('Escalation', { _id: escalationId, ticket: ticket._id, fromTier: ticket.tier, fromTeam: ticket.team, toTier, toTeam: toTeam._id, reason: input.reason, handoff: input.handoff, by, at, acceptedBy: null, acceptedAt: null, outcome: 'pending', closedBy: null, closedAt: null, closingNote: null }),
       ...mail,
     ],
-  });
+  };
+}
+
+/** Escalates to the next tier (ticket.lifecycle.ts says which) with a reason code and a handoff note; lands unassigned there. */
+export async function escalateTicket(props: CommandBase & { reason: string; handoff: string }): Promise<TicketView> {
+  const ticket = await prepare(props, 'escalate');
+  staffId(props.actor);
+  await requireReason(props.reason, 'escalate');
+  const at = props.at ?? new Date();
+  return finish(await planEscalation({ ticket, actor: props.actor, reason: props.reason, reasonLabel: await reasonLabel(props.reason), handoff: props.handoff, at }));
 }
 
 /** Sends the ticket back one tier (a bounce-back), to the person who escalated it when they can still take it. */
 export async function returnTicket(props: CommandBase & { note: string; reason?: string }): Promise<TicketView> {
   const ticket = await prepare(props, 'return');
   const me = staffId(props.actor);
-  if (ticket.tier <= 1) throw new ConflictError('This ticket is on tier 1 already: there is no lower tier to return it to.');
   if (props.reason) await requireReason(props.reason, 'return');
   const at = props.at ?? new Date();
-  // The escalation that brought it to this tier says where it came from.
-  const [origin] = await EscalationModel.find({ ticket: ticket._id, toTier: ticket.tier }).sort({ at: -1 }).limit(1).lean();
-  // Back where it came from (a polyvalent office's tier 1 escalates straight to tier 3), else one tier down.
-  const toTier = (origin && origin.fromTier < ticket.tier ? origin.fromTier : ticket.tier - 1) as Tier;
+  const origin = await escalationOrigin(ticket);
+  const toTier = returnTarget(ticket, origin);
+  if (!toTier) throw new ConflictError('There is no lower tier to return this ticket to.', { reason: 'first_tier' });
   const toTeam = origin && origin.fromTier === toTier ? { _id: origin.fromTeam } : await teamForTier(ticket.office, toTier);
   let assignee: Types.ObjectId | null = null;
   if (origin) {
@@ -316,7 +339,6 @@ export async function reassignTicket(props: CommandBase & ReassignTarget & { rea
 
 export async function resolveTicket(props: CommandBase & { note?: string }): Promise<TicketView> {
   const ticket = await prepare(props, 'resolve');
-  if (ticket.status === 'resolved') throw new ConflictError('This ticket is already resolved.');
   const at = props.at ?? new Date();
   const member = await MemberModel.findById(ticket.member, { email: 1, language: 1 }).lean();
   const mail = resolvedMailWrites(mailConfig(), ticket, member, { note: props.note ?? null, at });
@@ -325,7 +347,6 @@ export async function resolveTicket(props: CommandBase & { note?: string }): Pro
 
 export async function reopenTicket(props: CommandBase & { note?: string }): Promise<TicketView> {
   const ticket = await prepare(props, 'reopen');
-  if (ticket.status !== 'resolved' && ticket.status !== 'closed') throw new ConflictError('Only a resolved or closed ticket can be reopened.');
   return finish({ ticket, type: 'reopened', actor: props.actor, at: props.at, note: props.note ?? null, patch: { status: 'open', resolvedAt: null, closedAt: null } });
 }
 

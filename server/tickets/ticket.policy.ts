@@ -8,24 +8,10 @@ import type { Types } from 'mongoose';
 import { hasRole, sameId, type Actor, type StaffActor } from '../auth/actor.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
 import { isPolyvalentOffice, polyvalentOfficeIds } from '../routing/office-models.js';
-import type { Tier } from '../teams/team.model.js';
+import { stateAllows, ticketActions, type TicketAction } from './ticket.lifecycle.js';
+import type { Tier } from './ticket.vocabulary.js';
 
-export const ticketActions = [
-  'read',
-  'claim',
-  'release',
-  'reply',
-  'note',
-  'escalate',
-  'return',
-  'reassign',
-  'resolve',
-  'reopen',
-  'update',
-  'close',
-  'rate',
-] as const;
-export type TicketAction = (typeof ticketActions)[number];
+export { ticketActions, type TicketAction } from './ticket.lifecycle.js';
 
 /** The fields of a ticket that policy decisions look at. */
 export interface PolicyTicket {
@@ -70,9 +56,10 @@ export function canRead(actor: Actor, ticket: PolicyTicket): boolean {
   return isHolder(actor, ticket) || worksQueueOf(actor, ticket) || isSupervisorOf(actor, ticket);
 }
 
-const open = (t: PolicyTicket) => t.status !== 'closed';
-
-/** Whether `actor` may perform `action` on `ticket`. Unknown combinations are refused. */
+/**
+ * Whether `actor` may perform `action` on `ticket` — who, not when: whether the ticket's state
+ * allows it is `stateAllows` (ticket.lifecycle.ts). Unknown combinations are refused.
+ */
 export function can(actor: Actor, action: TicketAction, ticket: PolicyTicket): boolean {
   if (!canRead(actor, ticket)) return false;
   if (actor.kind === 'system') return true;
@@ -82,23 +69,19 @@ export function can(actor: Actor, action: TicketAction, ticket: PolicyTicket): b
   const supervisor = isSupervisorOf(actor, ticket);
   switch (action) {
     case 'read':
+    case 'note': // internal notes: anyone who can see the ticket may leave one for colleagues
       return true;
     case 'claim':
-      return open(ticket) && worksQueueOf(actor, ticket);
+      return worksQueueOf(actor, ticket);
     case 'release':
     case 'resolve':
     case 'update':
-      return open(ticket) && (holder || supervisor);
     case 'reply':
-      return open(ticket) && (holder || supervisor);
-    case 'note':
-      return true; // internal notes: anyone who can see the ticket may leave one for colleagues
     case 'escalate':
-      return open(ticket) && (holder || supervisor);
     case 'return':
-      return open(ticket) && (holder || supervisor);
+      return holder || supervisor;
     case 'reassign':
-      return open(ticket) && supervisor;
+      return supervisor;
     case 'reopen':
       return holder || supervisor || worksQueueOf(actor, ticket);
     default:
@@ -107,35 +90,12 @@ export function can(actor: Actor, action: TicketAction, ticket: PolicyTicket): b
 }
 
 /**
- * Whether the ticket's state makes an action possible at all (who may do it is
- * `can`'s business). Used to offer only meaningful actions; commands check again
- * and answer 409 with an explanation.
+ * What `actor` may do to `ticket` now: the policy (who) and the lifecycle (when) together. Pages,
+ * dialogs and the JSON `allowedActions` offer exactly this; commands refuse everything else.
  */
-export function stateAllows(action: TicketAction, ticket: PolicyTicket): boolean {
-  const done = ticket.status === 'resolved' || ticket.status === 'closed';
-  switch (action) {
-    case 'claim':
-      return !ticket.assignee && ticket.status !== 'closed';
-    case 'release':
-      return Boolean(ticket.assignee) && !done;
-    case 'escalate':
-      return ticket.tier < 3 && !done;
-    case 'return':
-      return ticket.tier > 1 && !done;
-    case 'resolve':
-    case 'reply':
-    case 'reassign':
-    case 'update':
-      return !done || action === 'reassign';
-    case 'reopen':
-      return done;
-    case 'close':
-      return ticket.status !== 'closed';
-    case 'rate':
-      return done;
-    default:
-      return true;
-  }
+export function allowedActions(actor: Actor, ticket: PolicyTicket & { rating?: unknown }): TicketAction[] {
+  const party = actor.kind === 'member' ? 'member' : 'staff';
+  return ticketActions.filter((a) => can(actor, a, ticket) && stateAllows(a, ticket, party));
 }
 
 /**

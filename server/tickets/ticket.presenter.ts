@@ -7,7 +7,8 @@ import type { Actor } from '../auth/actor.js';
 import type { Escalation } from './escalation.model.js';
 import type { Message } from './message.model.js';
 import { NO_DUE_DATE, type Ticket } from './ticket.model.js';
-import { can, stateAllows, ticketActions, type TicketAction } from './ticket.policy.js';
+import { allowedActions } from './ticket.policy.js';
+import type { TicketAction } from './ticket.lifecycle.js';
 import type { TicketEvent } from './ticket-event.model.js';
 import { presentSla, type SlaView } from '../sla/ticket-sla.js';
 
@@ -76,7 +77,7 @@ export function presentTicket(t: Ticket, viewer: Actor, names?: NameBook): Ticke
     resolvedAt: iso(t.resolvedAt),
     createdAt: iso(t.createdAt) ?? '',
     updatedAt: iso(t.updatedAt) ?? '',
-    allowedActions: ticketActions.filter((a) => can(viewer, a, t) && stateAllows(a, t)),
+    allowedActions: allowedActions(viewer, t),
   };
   if (names) {
     view.officeName = names.get(view.office);

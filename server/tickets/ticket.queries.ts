@@ -17,7 +17,9 @@ import { TicketModel, type Ticket } from './ticket.model.js';
 import { authorize, readableFilter } from './ticket.policy.js';
 import { presentEscalation, presentEvent, presentMessage, presentTicket, type EscalationView, type EventView, type MessageView, type NameBook, type TicketView } from './ticket.presenter.js';
 import { TicketEventModel, type TicketEvent } from './ticket-event.model.js';
-import { openStatuses } from './ticket.vocabulary.js';
+import { openStatuses, type Tier } from './ticket.vocabulary.js';
+import { escalationTarget, returnTarget } from './ticket.lifecycle.js';
+import { officeModelOf } from '../routing/office-models.js';
 
 /** Names of every team and office (small collections), plus the given staff ids. */
 export async function nameBook(staffIds: Iterable<Types.ObjectId | string | null | undefined> = []): Promise<NameBook> {
@@ -184,5 +186,19 @@ export async function explainTicket(actor: Actor, ticketId: string): Promise<Exp
     ticket: { id: String(ticket._id), number: ticket.number, tier: ticket.tier, team: String(ticket.team), office: String(ticket.office), assignee: ticket.assignee ? String(ticket.assignee) : null, status: ticket.status },
     because,
     summary: `${ticket.number} is on ${where}, ${holder}. ${lastMove ? `Last move: ${lastMove.text}` : ''}`.trim(),
+  };
+}
+
+/** The escalation that brought the ticket to its tier: a return goes back where it came from. */
+export async function escalationOrigin(ticket: { _id: Types.ObjectId | string; tier: Tier | number }): Promise<Escalation | null> {
+  const [origin] = await EscalationModel.find({ ticket: new Types.ObjectId(String(ticket._id)), toTier: ticket.tier as Tier }).sort({ at: -1 }).limit(1).lean<Escalation[]>();
+  return origin ?? null;
+}
+
+/** Where an escalation and a return of this ticket would go now (ticket.lifecycle.ts), for dialogs. */
+export async function moveTargets(ticket: { _id: Types.ObjectId | string; tier: number; office: Types.ObjectId | string }): Promise<{ escalate: Tier | null; return: Tier | null }> {
+  return {
+    escalate: escalationTarget(ticket, officeModelOf(ticket.office)),
+    return: ticket.tier > 1 ? returnTarget(ticket, await escalationOrigin(ticket)) : null,
   };
 }

@@ -9,11 +9,10 @@ import type { StaffActor } from '../../auth/actor.js';
 import type { Translate } from '../../lib/i18n.js';
 import { MemberModel } from '../../members/member.model.js';
 import { teamForTier } from '../../routing/routing.service.js';
-import type { Tier } from '../../teams/team.model.js';
 import { TicketModel, priorities, type Ticket } from '../../tickets/ticket.model.js';
 import { readableFilter } from '../../tickets/ticket.policy.js';
 import { presentTicket, type EventView, type MessageView, type TicketView } from '../../tickets/ticket.presenter.js';
-import { getTicketDetail, nameBook, ticketHistory } from '../../tickets/ticket.queries.js';
+import { getTicketDetail, moveTargets, nameBook, ticketHistory } from '../../tickets/ticket.queries.js';
 import type { PageCatalog } from './catalog.js';
 import { formatSize } from '../../attachments/limits.js';
 import { initials, type Formatter } from './format.js';
@@ -184,8 +183,11 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
   const team = summary.team;
   const office = summary.office;
 
+  // The dialogs name the tiers the commands would send the ticket to: the lifecycle table decides both.
+  const targets = allowed.has('escalate') || allowed.has('return') ? await moveTargets({ _id: v.id, tier: v.tier, office: v.office }) : { escalate: null, return: null };
+  const toTier = targets.escalate;
   const [escalateTarget, reassign] = await Promise.all([
-    allowed.has('escalate') && v.tier < 3 ? teamForTier(new Types.ObjectId(v.office), (v.tier + 1) as Tier).then((x) => `${l.tier(v.tier + 1)} — ${x.name}`).catch(() => l.tier(v.tier + 1)) : Promise.resolve(null),
+    allowed.has('escalate') && toTier ? teamForTier(new Types.ObjectId(v.office), toTier).then((x) => `${l.tier(toTier)} — ${x.name}`).catch(() => l.tier(toTier)) : Promise.resolve(null),
     allowed.has('reassign') ? reassignOptions(t, catalog) : Promise.resolve(null),
   ]);
 
@@ -237,7 +239,7 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
     trail,
     actions: Object.fromEntries(['claim', 'release', 'escalate', 'return', 'resolve', 'reopen', 'reassign', 'update', 'reply', 'note'].map((a) => [a, allowed.has(a)])),
     escalateTarget,
-    returnTarget: v.tier > 1 ? l.tier(v.tier - 1) : null,
+    returnTarget: allowed.has('return') && targets.return ? l.tier(targets.return) : null,
     escalateReasons: catalog.reasonCodes.filter((r) => r.appliesTo.includes('escalate')).map(({ value, label }) => ({ value, label })),
     returnReasons: catalog.reasonCodes.filter((r) => r.appliesTo.includes('return')).map(({ value, label }) => ({ value, label })),
     priorityOptions: priorities.map((p) => ({ value: p, label: l.priority(p), selected: p === v.priority })),
