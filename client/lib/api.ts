@@ -6,6 +6,7 @@
  */
 import { isRecord, str } from './dom.js';
 import { t } from './i18n.js';
+import { errorReasons } from '../../server/lib/error-reasons.js';
 
 export interface FieldProblem {
   path: string;
@@ -18,8 +19,10 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly fields: FieldProblem[] = [],
-    /** On a version conflict: the ticket as it is now. */
+    /** On a conflict: the ticket as it is now. */
     readonly ticket: unknown = undefined,
+    /** A stable reason code (`stale_version`, `ticket_resolved`, `csrf_invalid`…) the page translates. */
+    readonly reason: string | null = null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -27,7 +30,7 @@ export class ApiError extends Error {
 
   /** A stale version: the server refused because the ticket changed meanwhile. */
   get isVersionConflict(): boolean {
-    return this.status === 409 && isRecord(this.ticket);
+    return this.status === 409 && this.reason === 'stale_version' && isRecord(this.ticket);
   }
 }
 
@@ -60,26 +63,29 @@ export async function request(url: string, init: { method?: 'GET' | 'POST'; body
   const body: unknown = res.headers.get('content-type')?.includes('json') ? await res.json().catch(() => undefined) : undefined;
   if (res.ok) return body;
   const error = isRecord(body) && isRecord(body.error) ? body.error : {};
-  const apiError = new ApiError(res.status, str(error, 'code') ?? 'internal', str(error, 'message') ?? res.statusText, fieldsOf(error), error.ticket);
+  const apiError = new ApiError(res.status, str(error, 'code') ?? 'internal', str(error, 'message') ?? res.statusText, fieldsOf(error), error.ticket, str(error, 'reason') ?? null);
   if (res.status === 401) goToLogin();
   throw apiError;
 }
 
 /** A sentence for the person, in the page's language, for any failure. */
+
 export function describeError(error: unknown): string {
   if (!(error instanceof ApiError)) return t('client.error.generic');
+  // A stable reason code is translated; the server's English sentence is never shown on a page.
+  if (error.reason && (errorReasons as readonly string[]).includes(error.reason)) return t(`client.reason.${error.reason}`);
   switch (error.code) {
     case 'network':
       return t('client.error.network');
     case 'forbidden':
-      return /csrf/i.test(error.message) ? t('client.error.csrf') : t('client.error.forbidden');
+      return t('client.error.forbidden');
     case 'not_found':
       return t('client.error.not_found');
     case 'validation_failed':
     case 'bad_request':
       return `${t('client.error.validation')} ${t('client.error.detail', { detail: error.fields.map((f) => f.message).join('; ') || error.message })}`;
     case 'conflict':
-      return `${t('client.error.conflict')} ${t('client.error.detail', { detail: error.message })}`;
+      return t('client.error.conflict');
     case 'rate_limited':
       return t('client.error.rate_limited');
     default:

@@ -151,7 +151,7 @@ export function createCsrf(config: Config): CsrfTools {
   });
   const protect: RequestHandler = (req, _res, next) => {
     if (req.authVia === 'cookie' && !safeMethods.has(req.method) && !validateRequest(req)) {
-      throw new ForbiddenError('The security token (CSRF) of this request is missing or out of date. Reload the page and try again.');
+      throw new ForbiddenError('The security token (CSRF) of this request is missing or out of date. Reload the page and try again.', { reason: 'csrf_invalid' });
     }
     next();
   };

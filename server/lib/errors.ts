@@ -46,8 +46,8 @@ export class UnauthorizedError extends AppError {
 }
 
 export class ForbiddenError extends AppError {
-  constructor(message = 'You are not allowed to do this.') {
-    super(403, 'forbidden', message);
+  constructor(message = 'You are not allowed to do this.', details?: Record<string, unknown>) {
+    super(403, 'forbidden', message, undefined, details);
   }
 }
 

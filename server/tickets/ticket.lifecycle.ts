@@ -12,6 +12,7 @@
  * test/integration/lifecycle-matrix.test.ts walks every action × status × tier × office model
  * over HTTP and checks the page and the API agree.
  */
+import type { RefusalCode } from '../lib/error-reasons.js';
 import { ConflictError } from '../lib/errors.js';
 import { doneStatuses, openStatuses, ticketStatuses, type OfficeRoutingModel, type Tier, type TicketStatus } from './ticket.vocabulary.js';
 
@@ -29,9 +30,7 @@ export interface LifecycleTicket {
   rating?: unknown;
 }
 
-/** Stable reason codes of a refusal; clients translate them (client/lib/api.ts). */
-export const refusalCodes = ['ticket_closed', 'ticket_resolved', 'ticket_not_done', 'already_held', 'not_held', 'last_tier', 'first_tier', 'already_rated', 'not_allowed_now'] as const;
-export type RefusalCode = (typeof refusalCodes)[number];
+export { refusalCodes, type RefusalCode } from '../lib/error-reasons.js';
 
 export interface Refusal {
   code: RefusalCode;

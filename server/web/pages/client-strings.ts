@@ -4,6 +4,8 @@
  * Add a key here when a script needs a new string; the locale test checks that
  * every key exists in every language.
  */
+import { errorReasons } from '../../lib/error-reasons.js';
+
 const eventTypes = [
   'created', 'claimed', 'assigned', 'accepted', 'released', 'replied', 'noted', 'escalated', 'returned', 'reassigned',
   'resolved', 'reopened', 'closed', 'member_replied', 'priority_changed', 'category_changed', 'other',
@@ -20,7 +22,8 @@ export const clientStringKeys: readonly string[] = [
   'client.sla.warning', 'client.sla.breach', 'client.sla.escalated', 'client.sla.dismiss',
   'client.sla.deadline.first_response', 'client.sla.deadline.next_response', 'client.sla.deadline.resolution', 'client.sla.deadline.acceptance',
   'client.error.network', 'client.error.forbidden', 'client.error.csrf', 'client.error.not_found', 'client.error.validation',
-  'client.error.conflict', 'client.error.rate_limited', 'client.error.generic', 'client.error.detail',
+  'client.error.conflict', 'client.error.rate_limited',
+  ...errorReasons.map((r) => `client.reason.${r}`), 'client.error.generic', 'client.error.detail',
   'client.ticket.changed_live', 'client.ticket.changed', 'client.ticket.conflict', 'client.ticket.review', 'client.ticket.reviewed',
   'client.ticket.new_messages_one', 'client.ticket.new_messages_other', 'client.ticket.change_line', 'client.ticket.left',
   'client.ticket.dismiss',

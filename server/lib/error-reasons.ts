@@ -1,0 +1,13 @@
+/**
+ * Stable reason codes carried by refusals (`error.reason` in a JSON error), so a client can say
+ * why in the person's language instead of showing the server's English sentence. A leaf module:
+ * the lifecycle table, the CSRF check and the browser code (client/lib/api.ts) all read it.
+ */
+
+/** Why the ticket's state refuses an action (server/tickets/ticket.lifecycle.ts). */
+export const refusalCodes = ['ticket_closed', 'ticket_resolved', 'ticket_not_done', 'already_held', 'not_held', 'last_tier', 'first_tier', 'already_rated', 'not_allowed_now'] as const;
+export type RefusalCode = (typeof refusalCodes)[number];
+
+/** Every reason code a client may receive. */
+export const errorReasons = [...refusalCodes, 'stale_version', 'csrf_invalid'] as const;
+export type ErrorReason = (typeof errorReasons)[number];
