@@ -11,7 +11,7 @@ const staffSchema = new Schema(
     name: { type: String, required: true, trim: true, maxlength: 120 },
     /** Stored lower-cased: logins and lookups match case-insensitively on every backend. */
     email: { type: String, required: true, unique: true, lowercase: true, trim: true, maxlength: 254 },
-    // Never selected out to clients: presenters pick fields explicitly (no `select: false`, see FERRETDB.md).
+    // Never selected out to clients: presenters pick fields explicitly (no `select: false`, see docs/FERRETDB.md).
     passwordHash: { type: String, required: true },
     roles: { type: [{ type: String, enum: staffRoles }], required: true, validate: (v: string[]) => v.length > 0 },
     team: { type: Schema.Types.ObjectId, ref: 'Team', default: null },

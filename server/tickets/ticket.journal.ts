@@ -48,7 +48,7 @@ export async function applyEvent(event: Pick<TicketEvent, 'ticket' | 'seq' | 'pa
   for (const write of event.writes) await applyWrite(write);
   if (databaseFlavor() === 'ferretdb') {
     // FerretDB pushes only an exact `{ _id }` filter down to SQLite and runs any
-    // conditional update as read-then-write anyway (FERRETDB.md): checking the version
+    // conditional update as read-then-write anyway (docs/FERRETDB.md): checking the version
     // on an `_id` read and writing by `_id` gives the same guarantee without a scan.
     const current = await TicketModel.collection.findOne({ _id: event.ticket }, { projection: { version: 1 } });
     if (current?.version === event.seq - 1) await TicketModel.collection.updateOne({ _id: event.ticket }, { $set: event.patch });

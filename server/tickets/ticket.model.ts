@@ -65,7 +65,7 @@ const ticketSchema = new Schema(
   },
   { timestamps: true, optimisticConcurrency: false },
 );
-// Queue queries: top-level equality, then due date and age (see FERRETDB.md, "Performance").
+// Queue queries: top-level equality, then due date and age (see docs/FERRETDB.md, "Performance").
 ticketSchema.index({ tier: 1, team: 1, status: 1, dueAt: 1, createdAt: 1 });
 ticketSchema.index({ tier: 1, office: 1, status: 1 });
 ticketSchema.index({ assignee: 1, status: 1 });
