@@ -5,6 +5,8 @@
  * escaping, the three languages, the board, sign-out, and the page's JSON parts.
  */
 import { expect } from 'chai';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Express } from 'express';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
@@ -279,6 +281,21 @@ describe('Staff pages (HTML, real database)', () => {
         const missing = clientStringKeys.filter((key) => t(key, { skipInterpolation: true }) === key);
         expect(missing, lang).to.deep.equal([]);
       }
+    });
+
+    it('sends the scripts every fixed key they name (a key left out of the list shows raw on the page)', () => {
+      const used = new Set<string>();
+      const walk = (dir: string): void => {
+        for (const entry of readdirSync(dir, { withFileTypes: true })) {
+          const file = path.join(dir, entry.name);
+          if (entry.isDirectory()) walk(file);
+          else if (file.endsWith('.ts')) for (const m of readFileSync(file, 'utf8').matchAll(/'(client\.[a-z_]+\.[a-z_.]+)'/g)) if (m[1]) used.add(m[1]);
+        }
+      };
+      walk('client');
+      expect(used.size).to.be.greaterThan(20);
+      // Plurals (tp) are listed as their _one and _other forms.
+      expect([...used].filter((key) => !clientStringKeys.includes(key) && !clientStringKeys.includes(`${key}_one`))).to.deep.equal([]);
     });
   });
 

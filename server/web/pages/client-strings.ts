@@ -29,6 +29,7 @@ export const clientStringKeys: readonly string[] = [
   'client.ticket.dismiss',
   ...fields.map((f) => `client.field.${f}`),
   'client.presence.viewing', 'client.presence.typing', 'client.presence.you',
+  'client.composer.send_reply', 'client.composer.send_note', 'client.composer.sending',
   'client.composer.sent_reply', 'client.composer.sent_note', 'client.composer.empty', 'client.composer.reply_not_allowed',
   'client.composer.draft_restored',
   ...actions.map((a) => `client.done.${a}`),
