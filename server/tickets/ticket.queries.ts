@@ -195,10 +195,16 @@ export async function escalationOrigin(ticket: { _id: Types.ObjectId | string; t
   return origin ?? null;
 }
 
-/** Where an escalation and a return of this ticket would go now (ticket.lifecycle.ts), for dialogs. */
-export async function moveTargets(ticket: { _id: Types.ObjectId | string; tier: number; office: Types.ObjectId | string }): Promise<{ escalate: Tier | null; return: Tier | null }> {
+/**
+ * Where an escalation and a return of this ticket would go now (ticket.lifecycle.ts), for the
+ * dialogs the viewer is offered; the escalation history is read only when a return is offered.
+ */
+export async function moveTargets(
+  ticket: { _id: Types.ObjectId | string; tier: number; office: Types.ObjectId | string },
+  offered: { escalate: boolean; return: boolean },
+): Promise<{ escalate: Tier | null; return: Tier | null }> {
   return {
-    escalate: escalationTarget(ticket, officeModelOf(ticket.office)),
-    return: ticket.tier > 1 ? returnTarget(ticket, await escalationOrigin(ticket)) : null,
+    escalate: offered.escalate ? escalationTarget(ticket, officeModelOf(ticket.office)) : null,
+    return: offered.return ? returnTarget(ticket, await escalationOrigin(ticket)) : null,
   };
 }

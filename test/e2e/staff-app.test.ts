@@ -416,6 +416,14 @@ describe('staff web app in Chromium (real server process, live updates, accessib
     const julie = await open('julie');
     await openTicket(julie.page, ticket.id);
     const page = julie.page;
+    /** Types, clicks the button, and checks which endpoint was posted and the confirmation shown. */
+    async function sendFromComposer(text: string, endpoint: RegExp, sentKey: string): Promise<void> {
+      await page.fill('#composer-text', text);
+      const [sent] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes(`/tickets/${ticket.id}/`)), page.click('#composer-send')]);
+      expect(sent.url()).to.match(endpoint);
+      expect(sent.status()).to.equal(200);
+      await page.locator('#composer-status', { hasText: fr(sentKey) }).waitFor();
+    }
     // Not held yet: only a note is possible, and the button says so.
     expect(await page.isChecked('#composer input[name=mode][value=note]')).to.equal(true);
     expect(await page.innerText('#composer-send')).to.equal(fr('client.composer.send_note'));
@@ -430,22 +438,14 @@ describe('staff web app in Chromium (real server process, live updates, accessib
     // Switch to a note, type, send: an internal note, nothing for the member.
     await page.check('#composer input[name=mode][value=note]');
     expect(await page.innerText('#composer-send')).to.equal(fr('client.composer.send_note'));
-    await page.fill('#composer-text', 'Note interne : vérifier le dernier avertissement-extrait de rôle.');
-    const [noted] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes(`/tickets/${ticket.id}/`)), page.click('#composer-send')]);
-    expect(noted.url()).to.match(/\/notes$/);
-    expect(noted.status()).to.equal(200);
-    await page.locator('#composer-status', { hasText: fr('client.composer.sent_note') }).waitFor();
+    await sendFromComposer('Note interne : vérifier le dernier avertissement-extrait de rôle.', /\/notes$/, 'client.composer.sent_note');
     // The mode stays what the advisor chose, and the button still says it.
     expect(await page.innerText('#composer-send')).to.equal(fr('client.composer.send_note'));
 
     // Back to a reply: the button says so, the member gets it.
     await page.check('#composer input[name=mode][value=reply]');
     expect(await page.innerText('#composer-send')).to.equal(fr('client.composer.send_reply'));
-    await page.fill('#composer-text', 'Bonjour, votre attestation est jointe à votre espace membre.');
-    const [replied] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes(`/tickets/${ticket.id}/`)), page.click('#composer-send')]);
-    expect(replied.url()).to.match(/\/replies$/);
-    expect(replied.status()).to.equal(200);
-    await page.locator('#composer-status', { hasText: fr('client.composer.sent_reply') }).waitFor();
+    await sendFromComposer('Bonjour, votre attestation est jointe à votre espace membre.', /\/replies$/, 'client.composer.sent_reply');
 
     const detail = await api<{ messages: { text: string; visibility: string }[] }>('julie', 'GET', `/tickets/${ticket.id}`);
     const byText = (needle: string) => detail.body.messages.find((m) => m.text.includes(needle))?.visibility;

@@ -184,10 +184,10 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
   const office = summary.office;
 
   // The dialogs name the tiers the commands would send the ticket to: the lifecycle table decides both.
-  const targets = allowed.has('escalate') || allowed.has('return') ? await moveTargets({ _id: v.id, tier: v.tier, office: v.office }) : { escalate: null, return: null };
+  const targets = await moveTargets({ _id: v.id, tier: v.tier, office: v.office }, { escalate: allowed.has('escalate'), return: allowed.has('return') });
   const toTier = targets.escalate;
   const [escalateTarget, reassign] = await Promise.all([
-    allowed.has('escalate') && toTier ? teamForTier(new Types.ObjectId(v.office), toTier).then((x) => `${l.tier(toTier)} — ${x.name}`).catch(() => l.tier(toTier)) : Promise.resolve(null),
+    toTier ? teamForTier(new Types.ObjectId(v.office), toTier).then((x) => `${l.tier(toTier)} — ${x.name}`).catch(() => l.tier(toTier)) : Promise.resolve(null),
     allowed.has('reassign') ? reassignOptions(t, catalog) : Promise.resolve(null),
   ]);
 
@@ -239,7 +239,7 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
     trail,
     actions: Object.fromEntries(['claim', 'release', 'escalate', 'return', 'resolve', 'reopen', 'reassign', 'update', 'reply', 'note'].map((a) => [a, allowed.has(a)])),
     escalateTarget,
-    returnTarget: allowed.has('return') && targets.return ? l.tier(targets.return) : null,
+    returnTarget: targets.return ? l.tier(targets.return) : null,
     escalateReasons: catalog.reasonCodes.filter((r) => r.appliesTo.includes('escalate')).map(({ value, label }) => ({ value, label })),
     returnReasons: catalog.reasonCodes.filter((r) => r.appliesTo.includes('return')).map(({ value, label }) => ({ value, label })),
     priorityOptions: priorities.map((p) => ({ value: p, label: l.priority(p), selected: p === v.priority })),
