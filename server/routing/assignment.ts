@@ -14,6 +14,7 @@
  * It runs after a ticket arrives in a team unassigned: created, escalated, returned, reassigned to
  * a team, released, reopened (`startAutoAssignment` subscribes to the domain events).
  */
+import { heldCounts, waitingInTeams } from '../tickets/ticket.queries.js';
 import { Types } from 'mongoose';
 import { systemActor } from '../auth/actor.js';
 import type { DomainEvents } from '../lib/domain-events.js';
@@ -23,7 +24,6 @@ import { StaffModel } from '../staff/staff.model.js';
 import { TeamModel } from '../teams/team.model.js';
 import { assignTicket } from '../tickets/ticket.commands.js';
 import { loadTicket } from '../tickets/ticket.journal.js';
-import { TicketModel } from '../tickets/ticket.model.js';
 import type { TicketView } from '../tickets/ticket.presenter.js';
 import { openStatuses } from '../tickets/ticket.vocabulary.js';
 
@@ -71,10 +71,8 @@ export async function autoAssign(ticketId: string, deps: AutoAssignDeps): Promis
     (p) => online.has(String(p._id)) && (p.languages ?? []).includes(ticket.language),
   );
   if (people.length === 0) return null;
-  // One read for everyone's load (FerretDB scans for any filter but `_id` anyway).
-  const held = await TicketModel.find({ assignee: { $in: people.map((p) => p._id) }, status: { $in: [...openStatuses] } }, { assignee: 1 }).lean();
-  const loads = new Map<string, number>();
-  for (const t of held) loads.set(String(t.assignee), (loads.get(String(t.assignee)) ?? 0) + 1);
+  // Everyone's load, from the working set (in memory).
+  const loads = await heldCounts(people.map((p) => p._id));
   const candidates = people.map((p) => ({ id: String(p._id), name: p.name, load: loads.get(String(p._id)) ?? 0, capacity: p.capacity ?? 15 }));
   const cursor = await cursors().findOne({ _id: team._id });
   const chosen = pickCandidate(mode, candidates, cursor?.last ?? null);
@@ -103,10 +101,7 @@ export async function sweepWaiting(deps: AutoAssignDeps, limit = 200): Promise<n
   if (teams.length === 0) return 0;
   const online = await deps.online();
   if (!online || online.size === 0) return 0;
-  const waiting = await TicketModel.find({ team: { $in: teams.map((t) => t._id) }, assignee: null, status: { $in: [...openStatuses] } }, { _id: 1 })
-    .sort({ dueAt: 1, createdAt: 1 })
-    .limit(limit)
-    .lean();
+  const waiting = await waitingInTeams(teams.map((t) => t._id), limit);
   let assigned = 0;
   for (const { _id } of waiting) if (await autoAssign(String(_id), { ...deps, online: async () => online })) assigned += 1;
   return assigned;

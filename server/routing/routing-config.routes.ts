@@ -9,6 +9,7 @@
  * itself, its people). Tier-2 and tier-3 teams serve every office: administrators only. The object is
  * looked up first (404 for an unknown or malformed id), then the right checked (403), then the body.
  */
+import { heldTickets } from '../tickets/ticket.queries.js';
 import type { Types } from 'mongoose';
 import { z } from 'zod';
 import { hasRole, sameId, type StaffActor } from '../auth/actor.js';
@@ -21,9 +22,7 @@ import { StaffModel } from '../staff/staff.model.js';
 import { assignmentModes, TeamModel } from '../teams/team.model.js';
 import { reassignTicket } from '../tickets/ticket.commands.js';
 import { loadTicket } from '../tickets/ticket.journal.js';
-import { TicketModel } from '../tickets/ticket.model.js';
 import { can } from '../tickets/ticket.policy.js';
-import { openStatuses } from '../tickets/ticket.vocabulary.js';
 import { refreshOfficeModels } from './office-models.js';
 import { clearRoutingCache } from './routing.service.js';
 
@@ -80,7 +79,7 @@ export async function handOff(actor: StaffActor, id: string, reasonGiven: string
   if (!person) throw new NotFoundError('No such staff member.');
   if (!hasRole(actor, 'supervisor') || !sameId(actor.office, person.office)) throw new ForbiddenError("Only a supervisor of this person's office can hand their tickets off.");
   const reason = required(reasonGiven?.trim() || undefined, 'reason', 'Say why (the reason is recorded on every ticket).');
-  const held = await TicketModel.find({ assignee: person._id, status: { $in: [...openStatuses] } }, { _id: 1 }).lean();
+  const held = await heldTickets(person._id);
   const handedOff: string[] = [];
   const skipped: Array<{ ticket: string; why: string }> = [];
   for (const { _id } of held) {

@@ -6,25 +6,24 @@
  *
  * Keeping the heap fresh without asking the database "which tickets are due?" every time (FerretDB
  * pushes down no filter other than `_id`: any other query reads the whole collection):
- *  - one query at start for every ticket with an alert time (only `sla.nextAlertAt` projected),
- *    which also catches every alert whose time passed while no instance was running (each fires
- *    once);
+ *  - at start, every ticket of the working set (tickets/working-set.ts: the open tickets, in
+ *    memory), which also catches every alert whose time passed while no instance was running
+ *    (each fires once);
  *  - `ticket.created` / `ticket.changed` domain events of this instance: that one ticket is
  *    re-read by `_id`;
- *  - every `rescanMs`, the tickets whose alert falls due before the next rescan, for changes
- *    made by other instances (an index on MongoDB; a full read on FerretDB, hence its longer
- *    default period: the embedded FerretDB serves one instance anyway).
+ *  - every `rescanMs`, the working set again, for changes made by other instances (the working
+ *    set hears of them through Redis).
  * Entries are replaced lazily: the heap may hold stale ones, `scheduled` says which is current.
  * An entry that turns out to be stale fires nothing: the ticket is reloaded and rescheduled.
  */
 import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { Config } from '../config.js';
-import { databaseFlavor } from '../db/connection.js';
 import { domainEvents as defaultEvents, type DomainEvents } from '../lib/domain-events.js';
 import { ConflictError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { TicketModel } from '../tickets/ticket.model.js';
+import { workingSet as defaultWorkingSet, type WorkingSet } from '../tickets/working-set.js';
 import { fireDueAlert, type FiredAlert } from './actions.js';
 
 /** setTimeout's longest delay; a later alert is re-armed when the timer ends. */
@@ -39,6 +38,8 @@ export interface SlaSchedulerOptions {
   now?: () => Date;
   /** Rescan period, for changes made by other instances. Default 60 s on MongoDB, 15 min on FerretDB. */
   rescanMs?: number;
+  /** The open tickets to watch (the instance's working set by default). */
+  workingSet?: WorkingSet;
   /** Alerts fired at once. Default 4. */
   concurrency?: number;
   /** The domain events to follow and publish to. */
@@ -145,7 +146,8 @@ export function startSlaScheduler(options: SlaSchedulerOptions): SlaScheduler {
   const now = options.now ?? (() => new Date());
   const events = options.events ?? defaultEvents;
   const concurrency = options.concurrency ?? 4;
-  const rescanMs = options.rescanMs ?? (databaseFlavor() === 'ferretdb' ? 15 * 60_000 : 60_000);
+  const rescanMs = options.rescanMs ?? 60_000;
+  const working = options.workingSet ?? defaultWorkingSet;
 
   const heap = new Heap();
   /** The current alert time of each ticket in the heap. */
@@ -203,8 +205,8 @@ export function startSlaScheduler(options: SlaSchedulerOptions): SlaScheduler {
 
   function announce(fired: FiredAlert): void {
     const ticketId = String(fired.ticket._id);
+    // `ticket.changed` was announced by the journal's commit; this one needs no re-read.
     own.set(ticketId, fired.seq);
-    events.publish('ticket.changed', { ticketId, type: fired.escalated ? 'escalated' : 'sla_alert', seq: fired.seq, actorId: null });
     events.publish('sla.alert', {
       ticketId,
       key: fired.alert.key,
@@ -295,13 +297,17 @@ export function startSlaScheduler(options: SlaSchedulerOptions): SlaScheduler {
     return active === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve));
   }
 
-  /** Schedules every ticket whose alert time is before `until` (all of them without it). */
+  /**
+   * Schedules every ticket whose alert time is before `until` (all of them without it). Alerts
+   * concern open tickets only, so the working set (tickets/working-set.ts, in memory) is read, not
+   * the tickets collection.
+   */
   async function scan(until?: Date): Promise<void> {
-    const filter = until ? { 'sla.nextAlertAt': { $lte: until } } : { 'sla.nextAlertAt': { $type: 'date' } };
-    const cursor = TicketModel.collection.find<AlertRow>(filter, { projection: { 'sla.nextAlertAt': 1 } });
-    for await (const row of cursor) {
-      const id = String(row._id);
-      if (!inFlight.has(id)) schedule(id, alertTime(row));
+    const limit = until?.getTime() ?? Infinity;
+    for (const ticket of await working.all()) {
+      const id = String(ticket._id);
+      const at = alertTime(ticket as unknown as AlertRow);
+      if (at !== null && at <= limit && !inFlight.has(id)) schedule(id, at);
     }
     counts.scans += 1;
   }

@@ -9,7 +9,7 @@ import { BadRequestError, ConflictError, NotFoundError } from '../lib/errors.js'
 import { finish, reopenTicket } from './ticket.commands.js';
 import { insertWrite, loadTicket, updateWrite } from './ticket.journal.js';
 import type { Ticket } from './ticket.model.js';
-import { TicketEventModel } from './ticket-event.model.js';
+import { ticketEvents } from './ticket.queries.js';
 import { assertStateAllows, type TicketAction } from './ticket.lifecycle.js';
 import { authorize } from './ticket.policy.js';
 import type { TicketView } from './ticket.presenter.js';
@@ -114,7 +114,7 @@ export async function rateTicket(props: MemberCommandBase & { score: number; com
   if (!Number.isInteger(props.score) || props.score < 1 || props.score > 5) throw new BadRequestError('A rating is a whole number from 1 to 5.', [{ path: 'score', message: 'from 1 to 5' }]);
   return onCurrentVersion(props, 'rate', async (ticket) => {
     const at = props.at ?? new Date();
-    const [resolved] = await TicketEventModel.find({ ticket: ticket._id, type: 'resolved' }, { actor: 1 }).sort({ seq: -1 }).limit(1).lean();
+    const resolved = (await ticketEvents(ticket)).reverse().find((e) => e.type === 'resolved');
     const comment = props.comment?.trim() ? props.comment.trim().slice(0, 2000) : null;
     const rating = { score: props.score, comment, at, tier: ticket.tier, team: ticket.team, office: ticket.office, resolvedBy: resolved?.actor.staff ?? null };
     return finish({ ticket, type: 'rated', actor: props.actor, at, note: comment, data: { score: props.score }, patch: { rating } });

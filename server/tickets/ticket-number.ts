@@ -1,10 +1,15 @@
 /**
  * Human ticket numbers `R-<year>-<6 digits>`, allocated per year without a counter
- * that FerretDB could not increment atomically: the unique index on `number` is the
- * point of serialization. Each process keeps its last number per year and, when an
- * insert collides (another instance took it), re-reads the highest and retries.
+ * that FerretDB could not increment atomically: the number's key (`ticket_numbers`,
+ * ticket.keys.ts) is the point of serialization. Each process keeps its last number per
+ * year; the highest number given is also noted in `meta` (a hint, written after each
+ * allocation), so a process starting or colliding reads one document, not the tickets.
  */
 import { TicketModel } from './ticket.model.js';
+
+type Meta = { _id: string; n: number };
+const meta = () => TicketModel.db.collection<Meta>('meta');
+const hintId = (year: number) => `ticket_number:${year}`;
 
 const last = new Map<number, number>();
 
@@ -13,6 +18,9 @@ export function formatTicketNumber(year: number, n: number): string {
 }
 
 async function highestInDatabase(year: number): Promise<number> {
+  const hint = await meta().findOne({ _id: hintId(year) });
+  if (hint) return hint.n;
+  // A database from before the hint: one query (served by the unique index on MongoDB).
   const prefix = `R-${year}-`;
   const [top] = await TicketModel.find({ number: { $regex: `^${prefix}` } }, { number: 1 })
     .sort({ number: -1 })
@@ -27,13 +35,16 @@ export async function nextTicketNumber(year: number): Promise<string> {
   if (n === undefined) n = await highestInDatabase(year);
   n += 1;
   last.set(year, n);
+  // A hint only (a lost update under concurrency just costs a collision): one write by `_id`.
+  await meta().updateOne({ _id: hintId(year) }, { $max: { n } }, { upsert: true });
   return formatTicketNumber(year, n);
 }
 
 /** After a duplicate number: forget the cached position so the next call re-reads the database. */
 export async function numberCollided(year: number): Promise<void> {
   const fromDb = await highestInDatabase(year);
-  last.set(year, Math.max(fromDb, last.get(year) ?? 0));
+  // Past the hint when it lags behind (another instance, or a database from before it).
+  last.set(year, Math.max(fromDb, (last.get(year) ?? 0)));
 }
 
 /** For tests that drop the database between files. */

@@ -5,7 +5,6 @@
  */
 import { Types } from 'mongoose';
 import { sameId, type Actor } from '../auth/actor.js';
-import { domainEvents } from '../lib/domain-events.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../lib/errors.js';
 import { ReasonCodeModel } from '../catalog/category.model.js';
 import { escalationMailWrites, mailConfig, reassignmentMailWrites, replyMailWrites, resolvedMailWrites } from '../mail/ticket-mail.js';
@@ -15,13 +14,12 @@ import { teamForTier } from '../routing/routing.service.js';
 import { withSla } from '../sla/engine.js';
 import { StaffModel } from '../staff/staff.model.js';
 import { TeamModel, type Tier } from '../teams/team.model.js';
-import { MessageModel } from './message.model.js';
 import { commit, insertWrite, loadTicket, updateWrite, type CommitInput } from './ticket.journal.js';
 import type { JournalWrite } from './ticket-event.model.js';
 import type { Priority, Ticket } from './ticket.model.js';
 import { escalationTarget, refusal, returnTarget, type TicketAction } from './ticket.lifecycle.js';
 import { authorize, tiersWorkedBy } from './ticket.policy.js';
-import { escalationOrigin } from './ticket.queries.js';
+import { escalationOrigin, ticketEvents } from './ticket.queries.js';
 import { presentTicket, type TicketView } from './ticket.presenter.js';
 
 interface CommandBase {
@@ -55,16 +53,10 @@ async function prepare(props: CommandBase, action: TicketAction): Promise<Ticket
   return ticket;
 }
 
-/** Commits a command's event (with the recomputed SLA) and publishes it. Member commands use it too. */
+/** Commits a command's event with the recomputed SLA (the journal announces it). Member commands use it too. */
 export async function finish(input: CommitInput): Promise<TicketView> {
   // The SLA state travels in the event's patch: the journal is the ticket's only writer.
-  const { ticket, event } = await commit(await withSla(input));
-  domainEvents.publish('ticket.changed', {
-    ticketId: String(ticket._id),
-    type: event.type,
-    seq: event.seq,
-    actorId: input.actor.kind === 'system' ? null : String(input.actor.id),
-  });
+  const { ticket } = await commit(await withSla(input));
   return presentTicket(ticket, input.actor);
 }
 
@@ -138,7 +130,7 @@ export async function replyToTicket(props: CommandBase & { text: string; waitFor
   const at = props.at ?? new Date();
   const messageId = new Types.ObjectId();
   const member = await MemberModel.findById(ticket.member, { email: 1, language: 1 }).lean();
-  const mail = replyMailWrites(mailConfig(), ticket, member, { text: props.text, agentName: props.actor.name, waitForMember: Boolean(props.waitForMember), at, inReplyTo: await lastMemberEmailId(ticket._id) });
+  const mail = replyMailWrites(mailConfig(), ticket, member, { text: props.text, agentName: props.actor.name, waitForMember: Boolean(props.waitForMember), at, inReplyTo: await lastMemberEmailId(ticket) });
   return finish({
     ticket,
     type: 'replied',
@@ -156,9 +148,15 @@ export async function replyToTicket(props: CommandBase & { text: string; waitFor
 }
 
 /** The Message-ID of the member's latest email on the ticket, so a reply threads under it in their mailbox. */
-async function lastMemberEmailId(ticketId: Types.ObjectId): Promise<string | null> {
-  const [latest] = await MessageModel.find({ ticket: ticketId, 'author.kind': 'member', emailMessageId: { $type: 'string' } }, { emailMessageId: 1 }).sort({ createdAt: -1 }).limit(1).lean();
-  return latest?.emailMessageId ?? null;
+async function lastMemberEmailId(ticket: Ticket): Promise<string | null> {
+  // The messages a ticket's events inserted, newest first (reads by `_id`).
+  for (const event of (await ticketEvents(ticket)).reverse()) {
+    for (const w of event.writes ?? []) {
+      const doc = w.doc as { author?: { kind?: string }; emailMessageId?: unknown };
+      if (w.model === 'Message' && w.op === 'insert' && doc.author?.kind === 'member' && typeof doc.emailMessageId === 'string') return doc.emailMessageId;
+    }
+  }
+  return null;
 }
 
 /** An internal note: never visible to the member. */
@@ -226,7 +224,7 @@ export async function planEscalation(input: EscalationPlanInput): Promise<Commit
     reason: input.reason,
     note: input.handoff,
     data: { escalation: escalationId, toTeamName: toTeam.name, ...input.data },
-    patch: { tier: toTier, team: toTeam._id, assignee: null, escalation: escalationId, status: ticket.status === 'new' ? 'open' : ticket.status },
+    patch: { tier: toTier, team: toTeam._id, assignee: null, escalation: escalationId, ...(ticket.escalations ? { escalations: [...ticket.escalations, escalationId] } : {}), status: ticket.status === 'new' ? 'open' : ticket.status },
     writes: [
       ...closePrevious,
       insertWrite('Escalation', { _id: escalationId, ticket: ticket._id, fromTier: ticket.tier, fromTeam: ticket.team, toTier, toTeam: toTeam._id, reason: input.reason, handoff: input.handoff, by, at, acceptedBy: null, acceptedAt: null, outcome: 'pending', closedBy: null, closedAt: null, closingNote: null }),

@@ -5,9 +5,8 @@
  * `recoverPendingCreations`).
  */
 import { Types } from 'mongoose';
-import { actorRef, applyWrite } from './ticket.journal.js';
+import { actorRef, applyWrite, announce } from './ticket.journal.js';
 import type { Actor } from '../auth/actor.js';
-import { domainEvents } from '../lib/domain-events.js';
 import { isDuplicateKeyError } from '../lib/errors.js';
 import { Outbox } from '../mail/mail.models.js';
 import { acknowledgementMail, mailConfig } from '../mail/ticket-mail.js';
@@ -16,6 +15,7 @@ import { MemberModel } from '../members/member.model.js';
 import { routeNewTicket } from '../routing/routing.service.js';
 import { slaPatch } from '../sla/engine.js';
 import { nextTicketNumber, numberCollided } from './ticket-number.js';
+import { claimNumber, markWorking, rememberMemberTicket, workingHints } from './ticket.keys.js';
 import { NO_DUE_DATE, TicketModel, type Channel, type Priority, type Ticket } from './ticket.model.js';
 import { TicketEventModel, eventId, type TicketEvent } from './ticket-event.model.js';
 
@@ -66,10 +66,18 @@ export async function findOrCreateMember(input: CreateTicketProps['member']): Pr
   }
 }
 
-/** Inserts the ticket under a fresh number, retrying when another process took that number. */
+/**
+ * Inserts the ticket under a fresh number: the number's key (`ticket_numbers`, `_id` = the number) is
+ * the point of serialization, so allocating never reads the tickets collection; the unique index on
+ * `tickets.number` stays as a second guard.
+ */
 async function insertWithNumber(doc: Record<string, unknown> & { _id: Types.ObjectId }, year: number): Promise<string> {
   for (let attempt = 0; attempt < 50; attempt += 1) {
     const number = await nextTicketNumber(year);
+    if (!(await claimNumber(number, doc._id))) {
+      await numberCollided(year);
+      continue;
+    }
     try {
       await TicketModel.collection.insertOne({ ...doc, number });
       return number;
@@ -102,6 +110,7 @@ async function sendAcknowledgement(event: TicketEvent, number: string): Promise<
 async function finishCreation(event: TicketEvent & { pending?: boolean }): Promise<string> {
   const ticketDoc = event.data.ticket as Record<string, unknown> & { _id: Types.ObjectId; createdAt: Date };
   for (const write of event.writes) await applyWrite(write);
+  await rememberMemberTicket(ticketDoc.member as Types.ObjectId, ticketDoc._id);
   const number = await insertWithNumber(ticketDoc, new Date(ticketDoc.createdAt).getFullYear());
   await sendAcknowledgement(event, number);
   await TicketEventModel.collection.updateOne({ _id: event._id } as never, { $set: { 'data.number': number }, $unset: { pending: '' } });
@@ -144,6 +153,7 @@ export async function createTicket(props: CreateTicketProps): Promise<Ticket> {
     team: routing.team,
     assignee: null,
     escalation: null,
+    escalations: [],
     routing: { rule: routing.rule, explanation: routing.explanation },
     version: 1,
     messageCount: 1,
@@ -188,6 +198,8 @@ export async function createTicket(props: CreateTicketProps): Promise<Ticket> {
     ],
     pending: true,
   };
+  // The working-set hint first: the start-up rebuild finds this creation even if it stops half-way.
+  await markWorking(ticketId, at);
   try {
     await TicketEventModel.collection.insertOne(event as never);
   } catch (error) {
@@ -197,7 +209,7 @@ export async function createTicket(props: CreateTicketProps): Promise<Ticket> {
   }
   const number = await finishCreation(event);
   const ticket = { ...ticketDoc, number } as unknown as Ticket;
-  domainEvents.publish('ticket.created', { ticketId: String(ticketId) });
+  announce(ticket, event);
   return ticket;
 }
 
@@ -211,11 +223,28 @@ async function existingCreation(ticketId: Types.ObjectId): Promise<Ticket> {
 }
 
 /**
- * Finishes creations interrupted by a crash (event written, ticket not yet). Run at
- * start. On MongoDB it uses the index on `pending`; FerretDB reads the events collection.
+ * Finishes a creation a crash interrupted (its event written, its ticket not yet); returns the
+ * ticket, or null when there is no pending creation of that id.
+ */
+export async function recoverCreation(ticketId: Types.ObjectId): Promise<Ticket | null> {
+  const first = await TicketEventModel.collection.findOne({ _id: eventId(ticketId, 1) } as never);
+  if (!first || !(first as { pending?: boolean }).pending) return null;
+  await finishCreation(first as unknown as TicketEvent);
+  const ticket = await TicketModel.findById(ticketId).lean<Ticket>();
+  if (ticket) announce(ticket, first as unknown as TicketEvent);
+  return ticket;
+}
+
+/**
+ * Finishes every creation interrupted by a crash. Run at start. Each creation wrote its working-set
+ * hint before its event (ticket.keys.ts), so only the hints of tickets that do not exist are looked at:
+ * a read of one small collection, never a scan of the events.
  */
 export async function recoverPendingCreations(): Promise<number> {
-  const pending = await TicketEventModel.collection.find({ pending: true } as never).toArray();
-  for (const event of pending) await finishCreation(event as unknown as TicketEvent);
-  return pending.length;
+  let recovered = 0;
+  for (const id of await workingHints()) {
+    if (await TicketModel.collection.findOne({ _id: id }, { projection: { _id: 1 } })) continue;
+    if (await recoverCreation(id)) recovered += 1;
+  }
+  return recovered;
 }

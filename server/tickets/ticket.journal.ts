@@ -13,7 +13,10 @@
 import mongoose, { Types } from 'mongoose';
 import type { Actor } from '../auth/actor.js';
 import { databaseFlavor } from '../db/connection.js';
+import { domainEvents } from '../lib/domain-events.js';
 import { ConflictError, isDuplicateKeyError } from '../lib/errors.js';
+import { isWorking } from './working-rule.js';
+import { markWorking, rememberEmailMessageId } from './ticket.keys.js';
 import { EscalationModel } from './escalation.model.js';
 import { MessageModel } from './message.model.js';
 import { TicketModel, type Ticket } from './ticket.model.js';
@@ -33,6 +36,9 @@ export async function applyWrite(write: JournalWrite): Promise<void> {
   const collection = write.model === 'Message' ? MessageModel.collection : write.model === 'Escalation' ? EscalationModel.collection : mongoose.model(write.model).collection;
   const id = new Types.ObjectId(String(write.id));
   if (write.op === 'insert') {
+    // A mail's Message-ID is keyed before its message, so a reply naming it always finds the ticket.
+    const emailId = write.model === 'Message' ? write.doc.emailMessageId : null;
+    if (typeof emailId === 'string' && emailId) await rememberEmailMessageId(emailId, write.doc.ticket as Types.ObjectId);
     try {
       await collection.insertOne({ ...write.doc, _id: id });
     } catch (error) {
@@ -85,12 +91,37 @@ export interface CommitInput {
   at?: Date;
 }
 
+/** Sees every new state of a ticket, synchronously, before the command that made it returns. */
+export type CommitObserver = (ticket: Ticket, event: TicketEvent) => void;
+const observers = new Set<CommitObserver>();
+
+/** Registers a read model (the working set) on the journal; returns the way to unregister it. */
+export function observeCommits(observer: CommitObserver): () => void {
+  observers.add(observer);
+  return () => observers.delete(observer);
+}
+
+/**
+ * The one place a ticket's change is announced: read models first (synchronously, so the request
+ * that made the change reads it back), then `ticket.created` / `ticket.changed` to the subscribers
+ * (live layer, SLA scheduler, automatic assignment).
+ */
+export function announce(ticket: Ticket, event: Pick<TicketEvent, 'type' | 'seq' | 'actor'>): void {
+  for (const observer of observers) observer(ticket, event as TicketEvent);
+  const ticketId = String(ticket._id);
+  if (event.type === 'created') domainEvents.publish('ticket.created', { ticketId });
+  else domainEvents.publish('ticket.changed', { ticketId, type: event.type, seq: event.seq, actorId: event.actor.staff ? String(event.actor.staff) : event.actor.member ? String(event.actor.member) : null });
+}
+
 export interface CommitResult {
   ticket: Ticket;
   event: TicketEvent;
 }
 
-/** Records one event on a ticket and applies it. Throws ConflictError (409) when someone acted first. */
+/**
+ * The only way a ticket changes: records one event, applies it, and announces the new state.
+ * Throws ConflictError (409) when someone acted first.
+ */
 export async function commit(input: CommitInput): Promise<CommitResult> {
   const { ticket } = input;
   const at = input.at ?? new Date();
@@ -112,6 +143,8 @@ export async function commit(input: CommitInput): Promise<CommitResult> {
     patch,
     writes: input.writes ?? [],
   };
+  // A ticket coming back to work (reopened) gets its working-set hint before the change (ticket.keys.ts).
+  if (isWorking(next) && !isWorking(ticket)) await markWorking(ticket._id, at);
   try {
     await TicketEventModel.collection.insertOne(event as unknown as Parameters<typeof TicketEventModel.collection.insertOne>[0]);
   } catch (error) {
@@ -123,6 +156,7 @@ export async function commit(input: CommitInput): Promise<CommitResult> {
     throw error;
   }
   await applyEvent(event);
+  announce(next, event);
   return { ticket: next, event };
 }
 

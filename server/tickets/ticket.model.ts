@@ -24,6 +24,8 @@ const ticketSchema = new Schema(
     assignee: { type: Schema.Types.ObjectId, ref: 'Staff', default: null },
     /** The open escalation into the current tier, if any (accepted when someone claims it). */
     escalation: { type: Schema.Types.ObjectId, ref: 'Escalation', default: null },
+    /** Every escalation record of the ticket, oldest first: read by `_id` (the board, the trail, returns). */
+    escalations: { type: [{ type: Schema.Types.ObjectId, ref: 'Escalation' }], default: [] },
     /** Why the ticket landed where it did on arrival. */
     routing: {
       rule: { type: String, required: true },
@@ -89,6 +91,8 @@ export interface Ticket {
   team: Types.ObjectId;
   assignee: Types.ObjectId | null;
   escalation: Types.ObjectId | null;
+  /** Absent on tickets written before it existed: readers then find the records through the events. */
+  escalations?: Types.ObjectId[];
   routing: { rule: string; explanation: string };
   version: number;
   messageCount: number;

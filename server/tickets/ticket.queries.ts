@@ -10,14 +10,16 @@ import { OfficeModel } from '../offices/office.model.js';
 import { StaffModel } from '../staff/staff.model.js';
 import { TeamModel } from '../teams/team.model.js';
 import { EscalationModel, type Escalation } from './escalation.model.js';
-import { AttachmentModel } from '../attachments/attachment.model.js';
+import { AttachmentModel, type Attachment } from '../attachments/attachment.model.js';
 import { MessageModel, type Message } from './message.model.js';
 import { loadTicket } from './ticket.journal.js';
 import { TicketModel, type Ticket } from './ticket.model.js';
-import { authorize, readableFilter } from './ticket.policy.js';
+import { authorize, canRead, readableFilter } from './ticket.policy.js';
 import { presentEscalation, presentEvent, presentMessage, presentTicket, type EscalationView, type EventView, type MessageView, type NameBook, type TicketView } from './ticket.presenter.js';
-import { TicketEventModel, type TicketEvent } from './ticket-event.model.js';
-import { openStatuses, type Tier } from './ticket.vocabulary.js';
+import { TicketEventModel, eventId, type TicketEvent } from './ticket-event.model.js';
+import { memberTicketIds, ticketIdByNumber } from './ticket.keys.js';
+import { workingSet } from './working-set.js';
+import { isOpenStatus, openStatuses, type Tier } from './ticket.vocabulary.js';
 import { escalationTarget, returnTarget } from './ticket.lifecycle.js';
 import { officeModelOf } from '../routing/office-models.js';
 
@@ -64,27 +66,74 @@ function decodeCursor(cursor: string): Cursor {
   throw new BadRequestError('The cursor is not valid: use the nextCursor value of a previous page.', [{ path: 'cursor', message: 'invalid cursor' }]);
 }
 
-/** The tickets an actor may see, filtered and sorted by due date then age, one page at a time. */
+/** Reads documents by `_id`, a few at a time: the one read the embedded FerretDB serves from an index. */
+export async function readByIds<T>(ids: readonly unknown[], read: (id: unknown) => Promise<T | null>, concurrency = 16): Promise<T[]> {
+  const out: (T | null)[] = new Array<T | null>(ids.length).fill(null);
+  let next = 0;
+  const worker = async () => {
+    while (next < ids.length) {
+      const i = next++;
+      out[i] = await read(ids[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, worker));
+  return out.filter((x): x is T => x !== null);
+}
+
+/** Queue order: due date, then age, then id. */
+function byQueueOrder(a: Ticket, b: Ticket): number {
+  return new Date(a.dueAt).getTime() - new Date(b.dueAt).getTime() || new Date(a.createdAt).getTime() - new Date(b.createdAt).getTime() || String(a._id).localeCompare(String(b._id));
+}
+
+function afterCursor(t: Ticket, c: Cursor): boolean {
+  const d = new Date(t.dueAt).getTime() - new Date(c.d).getTime();
+  if (d !== 0) return d > 0;
+  const created = new Date(t.createdAt).getTime() - new Date(c.c).getTime();
+  if (created !== 0) return created > 0;
+  return String(t._id) > c.i;
+}
+
+/** The statuses the working set answers for (open work, and tickets resolved recently). */
+function servedByWorkingSet(statuses: readonly string[]): boolean {
+  return statuses.every((s) => isOpenStatus(s) || s === 'resolved');
+}
+
+/** Whether a ticket passes a list's filters (policy aside). */
+export function matchesFilters(t: Ticket, actor: StaffActor, filters: Omit<ListFilters, 'limit' | 'cursor'>, statuses: readonly string[]): boolean {
+  if (!statuses.includes(t.status)) return false;
+  if (filters.tier && t.tier !== filters.tier) return false;
+  if (filters.office && String(t.office) !== filters.office) return false;
+  if (filters.team && String(t.team) !== filters.team) return false;
+  if (filters.language && t.language !== filters.language) return false;
+  if (filters.category && t.category !== filters.category) return false;
+  if (filters.assignee === 'me') return String(t.assignee) === String(actor.id);
+  if (filters.assignee === 'none') return !t.assignee;
+  if (filters.assignee) return String(t.assignee) === filters.assignee;
+  return true;
+}
+
+/** The working tickets an actor may read (the queues, counts and board are built from these). */
+export async function readableWork(actor: StaffActor): Promise<Ticket[]> {
+  return (await workingSet.all()).filter((t) => canRead(actor, t));
+}
+
+/**
+ * The tickets an actor may see, filtered and sorted by due date then age, one page at a time. Work
+ * (open and recently resolved tickets) comes from the working set in memory; only a list of closed
+ * or older history asks the database (an index on MongoDB).
+ */
 export async function listTickets(actor: StaffActor, filters: ListFilters): Promise<{ tickets: TicketView[]; nextCursor: string | null }> {
-  const and: Record<string, unknown>[] = [readableFilter(actor)];
-  if (filters.tier) and.push({ tier: filters.tier });
-  if (filters.office) and.push({ office: new Types.ObjectId(filters.office) });
-  if (filters.team) and.push({ team: new Types.ObjectId(filters.team) });
   // Without a status filter, the queue shows work still to do.
-  and.push({ status: { $in: filters.status?.length ? filters.status : [...openStatuses] } });
-  if (filters.language) and.push({ language: filters.language });
-  if (filters.category) and.push({ category: filters.category });
-  if (filters.assignee === 'me') and.push({ assignee: actor.id });
-  else if (filters.assignee === 'none') and.push({ assignee: null });
-  else if (filters.assignee) and.push({ assignee: new Types.ObjectId(filters.assignee) });
-  if (filters.cursor) {
-    const c = decodeCursor(filters.cursor);
-    const d = new Date(c.d);
-    const created = new Date(c.c);
-    const i = new Types.ObjectId(c.i);
-    and.push({ $or: [{ dueAt: { $gt: d } }, { dueAt: d, createdAt: { $gt: created } }, { dueAt: d, createdAt: created, _id: { $gt: i } }] });
+  const statuses = filters.status?.length ? filters.status : [...openStatuses];
+  const cursor = filters.cursor ? decodeCursor(filters.cursor) : null;
+  let rows: Ticket[];
+  if (servedByWorkingSet(statuses)) {
+    rows = (await readableWork(actor)).filter((t) => matchesFilters(t, actor, filters, statuses) && (!cursor || afterCursor(t, cursor)));
+    rows.sort(byQueueOrder);
+    rows = rows.slice(0, filters.limit + 1);
+  } else {
+    rows = await historyPage(actor, filters, statuses, cursor);
   }
-  const rows = await TicketModel.find({ $and: and }).sort({ dueAt: 1, createdAt: 1, _id: 1 }).limit(filters.limit + 1).lean<Ticket[]>();
   const page = rows.slice(0, filters.limit);
   const names = await nameBook(page.map((t) => t.assignee));
   const last = page.at(-1);
@@ -92,6 +141,61 @@ export async function listTickets(actor: StaffActor, filters: ListFilters): Prom
     tickets: page.map((t) => presentTicket(t, actor, names)),
     nextCursor: rows.length > filters.limit && last ? encodeCursor(last) : null,
   };
+}
+
+async function historyPage(actor: StaffActor, filters: ListFilters, statuses: readonly string[], cursor: Cursor | null): Promise<Ticket[]> {
+  const and: Record<string, unknown>[] = [readableFilter(actor)];
+  if (filters.tier) and.push({ tier: filters.tier });
+  if (filters.office) and.push({ office: new Types.ObjectId(filters.office) });
+  if (filters.team) and.push({ team: new Types.ObjectId(filters.team) });
+  and.push({ status: { $in: statuses } });
+  if (filters.language) and.push({ language: filters.language });
+  if (filters.category) and.push({ category: filters.category });
+  if (filters.assignee === 'me') and.push({ assignee: actor.id });
+  else if (filters.assignee === 'none') and.push({ assignee: null });
+  else if (filters.assignee) and.push({ assignee: new Types.ObjectId(filters.assignee) });
+  if (cursor) {
+    const d = new Date(cursor.d);
+    const created = new Date(cursor.c);
+    const i = new Types.ObjectId(cursor.i);
+    and.push({ $or: [{ dueAt: { $gt: d } }, { dueAt: d, createdAt: { $gt: created } }, { dueAt: d, createdAt: created, _id: { $gt: i } }] });
+  }
+  return TicketModel.find({ $and: and }).sort({ dueAt: 1, createdAt: 1, _id: 1 }).limit(filters.limit + 1).lean<Ticket[]>();
+}
+
+/** A ticket's events, in order, read by `_id` (`<ticket>:<seq>`): never a query on the events collection. */
+export async function ticketEvents(ticket: Pick<Ticket, '_id' | 'version'>): Promise<TicketEvent[]> {
+  const ids = Array.from({ length: ticket.version }, (_, i) => eventId(ticket._id, i + 1));
+  return readByIds(ids, (id) => TicketEventModel.collection.findOne({ _id: id } as never) as Promise<TicketEvent | null>);
+}
+
+/** The ids of the documents of one kind a ticket's events inserted (messages, escalations), in order. */
+function insertedIds(events: readonly TicketEvent[], model: 'Message' | 'Escalation'): Types.ObjectId[] {
+  return events.flatMap((e) => (e.writes ?? []).filter((w) => w.model === model && w.op === 'insert').map((w) => new Types.ObjectId(String(w.id))));
+}
+
+/** A ticket's escalation records, oldest first, by `_id`. */
+export async function ticketEscalations(ticket: Pick<Ticket, '_id' | 'version'> & { escalations?: Types.ObjectId[] | null }, events?: readonly TicketEvent[]): Promise<Escalation[]> {
+  const ids = ticket.escalations ?? insertedIds(events ?? (await ticketEvents(ticket)), 'Escalation');
+  const rows = await readByIds(ids, (id) => EscalationModel.collection.findOne({ _id: id as Types.ObjectId }) as Promise<Escalation | null>);
+  return rows.sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
+}
+
+/** A member's tickets, most recently updated first (`member_tickets` keys, then reads by `_id`). */
+export async function memberTickets(member: Types.ObjectId | string, limit = 100): Promise<Ticket[]> {
+  const ids = await memberTicketIds(member);
+  const rows = await readByIds(ids, (id) => TicketModel.collection.findOne({ _id: id as Types.ObjectId }) as Promise<Ticket | null>);
+  return rows
+    .filter((t) => String(t.member) === String(member))
+    .sort((a, b) => new Date(b.updatedAt).getTime() - new Date(a.updatedAt).getTime())
+    .slice(0, limit);
+}
+
+/** The ticket with this human number, or null (a key read, then the ticket by `_id`). */
+export async function ticketByNumber(number: string): Promise<Ticket | null> {
+  const id = await ticketIdByNumber(number);
+  const ticket = id ? await loadTicket(id) : null;
+  return ticket && ticket.number === number ? ticket : null;
 }
 
 /** Loads a ticket the actor may read, or throws 404. */
@@ -108,21 +212,36 @@ export interface TicketDetail {
   escalations: EscalationView[];
 }
 
-/** A ticket with its thread (internal notes only for staff) and escalation trail. */
+/**
+ * A ticket's messages in order (public ones only when asked) with their stored files, all read by
+ * `_id`: the message ids come from the ticket's events, which inserted them.
+ */
+export async function ticketThread(ticket: Pick<Ticket, '_id' | 'version'>, options: { publicOnly: boolean; events?: readonly TicketEvent[] }): Promise<{ messages: Message[]; files: Map<string, Attachment> }> {
+  const events = options.events ?? (await ticketEvents(ticket));
+  const all = await readByIds(insertedIds(events, 'Message'), (id) => MessageModel.collection.findOne({ _id: id as Types.ObjectId }) as Promise<Message | null>);
+  const messages = all
+    .filter((m) => String(m.ticket) === String(ticket._id) && (!options.publicOnly || m.visibility === 'public'))
+    .sort((a, b) => new Date(a.createdAt).getTime() - new Date(b.createdAt).getTime() || String(a._id).localeCompare(String(b._id)));
+  const stored = await readByIds(
+    messages.flatMap((m) => m.attachments ?? []),
+    (id) => AttachmentModel.collection.findOne({ _id: id as Types.ObjectId }) as Promise<Attachment | null>,
+  );
+  return { messages, files: new Map(stored.filter((a) => String(a.ticket) === String(ticket._id)).map((a) => [String(a._id), a])) };
+}
+
+/** A ticket with its thread (internal notes only for staff) and escalation trail, all read by `_id`. */
 export async function getTicketDetail(actor: Actor, ticketId: string): Promise<TicketDetail> {
   const ticket = await readableTicket(actor, ticketId);
-  const visibility = actor.kind === 'member' ? { visibility: 'public' as const } : {};
-  const [messages, escalations] = await Promise.all([
-    MessageModel.find({ ticket: ticket._id, ...visibility }).sort({ createdAt: 1, _id: 1 }).lean<Message[]>(),
-    actor.kind === 'member' ? Promise.resolve([] as Escalation[]) : EscalationModel.find({ ticket: ticket._id }).sort({ at: 1 }).lean<Escalation[]>(),
+  const events = await ticketEvents(ticket);
+  const [thread, escalations] = await Promise.all([
+    ticketThread(ticket, { publicOnly: actor.kind === 'member', events }),
+    actor.kind === 'member' ? Promise.resolve([] as Escalation[]) : ticketEscalations(ticket, events),
   ]);
   const names = await nameBook([ticket.assignee, ...escalations.flatMap((e) => [e.by, e.acceptedBy])]);
-  const fileIds = messages.flatMap((m) => m.attachments ?? []);
-  const stored = fileIds.length > 0 ? await AttachmentModel.find({ _id: { $in: fileIds }, ticket: ticket._id }, { filename: 1, contentType: 1, size: 1 }).lean() : [];
-  const files = new Map(stored.map((a) => [String(a._id), { id: String(a._id), filename: a.filename, contentType: a.contentType, size: a.size }]));
+  const files = new Map([...thread.files.values()].map((a) => [String(a._id), { id: String(a._id), filename: a.filename, contentType: a.contentType, size: a.size }]));
   return {
     ticket: presentTicket(ticket, actor, names),
-    messages: messages.map((m) => presentMessage(m, files)),
+    messages: thread.messages.map((m) => presentMessage(m, files)),
     escalations: escalations.map((e) => presentEscalation(e, names)),
   };
 }
@@ -130,8 +249,7 @@ export async function getTicketDetail(actor: Actor, ticketId: string): Promise<T
 /** Every event of a ticket, in order. */
 export async function ticketHistory(actor: Actor, ticketId: string): Promise<EventView[]> {
   const ticket = await readableTicket(actor, ticketId);
-  const events = await TicketEventModel.find({ ticket: ticket._id }).sort({ seq: 1 }).lean<TicketEvent[]>();
-  return events.filter((e) => e.seq <= ticket.version).map(presentEvent);
+  return (await ticketEvents(ticket)).map(presentEvent);
 }
 
 export interface Explanation {
@@ -172,7 +290,7 @@ function describe(e: TicketEvent, names: NameBook): string | null {
 /** Answers "why is this ticket here?" from the routing decision and every move since. */
 export async function explainTicket(actor: Actor, ticketId: string): Promise<Explanation> {
   const ticket = await readableTicket(actor, ticketId);
-  const events = (await TicketEventModel.find({ ticket: ticket._id }).sort({ seq: 1 }).lean<TicketEvent[]>()).filter((e) => e.seq <= ticket.version);
+  const events = await ticketEvents(ticket);
   const names = await nameBook(events.flatMap((e) => [e.to.assignee, e.from?.assignee]).concat([ticket.assignee]));
   const because: Explanation['because'] = [];
   for (const e of events) {
@@ -190,9 +308,9 @@ export async function explainTicket(actor: Actor, ticketId: string): Promise<Exp
 }
 
 /** The escalation that brought the ticket to its tier: a return goes back where it came from. */
-export async function escalationOrigin(ticket: { _id: Types.ObjectId | string; tier: Tier | number }): Promise<Escalation | null> {
-  const [origin] = await EscalationModel.find({ ticket: new Types.ObjectId(String(ticket._id)), toTier: ticket.tier as Tier }).sort({ at: -1 }).limit(1).lean<Escalation[]>();
-  return origin ?? null;
+export async function escalationOrigin(ticket: { _id: Types.ObjectId | string; tier: Tier | number; version: number; escalations?: Types.ObjectId[] | null }): Promise<Escalation | null> {
+  const escalations = await ticketEscalations({ ...ticket, _id: new Types.ObjectId(String(ticket._id)) });
+  return escalations.filter((e) => e.toTier === ticket.tier).at(-1) ?? null;
 }
 
 /**
@@ -200,11 +318,47 @@ export async function escalationOrigin(ticket: { _id: Types.ObjectId | string; t
  * dialogs the viewer is offered; the escalation history is read only when a return is offered.
  */
 export async function moveTargets(
-  ticket: { _id: Types.ObjectId | string; tier: number; office: Types.ObjectId | string },
+  ticket: { _id: Types.ObjectId | string; tier: number; office: Types.ObjectId | string; version: number; escalations?: Types.ObjectId[] | null },
   offered: { escalate: boolean; return: boolean },
 ): Promise<{ escalate: Tier | null; return: Tier | null }> {
   return {
     escalate: offered.escalate ? escalationTarget(ticket, officeModelOf(ticket.office)) : null,
     return: offered.return ? returnTarget(ticket, await escalationOrigin(ticket)) : null,
   };
+}
+
+/** Open tickets held by each of these people (workload, automatic assignment), from the working set. */
+export async function heldCounts(people: Iterable<Types.ObjectId | string>): Promise<Map<string, number>> {
+  const wanted = new Set([...people].map(String));
+  const counts = new Map<string, number>();
+  for (const t of await workingSet.all()) {
+    const holder = t.assignee ? String(t.assignee) : null;
+    if (holder && wanted.has(holder) && isOpenStatus(t.status)) counts.set(holder, (counts.get(holder) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** The open tickets one person holds, from the working set. */
+export async function heldTickets(person: Types.ObjectId | string): Promise<Ticket[]> {
+  return (await workingSet.all()).filter((t) => isOpenStatus(t.status) && String(t.assignee) === String(person));
+}
+
+/** Open unassigned tickets waiting in these teams, most urgent first (automatic assignment's sweep). */
+export async function waitingInTeams(teams: Iterable<Types.ObjectId | string>, limit: number): Promise<Ticket[]> {
+  const wanted = new Set([...teams].map(String));
+  return (await workingSet.all())
+    .filter((t) => isOpenStatus(t.status) && !t.assignee && wanted.has(String(t.team)))
+    .sort(byQueueOrder)
+    .slice(0, limit);
+}
+
+/** The escalation records of several working tickets (the board), read by `_id`. */
+export async function escalationsOf(ticketIds: readonly string[]): Promise<Escalation[]> {
+  const lists = await Promise.all(
+    ticketIds.map(async (id) => {
+      const ticket = workingSet.get(id) ?? (await loadTicket(id));
+      return ticket ? ticketEscalations(ticket) : [];
+    }),
+  );
+  return lists.flat();
 }

@@ -5,6 +5,8 @@ import '../../server/models.js';
 import { resetOfficeModels } from '../../server/routing/office-models.js';
 import { clearRoutingCache } from '../../server/routing/routing.service.js';
 import { resetTicketNumberCache } from '../../server/tickets/ticket-number.js';
+import { resetTicketKeyCaches } from '../../server/tickets/ticket.keys.js';
+import { workingSet } from '../../server/tickets/working-set.js';
 import { testDatabaseUri } from './global.js';
 
 /**
@@ -19,6 +21,8 @@ export function useTestDatabase(): { name: () => string } {
     await connectDatabase(testDatabaseUri(), dbName);
     await ensureIndexes();
     resetTicketNumberCache();
+    resetTicketKeyCaches();
+    workingSet.reset();
     clearRoutingCache();
     resetOfficeModels();
   });

@@ -37,7 +37,8 @@ import { memberReply } from '../../tickets/member.commands.js';
 import { addNote } from '../../tickets/ticket.commands.js';
 import { createTicket } from '../../tickets/ticket.create.js';
 import { loadTicket } from '../../tickets/ticket.journal.js';
-import { MessageModel } from '../../tickets/message.model.js';
+import { ticketIdByEmailMessageId } from '../../tickets/ticket.keys.js';
+import { ticketByNumber } from '../../tickets/ticket.queries.js';
 import { TicketModel, type Ticket } from '../../tickets/ticket.model.js';
 import { canRead } from '../../tickets/ticket.policy.js';
 import { Outbox } from '../mail.models.js';
@@ -187,8 +188,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
 
   async function findTicket(number: string): Promise<Ticket | null> {
     if (!ticketNumberPattern.test(number)) return null;
-    const found = await TicketModel.findOne({ number }, { _id: 1 }).lean();
-    return found ? loadTicket(String(found._id)) : null;
+    return ticketByNumber(number);
   }
 
   type Participant = { kind: 'member'; actor: MemberActor } | { kind: 'staff'; actor: StaffActor } | null;
@@ -268,7 +268,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
 
   async function followUp(doc: InboundMail, ticket: Ticket, participant: NonNullable<Participant>, content: MessageContent, sender: { address: string; name: string }, mail: ParsedMail, automatic: AutomaticVerdict): Promise<InboundOutcome> {
     const emailMessageId = doc.messageId ?? `<${doc._id.slice(0, 32)}@inbound.relais>`;
-    if (await MessageModel.exists({ ticket: ticket._id, emailMessageId })) {
+    if (String(await ticketIdByEmailMessageId(emailMessageId)) === String(ticket._id)) {
       return outcome('follow_up', { ticket: ticket._id, ticketNumber: ticket.number, reason: 'already appended' });
     }
     if (participant.kind === 'staff') {
@@ -334,8 +334,11 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       if (named) break;
     }
     if (!named && refs.messageIds.length > 0) {
-      const earlier = await MessageModel.findOne({ emailMessageId: { $in: refs.messageIds } }, { ticket: 1 }).lean();
-      named = earlier ? await loadTicket(String(earlier.ticket)) : null;
+      for (const messageId of refs.messageIds) {
+        const ticketId = await ticketIdByEmailMessageId(messageId);
+        named = ticketId ? await loadTicket(String(ticketId)) : null;
+        if (named) break;
+      }
     }
     for (const number of [...refs.referencedTicketNumbers, ...refs.ticketNumbers]) {
       if (named) break;

@@ -4,14 +4,13 @@
  * post to `/staff/board/routing` and `/staff/board/handoff/:id` (routes in board.routes.ts), which run
  * the same functions as the API (routing/routing-config.routes.ts).
  */
+import { heldCounts } from '../../tickets/ticket.queries.js';
 import type { StaffActor } from '../../auth/actor.js';
 import type { Translate } from '../../lib/i18n.js';
 import { OfficeModel, routingModels } from '../../offices/office.model.js';
 import { onlineStaffIds } from '../../realtime/online.js';
-import { openStatuses } from '../../tickets/ticket.vocabulary.js';
 import { StaffModel } from '../../staff/staff.model.js';
 import { assignmentModes, TeamModel } from '../../teams/team.model.js';
-import { TicketModel } from '../../tickets/ticket.model.js';
 
 export interface RoutingPanel {
   office: { id: string; name: string; models: Array<{ value: string; label: string; selected: boolean }> };
@@ -26,9 +25,7 @@ export async function routingPanel(actor: StaffActor, t: Translate): Promise<Rou
   const teams = await TeamModel.find({ office: office._id, tier: 1, active: true }, { name: 1, assignmentMode: 1 }).sort({ name: 1 }).lean();
   const people = await StaffModel.find({ office: office._id, active: true }, { name: 1 }).lean();
   const online = await onlineStaffIds();
-  const held = await TicketModel.find({ assignee: { $in: people.map((p) => p._id) }, status: { $in: [...openStatuses] } }, { assignee: 1 }).lean();
-  const count = new Map<string, number>();
-  for (const h of held) count.set(String(h.assignee), (count.get(String(h.assignee)) ?? 0) + 1);
+  const count = await heldCounts(people.map((p) => p._id));
   return {
     office: {
       id: String(office._id),

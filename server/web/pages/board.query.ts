@@ -10,14 +10,12 @@ import type { StaffActor } from '../../auth/actor.js';
 import { SessionModel } from '../../auth/session.model.js';
 import type { Translate } from '../../lib/i18n.js';
 import { StaffModel } from '../../staff/staff.model.js';
-import { EscalationModel, type Escalation } from '../../tickets/escalation.model.js';
-import { TicketModel } from '../../tickets/ticket.model.js';
+import type { Escalation } from '../../tickets/escalation.model.js';
 import { presentEscalation, type EscalationView, type TicketView } from '../../tickets/ticket.presenter.js';
-import { listTickets, nameBook } from '../../tickets/ticket.queries.js';
+import { escalationsOf, heldCounts, listTickets, nameBook } from '../../tickets/ticket.queries.js';
 import type { PageCatalog } from './catalog.js';
 import { initials, type DueView, type Formatter } from './format.js';
 import type { Labels } from './presenters.js';
-import { openStatuses } from './queue.query.js';
 
 /** Per tier: more than this many open escalations is a page the board does not show whole. */
 const perTierLimit = 200;
@@ -144,9 +142,8 @@ function row(v: TicketView, e: EscalationView | undefined, c: BoardContext): Boa
 async function escalationRows(actor: StaffActor, c: BoardContext) {
   const pages = await Promise.all([2, 3].map((tier) => listTickets(actor, { tier, limit: perTierLimit })));
   const tickets = pages.flatMap((p) => p.tickets);
-  const escalations = tickets.length
-    ? await EscalationModel.find({ ticket: { $in: tickets.map((t) => new Types.ObjectId(t.id)) } }).lean<Escalation[]>()
-    : [];
+  // Each ticket's escalation records, read by `_id` (the ticket lists them).
+  const escalations = await escalationsOf(tickets.map((t) => t.id));
   const latest = latestEscalations(escalations, tickets);
   const names = await nameBook([...latest.values()].map((e) => e.by));
   const rows: (BoardRow | BoardGroup)[] = [];
@@ -188,13 +185,11 @@ async function loadPanel(actor: StaffActor, c: BoardContext): Promise<LoadTeam[]
   const staff = await StaffModel.find({ active: true, team: { $ne: null }, $or: or }, { name: 1, team: 1, capacity: 1 }).sort({ name: 1 }).lean();
   const ids = staff.map((s) => s._id);
   const now = c.fmt.now.getTime();
-  const [held, sessions, live] = await Promise.all([
-    TicketModel.find({ assignee: { $in: ids }, status: { $in: openStatuses } }, { _id: 0, assignee: 1 }).lean<{ assignee: Types.ObjectId }[]>(),
+  const [heldBy, sessions, live] = await Promise.all([
+    heldCounts(ids),
     SessionModel.find({ staff: { $in: ids }, revokedAt: null, expiresAt: { $gt: new Date(now) } }, { staff: 1, lastUsedAt: 1 }).lean(),
     onlineStaffIds(),
   ]);
-  const heldBy = new Map<string, number>();
-  for (const h of held) heldBy.set(String(h.assignee), (heldBy.get(String(h.assignee)) ?? 0) + 1);
   const lastSeen = new Map<string, number>();
   for (const s of sessions) {
     const at = new Date(s.lastUsedAt).getTime();

@@ -2,16 +2,16 @@
  * The queue's filters (from the address bar) and the counts shown next to each
  * filter. Counts are faceted: the number next to "Néerlandais" is how many tickets
  * the list would show with that language and every other filter as it is now.
- * One query reads the few fields counts need from the tickets the viewer may read
- * (the policy's `readableFilter`, the same rule as the list); the counting happens
- * here because FerretDB has no `$facet` or rich `$group`.
+ * The counts are made from the working set (tickets/working-set.ts: open and recently
+ * resolved tickets, in memory) filtered by the policy's `canRead`, the same rule as the list.
  */
 import type { Types } from 'mongoose';
 import { z } from 'zod';
 import { hasRole, type StaffActor } from '../../auth/actor.js';
 import type { ListFilters } from '../../tickets/ticket.queries.js';
-import { TicketModel, ticketStatuses, type TicketStatus } from '../../tickets/ticket.model.js';
-import { readableFilter, tiersWorkedBy } from '../../tickets/ticket.policy.js';
+import { ticketStatuses, type TicketStatus } from '../../tickets/ticket.model.js';
+import { tiersWorkedBy } from '../../tickets/ticket.policy.js';
+import { readableWork } from '../../tickets/ticket.queries.js';
 import { isOpenStatus, openStatuses, ticketLanguages } from '../../tickets/ticket.vocabulary.js';
 
 export const queueViews = ['all', 'mine', 'unassigned'] as const;
@@ -20,8 +20,6 @@ export type QueueView = (typeof queueViews)[number];
 export { openStatuses, ticketLanguages } from '../../tickets/ticket.vocabulary.js';
 /** Statuses offered as filters (closed tickets are history, not work). */
 export const filterStatuses: readonly TicketStatus[] = [...openStatuses, 'resolved'];
-/** A cap on the rows read for counting; beyond it counts read "n+". */
-const countCap = 20_000;
 
 const objectId = /^[0-9a-f]{24}$/i;
 
@@ -86,20 +84,12 @@ export interface QueueCounts {
   /** Keys like `view:mine`, `status:open`, `status:` (open work), `language:nl`, `category:invoices`, `office:<id>`. */
   counts: Record<string, number>;
   total: number;
-  /** True when more tickets matched than were counted. */
-  capped: boolean;
 }
 
 /** Faceted counts for the queue with these filters. */
 export async function queueCounts(actor: StaffActor, q: QueueQuery, keys: { categories: string[]; offices: string[] }): Promise<QueueCounts> {
   const statuses = [...new Set([...filterStatuses, ...(q.status ? [q.status] : [])])];
-  const rows = await TicketModel.find(
-    { $and: [readableFilter(actor), { status: { $in: statuses } }] },
-    { _id: 0, status: 1, language: 1, category: 1, office: 1, assignee: 1 },
-  )
-    .limit(countCap + 1)
-    .lean<CountRow[]>();
-  const capped = rows.length > countCap;
+  const rows: CountRow[] = (await readableWork(actor)).filter((t) => statuses.includes(t.status));
   const me = String(actor.id);
   const test: Record<Facet, (r: CountRow, value: string | undefined) => boolean> = {
     view: (r, v) => (v === 'mine' ? String(r.assignee) === me : v === 'unassigned' ? r.assignee === null : true),
@@ -124,5 +114,5 @@ export async function queueCounts(actor: StaffActor, q: QueueQuery, keys: { cate
     const base = rows.filter((r) => matchesExcept(r, facet));
     for (const value of values[facet]) counts[`${facet}:${value ?? ''}`] = base.filter((r) => test[facet](r, value)).length;
   }
-  return { counts, total: rows.filter((r) => matchesExcept(r, null)).length, capped };
+  return { counts, total: rows.filter((r) => matchesExcept(r, null)).length };
 }

@@ -112,7 +112,6 @@ export function queueRoutes(config: Config, tools: StaffPageTools): Router {
       rows: data.rows,
       facets: facets(data, actor, res),
       total: data.counts.total,
-      capped: data.counts.capped,
       nextHref: data.nextHref,
       firstHref: data.firstHref,
       clearHref: activeFilters > 0 ? queueHref({ view: data.query.view }) : null,

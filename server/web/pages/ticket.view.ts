@@ -9,10 +9,10 @@ import type { StaffActor } from '../../auth/actor.js';
 import type { Translate } from '../../lib/i18n.js';
 import { MemberModel } from '../../members/member.model.js';
 import { teamForTier } from '../../routing/routing.service.js';
-import { TicketModel, priorities, type Ticket } from '../../tickets/ticket.model.js';
-import { readableFilter } from '../../tickets/ticket.policy.js';
+import { priorities } from '../../tickets/ticket.model.js';
+import { canRead } from '../../tickets/ticket.policy.js';
 import { presentTicket, type EventView, type MessageView, type TicketView } from '../../tickets/ticket.presenter.js';
-import { getTicketDetail, moveTargets, nameBook, ticketHistory } from '../../tickets/ticket.queries.js';
+import { getTicketDetail, memberTickets, moveTargets, nameBook, ticketHistory } from '../../tickets/ticket.queries.js';
 import type { PageCatalog } from './catalog.js';
 import { formatSize } from '../../attachments/limits.js';
 import { initials, type Formatter } from './format.js';
@@ -157,10 +157,10 @@ function trailItem(e: EventView, c: TrailContext): TrailItem {
 }
 
 async function otherTicketsOf(actor: StaffActor, ticket: TicketView): Promise<TicketView[]> {
-  const rows = await TicketModel.find({ $and: [readableFilter(actor), { member: new Types.ObjectId(ticket.member) }, { _id: { $ne: new Types.ObjectId(ticket.id) } }] })
-    .sort({ createdAt: -1 })
-    .limit(8)
-    .lean<Ticket[]>();
+  const rows = (await memberTickets(ticket.member))
+    .filter((t) => String(t._id) !== ticket.id && canRead(actor, t))
+    .sort((a, b) => new Date(b.createdAt).getTime() - new Date(a.createdAt).getTime())
+    .slice(0, 8);
   return rows.map((t) => presentTicket(t, actor));
 }
 
@@ -184,7 +184,7 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
   const office = summary.office;
 
   // The dialogs name the tiers the commands would send the ticket to: the lifecycle table decides both.
-  const targets = await moveTargets({ _id: v.id, tier: v.tier, office: v.office }, { escalate: allowed.has('escalate'), return: allowed.has('return') });
+  const targets = await moveTargets({ _id: v.id, tier: v.tier, office: v.office, version: v.version }, { escalate: allowed.has('escalate'), return: allowed.has('return') });
   const toTier = targets.escalate;
   const [escalateTarget, reassign] = await Promise.all([
     toTier ? teamForTier(new Types.ObjectId(v.office), toTier).then((x) => `${l.tier(toTier)} — ${x.name}`).catch(() => l.tier(toTier)) : Promise.resolve(null),

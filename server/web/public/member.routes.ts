@@ -15,7 +15,6 @@
  * `visibility: 'public'` in the query itself: internal notes never leave the database here.
  */
 import { Router, type Request, type Response } from 'express';
-import { Types } from 'mongoose';
 import type { Config } from '../../config.js';
 import type { MemberActor } from '../../auth/actor.js';
 import { AttachmentModel, type Attachment } from '../../attachments/attachment.model.js';
@@ -31,8 +30,9 @@ import { findMemberByEmail } from '../../members/member-lookup.js';
 import { MemberModel } from '../../members/member.model.js';
 import { memberLinkUrl, mergeSessions, verifyMemberLink, type MemberSession } from '../../members/member-links.js';
 import { memberClose, memberReopen, memberReply, rateTicket } from '../../tickets/member.commands.js';
-import { MessageModel, type Message } from '../../tickets/message.model.js';
 import { canRead } from '../../tickets/ticket.policy.js';
+import { memberTickets, ticketByNumber, ticketThread } from '../../tickets/ticket.queries.js';
+import { MessageModel } from '../../tickets/message.model.js';
 import { TicketModel, type Ticket } from '../../tickets/ticket.model.js';
 import { renderPage } from '../render.js';
 import { createFormCsrf } from '../pages/login-csrf.js';
@@ -95,8 +95,8 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
   }
 
   async function ticketsOf(ctx: MemberContext, t: Translate, locale: Locale): Promise<unknown[]> {
-    const filter = ctx.session.all ? { member: ctx.actor.id } : { member: ctx.actor.id, _id: { $in: ctx.session.tickets.map((id) => new Types.ObjectId(id)) } };
-    const tickets = await TicketModel.find(filter, { number: 1, subject: 1, status: 1, updatedAt: 1 }).sort({ updatedAt: -1 }).limit(100).lean();
+    const covered = new Set(ctx.session.tickets);
+    const tickets = (await memberTickets(ctx.actor.id, 100)).filter((tk) => ctx.session.all || covered.has(String(tk._id)));
     return tickets.map((tk) => ({ number: tk.number, subject: tk.subject, status: tk.status, statusLabel: statusLabel(t, tk.status), updated: formatDate(tk.updatedAt, locale, config.timeZone) }));
   }
 
@@ -135,7 +135,7 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
     if (!member || !settings) return;
     const locale = mailLocale(member.language ?? pageLocale, settings);
     const t = translator(locale);
-    const tickets = await TicketModel.find({ member: member._id }, { number: 1, subject: 1, status: 1 }).sort({ updatedAt: -1 }).limit(50).lean();
+    const tickets = await memberTickets(member._id, 50);
     const mail = buildOutboxMail(
       {
         template: 'member-link',
@@ -176,7 +176,7 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
       return null;
     }
     const number = String(req.params.number);
-    const ticket = numberPattern.test(number) ? await TicketModel.findOne({ number }).lean<Ticket>() : null;
+    const ticket = numberPattern.test(number) ? await ticketByNumber(number) : null;
     const covered = ticket && String(ticket.member) === ctx.session.memberId && (ctx.session.all || ctx.session.tickets.includes(String(ticket._id)));
     if (!ticket || !covered || !canRead(ctx.actor, ticket)) {
       renderPage(req, res, 'error', { title: res.locals.t('portal.ticket.not_found_title'), text: res.locals.t('portal.ticket.not_found') }, 404);
@@ -188,10 +188,7 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
   async function showTicket(req: Request, res: Response, ticket: Ticket, props: { status?: number; errors?: FieldErrors; reply?: string; comment?: string; notice?: string } = {}): Promise<void> {
     const t = res.locals.t;
     const locale = res.locals.locale;
-    const messages = await MessageModel.find({ ticket: ticket._id, visibility: 'public' }).sort({ createdAt: 1 }).limit(500).lean<Message[]>();
-    const attachmentIds = messages.flatMap((m) => m.attachments ?? []);
-    const files = attachmentIds.length > 0 ? await AttachmentModel.find({ _id: { $in: attachmentIds }, ticket: ticket._id }).lean<Attachment[]>() : [];
-    const byId = new Map(files.map((f) => [String(f._id), f]));
+    const { messages, files: byId } = await ticketThread(ticket, { publicOnly: true });
     const selected = Number(req.query.note);
     const done = ticket.status === 'resolved' || ticket.status === 'closed';
     renderPage(

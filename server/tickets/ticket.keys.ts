@@ -1,0 +1,151 @@
+/**
+ * Key documents kept beside the tickets so that every hot lookup is a read by `_id`, the only
+ * filter the embedded FerretDB answers without reading the whole collection (docs/FERRETDB.md).
+ * On MongoDB they cost one small write each and the same reads stay point reads.
+ *
+ *  - `ticket_numbers`  `_id` = the human number → the ticket (replies by mail, links, search by number);
+ *  - `member_tickets`  `_id` = `<member>:<n>` (n = 1, 2, … per member) → the member's tickets in order,
+ *    read by probing n = 1, 2, … until a miss ("my requests", the member's other tickets);
+ *  - `working_tickets` `_id` = the ticket → a hint that the ticket may be in the working set (open, or
+ *    resolved recently): the read model of the queues is rebuilt at start from these hints only
+ *    (working-set.ts). A hint is written *before* the change that makes the ticket working, so the
+ *    hints are always a superset; stale ones are dropped when the working set is rebuilt.
+ *
+ * A key is a hint, never the truth: a reader checks the ticket it points to (a crash can leave a
+ * key whose ticket was never written, or was written under another number).
+ */
+import { Schema, model, type Types } from 'mongoose';
+import { isDuplicateKeyError } from '../lib/errors.js';
+import type { Ticket } from './ticket.model.js';
+
+const numberSchema = new Schema({ _id: { type: String, required: true }, ticket: { type: Schema.Types.ObjectId, required: true } }, { collection: 'ticket_numbers', versionKey: false });
+export const TicketNumberModel = model<{ _id: string; ticket: Types.ObjectId }>('TicketNumber', numberSchema);
+
+const memberTicketSchema = new Schema(
+  { _id: { type: String, required: true }, ticket: { type: Schema.Types.ObjectId, required: true } },
+  { collection: 'member_tickets', versionKey: false },
+);
+export const MemberTicketModel = model<{ _id: string; ticket: Types.ObjectId }>('MemberTicket', memberTicketSchema);
+
+/**
+ * `email_message_ids`: `_id` = the `Message-ID` of a mail that became a message → its ticket, so a
+ * reply that names it in `In-Reply-To`/`References` finds the ticket with one read by `_id`.
+ * Written by the journal with the message (applyWrite), so a replay writes it too.
+ */
+const emailIdSchema = new Schema({ _id: { type: String, required: true }, ticket: { type: Schema.Types.ObjectId, required: true } }, { collection: 'email_message_ids', versionKey: false });
+export const EmailMessageIdModel = model<{ _id: string; ticket: Types.ObjectId }>('EmailMessageId', emailIdSchema);
+
+const workingSchema = new Schema({ _id: { type: Schema.Types.ObjectId, required: true }, at: { type: Date, required: true } }, { collection: 'working_tickets', versionKey: false });
+export const WorkingTicketModel = model<{ _id: Types.ObjectId; at: Date }>('WorkingTicket', workingSchema);
+
+type Key = { _id: string; ticket: Types.ObjectId };
+const numbers = () => TicketNumberModel.db.collection<Key>('ticket_numbers');
+const memberSlots = () => MemberTicketModel.db.collection<Key>('member_tickets');
+const emailIds = () => EmailMessageIdModel.db.collection<Key>('email_message_ids');
+
+/** Records Message-ID → ticket (the first ticket to receive a Message-ID keeps it). */
+export async function rememberEmailMessageId(messageId: string, ticket: Types.ObjectId): Promise<void> {
+  await insertIgnoringDuplicate(emailIds(), { _id: messageId, ticket });
+}
+
+export async function ticketIdByEmailMessageId(messageId: string): Promise<Types.ObjectId | null> {
+  return (await emailIds().findOne({ _id: messageId }))?.ticket ?? null;
+}
+
+export function memberSlotId(member: Types.ObjectId | string, n: number): string {
+  return `${String(member)}:${String(n).padStart(6, '0')}`;
+}
+
+async function insertIgnoringDuplicate(collection: { insertOne(doc: never): Promise<unknown> }, doc: Record<string, unknown>): Promise<boolean> {
+  try {
+    await collection.insertOne(doc as never);
+    return true;
+  } catch (error) {
+    if (isDuplicateKeyError(error)) return false;
+    throw error;
+  }
+}
+
+/** Marks a ticket as possibly working (before the write that makes it so). Idempotent. */
+export async function markWorking(ticket: Types.ObjectId, at = new Date()): Promise<void> {
+  await insertIgnoringDuplicate(WorkingTicketModel.collection, { _id: ticket, at });
+}
+
+export async function unmarkWorking(tickets: readonly Types.ObjectId[]): Promise<void> {
+  for (const _id of tickets) await WorkingTicketModel.collection.deleteOne({ _id });
+}
+
+/** Every hint (a small collection: open tickets, recently resolved ones, and not yet cleaned ones). */
+export async function workingHints(): Promise<Types.ObjectId[]> {
+  const rows = await WorkingTicketModel.collection.find({}, { projection: { _id: 1 } }).toArray();
+  return rows.map((r) => r._id);
+}
+
+/** Records number → ticket; false when the number belongs to another ticket already. */
+export async function claimNumber(number: string, ticket: Types.ObjectId): Promise<boolean> {
+  if (await insertIgnoringDuplicate(numbers(), { _id: number, ticket })) return true;
+  const holder = await numbers().findOne({ _id: number });
+  return holder !== null && String(holder.ticket) === String(ticket);
+}
+
+/** The ticket id a number points to, or null (the caller checks the ticket carries that number). */
+export async function ticketIdByNumber(number: string): Promise<Types.ObjectId | null> {
+  const key = await numbers().findOne({ _id: number });
+  return key?.ticket ?? null;
+}
+
+/** Links the ticket to its member in the next free slot (probing from the last one this process saw). */
+const lastSlot = new Map<string, number>();
+export async function rememberMemberTicket(member: Types.ObjectId, ticket: Types.ObjectId): Promise<void> {
+  const key = String(member);
+  for (let n = (lastSlot.get(key) ?? 0) + 1; n < 100_000; n += 1) {
+    if (await insertIgnoringDuplicate(memberSlots(), { _id: memberSlotId(member, n), ticket })) {
+      lastSlot.set(key, n);
+      return;
+    }
+    const taken = await memberSlots().findOne({ _id: memberSlotId(member, n) });
+    if (taken && String(taken.ticket) === String(ticket)) return; // a replay: already linked
+  }
+}
+
+/** The ids of a member's tickets, oldest first (reads slots until the first empty one, a few at a time). */
+export async function memberTicketIds(member: Types.ObjectId | string): Promise<Types.ObjectId[]> {
+  const ids: Types.ObjectId[] = [];
+  const seen = new Set<string>();
+  const step = 8;
+  for (let n = 1; ; n += step) {
+    const slots = await Promise.all(Array.from({ length: step }, (_, i) => memberSlots().findOne({ _id: memberSlotId(member, n + i) })));
+    for (const slot of slots) {
+      if (!slot) return ids;
+      if (!seen.has(String(slot.ticket))) ids.push(slot.ticket);
+      seen.add(String(slot.ticket));
+    }
+  }
+}
+
+export function resetTicketKeyCaches(): void {
+  lastSlot.clear();
+}
+
+/** The key documents of one ticket written in bulk (imports, the scale bench): `slot` is its place among its member's tickets. */
+export function ticketKeyDocuments(ticket: Pick<Ticket, '_id' | 'number' | 'member' | 'status' | 'createdAt'>, slot: number, working: boolean) {
+  return {
+    number: { _id: ticket.number, ticket: ticket._id },
+    member: { _id: memberSlotId(ticket.member, slot), ticket: ticket._id },
+    working: working ? { _id: ticket._id, at: new Date(ticket.createdAt) } : null,
+  };
+}
+
+export async function writeTicketKeyDocuments(list: readonly ReturnType<typeof ticketKeyDocuments>[]): Promise<void> {
+  const insert = async (collection: { insertMany(docs: never[], options: { ordered: false }): Promise<unknown> }, docs: Record<string, unknown>[]) => {
+    if (docs.length === 0) return;
+    try {
+      await collection.insertMany(docs as never[], { ordered: false });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  };
+  await insert(numbers(), list.map((k) => k.number));
+  await insert(memberSlots(), list.map((k) => k.member));
+  await insert(WorkingTicketModel.collection, list.flatMap((k) => (k.working ? [k.working] : [])));
+}

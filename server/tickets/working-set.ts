@@ -1,0 +1,132 @@
+/**
+ * The working set: every ticket someone may still work on — open, or resolved in the last
+ * `resolvedWindowDays` days — held in memory by each instance. The queues, their counts, the
+ * supervisor board, the workload figures and the SLA scheduler read it instead of querying the
+ * tickets collection, so they cost the same at 1,000 tickets as at 100,000 (closed history is not
+ * in the hot path; see docs/ARCHITECTURE.md, "A year of tickets").
+ *
+ * How it stays true:
+ *  - `commit()` and `createTicket` hand every new state of a ticket to `apply` before they return
+ *    (ticket.journal.ts), so a request sees its own write;
+ *  - other instances learn of a change through Redis (working-set.sync.ts) and re-read that ticket
+ *    by `_id`; a gap in an instance's sequence or a lost connection makes them rebuild;
+ *  - at start (and on a rebuild) it is read from the `working_tickets` hints (ticket.keys.ts): one
+ *    small collection, then one read by `_id` per hinted ticket, which also replays any event a crash
+ *    left unapplied. Hints of tickets that left the working set are removed then.
+ * A row is replaced only by a newer version of its ticket, so late or repeated news is harmless.
+ */
+import type { Types } from 'mongoose';
+import { loadTicket, observeCommits } from './ticket.journal.js';
+import { recoverCreation } from './ticket.create.js';
+import { unmarkWorking, workingHints } from './ticket.keys.js';
+import type { Ticket } from './ticket.model.js';
+import { isWorking } from './working-rule.js';
+
+export { isWorking, resolvedWindowDays } from './working-rule.js';
+
+type Listener = (ticket: Ticket) => void;
+
+export class WorkingSet {
+  private rows = new Map<string, Ticket>();
+  private loading: Promise<void> | null = null;
+  private loaded = false;
+  private generation = 0;
+  private readonly listeners = new Set<Listener>();
+
+  /** Builds the set from the hints (concurrency: reads in flight at once). Safe to call again. */
+  rebuild(concurrency = 16): Promise<void> {
+    const generation = ++this.generation;
+    const run = (async () => {
+      const hints = await workingHints();
+      const next = new Map<string, Ticket>();
+      const stale: Types.ObjectId[] = [];
+      let i = 0;
+      const worker = async () => {
+        while (i < hints.length) {
+          const id = hints[i++] as Types.ObjectId;
+          // A hint without a ticket is a creation a crash interrupted (finished now) or one that failed.
+          const ticket = (await loadTicket(id)) ?? (await recoverCreation(id));
+          if (ticket && isWorking(ticket)) next.set(String(id), ticket);
+          else stale.push(id);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, hints.length)) }, worker));
+      if (generation !== this.generation) return; // a newer rebuild started meanwhile
+      // News that arrived during the rebuild is kept when it is newer than what was read.
+      for (const [id, ticket] of this.rows) {
+        const read = next.get(id);
+        if (read && read.version < ticket.version) next.set(id, ticket);
+      }
+      this.rows = next;
+      this.loaded = true;
+      await unmarkWorking(stale);
+    })();
+    this.loading = run.finally(() => {
+      if (this.loading === guarded) this.loading = null;
+    });
+    const guarded = this.loading;
+    return guarded;
+  }
+
+  /** Resolves once the set has been read (the first read triggers it). */
+  async ready(): Promise<void> {
+    if (this.loaded && !this.loading) return;
+    await (this.loading ?? this.rebuild());
+  }
+
+  /** Takes a ticket's new state (a newer version replaces an older one; an older one is ignored). */
+  apply(ticket: Ticket): void {
+    const id = String(ticket._id);
+    const known = this.rows.get(id);
+    if (known && known.version > ticket.version) return;
+    if (isWorking(ticket)) this.rows.set(id, ticket);
+    else this.rows.delete(id);
+    for (const listener of this.listeners) listener(ticket);
+  }
+
+  /** Re-reads one ticket by `_id` (news from another instance). */
+  async refresh(id: string | Types.ObjectId, version?: number): Promise<void> {
+    const known = this.rows.get(String(id));
+    if (known && version !== undefined && known.version >= version) return;
+    const ticket = await loadTicket(id);
+    if (ticket) this.apply(ticket);
+  }
+
+  /** Every working ticket (after `ready()`); resolved tickets past the window are left out. */
+  async all(): Promise<Ticket[]> {
+    await this.ready();
+    const now = Date.now();
+    const out: Ticket[] = [];
+    for (const [id, ticket] of this.rows) {
+      if (isWorking(ticket, now)) out.push(ticket);
+      else this.rows.delete(id);
+    }
+    return out;
+  }
+
+  get(id: string): Ticket | undefined {
+    return this.rows.get(id);
+  }
+
+  /** Called with every ticket applied (the SLA scheduler follows deadlines this way). */
+  onApply(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Forgets everything; the next read rebuilds (tests that change the database under it). */
+  reset(): void {
+    this.generation += 1;
+    this.rows = new Map();
+    this.loaded = false;
+    this.loading = null;
+  }
+
+  get size(): number {
+    return this.rows.size;
+  }
+}
+
+/** The instance's working set, fed by every commit of this process (ticket.journal.ts). */
+export const workingSet = new WorkingSet();
+observeCommits((ticket) => workingSet.apply(ticket));
