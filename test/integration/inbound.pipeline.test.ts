@@ -13,6 +13,7 @@ import { MemberModel } from '../../server/members/member.model.js';
 import { replyToken } from '../../server/members/member-links.js';
 import { MessageModel } from '../../server/tickets/message.model.js';
 import { TicketModel } from '../../server/tickets/ticket.model.js';
+import { claimNumber } from '../../server/tickets/ticket.keys.js';
 import type { Config } from '../../server/config.js';
 import { silentLogger, testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
@@ -21,7 +22,9 @@ import { corpusContext, corpusMessage, loadManifest, type ManifestEntry } from '
 
 async function ticketNumbered(org: Org, number: string, member: { name: string; email: string }): Promise<Types.ObjectId> {
   const ticket = await buildTicket(org, { member, subject: `Demande ${number}` });
+  // Renumbered by hand: the number's key follows, as an import would write it (ticket.keys.ts).
   await TicketModel.collection.updateOne({ _id: ticket._id }, { $set: { number } });
+  await claimNumber(number, ticket._id);
   return ticket._id;
 }
 

@@ -5,6 +5,8 @@
  * the holder gets a mail, and an acceptance breach escalates automatically when the policy
  * says so, with its reason in the ticket's history.
  */
+import { WorkingTicketModel } from '../../server/tickets/ticket.keys.js';
+import { workingSet } from '../../server/tickets/working-set.js';
 import { expect } from 'chai';
 import request from 'supertest';
 import { Types } from 'mongoose';
@@ -196,7 +198,10 @@ describe('SLA scheduler (real database, injected clocks)', function () {
       }
       await TicketModel.collection.insertMany(tickets);
       await TicketEventModel.collection.insertMany(events as never);
+      // Written in bulk as an import would: with their working-set hints (ticket.keys.ts).
+      await WorkingTicketModel.collection.insertMany(tickets.map((t) => ({ _id: t._id, at: T0 })));
     }
+    workingSet.reset();
     const s = scheduler(() => plus(180), { concurrency: 8 });
     await s.idle();
     const key = `first_response:${T0_ISO}:breach`;

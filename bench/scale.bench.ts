@@ -1,0 +1,288 @@
+/**
+ * `npm run bench -- scale`: does every screen and every mail stay fast as history grows?
+ *
+ * For 1,000, 10,000 and 100,000 tickets (bench/scale/dataset.ts; `SCALE_SIZES=1000,10000` picks
+ * sizes), Relais runs as a user runs it (`server/index.ts` in its own process, on the embedded
+ * FerretDB holding that dataset), and this process measures over HTTP and SMTP, as staff and members
+ * would: the p50 and p95 of each request, then for each metric the ratio 100,000 ÷ 1,000 (the
+ * baseline is the same request on the smallest database of the same run). The goals from the scale
+ * issue are printed beside: p95 ≤ 150 ms for interactive requests, growth ≤ 1.5×, a month of reports
+ * ≤ 2 s, start-up ≤ 30 s.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import mongoose, { Types } from 'mongoose';
+import nodemailer from 'nodemailer';
+import request from 'supertest';
+import { loadConfig } from '../server/config.js';
+import { connectDatabase, disconnectDatabase } from '../server/db/connection.js';
+import { projectRoot } from '../server/lib/paths.js';
+import { signMemberLink } from '../server/members/member-links.js';
+import { MemberModel } from '../server/members/member.model.js';
+import { OfficeModel } from '../server/offices/office.model.js';
+import { ticketIdByEmailMessageId, workingHints } from '../server/tickets/ticket.keys.js';
+import { TicketModel } from '../server/tickets/ticket.model.js';
+import { WorkingSet } from '../server/tickets/working-set.js';
+import { percentile, type BenchResult } from './lib.js';
+import { benchPassword, openScaleDataset } from './scale/dataset.js';
+
+const sizes = (process.env.SCALE_SIZES ?? '1000,10000,100000').split(',').map((s) => Number.parseInt(s, 10)).filter((n) => n > 0);
+const samples = Number.parseInt(process.env.SCALE_SAMPLES ?? '30', 10);
+const secrets = { JWT_SECRET: 'scale-bench-jwt-secret-0123456789abcdef', CSRF_SECRET: 'scale-bench-csrf-secret-0123456789abcdef' };
+
+interface Metric {
+  name: string;
+  /** Goal on p95 in ms (null: none). */
+  goalMs: number | null;
+  p50: number;
+  p95: number;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function timed(count: number, task: (i: number) => Promise<void>): Promise<{ p50: number; p95: number }> {
+  const times: number[] = [];
+  await task(-1); // warm-up, not counted
+  for (let i = 0; i < count; i += 1) {
+    const started = performance.now();
+    await task(i);
+    times.push(performance.now() - started);
+  }
+  return { p50: percentile(times, 50), p95: percentile(times, 95) };
+}
+
+function startRelais(env: Record<string, string>): Promise<{ stop: () => Promise<void>; ms: number }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'server', 'index.ts')], {
+    cwd: projectRoot,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'development', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('Press Ctrl-C to stop.')) {
+        const ms = performance.now() - started;
+        resolve({
+          ms,
+          stop: () =>
+            new Promise<void>((done) => {
+              child.once('exit', () => done());
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`Relais exited (${code}) before it was ready:\n${out}`)));
+  });
+}
+
+async function login(url: string, email: string): Promise<ReturnType<typeof request.agent>> {
+  const agent = request.agent(url);
+  const form = await agent.get('/staff/login').expect(200);
+  const csrf = /name="_csrf" value="([^"]*)"/.exec(form.text)?.[1] ?? '';
+  await agent.post('/staff/login').type('form').send({ _csrf: csrf, email, password: benchPassword }).expect(303);
+  return agent;
+}
+
+async function apiToken(url: string, email: string): Promise<string> {
+  const res = await request(url).post('/api/v1/auth/login').send({ email, password: benchPassword }).expect(200);
+  return (res.body as { token: string }).token;
+}
+
+async function measureSize(size: number): Promise<Metric[]> {
+  const dataset = await openScaleDataset(size);
+  const metrics: Metric[] = [];
+  const add = (name: string, goalMs: number | null, r: { p50: number; p95: number }) => {
+    metrics.push({ name, goalMs, ...r });
+    console.log(`  ${size.toLocaleString('en')} · ${name}: p50 ${fmt(r.p50)}, p95 ${fmt(r.p95)}`);
+  };
+  const port = await freePort();
+  const smtpPort = await freePort();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'relais-scale-'));
+  const url = `http://127.0.0.1:${port}`;
+  const uri = `${dataset.uri.replace(/\/$/, '')}/relais`;
+  const env = { ...secrets, MONGODB_URI: uri, PORT: String(port), INBOUND_SMTP_PORT: String(smtpPort), DATA_DIR: dataDir, DEMO_DATA: 'false', PUBLIC_URL: url };
+  try {
+    // What the SLA scheduler and the queues read at start: the working set, rebuilt from its hints.
+    await connectDatabase(dataset.uri, 'relais');
+    add('start-up: working set rebuild (SLA scan)', 30_000, await timed(3, () => new WorkingSet().rebuild()));
+    const hints = (await workingHints()).length;
+    const liege = await OfficeModel.findOne({ code: 'liege' }).lean();
+    // Tickets to open: recent and old ones of the Liège advisor's queue (by _id, from the hints and a sample).
+    const sample = await TicketModel.find({ office: liege?._id, tier: 1 }, { _id: 1, member: 1 }).limit(400).lean();
+    const old = sample.map((t) => String(t._id));
+    const members = await MemberModel.find({}, { _id: 1 }).limit(200).lean();
+    await disconnectDatabase();
+
+    const startup = await startRelais(env);
+    add('server start-up (to ready)', 30_000, { p50: startup.ms, p95: startup.ms });
+    try {
+      await connectDatabase(dataset.uri, 'relais');
+      const advisor = await login(url, 'conseiller.liege@relais.demo');
+      const supervisor = await login(url, 'superviseur.liege@relais.demo');
+      const token = await apiToken(url, 'conseiller.liege@relais.demo');
+      const bearer = { Authorization: `Bearer ${token}` };
+
+      add('advisor queue: GET /api/v1/tickets', 150, await timed(samples, async () => void (await request(url).get('/api/v1/tickets?limit=50').set(bearer).expect(200))));
+      add('advisor queue page: GET /staff/queue', 150, await timed(samples, async () => void (await advisor.get('/staff/queue').expect(200))));
+      add('supervisor board: GET /staff/board', 150, await timed(samples, async () => void (await supervisor.get('/staff/board').expect(200))));
+      const pick = (i: number) => old[Math.abs(i) % old.length] as string;
+      add('ticket page: GET /staff/tickets/:id', 150, await timed(samples, async (i) => void (await advisor.get(`/staff/tickets/${pick(i)}`).expect(200))));
+      add('history: GET /api/v1/tickets/:id/history', 150, await timed(samples, async (i) => void (await request(url).get(`/api/v1/tickets/${pick(i + 7)}/history`).set(bearer).expect(200))));
+      add('explain: GET /api/v1/tickets/:id/explain', 150, await timed(samples, async (i) => void (await request(url).get(`/api/v1/tickets/${pick(i + 13)}/explain`).set(bearer).expect(200))));
+
+      const config = loadConfig({ ...env, NODE_ENV: 'development' });
+      add(
+        'member "my requests": GET /suivi',
+        150,
+        await timed(samples, async (i) => {
+          const member = members[Math.abs(i) % members.length];
+          const agent = request.agent(url);
+          await agent.get(`/suivi/acces/${signMemberLink(config, { memberId: String(member?._id), ticketId: null })}`).expect(303);
+          await agent.get('/suivi').expect(200);
+        }),
+      );
+
+      const created: string[] = [];
+      add(
+        'create: POST /api/v1/tickets',
+        150,
+        await timed(samples, async (i) => {
+          const res = await request(url)
+            .post('/api/v1/tickets')
+            .set(bearer)
+            .send({ subject: `Attestation ${i}`, body: 'Bonjour, pourriez-vous m’envoyer mon attestation ? Merci.', member: { name: 'Membre 7', email: 'membre.7@scale.relais' }, office: 'liege' })
+            .expect(201);
+          created.push((res.body as { ticket: { id: string } }).ticket.id);
+        }),
+      );
+      add(
+        'create: POST /aide (help form)',
+        150,
+        // The form allows 20 submissions per address per hour: at most 15 samples and the warm-up.
+        await timed(Math.min(samples, 15), async (i) => {
+          const agent = request.agent(url);
+          const form = await agent.get('/aide').expect(200);
+          const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(form.text)?.[1] ?? '';
+          await agent
+            .post('/aide')
+            .field('_csrf', field('_csrf'))
+            .field('formToken', field('formToken'))
+            .field('name', 'Membre 11')
+            .field('email', `membre.${11 + Math.abs(i)}@scale.relais`)
+            .field('subject', 'Question sur mon contrat')
+            .field('message', 'Bonjour, ma fiche de paie de mars ne correspond pas à mes prestations.')
+            .expect(303);
+        }),
+      );
+
+      const versions = new Map<string, number>();
+      const take = (i: number) => created[Math.max(0, i) % created.length] as string;
+      add(
+        'claim: POST /api/v1/tickets/:id/claim',
+        150,
+        await timed(samples - 1, async (i) => {
+          const id = take(i + 1);
+          const res = await request(url).post(`/api/v1/tickets/${id}/claim`).set(bearer).send({ version: 1 }).expect(200);
+          versions.set(id, (res.body as { ticket: { version: number } }).ticket.version);
+        }),
+      );
+      add(
+        'reply: POST /api/v1/tickets/:id/replies',
+        150,
+        await timed(samples - 1, async (i) => {
+          const id = take(i + 1);
+          const res = await request(url).post(`/api/v1/tickets/${id}/replies`).set(bearer).send({ version: versions.get(id), text: 'Bonjour, voici votre attestation.' }).expect(200);
+          versions.set(id, (res.body as { ticket: { version: number } }).ticket.version);
+        }),
+      );
+      add(
+        'escalate: POST /api/v1/tickets/:id/escalate',
+        150,
+        await timed(samples - 1, async (i) => {
+          const id = take(i + 1);
+          await request(url).post(`/api/v1/tickets/${id}/escalate`).set(bearer).send({ version: versions.get(id), reason: 'payroll_correction', handoff: 'Vérifié le dossier, il faut une correction de paie.' }).expect(200);
+        }),
+      );
+
+      const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true, pool: false });
+      add(
+        'inbound mail to ticket (SMTP → ticket exists)',
+        150,
+        await timed(samples, async (i) => {
+          const messageId = `<scale.${new Types.ObjectId().toHexString()}@members.example>`;
+          await transport.sendMail({ from: `membre.${30 + Math.abs(i)}@scale.relais`, to: config.inboundAddress, subject: 'Demande de document', text: 'Bonjour, pouvez-vous m’envoyer mon attestation ?', messageId });
+          const deadline = Date.now() + 30_000;
+          while (!(await ticketIdByEmailMessageId(messageId))) {
+            if (Date.now() > deadline) throw new Error('the inbound mail did not become a ticket within 30 s');
+            await new Promise((r) => setTimeout(r, 5));
+          }
+        }),
+      );
+      transport.close();
+
+      add('reports: one office, one month', 2_000, await timed(5, async () => void (await supervisor.get(`/staff/reports?preset=month&office=${String(liege?._id)}`).expect(200))));
+      add('reports: comparison page', 2_000, await timed(5, async () => void (await supervisor.get('/staff/reports/compare').expect(200))));
+      console.log(`  ${size.toLocaleString('en')} tickets: working set ${hints.toLocaleString('en')} hints`);
+    } finally {
+      await disconnectDatabase().catch(() => undefined);
+      await startup.stop();
+    }
+  } finally {
+    await mongoose.disconnect().catch(() => undefined);
+    await dataset.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return metrics;
+}
+
+function fmt(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`;
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const bySize = new Map<number, Metric[]>();
+  for (const size of sizes) bySize.set(size, await measureSize(size));
+  const first = sizes[0] as number;
+  const last = sizes.at(-1) as number;
+  const names = (bySize.get(first) ?? []).map((m) => m.name);
+  const header = ['metric', ...sizes.map((s) => `${s.toLocaleString('en')} p50 / p95`), `growth ${last / first}×`, 'goal'];
+  const rows = names.map((name) => {
+    const cells = sizes.map((s) => {
+      const m = bySize.get(s)?.find((x) => x.name === name);
+      return m ? `${fmt(m.p50)} / ${fmt(m.p95)}` : '–';
+    });
+    const a = bySize.get(first)?.find((x) => x.name === name);
+    const b = bySize.get(last)?.find((x) => x.name === name);
+    const growth = a && b ? b.p95 / a.p95 : Number.NaN;
+    const goal = b?.goalMs ?? null;
+    const verdict = goal === null ? '' : `${b && b.p95 <= goal ? 'met' : `missed by ${fmt((b?.p95 ?? 0) - goal)}`} (≤ ${fmt(goal)}${goal <= 150 ? ', growth ≤ 1.5×' : ''})${growth > 1.5 && goal <= 150 ? `, growth missed` : ''}`;
+    return [name, ...cells, Number.isFinite(growth) ? `${growth.toFixed(2)}×` : '–', verdict];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
+  console.log(['', line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ''].join('\n'));
+  // For the common table: p95 at the largest size against p95 at the smallest (ratio > 1 means it stayed flat or got faster).
+  return names.map((name) => {
+    const a = bySize.get(first)?.find((x) => x.name === name);
+    const b = bySize.get(last)?.find((x) => x.name === name);
+    return { benchmark: `scale ${first}→${last}`, metric: `${name} p95`, unit: 'ms', relais: b?.p95 ?? Number.NaN, baseline: a?.p95 ?? Number.NaN, higherIsBetter: false, goal: 1 / 1.5 };
+  });
+}
