@@ -26,6 +26,8 @@ import { startAutoAssignment } from './routing/assignment.js';
 import { refreshOfficeModels, startOfficeModelRefresh } from './routing/office-models.js';
 import { onlineStaffIds } from './realtime/online.js';
 import { startSlaScheduler } from './sla/scheduler.js';
+import { workingSet } from './tickets/working-set.js';
+import { startWorkingSetSync, type WorkingSetSync } from './tickets/working-set.sync.js';
 
 /** The database name when the URI does not carry one. */
 function databaseName(uri: string | undefined): string | undefined {
@@ -163,6 +165,20 @@ async function main(): Promise<void> {
     process.stderr.write(`\nCannot start the live layer: ${(error as Error).message}\nCheck REDIS_URL, or unset it to run one instance without Redis.\n`);
     process.exit(1);
   }
+  // The open work in memory (tickets/working-set.ts), kept coherent across instances through Redis:
+  // subscribed first, then read, so no change made meanwhile by another instance is missed.
+  let workingSync: WorkingSetSync | undefined;
+  try {
+    if (config.redisUrl) workingSync = await startWorkingSetSync({ redisUrl: config.redisUrl, workingSet, logger });
+    await workingSet.rebuild();
+    logger.info({ tickets: workingSet.size }, 'working set ready');
+  } catch (error) {
+    await realtime.close();
+    await stopMail();
+    await stopDatabase();
+    process.stderr.write(`\nCannot read the open tickets: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
   try {
     await listen(server, config);
   } catch (error) {
@@ -202,6 +218,7 @@ async function main(): Promise<void> {
     stopAutoAssignment();
     stopOfficeModels();
     await realtime.close();
+    await workingSync?.close();
     // Stop accepting; keep-alive connections that are idle are closed now, busy ones when done.
     await new Promise<void>((resolve) => {
       server.close(() => resolve());

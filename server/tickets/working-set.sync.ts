@@ -1,0 +1,92 @@
+/**
+ * Keeps the working sets of several instances coherent through Redis (the one Socket.io already
+ * uses). Each instance publishes `{ origin, seq, ticket, version }` for every commit it makes (seq
+ * counts that instance's messages); the others re-read that ticket by `_id`. A gap in an origin's
+ * seq (a message lost) or a reconnection to Redis (messages missed meanwhile) makes an instance
+ * rebuild its whole working set from the database, so it can be late by a round trip, never wrong
+ * for long. Without REDIS_URL there is one instance and nothing to do.
+ */
+import { randomBytes } from 'node:crypto';
+import { createClient } from 'redis';
+import type { Logger } from '../lib/logger.js';
+import { observeCommits } from './ticket.journal.js';
+import type { WorkingSet } from './working-set.js';
+
+export const workingSetChannel = 'relais:working-set';
+
+interface News {
+  o: string;
+  s: number;
+  t: string;
+  v: number;
+}
+
+function parse(message: string): News | null {
+  try {
+    const m = JSON.parse(message) as Partial<News>;
+    return typeof m.o === 'string' && typeof m.s === 'number' && typeof m.t === 'string' && /^[0-9a-f]{24}$/.test(m.t) && typeof m.v === 'number' ? (m as News) : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface WorkingSetSync {
+  readonly origin: string;
+  /** Rebuilds caused by a gap or a reconnection (for tests and logs). */
+  readonly resyncs: number;
+  close(): Promise<void>;
+}
+
+/** Subscribes before returning: call it before the first `rebuild()`, so no news falls between. */
+export async function startWorkingSetSync(props: { redisUrl: string; workingSet: WorkingSet; logger: Logger }): Promise<WorkingSetSync> {
+  const { workingSet } = props;
+  const logger = props.logger.child({ component: 'working-set' });
+  const origin = randomBytes(6).toString('hex');
+  const pub = createClient({ url: props.redisUrl });
+  const sub = pub.duplicate();
+  for (const client of [pub, sub]) client.on('error', (error: Error) => logger.warn({ error: error.message }, 'working set: Redis connection problem'));
+  await Promise.all([pub.connect(), sub.connect()]);
+  let seq = 0;
+  let resyncs = 0;
+  const lastSeen = new Map<string, number>();
+  const resync = (why: string) => {
+    resyncs += 1;
+    lastSeen.clear();
+    logger.info({ why }, 'working set: rebuilding from the database');
+    workingSet.rebuild().catch((error: unknown) => logger.error({ err: error }, 'working set: rebuild failed'));
+  };
+
+  await sub.subscribe(workingSetChannel, (message) => {
+    const news = parse(message);
+    if (!news || news.o === origin) return;
+    const last = lastSeen.get(news.o);
+    lastSeen.set(news.o, news.s);
+    if (last !== undefined && news.s !== last + 1) return resync(`gap in the news of instance ${news.o} (${last} → ${news.s})`);
+    workingSet.refresh(news.t, news.v).catch((error: unknown) => logger.warn({ err: error, ticket: news.t }, 'working set: could not re-read a ticket'));
+  });
+  // node-redis resubscribes by itself after a lost connection; what was published meanwhile is lost.
+  let connected = true;
+  sub.on('end', () => (connected = false));
+  sub.on('reconnecting', () => (connected = false));
+  sub.on('ready', () => {
+    if (!connected) resync('reconnected to Redis');
+    connected = true;
+  });
+
+  const unobserve = observeCommits((ticket) => {
+    seq += 1;
+    const news: News = { o: origin, s: seq, t: String(ticket._id), v: ticket.version };
+    pub.publish(workingSetChannel, JSON.stringify(news)).catch((error: unknown) => logger.warn({ err: error }, 'working set: could not tell the other instances'));
+  });
+
+  return {
+    origin,
+    get resyncs() {
+      return resyncs;
+    },
+    async close() {
+      unobserve();
+      await Promise.allSettled([sub.close(), pub.close()]);
+    },
+  };
+}
