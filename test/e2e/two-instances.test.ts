@@ -13,7 +13,7 @@ import { testPassword, buildOrg, type Org } from '../helpers/factories.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { testDatabaseUri } from '../helpers/global.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
-import { startReadyServer, stopServer, waitFor, type RunningServer } from '../helpers/server-process.js';
+import { startReadyServer, stopServer, type RunningServer } from '../helpers/server-process.js';
 
 interface Instance {
   server: RunningServer;
@@ -54,7 +54,7 @@ describe('two instances behind Redis: one queue', function () {
 
   /** Polls an instance's queue until `check` holds (the news crosses Redis in milliseconds; 10 s is generous). */
   async function until(i: Instance, check: (rows: QueueRow[]) => boolean, what: string): Promise<QueueRow[]> {
-    let rows: QueueRow[] = [];
+    let rows: QueueRow[];
     const deadline = Date.now() + 10_000;
     for (;;) {
       rows = await queue(i);
