@@ -26,6 +26,7 @@ import { startAutoAssignment } from './routing/assignment.js';
 import { refreshOfficeModels, startOfficeModelRefresh } from './routing/office-models.js';
 import { onlineStaffIds } from './realtime/online.js';
 import { startSlaScheduler } from './sla/scheduler.js';
+import { warmForecast } from './reports/forecast.board.js';
 import { workingSet } from './tickets/working-set.js';
 import { startWorkingSetSync, type WorkingSetSync } from './tickets/working-set.sync.js';
 
@@ -198,6 +199,8 @@ async function main(): Promise<void> {
   // Automatic assignment (teams in round-robin or least-loaded mode) and the offices' routing models.
   await refreshOfficeModels();
   const stopOfficeModels = startOfficeModelRefresh(10_000, (error) => logger.warn({ err: error }, 'could not refresh the offices\' routing models'));
+  // The board's forecast reads weeks of history: read it now, in the background, not on the first board.
+  warmForecast(config.timeZone).catch((error: unknown) => logger.warn({ err: error }, 'could not read the forecast history'));
   const stopAutoAssignment = startAutoAssignment({ events: domainEvents, logger, deps: { online: onlineStaffIds } });
   printBanner(config, demo, Boolean(embedded), inboundSmtp ? `${config.inbound.smtp.host}:${inboundSmtp.port}` : null);
   // SLA timers: alerts whose time passed while stopped fire now, once.

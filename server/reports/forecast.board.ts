@@ -6,6 +6,7 @@
  * lists the tickets most at risk. The history is read with two plain `find`s and
  * kept ten minutes per process, so opening the board stays cheap.
  */
+import { workingSet } from '../tickets/working-set.js';
 import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import type { StaffActor } from '../auth/actor.js';
@@ -100,11 +101,33 @@ async function readHistory(now: Date, zone: string): Promise<History> {
   return { arrivals: new Map([...times].map(([key, list]) => [key, arrivalProfile(list, historyWeeks)])), handled };
 }
 
+let refreshing: Promise<History> | null = null;
+
+/**
+ * The past weeks' arrivals and throughput. Reading them reads weeks of tickets and events (a scan on
+ * the embedded database), so a stale history is served while a fresh one is read in the background;
+ * only the very first board of a process waits (`warmForecast` at start avoids even that).
+ */
 async function history(now: Date, zone: string): Promise<History> {
   if (cache && cache.key === zone && now.getTime() - cache.at < historyTtlMs) return cache.history;
-  const value = await readHistory(now, zone);
-  cache = { key: zone, at: now.getTime(), history: value };
-  return value;
+  refreshing ??= readHistory(now, zone)
+    .then((value) => {
+      cache = { key: zone, at: now.getTime(), history: value };
+      return value;
+    })
+    .finally(() => {
+      refreshing = null;
+    });
+  if (cache && cache.key === zone) {
+    refreshing.catch(() => undefined);
+    return cache.history;
+  }
+  return refreshing;
+}
+
+/** Reads the forecast's history once, so the first board after a start does not wait for it. */
+export async function warmForecast(zone: string): Promise<void> {
+  await history(new Date(), zone);
 }
 
 export interface ForecastRow {
@@ -167,10 +190,11 @@ export async function boardForecast(actor: StaffActor, c: ForecastContext): Prom
   ];
 
   const [waitingDocs, staff, past] = await Promise.all([
-    TicketModel.find(
-      { status: { $in: ['new', 'open'] }, assignee: null, $or: [{ tier: 1, office: { $in: watched.map((o) => o._id) } }, { tier: { $gt: 1 } }] },
-      { number: 1, subject: 1, tier: 1, office: 1, dueAt: 1, createdAt: 1, firstResponseAt: 1 },
-    ).limit(waitingLimit).lean(),
+    // Waiting tickets come from the working set (in memory), not from a query on the tickets.
+    workingSet.all().then((all) => {
+      const offices = new Set(watched.map((o) => String(o._id)));
+      return all.filter((d) => (d.status === 'new' || d.status === 'open') && !d.assignee && (d.tier > 1 || offices.has(String(d.office)))).slice(0, waitingLimit);
+    }),
     StaffModel.find({ active: true, team: { $in: queues.flatMap((q) => [...q.teams].map((id) => new Types.ObjectId(id))) } }, { team: 1 }).lean(),
     history(now, c.timeZone),
   ]);

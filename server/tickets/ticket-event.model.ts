@@ -98,6 +98,8 @@ const ticketEventSchema = new Schema<TicketEvent>(
   { minimize: false, versionKey: false },
 );
 ticketEventSchema.index({ ticket: 1, seq: 1 }, { unique: true });
+// Reports and the forecast's history: events of some types in a period.
+ticketEventSchema.index({ type: 1, at: 1 });
 // Sparse on MongoDB (only pending creations are indexed); FerretDB ignores `sparse`.
 ticketEventSchema.index({ pending: 1 }, { sparse: true });
 

@@ -72,6 +72,8 @@ ticketSchema.index({ tier: 1, team: 1, status: 1, dueAt: 1, createdAt: 1 });
 ticketSchema.index({ tier: 1, office: 1, status: 1 });
 ticketSchema.index({ assignee: 1, status: 1 });
 ticketSchema.index({ member: 1, createdAt: -1 });
+// Reports and the forecast's history: tickets created in a period.
+ticketSchema.index({ createdAt: 1 });
 // The SLA timers: tickets with an alert due soon (server/sla/scheduler.ts).
 ticketSchema.index({ 'sla.nextAlertAt': 1 });
 

@@ -19,6 +19,7 @@ import { presentEscalation, presentEvent, presentMessage, presentTicket, type Es
 import { TicketEventModel, eventId, type TicketEvent } from './ticket-event.model.js';
 import { memberTicketIds, ticketIdByNumber } from './ticket.keys.js';
 import { workingSet } from './working-set.js';
+import { readByIds } from '../db/point-reads.js';
 import { isOpenStatus, openStatuses, type Tier } from './ticket.vocabulary.js';
 import { escalationTarget, returnTarget } from './ticket.lifecycle.js';
 import { officeModelOf } from '../routing/office-models.js';
@@ -64,20 +65,6 @@ function decodeCursor(cursor: string): Cursor {
     // fall through
   }
   throw new BadRequestError('The cursor is not valid: use the nextCursor value of a previous page.', [{ path: 'cursor', message: 'invalid cursor' }]);
-}
-
-/** Reads documents by `_id`, a few at a time: the one read the embedded FerretDB serves from an index. */
-export async function readByIds<T>(ids: readonly unknown[], read: (id: unknown) => Promise<T | null>, concurrency = 16): Promise<T[]> {
-  const out: (T | null)[] = new Array<T | null>(ids.length).fill(null);
-  let next = 0;
-  const worker = async () => {
-    while (next < ids.length) {
-      const i = next++;
-      out[i] = await read(ids[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, worker));
-  return out.filter((x): x is T => x !== null);
 }
 
 /** Queue order: due date, then age, then id. */

@@ -9,6 +9,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../server/db/embedded.js';
 import { projectRoot } from '../../server/lib/paths.js';
+import { recordedShapeCount, startRecordingQueryShapes, unindexedShapes } from './query-shapes.js';
+
+// Every query the suite makes Relais send must be servable by a declared index on MongoDB (query-shapes.ts).
+startRecordingQueryShapes();
+
+export const mochaHooks = {
+  afterAll(): void {
+    const bad = unindexedShapes();
+    if (bad.length === 0) return;
+    const lines = bad.map((s) => `  ${s.collection}.${s.operation} filter ${JSON.stringify(s.filter)}${s.sort.length ? ` sort ${s.sort.join(',')}` : ''}\n      e.g. ${s.example}`);
+    throw new Error(`${bad.length} of ${recordedShapeCount()} query shapes sent during the tests cannot use any declared index on MongoDB (declare one, or read by _id):\n${lines.join('\n')}`);
+  },
+};
 
 let embedded: EmbeddedDatabase | undefined;
 let tmpDir: string | undefined;

@@ -3,6 +3,7 @@
  * page's language and formatted. Built from the ticket presenter's output
  * (`TicketView`), never from documents.
  */
+import { readByIds } from '../../db/point-reads.js';
 import { Types } from 'mongoose';
 import type { Translate } from '../../lib/i18n.js';
 import { MemberModel } from '../../members/member.model.js';
@@ -72,7 +73,7 @@ export interface TicketRowView {
 export async function memberNames(tickets: readonly { member: string }[]): Promise<Map<string, string>> {
   const ids = [...new Set(tickets.map((t) => t.member))].filter((id) => Types.ObjectId.isValid(id));
   if (ids.length === 0) return new Map();
-  const members = await MemberModel.find({ _id: { $in: ids } }, { name: 1 }).lean();
+  const members = await readByIds(ids, (id) => MemberModel.findById(id, { name: 1 }).lean());
   return new Map(members.map((m) => [String(m._id), m.name]));
 }
 
