@@ -17,30 +17,12 @@ export function databaseFlavor(): DatabaseFlavor {
   return flavor;
 }
 
-/** A command as the driver sends it (command monitoring). */
-export interface DatabaseCommand {
-  commandName: string;
-  command: Record<string, unknown>;
-}
-let commandObserver: ((command: DatabaseCommand) => void) | null = null;
-
-/**
- * Sees every command sent by connections opened from now on (the driver's command monitoring):
- * the test suite records the shape of every query to check each one can use a declared index.
- */
-export function observeDatabaseCommands(observer: ((command: DatabaseCommand) => void) | null): void {
-  commandObserver = observer;
-}
-
 export async function connectDatabase(uri: string, dbName?: string): Promise<typeof mongoose> {
-  const observer = commandObserver;
   const connected = await mongoose.connect(uri, {
     ...(dbName ? { dbName } : {}),
     serverSelectionTimeoutMS: 10_000,
     maxPoolSize: 20,
-    ...(observer ? { monitorCommands: true } : {}),
   });
-  if (observer) connected.connection.getClient().on('commandStarted', (event) => observer({ commandName: event.commandName, command: event.command as Record<string, unknown> }));
   const info = await connected.connection.db?.admin().command({ buildInfo: 1 });
   flavor = info && 'ferretdbVersion' in info ? 'ferretdb' : 'mongodb';
   return connected;

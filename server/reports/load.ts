@@ -1,15 +1,16 @@
 /**
- * Reads what a report needs, with plain `find`s (FerretDB has no `$lookup` and pushes
- * down only `_id` filters, so nothing is aggregated in the database): the tickets
- * created in the period, with a projection, through a cursor; their journal events,
- * in batches of ticket ids, without the heavy parts (`patch`, `writes`); the tickets
- * open at the end of the period; the business calendars. compute.ts does the rest.
+ * Reads what a report needs (FerretDB has no `$lookup` and pushes down only `_id`
+ * filters, so nothing is aggregated in the database): the tickets created in the
+ * period, with a projection; their journal events, each read by `_id` without the
+ * heavy parts (`patch`, `writes`); the tickets open at the end of the period; the
+ * business calendars. compute.ts does the rest.
  */
 import { Types } from 'mongoose';
 import type { StaffActor } from '../auth/actor.js';
 import { calendarForOffice, SlaCalendarModel, type SlaCalendarData } from '../sla/calendar.model.js';
 import type { BusinessCalendar } from '../sla/calendar.js';
-import { TicketEventModel } from '../tickets/ticket-event.model.js';
+import { TicketEventModel, eventId } from '../tickets/ticket-event.model.js';
+import { readByIds } from '../db/point-reads.js';
 import { TicketModel } from '../tickets/ticket.model.js';
 import { reportScope } from './access.js';
 import { isOpenStatus, openStatuses } from '../tickets/ticket.vocabulary.js';
@@ -18,10 +19,9 @@ import type { ReportFilters } from './period.js';
 
 /** Beyond this many tickets in one report, the rest is left out and the page says so. */
 export const maxReportTickets = 50_000;
-const eventBatch = 500;
 
 const ticketProjection = {
-  number: 1, office: 1, tier: 1, team: 1, status: 1, createdAt: 1, updatedAt: 1,
+  version: 1, number: 1, office: 1, tier: 1, team: 1, status: 1, createdAt: 1, updatedAt: 1,
   firstResponseAt: 1, resolvedAt: 1, closedAt: 1, rating: 1, 'sla.deadlines': 1,
 } as const;
 
@@ -34,6 +34,7 @@ interface RawPlace {
 
 interface RawTicket {
   _id: Types.ObjectId;
+  version: number;
   number: string;
   office: Types.ObjectId;
   tier: number;
@@ -63,10 +64,11 @@ function toPlace(p: RawPlace): ReportPlace {
   return { tier: p.tier ?? 1, team: String(p.team ?? ''), office: String(p.office ?? ''), status: p.status ?? 'open' };
 }
 
-export function toReportTicket(t: RawTicket): ReportTicket & { updatedAt: Date } {
+export function toReportTicket(t: RawTicket): ReportTicket & { updatedAt: Date; version: number } {
   const deadlines = t.sla?.deadlines;
   return {
     id: String(t._id),
+    version: t.version ?? 0,
     number: t.number,
     office: String(t.office),
     tier: t.tier,
@@ -89,27 +91,27 @@ function toReportEvent(e: RawEvent): ReportEvent {
   return { ticket: String(e.ticket), seq: e.seq, type: e.type, at: new Date(e.at), from: e.from ? toPlace(e.from) : null, to: toPlace(e.to), escalation };
 }
 
-/** The events of these tickets, grouped by ticket, read in batches of ids. */
-export async function loadEvents(ticketIds: readonly string[]): Promise<Map<string, ReportEvent[]>> {
+/**
+ * The events of these tickets, grouped by ticket: each read by `_id` (`<ticket>:<seq>` for seq
+ * 1…version), never a query on the events collection (which the embedded FerretDB would scan).
+ */
+export async function loadEvents(tickets: ReadonlyArray<{ id: string; version: number }>): Promise<Map<string, ReportEvent[]>> {
+  const ids = tickets.flatMap((t) => Array.from({ length: t.version }, (_, i) => eventId(t.id, i + 1)));
+  const events = await readByIds(ids, (id) => TicketEventModel.collection.findOne({ _id: id } as never, { projection: { ticket: 1, seq: 1, type: 1, at: 1, from: 1, to: 1, 'data.escalation': 1, pending: 1 } }) as Promise<(RawEvent & { pending?: boolean }) | null>, 32);
   const byTicket = new Map<string, ReportEvent[]>();
-  for (let i = 0; i < ticketIds.length; i += eventBatch) {
-    const batch = ticketIds.slice(i, i + eventBatch).map((id) => new Types.ObjectId(id));
-    const events = await TicketEventModel.find(
-      { ticket: { $in: batch }, pending: { $ne: true } },
-      { ticket: 1, seq: 1, type: 1, at: 1, from: 1, to: 1, 'data.escalation': 1 },
-    ).lean<RawEvent[]>();
-    for (const raw of events) {
-      const e = toReportEvent(raw);
-      const list = byTicket.get(e.ticket) ?? [];
-      list.push(e);
-      byTicket.set(e.ticket, list);
-    }
+  for (const raw of events) {
+    if (raw.pending) continue;
+    const e = toReportEvent(raw);
+    const list = byTicket.get(e.ticket) ?? [];
+    list.push(e);
+    byTicket.set(e.ticket, list);
   }
+  for (const list of byTicket.values()) list.sort((a, b) => a.seq - b.seq);
   return byTicket;
 }
 
-async function findTickets(query: Record<string, unknown>, limit: number): Promise<{ tickets: Array<ReportTicket & { updatedAt: Date }>; truncated: boolean }> {
-  const tickets: Array<ReportTicket & { updatedAt: Date }> = [];
+async function findTickets(query: Record<string, unknown>, limit: number): Promise<{ tickets: Array<ReportTicket & { updatedAt: Date; version: number }>; truncated: boolean }> {
+  const tickets: Array<ReportTicket & { updatedAt: Date; version: number }> = [];
   const cursor = TicketModel.find(query, ticketProjection).sort({ createdAt: 1 }).lean<RawTicket[]>().cursor({ batchSize: 500 });
   let truncated = false;
   for await (const raw of cursor) {
@@ -162,7 +164,7 @@ async function loadBacklog(scope: Record<string, unknown>, at: Date, now: Date, 
     maxReportTickets,
   );
   const changed = (t: { updatedAt: Date }) => t.updatedAt.getTime() >= at.getTime();
-  const missing = tickets.filter((t) => changed(t) && !known.has(t.id)).map((t) => t.id);
+  const missing = tickets.filter((t) => changed(t) && !known.has(t.id));
   const loaded = missing.length > 0 ? await loadEvents(missing) : new Map<string, ReportEvent[]>();
   // Tickets unchanged since `at` are where they are now (no events needed).
   return {
@@ -185,8 +187,8 @@ export async function loadReports(actor: StaffActor, list: readonly ReportFilter
     const office = f.office ? { office: new Types.ObjectId(f.office) } : {};
     cohorts.push(await findTickets(and(scope, office, { createdAt: { $gte: f.period.from, $lt: f.period.to } }), maxReportTickets));
   }
-  const ids = [...new Set(cohorts.flatMap((c) => c.tickets.map((t) => t.id)))];
-  const [events, calendarOf] = await Promise.all([loadEvents(ids), loadCalendars()]);
+  const unique = new Map(cohorts.flatMap((c) => c.tickets.map((t) => [t.id, t] as const)));
+  const [events, calendarOf] = await Promise.all([loadEvents([...unique.values()]), loadCalendars()]);
   const ctx = { calendarOf, now };
   // One backlog per distinct end of period (the two sides of an office comparison share theirs).
   const ends = list.map((f) => new Date(Math.min(f.period.to.getTime(), now.getTime())));

@@ -1,16 +1,19 @@
 /**
- * Every query the test suite makes Relais send is recorded (the driver's command monitoring,
- * `observeDatabaseCommands`) as a *shape* — collection, filtered fields, sorted fields — and checked
- * at the end of the run against the indexes the Mongoose models declare: on MongoDB each one must be
- * able to use an index (or be a read by `_id`, or read a small configuration collection whole).
- * A new query without its index fails CI with the shape and an example.
+ * Every query Relais's own code (`server/`) sends during the tests is recorded — by wrapping the
+ * driver's collection methods, which Mongoose calls too, and keeping the calls whose stack passes
+ * through `server/`; the tests' own checks are left out — as a *shape* (collection, filtered fields,
+ * sorted fields) and checked at the end of the run against the indexes the Mongoose models declare:
+ * on MongoDB each one must be able to use an index (or be a read by `_id`, or read a small
+ * configuration collection whole). A new query without its index fails CI with the shape, an
+ * example and the place in the code that sent it.
  *
  * Rules (what MongoDB's planner can use): a filter is served when it has `_id`, or one of its
  * equality/range fields is the first key of a declared index, or it is an `$or` whose every branch is
  * served; a filterless read is served when its sort is an index prefix. `$in` on a field counts.
  */
+import path from 'node:path';
 import mongoose from 'mongoose';
-import { observeDatabaseCommands, type DatabaseCommand } from '../../server/db/connection.js';
+import { projectRoot } from '../../server/lib/paths.js';
 
 /**
  * Collections read whole on purpose: their size is the organisation's (offices, teams, staff,
@@ -30,6 +33,8 @@ interface Shape {
   /** The filter's structure, values left out. */
   filter: Record<string, unknown>;
   example: string;
+  /** The first frame in `server/` that sent it. */
+  from: string;
 }
 
 const shapes = new Map<string, Shape>();
@@ -54,12 +59,12 @@ function ownFields(filter: Record<string, unknown>): { fields: string[]; ors: Re
   return { fields, ors, opaque };
 }
 
-function record(collection: string, operation: string, filter: Record<string, unknown> | undefined, sort: Record<string, unknown> | undefined): void {
+function record(collection: string, operation: string, filter: Record<string, unknown> | undefined, sort: Record<string, unknown> | undefined, from: string): void {
   if (!collection || internal.has(collection) || collection.startsWith('system.')) return;
   const f = filter ?? {};
   const { fields } = ownFields(f);
   const structure = simplify(f) as Record<string, unknown>;
-  const shape: Shape = { collection, operation, fields: [...new Set(fields)].sort(), sort: Object.keys(sort ?? {}), filter: structure, example: JSON.stringify(f).slice(0, 300) };
+  const shape: Shape = { collection, operation, fields: [...new Set(fields)].sort(), sort: Object.keys(sort ?? {}), filter: structure, example: JSON.stringify(f).slice(0, 300), from };
   const key = `${collection}|${operation}|${JSON.stringify(structure)}|${shape.sort.join(',')}`;
   if (!shapes.has(key)) shapes.set(key, shape);
 }
@@ -71,35 +76,59 @@ function simplify(value: unknown): unknown {
   return '·';
 }
 
-function onCommand({ commandName, command }: DatabaseCommand): void {
-  const c = command;
-  switch (commandName) {
-    case 'find':
-      return record(String(c.find), 'find', c.filter as Record<string, unknown>, c.sort as Record<string, unknown>);
-    case 'count':
-      return record(String(c.count), 'count', c.query as Record<string, unknown>, undefined);
-    case 'distinct':
-      return record(String(c.distinct), 'distinct', c.query as Record<string, unknown>, undefined);
-    case 'aggregate': {
-      const pipeline = (c.pipeline as Record<string, unknown>[]) ?? [];
-      const match = pipeline[0]?.$match as Record<string, unknown> | undefined;
-      const sort = pipeline.find((s) => s.$sort)?.$sort as Record<string, unknown> | undefined;
-      return record(String(c.aggregate), 'aggregate', match, match ? undefined : sort);
-    }
-    case 'update':
-      for (const u of (c.updates as { q: Record<string, unknown> }[]) ?? []) record(String(c.update), 'update', u.q, undefined);
-      return;
-    case 'delete':
-      for (const d of (c.deletes as { q: Record<string, unknown> }[]) ?? []) record(String(c.delete), 'delete', d.q, undefined);
-      return;
-    case 'findAndModify':
-      return record(String(c.findAndModify), 'findAndModify', c.query as Record<string, unknown>, c.sort as Record<string, unknown>);
-    default:
+const serverDir = `${path.join(projectRoot, 'server')}${path.sep}`;
+
+/** The first stack frame in server/ (the code that sent the query), or null for the tests' own reads. */
+function serverFrame(): string | null {
+  const stack = new Error().stack ?? '';
+  for (const line of stack.split('\n').slice(2)) {
+    const at = line.indexOf(serverDir);
+    if (at >= 0) return line.slice(at + projectRoot.length + 1).replace(/\)$/, '');
   }
+  return null;
+}
+
+type Reader = (filter?: Record<string, unknown>, options?: Record<string, unknown>) => unknown;
+const filterMethods = ['find', 'findOne', 'countDocuments', 'count', 'distinct', 'updateOne', 'updateMany', 'deleteOne', 'deleteMany', 'replaceOne', 'findOneAndUpdate', 'findOneAndDelete', 'findOneAndReplace'] as const;
+let installed = false;
+
+function install(): void {
+  if (installed) return;
+  installed = true;
+  const proto = mongoose.mongo.Collection.prototype as unknown as Record<string, Reader>;
+  for (const method of filterMethods) {
+    const original = proto[method];
+    if (typeof original !== 'function') continue;
+    proto[method] = function (this: InstanceType<typeof mongoose.mongo.Collection>, ...args: unknown[]) {
+      const from = serverFrame();
+      // distinct(key, filter): the filter is the second argument.
+      const filter = (method === 'distinct' ? args[1] : args[0]) as Record<string, unknown> | undefined;
+      const options = (method === 'distinct' ? args[2] : method.startsWith('update') || method.startsWith('replace') || method.startsWith('findOneAnd') ? args[2] : args[1]) as { sort?: Record<string, unknown> } | undefined;
+      if (from) record(this.collectionName, method, filter, options?.sort, from);
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    } as Reader;
+  }
+  const aggregate = proto.aggregate as unknown as (...a: unknown[]) => unknown;
+  proto.aggregate = function (this: InstanceType<typeof mongoose.mongo.Collection>, ...args: unknown[]) {
+    const from = serverFrame();
+    const pipeline = (args[0] as Record<string, unknown>[] | undefined) ?? [];
+    const match = pipeline[0]?.$match as Record<string, unknown> | undefined;
+    if (from) record(this.collectionName, 'aggregate', match, undefined, from);
+    return aggregate.apply(this, args);
+  } as unknown as Reader;
+  // A cursor's sort is set after find(): record it there.
+  const cursorSort = mongoose.mongo.FindCursor.prototype.sort;
+  mongoose.mongo.FindCursor.prototype.sort = function (this: InstanceType<typeof mongoose.mongo.FindCursor>, ...args: Parameters<typeof cursorSort>) {
+    const from = serverFrame();
+    const ns = (this as unknown as { namespace?: { collection?: string } }).namespace;
+    const filter = (this as unknown as { cursorFilter?: Record<string, unknown> }).cursorFilter;
+    if (from && ns?.collection) record(ns.collection, 'find', filter, args[0] as Record<string, unknown>, from);
+    return cursorSort.apply(this, args);
+  };
 }
 
 export function startRecordingQueryShapes(): void {
-  observeDatabaseCommands(onCommand);
+  install();
 }
 
 /** First keys of every declared index, per collection (`_id` always). */

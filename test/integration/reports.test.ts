@@ -6,6 +6,8 @@
  * tickets only, administrators everything, advisors nothing (403); CSV headers,
  * quoting and formula neutralization; the comparison shows both sides.
  */
+import { markWorking } from '../../server/tickets/ticket.keys.js';
+import { isWorking, workingSet } from '../../server/tickets/working-set.js';
 import { expect } from 'chai';
 import type { Express } from 'express';
 import { Types } from 'mongoose';
@@ -80,6 +82,8 @@ async function storeFixture(): Promise<void> {
       ...(t.deadlines ? { sla: { deadlines: t.deadlines.map((d) => ({ ...d, due: d.metAt })) } } : {}),
       createdAt: t.createdAt, updatedAt,
     });
+    // Written as an import writes them: with the working-set hint of the tickets still in the work.
+    if (isWorking({ status: t.status, resolvedAt: t.resolvedAt, updatedAt })) await markWorking(oid(t.id));
     await TicketEventModel.collection.insertMany(events.map((e) => ({
       _id: eventId(e.ticket, e.seq) as unknown as Types.ObjectId, ticket: oid(e.ticket), seq: e.seq, type: e.type,
       actor: { kind: 'system', staff: null, member: null, name: 'Relais' }, at: e.at, from: e.from ? place(e.from) : null, to: place(e.to),
@@ -298,6 +302,7 @@ describe('Reports (pages and CSV, real database)', () => {
       const soon = new Date(Date.now() + 90 * 60_000);
       await TicketModel.updateOne({ _id: oid(ids.t7) }, { $set: { dueAt: soon } });
       await TicketModel.updateOne({ _id: oid(ids.t5) }, { $set: { dueAt: new Date(Date.now() - 60_000) } });
+      workingSet.reset(); // written behind the journal's back: the working set reads them again
       try {
         const html = (await request(app).get('/staff/board').set(as(staff.supervisorL)).expect(200)).text;
         expect(html).to.include('<span class="chip chip-waiting">1 en retard</span>');
@@ -307,6 +312,7 @@ describe('Reports (pages and CSV, real database)', () => {
         expect(html).to.not.include('pas encore d&#x27;échéances');
       } finally {
         await TicketModel.updateMany({ _id: { $in: [oid(ids.t5), oid(ids.t7)] } }, { $set: { dueAt: NO_DUE_DATE } });
+        workingSet.reset();
       }
     });
   });
