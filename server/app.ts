@@ -13,6 +13,8 @@ import { errorHandler, notFoundHandler } from './web/error-handler.js';
 import { createLoginThrottle } from './auth/login-throttle.js';
 import { configureMail } from './mail/ticket-mail.js';
 import { apiRouter } from './web/api.js';
+import type { AuthRouteOptions } from './auth/auth.routes.js';
+import { createInboundPipeline, type InboundPipeline } from './mail/inbound/pipeline.js';
 import { healthRoutes } from './web/health.routes.js';
 import { localeMiddleware } from './web/locale.js';
 import { publicPages } from './web/public/index.js';
@@ -23,7 +25,12 @@ export interface AppDeps {
   config: Config;
   logger: Logger;
   /** Test and deployment knobs for the API (e.g. login rate limits). */
-  api?: Parameters<typeof apiRouter>[1];
+  api?: { auth?: AuthRouteOptions };
+  /**
+   * The inbound mail pipeline the SMTP receiver and the IMAP intake feed (index.ts builds it once);
+   * the administration screens act through the same one. Built here when not given (tests).
+   */
+  inbound?: InboundPipeline;
   /** Rate limits of the public forms (tests loosen or tighten them). */
   publicForms?: Parameters<typeof publicPages>[1];
 }
@@ -92,7 +99,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRoutes());
   // One login throttle for the API and the sign-in form: failures through either count together.
   const throttle = deps.api?.auth?.throttle ?? createLoginThrottle(deps.api?.auth?.rateLimits);
-  const api = { ...deps.api, auth: { ...deps.api?.auth, throttle } };
+  const inbound = deps.inbound ?? createInboundPipeline({ config, logger });
+  const api = { ...deps.api, auth: { ...deps.api?.auth, throttle }, inbound };
   app.use(apiRouter(config, api));
   app.use(staffPages(config, api));
   app.use(publicPages(config, deps.publicForms));

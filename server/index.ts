@@ -155,7 +155,7 @@ async function main(): Promise<void> {
     await mailCatcher?.stop();
   };
 
-  const app = createApp({ config, logger });
+  const app = createApp({ config, logger, inbound: pipeline });
   const server = http.createServer(app);
   let realtime: Realtime;
   try {

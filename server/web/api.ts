@@ -6,6 +6,7 @@ import { Router } from 'express';
 import { attachmentRoutes } from '../attachments/attachment.routes.js';
 import { authenticate, csrfProtection, requireStaff } from '../auth/auth.middleware.js';
 import { authRoutes, type AuthRouteOptions } from '../auth/auth.routes.js';
+import type { InboundPipeline } from '../mail/inbound/pipeline.js';
 import { catalogRoutes } from '../catalog/catalog.routes.js';
 import { routingConfigRoutes } from '../routing/routing-config.routes.js';
 import type { Config } from '../config.js';
@@ -17,12 +18,12 @@ import { buildOpenApiDocument } from './openapi.js';
 
 export const apiPrefix = '/api/v1';
 
-export function apiRouter(config: Config, options: { auth?: AuthRouteOptions } = {}): Router {
+export function apiRouter(config: Config, options: { auth?: AuthRouteOptions; inbound: InboundPipeline }): Router {
   const router = Router();
   const v1 = Router();
   v1.use(authenticate(config));
   v1.use(csrfProtection(config));
-  mountRoutes(v1, apiPrefix, [...authRoutes(config, options.auth), ...ticketRoutes(), ...catalogRoutes(), ...routingConfigRoutes(), ...attachmentRoutes(config), ...outboxAdminRoutes(), ...inboundAdminRoutes(config)], requireStaff);
+  mountRoutes(v1, apiPrefix, [...authRoutes(config, options.auth), ...ticketRoutes(), ...catalogRoutes(), ...routingConfigRoutes(), ...attachmentRoutes(config), ...outboxAdminRoutes(), ...inboundAdminRoutes(options.inbound)], requireStaff);
   router.use(apiPrefix, v1);
   let document: Record<string, unknown> | undefined;
   router.get('/api/openapi.json', (_req, res) => {

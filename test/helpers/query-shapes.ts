@@ -23,6 +23,8 @@ import { projectRoot } from '../../server/lib/paths.js';
 export const wholeReadCollections = new Set([
   'offices', 'teams', 'staffs', 'categories', 'reasoncodes', 'routingrules', 'slapolicies', 'sla_calendars', 'meta',
   'working_tickets', 'outbox_leases', 'assignment_cursors',
+  // The local mail catcher (never in production): its page searches addresses with a regex.
+  'caught_mail',
 ]);
 
 interface Shape {

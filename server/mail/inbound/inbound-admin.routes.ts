@@ -6,8 +6,8 @@
  */
 import { z } from 'zod';
 import { requireActor } from '../../auth/current.js';
-import type { Config } from '../../config.js';
 import { route, type RouteSpec } from '../../lib/route-table.js';
+import type { InboundPipeline } from './pipeline.js';
 import { valid } from '../../lib/validate.js';
 import {
   actOnInboundMail,
@@ -15,7 +15,6 @@ import {
   DISCARD_NOTE_MAX,
   inboundFilters,
   inboundMailOr404,
-  inboundPipelineFor,
   listInboundPage,
   presentInboundMail,
   presentInboundOutcome,
@@ -30,9 +29,7 @@ const list = { query: z.strictObject({ show: z.enum(inboundFilters).default('qua
 // Optional here so that the role is checked before the note (the service requires it for a discard).
 const decision = { ...byId, body: z.strictObject({ note: z.string().max(DISCARD_NOTE_MAX * 2).optional() }) };
 
-export function inboundAdminRoutes(config: Config): RouteSpec[] {
-  const pipeline = inboundPipelineFor(config);
-
+export function inboundAdminRoutes(pipeline: InboundPipeline): RouteSpec[] {
   const act = (action: InboundAction, summary: string): RouteSpec =>
     route({
       method: 'post', path: `/inbound/:id/${action}`, tag, summary, access, ...decision,

@@ -8,14 +8,12 @@
  */
 import type { ParsedMail } from 'mailparser';
 import { hasRole, type StaffActor } from '../../auth/actor.js';
-import type { Config } from '../../config.js';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors.js';
-import { createLogger } from '../../lib/logger.js';
 import { messageContent } from './content.js';
 import { rawHeaders } from './headers.js';
 import { InboundMailModel, type InboundMail, type InboundOutcome, type InboundStatus } from './inbound.model.js';
 import { parseRaw } from './parse.js';
-import { createInboundPipeline, type InboundPipeline } from './pipeline.js';
+import type { InboundPipeline } from './pipeline.js';
 
 export const INBOUND_PAGE_SIZE = 50;
 
@@ -45,22 +43,6 @@ export function assertMayAdministerInbound(actor: StaffActor): void {
 /** How a person is named in a record's history: "Name <email>". */
 export function actorLabel(actor: StaffActor): string {
   return `${actor.name} <${actor.email}>`;
-}
-
-const pipelines = new WeakMap<Config, InboundPipeline>();
-
-/**
- * The pipeline the administration screens act through, one per configuration (so the staff pages
- * and the API of one app share it). Creating one opens no connection; it logs on its own logger
- * at the configured level, as the staff pages are built without the app's.
- */
-export function inboundPipelineFor(config: Config): InboundPipeline {
-  let pipeline = pipelines.get(config);
-  if (!pipeline) {
-    pipeline = createInboundPipeline({ config, logger: createLogger({ level: config.logLevel }).child({ component: 'inbound-admin' }) });
-    pipelines.set(config, pipeline);
-  }
-  return pipeline;
 }
 
 const idPattern = /^[0-9a-f]{64}$/;

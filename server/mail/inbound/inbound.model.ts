@@ -78,6 +78,8 @@ const inboundSchema = new Schema(
 );
 inboundSchema.index({ messageId: 1 });
 inboundSchema.index({ status: 1, receivedAt: -1 });
+// The inbound list without a status filter ("all"), newest first, keyset pages.
+inboundSchema.index({ receivedAt: -1, _id: -1 });
 
 export const InboundMailModel = model<InboundMail>('InboundMail', inboundSchema);
 

@@ -19,7 +19,6 @@ import {
   DISCARD_NOTE_MAX,
   inboundFilters,
   inboundMailOr404,
-  inboundPipelineFor,
   listInboundPage,
   mayAdministerInbound,
   quarantineReasons,
@@ -28,6 +27,7 @@ import {
   type InboundFilter,
 } from '../../mail/inbound/inbound-admin.js';
 import type { InboundHistoryEntry, InboundMail } from '../../mail/inbound/inbound.model.js';
+import type { InboundPipeline } from '../../mail/inbound/pipeline.js';
 import { createFormatter } from './format.js';
 import { caughtHtmlCsp } from './mail-admin.routes.js';
 import { pageActor, requirePageActor } from './page-auth.js';
@@ -109,9 +109,8 @@ function bodyNote(req: Request): string {
   return typeof note === 'string' ? note : '';
 }
 
-export function inboundAdminRoutes(config: Config, tools: StaffPageTools): Router {
+export function inboundAdminRoutes(config: Config, pipeline: InboundPipeline, tools: StaffPageTools): Router {
   const router = Router();
-  const pipeline = inboundPipelineFor(config);
 
   router.get(inboundAdminPath, requirePageActor, async (req, res) => {
     if (await refuseNonAdministrator(req, res, tools)) return;

@@ -9,6 +9,7 @@
 import { Router } from 'express';
 import { authenticate, createCsrf } from '../../auth/auth.middleware.js';
 import type { AuthRouteOptions } from '../../auth/auth.routes.js';
+import type { InboundPipeline } from '../../mail/inbound/pipeline.js';
 import { createAuthService } from '../../auth/auth.service.js';
 import type { Config } from '../../config.js';
 import { reportRoutes } from '../../reports/reports.routes.js';
@@ -20,7 +21,7 @@ import { noStore } from './page-auth.js';
 import { queueRoutes } from './queue.routes.js';
 import { ticketRoutes } from './ticket.routes.js';
 
-export function staffPages(config: Config, options: { auth?: AuthRouteOptions } = {}): Router {
+export function staffPages(config: Config, options: { auth?: AuthRouteOptions; inbound: InboundPipeline }): Router {
   const router = Router();
   const service = options.auth?.service ?? createAuthService(config.jwt);
   const tools = { csrf: createCsrf(config) };
@@ -31,7 +32,7 @@ export function staffPages(config: Config, options: { auth?: AuthRouteOptions } 
   router.use(ticketRoutes(config, tools));
   router.use(boardRoutes(config, tools));
   router.use(mailAdminRoutes(config, tools));
-  router.use(inboundAdminRoutes(config, tools));
+  router.use(inboundAdminRoutes(config, options.inbound, tools));
   router.use(reportRoutes(config, tools));
   return router;
 }
