@@ -21,7 +21,7 @@ import { projectRoot } from '../../server/lib/paths.js';
  * the tickets' history. Test-only collections are listed too.
  */
 export const wholeReadCollections = new Set([
-  'offices', 'teams', 'staffs', 'categories', 'reasoncodes', 'routingrules', 'slapolicies', 'sla_calendars', 'meta',
+  'offices', 'teams', 'staff', 'categories', 'reasoncodes', 'routingrules', 'sla_policies', 'sla_calendars', 'meta',
   'working_tickets', 'outbox_leases', 'assignment_cursors',
   // The local mail catcher (never in production): its page searches addresses with a regex.
   'caught_mail',
