@@ -26,7 +26,12 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const historyWeeks = 4;
 const throughputDays = 14;
-const historyTtlMs = 10 * 60_000;
+/**
+ * Four weeks of arrivals and two of throughput change little within hours, and reading them reads the
+ * tickets and events of the period (a scan of the whole history on the embedded database): once every
+ * three hours, in the background.
+ */
+const historyTtlMs = 3 * HOUR;
 const atRiskCount = 6;
 /** A board never reads more waiting tickets than this (the forecast would be "far too many" anyway). */
 const waitingLimit = 5_000;
