@@ -10,8 +10,8 @@ import type mongoose from 'mongoose';
 import type { StaffActor } from '../server/auth/actor.js';
 import { formatTicketNumber } from '../server/tickets/ticket-number.js';
 import { eventId } from '../server/tickets/ticket-event.model.js';
-import { memberSlotId } from '../server/tickets/ticket.keys.js';
-import { actorRef } from '../server/tickets/ticket.journal.js';
+import { dayPrefixes, memberSlotId } from '../server/tickets/ticket.keys.js';
+import { actorRef, trailEntry } from '../server/tickets/ticket.journal.js';
 import { NO_DUE_DATE } from '../server/tickets/ticket.model.js';
 
 /** What the baseline copies from a ticket Relais made: who files, the routing decision, the acknowledgement. */
@@ -87,6 +87,7 @@ export function creationDocuments(t: CreationTemplate, at: Date) {
     writes: [{ model: 'Message', op: 'insert', id: messageId, doc: messageDoc }],
     pending: true,
   };
+  Object.assign(ticketDoc, { trail: [trailEntry(event as never)] });
   const ack = t.ack ? { ...t.ack, _id: ackId, ticket: ticketId, createdAt: at } : null;
   return { ticketId, ticketDoc, messageId, messageDoc, event, ack };
 }
@@ -102,6 +103,7 @@ export async function writeBaselineCreation(db: Db, docs: ReturnType<typeof crea
   await events.insertOne(docs.event);
   await db.collection('messages').insertOne({ ...docs.messageDoc, _id: docs.messageId });
   await db.collection<{ _id: string; ticket: Types.ObjectId }>('member_tickets').insertOne({ _id: memberSlotId(docs.ticketDoc.member, n), ticket: docs.ticketId });
+  await db.collection<{ _id: string; ticket: Types.ObjectId }>('ticket_days').insertOne({ _id: `${dayPrefixes({ ...docs.ticketDoc, status: 'new' } as never).created}:${String(n).padStart(6, '0')}`, ticket: docs.ticketId });
   await db.collection<{ _id: string }>('meta').updateOne({ _id: `ticket_number:baseline` }, { $max: { n } }, { upsert: true });
   await db.collection<{ _id: string; ticket: Types.ObjectId }>('ticket_numbers').insertOne({ _id: number, ticket: docs.ticketId });
   await db.collection('tickets').insertOne({ ...docs.ticketDoc, number });

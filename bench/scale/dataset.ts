@@ -30,13 +30,13 @@ import { EscalationModel } from '../../server/tickets/escalation.model.js';
 import { MessageModel } from '../../server/tickets/message.model.js';
 import { formatTicketNumber } from '../../server/tickets/ticket-number.js';
 import { TicketEventModel } from '../../server/tickets/ticket-event.model.js';
-import { ticketKeyDocuments, writeTicketKeyDocuments } from '../../server/tickets/ticket.keys.js';
+import { TicketDayModel, dayPrefixes, ticketKeyDocuments, writeTicketKeyDocuments } from '../../server/tickets/ticket.keys.js';
 import { NO_DUE_DATE, TicketModel, type Ticket } from '../../server/tickets/ticket.model.js';
 import { isOpenStatus } from '../../server/tickets/ticket.vocabulary.js';
 import { isWorking } from '../../server/tickets/working-rule.js';
 
 /** Bump when the generated data or the documents Relais keeps change shape: old folders are rebuilt. */
-export const datasetVersion = 3;
+export const datasetVersion = 4;
 export const benchPassword = 'scale-bench-password';
 const openShare = 0.03;
 const ticketsPerMember = 5;
@@ -129,6 +129,14 @@ async function addCopies(templates: Template[], count: number, open: number, mem
   const doneTemplates = templates.filter((t) => !isOpenStatus(t.ticket.status));
   const now = Date.now();
   const every = open > 0 ? count / open : Infinity;
+  // Day keys are read from slot 1 up to the first gap: copies continue after the demo's own keys.
+  const daySlots = new Map<string, number>();
+  for (const key of await TicketDayModel.collection.find({}, { projection: { _id: 1 } }).toArray()) {
+    const id = String(key._id);
+    const cut = id.lastIndexOf(':');
+    const prefix = id.slice(0, cut);
+    daySlots.set(prefix, Math.max(daySlots.get(prefix) ?? 0, Number.parseInt(id.slice(cut + 1), 10)));
+  }
   let opened = 0;
   for (let start = 0; start < count; start += batch) {
     const out = { tickets: [] as Doc[], events: [] as Doc[], messages: [] as Doc[], escalations: [] as Doc[], keys: [] as AnyBulkWriteOperation[] };
@@ -157,7 +165,10 @@ async function addCopies(templates: Template[], count: number, open: number, mem
       }
       for (const m of t.messages) out.messages.push({ ...(remap(m, ids, shift) as Doc), emailMessageId: m.emailMessageId ? `<scale.${String(ids.get(String(m._id)))}@scale.relais>` : null });
       for (const e of t.escalations) out.escalations.push(remap(e, ids, shift) as Doc);
-      keyDocs.push(ticketKeyDocuments(ticket as unknown as Ticket, Math.floor(i / members.length) + 1, isWorking(ticket as unknown as Ticket)));
+      const prefixes = dayPrefixes(ticket as unknown as Ticket);
+      const next = (prefix: string | null) => (prefix ? daySlots.set(prefix, (daySlots.get(prefix) ?? 0) + 1).get(prefix) ?? 0 : 0);
+      const slots = { member: Math.floor(i / members.length) + 1, created: next(prefixes.created), done: next(prefixes.done) };
+      keyDocs.push(ticketKeyDocuments(ticket as unknown as Ticket, slots, isWorking(ticket as unknown as Ticket)));
     }
     await insertAll(TicketModel.collection as never, out.tickets);
     await insertAll(TicketEventModel.collection as never, out.events);

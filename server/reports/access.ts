@@ -6,15 +6,9 @@
  */
 import type { Types } from 'mongoose';
 import { hasRole, sameId, type StaffActor } from '../auth/actor.js';
-import { readableFilter } from '../tickets/ticket.policy.js';
 
 export function mayReadReports(actor: StaffActor): boolean {
   return hasRole(actor, 'supervisor') || hasRole(actor, 'administrator');
-}
-
-/** The query part that limits a report to what `actor` may read (the same rules as the ticket list). */
-export function reportScope(actor: StaffActor): Record<string, unknown> {
-  return hasRole(actor, 'administrator') ? {} : readableFilter(actor);
 }
 
 /**

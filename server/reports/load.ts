@@ -1,19 +1,24 @@
 /**
- * Reads what a report needs (FerretDB has no `$lookup` and pushes down only `_id`
- * filters, so nothing is aggregated in the database): the tickets created in the
- * period, with a projection; their journal events, each read by `_id` without the
- * heavy parts (`patch`, `writes`); the tickets open at the end of the period; the
- * business calendars. compute.ts does the rest.
+ * Reads what a report needs without asking the database "which tickets…?" (FerretDB has no
+ * `$lookup` and pushes down only `_id` filters): the tickets created in the period are found through
+ * the day keys (`ticket_days`, ticket.keys.ts) and read by `_id`; what happened to each is its
+ * `trail` (each event in brief, kept on the ticket by the journal), or for tickets older than the trail
+ * its events read by `_id`; the tickets open at the end of the period come from the working set and
+ * the keys of the days they were done. compute.ts does the rest.
  */
-import { Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import type { StaffActor } from '../auth/actor.js';
 import { calendarForOffice, SlaCalendarModel, type SlaCalendarData } from '../sla/calendar.model.js';
 import type { BusinessCalendar } from '../sla/calendar.js';
 import { TicketEventModel, eventId } from '../tickets/ticket-event.model.js';
 import { readByIds } from '../db/point-reads.js';
-import { TicketModel } from '../tickets/ticket.model.js';
-import { reportScope } from './access.js';
-import { isOpenStatus, openStatuses } from '../tickets/ticket.vocabulary.js';
+import { TicketModel, type TrailEntry } from '../tickets/ticket.model.js';
+import { isOpenStatus } from '../tickets/ticket.vocabulary.js';
+import { hasRole } from '../auth/actor.js';
+import { OfficeModel } from '../offices/office.model.js';
+import { ticketIdsOfDays } from '../tickets/ticket.keys.js';
+import { canRead } from '../tickets/ticket.policy.js';
+import { workingSet } from '../tickets/working-set.js';
 import { backlogAt, placeAt, ticketFacts, visiting, type BacklogItem, type ReportEvent, type ReportPlace, type ReportTicket, type TicketFacts } from './compute.js';
 import type { ReportFilters } from './period.js';
 
@@ -21,7 +26,7 @@ import type { ReportFilters } from './period.js';
 export const maxReportTickets = 50_000;
 
 const ticketProjection = {
-  version: 1, number: 1, office: 1, tier: 1, team: 1, status: 1, createdAt: 1, updatedAt: 1,
+  version: 1, trail: 1, assignee: 1, member: 1, number: 1, office: 1, tier: 1, team: 1, status: 1, createdAt: 1, updatedAt: 1,
   firstResponseAt: 1, resolvedAt: 1, closedAt: 1, rating: 1, 'sla.deadlines': 1,
 } as const;
 
@@ -35,6 +40,9 @@ interface RawPlace {
 interface RawTicket {
   _id: Types.ObjectId;
   version: number;
+  trail?: TrailEntry[];
+  assignee?: Types.ObjectId | null;
+  member: Types.ObjectId;
   number: string;
   office: Types.ObjectId;
   tier: number;
@@ -110,21 +118,6 @@ export async function loadEvents(tickets: ReadonlyArray<{ id: string; version: n
   return byTicket;
 }
 
-async function findTickets(query: Record<string, unknown>, limit: number): Promise<{ tickets: Array<ReportTicket & { updatedAt: Date; version: number }>; truncated: boolean }> {
-  const tickets: Array<ReportTicket & { updatedAt: Date; version: number }> = [];
-  const cursor = TicketModel.find(query, ticketProjection).sort({ createdAt: 1 }).lean<RawTicket[]>().cursor({ batchSize: 500 });
-  let truncated = false;
-  for await (const raw of cursor) {
-    if (tickets.length >= limit) {
-      truncated = true;
-      break;
-    }
-    tickets.push(toReportTicket(raw as unknown as RawTicket));
-  }
-  await cursor.close();
-  return { tickets, truncated };
-}
-
 /** The business calendar of each office (its own, the stored default, or the built-in one). */
 export async function loadCalendars(): Promise<(office: string) => BusinessCalendar> {
   const calendars = await SlaCalendarModel.find({}).lean<SlaCalendarData[]>();
@@ -139,61 +132,89 @@ export interface ReportDataset {
   truncated: boolean;
 }
 
-function and(...parts: Record<string, unknown>[]): Record<string, unknown> {
-  const kept = parts.filter((p) => Object.keys(p).length > 0);
-  return kept.length === 0 ? {} : { $and: kept };
-}
-
 function matches(place: ReportPlace, f: Pick<ReportFilters, 'office' | 'tier' | 'team'>): boolean {
   return (!f.office || place.office === f.office) && (!f.tier || place.tier === f.tier) && (!f.team || place.team === f.team);
 }
 
-/**
- * The open tickets at `at` (the end of a period) with where they were then: those open
- * now and created before `at`, plus those changed since `at` (their events say whether
- * they were open then). With `at` = now, just the tickets open now. Filters apply to
- * where each ticket was at `at`, in the caller.
- */
-async function loadBacklog(scope: Record<string, unknown>, at: Date, now: Date, known: Map<string, ReportEvent[]>): Promise<{ items: BacklogItem[]; truncated: boolean }> {
-  if (at.getTime() >= now.getTime()) {
-    const { tickets, truncated } = await findTickets(and(scope, { status: { $in: openStatuses } }), maxReportTickets);
-    return { items: backlogAt(tickets, () => undefined, now), truncated };
+type Loaded = ReportTicket & { updatedAt: Date; version: number; raw: RawTicket };
+
+function fromTrail(t: RawTicket): ReportEvent[] {
+  return (t.trail ?? []).map((e) => ({
+    ticket: String(t._id), seq: e.seq, type: e.type, at: new Date(e.at), from: e.from ? toPlace(e.from) : null, to: toPlace(e.to), escalation: e.escalation ? String(e.escalation) : null,
+  }));
+}
+
+/** Reads tickets by `_id` and keeps those the actor may see in a report. */
+async function readTickets(actor: StaffActor, ids: readonly Types.ObjectId[]): Promise<Loaded[]> {
+  const admin = hasRole(actor, 'administrator');
+  const raws = await readByIds(ids, (id) => TicketModel.collection.findOne({ _id: id as Types.ObjectId }, { projection: ticketProjection }) as Promise<RawTicket | null>, 32);
+  return raws.filter((t) => admin || canRead(actor, t as never)).map((t) => ({ ...toReportTicket(t), raw: t }));
+}
+
+/** Each ticket's events: its trail, or (tickets older than the trail) its events read by `_id`. */
+async function eventsOf(tickets: readonly Loaded[]): Promise<Map<string, ReportEvent[]>> {
+  const byTicket = new Map<string, ReportEvent[]>();
+  const legacy: Loaded[] = [];
+  for (const t of tickets) {
+    if (Array.isArray(t.raw.trail)) byTicket.set(t.id, fromTrail(t.raw));
+    else legacy.push(t);
   }
-  const { tickets, truncated } = await findTickets(
-    and(scope, { createdAt: { $lt: at } }, { $or: [{ status: { $in: openStatuses } }, { updatedAt: { $gte: at } }] }),
-    maxReportTickets,
-  );
-  const changed = (t: { updatedAt: Date }) => t.updatedAt.getTime() >= at.getTime();
-  const missing = tickets.filter((t) => changed(t) && !known.has(t.id));
-  const loaded = missing.length > 0 ? await loadEvents(missing) : new Map<string, ReportEvent[]>();
-  // Tickets unchanged since `at` are where they are now (no events needed).
-  return {
-    items: tickets.flatMap((t) => {
-      const place = placeAt(t, changed(t) ? (known.get(t.id) ?? loaded.get(t.id) ?? []) : undefined, at);
-      return place && isOpenStatus(place.status) ? [{ id: t.id, place }] : [];
-    }),
-    truncated,
-  };
+  for (const [id, events] of await loadEvents(legacy)) byTicket.set(id, events);
+  return byTicket;
+}
+
+/** The tickets created in a period in these offices, through the day keys. */
+async function createdIn(actor: StaffActor, offices: readonly string[], from: Date, to: Date): Promise<{ tickets: Loaded[]; truncated: boolean }> {
+  const last = new Date(to.getTime() - 1);
+  const ids = (await Promise.all(offices.map((office) => ticketIdsOfDays({ kind: 'created', office }, from, last)))).flat();
+  const wanted = new Set(offices);
+  const tickets = (await readTickets(actor, ids))
+    .filter((t) => t.createdAt.getTime() >= from.getTime() && t.createdAt.getTime() < to.getTime() && wanted.has(t.office))
+    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  return { tickets: tickets.slice(0, maxReportTickets), truncated: tickets.length > maxReportTickets };
+}
+
+/**
+ * The tickets open at `at` (the end of a period) with where they were then. Open at `at` means
+ * created before it and not done then: such a ticket is open now (the working set), or was done
+ * since `at` (the keys of the days since). Filters apply to where each ticket was at `at`, in the caller.
+ */
+async function loadBacklog(actor: StaffActor, at: Date, now: Date, known: Map<string, ReportEvent[]>): Promise<{ items: BacklogItem[]; truncated: boolean }> {
+  const admin = hasRole(actor, 'administrator');
+  const working = (await workingSet.all()).filter((t) => admin || canRead(actor, t));
+  if (at.getTime() >= now.getTime()) {
+    const open = working.filter((t) => isOpenStatus(t.status)).map((t) => toReportTicket(t as unknown as RawTicket));
+    return { items: backlogAt(open, () => undefined, now).slice(0, maxReportTickets), truncated: open.length > maxReportTickets };
+  }
+  const doneSince = await ticketIdsOfDays({ kind: 'done' }, at, now);
+  const seen = new Set(working.map((t) => String(t._id)));
+  const candidates: Loaded[] = [
+    ...working.map((t) => ({ ...toReportTicket(t as unknown as RawTicket), raw: t as unknown as RawTicket })),
+    ...(await readTickets(actor, doneSince.filter((id) => !seen.has(String(id))))),
+  ].filter((t) => t.createdAt.getTime() < at.getTime());
+  const events = await eventsOf(candidates.filter((t) => !known.has(t.id)));
+  const items = candidates.flatMap((t) => {
+    const place = placeAt(t, known.get(t.id) ?? events.get(t.id) ?? [], at);
+    return place && isOpenStatus(place.status) ? [{ id: t.id, place }] : [];
+  });
+  return { items: items.slice(0, maxReportTickets), truncated: items.length > maxReportTickets };
 }
 
 /**
  * Everything one or more reports (the two sides of a comparison) are computed from,
- * reading the journal once for all of them.
+ * reading each ticket once for all of them.
  */
 export async function loadReports(actor: StaffActor, list: readonly ReportFilters[], now: Date): Promise<ReportDataset[]> {
-  const scope = reportScope(actor);
-  const cohorts: Array<Awaited<ReturnType<typeof findTickets>>> = [];
-  for (const f of list) {
-    const office = f.office ? { office: new Types.ObjectId(f.office) } : {};
-    cohorts.push(await findTickets(and(scope, office, { createdAt: { $gte: f.period.from, $lt: f.period.to } }), maxReportTickets));
-  }
+  const allOffices = (await OfficeModel.find({}, { _id: 1 }).lean()).map((o) => String(o._id));
+  const cohorts: Array<{ tickets: Loaded[]; truncated: boolean }> = [];
+  for (const f of list) cohorts.push(await createdIn(actor, f.office ? [f.office] : allOffices, f.period.from, f.period.to));
   const unique = new Map(cohorts.flatMap((c) => c.tickets.map((t) => [t.id, t] as const)));
-  const [events, calendarOf] = await Promise.all([loadEvents([...unique.values()]), loadCalendars()]);
+  const [events, calendarOf] = await Promise.all([eventsOf([...unique.values()]), loadCalendars()]);
   const ctx = { calendarOf, now };
   // One backlog per distinct end of period (the two sides of an office comparison share theirs).
   const ends = list.map((f) => new Date(Math.min(f.period.to.getTime(), now.getTime())));
   const backlogs = new Map<number, { items: BacklogItem[]; truncated: boolean }>();
-  for (const end of ends) if (!backlogs.has(end.getTime())) backlogs.set(end.getTime(), await loadBacklog(scope, end, now, events));
+  for (const end of ends) if (!backlogs.has(end.getTime())) backlogs.set(end.getTime(), await loadBacklog(actor, end, now, events));
   return list.map((f, i) => {
     const cohort = cohorts[i] ?? { tickets: [], truncated: false };
     const end = ends[i] ?? now;

@@ -5,7 +5,7 @@
  * `recoverPendingCreations`).
  */
 import { Types } from 'mongoose';
-import { actorRef, applyWrite, announce } from './ticket.journal.js';
+import { actorRef, applyWrite, announce, trailEntry } from './ticket.journal.js';
 import type { Actor } from '../auth/actor.js';
 import { isDuplicateKeyError } from '../lib/errors.js';
 import { Outbox } from '../mail/mail.models.js';
@@ -15,7 +15,7 @@ import { MemberModel } from '../members/member.model.js';
 import { routeNewTicket } from '../routing/routing.service.js';
 import { slaPatch } from '../sla/engine.js';
 import { nextTicketNumber, numberCollided } from './ticket-number.js';
-import { claimNumber, markWorking, rememberMemberTicket, workingHints } from './ticket.keys.js';
+import { claimNumber, markWorking, rememberMemberTicket, rememberTicketDay, workingHints } from './ticket.keys.js';
 import { NO_DUE_DATE, TicketModel, type Channel, type Priority, type Ticket } from './ticket.model.js';
 import { TicketEventModel, eventId, type TicketEvent } from './ticket-event.model.js';
 
@@ -111,6 +111,7 @@ async function finishCreation(event: TicketEvent & { pending?: boolean }): Promi
   const ticketDoc = event.data.ticket as Record<string, unknown> & { _id: Types.ObjectId; createdAt: Date };
   for (const write of event.writes) await applyWrite(write);
   await rememberMemberTicket(ticketDoc.member as Types.ObjectId, ticketDoc._id);
+  await rememberTicketDay({ kind: 'created', office: ticketDoc.office as Types.ObjectId }, new Date(ticketDoc.createdAt), ticketDoc._id);
   const number = await insertWithNumber(ticketDoc, new Date(ticketDoc.createdAt).getFullYear());
   await sendAcknowledgement(event, number);
   await TicketEventModel.collection.updateOne({ _id: event._id } as never, { $set: { 'data.number': number }, $unset: { pending: '' } });
@@ -198,6 +199,8 @@ export async function createTicket(props: CreateTicketProps): Promise<Ticket> {
     ],
     pending: true,
   };
+  // The ticket's trail starts with its creation (the event carries the document, trail included).
+  Object.assign(ticketDoc, { trail: [trailEntry(event)] });
   // The working-set hint first: the start-up rebuild finds this creation even if it stops half-way.
   await markWorking(ticketId, at);
   try {

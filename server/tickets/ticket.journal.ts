@@ -16,10 +16,11 @@ import { databaseFlavor } from '../db/connection.js';
 import { domainEvents } from '../lib/domain-events.js';
 import { ConflictError, isDuplicateKeyError } from '../lib/errors.js';
 import { isWorking } from './working-rule.js';
-import { markWorking, rememberEmailMessageId } from './ticket.keys.js';
+import { markWorking, rememberEmailMessageId, rememberTicketDay } from './ticket.keys.js';
 import { EscalationModel } from './escalation.model.js';
 import { MessageModel } from './message.model.js';
-import { TicketModel, type Ticket } from './ticket.model.js';
+import { TicketModel, type Ticket, type TrailEntry, type TrailPlace } from './ticket.model.js';
+import { isDoneStatus } from './ticket.vocabulary.js';
 import { TicketEventModel, eventId, type EventType, type JournalWrite, type Placement, type TicketEvent } from './ticket-event.model.js';
 
 export function placementOf(t: Pick<Ticket, 'tier' | 'team' | 'office' | 'assignee' | 'status'>): Placement {
@@ -30,6 +31,13 @@ export function actorRef(actor: Actor): TicketEvent['actor'] {
   if (actor.kind === 'staff') return { kind: 'staff', staff: actor.id, member: null, name: actor.name };
   if (actor.kind === 'member') return { kind: 'member', staff: null, member: actor.id, name: actor.name };
   return { kind: 'system', staff: null, member: null, name: actor.name };
+}
+
+/** An event in brief, as the ticket's `trail` keeps it (reports and the forecast read it instead of the events). */
+export function trailEntry(event: Pick<TicketEvent, 'seq' | 'type' | 'at' | 'from' | 'to' | 'actor' | 'data'>): TrailEntry {
+  const place = (p: Placement): TrailPlace => ({ tier: p.tier, team: p.team, office: p.office, status: p.status });
+  const escalation = event.type === 'returned' && event.data.escalation ? new Types.ObjectId(String(event.data.escalation)) : null;
+  return { seq: event.seq, type: event.type, at: event.at, from: event.from ? place(event.from) : null, to: place(event.to), staff: event.actor.staff ?? null, escalation };
 }
 
 export async function applyWrite(write: JournalWrite): Promise<void> {
@@ -126,8 +134,8 @@ export async function commit(input: CommitInput): Promise<CommitResult> {
   const { ticket } = input;
   const at = input.at ?? new Date();
   const seq = ticket.version + 1;
-  const patch = { ...input.patch, version: seq, updatedAt: at };
-  const next = { ...ticket, ...patch } as Ticket;
+  const patch: Record<string, unknown> = { ...input.patch, version: seq, updatedAt: at };
+  const after = { ...ticket, ...patch } as Ticket;
   const event: TicketEvent = {
     _id: eventId(ticket._id, seq),
     ticket: ticket._id,
@@ -136,13 +144,20 @@ export async function commit(input: CommitInput): Promise<CommitResult> {
     actor: actorRef(input.actor),
     at,
     from: placementOf(ticket),
-    to: placementOf(next),
+    to: placementOf(after),
     reason: input.reason ?? null,
     note: input.note ?? null,
     data: input.data ?? {},
     patch,
     writes: input.writes ?? [],
   };
+  // The event in brief joins the ticket's trail (tickets written before the trail existed keep none).
+  if (Array.isArray(ticket.trail)) patch.trail = [...ticket.trail, trailEntry(event)];
+  const next = { ...ticket, ...patch } as Ticket;
+  // A ticket done now is noted under the day (reports' backlog and throughput, ticket.keys.ts).
+  if (isDoneStatus(next.status) && !isDoneStatus(ticket.status)) await rememberTicketDay('done', at, ticket._id);
+  // Moved to another office: noted under its creation day there too (readers check the current office).
+  if (String(next.office) !== String(ticket.office)) await rememberTicketDay({ kind: 'created', office: next.office }, new Date(ticket.createdAt), ticket._id);
   // A ticket coming back to work (reopened) gets its working-set hint before the change (ticket.keys.ts).
   if (isWorking(next) && !isWorking(ticket)) await markWorking(ticket._id, at);
   try {

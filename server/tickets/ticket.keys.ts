@@ -6,6 +6,9 @@
  *  - `ticket_numbers`  `_id` = the human number → the ticket (replies by mail, links, search by number);
  *  - `member_tickets`  `_id` = `<member>:<n>` (n = 1, 2, … per member) → the member's tickets in order,
  *    read by probing n = 1, 2, … until a miss ("my requests", the member's other tickets);
+ *  - `ticket_days`     `_id` = `c:<office>:<day>:<n>` (created that UTC day, in that office) or
+ *    `d:<day>:<n>` (resolved or closed that day) → the ticket: the reports and the forecast find the
+ *    tickets of a period by reading the days' keys, not by querying the tickets;
  *  - `working_tickets` `_id` = the ticket → a hint that the ticket may be in the working set (open, or
  *    resolved recently): the read model of the queues is rebuilt at start from these hints only
  *    (working-set.ts). A hint is written *before* the change that makes the ticket working, so the
@@ -38,10 +41,58 @@ export const EmailMessageIdModel = model<{ _id: string; ticket: Types.ObjectId }
 const workingSchema = new Schema({ _id: { type: Schema.Types.ObjectId, required: true }, at: { type: Date, required: true } }, { collection: 'working_tickets', versionKey: false });
 export const WorkingTicketModel = model<{ _id: Types.ObjectId; at: Date }>('WorkingTicket', workingSchema);
 
+const daySchema = new Schema({ _id: { type: String, required: true }, ticket: { type: Schema.Types.ObjectId, required: true } }, { collection: 'ticket_days', versionKey: false });
+export const TicketDayModel = model<{ _id: string; ticket: Types.ObjectId }>('TicketDay', daySchema);
+
 type Key = { _id: string; ticket: Types.ObjectId };
 const numbers = () => TicketNumberModel.db.collection<Key>('ticket_numbers');
 const memberSlots = () => MemberTicketModel.db.collection<Key>('member_tickets');
 const emailIds = () => EmailMessageIdModel.db.collection<Key>('email_message_ids');
+const days = () => TicketDayModel.db.collection<Key>('ticket_days');
+
+/** The UTC day of an instant, `YYYY-MM-DD`. */
+export function dayOf(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}
+
+export type DayKind = { kind: 'created'; office: Types.ObjectId | string } | { kind: 'done' };
+const dayPrefix = (k: DayKind, day: string) => (k.kind === 'created' ? `c:${String(k.office)}:${day}` : `d:${day}`);
+const slotId = (prefix: string, n: number) => `${prefix}:${String(n).padStart(6, '0')}`;
+const lastDaySlot = new Map<string, number>();
+
+/** Notes the ticket under a day (created in an office, or done), in the next free slot. Idempotent per slot. */
+export async function rememberTicketDay(kind: DayKind['kind'] | DayKind, at: Date, ticket: Types.ObjectId): Promise<void> {
+  const k: DayKind = typeof kind === 'string' ? { kind: 'done' } : kind;
+  const prefix = dayPrefix(k, dayOf(at));
+  for (let n = (lastDaySlot.get(prefix) ?? 0) + 1; n < 1_000_000; n += 1) {
+    if (await insertIgnoringDuplicate(days(), { _id: slotId(prefix, n), ticket })) {
+      lastDaySlot.set(prefix, n);
+      return;
+    }
+  }
+}
+
+/** The ticket ids noted under each UTC day from `from` to `to` (both included), in parallel batches of slots. */
+export async function ticketIdsOfDays(k: DayKind, from: Date, to: Date): Promise<Types.ObjectId[]> {
+  const dayList: string[] = [];
+  for (let d = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()); d <= to.getTime(); d += 24 * 3600 * 1000) dayList.push(dayOf(new Date(d)));
+  const perDay = await Promise.all(
+    dayList.map(async (day) => {
+      const prefix = dayPrefix(k, day);
+      const ids: Types.ObjectId[] = [];
+      // One read for an empty day, then batches growing to 64 reads at once.
+      for (let n = 1, step = 1; ; n += step, step = Math.min(64, step * 4)) {
+        const slots = await Promise.all(Array.from({ length: step }, (_, i) => days().findOne({ _id: slotId(prefix, n + i) })));
+        for (const slot of slots) {
+          if (!slot) return ids;
+          ids.push(slot.ticket);
+        }
+      }
+    }),
+  );
+  const seen = new Set<string>();
+  return perDay.flat().filter((id) => !seen.has(String(id)) && Boolean(seen.add(String(id))));
+}
 
 /** Records Message-ID → ticket (the first ticket to receive a Message-ID keeps it). */
 export async function rememberEmailMessageId(messageId: string, ticket: Types.ObjectId): Promise<void> {
@@ -125,15 +176,31 @@ export async function memberTicketIds(member: Types.ObjectId | string): Promise<
 
 export function resetTicketKeyCaches(): void {
   lastSlot.clear();
+  lastDaySlot.clear();
 }
 
 /** The key documents of one ticket written in bulk (imports, the scale bench): `slot` is its place among its member's tickets. */
-export function ticketKeyDocuments(ticket: Pick<Ticket, '_id' | 'number' | 'member' | 'status' | 'createdAt'>, slot: number, working: boolean) {
+export function ticketKeyDocuments(
+  ticket: Pick<Ticket, '_id' | 'number' | 'member' | 'status' | 'createdAt' | 'office' | 'resolvedAt' | 'closedAt'>,
+  slots: { member: number; created: number; done: number },
+  working: boolean,
+) {
+  const doneAt = ticket.status === 'resolved' || ticket.status === 'closed' ? (ticket.closedAt ?? ticket.resolvedAt) : null;
   return {
     number: { _id: ticket.number, ticket: ticket._id },
-    member: { _id: memberSlotId(ticket.member, slot), ticket: ticket._id },
+    member: { _id: memberSlotId(ticket.member, slots.member), ticket: ticket._id },
+    days: [
+      { _id: slotId(dayPrefix({ kind: 'created', office: ticket.office }, dayOf(new Date(ticket.createdAt))), slots.created), ticket: ticket._id },
+      ...(doneAt ? [{ _id: slotId(dayPrefix({ kind: 'done' }, dayOf(new Date(doneAt))), slots.done), ticket: ticket._id }] : []),
+    ],
     working: working ? { _id: ticket._id, at: new Date(ticket.createdAt) } : null,
   };
+}
+
+/** The day keys' prefixes of a ticket (for bulk writers that number the slots themselves). */
+export function dayPrefixes(ticket: Pick<Ticket, 'status' | 'createdAt' | 'office' | 'resolvedAt' | 'closedAt'>): { created: string; done: string | null } {
+  const doneAt = ticket.status === 'resolved' || ticket.status === 'closed' ? (ticket.closedAt ?? ticket.resolvedAt) : null;
+  return { created: dayPrefix({ kind: 'created', office: ticket.office }, dayOf(new Date(ticket.createdAt))), done: doneAt ? dayPrefix({ kind: 'done' }, dayOf(new Date(doneAt))) : null };
 }
 
 export async function writeTicketKeyDocuments(list: readonly ReturnType<typeof ticketKeyDocuments>[]): Promise<void> {
@@ -147,5 +214,6 @@ export async function writeTicketKeyDocuments(list: readonly ReturnType<typeof t
   };
   await insert(numbers(), list.map((k) => k.number));
   await insert(memberSlots(), list.map((k) => k.member));
+  await insert(days(), list.flatMap((k) => k.days));
   await insert(WorkingTicketModel.collection, list.flatMap((k) => (k.working ? [k.working] : [])));
 }

@@ -26,6 +26,8 @@ const ticketSchema = new Schema(
     escalation: { type: Schema.Types.ObjectId, ref: 'Escalation', default: null },
     /** Every escalation record of the ticket, oldest first: read by `_id` (the board, the trail, returns). */
     escalations: { type: [{ type: Schema.Types.ObjectId, ref: 'Escalation' }], default: [] },
+    /** Each event in brief (ticket.journal.ts, `trailEntry`): what reports and the forecast read, without the events. */
+    trail: { type: [Schema.Types.Mixed], default: undefined },
     /** Why the ticket landed where it did on arrival. */
     routing: {
       rule: { type: String, required: true },
@@ -95,6 +97,8 @@ export interface Ticket {
   escalation: Types.ObjectId | null;
   /** Absent on tickets written before it existed: readers then find the records through the events. */
   escalations?: Types.ObjectId[];
+  /** Each event in brief, in order; absent on tickets written before it existed (readers use the events). */
+  trail?: TrailEntry[];
   routing: { rule: string; explanation: string };
   version: number;
   messageCount: number;
@@ -111,6 +115,27 @@ export interface Ticket {
   createdAt: Date;
   updatedAt: Date;
 }
+/** Where a ticket was, in an event's brief. */
+export interface TrailPlace {
+  tier: number;
+  team: Types.ObjectId;
+  office: Types.ObjectId;
+  status: string;
+}
+
+/** One event in brief: enough for reports and the forecast (ticket.journal.ts writes it with the event). */
+export interface TrailEntry {
+  seq: number;
+  type: string;
+  at: Date;
+  from: TrailPlace | null;
+  to: TrailPlace;
+  /** The staff member who acted, if any. */
+  staff: Types.ObjectId | null;
+  /** `returned` events: the escalation sent back. */
+  escalation: Types.ObjectId | null;
+}
+
 export interface TicketRating {
   score: number;
   comment: string | null;

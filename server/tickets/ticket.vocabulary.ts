@@ -18,6 +18,10 @@ export function isOpenStatus(status: string): status is OpenStatus {
   return (openStatuses as readonly string[]).includes(status);
 }
 
+export function isDoneStatus(status: string): boolean {
+  return (doneStatuses as readonly string[]).includes(status);
+}
+
 export const priorities = ['low', 'normal', 'high', 'urgent'] as const;
 export type Priority = (typeof priorities)[number];
 

@@ -6,7 +6,7 @@
  * tickets only, administrators everything, advisors nothing (403); CSV headers,
  * quoting and formula neutralization; the comparison shows both sides.
  */
-import { markWorking } from '../../server/tickets/ticket.keys.js';
+import { markWorking, rememberTicketDay } from '../../server/tickets/ticket.keys.js';
 import { isWorking, workingSet } from '../../server/tickets/working-set.js';
 import { expect } from 'chai';
 import type { Express } from 'express';
@@ -82,8 +82,12 @@ async function storeFixture(): Promise<void> {
       ...(t.deadlines ? { sla: { deadlines: t.deadlines.map((d) => ({ ...d, due: d.metAt })) } } : {}),
       createdAt: t.createdAt, updatedAt,
     });
-    // Written as an import writes them: with the working-set hint of the tickets still in the work.
+    // Written as an import writes them: with the working-set hint of the tickets still in the work,
+    // and the keys of the days they were created and done (ticket.keys.ts).
     if (isWorking({ status: t.status, resolvedAt: t.resolvedAt, updatedAt })) await markWorking(oid(t.id));
+    await rememberTicketDay({ kind: 'created', office: oid(t.office) }, t.createdAt, oid(t.id));
+    const doneAt = t.status === 'resolved' || t.status === 'closed' ? (t.closedAt ?? t.resolvedAt) : null;
+    if (doneAt) await rememberTicketDay('done', doneAt, oid(t.id));
     await TicketEventModel.collection.insertMany(events.map((e) => ({
       _id: eventId(e.ticket, e.seq) as unknown as Types.ObjectId, ticket: oid(e.ticket), seq: e.seq, type: e.type,
       actor: { kind: 'system', staff: null, member: null, name: 'Relais' }, at: e.at, from: e.from ? place(e.from) : null, to: place(e.to),
