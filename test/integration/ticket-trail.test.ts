@@ -1,0 +1,89 @@
+/**
+ * Reports and the forecast read each ticket's `trail` (its events in brief, written by the journal)
+ * and find a period's tickets through the day keys, instead of querying the events and the tickets.
+ * Here: after stories played through the real commands, the trail is exactly the events in brief,
+ * the day keys point at the tickets, and a report computed from the trails equals the same report
+ * computed from the events (the trails removed, as on tickets older than the trail).
+ */
+import { expect } from 'chai';
+import type { StaffActor } from '../../server/auth/actor.js';
+import { loadReport } from '../../server/reports/load.js';
+import { parseFilters } from '../../server/reports/period.js';
+import { claimTicket, escalateTicket, reassignTicket, reopenTicket, replyToTicket, resolveTicket, returnTicket } from '../../server/tickets/ticket.commands.js';
+import { loadTicket, trailEntry } from '../../server/tickets/ticket.journal.js';
+import { ticketIdsOfDays } from '../../server/tickets/ticket.keys.js';
+import { TicketModel, type Ticket } from '../../server/tickets/ticket.model.js';
+import { ticketEvents } from '../../server/tickets/ticket.queries.js';
+import { useTestDatabase } from '../helpers/db.js';
+import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
+
+describe('ticket trail and day keys: what reports read instead of the events', function () {
+  this.timeout(120_000);
+  useTestDatabase();
+  let org: Org;
+  const ids: string[] = [];
+
+  async function step(id: string, run: (version: number) => Promise<unknown>): Promise<void> {
+    const t = (await loadTicket(id)) as Ticket;
+    await run(t.version);
+  }
+
+  before(async () => {
+    org = await buildOrg();
+    const { advisorLiege, support, administrative, supervisorLiege } = org.staff;
+    const as = (actor: StaffActor, id: string) => ({ actor, ticketId: id });
+    for (let i = 0; i < 4; i += 1) {
+      const id = String((await buildTicket(org, { subject: `Histoire ${i}` }))._id);
+      ids.push(id);
+      await step(id, (version) => claimTicket({ ...as(advisorLiege, id), version }));
+      await step(id, (version) => replyToTicket({ ...as(advisorLiege, id), version, text: 'Bonjour, je regarde.' }));
+      if (i % 2 === 0) {
+        await step(id, (version) => escalateTicket({ ...as(advisorLiege, id), version, reason: 'payroll_correction', handoff: 'Vérifié; il faut le soutien.' }));
+        await step(id, (version) => claimTicket({ ...as(support, id), version }));
+        await step(id, (version) => returnTicket({ ...as(support, id), version, note: 'Corrigé de notre côté.' }));
+      }
+      if (i === 3) await step(id, (version) => reassignTicket({ ...as(supervisorLiege, id), version, tier: 3, reason: 'Acte administratif' }));
+      if (i !== 3) await step(id, (version) => resolveTicket({ ...as(i === 3 ? administrative : advisorLiege, id), version }));
+      if (i === 1) {
+        await step(id, (version) => reopenTicket({ ...as(advisorLiege, id), version }));
+        await step(id, (version) => resolveTicket({ ...as(advisorLiege, id), version }));
+      }
+    }
+  });
+
+  it('keeps on each ticket exactly its events in brief', async () => {
+    for (const id of ids) {
+      const ticket = (await loadTicket(id)) as Ticket;
+      const events = await ticketEvents(ticket);
+      expect(events.length).to.equal(ticket.version);
+      expect(JSON.parse(JSON.stringify(ticket.trail))).to.deep.equal(JSON.parse(JSON.stringify(events.map(trailEntry))));
+    }
+  });
+
+  it('notes each ticket under the day it was created (in its office) and the days it was done', async () => {
+    const today = new Date();
+    const created = (await ticketIdsOfDays({ kind: 'created', office: org.offices.liege }, today, today)).map(String);
+    const charleroi = (await ticketIdsOfDays({ kind: 'created', office: org.offices.charleroi }, today, today)).map(String);
+    const done = (await ticketIdsOfDays({ kind: 'done' }, today, today)).map(String);
+    for (const id of ids) {
+      const ticket = (await loadTicket(id)) as Ticket;
+      expect([...created, ...charleroi], 'created key').to.include(id);
+      expect(String(ticket.office) === String(org.offices.liege) ? created : charleroi).to.include(id);
+      if (ticket.status === 'resolved') expect(done, 'done key').to.include(id);
+    }
+    expect(done.filter((d) => d === ids[1])).to.have.length(1); // resolved twice today: listed once
+  });
+
+  it('gives the same report from the trails as from the events', async () => {
+    const admin = org.staff.administrator;
+    const filters = parseFilters({ preset: '7d' }, new Date(), 'Europe/Brussels');
+    if (!('period' in filters)) throw new Error('filters refused');
+    const now = new Date();
+    const fromTrails = await loadReport(admin, filters, now);
+    await TicketModel.collection.updateMany({}, { $unset: { trail: '' } });
+    const fromEvents = await loadReport(admin, filters, now);
+    const digest = (d: typeof fromTrails) => JSON.stringify({ facts: d.facts.map((f) => ({ ...f, ticket: f.ticket.id, tierHours: [...f.tierHours], teamHours: [...f.teamHours] })), backlog: d.backlog });
+    expect(fromTrails.facts).to.have.length(ids.length);
+    expect(digest(fromTrails)).to.equal(digest(fromEvents));
+  });
+});
