@@ -25,7 +25,7 @@ import { escalationTarget, stateAllows } from '../tickets/ticket.lifecycle.js';
 import { commit, insertWrite, loadTicket, type CommitResult } from '../tickets/ticket.journal.js';
 import type { Ticket } from '../tickets/ticket.model.js';
 import type { JournalWrite } from '../tickets/ticket-event.model.js';
-import { dueAlert, slaPatch, type DueAlert } from './engine.js';
+import { dueAlert, type DueAlert } from './engine.js';
 import { businessDuration, explainDeadline, formatSlaDate } from './explain.js';
 import type { SlaAlert } from './ticket-sla.js';
 
@@ -127,9 +127,9 @@ function escalates(ticket: Ticket, due: DueAlert): boolean {
 async function autoEscalate(ticket: Ticket, due: DueAlert, at: Date, locale: Locale): Promise<CommitResult> {
   const t = translator(locale);
   const handoff = t('slaAlerts.autoEscalation.handoff', { tier: ticket.tier, duration: businessDuration(due.deadline.targetMinutes, t), policy: due.policy.name });
+  // The SLA is recomputed by the journal's enricher, the alert counted as fired (its key is in `data.alert`).
   const plan = await planEscalation({ ticket, actor: systemActor, reason: SLA_BREACH_REASON, reasonLabel: await reasonLabel(), handoff, at, data: { automatic: true, alert: alertData(due, 'supervisor') }, closingNote: handoff });
-  const sla = await slaPatch({ ticket, next: plan.patch, event: { type: 'escalated', at, data: plan.data }, fire: due.alert.key });
-  return commit({ ...plan, patch: { ...plan.patch, ...sla } });
+  return commit(plan);
 }
 
 /**
@@ -160,7 +160,7 @@ export async function fireDueAlert(ticketId: string, now: Date, options: { local
     actor: systemActor,
     at: now,
     data: alertData(due, level),
-    patch: { sla: due.sla, dueAt: due.dueAt },
+    patch: {},
     writes: await holderMail(ticket, due, now),
   });
   return { ticket, fired: { ticket: after, seq: event.seq, alert: due.alert, level, escalated: false, at: now } };

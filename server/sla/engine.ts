@@ -24,7 +24,7 @@ import { SlaCalendarModel, calendarForOffice, type SlaCalendarData } from './cal
 import { computeDeadlines, warningTimes, type Deadline, type DeadlineSet, type SlaEvent } from './deadlines.js';
 import { SlaPolicyModel, choosePolicy, type SlaPolicyData } from './policy.js';
 import type { SlaAlert, TicketSla } from './ticket-sla.js';
-import { placementOf, type CommitInput } from '../tickets/ticket.journal.js';
+import { placementOf, registerEnricher, type CommitInput } from '../tickets/ticket.journal.js';
 import { NO_DUE_DATE, type Ticket } from '../tickets/ticket.model.js';
 import { TicketEventModel, eventId, type EventType, type Placement } from '../tickets/ticket-event.model.js';
 
@@ -237,7 +237,9 @@ export async function slaPatch(input: SlaPatchInput): Promise<SlaPatch> {
  */
 export async function withSla(input: CommitInput): Promise<CommitInput> {
   const at = input.at ?? new Date();
-  const result = await slaPatch({ ticket: input.ticket, next: input.patch, event: { type: input.type, at, data: input.data } });
+  // An alert fired by this very event (an `sla_alert`, an automatic escalation) counts as fired.
+  const fire = firedKeyOf(input.type, input.data);
+  const result = await slaPatch({ ticket: input.ticket, next: input.patch, event: { type: input.type, at, data: input.data }, fire });
   if (result.sla === null && !input.ticket.sla) return { ...input, at };
   return { ...input, at, patch: { ...input.patch, sla: result.sla, dueAt: result.dueAt } };
 }
@@ -289,3 +291,6 @@ export async function currentDeadlines(ticket: Ticket, now = new Date()): Promis
   const ev = await evaluate(ticket, history, now);
   return ev ? { ...ev, fired: [...firedKeys(history)] } : null;
 }
+
+// Every commit recomputes the SLA with its change (ticket.journal.ts, enrichers).
+registerEnricher(withSla);

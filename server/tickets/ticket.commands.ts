@@ -11,7 +11,7 @@ import { escalationMailWrites, mailConfig, reassignmentMailWrites, replyMailWrit
 import { MemberModel } from '../members/member.model.js';
 import { officeModelOf } from '../routing/office-models.js';
 import { teamForTier } from '../routing/routing.service.js';
-import { withSla } from '../sla/engine.js';
+import '../sla/engine.js'; // registers the SLA recompute on every commit (an enricher)
 import { StaffModel } from '../staff/staff.model.js';
 import { TeamModel, type Tier } from '../teams/team.model.js';
 import { commit, insertWrite, loadTicket, updateWrite, type CommitInput } from './ticket.journal.js';
@@ -53,10 +53,9 @@ async function prepare(props: CommandBase, action: TicketAction): Promise<Ticket
   return ticket;
 }
 
-/** Commits a command's event with the recomputed SLA (the journal announces it). Member commands use it too. */
+/** Commits a command's event (the journal's enrichers add the SLA recompute; it announces the change). Member commands use it too. */
 export async function finish(input: CommitInput): Promise<TicketView> {
-  // The SLA state travels in the event's patch: the journal is the ticket's only writer.
-  const { ticket } = await commit(await withSla(input));
+  const { ticket } = await commit(input);
   return presentTicket(ticket, input.actor);
 }
 

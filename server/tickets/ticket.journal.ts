@@ -99,6 +99,22 @@ export interface CommitInput {
   at?: Date;
 }
 
+/**
+ * Adds to a change what must be durable with it, before its event is written: the SLA recompute
+ * (sla/engine.ts registers `withSla` when it is loaded, at start-up). Every commit passes through
+ * every enricher, whoever commits (staff and member commands, the SLA timers).
+ */
+export type Enricher = (input: CommitInput) => Promise<CommitInput>;
+const enrichers: Enricher[] = [];
+
+export function registerEnricher(enricher: Enricher): () => void {
+  if (!enrichers.includes(enricher)) enrichers.push(enricher);
+  return () => {
+    const i = enrichers.indexOf(enricher);
+    if (i >= 0) enrichers.splice(i, 1);
+  };
+}
+
 /** Sees every new state of a ticket, synchronously, before the command that made it returns. */
 export type CommitObserver = (ticket: Ticket, event: TicketEvent) => void;
 const observers = new Set<CommitObserver>();
@@ -130,7 +146,9 @@ export interface CommitResult {
  * The only way a ticket changes: records one event, applies it, and announces the new state.
  * Throws ConflictError (409) when someone acted first.
  */
-export async function commit(input: CommitInput): Promise<CommitResult> {
+export async function commit(raw: CommitInput): Promise<CommitResult> {
+  let input = raw;
+  for (const enrich of enrichers) input = await enrich(input);
   const { ticket } = input;
   const at = input.at ?? new Date();
   const seq = ticket.version + 1;
