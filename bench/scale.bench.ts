@@ -194,34 +194,17 @@ async function measureSize(size: number): Promise<Metric[]> {
         }),
       );
 
-      const versions = new Map<string, number>();
+      // Claim, reply, escalate: each on the tickets created above, at the version the last step left.
+      const versions = new Map<string, number>([...created].map((id) => [id, 1]));
       const take = (i: number) => created[Math.max(0, i) % created.length] as string;
-      add(
-        'claim: POST /api/v1/tickets/:id/claim',
-        150,
-        await timed(samples - 1, async (i) => {
-          const id = take(i + 1);
-          const res = await request(url).post(`/api/v1/tickets/${id}/claim`).set(bearer).send({ version: 1 }).expect(200);
-          versions.set(id, (res.body as { ticket: { version: number } }).ticket.version);
-        }),
-      );
-      add(
-        'reply: POST /api/v1/tickets/:id/replies',
-        150,
-        await timed(samples - 1, async (i) => {
-          const id = take(i + 1);
-          const res = await request(url).post(`/api/v1/tickets/${id}/replies`).set(bearer).send({ version: versions.get(id), text: 'Bonjour, voici votre attestation.' }).expect(200);
-          versions.set(id, (res.body as { ticket: { version: number } }).ticket.version);
-        }),
-      );
-      add(
-        'escalate: POST /api/v1/tickets/:id/escalate',
-        150,
-        await timed(samples - 1, async (i) => {
-          const id = take(i + 1);
-          await request(url).post(`/api/v1/tickets/${id}/escalate`).set(bearer).send({ version: versions.get(id), reason: 'payroll_correction', handoff: 'Vérifié le dossier, il faut une correction de paie.' }).expect(200);
-        }),
-      );
+      const command = (action: string, body: Record<string, unknown>) => async (i: number) => {
+        const id = take(i + 1);
+        const res = await request(url).post(`/api/v1/tickets/${id}/${action}`).set(bearer).send({ version: versions.get(id), ...body }).expect(200);
+        versions.set(id, (res.body as { ticket: { version: number } }).ticket.version);
+      };
+      add('claim: POST /api/v1/tickets/:id/claim', 150, await timed(samples - 1, command('claim', {})));
+      add('reply: POST /api/v1/tickets/:id/replies', 150, await timed(samples - 1, command('replies', { text: 'Bonjour, voici votre attestation.' })));
+      add('escalate: POST /api/v1/tickets/:id/escalate', 150, await timed(samples - 1, command('escalate', { reason: 'payroll_correction', handoff: 'Vérifié le dossier, il faut une correction de paie.' })));
 
       const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true, pool: false });
       add(
