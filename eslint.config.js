@@ -19,6 +19,17 @@ export default tseslint.config(
     },
   },
   {
+    // Pages and public routes read through their domain's query modules, never a Mongoose model
+    // (types may be imported).
+    files: ['server/web/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/*.model.js', '**/*.models.js', '**/sla/policy.js'], allowTypeImports: true, message: 'server/web/ reads through the domain query modules (e.g. tickets/ticket.queries.ts), not Mongoose models.' }] },
+      ],
+    },
+  },
+  {
     files: ['server/config.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.{ts,mjs}'],
     rules: { 'no-restricted-properties': 'off' },
   },

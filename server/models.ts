@@ -14,6 +14,6 @@ import './mail/mail.models.js';
 import './sla/policy.js';
 import './sla/calendar.model.js';
 import './attachments/attachment.model.js';
-import './web/public/form-submission.model.js';
+import './tickets/form-submission.model.js';
 import './mail/inbound/inbound.model.js';
 import './members/member-lookup.js';

@@ -6,7 +6,8 @@
  * both databases. It is filled by a hook whenever a member is saved, and once at start for members
  * written before it existed (`backfillMemberEmails`).
  */
-import type { Types } from 'mongoose';
+import { isValidObjectId, type Types } from 'mongoose';
+import { readByIds } from '../db/point-reads.js';
 import { MemberEmailModel, MemberModel, rememberMemberEmail } from './member.model.js';
 
 export { rememberMemberEmail };
@@ -43,4 +44,16 @@ export async function backfillMemberEmails(): Promise<number> {
   }
   await meta.updateOne({ _id: marker }, { $set: { at: new Date() } }, { upsert: true });
   return added;
+}
+
+/** One member by `_id` with the fields of `projection`, or null (also for a malformed id). */
+export async function memberById<T = Record<string, unknown>>(id: Types.ObjectId | string, projection: Record<string, 0 | 1> = {}): Promise<(T & { _id: Types.ObjectId }) | null> {
+  if (!isValidObjectId(id)) return null;
+  return MemberModel.findById(id, projection).lean<T & { _id: Types.ObjectId }>();
+}
+
+/** Display names of these members, by id (reads by `_id`). */
+export async function memberNamesByIds(ids: readonly string[]): Promise<Map<string, string>> {
+  const members = await readByIds(ids.filter((id) => isValidObjectId(id)), (id) => MemberModel.findById(id, { name: 1 }).lean());
+  return new Map(members.map((m) => [String(m._id), m.name]));
 }

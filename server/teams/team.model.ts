@@ -3,7 +3,9 @@ import { Schema, model, type InferSchemaType, type HydratedDocument } from 'mong
 import { tiers } from '../tickets/ticket.vocabulary.js';
 
 export { tiers, type Tier } from '../tickets/ticket.vocabulary.js';
-export const assignmentModes = ['manual', 'round_robin', 'least_loaded'] as const;
+import { assignmentModes } from '../tickets/ticket.vocabulary.js';
+
+export { assignmentModes };
 
 const teamSchema = new Schema(
   {

@@ -349,3 +349,15 @@ export async function escalationsOf(ticketIds: readonly string[]): Promise<Escal
   );
   return lists.flat();
 }
+
+/** A stored file with the ticket and the message it belongs to (the member page checks all three), read by `_id`. */
+export async function attachmentWithContext(id: string): Promise<{ file: Attachment; ticket: Ticket | null; message: Pick<Message, '_id' | 'ticket' | 'visibility'> | null } | null> {
+  if (!Types.ObjectId.isValid(id)) return null;
+  const file = await AttachmentModel.findById(id).lean<Attachment>();
+  if (!file) return null;
+  const [ticket, message] = await Promise.all([
+    file.ticket ? loadTicket(file.ticket) : Promise.resolve(null),
+    file.message ? MessageModel.findById(file.message, { visibility: 1, ticket: 1 }).lean<Pick<Message, '_id' | 'ticket' | 'visibility'>>() : Promise.resolve(null),
+  ]);
+  return { file, ticket, message };
+}

@@ -7,10 +7,9 @@
 import { heldCounts } from '../../tickets/ticket.queries.js';
 import type { StaffActor } from '../../auth/actor.js';
 import type { Translate } from '../../lib/i18n.js';
-import { OfficeModel, routingModels } from '../../offices/office.model.js';
+import { assignmentModes, officeModels as routingModels } from '../../tickets/ticket.vocabulary.js';
 import { onlineStaffIds } from '../../realtime/online.js';
-import { StaffModel } from '../../staff/staff.model.js';
-import { assignmentModes, TeamModel } from '../../teams/team.model.js';
+import { officeRouting } from '../../staff/staff.queries.js';
 
 export interface RoutingPanel {
   office: { id: string; name: string; models: Array<{ value: string; label: string; selected: boolean }> };
@@ -20,10 +19,9 @@ export interface RoutingPanel {
 
 export async function routingPanel(actor: StaffActor, t: Translate): Promise<RoutingPanel | null> {
   if (!actor.office || !actor.roles.includes('supervisor')) return null;
-  const office = await OfficeModel.findById(actor.office, { name: 1, routingModel: 1 }).lean();
-  if (!office) return null;
-  const teams = await TeamModel.find({ office: office._id, tier: 1, active: true }, { name: 1, assignmentMode: 1 }).sort({ name: 1 }).lean();
-  const people = await StaffModel.find({ office: office._id, active: true }, { name: 1 }).lean();
+  const routing = await officeRouting(actor.office);
+  if (!routing) return null;
+  const { office, teams, people } = routing;
   const online = await onlineStaffIds();
   const count = await heldCounts(people.map((p) => p._id));
   return {

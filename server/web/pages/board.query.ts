@@ -7,9 +7,8 @@
 import { onlineStaffIds } from '../../realtime/online.js';
 import { Types } from 'mongoose';
 import type { StaffActor } from '../../auth/actor.js';
-import { SessionModel } from '../../auth/session.model.js';
 import type { Translate } from '../../lib/i18n.js';
-import { StaffModel } from '../../staff/staff.model.js';
+import { lastSeen, staffWatched } from '../../staff/staff.queries.js';
 import type { Escalation } from '../../tickets/escalation.model.js';
 import { presentEscalation, type EscalationView, type TicketView } from '../../tickets/ticket.presenter.js';
 import { escalationsOf, heldCounts, listTickets, nameBook } from '../../tickets/ticket.queries.js';
@@ -180,21 +179,10 @@ async function escalationRows(actor: StaffActor, c: BoardContext) {
 /** The people a supervisor watches: their office's staff, and tiers 2 and 3 (who serve every office). */
 async function loadPanel(actor: StaffActor, c: BoardContext): Promise<LoadTeam[]> {
   const upperTeams = c.catalog.teams.filter((t) => t.tier > 1).map((t) => new Types.ObjectId(t.value));
-  const or: Record<string, unknown>[] = [{ team: { $in: upperTeams } }];
-  if (actor.office) or.push({ office: actor.office });
-  const staff = await StaffModel.find({ active: true, team: { $ne: null }, $or: or }, { name: 1, team: 1, capacity: 1 }).sort({ name: 1 }).lean();
+  const staff = await staffWatched(upperTeams, actor.office);
   const ids = staff.map((s) => s._id);
   const now = c.fmt.now.getTime();
-  const [heldBy, sessions, live] = await Promise.all([
-    heldCounts(ids),
-    SessionModel.find({ staff: { $in: ids }, revokedAt: null, expiresAt: { $gt: new Date(now) } }, { staff: 1, lastUsedAt: 1 }).lean(),
-    onlineStaffIds(),
-  ]);
-  const lastSeen = new Map<string, number>();
-  for (const s of sessions) {
-    const at = new Date(s.lastUsedAt).getTime();
-    if (at > (lastSeen.get(String(s.staff)) ?? 0)) lastSeen.set(String(s.staff), at);
-  }
+  const [heldBy, seenAt, live] = await Promise.all([heldCounts(ids), lastSeen(ids, new Date(now)), onlineStaffIds()]);
   return c.catalog.teams
     .map((team) => ({
       name: team.label,
@@ -205,7 +193,7 @@ async function loadPanel(actor: StaffActor, c: BoardContext): Promise<LoadTeam[]
           const id = String(s._id);
           const count = heldBy.get(id) ?? 0;
           const capacity = s.capacity ?? 0;
-          const seen = lastSeen.get(id);
+          const seen = seenAt.get(id);
           // Online: a live socket now (or, without the live layer, a session used recently);
           // away: signed in but not connected; offline: no open session.
           const recent = seen !== undefined && now - seen <= onlineWindowMs;

@@ -3,10 +3,8 @@
  * offices), with labels in the page's language. These collections are tiny, so
  * they are read per request rather than cached: an administrator's change shows at once.
  */
-import { CategoryModel, ReasonCodeModel } from '../../catalog/category.model.js';
+import { referenceLists } from '../../catalog/catalog.queries.js';
 import type { Locale } from '../../lib/i18n.js';
-import { OfficeModel } from '../../offices/office.model.js';
-import { TeamModel } from '../../teams/team.model.js';
 
 export interface Option {
   value: string;
@@ -35,12 +33,7 @@ export interface PageCatalog {
 }
 
 export async function loadCatalog(locale: Locale): Promise<PageCatalog> {
-  const [categories, reasons, teams, offices] = await Promise.all([
-    CategoryModel.find({}, { code: 1, label: 1, order: 1, active: 1 }).sort({ order: 1 }).lean(),
-    ReasonCodeModel.find({}, { code: 1, label: 1, appliesTo: 1, order: 1, active: 1 }).sort({ order: 1 }).lean(),
-    TeamModel.find({}, { name: 1, tier: 1, office: 1, active: 1 }).sort({ tier: 1, name: 1 }).lean(),
-    OfficeModel.find({}, { code: 1, name: 1, active: 1 }).sort({ name: 1 }).lean(),
-  ]);
+  const { categories, reasons, teams, offices } = await referenceLists();
   const categoryLabels = new Map(categories.map((c) => [c.code, c.label[locale]]));
   const reasonLabels = new Map(reasons.map((r) => [r.code, r.label[locale]]));
   const teamNames = new Map(teams.map((t) => [String(t._id), t.name]));

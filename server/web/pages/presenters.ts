@@ -3,10 +3,8 @@
  * page's language and formatted. Built from the ticket presenter's output
  * (`TicketView`), never from documents.
  */
-import { readByIds } from '../../db/point-reads.js';
-import { Types } from 'mongoose';
 import type { Translate } from '../../lib/i18n.js';
-import { MemberModel } from '../../members/member.model.js';
+import { memberNamesByIds } from '../../members/member-lookup.js';
 import type { TicketView } from '../../tickets/ticket.presenter.js';
 import type { PageCatalog } from './catalog.js';
 import type { DueView, Formatter } from './format.js';
@@ -71,10 +69,7 @@ export interface TicketRowView {
 
 /** Member display names for a page of tickets, by member id. */
 export async function memberNames(tickets: readonly { member: string }[]): Promise<Map<string, string>> {
-  const ids = [...new Set(tickets.map((t) => t.member))].filter((id) => Types.ObjectId.isValid(id));
-  if (ids.length === 0) return new Map();
-  const members = await readByIds(ids, (id) => MemberModel.findById(id, { name: 1 }).lean());
-  return new Map(members.map((m) => [String(m._id), m.name]));
+  return memberNamesByIds([...new Set(tickets.map((t) => t.member))]);
 }
 
 export function presentRow(v: TicketView, ctx: PresentContext): TicketRowView {

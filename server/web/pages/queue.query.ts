@@ -9,7 +9,7 @@ import type { Types } from 'mongoose';
 import { z } from 'zod';
 import { hasRole, type StaffActor } from '../../auth/actor.js';
 import type { ListFilters } from '../../tickets/ticket.queries.js';
-import { ticketStatuses, type TicketStatus } from '../../tickets/ticket.model.js';
+import { ticketStatuses, type TicketStatus } from '../../tickets/ticket.vocabulary.js';
 import { tiersWorkedBy } from '../../tickets/ticket.policy.js';
 import { readableWork } from '../../tickets/ticket.queries.js';
 import { isOpenStatus, openStatuses, ticketLanguages } from '../../tickets/ticket.vocabulary.js';

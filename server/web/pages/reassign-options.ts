@@ -4,7 +4,7 @@
  * command requires; the command checks again.
  */
 import type { Translate } from '../../lib/i18n.js';
-import { StaffModel } from '../../staff/staff.model.js';
+import { staffInTeams } from '../../staff/staff.queries.js';
 import type { PageCatalog } from './catalog.js';
 
 const roleTier: Record<string, number> = { advisor: 1, support: 2, administrative: 3 };
@@ -16,7 +16,7 @@ export interface ReassignOptions {
 }
 
 export async function reassignOptions(t: Translate, catalog: PageCatalog): Promise<ReassignOptions> {
-  const staff = await StaffModel.find({ active: true, team: { $ne: null } }, { name: 1, team: 1, roles: 1 }).sort({ name: 1 }).lean();
+  const staff = await staffInTeams();
   const people = catalog.teams
     .map((team) => ({
       label: `${team.label} · ${t('tier.short', { tier: team.tier })}`,

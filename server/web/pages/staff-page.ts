@@ -4,12 +4,11 @@
  * and the strings those scripts show, rendered as JSON data (never inline code:
  * the CSP allows scripts from 'self' only).
  */
+import { workplaceName } from '../../staff/staff.queries.js';
 import type { Request, Response } from 'express';
 import { hasRole, type StaffActor } from '../../auth/actor.js';
 import type { CsrfTools } from '../../auth/auth.middleware.js';
 import { locales, type Translate } from '../../lib/i18n.js';
-import { OfficeModel } from '../../offices/office.model.js';
-import { TeamModel } from '../../teams/team.model.js';
 import { clientStringKeys } from './client-strings.js';
 import { initials } from './format.js';
 
@@ -45,16 +44,8 @@ export function isSupervisor(actor: StaffActor): boolean {
   return hasRole(actor, 'supervisor');
 }
 
-async function placeOf(actor: StaffActor): Promise<string | null> {
-  if (actor.team) {
-    const team = await TeamModel.findById(actor.team, { name: 1 }).lean();
-    if (team) return team.name;
-  }
-  if (actor.office) {
-    const office = await OfficeModel.findById(actor.office, { name: 1 }).lean();
-    if (office) return office.name;
-  }
-  return null;
+function placeOf(actor: StaffActor): Promise<string | null> {
+  return workplaceName(actor);
 }
 
 export interface StaffPageTools {

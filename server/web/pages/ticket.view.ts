@@ -7,9 +7,9 @@
 import { Types } from 'mongoose';
 import type { StaffActor } from '../../auth/actor.js';
 import type { Translate } from '../../lib/i18n.js';
-import { MemberModel } from '../../members/member.model.js';
+import { memberById } from '../../members/member-lookup.js';
 import { teamForTier } from '../../routing/routing.service.js';
-import { priorities } from '../../tickets/ticket.model.js';
+import { priorities } from '../../tickets/ticket.vocabulary.js';
 import { canRead } from '../../tickets/ticket.policy.js';
 import { presentTicket, type EventView, type MessageView, type TicketView } from '../../tickets/ticket.presenter.js';
 import { getTicketDetail, memberTickets, moveTargets, nameBook, ticketHistory } from '../../tickets/ticket.queries.js';
@@ -171,7 +171,7 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
   const l = makeLabels(t);
   const [events, member, others] = await Promise.all([
     ticketHistory(actor, ticketId),
-    MemberModel.findById(v.member, { name: 1, email: 1, memberNumber: 1, language: 1, office: 1, lastBounce: 1 }).lean<{ name: string; email: string; memberNumber?: string | null; language?: string | null; office?: unknown; lastBounce?: { at: Date; status: string | null; diagnostic: string | null } | null }>(),
+    memberById<{ name: string; email: string; memberNumber?: string | null; language?: string | null; office?: unknown; lastBounce?: { at: Date; status: string | null; diagnostic: string | null } | null }>(v.member, { name: 1, email: 1, memberNumber: 1, language: 1, office: 1, lastBounce: 1 }),
     otherTicketsOf(actor, v),
   ]);
   const names = await nameBook(events.flatMap((e) => [e.to.assignee, e.from?.assignee]));

@@ -16,15 +16,15 @@ import { Types } from 'mongoose';
 import type { Config } from '../../config.js';
 import { attachmentStorage, saveAttachments, uploadProblems } from '../../attachments/attachments.service.js';
 import { parseMultipart } from '../../attachments/uploads.js';
-import { CategoryModel } from '../../catalog/category.model.js';
-import { AppError, isDuplicateKeyError } from '../../lib/errors.js';
+import { activeCategories, isActiveCategory } from '../../catalog/catalog.queries.js';
+import { AppError } from '../../lib/errors.js';
 import { formatSize } from '../../attachments/limits.js';
 import type { Locale } from '../../lib/i18n.js';
 import { createTicket } from '../../tickets/ticket.create.js';
-import { TicketModel } from '../../tickets/ticket.model.js';
+import { loadTicket } from '../../tickets/ticket.journal.js';
 import { renderPage } from '../render.js';
 import { createFormCsrf } from '../pages/login-csrf.js';
-import { FormSubmissionModel } from './form-submission.model.js';
+import { ticketForFormToken, ticketOfFormToken } from '../../tickets/form-submissions.js';
 import { fieldErrors, helpFormSchema, textField, uploadErrorText, type FieldErrors } from './form-fields.js';
 import { mergeSessions } from '../../members/member-links.js';
 import { readMemberSession, writeMemberSession } from './member-session.js';
@@ -66,7 +66,7 @@ interface FormValues {
 const emptyValues: FormValues = { name: '', email: '', memberNumber: '', category: '', subject: '', message: '' };
 
 async function categoryOptions(locale: Locale, selected: string): Promise<Array<{ value: string; label: string; selected: boolean }>> {
-  const categories = await CategoryModel.find({ active: true }, { code: 1, label: 1 }).sort({ order: 1 }).lean();
+  const categories = await activeCategories();
   return categories.map((c) => ({ value: c.code, label: c.label[locale], selected: c.code === selected }));
 }
 
@@ -178,7 +178,7 @@ export function helpFormRoutes(config: Config, limits: PublicFormLimits): Router
     }
     const parsed = helpFormSchema.safeParse(values);
     const errors: FieldErrors = parsed.success ? {} : fieldErrors(parsed.error, t, { name: 120, subject: 200, message: 20_000, memberNumber: 40 });
-    if (parsed.success && parsed.data.category !== '' && !(await CategoryModel.exists({ code: parsed.data.category, active: true }))) {
+    if (parsed.success && parsed.data.category !== '' && !(await isActiveCategory(parsed.data.category))) {
       errors.category = t('portal.errors.category');
     }
     if (Object.keys(errors).length > 0 || !parsed.success) {
@@ -203,19 +203,11 @@ export function helpFormRoutes(config: Config, limits: PublicFormLimits): Router
     const formToken = textField(req.body as Record<string, unknown>, 'formToken');
     const token = formTokenPattern.test(formToken) ? formToken : randomBytes(18).toString('base64url');
     // The ticket id is fixed for this form before anything is created: a second submit finds it.
-    let ticketId = new Types.ObjectId();
-    try {
-      await FormSubmissionModel.collection.insertOne({ _id: token as never, ticket: ticketId, createdAt: new Date() });
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      const first = await FormSubmissionModel.findById(token).lean();
-      if (!first) throw error;
-      ticketId = first.ticket;
-      // Only the first submission's files count; a resend's are not stored twice.
-      if (await TicketModel.exists({ _id: ticketId })) {
-        res.redirect(303, `/aide/recu/${token}`);
-        return;
-      }
+    const { ticket: ticketId, first } = await ticketForFormToken(token, new Types.ObjectId());
+    // Only the first submission's files count; a resend's are not stored twice.
+    if (!first && (await loadTicket(ticketId))) {
+      res.redirect(303, `/aide/recu/${token}`);
+      return;
     }
     const stored = checked.length > 0 ? await saveAttachments(checked, { storage: attachmentStorage(config), uploadedBy: { kind: 'member', staff: null, member: null }, source: 'web' }) : [];
     const ticket = await createTicket({
@@ -237,8 +229,7 @@ export function helpFormRoutes(config: Config, limits: PublicFormLimits): Router
   router.get('/aide/recu/:token', async (req, res) => {
     res.set('Cache-Control', 'no-store');
     const token = req.params.token;
-    const submission = formTokenPattern.test(token) ? await FormSubmissionModel.findById(token).lean() : null;
-    const ticket = submission ? await TicketModel.findById(submission.ticket, { number: 1, subject: 1 }).lean() : null;
+    const ticket = formTokenPattern.test(token) ? await ticketOfFormToken(token) : null;
     if (!ticket) {
       await showForm(req, res, { status: 404, notice: res.locals.t('portal.sent.unknown') });
       return;

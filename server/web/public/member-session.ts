@@ -7,7 +7,7 @@ import type { CookieOptions, Request, Response } from 'express';
 import type { Config } from '../../config.js';
 import type { MemberActor } from '../../auth/actor.js';
 import { usesSecureCookies } from '../../auth/auth.middleware.js';
-import { MemberModel } from '../../members/member.model.js';
+import { memberById } from '../../members/member-lookup.js';
 import { MEMBER_SESSION_SECONDS, signMemberSession, verifyMemberSession, type MemberSession } from '../../members/member-links.js';
 
 export const memberCookieName = 'relais_member';
@@ -33,6 +33,6 @@ export function clearMemberSession(res: Response, config: Config): void {
 
 /** The member a session belongs to, as an actor for the ticket policy; null when they no longer exist. */
 export async function memberActorFor(session: MemberSession): Promise<(MemberActor & { language: string | null }) | null> {
-  const member = await MemberModel.findById(session.memberId, { name: 1, email: 1, language: 1 }).lean();
+  const member = await memberById<{ name: string; email: string; language?: string | null }>(session.memberId, { name: 1, email: 1, language: 1 });
   return member ? { kind: 'member', id: member._id, name: member.name, email: member.email, language: member.language ?? null } : null;
 }

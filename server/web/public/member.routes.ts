@@ -17,23 +17,21 @@
 import { Router, type Request, type Response } from 'express';
 import type { Config } from '../../config.js';
 import type { MemberActor } from '../../auth/actor.js';
-import { AttachmentModel, type Attachment } from '../../attachments/attachment.model.js';
+import type { Attachment } from '../../attachments/attachment.model.js';
 import { attachmentStorage, saveAttachments, sendAttachment, uploadProblems } from '../../attachments/attachments.service.js';
 import { formatSize } from '../../attachments/limits.js';
 import { parseMultipart } from '../../attachments/uploads.js';
 import { AppError, ConflictError } from '../../lib/errors.js';
 import { translator, type Locale, type Translate } from '../../lib/i18n.js';
-import { buildOutboxMail } from '../../mail/outbox.js';
-import { Outbox } from '../../mail/mail.models.js';
+import { enqueueMail } from '../../mail/outbox.js';
 import { mailConfig, mailLocale } from '../../mail/ticket-mail.js';
-import { findMemberByEmail } from '../../members/member-lookup.js';
-import { MemberModel } from '../../members/member.model.js';
+import { findMemberByEmail, memberById } from '../../members/member-lookup.js';
 import { memberLinkUrl, mergeSessions, verifyMemberLink, type MemberSession } from '../../members/member-links.js';
 import { memberClose, memberReopen, memberReply, rateTicket } from '../../tickets/member.commands.js';
 import { canRead } from '../../tickets/ticket.policy.js';
-import { memberTickets, ticketByNumber, ticketThread } from '../../tickets/ticket.queries.js';
-import { MessageModel } from '../../tickets/message.model.js';
-import { TicketModel, type Ticket } from '../../tickets/ticket.model.js';
+import { attachmentWithContext, memberTickets, ticketByNumber, ticketThread } from '../../tickets/ticket.queries.js';
+import type { Ticket } from '../../tickets/ticket.model.js';
+import { loadTicket } from '../../tickets/ticket.journal.js';
 import { renderPage } from '../render.js';
 import { createFormCsrf } from '../pages/login-csrf.js';
 import { emailField, fieldErrors, ratingFormSchema, replyFormSchema, textField, uploadErrorText, type FieldErrors } from './form-fields.js';
@@ -136,7 +134,7 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
     const locale = mailLocale(member.language ?? pageLocale, settings);
     const t = translator(locale);
     const tickets = await memberTickets(member._id, 50);
-    const mail = buildOutboxMail(
+    await enqueueMail(
       {
         template: 'member-link',
         locale,
@@ -149,20 +147,19 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
       },
       { config: settings },
     );
-    await Outbox.collection.insertOne(mail);
   }
 
   router.get('/suivi/acces/:token', async (req, res) => {
     const check = verifyMemberLink(config, req.params.token);
     if (!check.ok) return showAccess(req, res, { status: check.reason === 'expired' ? 410 : 400, state: check.reason });
-    const member = await MemberModel.exists({ _id: check.claims.memberId });
+    const member = await memberById(check.claims.memberId, { _id: 1 });
     if (!member) return showAccess(req, res, { status: 400, state: 'invalid' });
     const ttl = Math.floor((check.expiresAt.getTime() - Date.now()) / 1000);
     writeMemberSession(res, config, mergeSessions(readMemberSession(req, config), check.claims), ttl);
     const score = Number(req.query.note);
     let target = '/suivi';
     if (check.claims.ticketId) {
-      const ticket = await TicketModel.findById(check.claims.ticketId, { number: 1 }).lean();
+      const ticket = await loadTicket(check.claims.ticketId);
       if (ticket) target = `/suivi/demandes/${ticket.number}${Number.isInteger(score) && score >= 1 && score <= 5 ? `?note=${score}#evaluation` : ''}`;
     }
     res.redirect(303, target);
@@ -279,7 +276,7 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
       try {
         await run(found.ctx.actor, String(found.ticket._id));
       } catch (error) {
-        if (error instanceof ConflictError) return showTicket(req, res, (await TicketModel.findById(found.ticket._id).lean<Ticket>()) ?? found.ticket, { status: 409, notice: res.locals.t('portal.errors.state_changed') });
+        if (error instanceof ConflictError) return showTicket(req, res, (await loadTicket(found.ticket._id)) ?? found.ticket, { status: 409, notice: res.locals.t('portal.errors.state_changed') });
         throw error;
       }
       res.redirect(303, `/suivi/demandes/${found.ticket.number}?done=${done}`);
@@ -299,7 +296,7 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
     try {
       await rateTicket({ actor: found.ctx.actor, ticketId: String(found.ticket._id), score: parsed.data.score, comment: parsed.data.comment ?? null });
     } catch (error) {
-      if (error instanceof ConflictError) return showTicket(req, res, (await TicketModel.findById(found.ticket._id).lean<Ticket>()) ?? found.ticket, { status: 409, notice: t('portal.rating.already') });
+      if (error instanceof ConflictError) return showTicket(req, res, (await loadTicket(found.ticket._id)) ?? found.ticket, { status: 409, notice: t('portal.rating.already') });
       throw error;
     }
     res.redirect(303, `/suivi/demandes/${found.ticket.number}?done=rated#evaluation`);
@@ -311,9 +308,10 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
     const notFound = () => renderPage(req, res, 'error', { title: res.locals.t('portal.ticket.not_found_title'), text: res.locals.t('portal.ticket.file_not_found') }, 404);
     if (!ctx) return showAccess(req, res, { status: 401, state: 'no_session' });
     if (!/^[a-f0-9]{24}$/.test(id)) return notFound();
-    const file = await AttachmentModel.findById(id).lean<Attachment>();
-    const ticket = file?.ticket ? await TicketModel.findById(file.ticket).lean<Ticket>() : null;
-    const message = file?.message ? await MessageModel.findById(file.message, { visibility: 1, ticket: 1 }).lean() : null;
+    const found = await attachmentWithContext(id);
+    const file = found?.file;
+    const ticket = found?.ticket ?? null;
+    const message = found?.message ?? null;
     const covered = ticket && String(ticket.member) === ctx.session.memberId && (ctx.session.all || ctx.session.tickets.includes(String(ticket._id)));
     // Only files of public messages of a ticket this browser may show.
     if (!file || !ticket || !covered || !canRead(ctx.actor, ticket) || message?.visibility !== 'public' || String(message.ticket) !== String(ticket._id)) return notFound();

@@ -20,3 +20,4 @@ export interface FormSubmission {
 }
 
 export const FormSubmissionModel = model<FormSubmission>('FormSubmission', formSubmissionSchema);
+

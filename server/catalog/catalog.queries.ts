@@ -1,0 +1,26 @@
+/**
+ * The organisation's reference lists as pages show them: categories, reason codes, teams and offices
+ * (small collections, read whole). Pages read them here, never through the models.
+ */
+import { OfficeModel } from '../offices/office.model.js';
+import { TeamModel } from '../teams/team.model.js';
+import { CategoryModel, ReasonCodeModel } from './category.model.js';
+
+export async function referenceLists() {
+  const [categories, reasons, teams, offices] = await Promise.all([
+    CategoryModel.find({}, { code: 1, label: 1, order: 1, active: 1 }).sort({ order: 1 }).lean(),
+    ReasonCodeModel.find({}, { code: 1, label: 1, appliesTo: 1, order: 1, active: 1 }).sort({ order: 1 }).lean(),
+    TeamModel.find({}, { name: 1, tier: 1, office: 1, active: 1 }).sort({ tier: 1, name: 1 }).lean(),
+    OfficeModel.find({}, { code: 1, name: 1, active: 1 }).sort({ name: 1 }).lean(),
+  ]);
+  return { categories, reasons, teams, offices };
+}
+
+/** The categories a member may choose on the help form, in order. */
+export function activeCategories() {
+  return CategoryModel.find({ active: true }, { code: 1, label: 1 }).sort({ order: 1 }).lean();
+}
+
+export async function isActiveCategory(code: string): Promise<boolean> {
+  return Boolean(await CategoryModel.exists({ code, active: true }));
+}
