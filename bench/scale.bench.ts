@@ -233,7 +233,7 @@ async function measureSize(size: number): Promise<Metric[]> {
         }
       };
       const reportSamples = size >= 100_000 ? 1 : 3;
-      add('reports: one office, one month', 2_000, await timed(reportSamples, report(`/staff/reports?preset=month&office=${String(liege?._id)}`), size < 100_000));
+      add('reports: one office, 30 days', 2_000, await timed(reportSamples, report(`/staff/reports?preset=30d&office=${String(liege?._id)}`), size < 100_000));
       add('reports: comparison page', 2_000, await timed(reportSamples, report('/staff/reports/compare'), size < 100_000));
       console.log(`  ${size.toLocaleString('en')} tickets: working set ${hints.toLocaleString('en')} hints`);
     } finally {
