@@ -19,7 +19,6 @@ import { startInboundSmtp, type InboundSmtp } from './mail/inbound/smtp-receiver
 import { attachRealtime, type Realtime } from './realtime/index.js';
 import './models.js';
 import { domainEvents } from './lib/domain-events.js';
-import { recoverPendingCreations } from './tickets/ticket.create.js';
 import { backfillMemberEmails } from './members/member-lookup.js';
 import { ensureSlaReasonCode } from './sla/actions.js';
 import { startAutoAssignment } from './routing/assignment.js';
@@ -94,8 +93,6 @@ async function main(): Promise<void> {
     await ensureSlaReasonCode();
     const keyed = await backfillMemberEmails();
     if (keyed > 0) logger.info({ members: keyed }, 'indexed member addresses for lookups by email');
-    const recovered = await recoverPendingCreations();
-    if (recovered > 0) logger.warn({ recovered }, 'finished ticket creations interrupted by the last stop');
   } catch (error) {
     await stopDatabase();
     if (error instanceof EmbeddedDatabaseError) {
@@ -171,7 +168,9 @@ async function main(): Promise<void> {
   let workingSync: WorkingSetSync | undefined;
   try {
     if (config.redisUrl) workingSync = await startWorkingSetSync({ redisUrl: config.redisUrl, workingSet, logger });
-    await workingSet.rebuild();
+    // Reading it also finishes the creations and replays the commits a crash interrupted.
+    const rebuilt = await workingSet.rebuild();
+    if (rebuilt.recovered > 0) logger.warn({ recovered: rebuilt.recovered }, 'finished ticket creations interrupted by the last stop');
     logger.info({ tickets: workingSet.size }, 'working set ready');
   } catch (error) {
     await realtime.close();
@@ -200,7 +199,11 @@ async function main(): Promise<void> {
   await refreshOfficeModels();
   const stopOfficeModels = startOfficeModelRefresh(10_000, (error) => logger.warn({ err: error }, 'could not refresh the offices\' routing models'));
   // The board's forecast reads weeks of history: read it now, in the background, not on the first board.
-  warmForecast(config.timeZone).catch((error: unknown) => logger.warn({ err: error }, 'could not read the forecast history'));
+  const warming = Date.now();
+  warmForecast(config.timeZone).then(
+    () => logger.info({ ms: Date.now() - warming }, 'forecast history ready'),
+    (error: unknown) => logger.warn({ err: error }, 'could not read the forecast history'),
+  );
   const stopAutoAssignment = startAutoAssignment({ events: domainEvents, logger, deps: { online: onlineStaffIds } });
   printBanner(config, demo, Boolean(embedded), inboundSmtp ? `${config.inbound.smtp.host}:${inboundSmtp.port}` : null);
   // SLA timers: alerts whose time passed while stopped fire now, once.

@@ -28,30 +28,38 @@ type Listener = (ticket: Ticket) => void;
 
 export class WorkingSet {
   private rows = new Map<string, Ticket>();
-  private loading: Promise<void> | null = null;
+  private loading: Promise<unknown> | null = null;
   private loaded = false;
   private generation = 0;
   private readonly listeners = new Set<Listener>();
 
-  /** Builds the set from the hints (concurrency: reads in flight at once). Safe to call again. */
-  rebuild(concurrency = 16): Promise<void> {
+  /**
+   * Builds the set from the hints (concurrency: reads in flight at once). Safe to call again.
+   * Says how many creations it finished (interrupted by a crash) and how many hints it dropped.
+   */
+  rebuild(concurrency = 32): Promise<{ recovered: number; dropped: number }> {
     const generation = ++this.generation;
     const run = (async () => {
       const hints = await workingHints();
       const next = new Map<string, Ticket>();
       const stale: Types.ObjectId[] = [];
+      let recovered = 0;
       let i = 0;
       const worker = async () => {
         while (i < hints.length) {
           const id = hints[i++] as Types.ObjectId;
           // A hint without a ticket is a creation a crash interrupted (finished now) or one that failed.
-          const ticket = (await loadTicket(id)) ?? (await recoverCreation(id));
+          let ticket = await loadTicket(id);
+          if (!ticket) {
+            ticket = await recoverCreation(id);
+            if (ticket) recovered += 1;
+          }
           if (ticket && isWorking(ticket)) next.set(String(id), ticket);
           else stale.push(id);
         }
       };
       await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, hints.length)) }, worker));
-      if (generation !== this.generation) return; // a newer rebuild started meanwhile
+      if (generation !== this.generation) return { recovered, dropped: 0 }; // a newer rebuild started meanwhile
       // News that arrived during the rebuild is kept when it is newer than what was read.
       for (const [id, ticket] of this.rows) {
         const read = next.get(id);
@@ -60,11 +68,12 @@ export class WorkingSet {
       this.rows = next;
       this.loaded = true;
       await unmarkWorking(stale);
+      return { recovered, dropped: stale.length };
     })();
-    this.loading = run.finally(() => {
+    const guarded = run.finally(() => {
       if (this.loading === guarded) this.loading = null;
     });
-    const guarded = this.loading;
+    this.loading = guarded;
     return guarded;
   }
 
