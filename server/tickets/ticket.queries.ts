@@ -161,11 +161,30 @@ function insertedIds(events: readonly TicketEvent[], model: 'Message' | 'Escalat
   return events.flatMap((e) => (e.writes ?? []).filter((w) => w.model === model && w.op === 'insert').map((w) => new Types.ObjectId(String(w.id))));
 }
 
+/**
+ * The escalation records read lately, per ticket and at the ticket's version: a record changes only
+ * through a commit of its ticket, which raises the version, so an entry at the current version is
+ * current (the board reads every escalated ticket's records at each view).
+ */
+const escalationCache = new Map<string, { version: number; rows: Escalation[] }>();
+const escalationCacheSize = 5_000;
+
 /** A ticket's escalation records, oldest first, by `_id`. */
 export async function ticketEscalations(ticket: Pick<Ticket, '_id' | 'version'> & { escalations?: Types.ObjectId[] | null }, events?: readonly TicketEvent[]): Promise<Escalation[]> {
+  const key = String(ticket._id);
+  const cached = escalationCache.get(key);
+  if (cached && cached.version === ticket.version) return cached.rows;
   const ids = ticket.escalations ?? insertedIds(events ?? (await ticketEvents(ticket)), 'Escalation');
-  const rows = await readByIds(ids, (id) => EscalationModel.collection.findOne({ _id: id as Types.ObjectId }) as Promise<Escalation | null>);
-  return rows.sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
+  const rows = (await readByIds(ids, (id) => EscalationModel.collection.findOne({ _id: id as Types.ObjectId }) as Promise<Escalation | null>)).sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
+  escalationCache.delete(key);
+  escalationCache.set(key, { version: ticket.version, rows });
+  if (escalationCache.size > escalationCacheSize) escalationCache.delete(escalationCache.keys().next().value as string);
+  return rows;
+}
+
+/** Forgets the cached escalation records (tests that drop the database). */
+export function clearEscalationCache(): void {
+  escalationCache.clear();
 }
 
 /** A member's tickets, most recently updated first (`member_tickets` keys, then reads by `_id`). */
@@ -218,8 +237,17 @@ export async function ticketThread(ticket: Pick<Ticket, '_id' | 'version'>, opti
 
 /** A ticket with its thread (internal notes only for staff) and escalation trail, all read by `_id`. */
 export async function getTicketDetail(actor: Actor, ticketId: string): Promise<TicketDetail> {
+  return (await ticketDetailAndHistory(actor, ticketId)).detail;
+}
+
+/** The detail and every event of a ticket (the ticket page shows both), its events read once. */
+export async function ticketDetailAndHistory(actor: Actor, ticketId: string): Promise<{ detail: TicketDetail; history: EventView[] }> {
   const ticket = await readableTicket(actor, ticketId);
   const events = await ticketEvents(ticket);
+  return { detail: await detailOf(actor, ticket, events), history: events.map(presentEvent) };
+}
+
+async function detailOf(actor: Actor, ticket: Ticket, events: readonly TicketEvent[]): Promise<TicketDetail> {
   const [thread, escalations] = await Promise.all([
     ticketThread(ticket, { publicOnly: actor.kind === 'member', events }),
     actor.kind === 'member' ? Promise.resolve([] as Escalation[]) : ticketEscalations(ticket, events),

@@ -7,6 +7,7 @@ import { clearRoutingCache } from '../../server/routing/routing.service.js';
 import { resetTicketNumberCache } from '../../server/tickets/ticket-number.js';
 import { resetTicketKeyCaches } from '../../server/tickets/ticket.keys.js';
 import { workingSet } from '../../server/tickets/working-set.js';
+import { clearEscalationCache } from '../../server/tickets/ticket.queries.js';
 import { testDatabaseUri } from './global.js';
 
 /**
@@ -23,6 +24,7 @@ export function useTestDatabase(): { name: () => string } {
     resetTicketNumberCache();
     resetTicketKeyCaches();
     workingSet.reset();
+    clearEscalationCache();
     clearRoutingCache();
     resetOfficeModels();
   });

@@ -100,7 +100,6 @@ export async function queueCounts(actor: StaffActor, q: QueueQuery, keys: { cate
   };
   const current: Record<Facet, string | undefined> = { view: q.view, status: q.status, language: q.language, category: q.category, office: q.office };
   const facets = Object.keys(test) as Facet[];
-  const matchesExcept = (r: CountRow, skip: Facet | null) => facets.every((f) => f === skip || test[f](r, current[f]));
 
   const values: Record<Facet, (string | undefined)[]> = {
     view: [...queueViews],
@@ -109,10 +108,18 @@ export async function queueCounts(actor: StaffActor, q: QueueQuery, keys: { cate
     category: [undefined, ...keys.categories],
     office: [undefined, ...keys.offices],
   };
+  // One pass over the rows: a row counts for a facet's values when it passes every other facet.
   const counts: Record<string, number> = {};
-  for (const facet of facets) {
-    const base = rows.filter((r) => matchesExcept(r, facet));
-    for (const value of values[facet]) counts[`${facet}:${value ?? ''}`] = base.filter((r) => test[facet](r, value)).length;
+  for (const facet of facets) for (const value of values[facet]) counts[`${facet}:${value ?? ''}`] = 0;
+  let total = 0;
+  for (const r of rows) {
+    const failed = facets.filter((f) => !test[f](r, current[f]));
+    if (failed.length === 0) total += 1;
+    if (failed.length > 1) continue;
+    for (const facet of facets) {
+      if (failed.length === 1 && failed[0] !== facet) continue;
+      for (const value of values[facet]) if (test[facet](r, value)) counts[`${facet}:${value ?? ''}`] = (counts[`${facet}:${value ?? ''}`] ?? 0) + 1;
+    }
   }
-  return { counts, total: rows.filter((r) => matchesExcept(r, null)).length };
+  return { counts, total };
 }

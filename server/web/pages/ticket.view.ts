@@ -12,7 +12,7 @@ import { teamForTier } from '../../routing/routing.service.js';
 import { priorities } from '../../tickets/ticket.vocabulary.js';
 import { canRead } from '../../tickets/ticket.policy.js';
 import { presentTicket, type EventView, type MessageView, type TicketView } from '../../tickets/ticket.presenter.js';
-import { getTicketDetail, memberTickets, moveTargets, nameBook, ticketHistory } from '../../tickets/ticket.queries.js';
+import { memberTickets, moveTargets, nameBook, ticketDetailAndHistory } from '../../tickets/ticket.queries.js';
 import type { PageCatalog } from './catalog.js';
 import { formatSize } from '../../attachments/limits.js';
 import { initials, type Formatter } from './format.js';
@@ -166,11 +166,11 @@ async function otherTicketsOf(actor: StaffActor, ticket: TicketView): Promise<Ti
 
 /** Builds the ticket page for a reader; throws 404 when they may not read it. */
 export async function ticketPageView(actor: StaffActor, ticketId: string, t: Translate, fmt: Formatter, catalog: PageCatalog): Promise<TicketPageView> {
-  const detail = await getTicketDetail(actor, ticketId);
+  const { detail, history } = await ticketDetailAndHistory(actor, ticketId);
   const v = detail.ticket;
   const l = makeLabels(t);
   const [events, member, others] = await Promise.all([
-    ticketHistory(actor, ticketId),
+    Promise.resolve(history),
     memberById<{ name: string; email: string; memberNumber?: string | null; language?: string | null; office?: unknown; lastBounce?: { at: Date; status: string | null; diagnostic: string | null } | null }>(v.member, { name: 1, email: 1, memberNumber: 1, language: 1, office: 1, lastBounce: 1 }),
     otherTicketsOf(actor, v),
   ]);
