@@ -11,7 +11,7 @@ import { EmbeddedDatabaseError, startEmbeddedDatabase, type EmbeddedDatabase } f
 import { seedDemoData, type DemoSeedResult } from './demo/demo.seed.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { startMailCatcher, type MailCatcher } from './mail/catcher.js';
-import { createMailTransport, startOutboxWorker, type OutboxWorker } from './mail/outbox.js';
+import { backfillOutboxDue, createMailTransport, startOutboxWorker, type OutboxWorker } from './mail/outbox.js';
 import { configureMail, withoutMail } from './mail/ticket-mail.js';
 import { startImapIntake } from './mail/inbound/imap.js';
 import { createInboundPipeline } from './mail/inbound/pipeline.js';
@@ -91,6 +91,8 @@ async function main(): Promise<void> {
     await connectDatabase(uri, databaseName(config.mongodbUri));
     await ensureIndexes();
     await ensureSlaReasonCode();
+    const queued = await backfillOutboxDue();
+    if (queued > 0) logger.info({ mails: queued }, 'marked the queued outgoing mail for the outbox worker');
     const keyed = await backfillMemberEmails();
     if (keyed > 0) logger.info({ members: keyed }, 'indexed member addresses for lookups by email');
   } catch (error) {

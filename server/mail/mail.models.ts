@@ -36,6 +36,24 @@ const outboxSchema = new Schema(
 );
 outboxSchema.index({ status: 1, nextAttemptAt: 1 });
 
+/**
+ * `outbox_due`: one hint per message that may still have to be sent (`_id` = the message). Written
+ * before the message is stored, removed once it is sent or has failed for good, so the worker reads
+ * this small collection and each message by `_id`, never the whole outbox (a year of mail; a scan on
+ * the embedded database every few seconds).
+ */
+const outboxDueSchema = new Schema({ _id: { type: Schema.Types.ObjectId, required: true } }, { collection: 'outbox_due', versionKey: false });
+export const OutboxDueModel = model<{ _id: Types.ObjectId }>('OutboxDue', outboxDueSchema);
+
+/** Marks a message as to be sent (idempotent). */
+export async function markOutboxDue(id: Types.ObjectId): Promise<void> {
+  try {
+    await OutboxDueModel.collection.insertOne({ _id: id });
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 11000) throw error;
+  }
+}
+
 export interface OutboxMail {
   _id: Types.ObjectId;
   template: string;

@@ -6,8 +6,8 @@
 import type { Types } from 'mongoose';
 import { hasRole, type StaffActor } from '../auth/actor.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../lib/errors.js';
-import { Outbox, type OutboxMail } from './mail.models.js';
-import { findOutboxMail } from './outbox.js';
+import { Outbox, markOutboxDue, type OutboxMail } from './mail.models.js';
+import { findOutboxMail, queuedMail } from './outbox.js';
 
 /** Whether this person may see caught and failed mail and send failed mail again. */
 export function mayAdministerMail(actor: StaffActor): boolean {
@@ -21,7 +21,7 @@ export function assertMayAdministerMail(actor: StaffActor): void {
 
 /** How many messages wait in the outbox (due now or later). */
 export async function countQueuedMail(): Promise<number> {
-  return Outbox.countDocuments({ status: 'queued' });
+  return (await queuedMail()).length;
 }
 
 const objectIdPattern = /^[0-9a-f]{24}$/i;
@@ -40,6 +40,7 @@ export async function retryFailedMail(id: Types.ObjectId | string, now: Date = n
   if (mail.status !== 'failed') {
     throw new ConflictError(mail.status === 'queued' ? 'This message is already waiting to be sent.' : 'This message has already been sent.', { outbox: presentOutboxMail(mail) });
   }
+  await markOutboxDue(mail._id);
   await Outbox.updateOne({ _id: mail._id }, { $set: { status: 'queued', nextAttemptAt: now, updatedAt: now } });
   return { ...mail, status: 'queued', nextAttemptAt: now, updatedAt: now };
 }

@@ -22,7 +22,8 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { Config } from '../config.js';
 import { isDuplicateKeyError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import { Outbox, OutboxLeaseModel, type OutboxLease, type OutboxMail } from './mail.models.js';
+import { Outbox, OutboxDueModel, OutboxLeaseModel, markOutboxDue, type OutboxLease, type OutboxMail } from './mail.models.js';
+import { readByIds } from '../db/point-reads.js';
 import { autoSubmittedTemplates, renderMail, type MailLocale, type MailTemplateData, type MailTemplateName } from './templates.js';
 
 /** Waits between attempts: after attempt 1, 2, 3 … (the last value repeats). */
@@ -70,6 +71,7 @@ export async function enqueueMail<T extends MailTemplateName>(
   options: { config: Pick<Config, 'mailFrom'>; now?: Date },
 ): Promise<OutboxMail> {
   const doc = buildOutboxMail(input, options);
+  await markOutboxDue(doc._id);
   await Outbox.collection.insertOne(doc);
   return doc;
 }
@@ -169,6 +171,35 @@ function describe(error: unknown): string {
 }
 
 /** Sends every due message once (one attempt each). Safe to run in several workers at once. */
+/**
+ * Every message waiting to be sent, oldest due first: the `outbox_due` hints, each message read by
+ * `_id`; hints of messages sent or failed for good meanwhile are removed.
+ */
+export async function queuedMail(): Promise<OutboxMail[]> {
+  const hints = await OutboxDueModel.collection.find({}, { projection: { _id: 1 } }).toArray();
+  const mails = await readByIds(hints.map((h) => h._id), (id) => Outbox.findById(id).lean<OutboxMail>());
+  const queued = new Set(mails.filter((m) => m.status === 'queued').map((m) => String(m._id)));
+  for (const h of hints) if (!queued.has(String(h._id))) await OutboxDueModel.collection.deleteOne({ _id: h._id });
+  return mails.filter((m) => m.status === 'queued').sort((a, b) => new Date(a.nextAttemptAt).getTime() - new Date(b.nextAttemptAt).getTime());
+}
+
+/**
+ * Marks the messages queued before the `outbox_due` marks existed (once per database, a marker in
+ * `meta`): one read of the outbox at the first start of this version.
+ */
+export async function backfillOutboxDue(): Promise<number> {
+  const meta = Outbox.db.collection<{ _id: string; at: Date }>('meta');
+  const marker = 'outbox-due-backfilled';
+  if (await meta.findOne({ _id: marker })) return 0;
+  let marked = 0;
+  for await (const mail of Outbox.find({ status: 'queued' }, { _id: 1 }).lean().cursor()) {
+    await markOutboxDue(mail._id);
+    marked += 1;
+  }
+  await meta.updateOne({ _id: marker }, { $set: { at: new Date() } }, { upsert: true });
+  return marked;
+}
+
 export async function processOutbox(options: ProcessOutboxOptions): Promise<ProcessOutboxResult> {
   const now = options.now ?? (() => new Date());
   const workerId = options.workerId ?? `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -177,10 +208,7 @@ export async function processOutbox(options: ProcessOutboxOptions): Promise<Proc
   const leaseTimeoutMs = options.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS;
   const result: ProcessOutboxResult = { sent: 0, retried: 0, failed: 0, skipped: 0 };
 
-  const due = await Outbox.find({ status: 'queued', nextAttemptAt: { $lte: now() } })
-    .sort({ nextAttemptAt: 1 })
-    .limit(options.batchSize ?? 50)
-    .lean<OutboxMail[]>();
+  const due = (await queuedMail()).filter((m) => new Date(m.nextAttemptAt).getTime() <= now().getTime()).slice(0, options.batchSize ?? 50);
 
   for (const listed of due) {
     const attempt = listed.attempts + 1;

@@ -8,7 +8,7 @@ import { Types } from 'mongoose';
 import { actorRef, applyWrite, announce, trailEntry } from './ticket.journal.js';
 import type { Actor } from '../auth/actor.js';
 import { isDuplicateKeyError } from '../lib/errors.js';
-import { Outbox } from '../mail/mail.models.js';
+import { Outbox, markOutboxDue } from '../mail/mail.models.js';
 import { acknowledgementMail, mailConfig } from '../mail/ticket-mail.js';
 import { findMemberByEmail } from '../members/member-lookup.js';
 import { MemberModel } from '../members/member.model.js';
@@ -101,6 +101,7 @@ async function sendAcknowledgement(event: TicketEvent, number: string): Promise<
   if (!member) return;
   const mail = acknowledgementMail(config, { ...ticketDoc, number }, member, { id: ack.id, at: new Date(ticketDoc.createdAt), inReplyTo: ack.inReplyTo });
   try {
+    await markOutboxDue(mail._id);
     await Outbox.collection.insertOne(mail);
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;

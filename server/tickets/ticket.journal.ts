@@ -14,6 +14,7 @@ import mongoose, { Types } from 'mongoose';
 import type { Actor } from '../auth/actor.js';
 import { databaseFlavor } from '../db/connection.js';
 import { domainEvents } from '../lib/domain-events.js';
+import { markOutboxDue } from '../mail/mail.models.js';
 import { ConflictError, isDuplicateKeyError } from '../lib/errors.js';
 import { isWorking } from './working-rule.js';
 import { markWorking, rememberEmailMessageId, rememberTicketDay } from './ticket.keys.js';
@@ -47,6 +48,8 @@ export async function applyWrite(write: JournalWrite): Promise<void> {
     // A mail's Message-ID is keyed before its message, so a reply naming it always finds the ticket.
     const emailId = write.model === 'Message' ? write.doc.emailMessageId : null;
     if (typeof emailId === 'string' && emailId) await rememberEmailMessageId(emailId, write.doc.ticket as Types.ObjectId);
+    // A mail the change sends is marked as to be sent before it is stored (the outbox worker reads the marks).
+    if (write.model === 'Outbox') await markOutboxDue(id);
     try {
       await collection.insertOne({ ...write.doc, _id: id });
     } catch (error) {
