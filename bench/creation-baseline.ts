@@ -94,7 +94,7 @@ export function creationDocuments(t: CreationTemplate, at: Date) {
 
 type Db = NonNullable<typeof mongoose.connection.db>;
 
-/** Writes one baseline creation, as `createTicket` does: hint, event, message, member key, number key and hint, ticket, acknowledgement, event done. */
+/** Writes one baseline creation, as `createTicket` does: hint, event, message, member and day keys, number key and hint, ticket, acknowledgement with its outbox mark, event done. */
 export async function writeBaselineCreation(db: Db, docs: ReturnType<typeof creationDocuments>, n: number): Promise<void> {
   const at = docs.ticketDoc.createdAt;
   const number = formatTicketNumber(at.getFullYear(), n);
@@ -107,7 +107,10 @@ export async function writeBaselineCreation(db: Db, docs: ReturnType<typeof crea
   await db.collection<{ _id: string }>('meta').updateOne({ _id: `ticket_number:baseline` }, { $max: { n } }, { upsert: true });
   await db.collection<{ _id: string; ticket: Types.ObjectId }>('ticket_numbers').insertOne({ _id: number, ticket: docs.ticketId });
   await db.collection('tickets').insertOne({ ...docs.ticketDoc, number });
-  if (docs.ack) await db.collection('outbox').insertOne(docs.ack);
+  if (docs.ack) {
+    await db.collection('outbox_due').insertOne({ _id: docs.ack._id });
+    await db.collection('outbox').insertOne(docs.ack);
+  }
   await events.updateOne({ _id: docs.event._id }, { $set: { 'data.number': number }, $unset: { pending: '' } });
 }
 
