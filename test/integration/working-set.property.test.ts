@@ -6,6 +6,7 @@
  * the database says are working, at their current version, and every person's queue computed from
  * it equals the same queue asked of the database.
  */
+import { filterStatuses, parseQueueQuery, queueCounts } from '../../server/web/pages/queue.query.js';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import type { StaffActor } from '../../server/auth/actor.js';
@@ -87,6 +88,30 @@ describe('working set: always equal to the truth in the database', function () {
         .sort((a, b) => new Date(a.dueAt).getTime() - new Date(b.dueAt).getTime() || new Date(a.createdAt).getTime() - new Date(b.createdAt).getTime() || String(a._id).localeCompare(String(b._id)))
         .map((t) => String(t._id));
       expect(mine, `queue of ${person.name}`).to.deep.equal(fromDb);
+    }
+    // The queue's faceted counts: each value's count is the rows passing every other filter and that value.
+    for (const person of people) {
+      for (const raw of [{}, { view: 'mine', language: 'fr' }, { view: 'unassigned', status: 'resolved' }]) {
+        const q = parseQueueQuery(raw, person);
+        const keys = { categories: ['invoices', 'contracts'], offices: [String(org.offices.liege), String(org.offices.charleroi)] };
+        const { counts, total } = await queueCounts(person, q, keys);
+        const rows = truth.filter((t) => isWorking(t) && canRead(person, t) && [...filterStatuses, ...(q.status ? [q.status] : [])].includes(t.status));
+        const me = String(person.id);
+        const pass: Record<string, (t: Ticket, v: string | undefined) => boolean> = {
+          view: (t, v) => (v === 'mine' ? String(t.assignee) === me : v === 'unassigned' ? !t.assignee : true),
+          status: (t, v) => (v ? t.status === v : (openStatuses as readonly string[]).includes(t.status)),
+          language: (t, v) => !v || t.language === v,
+          category: (t, v) => !v || t.category === v,
+          office: (t, v) => !v || String(t.office) === v,
+        };
+        const current: Record<string, string | undefined> = { view: q.view, status: q.status, language: q.language, category: q.category, office: q.office };
+        const others = (t: Ticket, skip: string | null) => Object.keys(pass).every((f) => f === skip || (pass[f] as (t: Ticket, v: string | undefined) => boolean)(t, current[f]));
+        expect(total, `total for ${person.name}`).to.equal(rows.filter((t) => others(t, null)).length);
+        for (const [key, n] of Object.entries(counts)) {
+          const [facet = '', value = ''] = key.split(':');
+          expect(n, `${key} for ${person.name}`).to.equal(rows.filter((t) => others(t, facet) && (pass[facet] as (t: Ticket, v: string | undefined) => boolean)(t, value || undefined)).length);
+        }
+      }
     }
     const held = await heldCounts(people.map((p) => p.id));
     for (const person of people) {

@@ -108,6 +108,13 @@ export async function queueCounts(actor: StaffActor, q: QueueQuery, keys: { cate
     category: [undefined, ...keys.categories],
     office: [undefined, ...keys.offices],
   };
+  const keysOf = (facet: Facet, r: CountRow): string[] => {
+    if (facet === 'view') return ['view:all', ...(String(r.assignee) === me ? ['view:mine'] : []), ...(r.assignee ? [] : ['view:unassigned'])];
+    if (facet === 'status') return [...(isOpenStatus(r.status) ? ['status:'] : []), `status:${r.status}`];
+    if (facet === 'language') return ['language:', `language:${r.language}`];
+    if (facet === 'category') return ['category:', ...(r.category ? [`category:${r.category}`] : [])];
+    return ['office:', `office:${String(r.office)}`];
+  };
   // One pass over the rows: a row counts for a facet's values when it passes every other facet.
   const counts: Record<string, number> = {};
   for (const facet of facets) for (const value of values[facet]) counts[`${facet}:${value ?? ''}`] = 0;
@@ -118,7 +125,8 @@ export async function queueCounts(actor: StaffActor, q: QueueQuery, keys: { cate
     if (failed.length > 1) continue;
     for (const facet of facets) {
       if (failed.length === 1 && failed[0] !== facet) continue;
-      for (const value of values[facet]) if (test[facet](r, value)) counts[`${facet}:${value ?? ''}`] = (counts[`${facet}:${value ?? ''}`] ?? 0) + 1;
+      // The values this row has for the facet (only those listed are counted).
+      for (const key of keysOf(facet, r)) if (key in counts) counts[key] = (counts[key] ?? 0) + 1;
     }
   }
   return { counts, total };
