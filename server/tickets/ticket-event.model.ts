@@ -92,7 +92,7 @@ const ticketEventSchema = new Schema<TicketEvent>(
     data: { type: Schema.Types.Mixed, default: {} },
     patch: { type: Schema.Types.Mixed, default: {} },
     writes: { type: Schema.Types.Mixed, default: () => [] },
-    /** Set on a creation event until its ticket is written (see recoverPendingCreations). */
+    /** Set on a creation event until its ticket is written (see recoverCreation in ticket.create.ts). */
     pending: { type: Boolean },
   },
   { minimize: false, versionKey: false },

@@ -1,8 +1,8 @@
 /**
  * Creating a ticket: find or create the member, route it, allocate a number, and
  * write it so that a crash at any point loses nothing (the "created" event is
- * written first, with everything needed to finish the job; see
- * `recoverPendingCreations`).
+ * written first, with everything needed to finish the job; see `recoverCreation`,
+ * which the working set's rebuild runs for a hinted ticket that does not exist).
  */
 import { Types } from 'mongoose';
 import { actorRef, applyWrite, announce, trailEntry } from './ticket.journal.js';
@@ -15,7 +15,7 @@ import { MemberModel } from '../members/member.model.js';
 import { routeNewTicket } from '../routing/routing.service.js';
 import { slaPatch } from '../sla/engine.js';
 import { nextTicketNumber, numberCollided } from './ticket-number.js';
-import { claimNumber, markWorking, rememberMemberTicket, rememberTicketDay, workingHints } from './ticket.keys.js';
+import { claimNumber, markWorking, rememberMemberTicket, rememberTicketDay } from './ticket.keys.js';
 import { NO_DUE_DATE, TicketModel, type Channel, type Priority, type Ticket } from './ticket.model.js';
 import { TicketEventModel, eventId, type TicketEvent } from './ticket-event.model.js';
 
@@ -237,18 +237,4 @@ export async function recoverCreation(ticketId: Types.ObjectId): Promise<Ticket 
   const ticket = await TicketModel.findById(ticketId).lean<Ticket>();
   if (ticket) announce(ticket, first as unknown as TicketEvent);
   return ticket;
-}
-
-/**
- * Finishes every creation interrupted by a crash. Run at start. Each creation wrote its working-set
- * hint before its event (ticket.keys.ts), so only the hints of tickets that do not exist are looked at:
- * a read of one small collection, never a scan of the events.
- */
-export async function recoverPendingCreations(): Promise<number> {
-  let recovered = 0;
-  for (const id of await workingHints()) {
-    if (await TicketModel.collection.findOne({ _id: id }, { projection: { _id: 1 } })) continue;
-    if (await recoverCreation(id)) recovered += 1;
-  }
-  return recovered;
 }

@@ -58,40 +58,53 @@ export function dayOf(at: Date): string {
 export type DayKind = { kind: 'created'; office: Types.ObjectId | string } | { kind: 'done' };
 const dayPrefix = (k: DayKind, day: string) => (k.kind === 'created' ? `c:${String(k.office)}:${day}` : `d:${day}`);
 const slotId = (prefix: string, n: number) => `${prefix}:${String(n).padStart(6, '0')}`;
-const lastDaySlot = new Map<string, number>();
 
-/** Notes the ticket under a day (created in an office, or done), in the next free slot. Idempotent per slot. */
-export async function rememberTicketDay(kind: DayKind['kind'] | DayKind, at: Date, ticket: Types.ObjectId): Promise<void> {
-  const k: DayKind = typeof kind === 'string' ? { kind: 'done' } : kind;
-  const prefix = dayPrefix(k, dayOf(at));
-  for (let n = (lastDaySlot.get(prefix) ?? 0) + 1; n < 1_000_000; n += 1) {
-    if (await insertIgnoringDuplicate(days(), { _id: slotId(prefix, n), ticket })) {
-      lastDaySlot.set(prefix, n);
+/**
+ * Numbered keys (`<prefix>:<n>`, n = 1, 2, …): a writer takes the next free slot, probing from the
+ * last one this process took (insert-and-retry on the unique `_id`; a slot already holding this
+ * ticket is a replay); a reader reads slots 1, 2, … until the first empty one.
+ */
+const lastSlot = new Map<string, number>();
+async function takeSlot(collection: ReturnType<typeof days>, prefix: string, ticket: Types.ObjectId): Promise<void> {
+  const cacheKey = `${collection.collectionName}|${prefix}`;
+  for (let n = (lastSlot.get(cacheKey) ?? 0) + 1; n < 1_000_000; n += 1) {
+    if (await insertIgnoringDuplicate(collection, { _id: slotId(prefix, n), ticket })) {
+      lastSlot.set(cacheKey, n);
       return;
+    }
+    const taken = await collection.findOne({ _id: slotId(prefix, n) });
+    if (taken && String(taken.ticket) === String(ticket)) return;
+  }
+}
+
+async function readSlots(collection: ReturnType<typeof days>, prefix: string): Promise<Types.ObjectId[]> {
+  const ids: Types.ObjectId[] = [];
+  // One read for an empty list, then batches growing to 64 reads at once.
+  for (let n = 1, step = 1; ; n += step, step = Math.min(64, step * 4)) {
+    const slots = await Promise.all(Array.from({ length: step }, (_, i) => collection.findOne({ _id: slotId(prefix, n + i) })));
+    for (const slot of slots) {
+      if (!slot) return ids;
+      ids.push(slot.ticket);
     }
   }
 }
 
-/** The ticket ids noted under each UTC day from `from` to `to` (both included), in parallel batches of slots. */
+function unique(ids: readonly Types.ObjectId[]): Types.ObjectId[] {
+  const seen = new Set<string>();
+  return ids.filter((id) => !seen.has(String(id)) && Boolean(seen.add(String(id))));
+}
+
+/** Notes the ticket under a day (created in an office, or done), in the next free slot. */
+export async function rememberTicketDay(kind: DayKind['kind'] | DayKind, at: Date, ticket: Types.ObjectId): Promise<void> {
+  const k: DayKind = typeof kind === 'string' ? { kind: 'done' } : kind;
+  await takeSlot(days(), dayPrefix(k, dayOf(at)), ticket);
+}
+
+/** The ticket ids noted under each UTC day from `from` to `to` (both included), the days read in parallel. */
 export async function ticketIdsOfDays(k: DayKind, from: Date, to: Date): Promise<Types.ObjectId[]> {
   const dayList: string[] = [];
   for (let d = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()); d <= to.getTime(); d += 24 * 3600 * 1000) dayList.push(dayOf(new Date(d)));
-  const perDay = await Promise.all(
-    dayList.map(async (day) => {
-      const prefix = dayPrefix(k, day);
-      const ids: Types.ObjectId[] = [];
-      // One read for an empty day, then batches growing to 64 reads at once.
-      for (let n = 1, step = 1; ; n += step, step = Math.min(64, step * 4)) {
-        const slots = await Promise.all(Array.from({ length: step }, (_, i) => days().findOne({ _id: slotId(prefix, n + i) })));
-        for (const slot of slots) {
-          if (!slot) return ids;
-          ids.push(slot.ticket);
-        }
-      }
-    }),
-  );
-  const seen = new Set<string>();
-  return perDay.flat().filter((id) => !seen.has(String(id)) && Boolean(seen.add(String(id))));
+  return unique((await Promise.all(dayList.map((day) => readSlots(days(), dayPrefix(k, day))))).flat());
 }
 
 /** Records Message-ID → ticket (the first ticket to receive a Message-ID keeps it). */
@@ -104,7 +117,7 @@ export async function ticketIdByEmailMessageId(messageId: string): Promise<Types
 }
 
 export function memberSlotId(member: Types.ObjectId | string, n: number): string {
-  return `${String(member)}:${String(n).padStart(6, '0')}`;
+  return slotId(String(member), n);
 }
 
 async function insertIgnoringDuplicate(collection: { insertOne(doc: never): Promise<unknown> }, doc: Record<string, unknown>): Promise<boolean> {
@@ -145,38 +158,18 @@ export async function ticketIdByNumber(number: string): Promise<Types.ObjectId |
   return key?.ticket ?? null;
 }
 
-/** Links the ticket to its member in the next free slot (probing from the last one this process saw). */
-const lastSlot = new Map<string, number>();
+/** Links the ticket to its member in the next free slot. */
 export async function rememberMemberTicket(member: Types.ObjectId, ticket: Types.ObjectId): Promise<void> {
-  const key = String(member);
-  for (let n = (lastSlot.get(key) ?? 0) + 1; n < 100_000; n += 1) {
-    if (await insertIgnoringDuplicate(memberSlots(), { _id: memberSlotId(member, n), ticket })) {
-      lastSlot.set(key, n);
-      return;
-    }
-    const taken = await memberSlots().findOne({ _id: memberSlotId(member, n) });
-    if (taken && String(taken.ticket) === String(ticket)) return; // a replay: already linked
-  }
+  await takeSlot(memberSlots(), String(member), ticket);
 }
 
-/** The ids of a member's tickets, oldest first (reads slots until the first empty one, a few at a time). */
+/** The ids of a member's tickets, oldest first. */
 export async function memberTicketIds(member: Types.ObjectId | string): Promise<Types.ObjectId[]> {
-  const ids: Types.ObjectId[] = [];
-  const seen = new Set<string>();
-  const step = 8;
-  for (let n = 1; ; n += step) {
-    const slots = await Promise.all(Array.from({ length: step }, (_, i) => memberSlots().findOne({ _id: memberSlotId(member, n + i) })));
-    for (const slot of slots) {
-      if (!slot) return ids;
-      if (!seen.has(String(slot.ticket))) ids.push(slot.ticket);
-      seen.add(String(slot.ticket));
-    }
-  }
+  return unique(await readSlots(memberSlots(), String(member)));
 }
 
 export function resetTicketKeyCaches(): void {
   lastSlot.clear();
-  lastDaySlot.clear();
 }
 
 /** The key documents of one ticket written in bulk (imports, the scale bench): `slot` is its place among its member's tickets. */

@@ -8,7 +8,7 @@ import { clearRoutingCache } from '../../server/routing/routing.service.js';
 import { EscalationModel } from '../../server/tickets/escalation.model.js';
 import { MessageModel } from '../../server/tickets/message.model.js';
 import { addNote, claimTicket, escalateTicket, reassignTicket, releaseTicket, reopenTicket, replyToTicket, resolveTicket, returnTicket, updateTicket } from '../../server/tickets/ticket.commands.js';
-import { recoverPendingCreations } from '../../server/tickets/ticket.create.js';
+import { workingSet } from '../../server/tickets/working-set.js';
 import { applyEvent, loadTicket } from '../../server/tickets/ticket.journal.js';
 import { TicketModel } from '../../server/tickets/ticket.model.js';
 import { explainTicket, getTicketDetail, listTickets, ticketHistory } from '../../server/tickets/ticket.queries.js';
@@ -242,11 +242,11 @@ describe('ticket commands (real database)', () => {
     await MessageModel.deleteMany({ ticket: t._id });
     await TicketEventModel.collection.updateOne({ _id: eventId(t._id, 1) } as never, { $set: { pending: true } });
     expect(event).to.not.equal(null);
-    expect(await recoverPendingCreations()).to.equal(1);
+    expect((await workingSet.rebuild()).recovered).to.equal(1);
     const recovered = await loadTicket(String(t._id));
     expect(recovered?.subject).to.equal(t.subject);
     expect(await MessageModel.countDocuments({ ticket: t._id })).to.equal(1);
-    expect(await recoverPendingCreations()).to.equal(0);
+    expect((await workingSet.rebuild()).recovered).to.equal(0);
   });
 
   it('gives exactly one winner to 2–8 simultaneous claims or reassignments, with a consistent history', async function () {

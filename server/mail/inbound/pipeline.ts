@@ -333,12 +333,10 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       named = sent?.ticket ? await loadTicket(String(sent.ticket)) : null;
       if (named) break;
     }
-    if (!named && refs.messageIds.length > 0) {
-      for (const messageId of refs.messageIds) {
-        const ticketId = await ticketIdByEmailMessageId(messageId);
-        named = ticketId ? await loadTicket(String(ticketId)) : null;
-        if (named) break;
-      }
+    for (const messageId of named ? [] : refs.messageIds) {
+      const ticketId = await ticketIdByEmailMessageId(messageId);
+      named = ticketId ? await loadTicket(String(ticketId)) : null;
+      if (named) break;
     }
     for (const number of [...refs.referencedTicketNumbers, ...refs.ticketNumbers]) {
       if (named) break;
