@@ -20,7 +20,7 @@ import { connectDatabase, disconnectDatabase, ensureIndexes } from '../server/db
 import { createLogger } from '../server/lib/logger.js';
 import { createInboundPipeline } from '../server/mail/inbound/pipeline.js';
 import { startInboundSmtp } from '../server/mail/inbound/smtp-receiver.js';
-import { configureMail } from '../server/mail/ticket-mail.js';
+import { registerTicketEnrichers } from '../server/enrichers.js';
 import '../server/models.js';
 import { OfficeModel } from '../server/offices/office.model.js';
 import { TeamModel } from '../server/teams/team.model.js';
@@ -94,7 +94,7 @@ export async function run(): Promise<BenchResult[]> {
   await connectDatabase(await benchDatabaseUri(), `bench_ingest_${Date.now()}`);
   await ensureIndexes();
   clearRoutingCache();
-  configureMail(config);
+  const stopEnrichers = registerTicketEnrichers({ mail: config });
   try {
     const office = await OfficeModel.create({ code: 'bench', name: 'Bench', isDefault: true });
     await TeamModel.create({ code: 'bench-conseil', name: 'Conseil Bench', tier: 1, office: office._id });
@@ -121,7 +121,7 @@ export async function run(): Promise<BenchResult[]> {
       { benchmark: 'ingest', metric: `SMTP → ticket, ${messages} messages, ${connections} connections`, unit: 'msg/s', relais, baseline: bare, higherIsBetter: true, goal: 0.5 },
     ];
   } finally {
-    configureMail(null);
+    stopEnrichers();
     await mongoose.connection.db?.dropDatabase().catch(() => undefined);
     await disconnectDatabase();
     rmSync(dataDir, { recursive: true, force: true });

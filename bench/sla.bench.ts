@@ -32,7 +32,7 @@ import { SlaCalendarModel } from '../server/sla/calendar.model.js';
 import { clearSlaCache, slaPatch } from '../server/sla/engine.js';
 import { SlaPolicyModel } from '../server/sla/policy.js';
 import { startSlaScheduler } from '../server/sla/scheduler.js';
-import type { TicketSla } from '../server/sla/ticket-sla.js';
+import type { TicketSla } from '../server/tickets/ticket-sla.js';
 import { TeamModel } from '../server/teams/team.model.js';
 import { TicketEventModel, eventId } from '../server/tickets/ticket-event.model.js';
 import { createTicket } from '../server/tickets/ticket.create.js';

@@ -11,7 +11,6 @@ import type { Logger } from './lib/logger.js';
 import { publicDir } from './lib/paths.js';
 import { errorHandler, notFoundHandler } from './web/error-handler.js';
 import { createLoginThrottle } from './auth/login-throttle.js';
-import { configureMail } from './mail/ticket-mail.js';
 import { apiRouter } from './web/api.js';
 import type { AuthRouteOptions } from './auth/auth.routes.js';
 import { createInboundPipeline, type InboundPipeline } from './mail/inbound/pipeline.js';
@@ -39,7 +38,6 @@ const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
 
 export function createApp(deps: AppDeps): Express {
   const { config, logger } = deps;
-  configureMail(config);
   const app = express();
   app.disable('x-powered-by');
   if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);

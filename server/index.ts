@@ -12,7 +12,6 @@ import { seedDemoData, type DemoSeedResult } from './demo/demo.seed.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { startMailCatcher, type MailCatcher } from './mail/catcher.js';
 import { backfillOutboxDue, createMailTransport, startOutboxWorker, type OutboxWorker } from './mail/outbox.js';
-import { configureMail, withoutMail } from './mail/ticket-mail.js';
 import { startImapIntake } from './mail/inbound/imap.js';
 import { createInboundPipeline } from './mail/inbound/pipeline.js';
 import { startInboundSmtp, type InboundSmtp } from './mail/inbound/smtp-receiver.js';
@@ -27,6 +26,8 @@ import { onlineStaffIds } from './realtime/online.js';
 import { startSlaScheduler } from './sla/scheduler.js';
 import { warmForecast } from './reports/forecast.board.js';
 import { workingSet } from './tickets/working-set.js';
+import { withoutNotifications } from './tickets/ticket.journal.js';
+import { registerTicketEnrichers } from './enrichers.js';
 import { startWorkingSetSync, type WorkingSetSync } from './tickets/working-set.sync.js';
 
 /** The database name when the URI does not carry one. */
@@ -73,8 +74,9 @@ async function main(): Promise<void> {
   }
   const logger: Logger = createLogger({ level: config.logLevel, pretty: config.env === 'development' && process.stdout.isTTY });
   domainEvents.setLogger(logger);
-  // Before recovery: an interrupted ticket creation still sends its acknowledgement.
-  configureMail(config);
+  // What every ticket change carries (SLA recompute, the mail it sends), before anything commits:
+  // an interrupted creation finished at start still sends its acknowledgement.
+  registerTicketEnrichers({ mail: config });
 
   let embedded: EmbeddedDatabase | undefined;
   const stopDatabase = async (): Promise<void> => {
@@ -106,7 +108,7 @@ async function main(): Promise<void> {
   }
 
   // Demo tickets are played through the real commands; their members get no mail.
-  const demo = config.demoData ? await withoutMail(() => seedDemoData({ config, logger })) : undefined;
+  const demo = config.demoData ? await withoutNotifications(() => seedDemoData({ config, logger })) : undefined;
 
   // Outgoing mail: the configured SMTP server, or (outside production) a local catcher so the
   // whole flow works on one machine. Mail waits in the durable outbox until SMTP accepts it.

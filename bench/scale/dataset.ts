@@ -22,7 +22,8 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../server/db/em
 import { seedDemoData } from '../../server/demo/demo.seed.js';
 import { createLogger } from '../../server/lib/logger.js';
 import { projectRoot } from '../../server/lib/paths.js';
-import { withoutMail } from '../../server/mail/ticket-mail.js';
+import { registerTicketEnrichers } from '../../server/enrichers.js';
+import { withoutNotifications } from '../../server/tickets/ticket.journal.js';
 import { MemberEmailModel, MemberModel } from '../../server/members/member.model.js';
 import '../../server/models.js';
 import { OfficeModel } from '../../server/offices/office.model.js';
@@ -182,7 +183,8 @@ async function build(size: number, log: (line: string) => void): Promise<void> {
   const config = loadConfig({ NODE_ENV: 'test', DEMO_PASSWORD: benchPassword, DEMO_TICKETS: '200', DATA_DIR: path.join(projectRoot, '.relais', 'bench-scale', 'demo-data') });
   const logger = createLogger({ level: 'warn' });
   const started = Date.now();
-  await withoutMail(() => seedDemoData({ config, logger }));
+  registerTicketEnrichers({ mail: null });
+  await withoutNotifications(() => seedDemoData({ config, logger }));
   const templates = await loadTemplates();
   const offices = (await OfficeModel.find({}, { _id: 1 }).lean()).map((o) => o._id);
   const memberCount = Math.max(500, Math.round(size / ticketsPerMember));

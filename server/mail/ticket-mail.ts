@@ -1,40 +1,31 @@
 /**
- * The mail a ticket change sends, built as outbox documents that the command stores in its journal
- * event (ticket.journal.ts): the mail is written together with the change, replayed with it after a
- * crash, and sent by the outbox worker. Nothing here sends or stores anything itself.
+ * The mail a ticket change sends, added to the change by the journal's enrichers
+ * (`registerTicketMail`, called by the composition root with the mail settings): the mail is
+ * written with the change as outbox documents in its journal event, replayed with it after a
+ * crash, and sent by the outbox worker. Nothing here sends anything itself. Changes made inside
+ * `withoutNotifications` (tickets/ticket.journal.ts: demo data, imports) send nothing.
  *
- * Which configuration mail uses is set once per process (`configureMail`, from `index.ts` and
- * `createApp`); code run inside `withoutMail` (demo seeding, imports) sends nothing.
+ *  - created: the acknowledgement to the member, once the ticket has its number;
+ *  - replied: the staff reply (or request for information) to the member, threaded under their last email;
+ *  - escalated: the receiving team, each in their language;
+ *  - reassigned to a person (not oneself): that person;
+ *  - resolved: the member, with the rating links.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Types } from 'mongoose';
+import { sameId } from '../auth/actor.js';
+import { ReasonCodeModel } from '../catalog/category.model.js';
 import type { Config } from '../config.js';
 import { memberLinkUrl, replyAddress, type MemberTokenSettings } from '../members/member-links.js';
-import { insertWrite } from '../tickets/ticket.journal.js';
-import type { JournalWrite } from '../tickets/ticket-event.model.js';
+import { MemberModel } from '../members/member.model.js';
+import { StaffModel } from '../staff/staff.model.js';
+import { notificationsSuppressed, registerCreationEnricher, registerEnricher, type CommitInput } from '../tickets/ticket.journal.js';
+import type { JournalWrite, TicketEvent } from '../tickets/ticket-event.model.js';
+import { ticketEvents } from '../tickets/ticket.queries.js';
 import { buildOutboxMail, mailDomain, type EnqueueMailInput } from './outbox.js';
 import type { OutboxMail } from './mail.models.js';
 import { mailLocales, type MailLocale, type MailTemplateName } from './templates.js';
 
 export type MailConfig = Pick<Config, 'mailFrom' | 'publicUrl' | 'inboundAddress' | 'memberLinkTtl' | 'defaultLocale'> & MemberTokenSettings;
-
-let configured: MailConfig | null = null;
-const suppressed = new AsyncLocalStorage<true>();
-
-/** Sets the configuration ticket mail is built with (null: ticket changes send no mail). */
-export function configureMail(config: MailConfig | null): void {
-  configured = config;
-}
-
-/** The mail configuration in effect here, or null when mail is off or suppressed. */
-export function mailConfig(): MailConfig | null {
-  return suppressed.getStore() ? null : configured;
-}
-
-/** Runs `fn` without sending ticket mail (demo data, imports). */
-export function withoutMail<T>(fn: () => Promise<T>): Promise<T> {
-  return suppressed.run(true, fn);
-}
 
 /** The mail language for a ticket or person: fr, nl or en, else the configured default. */
 export function mailLocale(language: string | null | undefined, config: Pick<Config, 'defaultLocale'>): MailLocale {
@@ -74,8 +65,16 @@ function staffTicketUrl(config: MailConfig, ticket: MailTicket): string {
   return `${config.publicUrl}/staff/tickets/${String(ticket._id)}`;
 }
 
-function asWrite(mail: OutboxMail): JournalWrite {
-  return insertWrite('Outbox', mail as unknown as Record<string, unknown> & { _id: Types.ObjectId });
+/**
+ * A message as journal writes: its `outbox_due` mark first (the outbox worker reads the marks, so a
+ * message stored is never missed), then the message.
+ */
+export function outboxWrites(mail: OutboxMail): JournalWrite[] {
+  const { _id, ...doc } = mail;
+  return [
+    { model: 'OutboxDue', op: 'insert', id: _id, doc: {} },
+    { model: 'Outbox', op: 'insert', id: _id, doc },
+  ];
 }
 
 /** The acknowledgement of a new ticket (built when the ticket has its number). */
@@ -95,12 +94,12 @@ export function acknowledgementMail(config: MailConfig, ticket: MailTicket, memb
 
 /** A staff reply, or a request for information when the ticket now waits on the member. */
 export function replyMailWrites(
-  config: MailConfig | null,
+  config: MailConfig,
   ticket: MailTicket,
   member: MailMember | null,
   props: { text: string; agentName: string; waitForMember: boolean; at: Date; inReplyTo?: string | null },
 ): JournalWrite[] {
-  if (!config || !member) return [];
+  if (!member) return [];
   const data = { ticketNumber: ticket.number, subject: ticket.subject, replyText: props.text, agentFirstName: firstName(props.agentName), ticketUrl: ticketUrl(config, ticket) };
   const locale = mailLocale(ticket.language, config);
   const headers = threadHeaders(config, ticket, props.inReplyTo);
@@ -108,12 +107,12 @@ export function replyMailWrites(
   const mail = props.waitForMember
     ? buildOutboxMail({ template: 'information-request', locale, to: member.email, ticketId: ticket._id, data, headers }, options)
     : buildOutboxMail({ template: 'staff-reply', locale, to: member.email, ticketId: ticket._id, data, headers }, options);
-  return [asWrite(mail)];
+  return outboxWrites(mail);
 }
 
 /** The resolution notice, with the five rating links. */
-export function resolvedMailWrites(config: MailConfig | null, ticket: MailTicket, member: MailMember | null, props: { note: string | null; at: Date }): JournalWrite[] {
-  if (!config || !member) return [];
+export function resolvedMailWrites(config: MailConfig, ticket: MailTicket, member: MailMember | null, props: { note: string | null; at: Date }): JournalWrite[] {
+  if (!member) return [];
   const claims = { memberId: String(ticket.member), ticketId: String(ticket._id) };
   const ratingUrls = Object.fromEntries([1, 2, 3, 4, 5].map((score) => [String(score), memberLinkUrl(config, claims, { score })])) as Record<'1' | '2' | '3' | '4' | '5', string>;
   const mail = buildOutboxMail(
@@ -127,7 +126,7 @@ export function resolvedMailWrites(config: MailConfig | null, ticket: MailTicket
     },
     { config, now: props.at },
   );
-  return [asWrite(mail)];
+  return outboxWrites(mail);
 }
 
 export interface MailStaff {
@@ -138,14 +137,13 @@ export interface MailStaff {
 
 /** Tells the people of the receiving tier's team that an escalation arrived. */
 export function escalationMailWrites(
-  config: MailConfig | null,
+  config: MailConfig,
   ticket: MailTicket,
   recipients: readonly MailStaff[],
   props: { fromTier: 1 | 2; toTier: 2 | 3; teamName: string; escalatedBy: string; reasonLabel: string; handoff: string; at: Date },
 ): JournalWrite[] {
-  if (!config) return [];
-  return recipients.map((person) =>
-    asWrite(
+  return recipients.flatMap((person) =>
+    outboxWrites(
       buildOutboxMail(
         {
           template: 'staff-escalation',
@@ -171,8 +169,8 @@ export function escalationMailWrites(
 }
 
 /** Tells a staff member a ticket was reassigned to them. */
-export function reassignmentMailWrites(config: MailConfig | null, ticket: MailTicket, person: MailStaff | null, props: { reassignedBy: string; reason: string; at: Date }): JournalWrite[] {
-  if (!config || !person) return [];
+export function reassignmentMailWrites(config: MailConfig, ticket: MailTicket, person: MailStaff | null, props: { reassignedBy: string; reason: string; at: Date }): JournalWrite[] {
+  if (!person) return [];
   const mail = buildOutboxMail(
     {
       template: 'staff-reassignment',
@@ -183,9 +181,95 @@ export function reassignmentMailWrites(config: MailConfig | null, ticket: MailTi
     },
     { config, now: props.at },
   );
-  return [asWrite(mail)];
+  return outboxWrites(mail);
 }
 
 function firstName(name: string): string {
   return name.trim().split(/\s+/)[0] ?? name;
+}
+
+/** A reason code's label in French and Dutch, for staff mail (staff read both). */
+async function reasonLabel(code: string | null | undefined): Promise<string> {
+  if (!code) return '';
+  const reason = await ReasonCodeModel.findOne({ code }, { label: 1 }).lean();
+  return reason?.label ? `${reason.label.fr} / ${reason.label.nl}` : code;
+}
+
+/** The Message-ID of the member's latest email on the ticket, so a reply threads under it in their mailbox. */
+async function lastMemberEmailId(ticket: CommitInput['ticket']): Promise<string | null> {
+  // The messages a ticket's events inserted, newest first (reads by `_id`).
+  for (const event of (await ticketEvents(ticket)).reverse()) {
+    for (const w of event.writes ?? []) {
+      if (w.model === 'Message' && w.op === 'insert' && w.doc.author.kind === 'member' && w.doc.emailMessageId) return w.doc.emailMessageId;
+    }
+  }
+  return null;
+}
+
+/** The mail one change sends (none for most changes). */
+async function mailForChange(config: MailConfig, input: CommitInput): Promise<JournalWrite[]> {
+  const { ticket } = input;
+  const at = input.at ?? new Date();
+  switch (input.type) {
+    case 'replied': {
+      const messageId = input.data.message;
+      const message = (input.writes ?? []).find((w) => w.model === 'Message' && w.op === 'insert' && sameId(w.id, messageId));
+      if (!message || message.model !== 'Message') return [];
+      const member = await MemberModel.findById(ticket.member, { email: 1, language: 1 }).lean();
+      return replyMailWrites(config, ticket, member, { text: message.doc.text, agentName: input.actor.name, waitForMember: Boolean(input.data.waitForMember), at, inReplyTo: await lastMemberEmailId(ticket) });
+    }
+    case 'escalated': {
+      const team = input.patch.team;
+      const toTier = input.patch.tier;
+      if (!team || (toTier !== 2 && toTier !== 3) || (ticket.tier !== 1 && ticket.tier !== 2)) return [];
+      const recipients = await StaffModel.find({ team, active: true }, { email: 1, languages: 1 }).lean();
+      return escalationMailWrites(config, ticket, recipients, {
+        fromTier: ticket.tier,
+        toTier,
+        teamName: input.data.toTeamName,
+        escalatedBy: input.actor.name,
+        reasonLabel: await reasonLabel(input.reason),
+        handoff: input.note ?? '',
+        at,
+      });
+    }
+    case 'reassigned': {
+      const assignee = input.patch.assignee;
+      if (!assignee || (input.actor.kind === 'staff' && sameId(assignee, input.actor.id))) return [];
+      const person = await StaffModel.findById(assignee, { email: 1, languages: 1 }).lean();
+      return reassignmentMailWrites(config, ticket, person, { reassignedBy: input.actor.name, reason: input.note ?? '', at });
+    }
+    case 'resolved': {
+      const member = await MemberModel.findById(ticket.member, { email: 1, language: 1 }).lean();
+      return resolvedMailWrites(config, ticket, member, { note: input.note ?? null, at });
+    }
+    default:
+      return [];
+  }
+}
+
+/** The acknowledgement a new ticket sends, under the id its creation event fixed. */
+async function acknowledgementWrites(config: MailConfig, event: TicketEvent<'created'>, number: string): Promise<JournalWrite[]> {
+  const { ack, ticket } = event.data;
+  if (!ack) return [];
+  const member = await MemberModel.findById(ticket.member, { email: 1, language: 1 }).lean();
+  if (!member) return [];
+  return outboxWrites(acknowledgementMail(config, { ...ticket, number }, member, { id: ack.id, at: new Date(ticket.createdAt), inReplyTo: ack.inReplyTo }));
+}
+
+/**
+ * Makes every ticket change send its mail, built with `config` (the composition root calls this
+ * once at start-up); returns the way to stop.
+ */
+export function registerTicketMail(config: MailConfig): () => void {
+  const stopChanges = registerEnricher(async (input) => {
+    if (notificationsSuppressed()) return input;
+    const writes = await mailForChange(config, input);
+    return writes.length > 0 ? { ...input, writes: [...(input.writes ?? []), ...writes] } : input;
+  });
+  const stopCreations = registerCreationEnricher((event, number) => acknowledgementWrites(config, event, number));
+  return () => {
+    stopChanges();
+    stopCreations();
+  };
 }

@@ -40,7 +40,7 @@ export interface ReportEvent {
 }
 
 /**
- * One SLA deadline as stored on the ticket (server/sla/ticket-sla.ts: kind, state, due,
+ * One SLA deadline as stored on the ticket (server/tickets/ticket-sla.ts: kind, state, due,
  * breached): met in time is `state: 'met'` and not breached; `stopped` (no longer
  * applicable, never met nor missed) is not counted. `metAt` is read when present.
  */

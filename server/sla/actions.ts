@@ -4,30 +4,29 @@
  * firing the same alert insert the same event `_id`, one wins, the other gets a ConflictError.
  *
  *  - Usually an `sla_alert` event (actor: Relais) whose patch records the alert as fired and
- *    moves `nextAlertAt` on; when someone holds the ticket, its writes queue a `sla-warning`
- *    email to them in their language (the outbox, like ticket-mail.ts).
+ *    moves `nextAlertAt` on; when someone holds the ticket, the enricher `registerSlaMail` adds a
+ *    `sla-warning` email to them in their language (the outbox, like ticket-mail.ts).
  *  - An acceptance breach of an unclaimed tier-1 or tier-2 ticket under a policy saying
  *    `onBreach.acceptance: 'escalate'` is an `escalated` event instead, with reason code
  *    `sla_breach`, a handoff note saying nobody in the tier took it within the target, and the
- *    same writes as a staff escalation (escalation record, mail to the receiving team).
+ *    same plan as a staff escalation (escalation record; the mail enricher tells the receiving team).
  */
-import type { Types } from 'mongoose';
 import { systemActor } from '../auth/actor.js';
 import { ReasonCodeModel } from '../catalog/category.model.js';
 import { translator, type Locale } from '../lib/i18n.js';
 import { buildOutboxMail } from '../mail/outbox.js';
-import { mailConfig, mailLocale, type MailConfig } from '../mail/ticket-mail.js';
+import { mailLocale, outboxWrites, type MailConfig } from '../mail/ticket-mail.js';
 import { officeModelOf } from '../routing/office-models.js';
 import { teamForTier } from '../routing/routing.service.js';
 import { StaffModel } from '../staff/staff.model.js';
 import { planEscalation } from '../tickets/ticket.commands.js';
 import { escalationTarget, stateAllows } from '../tickets/ticket.lifecycle.js';
-import { commit, insertWrite, loadTicket, type CommitResult } from '../tickets/ticket.journal.js';
+import { commit, loadTicket, notificationsSuppressed, registerEnricher, type CommitResult } from '../tickets/ticket.journal.js';
 import type { Ticket } from '../tickets/ticket.model.js';
-import type { JournalWrite } from '../tickets/ticket-event.model.js';
+import type { JournalWrite, SlaAlertData } from '../tickets/ticket-event.model.js';
 import { dueAlert, type DueAlert } from './engine.js';
 import { businessDuration, explainDeadline, formatSlaDate } from './explain.js';
-import type { SlaAlert } from './ticket-sla.js';
+import type { SlaAlert } from '../tickets/ticket-sla.js';
 
 /** The reason code of automatic escalations (seeded with the demo data; shown in the trail). */
 export const SLA_BREACH_REASON = 'sla_breach';
@@ -72,7 +71,7 @@ function levelOf(due: DueAlert): AlertLevel {
   return 'team';
 }
 
-function alertData(due: DueAlert, level: AlertLevel): Record<string, unknown> {
+function alertData(due: DueAlert, level: AlertLevel): SlaAlertData {
   const { key, kind, deadline, label, dueAt } = due.alert;
   return { key, kind, deadline, label, dueAt, level };
 }
@@ -80,9 +79,8 @@ function alertData(due: DueAlert, level: AlertLevel): Record<string, unknown> {
 const staffTicketUrl = (config: MailConfig, ticket: Ticket): string => `${config.publicUrl}/staff/tickets/${String(ticket._id)}`;
 
 /** The `sla-warning` email to the person holding the ticket, in their first language. */
-async function holderMail(ticket: Ticket, due: DueAlert, at: Date): Promise<JournalWrite[]> {
-  const config = mailConfig();
-  if (!config || !ticket.assignee) return [];
+async function holderMail(config: MailConfig, ticket: Ticket, due: DueAlert, at: Date): Promise<JournalWrite[]> {
+  if (!ticket.assignee) return [];
   const holder = await StaffModel.findById(ticket.assignee, { email: 1, languages: 1, active: 1 }).lean();
   if (!holder || holder.active === false) return [];
   const locale = mailLocale(holder.languages?.[0], config);
@@ -105,12 +103,23 @@ async function holderMail(ticket: Ticket, due: DueAlert, at: Date): Promise<Jour
     },
     { config, now: at },
   );
-  return [insertWrite('Outbox', mail as unknown as Record<string, unknown> & { _id: Types.ObjectId })];
+  return outboxWrites(mail);
 }
 
-async function reasonLabel(): Promise<string> {
-  const reason = await ReasonCodeModel.findOne({ code: SLA_BREACH_REASON }, { label: 1 }).lean();
-  return reason?.label ? `${reason.label.fr} / ${reason.label.nl}` : SLA_BREACH_REASON;
+/**
+ * Makes every `sla_alert` event send the holder of the ticket a `sla-warning` email (an enricher,
+ * registered by the composition root with the mail settings); returns the way to stop.
+ */
+export function registerSlaMail(config: MailConfig): () => void {
+  return registerEnricher(async (input) => {
+    if (input.type !== 'sla_alert' || notificationsSuppressed()) return input;
+    const at = input.at ?? new Date();
+    // The alert as the scheduler found it (recomputed from the journal: the explanation is not stored).
+    const due = await dueAlert(input.ticket, at);
+    if (!due || due.alert.key !== input.data.key) return input;
+    const writes = await holderMail(config, input.ticket, due, at);
+    return writes.length > 0 ? { ...input, writes: [...(input.writes ?? []), ...writes] } : input;
+  });
 }
 
 function escalates(ticket: Ticket, due: DueAlert): boolean {
@@ -128,7 +137,7 @@ async function autoEscalate(ticket: Ticket, due: DueAlert, at: Date, locale: Loc
   const t = translator(locale);
   const handoff = t('slaAlerts.autoEscalation.handoff', { tier: ticket.tier, duration: businessDuration(due.deadline.targetMinutes, t), policy: due.policy.name });
   // The SLA is recomputed by the journal's enricher, the alert counted as fired (its key is in `data.alert`).
-  const plan = await planEscalation({ ticket, actor: systemActor, reason: SLA_BREACH_REASON, reasonLabel: await reasonLabel(), handoff, at, data: { automatic: true, alert: alertData(due, 'supervisor') }, closingNote: handoff });
+  const plan = await planEscalation({ ticket, actor: systemActor, reason: SLA_BREACH_REASON, handoff, at, data: { automatic: true, alert: alertData(due, 'supervisor') }, closingNote: handoff });
   return commit(plan);
 }
 
@@ -161,7 +170,6 @@ export async function fireDueAlert(ticketId: string, now: Date, options: { local
     at: now,
     data: alertData(due, level),
     patch: {},
-    writes: await holderMail(ticket, due, now),
   });
   return { ticket, fired: { ticket: after, seq: event.seq, alert: due.alert, level, escalated: false, at: now } };
 }

@@ -42,7 +42,8 @@ export { deadlineKinds, type DeadlineKind, type DeadlineState } from './sla.voca
 export type ExplanationCode = 'running' | 'overdue' | 'paused' | 'met' | 'met_late' | 'stopped';
 export type ChangeCause = 'priority' | 'category' | 'tier' | 'office';
 
-export type SlaEvent = Pick<TicketEvent, 'type' | 'at' | 'from' | 'to' | 'data'>;
+/** An event as the SLA reads it: the move, and for priority and category changes the values (`data.from`, `data.to`). */
+export type SlaEvent = Pick<TicketEvent, 'type' | 'at' | 'from' | 'to'> & { data?: { from?: unknown; to?: unknown } };
 
 export interface SlaTicketFacts {
   createdAt: Date;

@@ -23,7 +23,7 @@ import type { BusinessCalendar } from './calendar.js';
 import { SlaCalendarModel, calendarForOffice, type SlaCalendarData } from './calendar.model.js';
 import { computeDeadlines, warningTimes, type Deadline, type DeadlineSet, type SlaEvent } from './deadlines.js';
 import { SlaPolicyModel, choosePolicy, type SlaPolicyData } from './policy.js';
-import type { SlaAlert, TicketSla } from './ticket-sla.js';
+import type { SlaAlert, TicketSla } from '../tickets/ticket-sla.js';
 import { placementOf, registerEnricher, type CommitInput } from '../tickets/ticket.journal.js';
 import { NO_DUE_DATE, type Ticket } from '../tickets/ticket.model.js';
 import { TicketEventModel, eventId, type EventType, type Placement } from '../tickets/ticket-event.model.js';
@@ -77,13 +77,13 @@ interface StoredEvent {
 const eventProjection = { type: 1, at: 1, from: 1, to: 1, 'data.from': 1, 'data.to': 1, 'data.key': 1, 'data.alert.key': 1 };
 
 /** The alert an event fired: `sla_alert` carries `data.key`, an automatic escalation `data.alert.key`. */
-function firedKeyOf(type: EventType, data: StoredEvent['data'] | Record<string, unknown> | undefined): string | undefined {
-  const key = type === 'sla_alert' ? data?.key : (data?.alert as { key?: unknown } | undefined)?.key;
+function firedKeyOf(type: EventType, data: StoredEvent['data'] | undefined): string | undefined {
+  const key = type === 'sla_alert' ? data?.key : data?.alert?.key;
   return typeof key === 'string' ? key : undefined;
 }
 
 /** Only what the recompute reads: priority and category changes carry `data.from` / `data.to`. */
-function slaData(data: Record<string, unknown> | undefined): Record<string, unknown> {
+function slaData(data: StoredEvent['data'] | undefined): SlaEvent['data'] {
   if (!data || !('from' in data || 'to' in data)) return {};
   return { from: data.from, to: data.to };
 }
@@ -194,7 +194,7 @@ function buildSla(ev: Evaluation, fired: ReadonlySet<string>, now: Date): Ticket
 export interface PendingEvent {
   type: EventType;
   at: Date;
-  data?: Record<string, unknown>;
+  data?: StoredEvent['data'];
 }
 
 export interface SlaPatchInput {
@@ -238,8 +238,8 @@ export async function slaPatch(input: SlaPatchInput): Promise<SlaPatch> {
 export async function withSla(input: CommitInput): Promise<CommitInput> {
   const at = input.at ?? new Date();
   // An alert fired by this very event (an `sla_alert`, an automatic escalation) counts as fired.
-  const fire = firedKeyOf(input.type, input.data);
-  const result = await slaPatch({ ticket: input.ticket, next: input.patch, event: { type: input.type, at, data: input.data }, fire });
+  const fire = firedKeyOf(input.type, input.data as StoredEvent['data']);
+  const result = await slaPatch({ ticket: input.ticket, next: input.patch, event: { type: input.type, at, data: input.data as StoredEvent['data'] }, fire });
   if (result.sla === null && !input.ticket.sla) return { ...input, at };
   return { ...input, at, patch: { ...input.patch, sla: result.sla, dueAt: result.dueAt } };
 }
@@ -292,5 +292,7 @@ export async function currentDeadlines(ticket: Ticket, now = new Date()): Promis
   return ev ? { ...ev, fired: [...firedKeys(history)] } : null;
 }
 
-// Every commit recomputes the SLA with its change (ticket.journal.ts, enrichers).
-registerEnricher(withSla);
+/** Makes every commit recompute the SLA with its change (ticket.journal.ts, enrichers); returns the way to stop. */
+export function registerSlaRecompute(): () => void {
+  return registerEnricher(withSla);
+}

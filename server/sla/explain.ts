@@ -45,7 +45,7 @@ export interface ExplainOptions {
   now?: Date;
 }
 
-/** What a sentence needs of a deadline: a computed one, or one stored on a ticket (ticket-sla.ts). */
+/** What a sentence needs of a deadline: a computed one, or one stored on a ticket (tickets/ticket-sla.ts). */
 export type ExplainableDeadline = Pick<Deadline, 'kind' | 'state' | 'targetMinutes' | 'pausedMinutes' | 'startedBy' | 'calendar' | 'policy' | 'explanation'>;
 
 /** The deadline as one sentence in the language of `t`. */

@@ -1,7 +1,7 @@
 /**
  * The "Deadlines" panel of the staff ticket page (views/partials/ticket-sla.hbs): each deadline
  * of the ticket with its sentence from explain.ts, in the page's language, recomputed from the
- * journal as of now (the stored `sla` keeps no explanations, see ticket-sla.ts).
+ * journal as of now (the stored `sla` keeps no explanations, see tickets/ticket-sla.ts).
  */
 import type { Translate } from '../lib/i18n.js';
 import { loadTicket } from '../tickets/ticket.journal.js';

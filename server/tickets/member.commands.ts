@@ -7,7 +7,7 @@ import { Types } from 'mongoose';
 import type { Actor } from '../auth/actor.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../lib/errors.js';
 import { finish, reopenTicket } from './ticket.commands.js';
-import { insertWrite, loadTicket, updateWrite } from './ticket.journal.js';
+import { attachmentLink, loadTicket, messageWrite } from './ticket.journal.js';
 import type { Ticket } from './ticket.model.js';
 import { ticketEvents } from './ticket.queries.js';
 import { assertStateAllows, type TicketAction } from './ticket.lifecycle.js';
@@ -74,8 +74,7 @@ export async function memberReply(props: MemberReplyProps): Promise<TicketView> 
         messageCount: (ticket.messageCount ?? 0) + 1,
       },
       writes: [
-        insertWrite('Message', {
-          _id: messageId,
+        messageWrite(messageId, {
           ticket: ticket._id,
           author: { kind: 'member', staff: null, member: author, name: props.actor.name },
           visibility: 'public',
@@ -87,7 +86,7 @@ export async function memberReply(props: MemberReplyProps): Promise<TicketView> 
           emailMessageId: props.emailMessageId ?? null,
           createdAt: at,
         }),
-        ...attachments.map((id) => updateWrite('Attachment', id, { ticket: ticket._id, message: messageId })),
+        ...attachments.map((id) => attachmentLink(id, ticket._id, messageId)),
       ],
     });
   });

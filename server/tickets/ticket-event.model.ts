@@ -1,4 +1,9 @@
 import { Schema, model, type Types } from 'mongoose';
+import type { Escalation } from './escalation.model.js';
+import type { Message } from './message.model.js';
+import type { SlaAlert } from './ticket-sla.js';
+import type { Ticket } from './ticket.model.js';
+import type { Channel, Priority } from './ticket.vocabulary.js';
 
 export const eventTypes = [
   'created',
@@ -31,34 +36,91 @@ export interface Placement {
   status: string;
 }
 
-/** A write to replay with its event if the process stopped half-way (see ticket.journal.ts). */
-export interface JournalWrite {
-  /** A registered Mongoose model name; `Outbox` is mail reporting the change, `Attachment` links uploaded files. */
-  model: 'Message' | 'Escalation' | 'Outbox' | 'Attachment';
-  op: 'insert' | 'update';
-  id: Types.ObjectId;
-  doc: Record<string, unknown>;
+/** An SLA warning or breach an event fired (the scheduler's `sla_alert`, an automatic escalation's `alert`). */
+export interface SlaAlertData extends SlaAlert {
+  /** Who hears of it: the holder's team, or the supervisors too. */
+  level: 'team' | 'supervisor';
 }
 
-export interface TicketEvent {
+/** The ticket document a creation event carries, to write it again after a crash (no number yet). */
+export type NewTicketDocument = Omit<Ticket, 'number' | 'sla' | 'rating'> & Partial<Pick<Ticket, 'sla'>>;
+
+type NoData = Record<string, never>;
+
+/** What each kind of event records besides who, when, from where to where and why. */
+export interface EventData {
+  created: {
+    ticket: NewTicketDocument;
+    channel: Channel;
+    /** The acknowledgement to send once the ticket has its number (a fixed id: a replay stores it once). */
+    ack?: { id: Types.ObjectId; inReplyTo: string | null };
+    /** Set when the creation finished. */
+    number?: string;
+  };
+  claimed: NoData;
+  accepted: NoData;
+  assigned: NoData;
+  released: NoData;
+  replied: { message: Types.ObjectId; waitForMember?: boolean };
+  noted: { message: Types.ObjectId };
+  escalated: { escalation: Types.ObjectId; toTeamName: string; automatic?: boolean; alert?: SlaAlertData };
+  returned: { escalation: Types.ObjectId | null };
+  reassigned: { targetName: string };
+  resolved: NoData;
+  reopened: NoData;
+  closed: NoData;
+  member_replied: { message: Types.ObjectId; channel: 'web' | 'email'; attachments: number };
+  rated: { score: number };
+  priority_changed: { from: Priority; to: Priority };
+  category_changed: { from: string | null; to: string | null };
+  sla_alert: SlaAlertData;
+}
+
+// Every listed type has its data, and every data its listed type.
+type SameKeys<A, B> = [Exclude<keyof A, B>, Exclude<B, keyof A>] extends [never, never] ? true : false;
+const _eventDataCoversTypes: SameKeys<EventData, EventType> = true;
+void _eventDataCoversTypes;
+
+/** A message, escalation or attachment document as an event inserts or updates it. */
+export type MessageDocument = Omit<Message, '_id'>;
+/** `by` is null for an escalation Relais made (the SLA's automatic escalation). */
+export type EscalationDocument = Omit<Escalation, '_id' | 'by'> & { by: Types.ObjectId | null };
+export type EscalationClosing = Partial<Pick<Escalation, 'acceptedBy' | 'acceptedAt' | 'outcome' | 'closedBy' | 'closedAt' | 'closingNote'>>;
+
+/**
+ * A write to replay with its event if the process stopped half-way (see ticket.journal.ts). Mail
+ * (`Outbox`, with its `OutboxDue` mark first) is built by the mail module's enrichers; the journal
+ * stores it without reading it.
+ */
+export type JournalWrite =
+  | { model: 'Message'; op: 'insert'; id: Types.ObjectId; doc: MessageDocument }
+  | { model: 'Escalation'; op: 'insert'; id: Types.ObjectId; doc: EscalationDocument }
+  | { model: 'Escalation'; op: 'update'; id: Types.ObjectId; doc: EscalationClosing }
+  | { model: 'Attachment'; op: 'update'; id: Types.ObjectId; doc: { ticket: Types.ObjectId; message: Types.ObjectId } }
+  | { model: 'Outbox' | 'OutboxDue'; op: 'insert'; id: Types.ObjectId; doc: Record<string, unknown> };
+
+interface EventBase {
   /** `<ticket id>:<seq, 8 digits>`: the unique point that serializes commands on one ticket. */
   _id: string;
   ticket: Types.ObjectId;
   seq: number;
-  type: EventType;
   actor: { kind: 'staff' | 'member' | 'system'; staff: Types.ObjectId | null; member: Types.ObjectId | null; name: string };
   at: Date;
   from: Placement | null;
   to: Placement;
   reason: string | null;
   note: string | null;
-  /** Free-form facts for the history line, e.g. `{ priority: ['normal', 'high'] }`. */
-  data: Record<string, unknown>;
   /** The ticket fields this event sets, and the other writes it makes: enough to replay it. */
   patch: Record<string, unknown>;
   writes: JournalWrite[];
   pending?: boolean;
 }
+
+/** One journal event: `type` says which `data` it has. `TicketEvent<'escalated'>` is one kind. */
+export type TicketEvent<K extends EventType = EventType> = { [T in K]: EventBase & { type: T; data: EventData[T] } }[K];
+
+/** An event as the schema stores it (the union above, seen by Mongoose as one shape). */
+type StoredEvent = EventBase & { type: EventType; data: Record<string, unknown> };
 
 const placementSchema = new Schema(
   {
@@ -72,7 +134,7 @@ const placementSchema = new Schema(
 );
 
 /** Append-only audit and journal: who, when, what, from → to, why. */
-const ticketEventSchema = new Schema<TicketEvent>(
+const ticketEventSchema = new Schema<StoredEvent>(
   {
     _id: { type: String, required: true },
     ticket: { type: Schema.Types.ObjectId, ref: 'Ticket', required: true },
@@ -107,4 +169,4 @@ export function eventId(ticket: Types.ObjectId | string, seq: number): string {
   return `${String(ticket)}:${String(seq).padStart(8, '0')}`;
 }
 
-export const TicketEventModel = model<TicketEvent>('TicketEvent', ticketEventSchema);
+export const TicketEventModel = model<StoredEvent>('TicketEvent', ticketEventSchema);

@@ -1,25 +1,23 @@
 /**
  * The commands that move and answer a ticket. Each takes one typed props object
  * with the actor and the ticket version the client saw, checks the policy and the
- * ticket's state, commits one event (ticket.journal.ts) and publishes a domain event.
+ * ticket's state, and commits one event (ticket.journal.ts). What the change sends (mail) and
+ * recomputes (SLA) is added by the journal's enrichers; the journal announces it.
  */
 import { Types } from 'mongoose';
 import { sameId, type Actor } from '../auth/actor.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../lib/errors.js';
 import { ReasonCodeModel } from '../catalog/category.model.js';
-import { escalationMailWrites, mailConfig, reassignmentMailWrites, replyMailWrites, resolvedMailWrites } from '../mail/ticket-mail.js';
-import { MemberModel } from '../members/member.model.js';
 import { officeModelOf } from '../routing/office-models.js';
 import { teamForTier } from '../routing/routing.service.js';
-import '../sla/engine.js'; // registers the SLA recompute on every commit (an enricher)
 import { StaffModel } from '../staff/staff.model.js';
 import { TeamModel, type Tier } from '../teams/team.model.js';
-import { commit, insertWrite, loadTicket, updateWrite, type CommitInput } from './ticket.journal.js';
-import type { JournalWrite } from './ticket-event.model.js';
+import { commit, escalationUpdate, escalationWrite, loadTicket, messageWrite, type CommitInput } from './ticket.journal.js';
+import type { EventData, JournalWrite } from './ticket-event.model.js';
 import type { Priority, Ticket } from './ticket.model.js';
 import { escalationTarget, refusal, returnTarget, type TicketAction } from './ticket.lifecycle.js';
 import { authorize, tiersWorkedBy } from './ticket.policy.js';
-import { escalationOrigin, ticketEvents } from './ticket.queries.js';
+import { escalationOrigin } from './ticket.queries.js';
 import { presentTicket, type TicketView } from './ticket.presenter.js';
 
 interface CommandBase {
@@ -64,12 +62,6 @@ function staffId(actor: Actor): Types.ObjectId {
   return actor.id;
 }
 
-/** A reason code's label in French, Dutch and English, for staff mail (staff read all three). */
-async function reasonLabel(code: string): Promise<string> {
-  const reason = await ReasonCodeModel.findOne({ code }, { label: 1 }).lean();
-  return reason?.label ? `${reason.label.fr} / ${reason.label.nl}` : code;
-}
-
 async function requireReason(code: string, appliesTo: 'escalate' | 'return' | 'reassign'): Promise<void> {
   const reason = await ReasonCodeModel.findOne({ code, active: true }).lean();
   if (!reason || !reason.appliesTo.includes(appliesTo)) {
@@ -84,7 +76,7 @@ export async function claimTicket(props: CommandBase): Promise<TicketView> {
   const ticket = await prepare(props, 'claim');
   const me = staffId(props.actor);
   const at = props.at ?? new Date();
-  const writes = ticket.escalation ? [updateWrite('Escalation', ticket.escalation, { acceptedBy: me, acceptedAt: at, outcome: 'accepted' })] : [];
+  const writes = ticket.escalation ? [escalationUpdate(ticket.escalation, { acceptedBy: me, acceptedAt: at, outcome: 'accepted' })] : [];
   return finish({
     ticket,
     type: ticket.escalation ? 'accepted' : 'claimed',
@@ -103,7 +95,7 @@ export async function claimTicket(props: CommandBase): Promise<TicketView> {
 export async function assignTicket(props: CommandBase & { assignee: Types.ObjectId; why: string }): Promise<TicketView> {
   const ticket = await prepare(props, 'claim');
   const at = props.at ?? new Date();
-  const writes = ticket.escalation ? [updateWrite('Escalation', ticket.escalation, { acceptedBy: props.assignee, acceptedAt: at, outcome: 'accepted' })] : [];
+  const writes = ticket.escalation ? [escalationUpdate(ticket.escalation, { acceptedBy: props.assignee, acceptedAt: at, outcome: 'accepted' })] : [];
   return finish({
     ticket,
     type: 'assigned',
@@ -128,34 +120,20 @@ export async function replyToTicket(props: CommandBase & { text: string; waitFor
   const me = staffId(props.actor);
   const at = props.at ?? new Date();
   const messageId = new Types.ObjectId();
-  const member = await MemberModel.findById(ticket.member, { email: 1, language: 1 }).lean();
-  const mail = replyMailWrites(mailConfig(), ticket, member, { text: props.text, agentName: props.actor.name, waitForMember: Boolean(props.waitForMember), at, inReplyTo: await lastMemberEmailId(ticket) });
   return finish({
     ticket,
     type: 'replied',
     actor: props.actor,
     at,
-    data: { message: messageId },
+    data: { message: messageId, ...(props.waitForMember ? { waitForMember: true } : {}) },
     patch: {
       status: props.waitForMember ? 'pending_member' : ticket.status === 'new' || ticket.status === 'pending_member' ? 'open' : ticket.status,
       firstResponseAt: ticket.firstResponseAt ?? at,
       lastMessageAt: at,
       messageCount: (ticket.messageCount ?? 0) + 1,
     },
-    writes: [insertWrite('Message', { _id: messageId, ticket: ticket._id, author: { kind: 'staff', staff: me, member: null, name: props.actor.name }, visibility: 'public', text: props.text, html: null, channel: 'web', attachments: [], createdAt: at }), ...mail],
+    writes: [messageWrite(messageId, { ticket: ticket._id, author: { kind: 'staff', staff: me, member: null, name: props.actor.name }, visibility: 'public', text: props.text, html: null, channel: 'web', attachments: [], createdAt: at })],
   });
-}
-
-/** The Message-ID of the member's latest email on the ticket, so a reply threads under it in their mailbox. */
-async function lastMemberEmailId(ticket: Ticket): Promise<string | null> {
-  // The messages a ticket's events inserted, newest first (reads by `_id`).
-  for (const event of (await ticketEvents(ticket)).reverse()) {
-    for (const w of event.writes ?? []) {
-      const doc = w.doc as { author?: { kind?: string }; emailMessageId?: unknown };
-      if (w.model === 'Message' && w.op === 'insert' && doc.author?.kind === 'member' && typeof doc.emailMessageId === 'string') return doc.emailMessageId;
-    }
-  }
-  return null;
 }
 
 /** An internal note: never visible to the member. */
@@ -171,7 +149,7 @@ export async function addNote(props: CommandBase & { text: string }): Promise<Ti
     at,
     data: { message: messageId },
     patch: { messageCount: (ticket.messageCount ?? 0) + 1 },
-    writes: [insertWrite('Message', { _id: messageId, ticket: ticket._id, author: { kind: 'staff', staff: me, member: null, name: props.actor.name }, visibility: 'internal', text: props.text, html: null, channel: 'web', attachments: [], createdAt: at })],
+    writes: [messageWrite(messageId, { ticket: ticket._id, author: { kind: 'staff', staff: me, member: null, name: props.actor.name }, visibility: 'internal', text: props.text, html: null, channel: 'web', attachments: [], createdAt: at })],
   });
 }
 
@@ -180,12 +158,10 @@ export interface EscalationPlanInput {
   /** A staff member, or Relais itself (the SLA automatic escalation). */
   actor: Actor;
   reason: string;
-  /** The reason's label for the receiving team's mail. */
-  reasonLabel: string;
   handoff: string;
   at: Date;
   /** Extra event data (the automatic escalation says which alert fired it). */
-  data?: Record<string, unknown>;
+  data?: Pick<EventData['escalated'], 'automatic' | 'alert'>;
   /** A note left on the pending escalation this one replaces, if any. */
   closingNote?: string;
 }
@@ -193,28 +169,17 @@ export interface EscalationPlanInput {
 /**
  * Everything an escalation writes, for a staff member's escalation and the SLA automatic one
  * alike: the target from the lifecycle table (a polyvalent office's tier 1 goes to tier 3), the
- * escalation record, the receiving team's mail, the closing of a pending escalation it replaces.
+ * escalation record, the closing of a pending escalation it replaces. (The receiving team's mail is
+ * added by the mail enricher, as for every change.)
  */
-export async function planEscalation(input: EscalationPlanInput): Promise<CommitInput & { at: Date }> {
+export async function planEscalation(input: EscalationPlanInput): Promise<CommitInput<'escalated'> & { at: Date }> {
   const { ticket, actor, at } = input;
   const toTier = escalationTarget(ticket, officeModelOf(ticket.office));
   if (!toTier) throw new ConflictError('This ticket cannot be escalated further.', { reason: 'last_tier' });
   const toTeam = await teamForTier(ticket.office, toTier);
   const by = actor.kind === 'staff' ? actor.id : null;
   const escalationId = new Types.ObjectId();
-  const closePrevious = ticket.escalation ? [updateWrite('Escalation', ticket.escalation, { outcome: 'reassigned', closedBy: by, closedAt: at, ...(input.closingNote ? { closingNote: input.closingNote } : {}) })] : [];
-  const config = mailConfig();
-  const mail = config
-    ? escalationMailWrites(config, ticket, await StaffModel.find({ team: toTeam._id, active: true }, { email: 1, languages: 1 }).lean(), {
-        fromTier: ticket.tier as 1 | 2,
-        toTier: toTier as 2 | 3,
-        teamName: toTeam.name,
-        escalatedBy: actor.name,
-        reasonLabel: input.reasonLabel,
-        handoff: input.handoff,
-        at,
-      })
-    : [];
+  const closePrevious = ticket.escalation ? [escalationUpdate(ticket.escalation, { outcome: 'reassigned', closedBy: by, closedAt: at, ...(input.closingNote ? { closingNote: input.closingNote } : {}) })] : [];
   return {
     ticket,
     type: 'escalated',
@@ -226,8 +191,7 @@ export async function planEscalation(input: EscalationPlanInput): Promise<Commit
     patch: { tier: toTier, team: toTeam._id, assignee: null, escalation: escalationId, ...(ticket.escalations ? { escalations: [...ticket.escalations, escalationId] } : {}), status: ticket.status === 'new' ? 'open' : ticket.status },
     writes: [
       ...closePrevious,
-      insertWrite('Escalation', { _id: escalationId, ticket: ticket._id, fromTier: ticket.tier, fromTeam: ticket.team, toTier, toTeam: toTeam._id, reason: input.reason, handoff: input.handoff, by, at, acceptedBy: null, acceptedAt: null, outcome: 'pending', closedBy: null, closedAt: null, closingNote: null }),
-      ...mail,
+      escalationWrite(escalationId, { ticket: ticket._id, fromTier: ticket.tier, fromTeam: ticket.team, toTier, toTeam: toTeam._id, reason: input.reason, handoff: input.handoff, by, at, acceptedBy: null, acceptedAt: null, outcome: 'pending', closedBy: null, closedAt: null, closingNote: null }),
     ],
   };
 }
@@ -238,7 +202,7 @@ export async function escalateTicket(props: CommandBase & { reason: string; hand
   staffId(props.actor);
   await requireReason(props.reason, 'escalate');
   const at = props.at ?? new Date();
-  return finish(await planEscalation({ ticket, actor: props.actor, reason: props.reason, reasonLabel: await reasonLabel(props.reason), handoff: props.handoff, at }));
+  return finish(await planEscalation({ ticket, actor: props.actor, reason: props.reason, handoff: props.handoff, at }));
 }
 
 /** Sends the ticket back one tier (a bounce-back), to the person who escalated it when they can still take it. */
@@ -256,7 +220,7 @@ export async function returnTicket(props: CommandBase & { note: string; reason?:
     const escalator = await StaffModel.findOne({ _id: origin.by, active: true }, { _id: 1 }).lean();
     if (escalator) assignee = escalator._id;
   }
-  const writes = origin ? [updateWrite('Escalation', origin._id, { outcome: 'returned', closedBy: me, closedAt: at, closingNote: props.note })] : [];
+  const writes = origin ? [escalationUpdate(origin._id, { outcome: 'returned', closedBy: me, closedAt: at, closingNote: props.note })] : [];
   return finish({
     ticket,
     type: 'returned',
@@ -316,11 +280,7 @@ export async function reassignTicket(props: CommandBase & ReassignTarget & { rea
   // Moving to another office's tier-1 team moves the ticket to that office.
   const teamDoc = await TeamModel.findById(team, { office: 1 }).lean();
   const office = tier === 1 && teamDoc?.office ? teamDoc.office : ticket.office;
-  const writes: JournalWrite[] = ticket.escalation ? [updateWrite('Escalation', ticket.escalation, { outcome: 'reassigned', closedBy: me, closedAt: at, closingNote: props.reason })] : [];
-  if (assignee && !sameId(assignee, me)) {
-    const person = await StaffModel.findById(assignee, { email: 1, languages: 1 }).lean();
-    writes.push(...reassignmentMailWrites(mailConfig(), ticket, person, { reassignedBy: props.actor.name, reason: props.reason, at }));
-  }
+  const writes: JournalWrite[] = ticket.escalation ? [escalationUpdate(ticket.escalation, { outcome: 'reassigned', closedBy: me, closedAt: at, closingNote: props.reason })] : [];
   return finish({
     ticket,
     type: 'reassigned',
@@ -337,9 +297,7 @@ export async function reassignTicket(props: CommandBase & ReassignTarget & { rea
 export async function resolveTicket(props: CommandBase & { note?: string }): Promise<TicketView> {
   const ticket = await prepare(props, 'resolve');
   const at = props.at ?? new Date();
-  const member = await MemberModel.findById(ticket.member, { email: 1, language: 1 }).lean();
-  const mail = resolvedMailWrites(mailConfig(), ticket, member, { note: props.note ?? null, at });
-  return finish({ ticket, type: 'resolved', actor: props.actor, at, note: props.note ?? null, patch: { status: 'resolved', resolvedAt: at }, writes: mail });
+  return finish({ ticket, type: 'resolved', actor: props.actor, at, note: props.note ?? null, patch: { status: 'resolved', resolvedAt: at } });
 }
 
 export async function reopenTicket(props: CommandBase & { note?: string }): Promise<TicketView> {

@@ -5,19 +5,17 @@
  * which the working set's rebuild runs for a hinted ticket that does not exist).
  */
 import { Types } from 'mongoose';
-import { actorRef, applyWrite, announce, trailEntry } from './ticket.journal.js';
+import { actorRef, applyWrite, announce, creationWrites, enrich, messageWrite, attachmentLink, notificationsSuppressed, trailEntry } from './ticket.journal.js';
 import type { Actor } from '../auth/actor.js';
 import { isDuplicateKeyError } from '../lib/errors.js';
-import { Outbox, markOutboxDue } from '../mail/mail.models.js';
-import { acknowledgementMail, mailConfig } from '../mail/ticket-mail.js';
 import { findMemberByEmail } from '../members/member-lookup.js';
 import { MemberModel } from '../members/member.model.js';
 import { routeNewTicket } from '../routing/routing.service.js';
-import { slaPatch } from '../sla/engine.js';
 import { nextTicketNumber, numberCollided } from './ticket-number.js';
 import { claimNumber, markWorking, rememberMemberTicket, rememberTicketDay } from './ticket.keys.js';
 import { NO_DUE_DATE, TicketModel, type Channel, type Priority, type Ticket } from './ticket.model.js';
-import { TicketEventModel, eventId, type TicketEvent } from './ticket-event.model.js';
+import { isTicketLanguage } from './ticket.vocabulary.js';
+import { TicketEventModel, eventId, type EventData, type JournalWrite, type MessageDocument, type NewTicketDocument, type TicketEvent } from './ticket-event.model.js';
 
 export interface CreateTicketProps {
   actor: Actor;
@@ -71,7 +69,7 @@ export async function findOrCreateMember(input: CreateTicketProps['member']): Pr
  * the point of serialization, so allocating never reads the tickets collection; the unique index on
  * `tickets.number` stays as a second guard.
  */
-async function insertWithNumber(doc: Record<string, unknown> & { _id: Types.ObjectId }, year: number): Promise<string> {
+async function insertWithNumber(doc: NewTicketDocument, year: number): Promise<string> {
   for (let attempt = 0; attempt < 50; attempt += 1) {
     const number = await nextTicketNumber(year);
     if (!(await claimNumber(number, doc._id))) {
@@ -91,30 +89,14 @@ async function insertWithNumber(doc: Record<string, unknown> & { _id: Types.Obje
   throw new Error('Could not allocate a ticket number after 50 attempts.');
 }
 
-/** Stores the acknowledgement under the id fixed in the creation event: a replay stores it once. */
-async function sendAcknowledgement(event: TicketEvent, number: string): Promise<void> {
-  const ack = event.data.ack as { id: Types.ObjectId; inReplyTo: string | null } | undefined;
-  const config = mailConfig();
-  if (!ack || !config) return;
-  const ticketDoc = event.data.ticket as { _id: Types.ObjectId; subject: string; language: string; member: Types.ObjectId; createdAt: Date };
-  const member = await MemberModel.findById(ticketDoc.member, { email: 1, language: 1 }).lean();
-  if (!member) return;
-  const mail = acknowledgementMail(config, { ...ticketDoc, number }, member, { id: ack.id, at: new Date(ticketDoc.createdAt), inReplyTo: ack.inReplyTo });
-  try {
-    await markOutboxDue(mail._id);
-    await Outbox.collection.insertOne(mail);
-  } catch (error) {
-    if (!isDuplicateKeyError(error)) throw error;
-  }
-}
-
-async function finishCreation(event: TicketEvent & { pending?: boolean }): Promise<string> {
-  const ticketDoc = event.data.ticket as Record<string, unknown> & { _id: Types.ObjectId; createdAt: Date };
+async function finishCreation(event: TicketEvent<'created'>): Promise<string> {
+  const ticketDoc = event.data.ticket;
   for (const write of event.writes) await applyWrite(write);
-  await rememberMemberTicket(ticketDoc.member as Types.ObjectId, ticketDoc._id);
-  await rememberTicketDay({ kind: 'created', office: ticketDoc.office as Types.ObjectId }, new Date(ticketDoc.createdAt), ticketDoc._id);
+  await rememberMemberTicket(ticketDoc.member, ticketDoc._id);
+  await rememberTicketDay({ kind: 'created', office: ticketDoc.office }, new Date(ticketDoc.createdAt), ticketDoc._id);
   const number = await insertWithNumber(ticketDoc, new Date(ticketDoc.createdAt).getFullYear());
-  await sendAcknowledgement(event, number);
+  // What the new ticket sends once it has its number (the acknowledgement): fixed ids, so a replay writes it once.
+  for (const write of await creationWrites(event, number)) await applyWrite(write);
   await TicketEventModel.collection.updateOne({ _id: event._id } as never, { $set: { 'data.number': number }, $unset: { pending: '' } });
   return number;
 }
@@ -136,18 +118,18 @@ export async function createTicket(props: CreateTicketProps): Promise<Ticket> {
   const ticketId = props.ticketId ?? new Types.ObjectId();
   const messageId = new Types.ObjectId();
   const attachments = [...(props.attachments ?? [])];
-  const author =
+  const author: MessageDocument['author'] =
     props.actor.kind === 'staff'
       ? // Staff filing for a member (phone call): the words are the member's, recorded by staff.
         { kind: 'member', staff: props.actor.id, member: member._id, name: member.name }
       : { kind: 'member', staff: null, member: member._id, name: member.name };
-  const ticketDoc = {
+  const ticketDoc: NewTicketDocument = {
     _id: ticketId,
     subject: props.subject,
     status: 'new',
     priority: props.priority ?? 'normal',
     category: props.category ?? null,
-    language,
+    language: isTicketLanguage(language) ? language : 'fr',
     channel: props.channel,
     member: member._id,
     office: routing.office,
@@ -169,10 +151,20 @@ export async function createTicket(props: CreateTicketProps): Promise<Ticket> {
     createdAt: at,
     updatedAt: at,
   };
-  // Deadlines from the start; with no SLA policy the document keeps its shape (dueAt: no deadline).
-  const sla = await slaPatch({ ticket: ticketDoc as unknown as Ticket, next: {}, event: { type: 'created', at } });
-  if (sla.sla) Object.assign(ticketDoc, sla);
-  const event: TicketEvent & { pending: boolean } = {
+  const data: EventData['created'] = {
+    ticket: ticketDoc,
+    channel: props.channel,
+    ...(props.acknowledge !== false && !notificationsSuppressed() ? { ack: { id: new Types.ObjectId(), inReplyTo: props.emailMessageId ?? null } } : {}),
+  };
+  const firstWrites: JournalWrite[] = [
+    messageWrite(messageId, { ticket: ticketId, author, visibility: 'public', text: props.body, html: props.html ?? null, quoted: props.quoted ?? null, channel: props.channel, attachments, emailMessageId: props.emailMessageId ?? null, createdAt: at }),
+    ...attachments.map((id) => attachmentLink(id, ticketId, messageId)),
+  ];
+  // The enrichers see the creation like any change (the SLA's deadlines from the start; with no
+  // SLA policy the document keeps its shape: dueAt no deadline). The new ticket is "before" and "after".
+  const enriched = await enrich({ ticket: { ...ticketDoc, number: '' }, type: 'created', actor: props.actor, at, patch: {}, data, writes: firstWrites });
+  Object.assign(ticketDoc, enriched.patch);
+  const event: TicketEvent<'created'> = {
     _id: eventId(ticketId, 1),
     ticket: ticketId,
     seq: 1,
@@ -183,21 +175,9 @@ export async function createTicket(props: CreateTicketProps): Promise<Ticket> {
     to: { tier: 1, team: routing.team, office: routing.office, assignee: null, status: 'new' },
     reason: routing.rule,
     note: routing.explanation,
-    data: {
-      ticket: ticketDoc,
-      channel: props.channel,
-      ...(props.acknowledge !== false && mailConfig() ? { ack: { id: new Types.ObjectId(), inReplyTo: props.emailMessageId ?? null } } : {}),
-    },
+    data,
     patch: {},
-    writes: [
-      {
-        model: 'Message',
-        op: 'insert',
-        id: messageId,
-        doc: { ticket: ticketId, author, visibility: 'public', text: props.body, html: props.html ?? null, quoted: props.quoted ?? null, channel: props.channel, attachments, emailMessageId: props.emailMessageId ?? null, createdAt: at },
-      },
-      ...attachments.map((id) => ({ model: 'Attachment' as const, op: 'update' as const, id, doc: { ticket: ticketId, message: messageId } })),
-    ],
+    writes: enriched.writes ?? firstWrites,
     pending: true,
   };
   // The ticket's trail starts with its creation (the event carries the document, trail included).
@@ -220,7 +200,7 @@ export async function createTicket(props: CreateTicketProps): Promise<Ticket> {
 async function existingCreation(ticketId: Types.ObjectId): Promise<Ticket> {
   const first = await TicketEventModel.collection.findOne({ _id: eventId(ticketId, 1) } as never);
   if (!first) throw new Error(`The creation event of ticket ${String(ticketId)} vanished.`);
-  if ((first as { pending?: boolean }).pending) await finishCreation(first as unknown as TicketEvent);
+  if ((first as { pending?: boolean }).pending) await finishCreation(first as unknown as TicketEvent<'created'>);
   const ticket = await TicketModel.findById(ticketId).lean<Ticket>();
   if (!ticket) throw new Error(`Ticket ${String(ticketId)} was not written.`);
   return ticket;
@@ -233,8 +213,9 @@ async function existingCreation(ticketId: Types.ObjectId): Promise<Ticket> {
 export async function recoverCreation(ticketId: Types.ObjectId): Promise<Ticket | null> {
   const first = await TicketEventModel.collection.findOne({ _id: eventId(ticketId, 1) } as never);
   if (!first || !(first as { pending?: boolean }).pending) return null;
-  await finishCreation(first as unknown as TicketEvent);
+  const event = first as unknown as TicketEvent<'created'>;
+  await finishCreation(event);
   const ticket = await TicketModel.findById(ticketId).lean<Ticket>();
-  if (ticket) announce(ticket, first as unknown as TicketEvent);
+  if (ticket) announce(ticket, event);
   return ticket;
 }

@@ -10,11 +10,11 @@
  * The event carries everything needed to replay steps 2–3, so a crash between them
  * leaves a consistent ticket plus an event that `loadTicket` replays on next read.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import mongoose, { Types } from 'mongoose';
 import type { Actor } from '../auth/actor.js';
 import { databaseFlavor } from '../db/connection.js';
 import { domainEvents } from '../lib/domain-events.js';
-import { markOutboxDue } from '../mail/mail.models.js';
 import { ConflictError, isDuplicateKeyError } from '../lib/errors.js';
 import { isWorking } from './working-rule.js';
 import { markWorking, rememberEmailMessageId, rememberTicketDay } from './ticket.keys.js';
@@ -22,7 +22,7 @@ import { EscalationModel } from './escalation.model.js';
 import { MessageModel } from './message.model.js';
 import { TicketModel, type Ticket, type TrailEntry, type TrailPlace } from './ticket.model.js';
 import { isDoneStatus } from './ticket.vocabulary.js';
-import { TicketEventModel, eventId, type EventType, type JournalWrite, type Placement, type TicketEvent } from './ticket-event.model.js';
+import { TicketEventModel, eventId, type EscalationClosing, type EscalationDocument, type EventData, type EventType, type JournalWrite, type MessageDocument, type Placement, type TicketEvent } from './ticket-event.model.js';
 
 export function placementOf(t: Pick<Ticket, 'tier' | 'team' | 'office' | 'assignee' | 'status'>): Placement {
   return { tier: t.tier, team: t.team, office: t.office, assignee: t.assignee ?? null, status: t.status };
@@ -35,7 +35,7 @@ export function actorRef(actor: Actor): TicketEvent['actor'] {
 }
 
 /** An event in brief, as the ticket's `trail` keeps it (reports and the forecast read it instead of the events). */
-export function trailEntry(event: Pick<TicketEvent, 'seq' | 'type' | 'at' | 'from' | 'to' | 'actor' | 'data'>): TrailEntry {
+export function trailEntry(event: TicketEvent): TrailEntry {
   const place = (p: Placement): TrailPlace => ({ tier: p.tier, team: p.team, office: p.office, status: p.status });
   const escalation = event.type === 'returned' && event.data.escalation ? new Types.ObjectId(String(event.data.escalation)) : null;
   return { seq: event.seq, type: event.type, at: event.at, from: event.from ? place(event.from) : null, to: place(event.to), staff: event.actor.staff ?? null, escalation };
@@ -46,10 +46,7 @@ export async function applyWrite(write: JournalWrite): Promise<void> {
   const id = new Types.ObjectId(String(write.id));
   if (write.op === 'insert') {
     // A mail's Message-ID is keyed before its message, so a reply naming it always finds the ticket.
-    const emailId = write.model === 'Message' ? write.doc.emailMessageId : null;
-    if (typeof emailId === 'string' && emailId) await rememberEmailMessageId(emailId, write.doc.ticket as Types.ObjectId);
-    // A mail the change sends is marked as to be sent before it is stored (the outbox worker reads the marks).
-    if (write.model === 'Outbox') await markOutboxDue(id);
+    if (write.model === 'Message' && write.doc.emailMessageId) await rememberEmailMessageId(write.doc.emailMessageId, write.doc.ticket);
     try {
       await collection.insertOne({ ...write.doc, _id: id });
     } catch (error) {
@@ -90,22 +87,26 @@ export async function loadTicket(id: string | Types.ObjectId): Promise<Ticket | 
   return ticket;
 }
 
-export interface CommitInput {
+interface CommitBase {
   ticket: Ticket;
-  type: EventType;
   actor: Actor;
   patch: Partial<Omit<Ticket, '_id' | 'version' | 'number'>>;
   reason?: string | null;
   note?: string | null;
-  data?: Record<string, unknown>;
   writes?: JournalWrite[];
   at?: Date;
 }
 
+type DataOf<T extends EventType> = EventData[T] extends Record<string, never> ? { data?: EventData[T] } : { data: EventData[T] };
+
+/** One change to commit: its `type` says which `data` it carries (ticket-event.model.ts). */
+export type CommitInput<K extends EventType = EventType> = { [T in K]: CommitBase & { type: T } & DataOf<T> }[K];
+
 /**
  * Adds to a change what must be durable with it, before its event is written: the SLA recompute
- * (sla/engine.ts registers `withSla` when it is loaded, at start-up). Every commit passes through
- * every enricher, whoever commits (staff and member commands, the SLA timers).
+ * (sla/engine.ts registers `withSla` when it is loaded) and the mail the change sends (registered by
+ * the composition root, `index.ts`, with the mail settings). Every commit passes through every
+ * enricher, whoever commits (staff and member commands, the SLA timers).
  */
 export type Enricher = (input: CommitInput) => Promise<CommitInput>;
 const enrichers: Enricher[] = [];
@@ -116,6 +117,48 @@ export function registerEnricher(enricher: Enricher): () => void {
     const i = enrichers.indexOf(enricher);
     if (i >= 0) enrichers.splice(i, 1);
   };
+}
+
+/** Passes a change through every enricher, in the order they were registered (creation uses it too). */
+export async function enrich(input: CommitInput): Promise<CommitInput> {
+  let result = input;
+  for (const enricher of enrichers) result = await enricher(result);
+  return result;
+}
+
+/**
+ * Adds what a new ticket writes once it has its number (the acknowledgement): called with the
+ * creation event and the number, when the creation finishes and again if a crash interrupted it,
+ * so it must give the same writes (fixed ids) each time.
+ */
+export type CreationEnricher = (event: TicketEvent<'created'>, number: string) => Promise<JournalWrite[]>;
+const creationEnrichers: CreationEnricher[] = [];
+
+export function registerCreationEnricher(enricher: CreationEnricher): () => void {
+  if (!creationEnrichers.includes(enricher)) creationEnrichers.push(enricher);
+  return () => {
+    const i = creationEnrichers.indexOf(enricher);
+    if (i >= 0) creationEnrichers.splice(i, 1);
+  };
+}
+
+/** The writes the creation enrichers add to a finished creation. */
+export async function creationWrites(event: TicketEvent<'created'>, number: string): Promise<JournalWrite[]> {
+  const writes: JournalWrite[] = [];
+  for (const enrich of creationEnrichers) writes.push(...(await enrich(event, number)));
+  return writes;
+}
+
+const quiet = new AsyncLocalStorage<true>();
+
+/** Runs `fn` with changes that notify nobody (demo data, imports): enrichers that send mail skip them. */
+export function withoutNotifications<T>(fn: () => Promise<T>): Promise<T> {
+  return quiet.run(true, fn);
+}
+
+/** Whether the change being made here notifies nobody (see `withoutNotifications`). */
+export function notificationsSuppressed(): boolean {
+  return quiet.getStore() === true;
 }
 
 /** Sees every new state of a ticket, synchronously, before the command that made it returns. */
@@ -150,14 +193,14 @@ export interface CommitResult {
  * Throws ConflictError (409) when someone acted first.
  */
 export async function commit(raw: CommitInput): Promise<CommitResult> {
-  let input = raw;
-  for (const enrich of enrichers) input = await enrich(input);
+  const input = await enrich(raw);
   const { ticket } = input;
   const at = input.at ?? new Date();
   const seq = ticket.version + 1;
   const patch: Record<string, unknown> = { ...input.patch, version: seq, updatedAt: at };
   const after = { ...ticket, ...patch } as Ticket;
-  const event: TicketEvent = {
+  // The one place the union is put together: `input.type` and `input.data` agree by CommitInput's type.
+  const event = {
     _id: eventId(ticket._id, seq),
     ticket: ticket._id,
     seq,
@@ -171,7 +214,7 @@ export async function commit(raw: CommitInput): Promise<CommitResult> {
     data: input.data ?? {},
     patch,
     writes: input.writes ?? [],
-  };
+  } as TicketEvent;
   // The event in brief joins the ticket's trail (tickets written before the trail existed keep none).
   if (Array.isArray(ticket.trail)) patch.trail = [...ticket.trail, trailEntry(event)];
   const next = { ...ticket, ...patch } as Ticket;
@@ -196,13 +239,22 @@ export async function commit(raw: CommitInput): Promise<CommitResult> {
   return { ticket: next, event };
 }
 
-/** Builds a journaled insert. */
-export function insertWrite(model: JournalWrite['model'], doc: Record<string, unknown> & { _id: Types.ObjectId }): JournalWrite {
-  const { _id, ...rest } = doc;
-  return { model, op: 'insert', id: _id, doc: rest };
+/** A thread message inserted by an event. */
+export function messageWrite(id: Types.ObjectId, doc: MessageDocument): JournalWrite {
+  return { model: 'Message', op: 'insert', id, doc };
 }
 
-/** Builds a journaled update ($set by id). */
-export function updateWrite(model: JournalWrite['model'], id: Types.ObjectId, set: Record<string, unknown>): JournalWrite {
-  return { model, op: 'update', id, doc: set };
+/** An escalation record inserted by an event. */
+export function escalationWrite(id: Types.ObjectId, doc: EscalationDocument): JournalWrite {
+  return { model: 'Escalation', op: 'insert', id, doc };
+}
+
+/** A pending escalation accepted, sent back or moved by an event. */
+export function escalationUpdate(id: Types.ObjectId, set: EscalationClosing): JournalWrite {
+  return { model: 'Escalation', op: 'update', id, doc: set };
+}
+
+/** An uploaded file linked to the message an event inserts. */
+export function attachmentLink(id: Types.ObjectId, ticket: Types.ObjectId, message: Types.ObjectId): JournalWrite {
+  return { model: 'Attachment', op: 'update', id, doc: { ticket, message } };
 }

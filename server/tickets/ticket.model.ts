@@ -1,6 +1,6 @@
 import { Schema, model, type InferSchemaType, type HydratedDocument, type Types } from 'mongoose';
 import { channels, priorities, ticketLanguages, ticketStatuses, tiers } from './ticket.vocabulary.js';
-import type { TicketSla } from '../sla/ticket-sla.js';
+import type { TicketSla } from './ticket-sla.js';
 import type { Channel, Priority, TicketStatus } from './ticket.vocabulary.js';
 
 export { channels, priorities, ticketStatuses, type Channel, type Priority, type TicketStatus } from './ticket.vocabulary.js';
@@ -45,7 +45,7 @@ const ticketSchema = new Schema(
      * and keyset pagination can compare it; presenters show it as null.
      */
     dueAt: { type: Date, required: true, default: () => NO_DUE_DATE },
-    /** Deadlines, explanations and the next alert (server/sla/ticket-sla.ts), recomputed in every journal patch. */
+    /** Deadlines, explanations and the next alert (server/tickets/ticket-sla.ts), recomputed in every journal patch. */
     sla: { type: Schema.Types.Mixed, default: null },
     resolvedAt: { type: Date, default: null },
     closedAt: { type: Date, default: null },

@@ -10,7 +10,7 @@ import { NO_DUE_DATE, type Ticket } from './ticket.model.js';
 import { allowedActions } from './ticket.policy.js';
 import type { TicketAction } from './ticket.lifecycle.js';
 import type { TicketEvent } from './ticket-event.model.js';
-import { presentSla, type SlaView } from '../sla/ticket-sla.js';
+import { presentSla, type SlaView } from './ticket-sla.js';
 
 const id = (v: Types.ObjectId | string | null | undefined): string | null => (v === null || v === undefined ? null : String(v));
 const iso = (d: Date | string | null | undefined): string | null => (d ? new Date(d).toISOString() : null);

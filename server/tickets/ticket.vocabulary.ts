@@ -32,6 +32,10 @@ export type Channel = (typeof channels)[number];
 export const ticketLanguages = ['fr', 'nl', 'en', 'de'] as const;
 export type TicketLanguage = (typeof ticketLanguages)[number];
 
+export function isTicketLanguage(value: string | null | undefined): value is TicketLanguage {
+  return (ticketLanguages as readonly (string | null | undefined)[]).includes(value);
+}
+
 /** Languages the interface and the mail are written in (French is the default). */
 export const uiLocales = ['fr', 'nl', 'en'] as const;
 export type UiLocale = (typeof uiLocales)[number];

@@ -9,10 +9,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../server/db/embedded.js';
 import { projectRoot } from '../../server/lib/paths.js';
+import { registerSlaRecompute } from '../../server/sla/engine.js';
 import { recordedShapeCount, startRecordingQueryShapes, unindexedShapes } from './query-shapes.js';
 
 // Every query the suite makes Relais send must be servable by a declared index on MongoDB (query-shapes.ts).
 startRecordingQueryShapes();
+
+// Every commit recomputes the SLA, as in the server (index.ts registers the same enricher).
+registerSlaRecompute();
 
 export const mochaHooks = {
   afterAll(): void {

@@ -3,10 +3,12 @@ import request from 'supertest';
 import { createApp } from '../../server/app.js';
 import type { Config } from '../../server/config.js';
 import { testConfig, silentLogger } from './config.js';
+import { useMail } from './enrichers.js';
 import { testPassword } from './factories.js';
 
 /** The real app on the test database, with login rate limits high enough for test volumes. */
 export function testApp(config: Config = testConfig()): Express {
+  useMail(config);
   return createApp({
     config,
     logger: silentLogger,

@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { collectionCounts, creationDocuments, growth, shapeOf, writeBaselineCreation, type CreationTemplate } from '../../bench/creation-baseline.js';
-import { configureMail } from '../../server/mail/ticket-mail.js';
+import { useMail } from '../helpers/enrichers.js';
 import { Outbox } from '../../server/mail/mail.models.js';
 import { createTicket } from '../../server/tickets/ticket.create.js';
 import { TicketEventModel, eventId } from '../../server/tickets/ticket-event.model.js';
@@ -23,9 +23,8 @@ describe('creation bench: the baseline writes what a creation writes', () => {
 
   before(async () => {
     org = await buildOrg();
-    configureMail(testConfig());
+    useMail(testConfig());
   });
-  after(() => configureMail(null));
 
   const create = () =>
     createTicket({ actor: org.staff.advisorLiege, subject: content.subject, body: content.body, member: { name: 'Claire Martin', email: 'claire.martin@example.org' }, channel: 'phone', category: content.category, language: content.language });

@@ -12,6 +12,7 @@ import { silentLogger, testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
 import { hidden, signedIn } from '../helpers/pages.js';
+import { useMail } from '../helpers/enrichers.js';
 
 
 
@@ -24,7 +25,9 @@ describe('supervisor board: routing panel', function () {
 
   before(async () => {
     org = await buildOrg();
-    app = createApp({ config: testConfig(), logger: silentLogger, api: { auth: { rateLimits: { perIp: { limit: 1000, windowMs: 60_000 }, perAccount: { limit: 1000, windowMs: 60_000 } } } } });
+    const config = testConfig();
+    useMail(config);
+    app = createApp({ config, logger: silentLogger, api: { auth: { rateLimits: { perIp: { limit: 1000, windowMs: 60_000 }, perAccount: { limit: 1000, windowMs: 60_000 } } } } });
     // Julie is online; Nadia is away.
     setOnlineSource(async () => new Set([String(org.staff.advisorLiege.id)]));
   });

@@ -24,6 +24,7 @@ import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
 import { login } from '../helpers/http.js';
 import { hidden, signedIn } from '../helpers/pages.js';
+import { useMail } from '../helpers/enrichers.js';
 
 const XSS = '<script>alert(1)</script>';
 const roomy = { perIp: { limit: 100_000, windowMs: 60_000 }, perAccount: { limit: 1000, windowMs: 60_000 } };
@@ -121,6 +122,7 @@ describe('administrators’ incoming mail: the quarantine (HTML and API, real da
   const ids = { forged: '', bulk: '', junk: '', ordinary: '' };
 
   before(async () => {
+    useMail(config);
     app = createApp({ config, logger: silentLogger, api: { auth: { rateLimits: roomy } } });
     org = await buildOrg();
     pipeline = createInboundPipeline({ config, logger: silentLogger });

@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import type { Types } from 'mongoose';
-import { configureMail } from '../../server/mail/ticket-mail.js';
+import { useMail } from '../helpers/enrichers.js';
 import { createInboundPipeline, type InboundPipeline } from '../../server/mail/inbound/pipeline.js';
 import { InboundMailModel } from '../../server/mail/inbound/inbound.model.js';
 import { Outbox } from '../../server/mail/mail.models.js';
@@ -40,14 +40,12 @@ describe('inbound pipeline: the fixture corpus', function () {
   before(async () => {
     org = await buildOrg();
     config = testConfig({ MAIL_FROM: 'Relais <support@relais.demo>', INBOUND_TRUSTED_AUTHSERV_IDS: corpusContext.trustedAuthservIds.join(',') });
-    configureMail(config);
+    useMail(config);
     await ticketNumbered(org, corpusContext.ticket, { name: 'Marie Dupont', email: corpusContext.member });
     await ticketNumbered(org, 'R-2026-000456', { name: 'Jan Peeters', email: 'jan.peeters@example.be' });
     const tokens: Record<string, string> = { [corpusContext.memberToken]: corpusContext.ticket, [corpusContext.otherToken]: 'R-2026-000456' };
     pipeline = createInboundPipeline({ config, logger: silentLogger, resolveToken: (t) => tokens[t] ?? null });
   });
-
-  after(() => configureMail(null));
 
   it('gives every corpus message the outcome its manifest names', async () => {
     const wrong: string[] = [];

@@ -25,12 +25,14 @@ import { buildOrg, type Org } from '../helpers/factories.js';
 import { login } from '../helpers/http.js';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { signedIn } from '../helpers/pages.js';
+import { useMail } from '../helpers/enrichers.js';
 
 const publicUrl = 'http://relais.test:8080';
 const XSS = '<script>alert(1)</script>';
 const roomy = { perIp: { limit: 100_000, windowMs: 60_000 }, perAccount: { limit: 1000, windowMs: 60_000 } };
 
 function appFor(config: Config): Express {
+  useMail(config);
   return createApp({ config, logger: silentLogger, api: { auth: { rateLimits: roomy } } });
 }
 

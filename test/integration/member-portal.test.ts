@@ -15,6 +15,7 @@ import { silentLogger, testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
 import { hidden } from '../helpers/pages.js';
+import { useMail } from '../helpers/enrichers.js';
 
 type Agent = ReturnType<typeof request.agent>;
 const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
@@ -57,6 +58,7 @@ describe('member portal: help form and member pages', function () {
   before(async () => {
     org = await buildOrg();
     config = testConfig({ PUBLIC_URL: 'http://127.0.0.1:9999', ATTACHMENT_MAX_BYTES: String(64 * 1024), ATTACHMENT_MAX_FILES: '2' });
+    useMail(config);
     app = createApp({ config, logger: silentLogger, publicForms: { limits: roomy } });
   });
 

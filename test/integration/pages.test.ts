@@ -21,11 +21,13 @@ import { translator, locales } from '../../server/lib/i18n.js';
 import { silentLogger, testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, buildTicket, testPassword, type Org } from '../helpers/factories.js';
+import { useMail } from '../helpers/enrichers.js';
 
 const roomy: Partial<LoginRateLimits> = { perIp: { limit: 100_000, windowMs: 60_000 }, perAccount: { limit: 1000, windowMs: 60_000 } };
 
 /** The real app (it mounts the staff pages), with login limits chosen by the test. */
 async function pagesApp(config: Config, rateLimits: Partial<LoginRateLimits> = roomy): Promise<Express> {
+  useMail(config);
   return createApp({ config, logger: silentLogger, api: { auth: { rateLimits } } });
 }
 

@@ -15,7 +15,7 @@ import { clearSlaCache, currentDeadlines } from '../../server/sla/engine.js';
 import type { Deadline } from '../../server/sla/deadlines.js';
 import { explainDeadline } from '../../server/sla/explain.js';
 import { SlaPolicyModel, defaultPolicies } from '../../server/sla/policy.js';
-import type { StoredDeadline, TicketSla } from '../../server/sla/ticket-sla.js';
+import type { StoredDeadline, TicketSla } from '../../server/tickets/ticket-sla.js';
 import { memberReply } from '../../server/tickets/member.commands.js';
 import { claimTicket, escalateTicket, replyToTicket, updateTicket } from '../../server/tickets/ticket.commands.js';
 import { loadTicket } from '../../server/tickets/ticket.journal.js';

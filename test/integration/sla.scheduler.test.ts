@@ -14,12 +14,12 @@ import { systemActor } from '../../server/auth/actor.js';
 import { ReasonCodeModel } from '../../server/catalog/category.model.js';
 import { domainEvents, type DomainEventMap } from '../../server/lib/domain-events.js';
 import { Outbox } from '../../server/mail/mail.models.js';
-import { configureMail } from '../../server/mail/ticket-mail.js';
+import { useMail } from '../helpers/enrichers.js';
 import { SlaCalendarModel } from '../../server/sla/calendar.model.js';
 import { clearSlaCache, currentDeadlines } from '../../server/sla/engine.js';
 import { SlaPolicyModel, type SlaPolicyData } from '../../server/sla/policy.js';
 import { startSlaScheduler, type SlaScheduler, type SlaSchedulerOptions } from '../../server/sla/scheduler.js';
-import type { TicketSla } from '../../server/sla/ticket-sla.js';
+import type { TicketSla } from '../../server/tickets/ticket-sla.js';
 import { EscalationModel } from '../../server/tickets/escalation.model.js';
 import { claimTicket } from '../../server/tickets/ticket.commands.js';
 import { loadTicket } from '../../server/tickets/ticket.journal.js';
@@ -47,9 +47,9 @@ function policy(name: string, order: number, categories: string[], targets: Part
   };
 }
 
-async function alertEvents(ticket: Types.ObjectId | string): Promise<TicketEvent[]> {
+async function alertEvents(ticket: Types.ObjectId | string): Promise<TicketEvent<'sla_alert'>[]> {
   const loaded = await loadTicket(ticket);
-  const events: TicketEvent[] = [];
+  const events: TicketEvent<'sla_alert'>[] = [];
   for (let seq = 1; seq <= (loaded?.version ?? 0); seq += 1) {
     const e = await TicketEventModel.findById(eventId(ticket, seq)).lean<TicketEvent>();
     if (e && e.type === 'sla_alert') events.push(e);
@@ -79,7 +79,7 @@ describe('SLA scheduler (real database, injected clocks)', function () {
 
   before(async () => {
     clearSlaCache();
-    configureMail(config);
+    useMail(config);
     org = await buildOrg();
     const always = () => [{ start: '00:00', end: '24:00' }];
     await SlaCalendarModel.collection.insertOne({ office: null, name: 'Toujours', timeZone: 'Europe/Brussels', hours: { 1: always(), 2: always(), 3: always(), 4: always(), 5: always(), 6: always(), 7: always() }, holidays: null, closures: [] });
@@ -105,7 +105,6 @@ describe('SLA scheduler (real database, injected clocks)', function () {
 
   after(() => {
     unsubscribe();
-    configureMail(null);
     clearSlaCache();
   });
 
@@ -131,7 +130,7 @@ describe('SLA scheduler (real database, injected clocks)', function () {
     expect(mail).to.have.length(1);
     expect(mail[0]?.to).to.deep.equal([org.staff.advisorLiege.email]);
     expect(mail[0]?.subject).to.match(/^\[R-\d{4}-\d{6}\] Délai bientôt atteint \(Première réponse\)/);
-    expect(fired[0]?.writes.map((w) => w.model)).to.deep.equal(['Outbox']);
+    expect(fired[0]?.writes.map((w) => w.model)).to.deep.equal(['OutboxDue', 'Outbox']); // the mark the outbox worker reads, then the mail
     await domainEvents.settled();
     expect(alerts.filter((a) => a.ticketId === String(t._id))).to.have.length(1);
 
@@ -226,12 +225,12 @@ describe('SLA scheduler (real database, injected clocks)', function () {
     const ticket = await loadTicket(id);
     expect(ticket).to.deep.include({ tier: 2, assignee: null, version: 2 });
     expect(String(ticket?.team)).to.equal(String(org.teams.support));
-    const event = await TicketEventModel.findById(eventId(id, 2)).lean<TicketEvent>();
+    const event = await TicketEventModel.findById(eventId(id, 2)).lean<TicketEvent<'escalated'>>();
     expect(event).to.deep.include({ type: 'escalated', reason: 'sla_breach' });
     expect(event?.actor).to.deep.include({ kind: 'system', name: systemActor.name });
     expect(event?.note).to.equal('Personne au niveau 1 n’a pris ce ticket en charge dans le délai prévu de 30 minutes ouvrables (règle « Contrats ») : escaladé automatiquement par Relais.');
     expect(event?.data).to.deep.include({ automatic: true });
-    expect((event?.data.alert as { key: string }).key).to.equal(`acceptance:${T0_ISO}:breach`);
+    expect(event?.data.alert?.key).to.equal(`acceptance:${T0_ISO}:breach`);
     const escalation = await EscalationModel.findOne({ ticket: t._id }).lean();
     expect(escalation).to.deep.include({ fromTier: 1, toTier: 2, reason: 'sla_breach', outcome: 'pending', by: null });
     // Tier 2 now has its own acceptance clock, from the escalation.

@@ -49,7 +49,7 @@ class History {
   }
   input(now: string, extra: Partial<DeadlineInput> = {}): DeadlineInput {
     const priorityEvents = this.events.filter((e) => e.type === 'priority_changed');
-    const priority = (priorityEvents[priorityEvents.length - 1]?.data.to as Priority | undefined) ?? this.priority;
+    const priority = (priorityEvents[priorityEvents.length - 1]?.data?.to as Priority | undefined) ?? this.priority;
     return {
       ticket: { createdAt: new Date(this.createdAt), status: this.place.status as DeadlineInput['ticket']['status'], priority, category: null, tier: this.place.tier, office },
       events: this.events,

@@ -24,7 +24,7 @@ import { parseMultipart } from '../../attachments/uploads.js';
 import { AppError, ConflictError } from '../../lib/errors.js';
 import { translator, type Locale, type Translate } from '../../lib/i18n.js';
 import { enqueueMail } from '../../mail/outbox.js';
-import { mailConfig, mailLocale } from '../../mail/ticket-mail.js';
+import { mailLocale } from '../../mail/ticket-mail.js';
 import { findMemberByEmail, memberById } from '../../members/member-lookup.js';
 import { memberLinkUrl, mergeSessions, verifyMemberLink, type MemberSession } from '../../members/member-links.js';
 import { memberClose, memberReopen, memberReply, rateTicket } from '../../tickets/member.commands.js';
@@ -128,9 +128,9 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
 
   /** Mails a link for all the member's tickets; does nothing (visibly the same) for an unknown address. */
   async function sendLink(email: string, pageLocale: Locale): Promise<void> {
-    const settings = mailConfig();
+    const settings = config;
     const member = await findMemberByEmail<{ email: string; language?: string | null }>(email, { email: 1, language: 1 });
-    if (!member || !settings) return;
+    if (!member) return;
     const locale = mailLocale(member.language ?? pageLocale, settings);
     const t = translator(locale);
     const tickets = await memberTickets(member._id, 50);
