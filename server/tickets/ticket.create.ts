@@ -198,9 +198,9 @@ export async function createTicket(props: CreateTicketProps): Promise<Ticket> {
 }
 
 async function existingCreation(ticketId: Types.ObjectId): Promise<Ticket> {
-  const first = await TicketEventModel.collection.findOne({ _id: eventId(ticketId, 1) } as never);
+  const first = await TicketEventModel.collection.findOne<TicketEvent<'created'>>({ _id: eventId(ticketId, 1) } as never);
   if (!first) throw new Error(`The creation event of ticket ${String(ticketId)} vanished.`);
-  if ((first as { pending?: boolean }).pending) await finishCreation(first as unknown as TicketEvent<'created'>);
+  if (first.pending) await finishCreation(first);
   const ticket = await TicketModel.findById(ticketId).lean<Ticket>();
   if (!ticket) throw new Error(`Ticket ${String(ticketId)} was not written.`);
   return ticket;
@@ -211,11 +211,10 @@ async function existingCreation(ticketId: Types.ObjectId): Promise<Ticket> {
  * ticket, or null when there is no pending creation of that id.
  */
 export async function recoverCreation(ticketId: Types.ObjectId): Promise<Ticket | null> {
-  const first = await TicketEventModel.collection.findOne({ _id: eventId(ticketId, 1) } as never);
-  if (!first || !(first as { pending?: boolean }).pending) return null;
-  const event = first as unknown as TicketEvent<'created'>;
-  await finishCreation(event);
+  const first = await TicketEventModel.collection.findOne<TicketEvent<'created'>>({ _id: eventId(ticketId, 1) } as never);
+  if (!first?.pending) return null;
+  await finishCreation(first);
   const ticket = await TicketModel.findById(ticketId).lean<Ticket>();
-  if (ticket) announce(ticket, event);
+  if (ticket) announce(ticket, first);
   return ticket;
 }

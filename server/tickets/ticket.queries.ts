@@ -153,7 +153,7 @@ async function historyPage(actor: StaffActor, filters: ListFilters, statuses: re
 /** A ticket's events, in order, read by `_id` (`<ticket>:<seq>`): never a query on the events collection. */
 export async function ticketEvents(ticket: Pick<Ticket, '_id' | 'version'>): Promise<TicketEvent[]> {
   const ids = Array.from({ length: ticket.version }, (_, i) => eventId(ticket._id, i + 1));
-  return readByIds(ids, (id) => TicketEventModel.collection.findOne({ _id: id } as never) as Promise<TicketEvent | null>);
+  return readByIds(ids, (id) => TicketEventModel.collection.findOne<TicketEvent>({ _id: id } as never));
 }
 
 /** The ids of the documents of one kind a ticket's events inserted (messages, escalations), in order. */
@@ -175,7 +175,7 @@ export async function ticketEscalations(ticket: Pick<Ticket, '_id' | 'version'> 
   const cached = escalationCache.get(key);
   if (cached && cached.version === ticket.version) return cached.rows;
   const ids = ticket.escalations ?? insertedIds(events ?? (await ticketEvents(ticket)), 'Escalation');
-  const rows = (await readByIds(ids, (id) => EscalationModel.collection.findOne({ _id: id as Types.ObjectId }) as Promise<Escalation | null>)).sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
+  const rows = (await readByIds(ids, (id) => EscalationModel.collection.findOne<Escalation>({ _id: id as Types.ObjectId }))).sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
   escalationCache.delete(key);
   escalationCache.set(key, { version: ticket.version, rows });
   if (escalationCache.size > escalationCacheSize) escalationCache.delete(escalationCache.keys().next().value as string);
@@ -190,7 +190,7 @@ export function clearEscalationCache(): void {
 /** A member's tickets, most recently updated first (`member_tickets` keys, then reads by `_id`). */
 export async function memberTickets(member: Types.ObjectId | string, limit = 100): Promise<Ticket[]> {
   const ids = await memberTicketIds(member);
-  const rows = await readByIds(ids, (id) => TicketModel.collection.findOne({ _id: id as Types.ObjectId }) as Promise<Ticket | null>);
+  const rows = await readByIds(ids, (id) => TicketModel.collection.findOne<Ticket>({ _id: id as Types.ObjectId }));
   return rows
     .filter((t) => String(t.member) === String(member))
     .sort((a, b) => new Date(b.updatedAt).getTime() - new Date(a.updatedAt).getTime())
@@ -224,13 +224,13 @@ export interface TicketDetail {
  */
 export async function ticketThread(ticket: Pick<Ticket, '_id' | 'version'>, options: { publicOnly: boolean; events?: readonly TicketEvent[] }): Promise<{ messages: Message[]; files: Map<string, Attachment> }> {
   const events = options.events ?? (await ticketEvents(ticket));
-  const all = await readByIds(insertedIds(events, 'Message'), (id) => MessageModel.collection.findOne({ _id: id as Types.ObjectId }) as Promise<Message | null>);
+  const all = await readByIds(insertedIds(events, 'Message'), (id) => MessageModel.collection.findOne<Message>({ _id: id as Types.ObjectId }));
   const messages = all
     .filter((m) => String(m.ticket) === String(ticket._id) && (!options.publicOnly || m.visibility === 'public'))
     .sort((a, b) => new Date(a.createdAt).getTime() - new Date(b.createdAt).getTime() || String(a._id).localeCompare(String(b._id)));
   const stored = await readByIds(
     messages.flatMap((m) => m.attachments ?? []),
-    (id) => AttachmentModel.collection.findOne({ _id: id as Types.ObjectId }) as Promise<Attachment | null>,
+    (id) => AttachmentModel.collection.findOne<Attachment>({ _id: id as Types.ObjectId }),
   );
   return { messages, files: new Map(stored.filter((a) => String(a.ticket) === String(ticket._id)).map((a) => [String(a._id), a])) };
 }
