@@ -15,6 +15,7 @@ import { apiRouter } from './web/api.js';
 import type { AuthRouteOptions } from './auth/auth.routes.js';
 import { createInboundPipeline, type InboundPipeline } from './mail/inbound/pipeline.js';
 import { healthRoutes } from './web/health.routes.js';
+import { noLiveLayer, type OnlineSource } from './realtime/online.js';
 import { localeMiddleware } from './web/locale.js';
 import { publicPages } from './web/public/index.js';
 import { staffPages } from './web/pages/index.js';
@@ -30,6 +31,8 @@ export interface AppDeps {
    * the administration screens act through the same one. Built here when not given (tests).
    */
   inbound?: InboundPipeline;
+  /** Who is connected to the live layer (index.ts passes the live layer's answer); default: unknown. */
+  online?: OnlineSource;
   /** Rate limits of the public forms (tests loosen or tighten them). */
   publicForms?: Parameters<typeof publicPages>[1];
 }
@@ -100,7 +103,7 @@ export function createApp(deps: AppDeps): Express {
   const inbound = deps.inbound ?? createInboundPipeline({ config, logger });
   const api = { ...deps.api, auth: { ...deps.api?.auth, throttle }, inbound };
   app.use(apiRouter(config, api));
-  app.use(staffPages(config, api));
+  app.use(staffPages(config, { ...api, online: deps.online ?? noLiveLayer }));
   app.use(publicPages(config, deps.publicForms));
 
   app.use(notFoundHandler);

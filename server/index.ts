@@ -22,7 +22,7 @@ import { backfillMemberEmails } from './members/member-lookup.js';
 import { ensureSlaReasonCode } from './sla/actions.js';
 import { startAutoAssignment } from './routing/assignment.js';
 import { refreshOfficeModels, startOfficeModelRefresh } from './routing/office-models.js';
-import { onlineStaffIds } from './realtime/online.js';
+import type { OnlineSource } from './realtime/online.js';
 import { startSlaScheduler } from './sla/scheduler.js';
 import { warmForecast } from './reports/forecast.board.js';
 import { workingSet } from './tickets/working-set.js';
@@ -156,9 +156,11 @@ async function main(): Promise<void> {
     await mailCatcher?.stop();
   };
 
-  const app = createApp({ config, logger, inbound: pipeline });
+  // The pages and automatic assignment ask the live layer who is online (it starts just below).
+  let realtime: Realtime | undefined;
+  const online: OnlineSource = async () => (realtime ? realtime.onlineStaffIds() : null);
+  const app = createApp({ config, logger, inbound: pipeline, online });
   const server = http.createServer(app);
-  let realtime: Realtime;
   try {
     realtime = await attachRealtime({ httpServer: server, config, logger });
   } catch (error) {
@@ -208,7 +210,7 @@ async function main(): Promise<void> {
     () => logger.info({ ms: Date.now() - warming }, 'forecast history ready'),
     (error: unknown) => logger.warn({ err: error }, 'could not read the forecast history'),
   );
-  const stopAutoAssignment = startAutoAssignment({ events: domainEvents, logger, deps: { online: onlineStaffIds } });
+  const stopAutoAssignment = startAutoAssignment({ events: domainEvents, logger, deps: { online } });
   printBanner(config, demo, Boolean(embedded), inboundSmtp ? `${config.inbound.smtp.host}:${inboundSmtp.port}` : null);
   // SLA timers: alerts whose time passed while stopped fire now, once.
   const slaScheduler = startSlaScheduler({ config, logger });

@@ -5,7 +5,6 @@
  * (`@socket.io/redis-adapter`); without it one instance needs nothing else.
  */
 import type http from 'node:http';
-import { setOnlineSource } from './online.js';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
 import { Server } from 'socket.io';
@@ -42,6 +41,8 @@ export interface RealtimeOptions {
 
 export interface Realtime {
   io: RealtimeServer;
+  /** Ids of staff with a live socket on any instance; null once closed. */
+  onlineStaffIds(): Promise<Set<string> | null>;
   /** Closes every socket (clients reconnect and resync), the adapter and Redis. Leaves the HTTP server to its owner. */
   close(): Promise<void>;
 }
@@ -147,13 +148,15 @@ export async function attachRealtime(options: RealtimeOptions): Promise<Realtime
     events.subscribe('sla.alert', (alert) => publisher.alert(alert)),
     events.subscribe('auth.revoked', (target) => guard.revoke(target)),
   ];
-  setOnlineSource(async () => new Set((await nsp.fetchSockets()).map((s) => s.data.staffId)));
   logger.info({ redis: Boolean(redis) }, 'realtime: listening on the /staff namespace');
 
   return {
     io,
+    async onlineStaffIds() {
+      if (closing) return null;
+      return new Set((await nsp.fetchSockets()).map((s) => s.data.staffId));
+    },
     async close() {
-      setOnlineSource(undefined);
       if (closing) return;
       closing = true;
       for (const stop of unsubscribe) stop();

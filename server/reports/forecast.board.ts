@@ -12,7 +12,7 @@ import { Types } from 'mongoose';
 import type { StaffActor } from '../auth/actor.js';
 import type { Locale, Translate } from '../lib/i18n.js';
 import { OfficeModel } from '../offices/office.model.js';
-import { onlineStaffIds } from '../realtime/online.js';
+import { whoIsOnline, type OnlineSource } from '../realtime/online.js';
 import { calendarForOffice, SlaCalendarModel, type SlaCalendarData } from '../sla/calendar.model.js';
 import { businessMinutesBetween, type BusinessCalendar } from '../sla/calendar.js';
 import { StaffModel } from '../staff/staff.model.js';
@@ -189,6 +189,7 @@ export interface ForecastContext {
   t: Translate;
   locale: Locale;
   timeZone: string;
+  online: OnlineSource;
   now?: Date;
 }
 
@@ -200,7 +201,7 @@ export async function boardForecast(actor: StaffActor, c: ForecastContext): Prom
     OfficeModel.find({ active: true }, { name: 1 }).sort({ name: 1 }).lean(),
     TeamModel.find({ active: true }, { tier: 1, office: 1 }).lean(),
     SlaCalendarModel.find({}).lean<SlaCalendarData[]>(),
-    onlineStaffIds(),
+    whoIsOnline(c.online),
   ]);
   const watched = actor.office ? offices.filter((o) => String(o._id) === String(actor.office)) : offices;
   const teamsOf = (tier: number, office: string | null) => new Set(teams.filter((tm) => tm.tier === tier && (office === null || String(tm.office) === office)).map((tm) => String(tm._id)));

@@ -4,7 +4,6 @@ import type { Express } from 'express';
 
 import { createApp } from '../../server/app.js';
 import { OfficeModel } from '../../server/offices/office.model.js';
-import { setOnlineSource } from '../../server/realtime/online.js';
 import { TeamModel } from '../../server/teams/team.model.js';
 import { claimTicket } from '../../server/tickets/ticket.commands.js';
 import { loadTicket } from '../../server/tickets/ticket.journal.js';
@@ -27,11 +26,10 @@ describe('supervisor board: routing panel', function () {
     org = await buildOrg();
     const config = testConfig();
     useMail(config);
-    app = createApp({ config, logger: silentLogger, api: { auth: { rateLimits: { perIp: { limit: 1000, windowMs: 60_000 }, perAccount: { limit: 1000, windowMs: 60_000 } } } } });
     // Julie is online; Nadia is away.
-    setOnlineSource(async () => new Set([String(org.staff.advisorLiege.id)]));
+    const online = async () => new Set([String(org.staff.advisorLiege.id)]);
+    app = createApp({ config, logger: silentLogger, online, api: { auth: { rateLimits: { perIp: { limit: 1000, windowMs: 60_000 }, perAccount: { limit: 1000, windowMs: 60_000 } } } } });
   });
-  after(() => setOnlineSource(undefined));
 
   it('switches the office to polyvalent and its team to round-robin, with CSRF; only its supervisor sees the panel', async () => {
     const advisor = await signedIn(app, org.staff.advisorLiege.email);

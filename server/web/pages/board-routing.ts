@@ -8,7 +8,7 @@ import { heldCounts } from '../../tickets/ticket.queries.js';
 import type { StaffActor } from '../../auth/actor.js';
 import type { Translate } from '../../lib/i18n.js';
 import { assignmentModes, officeModels as routingModels } from '../../tickets/ticket.vocabulary.js';
-import { onlineStaffIds } from '../../realtime/online.js';
+import { whoIsOnline, type OnlineSource } from '../../realtime/online.js';
 import { officeRouting } from '../../staff/staff.queries.js';
 
 export interface RoutingPanel {
@@ -17,12 +17,12 @@ export interface RoutingPanel {
   away: Array<{ id: string; name: string; held: number }>;
 }
 
-export async function routingPanel(actor: StaffActor, t: Translate): Promise<RoutingPanel | null> {
+export async function routingPanel(actor: StaffActor, t: Translate, online: OnlineSource): Promise<RoutingPanel | null> {
   if (!actor.office || !actor.roles.includes('supervisor')) return null;
   const routing = await officeRouting(actor.office);
   if (!routing) return null;
   const { office, teams, people } = routing;
-  const online = await onlineStaffIds();
+  const live = await whoIsOnline(online);
   const count = await heldCounts(people.map((p) => p._id));
   return {
     office: {
@@ -37,8 +37,8 @@ export async function routingPanel(actor: StaffActor, t: Translate): Promise<Rou
       modes: assignmentModes.map((m) => ({ value: m, label: t(`board.routing.mode.${m}`), selected: (team.assignmentMode ?? 'manual') === m })),
     })),
     // Without the live layer nobody can be told away: the list is then empty rather than wrong.
-    away: online
-      ? people.filter((p) => !online.has(String(p._id)) && (count.get(String(p._id)) ?? 0) > 0).map((p) => ({ id: String(p._id), name: p.name, held: count.get(String(p._id)) ?? 0 }))
+    away: live
+      ? people.filter((p) => !live.has(String(p._id)) && (count.get(String(p._id)) ?? 0) > 0).map((p) => ({ id: String(p._id), name: p.name, held: count.get(String(p._id)) ?? 0 }))
       : [],
   };
 }

@@ -4,7 +4,7 @@
  * there; and each person's load (tickets held against capacity) with whether they
  * are signed in right now.
  */
-import { onlineStaffIds } from '../../realtime/online.js';
+import { whoIsOnline, type OnlineSource } from '../../realtime/online.js';
 import { Types } from 'mongoose';
 import type { StaffActor } from '../../auth/actor.js';
 import type { Translate } from '../../lib/i18n.js';
@@ -94,6 +94,7 @@ interface BoardContext {
   fmt: Formatter;
   labels: Labels;
   catalog: PageCatalog;
+  online: OnlineSource;
 }
 
 function latestEscalations(escalations: Escalation[], tickets: TicketView[]): Map<string, Escalation> {
@@ -182,7 +183,7 @@ async function loadPanel(actor: StaffActor, c: BoardContext): Promise<LoadTeam[]
   const staff = await staffWatched(upperTeams, actor.office);
   const ids = staff.map((s) => s._id);
   const now = c.fmt.now.getTime();
-  const [heldBy, seenAt, live] = await Promise.all([heldCounts(ids), lastSeen(ids, new Date(now)), onlineStaffIds()]);
+  const [heldBy, seenAt, live] = await Promise.all([heldCounts(ids), lastSeen(ids, new Date(now)), whoIsOnline(c.online)]);
   return c.catalog.teams
     .map((team) => ({
       name: team.label,

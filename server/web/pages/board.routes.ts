@@ -19,11 +19,11 @@ import { labels } from './presenters.js';
 import { reassignOptions } from './reassign-options.js';
 import { isSupervisor, renderPartial, renderStaffPage, type StaffPageTools } from './staff-page.js';
 
-async function load(req: Request, res: Response, config: Config) {
+async function load(req: Request, res: Response, config: Config, tools: StaffPageTools) {
   const t = res.locals.t;
   const catalog = await loadCatalog(res.locals.locale);
   const fmt = createFormatter(res.locals.locale, t, config.timeZone);
-  const data = await boardData(pageActor(req), { t, fmt, labels: labels(t), catalog });
+  const data = await boardData(pageActor(req), { t, fmt, labels: labels(t), catalog, online: tools.online });
   return { data, catalog };
 }
 
@@ -36,14 +36,14 @@ export function boardRoutes(config: Config, tools: StaffPageTools): Router {
       await renderStaffPage(req, res, tools, 'staff-error', 'board', { title: t('board.forbidden_title'), text: t('board.forbidden_text') }, 403);
       return;
     }
-    const { data, catalog } = await load(req, res, config);
+    const { data, catalog } = await load(req, res, config, tools);
     await renderStaffPage(req, res, tools, 'staff-board', 'board', {
       ...data,
       title: t('board.title'),
       script: 'board',
       reassign: await reassignOptions(t, catalog),
-      forecast: await boardForecast(pageActor(req), { t, locale: res.locals.locale, timeZone: config.timeZone }),
-      routing: await routingPanel(pageActor(req), t),
+      forecast: await boardForecast(pageActor(req), { t, locale: res.locals.locale, timeZone: config.timeZone, online: tools.online }),
+      routing: await routingPanel(pageActor(req), t, tools.online),
       routingNotice: typeof req.query.routing === 'string' && ['saved'].includes(req.query.routing) ? t('board.routing.saved') : typeof req.query.handedoff === 'string' && /^\d{1,4}$/.test(req.query.handedoff) ? t('board.routing.handed_off', { count: Number(req.query.handedoff) }) : null,
       pageData: { snapshot: '/staff/board/snapshot', me: String(pageActor(req).id) },
     });
@@ -54,7 +54,7 @@ export function boardRoutes(config: Config, tools: StaffPageTools): Router {
       res.status(403).json({ error: { code: 'forbidden', message: 'Only supervisors see the board.' } });
       return;
     }
-    const { data } = await load(req, res, config);
+    const { data } = await load(req, res, config, tools);
     res.set('Cache-Control', 'no-store');
     res.json({
       rowsHtml: renderPartial(req, res, 'board-rows', data),
@@ -67,7 +67,7 @@ export function boardRoutes(config: Config, tools: StaffPageTools): Router {
   router.post('/staff/board/routing', requirePageActor, tools.csrf.protect, async (req, res) => {
     const actor = pageActor(req);
     const body = req.body as Record<string, unknown>;
-    const panel = await routingPanel(actor, res.locals.t);
+    const panel = await routingPanel(actor, res.locals.t, tools.online);
     if (!panel) throw new ForbiddenError('Only a supervisor of an office can change its routing.');
     const model = typeof body.officeModel === 'string' ? body.officeModel : '';
     const chosen = panel.office.models.find((m) => m.value === model);

@@ -10,6 +10,7 @@ import { Router } from 'express';
 import { authenticate, createCsrf } from '../../auth/auth.middleware.js';
 import type { AuthRouteOptions } from '../../auth/auth.routes.js';
 import type { InboundPipeline } from '../../mail/inbound/pipeline.js';
+import type { OnlineSource } from '../../realtime/online.js';
 import { createAuthService } from '../../auth/auth.service.js';
 import type { Config } from '../../config.js';
 import { reportRoutes } from '../../reports/reports.routes.js';
@@ -21,10 +22,10 @@ import { noStore } from './page-auth.js';
 import { queueRoutes } from './queue.routes.js';
 import { ticketRoutes } from './ticket.routes.js';
 
-export function staffPages(config: Config, options: { auth?: AuthRouteOptions; inbound: InboundPipeline }): Router {
+export function staffPages(config: Config, options: { auth?: AuthRouteOptions; inbound: InboundPipeline; online: OnlineSource }): Router {
   const router = Router();
   const service = options.auth?.service ?? createAuthService(config.jwt);
-  const tools = { csrf: createCsrf(config) };
+  const tools = { csrf: createCsrf(config), online: options.online };
   // Only the staff area reads the auth cookies here; the API authenticates on its own.
   router.use('/staff', noStore, authenticate(config, service));
   router.use(loginRoutes(config, tools, { ...options.auth, service }));

@@ -8,6 +8,7 @@ import { workplaceName } from '../../staff/staff.queries.js';
 import type { Request, Response } from 'express';
 import { hasRole, type StaffActor } from '../../auth/actor.js';
 import type { CsrfTools } from '../../auth/auth.middleware.js';
+import type { OnlineSource } from '../../realtime/online.js';
 import { locales, type Translate } from '../../lib/i18n.js';
 import { clientStringKeys } from './client-strings.js';
 import { initials } from './format.js';
@@ -50,6 +51,8 @@ function placeOf(actor: StaffActor): Promise<string | null> {
 
 export interface StaffPageTools {
   csrf: CsrfTools;
+  /** Who is connected to the live layer (the board's presence). */
+  online: OnlineSource;
 }
 
 /**
