@@ -3,7 +3,6 @@
  * cookie-authenticated unsafe requests, then every route of the route table.
  */
 import { Router } from 'express';
-import { attachmentRoutes } from '../attachments/attachment.routes.js';
 import { authenticate, csrfProtection, requireStaff } from '../auth/auth.middleware.js';
 import { authRoutes, type AuthRouteOptions } from '../auth/auth.routes.js';
 import type { InboundPipeline } from '../mail/inbound/pipeline.js';
@@ -13,6 +12,7 @@ import type { Config } from '../config.js';
 import { mountRoutes } from '../lib/route-table.js';
 import { inboundAdminRoutes } from '../mail/inbound/inbound-admin.routes.js';
 import { outboxAdminRoutes } from '../mail/outbox-admin.routes.js';
+import { attachmentRoutes } from '../tickets/attachment.routes.js';
 import { ticketRoutes } from '../tickets/ticket.routes.js';
 import { buildOpenApiDocument } from './openapi.js';
 
