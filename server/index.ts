@@ -20,7 +20,7 @@ import './models.js';
 import { domainEvents } from './lib/domain-events.js';
 import { backfillMemberEmails } from './members/member-lookup.js';
 import { ensureSlaReasonCode } from './sla/actions.js';
-import { startAutoAssignment } from './routing/assignment.js';
+import { startAutoAssignment } from './assignment/auto-assignment.js';
 import { refreshOfficeModels, startOfficeModelRefresh } from './routing/office-models.js';
 import type { OnlineSource } from './realtime/online.js';
 import { startSlaScheduler } from './sla/scheduler.js';

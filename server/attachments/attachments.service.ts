@@ -5,17 +5,14 @@
  *
  * A flow: `parseMultipart` (uploads.ts) → `uploadProblems` or `checkUploads` →
  * `saveAttachments` (no ticket yet) → create the message with the attachment ids →
- * `linkAttachments`. Downloads: `readableAttachment` (policy) → `sendAttachment`.
+ * `linkAttachments`. Downloads: `readableAttachment` (tickets/ticket-attachments.ts, the
+ * ticket policy) → `sendAttachment`. Nothing here knows tickets: this folder sits below them.
  */
 import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import type { Response } from 'express';
 import { Types } from 'mongoose';
-import type { Actor } from '../auth/actor.js';
 import { ConflictError, NotFoundError, PayloadTooLargeError, UnprocessableError, type FieldProblem } from '../lib/errors.js';
-import { MessageModel } from '../tickets/message.model.js';
-import { loadTicket } from '../tickets/ticket.journal.js';
-import { authorize } from '../tickets/ticket.policy.js';
 import { AttachmentModel, type Attachment } from './attachment.model.js';
 import { allowedTypesDescription, detectFileType, extensionAliases } from './file-types.js';
 import { displayName, sanitizeFilename } from './filenames.js';
@@ -179,29 +176,6 @@ export async function listAttachmentsOf(messageIds: Types.ObjectId[]): Promise<A
 export async function findAttachment(id: string | Types.ObjectId): Promise<Attachment | null> {
   if (typeof id === 'string' && !/^[0-9a-f]{24}$/i.test(id)) return null;
   return AttachmentModel.findById(id).lean<Attachment>();
-}
-
-/**
- * An attachment the actor may download, or 404: it must be linked to a ticket the actor
- * may read (the ticket policy), and for a member, to a public message of that ticket
- * (never an internal note's). The same 404 for all, so nothing is revealed.
- */
-export async function readableAttachment(actor: Actor, id: string): Promise<Attachment> {
-  const notFound = new NotFoundError('No such attachment.');
-  const attachment = await findAttachment(id);
-  if (!attachment?.ticket) throw notFound;
-  const ticket = await loadTicket(attachment.ticket);
-  if (!ticket) throw notFound;
-  try {
-    authorize(actor, 'read', ticket);
-  } catch {
-    throw notFound;
-  }
-  if (actor.kind === 'member') {
-    const message = attachment.message ? await MessageModel.findById(attachment.message, { visibility: 1, ticket: 1 }).lean() : null;
-    if (!message || message.visibility !== 'public' || !message.ticket.equals(ticket._id)) throw notFound;
-  }
-  return attachment;
 }
 
 /**

@@ -1,16 +1,15 @@
 /**
- * The forecast panel of the supervisor board (`views/partials/board-forecast.hbs`):
- * reads the queues a supervisor watches, their waiting tickets, who is connected,
- * and four weeks of history (arrivals by weekday and hour, two weeks of replies and
- * resolutions per person), runs `forecastQueue` (forecast.ts) on each queue and
- * lists the tickets most at risk. The history is read with two plain `find`s and
- * kept ten minutes per process, so opening the board stays cheap.
+ * The figures of the supervisor board's forecast panel (shown by web/pages/board-forecast.ts):
+ * reads the queues a supervisor watches, their waiting tickets, and four weeks of history
+ * (arrivals by weekday and hour, two weeks of replies and resolutions per person), runs
+ * `forecastQueue` (forecast.ts) on each queue with the people online (given by the caller:
+ * presence is the live layer's, above this one) and picks the tickets most at risk. The history
+ * is read in the background and kept three hours per process, so opening the board stays cheap.
  */
 import { workingSet } from '../tickets/working-set.js';
 import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import type { StaffActor } from '../auth/actor.js';
-import type { Locale, Translate } from '../lib/i18n.js';
 import { OfficeModel } from '../offices/office.model.js';
 import { whoIsOnline, type OnlineSource } from '../realtime/online.js';
 import { calendarForOffice, SlaCalendarModel, type SlaCalendarData } from '../sla/calendar.model.js';
@@ -20,7 +19,6 @@ import { TeamModel } from '../teams/team.model.js';
 import { ticketIdsOfDays } from '../tickets/ticket.keys.js';
 import { readByIds } from '../db/point-reads.js';
 import { NO_DUE_DATE, TicketModel, type TrailEntry } from '../tickets/ticket.model.js';
-import { createFormatter, type DueView } from '../web/pages/format.js';
 import { arrivalProfile, forecastQueue, horizonHours, throughputOf, workOrder, type QueueForecast, type WaitingTicket } from './forecast.js';
 
 const HOUR = 3_600_000;
@@ -41,7 +39,7 @@ interface Queue {
   key: string;
   tier: number;
   office: string | null;
-  label: string;
+  officeName: string | null;
   teams: Set<string>;
   calendar: BusinessCalendar;
 }
@@ -150,53 +148,48 @@ export async function warmForecast(zone: string): Promise<void> {
   await history(new Date(), zone);
 }
 
-export interface ForecastRow {
+/** One queue the supervisor watches: its forecast and what it was made from. */
+export interface QueueOutlook {
   key: string;
-  label: string;
-  waiting: number;
-  arrivals: string;
-  online: string;
-  throughput: string;
-  breaches: string;
-  /** `ok`, `warn` (breaches expected), `unknown` (nobody's presence known) or `none` (no deadlines). */
-  level: 'ok' | 'warn' | 'unknown' | 'none';
-  overdue: number;
+  tier: number;
+  /** The office of a tier-1 queue; null for tiers 2 and 3 (they serve every office). */
+  officeName: string | null;
+  forecast: QueueForecast;
+  /** People of the queue's teams online now; null when presence is unknown. */
+  online: number | null;
+  /** Tickets handled per person and business hour over the past two weeks; null without history. */
+  throughput: number | null;
+  /** Some waiting ticket of this queue has a deadline. */
+  anyDeadline: boolean;
 }
 
-export interface AtRiskView {
-  href: string;
+export interface AtRiskTicket {
+  id: string;
   number: string;
   subject: string;
+  /** The key of its queue (`QueueOutlook.key`). */
   queue: string;
-  due: DueView;
-  age: string;
-  createdText: string;
+  dueAt: Date | null;
+  createdAt: Date;
   /** `overdue`, `breach` (expected), `soon` (due within the horizon) or `old` (oldest, no deadline). */
   kind: 'overdue' | 'breach' | 'soon' | 'old';
-  label: string;
 }
 
-export interface ForecastView {
+export interface BoardForecast {
+  now: Date;
   horizon: number;
-  computedAt: string;
-  rows: ForecastRow[];
-  atRisk: AtRiskView[];
+  queues: QueueOutlook[];
+  atRisk: AtRiskTicket[];
   liveKnown: boolean;
   anyDeadline: boolean;
 }
 
-export interface ForecastContext {
-  t: Translate;
-  locale: Locale;
-  timeZone: string;
-  online: OnlineSource;
-  now?: Date;
-}
-
-/** The forecast for the queues `actor` watches: their office's tier 1 (every office without one), tiers 2 and 3. */
-export async function boardForecast(actor: StaffActor, c: ForecastContext): Promise<ForecastView> {
+/**
+ * The forecast for the queues `actor` watches: their office's tier 1 (every office without one),
+ * tiers 2 and 3. `online` gives the ids of staff connected now (null: presence unknown).
+ */
+export async function boardForecast(actor: StaffActor, c: { timeZone: string; online: OnlineSource; now?: Date }): Promise<BoardForecast> {
   const now = c.now ?? new Date();
-  const t = c.t;
   const [offices, teams, calendars, live] = await Promise.all([
     OfficeModel.find({ active: true }, { name: 1 }).sort({ name: 1 }).lean(),
     TeamModel.find({ active: true }, { tier: 1, office: 1 }).lean(),
@@ -206,8 +199,8 @@ export async function boardForecast(actor: StaffActor, c: ForecastContext): Prom
   const watched = actor.office ? offices.filter((o) => String(o._id) === String(actor.office)) : offices;
   const teamsOf = (tier: number, office: string | null) => new Set(teams.filter((tm) => tm.tier === tier && (office === null || String(tm.office) === office)).map((tm) => String(tm._id)));
   const queues: Queue[] = [
-    ...watched.map((o) => ({ key: tier1Key(String(o._id)), tier: 1, office: String(o._id), label: t('reports.forecast.queue_tier1', { office: o.name }), teams: teamsOf(1, String(o._id)), calendar: calendarForOffice(calendars, o._id) })),
-    ...[2, 3].map((tier) => ({ key: String(tier), tier, office: null, label: t(`reports.forecast.queue_tier${tier}`), teams: teamsOf(tier, null), calendar: calendarForOffice(calendars, '') })),
+    ...watched.map((o) => ({ key: tier1Key(String(o._id)), tier: 1, office: String(o._id), officeName: o.name, teams: teamsOf(1, String(o._id)), calendar: calendarForOffice(calendars, o._id) })),
+    ...[2, 3].map((tier) => ({ key: String(tier), tier, office: null, officeName: null, teams: teamsOf(tier, null), calendar: calendarForOffice(calendars, '') })),
   ];
 
   const [waitingDocs, staff, past] = await Promise.all([
@@ -221,12 +214,10 @@ export async function boardForecast(actor: StaffActor, c: ForecastContext): Prom
   ]);
 
   const queueOf = (doc: { tier: number; office: Types.ObjectId }) => (doc.tier === 1 ? tier1Key(String(doc.office)) : String(doc.tier));
-  const fmtNumber = new Intl.NumberFormat({ fr: 'fr-BE', nl: 'nl-BE', en: 'en-GB' }[c.locale], { maximumFractionDigits: 1 });
+  const waitingOf = (d: (typeof waitingDocs)[number]): WaitingTicket => ({ id: String(d._id), dueAt: d.dueAt && d.dueAt.getTime() !== NO_DUE_DATE.getTime() ? d.dueAt : null, createdAt: d.createdAt, answered: Boolean(d.firstResponseAt) });
   const forecasts = new Map<string, QueueForecast>();
-  const rows: ForecastRow[] = queues.map((q) => {
-    const waiting: WaitingTicket[] = waitingDocs
-      .filter((d) => queueOf(d) === q.key)
-      .map((d) => ({ id: String(d._id), dueAt: d.dueAt && d.dueAt.getTime() !== NO_DUE_DATE.getTime() ? d.dueAt : null, createdAt: d.createdAt, answered: Boolean(d.firstResponseAt) }));
+  const outlooks: QueueOutlook[] = queues.map((q) => {
+    const waiting = waitingDocs.filter((d) => queueOf(d) === q.key).map(waitingOf);
     const starts = Array.from({ length: horizonHours }, (_, i) => new Date(now.getTime() + i * HOUR));
     const profile = past.arrivals.get(q.key);
     const handled = past.handled.get(q.key);
@@ -242,66 +233,31 @@ export async function boardForecast(actor: StaffActor, c: ForecastContext): Prom
       throughput,
     });
     forecasts.set(q.key, f);
-    const anyDeadline = waiting.some((w) => w.dueAt);
-    let breaches = '—';
-    let level: ForecastRow['level'] = 'none';
-    if (anyDeadline && f.dueSoon === 0) {
-      breaches = '0'; // nothing falls due within the horizon: nothing to miss, whoever is online
-      level = 'ok';
-    } else if (anyDeadline && f.expectedBreaches !== null) {
-      breaches = fmtNumber.format(f.expectedBreaches);
-      level = f.expectedBreaches > 0 ? 'warn' : 'ok';
-    } else if (anyDeadline) {
-      breaches = t('reports.forecast.up_to', { count: f.dueSoon });
-      level = 'unknown';
-    }
-    return {
-      key: q.key,
-      label: q.label,
-      waiting: f.waiting,
-      arrivals: fmtNumber.format(f.arrivals),
-      online: online === null ? t('reports.forecast.unknown') : String(online),
-      throughput: throughput === null ? '—' : t('reports.forecast.per_hour', { value: fmtNumber.format(throughput) }),
-      breaches,
-      level,
-      overdue: f.overdue,
-    };
+    return { key: q.key, tier: q.tier, officeName: q.officeName, forecast: f, online, throughput, anyDeadline: waiting.some((w) => w.dueAt) };
   });
 
-  const fmt = createFormatter(c.locale, t, c.timeZone, now);
-  const labelOf = new Map(queues.map((q) => [q.key, q.label]));
   const horizonEnd = now.getTime() + horizonHours * HOUR;
-  const candidates = waitingDocs.map((d) => ({ doc: d, w: { id: String(d._id), dueAt: d.dueAt && d.dueAt.getTime() !== NO_DUE_DATE.getTime() ? d.dueAt : null, createdAt: d.createdAt, answered: Boolean(d.firstResponseAt) } }));
+  const candidates = waitingDocs.map((d) => ({ doc: d, w: waitingOf(d) }));
   const byId = new Map(candidates.map((x) => [x.w.id, x]));
   const atRisk = workOrder(candidates.map((x) => x.w))
     .slice(0, atRiskCount)
-    .flatMap((w): AtRiskView[] => {
+    .flatMap((w): AtRiskTicket[] => {
       const x = byId.get(w.id);
       if (!x) return [];
       const key = queueOf(x.doc);
       const f = forecasts.get(key);
       const at = f?.handledAt.get(w.id) ?? null;
       const due = w.dueAt?.getTime() ?? null;
-      let kind: AtRiskView['kind'] = 'old';
+      let kind: AtRiskTicket['kind'] = 'old';
       if (due !== null && due < now.getTime()) kind = 'overdue';
       else if (due !== null && due <= horizonEnd && f !== undefined && f.expectedBreaches !== null && (at === null || at.getTime() > due)) kind = 'breach';
       else if (due !== null) kind = 'soon';
-      return [{
-        href: `/staff/tickets/${w.id}`,
-        number: x.doc.number,
-        subject: x.doc.subject,
-        queue: labelOf.get(key) ?? '',
-        due: fmt.due(w.dueAt ? w.dueAt.toISOString() : null),
-        age: fmt.age(w.createdAt),
-        createdText: fmt.dateTime(w.createdAt),
-        kind,
-        label: t(`reports.forecast.kind.${kind}`),
-      }];
+      return [{ id: w.id, number: x.doc.number, subject: x.doc.subject, queue: key, dueAt: w.dueAt, createdAt: w.createdAt, kind }];
     });
   return {
+    now,
     horizon: horizonHours,
-    computedAt: fmt.short(now),
-    rows,
+    queues: outlooks,
     atRisk,
     liveKnown: live !== null,
     anyDeadline: candidates.some((x) => x.w.dueAt !== null),

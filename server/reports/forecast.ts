@@ -14,7 +14,7 @@
  *    (new tickets for tier 1, escalations for tiers 2 and 3); shown for the queue's
  *    size, they do not delay the waiting tickets, whose deadlines come first.
  *
- * `forecastQueue` is pure (test/unit/reports.forecast.test.ts); forecast.load.ts reads the data.
+ * `forecastQueue` is pure (test/unit/reports.forecast.test.ts); forecast.board.ts reads the data.
  */
 export const horizonHours = 4;
 const HOUR = 3_600_000;

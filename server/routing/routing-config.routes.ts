@@ -1,28 +1,23 @@
 /**
- * The routing switches a supervisor runs a pilot with, and the away-advisor handoff:
+ * The routing switches a supervisor runs a pilot with (the away-advisor handoff, which moves
+ * tickets, is in assignment/handoff.routes.ts):
  *
  *   PATCH /teams/:id     { assignmentMode }  manual claim, round-robin or least-loaded
  *   PATCH /offices/:id   { routingModel }    tiered (1 → 2 → 3) or one polyvalent queue
- *   POST  /staff/:id/handoff { reason }     every open ticket a person holds goes back to its queue
  *
  * Who: administrators for everything; a supervisor for their own office (its tier-1 teams, the office
- * itself, its people). Tier-2 and tier-3 teams serve every office: administrators only. The object is
+ * itself). Tier-2 and tier-3 teams serve every office: administrators only. The object is
  * looked up first (404 for an unknown or malformed id), then the right checked (403), then the body.
  */
-import { heldTickets } from '../tickets/ticket.queries.js';
 import type { Types } from 'mongoose';
 import { z } from 'zod';
 import { hasRole, sameId, type StaffActor } from '../auth/actor.js';
 import { requireActor } from '../auth/current.js';
-import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../lib/errors.js';
+import { BadRequestError, ForbiddenError, NotFoundError } from '../lib/errors.js';
 import { route, type RouteSpec } from '../lib/route-table.js';
 import { valid } from '../lib/validate.js';
 import { OfficeModel, routingModels } from '../offices/office.model.js';
-import { StaffModel } from '../staff/staff.model.js';
 import { assignmentModes, TeamModel } from '../teams/team.model.js';
-import { reassignTicket } from '../tickets/ticket.commands.js';
-import { loadTicket } from '../tickets/ticket.journal.js';
-import { can } from '../tickets/ticket.policy.js';
 import { refreshOfficeModels } from './office-models.js';
 import { clearRoutingCache } from './routing.service.js';
 
@@ -43,7 +38,6 @@ function refuse(): never {
 // before the body is judged; the handlers then require them.
 const teamBody = { body: z.strictObject({ assignmentMode: z.enum(assignmentModes).optional() }) };
 const officeBody = { body: z.strictObject({ routingModel: z.enum(routingModels).optional() }) };
-const handoffBody = { body: z.strictObject({ reason: z.string().trim().min(3).max(500).optional() }) };
 
 function required<T>(value: T | undefined, field: string, message: string): T {
   if (value === undefined) throw new BadRequestError(message, [{ path: field, message: 'required' }]);
@@ -73,33 +67,6 @@ export async function setOfficeModel(actor: StaffActor, id: string, routingModel
   return { id, code: office.code, name: office.name, routingModel: model };
 }
 
-/** Hands every open ticket a person holds back to its queue (a supervisor of the person's office). */
-export async function handOff(actor: StaffActor, id: string, reasonGiven: string | undefined): Promise<{ handedOff: string[]; skipped: Array<{ ticket: string; why: string }> }> {
-  const person = objectId.test(id) ? await StaffModel.findById(id, { name: 1, office: 1 }).lean() : null;
-  if (!person) throw new NotFoundError('No such staff member.');
-  if (!hasRole(actor, 'supervisor') || !sameId(actor.office, person.office)) throw new ForbiddenError("Only a supervisor of this person's office can hand their tickets off.");
-  const reason = required(reasonGiven?.trim() || undefined, 'reason', 'Say why (the reason is recorded on every ticket).');
-  const held = await heldTickets(person._id);
-  const handedOff: string[] = [];
-  const skipped: Array<{ ticket: string; why: string }> = [];
-  for (const { _id } of held) {
-    const ticket = await loadTicket(String(_id));
-    if (!ticket || !sameId(ticket.assignee, person._id)) continue;
-    if (!can(actor, 'reassign', ticket)) {
-      skipped.push({ ticket: ticket.number, why: 'outside your office (ask its supervisor)' });
-      continue;
-    }
-    try {
-      await reassignTicket({ actor, ticketId: String(ticket._id), version: ticket.version, team: String(ticket.team), reason });
-      handedOff.push(ticket.number);
-    } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
-      skipped.push({ ticket: ticket.number, why: 'changed at the same moment' });
-    }
-  }
-  return { handedOff, skipped };
-}
-
 export function routingConfigRoutes(): RouteSpec[] {
   return [
     route({
@@ -120,16 +87,6 @@ export function routingConfigRoutes(): RouteSpec[] {
         const office = await setOfficeModel(actor, String(req.params.id), valid(req, officeBody).body.routingModel);
         req.log.info({ office: office.id, routingModel: office.routingModel, by: String(actor.id) }, 'routing model changed');
         res.json({ office });
-      },
-    }),
-    route({
-      method: 'post', path: '/staff/:id/handoff', tag, summary: "Hand every open ticket a person holds back to its queue, with a reason (a supervisor of the person's office)",
-      access: { kind: 'staff', policy: 'configure_routing' }, ...anyId, ...handoffBody,
-      handler: async (req, res) => {
-        const actor = requireActor(req);
-        const result = await handOff(actor, String(req.params.id), valid(req, handoffBody).body.reason);
-        req.log.info({ person: String(req.params.id), handedOff: result.handedOff.length, skipped: result.skipped.length, by: String(actor.id) }, 'tickets handed off');
-        res.json(result);
       },
     }),
   ];

@@ -89,7 +89,7 @@ export async function claimTicket(props: CommandBase): Promise<TicketView> {
 
 /**
  * Relais gives a waiting ticket to a person (automatic assignment: round-robin or least-loaded,
- * routing/assignment.ts). Like a claim: it accepts a pending escalation. The reason says how the
+ * assignment/auto-assignment.ts). Like a claim: it accepts a pending escalation. The reason says how the
  * person was chosen, for "why is this ticket here?".
  */
 export async function assignTicket(props: CommandBase & { assignee: Types.ObjectId; why: string }): Promise<TicketView> {

@@ -48,7 +48,7 @@ export type Tier = (typeof tiers)[number];
  * How an office runs its queues: `tiered` (1 → 2 → 3) or `polyvalent` (advisors and the support
  * team share tier 1, which escalates straight to the administrative team).
  */
-/** How a team hands out its waiting tickets (routing/assignment.ts). */
+/** How a team hands out its waiting tickets (assignment/auto-assignment.ts). */
 export const assignmentModes = ['manual', 'round_robin', 'least_loaded'] as const;
 export type AssignmentMode = (typeof assignmentModes)[number];
 

@@ -3,16 +3,17 @@
  * cookie-authenticated unsafe requests, then every route of the route table.
  */
 import { Router } from 'express';
-import { attachmentRoutes } from '../attachments/attachment.routes.js';
 import { authenticate, csrfProtection, requireStaff } from '../auth/auth.middleware.js';
 import { authRoutes, type AuthRouteOptions } from '../auth/auth.routes.js';
 import type { InboundPipeline } from '../mail/inbound/pipeline.js';
 import { catalogRoutes } from '../catalog/catalog.routes.js';
 import { routingConfigRoutes } from '../routing/routing-config.routes.js';
+import { handoffRoutes } from '../assignment/handoff.routes.js';
 import type { Config } from '../config.js';
 import { mountRoutes } from '../lib/route-table.js';
 import { inboundAdminRoutes } from '../mail/inbound/inbound-admin.routes.js';
 import { outboxAdminRoutes } from '../mail/outbox-admin.routes.js';
+import { attachmentRoutes } from '../tickets/attachment.routes.js';
 import { ticketRoutes } from '../tickets/ticket.routes.js';
 import { buildOpenApiDocument } from './openapi.js';
 
@@ -23,7 +24,7 @@ export function apiRouter(config: Config, options: { auth?: AuthRouteOptions; in
   const v1 = Router();
   v1.use(authenticate(config));
   v1.use(csrfProtection(config));
-  mountRoutes(v1, apiPrefix, [...authRoutes(config, options.auth), ...ticketRoutes(), ...catalogRoutes(), ...routingConfigRoutes(), ...attachmentRoutes(config), ...outboxAdminRoutes(), ...inboundAdminRoutes(options.inbound)], requireStaff);
+  mountRoutes(v1, apiPrefix, [...authRoutes(config, options.auth), ...ticketRoutes(), ...catalogRoutes(), ...routingConfigRoutes(), ...handoffRoutes(), ...attachmentRoutes(config), ...outboxAdminRoutes(), ...inboundAdminRoutes(options.inbound)], requireStaff);
   router.use(apiPrefix, v1);
   let document: Record<string, unknown> | undefined;
   router.get('/api/openapi.json', (_req, res) => {

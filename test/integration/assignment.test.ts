@@ -8,7 +8,7 @@ import request from 'supertest';
 import { domainEvents } from '../../server/lib/domain-events.js';
 import { silentLogger } from '../helpers/config.js';
 import { OfficeModel } from '../../server/offices/office.model.js';
-import { pickCandidate, startAutoAssignment, sweepWaiting } from '../../server/routing/assignment.js';
+import { pickCandidate, startAutoAssignment, sweepWaiting } from '../../server/assignment/auto-assignment.js';
 import { StaffModel } from '../../server/staff/staff.model.js';
 import { TeamModel } from '../../server/teams/team.model.js';
 import { claimTicket, escalateTicket, returnTicket } from '../../server/tickets/ticket.commands.js';

@@ -2,7 +2,7 @@
  * The board's "Routing" panel for a supervisor's office: the office's routing model, the assignment
  * mode of its tier-1 teams, and the people away who still hold tickets (to hand them off). The forms
  * post to `/staff/board/routing` and `/staff/board/handoff/:id` (routes in board.routes.ts), which run
- * the same functions as the API (routing/routing-config.routes.ts).
+ * the same functions as the API (routing/routing-config.routes.ts, assignment/handoff.routes.ts).
  */
 import { heldCounts } from '../../tickets/ticket.queries.js';
 import type { StaffActor } from '../../auth/actor.js';

@@ -5,12 +5,13 @@
  */
 import { Router, type Request, type Response } from 'express';
 import type { Config } from '../../config.js';
-import { boardForecast } from '../../reports/forecast.board.js';
 import { ForbiddenError } from '../../lib/errors.js';
 import type { officeModels as routingModels } from '../../tickets/ticket.vocabulary.js';
-import { handOff, setOfficeModel, setTeamMode } from '../../routing/routing-config.routes.js';
+import { handOff } from '../../assignment/handoff.routes.js';
+import { setOfficeModel, setTeamMode } from '../../routing/routing-config.routes.js';
 import type { assignmentModes } from '../../tickets/ticket.vocabulary.js';
 import { boardData } from './board.query.js';
+import { forecastPanel } from './board-forecast.js';
 import { routingPanel } from './board-routing.js';
 import { loadCatalog } from './catalog.js';
 import { createFormatter } from './format.js';
@@ -42,7 +43,7 @@ export function boardRoutes(config: Config, tools: StaffPageTools): Router {
       title: t('board.title'),
       script: 'board',
       reassign: await reassignOptions(t, catalog),
-      forecast: await boardForecast(pageActor(req), { t, locale: res.locals.locale, timeZone: config.timeZone, online: tools.online }),
+      forecast: await forecastPanel(pageActor(req), { t, locale: res.locals.locale, timeZone: config.timeZone, online: tools.online }),
       routing: await routingPanel(pageActor(req), t, tools.online),
       routingNotice: typeof req.query.routing === 'string' && ['saved'].includes(req.query.routing) ? t('board.routing.saved') : typeof req.query.handedoff === 'string' && /^\d{1,4}$/.test(req.query.handedoff) ? t('board.routing.handed_off', { count: Number(req.query.handedoff) }) : null,
       pageData: { snapshot: '/staff/board/snapshot', me: String(pageActor(req).id) },

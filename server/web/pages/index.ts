@@ -13,7 +13,7 @@ import type { InboundPipeline } from '../../mail/inbound/pipeline.js';
 import type { OnlineSource } from '../../realtime/online.js';
 import { createAuthService } from '../../auth/auth.service.js';
 import type { Config } from '../../config.js';
-import { reportRoutes } from '../../reports/reports.routes.js';
+import { reportRoutes } from './reports/reports.routes.js';
 import { boardRoutes } from './board.routes.js';
 import { inboundAdminRoutes } from './inbound-admin.routes.js';
 import { loginRoutes } from './login.routes.js';

@@ -1,16 +1,16 @@
 /**
- * From a loaded report (load.ts) to what the page and the CSV show: the key figures,
+ * From a loaded report (reports/load.ts) to what the page and the CSV show: the key figures,
  * the six tables with their rows named in the page's language, and the data of the
  * charts (drawn by client/reports.page.ts with Chart.js; each chart's table is its
  * text alternative).
  */
 import { DateTime } from 'luxon';
-import type { Locale, Translate } from '../lib/i18n.js';
-import type { PageCatalog } from '../web/pages/catalog.js';
-import { byOffice, byPeriod, byPlacement, summarize, type Figures } from './compute.js';
-import type { ReportDataset } from './load.js';
-import { periodBuckets, type ReportPeriod } from './period.js';
-import { cellFormat, compareTable, comparedFigures, officesTable, periodsTable, placementTable, satisfactionTable, slaTable, type CellFormat, type ReportTable, type TableName } from './tables.js';
+import type { Locale, Translate } from '../../../lib/i18n.js';
+import { byOffice, byPeriod, byPlacement, summarize, type Figures } from '../../../reports/compute.js';
+import type { ReportDataset } from '../../../reports/load.js';
+import { periodBuckets, type ReportPeriod } from '../../../reports/period.js';
+import { cellFormat, compareTable, comparedFigures, officesTable, periodsTable, placementTable, satisfactionTable, slaTable, type CellFormat, type ReportTable, type TableName } from '../../../reports/tables.js';
+import type { PageCatalog } from '../catalog.js';
 
 export interface ChartDataset {
   label: string;

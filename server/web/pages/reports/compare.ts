@@ -5,14 +5,14 @@
  * the viewer's office against the next one, or the period against the one just before.
  */
 import { DateTime } from 'luxon';
-import type { StaffActor } from '../auth/actor.js';
-import type { Figures } from './compute.js';
-import { seesPartOf } from './access.js';
+import type { StaffActor } from '../../../auth/actor.js';
+import { seesPartOf } from '../../../reports/access.js';
+import type { Figures } from '../../../reports/compute.js';
+import { loadReports, type ReportDataset } from '../../../reports/load.js';
+import { filterParams, isProblem, parseFilters, resolvePeriod, type FilterProblem, type ReportFilters, type ReportPeriod } from '../../../reports/period.js';
+import type { ReportTable } from '../../../reports/tables.js';
 import type { Choice } from './form.js';
-import { loadReports, type ReportDataset } from './load.js';
-import { filterParams, isProblem, parseFilters, resolvePeriod, type FilterProblem, type ReportFilters, type ReportPeriod } from './period.js';
 import { compareView, figuresOf, type ChartSpec, type ViewContext } from './report.view.js';
-import type { ReportTable } from './tables.js';
 
 export type CompareMode = 'offices' | 'periods';
 

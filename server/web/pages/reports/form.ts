@@ -3,9 +3,9 @@
  * other filters, the two dates of a custom period, office, tier and team; the problems
  * to show next to the fields; and the "how these figures are computed" definitions.
  */
-import type { Translate } from '../lib/i18n.js';
+import type { Translate } from '../../../lib/i18n.js';
+import { maxPeriodDays, presets, type FilterProblem, type ReportFilters } from '../../../reports/period.js';
 import type { ViewContext } from './report.view.js';
-import { maxPeriodDays, presets, type FilterProblem, type ReportFilters } from './period.js';
 
 export interface Choice {
   value: string;

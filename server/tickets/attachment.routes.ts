@@ -1,15 +1,16 @@
 /**
  * `GET /api/v1/attachments/:id`: staff download an attachment of a ticket they may read.
- * Attachments are never under a public static path: this route (and the member page's,
- * through `readableAttachment`) is the only way to their bytes.
+ * Attachments are never under a public static path: this route and the member page's
+ * (`/suivi/pieces/:id`) are the only ways to their bytes.
  */
 import { z } from 'zod';
+import { sendAttachment } from '../attachments/attachments.service.js';
+import { attachmentStorage } from '../attachments/storage.js';
 import { requireActor } from '../auth/current.js';
 import type { Config } from '../config.js';
 import { route, type RouteSpec } from '../lib/route-table.js';
 import { valid } from '../lib/validate.js';
-import { readableAttachment, sendAttachment } from './attachments.service.js';
-import { attachmentStorage } from './storage.js';
+import { readableAttachment } from './ticket-attachments.js';
 
 const tag = 'Attachments';
 export const attachmentIdParams = z.strictObject({ id: z.string().max(64) });

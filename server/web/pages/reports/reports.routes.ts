@@ -5,23 +5,23 @@
  *   GET /staff/reports.csv        one table as CSV (`table=offices|tiers|teams|periods|sla|satisfaction|compare`,
  *                                 with the same filters as the page it comes from).
  * Supervisors and administrators only (403 otherwise); each report covers the tickets
- * the person may read (access.ts). Filters are GET parameters, so every view has an address.
+ * the person may read (reports/access.ts). Filters are GET parameters, so every view has an address.
  */
 import { Router, type Request, type Response } from 'express';
-import type { StaffActor } from '../auth/actor.js';
-import type { Config } from '../config.js';
-import { BadRequestError, ForbiddenError } from '../lib/errors.js';
-import { loadCatalog, type PageCatalog } from '../web/pages/catalog.js';
-import { pageActor, requirePageActor } from '../web/pages/page-auth.js';
-import { renderStaffPage, type StaffPageTools } from '../web/pages/staff-page.js';
-import { mayReadReports, seesPartOf } from './access.js';
+import type { StaffActor } from '../../../auth/actor.js';
+import type { Config } from '../../../config.js';
+import { BadRequestError, ForbiddenError } from '../../../lib/errors.js';
+import { mayReadReports, seesPartOf } from '../../../reports/access.js';
+import { csvFileName, tableCsv } from '../../../reports/csv.js';
+import { loadReport } from '../../../reports/load.js';
+import { filterParams, isProblem, parseFilters, type FilterProblem } from '../../../reports/period.js';
+import { tableNames, type ReportTable, type TableName } from '../../../reports/tables.js';
+import { loadCatalog, type PageCatalog } from '../catalog.js';
+import { pageActor, requirePageActor } from '../page-auth.js';
+import { renderStaffPage, type StaffPageTools } from '../staff-page.js';
 import { compareParams, loadComparison, type Comparison } from './compare.js';
-import { csvFileName, tableCsv } from './csv.js';
 import { filterForm, howTo, problemText } from './form.js';
-import { loadReport } from './load.js';
-import { filterParams, isProblem, parseFilters, type FilterProblem } from './period.js';
 import { reportView, type ReportView, type ViewContext } from './report.view.js';
-import { tableNames, type ReportTable, type TableName } from './tables.js';
 
 export const reportsPath = '/staff/reports';
 
