@@ -253,8 +253,7 @@ export async function reassignTicket(props: CommandBase & ReassignTarget & { rea
     if (!person || !person.team) throw new BadRequestError('That person does not exist, is deactivated, or has no team.', [{ path: 'assignee', message: 'not an active staff member with a team' }]);
     const personTeam = await TeamModel.findById(person.team).lean();
     if (!personTeam) throw new BadRequestError('That person\'s team no longer exists.', [{ path: 'assignee', message: 'no team' }]);
-    const worked = tiersWorkedBy({ kind: 'staff', id: person._id, name: person.name, email: person.email, roles: person.roles, team: person.team, tier: personTeam.tier as Tier, office: person.office ?? null, languages: person.languages });
-    if (!worked.includes(personTeam.tier as Tier)) throw new BadRequestError(`${person.name} does not work in tier ${personTeam.tier}.`, [{ path: 'assignee', message: 'does not work this tier' }]);
+    if (!tiersWorkedBy(person).includes(personTeam.tier as Tier)) throw new BadRequestError(`${person.name} does not work in tier ${personTeam.tier}.`, [{ path: 'assignee', message: 'does not work this tier' }]);
     tier = personTeam.tier as Tier;
     team = personTeam._id;
     assignee = person._id;

@@ -25,8 +25,8 @@ export interface PolicyTicket {
 
 const roleTier = { advisor: 1, support: 2, administrative: 3 } as const;
 
-/** The tiers a staff member works in (claims and answers tickets of). */
-export function tiersWorkedBy(actor: StaffActor): Tier[] {
+/** The tiers a staff member works in (claims and answers tickets of), from their roles. */
+export function tiersWorkedBy(actor: Pick<StaffActor, 'roles'>): Tier[] {
   const tiers = new Set<Tier>();
   for (const role of actor.roles) if (role in roleTier) tiers.add(roleTier[role as keyof typeof roleTier]);
   return [...tiers].sort();

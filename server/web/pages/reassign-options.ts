@@ -1,13 +1,13 @@
 /**
  * Where a supervisor may send a ticket: a person (grouped by team), a team, or a
- * tier. Only active people with a team whose tier they work, as the reassign
- * command requires; the command checks again.
+ * tier. Only active people with a team whose tier they work (`tiersWorkedBy`, the rule the
+ * reassign command applies).
  */
 import type { Translate } from '../../lib/i18n.js';
 import { staffInTeams } from '../../staff/staff.queries.js';
+import { tiersWorkedBy } from '../../tickets/ticket.policy.js';
+import type { Tier } from '../../tickets/ticket.vocabulary.js';
 import type { PageCatalog } from './catalog.js';
-
-const roleTier: Record<string, number> = { advisor: 1, support: 2, administrative: 3 };
 
 export interface ReassignOptions {
   people: { label: string; options: { value: string; label: string }[] }[];
@@ -21,7 +21,7 @@ export async function reassignOptions(t: Translate, catalog: PageCatalog): Promi
     .map((team) => ({
       label: `${team.label} · ${t('tier.short', { tier: team.tier })}`,
       options: staff
-        .filter((s) => String(s.team) === team.value && s.roles.some((r) => roleTier[r] === team.tier))
+        .filter((s) => String(s.team) === team.value && tiersWorkedBy(s).includes(team.tier as Tier))
         .map((s) => ({ value: String(s._id), label: s.name })),
     }))
     .filter((group) => group.options.length > 0);
