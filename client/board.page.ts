@@ -27,6 +27,7 @@ function start(): void {
     apply(snapshot) {
       replace('board-load', snapshot.loadHtml);
       replace('board-totals', snapshot.totalsHtml);
+      replace('board-more', snapshot.moreHtml);
     },
   });
   const reassign = dialog

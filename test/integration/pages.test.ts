@@ -22,6 +22,8 @@ import { silentLogger, testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, buildTicket, testPassword, type Org } from '../helpers/factories.js';
 import { useMail } from '../helpers/enrichers.js';
+import { boardRowsPerTier } from '../../server/web/pages/board.query.js';
+import { readableWork } from '../../server/tickets/ticket.queries.js';
 
 const roomy: Partial<LoginRateLimits> = { perIp: { limit: 100_000, windowMs: 60_000 }, perAccount: { limit: 1000, windowMs: 60_000 } };
 
@@ -323,6 +325,32 @@ describe('Staff pages (HTML, real database)', () => {
       expectNoInlineCode(res.text);
       const snapshot = await agent.get('/staff/board/snapshot').set('Accept', 'application/json').expect(200);
       expect((snapshot.body as { rowsHtml: string }).rowsHtml).to.include('Escalade pour le tableau');
+    });
+
+    it('shows the most urgent escalations per tier as rows, and counts every one of them', async function () {
+      this.timeout(120_000);
+      const advisor = org.staff.advisorLiege;
+      const extra = boardRowsPerTier.standard + 2;
+      for (let i = 0; i < extra; i += 1) {
+        const t = await buildTicket(org, { subject: `Escalade nombreuse ${i}` });
+        const claimed = await claimTicket({ actor: advisor, ticketId: String(t._id), version: t.version });
+        await escalateTicket({ actor: advisor, ticketId: String(t._id), version: claimed.version, reason: 'payroll_correction', handoff: 'Vérifié; à recalculer.' });
+      }
+      const agent = await signedIn(app, org.staff.supervisorLiege.email);
+      const open = (await readableWork(org.staff.supervisorLiege)).filter((t) => t.tier > 1 && ['new', 'open', 'pending_member'].includes(t.status)).length;
+      expect(open).to.be.greaterThan(boardRowsPerTier.standard);
+      const res = await agent.get('/staff/board').expect(200);
+      const rows = (html: string) => (html.match(/data-reassign="/g) ?? []).length;
+      expect(rows(res.text)).to.equal(boardRowsPerTier.standard);
+      expect(res.text).to.include(`Les ${boardRowsPerTier.standard} escalades les plus urgentes sur ${open} sont affichées`);
+      expect(res.text).to.match(new RegExp(`<span class="total-num">${open}</span>`));
+      expect(res.text).to.include('href="/staff/board?rows=more"');
+      const more = await agent.get('/staff/board?rows=more').expect(200);
+      expect(rows(more.text)).to.equal(open);
+      expect(more.text).to.include('/staff/board/snapshot?rows=more');
+      const snapshot = await agent.get('/staff/board/snapshot').set('Accept', 'application/json').expect(200);
+      expect(rows((snapshot.body as { rowsHtml: string }).rowsHtml)).to.equal(boardRowsPerTier.standard);
+      expect((snapshot.body as { moreHtml: string }).moreHtml).to.include(`sur ${open}`);
     });
   });
 

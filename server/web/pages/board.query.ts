@@ -11,13 +11,17 @@ import type { Translate } from '../../lib/i18n.js';
 import { lastSeen, staffWatched } from '../../staff/staff.queries.js';
 import type { Escalation } from '../../tickets/escalation.model.js';
 import { presentEscalation, type EscalationView, type TicketView } from '../../tickets/ticket.presenter.js';
-import { escalationsOf, heldCounts, listTickets, nameBook } from '../../tickets/ticket.queries.js';
+import { escalationsOf, heldCounts, listTickets, nameBook, readableWork } from '../../tickets/ticket.queries.js';
+import { isOpenStatus } from '../../tickets/ticket.vocabulary.js';
 import type { PageCatalog } from './catalog.js';
 import { initials, type DueView, type Formatter } from './format.js';
 import type { Labels } from './presenters.js';
 
-/** Per tier: more than this many open escalations is a page the board does not show whole. */
-const perTierLimit = 200;
+/**
+ * Rows shown per tier: the most urgent first (due date, then age). The counts above them are always
+ * of every open escalation, from the working set in memory; the supervisor can ask for more rows.
+ */
+export const boardRowsPerTier = { standard: 50, more: 200 } as const;
 /**
  * A session used within this window counts as "online". The access token lives 15
  * minutes and each refresh stamps `lastUsedAt`, so someone working is never older.
@@ -84,7 +88,7 @@ export interface LoadTeam {
 
 export interface BoardData {
   rows: (BoardRow | BoardGroup)[];
-  totals: { open: number; waiting: number; tier2: number; tier3: number; truncated: boolean };
+  totals: { open: number; waiting: number; tier2: number; tier3: number; truncated: boolean; shown: number; more: boolean };
   load: LoadTeam[];
   ticketIds: string[];
 }
@@ -95,6 +99,8 @@ interface BoardContext {
   labels: Labels;
   catalog: PageCatalog;
   online: OnlineSource;
+  /** Rows per tier (boardRowsPerTier). */
+  rowsPerTier: number;
 }
 
 function latestEscalations(escalations: Escalation[], tickets: TicketView[]): Map<string, Escalation> {
@@ -140,7 +146,18 @@ function row(v: TicketView, e: EscalationView | undefined, c: BoardContext): Boa
 }
 
 async function escalationRows(actor: StaffActor, c: BoardContext) {
-  const pages = await Promise.all([2, 3].map((tier) => listTickets(actor, { tier, limit: perTierLimit })));
+  // Every open escalation the supervisor may see, for the counts (memory: the working set)…
+  const open = (await readableWork(actor)).filter((t) => t.tier > 1 && isOpenStatus(t.status));
+  const counted = new Map<string, { count: number; waiting: number }>();
+  for (const t of open) {
+    const key = `g:${t.tier}:${String(t.office)}`;
+    const entry = counted.get(key) ?? { count: 0, waiting: 0 };
+    entry.count += 1;
+    if (!t.assignee) entry.waiting += 1;
+    counted.set(key, entry);
+  }
+  // …and the most urgent of each tier as rows.
+  const pages = await Promise.all([2, 3].map((tier) => listTickets(actor, { tier, limit: c.rowsPerTier })));
   const tickets = pages.flatMap((p) => p.tickets);
   // Each ticket's escalation records, read by `_id` (the ticket lists them).
   const escalations = await escalationsOf(tickets.map((t) => t.id));
@@ -157,8 +174,8 @@ async function escalationRows(actor: StaffActor, c: BoardContext) {
   }
   const ordered = [...groups.entries()].sort(([, a], [, b]) => a.tier - b.tier || a.office.localeCompare(b.office));
   for (const [key, g] of ordered) {
-    const waiting = g.tickets.filter((t) => !t.assignee).length;
-    rows.push({ kind: 'group', key, version: `${g.tickets.length}:${waiting}`, label: `${c.labels.tier(g.tier)} · ${g.office}`, count: g.tickets.length, waiting });
+    const { count, waiting } = counted.get(key) ?? { count: g.tickets.length, waiting: g.tickets.filter((t) => !t.assignee).length };
+    rows.push({ kind: 'group', key, version: `${count}:${waiting}`, label: `${c.labels.tier(g.tier)} · ${g.office}`, count, waiting });
     for (const t of g.tickets) {
       const e = latest.get(t.id);
       rows.push(row(t, e ? presentEscalation(e, names) : undefined, c));
@@ -168,11 +185,13 @@ async function escalationRows(actor: StaffActor, c: BoardContext) {
     rows,
     tickets,
     totals: {
-      open: tickets.length,
-      waiting: tickets.filter((t) => !t.assignee).length,
-      tier2: tickets.filter((t) => t.tier === 2).length,
-      tier3: tickets.filter((t) => t.tier === 3).length,
+      open: open.length,
+      waiting: open.filter((t) => !t.assignee).length,
+      tier2: open.filter((t) => t.tier === 2).length,
+      tier3: open.filter((t) => t.tier === 3).length,
       truncated: pages.some((p) => p.nextCursor !== null),
+      shown: tickets.length,
+      more: c.rowsPerTier < boardRowsPerTier.more,
     },
   };
 }

@@ -10,7 +10,7 @@ import type { officeModels as routingModels } from '../../tickets/ticket.vocabul
 import { handOff } from '../../assignment/handoff.routes.js';
 import { setOfficeModel, setTeamMode } from '../../routing/routing-config.routes.js';
 import type { assignmentModes } from '../../tickets/ticket.vocabulary.js';
-import { boardData } from './board.query.js';
+import { boardData, boardRowsPerTier } from './board.query.js';
 import { forecastPanel } from './board-forecast.js';
 import { routingPanel } from './board-routing.js';
 import { loadCatalog } from './catalog.js';
@@ -20,11 +20,16 @@ import { labels } from './presenters.js';
 import { reassignOptions } from './reassign-options.js';
 import { isSupervisor, renderPartial, renderStaffPage, type StaffPageTools } from './staff-page.js';
 
+/** `?rows=more` shows up to boardRowsPerTier.more rows per tier instead of the standard page. */
+function rowsPerTier(req: Request): number {
+  return req.query.rows === 'more' ? boardRowsPerTier.more : boardRowsPerTier.standard;
+}
+
 async function load(req: Request, res: Response, config: Config, tools: StaffPageTools) {
   const t = res.locals.t;
   const catalog = await loadCatalog(res.locals.locale);
   const fmt = createFormatter(res.locals.locale, t, config.timeZone);
-  const data = await boardData(pageActor(req), { t, fmt, labels: labels(t), catalog, online: tools.online });
+  const data = await boardData(pageActor(req), { t, fmt, labels: labels(t), catalog, online: tools.online, rowsPerTier: rowsPerTier(req) });
   return { data, catalog };
 }
 
@@ -46,7 +51,7 @@ export function boardRoutes(config: Config, tools: StaffPageTools): Router {
       forecast: await forecastPanel(pageActor(req), { t, locale: res.locals.locale, timeZone: config.timeZone, online: tools.online }),
       routing: await routingPanel(pageActor(req), t, tools.online),
       routingNotice: typeof req.query.routing === 'string' && ['saved'].includes(req.query.routing) ? t('board.routing.saved') : typeof req.query.handedoff === 'string' && /^\d{1,4}$/.test(req.query.handedoff) ? t('board.routing.handed_off', { count: Number(req.query.handedoff) }) : null,
-      pageData: { snapshot: '/staff/board/snapshot', me: String(pageActor(req).id) },
+      pageData: { snapshot: req.query.rows === 'more' ? '/staff/board/snapshot?rows=more' : '/staff/board/snapshot', me: String(pageActor(req).id) },
     });
   });
 
@@ -61,6 +66,7 @@ export function boardRoutes(config: Config, tools: StaffPageTools): Router {
       rowsHtml: renderPartial(req, res, 'board-rows', data),
       loadHtml: renderPartial(req, res, 'board-load', data),
       totalsHtml: renderPartial(req, res, 'board-totals', data),
+      moreHtml: renderPartial(req, res, 'board-more', data),
     });
   });
 
