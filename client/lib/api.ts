@@ -5,7 +5,7 @@
  * to the sign-in form and comes back here (drafts stay in sessionStorage).
  */
 import { isRecord, str } from './dom.js';
-import { t } from './i18n.js';
+import { has, t } from './i18n.js';
 import { errorReasons } from '../../server/lib/error-reasons.js';
 
 export interface FieldProblem {
@@ -68,6 +68,15 @@ export async function request(url: string, init: { method?: 'GET' | 'POST'; body
   throw apiError;
 }
 
+/**
+ * The fields a refused request names, by their names in the page's language (`client.field.*`);
+ * the server's English wording of the problem is never shown.
+ */
+function fieldsDetail(fields: readonly FieldProblem[]): string {
+  const names = [...new Set(fields.map((f) => f.path.split('.')[0] ?? '').filter((path) => has(`client.field.${path}`)).map((path) => t(`client.field.${path}`)))];
+  return names.length > 0 ? ` ${t('client.error.detail', { detail: names.join(', ') })}` : '';
+}
+
 /** A sentence for the person, in the page's language, for any failure. */
 
 export function describeError(error: unknown): string {
@@ -83,7 +92,7 @@ export function describeError(error: unknown): string {
       return t('client.error.not_found');
     case 'validation_failed':
     case 'bad_request':
-      return `${t('client.error.validation')} ${t('client.error.detail', { detail: error.fields.map((f) => f.message).join('; ') || error.message })}`;
+      return `${t('client.error.validation')}${fieldsDetail(error.fields)}`;
     case 'conflict':
       return t('client.error.conflict');
     case 'rate_limited':

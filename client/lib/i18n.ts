@@ -24,6 +24,11 @@ export function t(key: string, vars: Record<string, string | number> = {}): stri
   return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 }
 
+/** Whether the page was sent a text for `key`. */
+export function has(key: string): boolean {
+  return load()[key] !== undefined;
+}
+
 /** Plural form by the page language's rules: `key_one` / `key_other`. */
 export function tp(key: string, count: number, vars: Record<string, string | number> = {}): string {
   const form = new Intl.PluralRules(pageLanguage()).select(count) === 'one' ? 'one' : 'other';

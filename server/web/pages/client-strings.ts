@@ -11,7 +11,7 @@ const eventTypes = [
   'resolved', 'reopened', 'closed', 'member_replied', 'priority_changed', 'category_changed', 'other',
 ];
 const actions = ['claim', 'release', 'escalate', 'return', 'reassign', 'resolve', 'reopen', 'update', 'reply', 'note'];
-const fields = ['status', 'holder', 'tier', 'team', 'office', 'priority', 'category'];
+const fields = ['status', 'holder', 'tier', 'team', 'office', 'priority', 'category', 'text', 'handoff', 'reason', 'note', 'assignee'];
 
 export const clientStringKeys: readonly string[] = [
   'time.now', 'time.minutes', 'time.hours', 'time.days',
