@@ -160,6 +160,7 @@ export async function attachRealtime(options: RealtimeOptions): Promise<Realtime
       if (closing) return;
       closing = true;
       for (const stop of unsubscribe) stop();
+      publisher.close();
       guard.close();
       presence.close();
       // Closing the transports (not `disconnect()`) makes clients reconnect by themselves,

@@ -1,6 +1,6 @@
 /**
  * Domain events → rooms. Runs after the command's write succeeded (domain events are
- * published then), loads the ticket as it is now and sends:
+ * published then), takes the ticket as it is now and sends:
  *  - `ticket:update` (the viewer-neutral presenter output) to the rooms of its current
  *    placement, whose members are exactly the people who may read it now;
  *  - `ticket:remove` (ids only) to the rooms of the event's placements before and after
@@ -8,9 +8,15 @@
  * One message per change reaches each socket, whatever the number of its rooms (Socket.io
  * sends a multi-room emit once per socket); it carries the sequence number of every room
  * it went to.
+ *
+ * The ticket and the event come from memory when this process made the change (the journal's
+ * commit observers see both before the domain event), so publishing reads nothing back; the ticket
+ * is the newest of that and the working set (another instance may have changed it since). Otherwise
+ * (a change announced without its state, an older event) they are read by `_id`.
  */
 import { canRead } from '../tickets/ticket.policy.js';
-import { loadTicket, placementOf } from '../tickets/ticket.journal.js';
+import { loadTicket, observeCommits, placementOf } from '../tickets/ticket.journal.js';
+import { workingSet } from '../tickets/working-set.js';
 import type { Ticket } from '../tickets/ticket.model.js';
 import { TicketEventModel, eventId, type TicketEvent } from '../tickets/ticket-event.model.js';
 import type { DomainEventMap } from '../lib/domain-events.js';
@@ -35,7 +41,12 @@ export interface Publisher {
   publish(ticketId: string, seq: number): Promise<void>;
   /** Sends an SLA alert to the ticket's watchers, holder and queue, and at level `supervisor` to its office's supervisors. */
   alert(alert: DomainEventMap['sla.alert']): Promise<void>;
+  /** Stops watching the journal. */
+  close(): void;
 }
+
+/** Commits remembered for publishing, at most this many tickets (a change is published within milliseconds). */
+const recentLimit = 2_000;
 
 function streamEvent(e: TicketEvent): StreamEvent {
   return { type: e.type, seq: e.seq, at: new Date(e.at).toISOString(), actor: { name: e.actor.name } };
@@ -43,6 +54,26 @@ function streamEvent(e: TicketEvent): StreamEvent {
 
 export function createPublisher(options: PublisherOptions): Publisher {
   const { nsp, sequencer, names, presence, logger } = options;
+  const recent = new Map<string, { ticket: Ticket; event: TicketEvent }>();
+  const stopObserving = observeCommits((ticket, event) => {
+    const id = String(ticket._id);
+    recent.delete(id);
+    recent.set(id, { ticket, event });
+    if (recent.size > recentLimit) recent.delete(recent.keys().next().value as string);
+  });
+
+  /** The ticket as it is now, and event `seq`: from memory when possible, else read by `_id`. */
+  async function stateOf(ticketId: string, seq: number): Promise<{ ticket: Ticket | null; event: TicketEvent | null }> {
+    const seen = recent.get(ticketId);
+    if (seen && seen.event.seq === seq) {
+      const working = workingSet.get(ticketId);
+      const ticket = working && working.version > seen.ticket.version ? working : seen.ticket;
+      // An announced creation is finished, whatever the flag the event object was written with.
+      return { ticket, event: { ...seen.event, pending: false } };
+    }
+    const [ticket, event] = await Promise.all([loadTicket(ticketId), TicketEventModel.findById(eventId(ticketId, seq)).lean<TicketEvent>()]);
+    return { ticket, event };
+  }
 
   /**
    * Watchers of a ticket (maybe on other instances) who may no longer read it leave its
@@ -58,7 +89,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
   }
 
   async function publish(ticketId: string, seq: number): Promise<void> {
-    const [ticket, event] = await Promise.all([loadTicket(ticketId), TicketEventModel.findById(eventId(ticketId, seq)).lean<TicketEvent>()]);
+    const { ticket, event } = await stateOf(ticketId, seq);
     if (!ticket || !event || event.pending) {
       logger.warn({ ticketId, seq }, 'realtime: event or ticket not found, nothing published');
       return;
@@ -103,5 +134,12 @@ export function createPublisher(options: PublisherOptions): Publisher {
     });
   }
 
-  return { publish, alert };
+  return {
+    publish,
+    alert,
+    close() {
+      stopObserving();
+      recent.clear();
+    },
+  };
 }
