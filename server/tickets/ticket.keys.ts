@@ -62,11 +62,25 @@ const slotId = (prefix: string, n: number) => `${prefix}:${String(n).padStart(6,
 /**
  * Numbered keys (`<prefix>:<n>`, n = 1, 2, …): a writer takes the next free slot, probing from the
  * last one this process took (insert-and-retry on the unique `_id`; a slot already holding this
- * ticket is a replay); a reader reads slots 1, 2, … until the first empty one.
+ * ticket is a replay); a reader reads slots 1, 2, … until the first empty one. Within a process the
+ * writers of one key take turns (a chain per key), so simultaneous creations on the same day do not
+ * all try the same slot and retry one after another; other processes are still told apart by the
+ * unique `_id`. A slot is never skipped, so readers never stop at a hole.
  */
 const lastSlot = new Map<string, number>();
-async function takeSlot(collection: ReturnType<typeof days>, prefix: string, ticket: Types.ObjectId): Promise<void> {
+const turns = new Map<string, Promise<void>>();
+function takeSlot(collection: ReturnType<typeof days>, prefix: string, ticket: Types.ObjectId): Promise<void> {
   const cacheKey = `${collection.collectionName}|${prefix}`;
+  const mine = (turns.get(cacheKey) ?? Promise.resolve()).then(() => probeSlot(collection, cacheKey, prefix, ticket));
+  const turn = mine.catch(() => undefined);
+  turns.set(cacheKey, turn);
+  void turn.then(() => {
+    if (turns.get(cacheKey) === turn) turns.delete(cacheKey);
+  });
+  return mine;
+}
+
+async function probeSlot(collection: ReturnType<typeof days>, cacheKey: string, prefix: string, ticket: Types.ObjectId): Promise<void> {
   for (let n = (lastSlot.get(cacheKey) ?? 0) + 1; n < 1_000_000; n += 1) {
     if (await insertIgnoringDuplicate(collection, { _id: slotId(prefix, n), ticket })) {
       lastSlot.set(cacheKey, n);

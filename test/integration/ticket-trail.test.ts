@@ -11,7 +11,7 @@ import { loadReport } from '../../server/reports/load.js';
 import { parseFilters } from '../../server/reports/period.js';
 import { claimTicket, escalateTicket, reassignTicket, reopenTicket, replyToTicket, resolveTicket, returnTicket } from '../../server/tickets/ticket.commands.js';
 import { loadTicket, trailEntry } from '../../server/tickets/ticket.journal.js';
-import { ticketIdsOfDays } from '../../server/tickets/ticket.keys.js';
+import { memberTicketIds, ticketIdsOfDays } from '../../server/tickets/ticket.keys.js';
 import { TicketModel, type Ticket } from '../../server/tickets/ticket.model.js';
 import { ticketEvents } from '../../server/tickets/ticket.queries.js';
 import { useTestDatabase } from '../helpers/db.js';
@@ -72,6 +72,17 @@ describe('ticket trail and day keys: what reports read instead of the events', f
       if (ticket.status === 'resolved') expect(done, 'done key').to.include(id);
     }
     expect(done.filter((d) => d === ids[1])).to.have.length(1); // resolved twice today: listed once
+  });
+
+  it('keys every ticket of simultaneous creations under its day and member, without holes', async () => {
+    const day = new Date(Date.UTC(2026, 2, 9, 10));
+    const member = { name: 'Lotte Peeters', email: 'lotte.peeters@example.be' };
+    const made = await Promise.all(Array.from({ length: 12 }, (_, i) => buildTicket(org, { at: new Date(day.getTime() + i), member })));
+    const keyed = (await ticketIdsOfDays({ kind: 'created', office: made[0]!.office }, day, day)).map(String);
+    expect(new Set(keyed).size).to.equal(keyed.length);
+    expect(keyed).to.include.members(made.map((t) => String(t._id)));
+    const mine = (await memberTicketIds(made[0]!.member)).map(String);
+    expect(mine).to.include.members(made.map((t) => String(t._id)));
   });
 
   it('gives the same report from the trails as from the events', async () => {
