@@ -102,27 +102,38 @@ type DataOf<T extends EventType> = EventData[T] extends Record<string, never> ? 
 /** One change to commit: its `type` says which `data` it carries (ticket-event.model.ts). */
 export type CommitInput<K extends EventType = EventType> = { [T in K]: CommitBase & { type: T } & DataOf<T> }[K];
 
+/** An ordered list of hooks; adding one returns the way to remove it (the same hook is listed once). */
+function hookList<T>(): { items: readonly T[]; add(item: T): () => void } {
+  const items: T[] = [];
+  return {
+    items,
+    add(item) {
+      if (!items.includes(item)) items.push(item);
+      return () => {
+        const i = items.indexOf(item);
+        if (i >= 0) items.splice(i, 1);
+      };
+    },
+  };
+}
+
 /**
  * Adds to a change what must be durable with it, before its event is written: the SLA recompute
- * (sla/engine.ts registers `withSla` when it is loaded) and the mail the change sends (registered by
- * the composition root, `index.ts`, with the mail settings). Every commit passes through every
- * enricher, whoever commits (staff and member commands, the SLA timers).
+ * and the mail the change sends, registered once by the composition root (`server/enrichers.ts`).
+ * Every commit passes through every enricher, whoever commits (staff and member commands, the SLA
+ * timers).
  */
 export type Enricher = (input: CommitInput) => Promise<CommitInput>;
-const enrichers: Enricher[] = [];
+const enrichers = hookList<Enricher>();
 
 export function registerEnricher(enricher: Enricher): () => void {
-  if (!enrichers.includes(enricher)) enrichers.push(enricher);
-  return () => {
-    const i = enrichers.indexOf(enricher);
-    if (i >= 0) enrichers.splice(i, 1);
-  };
+  return enrichers.add(enricher);
 }
 
 /** Passes a change through every enricher, in the order they were registered (creation uses it too). */
 export async function enrich(input: CommitInput): Promise<CommitInput> {
   let result = input;
-  for (const enricher of enrichers) result = await enricher(result);
+  for (const enricher of enrichers.items) result = await enricher(result);
   return result;
 }
 
@@ -132,20 +143,16 @@ export async function enrich(input: CommitInput): Promise<CommitInput> {
  * so it must give the same writes (fixed ids) each time.
  */
 export type CreationEnricher = (event: TicketEvent<'created'>, number: string) => Promise<JournalWrite[]>;
-const creationEnrichers: CreationEnricher[] = [];
+const creationEnrichers = hookList<CreationEnricher>();
 
 export function registerCreationEnricher(enricher: CreationEnricher): () => void {
-  if (!creationEnrichers.includes(enricher)) creationEnrichers.push(enricher);
-  return () => {
-    const i = creationEnrichers.indexOf(enricher);
-    if (i >= 0) creationEnrichers.splice(i, 1);
-  };
+  return creationEnrichers.add(enricher);
 }
 
 /** The writes the creation enrichers add to a finished creation. */
 export async function creationWrites(event: TicketEvent<'created'>, number: string): Promise<JournalWrite[]> {
   const writes: JournalWrite[] = [];
-  for (const enrich of creationEnrichers) writes.push(...(await enrich(event, number)));
+  for (const enrich of creationEnrichers.items) writes.push(...(await enrich(event, number)));
   return writes;
 }
 
