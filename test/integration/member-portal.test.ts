@@ -93,9 +93,41 @@ describe('member portal: help form and member pages', function () {
       expect(ack?.subject).to.include(`[${number}]`);
       expect(ack?.text).to.include('http://127.0.0.1:9999/suivi/acces/');
       expect(ack?.replyTo).to.match(new RegExp(`^support\\+${number}-[a-f0-9]{16}@relais\\.demo$`));
-      // The browser that filed it can follow it at once.
-      const page = await agent.get(`/suivi/demandes/${number}`).expect(200);
-      expect(page.text).to.include('Factuur van maart').and.include('factuur maart.pdf');
+      // The page sends the person to the link in the email; the browser that filed it got no session.
+      expect(sent.text).to.include('Open de link in die e-mail').and.include('href="/suivi"');
+      await agent.get(`/suivi/demandes/${number}`).expect(401);
+    });
+
+    it('gives no member session for an existing member\'s address: the staff answer is read only through the emailed link', async () => {
+      const victim = await buildTicket(org, { member: { name: 'Anne Victime', email: 'anne.victime@example.be' }, subject: 'Mon dossier privé' });
+      const held = await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(victim._id), version: victim.version });
+      await replyToTicket({ actor: org.staff.advisorLiege, ticketId: String(victim._id), version: held.version, text: 'Réponse confidentielle pour Anne' });
+      const attacker = request.agent(app);
+      const tokens = await openForm(attacker, 'fr');
+      const res = await submit(attacker, tokens, { name: 'Quelqu\'un', email: 'ANNE.VICTIME@example.be', subject: 'Je suis Anne' }).expect(303);
+      expect(String(res.headers['set-cookie'] ?? '')).not.to.include('relais_member=');
+      const sent = await attacker.get(res.headers.location as string).expect(200);
+      expect(sent.text).to.include('ouvrez le lien qu&#x27;il contient');
+      const number = /R-\d{4}-\d{6}/.exec(sent.text)?.[0] ?? '';
+      const filed = await TicketModel.findOne({ number }).lean<Ticket>();
+      expect(String(filed?.member)).to.equal(String(victim.member)); // the ticket is the member's…
+      await attacker.get(`/suivi/demandes/${number}`).expect(401); // …but this browser cannot read it
+      await attacker.get(`/suivi/demandes/${victim.number}`).expect(401);
+      const list = await attacker.get('/suivi').expect(200);
+      expect(list.text).not.to.include(victim.number).and.not.to.include('Réponse confidentielle');
+      // The member reads it through the link of the acknowledgement, which went to their address.
+      const ack = await Outbox.findOne({ ticket: filed?._id, template: 'ticket-acknowledgement' }).lean<OutboxMail>();
+      expect(ack?.to).to.deep.equal(['anne.victime@example.be']);
+    });
+
+    it('gives no member session to a brand-new address either: the page is the same for every address', async () => {
+      const agent = request.agent(app);
+      const res = await submit(agent, await openForm(agent, 'en'), { email: 'brand.new@example.be', subject: 'First time' }).expect(303);
+      expect(String(res.headers['set-cookie'] ?? '')).not.to.include('relais_member=');
+      const sent = await agent.get(res.headers.location as string).expect(200);
+      expect(sent.text).to.include('open the link in that email');
+      const number = /R-\d{4}-\d{6}/.exec(sent.text)?.[0] ?? '';
+      await agent.get(`/suivi/demandes/${number}`).expect(401);
     });
 
     it('returns the same ticket when the same form is submitted twice', async () => {
