@@ -16,6 +16,10 @@ import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
 import { hidden } from '../helpers/pages.js';
 import { useMail } from '../helpers/enrichers.js';
+import { waitingLinkRequests } from '../../server/members/link-requests.js';
+import { processLinkRequests, startLinkRequestWorker } from '../../server/mail/member-link-mail.js';
+import { queueLinkRequest } from '../../server/members/link-requests.js';
+import { domainEvents } from '../../server/lib/domain-events.js';
 
 type Agent = ReturnType<typeof request.agent>;
 const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
@@ -256,10 +260,34 @@ describe('member portal: help form and member pages', function () {
       const known = await agent.post('/suivi/lien').type('form').send({ _csrf: csrf, email: 'Marie.Dupont@example.be' }).expect(303);
       const unknown = await agent.post('/suivi/lien').type('form').send({ _csrf: csrf, email: 'nobody@example.be' }).expect(303);
       expect(known.headers.location).to.equal(unknown.headers.location);
+      // Both answers came before any lookup: each request is stored alike, and no mail exists yet.
+      expect((await waitingLinkRequests()).map((r) => r._id).sort()).to.deep.equal(['marie.dupont@example.be', 'nobody@example.be']);
+      expect(await Outbox.countDocuments({ template: 'member-link' })).to.equal(0);
+      // The worker looks the addresses up afterwards, and mails the member only.
+      expect(await processLinkRequests(config)).to.equal(1);
+      expect(await waitingLinkRequests()).to.deep.equal([]);
       const mail = await Outbox.findOne({ template: 'member-link', to: 'marie.dupont@example.be' }).lean<OutboxMail>();
       expect(mail?.text).to.include('/suivi/acces/').and.include(ticket.number);
       expect(await Outbox.countDocuments({ to: 'nobody@example.be' })).to.equal(0);
       await agent.post('/suivi/lien').type('form').send({ _csrf: 'forged', email: 'marie.dupont@example.be' }).expect(403);
+    });
+
+    it('the link worker mails as soon as the page has answered, and works requests a stop left behind', async () => {
+      // Left behind by a stop: the worker's first pass works it.
+      await queueLinkRequest('marie.dupont@example.be', 'fr');
+      const worker = startLinkRequestWorker({ config, logger: silentLogger, intervalMs: 60_000 });
+      await worker.stop();
+      const before = await Outbox.countDocuments({ template: 'member-link', to: 'marie.dupont@example.be' });
+      expect(before).to.be.greaterThan(0);
+      expect(await waitingLinkRequests()).to.deep.equal([]);
+      // Announced by the page: worked right after the answer.
+      const running = startLinkRequestWorker({ config, logger: silentLogger, intervalMs: 60_000 });
+      const agent = request.agent(app);
+      const csrf = hidden((await agent.get('/suivi').expect(200)).text, '_csrf');
+      await agent.post('/suivi/lien').type('form').send({ _csrf: csrf, email: 'marie.dupont@example.be' }).expect(303);
+      await domainEvents.settled();
+      await running.stop();
+      expect(await Outbox.countDocuments({ template: 'member-link', to: 'marie.dupont@example.be' })).to.equal(before + 1);
     });
 
     it('lets the member reply with a file; the ticket waiting on them opens again', async () => {

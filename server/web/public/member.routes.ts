@@ -2,7 +2,7 @@
  * The member's pages under `/suivi`, reached by a signed link from an email (no password):
  *
  *   GET  /suivi                              their tickets (with a session) and "send me a link"
- *   POST /suivi/lien                         mails a fresh link for all tickets of an address
+ *   POST /suivi/lien                         asks for a fresh link for all tickets of an address (worked after the answer)
  *   GET  /suivi/acces/:token                 follows a link: sets the session, goes to the ticket
  *   GET  /suivi/demandes/:number             one ticket: public messages, files, status, actions
  *   POST /suivi/demandes/:number/reponses    answer (with files)
@@ -22,11 +22,11 @@ import { attachmentStorage, saveAttachments, sendAttachment, uploadProblems } fr
 import { formatSize } from '../../attachments/limits.js';
 import { parseMultipart } from '../../attachments/uploads.js';
 import { AppError, ConflictError } from '../../lib/errors.js';
-import { translator, type Locale, type Translate } from '../../lib/i18n.js';
-import { enqueueMail } from '../../mail/outbox.js';
-import { mailLocale } from '../../mail/ticket-mail.js';
-import { findMemberByEmail, memberById } from '../../members/member-lookup.js';
-import { memberLinkUrl, mergeSessions, verifyMemberLink, type MemberSession } from '../../members/member-links.js';
+import type { Locale, Translate } from '../../lib/i18n.js';
+import { domainEvents } from '../../lib/domain-events.js';
+import { queueLinkRequest } from '../../members/link-requests.js';
+import { memberById } from '../../members/member-lookup.js';
+import { mergeSessions, verifyMemberLink, type MemberSession } from '../../members/member-links.js';
 import { memberClose, memberReopen, memberReply, rateTicket } from '../../tickets/member.commands.js';
 import { canRead } from '../../tickets/ticket.policy.js';
 import { attachmentWithContext, memberTickets, ticketByNumber, ticketThread } from '../../tickets/ticket.queries.js';
@@ -120,34 +120,16 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
     const parsed = emailField.safeParse(email);
     if (!parsed.success) return showAccess(req, res, { status: 400, email, errors: { email: t(email.trim() === '' ? 'portal.errors.required' : 'portal.errors.email_invalid') } });
     linkPerEmail(req, res, () => {
-      sendLink(parsed.data, res.locals.locale)
-        .then(() => res.redirect(303, '/suivi?sent=1'))
+      // The answer comes before anyone looks the address up: the request is stored as it is for any
+      // address, and the worker (mail/member-link-mail.ts) decides afterwards whether a mail goes out.
+      queueLinkRequest(parsed.data, res.locals.locale)
+        .then(() => {
+          res.redirect(303, '/suivi?sent=1');
+          domainEvents.publish('member.link_requested', {});
+        })
         .catch(next);
     });
   });
-
-  /** Mails a link for all the member's tickets; does nothing (visibly the same) for an unknown address. */
-  async function sendLink(email: string, pageLocale: Locale): Promise<void> {
-    const settings = config;
-    const member = await findMemberByEmail<{ email: string; language?: string | null }>(email, { email: 1, language: 1 });
-    if (!member) return;
-    const locale = mailLocale(member.language ?? pageLocale, settings);
-    const t = translator(locale);
-    const tickets = await memberTickets(member._id, 50);
-    await enqueueMail(
-      {
-        template: 'member-link',
-        locale,
-        to: member.email,
-        data: {
-          linkUrl: memberLinkUrl(settings, { memberId: String(member._id), ticketId: null }),
-          expiresInDays: Math.max(1, Math.round(settings.memberLinkTtl / 86400)),
-          tickets: tickets.map((tk) => ({ number: tk.number, subject: tk.subject, statusLabel: statusLabel(t, tk.status) })),
-        },
-      },
-      { config: settings },
-    );
-  }
 
   router.get('/suivi/acces/:token', async (req, res) => {
     const check = verifyMemberLink(config, req.params.token);
