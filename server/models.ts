@@ -18,3 +18,4 @@ import './tickets/form-submission.model.js';
 import './mail/inbound/inbound.model.js';
 import './members/member-lookup.js';
 import './members/link-request.model.js';
+import './members/link-use.model.js';

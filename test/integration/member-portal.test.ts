@@ -237,6 +237,56 @@ describe('member portal: help form and member pages', function () {
       await request(app).get(`/suivi/demandes/${ticket.number}`).expect(401);
     });
 
+    it('a link opens one session only; the session it opened lives on', async () => {
+      const link = linkPath(memberLinkUrl(config, { memberId, ticketId: String(ticket._id) }));
+      const first = request.agent(app);
+      await first.get(link).expect(303);
+      const second = request.agent(app);
+      const used = await second.get(link).expect(410);
+      expect(String(used.headers['set-cookie'] ?? '')).not.to.include('relais_member=');
+      expect(used.text).to.include('Ce lien a déjà servi').and.include('action="/suivi/lien"');
+      await second.get(`/suivi/demandes/${ticket.number}`).expect(401);
+      await first.get(`/suivi/demandes/${ticket.number}`).expect(200);
+      await first.get(link).expect(410); // not even twice in the same browser
+      await first.get(`/suivi/demandes/${ticket.number}`).expect(200);
+    });
+
+    it('"sign out of all my devices" ends every session of the member, with CSRF', async () => {
+      const phone = request.agent(app);
+      const laptop = request.agent(app);
+      await phone.get(linkPath(memberLinkUrl(config, { memberId, ticketId: null }))).expect(303);
+      await laptop.get(linkPath(memberLinkUrl(config, { memberId, ticketId: null }))).expect(303);
+      const page = await phone.get('/suivi').expect(200);
+      expect(page.text).to.include('action="/suivi/deconnexion-partout"');
+      await phone.post('/suivi/deconnexion-partout').type('form').send({ _csrf: 'forged' }).expect(403);
+      await laptop.get(`/suivi/demandes/${ticket.number}`).expect(200);
+      const done = await phone.post('/suivi/deconnexion-partout').type('form').send({ _csrf: hidden(page.text, '_csrf') }).expect(303);
+      expect(done.headers.location).to.equal('/suivi?signed_out_all=1');
+      await laptop.get(`/suivi/demandes/${ticket.number}`).expect(401);
+      await phone.get(`/suivi/demandes/${ticket.number}`).expect(401);
+      // A new link opens a new session.
+      await laptop.get(linkPath(memberLinkUrl(config, { memberId, ticketId: null }))).expect(303);
+      await laptop.get(`/suivi/demandes/${ticket.number}`).expect(200);
+    });
+
+    it('asks before someone else\'s link replaces this browser\'s session (POST with CSRF)', async () => {
+      const paulTicket = await buildTicket(org, { member: { name: 'Paul Autre', email: 'paul.autre@example.be' }, subject: 'Demande de Paul Autre' });
+      const agent = request.agent(app);
+      await agent.get(linkPath(memberLinkUrl(config, { memberId, ticketId: null }))).expect(303);
+      const paulLink = linkPath(memberLinkUrl(config, { memberId: String(paulTicket.member), ticketId: String(paulTicket._id) }));
+      const ask = await agent.get(paulLink).expect(200);
+      expect(ask.text).to.include('marie.dupont@example.be').and.include('paul.autre@example.be').and.include('action="/suivi/acces"');
+      expect(String(ask.headers['set-cookie'] ?? '')).not.to.include('relais_member=');
+      await agent.get(`/suivi/demandes/${ticket.number}`).expect(200); // still Marie
+      const token = hidden(ask.text, 'token');
+      await agent.post('/suivi/acces').type('form').send({ _csrf: 'forged', token }).expect(403);
+      await agent.get(`/suivi/demandes/${ticket.number}`).expect(200);
+      const switched = await agent.post('/suivi/acces').type('form').send({ _csrf: hidden(ask.text, '_csrf'), token }).expect(303);
+      expect(switched.headers.location).to.equal(`/suivi/demandes/${paulTicket.number}`);
+      await agent.get(`/suivi/demandes/${paulTicket.number}`).expect(200);
+      await agent.get(`/suivi/demandes/${ticket.number}`).expect(404);
+    });
+
     it('shows a ticket only to a session that covers it', async () => {
       const other = await buildTicket(org, { member: { name: 'Marie Dupont', email: 'marie.dupont@example.be' }, subject: 'Deuxième demande' });
       const stranger = await buildTicket(org, { member: { name: 'Paul', email: 'paul@example.be' }, subject: 'Demande de Paul' });
