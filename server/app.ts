@@ -88,6 +88,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: config.bodyLimit, strict: true }));
   app.use(express.urlencoded({ extended: false, limit: config.bodyLimit, parameterLimit: 200 }));
   // Static files live under /static, so dynamic routes never wait on a disk lookup.
+  if (config.env === 'production') {
+    // Source maps would publish the client's source; production builds make none, and a stray one is not served.
+    app.use('/static', (req, res, next) => (/\.map$/i.test(req.path) ? notFoundHandler(req, res, next) : next()));
+  }
   app.use(
     '/static',
     express.static(publicDir, {

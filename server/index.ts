@@ -12,6 +12,7 @@ import { seedDemoData, type DemoSeedResult } from './demo/demo.seed.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { startMailCatcher, type MailCatcher } from './mail/catcher.js';
 import { backfillOutboxDue, createMailTransport, startOutboxWorker, type OutboxWorker } from './mail/outbox.js';
+import { startLinkRequestWorker } from './mail/member-link-mail.js';
 import { startImapIntake } from './mail/inbound/imap.js';
 import { createInboundPipeline } from './mail/inbound/pipeline.js';
 import { startInboundSmtp, type InboundSmtp } from './mail/inbound/smtp-receiver.js';
@@ -121,6 +122,8 @@ async function main(): Promise<void> {
   }
   if (smtpUrl) outboxWorker = startOutboxWorker({ config, logger, transport: createMailTransport(smtpUrl) });
   else logger.warn('SMTP_URL is not set: outgoing mail stays queued in the outbox until it is');
+  // "Send me a link": the page answers at once; this worker looks the addresses up afterwards.
+  const linkRequests = startLinkRequestWorker({ config, logger });
 
   // Incoming mail: the SMTP receiver (INBOUND_SMTP_PORT) and the IMAP mailboxes (IMAP_MAILBOXES)
   // feed one pipeline; messages a stop left pending are processed first.
@@ -152,6 +155,7 @@ async function main(): Promise<void> {
   const stopMail = async (): Promise<void> => {
     await imapIntake?.stop();
     await inboundSmtp?.stop();
+    await linkRequests.stop();
     await outboxWorker?.stop();
     await mailCatcher?.stop();
   };

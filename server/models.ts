@@ -17,3 +17,5 @@ import './attachments/attachment.model.js';
 import './tickets/form-submission.model.js';
 import './mail/inbound/inbound.model.js';
 import './members/member-lookup.js';
+import './members/link-request.model.js';
+import './members/link-use.model.js';

@@ -4,7 +4,8 @@
  * the person wrote and a sentence about the file. A file over the size limit is read
  * no further than the limit and reported in `rejected`, like the files past the count
  * limit; the whole request is bounded (files × size + a margin for the fields), and past
- * that the request is refused with 413. Nothing a client sends can crash the parse: a
+ * that the request is refused with 413 — from the declared Content-Length, before reading anything
+ * (and the connection is closed), or when the bytes counted pass the bound. Nothing a client sends can crash the parse: a
  * malformed body is a 400.
  */
 import type { Request } from 'express';
@@ -58,6 +59,17 @@ function tooLargeRequest(limits: MultipartLimits): PayloadTooLargeError {
   return new PayloadTooLargeError(message, [{ path: 'attachments', message }], { limits: { maxFiles: limits.maxFiles, maxBytes: limits.maxBytes } });
 }
 
+/**
+ * Answers without reading the body: `Connection: close` makes Node end the connection once the
+ * answer is written, rather than read the rest of the body to keep it alive.
+ */
+function closeAfterAnswer(req: Request): void {
+  req.pause();
+  const res = req.res;
+  if (res && !res.headersSent) res.setHeader('Connection', 'close');
+  res?.once('finish', () => req.socket.destroySoon());
+}
+
 /** Reads and discards what is left of a request, so the client can read the answer (as body-parser does). */
 function drain(req: Request): Promise<void> {
   return new Promise((resolve) => {
@@ -89,7 +101,10 @@ export async function parseMultipart(req: Request, limits: MultipartLimits): Pro
   if (req.readableEnded) throw new Error('parseMultipart: the request body was already read.');
   const declaredLength = Number(req.headers['content-length']);
   if (Number.isFinite(declaredLength) && declaredLength > bound) {
-    await drain(req);
+    // Refused from the header: not one byte of the body is read. Reading what a client declared
+    // (gigabytes, or a body that never ends) only to keep the connection open is the very cost
+    // the bound is there to avoid, so the connection closes after the answer instead.
+    closeAfterAnswer(req);
     throw tooLargeRequest(limits);
   }
   let parser: busboy.Busboy;

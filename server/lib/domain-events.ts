@@ -29,6 +29,8 @@ export interface DomainEventMap {
   };
   /** Sessions ended: that session, or (sessionId null) every session of the staff member. Live sockets close. */
   'auth.revoked': { sessionId: string | null; staffId: string | null };
+  /** A "send me a link" request was stored (the page has answered): the worker looks the address up now. */
+  'member.link_requested': Record<string, never>;
 }
 export type DomainEventName = keyof DomainEventMap;
 type Handler<K extends DomainEventName> = (payload: DomainEventMap[K]) => void | Promise<void>;

@@ -3,14 +3,16 @@
  *
  * - a **link token** in every email (`/suivi/acces/<token>`): a JWT for one member, scoped to one
  *   ticket (ticket mail) or to all their tickets ("send me a link"), expiring after MEMBER_LINK_TTL;
- * - a **member session** cookie set when a link is followed, so the token leaves the address bar;
+ * - a **member session** cookie set when a link is followed, so the token leaves the address bar; a
+ *   link opens one session only (its use is recorded, members/link-uses.ts), and a session carries
+ *   the member's `sessionVersion`, so "sign out everywhere" ends every session at once;
  * - a **reply token** in the Reply-To address (`support+R-2026-000123-9f2c…@domain`): the ticket
  *   number and a keyed MAC of it, so an answer by email finds its ticket and a guessed number does not.
  *
  * Each purpose signs with its own key derived from JWT_SECRET, so one kind of token can never pass
  * for another; verification pins the algorithm, issuer and audience.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 import type { Config } from '../config.js';
@@ -34,12 +36,14 @@ export interface MemberLinkClaims {
   ticketId: string | null;
 }
 
-const linkSchema = z.object({ sub: z.string().regex(objectIdHex), tkt: z.string().regex(objectIdHex).optional() });
+const linkSchema = z.object({ sub: z.string().regex(objectIdHex), tkt: z.string().regex(objectIdHex).optional(), jti: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/).optional() });
 
 /** Signs a link token for `memberId`, for one ticket or (ticketId null) all of them. */
 export function signMemberLink(settings: MemberTokenSettings, claims: MemberLinkClaims): string {
   return jwt.sign(claims.ticketId ? { tkt: claims.ticketId } : {}, keyFor(settings, 'member-link'), {
     algorithm,
+    // Each link is its own: following it once uses it up (see `useKey`).
+    jwtid: randomBytes(16).toString('base64url'),
     subject: claims.memberId,
     issuer: settings.jwt.issuer,
     audience: 'relais-member-link',
@@ -47,7 +51,7 @@ export function signMemberLink(settings: MemberTokenSettings, claims: MemberLink
   });
 }
 
-export type LinkCheck = { ok: true; claims: MemberLinkClaims; expiresAt: Date } | { ok: false; reason: 'expired' | 'invalid' };
+export type LinkCheck = { ok: true; claims: MemberLinkClaims; expiresAt: Date; useKey: string } | { ok: false; reason: 'expired' | 'invalid' };
 
 /** Verifies a link token; says whether a refused token had merely expired (the page then offers a fresh link). */
 export function verifyMemberLink(settings: MemberTokenSettings, token: string): LinkCheck {
@@ -56,7 +60,9 @@ export function verifyMemberLink(settings: MemberTokenSettings, token: string): 
     const payload = jwt.verify(token, keyFor(settings, 'member-link'), { algorithms: [algorithm], issuer: settings.jwt.issuer, audience: 'relais-member-link' });
     const parsed = linkSchema.safeParse(payload);
     if (!parsed.success || typeof payload !== 'object' || typeof payload.exp !== 'number') return { ok: false, reason: 'invalid' };
-    return { ok: true, claims: { memberId: parsed.data.sub, ticketId: parsed.data.tkt ?? null }, expiresAt: new Date(payload.exp * 1000) };
+    // The key under which following it is recorded once: its id, or (links signed before ids) a hash of it.
+    const useKey = parsed.data.jti ?? createHash('sha256').update(token).digest('base64url');
+    return { ok: true, claims: { memberId: parsed.data.sub, ticketId: parsed.data.tkt ?? null }, expiresAt: new Date(payload.exp * 1000), useKey };
   } catch (error) {
     return { ok: false, reason: error instanceof jwt.TokenExpiredError ? 'expired' : 'invalid' };
   }
@@ -73,17 +79,20 @@ export interface MemberSession {
   memberId: string;
   all: boolean;
   tickets: string[];
+  /** The member's `sessionVersion` when it was opened: "sign out everywhere" bumps it, ending every session. */
+  version: number;
 }
 
 const sessionSchema = z.object({
   sub: z.string().regex(objectIdHex),
   all: z.boolean(),
   tickets: z.array(z.string().regex(objectIdHex)).max(MAX_SESSION_TICKETS),
+  sv: z.number().int().min(0).optional(),
 });
 
-/** Adds what a followed link grants to the session the browser already has (same member only). */
-export function mergeSessions(current: MemberSession | null, link: MemberLinkClaims): MemberSession {
-  const base = current && current.memberId === link.memberId ? current : { memberId: link.memberId, all: false, tickets: [] };
+/** Adds what a followed link grants to the session the browser already has (same member and version only). */
+export function mergeSessions(current: MemberSession | null, link: MemberLinkClaims, version: number): MemberSession {
+  const base = current && current.memberId === link.memberId && current.version === version ? current : { memberId: link.memberId, all: false, tickets: [], version };
   if (!link.ticketId) return { ...base, all: true, tickets: [] };
   if (base.all) return base;
   const tickets = [link.ticketId, ...base.tickets.filter((t) => t !== link.ticketId)].slice(0, MAX_SESSION_TICKETS);
@@ -91,7 +100,7 @@ export function mergeSessions(current: MemberSession | null, link: MemberLinkCla
 }
 
 export function signMemberSession(settings: MemberTokenSettings, session: MemberSession, ttlSeconds = MEMBER_SESSION_SECONDS): string {
-  return jwt.sign({ all: session.all, tickets: session.all ? [] : session.tickets }, keyFor(settings, 'member-session'), {
+  return jwt.sign({ all: session.all, tickets: session.all ? [] : session.tickets, sv: session.version }, keyFor(settings, 'member-session'), {
     algorithm,
     subject: session.memberId,
     issuer: settings.jwt.issuer,
@@ -105,7 +114,7 @@ export function verifyMemberSession(settings: MemberTokenSettings, token: string
   try {
     const payload = jwt.verify(token, keyFor(settings, 'member-session'), { algorithms: [algorithm], issuer: settings.jwt.issuer, audience: 'relais-member-session' });
     const parsed = sessionSchema.safeParse(payload);
-    return parsed.success ? { memberId: parsed.data.sub, all: parsed.data.all, tickets: parsed.data.tickets } : null;
+    return parsed.success ? { memberId: parsed.data.sub, all: parsed.data.all, tickets: parsed.data.tickets, version: parsed.data.sv ?? 0 } : null;
   } catch {
     return null;
   }

@@ -9,6 +9,8 @@ const memberSchema = new Schema(
     memberNumber: { type: String, trim: true, maxlength: 40, default: null },
     language: { type: String, enum: ticketLanguages, default: null },
     office: { type: Schema.Types.ObjectId, ref: 'Office', default: null },
+    /** Member sessions carry it; "sign out of all my devices" increments it, ending every one of them. */
+    sessionVersion: { type: Number, default: 0 },
   },
   { timestamps: true },
 );

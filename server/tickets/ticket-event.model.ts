@@ -56,6 +56,8 @@ export interface EventData {
     ack?: { id: Types.ObjectId; inReplyTo: string | null };
     /** Set when the creation finished. */
     number?: string;
+    /** Staff of another office filed it for an existing member: the member's details were withheld (audit). */
+    memberWithheld?: true;
   };
   claimed: NoData;
   accepted: NoData;

@@ -6,7 +6,7 @@
  */
 import { Types } from 'mongoose';
 import { actorRef, applyWrite, announce, creationWrites, enrich, messageWrite, attachmentLink, notificationsSuppressed, trailEntry } from './ticket.journal.js';
-import type { Actor } from '../auth/actor.js';
+import { sameId, type Actor } from '../auth/actor.js';
 import { isDuplicateKeyError } from '../lib/errors.js';
 import { findMemberByEmail } from '../members/member-lookup.js';
 import { MemberModel } from '../members/member.model.js';
@@ -43,8 +43,20 @@ export interface CreateTicketProps {
   quoted?: string | null;
   /** The `Message-ID` of the email the ticket came from: the acknowledgement answers it. */
   emailMessageId?: string | null;
-  /** Whether to send the member an acknowledgement (default true; mail intake turns it off for automatic mail). */
+  /**
+   * Whether to send the member an acknowledgement (default true: the member wrote; mail intake turns
+   * it off for automatic mail, and staff creating a ticket by API send one only when they choose to).
+   */
   acknowledge?: boolean;
+}
+
+/**
+ * Staff typing the address of a member of another office must not learn who that member is (their
+ * number, office, bounce status, registered name): the address is all they were given. Members just
+ * created by this ticket have no office yet, so they are never withheld.
+ */
+function withholdsMember(actor: Actor, member: { office?: Types.ObjectId | null }): boolean {
+  return actor.kind === 'staff' && Boolean(member.office) && !sameId(member.office, actor.office);
 }
 
 /** Finds the member by e-mail (case-insensitively) or creates them; safe under concurrency. */
@@ -105,13 +117,16 @@ async function finishCreation(event: TicketEvent<'created'>): Promise<string> {
 export async function createTicket(props: CreateTicketProps): Promise<Ticket> {
   const at = props.at ?? new Date();
   const member = await findOrCreateMember(props.member);
-  const language = props.language ?? member.language ?? props.member.language ?? 'fr';
+  const withheld = withholdsMember(props.actor, member);
+  // A withheld member's language and office are theirs: neither may show through the new ticket.
+  const language = props.language ?? (withheld ? null : member.language) ?? props.member.language ?? 'fr';
+  const shownName = withheld ? props.member.name : member.name;
   const routing = await routeNewTicket({
     category: props.category ?? null,
     channel: props.channel,
     mailbox: props.mailbox ?? null,
     language,
-    memberOffice: member.office ?? null,
+    memberOffice: withheld ? null : (member.office ?? null),
     requestedOffice: props.office ?? null,
     requestedBy: props.actor.name,
   });
@@ -121,8 +136,8 @@ export async function createTicket(props: CreateTicketProps): Promise<Ticket> {
   const author: MessageDocument['author'] =
     props.actor.kind === 'staff'
       ? // Staff filing for a member (phone call): the words are the member's, recorded by staff.
-        { kind: 'member', staff: props.actor.id, member: member._id, name: member.name }
-      : { kind: 'member', staff: null, member: member._id, name: member.name };
+        { kind: 'member', staff: props.actor.id, member: member._id, name: shownName }
+      : { kind: 'member', staff: null, member: member._id, name: shownName };
   const ticketDoc: NewTicketDocument = {
     _id: ticketId,
     subject: props.subject,
@@ -148,12 +163,14 @@ export async function createTicket(props: CreateTicketProps): Promise<Ticket> {
     resolvedAt: null,
     closedAt: null,
     createdBy: props.actor.kind === 'staff' ? props.actor.id : null,
+    ...(withheld ? { withheldMember: { name: props.member.name, email: props.member.email.trim().toLowerCase() } } : {}),
     createdAt: at,
     updatedAt: at,
   };
   const data: EventData['created'] = {
     ticket: ticketDoc,
     channel: props.channel,
+    ...(withheld ? { memberWithheld: true as const } : {}),
     ...(props.acknowledge !== false && !notificationsSuppressed() ? { ack: { id: new Types.ObjectId(), inReplyTo: props.emailMessageId ?? null } } : {}),
   };
   const firstWrites: JournalWrite[] = [

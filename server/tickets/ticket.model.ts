@@ -50,6 +50,11 @@ const ticketSchema = new Schema(
     resolvedAt: { type: Date, default: null },
     closedAt: { type: Date, default: null },
     createdBy: { type: Schema.Types.ObjectId, ref: 'Staff', default: null },
+    /**
+     * Staff of another office filed this ticket for an existing member (ticket.create.ts): the member's
+     * details are shown only to staff of the member's office; others see the name and address typed.
+     */
+    withheldMember: { type: new Schema({ name: { type: String, required: true }, email: { type: String, required: true } }, { _id: false }), default: undefined },
     /** The member's satisfaction rating (once), with where the ticket was when it was resolved. */
     rating: {
       type: new Schema(
@@ -109,6 +114,8 @@ export interface Ticket {
   resolvedAt: Date | null;
   closedAt: Date | null;
   createdBy: Types.ObjectId | null;
+  /** Set only when staff of another office filed it for an existing member: what they typed (see the schema). */
+  withheldMember?: { name: string; email: string } | null;
   rating?: TicketRating | null;
   /** null or absent: no SLA policy applies. */
   sla?: TicketSla | null;

@@ -36,6 +36,8 @@ export interface TicketView {
   assignee: string | null;
   assigneeName?: string | null;
   member: string;
+  /** Staff of another office filed it for an existing member: the name and address typed, shown instead of the member's. */
+  withheldMember: { name: string; email: string } | null;
   escalation: string | null;
   routing: { rule: string; explanation: string };
   messageCount: number;
@@ -67,6 +69,7 @@ export function presentTicket(t: Ticket, viewer: Actor, names?: NameBook): Ticke
     team: String(t.team),
     assignee: id(t.assignee),
     member: String(t.member),
+    withheldMember: t.withheldMember ? { name: t.withheldMember.name, email: t.withheldMember.email } : null,
     escalation: id(t.escalation),
     routing: { rule: t.routing.rule, explanation: t.routing.explanation },
     messageCount: t.messageCount ?? 0,

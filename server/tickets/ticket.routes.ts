@@ -60,7 +60,7 @@ export function ticketRoutes(): RouteSpec[] {
       },
     }),
     route({
-      method: 'post', path: '/tickets', tag, summary: 'Create a ticket on behalf of a member (e.g. after a phone call)', success: 201,
+      method: 'post', path: '/tickets', tag, summary: 'Create a ticket on behalf of a member (e.g. after a phone call); `acknowledge: true` mails them the acknowledgement. For a member of another office, their details are withheld', success: 201,
       access: { kind: 'staff', policy: 'create' }, ...create,
       handler: async (req, res) => {
         const { body } = valid(req, create);
@@ -70,6 +70,8 @@ export function ticketRoutes(): RouteSpec[] {
           actor, subject: body.subject, body: body.body, member: body.member, channel: 'phone',
           category: body.category ?? null, language: body.language ?? body.member.language ?? null, priority: body.priority,
           office: await officeFor(req, body.office),
+          // The member did not write: no email goes out unless the staff member asked for one.
+          acknowledge: body.acknowledge === true,
         });
         res.status(201).json({ ticket: presentTicket(ticket, actor) });
       },

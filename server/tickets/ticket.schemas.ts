@@ -40,6 +40,8 @@ export const createTicketBody = z.strictObject({
   category: code.optional(),
   language: language.optional(),
   priority: z.enum(priorities).optional(),
+  /** Send the member the acknowledgement email (default false: they did not write, the staff member did). */
+  acknowledge: z.boolean().optional(),
 });
 
 export const versionBody = z.strictObject({ version, note: text('note', 5000).optional() });

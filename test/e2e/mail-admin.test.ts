@@ -64,6 +64,8 @@ describe('administrators’ mail page in Chromium (real server, local mail catch
       member: { name: 'Marie Dethier', email },
       office: 'liege',
       language: 'fr',
+      // Staff-created tickets mail the member only when asked: this page is about the mail.
+      acknowledge: true,
     });
     return ticket;
   }

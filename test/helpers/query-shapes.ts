@@ -23,6 +23,8 @@ import { projectRoot } from '../../server/lib/paths.js';
 export const wholeReadCollections = new Set([
   'offices', 'teams', 'staff', 'categories', 'reasoncodes', 'routingrules', 'sla_policies', 'sla_calendars', 'meta',
   'working_tickets', 'outbox_due', 'outbox_leases', 'assignment_cursors',
+  // "Send me a link" requests waiting for the worker (bounded by the per-IP and per-address limits).
+  'member_link_requests',
   // The local mail catcher (never in production): its page searches addresses with a regex.
   'caught_mail',
 ]);

@@ -7,6 +7,9 @@ import { buildOrg, type Org } from '../helpers/factories.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { login, testApp } from '../helpers/http.js';
 import { testConfig } from '../helpers/config.js';
+import { signedIn } from '../helpers/pages.js';
+import { Outbox } from '../../server/mail/mail.models.js';
+import { MemberModel } from '../../server/members/member.model.js';
 
 interface TicketJson {
   id: string;
@@ -132,6 +135,47 @@ describe('REST API /api/v1 (real database, real HTTP stack)', () => {
     const res = await step('administrative', 'escalate', { reason: 'needs_contract_change', handoff: 'h' });
     expect(res.status).to.equal(409);
     expect(res.body.error.message).to.match(/last tier/);
+  });
+
+  it('staff filing for another office\'s member get the ticket without the member\'s details, and no email goes out unless asked', async () => {
+    // A Charleroi member whose last mail bounced; a Liège advisor types their address.
+    const member = await MemberModel.create({ name: 'Véronique Secret', email: 'v.secret@example.be', memberNumber: 'M-770001', language: 'nl', office: org.offices.charleroi });
+    await MemberModel.collection.updateOne({ _id: member._id }, { $set: { lastBounce: { at: new Date(), status: '5.1.1', diagnostic: 'mailbox unknown' } } });
+    const body = { subject: 'Appel téléphonique', body: 'La personne a appelé pour une attestation.', member: { name: 'Appelante', email: 'V.Secret@example.be' } };
+    const res = await request(app).post('/api/v1/tickets').set(auth('advisorLiege')).send(body);
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    const ticket = (res.body as { ticket: TicketJson & { office: string; language: string; withheldMember: unknown } }).ticket;
+    expect(JSON.stringify(res.body)).not.to.include('Véronique').and.not.to.include('M-770001');
+    const detail = await request(app).get(`/api/v1/tickets/${ticket.id}`).set(auth('advisorLiege')).expect(200);
+    expect(JSON.stringify(detail.body)).not.to.include('Véronique').and.not.to.include('M-770001');
+    const page = await (await signedIn(app, org.staff.advisorLiege.email)).get(`/staff/tickets/${ticket.id}`).expect(200);
+    expect(page.text).to.include('Appelante').and.include('membre d&#x27;un autre bureau');
+    expect(page.text).not.to.include('M-770001').and.not.to.include('Véronique').and.not.to.include('mailbox unknown').and.not.to.include('5.1.1');
+    // Attached to the member (their conversation stays whole), but nothing of theirs shows through.
+    expect(ticket.office).to.equal(String(org.offices.liege));
+    expect(ticket.language).to.equal('fr'); // not the member's Dutch
+    expect(ticket.withheldMember).to.deep.equal({ name: 'Appelante', email: 'v.secret@example.be' });
+    // The member did not ask for anything: no acknowledgement.
+    expect(await Outbox.countDocuments({ ticket: ticket.id })).to.equal(0);
+    // The history says the details were withheld (the audit of this creation).
+    const history = await request(app).get(`/api/v1/tickets/${ticket.id}/history`).set(auth('advisorLiege')).expect(200);
+    expect((history.body as { events: Array<{ type: string; data: Record<string, unknown> }> }).events[0]?.data).to.include({ memberWithheld: true });
+    // An explicit choice sends the acknowledgement.
+    const asked = await request(app).post('/api/v1/tickets').set(auth('advisorLiege')).send({ ...body, subject: 'Avec accusé', acknowledge: true });
+    expect(asked.status, JSON.stringify(asked.body)).to.equal(201);
+    const askedId = (asked.body as { ticket: TicketJson }).ticket.id;
+    expect(await Outbox.countDocuments({ ticket: askedId, template: 'ticket-acknowledgement' })).to.equal(1);
+  });
+
+  it('staff filing for a member of their own office see the member in full; still no acknowledgement by default', async () => {
+    await MemberModel.create({ name: 'Luc Liégeois', email: 'luc.liegeois@example.be', memberNumber: 'M-770002', office: org.offices.liege });
+    const res = await request(app).post('/api/v1/tickets').set(auth('advisorLiege')).send({ subject: 'Appel', body: 'Question au téléphone.', member: { name: 'Luc', email: 'luc.liegeois@example.be' } });
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    const ticket = (res.body as { ticket: TicketJson & { withheldMember: unknown } }).ticket;
+    expect(await Outbox.countDocuments({ ticket: ticket.id })).to.equal(0);
+    const page = await (await signedIn(app, org.staff.advisorLiege.email)).get(`/staff/tickets/${ticket.id}`).expect(200);
+    expect(page.text).to.include('M-770002').and.include('Luc Liégeois');
+    expect(ticket.withheldMember).to.equal(null);
   });
 
   it('refuses operator-shaped values and unknown keys with 400', async () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
@@ -8,6 +8,8 @@ import { EmbeddedDatabaseError, ensureFerretBinary } from '../../server/db/embed
 import { useTestDatabase } from '../helpers/db.js';
 import { testDatabaseUri } from '../helpers/global.js';
 import { testApp } from '../helpers/http.js';
+import { testConfig } from '../helpers/config.js';
+import { publicDir } from '../../server/lib/paths.js';
 
 describe('the Express app: health, errors, headers, languages', () => {
   const db = useTestDatabase();
@@ -28,6 +30,26 @@ describe('the Express app: health, errors, headers, languages', () => {
       expect(res.body.status).to.equal('unavailable');
     } finally {
       await mongoose.connect(testDatabaseUri(), { dbName: db.name() });
+    }
+  });
+
+  it('serves no source map under /static in production (the client source stays private), and the bundle itself still', async () => {
+    // A bundle and its map as `npm run build` may leave them (public/js is git-ignored).
+    const name = `map-test-${process.pid}-${Date.now()}`;
+    const dir = path.join(publicDir, 'js');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, `${name}.js`), 'export {};\n//# sourceMappingURL=x.js.map\n');
+    writeFileSync(path.join(dir, `${name}.js.map`), '{"version":3,"sources":["client/secret.ts"],"mappings":""}');
+    try {
+      const production = testApp(testConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://relais.example' }));
+      await request(production).get(`/static/js/${name}.js.map`).expect(404);
+      await request(production).get(`/static/js/${name}.JS.MAP`).expect(404);
+      await request(production).get(`/static/js/${name}.js`).expect(200);
+      // Outside production the maps help debugging.
+      await request(app).get(`/static/js/${name}.js.map`).expect(200);
+    } finally {
+      rmSync(path.join(dir, `${name}.js`), { force: true });
+      rmSync(path.join(dir, `${name}.js.map`), { force: true });
     }
   });
 

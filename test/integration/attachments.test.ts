@@ -183,6 +183,36 @@ describe('attachments: multipart parsing', () => {
     expect(error.fields).to.deep.equal([{ path: 'attachments', message: error.message }]);
   });
 
+  it('refuses a request declaring a huge Content-Length from the header, without reading the body, and closes the connection', async function () {
+    this.timeout(10_000);
+    const server = app.listen(0, '127.0.0.1');
+    try {
+      await new Promise((resolve) => server.once('listening', resolve));
+      const { port } = server.address() as AddressInfo;
+      const boundary = 'relais-boundary-declared';
+      // Ten gigabytes declared, a few hundred bytes sent, and the request never ended: only an
+      // answer given from the header can arrive (reading to the end would wait forever).
+      const answer = await new Promise<{ status: number; connection: string | undefined; body: string }>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/api/upload', headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(10 * 1024 ** 3) } }, (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body }));
+          res.on('error', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body }));
+        });
+        req.on('error', (error) => reject(error));
+        req.write(`--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="big.bin"\r\n\r\n`);
+        req.write(Buffer.alloc(512, 7));
+      });
+      expect(answer.status).to.equal(413);
+      expect(answer.connection).to.equal('close');
+      expect((JSON.parse(answer.body) as ErrorJson).error.code).to.equal('payload_too_large');
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it('counts the bytes of a chunked request (no length declared) and answers 413 once past the bound', async () => {
     const server = app.listen(0, '127.0.0.1');
     try {

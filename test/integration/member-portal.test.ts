@@ -16,6 +16,10 @@ import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
 import { hidden } from '../helpers/pages.js';
 import { useMail } from '../helpers/enrichers.js';
+import { waitingLinkRequests } from '../../server/members/link-requests.js';
+import { processLinkRequests, startLinkRequestWorker } from '../../server/mail/member-link-mail.js';
+import { queueLinkRequest } from '../../server/members/link-requests.js';
+import { domainEvents } from '../../server/lib/domain-events.js';
 
 type Agent = ReturnType<typeof request.agent>;
 const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
@@ -93,9 +97,41 @@ describe('member portal: help form and member pages', function () {
       expect(ack?.subject).to.include(`[${number}]`);
       expect(ack?.text).to.include('http://127.0.0.1:9999/suivi/acces/');
       expect(ack?.replyTo).to.match(new RegExp(`^support\\+${number}-[a-f0-9]{16}@relais\\.demo$`));
-      // The browser that filed it can follow it at once.
-      const page = await agent.get(`/suivi/demandes/${number}`).expect(200);
-      expect(page.text).to.include('Factuur van maart').and.include('factuur maart.pdf');
+      // The page sends the person to the link in the email; the browser that filed it got no session.
+      expect(sent.text).to.include('Open de link in die e-mail').and.include('href="/suivi"');
+      await agent.get(`/suivi/demandes/${number}`).expect(401);
+    });
+
+    it('gives no member session for an existing member\'s address: the staff answer is read only through the emailed link', async () => {
+      const victim = await buildTicket(org, { member: { name: 'Anne Victime', email: 'anne.victime@example.be' }, subject: 'Mon dossier privé' });
+      const held = await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(victim._id), version: victim.version });
+      await replyToTicket({ actor: org.staff.advisorLiege, ticketId: String(victim._id), version: held.version, text: 'Réponse confidentielle pour Anne' });
+      const attacker = request.agent(app);
+      const tokens = await openForm(attacker, 'fr');
+      const res = await submit(attacker, tokens, { name: 'Quelqu\'un', email: 'ANNE.VICTIME@example.be', subject: 'Je suis Anne' }).expect(303);
+      expect(String(res.headers['set-cookie'] ?? '')).not.to.include('relais_member=');
+      const sent = await attacker.get(res.headers.location as string).expect(200);
+      expect(sent.text).to.include('ouvrez le lien qu&#x27;il contient');
+      const number = /R-\d{4}-\d{6}/.exec(sent.text)?.[0] ?? '';
+      const filed = await TicketModel.findOne({ number }).lean<Ticket>();
+      expect(String(filed?.member)).to.equal(String(victim.member)); // the ticket is the member's…
+      await attacker.get(`/suivi/demandes/${number}`).expect(401); // …but this browser cannot read it
+      await attacker.get(`/suivi/demandes/${victim.number}`).expect(401);
+      const list = await attacker.get('/suivi').expect(200);
+      expect(list.text).not.to.include(victim.number).and.not.to.include('Réponse confidentielle');
+      // The member reads it through the link of the acknowledgement, which went to their address.
+      const ack = await Outbox.findOne({ ticket: filed?._id, template: 'ticket-acknowledgement' }).lean<OutboxMail>();
+      expect(ack?.to).to.deep.equal(['anne.victime@example.be']);
+    });
+
+    it('gives no member session to a brand-new address either: the page is the same for every address', async () => {
+      const agent = request.agent(app);
+      const res = await submit(agent, await openForm(agent, 'en'), { email: 'brand.new@example.be', subject: 'First time' }).expect(303);
+      expect(String(res.headers['set-cookie'] ?? '')).not.to.include('relais_member=');
+      const sent = await agent.get(res.headers.location as string).expect(200);
+      expect(sent.text).to.include('open the link in that email');
+      const number = /R-\d{4}-\d{6}/.exec(sent.text)?.[0] ?? '';
+      await agent.get(`/suivi/demandes/${number}`).expect(401);
     });
 
     it('returns the same ticket when the same form is submitted twice', async () => {
@@ -201,6 +237,56 @@ describe('member portal: help form and member pages', function () {
       await request(app).get(`/suivi/demandes/${ticket.number}`).expect(401);
     });
 
+    it('a link opens one session only; the session it opened lives on', async () => {
+      const link = linkPath(memberLinkUrl(config, { memberId, ticketId: String(ticket._id) }));
+      const first = request.agent(app);
+      await first.get(link).expect(303);
+      const second = request.agent(app);
+      const used = await second.get(link).expect(410);
+      expect(String(used.headers['set-cookie'] ?? '')).not.to.include('relais_member=');
+      expect(used.text).to.include('Ce lien a déjà servi').and.include('action="/suivi/lien"');
+      await second.get(`/suivi/demandes/${ticket.number}`).expect(401);
+      await first.get(`/suivi/demandes/${ticket.number}`).expect(200);
+      await first.get(link).expect(410); // not even twice in the same browser
+      await first.get(`/suivi/demandes/${ticket.number}`).expect(200);
+    });
+
+    it('"sign out of all my devices" ends every session of the member, with CSRF', async () => {
+      const phone = request.agent(app);
+      const laptop = request.agent(app);
+      await phone.get(linkPath(memberLinkUrl(config, { memberId, ticketId: null }))).expect(303);
+      await laptop.get(linkPath(memberLinkUrl(config, { memberId, ticketId: null }))).expect(303);
+      const page = await phone.get('/suivi').expect(200);
+      expect(page.text).to.include('action="/suivi/deconnexion-partout"');
+      await phone.post('/suivi/deconnexion-partout').type('form').send({ _csrf: 'forged' }).expect(403);
+      await laptop.get(`/suivi/demandes/${ticket.number}`).expect(200);
+      const done = await phone.post('/suivi/deconnexion-partout').type('form').send({ _csrf: hidden(page.text, '_csrf') }).expect(303);
+      expect(done.headers.location).to.equal('/suivi?signed_out_all=1');
+      await laptop.get(`/suivi/demandes/${ticket.number}`).expect(401);
+      await phone.get(`/suivi/demandes/${ticket.number}`).expect(401);
+      // A new link opens a new session.
+      await laptop.get(linkPath(memberLinkUrl(config, { memberId, ticketId: null }))).expect(303);
+      await laptop.get(`/suivi/demandes/${ticket.number}`).expect(200);
+    });
+
+    it('asks before someone else\'s link replaces this browser\'s session (POST with CSRF)', async () => {
+      const paulTicket = await buildTicket(org, { member: { name: 'Paul Autre', email: 'paul.autre@example.be' }, subject: 'Demande de Paul Autre' });
+      const agent = request.agent(app);
+      await agent.get(linkPath(memberLinkUrl(config, { memberId, ticketId: null }))).expect(303);
+      const paulLink = linkPath(memberLinkUrl(config, { memberId: String(paulTicket.member), ticketId: String(paulTicket._id) }));
+      const ask = await agent.get(paulLink).expect(200);
+      expect(ask.text).to.include('marie.dupont@example.be').and.include('paul.autre@example.be').and.include('action="/suivi/acces"');
+      expect(String(ask.headers['set-cookie'] ?? '')).not.to.include('relais_member=');
+      await agent.get(`/suivi/demandes/${ticket.number}`).expect(200); // still Marie
+      const token = hidden(ask.text, 'token');
+      await agent.post('/suivi/acces').type('form').send({ _csrf: 'forged', token }).expect(403);
+      await agent.get(`/suivi/demandes/${ticket.number}`).expect(200);
+      const switched = await agent.post('/suivi/acces').type('form').send({ _csrf: hidden(ask.text, '_csrf'), token }).expect(303);
+      expect(switched.headers.location).to.equal(`/suivi/demandes/${paulTicket.number}`);
+      await agent.get(`/suivi/demandes/${paulTicket.number}`).expect(200);
+      await agent.get(`/suivi/demandes/${ticket.number}`).expect(404);
+    });
+
     it('shows a ticket only to a session that covers it', async () => {
       const other = await buildTicket(org, { member: { name: 'Marie Dupont', email: 'marie.dupont@example.be' }, subject: 'Deuxième demande' });
       const stranger = await buildTicket(org, { member: { name: 'Paul', email: 'paul@example.be' }, subject: 'Demande de Paul' });
@@ -224,10 +310,34 @@ describe('member portal: help form and member pages', function () {
       const known = await agent.post('/suivi/lien').type('form').send({ _csrf: csrf, email: 'Marie.Dupont@example.be' }).expect(303);
       const unknown = await agent.post('/suivi/lien').type('form').send({ _csrf: csrf, email: 'nobody@example.be' }).expect(303);
       expect(known.headers.location).to.equal(unknown.headers.location);
+      // Both answers came before any lookup: each request is stored alike, and no mail exists yet.
+      expect((await waitingLinkRequests()).map((r) => r._id).sort()).to.deep.equal(['marie.dupont@example.be', 'nobody@example.be']);
+      expect(await Outbox.countDocuments({ template: 'member-link' })).to.equal(0);
+      // The worker looks the addresses up afterwards, and mails the member only.
+      expect(await processLinkRequests(config)).to.equal(1);
+      expect(await waitingLinkRequests()).to.deep.equal([]);
       const mail = await Outbox.findOne({ template: 'member-link', to: 'marie.dupont@example.be' }).lean<OutboxMail>();
       expect(mail?.text).to.include('/suivi/acces/').and.include(ticket.number);
       expect(await Outbox.countDocuments({ to: 'nobody@example.be' })).to.equal(0);
       await agent.post('/suivi/lien').type('form').send({ _csrf: 'forged', email: 'marie.dupont@example.be' }).expect(403);
+    });
+
+    it('the link worker mails as soon as the page has answered, and works requests a stop left behind', async () => {
+      // Left behind by a stop: the worker's first pass works it.
+      await queueLinkRequest('marie.dupont@example.be', 'fr');
+      const worker = startLinkRequestWorker({ config, logger: silentLogger, intervalMs: 60_000 });
+      await worker.stop();
+      const before = await Outbox.countDocuments({ template: 'member-link', to: 'marie.dupont@example.be' });
+      expect(before).to.be.greaterThan(0);
+      expect(await waitingLinkRequests()).to.deep.equal([]);
+      // Announced by the page: worked right after the answer.
+      const running = startLinkRequestWorker({ config, logger: silentLogger, intervalMs: 60_000 });
+      const agent = request.agent(app);
+      const csrf = hidden((await agent.get('/suivi').expect(200)).text, '_csrf');
+      await agent.post('/suivi/lien').type('form').send({ _csrf: csrf, email: 'marie.dupont@example.be' }).expect(303);
+      await domainEvents.settled();
+      await running.stop();
+      expect(await Outbox.countDocuments({ template: 'member-link', to: 'marie.dupont@example.be' })).to.equal(before + 1);
     });
 
     it('lets the member reply with a file; the ticket waiting on them opens again', async () => {

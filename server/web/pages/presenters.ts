@@ -81,7 +81,8 @@ export function presentRow(v: TicketView, ctx: PresentContext): TicketRowView {
     number: v.number,
     subject: v.subject,
     href: `/staff/tickets/${v.id}`,
-    memberName: ctx.memberNames.get(v.member) ?? ctx.t('common.unknown_member'),
+    // A member filed for by staff of another office: the name typed, never the member's own record.
+    memberName: v.withheldMember?.name ?? ctx.memberNames.get(v.member) ?? ctx.t('common.unknown_member'),
     language: v.language.toUpperCase(),
     languageName: l.language(v.language),
     category: catalog.categoryLabel(v.category),

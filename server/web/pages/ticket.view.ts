@@ -52,7 +52,8 @@ export interface TicketPageView {
   header: Record<string, unknown>;
   thread: ThreadItem[];
   messageIds: string[];
-  member: { name: string; email: string; memberNumber: string | null; language: string | null; office: string | null; bounce: string | null } | null;
+  /** `withheld`: staff of another office filed the ticket for this member; only what they typed is shown. */
+  member: { name: string; email: string; memberNumber: string | null; language: string | null; office: string | null; bounce: string | null; withheld: boolean } | null;
   otherTickets: { href: string; number: string; subject: string; status: string; statusLabel: string; age: string }[];
   why: { where: string; holder: string; lastMove: TrailItem | null; routing: string };
   trail: TrailItem[];
@@ -174,6 +175,8 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
     memberById<{ name: string; email: string; memberNumber?: string | null; language?: string | null; office?: unknown; lastBounce?: { at: Date; status: string | null; diagnostic: string | null } | null }>(v.member, { name: 1, email: 1, memberNumber: 1, language: 1, office: 1, lastBounce: 1 }),
     otherTicketsOf(actor, v),
   ]);
+  // A member filed for by staff of another office is shown in full only to staff of the member's office.
+  const withheld = v.withheldMember !== null && !(member?.office && actor.office && String(member.office) === String(actor.office));
   const names = await nameBook(events.flatMap((e) => [e.to.assignee, e.from?.assignee]));
   const trail = events.filter((e) => trailTypes.has(e.type)).map((e) => trailItem(e, { t, fmt, labels: l, catalog, names }));
   const lastMoveEvent = [...events].reverse().find((e) => moveTypes.has(e.type));
@@ -218,7 +221,9 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
     },
     thread: detail.messages.map((m) => threadItem(m, v.language, t, fmt, l)),
     messageIds: detail.messages.map((m) => m.id),
-    member: member
+    member: withheld && v.withheldMember
+      ? { name: v.withheldMember.name, email: v.withheldMember.email, memberNumber: null, language: null, office: null, bounce: null, withheld: true }
+      : member
       ? {
           name: member.name,
           email: member.email,
@@ -227,9 +232,10 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
           office: catalog.officeName(member.office ? String(member.office) : null),
           // Mail to this address came back: staff should know before counting on an email answer.
           bounce: member.lastBounce ? t('member.bounced', { date: fmt.dateTime(member.lastBounce.at.toISOString()), status: member.lastBounce.status ?? '?', diagnostic: member.lastBounce.diagnostic ?? '' }) : null,
+          withheld: false,
         }
       : null,
-    otherTickets: others.map((o) => ({ href: `/staff/tickets/${o.id}`, number: o.number, subject: o.subject, status: o.status, statusLabel: l.status(o.status), age: fmt.age(o.createdAt) })),
+    otherTickets: (withheld ? [] : others).map((o) => ({ href: `/staff/tickets/${o.id}`, number: o.number, subject: o.subject, status: o.status, statusLabel: l.status(o.status), age: fmt.age(o.createdAt) })),
     why: {
       where: t('why.where', { tier: l.tier(v.tier), team, office }),
       holder: v.assignee ? t('why.held', { name: summary.holder }) : t('why.waiting'),

@@ -8,6 +8,9 @@
  *
  * The form carries a random `formToken`; the ticket id is fixed for that token before the ticket is
  * created, so a double submit (a double tap, a resent form after a timeout) finds the same ticket.
+ *
+ * A submission never opens a member session: typing an address proves nothing about owning it.
+ * The ticket's acknowledgement carries the link that does (see docs/ARCHITECTURE.md, who is trusted).
  */
 import { randomBytes } from 'node:crypto';
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
@@ -26,8 +29,6 @@ import { renderPage } from '../render.js';
 import { createFormCsrf } from '../pages/login-csrf.js';
 import { ticketForFormToken, ticketOfFormToken } from '../../tickets/form-submissions.js';
 import { fieldErrors, helpFormSchema, textField, uploadErrorText, type FieldErrors } from './form-fields.js';
-import { mergeSessions } from '../../members/member-links.js';
-import { readMemberSession, writeMemberSession } from './member-session.js';
 
 export interface PublicRateRule {
   limit: number;
@@ -210,7 +211,7 @@ export function helpFormRoutes(config: Config, limits: PublicFormLimits): Router
       return;
     }
     const stored = checked.length > 0 ? await saveAttachments(checked, { storage: attachmentStorage(config), uploadedBy: { kind: 'member', staff: null, member: null }, source: 'web' }) : [];
-    const ticket = await createTicket({
+    await createTicket({
       actor: { kind: 'system', name: 'Relais' },
       ticketId,
       subject: form.subject,
@@ -221,8 +222,9 @@ export function helpFormRoutes(config: Config, limits: PublicFormLimits): Router
       language: res.locals.locale,
       attachments: stored.map((a) => a._id),
     });
-    // This browser may follow the ticket it just filed (that ticket only) without waiting for the email.
-    writeMemberSession(res, config, mergeSessions(readMemberSession(req, config), { memberId: String(ticket.member), ticketId: String(ticket._id) }));
+    // No member session here, whatever the address: whoever types an address is not proven to own it,
+    // and the same page for every address tells nobody whether it belongs to a member. The member
+    // follows the link in the acknowledgement, as for "send me a link".
     res.redirect(303, `/aide/recu/${token}`);
   }
 
@@ -234,7 +236,7 @@ export function helpFormRoutes(config: Config, limits: PublicFormLimits): Router
       await showForm(req, res, { status: 404, notice: res.locals.t('portal.sent.unknown') });
       return;
     }
-    renderPage(req, res, 'help-sent', { title: res.locals.t('portal.sent.title'), number: ticket.number, subject: ticket.subject, ticketPath: `/suivi/demandes/${ticket.number}` });
+    renderPage(req, res, 'help-sent', { title: res.locals.t('portal.sent.title'), number: ticket.number, subject: ticket.subject });
   });
 
   return router;

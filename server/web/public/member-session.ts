@@ -31,8 +31,12 @@ export function clearMemberSession(res: Response, config: Config): void {
   res.clearCookie(memberCookieName, cookieOptions(config));
 }
 
-/** The member a session belongs to, as an actor for the ticket policy; null when they no longer exist. */
+/**
+ * The member a session belongs to, as an actor for the ticket policy; null when they no longer exist
+ * or signed out of all their devices since the session was opened (checked on every request).
+ */
 export async function memberActorFor(session: MemberSession): Promise<(MemberActor & { language: string | null }) | null> {
-  const member = await memberById<{ name: string; email: string; language?: string | null }>(session.memberId, { name: 1, email: 1, language: 1 });
-  return member ? { kind: 'member', id: member._id, name: member.name, email: member.email, language: member.language ?? null } : null;
+  const member = await memberById<{ name: string; email: string; language?: string | null; sessionVersion?: number }>(session.memberId, { name: 1, email: 1, language: 1, sessionVersion: 1 });
+  if (!member || (member.sessionVersion ?? 0) !== session.version) return null;
+  return { kind: 'member', id: member._id, name: member.name, email: member.email, language: member.language ?? null };
 }

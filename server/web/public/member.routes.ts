@@ -2,13 +2,15 @@
  * The member's pages under `/suivi`, reached by a signed link from an email (no password):
  *
  *   GET  /suivi                              their tickets (with a session) and "send me a link"
- *   POST /suivi/lien                         mails a fresh link for all tickets of an address
- *   GET  /suivi/acces/:token                 follows a link: sets the session, goes to the ticket
+ *   POST /suivi/lien                         asks for a fresh link for all tickets of an address (worked after the answer)
+ *   GET  /suivi/acces/:token                 follows a link (once): sets the session, goes to the ticket;
+ *                                            signed in as another member: asks first (POST /suivi/acces)
  *   GET  /suivi/demandes/:number             one ticket: public messages, files, status, actions
  *   POST /suivi/demandes/:number/reponses    answer (with files)
  *   POST /suivi/demandes/:number/fermer      close; …/rouvrir reopen; …/evaluation rate (once)
  *   GET  /suivi/pieces/:id                   a file of a public message of their ticket
  *   POST /suivi/deconnexion                  forget this browser's session
+ *   POST /suivi/deconnexion-partout          end every session of the member, on every device
  *
  * A ticket is shown only when the session covers it and the ticket policy lets the member read it;
  * otherwise the answer is the same 404 whether or not the number exists. Messages are read with
@@ -22,11 +24,12 @@ import { attachmentStorage, saveAttachments, sendAttachment, uploadProblems } fr
 import { formatSize } from '../../attachments/limits.js';
 import { parseMultipart } from '../../attachments/uploads.js';
 import { AppError, ConflictError } from '../../lib/errors.js';
-import { translator, type Locale, type Translate } from '../../lib/i18n.js';
-import { enqueueMail } from '../../mail/outbox.js';
-import { mailLocale } from '../../mail/ticket-mail.js';
-import { findMemberByEmail, memberById } from '../../members/member-lookup.js';
-import { memberLinkUrl, mergeSessions, verifyMemberLink, type MemberSession } from '../../members/member-links.js';
+import type { Locale, Translate } from '../../lib/i18n.js';
+import { domainEvents } from '../../lib/domain-events.js';
+import { queueLinkRequest } from '../../members/link-requests.js';
+import { memberById } from '../../members/member-lookup.js';
+import { endAllMemberSessions, memberSessionVersion, useMemberLink } from '../../members/link-uses.js';
+import { mergeSessions, verifyMemberLink, type MemberSession } from '../../members/member-links.js';
 import { memberClose, memberReopen, memberReply, rateTicket } from '../../tickets/member.commands.js';
 import { canRead } from '../../tickets/ticket.policy.js';
 import { attachmentWithContext, memberTickets, ticketByNumber, ticketThread } from '../../tickets/ticket.queries.js';
@@ -73,7 +76,7 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
   }
 
   /** The "send me a link" page, in one of its states. */
-  function showAccess(req: Request, res: Response, props: { status?: number; state?: 'start' | 'sent' | 'expired' | 'invalid' | 'signed_out' | 'no_session'; email?: string; errors?: FieldErrors; tickets?: unknown[] } = {}): void {
+  function showAccess(req: Request, res: Response, props: { status?: number; state?: 'start' | 'sent' | 'expired' | 'invalid' | 'used' | 'signed_out' | 'signed_out_all' | 'no_session'; email?: string; errors?: FieldErrors; tickets?: unknown[]; signedIn?: boolean } = {}): void {
     renderPage(
       req,
       res,
@@ -86,6 +89,7 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
         email: props.email ?? '',
         errors: props.errors ?? {},
         tickets: props.tickets ?? [],
+        signedIn: props.signedIn ?? false,
         csrfToken: csrf.tokenFor(req, res),
       },
       props.status ?? 200,
@@ -101,7 +105,8 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
   router.get('/suivi', async (req, res) => {
     const ctx = await context(req);
     const tickets = ctx ? await ticketsOf(ctx, res.locals.t, res.locals.locale) : [];
-    showAccess(req, res, { state: req.query.sent === '1' ? 'sent' : req.query.signed_out === '1' ? 'signed_out' : 'start', tickets, email: ctx?.actor.email ?? '' });
+    const state = req.query.sent === '1' ? 'sent' : req.query.signed_out === '1' ? 'signed_out' : req.query.signed_out_all === '1' ? 'signed_out_all' : 'start';
+    showAccess(req, res, { state, tickets, email: ctx?.actor.email ?? '', signedIn: ctx !== null });
   });
 
   const linkPerIp = pageLimiter(limits.linkPerIp, 'member-link-ip', (req, res) => showAccess(req, res, { status: 429, errors: { email: res.locals.t('portal.errors.rate_limited') } }));
@@ -120,49 +125,67 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
     const parsed = emailField.safeParse(email);
     if (!parsed.success) return showAccess(req, res, { status: 400, email, errors: { email: t(email.trim() === '' ? 'portal.errors.required' : 'portal.errors.email_invalid') } });
     linkPerEmail(req, res, () => {
-      sendLink(parsed.data, res.locals.locale)
-        .then(() => res.redirect(303, '/suivi?sent=1'))
+      // The answer comes before anyone looks the address up: the request is stored as it is for any
+      // address, and the worker (mail/member-link-mail.ts) decides afterwards whether a mail goes out.
+      queueLinkRequest(parsed.data, res.locals.locale)
+        .then(() => {
+          res.redirect(303, '/suivi?sent=1');
+          domainEvents.publish('member.link_requested', {});
+        })
         .catch(next);
     });
   });
 
-  /** Mails a link for all the member's tickets; does nothing (visibly the same) for an unknown address. */
-  async function sendLink(email: string, pageLocale: Locale): Promise<void> {
-    const settings = config;
-    const member = await findMemberByEmail<{ email: string; language?: string | null }>(email, { email: 1, language: 1 });
-    if (!member) return;
-    const locale = mailLocale(member.language ?? pageLocale, settings);
-    const t = translator(locale);
-    const tickets = await memberTickets(member._id, 50);
-    await enqueueMail(
-      {
-        template: 'member-link',
-        locale,
-        to: member.email,
-        data: {
-          linkUrl: memberLinkUrl(settings, { memberId: String(member._id), ticketId: null }),
-          expiresInDays: Math.max(1, Math.round(settings.memberLinkTtl / 86400)),
-          tickets: tickets.map((tk) => ({ number: tk.number, subject: tk.subject, statusLabel: statusLabel(t, tk.status) })),
-        },
-      },
-      { config: settings },
-    );
+  /** Where a followed link lands: its ticket (with the rating preselected) or the list. */
+  async function linkTarget(claims: { ticketId: string | null }, note: unknown): Promise<string> {
+    const score = Number(note);
+    if (!claims.ticketId) return '/suivi';
+    const ticket = await loadTicket(claims.ticketId);
+    return ticket ? `/suivi/demandes/${ticket.number}${Number.isInteger(score) && score >= 1 && score <= 5 ? `?note=${score}#evaluation` : ''}` : '/suivi';
+  }
+
+  /**
+   * Opens a session from a verified link, once: the link's use is recorded under its key, and a
+   * link that already opened a session opens no other (410, with the form for a fresh link).
+   */
+  async function openFromLink(req: Request, res: Response, token: string, note: unknown): Promise<void> {
+    const check = verifyMemberLink(config, token);
+    if (!check.ok) return showAccess(req, res, { status: check.reason === 'expired' ? 410 : 400, state: check.reason });
+    const version = await memberSessionVersion(check.claims.memberId);
+    if (version === null) return showAccess(req, res, { status: 400, state: 'invalid' });
+    if (!(await useMemberLink(check.useKey, check.claims.memberId))) return showAccess(req, res, { status: 410, state: 'used' });
+    const ttl = Math.floor((check.expiresAt.getTime() - Date.now()) / 1000);
+    writeMemberSession(res, config, mergeSessions(readMemberSession(req, config), check.claims, version), ttl);
+    res.redirect(303, await linkTarget(check.claims, note));
   }
 
   router.get('/suivi/acces/:token', async (req, res) => {
-    const check = verifyMemberLink(config, req.params.token);
+    const token = req.params.token;
+    const check = verifyMemberLink(config, token);
     if (!check.ok) return showAccess(req, res, { status: check.reason === 'expired' ? 410 : 400, state: check.reason });
-    const member = await memberById(check.claims.memberId, { _id: 1 });
-    if (!member) return showAccess(req, res, { status: 400, state: 'invalid' });
-    const ttl = Math.floor((check.expiresAt.getTime() - Date.now()) / 1000);
-    writeMemberSession(res, config, mergeSessions(readMemberSession(req, config), check.claims), ttl);
-    const score = Number(req.query.note);
-    let target = '/suivi';
-    if (check.claims.ticketId) {
-      const ticket = await loadTicket(check.claims.ticketId);
-      if (ticket) target = `/suivi/demandes/${ticket.number}${Number.isInteger(score) && score >= 1 && score <= 5 ? `?note=${score}#evaluation` : ''}`;
+    // Signed in as someone else in this browser: ask before replacing that session (nothing used yet).
+    const current = await context(req);
+    if (current && current.session.memberId !== check.claims.memberId) {
+      const other = await memberById<{ email: string }>(check.claims.memberId, { email: 1 });
+      if (!other) return showAccess(req, res, { status: 400, state: 'invalid' });
+      renderPage(req, res, 'member-switch', {
+        title: res.locals.t('portal.switch.title'),
+        current: current.actor.email,
+        other: other.email,
+        token,
+        note: typeof req.query.note === 'string' ? req.query.note.slice(0, 2) : '',
+        csrfToken: csrf.tokenFor(req, res),
+      });
+      return;
     }
-    res.redirect(303, target);
+    await openFromLink(req, res, token, req.query.note);
+  });
+
+  /** The answer of the "switch member" page (POST + CSRF): opens the link's session in place of the current one. */
+  router.post('/suivi/acces', async (req, res) => {
+    const body = req.body as Record<string, unknown>;
+    if (!csrf.validate(req)) return showAccess(req, res, { status: 403, errors: { email: res.locals.t('portal.errors.csrf') } });
+    await openFromLink(req, res, textField(body, 'token').slice(0, 2000), textField(body, 'note'));
   });
 
   /** The ticket of `:number` if this browser's session may show it; otherwise the request was answered. */
@@ -322,6 +345,15 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
     if (!csrf.validate(req)) return showAccess(req, res, { status: 403, errors: { email: res.locals.t('portal.errors.csrf') } });
     clearMemberSession(res, config);
     res.redirect(303, '/suivi?signed_out=1');
+  });
+
+  /** Ends every session of the signed-in member, on every device (a lost phone, a shared computer). */
+  router.post('/suivi/deconnexion-partout', async (req, res) => {
+    if (!csrf.validate(req)) return showAccess(req, res, { status: 403, errors: { email: res.locals.t('portal.errors.csrf') } });
+    const ctx = await context(req);
+    if (ctx) await endAllMemberSessions(String(ctx.actor.id));
+    clearMemberSession(res, config);
+    res.redirect(303, '/suivi?signed_out_all=1');
   });
 
   return router;

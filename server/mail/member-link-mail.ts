@@ -1,0 +1,96 @@
+/**
+ * Works the "send me a link" requests the member page stored (members/link-request.model.ts): looks
+ * the address up and, for a member, stores the mail with a link to all their tickets. It runs after
+ * the page has answered — when the page announces a request (`member.link_requested`) and every
+ * half minute for requests a stop left behind — so the answer never waits on the lookup.
+ */
+import type { Config } from '../config.js';
+import { domainEvents } from '../lib/domain-events.js';
+import { isDuplicateKeyError } from '../lib/errors.js';
+import { translator } from '../lib/i18n.js';
+import type { Logger } from '../lib/logger.js';
+import { dropLinkRequest, waitingLinkRequests, type LinkRequest } from '../members/link-requests.js';
+import { memberLinkUrl } from '../members/member-links.js';
+import { findMemberByEmail } from '../members/member-lookup.js';
+import { memberTickets } from '../tickets/ticket.queries.js';
+import { Outbox, markOutboxDue } from './mail.models.js';
+import { buildOutboxMail } from './outbox.js';
+import { mailLocale } from './ticket-mail.js';
+
+export type LinkMailConfig = Pick<Config, 'memberLinkTtl' | 'publicUrl' | 'inboundAddress' | 'jwt' | 'mailFrom' | 'defaultLocale'>;
+
+async function work(request: LinkRequest, config: LinkMailConfig): Promise<boolean> {
+  const member = await findMemberByEmail<{ email: string; language?: string | null }>(request._id, { email: 1, language: 1 });
+  if (member) {
+    const locale = mailLocale(member.language ?? request.locale, config);
+    const t = translator(locale);
+    const tickets = await memberTickets(member._id, 50);
+    const mail = buildOutboxMail(
+      {
+        template: 'member-link',
+        locale,
+        to: member.email,
+        data: {
+          linkUrl: memberLinkUrl(config, { memberId: String(member._id), ticketId: null }),
+          expiresInDays: Math.max(1, Math.round(config.memberLinkTtl / 86400)),
+          tickets: tickets.map((tk) => ({ number: tk.number, subject: tk.subject, statusLabel: t(`portal.status.${tk.status}`) })),
+        },
+      },
+      { config, id: request.mail },
+    );
+    await markOutboxDue(mail._id);
+    try {
+      await Outbox.collection.insertOne(mail);
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error; // stored already (another worker, or before a stop)
+    }
+  }
+  await dropLinkRequest(request);
+  return Boolean(member);
+}
+
+/** Works every waiting request once; returns how many mails were stored. */
+export async function processLinkRequests(config: LinkMailConfig): Promise<number> {
+  let mailed = 0;
+  for (const request of await waitingLinkRequests()) if (await work(request, config)) mailed += 1;
+  return mailed;
+}
+
+export interface LinkRequestWorker {
+  stop(): Promise<void>;
+}
+
+/** Works requests as they are announced, and every `intervalMs` for those a stop left behind. One pass at a time. */
+export function startLinkRequestWorker(options: { config: LinkMailConfig; logger: Logger; intervalMs?: number }): LinkRequestWorker {
+  let running: Promise<void> | null = null;
+  let again = false;
+  const pass = (): void => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = processLinkRequests(options.config)
+      .then(
+        () => undefined,
+        (error: unknown) => options.logger.error({ err: error }, 'could not work the "send me a link" requests'),
+      )
+      .finally(() => {
+        running = null;
+        if (again) {
+          again = false;
+          pass();
+        }
+      });
+  };
+  const unsubscribe = domainEvents.subscribe('member.link_requested', pass);
+  const timer = setInterval(pass, options.intervalMs ?? 30_000);
+  timer.unref();
+  pass();
+  return {
+    async stop() {
+      unsubscribe();
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
