@@ -5,7 +5,6 @@
  * half minute for requests a stop left behind — so the answer never waits on the lookup.
  */
 import type { Config } from '../config.js';
-import { domainEvents } from '../lib/domain-events.js';
 import { isDuplicateKeyError } from '../lib/errors.js';
 import { translator } from '../lib/i18n.js';
 import type { Logger } from '../lib/logger.js';
@@ -15,6 +14,7 @@ import { findMemberByEmail } from '../members/member-lookup.js';
 import { memberTickets } from '../tickets/ticket.queries.js';
 import { Outbox, markOutboxDue } from './mail.models.js';
 import { buildOutboxMail } from './outbox.js';
+import { startRequestWorker, type RequestWorker } from './request-worker.js';
 import { mailLocale } from './ticket-mail.js';
 
 export type LinkMailConfig = Pick<Config, 'memberLinkTtl' | 'publicUrl' | 'inboundAddress' | 'jwt' | 'mailFrom' | 'defaultLocale'>;
@@ -56,41 +56,15 @@ export async function processLinkRequests(config: LinkMailConfig): Promise<numbe
   return mailed;
 }
 
-export interface LinkRequestWorker {
-  stop(): Promise<void>;
-}
+export type LinkRequestWorker = RequestWorker;
 
 /** Works requests as they are announced, and every `intervalMs` for those a stop left behind. One pass at a time. */
 export function startLinkRequestWorker(options: { config: LinkMailConfig; logger: Logger; intervalMs?: number }): LinkRequestWorker {
-  let running: Promise<void> | null = null;
-  let again = false;
-  const pass = (): void => {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = processLinkRequests(options.config)
-      .then(
-        () => undefined,
-        (error: unknown) => options.logger.error({ err: error }, 'could not work the "send me a link" requests'),
-      )
-      .finally(() => {
-        running = null;
-        if (again) {
-          again = false;
-          pass();
-        }
-      });
-  };
-  const unsubscribe = domainEvents.subscribe('member.link_requested', pass);
-  const timer = setInterval(pass, options.intervalMs ?? 30_000);
-  timer.unref();
-  pass();
-  return {
-    async stop() {
-      unsubscribe();
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startRequestWorker({
+    event: 'member.link_requested',
+    pass: () => processLinkRequests(options.config),
+    logger: options.logger,
+    failure: 'could not work the "send me a link" requests',
+    intervalMs: options.intervalMs ?? 30_000,
+  });
 }
