@@ -94,6 +94,12 @@ const templateSchemas = {
     explanation: longText(2_000),
     staffTicketUrl: httpUrl,
   }),
+  /** To a staff member who asked for an unlock link after their account was locked by failed sign-ins. */
+  'staff-unlock': z.strictObject({
+    name: line,
+    unlockUrl: httpUrl,
+    expiresInMinutes: z.number().int().min(1).max(1440),
+  }),
 } as const;
 
 export type MailTemplateName = keyof typeof templateSchemas;
@@ -110,6 +116,7 @@ export const autoSubmittedTemplates: Readonly<Record<MailTemplateName, boolean>>
   'staff-escalation': true,
   'staff-reassignment': true,
   'sla-warning': true,
+  'staff-unlock': true,
 };
 
 /** Who receives each message: a member (the person who asked) or staff. */
@@ -122,6 +129,7 @@ export const mailAudience: Readonly<Record<MailTemplateName, 'member' | 'staff'>
   'staff-escalation': 'staff',
   'staff-reassignment': 'staff',
   'sla-warning': 'staff',
+  'staff-unlock': 'staff',
 };
 export const memberTemplates = mailTemplateNames.filter((name) => mailAudience[name] === 'member');
 export const staffTemplates = mailTemplateNames.filter((name) => mailAudience[name] === 'staff');
@@ -170,6 +178,11 @@ const subjects: Readonly<Record<MailTemplateName, Readonly<Record<MailLocale, st
     fr: '[{{ticketNumber}}] {{#if breached}}Délai dépassé{{else}}Délai bientôt atteint{{/if}} ({{deadlineLabel}}) : {{subject}}',
     nl: '[{{ticketNumber}}] {{#if breached}}Termijn overschreden{{else}}Termijn loopt bijna af{{/if}} ({{deadlineLabel}}): {{subject}}',
     en: '[{{ticketNumber}}] {{#if breached}}Deadline missed{{else}}Deadline approaching{{/if}} ({{deadlineLabel}}): {{subject}}',
+  },
+  'staff-unlock': {
+    fr: 'Relais : votre lien pour déverrouiller votre compte',
+    nl: 'Relais: uw link om uw account te ontgrendelen',
+    en: 'Relais: your link to unlock your account',
   },
 };
 

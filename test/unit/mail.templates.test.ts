@@ -25,6 +25,7 @@ const number = 'R-2026-000123';
 const ticketUrl = `${base}/demandes/abc123`;
 const staffTicketUrl = `${base}/staff/tickets/65f000000000000000000001`;
 const linkUrl = `${base}/m/tok_9f8e7d`;
+const unlockUrl = `${base}/staff/login/unlock/tok_5a4b3c`;
 const ratingUrls = { 1: `${base}/note/1`, 2: `${base}/note/2`, 3: `${base}/note/3`, 4: `${base}/note/4`, 5: `${base}/note/5` };
 
 /** Valid data for each template, in words that belong to no language in particular. */
@@ -48,6 +49,7 @@ function sample(): MailTemplateData {
     },
     'staff-reassignment': { ticketNumber: number, subject: 'Relais 2026', reassignedBy: 'Isabelle Collard', reason: 'Ok.\n2026', staffTicketUrl },
     'sla-warning': { ticketNumber: number, subject: 'Relais 2026', breached: false, deadlineLabel: 'SLA', dueText: '12:30', explanation: 'SLA 2026', staffTicketUrl },
+    'staff-unlock': { name: 'Julie Lambert', unlockUrl, expiresInMinutes: 15 },
   };
 }
 
@@ -58,6 +60,7 @@ function render<T extends MailTemplateName>(template: T, locale: MailLocale, dat
 /** The page a message links to: the ticket page, the member's magic link, or the staff ticket page. */
 function mainUrl(template: MailTemplateName): string {
   if (template === 'member-link') return linkUrl;
+  if (template === 'staff-unlock') return unlockUrl;
   return mailAudience[template] === 'staff' ? staffTicketUrl : ticketUrl;
 }
 
@@ -86,23 +89,25 @@ const count = (text: string, pattern: RegExp): number => text.match(pattern)?.le
 describe('mail templates (pure)', () => {
   it('lists each template once, for members or staff, with the automatic ones flagged', () => {
     expect(mailTemplateNames).to.have.members([
-      'ticket-acknowledgement', 'staff-reply', 'information-request', 'ticket-resolved', 'member-link', 'staff-escalation', 'staff-reassignment', 'sla-warning',
+      'ticket-acknowledgement', 'staff-reply', 'information-request', 'ticket-resolved', 'member-link', 'staff-escalation', 'staff-reassignment', 'sla-warning', 'staff-unlock',
     ]);
     expect(memberTemplates).to.have.members(['ticket-acknowledgement', 'staff-reply', 'information-request', 'ticket-resolved', 'member-link']);
-    expect(staffTemplates).to.have.members(['staff-escalation', 'staff-reassignment', 'sla-warning']);
+    expect(staffTemplates).to.have.members(['staff-escalation', 'staff-reassignment', 'sla-warning', 'staff-unlock']);
     // A person wrote staff-reply and information-request; everything else Relais sends on its own.
     const automatic = mailTemplateNames.filter((name) => autoSubmittedTemplates[name]);
-    expect(automatic).to.have.members(['ticket-acknowledgement', 'ticket-resolved', 'member-link', 'staff-escalation', 'staff-reassignment', 'sla-warning']);
+    expect(automatic).to.have.members(['ticket-acknowledgement', 'ticket-resolved', 'member-link', 'staff-escalation', 'staff-reassignment', 'sla-warning', 'staff-unlock']);
   });
 
   for (const template of mailTemplateNames) {
     for (const locale of mailLocales) {
       it(`${template} renders in ${locale}: subject, text with the link visible, HTML that stands alone`, () => {
         const mail = render(template, locale, sample()[template]);
-        if (template === 'member-link') expect(mail.subject).not.to.match(/\[R-/);
+        // The magic link and the unlock link are about no ticket: no number to thread on.
+        const aboutTicket = template !== 'member-link' && template !== 'staff-unlock';
+        if (!aboutTicket) expect(mail.subject).not.to.match(/\[R-/);
         else expect(mail.subject.startsWith(`[${number}] `), mail.subject).to.equal(true);
         expect(mail.subject).not.to.match(/[\r\n]/);
-        if (template !== 'member-link') expect(mail.subject).to.include('Relais 2026');
+        if (aboutTicket) expect(mail.subject).to.include('Relais 2026');
 
         expect(mail.text).to.include(mainUrl(template));
         expect(mail.text).not.to.match(/<[a-z/]|&[a-z]+;|&#/i);
@@ -280,9 +285,21 @@ describe('mail templates (pure)', () => {
       expect(mail.text).to.include('Reason: IBAN');
       expect(mail.text).to.include('Handoff note:\nIBAN ok.\n2026');
       expect(mail.html).to.include('IBAN ok.<br>\n2026');
-      for (const template of staffTemplates) {
+      // Mail about a ticket: the unlock link is about no ticket, there is nothing to do in Relais but follow it.
+      for (const template of staffTemplates.filter((name) => name !== 'staff-unlock')) {
         expect(render(template, 'fr', sample()[template]).text).to.include('plutôt que de répondre à ce message');
       }
+    });
+
+    it('says what the unlock link does, for how long and how often, in the three languages', () => {
+      const words = { fr: [/15 minutes/, /une seule fois/, /ignorez ce message/], nl: [/15 minuten/, /één keer/, /Negeer deze e-mail/], en: [/15 minutes/, /once/, /ignore this email/] };
+      for (const locale of mailLocales) {
+        const mail = render('staff-unlock', locale, sample()['staff-unlock']);
+        for (const pattern of words[locale]) expect(mail.text, `${locale} ${String(pattern)}`).to.match(pattern);
+        expect(mail.subject).to.include('Relais');
+      }
+      expect(render('staff-unlock', 'en', { ...sample()['staff-unlock'], expiresInMinutes: 1 }).text).to.include('1 minute,');
+      expect(() => renderMail('staff-unlock', 'en', { ...sample()['staff-unlock'], unlockUrl: 'javascript:alert(1)' })).to.throw();
     });
 
     it('refuses an escalation that does not go up', () => {
