@@ -13,6 +13,7 @@ import { createLogger, type Logger } from './lib/logger.js';
 import { startMailCatcher, type MailCatcher } from './mail/catcher.js';
 import { backfillOutboxDue, createMailTransport, startOutboxWorker, type OutboxWorker } from './mail/outbox.js';
 import { startLinkRequestWorker } from './mail/member-link-mail.js';
+import { startUnlockRequestWorker } from './mail/staff-unlock-mail.js';
 import { startImapIntake } from './mail/inbound/imap.js';
 import { createInboundPipeline } from './mail/inbound/pipeline.js';
 import { startInboundSmtp, type InboundSmtp } from './mail/inbound/smtp-receiver.js';
@@ -124,6 +125,8 @@ async function main(): Promise<void> {
   else logger.warn('SMTP_URL is not set: outgoing mail stays queued in the outbox until it is');
   // "Send me a link": the page answers at once; this worker looks the addresses up afterwards.
   const linkRequests = startLinkRequestWorker({ config, logger });
+  // "Email me an unlock link" (a locked staff account): the same, for staff addresses.
+  const unlockRequests = startUnlockRequestWorker({ config, logger });
 
   // Incoming mail: the SMTP receiver (INBOUND_SMTP_PORT) and the IMAP mailboxes (IMAP_MAILBOXES)
   // feed one pipeline; messages a stop left pending are processed first.
@@ -156,6 +159,7 @@ async function main(): Promise<void> {
     await imapIntake?.stop();
     await inboundSmtp?.stop();
     await linkRequests.stop();
+    await unlockRequests.stop();
     await outboxWorker?.stop();
     await mailCatcher?.stop();
   };

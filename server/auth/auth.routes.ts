@@ -1,22 +1,25 @@
 /**
- * `/api/v1/auth/…` and `/api/v1/me`: sign in, refresh, sign out. Failed sign-ins
- * are rate-limited per IP and per account (successful ones do not count).
+ * `/api/v1/auth/…` and `/api/v1/me`: sign in, refresh, sign out, ask for an unlock link. Failed
+ * sign-ins are limited per (account, IP) pair, per IP and per account (login-throttle.ts).
  */
-import type { Request, RequestHandler, Response } from 'express';
+import type { Response } from 'express';
 import type { Config } from '../config.js';
 import { BadRequestError, UnauthorizedError } from '../lib/errors.js';
 import { route, type RouteSpec } from '../lib/route-table.js';
+import { domainEvents } from '../lib/domain-events.js';
 import { valid } from '../lib/validate.js';
 import { presentStaff } from '../staff/staff.presenter.js';
 import { clearAuthCookies, createCsrf, refreshCookieName, setAuthCookies } from './auth.middleware.js';
 import * as s from './auth.schemas.js';
 import { createAuthService, type AuthService } from './auth.service.js';
 import { requireActor } from './current.js';
+import { admitLogin, admitUnlockRequest } from './login-gate.js';
 import { createLoginThrottle, type LoginRateLimits, type LoginThrottle } from './login-throttle.js';
+import { queueUnlockRequest } from './unlock.js';
 
 const tag = 'Authentication';
 
-export type { LoginRateLimits, RateLimitRule } from './login-throttle.js';
+export type { DelayRule, LoginRateLimits, RateLimitRule } from './login-throttle.js';
 export { defaultLoginRateLimits } from './login-throttle.js';
 
 export interface AuthRouteOptions {
@@ -26,14 +29,7 @@ export interface AuthRouteOptions {
   service?: AuthService;
 }
 
-const tooManyAttempts = 'Too many failed sign-in attempts. Please wait a few minutes and try again.';
-
-/** Runs a middleware inside a handler: resolves on `next()`, rejects on `next(error)`. */
-function run(middleware: RequestHandler, req: Request, res: Response): Promise<void> {
-  return new Promise((resolve, reject) => {
-    Promise.resolve(middleware(req, res, (error?: unknown) => (error ? reject(error) : resolve()))).catch(reject);
-  });
-}
+const unlockRequested = 'If this address belongs to a staff account, an unlock link is on its way. It works once, for 15 minutes, in the browser that follows it.';
 
 const noStore = (res: Response): void => {
   res.set('Cache-Control', 'no-store');
@@ -48,8 +44,8 @@ export function authRoutes(config: Config, options: AuthRouteOptions = {}): Rout
   const csrf = createCsrf(config);
   const login = { body: s.loginBody };
   const refresh = { body: s.refreshBody };
+  const unlock = { body: s.unlockRequestBody };
   const throttle = options.throttle ?? createLoginThrottle(options.rateLimits);
-  const { perIp, perAccount } = throttle.limiters((req) => valid(req, login).body.email, tooManyAttempts);
 
   return [
     route({
@@ -59,9 +55,9 @@ export function authRoutes(config: Config, options: AuthRouteOptions = {}): Rout
         // JSON only: a cross-site HTML form (urlencoded) cannot sign a browser into someone else's account.
         if (!req.is('application/json')) throw new BadRequestError('Send the credentials as JSON (Content-Type: application/json).');
         const { body } = valid(req, login);
-        await run(perIp, req, res);
-        await run(perAccount, req, res);
+        const admitted = admitLogin(throttle, config, req, res, body.email);
         const result = await service.login(body.email, body.password, { userAgent: req.get('user-agent'), ip: req.ip });
+        admitted.succeeded(res);
         setAuthCookies(res, config, result);
         noStore(res);
         res.json({
@@ -70,6 +66,21 @@ export function authRoutes(config: Config, options: AuthRouteOptions = {}): Rout
           expiresAt: result.accessExpiresAt.toISOString(),
           staff: presentStaff(result.staff),
         });
+      },
+    }),
+    route({
+      method: 'post', path: '/auth/unlock-request', tag, summary: 'Mail an unlock link to a staff account locked by failed sign-ins (same answer for any address)',
+      access: { kind: 'public', why: 'the owner of a locked account cannot sign in; the link goes to the account\'s own address' },
+      ...unlock, success: 202, response: s.unlockRequestResponse,
+      handler: async (req, res) => {
+        if (!req.is('application/json')) throw new BadRequestError('Send the address as JSON (Content-Type: application/json).');
+        const { body } = valid(req, unlock);
+        // Nothing here depends on whether the address is a staff member's: the worker looks it up after the answer.
+        const store = admitUnlockRequest(throttle, req, res, body.email);
+        if (store) await queueUnlockRequest(body.email, body.locale ?? String(res.locals.locale ?? config.defaultLocale));
+        noStore(res);
+        res.status(202).json({ message: unlockRequested });
+        if (store) domainEvents.publish('staff.unlock_requested', {});
       },
     }),
     route({

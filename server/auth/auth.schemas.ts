@@ -1,6 +1,7 @@
 /** One zod schema per auth endpoint. Strict: unknown keys are refused. */
 import { z } from 'zod';
 import { staffRoles } from '../staff/staff.model.js';
+import { uiLocales } from '../tickets/ticket.vocabulary.js';
 
 export const loginBody = z.strictObject({
   // Trimmed and lower-cased first: staff emails are stored lower-cased.
@@ -8,6 +9,15 @@ export const loginBody = z.strictObject({
   // Bounded: argon2 would hash a megabyte just as patiently.
   password: z.string({ error: 'password is required' }).min(1, 'password is required').max(1024),
 });
+
+/** "Email me an unlock link": the address only (the answer is the same whether or not it is a staff member's). */
+export const unlockRequestBody = z.strictObject({
+  email: z.string({ error: 'email is required' }).trim().toLowerCase().max(254).pipe(z.email('must be an e-mail address')),
+  /** The mail's language when the staff member has none on record. */
+  locale: z.enum(uiLocales).optional(),
+});
+
+export const unlockRequestResponse = z.object({ message: z.string() });
 
 /** API clients send the refresh token; the web app's is in the `relais_rt` cookie. */
 export const refreshBody = z.strictObject({

@@ -31,6 +31,8 @@ export interface DomainEventMap {
   'auth.revoked': { sessionId: string | null; staffId: string | null };
   /** A "send me a link" request was stored (the page has answered): the worker looks the address up now. */
   'member.link_requested': Record<string, never>;
+  /** An unlock link was asked for (the route has answered): the worker looks the address up now. */
+  'staff.unlock_requested': Record<string, never>;
 }
 export type DomainEventName = keyof DomainEventMap;
 type Handler<K extends DomainEventName> = (payload: DomainEventMap[K]) => void | Promise<void>;

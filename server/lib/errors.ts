@@ -78,8 +78,8 @@ export class UnprocessableError extends AppError {
 }
 
 export class TooManyRequestsError extends AppError {
-  constructor(message = 'Too many attempts. Please wait a moment and try again.') {
-    super(429, 'rate_limited', message);
+  constructor(message = 'Too many attempts. Please wait a moment and try again.', details?: Record<string, unknown>) {
+    super(429, 'rate_limited', message, undefined, details);
   }
 }
 

@@ -25,6 +25,8 @@ export const wholeReadCollections = new Set([
   'working_tickets', 'outbox_due', 'outbox_leases', 'assignment_cursors',
   // "Send me a link" requests waiting for the worker (bounded by the per-IP and per-address limits).
   'member_link_requests',
+  // Unlock link requests waiting for the worker (bounded the same way: per IP and per address).
+  'staff_unlock_requests',
   // The local mail catcher (never in production): its page searches addresses with a regex.
   'caught_mail',
 ]);

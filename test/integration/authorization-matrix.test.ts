@@ -33,6 +33,7 @@ const D = false;
 const plain: Record<string, 'public' | 'staff'> = {
   'post /api/v1/auth/login': 'public',
   'post /api/v1/auth/refresh': 'public',
+  'post /api/v1/auth/unlock-request': 'public',
   'post /api/v1/auth/logout': 'staff',
   'post /api/v1/auth/logout-all': 'staff',
   'get /api/v1/auth/csrf': 'staff',

@@ -1,31 +1,46 @@
 /**
- * The staff sign-in form (`GET/POST /staff/login`) and sign-out (`POST /staff/logout`).
- * The form posts urlencoded, guarded by a pre-session CSRF token, and counts against
- * the same limits as the JSON sign-in (20 failures per IP, 5 per account, 15 minutes).
- * Errors are shown in the page's language; the person goes back where they were.
+ * The staff sign-in form (`GET/POST /staff/login`), sign-out (`POST /staff/logout`) and the way
+ * back into a locked account:
+ *
+ *   GET  /staff/login/unlock           "email me an unlock link" (the address only)
+ *   POST /staff/login/unlock           stores the request and answers the same for any address
+ *   GET  /staff/login/unlock/:token    a mailed link: asks to confirm (a GET spends nothing, so a
+ *                                      mail scanner fetching the link does not use it up)
+ *   POST /staff/login/unlock/use       spends the link once and gives this browser the unlock grant
+ *
+ * Every form posts urlencoded, guarded by the pre-session CSRF token, and sign-ins pass the same
+ * throttle as the JSON sign-in (login-throttle.ts). Errors are shown in the page's language; the
+ * person goes back where they were.
  */
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { clearAuthCookies, createCsrf, setAuthCookies } from '../../auth/auth.middleware.js';
 import type { AuthRouteOptions } from '../../auth/auth.routes.js';
+import { admitLogin, admitUnlockRequest, LoginRefusedError, UnlockRequestsRefusedError } from '../../auth/login-gate.js';
 import { createLoginThrottle } from '../../auth/login-throttle.js';
-import { loginBody } from '../../auth/auth.schemas.js';
+import { loginBody, unlockRequestBody } from '../../auth/auth.schemas.js';
 import { createAuthService } from '../../auth/auth.service.js';
+import { queueUnlockRequest, setUnlockGrant, unlockGrantTtlSeconds, unlockPath, useUnlockLink, verifyUnlockLink } from '../../auth/unlock.js';
 import type { Config } from '../../config.js';
-import { TooManyRequestsError, UnauthorizedError } from '../../lib/errors.js';
+import { domainEvents } from '../../lib/domain-events.js';
+import { UnauthorizedError } from '../../lib/errors.js';
 import { createLoginCsrf } from './login-csrf.js';
 import { loginPath, loginUrl, logoutPath, queuePath, safeNext } from './page-auth.js';
 import { renderStaffPage, type StaffPageTools } from './staff-page.js';
 
-type LoginProblem = 'bad_credentials' | 'invalid' | 'csrf' | 'rate_limited';
+type LoginProblem = 'bad_credentials' | 'invalid' | 'csrf' | 'rate_limited_delay' | 'rate_limited_ip' | 'rate_limited_account';
 
-const problemStatus: Record<LoginProblem, number> = { bad_credentials: 401, invalid: 400, csrf: 403, rate_limited: 429 };
+const problemStatus: Record<LoginProblem, number> = {
+  bad_credentials: 401,
+  invalid: 400,
+  csrf: 403,
+  rate_limited_delay: 429,
+  rate_limited_ip: 429,
+  rate_limited_account: 429,
+};
 
-/** Runs a middleware inside a handler: resolves on `next()`, rejects on `next(error)`. */
-function run(middleware: RequestHandler, req: Request, res: Response): Promise<void> {
-  return new Promise((resolve, reject) => {
-    Promise.resolve(middleware(req, res, (error?: unknown) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve()))).catch(reject);
-  });
-}
+type UnlockState = 'form' | 'sent' | 'confirm' | 'expired' | 'invalid' | 'used' | 'csrf' | 'email_invalid' | 'busy';
+
+const unlockStatus: Record<UnlockState, number> = { form: 200, sent: 200, confirm: 200, expired: 410, invalid: 400, used: 410, csrf: 403, email_invalid: 400, busy: 429 };
 
 function field(req: Request, name: string): string {
   const body: unknown = req.body;
@@ -34,25 +49,55 @@ function field(req: Request, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
+/** Runs a middleware inside a handler: resolves on `next()`, rejects on `next(error)`. */
+function run(middleware: RequestHandler, req: Request, res: Response): Promise<void> {
+  return new Promise((resolve, reject) => {
+    Promise.resolve(middleware(req, res, (error?: unknown) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve()))).catch(reject);
+  });
+}
+
+const minutes = (s: number): number => Math.max(1, Math.ceil(s / 60));
+
 export function loginRoutes(config: Config, tools: StaffPageTools, options: AuthRouteOptions = {}): Router {
   const router = Router();
   const service = options.service ?? createAuthService(config.jwt);
   const loginCsrf = createLoginCsrf(config);
   const sessionCsrf = createCsrf(config);
   const throttle = options.throttle ?? createLoginThrottle(options.rateLimits);
-  const { perIp, perAccount } = throttle.limiters((req) => field(req, 'email'));
 
-  const showForm = async (req: Request, res: Response, view: { email?: string; next?: string; problem?: LoginProblem }): Promise<void> => {
+  const showForm = async (req: Request, res: Response, view: { email?: string; next?: string; problem?: LoginProblem; retryAfter?: number }): Promise<void> => {
     const t = res.locals.t;
-    const notice = req.query.expired === '1' ? t('login.expired') : req.query.signed_out === '1' ? t('login.signed_out') : null;
+    const notices = ['expired', 'signed_out', 'unlocked'] as const;
+    const noticeKey = notices.find((key) => req.query[key] === '1');
+    const wait = view.retryAfter ?? 0;
     await renderStaffPage(req, res, tools, 'staff-login', 'login', {
       title: t('login.title'),
       loginCsrf: loginCsrf.tokenFor(req, res),
       email: view.email ?? '',
       next: view.next ?? '',
-      notice: view.problem ? null : notice,
-      error: view.problem ? t(`login.errors.${view.problem}`) : null,
+      notice: view.problem || !noticeKey ? null : t(`login.${noticeKey}`, { minutes: minutes(unlockGrantTtlSeconds) }),
+      // A delay is counted in seconds, the other limits in minutes (plural forms in the locales).
+      error: view.problem ? t(`login.errors.${view.problem}`, { count: view.problem === 'rate_limited_delay' ? wait : minutes(wait) }) : null,
+      // Locked for everyone: the owner can have a link mailed to the account's address.
+      offerUnlock: view.problem === 'rate_limited_account',
+      unlockPath,
     }, view.problem ? problemStatus[view.problem] : 200);
+  };
+
+  const showUnlock = async (req: Request, res: Response, view: { state: UnlockState; email?: string; token?: string }): Promise<void> => {
+    const t = res.locals.t;
+    await renderStaffPage(req, res, tools, 'staff-unlock', 'login', {
+      title: t('login.unlock.title'),
+      loginCsrf: loginCsrf.tokenFor(req, res),
+      state: view.state,
+      confirm: view.state === 'confirm',
+      showRequestForm: !['confirm', 'sent'].includes(view.state),
+      message: view.state === 'form' ? null : t(`login.unlock.states.${view.state}`),
+      isError: unlockStatus[view.state] >= 400,
+      email: view.email ?? '',
+      token: view.token ?? '',
+      unlockPath,
+    }, unlockStatus[view.state]);
   };
 
   router.get(loginPath, async (req, res) => {
@@ -77,15 +122,15 @@ export function loginRoutes(config: Config, tools: StaffPageTools, options: Auth
       return;
     }
     try {
-      await run(perIp, req, res);
-      await run(perAccount, req, res);
+      const admitted = admitLogin(throttle, config, req, res, parsed.data.email);
       const result = await service.login(parsed.data.email, parsed.data.password, { userAgent: req.get('user-agent'), ip: req.ip });
+      admitted.succeeded(res);
       setAuthCookies(res, config, result);
       loginCsrf.clear(res);
       res.redirect(303, next ?? queuePath);
     } catch (error) {
-      if (error instanceof TooManyRequestsError) {
-        await showForm(req, res, { email, next, problem: 'rate_limited' });
+      if (error instanceof LoginRefusedError) {
+        await showForm(req, res, { email, next, problem: `rate_limited_${error.refusal.lock}`, retryAfter: error.refusal.retryAfterSeconds });
         return;
       }
       if (error instanceof UnauthorizedError) {
@@ -94,6 +139,46 @@ export function loginRoutes(config: Config, tools: StaffPageTools, options: Auth
       }
       throw error;
     }
+  });
+
+  router.get(unlockPath, async (req, res) => {
+    await showUnlock(req, res, { state: req.query.sent === '1' ? 'sent' : 'form' });
+  });
+
+  router.post(unlockPath, async (req, res) => {
+    const email = field(req, 'email').slice(0, 254);
+    if (!loginCsrf.validate(req)) return showUnlock(req, res, { state: 'csrf', email });
+    const parsed = unlockRequestBody.safeParse({ email: field(req, 'email') });
+    if (!parsed.success) return showUnlock(req, res, { state: 'email_invalid', email });
+    let store: boolean;
+    try {
+      store = admitUnlockRequest(throttle, req, res, parsed.data.email);
+    } catch (error) {
+      if (error instanceof UnlockRequestsRefusedError) return showUnlock(req, res, { state: 'busy', email });
+      throw error;
+    }
+    // The answer comes before anyone looks the address up: the request is stored as it is for any
+    // address, and the worker (mail/staff-unlock-mail.ts) decides afterwards whether a mail goes out.
+    if (store) await queueUnlockRequest(parsed.data.email, res.locals.locale);
+    res.redirect(303, `${unlockPath}?sent=1`);
+    if (store) domainEvents.publish('staff.unlock_requested', {});
+  });
+
+  router.get(`${unlockPath}/:token`, async (req, res) => {
+    const token = req.params.token;
+    const check = verifyUnlockLink(config, token);
+    if (!check.ok) return showUnlock(req, res, { state: check.reason });
+    await showUnlock(req, res, { state: 'confirm', token });
+  });
+
+  router.post(`${unlockPath}/use`, async (req, res) => {
+    const token = field(req, 'token');
+    if (!loginCsrf.validate(req)) return showUnlock(req, res, { state: 'csrf' });
+    const check = verifyUnlockLink(config, token);
+    if (!check.ok) return showUnlock(req, res, { state: check.reason });
+    if (!(await useUnlockLink(check.useKey, check.claims.staffId))) return showUnlock(req, res, { state: 'used' });
+    setUnlockGrant(res, config, check.claims.email);
+    res.redirect(303, `${loginPath}?unlocked=1`);
   });
 
   router.post(logoutPath, async (req, res) => {
