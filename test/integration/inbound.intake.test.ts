@@ -4,7 +4,7 @@
  * processed leaves that hint, and the next start processes it, found through the hint (never by
  * reading `inbound_mail`); a crash after its ticket was made and before its record makes no second
  * ticket; the same message relayed again ends on one ticket; records pending from before the hints
- * get one.
+ * get one; a stream of deliveries does not keep processing waiting for ever.
  */
 import { expect } from 'chai';
 import path from 'node:path';
@@ -163,5 +163,17 @@ describe('inbound intake: the 250, a crash, and the next start', function () {
     expect(await createInboundPipeline({ config, logger: silentLogger }).recover()).to.equal(1);
     expect(await InboundMailModel.findById(id).lean()).to.deep.include({ status: 'done', attempts: 2 });
     expect(await TicketModel.countDocuments({ subject: 'Ancienne demande' })).to.equal(1);
+  });
+
+  it('processes a message even while deliveries keep coming (the wait for a quiet moment is bounded)', async () => {
+    const pipeline = createInboundPipeline({ config, logger: silentLogger });
+    // Never quiet enough: only the bound lets processing start.
+    const smtp = await startInboundSmtp({ config, pipeline, logger: silentLogger, quietMs: 600_000, maxDeferMs: 300 });
+    running.push(smtp);
+    await send(smtp.port, 'noor.stream@example.be', rawMail('Question sur mon contrat', 'Noor <noor.stream@example.be>', '<stream-1@example.be>'));
+    const started = Date.now();
+    await smtp.idle();
+    expect(Date.now() - started).to.be.below(10_000);
+    expect(await TicketModel.countDocuments({ subject: 'Question sur mon contrat' })).to.equal(1);
   });
 });

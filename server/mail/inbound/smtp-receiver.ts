@@ -6,8 +6,8 @@
  * - The size is announced (EHLO SIZE) and enforced: a larger message is refused with 552.
  * - A message is answered 250 only once its raw bytes are stored (`pipeline.store`), so an accepted
  *   message is never lost; it is then processed in the background (a few at a time, one sender's
- *   in order), and a message
- *   whose processing failed stays pending and is retried (`pipeline.recover` at start).
+ *   in order, after the deliveries under way: see `intakeQuiet`), and a message whose processing
+ *   failed stays pending and is retried (`pipeline.recover` at start).
  * - STARTTLS when a key and certificate are configured; no AUTH (bind it to loopback or a private
  *   network, as INBOUND_SMTP_HOST says).
  */
@@ -31,6 +31,10 @@ export interface InboundSmtpOptions {
   logger: Logger;
   /** How many messages are processed at once (default 4; one sender's stay in order). */
   lanes?: number;
+  /** Processing waits until no delivery was seen for this long (default 25 ms)… */
+  quietMs?: number;
+  /** …or until the message has waited this long (default 2 s). */
+  maxDeferMs?: number;
 }
 
 /** Whether `address` is one Relais receives at (`local@domain` or `local+anything@domain`). */
@@ -58,10 +62,28 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
     for (const c of sender.toLowerCase()) h = (h * 31 + c.charCodeAt(0)) >>> 0;
     return h % lanes.length;
   };
+  // Intake first: processing writes a dozen documents a message, and on the embedded database every
+  // write waits for SQLite's one writer, so a sender delivering back to back would wait behind them.
+  // A lane starts its next message once no delivery has been seen for `quietMs`, or once that
+  // message has waited `maxDeferMs` (a long stream of deliveries still gets processed, at the pace
+  // both can share).
+  const quietMs = options.quietMs ?? 25;
+  const maxDeferMs = options.maxDeferMs ?? 2_000;
+  let lastDelivery = 0;
+  const intakeQuiet = async (acceptedAt: number): Promise<void> => {
+    for (;;) {
+      const now = Date.now();
+      const wait = Math.min(lastDelivery + quietMs, acceptedAt + maxDeferMs) - now;
+      if (wait <= 0) return;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  };
   const enqueue = (id: string, sender: string): void => {
     const lane = laneOf(sender);
+    const acceptedAt = Date.now();
     lanes[lane] = (lanes[lane] ?? Promise.resolve()).then(async () => {
       try {
+        await intakeQuiet(acceptedAt);
         await pipeline.process(id);
       } catch (error) {
         log.error({ err: error, inbound: id }, 'processing failed; the message stays pending and is retried at the next start');
@@ -84,6 +106,10 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
     disabledCommands: tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
     ...(tls ? { key: tls.key, cert: tls.cert } : {}),
     logger: false,
+    onMailFrom(_address, _session, callback) {
+      lastDelivery = Date.now();
+      callback();
+    },
     onRcptTo(address: SMTPServerAddress, _session, callback) {
       if (isInboundRecipient(address.address, accepted)) return callback();
       const error = Object.assign(new Error(`5.1.1 <${address.address}>: no such mailbox here`), { responseCode: 550 });
@@ -108,6 +134,7 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
         pipeline
           .store({ raw, source: 'smtp', mailbox: rcpt.find((r) => isInboundRecipient(r, accepted)) ?? null, envelopeFrom: mailFrom, envelopeTo: rcpt })
           .then(({ id, known }) => {
+            lastDelivery = Date.now();
             callback(null, known ? 'Already received' : 'Queued');
             if (!known) enqueue(id, mailFrom || rcpt.join(','));
           })
