@@ -31,7 +31,7 @@ export interface InboundSmtpOptions {
   logger: Logger;
   /** How many messages are processed at once (default 4; one sender's stay in order). */
   lanes?: number;
-  /** Processing waits until no delivery was seen for this long (default 25 ms)… */
+  /** Processing waits until no delivery was seen for this long (default 100 ms)… */
   quietMs?: number;
   /** …or until the message has waited this long (default 2 s). */
   maxDeferMs?: number;
@@ -67,7 +67,7 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
   // A lane starts its next message once no delivery has been seen for `quietMs`, or once that
   // message has waited `maxDeferMs` (a long stream of deliveries still gets processed, at the pace
   // both can share).
-  const quietMs = options.quietMs ?? 25;
+  const quietMs = options.quietMs ?? 100;
   const maxDeferMs = options.maxDeferMs ?? 2_000;
   let lastDelivery = 0;
   const intakeQuiet = async (acceptedAt: number): Promise<void> => {
