@@ -231,20 +231,20 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
   }
 
   /**
-   * The first record of the same message relayed again (same Message-ID and From, other bytes), or
-   * null when this one is the first: the key is claimed by an insert on its `_id`.
+   * Claims the message's key (its Message-ID and From: the same message relayed with other bytes has
+   * the same) by an insert on its `_id`. `holder`: the message that had it already (this one's own
+   * id after a crash); null without a Message-ID.
    */
-  async function firstReceived(doc: InboundMail): Promise<string | null> {
-    if (!doc.messageId) return null;
+  async function claimMessageKey(doc: InboundMail): Promise<{ claimed: boolean; holder: string | null }> {
+    if (!doc.messageId) return { claimed: false, holder: null };
     const key = hashOf(Buffer.from(`${doc.messageId} ${doc.from ?? ''}`));
     try {
       await InboundMessageKeyModel.collection.insertOne({ _id: key, inbound: doc._id } as never);
-      return null;
+      return { claimed: true, holder: doc._id };
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
     }
-    const earlier = await InboundMessageKeyModel.findById(key).lean();
-    return earlier && earlier.inbound !== doc._id ? earlier.inbound : null;
+    return { claimed: false, holder: (await InboundMessageKeyModel.findById(key).lean())?.inbound ?? null };
   }
 
   async function dropPending(id: string): Promise<void> {
@@ -254,15 +254,18 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
   /** Processes a pending message: its file, its record (written with its outcome), then the hint goes. */
   async function settle(pending: InboundPending): Promise<InboundOutcome | null> {
     const id = pending._id;
-    const existing = await InboundMailModel.findById(id).lean<InboundMail>();
+    const raw = pending.raw ? bytesOf(pending.raw) : await storage.read(id);
+    const fresh = recordOf(pending, raw);
+    const key = await claimMessageKey(fresh);
+    // The record is written after the key is claimed: a message that claimed it just now has none.
+    const existing = key.claimed ? null : await InboundMailModel.findById(id).lean<InboundMail>();
     if (existing && existing.status !== 'pending') {
       // The same bytes received and accounted for before (or a crash after the record was written).
       await dropPending(id);
       return existing.outcome;
     }
-    const raw = pending.raw ? bytesOf(pending.raw) : await storage.read(id);
-    const doc = existing ?? recordOf(pending, raw);
-    const earlier = existing ? null : await firstReceived(doc);
+    const doc = existing ?? fresh;
+    const earlier = !existing && key.holder !== id ? key.holder : null;
     if (earlier) {
       // A re-delivery of a message received already: it adds nothing (the first one is processed).
       await dropPending(id);
@@ -316,8 +319,19 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
   async function mayAutoReply(address: string): Promise<boolean> {
     const last = await AutoReplyModel.findById(address).lean();
     if (last && Date.now() - last.at.getTime() < 24 * 3600_000) return false;
-    await AutoReplyModel.collection.replaceOne({ _id: address } as never, { at: new Date() }, { upsert: true });
-    return true;
+    // An insert, or an update of the time just read (an upsert costs FerretDB several times more);
+    // whoever loses a race answered nothing, the winner answers.
+    if (!last) {
+      try {
+        await AutoReplyModel.collection.insertOne({ _id: address, at: new Date() } as never);
+        return true;
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+        return false;
+      }
+    }
+    const updated = await AutoReplyModel.collection.updateOne({ _id: address, at: last.at } as never, { $set: { at: new Date() } });
+    return updated.modifiedCount === 1;
   }
 
   async function newTicket(doc: InboundMail, mail: ParsedMail, content: MessageContent, sender: { address: string; name: string }, props: { related?: Ticket | null; automatic: AutomaticVerdict; forced?: boolean }): Promise<InboundOutcome> {
