@@ -4,17 +4,18 @@
  * processed leaves that hint, and the next start processes it, found through the hint (never by
  * reading `inbound_mail`); a crash after its ticket was made and before its record makes no second
  * ticket; the same message relayed again ends on one ticket; records pending from before the hints
- * get one; an address is acknowledged once a day; a stream of deliveries does not keep processing
- * waiting for ever.
+ * get one; an address is acknowledged once a day; the quarantine is listed through its hints; a
+ * stream of deliveries does not keep processing waiting for ever.
  */
 import { expect } from 'chai';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import nodemailer from 'nodemailer';
 import { createFileStorage } from '../../server/attachments/storage.js';
+import { countQuarantined, listInboundPage } from '../../server/mail/inbound/inbound-admin.js';
 import { hashOf } from '../../server/mail/inbound/raw.js';
-import { AutoReplyModel, INLINE_RAW_MAX, InboundMailModel, InboundMessageKeyModel, InboundPendingModel, type InboundPending } from '../../server/mail/inbound/inbound.model.js';
-import { backfillInboundPending, createInboundPipeline, type InboundPipeline } from '../../server/mail/inbound/pipeline.js';
+import { AutoReplyModel, INLINE_RAW_MAX, InboundMailModel, InboundMessageKeyModel, InboundPendingModel, InboundQuarantineModel, type InboundPending } from '../../server/mail/inbound/inbound.model.js';
+import { backfillInboundHints, createInboundPipeline, type InboundPipeline } from '../../server/mail/inbound/pipeline.js';
 import { startInboundSmtp, type InboundSmtp } from '../../server/mail/inbound/smtp-receiver.js';
 import { Outbox } from '../../server/mail/mail.models.js';
 import { TicketModel } from '../../server/tickets/ticket.model.js';
@@ -161,11 +162,21 @@ describe('inbound intake: the 250, a crash, and the next start', function () {
     } as never);
     // As the store of that time wrote it: the record, then its Message-ID key.
     await InboundMessageKeyModel.collection.insertOne({ _id: hashOf(Buffer.from('<legacy-1@example.be> Eva <eva.legacy@example.be>')), inbound: id } as never);
-    expect(await backfillInboundPending()).to.equal(1);
-    expect(await backfillInboundPending(), 'once').to.equal(0);
-    expect(await createInboundPipeline({ config, logger: silentLogger }).recover()).to.equal(1);
+    // And one quarantined then: the quarantine page reads hints only.
+    await InboundMailModel.collection.insertOne({
+      _id: 'f'.repeat(64), messageId: null, source: 'smtp', mailbox: null, envelope: { from: null, to: [] }, size: 10, truncated: false, subject: null, from: null,
+      receivedAt, status: 'quarantined', outcome: { kind: 'quarantine', reason: 'unparseable' }, plannedTicket: null, attempts: 1, history: [{ at: receivedAt, action: 'received', by: null, note: null }],
+    } as never);
+    expect(await backfillInboundHints()).to.equal(2);
+    expect(await backfillInboundHints(), 'once').to.equal(0);
+    expect(await InboundQuarantineModel.exists({ _id: 'f'.repeat(64) })).to.not.equal(null);
+    const restarted = createInboundPipeline({ config, logger: silentLogger });
+    expect(await restarted.recover()).to.equal(1);
     expect(await InboundMailModel.findById(id).lean()).to.deep.include({ status: 'done', attempts: 2 });
     expect(await TicketModel.countDocuments({ subject: 'Ancienne demande' })).to.equal(1);
+    // Discarding takes a message out of quarantine, hint included.
+    expect((await restarted.discard('f'.repeat(64), 'admin', 'spam'))?.kind).to.equal('discarded');
+    expect(await InboundQuarantineModel.exists({ _id: 'f'.repeat(64) })).to.equal(null);
   });
 
   it('acknowledges an address at most once a day, and again the next day', async () => {
@@ -177,6 +188,27 @@ describe('inbound intake: the 250, a crash, and the next start', function () {
     expect((await ingest(3))?.reason).to.equal(null);
     expect((await ingest(4))?.reason).to.match(/no acknowledgement/);
     expect(await Outbox.countDocuments({ template: 'ticket-acknowledgement', to: 'iris.daily@example.be' })).to.equal(2);
+  });
+
+  it('lists and counts the quarantine through its hints; a stale hint is dropped, a decision removes the hint', async () => {
+    const pipeline = createInboundPipeline({ config, logger: silentLogger });
+    const bulk = Buffer.from(rawMail('Lettre d\'information', 'News <news@lists.example>', '<news-1@lists.example>', ['List-Id: <news.lists.example>', 'List-Unsubscribe: <mailto:unsub@lists.example>']));
+    expect((await pipeline.ingest({ raw: bulk, source: 'smtp' }))?.reason).to.equal('bulk');
+    const id = hashOf(bulk);
+    const done = await InboundMailModel.findOne({ status: 'done' }, { _id: 1, receivedAt: 1 }).lean();
+    if (!done) throw new Error('no processed record');
+    await InboundQuarantineModel.collection.insertOne({ _id: done._id, receivedAt: done.receivedAt } as never);
+    expect(await countQuarantined()).to.equal(2);
+    let page: Awaited<ReturnType<typeof listInboundPage>> | undefined;
+    const filters = await inboundMailFilters(async () => {
+      page = await listInboundPage({ filter: 'quarantined' });
+    });
+    for (const filter of filters) expect(Object.keys(filter), JSON.stringify(filter)).to.deep.equal(['_id']);
+    expect(page?.messages.map((m) => m._id)).to.deep.equal([id]);
+    expect(await countQuarantined(), 'the stale hint is gone').to.equal(1);
+    expect((await pipeline.force(id, 'admin'))?.kind).to.equal('new_ticket');
+    expect(await countQuarantined()).to.equal(0);
+    expect((await listInboundPage({ filter: 'quarantined' })).messages).to.deep.equal([]);
   });
 
   it('processes a message even while deliveries keep coming (the wait for a quiet moment is bounded)', async () => {

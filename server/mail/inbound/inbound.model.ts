@@ -125,6 +125,15 @@ const pendingSchema = new Schema(
 export const InboundPendingModel = model<InboundPending>('InboundPending', pendingSchema);
 
 /**
+ * `inbound_quarantine`: one hint per message that may be in quarantine (`_id` = the message), with the
+ * time it was received: the quarantine page and its count read this small collection, and the records
+ * of one page by `_id`, never `inbound_mail` whole. Written before a record becomes `quarantined`,
+ * removed after it leaves; a reader drops a hint whose record is not quarantined (a crash between).
+ */
+const quarantineSchema = new Schema({ _id: { type: String, required: true }, receivedAt: { type: Date, required: true } }, { collection: 'inbound_quarantine', versionKey: false });
+export const InboundQuarantineModel = model<{ _id: string; receivedAt: Date }>('InboundQuarantine', quarantineSchema);
+
+/**
  * A received Message-ID from one sender → the record that has it (`_id` = SHA-256 of
  * "<message-id> <from>"): the same message relayed again with other bytes is recognised by a read by
  * `_id`, the one lookup FerretDB answers without reading the whole collection.

@@ -50,7 +50,7 @@ import { authenticationVerdict, detectAutomatic, isFromOwnAddress, senderAddress
 import { detectLanguage, messageContent, type MessageContent } from './content.js';
 import { parseRaw, type ParseLimits } from './parse.js';
 import { hashOf, headerLine, headerMessageId } from './raw.js';
-import { AutoReplyModel, INLINE_RAW_MAX, InboundMailModel, InboundMessageKeyModel, InboundPendingModel, type InboundHistoryEntry, type InboundMail, type InboundOutcome, type InboundPending, type OutcomeKind } from './inbound.model.js';
+import { AutoReplyModel, INLINE_RAW_MAX, InboundMailModel, InboundMessageKeyModel, InboundPendingModel, InboundQuarantineModel, type InboundHistoryEntry, type InboundMail, type InboundOutcome, type InboundPending, type OutcomeKind } from './inbound.model.js';
 
 export interface ReceivedMessage {
   raw: Buffer;
@@ -129,12 +129,13 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
 }
 
 /**
- * Once per database: a hint for every record left `pending` before hints existed, so that `recover`
- * finds them through `inbound_pending` alone (their bytes are already in their files).
+ * Once per database: the hints for records written before hints existed — a `pending` one gets its
+ * `inbound_pending` hint (its bytes are in their file already), a `quarantined` one its
+ * `inbound_quarantine` hint — so that start-up and the quarantine page read only the hints.
  */
-export async function backfillInboundPending(): Promise<number> {
+export async function backfillInboundHints(): Promise<number> {
   const meta = InboundMailModel.db.collection<{ _id: string; at: Date }>('meta');
-  const marker = 'inbound-pending-backfilled';
+  const marker = 'inbound-hints-backfilled';
   if (await meta.findOne({ _id: marker })) return 0;
   let marked = 0;
   for await (const doc of InboundMailModel.find({ status: 'pending' }).lean<InboundMail>().cursor()) {
@@ -149,15 +150,32 @@ export async function backfillInboundPending(): Promise<number> {
       receivedAt: doc.receivedAt,
       plannedTicket: doc.plannedTicket ?? new Types.ObjectId(),
     };
-    try {
-      await InboundPendingModel.collection.insertOne(hint as never);
-      marked += 1;
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-    }
+    if (await insertOnce(InboundPendingModel.collection, hint)) marked += 1;
+  }
+  for await (const doc of InboundMailModel.find({ status: 'quarantined' }, { receivedAt: 1 }).lean<Pick<InboundMail, '_id' | 'receivedAt'>>().cursor()) {
+    if (await insertOnce(InboundQuarantineModel.collection, { _id: doc._id, receivedAt: doc.receivedAt })) marked += 1;
   }
   await meta.updateOne({ _id: marker }, { $set: { at: new Date() } }, { upsert: true });
   return marked;
+}
+
+/** Inserts a document by `_id`; false when it is there already. */
+async function insertOnce<T extends { _id: string }>(collection: { insertOne(doc: never): Promise<unknown> }, doc: T): Promise<boolean> {
+  try {
+    await collection.insertOne(doc as never);
+    return true;
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+    return false;
+  }
+}
+
+async function markQuarantined(id: string, receivedAt: Date): Promise<void> {
+  await insertOnce(InboundQuarantineModel.collection, { _id: id, receivedAt });
+}
+
+async function unmarkQuarantined(id: string): Promise<void> {
+  await InboundQuarantineModel.collection.deleteOne({ _id: id } as never);
 }
 
 export function createInboundPipeline(options: InboundPipelineOptions): InboundPipeline {
@@ -455,8 +473,17 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     return newTicket(doc, mail, content, sender, { automatic });
   }
 
-  /** The record's new state and a history line: one write by `_id` (an insert when it is not stored yet). */
+  /**
+   * The record's new state and a history line: one write by `_id` (an insert when it is not stored
+   * yet), with the quarantine hint written before a record enters quarantine and dropped after it leaves.
+   */
   async function save(doc: InboundMail, stored: boolean, set: Partial<InboundMail>, entry: Omit<InboundHistoryEntry, 'at'>): Promise<void> {
+    if (set.status === 'quarantined' && doc.status !== 'quarantined') await markQuarantined(doc._id, doc.receivedAt);
+    await write(doc, stored, set, entry);
+    if (set.status && set.status !== 'quarantined' && doc.status === 'quarantined') await unmarkQuarantined(doc._id);
+  }
+
+  async function write(doc: InboundMail, stored: boolean, set: Partial<InboundMail>, entry: Omit<InboundHistoryEntry, 'at'>): Promise<void> {
     if (!stored) {
       try {
         await InboundMailModel.collection.insertOne({ ...doc, ...set, history: [...doc.history, { ...entry, at: new Date() }] } as never);
@@ -517,10 +544,10 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     reprocess: (id, by) => rerun(id, false, by),
     force: (id, by) => rerun(id, true, by),
     async discard(id, by, note) {
-      const doc = await InboundMailModel.findById(id, { status: 1 }).lean<InboundMail>();
+      const doc = await InboundMailModel.findById(id, { status: 1, receivedAt: 1, history: 1 }).lean<InboundMail>();
       if (!doc) return null;
       const result = outcome('discarded', { reason: note.slice(0, 500) || 'discarded' });
-      await record(id, { status: 'discarded', outcome: result }, { action: 'discarded', by, note: note.slice(0, 500) || null });
+      await save(doc, true, { status: 'discarded', outcome: result }, { action: 'discarded', by, note: note.slice(0, 500) || null });
       await dropPending(id);
       return result;
     },
