@@ -103,6 +103,16 @@ describe('inbound intake: the 250, a crash, and the next start', function () {
     expect(await restarted.recover()).to.equal(0);
   });
 
+  it('leaves to their lane the messages stored since the start (recover takes only what a stop left)', async () => {
+    const pipeline = createInboundPipeline({ config, logger: silentLogger });
+    const raw = Buffer.from(rawMail('Nouvelle adresse', 'Rita <rita.fresh@example.be>', '<fresh-1@example.be>'));
+    const { id } = await pipeline.store({ raw, source: 'smtp' });
+    expect(await pipeline.recover()).to.equal(0);
+    expect(await InboundPendingModel.exists({ _id: id })).to.not.equal(null);
+    expect((await pipeline.process(id))?.kind).to.equal('new_ticket');
+    expect(await InboundPendingModel.exists({ _id: id })).to.equal(null);
+  });
+
   it('makes no second ticket when a crash came after the ticket and before the record', async () => {
     const pipeline = createInboundPipeline({ config, logger: silentLogger });
     const raw = Buffer.from(rawMail('Changement d\'adresse', 'Tom <tom.crash@example.be>', '<crash-2@example.be>'));

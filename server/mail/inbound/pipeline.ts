@@ -190,6 +190,8 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
   const resolveToken = options.resolveToken ?? ((token: string) => ticketNumberFromReplyToken(config, token));
   const timeoutMs = options.timeoutMs ?? 120_000;
   const limits = { maxFiles: Math.max(config.attachments.maxFiles, 20), maxBytes: config.attachments.maxBytes };
+  // What this pipeline stores itself, its caller processes: `recover` leaves it alone (no message twice at once).
+  const startedAt = new Date();
 
   /** One write by `_id` (the only filter FerretDB pushes down): the new state and a history line. */
   async function record(id: string, set: Partial<InboundMail>, entry: Omit<InboundHistoryEntry, 'at'>): Promise<void> {
@@ -553,7 +555,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     },
     async recover() {
       // The hints of the messages a stop left unaccounted for: a small collection, read whole, oldest first.
-      const pending = await InboundPendingModel.find({}, { _id: 1, receivedAt: 1 }).lean<Pick<InboundPending, '_id' | 'receivedAt'>[]>();
+      const pending = (await InboundPendingModel.find({}, { _id: 1, receivedAt: 1 }).lean<Pick<InboundPending, '_id' | 'receivedAt'>[]>()).filter((p) => p.receivedAt < startedAt);
       pending.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || a._id.localeCompare(b._id));
       let done = 0;
       for (const { _id } of pending) {
