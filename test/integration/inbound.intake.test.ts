@@ -4,8 +4,9 @@
  * processed leaves that hint, and the next start processes it, found through the hint (never by
  * reading `inbound_mail`); a crash after its ticket was made and before its record makes no second
  * ticket; the same message relayed again ends on one ticket; records pending from before the hints
- * get one; an address is acknowledged once a day; the quarantine is listed through its hints; a
- * stream of deliveries does not keep processing waiting for ever.
+ * get one; an address is acknowledged once a day; the quarantine is listed through its hints;
+ * processing waits for the deliveries of an open session, not for a sender that quit, and a stream of
+ * deliveries does not keep it waiting for ever.
  */
 import { expect } from 'chai';
 import path from 'node:path';
@@ -221,15 +222,40 @@ describe('inbound intake: the 250, a crash, and the next start', function () {
     expect((await listInboundPage({ filter: 'quarantined' })).messages).to.deep.equal([]);
   });
 
+  it('processes a message at once when its sender quits, and after the deliveries when the session stays open', async () => {
+    const pipeline = createInboundPipeline({ config, logger: silentLogger });
+    // Never quiet, never past the bound within this test: only the end of the session lets processing start.
+    const smtp = await startInboundSmtp({ config, pipeline, logger: silentLogger, quietMs: 600_000, maxDeferMs: 600_000 });
+    running.push(smtp);
+    await send(smtp.port, 'olga.quit@example.be', rawMail('Attestation de travail', 'Olga <olga.quit@example.be>', '<quit-1@example.be>'));
+    const started = Date.now();
+    await smtp.idle();
+    expect(Date.now() - started).to.be.below(5_000);
+    expect(await TicketModel.countDocuments({ subject: 'Attestation de travail' })).to.equal(1);
+
+    const session = nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true, pool: true, maxConnections: 1 });
+    const raw = rawMail('Jours de congé', 'Olga <olga.quit@example.be>', '<quit-2@example.be>');
+    await session.sendMail({ envelope: { from: 'olga.quit@example.be', to: ['support@relais.demo'] }, raw });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Stored, answered, and waiting while the session may deliver more.
+    expect(await InboundPendingModel.exists({ _id: hashOf(Buffer.from(raw)) })).to.not.equal(null);
+    expect(await TicketModel.countDocuments({ subject: 'Jours de congé' })).to.equal(0);
+    session.close();
+    await smtp.idle();
+    expect(await TicketModel.countDocuments({ subject: 'Jours de congé' })).to.equal(1);
+  });
+
   it('processes a message even while deliveries keep coming (the wait for a quiet moment is bounded)', async () => {
     const pipeline = createInboundPipeline({ config, logger: silentLogger });
-    // Never quiet enough: only the bound lets processing start.
     const smtp = await startInboundSmtp({ config, pipeline, logger: silentLogger, quietMs: 600_000, maxDeferMs: 300 });
     running.push(smtp);
-    await send(smtp.port, 'noor.stream@example.be', rawMail('Question sur mon contrat', 'Noor <noor.stream@example.be>', '<stream-1@example.be>'));
+    // The session stays open (as a sender with more to deliver): only the bound lets processing start.
+    const session = nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true, pool: true, maxConnections: 1 });
+    await session.sendMail({ envelope: { from: 'noor.stream@example.be', to: ['support@relais.demo'] }, raw: rawMail('Question sur mon contrat', 'Noor <noor.stream@example.be>', '<stream-1@example.be>') });
     const started = Date.now();
     await smtp.idle();
     expect(Date.now() - started).to.be.below(10_000);
     expect(await TicketModel.countDocuments({ subject: 'Question sur mon contrat' })).to.equal(1);
+    session.close();
   });
 });

@@ -13,7 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
+import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../lib/logger.js';
 import type { InboundPipeline } from './pipeline.js';
@@ -31,7 +31,7 @@ export interface InboundSmtpOptions {
   logger: Logger;
   /** How many messages are processed at once (default 4; one sender's stay in order). */
   lanes?: number;
-  /** Processing waits until no delivery was seen for this long (default 100 ms)… */
+  /** Processing waits until each session that delivered has quit or been quiet this long (default 100 ms)… */
   quietMs?: number;
   /** …or until the message has waited this long (default 2 s). */
   maxDeferMs?: number;
@@ -63,19 +63,36 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
     return h % lanes.length;
   };
   // Intake first: processing writes a dozen documents a message, and on the embedded database every
-  // write waits for SQLite's one writer, so a sender delivering back to back would wait behind them.
-  // A lane starts its next message once no delivery has been seen for `quietMs`, or once that
-  // message has waited `maxDeferMs` (a long stream of deliveries still gets processed, at the pace
-  // both can share).
+  // write waits for SQLite's one writer, so a sender delivering back to back would wait behind them
+  // for each 250. A lane starts its next message once every session that delivered has quit or been
+  // quiet for `quietMs`, or once that message has waited `maxDeferMs` (a long stream of deliveries
+  // is still processed, at the pace both can share). A sender that quits after its message (most
+  // do) has it processed at once.
   const quietMs = options.quietMs ?? 100;
   const maxDeferMs = options.maxDeferMs ?? 2_000;
-  let lastDelivery = 0;
+  const delivering = new Map<string, number>(); // session id → its last MAIL FROM or answer
+  const wakers = new Set<() => void>();
+  const touch = (session: SMTPServerSession): void => {
+    delivering.set(session.id, Date.now());
+  };
+  const ended = (session: SMTPServerSession): void => {
+    if (delivering.delete(session.id)) for (const wake of [...wakers]) wake();
+  };
   const intakeQuiet = async (acceptedAt: number): Promise<void> => {
     for (;;) {
-      const now = Date.now();
-      const wait = Math.min(lastDelivery + quietMs, acceptedAt + maxDeferMs) - now;
+      let busyUntil = 0;
+      for (const at of delivering.values()) busyUntil = Math.max(busyUntil, at + quietMs);
+      const wait = Math.min(busyUntil, acceptedAt + maxDeferMs) - Date.now();
       if (wait <= 0) return;
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      await new Promise<void>((resolve) => {
+        const wake = (): void => {
+          clearTimeout(timer);
+          wakers.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, wait);
+        wakers.add(wake);
+      });
     }
   };
   const enqueue = (id: string, sender: string): void => {
@@ -106,9 +123,12 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
     disabledCommands: tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
     ...(tls ? { key: tls.key, cert: tls.cert } : {}),
     logger: false,
-    onMailFrom(_address, _session, callback) {
-      lastDelivery = Date.now();
+    onMailFrom(_address, session, callback) {
+      touch(session);
       callback();
+    },
+    onClose(session) {
+      ended(session);
     },
     onRcptTo(address: SMTPServerAddress, _session, callback) {
       if (isInboundRecipient(address.address, accepted)) return callback();
@@ -134,7 +154,8 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
         pipeline
           .store({ raw, source: 'smtp', mailbox: rcpt.find((r) => isInboundRecipient(r, accepted)) ?? null, envelopeFrom: mailFrom, envelopeTo: rcpt })
           .then(({ id, known }) => {
-            lastDelivery = Date.now();
+            // Still delivering (unless it left meanwhile: a closed session is not waited for).
+            if (delivering.has(session.id)) touch(session);
             callback(null, known ? 'Already received' : 'Queued');
             if (!known) enqueue(id, mailFrom || rcpt.join(','));
           })
