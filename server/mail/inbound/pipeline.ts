@@ -546,7 +546,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     reprocess: (id, by) => rerun(id, false, by),
     force: (id, by) => rerun(id, true, by),
     async discard(id, by, note) {
-      const doc = await InboundMailModel.findById(id, { status: 1, receivedAt: 1, history: 1 }).lean<InboundMail>();
+      const doc = await InboundMailModel.findById(id, { status: 1, receivedAt: 1 }).lean<InboundMail>();
       if (!doc) return null;
       const result = outcome('discarded', { reason: note.slice(0, 500) || 'discarded' });
       await save(doc, true, { status: 'discarded', outcome: result }, { action: 'discarded', by, note: note.slice(0, 500) || null });
