@@ -1,11 +1,15 @@
 /**
- * Inbound mail ingest throughput, on the embedded database.
+ * Inbound mail throughput over one SMTP session, on the embedded database (issue 13).
  *
- * Relais: messages sent over SMTP (nodemailer, 4 connections, as an MTA delivers) to the SMTP
- * receiver, each stored, parsed, classified and turned into a ticket (with its acknowledgement in
- * the outbox), timed until the last ticket exists.
+ * Relais: 200 messages sent back to back over one SMTP connection (nodemailer, as an MTA delivers)
+ * to the SMTP receiver. Two rows against the same baseline:
+ * - **accepted**: until the last 250, i.e. every message durably stored (what the sending MTA waits
+ *   for; goal ≥ 0.5×). That a 250 means stored, and that what is stored is processed after a crash,
+ *   is what test/integration/inbound.*.test.ts prove; here every message must end as a ticket.
+ * - **to ticket**: until the last ticket exists, each message stored, parsed, classified and turned
+ *   into a ticket with its acknowledgement in the outbox (no goal: the cost of the whole work).
  * Baseline: the same messages through the same client to a bare smtp-server that accepts and
- * discards them. Goal (issue 7): Relais at least 0.5× the baseline's messages per second.
+ * discards them, also over one session; measured before and after Relais, the mean is used.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -29,7 +33,6 @@ import { clearRoutingCache } from '../server/routing/routing.service.js';
 import { benchDatabaseUri, type BenchResult } from './lib.js';
 
 const messages = 200;
-const connections = 4;
 
 function message(i: number): string {
   return [
@@ -53,19 +56,17 @@ function message(i: number): string {
   ].join('\r\n');
 }
 
-async function sendAll(port: number, raws: readonly string[]): Promise<void> {
-  const transports = Array.from({ length: connections }, () => nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, pool: true, maxConnections: 1 }));
-  let next = 0;
-  await Promise.all(
-    transports.map(async (transport) => {
-      while (next < raws.length) {
-        const i = next;
-        next += 1;
-        await transport.sendMail({ envelope: { from: `membre${i}@bench.example`, to: ['support@relais.bench'] }, raw: raws[i] ?? '' });
-      }
-      transport.close();
-    }),
-  );
+/** One SMTP session: one connection, each message sent once the previous one was answered. */
+async function sendOnOneSession(port: number, raws: readonly string[]): Promise<void> {
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, pool: true, maxConnections: 1, maxMessages: Number.POSITIVE_INFINITY });
+  try {
+    for (const [i, raw] of raws.entries()) {
+      const info = await transport.sendMail({ envelope: { from: `membre${i}@bench.example`, to: ['support@relais.bench'] }, raw });
+      if (!/^250/.test(info.response)) throw new Error(`message ${i} answered ${info.response}`);
+    }
+  } finally {
+    transport.close();
+  }
 }
 
 async function baseline(raws: readonly string[]): Promise<number> {
@@ -80,8 +81,9 @@ async function baseline(raws: readonly string[]): Promise<number> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.server.address() as AddressInfo).port;
+  await sendOnOneSession(port, raws.slice(0, 10));
   const started = performance.now();
-  await sendAll(port, raws);
+  await sendOnOneSession(port, raws);
   const seconds = (performance.now() - started) / 1000;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return raws.length / seconds;
@@ -103,22 +105,24 @@ export async function run(): Promise<BenchResult[]> {
     const raws = Array.from({ length: messages }, (_, i) => message(i));
     const warm = Array.from({ length: 10 }, (_, i) => message(10_000 + i));
 
+    const bareBefore = await baseline(raws);
     const pipeline = createInboundPipeline({ config, logger });
     const receiver = await startInboundSmtp({ config, pipeline, logger });
-    await sendAll(receiver.port, warm);
+    await sendOnOneSession(receiver.port, warm);
     await receiver.idle();
     const before = await TicketModel.countDocuments();
     const started = performance.now();
-    await sendAll(receiver.port, raws);
+    await sendOnOneSession(receiver.port, raws);
+    const acceptedSeconds = (performance.now() - started) / 1000;
     await receiver.idle();
-    const seconds = (performance.now() - started) / 1000;
+    const processedSeconds = (performance.now() - started) / 1000;
     const made = (await TicketModel.countDocuments()) - before;
     await receiver.stop();
     if (made !== messages) throw new Error(`expected ${messages} tickets, got ${made}`);
-    const relais = messages / seconds;
-    const bare = await baseline(raws);
+    const bare = (bareBefore + (await baseline(raws))) / 2;
     return [
-      { benchmark: 'ingest', metric: `SMTP → ticket, ${messages} messages, ${connections} connections`, unit: 'msg/s', relais, baseline: bare, higherIsBetter: true, goal: 0.5 },
+      { benchmark: 'ingest', metric: `SMTP accepted (250, stored), ${messages} messages, one session`, unit: 'msg/s', relais: messages / acceptedSeconds, baseline: bare, higherIsBetter: true, goal: 0.5 },
+      { benchmark: 'ingest', metric: `SMTP → ticket with acknowledgement, ${messages} messages, one session`, unit: 'msg/s', relais: messages / processedSeconds, baseline: bare, higherIsBetter: true },
     ];
   } finally {
     stopEnrichers();

@@ -15,7 +15,7 @@ import { backfillOutboxDue, createMailTransport, startOutboxWorker, type OutboxW
 import { startLinkRequestWorker } from './mail/member-link-mail.js';
 import { startUnlockRequestWorker } from './mail/staff-unlock-mail.js';
 import { startImapIntake } from './mail/inbound/imap.js';
-import { createInboundPipeline } from './mail/inbound/pipeline.js';
+import { backfillInboundHints, createInboundPipeline } from './mail/inbound/pipeline.js';
 import { startInboundSmtp, type InboundSmtp } from './mail/inbound/smtp-receiver.js';
 import { attachRealtime, type Realtime } from './realtime/index.js';
 import './models.js';
@@ -99,6 +99,8 @@ async function main(): Promise<void> {
     if (queued > 0) logger.info({ mails: queued }, 'marked the queued outgoing mail for the outbox worker');
     const keyed = await backfillMemberEmails();
     if (keyed > 0) logger.info({ members: keyed }, 'indexed member addresses for lookups by email');
+    const hinted = await backfillInboundHints();
+    if (hinted > 0) logger.info({ messages: hinted }, 'marked the pending and quarantined inbound mail with their hints');
   } catch (error) {
     await stopDatabase();
     if (error instanceof EmbeddedDatabaseError) {

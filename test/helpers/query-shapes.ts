@@ -17,12 +17,12 @@ import { projectRoot } from '../../server/lib/paths.js';
 
 /**
  * Collections read whole on purpose: their size is the organisation's (offices, teams, staff,
- * categories, rules, policies, calendars), or bounded by the open work (`working_tickets`) or the mail waiting to go (`outbox_due`), never by
+ * categories, rules, policies, calendars), or bounded by the open work (`working_tickets`) or the mail waiting to go (`outbox_due`) or to be processed (`inbound_pending`), or the quarantine (`inbound_quarantine`), never by
  * the tickets' history. Test-only collections are listed too.
  */
 export const wholeReadCollections = new Set([
   'offices', 'teams', 'staff', 'categories', 'reasoncodes', 'routingrules', 'sla_policies', 'sla_calendars', 'meta',
-  'working_tickets', 'outbox_due', 'outbox_leases', 'assignment_cursors',
+  'working_tickets', 'outbox_due', 'outbox_leases', 'assignment_cursors', 'inbound_pending', 'inbound_quarantine',
   // "Send me a link" requests waiting for the worker (bounded by the per-IP and per-address limits).
   'member_link_requests',
   // Unlock link requests waiting for the worker (bounded the same way: per IP and per address).

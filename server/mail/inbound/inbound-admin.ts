@@ -1,6 +1,6 @@
 /**
  * What administrators see and do with received mail (the quarantine page and the incoming-mail log):
- * pages of `inbound_mail` records, newest first, by status; one record read again from its raw bytes
+ * pages of `inbound_mail` records, newest first, by status (the quarantine through its hints); one record read again from its raw bytes
  * (the headers a person checks, the text, the attachments — nothing rendered as HTML here); and the
  * three decisions — reprocess, make a ticket anyway, discard with a note — each recorded in the
  * record's history with who decided. `assertMayAdministerInbound` is the one rule (administrators
@@ -8,10 +8,11 @@
  */
 import type { ParsedMail } from 'mailparser';
 import { hasRole, type StaffActor } from '../../auth/actor.js';
+import { readByIds } from '../../db/point-reads.js';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors.js';
 import { messageContent } from './content.js';
 import { rawHeaders } from './headers.js';
-import { InboundMailModel, type InboundMail, type InboundOutcome, type InboundStatus } from './inbound.model.js';
+import { InboundMailModel, InboundQuarantineModel, type InboundMail, type InboundOutcome, type InboundStatus } from './inbound.model.js';
 import { parseRaw } from './parse.js';
 import type { InboundPipeline } from './pipeline.js';
 
@@ -79,27 +80,61 @@ function statusFilter(filter: InboundFilter): Record<string, unknown> | null {
   return { status: filter satisfies InboundStatus };
 }
 
+/** Whether (receivedAt, id) comes before the cursor, newest first. */
+function olderThan(at: Date, id: string, cursor: { at: Date; id: string }): boolean {
+  return at.getTime() < cursor.at.getTime() || (at.getTime() === cursor.at.getTime() && id < cursor.id);
+}
+
 /**
- * One page of received messages, newest first, keyset-paged on (receivedAt, _id). FerretDB reads the
- * whole collection for this; administrators open it now and then, and records are small (no bytes).
+ * The quarantine, newest first: its hints (`inbound_quarantine`, small, read whole and sorted here),
+ * then the page's records by `_id`. A hint whose record is no longer quarantined is dropped.
+ */
+async function quarantinePage(cursor: { at: Date; id: string } | null, limit: number): Promise<InboundMail[]> {
+  const hints = (await InboundQuarantineModel.find({}).lean<{ _id: string; receivedAt: Date }[]>())
+    .filter((h) => !cursor || olderThan(h.receivedAt, h._id, cursor))
+    .sort((a, b) => b.receivedAt.getTime() - a.receivedAt.getTime() || (a._id < b._id ? 1 : a._id > b._id ? -1 : 0));
+  const found: InboundMail[] = [];
+  for (let from = 0; from < hints.length && found.length <= limit; from += limit + 1) {
+    const slice = hints.slice(from, from + limit + 1);
+    const records = await readByIds(slice.map((h) => h._id), (id) => InboundMailModel.findById(id).lean<InboundMail>());
+    const quarantined = new Map(records.filter((r) => r.status === 'quarantined').map((r) => [r._id, r]));
+    for (const hint of slice) {
+      const mail = quarantined.get(hint._id);
+      if (mail) found.push(mail);
+      else await InboundQuarantineModel.collection.deleteOne({ _id: hint._id } as never);
+    }
+  }
+  return found.slice(0, limit + 1);
+}
+
+/**
+ * One page of received messages, newest first, keyset-paged on (receivedAt, _id). The quarantine (the
+ * default tab) is read through its hints; "all" and "discarded" query `inbound_mail`, which FerretDB
+ * answers by reading the whole collection (MongoDB uses the declared indexes).
  */
 export async function listInboundPage(options: { filter?: InboundFilter; before?: string; limit?: number } = {}): Promise<InboundMailPage> {
   const limit = options.limit ?? INBOUND_PAGE_SIZE;
-  const conditions: Record<string, unknown>[] = [];
-  const status = statusFilter(options.filter ?? 'quarantined');
-  if (status) conditions.push(status);
+  const filter = options.filter ?? 'quarantined';
   const cursor = parseInboundCursor(options.before);
-  if (cursor) conditions.push({ $or: [{ receivedAt: { $lt: cursor.at } }, { receivedAt: cursor.at, _id: { $lt: cursor.id } }] });
-  const filter = conditions.length === 0 ? {} : conditions.length === 1 ? (conditions[0] ?? {}) : { $and: conditions };
-  const found = await InboundMailModel.find(filter).sort({ receivedAt: -1, _id: -1 }).limit(limit + 1).lean<InboundMail[]>();
+  let found: InboundMail[];
+  if (filter === 'quarantined') {
+    found = await quarantinePage(cursor, limit);
+  } else {
+    const conditions: Record<string, unknown>[] = [];
+    const status = statusFilter(filter);
+    if (status) conditions.push(status);
+    if (cursor) conditions.push({ $or: [{ receivedAt: { $lt: cursor.at } }, { receivedAt: cursor.at, _id: { $lt: cursor.id } }] });
+    const query = conditions.length === 0 ? {} : conditions.length === 1 ? (conditions[0] ?? {}) : { $and: conditions };
+    found = await InboundMailModel.find(query).sort({ receivedAt: -1, _id: -1 }).limit(limit + 1).lean<InboundMail[]>();
+  }
   const messages = found.slice(0, limit);
   const last = messages.at(-1);
   return { messages, nextCursor: found.length > limit && last ? `${last.receivedAt.getTime()}.${last._id}` : null };
 }
 
-/** How many messages wait in quarantine. */
+/** How many messages wait in quarantine (their hints: one may be stale until the page is read). */
 export async function countQuarantined(): Promise<number> {
-  return InboundMailModel.countDocuments({ status: 'quarantined' });
+  return InboundQuarantineModel.countDocuments({});
 }
 
 /** What a person may decide about a message in this state. A message that became something (`done`) stays as it is. */

@@ -1,11 +1,12 @@
 /**
  * Every received message, one record each, keyed by the SHA-256 of its bytes (`_id`): the same bytes
- * delivered twice are one record. The raw bytes live in the data folder (`<DATA_DIR>/inbound`, the
+ * delivered twice are one record. The record is written when the message is processed (until then
+ * the message is in `inbound_pending`, below), or when processing failed (`pending`, retried). The raw bytes live in the data folder (`<DATA_DIR>/inbound`, the
  * attachments' content-addressed storage); the record says where the message came from, what became
  * of it (`outcome`), and every action on it (`history`). Quarantined messages stay here until a
  * person reprocesses, forces or discards them.
  */
-import { Schema, model, type Types } from 'mongoose';
+import { Schema, model, type Types, type mongo } from 'mongoose';
 
 export const inboundStatuses = ['pending', 'done', 'quarantined', 'discarded'] as const;
 export type InboundStatus = (typeof inboundStatuses)[number];
@@ -82,6 +83,55 @@ inboundSchema.index({ status: 1, receivedAt: -1 });
 inboundSchema.index({ receivedAt: -1, _id: -1 });
 
 export const InboundMailModel = model<InboundMail>('InboundMail', inboundSchema);
+
+/**
+ * A message accepted and not yet accounted for (`inbound_pending`, `_id` = the SHA-256 of its bytes):
+ * inserting it is the whole durable store the SMTP 250 waits for. A small message carries its bytes;
+ * a larger one's are in `<DATA_DIR>/inbound` (written and flushed first). Processing writes the bytes'
+ * file and the `inbound_mail` record, then removes this document; what a crash left here is
+ * processed at the next start (`recover` reads this small collection whole, never `inbound_mail`).
+ */
+export interface InboundPending {
+  _id: string;
+  /** The bytes, when at most `INLINE_RAW_MAX` (a BSON Binary when read back); null: in the storage under `_id`. */
+  raw: Buffer | mongo.Binary | null;
+  source: 'smtp' | 'imap';
+  mailbox: string | null;
+  envelope: { from: string | null; to: string[] };
+  truncated: boolean;
+  routing: { category: string | null; office: string | null };
+  receivedAt: Date;
+  /** Fixed at acceptance, so that a crash and a retry make one ticket (createTicket takes the id). */
+  plannedTicket: Types.ObjectId;
+}
+
+/** The largest message whose bytes travel inside its pending document (larger: a file first). */
+export const INLINE_RAW_MAX = 256 * 1024;
+
+const pendingSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    raw: { type: Buffer, default: null },
+    source: { type: String, enum: ['smtp', 'imap'], required: true },
+    mailbox: { type: String, default: null },
+    envelope: { from: { type: String, default: null }, to: { type: [String], default: [] } },
+    truncated: { type: Boolean, default: false },
+    routing: { category: { type: String, default: null }, office: { type: String, default: null } },
+    receivedAt: { type: Date, required: true },
+    plannedTicket: { type: Schema.Types.ObjectId, required: true },
+  },
+  { collection: 'inbound_pending', versionKey: false, minimize: false },
+);
+export const InboundPendingModel = model<InboundPending>('InboundPending', pendingSchema);
+
+/**
+ * `inbound_quarantine`: one hint per message that may be in quarantine (`_id` = the message), with the
+ * time it was received: the quarantine page and its count read this small collection, and the records
+ * of one page by `_id`, never `inbound_mail` whole. Written before a record becomes `quarantined`,
+ * removed after it leaves; a reader drops a hint whose record is not quarantined (a crash between).
+ */
+const quarantineSchema = new Schema({ _id: { type: String, required: true }, receivedAt: { type: Date, required: true } }, { collection: 'inbound_quarantine', versionKey: false });
+export const InboundQuarantineModel = model<{ _id: string; receivedAt: Date }>('InboundQuarantine', quarantineSchema);
 
 /**
  * A received Message-ID from one sender → the record that has it (`_id` = SHA-256 of

@@ -3,23 +3,26 @@
  * ticket, a message on an existing ticket, a recorded bounce or auto-reply, an ignored loop of our
  * own, or quarantine with a reason. Never silently dropped, never twice.
  *
- *   store  — the raw bytes first (content-addressed file + record keyed by their SHA-256; a
- *            re-delivery of the same bytes, or of the same Message-ID from the same sender, adds nothing)
+ *   store  — one insert by `_id` (the SHA-256 of the bytes) in `inbound_pending`, the bytes inside
+ *            (or, for a large message, in their content-addressed file first): all the SMTP 250 waits for
+ *   admit  — (in the background) the bytes' file, the listing headers, the Message-ID key: a
+ *            re-delivery of the same bytes, or of the same Message-ID from the same sender, adds nothing
  *   parse  — bounded (parse.ts); a failure is a quarantine with its reason
  *   classify and act, in the order of test/fixtures/mail/README.md ("The outcome rules"):
  *            own address → ignored; bounce → recorded on the member; auto-reply → recorded, never
  *            answered; bulk → quarantine; no sender, spoofed sender → quarantine; reply token →
  *            follow-up from a participant, else quarantine (forged); our Message-ID or a ticket number
  *            → follow-up from a participant, else a new ticket linked to the one named; else a new ticket
- *   record — the outcome and a history line on the record
+ *   record — the `inbound_mail` record with its outcome and history (one insert), then the hint goes
  *
  * Each message is processed on its own (its own try, size and time bounds); one bad message never
- * blocks the others. Acting is idempotent: a ticket created from a message has an id fixed on the
- * record first, and a follow-up carries the message's Message-ID, so a crash and a retry act once.
+ * blocks the others. Acting is idempotent: a ticket created from a message has an id fixed in its
+ * hint at acceptance, and a follow-up carries the message's Message-ID, so a crash and a retry act
+ * once. A crash leaves the hint; `recover` processes the hints at start.
  */
 import path from 'node:path';
 import type { ParsedMail } from 'mailparser';
-import { Types } from 'mongoose';
+import { Types, type mongo } from 'mongoose';
 import type { Config } from '../../config.js';
 import { toStaffActor, type MemberActor, type StaffActor } from '../../auth/actor.js';
 import { uploadProblems, saveAttachments, type CheckedUpload } from '../../attachments/attachments.service.js';
@@ -47,7 +50,7 @@ import { authenticationVerdict, detectAutomatic, isFromOwnAddress, senderAddress
 import { detectLanguage, messageContent, type MessageContent } from './content.js';
 import { parseRaw, type ParseLimits } from './parse.js';
 import { hashOf, headerLine, headerMessageId } from './raw.js';
-import { AutoReplyModel, InboundMailModel, InboundMessageKeyModel, type InboundHistoryEntry, type InboundMail, type InboundOutcome, type OutcomeKind } from './inbound.model.js';
+import { AutoReplyModel, INLINE_RAW_MAX, InboundMailModel, InboundMessageKeyModel, InboundPendingModel, InboundQuarantineModel, type InboundHistoryEntry, type InboundMail, type InboundOutcome, type InboundPending, type OutcomeKind } from './inbound.model.js';
 
 export interface ReceivedMessage {
   raw: Buffer;
@@ -77,9 +80,9 @@ export interface InboundPipelineOptions {
 }
 
 export interface InboundPipeline {
-  /** Stores the raw message (idempotent); says whether it was known already. */
+  /** Stores the raw message durably, nothing more (idempotent); `known`: the same bytes wait already. */
   store(message: ReceivedMessage): Promise<{ id: string; known: boolean }>;
-  /** Processes a stored message that has no outcome yet; returns its outcome. */
+  /** Processes a stored message that has no outcome yet; returns its outcome (or the one it has). */
   process(id: string): Promise<InboundOutcome | null>;
   /** Store then process. */
   ingest(message: ReceivedMessage): Promise<InboundOutcome | null>;
@@ -89,7 +92,7 @@ export interface InboundPipeline {
   force(id: string, by: string): Promise<InboundOutcome | null>;
   /** A person decides: it is nothing for us (recorded, bytes kept). */
   discard(id: string, by: string, note: string): Promise<InboundOutcome | null>;
-  /** Processes the messages a stop left pending. */
+  /** Processes the messages a stop left pending (found through `inbound_pending`). */
   recover(): Promise<number>;
   /** The raw bytes of a stored message. */
   raw(id: string): Promise<Buffer>;
@@ -112,12 +115,67 @@ function outcome(kind: OutcomeKind, props: Partial<Omit<InboundOutcome, 'kind' |
   return { kind, ticket: props.ticket ?? null, ticketNumber: props.ticketNumber ?? null, reason: props.reason ?? null, detail: props.detail ?? null, relatedTicket: props.relatedTicket ?? null, at: new Date() };
 }
 
+/** Bytes read back from the database: the driver gives a BSON Binary for a stored Buffer. */
+function bytesOf(stored: Buffer | mongo.Binary): Buffer {
+  return Buffer.isBuffer(stored) ? stored : Buffer.from(stored.buffer.buffer, stored.buffer.byteOffset, stored.position);
+}
+
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Once per database: the hints for records written before hints existed — a `pending` one gets its
+ * `inbound_pending` hint (its bytes are in their file already), a `quarantined` one its
+ * `inbound_quarantine` hint — so that start-up and the quarantine page read only the hints.
+ */
+export async function backfillInboundHints(): Promise<number> {
+  const meta = InboundMailModel.db.collection<{ _id: string; at: Date }>('meta');
+  const marker = 'inbound-hints-backfilled';
+  if (await meta.findOne({ _id: marker })) return 0;
+  let marked = 0;
+  for await (const doc of InboundMailModel.find({ status: 'pending' }).lean<InboundMail>().cursor()) {
+    const hint: InboundPending = {
+      _id: doc._id,
+      raw: null,
+      source: doc.source,
+      mailbox: doc.mailbox,
+      envelope: doc.envelope,
+      truncated: doc.truncated,
+      routing: doc.routing ?? { category: null, office: null },
+      receivedAt: doc.receivedAt,
+      plannedTicket: doc.plannedTicket ?? new Types.ObjectId(),
+    };
+    if (await insertOnce(InboundPendingModel.collection, hint)) marked += 1;
+  }
+  for await (const doc of InboundMailModel.find({ status: 'quarantined' }, { receivedAt: 1 }).lean<Pick<InboundMail, '_id' | 'receivedAt'>>().cursor()) {
+    if (await insertOnce(InboundQuarantineModel.collection, { _id: doc._id, receivedAt: doc.receivedAt })) marked += 1;
+  }
+  await meta.updateOne({ _id: marker }, { $set: { at: new Date() } }, { upsert: true });
+  return marked;
+}
+
+/** Inserts a document by `_id`; false when it is there already. */
+async function insertOnce<T extends { _id: string }>(collection: { insertOne(doc: never): Promise<unknown> }, doc: T): Promise<boolean> {
+  try {
+    await collection.insertOne(doc as never);
+    return true;
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+    return false;
+  }
+}
+
+async function markQuarantined(id: string, receivedAt: Date): Promise<void> {
+  await insertOnce(InboundQuarantineModel.collection, { _id: id, receivedAt });
+}
+
+async function unmarkQuarantined(id: string): Promise<void> {
+  await InboundQuarantineModel.collection.deleteOne({ _id: id } as never);
 }
 
 export function createInboundPipeline(options: InboundPipelineOptions): InboundPipeline {
@@ -132,58 +190,114 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
   const resolveToken = options.resolveToken ?? ((token: string) => ticketNumberFromReplyToken(config, token));
   const timeoutMs = options.timeoutMs ?? 120_000;
   const limits = { maxFiles: Math.max(config.attachments.maxFiles, 20), maxBytes: config.attachments.maxBytes };
+  // What this pipeline stores itself, its caller processes: `recover` leaves it alone (no message twice at once).
+  const startedAt = new Date();
 
   /** One write by `_id` (the only filter FerretDB pushes down): the new state and a history line. */
   async function record(id: string, set: Partial<InboundMail>, entry: Omit<InboundHistoryEntry, 'at'>): Promise<void> {
     await InboundMailModel.collection.updateOne({ _id: id } as never, { $set: set, $push: { history: { ...entry, at: new Date() } } } as never);
   }
 
+  /**
+   * The durable store before the 250: one insert by `_id` (the bytes inside it when small, else in
+   * their file first). Nothing else happens before the sender is answered: the headers are read, the
+   * Message-ID is checked and the record is written when the message is processed.
+   */
   async function store(message: ReceivedMessage): Promise<{ id: string; known: boolean }> {
     const id = hashOf(message.raw);
-    const known = await InboundMailModel.exists({ _id: id });
-    if (known) return { id, known: true };
-    const messageId = headerMessageId(message.raw);
-    const from = headerLine(message.raw, 'from');
-    // The same message relayed again (other Received lines, so other bytes): the first record.
-    const key = messageId ? hashOf(Buffer.from(`${messageId} ${from ?? ''}`)) : null;
-    if (key) {
-      const earlier = await InboundMessageKeyModel.findById(key).lean();
-      if (earlier && earlier.inbound !== id) return { id: earlier.inbound, known: true };
-    }
-    await storage.put(id, message.raw);
-    const doc: InboundMail = {
+    const inline = message.raw.length <= INLINE_RAW_MAX;
+    if (!inline) await storage.put(id, message.raw);
+    const pending: InboundPending = {
       _id: id,
-      messageId,
+      raw: inline ? message.raw : null,
       source: message.source,
       mailbox: message.mailbox ?? null,
       envelope: { from: message.envelopeFrom ?? null, to: [...(message.envelopeTo ?? [])] },
-      size: message.raw.length,
       truncated: Boolean(message.truncated),
-      subject: headerLine(message.raw, 'subject'),
-      from,
-      receivedAt: new Date(),
-      status: 'pending',
-      outcome: null,
-      // Fixed now, so that a crash and a retry make one ticket (createTicket takes the id).
-      plannedTicket: new Types.ObjectId(),
-      attempts: 0,
       routing: { category: message.routing?.category ?? null, office: message.routing?.office ?? null },
-      history: [{ at: new Date(), action: 'received', by: null, note: null }],
+      receivedAt: new Date(),
+      plannedTicket: new Types.ObjectId(),
     };
     try {
-      await InboundMailModel.collection.insertOne(doc as never);
+      await InboundPendingModel.collection.insertOne(pending as never);
     } catch (error) {
+      // The same bytes are waiting already: whoever stored them processes them.
       if (!isDuplicateKeyError(error)) throw error;
       return { id, known: true };
     }
-    if (key) {
-      try {
-        await InboundMessageKeyModel.collection.insertOne({ _id: key, inbound: id } as never);
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-      }
-    }
     return { id, known: false };
+  }
+
+  /** The record of a pending message, its listing headers read from the bytes now. */
+  function recordOf(pending: InboundPending, raw: Buffer): InboundMail {
+    return {
+      _id: pending._id,
+      messageId: headerMessageId(raw),
+      source: pending.source,
+      mailbox: pending.mailbox,
+      envelope: pending.envelope,
+      size: raw.length,
+      truncated: pending.truncated,
+      subject: headerLine(raw, 'subject'),
+      from: headerLine(raw, 'from'),
+      receivedAt: pending.receivedAt,
+      status: 'pending',
+      outcome: null,
+      plannedTicket: pending.plannedTicket,
+      attempts: 0,
+      routing: pending.routing,
+      history: [{ at: pending.receivedAt, action: 'received', by: null, note: null }],
+    };
+  }
+
+  /**
+   * Claims the message's key (its Message-ID and From: the same message relayed with other bytes has
+   * the same) by an insert on its `_id`. `holder`: the message that had it already (this one's own
+   * id after a crash); null without a Message-ID.
+   */
+  async function claimMessageKey(doc: InboundMail): Promise<{ claimed: boolean; holder: string | null }> {
+    if (!doc.messageId) return { claimed: false, holder: null };
+    const key = hashOf(Buffer.from(`${doc.messageId} ${doc.from ?? ''}`));
+    try {
+      await InboundMessageKeyModel.collection.insertOne({ _id: key, inbound: doc._id } as never);
+      return { claimed: true, holder: doc._id };
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+    return { claimed: false, holder: (await InboundMessageKeyModel.findById(key).lean())?.inbound ?? null };
+  }
+
+  async function dropPending(id: string): Promise<void> {
+    await InboundPendingModel.collection.deleteOne({ _id: id } as never);
+  }
+
+  /** Processes a pending message: its file, its record (written with its outcome), then the hint goes. */
+  async function settle(pending: InboundPending): Promise<InboundOutcome | null> {
+    const id = pending._id;
+    const raw = pending.raw ? bytesOf(pending.raw) : await storage.read(id);
+    const fresh = recordOf(pending, raw);
+    const key = await claimMessageKey(fresh);
+    // The record is written after the key is claimed: a message that claimed it just now has none.
+    const existing = key.claimed ? null : await InboundMailModel.findById(id).lean<InboundMail>();
+    if (existing && existing.status !== 'pending') {
+      // The same bytes received and accounted for before (or a crash after the record was written).
+      await dropPending(id);
+      return existing.outcome;
+    }
+    const doc = existing ?? fresh;
+    const earlier = !existing && key.holder !== id ? key.holder : null;
+    if (earlier) {
+      // A re-delivery of a message received already: it adds nothing (the first one is processed).
+      await dropPending(id);
+      const first = await InboundMailModel.findById(earlier, { outcome: 1 }).lean<InboundMail>();
+      logger.info({ inbound: id, first: earlier }, 'inbound message received again (same Message-ID and sender): nothing added');
+      return outcome('duplicate', { ticket: first?.outcome?.ticket ?? null, ticketNumber: first?.outcome?.ticketNumber ?? null, reason: 'already received (same Message-ID from the same sender)', detail: earlier });
+    }
+    // The bytes in their file before a record names them (the administration screens read them there).
+    if (pending.raw) await storage.put(id, raw);
+    const result = await run(doc, raw, false, null, Boolean(existing));
+    await dropPending(id);
+    return result;
   }
 
   async function findTicket(number: string): Promise<Ticket | null> {
@@ -225,8 +339,19 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
   async function mayAutoReply(address: string): Promise<boolean> {
     const last = await AutoReplyModel.findById(address).lean();
     if (last && Date.now() - last.at.getTime() < 24 * 3600_000) return false;
-    await AutoReplyModel.collection.replaceOne({ _id: address } as never, { at: new Date() }, { upsert: true });
-    return true;
+    // An insert, or an update of the time just read (an upsert costs FerretDB several times more);
+    // whoever loses a race answered nothing, the winner answers.
+    if (!last) {
+      try {
+        await AutoReplyModel.collection.insertOne({ _id: address, at: new Date() } as never);
+        return true;
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+        return false;
+      }
+    }
+    const updated = await AutoReplyModel.collection.updateOne({ _id: address, at: last.at } as never, { $set: { at: new Date() } });
+    return updated.modifiedCount === 1;
   }
 
   async function newTicket(doc: InboundMail, mail: ParsedMail, content: MessageContent, sender: { address: string; name: string }, props: { related?: Ticket | null; automatic: AutomaticVerdict; forced?: boolean }): Promise<InboundOutcome> {
@@ -350,13 +475,33 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     return newTicket(doc, mail, content, sender, { automatic });
   }
 
-  async function run(id: string, forced: boolean, by: string | null): Promise<InboundOutcome | null> {
-    const doc = await InboundMailModel.findById(id).lean<InboundMail>();
-    if (!doc) return null;
+  /**
+   * The record's new state and a history line: one write by `_id` (an insert when it is not stored
+   * yet), with the quarantine hint written before a record enters quarantine and dropped after it leaves.
+   */
+  async function save(doc: InboundMail, stored: boolean, set: Partial<InboundMail>, entry: Omit<InboundHistoryEntry, 'at'>): Promise<void> {
+    if (set.status === 'quarantined' && doc.status !== 'quarantined') await markQuarantined(doc._id, doc.receivedAt);
+    await write(doc, stored, set, entry);
+    if (set.status && set.status !== 'quarantined' && doc.status === 'quarantined') await unmarkQuarantined(doc._id);
+  }
+
+  async function write(doc: InboundMail, stored: boolean, set: Partial<InboundMail>, entry: Omit<InboundHistoryEntry, 'at'>): Promise<void> {
+    if (!stored) {
+      try {
+        await InboundMailModel.collection.insertOne({ ...doc, ...set, history: [...doc.history, { ...entry, at: new Date() }] } as never);
+        return;
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+      }
+    }
+    await record(doc._id, set, entry);
+  }
+
+  async function run(doc: InboundMail, raw: Buffer, forced: boolean, by: string | null, stored: boolean): Promise<InboundOutcome> {
+    const id = doc._id;
     const attempts = (doc.attempts ?? 0) + 1;
     let result: InboundOutcome;
     try {
-      const raw = await storage.read(id);
       result = await withTimeout(decide(doc, raw, forced), timeoutMs, `processing message ${id}`);
     } catch (error) {
       if (error instanceof Quarantine) {
@@ -364,13 +509,22 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       } else {
         // Not the message's fault (database down, a bug): it stays pending and is retried.
         logger.error({ err: error, inbound: id }, 'inbound message could not be processed; it will be retried');
-        await record(id, { attempts }, { action: 'failed', by, note: error instanceof Error ? error.message.slice(0, 500) : String(error) });
+        await save(doc, stored, { attempts }, { action: 'failed', by, note: error instanceof Error ? error.message.slice(0, 500) : String(error) });
         throw error;
       }
     }
     const status = result.kind === 'quarantine' ? 'quarantined' : 'done';
-    await record(id, { status, outcome: result, attempts }, { action: forced ? 'forced' : status === 'quarantined' ? 'quarantined' : by ? 'reprocessed' : 'processed', by, note: [result.kind, result.ticketNumber, result.reason].filter(Boolean).join(' · ') });
+    await save(doc, stored, { status, outcome: result, attempts }, { action: forced ? 'forced' : status === 'quarantined' ? 'quarantined' : by ? 'reprocessed' : 'processed', by, note: [result.kind, result.ticketNumber, result.reason].filter(Boolean).join(' · ') });
     logger.info({ inbound: id, outcome: result.kind, ticket: result.ticketNumber, reason: result.reason }, 'inbound message processed');
+    return result;
+  }
+
+  /** A person's decision on a stored record: the rules again, or a ticket whatever they say. */
+  async function rerun(id: string, forced: boolean, by: string): Promise<InboundOutcome | null> {
+    const doc = await InboundMailModel.findById(id).lean<InboundMail>();
+    if (!doc) return null;
+    const result = await run(doc, await storage.read(id), forced, by, true);
+    await dropPending(id);
     return result;
   }
 
@@ -378,37 +532,35 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     store,
     raw: (id) => storage.read(id),
     async process(id) {
-      const doc = await InboundMailModel.findById(id, { status: 1, outcome: 1 }).lean<InboundMail>();
+      const pending = await InboundPendingModel.collection.findOne<InboundPending>({ _id: id } as never);
+      if (pending) return settle(pending);
+      const doc = await InboundMailModel.findById(id).lean<InboundMail>();
       if (!doc) return null;
       if (doc.status !== 'pending') return doc.outcome;
-      return run(id, false, null);
+      return run(doc, await storage.read(id), false, null, true);
     },
     async ingest(message) {
       const { id } = await store(message);
       return this.process(id);
     },
-    async reprocess(id, by) {
-      const doc = await InboundMailModel.findById(id, { status: 1 }).lean<InboundMail>();
-      if (!doc) return null;
-      return run(id, false, by);
-    },
-    async force(id, by) {
-      return run(id, true, by);
-    },
+    reprocess: (id, by) => rerun(id, false, by),
+    force: (id, by) => rerun(id, true, by),
     async discard(id, by, note) {
-      const doc = await InboundMailModel.findById(id, { status: 1 }).lean<InboundMail>();
+      const doc = await InboundMailModel.findById(id, { status: 1, receivedAt: 1, history: 1 }).lean<InboundMail>();
       if (!doc) return null;
       const result = outcome('discarded', { reason: note.slice(0, 500) || 'discarded' });
-      await record(id, { status: 'discarded', outcome: result }, { action: 'discarded', by, note: note.slice(0, 500) || null });
+      await save(doc, true, { status: 'discarded', outcome: result }, { action: 'discarded', by, note: note.slice(0, 500) || null });
+      await dropPending(id);
       return result;
     },
     async recover() {
-      // FerretDB scans for any filter but `_id`; pending messages are few and this runs at start.
-      const pending = await InboundMailModel.find({ status: 'pending' }, { _id: 1 }).sort({ receivedAt: 1 }).limit(10_000).lean();
+      // The hints of the messages a stop left unaccounted for: a small collection, read whole, oldest first.
+      const pending = (await InboundPendingModel.find({}, { _id: 1, receivedAt: 1 }).lean<Pick<InboundPending, '_id' | 'receivedAt'>[]>()).filter((p) => p.receivedAt < startedAt);
+      pending.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || a._id.localeCompare(b._id));
       let done = 0;
       for (const { _id } of pending) {
         try {
-          await run(_id, false, null);
+          await this.process(_id);
           done += 1;
         } catch {
           // logged in run; stays pending

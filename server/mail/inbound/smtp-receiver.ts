@@ -6,14 +6,14 @@
  * - The size is announced (EHLO SIZE) and enforced: a larger message is refused with 552.
  * - A message is answered 250 only once its raw bytes are stored (`pipeline.store`), so an accepted
  *   message is never lost; it is then processed in the background (a few at a time, one sender's
- *   in order), and a message
- *   whose processing failed stays pending and is retried (`pipeline.recover` at start).
+ *   in order, after the deliveries under way: see `intakeQuiet`), and a message whose processing
+ *   failed stays pending and is retried (`pipeline.recover` at start).
  * - STARTTLS when a key and certificate are configured; no AUTH (bind it to loopback or a private
  *   network, as INBOUND_SMTP_HOST says).
  */
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
+import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../lib/logger.js';
 import type { InboundPipeline } from './pipeline.js';
@@ -31,6 +31,10 @@ export interface InboundSmtpOptions {
   logger: Logger;
   /** How many messages are processed at once (default 4; one sender's stay in order). */
   lanes?: number;
+  /** Processing waits until each session that delivered has quit or been quiet this long (default 100 ms)… */
+  quietMs?: number;
+  /** …or until the message has waited this long (default 2 s). */
+  maxDeferMs?: number;
 }
 
 /** Whether `address` is one Relais receives at (`local@domain` or `local+anything@domain`). */
@@ -58,10 +62,45 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
     for (const c of sender.toLowerCase()) h = (h * 31 + c.charCodeAt(0)) >>> 0;
     return h % lanes.length;
   };
+  // Intake first: processing writes a dozen documents a message, and on the embedded database every
+  // write waits for SQLite's one writer, so a sender delivering back to back would wait behind them
+  // for each 250. A lane starts its next message once every session that delivered has quit or been
+  // quiet for `quietMs`, or once that message has waited `maxDeferMs` (a long stream of deliveries
+  // is still processed, at the pace both can share). A sender that quits after its message (most
+  // do) has it processed at once.
+  const quietMs = options.quietMs ?? 100;
+  const maxDeferMs = options.maxDeferMs ?? 2_000;
+  const delivering = new Map<string, number>(); // session id → its last MAIL FROM or answer
+  const wakers = new Set<() => void>();
+  const touch = (session: SMTPServerSession): void => {
+    delivering.set(session.id, Date.now());
+  };
+  const ended = (session: SMTPServerSession): void => {
+    if (delivering.delete(session.id)) for (const wake of [...wakers]) wake();
+  };
+  const intakeQuiet = async (acceptedAt: number): Promise<void> => {
+    for (;;) {
+      let busyUntil = 0;
+      for (const at of delivering.values()) busyUntil = Math.max(busyUntil, at + quietMs);
+      const wait = Math.min(busyUntil, acceptedAt + maxDeferMs) - Date.now();
+      if (wait <= 0) return;
+      await new Promise<void>((resolve) => {
+        const wake = (): void => {
+          clearTimeout(timer);
+          wakers.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, wait);
+        wakers.add(wake);
+      });
+    }
+  };
   const enqueue = (id: string, sender: string): void => {
     const lane = laneOf(sender);
+    const acceptedAt = Date.now();
     lanes[lane] = (lanes[lane] ?? Promise.resolve()).then(async () => {
       try {
+        await intakeQuiet(acceptedAt);
         await pipeline.process(id);
       } catch (error) {
         log.error({ err: error, inbound: id }, 'processing failed; the message stays pending and is retried at the next start');
@@ -84,6 +123,13 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
     disabledCommands: tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
     ...(tls ? { key: tls.key, cert: tls.cert } : {}),
     logger: false,
+    onMailFrom(_address, session, callback) {
+      touch(session);
+      callback();
+    },
+    onClose(session) {
+      ended(session);
+    },
     onRcptTo(address: SMTPServerAddress, _session, callback) {
       if (isInboundRecipient(address.address, accepted)) return callback();
       const error = Object.assign(new Error(`5.1.1 <${address.address}>: no such mailbox here`), { responseCode: 550 });
@@ -108,6 +154,8 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
         pipeline
           .store({ raw, source: 'smtp', mailbox: rcpt.find((r) => isInboundRecipient(r, accepted)) ?? null, envelopeFrom: mailFrom, envelopeTo: rcpt })
           .then(({ id, known }) => {
+            // Still delivering (unless it left meanwhile: a closed session is not waited for).
+            if (delivering.has(session.id)) touch(session);
             callback(null, known ? 'Already received' : 'Queued');
             if (!known) enqueue(id, mailFrom || rcpt.join(','));
           })

@@ -1,0 +1,261 @@
+/**
+ * What the SMTP 250 promises, and what a crash may not undo: a message is answered once one insert
+ * by `_id` (`inbound_pending`, the bytes inside or in their file) has stored it; a stop before it was
+ * processed leaves that hint, and the next start processes it, found through the hint (never by
+ * reading `inbound_mail`); a crash after its ticket was made and before its record makes no second
+ * ticket; the same message relayed again ends on one ticket; records pending from before the hints
+ * get one; an address is acknowledged once a day; the quarantine is listed through its hints;
+ * processing waits for the deliveries of an open session, not for a sender that quit, and a stream of
+ * deliveries does not keep it waiting for ever.
+ */
+import { expect } from 'chai';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import nodemailer from 'nodemailer';
+import { createFileStorage } from '../../server/attachments/storage.js';
+import { countQuarantined, listInboundPage } from '../../server/mail/inbound/inbound-admin.js';
+import { hashOf } from '../../server/mail/inbound/raw.js';
+import { AutoReplyModel, INLINE_RAW_MAX, InboundMailModel, InboundMessageKeyModel, InboundPendingModel, InboundQuarantineModel, type InboundPending } from '../../server/mail/inbound/inbound.model.js';
+import { backfillInboundHints, createInboundPipeline, type InboundPipeline } from '../../server/mail/inbound/pipeline.js';
+import { startInboundSmtp, type InboundSmtp } from '../../server/mail/inbound/smtp-receiver.js';
+import { Outbox } from '../../server/mail/mail.models.js';
+import { TicketModel } from '../../server/tickets/ticket.model.js';
+import type { Config } from '../../server/config.js';
+import { useMail } from '../helpers/enrichers.js';
+import { silentLogger, testConfig } from '../helpers/config.js';
+import { useTestDatabase } from '../helpers/db.js';
+import { buildOrg } from '../helpers/factories.js';
+
+function rawMail(subject: string, from: string, messageId: string, extra: string[] = []): string {
+  return [...extra, `From: ${from}`, 'To: support@relais.demo', `Subject: ${subject}`, `Message-ID: ${messageId}`, 'Content-Type: text/plain; charset=utf-8', '', `Bonjour, ${subject.toLowerCase()}.`, ''].join('\r\n');
+}
+
+/** The filters sent to `inbound_mail` while `work` runs. */
+async function inboundMailFilters(work: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
+  const seen: Record<string, unknown>[] = [];
+  const proto = mongoose.mongo.Collection.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const originals = new Map<string, (...args: unknown[]) => unknown>();
+  for (const method of ['find', 'findOne', 'countDocuments']) {
+    const original = proto[method];
+    if (!original) continue;
+    originals.set(method, original);
+    proto[method] = function (this: { collectionName: string }, ...args: unknown[]) {
+      if (this.collectionName === 'inbound_mail') seen.push((args[0] as Record<string, unknown> | undefined) ?? {});
+      return original.apply(this, args);
+    };
+  }
+  try {
+    await work();
+  } finally {
+    for (const [method, original] of originals) proto[method] = original;
+  }
+  return seen;
+}
+
+describe('inbound intake: the 250, a crash, and the next start', function () {
+  this.timeout(60_000);
+  useTestDatabase();
+  let config: Config;
+  const running: InboundSmtp[] = [];
+  const send = (port: number, from: string, raw: string) =>
+    nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true }).sendMail({ envelope: { from, to: ['support@relais.demo'] }, raw });
+
+  before(async () => {
+    await buildOrg();
+    config = testConfig({ MAIL_FROM: 'Relais <support@relais.demo>', INBOUND_SMTP_PORT: '0' });
+    useMail(config);
+  });
+  after(async () => {
+    for (const r of running) await r.stop();
+  });
+
+  it('answers 250 once the message is stored; stopped before processing, the next start processes it through its hint', async () => {
+    const pipeline = createInboundPipeline({ config, logger: silentLogger });
+    // The process dies right after the 250: nothing of the processing happens.
+    const crashing: InboundPipeline = { ...pipeline, process: async () => null };
+    const smtp = await startInboundSmtp({ config, pipeline: crashing, logger: silentLogger });
+    const raw = rawMail('Attestation fiscale', 'Léa Dubois <lea.crash@example.be>', '<crash-1@example.be>');
+    const info = await send(smtp.port, 'lea.crash@example.be', raw);
+    expect(info.response).to.match(/^250/);
+    await smtp.stop();
+
+    const pending = await InboundPendingModel.collection.findOne<InboundPending>({ _id: hashOf(Buffer.from(raw)) } as never);
+    if (!pending) throw new Error('no pending hint after the 250');
+    expect(pending.raw, 'the bytes are in the hint').to.not.equal(null);
+    expect(await InboundMailModel.exists({ _id: pending._id })).to.equal(null);
+    expect(await TicketModel.countDocuments({ subject: 'Attestation fiscale' })).to.equal(0);
+
+    // The next start: a new pipeline finds the message through its hint alone.
+    const restarted = createInboundPipeline({ config, logger: silentLogger });
+    let recovered = 0;
+    const filters = await inboundMailFilters(async () => {
+      recovered = await restarted.recover();
+    });
+    expect(recovered).to.equal(1);
+    for (const filter of filters) expect(Object.keys(filter), JSON.stringify(filter)).to.deep.equal(['_id']);
+    const ticket = await TicketModel.findOne({ subject: 'Attestation fiscale' }).lean();
+    expect(ticket?.channel).to.equal('email');
+    const record = await InboundMailModel.findById(pending._id).lean();
+    expect(record).to.include({ status: 'done', messageId: '<crash-1@example.be>', source: 'smtp' });
+    expect(String(record?.outcome?.ticket)).to.equal(String(ticket?._id));
+    expect(record?.history.map((h) => h.action)).to.deep.equal(['received', 'processed']);
+    expect((await restarted.raw(pending._id)).toString()).to.equal(raw);
+    expect(await InboundPendingModel.countDocuments()).to.equal(0);
+    expect(await restarted.recover()).to.equal(0);
+  });
+
+  it('leaves to their lane the messages stored since the start (recover takes only what a stop left)', async () => {
+    const pipeline = createInboundPipeline({ config, logger: silentLogger });
+    const raw = Buffer.from(rawMail('Nouvelle adresse', 'Rita <rita.fresh@example.be>', '<fresh-1@example.be>'));
+    const { id } = await pipeline.store({ raw, source: 'smtp' });
+    expect(await pipeline.recover()).to.equal(0);
+    expect(await InboundPendingModel.exists({ _id: id })).to.not.equal(null);
+    expect((await pipeline.process(id))?.kind).to.equal('new_ticket');
+    expect(await InboundPendingModel.exists({ _id: id })).to.equal(null);
+  });
+
+  it('makes no second ticket when a crash came after the ticket and before the record', async () => {
+    const pipeline = createInboundPipeline({ config, logger: silentLogger });
+    const raw = Buffer.from(rawMail('Changement d\'adresse', 'Tom <tom.crash@example.be>', '<crash-2@example.be>'));
+    const { id } = await pipeline.store({ raw, source: 'smtp', envelopeFrom: 'tom.crash@example.be', envelopeTo: ['support@relais.demo'] });
+    const hint = await InboundPendingModel.collection.findOne<InboundPending>({ _id: id } as never);
+    const first = await pipeline.process(id);
+    expect(first?.kind).to.equal('new_ticket');
+    // As if the process had stopped after createTicket: no record, no Message-ID key, the hint still there.
+    await InboundMailModel.collection.deleteOne({ _id: id } as never);
+    await InboundMessageKeyModel.collection.deleteMany({ inbound: id });
+    await InboundPendingModel.collection.insertOne(hint as never);
+    const tickets = await TicketModel.countDocuments();
+    expect(await createInboundPipeline({ config, logger: silentLogger }).recover()).to.equal(1);
+    expect(await TicketModel.countDocuments()).to.equal(tickets);
+    const record = await InboundMailModel.findById(id).lean();
+    expect(record?.outcome).to.include({ kind: 'new_ticket', ticketNumber: first?.ticketNumber });
+    // And the same bytes delivered once more: nothing new either.
+    expect((await pipeline.ingest({ raw, source: 'smtp' }))?.ticketNumber).to.equal(first?.ticketNumber);
+    expect(await TicketModel.countDocuments()).to.equal(tickets);
+    expect(await InboundPendingModel.countDocuments()).to.equal(0);
+  });
+
+  it('ends the same message relayed again (other bytes, same Message-ID and sender) on one ticket', async () => {
+    const pipeline = createInboundPipeline({ config, logger: silentLogger });
+    const smtp = await startInboundSmtp({ config, pipeline, logger: silentLogger });
+    running.push(smtp);
+    const raw = rawMail('Prime de fin d\'année', 'Ana <ana.twice@example.be>', '<twice-1@example.be>');
+    await send(smtp.port, 'ana.twice@example.be', raw);
+    await send(smtp.port, 'ana.twice@example.be', `Received: from mx2.example.be by relais; Mon, 2 Mar 2026 10:00:00 +0100\r\n${raw}`);
+    await smtp.idle();
+    expect(await TicketModel.countDocuments({ subject: 'Prime de fin d\'année' })).to.equal(1);
+    expect(await InboundMailModel.countDocuments({ messageId: '<twice-1@example.be>' })).to.equal(1);
+    expect(await InboundPendingModel.countDocuments()).to.equal(0);
+  });
+
+  it('writes a large message\'s bytes to their file before the 250, and keeps them out of the hint', async () => {
+    const pipeline = createInboundPipeline({ config, logger: silentLogger });
+    const raw = Buffer.from(rawMail('Pièces justificatives', 'Sam <sam.big@example.be>', '<big-1@example.be>').replace('Bonjour', `Bonjour ${'x'.repeat(INLINE_RAW_MAX)}`));
+    const { id } = await pipeline.store({ raw, source: 'smtp', envelopeFrom: 'sam.big@example.be', envelopeTo: ['support@relais.demo'] });
+    const hint = await InboundPendingModel.collection.findOne<InboundPending>({ _id: id } as never);
+    expect(hint?.raw).to.equal(null);
+    expect((await pipeline.raw(id)).equals(raw)).to.equal(true);
+    expect((await pipeline.process(id))?.kind).to.be.oneOf(['new_ticket', 'quarantine']);
+    expect(await InboundMailModel.findById(id, { size: 1 }).lean()).to.include({ size: raw.length });
+    expect(await InboundPendingModel.countDocuments()).to.equal(0);
+  });
+
+  it('gives records left pending before hints existed a hint once, so the next start processes them', async () => {
+    const raw = Buffer.from(rawMail('Ancienne demande', 'Eva <eva.legacy@example.be>', '<legacy-1@example.be>'));
+    const id = hashOf(raw);
+    await createFileStorage(path.join(config.dataDir, 'inbound')).put(id, raw);
+    const receivedAt = new Date(Date.now() - 3600_000);
+    await InboundMailModel.collection.insertOne({
+      _id: id, messageId: '<legacy-1@example.be>', source: 'smtp', mailbox: null, envelope: { from: 'eva.legacy@example.be', to: [] }, routing: { category: null, office: null },
+      size: raw.length, truncated: false, subject: 'Ancienne demande', from: 'Eva <eva.legacy@example.be>', receivedAt, status: 'pending', outcome: null,
+      plannedTicket: null, attempts: 1, history: [{ at: receivedAt, action: 'received', by: null, note: null }],
+    } as never);
+    // As the store of that time wrote it: the record, then its Message-ID key.
+    await InboundMessageKeyModel.collection.insertOne({ _id: hashOf(Buffer.from('<legacy-1@example.be> Eva <eva.legacy@example.be>')), inbound: id } as never);
+    // And one quarantined then: the quarantine page reads hints only.
+    await InboundMailModel.collection.insertOne({
+      _id: 'f'.repeat(64), messageId: null, source: 'smtp', mailbox: null, envelope: { from: null, to: [] }, size: 10, truncated: false, subject: null, from: null,
+      receivedAt, status: 'quarantined', outcome: { kind: 'quarantine', reason: 'unparseable' }, plannedTicket: null, attempts: 1, history: [{ at: receivedAt, action: 'received', by: null, note: null }],
+    } as never);
+    expect(await backfillInboundHints()).to.equal(2);
+    expect(await backfillInboundHints(), 'once').to.equal(0);
+    expect(await InboundQuarantineModel.exists({ _id: 'f'.repeat(64) })).to.not.equal(null);
+    const restarted = createInboundPipeline({ config, logger: silentLogger });
+    expect(await restarted.recover()).to.equal(1);
+    expect(await InboundMailModel.findById(id).lean()).to.deep.include({ status: 'done', attempts: 2 });
+    expect(await TicketModel.countDocuments({ subject: 'Ancienne demande' })).to.equal(1);
+    // Discarding takes a message out of quarantine, hint included.
+    expect((await restarted.discard('f'.repeat(64), 'admin', 'spam'))?.kind).to.equal('discarded');
+    expect(await InboundQuarantineModel.exists({ _id: 'f'.repeat(64) })).to.equal(null);
+  });
+
+  it('acknowledges an address at most once a day, and again the next day', async () => {
+    const pipeline = createInboundPipeline({ config, logger: silentLogger });
+    const ingest = (n: number) => pipeline.ingest({ raw: Buffer.from(rawMail(`Demande ${n}`, 'Iris <iris.daily@example.be>', `<daily-${n}@example.be>`)), source: 'smtp' });
+    expect((await ingest(1))?.reason).to.equal(null);
+    expect((await ingest(2))?.reason).to.match(/no acknowledgement/);
+    await AutoReplyModel.collection.updateOne({ _id: 'iris.daily@example.be' } as never, { $set: { at: new Date(Date.now() - 25 * 3600_000) } });
+    expect((await ingest(3))?.reason).to.equal(null);
+    expect((await ingest(4))?.reason).to.match(/no acknowledgement/);
+    expect(await Outbox.countDocuments({ template: 'ticket-acknowledgement', to: 'iris.daily@example.be' })).to.equal(2);
+  });
+
+  it('lists and counts the quarantine through its hints; a stale hint is dropped, a decision removes the hint', async () => {
+    const pipeline = createInboundPipeline({ config, logger: silentLogger });
+    const bulk = Buffer.from(rawMail('Lettre d\'information', 'News <news@lists.example>', '<news-1@lists.example>', ['List-Id: <news.lists.example>', 'List-Unsubscribe: <mailto:unsub@lists.example>']));
+    expect((await pipeline.ingest({ raw: bulk, source: 'smtp' }))?.reason).to.equal('bulk');
+    const id = hashOf(bulk);
+    const done = await InboundMailModel.findOne({ status: 'done' }, { _id: 1, receivedAt: 1 }).lean();
+    if (!done) throw new Error('no processed record');
+    await InboundQuarantineModel.collection.insertOne({ _id: done._id, receivedAt: done.receivedAt } as never);
+    expect(await countQuarantined()).to.equal(2);
+    let page: Awaited<ReturnType<typeof listInboundPage>> | undefined;
+    const filters = await inboundMailFilters(async () => {
+      page = await listInboundPage({ filter: 'quarantined' });
+    });
+    for (const filter of filters) expect(Object.keys(filter), JSON.stringify(filter)).to.deep.equal(['_id']);
+    expect(page?.messages.map((m) => m._id)).to.deep.equal([id]);
+    expect(await countQuarantined(), 'the stale hint is gone').to.equal(1);
+    expect((await pipeline.force(id, 'admin'))?.kind).to.equal('new_ticket');
+    expect(await countQuarantined()).to.equal(0);
+    expect((await listInboundPage({ filter: 'quarantined' })).messages).to.deep.equal([]);
+  });
+
+  it('processes a message at once when its sender quits, and after the deliveries when the session stays open', async () => {
+    const pipeline = createInboundPipeline({ config, logger: silentLogger });
+    // Never quiet, never past the bound within this test: only the end of the session lets processing start.
+    const smtp = await startInboundSmtp({ config, pipeline, logger: silentLogger, quietMs: 600_000, maxDeferMs: 600_000 });
+    running.push(smtp);
+    await send(smtp.port, 'olga.quit@example.be', rawMail('Attestation de travail', 'Olga <olga.quit@example.be>', '<quit-1@example.be>'));
+    const started = Date.now();
+    await smtp.idle();
+    expect(Date.now() - started).to.be.below(5_000);
+    expect(await TicketModel.countDocuments({ subject: 'Attestation de travail' })).to.equal(1);
+
+    const session = nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true, pool: true, maxConnections: 1 });
+    const raw = rawMail('Jours de congé', 'Olga <olga.quit@example.be>', '<quit-2@example.be>');
+    await session.sendMail({ envelope: { from: 'olga.quit@example.be', to: ['support@relais.demo'] }, raw });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Stored, answered, and waiting while the session may deliver more.
+    expect(await InboundPendingModel.exists({ _id: hashOf(Buffer.from(raw)) })).to.not.equal(null);
+    expect(await TicketModel.countDocuments({ subject: 'Jours de congé' })).to.equal(0);
+    session.close();
+    await smtp.idle();
+    expect(await TicketModel.countDocuments({ subject: 'Jours de congé' })).to.equal(1);
+  });
+
+  it('processes a message even while deliveries keep coming (the wait for a quiet moment is bounded)', async () => {
+    const pipeline = createInboundPipeline({ config, logger: silentLogger });
+    const smtp = await startInboundSmtp({ config, pipeline, logger: silentLogger, quietMs: 600_000, maxDeferMs: 300 });
+    running.push(smtp);
+    // The session stays open (as a sender with more to deliver): only the bound lets processing start.
+    const session = nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true, pool: true, maxConnections: 1 });
+    await session.sendMail({ envelope: { from: 'noor.stream@example.be', to: ['support@relais.demo'] }, raw: rawMail('Question sur mon contrat', 'Noor <noor.stream@example.be>', '<stream-1@example.be>') });
+    const started = Date.now();
+    await smtp.idle();
+    expect(Date.now() - started).to.be.below(10_000);
+    expect(await TicketModel.countDocuments({ subject: 'Question sur mon contrat' })).to.equal(1);
+    session.close();
+  });
+});
