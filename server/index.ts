@@ -14,6 +14,7 @@ import { startMailCatcher, type MailCatcher } from './mail/catcher.js';
 import { backfillOutboxDue, createMailTransport, startOutboxWorker, type OutboxWorker } from './mail/outbox.js';
 import { startLinkRequestWorker } from './mail/member-link-mail.js';
 import { startUnlockRequestWorker } from './mail/staff-unlock-mail.js';
+import { systemResolver } from './mail/inbound/authentication.js';
 import { startImapIntake } from './mail/inbound/imap.js';
 import { backfillInboundHints, createInboundPipeline } from './mail/inbound/pipeline.js';
 import { startInboundSmtp, type InboundSmtp } from './mail/inbound/smtp-receiver.js';
@@ -131,8 +132,9 @@ async function main(): Promise<void> {
   const unlockRequests = startUnlockRequestWorker({ config, logger });
 
   // Incoming mail: the SMTP receiver (INBOUND_SMTP_PORT) and the IMAP mailboxes (IMAP_MAILBOXES)
-  // feed one pipeline; messages a stop left pending are processed first.
-  const pipeline = createInboundPipeline({ config, logger });
+  // feed one pipeline; messages a stop left pending are processed first. SMTP mail's SPF, DKIM and
+  // DMARC are evaluated with the system's DNS while it is processed.
+  const pipeline = createInboundPipeline({ config, logger, resolver: systemResolver() });
   void pipeline.recover().then(
     (n) => n > 0 && logger.info({ recovered: n }, 'processed inbound messages left pending by the last stop'),
     (error: unknown) => logger.error({ err: error }, 'could not process pending inbound messages'),

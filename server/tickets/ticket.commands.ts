@@ -136,8 +136,11 @@ export async function replyToTicket(props: CommandBase & { text: string; waitFor
   });
 }
 
-/** An internal note: never visible to the member. */
-export async function addNote(props: CommandBase & { text: string }): Promise<TicketView> {
+/**
+ * An internal note: never visible to the member. A staff member's email (the inbound pipeline) is
+ * kept with `channel: 'email'` and its Message-ID, so a retry of the same message appends it once.
+ */
+export async function addNote(props: CommandBase & { text: string; channel?: 'web' | 'email'; emailMessageId?: string | null }): Promise<TicketView> {
   const ticket = await prepare(props, 'note');
   const me = staffId(props.actor);
   const at = props.at ?? new Date();
@@ -149,7 +152,7 @@ export async function addNote(props: CommandBase & { text: string }): Promise<Ti
     at,
     data: { message: messageId },
     patch: { messageCount: (ticket.messageCount ?? 0) + 1 },
-    writes: [messageWrite(messageId, { ticket: ticket._id, author: { kind: 'staff', staff: me, member: null, name: props.actor.name }, visibility: 'internal', text: props.text, html: null, channel: 'web', attachments: [], createdAt: at })],
+    writes: [messageWrite(messageId, { ticket: ticket._id, author: { kind: 'staff', staff: me, member: null, name: props.actor.name }, visibility: 'internal', text: props.text, html: null, channel: props.channel ?? 'web', attachments: [], ...(props.emailMessageId ? { emailMessageId: props.emailMessageId } : {}), createdAt: at })],
   });
 }
 

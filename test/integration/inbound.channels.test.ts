@@ -94,8 +94,11 @@ describe('inbound mail through SMTP and IMAP, live in the staff queue', function
     expect((await TicketModel.findById(update.ticket.id).lean())?.messageCount).to.equal(2);
   });
 
-  it('records a bounce on the member it is about, and creates no ticket', async () => {
+  it('records a bounce on the member it is about (it returns our acknowledgement), and creates no ticket', async () => {
     const tickets = await TicketModel.countDocuments();
+    // A report changes a member's record only when it answers a message Relais sent them.
+    const ack = await Outbox.findOne({ template: 'ticket-acknowledgement', to: 'lea.dubois@example.be' }).lean<OutboxMail>();
+    if (!ack) throw new Error('no acknowledgement');
     const dsn = [
       'From: Mail Delivery System <MAILER-DAEMON@mx.example.be>',
       'To: support@relais.demo',
@@ -117,6 +120,12 @@ describe('inbound mail through SMTP and IMAP, live in the staff queue', function
       'Action: failed',
       'Status: 5.2.2',
       'Diagnostic-Code: smtp; 552 5.2.2 Mailbox full',
+      '--b',
+      'Content-Type: text/rfc822-headers',
+      '',
+      'From: Relais <support@relais.demo>',
+      'To: lea.dubois@example.be',
+      `Message-ID: ${ack.messageId}`,
       '--b--',
       '',
     ].join('\r\n');

@@ -134,8 +134,9 @@ describe('inbound pipeline: the fixture corpus', function () {
     expect(outcome).to.include({ kind: 'follow_up', ticketNumber: ticket.number });
     const forgedToken = `${ticket.number}-0000000000000000`;
     const forged = await plain.ingest({ raw: Buffer.from(raw.toString().replace(replyToken(config, ticket.number), forgedToken).replace('sofie-1', 'sofie-2')), source: 'smtp' });
-    // A token that is not genuine is ignored; the subject names the ticket and Sofie is its member.
-    expect(forged).to.include({ kind: 'follow_up', ticketNumber: ticket.number });
+    // A token that is not genuine is ignored; the subject names the ticket and Sofie is its member,
+    // but nothing proves the mail is hers (no authentication): held for a person to confirm.
+    expect(forged).to.include({ kind: 'quarantine', reason: 'unverified_follow_up', relatedTicket: ticket.number });
     const stranger = await plain.ingest({ raw: Buffer.from(raw.toString().replace(/sofie\.claes@example\.be/g, 'someone@else.example').replace('sofie-1', 'sofie-3')), source: 'smtp' });
     expect(stranger?.kind).to.equal('quarantine');
     expect(stranger?.reason).to.equal('forged_follow_up');

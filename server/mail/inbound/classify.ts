@@ -232,6 +232,22 @@ export interface AuthenticationVerdict {
   spf: string | null;
   dkim: string | null;
   dmarc: string | null;
+  /** The DMARC policy the header names (`dmarc=fail (p=reject)`, `policy.published-domain-policy=…`), lower-cased. */
+  dmarcPolicy: string | null;
+  /** The signing domains (`header.d`, else the domain of `header.i`) of the DKIM results that passed. */
+  dkimPassDomains: string[];
+  /** The trusted authserv-id whose headers gave the results; null when none did. */
+  authservId: string | null;
+}
+
+/** One `method=result …` clause of an Authentication-Results value, up to the next `;`. */
+function resultClauses(value: string, method: string): Array<{ result: string; text: string }> {
+  const clauses: Array<{ result: string; text: string }> = [];
+  for (const clause of value.split(';').slice(1)) {
+    const match = new RegExp(`^\\s*${method}\\s*=\\s*([a-z]+)`, 'i').exec(clause);
+    if (match?.[1]) clauses.push({ result: match[1].toLowerCase(), text: clause });
+  }
+  return clauses;
 }
 
 /**
@@ -241,14 +257,23 @@ export interface AuthenticationVerdict {
  */
 export function authenticationVerdict(mail: ParsedMail, trustedAuthservIds: readonly string[]): AuthenticationVerdict {
   const trusted = new Set(trustedAuthservIds.map((id) => id.toLowerCase()));
-  const verdict: AuthenticationVerdict = { spf: null, dkim: null, dmarc: null };
+  const verdict: AuthenticationVerdict = { spf: null, dkim: null, dmarc: null, dmarcPolicy: null, dkimPassDomains: [], authservId: null };
   for (const value of rawHeaders(mail, 'authentication-results')) {
     const authserv = value.split(';')[0]?.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
     if (!trusted.has(authserv)) continue;
+    verdict.authservId ??= authserv;
     for (const method of ['spf', 'dkim', 'dmarc'] as const) {
-      const result = new RegExp(`(?:^|;)\\s*${method}\\s*=\\s*([a-z]+)`, 'i').exec(value)?.[1]?.toLowerCase();
+      const result = resultClauses(value, method)[0]?.result;
       if (result && verdict[method] === null) verdict[method] = result;
     }
+    for (const { result, text } of resultClauses(value, 'dkim')) {
+      if (result !== 'pass') continue;
+      const domain = /header\.d\s*=\s*([a-z0-9.-]+)/i.exec(text)?.[1] ?? /header\.i\s*=\s*[^@\s;]*@([a-z0-9.-]+)/i.exec(text)?.[1];
+      if (domain && !verdict.dkimPassDomains.includes(domain.toLowerCase())) verdict.dkimPassDomains.push(domain.toLowerCase());
+    }
+    const dmarc = resultClauses(value, 'dmarc')[0]?.text;
+    const policy = dmarc ? (/\(\s*p\s*=\s*([a-z]+)/i.exec(dmarc)?.[1] ?? /policy\.published-domain-policy\s*=\s*([a-z]+)/i.exec(dmarc)?.[1]) : undefined;
+    if (policy && verdict.dmarcPolicy === null) verdict.dmarcPolicy = policy.toLowerCase();
   }
   return verdict;
 }

@@ -10,6 +10,7 @@ import type { ParsedMail } from 'mailparser';
 import { hasRole, type StaffActor } from '../../auth/actor.js';
 import { readByIds } from '../../db/point-reads.js';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors.js';
+import type { MailAuthentication } from './authentication.js';
 import { messageContent } from './content.js';
 import { rawHeaders } from './headers.js';
 import { InboundMailModel, InboundQuarantineModel, type InboundMail, type InboundOutcome, type InboundStatus } from './inbound.model.js';
@@ -23,7 +24,7 @@ export const inboundFilters = ['quarantined', 'all', 'discarded'] as const;
 export type InboundFilter = (typeof inboundFilters)[number];
 
 /** The quarantine reasons the pipeline and the parser give (`outcome.reason` of a quarantine). */
-export const quarantineReasons = ['too_large', 'too_many_parts', 'headers_too_large', 'unparseable', 'timeout', 'bulk', 'no_sender', 'spoofed_sender', 'forged_follow_up'] as const;
+export const quarantineReasons = ['too_large', 'too_many_parts', 'headers_too_large', 'unparseable', 'timeout', 'bulk', 'no_sender', 'spoofed_sender', 'forged_follow_up', 'unverified_follow_up', 'unverified_staff'] as const;
 
 export const inboundActions = ['reprocess', 'force', 'discard'] as const;
 export type InboundAction = (typeof inboundActions)[number];
@@ -312,6 +313,8 @@ export interface InboundMailView {
   receivedAt: string;
   status: InboundStatus;
   outcome: InboundOutcomeView | null;
+  /** SPF, DKIM and DMARC as evaluated (authentication.ts); null before processing. */
+  authentication: MailAuthentication | null;
   attempts: number;
   history: { at: string; action: string; by: string | null; note: string | null }[];
   allowedActions: InboundAction[];
@@ -344,6 +347,7 @@ export function presentInboundMail(mail: InboundMail): InboundMailView {
     receivedAt: mail.receivedAt.toISOString(),
     status: mail.status,
     outcome: presentInboundOutcome(mail.outcome),
+    authentication: mail.authentication ?? null,
     attempts: mail.attempts ?? 0,
     history: (mail.history ?? []).map((h) => ({ at: iso(h.at) ?? '', action: h.action, by: h.by, note: h.note })),
     allowedActions: allowedInboundActions(mail.status),

@@ -7,6 +7,7 @@
  * person reprocesses, forces or discards them.
  */
 import { Schema, model, type Types, type mongo } from 'mongoose';
+import type { MailAuthentication, SmtpClient } from './authentication.js';
 
 export const inboundStatuses = ['pending', 'done', 'quarantined', 'discarded'] as const;
 export type InboundStatus = (typeof inboundStatuses)[number];
@@ -40,6 +41,10 @@ export interface InboundMail {
   /** The IMAP mailbox name, or the SMTP recipient the message was addressed to. */
   mailbox: string | null;
   envelope: { from: string | null; to: string[] };
+  /** The SMTP client's IP and HELO name, recorded at acceptance for SPF (null: IMAP, or before they were kept). */
+  client?: SmtpClient | null;
+  /** SPF, DKIM and DMARC as evaluated when the message was processed (authentication.ts); null before. */
+  authentication?: MailAuthentication | null;
   /** Where tickets from this message go, from the IMAP mailbox's settings (null: routing rules decide). */
   routing?: { category: string | null; office: string | null } | null;
   size: number;
@@ -63,6 +68,8 @@ const inboundSchema = new Schema(
     source: { type: String, enum: ['smtp', 'imap'], required: true },
     mailbox: { type: String, default: null },
     envelope: { from: { type: String, default: null }, to: { type: [String], default: [] } },
+    client: { type: Schema.Types.Mixed, default: null },
+    authentication: { type: Schema.Types.Mixed, default: null },
     routing: { category: { type: String, default: null }, office: { type: String, default: null } },
     size: { type: Number, required: true },
     truncated: { type: Boolean, default: false },
@@ -98,6 +105,8 @@ export interface InboundPending {
   source: 'smtp' | 'imap';
   mailbox: string | null;
   envelope: { from: string | null; to: string[] };
+  /** The SMTP client's IP and HELO name (SPF is evaluated from them when the message is processed). */
+  client?: SmtpClient | null;
   truncated: boolean;
   routing: { category: string | null; office: string | null };
   receivedAt: Date;
@@ -115,6 +124,7 @@ const pendingSchema = new Schema(
     source: { type: String, enum: ['smtp', 'imap'], required: true },
     mailbox: { type: String, default: null },
     envelope: { from: { type: String, default: null }, to: { type: [String], default: [] } },
+    client: { type: Schema.Types.Mixed, default: null },
     truncated: { type: Boolean, default: false },
     routing: { category: { type: String, default: null }, office: { type: String, default: null } },
     receivedAt: { type: Date, required: true },

@@ -46,7 +46,9 @@ import { TicketModel, type Ticket } from '../../tickets/ticket.model.js';
 import { canRead } from '../../tickets/ticket.policy.js';
 import { Outbox } from '../mail.models.js';
 import { mailDomain } from '../outbox.js';
-import { authenticationVerdict, detectAutomatic, isFromOwnAddress, senderAddress, threadRefs, type AutomaticVerdict } from './classify.js';
+import { authenticateMail, dmarcRejects, verdictLine, type DnsResolver, type MailAuthentication, type SmtpClient } from './authentication.js';
+import { detectAutomatic, isFromOwnAddress, senderAddress, threadRefs, type AutomaticVerdict, type ThreadRefs } from './classify.js';
+import { attachmentType } from './headers.js';
 import { detectLanguage, messageContent, type MessageContent } from './content.js';
 import { parseRaw, type ParseLimits } from './parse.js';
 import { hashOf, headerLine, headerMessageId } from './raw.js';
@@ -59,6 +61,8 @@ export interface ReceivedMessage {
   mailbox?: string | null;
   envelopeFrom?: string | null;
   envelopeTo?: readonly string[];
+  /** The SMTP client (IP, HELO), kept for SPF: evaluated when the message is processed, not before the 250. */
+  client?: SmtpClient | null;
   /** The IMAP intake cut a message over its limit. */
   truncated?: boolean;
   /** Where tickets from this mailbox go (IMAP mailbox settings). */
@@ -77,6 +81,13 @@ export interface InboundPipelineOptions {
   parseLimits?: ParseLimits;
   /** Longest time one message may take to process before it is recorded as failed and retried. */
   timeoutMs?: number;
+  /**
+   * DNS lookups for SPF, DKIM and DMARC of mail received over SMTP (index.ts: node:dns; tests: a
+   * fake). Without one nothing is evaluated here: only trusted Authentication-Results count.
+   */
+  resolver?: DnsResolver;
+  /** The name this receiver gives itself in its results (default `relais`). */
+  authservId?: string;
 }
 
 export interface InboundPipeline {
@@ -99,6 +110,14 @@ export interface InboundPipeline {
 }
 
 const ticketNumberPattern = /^R-\d{4}-\d{6}$/;
+/**
+ * Quarantine reasons that mean "held for a person to confirm": the mail would act as someone of the
+ * ticket (its member, or staff) without proof. A person's "force" confirms it: it is appended, with
+ * who confirmed, instead of becoming a new ticket.
+ */
+const heldReasons = new Set(['unverified_follow_up', 'unverified_staff']);
+/** The most of our Message-IDs a delivery report is searched for (each costs a read by `_id`). */
+const MAX_BOUNCE_REFS = 10;
 const NO_SUBJECT: Record<string, string> = { fr: '(sans objet)', nl: '(geen onderwerp)', en: '(no subject)', de: '(ohne Betreff)' };
 
 class Quarantine extends Error {
@@ -213,6 +232,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       source: message.source,
       mailbox: message.mailbox ?? null,
       envelope: { from: message.envelopeFrom ?? null, to: [...(message.envelopeTo ?? [])] },
+      client: message.client ?? null,
       truncated: Boolean(message.truncated),
       routing: { category: message.routing?.category ?? null, office: message.routing?.office ?? null },
       receivedAt: new Date(),
@@ -236,6 +256,8 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       source: pending.source,
       mailbox: pending.mailbox,
       envelope: pending.envelope,
+      client: pending.client ?? null,
+      authentication: null,
       size: raw.length,
       truncated: pending.truncated,
       subject: headerLine(raw, 'subject'),
@@ -391,15 +413,24 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     return outcome('new_ticket', { ticket: ticket._id, ticketNumber: ticket.number, relatedTicket: props.related?.number ?? null, reason: props.forced ? 'forced' : acknowledge ? null : 'no acknowledgement (automatic or already answered today)' });
   }
 
-  async function followUp(doc: InboundMail, ticket: Ticket, participant: NonNullable<Participant>, content: MessageContent, sender: { address: string; name: string }, mail: ParsedMail, automatic: AutomaticVerdict): Promise<InboundOutcome> {
+  /** How a follow-up was let in: a genuine reply token, an authentication pass, or a person's confirmation. */
+  type Admission = { by: 'token' } | { by: 'authentication' } | { by: 'person'; who: string } | { by: 'none' };
+
+  async function followUp(doc: InboundMail, ticket: Ticket, participant: NonNullable<Participant>, content: MessageContent, sender: { address: string; name: string }, mail: ParsedMail, automatic: AutomaticVerdict, verdict: MailAuthentication, admission: Admission): Promise<InboundOutcome> {
     const emailMessageId = doc.messageId ?? `<${doc._id.slice(0, 32)}@inbound.relais>`;
+    const confirmed = admission.by === 'person' ? `confirmed by ${admission.who}` : null;
     if (String(await ticketIdByEmailMessageId(emailMessageId)) === String(ticket._id)) {
       return outcome('follow_up', { ticket: ticket._id, ticketNumber: ticket.number, reason: 'already appended' });
     }
     if (participant.kind === 'staff') {
-      // Staff writing into a ticket by email: kept as an internal note (it is not sent to the member).
-      await addNote({ actor: participant.actor, ticketId: String(ticket._id), version: ticket.version, text: `[e-mail de ${sender.address}]\n${bodyText(content, [])}` });
-      return outcome('follow_up', { ticket: ticket._id, ticketNumber: ticket.number, reason: 'staff email kept as an internal note' });
+      // Staff writing into a ticket by email: an internal note in their name, so only with proof that
+      // the mail is theirs (a From address is anyone's to write); a reply token is the member's, not proof.
+      if (!verdict.aligned && admission.by !== 'person') {
+        throw new Quarantine('unverified_staff', `${sender.address} is staff of ${ticket.number}, but the mail carries no aligned DKIM or DMARC pass (${verdictLine(verdict)}): held for a person to confirm`, ticket.number);
+      }
+      const proof = verdict.aligned ? `authentifié : ${verdictLine(verdict)}` : `non authentifié, confirmé par ${admission.by === 'person' ? admission.who : '?'}`;
+      await addNote({ actor: participant.actor, ticketId: String(ticket._id), version: ticket.version, text: `[e-mail de ${sender.address} — ${proof}]\n${bodyText(content, [])}`, channel: 'email', emailMessageId });
+      return outcome('follow_up', { ticket: ticket._id, ticketNumber: ticket.number, reason: ['staff email kept as an internal note', verdict.aligned ? `verified ${sender.address}` : null, confirmed].filter(Boolean).join(' · ') });
     }
     if (ticket.status === 'closed') {
       const created = await newTicket(doc, mail, content, sender, { related: ticket, automatic });
@@ -407,28 +438,71 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     }
     const { ids, refused } = await storeAttachments(content, participant.actor.id);
     await memberReply({ actor: participant.actor, ticketId: String(ticket._id), text: bodyText(content, refused), html: content.html, quoted: content.quoted?.slice(0, 200_000) ?? null, channel: 'email', attachments: ids, emailMessageId });
-    return outcome('follow_up', { ticket: ticket._id, ticketNumber: ticket.number });
+    return outcome('follow_up', { ticket: ticket._id, ticketNumber: ticket.number, reason: admission.by === 'authentication' ? `authenticated (${verdictLine(verdict)})` : confirmed });
   }
 
-  /** The rules, in order (test/fixtures/mail/README.md). Throws Quarantine for a quarantine. */
-  async function decide(doc: InboundMail, raw: Buffer, forced: boolean): Promise<InboundOutcome> {
+  /** Our own Message-IDs (`<outboxId[.R-…]@our domain>`) in a text, bounded. */
+  function ownMessageIdsIn(text: string): string[] {
+    const domain = mailDomain(config.mailFrom).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const pattern = new RegExp(`<([0-9a-f]{24})(?:\\.R-\\d{4}-\\d{6})?@${domain}>`, 'gi');
+    return [...text.slice(0, 512 * 1024).matchAll(pattern)].map((m) => (m[1] ?? '').toLowerCase());
+  }
+
+  /**
+   * Whether a delivery report answers a message Relais sent to `recipient`: one of our Message-IDs
+   * (in its headers, its text, or the returned message or headers it carries) names an outbox
+   * message to that address, or it came to a genuine reply address of a ticket of that member.
+   * Anyone can write a report naming a member; only one about our own mail may touch their record.
+   */
+  async function answersOurMail(mail: ParsedMail, raw: Buffer, refs: ThreadRefs, recipient: string): Promise<boolean> {
+    const texts = [raw.toString('latin1'), mail.text ?? '', ...(mail.attachments ?? []).filter((a) => /^message\/|rfc822-headers/.test(attachmentType(a))).map((a) => a.content.toString('latin1'))];
+    const ids = [...new Set([...refs.ownOutboxIds, ...texts.flatMap(ownMessageIdsIn)])].slice(0, MAX_BOUNCE_REFS);
+    for (const id of ids) {
+      const sent = await Outbox.findById(id, { to: 1 }).lean();
+      if (sent?.to.some((to) => to.trim().toLowerCase() === recipient)) return true;
+    }
+    for (const token of refs.replyTokens) {
+      const number = resolveToken(token);
+      const ticket = number ? await findTicket(number) : null;
+      const member = ticket ? await MemberModel.findById(ticket.member, { email: 1 }).lean() : null;
+      if (member?.email === recipient) return true;
+    }
+    return false;
+  }
+
+  /** The verdict on the message: the one recorded at its first processing (unless DNS failed then), else evaluated now. */
+  async function verdictOf(doc: InboundMail, raw: Buffer, mail: ParsedMail): Promise<MailAuthentication> {
+    if (doc.authentication && doc.authentication.dmarc !== 'temperror') return doc.authentication;
+    const smtp = doc.source === 'smtp' && options.resolver ? { client: doc.client ?? { ip: null, helo: null }, sender: doc.envelope.from, resolver: options.resolver, mta: options.authservId ?? 'relais' } : null;
+    return authenticateMail({ raw, mail, from: senderAddress(mail)?.address ?? null, trustedAuthservIds: config.inbound.trustedAuthservIds, smtp });
+  }
+
+  /**
+   * The rules, in order (test/fixtures/mail/README.md). Throws Quarantine for a quarantine.
+   * `seen.authentication` receives the verdict as soon as it is known, to be stored with the outcome.
+   */
+  async function decide(doc: InboundMail, raw: Buffer, forced: boolean, by: string | null, seen: { authentication?: MailAuthentication }): Promise<InboundOutcome> {
     if (doc.truncated) throw new Quarantine('too_large', `the message is larger than the mailbox intake's limit (${doc.size} bytes)`);
     const parsed = await parseRaw(raw, options.parseLimits);
     if (!parsed.ok) throw new Quarantine(parsed.reason, parsed.detail);
     const mail = parsed.mail;
     if (isFromOwnAddress(mail, ownAddresses)) return outcome('ignored_own', { reason: 'sent from one of our own addresses (a loop)' });
+    const verdict = await verdictOf(doc, raw, mail);
+    seen.authentication = verdict;
     const automatic = detectAutomatic(mail, { mailFrom: doc.envelope.from });
     const refs = threadRefs(mail, { inboundAddresses, ownMessageIdDomain: mailDomain(config.mailFrom), envelopeRecipients: doc.envelope.to });
     if (automatic.kind === 'bounce') {
       const recipient = automatic.bounce?.recipient?.toLowerCase() ?? null;
       const member = recipient ? await findMemberByEmail(recipient, { _id: 1 }) : null;
-      if (member) {
+      const ours = member && recipient ? await answersOurMail(mail, raw, refs, recipient) : false;
+      if (member && ours) {
         await MemberModel.collection.updateOne(
           { _id: member._id },
           { $set: { lastBounce: { at: new Date(), status: automatic.bounce?.status ?? null, action: automatic.bounce?.action ?? null, diagnostic: automatic.bounce?.diagnostic?.slice(0, 500) ?? null, inbound: doc._id } } },
         );
       }
-      return outcome('bounce', { reason: automatic.reason, detail: recipient ? `${recipient}${member ? '' : ' (no member with this address)'}: ${automatic.bounce?.status ?? '?'}` : 'no recipient in the report' });
+      const about = !member ? ' (no member with this address)' : ours ? '' : ' (answers no message Relais sent: the member\'s record is unchanged)';
+      return outcome('bounce', { reason: automatic.reason, detail: recipient ? `${recipient}${about}: ${automatic.bounce?.status ?? '?'}` : 'no recipient in the report' });
     }
     if (automatic.kind === 'auto_reply') {
       // Recorded with the ticket it answers, for the record; nothing is sent and the ticket is unchanged.
@@ -439,10 +513,13 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     const sender = senderAddress(mail);
     if (automatic.kind === 'bulk' && !forced) throw new Quarantine('bulk', `mailing-list or newsletter mail (${automatic.reason})`);
     if (!sender) throw new Quarantine('no_sender', 'the message has no usable From address: nobody to answer');
-    if (!forced && authenticationVerdict(mail, config.inbound.trustedAuthservIds).dmarc === 'fail') {
-      throw new Quarantine('spoofed_sender', `our receiving server recorded dmarc=fail for ${sender.address}`);
+    if (!forced && dmarcRejects(verdict)) {
+      throw new Quarantine('spoofed_sender', `dmarc=fail for ${sender.address}, whose domain publishes p=${verdict.dmarcPolicy ?? '?'} (${verdict.by.join(', ')})`);
     }
-    if (forced) return newTicket(doc, mail, content, sender, { automatic, forced: true });
+    // A person confirms a message held for want of proof: the rules again, the proof being their word.
+    const confirmedBy = forced && by && doc.outcome?.kind === 'quarantine' && heldReasons.has(doc.outcome.reason ?? '') ? by : null;
+    if (forced && !confirmedBy) return newTicket(doc, mail, content, sender, { automatic, forced: true });
+    const proven: Admission | null = confirmedBy ? { by: 'person', who: confirmedBy } : verdict.aligned ? { by: 'authentication' } : null;
 
     for (const token of refs.replyTokens) {
       const number = resolveToken(token);
@@ -450,7 +527,8 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       if (!ticket) continue;
       const participant = await participantOf(ticket, sender.address);
       if (!participant) throw new Quarantine('forged_follow_up', `${sender.address} wrote with the reply address of ${ticket.number}, whose member is someone else`, ticket.number);
-      return followUp(doc, ticket, participant, content, sender, mail, automatic);
+      // The signed token is the member's proof; staff need their own (followUp checks it).
+      return followUp(doc, ticket, participant, content, sender, mail, automatic, verdict, proven ?? { by: 'token' });
     }
     let named: Ticket | null = null;
     for (const id of refs.ownOutboxIds) {
@@ -469,8 +547,13 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     }
     if (named) {
       const participant = await participantOf(named, sender.address);
-      if (participant) return followUp(doc, named, participant, content, sender, mail, automatic);
-      return newTicket(doc, mail, content, sender, { related: named, automatic });
+      if (!participant) return newTicket(doc, mail, content, sender, { related: named, automatic });
+      // A ticket number is public and a From address anyone's to write: without a reply token, only
+      // proof that the mail is the participant's appends it; otherwise a person confirms (held, not lost).
+      if (!proven && participant.kind === 'member' && named.status !== 'closed') {
+        throw new Quarantine('unverified_follow_up', `${sender.address} is the member of ${named.number}, but the mail has no reply token and no aligned DKIM or DMARC pass (${verdictLine(verdict)}): held for a person to confirm`, named.number);
+      }
+      return followUp(doc, named, participant, content, sender, mail, automatic, verdict, proven ?? { by: 'none' });
     }
     return newTicket(doc, mail, content, sender, { automatic });
   }
@@ -501,8 +584,9 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     const id = doc._id;
     const attempts = (doc.attempts ?? 0) + 1;
     let result: InboundOutcome;
+    const seen: { authentication?: MailAuthentication } = {};
     try {
-      result = await withTimeout(decide(doc, raw, forced), timeoutMs, `processing message ${id}`);
+      result = await withTimeout(decide(doc, raw, forced, by, seen), timeoutMs, `processing message ${id}`);
     } catch (error) {
       if (error instanceof Quarantine) {
         result = outcome('quarantine', { reason: error.reason, detail: error.detail, relatedTicket: error.relatedTicket });
@@ -514,7 +598,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       }
     }
     const status = result.kind === 'quarantine' ? 'quarantined' : 'done';
-    await save(doc, stored, { status, outcome: result, attempts }, { action: forced ? 'forced' : status === 'quarantined' ? 'quarantined' : by ? 'reprocessed' : 'processed', by, note: [result.kind, result.ticketNumber, result.reason].filter(Boolean).join(' · ') });
+    await save(doc, stored, { status, outcome: result, attempts, authentication: seen.authentication ?? doc.authentication ?? null }, { action: forced ? 'forced' : status === 'quarantined' ? 'quarantined' : by ? 'reprocessed' : 'processed', by, note: [result.kind, result.ticketNumber, result.reason].filter(Boolean).join(' · ') });
     logger.info({ inbound: id, outcome: result.kind, ticket: result.ticketNumber, reason: result.reason }, 'inbound message processed');
     return result;
   }

@@ -4,6 +4,10 @@
  * - Recipients are checked at RCPT TO: INBOUND_ADDRESS, its `+token` variants and the extra
  *   addresses; anything else is refused with 550, so the sender learns it at once.
  * - The size is announced (EHLO SIZE) and enforced: a larger message is refused with 552.
+ * - At most `MAX_RECIPIENTS` RCPT TO per message; more are refused with 452 (RFC 5321 §4.5.3.1.10:
+ *   a sender delivers them in another transaction).
+ * - The client's IP and HELO name are stored with the message, for SPF: authentication is evaluated
+ *   when the message is processed (DNS lookups take time), not before the 250.
  * - A message is answered 250 only once its raw bytes are stored (`pipeline.store`), so an accepted
  *   message is never lost; it is then processed in the background (a few at a time, one sender's
  *   in order, after the deliveries under way: see `intakeQuiet`), and a message whose processing
@@ -36,6 +40,13 @@ export interface InboundSmtpOptions {
   /** …or until the message has waited this long (default 2 s). */
   maxDeferMs?: number;
 }
+
+/**
+ * RCPT TO accepted per message. Relais receives at a handful of addresses, so more is abuse (one
+ * message fanned out to many reply tokens); the sender is told 452 and may send the rest in another
+ * transaction (RFC 5321 §4.5.3.1.10).
+ */
+export const MAX_RECIPIENTS = 20;
 
 /** Whether `address` is one Relais receives at (`local@domain` or `local+anything@domain`). */
 export function isInboundRecipient(address: string, accepted: readonly string[]): boolean {
@@ -130,7 +141,10 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
     onClose(session) {
       ended(session);
     },
-    onRcptTo(address: SMTPServerAddress, _session, callback) {
+    onRcptTo(address: SMTPServerAddress, session, callback) {
+      if (session.envelope.rcptTo.length >= MAX_RECIPIENTS) {
+        return callback(Object.assign(new Error(`4.5.3 Too many recipients: at most ${MAX_RECIPIENTS} per message`), { responseCode: 452 }));
+      }
       if (isInboundRecipient(address.address, accepted)) return callback();
       const error = Object.assign(new Error(`5.1.1 <${address.address}>: no such mailbox here`), { responseCode: 550 });
       return callback(error);
@@ -152,7 +166,7 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
         const rcpt = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
         const mailFrom = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address;
         pipeline
-          .store({ raw, source: 'smtp', mailbox: rcpt.find((r) => isInboundRecipient(r, accepted)) ?? null, envelopeFrom: mailFrom, envelopeTo: rcpt })
+          .store({ raw, source: 'smtp', mailbox: rcpt.find((r) => isInboundRecipient(r, accepted)) ?? null, envelopeFrom: mailFrom, envelopeTo: rcpt, client: { ip: session.remoteAddress || null, helo: session.hostNameAppearsAs || null } })
           .then(({ id, known }) => {
             // Still delivering (unless it left meanwhile: a closed session is not waited for).
             if (delivering.has(session.id)) touch(session);

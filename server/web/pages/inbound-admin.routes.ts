@@ -28,6 +28,7 @@ import {
 } from '../../mail/inbound/inbound-admin.js';
 import type { InboundHistoryEntry, InboundMail } from '../../mail/inbound/inbound.model.js';
 import type { InboundPipeline } from '../../mail/inbound/pipeline.js';
+import { verdictLine } from '../../mail/inbound/authentication.js';
 import { createFormatter } from './format.js';
 import { caughtHtmlCsp } from './mail-admin.routes.js';
 import { pageActor, requirePageActor } from './page-auth.js';
@@ -84,6 +85,19 @@ function resultText(t: Translate, mail: InboundMail): string {
   }
 }
 
+/** The authentication verdict in a line: `spf=… dkim=… dmarc=… (domain) — sender proven`. */
+function authText(t: Translate, mail: InboundMail): string | null {
+  const auth = mail.authentication;
+  if (!auth) return null;
+  if (auth.by.length === 0 && !auth.aligned) return `${verdictLine(auth)} — ${t('inboundAdmin.auth.none')}`;
+  return `${verdictLine(auth)} — ${t(auth.aligned ? 'inboundAdmin.auth.aligned' : 'inboundAdmin.auth.not_aligned')}`;
+}
+
+/** Whether the message is held for a person to confirm (force then appends it, with their name). */
+function isHeld(mail: InboundMail): boolean {
+  return mail.outcome?.kind === 'quarantine' && (mail.outcome.reason === 'unverified_follow_up' || mail.outcome.reason === 'unverified_staff');
+}
+
 function sourceText(t: Translate, mail: InboundMail): string {
   const source = t(`inboundAdmin.source.${mail.source}`);
   return mail.mailbox ? `${source} · ${mail.mailbox}` : source;
@@ -136,6 +150,8 @@ export function inboundAdminRoutes(config: Config, pipeline: InboundPipeline, to
         statusLabel: t(`inboundAdmin.status.${m.status}`),
         outcome: outcomeText(t, m),
         reasonCode: m.outcome?.kind === 'quarantine' ? m.outcome.reason : null,
+        auth: authText(t, m),
+        authAligned: m.authentication?.aligned ? 'true' : 'false',
         size: formatSize(m.size),
         source: sourceText(t, m),
       })),
@@ -177,6 +193,7 @@ export function inboundAdminRoutes(config: Config, pipeline: InboundPipeline, to
         fact('source', sourceText(t, mail)),
         fact('envelope_from', mail.envelope?.from ?? null),
         fact('envelope_to', (mail.envelope?.to ?? []).join(', ')),
+        fact('authentication', mail.authentication ? `${authText(t, mail) ?? ''}${mail.authentication.summary ? ` · ${mail.authentication.summary}` : ''}` : null),
         fact('size', `${formatSize(mail.size)}${mail.truncated ? ` — ${t('inboundAdmin.fact.truncated')}` : ''}`),
         fact('attempts', String(mail.attempts ?? 0)),
         fact('fingerprint', mail._id),
@@ -198,6 +215,8 @@ export function inboundAdminRoutes(config: Config, pipeline: InboundPipeline, to
         note: h.note,
       })),
       actions: { reprocess: actionHref('reprocess'), force: actionHref('force'), discard: actionHref('discard') },
+      forceLabel: t(isHeld(mail) ? 'inboundAdmin.actions.confirm' : 'inboundAdmin.actions.force'),
+      forceHint: t(isHeld(mail) ? 'inboundAdmin.actions.confirm_hint' : 'inboundAdmin.actions.force_hint'),
       anyAction: allowed.length > 0,
       noteMax: DISCARD_NOTE_MAX,
       noteError: error === 'note' ? t('inboundAdmin.actions.note_required') : null,
