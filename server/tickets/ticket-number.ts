@@ -5,6 +5,7 @@
  * year; the highest number given is also noted in `meta` (a hint, written after each
  * allocation), so a process starting or colliding reads one document, not the tickets.
  */
+import { isDuplicateKeyError } from '../lib/errors.js';
 import { TicketModel } from './ticket.model.js';
 
 type Meta = { _id: string; n: number };
@@ -29,6 +30,19 @@ async function highestInDatabase(year: number): Promise<number> {
   return top ? Number.parseInt(top.number.slice(prefix.length), 10) : 0;
 }
 
+/**
+ * Raises the hint to at least `n`. Two first upserts at the same moment race on FerretDB (its upsert
+ * is not atomic): the loser's duplicate key means the document exists now, so it updates it.
+ */
+async function raiseHint(id: string, n: number): Promise<void> {
+  try {
+    await meta().updateOne({ _id: id }, { $max: { n } }, { upsert: true });
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+    await meta().updateOne({ _id: id }, { $max: { n } });
+  }
+}
+
 /** The next candidate number for `year`; call `collided` when its insert hit the unique index. */
 export async function nextTicketNumber(year: number): Promise<string> {
   let n = last.get(year);
@@ -36,7 +50,7 @@ export async function nextTicketNumber(year: number): Promise<string> {
   n += 1;
   last.set(year, n);
   // A hint only (a lost update under concurrency just costs a collision): one write by `_id`.
-  await meta().updateOne({ _id: hintId(year) }, { $max: { n } }, { upsert: true });
+  await raiseHint(hintId(year), n);
   return formatTicketNumber(year, n);
 }
 

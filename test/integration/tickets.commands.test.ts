@@ -34,6 +34,13 @@ describe('ticket commands (real database)', () => {
     org = await buildOrg();
   });
 
+  it('numbers the first tickets of a new year created at the same moment (their number hint is created once)', async () => {
+    const at = new Date('2031-01-01T08:00:00Z');
+    const made = await Promise.all(Array.from({ length: 8 }, () => buildTicket(org, { at })));
+    expect(new Set(made.map((t) => t.number)).size).to.equal(8);
+    expect(made.every((t) => t.number.startsWith('R-2031-'))).to.equal(true);
+  });
+
   it('creates a ticket on tier 1 of the right office, numbered, with the routing reason and a created event', async () => {
     const t = await buildTicket(org);
     expect(t.number).to.match(/^R-\d{4}-\d{6}$/);
