@@ -166,7 +166,9 @@ async function eventsOf(tickets: readonly Loaded[]): Promise<Map<string, ReportE
 /** The tickets created in a period in these offices, through the day keys. */
 async function createdIn(actor: StaffActor, offices: readonly string[], from: Date, to: Date): Promise<{ tickets: Loaded[]; truncated: boolean }> {
   const last = new Date(to.getTime() - 1);
-  const ids = (await Promise.all(offices.map((office) => ticketIdsOfDays({ kind: 'created', office }, from, last)))).flat();
+  const keyed = (await Promise.all(offices.map((office) => ticketIdsOfDays({ kind: 'created', office }, from, last)))).flat();
+  // A ticket moved to another office has a created key in each: it is read (and counted) once.
+  const ids = [...new Map(keyed.map((id) => [String(id), id])).values()];
   const wanted = new Set(offices);
   const tickets = (await readTickets(actor, ids))
     .filter((t) => t.createdAt.getTime() >= from.getTime() && t.createdAt.getTime() < to.getTime() && wanted.has(t.office))

@@ -74,6 +74,18 @@ describe('ticket trail and day keys: what reports read instead of the events', f
     expect(done.filter((d) => d === ids[1])).to.have.length(1); // resolved twice today: listed once
   });
 
+  it('counts a ticket moved to another office once, in the report of every office', async () => {
+    const admin = org.staff.administrator;
+    const moved = await buildTicket(org, { subject: 'Mauvaise agence' });
+    await reassignTicket({ actor: org.staff.supervisorLiege, ticketId: String(moved._id), version: moved.version, team: String(org.teams.charleroi), reason: 'Mauvaise agence' });
+    const filters = parseFilters({ preset: '7d' }, new Date(), 'Europe/Brussels');
+    if (!('period' in filters)) throw new Error('filters refused');
+    const report = await loadReport(admin, filters, new Date());
+    expect(report.facts.filter((f) => f.ticket.id === String(moved._id))).to.have.length(1);
+    expect(report.facts.find((f) => f.ticket.id === String(moved._id))?.ticket.office).to.equal(String(org.offices.charleroi));
+    ids.push(String(moved._id));
+  });
+
   it('gives the same report from the trails as from the events', async () => {
     const admin = org.staff.administrator;
     const filters = parseFilters({ preset: '7d' }, new Date(), 'Europe/Brussels');
