@@ -17,3 +17,5 @@ import './attachments/attachment.model.js';
 import './tickets/form-submission.model.js';
 import './mail/inbound/inbound.model.js';
 import './members/member-lookup.js';
+// The reports' day documents; loading it also registers, on every commit, the change keys they read.
+import './reports/day-facts.js';

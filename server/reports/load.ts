@@ -1,10 +1,12 @@
 /**
  * Reads what a report needs without asking the database "which tickets…?" (FerretDB has no
- * `$lookup` and pushes down only `_id` filters): the tickets created in the period are found through
- * the day keys (`ticket_days`, ticket.keys.ts) and read by `_id`; what happened to each is its
- * `trail` (each event in brief, kept on the ticket by the journal), or for tickets older than the trail
- * its events read by `_id` (ticket-source.ts); the tickets open at the end of the period come from the
- * working set and the keys of the days they were done. compute.ts does the rest.
+ * `$lookup` and pushes down only `_id` filters). The tickets created in the period come from the day
+ * documents of their offices (day-facts.ts: each day's tickets in brief, kept up to date by reading
+ * only the keys and tickets that changed since); the tickets open at the end of the period come from
+ * the working set and the keys of the days they were done. compute.ts does the rest.
+ *
+ * The way reports were read before — the day keys, then each ticket by `_id` and its `trail` (or its
+ * events) — is kept as `source: 'tickets'`: the reference the tests compare the day documents with.
  */
 import type { Types } from 'mongoose';
 import type { StaffActor } from '../auth/actor.js';
@@ -19,6 +21,7 @@ import { ticketIdsOfDays } from '../tickets/ticket.keys.js';
 import { canRead } from '../tickets/ticket.policy.js';
 import { workingSet } from '../tickets/working-set.js';
 import { backlogAt, placeAt, ticketFacts, visiting, type BacklogItem, type ReportEvent, type ReportPlace, type ReportTicket, type TicketFacts } from './compute.js';
+import { ticketsOfDays } from './day-facts.js';
 import type { ReportFilters } from './period.js';
 import { eventsOf, ticketProjection, toReportTicket, type RawTicket } from './ticket-source.js';
 
@@ -45,6 +48,20 @@ function matches(place: ReportPlace, f: Pick<ReportFilters, 'office' | 'tier' | 
 
 type Loaded = ReportTicket & { updatedAt: Date; version: number; raw: RawTicket };
 
+/** A ticket of a report's cohort: its fields and its events. */
+interface CohortTicket {
+  ticket: ReportTicket & { version: number };
+  events: ReportEvent[];
+}
+
+interface Cohort {
+  tickets: CohortTicket[];
+  truncated: boolean;
+}
+
+/** How a report finds the tickets created in its period (see the top of this file). */
+export type ReportSource = 'days' | 'tickets';
+
 /** Reads tickets by `_id` and keeps those the actor may see in a report. */
 async function readTickets(actor: StaffActor, ids: readonly Types.ObjectId[]): Promise<Loaded[]> {
   const admin = hasRole(actor, 'administrator');
@@ -52,17 +69,35 @@ async function readTickets(actor: StaffActor, ids: readonly Types.ObjectId[]): P
   return raws.filter((t) => admin || canRead(actor, t as never)).map((t) => ({ ...toReportTicket(t), raw: t }));
 }
 
-/** The tickets created in a period in these offices, through the day keys. */
-async function createdIn(actor: StaffActor, offices: readonly string[], from: Date, to: Date): Promise<{ tickets: Loaded[]; truncated: boolean }> {
+/** The cohort in creation order (the keys' order among tickets created at the same instant), cut at the limit. */
+function cohortOf<T extends { ticket: ReportTicket }>(tickets: T[], from: Date, to: Date): { tickets: T[]; truncated: boolean } {
+  const within = tickets
+    .filter((t) => t.ticket.createdAt.getTime() >= from.getTime() && t.ticket.createdAt.getTime() < to.getTime())
+    .sort((a, b) => a.ticket.createdAt.getTime() - b.ticket.createdAt.getTime());
+  return { tickets: within.slice(0, maxReportTickets), truncated: within.length > maxReportTickets };
+}
+
+/** The tickets created in a period in these offices: the day documents (day-facts.ts). */
+async function createdInDays(actor: StaffActor, offices: readonly string[], from: Date, to: Date): Promise<Cohort> {
+  const admin = hasRole(actor, 'administrator');
+  const wanted = new Set(offices);
+  const seen = new Set<string>();
+  const readable = (await ticketsOfDays(offices, from, new Date(to.getTime() - 1))).filter(
+    (t) => wanted.has(t.ticket.office) && !seen.has(t.ticket.id) && Boolean(seen.add(t.ticket.id)) && (admin || canRead(actor, t.access as never)),
+  );
+  return cohortOf(readable, from, to);
+}
+
+/** The tickets created in a period in these offices: the day keys, then each ticket and its events by `_id`. */
+async function createdInTickets(actor: StaffActor, offices: readonly string[], from: Date, to: Date): Promise<Cohort> {
   const last = new Date(to.getTime() - 1);
   const keyed = (await Promise.all(offices.map((office) => ticketIdsOfDays({ kind: 'created', office }, from, last)))).flat();
   // A ticket moved to another office has a created key in each: it is read (and counted) once.
   const ids = [...new Map(keyed.map((id) => [String(id), id])).values()];
   const wanted = new Set(offices);
-  const tickets = (await readTickets(actor, ids))
-    .filter((t) => t.createdAt.getTime() >= from.getTime() && t.createdAt.getTime() < to.getTime() && wanted.has(t.office))
-    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
-  return { tickets: tickets.slice(0, maxReportTickets), truncated: tickets.length > maxReportTickets };
+  const cohort = cohortOf((await readTickets(actor, ids)).filter((t) => wanted.has(t.office)).map((t) => ({ ticket: t, raw: t.raw })), from, to);
+  const events = await eventsOf(cohort.tickets.map((t) => t.raw));
+  return { tickets: cohort.tickets.map((t) => ({ ticket: t.ticket, events: events.get(t.ticket.id) ?? [] })), truncated: cohort.truncated };
 }
 
 /**
@@ -92,15 +127,14 @@ async function loadBacklog(actor: StaffActor, at: Date, now: Date, known: Map<st
 }
 
 /**
- * Everything one or more reports (the two sides of a comparison) are computed from,
- * reading each ticket once for all of them.
+ * Everything one or more reports (the two sides of a comparison) are computed from, each side's
+ * tickets found the same way (`source`: the day documents, or the reference read of every ticket).
  */
-export async function loadReports(actor: StaffActor, list: readonly ReportFilters[], now: Date): Promise<ReportDataset[]> {
+export async function loadReports(actor: StaffActor, list: readonly ReportFilters[], now: Date, source: ReportSource = 'days'): Promise<ReportDataset[]> {
   const allOffices = (await OfficeModel.find({}, { _id: 1 }).lean()).map((o) => String(o._id));
-  const cohorts: Array<{ tickets: Loaded[]; truncated: boolean }> = [];
-  for (const f of list) cohorts.push(await createdIn(actor, f.office ? [f.office] : allOffices, f.period.from, f.period.to));
-  const unique = new Map(cohorts.flatMap((c) => c.tickets.map((t) => [t.id, t] as const)));
-  const [events, calendarOf] = await Promise.all([eventsOf([...unique.values()].map((t) => t.raw)), loadCalendars()]);
+  const createdIn = source === 'days' ? createdInDays : createdInTickets;
+  const [calendarOf, ...cohorts] = await Promise.all([loadCalendars(), ...list.map((f) => createdIn(actor, f.office ? [f.office] : allOffices, f.period.from, f.period.to))]);
+  const events = new Map(cohorts.flatMap((c) => c.tickets.map((t) => [t.ticket.id, t.events] as const)));
   const ctx = { calendarOf, now };
   // One backlog per distinct end of period (the two sides of an office comparison share theirs).
   const ends = list.map((f) => new Date(Math.min(f.period.to.getTime(), now.getTime())));
@@ -111,7 +145,7 @@ export async function loadReports(actor: StaffActor, list: readonly ReportFilter
     const end = ends[i] ?? now;
     const backlog = backlogs.get(end.getTime()) ?? { items: [], truncated: false };
     return {
-      facts: visiting(cohort.tickets.map((t) => ticketFacts(t, events.get(t.id) ?? [], ctx)), f),
+      facts: visiting(cohort.tickets.map((t) => ticketFacts(t.ticket, t.events, ctx)), f),
       backlog: backlog.items.filter((b) => matches(b.place, f)),
       backlogAt: end,
       truncated: cohort.truncated || backlog.truncated,
@@ -120,8 +154,8 @@ export async function loadReports(actor: StaffActor, list: readonly ReportFilter
 }
 
 /** Everything one report is computed from. */
-export async function loadReport(actor: StaffActor, filters: ReportFilters, now: Date): Promise<ReportDataset> {
-  const [data] = await loadReports(actor, [filters], now);
+export async function loadReport(actor: StaffActor, filters: ReportFilters, now: Date, source: ReportSource = 'days'): Promise<ReportDataset> {
+  const [data] = await loadReports(actor, [filters], now, source);
   if (!data) throw new Error('no report');
   return data;
 }
