@@ -20,13 +20,16 @@ import { OfficeModel } from '../offices/office.model.js';
 import { ticketIdsOfDays } from '../tickets/ticket.keys.js';
 import { canRead } from '../tickets/ticket.policy.js';
 import { workingSet } from '../tickets/working-set.js';
-import { backlogAt, placeAt, ticketFacts, visiting, type BacklogItem, type ReportEvent, type ReportPlace, type ReportTicket, type TicketFacts } from './compute.js';
+import { backlogAt, HoursMemo, placeAt, ticketFacts, visiting, type BacklogItem, type ReportEvent, type ReportPlace, type ReportTicket, type TicketFacts } from './compute.js';
 import { ticketsOfDays } from './day-facts.js';
 import type { ReportFilters } from './period.js';
 import { eventsOf, ticketProjection, toReportTicket, type RawTicket } from './ticket-source.js';
 
 /** Beyond this many tickets in one report, the rest is left out and the page says so. */
 export const maxReportTickets = 50_000;
+
+/** The business hours of ended intervals, kept between reports (compute.ts, `HoursMemo`). */
+const hoursMemo = new HoursMemo();
 
 /** The business calendar of each office (its own, the stored default, or the built-in one). */
 export async function loadCalendars(): Promise<(office: string) => BusinessCalendar> {
@@ -135,7 +138,7 @@ export async function loadReports(actor: StaffActor, list: readonly ReportFilter
   const createdIn = source === 'days' ? createdInDays : createdInTickets;
   const [calendarOf, ...cohorts] = await Promise.all([loadCalendars(), ...list.map((f) => createdIn(actor, f.office ? [f.office] : allOffices, f.period.from, f.period.to))]);
   const events = new Map(cohorts.flatMap((c) => c.tickets.map((t) => [t.ticket.id, t.events] as const)));
-  const ctx = { calendarOf, now };
+  const ctx = { calendarOf, now, memo: hoursMemo };
   // One backlog per distinct end of period (the two sides of an office comparison share theirs).
   const ends = list.map((f) => new Date(Math.min(f.period.to.getTime(), now.getTime())));
   const backlogs = new Map<number, { items: BacklogItem[]; truncated: boolean }>();
