@@ -7,7 +7,8 @@
  * (about one member per five tickets: 20,000 at 100,000 tickets), and its dates moved. About 3 % of
  * the tickets are open (copies of the demo's open tickets, at their recent dates); the rest are done,
  * spread over the past year. Documents go in with bulk inserts, not through the API, and so do the
- * key documents Relais keeps beside them (`ticketKeyDocuments`, the same function the commands use).
+ * key documents Relais keeps beside them (`ticketKeyDocuments`, the same function the commands use)
+ * and the reports' day documents (`reportDayDocument`, the same documents a report stores).
  *
  * Each size lives in its own data folder under `.relais/bench-scale/`, keyed by size and
  * `datasetVersion`, with a marker written last: a rerun reuses a finished database in seconds.
@@ -27,6 +28,8 @@ import { withoutNotifications } from '../../server/tickets/ticket.journal.js';
 import { MemberEmailModel, MemberModel } from '../../server/members/member.model.js';
 import '../../server/models.js';
 import { OfficeModel } from '../../server/offices/office.model.js';
+import { reportDayDocument, writeReportDayDocuments } from '../../server/reports/day-facts.js';
+import type { RawTicket } from '../../server/reports/ticket-source.js';
 import { EscalationModel } from '../../server/tickets/escalation.model.js';
 import { MessageModel } from '../../server/tickets/message.model.js';
 import { formatTicketNumber } from '../../server/tickets/ticket-number.js';
@@ -37,7 +40,7 @@ import { isOpenStatus } from '../../server/tickets/ticket.vocabulary.js';
 import { isWorking } from '../../server/tickets/working-rule.js';
 
 /** Bump when the generated data or the documents Relais keeps change shape: old folders are rebuilt. */
-export const datasetVersion = 4;
+export const datasetVersion = 5;
 export const benchPassword = 'scale-bench-password';
 const openShare = 0.03;
 const ticketsPerMember = 5;
@@ -132,11 +135,23 @@ async function addCopies(templates: Template[], count: number, open: number, mem
   const every = open > 0 ? count / open : Infinity;
   // Day keys are read from slot 1 up to the first gap: copies continue after the demo's own keys.
   const daySlots = new Map<string, number>();
-  for (const key of await TicketDayModel.collection.find({}, { projection: { _id: 1 } }).toArray()) {
+  // The tickets of each office's day (`c:<office>:<day>`), with the slot of their created key: the reports' day documents.
+  const dayTickets = new Map<string, Array<{ ticket: RawTicket; slot: number }>>();
+  const addToDay = (prefix: string, ticket: RawTicket, slot: number) => {
+    const list = dayTickets.get(prefix) ?? [];
+    if (list.length === 0) dayTickets.set(prefix, list);
+    list.push({ ticket, slot });
+  };
+  const templateById = new Map(templates.map((t) => [String(t.ticket._id), t.ticket]));
+  for (const key of await TicketDayModel.collection.find({}, { projection: { _id: 1, ticket: 1 } }).toArray()) {
     const id = String(key._id);
     const cut = id.lastIndexOf(':');
     const prefix = id.slice(0, cut);
-    daySlots.set(prefix, Math.max(daySlots.get(prefix) ?? 0, Number.parseInt(id.slice(cut + 1), 10)));
+    const slot = Number.parseInt(id.slice(cut + 1), 10);
+    daySlots.set(prefix, Math.max(daySlots.get(prefix) ?? 0, slot));
+    const template = templateById.get(String(key.ticket));
+    // A ticket moved to another office keeps a key in its first office; it belongs to its current one's day.
+    if (template && prefix.startsWith('c:') && dayPrefixes(template).created === prefix) addToDay(prefix, brief(template), slot);
   }
   let opened = 0;
   for (let start = 0; start < count; start += batch) {
@@ -170,6 +185,7 @@ async function addCopies(templates: Template[], count: number, open: number, mem
       const next = (prefix: string | null) => (prefix ? daySlots.set(prefix, (daySlots.get(prefix) ?? 0) + 1).get(prefix) ?? 0 : 0);
       const slots = { member: Math.floor(i / members.length) + 1, created: next(prefixes.created), done: next(prefixes.done) };
       keyDocs.push(ticketKeyDocuments(ticket as unknown as Ticket, slots, isWorking(ticket as unknown as Ticket)));
+      addToDay(prefixes.created, brief(ticket as unknown as Ticket), slots.created);
     }
     await insertAll(TicketModel.collection as never, out.tickets);
     await insertAll(TicketEventModel.collection as never, out.events);
@@ -177,6 +193,17 @@ async function addCopies(templates: Template[], count: number, open: number, mem
     await insertAll(EscalationModel.collection as never, out.escalations);
     await writeTicketKeyDocuments(keyDocs);
   }
+  const docs = [...daySlots.keys()].filter((prefix) => prefix.startsWith('c:')).map((prefix) => {
+    const [, office = '', day = ''] = prefix.split(':');
+    return reportDayDocument(office, day, { created: daySlots.get(prefix) ?? 0, changes: daySlots.get(`u:${office}:${day}`) ?? 0 }, dayTickets.get(prefix) ?? []);
+  });
+  await writeReportDayDocuments(docs);
+}
+
+/** What a report reads of a ticket (the rest of the document is not kept in memory until the end). */
+function brief(t: Ticket): RawTicket {
+  const { _id, version, trail, assignee, member, number, office, tier, team, status, createdAt, updatedAt, firstResponseAt, resolvedAt, closedAt, rating, sla } = t;
+  return { _id, version, trail, assignee, member, number, office, tier, team, status, createdAt, updatedAt, firstResponseAt, resolvedAt, closedAt, rating: rating ?? null, sla: sla ? { deadlines: sla.deadlines } : null };
 }
 
 async function build(size: number, log: (line: string) => void): Promise<void> {

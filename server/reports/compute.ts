@@ -78,6 +78,8 @@ export interface ReportContext {
   calendarOf(office: string): BusinessCalendar;
   /** Intervals still running (an open ticket's current tier) are counted up to here. */
   now: Date;
+  /** Remembers the business hours of intervals that end before now (optional: a cache, see `HoursMemo`). */
+  memo?: HoursMemo;
 }
 
 /** What one ticket contributes to the figures, worked out once. */
@@ -102,6 +104,37 @@ export interface TicketFacts {
 
 const hoursBetween = (a: Date, b: Date, cal: BusinessCalendar): number => businessMinutesBetween(a, b, cal) / 60;
 
+/**
+ * Business hours between two instants, remembered per calendar: the same calendar (compared by its
+ * content) and the same two instants always give the same hours, so a report computed again (a CSV
+ * after its page, the other side of a comparison) skips the calendar arithmetic for every interval
+ * that has ended. Forgets everything beyond `limit` entries.
+ */
+export class HoursMemo {
+  private readonly calendarIds = new WeakMap<BusinessCalendar, number>();
+  private readonly contents = new Map<string, number>();
+  private readonly hours = new Map<string, number>();
+
+  constructor(private readonly limit = 300_000) {}
+
+  between(a: Date, b: Date, cal: BusinessCalendar): number {
+    let id = this.calendarIds.get(cal);
+    if (id === undefined) {
+      const content = JSON.stringify(cal);
+      id = this.contents.get(content) ?? this.contents.size;
+      this.contents.set(content, id);
+      this.calendarIds.set(cal, id);
+    }
+    const key = `${id}:${a.getTime()}:${b.getTime()}`;
+    const known = this.hours.get(key);
+    if (known !== undefined) return known;
+    const hours = hoursBetween(a, b, cal);
+    if (this.hours.size >= this.limit) this.hours.clear();
+    this.hours.set(key, hours);
+    return hours;
+  }
+}
+
 function currentPlace(t: ReportTicket): ReportPlace {
   return { tier: t.tier, team: t.team, office: t.office, status: t.status };
 }
@@ -109,6 +142,8 @@ function currentPlace(t: ReportTicket): ReportPlace {
 /** The facts of one ticket from its events (sorted here by seq). */
 export function ticketFacts(ticket: ReportTicket, events: readonly ReportEvent[], ctx: ReportContext): TicketFacts {
   const cal = ctx.calendarOf(ticket.office);
+  // Intervals running until now are worked out each time; the others may be remembered.
+  const hoursTo = (a: Date, b: Date): number => (ctx.memo && b !== ctx.now ? ctx.memo.between(a, b, cal) : hoursBetween(a, b, cal));
   const sorted = [...events].sort((a, b) => a.seq - b.seq);
   const done = isDone(ticket.status);
   const doneAt = done ? (ticket.resolvedAt ?? ticket.closedAt) : null;
@@ -119,7 +154,7 @@ export function ticketFacts(ticket: ReportTicket, events: readonly ReportEvent[]
   const teamHours = new Map<string, number>();
   spans.forEach(([place, start], i) => {
     const end = spans[i + 1]?.[1] ?? ctx.now;
-    const hours = isOpenStatus(place.status) ? hoursBetween(start, end, cal) : 0;
+    const hours = isOpenStatus(place.status) ? hoursTo(start, end) : 0;
     tierHours.set(place.tier, (tierHours.get(place.tier) ?? 0) + hours);
     teamHours.set(place.team, (teamHours.get(place.team) ?? 0) + hours);
   });
@@ -128,8 +163,8 @@ export function ticketFacts(ticket: ReportTicket, events: readonly ReportEvent[]
   return {
     ticket,
     events: sorted,
-    firstResponseHours: ticket.firstResponseAt ? hoursBetween(ticket.createdAt, ticket.firstResponseAt, cal) : null,
-    resolutionHours: doneAt ? hoursBetween(ticket.createdAt, doneAt, cal) : null,
+    firstResponseHours: ticket.firstResponseAt ? hoursTo(ticket.createdAt, ticket.firstResponseAt) : null,
+    resolutionHours: doneAt ? hoursTo(ticket.createdAt, doneAt) : null,
     doneAt,
     escalations: sorted.filter((e) => e.type === 'escalated').length,
     bounces: new Set(sorted.filter((e) => e.type === 'returned' && e.escalation).map((e) => e.escalation)).size,

@@ -1,122 +1,35 @@
 /**
  * Reads what a report needs without asking the database "which tickets…?" (FerretDB has no
- * `$lookup` and pushes down only `_id` filters): the tickets created in the period are found through
- * the day keys (`ticket_days`, ticket.keys.ts) and read by `_id`; what happened to each is its
- * `trail` (each event in brief, kept on the ticket by the journal), or for tickets older than the trail
- * its events read by `_id`; the tickets open at the end of the period come from the working set and
- * the keys of the days they were done. compute.ts does the rest.
+ * `$lookup` and pushes down only `_id` filters). The tickets created in the period come from the day
+ * documents of their offices (day-facts.ts: each day's tickets in brief, kept up to date by reading
+ * only the keys and tickets that changed since); the tickets open at the end of the period come from
+ * the working set and the keys of the days they were done. compute.ts does the rest.
+ *
+ * The way reports were read before — the day keys, then each ticket by `_id` and its `trail` (or its
+ * events) — is kept as `source: 'tickets'`: the reference the tests compare the day documents with.
  */
 import type { Types } from 'mongoose';
 import type { StaffActor } from '../auth/actor.js';
 import { calendarForOffice, SlaCalendarModel, type SlaCalendarData } from '../sla/calendar.model.js';
 import type { BusinessCalendar } from '../sla/calendar.js';
-import { TicketEventModel, eventId } from '../tickets/ticket-event.model.js';
 import { readByIds } from '../db/point-reads.js';
-import { TicketModel, type TrailEntry } from '../tickets/ticket.model.js';
+import { TicketModel } from '../tickets/ticket.model.js';
 import { isOpenStatus } from '../tickets/ticket.vocabulary.js';
 import { hasRole } from '../auth/actor.js';
 import { OfficeModel } from '../offices/office.model.js';
 import { ticketIdsOfDays } from '../tickets/ticket.keys.js';
 import { canRead } from '../tickets/ticket.policy.js';
 import { workingSet } from '../tickets/working-set.js';
-import { backlogAt, placeAt, ticketFacts, visiting, type BacklogItem, type ReportEvent, type ReportPlace, type ReportTicket, type TicketFacts } from './compute.js';
+import { backlogAt, HoursMemo, placeAt, ticketFacts, visiting, type BacklogItem, type ReportEvent, type ReportPlace, type ReportTicket, type TicketFacts } from './compute.js';
+import { ticketsOfDays } from './day-facts.js';
 import type { ReportFilters } from './period.js';
+import { eventsOf, ticketProjection, toReportTicket, type RawTicket } from './ticket-source.js';
 
 /** Beyond this many tickets in one report, the rest is left out and the page says so. */
 export const maxReportTickets = 50_000;
 
-const ticketProjection = {
-  version: 1, trail: 1, assignee: 1, member: 1, number: 1, office: 1, tier: 1, team: 1, status: 1, createdAt: 1, updatedAt: 1,
-  firstResponseAt: 1, resolvedAt: 1, closedAt: 1, rating: 1, 'sla.deadlines': 1,
-} as const;
-
-interface RawPlace {
-  tier?: number;
-  team?: Types.ObjectId | null;
-  office?: Types.ObjectId | null;
-  status?: string;
-}
-
-interface RawTicket {
-  _id: Types.ObjectId;
-  version: number;
-  trail?: TrailEntry[];
-  assignee?: Types.ObjectId | null;
-  member: Types.ObjectId;
-  number: string;
-  office: Types.ObjectId;
-  tier: number;
-  team: Types.ObjectId;
-  status: string;
-  createdAt: Date;
-  updatedAt: Date;
-  firstResponseAt?: Date | null;
-  resolvedAt?: Date | null;
-  closedAt?: Date | null;
-  rating?: { score: number; tier: number; team: Types.ObjectId; office: Types.ObjectId } | null;
-  /** Set by the SLA engine once it is wired in; read only when present. */
-  sla?: { deadlines?: Array<{ kind?: string; breached?: boolean; metAt?: Date | null; state?: string }> } | null;
-}
-
-interface RawEvent {
-  ticket: Types.ObjectId;
-  seq: number;
-  type: string;
-  at: Date;
-  from?: RawPlace | null;
-  to: RawPlace;
-  data?: { escalation?: Types.ObjectId | string | null } | null;
-}
-
-function toPlace(p: RawPlace): ReportPlace {
-  return { tier: p.tier ?? 1, team: String(p.team ?? ''), office: String(p.office ?? ''), status: p.status ?? 'open' };
-}
-
-export function toReportTicket(t: RawTicket): ReportTicket & { updatedAt: Date; version: number } {
-  const deadlines = t.sla?.deadlines;
-  return {
-    id: String(t._id),
-    version: t.version ?? 0,
-    number: t.number,
-    office: String(t.office),
-    tier: t.tier,
-    team: String(t.team),
-    status: t.status,
-    createdAt: new Date(t.createdAt),
-    updatedAt: new Date(t.updatedAt),
-    firstResponseAt: t.firstResponseAt ? new Date(t.firstResponseAt) : null,
-    resolvedAt: t.resolvedAt ? new Date(t.resolvedAt) : null,
-    closedAt: t.closedAt ? new Date(t.closedAt) : null,
-    rating: t.rating ? { score: t.rating.score, tier: t.rating.tier, team: String(t.rating.team), office: String(t.rating.office) } : null,
-    deadlines: Array.isArray(deadlines)
-      ? deadlines.map((d) => ({ kind: String(d.kind ?? ''), breached: Boolean(d.breached), metAt: d.metAt ? new Date(d.metAt) : null, state: String(d.state ?? '') }))
-      : null,
-  };
-}
-
-function toReportEvent(e: RawEvent): ReportEvent {
-  const escalation = e.type === 'returned' && e.data?.escalation ? String(e.data.escalation) : null;
-  return { ticket: String(e.ticket), seq: e.seq, type: e.type, at: new Date(e.at), from: e.from ? toPlace(e.from) : null, to: toPlace(e.to), escalation };
-}
-
-/**
- * The events of these tickets, grouped by ticket: each read by `_id` (`<ticket>:<seq>` for seq
- * 1…version), never a query on the events collection (which the embedded FerretDB would scan).
- */
-export async function loadEvents(tickets: ReadonlyArray<{ id: string; version: number }>): Promise<Map<string, ReportEvent[]>> {
-  const ids = tickets.flatMap((t) => Array.from({ length: t.version }, (_, i) => eventId(t.id, i + 1)));
-  const events = await readByIds(ids, (id) => TicketEventModel.collection.findOne({ _id: id } as never, { projection: { ticket: 1, seq: 1, type: 1, at: 1, from: 1, to: 1, 'data.escalation': 1, pending: 1 } }) as Promise<(RawEvent & { pending?: boolean }) | null>, 32);
-  const byTicket = new Map<string, ReportEvent[]>();
-  for (const raw of events) {
-    if (raw.pending) continue;
-    const e = toReportEvent(raw);
-    const list = byTicket.get(e.ticket) ?? [];
-    list.push(e);
-    byTicket.set(e.ticket, list);
-  }
-  for (const list of byTicket.values()) list.sort((a, b) => a.seq - b.seq);
-  return byTicket;
-}
+/** The business hours of ended intervals, kept between reports (compute.ts, `HoursMemo`). */
+const hoursMemo = new HoursMemo();
 
 /** The business calendar of each office (its own, the stored default, or the built-in one). */
 export async function loadCalendars(): Promise<(office: string) => BusinessCalendar> {
@@ -138,11 +51,19 @@ function matches(place: ReportPlace, f: Pick<ReportFilters, 'office' | 'tier' | 
 
 type Loaded = ReportTicket & { updatedAt: Date; version: number; raw: RawTicket };
 
-function fromTrail(t: RawTicket): ReportEvent[] {
-  return (t.trail ?? []).map((e) => ({
-    ticket: String(t._id), seq: e.seq, type: e.type, at: new Date(e.at), from: e.from ? toPlace(e.from) : null, to: toPlace(e.to), escalation: e.escalation ? String(e.escalation) : null,
-  }));
+/** A ticket of a report's cohort: its fields and its events. */
+interface CohortTicket {
+  ticket: ReportTicket & { version: number };
+  events: ReportEvent[];
 }
+
+interface Cohort {
+  tickets: CohortTicket[];
+  truncated: boolean;
+}
+
+/** How a report finds the tickets created in its period (see the top of this file). */
+export type ReportSource = 'days' | 'tickets';
 
 /** Reads tickets by `_id` and keeps those the actor may see in a report. */
 async function readTickets(actor: StaffActor, ids: readonly Types.ObjectId[]): Promise<Loaded[]> {
@@ -151,27 +72,35 @@ async function readTickets(actor: StaffActor, ids: readonly Types.ObjectId[]): P
   return raws.filter((t) => admin || canRead(actor, t as never)).map((t) => ({ ...toReportTicket(t), raw: t }));
 }
 
-/** Each ticket's events: its trail, or (tickets older than the trail) its events read by `_id`. */
-async function eventsOf(tickets: readonly Loaded[]): Promise<Map<string, ReportEvent[]>> {
-  const byTicket = new Map<string, ReportEvent[]>();
-  const legacy: Loaded[] = [];
-  for (const t of tickets) {
-    if (Array.isArray(t.raw.trail)) byTicket.set(t.id, fromTrail(t.raw));
-    else legacy.push(t);
-  }
-  for (const [id, events] of await loadEvents(legacy)) byTicket.set(id, events);
-  return byTicket;
+/** The cohort in creation order (the keys' order among tickets created at the same instant), cut at the limit. */
+function cohortOf<T extends { ticket: ReportTicket }>(tickets: T[], from: Date, to: Date): { tickets: T[]; truncated: boolean } {
+  const within = tickets
+    .filter((t) => t.ticket.createdAt.getTime() >= from.getTime() && t.ticket.createdAt.getTime() < to.getTime())
+    .sort((a, b) => a.ticket.createdAt.getTime() - b.ticket.createdAt.getTime());
+  return { tickets: within.slice(0, maxReportTickets), truncated: within.length > maxReportTickets };
 }
 
-/** The tickets created in a period in these offices, through the day keys. */
-async function createdIn(actor: StaffActor, offices: readonly string[], from: Date, to: Date): Promise<{ tickets: Loaded[]; truncated: boolean }> {
-  const last = new Date(to.getTime() - 1);
-  const ids = (await Promise.all(offices.map((office) => ticketIdsOfDays({ kind: 'created', office }, from, last)))).flat();
+/** The tickets created in a period in these offices: the day documents (day-facts.ts). */
+async function createdInDays(actor: StaffActor, offices: readonly string[], from: Date, to: Date): Promise<Cohort> {
+  const admin = hasRole(actor, 'administrator');
   const wanted = new Set(offices);
-  const tickets = (await readTickets(actor, ids))
-    .filter((t) => t.createdAt.getTime() >= from.getTime() && t.createdAt.getTime() < to.getTime() && wanted.has(t.office))
-    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
-  return { tickets: tickets.slice(0, maxReportTickets), truncated: tickets.length > maxReportTickets };
+  const seen = new Set<string>();
+  const readable = (await ticketsOfDays(offices, from, new Date(to.getTime() - 1))).filter(
+    (t) => wanted.has(t.ticket.office) && !seen.has(t.ticket.id) && Boolean(seen.add(t.ticket.id)) && (admin || canRead(actor, t.access as never)),
+  );
+  return cohortOf(readable, from, to);
+}
+
+/** The tickets created in a period in these offices: the day keys, then each ticket and its events by `_id`. */
+async function createdInTickets(actor: StaffActor, offices: readonly string[], from: Date, to: Date): Promise<Cohort> {
+  const last = new Date(to.getTime() - 1);
+  const keyed = (await Promise.all(offices.map((office) => ticketIdsOfDays({ kind: 'created', office }, from, last)))).flat();
+  // A ticket moved to another office has a created key in each: it is read (and counted) once.
+  const ids = [...new Map(keyed.map((id) => [String(id), id])).values()];
+  const wanted = new Set(offices);
+  const cohort = cohortOf((await readTickets(actor, ids)).filter((t) => wanted.has(t.office)).map((t) => ({ ticket: t, raw: t.raw })), from, to);
+  const events = await eventsOf(cohort.tickets.map((t) => t.raw));
+  return { tickets: cohort.tickets.map((t) => ({ ticket: t.ticket, events: events.get(t.ticket.id) ?? [] })), truncated: cohort.truncated };
 }
 
 /**
@@ -192,7 +121,7 @@ async function loadBacklog(actor: StaffActor, at: Date, now: Date, known: Map<st
     ...working.map((t) => ({ ...toReportTicket(t as unknown as RawTicket), raw: t as unknown as RawTicket })),
     ...(await readTickets(actor, doneSince.filter((id) => !seen.has(String(id))))),
   ].filter((t) => t.createdAt.getTime() < at.getTime());
-  const events = await eventsOf(candidates.filter((t) => !known.has(t.id)));
+  const events = await eventsOf(candidates.filter((t) => !known.has(t.id)).map((t) => t.raw));
   const items = candidates.flatMap((t) => {
     const place = placeAt(t, known.get(t.id) ?? events.get(t.id) ?? [], at);
     return place && isOpenStatus(place.status) ? [{ id: t.id, place }] : [];
@@ -201,16 +130,15 @@ async function loadBacklog(actor: StaffActor, at: Date, now: Date, known: Map<st
 }
 
 /**
- * Everything one or more reports (the two sides of a comparison) are computed from,
- * reading each ticket once for all of them.
+ * Everything one or more reports (the two sides of a comparison) are computed from, each side's
+ * tickets found the same way (`source`: the day documents, or the reference read of every ticket).
  */
-export async function loadReports(actor: StaffActor, list: readonly ReportFilters[], now: Date): Promise<ReportDataset[]> {
+export async function loadReports(actor: StaffActor, list: readonly ReportFilters[], now: Date, source: ReportSource = 'days'): Promise<ReportDataset[]> {
   const allOffices = (await OfficeModel.find({}, { _id: 1 }).lean()).map((o) => String(o._id));
-  const cohorts: Array<{ tickets: Loaded[]; truncated: boolean }> = [];
-  for (const f of list) cohorts.push(await createdIn(actor, f.office ? [f.office] : allOffices, f.period.from, f.period.to));
-  const unique = new Map(cohorts.flatMap((c) => c.tickets.map((t) => [t.id, t] as const)));
-  const [events, calendarOf] = await Promise.all([eventsOf([...unique.values()]), loadCalendars()]);
-  const ctx = { calendarOf, now };
+  const createdIn = source === 'days' ? createdInDays : createdInTickets;
+  const [calendarOf, ...cohorts] = await Promise.all([loadCalendars(), ...list.map((f) => createdIn(actor, f.office ? [f.office] : allOffices, f.period.from, f.period.to))]);
+  const events = new Map(cohorts.flatMap((c) => c.tickets.map((t) => [t.ticket.id, t.events] as const)));
+  const ctx = { calendarOf, now, memo: hoursMemo };
   // One backlog per distinct end of period (the two sides of an office comparison share theirs).
   const ends = list.map((f) => new Date(Math.min(f.period.to.getTime(), now.getTime())));
   const backlogs = new Map<number, { items: BacklogItem[]; truncated: boolean }>();
@@ -220,7 +148,7 @@ export async function loadReports(actor: StaffActor, list: readonly ReportFilter
     const end = ends[i] ?? now;
     const backlog = backlogs.get(end.getTime()) ?? { items: [], truncated: false };
     return {
-      facts: visiting(cohort.tickets.map((t) => ticketFacts(t, events.get(t.id) ?? [], ctx)), f),
+      facts: visiting(cohort.tickets.map((t) => ticketFacts(t.ticket, t.events, ctx)), f),
       backlog: backlog.items.filter((b) => matches(b.place, f)),
       backlogAt: end,
       truncated: cohort.truncated || backlog.truncated,
@@ -229,8 +157,8 @@ export async function loadReports(actor: StaffActor, list: readonly ReportFilter
 }
 
 /** Everything one report is computed from. */
-export async function loadReport(actor: StaffActor, filters: ReportFilters, now: Date): Promise<ReportDataset> {
-  const [data] = await loadReports(actor, [filters], now);
+export async function loadReport(actor: StaffActor, filters: ReportFilters, now: Date, source: ReportSource = 'days'): Promise<ReportDataset> {
+  const [data] = await loadReports(actor, [filters], now, source);
   if (!data) throw new Error('no report');
   return data;
 }

@@ -9,6 +9,9 @@
  *  - `ticket_days`     `_id` = `c:<office>:<day>:<n>` (created that UTC day, in that office) or
  *    `d:<day>:<n>` (resolved or closed that day) → the ticket: the reports and the forecast find the
  *    tickets of a period by reading the days' keys, not by querying the tickets;
+ *    `u:<office>:<day>:<n>` → the ticket and the version a change makes, for each change of a ticket
+ *    already resolved or closed (created that day in that office), written before the change: the
+ *    reports' day documents (reports/day-facts.ts) learn from them which tickets to read again;
  *  - `working_tickets` `_id` = the ticket → a hint that the ticket may be in the working set (open, or
  *    resolved recently): the read model of the queues is rebuilt at start from these hints only
  *    (working-set.ts). A hint is written *before* the change that makes the ticket working, so the
@@ -41,10 +44,13 @@ export const EmailMessageIdModel = model<{ _id: string; ticket: Types.ObjectId }
 const workingSchema = new Schema({ _id: { type: Schema.Types.ObjectId, required: true }, at: { type: Date, required: true } }, { collection: 'working_tickets', versionKey: false });
 export const WorkingTicketModel = model<{ _id: Types.ObjectId; at: Date }>('WorkingTicket', workingSchema);
 
-const daySchema = new Schema({ _id: { type: String, required: true }, ticket: { type: Schema.Types.ObjectId, required: true } }, { collection: 'ticket_days', versionKey: false });
-export const TicketDayModel = model<{ _id: string; ticket: Types.ObjectId }>('TicketDay', daySchema);
+const daySchema = new Schema(
+  { _id: { type: String, required: true }, ticket: { type: Schema.Types.ObjectId, required: true }, seq: { type: Number } },
+  { collection: 'ticket_days', versionKey: false },
+);
+export const TicketDayModel = model<{ _id: string; ticket: Types.ObjectId; seq?: number }>('TicketDay', daySchema);
 
-type Key = { _id: string; ticket: Types.ObjectId };
+type Key = { _id: string; ticket: Types.ObjectId; seq?: number };
 const numbers = () => TicketNumberModel.db.collection<Key>('ticket_numbers');
 const memberSlots = () => MemberTicketModel.db.collection<Key>('member_tickets');
 const emailIds = () => EmailMessageIdModel.db.collection<Key>('email_message_ids');
@@ -55,23 +61,24 @@ export function dayOf(at: Date): string {
   return at.toISOString().slice(0, 10);
 }
 
-export type DayKind = { kind: 'created'; office: Types.ObjectId | string } | { kind: 'done' };
-const dayPrefix = (k: DayKind, day: string) => (k.kind === 'created' ? `c:${String(k.office)}:${day}` : `d:${day}`);
+export type DayKind = { kind: 'created' | 'changed'; office: Types.ObjectId | string } | { kind: 'done' };
+const dayPrefix = (k: DayKind, day: string) => (k.kind === 'done' ? `d:${day}` : `${k.kind === 'created' ? 'c' : 'u'}:${String(k.office)}:${day}`);
 const slotId = (prefix: string, n: number) => `${prefix}:${String(n).padStart(6, '0')}`;
 
 /**
  * Numbered keys (`<prefix>:<n>`, n = 1, 2, …): a writer takes the next free slot, probing from the
  * last one this process took (insert-and-retry on the unique `_id`; a slot already holding this
- * ticket is a replay); a reader reads slots 1, 2, … until the first empty one. Within a process the
- * writers of one key take turns (a chain per key), so simultaneous creations on the same day do not
- * all try the same slot and retry one after another; other processes are still told apart by the
- * unique `_id`. A slot is never skipped, so readers never stop at a hole.
+ * ticket — and this `seq`, for change keys — is a replay); a reader reads slots 1, 2, … until the
+ * first empty one. Slots are never removed, so they are always filled from 1 without a gap. Within a
+ * process the writers of one key take turns (a chain per key), so simultaneous creations on the same
+ * day do not all try the same slot and retry one after another; other processes are still told
+ * apart by the unique `_id`.
  */
 const lastSlot = new Map<string, number>();
 const turns = new Map<string, Promise<void>>();
-function takeSlot(collection: ReturnType<typeof days>, prefix: string, ticket: Types.ObjectId): Promise<void> {
+function takeSlot(collection: ReturnType<typeof days>, prefix: string, ticket: Types.ObjectId, seq?: number): Promise<void> {
   const cacheKey = `${collection.collectionName}|${prefix}`;
-  const mine = (turns.get(cacheKey) ?? Promise.resolve()).then(() => probeSlot(collection, cacheKey, prefix, ticket));
+  const mine = (turns.get(cacheKey) ?? Promise.resolve()).then(() => probeSlot(collection, cacheKey, prefix, ticket, seq));
   const turn = mine.catch(() => undefined);
   turns.set(cacheKey, turn);
   void turn.then(() => {
@@ -80,27 +87,32 @@ function takeSlot(collection: ReturnType<typeof days>, prefix: string, ticket: T
   return mine;
 }
 
-async function probeSlot(collection: ReturnType<typeof days>, cacheKey: string, prefix: string, ticket: Types.ObjectId): Promise<void> {
+async function probeSlot(collection: ReturnType<typeof days>, cacheKey: string, prefix: string, ticket: Types.ObjectId, seq?: number): Promise<void> {
   for (let n = (lastSlot.get(cacheKey) ?? 0) + 1; n < 1_000_000; n += 1) {
-    if (await insertIgnoringDuplicate(collection, { _id: slotId(prefix, n), ticket })) {
+    if (await insertIgnoringDuplicate(collection, { _id: slotId(prefix, n), ticket, ...(seq === undefined ? {} : { seq }) })) {
       lastSlot.set(cacheKey, n);
       return;
     }
     const taken = await collection.findOne({ _id: slotId(prefix, n) });
-    if (taken && String(taken.ticket) === String(ticket)) return;
+    if (taken && String(taken.ticket) === String(ticket) && taken.seq === seq) return;
+  }
+}
+
+/** The keys from slot `first` on, up to the first empty slot. */
+async function readSlotsFrom(collection: ReturnType<typeof days>, prefix: string, first: number): Promise<Key[]> {
+  const keys: Key[] = [];
+  // One read for an empty list, then batches growing to 64 reads at once.
+  for (let n = first, step = 1; ; n += step, step = Math.min(64, step * 4)) {
+    const slots = await Promise.all(Array.from({ length: step }, (_, i) => collection.findOne({ _id: slotId(prefix, n + i) })));
+    for (const slot of slots) {
+      if (!slot) return keys;
+      keys.push(slot);
+    }
   }
 }
 
 async function readSlots(collection: ReturnType<typeof days>, prefix: string): Promise<Types.ObjectId[]> {
-  const ids: Types.ObjectId[] = [];
-  // One read for an empty list, then batches growing to 64 reads at once.
-  for (let n = 1, step = 1; ; n += step, step = Math.min(64, step * 4)) {
-    const slots = await Promise.all(Array.from({ length: step }, (_, i) => collection.findOne({ _id: slotId(prefix, n + i) })));
-    for (const slot of slots) {
-      if (!slot) return ids;
-      ids.push(slot.ticket);
-    }
-  }
+  return (await readSlotsFrom(collection, prefix, 1)).map((k) => k.ticket);
 }
 
 function unique(ids: readonly Types.ObjectId[]): Types.ObjectId[] {
@@ -109,9 +121,25 @@ function unique(ids: readonly Types.ObjectId[]): Types.ObjectId[] {
 }
 
 /** Notes the ticket under a day (created in an office, or done), in the next free slot. */
-export async function rememberTicketDay(kind: DayKind['kind'] | DayKind, at: Date, ticket: Types.ObjectId): Promise<void> {
+export async function rememberTicketDay(kind: 'done' | DayKind, at: Date, ticket: Types.ObjectId): Promise<void> {
   const k: DayKind = typeof kind === 'string' ? { kind: 'done' } : kind;
   await takeSlot(days(), dayPrefix(k, dayOf(at)), ticket);
+}
+
+/**
+ * Notes, under the ticket's creation day and office, that a change is about to give this ticket
+ * version `seq` (called before the change is journaled, for tickets already resolved or closed).
+ */
+export async function rememberDayChange(ticket: Pick<Ticket, '_id' | 'office' | 'createdAt'>, seq: number): Promise<void> {
+  await takeSlot(days(), dayPrefix({ kind: 'changed', office: ticket.office }, dayOf(new Date(ticket.createdAt))), ticket._id, seq);
+}
+
+/**
+ * The created (`c:`) or changed (`u:`) keys of one office and UTC day from slot `first` on (1 for
+ * all): each with the ticket, and for changes the version the change gives it.
+ */
+export async function dayKeysFrom(k: Extract<DayKind, { kind: 'created' | 'changed' }>, day: string, first: number): Promise<Array<{ ticket: Types.ObjectId; seq: number }>> {
+  return (await readSlotsFrom(days(), dayPrefix(k, day), first)).map((key) => ({ ticket: key.ticket, seq: key.seq ?? 0 }));
 }
 
 /** The ticket ids noted under each UTC day from `from` to `to` (both included), the days read in parallel. */

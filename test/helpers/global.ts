@@ -10,13 +10,16 @@ import path from 'node:path';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../server/db/embedded.js';
 import { projectRoot } from '../../server/lib/paths.js';
 import { registerSlaRecompute } from '../../server/sla/engine.js';
+import { registerReportChangeKeys } from '../../server/reports/day-facts.js';
 import { recordedShapeCount, startRecordingQueryShapes, unindexedShapes } from './query-shapes.js';
 
 // Every query the suite makes Relais send must be servable by a declared index on MongoDB (query-shapes.ts).
 startRecordingQueryShapes();
 
-// Every commit recomputes the SLA, as in the server (index.ts registers the same enricher).
+// Every commit recomputes the SLA and notes the reports' change keys, as in the server (index.ts
+// registers the same enrichers through server/enrichers.ts).
 registerSlaRecompute();
+registerReportChangeKeys();
 
 export const mochaHooks = {
   afterAll(): void {

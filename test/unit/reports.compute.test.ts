@@ -4,7 +4,7 @@
  * are those of the default calendar: Mon–Fri 09:00–17:00 in Brussels.
  */
 import { expect } from 'chai';
-import { backlogAt, byOffice, byPeriod, byPlacement, placeAt, summarize, ticketFacts, visiting, type TicketFacts } from '../../server/reports/compute.js';
+import { backlogAt, byOffice, byPeriod, byPlacement, HoursMemo, placeAt, summarize, ticketFacts, visiting, type TicketFacts } from '../../server/reports/compute.js';
 import { periodBuckets } from '../../server/reports/period.js';
 import { median, percentile } from '../../server/reports/stats.js';
 import { defaultCalendar } from '../../server/sla/calendar.js';
@@ -68,6 +68,21 @@ describe('reports: figures of a hand-counted week', () => {
     expect(factsOf(ids.t4)).to.include({ reassignments: 1, escalations: 0 });
     expect(factsOf(ids.t2).resolvedPlace?.tier).to.equal(1);
     expect(factsOf(ids.t3).resolvedPlace?.tier).to.equal(3);
+  });
+
+  it('gives the same facts with remembered business hours, and forgets them when the calendar changes', () => {
+    const digest = (facts: TicketFacts[]) => JSON.stringify(facts.map((f) => ({ ...f, tierHours: [...f.tierHours], teamHours: [...f.teamHours] })));
+    const memo = new HoursMemo();
+    const withMemo = () => all.map((f) => ticketFacts(f.ticket, f.events, { ...ctx, memo }));
+    const plain = all.map((f) => ticketFacts(f.ticket, f.events, ctx));
+    expect(digest(withMemo())).to.equal(digest(plain)); // computed and remembered
+    expect(digest(withMemo())).to.equal(digest(plain)); // read back
+    // Open on Saturdays too: another calendar (by content, even in a new object), other hours.
+    const weekend = { ...calendar, hours: { ...calendar.hours, 6: [{ start: '09:00', end: '17:00' }] } };
+    const other = all.map((f) => ticketFacts(f.ticket, f.events, { calendarOf: () => weekend, now }));
+    const otherWithMemo = all.map((f) => ticketFacts(f.ticket, f.events, { calendarOf: () => ({ ...weekend }), now, memo }));
+    expect(digest(other)).to.not.equal(digest(plain));
+    expect(digest(otherWithMemo)).to.equal(digest(other));
   });
 
   it('the backlog at the end of the period is rebuilt from the events', () => {
