@@ -64,7 +64,10 @@ function layerRules() {
     })),
   );
   blocks.push({ files: ['server/config.ts'], rules: rule(layerPatterns(0)) });
-  blocks.push({ files: ['server/**/*.vocabulary.ts'], rules: rule([{ regex: '.', message: 'A vocabulary is a leaf: it imports nothing, so that every layer may import it.' }]) });
+  blocks.push({
+    files: ['server/**/*.vocabulary.ts'],
+    rules: rule([{ regex: '.', message: 'A vocabulary is a leaf: it imports nothing, so that every layer may import it.' }]),
+  });
   return blocks;
 }
 

@@ -102,8 +102,12 @@ export async function writeBaselineCreation(db: Db, docs: ReturnType<typeof crea
   await db.collection('working_tickets').insertOne({ _id: docs.ticketId, at });
   await events.insertOne(docs.event);
   await db.collection('messages').insertOne({ ...docs.messageDoc, _id: docs.messageId });
-  await db.collection<{ _id: string; ticket: Types.ObjectId }>('member_tickets').insertOne({ _id: memberSlotId(docs.ticketDoc.member, n), ticket: docs.ticketId });
-  await db.collection<{ _id: string; ticket: Types.ObjectId }>('ticket_days').insertOne({ _id: `${dayPrefixes({ ...docs.ticketDoc, status: 'new' } as never).created}:${String(n).padStart(6, '0')}`, ticket: docs.ticketId });
+  await db
+    .collection<{ _id: string; ticket: Types.ObjectId }>('member_tickets')
+    .insertOne({ _id: memberSlotId(docs.ticketDoc.member, n), ticket: docs.ticketId });
+  await db
+    .collection<{ _id: string; ticket: Types.ObjectId }>('ticket_days')
+    .insertOne({ _id: `${dayPrefixes({ ...docs.ticketDoc, status: 'new' } as never).created}:${String(n).padStart(6, '0')}`, ticket: docs.ticketId });
   // As ticket-number.ts raiseHint: the loser of two first upserts (not atomic on FerretDB) updates.
   const meta = db.collection<{ _id: string }>('meta');
   await meta.updateOne({ _id: 'ticket_number:baseline' }, { $max: { n } }, { upsert: true }).catch(async (error: unknown) => {

@@ -69,7 +69,10 @@ async function serve(kind: string): Promise<void> {
     await connectDatabase(process.env.FANOUT_MONGODB_URI ?? '', process.env.FANOUT_DB);
     server = http.createServer(createApp({ config, logger }));
     const realtime = await attachRealtime({ httpServer: server, config, logger });
-    stops.push(() => realtime.close(), () => disconnectDatabase());
+    stops.push(
+      () => realtime.close(),
+      () => disconnectDatabase(),
+    );
   } else {
     server = http.createServer();
     const io = new Server(server, { path: '/socket.io', serveClient: false });
@@ -111,7 +114,17 @@ interface Child {
 async function bundleServers(): Promise<string> {
   const [{ build }, { projectRoot }] = await Promise.all([import('esbuild'), import('../server/lib/paths.js')]);
   const outdir = path.join(projectRoot, '.relais', 'bench-fanout');
-  await build({ entryPoints: [thisFile], outdir, bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning' });
+  await build({
+    entryPoints: [thisFile],
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
   return path.join(outdir, `${path.basename(thisFile, '.ts')}.js`);
 }
 
@@ -151,14 +164,25 @@ async function startChild(bundle: string, kind: 'relais' | 'bare', env: Record<s
 type Client = Socket;
 
 /** Connects `count` sockets in batches; resolves when every one is ready (hello for Relais). */
-async function connectAll(url: string, count: number, tokenOf: (i: number) => string | undefined, ready: 'hello' | 'connect'): Promise<{ clients: Client[]; seconds: number }> {
+async function connectAll(
+  url: string,
+  count: number,
+  tokenOf: (i: number) => string | undefined,
+  ready: 'hello' | 'connect',
+): Promise<{ clients: Client[]; seconds: number }> {
   const { io: connectClient } = await import('socket.io-client');
   const clients: Client[] = [];
   const started = performance.now();
   for (let from = 0; from < count; from += plan.connectBatch) {
     const batch = Array.from({ length: Math.min(plan.connectBatch, count - from) }, (_, k) => {
       const token = tokenOf(from + k);
-      const socket = connectClient(`${url}/staff`, { path: '/socket.io', transports: ['websocket'], forceNew: true, reconnection: false, ...(token ? { auth: { token } } : {}) });
+      const socket = connectClient(`${url}/staff`, {
+        path: '/socket.io',
+        transports: ['websocket'],
+        forceNew: true,
+        reconnection: false,
+        ...(token ? { auth: { token } } : {}),
+      });
       clients.push(socket);
       return new Promise<void>((resolve, reject) => {
         socket.once(ready, () => resolve());
@@ -212,33 +236,56 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
 // ---------------------------------------------------------------- the bench
 
 async function seed(): Promise<{ tokens: string[]; supervisorToken: string; ticketId: string; version: number }> {
-  const [{ Types }, { signAccessToken }, { SessionModel }, { OfficeModel }, { StaffModel }, { TeamModel }, { systemActor }, { createTicket }] = await Promise.all([
-    import('mongoose'),
-    import('../server/auth/tokens.js'),
-    import('../server/auth/session.model.js'),
-    import('../server/offices/office.model.js'),
-    import('../server/staff/staff.model.js'),
-    import('../server/teams/team.model.js'),
-    import('../server/auth/actor.js'),
-    import('../server/tickets/ticket.create.js'),
-  ]);
+  const [{ Types }, { signAccessToken }, { SessionModel }, { OfficeModel }, { StaffModel }, { TeamModel }, { systemActor }, { createTicket }] =
+    await Promise.all([
+      import('mongoose'),
+      import('../server/auth/tokens.js'),
+      import('../server/auth/session.model.js'),
+      import('../server/offices/office.model.js'),
+      import('../server/staff/staff.model.js'),
+      import('../server/teams/team.model.js'),
+      import('../server/auth/actor.js'),
+      import('../server/tickets/ticket.create.js'),
+    ]);
   type Id = InstanceType<typeof Types.ObjectId>;
   const office = await OfficeModel.create({ code: 'fanout', name: 'Fan-out', isDefault: true });
   const team = await TeamModel.create({ code: 'fanout-conseil', name: 'Conseil Fan-out', tier: 1, office: office._id });
   await TeamModel.create({ code: 'fanout-soutien', name: 'Équipe de soutien', tier: 2 });
   await TeamModel.create({ code: 'fanout-administratif', name: 'Équipe administrative', tier: 3 });
   clearRoutingCache(); // this process may have cached another bench's teams
-  const staff = (roles: string[], i: number) => ({ _id: new Types.ObjectId(), name: `Agent ${i}`, email: `agent.${i}@fanout.bench`, passwordHash: 'not-used', roles, team: roles.includes('advisor') ? team._id : null, office: office._id });
+  const staff = (roles: string[], i: number) => ({
+    _id: new Types.ObjectId(),
+    name: `Agent ${i}`,
+    email: `agent.${i}@fanout.bench`,
+    passwordHash: 'not-used',
+    roles,
+    team: roles.includes('advisor') ? team._id : null,
+    office: office._id,
+  });
   const advisors = Array.from({ length: plan.advisors }, (_, i) => staff(['advisor'], i));
   const supervisor = staff(['supervisor'], plan.advisors);
   await StaffModel.insertMany([...advisors, supervisor]);
   const expiresAt = new Date(Date.now() + jwtSettings.sessionTtl * 1000);
-  const session = (staffId: Id) => ({ _id: new Types.ObjectId(), staff: staffId, tokenVersion: 0, expiresAt, lastUsedAt: new Date(), refreshTokenHash: randomBytes(32).toString('hex') });
+  const session = (staffId: Id) => ({
+    _id: new Types.ObjectId(),
+    staff: staffId,
+    tokenVersion: 0,
+    expiresAt,
+    lastUsedAt: new Date(),
+    refreshTokenHash: randomBytes(32).toString('hex'),
+  });
   const sessions = Array.from({ length: plan.sockets }, (_, i) => session(advisors[i % advisors.length]?._id ?? supervisor._id));
   const supervisorSession = session(supervisor._id);
   await SessionModel.insertMany([...sessions, supervisorSession]);
   const sign = (s: { _id: Id; staff: Id }) => signAccessToken(jwtSettings, { staffId: String(s.staff), sessionId: String(s._id), tokenVersion: 0 }).token;
-  const ticket = await createTicket({ actor: systemActor, subject: 'Fiche de paie de mars incorrecte', body: 'Le montant net ne correspond pas.', member: { name: 'Claire Martin', email: 'claire.martin@fanout.bench' }, channel: 'phone', office: office._id });
+  const ticket = await createTicket({
+    actor: systemActor,
+    subject: 'Fiche de paie de mars incorrecte',
+    body: 'Le montant net ne correspond pas.',
+    member: { name: 'Claire Martin', email: 'claire.martin@fanout.bench' },
+    channel: 'phone',
+    office: office._id,
+  });
   return { tokens: sessions.map(sign), supervisorToken: sign(supervisorSession), ticketId: String(ticket._id), version: ticket.version };
 }
 
@@ -258,7 +305,12 @@ export async function run(): Promise<BenchResult[]> {
   try {
     await ensureIndexes();
     const { tokens, supervisorToken, ticketId, version: firstVersion } = await seed();
-    const relais = await startChild(bundle, 'relais', { FANOUT_MONGODB_URI: uri, FANOUT_DB: dbName, FANOUT_JWT_SECRET: secrets.jwt, FANOUT_CSRF_SECRET: secrets.csrf });
+    const relais = await startChild(bundle, 'relais', {
+      FANOUT_MONGODB_URI: uri,
+      FANOUT_DB: dbName,
+      FANOUT_JWT_SECRET: secrets.jwt,
+      FANOUT_CSRF_SECRET: secrets.csrf,
+    });
     children.push(relais);
     const bare = await startChild(bundle, 'bare', {});
     children.push(bare);
@@ -276,7 +328,11 @@ export async function run(): Promise<BenchResult[]> {
       const catchPayload = (m: TicketUpdateMessage) => (payload = m);
       relaisConnect.clients[0]?.once('ticket:update', catchPayload);
       const round = await measure(relaisConnect.clients, expected, async () => {
-        await post(`${relais.url}/api/v1/tickets/${ticketId}/update`, { version, priority: expected % 2 === 0 ? 'high' : 'normal' }, { authorization: `Bearer ${supervisorToken}` });
+        await post(
+          `${relais.url}/api/v1/tickets/${ticketId}/update`,
+          { version, priority: expected % 2 === 0 ? 'high' : 'normal' },
+          { authorization: `Bearer ${supervisorToken}` },
+        );
       });
       version = expected;
       return round;
@@ -313,7 +369,15 @@ export async function run(): Promise<BenchResult[]> {
     const first = (rounds: Round[]) => rounds.map((r) => r.firstMs);
     const last = (rounds: Round[]) => rounds.map((r) => r.lastMs);
     const benchmark = `fan-out to ${plan.sockets.toLocaleString('en-US')} sockets`;
-    const row = (metric: string, unit: string, relaisValue: number, baseline: number, goal?: number): BenchResult => ({ benchmark, metric, unit, relais: relaisValue, baseline, higherIsBetter: false, ...(goal ? { goal } : {}) });
+    const row = (metric: string, unit: string, relaisValue: number, baseline: number, goal?: number): BenchResult => ({
+      benchmark,
+      metric,
+      unit,
+      relais: relaisValue,
+      baseline,
+      higherIsBetter: false,
+      ...(goal ? { goal } : {}),
+    });
     return [
       row('p50 command → each socket', 'ms', percentile(all(measured.relais), 50), percentile(all(measured.bare), 50)),
       row('p99 command → each socket', 'ms', percentile(all(measured.relais), 99), percentile(all(measured.bare), 99), 0.67),

@@ -58,7 +58,15 @@ function message(i: number): string {
 
 /** One SMTP session: one connection, each message sent once the previous one was answered. */
 async function sendOnOneSession(port: number, raws: readonly string[]): Promise<void> {
-  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, pool: true, maxConnections: 1, maxMessages: Number.POSITIVE_INFINITY });
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port,
+    secure: false,
+    ignoreTLS: true,
+    pool: true,
+    maxConnections: 1,
+    maxMessages: Number.POSITIVE_INFINITY,
+  });
   try {
     for (const [i, raw] of raws.entries()) {
       const info = await transport.sendMail({ envelope: { from: `membre${i}@bench.example`, to: ['support@relais.bench'] }, raw });
@@ -91,7 +99,14 @@ async function baseline(raws: readonly string[]): Promise<number> {
 
 export async function run(): Promise<BenchResult[]> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'relais-bench-ingest-'));
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, JWT_SECRET: 'bench-jwt-secret-0123456789-abcdefghijkl', CSRF_SECRET: 'bench-csrf-secret-0123456789-abcdefghijk', MAIL_FROM: 'Relais <support@relais.bench>', INBOUND_SMTP_PORT: '0' });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    JWT_SECRET: 'bench-jwt-secret-0123456789-abcdefghijkl',
+    CSRF_SECRET: 'bench-csrf-secret-0123456789-abcdefghijk',
+    MAIL_FROM: 'Relais <support@relais.bench>',
+    INBOUND_SMTP_PORT: '0',
+  });
   const logger = createLogger({ level: 'silent' });
   await connectDatabase(await benchDatabaseUri(), `bench_ingest_${Date.now()}`);
   await ensureIndexes();
@@ -121,8 +136,23 @@ export async function run(): Promise<BenchResult[]> {
     if (made !== messages) throw new Error(`expected ${messages} tickets, got ${made}`);
     const bare = (bareBefore + (await baseline(raws))) / 2;
     return [
-      { benchmark: 'ingest', metric: `SMTP accepted (250, stored), ${messages} messages, one session`, unit: 'msg/s', relais: messages / acceptedSeconds, baseline: bare, higherIsBetter: true, goal: 0.5 },
-      { benchmark: 'ingest', metric: `SMTP → ticket with acknowledgement, ${messages} messages, one session`, unit: 'msg/s', relais: messages / processedSeconds, baseline: bare, higherIsBetter: true },
+      {
+        benchmark: 'ingest',
+        metric: `SMTP accepted (250, stored), ${messages} messages, one session`,
+        unit: 'msg/s',
+        relais: messages / acceptedSeconds,
+        baseline: bare,
+        higherIsBetter: true,
+        goal: 0.5,
+      },
+      {
+        benchmark: 'ingest',
+        metric: `SMTP → ticket with acknowledgement, ${messages} messages, one session`,
+        unit: 'msg/s',
+        relais: messages / processedSeconds,
+        baseline: bare,
+        higherIsBetter: true,
+      },
     ];
   } finally {
     stopEnrichers();

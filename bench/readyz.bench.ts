@@ -67,7 +67,15 @@ export async function run(): Promise<BenchResult[]> {
 
     const benchmark = 'GET /readyz';
     return [
-      { benchmark, metric: 'requests/s', unit: 'req/s', relais: measured.requestsPerSecond, baseline: baseline.requestsPerSecond, higherIsBetter: true, goal: 0.8 },
+      {
+        benchmark,
+        metric: 'requests/s',
+        unit: 'req/s',
+        relais: measured.requestsPerSecond,
+        baseline: baseline.requestsPerSecond,
+        higherIsBetter: true,
+        goal: 0.8,
+      },
       { benchmark, metric: 'p50 latency', unit: 'ms', relais: measured.p50Ms, baseline: baseline.p50Ms, higherIsBetter: false },
       { benchmark, metric: 'p99 latency', unit: 'ms', relais: measured.p99Ms, baseline: baseline.p99Ms, higherIsBetter: false, goal: 0.8 },
     ];

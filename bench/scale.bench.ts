@@ -33,9 +33,15 @@ import { createLogger } from '../server/lib/logger.js';
 import { percentile, type BenchResult } from './lib.js';
 import { benchPassword, openScaleDataset } from './scale/dataset.js';
 
-const sizes = (process.env.SCALE_SIZES ?? '1000,10000,100000').split(',').map((s) => Number.parseInt(s, 10)).filter((n) => n > 0);
+const sizes = (process.env.SCALE_SIZES ?? '1000,10000,100000')
+  .split(',')
+  .map((s) => Number.parseInt(s, 10))
+  .filter((n) => n > 0);
 const samples = Number.parseInt(process.env.SCALE_SAMPLES ?? '30', 10);
-const rows = (process.env.SCALE_ROWS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const rows = (process.env.SCALE_ROWS ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 /** Whether a row is measured in this run (`SCALE_ROWS`; the writes measured on the tickets created go with "create"). */
 const wanted = (name: string): boolean => rows.length === 0 || rows.some((r) => name.includes(r));
 const reportTimeoutMs = 180_000;
@@ -184,19 +190,39 @@ async function measureSize(size: number): Promise<Metric[]> {
       const token = await apiToken(url, 'conseiller.liege@relais.demo');
       const bearer = { Authorization: `Bearer ${token}` };
 
-      await add('advisor queue: GET /api/v1/tickets', 150, () => timed(samples, async () => void (await request(url).get('/api/v1/tickets?limit=50').set(bearer).expect(200))));
+      await add('advisor queue: GET /api/v1/tickets', 150, () =>
+        timed(samples, async () => void (await request(url).get('/api/v1/tickets?limit=50').set(bearer).expect(200))),
+      );
       await add('advisor queue page: GET /staff/queue', 150, () => timed(samples, async () => void (await advisor.get('/staff/queue').expect(200))));
       await add('supervisor board: GET /staff/board', 150, () => timed(samples, async () => void (await supervisor.get('/staff/board').expect(200))));
       const pick = (i: number) => old[Math.abs(i) % old.length] as string;
-      await add('ticket page: GET /staff/tickets/:id', 150, () => timed(samples, async (i) => void (await advisor.get(`/staff/tickets/${pick(i)}`).expect(200))));
-      await add('history: GET /api/v1/tickets/:id/history', 150, () => timed(samples, async (i) => void (await request(url).get(`/api/v1/tickets/${pick(i + 7)}/history`).set(bearer).expect(200))));
-      await add('explain: GET /api/v1/tickets/:id/explain', 150, () => timed(samples, async (i) => void (await request(url).get(`/api/v1/tickets/${pick(i + 13)}/explain`).set(bearer).expect(200))));
+      await add('ticket page: GET /staff/tickets/:id', 150, () =>
+        timed(samples, async (i) => void (await advisor.get(`/staff/tickets/${pick(i)}`).expect(200))),
+      );
+      await add('history: GET /api/v1/tickets/:id/history', 150, () =>
+        timed(
+          samples,
+          async (i) =>
+            void (await request(url)
+              .get(`/api/v1/tickets/${pick(i + 7)}/history`)
+              .set(bearer)
+              .expect(200)),
+        ),
+      );
+      await add('explain: GET /api/v1/tickets/:id/explain', 150, () =>
+        timed(
+          samples,
+          async (i) =>
+            void (await request(url)
+              .get(`/api/v1/tickets/${pick(i + 13)}/explain`)
+              .set(bearer)
+              .expect(200)),
+        ),
+      );
 
       const config = loadConfig({ ...env, NODE_ENV: 'development' });
-      await add(
-        'member "my requests": GET /suivi',
-        150,
-        () => timed(samples, async (i) => {
+      await add('member "my requests": GET /suivi', 150, () =>
+        timed(samples, async (i) => {
           const member = members[Math.abs(i) % members.length];
           const agent = request.agent(url);
           await agent.get(`/suivi/acces/${signMemberLink(config, { memberId: String(member?._id), ticketId: null })}`).expect(303);
@@ -205,14 +231,17 @@ async function measureSize(size: number): Promise<Metric[]> {
       );
 
       const created: string[] = [];
-      await add(
-        'create: POST /api/v1/tickets',
-        150,
-        () => timed(samples, async (i) => {
+      await add('create: POST /api/v1/tickets', 150, () =>
+        timed(samples, async (i) => {
           const res = await request(url)
             .post('/api/v1/tickets')
             .set(bearer)
-            .send({ subject: `Attestation ${i}`, body: 'Bonjour, pourriez-vous m’envoyer mon attestation ? Merci.', member: { name: 'Membre 7', email: 'membre.7@scale.relais' }, office: 'liege' })
+            .send({
+              subject: `Attestation ${i}`,
+              body: 'Bonjour, pourriez-vous m’envoyer mon attestation ? Merci.',
+              member: { name: 'Membre 7', email: 'membre.7@scale.relais' },
+              office: 'liege',
+            })
             .expect(201);
           created.push((res.body as { ticket: { id: string } }).ticket.id);
         }),
@@ -221,20 +250,21 @@ async function measureSize(size: number): Promise<Metric[]> {
         'create: POST /aide (help form)',
         150,
         // The form allows 20 submissions per address per hour: at most 15 samples and the warm-up.
-        () => timed(Math.min(samples, 15), async (i) => {
-          const agent = request.agent(url);
-          const form = await agent.get('/aide').expect(200);
-          const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(form.text)?.[1] ?? '';
-          await agent
-            .post('/aide')
-            .field('_csrf', field('_csrf'))
-            .field('formToken', field('formToken'))
-            .field('name', 'Membre 11')
-            .field('email', `membre.${11 + Math.abs(i)}@scale.relais`)
-            .field('subject', 'Question sur mon contrat')
-            .field('message', 'Bonjour, ma fiche de paie de mars ne correspond pas à mes prestations.')
-            .expect(303);
-        }),
+        () =>
+          timed(Math.min(samples, 15), async (i) => {
+            const agent = request.agent(url);
+            const form = await agent.get('/aide').expect(200);
+            const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(form.text)?.[1] ?? '';
+            await agent
+              .post('/aide')
+              .field('_csrf', field('_csrf'))
+              .field('formToken', field('formToken'))
+              .field('name', 'Membre 11')
+              .field('email', `membre.${11 + Math.abs(i)}@scale.relais`)
+              .field('subject', 'Question sur mon contrat')
+              .field('message', 'Bonjour, ma fiche de paie de mars ne correspond pas à mes prestations.')
+              .expect(303);
+          }),
       );
 
       // Claim, reply, escalate: each on the tickets created above, at the version the last step left.
@@ -242,21 +272,33 @@ async function measureSize(size: number): Promise<Metric[]> {
       const take = (i: number) => created[Math.max(0, i) % created.length] as string;
       const command = (action: string, body: Record<string, unknown>) => async (i: number) => {
         const id = take(i + 1);
-        const res = await request(url).post(`/api/v1/tickets/${id}/${action}`).set(bearer).send({ version: versions.get(id), ...body }).expect(200);
+        const res = await request(url)
+          .post(`/api/v1/tickets/${id}/${action}`)
+          .set(bearer)
+          .send({ version: versions.get(id), ...body })
+          .expect(200);
         versions.set(id, (res.body as { ticket: { version: number } }).ticket.version);
       };
       // Only on the tickets created above (SCALE_ROWS without "create" leaves none).
       if (created.length > 0) await add('claim: POST /api/v1/tickets/:id/claim', 150, () => timed(samples - 1, command('claim', {})));
-      if (created.length > 0) await add('reply: POST /api/v1/tickets/:id/replies', 150, () => timed(samples - 1, command('replies', { text: 'Bonjour, voici votre attestation.' })));
-      if (created.length > 0) await add('escalate: POST /api/v1/tickets/:id/escalate', 150, () => timed(samples - 1, command('escalate', { reason: 'payroll_correction', handoff: 'Vérifié le dossier, il faut une correction de paie.' })));
+      if (created.length > 0)
+        await add('reply: POST /api/v1/tickets/:id/replies', 150, () => timed(samples - 1, command('replies', { text: 'Bonjour, voici votre attestation.' })));
+      if (created.length > 0)
+        await add('escalate: POST /api/v1/tickets/:id/escalate', 150, () =>
+          timed(samples - 1, command('escalate', { reason: 'payroll_correction', handoff: 'Vérifié le dossier, il faut une correction de paie.' })),
+        );
 
       const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true, pool: false });
-      await add(
-        'inbound mail to ticket (SMTP → ticket exists)',
-        150,
-        () => timed(samples, async (i) => {
+      await add('inbound mail to ticket (SMTP → ticket exists)', 150, () =>
+        timed(samples, async (i) => {
           const messageId = `<scale.${new Types.ObjectId().toHexString()}@members.example>`;
-          await transport.sendMail({ from: `membre.${30 + Math.abs(i)}@scale.relais`, to: config.inboundAddress, subject: 'Demande de document', text: 'Bonjour, pouvez-vous m’envoyer mon attestation ?', messageId });
+          await transport.sendMail({
+            from: `membre.${30 + Math.abs(i)}@scale.relais`,
+            to: config.inboundAddress,
+            subject: 'Demande de document',
+            text: 'Bonjour, pouvez-vous m’envoyer mon attestation ?',
+            messageId,
+          });
           const deadline = Date.now() + 30_000;
           while (!(await ticketIdByEmailMessageId(messageId))) {
             if (Date.now() > deadline) throw new Error('the inbound mail did not become a ticket within 30 s');
@@ -313,7 +355,10 @@ export async function run(): Promise<BenchResult[]> {
     const b = bySize.get(last)?.find((x) => x.name === name);
     const growth = a && b ? b.p95 / a.p95 : Number.NaN;
     const goal = b?.goalMs ?? null;
-    const verdict = goal === null ? '' : `${b && b.p95 <= goal ? 'met' : `missed by ${fmt((b?.p95 ?? 0) - goal)}`} (≤ ${fmt(goal)}${goal <= 150 ? ', growth ≤ 1.5×' : ''})${growth > 1.5 && goal <= 150 ? `, growth missed` : ''}`;
+    const verdict =
+      goal === null
+        ? ''
+        : `${b && b.p95 <= goal ? 'met' : `missed by ${fmt((b?.p95 ?? 0) - goal)}`} (≤ ${fmt(goal)}${goal <= 150 ? ', growth ≤ 1.5×' : ''})${growth > 1.5 && goal <= 150 ? `, growth missed` : ''}`;
     return [name, ...cells, Number.isFinite(growth) ? `${growth.toFixed(2)}×` : '–', verdict];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -323,6 +368,14 @@ export async function run(): Promise<BenchResult[]> {
   return names.map((name) => {
     const a = bySize.get(first)?.find((x) => x.name === name);
     const b = bySize.get(last)?.find((x) => x.name === name);
-    return { benchmark: `scale ${first}→${last}`, metric: `${name} p95`, unit: 'ms', relais: b?.p95 ?? Number.NaN, baseline: a?.p95 ?? Number.NaN, higherIsBetter: false, goal: 1 / 1.5 };
+    return {
+      benchmark: `scale ${first}→${last}`,
+      metric: `${name} p95`,
+      unit: 'ms',
+      relais: b?.p95 ?? Number.NaN,
+      baseline: a?.p95 ?? Number.NaN,
+      higherIsBetter: false,
+      goal: 1 / 1.5,
+    };
   });
 }

@@ -50,7 +50,14 @@ async function setup(): Promise<void> {
   await TeamModel.create({ code: 'bench-sla-admin', name: 'Administratif', tier: 3 });
   clearRoutingCache();
   const always = () => [{ start: '00:00', end: '24:00' }];
-  await SlaCalendarModel.collection.insertOne({ office: null, name: 'Toujours', timeZone: 'Europe/Brussels', hours: { 1: always(), 2: always(), 3: always(), 4: always(), 5: always(), 6: always(), 7: always() }, holidays: null, closures: [] });
+  await SlaCalendarModel.collection.insertOne({
+    office: null,
+    name: 'Toujours',
+    timeZone: 'Europe/Brussels',
+    hours: { 1: always(), 2: always(), 3: always(), 4: always(), 5: always(), 6: always(), 7: always() },
+    holidays: null,
+    closures: [],
+  });
   // First response within an hour, a warning at half time, then the breach.
   await SlaPolicyModel.create({
     name: 'Bench',
@@ -70,7 +77,13 @@ interface Template {
 }
 
 async function template(): Promise<Template> {
-  const t = await createTicket({ actor: systemActor, subject: 'Fiche de paie de mars incorrecte', body: 'Le montant net ne correspond pas.', member: { name: 'Claire Martin', email: 'claire.martin@bench.relais' }, channel: 'web' });
+  const t = await createTicket({
+    actor: systemActor,
+    subject: 'Fiche de paie de mars incorrecte',
+    body: 'Le montant net ne correspond pas.',
+    member: { name: 'Claire Martin', email: 'claire.martin@bench.relais' },
+    channel: 'web',
+  });
   const ticket = await TicketModel.collection.findOne({ _id: t._id });
   const event = await TicketEventModel.collection.findOne({ _id: eventId(t._id, 1) } as never);
   if (!ticket || !event) throw new Error('template ticket not written');
@@ -85,11 +98,26 @@ function copy(tpl: Template, createdAt: Date): { ticket: Record<string, unknown>
   serial += 1;
   const alertAt = new Date(createdAt.getTime() + 30 * MINUTE);
   const due = new Date(createdAt.getTime() + 60 * MINUTE);
-  const sla: TicketSla = { policy: 'Bench', paused: false, deadlines: [{ kind: 'first_response', state: 'running', due, breached: false }], nextAlertAt: alertAt };
+  const sla: TicketSla = {
+    policy: 'Bench',
+    paused: false,
+    deadlines: [{ kind: 'first_response', state: 'running', due, breached: false }],
+    nextAlertAt: alertAt,
+  };
   return {
     id,
     alertAt,
-    ticket: { ...tpl.ticket, _id: id, number: `R-2026-${serial}`, createdAt, updatedAt: createdAt, lastMessageAt: createdAt, lastMemberMessageAt: createdAt, dueAt: due, sla },
+    ticket: {
+      ...tpl.ticket,
+      _id: id,
+      number: `R-2026-${serial}`,
+      createdAt,
+      updatedAt: createdAt,
+      lastMessageAt: createdAt,
+      lastMemberMessageAt: createdAt,
+      dueAt: due,
+      sla,
+    },
     event: { ...tpl.event, _id: eventId(id, 1), ticket: id, at: createdAt, data: { channel: 'web' }, writes: [] },
   };
 }
@@ -142,7 +170,14 @@ export async function run(): Promise<BenchResult[]> {
     await scheduler.ready;
     const scanMs = performance.now() - t0;
     if (scheduler.stats().scheduled < counts.tickets) throw new Error(`only ${scheduler.stats().scheduled} tickets scheduled`);
-    results.push({ benchmark, metric: `first scan, ${counts.tickets.toLocaleString('en-US')} tickets (baseline: ids only)`, unit: 'ms', relais: scanMs, baseline: plainScanMs, higherIsBetter: false });
+    results.push({
+      benchmark,
+      metric: `first scan, ${counts.tickets.toLocaleString('en-US')} tickets (baseline: ids only)`,
+      unit: 'ms',
+      relais: scanMs,
+      baseline: plainScanMs,
+      higherIsBetter: false,
+    });
 
     // 2. Lateness of warnings, against a bare timer writing one event.
     const firedAt = new Map<string, number>();
@@ -177,7 +212,13 @@ export async function run(): Promise<BenchResult[]> {
 
     const bare = async (r: ReturnType<typeof copy>): Promise<void> => {
       const ticket = await TicketModel.collection.findOne({ _id: r.id }, { projection: { version: 1 } });
-      await TicketEventModel.collection.insertOne({ _id: eventId(r.id, (ticket?.version ?? 1) + 1), ticket: r.id, seq: 2, type: 'sla_alert', at: new Date() } as never);
+      await TicketEventModel.collection.insertOne({
+        _id: eventId(r.id, (ticket?.version ?? 1) + 1),
+        ticket: r.id,
+        seq: 2,
+        type: 'sla_alert',
+        at: new Date(),
+      } as never);
     };
     const baselineBatch = batch(tpl, counts.batch, counts.batchSeconds, 5_000);
     await insert(baselineBatch);
@@ -186,17 +227,34 @@ export async function run(): Promise<BenchResult[]> {
       baselineBatch.map(
         (r) =>
           new Promise<void>((resolve, reject) => {
-            setTimeout(() => {
-              bare(r).then(() => {
-                baselineLate.push(Date.now() - r.alertAt.getTime());
-                resolve();
-              }, reject);
-            }, Math.max(0, r.alertAt.getTime() - Date.now()));
+            setTimeout(
+              () => {
+                bare(r).then(() => {
+                  baselineLate.push(Date.now() - r.alertAt.getTime());
+                  resolve();
+                }, reject);
+              },
+              Math.max(0, r.alertAt.getTime() - Date.now()),
+            );
           }),
       ),
     );
-    results.push({ benchmark, metric: `warning late, p50 (${counts.batch} due over ${counts.batchSeconds} s)`, unit: 'ms', relais: percentile(relaisLate, 50), baseline: percentile(baselineLate, 50), higherIsBetter: false });
-    results.push({ benchmark, metric: 'warning late, p99', unit: 'ms', relais: percentile(relaisLate, 99), baseline: percentile(baselineLate, 99), higherIsBetter: false });
+    results.push({
+      benchmark,
+      metric: `warning late, p50 (${counts.batch} due over ${counts.batchSeconds} s)`,
+      unit: 'ms',
+      relais: percentile(relaisLate, 50),
+      baseline: percentile(baselineLate, 50),
+      higherIsBetter: false,
+    });
+    results.push({
+      benchmark,
+      metric: 'warning late, p99',
+      unit: 'ms',
+      relais: percentile(relaisLate, 99),
+      baseline: percentile(baselineLate, 99),
+      higherIsBetter: false,
+    });
 
     const baselineBurst = batch(tpl, counts.burst, 0, -60_000);
     await insert(baselineBurst);
@@ -208,7 +266,14 @@ export async function run(): Promise<BenchResult[]> {
       }),
     );
     const bareRate = counts.burst / ((performance.now() - bareStart) / 1000);
-    results.push({ benchmark, metric: `alerts fired per second (${counts.burst} due at once)`, unit: '/s', relais: burstRate, baseline: bareRate, higherIsBetter: true });
+    results.push({
+      benchmark,
+      metric: `alerts fired per second (${counts.burst} due at once)`,
+      unit: '/s',
+      relais: burstRate,
+      baseline: bareRate,
+      higherIsBetter: true,
+    });
 
     // 4. Recompute against a plain load, on tickets whose history is not in memory yet, then is.
     const sample = background.slice(0, counts.recompute).map((r) => String(r.id));
@@ -220,13 +285,28 @@ export async function run(): Promise<BenchResult[]> {
       loadMs.push(await timed(async () => (loaded = await loadTicket(id))));
       if (loaded) tickets.push(loaded);
     }
-    const recompute = (t: Ticket) => slaPatch({ ticket: t, next: { priority: 'high' }, event: { type: 'priority_changed', at: new Date(), data: { from: t.priority, to: 'high' } } });
+    const recompute = (t: Ticket) =>
+      slaPatch({ ticket: t, next: { priority: 'high' }, event: { type: 'priority_changed', at: new Date(), data: { from: t.priority, to: 'high' } } });
     const cold: number[] = [];
     for (const t of tickets) cold.push(await timed(() => recompute(t)));
     const warm: number[] = [];
     for (const t of tickets) warm.push(await timed(() => recompute(t)));
-    results.push({ benchmark, metric: 'recompute (slaPatch), history read, mean (baseline: loadTicket)', unit: 'ms', relais: mean(cold), baseline: mean(loadMs), higherIsBetter: false });
-    results.push({ benchmark, metric: 'recompute (slaPatch), history in memory, mean', unit: 'ms', relais: mean(warm), baseline: mean(loadMs), higherIsBetter: false });
+    results.push({
+      benchmark,
+      metric: 'recompute (slaPatch), history read, mean (baseline: loadTicket)',
+      unit: 'ms',
+      relais: mean(cold),
+      baseline: mean(loadMs),
+      higherIsBetter: false,
+    });
+    results.push({
+      benchmark,
+      metric: 'recompute (slaPatch), history in memory, mean',
+      unit: 'ms',
+      relais: mean(warm),
+      baseline: mean(loadMs),
+      higherIsBetter: false,
+    });
     return results;
   } finally {
     await stop?.();

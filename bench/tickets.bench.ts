@@ -152,7 +152,11 @@ async function benchCreation(url: string, org: Org): Promise<BenchResult[]> {
     body: JSON.stringify({ subject, body, member, category, language }),
   };
   const viaApi = async (count: number): Promise<Timed & { firstId: string }> => {
-    const { outcomes, seconds } = await runRequests(url, Array.from({ length: count }, () => request), { concurrency: creation.concurrency, maxSeconds: creation.maxSeconds });
+    const { outcomes, seconds } = await runRequests(
+      url,
+      Array.from({ length: count }, () => request),
+      { concurrency: creation.concurrency, maxSeconds: creation.maxSeconds },
+    );
     if (outcomes.some((o) => o.status !== 201)) throw new Error(`POST /api/v1/tickets: ${describeFailure(outcomes, 201)}`);
     const first = outcomes[0];
     if (!first) throw new Error('POST /api/v1/tickets: no answer');
@@ -164,7 +168,16 @@ async function benchCreation(url: string, org: Org): Promise<BenchResult[]> {
   const sample = await TicketModel.findById(warm.firstId).lean<Ticket>();
   if (!sample) throw new Error(`ticket ${warm.firstId} was answered 201 but is not in the database`);
   const ack = await Outbox.collection.findOne({ ticket: sample._id });
-  const template: CreationTemplate = { actor: creator, memberId: org.memberId, memberName: member.name, office: sample.office, team: sample.team, routing: sample.routing, ack, content: { subject, body, category, language } };
+  const template: CreationTemplate = {
+    actor: creator,
+    memberId: org.memberId,
+    memberName: member.name,
+    office: sample.office,
+    team: sample.team,
+    routing: sample.routing,
+    ack,
+    content: { subject, body, category, language },
+  };
 
   const db = mongoose.connection.db;
   if (!db) throw new Error('not connected');
@@ -185,16 +198,40 @@ async function benchCreation(url: string, org: Org): Promise<BenchResult[]> {
   const b2 = await viaDriver(creation.tickets - half);
   const relais = merge([r1, r2]);
   const baseline = merge([b1, b2]);
-  console.log(`creation: Relais ${relais.count} tickets in ${relais.seconds.toFixed(1)} s (halves ${r1.seconds.toFixed(1)} + ${r2.seconds.toFixed(1)} s), driver ${baseline.count} in ${baseline.seconds.toFixed(1)} s (halves ${b1.seconds.toFixed(1)} + ${b2.seconds.toFixed(1)} s)`);
+  console.log(
+    `creation: Relais ${relais.count} tickets in ${relais.seconds.toFixed(1)} s (halves ${r1.seconds.toFixed(1)} + ${r2.seconds.toFixed(1)} s), driver ${baseline.count} in ${baseline.seconds.toFixed(1)} s (halves ${b1.seconds.toFixed(1)} + ${b2.seconds.toFixed(1)} s)`,
+  );
 
   const members = await MemberModel.countDocuments();
   if (members !== 1) throw new Error(`expected the one existing member, found ${members}: the two sides did not do the same writes`);
 
   const benchmark = `create ticket (${creation.concurrency} in flight)`;
   return [
-    { benchmark, metric: 'tickets/s', unit: '/s', relais: relais.count / relais.seconds, baseline: baseline.count / baseline.seconds, higherIsBetter: true, goal: 0.8 },
-    { benchmark, metric: 'p50 latency', unit: 'ms', relais: percentile(relais.latenciesMs, 50), baseline: percentile(baseline.latenciesMs, 50), higherIsBetter: false },
-    { benchmark, metric: 'p99 latency', unit: 'ms', relais: percentile(relais.latenciesMs, 99), baseline: percentile(baseline.latenciesMs, 99), higherIsBetter: false },
+    {
+      benchmark,
+      metric: 'tickets/s',
+      unit: '/s',
+      relais: relais.count / relais.seconds,
+      baseline: baseline.count / baseline.seconds,
+      higherIsBetter: true,
+      goal: 0.8,
+    },
+    {
+      benchmark,
+      metric: 'p50 latency',
+      unit: 'ms',
+      relais: percentile(relais.latenciesMs, 50),
+      baseline: percentile(baseline.latenciesMs, 50),
+      higherIsBetter: false,
+    },
+    {
+      benchmark,
+      metric: 'p99 latency',
+      unit: 'ms',
+      relais: percentile(relais.latenciesMs, 99),
+      baseline: percentile(baseline.latenciesMs, 99),
+      higherIsBetter: false,
+    },
   ];
 }
 
@@ -264,10 +301,14 @@ async function claimRound(url: string, org: Org, tokens: readonly string[], tick
     winners += won.length;
     const ticket = stored.get(id);
     const holder = won.length === 1 ? org.advisors[won[0] ?? -1] : undefined;
-    const consistent = holder !== undefined && ticket !== undefined && String(ticket.assignee) === String(holder.id) && ticket.version === 2 && eventsOf.get(id) === 1;
+    const consistent =
+      holder !== undefined && ticket !== undefined && String(ticket.assignee) === String(holder.id) && ticket.version === 2 && eventsOf.get(id) === 1;
     if (!consistent) {
       wrongTickets += 1;
-      if (examples.length < 6) examples.push(`ticket ${id}: ${won.length} winner(s), stored assignee ${String(ticket?.assignee)} version ${ticket?.version}, ${eventsOf.get(id) ?? 0} event(s) after creation`);
+      if (examples.length < 6)
+        examples.push(
+          `ticket ${id}: ${won.length} winner(s), stored assignee ${String(ticket?.assignee)} version ${ticket?.version}, ${eventsOf.get(id) ?? 0} event(s) after creation`,
+        );
     }
   }
   return { attempts: outcomes.length, seconds, latenciesMs: outcomes.map((o) => o.ms), winners, wrongTickets, conflicts, others, examples };
@@ -288,7 +329,9 @@ async function benchClaims(url: string, org: Org): Promise<BenchResult[]> {
   const contended = await claimRound(url, org, tokens, await freshTickets(claims.tickets), claims.advisors);
 
   const expectedLosers = claims.tickets * (claims.advisors - 1);
-  console.log(`claims: uncontended ${uncontended.attempts} in ${uncontended.seconds.toFixed(1)} s, contended ${contended.attempts} in ${contended.seconds.toFixed(1)} s`);
+  console.log(
+    `claims: uncontended ${uncontended.attempts} in ${uncontended.seconds.toFixed(1)} s, contended ${contended.attempts} in ${contended.seconds.toFixed(1)} s`,
+  );
   console.log(
     `claim race: ${claims.tickets} tickets × ${claims.advisors} advisors: ${contended.wrongTickets} ticket(s) with ≠ 1 winner (must be 0), ` +
       `${contended.winners} winners, ${contended.conflicts}/${expectedLosers} losers answered 409, ${contended.others} other answers` +
@@ -298,9 +341,30 @@ async function benchClaims(url: string, org: Org): Promise<BenchResult[]> {
 
   const benchmark = `claim (${claims.advisors} racing vs 1, ${claims.concurrency} in flight)`;
   return [
-    { benchmark, metric: 'claims attempted/s', unit: '/s', relais: contended.attempts / contended.seconds, baseline: uncontended.attempts / uncontended.seconds, higherIsBetter: true },
-    { benchmark, metric: 'successful claims/s', unit: '/s', relais: contended.winners / contended.seconds, baseline: uncontended.winners / uncontended.seconds, higherIsBetter: true },
-    { benchmark, metric: 'p99 latency', unit: 'ms', relais: percentile(contended.latenciesMs, 99), baseline: percentile(uncontended.latenciesMs, 99), higherIsBetter: false },
+    {
+      benchmark,
+      metric: 'claims attempted/s',
+      unit: '/s',
+      relais: contended.attempts / contended.seconds,
+      baseline: uncontended.attempts / uncontended.seconds,
+      higherIsBetter: true,
+    },
+    {
+      benchmark,
+      metric: 'successful claims/s',
+      unit: '/s',
+      relais: contended.winners / contended.seconds,
+      baseline: uncontended.winners / uncontended.seconds,
+      higherIsBetter: true,
+    },
+    {
+      benchmark,
+      metric: 'p99 latency',
+      unit: 'ms',
+      relais: percentile(contended.latenciesMs, 99),
+      baseline: percentile(uncontended.latenciesMs, 99),
+      higherIsBetter: false,
+    },
     { benchmark, metric: 'tickets with ≠ 1 winner', unit: '', relais: contended.wrongTickets, baseline: uncontended.wrongTickets, higherIsBetter: false },
     { benchmark, metric: 'losers answered 409 (baseline: expected)', unit: '', relais: contended.conflicts, baseline: expectedLosers, higherIsBetter: true },
     { benchmark, metric: 'answers neither 200 nor 409', unit: '', relais: contended.others, baseline: uncontended.others, higherIsBetter: false },

@@ -5,7 +5,20 @@
  * registered). Each canvas names its table with aria-describedby: the table is the
  * chart's text alternative, and the page is complete without this script.
  */
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartDataset, type TooltipItem } from 'chart.js';
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+  type ChartDataset,
+  type TooltipItem,
+} from 'chart.js';
 import { isRecord, readJson } from './lib/dom.js';
 import { pageLanguage } from './lib/i18n.js';
 
@@ -93,7 +106,8 @@ function draw(spec: ChartSpec, reduceMotion: boolean): void {
     };
   });
   const unitOf = (axis: string): Unit => (axis === 'y2' ? 'hours' : spec.unit);
-  const show = (value: number, unit: Unit) => (unit === 'percent' ? `${number.format(value)} %` : unit === 'hours' ? `${number.format(value)} h` : number.format(value));
+  const show = (value: number, unit: Unit) =>
+    unit === 'percent' ? `${number.format(value)} %` : unit === 'hours' ? `${number.format(value)} h` : number.format(value);
   new Chart(canvas, {
     type: 'bar',
     data: { labels: spec.labels.map((label) => wrap(label, 22)), datasets },
@@ -106,7 +120,9 @@ function draw(spec: ChartSpec, reduceMotion: boolean): void {
         x: { stacked: spec.stacked, grid: { display: false }, ticks: { autoSkip: spec.labels.length > 12, maxRotation: 0 } },
         // Counts of tickets are whole numbers: no "2.5 tickets" on the axis.
         y: { stacked: spec.stacked, beginAtZero: true, title: { display: true, text: spec.y }, ticks: spec.unit === 'count' ? { precision: 0 } : {} },
-        ...(spec.y2 ? { y2: { position: 'right' as const, beginAtZero: true, grid: { drawOnChartArea: false }, title: { display: true, text: spec.y2 } } } : {}),
+        ...(spec.y2
+          ? { y2: { position: 'right' as const, beginAtZero: true, grid: { drawOnChartArea: false }, title: { display: true, text: spec.y2 } } }
+          : {}),
       },
       plugins: {
         legend: { position: 'bottom', labels: { boxWidth: 12, boxHeight: 12 } },

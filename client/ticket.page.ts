@@ -32,10 +32,24 @@ interface Parts {
 }
 
 /** Where the queue's flash message comes from when an action takes the ticket out of reach. */
-const leftFlash: Partial<Record<Command, string>> = { escalate: 'escalated', return: 'returned', reassign: 'reassigned', release: 'released', resolve: 'resolved' };
+const leftFlash: Partial<Record<Command, string>> = {
+  escalate: 'escalated',
+  return: 'returned',
+  reassign: 'reassigned',
+  release: 'released',
+  resolve: 'resolved',
+};
 const apiPath: Record<Command, string> = {
-  claim: 'claim', release: 'release', resolve: 'resolve', reopen: 'reopen', update: 'update',
-  escalate: 'escalate', return: 'return', reassign: 'reassign', reply: 'replies', note: 'notes',
+  claim: 'claim',
+  release: 'release',
+  resolve: 'resolve',
+  reopen: 'reopen',
+  update: 'update',
+  escalate: 'escalate',
+  return: 'return',
+  reassign: 'reassign',
+  reply: 'replies',
+  note: 'notes',
 };
 
 function parseSummary(value: unknown): Summary | null {
@@ -111,11 +125,13 @@ function start(): void {
 
   function fillList(list: Element | null, lines: string[]): void {
     if (!list) return;
-    list.replaceChildren(...lines.map((line) => {
-      const li = document.createElement('li');
-      li.textContent = line;
-      return li;
-    }));
+    list.replaceChildren(
+      ...lines.map((line) => {
+        const li = document.createElement('li');
+        li.textContent = line;
+        return li;
+      }),
+    );
   }
 
   async function fetchParts(): Promise<Parts | null> {
@@ -367,9 +383,10 @@ function start(): void {
     event.preventDefault();
     if (!requireFields(target, t('client.dialog.required'))) return;
     const data = new FormData(target);
-    const body: Record<string, unknown> = command === 'escalate'
-      ? { reason: String(data.get('reason') ?? ''), handoff: String(data.get('handoff') ?? '').trim() }
-      : { note: String(data.get('note') ?? '').trim(), ...(data.get('reason') ? { reason: String(data.get('reason')) } : {}) };
+    const body: Record<string, unknown> =
+      command === 'escalate'
+        ? { reason: String(data.get('reason') ?? ''), handoff: String(data.get('handoff') ?? '').trim() }
+        : { note: String(data.get('note') ?? '').trim(), ...(data.get('reason') ? { reason: String(data.get('reason')) } : {}) };
     void run(command, body, dialog).then((ok) => {
       if (!ok) return;
       target.querySelectorAll<HTMLElement>('[data-draft]').forEach((field) => clearDraft(draftKey(field.dataset.draft ?? '')));
@@ -427,7 +444,11 @@ function start(): void {
     }
     if (note) note.checked = view.mode === 'note';
     const hint = byId('composer-hint', HTMLElement);
-    if (hint) hint.textContent = view.hint.map((key) => hint.dataset[key] ?? '').join(' ').trim();
+    if (hint)
+      hint.textContent = view.hint
+        .map((key) => hint.dataset[key] ?? '')
+        .join(' ')
+        .trim();
     if (sendButton) {
       sendButton.textContent = t(view.buttonKey);
       sendButton.dataset.command = view.command;
@@ -522,7 +543,13 @@ function start(): void {
     const items = others.map((p) => {
       const chip = document.createElement('span');
       chip.className = typingIds.has(p.id) ? 'viewer is-typing' : 'viewer';
-      const initials = p.name.split(/\s+/).filter(Boolean).map((w) => w[0] ?? '').join('').slice(0, 2).toUpperCase();
+      const initials = p.name
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((w) => w[0] ?? '')
+        .join('')
+        .slice(0, 2)
+        .toUpperCase();
       const avatar = document.createElement('span');
       avatar.className = 'avatar avatar-small';
       avatar.setAttribute('aria-hidden', 'true');

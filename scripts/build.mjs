@@ -22,7 +22,11 @@ if (!clientOnly) {
 }
 
 const clientDir = path.join(root, 'client');
-const entries = existsSync(clientDir) ? readdirSync(clientDir).filter((f) => f.endsWith('.page.ts')).map((f) => path.join(clientDir, f)) : [];
+const entries = existsSync(clientDir)
+  ? readdirSync(clientDir)
+      .filter((f) => f.endsWith('.page.ts'))
+      .map((f) => path.join(clientDir, f))
+  : [];
 if (entries.length > 0) {
   const { build } = await import('esbuild');
   if (production) {

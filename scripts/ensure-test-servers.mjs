@@ -36,12 +36,18 @@ const sudo = !root && onPath('sudo') && spawnSync('sudo', ['-n', 'true'], { stdi
 const canInstall = process.env.RELAIS_SKIP_SERVER_INSTALL !== '1' && onPath('apt-get') && (root || sudo);
 
 if (!canInstall) {
-  console.error(`The tests start real servers that are not installed here:\n${list}\n\nInstall them, e.g.:\n  sudo apt-get install --no-install-recommends ${packages.join(' ')}\nthen run the tests again.`);
+  console.error(
+    `The tests start real servers that are not installed here:\n${list}\n\nInstall them, e.g.:\n  sudo apt-get install --no-install-recommends ${packages.join(' ')}\nthen run the tests again.`,
+  );
   process.exit(1);
 }
 
 console.log(`Installing what the tests need from Debian: ${packages.join(', ')}`);
-const run = (args) => execFileSync(root ? args[0] : 'sudo', root ? args.slice(1) : ['-n', ...args], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+const run = (args) =>
+  execFileSync(root ? args[0] : 'sudo', root ? args.slice(1) : ['-n', ...args], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
 run(['apt-get', 'update', '-qq']);
 run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...packages]);
 

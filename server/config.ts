@@ -9,9 +9,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { uiLocales } from './tickets/ticket.vocabulary.js';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const duration = z
   .string()
@@ -77,16 +75,31 @@ const envSchema = z.object({
   MEMBER_LINK_TTL: duration.default(30 * 86400),
   INBOUND_EXTRA_ADDRESSES: z
     .string()
-    .transform((v) => v.split(',').map((a) => a.trim().toLowerCase()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((a) => a.trim().toLowerCase())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.email({ message: 'each must be an email address' })))
     .optional(),
   INBOUND_TRUSTED_AUTHSERV_IDS: z
     .string()
-    .transform((v) => v.split(',').map((a) => a.trim().toLowerCase()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((a) => a.trim().toLowerCase())
+        .filter(Boolean),
+    )
     .optional(),
   INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
   INBOUND_SMTP_HOST: z.string().min(1).default('127.0.0.1'),
-  INBOUND_SMTP_MAX_BYTES: z.coerce.number().int().min(1024).max(200 * 1024 * 1024).default(40 * 1024 * 1024),
+  INBOUND_SMTP_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(200 * 1024 * 1024)
+    .default(40 * 1024 * 1024),
   INBOUND_SMTP_TLS_KEY: z.string().min(1).optional(),
   INBOUND_SMTP_TLS_CERT: z.string().min(1).optional(),
   DEFAULT_LOCALE: z.enum(uiLocales).default('fr'),
@@ -117,7 +130,12 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT: duration.default(10),
   ATTACHMENT_MAX_FILES: z.coerce.number().int().min(1).max(50).default(5),
   // Uploads are held in memory while their type is checked: at most 100 MiB per file.
-  ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
+  ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
 });
 
 export type RawEnv = Record<string, string | undefined>;
@@ -170,7 +188,13 @@ export interface Config {
     readonly extraAddresses: readonly string[];
     readonly trustedAuthservIds: readonly string[];
     /** port 0: no SMTP receiver. */
-    readonly smtp: { readonly host: string; readonly port: number; readonly maxBytes: number; readonly tlsKey: string | undefined; readonly tlsCert: string | undefined };
+    readonly smtp: {
+      readonly host: string;
+      readonly port: number;
+      readonly maxBytes: number;
+      readonly tlsKey: string | undefined;
+      readonly tlsCert: string | undefined;
+    };
   };
   readonly defaultLocale: 'fr' | 'nl' | 'en';
   readonly timeZone: string;
@@ -252,9 +276,7 @@ interface StoredSecrets {
 function storedSecrets(dataDir: string): StoredSecrets {
   const file = path.join(dataDir, 'secrets.json');
   if (existsSync(file)) {
-    const parsed = z
-      .object({ jwtSecret: z.string().min(32), csrfSecret: z.string().min(32) })
-      .safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    const parsed = z.object({ jwtSecret: z.string().min(32), csrfSecret: z.string().min(32) }).safeParse(JSON.parse(readFileSync(file, 'utf8')));
     if (parsed.success) return parsed.data;
   }
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -289,7 +311,8 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
     if (e.DEMO_DATA) problems.push('DEMO_DATA: demo data is never seeded in production');
   }
   const imapMailboxes = Object.freeze(imapMailboxConfigs(e.IMAP_MAILBOXES ?? [], problems));
-  if (Boolean(e.INBOUND_SMTP_TLS_KEY) !== Boolean(e.INBOUND_SMTP_TLS_CERT)) problems.push('INBOUND_SMTP_TLS_KEY and INBOUND_SMTP_TLS_CERT: give both (STARTTLS needs a key and its certificate) or neither');
+  if (Boolean(e.INBOUND_SMTP_TLS_KEY) !== Boolean(e.INBOUND_SMTP_TLS_CERT))
+    problems.push('INBOUND_SMTP_TLS_KEY and INBOUND_SMTP_TLS_CERT: give both (STARTTLS needs a key and its certificate) or neither');
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = path.resolve(e.DATA_DIR);
@@ -316,12 +339,22 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
     csrfSecret: e.CSRF_SECRET ?? secrets.csrfSecret,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
-    inboundAddress: (e.INBOUND_ADDRESS ?? /<([^<>\s]+@[^<>\s]+)>\s*$|^\s*([^<>\s]+@[^<>\s]+)\s*$/.exec(e.MAIL_FROM)?.slice(1).find(Boolean) ?? 'support@relais.invalid').toLowerCase(),
+    inboundAddress: (
+      e.INBOUND_ADDRESS ??
+      /<([^<>\s]+@[^<>\s]+)>\s*$|^\s*([^<>\s]+@[^<>\s]+)\s*$/.exec(e.MAIL_FROM)?.slice(1).find(Boolean) ??
+      'support@relais.invalid'
+    ).toLowerCase(),
     memberLinkTtl: e.MEMBER_LINK_TTL,
     inbound: Object.freeze({
       extraAddresses: e.INBOUND_EXTRA_ADDRESSES ?? [],
       trustedAuthservIds: e.INBOUND_TRUSTED_AUTHSERV_IDS ?? [],
-      smtp: Object.freeze({ host: e.INBOUND_SMTP_HOST, port: e.INBOUND_SMTP_PORT, maxBytes: e.INBOUND_SMTP_MAX_BYTES, tlsKey: e.INBOUND_SMTP_TLS_KEY, tlsCert: e.INBOUND_SMTP_TLS_CERT }),
+      smtp: Object.freeze({
+        host: e.INBOUND_SMTP_HOST,
+        port: e.INBOUND_SMTP_PORT,
+        maxBytes: e.INBOUND_SMTP_MAX_BYTES,
+        tlsKey: e.INBOUND_SMTP_TLS_KEY,
+        tlsCert: e.INBOUND_SMTP_TLS_CERT,
+      }),
     }),
     defaultLocale: e.DEFAULT_LOCALE,
     timeZone: e.TIME_ZONE,

@@ -41,9 +41,14 @@ function databaseName(uri: string | undefined): string | undefined {
 }
 
 function printBanner(config: Config, demo: DemoSeedResult | undefined, embedded: boolean, inboundSmtp: string | null): void {
-  const lines = ['', `  Relais is running at ${config.publicUrl}`, `  Database: ${embedded ? `embedded FerretDB, data in ${path.join(config.dataDir, 'db')}` : 'MONGODB_URI'}`];
+  const lines = [
+    '',
+    `  Relais is running at ${config.publicUrl}`,
+    `  Database: ${embedded ? `embedded FerretDB, data in ${path.join(config.dataDir, 'db')}` : 'MONGODB_URI'}`,
+  ];
   if (inboundSmtp) lines.push(`  Incoming mail: SMTP on ${inboundSmtp}, for ${config.inboundAddress}`);
-  if (!config.smtpUrl && config.env !== 'production') lines.push(`  Outgoing mail is caught locally: sign in as an administrator and open ${config.publicUrl}/staff/mail`);
+  if (!config.smtpUrl && config.env !== 'production')
+    lines.push(`  Outgoing mail is caught locally: sign in as an administrator and open ${config.publicUrl}/staff/mail`);
   if (demo) {
     lines.push('', `  Demo accounts (password: ${demo.password})${demo.passwordGenerated ? '  — generated once, kept in the data folder' : ''}:`);
     for (const account of demo.accounts) lines.push(`    ${account.email.padEnd(34)} ${account.description}`);
@@ -144,7 +149,10 @@ async function main(): Promise<void> {
     try {
       inboundSmtp = await startInboundSmtp({ config, pipeline, logger });
     } catch (error) {
-      logger.warn({ err: error }, `the SMTP receiver could not listen on ${config.inbound.smtp.host}:${config.inbound.smtp.port}; mail can still come through IMAP. Set INBOUND_SMTP_PORT to a free port (0 turns it off).`);
+      logger.warn(
+        { err: error },
+        `the SMTP receiver could not listen on ${config.inbound.smtp.host}:${config.inbound.smtp.port}; mail can still come through IMAP. Set INBOUND_SMTP_PORT to a free port (0 turns it off).`,
+      );
     }
   }
   const imapIntake =
@@ -154,7 +162,13 @@ async function main(): Promise<void> {
           logger,
           handle: async (message) => {
             const box = config.imapMailboxes.find((m) => m.name === message.mailbox);
-            const outcome = await pipeline.ingest({ raw: message.raw, source: 'imap', mailbox: message.mailbox, truncated: message.truncated, routing: { category: box?.category, office: box?.office } });
+            const outcome = await pipeline.ingest({
+              raw: message.raw,
+              source: 'imap',
+              mailbox: message.mailbox,
+              truncated: message.truncated,
+              routing: { category: box?.category, office: box?.office },
+            });
             if (!outcome) throw new Error('the message was stored but has no outcome yet');
           },
         })
@@ -205,7 +219,9 @@ async function main(): Promise<void> {
     await stopMail();
     await stopDatabase();
     if (err.code === 'EADDRINUSE') {
-      process.stderr.write(`\nPort ${config.port} on ${config.host} is already in use by another program.\nStop that program, or start Relais on another port, e.g. PORT=3001 npm start\n`);
+      process.stderr.write(
+        `\nPort ${config.port} on ${config.host} is already in use by another program.\nStop that program, or start Relais on another port, e.g. PORT=3001 npm start\n`,
+      );
     } else if (err.code === 'EACCES') {
       process.stderr.write(`\nNot allowed to listen on ${config.host}:${config.port}. Use a port above 1024, e.g. PORT=3000.\n`);
     } else {
@@ -215,7 +231,7 @@ async function main(): Promise<void> {
   }
   // Automatic assignment (teams in round-robin or least-loaded mode) and the offices' routing models.
   await refreshOfficeModels();
-  const stopOfficeModels = startOfficeModelRefresh(10_000, (error) => logger.warn({ err: error }, 'could not refresh the offices\' routing models'));
+  const stopOfficeModels = startOfficeModelRefresh(10_000, (error) => logger.warn({ err: error }, "could not refresh the offices' routing models"));
   // The board's forecast reads weeks of history: read it now, in the background, not on the first board.
   const warming = Date.now();
   warmForecast(config.timeZone).then(

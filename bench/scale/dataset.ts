@@ -98,7 +98,12 @@ async function loadTemplates(): Promise<Template[]> {
       MessageModel.collection.find({ ticket: ticket._id }).toArray(),
       EscalationModel.collection.find({ ticket: ticket._id }).toArray(),
     ]);
-    templates.push({ ticket: ticket as unknown as Template['ticket'], events: events as unknown as Doc[], messages: messages as Doc[], escalations: escalations as Doc[] });
+    templates.push({
+      ticket: ticket as unknown as Template['ticket'],
+      events: events as unknown as Doc[],
+      messages: messages as Doc[],
+      escalations: escalations as Doc[],
+    });
   }
   return templates;
 }
@@ -118,7 +123,17 @@ async function addMembers(count: number, offices: Types.ObjectId[]): Promise<Typ
       const email = `membre.${i}@scale.relais`;
       ids.push(_id);
       const at = new Date();
-      members.push({ _id, name: `Membre ${i}`, email, memberNumber: `S${String(i).padStart(6, '0')}`, language: languages[i % languages.length], office: offices[i % offices.length], createdAt: at, updatedAt: at, __v: 0 });
+      members.push({
+        _id,
+        name: `Membre ${i}`,
+        email,
+        memberNumber: `S${String(i).padStart(6, '0')}`,
+        language: languages[i % languages.length],
+        office: offices[i % offices.length],
+        createdAt: at,
+        updatedAt: at,
+        __v: 0,
+      });
       keys.push({ _id: email, member: _id });
     }
     await MemberModel.collection.insertMany(members as never[], { ordered: false });
@@ -179,10 +194,14 @@ async function addCopies(templates: Template[], count: number, open: number, mem
         if (e.type === 'created') copy.data = { ...(copy.data as object), number };
         out.events.push(copy);
       }
-      for (const m of t.messages) out.messages.push({ ...(remap(m, ids, shift) as Doc), emailMessageId: m.emailMessageId ? `<scale.${String(ids.get(String(m._id)))}@scale.relais>` : null });
+      for (const m of t.messages)
+        out.messages.push({
+          ...(remap(m, ids, shift) as Doc),
+          emailMessageId: m.emailMessageId ? `<scale.${String(ids.get(String(m._id)))}@scale.relais>` : null,
+        });
       for (const e of t.escalations) out.escalations.push(remap(e, ids, shift) as Doc);
       const prefixes = dayPrefixes(ticket as unknown as Ticket);
-      const next = (prefix: string | null) => (prefix ? daySlots.set(prefix, (daySlots.get(prefix) ?? 0) + 1).get(prefix) ?? 0 : 0);
+      const next = (prefix: string | null) => (prefix ? (daySlots.set(prefix, (daySlots.get(prefix) ?? 0) + 1).get(prefix) ?? 0) : 0);
       const slots = { member: Math.floor(i / members.length) + 1, created: next(prefixes.created), done: next(prefixes.done) };
       keyDocs.push(ticketKeyDocuments(ticket as unknown as Ticket, slots, isWorking(ticket as unknown as Ticket)));
       addToDay(prefixes.created, brief(ticket as unknown as Ticket), slots.created);
@@ -193,21 +212,69 @@ async function addCopies(templates: Template[], count: number, open: number, mem
     await insertAll(EscalationModel.collection as never, out.escalations);
     await writeTicketKeyDocuments(keyDocs);
   }
-  const docs = [...daySlots.keys()].filter((prefix) => prefix.startsWith('c:')).map((prefix) => {
-    const [, office = '', day = ''] = prefix.split(':');
-    return reportDayDocument(office, day, { created: daySlots.get(prefix) ?? 0, changes: daySlots.get(`u:${office}:${day}`) ?? 0 }, dayTickets.get(prefix) ?? []);
-  });
+  const docs = [...daySlots.keys()]
+    .filter((prefix) => prefix.startsWith('c:'))
+    .map((prefix) => {
+      const [, office = '', day = ''] = prefix.split(':');
+      return reportDayDocument(
+        office,
+        day,
+        { created: daySlots.get(prefix) ?? 0, changes: daySlots.get(`u:${office}:${day}`) ?? 0 },
+        dayTickets.get(prefix) ?? [],
+      );
+    });
   await writeReportDayDocuments(docs);
 }
 
 /** What a report reads of a ticket (the rest of the document is not kept in memory until the end). */
 function brief(t: Ticket): RawTicket {
-  const { _id, version, trail, assignee, member, number, office, tier, team, status, createdAt, updatedAt, firstResponseAt, resolvedAt, closedAt, rating, sla } = t;
-  return { _id, version, trail, assignee, member, number, office, tier, team, status, createdAt, updatedAt, firstResponseAt, resolvedAt, closedAt, rating: rating ?? null, sla: sla ? { deadlines: sla.deadlines } : null };
+  const {
+    _id,
+    version,
+    trail,
+    assignee,
+    member,
+    number,
+    office,
+    tier,
+    team,
+    status,
+    createdAt,
+    updatedAt,
+    firstResponseAt,
+    resolvedAt,
+    closedAt,
+    rating,
+    sla,
+  } = t;
+  return {
+    _id,
+    version,
+    trail,
+    assignee,
+    member,
+    number,
+    office,
+    tier,
+    team,
+    status,
+    createdAt,
+    updatedAt,
+    firstResponseAt,
+    resolvedAt,
+    closedAt,
+    rating: rating ?? null,
+    sla: sla ? { deadlines: sla.deadlines } : null,
+  };
 }
 
 async function build(size: number, log: (line: string) => void): Promise<void> {
-  const config = loadConfig({ NODE_ENV: 'test', DEMO_PASSWORD: benchPassword, DEMO_TICKETS: '200', DATA_DIR: path.join(projectRoot, '.relais', 'bench-scale', 'demo-data') });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DEMO_PASSWORD: benchPassword,
+    DEMO_TICKETS: '200',
+    DATA_DIR: path.join(projectRoot, '.relais', 'bench-scale', 'demo-data'),
+  });
   const logger = createLogger({ level: 'warn' });
   const started = Date.now();
   registerTicketEnrichers({ mail: null });
@@ -230,7 +297,8 @@ async function build(size: number, log: (line: string) => void): Promise<void> {
 export async function openScaleDataset(size: number, log: (line: string) => void = console.log): Promise<ScaleDataset> {
   const root = path.join(projectRoot, '.relais', 'bench-scale');
   const dataDir = path.join(root, `v${datasetVersion}-${size}`);
-  const start = (): Promise<EmbeddedDatabase> => startEmbeddedDatabase({ toolsDir: path.join(projectRoot, '.relais', 'bin'), dataDir, startTimeoutMs: 120_000 });
+  const start = (): Promise<EmbeddedDatabase> =>
+    startEmbeddedDatabase({ toolsDir: path.join(projectRoot, '.relais', 'bin'), dataDir, startTimeoutMs: 120_000 });
   let embedded: EmbeddedDatabase | undefined;
   if (existsSync(dataDir)) {
     embedded = await start();

@@ -63,7 +63,14 @@ export async function request(url: string, init: { method?: 'GET' | 'POST'; body
   const body: unknown = res.headers.get('content-type')?.includes('json') ? await res.json().catch(() => undefined) : undefined;
   if (res.ok) return body;
   const error = isRecord(body) && isRecord(body.error) ? body.error : {};
-  const apiError = new ApiError(res.status, str(error, 'code') ?? 'internal', str(error, 'message') ?? res.statusText, fieldsOf(error), error.ticket, str(error, 'reason') ?? null);
+  const apiError = new ApiError(
+    res.status,
+    str(error, 'code') ?? 'internal',
+    str(error, 'message') ?? res.statusText,
+    fieldsOf(error),
+    error.ticket,
+    str(error, 'reason') ?? null,
+  );
   if (res.status === 401) goToLogin();
   throw apiError;
 }
@@ -73,7 +80,14 @@ export async function request(url: string, init: { method?: 'GET' | 'POST'; body
  * the server's English wording of the problem is never shown.
  */
 function fieldsDetail(fields: readonly FieldProblem[]): string {
-  const names = [...new Set(fields.map((f) => f.path.split('.')[0] ?? '').filter((path) => has(`client.field.${path}`)).map((path) => t(`client.field.${path}`)))];
+  const names = [
+    ...new Set(
+      fields
+        .map((f) => f.path.split('.')[0] ?? '')
+        .filter((path) => has(`client.field.${path}`))
+        .map((path) => t(`client.field.${path}`)),
+    ),
+  ];
   return names.length > 0 ? ` ${t('client.error.detail', { detail: names.join(', ') })}` : '';
 }
 

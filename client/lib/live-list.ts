@@ -49,7 +49,11 @@ export function keepListLive(options: LiveListOptions): LiveList {
       if (!isRecord(snapshot)) return;
       const html = str(snapshot, 'rowsHtml');
       if (html !== undefined) {
-        const result = reconcile(options.rows, html, (key, kind) => cues.get(key)?.what ?? t(kind === 'new' ? 'client.cue.new' : kind === 'leaving' ? 'client.cue.left' : 'client.cue.updated'));
+        const result = reconcile(
+          options.rows,
+          html,
+          (key, kind) => cues.get(key)?.what ?? t(kind === 'new' ? 'client.cue.new' : kind === 'leaving' ? 'client.cue.left' : 'client.cue.updated'),
+        );
         refreshAges(options.rows);
         const touched = [...result.added, ...result.changed, ...result.removed];
         const [only] = touched;

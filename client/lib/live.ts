@@ -76,7 +76,10 @@ function setState(state: State): void {
 
 function people(value: unknown): Person[] {
   if (!Array.isArray(value)) return [];
-  return value.filter(isRecord).map((p) => ({ id: String(p.id ?? ''), name: String(p.name ?? '') })).filter((p) => p.id !== '');
+  return value
+    .filter(isRecord)
+    .map((p) => ({ id: String(p.id ?? ''), name: String(p.name ?? '') }))
+    .filter((p) => p.id !== '');
 }
 
 function eventOf(value: unknown): LiveEvent {
@@ -279,7 +282,9 @@ function showSlaAlert(alert: SlaAlert): void {
   link.textContent = `${alert.number} · ${alert.subject}`;
   const what = document.createElement('p');
   const deadline = deadlineKinds.includes(alert.deadline) ? t(`client.sla.deadline.${alert.deadline}`) : alert.deadline;
-  what.textContent = t(alert.kind === 'breach' ? 'client.sla.breach' : 'client.sla.warning', { deadline, label: alert.label }) + (alert.escalated ? ` ${t('client.sla.escalated')}` : '');
+  what.textContent =
+    t(alert.kind === 'breach' ? 'client.sla.breach' : 'client.sla.warning', { deadline, label: alert.label }) +
+    (alert.escalated ? ` ${t('client.sla.escalated')}` : '');
   const close = document.createElement('button');
   close.type = 'button';
   close.className = 'sla-alert-close';

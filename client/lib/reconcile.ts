@@ -17,7 +17,9 @@ const leaveMs = 1_800;
 const cueMs = 4_000;
 
 function keyed(container: Element): HTMLElement[] {
-  return [...container.children].filter((el): el is HTMLElement => el instanceof HTMLElement && el.dataset.key !== undefined && !el.classList.contains('is-leaving'));
+  return [...container.children].filter(
+    (el): el is HTMLElement => el instanceof HTMLElement && el.dataset.key !== undefined && !el.classList.contains('is-leaving'),
+  );
 }
 
 function cue(row: HTMLElement, kind: 'new' | 'changed' | 'leaving', label: string | undefined): void {
@@ -45,11 +47,20 @@ function cue(row: HTMLElement, kind: 'new' | 'changed' | 'leaving', label: strin
  * Brings `container`'s keyed children in line with `html`. `labelFor` gives the cue
  * shown on a row (e.g. "Pris par Julie").
  */
-export function reconcile(container: HTMLElement, html: string, labelFor: (key: string, kind: 'new' | 'changed' | 'leaving') => string | undefined): ReconcileResult {
+export function reconcile(
+  container: HTMLElement,
+  html: string,
+  labelFor: (key: string, kind: 'new' | 'changed' | 'leaving') => string | undefined,
+): ReconcileResult {
   const active = document.activeElement;
   const focusedRow = active instanceof HTMLElement && container.contains(active) ? active.closest<HTMLElement>('[data-key]') : null;
   const focusedKey = focusedRow?.dataset.key;
-  const focusedSelector = active instanceof HTMLElement && active.classList.contains('row-link') ? '.row-link' : active instanceof HTMLElement && active.dataset.reassign !== undefined ? '[data-reassign]' : '.row-link';
+  const focusedSelector =
+    active instanceof HTMLElement && active.classList.contains('row-link')
+      ? '.row-link'
+      : active instanceof HTMLElement && active.dataset.reassign !== undefined
+        ? '[data-reassign]'
+        : '.row-link';
 
   const before = keyed(container);
   const oldByKey = new Map(before.map((el) => [el.dataset.key ?? '', el]));
@@ -81,7 +92,11 @@ export function reconcile(container: HTMLElement, html: string, labelFor: (key: 
     if (row.dataset.key === 'empty' || row.dataset.key?.startsWith('g:')) continue;
     // Anchor on the nearest former neighbour still listed (by key: it may have been redrawn).
     const index = before.indexOf(row);
-    const previousKey = before.slice(0, index).reverse().map((el) => el.dataset.key ?? '').find((key) => nextByKey.has(key) || ordered.some((el) => el.dataset.key === key));
+    const previousKey = before
+      .slice(0, index)
+      .reverse()
+      .map((el) => el.dataset.key ?? '')
+      .find((key) => nextByKey.has(key) || ordered.some((el) => el.dataset.key === key));
     const anchor = previousKey === undefined ? undefined : (nextByKey.get(previousKey) ?? ordered.find((el) => el.dataset.key === previousKey));
     ordered.splice(anchor ? ordered.indexOf(anchor) + 1 : 0, 0, row);
   }

@@ -27,7 +27,6 @@ import { loadTicket } from '../tickets/ticket.journal.js';
 import type { TicketView } from '../tickets/ticket.presenter.js';
 import { openStatuses } from '../tickets/ticket.vocabulary.js';
 
-
 /** The turn pointer of a round-robin team: the last person given a ticket. `_id` is the team. */
 const cursors = () => TeamModel.db.collection<{ _id: Types.ObjectId; last: string; at: Date }>('assignment_cursors');
 
@@ -101,7 +100,10 @@ export async function sweepWaiting(deps: AutoAssignDeps, limit = 200): Promise<n
   if (teams.length === 0) return 0;
   const online = await deps.online();
   if (!online || online.size === 0) return 0;
-  const waiting = await waitingInTeams(teams.map((t) => t._id), limit);
+  const waiting = await waitingInTeams(
+    teams.map((t) => t._id),
+    limit,
+  );
   let assigned = 0;
   for (const { _id } of waiting) if (await autoAssign(String(_id), { ...deps, online: async () => online })) assigned += 1;
   return assigned;

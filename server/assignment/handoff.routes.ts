@@ -29,10 +29,15 @@ const objectId = /^[0-9a-f]{24}$/i;
 const handoffBody = { body: z.strictObject({ reason: z.string().trim().min(3).max(500).optional() }) };
 
 /** Hands every open ticket a person holds back to its queue (a supervisor of the person's office). */
-export async function handOff(actor: StaffActor, id: string, reasonGiven: string | undefined): Promise<{ handedOff: string[]; skipped: Array<{ ticket: string; why: string }> }> {
+export async function handOff(
+  actor: StaffActor,
+  id: string,
+  reasonGiven: string | undefined,
+): Promise<{ handedOff: string[]; skipped: Array<{ ticket: string; why: string }> }> {
   const person = objectId.test(id) ? await StaffModel.findById(id, { name: 1, office: 1 }).lean() : null;
   if (!person) throw new NotFoundError('No such staff member.');
-  if (!hasRole(actor, 'supervisor') || !sameId(actor.office, person.office)) throw new ForbiddenError("Only a supervisor of this person's office can hand their tickets off.");
+  if (!hasRole(actor, 'supervisor') || !sameId(actor.office, person.office))
+    throw new ForbiddenError("Only a supervisor of this person's office can hand their tickets off.");
   const reason = reasonGiven?.trim();
   if (!reason) throw new BadRequestError('Say why (the reason is recorded on every ticket).', [{ path: 'reason', message: 'required' }]);
   const held = await heldTickets(person._id);
@@ -59,12 +64,20 @@ export async function handOff(actor: StaffActor, id: string, reasonGiven: string
 export function handoffRoutes(): RouteSpec[] {
   return [
     route({
-      method: 'post', path: '/staff/:id/handoff', tag, summary: "Hand every open ticket a person holds back to its queue, with a reason (a supervisor of the person's office)",
-      access: { kind: 'staff', policy: 'configure_routing' }, ...anyId, ...handoffBody,
+      method: 'post',
+      path: '/staff/:id/handoff',
+      tag,
+      summary: "Hand every open ticket a person holds back to its queue, with a reason (a supervisor of the person's office)",
+      access: { kind: 'staff', policy: 'configure_routing' },
+      ...anyId,
+      ...handoffBody,
       handler: async (req, res) => {
         const actor = requireActor(req);
         const result = await handOff(actor, String(req.params.id), valid(req, handoffBody).body.reason);
-        req.log.info({ person: String(req.params.id), handedOff: result.handedOff.length, skipped: result.skipped.length, by: String(actor.id) }, 'tickets handed off');
+        req.log.info(
+          { person: String(req.params.id), handedOff: result.handedOff.length, skipped: result.skipped.length, by: String(actor.id) },
+          'tickets handed off',
+        );
         res.json(result);
       },
     }),

@@ -10,33 +10,31 @@ import { maxFilenameLength } from './filenames.js';
 export const uploaderKinds = ['member', 'staff', 'system'] as const;
 export const attachmentSources = ['web', 'email', 'staff'] as const;
 
-const attachmentSchema = new Schema(
-  {
-    /** Display name (filenames.ts `displayName`): no path, no control characters. */
-    filename: {
-      type: String,
-      required: true,
-      maxlength: maxFilenameLength,
-      validate: { validator: (v: string) => !/[/\\\p{Cc}]/u.test(v), message: 'a file name has no path and no control characters' },
-    },
-    /** The type detected from the content (file-types.ts), never the one a client declared. */
-    contentType: { type: String, required: true, maxlength: 120 },
-    size: { type: Number, required: true, min: 0 },
-    sha256: { type: String, required: true, match: /^[0-9a-f]{64}$/ },
-    ticket: { type: Schema.Types.ObjectId, ref: 'Ticket', default: null },
-    message: { type: Schema.Types.ObjectId, ref: 'Message', default: null },
-    uploadedBy: {
-      kind: { type: String, enum: uploaderKinds, required: true },
-      staff: { type: Schema.Types.ObjectId, ref: 'Staff', default: null },
-      member: { type: Schema.Types.ObjectId, ref: 'Member', default: null },
-    },
-    source: { type: String, enum: attachmentSources, required: true },
-    /** The `Content-ID` of an inline email image, so `cid:` references in the HTML can be resolved. */
-    contentId: { type: String, maxlength: 998, default: null },
-    inline: { type: Boolean, default: false },
-    createdAt: { type: Date, required: true, default: () => new Date() },
+const attachmentSchema = new Schema({
+  /** Display name (filenames.ts `displayName`): no path, no control characters. */
+  filename: {
+    type: String,
+    required: true,
+    maxlength: maxFilenameLength,
+    validate: { validator: (v: string) => !/[/\\\p{Cc}]/u.test(v), message: 'a file name has no path and no control characters' },
   },
-);
+  /** The type detected from the content (file-types.ts), never the one a client declared. */
+  contentType: { type: String, required: true, maxlength: 120 },
+  size: { type: Number, required: true, min: 0 },
+  sha256: { type: String, required: true, match: /^[0-9a-f]{64}$/ },
+  ticket: { type: Schema.Types.ObjectId, ref: 'Ticket', default: null },
+  message: { type: Schema.Types.ObjectId, ref: 'Message', default: null },
+  uploadedBy: {
+    kind: { type: String, enum: uploaderKinds, required: true },
+    staff: { type: Schema.Types.ObjectId, ref: 'Staff', default: null },
+    member: { type: Schema.Types.ObjectId, ref: 'Member', default: null },
+  },
+  source: { type: String, enum: attachmentSources, required: true },
+  /** The `Content-ID` of an inline email image, so `cid:` references in the HTML can be resolved. */
+  contentId: { type: String, maxlength: 998, default: null },
+  inline: { type: Boolean, default: false },
+  createdAt: { type: Date, required: true, default: () => new Date() },
+});
 attachmentSchema.index({ ticket: 1 });
 attachmentSchema.index({ message: 1 });
 

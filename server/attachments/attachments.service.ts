@@ -51,7 +51,11 @@ export interface UploadProblem {
  * the parser (`rejected`), files past `maxFiles` or over `maxBytes` (for callers that did not
  * parse with those limits, e.g. inbound email), empty files and types not on the allow-list.
  */
-export async function uploadProblems(files: UploadedFile[], rejected: RejectedFile[], limits: AttachmentLimits): Promise<{ checked: CheckedUpload[]; problems: UploadProblem[] }> {
+export async function uploadProblems(
+  files: UploadedFile[],
+  rejected: RejectedFile[],
+  limits: AttachmentLimits,
+): Promise<{ checked: CheckedUpload[]; problems: UploadProblem[] }> {
   const checked: CheckedUpload[] = [];
   const problems: UploadProblem[] = [];
   let counted = 0;
@@ -169,7 +173,9 @@ export async function linkAttachments(ids: Types.ObjectId[], ticket: Types.Objec
 /** The attachments of some messages, oldest first (for a thread). */
 export async function listAttachmentsOf(messageIds: Types.ObjectId[]): Promise<Attachment[]> {
   if (messageIds.length === 0) return [];
-  return AttachmentModel.find({ message: { $in: messageIds } }).sort({ createdAt: 1, _id: 1 }).lean<Attachment[]>();
+  return AttachmentModel.find({ message: { $in: messageIds } })
+    .sort({ createdAt: 1, _id: 1 })
+    .lean<Attachment[]>();
 }
 
 /** An attachment by id, or null (also for a malformed id). */

@@ -44,7 +44,15 @@ export function sameId(a: Types.ObjectId | string | null | undefined, b: Types.O
 
 /** Builds the actor for a staff record and their team's tier. */
 export function toStaffActor(
-  staff: { _id: Types.ObjectId; name: string; email: string; roles: readonly StaffRole[]; team?: Types.ObjectId | null; office?: Types.ObjectId | null; languages?: readonly string[] },
+  staff: {
+    _id: Types.ObjectId;
+    name: string;
+    email: string;
+    roles: readonly StaffRole[];
+    team?: Types.ObjectId | null;
+    office?: Types.ObjectId | null;
+    languages?: readonly string[];
+  },
   tier: Tier | null,
 ): StaffActor {
   return {

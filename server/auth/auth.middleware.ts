@@ -90,10 +90,12 @@ export function authenticate(config: Config, service: AuthService = createAuthSe
       return;
     }
     try {
-      let found = accessToken ? await service.resolveAccessToken(accessToken).catch((error: unknown) => {
-        if (error instanceof AccessTokenExpiredError && refreshToken) return undefined;
-        throw error;
-      }) : undefined;
+      let found = accessToken
+        ? await service.resolveAccessToken(accessToken).catch((error: unknown) => {
+            if (error instanceof AccessTokenExpiredError && refreshToken) return undefined;
+            throw error;
+          })
+        : undefined;
       if (!found) {
         if (!refreshToken) throw new UnauthorizedError();
         const tokens = await service.refresh(refreshToken);
@@ -151,7 +153,9 @@ export function createCsrf(config: Config): CsrfTools {
   });
   const protect: RequestHandler = (req, _res, next) => {
     if (req.authVia === 'cookie' && !safeMethods.has(req.method) && !validateRequest(req)) {
-      throw new ForbiddenError('The security token (CSRF) of this request is missing or out of date. Reload the page and try again.', { reason: 'csrf_invalid' });
+      throw new ForbiddenError('The security token (CSRF) of this request is missing or out of date. Reload the page and try again.', {
+        reason: 'csrf_invalid',
+      });
     }
     next();
   };

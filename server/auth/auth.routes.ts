@@ -29,7 +29,8 @@ export interface AuthRouteOptions {
   service?: AuthService;
 }
 
-const unlockRequested = 'If this address belongs to a staff account, an unlock link is on its way. It works once, for 15 minutes, in the browser that follows it.';
+const unlockRequested =
+  'If this address belongs to a staff account, an unlock link is on its way. It works once, for 15 minutes, in the browser that follows it.';
 
 const noStore = (res: Response): void => {
   res.set('Cache-Control', 'no-store');
@@ -49,8 +50,13 @@ export function authRoutes(config: Config, options: AuthRouteOptions = {}): Rout
 
   return [
     route({
-      method: 'post', path: '/auth/login', tag, summary: 'Sign in with email and password (sets the auth cookies too)',
-      access: { kind: 'public', why: 'signing in is how one becomes a staff actor' }, ...login, response: s.loginResponse,
+      method: 'post',
+      path: '/auth/login',
+      tag,
+      summary: 'Sign in with email and password (sets the auth cookies too)',
+      access: { kind: 'public', why: 'signing in is how one becomes a staff actor' },
+      ...login,
+      response: s.loginResponse,
       handler: async (req, res) => {
         // JSON only: a cross-site HTML form (urlencoded) cannot sign a browser into someone else's account.
         if (!req.is('application/json')) throw new BadRequestError('Send the credentials as JSON (Content-Type: application/json).');
@@ -69,9 +75,14 @@ export function authRoutes(config: Config, options: AuthRouteOptions = {}): Rout
       },
     }),
     route({
-      method: 'post', path: '/auth/unlock-request', tag, summary: 'Mail an unlock link to a staff account locked by failed sign-ins (same answer for any address)',
-      access: { kind: 'public', why: 'the owner of a locked account cannot sign in; the link goes to the account\'s own address' },
-      ...unlock, success: 202, response: s.unlockRequestResponse,
+      method: 'post',
+      path: '/auth/unlock-request',
+      tag,
+      summary: 'Mail an unlock link to a staff account locked by failed sign-ins (same answer for any address)',
+      access: { kind: 'public', why: "the owner of a locked account cannot sign in; the link goes to the account's own address" },
+      ...unlock,
+      success: 202,
+      response: s.unlockRequestResponse,
       handler: async (req, res) => {
         if (!req.is('application/json')) throw new BadRequestError('Send the address as JSON (Content-Type: application/json).');
         const { body } = valid(req, unlock);
@@ -84,8 +95,13 @@ export function authRoutes(config: Config, options: AuthRouteOptions = {}): Rout
       },
     }),
     route({
-      method: 'post', path: '/auth/refresh', tag, summary: 'New access and refresh tokens for a refresh token (body or cookie), while the session lasts',
-      access: { kind: 'public', why: 'the access token may have expired; the refresh token is the credential' }, ...refresh, response: s.refreshResponse,
+      method: 'post',
+      path: '/auth/refresh',
+      tag,
+      summary: 'New access and refresh tokens for a refresh token (body or cookie), while the session lasts',
+      access: { kind: 'public', why: 'the access token may have expired; the refresh token is the credential' },
+      ...refresh,
+      response: s.refreshResponse,
       handler: async (req, res) => {
         const fromBody = valid(req, refresh).body.refreshToken;
         const fromCookie: unknown = (req.cookies as Record<string, unknown> | undefined)?.[refreshCookieName];
@@ -103,9 +119,13 @@ export function authRoutes(config: Config, options: AuthRouteOptions = {}): Rout
       },
     }),
     route({
-      method: 'post', path: '/auth/logout', tag, summary: 'End this session (its access and refresh tokens stop working)',
+      method: 'post',
+      path: '/auth/logout',
+      tag,
+      summary: 'End this session (its access and refresh tokens stop working)',
       // 'self': the caller acts on their own session and nothing else, so there is no object to check.
-      access: { kind: 'staff', policy: 'self' }, success: 204,
+      access: { kind: 'staff', policy: 'self' },
+      success: 204,
       handler: async (req, res) => {
         requireActor(req);
         if (!req.authSessionId) throw new UnauthorizedError();
@@ -115,8 +135,12 @@ export function authRoutes(config: Config, options: AuthRouteOptions = {}): Rout
       },
     }),
     route({
-      method: 'post', path: '/auth/logout-all', tag, summary: 'End every session of the signed-in staff member, on every device',
-      access: { kind: 'staff', policy: 'self' }, success: 204,
+      method: 'post',
+      path: '/auth/logout-all',
+      tag,
+      summary: 'End every session of the signed-in staff member, on every device',
+      access: { kind: 'staff', policy: 'self' },
+      success: 204,
       handler: async (req, res) => {
         await service.logoutEverywhere(requireActor(req).id);
         clearAuthCookies(res, config);
@@ -124,8 +148,12 @@ export function authRoutes(config: Config, options: AuthRouteOptions = {}): Rout
       },
     }),
     route({
-      method: 'get', path: '/auth/csrf', tag, summary: 'A CSRF token for cookie-authenticated requests (send it as x-csrf-token)',
-      access: { kind: 'staff', policy: 'self' }, response: s.csrfResponse,
+      method: 'get',
+      path: '/auth/csrf',
+      tag,
+      summary: 'A CSRF token for cookie-authenticated requests (send it as x-csrf-token)',
+      access: { kind: 'staff', policy: 'self' },
+      response: s.csrfResponse,
       handler: (req, res) => {
         requireActor(req);
         noStore(res);
@@ -133,8 +161,12 @@ export function authRoutes(config: Config, options: AuthRouteOptions = {}): Rout
       },
     }),
     route({
-      method: 'get', path: '/me', tag, summary: 'The signed-in staff member',
-      access: { kind: 'staff', policy: 'self' }, response: s.meResponse,
+      method: 'get',
+      path: '/me',
+      tag,
+      summary: 'The signed-in staff member',
+      access: { kind: 'staff', policy: 'self' },
+      response: s.meResponse,
       handler: async (req, res) => {
         const staff = await service.currentStaff(requireActor(req).id);
         res.json({ staff: presentStaff(staff) });

@@ -12,15 +12,7 @@ import { TeamModel, tiers, type Tier } from '../teams/team.model.js';
 import { toStaffActor, type StaffActor } from './actor.js';
 import { verifyDummyPassword, verifyPassword } from './password.js';
 import { SessionModel } from './session.model.js';
-import {
-  createRefreshToken,
-  parseRefreshToken,
-  sameHash,
-  signAccessToken,
-  verifyAccessToken,
-  type AccessClaims,
-  type JwtSettings,
-} from './tokens.js';
+import { createRefreshToken, parseRefreshToken, sameHash, signAccessToken, verifyAccessToken, type AccessClaims, type JwtSettings } from './tokens.js';
 
 /** Where a login came from, kept on the session for the "your sessions" list. */
 export interface LoginMeta {
@@ -76,12 +68,7 @@ export function createAuthService(settings: JwtSettings): AuthService {
   function issueAccess(staffId: Types.ObjectId, sessionId: Types.ObjectId, tokenVersion: number, sessionExpiresAt: Date, now: Date) {
     // A token never outlives its session.
     const remaining = Math.floor((sessionExpiresAt.getTime() - now.getTime()) / 1000);
-    return signAccessToken(
-      settings,
-      { staffId: String(staffId), sessionId: String(sessionId), tokenVersion },
-      Math.min(settings.accessTtl, remaining),
-      now,
-    );
+    return signAccessToken(settings, { staffId: String(staffId), sessionId: String(sessionId), tokenVersion }, Math.min(settings.accessTtl, remaining), now);
   }
 
   /** Checks an email and password and opens a session. Unknown email, wrong password and deactivated account answer alike. */
@@ -189,10 +176,7 @@ export function createAuthService(settings: JwtSettings): AuthService {
    */
   async function resolveAccessToken(token: string): Promise<AuthenticatedToken> {
     const claims = verifyAccessToken(settings, token);
-    const [staff, session] = await Promise.all([
-      StaffModel.findById(claims.sub).lean(),
-      SessionModel.findById(claims.sid).lean(),
-    ]);
+    const [staff, session] = await Promise.all([StaffModel.findById(claims.sub).lean(), SessionModel.findById(claims.sid).lean()]);
     if (!staff || !staff.active || staff.tokenVersion !== claims.tv) throw new UnauthorizedError(sessionEnded);
     if (
       !session ||

@@ -116,7 +116,11 @@ export function hasUnlockGrant(req: Request, settings: Settings, email: string):
   const value: unknown = (req.cookies as Record<string, unknown> | undefined)?.[grantCookieName(settings)];
   if (typeof value !== 'string' || value === '' || value.length > 2000) return false;
   try {
-    const payload = jwt.verify(value, keyFor(settings, 'staff-unlock-grant'), { algorithms: [algorithm], issuer: settings.jwt.issuer, audience: grantAudience });
+    const payload = jwt.verify(value, keyFor(settings, 'staff-unlock-grant'), {
+      algorithms: [algorithm],
+      issuer: settings.jwt.issuer,
+      audience: grantAudience,
+    });
     return typeof payload === 'object' && payload.sub === normal(email);
   } catch {
     return false;

@@ -1,6 +1,9 @@
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
-const labelSchema = new Schema({ fr: { type: String, required: true }, nl: { type: String, required: true }, en: { type: String, required: true } }, { _id: false });
+const labelSchema = new Schema(
+  { fr: { type: String, required: true }, nl: { type: String, required: true }, en: { type: String, required: true } },
+  { _id: false },
+);
 
 const categorySchema = new Schema(
   {

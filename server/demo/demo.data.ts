@@ -75,7 +75,11 @@ export const demoReasonCodes = [
   },
   {
     code: 'certificate_request',
-    label: { fr: 'Attestation ou document officiel à établir', nl: 'Attest of officieel document op te maken', en: 'Certificate or official document to issue' },
+    label: {
+      fr: 'Attestation ou document officiel à établir',
+      nl: 'Attest of officieel document op te maken',
+      en: 'Certificate or official document to issue',
+    },
     appliesTo: ['escalate'],
     order: 30,
   },
@@ -272,7 +276,7 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     language: 'fr',
     subject: 'Mission de trois mois pour un client à Lille',
     body:
-      "Bonjour, un client basé à Lille me propose une mission de graphisme de trois mois, de janvier à mars, en partie sur place. " +
+      'Bonjour, un client basé à Lille me propose une mission de graphisme de trois mois, de janvier à mars, en partie sur place. ' +
       "Est-ce que je peux faire ça via la coopérative ? Je me pose des questions sur la sécurité sociale (belge ou française ?) et sur le formulaire A1 dont on m'a parlé. Merci de m'éclairer.",
     priority: 'normal',
     followUps: {
@@ -280,8 +284,8 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
         "Bonjour, oui c'est possible. Pour une mission qui se déroule en partie en France, il faut un formulaire A1 pour que la sécurité sociale belge reste d'application. " +
         "Je transmets votre dossier à l'équipe de soutien, qui gère les missions à l'étranger. Pouvez-vous déjà nous dire combien de jours vous serez sur place ?",
       memberReply:
-        "Merci ! Ce serait environ deux jours par semaine à Lille, le reste en télétravail depuis Liège. Le devis est de 9 800 € HTVA pour les trois mois.",
-      internalNote: "Attention, le membre a aussi un mi-temps salarié chez un autre employeur : à vérifier pour le régime de pluriactivité.",
+        'Merci ! Ce serait environ deux jours par semaine à Lille, le reste en télétravail depuis Liège. Le devis est de 9 800 € HTVA pour les trois mois.',
+      internalNote: 'Attention, le membre a aussi un mi-temps salarié chez un autre employeur : à vérifier pour le régime de pluriactivité.',
       handoff:
         "Mission de graphisme pour un client à Lille, janvier à mars, environ 2 jours/semaine sur place, 9 800 € HTVA. Membre informé qu'un A1 est nécessaire. " +
         "Mi-temps salarié ailleurs en parallèle. Besoin : vérifier détachement ou pluriactivité et introduire la demande d'A1 auprès de l'ONSS.",
@@ -300,7 +304,7 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
       staffReply:
         "Bonjour, je vois votre contrat dans le système : il était bloqué parce que l'heure de fin n'était pas indiquée. " +
         "Je l'ai complété avec les informations du bon de commande (20 h – 23 h 30) et validé. Vous devriez le recevoir par e-mail dans l'heure. Bon concert samedi !",
-      memberReply: "Bien reçu, merci beaucoup !",
+      memberReply: 'Bien reçu, merci beaucoup !',
     },
   },
   {
@@ -329,7 +333,7 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
       staffReply:
         "Bonjour, félicitations ! Pour que vos prestations artistiques soient bien prises en compte, il faut cocher « prestation artistique » et choisir le bon régime (cachet ou horaire) lors de l'encodage. " +
         "Je vous propose un rendez-vous téléphonique d'une vingtaine de minutes pour passer vos prochains contrats en revue ensemble. Quel moment vous convient ?",
-      memberReply: "Jeudi matin, ce serait parfait, avant 11 h si possible.",
+      memberReply: 'Jeudi matin, ce serait parfait, avant 11 h si possible.',
       internalNote:
         "RDV téléphonique fixé jeudi à 10 h. J'ai vu trois contrats de février encodés en régime horaire alors qu'il s'agit de cachets : à revoir avec le soutien avant le RDV.",
     },
@@ -357,16 +361,16 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     language: 'nl',
     subject: 'Verkeerd uurloon in gevalideerd contract',
     body:
-      "Goedemiddag, ik heb gisteren een arbeidsovereenkomst ingevoerd voor een workshop in een bibliotheek in Schaarbeek, maar ik heb per ongeluk 25 euro per uur ingegeven in plaats van 35. " +
+      'Goedemiddag, ik heb gisteren een arbeidsovereenkomst ingevoerd voor een workshop in een bibliotheek in Schaarbeek, maar ik heb per ongeluk 25 euro per uur ingegeven in plaats van 35. ' +
       "Het contract staat al op 'gevalideerd'. Kunnen jullie dat nog aanpassen vóór de prestatie van donderdag? Alvast bedankt.",
     priority: 'high',
     followUps: {
       staffReply:
-        "Dag, bedankt voor je bericht. Omdat het contract al gevalideerd is, kan ik het niet zelf aanpassen; ik stuur het door naar de administratieve ploeg met het juiste uurloon. " +
-        "De workshop van donderdag kan gewoon doorgaan.",
+        'Dag, bedankt voor je bericht. Omdat het contract al gevalideerd is, kan ik het niet zelf aanpassen; ik stuur het door naar de administratieve ploeg met het juiste uurloon. ' +
+        'De workshop van donderdag kan gewoon doorgaan.',
       handoff:
-        "Contract gevalideerd met een uurloon van € 25, moet € 35 zijn (workshop bibliotheek Schaarbeek, donderdag, 4 uur). Het lid heeft de offerte met € 35 doorgestuurd. " +
-        "Graag het contract corrigeren vóór donderdag; de Dimona blijft ongewijzigd.",
+        'Contract gevalideerd met een uurloon van € 25, moet € 35 zijn (workshop bibliotheek Schaarbeek, donderdag, 4 uur). Het lid heeft de offerte met € 35 doorgestuurd. ' +
+        'Graag het contract corrigeren vóór donderdag; de Dimona blijft ongewijzigd.',
       handoffReason: 'needs_contract_change',
     },
   },
@@ -375,14 +379,14 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     language: 'nl',
     subject: 'Opdracht voor een klant uit Nederland',
     body:
-      "Hallo, ik ben fotograaf en een klant uit Rotterdam wil me inhuren voor een fotoreportage van twee dagen in Antwerpen in mei. " +
-      "Moet ik iets speciaals doen voor een Nederlandse klant? Hij vraagt ook of er btw op de factuur komt. Groetjes.",
+      'Hallo, ik ben fotograaf en een klant uit Rotterdam wil me inhuren voor een fotoreportage van twee dagen in Antwerpen in mei. ' +
+      'Moet ik iets speciaals doen voor een Nederlandse klant? Hij vraagt ook of er btw op de factuur komt. Groetjes.',
     priority: 'normal',
     followUps: {
       staffReply:
         "Dag, het contract voer je gewoon in zoals voor een Belgische klant. Voor een Nederlandse klant met een btw-nummer factureren we zonder Belgische btw, met de vermelding 'btw verlegd'. " +
-        "Vraag hem wel zijn btw-nummer, zodat we het op de factuur kunnen zetten.",
-      memberReply: "Top, ik heb zijn btw-nummer gekregen en het in de klantfiche gezet.",
+        'Vraag hem wel zijn btw-nummer, zodat we het op de factuur kunnen zetten.',
+      memberReply: 'Top, ik heb zijn btw-nummer gekregen en het in de klantfiche gezet.',
     },
   },
   {
@@ -390,17 +394,17 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     language: 'nl',
     subject: 'Vergeten een contract in te voeren',
     body:
-      "Dag, ik heb vorige zaterdag gespeeld op een trouwfeest in Halle, maar ik ben vergeten om vooraf een contract in te voeren. " +
-      "Kan dat nog achteraf? De klant heeft de 600 euro al betaald. Sorry hiervoor!",
+      'Dag, ik heb vorige zaterdag gespeeld op een trouwfeest in Halle, maar ik ben vergeten om vooraf een contract in te voeren. ' +
+      'Kan dat nog achteraf? De klant heeft de 600 euro al betaald. Sorry hiervoor!',
     priority: 'high',
     followUps: {
       staffReply:
-        "Dag, een arbeidsovereenkomst moet vóór de prestatie ingevoerd worden, omdat we dan ook de Dimona-aangifte doen. Achteraf kan dat niet meer gewoon via je account. " +
-        "Ik bekijk met de ondersteuningsploeg wat we nog kunnen doen; je hoort snel van ons.",
+        'Dag, een arbeidsovereenkomst moet vóór de prestatie ingevoerd worden, omdat we dan ook de Dimona-aangifte doen. Achteraf kan dat niet meer gewoon via je account. ' +
+        'Ik bekijk met de ondersteuningsploeg wat we nog kunnen doen; je hoort snel van ons.',
       internalNote: "Ik zie een betaling van € 600 binnengekomen met mededeling 'trouw Halle', nog niet aan een factuur gekoppeld.",
       handoff:
-        "Prestatie al uitgevoerd vorige zaterdag (trouwfeest in Halle) zonder contract vooraf, dus zonder Dimona. De klant heeft € 600 op onze rekening gestort (nog niet gekoppeld). " +
-        "Nodig: advies over een laattijdige aangifte of een alternatief, en hoe we het ontvangen bedrag boeken.",
+        'Prestatie al uitgevoerd vorige zaterdag (trouwfeest in Halle) zonder contract vooraf, dus zonder Dimona. De klant heeft € 600 op onze rekening gestort (nog niet gekoppeld). ' +
+        'Nodig: advies over een laattijdige aangifte of een alternatief, en hoe we het ontvangen bedrag boeken.',
       handoffReason: 'legal_question',
     },
   },
@@ -415,7 +419,7 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     followUps: {
       staffReply:
         "Hi, welcome! There's an English guide in your member space under Help > Contracts. The 900 euros is what the festival pays; after the cooperative's contribution, social security and withholding tax, you'll receive a net salary. " +
-        "If you like, I can call you tomorrow to walk you through your first contract.",
+        'If you like, I can call you tomorrow to walk you through your first contract.',
       memberReply: "That would be great, I'm free any time after 2 pm.",
     },
   },
@@ -432,14 +436,14 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     followUps: {
       staffReply:
         "Bonjour, je viens d'envoyer un premier rappel officiel à l'asbl, avec un délai de paiement de 15 jours. Si rien ne bouge d'ici là, nous passerons à la mise en demeure. " +
-        "Je vous tiens au courant.",
+        'Je vous tiens au courant.',
       internalNote: "Rappel 1 envoyé aujourd'hui, relance prévue à J+15. Ce client a déjà payé en retard l'an dernier (F-2023-01122).",
     },
   },
   {
     category: 'invoices',
     language: 'fr',
-    subject: "Mauvaise adresse du client sur la facture",
+    subject: 'Mauvaise adresse du client sur la facture',
     body:
       "Bonjour, je viens de voir que la facture F-2024-00917 est partie avec l'ancienne adresse de mon client, qui a déménagé à Namur en janvier. " +
       "Leur comptabilité refuse de la payer tant que l'adresse n'est pas correcte. Vous pouvez faire une note de crédit et la refaire ? Merci !",
@@ -447,11 +451,11 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     followUps: {
       staffReply:
         "Bonjour, c'est noté. Une facture émise ne peut plus être modifiée : l'équipe administrative va faire une note de crédit et réémettre la facture à la bonne adresse. " +
-        "Pouvez-vous me confirmer la nouvelle adresse complète et, si possible, le numéro de bon de commande du client ?",
+        'Pouvez-vous me confirmer la nouvelle adresse complète et, si possible, le numéro de bon de commande du client ?',
       memberReply: "Rue de Fer 42, 5000 Namur. Leur bon de commande, c'est le PO-55120.",
       handoff:
         "F-2024-00917 émise avec l'ancienne adresse du client. Besoin : note de crédit et nouvelle facture à la nouvelle adresse (Rue de Fer 42, 5000 Namur), " +
-        "avec le bon de commande PO-55120 exigé par leur comptabilité.",
+        'avec le bon de commande PO-55120 exigé par leur comptabilité.',
       handoffReason: 'invoice_dispute',
     },
   },
@@ -460,7 +464,7 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     language: 'fr',
     subject: 'TVA 6 % ou 21 % pour un reportage de mariage ?',
     body:
-      "Bonjour, je suis photographe et je dois facturer un reportage de mariage à un couple (des particuliers). " +
+      'Bonjour, je suis photographe et je dois facturer un reportage de mariage à un couple (des particuliers). ' +
       "Est-ce que je dois mettre 21 % de TVA ou 6 % ? Un collègue m'a dit que pour les droits d'auteur, c'était différent. Merci !",
     priority: 'low',
     followUps: {
@@ -485,7 +489,7 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     followUps: {
       staffReply:
         "Bonjour, merci d'avoir gardé les feuilles de présence, c'est exactement ce qu'il nous faut. Je les joins au dossier et je transmets à l'équipe de soutien, qui répondra formellement au client. " +
-        "Ne renvoyez plus rien au client de votre côté, pour que tout passe par nous.",
+        'Ne renvoyez plus rien au client de votre côté, pour que tout passe par nous.',
       handoff:
         "Le client (imprimerie Collard, Herstal) conteste F-2024-00602 (1 780 €) : selon lui, la 2e journée de formation n'a pas eu lieu. " +
         "Le membre a les feuilles de présence signées du 22/03 (jointes). Un rappel a déjà été envoyé. Besoin : réponse formelle au client avec les preuves, et avis juridique s'il maintient sa position.",
@@ -503,7 +507,7 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     followUps: {
       staffReply:
         "Bonjour, votre facture est restée en brouillon parce qu'il manque le numéro de bon de commande, obligatoire pour les pouvoirs publics, qui reçoivent leurs factures par voie électronique (Peppol). " +
-        "Ajoutez-le dans le champ « Référence client » puis cliquez sur « Envoyer » : elle partira automatiquement.",
+        'Ajoutez-le dans le champ « Référence client » puis cliquez sur « Envoyer » : elle partira automatiquement.',
       memberReply: "Ah ok, je ne savais pas. C'est fait, merci !",
     },
   },
@@ -520,7 +524,7 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
         "Bonjour, c'est une mauvaise nouvelle, et je comprends votre inquiétude. La coopérative va déclarer les deux créances auprès du curateur. " +
         "Je transmets le dossier à l'équipe de soutien, qui suit les faillites et vous expliquera ce que cela implique pour votre compte d'activité.",
       handoff:
-        "Client SRL Bati-Concept (Gosselies) déclaré en faillite. Deux factures impayées : F-2023-01455 (980 €) et F-2024-00087 (1 640 €). " +
+        'Client SRL Bati-Concept (Gosselies) déclaré en faillite. Deux factures impayées : F-2023-01455 (980 €) et F-2024-00087 (1 640 €). ' +
         "Besoin : déclaration de créance auprès du curateur et explication au membre sur l'impact sur son compte d'activité (une avance avait été versée sur F-2024-00087).",
       handoffReason: 'invoice_dispute',
     },
@@ -530,14 +534,14 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     language: 'nl',
     subject: 'Factuur F-2024-00511 nog altijd niet betaald',
     body:
-      "Goedemorgen, mijn factuur F-2024-00511 van € 1.200 aan reclamebureau Blauwe Vogel in Mechelen is al sinds 31 maart vervallen. " +
-      "Ik heb hen twee keer gemaild, zonder reactie. Kunnen jullie een officiële herinnering sturen? Met vriendelijke groeten.",
+      'Goedemorgen, mijn factuur F-2024-00511 van € 1.200 aan reclamebureau Blauwe Vogel in Mechelen is al sinds 31 maart vervallen. ' +
+      'Ik heb hen twee keer gemaild, zonder reactie. Kunnen jullie een officiële herinnering sturen? Met vriendelijke groeten.',
     priority: 'normal',
     followUps: {
       staffReply:
-        "Dag, ik heb net een eerste herinnering gestuurd met een betalingstermijn van 15 dagen. Als ze dan nog niet betaald hebben, sturen we een ingebrekestelling. " +
-        "Ik hou je op de hoogte.",
-      memberReply: "Dank je! Ze hebben me intussen gebeld, ze zouden deze week betalen.",
+        'Dag, ik heb net een eerste herinnering gestuurd met een betalingstermijn van 15 dagen. Als ze dan nog niet betaald hebben, sturen we een ingebrekestelling. ' +
+        'Ik hou je op de hoogte.',
+      memberReply: 'Dank je! Ze hebben me intussen gebeld, ze zouden deze week betalen.',
     },
   },
   {
@@ -545,17 +549,17 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     language: 'nl',
     subject: 'Btw op factuur aan een vzw',
     body:
-      "Hallo, mijn factuur aan de vzw Kunstkring Leuven is opgemaakt met 21 % btw, maar de vzw zegt dat ze vrijgesteld zijn en dat dat niet klopt. " +
-      "Het gaat om een workshop tekenen van 450 euro. Wat moet ik doen?",
+      'Hallo, mijn factuur aan de vzw Kunstkring Leuven is opgemaakt met 21 % btw, maar de vzw zegt dat ze vrijgesteld zijn en dat dat niet klopt. ' +
+      'Het gaat om een workshop tekenen van 450 euro. Wat moet ik doen?',
     priority: 'normal',
     followUps: {
       staffReply:
-        "Dag, of er btw op moet, hangt niet af van het statuut van de klant maar van de aard van de prestatie: sommige vormingen zijn vrijgesteld. " +
-        "Ik laat het nakijken door de ondersteuningsploeg en laat je weten of we een creditnota moeten maken. Kan je het programma van de workshop doorsturen?",
-      memberReply: "Het programma zit in bijlage. Het was een reeks van vijf avonden voor volwassenen.",
+        'Dag, of er btw op moet, hangt niet af van het statuut van de klant maar van de aard van de prestatie: sommige vormingen zijn vrijgesteld. ' +
+        'Ik laat het nakijken door de ondersteuningsploeg en laat je weten of we een creditnota moeten maken. Kan je het programma van de workshop doorsturen?',
+      memberReply: 'Het programma zit in bijlage. Het was een reeks van vijf avonden voor volwassenen.',
       handoff:
-        "Workshop tekenen (5 avonden, volwassenen), € 450 gefactureerd aan vzw Kunstkring Leuven met 21 % btw. De klant beweert vrijgesteld te zijn. Programma in bijlage. " +
-        "Vraag: valt dit onder de btw-vrijstelling voor vorming? Zo ja: creditnota en nieuwe factuur zonder btw.",
+        'Workshop tekenen (5 avonden, volwassenen), € 450 gefactureerd aan vzw Kunstkring Leuven met 21 % btw. De klant beweert vrijgesteld te zijn. Programma in bijlage. ' +
+        'Vraag: valt dit onder de btw-vrijstelling voor vorming? Zo ja: creditnota en nieuwe factuur zonder btw.',
       handoffReason: 'legal_question',
     },
   },
@@ -564,13 +568,13 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     language: 'nl',
     subject: 'Klant vraagt factuur via Peppol',
     body:
-      "Dag, een klant (een ingenieursbureau in Vilvoorde) vraagt om mijn facturen voortaan via Peppol te sturen in plaats van per mail. " +
-      "Kan dat vanuit jullie systeem? Het gaat nu om factuur F-2024-00733.",
+      'Dag, een klant (een ingenieursbureau in Vilvoorde) vraagt om mijn facturen voortaan via Peppol te sturen in plaats van per mail. ' +
+      'Kan dat vanuit jullie systeem? Het gaat nu om factuur F-2024-00733.',
     priority: 'low',
     followUps: {
       staffReply:
-        "Dag, ja hoor. Als je klant een Peppol-adres heeft (meestal zijn ondernemingsnummer), vul je dat in de klantfiche in en vertrekt de factuur automatisch via Peppol. " +
-        "Voor F-2024-00733 heb ik het al aangepast; ze is vanmorgen opnieuw verstuurd.",
+        'Dag, ja hoor. Als je klant een Peppol-adres heeft (meestal zijn ondernemingsnummer), vul je dat in de klantfiche in en vertrekt de factuur automatisch via Peppol. ' +
+        'Voor F-2024-00733 heb ik het al aangepast; ze is vanmorgen opnieuw verstuurd.',
     },
   },
   {
@@ -578,13 +582,13 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     language: 'en',
     subject: 'UK client asking why there is no VAT on my invoice',
     body:
-      "Hello, I did some translation work for a company in London (invoice F-2024-00390, 1,150 EUR). " +
+      'Hello, I did some translation work for a company in London (invoice F-2024-00390, 1,150 EUR). ' +
       "Their accountant is asking why there's no VAT on it and whether they need to do anything. What should I tell them?",
     priority: 'low',
     followUps: {
       staffReply:
-        "Hi, since the UK is outside the EU, services to a UK business are not subject to Belgian VAT, and your invoice mentions this. " +
-        "Your client may have to account for VAT in the UK under the reverse charge rules; their accountant will know how. Nothing needs to change on our side.",
+        'Hi, since the UK is outside the EU, services to a UK business are not subject to Belgian VAT, and your invoice mentions this. ' +
+        'Your client may have to account for VAT in the UK under the reverse charge rules; their accountant will know how. Nothing needs to change on our side.',
       memberReply: "Perfect, I've forwarded your answer. Thanks for the quick reply!",
     },
   },
@@ -600,10 +604,10 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     priority: 'high',
     followUps: {
       staffReply:
-        "Bonjour, vous avez raison : les contrats du 25 et du 26 mars ont été validés après la clôture de la paie de mars. Ils ne sont pas perdus. " +
+        'Bonjour, vous avez raison : les contrats du 25 et du 26 mars ont été validés après la clôture de la paie de mars. Ils ne sont pas perdus. ' +
         "Je demande à l'équipe administrative s'il est possible de faire un paiement complémentaire plutôt que d'attendre la paie d'avril.",
       handoff:
-        "Fiche de paie de mars : 4 jours au lieu de 6. Les contrats du 25 et du 26/03 ont été validés le 28/03, après la clôture. Le membre compte sur ce montant pour son loyer. " +
+        'Fiche de paie de mars : 4 jours au lieu de 6. Les contrats du 25 et du 26/03 ont été validés le 28/03, après la clôture. Le membre compte sur ce montant pour son loyer. ' +
         "Besoin : paie complémentaire en mars si possible ; sinon, confirmer qu'ils passent en avril pour que je prévienne le membre.",
       handoffReason: 'payroll_correction',
     },
@@ -614,7 +618,7 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     subject: 'Précompte professionnel très élevé ce mois-ci',
     body:
       "Bonjour, je trouve que le précompte retenu sur mon dernier salaire est énorme (plus de 30 %). Ma situation n'a pourtant pas changé. " +
-      "Est-ce normal ?",
+      'Est-ce normal ?',
     priority: 'normal',
     followUps: {
       staffReply:
@@ -649,7 +653,7 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     priority: 'high',
     followUps: {
       staffReply:
-        "Bonjour, je comprends votre inquiétude. Le paiement du client est bien arrivé le 29, mais le virement de votre salaire a été bloqué : vous avez changé de numéro de compte le 3 et le nouvel IBAN attendait une vérification. " +
+        'Bonjour, je comprends votre inquiétude. Le paiement du client est bien arrivé le 29, mais le virement de votre salaire a été bloqué : vous avez changé de numéro de compte le 3 et le nouvel IBAN attendait une vérification. ' +
         "C'est réglé, le virement est parti ce matin et devrait être sur votre compte demain au plus tard.",
       memberReply: "Ok merci, c'est arrivé ce matin.",
     },
@@ -659,12 +663,12 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     language: 'fr',
     subject: 'Frais de déplacement absents de ma fiche de paie',
     body:
-      "Bonjour, sur ma fiche de paie de février, je ne retrouve pas le remboursement de mes frais de déplacement (182,40 € pour mes trajets entre Mons et Tournai). " +
+      'Bonjour, sur ma fiche de paie de février, je ne retrouve pas le remboursement de mes frais de déplacement (182,40 € pour mes trajets entre Mons et Tournai). ' +
       "Pourtant, j'ai bien introduit la note de frais le 10 février. Pouvez-vous vérifier ? Bien cordialement.",
     priority: 'normal',
     followUps: {
       staffReply:
-        "Bonjour, la note de frais a bien été introduite, mais elle attendait la vérification des justificatifs : un ticket de parking de 6 € était illisible. " +
+        'Bonjour, la note de frais a bien été introduite, mais elle attendait la vérification des justificatifs : un ticket de parking de 6 € était illisible. ' +
         "Je l'ai validée sans ce ticket, et 176,40 € seront versés avec la paie de mars. Si vous retrouvez le ticket, ajoutez-le : il sera remboursé ensuite.",
     },
   },
@@ -673,13 +677,13 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     language: 'fr',
     subject: 'Fiches de paie de novembre et décembre introuvables',
     body:
-      "Bonjour, ma banque me demande mes trois dernières fiches de paie pour un prêt hypothécaire, mais dans mon espace je ne trouve que celles de cette année. " +
+      'Bonjour, ma banque me demande mes trois dernières fiches de paie pour un prêt hypothécaire, mais dans mon espace je ne trouve que celles de cette année. ' +
       "Où puis-je trouver celles de novembre et de décembre ? C'est assez urgent, j'ai rendez-vous à la banque vendredi.",
     priority: 'high',
     followUps: {
       staffReply:
         "Bonjour, les fiches de l'année passée sont rangées dans « Mes documents > Archives ». Pour vous faire gagner du temps, je vous les ai aussi jointes à ce message. " +
-        "Bonne chance pour votre prêt !",
+        'Bonne chance pour votre prêt !',
       memberReply: "Super, c'est exactement ce qu'il me fallait. Merci beaucoup !",
     },
   },
@@ -688,15 +692,15 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     language: 'nl',
     subject: 'Fout op mijn loonfiche van april',
     body:
-      "Hallo, op mijn loonfiche van april staat een brutobedrag van € 1.120, maar volgens mijn contracten zou het € 1.480 moeten zijn. " +
-      "Het contract van 18 april, bij een cultuurcentrum in Dilbeek, lijkt te ontbreken. Kunnen jullie dat nakijken?",
+      'Hallo, op mijn loonfiche van april staat een brutobedrag van € 1.120, maar volgens mijn contracten zou het € 1.480 moeten zijn. ' +
+      'Het contract van 18 april, bij een cultuurcentrum in Dilbeek, lijkt te ontbreken. Kunnen jullie dat nakijken?',
     priority: 'high',
     followUps: {
       staffReply:
-        "Dag, je hebt gelijk: het contract van 18 april werd pas na de loonafsluiting gevalideerd. Ik vraag de administratieve ploeg om een correctie en laat je weten wanneer het bedrag gestort wordt.",
+        'Dag, je hebt gelijk: het contract van 18 april werd pas na de loonafsluiting gevalideerd. Ik vraag de administratieve ploeg om een correctie en laat je weten wanneer het bedrag gestort wordt.',
       handoff:
-        "Loonfiche april: contract van 18/04 (cultuurcentrum Dilbeek, bruto € 360) ontbreekt, gevalideerd op 29/04, na de afsluiting. " +
-        "Graag een aanvullende loonberekening, of bevestigen dat het met de lonen van mei meegaat, zodat ik het lid kan verwittigen.",
+        'Loonfiche april: contract van 18/04 (cultuurcentrum Dilbeek, bruto € 360) ontbreekt, gevalideerd op 29/04, na de afsluiting. ' +
+        'Graag een aanvullende loonberekening, of bevestigen dat het met de lonen van mei meegaat, zodat ik het lid kan verwittigen.',
       handoffReason: 'payroll_correction',
     },
   },
@@ -705,26 +709,26 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     language: 'nl',
     subject: 'Waarom is mijn nettoloon zo laag?',
     body:
-      "Dag, ik snap niet waarom mijn nettoloon deze maand zo laag is. Mijn klant heeft € 2.000 betaald en ik krijg maar € 910 netto. " +
-      "Kan iemand me uitleggen hoe dat berekend wordt? Bedankt.",
+      'Dag, ik snap niet waarom mijn nettoloon deze maand zo laag is. Mijn klant heeft € 2.000 betaald en ik krijg maar € 910 netto. ' +
+      'Kan iemand me uitleggen hoe dat berekend wordt? Bedankt.',
     priority: 'normal',
     followUps: {
       staffReply:
-        "Dag, van het bedrag dat je klant betaalt, gaan eerst de werkingsbijdrage van de coöperatie en de werkgeversbijdragen af. Daarna worden je persoonlijke RSZ-bijdrage (13,07 %) en de bedrijfsvoorheffing ingehouden. " +
-        "Ik heb de berekening voor je factuur stap voor stap in bijlage gezet. Als je wil, bellen we even om ze samen te overlopen.",
-      memberReply: "Bedankt, met de berekening erbij is het een stuk duidelijker.",
+        'Dag, van het bedrag dat je klant betaalt, gaan eerst de werkingsbijdrage van de coöperatie en de werkgeversbijdragen af. Daarna worden je persoonlijke RSZ-bijdrage (13,07 %) en de bedrijfsvoorheffing ingehouden. ' +
+        'Ik heb de berekening voor je factuur stap voor stap in bijlage gezet. Als je wil, bellen we even om ze samen te overlopen.',
+      memberReply: 'Bedankt, met de berekening erbij is het een stuk duidelijker.',
     },
   },
   {
     category: 'payslips',
     language: 'nl',
     subject: 'Wanneer krijg ik mijn vakantiegeld?',
-    body: "Goeiedag, wanneer wordt mijn vakantiegeld uitbetaald? Ik heb vorig jaar vooral als kunstenaar gewerkt via jullie. Alvast bedankt.",
+    body: 'Goeiedag, wanneer wordt mijn vakantiegeld uitbetaald? Ik heb vorig jaar vooral als kunstenaar gewerkt via jullie. Alvast bedankt.',
     priority: 'low',
     followUps: {
       staffReply:
-        "Dag, voor prestaties als arbeider of kunstenaar wordt het vakantiegeld niet door ons betaald, maar door de Rijksdienst voor Jaarlijkse Vakantie (RJV), meestal in mei of juni. " +
-        "Je krijgt rechtstreeks bericht van de RJV zodra de betaling vertrekt.",
+        'Dag, voor prestaties als arbeider of kunstenaar wordt het vakantiegeld niet door ons betaald, maar door de Rijksdienst voor Jaarlijkse Vakantie (RJV), meestal in mei of juni. ' +
+        'Je krijgt rechtstreeks bericht van de RJV zodra de betaling vertrekt.',
     },
   },
   {
@@ -732,17 +736,17 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     language: 'nl',
     subject: 'Ziek op de dag van mijn contract',
     body:
-      "Hallo, ik had morgen een contract van een dag voor een opname in een studio in Vorst, maar ik lig met koorts in bed en heb een doktersbriefje. " +
-      "Word ik dan toch betaald (gewaarborgd loon)? De klant heeft de opname al verplaatst naar volgende week.",
+      'Hallo, ik had morgen een contract van een dag voor een opname in een studio in Vorst, maar ik lig met koorts in bed en heb een doktersbriefje. ' +
+      'Word ik dan toch betaald (gewaarborgd loon)? De klant heeft de opname al verplaatst naar volgende week.',
     priority: 'normal',
     followUps: {
       staffReply:
-        "Dag, beterschap! Stuur ons het doktersbriefje via dit ticket. Of je recht hebt op gewaarborgd loon hangt af van de duur van je contract en van je vorige contracten, " +
-        "dus ik laat het nakijken door de ondersteuningsploeg. Voor volgende week maken we gewoon een nieuw contract.",
-      memberReply: "Het doktersbriefje zit in bijlage. De nieuwe datum is dinsdag de 14de, zelfde uren.",
+        'Dag, beterschap! Stuur ons het doktersbriefje via dit ticket. Of je recht hebt op gewaarborgd loon hangt af van de duur van je contract en van je vorige contracten, ' +
+        'dus ik laat het nakijken door de ondersteuningsploeg. Voor volgende week maken we gewoon een nieuw contract.',
+      memberReply: 'Het doktersbriefje zit in bijlage. De nieuwe datum is dinsdag de 14de, zelfde uren.',
       handoff:
-        "Lid ziek op de dag van een eendagscontract (opname studio Vorst), doktersbriefje in bijlage. Prestatie verplaatst naar dinsdag 14, zelfde uren. " +
-        "Vraag: recht op gewaarborgd loon voor het oorspronkelijke contract? Graag ook het contract op de nieuwe datum zetten.",
+        'Lid ziek op de dag van een eendagscontract (opname studio Vorst), doktersbriefje in bijlage. Prestatie verplaatst naar dinsdag 14, zelfde uren. ' +
+        'Vraag: recht op gewaarborgd loon voor het oorspronkelijke contract? Graag ook het contract op de nieuwe datum zetten.',
       handoffReason: 'payroll_correction',
     },
   },
@@ -759,9 +763,9 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     followUps: {
       staffReply:
         "Bonjour, je transmets la demande de C4 à l'équipe administrative. Comme vous avez eu plusieurs contrats courts en mai, le C4 reprendra chaque période. " +
-        "Vous le recevrez par e-mail, et votre syndicat pourra aussi le consulter par voie électronique.",
+        'Vous le recevrez par e-mail, et votre syndicat pourra aussi le consulter par voie électronique.',
       handoff:
-        "Demande de C4, fin du dernier contrat au 31/05. Le membre en a besoin rapidement pour ses allocations de juin. " +
+        'Demande de C4, fin du dernier contrat au 31/05. Le membre en a besoin rapidement pour ses allocations de juin. ' +
         "Besoin : établir le C4 pour les contrats courts de mai (7 jours) et l'envoyer au membre.",
       handoffReason: 'certificate_request',
     },
@@ -771,17 +775,17 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     language: 'fr',
     subject: 'Attestation de revenus pour un bail',
     body:
-      "Bonjour, mon futur propriétaire me demande une attestation de revenus des six derniers mois pour signer le bail. " +
+      'Bonjour, mon futur propriétaire me demande une attestation de revenus des six derniers mois pour signer le bail. ' +
       "Est-ce que vous pouvez me faire ça rapidement ? Je dois la lui donner lundi. Merci d'avance.",
     priority: 'high',
     followUps: {
       staffReply:
-        "Bonjour, vous pouvez télécharger vous-même une attestation de revenus dans votre espace (Mes documents > Attestations > Revenus) en choisissant la période. " +
+        'Bonjour, vous pouvez télécharger vous-même une attestation de revenus dans votre espace (Mes documents > Attestations > Revenus) en choisissant la période. ' +
         "Si votre propriétaire veut un document signé, dites-le-moi et je demande une version signée à l'équipe administrative.",
-      memberReply: "Il veut une version signée avec cachet, oui. Ce serait possible pour lundi ?",
+      memberReply: 'Il veut une version signée avec cachet, oui. Ce serait possible pour lundi ?',
       handoff:
         "Attestation de revenus sur les six derniers mois, signée et cachetée, demandée par le futur propriétaire du membre. L'attestation téléchargeable ne suffit pas. " +
-        "Échéance : lundi (signature du bail).",
+        'Échéance : lundi (signature du bail).',
       handoffReason: 'certificate_request',
     },
   },
@@ -795,9 +799,9 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     priority: 'normal',
     followUps: {
       staffReply:
-        "Bonjour, les fiches 281.10 ont été transmises au SPF Finances fin février et sont disponibles dans votre espace (Mes documents > Fiscal). " +
+        'Bonjour, les fiches 281.10 ont été transmises au SPF Finances fin février et sont disponibles dans votre espace (Mes documents > Fiscal). ' +
         "Les montants préremplis viennent de cette fiche. Si un montant vous semble faux, envoyez-moi une capture d'écran et je compare avec nos données.",
-      memberReply: "Je vois 14 230 € en rémunérations (code 1250) alors que je pensais avoir gagné moins de 12 000 € brut. Capture en pièce jointe.",
+      memberReply: 'Je vois 14 230 € en rémunérations (code 1250) alors que je pensais avoir gagné moins de 12 000 € brut. Capture en pièce jointe.',
       internalNote:
         "La différence correspond peut-être au salaire de décembre payé en janvier, ou aux indemnités de frais mal classées. À vérifier avec l'équipe administrative avant de répondre au membre.",
     },
@@ -805,7 +809,7 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
   {
     category: 'certificates',
     language: 'fr',
-    subject: "Document pour la mutuelle (incapacité de travail)",
+    subject: 'Document pour la mutuelle (incapacité de travail)',
     body:
       "Bonjour, je suis en incapacité de travail depuis le 2 avril après une opération du genou. Ma mutuelle me demande un document de l'employeur, " +
       "je crois que c'est une feuille de renseignements. Je ne sais pas trop quoi vous demander exactement. Merci de votre aide.",
@@ -814,10 +818,10 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
       staffReply:
         "Bonjour, bon rétablissement ! La mutuelle a besoin des renseignements de l'employeur, que nous transmettons par une déclaration électronique. " +
         "Je la demande à l'équipe administrative. Pouvez-vous me confirmer votre dernier jour de travail sous contrat ?",
-      memberReply: "Mon dernier contrat était le 28 mars.",
+      memberReply: 'Mon dernier contrat était le 28 mars.',
       handoff:
-        "Incapacité de travail depuis le 02/04 (opération du genou), dernier jour presté le 28/03. La mutuelle demande les renseignements employeur. " +
-        "Besoin : déclaration de risque social (maladie) et confirmation au membre une fois envoyée.",
+        'Incapacité de travail depuis le 02/04 (opération du genou), dernier jour presté le 28/03. La mutuelle demande les renseignements employeur. ' +
+        'Besoin : déclaration de risque social (maladie) et confirmation au membre une fois envoyée.',
       handoffReason: 'certificate_request',
     },
   },
@@ -826,16 +830,16 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     language: 'fr',
     subject: 'Récapitulatif de mes contrats artistiques depuis 2019',
     body:
-      "Bonjour, pour le renouvellement de mon attestation du travail des arts, je dois prouver mes prestations artistiques des dernières années. " +
+      'Bonjour, pour le renouvellement de mon attestation du travail des arts, je dois prouver mes prestations artistiques des dernières années. ' +
       "Pouvez-vous m'envoyer un récapitulatif de tous mes contrats artistiques depuis 2019, avec les montants ? Merci.",
     priority: 'normal',
     followUps: {
       staffReply:
-        "Bonjour, je peux vous sortir tout de suite la liste de vos contrats depuis 2019 avec les montants bruts, je la joins à ce message. " +
+        'Bonjour, je peux vous sortir tout de suite la liste de vos contrats depuis 2019 avec les montants bruts, je la joins à ce message. ' +
         "Pour la Commission du travail des arts, une attestation signée est préférable : je la demande à l'équipe administrative, comptez environ une semaine.",
       handoff:
         "Attestation signée des prestations artistiques depuis 2019 (dates, régime cachet/horaire, montants bruts), pour un renouvellement de l'attestation du travail des arts. " +
-        "La liste non signée a déjà été envoyée au membre.",
+        'La liste non signée a déjà été envoyée au membre.',
       handoffReason: 'certificate_request',
     },
   },
@@ -844,13 +848,13 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     language: 'fr',
     subject: 'attestation de travail pour la crèche - urgent',
     body:
-      "bonjour, la crèche me demande une attestation de travail pour garder la place de mon fils (prouver que je travaille). " +
+      'bonjour, la crèche me demande une attestation de travail pour garder la place de mon fils (prouver que je travaille). ' +
       "ils la veulent pour demain. c'est possible ??",
     priority: 'urgent',
     followUps: {
       staffReply:
         "Bonjour, je vous ai préparé une attestation d'occupation avec vos contrats des trois derniers mois. Elle est jointe à ce message et se trouve aussi dans votre espace. " +
-        "Si la crèche exige son propre formulaire, envoyez-le-moi et je le fais compléter.",
+        'Si la crèche exige son propre formulaire, envoyez-le-moi et je le fais compléter.',
       memberReply: "Merci, c'est parfait, la crèche l'a acceptée.",
     },
   },
@@ -859,14 +863,14 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     language: 'nl',
     subject: 'C4 nodig voor de RVA',
     body:
-      "Goedendag, mijn laatste contract via jullie eindigde op 30 april en mijn vakbond vraagt een C4. " +
-      "Kunnen jullie dat opmaken? Het is vrij dringend, anders krijg ik geen uitkering voor mei. Groeten.",
+      'Goedendag, mijn laatste contract via jullie eindigde op 30 april en mijn vakbond vraagt een C4. ' +
+      'Kunnen jullie dat opmaken? Het is vrij dringend, anders krijg ik geen uitkering voor mei. Groeten.',
     priority: 'high',
     followUps: {
       staffReply:
-        "Dag, ik heb de aanvraag voor je C4 doorgestuurd naar de administratieve ploeg. Je krijgt het per mail en je vakbond kan het ook elektronisch raadplegen.",
+        'Dag, ik heb de aanvraag voor je C4 doorgestuurd naar de administratieve ploeg. Je krijgt het per mail en je vakbond kan het ook elektronisch raadplegen.',
       handoff:
-        "Aanvraag C4, einde laatste contract op 30/04. Dringend voor de uitkering van mei. Graag de C4 opmaken, elektronisch aangeven en het lid verwittigen.",
+        'Aanvraag C4, einde laatste contract op 30/04. Dringend voor de uitkering van mei. Graag de C4 opmaken, elektronisch aangeven en het lid verwittigen.',
       handoffReason: 'certificate_request',
     },
   },
@@ -875,13 +879,13 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     language: 'nl',
     subject: 'Werkgeversattest voor de kinderopvang',
     body:
-      "Dag, de kinderopvang van mijn dochter vraagt een werkgeversattest waaruit blijkt dat ik werk. Kunnen jullie dat opmaken? " +
-      "Liefst met het aantal uren per week erop. Alvast bedankt.",
+      'Dag, de kinderopvang van mijn dochter vraagt een werkgeversattest waaruit blijkt dat ik werk. Kunnen jullie dat opmaken? ' +
+      'Liefst met het aantal uren per week erop. Alvast bedankt.',
     priority: 'normal',
     followUps: {
       staffReply:
-        "Dag, ik heb een attest van tewerkstelling opgemaakt met je contracten van de laatste drie maanden. Omdat je met korte contracten werkt, staat er een gemiddelde van 22 uur per week op. " +
-        "Je vindt het in bijlage en in je online ruimte.",
+        'Dag, ik heb een attest van tewerkstelling opgemaakt met je contracten van de laatste drie maanden. Omdat je met korte contracten werkt, staat er een gemiddelde van 22 uur per week op. ' +
+        'Je vindt het in bijlage en in je online ruimte.',
     },
   },
   {
@@ -889,17 +893,17 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     language: 'nl',
     subject: 'Geen inkomsten zichtbaar in Tax-on-web',
     body:
-      "Hallo, in Tax-on-web staat bij mij geen enkel inkomen van jullie, terwijl ik vorig jaar meerdere contracten had. " +
-      "Is de fiche 281.10 wel doorgestuurd? Ik moet mijn aangifte tegen eind juni indienen. Mvg.",
+      'Hallo, in Tax-on-web staat bij mij geen enkel inkomen van jullie, terwijl ik vorig jaar meerdere contracten had. ' +
+      'Is de fiche 281.10 wel doorgestuurd? Ik moet mijn aangifte tegen eind juni indienen. Mvg.',
     priority: 'normal',
     followUps: {
       staffReply:
-        "Dag, je fiche 281.10 werd wel opgemaakt, maar met een fout in je rijksregisternummer (twee cijfers omgewisseld). Daardoor is ze niet aan je dossier bij de FOD Financiën gekoppeld. " +
-        "Ik vraag de administratieve ploeg om een verbeterde fiche in te dienen; je hoort van ons zodra het gebeurd is.",
-      internalNote: "Rijksregisternummer in de ledenfiche intussen verbeterd, na controle met de kopie van de identiteitskaart.",
+        'Dag, je fiche 281.10 werd wel opgemaakt, maar met een fout in je rijksregisternummer (twee cijfers omgewisseld). Daardoor is ze niet aan je dossier bij de FOD Financiën gekoppeld. ' +
+        'Ik vraag de administratieve ploeg om een verbeterde fiche in te dienen; je hoort van ons zodra het gebeurd is.',
+      internalNote: 'Rijksregisternummer in de ledenfiche intussen verbeterd, na controle met de kopie van de identiteitskaart.',
       handoff:
-        "Fiche 281.10 van vorig jaar ingediend met een fout rijksregisternummer (cijfers 5 en 6 omgewisseld), daardoor niet zichtbaar in Tax-on-web. " +
-        "Ledenfiche is al verbeterd. Graag een gecorrigeerde fiche indienen bij de FOD Financiën; het lid moet zijn aangifte tegen eind juni indienen.",
+        'Fiche 281.10 van vorig jaar ingediend met een fout rijksregisternummer (cijfers 5 en 6 omgewisseld), daardoor niet zichtbaar in Tax-on-web. ' +
+        'Ledenfiche is al verbeterd. Graag een gecorrigeerde fiche indienen bij de FOD Financiën; het lid moet zijn aangifte tegen eind juni indienen.',
       handoffReason: 'certificate_request',
     },
   },
@@ -908,7 +912,7 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     language: 'nl',
     subject: 'Attest van inkomsten voor een lening',
     body:
-      "Dag, de bank vraagt een attest van mijn inkomsten van de laatste twaalf maanden voor een woonkrediet. " +
+      'Dag, de bank vraagt een attest van mijn inkomsten van de laatste twaalf maanden voor een woonkrediet. ' +
       "Kunnen jullie zo'n attest opmaken, liefst ondertekend? Bedankt!",
     priority: 'normal',
   },
@@ -923,9 +927,9 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     followUps: {
       staffReply:
         "Hi, we've received the form. As you work on short contracts, the commune sometimes asks for extra proof, so I've asked the administrative team to fill in the form and add an overview of your contracts over the last six months. " +
-        "You should have it within three working days.",
+        'You should have it within three working days.',
       handoff:
-        "Member (EU citizen) registering at the commune of Ixelles; the employer section of the attached form needs to be completed. " +
+        'Member (EU citizen) registering at the commune of Ixelles; the employer section of the attached form needs to be completed. ' +
         "Please also add an overview of the member's contracts over the last six months. The member writes in English.",
       handoffReason: 'certificate_request',
     },
@@ -938,13 +942,13 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     subject: 'Avance sur la facture F-2024-00655',
     body:
       "Bonjour, j'ai envoyé une facture de 3 200 € (F-2024-00655) à la Ville de Charleroi, avec un délai de paiement de 60 jours. " +
-      "Est-ce que je peux demander une avance pour payer mon matériel, environ 1 200 € ? Merci.",
+      'Est-ce que je peux demander une avance pour payer mon matériel, environ 1 200 € ? Merci.',
     priority: 'normal',
     followUps: {
       staffReply:
-        "Bonjour, oui, vous pouvez faire la demande avec le bouton « Demander une avance » sur la facture. " +
+        'Bonjour, oui, vous pouvez faire la demande avec le bouton « Demander une avance » sur la facture. ' +
         "Comme le montant dépasse 1 000 €, la demande est validée par l'équipe de soutien, en général sous 48 heures.",
-      internalNote: "Le membre a déjà une avance de 800 € en cours sur F-2024-00512, toujours impayée. Vérifier le plafond avant validation.",
+      internalNote: 'Le membre a déjà une avance de 800 € en cours sur F-2024-00512, toujours impayée. Vérifier le plafond avant validation.',
       handoff:
         "Demande d'avance de 1 200 € sur F-2024-00655 (Ville de Charleroi, 3 200 €, échéance à 60 jours). Attention : avance de 800 € déjà en cours sur F-2024-00512 (non payée). " +
         "Besoin : décision sur l'avance au vu du plafond.",
@@ -957,14 +961,15 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     subject: "Demande d'avance refusée sans explication",
     body:
       "Bonjour, ma demande d'avance de 600 € a été refusée sans explication. J'en ai vraiment besoin pour payer mon loyer ce mois-ci. " +
-      "La facture est pour un client fiable, la bibliothèque communale de Quaregnon, je ne comprends pas. Merci de me dire ce qui ne va pas.",
+      'La facture est pour un client fiable, la bibliothèque communale de Quaregnon, je ne comprends pas. Merci de me dire ce qui ne va pas.',
     priority: 'high',
     followUps: {
       staffReply:
         "Bonjour, je comprends votre frustration. La demande a été refusée automatiquement parce que la facture n'a pas encore été envoyée au client : elle est toujours en brouillon. " +
         "Dès qu'elle est envoyée, vous pouvez refaire la demande ; je la surveillerai pour qu'elle soit traitée rapidement.",
       memberReply: "Ah mince, je pensais l'avoir envoyée. C'est fait maintenant, et j'ai refait la demande d'avance.",
-      internalNote: "Nouvelle demande reçue : 600 € sur une facture de 750 € HTVA, client public fiable. OK de mon côté, à valider par le soutien aujourd'hui si possible (loyer).",
+      internalNote:
+        "Nouvelle demande reçue : 600 € sur une facture de 750 € HTVA, client public fiable. OK de mon côté, à valider par le soutien aujourd'hui si possible (loyer).",
       handoff:
         "Demande d'avance de 600 € sur une facture de 750 € HTVA (bibliothèque communale de Quaregnon), facture envoyée ce jour. Première demande refusée car facture en brouillon. " +
         "Besoin : validation aujourd'hui si possible, le membre doit payer son loyer.",
@@ -977,14 +982,14 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     subject: "Le client n'a payé que la moitié, et j'ai eu une avance",
     body:
       "Bonjour, le client n'a finalement payé que la moitié de la facture F-2023-01290 (1 400 € au lieu de 2 800 €), alors que j'avais reçu une avance de 1 500 € dessus. " +
-      "Que se passe-t-il maintenant ? Est-ce que je dois rembourser la différence ?",
+      'Que se passe-t-il maintenant ? Est-ce que je dois rembourser la différence ?',
     priority: 'normal',
     followUps: {
       staffReply:
-        "Bonjour, merci de nous prévenir. Avant de parler de remboursement, nous allons relancer le client pour le solde. " +
+        'Bonjour, merci de nous prévenir. Avant de parler de remboursement, nous allons relancer le client pour le solde. ' +
         "Je transmets le dossier à l'équipe de soutien, qui examinera votre situation et vous proposera une solution si le client ne paie pas.",
       handoff:
-        "F-2023-01290 : le client a payé 1 400 € sur 2 800 €. Une avance de 1 500 € avait été versée au membre, donc 100 € à découvert, plus le solde impayé. " +
+        'F-2023-01290 : le client a payé 1 400 € sur 2 800 €. Une avance de 1 500 € avait été versée au membre, donc 100 € à découvert, plus le solde impayé. ' +
         "Besoin : relance du client pour le solde et, s'il ne paie pas, proposition d'étalement au membre.",
       handoffReason: 'invoice_dispute',
     },
@@ -1010,13 +1015,13 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     subject: 'Avance sur une subvention de la Fédération Wallonie-Bruxelles',
     body:
       "Bonjour, je lance un spectacle jeune public avec une subvention de la Fédération Wallonie-Bruxelles de 12 000 €, mais elle ne sera versée qu'en septembre. " +
-      "Je dois payer les décors dès maintenant, environ 3 000 €. Est-ce que la coopérative peut avancer cet argent ?",
+      'Je dois payer les décors dès maintenant, environ 3 000 €. Est-ce que la coopérative peut avancer cet argent ?',
     priority: 'normal',
     followUps: {
       staffReply:
         "Bonjour, une avance sur subvention est possible si vous avez la notification officielle d'octroi. Ce n'est pas moi qui peux la valider : " +
         "je transmets votre demande à l'équipe de soutien. Pouvez-vous joindre le courrier d'octroi à ce ticket ?",
-      memberReply: "Le courrier de la FWB est en pièce jointe. Les décors doivent être commandés avant le 15 mai.",
+      memberReply: 'Le courrier de la FWB est en pièce jointe. Les décors doivent être commandés avant le 15 mai.',
       handoff:
         "Avance d'environ 3 000 € demandée sur une subvention FWB de 12 000 € (versement prévu en septembre), courrier d'octroi joint. " +
         "Besoin : décision sur l'avance sur subvention avant le 15/05 (date de commande des décors).",
@@ -1028,14 +1033,15 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     language: 'nl',
     subject: 'Voorschot aanvragen op een factuur',
     body:
-      "Dag, ik heb een factuur van € 2.400 gestuurd naar een klant met een betalingstermijn van 45 dagen. " +
-      "Kan ik een voorschot krijgen? Ik moet nu al materiaal aankopen. Groetjes.",
+      'Dag, ik heb een factuur van € 2.400 gestuurd naar een klant met een betalingstermijn van 45 dagen. ' +
+      'Kan ik een voorschot krijgen? Ik moet nu al materiaal aankopen. Groetjes.',
     priority: 'normal',
     followUps: {
       staffReply:
         "Dag, je kan een voorschot aanvragen met de knop 'Voorschot aanvragen' bij de factuur. Bij een eerste aanvraag bekijkt de ondersteuningsploeg je dossier, meestal binnen 48 uur.",
-      memberReply: "Gedaan, ik heb € 1.000 gevraagd.",
-      handoff: "Eerste voorschotaanvraag van dit lid: € 1.000 op een factuur van € 2.400 (betalingstermijn 45 dagen), voor aankoop van materiaal. Geen openstaande voorschotten. Graag beoordelen.",
+      memberReply: 'Gedaan, ik heb € 1.000 gevraagd.',
+      handoff:
+        'Eerste voorschotaanvraag van dit lid: € 1.000 op een factuur van € 2.400 (betalingstermijn 45 dagen), voor aankoop van materiaal. Geen openstaande voorschotten. Graag beoordelen.',
       handoffReason: 'advance_approval',
     },
   },
@@ -1044,15 +1050,15 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     language: 'nl',
     subject: 'Goedgekeurd voorschot nog niet ontvangen',
     body:
-      "Hallo, mijn voorschot van € 750 werd vorige dinsdag goedgekeurd, maar ik heb nog niets ontvangen op mijn rekening. Klopt dat? " +
-      "Ik had erop gerekend voor deze week.",
+      'Hallo, mijn voorschot van € 750 werd vorige dinsdag goedgekeurd, maar ik heb nog niets ontvangen op mijn rekening. Klopt dat? ' +
+      'Ik had erop gerekend voor deze week.',
     priority: 'high',
     followUps: {
       staffReply:
-        "Dag, het voorschot is inderdaad goedgekeurd, maar de overschrijving is teruggekomen: de bank meldt dat de rekening in je profiel (eindigend op 0412) afgesloten is. " +
-        "Kan je je nieuwe rekeningnummer in je profiel aanpassen? Dan laat ik de betaling opnieuw vertrekken.",
-      memberReply: "Oei, ik ben van bank veranderd. Aangepast, het nieuwe nummer eindigt op 7781.",
-      internalNote: "Nieuw rekeningnummer gecontroleerd met het bankattest. Betaling opnieuw aangevraagd bij de boekhouding.",
+        'Dag, het voorschot is inderdaad goedgekeurd, maar de overschrijving is teruggekomen: de bank meldt dat de rekening in je profiel (eindigend op 0412) afgesloten is. ' +
+        'Kan je je nieuwe rekeningnummer in je profiel aanpassen? Dan laat ik de betaling opnieuw vertrekken.',
+      memberReply: 'Oei, ik ben van bank veranderd. Aangepast, het nieuwe nummer eindigt op 7781.',
+      internalNote: 'Nieuw rekeningnummer gecontroleerd met het bankattest. Betaling opnieuw aangevraagd bij de boekhouding.',
     },
   },
   {
@@ -1060,13 +1066,13 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     language: 'nl',
     subject: 'Hoeveel voorschot mag ik vragen?',
     body:
-      "Dag, hoeveel voorschot mag ik maximaal vragen op een factuur, en kost dat iets? " +
-      "Ik heb een factuur van € 5.000 openstaan bij een groot evenementenbureau. Bedankt.",
+      'Dag, hoeveel voorschot mag ik maximaal vragen op een factuur, en kost dat iets? ' +
+      'Ik heb een factuur van € 5.000 openstaan bij een groot evenementenbureau. Bedankt.',
     priority: 'low',
     followUps: {
       staffReply:
-        "Dag, een voorschot is kosteloos. Het maximum hangt af van het bedrag van de factuur na aftrek van de bijdragen en van de voorschotten die nog openstaan op je rekening. " +
-        "In je online ruimte zie je bij elke factuur hoeveel je nog kan aanvragen.",
+        'Dag, een voorschot is kosteloos. Het maximum hangt af van het bedrag van de factuur na aftrek van de bijdragen en van de voorschotten die nog openstaan op je rekening. ' +
+        'In je online ruimte zie je bij elke factuur hoeveel je nog kan aanvragen.',
     },
   },
 
@@ -1076,13 +1082,13 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     language: 'fr',
     subject: 'Note de frais refusée : justificatif non conforme',
     body:
-      "Bonjour, ma note de frais pour du matériel de sonorisation (349 € dans un magasin de musique à Liège) a été refusée avec le motif « justificatif non conforme ». " +
+      'Bonjour, ma note de frais pour du matériel de sonorisation (349 € dans un magasin de musique à Liège) a été refusée avec le motif « justificatif non conforme ». ' +
       "J'ai pourtant bien envoyé la preuve d'achat. Qu'est-ce qui ne va pas ?",
     priority: 'normal',
     followUps: {
       staffReply:
-        "Bonjour, le justificatif est un ticket de caisse sans le nom de la coopérative ni notre numéro de TVA. Pour un achat de plus de 250 €, il nous faut une facture au nom de la coopérative, avec votre numéro de membre en référence. " +
-        "Le magasin peut normalement vous la refaire ; renvoyez-la ensuite en réponse à ce ticket.",
+        'Bonjour, le justificatif est un ticket de caisse sans le nom de la coopérative ni notre numéro de TVA. Pour un achat de plus de 250 €, il nous faut une facture au nom de la coopérative, avec votre numéro de membre en référence. ' +
+        'Le magasin peut normalement vous la refaire ; renvoyez-la ensuite en réponse à ce ticket.',
       memberReply: "Le magasin m'a refait la facture, je l'ajoute en pièce jointe.",
     },
   },
@@ -1091,12 +1097,12 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     language: 'fr',
     subject: 'Frais kilométriques pour mes animations',
     body:
-      "Bonjour, quel est le tarif des frais kilométriques cette année ? Je fais beaucoup de route pour mes animations dans les écoles, environ 600 km par mois. " +
-      "Et est-ce que je peux les déclarer en plus de mon salaire ? Merci.",
+      'Bonjour, quel est le tarif des frais kilométriques cette année ? Je fais beaucoup de route pour mes animations dans les écoles, environ 600 km par mois. ' +
+      'Et est-ce que je peux les déclarer en plus de mon salaire ? Merci.',
     priority: 'low',
     followUps: {
       staffReply:
-        "Bonjour, oui : les déplacements professionnels avec votre véhicule personnel sont remboursés en indemnité kilométrique, sans cotisations sociales ni impôt, en plus de votre salaire. " +
+        'Bonjour, oui : les déplacements professionnels avec votre véhicule personnel sont remboursés en indemnité kilométrique, sans cotisations sociales ni impôt, en plus de votre salaire. ' +
         "Le montant au kilomètre est fixé par l'État et adapté régulièrement ; il est repris automatiquement dans le formulaire de note de frais. Notez simplement pour chaque trajet la date, le lieu et le nombre de kilomètres.",
     },
   },
@@ -1106,7 +1112,7 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     subject: "Achat d'un ordinateur portable en note de frais",
     body:
       "Bonjour, mon ordinateur portable a rendu l'âme et je dois en racheter un, pour environ 1 100 €. Je l'utilise uniquement pour mon activité de traduction. " +
-      "Est-ce que je peux le passer en note de frais sur mon activité ? Merci.",
+      'Est-ce que je peux le passer en note de frais sur mon activité ? Merci.',
     priority: 'normal',
     followUps: {
       staffReply:
@@ -1122,8 +1128,7 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     category: 'expenses',
     language: 'fr',
     subject: 'repas en déplacement',
-    body:
-      "Est-ce que je peux rentrer mes repas quand je suis toute la journée chez un client à Bruxelles ? J'ai gardé les tickets. merci",
+    body: "Est-ce que je peux rentrer mes repas quand je suis toute la journée chez un client à Bruxelles ? J'ai gardé les tickets. merci",
     priority: 'low',
     followUps: {
       staffReply:
@@ -1136,28 +1141,26 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     language: 'nl',
     subject: 'Treintickets via onkostennota',
     body:
-      "Hallo, ik ga elke week met de trein van Brussel naar Gent voor een opdracht. Kan ik die tickets via een onkostennota terugkrijgen? " +
-      "Ik koop ze altijd in de NMBS-app.",
+      'Hallo, ik ga elke week met de trein van Brussel naar Gent voor een opdracht. Kan ik die tickets via een onkostennota terugkrijgen? ' +
+      'Ik koop ze altijd in de NMBS-app.',
     priority: 'low',
     followUps: {
       staffReply:
-        "Dag, ja, je kan de tickets via een onkostennota indienen. Een screenshot of de pdf uit de NMBS-app volstaat als bewijs. " +
-        "Vermeld bij elke rit de klant en de datum.",
-      memberReply: "Super, dank je!",
+        'Dag, ja, je kan de tickets via een onkostennota indienen. Een screenshot of de pdf uit de NMBS-app volstaat als bewijs. ' +
+        'Vermeld bij elke rit de klant en de datum.',
+      memberReply: 'Super, dank je!',
     },
   },
   {
     category: 'expenses',
     language: 'nl',
     subject: 'Onkostennota al drie weken in behandeling',
-    body:
-      "Dag, mijn onkostennota van € 236,50 (materiaal voor een workshop in Anderlecht) staat al drie weken op 'in behandeling'. " +
-      "Is er iets mis mee?",
+    body: "Dag, mijn onkostennota van € 236,50 (materiaal voor een workshop in Anderlecht) staat al drie weken op 'in behandeling'. " + 'Is er iets mis mee?',
     priority: 'normal',
     followUps: {
       staffReply:
-        "Dag, je nota stond in de wachtrij van een collega die afwezig is. Ik heb ze intussen zelf nagekeken en goedgekeurd; de terugbetaling gebeurt met de volgende betaling, normaal deze vrijdag. " +
-        "Excuses voor het wachten.",
+        'Dag, je nota stond in de wachtrij van een collega die afwezig is. Ik heb ze intussen zelf nagekeken en goedgekeurd; de terugbetaling gebeurt met de volgende betaling, normaal deze vrijdag. ' +
+        'Excuses voor het wachten.',
       internalNote: "Er staan nog 11 onkostennota's in de wachtrij van Katrien, die afwezig is tot de 20ste. Kan iemand een deel overnemen?",
     },
   },
@@ -1165,13 +1168,12 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     category: 'expenses',
     language: 'nl',
     subject: 'GSM-abonnement als onkosten?',
-    body:
-      "Mag ik een deel van mijn GSM-abonnement inbrengen als onkosten? Ik gebruik mijn telefoon veel voor klanten. Mijn abonnement kost € 35 per maand.",
+    body: 'Mag ik een deel van mijn GSM-abonnement inbrengen als onkosten? Ik gebruik mijn telefoon veel voor klanten. Mijn abonnement kost € 35 per maand.',
     priority: 'low',
     followUps: {
       staffReply:
-        "Dag, ja, het professionele deel van je abonnement mag. Geef in je onkostennota een redelijk percentage op, bijvoorbeeld 50 %, en voeg de maandfactuur van je operator toe. " +
-        "Doe het liefst één keer per kwartaal, dat is eenvoudiger voor jou en voor ons.",
+        'Dag, ja, het professionele deel van je abonnement mag. Geef in je onkostennota een redelijk percentage op, bijvoorbeeld 50 %, en voeg de maandfactuur van je operator toe. ' +
+        'Doe het liefst één keer per kwartaal, dat is eenvoudiger voor jou en voor ons.',
     },
   },
 
@@ -1179,7 +1181,7 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
   {
     category: 'insurance',
     language: 'fr',
-    subject: "Accident pendant un cours de danse",
+    subject: 'Accident pendant un cours de danse',
     body:
       "Bonjour, je me suis fait une entorse à la cheville hier en donnant un cours de danse à Marchienne-au-Pont, et le médecin me prescrit 10 jours d'arrêt. " +
       "J'étais sous contrat avec vous ce jour-là. Comment déclarer l'accident de travail ? J'ai le certificat médical.",
@@ -1188,7 +1190,7 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
       staffReply:
         "Bonjour, bon rétablissement ! L'accident doit être déclaré à l'assureur dans les 8 jours. Je vous envoie le formulaire de déclaration à compléter ; " +
         "renvoyez-le avec le certificat médical en réponse à ce message et je transmets directement à l'équipe qui gère les déclarations.",
-      memberReply: "Voici le formulaire complété et le certificat médical. Une élève a vu la chute, ses coordonnées sont dans le formulaire.",
+      memberReply: 'Voici le formulaire complété et le certificat médical. Une élève a vu la chute, ses coordonnées sont dans le formulaire.',
       handoff:
         "Accident de travail pendant une prestation sous contrat (cours de danse, Marchienne-au-Pont, hier). Entorse à la cheville, 10 jours d'incapacité. " +
         "Formulaire et certificat médical joints, un témoin identifié. Besoin : déclaration à l'assureur dans le délai de 8 jours (il en reste 6).",
@@ -1205,11 +1207,11 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     priority: 'low',
     followUps: {
       staffReply:
-        "Bonjour, la coopérative a une assurance responsabilité civile professionnelle qui couvre les dommages causés à des tiers pendant vos prestations sous contrat. " +
+        'Bonjour, la coopérative a une assurance responsabilité civile professionnelle qui couvre les dommages causés à des tiers pendant vos prestations sous contrat. ' +
         "Certaines activités de construction demandent toutefois une couverture spécifique ; je demande à l'équipe de soutien de vérifier ce qui s'applique à la menuiserie.",
       handoff:
-        "Membre qui fait de la menuiserie et des petits travaux chez des particuliers. Question : la RC pro couvre-t-elle les dégâts chez le client, " +
-        "et une assurance complémentaire est-elle obligatoire (loi Peeters-Borsus) ? Besoin : réponse précise selon la police en cours.",
+        'Membre qui fait de la menuiserie et des petits travaux chez des particuliers. Question : la RC pro couvre-t-elle les dégâts chez le client, ' +
+        'et une assurance complémentaire est-elle obligatoire (loi Peeters-Borsus) ? Besoin : réponse précise selon la police en cours.',
       handoffReason: 'legal_question',
     },
   },
@@ -1235,7 +1237,7 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     subject: "Attestation d'assurance demandée par un centre culturel",
     body:
       "Bonjour, un centre culturel de Soignies me demande une attestation d'assurance RC pour une installation artistique dans leur hall, du 2 au 30 septembre. " +
-      "Vous pouvez me la fournir ? Merci.",
+      'Vous pouvez me la fournir ? Merci.',
     priority: 'normal',
     followUps: {
       staffReply:
@@ -1248,17 +1250,17 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     language: 'nl',
     subject: 'Gevallen met de fiets op weg naar een klant',
     body:
-      "Goedemiddag, ik ben vanmorgen met de fiets gevallen op weg naar een klant in Elsene. Mijn pols is gebroken, ik heb een attest van de spoeddienst. " +
-      "Ik had een contract voor vandaag. Wat moet ik doen?",
+      'Goedemiddag, ik ben vanmorgen met de fiets gevallen op weg naar een klant in Elsene. Mijn pols is gebroken, ik heb een attest van de spoeddienst. ' +
+      'Ik had een contract voor vandaag. Wat moet ik doen?',
     priority: 'urgent',
     followUps: {
       staffReply:
-        "Dag, veel beterschap! Een ongeval op weg naar het werk is een arbeidswegongeval en valt onder onze arbeidsongevallenverzekering, omdat je voor vandaag een contract had. " +
-        "Ik stuur je het aangifteformulier: stuur het ingevuld terug samen met het attest van de spoeddienst. Laat je klant ook weten dat je niet komt.",
-      memberReply: "Formulier en attest in bijlage. Ik ben waarschijnlijk zes weken out.",
+        'Dag, veel beterschap! Een ongeval op weg naar het werk is een arbeidswegongeval en valt onder onze arbeidsongevallenverzekering, omdat je voor vandaag een contract had. ' +
+        'Ik stuur je het aangifteformulier: stuur het ingevuld terug samen met het attest van de spoeddienst. Laat je klant ook weten dat je niet komt.',
+      memberReply: 'Formulier en attest in bijlage. Ik ben waarschijnlijk zes weken out.',
       handoff:
-        "Arbeidswegongeval vanmorgen (fiets, onderweg naar een klant in Elsene), contract voor vandaag bestond. Gebroken pols, ongeveer 6 weken arbeidsongeschikt. " +
-        "Formulier en attest van de spoeddienst in bijlage. Graag aangifte bij de verzekeraar binnen de 8 dagen, en nagaan wat er gebeurt met de geplande contracten van de komende weken.",
+        'Arbeidswegongeval vanmorgen (fiets, onderweg naar een klant in Elsene), contract voor vandaag bestond. Gebroken pols, ongeveer 6 weken arbeidsongeschikt. ' +
+        'Formulier en attest van de spoeddienst in bijlage. Graag aangifte bij de verzekeraar binnen de 8 dagen, en nagaan wat er gebeurt met de geplande contracten van de komende weken.',
       handoffReason: 'insurance_claim',
     },
   },
@@ -1267,13 +1269,13 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     language: 'nl',
     subject: 'Verzekeringsattest burgerlijke aansprakelijkheid',
     body:
-      "Hallo, ik geef een workshop voor kinderen in een jeugdhuis in Jette. De organisator vraagt of ik verzekerd ben voor burgerlijke aansprakelijkheid. " +
-      "Ben ik dat via jullie? En kunnen jullie een attest sturen?",
+      'Hallo, ik geef een workshop voor kinderen in een jeugdhuis in Jette. De organisator vraagt of ik verzekerd ben voor burgerlijke aansprakelijkheid. ' +
+      'Ben ik dat via jullie? En kunnen jullie een attest sturen?',
     priority: 'normal',
     followUps: {
       staffReply:
-        "Dag, ja: tijdens je prestaties onder contract ben je gedekt door onze verzekering burgerlijke aansprakelijkheid. Het verzekeringsattest zit in bijlage. " +
-        "Let wel: de kinderen zelf zijn daarmee niet verzekerd tegen lichamelijke ongevallen; dat regelt de organisator meestal zelf.",
+        'Dag, ja: tijdens je prestaties onder contract ben je gedekt door onze verzekering burgerlijke aansprakelijkheid. Het verzekeringsattest zit in bijlage. ' +
+        'Let wel: de kinderen zelf zijn daarmee niet verzekerd tegen lichamelijke ongevallen; dat regelt de organisator meestal zelf.',
     },
   },
   {
@@ -1289,8 +1291,8 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
         "Hi, yes: the work accident and professional liability insurance cover you abroad as long as you're working under a contract with us. " +
         "For healthcare, take your European Health Insurance Card from your mutuelle. For a posting abroad we also need an A1 form, so I'm asking the support team to request it.",
       handoff:
-        "Member working three days in Lisbon next month for a Belgian client; insurance cover confirmed to the member. " +
-        "Needed: A1 application (posting, three days) before departure. Contract dates are already in the system.",
+        'Member working three days in Lisbon next month for a Belgian client; insurance cover confirmed to the member. ' +
+        'Needed: A1 application (posting, three days) before departure. Contract dates are already in the system.',
       handoffReason: 'legal_question',
     },
   },
@@ -1317,13 +1319,13 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     subject: "Changement d'adresse e-mail",
     body:
       "Bonjour, je change d'adresse e-mail, l'ancienne sera supprimée à la fin du mois. Je ne trouve pas où la modifier dans mon profil. " +
-      "La nouvelle est celle depuis laquelle je vous écris. Merci.",
+      'La nouvelle est celle depuis laquelle je vous écris. Merci.',
     priority: 'low',
     followUps: {
       staffReply:
         "Bonjour, pour des raisons de sécurité, l'adresse de connexion ne peut être modifiée que par nous. C'est fait : vous allez recevoir un lien de confirmation sur la nouvelle adresse, " +
-        "à ouvrir dans les 24 heures.",
-      internalNote: "Identité vérifiée par téléphone (numéro de membre + date de naissance) avant la modification.",
+        'à ouvrir dans les 24 heures.',
+      internalNote: 'Identité vérifiée par téléphone (numéro de membre + date de naissance) avant la modification.',
     },
   },
   {
@@ -1332,11 +1334,11 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     subject: 'Nouveau numéro de compte bancaire',
     body:
       "Bonjour, j'ai changé de banque. Comment est-ce que je modifie mon numéro de compte pour les salaires ? " +
-      "Je voudrais que le salaire de ce mois-ci arrive déjà sur le nouveau compte. Merci.",
+      'Je voudrais que le salaire de ce mois-ci arrive déjà sur le nouveau compte. Merci.',
     priority: 'normal',
     followUps: {
       staffReply:
-        "Bonjour, vous pouvez modifier votre IBAN dans votre profil, rubrique « Coordonnées bancaires ». Pour votre sécurité, il faut joindre une attestation de la banque " +
+        'Bonjour, vous pouvez modifier votre IBAN dans votre profil, rubrique « Coordonnées bancaires ». Pour votre sécurité, il faut joindre une attestation de la banque ' +
         "ou une capture de votre application bancaire où figurent votre nom et l'IBAN. Si c'est fait avant le 25, le salaire de ce mois sera versé sur le nouveau compte.",
     },
   },
@@ -1351,7 +1353,7 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     followUps: {
       staffReply:
         "Bonjour, je vois bien les deux comptes. La fusion doit être faite par l'équipe technique pour ne rien perdre ; je lui transmets la demande. " +
-        "En attendant, utilisez uniquement le compte sur lequel se trouvent vos contrats.",
+        'En attendant, utilisez uniquement le compte sur lequel se trouvent vos contrats.',
       handoff:
         "Membre avec deux comptes (doublon créé à l'inscription, deux adresses e-mail). Contrats sur le compte principal, 3 factures sur le doublon. " +
         "Besoin : fusionner vers le compte principal, garder l'adresse e-mail du principal et désactiver le doublon.",
@@ -1364,25 +1366,24 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     subject: "Resetlink zegt 'link verlopen'",
     body:
       "Hallo, ik heb mijn wachtwoord gereset, maar als ik op de link in de mail klik, krijg ik de foutmelding 'link verlopen'. " +
-      "Ik heb het al drie keer geprobeerd. Wat nu?",
+      'Ik heb het al drie keer geprobeerd. Wat nu?',
     priority: 'normal',
     followUps: {
       staffReply:
-        "Dag, de link is 30 minuten geldig en elke nieuwe aanvraag maakt de vorige ongeldig, dus gebruik altijd de laatst ontvangen mail. " +
-        "Ik heb je net een nieuwe link gestuurd; probeer het nu even.",
-      memberReply: "Gelukt, bedankt!",
+        'Dag, de link is 30 minuten geldig en elke nieuwe aanvraag maakt de vorige ongeldig, dus gebruik altijd de laatst ontvangen mail. ' +
+        'Ik heb je net een nieuwe link gestuurd; probeer het nu even.',
+      memberReply: 'Gelukt, bedankt!',
     },
   },
   {
     category: 'account',
     language: 'nl',
     subject: 'Alle mails komen in het Frans',
-    body:
-      "Goeiedag, al jullie e-mails en documenten komen bij mij in het Frans, terwijl ik Nederlandstalig ben. Kan dat aangepast worden? Dank u.",
+    body: 'Goeiedag, al jullie e-mails en documenten komen bij mij in het Frans, terwijl ik Nederlandstalig ben. Kan dat aangepast worden? Dank u.',
     priority: 'low',
     followUps: {
       staffReply:
-        "Dag, ik heb de taal van je profiel op Nederlands gezet. Vanaf nu krijg je onze berichten en documenten in het Nederlands. Excuses voor het ongemak!",
+        'Dag, ik heb de taal van je profiel op Nederlands gezet. Vanaf nu krijg je onze berichten en documenten in het Nederlands. Excuses voor het ongemak!',
     },
   },
   {
@@ -1390,17 +1391,17 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     language: 'nl',
     subject: 'Tweestapsverificatie op kapotte GSM',
     body:
-      "Dag, mijn oude GSM is kapot en daar stond de app voor de tweestapsverificatie op. Ik kan dus niet meer inloggen. " +
-      "Hoe los ik dat op? Ik moet dringend een factuur opmaken.",
+      'Dag, mijn oude GSM is kapot en daar stond de app voor de tweestapsverificatie op. Ik kan dus niet meer inloggen. ' +
+      'Hoe los ik dat op? Ik moet dringend een factuur opmaken.',
     priority: 'high',
     followUps: {
       staffReply:
-        "Dag, om je account te beschermen moet ik eerst je identiteit controleren voor we de tweestapsverificatie kunnen resetten. " +
-        "Ik bel je vandaag nog terug op het nummer in je profiel.",
-      internalNote: "Identiteit gecontroleerd per telefoon (lidnummer, geboortedatum en bedrag van de laatste factuur). Reset aangevraagd.",
+        'Dag, om je account te beschermen moet ik eerst je identiteit controleren voor we de tweestapsverificatie kunnen resetten. ' +
+        'Ik bel je vandaag nog terug op het nummer in je profiel.',
+      internalNote: 'Identiteit gecontroleerd per telefoon (lidnummer, geboortedatum en bedrag van de laatste factuur). Reset aangevraagd.',
       handoff:
-        "Lid kan niet meer inloggen: de 2FA-app stond op een kapot toestel. Identiteit per telefoon gecontroleerd. " +
-        "Graag de tweestapsverificatie resetten; het lid moet vandaag nog een factuur opmaken.",
+        'Lid kan niet meer inloggen: de 2FA-app stond op een kapot toestel. Identiteit per telefoon gecontroleerd. ' +
+        'Graag de tweestapsverificatie resetten; het lid moet vandaag nog een factuur opmaken.',
       handoffReason: 'technical_account_issue',
     },
   },
@@ -1415,8 +1416,8 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     followUps: {
       staffReply:
         "Hi, yes: you can switch the language at the bottom of any page or in your profile (Language > English). 'Prestations' means the days or hours you work under a contract. " +
-        "Some legal documents, such as the contracts themselves, remain in French or Dutch, but the menus and help pages are fully available in English.",
-      memberReply: "Found it, much better now. Thanks!",
+        'Some legal documents, such as the contracts themselves, remain in French or Dutch, but the menus and help pages are fully available in English.',
+      memberReply: 'Found it, much better now. Thanks!',
     },
   },
 
@@ -1426,13 +1427,13 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     language: 'fr',
     subject: 'Rendez-vous pour lancer mon activité de céramiste',
     body:
-      "Bonjour, je voudrais prendre rendez-vous avec un conseiller ou une conseillère pour parler du lancement de mon activité de céramiste (prix, statut, assurances). " +
+      'Bonjour, je voudrais prendre rendez-vous avec un conseiller ou une conseillère pour parler du lancement de mon activité de céramiste (prix, statut, assurances). ' +
       "Je suis disponible les mardis et jeudis. Est-ce possible à l'antenne de Liège ? Merci.",
     priority: 'low',
     followUps: {
       staffReply:
         "Bonjour, avec plaisir ! Je vous propose un rendez-vous à l'antenne de Liège le jeudi 14 à 10 h, ou le mardi 19 à 14 h. Prévoyez environ une heure. " +
-        "Dites-moi ce qui vous convient le mieux.",
+        'Dites-moi ce qui vous convient le mieux.',
       memberReply: "Le jeudi 14 à 10 h, c'est parfait. À jeudi !",
     },
   },
@@ -1442,11 +1443,11 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     subject: 'Quitter la coopérative et récupérer ma part',
     body:
       "Bonjour, je vais arrêter mon activité : j'ai trouvé un emploi à temps plein dans une entreprise. Comment faire pour quitter la coopérative ? " +
-      "Et est-ce que je récupère ma part sociale ?",
+      'Et est-ce que je récupère ma part sociale ?',
     priority: 'low',
     followUps: {
       staffReply:
-        "Bonjour, merci de nous avoir prévenus, et bonne chance pour la suite ! Vous pouvez garder votre compte ouvert sans frais si vous pensez reprendre une activité un jour. " +
+        'Bonjour, merci de nous avoir prévenus, et bonne chance pour la suite ! Vous pouvez garder votre compte ouvert sans frais si vous pensez reprendre une activité un jour. ' +
         "Si vous préférez démissionner, la part sociale est remboursée selon les statuts, après l'assemblée générale qui approuve les comptes. Je vous envoie le formulaire de démission.",
     },
   },
@@ -1477,7 +1478,7 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     followUps: {
       staffReply:
         "Bonjour, oui, vous pouvez donner procuration à un autre coopérateur ou une autre coopératrice ; le formulaire est joint à l'invitation. " +
-        "Le vote en ligne sera aussi ouvert du 10 au 14 juin, vous recevrez un lien par e-mail. Bonne tournée !",
+        'Le vote en ligne sera aussi ouvert du 10 au 14 juin, vous recevrez un lien par e-mail. Bonne tournée !',
     },
   },
   {
@@ -1485,13 +1486,12 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     language: 'nl',
     subject: 'Afspraak met een Nederlandstalige adviseur',
     body:
-      "Dag, ik wil graag een afspraak met een adviseur die Nederlands spreekt, om mijn project als illustrator te bespreken. " +
-      "Kan dat in het kantoor in Brussel? Liefst op een woensdag. Groeten.",
+      'Dag, ik wil graag een afspraak met een adviseur die Nederlands spreekt, om mijn project als illustrator te bespreken. ' +
+      'Kan dat in het kantoor in Brussel? Liefst op een woensdag. Groeten.',
     priority: 'low',
     followUps: {
-      staffReply:
-        "Dag, zeker! Ik stel woensdag de 12de om 10 uur voor, in ons kantoor in Brussel, met een Nederlandstalige adviseur. Past dat voor jou?",
-      memberReply: "Dat past perfect, tot dan!",
+      staffReply: 'Dag, zeker! Ik stel woensdag de 12de om 10 uur voor, in ons kantoor in Brussel, met een Nederlandstalige adviseur. Past dat voor jou?',
+      memberReply: 'Dat past perfect, tot dan!',
     },
   },
   {
@@ -1499,14 +1499,15 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
     language: 'nl',
     subject: 'Lang wachten aan de telefoon',
     body:
-      "Goeiemiddag, ik heb gisteren drie keer gebeld en telkens meer dan 20 minuten gewacht zonder iemand te spreken. " +
-      "Is er een andere manier om snel antwoord te krijgen? Mijn vraag gaat over een factuur die al twee maanden niet betaald is.",
+      'Goeiemiddag, ik heb gisteren drie keer gebeld en telkens meer dan 20 minuten gewacht zonder iemand te spreken. ' +
+      'Is er een andere manier om snel antwoord te krijgen? Mijn vraag gaat over een factuur die al twee maanden niet betaald is.',
     priority: 'normal',
     followUps: {
       staffReply:
-        "Dag, sorry voor het lange wachten. Via dit ticket of het webformulier krijg je meestal binnen één werkdag antwoord. " +
-        "Ik heb je factuur bekeken: de klant heeft vandaag een herinnering gekregen en ik volg het verder op.",
-      internalNote: "Tweede herinnering verstuurd naar de klant. Als er binnen 15 dagen niets komt: doorsturen naar de ondersteuningsploeg voor ingebrekestelling.",
+        'Dag, sorry voor het lange wachten. Via dit ticket of het webformulier krijg je meestal binnen één werkdag antwoord. ' +
+        'Ik heb je factuur bekeken: de klant heeft vandaag een herinnering gekregen en ik volg het verder op.',
+      internalNote:
+        'Tweede herinnering verstuurd naar de klant. Als er binnen 15 dagen niets komt: doorsturen naar de ondersteuningsploeg voor ingebrekestelling.',
     },
   },
 ];

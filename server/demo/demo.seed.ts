@@ -60,17 +60,116 @@ interface StaffSeed {
 }
 
 const staffSeeds: StaffSeed[] = [
-  { email: 'conseiller.liege@relais.demo', name: 'Julie Lambert', roles: ['advisor'], team: 'conseil-liege', office: 'liege', languages: ['fr', 'en'], description: 'advisor, tier 1, Liège', listed: true },
-  { email: 'conseiller.charleroi@relais.demo', name: 'Karim Benali', roles: ['advisor'], team: 'conseil-charleroi', office: 'charleroi', languages: ['fr'], description: 'advisor, tier 1, Charleroi', listed: true },
-  { email: 'conseiller.mons@relais.demo', name: 'Sophie Delvaux', roles: ['advisor'], team: 'conseil-mons', office: 'mons', languages: ['fr'], description: 'advisor, tier 1, Mons', listed: true },
-  { email: 'conseiller.bruxelles@relais.demo', name: 'Pieter Janssens', roles: ['advisor'], team: 'conseil-bruxelles', office: 'bruxelles', languages: ['nl', 'fr', 'en'], description: 'advisor, tier 1, Bruxelles (NL/FR/EN)', listed: true },
-  { email: 'soutien@relais.demo', name: 'Amélie Renard', roles: ['support'], team: 'soutien', office: null, languages: ['fr', 'nl'], description: 'support team, tier 2', listed: true },
-  { email: 'administratif@relais.demo', name: 'Marc Dumont', roles: ['administrative'], team: 'administratif', office: null, languages: ['fr', 'nl'], description: 'administrative team, tier 3', listed: true },
-  { email: 'superviseur.liege@relais.demo', name: 'Isabelle Collard', roles: ['supervisor'], team: null, office: 'liege', languages: ['fr', 'nl'], description: 'supervisor, Liège', listed: true },
-  { email: 'admin@relais.demo', name: 'Thomas Lejeune', roles: ['administrator'], team: null, office: null, languages: ['fr', 'nl', 'en'], description: 'administrator', listed: true },
-  { email: 'nadia.liege@relais.demo', name: 'Nadia El Amrani', roles: ['advisor'], team: 'conseil-liege', office: 'liege', languages: ['fr'], description: 'advisor, tier 1, Liège', listed: false },
-  { email: 'luc.charleroi@relais.demo', name: 'Luc Maes', roles: ['advisor'], team: 'conseil-charleroi', office: 'charleroi', languages: ['fr', 'nl'], description: 'advisor, tier 1, Charleroi', listed: false },
-  { email: 'els.soutien@relais.demo', name: 'Els Peeters', roles: ['support'], team: 'soutien', office: null, languages: ['nl', 'fr'], description: 'support team, tier 2', listed: false },
+  {
+    email: 'conseiller.liege@relais.demo',
+    name: 'Julie Lambert',
+    roles: ['advisor'],
+    team: 'conseil-liege',
+    office: 'liege',
+    languages: ['fr', 'en'],
+    description: 'advisor, tier 1, Liège',
+    listed: true,
+  },
+  {
+    email: 'conseiller.charleroi@relais.demo',
+    name: 'Karim Benali',
+    roles: ['advisor'],
+    team: 'conseil-charleroi',
+    office: 'charleroi',
+    languages: ['fr'],
+    description: 'advisor, tier 1, Charleroi',
+    listed: true,
+  },
+  {
+    email: 'conseiller.mons@relais.demo',
+    name: 'Sophie Delvaux',
+    roles: ['advisor'],
+    team: 'conseil-mons',
+    office: 'mons',
+    languages: ['fr'],
+    description: 'advisor, tier 1, Mons',
+    listed: true,
+  },
+  {
+    email: 'conseiller.bruxelles@relais.demo',
+    name: 'Pieter Janssens',
+    roles: ['advisor'],
+    team: 'conseil-bruxelles',
+    office: 'bruxelles',
+    languages: ['nl', 'fr', 'en'],
+    description: 'advisor, tier 1, Bruxelles (NL/FR/EN)',
+    listed: true,
+  },
+  {
+    email: 'soutien@relais.demo',
+    name: 'Amélie Renard',
+    roles: ['support'],
+    team: 'soutien',
+    office: null,
+    languages: ['fr', 'nl'],
+    description: 'support team, tier 2',
+    listed: true,
+  },
+  {
+    email: 'administratif@relais.demo',
+    name: 'Marc Dumont',
+    roles: ['administrative'],
+    team: 'administratif',
+    office: null,
+    languages: ['fr', 'nl'],
+    description: 'administrative team, tier 3',
+    listed: true,
+  },
+  {
+    email: 'superviseur.liege@relais.demo',
+    name: 'Isabelle Collard',
+    roles: ['supervisor'],
+    team: null,
+    office: 'liege',
+    languages: ['fr', 'nl'],
+    description: 'supervisor, Liège',
+    listed: true,
+  },
+  {
+    email: 'admin@relais.demo',
+    name: 'Thomas Lejeune',
+    roles: ['administrator'],
+    team: null,
+    office: null,
+    languages: ['fr', 'nl', 'en'],
+    description: 'administrator',
+    listed: true,
+  },
+  {
+    email: 'nadia.liege@relais.demo',
+    name: 'Nadia El Amrani',
+    roles: ['advisor'],
+    team: 'conseil-liege',
+    office: 'liege',
+    languages: ['fr'],
+    description: 'advisor, tier 1, Liège',
+    listed: false,
+  },
+  {
+    email: 'luc.charleroi@relais.demo',
+    name: 'Luc Maes',
+    roles: ['advisor'],
+    team: 'conseil-charleroi',
+    office: 'charleroi',
+    languages: ['fr', 'nl'],
+    description: 'advisor, tier 1, Charleroi',
+    listed: false,
+  },
+  {
+    email: 'els.soutien@relais.demo',
+    name: 'Els Peeters',
+    roles: ['support'],
+    team: 'soutien',
+    office: null,
+    languages: ['nl', 'fr'],
+    description: 'support team, tier 2',
+    listed: false,
+  },
 ];
 
 /** The demo password: DEMO_PASSWORD, or one generated once and kept in the data folder. */
@@ -114,7 +213,15 @@ export async function seedDemoData({ config, logger }: { config: Config; logger:
   const actors = new Map<string, StaffActor>();
   for (const s of staffSeeds) {
     const team = s.team ? teamIds.get(s.team) : undefined;
-    const doc = await StaffModel.create({ email: s.email, name: s.name, roles: s.roles, team: team?.id ?? null, office: s.office ? officeIds.get(s.office) : null, languages: s.languages as ('fr' | 'nl' | 'en' | 'de')[], passwordHash });
+    const doc = await StaffModel.create({
+      email: s.email,
+      name: s.name,
+      roles: s.roles,
+      team: team?.id ?? null,
+      office: s.office ? officeIds.get(s.office) : null,
+      languages: s.languages as ('fr' | 'nl' | 'en' | 'de')[],
+      passwordHash,
+    });
     actors.set(s.email, toStaffActor(doc.toObject(), team?.tier ?? null));
   }
 
@@ -127,11 +234,19 @@ export async function seedDemoData({ config, logger }: { config: Config; logger:
   // automatic escalations (offered in no dialog: only Relais uses it), before any ticket is played.
   await SlaPolicyModel.insertMany(defaultPolicies());
   const calendar = defaultCalendar();
-  await SlaCalendarModel.create({ office: null, name: calendar.name, timeZone: calendar.timeZone, hours: calendar.hours, holidays: { country: 'BE' }, closures: [] });
+  await SlaCalendarModel.create({
+    office: null,
+    name: calendar.name,
+    timeZone: calendar.timeZone,
+    hours: calendar.hours,
+    holidays: { country: 'BE' },
+    closures: [],
+  });
   await ensureSlaReasonCode();
   clearSlaCache();
 
-  for (const m of demoMembers) await MemberModel.create({ name: m.name, email: m.email, memberNumber: m.memberNumber, language: m.language, office: officeIds.get(m.office) ?? null });
+  for (const m of demoMembers)
+    await MemberModel.create({ name: m.name, email: m.email, memberNumber: m.memberNumber, language: m.language, office: officeIds.get(m.office) ?? null });
 
   // About 200 tickets over the last five weeks, each with a story through the tiers.
   const target = config.demoTickets;
@@ -144,7 +259,15 @@ export async function seedDemoData({ config, logger }: { config: Config; logger:
     const member = pool.length > 0 ? pool[(i * 7) % pool.length] : demoMembers[i % demoMembers.length];
     if (!member) continue;
     const createdAt = new Date(now - ((target - i) / target) * 35 * 24 * 3600 * 1000 - (i % 9) * 3600 * 1000);
-    await playTicketStory({ index: i, total: target, template, member, createdAt, actors, officeCodeOf: (id) => [...officeIds].find(([, v]) => String(v) === String(id))?.[0] ?? 'bruxelles' });
+    await playTicketStory({
+      index: i,
+      total: target,
+      template,
+      member,
+      createdAt,
+      actors,
+      officeCodeOf: (id) => [...officeIds].find(([, v]) => String(v) === String(id))?.[0] ?? 'bruxelles',
+    });
   }
 
   await meta.insertOne({ _id: markerId, at: new Date() });

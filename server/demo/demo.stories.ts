@@ -22,9 +22,21 @@ const supportStaff = ['soutien@relais.demo', 'els.soutien@relais.demo'];
 const escalationReasons = ['needs_contract_change', 'payroll_correction', 'legal_question', 'certificate_request', 'technical_account_issue'];
 
 const fallbackText = {
-  fr: { reply: 'Bonjour, merci pour votre message. Je regarde votre dossier et je reviens vers vous rapidement.', handoff: "Vérifié le dossier du membre et les documents joints ; il faut une intervention de l'équipe suivante pour finaliser.", back: 'Complété de notre côté, le conseiller peut clôturer avec le membre.' },
-  nl: { reply: 'Goedendag, bedankt voor uw bericht. Ik bekijk uw dossier en kom snel bij u terug.', handoff: 'Dossier en bijlagen nagekeken; het volgende team moet dit afwerken.', back: 'Aan onze kant afgerond, de adviseur kan het met het lid afsluiten.' },
-  en: { reply: 'Hello, thank you for your message. I am looking into your file and will get back to you shortly.', handoff: 'Checked the member file and attachments; the next team needs to finish this.', back: 'Done on our side, the advisor can close it with the member.' },
+  fr: {
+    reply: 'Bonjour, merci pour votre message. Je regarde votre dossier et je reviens vers vous rapidement.',
+    handoff: "Vérifié le dossier du membre et les documents joints ; il faut une intervention de l'équipe suivante pour finaliser.",
+    back: 'Complété de notre côté, le conseiller peut clôturer avec le membre.',
+  },
+  nl: {
+    reply: 'Goedendag, bedankt voor uw bericht. Ik bekijk uw dossier en kom snel bij u terug.',
+    handoff: 'Dossier en bijlagen nagekeken; het volgende team moet dit afwerken.',
+    back: 'Aan onze kant afgerond, de adviseur kan het met het lid afsluiten.',
+  },
+  en: {
+    reply: 'Hello, thank you for your message. I am looking into your file and will get back to you shortly.',
+    handoff: 'Checked the member file and attachments; the next team needs to finish this.',
+    back: 'Done on our side, the advisor can close it with the member.',
+  },
 } as const;
 
 export interface StoryInput {
@@ -76,16 +88,37 @@ export async function playTicketStory(input: StoryInput): Promise<void> {
     if (index % 5 === 0) return;
     const score = [5, 4, 5, 3, 4, 5, 2, 4, 5, 1][index % 10] ?? 4;
     const comment = score <= 2 ? ratingComments[template.language].low : index % 3 === 0 ? ratingComments[template.language].high : null;
-    await step(() => rateTicket({ actor: { kind: 'member', id: ticket.member, name: member.name, email: member.email }, ticketId, score, comment, at: hours(resolvedAt, 5) }));
+    await step(() =>
+      rateTicket({ actor: { kind: 'member', id: ticket.member, name: member.name, email: member.email }, ticketId, score, comment, at: hours(resolvedAt, 5) }),
+    );
   };
   await step(() => claimTicket({ actor: advisor, ticketId, version: v, at: hours(createdAt, 1) }));
-  await step(() => replyToTicket({ actor: advisor, ticketId, version: v, text: template.followUps?.staffReply ?? texts.reply, at: hours(createdAt, 2), waitForMember: kind === 3 }));
+  await step(() =>
+    replyToTicket({
+      actor: advisor,
+      ticketId,
+      version: v,
+      text: template.followUps?.staffReply ?? texts.reply,
+      at: hours(createdAt, 2),
+      waitForMember: kind === 3,
+    }),
+  );
   if (kind === 3 && age >= 0.6) return; // waiting on the member
 
   const escalates = kind === 1 || kind === 4 || kind === 6 || kind === 8;
   if (escalates) {
-    if (template.followUps?.internalNote) await step(() => addNote({ actor: advisor, ticketId, version: v, text: template.followUps?.internalNote ?? '', at: hours(createdAt, 2.5) }));
-    await step(() => escalateTicket({ actor: advisor, ticketId, version: v, reason: template.followUps?.handoffReason ?? escalationReasons[index % escalationReasons.length] ?? 'legal_question', handoff: template.followUps?.handoff ?? texts.handoff, at: hours(createdAt, 3) }));
+    if (template.followUps?.internalNote)
+      await step(() => addNote({ actor: advisor, ticketId, version: v, text: template.followUps?.internalNote ?? '', at: hours(createdAt, 2.5) }));
+    await step(() =>
+      escalateTicket({
+        actor: advisor,
+        ticketId,
+        version: v,
+        reason: template.followUps?.handoffReason ?? escalationReasons[index % escalationReasons.length] ?? 'legal_question',
+        handoff: template.followUps?.handoff ?? texts.handoff,
+        at: hours(createdAt, 3),
+      }),
+    );
     if (age >= 0.7 && kind === 1) return; // pending in the tier-2 queue
     await step(() => claimTicket({ actor: support, ticketId, version: v, at: hours(createdAt, 5) }));
     if (kind === 4) {
@@ -97,7 +130,16 @@ export async function playTicketStory(input: StoryInput): Promise<void> {
       return;
     }
     if (kind === 6 || kind === 8) {
-      await step(() => escalateTicket({ actor: support, ticketId, version: v, reason: kind === 6 ? 'certificate_request' : 'payroll_correction', handoff: template.followUps?.handoff ?? texts.handoff, at: hours(createdAt, 8) }));
+      await step(() =>
+        escalateTicket({
+          actor: support,
+          ticketId,
+          version: v,
+          reason: kind === 6 ? 'certificate_request' : 'payroll_correction',
+          handoff: template.followUps?.handoff ?? texts.handoff,
+          at: hours(createdAt, 8),
+        }),
+      );
       if (age >= 0.65) return; // pending in the tier-3 queue
       await step(() => claimTicket({ actor: admin, ticketId, version: v, at: hours(createdAt, 24) }));
       if (age >= 0.55) return; // held by the administrative team

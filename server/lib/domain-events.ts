@@ -52,7 +52,10 @@ export class DomainEvents {
     this.handlers.set(name, list);
     return () => {
       const current = this.handlers.get(name) ?? [];
-      this.handlers.set(name, current.filter((h) => h !== handler));
+      this.handlers.set(
+        name,
+        current.filter((h) => h !== handler),
+      );
     };
   }
 

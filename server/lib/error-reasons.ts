@@ -5,7 +5,17 @@
  */
 
 /** Why the ticket's state refuses an action (server/tickets/ticket.lifecycle.ts). */
-export const refusalCodes = ['ticket_closed', 'ticket_resolved', 'ticket_not_done', 'already_held', 'not_held', 'last_tier', 'first_tier', 'already_rated', 'not_allowed_now'] as const;
+export const refusalCodes = [
+  'ticket_closed',
+  'ticket_resolved',
+  'ticket_not_done',
+  'already_held',
+  'not_held',
+  'last_tier',
+  'first_tier',
+  'already_rated',
+  'not_allowed_now',
+] as const;
 export type RefusalCode = (typeof refusalCodes)[number];
 
 /** Every reason code a client may receive. */

@@ -27,7 +27,11 @@ export function localeResources(lng: Locale): Resources {
   const dir = path.join(projectRoot, 'locales');
   const merged = JSON.parse(readFileSync(path.join(dir, `${lng}.json`), 'utf8')) as Resources;
   const areaDir = path.join(dir, lng);
-  const areas = existsSync(areaDir) ? readdirSync(areaDir).filter((f) => f.endsWith('.json')).sort() : [];
+  const areas = existsSync(areaDir)
+    ? readdirSync(areaDir)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+    : [];
   for (const file of areas) {
     const area = JSON.parse(readFileSync(path.join(areaDir, file), 'utf8')) as Resources;
     for (const [key, value] of Object.entries(area)) {

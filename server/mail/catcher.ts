@@ -85,5 +85,8 @@ export async function startMailCatcher(options: { logger: Logger; host?: string;
 
 /** Caught messages, newest first. */
 export async function listCaughtMail(options: { limit?: number } = {}): Promise<CaughtMail[]> {
-  return CaughtMailModel.find().sort({ receivedAt: -1 }).limit(options.limit ?? 100).lean<CaughtMail[]>();
+  return CaughtMailModel.find()
+    .sort({ receivedAt: -1 })
+    .limit(options.limit ?? 100)
+    .lean<CaughtMail[]>();
 }

@@ -87,7 +87,9 @@ function headerText(value: HeaderValue | undefined): string | null {
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map((v) => headerText(v) ?? '').join(', ');
   if ('text' in value) return (value as AddressObject).text;
-  const params = Object.entries(value.params).map(([k, v]) => `; ${k}=${v}`).join('');
+  const params = Object.entries(value.params)
+    .map(([k, v]) => `; ${k}=${v}`)
+    .join('');
   return `${value.value}${params}`;
 }
 
@@ -123,7 +125,11 @@ function labelBefore(text: string, index: number, previousEnd: number): string {
   const lineStart = text.lastIndexOf('\n', index - 1) + 1;
   let label = tidy(text.slice(Math.max(lineStart, previousEnd), index));
   if (!label) {
-    const above = text.slice(0, Math.max(0, lineStart - 1)).split('\n').reverse().find((line) => line.trim() !== '');
+    const above = text
+      .slice(0, Math.max(0, lineStart - 1))
+      .split('\n')
+      .reverse()
+      .find((line) => line.trim() !== '');
     label = tidy(above ?? '');
   }
   return label.length > 100 ? `${label.slice(0, 99)}…` : label;

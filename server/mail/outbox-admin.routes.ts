@@ -11,9 +11,12 @@ const byId = { params: z.strictObject({ id: z.string().max(64) }) };
 export function outboxAdminRoutes(): RouteSpec[] {
   return [
     route({
-      method: 'post', path: '/outbox/:id/retry', tag,
+      method: 'post',
+      path: '/outbox/:id/retry',
+      tag,
       summary: 'Send a failed outgoing message again: it is queued, due now, its attempts kept (administrators only)',
-      access: { kind: 'staff', policy: 'administer_mail' }, ...byId,
+      access: { kind: 'staff', policy: 'administer_mail' },
+      ...byId,
       handler: async (req, res) => {
         const { params } = valid(req, byId);
         const actor = requireActor(req);

@@ -38,7 +38,9 @@ export async function retryFailedMail(id: Types.ObjectId | string, now: Date = n
   const mail = await findOutboxMail(id);
   if (!mail) throw new NotFoundError('There is no outgoing message with this id.');
   if (mail.status !== 'failed') {
-    throw new ConflictError(mail.status === 'queued' ? 'This message is already waiting to be sent.' : 'This message has already been sent.', { outbox: presentOutboxMail(mail) });
+    throw new ConflictError(mail.status === 'queued' ? 'This message is already waiting to be sent.' : 'This message has already been sent.', {
+      outbox: presentOutboxMail(mail),
+    });
   }
   await markOutboxDue(mail._id);
   await Outbox.updateOne({ _id: mail._id }, { $set: { status: 'queued', nextAttemptAt: now, updatedAt: now } });

@@ -177,7 +177,10 @@ function describe(error: unknown): string {
  */
 export async function queuedMail(): Promise<OutboxMail[]> {
   const hints = await OutboxDueModel.collection.find({}, { projection: { _id: 1 } }).toArray();
-  const mails = await readByIds(hints.map((h) => h._id), (id) => Outbox.findById(id).lean<OutboxMail>());
+  const mails = await readByIds(
+    hints.map((h) => h._id),
+    (id) => Outbox.findById(id).lean<OutboxMail>(),
+  );
   const queued = new Set(mails.filter((m) => m.status === 'queued').map((m) => String(m._id)));
   for (const h of hints) if (!queued.has(String(h._id))) await OutboxDueModel.collection.deleteOne({ _id: h._id });
   return mails.filter((m) => m.status === 'queued').sort((a, b) => new Date(a.nextAttemptAt).getTime() - new Date(b.nextAttemptAt).getTime());
@@ -275,13 +278,7 @@ export async function processOutbox(options: ProcessOutboxOptions): Promise<Proc
  * (possibly after the SMTP server accepted the message): record the attempt as interrupted so the
  * next pass claims attempt N + 1. Absolute values by `_id`: two workers doing this agree.
  */
-async function takeOverStaleLease(
-  leaseId: string,
-  listed: OutboxMail,
-  at: Date,
-  leaseTimeoutMs: number,
-  maxAttempts: number,
-): Promise<void> {
+async function takeOverStaleLease(leaseId: string, listed: OutboxMail, at: Date, leaseTimeoutMs: number, maxAttempts: number): Promise<void> {
   const lease = await OutboxLeaseModel.findById(leaseId).lean<OutboxLease>();
   if (!lease || at.getTime() - lease.at.getTime() < leaseTimeoutMs) return;
   const mail = await Outbox.findById(listed._id).lean<OutboxMail>();
@@ -289,7 +286,15 @@ async function takeOverStaleLease(
   const giveUp = lease.attempt >= maxAttempts;
   await Outbox.updateOne(
     { _id: mail._id },
-    { $set: { status: giveUp ? 'failed' : 'queued', attempts: lease.attempt, lastError: 'attempt interrupted (worker stopped before recording the result)', nextAttemptAt: at, updatedAt: at } },
+    {
+      $set: {
+        status: giveUp ? 'failed' : 'queued',
+        attempts: lease.attempt,
+        lastError: 'attempt interrupted (worker stopped before recording the result)',
+        nextAttemptAt: at,
+        updatedAt: at,
+      },
+    },
   );
 }
 

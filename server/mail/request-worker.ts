@@ -10,7 +10,13 @@ export interface RequestWorker {
   stop(): Promise<void>;
 }
 
-export function startRequestWorker(options: { event: DomainEventName; pass: () => Promise<unknown>; logger: Logger; failure: string; intervalMs: number }): RequestWorker {
+export function startRequestWorker(options: {
+  event: DomainEventName;
+  pass: () => Promise<unknown>;
+  logger: Logger;
+  failure: string;
+  intervalMs: number;
+}): RequestWorker {
   let running: Promise<void> | null = null;
   let again = false;
   const pass = (): void => {

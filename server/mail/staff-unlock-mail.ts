@@ -19,7 +19,13 @@ import { mailLocale } from './ticket-mail.js';
 export type UnlockMailConfig = Pick<Config, 'publicUrl' | 'jwt' | 'mailFrom' | 'defaultLocale'>;
 
 async function work(request: UnlockRequest, config: UnlockMailConfig): Promise<boolean> {
-  const staff = await StaffModel.findOne({ email: request._id }, { email: 1, name: 1, languages: 1, active: 1 }).lean<{ _id: unknown; email: string; name: string; languages?: string[]; active: boolean }>();
+  const staff = await StaffModel.findOne({ email: request._id }, { email: 1, name: 1, languages: 1, active: 1 }).lean<{
+    _id: unknown;
+    email: string;
+    name: string;
+    languages?: string[];
+    active: boolean;
+  }>();
   const mailed = Boolean(staff?.active);
   if (staff?.active) {
     const mail = buildOutboxMail(

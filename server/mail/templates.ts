@@ -54,7 +54,9 @@ const templateSchemas = {
     /** One link per score; each leads to a page where the member confirms (a GET changes nothing). */
     ratingUrls: z.strictObject({ 1: httpUrl, 2: httpUrl, 3: httpUrl, 4: httpUrl, 5: httpUrl }),
     // Always present after parsing (null when absent): the templates run in strict mode.
-    resolutionNote: longText(20_000).nullish().transform((v) => v ?? null),
+    resolutionNote: longText(20_000)
+      .nullish()
+      .transform((v) => v ?? null),
   }),
   'member-link': z.strictObject({
     linkUrl: httpUrl,
@@ -197,7 +199,9 @@ type TemplateValues = Record<string, unknown>;
 
 const hbs = Handlebars.create();
 hbs.registerHelper('paragraphs', (value: unknown) => {
-  const lines = String(value ?? '').replace(/\r\n?/g, '\n').split('\n');
+  const lines = String(value ?? '')
+    .replace(/\r\n?/g, '\n')
+    .split('\n');
   return new hbs.SafeString(lines.map((l) => hbs.escapeExpression(l)).join('<br>\n'));
 });
 // "7 jours" / "1 day": a plain string, escaped by Handlebars like any value.

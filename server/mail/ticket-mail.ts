@@ -78,7 +78,12 @@ export function outboxWrites(mail: OutboxMail): JournalWrite[] {
 }
 
 /** The acknowledgement of a new ticket (built when the ticket has its number). */
-export function acknowledgementMail(config: MailConfig, ticket: MailTicket, member: MailMember, props: { id: Types.ObjectId; at: Date; inReplyTo?: string | null }): OutboxMail {
+export function acknowledgementMail(
+  config: MailConfig,
+  ticket: MailTicket,
+  member: MailMember,
+  props: { id: Types.ObjectId; at: Date; inReplyTo?: string | null },
+): OutboxMail {
   return buildOutboxMail(
     {
       template: 'ticket-acknowledgement',
@@ -100,7 +105,13 @@ export function replyMailWrites(
   props: { text: string; agentName: string; waitForMember: boolean; at: Date; inReplyTo?: string | null },
 ): JournalWrite[] {
   if (!member) return [];
-  const data = { ticketNumber: ticket.number, subject: ticket.subject, replyText: props.text, agentFirstName: firstName(props.agentName), ticketUrl: ticketUrl(config, ticket) };
+  const data = {
+    ticketNumber: ticket.number,
+    subject: ticket.subject,
+    replyText: props.text,
+    agentFirstName: firstName(props.agentName),
+    ticketUrl: ticketUrl(config, ticket),
+  };
   const locale = mailLocale(ticket.language, config);
   const headers = threadHeaders(config, ticket, props.inReplyTo);
   const options = { config, now: props.at };
@@ -111,10 +122,18 @@ export function replyMailWrites(
 }
 
 /** The resolution notice, with the five rating links. */
-export function resolvedMailWrites(config: MailConfig, ticket: MailTicket, member: MailMember | null, props: { note: string | null; at: Date }): JournalWrite[] {
+export function resolvedMailWrites(
+  config: MailConfig,
+  ticket: MailTicket,
+  member: MailMember | null,
+  props: { note: string | null; at: Date },
+): JournalWrite[] {
   if (!member) return [];
   const claims = { memberId: String(ticket.member), ticketId: String(ticket._id) };
-  const ratingUrls = Object.fromEntries([1, 2, 3, 4, 5].map((score) => [String(score), memberLinkUrl(config, claims, { score })])) as Record<'1' | '2' | '3' | '4' | '5', string>;
+  const ratingUrls = Object.fromEntries([1, 2, 3, 4, 5].map((score) => [String(score), memberLinkUrl(config, claims, { score })])) as Record<
+    '1' | '2' | '3' | '4' | '5',
+    string
+  >;
   const mail = buildOutboxMail(
     {
       template: 'ticket-resolved',
@@ -169,7 +188,12 @@ export function escalationMailWrites(
 }
 
 /** Tells a staff member a ticket was reassigned to them. */
-export function reassignmentMailWrites(config: MailConfig, ticket: MailTicket, person: MailStaff | null, props: { reassignedBy: string; reason: string; at: Date }): JournalWrite[] {
+export function reassignmentMailWrites(
+  config: MailConfig,
+  ticket: MailTicket,
+  person: MailStaff | null,
+  props: { reassignedBy: string; reason: string; at: Date },
+): JournalWrite[] {
   if (!person) return [];
   const mail = buildOutboxMail(
     {
@@ -177,7 +201,13 @@ export function reassignmentMailWrites(config: MailConfig, ticket: MailTicket, p
       locale: mailLocale(person.languages?.[0], config),
       to: person.email,
       ticketId: ticket._id,
-      data: { ticketNumber: ticket.number, subject: ticket.subject, reassignedBy: props.reassignedBy, reason: props.reason, staffTicketUrl: staffTicketUrl(config, ticket) },
+      data: {
+        ticketNumber: ticket.number,
+        subject: ticket.subject,
+        reassignedBy: props.reassignedBy,
+        reason: props.reason,
+        staffTicketUrl: staffTicketUrl(config, ticket),
+      },
     },
     { config, now: props.at },
   );
@@ -216,7 +246,13 @@ async function mailForChange(config: MailConfig, input: CommitInput): Promise<Jo
       const message = (input.writes ?? []).find((w) => w.model === 'Message' && w.op === 'insert' && sameId(w.id, messageId));
       if (!message || message.model !== 'Message') return [];
       const member = await MemberModel.findById(ticket.member, { email: 1, language: 1 }).lean();
-      return replyMailWrites(config, ticket, member, { text: message.doc.text, agentName: input.actor.name, waitForMember: Boolean(input.data.waitForMember), at, inReplyTo: await lastMemberEmailId(ticket) });
+      return replyMailWrites(config, ticket, member, {
+        text: message.doc.text,
+        agentName: input.actor.name,
+        waitForMember: Boolean(input.data.waitForMember),
+        at,
+        inReplyTo: await lastMemberEmailId(ticket),
+      });
     }
     case 'escalated': {
       const team = input.patch.team;

@@ -36,7 +36,14 @@ export interface MemberLinkClaims {
   ticketId: string | null;
 }
 
-const linkSchema = z.object({ sub: z.string().regex(objectIdHex), tkt: z.string().regex(objectIdHex).optional(), jti: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/).optional() });
+const linkSchema = z.object({
+  sub: z.string().regex(objectIdHex),
+  tkt: z.string().regex(objectIdHex).optional(),
+  jti: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,64}$/)
+    .optional(),
+});
 
 /** Signs a link token for `memberId`, for one ticket or (ticketId null) all of them. */
 export function signMemberLink(settings: MemberTokenSettings, claims: MemberLinkClaims): string {
@@ -57,7 +64,11 @@ export type LinkCheck = { ok: true; claims: MemberLinkClaims; expiresAt: Date; u
 export function verifyMemberLink(settings: MemberTokenSettings, token: string): LinkCheck {
   if (token.length > 2000) return { ok: false, reason: 'invalid' };
   try {
-    const payload = jwt.verify(token, keyFor(settings, 'member-link'), { algorithms: [algorithm], issuer: settings.jwt.issuer, audience: 'relais-member-link' });
+    const payload = jwt.verify(token, keyFor(settings, 'member-link'), {
+      algorithms: [algorithm],
+      issuer: settings.jwt.issuer,
+      audience: 'relais-member-link',
+    });
     const parsed = linkSchema.safeParse(payload);
     if (!parsed.success || typeof payload !== 'object' || typeof payload.exp !== 'number') return { ok: false, reason: 'invalid' };
     // The key under which following it is recorded once: its id, or (links signed before ids) a hash of it.
@@ -92,7 +103,8 @@ const sessionSchema = z.object({
 
 /** Adds what a followed link grants to the session the browser already has (same member and version only). */
 export function mergeSessions(current: MemberSession | null, link: MemberLinkClaims, version: number): MemberSession {
-  const base = current && current.memberId === link.memberId && current.version === version ? current : { memberId: link.memberId, all: false, tickets: [], version };
+  const base =
+    current && current.memberId === link.memberId && current.version === version ? current : { memberId: link.memberId, all: false, tickets: [], version };
   if (!link.ticketId) return { ...base, all: true, tickets: [] };
   if (base.all) return base;
   const tickets = [link.ticketId, ...base.tickets.filter((t) => t !== link.ticketId)].slice(0, MAX_SESSION_TICKETS);
@@ -112,7 +124,11 @@ export function signMemberSession(settings: MemberTokenSettings, session: Member
 export function verifyMemberSession(settings: MemberTokenSettings, token: string): MemberSession | null {
   if (token.length > 4000) return null;
   try {
-    const payload = jwt.verify(token, keyFor(settings, 'member-session'), { algorithms: [algorithm], issuer: settings.jwt.issuer, audience: 'relais-member-session' });
+    const payload = jwt.verify(token, keyFor(settings, 'member-session'), {
+      algorithms: [algorithm],
+      issuer: settings.jwt.issuer,
+      audience: 'relais-member-session',
+    });
     const parsed = sessionSchema.safeParse(payload);
     return parsed.success ? { memberId: parsed.data.sub, all: parsed.data.all, tickets: parsed.data.tickets, version: parsed.data.sv ?? 0 } : null;
   } catch {

@@ -17,7 +17,10 @@ export function normalizeEmail(email: string): string {
 }
 
 /** The member with this address (lower-cased), with the fields of `projection`, or null. */
-export async function findMemberByEmail<T = Record<string, unknown>>(email: string, projection: Record<string, 0 | 1> = {}): Promise<(T & { _id: Types.ObjectId }) | null> {
+export async function findMemberByEmail<T = Record<string, unknown>>(
+  email: string,
+  projection: Record<string, 0 | 1> = {},
+): Promise<(T & { _id: Types.ObjectId }) | null> {
   const address = normalizeEmail(email);
   const key = await MemberEmailModel.findById(address).lean();
   if (key) {
@@ -47,13 +50,19 @@ export async function backfillMemberEmails(): Promise<number> {
 }
 
 /** One member by `_id` with the fields of `projection`, or null (also for a malformed id). */
-export async function memberById<T = Record<string, unknown>>(id: Types.ObjectId | string, projection: Record<string, 0 | 1> = {}): Promise<(T & { _id: Types.ObjectId }) | null> {
+export async function memberById<T = Record<string, unknown>>(
+  id: Types.ObjectId | string,
+  projection: Record<string, 0 | 1> = {},
+): Promise<(T & { _id: Types.ObjectId }) | null> {
   if (!isValidObjectId(id)) return null;
   return MemberModel.findById(id, projection).lean<T & { _id: Types.ObjectId }>();
 }
 
 /** Display names of these members, by id (reads by `_id`). */
 export async function memberNamesByIds(ids: readonly string[]): Promise<Map<string, string>> {
-  const members = await readByIds(ids.filter((id) => isValidObjectId(id)), (id) => MemberModel.findById(id, { name: 1 }).lean());
+  const members = await readByIds(
+    ids.filter((id) => isValidObjectId(id)),
+    (id) => MemberModel.findById(id, { name: 1 }).lean(),
+  );
   return new Map(members.map((m) => [String(m._id), m.name]));
 }

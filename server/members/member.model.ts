@@ -19,7 +19,10 @@ const memberSchema = new Schema(
  * Address → member keys (see member-lookup.ts, `findMemberByEmail`): `_id` is the lower-cased address,
  * so FerretDB answers a lookup by email with one read by `_id`.
  */
-const memberEmailSchema = new Schema({ _id: { type: String, required: true }, member: { type: Schema.Types.ObjectId, ref: 'Member', required: true } }, { collection: 'member_emails', versionKey: false });
+const memberEmailSchema = new Schema(
+  { _id: { type: String, required: true }, member: { type: Schema.Types.ObjectId, ref: 'Member', required: true } },
+  { collection: 'member_emails', versionKey: false },
+);
 export const MemberEmailModel = model<{ _id: string; member: Types.ObjectId }>('MemberEmail', memberEmailSchema);
 
 /** Records address → member (idempotent). */

@@ -73,7 +73,8 @@ function handleClientEvents(socket: StaffSocket, handlers: ReturnType<typeof eve
 
   function drop(reason: AckErrorCode | 'forged', event: string, reply: Reply | undefined, detail?: object): void {
     if (Date.now() - window.start > logWindowMs) {
-      if (window.drops > window.logged) logger.warn({ socket: socket.id, staff: socket.data.staffId, dropped: window.drops - window.logged }, 'realtime: more client events dropped');
+      if (window.drops > window.logged)
+        logger.warn({ socket: socket.id, staff: socket.data.staffId, dropped: window.drops - window.logged }, 'realtime: more client events dropped');
       window = { start: Date.now(), drops: 0, logged: 0 };
     }
     window.drops += 1;

@@ -62,7 +62,10 @@ async function connectRedis(url: string, logger: Logger, timeoutMs = 10_000) {
   const pub = createClient({ url });
   const sub = pub.duplicate();
   // node-redis reconnects on its own after a lost connection; say so, without a stack per retry.
-  for (const [role, client] of [['pub', pub], ['sub', sub]] as const) {
+  for (const [role, client] of [
+    ['pub', pub],
+    ['sub', sub],
+  ] as const) {
     client.on('error', (error: Error) => logger.warn({ role, error: error.message }, 'realtime: Redis connection problem'));
   }
   let timer: NodeJS.Timeout | undefined;

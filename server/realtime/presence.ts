@@ -16,7 +16,17 @@ import type { StaffNamespace, StaffSocket } from './types.js';
 /** The policy's view of whoever is on a socket (maybe one held by another instance). */
 export function actorOf(d: SocketData): StaffActor {
   const oid = (v: string | null) => (v ? new Types.ObjectId(v) : null);
-  return { kind: 'staff', id: new Types.ObjectId(d.staffId), name: d.name, email: d.email, roles: d.roles, team: oid(d.team), tier: d.tier, office: oid(d.office), languages: [] };
+  return {
+    kind: 'staff',
+    id: new Types.ObjectId(d.staffId),
+    name: d.name,
+    email: d.email,
+    roles: d.roles,
+    team: oid(d.team),
+    tier: d.tier,
+    office: oid(d.office),
+    languages: [],
+  };
 }
 
 export interface PresenceOptions {
@@ -40,8 +50,7 @@ export interface Presence {
   close(): void;
 }
 
-const watchedBy = (socket: StaffSocket): string[] =>
-  [...socket.rooms].filter((r) => r.startsWith('ticket:')).map((r) => r.slice('ticket:'.length));
+const watchedBy = (socket: StaffSocket): string[] => [...socket.rooms].filter((r) => r.startsWith('ticket:')).map((r) => r.slice('ticket:'.length));
 
 export function createPresence(options: PresenceOptions): Presence {
   const { nsp, logger } = options;
@@ -131,9 +140,12 @@ export function createPresence(options: PresenceOptions): Presence {
     const key = `${socket.id} ${ticketId}`;
     clearTimeout(typingTimers.get(key));
     // The client repeats `typing: true` while typing; silence ends it even if `false` never comes.
-    typingTimers.set(key, setTimeout(() => {
-      if (stopTyping(socket, ticketId)) changed(ticketId);
-    }, options.typingTtlMs));
+    typingTimers.set(
+      key,
+      setTimeout(() => {
+        if (stopTyping(socket, ticketId)) changed(ticketId);
+      }, options.typingTtlMs),
+    );
     if (!socket.data.typing.includes(ticketId)) {
       socket.data.typing = [...socket.data.typing, ticketId];
       changed(ticketId);

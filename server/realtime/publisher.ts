@@ -107,7 +107,10 @@ export function createPublisher(options: PublisherOptions): Publisher {
     // instance in the order their numbers were taken.
     nsp.to(current).emit('ticket:update', { seqs, ticket: view, event: what });
     if (gone.length > 0) {
-      nsp.to(gone).except(current).emit('ticket:remove', { seqs, ticketId: String(ticket._id), version: ticket.version, event: what });
+      nsp
+        .to(gone)
+        .except(current)
+        .emit('ticket:remove', { seqs, ticketId: String(ticket._id), version: ticket.version, event: what });
       await evictLostWatchers(ticket);
     }
   }

@@ -27,7 +27,10 @@ export function readCookie(header: string | undefined, name: string): string | u
   for (const part of (header ?? '').split(';')) {
     const eq = part.indexOf('=');
     if (eq > 0 && part.slice(0, eq).trim() === name) {
-      const value = part.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+      const value = part
+        .slice(eq + 1)
+        .trim()
+        .replace(/^"(.*)"$/, '$1');
       return value === '' ? undefined : value;
     }
   }

@@ -364,7 +364,8 @@ export function byPlacement(facts: readonly TicketFacts[], backlog: readonly Bac
     const here = facts.filter((f) => hoursAt(f, key) !== undefined);
     const escalatedOut = here.filter((f) => f.events.some((e) => e.type === 'escalated' && e.from && keyOf(e.from, dimension) === key)).length;
     const escalationsIn = events.filter((e) => e.type === 'escalated' && keyOf(e.to, dimension) === key).length;
-    const bounces = new Set(events.filter((e) => e.type === 'returned' && e.escalation && e.from && keyOf(e.from, dimension) === key).map((e) => e.escalation)).size;
+    const bounces = new Set(events.filter((e) => e.type === 'returned' && e.escalation && e.from && keyOf(e.from, dimension) === key).map((e) => e.escalation))
+      .size;
     return {
       key,
       tickets: here.length,

@@ -41,7 +41,13 @@ interface ReportDayDoc {
 }
 
 const reportDaySchema = new Schema(
-  { _id: { type: String, required: true }, created: { type: Number, required: true }, changes: { type: Number, required: true }, body: { type: String, required: true }, at: { type: Date, required: true } },
+  {
+    _id: { type: String, required: true },
+    created: { type: Number, required: true },
+    changes: { type: Number, required: true },
+    body: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
   { collection: 'report_days', versionKey: false },
 );
 export const ReportDayModel = model<ReportDayDoc>('ReportDay', reportDaySchema);
@@ -63,8 +69,20 @@ type StoredPlace = [tier: number, team: string, office: string, status: string];
 /** seq, type, at, from (index in the places, -1: none), to, escalation. */
 type StoredEvent = [number, string, number, number, number, string | null];
 interface StoredTicket {
-  i: string; v: number; k: number; n: string; o: string; t: number; tm: string; s: string; a: string | null; m: string;
-  c: number; fr: number | null; r: number | null; cl: number | null;
+  i: string;
+  v: number;
+  k: number;
+  n: string;
+  o: string;
+  t: number;
+  tm: string;
+  s: string;
+  a: string | null;
+  m: string;
+  c: number;
+  fr: number | null;
+  r: number | null;
+  cl: number | null;
   rt: [number, number, string, string] | null;
   d: Array<[string, boolean, number | null, string]> | null;
   e: StoredEvent[];
@@ -92,8 +110,20 @@ function encode(sealed: Iterable<DayTicket>, pending: Iterable<[string, { seq: n
     return i;
   };
   const t = [...sealed].map(({ ticket: x, access, events, slot }): StoredTicket => ({
-    i: x.id, v: x.version, k: slot, n: x.number, o: x.office, t: x.tier, tm: x.team, s: x.status, a: access.assignee, m: access.member,
-    c: x.createdAt.getTime(), fr: ms(x.firstResponseAt), r: ms(x.resolvedAt), cl: ms(x.closedAt),
+    i: x.id,
+    v: x.version,
+    k: slot,
+    n: x.number,
+    o: x.office,
+    t: x.tier,
+    tm: x.team,
+    s: x.status,
+    a: access.assignee,
+    m: access.member,
+    c: x.createdAt.getTime(),
+    fr: ms(x.firstResponseAt),
+    r: ms(x.resolvedAt),
+    cl: ms(x.closedAt),
     rt: x.rating ? [x.rating.score, x.rating.tier, x.rating.team, x.rating.office] : null,
     d: x.deadlines ? x.deadlines.map((d) => [d.kind, d.breached, ms(d.metAt), d.state ?? '']) : null,
     e: events.map((e) => [e.seq, e.type, e.at.getTime(), e.from ? place(e.from) : -1, place(e.to), e.escalation]),
@@ -109,13 +139,30 @@ function decodeTicket(s: StoredTicket, places: readonly StoredPlace[]): DayTicke
   };
   return {
     ticket: {
-      id: s.i, version: s.v, number: s.n, office: s.o, tier: s.t, team: s.tm, status: s.s,
-      createdAt: new Date(s.c), firstResponseAt: date(s.fr), resolvedAt: date(s.r), closedAt: date(s.cl),
+      id: s.i,
+      version: s.v,
+      number: s.n,
+      office: s.o,
+      tier: s.t,
+      team: s.tm,
+      status: s.s,
+      createdAt: new Date(s.c),
+      firstResponseAt: date(s.fr),
+      resolvedAt: date(s.r),
+      closedAt: date(s.cl),
       rating: s.rt ? { score: s.rt[0], tier: s.rt[1], team: s.rt[2], office: s.rt[3] } : null,
       deadlines: s.d ? s.d.map(([kind, breached, metAt, state]) => ({ kind, breached, metAt: date(metAt), state })) : null,
     },
     access: { tier: s.t, team: s.tm, office: s.o, assignee: s.a, member: s.m, status: s.s },
-    events: s.e.map(([seq, type, at, from, to, escalation]) => ({ ticket: s.i, seq, type, at: new Date(at), from: from < 0 ? null : placeAt(from), to: placeAt(to), escalation })),
+    events: s.e.map(([seq, type, at, from, to, escalation]) => ({
+      ticket: s.i,
+      seq,
+      type,
+      at: new Date(at),
+      from: from < 0 ? null : placeAt(from),
+      to: placeAt(to),
+      escalation,
+    })),
     slot: s.k,
   };
 }
@@ -123,7 +170,14 @@ function decodeTicket(s: StoredTicket, places: readonly StoredPlace[]): DayTicke
 /** A ticket document (read by `_id`, or a working-set row) in brief. */
 function toDayTicket(raw: RawTicket, events: ReportEvent[], slot: number): DayTicket {
   const { updatedAt: _updatedAt, ...ticket } = toReportTicket(raw);
-  const access = { tier: raw.tier, team: String(raw.team), office: String(raw.office), assignee: raw.assignee ? String(raw.assignee) : null, member: String(raw.member), status: raw.status };
+  const access = {
+    tier: raw.tier,
+    team: String(raw.team),
+    office: String(raw.office),
+    assignee: raw.assignee ? String(raw.assignee) : null,
+    member: String(raw.member),
+    status: raw.status,
+  };
   return { ticket, access, events, slot };
 }
 
@@ -220,7 +274,13 @@ async function foldDay(office: string, day: string): Promise<DayTicket[]> {
   if (changed) {
     const sealed = [...state.sealed.values()].sort((a, b) => a.slot - b.slot);
     const pending = [...state.pending].sort((a, b) => a[1].slot - b[1].slot);
-    const doc: ReportDayDoc = { _id: id, created: state.created + created.length, changes: state.changes + changes.length, body: encode(sealed, pending), at: new Date() };
+    const doc: ReportDayDoc = {
+      _id: id,
+      created: state.created + created.length,
+      changes: state.changes + changes.length,
+      body: encode(sealed, pending),
+      at: new Date(),
+    };
     await days().replaceOne({ _id: id }, doc, { upsert: true });
   }
   return [...state.sealed.values(), ...current.values()].sort((a, b) => a.slot - b.slot);
@@ -245,7 +305,8 @@ function dayTickets(office: string, day: string): Promise<DayTicket[]> {
 export async function ticketsOfDays(offices: readonly string[], from: Date, to: Date): Promise<DayTicket[]> {
   const list: Array<[string, string]> = [];
   for (const office of offices) {
-    for (let d = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()); d <= to.getTime(); d += 24 * 3600 * 1000) list.push([office, dayOf(new Date(d))]);
+    for (let d = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()); d <= to.getTime(); d += 24 * 3600 * 1000)
+      list.push([office, dayOf(new Date(d))]);
   }
   const out: DayTicket[][] = new Array<DayTicket[]>(list.length);
   let next = 0;
@@ -277,7 +338,12 @@ export function registerReportChangeKeys(): () => void {
  * day's keys itself: `created`/`changes` are how many keys the day has, `tickets` its tickets with the
  * slot of their created key. A ticket without a trail is left pending (the first report reads it).
  */
-export function reportDayDocument(office: string, day: string, counts: { created: number; changes: number }, tickets: ReadonlyArray<{ ticket: RawTicket; slot: number }>): ReportDayDoc {
+export function reportDayDocument(
+  office: string,
+  day: string,
+  counts: { created: number; changes: number },
+  tickets: ReadonlyArray<{ ticket: RawTicket; slot: number }>,
+): ReportDayDoc {
   const sealed: DayTicket[] = [];
   const pending: Array<[string, { seq: number; slot: number }]> = [];
   for (const { ticket, slot } of [...tickets].sort((a, b) => a.slot - b.slot)) {

@@ -84,7 +84,12 @@ async function readHistory(now: Date, zone: string): Promise<History> {
   const known = new Set(working.map((t) => String(t._id)));
   const read = await readByIds(
     ids.filter((id) => !known.has(String(id)) && Boolean(known.add(String(id)))),
-    (id) => TicketModel.collection.findOne({ _id: id as Types.ObjectId }, { projection: { office: 1, createdAt: 1, trail: 1 } }) as Promise<{ office: Types.ObjectId; createdAt: Date; trail?: TrailEntry[] } | null>,
+    (id) =>
+      TicketModel.collection.findOne({ _id: id as Types.ObjectId }, { projection: { office: 1, createdAt: 1, trail: 1 } }) as Promise<{
+        office: Types.ObjectId;
+        createdAt: Date;
+        trail?: TrailEntry[];
+      } | null>,
     32,
   );
   const all = [...working, ...read];
@@ -197,24 +202,46 @@ export async function boardForecast(actor: StaffActor, c: { timeZone: string; on
     whoIsOnline(c.online),
   ]);
   const watched = actor.office ? offices.filter((o) => String(o._id) === String(actor.office)) : offices;
-  const teamsOf = (tier: number, office: string | null) => new Set(teams.filter((tm) => tm.tier === tier && (office === null || String(tm.office) === office)).map((tm) => String(tm._id)));
+  const teamsOf = (tier: number, office: string | null) =>
+    new Set(teams.filter((tm) => tm.tier === tier && (office === null || String(tm.office) === office)).map((tm) => String(tm._id)));
   const queues: Queue[] = [
-    ...watched.map((o) => ({ key: tier1Key(String(o._id)), tier: 1, office: String(o._id), officeName: o.name, teams: teamsOf(1, String(o._id)), calendar: calendarForOffice(calendars, o._id) })),
-    ...[2, 3].map((tier) => ({ key: String(tier), tier, office: null, officeName: null, teams: teamsOf(tier, null), calendar: calendarForOffice(calendars, '') })),
+    ...watched.map((o) => ({
+      key: tier1Key(String(o._id)),
+      tier: 1,
+      office: String(o._id),
+      officeName: o.name,
+      teams: teamsOf(1, String(o._id)),
+      calendar: calendarForOffice(calendars, o._id),
+    })),
+    ...[2, 3].map((tier) => ({
+      key: String(tier),
+      tier,
+      office: null,
+      officeName: null,
+      teams: teamsOf(tier, null),
+      calendar: calendarForOffice(calendars, ''),
+    })),
   ];
 
   const [waitingDocs, staff, past] = await Promise.all([
     // Waiting tickets come from the working set (in memory), not from a query on the tickets.
     workingSet.all().then((all) => {
       const offices = new Set(watched.map((o) => String(o._id)));
-      return all.filter((d) => (d.status === 'new' || d.status === 'open') && !d.assignee && (d.tier > 1 || offices.has(String(d.office)))).slice(0, waitingLimit);
+      return all
+        .filter((d) => (d.status === 'new' || d.status === 'open') && !d.assignee && (d.tier > 1 || offices.has(String(d.office))))
+        .slice(0, waitingLimit);
     }),
     StaffModel.find({ active: true, team: { $in: queues.flatMap((q) => [...q.teams].map((id) => new Types.ObjectId(id))) } }, { team: 1 }).lean(),
     history(now, c.timeZone),
   ]);
 
   const queueOf = (doc: { tier: number; office: Types.ObjectId }) => (doc.tier === 1 ? tier1Key(String(doc.office)) : String(doc.tier));
-  const waitingOf = (d: (typeof waitingDocs)[number]): WaitingTicket => ({ id: String(d._id), dueAt: d.dueAt && d.dueAt.getTime() !== NO_DUE_DATE.getTime() ? d.dueAt : null, createdAt: d.createdAt, answered: Boolean(d.firstResponseAt) });
+  const waitingOf = (d: (typeof waitingDocs)[number]): WaitingTicket => ({
+    id: String(d._id),
+    dueAt: d.dueAt && d.dueAt.getTime() !== NO_DUE_DATE.getTime() ? d.dueAt : null,
+    createdAt: d.createdAt,
+    answered: Boolean(d.firstResponseAt),
+  });
   const forecasts = new Map<string, QueueForecast>();
   const outlooks: QueueOutlook[] = queues.map((q) => {
     const waiting = waitingDocs.filter((d) => queueOf(d) === q.key).map(waitingOf);

@@ -73,7 +73,9 @@ export function forecastQueue(input: QueueInput): QueueForecast {
   const ordered = workOrder(input.waiting);
   const known = input.online !== null && input.throughput !== null;
   // Capacity per coming hour, and when each ticket (in order) is reached.
-  const perHour = Array.from({ length: horizonHours }, (_, i) => (known ? (input.online ?? 0) * (input.throughput ?? 0) * ((input.openMinutes[i] ?? 0) / 60) : 0));
+  const perHour = Array.from({ length: horizonHours }, (_, i) =>
+    known ? (input.online ?? 0) * (input.throughput ?? 0) * ((input.openMinutes[i] ?? 0) / 60) : 0,
+  );
   const handledAt = new Map<string, Date | null>();
   let before = 0;
   let slot = 0;

@@ -20,7 +20,18 @@ import { OfficeModel } from '../offices/office.model.js';
 import { ticketIdsOfDays } from '../tickets/ticket.keys.js';
 import { canRead } from '../tickets/ticket.policy.js';
 import { workingSet } from '../tickets/working-set.js';
-import { backlogAt, HoursMemo, placeAt, ticketFacts, visiting, type BacklogItem, type ReportEvent, type ReportPlace, type ReportTicket, type TicketFacts } from './compute.js';
+import {
+  backlogAt,
+  HoursMemo,
+  placeAt,
+  ticketFacts,
+  visiting,
+  type BacklogItem,
+  type ReportEvent,
+  type ReportPlace,
+  type ReportTicket,
+  type TicketFacts,
+} from './compute.js';
 import { ticketsOfDays } from './day-facts.js';
 import type { ReportFilters } from './period.js';
 import { eventsOf, ticketProjection, toReportTicket, type RawTicket } from './ticket-source.js';
@@ -68,7 +79,11 @@ export type ReportSource = 'days' | 'tickets';
 /** Reads tickets by `_id` and keeps those the actor may see in a report. */
 async function readTickets(actor: StaffActor, ids: readonly Types.ObjectId[]): Promise<Loaded[]> {
   const admin = hasRole(actor, 'administrator');
-  const raws = await readByIds(ids, (id) => TicketModel.collection.findOne({ _id: id as Types.ObjectId }, { projection: ticketProjection }) as Promise<RawTicket | null>, 32);
+  const raws = await readByIds(
+    ids,
+    (id) => TicketModel.collection.findOne({ _id: id as Types.ObjectId }, { projection: ticketProjection }) as Promise<RawTicket | null>,
+    32,
+  );
   return raws.filter((t) => admin || canRead(actor, t as never)).map((t) => ({ ...toReportTicket(t), raw: t }));
 }
 
@@ -98,7 +113,11 @@ async function createdInTickets(actor: StaffActor, offices: readonly string[], f
   // A ticket moved to another office has a created key in each: it is read (and counted) once.
   const ids = [...new Map(keyed.map((id) => [String(id), id])).values()];
   const wanted = new Set(offices);
-  const cohort = cohortOf((await readTickets(actor, ids)).filter((t) => wanted.has(t.office)).map((t) => ({ ticket: t, raw: t.raw })), from, to);
+  const cohort = cohortOf(
+    (await readTickets(actor, ids)).filter((t) => wanted.has(t.office)).map((t) => ({ ticket: t, raw: t.raw })),
+    from,
+    to,
+  );
   const events = await eventsOf(cohort.tickets.map((t) => t.raw));
   return { tickets: cohort.tickets.map((t) => ({ ticket: t.ticket, events: events.get(t.ticket.id) ?? [] })), truncated: cohort.truncated };
 }
@@ -119,7 +138,10 @@ async function loadBacklog(actor: StaffActor, at: Date, now: Date, known: Map<st
   const seen = new Set(working.map((t) => String(t._id)));
   const candidates: Loaded[] = [
     ...working.map((t) => ({ ...toReportTicket(t as unknown as RawTicket), raw: t as unknown as RawTicket })),
-    ...(await readTickets(actor, doneSince.filter((id) => !seen.has(String(id))))),
+    ...(await readTickets(
+      actor,
+      doneSince.filter((id) => !seen.has(String(id))),
+    )),
   ].filter((t) => t.createdAt.getTime() < at.getTime());
   const events = await eventsOf(candidates.filter((t) => !known.has(t.id)).map((t) => t.raw));
   const items = candidates.flatMap((t) => {
@@ -136,7 +158,10 @@ async function loadBacklog(actor: StaffActor, at: Date, now: Date, known: Map<st
 export async function loadReports(actor: StaffActor, list: readonly ReportFilters[], now: Date, source: ReportSource = 'days'): Promise<ReportDataset[]> {
   const allOffices = (await OfficeModel.find({}, { _id: 1 }).lean()).map((o) => String(o._id));
   const createdIn = source === 'days' ? createdInDays : createdInTickets;
-  const [calendarOf, ...cohorts] = await Promise.all([loadCalendars(), ...list.map((f) => createdIn(actor, f.office ? [f.office] : allOffices, f.period.from, f.period.to))]);
+  const [calendarOf, ...cohorts] = await Promise.all([
+    loadCalendars(),
+    ...list.map((f) => createdIn(actor, f.office ? [f.office] : allOffices, f.period.from, f.period.to)),
+  ]);
   const events = new Map(cohorts.flatMap((c) => c.tickets.map((t) => [t.ticket.id, t.events] as const)));
   const ctx = { calendarOf, now, memo: hoursMemo };
   // One backlog per distinct end of period (the two sides of an office comparison share theirs).
@@ -148,7 +173,10 @@ export async function loadReports(actor: StaffActor, list: readonly ReportFilter
     const end = ends[i] ?? now;
     const backlog = backlogs.get(end.getTime()) ?? { items: [], truncated: false };
     return {
-      facts: visiting(cohort.tickets.map((t) => ticketFacts(t.ticket, t.events, ctx)), f),
+      facts: visiting(
+        cohort.tickets.map((t) => ticketFacts(t.ticket, t.events, ctx)),
+        f,
+      ),
       backlog: backlog.items.filter((b) => matches(b.place, f)),
       backlogAt: end,
       truncated: cohort.truncated || backlog.truncated,

@@ -69,7 +69,11 @@ function presetRange(preset: Exclude<Preset, 'custom'>, today: DateTime): [DateT
  * over a preset, which is kept only when they are its own dates (the form sends both,
  * so changing only the office keeps "last 7 days").
  */
-export function resolvePeriod(input: { preset?: Preset | undefined; from?: string | undefined; to?: string | undefined }, now: Date, zone: string): ReportPeriod | FilterProblem {
+export function resolvePeriod(
+  input: { preset?: Preset | undefined; from?: string | undefined; to?: string | undefined },
+  now: Date,
+  zone: string,
+): ReportPeriod | FilterProblem {
   const today = DateTime.fromJSDate(now, { zone }).startOf('day');
   const asked = input.preset ?? '30d';
   let [first, last] = presetRange(asked === 'custom' ? '30d' : asked, today);

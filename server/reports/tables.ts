@@ -83,7 +83,12 @@ export function cellFormat(locale: Locale, t: Translate): CellFormat {
         case 'hours':
           return { text: signed(t('reports.unit.hours', { value: oneDecimal.format(Math.abs(d)) }), d), value: round(d, 2), numeric: true, head: false };
         case 'percent':
-          return { text: signed(t('reports.unit.points', { value: integer.format(Math.abs(d * 100)) }), round(d * 100, 0)), value: round(d * 100, 1), numeric: true, head: false };
+          return {
+            text: signed(t('reports.unit.points', { value: integer.format(Math.abs(d * 100)) }), round(d * 100, 0)),
+            value: round(d * 100, 1),
+            numeric: true,
+            head: false,
+          };
         case 'score':
           return { text: signed(oneDecimal.format(Math.abs(d)), round(d, 1)), value: round(d, 2), numeric: true, head: false };
       }
@@ -149,7 +154,12 @@ export function placementTable(name: 'tiers' | 'teams', f: CellFormat, rows: Arr
     { key: 'satisfaction', kind: 'score', get: (r) => r.row.satisfaction.average },
     { key: 'ratings', kind: 'count', get: (r) => r.row.satisfaction.count },
   ];
-  return build(name, f, specs, rows.map((row) => ({ row })));
+  return build(
+    name,
+    f,
+    specs,
+    rows.map((row) => ({ row })),
+  );
 }
 
 export function periodsTable(f: CellFormat, rows: Array<{ name: string; row: PeriodRow }>): ReportTable {
@@ -162,7 +172,12 @@ export function periodsTable(f: CellFormat, rows: Array<{ name: string; row: Per
     { key: 'frt_median', kind: 'hours', get: (r) => r.row.firstResponse.median },
     { key: 'resolution_median', kind: 'hours', get: (r) => r.row.resolution.median },
   ];
-  return build('periods', f, specs, rows.map((row) => ({ row })));
+  return build(
+    'periods',
+    f,
+    specs,
+    rows.map((row) => ({ row })),
+  );
 }
 
 /** One row per deadline kind; no rows when the tickets carry no SLA data (the page says so). */
@@ -186,7 +201,12 @@ export function satisfactionTable(f: CellFormat, rows: Array<{ name: string; sat
     { key: 'satisfaction', kind: 'score', get: (r) => r.satisfaction.average },
     ...[1, 2, 3, 4, 5].map((score): ColumnSpec<Row> => ({ key: `score_${score}`, kind: 'count', get: (r) => r.satisfaction.distribution[score - 1] ?? 0 })),
   ];
-  return build('satisfaction', f, specs, rows.map((row) => ({ row })));
+  return build(
+    'satisfaction',
+    f,
+    specs,
+    rows.map((row) => ({ row })),
+  );
 }
 
 /** The figures compared, in order, with how each is shown. */

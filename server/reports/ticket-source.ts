@@ -12,8 +12,22 @@ import type { ReportEvent, ReportPlace, ReportTicket } from './compute.js';
 
 /** The fields a report reads (a projection for reads by `_id`). */
 export const ticketProjection = {
-  version: 1, trail: 1, assignee: 1, member: 1, number: 1, office: 1, tier: 1, team: 1, status: 1, createdAt: 1, updatedAt: 1,
-  firstResponseAt: 1, resolvedAt: 1, closedAt: 1, rating: 1, 'sla.deadlines': 1,
+  version: 1,
+  trail: 1,
+  assignee: 1,
+  member: 1,
+  number: 1,
+  office: 1,
+  tier: 1,
+  team: 1,
+  status: 1,
+  createdAt: 1,
+  updatedAt: 1,
+  firstResponseAt: 1,
+  resolvedAt: 1,
+  closedAt: 1,
+  rating: 1,
+  'sla.deadlines': 1,
 } as const;
 
 interface RawPlace {
@@ -76,7 +90,12 @@ export function toReportTicket(t: RawTicket): ReportTicket & { updatedAt: Date; 
     closedAt: t.closedAt ? new Date(t.closedAt) : null,
     rating: t.rating ? { score: t.rating.score, tier: t.rating.tier, team: String(t.rating.team), office: String(t.rating.office) } : null,
     deadlines: Array.isArray(deadlines)
-      ? deadlines.map((d) => ({ kind: String(d.kind ?? ''), breached: Boolean(d.breached), metAt: d.metAt ? new Date(d.metAt) : null, state: String(d.state ?? '') }))
+      ? deadlines.map((d) => ({
+          kind: String(d.kind ?? ''),
+          breached: Boolean(d.breached),
+          metAt: d.metAt ? new Date(d.metAt) : null,
+          state: String(d.state ?? ''),
+        }))
       : null,
   };
 }
@@ -90,7 +109,13 @@ function toReportEvent(e: RawEvent): ReportEvent {
 export function fromTrail(t: Pick<RawTicket, '_id' | 'trail'>): ReportEvent[] | null {
   if (!Array.isArray(t.trail)) return null;
   return t.trail.map((e) => ({
-    ticket: String(t._id), seq: e.seq, type: e.type, at: new Date(e.at), from: e.from ? toPlace(e.from) : null, to: toPlace(e.to), escalation: e.escalation ? String(e.escalation) : null,
+    ticket: String(t._id),
+    seq: e.seq,
+    type: e.type,
+    at: new Date(e.at),
+    from: e.from ? toPlace(e.from) : null,
+    to: toPlace(e.to),
+    escalation: e.escalation ? String(e.escalation) : null,
   }));
 }
 
@@ -100,7 +125,14 @@ export function fromTrail(t: Pick<RawTicket, '_id' | 'trail'>): ReportEvent[] | 
  */
 export async function loadEvents(tickets: ReadonlyArray<{ id: string; version: number }>): Promise<Map<string, ReportEvent[]>> {
   const ids = tickets.flatMap((t) => Array.from({ length: t.version }, (_, i) => eventId(t.id, i + 1)));
-  const events = await readByIds(ids, (id) => TicketEventModel.collection.findOne({ _id: id } as never, { projection: { ticket: 1, seq: 1, type: 1, at: 1, from: 1, to: 1, 'data.escalation': 1, pending: 1 } }) as Promise<(RawEvent & { pending?: boolean }) | null>, 32);
+  const events = await readByIds(
+    ids,
+    (id) =>
+      TicketEventModel.collection.findOne({ _id: id } as never, {
+        projection: { ticket: 1, seq: 1, type: 1, at: 1, from: 1, to: 1, 'data.escalation': 1, pending: 1 },
+      }) as Promise<(RawEvent & { pending?: boolean }) | null>,
+    32,
+  );
   const byTicket = new Map<string, ReportEvent[]>();
   for (const raw of events) {
     if (raw.pending) continue;

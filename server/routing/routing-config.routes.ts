@@ -45,7 +45,11 @@ function required<T>(value: T | undefined, field: string, message: string): T {
 }
 
 /** Sets a team's assignment mode; checks the object exists (404) and the actor's right (403). */
-export async function setTeamMode(actor: StaffActor, id: string, assignmentMode: (typeof assignmentModes)[number] | undefined): Promise<{ id: string; code: string; name: string; tier: number; assignmentMode: string }> {
+export async function setTeamMode(
+  actor: StaffActor,
+  id: string,
+  assignmentMode: (typeof assignmentModes)[number] | undefined,
+): Promise<{ id: string; code: string; name: string; tier: number; assignmentMode: string }> {
   const team = objectId.test(id) ? await TeamModel.findById(id).lean() : null;
   if (!team) throw new NotFoundError('No such team.');
   if (!mayConfigure(actor, team.tier === 1 ? (team.office ?? null) : null)) refuse();
@@ -56,7 +60,11 @@ export async function setTeamMode(actor: StaffActor, id: string, assignmentMode:
 }
 
 /** Sets an office's routing model (tiered or polyvalent). */
-export async function setOfficeModel(actor: StaffActor, id: string, routingModel: (typeof routingModels)[number] | undefined): Promise<{ id: string; code: string; name: string; routingModel: string }> {
+export async function setOfficeModel(
+  actor: StaffActor,
+  id: string,
+  routingModel: (typeof routingModels)[number] | undefined,
+): Promise<{ id: string; code: string; name: string; routingModel: string }> {
   const office = objectId.test(id) ? await OfficeModel.findById(id).lean() : null;
   if (!office) throw new NotFoundError('No such office.');
   if (!mayConfigure(actor, office._id)) refuse();
@@ -70,8 +78,13 @@ export async function setOfficeModel(actor: StaffActor, id: string, routingModel
 export function routingConfigRoutes(): RouteSpec[] {
   return [
     route({
-      method: 'patch', path: '/teams/:id', tag, summary: "Set a team's assignment mode: manual, round_robin or least_loaded (administrators; supervisors for their office's tier-1 teams)",
-      access: { kind: 'staff', policy: 'configure_routing' }, ...anyId, ...teamBody,
+      method: 'patch',
+      path: '/teams/:id',
+      tag,
+      summary: "Set a team's assignment mode: manual, round_robin or least_loaded (administrators; supervisors for their office's tier-1 teams)",
+      access: { kind: 'staff', policy: 'configure_routing' },
+      ...anyId,
+      ...teamBody,
       handler: async (req, res) => {
         const actor = requireActor(req);
         const team = await setTeamMode(actor, String(req.params.id), valid(req, teamBody).body.assignmentMode);
@@ -80,8 +93,13 @@ export function routingConfigRoutes(): RouteSpec[] {
       },
     }),
     route({
-      method: 'patch', path: '/offices/:id', tag, summary: "Set an office's routing model: tiered or polyvalent (administrators; supervisors for their office)",
-      access: { kind: 'staff', policy: 'configure_routing' }, ...anyId, ...officeBody,
+      method: 'patch',
+      path: '/offices/:id',
+      tag,
+      summary: "Set an office's routing model: tiered or polyvalent (administrators; supervisors for their office)",
+      access: { kind: 'staff', policy: 'configure_routing' },
+      ...anyId,
+      ...officeBody,
       handler: async (req, res) => {
         const actor = requireActor(req);
         const office = await setOfficeModel(actor, String(req.params.id), valid(req, officeBody).body.routingModel);

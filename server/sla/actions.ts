@@ -37,7 +37,12 @@ export const SLA_BREACH_REASON = 'sla_breach';
  */
 export async function ensureSlaReasonCode(): Promise<void> {
   try {
-    await ReasonCodeModel.create({ code: SLA_BREACH_REASON, label: { fr: 'Délai de prise en charge dépassé', nl: 'Opnametermijn overschreden', en: 'Acceptance deadline missed' }, appliesTo: [], order: 900 });
+    await ReasonCodeModel.create({
+      code: SLA_BREACH_REASON,
+      label: { fr: 'Délai de prise en charge dépassé', nl: 'Opnametermijn overschreden', en: 'Acceptance deadline missed' },
+      appliesTo: [],
+      order: 900,
+    });
   } catch (error) {
     if ((error as { code?: unknown }).code !== 11000) throw error;
   }
@@ -135,9 +140,21 @@ function escalates(ticket: Ticket, due: DueAlert): boolean {
 /** The automatic escalation: the same plan as a staff escalation (planEscalation), by Relais, with the reason said in `locale`. */
 async function autoEscalate(ticket: Ticket, due: DueAlert, at: Date, locale: Locale): Promise<CommitResult> {
   const t = translator(locale);
-  const handoff = t('slaAlerts.autoEscalation.handoff', { tier: ticket.tier, duration: businessDuration(due.deadline.targetMinutes, t), policy: due.policy.name });
+  const handoff = t('slaAlerts.autoEscalation.handoff', {
+    tier: ticket.tier,
+    duration: businessDuration(due.deadline.targetMinutes, t),
+    policy: due.policy.name,
+  });
   // The SLA is recomputed by the journal's enricher, the alert counted as fired (its key is in `data.alert`).
-  const plan = await planEscalation({ ticket, actor: systemActor, reason: SLA_BREACH_REASON, handoff, at, data: { automatic: true, alert: alertData(due, 'supervisor') }, closingNote: handoff });
+  const plan = await planEscalation({
+    ticket,
+    actor: systemActor,
+    reason: SLA_BREACH_REASON,
+    handoff,
+    at,
+    data: { automatic: true, alert: alertData(due, 'supervisor') },
+    closingNote: handoff,
+  });
   return commit(plan);
 }
 
@@ -153,10 +170,12 @@ export async function fireDueAlert(ticketId: string, now: Date, options: { local
   if (!due) return { ticket, fired: null };
   if (escalates(ticket, due)) {
     const target = escalationTarget(ticket, officeModelOf(ticket.office));
-    const teamExists = target !== null && await teamForTier(ticket.office, target).then(
-      () => true,
-      () => false,
-    );
+    const teamExists =
+      target !== null &&
+      (await teamForTier(ticket.office, target).then(
+        () => true,
+        () => false,
+      ));
     if (teamExists) {
       const { ticket: after, event } = await autoEscalate(ticket, due, now, options.locale);
       return { ticket, fired: { ticket: after, seq: event.seq, alert: due.alert, level: 'supervisor', escalated: true, at: now } };

@@ -41,7 +41,10 @@ export const SlaCalendarModel = model('SlaCalendar', slaCalendarSchema);
 
 /** The arithmetic's view of a stored calendar. */
 export function toBusinessCalendar(doc: SlaCalendarData): BusinessCalendar {
-  const hours = Object.fromEntries(weekdays.map((d) => [d, (doc.hours?.[d] ?? []).map((i) => ({ start: i.start, end: i.end }))])) as Record<Weekday, BusinessInterval[]>;
+  const hours = Object.fromEntries(weekdays.map((d) => [d, (doc.hours?.[d] ?? []).map((i) => ({ start: i.start, end: i.end }))])) as Record<
+    Weekday,
+    BusinessInterval[]
+  >;
   const region = doc.holidays?.region;
   return {
     id: String(doc._id),

@@ -141,7 +141,10 @@ function compile(cal: BusinessCalendar): Compiled {
   const hours = new Map<number, Array<[number, number]>>();
   for (const day of weekdays) {
     const pairs = cal.hours[day].map((i): [number, number] => [minutesOf(i.start) ?? 0, minutesOf(i.end) ?? 0]);
-    hours.set(day, pairs.sort((a, b) => a[0] - b[0]));
+    hours.set(
+      day,
+      pairs.sort((a, b) => a[0] - b[0]),
+    );
   }
   const compiled: Compiled = { zone: cal.timeZone, hours, closures: new Set(cal.closures), holidays: cal.holidays, days: new Map() };
   compiledCalendars.set(cal, compiled);
@@ -199,7 +202,9 @@ function openIntervals(c: Compiled, dayNumber: number): Array<[number, number]> 
   let intervals: Array<[number, number]> = [];
   const holiday = c.holidays ? (publicHolidays(c.holidays.country, c.holidays.region, date.getUTCFullYear(), 'fr').get(iso)?.length ?? 0) > 0 : false;
   if (!holiday && !c.closures.has(iso)) {
-    intervals = (c.hours.get(weekday) ?? []).map(([s, e]): [number, number] => [wallClock(c, dayNumber, s), wallClock(c, dayNumber, e)]).filter(([a, b]) => b > a);
+    intervals = (c.hours.get(weekday) ?? [])
+      .map(([s, e]): [number, number] => [wallClock(c, dayNumber, s), wallClock(c, dayNumber, e)])
+      .filter(([a, b]) => b > a);
   }
   c.days.set(dayNumber, intervals);
   return intervals;

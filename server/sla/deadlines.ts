@@ -243,7 +243,14 @@ function windowsOf(input: DeadlineInput, segments: Segment[], created: number): 
   const clamp = (d: Date): number => Math.max(d.getTime(), created);
   const windows: Window[] = [];
   const firstReply = events.find((e) => e.type === 'replied')?.at ?? ticket.firstResponseAt ?? null;
-  windows.push({ kind: 'first_response', start: created, end: firstReply ? clamp(firstReply) : null, met: firstReply !== null, tier: null, startedBy: 'created' });
+  windows.push({
+    kind: 'first_response',
+    start: created,
+    end: firstReply ? clamp(firstReply) : null,
+    met: firstReply !== null,
+    tier: null,
+    startedBy: 'created',
+  });
 
   // Resolution: met when the ticket is resolved or closed now, at the moment it last became so.
   const current = segments[segments.length - 1];
@@ -337,7 +344,14 @@ function measure(w: Window, segments: Segment[], now: number): Deadline | null {
     if (b <= a && !startsNow) continue;
     const segTarget = targetOf(w.kind, seg.policy, w.tier);
     if (previous && (previous.target !== segTarget || previous.calendar.id !== seg.calendar.id)) {
-      changes.push({ at: new Date(a), causes: seg.changed, fromMinutes: previous.target, toMinutes: segTarget, fromCalendar: previous.calendar.name, toCalendar: seg.calendar.name });
+      changes.push({
+        at: new Date(a),
+        causes: seg.changed,
+        fromMinutes: previous.target,
+        toMinutes: segTarget,
+        fromCalendar: previous.calendar.name,
+        toCalendar: seg.calendar.name,
+      });
     }
     previous = { target: segTarget, calendar: seg.calendar };
     if (b <= a) continue;
@@ -399,8 +413,7 @@ function measure(w: Window, segments: Segment[], now: number): Deadline | null {
 }
 
 function explanationOf(d: Deadline, last: Segment): Explanation {
-  const code: ExplanationCode =
-    d.state === 'met' ? (d.breached ? 'met_late' : 'met') : d.state === 'running' ? (d.breached ? 'overdue' : 'running') : d.state;
+  const code: ExplanationCode = d.state === 'met' ? (d.breached ? 'met_late' : 'met') : d.state === 'running' ? (d.breached ? 'overdue' : 'running') : d.state;
   const iso = (date: Date | null): string => date?.toISOString() ?? '';
   const params: Record<string, string | number> = {
     kind: d.kind,
@@ -480,7 +493,12 @@ export function warningTimes(deadline: Deadline, warnings: SlaPolicyData['warnin
   const times: WarningTime[] = [];
   for (const percent of warnings.percents) {
     if (!(percent > 0 && percent < 100)) continue;
-    times.push({ at: subtractBusinessMinutes(due, (target * (100 - percent)) / 100, calendar), kind: 'warning', label: `${percent}%`, deadline: deadline.kind });
+    times.push({
+      at: subtractBusinessMinutes(due, (target * (100 - percent)) / 100, calendar),
+      kind: 'warning',
+      label: `${percent}%`,
+      deadline: deadline.kind,
+    });
   }
   for (const before of warnings.minutesBefore) {
     if (!(before > 0 && before < target)) continue;

@@ -94,7 +94,9 @@ async function pastEvents(ticket: Pick<Ticket, '_id' | 'version'>): Promise<Past
   const cached = eventCache.get(id) ?? [];
   const seqs: number[] = [];
   for (let seq = cached.length + 1; seq <= ticket.version; seq += 1) seqs.push(seq);
-  const loaded = await Promise.all(seqs.map((seq) => TicketEventModel.collection.findOne<StoredEvent>({ _id: eventId(id, seq) } as never, { projection: eventProjection })));
+  const loaded = await Promise.all(
+    seqs.map((seq) => TicketEventModel.collection.findOne<StoredEvent>({ _id: eventId(id, seq) } as never, { projection: eventProjection })),
+  );
   const events = [...cached];
   for (const doc of loaded) {
     if (!doc) break;
@@ -165,9 +167,16 @@ function candidates(ev: Evaluation, fired: ReadonlySet<string>, now: Date): Cand
     const times = warningTimes(deadline, warnings, ev.calendar);
     const past = times.filter((w) => w.at.getTime() <= now.getTime());
     const latest = past[past.length - 1];
-    const pick = latest && !fired.has(alertKey(deadline, latest.label)) ? latest : times.find((w) => w.at.getTime() > now.getTime() && !fired.has(alertKey(deadline, w.label)));
+    const pick =
+      latest && !fired.has(alertKey(deadline, latest.label))
+        ? latest
+        : times.find((w) => w.at.getTime() > now.getTime() && !fired.has(alertKey(deadline, w.label)));
     if (!pick) continue;
-    list.push({ at: pick.at, deadline, alert: { key: alertKey(deadline, pick.label), kind: pick.kind, deadline: deadline.kind, label: pick.label, dueAt: deadline.due } });
+    list.push({
+      at: pick.at,
+      deadline,
+      alert: { key: alertKey(deadline, pick.label), kind: pick.kind, deadline: deadline.kind, label: pick.label, dueAt: deadline.due },
+    });
   }
   return list.sort((a, b) => a.at.getTime() - b.at.getTime());
 }
@@ -222,7 +231,8 @@ export async function slaPatch(input: SlaPatchInput): Promise<SlaPatch> {
   const creation = event.type === 'created';
   // No policy for the ticket as it will be: no history to read (the common case without SLA policies).
   const { policies } = await slaConfig();
-  if (!choosePolicy(policies, { category: state.category ?? null, priority: state.priority, tier: state.tier, office: state.office })) return { sla: null, dueAt: NO_DUE_DATE };
+  if (!choosePolicy(policies, { category: state.category ?? null, priority: state.priority, tier: state.tier, office: state.office }))
+    return { sla: null, dueAt: NO_DUE_DATE };
   const pending: SlaEvent = { type: event.type, at: event.at, from: creation ? null : placementOf(ticket), to: placementOf(state), data: slaData(event.data) };
   const history = creation ? [] : await pastEvents(ticket);
   const now = input.now ?? event.at;

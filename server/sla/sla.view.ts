@@ -66,7 +66,11 @@ export async function slaPanel(ticket: Ticket, t: Translate, now = new Date()): 
       sentence: explainDeadline(d, t, { now }),
     };
   });
-  return { policyText: t('slaAlerts.panel.policy', { policy: current.set.policy.name, calendar: current.set.calendar.name }), paused: current.set.paused, items };
+  return {
+    policyText: t('slaAlerts.panel.policy', { policy: current.set.policy.name, calendar: current.set.calendar.name }),
+    paused: current.set.paused,
+    items,
+  };
 }
 
 /** Loads the ticket (replaying its journal) and builds its panel. */

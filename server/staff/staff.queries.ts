@@ -34,14 +34,18 @@ export async function officeRouting(office: Types.ObjectId) {
 
 /** Everyone active in a team (a reassignment can go to them), by name. */
 export function staffInTeams() {
-  return StaffModel.find({ active: true, team: { $ne: null } }, { name: 1, team: 1, roles: 1 }).sort({ name: 1 }).lean();
+  return StaffModel.find({ active: true, team: { $ne: null } }, { name: 1, team: 1, roles: 1 })
+    .sort({ name: 1 })
+    .lean();
 }
 
 /** The people a supervisor's load panel shows: those in these teams, or in this office. */
 export function staffWatched(teams: readonly Types.ObjectId[], office: Types.ObjectId | null | undefined) {
   const or: Record<string, unknown>[] = [{ team: { $in: teams } }];
   if (office) or.push({ office });
-  return StaffModel.find({ active: true, team: { $ne: null }, $or: or }, { name: 1, team: 1, capacity: 1 }).sort({ name: 1 }).lean();
+  return StaffModel.find({ active: true, team: { $ne: null }, $or: or }, { name: 1, team: 1, capacity: 1 })
+    .sort({ name: 1 })
+    .lean();
 }
 
 /** When each of these people last used a session still open at `now`. */

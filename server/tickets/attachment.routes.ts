@@ -20,9 +20,12 @@ export function attachmentRoutes(config: Config): RouteSpec[] {
   const byId = { params: attachmentIdParams };
   return [
     route({
-      method: 'get', path: '/attachments/:id', tag,
+      method: 'get',
+      path: '/attachments/:id',
+      tag,
       summary: 'Download an attachment (as a file, never displayed inline) of a ticket you may read',
-      access: { kind: 'staff', policy: 'read' }, ...byId,
+      access: { kind: 'staff', policy: 'read' },
+      ...byId,
       handler: async (req, res) => {
         const attachment = await readableAttachment(requireActor(req), valid(req, byId).params.id);
         await sendAttachment(res, attachment, storage);

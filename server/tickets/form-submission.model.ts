@@ -20,4 +20,3 @@ export interface FormSubmission {
 }
 
 export const FormSubmissionModel = model<FormSubmission>('FormSubmission', formSubmissionSchema);
-

@@ -14,7 +14,6 @@ import { assertStateAllows, type TicketAction } from './ticket.lifecycle.js';
 import { authorize } from './ticket.policy.js';
 import type { TicketView } from './ticket.presenter.js';
 
-
 interface MemberCommandBase {
   /** The member (web page, email) or Relais itself acting for them (mail intake). */
   actor: Actor;
@@ -64,7 +63,7 @@ export async function memberReply(props: MemberReplyProps): Promise<TicketView> 
       type: 'member_replied',
       actor: props.actor,
       at,
-      note: ticket.status === 'resolved' ? 'reopened by the member\'s answer' : null,
+      note: ticket.status === 'resolved' ? "reopened by the member's answer" : null,
       data: { message: messageId, channel: props.channel, attachments: attachments.length },
       patch: {
         status,
@@ -102,7 +101,9 @@ export async function memberClose(props: MemberCommandBase): Promise<TicketView>
 
 /** The member reopens a resolved or closed ticket. */
 export async function memberReopen(props: MemberCommandBase): Promise<TicketView> {
-  return onCurrentVersion(props, 'reopen', (ticket) => reopenTicket({ actor: props.actor, ticketId: String(ticket._id), version: ticket.version, at: props.at, note: 'reopened by the member' }));
+  return onCurrentVersion(props, 'reopen', (ticket) =>
+    reopenTicket({ actor: props.actor, ticketId: String(ticket._id), version: ticket.version, at: props.at, note: 'reopened by the member' }),
+  );
 }
 
 /**
@@ -110,7 +111,8 @@ export async function memberReopen(props: MemberCommandBase): Promise<TicketView
  * tier, team and office that resolved it and who resolved it, for reports.
  */
 export async function rateTicket(props: MemberCommandBase & { score: number; comment?: string | null }): Promise<TicketView> {
-  if (!Number.isInteger(props.score) || props.score < 1 || props.score > 5) throw new BadRequestError('A rating is a whole number from 1 to 5.', [{ path: 'score', message: 'from 1 to 5' }]);
+  if (!Number.isInteger(props.score) || props.score < 1 || props.score > 5)
+    throw new BadRequestError('A rating is a whole number from 1 to 5.', [{ path: 'score', message: 'from 1 to 5' }]);
   return onCurrentVersion(props, 'rate', async (ticket) => {
     const at = props.at ?? new Date();
     const resolved = (await ticketEvents(ticket)).reverse().find((e) => e.type === 'resolved');

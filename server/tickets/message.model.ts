@@ -3,29 +3,27 @@ import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 export const authorKinds = ['member', 'staff', 'system'] as const;
 
 /** One message of a ticket's thread: a member message, a public staff reply or an internal note. */
-const messageSchema = new Schema(
-  {
-    ticket: { type: Schema.Types.ObjectId, ref: 'Ticket', required: true },
-    author: {
-      kind: { type: String, enum: authorKinds, required: true },
-      staff: { type: Schema.Types.ObjectId, ref: 'Staff', default: null },
-      member: { type: Schema.Types.ObjectId, ref: 'Member', default: null },
-      name: { type: String, required: true },
-    },
-    /** `internal` notes are never shown to members, in any channel. */
-    visibility: { type: String, enum: ['public', 'internal'], required: true },
-    text: { type: String, required: true, maxlength: 100_000 },
-    /** Sanitized HTML (allow-list) when the source had HTML, e.g. email. */
-    html: { type: String, default: null },
-    channel: { type: String, enum: ['web', 'email', 'phone', 'api'], default: 'web' },
-    attachments: { type: [{ type: Schema.Types.ObjectId, ref: 'Attachment' }], default: [] },
-    /** What an email quoted (earlier messages, signature): kept, shown collapsed. */
-    quoted: { type: String, default: null, maxlength: 200_000 },
-    /** The `Message-ID` of the email this message came in (or went out) as: threading looks it up. */
-    emailMessageId: { type: String, default: null },
-    createdAt: { type: Date, required: true, default: () => new Date() },
+const messageSchema = new Schema({
+  ticket: { type: Schema.Types.ObjectId, ref: 'Ticket', required: true },
+  author: {
+    kind: { type: String, enum: authorKinds, required: true },
+    staff: { type: Schema.Types.ObjectId, ref: 'Staff', default: null },
+    member: { type: Schema.Types.ObjectId, ref: 'Member', default: null },
+    name: { type: String, required: true },
   },
-);
+  /** `internal` notes are never shown to members, in any channel. */
+  visibility: { type: String, enum: ['public', 'internal'], required: true },
+  text: { type: String, required: true, maxlength: 100_000 },
+  /** Sanitized HTML (allow-list) when the source had HTML, e.g. email. */
+  html: { type: String, default: null },
+  channel: { type: String, enum: ['web', 'email', 'phone', 'api'], default: 'web' },
+  attachments: { type: [{ type: Schema.Types.ObjectId, ref: 'Attachment' }], default: [] },
+  /** What an email quoted (earlier messages, signature): kept, shown collapsed. */
+  quoted: { type: String, default: null, maxlength: 200_000 },
+  /** The `Message-ID` of the email this message came in (or went out) as: threading looks it up. */
+  emailMessageId: { type: String, default: null },
+  createdAt: { type: Date, required: true, default: () => new Date() },
+});
 messageSchema.index({ ticket: 1, createdAt: 1 });
 messageSchema.index({ emailMessageId: 1 });
 

@@ -58,7 +58,7 @@ export async function nextTicketNumber(year: number): Promise<string> {
 export async function numberCollided(year: number): Promise<void> {
   const fromDb = await highestInDatabase(year);
   // Past the hint when it lags behind (another instance, or a database from before it).
-  last.set(year, Math.max(fromDb, (last.get(year) ?? 0)));
+  last.set(year, Math.max(fromDb, last.get(year) ?? 0));
 }
 
 /** For tests that drop the database between files. */

@@ -132,7 +132,18 @@ export async function replyToTicket(props: CommandBase & { text: string; waitFor
       lastMessageAt: at,
       messageCount: (ticket.messageCount ?? 0) + 1,
     },
-    writes: [messageWrite(messageId, { ticket: ticket._id, author: { kind: 'staff', staff: me, member: null, name: props.actor.name }, visibility: 'public', text: props.text, html: null, channel: 'web', attachments: [], createdAt: at })],
+    writes: [
+      messageWrite(messageId, {
+        ticket: ticket._id,
+        author: { kind: 'staff', staff: me, member: null, name: props.actor.name },
+        visibility: 'public',
+        text: props.text,
+        html: null,
+        channel: 'web',
+        attachments: [],
+        createdAt: at,
+      }),
+    ],
   });
 }
 
@@ -152,7 +163,19 @@ export async function addNote(props: CommandBase & { text: string; channel?: 'we
     at,
     data: { message: messageId },
     patch: { messageCount: (ticket.messageCount ?? 0) + 1 },
-    writes: [messageWrite(messageId, { ticket: ticket._id, author: { kind: 'staff', staff: me, member: null, name: props.actor.name }, visibility: 'internal', text: props.text, html: null, channel: props.channel ?? 'web', attachments: [], ...(props.emailMessageId ? { emailMessageId: props.emailMessageId } : {}), createdAt: at })],
+    writes: [
+      messageWrite(messageId, {
+        ticket: ticket._id,
+        author: { kind: 'staff', staff: me, member: null, name: props.actor.name },
+        visibility: 'internal',
+        text: props.text,
+        html: null,
+        channel: props.channel ?? 'web',
+        attachments: [],
+        ...(props.emailMessageId ? { emailMessageId: props.emailMessageId } : {}),
+        createdAt: at,
+      }),
+    ],
   });
 }
 
@@ -182,7 +205,16 @@ export async function planEscalation(input: EscalationPlanInput): Promise<Commit
   const toTeam = await teamForTier(ticket.office, toTier);
   const by = actor.kind === 'staff' ? actor.id : null;
   const escalationId = new Types.ObjectId();
-  const closePrevious = ticket.escalation ? [escalationUpdate(ticket.escalation, { outcome: 'reassigned', closedBy: by, closedAt: at, ...(input.closingNote ? { closingNote: input.closingNote } : {}) })] : [];
+  const closePrevious = ticket.escalation
+    ? [
+        escalationUpdate(ticket.escalation, {
+          outcome: 'reassigned',
+          closedBy: by,
+          closedAt: at,
+          ...(input.closingNote ? { closingNote: input.closingNote } : {}),
+        }),
+      ]
+    : [];
   return {
     ticket,
     type: 'escalated',
@@ -191,10 +223,33 @@ export async function planEscalation(input: EscalationPlanInput): Promise<Commit
     reason: input.reason,
     note: input.handoff,
     data: { escalation: escalationId, toTeamName: toTeam.name, ...input.data },
-    patch: { tier: toTier, team: toTeam._id, assignee: null, escalation: escalationId, ...(ticket.escalations ? { escalations: [...ticket.escalations, escalationId] } : {}), status: ticket.status === 'new' ? 'open' : ticket.status },
+    patch: {
+      tier: toTier,
+      team: toTeam._id,
+      assignee: null,
+      escalation: escalationId,
+      ...(ticket.escalations ? { escalations: [...ticket.escalations, escalationId] } : {}),
+      status: ticket.status === 'new' ? 'open' : ticket.status,
+    },
     writes: [
       ...closePrevious,
-      escalationWrite(escalationId, { ticket: ticket._id, fromTier: ticket.tier, fromTeam: ticket.team, toTier, toTeam: toTeam._id, reason: input.reason, handoff: input.handoff, by, at, acceptedBy: null, acceptedAt: null, outcome: 'pending', closedBy: null, closedAt: null, closingNote: null }),
+      escalationWrite(escalationId, {
+        ticket: ticket._id,
+        fromTier: ticket.tier,
+        fromTeam: ticket.team,
+        toTier,
+        toTeam: toTeam._id,
+        reason: input.reason,
+        handoff: input.handoff,
+        by,
+        at,
+        acceptedBy: null,
+        acceptedAt: null,
+        outcome: 'pending',
+        closedBy: null,
+        closedAt: null,
+        closingNote: null,
+      }),
     ],
   };
 }
@@ -253,10 +308,14 @@ export async function reassignTicket(props: CommandBase & ReassignTarget & { rea
   let targetName: string;
   if (props.assignee) {
     const person = Types.ObjectId.isValid(props.assignee) ? await StaffModel.findOne({ _id: props.assignee, active: true }).lean() : null;
-    if (!person || !person.team) throw new BadRequestError('That person does not exist, is deactivated, or has no team.', [{ path: 'assignee', message: 'not an active staff member with a team' }]);
+    if (!person || !person.team)
+      throw new BadRequestError('That person does not exist, is deactivated, or has no team.', [
+        { path: 'assignee', message: 'not an active staff member with a team' },
+      ]);
     const personTeam = await TeamModel.findById(person.team).lean();
-    if (!personTeam) throw new BadRequestError('That person\'s team no longer exists.', [{ path: 'assignee', message: 'no team' }]);
-    if (!tiersWorkedBy(person).includes(personTeam.tier as Tier)) throw new BadRequestError(`${person.name} does not work in tier ${personTeam.tier}.`, [{ path: 'assignee', message: 'does not work this tier' }]);
+    if (!personTeam) throw new BadRequestError("That person's team no longer exists.", [{ path: 'assignee', message: 'no team' }]);
+    if (!tiersWorkedBy(person).includes(personTeam.tier as Tier))
+      throw new BadRequestError(`${person.name} does not work in tier ${personTeam.tier}.`, [{ path: 'assignee', message: 'does not work this tier' }]);
     tier = personTeam.tier as Tier;
     team = personTeam._id;
     assignee = person._id;
@@ -282,7 +341,9 @@ export async function reassignTicket(props: CommandBase & ReassignTarget & { rea
   // Moving to another office's tier-1 team moves the ticket to that office.
   const teamDoc = await TeamModel.findById(team, { office: 1 }).lean();
   const office = tier === 1 && teamDoc?.office ? teamDoc.office : ticket.office;
-  const writes: JournalWrite[] = ticket.escalation ? [escalationUpdate(ticket.escalation, { outcome: 'reassigned', closedBy: me, closedAt: at, closingNote: props.reason })] : [];
+  const writes: JournalWrite[] = ticket.escalation
+    ? [escalationUpdate(ticket.escalation, { outcome: 'reassigned', closedBy: me, closedAt: at, closingNote: props.reason })]
+    : [];
   return finish({
     ticket,
     type: 'reassigned',
@@ -304,19 +365,38 @@ export async function resolveTicket(props: CommandBase & { note?: string }): Pro
 
 export async function reopenTicket(props: CommandBase & { note?: string }): Promise<TicketView> {
   const ticket = await prepare(props, 'reopen');
-  return finish({ ticket, type: 'reopened', actor: props.actor, at: props.at, note: props.note ?? null, patch: { status: 'open', resolvedAt: null, closedAt: null } });
+  return finish({
+    ticket,
+    type: 'reopened',
+    actor: props.actor,
+    at: props.at,
+    note: props.note ?? null,
+    patch: { status: 'open', resolvedAt: null, closedAt: null },
+  });
 }
 
 /** Changes priority and/or category (one event each, so history reads naturally). */
 export async function updateTicket(props: CommandBase & { priority?: Priority; category?: string | null }): Promise<TicketView> {
   const ticket = await prepare(props, 'update');
   if (props.priority !== undefined && props.priority !== ticket.priority) {
-    const view = await finish({ ticket, type: 'priority_changed', actor: props.actor, data: { from: ticket.priority, to: props.priority }, patch: { priority: props.priority } });
+    const view = await finish({
+      ticket,
+      type: 'priority_changed',
+      actor: props.actor,
+      data: { from: ticket.priority, to: props.priority },
+      patch: { priority: props.priority },
+    });
     if (props.category === undefined || props.category === ticket.category) return view;
     return updateTicket({ ...props, version: view.version, priority: undefined });
   }
   if (props.category !== undefined && props.category !== ticket.category) {
-    return finish({ ticket, type: 'category_changed', actor: props.actor, data: { from: ticket.category, to: props.category }, patch: { category: props.category } });
+    return finish({
+      ticket,
+      type: 'category_changed',
+      actor: props.actor,
+      data: { from: ticket.category, to: props.category },
+      patch: { category: props.category },
+    });
   }
   throw new BadRequestError('Nothing to change: give a new priority or category.');
 }

@@ -15,7 +15,15 @@ import { nextTicketNumber, numberCollided } from './ticket-number.js';
 import { claimNumber, markWorking, rememberMemberTicket, rememberTicketDay } from './ticket.keys.js';
 import { NO_DUE_DATE, TicketModel, type Channel, type Priority, type Ticket } from './ticket.model.js';
 import { isTicketLanguage } from './ticket.vocabulary.js';
-import { TicketEventModel, eventId, type EventData, type JournalWrite, type MessageDocument, type NewTicketDocument, type TicketEvent } from './ticket-event.model.js';
+import {
+  TicketEventModel,
+  eventId,
+  type EventData,
+  type JournalWrite,
+  type MessageDocument,
+  type NewTicketDocument,
+  type TicketEvent,
+} from './ticket-event.model.js';
 
 export interface CreateTicketProps {
   actor: Actor;
@@ -60,7 +68,9 @@ function withholdsMember(actor: Actor, member: { office?: Types.ObjectId | null 
 }
 
 /** Finds the member by e-mail (case-insensitively) or creates them; safe under concurrency. */
-export async function findOrCreateMember(input: CreateTicketProps['member']): Promise<{ _id: Types.ObjectId; name: string; office?: Types.ObjectId | null; language?: string | null }> {
+export async function findOrCreateMember(
+  input: CreateTicketProps['member'],
+): Promise<{ _id: Types.ObjectId; name: string; office?: Types.ObjectId | null; language?: string | null }> {
   const email = input.email.trim().toLowerCase();
   const existing = await findMemberByEmail<{ name: string; office?: Types.ObjectId | null; language?: string | null }>(email);
   if (existing) return existing;
@@ -174,7 +184,18 @@ export async function createTicket(props: CreateTicketProps): Promise<Ticket> {
     ...(props.acknowledge !== false && !notificationsSuppressed() ? { ack: { id: new Types.ObjectId(), inReplyTo: props.emailMessageId ?? null } } : {}),
   };
   const firstWrites: JournalWrite[] = [
-    messageWrite(messageId, { ticket: ticketId, author, visibility: 'public', text: props.body, html: props.html ?? null, quoted: props.quoted ?? null, channel: props.channel, attachments, emailMessageId: props.emailMessageId ?? null, createdAt: at }),
+    messageWrite(messageId, {
+      ticket: ticketId,
+      author,
+      visibility: 'public',
+      text: props.body,
+      html: props.html ?? null,
+      quoted: props.quoted ?? null,
+      channel: props.channel,
+      attachments,
+      emailMessageId: props.emailMessageId ?? null,
+      createdAt: at,
+    }),
     ...attachments.map((id) => attachmentLink(id, ticketId, messageId)),
   ];
   // The enrichers see the creation like any change (the SLA's deadlines from the start; with no

@@ -22,7 +22,18 @@ import { EscalationModel } from './escalation.model.js';
 import { MessageModel } from './message.model.js';
 import { TicketModel, type Ticket, type TrailEntry, type TrailPlace } from './ticket.model.js';
 import { isDoneStatus } from './ticket.vocabulary.js';
-import { TicketEventModel, eventId, type EscalationClosing, type EscalationDocument, type EventData, type EventType, type JournalWrite, type MessageDocument, type Placement, type TicketEvent } from './ticket-event.model.js';
+import {
+  TicketEventModel,
+  eventId,
+  type EscalationClosing,
+  type EscalationDocument,
+  type EventData,
+  type EventType,
+  type JournalWrite,
+  type MessageDocument,
+  type Placement,
+  type TicketEvent,
+} from './ticket-event.model.js';
 
 export function placementOf(t: Pick<Ticket, 'tier' | 'team' | 'office' | 'assignee' | 'status'>): Placement {
   return { tier: t.tier, team: t.team, office: t.office, assignee: t.assignee ?? null, status: t.status };
@@ -38,11 +49,20 @@ export function actorRef(actor: Actor): TicketEvent['actor'] {
 export function trailEntry(event: TicketEvent): TrailEntry {
   const place = (p: Placement): TrailPlace => ({ tier: p.tier, team: p.team, office: p.office, status: p.status });
   const escalation = event.type === 'returned' && event.data.escalation ? new Types.ObjectId(String(event.data.escalation)) : null;
-  return { seq: event.seq, type: event.type, at: event.at, from: event.from ? place(event.from) : null, to: place(event.to), staff: event.actor.staff ?? null, escalation };
+  return {
+    seq: event.seq,
+    type: event.type,
+    at: event.at,
+    from: event.from ? place(event.from) : null,
+    to: place(event.to),
+    staff: event.actor.staff ?? null,
+    escalation,
+  };
 }
 
 export async function applyWrite(write: JournalWrite): Promise<void> {
-  const collection = write.model === 'Message' ? MessageModel.collection : write.model === 'Escalation' ? EscalationModel.collection : mongoose.model(write.model).collection;
+  const collection =
+    write.model === 'Message' ? MessageModel.collection : write.model === 'Escalation' ? EscalationModel.collection : mongoose.model(write.model).collection;
   const id = new Types.ObjectId(String(write.id));
   if (write.op === 'insert') {
     // A mail's Message-ID is keyed before its message, so a reply naming it always finds the ticket.
@@ -187,7 +207,13 @@ export function announce(ticket: Ticket, event: Pick<TicketEvent, 'type' | 'seq'
   for (const observer of observers) observer(ticket, event as TicketEvent);
   const ticketId = String(ticket._id);
   if (event.type === 'created') domainEvents.publish('ticket.created', { ticketId });
-  else domainEvents.publish('ticket.changed', { ticketId, type: event.type, seq: event.seq, actorId: event.actor.staff ? String(event.actor.staff) : event.actor.member ? String(event.actor.member) : null });
+  else
+    domainEvents.publish('ticket.changed', {
+      ticketId,
+      type: event.type,
+      seq: event.seq,
+      actorId: event.actor.staff ? String(event.actor.staff) : event.actor.member ? String(event.actor.member) : null,
+    });
 }
 
 export interface CommitResult {

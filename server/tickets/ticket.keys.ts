@@ -24,7 +24,10 @@ import { Schema, model, type Types } from 'mongoose';
 import { isDuplicateKeyError } from '../lib/errors.js';
 import type { Ticket } from './ticket.model.js';
 
-const numberSchema = new Schema({ _id: { type: String, required: true }, ticket: { type: Schema.Types.ObjectId, required: true } }, { collection: 'ticket_numbers', versionKey: false });
+const numberSchema = new Schema(
+  { _id: { type: String, required: true }, ticket: { type: Schema.Types.ObjectId, required: true } },
+  { collection: 'ticket_numbers', versionKey: false },
+);
 export const TicketNumberModel = model<{ _id: string; ticket: Types.ObjectId }>('TicketNumber', numberSchema);
 
 const memberTicketSchema = new Schema(
@@ -38,10 +41,16 @@ export const MemberTicketModel = model<{ _id: string; ticket: Types.ObjectId }>(
  * reply that names it in `In-Reply-To`/`References` finds the ticket with one read by `_id`.
  * Written by the journal with the message (applyWrite), so a replay writes it too.
  */
-const emailIdSchema = new Schema({ _id: { type: String, required: true }, ticket: { type: Schema.Types.ObjectId, required: true } }, { collection: 'email_message_ids', versionKey: false });
+const emailIdSchema = new Schema(
+  { _id: { type: String, required: true }, ticket: { type: Schema.Types.ObjectId, required: true } },
+  { collection: 'email_message_ids', versionKey: false },
+);
 export const EmailMessageIdModel = model<{ _id: string; ticket: Types.ObjectId }>('EmailMessageId', emailIdSchema);
 
-const workingSchema = new Schema({ _id: { type: Schema.Types.ObjectId, required: true }, at: { type: Date, required: true } }, { collection: 'working_tickets', versionKey: false });
+const workingSchema = new Schema(
+  { _id: { type: Schema.Types.ObjectId, required: true }, at: { type: Date, required: true } },
+  { collection: 'working_tickets', versionKey: false },
+);
 export const WorkingTicketModel = model<{ _id: Types.ObjectId; at: Date }>('WorkingTicket', workingSchema);
 
 const daySchema = new Schema(
@@ -138,14 +147,19 @@ export async function rememberDayChange(ticket: Pick<Ticket, '_id' | 'office' | 
  * The created (`c:`) or changed (`u:`) keys of one office and UTC day from slot `first` on (1 for
  * all): each with the ticket, and for changes the version the change gives it.
  */
-export async function dayKeysFrom(k: Extract<DayKind, { kind: 'created' | 'changed' }>, day: string, first: number): Promise<Array<{ ticket: Types.ObjectId; seq: number }>> {
+export async function dayKeysFrom(
+  k: Extract<DayKind, { kind: 'created' | 'changed' }>,
+  day: string,
+  first: number,
+): Promise<Array<{ ticket: Types.ObjectId; seq: number }>> {
   return (await readSlotsFrom(days(), dayPrefix(k, day), first)).map((key) => ({ ticket: key.ticket, seq: key.seq ?? 0 }));
 }
 
 /** The ticket ids noted under each UTC day from `from` to `to` (both included), the days read in parallel. */
 export async function ticketIdsOfDays(k: DayKind, from: Date, to: Date): Promise<Types.ObjectId[]> {
   const dayList: string[] = [];
-  for (let d = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()); d <= to.getTime(); d += 24 * 3600 * 1000) dayList.push(dayOf(new Date(d)));
+  for (let d = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()); d <= to.getTime(); d += 24 * 3600 * 1000)
+    dayList.push(dayOf(new Date(d)));
   return unique((await Promise.all(dayList.map((day) => readSlots(days(), dayPrefix(k, day))))).flat());
 }
 
@@ -235,7 +249,10 @@ export function ticketKeyDocuments(
 /** The day keys' prefixes of a ticket (for bulk writers that number the slots themselves). */
 export function dayPrefixes(ticket: Pick<Ticket, 'status' | 'createdAt' | 'office' | 'resolvedAt' | 'closedAt'>): { created: string; done: string | null } {
   const doneAt = ticket.status === 'resolved' || ticket.status === 'closed' ? (ticket.closedAt ?? ticket.resolvedAt) : null;
-  return { created: dayPrefix({ kind: 'created', office: ticket.office }, dayOf(new Date(ticket.createdAt))), done: doneAt ? dayPrefix({ kind: 'done' }, dayOf(new Date(doneAt))) : null };
+  return {
+    created: dayPrefix({ kind: 'created', office: ticket.office }, dayOf(new Date(ticket.createdAt))),
+    done: doneAt ? dayPrefix({ kind: 'done' }, dayOf(new Date(doneAt))) : null,
+  };
 }
 
 export async function writeTicketKeyDocuments(list: readonly ReturnType<typeof ticketKeyDocuments>[]): Promise<void> {
@@ -247,8 +264,20 @@ export async function writeTicketKeyDocuments(list: readonly ReturnType<typeof t
       if (!isDuplicateKeyError(error)) throw error;
     }
   };
-  await insert(numbers(), list.map((k) => k.number));
-  await insert(memberSlots(), list.map((k) => k.member));
-  await insert(days(), list.flatMap((k) => k.days));
-  await insert(WorkingTicketModel.collection, list.flatMap((k) => (k.working ? [k.working] : [])));
+  await insert(
+    numbers(),
+    list.map((k) => k.number),
+  );
+  await insert(
+    memberSlots(),
+    list.map((k) => k.member),
+  );
+  await insert(
+    days(),
+    list.flatMap((k) => k.days),
+  );
+  await insert(
+    WorkingTicketModel.collection,
+    list.flatMap((k) => (k.working ? [k.working] : [])),
+  );
 }

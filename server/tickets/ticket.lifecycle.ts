@@ -16,7 +16,21 @@ import type { RefusalCode } from '../lib/error-reasons.js';
 import { ConflictError } from '../lib/errors.js';
 import { doneStatuses, openStatuses, ticketStatuses, type OfficeRoutingModel, type Tier, type TicketStatus } from './ticket.vocabulary.js';
 
-export const ticketActions = ['read', 'claim', 'release', 'reply', 'note', 'escalate', 'return', 'reassign', 'resolve', 'reopen', 'update', 'close', 'rate'] as const;
+export const ticketActions = [
+  'read',
+  'claim',
+  'release',
+  'reply',
+  'note',
+  'escalate',
+  'return',
+  'reassign',
+  'resolve',
+  'reopen',
+  'update',
+  'close',
+  'rate',
+] as const;
 export type TicketAction = (typeof ticketActions)[number];
 
 /** Who acts: staff (and Relais itself for them) or the member (and the mail intake for them). */
@@ -79,9 +93,17 @@ export function refusal(action: TicketAction, ticket: LifecycleTicket, party: Pa
   if (!rule) return { code: 'not_allowed_now', message: 'This action is not possible on a ticket.' };
   const status = ticket.status as TicketStatus;
   if (!rule.statuses.includes(status)) {
-    if (status === 'closed') return { code: 'ticket_closed', message: party === 'member' ? 'This request is closed. Please file a new request.' : 'This ticket is closed: reopen it first.' };
-    if (status === 'resolved') return { code: 'ticket_resolved', message: action === 'resolve' ? 'This ticket is already resolved.' : 'This ticket is resolved: reopen it first.' };
-    return { code: 'ticket_not_done', message: action === 'rate' ? 'A request can be rated once it has been resolved.' : 'Only a resolved or closed ticket can be reopened.' };
+    if (status === 'closed')
+      return {
+        code: 'ticket_closed',
+        message: party === 'member' ? 'This request is closed. Please file a new request.' : 'This ticket is closed: reopen it first.',
+      };
+    if (status === 'resolved')
+      return { code: 'ticket_resolved', message: action === 'resolve' ? 'This ticket is already resolved.' : 'This ticket is resolved: reopen it first.' };
+    return {
+      code: 'ticket_not_done',
+      message: action === 'rate' ? 'A request can be rated once it has been resolved.' : 'Only a resolved or closed ticket can be reopened.',
+    };
   }
   if (rule.held === false && ticket.assignee) return { code: 'already_held', message: 'Someone else already holds this ticket.' };
   if (rule.held === true && !ticket.assignee) return { code: 'not_held', message: 'Nobody holds this ticket.' };

@@ -54,7 +54,10 @@ const ticketSchema = new Schema(
      * Staff of another office filed this ticket for an existing member (ticket.create.ts): the member's
      * details are shown only to staff of the member's office; others see the name and address typed.
      */
-    withheldMember: { type: new Schema({ name: { type: String, required: true }, email: { type: String, required: true } }, { _id: false }), default: undefined },
+    withheldMember: {
+      type: new Schema({ name: { type: String, required: true }, email: { type: String, required: true } }, { _id: false }),
+      default: undefined,
+    },
     /** The member's satisfaction rating (once), with where the ticket was when it was resolved. */
     rating: {
       type: new Schema(

@@ -110,7 +110,7 @@ export function authorize(actor: Actor, action: TicketAction, ticket: PolicyTick
 function forbiddenMessage(action: TicketAction): string {
   switch (action) {
     case 'claim':
-      return 'Only staff working in this ticket\'s tier and queue can take it.';
+      return "Only staff working in this ticket's tier and queue can take it.";
     case 'reassign':
       return 'Only a supervisor can reassign a ticket.';
     case 'reply':

@@ -15,7 +15,17 @@ import { MessageModel, type Message } from './message.model.js';
 import { loadTicket } from './ticket.journal.js';
 import { TicketModel, type Ticket } from './ticket.model.js';
 import { authorize, canRead, readableFilter } from './ticket.policy.js';
-import { presentEscalation, presentEvent, presentMessage, presentTicket, type EscalationView, type EventView, type MessageView, type NameBook, type TicketView } from './ticket.presenter.js';
+import {
+  presentEscalation,
+  presentEvent,
+  presentMessage,
+  presentTicket,
+  type EscalationView,
+  type EventView,
+  type MessageView,
+  type NameBook,
+  type TicketView,
+} from './ticket.presenter.js';
 import { TicketEventModel, eventId, type TicketEvent } from './ticket-event.model.js';
 import { memberTicketIds, ticketIdByNumber } from './ticket.keys.js';
 import { workingSet } from './working-set.js';
@@ -60,7 +70,8 @@ function encodeCursor(t: Ticket): string {
 function decodeCursor(cursor: string): Cursor {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<Cursor>;
-    if (typeof parsed.d === 'string' && typeof parsed.c === 'string' && typeof parsed.i === 'string' && Types.ObjectId.isValid(parsed.i)) return parsed as Cursor;
+    if (typeof parsed.d === 'string' && typeof parsed.c === 'string' && typeof parsed.i === 'string' && Types.ObjectId.isValid(parsed.i))
+      return parsed as Cursor;
   } catch {
     // fall through
   }
@@ -69,7 +80,11 @@ function decodeCursor(cursor: string): Cursor {
 
 /** Queue order: due date, then age, then id. */
 function byQueueOrder(a: Ticket, b: Ticket): number {
-  return new Date(a.dueAt).getTime() - new Date(b.dueAt).getTime() || new Date(a.createdAt).getTime() - new Date(b.createdAt).getTime() || String(a._id).localeCompare(String(b._id));
+  return (
+    new Date(a.dueAt).getTime() - new Date(b.dueAt).getTime() ||
+    new Date(a.createdAt).getTime() - new Date(b.createdAt).getTime() ||
+    String(a._id).localeCompare(String(b._id))
+  );
 }
 
 function afterCursor(t: Ticket, c: Cursor): boolean {
@@ -147,7 +162,10 @@ async function historyPage(actor: StaffActor, filters: ListFilters, statuses: re
     const i = new Types.ObjectId(cursor.i);
     and.push({ $or: [{ dueAt: { $gt: d } }, { dueAt: d, createdAt: { $gt: created } }, { dueAt: d, createdAt: created, _id: { $gt: i } }] });
   }
-  return TicketModel.find({ $and: and }).sort({ dueAt: 1, createdAt: 1, _id: 1 }).limit(filters.limit + 1).lean<Ticket[]>();
+  return TicketModel.find({ $and: and })
+    .sort({ dueAt: 1, createdAt: 1, _id: 1 })
+    .limit(filters.limit + 1)
+    .lean<Ticket[]>();
 }
 
 /** A ticket's events, in order, read by `_id` (`<ticket>:<seq>`): never a query on the events collection. */
@@ -170,12 +188,17 @@ const escalationCache = new Map<string, { version: number; rows: Escalation[] }>
 const escalationCacheSize = 5_000;
 
 /** A ticket's escalation records, oldest first, by `_id`. */
-export async function ticketEscalations(ticket: Pick<Ticket, '_id' | 'version'> & { escalations?: Types.ObjectId[] | null }, events?: readonly TicketEvent[]): Promise<Escalation[]> {
+export async function ticketEscalations(
+  ticket: Pick<Ticket, '_id' | 'version'> & { escalations?: Types.ObjectId[] | null },
+  events?: readonly TicketEvent[],
+): Promise<Escalation[]> {
   const key = String(ticket._id);
   const cached = escalationCache.get(key);
   if (cached && cached.version === ticket.version) return cached.rows;
   const ids = ticket.escalations ?? insertedIds(events ?? (await ticketEvents(ticket)), 'Escalation');
-  const rows = (await readByIds(ids, (id) => EscalationModel.collection.findOne<Escalation>({ _id: id as Types.ObjectId }))).sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
+  const rows = (await readByIds(ids, (id) => EscalationModel.collection.findOne<Escalation>({ _id: id as Types.ObjectId }))).sort(
+    (a, b) => new Date(a.at).getTime() - new Date(b.at).getTime(),
+  );
   escalationCache.delete(key);
   escalationCache.set(key, { version: ticket.version, rows });
   if (escalationCache.size > escalationCacheSize) escalationCache.delete(escalationCache.keys().next().value as string);
@@ -222,7 +245,10 @@ export interface TicketDetail {
  * A ticket's messages in order (public ones only when asked) with their stored files, all read by
  * `_id`: the message ids come from the ticket's events, which inserted them.
  */
-export async function ticketThread(ticket: Pick<Ticket, '_id' | 'version'>, options: { publicOnly: boolean; events?: readonly TicketEvent[] }): Promise<{ messages: Message[]; files: Map<string, Attachment> }> {
+export async function ticketThread(
+  ticket: Pick<Ticket, '_id' | 'version'>,
+  options: { publicOnly: boolean; events?: readonly TicketEvent[] },
+): Promise<{ messages: Message[]; files: Map<string, Attachment> }> {
   const events = options.events ?? (await ticketEvents(ticket));
   const all = await readByIds(insertedIds(events, 'Message'), (id) => MessageModel.collection.findOne<Message>({ _id: id as Types.ObjectId }));
   const messages = all
@@ -253,7 +279,9 @@ async function detailOf(actor: Actor, ticket: Ticket, events: readonly TicketEve
     actor.kind === 'member' ? Promise.resolve([] as Escalation[]) : ticketEscalations(ticket, events),
   ]);
   const names = await nameBook([ticket.assignee, ...escalations.flatMap((e) => [e.by, e.acceptedBy])]);
-  const files = new Map([...thread.files.values()].map((a) => [String(a._id), { id: String(a._id), filename: a.filename, contentType: a.contentType, size: a.size }]));
+  const files = new Map(
+    [...thread.files.values()].map((a) => [String(a._id), { id: String(a._id), filename: a.filename, contentType: a.contentType, size: a.size }]),
+  );
   return {
     ticket: presentTicket(ticket, actor, names),
     messages: thread.messages.map((m) => presentMessage(m, files)),
@@ -316,14 +344,27 @@ export async function explainTicket(actor: Actor, ticketId: string): Promise<Exp
   const holder = ticket.assignee ? `held by ${names.get(String(ticket.assignee)) ?? 'a colleague'}` : 'waiting in the queue, unassigned';
   const lastMove = [...because].reverse().find((b) => ['escalated', 'returned', 'reassigned', 'created', 'released'].includes(b.type));
   return {
-    ticket: { id: String(ticket._id), number: ticket.number, tier: ticket.tier, team: String(ticket.team), office: String(ticket.office), assignee: ticket.assignee ? String(ticket.assignee) : null, status: ticket.status },
+    ticket: {
+      id: String(ticket._id),
+      number: ticket.number,
+      tier: ticket.tier,
+      team: String(ticket.team),
+      office: String(ticket.office),
+      assignee: ticket.assignee ? String(ticket.assignee) : null,
+      status: ticket.status,
+    },
     because,
     summary: `${ticket.number} is on ${where}, ${holder}. ${lastMove ? `Last move: ${lastMove.text}` : ''}`.trim(),
   };
 }
 
 /** The escalation that brought the ticket to its tier: a return goes back where it came from. */
-export async function escalationOrigin(ticket: { _id: Types.ObjectId | string; tier: Tier | number; version: number; escalations?: Types.ObjectId[] | null }): Promise<Escalation | null> {
+export async function escalationOrigin(ticket: {
+  _id: Types.ObjectId | string;
+  tier: Tier | number;
+  version: number;
+  escalations?: Types.ObjectId[] | null;
+}): Promise<Escalation | null> {
   const escalations = await ticketEscalations({ ...ticket, _id: new Types.ObjectId(String(ticket._id)) });
   return escalations.filter((e) => e.toTier === ticket.tier).at(-1) ?? null;
 }
@@ -379,13 +420,17 @@ export async function escalationsOf(ticketIds: readonly string[]): Promise<Escal
 }
 
 /** A stored file with the ticket and the message it belongs to (the member page checks all three), read by `_id`. */
-export async function attachmentWithContext(id: string): Promise<{ file: Attachment; ticket: Ticket | null; message: Pick<Message, '_id' | 'ticket' | 'visibility'> | null } | null> {
+export async function attachmentWithContext(
+  id: string,
+): Promise<{ file: Attachment; ticket: Ticket | null; message: Pick<Message, '_id' | 'ticket' | 'visibility'> | null } | null> {
   if (!Types.ObjectId.isValid(id)) return null;
   const file = await AttachmentModel.findById(id).lean<Attachment>();
   if (!file) return null;
   const [ticket, message] = await Promise.all([
     file.ticket ? loadTicket(file.ticket) : Promise.resolve(null),
-    file.message ? MessageModel.findById(file.message, { visibility: 1, ticket: 1 }).lean<Pick<Message, '_id' | 'ticket' | 'visibility'>>() : Promise.resolve(null),
+    file.message
+      ? MessageModel.findById(file.message, { visibility: 1, ticket: 1 }).lean<Pick<Message, '_id' | 'ticket' | 'visibility'>>()
+      : Promise.resolve(null),
   ]);
   return { file, ticket, message };
 }

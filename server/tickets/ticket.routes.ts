@@ -11,7 +11,18 @@ import { route, type RouteSpec } from '../lib/route-table.js';
 import { valid } from '../lib/validate.js';
 import { OfficeModel } from '../offices/office.model.js';
 import { CategoryModel } from '../catalog/category.model.js';
-import { addNote, claimTicket, escalateTicket, reassignTicket, releaseTicket, reopenTicket, replyToTicket, resolveTicket, returnTicket, updateTicket } from './ticket.commands.js';
+import {
+  addNote,
+  claimTicket,
+  escalateTicket,
+  reassignTicket,
+  releaseTicket,
+  reopenTicket,
+  replyToTicket,
+  resolveTicket,
+  returnTicket,
+  updateTicket,
+} from './ticket.commands.js';
 import { createTicket } from './ticket.create.js';
 import { explainTicket, getTicketDetail, listTickets, ticketHistory } from './ticket.queries.js';
 import { presentTicket } from './ticket.presenter.js';
@@ -22,7 +33,10 @@ const tag = 'Tickets';
 async function officeFor(req: Request, office: string | undefined): Promise<Types.ObjectId | null> {
   const actor = requireActor(req);
   if (!office) return actor.office;
-  const found = Types.ObjectId.isValid(office) && /^[0-9a-f]{24}$/i.test(office) ? await OfficeModel.findById(office, { _id: 1 }).lean() : await OfficeModel.findOne({ code: office }, { _id: 1 }).lean();
+  const found =
+    Types.ObjectId.isValid(office) && /^[0-9a-f]{24}$/i.test(office)
+      ? await OfficeModel.findById(office, { _id: 1 }).lean()
+      : await OfficeModel.findOne({ code: office }, { _id: 1 }).lean();
   if (!found) throw new BadRequestError('Unknown office.', [{ path: 'office', message: 'no office with this id or code' }]);
   return found._id;
 }
@@ -35,8 +49,22 @@ async function checkCategory(category: string | null | undefined): Promise<void>
 }
 
 /** A command route: POST /tickets/:id/<name> with a body schema and a policy action. */
-function command<B extends s.CommandBody>(name: string, policy: string, summary: string, body: B, run: (req: Request, id: string, b: output<B>) => Promise<unknown>): RouteSpec {
-  const spec = { method: 'post' as const, path: `/tickets/:id/${name}`, tag, summary, access: { kind: 'staff' as const, policy }, params: s.ticketIdParams, body };
+function command<B extends s.CommandBody>(
+  name: string,
+  policy: string,
+  summary: string,
+  body: B,
+  run: (req: Request, id: string, b: output<B>) => Promise<unknown>,
+): RouteSpec {
+  const spec = {
+    method: 'post' as const,
+    path: `/tickets/:id/${name}`,
+    tag,
+    summary,
+    access: { kind: 'staff' as const, policy },
+    params: s.ticketIdParams,
+    body,
+  };
   return route({
     ...spec,
     handler: async (req, res) => {
@@ -52,23 +80,39 @@ export function ticketRoutes(): RouteSpec[] {
   const byId = { params: s.ticketIdParams };
   return [
     route({
-      method: 'get', path: '/tickets', tag, summary: 'List the tickets you may see (filters; sorted by due date then age; cursor pagination)',
-      access: { kind: 'staff', policy: 'read' }, ...list,
+      method: 'get',
+      path: '/tickets',
+      tag,
+      summary: 'List the tickets you may see (filters; sorted by due date then age; cursor pagination)',
+      access: { kind: 'staff', policy: 'read' },
+      ...list,
       handler: async (req, res) => {
         const { query } = valid(req, list);
         res.json(await listTickets(requireActor(req), query));
       },
     }),
     route({
-      method: 'post', path: '/tickets', tag, summary: 'Create a ticket on behalf of a member (e.g. after a phone call); `acknowledge: true` mails them the acknowledgement. For a member of another office, their details are withheld', success: 201,
-      access: { kind: 'staff', policy: 'create' }, ...create,
+      method: 'post',
+      path: '/tickets',
+      tag,
+      summary:
+        'Create a ticket on behalf of a member (e.g. after a phone call); `acknowledge: true` mails them the acknowledgement. For a member of another office, their details are withheld',
+      success: 201,
+      access: { kind: 'staff', policy: 'create' },
+      ...create,
       handler: async (req, res) => {
         const { body } = valid(req, create);
         const actor = requireActor(req);
         await checkCategory(body.category);
         const ticket = await createTicket({
-          actor, subject: body.subject, body: body.body, member: body.member, channel: 'phone',
-          category: body.category ?? null, language: body.language ?? body.member.language ?? null, priority: body.priority,
+          actor,
+          subject: body.subject,
+          body: body.body,
+          member: body.member,
+          channel: 'phone',
+          category: body.category ?? null,
+          language: body.language ?? body.member.language ?? null,
+          priority: body.priority,
           office: await officeFor(req, body.office),
           // The member did not write: no email goes out unless the staff member asked for one.
           acknowledge: body.acknowledge === true,
@@ -77,35 +121,65 @@ export function ticketRoutes(): RouteSpec[] {
       },
     }),
     route({
-      method: 'get', path: '/tickets/:id', tag, summary: 'A ticket with its thread and escalation trail',
-      access: { kind: 'staff', policy: 'read' }, ...byId,
+      method: 'get',
+      path: '/tickets/:id',
+      tag,
+      summary: 'A ticket with its thread and escalation trail',
+      access: { kind: 'staff', policy: 'read' },
+      ...byId,
       handler: async (req, res) => {
         res.json(await getTicketDetail(requireActor(req), valid(req, byId).params.id));
       },
     }),
     route({
-      method: 'get', path: '/tickets/:id/history', tag, summary: 'Every event of the ticket, in order, with reasons',
-      access: { kind: 'staff', policy: 'read' }, ...byId,
+      method: 'get',
+      path: '/tickets/:id/history',
+      tag,
+      summary: 'Every event of the ticket, in order, with reasons',
+      access: { kind: 'staff', policy: 'read' },
+      ...byId,
       handler: async (req, res) => {
         res.json({ events: await ticketHistory(requireActor(req), valid(req, byId).params.id) });
       },
     }),
     route({
-      method: 'get', path: '/tickets/:id/explain', tag, summary: 'Why is this ticket here?',
-      access: { kind: 'staff', policy: 'read' }, ...byId,
+      method: 'get',
+      path: '/tickets/:id/explain',
+      tag,
+      summary: 'Why is this ticket here?',
+      access: { kind: 'staff', policy: 'read' },
+      ...byId,
       handler: async (req, res) => {
         res.json(await explainTicket(requireActor(req), valid(req, byId).params.id));
       },
     }),
-    command('claim', 'claim', 'Take the ticket (accepts a pending escalation)', s.versionBody, (req, id, b) => claimTicket({ actor: requireActor(req), ticketId: id, version: b.version })),
-    command('release', 'release', 'Put the ticket back in its queue', s.versionBody, (req, id, b) => releaseTicket({ actor: requireActor(req), ticketId: id, version: b.version, note: b.note })),
-    command('replies', 'reply', 'Public reply to the member', s.replyBody, (req, id, b) => replyToTicket({ actor: requireActor(req), ticketId: id, version: b.version, text: b.text, waitForMember: b.waitForMember })),
-    command('notes', 'note', 'Internal note (never shown to the member)', s.noteBody, (req, id, b) => addNote({ actor: requireActor(req), ticketId: id, version: b.version, text: b.text })),
-    command('escalate', 'escalate', 'Escalate to the next tier with a reason code and a handoff note', s.escalateBody, (req, id, b) => escalateTicket({ actor: requireActor(req), ticketId: id, version: b.version, reason: b.reason, handoff: b.handoff })),
-    command('return', 'return', 'Send the ticket back one tier with a note (a bounce-back)', s.returnBody, (req, id, b) => returnTicket({ actor: requireActor(req), ticketId: id, version: b.version, note: b.note, reason: b.reason })),
-    command('reassign', 'reassign', 'Supervisor: move to a tier, team or person, with a reason', s.reassignBody, (req, id, b) => reassignTicket({ actor: requireActor(req), ticketId: id, version: b.version, reason: b.reason, tier: b.tier, team: b.team, assignee: b.assignee })),
-    command('resolve', 'resolve', 'Resolve the ticket', s.versionBody, (req, id, b) => resolveTicket({ actor: requireActor(req), ticketId: id, version: b.version, note: b.note })),
-    command('reopen', 'reopen', 'Reopen a resolved or closed ticket', s.versionBody, (req, id, b) => reopenTicket({ actor: requireActor(req), ticketId: id, version: b.version, note: b.note })),
+    command('claim', 'claim', 'Take the ticket (accepts a pending escalation)', s.versionBody, (req, id, b) =>
+      claimTicket({ actor: requireActor(req), ticketId: id, version: b.version }),
+    ),
+    command('release', 'release', 'Put the ticket back in its queue', s.versionBody, (req, id, b) =>
+      releaseTicket({ actor: requireActor(req), ticketId: id, version: b.version, note: b.note }),
+    ),
+    command('replies', 'reply', 'Public reply to the member', s.replyBody, (req, id, b) =>
+      replyToTicket({ actor: requireActor(req), ticketId: id, version: b.version, text: b.text, waitForMember: b.waitForMember }),
+    ),
+    command('notes', 'note', 'Internal note (never shown to the member)', s.noteBody, (req, id, b) =>
+      addNote({ actor: requireActor(req), ticketId: id, version: b.version, text: b.text }),
+    ),
+    command('escalate', 'escalate', 'Escalate to the next tier with a reason code and a handoff note', s.escalateBody, (req, id, b) =>
+      escalateTicket({ actor: requireActor(req), ticketId: id, version: b.version, reason: b.reason, handoff: b.handoff }),
+    ),
+    command('return', 'return', 'Send the ticket back one tier with a note (a bounce-back)', s.returnBody, (req, id, b) =>
+      returnTicket({ actor: requireActor(req), ticketId: id, version: b.version, note: b.note, reason: b.reason }),
+    ),
+    command('reassign', 'reassign', 'Supervisor: move to a tier, team or person, with a reason', s.reassignBody, (req, id, b) =>
+      reassignTicket({ actor: requireActor(req), ticketId: id, version: b.version, reason: b.reason, tier: b.tier, team: b.team, assignee: b.assignee }),
+    ),
+    command('resolve', 'resolve', 'Resolve the ticket', s.versionBody, (req, id, b) =>
+      resolveTicket({ actor: requireActor(req), ticketId: id, version: b.version, note: b.note }),
+    ),
+    command('reopen', 'reopen', 'Reopen a resolved or closed ticket', s.versionBody, (req, id, b) =>
+      reopenTicket({ actor: requireActor(req), ticketId: id, version: b.version, note: b.note }),
+    ),
     command('update', 'update', 'Change priority and/or category', s.updateBody, async (req, id, b) => {
       await checkCategory(b.category);
       return updateTicket({ actor: requireActor(req), ticketId: id, version: b.version, priority: b.priority, category: b.category });

@@ -5,7 +5,12 @@ import { ticketLanguages } from './ticket.vocabulary.js';
 
 export const objectId = z.string().regex(/^[0-9a-fA-F]{24}$/, 'must be a 24-character hexadecimal id');
 const version = z.number({ error: 'version is required: send the version of the ticket you are looking at' }).int().min(1);
-const text = (what: string, max = 50_000) => z.string({ error: `${what} is required` }).trim().min(1, `${what} must not be empty`).max(max, `${what} is too long (at most ${max} characters)`);
+const text = (what: string, max = 50_000) =>
+  z
+    .string({ error: `${what} is required` })
+    .trim()
+    .min(1, `${what} must not be empty`)
+    .max(max, `${what} is too long (at most ${max} characters)`);
 const code = z.string().regex(/^[a-z0-9_]{2,40}$/, 'must be a code such as needs_contract_change');
 const language = z.enum(ticketLanguages);
 

@@ -24,7 +24,9 @@ interface News {
 function parse(message: string): News | null {
   try {
     const m = JSON.parse(message) as Partial<News>;
-    return typeof m.o === 'string' && typeof m.s === 'number' && typeof m.t === 'string' && /^[0-9a-f]{24}$/.test(m.t) && typeof m.v === 'number' ? (m as News) : null;
+    return typeof m.o === 'string' && typeof m.s === 'number' && typeof m.t === 'string' && /^[0-9a-f]{24}$/.test(m.t) && typeof m.v === 'number'
+      ? (m as News)
+      : null;
   } catch {
     return null;
   }
@@ -76,7 +78,9 @@ export async function startWorkingSetSync(props: { redisUrl: string; workingSet:
   const unobserve = observeCommits((ticket) => {
     seq += 1;
     const news: News = { o: origin, s: seq, t: String(ticket._id), v: ticket.version };
-    pub.publish(workingSetChannel, JSON.stringify(news)).catch((error: unknown) => logger.warn({ err: error }, 'working set: could not tell the other instances'));
+    pub
+      .publish(workingSetChannel, JSON.stringify(news))
+      .catch((error: unknown) => logger.warn({ err: error }, 'working set: could not tell the other instances'));
   });
 
   return {

@@ -24,7 +24,21 @@ export function apiRouter(config: Config, options: { auth?: AuthRouteOptions; in
   const v1 = Router();
   v1.use(authenticate(config));
   v1.use(csrfProtection(config));
-  mountRoutes(v1, apiPrefix, [...authRoutes(config, options.auth), ...ticketRoutes(), ...catalogRoutes(), ...routingConfigRoutes(), ...handoffRoutes(), ...attachmentRoutes(config), ...outboxAdminRoutes(), ...inboundAdminRoutes(options.inbound)], requireStaff);
+  mountRoutes(
+    v1,
+    apiPrefix,
+    [
+      ...authRoutes(config, options.auth),
+      ...ticketRoutes(),
+      ...catalogRoutes(),
+      ...routingConfigRoutes(),
+      ...handoffRoutes(),
+      ...attachmentRoutes(config),
+      ...outboxAdminRoutes(),
+      ...inboundAdminRoutes(options.inbound),
+    ],
+    requireStaff,
+  );
   router.use(apiPrefix, v1);
   let document: Record<string, unknown> | undefined;
   router.get('/api/openapi.json', (_req, res) => {

@@ -66,11 +66,17 @@ export function errorHandler(error: unknown, req: Request, res: Response, _next:
     return;
   }
   const notFound = status === 404;
-  renderPage(req, res, 'error', {
-    title: res.locals.t(notFound ? 'errors.not_found_title' : 'errors.generic_title'),
-    text: notFound ? res.locals.t('errors.not_found_text') : known && status < 500 ? known.message : res.locals.t('errors.generic_text'),
-    reference: status >= 500 ? String(req.id) : undefined,
-  }, status);
+  renderPage(
+    req,
+    res,
+    'error',
+    {
+      title: res.locals.t(notFound ? 'errors.not_found_title' : 'errors.generic_title'),
+      text: notFound ? res.locals.t('errors.not_found_text') : known && status < 500 ? known.message : res.locals.t('errors.generic_text'),
+      reference: status >= 500 ? String(req.id) : undefined,
+    },
+    status,
+  );
 }
 
 /** The last route: anything unmatched is a 404 in the caller's format. */

@@ -21,9 +21,26 @@ const errorSchema: JsonSchema = {
       type: 'object',
       required: ['code', 'message'],
       properties: {
-        code: { type: 'string', enum: ['bad_request', 'validation_failed', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'payload_too_large', 'unprocessable', 'rate_limited', 'internal'] },
+        code: {
+          type: 'string',
+          enum: [
+            'bad_request',
+            'validation_failed',
+            'unauthorized',
+            'forbidden',
+            'not_found',
+            'conflict',
+            'payload_too_large',
+            'unprocessable',
+            'rate_limited',
+            'internal',
+          ],
+        },
         message: { type: 'string' },
-        fields: { type: 'array', items: { type: 'object', required: ['path', 'message'], properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+        fields: {
+          type: 'array',
+          items: { type: 'object', required: ['path', 'message'], properties: { path: { type: 'string' }, message: { type: 'string' } } },
+        },
       },
     },
   },
@@ -44,7 +61,13 @@ export function buildOpenApiDocument(serverUrl: string): JsonSchema {
     const errors: Record<string, JsonSchema> = {};
     for (const [status, description] of [
       ['400', 'Invalid input (the message and `fields` say what to fix)'],
-      ...(r.access.kind === 'staff' ? [['401', 'Not signed in, or the token expired or was revoked'], ['403', 'Not allowed'], ['404', 'Not found, or not visible to you']] : []),
+      ...(r.access.kind === 'staff'
+        ? [
+            ['401', 'Not signed in, or the token expired or was revoked'],
+            ['403', 'Not allowed'],
+            ['404', 'Not found, or not visible to you'],
+          ]
+        : []),
       ...(r.method !== 'get' ? [['409', 'Conflict: the ticket changed meanwhile, or the move is not possible now']] : []),
     ] as [string, string][]) {
       errors[status] = { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
@@ -58,7 +81,10 @@ export function buildOpenApiDocument(serverUrl: string): JsonSchema {
       parameters: [...parameters(r.params, 'path'), ...parameters(r.query, 'query')],
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(r.body, 'input') } } } } : {}),
       responses: {
-        [String(r.success ?? 200)]: { description: 'Success', content: { 'application/json': { schema: r.response ? toSchema(r.response, 'output') : { type: 'object' } } } },
+        [String(r.success ?? 200)]: {
+          description: 'Success',
+          content: { 'application/json': { schema: r.response ? toSchema(r.response, 'output') : { type: 'object' } } },
+        },
         ...errors,
       },
     };
@@ -68,7 +94,8 @@ export function buildOpenApiDocument(serverUrl: string): JsonSchema {
     info: {
       title: 'Relais API',
       version: '1.0.0',
-      description: 'Tickets, tiers and escalations. Every mutating command takes the `version` of the ticket the client saw; a stale one gets 409 with the current ticket.',
+      description:
+        'Tickets, tiers and escalations. Every mutating command takes the `version` of the ticket the client saw; a stale one gets 409 with the current ticket.',
     },
     servers: [{ url: `${serverUrl}/api` }],
     paths,

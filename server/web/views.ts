@@ -27,10 +27,14 @@ function registerHelpers(hbs: typeof Handlebars): void {
     return text; // returned as a plain string, so Handlebars escapes it
   });
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-  hbs.registerHelper('json', (value: unknown) => new hbs.SafeString(
-    // Safe inside <script type="application/json">: no closing tag can appear.
-    JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026'),
-  ));
+  hbs.registerHelper(
+    'json',
+    (value: unknown) =>
+      new hbs.SafeString(
+        // Safe inside <script type="application/json">: no closing tag can appear.
+        JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026'),
+      ),
+  );
 }
 
 export function createViewEngine(options: { cache: boolean }): ViewEngine {

@@ -104,7 +104,11 @@ describe('administrators’ mail page in Chromium (real server, local mail catch
     await waitFor(() => running.output().includes('Press Ctrl-C to stop.') || running.child.exitCode !== null, 200_000, running.output);
     if (running.child.exitCode !== null) throw new Error(`the server exited:\n${running.output()}`);
     await launching;
-    const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: advisorEmail, password }) });
+    const login = await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: advisorEmail, password }),
+    });
     token = ((await login.json()) as { token: string }).token;
 
     // Real work, real mail: an information request, a resolution with its rating links, an escalation.
@@ -116,7 +120,10 @@ describe('administrators’ mail page in Chromium (real server, local mail catch
     await command(asked, 'resolve', { note: 'Le montant a été corrigé ; le complément sera versé avec le salaire d’avril.' });
     const escalated = await newTicket('Changement de contrat au 1er mai', 'jp.lejeune@example.be');
     await command(escalated, 'claim');
-    await command(escalated, 'escalate', { reason: 'needs_contract_change', handoff: 'Contrat vérifié avec le membre.\nIl faut un avenant signé par l’administration.' });
+    await command(escalated, 'escalate', {
+      reason: 'needs_contract_change',
+      handoff: 'Contrat vérifié avec le membre.\nIl faut un avenant signé par l’administration.',
+    });
   });
 
   afterEach(async function () {

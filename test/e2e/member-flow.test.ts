@@ -20,7 +20,17 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { freePort } from '../../server/db/embedded.js';
-import { ensureClientBundles, gotoLive, launchBrowser, runAxe, screenshot, signIn, unexpectedErrors, useScreenshotFolder, type StaffSession } from '../helpers/browser.js';
+import {
+  ensureClientBundles,
+  gotoLive,
+  launchBrowser,
+  runAxe,
+  screenshot,
+  signIn,
+  unexpectedErrors,
+  useScreenshotFolder,
+  type StaffSession,
+} from '../helpers/browser.js';
 import { startServer, stopServer, waitFor, type RunningServer } from '../helpers/server-process.js';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
 
@@ -112,7 +122,11 @@ describe('member flow in Chromium (help form, email, member page, advisor live)'
     await waitFor(() => running.output().includes('Press Ctrl-C to stop.') || running.child.exitCode !== null, 200_000, running.output);
     if (running.child.exitCode !== null) throw new Error(`the server exited:\n${running.output()}`);
     await launching;
-    const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: advisorEmail, password }) });
+    const login = await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: advisorEmail, password }),
+    });
     advisorToken = ((await login.json()) as { token: string }).token;
     if (!browser) throw new Error('no browser');
     advisor = await signIn(browser, base, advisorEmail, password);
@@ -149,7 +163,16 @@ describe('member flow in Chromium (help form, email, member page, advisor live)'
     await screenshot(member, 'form-nl-phone', true);
     const formViolations = (await runAxe(member)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(formViolations, JSON.stringify(formViolations, null, 2)).to.deep.equal([]);
-    const number = await fileTicket(member, { name: 'Joke Peeters', email, subject: 'Loonfiche van maart klopt niet', message: 'Goedendag,\nHet nettobedrag op mijn loonfiche van maart is te laag. In bijlage de loonfiche.\nJoke' }, true);
+    const number = await fileTicket(
+      member,
+      {
+        name: 'Joke Peeters',
+        email,
+        subject: 'Loonfiche van maart klopt niet',
+        message: 'Goedendag,\nHet nettobedrag op mijn loonfiche van maart is te laag. In bijlage de loonfiche.\nJoke',
+      },
+      true,
+    );
     await screenshot(member, 'sent-nl-phone', true);
 
     // 2. The advisor's queue shows it without a reload.
@@ -181,7 +204,10 @@ describe('member flow in Chromium (help form, email, member page, advisor live)'
     // 5. The advisor answers; the member gets it by email and on the page.
     const current = await ticketByNumber(number);
     const claimed = await api<{ ticket: { version: number } }>('POST', `/tickets/${id}/claim`, { version: current.version });
-    await api('POST', `/tickets/${id}/replies`, { version: claimed.ticket.version, text: 'Dag Joke, we hebben de fout gevonden: de correctie staat op uw volgende loonfiche.' });
+    await api('POST', `/tickets/${id}/replies`, {
+      version: claimed.ticket.version,
+      text: 'Dag Joke, we hebben de fout gevonden: de correctie staat op uw volgende loonfiche.',
+    });
     const answer = await smtp.sentMail({ to: email, subject: /Antwoord op uw vraag/ }, 15_000);
     expect(answer.parsed.text).to.include('we hebben de fout gevonden');
     expect(answer.header('auto-submitted')).to.equal(undefined); // a person wrote it
@@ -202,7 +228,11 @@ describe('member flow in Chromium (help form, email, member page, advisor live)'
     if (!advisor || !smtp) throw new Error('not started');
     const email = `xss.${Date.now()}@example.be`;
     const member = await phoneContext('xss member');
-    const number = await fileTicket(member, { name: `Mallory ${xssPayloads[1]}`, email, subject: `Test ${xssPayloads[0]}`.slice(0, 200), message: xssPayloads.join('\n') }, false);
+    const number = await fileTicket(
+      member,
+      { name: `Mallory ${xssPayloads[1]}`, email, subject: `Test ${xssPayloads[0]}`.slice(0, 200), message: xssPayloads.join('\n') },
+      false,
+    );
     const ack = await smtp.sentMail({ to: email, subject: new RegExp(`\\[${number}\\]`) }, 15_000);
     const link = /(http:\/\/127\.0\.0\.1:\d+\/suivi\/acces\/[A-Za-z0-9._-]+)/.exec(ack.parsed.text ?? '')?.[1] ?? '';
     await member.goto(link);

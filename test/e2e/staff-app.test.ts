@@ -151,7 +151,11 @@ describe('staff web app in Chromium (real server process, live updates, accessib
     if (running.child.exitCode !== null) throw new Error(`the server exited:\n${running.output()}`);
     await launching;
     for (const who of Object.keys(emails) as Who[]) {
-      const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: emails[who], password }) });
+      const res = await fetch(`${base}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: emails[who], password }),
+      });
       expect(res.status).to.equal(200);
       const body = (await res.json()) as { token: string; staff: { id: string; name: string } };
       people[who] = { email: emails[who], id: body.staff.id, name: body.staff.name, token: body.token };
@@ -208,8 +212,8 @@ describe('staff web app in Chromium (real server process, live updates, accessib
     expect(await row.getAttribute('class')).to.match(/is-changed/);
     expect(await row.textContent()).to.contain(fr('client.event.claimed', { name: people.nadia.name }));
     const ticketAt = await onTicket.seenAt(liveTimeout);
-    logLatency('claim click → other advisor\'s queue row', queueAt - clickedAt);
-    logLatency('claim click → other advisor\'s open ticket page', ticketAt - clickedAt);
+    logLatency("claim click → other advisor's queue row", queueAt - clickedAt);
+    logLatency("claim click → other advisor's open ticket page", ticketAt - clickedAt);
 
     // Nadia's page confirms; on Julie's ticket page a notice says what changed, and the claim button is gone.
     await nadia.page.locator('#action-status', { hasText: fr('client.done.claim') }).waitFor();
@@ -222,7 +226,7 @@ describe('staff web app in Chromium (real server process, live updates, accessib
     expectCleanPages();
   });
 
-  it('an escalation made in the advisor\'s browser appears live on the supervisor board', async () => {
+  it("an escalation made in the advisor's browser appears live on the supervisor board", async () => {
     const ticket = await createTicket('julie', 'liege', 'Contrat à modifier : changement de statut');
     await command('julie', ticket.id, 'claim');
     const isabelle = await open('isabelle');
@@ -257,10 +261,13 @@ describe('staff web app in Chromium (real server process, live updates, accessib
     expectCleanPages();
   });
 
-  it('the supervisor reassigns from the board with a reason, and the advisor\'s queue updates live', async () => {
+  it("the supervisor reassigns from the board with a reason, and the advisor's queue updates live", async () => {
     const ticket = await createTicket('nadia', 'liege', 'Recalcul du précompte professionnel');
     await command('nadia', ticket.id, 'claim');
-    await command('nadia', ticket.id, 'escalate', { reason: 'payroll_correction', handoff: 'Écart de 120 € sur le précompte ; fiches d\'octobre et novembre jointes.' });
+    await command('nadia', ticket.id, 'escalate', {
+      reason: 'payroll_correction',
+      handoff: "Écart de 120 € sur le précompte ; fiches d'octobre et novembre jointes.",
+    });
     const julie = await open('julie');
     await live(julie.page, '/staff/queue');
     expect(await queueRow(julie.page, ticket.id).count()).to.equal(0);
@@ -281,7 +288,7 @@ describe('staff web app in Chromium (real server process, live updates, accessib
     const seenAt = await onQueue.seenAt(liveTimeout);
     const row = queueRow(julie.page, ticket.id);
     expect(await row.textContent()).to.contain(fr('client.event.reassigned', { name: people.isabelle.name }));
-    logLatency('reassign submit (board) → advisor\'s queue row', seenAt - sentAt);
+    logLatency("reassign submit (board) → advisor's queue row", seenAt - sentAt);
     await isabelle.page.locator('#reassign-dialog').waitFor({ state: 'hidden' });
     await screenshot(julie.page, 'reassigned-on-julie-queue');
     // Back on tier 1, the ticket leaves the board (struck through a moment, then gone).
@@ -297,13 +304,19 @@ describe('staff web app in Chromium (real server process, live updates, accessib
     expectCleanPages();
   });
 
-  it('the Liège queue follows a Charleroi advisor\'s call for Liège, a Liège colleague and the supervisor, and never receives Charleroi\'s own tickets', async () => {
+  it("the Liège queue follows a Charleroi advisor's call for Liège, a Liège colleague and the supervisor, and never receives Charleroi's own tickets", async () => {
     const julie = await open('julie');
     // Everything the live layer sends to Julie's page: WebSocket frames and long-polling answers.
     const received: string[] = [];
-    julie.page.on('websocket', (ws) => ws.on('framereceived', (frame) => received.push(typeof frame.payload === 'string' ? frame.payload : frame.payload.toString('utf8'))));
+    julie.page.on('websocket', (ws) =>
+      ws.on('framereceived', (frame) => received.push(typeof frame.payload === 'string' ? frame.payload : frame.payload.toString('utf8'))),
+    );
     julie.page.on('response', (res) => {
-      if (res.url().includes('/socket.io/') && res.request().method() === 'GET') void res.text().then((t) => received.push(t), () => undefined);
+      if (res.url().includes('/socket.io/') && res.request().method() === 'GET')
+        void res.text().then(
+          (t) => received.push(t),
+          () => undefined,
+        );
     });
     await live(julie.page, '/staff/queue');
 
@@ -386,7 +399,10 @@ describe('staff web app in Chromium (real server process, live updates, accessib
     await screenshot(julie.page, 'stale-live-notice');
 
     // She sends anyway, with the version she saw: the server refuses (409), the page says what changed.
-    const [refused] = await Promise.all([julie.page.waitForResponse((r) => r.url().endsWith(`/tickets/${ticket.id}/replies`)), julie.page.click('#composer-send')]);
+    const [refused] = await Promise.all([
+      julie.page.waitForResponse((r) => r.url().endsWith(`/tickets/${ticket.id}/replies`)),
+      julie.page.click('#composer-send'),
+    ]);
     expect(refused.status()).to.equal(409);
     const conflict = julie.page.locator('#composer-conflict:not([hidden])');
     await conflict.waitFor();
@@ -400,7 +416,10 @@ describe('staff web app in Chromium (real server process, live updates, accessib
     // Review, then send again: it goes through once.
     await conflict.locator('button').click();
     await julie.page.locator('#part-header .prio', { hasText: fr('priority.urgent') }).waitFor();
-    const [accepted] = await Promise.all([julie.page.waitForResponse((r) => r.url().endsWith(`/tickets/${ticket.id}/replies`)), julie.page.click('#composer-send')]);
+    const [accepted] = await Promise.all([
+      julie.page.waitForResponse((r) => r.url().endsWith(`/tickets/${ticket.id}/replies`)),
+      julie.page.click('#composer-send'),
+    ]);
     expect(accepted.status()).to.equal(200);
     await julie.page.locator('#composer-status', { hasText: fr('client.composer.sent_reply') }).waitFor();
     await julie.page.locator('#part-thread', { hasText: 'elle sera payée avec votre salaire' }).waitFor();
@@ -419,7 +438,10 @@ describe('staff web app in Chromium (real server process, live updates, accessib
     /** Types, clicks the button, and checks which endpoint was posted and the confirmation shown. */
     async function sendFromComposer(text: string, endpoint: RegExp, sentKey: string): Promise<void> {
       await page.fill('#composer-text', text);
-      const [sent] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes(`/tickets/${ticket.id}/`)), page.click('#composer-send')]);
+      const [sent] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes(`/tickets/${ticket.id}/`)),
+        page.click('#composer-send'),
+      ]);
       expect(sent.url()).to.match(endpoint);
       expect(sent.status()).to.equal(200);
       await page.locator('#composer-status', { hasText: fr(sentKey) }).waitFor();
@@ -487,7 +509,7 @@ describe('staff web app in Chromium (real server process, live updates, accessib
   it('axe-core finds no serious or critical WCAG 2.1 A/AA violation on the queue, ticket and board pages, desktop and phone', async () => {
     const ticket = await createTicket('julie', 'liege', 'Accès au compte en ligne bloqué');
     await command('julie', ticket.id, 'claim');
-    await command('julie', ticket.id, 'replies', { text: 'Bonjour, pouvez-vous nous dire quel message d\'erreur s\'affiche ?', waitForMember: false });
+    await command('julie', ticket.id, 'replies', { text: "Bonjour, pouvez-vous nous dire quel message d'erreur s'affiche ?", waitForMember: false });
     await command('julie', ticket.id, 'notes', { text: 'Compte créé en 2019, adresse e-mail changée le mois dernier.' });
     const escalated = await createTicket('nadia', 'liege', 'Avance à valider pour un gros chantier');
     await command('nadia', escalated.id, 'claim');
@@ -500,15 +522,25 @@ describe('staff web app in Chromium (real server process, live updates, accessib
     const pages: [string, Page, string, (() => Promise<void>)?][] = [
       ['queue', julie.page, '/staff/queue'],
       ['ticket', julie.page, `/staff/tickets/${ticket.id}`],
-      ['ticket-escalate-dialog', julie.page, `/staff/tickets/${ticket.id}`, async () => {
-        await julie.page.click('[data-open-dialog="escalate-dialog"]');
-        await julie.page.locator('#escalate-dialog[open]').waitFor();
-      }],
+      [
+        'ticket-escalate-dialog',
+        julie.page,
+        `/staff/tickets/${ticket.id}`,
+        async () => {
+          await julie.page.click('[data-open-dialog="escalate-dialog"]');
+          await julie.page.locator('#escalate-dialog[open]').waitFor();
+        },
+      ],
       ['board', isabelle.page, '/staff/board'],
-      ['board-reassign-dialog', isabelle.page, '/staff/board', async () => {
-        await isabelle.page.click(`[data-reassign="${escalated.id}"]`);
-        await isabelle.page.locator('#reassign-dialog[open]').waitFor();
-      }],
+      [
+        'board-reassign-dialog',
+        isabelle.page,
+        '/staff/board',
+        async () => {
+          await isabelle.page.click(`[data-reassign="${escalated.id}"]`);
+          await isabelle.page.locator('#reassign-dialog[open]').waitFor();
+        },
+      ],
       ['supervisor-ticket', isabelle.page, `/staff/tickets/${escalated.id}`],
       ['phone-queue', phone.page, '/staff/queue'],
       ['phone-ticket', phone.page, `/staff/tickets/${ticket.id}`],

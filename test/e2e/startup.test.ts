@@ -35,20 +35,35 @@ describe('npm start on a fresh data folder (real process, real embedded database
     await waitFor(() => first.output().includes('Press Ctrl-C to stop.'), 240_000, first.output);
     const out = first.output();
     expect(out).to.contain(`Relais is running at http://127.0.0.1:${port}`);
-    for (const email of ['conseiller.liege@relais.demo', 'conseiller.charleroi@relais.demo', 'soutien@relais.demo', 'administratif@relais.demo', 'superviseur.liege@relais.demo', 'admin@relais.demo']) {
+    for (const email of [
+      'conseiller.liege@relais.demo',
+      'conseiller.charleroi@relais.demo',
+      'soutien@relais.demo',
+      'administratif@relais.demo',
+      'superviseur.liege@relais.demo',
+      'admin@relais.demo',
+    ]) {
       expect(out).to.contain(email);
     }
     expect(out).to.contain('password: demo-password-123');
     expect(out).to.match(/created 12 tickets/);
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(ready.status).to.equal(200);
-    const loginRes = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'conseiller.liege@relais.demo', password: 'demo-password-123' }) });
+    const loginRes = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'conseiller.liege@relais.demo', password: 'demo-password-123' }),
+    });
     expect(loginRes.status).to.equal(200);
     expect(ferretProcessesUsing(dataDir)).to.have.length(1);
 
     first.child.kill('SIGINT');
     expect(await first.exited).to.equal(0);
-    await waitFor(() => ferretProcessesUsing(dataDir).length === 0, 10_000, () => ferretProcessesUsing(dataDir).join('\n'));
+    await waitFor(
+      () => ferretProcessesUsing(dataDir).length === 0,
+      10_000,
+      () => ferretProcessesUsing(dataDir).join('\n'),
+    );
 
     const second = start(env);
     await waitFor(() => second.output().includes('Press Ctrl-C to stop.'), 120_000, second.output);
@@ -64,7 +79,11 @@ describe('npm start on a fresh data folder (real process, real embedded database
     expect(ferretProcessesUsing(dataDir)).to.have.length(1);
     run.child.kill('SIGKILL');
     await run.exited;
-    await waitFor(() => ferretProcessesUsing(dataDir).length === 0, 10_000, () => ferretProcessesUsing(dataDir).join('\n'));
+    await waitFor(
+      () => ferretProcessesUsing(dataDir).length === 0,
+      10_000,
+      () => ferretProcessesUsing(dataDir).join('\n'),
+    );
   });
 
   it('explains a taken port instead of printing a stack trace', async () => {

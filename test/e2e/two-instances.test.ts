@@ -82,7 +82,12 @@ describe('two instances behind Redis: one queue', function () {
     const created = await request(a.url)
       .post('/api/v1/tickets')
       .set('Authorization', `Bearer ${a.token}`)
-      .send({ subject: 'Attestation de revenus', body: 'Bonjour, il me faut mon attestation de revenus.', member: { name: 'Claire Martin', email: 'claire@example.org' }, office: 'liege' })
+      .send({
+        subject: 'Attestation de revenus',
+        body: 'Bonjour, il me faut mon attestation de revenus.',
+        member: { name: 'Claire Martin', email: 'claire@example.org' },
+        office: 'liege',
+      })
       .expect(201);
     const id = (created.body as { ticket: { id: string } }).ticket.id;
 
@@ -95,7 +100,9 @@ describe('two instances behind Redis: one queue', function () {
     // And the other way round: resolved through B, gone from A's open queue.
     await request(b.url).post(`/api/v1/tickets/${id}/resolve`).set('Authorization', `Bearer ${b.token}`).send({ version }).expect(200);
     await until(a, (rows) => !rows.some((r) => r.id === id), 'the resolution on A');
-    const resolvedOnA = ((await request(a.url).get('/api/v1/tickets?status=resolved').set('Authorization', `Bearer ${a.token}`).expect(200)).body as { tickets: QueueRow[] }).tickets;
+    const resolvedOnA = (
+      (await request(a.url).get('/api/v1/tickets?status=resolved').set('Authorization', `Bearer ${a.token}`).expect(200)).body as { tickets: QueueRow[] }
+    ).tickets;
     expect(resolvedOnA.map((r) => r.id)).to.include(id);
   });
 

@@ -87,7 +87,11 @@ export function dovecotBinary(): string {
 
 /** doveadm, to end client sessions at once on stop (Dovecot's own shutdown leaves them ~10 s). */
 function doveadmBinary(dovecot: string): string | undefined {
-  const candidates = [path.join(path.dirname(dovecot), 'doveadm'), path.join(path.dirname(dovecot), '..', 'bin', 'doveadm'), ...(process.env.PATH ?? '').split(':').map((dir) => path.join(dir, 'doveadm'))];
+  const candidates = [
+    path.join(path.dirname(dovecot), 'doveadm'),
+    path.join(path.dirname(dovecot), '..', 'bin', 'doveadm'),
+    ...(process.env.PATH ?? '').split(':').map((dir) => path.join(dir, 'doveadm')),
+  ];
   return candidates.find((candidate) => {
     try {
       accessSync(candidate, constants.X_OK);
@@ -217,7 +221,16 @@ function chownTree(target: string, uid: number, gid: number): void {
 }
 
 async function withClient<T>(port: number, account: TestImapUser, work: (client: ImapFlow) => Promise<T>): Promise<T> {
-  const client = new ImapFlow({ host: '127.0.0.1', port, secure: false, doSTARTTLS: false, auth: { user: account.user, pass: account.password }, logger: false, disableAutoIdle: true, disableBinary: true });
+  const client = new ImapFlow({
+    host: '127.0.0.1',
+    port,
+    secure: false,
+    doSTARTTLS: false,
+    auth: { user: account.user, pass: account.password },
+    logger: false,
+    disableAutoIdle: true,
+    disableBinary: true,
+  });
   client.on('error', () => undefined); // connect() and the commands reject on their own
   await client.connect();
   try {
@@ -228,7 +241,9 @@ async function withClient<T>(port: number, account: TestImapUser, work: (client:
 }
 
 /** Starts Dovecot and resolves once it greets with `* OK` on its port. */
-export async function startDovecot(options: { startTimeoutMs?: number; /** false: IDLE is not announced after login. */ idle?: boolean } = {}): Promise<TestDovecot> {
+export async function startDovecot(
+  options: { startTimeoutMs?: number; /** false: IDLE is not announced after login. */ idle?: boolean } = {},
+): Promise<TestDovecot> {
   const timeoutMs = options.startTimeoutMs ?? 15_000;
   const binary = dovecotBinary();
   checkVersion(binary);

@@ -33,7 +33,15 @@ export interface Org {
   };
 }
 
-export async function buildStaff(props: { name: string; roles: StaffRole[]; team?: Types.ObjectId | null; tier?: Tier | null; office?: Types.ObjectId | null; email?: string; languages?: ('fr' | 'nl' | 'en')[] }): Promise<StaffActor> {
+export async function buildStaff(props: {
+  name: string;
+  roles: StaffRole[];
+  team?: Types.ObjectId | null;
+  tier?: Tier | null;
+  office?: Types.ObjectId | null;
+  email?: string;
+  languages?: ('fr' | 'nl' | 'en')[];
+}): Promise<StaffActor> {
   cachedHash ??= await hashPassword(testPassword);
   const doc = await StaffModel.create({
     name: props.name,

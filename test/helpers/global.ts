@@ -26,8 +26,13 @@ export const mochaHooks = {
     if (process.env.QUERY_SHAPES_REPORT) process.stdout.write(`${recordedShapeCount()} query shapes recorded\n`);
     const bad = unindexedShapes();
     if (bad.length === 0) return;
-    const lines = bad.map((s) => `  ${s.collection}.${s.operation} filter ${JSON.stringify(s.filter)}${s.sort.length ? ` sort ${s.sort.join(',')}` : ''}\n      e.g. ${s.example}\n      from ${s.from}`);
-    throw new Error(`${bad.length} of ${recordedShapeCount()} query shapes sent during the tests cannot use any declared index on MongoDB (declare one, or read by _id):\n${lines.join('\n')}`);
+    const lines = bad.map(
+      (s) =>
+        `  ${s.collection}.${s.operation} filter ${JSON.stringify(s.filter)}${s.sort.length ? ` sort ${s.sort.join(',')}` : ''}\n      e.g. ${s.example}\n      from ${s.from}`,
+    );
+    throw new Error(
+      `${bad.length} of ${recordedShapeCount()} query shapes sent during the tests cannot use any declared index on MongoDB (declare one, or read by _id):\n${lines.join('\n')}`,
+    );
   },
 };
 

@@ -17,7 +17,10 @@ export function hidden(html: string, name: string): string {
 export async function signedIn(app: Express, email: string): Promise<TestAgent> {
   const agent = request.agent(app);
   const form = await agent.get('/staff/login').expect(200);
-  const res = await agent.post('/staff/login').type('form').send({ _csrf: hidden(form.text, '_csrf'), email, password: testPassword });
+  const res = await agent
+    .post('/staff/login')
+    .type('form')
+    .send({ _csrf: hidden(form.text, '_csrf'), email, password: testPassword });
   expect(res.status, res.text).to.equal(303);
   return agent;
 }

@@ -21,8 +21,21 @@ import { projectRoot } from '../../server/lib/paths.js';
  * the tickets' history. Test-only collections are listed too.
  */
 export const wholeReadCollections = new Set([
-  'offices', 'teams', 'staff', 'categories', 'reasoncodes', 'routingrules', 'sla_policies', 'sla_calendars', 'meta',
-  'working_tickets', 'outbox_due', 'outbox_leases', 'assignment_cursors', 'inbound_pending', 'inbound_quarantine',
+  'offices',
+  'teams',
+  'staff',
+  'categories',
+  'reasoncodes',
+  'routingrules',
+  'sla_policies',
+  'sla_calendars',
+  'meta',
+  'working_tickets',
+  'outbox_due',
+  'outbox_leases',
+  'assignment_cursors',
+  'inbound_pending',
+  'inbound_quarantine',
   // "Send me a link" requests waiting for the worker (bounded by the per-IP and per-address limits).
   'member_link_requests',
   // Unlock link requests waiting for the worker (bounded the same way: per IP and per address).
@@ -65,20 +78,36 @@ function ownFields(filter: Record<string, unknown>): { fields: string[]; ors: Re
   return { fields, ors, opaque };
 }
 
-function record(collection: string, operation: string, filter: Record<string, unknown> | undefined, sort: Record<string, unknown> | undefined, from: string): void {
+function record(
+  collection: string,
+  operation: string,
+  filter: Record<string, unknown> | undefined,
+  sort: Record<string, unknown> | undefined,
+  from: string,
+): void {
   if (!collection || internal.has(collection) || collection.startsWith('system.')) return;
   const f = filter ?? {};
   const { fields } = ownFields(f);
   const structure = simplify(f) as Record<string, unknown>;
-  const shape: Shape = { collection, operation, fields: [...new Set(fields)].sort(), sort: Object.keys(sort ?? {}), filter: structure, example: JSON.stringify(f).slice(0, 300), from };
+  const shape: Shape = {
+    collection,
+    operation,
+    fields: [...new Set(fields)].sort(),
+    sort: Object.keys(sort ?? {}),
+    filter: structure,
+    example: JSON.stringify(f).slice(0, 300),
+    from,
+  };
   const key = `${collection}|${operation}|${JSON.stringify(structure)}|${shape.sort.join(',')}`;
   if (!shapes.has(key)) shapes.set(key, shape);
 }
 
 /** The filter's structure without its values (so one shape per query written in the code). */
 function simplify(value: unknown): unknown {
-  if (Array.isArray(value)) return value.length > 0 && typeof value[0] === 'object' && value[0] !== null && !('_bsontype' in (value[0] as object)) ? value.map(simplify) : '[]';
-  if (value && typeof value === 'object' && !('_bsontype' in value) && !(value instanceof Date)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k.startsWith('$') && k !== '$and' && k !== '$or' ? typeof v : simplify(v)]));
+  if (Array.isArray(value))
+    return value.length > 0 && typeof value[0] === 'object' && value[0] !== null && !('_bsontype' in (value[0] as object)) ? value.map(simplify) : '[]';
+  if (value && typeof value === 'object' && !('_bsontype' in value) && !(value instanceof Date))
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k.startsWith('$') && k !== '$and' && k !== '$or' ? typeof v : simplify(v)]));
   return '·';
 }
 
@@ -95,7 +124,21 @@ function serverFrame(): string | null {
 }
 
 type Reader = (filter?: Record<string, unknown>, options?: Record<string, unknown>) => unknown;
-const filterMethods = ['find', 'findOne', 'countDocuments', 'count', 'distinct', 'updateOne', 'updateMany', 'deleteOne', 'deleteMany', 'replaceOne', 'findOneAndUpdate', 'findOneAndDelete', 'findOneAndReplace'] as const;
+const filterMethods = [
+  'find',
+  'findOne',
+  'countDocuments',
+  'count',
+  'distinct',
+  'updateOne',
+  'updateMany',
+  'deleteOne',
+  'deleteMany',
+  'replaceOne',
+  'findOneAndUpdate',
+  'findOneAndDelete',
+  'findOneAndReplace',
+] as const;
 let installed = false;
 
 function install(): void {
@@ -109,7 +152,9 @@ function install(): void {
       const from = serverFrame();
       // distinct(key, filter): the filter is the second argument.
       const filter = (method === 'distinct' ? args[1] : args[0]) as Record<string, unknown> | undefined;
-      const options = (method === 'distinct' ? args[2] : method.startsWith('update') || method.startsWith('replace') || method.startsWith('findOneAnd') ? args[2] : args[1]) as { sort?: Record<string, unknown> } | undefined;
+      const options = (
+        method === 'distinct' ? args[2] : method.startsWith('update') || method.startsWith('replace') || method.startsWith('findOneAnd') ? args[2] : args[1]
+      ) as { sort?: Record<string, unknown> } | undefined;
       if (from) record(this.collectionName, method, filter, options?.sort, from);
       return (original as (...a: unknown[]) => unknown).apply(this, args);
     } as Reader;

@@ -86,7 +86,12 @@ export function connect(url: string, options: ConnectOptions = {}): TestSocket {
 type Args<E extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[E]>[0];
 
 /** The next `event` on the socket (matching `filter`), or a rejection after `timeoutMs`. */
-export function nextEvent<E extends keyof ServerToClientEvents>(socket: TestSocket, event: E, filter: (m: Args<E>) => boolean = () => true, timeoutMs = 5_000): Promise<Args<E>> {
+export function nextEvent<E extends keyof ServerToClientEvents>(
+  socket: TestSocket,
+  event: E,
+  filter: (m: Args<E>) => boolean = () => true,
+  timeoutMs = 5_000,
+): Promise<Args<E>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.off(event, listener as never);

@@ -109,7 +109,10 @@ export async function startTestSmtp(): Promise<TestSmtp> {
       for (;;) {
         const found = received.find((m) => matches(m, match));
         if (found) return found;
-        if (Date.now() > deadline) throw new Error(`No mail matching ${JSON.stringify({ to: match.to, subject: String(match.subject) })}; received: ${received.map((m) => m.subject).join(' | ') || 'nothing'}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `No mail matching ${JSON.stringify({ to: match.to, subject: String(match.subject) })}; received: ${received.map((m) => m.subject).join(' | ') || 'nothing'}`,
+          );
         await new Promise((r) => setTimeout(r, 20));
       }
     },

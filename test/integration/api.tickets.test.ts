@@ -39,7 +39,13 @@ describe('REST API /api/v1 (real database, real HTTP stack)', () => {
     const res = await request(app)
       .post('/api/v1/tickets')
       .set(auth('advisorLiege'))
-      .send({ subject: 'Attestation de revenus 2025', body: 'Bonjour, il me faut une attestation de revenus pour ma banque.', member: { name: 'Lucie Hardy', email: 'Lucie.Hardy@Example.be' }, category: 'contracts', language: 'fr' });
+      .send({
+        subject: 'Attestation de revenus 2025',
+        body: 'Bonjour, il me faut une attestation de revenus pour ma banque.',
+        member: { name: 'Lucie Hardy', email: 'Lucie.Hardy@Example.be' },
+        category: 'contracts',
+        language: 'fr',
+      });
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     return (res.body as { ticket: TicketJson }).ticket;
   }
@@ -53,7 +59,10 @@ describe('REST API /api/v1 (real database, real HTTP stack)', () => {
     let res = await request(app).post(`/api/v1/tickets/${created.id}/claim`).set(auth('advisorLiege')).send({ version: created.version });
     expect(res.status).to.equal(200);
     let t = (res.body as { ticket: TicketJson }).ticket;
-    res = await request(app).post(`/api/v1/tickets/${t.id}/escalate`).set(auth('advisorLiege')).send({ version: t.version, reason: 'needs_contract_change', handoff: 'Revenus vérifiés ; il faut une attestation signée par le soutien.' });
+    res = await request(app)
+      .post(`/api/v1/tickets/${t.id}/escalate`)
+      .set(auth('advisorLiege'))
+      .send({ version: t.version, reason: 'needs_contract_change', handoff: 'Revenus vérifiés ; il faut une attestation signée par le soutien.' });
     expect(res.status).to.equal(200);
     t = (res.body as { ticket: TicketJson }).ticket;
     expect(t).to.include({ tier: 2, assignee: null });
@@ -63,12 +72,18 @@ describe('REST API /api/v1 (real database, real HTTP stack)', () => {
     res = await request(app).post(`/api/v1/tickets/${t.id}/claim`).set(auth('support')).send({ version: t.version });
     expect(res.status).to.equal(200);
     t = (res.body as { ticket: TicketJson }).ticket;
-    res = await request(app).post(`/api/v1/tickets/${t.id}/escalate`).set(auth('support')).send({ version: t.version, reason: 'payroll_correction', handoff: "Demande validée, l'administratif doit émettre le document." });
+    res = await request(app)
+      .post(`/api/v1/tickets/${t.id}/escalate`)
+      .set(auth('support'))
+      .send({ version: t.version, reason: 'payroll_correction', handoff: "Demande validée, l'administratif doit émettre le document." });
     expect(res.status).to.equal(200);
     t = (res.body as { ticket: TicketJson }).ticket;
     expect(t.tier).to.equal(3);
 
-    res = await request(app).post(`/api/v1/tickets/${t.id}/reassign`).set(auth('supervisorLiege')).send({ version: t.version, tier: 1, reason: 'Le membre a retiré sa demande, retour au conseiller.' });
+    res = await request(app)
+      .post(`/api/v1/tickets/${t.id}/reassign`)
+      .set(auth('supervisorLiege'))
+      .send({ version: t.version, tier: 1, reason: 'Le membre a retiré sa demande, retour au conseiller.' });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     t = (res.body as { ticket: TicketJson }).ticket;
     expect(t.tier).to.equal(1);
@@ -78,7 +93,9 @@ describe('REST API /api/v1 (real database, real HTTP stack)', () => {
     expect(types).to.deep.equal(['created', 'claimed', 'escalated', 'accepted', 'escalated', 'reassigned']);
     res = await request(app).get(`/api/v1/tickets/${t.id}/explain`).set(auth('advisorLiege'));
     const explain = res.body as { because: { text: string }[]; summary: string };
-    expect(explain.because.map((b) => b.text).join('\n')).to.match(/escalated it from tier 1 to tier 2 .*needs_contract_change[\s\S]*reassigned it .*Reason: Le membre a retiré/);
+    expect(explain.because.map((b) => b.text).join('\n')).to.match(
+      /escalated it from tier 1 to tier 2 .*needs_contract_change[\s\S]*reassigned it .*Reason: Le membre a retiré/,
+    );
 
     res = await request(app).get(`/api/v1/tickets/${t.id}`).set(auth('advisorCharleroi'));
     expect(res.status).to.equal(404);
@@ -96,10 +113,16 @@ describe('REST API /api/v1 (real database, real HTTP stack)', () => {
     expect(res.status).to.equal(400);
     expect(res.body.error.code).to.equal('validation_failed');
     expect(res.body.error.fields.map((f: { path: string }) => f.path)).to.include('reason');
-    res = await request(app).post(`/api/v1/tickets/${t.id}/escalate`).set(auth('advisorLiege')).send({ version: held.version, reason: 'needs_contract_change' });
+    res = await request(app)
+      .post(`/api/v1/tickets/${t.id}/escalate`)
+      .set(auth('advisorLiege'))
+      .send({ version: held.version, reason: 'needs_contract_change' });
     expect(res.status).to.equal(400);
     expect(res.body.error.fields.map((f: { path: string }) => f.path)).to.include('handoff');
-    res = await request(app).post(`/api/v1/tickets/${t.id}/escalate`).set(auth('advisorLiege')).send({ version: held.version, reason: 'not_a_reason', handoff: 'x' });
+    res = await request(app)
+      .post(`/api/v1/tickets/${t.id}/escalate`)
+      .set(auth('advisorLiege'))
+      .send({ version: held.version, reason: 'not_a_reason', handoff: 'x' });
     expect(res.status).to.equal(400);
     res = await request(app).post(`/api/v1/tickets/${t.id}/claim`).set(auth('advisorLiege2')).send({ version: held.version });
     expect(res.status).to.equal(409);
@@ -107,7 +130,10 @@ describe('REST API /api/v1 (real database, real HTTP stack)', () => {
     res = await request(app).post(`/api/v1/tickets/${t.id}/return`).set(auth('advisorLiege')).send({ version: held.version, note: 'retour' });
     expect(res.status).to.equal(409);
     expect(res.body.error.message).to.match(/tier 1 already/);
-    res = await request(app).post(`/api/v1/tickets/${t.id}/replies`).set(auth('advisorLiege')).send({ version: held.version - 1, text: 'vue périmée' });
+    res = await request(app)
+      .post(`/api/v1/tickets/${t.id}/replies`)
+      .set(auth('advisorLiege'))
+      .send({ version: held.version - 1, text: 'vue périmée' });
     expect(res.status).to.equal(409);
     expect(res.body.error.ticket.version).to.equal(held.version);
     res = await request(app).post(`/api/v1/tickets/${t.id}/reassign`).set(auth('advisorLiege')).send({ version: held.version, tier: 2, reason: 'x' });
@@ -123,7 +149,10 @@ describe('REST API /api/v1 (real database, real HTTP stack)', () => {
     const t = await createAsLiege();
     let v = t.version;
     const step = async (who: keyof Org['staff'], path: string, body: object) => {
-      const res = await request(app).post(`/api/v1/tickets/${t.id}/${path}`).set(auth(who)).send({ version: v, ...body });
+      const res = await request(app)
+        .post(`/api/v1/tickets/${t.id}/${path}`)
+        .set(auth(who))
+        .send({ version: v, ...body });
       if (res.status === 200) v = (res.body as { ticket: TicketJson }).ticket.version;
       return res;
     };
@@ -137,11 +166,21 @@ describe('REST API /api/v1 (real database, real HTTP stack)', () => {
     expect(res.body.error.message).to.match(/last tier/);
   });
 
-  it('staff filing for another office\'s member get the ticket without the member\'s details, and no email goes out unless asked', async () => {
+  it("staff filing for another office's member get the ticket without the member's details, and no email goes out unless asked", async () => {
     // A Charleroi member whose last mail bounced; a Liège advisor types their address.
-    const member = await MemberModel.create({ name: 'Véronique Secret', email: 'v.secret@example.be', memberNumber: 'M-770001', language: 'nl', office: org.offices.charleroi });
+    const member = await MemberModel.create({
+      name: 'Véronique Secret',
+      email: 'v.secret@example.be',
+      memberNumber: 'M-770001',
+      language: 'nl',
+      office: org.offices.charleroi,
+    });
     await MemberModel.collection.updateOne({ _id: member._id }, { $set: { lastBounce: { at: new Date(), status: '5.1.1', diagnostic: 'mailbox unknown' } } });
-    const body = { subject: 'Appel téléphonique', body: 'La personne a appelé pour une attestation.', member: { name: 'Appelante', email: 'V.Secret@example.be' } };
+    const body = {
+      subject: 'Appel téléphonique',
+      body: 'La personne a appelé pour une attestation.',
+      member: { name: 'Appelante', email: 'V.Secret@example.be' },
+    };
     const res = await request(app).post('/api/v1/tickets').set(auth('advisorLiege')).send(body);
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     const ticket = (res.body as { ticket: TicketJson & { office: string; language: string; withheldMember: unknown } }).ticket;
@@ -161,7 +200,10 @@ describe('REST API /api/v1 (real database, real HTTP stack)', () => {
     const history = await request(app).get(`/api/v1/tickets/${ticket.id}/history`).set(auth('advisorLiege')).expect(200);
     expect((history.body as { events: Array<{ type: string; data: Record<string, unknown> }> }).events[0]?.data).to.include({ memberWithheld: true });
     // An explicit choice sends the acknowledgement.
-    const asked = await request(app).post('/api/v1/tickets').set(auth('advisorLiege')).send({ ...body, subject: 'Avec accusé', acknowledge: true });
+    const asked = await request(app)
+      .post('/api/v1/tickets')
+      .set(auth('advisorLiege'))
+      .send({ ...body, subject: 'Avec accusé', acknowledge: true });
     expect(asked.status, JSON.stringify(asked.body)).to.equal(201);
     const askedId = (asked.body as { ticket: TicketJson }).ticket.id;
     expect(await Outbox.countDocuments({ ticket: askedId, template: 'ticket-acknowledgement' })).to.equal(1);
@@ -169,7 +211,10 @@ describe('REST API /api/v1 (real database, real HTTP stack)', () => {
 
   it('staff filing for a member of their own office see the member in full; still no acknowledgement by default', async () => {
     await MemberModel.create({ name: 'Luc Liégeois', email: 'luc.liegeois@example.be', memberNumber: 'M-770002', office: org.offices.liege });
-    const res = await request(app).post('/api/v1/tickets').set(auth('advisorLiege')).send({ subject: 'Appel', body: 'Question au téléphone.', member: { name: 'Luc', email: 'luc.liegeois@example.be' } });
+    const res = await request(app)
+      .post('/api/v1/tickets')
+      .set(auth('advisorLiege'))
+      .send({ subject: 'Appel', body: 'Question au téléphone.', member: { name: 'Luc', email: 'luc.liegeois@example.be' } });
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     const ticket = (res.body as { ticket: TicketJson & { withheldMember: unknown } }).ticket;
     expect(await Outbox.countDocuments({ ticket: ticket.id })).to.equal(0);
@@ -201,7 +246,10 @@ describe('REST API /api/v1 (real database, real HTTP stack)', () => {
     let res = await request(app).post('/api/v1/tickets').set(auth('advisorLiege')).set('Content-Type', 'application/json').send('{"subject": ');
     expect(res.status).to.equal(400);
     expect(res.body.error.message).to.match(/not valid JSON/);
-    res = await request(app).post('/api/v1/tickets').set(auth('advisorLiege')).send({ subject: 's', body: 'x'.repeat(2 * 1024 * 1024), member: { name: 'a', email: 'a@example.be' } });
+    res = await request(app)
+      .post('/api/v1/tickets')
+      .set(auth('advisorLiege'))
+      .send({ subject: 's', body: 'x'.repeat(2 * 1024 * 1024), member: { name: 'a', email: 'a@example.be' } });
     expect(res.status).to.equal(413);
     expect(res.body.error.code).to.equal('payload_too_large');
   });

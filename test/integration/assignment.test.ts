@@ -66,7 +66,11 @@ describe('automatic assignment, routing models and handoff (real database)', fun
 
   it('a supervisor switches the Liège team to round-robin; new tickets go to the online advisors in turn, recorded', async () => {
     const supervisor = await login(app, org.staff.supervisorLiege.email);
-    const res = await request(app).patch(`/api/v1/teams/${String(org.teams.liege)}`).set('Authorization', `Bearer ${supervisor}`).send({ assignmentMode: 'round_robin' }).expect(200);
+    const res = await request(app)
+      .patch(`/api/v1/teams/${String(org.teams.liege)}`)
+      .set('Authorization', `Bearer ${supervisor}`)
+      .send({ assignmentMode: 'round_robin' })
+      .expect(200);
     expect(res.body.team.assignmentMode).to.equal('round_robin');
     const tickets = [];
     for (let i = 0; i < 4; i += 1) tickets.push(await buildTicket(org, { subject: `Tour ${i}` }));
@@ -121,31 +125,45 @@ describe('automatic assignment, routing models and handoff (real database)', fun
     expect(String((await loadTicket(String(next._id)))?.assignee)).to.equal(nadia());
   });
 
-  it('hands an away advisor\'s tickets back to the queue, where they are reassigned; only their office\'s supervisor may', async () => {
+  it("hands an away advisor's tickets back to the queue, where they are reassigned; only their office's supervisor may", async () => {
     online = new Set([julie()]); // Nadia is away
     const before = await TicketEventModel.countDocuments({ type: 'reassigned' });
     const charleroi = await login(app, org.staff.supervisorCharleroi.email);
-    await request(app).post(`/api/v1/staff/${nadia()}/handoff`).set('Authorization', `Bearer ${charleroi}`).send({ reason: 'Absente aujourd\'hui' }).expect(403);
+    await request(app).post(`/api/v1/staff/${nadia()}/handoff`).set('Authorization', `Bearer ${charleroi}`).send({ reason: "Absente aujourd'hui" }).expect(403);
     const advisor = await login(app, org.staff.advisorLiege.email);
     await request(app).post(`/api/v1/staff/${nadia()}/handoff`).set('Authorization', `Bearer ${advisor}`).send({ reason: 'Absente' }).expect(403);
     const supervisor = await login(app, org.staff.supervisorLiege.email);
-    const res = await request(app).post(`/api/v1/staff/${nadia()}/handoff`).set('Authorization', `Bearer ${supervisor}`).send({ reason: 'Absente aujourd\'hui' }).expect(200);
+    const res = await request(app)
+      .post(`/api/v1/staff/${nadia()}/handoff`)
+      .set('Authorization', `Bearer ${supervisor}`)
+      .send({ reason: "Absente aujourd'hui" })
+      .expect(200);
     expect(res.body.handedOff.length).to.be.greaterThan(0);
     await settled();
     expect(await TicketEventModel.countDocuments({ type: 'reassigned' })).to.equal(before + res.body.handedOff.length);
     // Back in the queue, then given by least-loaded to the one advisor online.
-    expect(await TicketModel.countDocuments({ assignee: org.staff.advisorLiege.id, number: { $in: res.body.handedOff as string[] } })).to.equal((res.body.handedOff as string[]).length);
+    expect(await TicketModel.countDocuments({ assignee: org.staff.advisorLiege.id, number: { $in: res.body.handedOff as string[] } })).to.equal(
+      (res.body.handedOff as string[]).length,
+    );
     expect(await TicketModel.countDocuments({ assignee: org.staff.advisorLiege2.id, status: { $in: ['new', 'open', 'pending_member'] } })).to.equal(0);
   });
 
   it('switches Liège to the polyvalent model: support works its tier 1, and escalations skip to tier 3 and come back', async () => {
     await TeamModel.updateOne({ _id: org.teams.liege }, { $set: { assignmentMode: 'manual' } });
     const other = await login(app, org.staff.supervisorCharleroi.email);
-    await request(app).patch(`/api/v1/offices/${String(org.offices.liege)}`).set('Authorization', `Bearer ${other}`).send({ routingModel: 'polyvalent' }).expect(403);
+    await request(app)
+      .patch(`/api/v1/offices/${String(org.offices.liege)}`)
+      .set('Authorization', `Bearer ${other}`)
+      .send({ routingModel: 'polyvalent' })
+      .expect(403);
     const ticketBefore = await buildTicket(org, { subject: 'Avant le pilote' });
     expect(can(org.staff.support, 'claim', ticketBefore)).to.equal(false);
     const supervisor = await login(app, org.staff.supervisorLiege.email);
-    await request(app).patch(`/api/v1/offices/${String(org.offices.liege)}`).set('Authorization', `Bearer ${supervisor}`).send({ routingModel: 'polyvalent' }).expect(200);
+    await request(app)
+      .patch(`/api/v1/offices/${String(org.offices.liege)}`)
+      .set('Authorization', `Bearer ${supervisor}`)
+      .send({ routingModel: 'polyvalent' })
+      .expect(200);
     expect((await OfficeModel.findById(org.offices.liege).lean())?.routingModel).to.equal('polyvalent');
     const ticket = await buildTicket(org, { subject: 'Pilote' });
     await settled();
@@ -154,7 +172,13 @@ describe('automatic assignment, routing models and handoff (real database)', fun
     const list = await request(app).get('/api/v1/tickets?tier=1&limit=200').set('Authorization', `Bearer ${supportToken}`).expect(200);
     expect((list.body.tickets as Array<{ id: string }>).map((t) => t.id)).to.include(String(ticket._id));
     const held = await claimTicket({ actor: org.staff.support, ticketId: String(ticket._id), version: (await loadTicket(String(ticket._id)))?.version ?? 1 });
-    const up = await escalateTicket({ actor: org.staff.support, ticketId: String(ticket._id), version: held.version, reason: 'needs_contract_change', handoff: 'Avenant au contrat nécessaire.' });
+    const up = await escalateTicket({
+      actor: org.staff.support,
+      ticketId: String(ticket._id),
+      version: held.version,
+      reason: 'needs_contract_change',
+      handoff: 'Avenant au contrat nécessaire.',
+    });
     expect(up.tier).to.equal(3);
     const taken = await claimTicket({ actor: org.staff.administrative, ticketId: String(ticket._id), version: up.version });
     const down = await returnTicket({ actor: org.staff.administrative, ticketId: String(ticket._id), version: taken.version, note: 'Avenant fait.' });
@@ -162,14 +186,26 @@ describe('automatic assignment, routing models and handoff (real database)', fun
     // Charleroi stays tiered.
     const charleroiTicket = await buildTicket(org, { office: org.offices.charleroi });
     expect(can(org.staff.support, 'claim', charleroiTicket)).to.equal(false);
-    await request(app).patch(`/api/v1/offices/${String(org.offices.liege)}`).set('Authorization', `Bearer ${supervisor}`).send({ routingModel: 'sideways' }).expect(400);
+    await request(app)
+      .patch(`/api/v1/offices/${String(org.offices.liege)}`)
+      .set('Authorization', `Bearer ${supervisor}`)
+      .send({ routingModel: 'sideways' })
+      .expect(400);
   });
 
   it('lets only administrators change the tier-2 and tier-3 teams', async () => {
     const supervisor = await login(app, org.staff.supervisorLiege.email);
-    await request(app).patch(`/api/v1/teams/${String(org.teams.support)}`).set('Authorization', `Bearer ${supervisor}`).send({ assignmentMode: 'round_robin' }).expect(403);
+    await request(app)
+      .patch(`/api/v1/teams/${String(org.teams.support)}`)
+      .set('Authorization', `Bearer ${supervisor}`)
+      .send({ assignmentMode: 'round_robin' })
+      .expect(403);
     const admin = await login(app, org.staff.administrator.email);
-    await request(app).patch(`/api/v1/teams/${String(org.teams.support)}`).set('Authorization', `Bearer ${admin}`).send({ assignmentMode: 'least_loaded' }).expect(200);
+    await request(app)
+      .patch(`/api/v1/teams/${String(org.teams.support)}`)
+      .set('Authorization', `Bearer ${admin}`)
+      .send({ assignmentMode: 'least_loaded' })
+      .expect(200);
     await request(app).patch('/api/v1/teams/000000000000000000000000').set('Authorization', `Bearer ${admin}`).send({ assignmentMode: 'manual' }).expect(404);
     await request(app).patch('/api/v1/teams/not-an-id').set('Authorization', `Bearer ${admin}`).send({ assignmentMode: 'manual' }).expect(404);
   });

@@ -110,7 +110,10 @@ describe('attachments: multipart parsing', () => {
     expect(res.status).to.equal(200);
     const body = res.body as ParsedJson;
     expect(body.files.map((f) => f.filename)).to.deep.equal(['1.pdf', '2.png']);
-    expect(body.rejected).to.deep.equal([{ filename: '3.pdf', reason: 'too_many' }, { filename: '4.pdf', reason: 'too_many' }]);
+    expect(body.rejected).to.deep.equal([
+      { filename: '3.pdf', reason: 'too_many' },
+      { filename: '4.pdf', reason: 'too_many' },
+    ]);
     expect(body.fields).to.deep.equal({ subject: 'Trop de fichiers' });
   });
 
@@ -121,7 +124,14 @@ describe('attachments: multipart parsing', () => {
     res = await request(app)
       .post('/api/upload')
       .set('Content-Type', `multipart/form-data; boundary=${boundary}`)
-      .send(rawMultipart(boundary, [{ headers: 'Content-Disposition: form-data; name="attachments"; filename*=UTF-8\'\'na%C3%AFve%20%E2%82%AC.pdf\r\nContent-Type: application/pdf', body: pdf }]));
+      .send(
+        rawMultipart(boundary, [
+          {
+            headers: 'Content-Disposition: form-data; name="attachments"; filename*=UTF-8\'\'na%C3%AFve%20%E2%82%AC.pdf\r\nContent-Type: application/pdf',
+            body: pdf,
+          },
+        ]),
+      );
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     expect((res.body as ParsedJson).files[0]?.filename).to.equal('naïve €.pdf');
   });
@@ -136,7 +146,10 @@ describe('attachments: multipart parsing', () => {
       { headers: 'Content-Disposition: form-data; name="avatar"; filename="avatar.png"\r\nContent-Type: image/png', body: png },
       { headers: 'Content-Disposition: form-data; name="attachments"; filename="vraie.pdf"\r\nContent-Type: application/pdf', body: pdf },
     ]);
-    const res = await request(uploadApp({ ...limits, fileField: 'attachments' })).post('/api/upload').set('Content-Type', `multipart/form-data; boundary=${boundary}`).send(body);
+    const res = await request(uploadApp({ ...limits, fileField: 'attachments' }))
+      .post('/api/upload')
+      .set('Content-Type', `multipart/form-data; boundary=${boundary}`)
+      .send(body);
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     const parsed = res.body as ParsedJson;
     expect(parsed.files.map((f) => f.filename)).to.deep.equal(['vraie.pdf']);
@@ -150,8 +163,14 @@ describe('attachments: multipart parsing', () => {
     const boundary = 'relais-boundary-bad';
     const cases: { type: string; body: string | Buffer }[] = [
       { type: 'multipart/form-data', body: '--x\r\n' }, // no boundary
-      { type: `multipart/form-data; boundary=${boundary}`, body: rawMultipart(boundary, [{ headers: 'Content-Disposition: form-data; name="a"', body: 'cut' }], false) },
-      { type: `multipart/form-data; boundary=${boundary}`, body: rawMultipart(boundary, [{ headers: 'Content-Disposition: form-data; name="f"; filename="a.pdf"', body: pdf }], false) },
+      {
+        type: `multipart/form-data; boundary=${boundary}`,
+        body: rawMultipart(boundary, [{ headers: 'Content-Disposition: form-data; name="a"', body: 'cut' }], false),
+      },
+      {
+        type: `multipart/form-data; boundary=${boundary}`,
+        body: rawMultipart(boundary, [{ headers: 'Content-Disposition: form-data; name="f"; filename="a.pdf"', body: pdf }], false),
+      },
       { type: `multipart/form-data; boundary=${boundary}`, body: `--${boundary}\r\nthis is not a header\r\n\r\nvalue\r\n--${boundary}--\r\n` },
       { type: `multipart/form-data; boundary=${boundary}`, body: '' },
       { type: 'application/json', body: '{"subject":"x"}' },
@@ -174,7 +193,10 @@ describe('attachments: multipart parsing', () => {
     // Over the declared length: refused before reading.
     const bound = 2 * 1000 + 2 * 2000 + 256 * 1024;
     const boundary = 'relais-boundary-huge';
-    const huge = rawMultipart(boundary, Array.from({ length: 4 }, (_, i) => ({ headers: `Content-Disposition: form-data; name="f"; filename="${i}.bin"`, body: Buffer.alloc(bound / 3) })));
+    const huge = rawMultipart(
+      boundary,
+      Array.from({ length: 4 }, (_, i) => ({ headers: `Content-Disposition: form-data; name="f"; filename="${i}.bin"`, body: Buffer.alloc(bound / 3) })),
+    );
     res = await request(app).post('/api/upload').set('Content-Type', `multipart/form-data; boundary=${boundary}`).send(huge);
     expect(res.status).to.equal(413);
     const error = (res.body as ErrorJson).error;
@@ -193,13 +215,22 @@ describe('attachments: multipart parsing', () => {
       // Ten gigabytes declared, a few hundred bytes sent, and the request never ended: only an
       // answer given from the header can arrive (reading to the end would wait forever).
       const answer = await new Promise<{ status: number; connection: string | undefined; body: string }>((resolve, reject) => {
-        const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/api/upload', headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(10 * 1024 ** 3) } }, (res) => {
-          let body = '';
-          res.setEncoding('utf8');
-          res.on('data', (c: string) => (body += c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body }));
-          res.on('error', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body }));
-        });
+        const req = http.request(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/api/upload',
+            headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(10 * 1024 ** 3) },
+          },
+          (res) => {
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (c: string) => (body += c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body }));
+            res.on('error', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body }));
+          },
+        );
         req.on('error', (error) => reject(error));
         req.write(`--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="big.bin"\r\n\r\n`);
         req.write(Buffer.alloc(512, 7));
@@ -220,12 +251,21 @@ describe('attachments: multipart parsing', () => {
       const { port } = server.address() as AddressInfo;
       const boundary = 'relais-boundary-chunked';
       const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/api/upload', headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Transfer-Encoding': 'chunked' } }, (res) => {
-          let body = '';
-          res.setEncoding('utf8');
-          res.on('data', (c: string) => (body += c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        });
+        const req = http.request(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/api/upload',
+            headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Transfer-Encoding': 'chunked' },
+          },
+          (res) => {
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (c: string) => (body += c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          },
+        );
         req.on('error', reject);
         req.write(`--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="big.bin"\r\n\r\n`);
         for (let i = 0; i < 20; i += 1) req.write(Buffer.alloc(32 * 1024, 7));
@@ -255,7 +295,13 @@ describe('attachments: multipart parsing', () => {
       await new Promise((resolve) => server.once('listening', resolve));
       const { port } = server.address() as AddressInfo;
       const boundary = 'relais-boundary-abort';
-      const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/api/upload', headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Transfer-Encoding': 'chunked' } });
+      const req = http.request({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/api/upload',
+        headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Transfer-Encoding': 'chunked' },
+      });
       req.on('error', () => undefined);
       req.write(`--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="a.pdf"\r\n\r\n%PDF-1.4 partial`);
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -310,7 +356,13 @@ describe('attachments: file storage', () => {
   it('refuses keys that are not a SHA-256 (no path traversal) and bytes that do not match their key', async () => {
     for (const key of ['../../etc/passwd', `${'a'.repeat(62)}/x`, 'A'.repeat(64), 'a'.repeat(63), '', `..${'a'.repeat(62)}`]) {
       let refused = 0;
-      for (const attempt of [() => storage.put(key, pdf), () => storage.read(key), () => storage.remove(key), () => storage.exists(key), async () => storage.stream(key)]) {
+      for (const attempt of [
+        () => storage.put(key, pdf),
+        () => storage.read(key),
+        () => storage.remove(key),
+        () => storage.exists(key),
+        async () => storage.stream(key),
+      ]) {
         try {
           await attempt();
         } catch {
@@ -360,9 +412,18 @@ describe('attachments: saving, linking and downloading', () => {
   });
 
   async function saved(files: { filename: string; bytes: Buffer }[], link?: { ticket: Types.ObjectId; message: Types.ObjectId }): Promise<Attachment[]> {
-    const checked = await checkUploads(files.map((f) => ({ ...f, declaredType: 'application/octet-stream' })), [], limits);
+    const checked = await checkUploads(
+      files.map((f) => ({ ...f, declaredType: 'application/octet-stream' })),
+      [],
+      limits,
+    );
     const attachments = await saveAttachments(checked, { storage, uploadedBy: { kind: 'member', staff: null, member: ticket.member }, source: 'web' });
-    if (link) await linkAttachments(attachments.map((a) => a._id), link.ticket, link.message);
+    if (link)
+      await linkAttachments(
+        attachments.map((a) => a._id),
+        link.ticket,
+        link.message,
+      );
     return attachments;
   }
 
@@ -374,11 +435,33 @@ describe('attachments: saving, linking and downloading', () => {
 
   it('saves bytes then metadata, links to a message, and lists by message', async () => {
     const at = new Date('2024-03-01T10:00:00Z');
-    const checked = await checkUploads([{ filename: 'fiche.pdf', bytes: pdf, declaredType: 'x' }, { filename: 'photo', bytes: png, declaredType: 'x' }], [], limits);
-    const [a, b] = await saveAttachments(checked, { storage, uploadedBy: { kind: 'staff', staff: org.staff.advisorLiege.id, member: null }, source: 'staff', at });
+    const checked = await checkUploads(
+      [
+        { filename: 'fiche.pdf', bytes: pdf, declaredType: 'x' },
+        { filename: 'photo', bytes: png, declaredType: 'x' },
+      ],
+      [],
+      limits,
+    );
+    const [a, b] = await saveAttachments(checked, {
+      storage,
+      uploadedBy: { kind: 'staff', staff: org.staff.advisorLiege.id, member: null },
+      source: 'staff',
+      at,
+    });
     if (!a || !b) throw new Error('two attachments expected');
     expect(await storage.exists(a.sha256)).to.equal(true);
-    expect(a).to.deep.include({ filename: 'fiche.pdf', contentType: 'application/pdf', size: pdf.length, ticket: null, message: null, source: 'staff', inline: false, contentId: null, createdAt: at });
+    expect(a).to.deep.include({
+      filename: 'fiche.pdf',
+      contentType: 'application/pdf',
+      size: pdf.length,
+      ticket: null,
+      message: null,
+      source: 'staff',
+      inline: false,
+      contentId: null,
+      createdAt: at,
+    });
     expect(b.filename).to.equal('photo.png');
 
     expect(await listAttachmentsOf([firstMessage._id])).to.deep.equal([]);
@@ -405,12 +488,18 @@ describe('attachments: saving, linking and downloading', () => {
     const [attachment] = await saved([{ filename: 'Résumé été 2024.pdf', bytes: pdf }], { ticket: ticket._id, message: firstMessage._id });
     if (!attachment) throw new Error('no attachment');
     const token = await login(app, org.staff.advisorLiege.email);
-    const res = await request(app).get(`/api/v1/attachments/${String(attachment._id)}`).set('Authorization', `Bearer ${token}`).buffer(true).parse(binary);
+    const res = await request(app)
+      .get(`/api/v1/attachments/${String(attachment._id)}`)
+      .set('Authorization', `Bearer ${token}`)
+      .buffer(true)
+      .parse(binary);
     expect(res.status).to.equal(200);
     expect((res.body as Buffer).equals(pdf)).to.equal(true);
     expect(res.headers['content-type']).to.equal('application/pdf');
     expect(res.headers['content-length']).to.equal(String(pdf.length));
-    expect(res.headers['content-disposition']).to.equal('attachment; filename="R?sum? ?t? 2024.pdf"; filename*=UTF-8\'\'R%C3%A9sum%C3%A9%20%C3%A9t%C3%A9%202024.pdf');
+    expect(res.headers['content-disposition']).to.equal(
+      'attachment; filename="R?sum? ?t? 2024.pdf"; filename*=UTF-8\'\'R%C3%A9sum%C3%A9%20%C3%A9t%C3%A9%202024.pdf',
+    );
     expect(res.headers['x-content-type-options']).to.equal('nosniff');
     expect(res.headers['content-security-policy']).to.equal("default-src 'none'; sandbox");
     expect(res.headers['cache-control']).to.equal('private, no-store');
@@ -418,7 +507,11 @@ describe('attachments: saving, linking and downloading', () => {
     // The supervisor of the office too; text is served as UTF-8 under a name that cannot run.
     const [text] = await saved([{ filename: 'notes.js', bytes: Buffer.from('alert(1)\n') }], { ticket: ticket._id, message: firstMessage._id });
     const supervisor = await login(app, org.staff.supervisorLiege.email);
-    const res2 = await request(app).get(`/api/v1/attachments/${String(text?._id)}`).set('Authorization', `Bearer ${supervisor}`).buffer(true).parse(binary);
+    const res2 = await request(app)
+      .get(`/api/v1/attachments/${String(text?._id)}`)
+      .set('Authorization', `Bearer ${supervisor}`)
+      .buffer(true)
+      .parse(binary);
     expect(res2.status).to.equal(200);
     expect(res2.headers['content-type']).to.equal('text/plain; charset=utf-8');
     expect(res2.headers['content-disposition']).to.equal('attachment; filename=notes.js.txt');
@@ -448,12 +541,14 @@ describe('attachments: saving, linking and downloading', () => {
     const bytes = Buffer.from('Contenu unique pour ce test.\n');
     const [attachment] = await saved([{ filename: 'perdu.txt', bytes }], { ticket: ticket._id, message: firstMessage._id });
     await storage.remove(storageKey(bytes));
-    const res = await request(app).get(`/api/v1/attachments/${String(attachment?._id)}`).set('Authorization', `Bearer ${await login(app, org.staff.advisorLiege.email)}`);
+    const res = await request(app)
+      .get(`/api/v1/attachments/${String(attachment?._id)}`)
+      .set('Authorization', `Bearer ${await login(app, org.staff.advisorLiege.email)}`);
     expect(res.status).to.equal(404);
     expect(res.headers['content-disposition']).to.equal(undefined);
   });
 
-  it('shows a member the attachments of their public messages only, never an internal note\'s', async () => {
+  it("shows a member the attachments of their public messages only, never an internal note's", async () => {
     const own = await buildTicket(org);
     const message = await MessageModel.findOne({ ticket: own._id }).lean<Message>();
     await addNote({ actor: org.staff.advisorLiege, ticketId: String(own._id), version: own.version, text: 'Note interne avec pièce jointe' });
@@ -463,7 +558,10 @@ describe('attachments: saving, linking and downloading', () => {
     const [onNote] = await saved([{ filename: 'interne.png', bytes: png }], { ticket: own._id, message: note._id });
     const member = { kind: 'member' as const, id: own.member, name: 'Claire Martin', email: 'claire@example.be' };
     expect(String((await readableAttachment(member, String(onMessage?._id)))._id)).to.equal(String(onMessage?._id));
-    for (const [actor, id] of [[member, onNote], [{ ...member, id: new Types.ObjectId() }, onMessage]] as const) {
+    for (const [actor, id] of [
+      [member, onNote],
+      [{ ...member, id: new Types.ObjectId() }, onMessage],
+    ] as const) {
       try {
         await readableAttachment(actor, String(id?._id));
         expect.fail('a member read an attachment they may not');

@@ -49,9 +49,17 @@ function setCookies(res: request.Response): Record<string, { value: string; raw:
   }
   return out;
 }
-const cookieHeader = (jar: Record<string, string>): string => Object.entries(jar).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; ');
+const cookieHeader = (jar: Record<string, string>): string =>
+  Object.entries(jar)
+    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+    .join('; ');
 
-interface Login { token: string; refreshToken: string; sid: string; cookies: Record<string, string> }
+interface Login {
+  token: string;
+  refreshToken: string;
+  sid: string;
+  cookies: Record<string, string>;
+}
 
 describe('staff authentication', () => {
   useTestDatabase();
@@ -68,7 +76,14 @@ describe('staff authentication', () => {
   async function staff(fields: { active?: boolean; tier?: 1 | 2 | 3 } = {}) {
     counter += 1;
     const team = fields.tier ? await TeamModel.create({ code: `team-${counter}`, name: 'Team', tier: fields.tier }) : null;
-    return StaffModel.create({ name: `Staff ${counter}`, email: `staff${counter}@example.org`, passwordHash, roles: ['advisor'], team: team?._id ?? null, active: fields.active ?? true });
+    return StaffModel.create({
+      name: `Staff ${counter}`,
+      email: `staff${counter}@example.org`,
+      passwordHash,
+      roles: ['advisor'],
+      team: team?._id ?? null,
+      active: fields.active ?? true,
+    });
   }
 
   async function login(email: string, target: Express = app): Promise<Login> {
@@ -89,13 +104,29 @@ describe('staff authentication', () => {
   describe('login', () => {
     it('answers tokens and the presented staff member, sets hardened cookies and stores only a hash', async () => {
       const s = await staff({ tier: 2 });
-      const res = await request(app).post('/api/v1/auth/login').send({ email: ` ${s.email.toUpperCase()} `, password }).expect(200);
-      expect(res.body.staff).to.deep.equal({ id: String(s._id), name: s.name, email: s.email, roles: ['advisor'], team: String(s.team), office: null, languages: ['fr'], capacity: 15, active: true });
+      const res = await request(app)
+        .post('/api/v1/auth/login')
+        .send({ email: ` ${s.email.toUpperCase()} `, password })
+        .expect(200);
+      expect(res.body.staff).to.deep.equal({
+        id: String(s._id),
+        name: s.name,
+        email: s.email,
+        roles: ['advisor'],
+        team: String(s.team),
+        office: null,
+        languages: ['fr'],
+        capacity: 15,
+        active: true,
+      });
       expect(Date.parse(res.body.expiresAt) - Date.now()).to.be.within(config.jwt.accessTtl * 1000 - 5000, config.jwt.accessTtl * 1000 + 1000);
       expect(res.headers['cache-control']).to.equal('no-store');
       const cookies = setCookies(res);
       for (const name of ['relais_at', 'relais_rt']) {
-        expect(cookies[name]?.raw).to.match(/HttpOnly/).and.match(/SameSite=Strict/).and.match(/Path=\//);
+        expect(cookies[name]?.raw)
+          .to.match(/HttpOnly/)
+          .and.match(/SameSite=Strict/)
+          .and.match(/Path=\//);
         expect(cookies[name]?.raw).not.to.match(/Secure/);
       }
       expect(cookies.relais_at?.value).to.equal(res.body.token);
@@ -109,7 +140,10 @@ describe('staff authentication', () => {
 
     it('marks the cookies Secure when the public address is https', async () => {
       const s = await staff();
-      const res = await request(buildApp(testConfig({ PUBLIC_URL: 'https://help.example.org' }))).post('/api/v1/auth/login').send({ email: s.email, password }).expect(200);
+      const res = await request(buildApp(testConfig({ PUBLIC_URL: 'https://help.example.org' })))
+        .post('/api/v1/auth/login')
+        .send({ email: s.email, password })
+        .expect(200);
       expect(setCookies(res).relais_at?.raw).to.match(/Secure/);
       expect(setCookies(res).relais_rt?.raw).to.match(/Secure/);
     });
@@ -130,7 +164,13 @@ describe('staff authentication', () => {
     it('refuses unknown keys, operator-shaped input and form-encoded credentials', async () => {
       const s = await staff();
       expect((await request(app).post('/api/v1/auth/login').send({ email: s.email, password, admin: true })).status).to.equal(400);
-      expect((await request(app).post('/api/v1/auth/login').send({ email: { $ne: null }, password })).status).to.equal(400);
+      expect(
+        (
+          await request(app)
+            .post('/api/v1/auth/login')
+            .send({ email: { $ne: null }, password })
+        ).status,
+      ).to.equal(400);
       const form = express();
       form.use(express.urlencoded({ extended: false }));
       form.use(buildApp(config));
@@ -144,7 +184,14 @@ describe('staff authentication', () => {
     const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
     /** A token for `claims`, correct in every respect except what `options` change (undefined drops an option). */
     const forge = (payload: object = {}, options: jwt.SignOptions = {}, key: jwt.Secret = config.jwt.secret) => {
-      const all = { algorithm: 'HS256', issuer: config.jwt.issuer, audience: config.jwt.audience, expiresIn: 600, jwtid: randomBytes(8).toString('hex'), ...options };
+      const all = {
+        algorithm: 'HS256',
+        issuer: config.jwt.issuer,
+        audience: config.jwt.audience,
+        expiresIn: 600,
+        jwtid: randomBytes(8).toString('hex'),
+        ...options,
+      };
       const defined = Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as jwt.SignOptions;
       return jwt.sign({ ...claims, ...payload }, key, defined);
     };
@@ -274,18 +321,36 @@ describe('staff authentication', () => {
     it('refreshes an expired access cookie transparently from the refresh cookie', async () => {
       const s = await staff();
       const a = await login(s.email);
-      const expired = jwt.sign({ sid: a.sid, tv: 0, exp: Math.floor(Date.now() / 1000) - 10 }, config.jwt.secret, { algorithm: 'HS256', subject: String(s._id), issuer: config.jwt.issuer, audience: config.jwt.audience, jwtid: 'x' });
-      const step1 = await request(app).get('/api/v1/me').set('Cookie', cookieHeader({ ...a.cookies, relais_at: expired })).expect(200);
+      const expired = jwt.sign({ sid: a.sid, tv: 0, exp: Math.floor(Date.now() / 1000) - 10 }, config.jwt.secret, {
+        algorithm: 'HS256',
+        subject: String(s._id),
+        issuer: config.jwt.issuer,
+        audience: config.jwt.audience,
+        jwtid: 'x',
+      });
+      const step1 = await request(app)
+        .get('/api/v1/me')
+        .set('Cookie', cookieHeader({ ...a.cookies, relais_at: expired }))
+        .expect(200);
       expect(step1.body.staff.id).to.equal(String(s._id));
       const set1 = setCookies(step1);
       await me(set1.relais_at?.value ?? '').expect(200);
-      expect(set1.relais_rt?.value).to.match(new RegExp(`^${a.sid}\\.`)).and.not.equal(a.cookies.relais_rt);
+      expect(set1.relais_rt?.value)
+        .to.match(new RegExp(`^${a.sid}\\.`))
+        .and.not.equal(a.cookies.relais_rt);
       // The browser may also have dropped the access cookie: the refresh cookie alone will do.
-      const step2 = await request(app).get('/api/v1/me').set('Cookie', cookieHeader({ relais_rt: set1.relais_rt?.value ?? '' })).expect(200);
+      const step2 = await request(app)
+        .get('/api/v1/me')
+        .set('Cookie', cookieHeader({ relais_rt: set1.relais_rt?.value ?? '' }))
+        .expect(200);
       expect(step2.body.staff.id).to.equal(String(s._id));
       expect(setCookies(step2).relais_at?.value).to.be.a('string').and.not.equal('');
       // Without a refresh cookie, an expired access cookie is just refused.
-      expect401(await request(app).get('/api/v1/me').set('Cookie', cookieHeader({ relais_at: expired })));
+      expect401(
+        await request(app)
+          .get('/api/v1/me')
+          .set('Cookie', cookieHeader({ relais_at: expired })),
+      );
     });
 
     it('clears refused cookies: staff routes answer 401, public routes still work', async () => {
@@ -323,11 +388,17 @@ describe('staff authentication', () => {
       expect403(await probe(jar).set('x-csrf-token', `${token}x`));
       expect403(await probe({ ...a.cookies, relais_csrf: other.relais_csrf ?? '' }).set('x-csrf-token', other.token ?? ''));
       expect403(await request(app).post('/api/v1/auth/logout').set('Cookie', cookieHeader(a.cookies)));
-      const ok = await probe(jar).set('x-csrf-token', token ?? '').expect(200);
+      const ok = await probe(jar)
+        .set('x-csrf-token', token ?? '')
+        .expect(200);
       expect(ok.body.via).to.equal('cookie');
       await probe(jar).send({ _csrf: token }).expect(200);
       await request(app).get('/api/v1/me').set('Cookie', cookieHeader(a.cookies)).expect(200);
-      await request(app).post('/api/v1/auth/logout').set('Cookie', cookieHeader(jar)).set('x-csrf-token', token ?? '').expect(204);
+      await request(app)
+        .post('/api/v1/auth/logout')
+        .set('Cookie', cookieHeader(jar))
+        .set('x-csrf-token', token ?? '')
+        .expect(204);
       expect401(await me(a.token));
     });
 
@@ -335,11 +406,17 @@ describe('staff authentication', () => {
       const s = await staff();
       const a = await login(s.email);
       const { token = '', ...jar } = await csrfFor(a);
-      await probe({ relais_rt: jar.relais_rt ?? '', relais_csrf: jar.relais_csrf ?? '' }).set('x-csrf-token', token).expect(200);
+      await probe({ relais_rt: jar.relais_rt ?? '', relais_csrf: jar.relais_csrf ?? '' })
+        .set('x-csrf-token', token)
+        .expect(200);
       const fresh = await login(s.email);
       const f = await csrfFor(fresh);
       expect((await request(app).post('/api/v1/auth/refresh').set('Cookie', cookieHeader(fresh.cookies))).status).to.equal(403);
-      const res = await request(app).post('/api/v1/auth/refresh').set('Cookie', cookieHeader({ ...fresh.cookies, relais_csrf: f.relais_csrf ?? '' })).set('x-csrf-token', f.token ?? '').expect(200);
+      const res = await request(app)
+        .post('/api/v1/auth/refresh')
+        .set('Cookie', cookieHeader({ ...fresh.cookies, relais_csrf: f.relais_csrf ?? '' }))
+        .set('x-csrf-token', f.token ?? '')
+        .expect(200);
       expect(setCookies(res).relais_rt?.value).to.be.a('string').and.not.equal(fresh.cookies.relais_rt);
     });
 

@@ -136,8 +136,17 @@ describe('authorization matrix (every route × every role × own/foreign object)
 
   /** The id of a small PDF attached to the ticket, for the attachment routes. */
   async function attachmentOf(ticket: Ticket): Promise<string> {
-    const checked = await checkUploads([{ filename: 'a.pdf', bytes: Buffer.from('%PDF-1.4\n%%EOF\n'), declaredType: 'application/pdf' }], [], config.attachments);
-    const [saved] = await saveAttachments(checked, { storage: attachmentStorage(config), uploadedBy: { kind: 'system', staff: null, member: null }, source: 'staff', ticket: ticket._id });
+    const checked = await checkUploads(
+      [{ filename: 'a.pdf', bytes: Buffer.from('%PDF-1.4\n%%EOF\n'), declaredType: 'application/pdf' }],
+      [],
+      config.attachments,
+    );
+    const [saved] = await saveAttachments(checked, {
+      storage: attachmentStorage(config),
+      uploadedBy: { kind: 'system', staff: null, member: null },
+      source: 'staff',
+      ticket: ticket._id,
+    });
     return String(saved?._id);
   }
 
@@ -233,14 +242,18 @@ describe('authorization matrix (every route × every role × own/foreign object)
     let serial = 0;
     const quarantined = async (): Promise<string> => {
       serial += 1;
-      const raw = Buffer.from(`From: news@shop.example\r\nTo: support@relais.invalid\r\nSubject: Matrice ${serial}\r\nMessage-ID: <matrix-${serial}@shop.example>\r\nList-Id: <promo.shop.example>\r\n\r\nPromo\r\n`);
+      const raw = Buffer.from(
+        `From: news@shop.example\r\nTo: support@relais.invalid\r\nSubject: Matrice ${serial}\r\nMessage-ID: <matrix-${serial}@shop.example>\r\nList-Id: <promo.shop.example>\r\n\r\nPromo\r\n`,
+      );
       const { id } = await inbound.store({ raw, source: 'smtp' });
       await inbound.process(id);
       return id;
     };
     for (const route of registeredRoutes().filter((r) => key(r) in adminOnly)) {
       for (const role of roles) {
-        let req = request(app)[route.method](route.fullPath.replace(':id', route.fullPath.startsWith('/api/v1/inbound/') ? await quarantined() : await failedMail()));
+        let req = request(app)[route.method](
+          route.fullPath.replace(':id', route.fullPath.startsWith('/api/v1/inbound/') ? await quarantined() : await failedMail()),
+        );
         if (role !== 'anonymous') req = req.set('Authorization', `Bearer ${await login(app, org.staff[role].email)}`);
         const res = await req;
         const label = `${key(route)} as ${role}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
@@ -252,12 +265,12 @@ describe('authorization matrix (every route × every role × own/foreign object)
     }
   });
 
-  it('lets only administrators and the office\'s supervisor switch its routing, and only that supervisor hand off its people', async function () {
+  it("lets only administrators and the office's supervisor switch its routing, and only that supervisor hand off its people", async function () {
     this.timeout(60_000);
     const objects: Record<string, { id: string; body: object }> = {
       'patch /api/v1/teams/:id': { id: String(org.teams.liege), body: { assignmentMode: 'manual' } },
       'patch /api/v1/offices/:id': { id: String(org.offices.liege), body: { routingModel: 'tiered' } },
-      'post /api/v1/staff/:id/handoff': { id: String(org.staff.advisorLiege2.id), body: { reason: 'Absente aujourd\'hui' } },
+      'post /api/v1/staff/:id/handoff': { id: String(org.staff.advisorLiege2.id), body: { reason: "Absente aujourd'hui" } },
     };
     for (const route of registeredRoutes().filter((r) => key(r) in officeScoped)) {
       const object = objects[key(route)];
@@ -272,8 +285,16 @@ describe('authorization matrix (every route × every role × own/foreign object)
         else expect(res.status, label).to.equal(403);
       }
       // Another office's object: Liège's supervisor is refused too.
-      const other = { 'patch /api/v1/teams/:id': String(org.teams.charleroi), 'patch /api/v1/offices/:id': String(org.offices.charleroi), 'post /api/v1/staff/:id/handoff': String(org.staff.advisorCharleroi.id) }[key(route)] ?? '';
-      const res = await request(app)[route.method](route.fullPath.replace(':id', other)).set('Authorization', `Bearer ${await login(app, org.staff.supervisorLiege.email)}`).send(object.body);
+      const other =
+        {
+          'patch /api/v1/teams/:id': String(org.teams.charleroi),
+          'patch /api/v1/offices/:id': String(org.offices.charleroi),
+          'post /api/v1/staff/:id/handoff': String(org.staff.advisorCharleroi.id),
+        }[key(route)] ?? '';
+      const agent = request(app);
+      const res = await agent[route.method](route.fullPath.replace(':id', other))
+        .set('Authorization', `Bearer ${await login(app, org.staff.supervisorLiege.email)}`)
+        .send(object.body);
       expect(res.status, `${key(route)} on Charleroi's object as Liège's supervisor`).to.equal(403);
     }
   });

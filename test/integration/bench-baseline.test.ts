@@ -27,7 +27,15 @@ describe('creation bench: the baseline writes what a creation writes', () => {
   });
 
   const create = () =>
-    createTicket({ actor: org.staff.advisorLiege, subject: content.subject, body: content.body, member: { name: 'Claire Martin', email: 'claire.martin@example.org' }, channel: 'phone', category: content.category, language: content.language });
+    createTicket({
+      actor: org.staff.advisorLiege,
+      subject: content.subject,
+      body: content.body,
+      member: { name: 'Claire Martin', email: 'claire.martin@example.org' },
+      channel: 'phone',
+      category: content.category,
+      language: content.language,
+    });
 
   it('same collections, same counts, same shapes', async () => {
     const db = mongoose.connection.db;
@@ -38,7 +46,16 @@ describe('creation bench: the baseline writes what a creation writes', () => {
     const relais = growth(before, await collectionCounts(db));
 
     const ack = await Outbox.collection.findOne({ ticket: made._id });
-    const template: CreationTemplate = { actor: org.staff.advisorLiege, memberId: made.member, memberName: 'Claire Martin', office: made.office, team: made.team, routing: made.routing, ack, content };
+    const template: CreationTemplate = {
+      actor: org.staff.advisorLiege,
+      memberId: made.member,
+      memberName: 'Claire Martin',
+      office: made.office,
+      team: made.team,
+      routing: made.routing,
+      ack,
+      content,
+    };
     await writeBaselineCreation(db, creationDocuments(template, new Date()), 900_000); // warm-up: the baseline's number hint
     const between = await collectionCounts(db);
     const docs = creationDocuments(template, new Date());
@@ -48,8 +65,16 @@ describe('creation bench: the baseline writes what a creation writes', () => {
 
     const pairs: Array<[string, unknown, unknown]> = [
       ['tickets', await TicketModel.collection.findOne({ _id: made._id }), await TicketModel.collection.findOne({ _id: docs.ticketId })],
-      ['ticketevents', await TicketEventModel.collection.findOne({ _id: eventId(made._id, 1) } as never), await TicketEventModel.collection.findOne({ _id: eventId(docs.ticketId, 1) } as never)],
-      ['messages', await mongoose.connection.collection('messages').findOne({ ticket: made._id }), await mongoose.connection.collection('messages').findOne({ ticket: docs.ticketId })],
+      [
+        'ticketevents',
+        await TicketEventModel.collection.findOne({ _id: eventId(made._id, 1) } as never),
+        await TicketEventModel.collection.findOne({ _id: eventId(docs.ticketId, 1) } as never),
+      ],
+      [
+        'messages',
+        await mongoose.connection.collection('messages').findOne({ ticket: made._id }),
+        await mongoose.connection.collection('messages').findOne({ ticket: docs.ticketId }),
+      ],
       ['outbox', ack, await Outbox.collection.findOne({ ticket: docs.ticketId })],
     ];
     for (const [name, a, b] of pairs) expect(shapeOf(b).sort(), name).to.deep.equal(shapeOf(a).sort());

@@ -13,9 +13,6 @@ import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
 import { hidden, signedIn } from '../helpers/pages.js';
 import { useMail } from '../helpers/enrichers.js';
 
-
-
-
 describe('supervisor board: routing panel', function () {
   this.timeout(30_000);
   useTestDatabase();
@@ -28,7 +25,12 @@ describe('supervisor board: routing panel', function () {
     useMail(config);
     // Julie is online; Nadia is away.
     const online = async () => new Set([String(org.staff.advisorLiege.id)]);
-    app = createApp({ config, logger: silentLogger, online, api: { auth: { rateLimits: { perIp: { limit: 1000, windowMs: 60_000 }, perAccount: { limit: 1000, windowMs: 60_000 } } } } });
+    app = createApp({
+      config,
+      logger: silentLogger,
+      online,
+      api: { auth: { rateLimits: { perIp: { limit: 1000, windowMs: 60_000 }, perAccount: { limit: 1000, windowMs: 60_000 } } } },
+    });
   });
 
   it('switches the office to polyvalent and its team to round-robin, with CSRF; only its supervisor sees the panel', async () => {
@@ -39,7 +41,11 @@ describe('supervisor board: routing panel', function () {
     expect(board.text).to.include('id="routing"').and.include('Tour de rôle');
     const csrf = hidden(board.text, '_csrf');
     await supervisor.post('/staff/board/routing').type('form').send({ officeModel: 'polyvalent' }).expect(403); // no token
-    const saved = await supervisor.post('/staff/board/routing').type('form').send({ _csrf: csrf, officeModel: 'polyvalent', [`team_${String(org.teams.liege)}`]: 'round_robin' }).expect(303);
+    const saved = await supervisor
+      .post('/staff/board/routing')
+      .type('form')
+      .send({ _csrf: csrf, officeModel: 'polyvalent', [`team_${String(org.teams.liege)}`]: 'round_robin' })
+      .expect(303);
     expect(saved.headers.location).to.include('routing=saved');
     expect((await OfficeModel.findById(org.offices.liege).lean())?.routingModel).to.equal('polyvalent');
     expect((await TeamModel.findById(org.teams.liege).lean())?.assignmentMode).to.equal('round_robin');
@@ -52,9 +58,15 @@ describe('supervisor board: routing panel', function () {
     await claimTicket({ actor: org.staff.advisorLiege2, ticketId: String(ticket._id), version: current?.version ?? 1 });
     const supervisor = await signedIn(app, org.staff.supervisorLiege.email);
     const board = await supervisor.get('/staff/board').expect(200);
-    expect(board.text).to.include(`action="/staff/board/handoff/${String(org.staff.advisorLiege2.id)}"`).and.include('Nadia El Amrani — 1 ticket(s)');
+    expect(board.text)
+      .to.include(`action="/staff/board/handoff/${String(org.staff.advisorLiege2.id)}"`)
+      .and.include('Nadia El Amrani — 1 ticket(s)');
     expect(board.text).not.to.include(`action="/staff/board/handoff/${String(org.staff.advisorLiege.id)}"`); // online
-    const done = await supervisor.post(`/staff/board/handoff/${String(org.staff.advisorLiege2.id)}`).type('form').send({ _csrf: hidden(board.text, '_csrf'), reason: 'Absente ce lundi' }).expect(303);
+    const done = await supervisor
+      .post(`/staff/board/handoff/${String(org.staff.advisorLiege2.id)}`)
+      .type('form')
+      .send({ _csrf: hidden(board.text, '_csrf'), reason: 'Absente ce lundi' })
+      .expect(303);
     expect(done.headers.location).to.include('handedoff=1');
     expect((await loadTicket(String(ticket._id)))?.assignee ?? null).to.equal(null);
   });

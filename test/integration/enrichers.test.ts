@@ -25,7 +25,7 @@ describe('enrichers: what a change carries is added in commit()', () => {
     org = await buildOrg();
   });
 
-  it('adds each change\'s mail to its event (mark, then message), and the acknowledgement once numbered', async () => {
+  it("adds each change's mail to its event (mark, then message), and the acknowledgement once numbered", async () => {
     useMail(config);
     const t = await buildTicket(org);
     const ack = await Outbox.collection.find({ ticket: t._id, template: 'ticket-acknowledgement' }).toArray();
@@ -34,7 +34,15 @@ describe('enrichers: what a change carries is added in commit()', () => {
     expect(await writesOf(t._id, v)).to.deep.equal([]);
     v = (await replyToTicket({ actor: org.staff.advisorLiege, ticketId: String(t._id), version: v, text: 'Nous regardons.' })).version;
     expect(await writesOf(t._id, v)).to.deep.equal(['Message:insert', 'OutboxDue:insert', 'Outbox:insert']);
-    v = (await escalateTicket({ actor: org.staff.advisorLiege, ticketId: String(t._id), version: v, reason: 'payroll_correction', handoff: 'Vérifié le contrat; il faut un avis.' })).version;
+    v = (
+      await escalateTicket({
+        actor: org.staff.advisorLiege,
+        ticketId: String(t._id),
+        version: v,
+        reason: 'payroll_correction',
+        handoff: 'Vérifié le contrat; il faut un avis.',
+      })
+    ).version;
     const escalated = await writesOf(t._id, v);
     expect(escalated[0]).to.equal('Escalation:insert');
     expect(escalated.filter((w) => w === 'Outbox:insert').length).to.be.greaterThan(0);

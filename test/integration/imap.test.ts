@@ -46,7 +46,10 @@ function subjectOf(message: InboundImapMessage): string {
 /** How each Dovecot session of the intake (ID name=Relais) for `user` ended, from the log: "Logged out", "Connection closed"… */
 function relaisSessionsEnded(log: string, user: string): string[] {
   const sessions = [...log.matchAll(new RegExp(`imap\\(${user}\\)<\\d+><([^>]+)>: Info: ID sent: name=Relais`, 'g'))].map((m) => m[1]);
-  return sessions.map((session = '') => new RegExp(`<${session.replace(/[+/]/g, '\\$&')}>: Info: Disconnected: ([^.(]+?)(?: in=| \\(|$)`, 'm').exec(log)?.[1]?.trim() ?? 'still open');
+  return sessions.map(
+    (session = '') =>
+      new RegExp(`<${session.replace(/[+/]/g, '\\$&')}>: Info: Disconnected: ([^.(]+?)(?: in=| \\(|$)`, 'm').exec(log)?.[1]?.trim() ?? 'still open',
+  );
 }
 
 let folderCount = 0;
@@ -120,15 +123,26 @@ describe('IMAP intake (real Dovecot)', function () {
     for (const raw of raws) uids.push(await dovecot.append('support', folder, raw));
     const rec = recorder();
     const releaseFirst = rec.gate('Premier');
-    intake = startImapIntake({ mailboxes: mailboxes([{ name: 'support', url: dovecot.url('support'), folder, team: 'SUPPORT' }]), handle: rec.handle, logger: capturingLogger().logger, backoffMs: fastBackoff });
+    intake = startImapIntake({
+      mailboxes: mailboxes([{ name: 'support', url: dovecot.url('support'), folder, team: 'SUPPORT' }]),
+      handle: rec.handle,
+      logger: capturingLogger().logger,
+      backoffMs: fastBackoff,
+    });
 
-    await waitFor(() => rec.attempts.get('Premier') === 1, () => 'the first message was not handed over');
+    await waitFor(
+      () => rec.attempts.get('Premier') === 1,
+      () => 'the first message was not handed over',
+    );
     // The handler has not resolved yet: nothing may be marked processed.
     expect(await processedSubjects('support', folder)).to.deep.equal([]);
     expect((await dovecot.messages('support', folder)).every((m) => !m.flags.includes('\\Seen'))).to.equal(true);
     releaseFirst();
 
-    await waitFor(async () => (await processedSubjects('support', folder)).length === 3, () => `processed: ${rec.subjects().join(', ')}`);
+    await waitFor(
+      async () => (await processedSubjects('support', folder)).length === 3,
+      () => `processed: ${rec.subjects().join(', ')}`,
+    );
     expect(rec.subjects()).to.deep.equal(['Premier', 'Deuxième', 'Troisième']);
     expect(rec.received.map((m) => m.uid)).to.deep.equal(uids);
     rec.received.forEach((m, i) => {
@@ -152,9 +166,17 @@ describe('IMAP intake (real Dovecot)', function () {
     const rec = recorder();
     rec.failFor.add('Refusé');
     const { logger, lines } = capturingLogger();
-    intake = startImapIntake({ mailboxes: mailboxes([{ name: 'support', url: dovecot.url('support'), folder }]), handle: rec.handle, logger, backoffMs: fastBackoff });
+    intake = startImapIntake({
+      mailboxes: mailboxes([{ name: 'support', url: dovecot.url('support'), folder }]),
+      handle: rec.handle,
+      logger,
+      backoffMs: fastBackoff,
+    });
 
-    await waitFor(async () => (await processedSubjects('support', folder)).length === 2 && (rec.attempts.get('Refusé') ?? 0) >= 3, () => `attempts: ${JSON.stringify([...rec.attempts])}`);
+    await waitFor(
+      async () => (await processedSubjects('support', folder)).length === 2 && (rec.attempts.get('Refusé') ?? 0) >= 3,
+      () => `attempts: ${JSON.stringify([...rec.attempts])}`,
+    );
     expect(rec.subjects()).to.deep.equal(['Alpha', 'Gamma']);
     expect(await processedSubjects('support', folder)).to.have.members(['Alpha', 'Gamma']);
     const refused = (await dovecot.messages('support', folder)).find((m) => m.subject === 'Refusé');
@@ -164,7 +186,10 @@ describe('IMAP intake (real Dovecot)', function () {
     expect(failure).to.include({ mailbox: 'support', uid: refused?.uid });
 
     rec.failFor.delete('Refusé');
-    await waitFor(async () => (await processedSubjects('support', folder)).length === 3, () => 'the refused message was not retried');
+    await waitFor(
+      async () => (await processedSubjects('support', folder)).length === 3,
+      () => 'the refused message was not retried',
+    );
     expect(rec.subjects()).to.deep.equal(['Alpha', 'Gamma', 'Refusé']);
     expect(statusOf(intake, 'support')).to.include({ failing: 0, processed: 3 });
   });
@@ -174,13 +199,28 @@ describe('IMAP intake (real Dovecot)', function () {
     await dovecot.append('support', folder, mail('Avant'));
     const rec = recorder();
     // pollSeconds 600: only IDLE can bring the new message within the wait below.
-    intake = startImapIntake({ mailboxes: mailboxes([{ name: 'support', url: dovecot.url('support'), folder, pollSeconds: 600 }]), handle: rec.handle, logger: capturingLogger().logger, backoffMs: fastBackoff });
-    await waitFor(() => rec.subjects().length === 1, () => 'the first message was not handed over');
+    intake = startImapIntake({
+      mailboxes: mailboxes([{ name: 'support', url: dovecot.url('support'), folder, pollSeconds: 600 }]),
+      handle: rec.handle,
+      logger: capturingLogger().logger,
+      backoffMs: fastBackoff,
+    });
+    await waitFor(
+      () => rec.subjects().length === 1,
+      () => 'the first message was not handed over',
+    );
 
     await dovecot.append('support', folder, mail('Pendant'));
-    await waitFor(() => rec.subjects().length === 2, () => 'the new message did not arrive through IDLE', 10_000);
+    await waitFor(
+      () => rec.subjects().length === 2,
+      () => 'the new message did not arrive through IDLE',
+      10_000,
+    );
     expect(rec.subjects()).to.deep.equal(['Avant', 'Pendant']);
-    await waitFor(async () => (await processedSubjects('support', folder)).length === 2, () => 'not flagged');
+    await waitFor(
+      async () => (await processedSubjects('support', folder)).length === 2,
+      () => 'not flagged',
+    );
   });
 
   it('moves processed messages to processedFolder, creating it, and never hands a moved message over again', async function () {
@@ -194,14 +234,20 @@ describe('IMAP intake (real Dovecot)', function () {
       logger: capturingLogger().logger,
       backoffMs: fastBackoff,
     });
-    await waitFor(async () => (await dovecot.messages('billing', done)).length === 2, () => `moved: ${rec.subjects().join(', ')}`);
+    await waitFor(
+      async () => (await dovecot.messages('billing', done)).length === 2,
+      () => `moved: ${rec.subjects().join(', ')}`,
+    );
     expect(await dovecot.messages('billing', folder)).to.deep.equal([]);
     const moved = await dovecot.messages('billing', done);
     expect(moved.map((m) => m.subject)).to.deep.equal(['Un', 'Deux']);
     expect(moved.every((m) => m.flags.includes(PROCESSED_KEYWORD))).to.equal(true);
 
     await dovecot.append('billing', folder, mail('Trois'));
-    await waitFor(async () => (await dovecot.messages('billing', done)).length === 3, () => 'the third message was not moved');
+    await waitFor(
+      async () => (await dovecot.messages('billing', done)).length === 3,
+      () => 'the third message was not moved',
+    );
     expect(rec.subjects()).to.deep.equal(['Un', 'Deux', 'Trois']);
   });
 
@@ -212,8 +258,16 @@ describe('IMAP intake (real Dovecot)', function () {
     await dovecot.append('billing', folder, mail('Déjà traité'), [PROCESSED_KEYWORD, '\\Seen']);
     await dovecot.append('billing', folder, mail('Nouveau'));
     const rec = recorder();
-    intake = startImapIntake({ mailboxes: mailboxes([{ name: 'billing', url: dovecot.url('billing'), folder, processedFolder: done }]), handle: rec.handle, logger: capturingLogger().logger, backoffMs: fastBackoff });
-    await waitFor(async () => (await dovecot.messages('billing', done)).length === 2, () => 'not moved');
+    intake = startImapIntake({
+      mailboxes: mailboxes([{ name: 'billing', url: dovecot.url('billing'), folder, processedFolder: done }]),
+      handle: rec.handle,
+      logger: capturingLogger().logger,
+      backoffMs: fastBackoff,
+    });
+    await waitFor(
+      async () => (await dovecot.messages('billing', done)).length === 2,
+      () => 'not moved',
+    );
     expect(rec.subjects()).to.deep.equal(['Nouveau']);
   });
 
@@ -223,8 +277,17 @@ describe('IMAP intake (real Dovecot)', function () {
     await dovecot.append('support', folder, big);
     await dovecot.append('support', folder, mail('Petit'));
     const rec = recorder();
-    intake = startImapIntake({ mailboxes: mailboxes([{ name: 'support', url: dovecot.url('support'), folder }]), handle: rec.handle, logger: capturingLogger().logger, backoffMs: fastBackoff, maxBytes: 1024 });
-    await waitFor(async () => (await processedSubjects('support', folder)).length === 2, () => `processed: ${rec.subjects().join(', ')}`);
+    intake = startImapIntake({
+      mailboxes: mailboxes([{ name: 'support', url: dovecot.url('support'), folder }]),
+      handle: rec.handle,
+      logger: capturingLogger().logger,
+      backoffMs: fastBackoff,
+      maxBytes: 1024,
+    });
+    await waitFor(
+      async () => (await processedSubjects('support', folder)).length === 2,
+      () => `processed: ${rec.subjects().join(', ')}`,
+    );
     // Flagged only after the handler resolved: both were handed over by now.
     expect(rec.subjects()).to.deep.equal(['Gros', 'Petit']);
     const [gros, petit] = rec.received;
@@ -249,9 +312,15 @@ describe('IMAP intake (real Dovecot)', function () {
       logger,
       backoffMs: [20, 20, 20],
     });
-    await waitFor(() => rec.subjects().includes('Bureau'), () => 'the working mailbox handed nothing over');
+    await waitFor(
+      () => rec.subjects().includes('Bureau'),
+      () => 'the working mailbox handed nothing over',
+    );
     // Several attempts on the broken mailbox, but a single warning.
-    await waitFor(() => lines.filter((l) => l.mailbox === 'broken' && l.msg === 'IMAP mailbox still unavailable').length >= 3, () => JSON.stringify(lines.filter((l) => l.mailbox === 'broken')));
+    await waitFor(
+      () => lines.filter((l) => l.mailbox === 'broken' && l.msg === 'IMAP mailbox still unavailable').length >= 3,
+      () => JSON.stringify(lines.filter((l) => l.mailbox === 'broken')),
+    );
     expect(lines.filter((l) => l.mailbox === 'broken' && l.level >= 40)).to.have.length(1);
     expect(JSON.stringify(lines)).not.to.include('not-the-password');
 
@@ -260,7 +329,10 @@ describe('IMAP intake (real Dovecot)', function () {
     expect(broken.lastError).to.match(/authentication failed/i);
     expect(broken.lastErrorAt).to.be.instanceOf(Date);
     expect(statusOf(intake, 'office')).to.include({ connected: true, processed: 1, lastError: null });
-    await waitFor(async () => (await processedSubjects('office', folder)).length === 1, () => 'not flagged');
+    await waitFor(
+      async () => (await processedSubjects('office', folder)).length === 1,
+      () => 'not flagged',
+    );
   });
 
   it('reconnects after Dovecot went down and came back on the same port, and processes mail appended after the restart', async function () {
@@ -268,15 +340,32 @@ describe('IMAP intake (real Dovecot)', function () {
     await dovecot.append('support', folder, mail('Avant la panne'));
     const rec = recorder();
     const { logger, lines } = capturingLogger();
-    intake = startImapIntake({ mailboxes: mailboxes([{ name: 'support', url: dovecot.url('support'), folder, pollSeconds: 600 }]), handle: rec.handle, logger, backoffMs: [50, 100, 200, 400] });
-    await waitFor(() => statusOf(intake!, 'support').processed === 1, () => 'the first message was not processed');
+    intake = startImapIntake({
+      mailboxes: mailboxes([{ name: 'support', url: dovecot.url('support'), folder, pollSeconds: 600 }]),
+      handle: rec.handle,
+      logger,
+      backoffMs: [50, 100, 200, 400],
+    });
+    await waitFor(
+      () => statusOf(intake!, 'support').processed === 1,
+      () => 'the first message was not processed',
+    );
 
     await dovecot.stop();
-    await waitFor(() => !statusOf(intake!, 'support').connected && statusOf(intake!, 'support').lastError !== null, () => JSON.stringify(intake!.status()));
+    await waitFor(
+      () => !statusOf(intake!, 'support').connected && statusOf(intake!, 'support').lastError !== null,
+      () => JSON.stringify(intake!.status()),
+    );
     await dovecot.start();
     await dovecot.append('support', folder, mail('Après la panne'));
-    await waitFor(() => rec.subjects().includes('Après la panne'), () => JSON.stringify(intake!.status()));
-    await waitFor(async () => (await processedSubjects('support', folder)).length === 2, () => 'not flagged after the restart');
+    await waitFor(
+      () => rec.subjects().includes('Après la panne'),
+      () => JSON.stringify(intake!.status()),
+    );
+    await waitFor(
+      async () => (await processedSubjects('support', folder)).length === 2,
+      () => 'not flagged after the restart',
+    );
     expect(statusOf(intake, 'support')).to.include({ connected: true, processed: 2, lastError: null });
     expect(lines.filter((l) => l.msg === 'IMAP connection lost; reconnecting')).to.have.length(1);
     expect(lines.some((l) => l.msg === 'IMAP mailbox reconnected')).to.equal(true);
@@ -288,14 +377,32 @@ describe('IMAP intake (real Dovecot)', function () {
     await dovecot.append('support', folder, mail('Avant le kill'));
     const rec = recorder();
     const { logger, lines } = capturingLogger();
-    intake = startImapIntake({ mailboxes: mailboxes([{ name: 'support', url: dovecot.url('support'), folder, pollSeconds: 600 }]), handle: rec.handle, logger, backoffMs: [50, 100, 200, 400] });
-    await waitFor(() => rec.subjects().includes('Avant le kill'), () => 'the first message was not handed over');
+    intake = startImapIntake({
+      mailboxes: mailboxes([{ name: 'support', url: dovecot.url('support'), folder, pollSeconds: 600 }]),
+      handle: rec.handle,
+      logger,
+      backoffMs: [50, 100, 200, 400],
+    });
+    await waitFor(
+      () => rec.subjects().includes('Avant le kill'),
+      () => 'the first message was not handed over',
+    );
     await dovecot.restart({ kill: true });
     // The orphaned session process of the killed master ends the session about 10 s later.
-    await waitFor(() => lines.some((l) => l.msg === 'IMAP mailbox reconnected'), () => JSON.stringify(intake!.status()), 40_000);
+    await waitFor(
+      () => lines.some((l) => l.msg === 'IMAP mailbox reconnected'),
+      () => JSON.stringify(intake!.status()),
+      40_000,
+    );
     await dovecot.append('support', folder, mail('Après le kill'));
-    await waitFor(() => rec.subjects().includes('Après le kill'), () => JSON.stringify(intake!.status()));
-    await waitFor(async () => (await processedSubjects('support', folder)).length === 2, () => 'not flagged after the kill');
+    await waitFor(
+      () => rec.subjects().includes('Après le kill'),
+      () => JSON.stringify(intake!.status()),
+    );
+    await waitFor(
+      async () => (await processedSubjects('support', folder)).length === 2,
+      () => 'not flagged after the kill',
+    );
     expect(rec.subjects()).to.deep.equal(['Avant le kill', 'Après le kill']);
   });
 
@@ -306,17 +413,33 @@ describe('IMAP intake (real Dovecot)', function () {
     const release = rec.gate('En cours');
     const sockets = (): number => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
     const before = sockets();
-    const running = startImapIntake({ mailboxes: mailboxes([{ name: 'office', url: dovecot.url('office'), folder }]), handle: rec.handle, logger: capturingLogger().logger, backoffMs: fastBackoff });
-    await waitFor(() => rec.attempts.get('En cours') === 1, () => 'not handed over');
+    const running = startImapIntake({
+      mailboxes: mailboxes([{ name: 'office', url: dovecot.url('office'), folder }]),
+      handle: rec.handle,
+      logger: capturingLogger().logger,
+      backoffMs: fastBackoff,
+    });
+    await waitFor(
+      () => rec.attempts.get('En cours') === 1,
+      () => 'not handed over',
+    );
     const stopped = running.stop();
     release();
     await stopped;
 
     expect(await processedSubjects('office', folder)).to.deep.equal(['En cours']);
     expect(running.status()[0]).to.include({ connected: false, processed: 1 });
-    await waitFor(() => sockets() <= before, () => `${sockets()} sockets open, ${before} before`, 2_000);
+    await waitFor(
+      () => sockets() <= before,
+      () => `${sockets()} sockets open, ${before} before`,
+      2_000,
+    );
     // The intake's session (ID name=Relais) ended with LOGOUT, not a dropped connection.
-    await waitFor(() => relaisSessionsEnded(dovecot.log(), 'office').every((end) => end === 'Logged out'), () => dovecot.log(), 2_000);
+    await waitFor(
+      () => relaisSessionsEnded(dovecot.log(), 'office').every((end) => end === 'Logged out'),
+      () => dovecot.log(),
+      2_000,
+    );
     expect(relaisSessionsEnded(dovecot.log(), 'office')).not.to.deep.equal([]);
   });
 
@@ -326,11 +449,25 @@ describe('IMAP intake (real Dovecot)', function () {
       const folder = freshFolder();
       await noIdle.append('support', folder, mail('Avant'));
       const rec = recorder();
-      intake = startImapIntake({ mailboxes: mailboxes([{ name: 'support', url: noIdle.url('support'), folder, pollSeconds: 1 }]), handle: rec.handle, logger: capturingLogger().logger, backoffMs: fastBackoff });
-      await waitFor(() => rec.subjects().includes('Avant'), () => 'the first message was not handed over');
+      intake = startImapIntake({
+        mailboxes: mailboxes([{ name: 'support', url: noIdle.url('support'), folder, pollSeconds: 1 }]),
+        handle: rec.handle,
+        logger: capturingLogger().logger,
+        backoffMs: fastBackoff,
+      });
+      await waitFor(
+        () => rec.subjects().includes('Avant'),
+        () => 'the first message was not handed over',
+      );
       await noIdle.append('support', folder, mail('Sans IDLE'));
-      await waitFor(() => rec.subjects().includes('Sans IDLE'), () => JSON.stringify(intake!.status()));
-      await waitFor(async () => (await noIdle.messages('support', folder)).every((m) => m.flags.includes(PROCESSED_KEYWORD)), () => 'not flagged');
+      await waitFor(
+        () => rec.subjects().includes('Sans IDLE'),
+        () => JSON.stringify(intake!.status()),
+      );
+      await waitFor(
+        async () => (await noIdle.messages('support', folder)).every((m) => m.flags.includes(PROCESSED_KEYWORD)),
+        () => 'not flagged',
+      );
     } finally {
       await intake?.stop();
       intake = undefined;

@@ -29,8 +29,6 @@ import { useMail } from '../helpers/enrichers.js';
 const XSS = '<script>alert(1)</script>';
 const roomy = { perIp: { limit: 100_000, windowMs: 60_000 }, perAccount: { limit: 1000, windowMs: 60_000 } };
 
-
-
 const idOf = (raw: Buffer) => createHash('sha256').update(raw).digest('hex');
 
 async function record(id: string): Promise<InboundMail> {
@@ -131,7 +129,17 @@ describe('administrators’ incoming mail: the quarantine (HTML and API, real da
     ids.bulk = await ingest(bulkRaw());
     ids.junk = await ingest(junkRaw());
     ids.ordinary = await ingest(
-      Buffer.from(['From: Jan Peeters <jan.peeters@example.be>', 'To: support@relais.test', 'Subject: Attest', 'Message-ID: <jan-1@example.be>', '', 'Mag ik een attest?', ''].join('\r\n')),
+      Buffer.from(
+        [
+          'From: Jan Peeters <jan.peeters@example.be>',
+          'To: support@relais.test',
+          'Subject: Attest',
+          'Message-ID: <jan-1@example.be>',
+          '',
+          'Mag ik een attest?',
+          '',
+        ].join('\r\n'),
+      ),
     );
     expect((await record(ids.forged)).outcome).to.include({ kind: 'quarantine', reason: 'forged_follow_up', relatedTicket: ticket.number });
     expect((await record(ids.bulk)).outcome).to.include({ kind: 'quarantine', reason: 'bulk' });
@@ -187,7 +195,9 @@ describe('administrators’ incoming mail: the quarantine (HTML and API, real da
       const times = [...first.messages, ...rest.messages].map((m) => m.receivedAt.getTime());
       expect(times).to.deep.equal([...times].sort((a, b) => b - a));
       // A hand-edited cursor starts again from the newest.
-      expect((await listInboundPage({ filter: 'all', limit: 2, before: 'garbage' })).messages.map((m) => m._id)).to.deep.equal(first.messages.map((m) => m._id));
+      expect((await listInboundPage({ filter: 'all', limit: 2, before: 'garbage' })).messages.map((m) => m._id)).to.deep.equal(
+        first.messages.map((m) => m._id),
+      );
     });
   });
 
@@ -211,7 +221,13 @@ describe('administrators’ incoming mail: the quarantine (HTML and API, real da
           expect(post.status, action).to.equal(403);
         }
         const token = await login(app, org.staff[who].email);
-        for (const [method, path] of [['get', '/api/v1/inbound'], ['get', `/api/v1/inbound/${ids.forged}`], ['get', `/api/v1/inbound/${ids.forged}/raw`], ['post', `/api/v1/inbound/${ids.forged}/force`], ['post', `/api/v1/inbound/${ids.forged}/discard`]] as const) {
+        for (const [method, path] of [
+          ['get', '/api/v1/inbound'],
+          ['get', `/api/v1/inbound/${ids.forged}`],
+          ['get', `/api/v1/inbound/${ids.forged}/raw`],
+          ['post', `/api/v1/inbound/${ids.forged}/force`],
+          ['post', `/api/v1/inbound/${ids.forged}/discard`],
+        ] as const) {
           const res = await request(app)[method](path).set('Authorization', `Bearer ${token}`);
           expect(res.status, path).to.equal(403);
           expect((res.body as { error: { code: string } }).error.code, path).to.equal('forbidden');
@@ -252,7 +268,9 @@ describe('administrators’ incoming mail: the quarantine (HTML and API, real da
       expect(res.text).to.match(new RegExp(`Demande citée</dt><dd>${ticket.number}</dd>`));
       expect(res.text).to.include('SMTP · support@relais.test').and.include('bounce@sender.example');
       expect(res.text).to.include(ids.forged);
-      expect(res.text).to.include('<span class="inbound-history-action">Reçu</span>').and.include('<span class="inbound-history-action">Mis en quarantaine</span>');
+      expect(res.text)
+        .to.include('<span class="inbound-history-action">Reçu</span>')
+        .and.include('<span class="inbound-history-action">Mis en quarantaine</span>');
       for (const action of ['reprocess', 'force', 'discard']) expect(res.text).to.include(`action="/staff/inbound/${ids.forged}/${action}"`);
       expect(res.text).to.include(`<a href="/staff/inbound/${ids.forged}/raw" download>`);
       expect(res.text).not.to.include('<iframe');
@@ -261,7 +279,9 @@ describe('administrators’ incoming mail: the quarantine (HTML and API, real da
     it('shows the start of the raw header block of bytes that do not parse, as text', async () => {
       const res = await admin.get(`/staff/inbound/${ids.junk}`).expect(200);
       expect(res.text).to.include('Ce message n’a pas pu être lu (Illisible : the message does not start with a header)');
-      expect(res.text).to.match(/<pre class="mail-text inbound-raw-headers"[^>]*>\uFFFD\uFFFD\uFFFD\uFFFDgarbage \d+ &lt;script&gt;alert\(1\)&lt;\/script&gt;\nsecond line<\/pre>/);
+      expect(res.text).to.match(
+        /<pre class="mail-text inbound-raw-headers"[^>]*>\uFFFD\uFFFD\uFFFD\uFFFDgarbage \d+ &lt;script&gt;alert\(1\)&lt;\/script&gt;\nsecond line<\/pre>/,
+      );
       expect(res.text).not.to.include('<script>alert(');
       expect(res.text).not.to.include('id="text-title"');
       // Bounded: 200 lines at most, control characters replaced.
@@ -284,11 +304,14 @@ describe('administrators’ incoming mail: the quarantine (HTML and API, real da
     });
 
     it('downloads the raw bytes as they came: an .eml attachment, never sniffed', async () => {
-      const res = await admin.get(`/staff/inbound/${ids.junk}/raw`).buffer(true).parse((r, done) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+      const res = await admin
+        .get(`/staff/inbound/${ids.junk}/raw`)
+        .buffer(true)
+        .parse((r, done) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => done(null, Buffer.concat(chunks)));
+        });
       expect(res.status).to.equal(200);
       expect(res.headers['content-type']).to.match(/^message\/rfc822/);
       expect(res.headers['content-disposition']).to.equal(`attachment; filename="message-${ids.junk.slice(0, 12)}.eml"`);
@@ -327,7 +350,10 @@ describe('administrators’ incoming mail: the quarantine (HTML and API, real da
 
     it('reprocess: the rules again; a forged follow-up stays in quarantine, with a new history line naming who asked', async () => {
       const id = await ingest(forgedRaw());
-      const res = await admin.post(`/staff/inbound/${id}/reprocess`).type('form').send({ _csrf: await formToken(admin, id, 'reprocess') });
+      const res = await admin
+        .post(`/staff/inbound/${id}/reprocess`)
+        .type('form')
+        .send({ _csrf: await formToken(admin, id, 'reprocess') });
       expect(res.status).to.equal(303);
       expect(res.headers.location).to.equal(`/staff/inbound/${id}?done=1`);
       const after = await record(id);
@@ -337,13 +363,18 @@ describe('administrators’ incoming mail: the quarantine (HTML and API, real da
       expect(after.history[2]).to.include({ action: 'quarantined', by: `Thomas Lejeune <${org.staff.administrator.email}>` });
       const page = await admin.get(res.headers.location ?? '').expect(200);
       expect(page.text).to.include('<p class="notice notice-info" role="status">Le message reste en quarantaine : Fausse réponse à une demande.</p>');
-      expect(page.text).to.include('<span class="inbound-history-action">Relancé, reste en quarantaine</span> <span class="inbound-history-by">Thomas Lejeune &lt;');
+      expect(page.text).to.include(
+        '<span class="inbound-history-action">Relancé, reste en quarantaine</span> <span class="inbound-history-by">Thomas Lejeune &lt;',
+      );
     });
 
     it('create a ticket anyway: a ticket in the sender’s name, the record done, "forced by" in its history; nothing more to decide', async () => {
       const id = await ingest(forgedRaw());
       const tickets = await TicketModel.countDocuments();
-      const res = await admin.post(`/staff/inbound/${id}/force`).type('form').send({ _csrf: await formToken(admin, id, 'force') });
+      const res = await admin
+        .post(`/staff/inbound/${id}/force`)
+        .type('form')
+        .send({ _csrf: await formToken(admin, id, 'force') });
       expect(res.status).to.equal(303);
       const after = await record(id);
       expect(after.status).to.equal('done');
@@ -362,7 +393,10 @@ describe('administrators’ incoming mail: the quarantine (HTML and API, real da
       expect(page.text).to.include('Ce message a été traité : il n’y a rien à décider.');
 
       // Another tab still showing the form: nothing happens twice, and the page says so.
-      const again = await admin.post(`/staff/inbound/${id}/force`).type('form').send({ _csrf: hidden(page.text, '_csrf') });
+      const again = await admin
+        .post(`/staff/inbound/${id}/force`)
+        .type('form')
+        .send({ _csrf: hidden(page.text, '_csrf') });
       expect(again.headers.location).to.equal(`/staff/inbound/${id}?error=conflict`);
       expect(await TicketModel.countDocuments()).to.equal(tickets + 1);
       const conflict = await admin.get(again.headers.location ?? '').expect(200);
@@ -391,7 +425,10 @@ describe('administrators’ incoming mail: the quarantine (HTML and API, real da
       expect(page.text).to.include('Le message est écarté ; votre note figure dans son historique.');
       expect(page.text).to.include('<span class="inbound-history-note">Publicité, pas une demande &lt;script&gt;alert(1)&lt;/script&gt;</span>');
       // Discarded, it can still be brought back, but not discarded twice.
-      expect(page.text).to.include(`action="/staff/inbound/${id}/reprocess"`).and.include(`action="/staff/inbound/${id}/force"`).and.not.include(`action="/staff/inbound/${id}/discard"`);
+      expect(page.text)
+        .to.include(`action="/staff/inbound/${id}/reprocess"`)
+        .and.include(`action="/staff/inbound/${id}/force"`)
+        .and.not.include(`action="/staff/inbound/${id}/discard"`);
       const tab = await admin.get('/staff/inbound?show=discarded').expect(200);
       expect(tab.text).to.include(`href="/staff/inbound/${id}"`);
       const quarantine = await admin.get('/staff/inbound').expect(200);
@@ -400,7 +437,10 @@ describe('administrators’ incoming mail: the quarantine (HTML and API, real da
 
     it('forcing bytes that do not parse keeps them in quarantine, and says so', async () => {
       const id = await ingest(junkRaw());
-      const res = await admin.post(`/staff/inbound/${id}/force`).type('form').send({ _csrf: await formToken(admin, id, 'force') });
+      const res = await admin
+        .post(`/staff/inbound/${id}/force`)
+        .type('form')
+        .send({ _csrf: await formToken(admin, id, 'force') });
       expect(res.status).to.equal(303);
       const after = await record(id);
       expect(after.status).to.equal('quarantined');
@@ -419,7 +459,10 @@ describe('administrators’ incoming mail: the quarantine (HTML and API, real da
 
     it('lists and reads received messages', async () => {
       const list = await api('get', '/inbound').expect(200);
-      const body = list.body as { messages: { id: string; status: string; outcome: { reason: string } | null; allowedActions: string[] }[]; nextCursor: string | null };
+      const body = list.body as {
+        messages: { id: string; status: string; outcome: { reason: string } | null; allowedActions: string[] }[];
+        nextCursor: string | null;
+      };
       expect(body.messages.every((m) => m.status === 'quarantined')).to.equal(true);
       const forged = body.messages.find((m) => m.id === ids.forged);
       expect(forged?.outcome?.reason).to.equal('forged_follow_up');
@@ -428,7 +471,10 @@ describe('administrators’ incoming mail: the quarantine (HTML and API, real da
       expect(all.messages.map((m) => m.id)).to.include(ids.ordinary);
       expect((await api('get', '/inbound?show=everything')).status).to.equal(400);
 
-      const one = (await api('get', `/inbound/${ids.forged}`).expect(200)).body as { inbound: { id: string; history: { action: string }[] }; content: { headers: { key: string; value: string | null }[]; text: string; attachments: { filename: string }[]; hasHtml: boolean } };
+      const one = (await api('get', `/inbound/${ids.forged}`).expect(200)).body as {
+        inbound: { id: string; history: { action: string }[] };
+        content: { headers: { key: string; value: string | null }[]; text: string; attachments: { filename: string }[]; hasHtml: boolean };
+      };
       expect(one.inbound.id).to.equal(ids.forged);
       expect(one.content.headers.find((h) => h.key === 'from')?.value).to.match(/^"?Mallory"? <mallory@evil\.example>$/);
       expect(one.content.text).to.include(XSS);
@@ -438,11 +484,13 @@ describe('administrators’ incoming mail: the quarantine (HTML and API, real da
       expect(junk.content.parseFailure.reason).to.equal('unparseable');
       expect(junk.content.rawHeaderBlock).to.include('garbage');
 
-      const raw = await api('get', `/inbound/${ids.forged}/raw`).buffer(true).parse((r, done) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+      const raw = await api('get', `/inbound/${ids.forged}/raw`)
+        .buffer(true)
+        .parse((r, done) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => done(null, Buffer.concat(chunks)));
+        });
       expect(raw.status).to.equal(200);
       expect(raw.headers['content-type']).to.match(/^message\/rfc822/);
       expect(raw.headers['content-disposition']).to.match(/^attachment; filename="message-[0-9a-f]{12}\.eml"$/);
@@ -452,14 +500,20 @@ describe('administrators’ incoming mail: the quarantine (HTML and API, real da
 
     it('decides: reprocess (still quarantined), discard (400 without a note), force (a ticket; then 409)', async () => {
       const id = await ingest(forgedRaw());
-      const again = (await api('post', `/inbound/${id}/reprocess`).expect(200)).body as { inbound: { status: string; history: { action: string; by: string }[] }; outcome: { kind: string } };
+      const again = (await api('post', `/inbound/${id}/reprocess`).expect(200)).body as {
+        inbound: { status: string; history: { action: string; by: string }[] };
+        outcome: { kind: string };
+      };
       expect(again.outcome.kind).to.equal('quarantine');
       expect(again.inbound.status).to.equal('quarantined');
       expect(again.inbound.history.at(-1)).to.include({ action: 'quarantined', by: `Thomas Lejeune <${org.staff.administrator.email}>` });
       const noNote = await api('post', `/inbound/${id}/discard`).send({});
       expect(noNote.status).to.equal(400);
       expect((noNote.body as { error: { fields: { path: string }[] } }).error.fields[0]?.path).to.equal('note');
-      const forced = (await api('post', `/inbound/${id}/force`).expect(200)).body as { inbound: { status: string; allowedActions: string[] }; outcome: { kind: string; ticketNumber: string } };
+      const forced = (await api('post', `/inbound/${id}/force`).expect(200)).body as {
+        inbound: { status: string; allowedActions: string[] };
+        outcome: { kind: string; ticketNumber: string };
+      };
       expect(forced.outcome.kind).to.equal('new_ticket');
       expect(forced.inbound).to.deep.include({ status: 'done', allowedActions: [] });
       const twice = await api('post', `/inbound/${id}/discard`).send({ note: 'trop tard' });

@@ -53,7 +53,9 @@ function dkimKey(records: Map<string, string>, domain: string, selector = 'relai
 }
 
 function rawMail(lines: Record<string, string>, body: string): string {
-  return `${Object.entries(lines).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${body.replace(/\n/g, '\r\n')}\r\n`;
+  return `${Object.entries(lines)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\r\n')}\r\n\r\n${body.replace(/\n/g, '\r\n')}\r\n`;
 }
 
 describe('inbound mail authentication at the door (SMTP, DKIM, DMARC, held follow-ups, bounces)', function () {
@@ -107,7 +109,13 @@ describe('inbound mail authentication at the door (SMTP, DKIM, DMARC, held follo
       const ticket = await ticketFor('claire.spoof@example.be', 'Fiche de paie');
       const supervisor = org.staff.supervisorLiege;
       const messageId = nextId('spoof-staff');
-      await send('attacker@evil.example', rawMail({ From: `Isabelle <${supervisor.email}>`, To: 'support@relais.demo', Subject: `Re: [${ticket.number}] Fiche de paie`, 'Message-ID': messageId }, 'Note : le membre a droit à un remboursement complet.'));
+      await send(
+        'attacker@evil.example',
+        rawMail(
+          { From: `Isabelle <${supervisor.email}>`, To: 'support@relais.demo', Subject: `Re: [${ticket.number}] Fiche de paie`, 'Message-ID': messageId },
+          'Note : le membre a droit à un remboursement complet.',
+        ),
+      );
       const record = await recordOf(messageId);
       expect(record.status).to.equal('quarantined');
       expect(record.outcome).to.include({ kind: 'quarantine', reason: 'unverified_staff', relatedTicket: ticket.number });
@@ -129,7 +137,18 @@ describe('inbound mail authentication at the door (SMTP, DKIM, DMARC, held follo
       const ticket = await ticketFor('claire.signed@example.be', 'Attestation');
       const supervisor = org.staff.supervisorLiege;
       const messageId = nextId('signed-staff');
-      const raw = await signStaff(rawMail({ From: `Isabelle <${supervisor.email}>`, To: 'support@relais.demo', Subject: `Re: [${ticket.number}] Attestation`, 'Message-ID': messageId, Date: new Date().toUTCString() }, 'Note : attestation envoyée par courrier.'));
+      const raw = await signStaff(
+        rawMail(
+          {
+            From: `Isabelle <${supervisor.email}>`,
+            To: 'support@relais.demo',
+            Subject: `Re: [${ticket.number}] Attestation`,
+            'Message-ID': messageId,
+            Date: new Date().toUTCString(),
+          },
+          'Note : attestation envoyée par courrier.',
+        ),
+      );
       await send(supervisor.email, raw);
       const record = await recordOf(messageId);
       expect(record.outcome).to.include({ kind: 'follow_up', ticketNumber: ticket.number });
@@ -151,7 +170,13 @@ describe('inbound mail authentication at the door (SMTP, DKIM, DMARC, held follo
       view = await replyToTicket({ actor: advisor, ticketId: String(ticket._id), version: view.version, text: 'Voici la réponse.' });
       await resolveTicket({ actor: advisor, ticketId: String(ticket._id), version: view.version });
       const messageId = nextId('spoof-member');
-      await send('attacker@evil.example', rawMail({ From: `Marc <${email}>`, To: 'support@relais.demo', Subject: `Re: [${ticket.number}] Remboursement`, 'Message-ID': messageId }, 'Mon nouveau numéro de compte : BE00 1111 2222 3333.'));
+      await send(
+        'attacker@evil.example',
+        rawMail(
+          { From: `Marc <${email}>`, To: 'support@relais.demo', Subject: `Re: [${ticket.number}] Remboursement`, 'Message-ID': messageId },
+          'Mon nouveau numéro de compte : BE00 1111 2222 3333.',
+        ),
+      );
       const record = await recordOf(messageId);
       expect(record.outcome).to.include({ kind: 'quarantine', reason: 'unverified_follow_up', relatedTicket: ticket.number });
       ticket = (await TicketModel.findById(ticket._id).lean<Ticket>()) ?? ticket;
@@ -161,7 +186,11 @@ describe('inbound mail authentication at the door (SMTP, DKIM, DMARC, held follo
       // The administrator knows it is Marc (he phoned): "confirm" appends it, with who confirmed.
       const admin = await signedIn(app, org.staff.administrator.email);
       const page = await admin.get(`/staff/inbound/${record._id}`).expect(200);
-      await admin.post(`/staff/inbound/${record._id}/force`).type('form').send({ _csrf: hidden(page.text, '_csrf') }).expect(303);
+      await admin
+        .post(`/staff/inbound/${record._id}/force`)
+        .type('form')
+        .send({ _csrf: hidden(page.text, '_csrf') })
+        .expect(303);
       const after = await InboundMailModel.findById(record._id).lean<InboundMail>();
       expect(after?.outcome).to.include({ kind: 'follow_up', ticketNumber: ticket.number });
       expect(after?.outcome?.reason).to.include(`confirmed by ${org.staff.administrator.name}`);
@@ -174,7 +203,18 @@ describe('inbound mail authentication at the door (SMTP, DKIM, DMARC, held follo
       const email = 'lina.signed@example.be';
       const ticket = await ticketFor(email, 'Chèques-repas');
       const messageId = nextId('signed-member');
-      const raw = await signMember(rawMail({ From: `Lina <${email}>`, To: 'support@relais.demo', Subject: `Re: [${ticket.number}] Chèques-repas`, 'Message-ID': messageId, Date: new Date().toUTCString() }, 'Je joins le formulaire demain.'));
+      const raw = await signMember(
+        rawMail(
+          {
+            From: `Lina <${email}>`,
+            To: 'support@relais.demo',
+            Subject: `Re: [${ticket.number}] Chèques-repas`,
+            'Message-ID': messageId,
+            Date: new Date().toUTCString(),
+          },
+          'Je joins le formulaire demain.',
+        ),
+      );
       await send(email, raw);
       const record = await recordOf(messageId);
       expect(record.outcome).to.include({ kind: 'follow_up', ticketNumber: ticket.number });
@@ -214,7 +254,16 @@ describe('inbound mail authentication at the door (SMTP, DKIM, DMARC, held follo
       await send('', dsn([]));
       expect((await MemberModel.findOne({ email }).lean<{ lastBounce?: unknown }>())?.lastBounce ?? null).to.equal(null);
 
-      const sent = await enqueueMail({ template: 'ticket-acknowledgement', locale: 'fr', to: email, ticketId: ticket._id, data: { ticketNumber: ticket.number, subject: ticket.subject, ticketUrl: 'https://relais.test/suivi' } }, { config });
+      const sent = await enqueueMail(
+        {
+          template: 'ticket-acknowledgement',
+          locale: 'fr',
+          to: email,
+          ticketId: ticket._id,
+          data: { ticketNumber: ticket.number, subject: ticket.subject, ticketUrl: 'https://relais.test/suivi' },
+        },
+        { config },
+      );
       await send('', dsn(['--b', 'Content-Type: text/rfc822-headers', '', `From: ${config.mailFrom}`, `To: ${email}`, `Message-ID: ${sent.messageId}`, '']));
       expect((await MemberModel.findOne({ email }).lean<{ lastBounce?: { status: string } }>())?.lastBounce).to.include({ status: '5.1.1' });
     });
@@ -223,14 +272,23 @@ describe('inbound mail authentication at the door (SMTP, DKIM, DMARC, held follo
   describe('new mail from unknown senders', () => {
     it('makes a ticket of unauthenticated first mail and records the verdict; quarantines a DMARC fail whose domain publishes p=reject', async () => {
       const plain = nextId('new');
-      await send('new.member@example.be', rawMail({ From: 'New <new.member@example.be>', To: 'support@relais.demo', Subject: 'Première question', 'Message-ID': plain }, 'Bonjour, une question.'));
+      await send(
+        'new.member@example.be',
+        rawMail(
+          { From: 'New <new.member@example.be>', To: 'support@relais.demo', Subject: 'Première question', 'Message-ID': plain },
+          'Bonjour, une question.',
+        ),
+      );
       const created = await recordOf(plain);
       expect(created.outcome?.kind).to.equal('new_ticket');
       expect(created.authentication).to.include({ dmarc: 'fail', dmarcPolicy: 'none', aligned: false });
       expect(created.authentication?.by).to.deep.equal(['relais']);
 
       const rejected = nextId('reject');
-      await send('someone@strict.example', rawMail({ From: 'Someone <someone@strict.example>', To: 'support@relais.demo', Subject: 'Question', 'Message-ID': rejected }, 'Bonjour.'));
+      await send(
+        'someone@strict.example',
+        rawMail({ From: 'Someone <someone@strict.example>', To: 'support@relais.demo', Subject: 'Question', 'Message-ID': rejected }, 'Bonjour.'),
+      );
       expect((await recordOf(rejected)).outcome).to.include({ kind: 'quarantine', reason: 'spoofed_sender' });
     });
   });
@@ -238,7 +296,11 @@ describe('inbound mail authentication at the door (SMTP, DKIM, DMARC, held follo
   it(`refuses recipients beyond ${MAX_RECIPIENTS} in one message with 452, and takes the message for the others`, async () => {
     const to = Array.from({ length: MAX_RECIPIENTS + 3 }, (_, i) => `support+r${String(i).padStart(8, '0')}@relais.demo`);
     const messageId = nextId('many');
-    const info = await send('many@example.be', rawMail({ From: 'many@example.be', To: 'support@relais.demo', Subject: 'Beaucoup', 'Message-ID': messageId }, 'x'), to);
+    const info = await send(
+      'many@example.be',
+      rawMail({ From: 'many@example.be', To: 'support@relais.demo', Subject: 'Beaucoup', 'Message-ID': messageId }, 'x'),
+      to,
+    );
     expect(info.accepted).to.have.length(MAX_RECIPIENTS);
     expect(info.rejected).to.have.length(3);
     expect((info as { rejectedErrors?: Array<{ responseCode?: number }> }).rejectedErrors?.[0]?.responseCode).to.equal(452);

@@ -24,7 +24,9 @@ import { nextEvent, useLiveServer } from '../helpers/realtime.js';
 const config = testConfig({ MAIL_FROM: 'Relais <support@relais.demo>', INBOUND_SMTP_PORT: '0', INBOUND_SMTP_MAX_BYTES: String(200 * 1024) });
 
 function rawMail(lines: Record<string, string>, body: string): string {
-  return `${Object.entries(lines).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${body.replace(/\n/g, '\r\n')}\r\n`;
+  return `${Object.entries(lines)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\r\n')}\r\n\r\n${body.replace(/\n/g, '\r\n')}\r\n`;
 }
 
 describe('inbound mail through SMTP and IMAP, live in the staff queue', function () {
@@ -44,20 +46,43 @@ describe('inbound mail through SMTP and IMAP, live in the staff queue', function
   });
 
   it('refuses unknown recipients (550) and messages over the size limit (552) at the SMTP level', async () => {
-    const refusedRecipient = await send('a@example.be', 'nobody@relais.demo', rawMail({ From: 'a@example.be', To: 'nobody@relais.demo', Subject: 'x' }, 'x')).catch((e: { responseCode?: number }) => e);
+    const refusedRecipient = await send(
+      'a@example.be',
+      'nobody@relais.demo',
+      rawMail({ From: 'a@example.be', To: 'nobody@relais.demo', Subject: 'x' }, 'x'),
+    ).catch((e: { responseCode?: number }) => e);
     expect((refusedRecipient as { responseCode?: number }).responseCode).to.equal(550);
-    const big = await send('a@example.be', 'support@relais.demo', rawMail({ From: 'a@example.be', To: 'support@relais.demo', Subject: 'big' }, 'x'.repeat(300 * 1024))).catch((e: { responseCode?: number }) => e);
+    const big = await send(
+      'a@example.be',
+      'support@relais.demo',
+      rawMail({ From: 'a@example.be', To: 'support@relais.demo', Subject: 'big' }, 'x'.repeat(300 * 1024)),
+    ).catch((e: { responseCode?: number }) => e);
     expect((big as { responseCode?: number }).responseCode).to.equal(552);
     expect(await InboundMailModel.countDocuments()).to.equal(0);
   });
 
-  it('turns a member\'s email into a ticket that appears live; their answer to the acknowledgement threads into it, live', async () => {
+  it("turns a member's email into a ticket that appears live; their answer to the acknowledgement threads into it, live", async () => {
     const charleroi = await live.as('advisorCharleroi');
-    const created = nextEvent(charleroi.socket, 'ticket:update', (m) => m.event.type === 'created' && m.ticket.subject === 'Attestation pour la mutuelle', 15_000);
-    await send('lea.dubois@example.be', 'support@relais.demo', rawMail(
-      { From: 'Léa Dubois <lea.dubois@example.be>', To: 'support@relais.demo', Subject: 'Attestation pour la mutuelle', 'Message-ID': '<lea-1@example.be>', 'Content-Type': 'text/plain; charset=utf-8' },
-      'Bonjour,\nPourriez-vous m\'envoyer une attestation de revenus pour ma mutuelle ?\nMerci,\nLéa',
-    ));
+    const created = nextEvent(
+      charleroi.socket,
+      'ticket:update',
+      (m) => m.event.type === 'created' && m.ticket.subject === 'Attestation pour la mutuelle',
+      15_000,
+    );
+    await send(
+      'lea.dubois@example.be',
+      'support@relais.demo',
+      rawMail(
+        {
+          From: 'Léa Dubois <lea.dubois@example.be>',
+          To: 'support@relais.demo',
+          Subject: 'Attestation pour la mutuelle',
+          'Message-ID': '<lea-1@example.be>',
+          'Content-Type': 'text/plain; charset=utf-8',
+        },
+        "Bonjour,\nPourriez-vous m'envoyer une attestation de revenus pour ma mutuelle ?\nMerci,\nLéa",
+      ),
+    );
     await smtp.idle();
     await domainEvents.settled();
     const update = await created;
@@ -68,10 +93,22 @@ describe('inbound mail through SMTP and IMAP, live in the staff queue', function
     if (!ack) throw new Error('no acknowledgement');
     expect(ack.inReplyTo).to.equal('<lea-1@example.be>');
     const replied = nextEvent(charleroi.socket, 'ticket:update', (m) => m.ticket.id === update.ticket.id && m.event.type === 'member_replied', 15_000);
-    await send('lea.dubois@example.be', ack.replyTo ?? '', rawMail(
-      { From: 'Léa Dubois <lea.dubois@example.be>', To: ack.replyTo ?? '', Subject: `Re: ${ack.subject}`, 'Message-ID': '<lea-2@example.be>', 'In-Reply-To': ack.messageId, References: `${ack.references.join(' ')} ${ack.messageId}`, 'Content-Type': 'text/plain; charset=utf-8' },
-      'J\'oubliais : c\'est pour l\'année 2025.\n\nLe lun. 3 mars 2026 à 10:12, Relais <support@relais.demo> a écrit :\n> Nous avons bien reçu votre demande',
-    ));
+    await send(
+      'lea.dubois@example.be',
+      ack.replyTo ?? '',
+      rawMail(
+        {
+          From: 'Léa Dubois <lea.dubois@example.be>',
+          To: ack.replyTo ?? '',
+          Subject: `Re: ${ack.subject}`,
+          'Message-ID': '<lea-2@example.be>',
+          'In-Reply-To': ack.messageId,
+          References: `${ack.references.join(' ')} ${ack.messageId}`,
+          'Content-Type': 'text/plain; charset=utf-8',
+        },
+        "J'oubliais : c'est pour l'année 2025.\n\nLe lun. 3 mars 2026 à 10:12, Relais <support@relais.demo> a écrit :\n> Nous avons bien reçu votre demande",
+      ),
+    );
     await smtp.idle();
     await domainEvents.settled();
     const answer = await replied;
@@ -83,10 +120,21 @@ describe('inbound mail through SMTP and IMAP, live in the staff queue', function
 
     // An out-of-office answer to our acknowledgement: recorded, never answered, nothing on the ticket.
     const outboxBefore = await Outbox.countDocuments();
-    await send('lea.dubois@example.be', ack.replyTo ?? '', rawMail(
-      { From: 'Léa Dubois <lea.dubois@example.be>', To: ack.replyTo ?? '', Subject: `Réponse automatique : ${ack.subject}`, 'Auto-Submitted': 'auto-replied', 'Message-ID': '<lea-ooo@example.be>', 'In-Reply-To': ack.messageId },
-      'Je suis absente jusqu\'au 10 mars.',
-    ));
+    await send(
+      'lea.dubois@example.be',
+      ack.replyTo ?? '',
+      rawMail(
+        {
+          From: 'Léa Dubois <lea.dubois@example.be>',
+          To: ack.replyTo ?? '',
+          Subject: `Réponse automatique : ${ack.subject}`,
+          'Auto-Submitted': 'auto-replied',
+          'Message-ID': '<lea-ooo@example.be>',
+          'In-Reply-To': ack.messageId,
+        },
+        "Je suis absente jusqu'au 10 mars.",
+      ),
+    );
     await smtp.idle();
     const ooo = await InboundMailModel.findOne({ messageId: '<lea-ooo@example.be>' }).lean();
     expect(ooo?.outcome?.kind).to.equal('auto_reply');
@@ -147,7 +195,12 @@ describe('inbound mail through SMTP and IMAP, live in the staff queue', function
     expect(forced?.kind).to.equal('quarantine');
     const discarded = await pipeline.discard(broken._id, 'admin', 'spam');
     expect(discarded?.kind).to.equal('discarded');
-    expect((await InboundMailModel.findById(broken._id).lean())?.history.map((h) => h.action)).to.include.members(['received', 'quarantined', 'forced', 'discarded']);
+    expect((await InboundMailModel.findById(broken._id).lean())?.history.map((h) => h.action)).to.include.members([
+      'received',
+      'quarantined',
+      'forced',
+      'discarded',
+    ]);
   });
 
   describe('an IMAP mailbox on a real Dovecot', () => {
@@ -162,18 +215,36 @@ describe('inbound mail through SMTP and IMAP, live in the staff queue', function
       await dovecot?.dispose();
     });
 
-    it('makes a ticket of a message in the mailbox, routed by the mailbox\'s settings, and marks it processed only then', async () => {
-      const mailboxes = testConfig({ IMAP_MAILBOXES: JSON.stringify([{ name: 'liege', url: dovecot.url('support'), office: 'liege', pollSeconds: 1 }]) }).imapMailboxes;
-      await dovecot.append('support', 'INBOX', rawMail(
-        { From: 'Tom Wouters <tom.wouters@example.be>', To: 'support@relais.demo', Subject: 'Vraag over mijn voorschot', 'Message-ID': '<tom-1@example.be>', 'Content-Type': 'text/plain; charset=utf-8' },
-        'Goedendag, wanneer wordt mijn voorschot van april gestort? Met vriendelijke groeten, Tom',
-      ));
+    it("makes a ticket of a message in the mailbox, routed by the mailbox's settings, and marks it processed only then", async () => {
+      const mailboxes = testConfig({
+        IMAP_MAILBOXES: JSON.stringify([{ name: 'liege', url: dovecot.url('support'), office: 'liege', pollSeconds: 1 }]),
+      }).imapMailboxes;
+      await dovecot.append(
+        'support',
+        'INBOX',
+        rawMail(
+          {
+            From: 'Tom Wouters <tom.wouters@example.be>',
+            To: 'support@relais.demo',
+            Subject: 'Vraag over mijn voorschot',
+            'Message-ID': '<tom-1@example.be>',
+            'Content-Type': 'text/plain; charset=utf-8',
+          },
+          'Goedendag, wanneer wordt mijn voorschot van april gestort? Met vriendelijke groeten, Tom',
+        ),
+      );
       intake = startImapIntake({
         mailboxes,
         logger: silentLogger,
         handle: async (m) => {
           const box = mailboxes.find((b) => b.name === m.mailbox);
-          const outcome = await pipeline.ingest({ raw: m.raw, source: 'imap', mailbox: m.mailbox, truncated: m.truncated, routing: { office: box?.office, category: box?.category } });
+          const outcome = await pipeline.ingest({
+            raw: m.raw,
+            source: 'imap',
+            mailbox: m.mailbox,
+            truncated: m.truncated,
+            routing: { office: box?.office, category: box?.category },
+          });
           if (!outcome) throw new Error('no outcome');
         },
       });

@@ -15,7 +15,15 @@ import nodemailer from 'nodemailer';
 import { createFileStorage } from '../../server/attachments/storage.js';
 import { countQuarantined, listInboundPage } from '../../server/mail/inbound/inbound-admin.js';
 import { hashOf } from '../../server/mail/inbound/raw.js';
-import { AutoReplyModel, INLINE_RAW_MAX, InboundMailModel, InboundMessageKeyModel, InboundPendingModel, InboundQuarantineModel, type InboundPending } from '../../server/mail/inbound/inbound.model.js';
+import {
+  AutoReplyModel,
+  INLINE_RAW_MAX,
+  InboundMailModel,
+  InboundMessageKeyModel,
+  InboundPendingModel,
+  InboundQuarantineModel,
+  type InboundPending,
+} from '../../server/mail/inbound/inbound.model.js';
 import { backfillInboundHints, createInboundPipeline, type InboundPipeline } from '../../server/mail/inbound/pipeline.js';
 import { startInboundSmtp, type InboundSmtp } from '../../server/mail/inbound/smtp-receiver.js';
 import { Outbox } from '../../server/mail/mail.models.js';
@@ -27,7 +35,17 @@ import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg } from '../helpers/factories.js';
 
 function rawMail(subject: string, from: string, messageId: string, extra: string[] = []): string {
-  return [...extra, `From: ${from}`, 'To: support@relais.demo', `Subject: ${subject}`, `Message-ID: ${messageId}`, 'Content-Type: text/plain; charset=utf-8', '', `Bonjour, ${subject.toLowerCase()}.`, ''].join('\r\n');
+  return [
+    ...extra,
+    `From: ${from}`,
+    'To: support@relais.demo',
+    `Subject: ${subject}`,
+    `Message-ID: ${messageId}`,
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    `Bonjour, ${subject.toLowerCase()}.`,
+    '',
+  ].join('\r\n');
 }
 
 /** The filters sent to `inbound_mail` while `work` runs. */
@@ -116,7 +134,7 @@ describe('inbound intake: the 250, a crash, and the next start', function () {
 
   it('makes no second ticket when a crash came after the ticket and before the record', async () => {
     const pipeline = createInboundPipeline({ config, logger: silentLogger });
-    const raw = Buffer.from(rawMail('Changement d\'adresse', 'Tom <tom.crash@example.be>', '<crash-2@example.be>'));
+    const raw = Buffer.from(rawMail("Changement d'adresse", 'Tom <tom.crash@example.be>', '<crash-2@example.be>'));
     const { id } = await pipeline.store({ raw, source: 'smtp', envelopeFrom: 'tom.crash@example.be', envelopeTo: ['support@relais.demo'] });
     const hint = await InboundPendingModel.collection.findOne<InboundPending>({ _id: id } as never);
     const first = await pipeline.process(id);
@@ -140,18 +158,20 @@ describe('inbound intake: the 250, a crash, and the next start', function () {
     const pipeline = createInboundPipeline({ config, logger: silentLogger });
     const smtp = await startInboundSmtp({ config, pipeline, logger: silentLogger });
     running.push(smtp);
-    const raw = rawMail('Prime de fin d\'année', 'Ana <ana.twice@example.be>', '<twice-1@example.be>');
+    const raw = rawMail("Prime de fin d'année", 'Ana <ana.twice@example.be>', '<twice-1@example.be>');
     await send(smtp.port, 'ana.twice@example.be', raw);
     await send(smtp.port, 'ana.twice@example.be', `Received: from mx2.example.be by relais; Mon, 2 Mar 2026 10:00:00 +0100\r\n${raw}`);
     await smtp.idle();
-    expect(await TicketModel.countDocuments({ subject: 'Prime de fin d\'année' })).to.equal(1);
+    expect(await TicketModel.countDocuments({ subject: "Prime de fin d'année" })).to.equal(1);
     expect(await InboundMailModel.countDocuments({ messageId: '<twice-1@example.be>' })).to.equal(1);
     expect(await InboundPendingModel.countDocuments()).to.equal(0);
   });
 
-  it('writes a large message\'s bytes to their file before the 250, and keeps them out of the hint', async () => {
+  it("writes a large message's bytes to their file before the 250, and keeps them out of the hint", async () => {
     const pipeline = createInboundPipeline({ config, logger: silentLogger });
-    const raw = Buffer.from(rawMail('Pièces justificatives', 'Sam <sam.big@example.be>', '<big-1@example.be>').replace('Bonjour', `Bonjour ${'x'.repeat(INLINE_RAW_MAX)}`));
+    const raw = Buffer.from(
+      rawMail('Pièces justificatives', 'Sam <sam.big@example.be>', '<big-1@example.be>').replace('Bonjour', `Bonjour ${'x'.repeat(INLINE_RAW_MAX)}`),
+    );
     const { id } = await pipeline.store({ raw, source: 'smtp', envelopeFrom: 'sam.big@example.be', envelopeTo: ['support@relais.demo'] });
     const hint = await InboundPendingModel.collection.findOne<InboundPending>({ _id: id } as never);
     expect(hint?.raw).to.equal(null);
@@ -167,16 +187,42 @@ describe('inbound intake: the 250, a crash, and the next start', function () {
     await createFileStorage(path.join(config.dataDir, 'inbound')).put(id, raw);
     const receivedAt = new Date(Date.now() - 3600_000);
     await InboundMailModel.collection.insertOne({
-      _id: id, messageId: '<legacy-1@example.be>', source: 'smtp', mailbox: null, envelope: { from: 'eva.legacy@example.be', to: [] }, routing: { category: null, office: null },
-      size: raw.length, truncated: false, subject: 'Ancienne demande', from: 'Eva <eva.legacy@example.be>', receivedAt, status: 'pending', outcome: null,
-      plannedTicket: null, attempts: 1, history: [{ at: receivedAt, action: 'received', by: null, note: null }],
+      _id: id,
+      messageId: '<legacy-1@example.be>',
+      source: 'smtp',
+      mailbox: null,
+      envelope: { from: 'eva.legacy@example.be', to: [] },
+      routing: { category: null, office: null },
+      size: raw.length,
+      truncated: false,
+      subject: 'Ancienne demande',
+      from: 'Eva <eva.legacy@example.be>',
+      receivedAt,
+      status: 'pending',
+      outcome: null,
+      plannedTicket: null,
+      attempts: 1,
+      history: [{ at: receivedAt, action: 'received', by: null, note: null }],
     } as never);
     // As the store of that time wrote it: the record, then its Message-ID key.
     await InboundMessageKeyModel.collection.insertOne({ _id: hashOf(Buffer.from('<legacy-1@example.be> Eva <eva.legacy@example.be>')), inbound: id } as never);
     // And one quarantined then: the quarantine page reads hints only.
     await InboundMailModel.collection.insertOne({
-      _id: 'f'.repeat(64), messageId: null, source: 'smtp', mailbox: null, envelope: { from: null, to: [] }, size: 10, truncated: false, subject: null, from: null,
-      receivedAt, status: 'quarantined', outcome: { kind: 'quarantine', reason: 'unparseable' }, plannedTicket: null, attempts: 1, history: [{ at: receivedAt, action: 'received', by: null, note: null }],
+      _id: 'f'.repeat(64),
+      messageId: null,
+      source: 'smtp',
+      mailbox: null,
+      envelope: { from: null, to: [] },
+      size: 10,
+      truncated: false,
+      subject: null,
+      from: null,
+      receivedAt,
+      status: 'quarantined',
+      outcome: { kind: 'quarantine', reason: 'unparseable' },
+      plannedTicket: null,
+      attempts: 1,
+      history: [{ at: receivedAt, action: 'received', by: null, note: null }],
     } as never);
     expect(await backfillInboundHints()).to.equal(2);
     expect(await backfillInboundHints(), 'once').to.equal(0);
@@ -192,7 +238,8 @@ describe('inbound intake: the 250, a crash, and the next start', function () {
 
   it('acknowledges an address at most once a day, and again the next day', async () => {
     const pipeline = createInboundPipeline({ config, logger: silentLogger });
-    const ingest = (n: number) => pipeline.ingest({ raw: Buffer.from(rawMail(`Demande ${n}`, 'Iris <iris.daily@example.be>', `<daily-${n}@example.be>`)), source: 'smtp' });
+    const ingest = (n: number) =>
+      pipeline.ingest({ raw: Buffer.from(rawMail(`Demande ${n}`, 'Iris <iris.daily@example.be>', `<daily-${n}@example.be>`)), source: 'smtp' });
     expect((await ingest(1))?.reason).to.equal(null);
     expect((await ingest(2))?.reason).to.match(/no acknowledgement/);
     await AutoReplyModel.collection.updateOne({ _id: 'iris.daily@example.be' } as never, { $set: { at: new Date(Date.now() - 25 * 3600_000) } });
@@ -203,7 +250,12 @@ describe('inbound intake: the 250, a crash, and the next start', function () {
 
   it('lists and counts the quarantine through its hints; a stale hint is dropped, a decision removes the hint', async () => {
     const pipeline = createInboundPipeline({ config, logger: silentLogger });
-    const bulk = Buffer.from(rawMail('Lettre d\'information', 'News <news@lists.example>', '<news-1@lists.example>', ['List-Id: <news.lists.example>', 'List-Unsubscribe: <mailto:unsub@lists.example>']));
+    const bulk = Buffer.from(
+      rawMail("Lettre d'information", 'News <news@lists.example>', '<news-1@lists.example>', [
+        'List-Id: <news.lists.example>',
+        'List-Unsubscribe: <mailto:unsub@lists.example>',
+      ]),
+    );
     expect((await pipeline.ingest({ raw: bulk, source: 'smtp' }))?.reason).to.equal('bulk');
     const id = hashOf(bulk);
     const done = await InboundMailModel.findOne({ status: 'done' }, { _id: 1, receivedAt: 1 }).lean();
@@ -251,7 +303,10 @@ describe('inbound intake: the 250, a crash, and the next start', function () {
     running.push(smtp);
     // The session stays open (as a sender with more to deliver): only the bound lets processing start.
     const session = nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true, pool: true, maxConnections: 1 });
-    await session.sendMail({ envelope: { from: 'noor.stream@example.be', to: ['support@relais.demo'] }, raw: rawMail('Question sur mon contrat', 'Noor <noor.stream@example.be>', '<stream-1@example.be>') });
+    await session.sendMail({
+      envelope: { from: 'noor.stream@example.be', to: ['support@relais.demo'] },
+      raw: rawMail('Question sur mon contrat', 'Noor <noor.stream@example.be>', '<stream-1@example.be>'),
+    });
     const started = Date.now();
     await smtp.idle();
     expect(Date.now() - started).to.be.below(10_000);

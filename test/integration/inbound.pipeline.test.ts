@@ -55,7 +55,10 @@ describe('inbound pipeline: the fixture corpus', function () {
       results.set(entry.file, { kind: outcome.kind, reason: outcome.reason });
       const expected = entry.expect.outcome;
       const reasonOk = expected !== 'quarantine' || !entry.expect.quarantineReason || outcome.reason === entry.expect.quarantineReason;
-      if (outcome.kind !== expected || !reasonOk) wrong.push(`${entry.file}: expected ${expected}${entry.expect.quarantineReason ? ` (${entry.expect.quarantineReason})` : ''}, got ${outcome.kind} (${outcome.reason ?? ''}: ${outcome.detail ?? ''})`);
+      if (outcome.kind !== expected || !reasonOk)
+        wrong.push(
+          `${entry.file}: expected ${expected}${entry.expect.quarantineReason ? ` (${entry.expect.quarantineReason})` : ''}, got ${outcome.kind} (${outcome.reason ?? ''}: ${outcome.detail ?? ''})`,
+        );
     }
     expect(wrong, wrong.join('\n')).to.deep.equal([]);
     expect(manifest.length).to.be.at.least(60);
@@ -63,7 +66,7 @@ describe('inbound pipeline: the fixture corpus', function () {
     expect(await InboundMailModel.countDocuments({ status: 'pending' })).to.equal(0);
   });
 
-  it('appends follow-ups to the named ticket with their Message-ID, and links strangers\' tickets to the one they cite', async () => {
+  it("appends follow-ups to the named ticket with their Message-ID, and links strangers' tickets to the one they cite", async () => {
     const marie = await TicketModel.findOne({ number: corpusContext.ticket }).lean();
     const followUps = manifest.filter((e) => e.expect.outcome === 'follow_up').length;
     const appended = await MessageModel.countDocuments({ ticket: marie?._id, channel: 'email' });
@@ -77,12 +80,18 @@ describe('inbound pipeline: the fixture corpus', function () {
     const emailTickets = (await TicketModel.find({ channel: 'email' }, { _id: 1 }).lean()).map((t) => t._id);
     const acks = await Outbox.find({ template: 'ticket-acknowledgement', ticket: { $in: emailTickets } }, { to: 1 }).lean();
     expect(acks.length).to.be.greaterThan(5);
-    const automaticSenders = manifest.filter((e) => e.expect.automatic && e.expect.automatic !== 'none').map((e) => e.expect.from).filter((a): a is string => Boolean(a));
+    const automaticSenders = manifest
+      .filter((e) => e.expect.automatic && e.expect.automatic !== 'none')
+      .map((e) => e.expect.from)
+      .filter((a): a is string => Boolean(a));
     for (const ack of acks) expect(automaticSenders, `acknowledged ${ack.to.join(',')}`).not.to.include(ack.to[0]);
     // One automatic answer per address per day, however many tickets it opened.
     const perAddress = new Map<string, number>();
     for (const ack of acks) perAddress.set(ack.to[0] ?? '', (perAddress.get(ack.to[0] ?? '') ?? 0) + 1);
-    expect([...perAddress.values()].every((n) => n === 1), JSON.stringify([...perAddress])).to.equal(true);
+    expect(
+      [...perAddress.values()].every((n) => n === 1),
+      JSON.stringify([...perAddress]),
+    ).to.equal(true);
   });
 
   it('creates nothing new when the whole corpus is delivered again', async () => {
@@ -115,7 +124,7 @@ describe('inbound pipeline: the fixture corpus', function () {
     expect(twice?.ticketNumber).to.equal(forcedOutcome?.ticketNumber);
   });
 
-  it('threads a member\'s answer to the Reply-To address Relais gave, with the real signed token', async () => {
+  it("threads a member's answer to the Reply-To address Relais gave, with the real signed token", async () => {
     const plain = createInboundPipeline({ config, logger: silentLogger });
     const ticket = await buildTicket(org, { member: { name: 'Sofie Claes', email: 'sofie.claes@example.be' }, subject: 'Attest' });
     const raw = Buffer.from(
@@ -133,11 +142,22 @@ describe('inbound pipeline: the fixture corpus', function () {
     const outcome = await plain.ingest({ raw, source: 'smtp' });
     expect(outcome).to.include({ kind: 'follow_up', ticketNumber: ticket.number });
     const forgedToken = `${ticket.number}-0000000000000000`;
-    const forged = await plain.ingest({ raw: Buffer.from(raw.toString().replace(replyToken(config, ticket.number), forgedToken).replace('sofie-1', 'sofie-2')), source: 'smtp' });
+    const forged = await plain.ingest({
+      raw: Buffer.from(raw.toString().replace(replyToken(config, ticket.number), forgedToken).replace('sofie-1', 'sofie-2')),
+      source: 'smtp',
+    });
     // A token that is not genuine is ignored; the subject names the ticket and Sofie is its member,
     // but nothing proves the mail is hers (no authentication): held for a person to confirm.
     expect(forged).to.include({ kind: 'quarantine', reason: 'unverified_follow_up', relatedTicket: ticket.number });
-    const stranger = await plain.ingest({ raw: Buffer.from(raw.toString().replace(/sofie\.claes@example\.be/g, 'someone@else.example').replace('sofie-1', 'sofie-3')), source: 'smtp' });
+    const stranger = await plain.ingest({
+      raw: Buffer.from(
+        raw
+          .toString()
+          .replace(/sofie\.claes@example\.be/g, 'someone@else.example')
+          .replace('sofie-1', 'sofie-3'),
+      ),
+      source: 'smtp',
+    });
     expect(stranger?.kind).to.equal('quarantine');
     expect(stranger?.reason).to.equal('forged_follow_up');
     const member = await MemberModel.findOne({ email: 'someone@else.example' }).lean();

@@ -15,11 +15,14 @@ function selfSignedCertificate(): { key: string; cert: string } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'relais-tls-'));
   const key = path.join(dir, 'key.pem');
   const cert = path.join(dir, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=relais.test'], { stdio: 'ignore' });
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=relais.test'], {
+    stdio: 'ignore',
+  });
   return { key, cert };
 }
 
-const message = (subject: string) => `From: Marie <marie@example.be>\r\nTo: support@relais.demo\r\nSubject: ${subject}\r\nMessage-ID: <${subject.replace(/\W/g, '')}@example.be>\r\n\r\nBonjour.\r\n`;
+const message = (subject: string) =>
+  `From: Marie <marie@example.be>\r\nTo: support@relais.demo\r\nSubject: ${subject}\r\nMessage-ID: <${subject.replace(/\W/g, '')}@example.be>\r\n\r\nBonjour.\r\n`;
 
 describe('inbound SMTP receiver and STARTTLS', function () {
   this.timeout(30_000);
@@ -46,7 +49,9 @@ describe('inbound SMTP receiver and STARTTLS', function () {
     const smtp = await startInboundSmtp({ config, pipeline: createInboundPipeline({ config, logger: silentLogger }), logger: silentLogger });
     running.push(smtp);
     const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, requireTLS: true });
-    const error = await transport.sendMail({ envelope: { from: 'marie@example.be', to: ['support@relais.demo'] }, raw: message('Clair') }).catch((e: Error) => e);
+    const error = await transport
+      .sendMail({ envelope: { from: 'marie@example.be', to: ['support@relais.demo'] }, raw: message('Clair') })
+      .catch((e: Error) => e);
     expect(error).to.be.instanceOf(Error);
     expect(String((error as Error).message)).to.match(/STARTTLS/i);
   });

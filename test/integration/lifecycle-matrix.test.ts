@@ -27,18 +27,41 @@ const fr = translator('fr');
 const tierLabel = (tier: number) => fr(`tier.long_${tier}`);
 
 /** The staff actions the page can offer (read is the page itself; close and rate are the member's). */
-const pageActions = ['claim', 'release', 'reply', 'note', 'escalate', 'return', 'reassign', 'resolve', 'reopen', 'update'] as const satisfies readonly TicketAction[];
+const pageActions = [
+  'claim',
+  'release',
+  'reply',
+  'note',
+  'escalate',
+  'return',
+  'reassign',
+  'resolve',
+  'reopen',
+  'update',
+] as const satisfies readonly TicketAction[];
 type PageAction = (typeof pageActions)[number];
 
 const apiPath: Record<PageAction, string> = {
-  claim: 'claim', release: 'release', reply: 'replies', note: 'notes', escalate: 'escalate', return: 'return',
-  reassign: 'reassign', resolve: 'resolve', reopen: 'reopen', update: 'update',
+  claim: 'claim',
+  release: 'release',
+  reply: 'replies',
+  note: 'notes',
+  escalate: 'escalate',
+  return: 'return',
+  reassign: 'reassign',
+  resolve: 'resolve',
+  reopen: 'reopen',
+  update: 'update',
 };
 
 type Who = 'advisorLiege' | 'support' | 'administrative' | 'supervisorLiege';
 /** Who works each tier (and holds the "held" tickets), and who else looks at it. */
 const workerOf: Record<Tier, Who> = { 1: 'advisorLiege', 2: 'support', 3: 'administrative' };
-const viewersOf: Record<Tier, Who[]> = { 1: ['advisorLiege', 'support', 'supervisorLiege'], 2: ['support', 'supervisorLiege'], 3: ['administrative', 'supervisorLiege'] };
+const viewersOf: Record<Tier, Who[]> = {
+  1: ['advisorLiege', 'support', 'supervisorLiege'],
+  2: ['support', 'supervisorLiege'],
+  3: ['administrative', 'supervisorLiege'],
+};
 
 /** What the page offers, read from its markup (the same HTML a person clicks). */
 function offered(html: string): Set<PageAction> {
@@ -92,12 +115,32 @@ describe('lifecycle matrix: the ticket page and the API agree on every action ×
     const done = status === 'resolved' || status === 'closed';
     await TicketModel.collection.updateOne(
       { _id: ticket._id },
-      { $set: { tier, team: teamOf(tier), status, assignee: held ? actor(workerOf[tier]).id : null, resolvedAt: done ? new Date() : null, closedAt: status === 'closed' ? new Date() : null } },
+      {
+        $set: {
+          tier,
+          team: teamOf(tier),
+          status,
+          assignee: held ? actor(workerOf[tier]).id : null,
+          resolvedAt: done ? new Date() : null,
+          closedAt: status === 'closed' ? new Date() : null,
+        },
+      },
     );
     if (tier > 1) {
       // A polyvalent office's tier 1 escalates straight to tier 3.
       const fromTier = model === 'polyvalent' && tier === 3 ? 1 : ((tier - 1) as Tier);
-      await EscalationModel.create({ ticket: ticket._id, fromTier, fromTeam: teamOf(fromTier), toTier: tier, toTeam: teamOf(tier), reason: 'needs_contract_change', handoff: 'Vérifié : contrat signé.', by: actor('advisorLiege').id, at: new Date(), outcome: 'accepted' });
+      await EscalationModel.create({
+        ticket: ticket._id,
+        fromTier,
+        fromTeam: teamOf(fromTier),
+        toTier: tier,
+        toTeam: teamOf(tier),
+        reason: 'needs_contract_change',
+        handoff: 'Vérifié : contrat signé.',
+        by: actor('advisorLiege').id,
+        at: new Date(),
+        outcome: 'accepted',
+      });
     }
     const fresh = await TicketModel.findById(ticket._id).lean<Ticket>();
     if (!fresh) throw new Error('ticket vanished');
@@ -150,10 +193,12 @@ describe('lifecycle matrix: the ticket page and the API agree on every action ×
                   if (res.status !== 200) disagreements.push(`${label}: offered by the page, API answered ${res.status} ${JSON.stringify(res.body)}`);
                   else {
                     const moved = (res.body as { ticket: { tier: number } }).ticket.tier;
-                    if ((action === 'escalate' || action === 'return') && moved !== where[action]) disagreements.push(`${label}: the dialog said tier ${where[action]}, the ticket went to tier ${moved}`);
+                    if ((action === 'escalate' || action === 'return') && moved !== where[action])
+                      disagreements.push(`${label}: the dialog said tier ${where[action]}, the ticket went to tier ${moved}`);
                   }
                 } else {
-                  if (![403, 404, 409].includes(res.status)) disagreements.push(`${label}: not offered by the page, API answered ${res.status} ${JSON.stringify(res.body)}`);
+                  if (![403, 404, 409].includes(res.status))
+                    disagreements.push(`${label}: not offered by the page, API answered ${res.status} ${JSON.stringify(res.body)}`);
                   if (!readable && res.status !== 404) disagreements.push(`${label}: the page is 404, the API answered ${res.status}`);
                 }
                 // It changed: the next action starts again from the same state.
@@ -181,7 +226,10 @@ describe('lifecycle matrix: the ticket page and the API agree on every action ×
       const page = await agents.advisorLiege.get(`/staff/tickets/${String(ticket._id)}`).expect(200);
       expect(dialogTarget(page.text, 'escalate')).to.equal(3);
       expect(page.text).to.not.contain(tierLabel(2));
-      const res = await request(app).post(`/api/v1/tickets/${String(ticket._id)}/escalate`).set('authorization', `Bearer ${tokens.advisorLiege}`).send(body('escalate', ticket));
+      const res = await request(app)
+        .post(`/api/v1/tickets/${String(ticket._id)}/escalate`)
+        .set('authorization', `Bearer ${tokens.advisorLiege}`)
+        .send(body('escalate', ticket));
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       expect(res.body.ticket.tier).to.equal(3);
     });
@@ -191,7 +239,10 @@ describe('lifecycle matrix: the ticket page and the API agree on every action ×
       const page = await agents.advisorLiege.get(`/staff/tickets/${String(ticket._id)}`).expect(200);
       expect([...offered(page.text)].sort()).to.deep.equal(['note', 'reopen']);
       for (const action of ['reply', 'update', 'release'] as const) {
-        const res = await request(app).post(`/api/v1/tickets/${String(ticket._id)}/${apiPath[action]}`).set('authorization', `Bearer ${tokens.advisorLiege}`).send(body(action, ticket));
+        const res = await request(app)
+          .post(`/api/v1/tickets/${String(ticket._id)}/${apiPath[action]}`)
+          .set('authorization', `Bearer ${tokens.advisorLiege}`)
+          .send(body(action, ticket));
         expect(res.status, `${action}: ${JSON.stringify(res.body)}`).to.equal(409);
         expect(res.body.error.reason).to.equal('ticket_resolved');
       }
@@ -201,7 +252,10 @@ describe('lifecycle matrix: the ticket page and the API agree on every action ×
 
     it('resolved ticket: nobody can claim it, even once nobody holds it', async () => {
       const ticket = await ticketIn('tiered', 1, 'resolved', false);
-      const res = await request(app).post(`/api/v1/tickets/${String(ticket._id)}/claim`).set('authorization', `Bearer ${tokens.advisorLiege}`).send({ version: ticket.version });
+      const res = await request(app)
+        .post(`/api/v1/tickets/${String(ticket._id)}/claim`)
+        .set('authorization', `Bearer ${tokens.advisorLiege}`)
+        .send({ version: ticket.version });
       expect(res.status, JSON.stringify(res.body)).to.equal(409);
       expect(res.body.error.reason).to.equal('ticket_resolved');
     });

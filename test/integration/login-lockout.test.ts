@@ -58,7 +58,11 @@ describe('staff lockout: failed sign-ins per account and source, growing delay, 
 
   async function formLogin(agent: TestAgent, ip: string, email: string, pw = 'wrong password', lang = 'fr'): Promise<request.Response> {
     const form = await agent.get(`/staff/login?lang=${lang}`).set('X-Forwarded-For', ip).expect(200);
-    return agent.post(`/staff/login?lang=${lang}`).set('X-Forwarded-For', ip).type('form').send({ _csrf: hidden(form.text, '_csrf'), email, password: pw });
+    return agent
+      .post(`/staff/login?lang=${lang}`)
+      .set('X-Forwarded-For', ip)
+      .type('form')
+      .send({ _csrf: hidden(form.text, '_csrf'), email, password: pw });
   }
 
   it('does not lock the owner out because a stranger failed from another address (API)', async () => {
@@ -155,6 +159,9 @@ describe('staff lockout: failed sign-ins per account and source, growing delay, 
     expect(refused.body.error.message).to.match(/unlock link/);
     const page = await formLogin(request.agent(target), '198.51.100.31', email, password, 'nl');
     expect(page.status).to.equal(429);
-    expect(page.text).to.include('dit account is 15 minuten vergrendeld').and.include('action="/staff/login/unlock"').and.include('Stuur mij een ontgrendelingslink');
+    expect(page.text)
+      .to.include('dit account is 15 minuten vergrendeld')
+      .and.include('action="/staff/login/unlock"')
+      .and.include('Stuur mij een ontgrendelingslink');
   });
 });

@@ -36,8 +36,6 @@ function appFor(config: Config): Express {
   return createApp({ config, logger: silentLogger, api: { auth: { rateLimits: roomy } } });
 }
 
-
-
 /** The ids of the caught messages a list page links to, in order. */
 function listedIds(html: string): string[] {
   return [...html.matchAll(/href="\/staff\/mail\/([0-9a-f]{24})"/g)].map((m) => m[1] ?? '');
@@ -69,7 +67,12 @@ describe('administrators’ mail page (HTML, real database, real SMTP)', () => {
 
     // Through the outbox, as Relais sends them: a magic link (automatic) and a reply in a thread.
     await enqueueMail(
-      { template: 'member-link', locale: 'fr', to: 'marie@example.org', data: { linkUrl: `${publicUrl}/suivi/acces/tok_abc123`, expiresInDays: 7, tickets: [] } },
+      {
+        template: 'member-link',
+        locale: 'fr',
+        to: 'marie@example.org',
+        data: { linkUrl: `${publicUrl}/suivi/acces/tok_abc123`, expiresInDays: 7, tickets: [] },
+      },
       { config },
     );
     await enqueueMail(
@@ -105,7 +108,12 @@ describe('administrators’ mail page (HTML, real database, real SMTP)', () => {
     refusing.rejectWith(550);
     const refusedTransport = createMailTransport(refusing.url);
     const failed = await enqueueMail(
-      { template: 'ticket-acknowledgement', locale: 'fr', to: 'nobody@example.org', data: { ticketNumber: 'R-2026-000888', subject: `Refusé ${XSS}`, ticketUrl: `${publicUrl}/suivi/t/2` } },
+      {
+        template: 'ticket-acknowledgement',
+        locale: 'fr',
+        to: 'nobody@example.org',
+        data: { ticketNumber: 'R-2026-000888', subject: `Refusé ${XSS}`, ticketUrl: `${publicUrl}/suivi/t/2` },
+      },
       { config },
     );
     await processOutbox({ transport: refusedTransport, logger: silentLogger });
@@ -178,7 +186,9 @@ describe('administrators’ mail page (HTML, real database, real SMTP)', () => {
         expect(csrf).not.to.equal('');
         const post = await agent.post(`/staff/mail/outbox/${failedId}/retry`).type('form').send({ _csrf: csrf });
         expect(post.status).to.equal(403);
-        const api = await request(app).post(`/api/v1/outbox/${failedId}/retry`).set('Authorization', `Bearer ${await login(app, org.staff[who].email)}`);
+        const api = await request(app)
+          .post(`/api/v1/outbox/${failedId}/retry`)
+          .set('Authorization', `Bearer ${await login(app, org.staff[who].email)}`);
         expect(api.status).to.equal(403);
         expect((api.body as { error: { code: string } }).error.code).to.equal('forbidden');
         expect(await findOutboxMail(failedId)).to.include({ status: 'failed' });
@@ -221,7 +231,12 @@ describe('administrators’ mail page (HTML, real database, real SMTP)', () => {
     it('serves the HTML part alone, under a sandboxing CSP that only Relais may frame', async () => {
       const res = await admin.get(`/staff/mail/${String(caught.hostile._id)}/html`).expect(200);
       expect(res.headers['content-security-policy']).to.equal(caughtHtmlCsp);
-      expect(caughtHtmlCsp).to.include("default-src 'none'").and.include("img-src data:").and.include("style-src 'unsafe-inline'").and.include('sandbox').and.include("frame-ancestors 'self'");
+      expect(caughtHtmlCsp)
+        .to.include("default-src 'none'")
+        .and.include('img-src data:')
+        .and.include("style-src 'unsafe-inline'")
+        .and.include('sandbox')
+        .and.include("frame-ancestors 'self'");
       expect(caughtHtmlCsp).not.to.include('script-src');
       expect(res.headers['x-content-type-options']).to.equal('nosniff');
       expect(res.headers['x-frame-options']).to.equal('SAMEORIGIN');
@@ -251,7 +266,10 @@ describe('administrators’ mail page (HTML, real database, real SMTP)', () => {
       ]);
       expect(linksIn('http://relais.test/x', publicUrl)).to.deep.equal([{ url: 'http://relais.test/x', label: '', followable: false }]);
       // The words before an address on its line, else the line above: how a person tells the links apart.
-      const rating = linksIn(`How satisfied are you?\n\n1 — Very dissatisfied: ${publicUrl}/n/1\n5 — Very satisfied: ${publicUrl}/n/5\n\nFollow it here:\n${publicUrl}/t`, publicUrl);
+      const rating = linksIn(
+        `How satisfied are you?\n\n1 — Very dissatisfied: ${publicUrl}/n/1\n5 — Very satisfied: ${publicUrl}/n/5\n\nFollow it here:\n${publicUrl}/t`,
+        publicUrl,
+      );
       expect(rating.map((l) => l.label)).to.deep.equal(['1 — Very dissatisfied', '5 — Very satisfied', 'Follow it here']);
     });
   });
@@ -261,14 +279,23 @@ describe('administrators’ mail page (HTML, real database, real SMTP)', () => {
       const start = new Date('2020-01-01T00:00:00Z').getTime();
       await CaughtMailModel.insertMany(
         Array.from({ length: 57 }, (_, i) => ({
-          raw: 'Subject: bulk\r\n\r\nbulk', subject: `Bulk ${String(i).padStart(2, '0')}`, from: 'relais@relais.test', to: `person${i}@bulk.test`,
-          envelopeTo: [`person${i}@bulk.test`], text: 'bulk', html: null, receivedAt: new Date(start + Math.floor(i / 2) * 1000),
+          raw: 'Subject: bulk\r\n\r\nbulk',
+          subject: `Bulk ${String(i).padStart(2, '0')}`,
+          from: 'relais@relais.test',
+          to: `person${i}@bulk.test`,
+          envelopeTo: [`person${i}@bulk.test`],
+          text: 'bulk',
+          html: null,
+          receivedAt: new Date(start + Math.floor(i / 2) * 1000),
         })),
       );
       const first = await admin.get('/staff/mail?to=BULK.test').expect(200);
       expect(listedIds(first.text)).to.have.length(50);
       expect(first.text).to.include('Bulk 56').and.not.include('Bulk 06<');
-      const older = /<a href="([^"]+)">Messages plus anciens/.exec(first.text)?.[1]?.replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
+      const older = /<a href="([^"]+)">Messages plus anciens/
+        .exec(first.text)?.[1]
+        ?.replace(/&amp;/g, '&')
+        .replace(/&#x3D;/g, '=');
       expect(older).to.match(/^\/staff\/mail\?to=BULK\.test&before=\d+\.[0-9a-f]{24}$/);
       expect(older, 'older link').to.be.a('string');
       const second = await admin.get(older ?? '').expect(200);
@@ -311,7 +338,10 @@ describe('administrators’ mail page (HTML, real database, real SMTP)', () => {
       const page = await admin.get('/staff/mail').expect(200);
       const form = new RegExp(`action="/staff/mail/outbox/${failedId}/retry"[^>]*>\\s*<input type="hidden" name="_csrf" value="([^"]+)"`).exec(page.text);
       expect(form?.[1], 'CSRF token in the form').to.be.a('string');
-      const res = await admin.post(`/staff/mail/outbox/${failedId}/retry`).type('form').send({ _csrf: form?.[1] ?? '' });
+      const res = await admin
+        .post(`/staff/mail/outbox/${failedId}/retry`)
+        .type('form')
+        .send({ _csrf: form?.[1] ?? '' });
       expect(res.status).to.equal(303);
       expect(res.headers.location).to.equal('/staff/mail?done=retried#outbox');
       const mail = await findOutboxMail(failedId);
@@ -322,25 +352,38 @@ describe('administrators’ mail page (HTML, real database, real SMTP)', () => {
       expect(after.text).not.to.include(`action="/staff/mail/outbox/${failedId}/retry"`);
 
       // Clicking again (another tab): nothing to do, and the page says so.
-      const again = await admin.post(`/staff/mail/outbox/${failedId}/retry`).type('form').send({ _csrf: form?.[1] ?? '' });
+      const again = await admin
+        .post(`/staff/mail/outbox/${failedId}/retry`)
+        .type('form')
+        .send({ _csrf: form?.[1] ?? '' });
       expect(again.headers.location).to.equal('/staff/mail?done=already#outbox');
     });
 
     it('does the same through the API for administrators (200, then 409), 404 for an unknown id', async () => {
       const refusedTransport = createMailTransport(refusing.url);
       const mail = await enqueueMail(
-        { template: 'ticket-acknowledgement', locale: 'nl', to: 'nobody2@example.org', data: { ticketNumber: 'R-2026-000889', subject: 'Geweigerd', ticketUrl: `${publicUrl}/suivi/t/3` } },
+        {
+          template: 'ticket-acknowledgement',
+          locale: 'nl',
+          to: 'nobody2@example.org',
+          data: { ticketNumber: 'R-2026-000889', subject: 'Geweigerd', ticketUrl: `${publicUrl}/suivi/t/3` },
+        },
         { config },
       );
       await processOutbox({ transport: refusedTransport, logger: silentLogger, now: () => new Date(Date.now() + 3_600_000) });
       refusedTransport.close();
       expect(await findOutboxMail(mail._id)).to.include({ status: 'failed' });
       const token = await login(app, org.staff.administrator.email);
-      const res = await request(app).post(`/api/v1/outbox/${String(mail._id)}/retry`).set('Authorization', `Bearer ${token}`).expect(200);
+      const res = await request(app)
+        .post(`/api/v1/outbox/${String(mail._id)}/retry`)
+        .set('Authorization', `Bearer ${token}`)
+        .expect(200);
       const body = res.body as { outbox: { id: string; status: string; attempts: number; lastError: string } };
       expect(body.outbox).to.include({ id: String(mail._id), status: 'queued', attempts: 1 });
       expect(body.outbox.lastError).to.match(/550/);
-      const conflict = await request(app).post(`/api/v1/outbox/${String(mail._id)}/retry`).set('Authorization', `Bearer ${token}`);
+      const conflict = await request(app)
+        .post(`/api/v1/outbox/${String(mail._id)}/retry`)
+        .set('Authorization', `Bearer ${token}`);
       expect(conflict.status).to.equal(409);
       for (const id of ['65f000000000000000000000', 'nope']) {
         expect((await request(app).post(`/api/v1/outbox/${id}/retry`).set('Authorization', `Bearer ${token}`)).status, id).to.equal(404);
@@ -350,7 +393,12 @@ describe('administrators’ mail page (HTML, real database, real SMTP)', () => {
     it('retryFailedMail: due at the given moment, attempts kept; 409 unless failed, 404 when unknown', async () => {
       const refusedTransport = createMailTransport(refusing.url);
       const mail = await enqueueMail(
-        { template: 'ticket-acknowledgement', locale: 'en', to: 'nobody3@example.org', data: { ticketNumber: 'R-2026-000890', subject: 'Refused', ticketUrl: `${publicUrl}/suivi/t/4` } },
+        {
+          template: 'ticket-acknowledgement',
+          locale: 'en',
+          to: 'nobody3@example.org',
+          data: { ticketNumber: 'R-2026-000890', subject: 'Refused', ticketUrl: `${publicUrl}/suivi/t/4` },
+        },
         { config },
       );
       await processOutbox({ transport: refusedTransport, logger: silentLogger, now: () => new Date(Date.now() + 7_200_000) });

@@ -4,14 +4,7 @@ import { expect } from 'chai';
 import type { Transporter } from 'nodemailer';
 import { listCaughtMail, startMailCatcher } from '../../server/mail/catcher.js';
 import { OutboxLeaseModel } from '../../server/mail/mail.models.js';
-import {
-  createMailTransport,
-  enqueueMail,
-  findOutboxMail,
-  listFailedMail,
-  processOutbox,
-  startOutboxWorker,
-} from '../../server/mail/outbox.js';
+import { createMailTransport, enqueueMail, findOutboxMail, listFailedMail, processOutbox, startOutboxWorker } from '../../server/mail/outbox.js';
 import { mailLocales, mailTemplateNames, renderMail } from '../../server/mail/templates.js';
 import { viewsDir } from '../../server/lib/paths.js';
 import { silentLogger, testConfig } from '../helpers/config.js';
@@ -123,7 +116,13 @@ describe('mail: outbox', () => {
         template: 'staff-reply',
         locale: 'nl',
         to: ['jan@example.org'],
-        data: { ticketNumber: number, subject: 'Adreswijziging', replyText: 'Dag Jan,\nHet is in orde.', agentFirstName: 'Anne', ticketUrl: 'https://help.example.org/t/1' },
+        data: {
+          ticketNumber: number,
+          subject: 'Adreswijziging',
+          replyText: 'Dag Jan,\nHet is in orde.',
+          agentFirstName: 'Anne',
+          ticketUrl: 'https://help.example.org/t/1',
+        },
         ticketId: '65f000000000000000000001',
         headers: { inReplyTo: ack.messageId, references: ['<member-first@example.org>', ack.messageId], replyTo: 'support+t1@relais.example' },
       },
@@ -188,7 +187,10 @@ describe('mail: outbox', () => {
     const permanent = nextNumber();
     const transient = nextNumber();
     smtp.rejectWith(550);
-    const bad = await enqueueMail({ template: 'ticket-acknowledgement', locale: 'fr', to: 'nobody@example.org', data: ackData(permanent) }, { config, now: t0 });
+    const bad = await enqueueMail(
+      { template: 'ticket-acknowledgement', locale: 'fr', to: 'nobody@example.org', data: ackData(permanent) },
+      { config, now: t0 },
+    );
     await processOutbox({ transport, logger: silentLogger, now: at(0) });
     const failed = await findOutboxMail(bad._id);
     expect(failed).to.include({ status: 'failed', attempts: 1 });
@@ -197,7 +199,10 @@ describe('mail: outbox', () => {
     expect(listed.map((m) => String(m._id))).to.include(String(bad._id));
 
     smtp.rejectWith(451);
-    const soft = await enqueueMail({ template: 'ticket-acknowledgement', locale: 'fr', to: 'later@example.org', data: ackData(transient) }, { config, now: t0 });
+    const soft = await enqueueMail(
+      { template: 'ticket-acknowledgement', locale: 'fr', to: 'later@example.org', data: ackData(transient) },
+      { config, now: t0 },
+    );
     await processOutbox({ transport, logger: silentLogger, now: at(0) });
     expect(await findOutboxMail(soft._id)).to.include({ status: 'queued', attempts: 1 });
     smtp.rejectWith(null);
@@ -234,7 +239,11 @@ describe('mail: outbox', () => {
       other.close();
     }
     expect(sent).to.equal(numbers.length);
-    for (const n of numbers) expect(smtp.received.filter((m) => m.subject.includes(n)), n).to.have.length(1);
+    for (const n of numbers)
+      expect(
+        smtp.received.filter((m) => m.subject.includes(n)),
+        n,
+      ).to.have.length(1);
     for (const id of ids) expect(await findOutboxMail(id)).to.include({ status: 'sent', attempts: 1 });
   });
 
@@ -262,7 +271,10 @@ describe('mail: catcher and worker', () => {
     const worker = startOutboxWorker({ config, logger: silentLogger, transport, pollIntervalMs: 60_000 });
     try {
       const number = nextNumber();
-      const mail = await enqueueMail({ template: 'ticket-acknowledgement', locale: 'en', to: 'caught@example.org', data: ackData(number, `Hi ${XSS}`) }, { config });
+      const mail = await enqueueMail(
+        { template: 'ticket-acknowledgement', locale: 'en', to: 'caught@example.org', data: ackData(number, `Hi ${XSS}`) },
+        { config },
+      );
       await worker.kick();
       const caught = await listCaughtMail();
       const found = caught.find((m) => m.subject.includes(number));

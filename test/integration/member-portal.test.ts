@@ -23,8 +23,12 @@ import { domainEvents } from '../../server/lib/domain-events.js';
 
 type Agent = ReturnType<typeof request.agent>;
 const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
-const roomy = { formPerIp: { limit: 1000, windowMs: 60_000 }, formPerEmail: { limit: 1000, windowMs: 60_000 }, linkPerIp: { limit: 1000, windowMs: 60_000 }, linkPerEmail: { limit: 1000, windowMs: 60_000 } };
-
+const roomy = {
+  formPerIp: { limit: 1000, windowMs: 60_000 },
+  formPerEmail: { limit: 1000, windowMs: 60_000 },
+  linkPerIp: { limit: 1000, windowMs: 60_000 },
+  linkPerEmail: { limit: 1000, windowMs: 60_000 },
+};
 
 async function openForm(agent: Agent, lang = 'fr'): Promise<{ csrf: string; formToken: string }> {
   const page = await agent.get(`/aide?lang=${lang}`).expect(200);
@@ -41,7 +45,15 @@ interface Submission {
 }
 
 function submit(agent: Agent, tokens: { csrf: string; formToken: string }, fields: Submission, files: Array<{ name: string; bytes: Buffer }> = []) {
-  const values = { name: 'Joke Peeters', email: 'joke.peeters@example.be', subject: 'Factuur van maart', message: 'Goedendag, mijn factuur van maart klopt niet.', category: '', website_url: '', ...fields };
+  const values = {
+    name: 'Joke Peeters',
+    email: 'joke.peeters@example.be',
+    subject: 'Factuur van maart',
+    message: 'Goedendag, mijn factuur van maart klopt niet.',
+    category: '',
+    website_url: '',
+    ...fields,
+  };
   let req = agent.post('/aide').field('_csrf', tokens.csrf).field('formToken', tokens.formToken);
   for (const [key, value] of Object.entries(values)) req = req.field(key, value);
   for (const file of files) req = req.attach('attachments', file.bytes, file.name);
@@ -72,7 +84,8 @@ describe('member portal: help form and member pages', function () {
       expect(fr.text).to.include('<html lang="fr">').and.include('Poser une question').and.include('for="f-email"');
       const nl = await request(app).get('/aide').set('Accept-Language', 'nl-BE,nl;q=0.9').expect(200);
       expect(nl.text).to.include('<html lang="nl">').and.include('Een vraag stellen');
-      for (const id of ['f-name', 'f-email', 'f-memberNumber', 'f-category', 'f-subject', 'f-message', 'f-attachments']) expect(fr.text).to.include(`for="${id}"`).and.include(`id="${id}"`);
+      for (const id of ['f-name', 'f-email', 'f-memberNumber', 'f-category', 'f-subject', 'f-message', 'f-attachments'])
+        expect(fr.text).to.include(`for="${id}"`).and.include(`id="${id}"`);
       expect(fr.text).to.include('Contrats'); // the configured categories
     });
 
@@ -102,13 +115,13 @@ describe('member portal: help form and member pages', function () {
       await agent.get(`/suivi/demandes/${number}`).expect(401);
     });
 
-    it('gives no member session for an existing member\'s address: the staff answer is read only through the emailed link', async () => {
+    it("gives no member session for an existing member's address: the staff answer is read only through the emailed link", async () => {
       const victim = await buildTicket(org, { member: { name: 'Anne Victime', email: 'anne.victime@example.be' }, subject: 'Mon dossier privé' });
       const held = await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(victim._id), version: victim.version });
       await replyToTicket({ actor: org.staff.advisorLiege, ticketId: String(victim._id), version: held.version, text: 'Réponse confidentielle pour Anne' });
       const attacker = request.agent(app);
       const tokens = await openForm(attacker, 'fr');
-      const res = await submit(attacker, tokens, { name: 'Quelqu\'un', email: 'ANNE.VICTIME@example.be', subject: 'Je suis Anne' }).expect(303);
+      const res = await submit(attacker, tokens, { name: "Quelqu'un", email: 'ANNE.VICTIME@example.be', subject: 'Je suis Anne' }).expect(303);
       expect(String(res.headers['set-cookie'] ?? '')).not.to.include('relais_member=');
       const sent = await attacker.get(res.headers.location as string).expect(200);
       expect(sent.text).to.include('ouvrez le lien qu&#x27;il contient');
@@ -147,7 +160,7 @@ describe('member portal: help form and member pages', function () {
       expect(await Outbox.countDocuments({ subject: /Double envoi/ })).to.equal(1);
     });
 
-    it('shows the form again with messages in the member\'s language, tied to the fields, and keeps the input', async () => {
+    it("shows the form again with messages in the member's language, tied to the fields, and keeps the input", async () => {
       const agent = request.agent(app);
       const tokens = await openForm(agent, 'nl');
       const res = await submit(agent, tokens, { email: 'niet-een-adres', message: 'kort', subject: '<b>Onderwerp</b>' }).expect(400);
@@ -160,13 +173,22 @@ describe('member portal: help form and member pages', function () {
     it('refuses a file over the size limit with 413 and one of a type not allowed with 422, keeping the text', async () => {
       const agent = request.agent(app);
       let tokens = await openForm(agent, 'en');
-      const big = await submit(agent, tokens, { subject: 'Big file' }, [{ name: 'scan.pdf', bytes: Buffer.concat([pdf, Buffer.alloc(70 * 1024, 0x20)]) }]).expect(413);
+      const big = await submit(agent, tokens, { subject: 'Big file' }, [
+        { name: 'scan.pdf', bytes: Buffer.concat([pdf, Buffer.alloc(70 * 1024, 0x20)]) },
+      ]).expect(413);
       expect(big.text).to.include('“scan.pdf” is too large: at most 64 KB per file').and.include('value="Big file"');
       tokens = await openForm(agent, 'en');
-      const exe = await submit(agent, tokens, { subject: 'Program' }, [{ name: 'invoice.pdf', bytes: Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200, 1)]) }]).expect(422);
+      const exe = await submit(agent, tokens, { subject: 'Program' }, [
+        { name: 'invoice.pdf', bytes: Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200, 1)]) },
+      ]).expect(422);
       expect(exe.text).to.include('“invoice.pdf” is not an accepted type').and.include('value="Program"');
       tokens = await openForm(agent, 'en');
-      const many = await submit(agent, tokens, { subject: 'Many' }, [1, 2, 3].map((n) => ({ name: `p${n}.pdf`, bytes: pdf }))).expect(413);
+      const many = await submit(
+        agent,
+        tokens,
+        { subject: 'Many' },
+        [1, 2, 3].map((n) => ({ name: `p${n}.pdf`, bytes: pdf })),
+      ).expect(413);
       expect(many.text).to.include('at most 2 files');
       expect(await TicketModel.countDocuments({ subject: { $in: ['Big file', 'Program', 'Many'] } })).to.equal(0);
     });
@@ -209,7 +231,12 @@ describe('member portal: help form and member pages', function () {
       memberId = String(ticket.member);
       const view = await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: ticket.version });
       const noted = await addNote({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: view.version, text: 'NOTE INTERNE: ne pas montrer' });
-      await replyToTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: noted.version, text: 'Bonjour Marie, voici votre attestation.' });
+      await replyToTicket({
+        actor: org.staff.advisorLiege,
+        ticketId: String(ticket._id),
+        version: noted.version,
+        text: 'Bonjour Marie, voici votre attestation.',
+      });
     });
 
     it('follows a link: sets the session, drops the token from the address, and shows public messages only', async () => {
@@ -229,7 +256,9 @@ describe('member portal: help form and member pages', function () {
       const bad = await request(app).get(`/suivi/acces/${tampered}`).expect(400);
       expect(bad.text).to.include('Ce lien n&#x27;est pas valable').and.include('action="/suivi/lien"');
       const expiredConfig = { ...config, memberLinkTtl: -10 };
-      const expired = await request(app).get(`/suivi/acces/${signMemberLink(expiredConfig, { memberId, ticketId: null })}`).expect(410);
+      const expired = await request(app)
+        .get(`/suivi/acces/${signMemberLink(expiredConfig, { memberId, ticketId: null })}`)
+        .expect(410);
       expect(expired.text).to.include('Ce lien a expiré');
       // A link signed with another secret (another installation) is refused too.
       const foreign = signMemberLink({ ...config, jwt: { ...config.jwt, secret: 'another-secret-0123456789-abcdefghijklmnop' } }, { memberId, ticketId: null });
@@ -260,7 +289,11 @@ describe('member portal: help form and member pages', function () {
       expect(page.text).to.include('action="/suivi/deconnexion-partout"');
       await phone.post('/suivi/deconnexion-partout').type('form').send({ _csrf: 'forged' }).expect(403);
       await laptop.get(`/suivi/demandes/${ticket.number}`).expect(200);
-      const done = await phone.post('/suivi/deconnexion-partout').type('form').send({ _csrf: hidden(page.text, '_csrf') }).expect(303);
+      const done = await phone
+        .post('/suivi/deconnexion-partout')
+        .type('form')
+        .send({ _csrf: hidden(page.text, '_csrf') })
+        .expect(303);
       expect(done.headers.location).to.equal('/suivi?signed_out_all=1');
       await laptop.get(`/suivi/demandes/${ticket.number}`).expect(401);
       await phone.get(`/suivi/demandes/${ticket.number}`).expect(401);
@@ -269,7 +302,7 @@ describe('member portal: help form and member pages', function () {
       await laptop.get(`/suivi/demandes/${ticket.number}`).expect(200);
     });
 
-    it('asks before someone else\'s link replaces this browser\'s session (POST with CSRF)', async () => {
+    it("asks before someone else's link replaces this browser's session (POST with CSRF)", async () => {
       const paulTicket = await buildTicket(org, { member: { name: 'Paul Autre', email: 'paul.autre@example.be' }, subject: 'Demande de Paul Autre' });
       const agent = request.agent(app);
       await agent.get(linkPath(memberLinkUrl(config, { memberId, ticketId: null }))).expect(303);
@@ -281,7 +314,11 @@ describe('member portal: help form and member pages', function () {
       const token = hidden(ask.text, 'token');
       await agent.post('/suivi/acces').type('form').send({ _csrf: 'forged', token }).expect(403);
       await agent.get(`/suivi/demandes/${ticket.number}`).expect(200);
-      const switched = await agent.post('/suivi/acces').type('form').send({ _csrf: hidden(ask.text, '_csrf'), token }).expect(303);
+      const switched = await agent
+        .post('/suivi/acces')
+        .type('form')
+        .send({ _csrf: hidden(ask.text, '_csrf'), token })
+        .expect(303);
       expect(switched.headers.location).to.equal(`/suivi/demandes/${paulTicket.number}`);
       await agent.get(`/suivi/demandes/${paulTicket.number}`).expect(200);
       await agent.get(`/suivi/demandes/${ticket.number}`).expect(404);
@@ -342,14 +379,28 @@ describe('member portal: help form and member pages', function () {
 
     it('lets the member reply with a file; the ticket waiting on them opens again', async () => {
       const current = await loadTicket(String(ticket._id));
-      await replyToTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: current?.version ?? 0, text: 'Pouvez-vous envoyer votre contrat ?', waitForMember: true });
+      await replyToTicket({
+        actor: org.staff.advisorLiege,
+        ticketId: String(ticket._id),
+        version: current?.version ?? 0,
+        text: 'Pouvez-vous envoyer votre contrat ?',
+        waitForMember: true,
+      });
       expect((await loadTicket(String(ticket._id)))?.status).to.equal('pending_member');
       const info = await Outbox.findOne({ ticket: ticket._id, template: 'information-request' }).lean<OutboxMail>();
       expect(info?.text).to.include('Pouvez-vous envoyer votre contrat ?');
       const agent = request.agent(app);
-      const page = await agent.get(linkPath(memberLinkUrl(config, { memberId, ticketId: String(ticket._id) }))).redirects(1).expect(200);
+      const page = await agent
+        .get(linkPath(memberLinkUrl(config, { memberId, ticketId: String(ticket._id) })))
+        .redirects(1)
+        .expect(200);
       const csrf = hidden(page.text, '_csrf');
-      const res = await agent.post(`/suivi/demandes/${ticket.number}/reponses`).field('_csrf', csrf).field('message', 'Voici mon contrat <script>alert(1)</script>').attach('attachments', pdf, 'contrat.pdf').expect(303);
+      const res = await agent
+        .post(`/suivi/demandes/${ticket.number}/reponses`)
+        .field('_csrf', csrf)
+        .field('message', 'Voici mon contrat <script>alert(1)</script>')
+        .attach('attachments', pdf, 'contrat.pdf')
+        .expect(303);
       expect(res.headers.location).to.include('done=replied');
       const after = await loadTicket(String(ticket._id));
       expect(after?.status).to.equal('open');
@@ -394,7 +445,10 @@ describe('member portal: help form and member pages', function () {
 
     it('lets the member close and reopen, with CSRF', async () => {
       const agent = request.agent(app);
-      const page = await agent.get(linkPath(memberLinkUrl(config, { memberId, ticketId: String(ticket._id) }))).redirects(1).expect(200);
+      const page = await agent
+        .get(linkPath(memberLinkUrl(config, { memberId, ticketId: String(ticket._id) })))
+        .redirects(1)
+        .expect(200);
       const csrf = hidden(page.text, '_csrf');
       await agent.post(`/suivi/demandes/${ticket.number}/fermer`).type('form').send({ _csrf: 'forged' }).expect(403);
       await agent.post(`/suivi/demandes/${ticket.number}/fermer`).type('form').send({ _csrf: csrf }).expect(303);

@@ -116,10 +116,17 @@ describe('Staff pages (HTML, real database)', () => {
     });
 
     it('shows a wrong password as an error in the page language, keeping the email', async () => {
-      for (const [lang, text] of [['fr', 'Adresse e-mail ou mot de passe incorrect.'], ['nl', 'Onjuist e-mailadres of wachtwoord.'], ['en', 'The email address or password is not correct.']] as const) {
+      for (const [lang, text] of [
+        ['fr', 'Adresse e-mail ou mot de passe incorrect.'],
+        ['nl', 'Onjuist e-mailadres of wachtwoord.'],
+        ['en', 'The email address or password is not correct.'],
+      ] as const) {
         const agent = request.agent(app);
         const form = await agent.get(`/staff/login?lang=${lang}`).expect(200);
-        const res = await agent.post('/staff/login').type('form').send({ _csrf: hidden(form.text, '_csrf'), email: org.staff.advisorLiege.email, password: 'not the password' });
+        const res = await agent
+          .post('/staff/login')
+          .type('form')
+          .send({ _csrf: hidden(form.text, '_csrf'), email: org.staff.advisorLiege.email, password: 'not the password' });
         expect(res.status).to.equal(401);
         expect(res.text).to.include(`<html lang="${lang}">`).and.include(text).and.include(`value="${org.staff.advisorLiege.email}"`);
         expect(res.headers['set-cookie']?.toString() ?? '').not.to.include('relais_at=ey');
@@ -139,7 +146,10 @@ describe('Staff pages (HTML, real database)', () => {
       const statuses: number[] = [];
       for (let i = 0; i < 3; i += 1) {
         const form = await agent.get('/staff/login').expect(200);
-        const res = await agent.post('/staff/login').type('form').send({ _csrf: hidden(form.text, '_csrf'), email: org.staff.advisorLiege.email, password: 'wrong' });
+        const res = await agent
+          .post('/staff/login')
+          .type('form')
+          .send({ _csrf: hidden(form.text, '_csrf'), email: org.staff.advisorLiege.email, password: 'wrong' });
         statuses.push(res.status);
         if (res.status === 429) expect(res.text).to.include('Trop de tentatives échouées');
       }
@@ -152,9 +162,17 @@ describe('Staff pages (HTML, real database)', () => {
       await request(limited).post('/api/v1/auth/login').send({ email, password: 'wrong' }).expect(401);
       const agent = request.agent(limited);
       let form = await agent.get('/staff/login').expect(200);
-      await agent.post('/staff/login').type('form').send({ _csrf: hidden(form.text, '_csrf'), email, password: 'wrong' }).expect(401);
+      await agent
+        .post('/staff/login')
+        .type('form')
+        .send({ _csrf: hidden(form.text, '_csrf'), email, password: 'wrong' })
+        .expect(401);
       form = await agent.get('/staff/login').expect(200);
-      await agent.post('/staff/login').type('form').send({ _csrf: hidden(form.text, '_csrf'), email, password: 'wrong' }).expect(429);
+      await agent
+        .post('/staff/login')
+        .type('form')
+        .send({ _csrf: hidden(form.text, '_csrf'), email, password: 'wrong' })
+        .expect(429);
       await request(limited).post('/api/v1/auth/login').send({ email, password: testPassword }).expect(429);
     });
   });
@@ -169,9 +187,14 @@ describe('Staff pages (HTML, real database)', () => {
     });
 
     it('says the session expired when the cookies are refused, and brings the person back after signing in', async () => {
-      const res = await request(app).get('/staff/queue?status=open').set('Cookie', ['relais_at=expired.token.here', 'relais_rt=000000000000000000000000.nope']).expect(303);
+      const res = await request(app)
+        .get('/staff/queue?status=open')
+        .set('Cookie', ['relais_at=expired.token.here', 'relais_rt=000000000000000000000000.nope'])
+        .expect(303);
       expect(res.headers.location).to.equal(`/staff/login?next=${encodeURIComponent('/staff/queue?status=open')}&expired=1`);
-      const form = await request(app).get(res.headers.location ?? '').expect(200);
+      const form = await request(app)
+        .get(res.headers.location ?? '')
+        .expect(200);
       expect(form.text).to.include('Votre session a expiré').and.include(`name="next" value="/staff/queue?status&#x3D;open"`); // Handlebars escapes "="
     });
 
@@ -218,7 +241,10 @@ describe('Staff pages (HTML, real database)', () => {
       const agent = await signedIn(app, org.staff.advisorCharleroi.email);
       const res = await agent.get(`/staff/tickets/${String(liegeTicket._id)}`).expect(404);
       expect(res.text).to.include('Ticket introuvable').and.not.include('Attestation de revenus 2025');
-      await agent.get(`/staff/tickets/${String(liegeTicket._id)}/parts`).set('Accept', 'application/json').expect(404);
+      await agent
+        .get(`/staff/tickets/${String(liegeTicket._id)}/parts`)
+        .set('Accept', 'application/json')
+        .expect(404);
       await agent.get(`/staff/tickets/${String(charleroiTicket._id)}`).expect(200);
       await agent.get('/staff/tickets/not-an-id').expect(404);
     });
@@ -243,13 +269,28 @@ describe('Staff pages (HTML, real database)', () => {
       const t = await buildTicket(org, { subject: 'Escalade avec passation' });
       const advisor = org.staff.advisorLiege;
       const claimed = await claimTicket({ actor: advisor, ticketId: String(t._id), version: t.version });
-      await escalateTicket({ actor: advisor, ticketId: String(t._id), version: claimed.version, reason: 'needs_contract_change', handoff: 'Revenus vérifiés ; attestation signée nécessaire.' });
+      await escalateTicket({
+        actor: advisor,
+        ticketId: String(t._id),
+        version: claimed.version,
+        reason: 'needs_contract_change',
+        handoff: 'Revenus vérifiés ; attestation signée nécessaire.',
+      });
       const agent = await signedIn(app, org.staff.support.email);
       const res = await agent.get(`/staff/tickets/${String(t._id)}`).expect(200);
-      expect(res.text).to.include('Pourquoi ce ticket est ici').and.include('Modification de contrat').and.include('Revenus vérifiés ; attestation signée nécessaire.');
+      expect(res.text)
+        .to.include('Pourquoi ce ticket est ici')
+        .and.include('Modification de contrat')
+        .and.include('Revenus vérifiés ; attestation signée nécessaire.');
       expect(res.text).to.include('Julie Lambert l&#x27;a escaladé vers Équipe de soutien');
-      expect(res.text).to.include('data-action="claim"').and.not.include('data-open-dialog="escalate-dialog"').and.not.include('data-open-dialog="reassign-dialog"');
-      const parts = await agent.get(`/staff/tickets/${String(t._id)}/parts`).set('Accept', 'application/json').expect(200);
+      expect(res.text)
+        .to.include('data-action="claim"')
+        .and.not.include('data-open-dialog="escalate-dialog"')
+        .and.not.include('data-open-dialog="reassign-dialog"');
+      const parts = await agent
+        .get(`/staff/tickets/${String(t._id)}/parts`)
+        .set('Accept', 'application/json')
+        .expect(200);
       const body = parts.body as { version: number; parts: Record<string, string>; composer: { canReply: boolean } };
       expect(body.version).to.equal(3);
       expect(body.composer.canReply).to.equal(false);
@@ -265,7 +306,9 @@ describe('Staff pages (HTML, real database)', () => {
         expect(res.text).not.to.include('<script>alert').and.not.include('<img src=x');
       }
       const snapshot = await agent.get('/staff/queue/snapshot').set('Accept', 'application/json').expect(200);
-      expect((snapshot.body as { rowsHtml: string }).rowsHtml).to.include('&lt;script&gt;alert(1)').and.not.include('<script>');
+      expect((snapshot.body as { rowsHtml: string }).rowsHtml)
+        .to.include('&lt;script&gt;alert(1)')
+        .and.not.include('<script>');
     });
   });
 
@@ -320,10 +363,20 @@ describe('Staff pages (HTML, real database)', () => {
       const t = await buildTicket(org, { subject: 'Escalade pour le tableau' });
       const advisor = org.staff.advisorLiege;
       const claimed = await claimTicket({ actor: advisor, ticketId: String(t._id), version: t.version });
-      const escalated = await escalateTicket({ actor: advisor, ticketId: String(t._id), version: claimed.version, reason: 'payroll_correction', handoff: 'Précompte à recalculer.' });
+      const escalated = await escalateTicket({
+        actor: advisor,
+        ticketId: String(t._id),
+        version: claimed.version,
+        reason: 'payroll_correction',
+        handoff: 'Précompte à recalculer.',
+      });
       const agent = await signedIn(app, org.staff.supervisorLiege.email);
       const res = await agent.get('/staff/board').expect(200);
-      expect(res.text).to.include('Niveau 2 · Soutien · Liège').and.include('Escalade pour le tableau').and.include('Correction de paie').and.include('Précompte à recalculer.');
+      expect(res.text)
+        .to.include('Niveau 2 · Soutien · Liège')
+        .and.include('Escalade pour le tableau')
+        .and.include('Correction de paie')
+        .and.include('Précompte à recalculer.');
       expect(res.text).to.include(`data-reassign="${String(t._id)}" data-version="${escalated.version}"`);
       expect(res.text).to.include('Charge par personne').and.include('Amélie Renard');
       expect(res.text).to.include('id="reassign-dialog"');
@@ -339,7 +392,13 @@ describe('Staff pages (HTML, real database)', () => {
       for (let i = 0; i < extra; i += 1) {
         const t = await buildTicket(org, { subject: `Escalade nombreuse ${i}` });
         const claimed = await claimTicket({ actor: advisor, ticketId: String(t._id), version: t.version });
-        await escalateTicket({ actor: advisor, ticketId: String(t._id), version: claimed.version, reason: 'payroll_correction', handoff: 'Vérifié; à recalculer.' });
+        await escalateTicket({
+          actor: advisor,
+          ticketId: String(t._id),
+          version: claimed.version,
+          reason: 'payroll_correction',
+          handoff: 'Vérifié; à recalculer.',
+        });
       }
       const agent = await signedIn(app, org.staff.supervisorLiege.email);
       const open = (await readableWork(org.staff.supervisorLiege)).filter((t) => t.tier > 1 && ['new', 'open', 'pending_member'].includes(t.status)).length;
@@ -364,7 +423,11 @@ describe('Staff pages (HTML, real database)', () => {
       const agent = await signedIn(app, org.staff.advisorLiege.email);
       const page = await agent.get('/staff/queue').expect(200);
       await agent.post('/staff/logout').type('form').send({}).expect(403);
-      const res = await agent.post('/staff/logout').type('form').send({ _csrf: meta(page.text, 'csrf-token') }).expect(303);
+      const res = await agent
+        .post('/staff/logout')
+        .type('form')
+        .send({ _csrf: meta(page.text, 'csrf-token') })
+        .expect(303);
       expect(res.headers.location).to.equal('/staff/login?signed_out=1');
       await agent.get('/staff/queue').expect(303);
       const form = await agent.get('/staff/login?signed_out=1').expect(200);

@@ -59,7 +59,13 @@ describe('realtime: client events', () => {
       const held = await claimTicket({ actor: live.org.staff.advisorLiege2, ticketId: id, version: 1 });
       await settled();
       const onlySup = nextEvent(sup.socket, 'presence', (m) => m.viewers.length === 1);
-      await escalateTicket({ actor: live.org.staff.advisorLiege2, ticketId: id, version: held.version, reason: 'payroll_correction', handoff: 'À recalculer.' });
+      await escalateTicket({
+        actor: live.org.staff.advisorLiege2,
+        ticketId: id,
+        version: held.version,
+        reason: 'payroll_correction',
+        handoff: 'À recalculer.',
+      });
       await settled();
       expect((await onlySup).viewers.map((p) => p.name)).to.deep.equal(['Isabelle Collard']);
       expect(await julie.socket.emitWithAck('ticket:typing', { ticketId: id, typing: true })).to.deep.equal({ ok: false, error: { code: 'not_found' } });
@@ -74,11 +80,20 @@ describe('realtime: client events', () => {
       const raw = socket as unknown as { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> };
       const before = live.records.length;
 
-      expect(await raw.emitWithAck('join', { room: rooms.tier1Office(live.org.offices.charleroi) })).to.deep.equal({ ok: false, error: { code: 'unknown_event' } });
+      expect(await raw.emitWithAck('join', { room: rooms.tier1Office(live.org.offices.charleroi) })).to.deep.equal({
+        ok: false,
+        error: { code: 'unknown_event' },
+      });
       expect(await raw.emitWithAck('ticket:update', { ticket: { id: String(ticket._id) } })).to.deep.equal({ ok: false, error: { code: 'unknown_event' } });
       expect(await raw.emitWithAck('ticket:watch', { ticketId: { $gt: '' } })).to.deep.equal({ ok: false, error: { code: 'validation_failed' } });
-      expect(await raw.emitWithAck('ticket:watch', { ticketId: String(ticket._id), room: 'office:x' })).to.deep.equal({ ok: false, error: { code: 'validation_failed' } });
-      expect(await raw.emitWithAck('ticket:watch', { ticketId: String(ticket._id) }, 'extra')).to.deep.equal({ ok: false, error: { code: 'validation_failed' } });
+      expect(await raw.emitWithAck('ticket:watch', { ticketId: String(ticket._id), room: 'office:x' })).to.deep.equal({
+        ok: false,
+        error: { code: 'validation_failed' },
+      });
+      expect(await raw.emitWithAck('ticket:watch', { ticketId: String(ticket._id) }, 'extra')).to.deep.equal({
+        ok: false,
+        error: { code: 'validation_failed' },
+      });
       expect(await raw.emitWithAck('ticket:typing', { ticketId: String(ticket._id), typing: true })).to.deep.equal({ ok: false, error: { code: 'not_found' } });
       expect(await raw.emitWithAck('constructor', {})).to.deep.equal({ ok: false, error: { code: 'unknown_event' } });
 

@@ -17,21 +17,25 @@ const teams = ids(4);
 const people = ids(3);
 const member = new Types.ObjectId();
 
-const actor = fc.record({
-  id: fc.constantFrom(...people),
-  roles: fc.uniqueArray(fc.constantFrom(...staffRoles), { maxLength: 3 }),
-  team: fc.option(fc.constantFrom(...teams)),
-  office: fc.option(fc.constantFrom(...offices)),
-  tier: fc.option(fc.constantFrom(1 as const, 2 as const, 3 as const)),
-}).map((a): StaffActor => ({ kind: 'staff', name: 'x', email: 'x@test.relais', languages: [], ...a }));
+const actor = fc
+  .record({
+    id: fc.constantFrom(...people),
+    roles: fc.uniqueArray(fc.constantFrom(...staffRoles), { maxLength: 3 }),
+    team: fc.option(fc.constantFrom(...teams)),
+    office: fc.option(fc.constantFrom(...offices)),
+    tier: fc.option(fc.constantFrom(1 as const, 2 as const, 3 as const)),
+  })
+  .map((a): StaffActor => ({ kind: 'staff', name: 'x', email: 'x@test.relais', languages: [], ...a }));
 
-const ticket = fc.record({
-  tier: fc.constantFrom(1, 2, 3),
-  team: fc.constantFrom(...teams),
-  office: fc.constantFrom(...offices),
-  assignee: fc.option(fc.constantFrom(...people)),
-  status: fc.constantFrom('new', 'open', 'pending_member', 'resolved', 'closed'),
-}).map((t): PolicyTicket => ({ ...t, member }));
+const ticket = fc
+  .record({
+    tier: fc.constantFrom(1, 2, 3),
+    team: fc.constantFrom(...teams),
+    office: fc.constantFrom(...offices),
+    assignee: fc.option(fc.constantFrom(...people)),
+    status: fc.constantFrom('new', 'open', 'pending_member', 'resolved', 'closed'),
+  })
+  .map((t): PolicyTicket => ({ ...t, member }));
 
 describe('realtime rooms follow the read policy', () => {
   it('a socket shares a room with a ticket exactly when its staff member may read the ticket', () => {

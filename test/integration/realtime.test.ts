@@ -15,7 +15,20 @@ import { rooms } from '../../server/realtime/rooms.js';
 import { claimTicket, escalateTicket, releaseTicket } from '../../server/tickets/ticket.commands.js';
 import type { TicketView } from '../../server/tickets/ticket.presenter.js';
 import { buildTicket } from '../helpers/factories.js';
-import { collect, connect, connected, nextEvent, refused, sleep, startLiveServer, until, useLiveServer, type ConnectOptions, type StaffKey, type TestSocket } from '../helpers/realtime.js';
+import {
+  collect,
+  connect,
+  connected,
+  nextEvent,
+  refused,
+  sleep,
+  startLiveServer,
+  until,
+  useLiveServer,
+  type ConnectOptions,
+  type StaffKey,
+  type TestSocket,
+} from '../helpers/realtime.js';
 
 /**
  * A queue screen as docs/REALTIME.md tells the browser to build it: snapshot over HTTP
@@ -100,9 +113,19 @@ describe('realtime: Socket.io /staff namespace', () => {
       expect(await codeOf({})).to.equal('no_token');
       expect(await codeOf({ token: 'not-a-jwt' })).to.equal('invalid_token');
       const claims = jwt.decode(live.tokens.advisorLiege ?? '') as { sub: string; sid: string };
-      const forged = jwt.sign({ sid: claims.sid, tv: 0 }, 'another-secret-0123456789-abcdefghijklmnop', { subject: claims.sub, issuer: 'relais', audience: 'relais-staff', expiresIn: 60, jwtid: 'x' });
+      const forged = jwt.sign({ sid: claims.sid, tv: 0 }, 'another-secret-0123456789-abcdefghijklmnop', {
+        subject: claims.sub,
+        issuer: 'relais',
+        audience: 'relais-staff',
+        expiresIn: 60,
+        jwtid: 'x',
+      });
       expect(await codeOf({ token: forged })).to.equal('invalid_token');
-      const none = jwt.sign({ sid: claims.sid, tv: 0, sub: claims.sub, iss: 'relais', aud: 'relais-staff', jti: 'x', exp: Math.floor(Date.now() / 1000) + 60 }, '', { algorithm: 'none' });
+      const none = jwt.sign(
+        { sid: claims.sid, tv: 0, sub: claims.sub, iss: 'relais', aud: 'relais-staff', jti: 'x', exp: Math.floor(Date.now() / 1000) + 60 },
+        '',
+        { algorithm: 'none' },
+      );
       expect(await codeOf({ token: none })).to.equal('invalid_token');
       const past = new Date(Date.now() - 3_600_000);
       const expired = signAccessToken(live.server.config.jwt, { staffId: claims.sub, sessionId: claims.sid, tokenVersion: 0 }, 60, past).token;
@@ -114,18 +137,22 @@ describe('realtime: Socket.io /staff namespace', () => {
     it('accepts the access token as auth.token or as the relais_at cookie, and says hello with the streams of its rooms', async () => {
       const { hello } = await as('advisorLiege');
       const a = live.org.staff.advisorLiege;
-      expect(Object.keys(hello.streams).sort()).to.deep.equal([rooms.tier1Office(live.org.offices.liege), rooms.tier1Team(live.org.teams.liege), rooms.staff(a.id)].sort());
+      expect(Object.keys(hello.streams).sort()).to.deep.equal(
+        [rooms.tier1Office(live.org.offices.liege), rooms.tier1Team(live.org.teams.liege), rooms.staff(a.id)].sort(),
+      );
       expect(hello.staff).to.deep.equal({ id: String(a.id), name: a.name });
       expect(Date.parse(hello.expiresAt)).to.be.greaterThan(Date.now());
 
       const viaCookie = open({ headers: { cookie: `theme=dark; relais_at=${live.tokens.supervisorLiege}`, origin: live.server.url } });
       const sup = await connected(viaCookie);
-      expect(Object.keys(sup.streams).sort()).to.deep.equal([rooms.office(live.org.offices.liege), rooms.tier(2), rooms.tier(3), rooms.staff(live.org.staff.supervisorLiege.id)].sort());
+      expect(Object.keys(sup.streams).sort()).to.deep.equal(
+        [rooms.office(live.org.offices.liege), rooms.tier(2), rooms.tier(3), rooms.staff(live.org.staff.supervisorLiege.id)].sort(),
+      );
     });
   });
 
   describe('rooms follow the policy', () => {
-    it('an advisor cannot watch another office\'s ticket nor receive its updates', async () => {
+    it("an advisor cannot watch another office's ticket nor receive its updates", async () => {
       const ticket = await buildTicket(live.org);
       const id = String(ticket._id);
       const liege = await as('advisorLiege');
@@ -172,7 +199,13 @@ describe('realtime: Socket.io /staff namespace', () => {
 
       const removed = nextEvent(liege.socket, 'ticket:remove', (m) => m.ticketId === String(ticket._id));
       const arrived = nextEvent(support.socket, 'ticket:update', (m) => m.ticket.id === String(ticket._id));
-      await escalateTicket({ actor: live.org.staff.advisorLiege2, ticketId: String(ticket._id), version: held.version, reason: 'payroll_correction', handoff: 'Écart confirmé sur la fiche de mars.' });
+      await escalateTicket({
+        actor: live.org.staff.advisorLiege2,
+        ticketId: String(ticket._id),
+        version: held.version,
+        reason: 'payroll_correction',
+        handoff: 'Écart confirmé sur la fiche de mars.',
+      });
       await settled();
       const gone = await removed;
       // Advisors of Liège may no longer read it: they get its id, not its content.
@@ -184,7 +217,7 @@ describe('realtime: Socket.io /staff namespace', () => {
       expect(onTier2.seqs[rooms.tier(2)]).to.equal((support.hello.streams[rooms.tier(2)] ?? 0) + 1);
     });
 
-    it('numbers each socket\'s rooms without gaps, and one change reaches a socket once even through several of its rooms', async () => {
+    it("numbers each socket's rooms without gaps, and one change reaches a socket once even through several of its rooms", async () => {
       const { socket } = await as('advisorLiege');
       const updates = collect(socket, 'ticket:update');
       const tickets = await Promise.all([1, 2, 3].map(() => buildTicket(live.org)));

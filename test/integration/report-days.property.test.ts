@@ -16,7 +16,16 @@ import { ReportDayModel, noteChangeOfDoneTicket } from '../../server/reports/day
 import { loadReports, type ReportDataset } from '../../server/reports/load.js';
 import { parseFilters, periodBuckets, type ReportFilters } from '../../server/reports/period.js';
 import { memberClose, memberReply, rateTicket } from '../../server/tickets/member.commands.js';
-import { addNote, claimTicket, escalateTicket, reassignTicket, reopenTicket, replyToTicket, resolveTicket, returnTicket } from '../../server/tickets/ticket.commands.js';
+import {
+  addNote,
+  claimTicket,
+  escalateTicket,
+  reassignTicket,
+  reopenTicket,
+  replyToTicket,
+  resolveTicket,
+  returnTicket,
+} from '../../server/tickets/ticket.commands.js';
 import { actorRef, loadTicket, placementOf, trailEntry, type CommitInput } from '../../server/tickets/ticket.journal.js';
 import { TicketEventModel, eventId, type TicketEvent } from '../../server/tickets/ticket-event.model.js';
 import { dayOf, resetTicketKeyCaches } from '../../server/tickets/ticket.keys.js';
@@ -107,15 +116,27 @@ describe('report day documents: always the same report as from scratch', functio
     const done = isDoneStatus(ticket.status);
     const type = done ? (ticket.rating ? 'reopened' : 'rated') : 'resolved';
     const rating = { score: 2, comment: null, at, tier: ticket.tier, team: ticket.team, office: ticket.office, resolvedBy: null };
-    const change: Partial<Ticket> = type === 'rated' ? { rating } : type === 'reopened' ? { status: 'open', resolvedAt: null, closedAt: null } : { status: 'resolved', resolvedAt: at };
+    const change: Partial<Ticket> =
+      type === 'rated' ? { rating } : type === 'reopened' ? { status: 'open', resolvedAt: null, closedAt: null } : { status: 'resolved', resolvedAt: at };
     const actor = type === 'rated' ? memberOf(ticket) : staffFor(ticket);
     const input: CommitInput = type === 'rated' ? { ticket, type, actor, patch: change, at, data: { score: 2 } } : { ticket, type, actor, patch: change, at };
     await noteChangeOfDoneTicket(input);
     const seq = ticket.version + 1;
     const after = { ...ticket, ...change } as Ticket;
     const event = {
-      _id: eventId(ticket._id, seq), ticket: ticket._id, seq, type, actor: actorRef(actor), at, from: placementOf(ticket), to: placementOf(after),
-      reason: null, note: 'crash test', data: type === 'rated' ? { score: 2 } : {}, patch: {}, writes: [],
+      _id: eventId(ticket._id, seq),
+      ticket: ticket._id,
+      seq,
+      type,
+      actor: actorRef(actor),
+      at,
+      from: placementOf(ticket),
+      to: placementOf(after),
+      reason: null,
+      note: 'crash test',
+      data: type === 'rated' ? { score: 2 } : {},
+      patch: {},
+      writes: [],
     } as unknown as TicketEvent;
     event.patch = { ...change, version: seq, updatedAt: at, trail: [...(ticket.trail ?? []), trailEntry(event)] };
     await TicketEventModel.collection.insertOne(event as never);
@@ -166,7 +187,11 @@ describe('report day documents: always the same report as from scratch', functio
       ['administrator, every office', org.staff.administrator, [month]],
       ['supervisor Liège, every office', org.staff.supervisorLiege, [month]],
       ['supervisor Charleroi, Liège, tier 2', org.staff.supervisorCharleroi, [filters({ preset: '30d', office: liege, tier: '2' })]],
-      ['supervisor Liège, comparison of the offices', org.staff.supervisorLiege, [filters({ preset: '30d', office: liege }), filters({ preset: '30d', office: charleroi })]],
+      [
+        'supervisor Liège, comparison of the offices',
+        org.staff.supervisorLiege,
+        [filters({ preset: '30d', office: liege }), filters({ preset: '30d', office: charleroi })],
+      ],
       ['administrator, last 7 days, support team', org.staff.administrator, [filters({ preset: '7d', team: String(org.teams.support) })]],
     ];
   }
@@ -191,13 +216,17 @@ describe('report day documents: always the same report as from scratch', functio
       // Where they part, for a readable failure (the reports are long).
       let i = 0;
       while (i < report.length && report[i] === expected[i]) i += 1;
-      expect(report.slice(Math.max(0, i - 200), i + 200), `${name}: from the day documents, then from scratch`).to.equal(expected.slice(Math.max(0, i - 200), i + 200));
+      expect(report.slice(Math.max(0, i - 200), i + 200), `${name}: from the day documents, then from scratch`).to.equal(
+        expected.slice(Math.max(0, i - 200), i + 200),
+      );
     }
   }
 
   async function create(hoursAgo: number, charleroi: boolean): Promise<string> {
     const at = new Date(Date.now() - hoursAgo * hour);
-    return String((await buildTicket(org, { at, office: charleroi ? org.offices.charleroi : org.offices.liege, subject: `Demande du ${at.toISOString()}` }))._id);
+    return String(
+      (await buildTicket(org, { at, office: charleroi ? org.offices.charleroi : org.offices.liege, subject: `Demande du ${at.toISOString()}` }))._id,
+    );
   }
 
   it('counts a ticket changed after its day was stored, and a change journaled before a restart', async () => {
@@ -235,7 +264,15 @@ describe('report day documents: always the same report as from scratch', functio
     const step: fc.Arbitrary<Step> = fc.oneof(
       { weight: 2, arbitrary: fc.record({ kind: fc.constant('create' as const), hoursAgo: fc.integer({ min: 0, max: 24 * 10 }), charleroi: fc.boolean() }) },
       { weight: 6, arbitrary: fc.record({ kind: fc.constant('staff' as const), what: fc.constantFrom(...staffActions), ticket: fc.nat(30) }) },
-      { weight: 3, arbitrary: fc.record({ kind: fc.constant('member' as const), what: fc.constantFrom(...memberActions), ticket: fc.nat(30), score: fc.integer({ min: 1, max: 5 }) }) },
+      {
+        weight: 3,
+        arbitrary: fc.record({
+          kind: fc.constant('member' as const),
+          what: fc.constantFrom(...memberActions),
+          ticket: fc.nat(30),
+          score: fc.integer({ min: 1, max: 5 }),
+        }),
+      },
       { weight: 2, arbitrary: fc.constant({ kind: 'report' as const }) },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('restart' as const), halfDone: fc.nat(30) }) },
     );

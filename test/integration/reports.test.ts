@@ -74,13 +74,34 @@ async function storeFixture(): Promise<void> {
   const member = new Types.ObjectId();
   for (const { ticket: t, events, updatedAt } of fixtureTickets()) {
     await TicketModel.collection.insertOne({
-      _id: oid(t.id), number: t.number, subject: `Demande ${t.number}`, status: t.status, priority: 'normal', category: null,
-      language: 'fr', channel: 'web', member, office: oid(t.office), tier: t.tier, team: oid(t.team), assignee: null, escalation: null,
-      routing: { rule: 'default', explanation: 'fixture' }, version: events.length, messageCount: 1, lastMessageAt: null,
-      lastMemberMessageAt: null, firstResponseAt: t.firstResponseAt, dueAt: NO_DUE_DATE, resolvedAt: t.resolvedAt, closedAt: t.closedAt,
-      createdBy: null, rating: t.rating ? { ...t.rating, team: oid(t.rating.team), office: oid(t.rating.office), comment: null, at: updatedAt, resolvedBy: null } : null,
+      _id: oid(t.id),
+      number: t.number,
+      subject: `Demande ${t.number}`,
+      status: t.status,
+      priority: 'normal',
+      category: null,
+      language: 'fr',
+      channel: 'web',
+      member,
+      office: oid(t.office),
+      tier: t.tier,
+      team: oid(t.team),
+      assignee: null,
+      escalation: null,
+      routing: { rule: 'default', explanation: 'fixture' },
+      version: events.length,
+      messageCount: 1,
+      lastMessageAt: null,
+      lastMemberMessageAt: null,
+      firstResponseAt: t.firstResponseAt,
+      dueAt: NO_DUE_DATE,
+      resolvedAt: t.resolvedAt,
+      closedAt: t.closedAt,
+      createdBy: null,
+      rating: t.rating ? { ...t.rating, team: oid(t.rating.team), office: oid(t.rating.office), comment: null, at: updatedAt, resolvedBy: null } : null,
       ...(t.deadlines ? { sla: { deadlines: t.deadlines.map((d) => ({ ...d, due: d.metAt })) } } : {}),
-      createdAt: t.createdAt, updatedAt,
+      createdAt: t.createdAt,
+      updatedAt,
     });
     // Written as an import writes them: with the working-set hint of the tickets still in the work,
     // and the keys of the days they were created and done (ticket.keys.ts).
@@ -88,11 +109,23 @@ async function storeFixture(): Promise<void> {
     await rememberTicketDay({ kind: 'created', office: oid(t.office) }, t.createdAt, oid(t.id));
     const doneAt = t.status === 'resolved' || t.status === 'closed' ? (t.closedAt ?? t.resolvedAt) : null;
     if (doneAt) await rememberTicketDay('done', doneAt, oid(t.id));
-    await TicketEventModel.collection.insertMany(events.map((e) => ({
-      _id: eventId(e.ticket, e.seq) as unknown as Types.ObjectId, ticket: oid(e.ticket), seq: e.seq, type: e.type,
-      actor: { kind: 'system', staff: null, member: null, name: 'Relais' }, at: e.at, from: e.from ? place(e.from) : null, to: place(e.to),
-      reason: null, note: null, data: e.escalation ? { escalation: oid(e.escalation) } : {}, patch: {}, writes: [],
-    })));
+    await TicketEventModel.collection.insertMany(
+      events.map((e) => ({
+        _id: eventId(e.ticket, e.seq) as unknown as Types.ObjectId,
+        ticket: oid(e.ticket),
+        seq: e.seq,
+        type: e.type,
+        actor: { kind: 'system', staff: null, member: null, name: 'Relais' },
+        at: e.at,
+        from: e.from ? place(e.from) : null,
+        to: place(e.to),
+        reason: null,
+        note: null,
+        data: e.escalation ? { escalation: oid(e.escalation) } : {},
+        patch: {},
+        writes: [],
+      })),
+    );
   }
 }
 
@@ -105,7 +138,10 @@ describe('Reports (pages and CSV, real database)', () => {
 
   before(async () => {
     app = testApp();
-    await OfficeModel.create([{ _id: oid(ids.officeL), code: 'liege', name: 'Liège' }, { _id: oid(ids.officeC), code: 'charleroi', name: 'Charleroi', isDefault: true }]);
+    await OfficeModel.create([
+      { _id: oid(ids.officeL), code: 'liege', name: 'Liège' },
+      { _id: oid(ids.officeC), code: 'charleroi', name: 'Charleroi', isDefault: true },
+    ]);
     await TeamModel.create([
       { _id: oid(ids.teamL), code: 'conseil-liege', name: 'Conseil Liège', tier: 1, office: oid(ids.officeL) },
       { _id: oid(ids.teamC), code: 'conseil-charleroi', name: 'Conseil Charleroi', tier: 1, office: oid(ids.officeC) },
@@ -202,11 +238,41 @@ describe('Reports (pages and CSV, real database)', () => {
       const [c, l, total] = rows;
       expect(rows.map((r) => r.Agence)).to.deep.equal(['Charleroi', 'Liège', 'Total']);
       expect(l).to.include({ Créés: '4', Résolus: '2', '1re réponse, médiane (h ouvrées)': '1', '1re réponse, p90 (h ouvrées)': '1.7' });
-      expect(l).to.include({ 'Résolution, médiane (h ouvrées)': '7', 'Résolution, p90 (h ouvrées)': '9.4', "Taux d'escalade (%)": '25', 'Taux de renvoi (%)': '100' });
-      expect(l).to.include({ 'Délai de 1re réponse respecté (%)': '50', 'En cours en fin de période': '1', 'Satisfaction moyenne (/5)': '4', Avis: '2', Réassignations: '0' });
-      expect(c).to.include({ Créés: '2', Résolus: '1', "Taux d'escalade (%)": '50', 'Taux de renvoi (%)': '0', Réassignations: '1', 'En cours en fin de période': '2' });
-      expect(total).to.include({ Créés: '6', Résolus: '3', '1re réponse, médiane (h ouvrées)': '1', '1re réponse, p90 (h ouvrées)': '2.6', 'Résolution, médiane (h ouvrées)': '10' });
-      expect(total).to.include({ 'Résolution, p90 (h ouvrées)': '16.4', "Taux d'escalade (%)": '33.3', 'Taux de renvoi (%)': '33.3', 'En cours en fin de période': '3', 'Délai de 1re réponse respecté (%)': '66.7' });
+      expect(l).to.include({
+        'Résolution, médiane (h ouvrées)': '7',
+        'Résolution, p90 (h ouvrées)': '9.4',
+        "Taux d'escalade (%)": '25',
+        'Taux de renvoi (%)': '100',
+      });
+      expect(l).to.include({
+        'Délai de 1re réponse respecté (%)': '50',
+        'En cours en fin de période': '1',
+        'Satisfaction moyenne (/5)': '4',
+        Avis: '2',
+        Réassignations: '0',
+      });
+      expect(c).to.include({
+        Créés: '2',
+        Résolus: '1',
+        "Taux d'escalade (%)": '50',
+        'Taux de renvoi (%)': '0',
+        Réassignations: '1',
+        'En cours en fin de période': '2',
+      });
+      expect(total).to.include({
+        Créés: '6',
+        Résolus: '3',
+        '1re réponse, médiane (h ouvrées)': '1',
+        '1re réponse, p90 (h ouvrées)': '2.6',
+        'Résolution, médiane (h ouvrées)': '10',
+      });
+      expect(total).to.include({
+        'Résolution, p90 (h ouvrées)': '16.4',
+        "Taux d'escalade (%)": '33.3',
+        'Taux de renvoi (%)': '33.3',
+        'En cours en fin de période': '3',
+        'Délai de 1re réponse respecté (%)': '66.7',
+      });
     });
 
     it('per office, for a supervisor: their office and the escalated tickets of others', async () => {
@@ -220,7 +286,13 @@ describe('Reports (pages and CSV, real database)', () => {
       const get = async (table: string) => records((await request(app).get(`/staff/reports.csv?table=${table}&${week}`).set(as(staff.admin)).expect(200)).text);
       const tiers = await get('tiers');
       expect(tiers.map((r) => r.Niveau)).to.deep.equal(['Niveau 1 · Conseil', 'Niveau 2 · Soutien', 'Niveau 3 · Administratif']);
-      expect(tiers[1]).to.include({ 'Tickets passés par là': '2', 'Temps passé, médiane (h ouvrées)': '4.5', 'Temps passé, p90 (h ouvrées)': '4.9', 'Escalades reçues': '2', 'Taux de renvoi (%)': '50' });
+      expect(tiers[1]).to.include({
+        'Tickets passés par là': '2',
+        'Temps passé, médiane (h ouvrées)': '4.5',
+        'Temps passé, p90 (h ouvrées)': '4.9',
+        'Escalades reçues': '2',
+        'Taux de renvoi (%)': '50',
+      });
       expect(tiers[2]).to.include({ 'Résolus ici': '1', 'Temps passé, médiane (h ouvrées)': '8', 'Satisfaction moyenne (/5)': '4' });
       const days = await get('periods');
       expect(days.map((r) => r.Créés)).to.deep.equal(['2', '1', '1', '1', '1']);
@@ -261,11 +333,17 @@ describe('Reports (pages and CSV, real database)', () => {
 
   describe('the comparison', () => {
     it('shows two offices side by side, and says when one is seen only in part', async () => {
-      const res = await request(app).get(`/staff/reports/compare?mode=offices&a=${ids.officeL}&b=${ids.officeC}&${week}`).set(as(staff.supervisorL)).expect(200);
+      const res = await request(app)
+        .get(`/staff/reports/compare?mode=offices&a=${ids.officeL}&b=${ids.officeC}&${week}`)
+        .set(as(staff.supervisorL))
+        .expect(200);
       expect(res.text).to.include('<th scope="col" class="num-col">Liège</th><th scope="col" class="num-col">Charleroi</th>');
       expect(res.text).to.include('Charleroi : vous ne voyez que ses tickets escaladés');
       expect(res.text).to.match(/aria-describedby="table-compare"/);
-      const csv = await request(app).get(`/staff/reports.csv?table=compare&mode=offices&a=${ids.officeL}&b=${ids.officeC}&${week}`).set(as(staff.admin)).expect(200);
+      const csv = await request(app)
+        .get(`/staff/reports.csv?table=compare&mode=offices&a=${ids.officeL}&b=${ids.officeC}&${week}`)
+        .set(as(staff.admin))
+        .expect(200);
       const rows = records(csv.text);
       expect(Object.keys(rows[0] ?? {})).to.deep.equal(['Indicateur', 'Liège', 'Charleroi', 'Écart (B − A)']);
       expect(rows.find((r) => r.Indicateur === 'Créés')).to.deep.equal({ Indicateur: 'Créés', Liège: '4', Charleroi: '2', 'Écart (B − A)': '-2' });
@@ -275,7 +353,10 @@ describe('Reports (pages and CSV, real database)', () => {
     it('compares a period with the one just before it by default', async () => {
       const res = await request(app).get(`/staff/reports/compare?mode=periods&${week}`).set(as(staff.admin)).expect(200);
       expect(res.text).to.include('value="2026-02-25"'); // the five days before
-      const csv = await request(app).get(`/staff/reports.csv?table=compare&mode=periods&${week}&from2=2026-02-25&to2=2026-03-01`).set(as(staff.admin)).expect(200);
+      const csv = await request(app)
+        .get(`/staff/reports.csv?table=compare&mode=periods&${week}&from2=2026-02-25&to2=2026-03-01`)
+        .set(as(staff.admin))
+        .expect(200);
       const volume = records(csv.text).find((r) => r.Indicateur === 'Créés');
       expect(Object.values(volume ?? {})).to.deep.equal(['Créés', '6', '2', '-4']); // T00 and T0 were created in February
     });
@@ -324,8 +405,12 @@ describe('Reports (pages and CSV, real database)', () => {
   describe('tickets made through the real commands', () => {
     it('count like any other', async () => {
       const ticket = await createTicket({
-        actor: staff.advisor, subject: 'Attestation', body: 'Bonjour, il me faut une attestation.', member: { name: 'Claire Martin', email: 'claire.reports@example.be' },
-        channel: 'phone', office: oid(ids.officeL),
+        actor: staff.advisor,
+        subject: 'Attestation',
+        body: 'Bonjour, il me faut une attestation.',
+        member: { name: 'Claire Martin', email: 'claire.reports@example.be' },
+        channel: 'phone',
+        office: oid(ids.officeL),
       });
       await replyToTicket({ actor: staff.supervisorL, ticketId: String(ticket._id), version: ticket.version, text: 'Voici.' });
       const rows = records((await request(app).get('/staff/reports.csv?table=offices&preset=7d').set(as(staff.admin)).expect(200)).text);

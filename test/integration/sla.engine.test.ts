@@ -39,7 +39,9 @@ function sla(ticket: Ticket | null): TicketSla {
 
 /** A deadline as stored on the ticket (the last one of its kind). */
 function deadline(ticket: Ticket | null, kind: StoredDeadline['kind']): StoredDeadline {
-  const found = sla(ticket).deadlines.filter((d) => d.kind === kind).at(-1);
+  const found = sla(ticket)
+    .deadlines.filter((d) => d.kind === kind)
+    .at(-1);
   if (!found) throw new Error(`no ${kind} deadline`);
   return found;
 }
@@ -65,10 +67,27 @@ describe('SLA in ticket commands (real database)', () => {
     org = await buildOrg();
     await SlaPolicyModel.insertMany(defaultPolicies());
     // Liège keeps a lunch break and Walloon holidays; every other office has the default calendar.
-    const day = () => [{ start: '08:30', end: '12:00' }, { start: '13:00', end: '16:30' }];
-    const liegeDoc = await SlaCalendarModel.create({ office: org.offices.liege, name: 'Liège', timeZone: 'Europe/Brussels', hours: { 1: day(), 2: day(), 3: day(), 4: day(), 5: day(), 6: [], 7: [] }, holidays: { country: 'BE', region: 'WAL' }, closures: [] });
+    const day = () => [
+      { start: '08:30', end: '12:00' },
+      { start: '13:00', end: '16:30' },
+    ];
+    const liegeDoc = await SlaCalendarModel.create({
+      office: org.offices.liege,
+      name: 'Liège',
+      timeZone: 'Europe/Brussels',
+      hours: { 1: day(), 2: day(), 3: day(), 4: day(), 5: day(), 6: [], 7: [] },
+      holidays: { country: 'BE', region: 'WAL' },
+      closures: [],
+    });
     const nine = () => [{ start: '09:00', end: '17:00' }];
-    await SlaCalendarModel.create({ office: null, name: 'Belgique', timeZone: 'Europe/Brussels', hours: { 1: nine(), 2: nine(), 3: nine(), 4: nine(), 5: nine(), 6: [], 7: [] }, holidays: { country: 'BE' }, closures: [] });
+    await SlaCalendarModel.create({
+      office: null,
+      name: 'Belgique',
+      timeZone: 'Europe/Brussels',
+      hours: { 1: nine(), 2: nine(), 3: nine(), 4: nine(), 5: nine(), 6: [], 7: [] },
+      holidays: { country: 'BE' },
+      closures: [],
+    });
     liege = toBusinessCalendar(liegeDoc.toObject() as unknown as SlaCalendarData);
     clearSlaCache();
   });
@@ -108,17 +127,29 @@ describe('SLA in ticket commands (real database)', () => {
     const stored = await loadTicket(t._id);
     const sentence = explainDeadline(await full(stored, 'first_response', MONDAY_9), fr);
     expect(sentence).to.match(/^Première réponse due lun\. 12 janv\. 14:00/);
-    expect(sentence).to.include('priorité normale').and.include('4 heures ouvrables').and.include('calendrier de Liège').and.include('règle « Priorité normale »');
+    expect(sentence)
+      .to.include('priorité normale')
+      .and.include('4 heures ouvrables')
+      .and.include('calendrier de Liège')
+      .and.include('règle « Priorité normale »');
 
     const view = presentTicket(stored as Ticket, org.staff.advisorLiege);
     expect(view.sla?.policy).to.equal('Priorité normale');
-    expect(view.sla?.deadlines.find((d) => d.kind === 'first_response')).to.deep.equal({ kind: 'first_response', state: 'running', due: '2026-01-12T13:00:00.000Z', breached: false });
+    expect(view.sla?.deadlines.find((d) => d.kind === 'first_response')).to.deep.equal({
+      kind: 'first_response',
+      state: 'running',
+      due: '2026-01-12T13:00:00.000Z',
+      breached: false,
+    });
     expect(view.dueAt).to.equal('2026-01-12T10:00:00.000Z');
 
     const config = testConfig();
     const app = testApp(config);
     const token = await login(app, org.staff.advisorLiege.email);
-    const res = await request(app).get(`/api/v1/tickets/${String(t._id)}`).set('Authorization', `Bearer ${token}`).expect(200);
+    const res = await request(app)
+      .get(`/api/v1/tickets/${String(t._id)}`)
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
     const body = res.body as { ticket: { sla: { deadlines: Array<{ kind: string; due: string | null }> } } };
     expect(body.ticket.sla.deadlines.map((d) => d.kind)).to.include.members(['first_response', 'resolution', 'acceptance']);
     expect(body.ticket.sla.deadlines.find((d) => d.kind === 'first_response')?.due).to.equal('2026-01-12T13:00:00.000Z');
@@ -141,7 +172,14 @@ describe('SLA in ticket commands (real database)', () => {
     const before = deadline(await loadTicket(id), 'resolution');
     const memberAnswer = at('2026-01-12T14:00:00Z');
     const v = (await claimTicket({ actor: org.staff.advisorLiege, ticketId: id, version: 1, at: at('2026-01-12T08:30:00Z') })).version;
-    const waiting = await replyToTicket({ actor: org.staff.advisorLiege, ticketId: id, version: v, text: 'Pouvez-vous nous envoyer votre fiche de paie ?', waitForMember: true, at: at('2026-01-12T09:00:00Z') });
+    const waiting = await replyToTicket({
+      actor: org.staff.advisorLiege,
+      ticketId: id,
+      version: v,
+      text: 'Pouvez-vous nous envoyer votre fiche de paie ?',
+      waitForMember: true,
+      at: at('2026-01-12T09:00:00Z'),
+    });
     let stored = await loadTicket(id);
     expect(sla(stored).paused).to.equal(true);
     expect(deadline(stored, 'resolution').state).to.equal('paused');
@@ -175,7 +213,14 @@ describe('SLA in ticket commands (real database)', () => {
     const claimed = await claimTicket({ actor: org.staff.advisorLiege, ticketId: id, version: 1, at: at('2026-01-12T08:15:00Z') });
     expect(deadline(await loadTicket(id), 'acceptance').state).to.equal('met');
     const escalatedAt = at('2026-01-12T10:00:00Z'); // 11:00 local
-    await escalateTicket({ actor: org.staff.advisorLiege, ticketId: id, version: claimed.version, reason: 'payroll_correction', handoff: 'Montant net à vérifier par le soutien.', at: escalatedAt });
+    await escalateTicket({
+      actor: org.staff.advisorLiege,
+      ticketId: id,
+      version: claimed.version,
+      reason: 'payroll_correction',
+      handoff: 'Montant net à vérifier par le soutien.',
+      at: escalatedAt,
+    });
     const stored = await loadTicket(id);
     const acceptance = await full(stored, 'acceptance', escalatedAt);
     expect(acceptance).to.deep.include({ state: 'running', tier: 2, targetMinutes: 240, startedBy: 'escalated' });
@@ -236,7 +281,15 @@ describe('SLA in ticket commands (real database)', () => {
     const id = String(t._id);
     let v = (await claimTicket({ actor: org.staff.advisorLiege, ticketId: id, version: 1, at: at('2026-01-12T08:10:00Z') })).version;
     for (let i = 0; i < 3; i += 1) {
-      v = (await replyToTicket({ actor: org.staff.advisorLiege, ticketId: id, version: v, text: `Réponse ${i}`, at: at(`2026-01-12T${String(8 + i).padStart(2, '0')}:30:00Z`) })).version;
+      v = (
+        await replyToTicket({
+          actor: org.staff.advisorLiege,
+          ticketId: id,
+          version: v,
+          text: `Réponse ${i}`,
+          at: at(`2026-01-12T${String(8 + i).padStart(2, '0')}:30:00Z`),
+        })
+      ).version;
     }
     const stored = await loadTicket(id);
     expect(stored?.version).to.equal(5);

@@ -23,7 +23,14 @@ describe('SLA alerts, live (Socket.io, injected clock)', () => {
 
   before(async () => {
     const always = () => [{ start: '00:00', end: '24:00' }];
-    await SlaCalendarModel.collection.insertOne({ office: null, name: 'Toujours', timeZone: 'Europe/Brussels', hours: { 1: always(), 2: always(), 3: always(), 4: always(), 5: always(), 6: always(), 7: always() }, holidays: null, closures: [] });
+    await SlaCalendarModel.collection.insertOne({
+      office: null,
+      name: 'Toujours',
+      timeZone: 'Europe/Brussels',
+      hours: { 1: always(), 2: always(), 3: always(), 4: always(), 5: always(), 6: always(), 7: always() },
+      holidays: null,
+      closures: [],
+    });
     await SlaPolicyModel.create({
       name: 'Standard',
       order: 10,
@@ -64,14 +71,23 @@ describe('SLA alerts, live (Socket.io, injected clock)', () => {
     try {
       await scheduler.idle();
       const warning = await warned;
-      expect(warning).to.deep.include({ number: held.number, subject: 'Tenu par Julie', kind: 'warning', deadline: 'first_response', label: '50%', level: 'team', escalated: false });
+      expect(warning).to.deep.include({
+        number: held.number,
+        subject: 'Tenu par Julie',
+        kind: 'warning',
+        deadline: 'first_response',
+        label: '50%',
+        level: 'team',
+        escalated: false,
+      });
       expect(warning.dueAt).to.equal(plus(60).toISOString());
       const breach = await breachToSupervisor;
       expect(breach).to.deep.include({ kind: 'breach', deadline: 'acceptance', level: 'supervisor', escalated: false });
       await domainEvents.settled();
       await sleep(100);
 
-      const about = (list: Array<{ ticketId: string; kind: string }>) => list.map((m) => `${m.ticketId === String(held._id) ? 'held' : 'waiting'}:${m.kind}`).sort();
+      const about = (list: Array<{ ticketId: string; kind: string }>) =>
+        list.map((m) => `${m.ticketId === String(held._id) ? 'held' : 'waiting'}:${m.kind}`).sort();
       // The team hears of everything on its tier-1 queue (the waiting ticket's first response is half gone too).
       expect(about(seen.holder)).to.deep.equal(['held:warning', 'waiting:breach', 'waiting:warning']);
       expect(about(seen.colleague)).to.deep.equal(['held:warning', 'waiting:breach', 'waiting:warning']);

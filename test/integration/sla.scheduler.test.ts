@@ -35,7 +35,14 @@ const T0 = new Date('2026-03-02T10:00:00Z');
 const plus = (minutes: number): Date => new Date(T0.getTime() + minutes * 60_000);
 const T0_ISO = T0.toISOString();
 
-function policy(name: string, order: number, categories: string[], targets: Partial<SlaPolicyData['targets']>, warnings: SlaPolicyData['warnings'], onBreach: SlaPolicyData['onBreach'] = {}): SlaPolicyData {
+function policy(
+  name: string,
+  order: number,
+  categories: string[],
+  targets: Partial<SlaPolicyData['targets']>,
+  warnings: SlaPolicyData['warnings'],
+  onBreach: SlaPolicyData['onBreach'] = {},
+): SlaPolicyData {
   return {
     name,
     order,
@@ -82,16 +89,34 @@ describe('SLA scheduler (real database, injected clocks)', function () {
     useMail(config);
     org = await buildOrg();
     const always = () => [{ start: '00:00', end: '24:00' }];
-    await SlaCalendarModel.collection.insertOne({ office: null, name: 'Toujours', timeZone: 'Europe/Brussels', hours: { 1: always(), 2: always(), 3: always(), 4: always(), 5: always(), 6: always(), 7: always() }, holidays: null, closures: [] });
+    await SlaCalendarModel.collection.insertOne({
+      office: null,
+      name: 'Toujours',
+      timeZone: 'Europe/Brussels',
+      hours: { 1: always(), 2: always(), 3: always(), 4: always(), 5: always(), 6: always(), 7: always() },
+      holidays: null,
+      closures: [],
+    });
     await SlaPolicyModel.insertMany([
       // Any ticket: answer within an hour, take it within 30 minutes on tier 1; warn at half time.
-      policy('Standard', 10, [], { firstResponseMinutes: 60, acceptanceMinutes: { 1: 30, 2: 120 } }, { percents: [50], minutesBefore: [] }, { acceptance: 'alert_supervisors' }),
+      policy(
+        'Standard',
+        10,
+        [],
+        { firstResponseMinutes: 60, acceptanceMinutes: { 1: 30, 2: 120 } },
+        { percents: [50], minutesBefore: [] },
+        { acceptance: 'alert_supervisors' },
+      ),
       // Invoices: only a first-response breach, for the crowd test.
       policy('Factures', 1, ['invoices'], { firstResponseMinutes: 60 }, { percents: [], minutesBefore: [] }),
       // Contracts: nobody taking it within 30 minutes on tier 1 escalates it.
       policy('Contrats', 2, ['contracts'], { acceptanceMinutes: { 1: 30, 2: 240 } }, { percents: [], minutesBefore: [] }, { acceptance: 'escalate' }),
     ]);
-    await ReasonCodeModel.create({ code: 'sla_breach', label: { fr: 'Délai de prise en charge dépassé', nl: 'Opnametermijn overschreden', en: 'Acceptance deadline missed' }, appliesTo: [] });
+    await ReasonCodeModel.create({
+      code: 'sla_breach',
+      label: { fr: 'Délai de prise en charge dépassé', nl: 'Opnametermijn overschreden', en: 'Acceptance deadline missed' },
+      appliesTo: [],
+    });
     clearSlaCache();
     unsubscribe = domainEvents.subscribe('sla.alert', (a) => {
       alerts.push(a);
@@ -228,7 +253,9 @@ describe('SLA scheduler (real database, injected clocks)', function () {
     const event = await TicketEventModel.findById(eventId(id, 2)).lean<TicketEvent<'escalated'>>();
     expect(event).to.deep.include({ type: 'escalated', reason: 'sla_breach' });
     expect(event?.actor).to.deep.include({ kind: 'system', name: systemActor.name });
-    expect(event?.note).to.equal('Personne au niveau 1 n’a pris ce ticket en charge dans le délai prévu de 30 minutes ouvrables (règle « Contrats ») : escaladé automatiquement par Relais.');
+    expect(event?.note).to.equal(
+      'Personne au niveau 1 n’a pris ce ticket en charge dans le délai prévu de 30 minutes ouvrables (règle « Contrats ») : escaladé automatiquement par Relais.',
+    );
     expect(event?.data).to.deep.include({ automatic: true });
     expect(event?.data.alert?.key).to.equal(`acceptance:${T0_ISO}:breach`);
     const escalation = await EscalationModel.findOne({ ticket: t._id }).lean();
@@ -247,7 +274,17 @@ describe('SLA scheduler (real database, injected clocks)', function () {
     expect(await Outbox.collection.countDocuments({ ticket: t._id, template: 'staff-escalation', to: org.staff.support.email })).to.equal(1);
     await domainEvents.settled();
     expect(alerts.filter((a) => a.ticketId === id)).to.deep.equal([
-      { ticketId: id, key: `acceptance:${T0_ISO}:breach`, kind: 'breach', deadline: 'acceptance', label: 'breach', at: plus(45).toISOString(), dueAt: plus(30).toISOString(), level: 'supervisor', escalated: true },
+      {
+        ticketId: id,
+        key: `acceptance:${T0_ISO}:breach`,
+        kind: 'breach',
+        deadline: 'acceptance',
+        label: 'breach',
+        at: plus(45).toISOString(),
+        dueAt: plus(30).toISOString(),
+        level: 'supervisor',
+        escalated: true,
+      },
     ]);
 
     // Restarted: no second escalation.

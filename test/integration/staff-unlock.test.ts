@@ -60,7 +60,10 @@ describe('staff unlock links', () => {
 
   async function askByForm(agent: TestAgent, email: string, lang = 'fr'): Promise<request.Response> {
     const page = await agent.get(`/staff/login/unlock?lang=${lang}`).expect(200);
-    return agent.post(`/staff/login/unlock?lang=${lang}`).type('form').send({ _csrf: hidden(page.text, '_csrf'), email });
+    return agent
+      .post(`/staff/login/unlock?lang=${lang}`)
+      .type('form')
+      .send({ _csrf: hidden(page.text, '_csrf'), email });
   }
 
   /** The link in the newest unlock mail to `email`. */
@@ -77,7 +80,10 @@ describe('staff unlock links', () => {
     const page = await agent.get(path);
     if (page.status !== 200) return page;
     expect(page.text).to.include('action="/staff/login/unlock/use"');
-    return agent.post('/staff/login/unlock/use').type('form').send({ _csrf: hidden(page.text, '_csrf'), token: hidden(page.text, 'token') });
+    return agent
+      .post('/staff/login/unlock/use')
+      .type('form')
+      .send({ _csrf: hidden(page.text, '_csrf'), token: hidden(page.text, 'token') });
   }
 
   it('answers a request the same for any address and looks nothing up before answering; the worker mails staff only, in their language', async () => {
@@ -115,7 +121,10 @@ describe('staff unlock links', () => {
     expect(res.status).to.equal(403);
     expect(res.text).to.include('Le formulaire a expiré');
     await request(app).post('/api/v1/auth/unlock-request').type('form').send({ email: owner.email }).expect(400);
-    await request(app).post('/api/v1/auth/unlock-request').send({ email: { $ne: null } }).expect(400);
+    await request(app)
+      .post('/api/v1/auth/unlock-request')
+      .send({ email: { $ne: null } })
+      .expect(400);
     await request(app).post('/api/v1/auth/unlock-request').send({ email: owner.email, admin: true }).expect(400);
     const use = await request(app).post('/staff/login/unlock/use').type('form').send({ token: 'x' });
     expect(use.status).to.equal(403);
@@ -140,10 +149,19 @@ describe('staff unlock links', () => {
     // Someone else, even from the same address, is still refused.
     const other = request.agent(app);
     const page = await other.get('/staff/login').set('X-Forwarded-For', '198.51.100.9').expect(200);
-    await other.post('/staff/login').set('X-Forwarded-For', '198.51.100.9').type('form').send({ _csrf: hidden(page.text, '_csrf'), email: owner.email, password }).expect(429);
+    await other
+      .post('/staff/login')
+      .set('X-Forwarded-For', '198.51.100.9')
+      .type('form')
+      .send({ _csrf: hidden(page.text, '_csrf'), email: owner.email, password })
+      .expect(429);
 
     const form = await browser.get('/staff/login').set('X-Forwarded-For', '198.51.100.9').expect(200);
-    const signedIn = await browser.post('/staff/login').set('X-Forwarded-For', '198.51.100.9').type('form').send({ _csrf: hidden(form.text, '_csrf'), email: owner.email, password });
+    const signedIn = await browser
+      .post('/staff/login')
+      .set('X-Forwarded-For', '198.51.100.9')
+      .type('form')
+      .send({ _csrf: hidden(form.text, '_csrf'), email: owner.email, password });
     expect(signedIn.status, signedIn.text).to.equal(303);
     // The grant is spent by the sign-in, and the link by its use.
     expect(String(signedIn.headers['set-cookie'])).to.match(/relais_unlock=;/);
@@ -187,7 +205,9 @@ describe('staff unlock links', () => {
     const fresh = new URL(unlockLinkUrl(config, { staffId: owner.id, email: owner.email })).pathname;
     const tampered = `${fresh.slice(0, -3)}${fresh.endsWith('AAA') ? 'BBB' : 'AAA'}`;
     expect((await request(app).get(tampered)).status).to.equal(400);
-    const forged = new URL(unlockLinkUrl({ ...config, jwt: { ...config.jwt, secret: 'another-secret-0123456789-abcdefghijklmnop' } }, { staffId: owner.id, email: owner.email })).pathname;
+    const forged = new URL(
+      unlockLinkUrl({ ...config, jwt: { ...config.jwt, secret: 'another-secret-0123456789-abcdefghijklmnop' } }, { staffId: owner.id, email: owner.email }),
+    ).pathname;
     expect((await request(app).get(forged)).status).to.equal(400);
   });
 

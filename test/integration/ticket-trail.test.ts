@@ -41,7 +41,9 @@ describe('ticket trail and day keys: what reports read instead of the events', f
       await step(id, (version) => claimTicket({ ...as(advisorLiege, id), version }));
       await step(id, (version) => replyToTicket({ ...as(advisorLiege, id), version, text: 'Bonjour, je regarde.' }));
       if (i % 2 === 0) {
-        await step(id, (version) => escalateTicket({ ...as(advisorLiege, id), version, reason: 'payroll_correction', handoff: 'Vérifié; il faut le soutien.' }));
+        await step(id, (version) =>
+          escalateTicket({ ...as(advisorLiege, id), version, reason: 'payroll_correction', handoff: 'Vérifié; il faut le soutien.' }),
+        );
         await step(id, (version) => claimTicket({ ...as(support, id), version }));
         await step(id, (version) => returnTicket({ ...as(support, id), version, note: 'Corrigé de notre côté.' }));
       }
@@ -80,7 +82,13 @@ describe('ticket trail and day keys: what reports read instead of the events', f
   it('counts a ticket moved to another office once, in the report of every office', async () => {
     const admin = org.staff.administrator;
     const moved = await buildTicket(org, { subject: 'Mauvaise agence' });
-    await reassignTicket({ actor: org.staff.supervisorLiege, ticketId: String(moved._id), version: moved.version, team: String(org.teams.charleroi), reason: 'Mauvaise agence' });
+    await reassignTicket({
+      actor: org.staff.supervisorLiege,
+      ticketId: String(moved._id),
+      version: moved.version,
+      team: String(org.teams.charleroi),
+      reason: 'Mauvaise agence',
+    });
     const filters = parseFilters({ preset: '7d' }, new Date(), 'Europe/Brussels');
     if (!('period' in filters)) throw new Error('filters refused');
     const report = await loadReport(admin, filters, new Date());
@@ -110,7 +118,10 @@ describe('ticket trail and day keys: what reports read instead of the events', f
     const fromEvents = await loadReport(admin, filters, now, 'tickets');
     // The backlog is counted (its order comes from the working set, read again below): sorted.
     const digest = (d: typeof fromTrails) =>
-      JSON.stringify({ facts: d.facts.map((f) => ({ ...f, ticket: f.ticket.id, tierHours: [...f.tierHours], teamHours: [...f.teamHours] })), backlog: [...d.backlog].sort((a, b) => a.id.localeCompare(b.id)) });
+      JSON.stringify({
+        facts: d.facts.map((f) => ({ ...f, ticket: f.ticket.id, tierHours: [...f.tierHours], teamHours: [...f.teamHours] })),
+        backlog: [...d.backlog].sort((a, b) => a.id.localeCompare(b.id)),
+      });
     expect(fromTrails.facts).to.have.length(ids.length);
     expect(digest(fromTrails)).to.equal(digest(fromEvents));
     // The reports' day documents of tickets without a trail are made from their events too.

@@ -7,7 +7,18 @@ import { RoutingRuleModel } from '../../server/routing/routing-rule.model.js';
 import { clearRoutingCache } from '../../server/routing/routing.service.js';
 import { EscalationModel } from '../../server/tickets/escalation.model.js';
 import { MessageModel } from '../../server/tickets/message.model.js';
-import { addNote, claimTicket, escalateTicket, reassignTicket, releaseTicket, reopenTicket, replyToTicket, resolveTicket, returnTicket, updateTicket } from '../../server/tickets/ticket.commands.js';
+import {
+  addNote,
+  claimTicket,
+  escalateTicket,
+  reassignTicket,
+  releaseTicket,
+  reopenTicket,
+  replyToTicket,
+  resolveTicket,
+  returnTicket,
+  updateTicket,
+} from '../../server/tickets/ticket.commands.js';
 import { workingSet } from '../../server/tickets/working-set.js';
 import { applyEvent, loadTicket } from '../../server/tickets/ticket.journal.js';
 import { TicketModel } from '../../server/tickets/ticket.model.js';
@@ -94,7 +105,13 @@ describe('ticket commands (real database)', () => {
     let v = (await claimTicket({ actor: advisorLiege, ticketId: id, version: t.version })).version;
     v = (await replyToTicket({ actor: advisorLiege, ticketId: id, version: v, text: 'Je vérifie votre fiche.' })).version;
     v = (await addNote({ actor: advisorLiege, ticketId: id, version: v, text: 'Écart de 120 € sur le précompte.' })).version;
-    const escalated = await escalateTicket({ actor: advisorLiege, ticketId: id, version: v, reason: 'payroll_correction', handoff: 'Fiche vérifiée, écart confirmé ; il faut recalculer le précompte.' });
+    const escalated = await escalateTicket({
+      actor: advisorLiege,
+      ticketId: id,
+      version: v,
+      reason: 'payroll_correction',
+      handoff: 'Fiche vérifiée, écart confirmé ; il faut recalculer le précompte.',
+    });
     expect(escalated.tier).to.equal(2);
     expect(escalated.assignee).to.equal(null);
     expect(escalated.team).to.equal(String(org.teams.support));
@@ -105,21 +122,50 @@ describe('ticket commands (real database)', () => {
     expect(String(esc1?.acceptedBy)).to.equal(String(support.id));
     expect(esc1?.acceptedAt).to.be.instanceOf(Date);
 
-    const toTier3 = await escalateTicket({ actor: support, ticketId: id, version: accepted.version, reason: 'needs_contract_change', handoff: 'Le contrat doit être modifié pour corriger la base.' });
+    const toTier3 = await escalateTicket({
+      actor: support,
+      ticketId: id,
+      version: accepted.version,
+      reason: 'needs_contract_change',
+      handoff: 'Le contrat doit être modifié pour corriger la base.',
+    });
     expect(toTier3.tier).to.equal(3);
     const held3 = await claimTicket({ actor: administrative, ticketId: id, version: toTier3.version });
-    const back = await returnTicket({ actor: administrative, ticketId: id, version: held3.version, note: 'Contrat corrigé, à finaliser par le soutien.', reason: 'missing_information' });
+    const back = await returnTicket({
+      actor: administrative,
+      ticketId: id,
+      version: held3.version,
+      note: 'Contrat corrigé, à finaliser par le soutien.',
+      reason: 'missing_information',
+    });
     expect(back.tier).to.equal(2);
     expect(back.assignee).to.equal(String(support.id)); // back to the person who escalated it
     const esc2 = await EscalationModel.findOne({ ticket: t._id, toTier: 3 }).lean();
     expect(esc2?.outcome).to.equal('returned');
 
-    const reassigned = await reassignTicket({ actor: supervisorLiege, ticketId: id, version: back.version, tier: 1, reason: 'Retour au conseiller pour clôture avec le membre.' });
+    const reassigned = await reassignTicket({
+      actor: supervisorLiege,
+      ticketId: id,
+      version: back.version,
+      tier: 1,
+      reason: 'Retour au conseiller pour clôture avec le membre.',
+    });
     expect(reassigned.tier).to.equal(1);
     expect(reassigned.team).to.equal(String(org.teams.liege));
 
     const history = await ticketHistory(supervisorLiege, id);
-    expect(history.map((e) => e.type)).to.deep.equal(['created', 'claimed', 'replied', 'noted', 'escalated', 'accepted', 'escalated', 'accepted', 'returned', 'reassigned']);
+    expect(history.map((e) => e.type)).to.deep.equal([
+      'created',
+      'claimed',
+      'replied',
+      'noted',
+      'escalated',
+      'accepted',
+      'escalated',
+      'accepted',
+      'returned',
+      'reassigned',
+    ]);
     expect(history.map((e) => e.seq)).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(history[4]).to.include({ reason: 'payroll_correction' });
     expect(history[9]?.note).to.equal('Retour au conseiller pour clôture avec le membre.');
@@ -143,14 +189,22 @@ describe('ticket commands (real database)', () => {
     const c2 = await claimTicket({ actor: support, ticketId: id, version: e2.version });
     const e3 = await escalateTicket({ actor: support, ticketId: id, version: c2.version, reason: 'payroll_correction', handoff: 'h' });
     const c3 = await claimTicket({ actor: administrative, ticketId: id, version: e3.version });
-    await rejects(escalateTicket({ actor: administrative, ticketId: id, version: c3.version, reason: 'payroll_correction', handoff: 'h' }), ConflictError, /last tier/);
+    await rejects(
+      escalateTicket({ actor: administrative, ticketId: id, version: c3.version, reason: 'payroll_correction', handoff: 'h' }),
+      ConflictError,
+      /last tier/,
+    );
   });
 
   it('refuses a stale version with 409 and the current ticket', async () => {
     const t = await buildTicket(org);
     const id = String(t._id);
     await claimTicket({ actor: org.staff.advisorLiege, ticketId: id, version: t.version });
-    const error = await rejects(replyToTicket({ actor: org.staff.advisorLiege, ticketId: id, version: t.version, text: 'réponse basée sur une vue périmée' }), ConflictError, /changed since you loaded it/);
+    const error = await rejects(
+      replyToTicket({ actor: org.staff.advisorLiege, ticketId: id, version: t.version, text: 'réponse basée sur une vue périmée' }),
+      ConflictError,
+      /changed since you loaded it/,
+    );
     expect((error.details?.ticket as { version: number }).version).to.equal(t.version + 1);
   });
 
@@ -183,7 +237,9 @@ describe('ticket commands (real database)', () => {
     for (const t of mine) expect(seen).to.include(String(t._id));
     expect(seen).not.to.include(String(theirs._id));
     expect(new Set(seen).size).to.equal(seen.length);
-    const createdOrder = (await TicketModel.find({ _id: { $in: seen } }).lean()).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || String(a._id).localeCompare(String(b._id))).map((t) => String(t._id));
+    const createdOrder = (await TicketModel.find({ _id: { $in: seen } }).lean())
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || String(a._id).localeCompare(String(b._id)))
+      .map((t) => String(t._id));
     expect(seen).to.deep.equal(createdOrder);
   });
 
@@ -222,11 +278,35 @@ describe('ticket commands (real database)', () => {
     // Simulate a crash: the journal event is written, its effects are not.
     const messageId = new Types.ObjectId();
     const event = {
-      _id: eventId(t._id, 2), ticket: t._id, seq: 2, type: 'claimed', at: new Date(),
+      _id: eventId(t._id, 2),
+      ticket: t._id,
+      seq: 2,
+      type: 'claimed',
+      at: new Date(),
       actor: { kind: 'staff', staff: org.staff.advisorLiege.id, member: null, name: 'Julie Lambert' },
-      from: null, to: { tier: 1, team: t.team, office: t.office, assignee: org.staff.advisorLiege.id, status: 'open' }, reason: null, note: null, data: {},
+      from: null,
+      to: { tier: 1, team: t.team, office: t.office, assignee: org.staff.advisorLiege.id, status: 'open' },
+      reason: null,
+      note: null,
+      data: {},
       patch: { assignee: org.staff.advisorLiege.id, status: 'open', version: 2 },
-      writes: [{ model: 'Message', op: 'insert', id: messageId, doc: { ticket: t._id, author: { kind: 'staff', staff: org.staff.advisorLiege.id, member: null, name: 'Julie' }, visibility: 'internal', text: 'journaled', html: null, channel: 'web', attachments: [], createdAt: new Date() } }],
+      writes: [
+        {
+          model: 'Message',
+          op: 'insert',
+          id: messageId,
+          doc: {
+            ticket: t._id,
+            author: { kind: 'staff', staff: org.staff.advisorLiege.id, member: null, name: 'Julie' },
+            visibility: 'internal',
+            text: 'journaled',
+            html: null,
+            channel: 'web',
+            attachments: [],
+            createdAt: new Date(),
+          },
+        },
+      ],
     };
     await TicketEventModel.collection.insertOne(event as never);
     expect((await TicketModel.findById(id).lean())?.version).to.equal(1);
@@ -266,7 +346,13 @@ describe('ticket commands (real database)', () => {
         const id = String(t._id);
         const attempts = Array.from({ length: n }, (_, i) =>
           reassign
-            ? reassignTicket({ actor: supervisorLiege, ticketId: id, version: t.version, assignee: String((i % 2 ? advisorLiege : advisorLiege2).id), reason: `race ${i}` })
+            ? reassignTicket({
+                actor: supervisorLiege,
+                ticketId: id,
+                version: t.version,
+                assignee: String((i % 2 ? advisorLiege : advisorLiege2).id),
+                reason: `race ${i}`,
+              })
             : claimTicket({ actor: claimers[i % 2] ?? advisorLiege, ticketId: id, version: t.version }),
         );
         const results = await Promise.allSettled(attempts);

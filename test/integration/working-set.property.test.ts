@@ -66,8 +66,19 @@ describe('working set: always equal to the truth in the database', function () {
     const seq = ticket.version + 1;
     const patch = { status: 'open', resolvedAt: null, version: seq, updatedAt: new Date() };
     await TicketEventModel.collection.insertOne({
-      _id: eventId(ticket._id, seq), ticket: ticket._id, seq, type: 'reopened', actor: actorRef(org.staff.advisorLiege), at: new Date(),
-      from: null, to: { tier: ticket.tier, team: ticket.team, office: ticket.office, assignee: ticket.assignee, status: 'open' }, reason: null, note: 'crash test', data: {}, patch, writes: [],
+      _id: eventId(ticket._id, seq),
+      ticket: ticket._id,
+      seq,
+      type: 'reopened',
+      actor: actorRef(org.staff.advisorLiege),
+      at: new Date(),
+      from: null,
+      to: { tier: ticket.tier, team: ticket.team, office: ticket.office, assignee: ticket.assignee, status: 'open' },
+      reason: null,
+      note: 'crash test',
+      data: {},
+      patch,
+      writes: [],
     } as never);
   }
 
@@ -78,14 +89,22 @@ describe('working set: always equal to the truth in the database', function () {
       const t = await loadTicket(_id);
       if (t) truth.push(t);
     }
-    const expected = truth.filter((t) => isWorking(t)).map((t) => `${String(t._id)}@${t.version}:${t.status}:${String(t.assignee)}:${t.tier}`).sort();
+    const expected = truth
+      .filter((t) => isWorking(t))
+      .map((t) => `${String(t._id)}@${t.version}:${t.status}:${String(t.assignee)}:${t.tier}`)
+      .sort();
     const actual = (await workingSet.all()).map((t) => `${String(t._id)}@${t.version}:${t.status}:${String(t.assignee)}:${t.tier}`).sort();
     expect(actual).to.deep.equal(expected);
     for (const person of people) {
       const mine = (await listTickets(person, { limit: 200 })).tickets.map((t) => t.id);
       const fromDb = truth
         .filter((t) => (openStatuses as readonly string[]).includes(t.status) && canRead(person, t))
-        .sort((a, b) => new Date(a.dueAt).getTime() - new Date(b.dueAt).getTime() || new Date(a.createdAt).getTime() - new Date(b.createdAt).getTime() || String(a._id).localeCompare(String(b._id)))
+        .sort(
+          (a, b) =>
+            new Date(a.dueAt).getTime() - new Date(b.dueAt).getTime() ||
+            new Date(a.createdAt).getTime() - new Date(b.createdAt).getTime() ||
+            String(a._id).localeCompare(String(b._id)),
+        )
         .map((t) => String(t._id));
       expect(mine, `queue of ${person.name}`).to.deep.equal(fromDb);
     }
@@ -105,11 +124,14 @@ describe('working set: always equal to the truth in the database', function () {
           office: (t, v) => !v || String(t.office) === v,
         };
         const current: Record<string, string | undefined> = { view: q.view, status: q.status, language: q.language, category: q.category, office: q.office };
-        const others = (t: Ticket, skip: string | null) => Object.keys(pass).every((f) => f === skip || (pass[f] as (t: Ticket, v: string | undefined) => boolean)(t, current[f]));
+        const others = (t: Ticket, skip: string | null) =>
+          Object.keys(pass).every((f) => f === skip || (pass[f] as (t: Ticket, v: string | undefined) => boolean)(t, current[f]));
         expect(total, `total for ${person.name}`).to.equal(rows.filter((t) => others(t, null)).length);
         for (const [key, n] of Object.entries(counts)) {
           const [facet = '', value = ''] = key.split(':');
-          expect(n, `${key} for ${person.name}`).to.equal(rows.filter((t) => others(t, facet) && (pass[facet] as (t: Ticket, v: string | undefined) => boolean)(t, value || undefined)).length);
+          expect(n, `${key} for ${person.name}`).to.equal(
+            rows.filter((t) => others(t, facet) && (pass[facet] as (t: Ticket, v: string | undefined) => boolean)(t, value || undefined)).length,
+          );
         }
       }
     }
@@ -134,7 +156,8 @@ describe('working set: always equal to the truth in the database', function () {
           const pick = (n: number) => ids[n % ids.length] as string;
           if (s.kind === 'create') ids.push(String((await buildTicket(org, { subject: `Demande ${ids.length}` }))._id));
           else if (s.kind === 'act') await act(people[s.who] as StaffActor, s.what, pick(s.ticket));
-          else if (s.kind === 'race') await Promise.all([act(people[s.who[0]] as StaffActor, 'claim', pick(s.ticket)), act(people[s.who[1]] as StaffActor, 'claim', pick(s.ticket))]);
+          else if (s.kind === 'race')
+            await Promise.all([act(people[s.who[0]] as StaffActor, 'claim', pick(s.ticket)), act(people[s.who[1]] as StaffActor, 'claim', pick(s.ticket))]);
           else {
             // A stop with a half-done commit, then a new process: the working set is read again.
             await journalWithoutApplying(pick(s.halfDone));

@@ -58,7 +58,9 @@ describe('attachment display names', () => {
     expect(displayName('scan', 'png')).to.equal('scan.png');
     expect(displayName('photo.JPEG', 'jpg', ['jpg', 'jpeg'])).to.equal('photo.JPEG');
     expect(displayName('notes.js', 'txt', ['txt'])).to.equal('notes.js.txt');
-    expect(displayName(`${'a'.repeat(300)}.exe`, 'pdf')).to.have.length(255).and.match(/\.pdf$/);
+    expect(displayName(`${'a'.repeat(300)}.exe`, 'pdf'))
+      .to.have.length(255)
+      .and.match(/\.pdf$/);
   });
 });
 
@@ -74,7 +76,9 @@ describe('upload checks (413 / 422)', () => {
   });
 
   it('answers 413 naming the file and the limit when a file was too large or one too many', async () => {
-    const error = await thrown(checkUploads([upload('a.pdf', pdf)], [{ filename: 'énorme.pdf', reason: 'too_large' }], { maxFiles: 5, maxBytes: 10 * 1024 * 1024 }));
+    const error = await thrown(
+      checkUploads([upload('a.pdf', pdf)], [{ filename: 'énorme.pdf', reason: 'too_large' }], { maxFiles: 5, maxBytes: 10 * 1024 * 1024 }),
+    );
     expect(error).to.be.instanceOf(PayloadTooLargeError);
     expect(error.status).to.equal(413);
     expect(error.code).to.equal('payload_too_large');
@@ -88,7 +92,11 @@ describe('upload checks (413 / 422)', () => {
   });
 
   it('enforces the limits itself for callers that did not parse with them (inbound email)', async () => {
-    const { checked, problems } = await uploadProblems([upload('a.pdf', pdf), upload('b.png', png), upload('c.pdf', pdf), upload('d.pdf', pdf), upload('big.pdf', Buffer.concat([pdf, Buffer.alloc(1000)]))], [], limits);
+    const { checked, problems } = await uploadProblems(
+      [upload('a.pdf', pdf), upload('b.png', png), upload('c.pdf', pdf), upload('d.pdf', pdf), upload('big.pdf', Buffer.concat([pdf, Buffer.alloc(1000)]))],
+      [],
+      limits,
+    );
     expect(checked.map((c) => c.filename)).to.deep.equal(['a.pdf', 'b.png', 'c.pdf']);
     expect(problems).to.deep.equal([
       { file: 'd.pdf', problem: 'too_many', limit: 3 },
@@ -99,7 +107,9 @@ describe('upload checks (413 / 422)', () => {
   });
 
   it('answers 422 naming the file and the allowed types for a refused type or an empty file', async () => {
-    const error = await thrown(checkUploads([upload('ok.pdf', pdf), upload('page.html', Buffer.from('<html></html>')), upload('vide.txt', Buffer.alloc(0))], [], limits));
+    const error = await thrown(
+      checkUploads([upload('ok.pdf', pdf), upload('page.html', Buffer.from('<html></html>')), upload('vide.txt', Buffer.alloc(0))], [], limits),
+    );
     expect(error).to.be.instanceOf(UnprocessableError);
     expect(error.status).to.equal(422);
     expect(error.code).to.equal('unprocessable');
@@ -139,9 +149,14 @@ describe('attachment limits and headers', () => {
   it('reads ATTACHMENT_MAX_FILES and ATTACHMENT_MAX_BYTES, with defaults 5 and 10 MiB', () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'relais-cfg-'));
     expect(loadConfig({ DATA_DIR: dataDir }).attachments).to.deep.equal({ maxFiles: 5, maxBytes: 10485760 });
-    expect(loadConfig({ DATA_DIR: dataDir, ATTACHMENT_MAX_FILES: '2', ATTACHMENT_MAX_BYTES: '2048' }).attachments).to.deep.equal({ maxFiles: 2, maxBytes: 2048 });
+    expect(loadConfig({ DATA_DIR: dataDir, ATTACHMENT_MAX_FILES: '2', ATTACHMENT_MAX_BYTES: '2048' }).attachments).to.deep.equal({
+      maxFiles: 2,
+      maxBytes: 2048,
+    });
     expect(() => loadConfig({ DATA_DIR: dataDir, ATTACHMENT_MAX_FILES: '0', ATTACHMENT_MAX_BYTES: 'ten' }))
       .to.throw(ConfigError)
-      .that.satisfies((e: ConfigError) => e.problems.some((p) => p.startsWith('ATTACHMENT_MAX_FILES')) && e.problems.some((p) => p.startsWith('ATTACHMENT_MAX_BYTES')));
+      .that.satisfies(
+        (e: ConfigError) => e.problems.some((p) => p.startsWith('ATTACHMENT_MAX_FILES')) && e.problems.some((p) => p.startsWith('ATTACHMENT_MAX_BYTES')),
+      );
   });
 });

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 
 const fr = JSON.parse(readFileSync('locales/fr.json', 'utf8')) as { client: Record<string, Record<string, string>> };
 const strings: Record<string, string> = {};
-for (const [group, entries] of Object.entries(fr.client)) for (const [key, text] of Object.entries(entries)) if (typeof text === 'string') strings[`client.${group}.${key}`] = text;
+for (const [group, entries] of Object.entries(fr.client))
+  for (const [key, text] of Object.entries(entries)) if (typeof text === 'string') strings[`client.${group}.${key}`] = text;
 
 describe('client: error sentences', () => {
   before(() => {
@@ -32,6 +33,8 @@ describe('client: error sentences', () => {
 
   it('says only the generic sentence when no field has a name on the page', async () => {
     const { ApiError, describeError } = await import('../../client/lib/api.js');
-    expect(describeError(new ApiError(400, 'bad_request', 'Unexpected field "x"', [{ path: 'x', message: 'unrecognized key' }]))).to.equal(strings['client.error.validation']);
+    expect(describeError(new ApiError(400, 'bad_request', 'Unexpected field "x"', [{ path: 'x', message: 'unrecognized key' }]))).to.equal(
+      strings['client.error.validation'],
+    );
   });
 });

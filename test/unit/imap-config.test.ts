@@ -33,7 +33,15 @@ describe('IMAP_MAILBOXES configuration', function () {
   it('takes each URL apart, decodes user and password, and fills the defaults', function () {
     const [plain, tls] = load([
       { name: 'support', url: 'imap://support%40relais.test:p%40ss%3Aw%23rd@127.0.0.1:1143', team: 'SUPPORT', office: 'LIEGE' },
-      { name: 'billing', url: 'imaps://billing@mail.example.org', password: 'from-the-field', folder: 'Factures', processedFolder: 'Factures/Traités', category: 'BILLING', pollSeconds: 30 },
+      {
+        name: 'billing',
+        url: 'imaps://billing@mail.example.org',
+        password: 'from-the-field',
+        folder: 'Factures',
+        processedFolder: 'Factures/Traités',
+        category: 'BILLING',
+        pollSeconds: 30,
+      },
     ]).imapMailboxes;
     expect(plain).to.deep.equal({
       name: 'support',
@@ -49,7 +57,17 @@ describe('IMAP_MAILBOXES configuration', function () {
       office: 'LIEGE',
       pollSeconds: 60,
     });
-    expect(tls).to.include({ host: 'mail.example.org', port: 993, secure: true, user: 'billing', password: 'from-the-field', folder: 'Factures', processedFolder: 'Factures/Traités', category: 'BILLING', pollSeconds: 30 });
+    expect(tls).to.include({
+      host: 'mail.example.org',
+      port: 993,
+      secure: true,
+      user: 'billing',
+      password: 'from-the-field',
+      folder: 'Factures',
+      processedFolder: 'Factures/Traités',
+      category: 'BILLING',
+      pollSeconds: 30,
+    });
   });
 
   it('lets the password field win over the one in the URL', function () {

@@ -13,8 +13,14 @@ describe('translations', () => {
     for (const lng of locales) {
       const resources = localeResources(lng);
       const keys = keyPaths(resources).sort();
-      expect(keys.filter((k) => !french.includes(k)), `${lng}: keys not in French`).to.deep.equal([]);
-      expect(french.filter((k) => !keys.includes(k)), `${lng}: keys missing`).to.deep.equal([]);
+      expect(
+        keys.filter((k) => !french.includes(k)),
+        `${lng}: keys not in French`,
+      ).to.deep.equal([]);
+      expect(
+        french.filter((k) => !keys.includes(k)),
+        `${lng}: keys missing`,
+      ).to.deep.equal([]);
       const empty = keys.filter((k) => k.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], resources) === '');
       expect(empty, `${lng}: empty texts`).to.deep.equal([]);
     }

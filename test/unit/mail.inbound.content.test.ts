@@ -13,7 +13,33 @@ const allowedAttributes: Record<string, string[]> = {
   td: ['colspan', 'rowspan'],
   th: ['colspan', 'rowspan'],
 };
-const allowedTags = new Set(['p', 'br', 'b', 'i', 'strong', 'em', 'u', 'a', 'ul', 'ol', 'li', 'blockquote', 'pre', 'code', 'table', 'thead', 'tbody', 'tr', 'td', 'th', 'h1', 'h2', 'h3', 'h4', 'img']);
+const allowedTags = new Set([
+  'p',
+  'br',
+  'b',
+  'i',
+  'strong',
+  'em',
+  'u',
+  'a',
+  'ul',
+  'ol',
+  'li',
+  'blockquote',
+  'pre',
+  'code',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'td',
+  'th',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'img',
+]);
 
 /**
  * Checks sanitized output structurally: sanitize-html writes well-formed tags with double-quoted,
@@ -126,9 +152,25 @@ describe('inbound content: HTML sanitizing', () => {
   it('never lets anything unsafe through for random markup (fast-check)', () => {
     const tags = ['script', 'img', 'a', 'svg', 'iframe', 'p', 'div', 'style', 'form', 'math', 'td', 'object', 'meta', 'base', 'noscript', 'textarea', 'b'];
     const attributes = ['onerror', 'onload', 'href', 'src', 'style', 'srcdoc', 'formaction', 'xlink:href', 'background', 'target', 'rel', 'colspan'];
-    const values = ['javascript:alert(1)', ' JaVaScRiPt:x', 'data:text/html,x', 'cid:x', 'https://ok.example', '//evil.example', 'x" onerror="y', 'expression(x)', '&#106;avascript:x', 'mailto:a@b'];
+    const values = [
+      'javascript:alert(1)',
+      ' JaVaScRiPt:x',
+      'data:text/html,x',
+      'cid:x',
+      'https://ok.example',
+      '//evil.example',
+      'x" onerror="y',
+      'expression(x)',
+      '&#106;avascript:x',
+      'mailto:a@b',
+    ];
     const element = fc
-      .tuple(fc.constantFrom(...tags), fc.array(fc.tuple(fc.constantFrom(...attributes), fc.constantFrom(...values)), { maxLength: 3 }), fc.string({ maxLength: 20 }), fc.boolean())
+      .tuple(
+        fc.constantFrom(...tags),
+        fc.array(fc.tuple(fc.constantFrom(...attributes), fc.constantFrom(...values)), { maxLength: 3 }),
+        fc.string({ maxLength: 20 }),
+        fc.boolean(),
+      )
       .map(([t, attrs, text, close]) => `<${t}${attrs.map(([a, v]) => ` ${a}="${v}"`).join('')}>${text}${close ? `</${t}>` : ''}`);
     fc.assert(
       fc.property(fc.array(fc.oneof(element, fc.string({ maxLength: 10 })), { maxLength: 12 }), (parts) => {
@@ -143,16 +185,41 @@ describe('inbound content: HTML sanitizing', () => {
 describe('inbound content: quote and signature splitting', () => {
   const cases: Array<{ name: string; text: string; keeps: string; drops: string }> = [
     { name: 'Gmail fr', text: 'Merci.\n\nLe lun. 3 mars 2026 à 10:12, Relais <s@r.demo> a écrit :\n> Bonjour', keeps: 'Merci.', drops: 'Bonjour' },
-    { name: 'Gmail fr, attribution wrapped', text: 'Merci.\n\nLe lun. 3 mars 2026 à 10:12, Relais <\ns@r.demo> a écrit :\n\n> Bonjour', keeps: 'Merci.', drops: 'Bonjour' },
+    {
+      name: 'Gmail fr, attribution wrapped',
+      text: 'Merci.\n\nLe lun. 3 mars 2026 à 10:12, Relais <\ns@r.demo> a écrit :\n\n> Bonjour',
+      keeps: 'Merci.',
+      drops: 'Bonjour',
+    },
     { name: 'Gmail nl', text: 'Dank u.\n\nOp ma 3 mrt 2026 om 10:12 schreef Relais <s@r.demo>:\n\n> Bonjour', keeps: 'Dank u.', drops: 'Bonjour' },
     { name: 'Gmail en', text: 'Thanks.\n\nOn Mon, Mar 3, 2026 at 10:12 AM Relais <s@r.demo> wrote:\n> Bonjour', keeps: 'Thanks.', drops: 'Bonjour' },
     { name: 'Gmail de', text: 'Danke.\n\nAm Mo., 3. März 2026 um 10:12 Uhr schrieb Relais <s@r.demo>:\n> Bonjour', keeps: 'Danke.', drops: 'Bonjour' },
-    { name: 'iOS nl', text: 'Top.\n\n> Op 3 mrt. 2026 om 10:12 heeft Relais <s@r.demo> het volgende geschreven:\n>\n> Bonjour', keeps: 'Top.', drops: 'Bonjour' },
-    { name: 'Outlook fr', text: 'Voici.\n\nDe : Relais <s@r.demo>\nEnvoyé : lundi 3 mars 2026 10:12\nÀ : Marie\nObjet : x\n\nBonjour', keeps: 'Voici.', drops: 'Bonjour' },
-    { name: 'Outlook nl', text: 'Hier.\n\nVan: Relais <s@r.demo>\nVerzonden: maandag 3 maart 2026 10:12\nAan: Marie\nOnderwerp: x\n\nBonjour', keeps: 'Hier.', drops: 'Bonjour' },
-    { name: 'Outlook en', text: 'Here.\n\nFrom: Relais <s@r.demo>\nSent: Monday, March 3, 2026 10:12 AM\nTo: Marie\nSubject: x\n\nBonjour', keeps: 'Here.', drops: 'Bonjour' },
+    {
+      name: 'iOS nl',
+      text: 'Top.\n\n> Op 3 mrt. 2026 om 10:12 heeft Relais <s@r.demo> het volgende geschreven:\n>\n> Bonjour',
+      keeps: 'Top.',
+      drops: 'Bonjour',
+    },
+    {
+      name: 'Outlook fr',
+      text: 'Voici.\n\nDe : Relais <s@r.demo>\nEnvoyé : lundi 3 mars 2026 10:12\nÀ : Marie\nObjet : x\n\nBonjour',
+      keeps: 'Voici.',
+      drops: 'Bonjour',
+    },
+    {
+      name: 'Outlook nl',
+      text: 'Hier.\n\nVan: Relais <s@r.demo>\nVerzonden: maandag 3 maart 2026 10:12\nAan: Marie\nOnderwerp: x\n\nBonjour',
+      keeps: 'Hier.',
+      drops: 'Bonjour',
+    },
+    {
+      name: 'Outlook en',
+      text: 'Here.\n\nFrom: Relais <s@r.demo>\nSent: Monday, March 3, 2026 10:12 AM\nTo: Marie\nSubject: x\n\nBonjour',
+      keeps: 'Here.',
+      drops: 'Bonjour',
+    },
     { name: 'Outlook, bold markers from HTML', text: 'Ici.\n\n*De :* Relais <s@r.demo>\n*Envoyé :* lundi\n\nBonjour', keeps: 'Ici.', drops: 'Bonjour' },
-    { name: 'Message d’origine', text: 'Oui.\n\n-----Message d\'origine-----\nDe : Relais\n\nBonjour', keeps: 'Oui.', drops: 'Bonjour' },
+    { name: 'Message d’origine', text: "Oui.\n\n-----Message d'origine-----\nDe : Relais\n\nBonjour", keeps: 'Oui.', drops: 'Bonjour' },
     { name: 'Oorspronkelijk bericht', text: 'Ja.\n\n-----Oorspronkelijk bericht-----\nVan: Relais\n\nBonjour', keeps: 'Ja.', drops: 'Bonjour' },
     { name: 'Original Message', text: 'Yes.\n\n-----Original Message-----\nFrom: Relais\n\nBonjour', keeps: 'Yes.', drops: 'Bonjour' },
     { name: '"-- " signature', text: 'Question ?\n\n-- \nMarie Dupont\nRue X 1', keeps: 'Question ?', drops: 'Rue X 1' },
@@ -183,7 +250,17 @@ describe('inbound content: quote and signature splitting', () => {
 
   it('never returns an empty text for a text with content (fast-check)', () => {
     const line = fc.oneof(
-      fc.constantFrom('-- ', '> quoted', 'Le lun. 3 mars 2026 à 10:12, X <x@y> a écrit :', 'Cordialement,', 'Sent from my iPhone', '-----Original Message-----', 'De : X <x@y>', 'Envoyé : lundi', ''),
+      fc.constantFrom(
+        '-- ',
+        '> quoted',
+        'Le lun. 3 mars 2026 à 10:12, X <x@y> a écrit :',
+        'Cordialement,',
+        'Sent from my iPhone',
+        '-----Original Message-----',
+        'De : X <x@y>',
+        'Envoyé : lundi',
+        '',
+      ),
       fc.string({ maxLength: 40 }),
     );
     fc.assert(
@@ -233,16 +310,55 @@ describe('inbound content: charsets', () => {
     Buffer.concat([Buffer.from(`From: a@example.be\r\nTo: support@relais.demo\r\nMessage-ID: <c@example.be>\r\n${headers}\r\n\r\n`, 'latin1'), body]);
 
   const cases: Array<{ name: string; raw: Buffer; subject?: string; text: string }> = [
-    { name: 'UTF-8 8bit', raw: message('Subject: x\r\nContent-Type: text/plain; charset=utf-8', Buffer.from('Été à Liège – “ok” €')), text: 'Été à Liège – “ok” €' },
-    { name: 'ISO-8859-1 8bit', raw: message('Subject: x\r\nContent-Type: text/plain; charset=iso-8859-1', Buffer.from('Été à Liège', 'latin1')), text: 'Été à Liège' },
-    { name: 'ISO-8859-15 (€ at 0xA4)', raw: message('Subject: x\r\nContent-Type: text/plain; charset=iso-8859-15', Buffer.from([0x31, 0x30, 0x20, 0xa4])), text: '10 €' },
-    { name: 'Windows-1252 quoted-printable', raw: message('Subject: x\r\nContent-Type: text/plain; charset=windows-1252\r\nContent-Transfer-Encoding: quoted-printable', Buffer.from('=93ok=94 =96 =80')), text: '“ok” – €' },
-    { name: 'Latin-1 bytes declared UTF-8', raw: message('Subject: x\r\nContent-Type: text/plain; charset=utf-8', Buffer.from('déjà payée', 'latin1')), text: 'déjà payée' },
-    { name: 'UTF-8 bytes declared ISO-8859-1', raw: message('Subject: x\r\nContent-Type: text/plain; charset=iso-8859-1', Buffer.from('déjà payée')), text: 'déjà payée' },
-    { name: 'UTF-8 bytes declared Windows-1252, base64', raw: message('Subject: x\r\nContent-Type: text/plain; charset=windows-1252\r\nContent-Transfer-Encoding: base64', Buffer.from(Buffer.from('Straße, één').toString('base64'))), text: 'Straße, één' },
+    {
+      name: 'UTF-8 8bit',
+      raw: message('Subject: x\r\nContent-Type: text/plain; charset=utf-8', Buffer.from('Été à Liège – “ok” €')),
+      text: 'Été à Liège – “ok” €',
+    },
+    {
+      name: 'ISO-8859-1 8bit',
+      raw: message('Subject: x\r\nContent-Type: text/plain; charset=iso-8859-1', Buffer.from('Été à Liège', 'latin1')),
+      text: 'Été à Liège',
+    },
+    {
+      name: 'ISO-8859-15 (€ at 0xA4)',
+      raw: message('Subject: x\r\nContent-Type: text/plain; charset=iso-8859-15', Buffer.from([0x31, 0x30, 0x20, 0xa4])),
+      text: '10 €',
+    },
+    {
+      name: 'Windows-1252 quoted-printable',
+      raw: message(
+        'Subject: x\r\nContent-Type: text/plain; charset=windows-1252\r\nContent-Transfer-Encoding: quoted-printable',
+        Buffer.from('=93ok=94 =96 =80'),
+      ),
+      text: '“ok” – €',
+    },
+    {
+      name: 'Latin-1 bytes declared UTF-8',
+      raw: message('Subject: x\r\nContent-Type: text/plain; charset=utf-8', Buffer.from('déjà payée', 'latin1')),
+      text: 'déjà payée',
+    },
+    {
+      name: 'UTF-8 bytes declared ISO-8859-1',
+      raw: message('Subject: x\r\nContent-Type: text/plain; charset=iso-8859-1', Buffer.from('déjà payée')),
+      text: 'déjà payée',
+    },
+    {
+      name: 'UTF-8 bytes declared Windows-1252, base64',
+      raw: message(
+        'Subject: x\r\nContent-Type: text/plain; charset=windows-1252\r\nContent-Transfer-Encoding: base64',
+        Buffer.from(Buffer.from('Straße, één').toString('base64')),
+      ),
+      text: 'Straße, één',
+    },
     { name: 'no charset, Latin-1 bytes', raw: message('Subject: x', Buffer.from('Chère amie', 'latin1')), text: 'Chère amie' },
     { name: 'encoded-word Q, ISO-8859-1', raw: message('Subject: =?ISO-8859-1?Q?R=E9sum=E9?=', Buffer.from('x')), subject: 'Résumé', text: 'x' },
-    { name: 'encoded-word B, UTF-8', raw: message(`Subject: =?UTF-8?B?${Buffer.from('Één vraag 🙂').toString('base64')}?=`, Buffer.from('x')), subject: 'Één vraag 🙂', text: 'x' },
+    {
+      name: 'encoded-word B, UTF-8',
+      raw: message(`Subject: =?UTF-8?B?${Buffer.from('Één vraag 🙂').toString('base64')}?=`, Buffer.from('x')),
+      subject: 'Één vraag 🙂',
+      text: 'x',
+    },
     { name: 'encoded-word Q, Windows-1252', raw: message('Subject: =?windows-1252?Q?=93Oui=94?=', Buffer.from('x')), subject: '“Oui”', text: 'x' },
     { name: 'raw UTF-8 in the Subject (RFC 6532)', raw: message('Subject: Réunion à Gent', Buffer.from('x')), subject: 'Réunion à Gent', text: 'x' },
     { name: 'raw Latin-1 in the Subject', raw: message('Subject: R\xe9union \xe0 Gent', Buffer.from('x')), subject: 'Réunion à Gent', text: 'x' },

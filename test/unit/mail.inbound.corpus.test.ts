@@ -15,7 +15,8 @@ describe('inbound mail corpus', () => {
   it('has at least 65 messages covering every category and outcome', () => {
     expect(manifest.length).to.be.at.least(65);
     const categories = new Set(manifest.map((e) => e.category));
-    for (const c of ['follow_up', 'new_ticket', 'charset', 'broken_mime', 'limits', 'auto_reply', 'bounce', 'bulk', 'own', 'spoofed']) expect(categories).to.include(c);
+    for (const c of ['follow_up', 'new_ticket', 'charset', 'broken_mime', 'limits', 'auto_reply', 'bounce', 'bulk', 'own', 'spoofed'])
+      expect(categories).to.include(c);
     const outcomes = new Set(manifest.map((e) => e.expect.outcome));
     for (const o of ['new_ticket', 'follow_up', 'bounce', 'auto_reply', 'ignored_own', 'quarantine']) expect(outcomes).to.include(o);
   });
@@ -31,7 +32,11 @@ describe('inbound mail corpus', () => {
       }
       if (!result.ok) expect.fail(`parse failed: ${result.reason} (${result.detail})`);
       const { mail, warnings } = result;
-      for (const w of e.warnings ?? []) expect(warnings.some((x) => x.startsWith(w)), `warning ${w} in ${warnings.join(', ')}`).to.equal(true);
+      for (const w of e.warnings ?? [])
+        expect(
+          warnings.some((x) => x.startsWith(w)),
+          `warning ${w} in ${warnings.join(', ')}`,
+        ).to.equal(true);
       if (e.subject !== undefined) expect(mail.subject ?? '').to.equal(e.subject);
       if (e.from !== undefined) expect(senderAddress(mail)?.address ?? null).to.equal(e.from);
       if (e.replyTo !== undefined) expect(replyToAddress(mail)?.address ?? null).to.equal(e.replyTo);

@@ -8,14 +8,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import {
-  authenticationVerdict,
-  detectAutomatic,
-  isFromOwnAddress,
-  replyToAddress,
-  senderAddress,
-  threadRefs,
-} from '../../server/mail/inbound/classify.js';
+import { authenticationVerdict, detectAutomatic, isFromOwnAddress, replyToAddress, senderAddress, threadRefs } from '../../server/mail/inbound/classify.js';
 import { detectLanguage, messageContent } from '../../server/mail/inbound/content.js';
 import { parseRaw, type ParseResult } from '../../server/mail/inbound/parse.js';
 import { corpusContext, corpusMessage, loadManifest } from '../fixtures/mail/manifest.js';
@@ -72,7 +65,7 @@ const hostileSnippets = [
   '\r\nReferences: <a@b> <c@d> x@y\r\n',
   '\r\nAuto-Submitted: auto-replied\r\n',
   '\r\n\r\n',
-  'filename*0*=utf-8\'\'%E2%80; filename*1*=%93',
+  "filename*0*=utf-8''%E2%80; filename*1*=%93",
 ];
 
 /** A relative position in the message; unbiased (fast-check otherwise favours 0 and 1, the two ends). */
@@ -153,18 +146,27 @@ describe('inbound mail fuzzing', () => {
     const head = (contentType: string, extra = ''): string =>
       `From: a@example.be\r\nTo: support@relais.demo\r\nSubject: x\r\nMessage-ID: <h@example.be>\r\n${extra}MIME-Version: 1.0\r\nContent-Type: ${contentType}\r\n\r\n`;
     let nested = 'Content-Type: text/plain\r\n\r\nfond\r\n';
-    for (let depth = 0; depth < 150; depth += 1) nested = `Content-Type: multipart/mixed; boundary="d${depth}"\r\n\r\n--d${depth}\r\n${nested}\r\n--d${depth}--\r\n`;
+    for (let depth = 0; depth < 150; depth += 1)
+      nested = `Content-Type: multipart/mixed; boundary="d${depth}"\r\n\r\n--d${depth}\r\n${nested}\r\n--d${depth}--\r\n`;
     const hostile: Record<string, Buffer> = {
       'multipart nested 150 deep': Buffer.from(`From: a@example.be\r\nSubject: x\r\nMIME-Version: 1.0\r\n${nested}`),
       '490 parts (just under the limit)': Buffer.from(
-        head('multipart/mixed; boundary="p"') + Array.from({ length: 490 }, (_, i) => `--p\r\nContent-Type: text/plain\r\n\r\npart ${i}\r\n`).join('') + '--p--\r\n',
+        head('multipart/mixed; boundary="p"') +
+          Array.from({ length: 490 }, (_, i) => `--p\r\nContent-Type: text/plain\r\n\r\npart ${i}\r\n`).join('') +
+          '--p--\r\n',
       ),
       '200 KB Subject line': Buffer.from(head('text/plain', `X-Long: ${'a'.repeat(200 * 1024)}\r\n`) + 'x\r\n'),
-      'References with 20,000 ids': Buffer.from(head('text/plain', `References: ${Array.from({ length: 20_000 }, (_, i) => `<${i}@x>`).join(' ')}\r\n`) + 'x\r\n'),
-      'To with 5,000 token addresses': Buffer.from(head('text/plain', `To: ${Array.from({ length: 5000 }, (_, i) => `support+tok${i}abcdef@relais.demo`).join(', ')}\r\n`) + 'x\r\n'),
+      'References with 20,000 ids': Buffer.from(
+        head('text/plain', `References: ${Array.from({ length: 20_000 }, (_, i) => `<${i}@x>`).join(' ')}\r\n`) + 'x\r\n',
+      ),
+      'To with 5,000 token addresses': Buffer.from(
+        head('text/plain', `To: ${Array.from({ length: 5000 }, (_, i) => `support+tok${i}abcdef@relais.demo`).join(', ')}\r\n`) + 'x\r\n',
+      ),
       '3 MB of "<br" HTML without ">"': Buffer.from(head('text/html; charset=utf-8') + '<br'.repeat(1024 * 1024) + '\r\n'),
       '1 MB of nested <div> HTML': Buffer.from(head('text/html; charset=utf-8') + '<div>'.repeat(200_000) + 'fond\r\n'),
-      '2 MB quoted-printable text': Buffer.from(head('text/plain; charset=utf-8', 'Content-Transfer-Encoding: quoted-printable\r\n') + '=C3=A9t=C3=A9 '.repeat(150_000) + '\r\n'),
+      '2 MB quoted-printable text': Buffer.from(
+        head('text/plain; charset=utf-8', 'Content-Transfer-Encoding: quoted-printable\r\n') + '=C3=A9t=C3=A9 '.repeat(150_000) + '\r\n',
+      ),
       '4 MB single line of text': Buffer.from(head('text/plain; charset=utf-8') + 'On '.repeat(1_400_000) + '\r\n'),
     };
     const report: string[] = [];

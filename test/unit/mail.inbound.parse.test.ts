@@ -57,7 +57,10 @@ describe('parseRaw limits', () => {
   });
 
   it('keeps a body whose multipart boundary is wrong, where mailparser alone loses it', async () => {
-    const raw = message('Subject: x\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="declared"', '--used\r\nContent-Type: text/plain\r\n\r\nLe texte.\r\n--used--');
+    const raw = message(
+      'Subject: x\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="declared"',
+      '--used\r\nContent-Type: text/plain\r\n\r\nLe texte.\r\n--used--',
+    );
     expect((await simpleParser(raw)).text ?? '').to.not.include('Le texte.');
     const result = await parseRaw(raw);
     if (!result.ok) expect.fail(result.detail);

@@ -44,11 +44,26 @@ function sample(): MailTemplateData {
       ],
     },
     'staff-escalation': {
-      ticketNumber: number, subject: 'Relais 2026', fromTier: 1, toTier: 2, teamName: 'Team 2', escalatedBy: 'Julie Lambert',
-      reasonLabel: 'IBAN', handoff: 'IBAN ok.\n2026', staffTicketUrl,
+      ticketNumber: number,
+      subject: 'Relais 2026',
+      fromTier: 1,
+      toTier: 2,
+      teamName: 'Team 2',
+      escalatedBy: 'Julie Lambert',
+      reasonLabel: 'IBAN',
+      handoff: 'IBAN ok.\n2026',
+      staffTicketUrl,
     },
     'staff-reassignment': { ticketNumber: number, subject: 'Relais 2026', reassignedBy: 'Isabelle Collard', reason: 'Ok.\n2026', staffTicketUrl },
-    'sla-warning': { ticketNumber: number, subject: 'Relais 2026', breached: false, deadlineLabel: 'SLA', dueText: '12:30', explanation: 'SLA 2026', staffTicketUrl },
+    'sla-warning': {
+      ticketNumber: number,
+      subject: 'Relais 2026',
+      breached: false,
+      deadlineLabel: 'SLA',
+      dueText: '12:30',
+      explanation: 'SLA 2026',
+      staffTicketUrl,
+    },
     'staff-unlock': { name: 'Julie Lambert', unlockUrl, expiresInMinutes: 15 },
   };
 }
@@ -89,13 +104,29 @@ const count = (text: string, pattern: RegExp): number => text.match(pattern)?.le
 describe('mail templates (pure)', () => {
   it('lists each template once, for members or staff, with the automatic ones flagged', () => {
     expect(mailTemplateNames).to.have.members([
-      'ticket-acknowledgement', 'staff-reply', 'information-request', 'ticket-resolved', 'member-link', 'staff-escalation', 'staff-reassignment', 'sla-warning', 'staff-unlock',
+      'ticket-acknowledgement',
+      'staff-reply',
+      'information-request',
+      'ticket-resolved',
+      'member-link',
+      'staff-escalation',
+      'staff-reassignment',
+      'sla-warning',
+      'staff-unlock',
     ]);
     expect(memberTemplates).to.have.members(['ticket-acknowledgement', 'staff-reply', 'information-request', 'ticket-resolved', 'member-link']);
     expect(staffTemplates).to.have.members(['staff-escalation', 'staff-reassignment', 'sla-warning', 'staff-unlock']);
     // A person wrote staff-reply and information-request; everything else Relais sends on its own.
     const automatic = mailTemplateNames.filter((name) => autoSubmittedTemplates[name]);
-    expect(automatic).to.have.members(['ticket-acknowledgement', 'ticket-resolved', 'member-link', 'staff-escalation', 'staff-reassignment', 'sla-warning', 'staff-unlock']);
+    expect(automatic).to.have.members([
+      'ticket-acknowledgement',
+      'ticket-resolved',
+      'member-link',
+      'staff-escalation',
+      'staff-reassignment',
+      'sla-warning',
+      'staff-unlock',
+    ]);
   });
 
   for (const template of mailTemplateNames) {
@@ -189,7 +220,9 @@ describe('mail templates (pure)', () => {
     const expected: Record<MailLocale, string> = { fr: 'fra', nl: 'nld', en: 'eng' };
     const french = /\b(vous|votre|vos|le|la|les|une|est|pour|Bonjour)\b/i;
     for (const template of mailTemplateNames) {
-      const texts = Object.fromEntries(mailLocales.map((locale) => [locale, render(template, locale, sample()[template]).text.replace(/https?:\/\/\S+/g, '')])) as Record<MailLocale, string>;
+      const texts = Object.fromEntries(
+        mailLocales.map((locale) => [locale, render(template, locale, sample()[template]).text.replace(/https?:\/\/\S+/g, '')]),
+      ) as Record<MailLocale, string>;
       expect(texts.nl).not.to.equal(texts.fr);
       expect(texts.en).not.to.equal(texts.fr);
       for (const locale of mailLocales) expect(franc(texts[locale], { only }), `${template} ${locale}`).to.equal(expected[locale]);
@@ -292,7 +325,11 @@ describe('mail templates (pure)', () => {
     });
 
     it('says what the unlock link does, for how long and how often, in the three languages', () => {
-      const words = { fr: [/15 minutes/, /une seule fois/, /ignorez ce message/], nl: [/15 minuten/, /één keer/, /Negeer deze e-mail/], en: [/15 minutes/, /once/, /ignore this email/] };
+      const words = {
+        fr: [/15 minutes/, /une seule fois/, /ignorez ce message/],
+        nl: [/15 minuten/, /één keer/, /Negeer deze e-mail/],
+        en: [/15 minutes/, /once/, /ignore this email/],
+      };
       for (const locale of mailLocales) {
         const mail = render('staff-unlock', locale, sample()['staff-unlock']);
         for (const pattern of words[locale]) expect(mail.text, `${locale} ${String(pattern)}`).to.match(pattern);

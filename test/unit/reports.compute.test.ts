@@ -4,7 +4,18 @@
  * are those of the default calendar: Mon–Fri 09:00–17:00 in Brussels.
  */
 import { expect } from 'chai';
-import { backlogAt, byOffice, byPeriod, byPlacement, HoursMemo, placeAt, summarize, ticketFacts, visiting, type TicketFacts } from '../../server/reports/compute.js';
+import {
+  backlogAt,
+  byOffice,
+  byPeriod,
+  byPlacement,
+  HoursMemo,
+  placeAt,
+  summarize,
+  ticketFacts,
+  visiting,
+  type TicketFacts,
+} from '../../server/reports/compute.js';
 import { periodBuckets } from '../../server/reports/period.js';
 import { median, percentile } from '../../server/reports/stats.js';
 import { defaultCalendar } from '../../server/sla/calendar.js';
@@ -39,7 +50,11 @@ describe('reports: figures of a hand-counted week', () => {
     return f;
   };
   const eventsById = new Map(all.map((f) => [f.ticket.id, f.events]));
-  const backlog = backlogAt(all.map((f) => f.ticket), (id) => eventsById.get(id), period.to);
+  const backlog = backlogAt(
+    all.map((f) => f.ticket),
+    (id) => eventsById.get(id),
+    period.to,
+  );
 
   it('per ticket: first response and resolution in business hours', () => {
     expect(factsOf(ids.t1).firstResponseHours).to.equal(1); // Mon 09:00 → 10:00
@@ -156,11 +171,29 @@ describe('reports: figures of a hand-counted week', () => {
   it('per tier', () => {
     const rows = byPlacement(cohort, backlog, 'tier');
     const tier = (n: number) => rows.find((r) => r.key === String(n));
-    expect(tier(1)).to.deep.include({ tickets: 6, resolvedHere: 2, escalatedOut: 2, escalationsIn: 0, bounces: 0, bounceRate: null, reassignedOut: 1, backlog: 3 });
+    expect(tier(1)).to.deep.include({
+      tickets: 6,
+      resolvedHere: 2,
+      escalatedOut: 2,
+      escalationsIn: 0,
+      bounces: 0,
+      bounceRate: null,
+      reassignedOut: 1,
+      backlog: 3,
+    });
     close(tier(1)?.escalationRate ?? null, 2 / 6);
     expect(tier(1)?.time).to.deep.equal({ count: 6, median: 5.5, p90: 19.5 });
     expect(tier(1)?.satisfaction.average).to.equal(4); // 5 and 3
-    expect(tier(2)).to.deep.include({ tickets: 2, resolvedHere: 0, escalatedOut: 1, escalationRate: 0.5, escalationsIn: 2, bounces: 1, bounceRate: 0.5, backlog: 0 });
+    expect(tier(2)).to.deep.include({
+      tickets: 2,
+      resolvedHere: 0,
+      escalatedOut: 1,
+      escalationRate: 0.5,
+      escalationsIn: 2,
+      bounces: 1,
+      bounceRate: 0.5,
+      backlog: 0,
+    });
     expect(tier(2)?.satisfaction.count).to.equal(0);
     expect(tier(3)).to.deep.include({ tickets: 1, resolvedHere: 1, escalatedOut: 0, escalationRate: 0, escalationsIn: 1, bounces: 0, bounceRate: 0 });
     expect(tier(3)?.satisfaction).to.deep.equal({ count: 1, average: 4, distribution: [0, 0, 0, 1, 0] });
@@ -193,9 +226,17 @@ describe('reports: figures of a hand-counted week', () => {
   });
 
   it('tier and team filters keep the tickets that went through', () => {
-    expect(visiting(cohort, { tier: 2 }).map((f) => f.ticket.id).sort()).to.deep.equal([ids.t2, ids.t3].sort());
+    expect(
+      visiting(cohort, { tier: 2 })
+        .map((f) => f.ticket.id)
+        .sort(),
+    ).to.deep.equal([ids.t2, ids.t3].sort());
     expect(visiting(cohort, { tier: 3 }).map((f) => f.ticket.id)).to.deep.equal([ids.t3]);
-    expect(visiting(cohort, { team: ids.teamC }).map((f) => f.ticket.id).sort()).to.deep.equal([ids.t3, ids.t4].sort());
+    expect(
+      visiting(cohort, { team: ids.teamC })
+        .map((f) => f.ticket.id)
+        .sort(),
+    ).to.deep.equal([ids.t3, ids.t4].sort());
     expect(visiting(cohort, { tier: 1, team: ids.teamS })).to.have.length(2);
     expect(visiting(cohort, {})).to.have.length(6);
   });

@@ -35,16 +35,33 @@ describe('reports: CSV', () => {
   it('writes a BOM, a header line and CRLF line ends', () => {
     const table: ReportTable = {
       name: 'offices',
-      columns: [{ key: 'office', label: 'Agence', numeric: false }, { key: 'volume', label: 'Créés', numeric: true }],
-      rows: [{ total: false, cells: [{ text: '=cmd', value: '=cmd', numeric: false, head: true }, { text: '3', value: 3, numeric: true, head: false }] }],
+      columns: [
+        { key: 'office', label: 'Agence', numeric: false },
+        { key: 'volume', label: 'Créés', numeric: true },
+      ],
+      rows: [
+        {
+          total: false,
+          cells: [
+            { text: '=cmd', value: '=cmd', numeric: false, head: true },
+            { text: '3', value: 3, numeric: true, head: false },
+          ],
+        },
+      ],
     };
     expect(tableCsv(table)).to.equal(`${csvBom}Agence,Créés\r\n'=cmd,3\r\n`);
   });
 
-  it('writes raw values under the page\'s column titles: hours to 2 decimals, percentages 0–100, empty for no data', () => {
+  it("writes raw values under the page's column titles: hours to 2 decimals, percentages 0–100, empty for no data", () => {
     const t = translator('fr');
     const fig = summarize([], 0);
-    const csv = tableCsv(officesTable(cellFormat('fr', t), [{ name: 'Liège', figures: { ...fig, volume: 4, escalationRate: 1 / 3, firstResponse: { count: 1, median: 1.23456, p90: null } } }], fig));
+    const csv = tableCsv(
+      officesTable(
+        cellFormat('fr', t),
+        [{ name: 'Liège', figures: { ...fig, volume: 4, escalationRate: 1 / 3, firstResponse: { count: 1, median: 1.23456, p90: null } } }],
+        fig,
+      ),
+    );
     const [header, liege, total] = csv.slice(1).split('\r\n');
     expect(header?.split(',')[0]).to.equal('Agence');
     expect(header).to.include('"1re réponse, médiane (h ouvrées)"'.replace(/"/g, ''));
@@ -85,7 +102,11 @@ describe('reports: filters', () => {
     expect(resolvePeriod({ from: '2026-02-30' }, now, zone)).to.deep.include({ field: 'from', key: 'reports.error.date' });
     expect(resolvePeriod({ from: '2026-03-10', to: '2026-03-01' }, now, zone)).to.deep.include({ field: 'to', key: 'reports.error.order' });
     expect(resolvePeriod({ from: '2026-01-01', to: '2026-04-02' }, now, zone)).to.include({ days: 92 }); // 92 days is fine…
-    expect(resolvePeriod({ from: '2026-01-01', to: '2026-04-03' }, now, zone)).to.deep.include({ field: 'to', key: 'reports.error.too_long', vars: { max: 92 } }); // …93 is not
+    expect(resolvePeriod({ from: '2026-01-01', to: '2026-04-03' }, now, zone)).to.deep.include({
+      field: 'to',
+      key: 'reports.error.too_long',
+      vars: { max: 92 },
+    }); // …93 is not
   });
 
   it('reads office, tier and team, refusing anything else', () => {

@@ -11,7 +11,12 @@ const at = (time: string, day = 9): Date => {
   return new Date(Date.UTC(2026, 2, day, Number(h) - 1, Number(m)));
 };
 const now = at('10:00');
-const ticket = (id: string, due: string | null, created = '08:00', answered = false): WaitingTicket => ({ id, dueAt: due ? at(due) : null, createdAt: at(created), answered });
+const ticket = (id: string, due: string | null, created = '08:00', answered = false): WaitingTicket => ({
+  id,
+  dueAt: due ? at(due) : null,
+  createdAt: at(created),
+  answered,
+});
 
 describe('reports: breach forecast', () => {
   it('takes work by deadline, one ticket per person-hour of capacity', () => {
@@ -20,7 +25,14 @@ describe('reports: breach forecast', () => {
     // d is reached at 11:00, a at 12:00 (> 10:30: breach), c at 13:00 (> 12:30: breach), b at 14:00 (> 13:30: breach).
     const f = forecastQueue({
       now,
-      waiting: [ticket('a', '10:30'), ticket('b', '13:30'), ticket('c', '12:30'), ticket('d', '09:00'), ticket('e', null, '07:00'), { ...ticket('f', null), dueAt: at('12:00', 10) }],
+      waiting: [
+        ticket('a', '10:30'),
+        ticket('b', '13:30'),
+        ticket('c', '12:30'),
+        ticket('d', '09:00'),
+        ticket('e', null, '07:00'),
+        { ...ticket('f', null), dueAt: at('12:00', 10) },
+      ],
       arrivals: [0.5, 0.5, 0.25, 0.75],
       openMinutes: [60, 60, 60, 60],
       online: 2,
@@ -65,12 +77,24 @@ describe('reports: breach forecast', () => {
   });
 
   it('orders work: deadlines first, then unanswered before answered, then the oldest', () => {
-    const order = workOrder([ticket('old-answered', null, '06:00', true), ticket('new', null, '09:00'), ticket('due', '15:00', '09:30'), ticket('old', null, '07:00')]);
+    const order = workOrder([
+      ticket('old-answered', null, '06:00', true),
+      ticket('new', null, '09:00'),
+      ticket('due', '15:00', '09:30'),
+      ticket('old', null, '07:00'),
+    ]);
     expect(order.map((t) => t.id)).to.deep.equal(['due', 'old', 'new', 'old-answered']);
   });
 
   it('averages arrivals per weekday and hour, and pace per person-hour', () => {
-    const profile = arrivalProfile([{ weekday: 1, hour: 10 }, { weekday: 1, hour: 10 }, { weekday: 1, hour: 11 }], 4);
+    const profile = arrivalProfile(
+      [
+        { weekday: 1, hour: 10 },
+        { weekday: 1, hour: 10 },
+        { weekday: 1, hour: 11 },
+      ],
+      4,
+    );
     expect(profile.get('1:10')).to.equal(0.5);
     expect(profile.get('1:11')).to.equal(0.25);
     expect(profile.get('2:10')).to.equal(undefined);

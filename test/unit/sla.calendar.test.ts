@@ -26,7 +26,15 @@ function withHours(hours: Partial<BusinessCalendar['hours']>, extra: Partial<Bus
 }
 
 const lunchBreak = withHours(
-  Object.fromEntries([1, 2, 3, 4, 5].map((d) => [d, [{ start: '09:00', end: '12:00' }, { start: '13:00', end: '17:00' }]])) as Partial<BusinessCalendar['hours']>,
+  Object.fromEntries(
+    [1, 2, 3, 4, 5].map((d) => [
+      d,
+      [
+        { start: '09:00', end: '12:00' },
+        { start: '13:00', end: '17:00' },
+      ],
+    ]),
+  ) as Partial<BusinessCalendar['hours']>,
 );
 const allDay = [{ start: '00:00', end: '24:00' }];
 const alwaysOpen = withHours({ 1: allDay, 2: allDay, 3: allDay, 4: allDay, 5: allDay, 6: allDay, 7: allDay }, { holidays: null });
@@ -49,7 +57,13 @@ describe('SLA business calendar', () => {
       ['a whole week: Monday 09:00 + 40 h → Friday 17:00', '2026-01-12T08:00:00Z', 2400, '2026-01-16T16:00:00Z'],
       ['lunch break: Monday 11:30 + 60 min → 13:30', '2026-01-12T10:30:00Z', 60, '2026-01-12T12:30:00Z', lunchBreak],
       ['lunch break: Monday 11:30 + 7 h → Tuesday 11:30', '2026-01-12T10:30:00Z', 420, '2026-01-13T10:30:00Z', lunchBreak],
-      ['a closure day (Friday 15 May 2026, a bridge day) after Ascension', '2026-05-13T14:00:00Z', 120, '2026-05-18T08:00:00Z', { ...belgium, closures: ['2026-05-15'] }],
+      [
+        'a closure day (Friday 15 May 2026, a bridge day) after Ascension',
+        '2026-05-13T14:00:00Z',
+        120,
+        '2026-05-18T08:00:00Z',
+        { ...belgium, closures: ['2026-05-15'] },
+      ],
       ['spring switch day open 00:00–24:00 has 23 hours', '2026-03-28T23:00:00Z', 23 * 60, '2026-03-29T22:00:00Z', alwaysOpen],
       ['autumn switch day open 00:00–24:00 has 25 hours', '2026-10-24T22:00:00Z', 25 * 60, '2026-10-25T23:00:00Z', alwaysOpen],
     ];
@@ -119,7 +133,9 @@ describe('SLA business calendar', () => {
     it('finds the next opening', () => {
       expect(nextOpening(utc('2026-01-12T16:00:00Z'), belgium).toISOString(), 'Monday 17:00').to.equal('2026-01-13T08:00:00.000Z');
       expect(nextOpening(utc('2026-01-12T10:00:00Z'), belgium).toISOString(), 'already open').to.equal('2026-01-12T10:00:00.000Z');
-      expect(nextOpening(utc('2026-12-24T17:00:00Z'), belgium).toISOString(), 'Christmas Eve evening → Monday 28 (25 is a holiday, then the weekend)').to.equal('2026-12-28T08:00:00.000Z');
+      expect(nextOpening(utc('2026-12-24T17:00:00Z'), belgium).toISOString(), 'Christmas Eve evening → Monday 28 (25 is a holiday, then the weekend)').to.equal(
+        '2026-12-28T08:00:00.000Z',
+      );
       expect(nextOpening(utc('2026-01-12T11:10:00Z'), lunchBreak).toISOString()).to.equal('2026-01-12T12:00:00.000Z');
     });
 
@@ -130,7 +146,16 @@ describe('SLA business calendar', () => {
         if (holidaysOn(date, belgium).length > 0) found.push(date);
       }
       expect(found).to.deep.equal([
-        '2026-01-01', '2026-04-06', '2026-05-01', '2026-05-14', '2026-05-25', '2026-07-21', '2026-08-15', '2026-11-01', '2026-11-11', '2026-12-25',
+        '2026-01-01',
+        '2026-04-06',
+        '2026-05-01',
+        '2026-05-14',
+        '2026-05-25',
+        '2026-07-21',
+        '2026-08-15',
+        '2026-11-01',
+        '2026-11-11',
+        '2026-12-25',
       ]);
       expect(holidaysOn('2026-07-21', belgium, 'nl')[0]?.name).to.equal('Nationale feestdag');
       expect(holidaysOn('2026-07-21', { ...belgium, holidays: null })).to.deep.equal([]);
@@ -166,7 +191,14 @@ describe('SLA business calendar', () => {
 
     it('names each bad field: zone, times, overlaps, region, closure dates', () => {
       const bad: BusinessCalendar = {
-        ...withHours({ 1: [{ start: '9:00', end: '17:00' }], 2: [{ start: '12:00', end: '10:00' }], 3: [{ start: '09:00', end: '13:00' }, { start: '12:00', end: '17:00' }] }),
+        ...withHours({
+          1: [{ start: '9:00', end: '17:00' }],
+          2: [{ start: '12:00', end: '10:00' }],
+          3: [
+            { start: '09:00', end: '13:00' },
+            { start: '12:00', end: '17:00' },
+          ],
+        }),
         timeZone: 'Europe/Nowhere',
         holidays: { country: 'BE', region: 'XX' },
         closures: ['2026-02-30'],
@@ -182,7 +214,10 @@ describe('SLA business calendar', () => {
 
   describe('stored calendars and policies (validation only, no database)', () => {
     it('refuses to save a calendar that is never open, with the field named', async () => {
-      const error = await new SlaCalendarModel({ name: 'Never', hours: {} }).validate().then(() => null, (e: unknown) => e);
+      const error = await new SlaCalendarModel({ name: 'Never', hours: {} }).validate().then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).to.be.instanceOf(AppError);
       expect((error as AppError).fields?.map((f) => f.path)).to.deep.equal(['hours']);
     });
@@ -190,7 +225,12 @@ describe('SLA business calendar', () => {
     it('serves an office its own calendar, else the stored default, else the built-in one', async () => {
       const liegeOffice = new Types.ObjectId();
       const own = new SlaCalendarModel({ name: 'Liège', office: liegeOffice, hours: { 1: [{ start: '08:30', end: '12:00' }] }, closures: ['2026-12-24'] });
-      const fallback = new SlaCalendarModel({ name: 'Wallonie', office: null, holidays: { country: 'BE', region: 'WAL' }, hours: { 2: [{ start: '09:00', end: '17:00' }] } });
+      const fallback = new SlaCalendarModel({
+        name: 'Wallonie',
+        office: null,
+        holidays: { country: 'BE', region: 'WAL' },
+        hours: { 2: [{ start: '09:00', end: '17:00' }] },
+      });
       await own.validate();
       await fallback.validate();
       const docs = [own.toObject(), fallback.toObject()] as unknown as SlaCalendarData[];
@@ -247,14 +287,21 @@ describe('SLA business calendar', () => {
 
     it('a pause never shortens a deadline: stopping the clock for a while only moves it later', () => {
       fc.assert(
-        fc.property(instant, minutes, fc.integer({ min: 0, max: 10 * 24 * 60 }), fc.integer({ min: 0, max: 5 * 24 * 60 }), calendar, (s, m, pauseAfter, pauseLength, cal) => {
-          const pauseFrom = new Date(s.getTime() + pauseAfter * 60_000);
-          const pauseTo = new Date(pauseFrom.getTime() + pauseLength * 60_000);
-          const plain = addBusinessMinutes(s, m, cal);
-          const before = businessMinutesBetween(s, pauseFrom, cal);
-          const paused = before >= m ? plain : addBusinessMinutes(pauseTo, m - before, cal);
-          return paused.getTime() >= plain.getTime();
-        }),
+        fc.property(
+          instant,
+          minutes,
+          fc.integer({ min: 0, max: 10 * 24 * 60 }),
+          fc.integer({ min: 0, max: 5 * 24 * 60 }),
+          calendar,
+          (s, m, pauseAfter, pauseLength, cal) => {
+            const pauseFrom = new Date(s.getTime() + pauseAfter * 60_000);
+            const pauseTo = new Date(pauseFrom.getTime() + pauseLength * 60_000);
+            const plain = addBusinessMinutes(s, m, cal);
+            const before = businessMinutesBetween(s, pauseFrom, cal);
+            const paused = before >= m ? plain : addBusinessMinutes(pauseTo, m - before, cal);
+            return paused.getTime() >= plain.getTime();
+          },
+        ),
       );
     });
 

@@ -28,7 +28,10 @@ const bob = new Types.ObjectId();
 class History {
   readonly events: SlaEvent[] = [];
   place: Placement;
-  constructor(readonly createdAt: string, readonly priority: Priority = 'normal') {
+  constructor(
+    readonly createdAt: string,
+    readonly priority: Priority = 'normal',
+  ) {
     this.place = { tier: 1, team: advisors, office, assignee: null, status: 'new' };
     this.events.push({ type: 'created', at: new Date(createdAt), from: null, to: { ...this.place }, data: {} });
   }
@@ -39,7 +42,10 @@ class History {
     return this;
   }
   claim(at: string, who = alice): this {
-    return this.move(this.events.some((e) => e.type === 'escalated') && this.place.tier > 1 ? 'accepted' : 'claimed', at, { assignee: who, status: this.place.status === 'new' ? 'open' : this.place.status });
+    return this.move(this.events.some((e) => e.type === 'escalated') && this.place.tier > 1 ? 'accepted' : 'claimed', at, {
+      assignee: who,
+      status: this.place.status === 'new' ? 'open' : this.place.status,
+    });
   }
   reply(at: string, waitForMember = false): this {
     return this.move('replied', at, { status: waitForMember ? 'pending_member' : 'open' });
@@ -51,7 +57,14 @@ class History {
     const priorityEvents = this.events.filter((e) => e.type === 'priority_changed');
     const priority = (priorityEvents[priorityEvents.length - 1]?.data?.to as Priority | undefined) ?? this.priority;
     return {
-      ticket: { createdAt: new Date(this.createdAt), status: this.place.status as DeadlineInput['ticket']['status'], priority, category: null, tier: this.place.tier, office },
+      ticket: {
+        createdAt: new Date(this.createdAt),
+        status: this.place.status as DeadlineInput['ticket']['status'],
+        priority,
+        category: null,
+        tier: this.place.tier,
+        office,
+      },
       events: this.events,
       policy: policyOf(priority),
       calendar: liege,
@@ -82,7 +95,12 @@ describe('SLA deadlines', () => {
     const facts: PolicyFacts = { category: 'billing', priority: 'high', tier: 2, office };
 
     it('takes the first active match in order, whatever the list order', () => {
-      const list = [make('catch-all', 100, {}), make('high billing', 20, { categories: ['billing'], priorities: ['high'] }), make('off', 1, {}, false), make('high', 30, { priorities: ['high'] })];
+      const list = [
+        make('catch-all', 100, {}),
+        make('high billing', 20, { categories: ['billing'], priorities: ['high'] }),
+        make('off', 1, {}, false),
+        make('high', 30, { priorities: ['high'] }),
+      ];
       const choice = choosePolicy(list, facts);
       expect(choice?.policy.name).to.equal('high billing');
       expect(choice?.reason).to.equal('"high billing" (order 20): category billing, priority high; any tier and office');
@@ -235,7 +253,10 @@ describe('SLA deadlines', () => {
     });
 
     it('a reopen goes on with the resolution time already counted, not the resolved period', () => {
-      const h = new History('2026-01-12T08:00:00Z').claim('2026-01-12T08:05:00Z').reply('2026-01-12T08:30:00Z').move('resolved', '2026-01-12T10:00:00Z', { status: 'resolved' });
+      const h = new History('2026-01-12T08:00:00Z')
+        .claim('2026-01-12T08:05:00Z')
+        .reply('2026-01-12T08:30:00Z')
+        .move('resolved', '2026-01-12T10:00:00Z', { status: 'resolved' });
       const resolved = only(computeDeadlines(h.input('2026-01-12T11:00:00Z')).deadlines, 'resolution');
       expect(resolved).to.deep.include({ state: 'met', elapsedMinutes: 120, due: null, breached: false });
       expect(iso(resolved.metAt)).to.equal('2026-01-12T10:00:00.000Z');
@@ -248,7 +269,9 @@ describe('SLA deadlines', () => {
     });
 
     it('a priority change switches the target and keeps the elapsed time, and says so', () => {
-      const h = new History('2026-01-12T08:00:00Z').claim('2026-01-12T08:05:00Z').move('priority_changed', '2026-01-12T09:00:00Z', {}, { from: 'normal', to: 'high' });
+      const h = new History('2026-01-12T08:00:00Z')
+        .claim('2026-01-12T08:05:00Z')
+        .move('priority_changed', '2026-01-12T09:00:00Z', {}, { from: 'normal', to: 'high' });
       const set = computeDeadlines(h.input('2026-01-12T09:10:00Z', { policyFor: byPriority }));
       const first = only(set.deadlines, 'first_response');
       expect(first).to.deep.include({ targetMinutes: 120, elapsedMinutes: 70, state: 'running', breached: false });
@@ -279,8 +302,18 @@ describe('SLA deadlines', () => {
       expect(iso(first.due)).to.equal('2026-01-12T10:00:00.000Z');
     });
 
-    it('measures time before an office move with that office\'s calendar', () => {
-      const lunch = { ...defaultCalendar('Namur'), id: 'namur', hours: { ...liege.hours, 1: [{ start: '09:00', end: '12:00' }, { start: '13:00', end: '17:00' }] } };
+    it("measures time before an office move with that office's calendar", () => {
+      const lunch = {
+        ...defaultCalendar('Namur'),
+        id: 'namur',
+        hours: {
+          ...liege.hours,
+          1: [
+            { start: '09:00', end: '12:00' },
+            { start: '13:00', end: '17:00' },
+          ],
+        },
+      };
       const other = new Types.ObjectId();
       const h = new History('2026-01-12T10:00:00Z') // Monday 11:00 in Namur's calendar (lunch 12–13)
         .move('reassigned', '2026-01-12T13:00:00Z', { office: other, team: new Types.ObjectId() }); // 14:00 → Liège
@@ -292,7 +325,10 @@ describe('SLA deadlines', () => {
     });
 
     it('a null target gives no deadline of that kind', () => {
-      const noNext: SlaPolicyData = { ...policyOf('normal'), targets: { ...policyOf('normal').targets, nextResponseMinutes: null, acceptanceMinutes: { 2: 240 } } };
+      const noNext: SlaPolicyData = {
+        ...policyOf('normal'),
+        targets: { ...policyOf('normal').targets, nextResponseMinutes: null, acceptanceMinutes: { 2: 240 } },
+      };
       const h = new History('2026-01-12T08:00:00Z').claim('2026-01-12T08:05:00Z').reply('2026-01-12T09:00:00Z').memberReply('2026-01-12T10:00:00Z');
       const kinds = computeDeadlines(h.input('2026-01-12T11:00:00Z', { policy: noNext })).deadlines.map((d) => d.kind);
       expect(kinds).to.deep.equal(['first_response', 'resolution']);
@@ -325,7 +361,9 @@ describe('SLA deadlines', () => {
       expect(explainDeadline(only(set.deadlines, 'first_response'), t, { now })).to.equal(
         'Première réponse dans les temps (lun. 10:00, due lun. 13:00) : priorité normale, 4 heures ouvrables, calendrier de Liège, règle « Priorité normale »',
       );
-      const escalated = new History('2026-01-12T08:00:00Z').claim('2026-01-12T08:05:00Z').move('escalated', '2026-01-12T09:00:00Z', { tier: 2, team: support, assignee: null });
+      const escalated = new History('2026-01-12T08:00:00Z')
+        .claim('2026-01-12T08:05:00Z')
+        .move('escalated', '2026-01-12T09:00:00Z', { tier: 2, team: support, assignee: null });
       const acceptance = computeDeadlines(escalated.input('2026-01-12T14:30:00Z')).deadlines.filter((d) => d.kind === 'acceptance')[1] as Deadline;
       expect(explainDeadline(acceptance, translator('en'), { now })).to.equal(
         'Acceptance overdue (due Mon 14:00): tier 2, normal priority, 4 business hours, since the escalation Mon 10:00, Liège calendar, policy “Priorité normale”',
@@ -373,17 +411,23 @@ describe('SLA deadlines', () => {
 
     it('a pause never shortens a deadline', () => {
       fc.assert(
-        fc.property(start, fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 0, max: 5000 }), (created, replyAfter, pauseLength, nowAfter) => {
-          const reply = created + replyAfter * minute;
-          const answer = reply + pauseLength * minute;
-          const build = (wait: boolean): History => new History(at(created)).claim(at(created)).reply(at(reply), wait).memberReply(at(answer));
-          for (const now of [reply + Math.floor((pauseLength * minute) / 2), answer + nowAfter * minute]) {
-            const plain = only(computeDeadlines(build(false).input(at(now))).deadlines, 'resolution');
-            const paused = only(computeDeadlines(build(true).input(at(now))).deadlines, 'resolution');
-            expect(paused.deadline?.getTime() ?? 0).to.be.at.least(plain.deadline?.getTime() ?? 0);
-            expect(paused.elapsedMinutes).to.be.at.most(plain.elapsedMinutes);
-          }
-        }),
+        fc.property(
+          start,
+          fc.integer({ min: 0, max: 3000 }),
+          fc.integer({ min: 1, max: 5000 }),
+          fc.integer({ min: 0, max: 5000 }),
+          (created, replyAfter, pauseLength, nowAfter) => {
+            const reply = created + replyAfter * minute;
+            const answer = reply + pauseLength * minute;
+            const build = (wait: boolean): History => new History(at(created)).claim(at(created)).reply(at(reply), wait).memberReply(at(answer));
+            for (const now of [reply + Math.floor((pauseLength * minute) / 2), answer + nowAfter * minute]) {
+              const plain = only(computeDeadlines(build(false).input(at(now))).deadlines, 'resolution');
+              const paused = only(computeDeadlines(build(true).input(at(now))).deadlines, 'resolution');
+              expect(paused.deadline?.getTime() ?? 0).to.be.at.least(plain.deadline?.getTime() ?? 0);
+              expect(paused.elapsedMinutes).to.be.at.most(plain.elapsedMinutes);
+            }
+          },
+        ),
       );
     });
 
@@ -401,7 +445,13 @@ describe('SLA deadlines', () => {
         else if (op === 'reply' && !done) h.reply(at(t));
         else if (op === 'ask' && !done) h.reply(at(t), true);
         else if (op === 'member') h.memberReply(at(t));
-        else if (op === 'escalate' && p.tier < 3 && !done) h.move('escalated', at(t), { tier: p.tier + 1, team: p.tier === 1 ? support : admins, assignee: null, status: p.status === 'new' ? 'open' : p.status });
+        else if (op === 'escalate' && p.tier < 3 && !done)
+          h.move('escalated', at(t), {
+            tier: p.tier + 1,
+            team: p.tier === 1 ? support : admins,
+            assignee: null,
+            status: p.status === 'new' ? 'open' : p.status,
+          });
         else if (op === 'return' && p.tier > 1) h.move('returned', at(t), { tier: p.tier - 1, team: p.tier === 3 ? support : advisors, assignee: null });
         else if (op === 'release' && p.assignee) h.move('released', at(t), { assignee: null });
         else if (op === 'resolve' && !done) h.move('resolved', at(t), { status: 'resolved' });

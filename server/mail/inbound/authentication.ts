@@ -92,7 +92,9 @@ async function evaluate(raw: Buffer, props: { client: SmtpClient; sender: string
   const spfStatus = result.spf ? (result.spf.status?.result ?? null) : null;
   const dmarc = result.dmarc ? (result.dmarc.status?.result ?? null) : null;
   const dmarcPolicy = result.dmarc && typeof result.dmarc.policy === 'string' ? result.dmarc.policy.toLowerCase() : null;
-  const info = [...dkimResults.map((r) => r.info), result.spf ? result.spf.info : undefined, result.dmarc ? result.dmarc.info : undefined].filter((i): i is string => typeof i === 'string' && i !== '');
+  const info = [...dkimResults.map((r) => r.info), result.spf ? result.spf.info : undefined, result.dmarc ? result.dmarc.info : undefined].filter(
+    (i): i is string => typeof i === 'string' && i !== '',
+  );
   return { spf: spfStatus, dkim, dmarc, dmarcPolicy, aligned: dmarc === 'pass' || alignedDkim, info };
 }
 
@@ -113,18 +115,28 @@ export interface AuthenticateProps {
 export async function authenticateMail(props: AuthenticateProps): Promise<MailAuthentication> {
   const fromDomain = props.from ? (splitAddress(props.from)?.domain ?? null) : null;
   const trusted = authenticationVerdict(props.mail, props.trustedAuthservIds);
-  const trustedAligned =
-    trusted.dmarc === 'pass' || (fromDomain !== null && trusted.dkimPassDomains.some((d) => alignedDomain(d, fromDomain)));
+  const trustedAligned = trusted.dmarc === 'pass' || (fromDomain !== null && trusted.dkimPassDomains.some((d) => alignedDomain(d, fromDomain)));
   let here: Evaluated | null = null;
   if (props.smtp) {
     try {
       here = await evaluate(props.raw, props.smtp);
     } catch (error) {
-      here = { spf: null, dkim: null, dmarc: 'temperror', dmarcPolicy: null, aligned: false, info: [`evaluation failed: ${error instanceof Error ? error.message.slice(0, 200) : String(error)}`] };
+      here = {
+        spf: null,
+        dkim: null,
+        dmarc: 'temperror',
+        dmarcPolicy: null,
+        aligned: false,
+        info: [`evaluation failed: ${error instanceof Error ? error.message.slice(0, 200) : String(error)}`],
+      };
     }
   }
   const by = [...(here ? ['relais'] : []), ...(trusted.authservId ? [trusted.authservId] : [])];
-  const trustedInfo = trusted.authservId ? [`${trusted.authservId}: spf=${trusted.spf ?? '-'} dkim=${trusted.dkim ?? '-'}${trusted.dkimPassDomains.length ? ` (${trusted.dkimPassDomains.join(', ')})` : ''} dmarc=${trusted.dmarc ?? '-'}${trusted.dmarcPolicy ? ` (p=${trusted.dmarcPolicy})` : ''}`] : [];
+  const trustedInfo = trusted.authservId
+    ? [
+        `${trusted.authservId}: spf=${trusted.spf ?? '-'} dkim=${trusted.dkim ?? '-'}${trusted.dkimPassDomains.length ? ` (${trusted.dkimPassDomains.join(', ')})` : ''} dmarc=${trusted.dmarc ?? '-'}${trusted.dmarcPolicy ? ` (p=${trusted.dmarcPolicy})` : ''}`,
+      ]
+    : [];
   return {
     spf: best(here?.spf ?? null, trusted.spf),
     dkim: best(here?.dkim ?? null, trusted.dkim),

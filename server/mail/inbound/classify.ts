@@ -106,7 +106,10 @@ export function detectAutomatic(mail: ParsedMail, envelope?: { mailFrom?: string
  * variant of one): mail we sent that came back, which must never be processed again.
  */
 export function isFromOwnAddress(mail: ParsedMail, ownAddresses: readonly string[]): boolean {
-  const own = ownAddresses.map(bareAddress).map(splitAddress).filter((a) => a !== null);
+  const own = ownAddresses
+    .map(bareAddress)
+    .map(splitAddress)
+    .filter((a) => a !== null);
   return headerAddresses(mail, ['from']).some((address) => {
     const parts = splitAddress(address);
     if (!parts) return false;

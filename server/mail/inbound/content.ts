@@ -65,7 +65,33 @@ function numericAttributes(tagName: string, attribs: sanitizeHtml.Attributes): s
 }
 
 const sanitizeOptions: sanitizeHtml.IOptions = {
-  allowedTags: ['p', 'br', 'b', 'i', 'strong', 'em', 'u', 'a', 'ul', 'ol', 'li', 'blockquote', 'pre', 'code', 'table', 'thead', 'tbody', 'tr', 'td', 'th', 'h1', 'h2', 'h3', 'h4', 'img'],
+  allowedTags: [
+    'p',
+    'br',
+    'b',
+    'i',
+    'strong',
+    'em',
+    'u',
+    'a',
+    'ul',
+    'ol',
+    'li',
+    'blockquote',
+    'pre',
+    'code',
+    'table',
+    'thead',
+    'tbody',
+    'tr',
+    'td',
+    'th',
+    'h1',
+    'h2',
+    'h3',
+    'h4',
+    'img',
+  ],
   allowedAttributes: { a: ['href', 'rel', 'target'], img: ['src', 'alt', 'width', 'height'], td: ['colspan', 'rowspan'], th: ['colspan', 'rowspan'] },
   allowedSchemes: ['http', 'https', 'mailto'],
   allowedSchemesByTag: { img: ['cid'] },
@@ -75,7 +101,24 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
   parseStyleAttributes: false,
   disallowedTagsMode: 'discard',
   // Their text is not message text (or is code): dropped with the tag.
-  nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title', 'head', 'template', 'xml', 'svg', 'math', 'object', 'iframe', 'frameset', 'noembed', 'noframes'],
+  nonTextTags: [
+    'script',
+    'style',
+    'textarea',
+    'option',
+    'noscript',
+    'title',
+    'head',
+    'template',
+    'xml',
+    'svg',
+    'math',
+    'object',
+    'iframe',
+    'frameset',
+    'noembed',
+    'noframes',
+  ],
   nestingLimit: 64,
   transformTags: {
     // Outlook and Gmail build their paragraphs from divs; without this the lines run together.
@@ -88,7 +131,11 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
     a: (tagName, attribs) => ({
       tagName,
       // Absolute links only: a relative one would point into Relais itself.
-      attribs: { ...(/^\s*(https?:\/\/|mailto:)/i.test(attribs.href ?? '') ? { href: (attribs.href ?? '').trim() } : {}), rel: 'noopener noreferrer', target: '_blank' },
+      attribs: {
+        ...(/^\s*(https?:\/\/|mailto:)/i.test(attribs.href ?? '') ? { href: (attribs.href ?? '').trim() } : {}),
+        rel: 'noopener noreferrer',
+        target: '_blank',
+      },
     }),
   },
   exclusiveFilter: (frame) => frame.tag === 'img' && !/^cid:/i.test(frame.attribs.src ?? ''),
@@ -97,7 +144,30 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
 /** Deeper nesting makes sanitizing quadratic; mailparser refuses to convert such HTML to text too. */
 const MAX_HTML_DEPTH = 1000;
 /** Elements that never nest (void) or that the parser closes by itself when the next one opens. */
-const notNesting = new Set(['br', 'img', 'hr', 'meta', 'link', 'input', 'area', 'base', 'col', 'embed', 'param', 'source', 'track', 'wbr', 'p', 'li', 'td', 'th', 'tr', 'option', 'dt', 'dd']);
+const notNesting = new Set([
+  'br',
+  'img',
+  'hr',
+  'meta',
+  'link',
+  'input',
+  'area',
+  'base',
+  'col',
+  'embed',
+  'param',
+  'source',
+  'track',
+  'wbr',
+  'p',
+  'li',
+  'td',
+  'th',
+  'tr',
+  'option',
+  'dt',
+  'dd',
+]);
 
 /** Whether the tags of `html` nest deeper than `MAX_HTML_DEPTH` (a linear count, close enough). */
 function nestsTooDeep(html: string): boolean {
@@ -168,7 +238,10 @@ function cutLine(lines: readonly string[]): number {
 }
 
 function normalizeText(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(/\u00a0/g, ' ').trim();
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/\u00a0/g, ' ')
+    .trim();
 }
 
 /** The text as email-reply-parser may see it (see `MAX_ERP_CHARS`), or null when too long. */

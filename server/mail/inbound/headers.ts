@@ -12,7 +12,12 @@ export function rawHeaders(mail: ParsedMail, name: string): string[] {
   for (const line of mail.headerLines ?? []) {
     if (line.key !== key) continue;
     const colon = line.line.indexOf(':');
-    values.push(line.line.slice(colon + 1).replace(/\r?\n[ \t]*/g, ' ').trim());
+    values.push(
+      line.line
+        .slice(colon + 1)
+        .replace(/\r?\n[ \t]*/g, ' ')
+        .trim(),
+    );
   }
   return values;
 }

@@ -313,7 +313,11 @@ class MailboxWatcher {
     if (!meta) return null; // expunged meanwhile
     const size = meta.size ?? 0;
     let truncated = size > this.maxBytes;
-    const body: FetchMessageObject | false = await client.fetchOne(String(uid), { uid: true, source: truncated ? { start: 0, maxLength: this.maxBytes } : true }, { uid: true });
+    const body: FetchMessageObject | false = await client.fetchOne(
+      String(uid),
+      { uid: true, source: truncated ? { start: 0, maxLength: this.maxBytes } : true },
+      { uid: true },
+    );
     if (!body) return null;
     let raw = body.source ?? Buffer.alloc(0);
     if (raw.length > this.maxBytes) {
@@ -321,7 +325,15 @@ class MailboxWatcher {
       truncated = true;
     }
     const date = meta.internalDate instanceof Date ? meta.internalDate : meta.internalDate ? new Date(meta.internalDate) : null;
-    return { raw, mailbox: this.mailbox.name, uid, uidValidity: this.uidValidity, internalDate: date && !Number.isNaN(date.getTime()) ? date : null, size, truncated };
+    return {
+      raw,
+      mailbox: this.mailbox.name,
+      uid,
+      uidValidity: this.uidValidity,
+      internalDate: date && !Number.isNaN(date.getTime()) ? date : null,
+      size,
+      truncated,
+    };
   }
 
   private async processOne(client: ImapFlow, uid: number): Promise<void> {
@@ -338,7 +350,10 @@ class MailboxWatcher {
       const retryInMs = delayFor(this.backoff, failure.count - 1);
       failure.retryAt = Date.now() + retryInMs;
       this.failures.set(uid, failure);
-      this.log.error({ err: error, uid, attempt: failure.count, retryInMs }, 'Inbound message handler failed; the message stays unprocessed and will be retried');
+      this.log.error(
+        { err: error, uid, attempt: failure.count, retryInMs },
+        'Inbound message handler failed; the message stays unprocessed and will be retried',
+      );
       return;
     }
     this.failures.delete(uid);

@@ -27,12 +27,25 @@ const access = { kind: 'staff', policy: 'administer_mail' } as const;
 const byId = { params: z.strictObject({ id: z.string().max(64) }) };
 const list = { query: z.strictObject({ show: z.enum(inboundFilters).default('quarantined'), before: z.string().max(100).optional() }) };
 // Optional here so that the role is checked before the note (the service requires it for a discard).
-const decision = { ...byId, body: z.strictObject({ note: z.string().max(DISCARD_NOTE_MAX * 2).optional() }) };
+const decision = {
+  ...byId,
+  body: z.strictObject({
+    note: z
+      .string()
+      .max(DISCARD_NOTE_MAX * 2)
+      .optional(),
+  }),
+};
 
 export function inboundAdminRoutes(pipeline: InboundPipeline): RouteSpec[] {
   const act = (action: InboundAction, summary: string): RouteSpec =>
     route({
-      method: 'post', path: `/inbound/:id/${action}`, tag, summary, access, ...decision,
+      method: 'post',
+      path: `/inbound/:id/${action}`,
+      tag,
+      summary,
+      access,
+      ...decision,
       handler: async (req, res) => {
         const actor = requireActor(req);
         assertMayAdministerInbound(actor);
@@ -45,7 +58,11 @@ export function inboundAdminRoutes(pipeline: InboundPipeline): RouteSpec[] {
 
   return [
     route({
-      method: 'get', path: '/inbound', tag, access, ...list,
+      method: 'get',
+      path: '/inbound',
+      tag,
+      access,
+      ...list,
       summary: 'Received messages, newest first, 50 a page: quarantined (default), all, or discarded (administrators only)',
       handler: async (req, res) => {
         assertMayAdministerInbound(requireActor(req));
@@ -55,7 +72,11 @@ export function inboundAdminRoutes(pipeline: InboundPipeline): RouteSpec[] {
       },
     }),
     route({
-      method: 'get', path: '/inbound/:id', tag, access, ...byId,
+      method: 'get',
+      path: '/inbound/:id',
+      tag,
+      access,
+      ...byId,
       summary: 'One received message: its record, outcome and history, and its headers, text and attachment list read from its bytes (administrators only)',
       handler: async (req, res) => {
         assertMayAdministerInbound(requireActor(req));
@@ -78,7 +99,11 @@ export function inboundAdminRoutes(pipeline: InboundPipeline): RouteSpec[] {
       },
     }),
     route({
-      method: 'get', path: '/inbound/:id/raw', tag, access, ...byId,
+      method: 'get',
+      path: '/inbound/:id/raw',
+      tag,
+      access,
+      ...byId,
       summary: 'The raw bytes of a received message, as they came (message/rfc822, as a download; administrators only)',
       handler: async (req, res) => {
         const actor = requireActor(req);
@@ -87,7 +112,11 @@ export function inboundAdminRoutes(pipeline: InboundPipeline): RouteSpec[] {
         const mail = await inboundMailOr404(params.id);
         const raw = await pipeline.raw(mail._id);
         req.log.info({ inbound: mail._id, by: String(actor.id) }, 'received message downloaded');
-        res.set({ 'Content-Type': 'message/rfc822', 'Content-Disposition': `attachment; filename="message-${mail._id.slice(0, 12)}.eml"`, 'X-Content-Type-Options': 'nosniff' });
+        res.set({
+          'Content-Type': 'message/rfc822',
+          'Content-Disposition': `attachment; filename="message-${mail._id.slice(0, 12)}.eml"`,
+          'X-Content-Type-Options': 'nosniff',
+        });
         res.send(raw);
       },
     }),

@@ -24,7 +24,19 @@ export const inboundFilters = ['quarantined', 'all', 'discarded'] as const;
 export type InboundFilter = (typeof inboundFilters)[number];
 
 /** The quarantine reasons the pipeline and the parser give (`outcome.reason` of a quarantine). */
-export const quarantineReasons = ['too_large', 'too_many_parts', 'headers_too_large', 'unparseable', 'timeout', 'bulk', 'no_sender', 'spoofed_sender', 'forged_follow_up', 'unverified_follow_up', 'unverified_staff'] as const;
+export const quarantineReasons = [
+  'too_large',
+  'too_many_parts',
+  'headers_too_large',
+  'unparseable',
+  'timeout',
+  'bulk',
+  'no_sender',
+  'spoofed_sender',
+  'forged_follow_up',
+  'unverified_follow_up',
+  'unverified_staff',
+] as const;
 
 export const inboundActions = ['reprocess', 'force', 'discard'] as const;
 export type InboundAction = (typeof inboundActions)[number];
@@ -97,7 +109,10 @@ async function quarantinePage(cursor: { at: Date; id: string } | null, limit: nu
   const found: InboundMail[] = [];
   for (let from = 0; from < hints.length && found.length <= limit; from += limit + 1) {
     const slice = hints.slice(from, from + limit + 1);
-    const records = await readByIds(slice.map((h) => h._id), (id) => InboundMailModel.findById(id).lean<InboundMail>());
+    const records = await readByIds(
+      slice.map((h) => h._id),
+      (id) => InboundMailModel.findById(id).lean<InboundMail>(),
+    );
     const quarantined = new Map(records.filter((r) => r.status === 'quarantined').map((r) => [r._id, r]));
     for (const hint of slice) {
       const mail = quarantined.get(hint._id);
@@ -126,7 +141,10 @@ export async function listInboundPage(options: { filter?: InboundFilter; before?
     if (status) conditions.push(status);
     if (cursor) conditions.push({ $or: [{ receivedAt: { $lt: cursor.at } }, { receivedAt: cursor.at, _id: { $lt: cursor.id } }] });
     const query = conditions.length === 0 ? {} : conditions.length === 1 ? (conditions[0] ?? {}) : { $and: conditions };
-    found = await InboundMailModel.find(query).sort({ receivedAt: -1, _id: -1 }).limit(limit + 1).lean<InboundMail[]>();
+    found = await InboundMailModel.find(query)
+      .sort({ receivedAt: -1, _id: -1 })
+      .limit(limit + 1)
+      .lean<InboundMail[]>();
   }
   const messages = found.slice(0, limit);
   const last = messages.at(-1);
@@ -204,7 +222,10 @@ function clip(text: string, max: number): string {
 function addressText(value: ParsedMail['to']): string | null {
   if (!value) return null;
   const list = Array.isArray(value) ? value : [value];
-  const text = list.map((v) => v.text).filter(Boolean).join(', ');
+  const text = list
+    .map((v) => v.text)
+    .filter(Boolean)
+    .join(', ');
   return text || null;
 }
 
@@ -238,7 +259,16 @@ export function rawHeaderBlock(raw: Buffer): string {
 export async function readInboundMessage(raw: Buffer): Promise<InboundMessageReading> {
   const parsed = await parseRaw(raw);
   if (!parsed.ok) {
-    return { parseFailure: { reason: parsed.reason, detail: parsed.detail }, headers: [], rawHeaderBlock: rawHeaderBlock(raw), text: null, textTruncated: false, html: null, attachments: [], warnings: [] };
+    return {
+      parseFailure: { reason: parsed.reason, detail: parsed.detail },
+      headers: [],
+      rawHeaderBlock: rawHeaderBlock(raw),
+      text: null,
+      textTruncated: false,
+      html: null,
+      attachments: [],
+      warnings: [],
+    };
   }
   const mail = parsed.mail;
   const content = messageContent(mail);
@@ -283,7 +313,10 @@ export async function actOnInboundMail(pipeline: InboundPipeline, props: Inbound
   if (props.action === 'discard') {
     const note = props.note?.trim() ?? '';
     if (note === '') throw new BadRequestError('Say why the message is discarded: a note is required.', [{ path: 'note', message: 'Required' }]);
-    if (note.length > DISCARD_NOTE_MAX) throw new BadRequestError(`The note is longer than ${DISCARD_NOTE_MAX} characters.`, [{ path: 'note', message: `At most ${DISCARD_NOTE_MAX} characters` }]);
+    if (note.length > DISCARD_NOTE_MAX)
+      throw new BadRequestError(`The note is longer than ${DISCARD_NOTE_MAX} characters.`, [
+        { path: 'note', message: `At most ${DISCARD_NOTE_MAX} characters` },
+      ]);
     outcome = await pipeline.discard(mail._id, by, note);
   } else {
     outcome = props.action === 'force' ? await pipeline.force(mail._id, by) : await pipeline.reprocess(mail._id, by);
@@ -329,7 +362,14 @@ function iso(value: Date | string | null | undefined): string | null {
 /** An outcome as the API shows it (the ticket's number, not its database id). */
 export function presentInboundOutcome(outcome: InboundOutcome | null): InboundOutcomeView | null {
   if (!outcome) return null;
-  return { kind: outcome.kind, ticketNumber: outcome.ticketNumber, reason: outcome.reason, detail: outcome.detail, relatedTicket: outcome.relatedTicket, at: iso(outcome.at) };
+  return {
+    kind: outcome.kind,
+    ticketNumber: outcome.ticketNumber,
+    reason: outcome.reason,
+    detail: outcome.detail,
+    relatedTicket: outcome.relatedTicket,
+    at: iso(outcome.at),
+  };
 }
 
 /** A received message's record as the API shows it (no bytes: those are at `…/raw`). */

@@ -140,7 +140,10 @@ export const InboundPendingModel = model<InboundPending>('InboundPending', pendi
  * of one page by `_id`, never `inbound_mail` whole. Written before a record becomes `quarantined`,
  * removed after it leaves; a reader drops a hint whose record is not quarantined (a crash between).
  */
-const quarantineSchema = new Schema({ _id: { type: String, required: true }, receivedAt: { type: Date, required: true } }, { collection: 'inbound_quarantine', versionKey: false });
+const quarantineSchema = new Schema(
+  { _id: { type: String, required: true }, receivedAt: { type: Date, required: true } },
+  { collection: 'inbound_quarantine', versionKey: false },
+);
 export const InboundQuarantineModel = model<{ _id: string; receivedAt: Date }>('InboundQuarantine', quarantineSchema);
 
 /**
@@ -148,9 +151,15 @@ export const InboundQuarantineModel = model<{ _id: string; receivedAt: Date }>('
  * "<message-id> <from>"): the same message relayed again with other bytes is recognised by a read by
  * `_id`, the one lookup FerretDB answers without reading the whole collection.
  */
-const messageKeySchema = new Schema({ _id: { type: String, required: true }, inbound: { type: String, required: true } }, { collection: 'inbound_message_ids', versionKey: false });
+const messageKeySchema = new Schema(
+  { _id: { type: String, required: true }, inbound: { type: String, required: true } },
+  { collection: 'inbound_message_ids', versionKey: false },
+);
 export const InboundMessageKeyModel = model<{ _id: string; inbound: string }>('InboundMessageKey', messageKeySchema);
 
 /** The last automatic reply sent to an address (at most one a day, RFC 3834 §2). `_id` is the address. */
-const autoReplySchema = new Schema({ _id: { type: String, required: true }, at: { type: Date, required: true } }, { collection: 'auto_replies', versionKey: false });
+const autoReplySchema = new Schema(
+  { _id: { type: String, required: true }, at: { type: Date, required: true } },
+  { collection: 'auto_replies', versionKey: false },
+);
 export const AutoReplyModel = model<{ _id: string; at: Date }>('AutoReply', autoReplySchema);

@@ -87,7 +87,15 @@ function readFields(block: string): HeaderFields {
 }
 
 const hexValue = (byte: number | undefined): number =>
-  byte === undefined ? -1 : byte >= 0x30 && byte <= 0x39 ? byte - 0x30 : byte >= 0x41 && byte <= 0x46 ? byte - 0x37 : byte >= 0x61 && byte <= 0x66 ? byte - 0x57 : -1;
+  byte === undefined
+    ? -1
+    : byte >= 0x30 && byte <= 0x39
+      ? byte - 0x30
+      : byte >= 0x41 && byte <= 0x46
+        ? byte - 0x37
+        : byte >= 0x61 && byte <= 0x66
+          ? byte - 0x57
+          : -1;
 
 function decodeQuotedPrintable(body: Buffer): Buffer {
   const out = Buffer.alloc(body.length);
@@ -195,9 +203,7 @@ function setTypeParam(block: string, name: string, value: string): string {
   if (!field) return `Content-Type: text/plain; ${name}=${value}\r\n${block}`;
   const original = field[0];
   const param = new RegExp(`${name}\\s*=\\s*(?:"[^"]*"|[^\\s;]+)`, 'i');
-  const replaced = param.test(original)
-    ? original.replace(param, () => `${name}=${value}`)
-    : original.replace(/\s*$/, (tail) => `; ${name}=${value}${tail}`);
+  const replaced = param.test(original) ? original.replace(param, () => `${name}=${value}`) : original.replace(/\s*$/, (tail) => `; ${name}=${value}${tail}`);
   return block.slice(0, field.index) + replaced + block.slice(field.index + original.length);
 }
 
@@ -244,7 +250,9 @@ function delimiters(buf: Buffer, start: number, end: number, boundary: string): 
 /** A boundary the body really uses: a `--X` line followed by a `Content-` header, in its first 64 KiB. */
 function guessBoundary(buf: Buffer, start: number, end: number): string | null {
   const text = buf.toString('latin1', start, Math.min(end, start + 64 * 1024));
-  const match = /(?:^|\n)--([0-9A-Za-z'()+_,./:=?-][0-9A-Za-z'()+_,./:=? -]{0,68}[0-9A-Za-z'()+_,./:=?-]|[0-9A-Za-z'()+_,./:=?-])[ \t]*\r?\ncontent-/i.exec(text);
+  const match = /(?:^|\n)--([0-9A-Za-z'()+_,./:=?-][0-9A-Za-z'()+_,./:=? -]{0,68}[0-9A-Za-z'()+_,./:=?-]|[0-9A-Za-z'()+_,./:=?-])[ \t]*\r?\ncontent-/i.exec(
+    text,
+  );
   const boundary = match?.[1];
   return boundary && !boundary.endsWith('--') ? boundary : null;
 }

@@ -114,10 +114,7 @@ export async function parseRaw(raw: Buffer, limits: ParseLimits = {}): Promise<P
 }
 
 /** Feeds the parser chunk by chunk (one chunk per event-loop turn); gives up after `timeoutMs`. */
-async function parseWithTimeout(
-  raw: Buffer,
-  limits: { maxParts: number; maxHeaderBytes: number; timeoutMs: number },
-): Promise<ParsedMail | 'timeout'> {
+async function parseWithTimeout(raw: Buffer, limits: { maxParts: number; maxHeaderBytes: number; timeoutMs: number }): Promise<ParsedMail | 'timeout'> {
   let offset = 0;
   const source = new Readable({
     read() {

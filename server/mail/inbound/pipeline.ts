@@ -52,7 +52,19 @@ import { attachmentType } from './headers.js';
 import { detectLanguage, messageContent, type MessageContent } from './content.js';
 import { parseRaw, type ParseLimits } from './parse.js';
 import { hashOf, headerLine, headerMessageId } from './raw.js';
-import { AutoReplyModel, INLINE_RAW_MAX, InboundMailModel, InboundMessageKeyModel, InboundPendingModel, InboundQuarantineModel, type InboundHistoryEntry, type InboundMail, type InboundOutcome, type InboundPending, type OutcomeKind } from './inbound.model.js';
+import {
+  AutoReplyModel,
+  INLINE_RAW_MAX,
+  InboundMailModel,
+  InboundMessageKeyModel,
+  InboundPendingModel,
+  InboundQuarantineModel,
+  type InboundHistoryEntry,
+  type InboundMail,
+  type InboundOutcome,
+  type InboundPending,
+  type OutcomeKind,
+} from './inbound.model.js';
 
 export interface ReceivedMessage {
   raw: Buffer;
@@ -69,7 +81,10 @@ export interface ReceivedMessage {
   routing?: { category?: string; office?: string };
 }
 
-export type InboundSettings = Pick<Config, 'inboundAddress' | 'mailFrom' | 'attachments' | 'dataDir' | 'defaultLocale' | 'memberLinkTtl' | 'publicUrl' | 'jwt'> & {
+export type InboundSettings = Pick<
+  Config,
+  'inboundAddress' | 'mailFrom' | 'attachments' | 'dataDir' | 'defaultLocale' | 'memberLinkTtl' | 'publicUrl' | 'jwt'
+> & {
   inbound: Pick<Config['inbound'], 'extraAddresses' | 'trustedAuthservIds'>;
 };
 
@@ -131,7 +146,15 @@ class Quarantine extends Error {
 }
 
 function outcome(kind: OutcomeKind, props: Partial<Omit<InboundOutcome, 'kind' | 'at'>> = {}): InboundOutcome {
-  return { kind, ticket: props.ticket ?? null, ticketNumber: props.ticketNumber ?? null, reason: props.reason ?? null, detail: props.detail ?? null, relatedTicket: props.relatedTicket ?? null, at: new Date() };
+  return {
+    kind,
+    ticket: props.ticket ?? null,
+    ticketNumber: props.ticketNumber ?? null,
+    reason: props.reason ?? null,
+    detail: props.detail ?? null,
+    relatedTicket: props.relatedTicket ?? null,
+    at: new Date(),
+  };
 }
 
 /** Bytes read back from the database: the driver gives a BSON Binary for a stored Buffer. */
@@ -313,7 +336,12 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       await dropPending(id);
       const first = await InboundMailModel.findById(earlier, { outcome: 1 }).lean<InboundMail>();
       logger.info({ inbound: id, first: earlier }, 'inbound message received again (same Message-ID and sender): nothing added');
-      return outcome('duplicate', { ticket: first?.outcome?.ticket ?? null, ticketNumber: first?.outcome?.ticketNumber ?? null, reason: 'already received (same Message-ID from the same sender)', detail: earlier });
+      return outcome('duplicate', {
+        ticket: first?.outcome?.ticket ?? null,
+        ticketNumber: first?.outcome?.ticketNumber ?? null,
+        reason: 'already received (same Message-ID from the same sender)',
+        detail: earlier,
+      });
     }
     // The bytes in their file before a record names them (the administration screens read them there).
     if (pending.raw) await storage.put(id, raw);
@@ -347,7 +375,10 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       const source = content.attachments.find((a) => a.filename === c.filename || a.bytes === files.find((f) => f.filename === c.filename)?.bytes);
       return { ...c, contentId: source?.contentId ?? null, inline: source?.inline ?? false };
     });
-    const saved = withCid.length > 0 ? await saveAttachments(withCid, { storage: attachmentStore, uploadedBy: { kind: 'member', staff: null, member }, source: 'email' }) : [];
+    const saved =
+      withCid.length > 0
+        ? await saveAttachments(withCid, { storage: attachmentStore, uploadedBy: { kind: 'member', staff: null, member }, source: 'email' })
+        : [];
     return { ids: saved.map((a) => a._id), refused: problems.map((p) => `${p.file} (${p.problem.replace(/_/g, ' ')})`) };
   }
 
@@ -376,7 +407,13 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     return updated.modifiedCount === 1;
   }
 
-  async function newTicket(doc: InboundMail, mail: ParsedMail, content: MessageContent, sender: { address: string; name: string }, props: { related?: Ticket | null; automatic: AutomaticVerdict; forced?: boolean }): Promise<InboundOutcome> {
+  async function newTicket(
+    doc: InboundMail,
+    mail: ParsedMail,
+    content: MessageContent,
+    sender: { address: string; name: string },
+    props: { related?: Ticket | null; automatic: AutomaticVerdict; forced?: boolean },
+  ): Promise<InboundOutcome> {
     let ticketId = doc.plannedTicket;
     if (!ticketId) {
       ticketId = new Types.ObjectId();
@@ -410,13 +447,28 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       emailMessageId: doc.messageId ?? `<${doc._id.slice(0, 32)}@inbound.relais>`,
       acknowledge,
     });
-    return outcome('new_ticket', { ticket: ticket._id, ticketNumber: ticket.number, relatedTicket: props.related?.number ?? null, reason: props.forced ? 'forced' : acknowledge ? null : 'no acknowledgement (automatic or already answered today)' });
+    return outcome('new_ticket', {
+      ticket: ticket._id,
+      ticketNumber: ticket.number,
+      relatedTicket: props.related?.number ?? null,
+      reason: props.forced ? 'forced' : acknowledge ? null : 'no acknowledgement (automatic or already answered today)',
+    });
   }
 
   /** How a follow-up was let in: a genuine reply token, an authentication pass, or a person's confirmation. */
   type Admission = { by: 'token' } | { by: 'authentication' } | { by: 'person'; who: string } | { by: 'none' };
 
-  async function followUp(doc: InboundMail, ticket: Ticket, participant: NonNullable<Participant>, content: MessageContent, sender: { address: string; name: string }, mail: ParsedMail, automatic: AutomaticVerdict, verdict: MailAuthentication, admission: Admission): Promise<InboundOutcome> {
+  async function followUp(
+    doc: InboundMail,
+    ticket: Ticket,
+    participant: NonNullable<Participant>,
+    content: MessageContent,
+    sender: { address: string; name: string },
+    mail: ParsedMail,
+    automatic: AutomaticVerdict,
+    verdict: MailAuthentication,
+    admission: Admission,
+  ): Promise<InboundOutcome> {
     const emailMessageId = doc.messageId ?? `<${doc._id.slice(0, 32)}@inbound.relais>`;
     const confirmed = admission.by === 'person' ? `confirmed by ${admission.who}` : null;
     if (String(await ticketIdByEmailMessageId(emailMessageId)) === String(ticket._id)) {
@@ -426,19 +478,49 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       // Staff writing into a ticket by email: an internal note in their name, so only with proof that
       // the mail is theirs (a From address is anyone's to write); a reply token is the member's, not proof.
       if (!verdict.aligned && admission.by !== 'person') {
-        throw new Quarantine('unverified_staff', `${sender.address} is staff of ${ticket.number}, but the mail carries no aligned DKIM or DMARC pass (${verdictLine(verdict)}): held for a person to confirm`, ticket.number);
+        throw new Quarantine(
+          'unverified_staff',
+          `${sender.address} is staff of ${ticket.number}, but the mail carries no aligned DKIM or DMARC pass (${verdictLine(verdict)}): held for a person to confirm`,
+          ticket.number,
+        );
       }
-      const proof = verdict.aligned ? `authentifié : ${verdictLine(verdict)}` : `non authentifié, confirmé par ${admission.by === 'person' ? admission.who : '?'}`;
-      await addNote({ actor: participant.actor, ticketId: String(ticket._id), version: ticket.version, text: `[e-mail de ${sender.address} — ${proof}]\n${bodyText(content, [])}`, channel: 'email', emailMessageId });
-      return outcome('follow_up', { ticket: ticket._id, ticketNumber: ticket.number, reason: ['staff email kept as an internal note', verdict.aligned ? `verified ${sender.address}` : null, confirmed].filter(Boolean).join(' · ') });
+      const proof = verdict.aligned
+        ? `authentifié : ${verdictLine(verdict)}`
+        : `non authentifié, confirmé par ${admission.by === 'person' ? admission.who : '?'}`;
+      await addNote({
+        actor: participant.actor,
+        ticketId: String(ticket._id),
+        version: ticket.version,
+        text: `[e-mail de ${sender.address} — ${proof}]\n${bodyText(content, [])}`,
+        channel: 'email',
+        emailMessageId,
+      });
+      return outcome('follow_up', {
+        ticket: ticket._id,
+        ticketNumber: ticket.number,
+        reason: ['staff email kept as an internal note', verdict.aligned ? `verified ${sender.address}` : null, confirmed].filter(Boolean).join(' · '),
+      });
     }
     if (ticket.status === 'closed') {
       const created = await newTicket(doc, mail, content, sender, { related: ticket, automatic });
       return { ...created, reason: `the ticket ${ticket.number} is closed: a new ticket` };
     }
     const { ids, refused } = await storeAttachments(content, participant.actor.id);
-    await memberReply({ actor: participant.actor, ticketId: String(ticket._id), text: bodyText(content, refused), html: content.html, quoted: content.quoted?.slice(0, 200_000) ?? null, channel: 'email', attachments: ids, emailMessageId });
-    return outcome('follow_up', { ticket: ticket._id, ticketNumber: ticket.number, reason: admission.by === 'authentication' ? `authenticated (${verdictLine(verdict)})` : confirmed });
+    await memberReply({
+      actor: participant.actor,
+      ticketId: String(ticket._id),
+      text: bodyText(content, refused),
+      html: content.html,
+      quoted: content.quoted?.slice(0, 200_000) ?? null,
+      channel: 'email',
+      attachments: ids,
+      emailMessageId,
+    });
+    return outcome('follow_up', {
+      ticket: ticket._id,
+      ticketNumber: ticket.number,
+      reason: admission.by === 'authentication' ? `authenticated (${verdictLine(verdict)})` : confirmed,
+    });
   }
 
   /** Our own Message-IDs (`<outboxId[.R-…]@our domain>`) in a text, bounded. */
@@ -455,7 +537,11 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
    * Anyone can write a report naming a member; only one about our own mail may touch their record.
    */
   async function answersOurMail(mail: ParsedMail, raw: Buffer, refs: ThreadRefs, recipient: string): Promise<boolean> {
-    const texts = [raw.toString('latin1'), mail.text ?? '', ...(mail.attachments ?? []).filter((a) => /^message\/|rfc822-headers/.test(attachmentType(a))).map((a) => a.content.toString('latin1'))];
+    const texts = [
+      raw.toString('latin1'),
+      mail.text ?? '',
+      ...(mail.attachments ?? []).filter((a) => /^message\/|rfc822-headers/.test(attachmentType(a))).map((a) => a.content.toString('latin1')),
+    ];
     const ids = [...new Set([...refs.ownOutboxIds, ...texts.flatMap(ownMessageIdsIn)])].slice(0, MAX_BOUNCE_REFS);
     for (const id of ids) {
       const sent = await Outbox.findById(id, { to: 1 }).lean();
@@ -473,7 +559,10 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
   /** The verdict on the message: the one recorded at its first processing (unless DNS failed then), else evaluated now. */
   async function verdictOf(doc: InboundMail, raw: Buffer, mail: ParsedMail): Promise<MailAuthentication> {
     if (doc.authentication && doc.authentication.dmarc !== 'temperror') return doc.authentication;
-    const smtp = doc.source === 'smtp' && options.resolver ? { client: doc.client ?? { ip: null, helo: null }, sender: doc.envelope.from, resolver: options.resolver, mta: options.authservId ?? 'relais' } : null;
+    const smtp =
+      doc.source === 'smtp' && options.resolver
+        ? { client: doc.client ?? { ip: null, helo: null }, sender: doc.envelope.from, resolver: options.resolver, mta: options.authservId ?? 'relais' }
+        : null;
     return authenticateMail({ raw, mail, from: senderAddress(mail)?.address ?? null, trustedAuthservIds: config.inbound.trustedAuthservIds, smtp });
   }
 
@@ -481,7 +570,13 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
    * The rules, in order (test/fixtures/mail/README.md). Throws Quarantine for a quarantine.
    * `seen.authentication` receives the verdict as soon as it is known, to be stored with the outcome.
    */
-  async function decide(doc: InboundMail, raw: Buffer, forced: boolean, by: string | null, seen: { authentication?: MailAuthentication }): Promise<InboundOutcome> {
+  async function decide(
+    doc: InboundMail,
+    raw: Buffer,
+    forced: boolean,
+    by: string | null,
+    seen: { authentication?: MailAuthentication },
+  ): Promise<InboundOutcome> {
     if (doc.truncated) throw new Quarantine('too_large', `the message is larger than the mailbox intake's limit (${doc.size} bytes)`);
     const parsed = await parseRaw(raw, options.parseLimits);
     if (!parsed.ok) throw new Quarantine(parsed.reason, parsed.detail);
@@ -498,11 +593,24 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       if (member && ours) {
         await MemberModel.collection.updateOne(
           { _id: member._id },
-          { $set: { lastBounce: { at: new Date(), status: automatic.bounce?.status ?? null, action: automatic.bounce?.action ?? null, diagnostic: automatic.bounce?.diagnostic?.slice(0, 500) ?? null, inbound: doc._id } } },
+          {
+            $set: {
+              lastBounce: {
+                at: new Date(),
+                status: automatic.bounce?.status ?? null,
+                action: automatic.bounce?.action ?? null,
+                diagnostic: automatic.bounce?.diagnostic?.slice(0, 500) ?? null,
+                inbound: doc._id,
+              },
+            },
+          },
         );
       }
-      const about = !member ? ' (no member with this address)' : ours ? '' : ' (answers no message Relais sent: the member\'s record is unchanged)';
-      return outcome('bounce', { reason: automatic.reason, detail: recipient ? `${recipient}${about}: ${automatic.bounce?.status ?? '?'}` : 'no recipient in the report' });
+      const about = !member ? ' (no member with this address)' : ours ? '' : " (answers no message Relais sent: the member's record is unchanged)";
+      return outcome('bounce', {
+        reason: automatic.reason,
+        detail: recipient ? `${recipient}${about}: ${automatic.bounce?.status ?? '?'}` : 'no recipient in the report',
+      });
     }
     if (automatic.kind === 'auto_reply') {
       // Recorded with the ticket it answers, for the record; nothing is sent and the ticket is unchanged.
@@ -514,7 +622,10 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     if (automatic.kind === 'bulk' && !forced) throw new Quarantine('bulk', `mailing-list or newsletter mail (${automatic.reason})`);
     if (!sender) throw new Quarantine('no_sender', 'the message has no usable From address: nobody to answer');
     if (!forced && dmarcRejects(verdict)) {
-      throw new Quarantine('spoofed_sender', `dmarc=fail for ${sender.address}, whose domain publishes p=${verdict.dmarcPolicy ?? '?'} (${verdict.by.join(', ')})`);
+      throw new Quarantine(
+        'spoofed_sender',
+        `dmarc=fail for ${sender.address}, whose domain publishes p=${verdict.dmarcPolicy ?? '?'} (${verdict.by.join(', ')})`,
+      );
     }
     // A person confirms a message held for want of proof: the rules again, the proof being their word.
     const confirmedBy = forced && by && doc.outcome?.kind === 'quarantine' && heldReasons.has(doc.outcome.reason ?? '') ? by : null;
@@ -526,7 +637,12 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       const ticket = number ? await findTicket(number) : null;
       if (!ticket) continue;
       const participant = await participantOf(ticket, sender.address);
-      if (!participant) throw new Quarantine('forged_follow_up', `${sender.address} wrote with the reply address of ${ticket.number}, whose member is someone else`, ticket.number);
+      if (!participant)
+        throw new Quarantine(
+          'forged_follow_up',
+          `${sender.address} wrote with the reply address of ${ticket.number}, whose member is someone else`,
+          ticket.number,
+        );
       // The signed token is the member's proof; staff need their own (followUp checks it).
       return followUp(doc, ticket, participant, content, sender, mail, automatic, verdict, proven ?? { by: 'token' });
     }
@@ -551,7 +667,11 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       // A ticket number is public and a From address anyone's to write: without a reply token, only
       // proof that the mail is the participant's appends it; otherwise a person confirms (held, not lost).
       if (!proven && participant.kind === 'member' && named.status !== 'closed') {
-        throw new Quarantine('unverified_follow_up', `${sender.address} is the member of ${named.number}, but the mail has no reply token and no aligned DKIM or DMARC pass (${verdictLine(verdict)}): held for a person to confirm`, named.number);
+        throw new Quarantine(
+          'unverified_follow_up',
+          `${sender.address} is the member of ${named.number}, but the mail has no reply token and no aligned DKIM or DMARC pass (${verdictLine(verdict)}): held for a person to confirm`,
+          named.number,
+        );
       }
       return followUp(doc, named, participant, content, sender, mail, automatic, verdict, proven ?? { by: 'none' });
     }
@@ -598,7 +718,16 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       }
     }
     const status = result.kind === 'quarantine' ? 'quarantined' : 'done';
-    await save(doc, stored, { status, outcome: result, attempts, authentication: seen.authentication ?? doc.authentication ?? null }, { action: forced ? 'forced' : status === 'quarantined' ? 'quarantined' : by ? 'reprocessed' : 'processed', by, note: [result.kind, result.ticketNumber, result.reason].filter(Boolean).join(' · ') });
+    await save(
+      doc,
+      stored,
+      { status, outcome: result, attempts, authentication: seen.authentication ?? doc.authentication ?? null },
+      {
+        action: forced ? 'forced' : status === 'quarantined' ? 'quarantined' : by ? 'reprocessed' : 'processed',
+        by,
+        note: [result.kind, result.ticketNumber, result.reason].filter(Boolean).join(' · '),
+      },
+    );
     logger.info({ inbound: id, outcome: result.kind, ticket: result.ticketNumber, reason: result.reason }, 'inbound message processed');
     return result;
   }
@@ -639,7 +768,9 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     },
     async recover() {
       // The hints of the messages a stop left unaccounted for: a small collection, read whole, oldest first.
-      const pending = (await InboundPendingModel.find({}, { _id: 1, receivedAt: 1 }).lean<Pick<InboundPending, '_id' | 'receivedAt'>[]>()).filter((p) => p.receivedAt < startedAt);
+      const pending = (await InboundPendingModel.find({}, { _id: 1, receivedAt: 1 }).lean<Pick<InboundPending, '_id' | 'receivedAt'>[]>()).filter(
+        (p) => p.receivedAt < startedAt,
+      );
       pending.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || a._id.localeCompare(b._id));
       let done = 0;
       for (const { _id } of pending) {

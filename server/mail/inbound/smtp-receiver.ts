@@ -166,7 +166,14 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
         const rcpt = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
         const mailFrom = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address;
         pipeline
-          .store({ raw, source: 'smtp', mailbox: rcpt.find((r) => isInboundRecipient(r, accepted)) ?? null, envelopeFrom: mailFrom, envelopeTo: rcpt, client: { ip: session.remoteAddress || null, helo: session.hostNameAppearsAs || null } })
+          .store({
+            raw,
+            source: 'smtp',
+            mailbox: rcpt.find((r) => isInboundRecipient(r, accepted)) ?? null,
+            envelopeFrom: mailFrom,
+            envelopeTo: rcpt,
+            client: { ip: session.remoteAddress || null, helo: session.hostNameAppearsAs || null },
+          })
           .then(({ id, known }) => {
             // Still delivering (unless it left meanwhile: a closed session is not waited for).
             if (delivering.has(session.id)) touch(session);

@@ -38,7 +38,9 @@ export async function routingPanel(actor: StaffActor, t: Translate, online: Onli
     })),
     // Without the live layer nobody can be told away: the list is then empty rather than wrong.
     away: live
-      ? people.filter((p) => !live.has(String(p._id)) && (count.get(String(p._id)) ?? 0) > 0).map((p) => ({ id: String(p._id), name: p.name, held: count.get(String(p._id)) ?? 0 }))
+      ? people
+          .filter((p) => !live.has(String(p._id)) && (count.get(String(p._id)) ?? 0) > 0)
+          .map((p) => ({ id: String(p._id), name: p.name, held: count.get(String(p._id)) ?? 0 }))
       : [],
   };
 }

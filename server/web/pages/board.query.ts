@@ -217,7 +217,17 @@ async function loadPanel(actor: StaffActor, c: BoardContext): Promise<LoadTeam[]
           // Online: a live socket now (or, without the live layer, a session used recently);
           // away: signed in but not connected; offline: no open session.
           const recent = seen !== undefined && now - seen <= onlineWindowMs;
-          const presence = live ? (live.has(id) ? 'online' : seen !== undefined ? 'away' : 'offline') : seen === undefined ? 'offline' : recent ? 'online' : 'away';
+          const presence = live
+            ? live.has(id)
+              ? 'online'
+              : seen !== undefined
+                ? 'away'
+                : 'offline'
+            : seen === undefined
+              ? 'offline'
+              : recent
+                ? 'online'
+                : 'away';
           const ratio = capacity > 0 ? count / capacity : count > 0 ? 1 : 0;
           return {
             id,

@@ -50,7 +50,12 @@ export function boardRoutes(config: Config, tools: StaffPageTools): Router {
       reassign: await reassignOptions(t, catalog),
       forecast: await forecastPanel(pageActor(req), { t, locale: res.locals.locale, timeZone: config.timeZone, online: tools.online }),
       routing: await routingPanel(pageActor(req), t, tools.online),
-      routingNotice: typeof req.query.routing === 'string' && ['saved'].includes(req.query.routing) ? t('board.routing.saved') : typeof req.query.handedoff === 'string' && /^\d{1,4}$/.test(req.query.handedoff) ? t('board.routing.handed_off', { count: Number(req.query.handedoff) }) : null,
+      routingNotice:
+        typeof req.query.routing === 'string' && ['saved'].includes(req.query.routing)
+          ? t('board.routing.saved')
+          : typeof req.query.handedoff === 'string' && /^\d{1,4}$/.test(req.query.handedoff)
+            ? t('board.routing.handed_off', { count: Number(req.query.handedoff) })
+            : null,
       pageData: { snapshot: req.query.rows === 'more' ? '/staff/board/snapshot?rows=more' : '/staff/board/snapshot', me: String(pageActor(req).id) },
     });
   });

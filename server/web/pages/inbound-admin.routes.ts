@@ -136,7 +136,13 @@ export function inboundAdminRoutes(config: Config, pipeline: InboundPipeline, to
     const quarantined = await countQuarantined();
     await renderStaffPage(req, res, tools, 'staff-inbound', 'inbound', {
       title: t('inboundAdmin.title'),
-      tabs: inboundFilters.map((key) => ({ key, href: listHref({ show: key }), label: t(`inboundAdmin.tab.${key}`), count: key === 'quarantined' ? quarantined : null, current: key === show })),
+      tabs: inboundFilters.map((key) => ({
+        key,
+        href: listHref({ show: key }),
+        label: t(`inboundAdmin.tab.${key}`),
+        count: key === 'quarantined' ? quarantined : null,
+        current: key === show,
+      })),
       showStatus: show === 'all',
       listTitle: t(`inboundAdmin.tab.${show}`),
       hint: t(`inboundAdmin.hint.${show}`),
@@ -193,13 +199,18 @@ export function inboundAdminRoutes(config: Config, pipeline: InboundPipeline, to
         fact('source', sourceText(t, mail)),
         fact('envelope_from', mail.envelope?.from ?? null),
         fact('envelope_to', (mail.envelope?.to ?? []).join(', ')),
-        fact('authentication', mail.authentication ? `${authText(t, mail) ?? ''}${mail.authentication.summary ? ` · ${mail.authentication.summary}` : ''}` : null),
+        fact(
+          'authentication',
+          mail.authentication ? `${authText(t, mail) ?? ''}${mail.authentication.summary ? ` · ${mail.authentication.summary}` : ''}` : null,
+        ),
         fact('size', `${formatSize(mail.size)}${mail.truncated ? ` — ${t('inboundAdmin.fact.truncated')}` : ''}`),
         fact('attempts', String(mail.attempts ?? 0)),
         fact('fingerprint', mail._id),
       ],
       headers: reading.headers.map((h) => ({ label: t(`inboundAdmin.header.${h.key}`), value: h.value })),
-      parseFailure: reading.parseFailure ? t('inboundAdmin.message.unparsed', { reason: reasonLabel(t, reading.parseFailure.reason), detail: reading.parseFailure.detail }) : null,
+      parseFailure: reading.parseFailure
+        ? t('inboundAdmin.message.unparsed', { reason: reasonLabel(t, reading.parseFailure.reason), detail: reading.parseFailure.detail })
+        : null,
       rawHeaderBlock: reading.rawHeaderBlock,
       warnings: reading.warnings,
       text: reading.text,
@@ -231,7 +242,12 @@ export function inboundAdminRoutes(config: Config, pipeline: InboundPipeline, to
     const reading = await readInboundMessage(await pipeline.raw(mail._id));
     if (reading.html === null) throw new NotFoundError('This message has no HTML part.');
     // Replaces the app's CSP for this response: sanitized, but still a stranger's content.
-    res.set({ 'Content-Security-Policy': caughtHtmlCsp, 'X-Content-Type-Options': 'nosniff', 'X-Frame-Options': 'SAMEORIGIN', 'Referrer-Policy': 'no-referrer' });
+    res.set({
+      'Content-Security-Policy': caughtHtmlCsp,
+      'X-Content-Type-Options': 'nosniff',
+      'X-Frame-Options': 'SAMEORIGIN',
+      'Referrer-Policy': 'no-referrer',
+    });
     res.type('html').send(reading.html);
   });
 

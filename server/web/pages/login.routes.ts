@@ -40,7 +40,17 @@ const problemStatus: Record<LoginProblem, number> = {
 
 type UnlockState = 'form' | 'sent' | 'confirm' | 'expired' | 'invalid' | 'used' | 'csrf' | 'email_invalid' | 'busy';
 
-const unlockStatus: Record<UnlockState, number> = { form: 200, sent: 200, confirm: 200, expired: 410, invalid: 400, used: 410, csrf: 403, email_invalid: 400, busy: 429 };
+const unlockStatus: Record<UnlockState, number> = {
+  form: 200,
+  sent: 200,
+  confirm: 200,
+  expired: 410,
+  invalid: 400,
+  used: 410,
+  csrf: 403,
+  email_invalid: 400,
+  busy: 429,
+};
 
 function field(req: Request, name: string): string {
   const body: unknown = req.body;
@@ -52,7 +62,9 @@ function field(req: Request, name: string): string {
 /** Runs a middleware inside a handler: resolves on `next()`, rejects on `next(error)`. */
 function run(middleware: RequestHandler, req: Request, res: Response): Promise<void> {
   return new Promise((resolve, reject) => {
-    Promise.resolve(middleware(req, res, (error?: unknown) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve()))).catch(reject);
+    Promise.resolve(middleware(req, res, (error?: unknown) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve()))).catch(
+      reject,
+    );
   });
 }
 
@@ -70,34 +82,50 @@ export function loginRoutes(config: Config, tools: StaffPageTools, options: Auth
     const notices = ['expired', 'signed_out', 'unlocked'] as const;
     const noticeKey = notices.find((key) => req.query[key] === '1');
     const wait = view.retryAfter ?? 0;
-    await renderStaffPage(req, res, tools, 'staff-login', 'login', {
-      title: t('login.title'),
-      loginCsrf: loginCsrf.tokenFor(req, res),
-      email: view.email ?? '',
-      next: view.next ?? '',
-      notice: view.problem || !noticeKey ? null : t(`login.${noticeKey}`, { minutes: minutes(unlockGrantTtlSeconds) }),
-      // A delay is counted in seconds, the other limits in minutes (plural forms in the locales).
-      error: view.problem ? t(`login.errors.${view.problem}`, { count: view.problem === 'rate_limited_delay' ? wait : minutes(wait) }) : null,
-      // Locked for everyone: the owner can have a link mailed to the account's address.
-      offerUnlock: view.problem === 'rate_limited_account',
-      unlockPath,
-    }, view.problem ? problemStatus[view.problem] : 200);
+    await renderStaffPage(
+      req,
+      res,
+      tools,
+      'staff-login',
+      'login',
+      {
+        title: t('login.title'),
+        loginCsrf: loginCsrf.tokenFor(req, res),
+        email: view.email ?? '',
+        next: view.next ?? '',
+        notice: view.problem || !noticeKey ? null : t(`login.${noticeKey}`, { minutes: minutes(unlockGrantTtlSeconds) }),
+        // A delay is counted in seconds, the other limits in minutes (plural forms in the locales).
+        error: view.problem ? t(`login.errors.${view.problem}`, { count: view.problem === 'rate_limited_delay' ? wait : minutes(wait) }) : null,
+        // Locked for everyone: the owner can have a link mailed to the account's address.
+        offerUnlock: view.problem === 'rate_limited_account',
+        unlockPath,
+      },
+      view.problem ? problemStatus[view.problem] : 200,
+    );
   };
 
   const showUnlock = async (req: Request, res: Response, view: { state: UnlockState; email?: string; token?: string }): Promise<void> => {
     const t = res.locals.t;
-    await renderStaffPage(req, res, tools, 'staff-unlock', 'login', {
-      title: t('login.unlock.title'),
-      loginCsrf: loginCsrf.tokenFor(req, res),
-      state: view.state,
-      confirm: view.state === 'confirm',
-      showRequestForm: !['confirm', 'sent'].includes(view.state),
-      message: view.state === 'form' ? null : t(`login.unlock.states.${view.state}`),
-      isError: unlockStatus[view.state] >= 400,
-      email: view.email ?? '',
-      token: view.token ?? '',
-      unlockPath,
-    }, unlockStatus[view.state]);
+    await renderStaffPage(
+      req,
+      res,
+      tools,
+      'staff-unlock',
+      'login',
+      {
+        title: t('login.unlock.title'),
+        loginCsrf: loginCsrf.tokenFor(req, res),
+        state: view.state,
+        confirm: view.state === 'confirm',
+        showRequestForm: !['confirm', 'sent'].includes(view.state),
+        message: view.state === 'form' ? null : t(`login.unlock.states.${view.state}`),
+        isError: unlockStatus[view.state] >= 400,
+        email: view.email ?? '',
+        token: view.token ?? '',
+        unlockPath,
+      },
+      unlockStatus[view.state],
+    );
   };
 
   router.get(loginPath, async (req, res) => {

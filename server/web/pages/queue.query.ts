@@ -28,7 +28,11 @@ export const queueQuerySchema = z.object({
   view: z.enum(queueViews).catch('all').default('all'),
   status: z.enum(ticketStatuses).optional().catch(undefined),
   language: z.enum(ticketLanguages).optional().catch(undefined),
-  category: z.string().regex(/^[a-z0-9_]{2,40}$/).optional().catch(undefined),
+  category: z
+    .string()
+    .regex(/^[a-z0-9_]{2,40}$/)
+    .optional()
+    .catch(undefined),
   office: z.string().regex(objectId).optional().catch(undefined),
   cursor: z.string().max(500).optional().catch(undefined),
 });
@@ -60,7 +64,14 @@ export function toListFilters(q: QueueQuery, limit: number): ListFilters {
 
 /** The address of the queue with these filters (no cursor: a new filter starts at page one). */
 export function queueHref(q: QueueQuery, change: Partial<Record<keyof QueueQuery, string | undefined>> = {}): string {
-  const merged: Record<string, string | undefined> = { view: q.view, status: q.status, language: q.language, category: q.category, office: q.office, ...change };
+  const merged: Record<string, string | undefined> = {
+    view: q.view,
+    status: q.status,
+    language: q.language,
+    category: q.category,
+    office: q.office,
+    ...change,
+  };
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(merged)) {
     if (value === undefined || value === '' || (key === 'view' && value === 'all')) continue;

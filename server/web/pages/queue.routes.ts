@@ -13,7 +13,18 @@ import { loadCatalog, type PageCatalog } from './catalog.js';
 import { createFormatter } from './format.js';
 import { pageActor, queuePath, requirePageActor } from './page-auth.js';
 import { labels, memberNames, presentRow, type TicketRowView } from './presenters.js';
-import { filterStatuses, mayFilterOffice, parseQueueQuery, queueCounts, queueHref, queueViews, ticketLanguages, toListFilters, type QueueCounts, type QueueQuery } from './queue.query.js';
+import {
+  filterStatuses,
+  mayFilterOffice,
+  parseQueueQuery,
+  queueCounts,
+  queueHref,
+  queueViews,
+  ticketLanguages,
+  toListFilters,
+  type QueueCounts,
+  type QueueQuery,
+} from './queue.query.js';
 import { renderPartial, renderStaffPage, type StaffPageTools } from './staff-page.js';
 
 const pageSize = 50;
@@ -49,7 +60,14 @@ async function loadQueue(req: Request, res: Response, config: Config, actor: Sta
     page = await listTickets(actor, toListFilters(query, pageSize));
   }
   const t = res.locals.t;
-  const ctx = { t, fmt: createFormatter(res.locals.locale, t, config.timeZone), labels: labels(t), catalog, me: String(actor.id), memberNames: await memberNames(page.tickets) };
+  const ctx = {
+    t,
+    fmt: createFormatter(res.locals.locale, t, config.timeZone),
+    labels: labels(t),
+    catalog,
+    me: String(actor.id),
+    memberNames: await memberNames(page.tickets),
+  };
   const counts = await queueCounts(actor, query, { categories: catalog.categories.map((c) => c.value), offices: catalog.offices.map((o) => o.value) });
   return {
     query,
@@ -75,11 +93,25 @@ function facets(data: QueueData, actor: StaffActor, res: Response) {
   return {
     views: queueViews.map((v) => item('view', v, t(`queue.views.${v}`))),
     groups: [
-      { key: 'status', label: t('queue.filters.status'), items: [item('status', undefined, t('queue.filters.open_work')), ...filterStatuses.map((s) => item('status', s, t(`status.${s}`)))] },
+      {
+        key: 'status',
+        label: t('queue.filters.status'),
+        items: [item('status', undefined, t('queue.filters.open_work')), ...filterStatuses.map((s) => item('status', s, t(`status.${s}`)))],
+      },
       { key: 'language', label: t('queue.filters.language'), items: [item('language', undefined, t('queue.filters.any_language')), ...languages] },
-      { key: 'category', label: t('queue.filters.category'), items: [item('category', undefined, t('queue.filters.any_category')), ...catalog.categories.map((c) => item('category', c.value, c.label))] },
+      {
+        key: 'category',
+        label: t('queue.filters.category'),
+        items: [item('category', undefined, t('queue.filters.any_category')), ...catalog.categories.map((c) => item('category', c.value, c.label))],
+      },
       ...(mayFilterOffice(actor)
-        ? [{ key: 'office', label: t('queue.filters.office'), items: [item('office', undefined, t('queue.filters.any_office')), ...catalog.offices.map((o) => item('office', o.value, o.label))] }]
+        ? [
+            {
+              key: 'office',
+              label: t('queue.filters.office'),
+              items: [item('office', undefined, t('queue.filters.any_office')), ...catalog.offices.map((o) => item('office', o.value, o.label))],
+            },
+          ]
         : []),
     ],
   };
@@ -116,7 +148,10 @@ export function queueRoutes(config: Config, tools: StaffPageTools): Router {
       firstHref: data.firstHref,
       clearHref: activeFilters > 0 ? queueHref({ view: data.query.view }) : null,
       flash: flash(req, res),
-      pageData: { snapshot: `/staff/queue/snapshot${req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : ''}`, me: String(actor.id) },
+      pageData: {
+        snapshot: `/staff/queue/snapshot${req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : ''}`,
+        me: String(actor.id),
+      },
     });
   });
 

@@ -31,7 +31,13 @@ export function languageLinks(req: Request, current: string): LangLink[] {
   const url = new URL(req.originalUrl, 'http://relais.invalid');
   return locales.map((code) => {
     url.searchParams.set('lang', code);
-    return { code, label: code.toUpperCase(), name: languageNames[code] ?? code, href: `${url.pathname}?${url.searchParams.toString()}`, current: code === current };
+    return {
+      code,
+      label: code.toUpperCase(),
+      name: languageNames[code] ?? code,
+      href: `${url.pathname}?${url.searchParams.toString()}`,
+      current: code === current,
+    };
   });
 }
 

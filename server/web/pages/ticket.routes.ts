@@ -68,7 +68,14 @@ export function ticketRoutes(config: Config, tools: StaffPageTools): Router {
   router.get('/staff/tickets/:id/parts', requirePageActor, async (req, res) => {
     const v = await view(req, res, config);
     res.set('Cache-Control', 'no-store');
-    res.json({ version: v.ticket.version, number: v.ticket.number, summary: v.summary, messageIds: v.messageIds, composer: v.composer, parts: parts(req, res, v) });
+    res.json({
+      version: v.ticket.version,
+      number: v.ticket.number,
+      summary: v.summary,
+      messageIds: v.messageIds,
+      composer: v.composer,
+      parts: parts(req, res, v),
+    });
   });
 
   return router;

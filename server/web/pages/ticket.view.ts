@@ -53,7 +53,15 @@ export interface TicketPageView {
   thread: ThreadItem[];
   messageIds: string[];
   /** `withheld`: staff of another office filed the ticket for this member; only what they typed is shown. */
-  member: { name: string; email: string; memberNumber: string | null; language: string | null; office: string | null; bounce: string | null; withheld: boolean } | null;
+  member: {
+    name: string;
+    email: string;
+    memberNumber: string | null;
+    language: string | null;
+    office: string | null;
+    bounce: string | null;
+    withheld: boolean;
+  } | null;
   otherTickets: { href: string; number: string; subject: string; status: string; statusLabel: string; age: string }[];
   why: { where: string; holder: string; lastMove: TrailItem | null; routing: string };
   trail: TrailItem[];
@@ -71,15 +79,44 @@ export interface TicketPageView {
 }
 
 const moveTypes = new Set(['created', 'escalated', 'returned', 'reassigned', 'released']);
-const trailTypes = new Set(['created', 'claimed', 'assigned', 'accepted', 'released', 'escalated', 'returned', 'reassigned', 'resolved', 'reopened', 'closed', 'rated', 'priority_changed', 'category_changed', 'sla_alert']);
+const trailTypes = new Set([
+  'created',
+  'claimed',
+  'assigned',
+  'accepted',
+  'released',
+  'escalated',
+  'returned',
+  'reassigned',
+  'resolved',
+  'reopened',
+  'closed',
+  'rated',
+  'priority_changed',
+  'category_changed',
+  'sla_alert',
+]);
 const directions: Record<string, TrailItem['direction']> = {
-  created: 'arrive', escalated: 'up', returned: 'down', reassigned: 'move', released: 'move',
-  claimed: 'hold', assigned: 'hold', accepted: 'hold', resolved: 'done', reopened: 'move', closed: 'done', rated: 'done',
-  priority_changed: 'edit', category_changed: 'edit', sla_alert: 'edit',
+  created: 'arrive',
+  escalated: 'up',
+  returned: 'down',
+  reassigned: 'move',
+  released: 'move',
+  claimed: 'hold',
+  assigned: 'hold',
+  accepted: 'hold',
+  resolved: 'done',
+  reopened: 'move',
+  closed: 'done',
+  rated: 'done',
+  priority_changed: 'edit',
+  category_changed: 'edit',
+  sla_alert: 'edit',
 };
 
 function threadItem(m: MessageView, ticketLanguage: string, t: Translate, fmt: Formatter, l: Labels): ThreadItem {
-  const kind: ThreadItem['kind'] = m.visibility === 'internal' ? 'note' : m.author.kind === 'member' ? 'member' : m.author.kind === 'staff' ? 'reply' : 'system';
+  const kind: ThreadItem['kind'] =
+    m.visibility === 'internal' ? 'note' : m.author.kind === 'member' ? 'member' : m.author.kind === 'staff' ? 'reply' : 'system';
   return {
     id: m.id,
     kind,
@@ -110,7 +147,14 @@ function trailItem(e: EventView, c: TrailContext): TrailItem {
   const team = catalog.teamName(e.to.team) ?? t('common.a_team');
   const office = catalog.officeName(e.to.office) ?? '';
   const person = (id: string | null) => (id ? (c.names.get(id) ?? t('common.a_colleague')) : t('common.nobody'));
-  const vars = { actor: e.actor.name, team, office, tier: l.tier(e.to.tier), channel: l.channel(String(e.data.channel ?? 'web')), score: Number(e.data.score ?? 0) };
+  const vars = {
+    actor: e.actor.name,
+    team,
+    office,
+    tier: l.tier(e.to.tier),
+    channel: l.channel(String(e.data.channel ?? 'web')),
+    score: Number(e.data.score ?? 0),
+  };
   let text: string;
   let reason: string | null = null;
   let note: string | null = e.note;
@@ -149,7 +193,10 @@ function trailItem(e: EventView, c: TrailContext): TrailItem {
     }
     case 'sla_alert':
       // Fired by the SLA timers (server/sla/scheduler.ts).
-      text = t(e.data.kind === 'breach' ? 'slaAlerts.trail.breach' : 'slaAlerts.trail.warning', { deadline: t(`sla.kind.${String(e.data.deadline)}`), label: String(e.data.label ?? '') });
+      text = t(e.data.kind === 'breach' ? 'slaAlerts.trail.breach' : 'slaAlerts.trail.warning', {
+        deadline: t(`sla.kind.${String(e.data.deadline)}`),
+        label: String(e.data.label ?? ''),
+      });
       break;
     default:
       text = t(`trail.${e.type}`, vars);
@@ -172,7 +219,14 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
   const l = makeLabels(t);
   const [events, member, others] = await Promise.all([
     Promise.resolve(history),
-    memberById<{ name: string; email: string; memberNumber?: string | null; language?: string | null; office?: unknown; lastBounce?: { at: Date; status: string | null; diagnostic: string | null } | null }>(v.member, { name: 1, email: 1, memberNumber: 1, language: 1, office: 1, lastBounce: 1 }),
+    memberById<{
+      name: string;
+      email: string;
+      memberNumber?: string | null;
+      language?: string | null;
+      office?: unknown;
+      lastBounce?: { at: Date; status: string | null; diagnostic: string | null } | null;
+    }>(v.member, { name: 1, email: 1, memberNumber: 1, language: 1, office: 1, lastBounce: 1 }),
     otherTicketsOf(actor, v),
   ]);
   // A member filed for by staff of another office is shown in full only to staff of the member's office.
@@ -187,10 +241,17 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
   const office = summary.office;
 
   // The dialogs name the tiers the commands would send the ticket to: the lifecycle table decides both.
-  const targets = await moveTargets({ _id: v.id, tier: v.tier, office: v.office, version: v.version }, { escalate: allowed.has('escalate'), return: allowed.has('return') });
+  const targets = await moveTargets(
+    { _id: v.id, tier: v.tier, office: v.office, version: v.version },
+    { escalate: allowed.has('escalate'), return: allowed.has('return') },
+  );
   const toTier = targets.escalate;
   const [escalateTarget, reassign] = await Promise.all([
-    toTier ? teamForTier(new Types.ObjectId(v.office), toTier).then((x) => `${l.tier(toTier)} — ${x.name}`).catch(() => l.tier(toTier)) : Promise.resolve(null),
+    toTier
+      ? teamForTier(new Types.ObjectId(v.office), toTier)
+          .then((x) => `${l.tier(toTier)} — ${x.name}`)
+          .catch(() => l.tier(toTier))
+      : Promise.resolve(null),
     allowed.has('reassign') ? reassignOptions(t, catalog) : Promise.resolve(null),
   ]);
 
@@ -221,21 +282,35 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
     },
     thread: detail.messages.map((m) => threadItem(m, v.language, t, fmt, l)),
     messageIds: detail.messages.map((m) => m.id),
-    member: withheld && v.withheldMember
-      ? { name: v.withheldMember.name, email: v.withheldMember.email, memberNumber: null, language: null, office: null, bounce: null, withheld: true }
-      : member
-      ? {
-          name: member.name,
-          email: member.email,
-          memberNumber: member.memberNumber ?? null,
-          language: member.language ? l.language(member.language) : null,
-          office: catalog.officeName(member.office ? String(member.office) : null),
-          // Mail to this address came back: staff should know before counting on an email answer.
-          bounce: member.lastBounce ? t('member.bounced', { date: fmt.dateTime(member.lastBounce.at.toISOString()), status: member.lastBounce.status ?? '?', diagnostic: member.lastBounce.diagnostic ?? '' }) : null,
-          withheld: false,
-        }
-      : null,
-    otherTickets: (withheld ? [] : others).map((o) => ({ href: `/staff/tickets/${o.id}`, number: o.number, subject: o.subject, status: o.status, statusLabel: l.status(o.status), age: fmt.age(o.createdAt) })),
+    member:
+      withheld && v.withheldMember
+        ? { name: v.withheldMember.name, email: v.withheldMember.email, memberNumber: null, language: null, office: null, bounce: null, withheld: true }
+        : member
+          ? {
+              name: member.name,
+              email: member.email,
+              memberNumber: member.memberNumber ?? null,
+              language: member.language ? l.language(member.language) : null,
+              office: catalog.officeName(member.office ? String(member.office) : null),
+              // Mail to this address came back: staff should know before counting on an email answer.
+              bounce: member.lastBounce
+                ? t('member.bounced', {
+                    date: fmt.dateTime(member.lastBounce.at.toISOString()),
+                    status: member.lastBounce.status ?? '?',
+                    diagnostic: member.lastBounce.diagnostic ?? '',
+                  })
+                : null,
+              withheld: false,
+            }
+          : null,
+    otherTickets: (withheld ? [] : others).map((o) => ({
+      href: `/staff/tickets/${o.id}`,
+      number: o.number,
+      subject: o.subject,
+      status: o.status,
+      statusLabel: l.status(o.status),
+      age: fmt.age(o.createdAt),
+    })),
     why: {
       where: t('why.where', { tier: l.tier(v.tier), team, office }),
       holder: v.assignee ? t('why.held', { name: summary.holder }) : t('why.waiting'),
@@ -243,7 +318,9 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
       routing: v.routing.explanation,
     },
     trail,
-    actions: Object.fromEntries(['claim', 'release', 'escalate', 'return', 'resolve', 'reopen', 'reassign', 'update', 'reply', 'note'].map((a) => [a, allowed.has(a)])),
+    actions: Object.fromEntries(
+      ['claim', 'release', 'escalate', 'return', 'resolve', 'reopen', 'reassign', 'update', 'reply', 'note'].map((a) => [a, allowed.has(a)]),
+    ),
     escalateTarget,
     returnTarget: targets.return ? l.tier(targets.return) : null,
     escalateReasons: catalog.reasonCodes.filter((r) => r.appliesTo.includes('escalate')).map(({ value, label }) => ({ value, label })),

@@ -63,7 +63,13 @@ function previousPeriod(p: ReportPeriod, zone: string): { from: string; to: stri
   return { from: first.minus({ days: p.days }).toISODate() ?? '', to: first.minus({ days: 1 }).toISODate() ?? '' };
 }
 
-function form(query: Record<string, unknown>, mode: CompareMode, chosen: { a: string; b: string; office: string; first: ReportPeriod | null; second: ReportPeriod | null }, c: ViewContext, problems: FilterProblem[]): CompareForm {
+function form(
+  query: Record<string, unknown>,
+  mode: CompareMode,
+  chosen: { a: string; b: string; office: string; first: ReportPeriod | null; second: ReportPeriod | null },
+  c: ViewContext,
+  problems: FilterProblem[],
+): CompareForm {
   const t = c.t;
   const offices = (current: string, withAll: boolean): Choice[] => [
     ...(withAll ? [{ value: '', label: t('reports.filter.all_offices'), selected: current === '' }] : []),
@@ -77,8 +83,14 @@ function form(query: Record<string, unknown>, mode: CompareMode, chosen: { a: st
     officesA: offices(chosen.a, false),
     officesB: offices(chosen.b, false),
     office: offices(chosen.office, true),
-    tiers: [{ value: '', label: t('reports.filter.all_tiers'), selected: tier === '' }, ...[1, 2, 3].map((n) => ({ value: String(n), label: t(`tier.long_${n}`), selected: tier === String(n) }))],
-    teams: [{ value: '', label: t('reports.filter.all_teams'), selected: team === '' }, ...c.catalog.teams.map((tm) => ({ value: tm.value, label: tm.label, selected: tm.value === team }))],
+    tiers: [
+      { value: '', label: t('reports.filter.all_tiers'), selected: tier === '' },
+      ...[1, 2, 3].map((n) => ({ value: String(n), label: t(`tier.long_${n}`), selected: tier === String(n) })),
+    ],
+    teams: [
+      { value: '', label: t('reports.filter.all_teams'), selected: team === '' },
+      ...c.catalog.teams.map((tm) => ({ value: tm.value, label: tm.label, selected: tm.value === team })),
+    ],
     fromDate: chosen.first?.fromDate ?? text(query.from),
     toDate: chosen.first?.toDate ?? text(query.to),
     from2Date: chosen.second?.fromDate ?? text(query.from2),
@@ -88,14 +100,24 @@ function form(query: Record<string, unknown>, mode: CompareMode, chosen: { a: st
 }
 
 /** Reads the comparison's parameters, loads both sides and builds the table and charts. */
-export async function loadComparison(actor: StaffActor, query: Record<string, unknown>, now: Date, c: ViewContext, zone: string): Promise<Comparison | { problems: FilterProblem[]; form: CompareForm }> {
+export async function loadComparison(
+  actor: StaffActor,
+  query: Record<string, unknown>,
+  now: Date,
+  c: ViewContext,
+  zone: string,
+): Promise<Comparison | { problems: FilterProblem[]; form: CompareForm }> {
   const mode: CompareMode = query.mode === 'periods' ? 'periods' : 'offices';
   const known = new Set(c.catalog.offices.map((o) => o.value));
   const own = actor.office && known.has(String(actor.office)) ? String(actor.office) : (c.catalog.offices[0]?.value ?? '');
   const a = known.has(text(query.a)) ? text(query.a) : own;
   const b = known.has(text(query.b)) ? text(query.b) : (c.catalog.offices.find((o) => o.value !== a)?.value ?? a);
   const office = mode === 'periods' && known.has(text(query.office)) ? text(query.office) : '';
-  const base = parseFilters({ preset: query.preset, from: query.from, to: query.to, tier: query.tier, team: query.team, office: office || undefined }, now, zone);
+  const base = parseFilters(
+    { preset: query.preset, from: query.from, to: query.to, tier: query.tier, team: query.team, office: office || undefined },
+    now,
+    zone,
+  );
   const problems: FilterProblem[] = [];
   let first: ReportFilters | null = null;
   let second: ReportFilters | null = null;
@@ -107,7 +129,11 @@ export async function loadComparison(actor: StaffActor, query: Record<string, un
   } else {
     const fallback = previousPeriod(base.period, zone);
     const hasSecond = Boolean(text(query.from2) || text(query.to2));
-    const period2 = resolvePeriod({ from: hasSecond ? text(query.from2) || undefined : fallback.from, to: hasSecond ? text(query.to2) || undefined : fallback.to }, now, zone);
+    const period2 = resolvePeriod(
+      { from: hasSecond ? text(query.from2) || undefined : fallback.from, to: hasSecond ? text(query.to2) || undefined : fallback.to },
+      now,
+      zone,
+    );
     if ('key' in period2) problems.push({ ...period2, field: period2.field === 'from' ? 'from2' : 'to2' });
     else {
       first = base;
@@ -126,7 +152,15 @@ export async function loadComparison(actor: StaffActor, query: Record<string, un
   });
   const sides: [CompareSideView, CompareSideView] = [side(first, da), side(second, db)];
   const view = compareView(sides[0], sides[1], c);
-  return { mode, filters: [first, second], periods: [first.period, second.period], sides, table: view.table, charts: view.charts, form: form(query, mode, chosen, c, []) };
+  return {
+    mode,
+    filters: [first, second],
+    periods: [first.period, second.period],
+    sides,
+    table: view.table,
+    charts: view.charts,
+    form: form(query, mode, chosen, c, []),
+  };
 }
 
 /** The query string that gives this comparison again (for its CSV). */

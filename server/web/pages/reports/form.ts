@@ -32,7 +32,12 @@ export function problemText(p: FilterProblem, t: Translate): { field: string; te
   return { field: p.field, text: t(p.key, p.vars) };
 }
 
-export function filterForm(query: Record<string, unknown>, filters: ReportFilters | null, c: Pick<ViewContext, 't' | 'catalog'>, problems: FilterProblem[]): FilterForm {
+export function filterForm(
+  query: Record<string, unknown>,
+  filters: ReportFilters | null,
+  c: Pick<ViewContext, 't' | 'catalog'>,
+  problems: FilterProblem[],
+): FilterForm {
   const t = c.t;
   const office = filters ? (filters.office ?? '') : text(query.office);
   const tier = filters ? String(filters.tier ?? '') : text(query.tier);
@@ -63,7 +68,20 @@ export function filterForm(query: Record<string, unknown>, filters: ReportFilter
 
 /** "How these figures are computed": one definition per figure, in the page's language. */
 export function howTo(t: Translate): Array<{ term: string; text: string }> {
-  const keys = ['population', 'business_hours', 'percentiles', 'frt', 'resolution', 'sla', 'escalation', 'bounce', 'tier_time', 'reassignments', 'backlog', 'satisfaction', 'scope'];
+  const keys = [
+    'population',
+    'business_hours',
+    'percentiles',
+    'frt',
+    'resolution',
+    'sla',
+    'escalation',
+    'bounce',
+    'tier_time',
+    'reassignments',
+    'backlog',
+    'satisfaction',
+    'scope',
+  ];
   return keys.map((k) => ({ term: t(`reports.howto.${k}.term`), text: t(`reports.howto.${k}.text`) }));
 }
-

@@ -9,7 +9,19 @@ import type { Locale, Translate } from '../../../lib/i18n.js';
 import { byOffice, byPeriod, byPlacement, summarize, type Figures } from '../../../reports/compute.js';
 import type { ReportDataset } from '../../../reports/load.js';
 import { periodBuckets, type ReportPeriod } from '../../../reports/period.js';
-import { cellFormat, compareTable, comparedFigures, officesTable, periodsTable, placementTable, satisfactionTable, slaTable, type CellFormat, type ReportTable, type TableName } from '../../../reports/tables.js';
+import {
+  cellFormat,
+  compareTable,
+  comparedFigures,
+  officesTable,
+  periodsTable,
+  placementTable,
+  satisfactionTable,
+  slaTable,
+  type CellFormat,
+  type ReportTable,
+  type TableName,
+} from '../../../reports/tables.js';
 import type { PageCatalog } from '../catalog.js';
 
 export interface ChartDataset {
@@ -62,7 +74,10 @@ function tierName(t: Translate, tier: string | number): string {
   return t(`tier.long_${tier}`);
 }
 
-function periodLabels(period: ReportPeriod, c: ViewContext): { unit: 'day' | 'week'; labels: Map<string, string>; buckets: ReturnType<typeof periodBuckets>['buckets'] } {
+function periodLabels(
+  period: ReportPeriod,
+  c: ViewContext,
+): { unit: 'day' | 'week'; labels: Map<string, string>; buckets: ReturnType<typeof periodBuckets>['buckets'] } {
   const { unit, buckets } = periodBuckets(period, c.timeZone);
   const tag = { fr: 'fr-BE', nl: 'nl-BE', en: 'en-GB' }[c.locale];
   const labels = new Map<string, string>();
@@ -79,13 +94,33 @@ function cards(f: CellFormat, fig: Figures): Card[] {
   const sla = fig.sla?.first_response.rate ?? null;
   return [
     { label: t('reports.card.volume'), text: f.cell('count', fig.volume).text, hint: t('reports.card.volume_hint', { count: fig.resolved }) },
-    { label: t('reports.card.frt'), text: f.cell('hours', fig.firstResponse.median).text, hint: t('reports.card.p90', { value: f.cell('hours', fig.firstResponse.p90).text }) },
-    { label: t('reports.card.resolution'), text: f.cell('hours', fig.resolution.median).text, hint: t('reports.card.p90', { value: f.cell('hours', fig.resolution.p90).text }) },
+    {
+      label: t('reports.card.frt'),
+      text: f.cell('hours', fig.firstResponse.median).text,
+      hint: t('reports.card.p90', { value: f.cell('hours', fig.firstResponse.p90).text }),
+    },
+    {
+      label: t('reports.card.resolution'),
+      text: f.cell('hours', fig.resolution.median).text,
+      hint: t('reports.card.p90', { value: f.cell('hours', fig.resolution.p90).text }),
+    },
     { label: t('reports.card.sla'), text: f.cell('percent', sla).text, hint: fig.sla ? null : t('reports.card.no_sla') },
-    { label: t('reports.card.escalation'), text: f.cell('percent', fig.escalationRate).text, hint: t('reports.card.escalation_hint', { count: fig.escalated }) },
-    { label: t('reports.card.bounce'), text: f.cell('percent', fig.bounceRate).text, hint: t('reports.card.bounce_hint', { bounces: fig.bounces, escalations: fig.escalations }) },
+    {
+      label: t('reports.card.escalation'),
+      text: f.cell('percent', fig.escalationRate).text,
+      hint: t('reports.card.escalation_hint', { count: fig.escalated }),
+    },
+    {
+      label: t('reports.card.bounce'),
+      text: f.cell('percent', fig.bounceRate).text,
+      hint: t('reports.card.bounce_hint', { bounces: fig.bounces, escalations: fig.escalations }),
+    },
     { label: t('reports.card.backlog'), text: f.cell('count', fig.backlog).text, hint: null },
-    { label: t('reports.card.satisfaction'), text: fig.satisfaction.average === null ? '—' : t('reports.card.score', { value: f.cell('score', fig.satisfaction.average).text }), hint: t('reports.card.ratings', { count: fig.satisfaction.count }) },
+    {
+      label: t('reports.card.satisfaction'),
+      text: fig.satisfaction.average === null ? '—' : t('reports.card.score', { value: f.cell('score', fig.satisfaction.average).text }),
+      hint: t('reports.card.ratings', { count: fig.satisfaction.count }),
+    },
   ];
 }
 
@@ -111,9 +146,15 @@ export function reportView(data: ReportDataset, period: ReportPeriod, c: ViewCon
     offices: officesTable(f, officeRows, total),
     tiers: placementTable('tiers', f, tierRows),
     teams: placementTable('teams', f, teams),
-    periods: periodsTable(f, periods.map((row) => ({ name: labels.get(row.key) ?? row.key, row }))),
+    periods: periodsTable(
+      f,
+      periods.map((row) => ({ name: labels.get(row.key) ?? row.key, row })),
+    ),
     sla: slaTable(f, total.sla),
-    satisfaction: satisfactionTable(f, tierRows.map((r) => ({ name: r.name, satisfaction: r.row.satisfaction }))),
+    satisfaction: satisfactionTable(
+      f,
+      tierRows.map((r) => ({ name: r.name, satisfaction: r.row.satisfaction })),
+    ),
   };
 
   const periodNames = periods.map((p) => labels.get(p.key) ?? p.key);
@@ -156,7 +197,11 @@ export function reportView(data: ReportDataset, period: ReportPeriod, c: ViewCon
       unit: 'count',
       y: t('reports.axis.ratings'),
       stacked: true,
-      datasets: [1, 2, 3, 4, 5].map((score) => ({ label: t(`reports.col.score_${score}`), data: tierRows.map((r) => r.row.satisfaction.distribution[score - 1] ?? 0), stack: 'scores' })),
+      datasets: [1, 2, 3, 4, 5].map((score) => ({
+        label: t(`reports.col.score_${score}`),
+        data: tierRows.map((r) => r.row.satisfaction.distribution[score - 1] ?? 0),
+        stack: 'scores',
+      })),
     },
   ];
   return { cards: cards(f, total), tables, charts, noSla: total.sla === null, volume: total.volume, periodUnit: unit };
@@ -172,12 +217,27 @@ export function compareView(a: CompareSide, b: CompareSide, c: Pick<ViewContext,
   const f = cellFormat(c.locale, c.t);
   const pick = (kind: string) => comparedFigures.filter((x) => x.kind === kind);
   const series = (kind: string, scale = 1) =>
-    [a, b].map((side) => ({ label: side.name, data: pick(kind).map((x) => round2(((x.get(side.figures) ?? null) === null ? null : (x.get(side.figures) ?? 0) * scale))) }));
+    [a, b].map((side) => ({
+      label: side.name,
+      data: pick(kind).map((x) => round2((x.get(side.figures) ?? null) === null ? null : (x.get(side.figures) ?? 0) * scale)),
+    }));
   return {
     table: compareTable(f, a, b),
     charts: [
-      { id: 'chart-compare-hours', labels: pick('hours').map((x) => c.t(`reports.col.${x.key}`)), unit: 'hours', y: c.t('reports.axis.hours'), datasets: series('hours') },
-      { id: 'chart-compare-rates', labels: pick('percent').map((x) => c.t(`reports.col.${x.key}`)), unit: 'percent', y: c.t('reports.axis.percent'), datasets: series('percent', 100) },
+      {
+        id: 'chart-compare-hours',
+        labels: pick('hours').map((x) => c.t(`reports.col.${x.key}`)),
+        unit: 'hours',
+        y: c.t('reports.axis.hours'),
+        datasets: series('hours'),
+      },
+      {
+        id: 'chart-compare-rates',
+        labels: pick('percent').map((x) => c.t(`reports.col.${x.key}`)),
+        unit: 'percent',
+        y: c.t('reports.axis.percent'),
+        datasets: series('percent', 100),
+      },
     ],
   };
 }

@@ -59,13 +59,24 @@ function sections(view: ReportView, params: URLSearchParams, t: (key: string, va
     section('periods', view.volume > 0),
     section('teams', false),
     section('sla', false, view.noSla ? t('reports.sla_none') : null),
-    section('satisfaction', view.tables.satisfaction.rows.some((r) => Number(r.cells[1]?.value ?? 0) > 0)),
+    section(
+      'satisfaction',
+      view.tables.satisfaction.rows.some((r) => Number(r.cells[1]?.value ?? 0) > 0),
+    ),
   ];
 }
 
 async function refuse(req: Request, res: Response, tools: StaffPageTools): Promise<void> {
   const t = res.locals.t;
-  await renderStaffPage(req, res, tools, 'staff-error', 'board', { title: t('reports.forbidden_title'), text: t('reports.forbidden_text'), reportsCurrent: true }, 403);
+  await renderStaffPage(
+    req,
+    res,
+    tools,
+    'staff-error',
+    'board',
+    { title: t('reports.forbidden_title'), text: t('reports.forbidden_text'), reportsCurrent: true },
+    403,
+  );
 }
 
 function scopeNote(actor: StaffActor, catalog: PageCatalog, office: string | null, t: ViewContext['t']): string | null {
@@ -94,7 +105,15 @@ export function reportRoutes(config: Config, tools: StaffPageTools): Router {
     const base = { title: t('reports.title'), reportsCurrent: true, script: 'reports', howTo: howTo(t), compareHref: `${reportsPath}/compare` };
     if (isProblem(filters)) {
       const problems = Array.isArray(filters) ? filters : [filters];
-      await renderStaffPage(req, res, tools, 'staff-reports', 'board', { ...base, form: filterForm(req.query, null, c, problems), problems: problems.map((p) => problemText(p, t)) }, 400);
+      await renderStaffPage(
+        req,
+        res,
+        tools,
+        'staff-reports',
+        'board',
+        { ...base, form: filterForm(req.query, null, c, problems), problems: problems.map((p) => problemText(p, t)) },
+        400,
+      );
       return;
     }
     const data = await loadReport(actor, filters, now);
@@ -120,7 +139,15 @@ export function reportRoutes(config: Config, tools: StaffPageTools): Router {
     const comparison = await loadComparison(actor, req.query, new Date(), c, config.timeZone);
     const base = { title: t('reports.compare.title'), reportsCurrent: true, script: 'reports', reportsHref: reportsPath };
     if ('problems' in comparison) {
-      await renderStaffPage(req, res, tools, 'staff-reports-compare', 'board', { ...base, compare: comparison.form, problems: comparison.problems.map((p) => problemText(p, t)) }, 400);
+      await renderStaffPage(
+        req,
+        res,
+        tools,
+        'staff-reports-compare',
+        'board',
+        { ...base, compare: comparison.form, problems: comparison.problems.map((p) => problemText(p, t)) },
+        400,
+      );
       return;
     }
     await renderStaffPage(req, res, tools, 'staff-reports-compare', 'board', {
@@ -136,7 +163,8 @@ export function reportRoutes(config: Config, tools: StaffPageTools): Router {
     const actor = pageActor(req);
     if (!mayReadReports(actor)) throw new ForbiddenError('Only supervisors and administrators read reports.');
     const table = String(req.query.table ?? '');
-    if (!(tableNames as readonly string[]).includes(table)) throw new BadRequestError(`table must be one of ${tableNames.join(', ')}.`, [{ path: 'table', message: 'unknown table' }]);
+    if (!(tableNames as readonly string[]).includes(table))
+      throw new BadRequestError(`table must be one of ${tableNames.join(', ')}.`, [{ path: 'table', message: 'unknown table' }]);
     const c = await context(res);
     const now = new Date();
     let csv: string;
@@ -163,10 +191,18 @@ export function reportRoutes(config: Config, tools: StaffPageTools): Router {
 }
 
 function badFilters(problems: FilterProblem[], t: ViewContext['t']): BadRequestError {
-  return new BadRequestError('These report filters are not valid.', problems.map((p) => ({ path: p.field, message: problemText(p, t).text })));
+  return new BadRequestError(
+    'These report filters are not valid.',
+    problems.map((p) => ({ path: p.field, message: problemText(p, t).text })),
+  );
 }
 
 function comparisonResult(c: Comparison) {
-  return { table: c.table, tableId: 'table-compare', sides: c.sides.map((s) => ({ name: s.name, partial: s.partial, volume: s.figures.volume })), chartHours: 'chart-compare-hours', chartRates: 'chart-compare-rates' };
+  return {
+    table: c.table,
+    tableId: 'table-compare',
+    sides: c.sides.map((s) => ({ name: s.name, partial: s.partial, volume: s.figures.volume })),
+    chartHours: 'chart-compare-hours',
+    chartRates: 'chart-compare-rates',
+  };
 }
-
