@@ -203,8 +203,8 @@ export function observeCommits(observer: CommitObserver): () => void {
  * that made the change reads it back), then `ticket.created` / `ticket.changed` to the subscribers
  * (live layer, SLA scheduler, automatic assignment).
  */
-export function announce(ticket: Ticket, event: Pick<TicketEvent, 'type' | 'seq' | 'actor'>): void {
-  for (const observer of observers) observer(ticket, event as TicketEvent);
+export function announce(ticket: Ticket, event: TicketEvent): void {
+  for (const observer of observers) observer(ticket, event);
   const ticketId = String(ticket._id);
   if (event.type === 'created') domainEvents.publish('ticket.created', { ticketId });
   else
@@ -258,7 +258,7 @@ export async function commit(raw: CommitInput): Promise<CommitResult> {
   // A ticket coming back to work (reopened) gets its working-set hint before the change (ticket.keys.ts).
   if (isWorking(next) && !isWorking(ticket)) await markWorking(ticket._id, at);
   try {
-    await TicketEventModel.collection.insertOne(event as unknown as Parameters<typeof TicketEventModel.collection.insertOne>[0]);
+    await TicketEventModel.collection.insertOne(event as never);
   } catch (error) {
     if (isDuplicateKeyError(error)) {
       throw new ConflictError('Someone else changed this ticket at the same moment. Review the current ticket and try again.', {

@@ -196,7 +196,7 @@ export async function ticketEscalations(
   const cached = escalationCache.get(key);
   if (cached && cached.version === ticket.version) return cached.rows;
   const ids = ticket.escalations ?? insertedIds(events ?? (await ticketEvents(ticket)), 'Escalation');
-  const rows = (await readByIds(ids, (id) => EscalationModel.collection.findOne<Escalation>({ _id: id as Types.ObjectId }))).sort(
+  const rows = (await readByIds(ids, (id) => EscalationModel.collection.findOne<Escalation>({ _id: id }))).sort(
     (a, b) => new Date(a.at).getTime() - new Date(b.at).getTime(),
   );
   escalationCache.delete(key);
@@ -213,7 +213,7 @@ export function clearEscalationCache(): void {
 /** A member's tickets, most recently updated first (`member_tickets` keys, then reads by `_id`). */
 export async function memberTickets(member: Types.ObjectId | string, limit = 100): Promise<Ticket[]> {
   const ids = await memberTicketIds(member);
-  const rows = await readByIds(ids, (id) => TicketModel.collection.findOne<Ticket>({ _id: id as Types.ObjectId }));
+  const rows = await readByIds(ids, (id) => TicketModel.collection.findOne<Ticket>({ _id: id }));
   return rows
     .filter((t) => String(t.member) === String(member))
     .sort((a, b) => new Date(b.updatedAt).getTime() - new Date(a.updatedAt).getTime())
@@ -250,13 +250,13 @@ export async function ticketThread(
   options: { publicOnly: boolean; events?: readonly TicketEvent[] },
 ): Promise<{ messages: Message[]; files: Map<string, Attachment> }> {
   const events = options.events ?? (await ticketEvents(ticket));
-  const all = await readByIds(insertedIds(events, 'Message'), (id) => MessageModel.collection.findOne<Message>({ _id: id as Types.ObjectId }));
+  const all = await readByIds(insertedIds(events, 'Message'), (id) => MessageModel.collection.findOne<Message>({ _id: id }));
   const messages = all
     .filter((m) => String(m.ticket) === String(ticket._id) && (!options.publicOnly || m.visibility === 'public'))
     .sort((a, b) => new Date(a.createdAt).getTime() - new Date(b.createdAt).getTime() || String(a._id).localeCompare(String(b._id)));
   const stored = await readByIds(
     messages.flatMap((m) => m.attachments ?? []),
-    (id) => AttachmentModel.collection.findOne<Attachment>({ _id: id as Types.ObjectId }),
+    (id) => AttachmentModel.collection.findOne<Attachment>({ _id: id }),
   );
   return { messages, files: new Map(stored.filter((a) => String(a.ticket) === String(ticket._id)).map((a) => [String(a._id), a])) };
 }
