@@ -5,15 +5,13 @@
  * half minute for requests a stop left behind — so the answer never waits on the lookup.
  */
 import type { Config } from '../config.js';
-import { isDuplicateKeyError } from '../lib/errors.js';
 import { translator } from '../lib/i18n.js';
 import type { Logger } from '../lib/logger.js';
 import { dropLinkRequest, waitingLinkRequests, type LinkRequest } from '../members/link-requests.js';
 import { memberLinkUrl } from '../members/member-links.js';
 import { findMemberByEmail } from '../members/member-lookup.js';
 import { memberTickets } from '../tickets/ticket.queries.js';
-import { Outbox, markOutboxDue } from './mail.models.js';
-import { buildOutboxMail } from './outbox.js';
+import { buildOutboxMail, storeOutboxMailOnce } from './outbox.js';
 import { startRequestWorker, type RequestWorker } from './request-worker.js';
 import { mailLocale } from './ticket-mail.js';
 
@@ -38,12 +36,7 @@ async function work(request: LinkRequest, config: LinkMailConfig): Promise<boole
       },
       { config, id: request.mail },
     );
-    await markOutboxDue(mail._id);
-    try {
-      await Outbox.collection.insertOne(mail);
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error; // stored already (another worker, or before a stop)
-    }
+    await storeOutboxMailOnce(mail); // once: another worker, or a retry after a stop
   }
   await dropLinkRequest(request);
   return Boolean(member);

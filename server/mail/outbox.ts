@@ -77,6 +77,19 @@ export async function enqueueMail<T extends MailTemplateName>(
 }
 
 /**
+ * Stores a message built under a fixed id (`buildOutboxMail` with `id`), once: a second store of the
+ * same id (another worker, a retry after a stop) finds it there and does nothing.
+ */
+export async function storeOutboxMailOnce(mail: OutboxMail): Promise<void> {
+  await markOutboxDue(mail._id);
+  try {
+    await Outbox.collection.insertOne(mail);
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+  }
+}
+
+/**
  * Renders a message into an outbox document without storing it: ticket commands put it in their
  * journal event, so the mail is written with the change it reports (and replayed after a crash).
  */

@@ -7,12 +7,10 @@
  * because auth may not import the mail layer.
  */
 import type { Config } from '../config.js';
-import { isDuplicateKeyError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { dropUnlockRequest, unlockLinkTtlSeconds, unlockLinkUrl, waitingUnlockRequests, type UnlockRequest } from '../auth/unlock.js';
 import { StaffModel } from '../staff/staff.model.js';
-import { Outbox, markOutboxDue } from './mail.models.js';
-import { buildOutboxMail } from './outbox.js';
+import { buildOutboxMail, storeOutboxMailOnce } from './outbox.js';
 import { startRequestWorker, type RequestWorker } from './request-worker.js';
 import { mailLocale } from './ticket-mail.js';
 
@@ -41,12 +39,7 @@ async function work(request: UnlockRequest, config: UnlockMailConfig): Promise<b
       },
       { config, id: request.mail },
     );
-    await markOutboxDue(mail._id);
-    try {
-      await Outbox.collection.insertOne(mail);
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error; // stored already (another worker, or before a stop)
-    }
+    await storeOutboxMailOnce(mail); // once: another worker, or a retry after a stop
   }
   await dropUnlockRequest(request);
   return mailed;
