@@ -8,6 +8,11 @@ mongoose.set('strictQuery', true);
 // Operator-shaped input (`{"$ne": null}`) is refused by the zod schemas before any query is built.
 // Indexes are created explicitly at start (`ensureIndexes`), not lazily on first use.
 mongoose.set('autoIndex', false);
+// Policy checks and the in-memory working set compare ids as strings thousands of times a request
+// (a supervisor's board reads every open ticket); each ObjectId keeps its hex once computed
+// instead of re-encoding its 12 bytes on every comparison (measured: readableWork at 100,000
+// tickets went from 33–67 ms to under half).
+mongoose.mongo.BSON.ObjectId.cacheHexString = true;
 
 export type DatabaseFlavor = 'mongodb' | 'ferretdb';
 let flavor: DatabaseFlavor = 'mongodb';

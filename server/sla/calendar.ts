@@ -134,9 +134,19 @@ export function validateCalendar(cal: BusinessCalendar): void {
   }
 }
 
+// Callers that read calendars from the database get new objects on every request: the same content
+// is compiled once (and keeps its per-day cache) rather than per request. Bounded: calendars are few.
+const compiledByContent = new Map<string, Compiled>();
+
 function compile(cal: BusinessCalendar): Compiled {
   const cached = compiledCalendars.get(cal);
   if (cached) return cached;
+  const content = JSON.stringify([cal.timeZone, cal.hours, cal.closures, cal.holidays]);
+  const same = compiledByContent.get(content);
+  if (same) {
+    compiledCalendars.set(cal, same);
+    return same;
+  }
   validateCalendar(cal);
   const hours = new Map<number, Array<[number, number]>>();
   for (const day of weekdays) {
@@ -148,6 +158,8 @@ function compile(cal: BusinessCalendar): Compiled {
   }
   const compiled: Compiled = { zone: cal.timeZone, hours, closures: new Set(cal.closures), holidays: cal.holidays, days: new Map() };
   compiledCalendars.set(cal, compiled);
+  if (compiledByContent.size >= 100) compiledByContent.delete(compiledByContent.keys().next().value as string);
+  compiledByContent.set(content, compiled);
   return compiled;
 }
 

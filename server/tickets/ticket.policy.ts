@@ -25,11 +25,19 @@ export interface PolicyTicket {
 
 const roleTier = { advisor: 1, support: 2, administrative: 3 } as const;
 
+// The same actor's roles are asked about for every ticket of a list: computed once per roles array.
+const tiersOfRoles = new WeakMap<readonly string[], readonly Tier[]>();
+
 /** The tiers a staff member works in (claims and answers tickets of), from their roles. */
 export function tiersWorkedBy(actor: Pick<StaffActor, 'roles'>): Tier[] {
-  const tiers = new Set<Tier>();
-  for (const role of actor.roles) if (role in roleTier) tiers.add(roleTier[role as keyof typeof roleTier]);
-  return [...tiers].sort();
+  let tiers = tiersOfRoles.get(actor.roles);
+  if (!tiers) {
+    const set = new Set<Tier>();
+    for (const role of actor.roles) if (role in roleTier) set.add(roleTier[role as keyof typeof roleTier]);
+    tiers = Object.freeze([...set].sort());
+    tiersOfRoles.set(actor.roles, tiers);
+  }
+  return [...tiers];
 }
 
 function isSupervisorOf(actor: StaffActor, ticket: PolicyTicket): boolean {
@@ -37,10 +45,15 @@ function isSupervisorOf(actor: StaffActor, ticket: PolicyTicket): boolean {
   return hasRole(actor, 'supervisor') && (sameId(actor.office, ticket.office) || ticket.tier > 1);
 }
 
+function worksTier(actor: StaffActor, tier: number): boolean {
+  tiersWorkedBy(actor); // fills the cache
+  return (tiersOfRoles.get(actor.roles) as readonly number[]).includes(tier);
+}
+
 function worksQueueOf(actor: StaffActor, ticket: PolicyTicket): boolean {
   // A polyvalent office's tier 1 is worked by its advisors and the support team together.
   if (ticket.tier === 1 && hasRole(actor, 'support') && isPolyvalentOffice(ticket.office)) return true;
-  if (!tiersWorkedBy(actor).includes(ticket.tier as Tier)) return false;
+  if (!worksTier(actor, ticket.tier)) return false;
   // Tier 1 is per office: advisors see their team's and their office's queue.
   if (ticket.tier === 1) return sameId(actor.team, ticket.team) || sameId(actor.office, ticket.office);
   return true; // tier 2 and tier 3 teams serve every office

@@ -78,19 +78,29 @@ function decodeCursor(cursor: string): Cursor {
   throw new BadRequestError('The cursor is not valid: use the nextCursor value of a previous page.', [{ path: 'cursor', message: 'invalid cursor' }]);
 }
 
-/** Queue order: due date, then age, then id. */
-function byQueueOrder(a: Ticket, b: Ticket): number {
-  return (
-    new Date(a.dueAt).getTime() - new Date(b.dueAt).getTime() ||
-    new Date(a.createdAt).getTime() - new Date(b.createdAt).getTime() ||
-    String(a._id).localeCompare(String(b._id))
-  );
+/** A date field as milliseconds (documents hold Dates; a few tests and old rows hold strings). */
+function ms(value: Date | string | number): number {
+  return value instanceof Date ? value.getTime() : new Date(value).getTime();
+}
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The first `count` tickets in queue order. The keys are computed once per ticket rather than in
+ * every comparison: a supervisor's list sorts thousands of open tickets at a year of data.
+ */
+function firstInQueueOrder(rows: readonly Ticket[], count: number): Ticket[] {
+  const keyed = rows.map((t) => ({ t, due: ms(t.dueAt), created: ms(t.createdAt), id: String(t._id) }));
+  keyed.sort((a, b) => a.due - b.due || a.created - b.created || compareIds(a.id, b.id));
+  return keyed.slice(0, count).map((k) => k.t);
 }
 
 function afterCursor(t: Ticket, c: Cursor): boolean {
-  const d = new Date(t.dueAt).getTime() - new Date(c.d).getTime();
+  const d = ms(t.dueAt) - ms(c.d);
   if (d !== 0) return d > 0;
-  const created = new Date(t.createdAt).getTime() - new Date(c.c).getTime();
+  const created = ms(t.createdAt) - ms(c.c);
   if (created !== 0) return created > 0;
   return String(t._id) > c.i;
 }
@@ -130,9 +140,11 @@ export async function listTickets(actor: StaffActor, filters: ListFilters): Prom
   const cursor = filters.cursor ? decodeCursor(filters.cursor) : null;
   let rows: Ticket[];
   if (servedByWorkingSet(statuses)) {
-    rows = (await readableWork(actor)).filter((t) => matchesFilters(t, actor, filters, statuses) && (!cursor || afterCursor(t, cursor)));
-    rows.sort(byQueueOrder);
-    rows = rows.slice(0, filters.limit + 1);
+    // The list's own filters first (cheap field tests), then the policy, then the page.
+    const matching = (await workingSet.all()).filter(
+      (t) => matchesFilters(t, actor, filters, statuses) && canRead(actor, t) && (!cursor || afterCursor(t, cursor)),
+    );
+    rows = firstInQueueOrder(matching, filters.limit + 1);
   } else {
     rows = await historyPage(actor, filters, statuses, cursor);
   }
@@ -402,10 +414,10 @@ export async function heldTickets(person: Types.ObjectId | string): Promise<Tick
 /** Open unassigned tickets waiting in these teams, most urgent first (automatic assignment's sweep). */
 export async function waitingInTeams(teams: Iterable<Types.ObjectId | string>, limit: number): Promise<Ticket[]> {
   const wanted = new Set([...teams].map(String));
-  return (await workingSet.all())
-    .filter((t) => isOpenStatus(t.status) && !t.assignee && wanted.has(String(t.team)))
-    .sort(byQueueOrder)
-    .slice(0, limit);
+  return firstInQueueOrder(
+    (await workingSet.all()).filter((t) => isOpenStatus(t.status) && !t.assignee && wanted.has(String(t.team))),
+    limit,
+  );
 }
 
 /** The escalation records of several working tickets (the board), read by `_id`. */

@@ -39,22 +39,47 @@ export function ageText(from: Date, now: Date, t: Translate): string {
   return t('time.days', { count: Math.floor(hours / 24) });
 }
 
+// Building an Intl.DateTimeFormat costs more than formatting hundreds of dates with it: one pair per
+// language and zone for the life of the process.
+const dateFormats = new Map<string, { long: Intl.DateTimeFormat; compact: Intl.DateTimeFormat }>();
+
+function formatsFor(tag: string, timeZone: string) {
+  const key = `${tag}|${timeZone}`;
+  let formats = dateFormats.get(key);
+  if (!formats) {
+    formats = {
+      long: new Intl.DateTimeFormat(tag, { timeZone, dateStyle: 'medium', timeStyle: 'short' }),
+      compact: new Intl.DateTimeFormat(tag, { timeZone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }),
+    };
+    dateFormats.set(key, formats);
+  }
+  return formats;
+}
+
 export function createFormatter(locale: Locale, t: Translate, timeZone: string, now = new Date()): Formatter {
-  const tag = intlLocales[locale];
-  const long = new Intl.DateTimeFormat(tag, { timeZone, dateStyle: 'medium', timeStyle: 'short' });
-  const compact = new Intl.DateTimeFormat(tag, { timeZone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+  const { long, compact } = formatsFor(intlLocales[locale], timeZone);
   const asDate = (v: string | Date) => (v instanceof Date ? v : new Date(v));
+  // A page of a hundred rows asks for the same few phrases ("3 h", "overdue") again and again.
+  const phrases = new Map<string, string>();
+  const phrase = (key: string, make: () => string) => {
+    let text = phrases.get(key);
+    if (text === undefined) phrases.set(key, (text = make()));
+    return text;
+  };
   return {
     now,
     dateTime: (v) => long.format(asDate(v)),
     short: (v) => compact.format(asDate(v)),
-    age: (v) => ageText(asDate(v), now, t),
+    age: (v) => {
+      const minutes = Math.floor((now.getTime() - asDate(v).getTime()) / 60_000);
+      return phrase(`age:${minutes}`, () => ageText(asDate(v), now, t));
+    },
     due(value) {
-      if (!value) return { text: '—', state: 'none', label: t('due.none'), iso: null };
+      if (!value) return { text: '—', state: 'none', label: phrase('due:none', () => t('due.none')), iso: null };
       const at = new Date(value);
       const left = at.getTime() - now.getTime();
       const state = left < 0 ? 'overdue' : left < soonMs ? 'soon' : 'ok';
-      return { text: compact.format(at), state, label: t(`due.${state}`), iso: at.toISOString() };
+      return { text: compact.format(at), state, label: phrase(`due:${state}`, () => t(`due.${state}`)), iso: at.toISOString() };
     },
   };
 }

@@ -19,13 +19,20 @@ export interface Labels {
 }
 
 export function labels(t: Translate): Labels {
+  // Each label is translated once per page, however many rows show it.
+  const known = new Map<string, string>();
+  const once = (key: string, make: () => string) => {
+    let text = known.get(key);
+    if (text === undefined) known.set(key, (text = make()));
+    return text;
+  };
   return {
-    status: (s) => t(`status.${s}`),
-    priority: (p) => t(`priority.${p}`),
-    tier: (n) => t(`tier.long_${n}`),
-    tierShort: (n) => t('tier.short', { tier: n }),
-    language: (code) => t(`language.${code}`),
-    channel: (c) => t(`channel.${c}`),
+    status: (s) => once(`status.${s}`, () => t(`status.${s}`)),
+    priority: (p) => once(`priority.${p}`, () => t(`priority.${p}`)),
+    tier: (n) => once(`tier.long_${n}`, () => t(`tier.long_${n}`)),
+    tierShort: (n) => once(`tier.short:${n}`, () => t('tier.short', { tier: n })),
+    language: (code) => once(`language.${code}`, () => t(`language.${code}`)),
+    channel: (c) => once(`channel.${c}`, () => t(`channel.${c}`)),
   };
 }
 
