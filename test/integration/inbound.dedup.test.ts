@@ -8,7 +8,7 @@
 import { expect } from 'chai';
 import nodemailer from 'nodemailer';
 import { listInboundPage } from '../../server/mail/inbound/inbound-admin.js';
-import { InboundMailModel, InboundPendingModel, type InboundMail } from '../../server/mail/inbound/inbound.model.js';
+import { InboundPendingModel, type InboundMail } from '../../server/mail/inbound/inbound.model.js';
 import { createInboundPipeline, type InboundPipeline } from '../../server/mail/inbound/pipeline.js';
 import { hashOf } from '../../server/mail/inbound/raw.js';
 import { startInboundSmtp, type InboundSmtp } from '../../server/mail/inbound/smtp-receiver.js';

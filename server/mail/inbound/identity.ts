@@ -17,7 +17,7 @@
  * messages recorded before content keys existed.
  */
 import { isDuplicateKeyError } from '../../lib/errors.js';
-import { InboundContentKeyModel, InboundMailModel, InboundMessageKeyModel, type InboundMail } from './inbound.model.js';
+import { InboundContentKeyModel, InboundMailModel, InboundMessageKeyModel, type InboundMail, type InboundOutcome } from './inbound.model.js';
 import { hashOf } from './raw.js';
 
 /** The headers that make a message what it is (lower-case), in the order they are hashed. */
@@ -110,4 +110,48 @@ export async function claimIdentity(doc: InboundMail, readBytes: (id: string) =>
   // Later copies find the earlier record through the content key, not this one.
   await InboundContentKeyModel.collection.updateOne({ _id: contentKey } as never, { $set: { inbound: earlier } });
   return { sameAs: earlier, reusesMessageIdOf: null };
+}
+
+/**
+ * Records a copy of a message received before: its own record (every delivery is listed), pointing
+ * to the first (`sameAs`) and naming its ticket, acting on nothing. An insert by `_id`: a retry after
+ * a crash finds it written.
+ */
+export async function recordDuplicate(doc: InboundMail, first: string): Promise<InboundOutcome> {
+  const original = await InboundMailModel.findById(first, { outcome: 1 }).lean<Pick<InboundMail, 'outcome'>>();
+  const at = new Date();
+  const result: InboundOutcome = {
+    kind: 'duplicate',
+    ticket: original?.outcome?.ticket ?? null,
+    ticketNumber: original?.outcome?.ticketNumber ?? null,
+    reason: 'same content as a message received before',
+    detail: first,
+    relatedTicket: null,
+    at,
+  };
+  const note = ['duplicate', result.ticketNumber, `same as ${first}`].filter(Boolean).join(' · ');
+  const record: InboundMail = {
+    ...doc,
+    status: 'done',
+    outcome: result,
+    sameAs: first,
+    attempts: 1,
+    history: [...doc.history, { action: 'processed', by: null, note, at }],
+  };
+  try {
+    await InboundMailModel.collection.insertOne(record as never);
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+  }
+  return result;
+}
+
+/**
+ * The Message-ID a ticket's message carries (it threads our replies, and makes a retry append once):
+ * the mail's own, unless another message came with it before — then one derived from this message's
+ * identity, or a follow-up would be taken for the earlier one and skipped.
+ */
+export function emailIdOf(doc: InboundMail): string {
+  if (doc.messageId && !doc.reusesMessageIdOf) return doc.messageId;
+  return doc.messageId ? `<${(doc.contentKey ?? doc._id).slice(0, 32)}.reused@inbound.relais>` : `<${doc._id.slice(0, 32)}@inbound.relais>`;
 }

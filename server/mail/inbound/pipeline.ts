@@ -1,15 +1,19 @@
 /**
  * The inbound pipeline: every received message ends in exactly one accounted outcome — a new
- * ticket, a message on an existing ticket, a recorded bounce or auto-reply, an ignored loop of our
- * own, or quarantine with a reason. Never silently dropped, never twice.
+ * ticket, a message on an existing ticket, a recorded bounce, machine mail or auto-reply, an ignored
+ * loop of our own, a copy of a message received before, or quarantine with a reason. Never silently
+ * dropped, never acted on twice, every delivery listed.
  *
  *   store  — one insert by `_id` (the SHA-256 of the bytes) in `inbound_pending`, the bytes inside
  *            (or, for a large message, in their content-addressed file first): all the SMTP 250 waits for
- *   admit  — (in the background) the bytes' file, the listing headers, the Message-ID key: a
- *            re-delivery of the same bytes, or of the same Message-ID from the same sender, adds nothing
+ *   admit  — (in the background) the bytes' file, the listing headers, the identity (identity.ts: a
+ *            content hash of the key headers and body, claimed by an insert on its `_id`): a copy of a
+ *            message received before is recorded as the same as it (`duplicate`) and acts on nothing;
+ *            a Message-ID reused with other content is a message of its own, flagged
  *   parse  — bounded (parse.ts); a failure is a quarantine with its reason
  *   classify and act, in the order of test/fixtures/mail/README.md ("The outcome rules"):
- *            own address → ignored; bounce → recorded on the member; auto-reply → recorded, never
+ *            own address → ignored; bounce → recorded on the member; machine mail (reports, delay
+ *            notices, alerts) → recorded, never answered; auto-reply → recorded, never
  *            answered; bulk → quarantine; no sender, spoofed sender → quarantine; reply token →
  *            follow-up from a participant, else quarantine (forged); our Message-ID or a ticket number
  *            → follow-up from a participant, else a new ticket linked to the one named; else a new ticket
@@ -52,7 +56,7 @@ import { attachmentType } from './headers.js';
 import { detectLanguage, messageContent, type MessageContent } from './content.js';
 import { parseRaw, type ParseLimits } from './parse.js';
 import { hashOf, headerLine, headerMessageId } from './raw.js';
-import { claimIdentity, contentKeyOf } from './identity.js';
+import { claimIdentity, contentKeyOf, emailIdOf, recordDuplicate } from './identity.js';
 import {
   AutoReplyModel,
   bytesKeyOf,
@@ -147,15 +151,6 @@ class Quarantine extends Error {
   ) {
     super(`${reason}: ${detail}`);
   }
-}
-
-/**
- * The Message-ID a ticket's message carries (it threads replies, and makes a retry append once): the
- * mail's own, unless another message came with it before; then one of this message's identity.
- */
-function emailIdOf(doc: InboundMail): string {
-  if (doc.messageId && !doc.reusesMessageIdOf) return doc.messageId;
-  return doc.messageId ? `<${(doc.contentKey ?? doc._id).slice(0, 32)}.reused@inbound.relais>` : `<${doc._id.slice(0, 32)}@inbound.relais>`;
 }
 
 function outcome(kind: OutcomeKind, props: Partial<Omit<InboundOutcome, 'kind' | 'at'>> = {}): InboundOutcome {
@@ -343,21 +338,6 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     }
     const result = await run({ ...doc, reusesMessageIdOf: identity.reusesMessageIdOf }, raw, false, null, Boolean(same));
     await dropPending(id);
-    return result;
-  }
-
-  /** A copy of a message received before: its own record, pointing to the first, acting on nothing. */
-  async function recordDuplicate(doc: InboundMail, first: string): Promise<InboundOutcome> {
-    const original = await InboundMailModel.findById(first, { outcome: 1 }).lean<InboundMail>();
-    const result = outcome('duplicate', {
-      ticket: original?.outcome?.ticket ?? null,
-      ticketNumber: original?.outcome?.ticketNumber ?? null,
-      reason: 'same content as a message received before',
-      detail: first,
-    });
-    const note = ['duplicate', result.ticketNumber, `same as ${first}`].filter(Boolean).join(' · ');
-    const entry = { action: 'processed' as const, by: null, note, at: new Date() };
-    await insertOnce(InboundMailModel.collection, { ...doc, status: 'done', outcome: result, sameAs: first, attempts: 1, history: [...doc.history, entry] });
     return result;
   }
 
@@ -627,7 +607,10 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       // Reports, notices, alerts: recorded and listed, never answered, never a ticket, and a delay
       // notice never marks an address as bouncing.
       const report = automatic.bounce;
-      return outcome('machine', { reason: automatic.reason, detail: report ? `${report.recipient ?? '?'}: ${report.action ?? '?'} ${report.status ?? ''}`.trim() : null });
+      return outcome('machine', {
+        reason: automatic.reason,
+        detail: report ? `${report.recipient ?? '?'}: ${report.action ?? '?'} ${report.status ?? ''}`.trim() : null,
+      });
     }
     if (automatic.kind === 'auto_reply') {
       // Recorded with the ticket it answers, for the record; nothing is sent and the ticket is unchanged.

@@ -180,7 +180,11 @@ export function inboundAdminRoutes(config: Config, pipeline: InboundPipeline, to
     const allowed = allowedInboundActions(mail.status);
     const actionHref = (action: InboundAction) => (allowed.includes(action) ? `${base}/${action}` : null);
     const outcome = mail.outcome;
-    const fact = (key: string, value: string | null | undefined, href: string | null = null) => ({ label: t(`inboundAdmin.fact.${key}`), value: value || null, href });
+    const fact = (key: string, value: string | null | undefined, href: string | null = null) => ({
+      label: t(`inboundAdmin.fact.${key}`),
+      value: value || null,
+      href,
+    });
     const linkTo = (id: string | null | undefined) => (id ? `${inboundAdminPath}/${id}` : null);
     const error = query(req, 'error', 20);
     await renderStaffPage(req, res, tools, 'staff-inbound-message', 'inbound', {
