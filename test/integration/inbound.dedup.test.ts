@@ -14,6 +14,7 @@ import { hashOf } from '../../server/mail/inbound/raw.js';
 import { startInboundSmtp, type InboundSmtp } from '../../server/mail/inbound/smtp-receiver.js';
 import { enqueueMail } from '../../server/mail/outbox.js';
 import { MemberModel } from '../../server/members/member.model.js';
+import { MessageModel } from '../../server/tickets/message.model.js';
 import { TicketModel } from '../../server/tickets/ticket.model.js';
 import type { Config } from '../../server/config.js';
 import { silentLogger, testConfig } from '../helpers/config.js';
@@ -141,6 +142,31 @@ describe('inbound identity: reused Message-IDs, relayed copies, re-deliveries, m
     // Every record's bytes can be read back (the administrators' page and the download).
     for (const r of records) expect((await pipeline.raw(r._id)).equals(raw)).to.equal(true);
     expect(await InboundPendingModel.countDocuments()).to.equal(0);
+  });
+
+  it('appends both of two replies that came with the same Message-ID and other content (the second is no retry of the first)', async () => {
+    const ticket = await buildTicket(org, { member: { name: 'Rik Smet', email: 'rik.smet@example.be' }, subject: 'Attest' });
+    const tokens: Record<string, string> = { rikToken1234: ticket.number };
+    const withToken = createInboundPipeline({ config, logger: silentLogger, resolveToken: (t) => tokens[t] ?? null });
+    const reply = (body: string) =>
+      Buffer.from(
+        mail(
+          {
+            From: 'Rik Smet <rik.smet@example.be>',
+            To: 'support+rikToken1234@relais.demo',
+            Subject: `Re: [${ticket.number}] Attest`,
+            'Message-ID': '<app-reply@example.be>',
+            'Content-Type': 'text/plain; charset=utf-8',
+          },
+          body,
+        ),
+      );
+    expect((await withToken.ingest({ raw: reply('Eerste antwoord.'), source: 'smtp' }))?.kind).to.equal('follow_up');
+    const second = await withToken.ingest({ raw: reply('Tweede antwoord, met iets nieuws.'), source: 'smtp' });
+    expect(second).to.include({ kind: 'follow_up', ticketNumber: ticket.number });
+    expect(second?.reason).to.not.equal('already appended');
+    const texts = (await MessageModel.find({ ticket: ticket._id, channel: 'email' }).lean()).map((m) => m.text);
+    expect(texts).to.have.length(2);
   });
 
   it("records a delayed-delivery notice about our mail as machine mail, leaving the member's address alone", async () => {
