@@ -201,6 +201,75 @@ describe('administrators’ incoming mail: the quarantine (HTML and API, real da
     });
   });
 
+  describe('every delivery, copies and machine mail (issue 15)', () => {
+    it('lists a copy as the same as the first (linked), flags a reused Message-ID, and names machine mail', async () => {
+      const message = (subject: string, body: string) =>
+        Buffer.from(
+          [
+            'From: Lotte Maes <lotte.maes@example.be>',
+            'To: support@relais.test',
+            `Subject: ${subject}`,
+            'Date: Thu, 05 Mar 2026 08:00:00 +0100',
+            'Message-ID: <always-the-same@example.be>',
+            '',
+            body,
+            '',
+          ].join('\r\n'),
+        );
+      const first = message('Adresse', 'Mijn nieuw adres is Kerkstraat 1.');
+      const original = await ingest(first);
+      await ingest(first);
+      const copy = (await InboundMailModel.findOne({ sameAs: original }).lean<InboundMail>())?._id ?? 'none';
+      expect(copy).to.match(/^[0-9a-f]{64}\.[0-9a-f]{24}$/);
+      const other = await ingest(message('Rekening', 'Mijn nieuw rekeningnummer volgt.'));
+      expect((await record(other)).reusesMessageIdOf).to.equal(original);
+      const dsn = await ingest(
+        Buffer.from(
+          [
+            'From: Mail Delivery System <MAILER-DAEMON@mx.example.be>',
+            'To: support@relais.test',
+            'Subject: Delayed Mail (still being retried)',
+            'Message-ID: <delay-admin@mx.example.be>',
+            'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
+            '',
+            '--b',
+            'Content-Type: message/delivery-status',
+            '',
+            'Reporting-MTA: dns; mx.example.be',
+            '',
+            'Final-Recipient: rfc822; lotte.maes@example.be',
+            'Action: delayed',
+            'Status: 4.4.7',
+            '--b--',
+            '',
+          ].join('\r\n'),
+        ),
+      );
+
+      const all = await admin.get('/staff/inbound?show=all').expect(200);
+      expect(all.text).to.include(`href="/staff/inbound/${copy}"`);
+      expect(all.text).to.include(`<a class="inbound-same-as" href="/staff/inbound/${original}">Identique à un message déjà reçu</a>`);
+      expect(all.text).to.include(`<a class="inbound-reused-id" href="/staff/inbound/${original}">Message-ID déjà utilisé par un autre message</a>`);
+      expect(all.text).to.include(`href="/staff/inbound/${dsn}"`).and.include('Courrier automatique (rapport, avis)');
+      const page = await admin.get(`/staff/inbound/${copy}`).expect(200);
+      expect(page.text).to.include(`href="/staff/inbound/${original}"`).and.include('Mijn nieuw adres is Kerkstraat 1.');
+      expect(page.text).not.to.include(`action="/staff/inbound/${copy}/force"`);
+      const en = await admin.get(`/staff/inbound?show=all&lang=en`).expect(200);
+      expect(en.text).to.include('Same as a message received before').and.include('Automatic mail (report, notice)');
+      await admin.get('/staff/inbound?lang=fr').expect(200);
+
+      const token = await login(app, org.staff.administrator.email);
+      const api = await request(app).get(`/api/v1/inbound/${copy}`).set('Authorization', `Bearer ${token}`).expect(200);
+      expect((api.body as { inbound: { sameAs: string; outcome: { kind: string } } }).inbound).to.deep.include({ sameAs: original });
+      expect((await request(app).get(`/api/v1/inbound/${copy}/raw`).set('Authorization', `Bearer ${token}`).expect(200)).text).to.include('Kerkstraat');
+      // Anyone else: the same 403 for a copy's id.
+      const advisor = await signedIn(app, org.staff.advisorLiege.email);
+      expect((await advisor.get(`/staff/inbound/${copy}`)).status).to.equal(403);
+      const advisorToken = await login(app, org.staff.advisorLiege.email);
+      expect((await request(app).get(`/api/v1/inbound/${copy}`).set('Authorization', `Bearer ${advisorToken}`)).status).to.equal(403);
+    });
+  });
+
   describe('who may see it', () => {
     for (const who of ['advisorLiege', 'supervisorLiege'] as const) {
       it(`refuses a${who === 'advisorLiege' ? 'n advisor' : ' supervisor'} on every page, form and API route (403), and hides the link`, async () => {

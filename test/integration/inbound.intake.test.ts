@@ -3,7 +3,7 @@
  * by `_id` (`inbound_pending`, the bytes inside or in their file) has stored it; a stop before it was
  * processed leaves that hint, and the next start processes it, found through the hint (never by
  * reading `inbound_mail`); a crash after its ticket was made and before its record makes no second
- * ticket; the same message relayed again ends on one ticket; records pending from before the hints
+ * ticket; the same message relayed again ends on one ticket (the copy recorded as the same); records pending from before the hints
  * get one; an address is acknowledged once a day; the quarantine is listed through its hints;
  * processing waits for the deliveries of an open session, not for a sender that quit, and a stream of
  * deliveries does not keep it waiting for ever.
@@ -163,7 +163,10 @@ describe('inbound intake: the 250, a crash, and the next start', function () {
     await send(smtp.port, 'ana.twice@example.be', `Received: from mx2.example.be by relais; Mon, 2 Mar 2026 10:00:00 +0100\r\n${raw}`);
     await smtp.idle();
     expect(await TicketModel.countDocuments({ subject: "Prime de fin d'année" })).to.equal(1);
-    expect(await InboundMailModel.countDocuments({ messageId: '<twice-1@example.be>' })).to.equal(1);
+    // Both deliveries are listed; the copy as the same as the first, acting on nothing.
+    const records = await InboundMailModel.find({ messageId: '<twice-1@example.be>' }).lean();
+    expect(records.map((r) => r.outcome?.kind).sort()).to.deep.equal(['duplicate', 'new_ticket']);
+    expect(records.find((r) => r.outcome?.kind === 'duplicate')?.sameAs).to.equal(hashOf(Buffer.from(raw)));
     expect(await InboundPendingModel.countDocuments()).to.equal(0);
   });
 

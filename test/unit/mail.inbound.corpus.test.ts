@@ -15,10 +15,10 @@ describe('inbound mail corpus', () => {
   it('has at least 65 messages covering every category and outcome', () => {
     expect(manifest.length).to.be.at.least(65);
     const categories = new Set(manifest.map((e) => e.category));
-    for (const c of ['follow_up', 'new_ticket', 'charset', 'broken_mime', 'limits', 'auto_reply', 'bounce', 'bulk', 'own', 'spoofed'])
+    for (const c of ['follow_up', 'new_ticket', 'charset', 'broken_mime', 'limits', 'auto_reply', 'bounce', 'machine', 'bulk', 'own', 'spoofed', 'dedup'])
       expect(categories).to.include(c);
     const outcomes = new Set(manifest.map((e) => e.expect.outcome));
-    for (const o of ['new_ticket', 'follow_up', 'bounce', 'auto_reply', 'ignored_own', 'quarantine']) expect(outcomes).to.include(o);
+    for (const o of ['new_ticket', 'follow_up', 'bounce', 'auto_reply', 'machine', 'ignored_own', 'duplicate', 'quarantine']) expect(outcomes).to.include(o);
   });
 
   for (const entry of manifest) {

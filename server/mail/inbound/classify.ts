@@ -1,8 +1,10 @@
 /**
  * What an inbound message is, from its headers alone (pure functions over mailparser's `ParsedMail`).
  *
- * - `detectAutomatic`: bounce, auto-reply or bulk mail, which must never be answered (RFC 3834) and
- *   never open a ticket; the reason says which signal decided it.
+ * - `detectAutomatic`: bounce, machine mail (reports and notices), auto-reply or bulk mail, which
+ *   must never be answered (RFC 3834) and never open a ticket; the reason says which signal decided
+ *   it. Decided by structure — report types, DSN actions, Auto-Submitted, Precedence, list headers —
+ *   never by the sender's name alone: a person may well write from postmaster@.
  * - `isFromOwnAddress`: mail from Relais itself (a loop).
  * - `threadRefs`: everything that may tie the message to a ticket — numbers in the subject, reply
  *   tokens in the recipient addresses, Message-IDs it answers and which of them are ours. None of it
@@ -12,16 +14,23 @@
  */
 import type { ParsedMail } from 'mailparser';
 import { bounceDetails, hasDeliveryStatus, type BounceDetails } from './dsn.js';
-import { bareAddress, contentType, headerAddresses, mailboxes, rawHeaders, splitAddress } from './headers.js';
+import { attachmentType, bareAddress, contentType, headerAddresses, mailboxes, rawHeaders, splitAddress } from './headers.js';
 
-export type AutomaticKind = 'bounce' | 'auto_reply' | 'bulk' | 'none';
+export type AutomaticKind = 'bounce' | 'machine' | 'auto_reply' | 'bulk' | 'none';
 
 export interface AutomaticVerdict {
   kind: AutomaticKind;
   /** The signal that decided, e.g. `auto_submitted:auto-replied`, `report:delivery-status`, `subject:automatic reply`. */
   reason: string;
+  /** The delivery report's details (a bounce, or a delay or success notice). */
   bounce?: BounceDetails;
 }
+
+/** DSN actions that report no failure (RFC 3464 §2.3.3): a notice, not a bounce. */
+const noticeActions = new Set(['delayed', 'delivered', 'relayed', 'expanded']);
+/** A DMARC aggregate report's file (RFC 7489 §7.2.1.1): `receiver!policy-domain!begin!end[!id].xml[.gz]` or `.zip`. */
+const aggregateReportName = /^[^!\s/\\]+![^!\s/\\]+!\d{1,12}!\d{1,12}(?:![^!\s/\\]+)?\.(?:xml|xml\.gz|gz|zip)$/i;
+const compressedTypes = new Set(['application/zip', 'application/x-zip-compressed', 'application/gzip', 'application/x-gzip']);
 
 const daemonLocalParts = /^(mailer-daemon|postmaster|mail-daemon|maildaemon)$/i;
 /** Subjects of delivery failures, for null-sender messages without a report part. */
@@ -52,26 +61,39 @@ function headerTokens(mail: ParsedMail, name: string): string[] {
 }
 
 /**
- * Whether the message was sent by a machine, in the order of certainty: delivery reports and mail
- * daemons (bounce), then the RFC 3834 and vendor headers (auto-reply), then mailing-list headers
- * (bulk), then a null return path, then out-of-office subjects as a last resort.
+ * Whether the message was sent by a machine, in the order of certainty: delivery reports (a failure
+ * is a bounce; a delay or success notice is machine mail), other reports and DMARC aggregate reports
+ * (machine), mail daemons with a bounce's shape (bounce), then the RFC 3834 and vendor headers
+ * (auto-reply when it answers a message, machine when it answers none), list managers' notices
+ * (machine), mailing-list headers (bulk), then a null return path, then out-of-office subjects as a
+ * last resort.
  */
 export function detectAutomatic(mail: ParsedMail, envelope?: { mailFrom?: string | null }): AutomaticVerdict {
   const type = contentType(mail);
-  const reportType = (type.params['report-type'] ?? '').toLowerCase();
-  if (type.value === 'multipart/report' && reportType === 'delivery-status') {
-    return { kind: 'bounce', reason: 'report:delivery-status', bounce: bounceDetails(mail) };
-  }
-  if (hasDeliveryStatus(mail)) return { kind: 'bounce', reason: 'delivery-status part', bounce: bounceDetails(mail) };
-  const senders = [...headerAddresses(mail, ['from', 'sender']), ...(envelope?.mailFrom ? [bareAddress(envelope.mailFrom)] : [])];
-  const daemon = senders.find(isDaemon);
-  if (daemon) return { kind: 'bounce', reason: `sender:${daemon}`, bounce: bounceDetails(mail) };
+  const reportType = (type.params['report-type'] ?? '').toLowerCase().replace(/[^a-z0-9._-]/g, '');
+  if (type.value === 'multipart/report' && reportType === 'delivery-status') return deliveryReport(mail, 'report:delivery-status');
+  if (hasDeliveryStatus(mail)) return deliveryReport(mail, 'delivery-status part');
   if (type.value === 'multipart/report' && reportType === 'disposition-notification') {
     return { kind: 'auto_reply', reason: 'report:disposition-notification' };
   }
+  // Spam complaints (ARF, feedback-report), TLS reports (tlsrpt) and any other report: machine mail.
+  if (type.value === 'multipart/report' && reportType !== '') return { kind: 'machine', reason: `report:${reportType}` };
+  if (isAggregateReport(mail)) return { kind: 'machine', reason: 'dmarc-aggregate-report' };
+  const subject = (mail.subject ?? '').trim();
+  // A mail daemon's address is a bounce only with a bounce's shape: a person may write from postmaster@.
+  const senders = [...headerAddresses(mail, ['from', 'sender']), ...(envelope?.mailFrom ? [bareAddress(envelope.mailFrom)] : [])];
+  const daemon = senders.find(isDaemon);
+  if (daemon && (hasNullReturnPath(mail, envelope) || bounceSubject.test(subject))) {
+    return { kind: 'bounce', reason: `sender:${daemon}`, bounce: bounceDetails(mail) };
+  }
 
   const autoSubmitted = headerTokens(mail, 'auto-submitted').find((v) => v !== '' && v !== 'no');
-  if (autoSubmitted) return { kind: 'auto_reply', reason: `auto_submitted:${autoSubmitted}` };
+  if (autoSubmitted) {
+    // RFC 3834: `auto-replied` answers a message; `auto-generated` (a notice, an alert) answers none,
+    // unless it says it does (Exchange marks its out-of-office replies auto-generated).
+    const answers = autoSubmitted === 'auto-replied' || rawHeaders(mail, 'in-reply-to').length > 0 || rawHeaders(mail, 'references').length > 0;
+    return { kind: answers ? 'auto_reply' : 'machine', reason: `auto_submitted:${autoSubmitted}` };
+  }
   for (const name of ['x-autoreply', 'x-autorespond', 'x-autoresponder', 'x-mail-autoreply']) {
     const value = headerTokens(mail, name)[0];
     if (value !== undefined && value !== 'no' && value !== 'false') return { kind: 'auto_reply', reason: `${name}:${value}` };
@@ -80,6 +102,8 @@ export function detectAutomatic(mail: ParsedMail, envelope?: { mailFrom?: string
     .flatMap((v) => v.split(/[\s,]+/))
     .find((v) => v === 'all' || v === 'oof' || v === 'autoreply');
   if (suppress) return { kind: 'auto_reply', reason: `x-auto-response-suppress:${suppress}` };
+  // A list manager's own notices (held for moderation, rejected, subscription): about the list, not for us.
+  if (headerTokens(mail, 'x-list-administrivia')[0] === 'yes') return { kind: 'machine', reason: 'x-list-administrivia' };
   const precedence = headerTokens(mail, 'precedence')[0];
   if (precedence === 'auto_reply') return { kind: 'auto_reply', reason: 'precedence:auto_reply' };
   if (precedence === 'bulk' || precedence === 'junk' || precedence === 'list') return { kind: 'bulk', reason: `precedence:${precedence}` };
@@ -87,7 +111,6 @@ export function detectAutomatic(mail: ParsedMail, envelope?: { mailFrom?: string
     if (rawHeaders(mail, name).length > 0) return { kind: 'bulk', reason: name };
   }
 
-  const subject = (mail.subject ?? '').trim();
   if (hasNullReturnPath(mail, envelope)) {
     if (bounceSubject.test(subject)) return { kind: 'bounce', reason: 'null_return_path+subject', bounce: bounceDetails(mail) };
     return { kind: 'auto_reply', reason: 'null_return_path' };
@@ -99,6 +122,23 @@ export function detectAutomatic(mail: ParsedMail, envelope?: { mailFrom?: string
   const weak = weakAutoSubject.exec(subject);
   if (weak && rawHeaders(mail, 'in-reply-to').length > 0) return { kind: 'auto_reply', reason: `subject:${weak[1]?.toLowerCase()}` };
   return { kind: 'none', reason: 'none' };
+}
+
+/** A delivery report: a bounce when a delivery failed, machine mail when it only reports a delay or a success. */
+function deliveryReport(mail: ParsedMail, reason: string): AutomaticVerdict {
+  const bounce = bounceDetails(mail);
+  if (bounce.action && noticeActions.has(bounce.action)) return { kind: 'machine', reason: `dsn:${bounce.action}`, bounce };
+  return { kind: 'bounce', reason, bounce };
+}
+
+/**
+ * A DMARC aggregate report (RFC 7489 §7.2.1.1): a file named `receiver!domain!begin!end…`, or the
+ * report's subject ("Report Domain: … Submitter: …") with a zip or gzip file.
+ */
+function isAggregateReport(mail: ParsedMail): boolean {
+  const files = mail.attachments ?? [];
+  if (files.some((a) => aggregateReportName.test(a.filename ?? ''))) return true;
+  return /^report domain:\s*\S+\s+submitter:/i.test((mail.subject ?? '').trim()) && files.some((a) => compressedTypes.has(attachmentType(a)));
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   actOnInboundMail,
   assertMayAdministerInbound,
   DISCARD_NOTE_MAX,
+  INBOUND_ID_MAX,
   inboundFilters,
   inboundMailOr404,
   listInboundPage,
@@ -24,7 +25,7 @@ import {
 
 const tag = 'Incoming mail';
 const access = { kind: 'staff', policy: 'administer_mail' } as const;
-const byId = { params: z.strictObject({ id: z.string().max(64) }) };
+const byId = { params: z.strictObject({ id: z.string().max(INBOUND_ID_MAX) }) };
 const list = { query: z.strictObject({ show: z.enum(inboundFilters).default('quarantined'), before: z.string().max(100).optional() }) };
 // Optional here so that the role is checked before the note (the service requires it for a discard).
 const decision = {

@@ -59,9 +59,12 @@ export function actorLabel(actor: StaffActor): string {
   return `${actor.name} <${actor.email}>`;
 }
 
-const idPattern = /^[0-9a-f]{64}$/;
+/** A record's id: the SHA-256 of its bytes, then `.<delivery>` for another delivery of the same bytes. */
+const idPattern = /^[0-9a-f]{64}(?:\.[0-9a-f]{24})?$/;
+/** The longest record id (`INBOUND_ID_MAX` characters). */
+export const INBOUND_ID_MAX = 89;
 
-/** One record, or null (also for an id that is not a SHA-256). */
+/** One record, or null (also for an id that is not one). */
 export async function findInboundMail(id: string): Promise<InboundMail | null> {
   if (!idPattern.test(id)) return null;
   return InboundMailModel.findById(id).lean<InboundMail>();
@@ -83,7 +86,7 @@ export interface InboundMailPage {
 /** `<receivedAt ms>.<id>` → its parts, or null when it is not one (a hand-edited address). */
 export function parseInboundCursor(value: unknown): { at: Date; id: string } | null {
   if (typeof value !== 'string') return null;
-  const match = /^(\d{1,15})\.([0-9a-f]{64})$/.exec(value);
+  const match = /^(\d{1,15})\.([0-9a-f]{64}(?:\.[0-9a-f]{24})?)$/.exec(value);
   if (!match?.[1] || !match[2]) return null;
   return { at: new Date(Number(match[1])), id: match[2] };
 }
@@ -351,6 +354,10 @@ export interface InboundMailView {
   attempts: number;
   history: { at: string; action: string; by: string | null; note: string | null }[];
   allowedActions: InboundAction[];
+  /** A copy: the id of the same message received first. */
+  sameAs: string | null;
+  /** Flag: the id of an earlier, different message that came with the same Message-ID and sender. */
+  reusesMessageIdOf: string | null;
 }
 
 function iso(value: Date | string | null | undefined): string | null {
@@ -391,5 +398,7 @@ export function presentInboundMail(mail: InboundMail): InboundMailView {
     attempts: mail.attempts ?? 0,
     history: (mail.history ?? []).map((h) => ({ at: iso(h.at) ?? '', action: h.action, by: h.by, note: h.note })),
     allowedActions: allowedInboundActions(mail.status),
+    sameAs: mail.sameAs ?? null,
+    reusesMessageIdOf: mail.reusesMessageIdOf ?? null,
   };
 }

@@ -1,6 +1,7 @@
 /**
- * Every received message, one record each, keyed by the SHA-256 of its bytes (`_id`): the same bytes
- * delivered twice are one record. The record is written when the message is processed (until then
+ * Every received message, one record each, keyed by the SHA-256 of its bytes (`_id`); the same bytes
+ * delivered again get a record of their own, `<sha256>.<delivery>` (`bytesKeyOf` gives the bytes' key
+ * back), that points to the first (`sameAs`). The record is written when the message is processed (until then
  * the message is in `inbound_pending`, below), or when processing failed (`pending`, retried). The raw bytes live in the data folder (`<DATA_DIR>/inbound`, the
  * attachments' content-addressed storage); the record says where the message came from, what became
  * of it (`outcome`), and every action on it (`history`). Quarantined messages stay here until a
@@ -12,7 +13,7 @@ import type { MailAuthentication, SmtpClient } from './authentication.js';
 export const inboundStatuses = ['pending', 'done', 'quarantined', 'discarded'] as const;
 export type InboundStatus = (typeof inboundStatuses)[number];
 
-export const outcomeKinds = ['new_ticket', 'follow_up', 'bounce', 'auto_reply', 'ignored_own', 'duplicate', 'quarantine', 'discarded'] as const;
+export const outcomeKinds = ['new_ticket', 'follow_up', 'bounce', 'auto_reply', 'machine', 'ignored_own', 'duplicate', 'quarantine', 'discarded'] as const;
 export type OutcomeKind = (typeof outcomeKinds)[number];
 
 export interface InboundOutcome {
@@ -59,6 +60,18 @@ export interface InboundMail {
   plannedTicket: Types.ObjectId | null;
   attempts: number;
   history: InboundHistoryEntry[];
+  /** The message's identity (identity.ts: key headers and body, trace headers left out); null before issue 15. */
+  contentKey?: string | null;
+  /** A duplicate: the record of the same message received first (outcome `duplicate`, nothing acted). */
+  sameAs?: string | null;
+  /** Flag: an earlier, different message came with the same Message-ID and sender (this one is processed as its own). */
+  reusesMessageIdOf?: string | null;
+}
+
+/** The key of a record's bytes in `<DATA_DIR>/inbound`: its `_id` up to the delivery suffix. */
+export function bytesKeyOf(id: string): string {
+  const dot = id.indexOf('.');
+  return dot === -1 ? id : id.slice(0, dot);
 }
 
 const inboundSchema = new Schema(
@@ -81,6 +94,9 @@ const inboundSchema = new Schema(
     plannedTicket: { type: Schema.Types.ObjectId, default: null },
     attempts: { type: Number, default: 0 },
     history: { type: Schema.Types.Mixed, default: () => [] },
+    contentKey: { type: String, default: null },
+    sameAs: { type: String, default: null },
+    reusesMessageIdOf: { type: String, default: null },
   },
   { collection: 'inbound_mail', versionKey: false, minimize: false },
 );
@@ -147,15 +163,26 @@ const quarantineSchema = new Schema(
 export const InboundQuarantineModel = model<{ _id: string; receivedAt: Date }>('InboundQuarantine', quarantineSchema);
 
 /**
- * A received Message-ID from one sender → the record that has it (`_id` = SHA-256 of
- * "<message-id> <from>"): the same message relayed again with other bytes is recognised by a read by
- * `_id`, the one lookup FerretDB answers without reading the whole collection.
+ * A received Message-ID from one sender → the first record that had it (`_id` = SHA-256 of
+ * "<message-id> <from>"), read by `_id`: a later message with the same key and other content is
+ * flagged as reusing it (identity.ts), never merged into it.
  */
 const messageKeySchema = new Schema(
   { _id: { type: String, required: true }, inbound: { type: String, required: true } },
   { collection: 'inbound_message_ids', versionKey: false },
 );
 export const InboundMessageKeyModel = model<{ _id: string; inbound: string }>('InboundMessageKey', messageKeySchema);
+
+/**
+ * A message's identity → the first record that had it (`_id` = the content key of identity.ts):
+ * claimed by an insert, so the unique `_id` index decides which of two copies is the message and
+ * which is recorded as the same as it. Every lookup is a read by `_id`.
+ */
+const contentKeySchema = new Schema(
+  { _id: { type: String, required: true }, inbound: { type: String, required: true } },
+  { collection: 'inbound_content_keys', versionKey: false },
+);
+export const InboundContentKeyModel = model<{ _id: string; inbound: string }>('InboundContentKey', contentKeySchema);
 
 /** The last automatic reply sent to an address (at most one a day, RFC 3834 §2). `_id` is the address. */
 const autoReplySchema = new Schema(

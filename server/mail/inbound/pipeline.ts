@@ -1,15 +1,19 @@
 /**
  * The inbound pipeline: every received message ends in exactly one accounted outcome — a new
- * ticket, a message on an existing ticket, a recorded bounce or auto-reply, an ignored loop of our
- * own, or quarantine with a reason. Never silently dropped, never twice.
+ * ticket, a message on an existing ticket, a recorded bounce, machine mail or auto-reply, an ignored
+ * loop of our own, a copy of a message received before, or quarantine with a reason. Never silently
+ * dropped, never acted on twice, every delivery listed.
  *
  *   store  — one insert by `_id` (the SHA-256 of the bytes) in `inbound_pending`, the bytes inside
  *            (or, for a large message, in their content-addressed file first): all the SMTP 250 waits for
- *   admit  — (in the background) the bytes' file, the listing headers, the Message-ID key: a
- *            re-delivery of the same bytes, or of the same Message-ID from the same sender, adds nothing
+ *   admit  — (in the background) the bytes' file, the listing headers, the identity (identity.ts: a
+ *            content hash of the key headers and body, claimed by an insert on its `_id`): a copy of a
+ *            message received before is recorded as the same as it (`duplicate`) and acts on nothing;
+ *            a Message-ID reused with other content is a message of its own, flagged
  *   parse  — bounded (parse.ts); a failure is a quarantine with its reason
  *   classify and act, in the order of test/fixtures/mail/README.md ("The outcome rules"):
- *            own address → ignored; bounce → recorded on the member; auto-reply → recorded, never
+ *            own address → ignored; bounce → recorded on the member; machine mail (reports, delay
+ *            notices, alerts) → recorded, never answered; auto-reply → recorded, never
  *            answered; bulk → quarantine; no sender, spoofed sender → quarantine; reply token →
  *            follow-up from a participant, else quarantine (forged); our Message-ID or a ticket number
  *            → follow-up from a participant, else a new ticket linked to the one named; else a new ticket
@@ -52,11 +56,12 @@ import { attachmentType } from './headers.js';
 import { detectLanguage, messageContent, type MessageContent } from './content.js';
 import { parseRaw, type ParseLimits } from './parse.js';
 import { hashOf, headerLine, headerMessageId } from './raw.js';
+import { claimIdentity, contentKeyOf, emailIdOf, recordDuplicate } from './identity.js';
 import {
   AutoReplyModel,
+  bytesKeyOf,
   INLINE_RAW_MAX,
   InboundMailModel,
-  InboundMessageKeyModel,
   InboundPendingModel,
   InboundQuarantineModel,
   type InboundHistoryEntry,
@@ -106,7 +111,10 @@ export interface InboundPipelineOptions {
 }
 
 export interface InboundPipeline {
-  /** Stores the raw message durably, nothing more (idempotent); `known`: the same bytes wait already. */
+  /**
+   * Stores the raw message durably, nothing more; `known`: the same bytes wait already (this delivery
+   * is stored under its own id all the same, and will be recorded as the same as the first).
+   */
   store(message: ReceivedMessage): Promise<{ id: string; known: boolean }>;
   /** Processes a stored message that has no outcome yet; returns its outcome (or the one it has). */
   process(id: string): Promise<InboundOutcome | null>;
@@ -243,14 +251,17 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
   /**
    * The durable store before the 250: one insert by `_id` (the bytes inside it when small, else in
    * their file first). Nothing else happens before the sender is answered: the headers are read, the
-   * Message-ID is checked and the record is written when the message is processed.
+   * identity is checked and the record is written when the message is processed. The same bytes
+   * waiting already (a sender that retried after a lost 250) take a second insert, under
+   * `<hash>.<delivery>`: that delivery is recorded too, as the same as the first.
    */
   async function store(message: ReceivedMessage): Promise<{ id: string; known: boolean }> {
-    const id = hashOf(message.raw);
+    const hash = hashOf(message.raw);
     const inline = message.raw.length <= INLINE_RAW_MAX;
-    if (!inline) await storage.put(id, message.raw);
+    if (!inline) await storage.put(hash, message.raw);
+    const plannedTicket = new Types.ObjectId();
     const pending: InboundPending = {
-      _id: id,
+      _id: hash,
       raw: inline ? message.raw : null,
       source: message.source,
       mailbox: message.mailbox ?? null,
@@ -259,22 +270,21 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       truncated: Boolean(message.truncated),
       routing: { category: message.routing?.category ?? null, office: message.routing?.office ?? null },
       receivedAt: new Date(),
-      plannedTicket: new Types.ObjectId(),
+      plannedTicket,
     };
-    try {
-      await InboundPendingModel.collection.insertOne(pending as never);
-    } catch (error) {
-      // The same bytes are waiting already: whoever stored them processes them.
-      if (!isDuplicateKeyError(error)) throw error;
-      return { id, known: true };
-    }
-    return { id, known: false };
+    if (await insertOnce(InboundPendingModel.collection, pending)) return { id: hash, known: false };
+    const id = `${hash}.${String(plannedTicket)}`;
+    await InboundPendingModel.collection.insertOne({ ...pending, _id: id } as never);
+    return { id, known: true };
   }
 
-  /** The record of a pending message, its listing headers read from the bytes now. */
-  function recordOf(pending: InboundPending, raw: Buffer): InboundMail {
+  /** The record of a pending message, its listing headers and identity read from the bytes now. */
+  function recordOf(pending: InboundPending, raw: Buffer, id: string): InboundMail {
     return {
-      _id: pending._id,
+      _id: id,
+      contentKey: contentKeyOf(raw),
+      sameAs: null,
+      reusesMessageIdOf: null,
       messageId: headerMessageId(raw),
       source: pending.source,
       mailbox: pending.mailbox,
@@ -295,57 +305,38 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     };
   }
 
-  /**
-   * Claims the message's key (its Message-ID and From: the same message relayed with other bytes has
-   * the same) by an insert on its `_id`. `holder`: the message that had it already (this one's own
-   * id after a crash); null without a Message-ID.
-   */
-  async function claimMessageKey(doc: InboundMail): Promise<{ claimed: boolean; holder: string | null }> {
-    if (!doc.messageId) return { claimed: false, holder: null };
-    const key = hashOf(Buffer.from(`${doc.messageId} ${doc.from ?? ''}`));
-    try {
-      await InboundMessageKeyModel.collection.insertOne({ _id: key, inbound: doc._id } as never);
-      return { claimed: true, holder: doc._id };
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-    }
-    return { claimed: false, holder: (await InboundMessageKeyModel.findById(key).lean())?.inbound ?? null };
-  }
-
   async function dropPending(id: string): Promise<void> {
     await InboundPendingModel.collection.deleteOne({ _id: id } as never);
   }
 
-  /** Processes a pending message: its file, its record (written with its outcome), then the hint goes. */
+  /**
+   * Processes a pending message: its record's id (the bytes' hash; `<hash>.<delivery>` when those
+   * bytes were recorded before: every delivery is listed), its identity (identity.ts: a copy of a
+   * message received already is recorded as the same as it, and nothing is acted), its file, its
+   * record (written with its outcome), then the hint goes.
+   */
   async function settle(pending: InboundPending): Promise<InboundOutcome | null> {
     const id = pending._id;
-    const raw = pending.raw ? bytesOf(pending.raw) : await storage.read(id);
-    const fresh = recordOf(pending, raw);
-    const key = await claimMessageKey(fresh);
-    // The record is written after the key is claimed: a message that claimed it just now has none.
-    const existing = key.claimed ? null : await InboundMailModel.findById(id).lean<InboundMail>();
-    if (existing && existing.status !== 'pending') {
-      // The same bytes received and accounted for before (or a crash after the record was written).
+    const raw = pending.raw ? bytesOf(pending.raw) : await storage.read(bytesKeyOf(id));
+    const existing = await InboundMailModel.findById(id).lean<InboundMail>();
+    // This very delivery, recorded before a stop: done, or left pending by a failure (retried).
+    const same = existing && (existing.status === 'pending' || String(existing.plannedTicket) === String(pending.plannedTicket));
+    if (existing && same && existing.status !== 'pending') {
       await dropPending(id);
       return existing.outcome;
     }
-    const doc = existing ?? fresh;
-    const earlier = !existing && key.holder !== id ? key.holder : null;
-    if (earlier) {
-      // A re-delivery of a message received already: it adds nothing (the first one is processed).
-      await dropPending(id);
-      const first = await InboundMailModel.findById(earlier, { outcome: 1 }).lean<InboundMail>();
-      logger.info({ inbound: id, first: earlier }, 'inbound message received again (same Message-ID and sender): nothing added');
-      return outcome('duplicate', {
-        ticket: first?.outcome?.ticket ?? null,
-        ticketNumber: first?.outcome?.ticketNumber ?? null,
-        reason: 'already received (same Message-ID from the same sender)',
-        detail: earlier,
-      });
-    }
+    const fresh = recordOf(pending, raw, existing ? `${id}.${String(pending.plannedTicket)}` : id);
+    const doc = same && existing ? { ...existing, contentKey: existing.contentKey ?? fresh.contentKey } : fresh;
+    const identity = await claimIdentity(doc, (earlier) => storage.read(bytesKeyOf(earlier)));
     // The bytes in their file before a record names them (the administration screens read them there).
-    if (pending.raw) await storage.put(id, raw);
-    const result = await run(doc, raw, false, null, Boolean(existing));
+    if (pending.raw) await storage.put(bytesKeyOf(id), raw);
+    if (identity.sameAs) {
+      const result = await recordDuplicate(doc, identity.sameAs);
+      await dropPending(id);
+      logger.info({ inbound: doc._id, first: identity.sameAs }, 'inbound message received again (same content): recorded, nothing acted');
+      return result;
+    }
+    const result = await run({ ...doc, reusesMessageIdOf: identity.reusesMessageIdOf }, raw, false, null, Boolean(same));
     await dropPending(id);
     return result;
   }
@@ -444,7 +435,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       office: office?._id ?? null,
       mailbox: doc.mailbox,
       attachments: ids,
-      emailMessageId: doc.messageId ?? `<${doc._id.slice(0, 32)}@inbound.relais>`,
+      emailMessageId: emailIdOf(doc),
       acknowledge,
     });
     return outcome('new_ticket', {
@@ -469,7 +460,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     verdict: MailAuthentication,
     admission: Admission,
   ): Promise<InboundOutcome> {
-    const emailMessageId = doc.messageId ?? `<${doc._id.slice(0, 32)}@inbound.relais>`;
+    const emailMessageId = emailIdOf(doc);
     const confirmed = admission.by === 'person' ? `confirmed by ${admission.who}` : null;
     if (String(await ticketIdByEmailMessageId(emailMessageId)) === String(ticket._id)) {
       return outcome('follow_up', { ticket: ticket._id, ticketNumber: ticket.number, reason: 'already appended' });
@@ -612,6 +603,15 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
         detail: recipient ? `${recipient}${about}: ${automatic.bounce?.status ?? '?'}` : 'no recipient in the report',
       });
     }
+    if (automatic.kind === 'machine') {
+      // Reports, notices, alerts: recorded and listed, never answered, never a ticket, and a delay
+      // notice never marks an address as bouncing.
+      const report = automatic.bounce;
+      return outcome('machine', {
+        reason: automatic.reason,
+        detail: report ? `${report.recipient ?? '?'}: ${report.action ?? '?'} ${report.status ?? ''}`.trim() : null,
+      });
+    }
     if (automatic.kind === 'auto_reply') {
       // Recorded with the ticket it answers, for the record; nothing is sent and the ticket is unchanged.
       const number = refs.replyTokens.map(resolveToken).find(Boolean) ?? refs.referencedTicketNumbers[0] ?? refs.ticketNumbers[0] ?? null;
@@ -736,21 +736,21 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
   async function rerun(id: string, forced: boolean, by: string): Promise<InboundOutcome | null> {
     const doc = await InboundMailModel.findById(id).lean<InboundMail>();
     if (!doc) return null;
-    const result = await run(doc, await storage.read(id), forced, by, true);
+    const result = await run(doc, await storage.read(bytesKeyOf(id)), forced, by, true);
     await dropPending(id);
     return result;
   }
 
   return {
     store,
-    raw: (id) => storage.read(id),
+    raw: (id) => storage.read(bytesKeyOf(id)),
     async process(id) {
       const pending = await InboundPendingModel.collection.findOne<InboundPending>({ _id: id } as never);
       if (pending) return settle(pending);
       const doc = await InboundMailModel.findById(id).lean<InboundMail>();
       if (!doc) return null;
       if (doc.status !== 'pending') return doc.outcome;
-      return run(doc, await storage.read(id), false, null, true);
+      return run(doc, await storage.read(bytesKeyOf(id)), false, null, true);
     },
     async ingest(message) {
       const { id } = await store(message);

@@ -177,8 +177,9 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
           .then(({ id, known }) => {
             // Still delivering (unless it left meanwhile: a closed session is not waited for).
             if (delivering.has(session.id)) touch(session);
-            callback(null, known ? 'Already received' : 'Queued');
-            if (!known) enqueue(id, mailFrom || rcpt.join(','));
+            // A copy of bytes that wait already is stored and listed too ("same as"), never acted on twice.
+            callback(null, known ? 'Queued (same as a message received before)' : 'Queued');
+            enqueue(id, mailFrom || rcpt.join(','));
           })
           .catch((error: unknown) => {
             log.error({ err: error }, 'could not store an incoming message; answered 451 so the sender retries');

@@ -1,6 +1,7 @@
 /**
  * The administrators' incoming-mail pages, `/staff/inbound`: the quarantine (default tab), every
- * recent message, and the discarded ones, 50 a page, newest first, each with its reason or outcome;
+ * recent message, and the discarded ones, 50 a page, newest first, each with its reason or outcome
+ * (a copy linked to the message it is the same as, a reused Message-ID flagged with a link);
  * one message at `/staff/inbound/:id`, read again from its raw bytes (headers, text in a `<pre>`,
  * the sanitized HTML in a sandboxed frame served by `/staff/inbound/:id/html` under the mail page's
  * locked-down CSP, attachments by name), its outcome and full history, and three plain forms
@@ -156,6 +157,8 @@ export function inboundAdminRoutes(config: Config, pipeline: InboundPipeline, to
         statusLabel: t(`inboundAdmin.status.${m.status}`),
         outcome: outcomeText(t, m),
         reasonCode: m.outcome?.kind === 'quarantine' ? m.outcome.reason : null,
+        sameAsHref: m.sameAs ? `${inboundAdminPath}/${m.sameAs}` : null,
+        reusedHref: m.reusesMessageIdOf ? `${inboundAdminPath}/${m.reusesMessageIdOf}` : null,
         auth: authText(t, m),
         authAligned: m.authentication?.aligned ? 'true' : 'false',
         size: formatSize(m.size),
@@ -177,7 +180,12 @@ export function inboundAdminRoutes(config: Config, pipeline: InboundPipeline, to
     const allowed = allowedInboundActions(mail.status);
     const actionHref = (action: InboundAction) => (allowed.includes(action) ? `${base}/${action}` : null);
     const outcome = mail.outcome;
-    const fact = (key: string, value: string | null | undefined) => ({ label: t(`inboundAdmin.fact.${key}`), value: value || null });
+    const fact = (key: string, value: string | null | undefined, href: string | null = null) => ({
+      label: t(`inboundAdmin.fact.${key}`),
+      value: value || null,
+      href,
+    });
+    const linkTo = (id: string | null | undefined) => (id ? `${inboundAdminPath}/${id}` : null);
     const error = query(req, 'error', 20);
     await renderStaffPage(req, res, tools, 'staff-inbound-message', 'inbound', {
       title: mail.subject || t('inboundAdmin.no_subject'),
@@ -194,6 +202,8 @@ export function inboundAdminRoutes(config: Config, pipeline: InboundPipeline, to
         fact('ticket', outcome?.ticketNumber ?? null),
         fact('related_ticket', outcome?.relatedTicket ?? null),
         fact('decided', outcome?.at ? fmt.dateTime(outcome.at) : null),
+        fact('same_as', mail.sameAs, linkTo(mail.sameAs)),
+        fact('reused_message_id', mail.reusesMessageIdOf, linkTo(mail.reusesMessageIdOf)),
       ].filter((f) => f.value !== null),
       deliveryFacts: [
         fact('source', sourceText(t, mail)),
