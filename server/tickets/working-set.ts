@@ -21,6 +21,7 @@ import { recoverCreation } from './ticket.create.js';
 import { unmarkWorking, workingHints } from './ticket.keys.js';
 import type { Ticket } from './ticket.model.js';
 import { isWorking } from './working-rule.js';
+import { isOpenStatus } from './ticket.vocabulary.js';
 
 export { isWorking, resolvedWindowDays } from './working-rule.js';
 
@@ -28,6 +29,8 @@ type Listener = (ticket: Ticket) => void;
 
 export class WorkingSet {
   private rows = new Map<string, Ticket>();
+  /** Open tickets each person holds (kept with every change of `rows`: the load panels read it per request). */
+  private held = new Map<string, number>();
   private loading: Promise<unknown> | null = null;
   private loaded = false;
   private generation = 0;
@@ -66,6 +69,8 @@ export class WorkingSet {
         if (read && read.version < ticket.version) next.set(id, ticket);
       }
       this.rows = next;
+      this.held = new Map();
+      for (const ticket of next.values()) this.count(ticket, 1);
       this.loaded = true;
       await unmarkWorking(stale);
       return { recovered, dropped: stale.length };
@@ -88,8 +93,11 @@ export class WorkingSet {
     const id = String(ticket._id);
     const known = this.rows.get(id);
     if (known && known.version > ticket.version) return;
-    if (isWorking(ticket)) this.rows.set(id, ticket);
-    else this.rows.delete(id);
+    if (known) this.count(known, -1);
+    if (isWorking(ticket)) {
+      this.rows.set(id, ticket);
+      this.count(ticket, 1);
+    } else this.rows.delete(id);
     for (const listener of this.listeners) listener(ticket);
   }
 
@@ -108,9 +116,26 @@ export class WorkingSet {
     const out: Ticket[] = [];
     for (const [id, ticket] of this.rows) {
       if (isWorking(ticket, now)) out.push(ticket);
-      else this.rows.delete(id);
+      else {
+        this.rows.delete(id);
+        this.count(ticket, -1);
+      }
     }
     return out;
+  }
+
+  /** How many open tickets `person` holds (after `ready()`). */
+  async heldBy(person: Types.ObjectId | string): Promise<number> {
+    await this.ready();
+    return this.held.get(String(person)) ?? 0;
+  }
+
+  private count(ticket: Ticket, delta: 1 | -1): void {
+    if (!ticket.assignee || !isOpenStatus(ticket.status)) return;
+    const key = String(ticket.assignee);
+    const n = (this.held.get(key) ?? 0) + delta;
+    if (n > 0) this.held.set(key, n);
+    else this.held.delete(key);
   }
 
   get(id: string): Ticket | undefined {
@@ -127,6 +152,7 @@ export class WorkingSet {
   reset(): void {
     this.generation += 1;
     this.rows = new Map();
+    this.held = new Map();
     this.loaded = false;
     this.loading = null;
   }

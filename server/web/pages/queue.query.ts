@@ -100,7 +100,7 @@ export interface QueueCounts {
 /** Faceted counts for the queue with these filters. */
 export async function queueCounts(actor: StaffActor, q: QueueQuery, keys: { categories: string[]; offices: string[] }): Promise<QueueCounts> {
   const statuses = [...new Set([...filterStatuses, ...(q.status ? [q.status] : [])])];
-  const rows: CountRow[] = (await readableWork(actor)).filter((t) => statuses.includes(t.status));
+  const rows: CountRow[] = await readableWork(actor, (t) => statuses.includes(t.status));
   const me = String(actor.id);
   const test: Record<Facet, (r: CountRow, value: string | undefined) => boolean> = {
     view: (r, v) => (v === 'mine' ? String(r.assignee) === me : v === 'unassigned' ? r.assignee === null : true),
