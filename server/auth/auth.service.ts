@@ -8,7 +8,8 @@ import { Types } from 'mongoose';
 import { domainEvents } from '../lib/domain-events.js';
 import { UnauthorizedError } from '../lib/errors.js';
 import { StaffModel, type StaffDoc } from '../staff/staff.model.js';
-import { TeamModel, tiers, type Tier } from '../teams/team.model.js';
+import { tiers, type Tier } from '../teams/team.model.js';
+import { teamTier } from '../teams/team.queries.js';
 import { toStaffActor, type StaffActor } from './actor.js';
 import { verifyDummyPassword, verifyPassword } from './password.js';
 import { SessionModel } from './session.model.js';
@@ -187,8 +188,7 @@ export function createAuthService(settings: JwtSettings): AuthService {
     ) {
       throw new UnauthorizedError(sessionEnded);
     }
-    const team = staff.team ? await TeamModel.findById(staff.team).lean() : null;
-    const actor = toStaffActor(staff, asTier(team?.tier));
+    const actor = toStaffActor(staff, asTier(staff.team ? await teamTier(staff.team) : null));
     return { actor, sessionId: String(session._id), claims };
   }
 

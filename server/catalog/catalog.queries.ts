@@ -2,6 +2,7 @@
  * The organisation's reference lists as pages show them: categories, reason codes, teams and offices
  * (small collections, read whole). Pages read them here, never through the models.
  */
+import { configTtlMs, ttlCache } from '../lib/ttl-cache.js';
 import { OfficeModel } from '../offices/office.model.js';
 import { TeamModel } from '../teams/team.model.js';
 import { CategoryModel, ReasonCodeModel } from './category.model.js';
@@ -21,6 +22,12 @@ export function activeCategories() {
   return CategoryModel.find({ active: true }, { code: 1, label: 1 }).sort({ order: 1 }).lean();
 }
 
+// Every ticket creation checks its category: the active codes are read at most every few seconds.
+const activeCategoryCodes = ttlCache(configTtlMs, async () => new Set((await CategoryModel.find({ active: true }, { code: 1 }).lean()).map((c) => c.code)));
+
 export async function isActiveCategory(code: string): Promise<boolean> {
-  return Boolean(await CategoryModel.exists({ code, active: true }));
+  if ((await activeCategoryCodes.get()).has(code)) return true;
+  // Unknown here: perhaps added since the last read (a deactivation may take a few seconds to be seen).
+  activeCategoryCodes.clear();
+  return (await activeCategoryCodes.get()).has(code);
 }

@@ -3,9 +3,12 @@
  * routing rules) read on every ticket creation. A change made by an administrator is
  * seen within `ttlMs`; concurrent callers share one load.
  */
+/** How long an administrator's change to a small configuration collection may take to be seen. */
+export const configTtlMs = 5_000;
+
 export function ttlCache<T>(ttlMs: number, load: () => PromiseLike<T>): { get(): Promise<T>; clear(): void } {
   let value: { at: number; promise: Promise<T> } | undefined;
-  return {
+  const cache = {
     get() {
       const now = Date.now();
       if (!value || now - value.at > ttlMs) {
@@ -23,4 +26,13 @@ export function ttlCache<T>(ttlMs: number, load: () => PromiseLike<T>): { get():
       value = undefined;
     },
   };
+  every.add(cache);
+  return cache;
+}
+
+const every = new Set<{ clear(): void }>();
+
+/** Forgets every cached configuration at once (an administrator's change; tests between cases). */
+export function clearConfigCaches(): void {
+  for (const cache of every) cache.clear();
 }

@@ -8,7 +8,7 @@ import { NotFoundError } from '../lib/errors.js';
 import { OfficeModel } from '../offices/office.model.js';
 import { TeamModel, type Tier } from '../teams/team.model.js';
 import { RoutingRuleModel } from './routing-rule.model.js';
-import { ttlCache } from '../lib/ttl-cache.js';
+import { clearConfigCaches, configTtlMs, ttlCache } from '../lib/ttl-cache.js';
 
 export interface ArrivalFacts {
   category: string | null;
@@ -58,16 +58,13 @@ function matches(match: RuleMatch, facts: ArrivalFacts): string[] | null {
 }
 
 // Configuration changes rarely and is read on every arrival: keep it a few seconds.
-const configTtlMs = 5_000;
 const activeTeams = ttlCache(configTtlMs, () => TeamModel.find({ active: true }, { name: 1, office: 1, tier: 1 }).lean());
 const activeOffices = ttlCache(configTtlMs, () => OfficeModel.find({ active: true }, { name: 1, isDefault: 1 }).lean());
 const activeRules = ttlCache(configTtlMs, () => RoutingRuleModel.find({ active: true }).sort({ order: 1 }).lean());
 
 /** Forgets cached configuration (after an administrator's change, and between tests). */
 export function clearRoutingCache(): void {
-  activeTeams.clear();
-  activeOffices.clear();
-  activeRules.clear();
+  clearConfigCaches(); // the routing's lists, and what else is cached the same way (categories, team tiers)
 }
 
 /** The tier-`tier` team serving an office: the office's own team first, else the global one. */

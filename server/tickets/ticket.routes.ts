@@ -10,7 +10,7 @@ import { BadRequestError } from '../lib/errors.js';
 import { route, type RouteSpec } from '../lib/route-table.js';
 import { valid } from '../lib/validate.js';
 import { OfficeModel } from '../offices/office.model.js';
-import { CategoryModel } from '../catalog/category.model.js';
+import { isActiveCategory } from '../catalog/catalog.queries.js';
 import {
   addNote,
   claimTicket,
@@ -43,7 +43,7 @@ async function officeFor(req: Request, office: string | undefined): Promise<Type
 
 async function checkCategory(category: string | null | undefined): Promise<void> {
   if (!category) return;
-  if (!(await CategoryModel.exists({ code: category, active: true }))) {
+  if (!(await isActiveCategory(category))) {
     throw new BadRequestError(`"${category}" is not a category. See GET /api/v1/categories.`, [{ path: 'category', message: 'unknown category' }]);
   }
 }

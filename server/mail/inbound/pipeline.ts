@@ -31,7 +31,7 @@ import type { Config } from '../../config.js';
 import { toStaffActor, type MemberActor, type StaffActor } from '../../auth/actor.js';
 import { uploadProblems, saveAttachments, type CheckedUpload } from '../../attachments/attachments.service.js';
 import { createFileStorage, type AttachmentStorage } from '../../attachments/storage.js';
-import { CategoryModel } from '../../catalog/category.model.js';
+import { isActiveCategory } from '../../catalog/catalog.queries.js';
 import { isDuplicateKeyError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { findMemberByEmail } from '../../members/member-lookup.js';
@@ -416,7 +416,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     const member = await findMemberByEmail<{ language?: string | null }>(sender.address, { language: 1 });
     const language = member?.language ?? detectLanguage(content.text || content.fullText) ?? config.defaultLocale;
     const hints = doc.routing ?? { category: null, office: null };
-    const category = hints.category && (await CategoryModel.exists({ code: hints.category, active: true })) ? hints.category : null;
+    const category = hints.category && (await isActiveCategory(hints.category)) ? hints.category : null;
     const office = hints.office ? await OfficeModel.findOne({ code: hints.office }, { _id: 1 }).lean() : null;
     const { ids, refused } = await storeAttachments(content, member?._id ?? null);
     const related = props.related ? `\n\n[Ce message cite la demande ${props.related.number}, dont l'expéditeur n'est pas le demandeur.]` : '';
