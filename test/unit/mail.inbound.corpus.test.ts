@@ -39,6 +39,7 @@ describe('inbound mail corpus', () => {
         ).to.equal(true);
       if (e.subject !== undefined) expect(mail.subject ?? '').to.equal(e.subject);
       if (e.from !== undefined) expect(senderAddress(mail)?.address ?? null).to.equal(e.from);
+      if (e.fromName !== undefined) expect(senderAddress(mail)?.name ?? null).to.equal(e.fromName);
       if (e.replyTo !== undefined) expect(replyToAddress(mail)?.address ?? null).to.equal(e.replyTo);
       expect(isFromOwnAddress(mail, corpusContext.ownAddresses)).to.equal(e.ownAddress ?? false);
 
