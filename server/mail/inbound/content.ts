@@ -6,8 +6,12 @@
  * Splitting is line-based first (our own patterns for French, Dutch, English and German Outlook and
  * Gmail replies, forwards and signatures: linear in the text), then `email-reply-parser` polishes the
  * part above the cut (signatures such as "Cordialement,", trailing `>` quotes) when it is small: its
- * expressions backtrack badly, so it only sees bounded input (see `MAX_ERP_CHARS`). The text is never empty when the message had text: if splitting leaves
- * nothing, the full text is kept.
+ * expressions backtrack badly, so it only sees bounded input (see `MAX_ERP_CHARS`). The text is
+ * never empty when the message had text: if splitting leaves nothing, the full text is kept.
+ * A forward is content, not a quote: after a forward's own marker ("Forwarded message", "Message
+ * transféré", "Doorgestuurd bericht", "Begin forwarded message:"), or Outlook's header block when
+ * the subject is a forward's (`TR:`, `Fwd:`…), everything stays in the text; "-----Original
+ * Message-----" under `RE:` is a reply's quote and is split off.
  *
  * The HTML is for display only, through an allow-list: no scripts, styles, event handlers, forms,
  * frames, `data:`, `javascript:` or relative URLs; links open in a new tab without an opener; images only from
@@ -203,8 +207,16 @@ function htmlAsText(html: string): string {
 
 const signatureLine =
   /^(envoyé de mon|envoyé depuis mon|verstuurd vanaf mijn|verzonden vanaf mijn|verzonden met|sent from my|get outlook for|télécharger outlook|von meinem .{1,40} gesendet|gesendet von meinem)\b/i;
-const originalMarker =
-  /^-{2,}\s*(message d'origine|message d’origine|original message|oorspronkelijk bericht|ursprüngliche nachricht|message transféré|forwarded message|doorgestuurd bericht|weitergeleitete nachricht)\s*-{2,}$/i;
+/** A reply's quoted original (Outlook, Thunderbird…): a quote, unless the subject says the mail is a forward. */
+const originalMarker = /^-{2,}\s*(message d'origine|message d’origine|original message|oorspronkelijk bericht|ursprüngliche nachricht)\s*-{2,}$/i;
+/** A forward's own marker (Gmail, Outlook.com, Apple Mail, Thunderbird): what follows is content. */
+const forwardMarker =
+  /^(-{2,}\s*(message transféré|forwarded message|doorgestuurd bericht|weitergeleitete nachricht|mensaje reenviado|messaggio inoltrato)\s*-{2,}|begin forwarded message\s*:|début du message réexpédié\s*:|begin doorgestuurd bericht\s*:|anfang der weitergeleiteten nachricht\s*:)$/i;
+/**
+ * A subject that starts with a forward prefix (`TR:`, `Fwd:`, `Doorst:`, `WG:`…) not followed by a
+ * reply prefix: `TR: RE: [R-…]` forwards a conversation, usually ours, whose messages the thread has.
+ */
+const forwardSubject = /^\s*(fwd?|tr|wg|doorst|rv|enc|i)\s*(\[\d+\])?\s*:(?!\s*(re|aw|antw|sv|vs|ref|r)\s*(\[\d+\])?\s*:)/i;
 /** "Le … a écrit :", "On … wrote:", "Op … schreef X:", "Am … schrieb X:", iOS "Op … heeft X het volgende geschreven:". */
 const attribution =
   /^(?:(le|op|on|am|el|il)\s.{4,300}\s(a écrit|schreef|wrote|schrieb|escribió|ha scritto|het volgende geschreven)|(op|am)\s.{4,300}\s(schreef|schrieb)\s.{1,300})\s*:$/i;
@@ -213,26 +225,49 @@ const fromField = /^\*?\s*(de|from|van|von|expéditeur|afzender|absender)\s*\*?\
 const headerField = /^\*?\s*(envoyé|sent|verzonden|gesendet|date|datum|à|to|aan|an|objet|subject|onderwerp|betreff|cc)\s*\*?\s*:/i;
 const separator = /^(_{10,}|-{5,})$/;
 
-/** Index of the first line of quoted history or signature, or -1. Linear in the text. */
-function cutLine(lines: readonly string[]): number {
+/**
+ * Where the quoted history or signature starts, and what starts it: `signature`, `quote` (an
+ * attribution line), `header` (a From/Sent/To block, which Outlook writes for replies and forwards
+ * alike), `original` ("-----Original Message-----") or `forward` (a forward's own marker). Linear.
+ */
+function cutLine(lines: readonly string[]): { index: number; kind: 'signature' | 'quote' | 'header' | 'original' | 'forward' } | null {
   for (let i = 0; i < lines.length; i += 1) {
     const raw = lines[i] ?? '';
-    if (raw === '-- ' || raw === '--') return i;
+    if (raw === '-- ' || raw === '--') return { index: i, kind: 'signature' };
     const line = raw.trim();
     if (line === '' || line.length > MAX_HEADER_LINE) continue;
-    if (signatureLine.test(line) || originalMarker.test(line)) return i;
+    if (signatureLine.test(line)) return { index: i, kind: 'signature' };
+    if (forwardMarker.test(line)) return { index: i, kind: 'forward' };
+    if (originalMarker.test(line)) return { index: i, kind: 'original' };
     const joined = `${line} ${(lines[i + 1] ?? '').trim()}`;
-    if (attribution.test(line) || (line.length < 200 && attribution.test(joined))) return i;
-    if (looseAttribution.test(line) && (lines[i + 1] ?? '').trimStart().startsWith('>')) return i;
+    if (attribution.test(line) || (line.length < 200 && attribution.test(joined))) return { index: i, kind: 'quote' };
+    if (looseAttribution.test(line) && (lines[i + 1] ?? '').trimStart().startsWith('>')) return { index: i, kind: 'quote' };
     if (fromField.test(line)) {
       const next = lines.slice(i + 1, i + 5).map((l) => l.trim());
       if (next.some((l) => headerField.test(l))) {
         let previous = i - 1;
         while (previous >= 0 && (lines[previous] ?? '').trim() === '') previous -= 1;
-        if (previous >= 0 && separator.test((lines[previous] ?? '').trim())) return previous;
-        return i;
+        if (previous >= 0 && separator.test((lines[previous] ?? '').trim())) return { index: previous, kind: 'header' };
+        return { index: i, kind: 'header' };
       }
     }
+  }
+  return null;
+}
+
+/**
+ * Where forwarded content starts, or -1: a forward's own marker, or (when the subject says the mail
+ * is a forward) Outlook's header block or "Original Message" line, with only a signature above it.
+ */
+function forwardStart(lines: readonly string[], forward: boolean): number {
+  let from = 0;
+  for (let guard = 0; guard < 50; guard += 1) {
+    const cut = cutLine(lines.slice(from));
+    if (!cut) return -1;
+    if (cut.kind === 'forward' || (forward && (cut.kind === 'header' || cut.kind === 'original'))) return from + cut.index;
+    // A reply's quote comes first: whatever it quotes (a forward too) is history.
+    if (cut.kind !== 'signature') return -1;
+    from += cut.index + 1;
   }
   return -1;
 }
@@ -263,10 +298,26 @@ function restoreLines(text: string, originals: readonly string[]): string {
   return text.replace(/^>*\u27e6(\d+)\u27e7$/gm, (placeholder, index: string) => originals[Number(index)] ?? placeholder);
 }
 
-/** Splits the new text from quoted history and signature (see the module comment). */
-export function splitQuoted(fullText: string): { text: string; quoted: string | null } {
+/**
+ * Splits the new text from quoted history and signature (see the module comment). A forward's
+ * content is content: with `forward` (the subject says so) or a forward's own marker, the text
+ * keeps everything from the forward on, and only what stood above it is split.
+ */
+export function splitQuoted(fullText: string, options: { forward?: boolean } = {}): { text: string; quoted: string | null } {
   const lines = fullText.split('\n');
-  const cut = cutLine(lines);
+  const start = forwardStart(lines, options.forward ?? false);
+  if (start !== -1) {
+    const forwarded = lines.slice(start).join('\n').trim();
+    const above = lines.slice(0, start).join('\n').trim();
+    const split = above === '' ? { text: '', quoted: null } : splitReply(above);
+    return { text: split.text === '' ? forwarded : `${split.text}\n\n${forwarded}`, quoted: split.quoted };
+  }
+  return splitReply(fullText);
+}
+
+function splitReply(fullText: string): { text: string; quoted: string | null } {
+  const lines = fullText.split('\n');
+  const cut = cutLine(lines)?.index ?? -1;
   let head = (cut === -1 ? lines : lines.slice(0, cut)).join('\n').trim();
   const hidden: string[] = cut === -1 ? [] : [lines.slice(cut).join('\n').trim()];
   const safe = head === '' ? null : erpInput(head);
@@ -330,7 +381,8 @@ function cidOf(attachment: Attachment): string | null {
 export function messageContent(mail: ParsedMail): MessageContent {
   const rawHtml = typeof mail.html === 'string' && mail.html.trim() !== '' ? mail.html : null;
   const fullText = normalizeText(mail.text && mail.text.trim() !== '' ? mail.text : rawHtml ? htmlAsText(rawHtml) : '');
-  const { text, quoted } = fullText === '' ? { text: '', quoted: null } : splitQuoted(fullText);
+  const forward = forwardSubject.test(mail.subject ?? '');
+  const { text, quoted } = fullText === '' ? { text: '', quoted: null } : splitQuoted(fullText, { forward });
   const html = rawHtml ? sanitizeMessageHtml(rawHtml) : null;
   const referenced = new Set([...(html ?? '').matchAll(/src="cid:([^"]{1,500})"/gi)].map((m) => decodeURIComponent(m[1] ?? '').trim()));
   const inlineImages: string[] = [];
