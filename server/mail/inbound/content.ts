@@ -43,6 +43,8 @@ export interface MessageContent {
   /** Content-IDs (without brackets) of the images the HTML shows inline. */
   inlineImages: string[];
   attachments: InboundAttachment[];
+  /** The message carried an S/MIME signature (recognised and left out of the files; not verified). */
+  signed: boolean;
 }
 
 /** HTML beyond this many characters is cut before sanitizing (sanitizing is synchronous). */
@@ -196,7 +198,7 @@ export function sanitizeMessageHtml(html: string): string | null {
 const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' };
 
 /** A plain rendering of HTML, used only when mailparser could not convert it. */
-function htmlAsText(html: string): string {
+export function htmlAsText(html: string): string {
   const bounded = html.slice(0, MAX_HTML_CHARS);
   const marked = bounded.replace(/<(br|\/p|\/div|\/tr|\/li|\/h[1-6])\b[^<>]{0,200}>/gi, '\n');
   const stripped = nestsTooDeep(bounded)
@@ -272,7 +274,7 @@ function forwardStart(lines: readonly string[], forward: boolean): number {
   return -1;
 }
 
-function normalizeText(text: string): string {
+export function normalizeText(text: string): string {
   return text
     .replace(/\r\n?/g, '\n')
     .replace(/\u00a0/g, ' ')
@@ -377,8 +379,16 @@ function cidOf(attachment: Attachment): string | null {
   return cid === '' ? null : cid;
 }
 
-/** Splits, sanitizes and lists the content of a parsed message (see the module comment). */
-export function messageContent(mail: ParsedMail): MessageContent {
+/** A forward's subject (see `forwardSubject`). */
+export function isForwardSubject(subject: string | undefined): boolean {
+  return forwardSubject.test(subject ?? '');
+}
+
+/**
+ * Splits, sanitizes and lists the content of a parsed message's own parts (see the module comment);
+ * `message-content.ts` then unpacks what the attachments hold (TNEF, forwarded messages).
+ */
+export function bodyContent(mail: ParsedMail): MessageContent {
   const rawHtml = typeof mail.html === 'string' && mail.html.trim() !== '' ? mail.html : null;
   const fullText = normalizeText(mail.text && mail.text.trim() !== '' ? mail.text : rawHtml ? htmlAsText(rawHtml) : '');
   const forward = forwardSubject.test(mail.subject ?? '');
@@ -399,7 +409,7 @@ export function messageContent(mail: ParsedMail): MessageContent {
       inline: attachment.contentDisposition === 'inline' || shown,
     };
   });
-  return { text, fullText, quoted, html: html === '' ? null : html, inlineImages, attachments };
+  return { text, fullText, quoted, html: html === '' ? null : html, inlineImages, attachments, signed: false };
 }
 
 export type InboundLanguage = 'fr' | 'nl' | 'en' | 'de';

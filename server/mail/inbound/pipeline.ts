@@ -49,7 +49,8 @@ import { mailDomain } from '../outbox.js';
 import { authenticateMail, dmarcRejects, verdictLine, type DnsResolver, type MailAuthentication, type SmtpClient } from './authentication.js';
 import { detectAutomatic, isFromOwnAddress, senderAddress, threadRefs, type AutomaticVerdict, type ThreadRefs } from './classify.js';
 import { attachmentType } from './headers.js';
-import { detectLanguage, messageContent, type MessageContent } from './content.js';
+import { detectLanguage, type MessageContent } from './content.js';
+import { messageContent } from './message-content.js';
 import { parseRaw, type ParseLimits } from './parse.js';
 import { hashOf, headerLine, headerMessageId } from './raw.js';
 import {
@@ -617,7 +618,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       const number = refs.replyTokens.map(resolveToken).find(Boolean) ?? refs.referencedTicketNumbers[0] ?? refs.ticketNumbers[0] ?? null;
       return outcome('auto_reply', { reason: automatic.reason, ticketNumber: number });
     }
-    const content = messageContent(mail);
+    const content = await messageContent(mail);
     const sender = senderAddress(mail);
     if (automatic.kind === 'bulk' && !forced) throw new Quarantine('bulk', `mailing-list or newsletter mail (${automatic.reason})`);
     if (!sender) throw new Quarantine('no_sender', 'the message has no usable From address: nobody to answer');
