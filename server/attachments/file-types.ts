@@ -13,9 +13,12 @@
  * | old Office | DOC, XLS, PPT | compound file (CFB) holding a `WordDocument`, `Workbook`/`Book` or `PowerPoint Document` stream (so MSI installers and Outlook items are refused) |
  * | RTF | `application/rtf` | `{\rtf` |
  * | plain text, CSV | `text/plain`, `text/csv` (by the name's `.csv`) | no signature: valid UTF-8, or Windows-1252/Latin-1, with no NUL and no control character but tab, line feed, carriage return and form feed, and not starting with `<` (HTML, SVG, XML) |
+ * | calendar invitations | `text/calendar` | text (as above) starting with `BEGIN:VCALENDAR` |
+ * | compressed archives | ZIP, 7z, RAR, gzip, bzip2, xz, tar | archive signatures; stored and served as downloads, never unpacked on the server |
  *
- * Everything else is refused, in particular archives (ZIP, RAR, 7z…), executables and
- * installers, scripts, HTML, SVG, XML, fonts, audio and video. The detected type is
+ * Everything else is refused, in particular executables and installers (also inside nothing:
+ * an archive is never opened, so what it holds is the downloader's to check), Java and Android
+ * packages, scripts, HTML, SVG, XML, fonts, audio and video. The detected type is
  * what downloads are served as, with `nosniff`, so a browser never reinterprets a file.
  */
 import { fileTypeFromBuffer } from 'file-type';
@@ -44,6 +47,14 @@ const bySignature: Record<string, AllowedType> = {
   ods: { contentType: 'application/vnd.oasis.opendocument.spreadsheet', extension: 'ods' },
   odp: { contentType: 'application/vnd.oasis.opendocument.presentation', extension: 'odp' },
   rtf: { contentType: 'application/rtf', extension: 'rtf' },
+  ics: { contentType: 'text/calendar', extension: 'ics' },
+  zip: { contentType: 'application/zip', extension: 'zip' },
+  '7z': { contentType: 'application/x-7z-compressed', extension: '7z' },
+  rar: { contentType: 'application/vnd.rar', extension: 'rar' },
+  gz: { contentType: 'application/gzip', extension: 'gz' },
+  bz2: { contentType: 'application/x-bzip2', extension: 'bz2' },
+  xz: { contentType: 'application/x-xz', extension: 'xz' },
+  tar: { contentType: 'application/x-tar', extension: 'tar' },
 };
 
 /** HEIC and HEIF share `file-type`'s `heic` extension; the MIME type tells them apart. */
@@ -64,6 +75,7 @@ const compoundDocuments: { streams: string[]; type: AllowedType }[] = [
 const textTypes = {
   plain: { contentType: 'text/plain', extension: 'txt' },
   csv: { contentType: 'text/csv', extension: 'csv' },
+  calendar: { contentType: 'text/calendar', extension: 'ics' },
 } as const;
 
 /**
@@ -76,11 +88,13 @@ export const extensionAliases: Record<string, readonly string[]> = {
   heic: ['heic', 'heif'],
   heif: ['heif', 'heic'],
   txt: ['txt', 'text', 'log', 'md', 'tsv'],
+  ics: ['ics', 'ical', 'ifb', 'vcs'],
+  gz: ['gz', 'tgz'],
 };
 
 /** A sentence listing the allowed kinds, for error messages. */
 export const allowedTypesDescription =
-  'PDF; images (PNG, JPEG, GIF, WebP, HEIC/HEIF, AVIF, TIFF); Word, Excel and PowerPoint (DOCX, XLSX, PPTX, DOC, XLS, PPT); OpenDocument (ODT, ODS, ODP); RTF; plain text and CSV';
+  'PDF; images (PNG, JPEG, GIF, WebP, HEIC/HEIF, AVIF, TIFF); Word, Excel and PowerPoint (DOCX, XLSX, PPTX, DOC, XLS, PPT); OpenDocument (ODT, ODS, ODP); RTF; plain text and CSV; calendar invitations (ICS); archives (ZIP, 7z, RAR, gzip, bzip2, xz, tar)';
 
 /**
  * Detects the type of a file from its bytes. `declaredName` only chooses between
@@ -101,6 +115,13 @@ export async function detectFileType(bytes: Buffer, declaredName: string): Promi
   }
   const text = textEncoding(bytes);
   if (!text) return { ok: false, reason: 'type_not_allowed' };
+  if (/^(\uFEFF)?\s*BEGIN:VCALENDAR\r?\n/i.test(bytes.toString(text === 'utf-8' ? 'utf8' : 'latin1', 0, 64))) {
+    return {
+      ok: true,
+      ...textTypes.calendar,
+      contentType: text === 'utf-8' ? textTypes.calendar.contentType : `${textTypes.calendar.contentType}; charset=windows-1252`,
+    };
+  }
   const type = /\.csv$/i.test(declaredName.trim()) ? textTypes.csv : textTypes.plain;
   return { ok: true, extension: type.extension, contentType: text === 'utf-8' ? type.contentType : `${type.contentType}; charset=windows-1252` };
 }

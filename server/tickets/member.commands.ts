@@ -45,6 +45,8 @@ export interface MemberReplyProps extends MemberCommandBase {
   /** Attachments already stored (attachments.service), linked to the new message here. */
   attachments?: readonly Types.ObjectId[];
   emailMessageId?: string | null;
+  /** The received message (`inbound_mail._id`) the answer came in. */
+  inbound?: string | null;
 }
 
 /**
@@ -83,6 +85,7 @@ export async function memberReply(props: MemberReplyProps): Promise<TicketView> 
           channel: props.channel,
           attachments,
           emailMessageId: props.emailMessageId ?? null,
+          inbound: props.inbound ?? null,
           createdAt: at,
         }),
         ...attachments.map((id) => attachmentLink(id, ticket._id, messageId)),

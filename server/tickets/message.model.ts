@@ -22,6 +22,8 @@ const messageSchema = new Schema({
   quoted: { type: String, default: null, maxlength: 200_000 },
   /** The `Message-ID` of the email this message came in (or went out) as: threading looks it up. */
   emailMessageId: { type: String, default: null },
+  /** The received message this one was made from (`inbound_mail._id`): staff may download it. */
+  inbound: { type: String, default: null },
   createdAt: { type: Date, required: true, default: () => new Date() },
 });
 messageSchema.index({ ticket: 1, createdAt: 1 });
@@ -40,6 +42,7 @@ export interface Message {
   channel: 'web' | 'email' | 'phone' | 'api';
   attachments: Types.ObjectId[];
   emailMessageId?: string | null;
+  inbound?: string | null;
   quoted?: string | null;
   createdAt: Date;
 }

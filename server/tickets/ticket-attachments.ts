@@ -32,3 +32,23 @@ export async function readableAttachment(actor: Actor, id: string): Promise<Atta
   }
   return attachment;
 }
+
+/**
+ * The received message (`inbound_mail._id`) a thread message was made from, for staff who may read
+ * its ticket (internal notes included: staff read those), or 404 — the same for a message that
+ * does not exist, one of a ticket the actor may not read, and one that did not come by mail.
+ */
+export async function readableOriginal(actor: Actor, messageId: string): Promise<{ inbound: string; ticketNumber: string; message: string }> {
+  const notFound = new NotFoundError('No original message.');
+  if (actor.kind !== 'staff' || !/^[0-9a-f]{24}$/i.test(messageId)) throw notFound;
+  const message = await MessageModel.findById(messageId, { ticket: 1, inbound: 1 }).lean();
+  if (!message?.inbound) throw notFound;
+  const ticket = await loadTicket(message.ticket);
+  if (!ticket) throw notFound;
+  try {
+    authorize(actor, 'read', ticket);
+  } catch {
+    throw notFound;
+  }
+  return { inbound: message.inbound, ticketNumber: ticket.number, message: String(message._id) };
+}

@@ -151,7 +151,9 @@ export async function replyToTicket(props: CommandBase & { text: string; waitFor
  * An internal note: never visible to the member. A staff member's email (the inbound pipeline) is
  * kept with `channel: 'email'` and its Message-ID, so a retry of the same message appends it once.
  */
-export async function addNote(props: CommandBase & { text: string; channel?: 'web' | 'email'; emailMessageId?: string | null }): Promise<TicketView> {
+export async function addNote(
+  props: CommandBase & { text: string; channel?: 'web' | 'email'; emailMessageId?: string | null; inbound?: string | null },
+): Promise<TicketView> {
   const ticket = await prepare(props, 'note');
   const me = staffId(props.actor);
   const at = props.at ?? new Date();
@@ -173,6 +175,7 @@ export async function addNote(props: CommandBase & { text: string; channel?: 'we
         channel: props.channel ?? 'web',
         attachments: [],
         ...(props.emailMessageId ? { emailMessageId: props.emailMessageId } : {}),
+        ...(props.inbound ? { inbound: props.inbound } : {}),
         createdAt: at,
       }),
     ],

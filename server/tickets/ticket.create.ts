@@ -51,6 +51,8 @@ export interface CreateTicketProps {
   quoted?: string | null;
   /** The `Message-ID` of the email the ticket came from: the acknowledgement answers it. */
   emailMessageId?: string | null;
+  /** The received message (`inbound_mail._id`) the ticket came from: its original stays downloadable. */
+  inbound?: string | null;
   /**
    * Whether to send the member an acknowledgement (default true: the member wrote; mail intake turns
    * it off for automatic mail, and staff creating a ticket by API send one only when they choose to).
@@ -194,6 +196,7 @@ export async function createTicket(props: CreateTicketProps): Promise<Ticket> {
       channel: props.channel,
       attachments,
       emailMessageId: props.emailMessageId ?? null,
+      inbound: props.inbound ?? null,
       createdAt: at,
     }),
     ...attachments.map((id) => attachmentLink(id, ticketId, messageId)),

@@ -99,6 +99,8 @@ export interface MessageView {
   quoted: string | null;
   channel: string;
   attachments: AttachmentView[];
+  /** The email it came in can be downloaded (`GET /api/v1/messages/:id/original`). */
+  original: boolean;
   createdAt: string;
 }
 
@@ -108,6 +110,8 @@ export interface AttachmentView {
   filename: string;
   contentType: string;
   size: number;
+  /** An image the message showed inline (its HTML's `cid:`), not a file attached. */
+  inline: boolean;
 }
 
 /** A thread message; `files` are the message's stored attachments (ones not found are left out). */
@@ -121,6 +125,7 @@ export function presentMessage(m: Message, files: ReadonlyMap<string, Attachment
     quoted: m.quoted ?? null,
     channel: m.channel ?? 'web',
     attachments: (m.attachments ?? []).map((a) => files.get(String(a))).filter((a): a is AttachmentView => a !== undefined),
+    original: Boolean(m.inbound),
     createdAt: iso(m.createdAt) ?? '',
   };
 }

@@ -293,7 +293,10 @@ async function detailOf(actor: Actor, ticket: Ticket, events: readonly TicketEve
   ]);
   const names = await nameBook([ticket.assignee, ...escalations.flatMap((e) => [e.by, e.acceptedBy])]);
   const files = new Map(
-    [...thread.files.values()].map((a) => [String(a._id), { id: String(a._id), filename: a.filename, contentType: a.contentType, size: a.size }]),
+    [...thread.files.values()].map((a) => [
+      String(a._id),
+      { id: String(a._id), filename: a.filename, contentType: a.contentType, size: a.size, inline: Boolean(a.inline) },
+    ]),
   );
   return {
     ticket: presentTicket(ticket, actor, names),

@@ -12,6 +12,7 @@ import { handoffRoutes } from '../assignment/handoff.routes.js';
 import type { Config } from '../config.js';
 import { mountRoutes } from '../lib/route-table.js';
 import { inboundAdminRoutes } from '../mail/inbound/inbound-admin.routes.js';
+import { originalMessageRoutes } from '../mail/inbound/original.routes.js';
 import { outboxAdminRoutes } from '../mail/outbox-admin.routes.js';
 import { attachmentRoutes } from '../tickets/attachment.routes.js';
 import { ticketRoutes } from '../tickets/ticket.routes.js';
@@ -36,6 +37,7 @@ export function apiRouter(config: Config, options: { auth?: AuthRouteOptions; in
       ...attachmentRoutes(config),
       ...outboxAdminRoutes(),
       ...inboundAdminRoutes(options.inbound),
+      ...originalMessageRoutes(options.inbound),
     ],
     requireStaff,
   );

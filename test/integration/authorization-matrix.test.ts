@@ -6,16 +6,19 @@
  * A route missing from the matrix fails the suite.
  */
 import { expect } from 'chai';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
 import type { Express } from 'express';
 import fc from 'fast-check';
 import request from 'supertest';
 import { checkUploads, saveAttachments } from '../../server/attachments/attachments.service.js';
-import { attachmentStorage } from '../../server/attachments/storage.js';
+import { attachmentStorage, createFileStorage } from '../../server/attachments/storage.js';
 import type { StaffActor } from '../../server/auth/actor.js';
 import { registeredRoutes, type RegisteredRoute } from '../../server/lib/route-table.js';
 import { createInboundPipeline } from '../../server/mail/inbound/pipeline.js';
 import { Outbox } from '../../server/mail/mail.models.js';
 import { enqueueMail } from '../../server/mail/outbox.js';
+import { MessageModel } from '../../server/tickets/message.model.js';
 import { claimTicket, escalateTicket } from '../../server/tickets/ticket.commands.js';
 import type { Ticket } from '../../server/tickets/ticket.model.js';
 import { buildOrg, buildTicket, testPassword, type Org } from '../helpers/factories.js';
@@ -67,6 +70,7 @@ const onOwn: Record<string, Partial<Record<Role, boolean>>> = {
   'post /api/v1/tickets/:id/update': { advisorLiege: A, advisorCharleroi: A, support: A, administrative: A, supervisorLiege: A },
   // An attachment of the ticket: whoever may read the ticket may download it.
   'get /api/v1/attachments/:id': { advisorLiege: A, advisorCharleroi: A, support: A, administrative: A, supervisorLiege: A },
+  'get /api/v1/messages/:id/original': { advisorLiege: A, advisorCharleroi: A, support: A, administrative: A, supervisorLiege: A },
 };
 
 /** Administration routes (their object is not a ticket): administrators only, 403 for every other role. */
@@ -150,6 +154,22 @@ describe('authorization matrix (every route × every role × own/foreign object)
     return String(saved?._id);
   }
 
+  /** A thread message of the ticket made from a received email (its bytes stored), for the original-message route. */
+  async function emailMessageOf(ticket: Ticket): Promise<string> {
+    const raw = Buffer.from(`From: a@example.be\r\nSubject: Matrice\r\nMessage-ID: <m-${String(ticket._id)}@example.be>\r\n\r\nBonjour\r\n`);
+    const inbound = createHash('sha256').update(raw).digest('hex');
+    await createFileStorage(path.join(config.dataDir, 'inbound')).put(inbound, raw);
+    const message = await MessageModel.create({
+      ticket: ticket._id,
+      author: { kind: 'member', staff: null, member: ticket.member, name: 'Membre' },
+      visibility: 'public',
+      text: 'Bonjour',
+      channel: 'email',
+      inbound,
+    });
+    return String(message._id);
+  }
+
   async function heldBy(actor: StaffActor, tier: 1 | 2 | 3, office: 'liege' | 'charleroi' = 'liege'): Promise<Ticket> {
     const { advisorLiege, advisorCharleroi, support, administrative } = org.staff;
     const advisor = office === 'liege' ? advisorLiege : advisorCharleroi;
@@ -196,7 +216,13 @@ describe('authorization matrix (every route × every role × own/foreign object)
   }
 
   async function call(route: RegisteredRoute, role: Role, ticket?: Ticket): Promise<request.Response> {
-    const id = ticket && route.fullPath.startsWith('/api/v1/attachments/') ? await attachmentOf(ticket) : String(ticket?._id);
+    const id = !ticket
+      ? ''
+      : route.fullPath.startsWith('/api/v1/attachments/')
+        ? await attachmentOf(ticket)
+        : route.fullPath.startsWith('/api/v1/messages/')
+          ? await emailMessageOf(ticket)
+          : String(ticket._id);
     const path = ticket ? route.fullPath.replace(':id', id) : route.fullPath;
     let req = request(app)[route.method](path);
     // A fresh session per call: logout routes must not revoke the token other calls use.

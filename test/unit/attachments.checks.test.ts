@@ -114,7 +114,7 @@ describe('upload checks (413 / 422)', () => {
     expect(error.status).to.equal(422);
     expect(error.code).to.equal('unprocessable');
     expect(error.fields?.map((f) => f.message)).to.deep.equal([
-      '"page.html" is not a type of file that can be attached. Allowed: PDF; images (PNG, JPEG, GIF, WebP, HEIC/HEIF, AVIF, TIFF); Word, Excel and PowerPoint (DOCX, XLSX, PPTX, DOC, XLS, PPT); OpenDocument (ODT, ODS, ODP); RTF; plain text and CSV.',
+      '"page.html" is not a type of file that can be attached. Allowed: PDF; images (PNG, JPEG, GIF, WebP, HEIC/HEIF, AVIF, TIFF); Word, Excel and PowerPoint (DOCX, XLSX, PPTX, DOC, XLS, PPT); OpenDocument (ODT, ODS, ODP); RTF; plain text and CSV; calendar invitations (ICS); archives (ZIP, 7z, RAR, gzip, bzip2, xz, tar).',
       '"vide.txt" is empty.',
     ]);
     expect(error.fields?.every((f) => f.path === 'attachments')).to.equal(true);

@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { detectFileType } from '../../server/attachments/file-types.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'files');
@@ -69,9 +70,21 @@ describe('attachment file types (by content)', () => {
     expect(await refusal(Buffer.from('\u200B<script>alert(1)</script>'), 'a.txt')).to.equal('type_not_allowed');
   });
 
-  it('refuses archives, macro-enabled Office files and compound files that are not Office documents', async () => {
-    expect(await refusal(sample('archive.zip'), 'documents.zip')).to.equal('type_not_allowed');
-    expect(await refusal(sample('archive.zip'), 'documents.docx')).to.equal('type_not_allowed');
+  it('accepts compressed archives as what they are (stored, never unpacked), whatever their name', async () => {
+    expect(await accepted(sample('archive.zip'), 'documents.zip')).to.deep.equal({ contentType: 'application/zip', extension: 'zip' });
+    expect(await accepted(sample('archive.zip'), 'documents.docx')).to.deep.equal({ contentType: 'application/zip', extension: 'zip' });
+    expect(await accepted(gzipSync(Buffer.from('relevé')), 'releve.txt.gz')).to.deep.equal({ contentType: 'application/gzip', extension: 'gz' });
+    const sevenZip = Buffer.concat([Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c, 0x00, 0x04]), Buffer.alloc(24)]);
+    expect(await accepted(sevenZip, 'photos.7z')).to.deep.equal({ contentType: 'application/x-7z-compressed', extension: '7z' });
+  });
+
+  it('accepts a calendar invitation (iCalendar) by its content', async () => {
+    const ics = Buffer.from('BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:Réunion\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n');
+    expect(await accepted(ics, 'invite.ics')).to.deep.equal({ contentType: 'text/calendar', extension: 'ics' });
+    expect(await accepted(ics, 'invite')).to.deep.equal({ contentType: 'text/calendar', extension: 'ics' });
+  });
+
+  it('refuses macro-enabled Office files and compound files that are not Office documents', async () => {
     expect(await refusal(sample('macros.docm'), 'contrat.docx')).to.equal('type_not_allowed');
     expect(await refusal(sample('installer.msi'), 'contrat.doc')).to.equal('type_not_allowed');
   });

@@ -4,7 +4,8 @@
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { detectLanguage, messageContent, sanitizeMessageHtml, splitQuoted } from '../../server/mail/inbound/content.js';
+import { detectLanguage, sanitizeMessageHtml, splitQuoted } from '../../server/mail/inbound/content.js';
+import { messageContent } from '../../server/mail/inbound/message-content.js';
 import { parseRaw } from '../../server/mail/inbound/parse.js';
 
 const allowedAttributes: Record<string, string[]> = {
@@ -368,7 +369,7 @@ describe('inbound content: charsets', () => {
       const result = await parseRaw(c.raw);
       if (!result.ok) expect.fail(result.detail);
       if (c.subject) expect(result.mail.subject).to.equal(c.subject);
-      expect(messageContent(result.mail).text).to.equal(c.text);
+      expect((await messageContent(result.mail)).text).to.equal(c.text);
     });
   }
 
@@ -379,6 +380,6 @@ describe('inbound content: charsets', () => {
     );
     const result = await parseRaw(raw);
     if (!result.ok) expect.fail(result.detail);
-    expect(messageContent(result.mail).attachments.map((a) => a.filename)).to.deep.equal(['déclaration.pdf']);
+    expect((await messageContent(result.mail)).attachments.map((a) => a.filename)).to.deep.equal(['déclaration.pdf']);
   });
 });

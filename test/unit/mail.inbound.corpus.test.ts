@@ -5,7 +5,8 @@
 import { expect } from 'chai';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { authenticationVerdict, detectAutomatic, isFromOwnAddress, replyToAddress, senderAddress, threadRefs } from '../../server/mail/inbound/classify.js';
-import { detectLanguage, messageContent } from '../../server/mail/inbound/content.js';
+import { detectLanguage } from '../../server/mail/inbound/content.js';
+import { messageContent } from '../../server/mail/inbound/message-content.js';
 import { parseRaw } from '../../server/mail/inbound/parse.js';
 import { corpusContext, corpusMessage, loadManifest, runtimeMessage } from '../fixtures/mail/manifest.js';
 
@@ -39,6 +40,7 @@ describe('inbound mail corpus', () => {
         ).to.equal(true);
       if (e.subject !== undefined) expect(mail.subject ?? '').to.equal(e.subject);
       if (e.from !== undefined) expect(senderAddress(mail)?.address ?? null).to.equal(e.from);
+      if (e.fromName !== undefined) expect(senderAddress(mail)?.name ?? null).to.equal(e.fromName);
       if (e.replyTo !== undefined) expect(replyToAddress(mail)?.address ?? null).to.equal(e.replyTo);
       expect(isFromOwnAddress(mail, corpusContext.ownAddresses)).to.equal(e.ownAddress ?? false);
 
@@ -59,7 +61,7 @@ describe('inbound mail corpus', () => {
       if (e.messageIds) expect(refs.messageIds).to.deep.equal(e.messageIds);
       if (e.dmarc !== undefined) expect(authenticationVerdict(mail, corpusContext.trustedAuthservIds).dmarc).to.equal(e.dmarc);
 
-      const content = messageContent(mail);
+      const content = await messageContent(mail);
       if (content.fullText !== '') expect(content.text.trim()).to.not.equal('');
       for (const s of e.textIncludes ?? []) expect(content.text).to.include(s);
       for (const s of e.textExcludes ?? []) expect(content.text).to.not.include(s);

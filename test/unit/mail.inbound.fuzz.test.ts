@@ -9,7 +9,8 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { authenticationVerdict, detectAutomatic, isFromOwnAddress, replyToAddress, senderAddress, threadRefs } from '../../server/mail/inbound/classify.js';
-import { detectLanguage, messageContent } from '../../server/mail/inbound/content.js';
+import { detectLanguage } from '../../server/mail/inbound/content.js';
+import { messageContent } from '../../server/mail/inbound/message-content.js';
 import { parseRaw, type ParseResult } from '../../server/mail/inbound/parse.js';
 import { corpusContext, corpusMessage, loadManifest } from '../fixtures/mail/manifest.js';
 
@@ -20,7 +21,7 @@ const corpus = loadManifest()
   .filter((raw) => raw.length > 0 && raw.length <= 64 * 1024);
 
 /** Everything the pipeline will call on an accepted message. */
-function analyze(result: ParseResult): void {
+async function analyze(result: ParseResult): Promise<void> {
   expect(result).to.have.property('ok').that.is.a('boolean');
   if (!result.ok) {
     expect(result.reason).to.be.oneOf(['too_large', 'too_many_parts', 'headers_too_large', 'unparseable', 'timeout']);
@@ -34,7 +35,7 @@ function analyze(result: ParseResult): void {
   senderAddress(mail);
   replyToAddress(mail);
   authenticationVerdict(mail, corpusContext.trustedAuthservIds);
-  const content = messageContent(mail);
+  const content = await messageContent(mail);
   detectLanguage(content.text);
   if (content.fullText.trim() !== '') expect(content.text.trim()).to.not.equal('');
 }
@@ -130,7 +131,7 @@ describe('inbound mail fuzzing', () => {
         const result = await parseRaw(raw, { timeoutMs: 5000 });
         const key = result.ok ? 'ok' : result.reason;
         outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
-        analyze(result);
+        await analyze(result);
       }),
       { numRuns: NUM_RUNS },
     );
@@ -175,7 +176,7 @@ describe('inbound mail fuzzing', () => {
       delay.enable();
       const started = performance.now();
       const result = await parseRaw(raw);
-      analyze(result);
+      await analyze(result);
       const elapsed = performance.now() - started;
       // Let the sampling timer fire once more, so a block at the very end (analyze) is counted.
       await new Promise((resolve) => setTimeout(resolve, 5));

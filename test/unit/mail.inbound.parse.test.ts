@@ -159,7 +159,11 @@ describe('classify details', () => {
     const mail = await parsed('Subject: Votre demande');
     expect(detectAutomatic(mail).kind).to.equal('none');
     expect(detectAutomatic(mail, { mailFrom: '<>' })).to.include({ kind: 'auto_reply', reason: 'null_return_path' });
-    expect(detectAutomatic(mail, { mailFrom: 'MAILER-DAEMON@mx.example' })).to.include({ kind: 'bounce' });
+    // A daemon address is a bounce only with a bounce's shape (issue 15: a person may write from postmaster@).
+    expect(detectAutomatic(mail, { mailFrom: 'MAILER-DAEMON@mx.example' }).kind).to.not.equal('bounce');
+    expect(detectAutomatic(await parsed('Subject: Undelivered Mail Returned to Sender'), { mailFrom: 'MAILER-DAEMON@mx.example' })).to.include({
+      kind: 'bounce',
+    });
     expect(detectAutomatic(mail, { mailFrom: 'a@example.be' }).kind).to.equal('none');
   });
 

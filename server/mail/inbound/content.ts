@@ -6,18 +6,25 @@
  * Splitting is line-based first (our own patterns for French, Dutch, English and German Outlook and
  * Gmail replies, forwards and signatures: linear in the text), then `email-reply-parser` polishes the
  * part above the cut (signatures such as "Cordialement,", trailing `>` quotes) when it is small: its
- * expressions backtrack badly, so it only sees bounded input (see `MAX_ERP_CHARS`). The text is never empty when the message had text: if splitting leaves
- * nothing, the full text is kept.
+ * expressions backtrack badly, so it only sees bounded input (see `MAX_ERP_CHARS`). The text is
+ * never empty when the message had text: if splitting leaves nothing, the full text is kept.
+ * A forward is content, not a quote: after a forward's own marker ("Forwarded message", "Message
+ * transféré", "Doorgestuurd bericht", "Begin forwarded message:"), or Outlook's header block when
+ * the subject is a forward's (`TR:`, `Fwd:`…), everything stays in the text; "-----Original
+ * Message-----" under `RE:` is a reply's quote and is split off.
  *
  * The HTML is for display only, through an allow-list: no scripts, styles, event handlers, forms,
  * frames, `data:`, `javascript:` or relative URLs; links open in a new tab without an opener; images only from
- * `cid:` parts of the message itself (rewritten to attachment URLs when stored).
+ * `cid:` parts of the message itself (rewritten to their files' download URLs when stored,
+ * inbound-files.ts).
  */
 import EmailReplyParser from 'email-reply-parser';
 import { francAll } from 'franc-min';
 import type { Attachment, ParsedMail } from 'mailparser';
-import sanitizeHtml from 'sanitize-html';
 import { attachmentType } from './headers.js';
+import { htmlAsText, sanitizeMessageHtml } from './message-html.js';
+
+export { htmlAsText, sanitizeMessageHtml } from './message-html.js';
 
 export interface InboundAttachment {
   filename: string;
@@ -39,10 +46,10 @@ export interface MessageContent {
   /** Content-IDs (without brackets) of the images the HTML shows inline. */
   inlineImages: string[];
   attachments: InboundAttachment[];
+  /** The message carried an S/MIME signature (recognised and left out of the files; not verified). */
+  signed: boolean;
 }
 
-/** HTML beyond this many characters is cut before sanitizing (sanitizing is synchronous). */
-const MAX_HTML_CHARS = 2 * 1024 * 1024;
 /**
  * email-reply-parser's expressions backtrack: some span lines (`Op [\s\S]+? schreef [\s\S]+:`),
  * some nest three `(.*)` in one line. It therefore sees at most this much text, with every line
@@ -55,156 +62,18 @@ const erpRiskyWords = /schreef|skrev|pisze|napisa|写道|kirjoitti/i;
 /** Lines longer than this are never a quote header. */
 const MAX_HEADER_LINE = 400;
 
-/** Sizes and spans are numbers; anything else in them is dropped. */
-function numericAttributes(tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag {
-  const kept: sanitizeHtml.Attributes = {};
-  for (const [name, value] of Object.entries(attribs)) {
-    if (!['colspan', 'rowspan', 'width', 'height'].includes(name) || /^\d{1,4}%?$/.test(value.trim())) kept[name] = value;
-  }
-  return { tagName, attribs: kept };
-}
-
-const sanitizeOptions: sanitizeHtml.IOptions = {
-  allowedTags: [
-    'p',
-    'br',
-    'b',
-    'i',
-    'strong',
-    'em',
-    'u',
-    'a',
-    'ul',
-    'ol',
-    'li',
-    'blockquote',
-    'pre',
-    'code',
-    'table',
-    'thead',
-    'tbody',
-    'tr',
-    'td',
-    'th',
-    'h1',
-    'h2',
-    'h3',
-    'h4',
-    'img',
-  ],
-  allowedAttributes: { a: ['href', 'rel', 'target'], img: ['src', 'alt', 'width', 'height'], td: ['colspan', 'rowspan'], th: ['colspan', 'rowspan'] },
-  allowedSchemes: ['http', 'https', 'mailto'],
-  allowedSchemesByTag: { img: ['cid'] },
-  allowedSchemesAppliedToAttributes: ['href', 'src'],
-  allowProtocolRelative: false,
-  allowVulnerableTags: false,
-  parseStyleAttributes: false,
-  disallowedTagsMode: 'discard',
-  // Their text is not message text (or is code): dropped with the tag.
-  nonTextTags: [
-    'script',
-    'style',
-    'textarea',
-    'option',
-    'noscript',
-    'title',
-    'head',
-    'template',
-    'xml',
-    'svg',
-    'math',
-    'object',
-    'iframe',
-    'frameset',
-    'noembed',
-    'noframes',
-  ],
-  nestingLimit: 64,
-  transformTags: {
-    // Outlook and Gmail build their paragraphs from divs; without this the lines run together.
-    div: 'p',
-    h5: 'h4',
-    h6: 'h4',
-    td: numericAttributes,
-    th: numericAttributes,
-    img: numericAttributes,
-    a: (tagName, attribs) => ({
-      tagName,
-      // Absolute links only: a relative one would point into Relais itself.
-      attribs: {
-        ...(/^\s*(https?:\/\/|mailto:)/i.test(attribs.href ?? '') ? { href: (attribs.href ?? '').trim() } : {}),
-        rel: 'noopener noreferrer',
-        target: '_blank',
-      },
-    }),
-  },
-  exclusiveFilter: (frame) => frame.tag === 'img' && !/^cid:/i.test(frame.attribs.src ?? ''),
-};
-
-/** Deeper nesting makes sanitizing quadratic; mailparser refuses to convert such HTML to text too. */
-const MAX_HTML_DEPTH = 1000;
-/** Elements that never nest (void) or that the parser closes by itself when the next one opens. */
-const notNesting = new Set([
-  'br',
-  'img',
-  'hr',
-  'meta',
-  'link',
-  'input',
-  'area',
-  'base',
-  'col',
-  'embed',
-  'param',
-  'source',
-  'track',
-  'wbr',
-  'p',
-  'li',
-  'td',
-  'th',
-  'tr',
-  'option',
-  'dt',
-  'dd',
-]);
-
-/** Whether the tags of `html` nest deeper than `MAX_HTML_DEPTH` (a linear count, close enough). */
-function nestsTooDeep(html: string): boolean {
-  let depth = 0;
-  for (const match of html.matchAll(/<(\/?)([a-zA-Z][a-zA-Z0-9:-]{0,30})/g)) {
-    if (notNesting.has((match[2] ?? '').toLowerCase())) continue;
-    depth = match[1] ? Math.max(0, depth - 1) : depth + 1;
-    if (depth > MAX_HTML_DEPTH) return true;
-  }
-  return false;
-}
-
-/**
- * The message HTML through the allow-list (see the module comment); null for HTML nested deeper
- * than `MAX_HTML_DEPTH` (no mail client writes that: the text is shown instead).
- */
-export function sanitizeMessageHtml(html: string): string | null {
-  const bounded = html.length > MAX_HTML_CHARS ? html.slice(0, MAX_HTML_CHARS) : html;
-  return nestsTooDeep(bounded) ? null : sanitizeHtml(bounded, sanitizeOptions).trim();
-}
-
-const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' };
-
-/** A plain rendering of HTML, used only when mailparser could not convert it. */
-function htmlAsText(html: string): string {
-  const bounded = html.slice(0, MAX_HTML_CHARS);
-  const marked = bounded.replace(/<(br|\/p|\/div|\/tr|\/li|\/h[1-6])\b[^<>]{0,200}>/gi, '\n');
-  const stripped = nestsTooDeep(bounded)
-    ? marked.replace(/<[^<>]{0,2000}>/g, '')
-    : sanitizeHtml(marked, { allowedTags: [], allowedAttributes: {}, nonTextTags: sanitizeOptions.nonTextTags });
-  return stripped.replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_, name: string) => entities[name] ?? '');
-}
-
 const signatureLine =
   /^(envoyé de mon|envoyé depuis mon|verstuurd vanaf mijn|verzonden vanaf mijn|verzonden met|sent from my|get outlook for|télécharger outlook|von meinem .{1,40} gesendet|gesendet von meinem)\b/i;
-const originalMarker =
-  /^-{2,}\s*(message d'origine|message d’origine|original message|oorspronkelijk bericht|ursprüngliche nachricht|message transféré|forwarded message|doorgestuurd bericht|weitergeleitete nachricht)\s*-{2,}$/i;
+/** A reply's quoted original (Outlook, Thunderbird…): a quote, unless the subject says the mail is a forward. */
+const originalMarker = /^-{2,}\s*(message d'origine|message d’origine|original message|oorspronkelijk bericht|ursprüngliche nachricht)\s*-{2,}$/i;
+/** A forward's own marker (Gmail, Outlook.com, Apple Mail, Thunderbird): what follows is content. */
+const forwardMarker =
+  /^(-{2,}\s*(message transféré|forwarded message|doorgestuurd bericht|weitergeleitete nachricht|mensaje reenviado|messaggio inoltrato)\s*-{2,}|begin forwarded message\s*:|début du message réexpédié\s*:|begin doorgestuurd bericht\s*:|anfang der weitergeleiteten nachricht\s*:)$/i;
+/**
+ * A subject that starts with a forward prefix (`TR:`, `Fwd:`, `Doorst:`, `WG:`…) not followed by a
+ * reply prefix: `TR: RE: [R-…]` forwards a conversation, usually ours, whose messages the thread has.
+ */
+const forwardSubject = /^\s*(fwd?|tr|wg|doorst|rv|enc|i)\s*(\[\d+\])?\s*:(?!\s*(re|aw|antw|sv|vs|ref|r)\s*(\[\d+\])?\s*:)/i;
 /** "Le … a écrit :", "On … wrote:", "Op … schreef X:", "Am … schrieb X:", iOS "Op … heeft X het volgende geschreven:". */
 const attribution =
   /^(?:(le|op|on|am|el|il)\s.{4,300}\s(a écrit|schreef|wrote|schrieb|escribió|ha scritto|het volgende geschreven)|(op|am)\s.{4,300}\s(schreef|schrieb)\s.{1,300})\s*:$/i;
@@ -213,31 +82,54 @@ const fromField = /^\*?\s*(de|from|van|von|expéditeur|afzender|absender)\s*\*?\
 const headerField = /^\*?\s*(envoyé|sent|verzonden|gesendet|date|datum|à|to|aan|an|objet|subject|onderwerp|betreff|cc)\s*\*?\s*:/i;
 const separator = /^(_{10,}|-{5,})$/;
 
-/** Index of the first line of quoted history or signature, or -1. Linear in the text. */
-function cutLine(lines: readonly string[]): number {
+/**
+ * Where the quoted history or signature starts, and what starts it: `signature`, `quote` (an
+ * attribution line), `header` (a From/Sent/To block, which Outlook writes for replies and forwards
+ * alike), `original` ("-----Original Message-----") or `forward` (a forward's own marker). Linear.
+ */
+function cutLine(lines: readonly string[]): { index: number; kind: 'signature' | 'quote' | 'header' | 'original' | 'forward' } | null {
   for (let i = 0; i < lines.length; i += 1) {
     const raw = lines[i] ?? '';
-    if (raw === '-- ' || raw === '--') return i;
+    if (raw === '-- ' || raw === '--') return { index: i, kind: 'signature' };
     const line = raw.trim();
     if (line === '' || line.length > MAX_HEADER_LINE) continue;
-    if (signatureLine.test(line) || originalMarker.test(line)) return i;
+    if (signatureLine.test(line)) return { index: i, kind: 'signature' };
+    if (forwardMarker.test(line)) return { index: i, kind: 'forward' };
+    if (originalMarker.test(line)) return { index: i, kind: 'original' };
     const joined = `${line} ${(lines[i + 1] ?? '').trim()}`;
-    if (attribution.test(line) || (line.length < 200 && attribution.test(joined))) return i;
-    if (looseAttribution.test(line) && (lines[i + 1] ?? '').trimStart().startsWith('>')) return i;
+    if (attribution.test(line) || (line.length < 200 && attribution.test(joined))) return { index: i, kind: 'quote' };
+    if (looseAttribution.test(line) && (lines[i + 1] ?? '').trimStart().startsWith('>')) return { index: i, kind: 'quote' };
     if (fromField.test(line)) {
       const next = lines.slice(i + 1, i + 5).map((l) => l.trim());
       if (next.some((l) => headerField.test(l))) {
         let previous = i - 1;
         while (previous >= 0 && (lines[previous] ?? '').trim() === '') previous -= 1;
-        if (previous >= 0 && separator.test((lines[previous] ?? '').trim())) return previous;
-        return i;
+        if (previous >= 0 && separator.test((lines[previous] ?? '').trim())) return { index: previous, kind: 'header' };
+        return { index: i, kind: 'header' };
       }
     }
+  }
+  return null;
+}
+
+/**
+ * Where forwarded content starts, or -1: a forward's own marker, or (when the subject says the mail
+ * is a forward) Outlook's header block or "Original Message" line, with only a signature above it.
+ */
+function forwardStart(lines: readonly string[], forward: boolean): number {
+  let from = 0;
+  for (let guard = 0; guard < 50; guard += 1) {
+    const cut = cutLine(lines.slice(from));
+    if (!cut) return -1;
+    if (cut.kind === 'forward' || (forward && (cut.kind === 'header' || cut.kind === 'original'))) return from + cut.index;
+    // A reply's quote comes first: whatever it quotes (a forward too) is history.
+    if (cut.kind !== 'signature') return -1;
+    from += cut.index + 1;
   }
   return -1;
 }
 
-function normalizeText(text: string): string {
+export function normalizeText(text: string): string {
   return text
     .replace(/\r\n?/g, '\n')
     .replace(/\u00a0/g, ' ')
@@ -263,10 +155,26 @@ function restoreLines(text: string, originals: readonly string[]): string {
   return text.replace(/^>*\u27e6(\d+)\u27e7$/gm, (placeholder, index: string) => originals[Number(index)] ?? placeholder);
 }
 
-/** Splits the new text from quoted history and signature (see the module comment). */
-export function splitQuoted(fullText: string): { text: string; quoted: string | null } {
+/**
+ * Splits the new text from quoted history and signature (see the module comment). A forward's
+ * content is content: with `forward` (the subject says so) or a forward's own marker, the text
+ * keeps everything from the forward on, and only what stood above it is split.
+ */
+export function splitQuoted(fullText: string, options: { forward?: boolean } = {}): { text: string; quoted: string | null } {
   const lines = fullText.split('\n');
-  const cut = cutLine(lines);
+  const start = forwardStart(lines, options.forward ?? false);
+  if (start !== -1) {
+    const forwarded = lines.slice(start).join('\n').trim();
+    const above = lines.slice(0, start).join('\n').trim();
+    const split = above === '' ? { text: '', quoted: null } : splitReply(above);
+    return { text: split.text === '' ? forwarded : `${split.text}\n\n${forwarded}`, quoted: split.quoted };
+  }
+  return splitReply(fullText);
+}
+
+function splitReply(fullText: string): { text: string; quoted: string | null } {
+  const lines = fullText.split('\n');
+  const cut = cutLine(lines)?.index ?? -1;
   let head = (cut === -1 ? lines : lines.slice(0, cut)).join('\n').trim();
   const hidden: string[] = cut === -1 ? [] : [lines.slice(cut).join('\n').trim()];
   const safe = head === '' ? null : erpInput(head);
@@ -326,11 +234,20 @@ function cidOf(attachment: Attachment): string | null {
   return cid === '' ? null : cid;
 }
 
-/** Splits, sanitizes and lists the content of a parsed message (see the module comment). */
-export function messageContent(mail: ParsedMail): MessageContent {
+/** A forward's subject (see `forwardSubject`). */
+export function isForwardSubject(subject: string | undefined): boolean {
+  return forwardSubject.test(subject ?? '');
+}
+
+/**
+ * Splits, sanitizes and lists the content of a parsed message's own parts (see the module comment);
+ * `message-content.ts` then unpacks what the attachments hold (TNEF, forwarded messages).
+ */
+export function bodyContent(mail: ParsedMail): MessageContent {
   const rawHtml = typeof mail.html === 'string' && mail.html.trim() !== '' ? mail.html : null;
   const fullText = normalizeText(mail.text && mail.text.trim() !== '' ? mail.text : rawHtml ? htmlAsText(rawHtml) : '');
-  const { text, quoted } = fullText === '' ? { text: '', quoted: null } : splitQuoted(fullText);
+  const forward = forwardSubject.test(mail.subject ?? '');
+  const { text, quoted } = fullText === '' ? { text: '', quoted: null } : splitQuoted(fullText, { forward });
   const html = rawHtml ? sanitizeMessageHtml(rawHtml) : null;
   const referenced = new Set([...(html ?? '').matchAll(/src="cid:([^"]{1,500})"/gi)].map((m) => decodeURIComponent(m[1] ?? '').trim()));
   const inlineImages: string[] = [];
@@ -347,7 +264,7 @@ export function messageContent(mail: ParsedMail): MessageContent {
       inline: attachment.contentDisposition === 'inline' || shown,
     };
   });
-  return { text, fullText, quoted, html: html === '' ? null : html, inlineImages, attachments };
+  return { text, fullText, quoted, html: html === '' ? null : html, inlineImages, attachments, signed: false };
 }
 
 export type InboundLanguage = 'fr' | 'nl' | 'en' | 'de';

@@ -11,7 +11,7 @@ import { hasRole, type StaffActor } from '../../auth/actor.js';
 import { readByIds } from '../../db/point-reads.js';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors.js';
 import type { MailAuthentication } from './authentication.js';
-import { messageContent } from './content.js';
+import { messageContent } from './message-content.js';
 import { rawHeaders } from './headers.js';
 import { InboundMailModel, InboundQuarantineModel, type InboundMail, type InboundOutcome, type InboundStatus } from './inbound.model.js';
 import { parseRaw } from './parse.js';
@@ -274,7 +274,7 @@ export async function readInboundMessage(raw: Buffer): Promise<InboundMessageRea
     };
   }
   const mail = parsed.mail;
-  const content = messageContent(mail);
+  const content = await messageContent(mail);
   const headers: HeaderRow[] = [
     ...mainHeaders.map((key) => ({ key, value: headerValue(mail, key) })),
     ...extraHeaders.map((key) => ({ key, value: headerValue(mail, key) })).filter((h) => h.value !== null),

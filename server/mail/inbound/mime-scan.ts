@@ -8,11 +8,13 @@
  * `repairCharsets` fixes what mailparser cannot: it decodes a body declared UTF-8 (or declaring
  * nothing) as UTF-8 whatever the bytes are, so Latin-1 text sent by an old client ends up as
  * replacement characters. The repair walks the MIME tree (bounded depth) and, only in the header
- * blocks of the parts that need it, rewrites the declared charset to what the bytes really are, and
- * re-encodes raw 8-bit Windows-1252 header lines as UTF-8. The stored raw message is never changed:
- * the repaired copy only feeds the parser.
+ * blocks of the parts that need it, rewrites the declared charset to what the bytes really are (or
+ * to a name mailparser knows), decodes UTF-7 bodies, and repairs header blocks (`header-repair.ts`:
+ * raw 8-bit bytes, encoded words, obsolete syntax). The stored raw message is never changed: the
+ * repaired copy only feeds the parser.
  */
 import { isUtf8 } from 'node:buffer';
+import { charsetAlias, decodeUtf7, isUtf7, repairHeaderBlock } from './header-repair.js';
 
 export interface MimeScan {
   /** Bytes of the top-level header block; `null` when no blank line ends it within `maxHeaderBytes`. */
@@ -128,8 +130,8 @@ function decodeQuotedPrintable(body: Buffer): Buffer {
 const SNIFF_BYTES = 1024 * 1024;
 
 /** The first `SNIFF_BYTES` or so of the decoded body, without a character cut in two. */
-function decodeBody(body: Buffer, transferEncoding: string): Buffer {
-  const encoded = body.subarray(0, transferEncoding === 'base64' ? (SNIFF_BYTES / 3) * 4 : SNIFF_BYTES);
+function decodeBody(body: Buffer, transferEncoding: string, limit = SNIFF_BYTES): Buffer {
+  const encoded = body.subarray(0, transferEncoding === 'base64' ? (limit / 3) * 4 : limit);
   const decoded =
     transferEncoding === 'base64'
       ? Buffer.from(encoded.toString('latin1'), 'base64')
@@ -175,23 +177,6 @@ function trueCharset(declared: string | null, bytes: Buffer): string | null {
   return null;
 }
 
-const windows1252 = new TextDecoder('windows-1252');
-
-/** Raw 8-bit header lines that are not UTF-8 are taken as Windows-1252 and re-encoded as UTF-8. */
-function transcodeHeaderLines(block: Buffer): Buffer {
-  if (isUtf8(block)) return block;
-  const lines: Buffer[] = [];
-  let p = 0;
-  while (p < block.length) {
-    const nl = block.indexOf(LF, p);
-    const end = nl === -1 ? block.length : nl + 1;
-    const line = block.subarray(p, end);
-    lines.push(isUtf8(line) ? line : Buffer.from(windows1252.decode(line), 'utf8'));
-    p = end;
-  }
-  return Buffer.concat(lines);
-}
-
 /** The `Content-Type` field of a header block (folded lines included), or null. */
 function contentTypeField(block: string): RegExpExecArray | null {
   return /^content-type[ \t]*:[^\n]*(?:\n[ \t][^\n]*)*/im.exec(block);
@@ -205,6 +190,13 @@ function setTypeParam(block: string, name: string, value: string): string {
   const param = new RegExp(`${name}\\s*=\\s*(?:"[^"]*"|[^\\s;]+)`, 'i');
   const replaced = param.test(original) ? original.replace(param, () => `${name}=${value}`) : original.replace(/\s*$/, (tail) => `; ${name}=${value}${tail}`);
   return block.slice(0, field.index) + replaced + block.slice(field.index + original.length);
+}
+
+/** Sets the block's Content-Transfer-Encoding (adds the field when there is none). */
+function setTransferEncoding(block: string, encoding: string): string {
+  const field = /^content-transfer-encoding[ \t]*:[^\n]*?(\r?\n(?![ \t])|$)/im;
+  if (field.test(block)) return block.replace(field, (_, end: string) => `Content-Transfer-Encoding: ${encoding}${end}`);
+  return `${block}${block === '' || block.endsWith('\n') ? '' : '\r\n'}Content-Transfer-Encoding: ${encoding}\r\n`;
 }
 
 /** Replaces the media type of the block's Content-Type, keeping its parameters. */
@@ -264,8 +256,7 @@ function walk(buf: Buffer, start: number, end: number, depth: number, state: Wal
   if (!block) return;
   const headerBytes = buf.subarray(start, block.headersEnd);
   const fields = readFields(headerBytes.toString('latin1'));
-  let header = transcodeHeaderLines(headerBytes);
-  if (header !== headerBytes) state.repairs.push('header_8bit_windows-1252');
+  let header = repairHeaderBlock(headerBytes, depth === 0, state.repairs);
 
   let type = fields.contentType;
   if (type.startsWith('multipart/')) {
@@ -294,6 +285,22 @@ function walk(buf: Buffer, start: number, end: number, depth: number, state: Wal
     }
   } else if (type === 'message/rfc822') {
     walk(buf, block.bodyStart, end, depth + 1, state);
+  }
+  if ((type === '' || type.startsWith('text/')) && isUtf7(fields.charset)) {
+    // libmime refuses UTF-7: the part is handed over decoded, as UTF-8 in base64.
+    const text = decodeUtf7(decodeBody(buf.subarray(block.bodyStart, end), fields.transferEncoding, Infinity).toString('latin1'));
+    header = Buffer.from(setTypeParam(header.toString('latin1'), 'charset', 'utf-8'), 'latin1');
+    header = Buffer.from(setTransferEncoding(header.toString('latin1'), 'base64'), 'latin1');
+    const body = Buffer.from(`${Buffer.from(text, 'utf8').toString('base64').replace(/.{76}/g, '$&\r\n')}\r\n`, 'latin1');
+    state.edits.push({ start, end: block.headersEnd, replacement: header });
+    state.edits.push({ start: block.bodyStart, end, replacement: body });
+    state.repairs.push('charset_utf-7_decoded');
+    return;
+  }
+  const alias = fields.charset ? charsetAlias(fields.charset) : null;
+  if (alias) {
+    header = Buffer.from(setTypeParam(header.toString('latin1'), 'charset', alias), 'latin1');
+    state.repairs.push(`charset_${fields.charset ?? ''}_read_as_${alias}`);
   }
   if (type === '' || type === 'text/plain' || type === 'text/html') {
     const charset = trueCharset(fields.charset, decodeBody(buf.subarray(block.bodyStart, end), fields.transferEncoding));

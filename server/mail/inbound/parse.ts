@@ -59,9 +59,17 @@ const headerLine = /^[!-9;-~]+[ \t]*:/;
 
 /** An mbox `From sender date` line some fetchers leave in front of the headers. */
 function withoutMboxLine(raw: Buffer): Buffer {
-  if (raw.toString('latin1', 0, 5) !== 'From ') return raw;
+  // `From : …` is a header in obsolete syntax, not an mbox line.
+  if (raw.toString('latin1', 0, 5) !== 'From ' || /^From[ \t]*:/.test(raw.toString('latin1', 0, 100))) return raw;
   const nl = raw.indexOf(0x0a);
   return nl === -1 ? raw : raw.subarray(nl + 1);
+}
+
+/** Blank lines and spaces in front of the first header (left by scripts that fetch or forward mail). */
+function withoutLeadingWhitespace(raw: Buffer): Buffer {
+  let start = 0;
+  while (start < raw.length && start < 64 * 1024 && (raw[start] === 0x20 || raw[start] === 0x09 || raw[start] === 0x0d || raw[start] === 0x0a)) start += 1;
+  return start === 0 || start === raw.length ? raw : raw.subarray(start);
 }
 
 function failure(reason: ParseFailure, detail: string): ParseResult {
@@ -99,7 +107,7 @@ export async function parseRaw(raw: Buffer, limits: ParseLimits = {}): Promise<P
     if (scan.parts > maxParts || scan.boundaries > maxParts) {
       return failure('too_many_parts', `${scan.parts} parts and ${scan.boundaries} boundaries, the limit is ${maxParts}`);
     }
-    const message = withoutMboxLine(raw);
+    const message = withoutMboxLine(withoutLeadingWhitespace(raw));
     const firstLine = message.toString('latin1', 0, Math.min(message.length, 1000)).split(/\r?\n/, 1)[0] ?? '';
     if (!headerLine.test(firstLine)) return failure('unparseable', 'the message does not start with a header');
 

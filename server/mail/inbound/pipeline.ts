@@ -29,7 +29,6 @@ import type { ParsedMail } from 'mailparser';
 import { Types, type mongo } from 'mongoose';
 import type { Config } from '../../config.js';
 import { toStaffActor, type MemberActor, type StaffActor } from '../../auth/actor.js';
-import { uploadProblems, saveAttachments, type CheckedUpload } from '../../attachments/attachments.service.js';
 import { createFileStorage, type AttachmentStorage } from '../../attachments/storage.js';
 import { isActiveCategory } from '../../catalog/catalog.queries.js';
 import { isDuplicateKeyError } from '../../lib/errors.js';
@@ -53,8 +52,10 @@ import { mailDomain } from '../outbox.js';
 import { authenticateMail, dmarcRejects, verdictLine, type DnsResolver, type MailAuthentication, type SmtpClient } from './authentication.js';
 import { detectAutomatic, isFromOwnAddress, senderAddress, threadRefs, type AutomaticVerdict, type ThreadRefs } from './classify.js';
 import { attachmentType } from './headers.js';
-import { detectLanguage, messageContent, type MessageContent } from './content.js';
-import { parseRaw, type ParseLimits } from './parse.js';
+import { detectLanguage, type MessageContent } from './content.js';
+import { messageContent } from './message-content.js';
+import { storeInboundFiles, type StoredFiles } from './inbound-files.js';
+import { DEFAULT_PARSE_LIMITS, parseRaw, type ParseLimits } from './parse.js';
 import { hashOf, headerLine, headerMessageId } from './raw.js';
 import { claimIdentity, contentKeyOf, emailIdOf, recordDuplicate } from './identity.js';
 import {
@@ -239,7 +240,8 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
   });
   const resolveToken = options.resolveToken ?? ((token: string) => ticketNumberFromReplyToken(config, token));
   const timeoutMs = options.timeoutMs ?? 120_000;
-  const limits = { maxFiles: Math.max(config.attachments.maxFiles, 20), maxBytes: config.attachments.maxBytes };
+  // Mail keeps every file up to the size limit: its count is bounded by the parse limit on parts (inbound-files.ts).
+  const limits = { maxFiles: options.parseLimits?.maxParts ?? DEFAULT_PARSE_LIMITS.maxParts, maxBytes: config.attachments.maxBytes };
   // What this pipeline stores itself, its caller processes: `recover` leaves it alone (no message twice at once).
   const startedAt = new Date();
 
@@ -358,19 +360,8 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     return canRead(actor, ticket) ? { kind: 'staff', actor } : null;
   }
 
-  async function storeAttachments(content: MessageContent, member: Types.ObjectId | null): Promise<{ ids: Types.ObjectId[]; refused: string[] }> {
-    if (content.attachments.length === 0) return { ids: [], refused: [] };
-    const files = content.attachments.map((a) => ({ filename: a.filename, bytes: a.bytes, declaredType: a.contentType }));
-    const { checked, problems } = await uploadProblems(files, [], limits);
-    const withCid: CheckedUpload[] = checked.map((c) => {
-      const source = content.attachments.find((a) => a.filename === c.filename || a.bytes === files.find((f) => f.filename === c.filename)?.bytes);
-      return { ...c, contentId: source?.contentId ?? null, inline: source?.inline ?? false };
-    });
-    const saved =
-      withCid.length > 0
-        ? await saveAttachments(withCid, { storage: attachmentStore, uploadedBy: { kind: 'member', staff: null, member }, source: 'email' })
-        : [];
-    return { ids: saved.map((a) => a._id), refused: problems.map((p) => `${p.file} (${p.problem.replace(/_/g, ' ')})`) };
+  async function storeAttachments(content: MessageContent, member: Types.ObjectId | null): Promise<StoredFiles> {
+    return storeInboundFiles(content, member, { storage: attachmentStore, ...limits });
   }
 
   function bodyText(content: MessageContent, refused: string[]): string {
@@ -418,7 +409,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     const hints = doc.routing ?? { category: null, office: null };
     const category = hints.category && (await isActiveCategory(hints.category)) ? hints.category : null;
     const office = hints.office ? await OfficeModel.findOne({ code: hints.office }, { _id: 1 }).lean() : null;
-    const { ids, refused } = await storeAttachments(content, member?._id ?? null);
+    const { ids, refused, html } = await storeAttachments(content, member?._id ?? null);
     const related = props.related ? `\n\n[Ce message cite la demande ${props.related.number}, dont l'expéditeur n'est pas le demandeur.]` : '';
     const acknowledge = props.automatic.kind === 'none' && (await mayAutoReply(sender.address));
     const ticket = await createTicket({
@@ -426,7 +417,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       ticketId,
       subject: (mail.subject?.trim() || NO_SUBJECT[language] || '(sans objet)').slice(0, 200),
       body: `${bodyText(content, refused)}${related}`,
-      html: content.html,
+      html,
       quoted: content.quoted?.slice(0, 200_000) ?? null,
       member: { name: sender.name || sender.address, email: sender.address, language },
       channel: 'email',
@@ -436,6 +427,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       mailbox: doc.mailbox,
       attachments: ids,
       emailMessageId: emailIdOf(doc),
+      inbound: doc._id,
       acknowledge,
     });
     return outcome('new_ticket', {
@@ -485,6 +477,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
         text: `[e-mail de ${sender.address} — ${proof}]\n${bodyText(content, [])}`,
         channel: 'email',
         emailMessageId,
+        inbound: doc._id,
       });
       return outcome('follow_up', {
         ticket: ticket._id,
@@ -496,16 +489,17 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       const created = await newTicket(doc, mail, content, sender, { related: ticket, automatic });
       return { ...created, reason: `the ticket ${ticket.number} is closed: a new ticket` };
     }
-    const { ids, refused } = await storeAttachments(content, participant.actor.id);
+    const { ids, refused, html } = await storeAttachments(content, participant.actor.id);
     await memberReply({
       actor: participant.actor,
       ticketId: String(ticket._id),
       text: bodyText(content, refused),
-      html: content.html,
+      html,
       quoted: content.quoted?.slice(0, 200_000) ?? null,
       channel: 'email',
       attachments: ids,
       emailMessageId,
+      inbound: doc._id,
     });
     return outcome('follow_up', {
       ticket: ticket._id,
@@ -617,7 +611,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       const number = refs.replyTokens.map(resolveToken).find(Boolean) ?? refs.referencedTicketNumbers[0] ?? refs.ticketNumbers[0] ?? null;
       return outcome('auto_reply', { reason: automatic.reason, ticketNumber: number });
     }
-    const content = messageContent(mail);
+    const content = await messageContent(mail);
     const sender = senderAddress(mail);
     if (automatic.kind === 'bulk' && !forced) throw new Quarantine('bulk', `mailing-list or newsletter mail (${automatic.reason})`);
     if (!sender) throw new Quarantine('no_sender', 'the message has no usable From address: nobody to answer');

@@ -32,6 +32,10 @@ export interface ThreadItem {
   channelLabel: string;
   lang: string | null;
   files: Array<{ url: string; name: string; size: string }>;
+  /** Images the message showed inline (`cid:`), through the authorized download route. */
+  images: Array<{ url: string; name: string }>;
+  /** The email it came in, as received (null when it did not come by mail). */
+  originalUrl: string | null;
   quoted: string | null;
 }
 
@@ -114,6 +118,9 @@ const directions: Record<string, TrailItem['direction']> = {
   sla_alert: 'edit',
 };
 
+/** An image the message showed in its text (an inline `cid:` part), shown as an image rather than listed. */
+const shownInline = (a: { inline: boolean; contentType: string }): boolean => a.inline && /^image\/(png|jpeg|gif|webp)$/.test(a.contentType);
+
 function threadItem(m: MessageView, ticketLanguage: string, t: Translate, fmt: Formatter, l: Labels): ThreadItem {
   const kind: ThreadItem['kind'] =
     m.visibility === 'internal' ? 'note' : m.author.kind === 'member' ? 'member' : m.author.kind === 'staff' ? 'reply' : 'system';
@@ -130,7 +137,9 @@ function threadItem(m: MessageView, ticketLanguage: string, t: Translate, fmt: F
     // A member writes in the ticket's language; staff notes are in the office's.
     lang: kind === 'member' ? ticketLanguage : null,
     quoted: m.quoted,
-    files: m.attachments.map((a) => ({ url: `/api/v1/attachments/${a.id}`, name: a.filename, size: formatSize(a.size) })),
+    files: m.attachments.filter((a) => !shownInline(a)).map((a) => ({ url: `/api/v1/attachments/${a.id}`, name: a.filename, size: formatSize(a.size) })),
+    images: m.attachments.filter(shownInline).map((a) => ({ url: `/api/v1/attachments/${a.id}`, name: a.filename })),
+    originalUrl: m.original ? `/api/v1/messages/${m.id}/original` : null,
   };
 }
 

@@ -58,6 +58,15 @@ interface MemberContext {
   actor: MemberActor;
 }
 
+/** A message's files, the images it showed inline (`cid:`) apart: those are shown as images. */
+function memberFiles(files: Attachment[]): { files: { id: string; name: string; size: string }[]; images: { id: string; name: string }[] } {
+  const inline = (f: Attachment): boolean => Boolean(f.inline) && /^image\/(png|jpeg|gif|webp)$/.test(f.contentType);
+  return {
+    files: files.filter((f) => !inline(f)).map((f) => ({ id: String(f._id), name: f.filename, size: formatSize(f.size) })),
+    images: files.filter(inline).map((f) => ({ id: String(f._id), name: f.filename })),
+  };
+}
+
 export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
   const router = Router();
   const csrf = createFormCsrf(config, { purpose: 'public-forms', preCookie: 'relais_pub', tokenCookie: 'relais_pub_csrf' });
@@ -233,7 +242,7 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
           at: formatDate(m.createdAt, locale, config.timeZone),
           atIso: m.createdAt.toISOString(),
           text: m.text,
-          files: (m.attachments ?? []).map((id) => byId.get(String(id))).filter((f): f is Attachment => Boolean(f)).map((f) => ({ id: String(f._id), name: f.filename, size: formatSize(f.size) })),
+          ...memberFiles((m.attachments ?? []).map((id) => byId.get(String(id))).filter((f): f is Attachment => Boolean(f))),
         })),
         canReply: ticket.status !== 'closed',
         canClose: ticket.status !== 'closed',
