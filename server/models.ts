@@ -11,6 +11,7 @@ import './tickets/escalation.model.js';
 import './tickets/ticket-event.model.js';
 import './auth/session.model.js';
 import './auth/unlock.model.js';
+import './auth/sign-in-counts.js';
 import './mail/mail.models.js';
 import './sla/policy.js';
 import './sla/calendar.model.js';
