@@ -5,6 +5,7 @@
  */
 import { Types } from 'mongoose';
 import type { Actor } from '../auth/actor.js';
+import type { MailProof } from './message.model.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../lib/errors.js';
 import { finish, reopenTicket } from './ticket.commands.js';
 import { attachmentLink, loadTicket, messageWrite } from './ticket.journal.js';
@@ -45,6 +46,8 @@ export interface MemberReplyProps extends MemberCommandBase {
   /** Attachments already stored (attachments.service), linked to the new message here. */
   attachments?: readonly Types.ObjectId[];
   emailMessageId?: string | null;
+  /** By email: how the mail was shown to be the member's (shown to staff next to it). */
+  mailAuth?: MailProof | null;
 }
 
 /**
@@ -83,6 +86,7 @@ export async function memberReply(props: MemberReplyProps): Promise<TicketView> 
           channel: props.channel,
           attachments,
           emailMessageId: props.emailMessageId ?? null,
+          ...(props.mailAuth ? { mailAuth: props.mailAuth } : {}),
           createdAt: at,
         }),
         ...attachments.map((id) => attachmentLink(id, ticket._id, messageId)),

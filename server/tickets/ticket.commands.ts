@@ -6,6 +6,7 @@
  */
 import { Types } from 'mongoose';
 import { sameId, type Actor } from '../auth/actor.js';
+import type { MailProof } from './message.model.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../lib/errors.js';
 import { ReasonCodeModel } from '../catalog/category.model.js';
 import { officeModelOf } from '../routing/office-models.js';
@@ -151,7 +152,9 @@ export async function replyToTicket(props: CommandBase & { text: string; waitFor
  * An internal note: never visible to the member. A staff member's email (the inbound pipeline) is
  * kept with `channel: 'email'` and its Message-ID, so a retry of the same message appends it once.
  */
-export async function addNote(props: CommandBase & { text: string; channel?: 'web' | 'email'; emailMessageId?: string | null }): Promise<TicketView> {
+export async function addNote(
+  props: CommandBase & { text: string; channel?: 'web' | 'email'; emailMessageId?: string | null; mailAuth?: MailProof | null },
+): Promise<TicketView> {
   const ticket = await prepare(props, 'note');
   const me = staffId(props.actor);
   const at = props.at ?? new Date();
@@ -173,6 +176,7 @@ export async function addNote(props: CommandBase & { text: string; channel?: 'we
         channel: props.channel ?? 'web',
         attachments: [],
         ...(props.emailMessageId ? { emailMessageId: props.emailMessageId } : {}),
+        ...(props.mailAuth ? { mailAuth: props.mailAuth } : {}),
         createdAt: at,
       }),
     ],

@@ -158,6 +158,8 @@ describe('inbound mail authentication at the door (SMTP, DKIM, DMARC, held follo
       expect(note?.emailMessageId).to.equal(messageId);
       expect(note?.author?.staff?.toString()).to.equal(String(supervisor.id));
       expect(note?.text).to.include(`e-mail de ${supervisor.email} — authentifié : `).and.include('dkim=pass');
+      // The proof is kept on the message itself, for the badge staff see next to it.
+      expect(note?.mailAuth).to.deep.include({ proof: 'dmarc', domain: 'test.relais' });
     });
   });
 
@@ -197,6 +199,9 @@ describe('inbound mail authentication at the door (SMTP, DKIM, DMARC, held follo
       expect(after?.history.find((h) => h.action === 'forced')?.by).to.include(org.staff.administrator.email);
       expect(await MessageModel.countDocuments({ ticket: ticket._id, emailMessageId: messageId })).to.equal(1);
       expect((await TicketModel.findById(ticket._id).lean())?.status).to.not.equal('resolved');
+      const confirmed = await MessageModel.findOne({ ticket: ticket._id, emailMessageId: messageId }).lean();
+      expect(confirmed?.mailAuth?.proof).to.equal('person');
+      expect(confirmed?.mailAuth?.by).to.include(org.staff.administrator.name);
     });
 
     it('appends a DKIM-signed follow-up from the member that names the ticket only in its subject', async () => {
@@ -220,6 +225,10 @@ describe('inbound mail authentication at the door (SMTP, DKIM, DMARC, held follo
       expect(record.outcome).to.include({ kind: 'follow_up', ticketNumber: ticket.number });
       expect(record.authentication?.aligned).to.equal(true);
       expect(await MessageModel.countDocuments({ ticket: ticket._id, emailMessageId: messageId, visibility: 'public' })).to.equal(1);
+      expect((await MessageModel.findOne({ ticket: ticket._id, emailMessageId: messageId }).lean())?.mailAuth).to.deep.include({
+        proof: 'dmarc',
+        domain: 'example.be',
+      });
     });
 
     it('keeps a forged delivery report naming a member off their record; a report on a message Relais sent them is recorded', async () => {
@@ -283,6 +292,7 @@ describe('inbound mail authentication at the door (SMTP, DKIM, DMARC, held follo
       expect(created.outcome?.kind).to.equal('new_ticket');
       expect(created.authentication).to.include({ dmarc: 'fail', dmarcPolicy: 'none', aligned: false });
       expect(created.authentication?.by).to.deep.equal(['relais']);
+      expect((await MessageModel.findOne({ emailMessageId: plain }).lean())?.mailAuth).to.deep.include({ proof: 'none' });
 
       const rejected = nextId('reject');
       await send(

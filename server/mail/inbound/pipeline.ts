@@ -46,6 +46,7 @@ import { TicketModel, type Ticket } from '../../tickets/ticket.model.js';
 import { canRead } from '../../tickets/ticket.policy.js';
 import { Outbox } from '../mail.models.js';
 import { mailDomain } from '../outbox.js';
+import { proofOf, type Admission } from './message-proof.js';
 import { authenticateMail, dmarcRejects, verdictLine, type DnsResolver, type MailAuthentication, type SmtpClient } from './authentication.js';
 import { detectAutomatic, isFromOwnAddress, senderAddress, threadRefs, type AutomaticVerdict, type ThreadRefs } from './classify.js';
 import { attachmentType } from './headers.js';
@@ -412,7 +413,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     mail: ParsedMail,
     content: MessageContent,
     sender: { address: string; name: string },
-    props: { related?: Ticket | null; automatic: AutomaticVerdict; forced?: boolean },
+    props: { related?: Ticket | null; automatic: AutomaticVerdict; forced?: boolean; verdict: MailAuthentication },
   ): Promise<InboundOutcome> {
     let ticketId = doc.plannedTicket;
     if (!ticketId) {
@@ -445,6 +446,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       mailbox: doc.mailbox,
       attachments: ids,
       emailMessageId: doc.messageId ?? `<${doc._id.slice(0, 32)}@inbound.relais>`,
+      mailAuth: proofOf(props.verdict, { by: 'none' }),
       acknowledge,
     });
     return outcome('new_ticket', {
@@ -454,9 +456,6 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       reason: props.forced ? 'forced' : acknowledge ? null : 'no acknowledgement (automatic or already answered today)',
     });
   }
-
-  /** How a follow-up was let in: a genuine reply token, an authentication pass, or a person's confirmation. */
-  type Admission = { by: 'token' } | { by: 'authentication' } | { by: 'person'; who: string } | { by: 'none' };
 
   async function followUp(
     doc: InboundMail,
@@ -494,6 +493,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
         text: `[e-mail de ${sender.address} — ${proof}]\n${bodyText(content, [])}`,
         channel: 'email',
         emailMessageId,
+        mailAuth: proofOf(verdict, admission),
       });
       return outcome('follow_up', {
         ticket: ticket._id,
@@ -502,7 +502,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       });
     }
     if (ticket.status === 'closed') {
-      const created = await newTicket(doc, mail, content, sender, { related: ticket, automatic });
+      const created = await newTicket(doc, mail, content, sender, { related: ticket, automatic, verdict });
       return { ...created, reason: `the ticket ${ticket.number} is closed: a new ticket` };
     }
     const { ids, refused } = await storeAttachments(content, participant.actor.id);
@@ -515,6 +515,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       channel: 'email',
       attachments: ids,
       emailMessageId,
+      mailAuth: proofOf(verdict, admission),
     });
     return outcome('follow_up', {
       ticket: ticket._id,
@@ -629,7 +630,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     }
     // A person confirms a message held for want of proof: the rules again, the proof being their word.
     const confirmedBy = forced && by && doc.outcome?.kind === 'quarantine' && heldReasons.has(doc.outcome.reason ?? '') ? by : null;
-    if (forced && !confirmedBy) return newTicket(doc, mail, content, sender, { automatic, forced: true });
+    if (forced && !confirmedBy) return newTicket(doc, mail, content, sender, { automatic, forced: true, verdict });
     const proven: Admission | null = confirmedBy ? { by: 'person', who: confirmedBy } : verdict.aligned ? { by: 'authentication' } : null;
 
     for (const token of refs.replyTokens) {
@@ -663,7 +664,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     }
     if (named) {
       const participant = await participantOf(named, sender.address);
-      if (!participant) return newTicket(doc, mail, content, sender, { related: named, automatic });
+      if (!participant) return newTicket(doc, mail, content, sender, { related: named, automatic, verdict });
       // A ticket number is public and a From address anyone's to write: without a reply token, only
       // proof that the mail is the participant's appends it; otherwise a person confirms (held, not lost).
       if (!proven && participant.kind === 'member' && named.status !== 'closed') {
@@ -675,7 +676,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       }
       return followUp(doc, named, participant, content, sender, mail, automatic, verdict, proven ?? { by: 'none' });
     }
-    return newTicket(doc, mail, content, sender, { automatic });
+    return newTicket(doc, mail, content, sender, { automatic, verdict });
   }
 
   /**

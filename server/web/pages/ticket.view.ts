@@ -16,6 +16,7 @@ import { memberTickets, moveTargets, nameBook, ticketDetailAndHistory } from '..
 import type { PageCatalog } from './catalog.js';
 import { formatSize } from '../../attachments/limits.js';
 import { initials, type Formatter } from './format.js';
+import { mailProofBadge, type MailProofBadge } from './mail-proof.js';
 import { labels as makeLabels, summarize, type Labels, type TicketSummary } from './presenters.js';
 import { reassignOptions, type ReassignOptions } from './reassign-options.js';
 import { slaPanelFor, type SlaPanel } from '../../sla/sla.view.js';
@@ -33,6 +34,8 @@ export interface ThreadItem {
   lang: string | null;
   files: Array<{ url: string; name: string; size: string }>;
   quoted: string | null;
+  /** Mail only: how it was shown to be its sender's. */
+  proof: MailProofBadge | null;
 }
 
 export interface TrailItem {
@@ -131,6 +134,7 @@ function threadItem(m: MessageView, ticketLanguage: string, t: Translate, fmt: F
     lang: kind === 'member' ? ticketLanguage : null,
     quoted: m.quoted,
     files: m.attachments.map((a) => ({ url: `/api/v1/attachments/${a.id}`, name: a.filename, size: formatSize(a.size) })),
+    proof: m.channel === 'email' ? mailProofBadge(m.mailAuth, t) : null,
   };
 }
 
