@@ -21,5 +21,6 @@ import './mail/inbound/inbound.model.js';
 import './members/member-lookup.js';
 import './members/link-request.model.js';
 import './members/link-use.model.js';
+import './housekeeping/housekeeping.js';
 // The reports' day documents (their change keys are an enricher registered by server/enrichers.ts).
 import './reports/day-facts.js';
