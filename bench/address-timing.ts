@@ -5,7 +5,9 @@
  * "email me an unlock link" (`POST /api/v1/auth/unlock-request`) — and prints the time to answer of
  * each kind (p50, mean, p90) and the difference of the medians. Run alone on a quiet machine:
  *
- *   node --import tsx bench/address-timing.ts [samples per kind, default 60]
+ *   node --import tsx bench/address-timing.ts [samples per kind, default 60] [other members, default 0] [name filter]
+ *
+ * The other members (written raw, in bulk) make the members collection the size of a real one.
  *
  * Not a `*.bench.ts`: it reports a difference, not a ratio against a baseline.
  */
@@ -31,6 +33,9 @@ import { TeamModel } from '../server/teams/team.model.js';
 import { benchDatabaseUri, listenLocal, percentile, stopBenchDatabase } from './lib.js';
 
 const samples = Number(process.argv[2] ?? 60);
+const fillerMembers = Number(process.argv[3] ?? 0);
+/** Only the comparisons whose name contains this (e.g. `login`). */
+const only = process.argv[4] ?? '';
 const warmup = 10;
 const unlimited = { limit: 1e9, windowMs: 60_000 };
 
@@ -67,13 +72,19 @@ function summary(values: number[]): string {
 }
 
 async function compare(name: string, request: (known: boolean, i: number) => Promise<number>): Promise<void> {
+  if (only && !name.includes(only)) return;
   const known: number[] = [];
   const unknown: number[] = [];
   for (let i = 0; i < warmup; i += 1) await request(i % 2 === 0, -1 - i);
   for (let i = 0; i < samples; i += 1) {
-    // Alternating, so both kinds see the same collection sizes and machine load.
-    known.push(await request(true, i));
-    unknown.push(await request(false, i));
+    // Alternating, and which goes first too, so both kinds see the same collection sizes, machine load and order.
+    if (i % 2 === 0) {
+      known.push(await request(true, i));
+      unknown.push(await request(false, i));
+    } else {
+      unknown.push(await request(false, i));
+      known.push(await request(true, i));
+    }
   }
   const diff = percentile(known, 50) - percentile(unknown, 50);
   process.stdout.write(`${name}\n  known:   ${summary(known)}\n  unknown: ${summary(unknown)}\n  median difference (known − unknown): ${diff.toFixed(2)} ms\n`);
@@ -93,6 +104,16 @@ async function main(): Promise<void> {
     clearRoutingCache();
     const total = samples + warmup;
     for (let i = 0; i < total; i += 1) await MemberModel.create({ name: `Member ${i}`, email: `known${i}@timing.example`, office: office._id });
+    for (let done = 0; done < fillerMembers; done += 1000) {
+      const batch = Array.from({ length: Math.min(1000, fillerMembers - done) }, (_, k) => ({
+        name: `Other ${done + k}`,
+        email: `other${done + k}@filler.example`,
+        office: office._id,
+        language: 'fr',
+        createdAt: new Date(),
+      }));
+      await MemberModel.collection.insertMany(batch);
+    }
     const passwordHash = await hashPassword('correct horse battery staple');
     for (let i = 0; i < total; i += 1) {
       await StaffModel.create({ name: `Staff ${i}`, email: `staff${i}@timing.example`, roles: ['advisor'], team: team._id, office: office._id, passwordHash });
@@ -139,6 +160,18 @@ async function main(): Promise<void> {
             body: JSON.stringify({ email: address(known, i, 'staff') }),
           }),
         202,
+      ),
+    );
+
+    await compare('POST /api/v1/auth/login (a wrong password)', async (known, i) =>
+      timed(
+        () =>
+          fetch(`${base}/api/v1/auth/login`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ email: address(known, i, 'staff'), password: 'not the password' }),
+          }),
+        401,
       ),
     );
   } finally {
