@@ -15,7 +15,9 @@ import { createApp } from '../../server/app.js';
 import { InboundMailModel, type InboundMail } from '../../server/mail/inbound/inbound.model.js';
 import { createInboundPipeline, type InboundPipeline } from '../../server/mail/inbound/pipeline.js';
 import { MAX_RECIPIENTS, startInboundSmtp, type InboundSmtp } from '../../server/mail/inbound/smtp-receiver.js';
-import { enqueueMail } from '../../server/mail/outbox.js';
+import type { Transporter } from 'nodemailer';
+import { enqueueMail, processOutbox } from '../../server/mail/outbox.js';
+import { verpAddress } from '../../server/mail/verp.js';
 import { MemberModel } from '../../server/members/member.model.js';
 import { MessageModel } from '../../server/tickets/message.model.js';
 import { claimTicket, replyToTicket, resolveTicket } from '../../server/tickets/ticket.commands.js';
@@ -275,6 +277,64 @@ describe('inbound mail authentication at the door (SMTP, DKIM, DMARC, held follo
       );
       await send('', dsn(['--b', 'Content-Type: text/rfc822-headers', '', `From: ${config.mailFrom}`, `To: ${email}`, `Message-ID: ${sent.messageId}`, '']));
       expect((await MemberModel.findOne({ email }).lean<{ lastBounce?: { status: string } }>())?.lastBounce).to.include({ status: '5.1.1' });
+    });
+  });
+
+  describe('VERP: the envelope sender names the message, so a report that quotes nothing still finds it', () => {
+    const report = (email: string, messageId: string) =>
+      [
+        'From: Mail Delivery System <MAILER-DAEMON@mx.example.be>',
+        'To: <bounces@relais.demo>',
+        'Subject: Undelivered Mail Returned to Sender',
+        `Message-ID: ${messageId}`,
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
+        '',
+        '--b',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'Your message could not be delivered.',
+        '--b',
+        'Content-Type: message/delivery-status',
+        '',
+        'Reporting-MTA: dns; mx.example.be',
+        '',
+        `Final-Recipient: rfc822; ${email}`,
+        'Action: failed',
+        'Status: 5.2.2',
+        '--b--',
+        '',
+      ].join('\r\n');
+
+    it('sends with a signed envelope sender; a report to it changes the member, a report to a forged one does not', async () => {
+      const email = 'nora.verp@example.be';
+      const ticket = await ticketFor(email, 'Prime');
+      const queued = await enqueueMail(
+        {
+          template: 'ticket-acknowledgement',
+          locale: 'fr',
+          to: email,
+          ticketId: ticket._id,
+          data: { ticketNumber: ticket.number, subject: ticket.subject, ticketUrl: 'https://relais.test/suivi' },
+        },
+        { config },
+      );
+      type Sent = { messageId?: string; envelope?: { from?: string; to?: string[] } };
+      const sent: Sent[] = [];
+      const transport = { sendMail: async (m: Sent) => (sent.push(m), {}) } as unknown as Transporter;
+      await processOutbox({ transport, logger: silentLogger, verp: config });
+      const envelopeFrom = sent.find((m) => m.messageId === queued.messageId)?.envelope?.from ?? '';
+      expect(envelopeFrom).to.equal(verpAddress(config, String(queued._id)));
+      expect(envelopeFrom).to.match(/^support\+bounce-[0-9a-f]{24}-[0-9a-f]{16}@relais\.demo$/);
+
+      // A forged VERP address (another MAC): accepted by the receiver, but nobody's record changes.
+      const forged = envelopeFrom.replace(/-[0-9a-f]{16}@/, '-0000000000000000@');
+      await send('', report(email, nextId('verp-forged')), [forged]);
+      expect((await MemberModel.findOne({ email }).lean<{ lastBounce?: unknown }>())?.lastBounce ?? null).to.equal(null);
+
+      // The genuine one: the report quotes no Message-ID and no headers, the envelope says which mail it was.
+      await send('', report(email, nextId('verp')), [envelopeFrom]);
+      expect((await MemberModel.findOne({ email }).lean<{ lastBounce?: { status: string } }>())?.lastBounce).to.include({ status: '5.2.2' });
     });
   });
 

@@ -47,9 +47,10 @@ import { canRead } from '../../tickets/ticket.policy.js';
 import { Outbox } from '../mail.models.js';
 import { mailDomain } from '../outbox.js';
 import { proofOf, type Admission } from './message-proof.js';
+import { outboxIdFromVerp } from '../verp.js';
 import { authenticateMail, dmarcRejects, verdictLine, type DnsResolver, type MailAuthentication, type SmtpClient } from './authentication.js';
 import { detectAutomatic, isFromOwnAddress, senderAddress, threadRefs, type AutomaticVerdict, type ThreadRefs } from './classify.js';
-import { attachmentType } from './headers.js';
+import { attachmentType, headerAddresses } from './headers.js';
 import { detectLanguage, messageContent, type MessageContent } from './content.js';
 import { parseRaw, type ParseLimits } from './parse.js';
 import { hashOf, headerLine, headerMessageId } from './raw.js';
@@ -537,13 +538,17 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
    * message to that address, or it came to a genuine reply address of a ticket of that member.
    * Anyone can write a report naming a member; only one about our own mail may touch their record.
    */
-  async function answersOurMail(mail: ParsedMail, raw: Buffer, refs: ThreadRefs, recipient: string): Promise<boolean> {
+  async function answersOurMail(mail: ParsedMail, raw: Buffer, refs: ThreadRefs, recipient: string, envelopeTo: readonly string[]): Promise<boolean> {
+    // Sent to a genuine VERP address (verp.ts): the envelope (or, fetched by IMAP, Delivered-To) names our message.
+    const verpIds = [...envelopeTo, ...headerAddresses(mail, ['delivered-to', 'x-original-to', 'to'])]
+      .map((address) => outboxIdFromVerp(config, address))
+      .filter((id): id is string => id !== null);
     const texts = [
       raw.toString('latin1'),
       mail.text ?? '',
       ...(mail.attachments ?? []).filter((a) => /^message\/|rfc822-headers/.test(attachmentType(a))).map((a) => a.content.toString('latin1')),
     ];
-    const ids = [...new Set([...refs.ownOutboxIds, ...texts.flatMap(ownMessageIdsIn)])].slice(0, MAX_BOUNCE_REFS);
+    const ids = [...new Set([...verpIds, ...refs.ownOutboxIds, ...texts.flatMap(ownMessageIdsIn)])].slice(0, MAX_BOUNCE_REFS);
     for (const id of ids) {
       const sent = await Outbox.findById(id, { to: 1 }).lean();
       if (sent?.to.some((to) => to.trim().toLowerCase() === recipient)) return true;
@@ -590,7 +595,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     if (automatic.kind === 'bounce') {
       const recipient = automatic.bounce?.recipient?.toLowerCase() ?? null;
       const member = recipient ? await findMemberByEmail(recipient, { _id: 1 }) : null;
-      const ours = member && recipient ? await answersOurMail(mail, raw, refs, recipient) : false;
+      const ours = member && recipient ? await answersOurMail(mail, raw, refs, recipient, doc.envelope.to) : false;
       if (member && ours) {
         await MemberModel.collection.updateOne(
           { _id: member._id },
