@@ -22,6 +22,7 @@ const layers = [
   ['assignment'],
   ['realtime'],
   ['reports'],
+  ['housekeeping'], // deletes what expired in any domain below (issue 17 adds more jobs)
   ['web'],
   ['demo'],
 ];

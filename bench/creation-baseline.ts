@@ -68,6 +68,7 @@ export function creationDocuments(t: CreationTemplate, at: Date) {
     channel: 'phone',
     attachments: [],
     emailMessageId: null,
+    inbound: null,
     createdAt: at,
   };
   const ackId = new Types.ObjectId();

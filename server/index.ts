@@ -27,6 +27,7 @@ import { startAutoAssignment } from './assignment/auto-assignment.js';
 import { refreshOfficeModels, startOfficeModelRefresh } from './routing/office-models.js';
 import type { OnlineSource } from './realtime/online.js';
 import { startSlaScheduler } from './sla/scheduler.js';
+import { startHousekeeping } from './housekeeping/housekeeping.js';
 import { warmForecast } from './reports/forecast.board.js';
 import { workingSet } from './tickets/working-set.js';
 import { withoutNotifications } from './tickets/ticket.journal.js';
@@ -242,6 +243,8 @@ async function main(): Promise<void> {
   printBanner(config, demo, Boolean(embedded), inboundSmtp ? `${config.inbound.smtp.host}:${inboundSmtp.port}` : null);
   // SLA timers: alerts whose time passed while stopped fire now, once.
   const slaScheduler = startSlaScheduler({ config, logger });
+  // Expired links, requests and sign-in counters (no TTL indexes on FerretDB): one instance a period.
+  const housekeeping = startHousekeeping({ config, logger });
 
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {
@@ -266,6 +269,7 @@ async function main(): Promise<void> {
     });
     clearTimeout(force);
     await slaScheduler.stop();
+    await housekeeping.stop();
     await stopMail();
     await stopDatabase();
     logger.info('stopped');

@@ -11,6 +11,7 @@ import './tickets/escalation.model.js';
 import './tickets/ticket-event.model.js';
 import './auth/session.model.js';
 import './auth/unlock.model.js';
+import './auth/sign-in-counts.js';
 import './mail/mail.models.js';
 import './sla/policy.js';
 import './sla/calendar.model.js';
@@ -20,5 +21,6 @@ import './mail/inbound/inbound.model.js';
 import './members/member-lookup.js';
 import './members/link-request.model.js';
 import './members/link-use.model.js';
+import './housekeeping/housekeeping.js';
 // The reports' day documents (their change keys are an enricher registered by server/enrichers.ts).
 import './reports/day-facts.js';

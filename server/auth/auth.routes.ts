@@ -61,9 +61,9 @@ export function authRoutes(config: Config, options: AuthRouteOptions = {}): Rout
         // JSON only: a cross-site HTML form (urlencoded) cannot sign a browser into someone else's account.
         if (!req.is('application/json')) throw new BadRequestError('Send the credentials as JSON (Content-Type: application/json).');
         const { body } = valid(req, login);
-        const admitted = admitLogin(throttle, config, req, res, body.email);
+        const admitted = await admitLogin(throttle, config, req, res, body.email);
         const result = await service.login(body.email, body.password, { userAgent: req.get('user-agent'), ip: req.ip });
-        admitted.succeeded(res);
+        await admitted.succeeded(res);
         setAuthCookies(res, config, result);
         noStore(res);
         res.json({
@@ -87,7 +87,7 @@ export function authRoutes(config: Config, options: AuthRouteOptions = {}): Rout
         if (!req.is('application/json')) throw new BadRequestError('Send the address as JSON (Content-Type: application/json).');
         const { body } = valid(req, unlock);
         // Nothing here depends on whether the address is a staff member's: the worker looks it up after the answer.
-        const store = admitUnlockRequest(throttle, req, res, body.email);
+        const store = await admitUnlockRequest(throttle, req, res, body.email);
         if (store) await queueUnlockRequest(body.email, body.locale ?? String(res.locals.locale ?? config.defaultLocale));
         noStore(res);
         res.status(202).json({ message: unlockRequested });

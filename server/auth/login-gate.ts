@@ -48,30 +48,30 @@ export class UnlockRequestsRefusedError extends TooManyRequestsError {
 
 export interface AdmittedLogin {
   /** The password was right: gives the charge back and spends this browser's unlock grant. */
-  succeeded(res: Response): void;
+  succeeded(res: Response): Promise<void>;
 }
 
 export type LoginGateConfig = Pick<Config, 'publicUrl'> & { jwt: Pick<Config['jwt'], 'secret' | 'issuer'> };
 
 /** Admits one sign-in attempt for `email`, or throws LoginRefusedError after setting Retry-After. */
-export function admitLogin(throttle: LoginThrottle, config: LoginGateConfig, req: Request, res: Response, email: string): AdmittedLogin {
+export async function admitLogin(throttle: LoginThrottle, config: LoginGateConfig, req: Request, res: Response, email: string): Promise<AdmittedLogin> {
   const unlocked = hasUnlockGrant(req, config, email);
-  const admission = throttle.admit({ ip: req.ip ?? '', email, unlocked });
+  const admission = await throttle.admit({ ip: req.ip ?? '', email, unlocked });
   if (!admission.ok) {
     res.set('Retry-After', String(admission.refusal.retryAfterSeconds));
     throw new LoginRefusedError(admission.refusal);
   }
   return {
-    succeeded(response) {
-      admission.attempt.succeeded();
+    async succeeded(response) {
       if (unlocked) clearUnlockGrant(response, config);
+      await admission.attempt.succeeded();
     },
   };
 }
 
 /** Counts a request for an unlock link: true to store it, false to answer alike and drop it; throws for a busy IP. */
-export function admitUnlockRequest(throttle: LoginThrottle, req: Request, res: Response, email: string): boolean {
-  const verdict = throttle.admitUnlockRequest({ ip: req.ip ?? '', email });
+export async function admitUnlockRequest(throttle: LoginThrottle, req: Request, res: Response, email: string): Promise<boolean> {
+  const verdict = await throttle.admitUnlockRequest({ ip: req.ip ?? '', email });
   if (verdict === 'ok') return true;
   if (verdict === 'quiet') return false;
   res.set('Retry-After', String(verdict.retryAfterSeconds));

@@ -1,6 +1,7 @@
 /**
- * Failed staff sign-ins, counted in memory per process by one throttle per app, shared by the JSON
- * API and the sign-in form (so failures through either count together). Three counters:
+ * Failed staff sign-ins, counted in the database (sign-in-counts.ts) by one throttle per app, shared
+ * by the JSON API and the sign-in form (so failures through either count together) and by every
+ * instance on the same database (so spreading attempts over instances buys nothing). Three counters:
  *
  * - per (account, source IP) pair: a short growing delay after each failure (0, 0, 1 s, 2 s, 4 s …
  *   up to 30 s). A stranger's failures slow the stranger down, not the owner signing in from elsewhere.
@@ -12,11 +13,16 @@
  * It also limits requests for unlock links: 10 per IP (then 429) and 3 per address (further ones
  * are answered alike but dropped, so nobody can keep the owner from asking) per 15 minutes.
  *
- * An attempt is checked and charged before the password is verified, and a success gives the
- * charge back, so simultaneous attempts cannot all slip past one check. Keys are the lower-cased
- * address as typed, whether or not an account has it: the answers say nothing about which
- * addresses exist. Nothing waits: a refused attempt is answered at once (429, Retry-After).
+ * Windows are fixed (aligned on the clock: 09:00–09:15, 09:15–09:30 …), so that every instance names
+ * the same window without asking anyone; a pair's failures are forgotten when its window ends, and a
+ * success starts the pair over (a new generation of its series). An attempt is checked, then charged
+ * before the password is verified, and a success gives the charge back (a "given back" series counted
+ * against the charges); an attempt whose charge lands past a limit because other attempts charged at
+ * the same moment (on any instance) is refused, its charge kept. Keys are the lower-cased address as
+ * typed, whether or not an account has it: the answers say nothing about which addresses exist.
+ * Nothing waits: a refused attempt is answered at once (429, Retry-After).
  */
+import { charge, chargedAt, countOf, generationId, generationOf, seriesOf, startOver, type Series } from './sign-in-counts.js';
 
 export interface RateLimitRule {
   /** Failed attempts allowed per window. */
@@ -59,29 +65,19 @@ export interface LoginRefusal {
 
 /** A charged attempt: call `succeeded()` when the password was right (a failure keeps the charge). */
 export interface LoginAttempt {
-  succeeded(): void;
+  succeeded(): Promise<void>;
 }
 
 export type LoginAdmission = { ok: true; attempt: LoginAttempt } | { ok: false; refusal: LoginRefusal };
 
 export interface LoginThrottle {
   /** Checks and charges one attempt for `email` from `ip`; `unlocked`: this browser holds an unlock grant for it. */
-  admit(input: { ip: string; email: string; unlocked?: boolean }): LoginAdmission;
+  admit(input: { ip: string; email: string; unlocked?: boolean }): Promise<LoginAdmission>;
   /**
    * Counts a request for an unlock link: 'ok' (store it), 'quiet' (the address had enough links
    * lately: answer alike, store nothing) or a refusal for the IP.
    */
-  admitUnlockRequest(input: { ip: string; email: string }): 'ok' | 'quiet' | LoginRefusal;
-}
-
-interface Window {
-  count: number;
-  resetAt: number;
-}
-
-interface Pair {
-  failures: number;
-  lastAt: number;
+  admitUnlockRequest(input: { ip: string; email: string }): Promise<'ok' | 'quiet' | LoginRefusal>;
 }
 
 /** The wait after `failures` failures of one pair. */
@@ -92,78 +88,92 @@ export function pairDelayMs(rule: DelayRule, failures: number): number {
 
 const seconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000));
 
-/** One throttle per app; `now` is injectable so tests can let time pass without waiting. */
+/** The fixed window of `rule` that `at` falls in: its name and its end. */
+function windowOf(rule: { windowMs: number }, at: number): { part: string; end: number } {
+  const index = Math.floor(at / rule.windowMs);
+  return { part: `${rule.windowMs}.${index}`, end: (index + 1) * rule.windowMs };
+}
+
+/** A counter of failures in the current window: charges, and charges given back by successes. */
+interface Tally {
+  charges: Series;
+  givenBack: Series;
+  resetAt: number;
+}
+
+function tally(kind: string, key: string, rule: RateLimitRule, at: number): Tally {
+  const w = windowOf(rule, at);
+  const expiresAt = new Date(w.end);
+  return { charges: seriesOf(kind, key, w.part, expiresAt), givenBack: seriesOf(`${kind}-ok`, key, w.part, expiresAt), resetAt: w.end };
+}
+
+/** One throttle per app (all of them share the counters); `now` is injectable so tests can let time pass without waiting. */
 export function createLoginThrottle(overrides: Partial<LoginRateLimits> = {}, now: () => number = Date.now): LoginThrottle {
   const limits: LoginRateLimits = { ...defaultLoginRateLimits, ...overrides };
-  const perIp = new Map<string, Window>();
-  const perAccount = new Map<string, Window>();
-  const pairs = new Map<string, Pair>();
-  const unlockPerIp = new Map<string, Window>();
-  const unlockPerAddress = new Map<string, Window>();
-  let nextSweep = 0;
-
-  /** Forgets what has expired, at most once a minute: memory stays bounded by the recent failures. */
-  function sweep(at: number): void {
-    if (at < nextSweep) return;
-    nextSweep = at + 60_000;
-    for (const map of [perIp, perAccount, unlockPerIp, unlockPerAddress]) for (const [key, w] of map) if (w.resetAt <= at) map.delete(key);
-    for (const [key, p] of pairs) if (p.lastAt + limits.perPair.windowMs <= at) pairs.delete(key);
-  }
-
-  function current(map: Map<string, Window>, key: string, rule: RateLimitRule, at: number): Window {
-    let w = map.get(key);
-    if (!w || w.resetAt <= at) {
-      w = { count: 0, resetAt: at + rule.windowMs };
-      map.set(key, w);
-    }
-    return w;
-  }
 
   return {
-    admit({ ip, email, unlocked = false }) {
+    async admit({ ip, email, unlocked = false }) {
       const at = now();
-      sweep(at);
       const account = email.trim().toLowerCase();
+      const perIp = tally('ip', ip, limits.perIp, at);
+      const perAccount = tally('account', account, limits.perAccount, at);
+      const pairWindow = windowOf(limits.perPair, at);
       const pairKey = `${ip}\n${account}`;
-      const ipWindow = current(perIp, ip, limits.perIp, at);
-      const accountWindow = current(perAccount, account, limits.perAccount, at);
-      let pair = pairs.get(pairKey);
-      if (pair && pair.lastAt + limits.perPair.windowMs <= at) pair = undefined;
+      const pairGeneration = generationId('pair', pairKey, pairWindow.part);
+      const [ipCharges, ipGivenBack, accountCharges, accountGivenBack, generation] = await Promise.all([
+        countOf(perIp.charges),
+        countOf(perIp.givenBack),
+        countOf(perAccount.charges),
+        countOf(perAccount.givenBack),
+        generationOf(pairGeneration),
+      ]);
+      const pair = seriesOf('pair', `${pairKey}\n${generation}`, pairWindow.part, new Date(pairWindow.end));
+      const pairFailures = await countOf(pair);
+      const lastFailure = await chargedAt(pair, pairFailures - 1);
 
-      if (ipWindow.count >= limits.perIp.limit) return { ok: false, refusal: { lock: 'ip', retryAfterSeconds: seconds(ipWindow.resetAt - at) } };
-      if (!unlocked && accountWindow.count >= limits.perAccount.limit) {
-        return { ok: false, refusal: { lock: 'account', retryAfterSeconds: seconds(accountWindow.resetAt - at) } };
-      }
-      const readyAt = pair ? pair.lastAt + pairDelayMs(limits.perPair, pair.failures) : at;
+      const ipRefusal: LoginRefusal = { lock: 'ip', retryAfterSeconds: seconds(perIp.resetAt - at) };
+      const accountRefusal: LoginRefusal = { lock: 'account', retryAfterSeconds: seconds(perAccount.resetAt - at) };
+      if (ipCharges - ipGivenBack >= limits.perIp.limit) return { ok: false, refusal: ipRefusal };
+      if (!unlocked && accountCharges - accountGivenBack >= limits.perAccount.limit) return { ok: false, refusal: accountRefusal };
+      const readyAt = lastFailure ? lastFailure.getTime() + pairDelayMs(limits.perPair, pairFailures) : at;
       if (readyAt > at) return { ok: false, refusal: { lock: 'delay', retryAfterSeconds: seconds(readyAt - at) } };
 
-      // Charged now, given back on success: a burst of simultaneous attempts meets the counters it raised.
-      pair = { failures: (pair?.failures ?? 0) + 1, lastAt: at };
-      pairs.set(pairKey, pair);
-      ipWindow.count += 1;
-      accountWindow.count += 1;
+      // Charged now, given back on success: simultaneous attempts, here or on other instances, meet the charges they made.
+      const when = new Date(at);
+      const [ipSlot, accountSlot, pairSlot] = await Promise.all([
+        charge(perIp.charges, ipCharges, when),
+        charge(perAccount.charges, accountCharges, when),
+        charge(pair, pairFailures, when),
+      ]);
+      if (ipSlot - ipGivenBack >= limits.perIp.limit) return { ok: false, refusal: ipRefusal };
+      if (!unlocked && accountSlot - accountGivenBack >= limits.perAccount.limit) return { ok: false, refusal: accountRefusal };
+      const raceDelay = pairSlot > pairFailures ? pairDelayMs(limits.perPair, pairSlot) : 0;
+      if (raceDelay > 0) return { ok: false, refusal: { lock: 'delay', retryAfterSeconds: seconds(raceDelay) } };
       return {
         ok: true,
         attempt: {
-          succeeded() {
-            // The right password from this pair: its delay starts over.
-            pairs.delete(pairKey);
-            if (perIp.get(ip) === ipWindow) ipWindow.count = Math.max(0, ipWindow.count - 1);
-            if (perAccount.get(account) === accountWindow) accountWindow.count = Math.max(0, accountWindow.count - 1);
+          async succeeded() {
+            // The right password from this pair: its delay starts over, and the charges are given back.
+            await Promise.all([
+              startOver(pairGeneration, new Date(pairWindow.end)),
+              charge(perIp.givenBack, ipGivenBack, when),
+              charge(perAccount.givenBack, accountGivenBack, when),
+            ]);
           },
         },
       };
     },
 
-    admitUnlockRequest({ ip, email }) {
+    async admitUnlockRequest({ ip, email }) {
       const at = now();
-      sweep(at);
-      const ipWindow = current(unlockPerIp, ip, limits.unlockRequests.perIp, at);
-      if (ipWindow.count >= limits.unlockRequests.perIp.limit) return { lock: 'ip', retryAfterSeconds: seconds(ipWindow.resetAt - at) };
-      ipWindow.count += 1;
-      const addressWindow = current(unlockPerAddress, email.trim().toLowerCase(), limits.unlockRequests.perAddress, at);
-      if (addressWindow.count >= limits.unlockRequests.perAddress.limit) return 'quiet';
-      addressWindow.count += 1;
+      const perIp = tally('unlock-ip', ip, limits.unlockRequests.perIp, at);
+      const perAddress = tally('unlock-address', email.trim().toLowerCase(), limits.unlockRequests.perAddress, at);
+      const refusal: LoginRefusal = { lock: 'ip', retryAfterSeconds: seconds(perIp.resetAt - at) };
+      const [ipCount, addressCount] = await Promise.all([countOf(perIp.charges), countOf(perAddress.charges)]);
+      if (ipCount >= limits.unlockRequests.perIp.limit) return refusal;
+      if ((await charge(perIp.charges, ipCount, new Date(at))) >= limits.unlockRequests.perIp.limit) return refusal;
+      if (addressCount >= limits.unlockRequests.perAddress.limit) return 'quiet';
+      if ((await charge(perAddress.charges, addressCount, new Date(at))) >= limits.unlockRequests.perAddress.limit) return 'quiet';
       return 'ok';
     },
   };

@@ -46,4 +46,6 @@ const unlockUseSchema = new Schema<UnlockUse>(
   },
   { collection: 'staff_unlock_uses', versionKey: false },
 );
+// Housekeeping deletes the uses of links past their lifetime by `at`.
+unlockUseSchema.index({ at: 1 });
 export const UnlockUseModel = model<UnlockUse>('StaffUnlockUse', unlockUseSchema);

@@ -25,6 +25,7 @@ import type { Logger } from '../lib/logger.js';
 import { Outbox, OutboxDueModel, OutboxLeaseModel, markOutboxDue, type OutboxLease, type OutboxMail } from './mail.models.js';
 import { readByIds } from '../db/point-reads.js';
 import { autoSubmittedTemplates, renderMail, type MailLocale, type MailTemplateData, type MailTemplateName } from './templates.js';
+import { verpAddress, type VerpSettings } from './verp.js';
 
 /** Waits between attempts: after attempt 1, 2, 3 … (the last value repeats). */
 export const DEFAULT_BACKOFF_MS: readonly number[] = [30_000, 120_000, 600_000, 3_600_000, 3 * 3_600_000, 6 * 3_600_000];
@@ -155,6 +156,8 @@ export function createMailTransport(smtpUrl: string): Transporter {
 
 export interface ProcessOutboxOptions {
   transport: Transporter;
+  /** Sends each message with its own signed envelope sender (verp.ts), so bounces name it. */
+  verp?: VerpSettings;
   logger: Logger;
   now?: () => Date;
   workerId?: string;
@@ -247,6 +250,7 @@ export async function processOutbox(options: ProcessOutboxOptions): Promise<Proc
       await options.transport.sendMail({
         from: mail.from,
         to: mail.to,
+        ...(options.verp ? { envelope: { from: verpAddress(options.verp, String(mail._id)), to: mail.to } } : {}),
         subject: mail.subject,
         text: mail.text,
         html: mail.html,
@@ -335,7 +339,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     transport = createMailTransport(config.smtpUrl);
   }
   const logger = options.logger.child({ component: 'outbox' });
-  const processOptions: ProcessOutboxOptions = { ...rest, logger, transport };
+  const processOptions: ProcessOutboxOptions = { verp: config, ...rest, logger, transport };
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;

@@ -1,8 +1,8 @@
 /**
  * `member_link_uses`: one document per member link that opened a session (`_id` = the link's id).
  * The unique `_id` is what makes a link single-use, on FerretDB as on MongoDB: of two browsers
- * following the same link, one insert wins. Kept until the links expire (a cleanup job can drop
- * those older than MEMBER_LINK_TTL by `at`).
+ * following the same link, one insert wins. Kept until the links expire: housekeeping
+ * (server/housekeeping/) deletes those older than MEMBER_LINK_TTL by `at`.
  */
 import { Schema, model, type Types } from 'mongoose';
 

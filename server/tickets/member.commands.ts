@@ -5,6 +5,7 @@
  */
 import { Types } from 'mongoose';
 import type { Actor } from '../auth/actor.js';
+import type { MailProof } from './message.model.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../lib/errors.js';
 import { finish, reopenTicket } from './ticket.commands.js';
 import { attachmentLink, loadTicket, messageWrite } from './ticket.journal.js';
@@ -47,6 +48,8 @@ export interface MemberReplyProps extends MemberCommandBase {
   emailMessageId?: string | null;
   /** The received message (`inbound_mail._id`) the answer came in. */
   inbound?: string | null;
+  /** By email: how the mail was shown to be the member's (shown to staff next to it). */
+  mailAuth?: MailProof | null;
 }
 
 /**
@@ -86,6 +89,7 @@ export async function memberReply(props: MemberReplyProps): Promise<TicketView> 
           attachments,
           emailMessageId: props.emailMessageId ?? null,
           inbound: props.inbound ?? null,
+          ...(props.mailAuth ? { mailAuth: props.mailAuth } : {}),
           createdAt: at,
         }),
         ...attachments.map((id) => attachmentLink(id, ticket._id, messageId)),

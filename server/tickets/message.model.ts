@@ -2,6 +2,19 @@ import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 
 export const authorKinds = ['member', 'staff', 'system'] as const;
 
+/**
+ * How a message that came by email was shown to be its sender's (set by the inbound pipeline, shown
+ * next to it to staff): `dkim`/`dmarc` an aligned pass for `domain`; `token` the ticket's signed reply
+ * address; `person` nothing, confirmed by `by` (an administrator, by name); `none` nothing (a new
+ * ticket, which any address may open).
+ */
+export const mailProofs = ['dkim', 'dmarc', 'token', 'person', 'none'] as const;
+export interface MailProof {
+  proof: (typeof mailProofs)[number];
+  domain?: string | null;
+  by?: string | null;
+}
+
 /** One message of a ticket's thread: a member message, a public staff reply or an internal note. */
 const messageSchema = new Schema({
   ticket: { type: Schema.Types.ObjectId, ref: 'Ticket', required: true },
@@ -24,6 +37,13 @@ const messageSchema = new Schema({
   emailMessageId: { type: String, default: null },
   /** The received message this one was made from (`inbound_mail._id`): staff may download it. */
   inbound: { type: String, default: null },
+  mailAuth: {
+    type: new Schema(
+      { proof: { type: String, enum: mailProofs, required: true }, domain: { type: String, default: null }, by: { type: String, default: null } },
+      { _id: false },
+    ),
+    default: null,
+  },
   createdAt: { type: Date, required: true, default: () => new Date() },
 });
 messageSchema.index({ ticket: 1, createdAt: 1 });
@@ -44,6 +64,8 @@ export interface Message {
   emailMessageId?: string | null;
   inbound?: string | null;
   quoted?: string | null;
+  /** Mail only: how it was shown to be the sender's. */
+  mailAuth?: MailProof | null;
   createdAt: Date;
 }
 export const MessageModel = model('Message', messageSchema);

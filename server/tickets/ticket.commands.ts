@@ -6,6 +6,7 @@
  */
 import { Types } from 'mongoose';
 import { sameId, type Actor } from '../auth/actor.js';
+import type { MailProof } from './message.model.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../lib/errors.js';
 import { ReasonCodeModel } from '../catalog/category.model.js';
 import { officeModelOf } from '../routing/office-models.js';
@@ -152,7 +153,7 @@ export async function replyToTicket(props: CommandBase & { text: string; waitFor
  * kept with `channel: 'email'` and its Message-ID, so a retry of the same message appends it once.
  */
 export async function addNote(
-  props: CommandBase & { text: string; channel?: 'web' | 'email'; emailMessageId?: string | null; inbound?: string | null },
+  props: CommandBase & { text: string; channel?: 'web' | 'email'; emailMessageId?: string | null; inbound?: string | null; mailAuth?: MailProof | null },
 ): Promise<TicketView> {
   const ticket = await prepare(props, 'note');
   const me = staffId(props.actor);
@@ -176,6 +177,7 @@ export async function addNote(
         attachments: [],
         ...(props.emailMessageId ? { emailMessageId: props.emailMessageId } : {}),
         ...(props.inbound ? { inbound: props.inbound } : {}),
+        ...(props.mailAuth ? { mailAuth: props.mailAuth } : {}),
         createdAt: at,
       }),
     ],

@@ -7,6 +7,7 @@
 import { Types } from 'mongoose';
 import { actorRef, applyWrite, announce, creationWrites, enrich, messageWrite, attachmentLink, notificationsSuppressed, trailEntry } from './ticket.journal.js';
 import { sameId, type Actor } from '../auth/actor.js';
+import type { MailProof } from './message.model.js';
 import { isDuplicateKeyError } from '../lib/errors.js';
 import { findMemberByEmail } from '../members/member-lookup.js';
 import { MemberModel } from '../members/member.model.js';
@@ -53,6 +54,8 @@ export interface CreateTicketProps {
   emailMessageId?: string | null;
   /** The received message (`inbound_mail._id`) the ticket came from: its original stays downloadable. */
   inbound?: string | null;
+  /** By email: how the mail was shown to be its sender's, if at all (shown to staff next to it). */
+  mailAuth?: MailProof | null;
   /**
    * Whether to send the member an acknowledgement (default true: the member wrote; mail intake turns
    * it off for automatic mail, and staff creating a ticket by API send one only when they choose to).
@@ -197,6 +200,7 @@ export async function createTicket(props: CreateTicketProps): Promise<Ticket> {
       attachments,
       emailMessageId: props.emailMessageId ?? null,
       inbound: props.inbound ?? null,
+      ...(props.mailAuth ? { mailAuth: props.mailAuth } : {}),
       createdAt: at,
     }),
     ...attachments.map((id) => attachmentLink(id, ticketId, messageId)),

@@ -5,7 +5,7 @@
 import type { Types } from 'mongoose';
 import type { Actor } from '../auth/actor.js';
 import type { Escalation } from './escalation.model.js';
-import type { Message } from './message.model.js';
+import type { MailProof, Message } from './message.model.js';
 import { NO_DUE_DATE, type Ticket } from './ticket.model.js';
 import { allowedActions } from './ticket.policy.js';
 import type { TicketAction } from './ticket.lifecycle.js';
@@ -101,6 +101,8 @@ export interface MessageView {
   attachments: AttachmentView[];
   /** The email it came in can be downloaded (`GET /api/v1/messages/:id/original`). */
   original: boolean;
+  /** Mail only: how the message was shown to be its sender's (staff see it; the member portal does not). */
+  mailAuth: MailProof | null;
   createdAt: string;
 }
 
@@ -126,6 +128,7 @@ export function presentMessage(m: Message, files: ReadonlyMap<string, Attachment
     channel: m.channel ?? 'web',
     attachments: (m.attachments ?? []).map((a) => files.get(String(a))).filter((a): a is AttachmentView => a !== undefined),
     original: Boolean(m.inbound),
+    mailAuth: m.mailAuth ? { proof: m.mailAuth.proof, domain: m.mailAuth.domain ?? null, by: m.mailAuth.by ?? null } : null,
     createdAt: iso(m.createdAt) ?? '',
   };
 }

@@ -7,6 +7,7 @@ import request from 'supertest';
 import type { Config } from '../../server/config.js';
 import { authenticate, csrfProtection, requireStaff } from '../../server/auth/auth.middleware.js';
 import { authRoutes, type LoginRateLimits } from '../../server/auth/auth.routes.js';
+import { createLoginThrottle } from '../../server/auth/login-throttle.js';
 import { hashPassword } from '../../server/auth/password.js';
 import { SessionModel } from '../../server/auth/session.model.js';
 import { hashSecret } from '../../server/auth/tokens.js';
@@ -20,14 +21,24 @@ import { testConfig } from '../helpers/config.js';
 const password = 'correct horse battery staple';
 const roomy: Partial<LoginRateLimits> = { perIp: { limit: 1000, windowMs: 60_000 }, perAccount: { limit: 1000, windowMs: 60_000 } };
 
-function buildApp(config: Config, rateLimits: Partial<LoginRateLimits> = roomy): Express {
+let stillClocks = 0;
+
+/**
+ * The app. Given limits to test, its throttle runs on a still clock of its own (a distinct hour): the
+ * counters live in the database the whole file shares, and each such app should count from zero, in
+ * one window.
+ */
+function buildApp(config: Config, rateLimits?: Partial<LoginRateLimits>): Express {
+  stillClocks += 1;
+  const still = Date.UTC(2026, 0, 1) + stillClocks * 3_600_000;
+  const throttle = rateLimits ? createLoginThrottle(rateLimits, () => still) : createLoginThrottle(roomy);
   const app = express();
   app.use(express.json());
   app.use(cookieParser());
   app.use(authenticate(config));
   app.use(csrfProtection(config));
   const router = express.Router();
-  mountRoutes(router, '/api/v1', authRoutes(config, { rateLimits }), requireStaff);
+  mountRoutes(router, '/api/v1', authRoutes(config, { throttle }), requireStaff);
   // Mounted directly (not through mountRoutes) so this probe stays out of the route registry.
   router.post('/probe', requireStaff, (req: Request, res: Response) => {
     res.json({ id: String(req.actor?.id), via: req.authVia, tier: req.actor?.tier });

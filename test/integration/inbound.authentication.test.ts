@@ -15,7 +15,9 @@ import { createApp } from '../../server/app.js';
 import { InboundMailModel, type InboundMail } from '../../server/mail/inbound/inbound.model.js';
 import { createInboundPipeline, type InboundPipeline } from '../../server/mail/inbound/pipeline.js';
 import { MAX_RECIPIENTS, startInboundSmtp, type InboundSmtp } from '../../server/mail/inbound/smtp-receiver.js';
-import { enqueueMail } from '../../server/mail/outbox.js';
+import type { Transporter } from 'nodemailer';
+import { enqueueMail, processOutbox } from '../../server/mail/outbox.js';
+import { verpAddress } from '../../server/mail/verp.js';
 import { MemberModel } from '../../server/members/member.model.js';
 import { MessageModel } from '../../server/tickets/message.model.js';
 import { claimTicket, replyToTicket, resolveTicket } from '../../server/tickets/ticket.commands.js';
@@ -158,6 +160,8 @@ describe('inbound mail authentication at the door (SMTP, DKIM, DMARC, held follo
       expect(note?.emailMessageId).to.equal(messageId);
       expect(note?.author?.staff?.toString()).to.equal(String(supervisor.id));
       expect(note?.text).to.include(`e-mail de ${supervisor.email} — authentifié : `).and.include('dkim=pass');
+      // The proof is kept on the message itself, for the badge staff see next to it.
+      expect(note?.mailAuth).to.deep.include({ proof: 'dmarc', domain: 'test.relais' });
     });
   });
 
@@ -197,6 +201,9 @@ describe('inbound mail authentication at the door (SMTP, DKIM, DMARC, held follo
       expect(after?.history.find((h) => h.action === 'forced')?.by).to.include(org.staff.administrator.email);
       expect(await MessageModel.countDocuments({ ticket: ticket._id, emailMessageId: messageId })).to.equal(1);
       expect((await TicketModel.findById(ticket._id).lean())?.status).to.not.equal('resolved');
+      const confirmed = await MessageModel.findOne({ ticket: ticket._id, emailMessageId: messageId }).lean();
+      expect(confirmed?.mailAuth?.proof).to.equal('person');
+      expect(confirmed?.mailAuth?.by).to.include(org.staff.administrator.name);
     });
 
     it('appends a DKIM-signed follow-up from the member that names the ticket only in its subject', async () => {
@@ -220,6 +227,10 @@ describe('inbound mail authentication at the door (SMTP, DKIM, DMARC, held follo
       expect(record.outcome).to.include({ kind: 'follow_up', ticketNumber: ticket.number });
       expect(record.authentication?.aligned).to.equal(true);
       expect(await MessageModel.countDocuments({ ticket: ticket._id, emailMessageId: messageId, visibility: 'public' })).to.equal(1);
+      expect((await MessageModel.findOne({ ticket: ticket._id, emailMessageId: messageId }).lean())?.mailAuth).to.deep.include({
+        proof: 'dmarc',
+        domain: 'example.be',
+      });
     });
 
     it('keeps a forged delivery report naming a member off their record; a report on a message Relais sent them is recorded', async () => {
@@ -269,6 +280,64 @@ describe('inbound mail authentication at the door (SMTP, DKIM, DMARC, held follo
     });
   });
 
+  describe('VERP: the envelope sender names the message, so a report that quotes nothing still finds it', () => {
+    const report = (email: string, messageId: string) =>
+      [
+        'From: Mail Delivery System <MAILER-DAEMON@mx.example.be>',
+        'To: <bounces@relais.demo>',
+        'Subject: Undelivered Mail Returned to Sender',
+        `Message-ID: ${messageId}`,
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
+        '',
+        '--b',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'Your message could not be delivered.',
+        '--b',
+        'Content-Type: message/delivery-status',
+        '',
+        'Reporting-MTA: dns; mx.example.be',
+        '',
+        `Final-Recipient: rfc822; ${email}`,
+        'Action: failed',
+        'Status: 5.2.2',
+        '--b--',
+        '',
+      ].join('\r\n');
+
+    it('sends with a signed envelope sender; a report to it changes the member, a report to a forged one does not', async () => {
+      const email = 'nora.verp@example.be';
+      const ticket = await ticketFor(email, 'Prime');
+      const queued = await enqueueMail(
+        {
+          template: 'ticket-acknowledgement',
+          locale: 'fr',
+          to: email,
+          ticketId: ticket._id,
+          data: { ticketNumber: ticket.number, subject: ticket.subject, ticketUrl: 'https://relais.test/suivi' },
+        },
+        { config },
+      );
+      type Sent = { messageId?: string; envelope?: { from?: string; to?: string[] } };
+      const sent: Sent[] = [];
+      const transport = { sendMail: async (m: Sent) => (sent.push(m), {}) } as unknown as Transporter;
+      await processOutbox({ transport, logger: silentLogger, verp: config });
+      const envelopeFrom = sent.find((m) => m.messageId === queued.messageId)?.envelope?.from ?? '';
+      expect(envelopeFrom).to.equal(verpAddress(config, String(queued._id)));
+      expect(envelopeFrom).to.match(/^support\+bounce-[0-9a-f]{24}-[0-9a-f]{16}@relais\.demo$/);
+
+      // A forged VERP address (another MAC): accepted by the receiver, but nobody's record changes.
+      const forged = envelopeFrom.replace(/-[0-9a-f]{16}@/, '-0000000000000000@');
+      await send('', report(email, nextId('verp-forged')), [forged]);
+      expect((await MemberModel.findOne({ email }).lean<{ lastBounce?: unknown }>())?.lastBounce ?? null).to.equal(null);
+
+      // The genuine one: the report quotes no Message-ID and no headers, the envelope says which mail it was.
+      await send('', report(email, nextId('verp')), [envelopeFrom]);
+      expect((await MemberModel.findOne({ email }).lean<{ lastBounce?: { status: string } }>())?.lastBounce).to.include({ status: '5.2.2' });
+    });
+  });
+
   describe('new mail from unknown senders', () => {
     it('makes a ticket of unauthenticated first mail and records the verdict; quarantines a DMARC fail whose domain publishes p=reject', async () => {
       const plain = nextId('new');
@@ -283,6 +352,7 @@ describe('inbound mail authentication at the door (SMTP, DKIM, DMARC, held follo
       expect(created.outcome?.kind).to.equal('new_ticket');
       expect(created.authentication).to.include({ dmarc: 'fail', dmarcPolicy: 'none', aligned: false });
       expect(created.authentication?.by).to.deep.equal(['relais']);
+      expect((await MessageModel.findOne({ emailMessageId: plain }).lean())?.mailAuth).to.deep.include({ proof: 'none' });
 
       const rejected = nextId('reject');
       await send(

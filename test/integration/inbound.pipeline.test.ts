@@ -148,6 +148,8 @@ describe('inbound pipeline: the fixture corpus', function () {
     );
     const outcome = await plain.ingest({ raw, source: 'smtp' });
     expect(outcome).to.include({ kind: 'follow_up', ticketNumber: ticket.number });
+    // Staff see how it was proven next to the message: the signed reply address.
+    expect((await MessageModel.findOne({ ticket: ticket._id, emailMessageId: '<sofie-1@example.be>' }).lean())?.mailAuth).to.deep.include({ proof: 'token' });
     const forgedToken = `${ticket.number}-0000000000000000`;
     const forged = await plain.ingest({
       raw: Buffer.from(raw.toString().replace(replyToken(config, ticket.number), forgedToken).replace('sofie-1', 'sofie-2')),

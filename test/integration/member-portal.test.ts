@@ -89,6 +89,19 @@ describe('member portal: help form and member pages', function () {
       expect(fr.text).to.include('Contrats'); // the configured categories
     });
 
+    it('answers a submission no sooner than its floor, for a member’s address and a new one alike (timing tells nothing)', async () => {
+      const floorMs = 400;
+      const floored = createApp({ config, logger: silentLogger, publicForms: { limits: roomy, answerFloorMs: floorMs } });
+      const known = await MemberModel.create({ name: 'Known Member', email: 'known.floor@example.be' });
+      for (const email of [known.email, 'new.floor@example.be']) {
+        const agent = request.agent(floored);
+        const tokens = await openForm(agent);
+        const started = Date.now();
+        await submit(agent, tokens, { email }).expect(303);
+        expect(Date.now() - started, email).to.be.at.least(floorMs);
+      }
+    });
+
     it('files a ticket routed to tier 1, with its file, an acknowledgement in the outbox, and a confirmation page', async () => {
       const agent = request.agent(app);
       const tokens = await openForm(agent, 'nl');

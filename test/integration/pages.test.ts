@@ -12,7 +12,11 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { createApp } from '../../server/app.js';
 import type { LoginRateLimits } from '../../server/auth/auth.routes.js';
+import { createLoginThrottle } from '../../server/auth/login-throttle.js';
 import type { Config } from '../../server/config.js';
+import type { MailProof } from '../../server/tickets/message.model.js';
+import { memberReply } from '../../server/tickets/member.commands.js';
+import { loadTicket } from '../../server/tickets/ticket.journal.js';
 import { addNote, claimTicket, escalateTicket, replyToTicket } from '../../server/tickets/ticket.commands.js';
 import type { Ticket } from '../../server/tickets/ticket.model.js';
 import { clientStringKeys } from '../../server/web/pages/client-strings.js';
@@ -32,10 +36,19 @@ const roomy: Partial<LoginRateLimits> = {
   perPair: { freeFailures: 1000, firstDelayMs: 1000, maxDelayMs: 1000, windowMs: 60_000 },
 };
 
-/** The real app (it mounts the staff pages), with login limits chosen by the test. */
-async function pagesApp(config: Config, rateLimits: Partial<LoginRateLimits> = roomy): Promise<Express> {
+let stillClocks = 0;
+
+/**
+ * The real app (it mounts the staff pages), with login limits chosen by the test. An app given limits
+ * to test counts on a still clock of its own (a distinct hour): the counters are in the database the
+ * whole file shares, and it should count from zero.
+ */
+async function pagesApp(config: Config, rateLimits?: Partial<LoginRateLimits>): Promise<Express> {
   useMail(config);
-  return createApp({ config, logger: silentLogger, api: { auth: { rateLimits } } });
+  if (!rateLimits) return createApp({ config, logger: silentLogger, api: { auth: { rateLimits: roomy } } });
+  stillClocks += 1;
+  const still = Date.UTC(2026, 0, 1) + stillClocks * 3_600_000;
+  return createApp({ config, logger: silentLogger, api: { auth: { throttle: createLoginThrottle(rateLimits, () => still) } } });
 }
 
 function hidden(html: string, name: string): string {
@@ -295,6 +308,39 @@ describe('Staff pages (HTML, real database)', () => {
       expect(body.version).to.equal(3);
       expect(body.composer.canReply).to.equal(false);
       expect(Object.keys(body.parts)).to.include.members(['header', 'actions', 'thread', 'side', 'edit', 'dialogs']);
+    });
+
+    it('shows who proved a mail message came from its sender, next to it (escaped, in three languages)', async () => {
+      const t = await buildTicket(org, { subject: 'Preuves de l’expéditeur', member: { name: 'Claire Martin', email: 'claire.proof@example.be' } });
+      const member = { kind: 'member' as const, id: t.member, name: 'Claire Martin', email: 'claire.proof@example.be' };
+      const byMail = (text: string, mailAuth: MailProof) => memberReply({ actor: member, ticketId: String(t._id), text, channel: 'email', mailAuth });
+      await byMail('Signé par mon domaine.', { proof: 'dkim', domain: 'example.be' });
+      await byMail('Réponse au lien signé.', { proof: 'token' });
+      const held = await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(t._id), version: (await loadTicket(t._id))?.version ?? 0 });
+      await addNote({
+        actor: org.staff.advisorLiege,
+        ticketId: String(t._id),
+        version: held.version,
+        text: 'Note par e-mail.',
+        channel: 'email',
+        mailAuth: { proof: 'person', by: '<b>Anne</b> Admin' },
+      });
+      await byMail('Sans preuve.', { proof: 'none' });
+      await memberReply({ actor: member, ticketId: String(t._id), text: 'Depuis la page.', channel: 'web' });
+      const agent = await signedIn(app, org.staff.advisorLiege.email);
+      const badges = (html: string) => [...html.matchAll(/<span class="msg-proof msg-proof-([a-z]+)"[^>]*>([^<]*)<\/span>/g)].map((m) => `${m[1]}: ${m[2]}`);
+      const fr = await agent.get(`/staff/tickets/${String(t._id)}?lang=fr`).expect(200);
+      expect(badges(fr.text)).to.deep.equal([
+        'verified: Expéditeur vérifié (DKIM example.be)',
+        'token: Lien de réponse signé',
+        'confirmed: Non authentifié — confirmé par &lt;b&gt;Anne&lt;/b&gt; Admin',
+        'none: Non authentifié',
+      ]);
+      expect(fr.text).not.to.include('<b>Anne</b>');
+      const nl = await agent.get(`/staff/tickets/${String(t._id)}?lang=nl`).expect(200);
+      expect(badges(nl.text)[0]).to.equal('verified: Afzender geverifieerd (DKIM example.be)');
+      const en = await agent.get(`/staff/tickets/${String(t._id)}?lang=en`).expect(200);
+      expect(badges(en.text)).to.include('token: Signed reply link').and.include('confirmed: Not authenticated — confirmed by &lt;b&gt;Anne&lt;/b&gt; Admin');
     });
 
     it('escapes a <script> in a subject or body, in the queue and on the ticket page', async () => {

@@ -49,9 +49,11 @@ import { TicketModel, type Ticket } from '../../tickets/ticket.model.js';
 import { canRead } from '../../tickets/ticket.policy.js';
 import { Outbox } from '../mail.models.js';
 import { mailDomain } from '../outbox.js';
+import { proofOf, type Admission } from './message-proof.js';
+import { outboxIdFromVerp } from '../verp.js';
 import { authenticateMail, dmarcRejects, verdictLine, type DnsResolver, type MailAuthentication, type SmtpClient } from './authentication.js';
 import { detectAutomatic, isFromOwnAddress, senderAddress, threadRefs, type AutomaticVerdict, type ThreadRefs } from './classify.js';
-import { attachmentType } from './headers.js';
+import { attachmentType, headerAddresses } from './headers.js';
 import { detectLanguage, type MessageContent } from './content.js';
 import { messageContent } from './message-content.js';
 import { storeInboundFiles, type StoredFiles } from './inbound-files.js';
@@ -394,7 +396,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     mail: ParsedMail,
     content: MessageContent,
     sender: { address: string; name: string },
-    props: { related?: Ticket | null; automatic: AutomaticVerdict; forced?: boolean },
+    props: { related?: Ticket | null; automatic: AutomaticVerdict; forced?: boolean; verdict: MailAuthentication },
   ): Promise<InboundOutcome> {
     let ticketId = doc.plannedTicket;
     if (!ticketId) {
@@ -428,6 +430,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       attachments: ids,
       emailMessageId: emailIdOf(doc),
       inbound: doc._id,
+      mailAuth: proofOf(props.verdict, { by: 'none' }),
       acknowledge,
     });
     return outcome('new_ticket', {
@@ -437,9 +440,6 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       reason: props.forced ? 'forced' : acknowledge ? null : 'no acknowledgement (automatic or already answered today)',
     });
   }
-
-  /** How a follow-up was let in: a genuine reply token, an authentication pass, or a person's confirmation. */
-  type Admission = { by: 'token' } | { by: 'authentication' } | { by: 'person'; who: string } | { by: 'none' };
 
   async function followUp(
     doc: InboundMail,
@@ -478,6 +478,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
         channel: 'email',
         emailMessageId,
         inbound: doc._id,
+        mailAuth: proofOf(verdict, admission),
       });
       return outcome('follow_up', {
         ticket: ticket._id,
@@ -486,7 +487,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       });
     }
     if (ticket.status === 'closed') {
-      const created = await newTicket(doc, mail, content, sender, { related: ticket, automatic });
+      const created = await newTicket(doc, mail, content, sender, { related: ticket, automatic, verdict });
       return { ...created, reason: `the ticket ${ticket.number} is closed: a new ticket` };
     }
     const { ids, refused, html } = await storeAttachments(content, participant.actor.id);
@@ -500,6 +501,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       attachments: ids,
       emailMessageId,
       inbound: doc._id,
+      mailAuth: proofOf(verdict, admission),
     });
     return outcome('follow_up', {
       ticket: ticket._id,
@@ -521,13 +523,17 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
    * message to that address, or it came to a genuine reply address of a ticket of that member.
    * Anyone can write a report naming a member; only one about our own mail may touch their record.
    */
-  async function answersOurMail(mail: ParsedMail, raw: Buffer, refs: ThreadRefs, recipient: string): Promise<boolean> {
+  async function answersOurMail(mail: ParsedMail, raw: Buffer, refs: ThreadRefs, recipient: string, envelopeTo: readonly string[]): Promise<boolean> {
+    // Sent to a genuine VERP address (verp.ts): the envelope (or, fetched by IMAP, Delivered-To) names our message.
+    const verpIds = [...envelopeTo, ...headerAddresses(mail, ['delivered-to', 'x-original-to', 'to'])]
+      .map((address) => outboxIdFromVerp(config, address))
+      .filter((id): id is string => id !== null);
     const texts = [
       raw.toString('latin1'),
       mail.text ?? '',
       ...(mail.attachments ?? []).filter((a) => /^message\/|rfc822-headers/.test(attachmentType(a))).map((a) => a.content.toString('latin1')),
     ];
-    const ids = [...new Set([...refs.ownOutboxIds, ...texts.flatMap(ownMessageIdsIn)])].slice(0, MAX_BOUNCE_REFS);
+    const ids = [...new Set([...verpIds, ...refs.ownOutboxIds, ...texts.flatMap(ownMessageIdsIn)])].slice(0, MAX_BOUNCE_REFS);
     for (const id of ids) {
       const sent = await Outbox.findById(id, { to: 1 }).lean();
       if (sent?.to.some((to) => to.trim().toLowerCase() === recipient)) return true;
@@ -574,7 +580,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     if (automatic.kind === 'bounce') {
       const recipient = automatic.bounce?.recipient?.toLowerCase() ?? null;
       const member = recipient ? await findMemberByEmail(recipient, { _id: 1 }) : null;
-      const ours = member && recipient ? await answersOurMail(mail, raw, refs, recipient) : false;
+      const ours = member && recipient ? await answersOurMail(mail, raw, refs, recipient, doc.envelope.to) : false;
       if (member && ours) {
         await MemberModel.collection.updateOne(
           { _id: member._id },
@@ -623,7 +629,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     }
     // A person confirms a message held for want of proof: the rules again, the proof being their word.
     const confirmedBy = forced && by && doc.outcome?.kind === 'quarantine' && heldReasons.has(doc.outcome.reason ?? '') ? by : null;
-    if (forced && !confirmedBy) return newTicket(doc, mail, content, sender, { automatic, forced: true });
+    if (forced && !confirmedBy) return newTicket(doc, mail, content, sender, { automatic, forced: true, verdict });
     const proven: Admission | null = confirmedBy ? { by: 'person', who: confirmedBy } : verdict.aligned ? { by: 'authentication' } : null;
 
     for (const token of refs.replyTokens) {
@@ -657,7 +663,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     }
     if (named) {
       const participant = await participantOf(named, sender.address);
-      if (!participant) return newTicket(doc, mail, content, sender, { related: named, automatic });
+      if (!participant) return newTicket(doc, mail, content, sender, { related: named, automatic, verdict });
       // A ticket number is public and a From address anyone's to write: without a reply token, only
       // proof that the mail is the participant's appends it; otherwise a person confirms (held, not lost).
       if (!proven && participant.kind === 'member' && named.status !== 'closed') {
@@ -669,7 +675,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       }
       return followUp(doc, named, participant, content, sender, mail, automatic, verdict, proven ?? { by: 'none' });
     }
-    return newTicket(doc, mail, content, sender, { automatic });
+    return newTicket(doc, mail, content, sender, { automatic, verdict });
   }
 
   /**

@@ -150,9 +150,9 @@ export function loginRoutes(config: Config, tools: StaffPageTools, options: Auth
       return;
     }
     try {
-      const admitted = admitLogin(throttle, config, req, res, parsed.data.email);
+      const admitted = await admitLogin(throttle, config, req, res, parsed.data.email);
       const result = await service.login(parsed.data.email, parsed.data.password, { userAgent: req.get('user-agent'), ip: req.ip });
-      admitted.succeeded(res);
+      await admitted.succeeded(res);
       setAuthCookies(res, config, result);
       loginCsrf.clear(res);
       res.redirect(303, next ?? queuePath);
@@ -180,7 +180,7 @@ export function loginRoutes(config: Config, tools: StaffPageTools, options: Auth
     if (!parsed.success) return showUnlock(req, res, { state: 'email_invalid', email });
     let store: boolean;
     try {
-      store = admitUnlockRequest(throttle, req, res, parsed.data.email);
+      store = await admitUnlockRequest(throttle, req, res, parsed.data.email);
     } catch (error) {
       if (error instanceof UnlockRequestsRefusedError) return showUnlock(req, res, { state: 'busy', email });
       throw error;

@@ -16,6 +16,7 @@ import { memberTickets, moveTargets, nameBook, ticketDetailAndHistory } from '..
 import type { PageCatalog } from './catalog.js';
 import { formatSize } from '../../attachments/limits.js';
 import { initials, type Formatter } from './format.js';
+import { mailProofBadge, type MailProofBadge } from './mail-proof.js';
 import { labels as makeLabels, summarize, type Labels, type TicketSummary } from './presenters.js';
 import { reassignOptions, type ReassignOptions } from './reassign-options.js';
 import { slaPanelFor, type SlaPanel } from '../../sla/sla.view.js';
@@ -37,6 +38,8 @@ export interface ThreadItem {
   /** The email it came in, as received (null when it did not come by mail). */
   originalUrl: string | null;
   quoted: string | null;
+  /** Mail only: how it was shown to be its sender's. */
+  proof: MailProofBadge | null;
 }
 
 export interface TrailItem {
@@ -139,6 +142,7 @@ function threadItem(m: MessageView, ticketLanguage: string, t: Translate, fmt: F
     quoted: m.quoted,
     files: m.attachments.filter((a) => !shownInline(a)).map((a) => ({ url: `/api/v1/attachments/${a.id}`, name: a.filename, size: formatSize(a.size) })),
     images: m.attachments.filter(shownInline).map((a) => ({ url: `/api/v1/attachments/${a.id}`, name: a.filename })),
+    proof: m.channel === 'email' ? mailProofBadge(m.mailAuth, t) : null,
     originalUrl: m.original ? `/api/v1/messages/${m.id}/original` : null,
   };
 }

@@ -9,10 +9,10 @@ import { memberRoutes } from './member.routes.js';
 
 export type { PublicFormLimits } from './help-form.routes.js';
 
-export function publicPages(config: Config, options: { limits?: Partial<PublicFormLimits> } = {}): Router {
+export function publicPages(config: Config, options: { limits?: Partial<PublicFormLimits>; answerFloorMs?: number } = {}): Router {
   const limits: PublicFormLimits = { ...defaultPublicFormLimits, ...options.limits };
   const router = Router();
-  router.use(helpFormRoutes(config, limits));
+  router.use(helpFormRoutes(config, limits, { answerFloorMs: options.answerFloorMs }));
   router.use(memberRoutes(config, limits));
   return router;
 }
