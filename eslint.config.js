@@ -22,6 +22,7 @@ const layers = [
   ['assignment'],
   ['realtime'],
   ['reports'],
+  ['search'],
   ['web'],
   ['demo'],
 ];

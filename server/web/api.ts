@@ -15,6 +15,7 @@ import { inboundAdminRoutes } from '../mail/inbound/inbound-admin.routes.js';
 import { outboxAdminRoutes } from '../mail/outbox-admin.routes.js';
 import { attachmentRoutes } from '../tickets/attachment.routes.js';
 import { ticketRoutes } from '../tickets/ticket.routes.js';
+import { searchRoutes } from '../search/search.routes.js';
 import { buildOpenApiDocument } from './openapi.js';
 
 export const apiPrefix = '/api/v1';
@@ -30,6 +31,7 @@ export function apiRouter(config: Config, options: { auth?: AuthRouteOptions; in
     [
       ...authRoutes(config, options.auth),
       ...ticketRoutes(),
+      ...searchRoutes(),
       ...catalogRoutes(),
       ...routingConfigRoutes(),
       ...handoffRoutes(),
