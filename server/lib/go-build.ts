@@ -54,7 +54,9 @@ export async function ensureGoBinary(program: GoProgram, toolsDir: string, logge
   try {
     await execFileAsync('go', ['build', '-trimpath', '-o', tmp, '.'], {
       cwd: program.sourceDir,
-      // Pure Go (modernc SQLite, bleve): no C compiler needed, and a static binary.
+      // Pure Go (modernc SQLite, bleve): no C compiler needed, and a static binary. Go's own
+      // settings (PATH, GOPATH, GOPROXY, GOTOOLCHAIN…) pass through to it untouched: not configuration of Relais.
+      // eslint-disable-next-line no-restricted-properties -- handed to the child as is, never read here
       env: { ...process.env, CGO_ENABLED: '0' },
       maxBuffer: 16 * 1024 * 1024,
     });

@@ -23,7 +23,11 @@ export async function markPending(id: string): Promise<void> {
 }
 
 export async function pendingMarks(): Promise<string[]> {
-  return (await marks().find({}, { projection: { _id: 1 } }).toArray()).map((m) => m._id);
+  return (
+    await marks()
+      .find({}, { projection: { _id: 1 } })
+      .toArray()
+  ).map((m) => m._id);
 }
 
 export async function clearMarks(ids: readonly string[]): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * Keeps the search index up to date from the journal:
- *  - inside every commit (an enricher, before the event is written) a mark `<ticket>:<seq>` is
- *    stored in `search_pending`; a creation gets its mark from a creation enricher;
+ *  - inside every commit and creation (an enricher, before the event is written) a mark
+ *    `<ticket>:<seq>` is stored in `search_pending`;
  *  - the commit's new state and event reach `onCommit` (a commit observer, synchronously): the
  *    ticket's document and the messages the event inserted are queued and sent to the engine in
  *    batches, then their marks are removed;
@@ -10,7 +10,7 @@
  * Indexing is idempotent (documents by fixed ids), so indexing something twice is harmless.
  */
 import type { Logger } from '../lib/logger.js';
-import { loadTicket, observeCommits, registerCreationEnricher, registerEnricher } from '../tickets/ticket.journal.js';
+import { loadTicket, observeCommits, registerEnricher } from '../tickets/ticket.journal.js';
 import { TicketEventModel, eventId, type TicketEvent } from '../tickets/ticket-event.model.js';
 import type { Ticket } from '../tickets/ticket.model.js';
 import { MemberCards, messageSearchDoc, ticketSearchDoc } from './search.documents.js';
@@ -44,13 +44,10 @@ export class SearchIndexer {
   /** Hooks onto the journal; from now on no change is missed. */
   attach(): void {
     this.stops.push(
+      // A creation passes through the enrichers too (ticket.create.ts), before its event (seq 1) is written.
       registerEnricher(async (input) => {
-        await markPending(eventId(input.ticket._id, input.ticket.version + 1));
+        await markPending(eventId(input.ticket._id, input.type === 'created' ? 1 : input.ticket.version + 1));
         return input;
-      }),
-      registerCreationEnricher(async (event) => {
-        await markPending(eventId(event.ticket, 1));
-        return [];
       }),
       observeCommits((ticket, event) => this.onCommit(ticket, event)),
     );
@@ -71,16 +68,18 @@ export class SearchIndexer {
       this.retryTimer.unref();
       return;
     }
-    this.flushing = this.flush().finally(() => {
+    this.flushing = this.flush().then((retryIn) => {
       this.flushing = null;
-      if (this.queue.length > 0 && !this.retryTimer) this.schedule();
+      if (retryIn > 0) this.schedule(retryIn);
+      else if (this.queue.length > 0) this.schedule();
     });
   }
 
-  private async flush(): Promise<void> {
+  /** Sends a batch; resolves with 0, or how long to wait before trying again after a failure. */
+  private async flush(): Promise<number> {
     await new Promise((resolve) => setImmediate(resolve)); // gather the changes of the same tick
     const changes = this.queue.splice(0, batchLimit);
-    if (changes.length === 0) return;
+    if (changes.length === 0) return 0;
     try {
       const tickets = new Map<string, Ticket>();
       const messages: MessageSearchDoc[] = [];
@@ -96,13 +95,15 @@ export class SearchIndexer {
       await clearMarks(changes.map((c) => c.event._id));
       this.retryMs = 1000;
       this.lastError = null;
+      return 0;
     } catch (error) {
       // The marks stay: a later try, or the next start, indexes these changes.
       this.queue.unshift(...changes);
       this.lastError = (error as Error).message;
-      this.logger?.warn({ err: error, retryInMs: this.retryMs }, 'could not update the search index; will retry');
-      this.schedule(this.retryMs);
+      const retryIn = this.retryMs;
+      this.logger?.warn({ err: error, retryInMs: retryIn }, 'could not update the search index; will retry');
       this.retryMs = Math.min(this.retryMs * 2, 30_000);
+      return retryIn;
     }
   }
 

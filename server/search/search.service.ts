@@ -6,7 +6,7 @@
 import type { Types } from 'mongoose';
 import type { StaffActor } from '../auth/actor.js';
 import { hasRole } from '../auth/actor.js';
-import { AppError, ForbiddenError } from '../lib/errors.js';
+import { AppError, ConflictError, ForbiddenError } from '../lib/errors.js';
 import { MemberModel } from '../members/member.model.js';
 import { canRead } from '../tickets/ticket.policy.js';
 import { loadTicket } from '../tickets/ticket.journal.js';
@@ -106,21 +106,23 @@ export function assertMayAdministerSearch(actor: StaffActor): void {
 }
 
 export interface SearchStatus extends SearchHealth {
-  engine: string;
+  /** null: search is off on this server. */
+  engine: string | null;
   rebuilding: boolean;
   lastRebuild: { tickets: number; messages: number; ms: number } | null;
   lastError: string | null;
 }
 
 export async function searchStatus(): Promise<SearchStatus> {
-  const health = await engine().health();
-  const running = indexer as SearchIndexer;
+  const running = indexer;
+  if (!running) return { engine: null, complete: false, building: false, docs: 0, rebuilding: false, lastRebuild: null, lastError: null };
+  const health = await running.engine.health();
   return { ...health, engine: running.engine.kind, rebuilding: running.isRebuilding, lastRebuild: running.lastRebuild, lastError: running.lastError };
 }
 
 /** Starts a rebuild from the database in the background (administrators). */
 export function startRebuild(): void {
   const running = indexer;
-  if (!running) throw new SearchOffError();
+  if (!running) throw new ConflictError('Search is off on this server: there is no index to rebuild.');
   void running.rebuild().catch(() => undefined);
 }
