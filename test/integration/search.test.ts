@@ -16,6 +16,7 @@ import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
 import { login, testApp } from '../helpers/http.js';
 import { useSearchEngine } from '../helpers/search.js';
+import { signedIn } from '../helpers/pages.js';
 
 interface Answer {
   results: Array<{ ticket: { id: string; number: string; status: string; tier: number; assigneeName?: string | null }; member: { name: string } | null }>;
@@ -125,6 +126,21 @@ describe('staff search (bleve, fed by the journal)', function () {
     // Internal notes are searchable by staff (members never search).
     expect(ids(await ask('quokka verifie'))).to.deep.equal([String(dutch._id)]);
     expect((await SearchPendingModel.find({}).lean()).map((m) => m._id)).to.deep.equal([]);
+  });
+
+  it('shows the results page with the search box on every staff page, escaped, only readable tickets', async () => {
+    const agent = await signedIn(app, org.staff.advisorLiege.email);
+    const queue = await agent.get('/staff/queue').expect(200);
+    expect(queue.text).to.include('action="/staff/search"');
+    const page = await agent.get('/staff/search').query({ q: 'frederic <b>' }).expect(200);
+    expect(page.text).to.include('&lt;b&gt;').and.not.include('frederic <b>');
+    const found = await agent.get('/staff/search').query({ q: 'frederic' }).expect(200);
+    expect(found.text).to.include(cafe.number).and.include('Frédéric Dubois');
+    expect(found.text).to.not.include(charleroi.number);
+    const none = await agent.get('/staff/search').query({ q: 'zanzibar' }).expect(200);
+    expect(none.text).to.not.include(charleroi.number);
+    expect(none.text).to.include('Aucun ticket');
+    await request(app).get('/staff/search').query({ q: 'cafe' }).expect(303);
   });
 
   it('refuses anonymous callers, bad input, and treats query syntax as plain text', async () => {
