@@ -21,7 +21,9 @@ export async function ensureScaleSearchIndex(dataset: ScaleDataset, log: (line: 
       await connectDatabase(dataset.uri, 'relais');
       try {
         const result = await rebuildSearchIndex(engine, { batchSize: 1000 });
-        log(`  indexed ${result.tickets.toLocaleString('en')} tickets and ${result.messages.toLocaleString('en')} messages in ${(result.ms / 1000).toFixed(0)} s`);
+        log(
+          `  indexed ${result.tickets.toLocaleString('en')} tickets and ${result.messages.toLocaleString('en')} messages in ${(result.ms / 1000).toFixed(0)} s`,
+        );
       } finally {
         await disconnectDatabase();
       }
