@@ -23,6 +23,7 @@ const layers = [
   ['realtime'],
   ['reports'],
   ['housekeeping'], // deletes what expired in any domain below (issue 17 adds more jobs)
+  ['search'],
   ['web'],
   ['demo'],
 ];

@@ -32,6 +32,8 @@ import { startSlaScheduler } from '../server/sla/scheduler.js';
 import { createLogger } from '../server/lib/logger.js';
 import { percentile, type BenchResult } from './lib.js';
 import { benchPassword, openScaleDataset } from './scale/dataset.js';
+import { ensureScaleSearchIndex } from './scale/search-index.js';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const sizes = (process.env.SCALE_SIZES ?? '1000,10000,100000')
   .split(',')
@@ -142,6 +144,21 @@ async function apiToken(url: string, email: string): Promise<string> {
   return (res.body as { token: string }).token;
 }
 
+/** The resident memory of the search process serving `dir` (read from /proc; Linux only). */
+function searchRss(dir: string): string {
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (!cmd[0]?.endsWith('relais-search') || !cmd.includes(dir)) continue;
+      const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      return kb ? `${(Number(kb) / 1024).toFixed(0)} MB` : 'unknown';
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return 'not found';
+}
+
 async function measureSize(size: number): Promise<Metric[]> {
   const dataset = await openScaleDataset(size);
   const metrics: Metric[] = [];
@@ -156,7 +173,19 @@ async function measureSize(size: number): Promise<Metric[]> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'relais-scale-'));
   const url = `http://127.0.0.1:${port}`;
   const uri = `${dataset.uri.replace(/\/$/, '')}/relais`;
-  const env = { ...secrets, MONGODB_URI: uri, PORT: String(port), INBOUND_SMTP_PORT: String(smtpPort), DATA_DIR: dataDir, DEMO_DATA: 'false', PUBLIC_URL: url };
+  // Search on the embedded engine, its index built beside the dataset (kept for reruns).
+  const searchDir = await ensureScaleSearchIndex(dataset);
+  const env = {
+    ...secrets,
+    MONGODB_URI: uri,
+    PORT: String(port),
+    INBOUND_SMTP_PORT: String(smtpPort),
+    DATA_DIR: dataDir,
+    DEMO_DATA: 'false',
+    PUBLIC_URL: url,
+    SEARCH_ENGINE: 'embedded',
+    SEARCH_DIR: searchDir,
+  };
   try {
     // What the SLA scheduler and the queues read at start: the working set, rebuilt from its hints.
     await connectDatabase(dataset.uri, 'relais');
@@ -166,7 +195,8 @@ async function measureSize(size: number): Promise<Metric[]> {
     // Tickets to open: recent and old ones of the Liège advisor's queue (by _id, from the hints and a sample).
     const sample = await TicketModel.find({ office: liege?._id, tier: 1 }, { _id: 1, member: 1 }).limit(400).lean();
     const old = sample.map((t) => String(t._id));
-    const members = await MemberModel.find({}, { _id: 1 }).limit(200).lean();
+    const members = await MemberModel.find({}, { _id: 1, name: 1, email: 1 }).limit(200).lean();
+    const numbers = (await TicketModel.find({ office: liege?._id }, { number: 1 }).limit(50).lean()).map((t) => t.number);
     await disconnectDatabase();
 
     // Alerts that fell due while no server ran fire once at the next start (each an event, a mail):
@@ -221,6 +251,25 @@ async function measureSize(size: number): Promise<Metric[]> {
               .expect(200)),
         ),
       );
+
+      // Staff search: a member's name, an address, a ticket number, words of subjects and messages.
+      const queries = [
+        ...members.slice(0, 10).map((m) => m.name),
+        ...members.slice(10, 15).map((m) => m.email),
+        ...numbers.slice(0, 10),
+        'fiche de paie',
+        'attestation',
+        'facture',
+        'contrat de travail',
+        'remboursement frais',
+      ];
+      await add('search: GET /api/v1/search', 300, () =>
+        timed(samples, async (i) => {
+          const q = queries[Math.abs(i) % queries.length] as string;
+          await request(url).get('/api/v1/search').query({ q }).set(bearer).expect(200);
+        }),
+      );
+      if (wanted('search')) console.log(`  ${size.toLocaleString('en')} · search engine RSS: ${searchRss(searchDir)}`);
 
       const config = loadConfig({ ...env, NODE_ENV: 'development' });
       await add('member "my requests": GET /suivi', 150, () =>

@@ -61,6 +61,8 @@ const envSchema = z.object({
     .optional(),
   DATA_DIR: z.string().min(1).default('.relais/data'),
   TOOLS_DIR: z.string().min(1).default('.relais/bin'),
+  SEARCH_ENGINE: z.enum(['auto', 'embedded', 'off']).default('auto'),
+  SEARCH_DIR: z.string().min(1).optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_ISSUER: z.string().min(1).default('relais'),
   ACCESS_TOKEN_TTL: duration.default(15 * 60),
@@ -173,6 +175,11 @@ export interface Config {
   readonly mongodbUri: string | undefined;
   readonly dataDir: string;
   readonly toolsDir: string;
+  /**
+   * Staff search: `embedded` runs the bleve engine (tools/search) with its index in `dir`; `off` has
+   * none. SEARCH_ENGINE=auto: embedded without MONGODB_URI, off with it (no MongoDB adapter yet).
+   */
+  readonly search: { readonly engine: 'embedded' | 'off'; readonly dir: string };
   /** IMAP_MAILBOXES: the mailboxes read by the IMAP intake ([] when unset). */
   readonly imapMailboxes: readonly ImapMailboxConfig[];
   readonly jwt: { readonly secret: string; readonly issuer: string; readonly audience: string; readonly accessTtl: number; readonly sessionTtl: number };
@@ -328,6 +335,10 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
     mongodbUri: e.MONGODB_URI,
     dataDir,
     toolsDir: path.resolve(e.TOOLS_DIR),
+    search: Object.freeze({
+      engine: e.SEARCH_ENGINE === 'auto' ? (e.MONGODB_URI ? ('off' as const) : ('embedded' as const)) : e.SEARCH_ENGINE,
+      dir: path.resolve(e.SEARCH_DIR ?? path.join(dataDir, 'search')),
+    }),
     imapMailboxes,
     jwt: Object.freeze({
       secret: e.JWT_SECRET ?? secrets.jwtSecret,

@@ -33,6 +33,7 @@ import { workingSet } from './tickets/working-set.js';
 import { withoutNotifications } from './tickets/ticket.journal.js';
 import { registerTicketEnrichers } from './enrichers.js';
 import { startWorkingSetSync, type WorkingSetSync } from './tickets/working-set.sync.js';
+import { startSearch, type RunningSearch } from './search/search.start.js';
 
 /** The database name when the URI does not carry one. */
 function databaseName(uri: string | undefined): string | undefined {
@@ -116,6 +117,19 @@ async function main(): Promise<void> {
     }
     process.stderr.write(`\nCannot connect to the database: ${(error as Error).message}\nCheck MONGODB_URI, or unset it to use the embedded database.\n`);
     process.exit(1);
+  }
+
+  // Staff search (server/search), before anything commits (demo data, mail left pending, recovered
+  // creations), so every change is marked and indexed: its engine, then the changes it missed while
+  // stopped; a missing or outdated index is rebuilt from the database in the background. Search
+  // failing to start leaves the rest up.
+  let search: RunningSearch | undefined;
+  if (config.search.engine === 'embedded') {
+    try {
+      search = await startSearch({ toolsDir: config.toolsDir, indexDir: config.search.dir, logger });
+    } catch (error) {
+      logger.error({ err: error }, 'the search engine could not start: search is off until the next start');
+    }
   }
 
   // Demo tickets are played through the real commands; their members get no mail.
@@ -270,6 +284,7 @@ async function main(): Promise<void> {
     clearTimeout(force);
     await slaScheduler.stop();
     await housekeeping.stop();
+    await search?.stop();
     await stopMail();
     await stopDatabase();
     logger.info('stopped');

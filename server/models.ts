@@ -24,3 +24,5 @@ import './members/link-use.model.js';
 import './housekeeping/housekeeping.js';
 // The reports' day documents (their change keys are an enricher registered by server/enrichers.ts).
 import './reports/day-facts.js';
+// Marks of journal events the search index has not taken yet (server/search/search.indexer.ts).
+import './search/search-pending.model.js';

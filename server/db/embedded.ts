@@ -5,17 +5,15 @@
  * loopback port, and stopped with its parent: the launcher watches its standard input,
  * so even a parent killed with SIGKILL leaves no database behind.
  */
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import mongoose from 'mongoose';
+import { ensureGoBinary, GoBuildError } from '../lib/go-build.js';
 import type { Logger } from '../lib/logger.js';
 import { toolsSourceDir } from '../lib/paths.js';
 
-const execFileAsync = promisify(execFile);
 const launcherSource = path.join(toolsSourceDir, 'ferretdb');
 const binaryName = 'relais-ferretdb';
 
@@ -23,52 +21,17 @@ export class EmbeddedDatabaseError extends Error {
   override name = 'EmbeddedDatabaseError';
 }
 
-/** A hash of the launcher's sources: a changed launcher or FerretDB version triggers a rebuild. */
-function sourceStamp(): string {
-  const hash = createHash('sha256');
-  for (const file of ['main.go', 'go.mod', 'go.sum']) hash.update(readFileSync(path.join(launcherSource, file)));
-  return hash.digest('hex');
-}
-
 /**
- * Returns the path of the launcher binary, building it first when it is missing or
- * out of date. A failed build throws with Go's own output and what to do about it.
+ * Returns the path of the launcher binary, building it first when it is missing or its sources
+ * changed (any `.go` file, `go.mod`, `go.sum`). A failed build throws with Go's own output.
  */
 export async function ensureFerretBinary(toolsDir: string, logger?: Logger): Promise<string> {
-  // Absolute: `go build -o` runs in the launcher's source folder.
-  const binary = path.resolve(toolsDir, binaryName);
-  const stampFile = `${binary}.stamp`;
-  const stamp = sourceStamp();
-  if (existsSync(binary) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return binary;
-
-  mkdirSync(path.dirname(binary), { recursive: true });
-  logger?.info('Building the embedded database (FerretDB 1.24.2) with Go; the first build downloads modules and takes a few minutes');
-  const tmp = `${binary}.${process.pid}.tmp`;
   try {
-    await execFileAsync('go', ['build', '-trimpath', '-o', tmp, '.'], {
-      // The launcher is pure Go (modernc SQLite); Go turns cgo off by itself where no C compiler exists.
-      cwd: launcherSource,
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    return await ensureGoBinary({ sourceDir: launcherSource, binaryName, label: 'the embedded database (FerretDB 1.24.2)' }, toolsDir, logger);
   } catch (error) {
-    const err = error as NodeJS.ErrnoException & { stderr?: string };
-    if (err.code === 'ENOENT') {
-      throw new EmbeddedDatabaseError(
-        'Go is not installed, and it is needed once to build the embedded database.\n' +
-          'Install Go 1.24 or newer (https://go.dev/doc/install, or `apt-get install golang`), ' +
-          'or set MONGODB_URI to use your own MongoDB server.',
-      );
-    }
-    throw new EmbeddedDatabaseError(
-      `Building the embedded database failed:\n${err.stderr ?? err.message}\n` +
-        'Check that the Go module proxy is reachable (GOPROXY) and Go is 1.24 or newer, ' +
-        'or set MONGODB_URI to use your own MongoDB server.',
-    );
+    if (error instanceof GoBuildError) throw new EmbeddedDatabaseError(error.message);
+    throw error;
   }
-  // Rename is atomic: two processes building at once both end with a whole binary.
-  renameSync(tmp, binary);
-  writeFileSync(stampFile, stamp);
-  return binary;
 }
 
 /** Asks the kernel for a free loopback port. */

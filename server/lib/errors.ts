@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unprocessable'
   | 'rate_limited'
+  | 'unavailable'
   | 'internal';
 
 export interface FieldProblem {

@@ -33,6 +33,7 @@ const errorSchema: JsonSchema = {
             'payload_too_large',
             'unprocessable',
             'rate_limited',
+            'unavailable',
             'internal',
           ],
         },

@@ -42,6 +42,8 @@ const plain: Record<string, 'public' | 'staff'> = {
   'get /api/v1/auth/csrf': 'staff',
   'get /api/v1/me': 'staff',
   'get /api/v1/tickets': 'staff',
+  // Results are filtered by the ticket policy (test/integration/search.test.ts checks who sees what).
+  'get /api/v1/search': 'staff',
   'post /api/v1/tickets': 'staff',
   'get /api/v1/offices': 'staff',
   'get /api/v1/teams': 'staff',
@@ -82,6 +84,8 @@ const adminOnly: Record<string, true> = {
   'post /api/v1/inbound/:id/reprocess': true,
   'post /api/v1/inbound/:id/force': true,
   'post /api/v1/inbound/:id/discard': true,
+  'get /api/v1/search/status': true,
+  'post /api/v1/search/rebuild': true,
 };
 
 /**

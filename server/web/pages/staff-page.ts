@@ -13,7 +13,7 @@ import { locales, type Translate } from '../../lib/i18n.js';
 import { clientStringKeys } from './client-strings.js';
 import { initials } from './format.js';
 
-export type StaffSection = 'queue' | 'board' | 'ticket' | 'login' | 'mail' | 'inbound';
+export type StaffSection = 'queue' | 'board' | 'ticket' | 'login' | 'mail' | 'inbound' | 'search';
 
 export interface LangLink {
   code: string;

@@ -1,0 +1,128 @@
+/**
+ * Staff search: the engine finds ticket ids, best first; each is then read as it is now (the
+ * working set, else by `_id`) and kept only when the policy lets this person read it (`canRead`),
+ * so neither the results nor "more" say anything about tickets they may not see.
+ */
+import type { Types } from 'mongoose';
+import type { StaffActor } from '../auth/actor.js';
+import { hasRole } from '../auth/actor.js';
+import { AppError, ConflictError, ForbiddenError } from '../lib/errors.js';
+import { MemberModel } from '../members/member.model.js';
+import { canRead } from '../tickets/ticket.policy.js';
+import { loadTicket } from '../tickets/ticket.journal.js';
+import type { Ticket } from '../tickets/ticket.model.js';
+import { presentTicket, type TicketView } from '../tickets/ticket.presenter.js';
+import { nameBook } from '../tickets/ticket.queries.js';
+import { workingSet } from '../tickets/working-set.js';
+import type { SearchEngine, SearchHealth } from './search.engine.js';
+import type { SearchIndexer } from './search.indexer.js';
+
+/** How many candidates the engine gives at most; past them, the person is asked to refine. */
+export const candidateLimit = 200;
+const readChunk = 20;
+
+let indexer: SearchIndexer | null = null;
+
+/** Set by the composition root (index.ts) or a test; null turns search off. */
+export function useSearch(next: SearchIndexer | null): void {
+  indexer = next;
+}
+
+export function searchIndexer(): SearchIndexer | null {
+  return indexer;
+}
+
+export class SearchOffError extends AppError {
+  constructor() {
+    super(503, 'unavailable', 'Search is not available right now.');
+  }
+}
+
+function engine(): SearchEngine {
+  if (!indexer) throw new SearchOffError();
+  return indexer.engine;
+}
+
+export interface SearchResultView {
+  ticket: TicketView;
+  /** The member as this person may see them (what was typed, when the member's details are withheld). */
+  member: { name: string; email: string } | null;
+}
+
+export interface SearchAnswer {
+  results: SearchResultView[];
+  /** More readable tickets match than were returned. */
+  more: boolean;
+  /** The engine had more candidates than were checked: a more precise search may find others. */
+  refine: boolean;
+}
+
+async function current(id: string): Promise<Ticket | null> {
+  return workingSet.get(id) ?? (await loadTicket(id));
+}
+
+/** The tickets matching `q` that `actor` may read, best first, at most `limit`. */
+export async function searchTickets(actor: StaffActor, q: string, limit: number): Promise<SearchAnswer> {
+  let hits;
+  try {
+    hits = await engine().search(q, { limit: candidateLimit, internal: true });
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new SearchOffError();
+  }
+  const readable: Ticket[] = [];
+  let checked = 0;
+  while (checked < hits.tickets.length && readable.length <= limit) {
+    const chunk = hits.tickets.slice(checked, checked + readChunk);
+    checked += chunk.length;
+    for (const ticket of await Promise.all(chunk.map((h) => current(h.id)))) if (ticket && canRead(actor, ticket)) readable.push(ticket);
+  }
+  const page = readable.slice(0, limit);
+  const [names, members] = await Promise.all([nameBook(page.map((t) => t.assignee)), memberNames(page)]);
+  return {
+    results: page.map((t) => ({
+      ticket: presentTicket(t, actor, names),
+      member: t.withheldMember ? { name: t.withheldMember.name, email: t.withheldMember.email } : (members.get(String(t.member)) ?? null),
+    })),
+    more: readable.length > limit,
+    refine: readable.length <= limit && hits.more && checked >= hits.tickets.length,
+  };
+}
+
+async function memberNames(tickets: readonly Ticket[]): Promise<Map<string, { name: string; email: string }>> {
+  const ids = [...new Set(tickets.filter((t) => !t.withheldMember).map((t) => String(t.member)))];
+  const out = new Map<string, { name: string; email: string }>();
+  await Promise.all(
+    ids.map(async (id) => {
+      const m = await MemberModel.findById(id as unknown as Types.ObjectId, { name: 1, email: 1 }).lean();
+      if (m) out.set(id, { name: m.name, email: m.email });
+    }),
+  );
+  return out;
+}
+
+export function assertMayAdministerSearch(actor: StaffActor): void {
+  if (!hasRole(actor, 'administrator')) throw new ForbiddenError('Only administrators rebuild the search index.');
+}
+
+export interface SearchStatus extends SearchHealth {
+  /** null: search is off on this server. */
+  engine: string | null;
+  rebuilding: boolean;
+  lastRebuild: { tickets: number; messages: number; ms: number } | null;
+  lastError: string | null;
+}
+
+export async function searchStatus(): Promise<SearchStatus> {
+  const running = indexer;
+  if (!running) return { engine: null, complete: false, building: false, docs: 0, rebuilding: false, lastRebuild: null, lastError: null };
+  const health = await running.engine.health();
+  return { ...health, engine: running.engine.kind, rebuilding: running.isRebuilding, lastRebuild: running.lastRebuild, lastError: running.lastError };
+}
+
+/** Starts a rebuild from the database in the background (administrators). */
+export function startRebuild(): void {
+  const running = indexer;
+  if (!running) throw new ConflictError('Search is off on this server: there is no index to rebuild.');
+  void running.rebuild().catch(() => undefined);
+}

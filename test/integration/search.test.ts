@@ -1,0 +1,208 @@
+/**
+ * Staff search on the real bleve process, fed by the journal: accents and case, French and Dutch
+ * words, numbers, addresses, member numbers, message text and internal notes; who sees what; a
+ * change seen after its commit; marks left by a stopped engine; a rebuild from the database.
+ */
+import { expect } from 'chai';
+import type { Express } from 'express';
+import { Types } from 'mongoose';
+import request from 'supertest';
+import { SearchPendingModel } from '../../server/search/search-pending.model.js';
+import { SearchIndexer } from '../../server/search/search.indexer.js';
+import type { SearchEngine } from '../../server/search/search.engine.js';
+import { addNote, claimTicket, replyToTicket } from '../../server/tickets/ticket.commands.js';
+import { TicketModel, type Ticket } from '../../server/tickets/ticket.model.js';
+import { useTestDatabase } from '../helpers/db.js';
+import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
+import { login, testApp } from '../helpers/http.js';
+import { useSearchEngine } from '../helpers/search.js';
+import { signedIn } from '../helpers/pages.js';
+
+interface Answer {
+  results: Array<{ ticket: { id: string; number: string; status: string; tier: number; assigneeName?: string | null }; member: { name: string } | null }>;
+  more: boolean;
+  refine: boolean;
+}
+
+describe('staff search (bleve, fed by the journal)', function () {
+  this.timeout(60_000);
+  useTestDatabase();
+  const search = useSearchEngine();
+  let app: Express;
+  let org: Org;
+  let tokens: Record<'liege' | 'charleroi' | 'supervisor' | 'admin', string>;
+  let cafe: Ticket;
+  let dutch: Ticket;
+  let charleroi: Ticket;
+
+  const ask = async (q: string, token = tokens.liege): Promise<Answer> => {
+    await search.indexer().idle();
+    const res = await request(app).get('/api/v1/search').query({ q }).set('Authorization', `Bearer ${token}`);
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    return res.body as Answer;
+  };
+  const ids = (a: Answer) => a.results.map((r) => r.ticket.id);
+
+  before(async () => {
+    app = testApp();
+    org = await buildOrg();
+    cafe = await buildTicket(org, {
+      subject: 'Question sur le café du séminaire',
+      body: 'Bonjour, la note de frais pour le café a été refusée.',
+      member: { name: 'Frédéric Dubois', email: 'frederic.dubois@example.be', memberNumber: 'SM-48213' },
+    });
+    dutch = await buildTicket(org, {
+      subject: 'Vraag over mijn facturen',
+      body: 'Ik heb de facturen van maart nog niet ontvangen.',
+      language: 'nl',
+      member: { name: 'Pieter Janssens', email: 'pieter.janssens@example.be' },
+    });
+    charleroi = await buildTicket(org, {
+      actor: org.staff.advisorCharleroi,
+      office: org.offices.charleroi,
+      subject: 'Contrat zanzibar à signer',
+      body: 'Le contrat de Frédéric est prêt.',
+      member: { name: 'Frédéric Lemaire', email: 'frederic.lemaire@example.be' },
+    });
+    tokens = {
+      liege: await login(app, org.staff.advisorLiege.email),
+      charleroi: await login(app, org.staff.advisorCharleroi.email),
+      supervisor: await login(app, org.staff.supervisorLiege.email),
+      admin: await login(app, org.staff.administrator.email),
+    };
+  });
+
+  it('ignores accents and case: "Frederic" and "FRÉDÉRIC" find Frédéric, "cafe" finds café', async () => {
+    expect(ids(await ask('Frederic'))).to.include(String(cafe._id));
+    expect(ids(await ask('FRÉDÉRIC dubois'))).to.deep.equal([String(cafe._id)]);
+    expect(ids(await ask('cafe'))).to.deep.equal([String(cafe._id)]);
+    expect(ids(await ask('CAFÉ séminaire'))).to.deep.equal([String(cafe._id)]);
+  });
+
+  it('finds Dutch words by their stem ("factuur" finds "facturen")', async () => {
+    expect(ids(await ask('factuur'))).to.deep.equal([String(dutch._id)]);
+    expect(ids(await ask('ONTVANGEN'))).to.deep.equal([String(dutch._id)]);
+  });
+
+  it('finds a ticket by its number, whole or its last digits, first', async () => {
+    const whole = await ask(cafe.number);
+    expect(ids(whole)[0]).to.equal(String(cafe._id));
+    const digits = cafe.number.split('-')[2] ?? '';
+    expect(ids(await ask(digits))[0]).to.equal(String(cafe._id));
+    expect(ids(await ask(String(Number(digits))))[0]).to.equal(String(cafe._id));
+  });
+
+  it('finds a ticket by the member’s address (whole or its start) and member number', async () => {
+    expect(ids(await ask('Frederic.Dubois@example.be'))).to.deep.equal([String(cafe._id)]);
+    expect(ids(await ask('pieter.jans'))).to.deep.equal([String(dutch._id)]);
+    expect(ids(await ask('sm-48213'))).to.deep.equal([String(cafe._id)]);
+  });
+
+  it('finds message text and shows status, tier, holder and member', async () => {
+    const a = await ask('note de frais refusee');
+    expect(ids(a)).to.deep.equal([String(cafe._id)]);
+    const [row] = a.results;
+    expect(row?.ticket).to.include({ number: cafe.number, status: 'new', tier: 1 });
+    expect(row?.member?.name).to.equal('Frédéric Dubois');
+  });
+
+  it('shows a ticket only to those who may read it: nothing of Charleroi’s ticket for a Liège advisor', async () => {
+    const liege = await ask('zanzibar');
+    expect(liege.results).to.deep.equal([]);
+    expect(liege.more).to.equal(false);
+    expect(ids(await ask('zanzibar', tokens.charleroi))).to.deep.equal([String(charleroi._id)]);
+    // "Frédéric" matches both; each advisor sees only their office's.
+    expect(ids(await ask('frederic'))).to.not.include(String(charleroi._id));
+    expect(ids(await ask('frederic', tokens.charleroi))).to.deep.equal([String(charleroi._id)]);
+    expect(ids(await ask('zanzibar', tokens.supervisor))).to.deep.equal([]);
+  });
+
+  it('takes a reply and an internal note as soon as they are committed (journal), and clears their marks', async () => {
+    const claimed = (await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(dutch._id), version: dutch.version })).version;
+    const v = (await replyToTicket({ actor: org.staff.advisorLiege, ticketId: String(dutch._id), version: claimed, text: 'Uw ornithorynque is onderweg.' }))
+      .version;
+    await addNote({ actor: org.staff.advisorLiege, ticketId: String(dutch._id), version: v, text: 'Note interne : dossier quokka vérifié.' });
+    expect(ids(await ask('ornithorynque'))).to.deep.equal([String(dutch._id)]);
+    // Internal notes are searchable by staff (members never search).
+    expect(ids(await ask('quokka verifie'))).to.deep.equal([String(dutch._id)]);
+    expect((await SearchPendingModel.find({}).lean()).map((m) => m._id)).to.deep.equal([]);
+  });
+
+  it('shows the results page with the search box on every staff page, escaped, only readable tickets', async () => {
+    const agent = await signedIn(app, org.staff.advisorLiege.email);
+    const queue = await agent.get('/staff/queue').expect(200);
+    expect(queue.text).to.include('action="/staff/search"');
+    const page = await agent.get('/staff/search').query({ q: 'frederic <b>' }).expect(200);
+    expect(page.text).to.include('&lt;b&gt;').and.not.include('frederic <b>');
+    const found = await agent.get('/staff/search').query({ q: 'frederic' }).expect(200);
+    expect(found.text).to.include(cafe.number).and.include('Frédéric Dubois');
+    expect(found.text).to.not.include(charleroi.number);
+    const none = await agent.get('/staff/search').query({ q: 'zanzibar' }).expect(200);
+    expect(none.text).to.not.include(charleroi.number);
+    expect(none.text).to.include('Aucun ticket');
+    await request(app).get('/staff/search').query({ q: 'cafe' }).expect(303);
+  });
+
+  it('refuses anonymous callers, bad input, and treats query syntax as plain text', async () => {
+    await request(app).get('/api/v1/search').query({ q: 'cafe' }).expect(401);
+    const bearer = { Authorization: `Bearer ${tokens.liege}` };
+    await request(app).get('/api/v1/search').set(bearer).expect(400);
+    await request(app).get('/api/v1/search').query({ q: '   ' }).set(bearer).expect(400);
+    await request(app)
+      .get('/api/v1/search')
+      .query({ q: 'x'.repeat(201) })
+      .set(bearer)
+      .expect(400);
+    await request(app).get('/api/v1/search').query({ q: 'cafe', $where: '1' }).set(bearer).expect(400);
+    // bleve's query-string syntax would match everything here; the engine never parses it.
+    expect((await ask('+subject:* -zzz')).results).to.deep.equal([]);
+    expect((await ask('*')).results).to.deep.equal([]);
+  });
+
+  it('indexes at the next start what was committed while the engine was down (marks)', async () => {
+    const live = search.indexer();
+    live.detach();
+    const down: SearchEngine = { ...live.engine, write: () => Promise.reject(new Error('engine down')) };
+    const failing = new SearchIndexer(down);
+    failing.attach();
+    try {
+      const t = await buildTicket(org, { subject: 'Panne pendant la mise à jour', body: 'Mot rare : capybara.' });
+      const v = (await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(t._id), version: t.version })).version;
+      await replyToTicket({ actor: org.staff.advisorLiege, ticketId: String(t._id), version: v, text: 'Réponse : tatou.' });
+      await failing.idle();
+      expect(await SearchPendingModel.countDocuments({})).to.equal(3);
+    } finally {
+      failing.detach();
+      live.attach();
+    }
+    expect((await ask('capybara')).results).to.deep.equal([]);
+    expect(await live.catchUp()).to.equal(3);
+    expect((await ask('capybara')).results).to.have.length(1);
+    expect((await ask('tatou')).results).to.have.length(1);
+    expect(await SearchPendingModel.countDocuments({})).to.equal(0);
+  });
+
+  it('rebuilds from the database on demand (administrators), and by itself when the index is missing', async () => {
+    // A ticket written behind the journal's back: only a rebuild, which reads the database, finds it.
+    const hidden = await TicketModel.findById(cafe._id).lean<Ticket>();
+    const id = new Types.ObjectId();
+    await TicketModel.collection.insertOne({ ...hidden, _id: id, number: 'R-2020-999999', subject: 'Dossier wombat', version: 1 } as never);
+    expect((await ask('wombat', tokens.supervisor)).results).to.deep.equal([]);
+
+    await request(app).post('/api/v1/search/rebuild').set('Authorization', `Bearer ${tokens.liege}`).expect(403);
+    await request(app).post('/api/v1/search/rebuild').set('Authorization', `Bearer ${tokens.admin}`).expect(202);
+    await search.indexer().rebuild(); // joins the running rebuild
+    expect(ids(await ask('wombat', tokens.supervisor))).to.deep.equal([String(id)]);
+    const status = await request(app).get('/api/v1/search/status').set('Authorization', `Bearer ${tokens.admin}`).expect(200);
+    expect(status.body.search).to.include({ engine: 'bleve', complete: true, rebuilding: false });
+
+    // The index lost: a new, empty one is incomplete, and the start rebuilds it.
+    await search.restartEmpty();
+    expect((await search.indexer().engine.health()).complete).to.equal(false);
+    const started = await search.indexer().start();
+    expect(started.rebuilding).to.equal(true);
+    await search.indexer().rebuild();
+    expect(ids(await ask('seminaire'))).to.deep.equal([String(cafe._id)]);
+    expect(ids(await ask('ornithorynque'))).to.deep.equal([String(dutch._id)]);
+  });
+});

@@ -1,0 +1,510 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	_ "github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	_ "github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/en"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/fr"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/nl"
+	_ "github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	_ "github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
+	_ "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// mappingVersion changes whenever the mapping or the documents' shape changes: an index of another
+// version is left aside and reported incomplete, and Relais rebuilds it from the database.
+const mappingVersion = "relais-search-1"
+
+const (
+	keyVersion  = "relais:mapping"
+	keyComplete = "relais:complete"
+	// maxText bounds the text indexed per message: the start of a long mail is what people search.
+	maxText = 20_000
+	// maxCandidates bounds the documents read per search before grouping them by ticket.
+	maxCandidates = 1000
+)
+
+type badRequest struct{ error }
+
+// TicketDoc is what is searchable about a ticket itself.
+type TicketDoc struct {
+	ID           string `json:"id"`
+	V            int    `json:"v"`
+	Number       string `json:"number"`
+	Subject      string `json:"subject"`
+	Name         string `json:"name"`
+	Email        string `json:"email"`
+	MemberNumber string `json:"memberNumber"`
+	Category     string `json:"category"`
+	Lang         string `json:"lang"`
+}
+
+// MessageDoc is one thread message: messages never change once written.
+type MessageDoc struct {
+	ID       string `json:"id"`
+	Ticket   string `json:"ticket"`
+	Lang     string `json:"lang"`
+	Text     string `json:"text"`
+	Internal bool   `json:"internal"`
+}
+
+// Batch is one write. Rebuild batches go only to the index being rebuilt.
+type Batch struct {
+	Tickets  []TicketDoc  `json:"tickets"`
+	Messages []MessageDoc `json:"messages"`
+	Rebuild  bool         `json:"rebuild"`
+}
+
+type SearchRequest struct {
+	Q     string `json:"q"`
+	Limit int    `json:"limit"`
+	// Internal: whether internal notes may match (staff); members never search.
+	Internal bool `json:"internal"`
+}
+
+type Hit struct {
+	ID    string  `json:"id"`
+	Score float64 `json:"score"`
+}
+
+type SearchResult struct {
+	Tickets []Hit   `json:"tickets"`
+	More    bool    `json:"more"`
+	TookMs  float64 `json:"tookMs"`
+}
+
+type Health struct {
+	Mapping  string `json:"mapping"`
+	Complete bool   `json:"complete"`
+	Building bool   `json:"building"`
+	Docs     uint64 `json:"docs"`
+}
+
+// Store holds the live index and, during a rebuild, the one being built. Live writes go to both,
+// and the rebuild never overwrites a ticket with an older version than a live write gave it.
+type Store struct {
+	dir      string
+	mu       sync.RWMutex
+	current  bleve.Index
+	name     string
+	complete bool
+	building bleve.Index
+	buildDir string
+	live     map[string]int
+}
+
+func indexMapping() (*mapping.IndexMappingImpl, error) {
+	m := bleve.NewIndexMapping()
+	folded := func(filters ...string) map[string]interface{} {
+		return map[string]interface{}{
+			"type":          "custom",
+			"char_filters":  []string{"asciifolding"},
+			"tokenizer":     "unicode",
+			"token_filters": append([]string{"to_lower"}, filters...),
+		}
+	}
+	analyzers := map[string]map[string]interface{}{
+		// Accents and case folded on both sides, so "Frederic" finds "Frédéric" and "CAFE" finds "café".
+		"folded":    folded(),
+		"folded_fr": folded("elision_fr", "stop_fr", "stemmer_fr_light"),
+		"folded_nl": folded("stop_nl", "stemmer_nl_snowball"),
+		"folded_en": folded("stop_en", "stemmer_en_snowball"),
+		"lower_keyword": {
+			"type":          "custom",
+			"tokenizer":     "single",
+			"token_filters": []string{"to_lower"},
+		},
+	}
+	for name, config := range analyzers {
+		if err := m.AddCustomAnalyzer(name, config); err != nil {
+			return nil, err
+		}
+	}
+	text := func(analyzer string) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = analyzer
+		f.Store = false
+		f.IncludeTermVectors = false
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	doc := bleve.NewDocumentStaticMapping()
+	for field, analyzer := range map[string]string{
+		"number": "lower_keyword", "email": "lower_keyword", "member_number": "lower_keyword",
+		"name": "folded", "subject": "folded", "all": "folded", "text": "folded",
+		"stem_fr": "folded_fr", "stem_nl": "folded_nl", "stem_en": "folded_en",
+	} {
+		doc.AddFieldMappingsAt(field, text(analyzer))
+	}
+	internal := bleve.NewBooleanFieldMapping()
+	internal.Store = false
+	internal.IncludeInAll = false
+	internal.DocValues = false
+	doc.AddFieldMappingsAt("internal", internal)
+	m.DefaultMapping = doc
+	m.DefaultAnalyzer = "folded"
+	return m, nil
+}
+
+func openStore(dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	s := &Store{dir: dir}
+	if raw, err := os.ReadFile(filepath.Join(dir, "current")); err == nil {
+		name := strings.TrimSpace(string(raw))
+		if idx, err := bleve.Open(filepath.Join(dir, name)); err == nil {
+			version, _ := idx.GetInternal([]byte(keyVersion))
+			if string(version) == mappingVersion {
+				done, _ := idx.GetInternal([]byte(keyComplete))
+				s.current, s.name, s.complete = idx, name, string(done) == "1"
+			} else {
+				_ = idx.Close()
+			}
+		}
+	}
+	if s.current == nil {
+		idx, name, err := s.create()
+		if err != nil {
+			return nil, err
+		}
+		if err := s.point(name); err != nil {
+			return nil, err
+		}
+		s.current, s.name = idx, name
+	}
+	s.removeOthers()
+	return s, nil
+}
+
+func (s *Store) create() (bleve.Index, string, error) {
+	m, err := indexMapping()
+	if err != nil {
+		return nil, "", err
+	}
+	name := "index-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	idx, err := bleve.New(filepath.Join(s.dir, name), m)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := idx.SetInternal([]byte(keyVersion), []byte(mappingVersion)); err != nil {
+		return nil, "", err
+	}
+	return idx, name, nil
+}
+
+// point makes `name` the index opened at the next start (write then rename: never half a file).
+func (s *Store) point(name string) error {
+	tmp := filepath.Join(s.dir, "current.tmp")
+	if err := os.WriteFile(tmp, []byte(name+"\n"), 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, filepath.Join(s.dir, "current"))
+}
+
+// removeOthers deletes index folders left by an older mapping or an interrupted rebuild.
+func (s *Store) removeOthers() {
+	entries, _ := os.ReadDir(s.dir)
+	for _, e := range entries {
+		if e.IsDir() && strings.HasPrefix(e.Name(), "index-") && e.Name() != s.name && filepath.Join(s.dir, e.Name()) != s.buildDir {
+			_ = os.RemoveAll(filepath.Join(s.dir, e.Name()))
+		}
+	}
+}
+
+func (s *Store) Health() Health {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	docs, _ := s.current.DocCount()
+	return Health{Mapping: mappingVersion, Complete: s.complete, Building: s.building != nil, Docs: docs}
+}
+
+func clip(text string) string {
+	if len(text) <= maxText {
+		return text
+	}
+	cut := maxText
+	for cut > 0 && !utf8.RuneStart(text[cut]) {
+		cut--
+	}
+	return text[:cut]
+}
+
+var digitsOnly = regexp.MustCompile(`^[0-9]+$`)
+
+// numberVariants: a number `R-2026-000123` is found as typed, without its prefix or year, and
+// without leading zeros.
+func numberVariants(number string) []string {
+	n := strings.ToLower(number)
+	out := []string{n}
+	parts := strings.Split(n, "-")
+	if len(parts) == 3 {
+		out = append(out, parts[1]+"-"+parts[2], parts[2])
+		if trimmed := strings.TrimLeft(parts[2], "0"); trimmed != "" && trimmed != parts[2] {
+			out = append(out, trimmed)
+		}
+	}
+	return out
+}
+
+func stemField(lang string) string {
+	switch lang {
+	case "fr", "nl", "en":
+		return "stem_" + lang
+	}
+	return ""
+}
+
+func ticketFields(t TicketDoc) map[string]interface{} {
+	doc := map[string]interface{}{
+		"number":        numberVariants(t.Number),
+		"email":         t.Email,
+		"member_number": t.MemberNumber,
+		"name":          t.Name,
+		"subject":       t.Subject,
+		"all":           strings.Join([]string{t.Subject, t.Name, t.Email, t.MemberNumber, t.Category}, " "),
+	}
+	if f := stemField(t.Lang); f != "" {
+		doc[f] = t.Subject
+	}
+	return doc
+}
+
+func messageFields(m MessageDoc) map[string]interface{} {
+	text := clip(m.Text)
+	doc := map[string]interface{}{"text": text, "internal": m.Internal}
+	if f := stemField(m.Lang); f != "" {
+		doc[f] = text
+	}
+	return doc
+}
+
+func validID(id string) bool {
+	return len(id) > 0 && len(id) <= 64 && !strings.Contains(id, ":")
+}
+
+// Write indexes a batch: live batches go to the live index (and to the one being built),
+// rebuild batches only to the one being built.
+func (s *Store) Write(b Batch) error {
+	for _, t := range b.Tickets {
+		if !validID(t.ID) {
+			return badRequest{fmt.Errorf("bad ticket id %q", t.ID)}
+		}
+	}
+	for _, m := range b.Messages {
+		if !validID(m.ID) || !validID(m.Ticket) {
+			return badRequest{fmt.Errorf("bad message id %q", m.ID)}
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if b.Rebuild {
+		if s.building == nil {
+			return badRequest{errors.New("no rebuild in progress")}
+		}
+		tickets := b.Tickets[:0:0]
+		for _, t := range b.Tickets {
+			if v, seen := s.live[t.ID]; !seen || v < t.V {
+				tickets = append(tickets, t)
+			}
+		}
+		return write(s.building, tickets, b.Messages)
+	}
+	if err := write(s.current, b.Tickets, b.Messages); err != nil {
+		return err
+	}
+	if s.building != nil {
+		for _, t := range b.Tickets {
+			if t.V > s.live[t.ID] {
+				s.live[t.ID] = t.V
+			}
+		}
+		return write(s.building, b.Tickets, b.Messages)
+	}
+	return nil
+}
+
+func write(idx bleve.Index, tickets []TicketDoc, messages []MessageDoc) error {
+	batch := idx.NewBatch()
+	for _, t := range tickets {
+		if err := batch.Index("t:"+t.ID, ticketFields(t)); err != nil {
+			return err
+		}
+	}
+	for _, m := range messages {
+		if err := batch.Index("m:"+m.Ticket+":"+m.ID, messageFields(m)); err != nil {
+			return err
+		}
+	}
+	return idx.Batch(batch)
+}
+
+func (s *Store) BeginRebuild() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.building != nil {
+		// A rebuild left by a parent that stopped: start over.
+		_ = s.building.Close()
+		_ = os.RemoveAll(s.buildDir)
+	}
+	idx, name, err := s.create()
+	if err != nil {
+		return err
+	}
+	s.building, s.buildDir, s.live = idx, filepath.Join(s.dir, name), map[string]int{}
+	return nil
+}
+
+func (s *Store) CommitRebuild() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.building == nil {
+		return badRequest{errors.New("no rebuild in progress")}
+	}
+	if err := s.building.SetInternal([]byte(keyComplete), []byte("1")); err != nil {
+		return err
+	}
+	name := filepath.Base(s.buildDir)
+	if err := s.point(name); err != nil {
+		return err
+	}
+	old, oldDir := s.current, filepath.Join(s.dir, s.name)
+	s.current, s.name, s.complete = s.building, name, true
+	s.building, s.buildDir, s.live = nil, "", nil
+	_ = old.Close()
+	_ = os.RemoveAll(oldDir)
+	return nil
+}
+
+func (s *Store) AbortRebuild() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.building != nil {
+		_ = s.building.Close()
+		_ = os.RemoveAll(s.buildDir)
+	}
+	s.building, s.buildDir, s.live = nil, "", nil
+	return nil
+}
+
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.building != nil {
+		_ = s.building.Close()
+	}
+	return s.current.Close()
+}
+
+func match(text, field string, boost float64) query.Query {
+	q := bleve.NewMatchQuery(text)
+	q.SetField(field)
+	q.SetOperator(query.MatchQueryOperatorAnd)
+	q.SetBoost(boost)
+	return q
+}
+
+func term(text, field string, boost float64) query.Query {
+	q := bleve.NewTermQuery(text)
+	q.SetField(field)
+	q.SetBoost(boost)
+	return q
+}
+
+// buildQuery turns what was typed into a query object: the text is only ever a term or analysed
+// words, never parsed as query syntax, so nothing typed can act as an operator.
+func buildQuery(text string, internal bool) query.Query {
+	lower := strings.ToLower(text)
+	compact := strings.ReplaceAll(lower, " ", "")
+	clauses := []query.Query{
+		term(compact, "number", 20),
+		term(compact, "email", 15),
+		term(compact, "member_number", 15),
+		match(text, "name", 6),
+		match(text, "subject", 4),
+		match(text, "all", 2),
+		match(text, "stem_fr", 1.5),
+		match(text, "stem_nl", 1.5),
+		match(text, "stem_en", 1.5),
+		match(text, "text", 1),
+	}
+	if digitsOnly.MatchString(compact) {
+		if trimmed := strings.TrimLeft(compact, "0"); trimmed != "" && trimmed != compact {
+			clauses = append(clauses, term(trimmed, "number", 20))
+		}
+	}
+	if !strings.Contains(lower, " ") && utf8.RuneCountInString(lower) >= 3 {
+		p := bleve.NewPrefixQuery(lower)
+		p.SetField("email")
+		p.SetBoost(5)
+		clauses = append(clauses, p)
+	}
+	any := bleve.NewDisjunctionQuery(clauses...)
+	if internal {
+		return any
+	}
+	b := bleve.NewBooleanQuery()
+	b.AddMust(any)
+	notInternal := bleve.NewBoolFieldQuery(true)
+	notInternal.SetField("internal")
+	b.AddMustNot(notInternal)
+	return b
+}
+
+// Search returns tickets best first: each ticket scores as its best document (itself or a message).
+func (s *Store) Search(r SearchRequest) (SearchResult, error) {
+	text := strings.TrimSpace(r.Q)
+	if text == "" || len(text) > 500 {
+		return SearchResult{}, badRequest{errors.New("q must have 1 to 500 bytes")}
+	}
+	limit := r.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	started := time.Now()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	size := limit * 4
+	if size > maxCandidates {
+		size = maxCandidates
+	}
+	req := bleve.NewSearchRequestOptions(buildQuery(text, r.Internal), size, 0, false)
+	res, err := s.current.Search(req)
+	if err != nil {
+		return SearchResult{}, err
+	}
+	seen := map[string]bool{}
+	out := SearchResult{Tickets: []Hit{}}
+	for _, hit := range res.Hits {
+		parts := strings.SplitN(hit.ID, ":", 3)
+		if len(parts) < 2 || seen[parts[1]] {
+			continue
+		}
+		if len(out.Tickets) == limit {
+			out.More = true
+			break
+		}
+		seen[parts[1]] = true
+		out.Tickets = append(out.Tickets, Hit{ID: parts[1], Score: hit.Score})
+	}
+	if !out.More && res.Total > uint64(len(res.Hits)) {
+		out.More = true
+	}
+	out.TookMs = float64(time.Since(started).Microseconds()) / 1000
+	return out, nil
+}
