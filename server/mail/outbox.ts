@@ -366,7 +366,9 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const run = (): Promise<void> => {
     if (running) {
       again = true;
-      return running;
+      // If the pass had already made its last loop check, the kick's pass is the next run: wait for it too.
+      const current = running;
+      return current.then(() => (running && running !== current ? running : undefined));
     }
     running = pass().finally(() => {
       running = undefined;
