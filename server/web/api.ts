@@ -16,6 +16,7 @@ import { originalMessageRoutes } from '../mail/inbound/original.routes.js';
 import { outboxAdminRoutes } from '../mail/outbox-admin.routes.js';
 import { attachmentRoutes } from '../tickets/attachment.routes.js';
 import { ticketRoutes } from '../tickets/ticket.routes.js';
+import { savedReplyRoutes } from '../replies/saved-reply.routes.js';
 import { buildOpenApiDocument } from './openapi.js';
 
 export const apiPrefix = '/api/v1';
@@ -30,7 +31,8 @@ export function apiRouter(config: Config, options: { auth?: AuthRouteOptions; in
     apiPrefix,
     [
       ...authRoutes(config, options.auth),
-      ...ticketRoutes(),
+      ...ticketRoutes(config),
+      ...savedReplyRoutes(),
       ...catalogRoutes(),
       ...routingConfigRoutes(),
       ...handoffRoutes(),

@@ -27,6 +27,8 @@ export interface ThreadItem {
   authorName: string;
   initials: string;
   text: string;
+  /** A staff reply's HTML (reply markup, allow-listed again when shown); null for the others. */
+  html: string | null;
   atIso: string;
   atText: string;
   channelLabel: string;
@@ -131,6 +133,7 @@ function threadItem(m: MessageView, ticketLanguage: string, t: Translate, fmt: F
     authorName: m.author.name,
     initials: initials(m.author.name),
     text: m.text,
+    html: kind === 'reply' ? m.html : null,
     atIso: m.createdAt,
     atText: fmt.dateTime(m.createdAt),
     channelLabel: l.channel(m.channel),
