@@ -21,6 +21,7 @@ import { mailAdminRoutes } from './mail-admin.routes.js';
 import { noStore } from './page-auth.js';
 import { queueRoutes } from './queue.routes.js';
 import { ticketRoutes } from './ticket.routes.js';
+import { savedReplyPages } from './saved-replies.routes.js';
 
 export function staffPages(config: Config, options: { auth?: AuthRouteOptions; inbound: InboundPipeline; online: OnlineSource }): Router {
   const router = Router();
@@ -31,6 +32,7 @@ export function staffPages(config: Config, options: { auth?: AuthRouteOptions; i
   router.use(loginRoutes(config, tools, { ...options.auth, service }));
   router.use(queueRoutes(config, tools));
   router.use(ticketRoutes(config, tools));
+  router.use(savedReplyPages(config, tools));
   router.use(boardRoutes(config, tools));
   router.use(mailAdminRoutes(config, tools));
   router.use(inboundAdminRoutes(config, options.inbound, tools));

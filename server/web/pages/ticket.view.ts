@@ -79,7 +79,8 @@ export interface TicketPageView {
   priorityOptions: { value: string; label: string; selected: boolean }[];
   categoryOptions: { value: string; label: string; selected: boolean }[];
   reassign: ReassignOptions | null;
-  composer: { canReply: boolean; canNote: boolean };
+  /** The file limits are the page route's to add (they come from the configuration). */
+  composer: { canReply: boolean; canNote: boolean; maxFiles?: number; maxBytes?: number; maxSize?: string };
   /** The ticket's deadlines explained (null: no SLA policy applies). */
   sla: SlaPanel | null;
 }
