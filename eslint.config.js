@@ -17,6 +17,7 @@ const layers = [
   ['attachments'],
   ['routing'],
   ['tickets'],
+  ['replies'],
   ['mail'],
   ['sla'],
   ['assignment'],

@@ -11,6 +11,7 @@ import { announce } from './lib/announce.js';
 import { ApiError, describeError, request } from './lib/api.js';
 import { closeDialog, openDialog, requireFields, showDialogError, wireDialogs } from './lib/dialogs.js';
 import { composerView, withReplyRight, type ComposerMode, type ComposerState } from './lib/composer-state.js';
+import { wireComposerTools } from './lib/composer-tools.js';
 import { bindDraft, clearDraft, readDraft, writeDraft } from './lib/drafts.js';
 import { byId, find, isRecord, num, readJson, str } from './lib/dom.js';
 import { t, tp } from './lib/i18n.js';
@@ -318,11 +319,20 @@ function start(): void {
     }
   }
 
-  async function run(command: Command, body: Record<string, unknown>, where: 'action' | 'composer' | HTMLDialogElement): Promise<boolean> {
+  async function run(command: Command, body: Record<string, unknown>, where: 'action' | 'composer' | HTMLDialogElement, files: File[] = []): Promise<boolean> {
     if (state.busy) return false;
     state.busy = true;
     try {
-      await request(`/api/v1/tickets/${id}/${apiPath[command]}`, { method: 'POST', body: { version: state.version, ...body } });
+      const json = { version: state.version, ...body };
+      // With files: multipart, the same JSON in `payload` (the route checks it with the same schema).
+      let payload: unknown = json;
+      if (files.length > 0) {
+        const form = new FormData();
+        form.append('payload', JSON.stringify(json));
+        for (const file of files) form.append('attachments', file, file.name);
+        payload = form;
+      }
+      await request(`/api/v1/tickets/${id}/${apiPath[command]}`, { method: 'POST', body: payload });
       await afterAction(command);
       return true;
     } catch (error) {
@@ -485,12 +495,13 @@ function start(): void {
     typing(false);
     const wait = find(form, 'input[name=waitForMember]', HTMLInputElement);
     const body = command === 'reply' ? { text, ...(wait?.checked ? { waitForMember: true } : {}) } : { text };
-    const ok = await run(command, body, 'composer');
+    const ok = await run(command, body, 'composer', command === 'reply' ? (composerTools?.files() ?? []) : []);
     composerState = { ...composerState, sending: false };
     sendButton.disabled = false;
     renderComposer();
     if (ok) {
       textarea.value = '';
+      composerTools?.clearFiles();
       if (wait) wait.checked = false;
       clearDraft(draftKey('text'));
       if (composerStatus) composerStatus.textContent = t(command === 'reply' ? 'client.composer.sent_reply' : 'client.composer.sent_note');
@@ -498,6 +509,7 @@ function start(): void {
     }
   }
 
+  const composerTools = textarea ? wireComposerTools(textarea, id, (text) => composerStatus && (composerStatus.textContent = text)) : null;
   if (form && textarea) {
     const reply = find(form, 'input[name=mode][value=reply]', HTMLInputElement);
     const canReply = Boolean(reply && !reply.disabled);

@@ -16,6 +16,7 @@ import './mail/mail.models.js';
 import './sla/policy.js';
 import './sla/calendar.model.js';
 import './attachments/attachment.model.js';
+import './replies/saved-reply.model.js';
 import './tickets/form-submission.model.js';
 import './mail/inbound/inbound.model.js';
 import './members/member-lookup.js';

@@ -53,10 +53,12 @@ export async function request(url: string, init: { method?: 'GET' | 'POST'; body
   const method = init.method ?? 'GET';
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (method !== 'GET') headers['x-csrf-token'] = csrfToken();
-  if (init.body !== undefined) headers['Content-Type'] = 'application/json';
+  // A FormData body (files) sets its own multipart Content-Type with the boundary.
+  const form = init.body instanceof FormData ? init.body : undefined;
+  if (init.body !== undefined && !form) headers['Content-Type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetch(url, { method, headers, credentials: 'same-origin', body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+    res = await fetch(url, { method, headers, credentials: 'same-origin', body: form ?? (init.body === undefined ? undefined : JSON.stringify(init.body)) });
   } catch {
     throw new ApiError(0, 'network', 'network');
   }

@@ -35,6 +35,11 @@ export interface RouteSpec<
   success?: number;
   /** Schema of the successful answer, for the OpenAPI document. */
   response?: z.ZodType;
+  /**
+   * Runs after the staff check and before validation: e.g. a route that also takes
+   * `multipart/form-data` (files) reads it into `req.body` here, so the same zod schema applies.
+   */
+  before?: RequestHandler[];
   handler: (req: Request, res: Response, next: NextFunction) => unknown;
 }
 
@@ -66,6 +71,7 @@ export function mountRoutes(router: Router, mountPath: string, specs: RouteSpec[
   for (const spec of specs) {
     const chain: RequestHandler[] = [];
     if (spec.access.kind === 'staff') chain.push(requireStaff);
+    chain.push(...(spec.before ?? []));
     chain.push(validate({ body: spec.body, query: spec.query, params: spec.params }));
     router[spec.method](spec.path, ...chain, spec.handler as RequestHandler);
     const fullPath = `${mountPath}${spec.path}`;

@@ -24,6 +24,8 @@ const outboxSchema = new Schema(
     subject: { type: String, required: true },
     text: { type: String, required: true },
     html: { type: String, required: true },
+    /** Attachment ids (`attachments`): the bytes are read when the message is sent, not copied here. */
+    attachments: { type: [Schema.Types.ObjectId], default: undefined },
     status: { type: String, enum: outboxStatuses, required: true, default: 'queued' },
     attempts: { type: Number, required: true, default: 0 },
     nextAttemptAt: { type: Date, required: true },
@@ -70,6 +72,7 @@ export interface OutboxMail {
   subject: string;
   text: string;
   html: string;
+  attachments?: Types.ObjectId[];
   status: OutboxStatus;
   attempts: number;
   nextAttemptAt: Date;

@@ -19,6 +19,8 @@ import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import nodemailer, { type Transporter } from 'nodemailer';
+import { AttachmentModel, type Attachment } from '../attachments/attachment.model.js';
+import { attachmentStorage, type AttachmentStorage } from '../attachments/storage.js';
 import type { Config } from '../config.js';
 import { isDuplicateKeyError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
@@ -96,7 +98,7 @@ export async function storeOutboxMailOnce(mail: OutboxMail): Promise<void> {
  */
 export function buildOutboxMail<T extends MailTemplateName>(
   input: EnqueueMailInput<T>,
-  options: { config: Pick<Config, 'mailFrom'>; now?: Date; id?: Types.ObjectId },
+  options: { config: Pick<Config, 'mailFrom'>; now?: Date; id?: Types.ObjectId; attachments?: readonly Types.ObjectId[] },
 ): OutboxMail {
   const now = options.now ?? new Date();
   const rendered = renderMail(input.template, input.locale, input.data);
@@ -119,6 +121,8 @@ export function buildOutboxMail<T extends MailTemplateName>(
     references: (headers.references ?? []).map(checkMessageId),
     autoSubmitted: autoSubmittedTemplates[input.template],
     ...rendered,
+    // Ids only: the bytes are read from the attachment storage when the message is sent.
+    ...(options.attachments?.length ? { attachments: [...options.attachments] } : {}),
     status: 'queued',
     attempts: 0,
     nextAttemptAt: now,
@@ -166,6 +170,8 @@ export interface ProcessOutboxOptions {
   leaseTimeoutMs?: number;
   /** How many due messages one pass looks at. */
   batchSize?: number;
+  /** Where the files of messages with attachments are read from (required to send such a message). */
+  attachmentStorage?: AttachmentStorage;
 }
 
 export interface ProcessOutboxResult {
@@ -247,7 +253,9 @@ export async function processOutbox(options: ProcessOutboxOptions): Promise<Proc
       continue;
     }
     try {
+      const attachments = await mailAttachments(mail, options.attachmentStorage);
       await options.transport.sendMail({
+        ...(attachments.length > 0 ? { attachments } : {}),
         from: mail.from,
         to: mail.to,
         ...(options.verp ? { envelope: { from: verpAddress(options.verp, String(mail._id)), to: mail.to } } : {}),
@@ -288,6 +296,21 @@ export async function processOutbox(options: ProcessOutboxOptions): Promise<Proc
     options.logger.info({ outbox: String(mail._id), attempt, template: mail.template }, 'mail sent');
   }
   return result;
+}
+
+/**
+ * The files a message carries, read by id and from the storage now (the outbox keeps only their
+ * ids). A file that is gone makes the attempt fail: retried, then failed for an administrator to see.
+ */
+async function mailAttachments(
+  mail: OutboxMail,
+  storage: AttachmentStorage | undefined,
+): Promise<{ filename: string; contentType: string; content: Buffer }[]> {
+  if (!mail.attachments?.length) return [];
+  if (!storage) throw new Error('This message has attachments and the outbox has no attachment storage.');
+  const files = await readByIds(mail.attachments, (id) => AttachmentModel.findById(id).lean<Attachment>());
+  if (files.length !== mail.attachments.length) throw new Error('An attachment of this message no longer exists.');
+  return Promise.all(files.map(async (f) => ({ filename: f.filename, contentType: f.contentType, content: await storage.read(f.sha256) })));
 }
 
 /**
@@ -339,7 +362,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     transport = createMailTransport(config.smtpUrl);
   }
   const logger = options.logger.child({ component: 'outbox' });
-  const processOptions: ProcessOutboxOptions = { verp: config, ...rest, logger, transport };
+  const processOptions: ProcessOutboxOptions = { verp: config, attachmentStorage: attachmentStorage(config), ...rest, logger, transport };
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;

@@ -6,7 +6,8 @@
  * HTML templates use `{{ }}` only, so every value is escaped. They share partials: a
  * single-column, inline-styled frame built of tables, which reads on a phone and in Outlook
  * (`_layout.html.hbs`), a button (`_button`), a quoted block (`_quote`) and a choice row (`_choice`).
- * The helpers escape too: `paragraphs` escapes each line itself, `plural` returns plain text.
+ * The helpers escape too: `paragraphs` escapes each line itself, `plural` returns plain text,
+ * `safeReplyHtml` passes a staff reply's HTML through the reply allow-list (`_richquote`).
  * Text templates are compiled with `noEscape` and are only fed validated strings and numbers,
  * so text stays text.
  */
@@ -15,6 +16,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import { z } from 'zod';
 import { viewsDir } from '../lib/paths.js';
+import { sanitizeReplyHtml } from '../lib/reply-markup.js';
 import type { uiLocales as mailLocales } from '../tickets/ticket.vocabulary.js';
 
 export { uiLocales as mailLocales } from '../tickets/ticket.vocabulary.js';
@@ -31,12 +33,24 @@ const line = z
 /** Text a person wrote, line breaks kept (the HTML shows them with `paragraphs`). */
 const longText = (max: number) => z.string().min(1).max(max);
 
+/** A formatted staff reply: its HTML (the reply allow-list, applied again when rendered) and whether it carries the author's signature. */
+const replyExtras = {
+  // Always present after parsing (null when absent): the templates run in strict mode.
+  replyHtml: z
+    .string()
+    .max(400_000)
+    .nullish()
+    .transform((v) => v ?? null),
+  signed: z.boolean().default(false),
+};
+
 const templateSchemas = {
   'ticket-acknowledgement': z.strictObject({ ticketNumber, subject: line, ticketUrl: httpUrl }),
   'staff-reply': z.strictObject({
     ticketNumber,
     subject: line,
     replyText: longText(100_000),
+    ...replyExtras,
     agentFirstName: line,
     ticketUrl: httpUrl,
   }),
@@ -44,6 +58,7 @@ const templateSchemas = {
     ticketNumber,
     subject: line,
     replyText: longText(100_000),
+    ...replyExtras,
     agentFirstName: line,
     ticketUrl: httpUrl,
   }),
@@ -204,6 +219,8 @@ hbs.registerHelper('paragraphs', (value: unknown) => {
     .split('\n');
   return new hbs.SafeString(lines.map((l) => hbs.escapeExpression(l)).join('<br>\n'));
 });
+// A staff reply's HTML, through the reply allow-list once more (lib/reply-markup.ts): never raw.
+hbs.registerHelper('safeReplyHtml', (value: unknown) => new hbs.SafeString(sanitizeReplyHtml(String(value ?? ''))));
 // "7 jours" / "1 day": a plain string, escaped by Handlebars like any value.
 hbs.registerHelper('plural', (count: unknown, one: unknown, other: unknown) => `${String(count)} ${count === 1 ? String(one) : String(other)}`);
 
@@ -214,7 +231,7 @@ let partialsRegistered = false;
 /** The shared HTML partials (`views/emails/_<name>.html.hbs`), registered once, before the first HTML template is compiled. */
 function registerPartials(): void {
   if (partialsRegistered) return;
-  for (const name of ['layout', 'button', 'quote', 'choice']) {
+  for (const name of ['layout', 'button', 'quote', 'richquote', 'choice']) {
     hbs.registerPartial(name, readFileSync(path.join(viewsDir, 'emails', `_${name}.html.hbs`), 'utf8'));
   }
   partialsRegistered = true;

@@ -102,19 +102,33 @@ export function replyMailWrites(
   config: MailConfig,
   ticket: MailTicket,
   member: MailMember | null,
-  props: { text: string; agentName: string; waitForMember: boolean; at: Date; inReplyTo?: string | null },
+  props: {
+    text: string;
+    /** The reply's sanitized HTML (lib/reply-markup.ts), when it has one. */
+    html?: string | null;
+    /** The author's signature is part of the reply: the mail's own closing is left out. */
+    signed?: boolean;
+    /** Files of the reply: the outbox attaches their bytes when it sends (ids only are stored). */
+    attachments?: readonly Types.ObjectId[];
+    agentName: string;
+    waitForMember: boolean;
+    at: Date;
+    inReplyTo?: string | null;
+  },
 ): JournalWrite[] {
   if (!member) return [];
   const data = {
     ticketNumber: ticket.number,
     subject: ticket.subject,
     replyText: props.text,
+    replyHtml: props.html ?? null,
+    signed: props.signed ?? false,
     agentFirstName: firstName(props.agentName),
     ticketUrl: ticketUrl(config, ticket),
   };
   const locale = mailLocale(ticket.language, config);
   const headers = threadHeaders(config, ticket, props.inReplyTo);
-  const options = { config, now: props.at };
+  const options = { config, now: props.at, attachments: props.attachments };
   const mail = props.waitForMember
     ? buildOutboxMail({ template: 'information-request', locale, to: member.email, ticketId: ticket._id, data, headers }, options)
     : buildOutboxMail({ template: 'staff-reply', locale, to: member.email, ticketId: ticket._id, data, headers }, options);
@@ -248,6 +262,9 @@ async function mailForChange(config: MailConfig, input: CommitInput): Promise<Jo
       const member = await MemberModel.findById(ticket.member, { email: 1, language: 1 }).lean();
       return replyMailWrites(config, ticket, member, {
         text: message.doc.text,
+        html: message.doc.html,
+        signed: Boolean(input.data.signed),
+        attachments: message.doc.attachments,
         agentName: input.actor.name,
         waitForMember: Boolean(input.data.waitForMember),
         at,

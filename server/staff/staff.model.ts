@@ -23,6 +23,12 @@ const staffSchema = new Schema(
     /** Raised by "log out everywhere", password change and deactivation; tokens carry it. */
     tokenVersion: { type: Number, default: 0 },
     lastLoginAt: { type: Date, default: null },
+    /** The signature added under this person's replies, per reply language (reply markup, lib/reply-markup.ts). */
+    signatures: {
+      fr: { type: String, default: null, maxlength: 2000 },
+      nl: { type: String, default: null, maxlength: 2000 },
+      en: { type: String, default: null, maxlength: 2000 },
+    },
   },
   { timestamps: true },
 );

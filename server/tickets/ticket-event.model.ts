@@ -63,7 +63,8 @@ export interface EventData {
   accepted: NoData;
   assigned: NoData;
   released: NoData;
-  replied: { message: Types.ObjectId; waitForMember?: boolean };
+  /** `signed`: the author's signature was added under the reply (the mail then leaves out its own closing). */
+  replied: { message: Types.ObjectId; waitForMember?: boolean; signed?: boolean };
   noted: { message: Types.ObjectId };
   escalated: { escalation: Types.ObjectId; toTeamName: string; automatic?: boolean; alert?: SlaAlertData };
   returned: { escalation: Types.ObjectId | null };

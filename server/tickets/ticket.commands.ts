@@ -5,21 +5,25 @@
  * recomputes (SLA) is added by the journal's enrichers; the journal announces it.
  */
 import { Types } from 'mongoose';
+import { saveAttachments, type CheckedUpload } from '../attachments/attachments.service.js';
+import type { AttachmentStorage } from '../attachments/storage.js';
 import { sameId, type Actor } from '../auth/actor.js';
 import type { MailProof } from './message.model.js';
+import { formatReply } from '../lib/reply-markup.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../lib/errors.js';
 import { ReasonCodeModel } from '../catalog/category.model.js';
 import { officeModelOf } from '../routing/office-models.js';
 import { teamForTier } from '../routing/routing.service.js';
 import { StaffModel } from '../staff/staff.model.js';
 import { TeamModel, type Tier } from '../teams/team.model.js';
-import { commit, escalationUpdate, escalationWrite, loadTicket, messageWrite, type CommitInput } from './ticket.journal.js';
+import { attachmentLink, commit, escalationUpdate, escalationWrite, loadTicket, messageWrite, type CommitInput } from './ticket.journal.js';
 import type { EventData, JournalWrite } from './ticket-event.model.js';
 import type { Priority, Ticket } from './ticket.model.js';
 import { escalationTarget, refusal, returnTarget, type TicketAction } from './ticket.lifecycle.js';
 import { authorize, tiersWorkedBy } from './ticket.policy.js';
 import { escalationOrigin } from './ticket.queries.js';
 import { presentTicket, type TicketView } from './ticket.presenter.js';
+import { replyLanguage } from './ticket.vocabulary.js';
 
 interface CommandBase {
   actor: Actor;
@@ -115,18 +119,43 @@ export async function releaseTicket(props: CommandBase & { note?: string }): Pro
   return finish({ ticket, type: 'released', actor: props.actor, at: props.at, note: props.note ?? null, patch: { assignee: null } });
 }
 
-/** A public reply to the member (optionally asking for information: status pending_member). */
-export async function replyToTicket(props: CommandBase & { text: string; waitForMember?: boolean }): Promise<TicketView> {
+/** The signature a person adds under replies in a language (null when they set none). */
+async function signatureOf(staff: Types.ObjectId, language: string): Promise<string | null> {
+  const person = await StaffModel.findById(staff, { signatures: 1 }).lean();
+  const signature = person?.signatures?.[replyLanguage(language)];
+  return signature?.trim() ? signature.trim() : null;
+}
+
+export interface ReplyFiles {
+  /** Uploads that passed `checkUploads` (the same limits and allow-list as members' files). */
+  uploads: CheckedUpload[];
+  storage: AttachmentStorage;
+}
+
+/**
+ * A public reply to the member (optionally asking for information: status pending_member). `text`
+ * is the reply markup (lib/reply-markup.ts): the message keeps its sanitized HTML and plain text.
+ * The author's signature for the ticket's language is added under it, so the thread, the member's
+ * page and the mail show the same words. Files are stored only once the policy, the version and
+ * the ticket's state allowed the reply, and go with it (the mail attaches them).
+ */
+export async function replyToTicket(props: CommandBase & { text: string; waitForMember?: boolean; files?: ReplyFiles }): Promise<TicketView> {
   const ticket = await prepare(props, 'reply');
   const me = staffId(props.actor);
   const at = props.at ?? new Date();
   const messageId = new Types.ObjectId();
+  const signature = await signatureOf(me, ticket.language);
+  const formatted = formatReply(signature ? `${props.text}\n\n${signature}` : props.text);
+  const saved = props.files?.uploads.length
+    ? await saveAttachments(props.files.uploads, { storage: props.files.storage, uploadedBy: { kind: 'staff', staff: me, member: null }, source: 'staff', at })
+    : [];
+  const attachments = saved.map((a) => a._id);
   return finish({
     ticket,
     type: 'replied',
     actor: props.actor,
     at,
-    data: { message: messageId, ...(props.waitForMember ? { waitForMember: true } : {}) },
+    data: { message: messageId, ...(props.waitForMember ? { waitForMember: true } : {}), ...(signature ? { signed: true } : {}) },
     patch: {
       status: props.waitForMember ? 'pending_member' : ticket.status === 'new' || ticket.status === 'pending_member' ? 'open' : ticket.status,
       firstResponseAt: ticket.firstResponseAt ?? at,
@@ -138,12 +167,13 @@ export async function replyToTicket(props: CommandBase & { text: string; waitFor
         ticket: ticket._id,
         author: { kind: 'staff', staff: me, member: null, name: props.actor.name },
         visibility: 'public',
-        text: props.text,
-        html: null,
+        text: formatted.text || props.text,
+        html: formatted.html,
         channel: 'web',
-        attachments: [],
+        attachments,
         createdAt: at,
       }),
+      ...attachments.map((id) => attachmentLink(id, ticket._id, messageId)),
     ],
   });
 }

@@ -5,7 +5,11 @@
 import { Types } from 'mongoose';
 import type { Request } from 'express';
 import type { output } from 'zod';
+import { checkUploads } from '../attachments/attachments.service.js';
+import { multipartBody } from '../attachments/multipart-body.js';
+import { attachmentStorage } from '../attachments/storage.js';
 import { requireActor } from '../auth/current.js';
+import type { Config } from '../config.js';
 import { BadRequestError } from '../lib/errors.js';
 import { route, type RouteSpec } from '../lib/route-table.js';
 import { valid } from '../lib/validate.js';
@@ -74,7 +78,41 @@ function command<B extends s.CommandBody>(
   });
 }
 
-export function ticketRoutes(): RouteSpec[] {
+/**
+ * `POST /tickets/:id/replies`: JSON, or `multipart/form-data` with the same JSON in `payload` and
+ * files in `attachments` — the members' limits and allow-list: too large or too many → 413, a
+ * type not allowed or an empty file → 422, each naming the file. Files are stored only when the
+ * reply is allowed (the command checks the policy, the version and the state first).
+ */
+function replyRoute(config: Config): RouteSpec {
+  const spec = { params: s.ticketIdParams, body: s.replyBody };
+  const storage = attachmentStorage(config);
+  return route({
+    method: 'post',
+    path: '/tickets/:id/replies',
+    tag,
+    summary:
+      'Public reply to the member, in the reply markup (**bold**, *italic*, lists, [links](https://…)); with files: multipart/form-data, the JSON body in `payload`, files in `attachments`',
+    access: { kind: 'staff', policy: 'reply' },
+    ...spec,
+    before: [multipartBody(config.attachments)],
+    handler: async (req, res) => {
+      const { params, body } = valid(req, spec);
+      const uploads = req.uploads ? await checkUploads(req.uploads.files, req.uploads.rejected, config.attachments) : [];
+      const ticket = await replyToTicket({
+        actor: requireActor(req),
+        ticketId: params.id,
+        version: body.version,
+        text: body.text,
+        waitForMember: body.waitForMember,
+        files: uploads.length > 0 ? { uploads, storage } : undefined,
+      });
+      res.json({ ticket });
+    },
+  });
+}
+
+export function ticketRoutes(config: Config): RouteSpec[] {
   const list = { query: s.listTicketsQuery };
   const create = { body: s.createTicketBody };
   const byId = { params: s.ticketIdParams };
@@ -159,9 +197,7 @@ export function ticketRoutes(): RouteSpec[] {
     command('release', 'release', 'Put the ticket back in its queue', s.versionBody, (req, id, b) =>
       releaseTicket({ actor: requireActor(req), ticketId: id, version: b.version, note: b.note }),
     ),
-    command('replies', 'reply', 'Public reply to the member', s.replyBody, (req, id, b) =>
-      replyToTicket({ actor: requireActor(req), ticketId: id, version: b.version, text: b.text, waitForMember: b.waitForMember }),
-    ),
+    replyRoute(config),
     command('notes', 'note', 'Internal note (never shown to the member)', s.noteBody, (req, id, b) =>
       addNote({ actor: requireActor(req), ticketId: id, version: b.version, text: b.text }),
     ),

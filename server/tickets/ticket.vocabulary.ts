@@ -38,6 +38,11 @@ export function isTicketLanguage(value: string | null | undefined): value is Tic
 
 /** Languages the interface and the mail are written in (French is the default). */
 export const uiLocales = ['fr', 'nl', 'en'] as const;
+
+/** The language a reply to a ticket is written in (saved replies, signatures): the ticket's, French for the others. */
+export function replyLanguage(ticketLanguage: string | null | undefined): UiLocale {
+  return (uiLocales as readonly (string | null | undefined)[]).includes(ticketLanguage) ? (ticketLanguage as UiLocale) : 'fr';
+}
 export type UiLocale = (typeof uiLocales)[number];
 
 /** 1: general advisors; 2: support team; 3: administrative team. */

@@ -17,6 +17,7 @@ import { outboxAdminRoutes } from '../mail/outbox-admin.routes.js';
 import { attachmentRoutes } from '../tickets/attachment.routes.js';
 import { ticketRoutes } from '../tickets/ticket.routes.js';
 import { searchRoutes } from '../search/search.routes.js';
+import { savedReplyRoutes } from '../replies/saved-reply.routes.js';
 import { buildOpenApiDocument } from './openapi.js';
 
 export const apiPrefix = '/api/v1';
@@ -31,8 +32,9 @@ export function apiRouter(config: Config, options: { auth?: AuthRouteOptions; in
     apiPrefix,
     [
       ...authRoutes(config, options.auth),
-      ...ticketRoutes(),
+      ...ticketRoutes(config),
       ...searchRoutes(),
+      ...savedReplyRoutes(),
       ...catalogRoutes(),
       ...routingConfigRoutes(),
       ...handoffRoutes(),

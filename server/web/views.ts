@@ -9,6 +9,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import { viewsDir } from '../lib/paths.js';
 import type { Translate } from '../lib/i18n.js';
+import { sanitizeReplyHtml } from '../lib/reply-markup.js';
 
 export type TemplateDelegate = Handlebars.TemplateDelegate;
 
@@ -27,6 +28,8 @@ function registerHelpers(hbs: typeof Handlebars): void {
     return text; // returned as a plain string, so Handlebars escapes it
   });
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  // A staff reply's HTML, through the reply allow-list again at display (lib/reply-markup.ts).
+  hbs.registerHelper('replyHtml', (value: unknown) => new hbs.SafeString(sanitizeReplyHtml(String(value ?? ''))));
   hbs.registerHelper(
     'json',
     (value: unknown) =>

@@ -50,6 +50,27 @@ const plain: Record<string, 'public' | 'staff'> = {
   'get /api/v1/categories': 'staff',
   'get /api/v1/reason-codes': 'staff',
   'get /api/v1/staff': 'staff',
+  // Saved replies and signatures: each person's own list and signatures.
+  'get /api/v1/saved-replies': 'staff',
+  'post /api/v1/saved-replies': 'staff',
+  'get /api/v1/me/signatures': 'staff',
+  'put /api/v1/me/signatures': 'staff',
+};
+
+/**
+ * Saved replies (their object is a saved reply): on a reply shared with Liège, every Liège person reads
+ * it and only Liège's supervisor and the administrators change it; on a personal reply of Liège's
+ * advisor, only that advisor. (test/integration/saved-replies.test.ts goes through every case.)
+ */
+const savedReplyScoped: Record<string, { shared: Partial<Record<Role, boolean>>; personal: Partial<Record<Role, boolean>> }> = {
+  'get /api/v1/saved-replies/:id': {
+    shared: { advisorLiege: A, supervisorLiege: A, administrator: A },
+    personal: { advisorLiege: A },
+  },
+  'patch /api/v1/saved-replies/:id': { shared: { supervisorLiege: A, administrator: A }, personal: { advisorLiege: A } },
+  'delete /api/v1/saved-replies/:id': { shared: { supervisorLiege: A, administrator: A }, personal: { advisorLiege: A } },
+  // On a Liège ticket: whoever may read the ticket and the reply.
+  'get /api/v1/tickets/:id/saved-replies/:replyId': { shared: { advisorLiege: A, supervisorLiege: A }, personal: { advisorLiege: A } },
 };
 
 /**
@@ -238,7 +259,7 @@ describe('authorization matrix (every route × every role × own/foreign object)
   it('has an entry for every route of the route table', () => {
     const routes = registeredRoutes().filter((r) => r.fullPath.startsWith('/api/v1'));
     expect(routes.length).to.be.greaterThan(20);
-    const missing = routes.map(key).filter((k) => !(k in plain) && !(k in onOwn) && !(k in adminOnly) && !(k in officeScoped));
+    const missing = routes.map(key).filter((k) => !(k in plain) && !(k in onOwn) && !(k in adminOnly) && !(k in officeScoped) && !(k in savedReplyScoped));
     expect(missing, `routes missing from the authorization matrix: ${missing.join(', ')}`).to.deep.equal([]);
     for (const r of routes) expect(r.access.kind, key(r)).to.equal(plain[key(r)] === 'public' ? 'public' : 'staff');
   });
@@ -326,6 +347,38 @@ describe('authorization matrix (every route × every role × own/foreign object)
         .set('Authorization', `Bearer ${await login(app, org.staff.supervisorLiege.email)}`)
         .send(object.body);
       expect(res.status, `${key(route)} on Charleroi's object as Liège's supervisor`).to.equal(403);
+    }
+  });
+
+  it("lets only a personal saved reply's owner, and a shared one's office supervisor and administrators, change it", async function () {
+    this.timeout(120_000);
+    const tokenOf = async (role: Role) => `Bearer ${await login(app, org.staff[role === 'anonymous' ? 'advisorLiege' : role].email)}`;
+    const make = async (kind: 'shared' | 'personal'): Promise<string> => {
+      const res = await request(app)
+        .post('/api/v1/saved-replies')
+        .set('Authorization', await tokenOf(kind === 'shared' ? 'supervisorLiege' : 'advisorLiege'))
+        .send({ title: 'Matrice', body: { fr: 'Bonjour {member.name}' }, scope: kind });
+      expect(res.status, JSON.stringify(res.body)).to.equal(201);
+      return (res.body as { savedReply: { id: string } }).savedReply.id;
+    };
+    const ticket = await buildTicket(org, { office: org.offices.liege });
+    for (const route of registeredRoutes().filter((r) => key(r) in savedReplyScoped)) {
+      const expected = savedReplyScoped[key(route)];
+      for (const kind of ['shared', 'personal'] as const) {
+        for (const role of roles) {
+          const id = await make(kind);
+          const path = route.fullPath.includes(':replyId')
+            ? route.fullPath.replace(':id', String(ticket._id)).replace(':replyId', id)
+            : route.fullPath.replace(':id', id);
+          let req = request(app)[route.method](path);
+          if (role !== 'anonymous') req = req.set('Authorization', await tokenOf(role));
+          const res = route.method === 'patch' ? await req.send({ title: 'Changée' }) : await req;
+          const label = `${key(route)} on a ${kind} reply as ${role}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
+          if (role === 'anonymous') expect(res.status, label).to.equal(401);
+          else if (expected?.[kind][role] === A) expect(res.status, label).to.be.within(200, 299);
+          else expect([403, 404], label).to.include(res.status);
+        }
+      }
     }
   });
 

@@ -22,6 +22,7 @@ import { noStore } from './page-auth.js';
 import { queueRoutes } from './queue.routes.js';
 import { ticketRoutes } from './ticket.routes.js';
 import { searchRoutes } from './search.routes.js';
+import { savedReplyPages } from './saved-replies.routes.js';
 
 export function staffPages(config: Config, options: { auth?: AuthRouteOptions; inbound: InboundPipeline; online: OnlineSource }): Router {
   const router = Router();
@@ -33,6 +34,7 @@ export function staffPages(config: Config, options: { auth?: AuthRouteOptions; i
   router.use(queueRoutes(config, tools));
   router.use(searchRoutes(config, tools));
   router.use(ticketRoutes(config, tools));
+  router.use(savedReplyPages(config, tools));
   router.use(boardRoutes(config, tools));
   router.use(mailAdminRoutes(config, tools));
   router.use(inboundAdminRoutes(config, options.inbound, tools));

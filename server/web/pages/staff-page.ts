@@ -13,7 +13,7 @@ import { locales, type Translate } from '../../lib/i18n.js';
 import { clientStringKeys } from './client-strings.js';
 import { initials } from './format.js';
 
-export type StaffSection = 'queue' | 'board' | 'ticket' | 'login' | 'mail' | 'inbound' | 'search';
+export type StaffSection = 'queue' | 'board' | 'ticket' | 'login' | 'mail' | 'inbound' | 'search' | 'replies';
 
 export interface LangLink {
   code: string;
@@ -86,6 +86,7 @@ export async function renderStaffPage(
       nav: [
         { key: 'queue', href: '/staff/queue', label: t('nav.queue'), current: section === 'queue' },
         ...(isSupervisor(actor) ? [{ key: 'board', href: '/staff/board', label: t('nav.board'), current: section === 'board' }] : []),
+        { key: 'replies', href: '/staff/replies', label: t('savedReplies.nav'), current: section === 'replies' },
         ...(hasRole(actor, 'administrator') ? [{ key: 'mail', href: '/staff/mail', label: t('mailAdmin.nav'), current: section === 'mail' }] : []),
         ...(hasRole(actor, 'administrator') ? [{ key: 'inbound', href: '/staff/inbound', label: t('inboundAdmin.nav'), current: section === 'inbound' }] : []),
       ],

@@ -5,6 +5,7 @@
  * and swaps them in without touching what the advisor is typing.
  */
 import { Router, type Request, type Response } from 'express';
+import { formatSize } from '../../attachments/limits.js';
 import type { Config } from '../../config.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { loadCatalog } from './catalog.js';
@@ -20,7 +21,10 @@ async function view(req: Request, res: Response, config: Config): Promise<Ticket
   if (!idPattern.test(id)) throw new NotFoundError('No such ticket.');
   const t = res.locals.t;
   const catalog = await loadCatalog(res.locals.locale);
-  return ticketPageView(pageActor(req), id, t, createFormatter(res.locals.locale, t, config.timeZone), catalog);
+  const v = await ticketPageView(pageActor(req), id, t, createFormatter(res.locals.locale, t, config.timeZone), catalog);
+  // Staff replies take files within the members' limits (the server checks them again).
+  const { maxFiles, maxBytes } = config.attachments;
+  return { ...v, composer: { ...v.composer, maxFiles, maxBytes, maxSize: formatSize(maxBytes) } };
 }
 
 /** The regions the script swaps; the composer and the dialogs stay outside them. */

@@ -28,6 +28,8 @@ export interface ThreadItem {
   authorName: string;
   initials: string;
   text: string;
+  /** A staff reply's HTML (reply markup, allow-listed again when shown); null for the others. */
+  html: string | null;
   atIso: string;
   atText: string;
   channelLabel: string;
@@ -80,7 +82,8 @@ export interface TicketPageView {
   priorityOptions: { value: string; label: string; selected: boolean }[];
   categoryOptions: { value: string; label: string; selected: boolean }[];
   reassign: ReassignOptions | null;
-  composer: { canReply: boolean; canNote: boolean };
+  /** The file limits are the page route's to add (they come from the configuration). */
+  composer: { canReply: boolean; canNote: boolean; maxFiles?: number; maxBytes?: number; maxSize?: string };
   /** The ticket's deadlines explained (null: no SLA policy applies). */
   sla: SlaPanel | null;
 }
@@ -134,6 +137,7 @@ function threadItem(m: MessageView, ticketLanguage: string, t: Translate, fmt: F
     authorName: m.author.name,
     initials: initials(m.author.name),
     text: m.text,
+    html: kind === 'reply' ? m.html : null,
     atIso: m.createdAt,
     atText: fmt.dateTime(m.createdAt),
     channelLabel: l.channel(m.channel),

@@ -242,6 +242,8 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
           at: formatDate(m.createdAt, locale, config.timeZone),
           atIso: m.createdAt.toISOString(),
           text: m.text,
+          // Only staff replies are shown formatted (their HTML is ours: reply markup, allow-listed).
+          html: m.author.kind === 'staff' ? (m.html ?? null) : null,
           ...memberFiles((m.attachments ?? []).map((id) => byId.get(String(id))).filter((f): f is Attachment => Boolean(f))),
         })),
         canReply: ticket.status !== 'closed',

@@ -1,0 +1,188 @@
+/**
+ * `/staff/replies`: each person's saved replies and signature, and the shared replies they may use
+ * or manage (supervisors: their office's; administrators: every office's and everyone's). Plain
+ * forms with the page's CSRF token, so they work without the page's script; every change goes
+ * through the saved-replies service and its policy, as the API does.
+ *
+ *   GET  /staff/replies                 the list, a form for a new reply, the signature form
+ *   GET  /staff/replies/:id             one reply in its form (to change or delete it)
+ *   POST /staff/replies                 create; POST /staff/replies/:id change; POST /staff/replies/:id/delete
+ *   POST /staff/replies/signature       the signature, per language
+ */
+import { Router, type Request, type Response } from 'express';
+import type { Config } from '../../config.js';
+import { hasRole, type StaffActor } from '../../auth/actor.js';
+import { AppError } from '../../lib/errors.js';
+import type { Translate } from '../../lib/i18n.js';
+import { createSavedReplyBody, signaturesBody, updateSavedReplyBody } from '../../replies/saved-reply.schemas.js';
+import {
+  createSavedReply,
+  deleteSavedReply,
+  getSavedReply,
+  getSignatures,
+  listSavedReplies,
+  setSignatures,
+  updateSavedReply,
+  type SavedReplyView,
+} from '../../replies/saved-replies.service.js';
+import { loadCatalog } from './catalog.js';
+import { pageActor, requirePageActor } from './page-auth.js';
+import { renderStaffPage, type StaffPageTools } from './staff-page.js';
+
+export const repliesPath = '/staff/replies';
+const languages = ['fr', 'nl', 'en'] as const;
+const doneNotices = ['created', 'updated', 'deleted', 'signatures'];
+
+function field(body: unknown, name: string): string {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
+}
+
+function itemView(r: SavedReplyView, t: Translate, offices: Map<string, string>) {
+  const present = languages.filter((l) => r.body[l].trim());
+  return {
+    ...r,
+    scopeLabel: t(r.scope === 'shared' ? 'savedReplies.scope_shared' : 'savedReplies.scope_personal'),
+    officeLabel: r.scope === 'shared' ? (r.office ? t('savedReplies.office_of', { office: offices.get(r.office) ?? '' }) : t('savedReplies.office_all')) : null,
+    languagesLabel: t('savedReplies.languages', { languages: present.map((l) => t(`savedReplies.lang.${l}`)).join(', ') }),
+    preview: (r.body.fr || r.body.nl || r.body.en).slice(0, 200),
+  };
+}
+
+export function savedReplyPages(_config: Config, tools: StaffPageTools): Router {
+  const router = Router();
+
+  async function show(
+    req: Request,
+    res: Response,
+    props: { status?: number; editing?: SavedReplyView | null; form?: Record<string, string>; error?: string | null } = {},
+  ) {
+    const actor = pageActor(req);
+    const t = res.locals.t;
+    const catalog = await loadCatalog(res.locals.locale);
+    const offices = new Map(catalog.offices.map((o) => [o.value, o.label]));
+    const all = await listSavedReplies(actor);
+    const signatures = await getSignatures(actor);
+    const admin = hasRole(actor, 'administrator');
+    const editing = props.editing ?? null;
+    const form =
+      props.form ??
+      (editing ? { title: editing.title, fr: editing.body.fr, nl: editing.body.nl, en: editing.body.en, scope: editing.scope } : { scope: 'personal' });
+    await renderStaffPage(
+      req,
+      res,
+      tools,
+      'staff-replies',
+      'replies',
+      {
+        title: t('savedReplies.title'),
+        mine: all.filter((r) => r.scope === 'personal').map((r) => itemView(r, t, offices)),
+        shared: all.filter((r) => r.scope === 'shared').map((r) => itemView(r, t, offices)),
+        editing: editing ? { id: editing.id } : null,
+        form,
+        error: props.error ?? null,
+        notice: typeof req.query.done === 'string' && doneNotices.includes(req.query.done) ? t(`savedReplies.done.${req.query.done}`) : null,
+        // Who may share: supervisors (their office), administrators (any office, or everyone).
+        canShare: !editing && (admin || hasRole(actor, 'supervisor')),
+        officeChoices: admin
+          ? [
+              { value: '', label: t('savedReplies.office_all') },
+              ...catalog.offices.map((o) => ({ value: o.value, label: o.label, selected: form.office === o.value })),
+            ]
+          : null,
+        signatures: { fr: signatures.fr ?? '', nl: signatures.nl ?? '', en: signatures.en ?? '' },
+        languages: languages.map((l) => ({
+          code: l,
+          label: t(`savedReplies.field.body_${l}`),
+          value: form[l] ?? '',
+          signatureLabel: t(`savedReplies.signature.${l}`),
+          signature: signatures[l] ?? '',
+        })),
+      },
+      props.status ?? 200,
+    );
+  }
+
+  /** A refusal from the service or the schema, as a sentence next to the form. */
+  function problem(error: unknown, t: Translate): { status: number; error: string } {
+    if (!(error instanceof AppError)) throw error;
+    if (error.status === 403) return { status: 403, error: t('savedReplies.errors.forbidden') };
+    if (error.status === 404) return { status: 404, error: t('savedReplies.errors.not_found') };
+    const title = error.fields?.some((f) => f.path.startsWith('title'));
+    return { status: error.status, error: t(title ? 'savedReplies.errors.title' : 'savedReplies.errors.body') };
+  }
+
+  const bodies = (body: unknown) => Object.fromEntries(languages.map((l) => [l, field(body, l)]));
+
+  router.get(repliesPath, requirePageActor, async (req, res) => show(req, res));
+
+  router.get(`${repliesPath}/:id`, requirePageActor, async (req, res) => {
+    try {
+      const reply = await getSavedReply(pageActor(req), String(req.params.id));
+      if (!reply.canManage) return show(req, res, { status: 403, error: res.locals.t('savedReplies.errors.forbidden') });
+      await show(req, res, { editing: reply });
+    } catch (error) {
+      await show(req, res, problem(error, res.locals.t));
+    }
+  });
+
+  router.post(repliesPath, requirePageActor, tools.csrf.protect, async (req, res) => {
+    const actor: StaffActor = pageActor(req);
+    const form = { title: field(req.body, 'title'), scope: field(req.body, 'scope') || 'personal', office: field(req.body, 'office'), ...bodies(req.body) };
+    const parsed = createSavedReplyBody.safeParse({
+      title: form.title,
+      body: bodies(req.body),
+      scope: form.scope,
+      ...(form.scope === 'shared' && hasRole(actor, 'administrator') ? { office: form.office || null } : {}),
+    });
+    if (!parsed.success) {
+      const title = parsed.error.issues.some((i) => i.path[0] === 'title');
+      return show(req, res, { status: 400, form, error: res.locals.t(title ? 'savedReplies.errors.title' : 'savedReplies.errors.body') });
+    }
+    try {
+      await createSavedReply(actor, parsed.data);
+    } catch (error) {
+      return show(req, res, { form, ...problem(error, res.locals.t) });
+    }
+    res.redirect(303, `${repliesPath}?done=created`);
+  });
+
+  router.post(`${repliesPath}/signature`, requirePageActor, tools.csrf.protect, async (req, res) => {
+    const parsed = signaturesBody.safeParse(bodies(req.body));
+    if (!parsed.success) return show(req, res, { status: 400, error: res.locals.t('savedReplies.errors.body') });
+    await setSignatures(pageActor(req), parsed.data);
+    res.redirect(303, `${repliesPath}?done=signatures#signature`);
+  });
+
+  router.post(`${repliesPath}/:id/delete`, requirePageActor, tools.csrf.protect, async (req, res) => {
+    try {
+      await deleteSavedReply(pageActor(req), String(req.params.id));
+    } catch (error) {
+      return show(req, res, problem(error, res.locals.t));
+    }
+    res.redirect(303, `${repliesPath}?done=deleted`);
+  });
+
+  router.post(`${repliesPath}/:id`, requirePageActor, tools.csrf.protect, async (req, res) => {
+    const form = { title: field(req.body, 'title'), ...bodies(req.body) };
+    const parsed = updateSavedReplyBody.safeParse({ title: form.title, body: bodies(req.body) });
+    const id = String(req.params.id);
+    if (!parsed.success) {
+      const title = parsed.error.issues.some((i) => i.path[0] === 'title');
+      return show(req, res, {
+        status: 400,
+        form,
+        editing: await getSavedReply(pageActor(req), id).catch(() => null),
+        error: res.locals.t(title ? 'savedReplies.errors.title' : 'savedReplies.errors.body'),
+      });
+    }
+    try {
+      await updateSavedReply(pageActor(req), id, parsed.data);
+    } catch (error) {
+      return show(req, res, { form, ...problem(error, res.locals.t) });
+    }
+    res.redirect(303, `${repliesPath}?done=updated`);
+  });
+
+  return router;
+}

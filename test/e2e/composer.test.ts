@@ -1,0 +1,145 @@
+/**
+ * The reply box in Chromium against a real server process: an advisor opens the saved-reply picker
+ * by typing "::", moves with the arrows, inserts with Enter (placeholders filled for the ticket),
+ * formats with the toolbar, attaches a PDF and sends; the thread shows the formatted reply with
+ * its file (the mail itself is read from a real SMTP server in test/integration/reply-files.test.ts). Screenshots of the
+ * picker open and of the sent reply go to test-results/e2e/composer/.
+ */
+import { expect } from 'chai';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { freePort } from '../../server/db/embedded.js';
+import {
+  ensureClientBundles,
+  gotoLive,
+  launchBrowser,
+  screenshot,
+  signIn,
+  unexpectedErrors,
+  useScreenshotFolder,
+  type StaffSession,
+} from '../helpers/browser.js';
+import { startServer, stopServer, waitFor, type RunningServer } from '../helpers/server-process.js';
+
+const password = 'demo-password-123';
+const email = 'conseiller.liege@relais.demo';
+const pdf = readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'files', 'sample.pdf'));
+
+describe('reply box in Chromium: saved-reply picker, formatting, a PDF', function () {
+  this.timeout(90_000);
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  let dataDir: string | undefined;
+  let session: StaffSession | undefined;
+  let base = '';
+  let token = '';
+
+  async function api<T>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${base}/api/v1${url}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as T };
+  }
+
+  before(async function () {
+    this.timeout(240_000);
+    useScreenshotFolder('composer');
+    await ensureClientBundles();
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    dataDir = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'relais-e2e-composer-'));
+    const launching = launchBrowser().then((b) => (browser = b));
+    launching.catch(() => undefined);
+    const running = startServer({ PORT: String(port), DATA_DIR: dataDir, DEMO_PASSWORD: password, DEMO_TICKETS: '10' });
+    server = running;
+    await waitFor(() => running.output().includes('Press Ctrl-C to stop.') || running.child.exitCode !== null, 200_000, running.output);
+    if (running.child.exitCode !== null) throw new Error(`the server exited:\n${running.output()}`);
+    await launching;
+    const res = await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+    token = ((await res.json()) as { token: string }).token;
+  });
+
+  after(async function () {
+    this.timeout(30_000);
+    await session?.context.close().catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+    if (server) await stopServer(server);
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('inserts a saved reply with "::", formats it, sends it with a PDF; the thread shows it formatted with its file', async () => {
+    if (!browser) throw new Error('no browser');
+    for (const [title, fr] of [
+      ['Attestation envoyée', 'Bonjour {member.first_name},\n\nVous trouverez **votre attestation** en pièce jointe pour la demande {ticket.number}.'],
+      ['Documents à fournir', 'Pour avancer, il nous faut :\n- une copie du contrat\n- la dernière fiche de paie'],
+      ['Horaires du bureau', 'Le bureau est ouvert du lundi au vendredi, de 9 h à 16 h.'],
+    ]) {
+      const made = await api('POST', '/saved-replies', { title, body: { fr }, scope: 'personal' });
+      expect(made.status, JSON.stringify(made.body)).to.equal(201);
+    }
+    const created = await api<{ ticket: { id: string; number: string; version: number } }>('POST', '/tickets', {
+      subject: 'Attestation de travail',
+      body: 'Bonjour, pouvez-vous m’envoyer une attestation de travail ?',
+      member: { name: 'Marie Dethier', email: 'marie.dethier@example.be' },
+      language: 'fr',
+    });
+    expect(created.status).to.equal(201);
+    const ticket = created.body.ticket;
+    expect((await api('POST', `/tickets/${ticket.id}/claim`, { version: ticket.version })).status).to.equal(200);
+
+    session = await signIn(browser, base, email, password, { viewport: { width: 1280, height: 900 } });
+    const page = session.page;
+    await gotoLive(page, `${base}/staff/tickets/${ticket.id}`);
+    await page.locator('#composer-text').click();
+    await page.keyboard.type('::');
+    await page.locator('#saved-picker').waitFor({ state: 'visible' });
+    await page.locator('#saved-list [role=option]').first().waitFor();
+    await page.keyboard.type('attest');
+    expect(await page.locator('#saved-list [role=option]').count()).to.equal(1);
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('ArrowDown');
+    expect(await page.locator('#saved-filter').getAttribute('aria-activedescendant')).to.match(/^saved-option-/);
+    await screenshot(page, 'picker-open');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => (document.querySelector('#composer-text') as HTMLTextAreaElement | null)?.value.includes('attestation'));
+    const text = await page.locator('#composer-text').inputValue();
+    expect(text).to.include('Bonjour Marie,').and.include(ticket.number).and.not.include('::').and.not.include('{member');
+    expect(await page.locator('#saved-picker').isHidden()).to.equal(true);
+    // Escape closes the picker and gives the focus back to the reply box.
+    await page.keyboard.type(' ::');
+    await page.locator('#saved-picker').waitFor({ state: 'visible' });
+    await page.keyboard.press('Escape');
+    expect(await page.locator('#saved-picker').isHidden()).to.equal(true);
+    expect(await page.evaluate(() => document.activeElement?.id)).to.equal('composer-text');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type('\n\nÀ joindre aussi :\n- le formulaire C4\n- la preuve de paiement');
+    await page.locator('#composer-files').setInputFiles({ name: 'attestation.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await page.locator('#composer-file-list li').waitFor();
+    await page.locator('#composer-send').click();
+    const reply = page.locator('.thread .msg-reply').last();
+    await reply.locator('.msg-rich strong').waitFor();
+    expect(await reply.locator('.msg-rich strong').innerText()).to.equal('votre attestation');
+    expect(await reply.locator('.msg-rich li').count()).to.equal(2);
+    expect(await reply.locator('.msg-files a').innerText()).to.equal('attestation.pdf');
+    await reply.scrollIntoViewIfNeeded();
+    await screenshot(page, 'reply-sent', true);
+    expect(unexpectedErrors(session.errors)).to.deep.equal([]);
+  });
+});

@@ -1,0 +1,169 @@
+/**
+ * Saved replies and signatures over HTTP: who may create, read, change and delete which reply
+ * (personal: its owner only; shared with an office: its supervisors and administrators; with
+ * everyone: administrators), a member session or no token refused, placeholders filled for a ticket
+ * the actor may read in the ticket's language (never evaluated as a template), and signatures.
+ */
+import { expect } from 'chai';
+import type { Express } from 'express';
+import request from 'supertest';
+import { memberLinkUrl } from '../../server/members/member-links.js';
+import { MemberModel } from '../../server/members/member.model.js';
+import { useTestDatabase } from '../helpers/db.js';
+import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
+import { login, testApp } from '../helpers/http.js';
+import { testConfig } from '../helpers/config.js';
+
+type Who = keyof Org['staff'];
+
+describe('saved replies and signatures', function () {
+  this.timeout(60_000);
+  useTestDatabase();
+  let org: Org;
+  let app: Express;
+  const tokens = new Map<Who, string>();
+
+  before(async () => {
+    org = await buildOrg();
+    app = testApp(testConfig({ PUBLIC_URL: 'http://127.0.0.1:9999' }));
+    for (const who of Object.keys(org.staff) as Who[]) tokens.set(who, await login(app, org.staff[who].email));
+  });
+
+  const as = (who: Who) => ({ Authorization: `Bearer ${tokens.get(who) ?? ''}` });
+
+  async function create(who: Who, body: object): Promise<request.Response> {
+    return request(app).post('/api/v1/saved-replies').set(as(who)).send(body);
+  }
+
+  async function createdId(who: Who, body: object): Promise<string> {
+    const res = await create(who, body);
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    return (res.body as { savedReply: { id: string } }).savedReply.id;
+  }
+
+  const text = { fr: 'Bonjour {member.name}, votre demande {ticket.number} est traitée. {advisor.first_name}' };
+
+  it('lets anyone keep personal replies that nobody else reads or changes', async () => {
+    const id = await createdId('advisorLiege', { title: 'Mes salutations', body: text, scope: 'personal' });
+    await request(app).get(`/api/v1/saved-replies/${id}`).set(as('advisorLiege')).expect(200);
+    for (const other of ['advisorLiege2', 'supervisorLiege', 'administrator'] as Who[]) {
+      await request(app).get(`/api/v1/saved-replies/${id}`).set(as(other)).expect(404);
+      await request(app).patch(`/api/v1/saved-replies/${id}`).set(as(other)).send({ title: 'Volé' }).expect(404);
+      await request(app).delete(`/api/v1/saved-replies/${id}`).set(as(other)).expect(404);
+      const list = await request(app).get('/api/v1/saved-replies').set(as(other)).expect(200);
+      expect((list.body as { savedReplies: { id: string }[] }).savedReplies.map((r) => r.id)).to.not.include(id);
+    }
+    await request(app).patch(`/api/v1/saved-replies/${id}`).set(as('advisorLiege')).send({ title: 'Salutations' }).expect(200);
+    await request(app).delete(`/api/v1/saved-replies/${id}`).set(as('advisorLiege')).expect(204);
+    await request(app).get(`/api/v1/saved-replies/${id}`).set(as('advisorLiege')).expect(404);
+  });
+
+  it("lets an office's supervisors manage its shared replies; its advisors only use them; other offices see nothing", async () => {
+    expect((await create('advisorLiege', { title: 'Partagée', body: text, scope: 'shared' })).status).to.equal(403);
+    expect((await create('supervisorLiege', { title: 'Autre bureau', body: text, scope: 'shared', office: String(org.offices.charleroi) })).status).to.equal(
+      403,
+    );
+    expect((await create('supervisorLiege', { title: 'Tout le monde', body: text, scope: 'shared', office: null })).status).to.equal(403);
+    const id = await createdId('supervisorLiege', { title: 'Horaires de Liège', body: text, scope: 'shared' });
+    const seen = await request(app).get(`/api/v1/saved-replies/${id}`).set(as('advisorLiege')).expect(200);
+    expect(seen.body.savedReply).to.include({ scope: 'shared', office: String(org.offices.liege), canManage: false });
+    await request(app).patch(`/api/v1/saved-replies/${id}`).set(as('advisorLiege')).send({ title: 'Changée' }).expect(403);
+    await request(app).delete(`/api/v1/saved-replies/${id}`).set(as('advisorLiege')).expect(403);
+    await request(app).get(`/api/v1/saved-replies/${id}`).set(as('advisorCharleroi')).expect(404);
+    await request(app).patch(`/api/v1/saved-replies/${id}`).set(as('supervisorCharleroi')).send({ title: 'Prise' }).expect(404);
+    await request(app).delete(`/api/v1/saved-replies/${id}`).set(as('supervisorCharleroi')).expect(404);
+    await request(app)
+      .patch(`/api/v1/saved-replies/${id}`)
+      .set(as('supervisorLiege'))
+      .send({ body: { nl: 'Openingsuren' } })
+      .expect(200);
+    await request(app).patch(`/api/v1/saved-replies/${id}`).set(as('administrator')).send({ title: 'Horaires' }).expect(200);
+  });
+
+  it('lets administrators share with everyone; supervisors then use those replies but do not change them', async () => {
+    const id = await createdId('administrator', { title: 'Pour tous', body: text, scope: 'shared', office: null });
+    for (const who of ['advisorLiege', 'advisorCharleroi', 'support', 'supervisorCharleroi'] as Who[]) {
+      await request(app).get(`/api/v1/saved-replies/${id}`).set(as(who)).expect(200);
+    }
+    await request(app).patch(`/api/v1/saved-replies/${id}`).set(as('supervisorLiege')).send({ title: 'Non' }).expect(403);
+    await request(app).delete(`/api/v1/saved-replies/${id}`).set(as('administrator')).expect(204);
+  });
+
+  it('refuses without a token, with a member session, and with a NoSQL operator or an empty reply', async () => {
+    const id = await createdId('advisorLiege', { title: 'Privée', body: text, scope: 'personal' });
+    await request(app).get('/api/v1/saved-replies').expect(401);
+    await request(app).get(`/api/v1/saved-replies/${id}`).expect(401);
+    await request(app).post('/api/v1/saved-replies').send({ title: 'x', body: text, scope: 'personal' }).expect(401);
+    await request(app).put('/api/v1/me/signatures').send({ fr: 'x' }).expect(401);
+    // A member signed in on their page: the staff API does not know them.
+    const ticket = await buildTicket(org, { office: org.offices.liege });
+    const member = request.agent(app);
+    await member
+      .get(
+        new URL(memberLinkUrl(testConfig({ PUBLIC_URL: 'http://127.0.0.1:9999' }), { memberId: String(ticket.member), ticketId: String(ticket._id) })).pathname,
+      )
+      .expect(303);
+    expect([401, 403]).to.include((await member.get('/api/v1/saved-replies')).status);
+    expect([401, 403]).to.include((await member.get(`/api/v1/tickets/${String(ticket._id)}/saved-replies/${id}`)).status);
+    expect((await create('advisorLiege', { title: { $ne: '' }, body: text, scope: 'personal' })).status).to.equal(400);
+    expect((await create('advisorLiege', { title: 'Vide', body: { fr: '  ' }, scope: 'personal' })).status).to.equal(400);
+    expect((await create('advisorLiege', { title: 'x', body: text, scope: 'personal', owner: String(org.staff.advisorLiege2.id) })).status).to.equal(400);
+  });
+
+  it("fills placeholders for a ticket the advisor may read, in the ticket's language, leaving unknown ones and template syntax as typed", async () => {
+    const id = await createdId('advisorLiege', {
+      title: 'Attestation',
+      body: {
+        fr: 'Bonjour {member.first_name}, pour {ticket.number} : {inconnu.champ} {{member.name}} **{advisor.name}**',
+        nl: 'Dag {member.name}, uw vraag {ticket.number}. Groeten, {advisor.first_name}',
+      },
+      scope: 'personal',
+    });
+    const fr = await buildTicket(org, { office: org.offices.liege, language: 'fr' });
+    await MemberModel.updateOne({ _id: fr.member }, { $set: { name: 'Claire <b>Martin</b>' } });
+    const res = await request(app)
+      .get(`/api/v1/tickets/${String(fr._id)}/saved-replies/${id}`)
+      .set(as('advisorLiege'))
+      .expect(200);
+    expect(res.body).to.include({ language: 'fr', otherLanguage: false });
+    expect(res.body.text).to.equal(`Bonjour Claire, pour ${fr.number} : {inconnu.champ} {Claire <b>Martin</b>} **${org.staff.advisorLiege.name}**`);
+    const nl = await buildTicket(org, { office: org.offices.liege, language: 'nl' });
+    const nlRes = await request(app)
+      .get(`/api/v1/tickets/${String(nl._id)}/saved-replies/${id}`)
+      .set(as('advisorLiege'))
+      .expect(200);
+    expect(nlRes.body.text).to.match(new RegExp(`^Dag .+, uw vraag ${nl.number}\\. Groeten, ${org.staff.advisorLiege.name.split(' ')[0] ?? ''}$`));
+    const en = await buildTicket(org, { office: org.offices.liege, language: 'en' });
+    const enRes = await request(app)
+      .get(`/api/v1/tickets/${String(en._id)}/saved-replies/${id}`)
+      .set(as('advisorLiege'))
+      .expect(200);
+    expect(enRes.body).to.include({ language: 'fr', otherLanguage: true });
+    // A ticket the advisor may not read: 404, whatever the reply.
+    const charleroi = await buildTicket(org, { office: org.offices.charleroi });
+    await request(app)
+      .get(`/api/v1/tickets/${String(charleroi._id)}/saved-replies/${id}`)
+      .set(as('advisorLiege'))
+      .expect(404);
+    // Another person's personal reply on one's own ticket: 404.
+    await request(app)
+      .get(`/api/v1/tickets/${String(fr._id)}/saved-replies/${id}`)
+      .set(as('advisorLiege2'))
+      .expect(404);
+  });
+
+  it('keeps a signature per language for each person, changed only by that person', async () => {
+    await request(app).put('/api/v1/me/signatures').set(as('advisorLiege2')).send({ fr: 'Sophie\nConseillère', nl: 'Sophie\nAdviseur' }).expect(200);
+    const mine = await request(app).get('/api/v1/me/signatures').set(as('advisorLiege2')).expect(200);
+    expect(mine.body.signatures).to.deep.equal({ fr: 'Sophie\nConseillère', nl: 'Sophie\nAdviseur', en: null });
+    const other = await request(app).get('/api/v1/me/signatures').set(as('advisorLiege')).expect(200);
+    expect(other.body.signatures.fr).to.equal(null);
+    await request(app).put('/api/v1/me/signatures').set(as('advisorLiege2')).send({ nl: '' }).expect(200);
+    expect((await request(app).get('/api/v1/me/signatures').set(as('advisorLiege2'))).body.signatures).to.include({ fr: 'Sophie\nConseillère', nl: null });
+    await request(app)
+      .put('/api/v1/me/signatures')
+      .set(as('advisorLiege2'))
+      .send({ fr: 'x'.repeat(2001) })
+      .expect(400);
+  });
+});
