@@ -28,40 +28,26 @@ import path from 'node:path';
 import type { ParsedMail } from 'mailparser';
 import { Types, type mongo } from 'mongoose';
 import type { Config } from '../../config.js';
-import { toStaffActor, type MemberActor, type StaffActor } from '../../auth/actor.js';
 import { createFileStorage, type AttachmentStorage } from '../../attachments/storage.js';
-import { isActiveCategory } from '../../catalog/catalog.queries.js';
 import { isDuplicateKeyError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { findMemberByEmail } from '../../members/member-lookup.js';
 import { MemberModel } from '../../members/member.model.js';
 import { ticketNumberFromReplyToken } from '../../members/member-links.js';
-import { OfficeModel } from '../../offices/office.model.js';
-import { StaffModel } from '../../staff/staff.model.js';
-import { TeamModel, type Tier } from '../../teams/team.model.js';
-import { memberReply } from '../../tickets/member.commands.js';
-import { addNote } from '../../tickets/ticket.commands.js';
-import { createTicket } from '../../tickets/ticket.create.js';
 import { loadTicket } from '../../tickets/ticket.journal.js';
 import { ticketIdByEmailMessageId } from '../../tickets/ticket.keys.js';
-import { ticketByNumber } from '../../tickets/ticket.queries.js';
-import { TicketModel, type Ticket } from '../../tickets/ticket.model.js';
-import { canRead } from '../../tickets/ticket.policy.js';
+import type { Ticket } from '../../tickets/ticket.model.js';
 import { Outbox } from '../mail.models.js';
 import { mailDomain } from '../outbox.js';
-import { proofOf, type Admission } from './message-proof.js';
-import { outboxIdFromVerp } from '../verp.js';
+import type { Admission } from './message-proof.js';
 import { authenticateMail, dmarcRejects, verdictLine, type DnsResolver, type MailAuthentication, type SmtpClient } from './authentication.js';
-import { detectAutomatic, isFromOwnAddress, senderAddress, threadRefs, type AutomaticVerdict, type ThreadRefs } from './classify.js';
-import { attachmentType, headerAddresses } from './headers.js';
-import { detectLanguage, type MessageContent } from './content.js';
+import { detectAutomatic, isFromOwnAddress, senderAddress, threadRefs } from './classify.js';
 import { messageContent } from './message-content.js';
-import { storeInboundFiles, type StoredFiles } from './inbound-files.js';
 import { DEFAULT_PARSE_LIMITS, parseRaw, type ParseLimits } from './parse.js';
 import { hashOf, headerLine, headerMessageId } from './raw.js';
-import { claimIdentity, contentKeyOf, emailIdOf, recordDuplicate } from './identity.js';
+import { claimIdentity, contentKeyOf, recordDuplicate } from './identity.js';
+import { createInboundActions, outcome, Quarantine } from './inbound-actions.js';
 import {
-  AutoReplyModel,
   bytesKeyOf,
   INLINE_RAW_MAX,
   InboundMailModel,
@@ -71,7 +57,6 @@ import {
   type InboundMail,
   type InboundOutcome,
   type InboundPending,
-  type OutcomeKind,
 } from './inbound.model.js';
 
 export interface ReceivedMessage {
@@ -135,38 +120,12 @@ export interface InboundPipeline {
   raw(id: string): Promise<Buffer>;
 }
 
-const ticketNumberPattern = /^R-\d{4}-\d{6}$/;
 /**
  * Quarantine reasons that mean "held for a person to confirm": the mail would act as someone of the
  * ticket (its member, or staff) without proof. A person's "force" confirms it: it is appended, with
  * who confirmed, instead of becoming a new ticket.
  */
 const heldReasons = new Set(['unverified_follow_up', 'unverified_staff']);
-/** The most of our Message-IDs a delivery report is searched for (each costs a read by `_id`). */
-const MAX_BOUNCE_REFS = 10;
-const NO_SUBJECT: Record<string, string> = { fr: '(sans objet)', nl: '(geen onderwerp)', en: '(no subject)', de: '(ohne Betreff)' };
-
-class Quarantine extends Error {
-  constructor(
-    readonly reason: string,
-    readonly detail: string,
-    readonly relatedTicket: string | null = null,
-  ) {
-    super(`${reason}: ${detail}`);
-  }
-}
-
-function outcome(kind: OutcomeKind, props: Partial<Omit<InboundOutcome, 'kind' | 'at'>> = {}): InboundOutcome {
-  return {
-    kind,
-    ticket: props.ticket ?? null,
-    ticketNumber: props.ticketNumber ?? null,
-    reason: props.reason ?? null,
-    detail: props.detail ?? null,
-    relatedTicket: props.relatedTicket ?? null,
-    at: new Date(),
-  };
-}
 
 /** Bytes read back from the database: the driver gives a BSON Binary for a stored Buffer. */
 function bytesOf(stored: Buffer | mongo.Binary): Buffer {
@@ -345,207 +304,12 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     return result;
   }
 
-  async function findTicket(number: string): Promise<Ticket | null> {
-    if (!ticketNumberPattern.test(number)) return null;
-    return ticketByNumber(number);
-  }
-
-  type Participant = { kind: 'member'; actor: MemberActor } | { kind: 'staff'; actor: StaffActor } | null;
-
-  async function participantOf(ticket: Ticket, address: string): Promise<Participant> {
-    const member = await MemberModel.findById(ticket.member, { name: 1, email: 1 }).lean();
-    if (member && member.email === address) return { kind: 'member', actor: { kind: 'member', id: member._id, name: member.name, email: member.email } };
-    const staff = await StaffModel.findOne({ email: address, active: true }).lean();
-    if (!staff) return null;
-    const team = staff.team ? await TeamModel.findById(staff.team, { tier: 1 }).lean() : null;
-    const actor = toStaffActor(staff, (team?.tier as Tier | undefined) ?? null);
-    return canRead(actor, ticket) ? { kind: 'staff', actor } : null;
-  }
-
-  async function storeAttachments(content: MessageContent, member: Types.ObjectId | null): Promise<StoredFiles> {
-    return storeInboundFiles(content, member, { storage: attachmentStore, ...limits });
-  }
-
-  function bodyText(content: MessageContent, refused: string[]): string {
-    const text = content.text.trim() || content.fullText.trim() || '(message sans texte)';
-    const note = refused.length > 0 ? `\n\n[Pièces jointes non acceptées, conservées dans le message d'origine : ${refused.join(', ')}]` : '';
-    return `${text}${note}`.slice(0, 100_000);
-  }
-
-  /** At most one automatic reply per address per 24 hours. */
-  async function mayAutoReply(address: string): Promise<boolean> {
-    const last = await AutoReplyModel.findById(address).lean();
-    if (last && Date.now() - last.at.getTime() < 24 * 3600_000) return false;
-    // An insert, or an update of the time just read (an upsert costs FerretDB several times more);
-    // whoever loses a race answered nothing, the winner answers.
-    if (!last) {
-      try {
-        await AutoReplyModel.collection.insertOne({ _id: address, at: new Date() } as never);
-        return true;
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-        return false;
-      }
-    }
-    const updated = await AutoReplyModel.collection.updateOne({ _id: address, at: last.at } as never, { $set: { at: new Date() } });
-    return updated.modifiedCount === 1;
-  }
-
-  async function newTicket(
-    doc: InboundMail,
-    mail: ParsedMail,
-    content: MessageContent,
-    sender: { address: string; name: string },
-    props: { related?: Ticket | null; automatic: AutomaticVerdict; forced?: boolean; verdict: MailAuthentication },
-  ): Promise<InboundOutcome> {
-    let ticketId = doc.plannedTicket;
-    if (!ticketId) {
-      ticketId = new Types.ObjectId();
-      await InboundMailModel.collection.updateOne({ _id: doc._id } as never, { $set: { plannedTicket: ticketId } });
-    }
-    // A ticket made from this message already (a retry after a crash): that one.
-    const existing = await TicketModel.findById(ticketId, { number: 1 }).lean();
-    if (existing) return outcome('new_ticket', { ticket: ticketId, ticketNumber: existing.number, relatedTicket: props.related?.number ?? null });
-    const member = await findMemberByEmail<{ language?: string | null }>(sender.address, { language: 1 });
-    const language = member?.language ?? detectLanguage(content.text || content.fullText) ?? config.defaultLocale;
-    const hints = doc.routing ?? { category: null, office: null };
-    const category = hints.category && (await isActiveCategory(hints.category)) ? hints.category : null;
-    const office = hints.office ? await OfficeModel.findOne({ code: hints.office }, { _id: 1 }).lean() : null;
-    const { ids, refused, html } = await storeAttachments(content, member?._id ?? null);
-    const related = props.related ? `\n\n[Ce message cite la demande ${props.related.number}, dont l'expéditeur n'est pas le demandeur.]` : '';
-    const acknowledge = props.automatic.kind === 'none' && (await mayAutoReply(sender.address));
-    const ticket = await createTicket({
-      actor: { kind: 'system', name: 'Relais' },
-      ticketId,
-      subject: (mail.subject?.trim() || NO_SUBJECT[language] || '(sans objet)').slice(0, 200),
-      body: `${bodyText(content, refused)}${related}`,
-      html,
-      quoted: content.quoted?.slice(0, 200_000) ?? null,
-      member: { name: sender.name || sender.address, email: sender.address, language },
-      channel: 'email',
-      category,
-      language,
-      office: office?._id ?? null,
-      mailbox: doc.mailbox,
-      attachments: ids,
-      emailMessageId: emailIdOf(doc),
-      inbound: doc._id,
-      mailAuth: proofOf(props.verdict, { by: 'none' }),
-      acknowledge,
-    });
-    return outcome('new_ticket', {
-      ticket: ticket._id,
-      ticketNumber: ticket.number,
-      relatedTicket: props.related?.number ?? null,
-      reason: props.forced ? 'forced' : acknowledge ? null : 'no acknowledgement (automatic or already answered today)',
-    });
-  }
-
-  async function followUp(
-    doc: InboundMail,
-    ticket: Ticket,
-    participant: NonNullable<Participant>,
-    content: MessageContent,
-    sender: { address: string; name: string },
-    mail: ParsedMail,
-    automatic: AutomaticVerdict,
-    verdict: MailAuthentication,
-    admission: Admission,
-  ): Promise<InboundOutcome> {
-    const emailMessageId = emailIdOf(doc);
-    const confirmed = admission.by === 'person' ? `confirmed by ${admission.who}` : null;
-    if (String(await ticketIdByEmailMessageId(emailMessageId)) === String(ticket._id)) {
-      return outcome('follow_up', { ticket: ticket._id, ticketNumber: ticket.number, reason: 'already appended' });
-    }
-    if (participant.kind === 'staff') {
-      // Staff writing into a ticket by email: an internal note in their name, so only with proof that
-      // the mail is theirs (a From address is anyone's to write); a reply token is the member's, not proof.
-      if (!verdict.aligned && admission.by !== 'person') {
-        throw new Quarantine(
-          'unverified_staff',
-          `${sender.address} is staff of ${ticket.number}, but the mail carries no aligned DKIM or DMARC pass (${verdictLine(verdict)}): held for a person to confirm`,
-          ticket.number,
-        );
-      }
-      const proof = verdict.aligned
-        ? `authentifié : ${verdictLine(verdict)}`
-        : `non authentifié, confirmé par ${admission.by === 'person' ? admission.who : '?'}`;
-      await addNote({
-        actor: participant.actor,
-        ticketId: String(ticket._id),
-        version: ticket.version,
-        text: `[e-mail de ${sender.address} — ${proof}]\n${bodyText(content, [])}`,
-        channel: 'email',
-        emailMessageId,
-        inbound: doc._id,
-        mailAuth: proofOf(verdict, admission),
-      });
-      return outcome('follow_up', {
-        ticket: ticket._id,
-        ticketNumber: ticket.number,
-        reason: ['staff email kept as an internal note', verdict.aligned ? `verified ${sender.address}` : null, confirmed].filter(Boolean).join(' · '),
-      });
-    }
-    if (ticket.status === 'closed') {
-      const created = await newTicket(doc, mail, content, sender, { related: ticket, automatic, verdict });
-      return { ...created, reason: `the ticket ${ticket.number} is closed: a new ticket` };
-    }
-    const { ids, refused, html } = await storeAttachments(content, participant.actor.id);
-    await memberReply({
-      actor: participant.actor,
-      ticketId: String(ticket._id),
-      text: bodyText(content, refused),
-      html,
-      quoted: content.quoted?.slice(0, 200_000) ?? null,
-      channel: 'email',
-      attachments: ids,
-      emailMessageId,
-      inbound: doc._id,
-      mailAuth: proofOf(verdict, admission),
-    });
-    return outcome('follow_up', {
-      ticket: ticket._id,
-      ticketNumber: ticket.number,
-      reason: admission.by === 'authentication' ? `authenticated (${verdictLine(verdict)})` : confirmed,
-    });
-  }
-
-  /** Our own Message-IDs (`<outboxId[.R-…]@our domain>`) in a text, bounded. */
-  function ownMessageIdsIn(text: string): string[] {
-    const domain = mailDomain(config.mailFrom).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const pattern = new RegExp(`<([0-9a-f]{24})(?:\\.R-\\d{4}-\\d{6})?@${domain}>`, 'gi');
-    return [...text.slice(0, 512 * 1024).matchAll(pattern)].map((m) => (m[1] ?? '').toLowerCase());
-  }
-
-  /**
-   * Whether a delivery report answers a message Relais sent to `recipient`: one of our Message-IDs
-   * (in its headers, its text, or the returned message or headers it carries) names an outbox
-   * message to that address, or it came to a genuine reply address of a ticket of that member.
-   * Anyone can write a report naming a member; only one about our own mail may touch their record.
-   */
-  async function answersOurMail(mail: ParsedMail, raw: Buffer, refs: ThreadRefs, recipient: string, envelopeTo: readonly string[]): Promise<boolean> {
-    // Sent to a genuine VERP address (verp.ts): the envelope (or, fetched by IMAP, Delivered-To) names our message.
-    const verpIds = [...envelopeTo, ...headerAddresses(mail, ['delivered-to', 'x-original-to', 'to'])]
-      .map((address) => outboxIdFromVerp(config, address))
-      .filter((id): id is string => id !== null);
-    const texts = [
-      raw.toString('latin1'),
-      mail.text ?? '',
-      ...(mail.attachments ?? []).filter((a) => /^message\/|rfc822-headers/.test(attachmentType(a))).map((a) => a.content.toString('latin1')),
-    ];
-    const ids = [...new Set([...verpIds, ...refs.ownOutboxIds, ...texts.flatMap(ownMessageIdsIn)])].slice(0, MAX_BOUNCE_REFS);
-    for (const id of ids) {
-      const sent = await Outbox.findById(id, { to: 1 }).lean();
-      if (sent?.to.some((to) => to.trim().toLowerCase() === recipient)) return true;
-    }
-    for (const token of refs.replyTokens) {
-      const number = resolveToken(token);
-      const ticket = number ? await findTicket(number) : null;
-      const member = ticket ? await MemberModel.findById(ticket.member, { email: 1 }).lean() : null;
-      if (member?.email === recipient) return true;
-    }
-    return false;
-  }
+  const { findTicket, participantOf, newTicket, followUp, answersOurMail } = createInboundActions({
+    config,
+    attachmentStore,
+    limits,
+    resolveToken,
+  });
 
   /** The verdict on the message: the one recorded at its first processing (unless DNS failed then), else evaluated now. */
   async function verdictOf(doc: InboundMail, raw: Buffer, mail: ParsedMail): Promise<MailAuthentication> {
