@@ -13,7 +13,7 @@ import { locales, type Translate } from '../../lib/i18n.js';
 import { clientStringKeys } from './client-strings.js';
 import { initials } from './format.js';
 
-export type StaffSection = 'queue' | 'board' | 'ticket' | 'login' | 'mail' | 'inbound' | 'search';
+export type StaffSection = 'queue' | 'board' | 'ticket' | 'login' | 'mail' | 'inbound' | 'search' | 'new_ticket';
 
 export interface LangLink {
   code: string;
@@ -88,6 +88,10 @@ export async function renderStaffPage(
         ...(isSupervisor(actor) ? [{ key: 'board', href: '/staff/board', label: t('nav.board'), current: section === 'board' }] : []),
         ...(hasRole(actor, 'administrator') ? [{ key: 'mail', href: '/staff/mail', label: t('mailAdmin.nav'), current: section === 'mail' }] : []),
         ...(hasRole(actor, 'administrator') ? [{ key: 'inbound', href: '/staff/inbound', label: t('inboundAdmin.nav'), current: section === 'inbound' }] : []),
+        // A phone call or a visit: anyone who answers members may file it (administrators work no tier).
+        ...(actor.roles.some((r) => r !== 'administrator')
+          ? [{ key: 'new_ticket', href: '/staff/new-ticket', label: t('workflow.new_ticket.nav'), current: section === 'new_ticket' }]
+          : []),
       ],
       csrfToken: tools.csrf.tokenFor(req, res),
     };
