@@ -136,7 +136,7 @@ describe('tickets I handed on, read only; the return to the escalator; moves in 
     expect(queue.text).to.include(number);
     expect(queue.text).to.include('Renvoyé vers vous par Amélie Renard');
     const page = await agent.get(`/staff/tickets/${id}`).expect(200);
-    expect(page.text).to.include('Retour à Julie Lambert, qui l’avait escaladé.');
+    expect(page.text).to.include('C’est Julie Lambert qui l’avait escaladé.');
     // Acting on it clears the flag.
     const answered = await replyToTicket({ actor: org.staff.advisorLiege, ticketId: id, version: back.version, text: 'Votre précompte est corrigé.' });
     expect(answered.returned).to.equal(null);

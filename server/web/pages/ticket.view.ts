@@ -143,7 +143,8 @@ function trailItem(e: EventView, c: TrailContext): TrailItem {
       text = e.to.assignee ? t('trail.returned_to', { ...vars, person: person(e.to.assignee) }) : t('trail.returned', vars);
       // Why it went to that person, or to the team's queue (ticket.escalator.ts).
       const back = escalatorSentence(e.data, t);
-      if (back) text = `${text}. ${back}`;
+      // No full stop at the end: the trail puts the time after it.
+      if (back) text = `${text}. ${back.replace(/\.$/, '')}`;
       reason = catalog.reasonLabel(e.reason);
       break;
     }
