@@ -20,6 +20,8 @@ export interface CreationTemplate {
   memberId: Types.ObjectId;
   memberName: string;
   office: Types.ObjectId;
+  /** The member's own office (the ticket keeps it for the read-only followers' rule). */
+  memberOffice: Types.ObjectId | null;
   team: Types.ObjectId;
   routing: { rule: string; explanation: string };
   /** The acknowledgement Relais queued for the member (copied with new ids), or null without mail. */
@@ -55,6 +57,7 @@ export function creationDocuments(t: CreationTemplate, at: Date) {
     resolvedAt: null,
     closedAt: null,
     createdBy: t.actor.id,
+    memberOffice: t.memberOffice,
     createdAt: at,
     updatedAt: at,
   };

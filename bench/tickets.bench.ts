@@ -173,6 +173,7 @@ async function benchCreation(url: string, org: Org): Promise<BenchResult[]> {
     memberId: org.memberId,
     memberName: member.name,
     office: sample.office,
+    memberOffice: sample.memberOffice ?? null,
     team: sample.team,
     routing: sample.routing,
     ack,

@@ -8,7 +8,7 @@
  */
 import { isValidObjectId, type Types } from 'mongoose';
 import { readByIds } from '../db/point-reads.js';
-import { MemberEmailModel, MemberModel, rememberMemberEmail } from './member.model.js';
+import { MemberEmailModel, MemberModel, MemberNumberModel, normalizeMemberNumber, rememberMemberEmail } from './member.model.js';
 
 export { rememberMemberEmail };
 
@@ -28,6 +28,15 @@ export async function findMemberByEmail<T = Record<string, unknown>>(
     if (member) return member;
   }
   return null;
+}
+
+/** The member with this member number (`member_numbers` key, then the member by `_id`), or null. */
+export async function findMemberByNumber<T = Record<string, unknown>>(
+  number: string,
+  projection: Record<string, 0 | 1> = {},
+): Promise<(T & { _id: Types.ObjectId }) | null> {
+  const key = await MemberNumberModel.findById(normalizeMemberNumber(number)).lean();
+  return key ? MemberModel.findById(key.member, projection).lean<T & { _id: Types.ObjectId }>() : null;
 }
 
 /**

@@ -34,9 +34,34 @@ export async function rememberMemberEmail(email: string, member: Types.ObjectId)
   }
 }
 
-// Every saved member gets its key.
+/**
+ * Member number → member keys (`member_numbers`, `_id` = the number, trimmed and upper-cased): staff
+ * filing a ticket after a phone call find the member by number with one read by `_id`. The first
+ * member saved with a number keeps it.
+ */
+const memberNumberSchema = new Schema(
+  { _id: { type: String, required: true }, member: { type: Schema.Types.ObjectId, ref: 'Member', required: true } },
+  { collection: 'member_numbers', versionKey: false },
+);
+export const MemberNumberModel = model<{ _id: string; member: Types.ObjectId }>('MemberNumber', memberNumberSchema);
+
+export function normalizeMemberNumber(number: string): string {
+  return number.trim().toUpperCase();
+}
+
+/** Records number → member (idempotent; an existing key keeps its member). */
+export async function rememberMemberNumber(number: string, member: Types.ObjectId): Promise<void> {
+  try {
+    await MemberNumberModel.collection.insertOne({ _id: normalizeMemberNumber(number), member } as never);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 11000) throw error;
+  }
+}
+
+// Every saved member gets its keys.
 memberSchema.post('save', async function () {
   await rememberMemberEmail(this.email, this._id);
+  if (this.memberNumber) await rememberMemberNumber(this.memberNumber, this._id);
 });
 
 export type Member = InferSchemaType<typeof memberSchema>;

@@ -9,11 +9,11 @@ import type { Ticket } from '../tickets/ticket.model.js';
 import { presentTicket, type NameBook, type TicketView } from '../tickets/ticket.presenter.js';
 import { nameBook } from '../tickets/ticket.queries.js';
 
-export type StreamTicketView = Omit<TicketView, 'allowedActions'>;
+export type StreamTicketView = Omit<TicketView, 'allowedActions' | 'readOnly'>;
 
 /** The viewer-neutral ticket view, built by the same presenter as HTTP so the two never drift. */
 export function presentStreamTicket(ticket: Ticket, names: NameBook): StreamTicketView {
-  const { allowedActions: _perViewer, ...view } = presentTicket(ticket, systemActor, names);
+  const { allowedActions: _perViewer, readOnly: _alsoPerViewer, ...view } = presentTicket(ticket, systemActor, names);
   return view;
 }
 

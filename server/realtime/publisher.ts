@@ -96,7 +96,8 @@ export function createPublisher(options: PublisherOptions): Publisher {
     }
     // Rooms of the ticket as loaded now (maybe a later version than `seq`): full content
     // only ever goes to those who may read what is sent.
-    const current = roomsForPlacement(placementOf(ticket));
+    // The ticket itself, not only its placement: who worked on it and its member's office follow it too.
+    const current = roomsForPlacement({ ...placementOf(ticket), workers: ticket.workers, memberOffice: ticket.memberOffice });
     const before = new Set([...(event.from ? roomsForPlacement(event.from) : []), ...roomsForPlacement(event.to)]);
     const gone = [...before].filter((room) => !current.includes(room));
     const view = presentStreamTicket(ticket, await names.forTicket(ticket));

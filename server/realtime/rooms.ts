@@ -1,7 +1,8 @@
 /**
  * Socket.io rooms, derived from the same rules as `ticket.policy.ts`: a staff
  * member's sockets join exactly the rooms of the placements they may read, and a
- * ticket's updates go to the rooms of its placement. So "is this socket in one of
+ * ticket's updates go to the rooms of its placement, of the people who worked on it and of its
+ * member's office (those follow it read only). So "is this socket in one of
  * the ticket's rooms?" and `canRead` give the same answer
  * (test/integration/realtime.rooms.test.ts checks it on random actors and tickets).
  * Clients never choose rooms; only `ticket:<id>` is joined on request, after the policy.
@@ -19,6 +20,10 @@ export interface RoomPlacement {
   team: Id;
   office: Id;
   assignee?: Id | null;
+  /** Staff who worked on it: they follow it (read only), and their "Tickets I handed on" lists it. */
+  workers?: readonly Id[] | null;
+  /** The member's office: its advisors and supervisors follow it (read only). */
+  memberOffice?: Id | null;
 }
 
 export const rooms = {
@@ -30,7 +35,9 @@ export const rooms = {
   tier: (tier: number): string => `queue:t${tier}`,
   /** Every ticket of an office: its supervisors. */
   office: (office: Id): string => `office:${String(office)}`,
-  /** Tickets someone holds or just stopped holding. */
+  /** Tickets of an office's members, wherever they are: that office's advisors and supervisors follow them. */
+  memberOffice: (office: Id): string => `members:${String(office)}`,
+  /** Tickets someone holds, just stopped holding, or worked on. */
   staff: (staff: Id): string => `staff:${String(staff)}`,
   /** Presence and typing on one ticket; joined through `ticket:watch` only. Carries no ticket stream. */
   ticket: (ticket: Id): string => `ticket:${String(ticket)}`,
@@ -49,6 +56,8 @@ export function roomsForActor(actor: StaffActor): string[] {
       joined.add(rooms.tier(tier));
     }
   }
+  // Advisors and supervisors follow their office's members' tickets (ticket.policy.ts `followsTicket`).
+  if (actor.office && (hasRole(actor, 'advisor') || hasRole(actor, 'supervisor'))) joined.add(rooms.memberOffice(actor.office));
   // Support staff also work the tier-1 queue of polyvalent offices (routing/office-models.ts).
   if (hasRole(actor, 'support')) for (const office of polyvalentOfficeIds()) joined.add(rooms.tier1Office(office));
   if (hasRole(actor, 'supervisor')) {
@@ -66,5 +75,7 @@ export function roomsForPlacement(p: RoomPlacement): string[] {
   if (p.tier === 1) list.push(rooms.tier1Office(p.office), rooms.tier1Team(p.team));
   else list.push(rooms.tier(p.tier));
   if (p.assignee) list.push(rooms.staff(p.assignee));
+  for (const worker of p.workers ?? []) if (String(worker) !== String(p.assignee)) list.push(rooms.staff(worker));
+  if (p.memberOffice) list.push(rooms.memberOffice(p.memberOffice));
   return list;
 }

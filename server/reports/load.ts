@@ -18,7 +18,7 @@ import { isOpenStatus } from '../tickets/ticket.vocabulary.js';
 import { hasRole } from '../auth/actor.js';
 import { OfficeModel } from '../offices/office.model.js';
 import { ticketIdsOfDays } from '../tickets/ticket.keys.js';
-import { canRead } from '../tickets/ticket.policy.js';
+import { inWorkScope } from '../tickets/ticket.policy.js';
 import { workingSet } from '../tickets/working-set.js';
 import {
   backlogAt,
@@ -84,7 +84,7 @@ async function readTickets(actor: StaffActor, ids: readonly Types.ObjectId[]): P
     (id) => TicketModel.collection.findOne({ _id: id as Types.ObjectId }, { projection: ticketProjection }) as Promise<RawTicket | null>,
     32,
   );
-  return raws.filter((t) => admin || canRead(actor, t as never)).map((t) => ({ ...toReportTicket(t), raw: t }));
+  return raws.filter((t) => admin || inWorkScope(actor, t as never)).map((t) => ({ ...toReportTicket(t), raw: t }));
 }
 
 /** The cohort in creation order (the keys' order among tickets created at the same instant), cut at the limit. */
@@ -101,7 +101,7 @@ async function createdInDays(actor: StaffActor, offices: readonly string[], from
   const wanted = new Set(offices);
   const seen = new Set<string>();
   const readable = (await ticketsOfDays(offices, from, new Date(to.getTime() - 1))).filter(
-    (t) => wanted.has(t.ticket.office) && !seen.has(t.ticket.id) && Boolean(seen.add(t.ticket.id)) && (admin || canRead(actor, t.access as never)),
+    (t) => wanted.has(t.ticket.office) && !seen.has(t.ticket.id) && Boolean(seen.add(t.ticket.id)) && (admin || inWorkScope(actor, t.access as never)),
   );
   return cohortOf(readable, from, to);
 }
@@ -129,7 +129,7 @@ async function createdInTickets(actor: StaffActor, offices: readonly string[], f
  */
 async function loadBacklog(actor: StaffActor, at: Date, now: Date, known: Map<string, ReportEvent[]>): Promise<{ items: BacklogItem[]; truncated: boolean }> {
   const admin = hasRole(actor, 'administrator');
-  const working = (await workingSet.all()).filter((t) => admin || canRead(actor, t));
+  const working = (await workingSet.all()).filter((t) => admin || inWorkScope(actor, t));
   if (at.getTime() >= now.getTime()) {
     const open = working.filter((t) => isOpenStatus(t.status)).map((t) => toReportTicket(t as unknown as RawTicket));
     return { items: backlogAt(open, () => undefined, now).slice(0, maxReportTickets), truncated: open.length > maxReportTickets };

@@ -10,7 +10,8 @@ import type { Deadline, ExplanationCode } from './deadlines.js';
 import { currentDeadlines } from './engine.js';
 import { explainDeadline, formatSlaDate } from './explain.js';
 
-const MAX_ITEMS = 8;
+/** Folded away under "earlier deadlines": at most this many (the panel shows open ones and the last of each kind). */
+const MAX_EARLIER = 8;
 
 export interface SlaPanelItem {
   kind: string;
@@ -27,8 +28,20 @@ export interface SlaPanelItem {
 export interface SlaPanel {
   policyText: string;
   paused: boolean;
+  /** The deadlines running now and, for each kind, the last one that ended. */
   items: SlaPanelItem[];
+  /** Older ended deadlines (every next response of a long thread), folded away under `earlierLabel`. */
+  earlier: SlaPanelItem[];
+  earlierLabel: string;
 }
+
+/** How a person says a deadline's state, by what it measures: "Answered late", "Resolved in time". */
+const stateGroup: Record<string, 'response' | 'resolution' | 'acceptance'> = {
+  first_response: 'response',
+  next_response: 'response',
+  resolution: 'resolution',
+  acceptance: 'acceptance',
+};
 
 const chips: Record<ExplanationCode, string> = {
   running: 'open',
@@ -41,35 +54,51 @@ const chips: Record<ExplanationCode, string> = {
 
 const isOpen = (d: Deadline): boolean => d.state === 'running' || d.state === 'paused';
 
-/** Open deadlines first (soonest due first), then the others, latest first. */
-function ordered(deadlines: readonly Deadline[]): Deadline[] {
+/**
+ * Open deadlines first (soonest due first), then the last ended one of each kind (latest first); the
+ * other ended ones, latest first, apart: a thread of six answers should not stack six "answered" lines.
+ */
+function ordered(deadlines: readonly Deadline[]): { shown: Deadline[]; earlier: Deadline[] } {
   const time = (d: Date | null): number => d?.getTime() ?? Infinity;
   const open = deadlines.filter(isOpen).sort((a, b) => time(a.due) - time(b.due));
   const done = deadlines.filter((d) => !isOpen(d)).sort((a, b) => b.start.getTime() - a.start.getTime());
-  return [...open, ...done].slice(0, MAX_ITEMS);
+  const kinds = new Set(open.map((d) => d.kind));
+  const lastOfKind: Deadline[] = [];
+  const earlier: Deadline[] = [];
+  for (const d of done) {
+    if (kinds.has(d.kind)) earlier.push(d);
+    else {
+      kinds.add(d.kind);
+      lastOfKind.push(d);
+    }
+  }
+  return { shown: [...open, ...lastOfKind], earlier: earlier.slice(0, MAX_EARLIER) };
 }
 
 /** The panel for a ticket as of `now`; null when no SLA policy applies to it. */
 export async function slaPanel(ticket: Ticket, t: Translate, now = new Date()): Promise<SlaPanel | null> {
   const current = await currentDeadlines(ticket, now);
   if (!current) return null;
-  const items = ordered(current.set.deadlines).map((d): SlaPanelItem => {
+  const { shown, earlier } = ordered(current.set.deadlines);
+  const item = (d: Deadline): SlaPanelItem => {
     const code = d.explanation.code;
     return {
       kind: d.kind,
       kindLabel: t(`sla.kind.${d.kind}`),
       code,
-      stateLabel: t(`slaAlerts.panel.state.${code}`),
+      stateLabel: t(`workflow.sla.state.${stateGroup[d.kind] ?? 'response'}.${code}`),
       chip: chips[code],
       dueIso: d.due ? d.due.toISOString() : null,
       dueText: d.due ? t('slaAlerts.panel.due', { due: formatSlaDate(d.due, current.calendar.timeZone, t, now) }) : null,
       sentence: explainDeadline(d, t, { now }),
     };
-  });
+  };
   return {
     policyText: t('slaAlerts.panel.policy', { policy: current.set.policy.name, calendar: current.set.calendar.name }),
     paused: current.set.paused,
-    items,
+    items: shown.map(item),
+    earlier: earlier.map(item),
+    earlierLabel: t('workflow.sla.earlier', { count: earlier.length }),
   };
 }
 

@@ -1,5 +1,6 @@
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 
+import { channels, type Channel } from './ticket.vocabulary.js';
 export const authorKinds = ['member', 'staff', 'system'] as const;
 
 /**
@@ -29,7 +30,7 @@ const messageSchema = new Schema({
   text: { type: String, required: true, maxlength: 100_000 },
   /** Sanitized HTML (allow-list) when the source had HTML, e.g. email. */
   html: { type: String, default: null },
-  channel: { type: String, enum: ['web', 'email', 'phone', 'api'], default: 'web' },
+  channel: { type: String, enum: channels, default: 'web' },
   attachments: { type: [{ type: Schema.Types.ObjectId, ref: 'Attachment' }], default: [] },
   /** What an email quoted (earlier messages, signature): kept, shown collapsed. */
   quoted: { type: String, default: null, maxlength: 200_000 },
@@ -59,7 +60,7 @@ export interface Message {
   visibility: 'public' | 'internal';
   text: string;
   html: string | null;
-  channel: 'web' | 'email' | 'phone' | 'api';
+  channel: Channel;
   attachments: Types.ObjectId[];
   emailMessageId?: string | null;
   inbound?: string | null;

@@ -67,7 +67,14 @@ export interface EventData {
   replied: { message: Types.ObjectId; waitForMember?: boolean; signed?: boolean };
   noted: { message: Types.ObjectId };
   escalated: { escalation: Types.ObjectId; toTeamName: string; automatic?: boolean; alert?: SlaAlertData };
-  returned: { escalation: Types.ObjectId | null };
+  returned: {
+    escalation: Types.ObjectId | null;
+    /**
+     * Whether the person who escalated it took it back (`given_back`), and if not why: deactivated,
+     * no longer working where it lands, an automatic escalation, or no escalation record. Absent on older events.
+     */
+    escalator?: { outcome: 'given_back' | 'inactive' | 'elsewhere' | 'automatic' | 'none'; name: string | null };
+  };
   reassigned: { targetName: string };
   resolved: NoData;
   reopened: NoData;

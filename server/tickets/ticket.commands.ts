@@ -21,6 +21,7 @@ import type { EventData, JournalWrite } from './ticket-event.model.js';
 import type { Priority, Ticket } from './ticket.model.js';
 import { escalationTarget, refusal, returnTarget, type TicketAction } from './ticket.lifecycle.js';
 import { authorize, tiersWorkedBy } from './ticket.policy.js';
+import { escalatorTakesItBack } from './ticket.escalator.js';
 import { escalationOrigin } from './ticket.queries.js';
 import { presentTicket, type TicketView } from './ticket.presenter.js';
 import { replyLanguage } from './ticket.vocabulary.js';
@@ -298,7 +299,11 @@ export async function escalateTicket(props: CommandBase & { reason: string; hand
   return finish(await planEscalation({ ticket, actor: props.actor, reason: props.reason, handoff: props.handoff, at }));
 }
 
-/** Sends the ticket back one tier (a bounce-back), to the person who escalated it when they can still take it. */
+/**
+ * Sends the ticket back one tier (a bounce-back). It goes to the person who escalated it, flagged
+ * "returned to you" in their queue, when they are still active and may still take it there (same tier,
+ * team or office); otherwise to the team's queue. The event says which, and why (`data.escalator`).
+ */
 export async function returnTicket(props: CommandBase & { note: string; reason?: string }): Promise<TicketView> {
   const ticket = await prepare(props, 'return');
   const me = staffId(props.actor);
@@ -308,11 +313,8 @@ export async function returnTicket(props: CommandBase & { note: string; reason?:
   const toTier = returnTarget(ticket, origin);
   if (!toTier) throw new ConflictError('There is no lower tier to return this ticket to.', { reason: 'first_tier' });
   const toTeam = origin && origin.fromTier === toTier ? { _id: origin.fromTeam } : await teamForTier(ticket.office, toTier);
-  let assignee: Types.ObjectId | null = null;
-  if (origin) {
-    const escalator = await StaffModel.findOne({ _id: origin.by, active: true }, { _id: 1 }).lean();
-    if (escalator) assignee = escalator._id;
-  }
+  const back = await escalatorTakesItBack(origin, { ...ticket, tier: toTier, team: toTeam._id, assignee: null });
+  const assignee = back.outcome === 'given_back' ? back.staff : null;
   const writes = origin ? [escalationUpdate(origin._id, { outcome: 'returned', closedBy: me, closedAt: at, closingNote: props.note })] : [];
   return finish({
     ticket,
@@ -321,8 +323,8 @@ export async function returnTicket(props: CommandBase & { note: string; reason?:
     at,
     reason: props.reason ?? null,
     note: props.note,
-    data: { escalation: origin?._id ?? null },
-    patch: { tier: toTier, team: toTeam._id, assignee, escalation: null },
+    data: { escalation: origin?._id ?? null, escalator: { outcome: back.outcome, name: back.name } },
+    patch: { tier: toTier, team: toTeam._id, assignee, escalation: null, ...(assignee ? { returned: { to: assignee, by: props.actor.name, at } } : {}) },
     writes,
   });
 }

@@ -178,6 +178,9 @@ export async function createTicket(props: CreateTicketProps): Promise<Ticket> {
     resolvedAt: null,
     closedAt: null,
     createdBy: props.actor.kind === 'staff' ? props.actor.id : null,
+    // The member's advisors follow their requests wherever they are routed (ticket.policy.ts); it is
+    // never shown, so a withheld member's office stays hidden from the staff who filed it.
+    memberOffice: member.office ?? null,
     ...(withheld ? { withheldMember: { name: props.member.name, email: props.member.email.trim().toLowerCase() } } : {}),
     createdAt: at,
     updatedAt: at,

@@ -22,6 +22,7 @@ import { EscalationModel } from './escalation.model.js';
 import { MessageModel } from './message.model.js';
 import { TicketModel, type Ticket, type TrailEntry, type TrailPlace } from './ticket.model.js';
 import { isDoneStatus } from './ticket.vocabulary.js';
+import { clearsReturnedFlag, workersAfter } from './ticket.workers.js';
 import {
   TicketEventModel,
   eventId,
@@ -231,6 +232,11 @@ export async function commit(raw: CommitInput): Promise<CommitResult> {
   const at = input.at ?? new Date();
   const seq = ticket.version + 1;
   const patch: Record<string, unknown> = { ...input.patch, version: seq, updatedAt: at };
+  // Who worked on it, and the "returned to you" flag, change with the ticket, in the same patch (ticket.workers.ts).
+  const change = { type: input.type, actorStaff: input.actor.kind === 'staff' ? input.actor.id : null };
+  const workers = workersAfter(ticket, { ...ticket, ...patch } as Ticket, change);
+  if (workers) patch.workers = workers;
+  if (clearsReturnedFlag(ticket, { ...ticket, ...patch } as Ticket, change)) patch.returned = null;
   const after = { ...ticket, ...patch } as Ticket;
   // The one place the union is put together: `input.type` and `input.data` agree by CommitInput's type.
   const event = {

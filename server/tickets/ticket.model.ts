@@ -50,6 +50,18 @@ const ticketSchema = new Schema(
     resolvedAt: { type: Date, default: null },
     closedAt: { type: Date, default: null },
     createdBy: { type: Schema.Types.ObjectId, ref: 'Staff', default: null },
+    /** Staff who worked on it (held, answered, noted, escalated, returned…), kept by the journal: they may follow it (read only). */
+    workers: { type: [{ type: Schema.Types.ObjectId, ref: 'Staff' }], default: undefined },
+    /** The member's office when the ticket was filed (the ticket's own office may differ): its advisors may follow it. */
+    memberOffice: { type: Schema.Types.ObjectId, ref: 'Office', default: null },
+    /** Sent back by a higher tier to the person who escalated it, until they act on it: their queue flags it. */
+    returned: {
+      type: new Schema(
+        { to: { type: Schema.Types.ObjectId, required: true }, by: { type: String, required: true }, at: { type: Date, required: true } },
+        { _id: false },
+      ),
+      default: null,
+    },
     /**
      * Staff of another office filed this ticket for an existing member (ticket.create.ts): the member's
      * details are shown only to staff of the member's office; others see the name and address typed.
@@ -82,6 +94,8 @@ ticketSchema.index({ tier: 1, team: 1, status: 1, dueAt: 1, createdAt: 1 });
 ticketSchema.index({ tier: 1, office: 1, status: 1 });
 ticketSchema.index({ assignee: 1, status: 1 });
 ticketSchema.index({ member: 1, createdAt: -1 });
+// "Tickets I handed on" among closed history (the working set answers for open work).
+ticketSchema.index({ workers: 1, status: 1 });
 // Reports and the forecast's history: tickets created in a period.
 ticketSchema.index({ createdAt: 1 });
 // The SLA timers: tickets with an alert due soon (server/sla/scheduler.ts).
@@ -117,6 +131,12 @@ export interface Ticket {
   resolvedAt: Date | null;
   closedAt: Date | null;
   createdBy: Types.ObjectId | null;
+  /** Staff who worked on it (ticket.workers.ts); absent on tickets written before it existed. */
+  workers?: Types.ObjectId[];
+  /** The member's office when it was filed; absent or null when unknown. */
+  memberOffice?: Types.ObjectId | null;
+  /** Returned to the person who escalated it, until they act on it (`by`: who sent it back, by name). */
+  returned?: { to: Types.ObjectId; by: string; at: Date } | null;
   /** Set only when staff of another office filed it for an existing member: what they typed (see the schema). */
   withheldMember?: { name: string; email: string } | null;
   rating?: TicketRating | null;

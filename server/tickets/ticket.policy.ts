@@ -21,6 +21,10 @@ export interface PolicyTicket {
   assignee?: Types.ObjectId | null;
   member: Types.ObjectId;
   status: string;
+  /** Staff who worked on it (kept by the journal, ticket.workers.ts): they may keep reading it. Absent on older tickets. */
+  workers?: readonly Types.ObjectId[] | null;
+  /** The member's office when the ticket was filed: its advisors may read it. Absent on older tickets. */
+  memberOffice?: Types.ObjectId | null;
 }
 
 const roleTier = { advisor: 1, support: 2, administrative: 3 } as const;
@@ -63,10 +67,39 @@ function isHolder(actor: StaffActor, ticket: PolicyTicket): boolean {
   return sameId(actor.id, ticket.assignee);
 }
 
+/**
+ * Whether the ticket is part of this person's work: they hold it, it is in a queue they work, or they
+ * supervise it. Queues, counts, the board, reports and the queue rooms list exactly these; every
+ * action but reading needs it.
+ */
+export function inWorkScope(actor: StaffActor, ticket: PolicyTicket): boolean {
+  return isHolder(actor, ticket) || worksQueueOf(actor, ticket) || isSupervisorOf(actor, ticket);
+}
+
+/** Whether the staff member may follow the ticket they worked on or that their office's member filed. */
+export function followsTicket(actor: StaffActor, ticket: PolicyTicket): boolean {
+  if (ticket.workers?.some((w) => sameId(w, actor.id))) return true;
+  // When a member phones their office back, its advisors see where their request is, wherever it went.
+  return Boolean(ticket.memberOffice) && sameId(actor.office, ticket.memberOffice) && (hasRole(actor, 'advisor') || hasRole(actor, 'supervisor'));
+}
+
+/**
+ * Why a viewer may only follow the ticket — they worked on it, or it is their office's member's —
+ * or null when it is in their work (or they may not read it at all).
+ */
+export function followReason(actor: Actor, ticket: PolicyTicket): 'worked' | 'member' | null {
+  if (actor.kind !== 'staff' || inWorkScope(actor, ticket) || !followsTicket(actor, ticket)) return null;
+  return ticket.workers?.some((w) => sameId(w, actor.id)) ? 'worked' : 'member';
+}
+
+/**
+ * Whether `actor` may read the ticket: everything in their work scope, and — read-only — tickets they
+ * worked on and tickets of their office's members (`followsTicket`).
+ */
 export function canRead(actor: Actor, ticket: PolicyTicket): boolean {
   if (actor.kind === 'system') return true;
   if (actor.kind === 'member') return sameId(actor.id, ticket.member);
-  return isHolder(actor, ticket) || worksQueueOf(actor, ticket) || isSupervisorOf(actor, ticket);
+  return inWorkScope(actor, ticket) || followsTicket(actor, ticket);
 }
 
 /**
@@ -78,11 +111,13 @@ export function can(actor: Actor, action: TicketAction, ticket: PolicyTicket): b
   if (actor.kind === 'system') return true;
   // Members act on their own tickets only (canRead above): follow, answer, close, reopen, rate.
   if (actor.kind === 'member') return action === 'read' || action === 'reply' || action === 'reopen' || action === 'close' || action === 'rate';
+  if (action === 'read') return true;
+  // Following a ticket (worked on it, or a member of one's office) is reading it, nothing more: not even a note.
+  if (!inWorkScope(actor, ticket)) return false;
   const holder = isHolder(actor, ticket);
   const supervisor = isSupervisorOf(actor, ticket);
   switch (action) {
-    case 'read':
-    case 'note': // internal notes: anyone who can see the ticket may leave one for colleagues
+    case 'note': // internal notes: anyone whose work includes the ticket may leave one for colleagues
       return true;
     case 'claim':
       return worksQueueOf(actor, ticket);
@@ -117,7 +152,10 @@ export function allowedActions(actor: Actor, ticket: PolicyTicket & { rating?: u
  */
 export function authorize(actor: Actor, action: TicketAction, ticket: PolicyTicket): void {
   if (!canRead(actor, ticket)) throw new NotFoundError('No such ticket.');
-  if (!can(actor, action, ticket)) throw new ForbiddenError(forbiddenMessage(action));
+  if (can(actor, action, ticket)) return;
+  if (actor.kind === 'staff' && !inWorkScope(actor, ticket))
+    throw new ForbiddenError('You can follow this ticket (read only): it is not in your work, so you cannot act on it.');
+  throw new ForbiddenError(forbiddenMessage(action));
 }
 
 function forbiddenMessage(action: TicketAction): string {
@@ -138,7 +176,7 @@ function forbiddenMessage(action: TicketAction): string {
   }
 }
 
-/** A query filter for the tickets an actor may list (the same rules as `canRead`). */
+/** A query filter for the tickets an actor may list as work (the same rules as `inWorkScope`). */
 export function readableFilter(actor: StaffActor): Record<string, unknown> {
   const or: Record<string, unknown>[] = [{ assignee: actor.id }];
   for (const tier of tiersWorkedBy(actor)) {

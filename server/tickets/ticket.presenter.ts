@@ -7,7 +7,7 @@ import type { Actor } from '../auth/actor.js';
 import type { Escalation } from './escalation.model.js';
 import type { MailProof, Message } from './message.model.js';
 import { NO_DUE_DATE, type Ticket } from './ticket.model.js';
-import { allowedActions } from './ticket.policy.js';
+import { allowedActions, followReason } from './ticket.policy.js';
 import type { TicketAction } from './ticket.lifecycle.js';
 import type { TicketEvent } from './ticket-event.model.js';
 import { presentSla, type SlaView } from './ticket-sla.js';
@@ -39,6 +39,8 @@ export interface TicketView {
   /** Staff of another office filed it for an existing member: the name and address typed, shown instead of the member's. */
   withheldMember: { name: string; email: string } | null;
   escalation: string | null;
+  /** Sent back to the person who escalated it, until they act on it: their queue flags it. */
+  returned: { to: string; by: string; at: string } | null;
   routing: { rule: string; explanation: string };
   messageCount: number;
   lastMessageAt: string | null;
@@ -51,6 +53,8 @@ export interface TicketView {
   updatedAt: string;
   /** What the viewer may do now (the server checks again on every command). */
   allowedActions: TicketAction[];
+  /** The viewer only follows it (read only): they worked on it, or it is their office's member's. */
+  readOnly: 'worked' | 'member' | null;
 }
 
 export function presentTicket(t: Ticket, viewer: Actor, names?: NameBook): TicketView {
@@ -71,6 +75,7 @@ export function presentTicket(t: Ticket, viewer: Actor, names?: NameBook): Ticke
     member: String(t.member),
     withheldMember: t.withheldMember ? { name: t.withheldMember.name, email: t.withheldMember.email } : null,
     escalation: id(t.escalation),
+    returned: t.returned ? { to: String(t.returned.to), by: t.returned.by, at: iso(t.returned.at) ?? '' } : null,
     routing: { rule: t.routing.rule, explanation: t.routing.explanation },
     messageCount: t.messageCount ?? 0,
     lastMessageAt: iso(t.lastMessageAt),
@@ -81,6 +86,7 @@ export function presentTicket(t: Ticket, viewer: Actor, names?: NameBook): Ticke
     createdAt: iso(t.createdAt) ?? '',
     updatedAt: iso(t.updatedAt) ?? '',
     allowedActions: allowedActions(viewer, t),
+    readOnly: followReason(viewer, t),
   };
   if (names) {
     view.officeName = names.get(view.office);

@@ -14,7 +14,8 @@ import { AttachmentModel, type Attachment } from '../attachments/attachment.mode
 import { MessageModel, type Message } from './message.model.js';
 import { loadTicket } from './ticket.journal.js';
 import { TicketModel, type Ticket } from './ticket.model.js';
-import { authorize, canRead, readableFilter } from './ticket.policy.js';
+import { authorize, canRead, inWorkScope, readableFilter } from './ticket.policy.js';
+import { handedOnBy } from './ticket.workers.js';
 import {
   presentEscalation,
   presentEvent,
@@ -53,6 +54,8 @@ export interface ListFilters {
   assignee?: 'me' | 'none' | string;
   language?: string;
   category?: string;
+  /** "Tickets I handed on": tickets the actor worked on and no longer holds (read only), instead of their work. */
+  handedOn?: boolean;
   limit: number;
   cursor?: string;
 }
@@ -124,10 +127,13 @@ export function matchesFilters(t: Ticket, actor: StaffActor, filters: Omit<ListF
   return true;
 }
 
-/** The working tickets an actor may read and `where` keeps (the queues, counts and board are built from these). */
+/**
+ * The working tickets in an actor's work scope that `where` keeps (the queues, counts and board are
+ * built from these). Tickets they only follow (read only) are not work: see `handedOnBy`.
+ */
 export async function readableWork(actor: StaffActor, where: (t: Ticket) => boolean = () => true): Promise<Ticket[]> {
   // `where` (field tests) runs before the policy: at a year of data the work is thousands of tickets.
-  return (await workingSet.all()).filter((t) => where(t) && canRead(actor, t));
+  return (await workingSet.all()).filter((t) => where(t) && inWorkScope(actor, t));
 }
 
 /**
@@ -142,9 +148,8 @@ export async function listTickets(actor: StaffActor, filters: ListFilters): Prom
   let rows: Ticket[];
   if (servedByWorkingSet(statuses)) {
     // The list's own filters first (cheap field tests), then the policy, then the page.
-    const matching = (await workingSet.all()).filter(
-      (t) => matchesFilters(t, actor, filters, statuses) && canRead(actor, t) && (!cursor || afterCursor(t, cursor)),
-    );
+    const inList = filters.handedOn ? (t: Ticket) => handedOnBy(actor.id, t) && canRead(actor, t) : (t: Ticket) => inWorkScope(actor, t);
+    const matching = (await workingSet.all()).filter((t) => matchesFilters(t, actor, filters, statuses) && inList(t) && (!cursor || afterCursor(t, cursor)));
     rows = firstInQueueOrder(matching, filters.limit + 1);
   } else {
     rows = await historyPage(actor, filters, statuses, cursor);
@@ -159,7 +164,8 @@ export async function listTickets(actor: StaffActor, filters: ListFilters): Prom
 }
 
 async function historyPage(actor: StaffActor, filters: ListFilters, statuses: readonly string[], cursor: Cursor | null): Promise<Ticket[]> {
-  const and: Record<string, unknown>[] = [readableFilter(actor)];
+  // Handed on: the tickets' `workers` say who worked on them (an index on MongoDB); the policy checks each after.
+  const and: Record<string, unknown>[] = [filters.handedOn ? { workers: actor.id, assignee: { $ne: actor.id } } : readableFilter(actor)];
   if (filters.tier) and.push({ tier: filters.tier });
   if (filters.office) and.push({ office: new Types.ObjectId(filters.office) });
   if (filters.team) and.push({ team: new Types.ObjectId(filters.team) });
@@ -175,10 +181,11 @@ async function historyPage(actor: StaffActor, filters: ListFilters, statuses: re
     const i = new Types.ObjectId(cursor.i);
     and.push({ $or: [{ dueAt: { $gt: d } }, { dueAt: d, createdAt: { $gt: created } }, { dueAt: d, createdAt: created, _id: { $gt: i } }] });
   }
-  return TicketModel.find({ $and: and })
+  const rows = await TicketModel.find({ $and: and })
     .sort({ dueAt: 1, createdAt: 1, _id: 1 })
     .limit(filters.limit + 1)
     .lean<Ticket[]>();
+  return filters.handedOn ? rows.filter((t) => canRead(actor, t)) : rows;
 }
 
 /** A ticket's events, in order, read by `_id` (`<ticket>:<seq>`): never a query on the events collection. */

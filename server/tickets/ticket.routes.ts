@@ -147,7 +147,7 @@ export function ticketRoutes(config: Config): RouteSpec[] {
           subject: body.subject,
           body: body.body,
           member: body.member,
-          channel: 'phone',
+          channel: body.channel ?? 'phone',
           category: body.category ?? null,
           language: body.language ?? body.member.language ?? null,
           priority: body.priority,

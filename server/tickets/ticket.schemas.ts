@@ -45,6 +45,8 @@ export const createTicketBody = z.strictObject({
   category: code.optional(),
   language: language.optional(),
   priority: z.enum(priorities).optional(),
+  /** How the member reached the staff member: a phone call (default) or a visit to the office. */
+  channel: z.enum(['phone', 'visit']).optional(),
   /** Send the member the acknowledgement email (default false: they did not write, the staff member did). */
   acknowledge: z.boolean().optional(),
 });

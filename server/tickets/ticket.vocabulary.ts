@@ -25,7 +25,7 @@ export function isDoneStatus(status: string): boolean {
 export const priorities = ['low', 'normal', 'high', 'urgent'] as const;
 export type Priority = (typeof priorities)[number];
 
-export const channels = ['web', 'email', 'phone', 'api'] as const;
+export const channels = ['web', 'email', 'phone', 'visit', 'api'] as const;
 export type Channel = (typeof channels)[number];
 
 /** Languages a ticket, a member or a staff member can have (German: the Eastern cantons). */

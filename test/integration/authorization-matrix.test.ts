@@ -21,7 +21,9 @@ import { enqueueMail } from '../../server/mail/outbox.js';
 import { MessageModel } from '../../server/tickets/message.model.js';
 import { claimTicket, escalateTicket } from '../../server/tickets/ticket.commands.js';
 import type { Ticket } from '../../server/tickets/ticket.model.js';
-import { buildOrg, buildTicket, testPassword, type Org } from '../helpers/factories.js';
+import { buildOrg, buildStaff, buildTicket, testPassword, type Org } from '../helpers/factories.js';
+import { MemberModel } from '../../server/members/member.model.js';
+import { Types } from 'mongoose';
 import { useTestDatabase } from '../helpers/db.js';
 import { login, testApp } from '../helpers/http.js';
 import { silentLogger, testConfig } from '../helpers/config.js';
@@ -406,6 +408,38 @@ describe('authorization matrix (every route × every role × own/foreign object)
     }
     // every staff role appears in the own-object table or is knowingly absent
     for (const role of staffRoles) if (role !== 'administrator') expect(onOwn['get /api/v1/tickets/:id']).to.have.property(role);
+  });
+
+  it('lets a follower (worked on it, or a member of their office) read a ticket and nothing else: every action is 403', async function () {
+    this.timeout(300_000);
+    const { advisorCharleroi, support } = org.staff;
+    /** Escalated by Liège's advisor, now held by the support team: she worked on it. */
+    const handedOn = async (): Promise<Ticket> => {
+      const t = await heldBy(support, 2);
+      return t;
+    };
+    /** A Liège member's request routed to Charleroi and held there: Liège's advisor follows it. */
+    const ofMyMember = async (): Promise<Ticket> => {
+      const member = await MemberModel.create({ name: 'Membre Liège', email: `m.${String(new Types.ObjectId())}@example.be`, office: org.offices.liege });
+      const t = await buildTicket(org, { actor: advisorCharleroi, office: org.offices.charleroi, member: { name: member.name, email: member.email } });
+      const held = await claimTicket({ actor: advisorCharleroi, ticketId: String(t._id), version: t.version });
+      return { ...t, version: held.version };
+    };
+    for (const make of [handedOn, ofMyMember]) {
+      for (const route of registeredRoutes().filter((r) => key(r) in onOwn)) {
+        const res = await call(route, 'advisorLiege', await make());
+        const label = `${key(route)} as a follower (${make.name}): ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
+        if (route.method === 'get') expect(res.status, label).to.equal(200);
+        else expect(res.status, label).to.equal(403);
+      }
+    }
+    // The same tickets stay foreign to an advisor who neither worked on them nor serves the member.
+    const other = await buildStaff({ name: 'Autre Conseil', roles: ['advisor'], team: org.teams.charleroi, tier: 1, office: org.offices.charleroi });
+    const escalated = await handedOn();
+    const res = await request(app)
+      .get(`/api/v1/tickets/${String(escalated._id)}`)
+      .set('Authorization', `Bearer ${await login(app, other.email)}`);
+    expect(res.status).to.equal(404);
   });
 
   it('answers only 403/404 to 1,000 random foreign ids on ticket endpoints', async function () {

@@ -51,6 +51,7 @@ describe('creation bench: the baseline writes what a creation writes', () => {
       memberId: made.member,
       memberName: 'Claire Martin',
       office: made.office,
+      memberOffice: made.memberOffice ?? null,
       team: made.team,
       routing: made.routing,
       ack,

@@ -54,14 +54,16 @@ const apiPath: Record<PageAction, string> = {
   update: 'update',
 };
 
-type Who = 'advisorLiege' | 'support' | 'administrative' | 'supervisorLiege';
+type Who = 'advisorLiege' | 'advisorLiege2' | 'support' | 'administrative' | 'supervisorLiege';
 /** Who works each tier (and holds the "held" tickets), and who else looks at it. */
 const workerOf: Record<Tier, Who> = { 1: 'advisorLiege', 2: 'support', 3: 'administrative' };
 const viewersOf: Record<Tier, Who[]> = {
   1: ['advisorLiege', 'support', 'supervisorLiege'],
-  2: ['support', 'supervisorLiege'],
-  3: ['administrative', 'supervisorLiege'],
+  // advisorLiege2 worked on every ticket (ticketIn): on tiers 2 and 3 she only follows it, read only.
+  2: ['support', 'supervisorLiege', 'advisorLiege2'],
+  3: ['administrative', 'supervisorLiege', 'advisorLiege2'],
 };
+const follower: Who = 'advisorLiege2';
 
 /** What the page offers, read from its markup (the same HTML a person clicks). */
 function offered(html: string): Set<PageAction> {
@@ -92,7 +94,7 @@ describe('lifecycle matrix: the ticket page and the API agree on every action ×
   before(async () => {
     app = testApp();
     org = await buildOrg();
-    for (const who of ['advisorLiege', 'support', 'administrative', 'supervisorLiege'] as const) {
+    for (const who of ['advisorLiege', 'advisorLiege2', 'support', 'administrative', 'supervisorLiege'] as const) {
       tokens[who] = await login(app, org.staff[who].email);
       agents[who] = await signedIn(app, org.staff[who].email);
     }
@@ -123,6 +125,7 @@ describe('lifecycle matrix: the ticket page and the API agree on every action ×
           assignee: held ? actor(workerOf[tier]).id : null,
           resolvedAt: done ? new Date() : null,
           closedAt: status === 'closed' ? new Date() : null,
+          workers: [actor(follower).id],
         },
       },
     );
@@ -189,6 +192,9 @@ describe('lifecycle matrix: the ticket page and the API agree on every action ×
                   .post(`/api/v1/tickets/${String(ticket._id)}/${apiPath[action]}`)
                   .set('authorization', `Bearer ${tokens[who]}`)
                   .send(body(action, ticket));
+                // A follower reads the page and may do nothing at all: every action is 403, in every state.
+                if (who === follower && tier > 1 && (!readable || offers.size > 0 || res.status !== 403))
+                  disagreements.push(`${label}: a follower must read the page (${page.status}), be offered nothing and be refused with 403 (${res.status})`);
                 if (offers.has(action)) {
                   if (res.status !== 200) disagreements.push(`${label}: offered by the page, API answered ${res.status} ${JSON.stringify(res.body)}`);
                   else {

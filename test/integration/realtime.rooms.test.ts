@@ -34,6 +34,9 @@ const ticket = fc
     office: fc.constantFrom(...offices),
     assignee: fc.option(fc.constantFrom(...people)),
     status: fc.constantFrom('new', 'open', 'pending_member', 'resolved', 'closed'),
+    // Followers (read only): people who worked on it, and its member's office.
+    workers: fc.uniqueArray(fc.constantFrom(...people), { maxLength: 2 }),
+    memberOffice: fc.option(fc.constantFrom(...offices)),
   })
   .map((t): PolicyTicket => ({ ...t, member }));
 

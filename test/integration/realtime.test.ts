@@ -138,7 +138,13 @@ describe('realtime: Socket.io /staff namespace', () => {
       const { hello } = await as('advisorLiege');
       const a = live.org.staff.advisorLiege;
       expect(Object.keys(hello.streams).sort()).to.deep.equal(
-        [rooms.tier1Office(live.org.offices.liege), rooms.tier1Team(live.org.teams.liege), rooms.staff(a.id)].sort(),
+        // members:<office>: the office's members' tickets, followed read only wherever they are.
+        [
+          rooms.tier1Office(live.org.offices.liege),
+          rooms.tier1Team(live.org.teams.liege),
+          rooms.staff(a.id),
+          rooms.memberOffice(live.org.offices.liege),
+        ].sort(),
       );
       expect(hello.staff).to.deep.equal({ id: String(a.id), name: a.name });
       expect(Date.parse(hello.expiresAt)).to.be.greaterThan(Date.now());
@@ -146,7 +152,13 @@ describe('realtime: Socket.io /staff namespace', () => {
       const viaCookie = open({ headers: { cookie: `theme=dark; relais_at=${live.tokens.supervisorLiege}`, origin: live.server.url } });
       const sup = await connected(viaCookie);
       expect(Object.keys(sup.streams).sort()).to.deep.equal(
-        [rooms.office(live.org.offices.liege), rooms.tier(2), rooms.tier(3), rooms.staff(live.org.staff.supervisorLiege.id)].sort(),
+        [
+          rooms.office(live.org.offices.liege),
+          rooms.tier(2),
+          rooms.tier(3),
+          rooms.staff(live.org.staff.supervisorLiege.id),
+          rooms.memberOffice(live.org.offices.liege),
+        ].sort(),
       );
     });
   });

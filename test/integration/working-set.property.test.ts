@@ -15,7 +15,8 @@ import { claimTicket, escalateTicket, releaseTicket, reopenTicket, replyToTicket
 import { actorRef, loadTicket } from '../../server/tickets/ticket.journal.js';
 import { TicketEventModel, eventId } from '../../server/tickets/ticket-event.model.js';
 import { TicketModel, type Ticket } from '../../server/tickets/ticket.model.js';
-import { canRead } from '../../server/tickets/ticket.policy.js';
+import { canRead, inWorkScope } from '../../server/tickets/ticket.policy.js';
+import { handedOnBy } from '../../server/tickets/ticket.workers.js';
 import { heldCounts, listTickets } from '../../server/tickets/ticket.queries.js';
 import { openStatuses } from '../../server/tickets/ticket.vocabulary.js';
 import { isWorking, workingSet } from '../../server/tickets/working-set.js';
@@ -29,6 +30,11 @@ type Step =
   | { kind: 'restart'; halfDone: number };
 
 const actions = ['claim', 'release', 'reply', 'escalate', 'return', 'resolve', 'reopen'] as const;
+
+const inQueueOrder = (a: Ticket, b: Ticket): number =>
+  new Date(a.dueAt).getTime() - new Date(b.dueAt).getTime() ||
+  new Date(a.createdAt).getTime() - new Date(b.createdAt).getTime() ||
+  String(a._id).localeCompare(String(b._id));
 
 describe('working set: always equal to the truth in the database', function () {
   this.timeout(600_000);
@@ -82,6 +88,10 @@ describe('working set: always equal to the truth in the database', function () {
     } as never);
   }
 
+  // Who worked on it and the "returned to you" flag are read models too (the policy and the queues read them).
+  const brief = (t: Ticket) =>
+    `${String(t._id)}@${t.version}:${t.status}:${String(t.assignee)}:${t.tier}:${(t.workers ?? []).map(String).join('+')}:${String(t.returned?.to ?? null)}`;
+
   async function checkAgainstTruth(): Promise<void> {
     // The truth: every ticket, with any journaled-but-unapplied event replayed (loadTicket).
     const truth: Ticket[] = [];
@@ -91,33 +101,39 @@ describe('working set: always equal to the truth in the database', function () {
     }
     const expected = truth
       .filter((t) => isWorking(t))
-      .map((t) => `${String(t._id)}@${t.version}:${t.status}:${String(t.assignee)}:${t.tier}`)
+      .map(brief)
       .sort();
-    const actual = (await workingSet.all()).map((t) => `${String(t._id)}@${t.version}:${t.status}:${String(t.assignee)}:${t.tier}`).sort();
+    const actual = (await workingSet.all()).map(brief).sort();
     expect(actual).to.deep.equal(expected);
     for (const person of people) {
       const mine = (await listTickets(person, { limit: 200 })).tickets.map((t) => t.id);
       const fromDb = truth
-        .filter((t) => (openStatuses as readonly string[]).includes(t.status) && canRead(person, t))
-        .sort(
-          (a, b) =>
-            new Date(a.dueAt).getTime() - new Date(b.dueAt).getTime() ||
-            new Date(a.createdAt).getTime() - new Date(b.createdAt).getTime() ||
-            String(a._id).localeCompare(String(b._id)),
-        )
+        .filter((t) => (openStatuses as readonly string[]).includes(t.status) && inWorkScope(person, t))
+        .sort(inQueueOrder)
         .map((t) => String(t._id));
       expect(mine, `queue of ${person.name}`).to.deep.equal(fromDb);
+      // "Tickets I handed on": worked on, not held, readable.
+      const handed = (await listTickets(person, { limit: 200, handedOn: true })).tickets.map((t) => t.id);
+      const handedFromDb = truth
+        .filter((t) => (openStatuses as readonly string[]).includes(t.status) && handedOnBy(person.id, t) && canRead(person, t))
+        .sort(inQueueOrder)
+        .map((t) => String(t._id));
+      expect(handed, `handed on by ${person.name}`).to.deep.equal(handedFromDb);
     }
     // The queue's faceted counts: each value's count is the rows passing every other filter and that value.
     for (const person of people) {
-      for (const raw of [{}, { view: 'mine', language: 'fr' }, { view: 'unassigned', status: 'resolved' }]) {
+      for (const raw of [{}, { view: 'mine', language: 'fr' }, { view: 'unassigned', status: 'resolved' }, { view: 'handed' }]) {
         const q = parseQueueQuery(raw, person);
         const keys = { categories: ['invoices', 'contracts'], offices: [String(org.offices.liege), String(org.offices.charleroi)] };
         const { counts, total } = await queueCounts(person, q, keys);
-        const rows = truth.filter((t) => isWorking(t) && canRead(person, t) && [...filterStatuses, ...(q.status ? [q.status] : [])].includes(t.status));
+        const handedOn = (t: Ticket) => handedOnBy(person.id, t) && canRead(person, t);
+        const rows = truth.filter(
+          (t) => isWorking(t) && (inWorkScope(person, t) || handedOn(t)) && [...filterStatuses, ...(q.status ? [q.status] : [])].includes(t.status),
+        );
         const me = String(person.id);
         const pass: Record<string, (t: Ticket, v: string | undefined) => boolean> = {
-          view: (t, v) => (v === 'mine' ? String(t.assignee) === me : v === 'unassigned' ? !t.assignee : true),
+          view: (t, v) =>
+            v === 'handed' ? handedOn(t) : inWorkScope(person, t) && (v === 'mine' ? String(t.assignee) === me : v === 'unassigned' ? !t.assignee : true),
           status: (t, v) => (v ? t.status === v : (openStatuses as readonly string[]).includes(t.status)),
           language: (t, v) => !v || t.language === v,
           category: (t, v) => !v || t.category === v,

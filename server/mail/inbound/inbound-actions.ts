@@ -21,7 +21,7 @@ import { createTicket } from '../../tickets/ticket.create.js';
 import { ticketIdByEmailMessageId } from '../../tickets/ticket.keys.js';
 import { ticketByNumber } from '../../tickets/ticket.queries.js';
 import { TicketModel, type Ticket } from '../../tickets/ticket.model.js';
-import { canRead } from '../../tickets/ticket.policy.js';
+import { can } from '../../tickets/ticket.policy.js';
 import { Outbox } from '../mail.models.js';
 import { mailDomain } from '../outbox.js';
 import { outboxIdFromVerp, type VerpSettings } from '../verp.js';
@@ -85,7 +85,8 @@ export function createInboundActions(deps: InboundActionDeps) {
     if (!staff) return null;
     const team = staff.team ? await TeamModel.findById(staff.team, { tier: 1 }).lean() : null;
     const actor = toStaffActor(staff, (team?.tier as Tier | undefined) ?? null);
-    return canRead(actor, ticket) ? { kind: 'staff', actor } : null;
+    // A staff mail becomes an internal note: only someone who may note the ticket (not a read-only follower).
+    return can(actor, 'note', ticket) ? { kind: 'staff', actor } : null;
   }
 
   async function storeAttachments(content: MessageContent, member: Types.ObjectId | null): Promise<StoredFiles> {

@@ -21,6 +21,7 @@ import { mailAdminRoutes } from './mail-admin.routes.js';
 import { noStore } from './page-auth.js';
 import { queueRoutes } from './queue.routes.js';
 import { ticketRoutes } from './ticket.routes.js';
+import { newTicketRoutes } from './new-ticket.routes.js';
 import { searchRoutes } from './search.routes.js';
 import { savedReplyPages } from './saved-replies.routes.js';
 
@@ -33,6 +34,7 @@ export function staffPages(config: Config, options: { auth?: AuthRouteOptions; i
   router.use(loginRoutes(config, tools, { ...options.auth, service }));
   router.use(queueRoutes(config, tools));
   router.use(searchRoutes(config, tools));
+  router.use(newTicketRoutes(config, tools));
   router.use(ticketRoutes(config, tools));
   router.use(savedReplyPages(config, tools));
   router.use(boardRoutes(config, tools));

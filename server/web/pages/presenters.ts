@@ -68,6 +68,8 @@ export interface TicketRowView {
   officeName: string;
   holderName: string | null;
   mine: boolean;
+  /** "Returned to you by …" when a higher tier sent it back to me; null otherwise. */
+  returnedToMe: string | null;
   age: string;
   createdIso: string;
   createdText: string;
@@ -104,6 +106,8 @@ export function presentRow(v: TicketView, ctx: PresentContext): TicketRowView {
     officeName: v.officeName ?? catalog.officeName(v.office) ?? '',
     holderName: v.assignee ? (v.assigneeName ?? ctx.t('common.a_colleague')) : null,
     mine: v.assignee === ctx.me,
+    // Sent back to me by a higher tier: flagged until I act on it (tickets/ticket.workers.ts).
+    returnedToMe: v.returned && v.returned.to === ctx.me ? ctx.t('workflow.returned_flag', { name: v.returned.by }) : null,
     age: fmt.age(v.createdAt),
     createdIso: v.createdAt,
     createdText: fmt.dateTime(v.createdAt),

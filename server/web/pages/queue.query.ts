@@ -3,18 +3,21 @@
  * filter. Counts are faceted: the number next to "Néerlandais" is how many tickets
  * the list would show with that language and every other filter as it is now.
  * The counts are made from the working set (tickets/working-set.ts: open and recently
- * resolved tickets, in memory) filtered by the policy's `canRead`, the same rule as the list.
+ * resolved tickets, in memory) filtered by the policy's `inWorkScope` (or, for "Tickets I handed on",
+ * `handedOnBy` and `canRead`), the same rules as the list.
  */
 import type { Types } from 'mongoose';
 import { z } from 'zod';
 import { hasRole, type StaffActor } from '../../auth/actor.js';
 import type { ListFilters } from '../../tickets/ticket.queries.js';
 import { ticketStatuses, type TicketStatus } from '../../tickets/ticket.vocabulary.js';
-import { tiersWorkedBy } from '../../tickets/ticket.policy.js';
-import { readableWork } from '../../tickets/ticket.queries.js';
+import { canRead, inWorkScope, tiersWorkedBy } from '../../tickets/ticket.policy.js';
+import { handedOnBy } from '../../tickets/ticket.workers.js';
+import { workingSet } from '../../tickets/working-set.js';
 import { isOpenStatus, openStatuses, ticketLanguages } from '../../tickets/ticket.vocabulary.js';
 
-export const queueViews = ['all', 'mine', 'unassigned'] as const;
+/** `handed`: "Tickets I handed on" — worked on and no longer held by me, read only (ticket.workers.ts). */
+export const queueViews = ['all', 'mine', 'unassigned', 'handed'] as const;
 export type QueueView = (typeof queueViews)[number];
 /** Without a status filter the queue shows the work still to do, as the API does. */
 export { openStatuses, ticketLanguages } from '../../tickets/ticket.vocabulary.js';
@@ -57,6 +60,7 @@ export function toListFilters(q: QueueQuery, limit: number): ListFilters {
     category: q.category,
     office: q.office,
     assignee: q.view === 'mine' ? 'me' : q.view === 'unassigned' ? 'none' : undefined,
+    handedOn: q.view === 'handed',
     cursor: q.cursor,
     limit,
   };
@@ -87,6 +91,9 @@ interface CountRow {
   category: string | null;
   office: Types.ObjectId;
   assignee: Types.ObjectId | null;
+  /** In the person's work (all, mine, unassigned) and/or among the tickets they handed on. */
+  work: boolean;
+  handed: boolean;
 }
 
 type Facet = 'view' | 'status' | 'language' | 'category' | 'office';
@@ -100,10 +107,13 @@ export interface QueueCounts {
 /** Faceted counts for the queue with these filters. */
 export async function queueCounts(actor: StaffActor, q: QueueQuery, keys: { categories: string[]; offices: string[] }): Promise<QueueCounts> {
   const statuses = [...new Set([...filterStatuses, ...(q.status ? [q.status] : [])])];
-  const rows: CountRow[] = await readableWork(actor, (t) => statuses.includes(t.status));
+  const rows: CountRow[] = (await workingSet.all())
+    .filter((t) => statuses.includes(t.status))
+    .map((t) => ({ ...t, work: inWorkScope(actor, t), handed: handedOnBy(actor.id, t) && canRead(actor, t) }))
+    .filter((r) => r.work || r.handed);
   const me = String(actor.id);
   const test: Record<Facet, (r: CountRow, value: string | undefined) => boolean> = {
-    view: (r, v) => (v === 'mine' ? String(r.assignee) === me : v === 'unassigned' ? r.assignee === null : true),
+    view: (r, v) => (v === 'handed' ? r.handed : r.work && (v === 'mine' ? String(r.assignee) === me : v === 'unassigned' ? r.assignee === null : true)),
     status: (r, v) => (v ? r.status === v : isOpenStatus(r.status)),
     language: (r, v) => !v || r.language === v,
     category: (r, v) => !v || r.category === v,
@@ -120,7 +130,11 @@ export async function queueCounts(actor: StaffActor, q: QueueQuery, keys: { cate
     office: [undefined, ...keys.offices],
   };
   const keysOf = (facet: Facet, r: CountRow): string[] => {
-    if (facet === 'view') return ['view:all', ...(String(r.assignee) === me ? ['view:mine'] : []), ...(r.assignee ? [] : ['view:unassigned'])];
+    if (facet === 'view')
+      return [
+        ...(r.work ? ['view:all', ...(String(r.assignee) === me ? ['view:mine'] : []), ...(r.assignee ? [] : ['view:unassigned'])] : []),
+        ...(r.handed ? ['view:handed'] : []),
+      ];
     if (facet === 'status') return [...(isOpenStatus(r.status) ? ['status:'] : []), `status:${r.status}`];
     if (facet === 'language') return ['language:', `language:${r.language}`];
     if (facet === 'category') return ['category:', ...(r.category ? [`category:${r.category}`] : [])];

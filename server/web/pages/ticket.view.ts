@@ -11,38 +11,16 @@ import { memberById } from '../../members/member-lookup.js';
 import { teamForTier } from '../../routing/routing.service.js';
 import { priorities } from '../../tickets/ticket.vocabulary.js';
 import { canRead } from '../../tickets/ticket.policy.js';
-import { presentTicket, type EventView, type MessageView, type TicketView } from '../../tickets/ticket.presenter.js';
+import { presentTicket, type EventView, type TicketView } from '../../tickets/ticket.presenter.js';
 import { memberTickets, moveTargets, nameBook, ticketDetailAndHistory } from '../../tickets/ticket.queries.js';
 import type { PageCatalog } from './catalog.js';
-import { formatSize } from '../../attachments/limits.js';
-import { initials, type Formatter } from './format.js';
-import { mailProofBadge, type MailProofBadge } from './mail-proof.js';
+import type { Formatter } from './format.js';
+import { buildThread, escalatorSentence, type ThreadItem } from './ticket.thread.js';
 import { labels as makeLabels, summarize, type Labels, type TicketSummary } from './presenters.js';
 import { reassignOptions, type ReassignOptions } from './reassign-options.js';
 import { slaPanelFor, type SlaPanel } from '../../sla/sla.view.js';
 
-export interface ThreadItem {
-  id: string;
-  kind: 'member' | 'reply' | 'note' | 'system';
-  kindLabel: string;
-  authorName: string;
-  initials: string;
-  text: string;
-  /** A staff reply's HTML (reply markup, allow-listed again when shown); null for the others. */
-  html: string | null;
-  atIso: string;
-  atText: string;
-  channelLabel: string;
-  lang: string | null;
-  files: Array<{ url: string; name: string; size: string }>;
-  /** Images the message showed inline (`cid:`), through the authorized download route. */
-  images: Array<{ url: string; name: string }>;
-  /** The email it came in, as received (null when it did not come by mail). */
-  originalUrl: string | null;
-  quoted: string | null;
-  /** Mail only: how it was shown to be its sender's. */
-  proof: MailProofBadge | null;
-}
+export type { ThreadItem } from './ticket.thread.js';
 
 export interface TrailItem {
   type: string;
@@ -86,6 +64,8 @@ export interface TicketPageView {
   composer: { canReply: boolean; canNote: boolean; maxFiles?: number; maxBytes?: number; maxSize?: string };
   /** The ticket's deadlines explained (null: no SLA policy applies). */
   sla: SlaPanel | null;
+  /** The viewer follows the ticket without it being in their work: why, and where it is now. */
+  readOnly: { text: string; where: string } | null;
 }
 
 const moveTypes = new Set(['created', 'escalated', 'returned', 'reassigned', 'released']);
@@ -124,33 +104,6 @@ const directions: Record<string, TrailItem['direction']> = {
   sla_alert: 'edit',
 };
 
-/** An image the message showed in its text (an inline `cid:` part), shown as an image rather than listed. */
-const shownInline = (a: { inline: boolean; contentType: string }): boolean => a.inline && /^image\/(png|jpeg|gif|webp)$/.test(a.contentType);
-
-function threadItem(m: MessageView, ticketLanguage: string, t: Translate, fmt: Formatter, l: Labels): ThreadItem {
-  const kind: ThreadItem['kind'] =
-    m.visibility === 'internal' ? 'note' : m.author.kind === 'member' ? 'member' : m.author.kind === 'staff' ? 'reply' : 'system';
-  return {
-    id: m.id,
-    kind,
-    kindLabel: t(`thread.kind.${kind}`),
-    authorName: m.author.name,
-    initials: initials(m.author.name),
-    text: m.text,
-    html: kind === 'reply' ? m.html : null,
-    atIso: m.createdAt,
-    atText: fmt.dateTime(m.createdAt),
-    channelLabel: l.channel(m.channel),
-    // A member writes in the ticket's language; staff notes are in the office's.
-    lang: kind === 'member' ? ticketLanguage : null,
-    quoted: m.quoted,
-    files: m.attachments.filter((a) => !shownInline(a)).map((a) => ({ url: `/api/v1/attachments/${a.id}`, name: a.filename, size: formatSize(a.size) })),
-    images: m.attachments.filter(shownInline).map((a) => ({ url: `/api/v1/attachments/${a.id}`, name: a.filename })),
-    proof: m.channel === 'email' ? mailProofBadge(m.mailAuth, t) : null,
-    originalUrl: m.original ? `/api/v1/messages/${m.id}/original` : null,
-  };
-}
-
 interface TrailContext {
   t: Translate;
   fmt: Formatter;
@@ -187,10 +140,15 @@ function trailItem(e: EventView, c: TrailContext): TrailItem {
       reason = catalog.reasonLabel(e.reason);
       noteLabel = t('trail.handoff');
       break;
-    case 'returned':
+    case 'returned': {
       text = e.to.assignee ? t('trail.returned_to', { ...vars, person: person(e.to.assignee) }) : t('trail.returned', vars);
+      // Why it went to that person, or to the team's queue (ticket.escalator.ts).
+      const back = escalatorSentence(e.data, t);
+      // No full stop at the end: the trail puts the time after it.
+      if (back) text = `${text}. ${back.replace(/\.$/, '')}`;
       reason = catalog.reasonLabel(e.reason);
       break;
+    }
     case 'assigned':
       text = t('trail.assigned', { ...vars, person: person(e.to.assignee), note: e.note ?? '' });
       note = null;
@@ -256,6 +214,12 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
   const summary = summarize(v, { t, labels: l, catalog });
   const team = summary.team;
   const office = summary.office;
+  const holderText = v.assignee ? t('why.held', { name: summary.holder }) : t('why.waiting');
+  const whereText = t('why.where', { tier: l.tier(v.tier), team, office });
+  // Following, not working: the page says so instead of offering nothing without a word.
+  const readOnly = v.readOnly
+    ? { text: t(`workflow.read_only.${v.readOnly}`), where: t('workflow.read_only.where', { where: whereText, holder: holderText }) }
+    : null;
 
   // The dialogs name the tiers the commands would send the ticket to: the lifecycle table decides both.
   const targets = await moveTargets(
@@ -297,7 +261,7 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
       age: fmt.age(v.createdAt),
       due: fmt.due(v.dueAt),
     },
-    thread: detail.messages.map((m) => threadItem(m, v.language, t, fmt, l)),
+    thread: buildThread(detail.messages, events, v.language, { t, fmt, labels: l, catalog, names }),
     messageIds: detail.messages.map((m) => m.id),
     member:
       withheld && v.withheldMember
@@ -329,8 +293,8 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
       age: fmt.age(o.createdAt),
     })),
     why: {
-      where: t('why.where', { tier: l.tier(v.tier), team, office }),
-      holder: v.assignee ? t('why.held', { name: summary.holder }) : t('why.waiting'),
+      where: whereText,
+      holder: holderText,
       lastMove,
       routing: v.routing.explanation,
     },
@@ -347,5 +311,6 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
     reassign,
     composer: { canReply: allowed.has('reply'), canNote: allowed.has('note') },
     sla: await slaPanelFor(v.id, t),
+    readOnly,
   };
 }

@@ -1,0 +1,77 @@
+/**
+ * The deadlines panel of the ticket page reads as a person says it (issue 16, point 8): "Answered
+ * late", "Répondu en retard", not "Tenu en retard"; a long thread does not stack one line per answer:
+ * the deadlines running now and the last one of each kind show, the earlier ones fold away.
+ */
+import { expect } from 'chai';
+import type { MemberActor } from '../../server/auth/actor.js';
+import { translator } from '../../server/lib/i18n.js';
+import { MemberModel } from '../../server/members/member.model.js';
+import { SlaCalendarModel } from '../../server/sla/calendar.model.js';
+import { clearSlaCache } from '../../server/sla/engine.js';
+import { SlaPolicyModel, defaultPolicies } from '../../server/sla/policy.js';
+import { slaPanel } from '../../server/sla/sla.view.js';
+import { memberReply } from '../../server/tickets/member.commands.js';
+import { claimTicket, replyToTicket } from '../../server/tickets/ticket.commands.js';
+import { loadTicket } from '../../server/tickets/ticket.journal.js';
+import type { Ticket } from '../../server/tickets/ticket.model.js';
+import { useTestDatabase } from '../helpers/db.js';
+import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
+
+// Monday 12 January 2026, 09:00 in Brussels.
+const MONDAY_9 = new Date('2026-01-12T08:00:00Z');
+const hours = (n: number) => new Date(MONDAY_9.getTime() + n * 3600_000);
+
+describe('the SLA panel in words a person uses', () => {
+  useTestDatabase();
+  let org: Org;
+  let ticket: Ticket;
+
+  before(async () => {
+    clearSlaCache();
+    org = await buildOrg();
+    await SlaPolicyModel.insertMany(defaultPolicies());
+    const nine = () => [{ start: '09:00', end: '17:00' }];
+    await SlaCalendarModel.create({
+      office: null,
+      name: 'Belgique',
+      timeZone: 'Europe/Brussels',
+      hours: { 1: nine(), 2: nine(), 3: nine(), 4: nine(), 5: nine(), 6: [], 7: [] },
+      holidays: { country: 'BE' },
+      closures: [],
+    });
+    const t = await buildTicket(org, { at: MONDAY_9 });
+    const id = String(t._id);
+    const memberDoc = await MemberModel.findById(t.member).lean();
+    const member: MemberActor = { kind: 'member', id: t.member, name: memberDoc?.name ?? 'Membre', email: memberDoc?.email ?? '' };
+    const v = (await claimTicket({ actor: org.staff.advisorLiege, ticketId: id, version: t.version, at: hours(0.2) })).version;
+    // The first answer comes two days later (late); then four exchanges, each answered.
+    await replyToTicket({ actor: org.staff.advisorLiege, ticketId: id, version: v, text: 'Réponse 1', at: hours(50) });
+    for (let i = 0; i < 4; i += 1) {
+      // A member's answer runs on the current version; the next reply is based on it.
+      const asked = await memberReply({ actor: member, ticketId: id, text: `Question ${i}`, channel: 'web', at: hours(51 + i * 2) });
+      await replyToTicket({ actor: org.staff.advisorLiege, ticketId: id, version: asked.version, text: `Réponse ${i + 2}`, at: hours(51.5 + i * 2) });
+    }
+    ticket = (await loadTicket(id)) as Ticket;
+  });
+
+  for (const [lang, late, stale] of [
+    ['fr', 'Répondu en retard', 'Tenu'],
+    ['nl', 'Te laat beantwoord', 'Gehaald'],
+    ['en', 'Answered late', 'Met late'],
+  ] as const) {
+    it(`${lang}: says "${late}" and shows one line per kind, the earlier answers folded`, async () => {
+      const panel = await slaPanel(ticket, translator(lang), hours(60));
+      expect(panel).to.not.equal(null);
+      if (!panel) return;
+      const labels = [...panel.items, ...panel.earlier].map((i) => i.stateLabel);
+      expect(labels).to.include(late);
+      expect(labels.join(' | ')).not.to.include(stale);
+      const kinds = panel.items.map((i) => i.kind);
+      expect(new Set(kinds).size, kinds.join(',')).to.equal(kinds.length);
+      expect(panel.items.length).to.be.at.most(4);
+      expect(panel.earlier.length).to.be.at.least(3);
+      expect(panel.earlierLabel).to.match(/\d/);
+    });
+  }
+});
