@@ -33,6 +33,10 @@ export function ticketSearchDoc(ticket: Ticket, member: MemberCard | null): Tick
     memberNumber: shown?.memberNumber ?? '',
     category: ticket.category ?? '',
     lang: ticket.language,
+    tier: ticket.tier,
+    office: String(ticket.office ?? ''),
+    team: String(ticket.team ?? ''),
+    assignee: ticket.assignee ? String(ticket.assignee) : '',
   };
 }
 

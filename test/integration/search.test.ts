@@ -10,7 +10,8 @@ import request from 'supertest';
 import { SearchPendingModel } from '../../server/search/search-pending.model.js';
 import { SearchIndexer } from '../../server/search/search.indexer.js';
 import type { SearchEngine } from '../../server/search/search.engine.js';
-import { addNote, claimTicket, replyToTicket } from '../../server/tickets/ticket.commands.js';
+import { searchScope } from '../../server/search/search.scope.js';
+import { addNote, claimTicket, reassignTicket, replyToTicket } from '../../server/tickets/ticket.commands.js';
 import { TicketModel, type Ticket } from '../../server/tickets/ticket.model.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
@@ -180,6 +181,59 @@ describe('staff search (bleve, fed by the journal)', function () {
     expect((await ask('capybara')).results).to.have.length(1);
     expect((await ask('tatou')).results).to.have.length(1);
     expect(await SearchPendingModel.countDocuments({})).to.equal(0);
+  });
+
+  it('follows a ticket that moved to another office (the engine’s pre-filter), and the policy refuses what a lagging pre-filter lets through', async () => {
+    const t = await buildTicket(org, { subject: 'Dossier okapi', body: 'Demande au sujet de l’okapi.' });
+    const engineIds = async (actor: typeof org.staff.advisorLiege) => {
+      await search.indexer().idle();
+      return (await search.indexer().engine.search('okapi', { limit: 20, internal: true, scope: searchScope(actor) })).tickets.map((h) => h.id);
+    };
+    expect(await engineIds(org.staff.advisorLiege)).to.deep.equal([String(t._id)]);
+    expect(await engineIds(org.staff.advisorCharleroi)).to.deep.equal([]);
+    const moved = await reassignTicket({
+      actor: org.staff.supervisorLiege,
+      ticketId: String(t._id),
+      version: t.version,
+      team: String(org.teams.charleroi),
+      reason: 'Le membre a déménagé.',
+    });
+    // The engine follows the move: Charleroi's advisor finds it, Liège's does not even get it as a candidate.
+    expect(await engineIds(org.staff.advisorCharleroi)).to.deep.equal([String(t._id)]);
+    expect(await engineIds(org.staff.advisorLiege)).to.deep.equal([]);
+    expect(ids(await ask('okapi', tokens.charleroi))).to.deep.equal([String(t._id)]);
+    expect((await ask('okapi')).results).to.deep.equal([]);
+
+    // The move back is committed while the engine is down: its pre-filter still says Charleroi.
+    const live = search.indexer();
+    live.detach();
+    const failing = new SearchIndexer({ ...live.engine, write: () => Promise.reject(new Error('engine down')) });
+    failing.attach();
+    try {
+      await reassignTicket({
+        actor: org.staff.supervisorCharleroi,
+        ticketId: String(t._id),
+        version: moved.version,
+        team: String(org.teams.liege),
+        reason: 'Erreur.',
+      });
+      await failing.idle();
+    } finally {
+      failing.detach();
+      live.attach();
+    }
+    expect(await engineIds(org.staff.advisorCharleroi)).to.deep.equal([String(t._id)]);
+    // …but the policy reads the ticket as it is now: Charleroi's advisor no longer sees it.
+    const stale = await ask('okapi', tokens.charleroi);
+    expect(stale.results).to.deep.equal([]);
+    expect(stale.more).to.equal(false);
+    await live.catchUp();
+    expect(ids(await ask('okapi'))).to.deep.equal([String(t._id)]);
+    expect(await engineIds(org.staff.advisorCharleroi)).to.deep.equal([]);
+    // The placements are kept with the index: after a restart the pre-filter still knows where it is.
+    await search.restart();
+    expect(await engineIds(org.staff.advisorCharleroi)).to.deep.equal([]);
+    expect(await engineIds(org.staff.advisorLiege)).to.deep.equal([String(t._id)]);
   });
 
   it('rebuilds from the database on demand (administrators), and by itself when the index is missing', async () => {

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"log"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -22,12 +23,11 @@ import (
 	_ "github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
 	_ "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
-	"github.com/blevesearch/bleve/v2/search/query"
 )
 
 // mappingVersion changes whenever the mapping or the documents' shape changes: an index of another
 // version is left aside and reported incomplete, and Relais rebuilds it from the database.
-const mappingVersion = "relais-search-1"
+const mappingVersion = "relais-search-2"
 
 const (
 	keyVersion  = "relais:mapping"
@@ -36,6 +36,8 @@ const (
 	maxText = 20_000
 	// maxCandidates bounds the documents read per search before grouping them by ticket.
 	maxCandidates = 1000
+	// maxScopedCandidates bounds how deep a scoped search reads when most hits are outside the scope.
+	maxScopedCandidates = 16_000
 )
 
 type badRequest struct{ error }
@@ -51,6 +53,11 @@ type TicketDoc struct {
 	MemberNumber string `json:"memberNumber"`
 	Category     string `json:"category"`
 	Lang         string `json:"lang"`
+	// Where the ticket is now, for the pre-filter (scope.go); not searchable.
+	Tier     int    `json:"tier"`
+	Office   string `json:"office"`
+	Team     string `json:"team"`
+	Assignee string `json:"assignee"`
 }
 
 // MessageDoc is one thread message: messages never change once written.
@@ -74,6 +81,8 @@ type SearchRequest struct {
 	Limit int    `json:"limit"`
 	// Internal: whether internal notes may match (staff); members never search.
 	Internal bool `json:"internal"`
+	// Scope: the placements the person may read (scope.go); absent, every ticket is a candidate.
+	Scope *[]Clause `json:"scope"`
 }
 
 type Hit struct {
@@ -105,6 +114,9 @@ type Store struct {
 	building bleve.Index
 	buildDir string
 	live     map[string]int
+	// Where each ticket is, in the live index and in the one being built (scope.go).
+	places      placements
+	buildPlaces placements
 }
 
 func indexMapping() (*mapping.IndexMappingImpl, error) {
@@ -156,6 +168,15 @@ func indexMapping() (*mapping.IndexMappingImpl, error) {
 	internal.IncludeInAll = false
 	internal.DocValues = false
 	doc.AddFieldMappingsAt("internal", internal)
+	// Ticket documents are found by kind at start, to read back their placements (stored, not searched).
+	doc.AddFieldMappingsAt("kind", text("lower_keyword"))
+	place := bleve.NewTextFieldMapping()
+	place.Index = false
+	place.Store = true
+	place.IncludeTermVectors = false
+	place.IncludeInAll = false
+	place.DocValues = false
+	doc.AddFieldMappingsAt("place", place)
 	m.DefaultMapping = doc
 	m.DefaultAnalyzer = "folded"
 	return m, nil
@@ -189,6 +210,13 @@ func openStore(dir string) (*Store, error) {
 		s.current, s.name = idx, name
 	}
 	s.removeOthers()
+	started := time.Now()
+	places, err := loadPlacements(s.current)
+	if err != nil {
+		return nil, err
+	}
+	s.places = places
+	log.Printf("relais-search: %d placements read in %s", len(places), time.Since(started).Round(time.Millisecond))
 	return s, nil
 }
 
@@ -278,6 +306,10 @@ func ticketFields(t TicketDoc) map[string]interface{} {
 		"name":          t.Name,
 		"subject":       t.Subject,
 		"all":           strings.Join([]string{t.Subject, t.Name, t.Email, t.MemberNumber, t.Category}, " "),
+		"kind":          "t",
+	}
+	if p, ok := placementOf(t); ok {
+		doc["place"] = p.encode()
 	}
 	if f := stemField(t.Lang); f != "" {
 		doc[f] = t.Subject
@@ -323,9 +355,9 @@ func (s *Store) Write(b Batch) error {
 				tickets = append(tickets, t)
 			}
 		}
-		return write(s.building, tickets, b.Messages)
+		return write(s.building, s.buildPlaces, tickets, b.Messages)
 	}
-	if err := write(s.current, b.Tickets, b.Messages); err != nil {
+	if err := write(s.current, s.places, b.Tickets, b.Messages); err != nil {
 		return err
 	}
 	if s.building != nil {
@@ -334,12 +366,12 @@ func (s *Store) Write(b Batch) error {
 				s.live[t.ID] = t.V
 			}
 		}
-		return write(s.building, b.Tickets, b.Messages)
+		return write(s.building, s.buildPlaces, b.Tickets, b.Messages)
 	}
 	return nil
 }
 
-func write(idx bleve.Index, tickets []TicketDoc, messages []MessageDoc) error {
+func write(idx bleve.Index, places placements, tickets []TicketDoc, messages []MessageDoc) error {
 	batch := idx.NewBatch()
 	for _, t := range tickets {
 		if err := batch.Index("t:"+t.ID, ticketFields(t)); err != nil {
@@ -351,7 +383,14 @@ func write(idx bleve.Index, tickets []TicketDoc, messages []MessageDoc) error {
 			return err
 		}
 	}
-	return idx.Batch(batch)
+	if err := idx.Batch(batch); err != nil {
+		return err
+	}
+	// Only once the documents are in: the placements never run ahead of the index.
+	for _, t := range tickets {
+		places.set(t)
+	}
+	return nil
 }
 
 func (s *Store) BeginRebuild() error {
@@ -366,7 +405,7 @@ func (s *Store) BeginRebuild() error {
 	if err != nil {
 		return err
 	}
-	s.building, s.buildDir, s.live = idx, filepath.Join(s.dir, name), map[string]int{}
+	s.building, s.buildDir, s.live, s.buildPlaces = idx, filepath.Join(s.dir, name), map[string]int{}, placements{}
 	return nil
 }
 
@@ -384,8 +423,8 @@ func (s *Store) CommitRebuild() error {
 		return err
 	}
 	old, oldDir := s.current, filepath.Join(s.dir, s.name)
-	s.current, s.name, s.complete = s.building, name, true
-	s.building, s.buildDir, s.live = nil, "", nil
+	s.current, s.name, s.complete, s.places = s.building, name, true, s.buildPlaces
+	s.building, s.buildDir, s.live, s.buildPlaces = nil, "", nil, nil
 	_ = old.Close()
 	_ = os.RemoveAll(oldDir)
 	return nil
@@ -398,7 +437,7 @@ func (s *Store) AbortRebuild() error {
 		_ = s.building.Close()
 		_ = os.RemoveAll(s.buildDir)
 	}
-	s.building, s.buildDir, s.live = nil, "", nil
+	s.building, s.buildDir, s.live, s.buildPlaces = nil, "", nil, nil
 	return nil
 }
 
@@ -409,102 +448,4 @@ func (s *Store) Close() error {
 		_ = s.building.Close()
 	}
 	return s.current.Close()
-}
-
-func match(text, field string, boost float64) query.Query {
-	q := bleve.NewMatchQuery(text)
-	q.SetField(field)
-	q.SetOperator(query.MatchQueryOperatorAnd)
-	q.SetBoost(boost)
-	return q
-}
-
-func term(text, field string, boost float64) query.Query {
-	q := bleve.NewTermQuery(text)
-	q.SetField(field)
-	q.SetBoost(boost)
-	return q
-}
-
-// buildQuery turns what was typed into a query object: the text is only ever a term or analysed
-// words, never parsed as query syntax, so nothing typed can act as an operator.
-func buildQuery(text string, internal bool) query.Query {
-	lower := strings.ToLower(text)
-	compact := strings.ReplaceAll(lower, " ", "")
-	clauses := []query.Query{
-		term(compact, "number", 20),
-		term(compact, "email", 15),
-		term(compact, "member_number", 15),
-		match(text, "name", 6),
-		match(text, "subject", 4),
-		match(text, "all", 2),
-		match(text, "stem_fr", 1.5),
-		match(text, "stem_nl", 1.5),
-		match(text, "stem_en", 1.5),
-		match(text, "text", 1),
-	}
-	if digitsOnly.MatchString(compact) {
-		if trimmed := strings.TrimLeft(compact, "0"); trimmed != "" && trimmed != compact {
-			clauses = append(clauses, term(trimmed, "number", 20))
-		}
-	}
-	if !strings.Contains(lower, " ") && utf8.RuneCountInString(lower) >= 3 {
-		p := bleve.NewPrefixQuery(lower)
-		p.SetField("email")
-		p.SetBoost(5)
-		clauses = append(clauses, p)
-	}
-	any := bleve.NewDisjunctionQuery(clauses...)
-	if internal {
-		return any
-	}
-	b := bleve.NewBooleanQuery()
-	b.AddMust(any)
-	notInternal := bleve.NewBoolFieldQuery(true)
-	notInternal.SetField("internal")
-	b.AddMustNot(notInternal)
-	return b
-}
-
-// Search returns tickets best first: each ticket scores as its best document (itself or a message).
-func (s *Store) Search(r SearchRequest) (SearchResult, error) {
-	text := strings.TrimSpace(r.Q)
-	if text == "" || len(text) > 500 {
-		return SearchResult{}, badRequest{errors.New("q must have 1 to 500 bytes")}
-	}
-	limit := r.Limit
-	if limit <= 0 || limit > 500 {
-		limit = 100
-	}
-	started := time.Now()
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	size := limit * 4
-	if size > maxCandidates {
-		size = maxCandidates
-	}
-	req := bleve.NewSearchRequestOptions(buildQuery(text, r.Internal), size, 0, false)
-	res, err := s.current.Search(req)
-	if err != nil {
-		return SearchResult{}, err
-	}
-	seen := map[string]bool{}
-	out := SearchResult{Tickets: []Hit{}}
-	for _, hit := range res.Hits {
-		parts := strings.SplitN(hit.ID, ":", 3)
-		if len(parts) < 2 || seen[parts[1]] {
-			continue
-		}
-		if len(out.Tickets) == limit {
-			out.More = true
-			break
-		}
-		seen[parts[1]] = true
-		out.Tickets = append(out.Tickets, Hit{ID: parts[1], Score: hit.Score})
-	}
-	if !out.More && res.Total > uint64(len(res.Hits)) {
-		out.More = true
-	}
-	out.TookMs = float64(time.Since(started).Microseconds()) / 1000
-	return out, nil
 }

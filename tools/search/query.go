@@ -1,0 +1,133 @@
+package main
+
+// What a search asks bleve, and how its document hits become tickets.
+
+import (
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+func match(text, field string, boost float64) query.Query {
+	q := bleve.NewMatchQuery(text)
+	q.SetField(field)
+	q.SetOperator(query.MatchQueryOperatorAnd)
+	q.SetBoost(boost)
+	return q
+}
+
+func term(text, field string, boost float64) query.Query {
+	q := bleve.NewTermQuery(text)
+	q.SetField(field)
+	q.SetBoost(boost)
+	return q
+}
+
+// buildQuery turns what was typed into a query object: the text is only ever a term or analysed
+// words, never parsed as query syntax, so nothing typed can act as an operator.
+func buildQuery(text string, internal bool) query.Query {
+	lower := strings.ToLower(text)
+	compact := strings.ReplaceAll(lower, " ", "")
+	clauses := []query.Query{
+		term(compact, "number", 20),
+		term(compact, "email", 15),
+		term(compact, "member_number", 15),
+		match(text, "name", 6),
+		match(text, "subject", 4),
+		match(text, "all", 2),
+		match(text, "stem_fr", 1.5),
+		match(text, "stem_nl", 1.5),
+		match(text, "stem_en", 1.5),
+		match(text, "text", 1),
+	}
+	if digitsOnly.MatchString(compact) {
+		if trimmed := strings.TrimLeft(compact, "0"); trimmed != "" && trimmed != compact {
+			clauses = append(clauses, term(trimmed, "number", 20))
+		}
+	}
+	if !strings.Contains(lower, " ") && utf8.RuneCountInString(lower) >= 3 {
+		p := bleve.NewPrefixQuery(lower)
+		p.SetField("email")
+		p.SetBoost(5)
+		clauses = append(clauses, p)
+	}
+	any := bleve.NewDisjunctionQuery(clauses...)
+	if internal {
+		return any
+	}
+	b := bleve.NewBooleanQuery()
+	b.AddMust(any)
+	notInternal := bleve.NewBoolFieldQuery(true)
+	notInternal.SetField("internal")
+	b.AddMustNot(notInternal)
+	return b
+}
+
+// Search returns tickets best first: each ticket scores as its best document (itself or a message).
+// With a scope, the documents of tickets placed outside it are skipped; when too few tickets remain,
+// a deeper list of documents is read (the cost is in matching the words, not in how many are kept).
+func (s *Store) Search(r SearchRequest) (SearchResult, error) {
+	text := strings.TrimSpace(r.Q)
+	if text == "" || len(text) > 500 {
+		return SearchResult{}, badRequest{errors.New("q must have 1 to 500 bytes")}
+	}
+	limit := r.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	var scope []clause
+	if r.Scope != nil {
+		var err error
+		if scope, err = compileScope(*r.Scope); err != nil {
+			return SearchResult{}, err
+		}
+	}
+	started := time.Now()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	size := limit * 4
+	if size > maxCandidates || scope != nil {
+		size = maxCandidates
+	}
+	q := buildQuery(text, r.Internal)
+	for {
+		res, err := s.current.Search(bleve.NewSearchRequestOptions(q, size, 0, false))
+		if err != nil {
+			return SearchResult{}, err
+		}
+		out, full := s.collect(res, limit, scope)
+		deeper := res.Total > uint64(len(res.Hits))
+		if full || !deeper || scope == nil || size >= maxScopedCandidates {
+			out.More = full || deeper
+			out.TookMs = float64(time.Since(started).Microseconds()) / 1000
+			return out, nil
+		}
+		size *= 4
+	}
+}
+
+// collect groups document hits by ticket, best first, skipping tickets outside the scope; full
+// says that more than `limit` tickets were found.
+func (s *Store) collect(res *bleve.SearchResult, limit int, scope []clause) (SearchResult, bool) {
+	seen := map[string]bool{}
+	out := SearchResult{Tickets: []Hit{}}
+	for _, hit := range res.Hits {
+		parts := strings.SplitN(hit.ID, ":", 3)
+		if len(parts) < 2 || seen[parts[1]] {
+			continue
+		}
+		seen[parts[1]] = true
+		if scope != nil && !s.places.allows(parts[1], scope) {
+			continue
+		}
+		if len(out.Tickets) == limit {
+			return out, true
+		}
+		out.Tickets = append(out.Tickets, Hit{ID: parts[1], Score: hit.Score})
+	}
+	return out, false
+}

@@ -1,0 +1,207 @@
+package main
+
+// The coarse pre-filter: where each ticket is (tier, office, team, holder), kept in memory for
+// the live index and the one being rebuilt, so that a search returns mostly tickets the person
+// may read, its message hits included (a message document does not know where its ticket is
+// now; the ticket's document does, rewritten by the journal on every move). It is only a
+// pre-filter: Relais still asks the ticket policy about every result it shows, so a placement
+// that lags behind a move never reveals a ticket; at worst it hides one until it is indexed.
+
+import (
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+)
+
+// objectID is a MongoDB ObjectId in its 12 bytes: 100,000 placements take a few megabytes.
+type objectID [12]byte
+
+func parseObjectID(s string) (objectID, bool) {
+	var id objectID
+	if len(s) != 24 {
+		return id, false
+	}
+	if _, err := hex.Decode(id[:], []byte(s)); err != nil {
+		return id, false
+	}
+	return id, true
+}
+
+// Placement is where a ticket is now; a zero id means none (e.g. nobody holds it).
+type Placement struct {
+	Tier     uint8
+	Office   objectID
+	Team     objectID
+	Assignee objectID
+}
+
+// placementOf reads a ticket document's placement; ok is false when it has none usable.
+func placementOf(t TicketDoc) (Placement, bool) {
+	if t.Tier < 1 || t.Tier > 9 {
+		return Placement{}, false
+	}
+	p := Placement{Tier: uint8(t.Tier)}
+	for _, f := range []struct {
+		from string
+		to   *objectID
+	}{{t.Office, &p.Office}, {t.Team, &p.Team}, {t.Assignee, &p.Assignee}} {
+		if f.from == "" {
+			continue
+		}
+		id, ok := parseObjectID(f.from)
+		if !ok {
+			return Placement{}, false
+		}
+		*f.to = id
+	}
+	return p, true
+}
+
+// encode and decodePlacement: the stored form on the ticket document, read back at start.
+func (p Placement) encode() string {
+	return fmt.Sprintf("%d %x %x %x", p.Tier, p.Office, p.Team, p.Assignee)
+}
+
+func decodePlacement(s string) (Placement, bool) {
+	parts := strings.Fields(s)
+	if len(parts) != 4 {
+		return Placement{}, false
+	}
+	tier, err := strconv.Atoi(parts[0])
+	if err != nil || tier < 1 || tier > 9 {
+		return Placement{}, false
+	}
+	p := Placement{Tier: uint8(tier)}
+	for i, to := range []*objectID{&p.Office, &p.Team, &p.Assignee} {
+		id, ok := parseObjectID(parts[i+1])
+		if !ok {
+			return Placement{}, false
+		}
+		*to = id
+	}
+	return p, true
+}
+
+// Clause is one way of being allowed to read a ticket: every field given must match (a conjunction);
+// a search's scope is a list of clauses (a disjunction), built by Relais from the same rules as its
+// ticket policy (server/search/search.scope.ts).
+type Clause struct {
+	Tier     int    `json:"tier,omitempty"`
+	Office   string `json:"office,omitempty"`
+	Team     string `json:"team,omitempty"`
+	Assignee string `json:"assignee,omitempty"`
+}
+
+type clause struct {
+	tier                     uint8
+	office, team, assignee   objectID
+	hasOffice, hasTeam, hasA bool
+}
+
+func compileScope(in []Clause) ([]clause, error) {
+	out := make([]clause, 0, len(in))
+	for _, c := range in {
+		if c.Tier < 0 || c.Tier > 9 {
+			return nil, badRequest{fmt.Errorf("bad tier %d in scope", c.Tier)}
+		}
+		k := clause{tier: uint8(c.Tier)}
+		for _, f := range []struct {
+			from string
+			to   *objectID
+			has  *bool
+		}{{c.Office, &k.office, &k.hasOffice}, {c.Team, &k.team, &k.hasTeam}, {c.Assignee, &k.assignee, &k.hasA}} {
+			if f.from == "" {
+				continue
+			}
+			id, ok := parseObjectID(f.from)
+			if !ok {
+				return nil, badRequest{fmt.Errorf("bad id %q in scope", f.from)}
+			}
+			*f.to, *f.has = id, true
+		}
+		out = append(out, k)
+	}
+	return out, nil
+}
+
+func (k clause) allows(p Placement) bool {
+	return (k.tier == 0 || k.tier == p.Tier) &&
+		(!k.hasOffice || k.office == p.Office) &&
+		(!k.hasTeam || k.team == p.Team) &&
+		(!k.hasA || k.assignee == p.Assignee)
+}
+
+// placements maps ticket ids to where they are. A ticket it does not know passes the filter:
+// the policy decides.
+type placements map[objectID]Placement
+
+func (m placements) set(t TicketDoc) {
+	id, ok := parseObjectID(t.ID)
+	if !ok {
+		return
+	}
+	if p, ok := placementOf(t); ok {
+		m[id] = p
+	} else {
+		delete(m, id)
+	}
+}
+
+func (m placements) allows(ticket string, scope []clause) bool {
+	id, ok := parseObjectID(ticket)
+	if !ok {
+		return true
+	}
+	p, known := m[id]
+	if !known {
+		return true
+	}
+	for _, k := range scope {
+		if k.allows(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// loadPlacements reads every ticket document's stored placement, in pages sorted by id.
+func loadPlacements(idx bleve.Index) (placements, error) {
+	out := placements{}
+	kind := bleve.NewTermQuery("t")
+	kind.SetField("kind")
+	var after []string
+	for {
+		req := bleve.NewSearchRequestOptions(kind, 10_000, 0, false)
+		req.Fields = []string{"place"}
+		req.SortBy([]string{"_id"})
+		if after != nil {
+			req.SearchAfter = after
+		}
+		res, err := idx.Search(req)
+		if err != nil {
+			return nil, err
+		}
+		for _, hit := range res.Hits {
+			addStored(out, hit)
+		}
+		if len(res.Hits) < 10_000 {
+			return out, nil
+		}
+		after = []string{res.Hits[len(res.Hits)-1].ID}
+	}
+}
+
+func addStored(out placements, hit *search.DocumentMatch) {
+	raw, _ := hit.Fields["place"].(string)
+	id, ok := parseObjectID(strings.TrimPrefix(hit.ID, "t:"))
+	if !ok {
+		return
+	}
+	if p, ok := decodePlacement(raw); ok {
+		out[id] = p
+	}
+}
