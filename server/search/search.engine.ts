@@ -41,8 +41,11 @@ export interface SearchBatch {
 }
 
 export interface SearchHits {
-  /** Ticket ids with their score, best first. */
-  tickets: Array<{ id: string; score: number }>;
+  /**
+   * Ticket ids with their score, best first, and the member as indexed on the ticket (what its page
+   * shows: the typed name when the member is withheld), when the engine keeps it.
+   */
+  tickets: Array<{ id: string; score: number; name?: string; email?: string }>;
   /** The engine had more candidates than it returned. */
   more: boolean;
   /** The engine's own time for this search, when it says. */

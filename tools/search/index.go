@@ -27,7 +27,7 @@ import (
 
 // mappingVersion changes whenever the mapping or the documents' shape changes: an index of another
 // version is left aside and reported incomplete, and Relais rebuilds it from the database.
-const mappingVersion = "relais-search-2"
+const mappingVersion = "relais-search-3"
 
 const (
 	keyVersion  = "relais:mapping"
@@ -36,8 +36,6 @@ const (
 	maxText = 20_000
 	// maxCandidates bounds the documents read per search before grouping them by ticket.
 	maxCandidates = 1000
-	// maxScopedCandidates bounds how deep a scoped search reads when most hits are outside the scope.
-	maxScopedCandidates = 16_000
 )
 
 type badRequest struct{ error }
@@ -88,6 +86,9 @@ type SearchRequest struct {
 type Hit struct {
 	ID    string  `json:"id"`
 	Score float64 `json:"score"`
+	// The member's name and address as indexed on the ticket (kept by the journal and member changes).
+	Name  string `json:"name,omitempty"`
+	Email string `json:"email,omitempty"`
 }
 
 type SearchResult struct {
@@ -161,22 +162,32 @@ func indexMapping() (*mapping.IndexMappingImpl, error) {
 		"name": "folded", "subject": "folded", "all": "folded", "text": "folded",
 		"stem_fr": "folded_fr", "stem_nl": "folded_nl", "stem_en": "folded_en",
 	} {
-		doc.AddFieldMappingsAt(field, text(analyzer))
+		f := text(analyzer)
+		// The member as the ticket shows them comes back with the results: no read per result to name them.
+		f.Store = field == "name" || field == "email"
+		doc.AddFieldMappingsAt(field, f)
 	}
 	internal := bleve.NewBooleanFieldMapping()
 	internal.Store = false
 	internal.IncludeInAll = false
 	internal.DocValues = false
 	doc.AddFieldMappingsAt("internal", internal)
-	// Ticket documents are found by kind at start, to read back their placements (stored, not searched).
-	doc.AddFieldMappingsAt("kind", text("lower_keyword"))
-	place := bleve.NewTextFieldMapping()
-	place.Index = false
-	place.Store = true
-	place.IncludeTermVectors = false
-	place.IncludeInAll = false
-	place.DocValues = false
-	doc.AddFieldMappingsAt("place", place)
+	// Where the ticket is, on its document and on each of its messages' (scope.go): the filter of a
+	// scoped search. `kind` finds ticket documents at start, `tk` a ticket's messages when it moves.
+	for _, field := range []string{"kind", "tk", "p_tier", "p_office", "p_team", "p_assignee"} {
+		doc.AddFieldMappingsAt(field, text("lower_keyword"))
+	}
+	// Stored, not searched: the placement read back at start, and what a message document is
+	// written again from when its ticket moves (its text is not kept anywhere else here).
+	for _, field := range []string{"place", "raw", "meta"} {
+		stored := bleve.NewTextFieldMapping()
+		stored.Index = false
+		stored.Store = true
+		stored.IncludeTermVectors = false
+		stored.IncludeInAll = false
+		stored.DocValues = false
+		doc.AddFieldMappingsAt(field, stored)
+	}
 	m.DefaultMapping = doc
 	m.DefaultAnalyzer = "folded"
 	return m, nil
@@ -310,6 +321,9 @@ func ticketFields(t TicketDoc) map[string]interface{} {
 	}
 	if p, ok := placementOf(t); ok {
 		doc["place"] = p.encode()
+		p.addTerms(doc)
+	} else {
+		addUnplaced(doc)
 	}
 	if f := stemField(t.Lang); f != "" {
 		doc[f] = t.Subject
@@ -317,11 +331,22 @@ func ticketFields(t TicketDoc) map[string]interface{} {
 	return doc
 }
 
-func messageFields(m MessageDoc) map[string]interface{} {
+// messageFields: a message carries its ticket's placement (p, when known) so a scoped search filters
+// it in the engine; its text and language are stored to write it again when the ticket moves.
+func messageFields(m MessageDoc, p *Placement) map[string]interface{} {
 	text := clip(m.Text)
-	doc := map[string]interface{}{"text": text, "internal": m.Internal}
+	internal := "0"
+	if m.Internal {
+		internal = "1"
+	}
+	doc := map[string]interface{}{"text": text, "internal": m.Internal, "tk": m.Ticket, "raw": text, "meta": m.Lang + "|" + internal}
 	if f := stemField(m.Lang); f != "" {
 		doc[f] = text
+	}
+	if p != nil {
+		p.addTerms(doc)
+	} else {
+		addUnplaced(doc)
 	}
 	return doc
 }
@@ -373,13 +398,34 @@ func (s *Store) Write(b Batch) error {
 
 func write(idx bleve.Index, places placements, tickets []TicketDoc, messages []MessageDoc) error {
 	batch := idx.NewBatch()
+	// The latest placement of each ticket in this batch, and the tickets that moved since indexed.
+	next := placements{}
+	var moved []string
 	for _, t := range tickets {
 		if err := batch.Index("t:"+t.ID, ticketFields(t)); err != nil {
 			return err
 		}
+		id, okID := parseObjectID(t.ID)
+		p, okP := placementOf(t)
+		if !okID || !okP {
+			continue
+		}
+		if old, known := places[id]; known && old != p {
+			moved = append(moved, t.ID)
+		}
+		next[id] = p
 	}
+	written := map[string]bool{}
 	for _, m := range messages {
-		if err := batch.Index("m:"+m.Ticket+":"+m.ID, messageFields(m)); err != nil {
+		docID := "m:" + m.Ticket + ":" + m.ID
+		written[docID] = true
+		if err := batch.Index(docID, messageFields(m, placeOf(m.Ticket, next, places))); err != nil {
+			return err
+		}
+	}
+	// A ticket that moved: its earlier messages are written again with where it is now.
+	for _, ticket := range moved {
+		if err := rewriteMessages(idx, batch, ticket, placeOf(ticket, next, places), written); err != nil {
 			return err
 		}
 	}
@@ -387,8 +433,59 @@ func write(idx bleve.Index, places placements, tickets []TicketDoc, messages []M
 		return err
 	}
 	// Only once the documents are in: the placements never run ahead of the index.
+	for id, p := range next {
+		places[id] = p
+	}
 	for _, t := range tickets {
-		places.set(t)
+		if _, ok := placementOf(t); !ok {
+			places.set(t)
+		}
+	}
+	return nil
+}
+
+func placeOf(ticket string, next, known placements) *Placement {
+	id, ok := parseObjectID(ticket)
+	if !ok {
+		return nil
+	}
+	if p, ok := next[id]; ok {
+		return &p
+	}
+	if p, ok := known[id]; ok {
+		return &p
+	}
+	return nil
+}
+
+// maxMessagesPerTicket bounds what a move rewrites (a thread longer than this keeps its older placement
+// on the rest, which the policy still checks; a rebuild sets it right).
+const maxMessagesPerTicket = 2000
+
+func rewriteMessages(idx bleve.Index, batch *bleve.Batch, ticket string, p *Placement, skip map[string]bool) error {
+	q := bleve.NewTermQuery(ticket)
+	q.SetField("tk")
+	req := bleve.NewSearchRequestOptions(q, maxMessagesPerTicket, 0, false)
+	req.Fields = []string{"raw", "meta"}
+	res, err := idx.Search(req)
+	if err != nil {
+		return err
+	}
+	for _, hit := range res.Hits {
+		if skip[hit.ID] {
+			continue
+		}
+		parts := strings.SplitN(hit.ID, ":", 3)
+		raw, _ := hit.Fields["raw"].(string)
+		meta, _ := hit.Fields["meta"].(string)
+		lang, internal, _ := strings.Cut(meta, "|")
+		if len(parts) != 3 {
+			continue
+		}
+		m := MessageDoc{ID: parts[2], Ticket: ticket, Lang: lang, Text: raw, Internal: internal == "1"}
+		if err := batch.Index(hit.ID, messageFields(m, p)); err != nil {
+			return err
+		}
 	}
 	return nil
 }

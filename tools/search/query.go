@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -68,8 +69,8 @@ func buildQuery(text string, internal bool) query.Query {
 }
 
 // Search returns tickets best first: each ticket scores as its best document (itself or a message).
-// With a scope, the documents of tickets placed outside it are skipped; when too few tickets remain,
-// a deeper list of documents is read (the cost is in matching the words, not in how many are kept).
+// With a scope, the engine keeps only the documents of tickets placed within it (a filter: it does
+// not change the scores), so the candidates are nearly all tickets the person may read.
 func (s *Store) Search(r SearchRequest) (SearchResult, error) {
 	text := strings.TrimSpace(r.Q)
 	if text == "" || len(text) > 500 {
@@ -79,40 +80,30 @@ func (s *Store) Search(r SearchRequest) (SearchResult, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	var scope []clause
+	q := buildQuery(text, r.Internal)
 	if r.Scope != nil {
-		var err error
-		if scope, err = compileScope(*r.Scope); err != nil {
+		scope, err := compileScope(*r.Scope)
+		if err != nil {
 			return SearchResult{}, err
+		}
+		if filter := scopeQuery(scope); filter != nil {
+			b := bleve.NewBooleanQuery()
+			b.AddMust(q)
+			b.AddFilter(filter)
+			q = b
 		}
 	}
 	started := time.Now()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	size := limit * 4
-	if size > maxCandidates || scope != nil {
+	if size > maxCandidates {
 		size = maxCandidates
 	}
-	q := buildQuery(text, r.Internal)
-	for {
-		res, err := s.current.Search(bleve.NewSearchRequestOptions(q, size, 0, false))
-		if err != nil {
-			return SearchResult{}, err
-		}
-		out, full := s.collect(res, limit, scope)
-		deeper := res.Total > uint64(len(res.Hits))
-		if full || !deeper || scope == nil || size >= maxScopedCandidates {
-			out.More = full || deeper
-			out.TookMs = float64(time.Since(started).Microseconds()) / 1000
-			return out, nil
-		}
-		size *= 4
+	res, err := s.current.Search(bleve.NewSearchRequestOptions(q, size, 0, false))
+	if err != nil {
+		return SearchResult{}, err
 	}
-}
-
-// collect groups document hits by ticket, best first, skipping tickets outside the scope; full
-// says that more than `limit` tickets were found.
-func (s *Store) collect(res *bleve.SearchResult, limit int, scope []clause) (SearchResult, bool) {
 	seen := map[string]bool{}
 	out := SearchResult{Tickets: []Hit{}}
 	for _, hit := range res.Hits {
@@ -120,14 +111,47 @@ func (s *Store) collect(res *bleve.SearchResult, limit int, scope []clause) (Sea
 		if len(parts) < 2 || seen[parts[1]] {
 			continue
 		}
-		seen[parts[1]] = true
-		if scope != nil && !s.places.allows(parts[1], scope) {
-			continue
-		}
 		if len(out.Tickets) == limit {
-			return out, true
+			out.More = true
+			break
 		}
+		seen[parts[1]] = true
 		out.Tickets = append(out.Tickets, Hit{ID: parts[1], Score: hit.Score})
 	}
-	return out, false
+	if !out.More && res.Total > uint64(len(res.Hits)) {
+		out.More = true
+	}
+	if err := s.addMembers(out.Tickets); err != nil {
+		return SearchResult{}, err
+	}
+	out.TookMs = float64(time.Since(started).Microseconds()) / 1000
+	return out, nil
+}
+
+// addMembers fills in the member stored on each ticket's document (one lookup by document ids).
+func (s *Store) addMembers(hits []Hit) error {
+	if len(hits) == 0 {
+		return nil
+	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = "t:" + h.ID
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
+	req.Fields = []string{"name", "email"}
+	res, err := s.current.Search(req)
+	if err != nil {
+		return err
+	}
+	found := map[string]*search.DocumentMatch{}
+	for _, d := range res.Hits {
+		found[strings.TrimPrefix(d.ID, "t:")] = d
+	}
+	for i := range hits {
+		if d := found[hits[i].ID]; d != nil {
+			hits[i].Name, _ = d.Fields["name"].(string)
+			hits[i].Email, _ = d.Fields["email"].(string)
+		}
+	}
+	return nil
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
 )
 
 // objectID is a MongoDB ObjectId in its 12 bytes: 100,000 placements take a few megabytes.
@@ -86,6 +87,65 @@ func decodePlacement(s string) (Placement, bool) {
 	return p, true
 }
 
+// unplaced marks a document whose ticket's placement is not known: it passes every scope (the
+// policy decides), rather than be hidden from someone who may read it.
+const unplaced = "unplaced"
+
+func hexOrNone(id objectID) string {
+	if id == (objectID{}) {
+		return "none"
+	}
+	return hex.EncodeToString(id[:])
+}
+
+// addTerms puts the placement on a document as the terms a scoped search filters on.
+func (p Placement) addTerms(doc map[string]interface{}) {
+	doc["p_tier"] = strconv.Itoa(int(p.Tier))
+	doc["p_office"] = hexOrNone(p.Office)
+	doc["p_team"] = hexOrNone(p.Team)
+	doc["p_assignee"] = hexOrNone(p.Assignee)
+}
+
+func addUnplaced(doc map[string]interface{}) {
+	doc["p_tier"] = unplaced
+}
+
+// scopeQuery is the engine-side filter of a scope: documents of tickets placed in one of its clauses,
+// or of tickets whose placement is unknown. Nil when a clause allows everything.
+func scopeQuery(scope []clause) query.Query {
+	any := []query.Query{keyword("p_tier", unplaced)}
+	for _, k := range scope {
+		var all []query.Query
+		if k.tier != 0 {
+			all = append(all, keyword("p_tier", strconv.Itoa(int(k.tier))))
+		}
+		if k.hasOffice {
+			all = append(all, keyword("p_office", hex.EncodeToString(k.office[:])))
+		}
+		if k.hasTeam {
+			all = append(all, keyword("p_team", hex.EncodeToString(k.team[:])))
+		}
+		if k.hasA {
+			all = append(all, keyword("p_assignee", hex.EncodeToString(k.assignee[:])))
+		}
+		switch len(all) {
+		case 0:
+			return nil
+		case 1:
+			any = append(any, all[0])
+		default:
+			any = append(any, bleve.NewConjunctionQuery(all...))
+		}
+	}
+	return bleve.NewDisjunctionQuery(any...)
+}
+
+func keyword(field, value string) query.Query {
+	q := bleve.NewTermQuery(value)
+	q.SetField(field)
+	return q
+}
+
 // Clause is one way of being allowed to read a ticket: every field given must match (a conjunction);
 // a search's scope is a list of clauses (a disjunction), built by Relais from the same rules as its
 // ticket policy (server/search/search.scope.ts).
@@ -128,15 +188,8 @@ func compileScope(in []Clause) ([]clause, error) {
 	return out, nil
 }
 
-func (k clause) allows(p Placement) bool {
-	return (k.tier == 0 || k.tier == p.Tier) &&
-		(!k.hasOffice || k.office == p.Office) &&
-		(!k.hasTeam || k.team == p.Team) &&
-		(!k.hasA || k.assignee == p.Assignee)
-}
-
-// placements maps ticket ids to where they are. A ticket it does not know passes the filter:
-// the policy decides.
+// placements maps ticket ids to where they are: what a new message document of the ticket carries,
+// and how a move is noticed (its messages are then written again).
 type placements map[objectID]Placement
 
 func (m placements) set(t TicketDoc) {
@@ -149,23 +202,6 @@ func (m placements) set(t TicketDoc) {
 	} else {
 		delete(m, id)
 	}
-}
-
-func (m placements) allows(ticket string, scope []clause) bool {
-	id, ok := parseObjectID(ticket)
-	if !ok {
-		return true
-	}
-	p, known := m[id]
-	if !known {
-		return true
-	}
-	for _, k := range scope {
-		if k.allows(p) {
-			return true
-		}
-	}
-	return false
 }
 
 // loadPlacements reads every ticket document's stored placement, in pages sorted by id.
