@@ -41,6 +41,12 @@ export async function changeMemberDetails(memberId: Types.ObjectId | string, det
   if (details.email !== undefined) set.email = normalizeEmail(details.email);
   if (details.memberNumber !== undefined) set.memberNumber = details.memberNumber?.trim() || null;
   if (Object.keys(set).length === 0) return;
+  // Asked of the address key first (one read by `_id`): FerretDB reports a unique index violated by
+  // an update as a generic error, not as MongoDB's duplicate key.
+  if (set.email && set.email !== before.email) {
+    const holder = await MemberEmailModel.findById(set.email).lean();
+    if (holder && String(holder.member) !== id) throw new ConflictError('Another member already has this address.');
+  }
   for (const hook of hooks) await hook(id);
   try {
     await MemberModel.updateOne({ _id: id }, { $set: set }, { runValidators: true });

@@ -266,6 +266,13 @@ describe('staff search (bleve, fed by the journal)', function () {
     // The address key follows: the new address finds the member, the old one nobody.
     expect(String((await findMemberByEmail('G.Prunelle@example.be'))?._id)).to.equal(String(first.member));
     expect(await findMemberByEmail('gaston.lagaffe@spirou.be')).to.equal(null);
+    // Another member's address is refused, and nothing is marked for nothing.
+    const other = await buildTicket(org, { subject: 'Autre', member: { name: 'Jeanne Dupuis', email: 'jeanne@example.be' } });
+    await changeMemberDetails(other.member, { email: 'g.prunelle@example.be' }).then(
+      () => expect.fail('a taken address was accepted'),
+      (error: unknown) => expect((error as { status?: number }).status, String(error)).to.equal(409),
+    );
+    await search.indexer().catchUp();
     expect(await SearchPendingModel.countDocuments({})).to.equal(0);
 
     // With the engine down, the marks written before the change stay, and the next start rewrites the tickets.
