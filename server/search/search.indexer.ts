@@ -186,7 +186,8 @@ export class SearchIndexer {
   async start(): Promise<{ caughtUp: number; rebuilding: boolean }> {
     const caughtUp = await this.catchUp();
     const health = await this.engine.health();
-    if (!health.complete) {
+    // Several instances share a MongoDB index: one already rebuilding is left to finish.
+    if (!health.complete && !health.building) {
       this.logger?.info('the search index is missing or of another version: rebuilding it from the database');
       this.rebuild().catch((error: unknown) => this.logger?.error({ err: error }, 'could not rebuild the search index'));
     }
