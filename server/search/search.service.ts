@@ -96,7 +96,8 @@ export async function searchTickets(actor: StaffActor, q: string, limit: number,
   // plenty; the full list is asked for only when the policy refused enough of them to leave the page short.
   let want = Math.min(candidateLimit, 2 * (limit + 1));
   let hits = await ask(want);
-  let engineMs = lap();
+  const engineMs = lap();
+  let againMs = 0;
   const readable: Array<{ ticket: Ticket; member: { name: string; email: string } | null }> = [];
   const seen = new Set<string>();
   for (;;) {
@@ -116,13 +117,13 @@ export async function searchTickets(actor: StaffActor, q: string, limit: number,
     want = candidateLimit;
     const before = performance.now();
     hits = await ask(want);
-    engineMs += performance.now() - before;
+    againMs += performance.now() - before;
   }
   if (timings) {
-    timings.engine = engineMs;
+    timings.engine = engineMs + againMs;
     timings.engineOwn = hits.tookMs ?? 0;
     timings.candidates = hits.tickets.length;
-    timings.read = lap() - engineMs;
+    timings.read = lap() - againMs;
     timings.checked = seen.size;
   }
   const page = readable.slice(0, limit);

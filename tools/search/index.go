@@ -3,10 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
-	"log"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,7 +35,7 @@ const (
 	// maxText bounds the text indexed per message: the start of a long mail is what people search.
 	maxText = 20_000
 	// maxCandidates bounds the documents read per search before grouping them by ticket.
-	maxCandidates = 1000
+	maxCandidates = 4000
 )
 
 type badRequest struct{ error }
@@ -221,13 +221,13 @@ func openStore(dir string) (*Store, error) {
 		s.current, s.name = idx, name
 	}
 	s.removeOthers()
-	started := time.Now()
 	places, err := loadPlacements(s.current)
 	if err != nil {
 		return nil, err
 	}
 	s.places = places
-	log.Printf("relais-search: %d placements read in %s", len(places), time.Since(started).Round(time.Millisecond))
+	// The pages read to find them are garbage now: give their memory back rather than keep it resident.
+	debug.FreeOSMemory()
 	return s, nil
 }
 

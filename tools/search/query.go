@@ -100,26 +100,20 @@ func (s *Store) Search(r SearchRequest) (SearchResult, error) {
 	if size > maxCandidates {
 		size = maxCandidates
 	}
-	res, err := s.current.Search(bleve.NewSearchRequestOptions(q, size, 0, false))
-	if err != nil {
-		return SearchResult{}, err
-	}
-	seen := map[string]bool{}
-	out := SearchResult{Tickets: []Hit{}}
-	for _, hit := range res.Hits {
-		parts := strings.SplitN(hit.ID, ":", 3)
-		if len(parts) < 2 || seen[parts[1]] {
-			continue
+	var out SearchResult
+	for {
+		res, err := s.current.Search(bleve.NewSearchRequestOptions(q, size, 0, false))
+		if err != nil {
+			return SearchResult{}, err
 		}
-		if len(out.Tickets) == limit {
-			out.More = true
+		out = group(res, limit)
+		// Many documents of few tickets (a member's name on each of their messages): read deeper here
+		// rather than let Relais ask again.
+		if out.More || res.Total <= uint64(len(res.Hits)) || size >= maxCandidates {
+			out.More = out.More || res.Total > uint64(len(res.Hits))
 			break
 		}
-		seen[parts[1]] = true
-		out.Tickets = append(out.Tickets, Hit{ID: parts[1], Score: hit.Score})
-	}
-	if !out.More && res.Total > uint64(len(res.Hits)) {
-		out.More = true
+		size = min(size*4, maxCandidates)
 	}
 	if err := s.addMembers(out.Tickets); err != nil {
 		return SearchResult{}, err
@@ -154,4 +148,23 @@ func (s *Store) addMembers(hits []Hit) error {
 		}
 	}
 	return nil
+}
+
+// group turns document hits into tickets, best first; More says more than `limit` were found.
+func group(res *bleve.SearchResult, limit int) SearchResult {
+	seen := map[string]bool{}
+	out := SearchResult{Tickets: []Hit{}}
+	for _, hit := range res.Hits {
+		parts := strings.SplitN(hit.ID, ":", 3)
+		if len(parts) < 2 || seen[parts[1]] {
+			continue
+		}
+		if len(out.Tickets) == limit {
+			out.More = true
+			break
+		}
+		seen[parts[1]] = true
+		out.Tickets = append(out.Tickets, Hit{ID: parts[1], Score: hit.Score})
+	}
+	return out
 }
