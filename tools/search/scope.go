@@ -1,11 +1,12 @@
 package main
 
-// The coarse pre-filter: where each ticket is (tier, office, team, holder), kept in memory for
-// the live index and the one being rebuilt, so that a search returns mostly tickets the person
-// may read, its message hits included (a message document does not know where its ticket is
-// now; the ticket's document does, rewritten by the journal on every move). It is only a
-// pre-filter: Relais still asks the ticket policy about every result it shows, so a placement
-// that lags behind a move never reveals a ticket; at worst it hides one until it is indexed.
+// The coarse pre-filter: where each ticket is (tier, office, team, holder), as terms on its document
+// and on each of its messages' documents, so a scoped search filters inside bleve and returns mostly
+// tickets the person may read. The journal rewrites the ticket's document on every move; a map of
+// placements, kept in memory for the live index and the one being rebuilt, gives new messages their
+// ticket's placement and notices a move, on which the ticket's earlier messages are written again.
+// It is only a pre-filter: Relais still asks the ticket policy about every result it shows, so a
+// placement that lags behind a move never reveals a ticket; at worst it hides one until it is indexed.
 
 import (
 	"encoding/hex"
