@@ -263,13 +263,26 @@ async function measureSize(size: number): Promise<Metric[]> {
         'contrat de travail',
         'remboursement frais',
       ];
+      // Each answer says where its time went (Server-Timing): the engine call, the reads, the page.
+      const phases = new Map<string, number[]>();
+      const slowest: Array<{ q: string; ms: number; timing: string }> = [];
       await add('search: GET /api/v1/search', 300, () =>
         timed(samples, async (i) => {
           const q = queries[Math.abs(i) % queries.length] as string;
-          await request(url).get('/api/v1/search').query({ q }).set(bearer).expect(200);
+          const started = performance.now();
+          const res = await request(url).get('/api/v1/search').query({ q }).set(bearer).expect(200);
+          slowest.push({ q, ms: performance.now() - started, timing: String(res.headers['server-timing'] ?? '') });
+          if (i < 0) return;
+          for (const [, name, ms] of String(res.headers['server-timing'] ?? '').matchAll(/(\w+);dur=([\d.]+)/g))
+            phases.set(name as string, [...(phases.get(name as string) ?? []), Number(ms)]);
         }),
       );
-      if (wanted('search')) console.log(`  ${size.toLocaleString('en')} · search engine RSS: ${searchRss(searchDir)}`);
+      if (wanted('search')) {
+        const parts = [...phases].map(([name, ms]) => `${name} p50 ${fmt(percentile(ms, 50))} p95 ${fmt(percentile(ms, 95))}`);
+        console.log(`  ${size.toLocaleString('en')} · search time: ${parts.join(' · ')}`);
+        for (const s of slowest.sort((a, b) => b.ms - a.ms).slice(0, 4)) console.log(`    slow: ${fmt(s.ms)} "${s.q}" (${s.timing})`);
+        console.log(`  ${size.toLocaleString('en')} · search engine RSS: ${searchRss(searchDir)}`);
+      }
 
       const config = loadConfig({ ...env, NODE_ENV: 'development' });
       await add('member "my requests": GET /suivi', 150, () =>

@@ -61,7 +61,7 @@ const envSchema = z.object({
     .optional(),
   DATA_DIR: z.string().min(1).default('.relais/data'),
   TOOLS_DIR: z.string().min(1).default('.relais/bin'),
-  SEARCH_ENGINE: z.enum(['auto', 'embedded', 'off']).default('auto'),
+  SEARCH_ENGINE: z.enum(['auto', 'embedded', 'mongodb', 'off']).default('auto'),
   SEARCH_DIR: z.string().min(1).optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_ISSUER: z.string().min(1).default('relais'),
@@ -176,10 +176,12 @@ export interface Config {
   readonly dataDir: string;
   readonly toolsDir: string;
   /**
-   * Staff search: `embedded` runs the bleve engine (tools/search) with its index in `dir`; `off` has
-   * none. SEARCH_ENGINE=auto: embedded without MONGODB_URI, off with it (no MongoDB adapter yet).
+   * Staff search: `embedded` runs the bleve engine (tools/search) with its index in `dir`; `mongodb`
+   * a text index in the database (search/mongo.engine.ts: needs a real MongoDB, untested here); `off`
+   * has none. SEARCH_ENGINE=auto: embedded without MONGODB_URI, off with it (the URI may be a FerretDB,
+   * which has no text index: the MongoDB adapter is chosen explicitly).
    */
-  readonly search: { readonly engine: 'embedded' | 'off'; readonly dir: string };
+  readonly search: { readonly engine: 'embedded' | 'mongodb' | 'off'; readonly dir: string };
   /** IMAP_MAILBOXES: the mailboxes read by the IMAP intake ([] when unset). */
   readonly imapMailboxes: readonly ImapMailboxConfig[];
   readonly jwt: { readonly secret: string; readonly issuer: string; readonly audience: string; readonly accessTtl: number; readonly sessionTtl: number };

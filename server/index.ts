@@ -124,9 +124,9 @@ async function main(): Promise<void> {
   // stopped; a missing or outdated index is rebuilt from the database in the background. Search
   // failing to start leaves the rest up.
   let search: RunningSearch | undefined;
-  if (config.search.engine === 'embedded') {
+  if (config.search.engine !== 'off') {
     try {
-      search = await startSearch({ toolsDir: config.toolsDir, indexDir: config.search.dir, logger });
+      search = await startSearch({ engine: config.search.engine, toolsDir: config.toolsDir, indexDir: config.search.dir, logger });
     } catch (error) {
       logger.error({ err: error }, 'the search engine could not start: search is off until the next start');
     }

@@ -29,6 +29,8 @@ export interface DomainEventMap {
   };
   /** Sessions ended: that session, or (sessionId null) every session of the staff member. Live sockets close. */
   'auth.revoked': { sessionId: string | null; staffId: string | null };
+  /** A member's name, address or member number changed (members/member-changes.ts): search rewrites their tickets. */
+  'member.changed': { memberId: string };
   /** A "send me a link" request was stored (the page has answered): the worker looks the address up now. */
   'member.link_requested': Record<string, never>;
   /** An unlock link was asked for (the route has answered): the worker looks the address up now. */

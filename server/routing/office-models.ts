@@ -26,6 +26,11 @@ export async function refreshOfficeModels(): Promise<void> {
   polyvalent = new Set(offices.map((o) => String(o._id)));
 }
 
+/** Sets the polyvalent offices without a database (unit tests of the rules that ask about them). */
+export function usePolyvalentOffices(ids: ReadonlyArray<Types.ObjectId | string>): void {
+  polyvalent = new Set(ids.map(String));
+}
+
 /** Forgets every office's model (tests start each database clean). */
 export function resetOfficeModels(): void {
   polyvalent = new Set();

@@ -26,8 +26,8 @@ export function bleveEngine(endpoint: { url: string; secret: string }, timeoutMs
     write: async (batch: SearchBatch) => void (await call('POST', '/index', { ...batch, rebuild: false })),
     writeRebuild: async (batch: SearchBatch) => void (await call('POST', '/index', { ...batch, rebuild: true }, 120_000)),
     search: async (q, options) => {
-      const res = await call<SearchHits>('POST', '/search', { q, limit: options.limit, internal: options.internal });
-      return { tickets: res.tickets, more: res.more };
+      const res = await call<SearchHits>('POST', '/search', { q, limit: options.limit, internal: options.internal, scope: options.scope });
+      return { tickets: res.tickets, more: res.more, tookMs: res.tookMs };
     },
     health: () => call<SearchHealth>('GET', '/health'),
     beginRebuild: async () => void (await call('POST', '/rebuild/begin')),

@@ -33,6 +33,10 @@ export function ticketSearchDoc(ticket: Ticket, member: MemberCard | null): Tick
     memberNumber: shown?.memberNumber ?? '',
     category: ticket.category ?? '',
     lang: ticket.language,
+    tier: ticket.tier,
+    office: String(ticket.office ?? ''),
+    team: String(ticket.team ?? ''),
+    assignee: ticket.assignee ? String(ticket.assignee) : '',
   };
 }
 
@@ -56,17 +60,29 @@ export class MemberCards {
 
   constructor(private readonly capacity = 20_000) {}
 
+  // Bumped by `forget`: a read that started before a member changed must not put back the old card.
+  private generation = 0;
+
   async get(ids: Iterable<Types.ObjectId | string>): Promise<Map<string, MemberCard | null>> {
     const wanted = [...new Set([...ids].map(String))];
     const missing = wanted.filter((id) => !this.cards.has(id));
     if (this.cards.size + missing.length > this.capacity) this.cards.clear();
+    const generation = this.generation;
+    const read = new Map<string, MemberCard | null>();
     await Promise.all(
       missing.map(async (id) => {
         const m = await MemberModel.findById(id, { name: 1, email: 1, memberNumber: 1 }).lean();
-        this.cards.set(id, m ? { name: m.name, email: m.email, memberNumber: m.memberNumber ?? null } : null);
+        read.set(id, m ? { name: m.name, email: m.email, memberNumber: m.memberNumber ?? null } : null);
       }),
     );
-    return new Map(wanted.map((id) => [id, this.cards.get(id) ?? null]));
+    if (generation === this.generation) for (const [id, card] of read) this.cards.set(id, card);
+    return new Map(wanted.map((id) => [id, read.has(id) ? (read.get(id) ?? null) : (this.cards.get(id) ?? null)]));
+  }
+
+  /** A member's details changed: the next `get` reads them again. */
+  forget(id: string): void {
+    this.cards.delete(id);
+    this.generation += 1;
   }
 
   set(id: string, card: MemberCard): void {

@@ -5,6 +5,8 @@
  * current ticket, by the policy (search.service.ts).
  */
 
+import type { ScopeClause } from './search.scope.js';
+
 /** What is searchable about a ticket itself (rewritten on each of its changes). */
 export interface TicketSearchDoc {
   id: string;
@@ -17,6 +19,11 @@ export interface TicketSearchDoc {
   memberNumber: string;
   category: string;
   lang: string;
+  /** Where the ticket is now, for the engine's pre-filter (search.scope.ts); not searchable. */
+  tier: number;
+  office: string;
+  team: string;
+  assignee: string;
 }
 
 /** One thread message (written once: messages do not change). */
@@ -34,10 +41,15 @@ export interface SearchBatch {
 }
 
 export interface SearchHits {
-  /** Ticket ids with their score, best first. */
-  tickets: Array<{ id: string; score: number }>;
+  /**
+   * Ticket ids with their score, best first, and the member as indexed on the ticket (what its page
+   * shows: the typed name when the member is withheld), when the engine keeps it.
+   */
+  tickets: Array<{ id: string; score: number; name?: string; email?: string }>;
   /** The engine had more candidates than it returned. */
   more: boolean;
+  /** The engine's own time for this search, when it says. */
+  tookMs?: number;
 }
 
 export interface SearchHealth {
@@ -50,8 +62,11 @@ export interface SearchHealth {
 export interface SearchEngine {
   readonly kind: 'bleve' | 'mongodb';
   write(batch: SearchBatch): Promise<void>;
-  /** `internal`: whether internal notes may match (staff searching; members never do). */
-  search(q: string, options: { limit: number; internal: boolean }): Promise<SearchHits>;
+  /**
+   * `internal`: whether internal notes may match (staff searching; members never do). `scope`: the
+   * placements the person may read, a pre-filter only (the policy still decides on every result).
+   */
+  search(q: string, options: { limit: number; internal: boolean; scope?: readonly ScopeClause[] }): Promise<SearchHits>;
   health(): Promise<SearchHealth>;
   /** A rebuild: live writes keep going to the live index meanwhile, and to the new one. */
   beginRebuild(): Promise<void>;

@@ -9,8 +9,12 @@
  *    the event, both by `_id`; and a missing or outdated index is rebuilt (search.rebuild.ts).
  * Indexing is idempotent (documents by fixed ids), so indexing something twice is harmless.
  */
+import { domainEvents } from '../lib/domain-events.js';
 import type { Logger } from '../lib/logger.js';
+import { beforeMemberChange } from '../members/member-changes.js';
+import { memberTicketIds } from '../tickets/ticket.keys.js';
 import { loadTicket, observeCommits, registerEnricher } from '../tickets/ticket.journal.js';
+import { workingSet } from '../tickets/working-set.js';
 import { TicketEventModel, eventId, type TicketEvent } from '../tickets/ticket-event.model.js';
 import type { Ticket } from '../tickets/ticket.model.js';
 import { MemberCards, messageSearchDoc, ticketSearchDoc } from './search.documents.js';
@@ -24,6 +28,15 @@ interface Change {
 }
 
 const batchLimit = 200;
+/** A member's tickets rewritten after a change of their details, at most (past it, a rebuild catches up). */
+const memberTicketLimit = 1000;
+
+/** The mark of a ticket to rewrite because its member changed (no event behind it: the ticket alone is indexed). */
+const memberMark = (ticket: string): string => `${ticket}:member`;
+
+async function memberTickets(memberId: string): Promise<string[]> {
+  return (await memberTicketIds(memberId)).slice(-memberTicketLimit).map(String);
+}
 
 export class SearchIndexer {
   private queue: Change[] = [];
@@ -50,7 +63,23 @@ export class SearchIndexer {
         return input;
       }),
       observeCommits((ticket, event) => this.onCommit(ticket, event)),
+      // A member's name, address or number is on each of their tickets' documents: marked before
+      // the change is written (durable), rewritten once it is.
+      beforeMemberChange(async (memberId) => {
+        for (const id of await memberTickets(memberId)) await markPending(memberMark(id));
+      }),
+      domainEvents.subscribe('member.changed', ({ memberId }) => this.memberChanged(memberId)),
     );
+  }
+
+  /** Rewrites the documents of a member's tickets with their new details. */
+  async memberChanged(memberId: string): Promise<void> {
+    this.cards.forget(memberId);
+    for (const id of await memberTickets(memberId)) {
+      const ticket = workingSet.get(id) ?? (await loadTicket(id));
+      if (ticket) this.onCommit(ticket, { _id: memberMark(id), writes: [] });
+      else await clearMarks([memberMark(id)]);
+    }
   }
 
   onCommit(ticket: Ticket, event: Change['event']): void {
@@ -116,6 +145,8 @@ export class SearchIndexer {
         const ticketId = mark.split(':')[0] ?? '';
         const [ticket, event] = await Promise.all([loadTicket(ticketId), TicketEventModel.findById(mark).lean<TicketEvent>()]);
         // A mark without its event: the commit lost a race or stopped before writing it.
+        // A member's details changed: what this process remembers of them is older.
+        if (ticket && mark === memberMark(ticketId)) this.cards.forget(String(ticket.member));
         if (ticket) changes.push({ ticket, event: { _id: mark, writes: event?.writes ?? [] } });
         else await clearMarks([mark]);
       }
@@ -155,7 +186,8 @@ export class SearchIndexer {
   async start(): Promise<{ caughtUp: number; rebuilding: boolean }> {
     const caughtUp = await this.catchUp();
     const health = await this.engine.health();
-    if (!health.complete) {
+    // Several instances share a MongoDB index: one already rebuilding is left to finish.
+    if (!health.complete && !health.building) {
       this.logger?.info('the search index is missing or of another version: rebuilding it from the database');
       this.rebuild().catch((error: unknown) => this.logger?.error({ err: error }, 'could not rebuild the search index'));
     }

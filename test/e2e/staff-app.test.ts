@@ -477,6 +477,60 @@ describe('staff web app in Chromium (real server process, live updates, accessib
     expectCleanPages();
   });
 
+  it('search: "/" puts the cursor in the search box from any staff page (never while typing in a field); the results at 1280 px and on a phone', async () => {
+    const ticket = await createTicket('julie', 'liege', 'Attestation de travail pour le notaire');
+    const julie = await open('julie', { viewport: { width: 1280, height: 800 } });
+    const page = julie.page;
+    const focused = () => page.evaluate(() => document.activeElement?.id ?? '');
+    await live(page, '/staff/queue');
+    await page.keyboard.press('/');
+    expect(await focused()).to.equal('topsearch-q');
+    // In the box, "/" is a character like any other.
+    await page.keyboard.type('attestation notaire /');
+    expect(await page.inputValue('#topsearch-q')).to.equal('attestation notaire /');
+    await page.fill('#topsearch-q', 'attestation notaire');
+    await Promise.all([page.waitForURL(/\/staff\/search\?q=/), page.keyboard.press('Enter')]);
+    await page.locator(`tr[data-key="${ticket.id}"]`).waitFor();
+    await screenshot(page, 'search-results-1280', true);
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(await overflow(), 'no horizontal scroll at 1280 px').to.be.at.most(0);
+    // Each shown cell is read whole, not cut with an ellipsis.
+    const clipped = (p: Page, id: string) =>
+      p.evaluate(
+        (key) =>
+          [...document.querySelectorAll<HTMLElement>(`tr[data-key="${key}"] td`)]
+            .filter((td) => td.offsetParent !== null && td.scrollWidth > td.clientWidth)
+            .map((td) => td.className),
+        id,
+      );
+    expect(await clipped(page, ticket.id), 'cells cut at 1280 px').to.deep.equal([]);
+
+    // Typing in a field: "/" is typed there, the focus stays.
+    await openTicket(page, ticket.id);
+    await page.locator('#composer-text').click();
+    await page.keyboard.type('a/b');
+    expect(await focused()).to.equal('composer-text');
+    expect(await page.inputValue('#composer-text')).to.equal('a/b');
+    // From the page itself (nothing focused), "/" goes to the box again.
+    await page.locator('#composer-text').fill('');
+    await page.locator('h1').first().click();
+    await page.keyboard.press('/');
+    expect(await focused()).to.equal('topsearch-q');
+
+    const phone = await open('julie', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    await phone.page.goto(`${base}/staff/search?q=${encodeURIComponent('attestation notaire')}`);
+    await phone.page.locator(`tr[data-key="${ticket.id}"]`).waitFor();
+    await screenshot(phone.page, 'search-results-phone', true);
+    expect(await clipped(phone.page, ticket.id), 'cells cut on a phone').to.deep.equal([]);
+    expect(
+      await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+      'no horizontal scroll of the page on a phone',
+    ).to.be.at.most(0);
+    const violations = (await runAxe(phone.page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(violations, JSON.stringify(violations, null, 2)).to.deep.equal([]);
+    expectCleanPages();
+  });
+
   it('renders the queue in French by default, in Dutch with ?lang=nl and in English with ?lang=en', async () => {
     const ticket = await createTicket('julie', 'liege', 'Demande de C4 après fin de contrat');
     // A browser asking for German: no such translation, so the default (French).

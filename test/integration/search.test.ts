@@ -10,7 +10,11 @@ import request from 'supertest';
 import { SearchPendingModel } from '../../server/search/search-pending.model.js';
 import { SearchIndexer } from '../../server/search/search.indexer.js';
 import type { SearchEngine } from '../../server/search/search.engine.js';
-import { addNote, claimTicket, replyToTicket } from '../../server/tickets/ticket.commands.js';
+import { changeMemberDetails } from '../../server/members/member-changes.js';
+import { findMemberByEmail } from '../../server/members/member-lookup.js';
+import { domainEvents } from '../../server/lib/domain-events.js';
+import { searchScope } from '../../server/search/search.scope.js';
+import { addNote, claimTicket, reassignTicket, replyToTicket } from '../../server/tickets/ticket.commands.js';
 import { TicketModel, type Ticket } from '../../server/tickets/ticket.model.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
@@ -180,6 +184,113 @@ describe('staff search (bleve, fed by the journal)', function () {
     expect((await ask('capybara')).results).to.have.length(1);
     expect((await ask('tatou')).results).to.have.length(1);
     expect(await SearchPendingModel.countDocuments({})).to.equal(0);
+  });
+
+  it('follows a ticket that moved to another office (the engine’s pre-filter), and the policy refuses what a lagging pre-filter lets through', async () => {
+    // "ocelot" is only in the message: its document must follow the ticket too.
+    const t = await buildTicket(org, { subject: 'Dossier okapi', body: 'Demande au sujet de l’ocelot.' });
+    const engineIds = async (actor: typeof org.staff.advisorLiege, q = 'okapi') => {
+      await search.indexer().idle();
+      return (await search.indexer().engine.search(q, { limit: 20, internal: true, scope: searchScope(actor) })).tickets.map((h) => h.id);
+    };
+    expect(await engineIds(org.staff.advisorLiege)).to.deep.equal([String(t._id)]);
+    expect(await engineIds(org.staff.advisorCharleroi)).to.deep.equal([]);
+    const moved = await reassignTicket({
+      actor: org.staff.supervisorLiege,
+      ticketId: String(t._id),
+      version: t.version,
+      team: String(org.teams.charleroi),
+      reason: 'Le membre a déménagé.',
+    });
+    // The engine follows the move: Charleroi's advisor finds it, Liège's does not even get it as a candidate.
+    expect(await engineIds(org.staff.advisorCharleroi)).to.deep.equal([String(t._id)]);
+    expect(await engineIds(org.staff.advisorLiege)).to.deep.equal([]);
+    expect(await engineIds(org.staff.advisorCharleroi, 'ocelot')).to.deep.equal([String(t._id)]);
+    expect(await engineIds(org.staff.advisorLiege, 'ocelot')).to.deep.equal([]);
+    expect(ids(await ask('okapi', tokens.charleroi))).to.deep.equal([String(t._id)]);
+    expect((await ask('okapi')).results).to.deep.equal([]);
+
+    // The move back is committed while the engine is down: its pre-filter still says Charleroi.
+    const live = search.indexer();
+    live.detach();
+    const failing = new SearchIndexer({ ...live.engine, write: () => Promise.reject(new Error('engine down')) });
+    failing.attach();
+    try {
+      await reassignTicket({
+        actor: org.staff.supervisorCharleroi,
+        ticketId: String(t._id),
+        version: moved.version,
+        team: String(org.teams.liege),
+        reason: 'Erreur.',
+      });
+      await failing.idle();
+    } finally {
+      failing.detach();
+      live.attach();
+    }
+    expect(await engineIds(org.staff.advisorCharleroi)).to.deep.equal([String(t._id)]);
+    // …but the policy reads the ticket as it is now: Charleroi's advisor no longer sees it.
+    const stale = await ask('okapi', tokens.charleroi);
+    expect(stale.results).to.deep.equal([]);
+    expect(stale.more).to.equal(false);
+    await live.catchUp();
+    expect(ids(await ask('okapi'))).to.deep.equal([String(t._id)]);
+    expect(await engineIds(org.staff.advisorCharleroi)).to.deep.equal([]);
+    // The placements are kept with the index: after a restart the pre-filter still knows where it is.
+    await search.restart();
+    expect(await engineIds(org.staff.advisorCharleroi)).to.deep.equal([]);
+    expect(await engineIds(org.staff.advisorLiege)).to.deep.equal([String(t._id)]);
+    expect(await engineIds(org.staff.advisorLiege, 'ocelot')).to.deep.equal([String(t._id)]);
+    // A reply after the restart carries the placement the engine read back.
+    expect(await engineIds(org.staff.advisorCharleroi, 'ocelot')).to.deep.equal([]);
+  });
+
+  it('rewrites a member’s tickets when their name, address or member number changes (marked first, so a stopped engine catches up)', async () => {
+    const first = await buildTicket(org, {
+      subject: 'Congé parental',
+      member: { name: 'Gaston Lagaffe', email: 'gaston.lagaffe@spirou.be', memberNumber: 'SM-1957' },
+    });
+    const second = await buildTicket(org, { subject: 'Chômage temporaire', member: { name: 'Gaston Lagaffe', email: 'gaston.lagaffe@spirou.be' } });
+    const both = [String(first._id), String(second._id)].sort();
+    expect(ids(await ask('lagaffe')).sort()).to.deep.equal(both);
+
+    await changeMemberDetails(first.member, { name: 'Gaston Prunelle', email: 'g.prunelle@example.be', memberNumber: 'SM-2024' });
+    await domainEvents.settled();
+    expect((await ask('lagaffe')).results).to.deep.equal([]);
+    const renamed = await ask('prunelle');
+    expect(ids(renamed).sort()).to.deep.equal(both);
+    expect(renamed.results.map((r) => r.member?.name)).to.deep.equal(['Gaston Prunelle', 'Gaston Prunelle']);
+    expect(ids(await ask('g.prunelle@example.be')).sort()).to.deep.equal(both);
+    expect(ids(await ask('sm-2024')).sort()).to.deep.equal(both);
+    expect((await ask('gaston.lagaffe@spirou.be')).results).to.deep.equal([]);
+    // The address key follows: the new address finds the member, the old one nobody.
+    expect(String((await findMemberByEmail('G.Prunelle@example.be'))?._id)).to.equal(String(first.member));
+    expect(await findMemberByEmail('gaston.lagaffe@spirou.be')).to.equal(null);
+    // Another member's address is refused, and nothing is marked for nothing.
+    const other = await buildTicket(org, { subject: 'Autre', member: { name: 'Jeanne Dupuis', email: 'jeanne@example.be' } });
+    await changeMemberDetails(other.member, { email: 'g.prunelle@example.be' }).then(
+      () => expect.fail('a taken address was accepted'),
+      (error: unknown) => expect((error as { status?: number }).status, String(error)).to.equal(409),
+    );
+    await search.indexer().catchUp();
+    expect(await SearchPendingModel.countDocuments({})).to.equal(0);
+
+    // With the engine down, the marks written before the change stay, and the next start rewrites the tickets.
+    const live = search.indexer();
+    live.detach();
+    const failing = new SearchIndexer({ ...live.engine, write: () => Promise.reject(new Error('engine down')) });
+    failing.attach();
+    try {
+      await changeMemberDetails(first.member, { name: 'Gaston Fantasio' });
+      await domainEvents.settled();
+      expect(await SearchPendingModel.countDocuments({})).to.equal(2);
+    } finally {
+      failing.detach();
+      live.attach();
+    }
+    expect(await live.catchUp()).to.equal(2);
+    expect(ids(await ask('fantasio')).sort()).to.deep.equal(both);
+    expect((await ask('prunelle')).results).to.deep.equal([]);
   });
 
   it('rebuilds from the database on demand (administrators), and by itself when the index is missing', async () => {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,12 +23,11 @@ import (
 	_ "github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
 	_ "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
-	"github.com/blevesearch/bleve/v2/search/query"
 )
 
 // mappingVersion changes whenever the mapping or the documents' shape changes: an index of another
 // version is left aside and reported incomplete, and Relais rebuilds it from the database.
-const mappingVersion = "relais-search-1"
+const mappingVersion = "relais-search-3"
 
 const (
 	keyVersion  = "relais:mapping"
@@ -35,7 +35,7 @@ const (
 	// maxText bounds the text indexed per message: the start of a long mail is what people search.
 	maxText = 20_000
 	// maxCandidates bounds the documents read per search before grouping them by ticket.
-	maxCandidates = 1000
+	maxCandidates = 4000
 )
 
 type badRequest struct{ error }
@@ -51,6 +51,11 @@ type TicketDoc struct {
 	MemberNumber string `json:"memberNumber"`
 	Category     string `json:"category"`
 	Lang         string `json:"lang"`
+	// Where the ticket is now, for the pre-filter (scope.go); not searchable.
+	Tier     int    `json:"tier"`
+	Office   string `json:"office"`
+	Team     string `json:"team"`
+	Assignee string `json:"assignee"`
 }
 
 // MessageDoc is one thread message: messages never change once written.
@@ -74,11 +79,16 @@ type SearchRequest struct {
 	Limit int    `json:"limit"`
 	// Internal: whether internal notes may match (staff); members never search.
 	Internal bool `json:"internal"`
+	// Scope: the placements the person may read (scope.go); absent, every ticket is a candidate.
+	Scope *[]Clause `json:"scope"`
 }
 
 type Hit struct {
 	ID    string  `json:"id"`
 	Score float64 `json:"score"`
+	// The member's name and address as indexed on the ticket (kept by the journal and member changes).
+	Name  string `json:"name,omitempty"`
+	Email string `json:"email,omitempty"`
 }
 
 type SearchResult struct {
@@ -105,6 +115,9 @@ type Store struct {
 	building bleve.Index
 	buildDir string
 	live     map[string]int
+	// Where each ticket is, in the live index and in the one being built (scope.go).
+	places      placements
+	buildPlaces placements
 }
 
 func indexMapping() (*mapping.IndexMappingImpl, error) {
@@ -149,13 +162,32 @@ func indexMapping() (*mapping.IndexMappingImpl, error) {
 		"name": "folded", "subject": "folded", "all": "folded", "text": "folded",
 		"stem_fr": "folded_fr", "stem_nl": "folded_nl", "stem_en": "folded_en",
 	} {
-		doc.AddFieldMappingsAt(field, text(analyzer))
+		f := text(analyzer)
+		// The member as the ticket shows them comes back with the results: no read per result to name them.
+		f.Store = field == "name" || field == "email"
+		doc.AddFieldMappingsAt(field, f)
 	}
 	internal := bleve.NewBooleanFieldMapping()
 	internal.Store = false
 	internal.IncludeInAll = false
 	internal.DocValues = false
 	doc.AddFieldMappingsAt("internal", internal)
+	// Where the ticket is, on its document and on each of its messages' (scope.go): the filter of a
+	// scoped search. `kind` finds ticket documents at start, `tk` a ticket's messages when it moves.
+	for _, field := range []string{"kind", "tk", "p_tier", "p_office", "p_team", "p_assignee"} {
+		doc.AddFieldMappingsAt(field, text("lower_keyword"))
+	}
+	// Stored, not searched: the placement read back at start, and what a message document is
+	// written again from when its ticket moves (its text is not kept anywhere else here).
+	for _, field := range []string{"place", "raw", "meta"} {
+		stored := bleve.NewTextFieldMapping()
+		stored.Index = false
+		stored.Store = true
+		stored.IncludeTermVectors = false
+		stored.IncludeInAll = false
+		stored.DocValues = false
+		doc.AddFieldMappingsAt(field, stored)
+	}
 	m.DefaultMapping = doc
 	m.DefaultAnalyzer = "folded"
 	return m, nil
@@ -189,6 +221,13 @@ func openStore(dir string) (*Store, error) {
 		s.current, s.name = idx, name
 	}
 	s.removeOthers()
+	places, err := loadPlacements(s.current)
+	if err != nil {
+		return nil, err
+	}
+	s.places = places
+	// The pages read to find them are garbage now: give their memory back rather than keep it resident.
+	debug.FreeOSMemory()
 	return s, nil
 }
 
@@ -278,6 +317,13 @@ func ticketFields(t TicketDoc) map[string]interface{} {
 		"name":          t.Name,
 		"subject":       t.Subject,
 		"all":           strings.Join([]string{t.Subject, t.Name, t.Email, t.MemberNumber, t.Category}, " "),
+		"kind":          "t",
+	}
+	if p, ok := placementOf(t); ok {
+		doc["place"] = p.encode()
+		p.addTerms(doc)
+	} else {
+		addUnplaced(doc)
 	}
 	if f := stemField(t.Lang); f != "" {
 		doc[f] = t.Subject
@@ -285,11 +331,22 @@ func ticketFields(t TicketDoc) map[string]interface{} {
 	return doc
 }
 
-func messageFields(m MessageDoc) map[string]interface{} {
+// messageFields: a message carries its ticket's placement (p, when known) so a scoped search filters
+// it in the engine; its text and language are stored to write it again when the ticket moves.
+func messageFields(m MessageDoc, p *Placement) map[string]interface{} {
 	text := clip(m.Text)
-	doc := map[string]interface{}{"text": text, "internal": m.Internal}
+	internal := "0"
+	if m.Internal {
+		internal = "1"
+	}
+	doc := map[string]interface{}{"text": text, "internal": m.Internal, "tk": m.Ticket, "raw": text, "meta": m.Lang + "|" + internal}
 	if f := stemField(m.Lang); f != "" {
 		doc[f] = text
+	}
+	if p != nil {
+		p.addTerms(doc)
+	} else {
+		addUnplaced(doc)
 	}
 	return doc
 }
@@ -323,9 +380,9 @@ func (s *Store) Write(b Batch) error {
 				tickets = append(tickets, t)
 			}
 		}
-		return write(s.building, tickets, b.Messages)
+		return write(s.building, s.buildPlaces, tickets, b.Messages)
 	}
-	if err := write(s.current, b.Tickets, b.Messages); err != nil {
+	if err := write(s.current, s.places, b.Tickets, b.Messages); err != nil {
 		return err
 	}
 	if s.building != nil {
@@ -334,24 +391,103 @@ func (s *Store) Write(b Batch) error {
 				s.live[t.ID] = t.V
 			}
 		}
-		return write(s.building, b.Tickets, b.Messages)
+		return write(s.building, s.buildPlaces, b.Tickets, b.Messages)
 	}
 	return nil
 }
 
-func write(idx bleve.Index, tickets []TicketDoc, messages []MessageDoc) error {
+func write(idx bleve.Index, places placements, tickets []TicketDoc, messages []MessageDoc) error {
 	batch := idx.NewBatch()
+	// The latest placement of each ticket in this batch, and the tickets that moved since indexed.
+	next := placements{}
+	var moved []string
 	for _, t := range tickets {
 		if err := batch.Index("t:"+t.ID, ticketFields(t)); err != nil {
 			return err
 		}
+		id, okID := parseObjectID(t.ID)
+		p, okP := placementOf(t)
+		if !okID || !okP {
+			continue
+		}
+		if old, known := places[id]; known && old != p {
+			moved = append(moved, t.ID)
+		}
+		next[id] = p
 	}
+	written := map[string]bool{}
 	for _, m := range messages {
-		if err := batch.Index("m:"+m.Ticket+":"+m.ID, messageFields(m)); err != nil {
+		docID := "m:" + m.Ticket + ":" + m.ID
+		written[docID] = true
+		if err := batch.Index(docID, messageFields(m, placeOf(m.Ticket, next, places))); err != nil {
 			return err
 		}
 	}
-	return idx.Batch(batch)
+	// A ticket that moved: its earlier messages are written again with where it is now.
+	for _, ticket := range moved {
+		if err := rewriteMessages(idx, batch, ticket, placeOf(ticket, next, places), written); err != nil {
+			return err
+		}
+	}
+	if err := idx.Batch(batch); err != nil {
+		return err
+	}
+	// Only once the documents are in: the placements never run ahead of the index.
+	for id, p := range next {
+		places[id] = p
+	}
+	for _, t := range tickets {
+		if _, ok := placementOf(t); !ok {
+			places.set(t)
+		}
+	}
+	return nil
+}
+
+func placeOf(ticket string, next, known placements) *Placement {
+	id, ok := parseObjectID(ticket)
+	if !ok {
+		return nil
+	}
+	if p, ok := next[id]; ok {
+		return &p
+	}
+	if p, ok := known[id]; ok {
+		return &p
+	}
+	return nil
+}
+
+// maxMessagesPerTicket bounds what a move rewrites (a thread longer than this keeps its older placement
+// on the rest, which the policy still checks; a rebuild sets it right).
+const maxMessagesPerTicket = 2000
+
+func rewriteMessages(idx bleve.Index, batch *bleve.Batch, ticket string, p *Placement, skip map[string]bool) error {
+	q := bleve.NewTermQuery(ticket)
+	q.SetField("tk")
+	req := bleve.NewSearchRequestOptions(q, maxMessagesPerTicket, 0, false)
+	req.Fields = []string{"raw", "meta"}
+	res, err := idx.Search(req)
+	if err != nil {
+		return err
+	}
+	for _, hit := range res.Hits {
+		if skip[hit.ID] {
+			continue
+		}
+		parts := strings.SplitN(hit.ID, ":", 3)
+		raw, _ := hit.Fields["raw"].(string)
+		meta, _ := hit.Fields["meta"].(string)
+		lang, internal, _ := strings.Cut(meta, "|")
+		if len(parts) != 3 {
+			continue
+		}
+		m := MessageDoc{ID: parts[2], Ticket: ticket, Lang: lang, Text: raw, Internal: internal == "1"}
+		if err := batch.Index(hit.ID, messageFields(m, p)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *Store) BeginRebuild() error {
@@ -366,7 +502,7 @@ func (s *Store) BeginRebuild() error {
 	if err != nil {
 		return err
 	}
-	s.building, s.buildDir, s.live = idx, filepath.Join(s.dir, name), map[string]int{}
+	s.building, s.buildDir, s.live, s.buildPlaces = idx, filepath.Join(s.dir, name), map[string]int{}, placements{}
 	return nil
 }
 
@@ -384,8 +520,8 @@ func (s *Store) CommitRebuild() error {
 		return err
 	}
 	old, oldDir := s.current, filepath.Join(s.dir, s.name)
-	s.current, s.name, s.complete = s.building, name, true
-	s.building, s.buildDir, s.live = nil, "", nil
+	s.current, s.name, s.complete, s.places = s.building, name, true, s.buildPlaces
+	s.building, s.buildDir, s.live, s.buildPlaces = nil, "", nil, nil
 	_ = old.Close()
 	_ = os.RemoveAll(oldDir)
 	return nil
@@ -398,7 +534,7 @@ func (s *Store) AbortRebuild() error {
 		_ = s.building.Close()
 		_ = os.RemoveAll(s.buildDir)
 	}
-	s.building, s.buildDir, s.live = nil, "", nil
+	s.building, s.buildDir, s.live, s.buildPlaces = nil, "", nil, nil
 	return nil
 }
 
@@ -409,102 +545,4 @@ func (s *Store) Close() error {
 		_ = s.building.Close()
 	}
 	return s.current.Close()
-}
-
-func match(text, field string, boost float64) query.Query {
-	q := bleve.NewMatchQuery(text)
-	q.SetField(field)
-	q.SetOperator(query.MatchQueryOperatorAnd)
-	q.SetBoost(boost)
-	return q
-}
-
-func term(text, field string, boost float64) query.Query {
-	q := bleve.NewTermQuery(text)
-	q.SetField(field)
-	q.SetBoost(boost)
-	return q
-}
-
-// buildQuery turns what was typed into a query object: the text is only ever a term or analysed
-// words, never parsed as query syntax, so nothing typed can act as an operator.
-func buildQuery(text string, internal bool) query.Query {
-	lower := strings.ToLower(text)
-	compact := strings.ReplaceAll(lower, " ", "")
-	clauses := []query.Query{
-		term(compact, "number", 20),
-		term(compact, "email", 15),
-		term(compact, "member_number", 15),
-		match(text, "name", 6),
-		match(text, "subject", 4),
-		match(text, "all", 2),
-		match(text, "stem_fr", 1.5),
-		match(text, "stem_nl", 1.5),
-		match(text, "stem_en", 1.5),
-		match(text, "text", 1),
-	}
-	if digitsOnly.MatchString(compact) {
-		if trimmed := strings.TrimLeft(compact, "0"); trimmed != "" && trimmed != compact {
-			clauses = append(clauses, term(trimmed, "number", 20))
-		}
-	}
-	if !strings.Contains(lower, " ") && utf8.RuneCountInString(lower) >= 3 {
-		p := bleve.NewPrefixQuery(lower)
-		p.SetField("email")
-		p.SetBoost(5)
-		clauses = append(clauses, p)
-	}
-	any := bleve.NewDisjunctionQuery(clauses...)
-	if internal {
-		return any
-	}
-	b := bleve.NewBooleanQuery()
-	b.AddMust(any)
-	notInternal := bleve.NewBoolFieldQuery(true)
-	notInternal.SetField("internal")
-	b.AddMustNot(notInternal)
-	return b
-}
-
-// Search returns tickets best first: each ticket scores as its best document (itself or a message).
-func (s *Store) Search(r SearchRequest) (SearchResult, error) {
-	text := strings.TrimSpace(r.Q)
-	if text == "" || len(text) > 500 {
-		return SearchResult{}, badRequest{errors.New("q must have 1 to 500 bytes")}
-	}
-	limit := r.Limit
-	if limit <= 0 || limit > 500 {
-		limit = 100
-	}
-	started := time.Now()
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	size := limit * 4
-	if size > maxCandidates {
-		size = maxCandidates
-	}
-	req := bleve.NewSearchRequestOptions(buildQuery(text, r.Internal), size, 0, false)
-	res, err := s.current.Search(req)
-	if err != nil {
-		return SearchResult{}, err
-	}
-	seen := map[string]bool{}
-	out := SearchResult{Tickets: []Hit{}}
-	for _, hit := range res.Hits {
-		parts := strings.SplitN(hit.ID, ":", 3)
-		if len(parts) < 2 || seen[parts[1]] {
-			continue
-		}
-		if len(out.Tickets) == limit {
-			out.More = true
-			break
-		}
-		seen[parts[1]] = true
-		out.Tickets = append(out.Tickets, Hit{ID: parts[1], Score: hit.Score})
-	}
-	if !out.More && res.Total > uint64(len(res.Hits)) {
-		out.More = true
-	}
-	out.TookMs = float64(time.Since(started).Microseconds()) / 1000
-	return out, nil
 }
