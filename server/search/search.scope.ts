@@ -40,8 +40,13 @@ export function searchScope(actor: StaffActor): ScopeClause[] {
     }
   }
   if (hasRole(actor, 'support')) for (const office of polyvalentOfficeIds()) scope.push({ tier: 1, office: String(office) });
+  // Read-only following (ticket.policy.ts): advisors and supervisors read every ticket of their
+  // office's members wherever it went, and each person the tickets they worked on. The engine knows
+  // where a ticket is, not whose member it is or who worked on it: the office clause covers a member's
+  // tickets that stayed placed in their office (escalated ones included); a followed ticket placed
+  // elsewhere is on the person's "handed on by me" list, not in search (ARCHITECTURE, Search).
+  if ((hasRole(actor, 'advisor') || hasRole(actor, 'supervisor')) && actor.office) scope.push({ office: String(actor.office) });
   if (hasRole(actor, 'supervisor')) {
-    if (actor.office) scope.push({ office: String(actor.office) });
     for (const tier of tiers) if (tier > 1) scope.push({ tier });
   }
   return scope;

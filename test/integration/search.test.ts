@@ -14,7 +14,7 @@ import { changeMemberDetails } from '../../server/members/member-changes.js';
 import { findMemberByEmail } from '../../server/members/member-lookup.js';
 import { domainEvents } from '../../server/lib/domain-events.js';
 import { searchScope } from '../../server/search/search.scope.js';
-import { addNote, claimTicket, reassignTicket, replyToTicket } from '../../server/tickets/ticket.commands.js';
+import { addNote, claimTicket, escalateTicket, reassignTicket, replyToTicket } from '../../server/tickets/ticket.commands.js';
 import { TicketModel, type Ticket } from '../../server/tickets/ticket.model.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
@@ -119,6 +119,21 @@ describe('staff search (bleve, fed by the journal)', function () {
     expect(ids(await ask('frederic'))).to.not.include(String(charleroi._id));
     expect(ids(await ask('frederic', tokens.charleroi))).to.deep.equal([String(charleroi._id)]);
     expect(ids(await ask('zanzibar', tokens.supervisor))).to.deep.equal([]);
+  });
+
+  it('finds a ticket the advisor handed on to tier 2 (read-only following), still nothing of another office', async () => {
+    const handed = await buildTicket(org, { subject: 'Attestation quokka pour la banque', body: 'Il me faut une attestation.' });
+    let v = await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(handed._id), version: handed.version });
+    v = await escalateTicket({
+      actor: org.staff.advisorLiege,
+      ticketId: String(handed._id),
+      version: v.version,
+      reason: 'payroll_correction',
+      handoff: 'Tout est vérifié.',
+    });
+    expect(v.tier).to.equal(2);
+    expect(ids(await ask('quokka'))).to.deep.equal([String(handed._id)]);
+    expect(ids(await ask('quokka', tokens.charleroi))).to.deep.equal([]);
   });
 
   it('takes a reply and an internal note as soon as they are committed (journal), and clears their marks', async () => {
