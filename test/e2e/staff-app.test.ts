@@ -95,11 +95,16 @@ describe('staff web app in Chromium (real server process, live updates, accessib
     return { status: res.status, body: (await res.json()) as T };
   }
 
-  async function createTicket(who: Who, office: 'liege' | 'charleroi', subject: string): Promise<TicketJson> {
+  async function createTicket(
+    who: Who,
+    office: 'liege' | 'charleroi',
+    subject: string,
+    member = { name: 'Marie Dethier', email: 'marie.dethier@example.be' },
+  ): Promise<TicketJson> {
     const res = await api<{ ticket: TicketJson }>(who, 'POST', '/tickets', {
       subject: `${subject} (${runTag})`,
       body: 'Le membre a appelé : il attend une réponse écrite. Numéro de membre vérifié.',
-      member: { name: 'Marie Dethier', email: 'marie.dethier@example.be' },
+      member,
       office,
       language: 'fr',
     });
@@ -253,10 +258,10 @@ describe('staff web app in Chromium (real server process, live updates, accessib
     expect(text).to.contain(people.julie.name);
     expect(text).to.contain(fr('board.waiting'));
     await screenshot(isabelle.page, 'escalation-on-board');
-    // The ticket left Julie's reach: she is back on her queue, told why.
-    await julie.page.waitForURL(/\/staff\/queue\?done=escalated/);
-    await julie.page.locator('.notice-success', { hasText: ticket.number }).waitFor();
-    await screenshot(julie.page, 'escalated-flash-on-queue');
+    // The ticket left Julie's hands, not her sight: the page stays on it, read only, and says why (issue 16).
+    await julie.page.waitForSelector('.read-only-notice', { timeout: liveTimeout });
+    expect(julie.page.url()).to.contain(`/staff/tickets/${ticket.id}`);
+    await screenshot(julie.page, 'escalated-read-only');
     expect((await getTicket('isabelle', ticket.id)).tier).to.equal(2);
     expectCleanPages();
   });
@@ -320,8 +325,12 @@ describe('staff web app in Chromium (real server process, live updates, accessib
     });
     await live(julie.page, '/staff/queue');
 
-    // Karim works a Charleroi ticket: not Julie's business, it must not reach her page.
-    const charleroi = await createTicket('karim', 'charleroi', 'Avance sur facture à Charleroi');
+    // Karim works a Charleroi ticket of a member who is not Liège's: not Julie's business, it must not
+    // reach her page (a Liège member's ticket would: advisors follow their office's members, issue 16).
+    const charleroi = await createTicket('karim', 'charleroi', 'Avance sur facture à Charleroi', {
+      name: 'Luc Charlier',
+      email: `luc.charlier.${runTag.replace(/\D/g, '')}@example.be`,
+    });
     await command('karim', charleroi.id, 'claim');
 
     // Karim takes a phone call for a Liège member: the ticket arrives in Julie's queue.
