@@ -75,6 +75,8 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Relais <support@relais.demo>'),
   INBOUND_ADDRESS: z.email({ message: 'must be an email address such as support@relais.example' }).optional(),
   MEMBER_LINK_TTL: duration.default(30 * 86400),
+  CAUGHT_MAIL_RETENTION: duration.default(14 * 86400),
+  INBOUND_RAW_RETENTION: duration.default(90 * 86400),
   INBOUND_EXTRA_ADDRESSES: z
     .string()
     .transform((v) =>
@@ -190,6 +192,8 @@ export interface Config {
   readonly inboundAddress: string;
   /** How long a link in a member's email stays valid (seconds). */
   readonly memberLinkTtl: number;
+  /** Housekeeping: how long the local catcher keeps caught mail, and processed inbound messages keep their raw bytes (seconds). */
+  readonly retention: { readonly caughtMail: number; readonly inboundRaw: number };
   /** Inbound mail: the other addresses Relais receives at, whose Authentication-Results to trust, the SMTP receiver. */
   readonly inbound: {
     readonly extraAddresses: readonly string[];
@@ -356,6 +360,7 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
       'support@relais.invalid'
     ).toLowerCase(),
     memberLinkTtl: e.MEMBER_LINK_TTL,
+    retention: Object.freeze({ caughtMail: e.CAUGHT_MAIL_RETENTION, inboundRaw: e.INBOUND_RAW_RETENTION }),
     inbound: Object.freeze({
       extraAddresses: e.INBOUND_EXTRA_ADDRESSES ?? [],
       trustedAuthservIds: e.INBOUND_TRUSTED_AUTHSERV_IDS ?? [],
