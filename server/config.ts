@@ -284,14 +284,15 @@ interface StoredSecrets {
  * Outside production, secrets that were not given are generated once and kept in
  * the data folder, so sessions survive restarts without anyone writing a secret.
  */
-function storedSecrets(dataDir: string): StoredSecrets {
+function storedSecrets(dataDir: string, write: boolean): StoredSecrets {
   const file = path.join(dataDir, 'secrets.json');
   if (existsSync(file)) {
     const parsed = z.object({ jwtSecret: z.string().min(32), csrfSecret: z.string().min(32) }).safeParse(JSON.parse(readFileSync(file, 'utf8')));
     if (parsed.success) return parsed.data;
   }
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const secrets = { jwtSecret: randomBytes(48).toString('base64url'), csrfSecret: randomBytes(48).toString('base64url') };
+  if (!write) return secrets;
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }
@@ -304,8 +305,12 @@ export function loadDotEnv(file = '.env'): void {
   if (existsSync(file)) process.loadEnvFile(file);
 }
 
-/** Validates the environment and returns a frozen configuration, or throws ConfigError listing every problem. */
-export function loadConfig(rawEnv: RawEnv = process.env): Config {
+/**
+ * Validates the environment and returns a frozen configuration, or throws ConfigError listing every
+ * problem. `writeSecrets: false` is for commands that must not create anything in the data folder
+ * (backup, restore): missing secrets are then made up for this process only.
+ */
+export function loadConfig(rawEnv: RawEnv = process.env, options: { writeSecrets?: boolean } = {}): Config {
   // Empty strings in .env files mean "not set".
   const env = Object.fromEntries(Object.entries(rawEnv).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(env);
@@ -327,7 +332,7 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = path.resolve(e.DATA_DIR);
-  const secrets = e.JWT_SECRET && e.CSRF_SECRET ? { jwtSecret: e.JWT_SECRET, csrfSecret: e.CSRF_SECRET } : storedSecrets(dataDir);
+  const secrets = e.JWT_SECRET && e.CSRF_SECRET ? { jwtSecret: e.JWT_SECRET, csrfSecret: e.CSRF_SECRET } : storedSecrets(dataDir, options.writeSecrets ?? true);
   const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`).replace(/\/+$/, '');
 
   return Object.freeze({

@@ -3,7 +3,8 @@
  * restore`). A backup is a folder (or a .tar.gz of it) holding `relais-backup.json`, `db/` (one
  * consistent SQLite copy per database, written by the launcher's `backup` subcommand while Relais
  * runs: tools/ferretdb/backup.go), then `attachments/` and `inbound/` (the files), and
- * `secrets.json` (the keys member links and sessions are signed with). Files are write-once and
+ * the data folder's loose files (`secrets.json`, the keys member links and sessions are signed with;
+ * the demo password). Files are write-once and
  * written before the record that names them, so copying them after the database snapshot gives
  * every file the snapshot names; files newer than the snapshot are harmless extras that
  * housekeeping removes later. The search index is not copied: it is rebuilt when missing.
@@ -14,7 +15,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ensureFerretBinary } from '../db/embedded.js';
 
@@ -76,14 +77,19 @@ export async function backupDataDir(props: { dataDir: string; toolsDir: string; 
     // The database first, then the files it may name (they were written before their records).
     const out = await run(binary, ['backup', '-from', path.join(props.dataDir, 'db'), '-to', path.join(folder, 'db')]);
     const databases = out.split('\n').filter(Boolean);
+    if (databases.length === 0) throw new BackupError(`No database in ${path.join(props.dataDir, 'db')}: is DATA_DIR the folder Relais runs on?`);
     const files: Record<string, number> = {};
     for (const name of FILE_FOLDERS) files[name] = await copyFiles(path.join(props.dataDir, name), path.join(folder, name));
-    const secrets = path.join(props.dataDir, 'secrets.json');
-    if (existsSync(secrets)) await cp(secrets, path.join(folder, 'secrets.json'));
+    // The loose files: secrets.json (the signing keys), demo-password.txt.
+    for (const entry of await readdir(props.dataDir, { withFileTypes: true })) {
+      if (entry.isFile()) await cp(path.join(props.dataDir, entry.name), path.join(folder, entry.name));
+    }
     const manifest: BackupManifest = { format: BACKUP_FORMAT, createdAt: new Date().toISOString(), databases, files };
     await writeFile(path.join(folder, 'relais-backup.json'), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
     if (archive) {
       await run('tar', ['-czf', `${target}.partial`, '-C', folder, '.']);
+      // It holds the signing keys: readable by its owner only, like the data folder.
+      await chmod(`${target}.partial`, 0o600);
       await rename(`${target}.partial`, target);
     } else {
       await rename(folder, target);

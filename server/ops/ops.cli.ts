@@ -28,7 +28,8 @@ async function main(): Promise<number> {
   let config: Config;
   try {
     loadDotEnv();
-    config = loadConfig();
+    // The data folder is read (backup) or replaced (restore) as it is: nothing written into it first.
+    config = loadConfig(undefined, { writeSecrets: false });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
