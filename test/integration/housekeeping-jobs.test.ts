@@ -15,15 +15,17 @@ import { createApp } from '../../server/app.js';
 import { AttachmentModel } from '../../server/attachments/attachment.model.js';
 import { attachmentStorage, storageKey } from '../../server/attachments/storage.js';
 import { SessionModel } from '../../server/auth/session.model.js';
-import { runHousekeeping } from '../../server/housekeeping/housekeeping.js';
+import { HousekeepingRunModel, runHousekeeping } from '../../server/housekeeping/housekeeping.js';
 import { GoneError } from '../../server/lib/errors.js';
 import { InboundMailModel } from '../../server/mail/inbound/inbound.model.js';
 import { createInboundPipeline } from '../../server/mail/inbound/pipeline.js';
 import { CaughtMailModel } from '../../server/mail/mail.models.js';
+import { MessageModel } from '../../server/tickets/message.model.js';
 import { useMail } from '../helpers/enrichers.js';
 import { silentLogger, testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, type Org } from '../helpers/factories.js';
+import { login } from '../helpers/http.js';
 import { signedIn } from '../helpers/pages.js';
 
 const day = 86_400_000;
@@ -186,10 +188,45 @@ describe('housekeeping jobs: sessions, caught mail, orphaned files, inbound raw 
       expect(page.text).to.not.include(`/staff/inbound/${old}/raw`);
       const raw = await admin.get(`/staff/inbound/${old}/raw`);
       expect(raw.status).to.equal(410);
+      // The API: the received message, and the ticket message made from it ("download original").
+      const token = await login(app, org.staff.administrator.email);
+      const apiRaw = await request(app).get(`/api/v1/inbound/${old}/raw`).set('Authorization', `Bearer ${token}`);
+      expect(apiRaw.status).to.equal(410);
+      expect(apiRaw.body.error.code).to.equal('gone');
+      expect(apiRaw.body.error.message).to.match(/retention/);
+      // New members' tickets go to the default office (Charleroi), whose supervisor may read them.
+      const reader = await login(app, org.staff.supervisorCharleroi.email);
+      const made = await MessageModel.findOne({ inbound: old }).lean();
+      expect(made, 'the ticket message made from the mail').to.not.equal(null);
+      const original = await request(app)
+        .get(`/api/v1/messages/${String(made?._id)}/original`)
+        .set('Authorization', `Bearer ${reader}`);
+      expect(original.status).to.equal(410);
+      expect(original.body.error.message).to.match(/removed .* by the retention period/);
+      const kept = await MessageModel.findOne({ inbound: recent }).lean();
+      const recentOriginal = await request(app)
+        .get(`/api/v1/messages/${String(kept?._id)}/original`)
+        .set('Authorization', `Bearer ${reader}`);
+      expect(recentOriginal.status).to.equal(200);
     });
   });
 
   describe('the administrators’ page', () => {
+    it('records a failing job with its error, and the other jobs still run', async () => {
+      const failing = { name: 'broken', run: () => Promise.reject(new Error('disk on fire')) };
+      const working = { name: 'fine', run: () => Promise.resolve(3) };
+      const report = await runHousekeeping({ config, now: new Date(Date.now() + 100 * day), only: [failing, working] });
+      expect(report?.jobs).to.deep.equal({ fine: 3 });
+      const run = await HousekeepingRunModel.findById(report?.period).lean();
+      expect(run?.instance).to.match(/:\d+$/);
+      expect(run?.finishedAt).to.be.instanceOf(Date);
+      expect(run?.jobs?.map((j) => [j.name, j.removed, j.error])).to.deep.equal([
+        ['broken', 0, 'disk on fire'],
+        ['fine', 3, null],
+      ]);
+      await HousekeepingRunModel.deleteOne({ _id: report?.period });
+    });
+
     it('shows each job with the last pass: instance, duration, counts, errors', async () => {
       await CaughtMailModel.create({ raw: 'x', envelopeTo: [], subject: 'old', receivedAt: new Date(Date.now() - 30 * day) });
       await runHousekeeping({ config, now: new Date() });
