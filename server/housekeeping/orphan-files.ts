@@ -12,9 +12,9 @@
  */
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Schema, model } from 'mongoose';
 import { AttachmentModel } from '../attachments/attachment.model.js';
 import { deleteBatch } from './batch.js';
+import { HousekeepingStateModel } from './state.model.js';
 
 export const ORPHAN_GRACE_MS = 86_400_000;
 /** Files looked at per run (one query for the records of all of them). */
@@ -22,13 +22,6 @@ const FILES_PER_RUN = 500;
 const hashPattern = /^[0-9a-f]{64}$/;
 const tempPattern = /^[0-9a-f]{64}\.[0-9a-f]+\.tmp$/;
 const dirPattern = /^[0-9a-f]{2}$/;
-
-/** Small per-job state, read and written by `_id` (where the files walk stopped). */
-const stateSchema = new Schema<{ _id: string; after: string }>(
-  { _id: { type: String, required: true }, after: { type: String, default: '' } },
-  { collection: 'housekeeping_state', versionKey: false },
-);
-export const HousekeepingStateModel = model('HousekeepingState', stateSchema);
 
 /** Deletes attachment records created before `now - graceMs` and still linked to no message. */
 export function deleteUnlinkedAttachments(now: Date, graceMs = ORPHAN_GRACE_MS): Promise<number> {

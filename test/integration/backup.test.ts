@@ -20,6 +20,12 @@ import { backupDataDir, BackupError, restoreDataDir } from '../../server/ops/bac
 import { MessageModel } from '../../server/tickets/message.model.js';
 import { createTicket } from '../../server/tickets/ticket.create.js';
 import { TicketModel } from '../../server/tickets/ticket.model.js';
+import { resetOfficeModels } from '../../server/routing/office-models.js';
+import { clearRoutingCache } from '../../server/routing/routing.service.js';
+import { resetTicketNumberCache } from '../../server/tickets/ticket-number.js';
+import { resetTicketKeyCaches } from '../../server/tickets/ticket.keys.js';
+import { clearEscalationCache } from '../../server/tickets/ticket.queries.js';
+import { workingSet } from '../../server/tickets/working-set.js';
 import { silentLogger, testConfig } from '../helpers/config.js';
 
 describe('backup and restore of the embedded data folder', function () {
@@ -31,6 +37,13 @@ describe('backup and restore of the embedded data folder', function () {
   before(async () => {
     // The other test files' connection (if any) is theirs: this file uses databases of its own.
     await mongoose.disconnect();
+    // The caches of a database another file used (as useTestDatabase does for its own).
+    resetTicketNumberCache();
+    resetTicketKeyCaches();
+    workingSet.reset();
+    clearEscalationCache();
+    clearRoutingCache();
+    resetOfficeModels();
     root = await mkdtemp(path.join(os.tmpdir(), 'relais-backup-'));
   });
 

@@ -227,6 +227,21 @@ describe('housekeeping jobs: sessions, caught mail, orphaned files, inbound raw 
       await HousekeepingRunModel.deleteOne({ _id: report?.period });
     });
 
+    it('runs an hourly job at most once an hour, whatever the passes in between', async () => {
+      let calls = 0;
+      const hourly = { name: 'hourly probe', everyMs: 3_600_000, run: () => Promise.resolve(++calls) };
+      const start = new Date(Date.now() + 200 * day);
+      const at = (minutes: number) => runHousekeeping({ config, now: new Date(start.getTime() + minutes * 60_000), only: [hourly] });
+      const first = await at(0);
+      const second = await at(10);
+      const third = await at(60);
+      expect(calls).to.equal(2);
+      expect(first?.jobs).to.deep.equal({ 'hourly probe': 1 });
+      expect(second?.jobs).to.deep.equal({});
+      expect(third?.jobs).to.deep.equal({ 'hourly probe': 2 });
+      await HousekeepingRunModel.deleteMany({ _id: { $in: [first, second, third].map((r) => r?.period ?? '') } });
+    });
+
     it('shows each job with the last pass: instance, duration, counts, errors', async () => {
       await CaughtMailModel.create({ raw: 'x', envelopeTo: [], subject: 'old', receivedAt: new Date(Date.now() - 30 * day) });
       await runHousekeeping({ config, now: new Date() });

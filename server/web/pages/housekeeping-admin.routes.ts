@@ -36,7 +36,11 @@ export function housekeepingAdminRoutes(config: Config, tools: StaffPageTools): 
     const fmt = createFormatter(res.locals.locale, t, config.timeZone);
     const runs = await recentHousekeepingRuns(20);
     const last = runs.find((r) => r.finishedAt) ?? null;
-    const byName = new Map<string, HousekeepingJobRun>((last?.jobs ?? []).map((j) => [j.name, j]));
+    // Each job's latest pass that ran it (hourly jobs are skipped by the passes in between).
+    const byName = new Map<string, HousekeepingJobRun & { at: Date }>();
+    for (const run of runs) {
+      for (const job of run.jobs ?? []) if (!job.skipped && !byName.has(job.name)) byName.set(job.name, { ...job, at: run.at });
+    }
     await renderStaffPage(req, res, tools, 'staff-housekeeping', 'housekeeping', {
       title: t('housekeeping.title'),
       lastText: last?.finishedAt
@@ -48,7 +52,13 @@ export function housekeepingAdminRoutes(config: Config, tools: StaffPageTools): 
         : t('housekeeping.never'),
       jobs: jobs.map((job) => {
         const run = byName.get(job.name);
-        return { label: jobLabel(t, job.name), removed: run ? String(run.removed) : '—', duration: msText(run?.ms), error: run?.error ?? null };
+        return {
+          label: jobLabel(t, job.name),
+          whenText: run ? fmt.dateTime(run.at) : '—',
+          removed: run ? String(run.removed) : '—',
+          duration: msText(run?.ms),
+          error: run?.error ?? null,
+        };
       }),
       runs: runs.map((run) => {
         const errors = (run.jobs ?? []).filter((j) => j.error);
