@@ -23,10 +23,11 @@ const layers = [
   ['assignment'],
   ['realtime'],
   ['reports'],
-  ['housekeeping'], // deletes what expired in any domain below (issue 17 adds more jobs)
+  ['housekeeping'], // deletes what expired in any domain below (sessions, mail, files, inbound bytes)
   ['search'],
   ['web'],
   ['demo'],
+  ['ops'], // backup and restore: commands run beside the server, over the data folder
 ];
 
 const order = layers.map((layer) => layer.join(', ')).join(' < ');

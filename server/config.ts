@@ -75,6 +75,8 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Relais <support@relais.demo>'),
   INBOUND_ADDRESS: z.email({ message: 'must be an email address such as support@relais.example' }).optional(),
   MEMBER_LINK_TTL: duration.default(30 * 86400),
+  CAUGHT_MAIL_RETENTION: duration.default(14 * 86400),
+  INBOUND_RAW_RETENTION: duration.default(90 * 86400),
   INBOUND_EXTRA_ADDRESSES: z
     .string()
     .transform((v) =>
@@ -192,6 +194,8 @@ export interface Config {
   readonly inboundAddress: string;
   /** How long a link in a member's email stays valid (seconds). */
   readonly memberLinkTtl: number;
+  /** Housekeeping: how long the local catcher keeps caught mail, and processed inbound messages keep their raw bytes (seconds). */
+  readonly retention: { readonly caughtMail: number; readonly inboundRaw: number };
   /** Inbound mail: the other addresses Relais receives at, whose Authentication-Results to trust, the SMTP receiver. */
   readonly inbound: {
     readonly extraAddresses: readonly string[];
@@ -282,14 +286,15 @@ interface StoredSecrets {
  * Outside production, secrets that were not given are generated once and kept in
  * the data folder, so sessions survive restarts without anyone writing a secret.
  */
-function storedSecrets(dataDir: string): StoredSecrets {
+function storedSecrets(dataDir: string, write: boolean): StoredSecrets {
   const file = path.join(dataDir, 'secrets.json');
   if (existsSync(file)) {
     const parsed = z.object({ jwtSecret: z.string().min(32), csrfSecret: z.string().min(32) }).safeParse(JSON.parse(readFileSync(file, 'utf8')));
     if (parsed.success) return parsed.data;
   }
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const secrets = { jwtSecret: randomBytes(48).toString('base64url'), csrfSecret: randomBytes(48).toString('base64url') };
+  if (!write) return secrets;
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }
@@ -302,8 +307,12 @@ export function loadDotEnv(file = '.env'): void {
   if (existsSync(file)) process.loadEnvFile(file);
 }
 
-/** Validates the environment and returns a frozen configuration, or throws ConfigError listing every problem. */
-export function loadConfig(rawEnv: RawEnv = process.env): Config {
+/**
+ * Validates the environment and returns a frozen configuration, or throws ConfigError listing every
+ * problem. `writeSecrets: false` is for commands that must not create anything in the data folder
+ * (backup, restore): missing secrets are then made up for this process only.
+ */
+export function loadConfig(rawEnv: RawEnv = process.env, options: { writeSecrets?: boolean } = {}): Config {
   // Empty strings in .env files mean "not set".
   const env = Object.fromEntries(Object.entries(rawEnv).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(env);
@@ -325,7 +334,7 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = path.resolve(e.DATA_DIR);
-  const secrets = e.JWT_SECRET && e.CSRF_SECRET ? { jwtSecret: e.JWT_SECRET, csrfSecret: e.CSRF_SECRET } : storedSecrets(dataDir);
+  const secrets = e.JWT_SECRET && e.CSRF_SECRET ? { jwtSecret: e.JWT_SECRET, csrfSecret: e.CSRF_SECRET } : storedSecrets(dataDir, options.writeSecrets ?? true);
   const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`).replace(/\/+$/, '');
 
   return Object.freeze({
@@ -358,6 +367,7 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
       'support@relais.invalid'
     ).toLowerCase(),
     memberLinkTtl: e.MEMBER_LINK_TTL,
+    retention: Object.freeze({ caughtMail: e.CAUGHT_MAIL_RETENTION, inboundRaw: e.INBOUND_RAW_RETENTION }),
     inbound: Object.freeze({
       extraAddresses: e.INBOUND_EXTRA_ADDRESSES ?? [],
       trustedAuthservIds: e.INBOUND_TRUSTED_AUTHSERV_IDS ?? [],

@@ -37,6 +37,8 @@ const attachmentSchema = new Schema({
 });
 attachmentSchema.index({ ticket: 1 });
 attachmentSchema.index({ message: 1 });
+// Housekeeping: whether a stored file is still named by an attachment (orphan-files.ts).
+attachmentSchema.index({ sha256: 1 });
 
 /** An attachment as stored (lean). */
 export interface Attachment {

@@ -6,11 +6,12 @@
  * characters), stored as `<dir>/ab/cd/<hash>`. Writing is atomic (a temporary file in the
  * same folder, then a rename), so a reader never sees half a file, and idempotent: the
  * same bytes uploaded twice are stored once. Because several attachments can share a
- * file, `remove` is for a clean-up that checked no attachment still names the hash.
+ * file, `remove` is for a clean-up that checked no attachment still names the hash
+ * (server/housekeeping/orphan-files.ts; a file's modification time is its last `put`).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Config } from '../config.js';
@@ -63,11 +64,24 @@ export function createFileStorage(dir: string): AttachmentStorage {
     }
   }
 
+  async function touch(file: string): Promise<boolean> {
+    try {
+      const now = new Date();
+      await utimes(file, now, now);
+      return true;
+    } catch (error) {
+      if (isMissing(error)) return false;
+      throw error;
+    }
+  }
+
   return {
     async put(key, bytes) {
       const file = fileOf(key);
       if (storageKey(bytes) !== key) throw new Error('Attachment storage: the key is not the SHA-256 of the bytes.');
-      if (await exists(key)) return;
+      // Already there: touched, so the orphaned-files housekeeping (which spares files younger than a
+      // day) cannot take it while the new record that names it is being written.
+      if (await touch(file)) return;
       await mkdir(path.dirname(file), { recursive: true });
       const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
       try {

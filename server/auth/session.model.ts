@@ -31,6 +31,8 @@ const sessionSchema = new Schema(
 sessionSchema.index({ staff: 1, revokedAt: 1 });
 // No TTL indexes on FerretDB: a cleanup job deletes expired sessions by this index.
 sessionSchema.index({ expiresAt: 1 });
+// …and revoked ones a day after (housekeeping.ts).
+sessionSchema.index({ revokedAt: 1 });
 
 export type Session = InferSchemaType<typeof sessionSchema>;
 export type SessionDoc = HydratedDocument<Session>;

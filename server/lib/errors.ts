@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  | 'gone'
   | 'payload_too_large'
   | 'unprocessable'
   | 'rate_limited'
@@ -65,6 +66,13 @@ export class ConflictError extends AppError {
 }
 
 /** 413: a body, a file or a number of files over a configured limit; the message states the limit. */
+/** Something that existed and was removed on purpose (a retention period), as opposed to never found. */
+export class GoneError extends AppError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(410, 'gone', message, undefined, details);
+  }
+}
+
 export class PayloadTooLargeError extends AppError {
   constructor(message: string, fields?: FieldProblem[], details?: Record<string, unknown>) {
     super(413, 'payload_too_large', message, fields, details);

@@ -30,6 +30,7 @@ const errorSchema: JsonSchema = {
             'forbidden',
             'not_found',
             'conflict',
+            'gone',
             'payload_too_large',
             'unprocessable',
             'rate_limited',

@@ -3,6 +3,9 @@
 // with `go install` panics at start (FerretDB issue #2982: version.txt is
 // generated at release time), so Relais carries this small launcher instead.
 //
+// `relais-ferretdb backup -from <sqlite dir> -to <dir>` writes a consistent copy of each
+// database instead (backup.go), for `npm run backup`.
+//
 // It exits when it receives SIGINT/SIGTERM, and also when its standard input
 // reaches EOF if -watch-stdin is given: the parent Node process holds the pipe,
 // so when the parent dies for any reason (even SIGKILL) the database stops too.
@@ -24,6 +27,13 @@ import (
 )
 
 func main() {
+	// `relais-ferretdb backup -from <dir> -to <dir>`: a consistent copy while FerretDB runs (backup.go).
+	if len(os.Args) > 1 && os.Args[1] == "backup" {
+		if err := runBackup(os.Args[2:]); err != nil {
+			log.Fatalf("relais-ferretdb: %v", err)
+		}
+		return
+	}
 	listen := flag.String("listen", "127.0.0.1:27017", "loopback address to listen on")
 	dir := flag.String("dir", "", "SQLite data folder (created if missing)")
 	watchStdin := flag.Bool("watch-stdin", false, "exit when standard input is closed")

@@ -66,6 +66,11 @@ export interface InboundMail {
   sameAs?: string | null;
   /** Flag: an earlier, different message came with the same Message-ID and sender (this one is processed as its own). */
   reusesMessageIdOf?: string | null;
+  /**
+   * When housekeeping found this record past INBOUND_RAW_RETENTION (raw-retention.ts): the bytes
+   * were removed then (for a duplicate delivery, they go with the first record's). Null: kept.
+   */
+  rawRemovedAt?: Date | null;
 }
 
 /** The key of a record's bytes in `<DATA_DIR>/inbound`: its `_id` up to the delivery suffix. */
@@ -97,6 +102,7 @@ const inboundSchema = new Schema(
     contentKey: { type: String, default: null },
     sameAs: { type: String, default: null },
     reusesMessageIdOf: { type: String, default: null },
+    rawRemovedAt: { type: Date, default: null },
   },
   { collection: 'inbound_mail', versionKey: false, minimize: false },
 );
@@ -104,6 +110,8 @@ inboundSchema.index({ messageId: 1 });
 inboundSchema.index({ status: 1, receivedAt: -1 });
 // The inbound list without a status filter ("all"), newest first, keyset pages.
 inboundSchema.index({ receivedAt: -1, _id: -1 });
+// Housekeeping: processed records whose bytes are still kept, oldest first (raw-retention.ts).
+inboundSchema.index({ rawRemovedAt: 1, status: 1, receivedAt: 1 });
 
 export const InboundMailModel = model<InboundMail>('InboundMail', inboundSchema);
 

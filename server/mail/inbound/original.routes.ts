@@ -2,11 +2,12 @@
  * `GET /api/v1/messages/:id/original`: staff download the email a thread message was made from,
  * as it came (message/rfc822), for any ticket they may read: whatever Relais could not show
  * (a refused file, a part it did not understand) is never out of reach. The ticket policy decides
- * (tickets/ticket-attachments.ts); a message that did not come by mail is a 404.
+ * (tickets/ticket-attachments.ts); a message that did not come by mail is a 404, one whose bytes
+ * the retention period removed a 410 that says so (raw-retention.ts).
  */
 import { z } from 'zod';
 import { requireActor } from '../../auth/current.js';
-import { NotFoundError } from '../../lib/errors.js';
+import { GoneError, NotFoundError } from '../../lib/errors.js';
 import { route, type RouteSpec } from '../../lib/route-table.js';
 import { valid } from '../../lib/validate.js';
 import { readableOriginal } from '../../tickets/ticket-attachments.js';
@@ -30,6 +31,7 @@ export function originalMessageRoutes(pipeline: Pick<InboundPipeline, 'raw'>): R
         try {
           raw = await pipeline.raw(found.inbound);
         } catch (error) {
+          if (error instanceof GoneError) throw error;
           req.log.error({ err: error, inbound: found.inbound }, 'original message missing from the inbound storage');
           throw new NotFoundError('The original of this message is missing.');
         }

@@ -45,6 +45,7 @@ import { detectAutomatic, isFromOwnAddress, senderAddress, threadRefs } from './
 import { messageContent } from './message-content.js';
 import { DEFAULT_PARSE_LIMITS, parseRaw, type ParseLimits } from './parse.js';
 import { hashOf, headerLine, headerMessageId } from './raw.js';
+import { retentionRemoval } from './raw-retention.js';
 import { claimIdentity, contentKeyOf, recordDuplicate } from './identity.js';
 import { createInboundActions, outcome, Quarantine } from './inbound-actions.js';
 import {
@@ -194,6 +195,14 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
   const { config, logger } = options;
   const storage: AttachmentStorage = createFileStorage(path.join(config.dataDir, 'inbound'));
   const attachmentStore = createFileStorage(path.join(config.dataDir, 'attachments'));
+  /** A stored record's bytes; a GoneError when retention removed them (raw-retention.ts). */
+  const storedRaw = async (id: string): Promise<Buffer> => {
+    try {
+      return await storage.read(bytesKeyOf(id));
+    } catch (error) {
+      throw (await retentionRemoval(id)) ?? error;
+    }
+  };
   const ownAddresses = [config.inboundAddress, ...config.inbound.extraAddresses, config.mailFrom];
   const inboundAddresses = [config.inboundAddress, ...config.inbound.extraAddresses].map((a) => {
     const at = a.lastIndexOf('@');
@@ -500,21 +509,21 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
   async function rerun(id: string, forced: boolean, by: string): Promise<InboundOutcome | null> {
     const doc = await InboundMailModel.findById(id).lean<InboundMail>();
     if (!doc) return null;
-    const result = await run(doc, await storage.read(bytesKeyOf(id)), forced, by, true);
+    const result = await run(doc, await storedRaw(id), forced, by, true);
     await dropPending(id);
     return result;
   }
 
   return {
     store,
-    raw: (id) => storage.read(bytesKeyOf(id)),
+    raw: storedRaw,
     async process(id) {
       const pending = await InboundPendingModel.collection.findOne<InboundPending>({ _id: id } as never);
       if (pending) return settle(pending);
       const doc = await InboundMailModel.findById(id).lean<InboundMail>();
       if (!doc) return null;
       if (doc.status !== 'pending') return doc.outcome;
-      return run(doc, await storage.read(bytesKeyOf(id)), false, null, true);
+      return run(doc, await storedRaw(id), false, null, true);
     },
     async ingest(message) {
       const { id } = await store(message);

@@ -26,6 +26,7 @@ import {
   readInboundMessage,
   type InboundAction,
   type InboundFilter,
+  type InboundMessageReading,
 } from '../../mail/inbound/inbound-admin.js';
 import type { InboundHistoryEntry, InboundMail } from '../../mail/inbound/inbound.model.js';
 import type { InboundPipeline } from '../../mail/inbound/pipeline.js';
@@ -124,6 +125,18 @@ function bodyNote(req: Request): string {
   return typeof note === 'string' ? note : '';
 }
 
+/** What the page shows of a message whose bytes the retention period removed: nothing read from them. */
+const removedReading: InboundMessageReading = {
+  parseFailure: null,
+  headers: [],
+  rawHeaderBlock: null,
+  text: null,
+  textTruncated: false,
+  html: null,
+  attachments: [],
+  warnings: [],
+};
+
 export function inboundAdminRoutes(config: Config, pipeline: InboundPipeline, tools: StaffPageTools): Router {
   const router = Router();
 
@@ -175,7 +188,9 @@ export function inboundAdminRoutes(config: Config, pipeline: InboundPipeline, to
     const t = res.locals.t;
     const fmt = createFormatter(res.locals.locale, t, config.timeZone);
     const mail = await inboundMailOr404(String(req.params.id));
-    const reading = await readInboundMessage(await pipeline.raw(mail._id));
+    // Bytes removed by the retention period: the record, outcome and history are still shown.
+    const removed = mail.rawRemovedAt ? fmt.dateTime(mail.rawRemovedAt) : null;
+    const reading = removed ? removedReading : await readInboundMessage(await pipeline.raw(mail._id));
     const base = `${inboundAdminPath}/${mail._id}`;
     const allowed = allowedInboundActions(mail.status);
     const actionHref = (action: InboundAction) => (allowed.includes(action) ? `${base}/${action}` : null);
@@ -242,7 +257,8 @@ export function inboundAdminRoutes(config: Config, pipeline: InboundPipeline, to
       noteMax: DISCARD_NOTE_MAX,
       noteError: error === 'note' ? t('inboundAdmin.actions.note_required') : null,
       conflict: error === 'conflict' ? t('inboundAdmin.actions.conflict', { status: t(`inboundAdmin.status.${mail.status}`) }) : null,
-      rawHref: `${base}/raw`,
+      rawHref: removed ? null : `${base}/raw`,
+      rawRemovedText: removed ? t('inboundAdmin.message.raw_removed', { when: removed }) : null,
     });
   });
 

@@ -17,6 +17,7 @@ import { reportRoutes } from './reports/reports.routes.js';
 import { boardRoutes } from './board.routes.js';
 import { inboundAdminRoutes } from './inbound-admin.routes.js';
 import { loginRoutes } from './login.routes.js';
+import { housekeepingAdminRoutes } from './housekeeping-admin.routes.js';
 import { mailAdminRoutes } from './mail-admin.routes.js';
 import { noStore } from './page-auth.js';
 import { queueRoutes } from './queue.routes.js';
@@ -40,6 +41,7 @@ export function staffPages(config: Config, options: { auth?: AuthRouteOptions; i
   router.use(boardRoutes(config, tools));
   router.use(mailAdminRoutes(config, tools));
   router.use(inboundAdminRoutes(config, options.inbound, tools));
+  router.use(housekeepingAdminRoutes(config, tools));
   router.use(reportRoutes(config, tools));
   return router;
 }
