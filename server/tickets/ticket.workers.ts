@@ -52,5 +52,7 @@ export function clearsReturnedFlag(before: Pick<Ticket, 'returned'>, after: Pick
 
 /** Whether `staff` worked on the ticket and no longer holds it: a row of their "Tickets I handed on". */
 export function handedOnBy(staff: Types.ObjectId | string, ticket: Pick<Ticket, 'workers' | 'assignee'>): boolean {
-  return String(ticket.assignee) !== String(staff) && (ticket.workers ?? []).some((w) => String(w) === String(staff));
+  // Most working tickets were never touched by this person: the list first, the holder after.
+  const me = String(staff);
+  return (ticket.workers ?? []).some((w) => String(w) === me) && String(ticket.assignee) !== me;
 }

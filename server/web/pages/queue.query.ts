@@ -109,7 +109,16 @@ export async function queueCounts(actor: StaffActor, q: QueueQuery, keys: { cate
   const statuses = [...new Set([...filterStatuses, ...(q.status ? [q.status] : [])])];
   const rows: CountRow[] = (await workingSet.all())
     .filter((t) => statuses.includes(t.status))
-    .map((t) => ({ ...t, work: inWorkScope(actor, t), handed: handedOnBy(actor.id, t) && canRead(actor, t) }))
+    // Only the fields the facets read: copying whole tickets (trail included) cost more than the counting at 6,000 working tickets.
+    .map((t): CountRow => ({
+      status: t.status,
+      language: t.language,
+      category: t.category ?? null,
+      office: t.office,
+      assignee: t.assignee ?? null,
+      work: inWorkScope(actor, t),
+      handed: handedOnBy(actor.id, t) && canRead(actor, t),
+    }))
     .filter((r) => r.work || r.handed);
   const me = String(actor.id);
   const test: Record<Facet, (r: CountRow, value: string | undefined) => boolean> = {
