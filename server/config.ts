@@ -391,3 +391,11 @@ export function loadConfig(rawEnv: RawEnv = process.env, options: { writeSecrets
     attachments: Object.freeze({ maxFiles: e.ATTACHMENT_MAX_FILES, maxBytes: e.ATTACHMENT_MAX_BYTES }),
   });
 }
+
+/**
+ * The environment a child tool (the Go toolchain) inherits, plus `extra`: the tool's own settings
+ * (PATH, GOPATH, GOPROXY, GOTOOLCHAIN…) pass through untouched; Relais reads none of them.
+ */
+export function inheritedEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra };
+}

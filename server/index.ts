@@ -11,7 +11,8 @@ import { EmbeddedDatabaseError, startEmbeddedDatabase, type EmbeddedDatabase } f
 import { seedDemoData, type DemoSeedResult } from './demo/demo.seed.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { startMailCatcher, type MailCatcher } from './mail/catcher.js';
-import { backfillOutboxDue, createMailTransport, startOutboxWorker, type OutboxWorker } from './mail/outbox.js';
+import { backfillOutboxDue, createMailTransport } from './mail/outbox.js';
+import { startOutboxWorker, type OutboxWorker } from './mail/outbox-worker.js';
 import { startLinkRequestWorker } from './mail/member-link-mail.js';
 import { startUnlockRequestWorker } from './mail/staff-unlock-mail.js';
 import { systemResolver } from './mail/inbound/authentication.js';

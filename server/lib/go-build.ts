@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { inheritedEnvironment } from '../config.js';
 import type { Logger } from './logger.js';
 
 const execFileAsync = promisify(execFile);
@@ -54,10 +55,8 @@ export async function ensureGoBinary(program: GoProgram, toolsDir: string, logge
   try {
     await execFileAsync('go', ['build', '-trimpath', '-o', tmp, '.'], {
       cwd: program.sourceDir,
-      // Pure Go (modernc SQLite, bleve): no C compiler needed, and a static binary. Go's own
-      // settings (PATH, GOPATH, GOPROXY, GOTOOLCHAIN…) pass through to it untouched: not configuration of Relais.
-      // eslint-disable-next-line no-restricted-properties -- handed to the child as is, never read here
-      env: { ...process.env, CGO_ENABLED: '0' },
+      // Pure Go (modernc SQLite, bleve): no C compiler needed, and a static binary.
+      env: inheritedEnvironment({ CGO_ENABLED: '0' }),
       maxBuffer: 16 * 1024 * 1024,
     });
   } catch (error) {

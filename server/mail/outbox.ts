@@ -1,6 +1,6 @@
 /**
  * The durable outbox. `enqueueMail` renders a message and stores it (`outbox`, status `queued`);
- * `processOutbox` sends the due ones; `startOutboxWorker` runs it on a timer.
+ * `processOutbox` sends the due ones; `startOutboxWorker` (outbox-worker.ts) runs it on a timer.
  *
  * Claiming (FerretDB has no atomic conditional update): attempt N of a message is claimed by
  * inserting `outbox_leases` `{ _id: "<outboxId>:<N>" }`. The unique `_id` lets exactly one worker
@@ -20,7 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { AttachmentModel, type Attachment } from '../attachments/attachment.model.js';
-import { attachmentStorage, type AttachmentStorage } from '../attachments/storage.js';
+import type { AttachmentStorage } from '../attachments/storage.js';
 import type { Config } from '../config.js';
 import { isDuplicateKeyError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
@@ -187,12 +187,12 @@ function isPermanent(error: unknown): boolean {
   return typeof code === 'number' && code >= 500 && code < 600;
 }
 
-function describe(error: unknown): string {
+/** An error as a short line for logs and the outbox record. */
+export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message.slice(0, 1000);
   return String(error).slice(0, 1000);
 }
 
-/** Sends every due message once (one attempt each). Safe to run in several workers at once. */
 /**
  * Every message waiting to be sent, oldest due first: the `outbox_due` hints, each message read by
  * `_id`; hints of messages sent or failed for good meanwhile are removed.
@@ -225,6 +225,7 @@ export async function backfillOutboxDue(): Promise<number> {
   return marked;
 }
 
+/** Sends every due message once (one attempt each). Safe to run in several workers at once. */
 export async function processOutbox(options: ProcessOutboxOptions): Promise<ProcessOutboxResult> {
   const now = options.now ?? (() => new Date());
   const workerId = options.workerId ?? `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -279,7 +280,7 @@ export async function processOutbox(options: ProcessOutboxOptions): Promise<Proc
           $set: {
             status: giveUp ? 'failed' : 'queued',
             attempts: attempt,
-            lastError: describe(error),
+            lastError: describeError(error),
             nextAttemptAt: giveUp ? at : new Date(at.getTime() + wait),
             updatedAt: at,
           },
@@ -287,7 +288,7 @@ export async function processOutbox(options: ProcessOutboxOptions): Promise<Proc
       );
       if (giveUp) result.failed += 1;
       else result.retried += 1;
-      options.logger.warn({ outbox: String(mail._id), attempt, permanent, giveUp, err: describe(error) }, 'mail not sent');
+      options.logger.warn({ outbox: String(mail._id), attempt, permanent, giveUp, err: describeError(error) }, 'mail not sent');
       continue;
     }
     const at = now();
@@ -336,82 +337,4 @@ async function takeOverStaleLease(leaseId: string, listed: OutboxMail, at: Date,
       },
     },
   );
-}
-
-export interface OutboxWorker {
-  stop(): Promise<void>;
-  /** Runs a pass now (e.g. right after enqueueing); resolves when a pass started after the call has finished. */
-  kick(): Promise<void>;
-}
-
-export interface OutboxWorkerOptions extends Omit<ProcessOutboxOptions, 'transport'> {
-  config: Config;
-  /** Defaults to an SMTP transport on `config.smtpUrl`. */
-  transport?: Transporter;
-  /** How often due messages are looked for. */
-  pollIntervalMs?: number;
-}
-
-/** Sends due outbox messages every `pollIntervalMs` (default 5 s) and whenever kicked. */
-export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
-  const { config, pollIntervalMs = 5_000, ...rest } = options;
-  let transport = options.transport;
-  const ownTransport = !transport;
-  if (!transport) {
-    if (!config.smtpUrl) throw new Error('No SMTP server: set SMTP_URL, start the mail catcher, or pass a transport.');
-    transport = createMailTransport(config.smtpUrl);
-  }
-  const logger = options.logger.child({ component: 'outbox' });
-  const processOptions: ProcessOutboxOptions = { verp: config, attachmentStorage: attachmentStorage(config), ...rest, logger, transport };
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let again = false;
-
-  const schedule = (): void => {
-    if (stopped) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => void run(), pollIntervalMs);
-    timer.unref();
-  };
-
-  const pass = async (): Promise<void> => {
-    do {
-      again = false;
-      try {
-        await processOutbox(processOptions);
-      } catch (error) {
-        logger.error({ err: describe(error) }, 'outbox pass failed');
-      }
-    } while (again && !stopped);
-  };
-
-  const run = (): Promise<void> => {
-    if (running) {
-      again = true;
-      // If the pass had already made its last loop check, the kick's pass is the next run: wait for it too.
-      const current = running;
-      return current.then(() => (running && running !== current ? running : undefined));
-    }
-    running = pass().finally(() => {
-      running = undefined;
-      // A kick that arrived after the last loop check still gets its pass.
-      if (again && !stopped) void run();
-      else schedule();
-    });
-    return running;
-  };
-
-  schedule();
-  void run();
-
-  return {
-    kick: () => (stopped ? Promise.resolve() : run()),
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-      if (ownTransport) transport.close();
-    },
-  };
 }
