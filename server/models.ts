@@ -27,3 +27,5 @@ import './housekeeping/housekeeping.js';
 import './reports/day-facts.js';
 // Marks of journal events the search index has not taken yet (server/search/search.indexer.ts).
 import './search/search-pending.model.js';
+// The administration's audit trail (server/audit/audit.ts).
+import './audit/audit.model.js';
