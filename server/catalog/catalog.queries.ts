@@ -7,7 +7,12 @@ import { OfficeModel } from '../offices/office.model.js';
 import { TeamModel } from '../teams/team.model.js';
 import { CategoryModel, ReasonCodeModel } from './category.model.js';
 
-export async function referenceLists() {
+export function referenceLists() {
+  return lists.get();
+}
+
+// Every staff page reads them: at most every few seconds (an administrator's change clears it).
+const lists = ttlCache(configTtlMs, async () => {
   const [categories, reasons, teams, offices] = await Promise.all([
     CategoryModel.find({}, { code: 1, label: 1, order: 1, active: 1 }).sort({ order: 1 }).lean(),
     ReasonCodeModel.find({}, { code: 1, label: 1, appliesTo: 1, order: 1, active: 1 }).sort({ order: 1 }).lean(),
@@ -15,7 +20,7 @@ export async function referenceLists() {
     OfficeModel.find({}, { code: 1, name: 1, active: 1 }).sort({ name: 1 }).lean(),
   ]);
   return { categories, reasons, teams, offices };
-}
+});
 
 /** The categories a member may choose on the help form, in order. */
 export function activeCategories() {

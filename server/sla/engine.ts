@@ -74,6 +74,9 @@ interface StoredEvent {
   data?: { from?: unknown; to?: unknown; key?: unknown; alert?: { key?: unknown } };
 }
 
+/** An event the caller has already read whole (any event type: only the SLA facts are taken). */
+export type KnownEvent = Omit<StoredEvent, 'data'> & { seq: number; data?: object };
+
 const eventProjection = { type: 1, at: 1, from: 1, to: 1, 'data.from': 1, 'data.to': 1, 'data.key': 1, 'data.alert.key': 1 };
 
 /** The alert an event fired: `sla_alert` carries `data.key`, an automatic escalation `data.alert.key`. */
@@ -88,14 +91,19 @@ function slaData(data: StoredEvent['data'] | undefined): SlaEvent['data'] {
   return { from: data.from, to: data.to };
 }
 
-/** Events 1…version of a ticket, as SLA facts, in order; a missing one ends the list. */
-async function pastEvents(ticket: Pick<Ticket, '_id' | 'version'>): Promise<PastEvent[]> {
+/**
+ * Events 1…version of a ticket, as SLA facts, in order; a missing one ends the list. `known` are
+ * events the caller has read already (the ticket page reads them all for its thread): they are not
+ * read again.
+ */
+async function pastEvents(ticket: Pick<Ticket, '_id' | 'version'>, known: readonly KnownEvent[] = []): Promise<PastEvent[]> {
   const id = String(ticket._id);
   const cached = eventCache.get(id) ?? [];
   const seqs: number[] = [];
   for (let seq = cached.length + 1; seq <= ticket.version; seq += 1) seqs.push(seq);
+  const bySeq = new Map(known.map((e) => [e.seq, e as StoredEvent]));
   const loaded = await Promise.all(
-    seqs.map((seq) => TicketEventModel.collection.findOne<StoredEvent>({ _id: eventId(id, seq) } as never, { projection: eventProjection })),
+    seqs.map((seq) => bySeq.get(seq) ?? TicketEventModel.collection.findOne<StoredEvent>({ _id: eventId(id, seq) } as never, { projection: eventProjection })),
   );
   const events = [...cached];
   for (const doc of loaded) {
@@ -296,8 +304,8 @@ export interface CurrentDeadlines {
  * Every deadline of a ticket as of `now`, with their explanations, pauses and changes,
  * recomputed from its journal (what the stored `sla` leaves out); null when no policy applies.
  */
-export async function currentDeadlines(ticket: Ticket, now = new Date()): Promise<CurrentDeadlines | null> {
-  const history = await pastEvents(ticket);
+export async function currentDeadlines(ticket: Ticket, now = new Date(), known: readonly KnownEvent[] = []): Promise<CurrentDeadlines | null> {
+  const history = await pastEvents(ticket, known);
   const ev = await evaluate(ticket, history, now);
   return ev ? { ...ev, fired: [...firedKeys(history)] } : null;
 }

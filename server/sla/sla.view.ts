@@ -7,7 +7,7 @@ import type { Translate } from '../lib/i18n.js';
 import { loadTicket } from '../tickets/ticket.journal.js';
 import type { Ticket } from '../tickets/ticket.model.js';
 import type { Deadline, ExplanationCode } from './deadlines.js';
-import { currentDeadlines } from './engine.js';
+import { currentDeadlines, type KnownEvent } from './engine.js';
 import { explainDeadline, formatSlaDate } from './explain.js';
 
 /** Folded away under "earlier deadlines": at most this many (the panel shows open ones and the last of each kind). */
@@ -76,8 +76,8 @@ function ordered(deadlines: readonly Deadline[]): { shown: Deadline[]; earlier: 
 }
 
 /** The panel for a ticket as of `now`; null when no SLA policy applies to it. */
-export async function slaPanel(ticket: Ticket, t: Translate, now = new Date()): Promise<SlaPanel | null> {
-  const current = await currentDeadlines(ticket, now);
+export async function slaPanel(ticket: Ticket, t: Translate, now = new Date(), known: readonly KnownEvent[] = []): Promise<SlaPanel | null> {
+  const current = await currentDeadlines(ticket, now, known);
   if (!current) return null;
   const { shown, earlier } = ordered(current.set.deadlines);
   const item = (d: Deadline): SlaPanelItem => {

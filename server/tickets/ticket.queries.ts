@@ -27,6 +27,7 @@ import {
   type NameBook,
   type TicketView,
 } from './ticket.presenter.js';
+import { configTtlMs, ttlCache } from '../lib/ttl-cache.js';
 import { TicketEventModel, eventId, type TicketEvent } from './ticket-event.model.js';
 import { memberTicketIds, ticketIdByNumber } from './ticket.keys.js';
 import { workingSet } from './working-set.js';
@@ -36,11 +37,14 @@ import { escalationTarget, returnTarget } from './ticket.lifecycle.js';
 import { officeModelOf } from '../routing/office-models.js';
 
 /** Names of every team and office (small collections), plus the given staff ids. */
-export async function nameBook(staffIds: Iterable<Types.ObjectId | string | null | undefined> = []): Promise<NameBook> {
-  const names = new Map<string, string>();
+// Teams' and offices' names, read at most every few seconds (an administrator's change clears it).
+const placeNames = ttlCache(configTtlMs, async () => {
   const [teams, offices] = await Promise.all([TeamModel.find({}, { name: 1 }).lean(), OfficeModel.find({}, { name: 1 }).lean()]);
-  for (const t of teams) names.set(String(t._id), t.name);
-  for (const o of offices) names.set(String(o._id), o.name);
+  return new Map([...teams.map((t) => [String(t._id), t.name] as const), ...offices.map((o) => [String(o._id), o.name] as const)]);
+});
+
+export async function nameBook(staffIds: Iterable<Types.ObjectId | string | null | undefined> = []): Promise<NameBook> {
+  const names = new Map<string, string>(await placeNames.get());
   const ids = [...new Set([...staffIds].filter((x): x is Types.ObjectId | string => Boolean(x)).map(String))];
   if (ids.length > 0) for (const s of await StaffModel.find({ _id: { $in: ids } }, { name: 1 }).lean()) names.set(String(s._id), s.name);
   return names;
@@ -230,9 +234,13 @@ export function clearEscalationCache(): void {
   escalationCache.clear();
 }
 
-/** A member's tickets, most recently updated first (`member_tickets` keys, then reads by `_id`). */
+/**
+ * A member's latest `limit` tickets (by creation), most recently updated first: the `member_tickets`
+ * keys (small), then only those tickets by `_id` — a member with years of tickets costs a page the
+ * same handful of ticket reads as a new one.
+ */
 export async function memberTickets(member: Types.ObjectId | string, limit = 100): Promise<Ticket[]> {
-  const ids = await memberTicketIds(member);
+  const ids = (await memberTicketIds(member)).slice(-limit);
   const rows = await readByIds(ids, (id) => TicketModel.collection.findOne<Ticket>({ _id: id }));
   return rows
     .filter((t) => String(t.member) === String(member))
@@ -287,10 +295,13 @@ export async function getTicketDetail(actor: Actor, ticketId: string): Promise<T
 }
 
 /** The detail and every event of a ticket (the ticket page shows both), its events read once. */
-export async function ticketDetailAndHistory(actor: Actor, ticketId: string): Promise<{ detail: TicketDetail; history: EventView[] }> {
+export async function ticketDetailAndHistory(
+  actor: Actor,
+  ticketId: string,
+): Promise<{ ticket: Ticket; events: TicketEvent[]; detail: TicketDetail; history: EventView[] }> {
   const ticket = await readableTicket(actor, ticketId);
   const events = await ticketEvents(ticket);
-  return { detail: await detailOf(actor, ticket, events), history: events.map(presentEvent) };
+  return { ticket, events, detail: await detailOf(actor, ticket, events), history: events.map(presentEvent) };
 }
 
 async function detailOf(actor: Actor, ticket: Ticket, events: readonly TicketEvent[]): Promise<TicketDetail> {

@@ -18,7 +18,7 @@ import type { Formatter } from './format.js';
 import { buildThread, escalatorSentence, type ThreadItem } from './ticket.thread.js';
 import { labels as makeLabels, summarize, type Labels, type TicketSummary } from './presenters.js';
 import { reassignOptions, type ReassignOptions } from './reassign-options.js';
-import { slaPanelFor, type SlaPanel } from '../../sla/sla.view.js';
+import { slaPanel, type SlaPanel } from '../../sla/sla.view.js';
 
 export type { ThreadItem } from './ticket.thread.js';
 
@@ -180,7 +180,8 @@ function trailItem(e: EventView, c: TrailContext): TrailItem {
 }
 
 async function otherTicketsOf(actor: StaffActor, ticket: TicketView): Promise<TicketView[]> {
-  const rows = (await memberTickets(ticket.member))
+  // The nine latest cover the eight shown beside this one.
+  const rows = (await memberTickets(ticket.member, 9))
     .filter((t) => String(t._id) !== ticket.id && canRead(actor, t))
     .sort((a, b) => new Date(b.createdAt).getTime() - new Date(a.createdAt).getTime())
     .slice(0, 8);
@@ -189,7 +190,7 @@ async function otherTicketsOf(actor: StaffActor, ticket: TicketView): Promise<Ti
 
 /** Builds the ticket page for a reader; throws 404 when they may not read it. */
 export async function ticketPageView(actor: StaffActor, ticketId: string, t: Translate, fmt: Formatter, catalog: PageCatalog): Promise<TicketPageView> {
-  const { detail, history } = await ticketDetailAndHistory(actor, ticketId);
+  const { ticket, events: stored, detail, history } = await ticketDetailAndHistory(actor, ticketId);
   const v = detail.ticket;
   const l = makeLabels(t);
   const [events, member, others] = await Promise.all([
@@ -310,7 +311,8 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
     categoryOptions: catalog.categories.map((c) => ({ ...c, selected: c.value === v.category })),
     reassign,
     composer: { canReply: allowed.has('reply'), canNote: allowed.has('note') },
-    sla: await slaPanelFor(v.id, t),
+    // The ticket just read (replayed by loadTicket), not a second read of it.
+    sla: await slaPanel(ticket, t, new Date(), stored),
     readOnly,
   };
 }
