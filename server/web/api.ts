@@ -18,6 +18,7 @@ import { attachmentRoutes } from '../tickets/attachment.routes.js';
 import { ticketRoutes } from '../tickets/ticket.routes.js';
 import { searchRoutes } from '../search/search.routes.js';
 import { savedReplyRoutes } from '../replies/saved-reply.routes.js';
+import { staffAdminRoutes } from '../staff/staff-admin.routes.js';
 import { buildOpenApiDocument } from './openapi.js';
 
 export const apiPrefix = '/api/v1';
@@ -36,6 +37,7 @@ export function apiRouter(config: Config, options: { auth?: AuthRouteOptions; in
       ...searchRoutes(),
       ...savedReplyRoutes(),
       ...catalogRoutes(),
+      ...staffAdminRoutes(),
       ...routingConfigRoutes(),
       ...handoffRoutes(),
       ...attachmentRoutes(config),
