@@ -3,10 +3,7 @@ import { z } from 'zod';
 import { uiLocales } from '../tickets/ticket.vocabulary.js';
 
 /** A new password: long enough to resist guessing, bounded so argon2 never hashes a megabyte. */
-export const newPassword = z
-  .string({ error: 'password is required' })
-  .min(10, 'must be at least 10 characters')
-  .max(1024, 'must be at most 1024 characters');
+export const newPassword = z.string({ error: 'password is required' }).min(10, 'must be at least 10 characters').max(1024, 'must be at most 1024 characters');
 
 export const email = z.string({ error: 'email is required' }).trim().toLowerCase().max(254).pipe(z.email('must be an e-mail address'));
 

@@ -35,11 +35,16 @@ export async function changeOwnPassword(actor: StaffActor, keepSession: string |
  * Checks that the person asking is the account's owner, not just someone at an unlocked screen:
  * the password, or a current TOTP code (or recovery code) when TOTP is on.
  */
-export async function proveOwner(settings: TotpSettings, actor: StaffActor, proof: { password?: string | undefined; code?: string | undefined }): Promise<StaffDoc> {
+export async function proveOwner(
+  settings: TotpSettings,
+  actor: StaffActor,
+  proof: { password?: string | undefined; code?: string | undefined },
+): Promise<StaffDoc> {
   const staff = await own(actor);
   if (proof.password !== undefined && (await verifyPassword(staff.passwordHash, proof.password))) return staff;
   if (proof.code !== undefined && staff.totp?.enabledAt && (await checkSecondFactor(settings, staff._id, proof.code)).ok) return staff;
-  if (proof.password === undefined && proof.code === undefined) throw new BadRequestError('Give your password or a code.', [{ path: 'password', message: 'required' }]);
+  if (proof.password === undefined && proof.code === undefined)
+    throw new BadRequestError('Give your password or a code.', [{ path: 'password', message: 'required' }]);
   throw new UnauthorizedError(wrongProof);
 }
 
@@ -67,7 +72,13 @@ export async function finishTotp(settings: TotpSettings, actor: StaffActor, code
 /** Turns TOTP off (after `proveOwner`). */
 export async function turnTotpOff(actor: StaffActor, staffId: Types.ObjectId, ip?: string): Promise<void> {
   await disableTotp(staffId);
-  await recordAudit(actor, { action: 'account.totp.disable', target: { kind: 'staff', id: String(staffId), label: actor.name }, before: { totp: true }, after: { totp: false }, ip });
+  await recordAudit(actor, {
+    action: 'account.totp.disable',
+    target: { kind: 'staff', id: String(staffId), label: actor.name },
+    before: { totp: true },
+    after: { totp: false },
+    ip,
+  });
 }
 
 /** New recovery codes (after `proveOwner`); the old ones stop working. */

@@ -72,9 +72,7 @@ const claimsSchema = z.object({
 });
 
 export type PasswordLinkProblem = 'expired' | 'invalid' | 'used';
-export type PasswordLinkCheck =
-  | { ok: true; kind: PasswordLinkKind; staff: StaffDoc; useKey: string }
-  | { ok: false; reason: PasswordLinkProblem };
+export type PasswordLinkCheck = { ok: true; kind: PasswordLinkKind; staff: StaffDoc; useKey: string } | { ok: false; reason: PasswordLinkProblem };
 
 function usable(kind: PasswordLinkKind, staff: StaffDoc): boolean {
   // An invitation sets the first password of an account still waiting; a reset, the password of an active one.
@@ -121,7 +119,10 @@ export async function usePasswordLink(settings: PasswordLinkSettings, token: str
 /** Sets a person's password (argon2id) and ends all their sessions; `activate` completes an invitation. */
 export async function setPassword(staffId: Types.ObjectId, password: string, options: { activate?: boolean } = {}): Promise<void> {
   const now = new Date();
-  await StaffModel.updateOne({ _id: staffId }, { $set: { passwordHash: await hashPassword(password), passwordSetAt: now, ...(options.activate ? { active: true } : {}) } });
+  await StaffModel.updateOne(
+    { _id: staffId },
+    { $set: { passwordHash: await hashPassword(password), passwordSetAt: now, ...(options.activate ? { active: true } : {}) } },
+  );
   await endAllSessions(staffId);
 }
 
@@ -142,7 +143,16 @@ export async function queuePasswordReset(email: string, locale: string, now = ne
 /** Stores the invitation mail of a person an administrator invited (or invites again). */
 export async function queueInvitation(staff: { _id: Types.ObjectId; email: string }, locale: string, by: string, now = new Date()): Promise<void> {
   // A fresh `_id` each time: "send the invitation again" must send again, not merge with a waiting one.
-  await store({ _id: `invite:${String(staff._id)}:${now.getTime()}`, kind: 'invite', email: staff.email, staff: staff._id, mail: new Types.ObjectId(), locale, by, at: now });
+  await store({
+    _id: `invite:${String(staff._id)}:${now.getTime()}`,
+    kind: 'invite',
+    email: staff.email,
+    staff: staff._id,
+    mail: new Types.ObjectId(),
+    locale,
+    by,
+    at: now,
+  });
 }
 
 /** The requests waiting, oldest first (a small collection: bounded by the request limits). */

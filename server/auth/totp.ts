@@ -72,7 +72,10 @@ export async function startEnrolment(settings: TotpSettings, staff: { _id: Types
 }
 
 /** The QR code and secret of an enrolment already started (the page shown again). */
-export async function pendingEnrolment(settings: TotpSettings, staff: { email: string; totp?: { pendingSecret?: string | null } | null }): Promise<Enrolment | null> {
+export async function pendingEnrolment(
+  settings: TotpSettings,
+  staff: { email: string; totp?: { pendingSecret?: string | null } | null },
+): Promise<Enrolment | null> {
   const secret = openSecret(settings, staff.totp?.pendingSecret);
   return secret ? enrolmentView(secret, staff.email) : null;
 }
@@ -163,7 +166,9 @@ export async function checkSecondFactor(settings: TotpSettings, staffId: Types.O
   const hash = hashCode(normalCode(code));
   if (!left.some((c) => c.hash === hash)) return { ok: false };
   if (!(await once(`${String(staffId)}:rc:${hash}`, staffId))) return { ok: false };
-  const marked = (staff.recoveryCodes ?? []).map((c) => (c.hash === hash ? { hash: c.hash, usedAt: new Date(now) } : { hash: c.hash, usedAt: c.usedAt ?? null }));
+  const marked = (staff.recoveryCodes ?? []).map((c) =>
+    c.hash === hash ? { hash: c.hash, usedAt: new Date(now) } : { hash: c.hash, usedAt: c.usedAt ?? null },
+  );
   await StaffModel.updateOne({ _id: staffId }, { $set: { recoveryCodes: marked } });
   return { ok: true, via: 'recovery', recoveryCodesLeft: left.length - 1 };
 }
@@ -179,7 +184,10 @@ export async function disableTotp(staffId: Types.ObjectId): Promise<void> {
 }
 
 /** Whether a person has TOTP on, and how many recovery codes are left (never the secret). */
-export function totpState(staff: { totp?: { enabledAt?: Date | null; pendingSecret?: string | null } | null; recoveryCodes?: { usedAt?: Date | null }[] | null }): {
+export function totpState(staff: {
+  totp?: { enabledAt?: Date | null; pendingSecret?: string | null } | null;
+  recoveryCodes?: { usedAt?: Date | null }[] | null;
+}): {
   enabled: boolean;
   pending: boolean;
   recoveryCodesLeft: number;
@@ -190,4 +198,16 @@ export function totpState(staff: { totp?: { enabledAt?: Date | null; pendingSecr
     pending: !enabled && Boolean(staff.totp?.pendingSecret),
     recoveryCodesLeft: enabled ? (staff.recoveryCodes ?? []).filter((c) => !c.usedAt).length : 0,
   };
+}
+
+/** Whether a person has confirmed a second factor (one `_id` read: the pages' enrolment check). */
+export async function hasTotp(staffId: Types.ObjectId): Promise<boolean> {
+  const staff = await StaffModel.findById(staffId, { 'totp.enabledAt': 1 }).lean();
+  return Boolean(staff?.totp?.enabledAt);
+}
+
+/** The pending enrolment of a person, to show again (the page is reloaded, or the code was wrong). */
+export async function pendingTotpEnrolment(settings: TotpSettings, staffId: Types.ObjectId): Promise<Enrolment | null> {
+  const staff = await StaffModel.findById(staffId, { email: 1, totp: 1 }).lean();
+  return staff ? pendingEnrolment(settings, staff) : null;
 }

@@ -55,3 +55,6 @@ export const presentedStaffAdmin = z.object({
 });
 export const staffListResponse = z.object({ staff: z.array(presentedStaffAdmin) });
 export const staffResponse = z.object({ staff: presentedStaffAdmin });
+
+/** The roles and languages the forms offer (pages may not import the model). */
+export { languages as staffLanguages, staffRoles } from './staff.model.js';

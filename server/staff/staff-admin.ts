@@ -87,7 +87,12 @@ export async function inviteStaff(ctx: Context, input: InviteInput): Promise<Pre
   await queueInvitation(staff, input.locale ?? uiLocaleFor(staff.languages[0] ?? 'fr'), ctx.actor.name);
   domainEvents.publish('staff.password_link_requested', {});
   const presented = presentStaffAdmin(staff);
-  await recordAudit(ctx.actor, { action: 'staff.invite', target: { kind: 'staff', id: presented.id, label: label(staff) }, after: { ...presented }, ip: ctx.ip });
+  await recordAudit(ctx.actor, {
+    action: 'staff.invite',
+    target: { kind: 'staff', id: presented.id, label: label(staff) },
+    after: { ...presented },
+    ip: ctx.ip,
+  });
   return presented;
 }
 
@@ -109,7 +114,13 @@ export async function updateStaff(ctx: Context, id: string, input: UpdateInput):
   if (input.capacity !== undefined) set.capacity = input.capacity;
   if (Object.keys(set).length > 0) await StaffModel.updateOne({ _id: staff._id }, { $set: set }, { runValidators: true });
   const after = presentStaffAdmin(await load(id));
-  await recordAudit(ctx.actor, { action: 'staff.update', target: { kind: 'staff', id, label: label(after) }, before: { ...before }, after: { ...after }, ip: ctx.ip });
+  await recordAudit(ctx.actor, {
+    action: 'staff.update',
+    target: { kind: 'staff', id, label: label(after) },
+    before: { ...before },
+    after: { ...after },
+    ip: ctx.ip,
+  });
   return after;
 }
 
@@ -122,7 +133,13 @@ export async function deactivateStaff(ctx: Context, id: string): Promise<Present
   await StaffModel.updateOne({ _id: staff._id }, { $set: { active: false, deactivatedAt: new Date() } });
   await endAllSessions(staff._id);
   const after = presentStaffAdmin(await load(id));
-  await recordAudit(ctx.actor, { action: 'staff.deactivate', target: { kind: 'staff', id, label: label(after) }, before: { ...before }, after: { ...after }, ip: ctx.ip });
+  await recordAudit(ctx.actor, {
+    action: 'staff.deactivate',
+    target: { kind: 'staff', id, label: label(after) },
+    before: { ...before },
+    after: { ...after },
+    ip: ctx.ip,
+  });
   return after;
 }
 
@@ -139,7 +156,13 @@ export async function reactivateStaff(ctx: Context, id: string): Promise<Present
   await StaffModel.updateOne({ _id: staff._id }, { $set: { active: setUp, deactivatedAt: null, ...(setUp ? {} : { invitedAt: new Date() }) } });
   if (!setUp) await invite(staff._id, staff.email, staff.languages, ctx.actor.name);
   const after = presentStaffAdmin(await load(id));
-  await recordAudit(ctx.actor, { action: 'staff.reactivate', target: { kind: 'staff', id, label: label(after) }, before: { ...before }, after: { ...after }, ip: ctx.ip });
+  await recordAudit(ctx.actor, {
+    action: 'staff.reactivate',
+    target: { kind: 'staff', id, label: label(after) },
+    before: { ...before },
+    after: { ...after },
+    ip: ctx.ip,
+  });
   return after;
 }
 
@@ -148,7 +171,8 @@ export async function resendInvitation(ctx: Context, id: string): Promise<Presen
   assertStaffAdmin(ctx.actor);
   const staff = await load(id);
   const presented = presentStaffAdmin(staff);
-  if (presented.status !== 'invited') throw new ConflictError('Only an invited person who has not set a password yet can be invited again.', { reason: 'not_invited' });
+  if (presented.status !== 'invited')
+    throw new ConflictError('Only an invited person who has not set a password yet can be invited again.', { reason: 'not_invited' });
   await invite(staff._id, staff.email, staff.languages, ctx.actor.name);
   await recordAudit(ctx.actor, { action: 'staff.invite.resend', target: { kind: 'staff', id, label: label(staff) }, ip: ctx.ip });
   return presented;

@@ -352,7 +352,10 @@ describe('mail templates (pure)', () => {
 
     it('says what the invitation and reset links do, for how long and how often, in the three languages', () => {
       const words = {
-        fr: { invite: [/24 heures/, /une seule fois/, /Relais 2026 vous a créé un compte/], reset: [/30 minutes/, /une seule fois/, /sessions ouvertes seront alors fermées/] },
+        fr: {
+          invite: [/24 heures/, /une seule fois/, /Relais 2026 vous a créé un compte/],
+          reset: [/30 minutes/, /une seule fois/, /sessions ouvertes seront alors fermées/],
+        },
         nl: { invite: [/24 uur/, /één keer/, /Relais 2026 heeft een account/], reset: [/30 minuten/, /één keer/, /open sessies worden dan afgesloten/] },
         en: { invite: [/24 hours/, /once/, /Relais 2026 created an account/], reset: [/30 minutes/, /once/, /open sessions then end/] },
       };
