@@ -20,6 +20,7 @@ import { searchRoutes } from '../search/search.routes.js';
 import { savedReplyRoutes } from '../replies/saved-reply.routes.js';
 import { staffAdminRoutes } from '../staff/staff-admin.routes.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { apiOpenWithoutTotp, requireTotpEnrolment } from './pages/account-paths.js';
 
 export const apiPrefix = '/api/v1';
 
@@ -28,6 +29,7 @@ export function apiRouter(config: Config, options: { auth?: AuthRouteOptions; in
   const v1 = Router();
   v1.use(authenticate(config));
   v1.use(csrfProtection(config));
+  v1.use(requireTotpEnrolment(config, apiOpenWithoutTotp, false));
   mountRoutes(
     v1,
     apiPrefix,

@@ -203,6 +203,16 @@ describe('second factor (TOTP) and my sessions', () => {
     expect(done.status).to.equal(200);
     expect((done.text.match(/<li><code>[A-Z2-9]{5}-[A-Z2-9]{5}<\/code><\/li>/g) ?? []).length).to.equal(10);
     await adminAgent.get('/staff/admin/staff').expect(200);
+    // The API holds the same line: without a second factor an administrator reaches only their account.
+    const bare = await buildStaff({ name: 'Gaston Api', roles: ['administrator'] });
+    const bareToken = `Bearer ${await login(strictApp, bare.email)}`;
+    const refused = await request(strictApp).get('/api/v1/admin/staff').set('Authorization', bareToken);
+    expect([refused.status, refused.body.error?.reason]).to.deep.equal([403, 'totp_required']);
+    await request(strictApp).post('/api/v1/me/totp/enrolment').set('Authorization', bareToken).expect(200);
+    await request(strictApp)
+      .get('/api/v1/admin/staff')
+      .set('Authorization', `Bearer ${await login(strictApp, org.staff.administrator.email)}`)
+      .expect(403);
     // An advisor is not asked to.
     const advisor = request.agent(strictApp);
     const f2 = await advisor.get('/staff/login').expect(200);

@@ -32,12 +32,18 @@ export function afterSignIn(
   return next ?? queuePath;
 }
 
-/** Middleware for `/staff`: an administrator required to have TOTP and without it is sent to enrolment. */
-export function requireTotpEnrolment(config: Pick<Config, 'totpRequiredForAdmins'>) {
+/** What the API leaves open to an administrator who must enrol: signing in and out, and their own account (enrolment). */
+export const apiOpenWithoutTotp = ['/api/v1/auth', '/api/v1/me'];
+
+/**
+ * An administrator required to have TOTP and without it is sent to enrolment (pages, GET) or refused
+ * with 403 `totp_required` (everything else, the API included), except on `open` paths.
+ */
+export function requireTotpEnrolment(config: Pick<Config, 'totpRequiredForAdmins'>, open: readonly string[] = openWithoutTotp, redirect = true) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const actor = req.actor;
     const path = req.originalUrl.split('?')[0] ?? '';
-    if (!actor || !config.totpRequiredForAdmins || !hasRole(actor, 'administrator') || openWithoutTotp.some((p) => path === p || path.startsWith(`${p}/`))) {
+    if (!actor || !config.totpRequiredForAdmins || !hasRole(actor, 'administrator') || open.some((p) => path === p || path.startsWith(`${p}/`))) {
       next();
       return;
     }
@@ -45,10 +51,10 @@ export function requireTotpEnrolment(config: Pick<Config, 'totpRequiredForAdmins
       next();
       return;
     }
-    if (req.method === 'GET' || req.method === 'HEAD') {
+    if (redirect && (req.method === 'GET' || req.method === 'HEAD')) {
       res.redirect(303, `${totpPath}?required=1`);
       return;
     }
-    throw new ForbiddenError('Turn on the second factor first (My account).', { reason: 'totp_required' });
+    throw new ForbiddenError('Turn on the second factor first (My account, or /api/v1/me/totp/enrolment).', { reason: 'totp_required' });
   };
 }
