@@ -365,6 +365,8 @@ describe('authorization matrix (every route × every role × own/foreign object)
         await StaffModel.updateOne({ _id: person.id }, { $set: { active: false, invitedAt: new Date(), passwordSetAt: null } });
       return String(person.id);
     };
+    // Every route of the table exists (a table of routes that are gone would pass by checking nothing).
+    expect(registeredRoutes().filter((r) => key(r) in staffAdmin)).to.have.length(Object.keys(staffAdmin).length);
     for (const route of registeredRoutes().filter((r) => key(r) in staffAdmin)) {
       for (const role of roles) {
         serial += 1;
@@ -389,6 +391,7 @@ describe('authorization matrix (every route × every role × own/foreign object)
 
   it('lets a person end only their own sessions: anyone else’s is not found, and stays open', async function () {
     this.timeout(60_000);
+    expect(registeredRoutes().filter((r) => key(r) in ownSession)).to.have.length(Object.keys(ownSession).length);
     for (const route of registeredRoutes().filter((r) => key(r) in ownSession)) {
       for (const role of roles) {
         const ownerToken = await login(app, org.staff.advisorLiege.email);
