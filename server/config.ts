@@ -75,6 +75,7 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Relais <support@relais.demo>'),
   INBOUND_ADDRESS: z.email({ message: 'must be an email address such as support@relais.example' }).optional(),
   MEMBER_LINK_TTL: duration.default(30 * 86400),
+  TOTP_REQUIRED_FOR_ADMINS: bool.default(false),
   CAUGHT_MAIL_RETENTION: duration.default(14 * 86400),
   INBOUND_RAW_RETENTION: duration.default(90 * 86400),
   INBOUND_EXTRA_ADDRESSES: z
@@ -194,6 +195,8 @@ export interface Config {
   readonly inboundAddress: string;
   /** How long a link in a member's email stays valid (seconds). */
   readonly memberLinkTtl: number;
+  /** Administrators must use a TOTP second factor: without one they are sent to enrolment after signing in. */
+  readonly totpRequiredForAdmins: boolean;
   /** Housekeeping: how long the local catcher keeps caught mail, and processed inbound messages keep their raw bytes (seconds). */
   readonly retention: { readonly caughtMail: number; readonly inboundRaw: number };
   /** Inbound mail: the other addresses Relais receives at, whose Authentication-Results to trust, the SMTP receiver. */
@@ -367,6 +370,7 @@ export function loadConfig(rawEnv: RawEnv = process.env, options: { writeSecrets
       'support@relais.invalid'
     ).toLowerCase(),
     memberLinkTtl: e.MEMBER_LINK_TTL,
+    totpRequiredForAdmins: e.TOTP_REQUIRED_FOR_ADMINS,
     retention: Object.freeze({ caughtMail: e.CAUGHT_MAIL_RETENTION, inboundRaw: e.INBOUND_RAW_RETENTION }),
     inbound: Object.freeze({
       extraAddresses: e.INBOUND_EXTRA_ADDRESSES ?? [],

@@ -15,6 +15,7 @@ import { backfillOutboxDue, createMailTransport } from './mail/outbox.js';
 import { startOutboxWorker, type OutboxWorker } from './mail/outbox-worker.js';
 import { startLinkRequestWorker } from './mail/member-link-mail.js';
 import { startUnlockRequestWorker } from './mail/staff-unlock-mail.js';
+import { startPasswordLinkWorker } from './mail/password-link-mail.js';
 import { systemResolver } from './mail/inbound/authentication.js';
 import { startImapIntake } from './mail/inbound/imap.js';
 import { backfillInboundHints, createInboundPipeline } from './mail/inbound/pipeline.js';
@@ -151,6 +152,8 @@ async function main(): Promise<void> {
   const linkRequests = startLinkRequestWorker({ config, logger });
   // "Email me an unlock link" (a locked staff account): the same, for staff addresses.
   const unlockRequests = startUnlockRequestWorker({ config, logger });
+  // Invitations and "forgot password" requests: links to set a password, mailed after the answer.
+  const passwordLinks = startPasswordLinkWorker({ config, logger });
 
   // Incoming mail: the SMTP receiver (INBOUND_SMTP_PORT) and the IMAP mailboxes (IMAP_MAILBOXES)
   // feed one pipeline; messages a stop left pending are processed first. SMTP mail's SPF, DKIM and
@@ -194,6 +197,7 @@ async function main(): Promise<void> {
     await inboundSmtp?.stop();
     await linkRequests.stop();
     await unlockRequests.stop();
+    await passwordLinks.stop();
     await outboxWorker?.stop();
     await mailCatcher?.stop();
   };

@@ -4,7 +4,8 @@
  */
 import type { Response } from 'express';
 import type { Config } from '../config.js';
-import { BadRequestError, UnauthorizedError } from '../lib/errors.js';
+import { z } from 'zod';
+import { BadRequestError, GoneError, UnauthorizedError } from '../lib/errors.js';
 import { route, type RouteSpec } from '../lib/route-table.js';
 import { domainEvents } from '../lib/domain-events.js';
 import { valid } from '../lib/validate.js';
@@ -16,6 +17,11 @@ import { requireActor } from './current.js';
 import { admitLogin, admitUnlockRequest } from './login-gate.js';
 import { createLoginThrottle, type LoginRateLimits, type LoginThrottle } from './login-throttle.js';
 import { queueUnlockRequest } from './unlock.js';
+import { accountRoutes } from './account.routes.js';
+import * as a from './account.schemas.js';
+import { queuePasswordReset } from './password-links.js';
+import { resetRequestKey, spendPasswordLink } from './password-link-use.js';
+import { secondFactorKey, signSecondStep, verifySecondStep } from './second-step.js';
 
 const tag = 'Authentication';
 
@@ -32,6 +38,8 @@ export interface AuthRouteOptions {
 const unlockRequested =
   'If this address belongs to a staff account, an unlock link is on its way. It works once, for 15 minutes, in the browser that follows it.';
 
+const resetRequested = 'If this address belongs to a staff account, a link to set a new password is on its way. It works once, for 30 minutes.';
+
 const noStore = (res: Response): void => {
   res.set('Cache-Control', 'no-store');
 };
@@ -46,9 +54,13 @@ export function authRoutes(config: Config, options: AuthRouteOptions = {}): Rout
   const login = { body: s.loginBody };
   const refresh = { body: s.refreshBody };
   const unlock = { body: s.unlockRequestBody };
+  const secondFactor = { body: a.secondFactorBody };
+  const resetRequest = { body: a.passwordResetRequestBody };
+  const passwordLink = { body: a.passwordLinkBody };
   const throttle = options.throttle ?? createLoginThrottle(options.rateLimits);
 
   return [
+    ...accountRoutes(config, throttle),
     route({
       method: 'post',
       path: '/auth/login',
@@ -56,7 +68,7 @@ export function authRoutes(config: Config, options: AuthRouteOptions = {}): Rout
       summary: 'Sign in with email and password (sets the auth cookies too)',
       access: { kind: 'public', why: 'signing in is how one becomes a staff actor' },
       ...login,
-      response: s.loginResponse,
+      response: z.union([s.loginResponse, a.secondStepResponse]),
       handler: async (req, res) => {
         // JSON only: a cross-site HTML form (urlencoded) cannot sign a browser into someone else's account.
         if (!req.is('application/json')) throw new BadRequestError('Send the credentials as JSON (Content-Type: application/json).');
@@ -64,8 +76,15 @@ export function authRoutes(config: Config, options: AuthRouteOptions = {}): Rout
         const admitted = await admitLogin(throttle, config, req, res, body.email);
         const result = await service.login(body.email, body.password, { userAgent: req.get('user-agent'), ip: req.ip });
         await admitted.succeeded(res);
-        setAuthCookies(res, config, result);
         noStore(res);
+        if (result.kind === 'second_step') {
+          // The password was right; the code is throttled on its own key (second-factor route), so a
+          // right password does not reset the count of wrong codes.
+          const step = signSecondStep(config, { staffId: String(result.staff._id), tokenVersion: result.staff.tokenVersion, next: null });
+          res.json({ secondFactor: 'totp', secondStepToken: step.token, expiresAt: step.expiresAt.toISOString() });
+          return;
+        }
+        setAuthCookies(res, config, result);
         res.json({
           token: result.accessToken,
           refreshToken: result.refreshToken,
@@ -92,6 +111,73 @@ export function authRoutes(config: Config, options: AuthRouteOptions = {}): Rout
         noStore(res);
         res.status(202).json({ message: unlockRequested });
         if (store) domainEvents.publish('staff.unlock_requested', {});
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/auth/login/second-factor',
+      tag,
+      summary: 'Second step of a sign-in with TOTP: the token from /auth/login and a code from the app (or a recovery code)',
+      access: { kind: 'public', why: 'the second-step token and the code are the credentials' },
+      ...secondFactor,
+      response: s.loginResponse,
+      handler: async (req, res) => {
+        if (!req.is('application/json')) throw new BadRequestError('Send the code as JSON (Content-Type: application/json).');
+        const { body } = valid(req, secondFactor);
+        const claims = verifySecondStep(config, body.token);
+        if (!claims) throw new UnauthorizedError('The sign-in step has expired. Sign in again with your password.');
+        const admitted = await admitLogin(throttle, config, req, res, secondFactorKey(claims.staffId));
+        const result = await service.completeSecondStep(claims, body.code, { userAgent: req.get('user-agent'), ip: req.ip });
+        await admitted.succeeded(res);
+        setAuthCookies(res, config, result);
+        noStore(res);
+        res.json({
+          token: result.accessToken,
+          refreshToken: result.refreshToken,
+          expiresAt: result.accessExpiresAt.toISOString(),
+          staff: presentStaff(result.staff),
+        });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/auth/password-reset-request',
+      tag,
+      summary: 'Mail a link to set a new password (same answer, at once, for any address)',
+      access: { kind: 'public', why: 'a person who forgot their password cannot sign in; the link goes to the account’s own address' },
+      ...resetRequest,
+      success: 202,
+      response: a.messageResponse,
+      handler: async (req, res) => {
+        if (!req.is('application/json')) throw new BadRequestError('Send the address as JSON (Content-Type: application/json).');
+        const { body } = valid(req, resetRequest);
+        // Nothing here depends on whether the address is a staff member's: the worker looks it up after the answer.
+        const store = await admitUnlockRequest(throttle, req, res, resetRequestKey(body.email));
+        if (store) await queuePasswordReset(body.email, body.locale ?? String(res.locals.locale ?? config.defaultLocale));
+        noStore(res);
+        res.status(202).json({ message: resetRequested });
+        if (store) domainEvents.publish('staff.password_link_requested', {});
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/auth/password-link',
+      tag,
+      summary: 'Set a password with a mailed link (invitation or reset): once; every session of the person ends',
+      access: { kind: 'public', why: 'the mailed link is the credential' },
+      ...passwordLink,
+      success: 204,
+      handler: async (req, res) => {
+        const { body } = valid(req, passwordLink);
+        const used = await spendPasswordLink(config, body.token, body.password, req.ip);
+        if (!used.ok) {
+          if (used.reason === 'invalid') throw new BadRequestError('This link is not valid.');
+          throw new GoneError(used.reason === 'expired' ? 'This link has expired: ask for a new one.' : 'This link was already used: ask for a new one.', {
+            reason: `link_${used.reason}`,
+          });
+        }
+        noStore(res);
+        res.status(204).end();
       },
     }),
     route({

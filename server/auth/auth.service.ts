@@ -12,7 +12,10 @@ import { tiers, type Tier } from '../teams/team.model.js';
 import { teamTier } from '../teams/team.queries.js';
 import { toStaffActor, type StaffActor } from './actor.js';
 import { verifyDummyPassword, verifyPassword } from './password.js';
+import type { SecondStepClaims } from './second-step.js';
 import { SessionModel } from './session.model.js';
+import { endAllSessions } from './sessions.js';
+import { checkSecondFactor, spendSecondStep } from './totp.js';
 import { createRefreshToken, parseRefreshToken, sameHash, signAccessToken, verifyAccessToken, type AccessClaims, type JwtSettings } from './tokens.js';
 
 /** Where a login came from, kept on the session for the "your sessions" list. */
@@ -38,6 +41,9 @@ export interface LoginResult extends IssuedTokens {
   staff: StaffDoc;
 }
 
+/** The password was right; a person with TOTP on is asked for a code before any session opens. */
+export type LoginOutcome = ({ kind: 'session' } & LoginResult) | { kind: 'second_step'; staff: StaffDoc };
+
 export interface AuthenticatedToken {
   actor: StaffActor;
   sessionId: string;
@@ -45,7 +51,9 @@ export interface AuthenticatedToken {
 }
 
 export interface AuthService {
-  login(email: string, password: string, meta: LoginMeta): Promise<LoginResult>;
+  login(email: string, password: string, meta: LoginMeta): Promise<LoginOutcome>;
+  /** The second step of a TOTP sign-in: the code (or a recovery code) for a verified second-step token. */
+  completeSecondStep(claims: SecondStepClaims, code: string, meta: LoginMeta): Promise<LoginResult & { via: 'totp' | 'recovery' }>;
   refresh(refreshToken: string): Promise<IssuedTokens>;
   logout(sessionId: string | Types.ObjectId): Promise<void>;
   logoutEverywhere(staffId: string | Types.ObjectId): Promise<void>;
@@ -59,6 +67,7 @@ export const refreshGraceMs = 30_000;
 
 const badCredentials = 'The email address or password is not correct.';
 const sessionEnded = 'Your session has ended. Please sign in again.';
+const badCode = 'The code is not correct (or was already used).';
 const badRefreshToken = 'The refresh token is not valid. Please sign in again.';
 
 const asTier = (value: unknown): Tier | null => tiers.find((t) => t === value) ?? null;
@@ -72,8 +81,11 @@ export function createAuthService(settings: JwtSettings): AuthService {
     return signAccessToken(settings, { staffId: String(staffId), sessionId: String(sessionId), tokenVersion }, Math.min(settings.accessTtl, remaining), now);
   }
 
-  /** Checks an email and password and opens a session. Unknown email, wrong password and deactivated account answer alike. */
-  async function login(email: string, password: string, meta: LoginMeta): Promise<LoginResult> {
+  /**
+   * Checks an email and password, then opens a session, or says a second factor is needed. Unknown
+   * email, wrong password, deactivated and invited-but-not-set-up accounts answer alike.
+   */
+  async function login(email: string, password: string, meta: LoginMeta): Promise<LoginOutcome> {
     // `find … limit(2)`, not `findOne`: the embedded FerretDB filters in Go and stops at the first
     // match, so a known address answered measurably sooner than an unknown one (bench/address-timing.ts);
     // asking for two makes both read the whole (small) staff collection. MongoDB uses the unique index.
@@ -85,7 +97,21 @@ export function createAuthService(settings: JwtSettings): AuthService {
     // Verify before looking at `active`, so a deactivated account costs the same time.
     const ok = await verifyPassword(staff.passwordHash, password);
     if (!ok || !staff.active) throw new UnauthorizedError(badCredentials);
+    if (staff.totp?.enabledAt) return { kind: 'second_step', staff };
+    return { kind: 'session', ...(await openSession(staff, meta)) };
+  }
 
+  async function completeSecondStep(claims: SecondStepClaims, code: string, meta: LoginMeta): Promise<LoginResult & { via: 'totp' | 'recovery' }> {
+    const staff = await StaffModel.findById(claims.staffId);
+    // The token names the tokenVersion it was issued under: "sign out everywhere" or a new password since ends it.
+    if (!staff || !staff.active || staff.tokenVersion !== claims.tokenVersion || !staff.totp?.enabledAt) throw new UnauthorizedError(sessionEnded);
+    const result = await checkSecondFactor({ jwt: settings }, staff._id, code);
+    if (!result.ok) throw new UnauthorizedError(badCode);
+    if (!(await spendSecondStep(staff._id, claims.id))) throw new UnauthorizedError(sessionEnded);
+    return { ...(await openSession(staff, meta)), via: result.via };
+  }
+
+  async function openSession(staff: StaffDoc, meta: LoginMeta): Promise<LoginResult> {
     const now = new Date();
     const sessionId = new Types.ObjectId();
     const refresh = createRefreshToken(String(sessionId));
@@ -168,9 +194,7 @@ export function createAuthService(settings: JwtSettings): AuthService {
    * refuses every token and refresh; revoking the sessions keeps the list honest.
    */
   async function logoutEverywhere(staffId: string | Types.ObjectId): Promise<void> {
-    await StaffModel.updateOne({ _id: staffId }, { $inc: { tokenVersion: 1 } });
-    await SessionModel.updateMany({ staff: staffId, revokedAt: null }, { $set: { revokedAt: new Date() } });
-    domainEvents.publish('auth.revoked', { sessionId: null, staffId: String(staffId) });
+    await endAllSessions(staffId);
   }
 
   /**
@@ -207,5 +231,5 @@ export function createAuthService(settings: JwtSettings): AuthService {
     return staff;
   }
 
-  return { login, refresh, logout, logoutEverywhere, resolveAccessToken, actorFromToken, currentStaff };
+  return { login, completeSecondStep, refresh, logout, logoutEverywhere, resolveAccessToken, actorFromToken, currentStaff };
 }

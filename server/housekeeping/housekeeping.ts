@@ -19,6 +19,9 @@ import { SessionModel } from '../auth/session.model.js';
 import { deleteExpiredSignInCounts } from '../auth/sign-in-counts.js';
 import { unlockLinkTtlSeconds } from '../auth/unlock.js';
 import { UnlockRequestModel, UnlockUseModel } from '../auth/unlock.model.js';
+import { passwordLinkTtlSeconds } from '../auth/password-links.js';
+import { PasswordLinkRequestModel, PasswordLinkUseModel } from '../auth/password-links.model.js';
+import { TotpUseModel } from '../auth/totp.model.js';
 import { isDuplicateKeyError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { removeExpiredInboundRaw } from '../mail/inbound/raw-retention.js';
@@ -31,6 +34,8 @@ import { HousekeepingStateModel } from './state.model.js';
 
 /** A request for a link that waited this long was not worked (a mail layer down, a bad address): a link asked for yesterday is of no use today. */
 export const STALE_REQUEST_MS = 86_400_000;
+/** How long a used TOTP step or second-step token is kept (its window is 90 s, the token 5 minutes). */
+const TOTP_USE_KEPT_MS = 10 * 60_000;
 /** A revoked staff session is kept this long (someone may look at "signed out everywhere" just after). */
 export const REVOKED_SESSION_KEPT_MS = 86_400_000;
 /** How long the record of past passes is kept (it says when housekeeping last ran, and what it removed). */
@@ -101,6 +106,15 @@ export const jobs: readonly HousekeepingJob[] = [
   { name: 'used unlock links', run: ({ now }) => deleteBatch(UnlockUseModel.collection, { at: { $lt: before(now, unlockLinkTtlSeconds * 1000) } }) },
   { name: 'stale member link requests', run: ({ now }) => deleteBatch(LinkRequestModel.collection, { at: { $lt: before(now, STALE_REQUEST_MS) } }) },
   { name: 'stale unlock requests', run: ({ now }) => deleteBatch(UnlockRequestModel.collection, { at: { $lt: before(now, STALE_REQUEST_MS) } }) },
+  {
+    // A used password link's record only has to outlive the longest link (an invitation).
+    name: 'used password links',
+    run: ({ now }) => deleteBatch(PasswordLinkUseModel.collection, { at: { $lt: before(now, passwordLinkTtlSeconds.invite * 1000) } }),
+  },
+  { name: 'stale password requests', run: ({ now }) => deleteBatch(PasswordLinkRequestModel.collection, { at: { $lt: before(now, STALE_REQUEST_MS) } }) },
+  // A TOTP step is refused again only within its window (90 s), a second-step token lives 5 minutes;
+  // used recovery codes stay marked on the person.
+  { name: 'used second factor codes', run: ({ now }) => deleteBatch(TotpUseModel.collection, { at: { $lt: before(now, TOTP_USE_KEPT_MS) } }) },
   {
     // An expired session can no longer refresh; a revoked one is kept a day, then goes too.
     name: 'staff sessions',

@@ -35,6 +35,8 @@ export interface DomainEventMap {
   'member.link_requested': Record<string, never>;
   /** An unlock link was asked for (the route has answered): the worker looks the address up now. */
   'staff.unlock_requested': Record<string, never>;
+  /** A "forgot password" request or an invitation was stored: the worker mails the link now. */
+  'staff.password_link_requested': Record<string, never>;
 }
 export type DomainEventName = keyof DomainEventMap;
 type Handler<K extends DomainEventName> = (payload: DomainEventMap[K]) => void | Promise<void>;

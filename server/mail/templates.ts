@@ -117,6 +117,19 @@ const templateSchemas = {
     unlockUrl: httpUrl,
     expiresInMinutes: z.number().int().min(1).max(1440),
   }),
+  /** To a person an administrator invited: a link to set their own password (their account is inactive until then). */
+  'staff-invite': z.strictObject({
+    name: line,
+    invitedBy: line,
+    setPasswordUrl: httpUrl,
+    expiresInHours: z.number().int().min(1).max(720),
+  }),
+  /** "Forgot password": a link to set a new one (every session ends when it is used). */
+  'password-reset': z.strictObject({
+    name: line,
+    setPasswordUrl: httpUrl,
+    expiresInMinutes: z.number().int().min(1).max(1440),
+  }),
 } as const;
 
 export type MailTemplateName = keyof typeof templateSchemas;
@@ -134,6 +147,8 @@ export const autoSubmittedTemplates: Readonly<Record<MailTemplateName, boolean>>
   'staff-reassignment': true,
   'sla-warning': true,
   'staff-unlock': true,
+  'staff-invite': true,
+  'password-reset': true,
 };
 
 /** Who receives each message: a member (the person who asked) or staff. */
@@ -147,6 +162,8 @@ export const mailAudience: Readonly<Record<MailTemplateName, 'member' | 'staff'>
   'staff-reassignment': 'staff',
   'sla-warning': 'staff',
   'staff-unlock': 'staff',
+  'staff-invite': 'staff',
+  'password-reset': 'staff',
 };
 export const memberTemplates = mailTemplateNames.filter((name) => mailAudience[name] === 'member');
 export const staffTemplates = mailTemplateNames.filter((name) => mailAudience[name] === 'staff');
@@ -200,6 +217,16 @@ const subjects: Readonly<Record<MailTemplateName, Readonly<Record<MailLocale, st
     fr: 'Relais : votre lien pour déverrouiller votre compte',
     nl: 'Relais: uw link om uw account te ontgrendelen',
     en: 'Relais: your link to unlock your account',
+  },
+  'staff-invite': {
+    fr: 'Relais : votre invitation — choisissez votre mot de passe',
+    nl: 'Relais: uw uitnodiging — kies uw wachtwoord',
+    en: 'Relais: your invitation — choose your password',
+  },
+  'password-reset': {
+    fr: 'Relais : votre lien pour choisir un nouveau mot de passe',
+    nl: 'Relais: uw link om een nieuw wachtwoord te kiezen',
+    en: 'Relais: your link to choose a new password',
   },
 };
 

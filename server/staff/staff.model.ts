@@ -6,6 +6,8 @@ import { ticketLanguages as languages } from '../tickets/ticket.vocabulary.js';
 
 export { ticketLanguages as languages } from '../tickets/ticket.vocabulary.js';
 
+const recoveryCodeSchema = new Schema({ hash: { type: String, required: true }, usedAt: { type: Date, default: null } }, { _id: false });
+
 const staffSchema = new Schema(
   {
     name: { type: String, required: true, trim: true, maxlength: 120 },
@@ -23,6 +25,23 @@ const staffSchema = new Schema(
     /** Raised by "log out everywhere", password change and deactivation; tokens carry it. */
     tokenVersion: { type: Number, default: 0 },
     lastLoginAt: { type: Date, default: null },
+    /** Set when an administrator invited the person; until they set a password through the mailed link, `active` stays false. */
+    invitedAt: { type: Date, default: null },
+    /** When the person last set their own password (invitation link, reset link or the account page). */
+    passwordSetAt: { type: Date, default: null },
+    /** Set by an administrator's deactivation (an invited person who never came is "invited", not "deactivated"). */
+    deactivatedAt: { type: Date, default: null },
+    /**
+     * The TOTP second factor (auth/totp.ts): secrets stored encrypted, never presented. `pendingSecret`
+     * is an enrolment not confirmed with a code yet; `secret` and `enabledAt` a confirmed one.
+     */
+    totp: {
+      secret: { type: String, default: null },
+      pendingSecret: { type: String, default: null },
+      enabledAt: { type: Date, default: null },
+    },
+    /** SHA-256 of each single-use recovery code (shown once, at enrolment). */
+    recoveryCodes: { type: [recoveryCodeSchema], default: [] },
     /** The signature added under this person's replies, per reply language (reply markup, lib/reply-markup.ts). */
     signatures: {
       fr: { type: String, default: null, maxlength: 2000 },

@@ -34,3 +34,35 @@ export function presentStaff(staff: StaffLike): PresentedStaff {
     active: staff.active,
   };
 }
+
+export type StaffStatus = 'active' | 'invited' | 'deactivated';
+
+/** What administrators see of a person (and what the audit trail records): never a hash, a secret or tokenVersion. */
+export interface PresentedStaffAdmin extends PresentedStaff {
+  status: StaffStatus;
+  totpEnabled: boolean;
+  invitedAt: string | null;
+  lastLoginAt: string | null;
+}
+
+type StaffAdminLike = StaffLike &
+  Partial<Pick<Staff, 'invitedAt' | 'passwordSetAt' | 'deactivatedAt' | 'lastLoginAt'>> & { totp?: { enabledAt?: Date | null } | null };
+
+/** An invited person who has not set a password yet is "invited"; one an administrator turned off, "deactivated". */
+export function staffStatus(staff: Pick<StaffAdminLike, 'active' | 'invitedAt' | 'passwordSetAt' | 'deactivatedAt'>): StaffStatus {
+  if (staff.active) return 'active';
+  if (!staff.deactivatedAt && staff.invitedAt && !staff.passwordSetAt) return 'invited';
+  return 'deactivated';
+}
+
+const iso = (d: Date | null | undefined): string | null => (d instanceof Date ? d.toISOString() : null);
+
+export function presentStaffAdmin(staff: StaffAdminLike): PresentedStaffAdmin {
+  return {
+    ...presentStaff(staff),
+    status: staffStatus(staff),
+    totpEnabled: Boolean(staff.totp?.enabledAt),
+    invitedAt: iso(staff.invitedAt),
+    lastLoginAt: iso(staff.lastLoginAt),
+  };
+}

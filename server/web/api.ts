@@ -18,7 +18,9 @@ import { attachmentRoutes } from '../tickets/attachment.routes.js';
 import { ticketRoutes } from '../tickets/ticket.routes.js';
 import { searchRoutes } from '../search/search.routes.js';
 import { savedReplyRoutes } from '../replies/saved-reply.routes.js';
+import { staffAdminRoutes } from '../staff/staff-admin.routes.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { apiOpenWithoutTotp, requireTotpEnrolment } from './pages/account-paths.js';
 
 export const apiPrefix = '/api/v1';
 
@@ -27,6 +29,7 @@ export function apiRouter(config: Config, options: { auth?: AuthRouteOptions; in
   const v1 = Router();
   v1.use(authenticate(config));
   v1.use(csrfProtection(config));
+  v1.use(requireTotpEnrolment(config, apiOpenWithoutTotp, false));
   mountRoutes(
     v1,
     apiPrefix,
@@ -36,6 +39,7 @@ export function apiRouter(config: Config, options: { auth?: AuthRouteOptions; in
       ...searchRoutes(),
       ...savedReplyRoutes(),
       ...catalogRoutes(),
+      ...staffAdminRoutes(),
       ...routingConfigRoutes(),
       ...handoffRoutes(),
       ...attachmentRoutes(config),

@@ -40,6 +40,8 @@ export const wholeReadCollections = new Set([
   'member_link_requests',
   // Unlock link requests waiting for the worker (bounded the same way: per IP and per address).
   'staff_unlock_requests',
+  // Invitations and "forgot password" requests waiting for the worker (bounded the same way).
+  'staff_password_requests',
   // The local mail catcher (never in production): its page searches addresses with a regex.
   'caught_mail',
   // Search index marks of changes not indexed yet: emptied as the index takes them (search.indexer.ts).

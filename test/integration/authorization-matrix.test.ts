@@ -23,6 +23,7 @@ import { claimTicket, escalateTicket } from '../../server/tickets/ticket.command
 import type { Ticket } from '../../server/tickets/ticket.model.js';
 import { buildOrg, buildStaff, buildTicket, testPassword, type Org } from '../helpers/factories.js';
 import { MemberModel } from '../../server/members/member.model.js';
+import { StaffModel } from '../../server/staff/staff.model.js';
 import { Types } from 'mongoose';
 import { useTestDatabase } from '../helpers/db.js';
 import { login, testApp } from '../helpers/http.js';
@@ -57,6 +58,35 @@ const plain: Record<string, 'public' | 'staff'> = {
   'post /api/v1/saved-replies': 'staff',
   'get /api/v1/me/signatures': 'staff',
   'put /api/v1/me/signatures': 'staff',
+  // Accounts: the second step, "forgot password" and the mailed link judge their own credentials.
+  'post /api/v1/auth/login/second-factor': 'public',
+  'post /api/v1/auth/password-reset-request': 'public',
+  'post /api/v1/auth/password-link': 'public',
+  // "My account": each acts on the signed-in person only (no id to pass; test/integration/second-factor.test.ts).
+  'get /api/v1/me/sessions': 'staff',
+  'post /api/v1/me/sessions/end-others': 'staff',
+  'post /api/v1/me/password': 'staff',
+  'get /api/v1/me/totp': 'staff',
+  'post /api/v1/me/totp/enrolment': 'staff',
+  'post /api/v1/me/totp/confirm': 'staff',
+  'post /api/v1/me/totp/disable': 'staff',
+  'post /api/v1/me/totp/recovery-codes': 'staff',
+};
+
+/** A person's own session (its object is a session of Liège's advisor): only its owner ends it; anyone else gets 404. */
+const ownSession: Record<string, true> = {
+  'delete /api/v1/me/sessions/:id': true,
+};
+
+/** Staff administration: administrators only (403 for every other role), on a person made for each call. */
+const staffAdmin: Record<string, true> = {
+  'get /api/v1/admin/staff': true,
+  'post /api/v1/admin/staff': true,
+  'get /api/v1/admin/staff/:id': true,
+  'patch /api/v1/admin/staff/:id': true,
+  'post /api/v1/admin/staff/:id/deactivate': true,
+  'post /api/v1/admin/staff/:id/reactivate': true,
+  'post /api/v1/admin/staff/:id/invitation': true,
 };
 
 /**
@@ -261,7 +291,12 @@ describe('authorization matrix (every route × every role × own/foreign object)
   it('has an entry for every route of the route table', () => {
     const routes = registeredRoutes().filter((r) => r.fullPath.startsWith('/api/v1'));
     expect(routes.length).to.be.greaterThan(20);
-    const missing = routes.map(key).filter((k) => !(k in plain) && !(k in onOwn) && !(k in adminOnly) && !(k in officeScoped) && !(k in savedReplyScoped));
+    const missing = routes
+      .map(key)
+      .filter(
+        (k) =>
+          !(k in plain) && !(k in onOwn) && !(k in adminOnly) && !(k in officeScoped) && !(k in savedReplyScoped) && !(k in ownSession) && !(k in staffAdmin),
+      );
     expect(missing, `routes missing from the authorization matrix: ${missing.join(', ')}`).to.deep.equal([]);
     for (const r of routes) expect(r.access.kind, key(r)).to.equal(plain[key(r)] === 'public' ? 'public' : 'staff');
   });
@@ -314,6 +349,62 @@ describe('authorization matrix (every route × every role × own/foreign object)
         if (role === 'anonymous') expect(res.status, label).to.equal(401);
         else if (role === 'administrator') expect([401, 403, 404], label).not.to.include(res.status);
         else expect(res.status, label).to.equal(403);
+      }
+    }
+  });
+
+  it('lets only administrators administer staff: list, invite, read, edit, deactivate, reactivate, invite again', async function () {
+    this.timeout(120_000);
+    let serial = 0;
+    /** A person in the state the route acts on: active, deactivated (to reactivate) or invited (to invite again). */
+    const target = async (route: string): Promise<string> => {
+      serial += 1;
+      const person = await buildStaff({ name: `Cible ${serial}`, roles: ['advisor'], team: org.teams.liege, tier: 1, office: org.offices.liege });
+      if (route.endsWith('/reactivate')) await StaffModel.updateOne({ _id: person.id }, { $set: { active: false, deactivatedAt: new Date() } });
+      if (route.endsWith('/invitation'))
+        await StaffModel.updateOne({ _id: person.id }, { $set: { active: false, invitedAt: new Date(), passwordSetAt: null } });
+      return String(person.id);
+    };
+    // Every route of the table exists (a table of routes that are gone would pass by checking nothing).
+    expect(registeredRoutes().filter((r) => key(r) in staffAdmin)).to.have.length(Object.keys(staffAdmin).length);
+    for (const route of registeredRoutes().filter((r) => key(r) in staffAdmin)) {
+      for (const role of roles) {
+        serial += 1;
+        let req = request(app)[route.method](route.fullPath.includes(':id') ? route.fullPath.replace(':id', await target(route.fullPath)) : route.fullPath);
+        if (role !== 'anonymous') req = req.set('Authorization', `Bearer ${await login(app, org.staff[role].email)}`);
+        const body =
+          route.method === 'patch'
+            ? { capacity: 20 }
+            : key(route) === 'post /api/v1/admin/staff'
+              ? { email: `matrix.invite.${serial}@example.be`, name: 'Invitée', roles: ['advisor'] }
+              : undefined;
+        const res = body ? await req.send(body) : await req;
+        const label = `${key(route)} as ${role}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
+        if (role === 'anonymous') expect(res.status, label).to.equal(401);
+        else if (role === 'administrator') expect(res.status, label).to.be.within(200, 299);
+        else expect(res.status, label).to.equal(403);
+      }
+    }
+    // Nothing an administrator did not do: every invitation above came from the administrator.
+    expect(await StaffModel.countDocuments({ email: /^matrix\.invite\./ })).to.equal(1);
+  });
+
+  it('lets a person end only their own sessions: anyone else’s is not found, and stays open', async function () {
+    this.timeout(60_000);
+    expect(registeredRoutes().filter((r) => key(r) in ownSession)).to.have.length(Object.keys(ownSession).length);
+    for (const route of registeredRoutes().filter((r) => key(r) in ownSession)) {
+      for (const role of roles) {
+        const ownerToken = await login(app, org.staff.advisorLiege.email);
+        const sessions = await request(app).get('/api/v1/me/sessions').set('Authorization', `Bearer ${ownerToken}`).expect(200);
+        const sid = (sessions.body.sessions as Array<{ id: string; current: boolean }>).find((x) => x.current)?.id ?? '';
+        let req = request(app)[route.method](route.fullPath.replace(':id', sid));
+        if (role !== 'anonymous') req = req.set('Authorization', `Bearer ${await login(app, org.staff[role].email)}`);
+        const res = await req;
+        const label = `${key(route)} as ${role}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
+        const still = await request(app).get('/api/v1/me').set('Authorization', `Bearer ${ownerToken}`);
+        if (role === 'anonymous') expect(res.status, label).to.equal(401);
+        else if (role === 'advisorLiege') expect([res.status, still.status], label).to.deep.equal([204, 401]);
+        else expect([res.status, still.status], label).to.deep.equal([404, 200]);
       }
     }
   });

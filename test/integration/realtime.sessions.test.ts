@@ -60,3 +60,35 @@ describe('realtime: session endings', () => {
     });
   });
 });
+
+describe('realtime: endings from the account and staff administration pages', () => {
+  // A re-check a minute apart: what closes these sockets within the second is the revocation event.
+  const live = useLiveServer({ recheckIntervalMs: 60_000 });
+  const open = (options: ConnectOptions) => live.open(options);
+  const settled = () => domainEvents.settled();
+
+  it("closes every socket of a person an administrator deactivates, at once, and a session its owner ends from 'My account'", async () => {
+    const anna = await buildStaff({ name: 'Anna Vos', roles: ['advisor'], team: live.org.teams.liege, tier: 1, office: live.org.offices.liege });
+    const [t1, t2, t3] = [await login(live.server.app, anna.email), await login(live.server.app, anna.email), await login(live.server.app, anna.email)];
+    const [one, two, three] = [open({ token: t1 }), open({ token: t2 }), open({ token: t3 })];
+    await Promise.all([connected(one), connected(two), connected(three)]);
+
+    // Her own "end" on another session of hers closes that session's socket only.
+    const { sid } = jwt.decode(t2 ?? '') as { sid: string };
+    const ended = nextEvent(two, 'session:expired', () => true, 1_500);
+    await request(live.server.app).delete(`/api/v1/me/sessions/${sid}`).set('Authorization', `Bearer ${t1}`).expect(204);
+    await settled();
+    expect(await ended).to.deep.equal({ reason: 'revoked' });
+    await sleep(200);
+    expect([one.connected, three.connected]).to.deep.equal([true, true]);
+
+    // Deactivation by an administrator: on the revocation event, not the periodic re-check.
+    const closing = [nextEvent(one, 'session:expired', () => true, 1_500), nextEvent(three, 'session:expired', () => true, 1_500)];
+    await request(live.server.app)
+      .post(`/api/v1/admin/staff/${String(anna.id)}/deactivate`)
+      .set('Authorization', `Bearer ${live.tokens.administrator}`)
+      .expect(200);
+    await settled();
+    expect(await Promise.all(closing)).to.deep.equal([{ reason: 'revoked' }, { reason: 'revoked' }]);
+  });
+});

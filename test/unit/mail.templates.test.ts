@@ -65,6 +65,8 @@ function sample(): MailTemplateData {
       staffTicketUrl,
     },
     'staff-unlock': { name: 'Julie Lambert', unlockUrl, expiresInMinutes: 15 },
+    'staff-invite': { name: 'Anne', invitedBy: 'Relais 2026', setPasswordUrl: `${base}/staff/password/tok_1a2b3c`, expiresInHours: 24 },
+    'password-reset': { name: 'Anne', setPasswordUrl: `${base}/staff/password/tok_4d5e6f`, expiresInMinutes: 30 },
   };
 }
 
@@ -76,8 +78,13 @@ function render<T extends MailTemplateName>(template: T, locale: MailLocale, dat
 function mainUrl(template: MailTemplateName): string {
   if (template === 'member-link') return linkUrl;
   if (template === 'staff-unlock') return unlockUrl;
+  if (template === 'staff-invite') return `${base}/staff/password/tok_1a2b3c`;
+  if (template === 'password-reset') return `${base}/staff/password/tok_4d5e6f`;
   return mailAudience[template] === 'staff' ? staffTicketUrl : ticketUrl;
 }
+
+/** The links about an account, not a ticket: nothing to thread on, nothing to do in Relais but follow them. */
+const aboutNoTicket: readonly MailTemplateName[] = ['member-link', 'staff-unlock', 'staff-invite', 'password-reset'];
 
 const payloads = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', '{{constructor}}'];
 const escape = (value: string): string => Handlebars.escapeExpression(value);
@@ -113,9 +120,11 @@ describe('mail templates (pure)', () => {
       'staff-reassignment',
       'sla-warning',
       'staff-unlock',
+      'staff-invite',
+      'password-reset',
     ]);
     expect(memberTemplates).to.have.members(['ticket-acknowledgement', 'staff-reply', 'information-request', 'ticket-resolved', 'member-link']);
-    expect(staffTemplates).to.have.members(['staff-escalation', 'staff-reassignment', 'sla-warning', 'staff-unlock']);
+    expect(staffTemplates).to.have.members(['staff-escalation', 'staff-reassignment', 'sla-warning', 'staff-unlock', 'staff-invite', 'password-reset']);
     // A person wrote staff-reply and information-request; everything else Relais sends on its own.
     const automatic = mailTemplateNames.filter((name) => autoSubmittedTemplates[name]);
     expect(automatic).to.have.members([
@@ -126,6 +135,8 @@ describe('mail templates (pure)', () => {
       'staff-reassignment',
       'sla-warning',
       'staff-unlock',
+      'staff-invite',
+      'password-reset',
     ]);
   });
 
@@ -134,7 +145,7 @@ describe('mail templates (pure)', () => {
       it(`${template} renders in ${locale}: subject, text with the link visible, HTML that stands alone`, () => {
         const mail = render(template, locale, sample()[template]);
         // The magic link and the unlock link are about no ticket: no number to thread on.
-        const aboutTicket = template !== 'member-link' && template !== 'staff-unlock';
+        const aboutTicket = !aboutNoTicket.includes(template);
         if (!aboutTicket) expect(mail.subject).not.to.match(/\[R-/);
         else expect(mail.subject.startsWith(`[${number}] `), mail.subject).to.equal(true);
         expect(mail.subject).not.to.match(/[\r\n]/);
@@ -319,7 +330,7 @@ describe('mail templates (pure)', () => {
       expect(mail.text).to.include('Handoff note:\nIBAN ok.\n2026');
       expect(mail.html).to.include('IBAN ok.<br>\n2026');
       // Mail about a ticket: the unlock link is about no ticket, there is nothing to do in Relais but follow it.
-      for (const template of staffTemplates.filter((name) => name !== 'staff-unlock')) {
+      for (const template of staffTemplates.filter((name) => !aboutNoTicket.includes(name))) {
         expect(render(template, 'fr', sample()[template]).text).to.include('plutôt que de répondre à ce message');
       }
     });
@@ -337,6 +348,24 @@ describe('mail templates (pure)', () => {
       }
       expect(render('staff-unlock', 'en', { ...sample()['staff-unlock'], expiresInMinutes: 1 }).text).to.include('1 minute,');
       expect(() => renderMail('staff-unlock', 'en', { ...sample()['staff-unlock'], unlockUrl: 'javascript:alert(1)' })).to.throw();
+    });
+
+    it('says what the invitation and reset links do, for how long and how often, in the three languages', () => {
+      const words = {
+        fr: {
+          invite: [/24 heures/, /une seule fois/, /Relais 2026 vous a créé un compte/],
+          reset: [/30 minutes/, /une seule fois/, /sessions ouvertes seront alors fermées/],
+        },
+        nl: { invite: [/24 uur/, /één keer/, /Relais 2026 heeft een account/], reset: [/30 minuten/, /één keer/, /open sessies worden dan afgesloten/] },
+        en: { invite: [/24 hours/, /once/, /Relais 2026 created an account/], reset: [/30 minutes/, /once/, /open sessions then end/] },
+      };
+      for (const locale of mailLocales) {
+        const invite = render('staff-invite', locale, sample()['staff-invite']);
+        const reset = render('password-reset', locale, sample()['password-reset']);
+        for (const pattern of words[locale].invite) expect(invite.text, `${locale} ${String(pattern)}`).to.match(pattern);
+        for (const pattern of words[locale].reset) expect(reset.text, `${locale} ${String(pattern)}`).to.match(pattern);
+      }
+      expect(() => renderMail('password-reset', 'en', { ...sample()['password-reset'], setPasswordUrl: 'javascript:alert(1)' })).to.throw();
     });
 
     it('refuses an escalation that does not go up', () => {

@@ -25,14 +25,23 @@ import { ticketRoutes } from './ticket.routes.js';
 import { newTicketRoutes } from './new-ticket.routes.js';
 import { searchRoutes } from './search.routes.js';
 import { savedReplyPages } from './saved-replies.routes.js';
+import { requireTotpEnrolment } from './account-paths.js';
+import { accountPages } from './account.routes.js';
+import { passwordRoutes } from './password.routes.js';
+import { secondStepRoutes } from './second-step.routes.js';
+import { staffAdminPages } from './staff-admin.routes.js';
 
 export function staffPages(config: Config, options: { auth?: AuthRouteOptions; inbound: InboundPipeline; online: OnlineSource }): Router {
   const router = Router();
   const service = options.auth?.service ?? createAuthService(config.jwt);
   const tools = { csrf: createCsrf(config), online: options.online };
   // Only the staff area reads the auth cookies here; the API authenticates on its own.
-  router.use('/staff', noStore, authenticate(config, service));
+  router.use('/staff', noStore, authenticate(config, service), requireTotpEnrolment(config));
   router.use(loginRoutes(config, tools, { ...options.auth, service }));
+  router.use(secondStepRoutes(config, tools, { ...options.auth, service }));
+  router.use(passwordRoutes(config, tools, options.auth));
+  router.use(accountPages(config, tools, options.auth));
+  router.use(staffAdminPages(config, tools));
   router.use(queueRoutes(config, tools));
   router.use(searchRoutes(config, tools));
   router.use(newTicketRoutes(config, tools));

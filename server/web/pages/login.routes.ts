@@ -23,7 +23,9 @@ import { queueUnlockRequest, setUnlockGrant, unlockGrantTtlSeconds, unlockPath, 
 import type { Config } from '../../config.js';
 import { domainEvents } from '../../lib/domain-events.js';
 import { UnauthorizedError } from '../../lib/errors.js';
+import { signSecondStep, setSecondStepCookie } from '../../auth/second-step.js';
 import { createLoginCsrf } from './login-csrf.js';
+import { afterSignIn, codePath, forgotPath } from './account-paths.js';
 import { loginPath, loginUrl, logoutPath, queuePath, safeNext } from './page-auth.js';
 import { renderStaffPage, type StaffPageTools } from './staff-page.js';
 
@@ -79,7 +81,7 @@ export function loginRoutes(config: Config, tools: StaffPageTools, options: Auth
 
   const showForm = async (req: Request, res: Response, view: { email?: string; next?: string; problem?: LoginProblem; retryAfter?: number }): Promise<void> => {
     const t = res.locals.t;
-    const notices = ['expired', 'signed_out', 'unlocked'] as const;
+    const notices = ['expired', 'signed_out', 'unlocked', 'password_set'] as const;
     const noticeKey = notices.find((key) => req.query[key] === '1');
     const wait = view.retryAfter ?? 0;
     await renderStaffPage(
@@ -93,7 +95,11 @@ export function loginRoutes(config: Config, tools: StaffPageTools, options: Auth
         loginCsrf: loginCsrf.tokenFor(req, res),
         email: view.email ?? '',
         next: view.next ?? '',
-        notice: view.problem || !noticeKey ? null : t(`login.${noticeKey}`, { minutes: minutes(unlockGrantTtlSeconds) }),
+        notice:
+          view.problem || !noticeKey
+            ? null
+            : t(noticeKey === 'password_set' ? 'accounts.password.done' : `login.${noticeKey}`, { minutes: minutes(unlockGrantTtlSeconds) }),
+        forgotPath,
         // A delay is counted in seconds, the other limits in minutes (plural forms in the locales).
         error: view.problem ? t(`login.errors.${view.problem}`, { count: view.problem === 'rate_limited_delay' ? wait : minutes(wait) }) : null,
         // Locked for everyone: the owner can have a link mailed to the account's address.
@@ -153,9 +159,16 @@ export function loginRoutes(config: Config, tools: StaffPageTools, options: Auth
       const admitted = await admitLogin(throttle, config, req, res, parsed.data.email);
       const result = await service.login(parsed.data.email, parsed.data.password, { userAgent: req.get('user-agent'), ip: req.ip });
       await admitted.succeeded(res);
+      if (result.kind === 'second_step') {
+        // No session yet: a signed second-step cookie until the code is right (second-step.routes.ts).
+        const step = signSecondStep(config, { staffId: String(result.staff._id), tokenVersion: result.staff.tokenVersion, next: next ?? null });
+        setSecondStepCookie(res, config, step.token);
+        res.redirect(303, codePath);
+        return;
+      }
       setAuthCookies(res, config, result);
       loginCsrf.clear(res);
-      res.redirect(303, next ?? queuePath);
+      res.redirect(303, afterSignIn(config, result.staff, next));
     } catch (error) {
       if (error instanceof LoginRefusedError) {
         await showForm(req, res, { email, next, problem: `rate_limited_${error.refusal.lock}`, retryAfter: error.refusal.retryAfterSeconds });

@@ -13,7 +13,8 @@ import { locales, type Translate } from '../../lib/i18n.js';
 import { clientStringKeys } from './client-strings.js';
 import { initials } from './format.js';
 
-export type StaffSection = 'queue' | 'board' | 'ticket' | 'login' | 'mail' | 'inbound' | 'search' | 'replies' | 'new_ticket' | 'housekeeping';
+export type StaffSection =
+  'queue' | 'board' | 'ticket' | 'login' | 'mail' | 'inbound' | 'search' | 'replies' | 'new_ticket' | 'housekeeping' | 'account' | 'staff_admin';
 
 export interface LangLink {
   code: string;
@@ -89,6 +90,9 @@ export async function renderStaffPage(
         { key: 'replies', href: '/staff/replies', label: t('savedReplies.nav'), current: section === 'replies' },
         ...(hasRole(actor, 'administrator') ? [{ key: 'mail', href: '/staff/mail', label: t('mailAdmin.nav'), current: section === 'mail' }] : []),
         ...(hasRole(actor, 'administrator') ? [{ key: 'inbound', href: '/staff/inbound', label: t('inboundAdmin.nav'), current: section === 'inbound' }] : []),
+        ...(hasRole(actor, 'administrator')
+          ? [{ key: 'staff_admin', href: '/staff/admin/staff', label: t('accounts.admin.nav'), current: section === 'staff_admin' }]
+          : []),
         ...(hasRole(actor, 'administrator')
           ? [{ key: 'housekeeping', href: '/staff/admin/housekeeping', label: t('housekeeping.nav'), current: section === 'housekeeping' }]
           : []),

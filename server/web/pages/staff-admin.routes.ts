@@ -1,0 +1,236 @@
+/**
+ * The administrators' staff page, `/staff/admin/staff`: everyone with their status (active, invited,
+ * deactivated), second factor and last sign-in; a form to invite a person by address; each person's
+ * form (roles, team, office, languages, capacity) with deactivate, reactivate and "send the invitation
+ * again". Plain forms with the page's CSRF token; every change goes through the staff administration
+ * service (staff/staff-admin.ts), which checks the role and audits, as the API does.
+ */
+import { Router, type Request, type Response } from 'express';
+import { hasRole } from '../../auth/actor.js';
+import type { Config } from '../../config.js';
+import { AppError, BadRequestError } from '../../lib/errors.js';
+import { fieldProblems } from '../../lib/validate.js';
+import type { Translate } from '../../lib/i18n.js';
+import { inviteBody, staffLanguages, staffRoles, updateBody } from '../../staff/staff-admin.schemas.js';
+import { deactivateStaff, getStaff, inviteStaff, listStaff, reactivateStaff, resendInvitation, updateStaff } from '../../staff/staff-admin.js';
+
+import type { PresentedStaffAdmin } from '../../staff/staff.presenter.js';
+import { staffAdminPath } from './account-paths.js';
+import { loadCatalog, type PageCatalog } from './catalog.js';
+import { createFormatter } from './format.js';
+import { pageActor, requirePageActor } from './page-auth.js';
+import { renderStaffPage, type StaffPageTools } from './staff-page.js';
+
+const doneNotices = ['invited', 'updated', 'deactivated', 'reactivated', 'invitation'] as const;
+
+type Form = { name: string; email: string; roles: string[]; team: string; office: string; languages: string[]; capacity: string };
+
+function list(body: unknown, name: string): string[] {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  if (typeof value === 'string') return [value];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+function text(body: unknown, name: string): string {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
+}
+function formOf(body: unknown): Form {
+  return {
+    name: text(body, 'name'),
+    email: text(body, 'email'),
+    roles: list(body, 'roles'),
+    team: text(body, 'team'),
+    office: text(body, 'office'),
+    languages: list(body, 'languages'),
+    capacity: text(body, 'capacity'),
+  };
+}
+const asInput = (form: Form) => ({
+  name: form.name,
+  roles: form.roles,
+  team: form.team || null,
+  office: form.office || null,
+  languages: form.languages,
+  capacity: /^\d+$/.test(form.capacity) ? Number(form.capacity) : -1,
+});
+
+function choices(t: Translate, catalog: PageCatalog, form: Form) {
+  return {
+    roles: staffRoles.map((r) => ({ value: r, label: t(`roles.${r}`), checked: form.roles.includes(r) })),
+    languages: staffLanguages.map((l) => ({ value: l, label: t(`accounts.admin.language.${l}`), checked: form.languages.includes(l) })),
+    teams: [{ value: '', label: t('accounts.admin.none') }, ...catalog.teams.map((o) => ({ ...o, selected: o.value === form.team }))],
+    offices: [{ value: '', label: t('accounts.admin.none') }, ...catalog.offices.map((o) => ({ ...o, selected: o.value === form.office }))],
+  };
+}
+
+const formFrom = (s: PresentedStaffAdmin): Form => ({
+  name: s.name,
+  email: s.email,
+  roles: s.roles,
+  team: s.team ?? '',
+  office: s.office ?? '',
+  languages: s.languages,
+  capacity: String(s.capacity),
+});
+
+export function staffAdminPages(config: Config, tools: StaffPageTools): Router {
+  const router = Router();
+
+  async function forbidden(req: Request, res: Response): Promise<void> {
+    const t = res.locals.t;
+    await renderStaffPage(
+      req,
+      res,
+      tools,
+      'staff-error',
+      'staff_admin',
+      { title: t('accounts.admin.forbidden_title'), text: t('accounts.admin.forbidden_text') },
+      403,
+    );
+  }
+
+  /** A refusal from the service or the schema, as a sentence next to the form. */
+  function problem(error: unknown, t: Translate): { status: number; error: string } {
+    if (!(error instanceof AppError)) throw error;
+    const reason = typeof error.details?.reason === 'string' ? error.details.reason : null;
+    if (reason && ['email_taken', 'own_admin_role', 'own_account', 'already_active', 'not_invited'].includes(reason)) {
+      return { status: error.status, error: t(`accounts.admin.errors.${reason}`) };
+    }
+    if (error.status === 404) return { status: 404, error: t('accounts.admin.errors.not_found') };
+    const fields = (error.fields ?? []).map((f) => f.path.split('.')[0] ?? '').filter(Boolean);
+    return {
+      status: error.status,
+      error: t('accounts.admin.errors.invalid', { fields: [...new Set(fields)].map((f) => t(`accounts.admin.field.${f}`)).join(', ') }),
+    };
+  }
+
+  async function showList(req: Request, res: Response, view: { status?: number; form?: Form; error?: string | null } = {}): Promise<void> {
+    const actor = pageActor(req);
+    const t = res.locals.t;
+    const catalog = await loadCatalog(res.locals.locale);
+    const fmt = createFormatter(res.locals.locale, t, config.timeZone);
+    const people = await listStaff(actor);
+    const form = view.form ?? { name: '', email: '', roles: ['advisor'], team: '', office: '', languages: ['fr'], capacity: '15' };
+    const done = doneNotices.find((n) => req.query.done === n);
+    await renderStaffPage(
+      req,
+      res,
+      tools,
+      'staff-admin-staff',
+      'staff_admin',
+      {
+        title: t('accounts.admin.title'),
+        notice: done ? t(`accounts.admin.done.${done}`) : null,
+        error: view.error ?? null,
+        people: people.map((p) => ({
+          ...p,
+          rolesText: p.roles.map((r) => t(`roles.${r}`)).join(', '),
+          placeText: [catalog.teamName(p.team), catalog.officeName(p.office)].filter(Boolean).join(' · ') || '—',
+          statusText: t(`accounts.admin.status.${p.status}`),
+          totpText: p.totpEnabled ? t('accounts.admin.totp_on') : t('accounts.admin.totp_off'),
+          lastLoginText: p.lastLoginAt ? fmt.dateTime(p.lastLoginAt) : '—',
+        })),
+        form,
+        ...choices(t, catalog, form),
+        staffAdminPath,
+      },
+      view.status ?? 200,
+    );
+  }
+
+  async function showOne(
+    req: Request,
+    res: Response,
+    person: PresentedStaffAdmin,
+    view: { status?: number; form?: Form; error?: string | null } = {},
+  ): Promise<void> {
+    const t = res.locals.t;
+    const catalog = await loadCatalog(res.locals.locale);
+    const form = view.form ?? formFrom(person);
+    const done = doneNotices.find((n) => req.query.done === n);
+    await renderStaffPage(
+      req,
+      res,
+      tools,
+      'staff-admin-person',
+      'staff_admin',
+      {
+        title: t('accounts.admin.person_title', { name: person.name }),
+        person: { ...person, statusText: t(`accounts.admin.status.${person.status}`) },
+        isSelf: person.id === String(pageActor(req).id),
+        canDeactivate: person.status !== 'deactivated',
+        canReactivate: person.status === 'deactivated',
+        canResend: person.status === 'invited',
+        notice: done ? t(`accounts.admin.done.${done}`) : null,
+        error: view.error ?? null,
+        form,
+        ...choices(t, catalog, form),
+        staffAdminPath,
+      },
+      view.status ?? 200,
+    );
+  }
+
+  router.use(staffAdminPath, requirePageActor, async (req, res, next) => {
+    if (!hasRole(pageActor(req), 'administrator')) return forbidden(req, res);
+    next();
+  });
+
+  router.get(staffAdminPath, async (req, res) => showList(req, res));
+
+  router.post(staffAdminPath, tools.csrf.protect, async (req, res) => {
+    const form = formOf(req.body);
+    const parsed = inviteBody.safeParse({ ...asInput(form), email: form.email });
+    try {
+      if (!parsed.success) throw new BadRequestError('invalid', fieldProblems(parsed.error));
+      await inviteStaff({ actor: pageActor(req), ip: req.ip }, parsed.data);
+    } catch (error) {
+      return showList(req, res, { form, ...problem(error, res.locals.t) });
+    }
+    res.redirect(303, `${staffAdminPath}?done=invited`);
+  });
+
+  router.get(`${staffAdminPath}/:id`, async (req, res) => {
+    try {
+      await showOne(req, res, await getStaff(pageActor(req), String(req.params.id)));
+    } catch (error) {
+      await showList(req, res, problem(error, res.locals.t));
+    }
+  });
+
+  router.post(`${staffAdminPath}/:id`, tools.csrf.protect, async (req, res) => {
+    const id = String(req.params.id);
+    const form = formOf(req.body);
+    try {
+      const parsed = updateBody.safeParse(asInput(form));
+      if (!parsed.success) throw new BadRequestError('invalid', fieldProblems(parsed.error));
+      await updateStaff({ actor: pageActor(req), ip: req.ip }, id, parsed.data);
+    } catch (error) {
+      const person = await getStaff(pageActor(req), id).catch(() => null);
+      if (!person) return showList(req, res, problem(error, res.locals.t));
+      return showOne(req, res, person, { form: { ...form, email: person.email }, ...problem(error, res.locals.t) });
+    }
+    res.redirect(303, `${staffAdminPath}/${id}?done=updated`);
+  });
+
+  const actions = {
+    deactivate: [deactivateStaff, 'deactivated'],
+    reactivate: [reactivateStaff, 'reactivated'],
+    invitation: [resendInvitation, 'invitation'],
+  } as const;
+  for (const [name, [run, done]] of Object.entries(actions)) {
+    router.post(`${staffAdminPath}/:id/${name}`, tools.csrf.protect, async (req, res) => {
+      const id = String(req.params.id);
+      try {
+        await run({ actor: pageActor(req), ip: req.ip }, id);
+      } catch (error) {
+        const person = await getStaff(pageActor(req), id).catch(() => null);
+        if (!person) return showList(req, res, problem(error, res.locals.t));
+        return showOne(req, res, person, problem(error, res.locals.t));
+      }
+      res.redirect(303, `${staffAdminPath}/${id}?done=${done}`);
+    });
+  }
+
+  return router;
+}
