@@ -24,7 +24,7 @@ import type { Config } from '../../config.js';
 import { domainEvents } from '../../lib/domain-events.js';
 import { UnauthorizedError } from '../../lib/errors.js';
 import { createLoginCsrf } from './login-csrf.js';
-import { loginPath, loginUrl, logoutPath, queuePath, safeNext } from './page-auth.js';
+import { homePathFor, loginPath, loginUrl, logoutPath, safeNext } from './page-auth.js';
 import { renderStaffPage, type StaffPageTools } from './staff-page.js';
 
 type LoginProblem = 'bad_credentials' | 'invalid' | 'csrf' | 'rate_limited_delay' | 'rate_limited_ip' | 'rate_limited_account';
@@ -131,7 +131,7 @@ export function loginRoutes(config: Config, tools: StaffPageTools, options: Auth
   router.get(loginPath, async (req, res) => {
     const next = safeNext(req.query.next);
     if (req.actor) {
-      res.redirect(303, next ?? queuePath);
+      res.redirect(303, next ?? homePathFor(req.actor));
       return;
     }
     await showForm(req, res, { next });
@@ -155,7 +155,7 @@ export function loginRoutes(config: Config, tools: StaffPageTools, options: Auth
       await admitted.succeeded(res);
       setAuthCookies(res, config, result);
       loginCsrf.clear(res);
-      res.redirect(303, next ?? queuePath);
+      res.redirect(303, next ?? homePathFor(result.staff));
     } catch (error) {
       if (error instanceof LoginRefusedError) {
         await showForm(req, res, { email, next, problem: `rate_limited_${error.refusal.lock}`, retryAfter: error.refusal.retryAfterSeconds });
