@@ -6,6 +6,7 @@ import { Router } from 'express';
 import { authenticate, csrfProtection, requireStaff } from '../auth/auth.middleware.js';
 import { authRoutes, type AuthRouteOptions } from '../auth/auth.routes.js';
 import type { InboundPipeline } from '../mail/inbound/pipeline.js';
+import { auditRoutes } from '../audit/audit.routes.js';
 import { catalogRoutes } from '../catalog/catalog.routes.js';
 import { routingConfigRoutes } from '../routing/routing-config.routes.js';
 import { handoffRoutes } from '../assignment/handoff.routes.js';
@@ -42,6 +43,7 @@ export function apiRouter(config: Config, options: { auth?: AuthRouteOptions; in
       ...outboxAdminRoutes(),
       ...inboundAdminRoutes(options.inbound),
       ...originalMessageRoutes(options.inbound),
+      ...auditRoutes(),
     ],
     requireStaff,
   );

@@ -109,6 +109,8 @@ const adminOnly: Record<string, true> = {
   'post /api/v1/inbound/:id/discard': true,
   'get /api/v1/search/status': true,
   'post /api/v1/search/rebuild': true,
+  // The administration (test/integration/admin-*.test.ts go through each).
+  'get /api/v1/admin/audit': true,
 };
 
 /**
