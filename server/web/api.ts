@@ -8,6 +8,7 @@ import { authRoutes, type AuthRouteOptions } from '../auth/auth.routes.js';
 import type { InboundPipeline } from '../mail/inbound/pipeline.js';
 import { auditRoutes } from '../audit/audit.routes.js';
 import { catalogRoutes } from '../catalog/catalog.routes.js';
+import { catalogAdminRoutes } from '../catalog/catalog-admin.routes.js';
 import { routingConfigRoutes } from '../routing/routing-config.routes.js';
 import { handoffRoutes } from '../assignment/handoff.routes.js';
 import type { Config } from '../config.js';
@@ -44,6 +45,7 @@ export function apiRouter(config: Config, options: { auth?: AuthRouteOptions; in
       ...inboundAdminRoutes(options.inbound),
       ...originalMessageRoutes(options.inbound),
       ...auditRoutes(),
+      ...catalogAdminRoutes(),
     ],
     requireStaff,
   );

@@ -111,7 +111,18 @@ const adminOnly: Record<string, true> = {
   'post /api/v1/search/rebuild': true,
   // The administration (test/integration/admin-*.test.ts go through each).
   'get /api/v1/admin/audit': true,
+  'get /api/v1/admin/categories': true,
+  'post /api/v1/admin/categories': true,
+  'patch /api/v1/admin/categories/:code': true,
+  'get /api/v1/admin/reason-codes': true,
+  'post /api/v1/admin/reason-codes': true,
+  'patch /api/v1/admin/reason-codes/:code': true,
 };
+
+/** The object an administration route with a parameter acts on (by default a failed mail's id). */
+function adminObject(path: string, _org: Org): string {
+  return path.replace('/categories/:code', '/categories/contracts').replace('/reason-codes/:code', '/reason-codes/needs_contract_change');
+}
 
 /**
  * Routing switches and the handoff, on an object of the Liège office (its tier-1 team, the office, one
@@ -306,8 +317,11 @@ describe('authorization matrix (every route × every role × own/foreign object)
     };
     for (const route of registeredRoutes().filter((r) => key(r) in adminOnly)) {
       for (const role of roles) {
+        const objectPath = adminObject(route.fullPath, org);
         let req = request(app)[route.method](
-          route.fullPath.replace(':id', route.fullPath.startsWith('/api/v1/inbound/') ? await quarantined() : await failedMail()),
+          objectPath.includes(':id')
+            ? objectPath.replace(':id', objectPath.startsWith('/api/v1/inbound/') ? await quarantined() : await failedMail())
+            : objectPath,
         );
         if (role !== 'anonymous') req = req.set('Authorization', `Bearer ${await login(app, org.staff[role].email)}`);
         const res = await req;

@@ -7,11 +7,13 @@ import { Router } from 'express';
 import type { Config } from '../../../config.js';
 import type { StaffPageTools } from '../staff-page.js';
 import { auditPageRoutes } from './audit.routes.js';
+import { catalogAdminPages } from './catalog.routes.js';
 import { adminLandingRoutes } from './landing.routes.js';
 
 export function adminPages(config: Config, tools: StaffPageTools): Router {
   const router = Router();
   router.use(adminLandingRoutes(config, tools));
   router.use(auditPageRoutes(config, tools));
+  router.use(catalogAdminPages(tools));
   return router;
 }
