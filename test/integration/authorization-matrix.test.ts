@@ -18,6 +18,7 @@ import { registeredRoutes, type RegisteredRoute } from '../../server/lib/route-t
 import { createInboundPipeline } from '../../server/mail/inbound/pipeline.js';
 import { Outbox } from '../../server/mail/mail.models.js';
 import { enqueueMail } from '../../server/mail/outbox.js';
+import { RecomputeJobModel } from '../../server/sla/recompute-job.model.js';
 import { MessageModel } from '../../server/tickets/message.model.js';
 import { claimTicket, escalateTicket } from '../../server/tickets/ticket.commands.js';
 import type { Ticket } from '../../server/tickets/ticket.model.js';
@@ -117,11 +118,29 @@ const adminOnly: Record<string, true> = {
   'get /api/v1/admin/reason-codes': true,
   'post /api/v1/admin/reason-codes': true,
   'patch /api/v1/admin/reason-codes/:code': true,
+  'get /api/v1/admin/calendars': true,
+  'get /api/v1/admin/calendars/:office': true,
+  'put /api/v1/admin/calendars/:office': true,
+  'post /api/v1/admin/calendars/:office/closures': true,
+  'delete /api/v1/admin/calendars/:office/closures/:date': true,
+  'get /api/v1/admin/calendars/:office/preview': true,
+  'post /api/v1/admin/sla/recompute': true,
+  'get /api/v1/admin/sla/recompute/:id': true,
 };
 
 /** The object an administration route with a parameter acts on (by default a failed mail's id). */
-function adminObject(path: string, _org: Org): string {
-  return path.replace('/categories/:code', '/categories/contracts').replace('/reason-codes/:code', '/reason-codes/needs_contract_change');
+async function adminObject(path: string, org: Org): Promise<string> {
+  const recompute = path.endsWith('/recompute/:id')
+    ? String(
+        (await RecomputeJobModel.create({ startedAt: new Date(), by: 'Matrice', cause: 'calendar', label: 'Matrice', total: 0, heartbeatAt: new Date() }))._id,
+      )
+    : '';
+  return path
+    .replace('/categories/:code', '/categories/contracts')
+    .replace('/reason-codes/:code', '/reason-codes/needs_contract_change')
+    .replace(':office', String(org.offices.liege))
+    .replace(':date', '2026-12-24')
+    .replace('/recompute/:id', `/recompute/${recompute}`);
 }
 
 /**
@@ -317,7 +336,7 @@ describe('authorization matrix (every route × every role × own/foreign object)
     };
     for (const route of registeredRoutes().filter((r) => key(r) in adminOnly)) {
       for (const role of roles) {
-        const objectPath = adminObject(route.fullPath, org);
+        const objectPath = await adminObject(route.fullPath, org);
         let req = request(app)[route.method](
           objectPath.includes(':id')
             ? objectPath.replace(':id', objectPath.startsWith('/api/v1/inbound/') ? await quarantined() : await failedMail())
