@@ -206,3 +206,30 @@ export async function calendarPreview(target: CalendarTarget, now: Date, lang: s
     closures: calendar.closures.filter((d) => d >= today).sort(),
   };
 }
+
+export interface PolicySummary {
+  name: string;
+  order: number;
+  active: boolean;
+  match: { categories: string[]; priorities: string[]; tiers: number[]; offices: string[] };
+  firstResponseMinutes: number | null;
+  resolutionMinutes: number | null;
+}
+
+/** The SLA policies in the order they are tried (shown beside the calendars; edited in the database for now). */
+export async function listPolicies(): Promise<PolicySummary[]> {
+  const policies = await SlaPolicyModel.find({}).sort({ order: 1 }).lean<SlaPolicyData[]>();
+  return policies.map((p) => ({
+    name: p.name,
+    order: p.order,
+    active: p.active,
+    match: {
+      categories: [...(p.match?.categories ?? [])],
+      priorities: [...(p.match?.priorities ?? [])],
+      tiers: [...(p.match?.tiers ?? [])],
+      offices: (p.match?.offices ?? []).map(String),
+    },
+    firstResponseMinutes: p.targets?.firstResponseMinutes ?? null,
+    resolutionMinutes: p.targets?.resolutionMinutes ?? null,
+  }));
+}

@@ -20,6 +20,7 @@ import { testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
 import { login, testApp } from '../helpers/http.js';
+import { pageAgent, pageCsrf } from '../helpers/page-agent.js';
 
 const zone = 'Europe/Brussels';
 const localDate = (d: Date | string) => DateTime.fromJSDate(new Date(d), { zone }).toISODate() ?? '';
@@ -139,5 +140,40 @@ describe('administration: calendars, preview and recomputing open tickets', () =
     await auth(request(app).post('/api/v1/admin/calendars/0123456789abcdef01234567/closures')).send({ date: '2026-02-03' }).expect(404);
     const supervisor = await login(app, org.staff.supervisorLiege.email);
     await request(app).get(`/api/v1/admin/calendars`).set('Authorization', `Bearer ${supervisor}`).expect(403);
+  });
+
+  it('does the same on the page: preview, a closure added, the recompute offered and its progress shown', async () => {
+    const agent = await pageAgent(app, org.staff.administrator.email);
+    const list = await agent.get('/staff/admin/calendars').expect(200);
+    expect(list.text).to.include(`href="/staff/admin/calendars/${liege()}"`).and.include('Priorité normale');
+    const page = await agent.get(`/staff/admin/calendars/${liege()}`).expect(200);
+    expect(page.text).to.match(/class="preview-first-response" datetime="[^"]+"/);
+    expect(page.text).to.include('Noël');
+    const csrf = await pageCsrf(agent, `/staff/admin/calendars/${liege()}`);
+    const added = await agent.post(`/staff/admin/calendars/${liege()}/closures`).type('form').send({ _csrf: csrf, date: '2031-03-04' }).expect(303);
+    expect(added.headers.location).to.equal(`/staff/admin/calendars/${liege()}?done=closure_added`);
+    const after = await agent.get(added.headers.location as string).expect(200);
+    expect(after.text).to.include('id="recompute-button"').and.include('datetime="2031-03-04"');
+    const started = await agent
+      .post('/staff/admin/sla/recompute')
+      .type('form')
+      .send({ _csrf: csrf, cause: 'calendar', label: 'Liège', back: `/staff/admin/calendars/${liege()}` })
+      .expect(303);
+    expect(started.headers.location).to.match(new RegExp(`^/staff/admin/calendars/${liege()}\\?job=[0-9a-f]{24}$`));
+    const progress = await agent.get(started.headers.location as string).expect(200);
+    expect(progress.text).to.match(/<progress max="\d+" value="\d+">/);
+    const bad = await agent
+      .post(`/staff/admin/calendars/${liege()}`)
+      .type('form')
+      .send({ _csrf: csrf, hours_1: '9h-midi', hours_2: '', hours_3: '', hours_4: '', hours_5: '', hours_6: '', hours_7: '' });
+    expect(bad.status).to.equal(400);
+    expect(bad.text).to.include('hours.1').and.include('value="9h-midi"');
+    // The way back after a recompute stays inside the calendars.
+    const away = await agent
+      .post('/staff/admin/sla/recompute')
+      .type('form')
+      .send({ _csrf: csrf, cause: 'calendar', label: 'x', back: '//evil.example/' })
+      .expect(303);
+    expect(away.headers.location).to.match(/^\/staff\/admin\/calendars\?job=/);
   });
 });

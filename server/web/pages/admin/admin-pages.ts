@@ -8,6 +8,7 @@ import type { Config } from '../../../config.js';
 import type { StaffPageTools } from '../staff-page.js';
 import { auditPageRoutes } from './audit.routes.js';
 import { catalogAdminPages } from './catalog.routes.js';
+import { calendarAdminPages } from './calendars.routes.js';
 import { adminLandingRoutes } from './landing.routes.js';
 
 export function adminPages(config: Config, tools: StaffPageTools): Router {
@@ -15,5 +16,6 @@ export function adminPages(config: Config, tools: StaffPageTools): Router {
   router.use(adminLandingRoutes(config, tools));
   router.use(auditPageRoutes(config, tools));
   router.use(catalogAdminPages(tools));
+  router.use(calendarAdminPages(config, tools));
   return router;
 }
