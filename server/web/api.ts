@@ -10,6 +10,7 @@ import { auditRoutes } from '../audit/audit.routes.js';
 import { catalogRoutes } from '../catalog/catalog.routes.js';
 import { catalogAdminRoutes } from '../catalog/catalog-admin.routes.js';
 import { routingConfigRoutes } from '../routing/routing-config.routes.js';
+import { routingAdminRoutes } from '../routing/routing-admin.routes.js';
 import { slaAdminRoutes } from '../sla/sla-admin.routes.js';
 import { handoffRoutes } from '../assignment/handoff.routes.js';
 import type { Config } from '../config.js';
@@ -48,6 +49,7 @@ export function apiRouter(config: Config, options: { auth?: AuthRouteOptions; in
       ...auditRoutes(),
       ...catalogAdminRoutes(),
       ...slaAdminRoutes(),
+      ...routingAdminRoutes(),
     ],
     requireStaff,
   );

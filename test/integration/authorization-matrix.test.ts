@@ -126,6 +126,11 @@ const adminOnly: Record<string, true> = {
   'get /api/v1/admin/calendars/:office/preview': true,
   'post /api/v1/admin/sla/recompute': true,
   'get /api/v1/admin/sla/recompute/:id': true,
+  'get /api/v1/admin/offices': true,
+  'patch /api/v1/admin/offices/:id': true,
+  'patch /api/v1/admin/teams/:id': true,
+  'get /api/v1/admin/routing/rules': true,
+  'post /api/v1/admin/routing/test': true,
 };
 
 /** The object an administration route with a parameter acts on (by default a failed mail's id). */
@@ -140,7 +145,9 @@ async function adminObject(path: string, org: Org): Promise<string> {
     .replace('/reason-codes/:code', '/reason-codes/needs_contract_change')
     .replace(':office', String(org.offices.liege))
     .replace(':date', '2026-12-24')
-    .replace('/recompute/:id', `/recompute/${recompute}`);
+    .replace('/recompute/:id', `/recompute/${recompute}`)
+    .replace('/admin/offices/:id', `/admin/offices/${String(org.offices.liege)}`)
+    .replace('/admin/teams/:id', `/admin/teams/${String(org.teams.liege)}`);
 }
 
 /**

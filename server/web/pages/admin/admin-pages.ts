@@ -9,6 +9,7 @@ import type { StaffPageTools } from '../staff-page.js';
 import { auditPageRoutes } from './audit.routes.js';
 import { catalogAdminPages } from './catalog.routes.js';
 import { calendarAdminPages } from './calendars.routes.js';
+import { routingAdminPages } from './routing.routes.js';
 import { adminLandingRoutes } from './landing.routes.js';
 
 export function adminPages(config: Config, tools: StaffPageTools): Router {
@@ -17,5 +18,6 @@ export function adminPages(config: Config, tools: StaffPageTools): Router {
   router.use(auditPageRoutes(config, tools));
   router.use(catalogAdminPages(tools));
   router.use(calendarAdminPages(config, tools));
+  router.use(routingAdminPages(tools));
   return router;
 }
