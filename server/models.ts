@@ -15,6 +15,7 @@ import './auth/sign-in-counts.js';
 import './mail/mail.models.js';
 import './sla/policy.js';
 import './sla/calendar.model.js';
+import './sla/recompute-job.model.js';
 import './attachments/attachment.model.js';
 import './replies/saved-reply.model.js';
 import './tickets/form-submission.model.js';

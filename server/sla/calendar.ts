@@ -51,7 +51,8 @@ const MINUTE = 60_000;
 const MAX_CLOSED_DAYS = 3_700;
 const TIME = /^(?:([01]\d|2[0-3]):([0-5]\d)|(24):(00))$/;
 const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const BE_REGIONS = ['BRU', 'DE', 'VLG', 'WAL'];
+export const belgianRegions = ['BRU', 'DE', 'VLG', 'WAL'] as const;
+const BE_REGIONS: readonly string[] = belgianRegions;
 
 /** Mon–Fri 09:00–17:00, Belgian public holidays, Europe/Brussels. */
 export function defaultCalendar(name = 'Belgique'): BusinessCalendar {
@@ -186,6 +187,18 @@ function publicHolidays(country: string, region: string | undefined, year: numbe
 export function holidaysOn(localDate: string, cal: BusinessCalendar, lang = 'fr'): Holiday[] {
   if (!cal.holidays || !LOCAL_DATE.test(localDate)) return [];
   return publicHolidays(cal.holidays.country, cal.holidays.region, Number(localDate.slice(0, 4)), lang).get(localDate) ?? [];
+}
+
+/** The public holidays the calendar closes on from `from` to `to` (local dates, both included), in order. */
+export function holidaysBetween(from: string, to: string, cal: BusinessCalendar, lang = 'fr'): Holiday[] {
+  if (!cal.holidays || !LOCAL_DATE.test(from) || !LOCAL_DATE.test(to)) return [];
+  const list: Holiday[] = [];
+  for (let year = Number(from.slice(0, 4)); year <= Number(to.slice(0, 4)); year += 1) {
+    for (const [date, holidays] of publicHolidays(cal.holidays.country, cal.holidays.region, year, lang)) {
+      if (date >= from && date <= to) list.push(...holidays);
+    }
+  }
+  return list.sort((a, b) => a.date.localeCompare(b.date));
 }
 
 const DAY_MS = 86_400_000;

@@ -146,7 +146,8 @@ async function evaluate(state: SlaState, events: readonly SlaEvent[], now: Date)
       firstResponseAt: state.firstResponseAt ?? null,
       resolvedAt: state.resolvedAt ?? null,
     },
-    events: events.filter((e) => e.type !== 'sla_alert'),
+    // Neither moves the ticket: an alert only reports, a recompute only applies a new calendar or policy.
+    events: events.filter((e) => e.type !== 'sla_alert' && e.type !== 'sla_recomputed'),
     policy: choice.policy,
     policyReason: choice.reason,
     calendar,

@@ -25,6 +25,11 @@ export const eventTypes = [
   'category_changed',
   /** An SLA warning or breach fired by the scheduler (server/sla/scheduler.ts). */
   'sla_alert',
+  /**
+   * The deadlines recomputed after an administrator changed a calendar or a policy (sla/recompute.ts):
+   * no move, only the new `sla` and `dueAt` in its patch, so the journal stays the ticket's one writer.
+   */
+  'sla_recomputed',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 
@@ -84,6 +89,8 @@ export interface EventData {
   priority_changed: { from: Priority; to: Priority };
   category_changed: { from: string | null; to: string | null };
   sla_alert: SlaAlertData;
+  /** What changed (`calendar` or `policy`) and its name, for the trail. */
+  sla_recomputed: { cause: 'calendar' | 'policy'; label: string; job: string };
 }
 
 // Every listed type has its data, and every data its listed type.

@@ -6,8 +6,12 @@ import { Router } from 'express';
 import { authenticate, csrfProtection, requireStaff } from '../auth/auth.middleware.js';
 import { authRoutes, type AuthRouteOptions } from '../auth/auth.routes.js';
 import type { InboundPipeline } from '../mail/inbound/pipeline.js';
+import { auditRoutes } from '../audit/audit.routes.js';
 import { catalogRoutes } from '../catalog/catalog.routes.js';
+import { catalogAdminRoutes } from '../catalog/catalog-admin.routes.js';
 import { routingConfigRoutes } from '../routing/routing-config.routes.js';
+import { routingAdminRoutes } from '../routing/routing-admin.routes.js';
+import { slaAdminRoutes } from '../sla/sla-admin.routes.js';
 import { handoffRoutes } from '../assignment/handoff.routes.js';
 import type { Config } from '../config.js';
 import { mountRoutes } from '../lib/route-table.js';
@@ -46,6 +50,10 @@ export function apiRouter(config: Config, options: { auth?: AuthRouteOptions; in
       ...outboxAdminRoutes(),
       ...inboundAdminRoutes(options.inbound),
       ...originalMessageRoutes(options.inbound),
+      ...auditRoutes(),
+      ...catalogAdminRoutes(),
+      ...slaAdminRoutes(),
+      ...routingAdminRoutes(),
     ],
     requireStaff,
   );

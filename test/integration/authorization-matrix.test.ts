@@ -18,6 +18,7 @@ import { registeredRoutes, type RegisteredRoute } from '../../server/lib/route-t
 import { createInboundPipeline } from '../../server/mail/inbound/pipeline.js';
 import { Outbox } from '../../server/mail/mail.models.js';
 import { enqueueMail } from '../../server/mail/outbox.js';
+import { RecomputeJobModel } from '../../server/sla/recompute-job.model.js';
 import { MessageModel } from '../../server/tickets/message.model.js';
 import { claimTicket, escalateTicket } from '../../server/tickets/ticket.commands.js';
 import type { Ticket } from '../../server/tickets/ticket.model.js';
@@ -139,7 +140,45 @@ const adminOnly: Record<string, true> = {
   'post /api/v1/inbound/:id/discard': true,
   'get /api/v1/search/status': true,
   'post /api/v1/search/rebuild': true,
+  // The administration (test/integration/admin-*.test.ts go through each).
+  'get /api/v1/admin/audit': true,
+  'get /api/v1/admin/categories': true,
+  'post /api/v1/admin/categories': true,
+  'patch /api/v1/admin/categories/:code': true,
+  'get /api/v1/admin/reason-codes': true,
+  'post /api/v1/admin/reason-codes': true,
+  'patch /api/v1/admin/reason-codes/:code': true,
+  'get /api/v1/admin/calendars': true,
+  'get /api/v1/admin/calendars/:office': true,
+  'put /api/v1/admin/calendars/:office': true,
+  'post /api/v1/admin/calendars/:office/closures': true,
+  'delete /api/v1/admin/calendars/:office/closures/:date': true,
+  'get /api/v1/admin/calendars/:office/preview': true,
+  'post /api/v1/admin/sla/recompute': true,
+  'get /api/v1/admin/sla/recompute/:id': true,
+  'get /api/v1/admin/offices': true,
+  'patch /api/v1/admin/offices/:id': true,
+  'patch /api/v1/admin/teams/:id': true,
+  'get /api/v1/admin/routing/rules': true,
+  'post /api/v1/admin/routing/test': true,
 };
+
+/** The object an administration route with a parameter acts on (by default a failed mail's id). */
+async function adminObject(path: string, org: Org): Promise<string> {
+  const recompute = path.endsWith('/recompute/:id')
+    ? String(
+        (await RecomputeJobModel.create({ startedAt: new Date(), by: 'Matrice', cause: 'calendar', label: 'Matrice', total: 0, heartbeatAt: new Date() }))._id,
+      )
+    : '';
+  return path
+    .replace('/categories/:code', '/categories/contracts')
+    .replace('/reason-codes/:code', '/reason-codes/needs_contract_change')
+    .replace(':office', String(org.offices.liege))
+    .replace(':date', '2026-12-24')
+    .replace('/recompute/:id', `/recompute/${recompute}`)
+    .replace('/admin/offices/:id', `/admin/offices/${String(org.offices.liege)}`)
+    .replace('/admin/teams/:id', `/admin/teams/${String(org.teams.liege)}`);
+}
 
 /**
  * Routing switches and the handoff, on an object of the Liège office (its tier-1 team, the office, one
@@ -339,8 +378,11 @@ describe('authorization matrix (every route × every role × own/foreign object)
     };
     for (const route of registeredRoutes().filter((r) => key(r) in adminOnly)) {
       for (const role of roles) {
+        const objectPath = await adminObject(route.fullPath, org);
         let req = request(app)[route.method](
-          route.fullPath.replace(':id', route.fullPath.startsWith('/api/v1/inbound/') ? await quarantined() : await failedMail()),
+          objectPath.includes(':id')
+            ? objectPath.replace(':id', objectPath.startsWith('/api/v1/inbound/') ? await quarantined() : await failedMail())
+            : objectPath,
         );
         if (role !== 'anonymous') req = req.set('Authorization', `Bearer ${await login(app, org.staff[role].email)}`);
         const res = await req;

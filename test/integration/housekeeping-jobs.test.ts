@@ -251,7 +251,8 @@ describe('housekeeping jobs: sessions, caught mail, orphaned files, inbound raw 
       expect(res.text).to.include('Orphaned attachment files');
       expect(res.text).to.include('Raw bytes of processed inbound mail');
       expect(res.text).to.match(/Last pass: .+, by [^,]+:\d+, in /);
-      expect(res.text).to.include('href="/staff/admin/housekeeping"');
+      // Reached from the administration: its link in the staff bar stays current here.
+      expect(res.text).to.include('href="/staff/admin" aria-current="page"');
     });
 
     for (const who of ['advisorLiege', 'supervisorLiege', 'support'] as const) {
@@ -260,7 +261,7 @@ describe('housekeeping jobs: sessions, caught mail, orphaned files, inbound raw 
         const res = await agent.get('/staff/admin/housekeeping');
         expect(res.status).to.equal(403);
         const queue = await agent.get('/staff/queue');
-        expect(queue.text).to.not.include('/staff/admin/housekeeping');
+        expect(queue.text).to.not.include('/staff/admin');
       });
     }
 

@@ -7,7 +7,7 @@ import { hasRole } from '../../auth/actor.js';
 import { hasTotp } from '../../auth/totp.js';
 import type { Config } from '../../config.js';
 import { ForbiddenError } from '../../lib/errors.js';
-import { queuePath } from './page-auth.js';
+import { homePathFor } from './page-auth.js';
 
 export const codePath = '/staff/login/code';
 export const forgotPath = '/staff/login/forgot';
@@ -29,7 +29,7 @@ export function afterSignIn(
   next: string | undefined,
 ): string {
   if (mustEnrol(config, staff) && !staff.totp?.enabledAt) return `${totpPath}?required=1`;
-  return next ?? queuePath;
+  return next ?? homePathFor(staff);
 }
 
 /** What the API leaves open to an administrator who must enrol: signing in and out, and their own account (enrolment). */

@@ -18,6 +18,7 @@ import { boardRoutes } from './board.routes.js';
 import { inboundAdminRoutes } from './inbound-admin.routes.js';
 import { loginRoutes } from './login.routes.js';
 import { housekeepingAdminRoutes } from './housekeeping-admin.routes.js';
+import { adminPages } from './admin/admin-pages.js';
 import { mailAdminRoutes } from './mail-admin.routes.js';
 import { noStore } from './page-auth.js';
 import { queueRoutes } from './queue.routes.js';
@@ -51,6 +52,7 @@ export function staffPages(config: Config, options: { auth?: AuthRouteOptions; i
   router.use(mailAdminRoutes(config, tools));
   router.use(inboundAdminRoutes(config, options.inbound, tools));
   router.use(housekeepingAdminRoutes(config, tools));
+  router.use(adminPages(config, tools));
   router.use(reportRoutes(config, tools));
   return router;
 }

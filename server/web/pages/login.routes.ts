@@ -26,7 +26,7 @@ import { UnauthorizedError } from '../../lib/errors.js';
 import { signSecondStep, setSecondStepCookie } from '../../auth/second-step.js';
 import { createLoginCsrf } from './login-csrf.js';
 import { afterSignIn, codePath, forgotPath } from './account-paths.js';
-import { loginPath, loginUrl, logoutPath, queuePath, safeNext } from './page-auth.js';
+import { homePathFor, loginPath, loginUrl, logoutPath, safeNext } from './page-auth.js';
 import { renderStaffPage, type StaffPageTools } from './staff-page.js';
 
 type LoginProblem = 'bad_credentials' | 'invalid' | 'csrf' | 'rate_limited_delay' | 'rate_limited_ip' | 'rate_limited_account';
@@ -137,7 +137,7 @@ export function loginRoutes(config: Config, tools: StaffPageTools, options: Auth
   router.get(loginPath, async (req, res) => {
     const next = safeNext(req.query.next);
     if (req.actor) {
-      res.redirect(303, next ?? queuePath);
+      res.redirect(303, next ?? homePathFor(req.actor));
       return;
     }
     await showForm(req, res, { next });

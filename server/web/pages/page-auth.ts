@@ -11,6 +11,12 @@ import { wantsJson } from '../render.js';
 export const loginPath = '/staff/login';
 export const logoutPath = '/staff/logout';
 export const queuePath = '/staff/queue';
+export const adminPath = '/staff/admin';
+
+/** Where a person lands after signing in: administrators work no queue, so the administration. */
+export function homePathFor(actor: { roles: readonly string[] }): string {
+  return actor.roles.includes('administrator') ? adminPath : queuePath;
+}
 
 /**
  * A path inside the staff area to come back to after signing in, or undefined.

@@ -11,7 +11,7 @@ import { BadRequestError } from '../../lib/errors.js';
 import { listTickets } from '../../tickets/ticket.queries.js';
 import { loadCatalog, type PageCatalog } from './catalog.js';
 import { createFormatter } from './format.js';
-import { pageActor, queuePath, requirePageActor } from './page-auth.js';
+import { homePathFor, pageActor, queuePath, requirePageActor } from './page-auth.js';
 import { labels, memberNames, presentRow, type TicketRowView } from './presenters.js';
 import {
   filterStatuses,
@@ -130,7 +130,7 @@ export function queueRoutes(config: Config, tools: StaffPageTools): Router {
 
   router.get(['/staff', '/staff/'], requirePageActor, (req, res) => {
     const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
-    res.redirect(303, `${queuePath}${query}`);
+    res.redirect(303, `${homePathFor(pageActor(req))}${query}`);
   });
 
   router.get(queuePath, requirePageActor, async (req, res) => {

@@ -14,7 +14,10 @@ import { clientStringKeys } from './client-strings.js';
 import { initials } from './format.js';
 
 export type StaffSection =
-  'queue' | 'board' | 'ticket' | 'login' | 'mail' | 'inbound' | 'search' | 'replies' | 'new_ticket' | 'housekeeping' | 'account' | 'staff_admin';
+  'queue' | 'board' | 'ticket' | 'login' | 'mail' | 'inbound' | 'search' | 'replies' | 'new_ticket' | 'housekeeping' | 'admin' | 'account' | 'staff_admin';
+
+/** Sections reached from the administration's landing page: its link stays current on them. */
+const adminSections: readonly StaffSection[] = ['admin', 'housekeeping', 'staff_admin'];
 
 export interface LangLink {
   code: string;
@@ -90,12 +93,7 @@ export async function renderStaffPage(
         { key: 'replies', href: '/staff/replies', label: t('savedReplies.nav'), current: section === 'replies' },
         ...(hasRole(actor, 'administrator') ? [{ key: 'mail', href: '/staff/mail', label: t('mailAdmin.nav'), current: section === 'mail' }] : []),
         ...(hasRole(actor, 'administrator') ? [{ key: 'inbound', href: '/staff/inbound', label: t('inboundAdmin.nav'), current: section === 'inbound' }] : []),
-        ...(hasRole(actor, 'administrator')
-          ? [{ key: 'staff_admin', href: '/staff/admin/staff', label: t('accounts.admin.nav'), current: section === 'staff_admin' }]
-          : []),
-        ...(hasRole(actor, 'administrator')
-          ? [{ key: 'housekeeping', href: '/staff/admin/housekeeping', label: t('housekeeping.nav'), current: section === 'housekeeping' }]
-          : []),
+        ...(hasRole(actor, 'administrator') ? [{ key: 'admin', href: '/staff/admin', label: t('admin.nav'), current: adminSections.includes(section) }] : []),
         // A phone call or a visit: anyone who answers members may file it (administrators work no tier).
         ...(actor.roles.some((r) => r !== 'administrator')
           ? [{ key: 'new_ticket', href: '/staff/new-ticket', label: t('workflow.new_ticket.nav'), current: section === 'new_ticket' }]

@@ -85,6 +85,7 @@ const trailTypes = new Set([
   'priority_changed',
   'category_changed',
   'sla_alert',
+  'sla_recomputed',
 ]);
 const directions: Record<string, TrailItem['direction']> = {
   created: 'arrive',
@@ -102,6 +103,7 @@ const directions: Record<string, TrailItem['direction']> = {
   priority_changed: 'edit',
   category_changed: 'edit',
   sla_alert: 'edit',
+  sla_recomputed: 'edit',
 };
 
 interface TrailContext {
@@ -172,6 +174,10 @@ function trailItem(e: EventView, c: TrailContext): TrailItem {
         deadline: t(`sla.kind.${String(e.data.deadline)}`),
         label: String(e.data.label ?? ''),
       });
+      break;
+    case 'sla_recomputed':
+      // An administrator changed a calendar or a policy (sla/recompute.ts): the deadlines moved, the ticket did not.
+      text = t(`trail.sla_recomputed.${e.data.cause === 'policy' ? 'policy' : 'calendar'}`, { actor: e.actor.name, label: String(e.data.label ?? '') });
       break;
     default:
       text = t(`trail.${e.type}`, vars);

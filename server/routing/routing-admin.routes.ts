@@ -1,0 +1,113 @@
+/**
+ * The administration of offices, teams and arrival routing (administrators only; every other role
+ * gets 403 before anything is read). A supervisor's own switches for their office stay at
+ * PATCH /teams/:id and /offices/:id (routing-config.routes.ts).
+ *
+ *   GET   /admin/offices          every office and team
+ *   PATCH /admin/offices/:id      { name, routingModel }
+ *   PATCH /admin/teams/:id        { name, tier, office, assignmentMode }
+ *   GET   /admin/routing/rules    the arrival rules in order
+ *   POST  /admin/routing/test     "which team would this ticket go to?" and why
+ */
+import { z } from 'zod';
+import { administratorsOnly } from '../auth/administrator.js';
+import { requireActor } from '../auth/current.js';
+import { route, type RouteSpec } from '../lib/route-table.js';
+import { valid } from '../lib/validate.js';
+import { assignmentModes, channels, officeModels, tiers, ticketLanguages } from '../tickets/ticket.vocabulary.js';
+import { officesAndTeams, routingRules, tryRouting, updateOffice, updateTeam } from './routing-admin.js';
+
+const tag = 'Administration';
+const access = { kind: 'staff', policy: 'administer' } as const;
+const before = [administratorsOnly];
+const byId = { params: z.strictObject({ id: z.string().max(200) }) };
+const name = z.string().trim().min(1).max(80);
+const officeId = z.string().regex(/^[0-9a-f]{24}$/i, 'an office id');
+const officeChange = { ...byId, body: z.strictObject({ name: name.optional(), routingModel: z.enum(officeModels).optional() }) };
+const teamChange = {
+  ...byId,
+  body: z.strictObject({
+    name: z.string().trim().min(1).max(120).optional(),
+    tier: z.union(tiers.map((t) => z.literal(t)) as [z.ZodLiteral<1>, z.ZodLiteral<2>, z.ZodLiteral<3>]).optional(),
+    office: officeId.nullable().optional(),
+    assignmentMode: z.enum(assignmentModes).optional(),
+  }),
+};
+export const routingTrialBody = z.strictObject({
+  category: z
+    .string()
+    .regex(/^[a-z0-9_]{2,40}$/)
+    .nullable()
+    .optional(),
+  channel: z.enum(channels),
+  mailbox: z.string().trim().max(254).nullable().optional(),
+  language: z.enum(ticketLanguages),
+  email: z.string().trim().email().max(254).nullable().optional(),
+  office: officeId.nullable().optional(),
+});
+const trial = { body: routingTrialBody };
+
+export function routingAdminRoutes(): RouteSpec[] {
+  return [
+    route({
+      method: 'get',
+      path: '/admin/offices',
+      tag,
+      summary: 'Every office and team, inactive included (administrators)',
+      access,
+      before,
+      handler: async (_req, res) => {
+        res.json(await officesAndTeams());
+      },
+    }),
+    route({
+      method: 'patch',
+      path: '/admin/offices/:id',
+      tag,
+      summary: 'Rename an office or set its routing model (administrators; audited)',
+      access,
+      before,
+      ...officeChange,
+      handler: async (req, res) => {
+        const { params, body } = valid(req, officeChange);
+        res.json({ office: await updateOffice(requireActor(req), params.id, body, { ip: req.ip }) });
+      },
+    }),
+    route({
+      method: 'patch',
+      path: '/admin/teams/:id',
+      tag,
+      summary: 'Rename a team, set its tier, office or assignment mode (administrators; audited)',
+      access,
+      before,
+      ...teamChange,
+      handler: async (req, res) => {
+        const { params, body } = valid(req, teamChange);
+        res.json({ team: await updateTeam(requireActor(req), params.id, body, { ip: req.ip }) });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/admin/routing/rules',
+      tag,
+      summary: 'The arrival routing rules, in the order they are tried (administrators)',
+      access,
+      before,
+      handler: async (_req, res) => {
+        res.json({ rules: await routingRules() });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/admin/routing/test',
+      tag,
+      summary: 'Which team would a ticket with these facts go to, and why (administrators; changes nothing)',
+      access,
+      before,
+      ...trial,
+      handler: async (req, res) => {
+        res.json({ routing: await tryRouting(requireActor(req), valid(req, trial).body) });
+      },
+    }),
+  ];
+}

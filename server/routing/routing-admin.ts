@@ -1,0 +1,209 @@
+/**
+ * Administrators edit offices and teams and try the arrival routing. Office and team names are
+ * staff-facing (members never see them: their pages and mail name no office or team), so one name
+ * each. A team's tier, office and assignment mode change here; a tier-1 team needs an office (the
+ * arrival routing only picks a tier-1 team that has one). Every change is audited and the routing
+ * caches are cleared. The tester asks `routeNewTicket` exactly what ticket creation asks (the
+ * member's office found by address, the office a staff member would choose), so its answer and
+ * explanation are the ones a real ticket would get.
+ */
+import { Types } from 'mongoose';
+import type { StaffActor } from '../auth/actor.js';
+import { assertAdministrator } from '../auth/administrator.js';
+import { recordAudit } from '../audit/audit.js';
+import { BadRequestError, NotFoundError } from '../lib/errors.js';
+import { findMemberByEmail } from '../members/member-lookup.js';
+import { OfficeModel } from '../offices/office.model.js';
+import { TeamModel } from '../teams/team.model.js';
+import type { AssignmentMode, OfficeRoutingModel, Tier } from '../tickets/ticket.vocabulary.js';
+import { refreshOfficeModels } from './office-models.js';
+import { RoutingRuleModel } from './routing-rule.model.js';
+import { clearRoutingCache, routeNewTicket } from './routing.service.js';
+
+interface Meta {
+  ip?: string;
+}
+
+const objectId = /^[0-9a-f]{24}$/i;
+
+export interface OfficeView {
+  id: string;
+  code: string;
+  name: string;
+  routingModel: string;
+  isDefault: boolean;
+  active: boolean;
+}
+
+export interface TeamView {
+  id: string;
+  code: string;
+  name: string;
+  tier: number;
+  office: string | null;
+  assignmentMode: string;
+  active: boolean;
+}
+
+type OfficeDoc = { _id: Types.ObjectId; code: string; name: string; routingModel?: string | null; isDefault?: boolean | null; active?: boolean | null };
+type TeamDoc = {
+  _id: Types.ObjectId;
+  code: string;
+  name: string;
+  tier: number;
+  office?: Types.ObjectId | null;
+  assignmentMode?: string | null;
+  active?: boolean | null;
+};
+
+function presentOffice(o: OfficeDoc): OfficeView {
+  return { id: String(o._id), code: o.code, name: o.name, routingModel: o.routingModel ?? 'tiered', isDefault: !!o.isDefault, active: o.active !== false };
+}
+
+function presentTeam(t: TeamDoc): TeamView {
+  return {
+    id: String(t._id),
+    code: t.code,
+    name: t.name,
+    tier: t.tier,
+    office: t.office ? String(t.office) : null,
+    assignmentMode: t.assignmentMode ?? 'manual',
+    active: t.active !== false,
+  };
+}
+
+/** Every office and team (small collections, read whole). */
+export async function officesAndTeams(): Promise<{ offices: OfficeView[]; teams: TeamView[] }> {
+  const [offices, teams] = await Promise.all([
+    OfficeModel.find({}).sort({ name: 1 }).lean<OfficeDoc[]>(),
+    TeamModel.find({}).sort({ tier: 1, name: 1 }).lean<TeamDoc[]>(),
+  ]);
+  return { offices: offices.map(presentOffice), teams: teams.map(presentTeam) };
+}
+
+export async function updateOffice(
+  actor: StaffActor,
+  id: string,
+  props: { name?: string; routingModel?: OfficeRoutingModel },
+  meta: Meta = {},
+): Promise<OfficeView> {
+  assertAdministrator(actor);
+  const doc = objectId.test(id) ? await OfficeModel.findById(id).lean<OfficeDoc>() : null;
+  if (!doc) throw new NotFoundError('No such office.');
+  const before = presentOffice(doc);
+  const set: Record<string, unknown> = {};
+  if (props.name !== undefined) set.name = props.name;
+  if (props.routingModel !== undefined) set.routingModel = props.routingModel;
+  if (Object.keys(set).length > 0) await OfficeModel.updateOne({ _id: doc._id }, { $set: set });
+  const after = { ...before, ...set } as OfficeView;
+  clearRoutingCache();
+  await refreshOfficeModels();
+  await recordAudit(actor, {
+    action: 'office.update',
+    target: { kind: 'office', id, label: after.name },
+    before: { ...before },
+    after: { ...after },
+    ip: meta.ip,
+  });
+  return after;
+}
+
+export async function updateTeam(
+  actor: StaffActor,
+  id: string,
+  props: { name?: string; tier?: Tier; office?: string | null; assignmentMode?: AssignmentMode },
+  meta: Meta = {},
+): Promise<TeamView> {
+  assertAdministrator(actor);
+  const doc = objectId.test(id) ? await TeamModel.findById(id).lean<TeamDoc>() : null;
+  if (!doc) throw new NotFoundError('No such team.');
+  const before = presentTeam(doc);
+  const set: Record<string, unknown> = {};
+  if (props.name !== undefined) set.name = props.name;
+  if (props.tier !== undefined) set.tier = props.tier;
+  if (props.assignmentMode !== undefined) set.assignmentMode = props.assignmentMode;
+  if (props.office !== undefined) {
+    if (props.office !== null && !(objectId.test(props.office) && (await OfficeModel.exists({ _id: props.office })))) {
+      throw new BadRequestError('No such office.', [{ path: 'office', message: 'unknown office' }]);
+    }
+    set.office = props.office === null ? null : new Types.ObjectId(props.office);
+  }
+  const tier = (set.tier as number | undefined) ?? doc.tier;
+  const office = set.office !== undefined ? set.office : (doc.office ?? null);
+  if (tier === 1 && office === null)
+    throw new BadRequestError('A tier-1 team serves an office: choose one.', [{ path: 'office', message: 'required for tier 1' }]);
+  if (Object.keys(set).length > 0) await TeamModel.updateOne({ _id: doc._id }, { $set: set });
+  const after = presentTeam({ ...doc, ...set } as TeamDoc);
+  clearRoutingCache();
+  await recordAudit(actor, { action: 'team.update', target: { kind: 'team', id, label: after.name }, before: { ...before }, after: { ...after }, ip: meta.ip });
+  return after;
+}
+
+export interface RuleView {
+  name: string;
+  order: number;
+  active: boolean;
+  match: { category: string | null; channel: string | null; mailbox: string | null; language: string | null; office: string | null };
+  team: string;
+}
+
+/** The arrival rules in the order they are tried. */
+export async function routingRules(): Promise<RuleView[]> {
+  const rules = await RoutingRuleModel.find({}).sort({ order: 1 }).lean();
+  return rules.map((r) => ({
+    name: r.name,
+    order: r.order,
+    active: r.active !== false,
+    match: {
+      category: r.match?.category ?? null,
+      channel: r.match?.channel ?? null,
+      mailbox: r.match?.mailbox ?? null,
+      language: r.match?.language ?? null,
+      office: r.match?.office ? String(r.match.office) : null,
+    },
+    team: String(r.team),
+  }));
+}
+
+export interface RoutingTrial {
+  category?: string | null;
+  channel: string;
+  mailbox?: string | null;
+  language: string;
+  /** The member's address: their office is looked up as ticket creation does. */
+  email?: string | null;
+  /** An office a staff member would choose. */
+  office?: string | null;
+}
+
+export interface RoutingAnswer {
+  team: { id: string; name: string };
+  office: { id: string; name: string };
+  rule: string;
+  explanation: string;
+  memberFound: boolean;
+}
+
+/** "Which team would this ticket go to?": the routing decision a ticket with these facts would get, and why. */
+export async function tryRouting(actor: StaffActor, trial: RoutingTrial): Promise<RoutingAnswer> {
+  assertAdministrator(actor);
+  const member = trial.email ? await findMemberByEmail<{ office?: Types.ObjectId | null }>(trial.email, { office: 1 }) : null;
+  if (trial.office && !objectId.test(trial.office)) throw new BadRequestError('No such office.', [{ path: 'office', message: 'unknown office' }]);
+  const decision = await routeNewTicket({
+    category: trial.category ?? null,
+    channel: trial.channel,
+    mailbox: trial.mailbox ?? null,
+    language: trial.language,
+    memberOffice: member?.office ?? null,
+    requestedOffice: trial.office ? new Types.ObjectId(trial.office) : null,
+    requestedBy: actor.name,
+  });
+  const [team, office] = await Promise.all([TeamModel.findById(decision.team, { name: 1 }).lean(), OfficeModel.findById(decision.office, { name: 1 }).lean()]);
+  return {
+    team: { id: String(decision.team), name: team?.name ?? '' },
+    office: { id: String(decision.office), name: office?.name ?? '' },
+    rule: decision.rule,
+    explanation: decision.explanation,
+    memberFound: !!member,
+  };
+}

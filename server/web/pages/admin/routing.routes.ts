@@ -1,0 +1,184 @@
+/**
+ * `/staff/admin/offices` (offices and teams, each a small form) and `/staff/admin/routing` (the
+ * arrival rules in order, and the tester "which team would this ticket go to?", which shows the
+ * decision and its explanation as ticket creation would store it). Plain forms with the page's CSRF
+ * token; changes go through routing/routing-admin.ts, as the API does.
+ */
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { loadCatalog } from '../catalog.js';
+import { routingTrialBody } from '../../../routing/routing-admin.routes.js';
+import { officesAndTeams, routingRules, tryRouting, updateOffice, updateTeam, type RoutingAnswer } from '../../../routing/routing-admin.js';
+import { assignmentModes, channels, officeModels, ticketLanguages, tiers } from '../../../tickets/ticket.vocabulary.js';
+import { BadRequestError } from '../../../lib/errors.js';
+import { adminPath, pageActor, requirePageActor } from '../page-auth.js';
+import { renderStaffPage, type StaffPageTools } from '../staff-page.js';
+import { administratorPage, doneNotice, formField, refusal } from './admin-page.js';
+
+export const officesPath = `${adminPath}/offices`;
+export const routingPath = `${adminPath}/routing`;
+const teamsPath = `${adminPath}/teams`;
+
+const officeForm = z.strictObject({ _csrf: z.string().optional(), name: z.string().trim().min(1).max(80), routingModel: z.enum(officeModels) });
+const teamForm = z.strictObject({
+  _csrf: z.string().optional(),
+  name: z.string().trim().min(1).max(120),
+  tier: z.coerce.number().pipe(z.union([z.literal(1), z.literal(2), z.literal(3)])),
+  office: z.string().max(30),
+  assignmentMode: z.enum(assignmentModes),
+});
+
+function parsed<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body);
+  if (!result.success)
+    throw new BadRequestError(
+      'invalid',
+      result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
+  return result.data;
+}
+
+export function routingAdminPages(tools: StaffPageTools): Router {
+  const router = Router();
+  const guard = [requirePageActor, administratorPage(tools)];
+
+  async function showOffices(req: Request, res: Response, props: { status?: number; error?: string } = {}) {
+    const t = res.locals.t;
+    const { offices, teams } = await officesAndTeams();
+    const officeName = new Map(offices.map((o) => [o.id, o.name]));
+    await renderStaffPage(
+      req,
+      res,
+      tools,
+      'staff-admin-offices',
+      'admin',
+      {
+        title: t('admin.offices.title'),
+        notice: doneNotice(req, t, 'admin.offices.done', ['office', 'team']),
+        error: props.error ?? null,
+        offices: offices.map((o) => ({
+          ...o,
+          action: `${officesPath}/${o.id}`,
+          models: officeModels.map((m) => ({ value: m, label: t(`admin.offices.model.${m}`), selected: m === o.routingModel })),
+        })),
+        teams: teams.map((team) => ({
+          ...team,
+          action: `${teamsPath}/${team.id}`,
+          officeName: team.office ? (officeName.get(team.office) ?? '') : t('admin.offices.every_office'),
+          tiers: tiers.map((x) => ({ value: x, label: t('admin.calendars.tier', { tier: x }), selected: x === team.tier })),
+          officeChoices: [
+            { value: '', label: t('admin.offices.every_office'), selected: team.office === null },
+            ...offices.map((o) => ({ value: o.id, label: o.name, selected: o.id === team.office })),
+          ],
+          modes: assignmentModes.map((m) => ({ value: m, label: t(`admin.offices.mode.${m}`), selected: m === team.assignmentMode })),
+        })),
+      },
+      props.status ?? 200,
+    );
+  }
+
+  router.get(officesPath, ...guard, async (req, res) => showOffices(req, res));
+
+  router.post(`${officesPath}/:id`, ...guard, tools.csrf.protect, async (req, res) => {
+    try {
+      const body = parsed(officeForm, req.body);
+      await updateOffice(pageActor(req), String(req.params.id), { name: body.name, routingModel: body.routingModel }, { ip: req.ip });
+    } catch (error) {
+      return showOffices(req, res, refusal(error, res.locals.t));
+    }
+    res.redirect(303, `${officesPath}?done=office`);
+  });
+
+  router.post(`${teamsPath}/:id`, ...guard, tools.csrf.protect, async (req, res) => {
+    try {
+      const body = parsed(teamForm, req.body);
+      await updateTeam(
+        pageActor(req),
+        String(req.params.id),
+        { name: body.name, tier: body.tier, office: body.office || null, assignmentMode: body.assignmentMode },
+        { ip: req.ip },
+      );
+    } catch (error) {
+      return showOffices(req, res, refusal(error, res.locals.t));
+    }
+    res.redirect(303, `${officesPath}?done=team`);
+  });
+
+  async function showRouting(
+    req: Request,
+    res: Response,
+    props: { status?: number; error?: string; answer?: RoutingAnswer; form?: Record<string, string> } = {},
+  ) {
+    const t = res.locals.t;
+    const [rules, { offices, teams }, catalog] = await Promise.all([routingRules(), officesAndTeams(), loadCatalog(res.locals.locale)]);
+    const teamName = new Map(teams.map((x) => [x.id, x.name]));
+    const officeName = new Map(offices.map((x) => [x.id, x.name]));
+    const form = props.form ?? { channel: 'web', language: 'fr' };
+    const any = t('admin.routing.any');
+    await renderStaffPage(
+      req,
+      res,
+      tools,
+      'staff-admin-routing',
+      'admin',
+      {
+        title: t('admin.routing.title'),
+        error: props.error ?? null,
+        rules: rules.map((r) => ({
+          ...r,
+          teamName: teamName.get(r.team) ?? r.team,
+          conditions:
+            [
+              r.match.category ? `${t('admin.routing.field.category')} = ${catalog.categoryLabel(r.match.category) ?? r.match.category}` : null,
+              r.match.channel ? `${t('admin.routing.field.channel')} = ${r.match.channel}` : null,
+              r.match.mailbox ? `${t('admin.routing.field.mailbox')} = ${r.match.mailbox}` : null,
+              r.match.language ? `${t('admin.routing.field.language')} = ${r.match.language}` : null,
+              r.match.office ? `${t('admin.routing.field.member_office')} = ${officeName.get(r.match.office) ?? r.match.office}` : null,
+            ]
+              .filter(Boolean)
+              .join(' · ') || any,
+        })),
+        form: {
+          email: form.email ?? '',
+          mailbox: form.mailbox ?? '',
+          channels: channels.map((c) => ({ value: c, label: c, selected: c === form.channel })),
+          languages: ticketLanguages.map((l) => ({ value: l, label: l.toUpperCase(), selected: l === form.language })),
+          categories: [{ value: '', label: any, selected: !form.category }, ...catalog.categories.map((c) => ({ ...c, selected: c.value === form.category }))],
+          offices: [
+            { value: '', label: t('admin.routing.no_office'), selected: !form.office },
+            ...offices.map((o) => ({ value: o.id, label: o.name, selected: o.id === form.office })),
+          ],
+        },
+        answer: props.answer
+          ? {
+              ...props.answer,
+              memberText: form.email ? t(props.answer.memberFound ? 'admin.routing.member_found' : 'admin.routing.member_unknown') : null,
+            }
+          : null,
+      },
+      props.status ?? 200,
+    );
+  }
+
+  router.get(routingPath, ...guard, async (req, res) => showRouting(req, res));
+
+  router.post(routingPath, ...guard, tools.csrf.protect, async (req, res) => {
+    const form = Object.fromEntries(['channel', 'language', 'category', 'email', 'mailbox', 'office'].map((k) => [k, formField(req.body, k).trim()]));
+    try {
+      const trial = parsed(routingTrialBody, {
+        channel: form.channel,
+        language: form.language,
+        category: form.category || null,
+        email: form.email || null,
+        mailbox: form.mailbox || null,
+        office: form.office || null,
+      });
+      const answer = await tryRouting(pageActor(req), trial);
+      await showRouting(req, res, { answer, form });
+    } catch (error) {
+      await showRouting(req, res, { ...refusal(error, res.locals.t), form });
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,98 @@
+/**
+ * The audit page (`/staff/admin/audit`) and its API (`GET /api/v1/admin/audit`): latest first, one
+ * kind of record at a time, pages continued from a cursor (never a skip), who / when / action /
+ * target and each changed field before → after, escaped.
+ */
+import { expect } from 'chai';
+import type { Express } from 'express';
+import request from 'supertest';
+import { AuditEntryModel } from '../../server/audit/audit.model.js';
+import { recordAudit } from '../../server/audit/audit.js';
+import { testConfig } from '../helpers/config.js';
+import { useTestDatabase } from '../helpers/db.js';
+import { buildOrg, type Org } from '../helpers/factories.js';
+import { login, testApp } from '../helpers/http.js';
+import { pageAgent } from '../helpers/page-agent.js';
+
+describe('audit page and API', () => {
+  useTestDatabase();
+  let app: Express;
+  let org: Org;
+
+  before(async () => {
+    app = testApp(testConfig());
+    org = await buildOrg();
+    const admin = org.staff.administrator;
+    // 55 category changes a millisecond apart, then one calendar change with markup in its label.
+    const base = Date.now() - 3_600_000;
+    await AuditEntryModel.insertMany(
+      Array.from({ length: 55 }, (_, i) => ({
+        at: new Date(base + i),
+        actor: admin.id,
+        actorName: admin.name,
+        action: 'category.update',
+        target: { kind: 'category', id: `cat_${i}`, label: `Catégorie ${i}` },
+        before: { order: i },
+        after: { order: i + 1 },
+      })),
+    );
+    await recordAudit(admin, {
+      action: 'calendar.closure.add',
+      target: { kind: 'calendar', id: 'x', label: '<script>alert(1)</script> Liège' },
+      before: { closures: ['2026-12-24'] },
+      after: { closures: ['2026-12-24', '2026-12-31'] },
+    });
+  });
+
+  it('shows the latest first with who, the action, the target and before → after, escaped', async () => {
+    const agent = await pageAgent(app, org.staff.administrator.email);
+    const res = await agent.get('/staff/admin/audit').expect(200);
+    const rows = res.text.split('<tr class="audit-entry">').slice(1);
+    expect(rows).to.have.length(50);
+    expect(rows[0]).to.include('Fermeture ajoutée').and.include('Thomas Lejeune');
+    expect(rows[0]).to.include('&lt;script&gt;alert(1)&lt;/script&gt; Liège').and.not.include('<script>alert');
+    expect(rows[0]).to.include('<del class="audit-before">2026-12-24</del>').and.include('<ins class="audit-after">2026-12-24, 2026-12-31</ins>');
+    expect(rows[1]).to.include('Catégorie 54').and.include('<del class="audit-before">54</del>');
+  });
+
+  it('filters by kind and pages on from a cursor until the end', async () => {
+    const agent = await pageAgent(app, org.staff.administrator.email);
+    const first = await agent.get('/staff/admin/audit?kind=category').expect(200);
+    const firstRows = first.text.split('<tr class="audit-entry">').slice(1);
+    expect(firstRows).to.have.length(50);
+    expect(first.text).not.to.include('Fermeture ajoutée');
+    const next = /href="([^"]+)" rel="next"/
+      .exec(first.text)?.[1]
+      ?.replace(/&amp;/g, '&')
+      .replace(/&#x3D;/g, '=');
+    expect(next).to.match(/^\/staff\/admin\/audit\?kind=category&before=/);
+    const second = await agent.get(next ?? '').expect(200);
+    const secondRows = second.text.split('<tr class="audit-entry">').slice(1);
+    expect(secondRows.map((r) => /Catégorie (\d+)/.exec(r)?.[1])).to.deep.equal(['4', '3', '2', '1', '0']);
+    expect(second.text).not.to.include('rel="next"');
+    const calendar = await agent.get('/staff/admin/audit?kind=calendar').expect(200);
+    expect(calendar.text.split('<tr class="audit-entry">')).to.have.length(2);
+  });
+
+  it('answers 400 to a malformed cursor or kind', async () => {
+    const agent = await pageAgent(app, org.staff.administrator.email);
+    await agent.get('/staff/admin/audit?before=yesterday').expect(400);
+    await agent.get('/staff/admin/audit?kind=%24where').expect(400);
+  });
+
+  it('serves the same pages as JSON to administrators only', async () => {
+    const token = await login(app, org.staff.administrator.email);
+    const res = await request(app).get('/api/v1/admin/audit?kind=category').set('Authorization', `Bearer ${token}`).expect(200);
+    const body = res.body as { entries: { action: string; actor: { name: string }; before: unknown }[]; next: string | null };
+    expect(body.entries).to.have.length(50);
+    expect(body.entries[0]).to.deep.include({ action: 'category.update', before: { order: 54 } });
+    expect(body.entries[0]?.actor.name).to.equal('Thomas Lejeune');
+    const rest = await request(app)
+      .get(`/api/v1/admin/audit?kind=category&before=${encodeURIComponent(body.next ?? '')}`)
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
+    expect((rest.body as { entries: unknown[]; next: null }).entries).to.have.length(5);
+    const supervisor = await login(app, org.staff.supervisorLiege.email);
+    await request(app).get('/api/v1/admin/audit').set('Authorization', `Bearer ${supervisor}`).expect(403);
+  });
+});

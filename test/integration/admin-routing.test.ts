@@ -1,0 +1,105 @@
+/**
+ * Offices, teams and the routing tester administered: a team's name, tier, office and mode change
+ * (audited; a tier-1 team keeps an office); the tester answers with the team a real ticket with the
+ * same facts gets from ticket creation, and the same explanation; the page shows it, escaped.
+ */
+import { expect } from 'chai';
+import type { Express } from 'express';
+import request from 'supertest';
+import { AuditEntryModel } from '../../server/audit/audit.model.js';
+import { MemberModel } from '../../server/members/member.model.js';
+import { RoutingRuleModel } from '../../server/routing/routing-rule.model.js';
+import { clearRoutingCache } from '../../server/routing/routing.service.js';
+import { TeamModel } from '../../server/teams/team.model.js';
+import { testConfig } from '../helpers/config.js';
+import { useTestDatabase } from '../helpers/db.js';
+import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
+import { login, testApp } from '../helpers/http.js';
+import { pageAgent, pageCsrf } from '../helpers/page-agent.js';
+
+describe('administration: offices, teams and the routing tester', () => {
+  useTestDatabase();
+  let app: Express;
+  let org: Org;
+  let token: string;
+
+  before(async () => {
+    app = testApp(testConfig());
+    org = await buildOrg();
+    token = await login(app, org.staff.administrator.email);
+    await MemberModel.create({ name: 'Membre Liège', email: 'membre.liege@example.be', office: org.offices.liege });
+    await RoutingRuleModel.create({ name: 'Factures en néerlandais', order: 10, match: { category: 'invoices', language: 'nl' }, team: org.teams.charleroi });
+    clearRoutingCache();
+  });
+
+  const auth = (r: request.Test) => r.set('Authorization', `Bearer ${token}`);
+
+  it('answers like ticket creation: the same team and the same explanation', async () => {
+    for (const facts of [
+      { channel: 'phone', language: 'fr', email: 'membre.liege@example.be' },
+      { channel: 'web', language: 'nl', category: 'invoices', email: 'membre.liege@example.be' },
+      { channel: 'web', language: 'fr', email: 'inconnu@example.be' },
+    ]) {
+      const res = await auth(request(app).post('/api/v1/admin/routing/test')).send(facts).expect(200);
+      const answer = (res.body as { routing: { team: { id: string }; explanation: string } }).routing;
+      const ticket = await buildTicket(org, {
+        channel: facts.channel as 'phone' | 'web',
+        language: facts.language as 'fr' | 'nl',
+        category: facts.category,
+        office: undefined,
+        member: { name: 'Membre', email: facts.email },
+      });
+      expect(answer.team.id, JSON.stringify(facts)).to.equal(String(ticket.team));
+      expect(answer.explanation).to.equal(ticket.routing?.explanation);
+    }
+    await auth(request(app).post('/api/v1/admin/routing/test')).send({ channel: 'pigeon', language: 'fr' }).expect(400);
+  });
+
+  it('changes a team (name, mode, tier, office), audited; a tier-1 team keeps an office', async () => {
+    const id = String(org.teams.support);
+    const res = await auth(request(app).patch(`/api/v1/admin/teams/${id}`))
+      .send({ name: 'Soutien', assignmentMode: 'least_loaded' })
+      .expect(200);
+    expect((res.body as { team: { name: string; assignmentMode: string } }).team).to.deep.include({ name: 'Soutien', assignmentMode: 'least_loaded' });
+    const entry = await AuditEntryModel.findOne({ action: 'team.update', 'target.id': id }).lean();
+    expect(entry?.before).to.deep.equal({ name: 'Équipe de soutien', assignmentMode: 'manual' });
+    await auth(request(app).patch(`/api/v1/admin/teams/${id}`))
+      .send({ tier: 1 })
+      .expect(400);
+    await auth(request(app).patch(`/api/v1/admin/teams/${id}`))
+      .send({ tier: 1, office: String(org.offices.liege) })
+      .expect(200);
+    expect((await TeamModel.findById(id).lean())?.tier).to.equal(1);
+    await auth(request(app).patch(`/api/v1/admin/teams/${id}`))
+      .send({ tier: 2, office: null })
+      .expect(200);
+    await auth(request(app).patch(`/api/v1/admin/offices/${String(org.offices.liege)}`))
+      .send({ name: 'Liège-Verviers' })
+      .expect(200);
+    await auth(request(app).patch('/api/v1/admin/offices/0123456789abcdef01234567')).send({ name: 'X' }).expect(404);
+  });
+
+  it('shows offices, teams, rules and the tester on the pages, escaped', async () => {
+    const agent = await pageAgent(app, org.staff.administrator.email);
+    const offices = await agent.get('/staff/admin/offices').expect(200);
+    expect(offices.text).to.include('Liège-Verviers').and.include('Conseil Charleroi');
+    const csrf = await pageCsrf(agent, '/staff/admin/offices');
+    await agent
+      .post(`/staff/admin/teams/${String(org.teams.charleroi)}`)
+      .type('form')
+      .send({ _csrf: csrf, name: 'Conseil <Charleroi>', tier: '1', office: String(org.offices.charleroi), assignmentMode: 'round_robin' })
+      .expect(303);
+    const after = await agent.get('/staff/admin/offices').expect(200);
+    expect(after.text).to.include('Conseil &lt;Charleroi&gt;');
+    const routing = await agent.get('/staff/admin/routing').expect(200);
+    expect(routing.text).to.include('Factures en néerlandais');
+    const tried = await agent
+      .post('/staff/admin/routing')
+      .type('form')
+      .send({ _csrf: csrf, channel: 'web', language: 'nl', category: 'invoices', email: '' })
+      .expect(200);
+    expect(tried.text, /notice-error[^<]*<\/p>/.exec(tried.text)?.[0])
+      .to.include('class="admin-preview routing-answer"')
+      .and.include('Conseil &lt;Charleroi&gt;');
+  });
+});
