@@ -25,6 +25,14 @@ export const eventTypes = [
   'category_changed',
   /** An SLA warning or breach fired by the scheduler (server/sla/scheduler.ts). */
   'sla_alert',
+  /** Closed as spam: nothing is sent to the sender (bulk.commands.ts). */
+  'marked_spam',
+  /** This ticket was merged into another (ticket.merge.ts). */
+  'merged',
+  /** Another ticket was merged into this one: its messages and files moved here. */
+  'merged_in',
+  'linked',
+  'unlinked',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 
@@ -84,6 +92,12 @@ export interface EventData {
   priority_changed: { from: Priority; to: Priority };
   category_changed: { from: string | null; to: string | null };
   sla_alert: SlaAlertData;
+  /** `blocked`: the sender's address that was blocked with it (lower-cased), if the person chose to. */
+  marked_spam: { blocked: string | null };
+  merged: { into: Types.ObjectId; intoNumber: string };
+  merged_in: { source: Types.ObjectId; sourceNumber: string; sourceSubject: string; messages: Types.ObjectId[]; attachments: Types.ObjectId[] };
+  linked: { other: Types.ObjectId; otherNumber: string };
+  unlinked: { other: Types.ObjectId; otherNumber: string };
 }
 
 // Every listed type has its data, and every data its listed type.
@@ -104,9 +118,11 @@ export type EscalationClosing = Partial<Pick<Escalation, 'acceptedBy' | 'accepte
  */
 export type JournalWrite =
   | { model: 'Message'; op: 'insert'; id: Types.ObjectId; doc: MessageDocument }
+  /** A merge moves a message to the ticket it was merged into. */
+  | { model: 'Message'; op: 'update'; id: Types.ObjectId; doc: { ticket: Types.ObjectId } }
   | { model: 'Escalation'; op: 'insert'; id: Types.ObjectId; doc: EscalationDocument }
   | { model: 'Escalation'; op: 'update'; id: Types.ObjectId; doc: EscalationClosing }
-  | { model: 'Attachment'; op: 'update'; id: Types.ObjectId; doc: { ticket: Types.ObjectId; message: Types.ObjectId } }
+  | { model: 'Attachment'; op: 'update'; id: Types.ObjectId; doc: { ticket: Types.ObjectId; message?: Types.ObjectId } }
   | { model: 'Outbox' | 'OutboxDue'; op: 'insert'; id: Types.ObjectId; doc: Record<string, unknown> };
 
 interface EventBase {

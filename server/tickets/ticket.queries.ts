@@ -196,7 +196,9 @@ export async function ticketEvents(ticket: Pick<Ticket, '_id' | 'version'>): Pro
 
 /** The ids of the documents of one kind a ticket's events inserted (messages, escalations), in order. */
 function insertedIds(events: readonly TicketEvent[], model: 'Message' | 'Escalation'): Types.ObjectId[] {
-  return events.flatMap((e) => (e.writes ?? []).filter((w) => w.model === model && w.op === 'insert').map((w) => new Types.ObjectId(String(w.id))));
+  // A message's update is a merge moving it here (ticket.merge.ts): it joins this ticket's thread.
+  const wanted = (w: TicketEvent['writes'][number]) => w.model === model && (w.op === 'insert' || model === 'Message');
+  return events.flatMap((e) => (e.writes ?? []).filter(wanted).map((w) => new Types.ObjectId(String(w.id))));
 }
 
 /**

@@ -35,6 +35,7 @@ function sample(): MailTemplateData {
     'staff-reply': { ticketNumber: number, subject: 'Relais 2026', replyText: 'Ok.\nR-2026', agentFirstName: 'Anne', ticketUrl },
     'information-request': { ticketNumber: number, subject: 'Relais 2026', replyText: 'IBAN?\n2026', agentFirstName: 'Anne', ticketUrl },
     'ticket-resolved': { ticketNumber: number, subject: 'Relais 2026', ticketUrl, ratingUrls: { ...ratingUrls }, resolutionNote: 'Ok.\n2026' },
+    'ticket-merged': { ticketNumber: number, subject: 'Relais 2026', sourceNumber: 'R-2026-000124', sourceSubject: 'Relais 2026 bis', ticketUrl },
     'member-link': {
       linkUrl,
       expiresInDays: 7,
