@@ -5,8 +5,9 @@
  * first, then the other's; a stop in between leaves one side, and linking again completes it (each side
  * is skipped when it already says so).
  *
- * Who may: someone whose work includes the ticket they act from (as for an internal note) and who may
- * read the other ticket — 404 for a ticket they may not read, so linking reveals nothing. Linking is
+ * Who may: someone whose work includes the ticket they act from (as for an internal note) and, to add
+ * a link, who may read the other ticket — 404 for a ticket they may not read, so linking reveals
+ * nothing; a link the ticket shows may be removed even when the other ticket moved out of reach. Linking is
  * possible in every state, a merged ticket included (it stays a record).
  */
 import type { Types } from 'mongoose';
@@ -42,7 +43,9 @@ async function change(props: CommandBase & { other: string }, add: boolean): Pro
   const ticket = await prepare(props, 'link');
   const other = await ticketByIdOrNumber(props.other);
   if (!other) throw new NotFoundError('No such ticket to link.');
-  authorize(props.actor, 'read', other);
+  // Linking needs to read the other ticket; removing a link this ticket shows does not (the other may have moved out of reach).
+  if (add) authorize(props.actor, 'read', other);
+  else if (!has(ticket, other._id)) throw new NotFoundError('These tickets are not linked.');
   if (sameId(other._id, ticket._id)) throw new BadRequestError('A ticket cannot be linked to itself.', [{ path: 'other', message: 'same ticket' }]);
   const at = props.at ?? new Date();
   let view: TicketView | null = null;
