@@ -43,10 +43,10 @@ async function change(props: CommandBase & { other: string }, add: boolean): Pro
   const ticket = await prepare(props, 'link');
   const other = await ticketByIdOrNumber(props.other);
   if (!other) throw new NotFoundError('No such ticket to link.');
+  if (sameId(other._id, ticket._id)) throw new BadRequestError('A ticket cannot be linked to itself.', [{ path: 'other', message: 'same ticket' }]);
   // Linking needs to read the other ticket; removing a link this ticket shows does not (the other may have moved out of reach).
   if (add) authorize(props.actor, 'read', other);
   else if (!has(ticket, other._id)) throw new NotFoundError('These tickets are not linked.');
-  if (sameId(other._id, ticket._id)) throw new BadRequestError('A ticket cannot be linked to itself.', [{ path: 'other', message: 'same ticket' }]);
   const at = props.at ?? new Date();
   let view: TicketView | null = null;
   if (has(ticket, other._id) !== add) {

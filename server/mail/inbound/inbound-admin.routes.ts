@@ -141,6 +141,13 @@ export function inboundAdminRoutes(pipeline: InboundPipeline): RouteSpec[] {
       summary: 'Discard or reprocess many messages with one note (at most 200): a result per message (administrators only)',
       access,
       ...many,
+      // The role before the body: to anyone else, this route answers 403 whatever they send.
+      before: [
+        (req, _res, next) => {
+          assertMayAdministerInbound(requireActor(req));
+          next();
+        },
+      ],
       handler: async (req, res) => {
         const actor = requireActor(req);
         assertMayAdministerInbound(actor);
