@@ -18,6 +18,7 @@ import type { Formatter } from './format.js';
 import { buildThread, escalatorSentence, type ThreadItem } from './ticket.thread.js';
 import { labels as makeLabels, summarize, type Labels, type TicketSummary } from './presenters.js';
 import { reassignOptions, type ReassignOptions } from './reassign-options.js';
+import { fromTicketText, relationTrailText, relationTrailTypes, relationsView, type RelationsView } from './ticket-relations.view.js';
 import { slaPanelFor, type SlaPanel } from '../../sla/sla.view.js';
 
 export type { ThreadItem } from './ticket.thread.js';
@@ -66,6 +67,7 @@ export interface TicketPageView {
   sla: SlaPanel | null;
   /** The viewer follows the ticket without it being in their work: why, and where it is now. */
   readOnly: { text: string; where: string } | null;
+  relations: RelationsView;
 }
 
 const moveTypes = new Set(['created', 'escalated', 'returned', 'reassigned', 'released']);
@@ -85,6 +87,7 @@ const trailTypes = new Set([
   'priority_changed',
   'category_changed',
   'sla_alert',
+  ...relationTrailTypes,
 ]);
 const directions: Record<string, TrailItem['direction']> = {
   created: 'arrive',
@@ -102,6 +105,11 @@ const directions: Record<string, TrailItem['direction']> = {
   priority_changed: 'edit',
   category_changed: 'edit',
   sla_alert: 'edit',
+  merged: 'done',
+  merged_in: 'arrive',
+  marked_spam: 'done',
+  linked: 'edit',
+  unlinked: 'edit',
 };
 
 interface TrailContext {
@@ -174,8 +182,9 @@ function trailItem(e: EventView, c: TrailContext): TrailItem {
       });
       break;
     default:
-      text = t(`trail.${e.type}`, vars);
+      text = relationTrailText(e, t) ?? t(`trail.${e.type}`, vars);
   }
+  text = fromTicketText(e, text, t);
   return { type: e.type, direction: directions[e.type] ?? 'move', text, atIso: e.at, atText: c.fmt.dateTime(e.at), reason, noteLabel, note };
 }
 
@@ -300,8 +309,9 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
     },
     trail,
     actions: Object.fromEntries(
-      ['claim', 'release', 'escalate', 'return', 'resolve', 'reopen', 'reassign', 'update', 'reply', 'note'].map((a) => [a, allowed.has(a)]),
+      ['claim', 'release', 'escalate', 'return', 'resolve', 'reopen', 'reassign', 'update', 'reply', 'note', 'merge', 'link'].map((a) => [a, allowed.has(a)]),
     ),
+    relations: relationsView(v, t, l),
     escalateTarget,
     returnTarget: targets.return ? l.tier(targets.return) : null,
     escalateReasons: catalog.reasonCodes.filter((r) => r.appliesTo.includes('escalate')).map(({ value, label }) => ({ value, label })),
