@@ -24,6 +24,7 @@ import { silentLogger, testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
 import { login, testApp } from '../helpers/http.js';
+import { hidden, signedIn } from '../helpers/pages.js';
 
 interface Result {
   id: string;
@@ -365,5 +366,54 @@ describe('acting on many tickets, merging and linking (real database, real HTTP 
       expect(mail?.status).to.equal('discarded');
       expect(mail?.history.at(-1)?.note).to.equal('Publicité');
     }
+  });
+
+  it('the quarantine page selects messages and discards them with one note (plain form, CSRF)', async () => {
+    const pipeline = createInboundPipeline({ config, logger: silentLogger });
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i += 1) {
+      const raw = Buffer.from(
+        `From: promo@shop.example\r\nTo: support@relais.test\r\nSubject: Soldes ${i}\r\nMessage-ID: <page-${i}-${new Types.ObjectId().toHexString()}@shop.example>\r\nList-Id: <promo.shop.example>\r\n\r\nSoldes\r\n`,
+      );
+      const { id } = await pipeline.store({ raw, source: 'smtp' });
+      await pipeline.process(id);
+      ids.push(id);
+    }
+    const admin = await signedIn(app, org.staff.administrator.email);
+    const page = await admin.get('/staff/inbound').expect(200);
+    for (const id of ids) expect(page.text).to.include(`name="ids" value="${id}"`);
+    expect(page.text).to.include('action="/staff/inbound/bulk"');
+    const csrf = hidden(page.text, '_csrf');
+    const noNote = await admin.post('/staff/inbound/bulk').type('form').send({ _csrf: csrf, action: 'discard', ids });
+    expect(noNote.headers.location).to.match(/bulk=note/);
+    expect((await InboundMailModel.findById(ids[0]).lean())?.status).to.equal('quarantined');
+    const res = await admin.post('/staff/inbound/bulk').type('form').send({ _csrf: csrf, action: 'discard', ids, note: 'Soldes' });
+    expect(res.status).to.equal(303);
+    const after = await admin.get(res.headers.location ?? '').expect(200);
+    expect(after.text).to.include('Traités : 2 · Refusés : 0');
+    for (const id of ids) expect((await InboundMailModel.findById(id).lean())?.status).to.equal('discarded');
+    // Without the form's token: refused.
+    const forged = await admin.post('/staff/inbound/bulk').type('form').send({ action: 'reprocess', ids });
+    expect(forged.status).to.equal(403);
+    // Not an administrator: refused.
+    const advisor = await signedIn(app, org.staff.advisorLiege.email);
+    const own = await advisor.get('/staff/queue').expect(200);
+    const refused = await advisor
+      .post('/staff/inbound/bulk')
+      .type('form')
+      .send({ _csrf: hidden(own.text, '_csrf'), action: 'reprocess', ids });
+    expect(refused.status).to.equal(403);
+  });
+
+  it('the queue offers a checkbox per row and the action bar', async () => {
+    const t = await buildTicket(org);
+    const agent = await signedIn(app, org.staff.advisorLiege.email);
+    const page = await agent.get('/staff/queue').expect(200);
+    expect(page.text).to.include(`class="row-select" value="${String(t._id)}"`);
+    expect(page.text).to.include('id="bulk-bar"').and.include('id="select-all"');
+    // Advisors are not offered "assign" (only supervisors may give a ticket to someone).
+    expect(page.text).not.to.include('<option value="assign">');
+    const supervisor = await signedIn(app, org.staff.supervisorLiege.email);
+    expect((await supervisor.get('/staff/queue').expect(200)).text).to.include('<option value="assign">');
   });
 });
