@@ -217,7 +217,7 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
   const withheld = v.withheldMember !== null && !(member?.office && actor.office && String(member.office) === String(actor.office));
   const names = await nameBook(events.flatMap((e) => [e.to.assignee, e.from?.assignee]));
   const trail = events.filter((e) => trailTypes.has(e.type)).map((e) => trailItem(e, { t, fmt, labels: l, catalog, names }));
-  const lastMoveEvent = [...events].reverse().find((e) => moveTypes.has(e.type));
+  const lastMoveEvent = [...events].reverse().find((e) => moveTypes.has(e.type) && !e.fromTicket);
   const lastMove = lastMoveEvent ? trailItem(lastMoveEvent, { t, fmt, labels: l, catalog, names }) : null;
   const allowed = new Set<string>(v.allowedActions);
   const summary = summarize(v, { t, labels: l, catalog });
