@@ -85,7 +85,7 @@ const escape = (value: string): string => Handlebars.escapeExpression(value);
 
 /** Paths of every free-text and URL field in a data object (numbers and ticket numbers have fixed shapes). */
 function stringFields(value: unknown, prefix: string[] = []): string[][] {
-  if (typeof value === 'string') return prefix.at(-1) === 'ticketNumber' || prefix.at(-1) === 'number' ? [] : [prefix];
+  if (typeof value === 'string') return ['ticketNumber', 'number', 'sourceNumber'].includes(prefix.at(-1) ?? '') ? [] : [prefix];
   if (value === null || typeof value !== 'object') return [];
   return Object.entries(value).flatMap(([key, child]) => stringFields(child, [...prefix, key]));
 }
@@ -109,19 +109,28 @@ describe('mail templates (pure)', () => {
       'staff-reply',
       'information-request',
       'ticket-resolved',
+      'ticket-merged',
       'member-link',
       'staff-escalation',
       'staff-reassignment',
       'sla-warning',
       'staff-unlock',
     ]);
-    expect(memberTemplates).to.have.members(['ticket-acknowledgement', 'staff-reply', 'information-request', 'ticket-resolved', 'member-link']);
+    expect(memberTemplates).to.have.members([
+      'ticket-acknowledgement',
+      'staff-reply',
+      'information-request',
+      'ticket-resolved',
+      'ticket-merged',
+      'member-link',
+    ]);
     expect(staffTemplates).to.have.members(['staff-escalation', 'staff-reassignment', 'sla-warning', 'staff-unlock']);
     // A person wrote staff-reply and information-request; everything else Relais sends on its own.
     const automatic = mailTemplateNames.filter((name) => autoSubmittedTemplates[name]);
     expect(automatic).to.have.members([
       'ticket-acknowledgement',
       'ticket-resolved',
+      'ticket-merged',
       'member-link',
       'staff-escalation',
       'staff-reassignment',
