@@ -334,8 +334,8 @@ describe('authorization matrix (every route × every role × own/foreign object)
       }
       // An administrator works no tier: every ticket is refused (404), none changed.
       const target = await ownTicket('advisorLiege');
-      const res = await request(app)
-        [route.method](route.fullPath)
+      const agent = request(app);
+      const res = await agent[route.method](route.fullPath)
         .set('Authorization', `Bearer ${await login(app, org.staff.administrator.email)}`)
         .send({ action: 'resolve', tickets: [{ id: String(target._id), version: target.version }] });
       expect(res.body.results[0]).to.include({ ok: false, status: 404 });
