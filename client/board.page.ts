@@ -8,6 +8,7 @@ import { t } from './lib/i18n.js';
 import { keepListLive } from './lib/live-list.js';
 import { setupReassign } from './lib/reassign.js';
 import { enableRowNavigation } from './lib/rows-nav.js';
+import { setupBulk } from './lib/bulk.js';
 import { keepAgesFresh } from './lib/time.js';
 
 function start(): void {
@@ -51,8 +52,13 @@ function start(): void {
     const button = event.target instanceof HTMLElement ? event.target.closest<HTMLElement>('[data-reassign]') : null;
     if (button) openFor(button);
   });
+  const selection = setupBulk(rows, () => list.refresh());
   enableRowNavigation(rows, {
-    onKey(key, row) {
+    onKey(key, row, event) {
+      if (key === ' ' || key.toLowerCase() === 'x') {
+        selection?.toggle(row, event.shiftKey);
+        return selection !== null;
+      }
       if (key !== 'r') return false;
       const button = row.querySelector<HTMLElement>('[data-reassign]');
       if (button) openFor(button);

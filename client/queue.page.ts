@@ -1,10 +1,11 @@
 /**
  * "My queue": keyboard navigation (j / k, arrows, Enter), live rows and counts,
- * and ages that stay current.
+ * ages that stay current, and selecting rows to act on many (Space or x; lib/bulk.ts).
  */
 import { byId, find, isRecord, readJson, str } from './lib/dom.js';
 import { keepListLive } from './lib/live-list.js';
 import { enableRowNavigation } from './lib/rows-nav.js';
+import { setupBulk } from './lib/bulk.js';
 import { keepAgesFresh } from './lib/time.js';
 
 function start(): void {
@@ -14,11 +15,10 @@ function start(): void {
   // On a phone the filters fold away, so the list comes first.
   const fold = document.getElementById('facets-fold');
   if (fold instanceof HTMLDetailsElement && window.matchMedia('(max-width: 760px)').matches) fold.open = false;
-  enableRowNavigation(rows);
   keepAgesFresh();
   const snapshotUrl = str(data, 'snapshot');
   if (!snapshotUrl) return;
-  keepListLive({
+  const list = keepListLive({
     snapshotUrl,
     rows,
     apply(snapshot) {
@@ -30,6 +30,14 @@ function start(): void {
       const total = find(document, '#queue-total', HTMLElement);
       const text = str(snapshot, 'totalText');
       if (total && text) total.textContent = text;
+    },
+  });
+  const selection = setupBulk(rows, () => list.refresh());
+  enableRowNavigation(rows, {
+    onKey(key, row, event) {
+      if (key !== ' ' && key.toLowerCase() !== 'x') return false;
+      selection?.toggle(row, event.shiftKey);
+      return selection !== null;
     },
   });
 }

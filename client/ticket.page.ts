@@ -18,6 +18,7 @@ import { t, tp } from './lib/i18n.js';
 import { describeEvent } from './lib/live-list.js';
 import { connectLive, type LiveConnection, type Person } from './lib/live.js';
 import { setupReassign } from './lib/reassign.js';
+import { wireRelations } from './lib/relations.js';
 import { keepAgesFresh, refreshAges } from './lib/time.js';
 
 const summaryFields = ['status', 'holder', 'tier', 'team', 'office', 'priority', 'category'] as const;
@@ -373,6 +374,8 @@ function start(): void {
       textarea?.focus();
     }
   });
+
+  wireRelations(id, () => state.version);
 
   document.addEventListener('submit', (event) => {
     const target = event.target;

@@ -2,6 +2,7 @@
  * Starts Relais: configuration, database (embedded FerretDB unless MONGODB_URI is
  * set), indexes, demo data, HTTP; and stops it all gracefully on SIGTERM/SIGINT.
  */
+import { resumeMerges } from './tickets/ticket.merge.js';
 import http from 'node:http';
 import path from 'node:path';
 import { createApp } from './app.js';
@@ -223,6 +224,9 @@ async function main(): Promise<void> {
     // Reading it also finishes the creations and replays the commits a crash interrupted.
     const rebuilt = await workingSet.rebuild();
     if (rebuilt.recovered > 0) logger.warn({ recovered: rebuilt.recovered }, 'finished ticket creations interrupted by the last stop');
+    // Merges a stop interrupted (tickets/ticket.merge.ts): each step is done once, so finishing them is safe.
+    const merges = await resumeMerges();
+    if (merges > 0) logger.warn({ merges }, 'finished ticket merges interrupted by the last stop');
     logger.info({ tickets: workingSet.size }, 'working set ready');
   } catch (error) {
     await realtime.close();

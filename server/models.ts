@@ -9,6 +9,8 @@ import './tickets/ticket.model.js';
 import './tickets/message.model.js';
 import './tickets/escalation.model.js';
 import './tickets/ticket-event.model.js';
+import './tickets/ticket-merge.model.js';
+import './members/blocked-sender.model.js';
 import './auth/session.model.js';
 import './auth/unlock.model.js';
 import './auth/sign-in-counts.js';

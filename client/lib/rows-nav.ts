@@ -7,7 +7,7 @@ import { isTyping } from './dom.js';
 
 export interface RowNavOptions {
   /** Extra keys on the focused row, e.g. `r` to reassign it. */
-  onKey?: (key: string, row: HTMLElement) => boolean;
+  onKey?: (key: string, row: HTMLElement, event: KeyboardEvent) => boolean;
 }
 
 function links(container: HTMLElement): HTMLAnchorElement[] {
@@ -45,7 +45,7 @@ export function enableRowNavigation(container: HTMLElement, options: RowNavOptio
         target = list.at(-1);
         break;
       default:
-        if (inList && options.onKey?.(event.key, row)) event.preventDefault();
+        if (inList && options.onKey?.(event.key, row, event)) event.preventDefault();
         return;
     }
     if (!target) return;

@@ -15,9 +15,10 @@ export const refusalCodes = [
   'first_tier',
   'already_rated',
   'not_allowed_now',
+  'ticket_merged',
 ] as const;
 export type RefusalCode = (typeof refusalCodes)[number];
 
 /** Every reason code a client may receive. */
-export const errorReasons = [...refusalCodes, 'stale_version', 'csrf_invalid'] as const;
+export const errorReasons = [...refusalCodes, 'stale_version', 'csrf_invalid', 'different_member'] as const;
 export type ErrorReason = (typeof errorReasons)[number];

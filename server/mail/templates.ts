@@ -73,6 +73,14 @@ const templateSchemas = {
       .nullish()
       .transform((v) => v ?? null),
   }),
+  /** To the member once, when a duplicate request of theirs was merged into this one (tickets/ticket.merge.ts). */
+  'ticket-merged': z.strictObject({
+    ticketNumber,
+    subject: line,
+    sourceNumber: ticketNumber,
+    sourceSubject: line,
+    ticketUrl: httpUrl,
+  }),
   'member-link': z.strictObject({
     linkUrl: httpUrl,
     expiresInDays: z.number().int().min(1).max(365),
@@ -142,6 +150,7 @@ export const autoSubmittedTemplates: Readonly<Record<MailTemplateName, boolean>>
   'staff-reply': false,
   'information-request': false,
   'ticket-resolved': true,
+  'ticket-merged': true,
   'member-link': true,
   'staff-escalation': true,
   'staff-reassignment': true,
@@ -157,6 +166,7 @@ export const mailAudience: Readonly<Record<MailTemplateName, 'member' | 'staff'>
   'staff-reply': 'member',
   'information-request': 'member',
   'ticket-resolved': 'member',
+  'ticket-merged': 'member',
   'member-link': 'member',
   'staff-escalation': 'staff',
   'staff-reassignment': 'staff',
@@ -192,6 +202,11 @@ const subjects: Readonly<Record<MailTemplateName, Readonly<Record<MailLocale, st
     fr: '[{{ticketNumber}}] Votre demande est résolue : {{subject}}',
     nl: '[{{ticketNumber}}] Uw vraag is opgelost: {{subject}}',
     en: '[{{ticketNumber}}] Your request has been resolved: {{subject}}',
+  },
+  'ticket-merged': {
+    fr: '[{{ticketNumber}}] Vos demandes sont regroupées : {{subject}}',
+    nl: '[{{ticketNumber}}] Uw vragen zijn samengevoegd: {{subject}}',
+    en: '[{{ticketNumber}}] Your requests have been combined: {{subject}}',
   },
   'member-link': {
     fr: 'Votre lien pour suivre vos demandes',

@@ -9,7 +9,9 @@
  *  - replied: the staff reply (or request for information) to the member, threaded under their last email;
  *  - escalated: the receiving team, each in their language;
  *  - reassigned to a person (not oneself): that person;
- *  - resolved: the member, with the rating links.
+ *  - resolved: the member, with the rating links;
+ *  - merged_in: the member, once, on the ticket a duplicate was merged into (the duplicate's own
+ *    `merged` event sends nothing, nor does `marked_spam`: spam is never acknowledged).
  */
 import type { Types } from 'mongoose';
 import { sameId } from '../auth/actor.js';
@@ -258,7 +260,7 @@ async function mailForChange(config: MailConfig, input: CommitInput): Promise<Jo
     case 'replied': {
       const messageId = input.data.message;
       const message = (input.writes ?? []).find((w) => w.model === 'Message' && w.op === 'insert' && sameId(w.id, messageId));
-      if (!message || message.model !== 'Message') return [];
+      if (!message || message.model !== 'Message' || message.op !== 'insert') return [];
       const member = await MemberModel.findById(ticket.member, { email: 1, language: 1 }).lean();
       return replyMailWrites(config, ticket, member, {
         text: message.doc.text,
@@ -295,6 +297,29 @@ async function mailForChange(config: MailConfig, input: CommitInput): Promise<Jo
     case 'resolved': {
       const member = await MemberModel.findById(ticket.member, { email: 1, language: 1 }).lean();
       return resolvedMailWrites(config, ticket, member, { note: input.note ?? null, at });
+    }
+    case 'merged_in': {
+      const member = await MemberModel.findById(ticket.member, { email: 1 }).lean();
+      if (!member) return [];
+      const source = input.data;
+      const mail = buildOutboxMail(
+        {
+          template: 'ticket-merged',
+          locale: mailLocale(ticket.language, config),
+          to: member.email,
+          ticketId: ticket._id,
+          data: {
+            ticketNumber: ticket.number,
+            subject: ticket.subject,
+            sourceNumber: source.sourceNumber,
+            sourceSubject: source.sourceSubject,
+            ticketUrl: ticketUrl(config, ticket),
+          },
+          headers: threadHeaders(config, ticket),
+        },
+        { config, now: at },
+      );
+      return outboxWrites(mail);
     }
     default:
       return [];

@@ -9,6 +9,7 @@
  *    the event, both by `_id`; and a missing or outdated index is rebuilt (search.rebuild.ts).
  * Indexing is idempotent (documents by fixed ids), so indexing something twice is harmless.
  */
+import { Types } from 'mongoose';
 import { domainEvents } from '../lib/domain-events.js';
 import type { Logger } from '../lib/logger.js';
 import { beforeMemberChange } from '../members/member-changes.js';
@@ -17,6 +18,7 @@ import { loadTicket, observeCommits, registerEnricher } from '../tickets/ticket.
 import { workingSet } from '../tickets/working-set.js';
 import { TicketEventModel, eventId, type TicketEvent } from '../tickets/ticket-event.model.js';
 import type { Ticket } from '../tickets/ticket.model.js';
+import { MessageModel, type Message } from '../tickets/message.model.js';
 import { MemberCards, messageSearchDoc, ticketSearchDoc } from './search.documents.js';
 import type { MessageSearchDoc, SearchEngine, TicketSearchDoc } from './search.engine.js';
 import { clearMarks, markPending, pendingMarks } from './search-pending.model.js';
@@ -115,8 +117,15 @@ export class SearchIndexer {
       for (const { ticket, event } of changes) {
         const known = tickets.get(String(ticket._id));
         if (!known || known.version < ticket.version) tickets.set(String(ticket._id), ticket);
-        for (const write of event.writes)
-          if (write.model === 'Message' && write.op === 'insert') messages.push(messageSearchDoc(write.id, write.doc, ticket.language));
+        for (const write of event.writes) {
+          if (write.model !== 'Message') continue;
+          if (write.op === 'insert') messages.push(messageSearchDoc(write.id, write.doc, ticket.language));
+          else {
+            // A merge moved the message: its text is indexed again under the ticket it joined (read by `_id`).
+            const moved = await MessageModel.collection.findOne<Message>({ _id: new Types.ObjectId(String(write.id)) });
+            if (moved) messages.push(messageSearchDoc(write.id, { ...moved, ticket: write.doc.ticket }, ticket.language));
+          }
+        }
       }
       const cards = await this.cards.get([...tickets.values()].filter((t) => !t.withheldMember).map((t) => t.member));
       const docs: TicketSearchDoc[] = [...tickets.values()].map((t) => ticketSearchDoc(t, cards.get(String(t.member)) ?? null));

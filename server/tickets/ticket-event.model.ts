@@ -30,6 +30,14 @@ export const eventTypes = [
    * no move, only the new `sla` and `dueAt` in its patch, so the journal stays the ticket's one writer.
    */
   'sla_recomputed',
+  /** Closed as spam: nothing is sent to the sender (bulk.commands.ts). */
+  'marked_spam',
+  /** This ticket was merged into another (ticket.merge.ts). */
+  'merged',
+  /** Another ticket was merged into this one: its messages and files moved here. */
+  'merged_in',
+  'linked',
+  'unlinked',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 
@@ -91,6 +99,12 @@ export interface EventData {
   sla_alert: SlaAlertData;
   /** What changed (`calendar` or `policy`) and its name, for the trail. */
   sla_recomputed: { cause: 'calendar' | 'policy'; label: string; job: string };
+  /** `blocked`: the sender's address that was blocked with it (lower-cased), if the person chose to. */
+  marked_spam: { blocked: string | null };
+  merged: { into: Types.ObjectId; intoNumber: string };
+  merged_in: { source: Types.ObjectId; sourceNumber: string; sourceSubject: string; messages: Types.ObjectId[]; attachments: Types.ObjectId[] };
+  linked: { other: Types.ObjectId; otherNumber: string };
+  unlinked: { other: Types.ObjectId; otherNumber: string };
 }
 
 // Every listed type has its data, and every data its listed type.
@@ -111,9 +125,11 @@ export type EscalationClosing = Partial<Pick<Escalation, 'acceptedBy' | 'accepte
  */
 export type JournalWrite =
   | { model: 'Message'; op: 'insert'; id: Types.ObjectId; doc: MessageDocument }
+  /** A merge moves a message to the ticket it was merged into. */
+  | { model: 'Message'; op: 'update'; id: Types.ObjectId; doc: { ticket: Types.ObjectId } }
   | { model: 'Escalation'; op: 'insert'; id: Types.ObjectId; doc: EscalationDocument }
   | { model: 'Escalation'; op: 'update'; id: Types.ObjectId; doc: EscalationClosing }
-  | { model: 'Attachment'; op: 'update'; id: Types.ObjectId; doc: { ticket: Types.ObjectId; message: Types.ObjectId } }
+  | { model: 'Attachment'; op: 'update'; id: Types.ObjectId; doc: { ticket: Types.ObjectId; message?: Types.ObjectId } }
   | { model: 'Outbox' | 'OutboxDue'; op: 'insert'; id: Types.ObjectId; doc: Record<string, unknown> };
 
 interface EventBase {

@@ -26,7 +26,7 @@ import { escalationOrigin } from './ticket.queries.js';
 import { presentTicket, type TicketView } from './ticket.presenter.js';
 import { replyLanguage } from './ticket.vocabulary.js';
 
-interface CommandBase {
+export interface CommandBase {
   actor: Actor;
   ticketId: string;
   /** The version the actor saw; a stale one is refused with 409 and the current ticket. */
@@ -39,7 +39,7 @@ interface CommandBase {
  * Loads the ticket, checks the policy, then the version (so strangers learn nothing from a 409),
  * then whether the ticket's state allows the action (the lifecycle table, as the page offers it).
  */
-async function prepare(props: CommandBase, action: TicketAction): Promise<Ticket> {
+export async function prepare(props: CommandBase, action: TicketAction): Promise<Ticket> {
   const ticket = await loadTicket(props.ticketId);
   if (!ticket) throw new NotFoundError('No such ticket.');
   authorize(props.actor, action, ticket);
@@ -63,7 +63,7 @@ export async function finish(input: CommitInput): Promise<TicketView> {
   return presentTicket(ticket, input.actor);
 }
 
-function staffId(actor: Actor): Types.ObjectId {
+export function staffId(actor: Actor): Types.ObjectId {
   if (actor.kind !== 'staff') throw new BadRequestError('Only staff can do this.');
   return actor.id;
 }

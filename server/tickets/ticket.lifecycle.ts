@@ -30,6 +30,9 @@ export const ticketActions = [
   'update',
   'close',
   'rate',
+  'spam',
+  'merge',
+  'link',
 ] as const;
 export type TicketAction = (typeof ticketActions)[number];
 
@@ -42,6 +45,8 @@ export interface LifecycleTicket {
   tier: number;
   assignee?: unknown;
   rating?: unknown;
+  /** Set when the ticket was merged into another: it is kept for the record, read and noted only. */
+  merged?: unknown;
 }
 
 export { refusalCodes, type RefusalCode } from '../lib/error-reasons.js';
@@ -85,12 +90,20 @@ export const lifecycle: Record<TicketAction, Partial<Record<Party, Rule>>> = {
   reopen: { staff: { statuses: done }, member: { statuses: done } },
   close: { member: { statuses: ['new', 'open', 'pending_member', 'resolved'] } },
   rate: { member: { statuses: done, unrated: true } },
+  // Spam closes without a word to the sender; a merge closes the duplicate into another ticket.
+  spam: { staff: { statuses: active } },
+  merge: { staff: { statuses: active } },
+  link: { staff: { statuses: all } },
 };
+
+/** What a merged ticket still allows: it stays readable, and colleagues may leave a note on it. */
+const afterMerge: ReadonlySet<TicketAction> = new Set(['read', 'note']);
 
 /** Why the ticket's state refuses `action` by `party`; null when it allows it. */
 export function refusal(action: TicketAction, ticket: LifecycleTicket, party: Party = 'staff'): Refusal | null {
   const rule = lifecycle[action][party];
   if (!rule) return { code: 'not_allowed_now', message: 'This action is not possible on a ticket.' };
+  if (ticket.merged && !afterMerge.has(action)) return { code: 'ticket_merged', message: 'This ticket was merged into another: act on that one.' };
   const status = ticket.status as TicketStatus;
   if (!rule.statuses.includes(status)) {
     if (status === 'closed')

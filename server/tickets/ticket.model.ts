@@ -70,6 +70,20 @@ const ticketSchema = new Schema(
       type: new Schema({ name: { type: String, required: true }, email: { type: String, required: true } }, { _id: false }),
       default: undefined,
     },
+    /** Merged into another ticket (ticket.merge.ts): closed, its thread moved there; the page links to it. */
+    merged: {
+      type: new Schema({ into: { type: Schema.Types.ObjectId, required: true }, number: { type: String, required: true } }, { _id: false }),
+      default: null,
+    },
+    /** Duplicates merged into this ticket, oldest first: their history is shown with this one's. */
+    mergedFrom: {
+      type: [new Schema({ ticket: { type: Schema.Types.ObjectId, required: true }, number: { type: String, required: true } }, { _id: false })],
+      default: undefined,
+    },
+    /** Related tickets (symmetric: each side lists the other, ticket.links.ts). */
+    links: { type: [{ type: Schema.Types.ObjectId, ref: 'Ticket' }], default: undefined },
+    /** Closed as spam (no acknowledgement was sent). */
+    spam: { type: Boolean, default: undefined },
     /** The member's satisfaction rating (once), with where the ticket was when it was resolved. */
     rating: {
       type: new Schema(
@@ -140,6 +154,10 @@ export interface Ticket {
   /** Set only when staff of another office filed it for an existing member: what they typed (see the schema). */
   withheldMember?: { name: string; email: string } | null;
   rating?: TicketRating | null;
+  merged?: { into: Types.ObjectId; number: string } | null;
+  mergedFrom?: { ticket: Types.ObjectId; number: string }[];
+  links?: Types.ObjectId[];
+  spam?: boolean;
   /** null or absent: no SLA policy applies. */
   sla?: TicketSla | null;
   createdAt: Date;

@@ -118,7 +118,13 @@ export function can(actor: Actor, action: TicketAction, ticket: PolicyTicket): b
   const supervisor = isSupervisorOf(actor, ticket);
   switch (action) {
     case 'note': // internal notes: anyone whose work includes the ticket may leave one for colleagues
+    case 'link': // a related ticket is a note for colleagues too (the other ticket must be readable: ticket.links.ts)
       return true;
+    case 'spam':
+      // Junk waits unclaimed in a queue: whoever could take it may throw it out, never from a colleague's hands.
+      return holder || supervisor || (!ticket.assignee && worksQueueOf(actor, ticket));
+    case 'merge':
+      return holder || supervisor;
     case 'claim':
       return worksQueueOf(actor, ticket);
     case 'release':
@@ -170,7 +176,10 @@ function forbiddenMessage(action: TicketAction): string {
     case 'resolve':
     case 'release':
     case 'update':
+    case 'merge':
       return 'Take the ticket first: only the person holding it (or a supervisor) can do this.';
+    case 'spam':
+      return 'Someone else holds this ticket: only they (or a supervisor) can mark it as spam.';
     default:
       return 'You are not allowed to do this on this ticket.';
   }

@@ -55,6 +55,21 @@ export interface TicketView {
   allowedActions: TicketAction[];
   /** The viewer only follows it (read only): they worked on it, or it is their office's member's. */
   readOnly: 'worked' | 'member' | null;
+  /** Merged into another ticket: which (its page shows the thread now). */
+  merged: { id: string; number: string } | null;
+  /** Duplicates merged into this one. */
+  mergedFrom: { id: string; number: string }[];
+  /** Closed as spam. */
+  spam: boolean;
+  /** Related tickets, staff only, on a ticket's detail (`subject` and `status` null when the viewer may not read it). */
+  links?: LinkedTicketView[];
+}
+
+export interface LinkedTicketView {
+  id: string;
+  number: string;
+  subject: string | null;
+  status: string | null;
 }
 
 export function presentTicket(t: Ticket, viewer: Actor, names?: NameBook): TicketView {
@@ -87,6 +102,9 @@ export function presentTicket(t: Ticket, viewer: Actor, names?: NameBook): Ticke
     updatedAt: iso(t.updatedAt) ?? '',
     allowedActions: allowedActions(viewer, t),
     readOnly: followReason(viewer, t),
+    merged: t.merged ? { id: String(t.merged.into), number: t.merged.number } : null,
+    mergedFrom: (t.mergedFrom ?? []).map((m) => ({ id: String(m.ticket), number: m.number })),
+    spam: t.spam === true,
   };
   if (names) {
     view.officeName = names.get(view.office);
@@ -188,6 +206,8 @@ export interface EventView {
   reason: string | null;
   note: string | null;
   data: Record<string, unknown>;
+  /** Set on the events of a duplicate shown with the ticket it was merged into: the duplicate's number. */
+  fromTicket?: string;
 }
 
 function placement(p: TicketEvent['to']): EventView['to'] {

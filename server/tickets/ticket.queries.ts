@@ -23,6 +23,7 @@ import {
   presentTicket,
   type EscalationView,
   type EventView,
+  type LinkedTicketView,
   type MessageView,
   type NameBook,
   type TicketView,
@@ -200,7 +201,9 @@ export async function ticketEvents(ticket: Pick<Ticket, '_id' | 'version'>): Pro
 
 /** The ids of the documents of one kind a ticket's events inserted (messages, escalations), in order. */
 function insertedIds(events: readonly TicketEvent[], model: 'Message' | 'Escalation'): Types.ObjectId[] {
-  return events.flatMap((e) => (e.writes ?? []).filter((w) => w.model === model && w.op === 'insert').map((w) => new Types.ObjectId(String(w.id))));
+  // A message's update is a merge moving it here (ticket.merge.ts): it joins this ticket's thread.
+  const wanted = (w: TicketEvent['writes'][number]) => w.model === model && (w.op === 'insert' || model === 'Message');
+  return events.flatMap((e) => (e.writes ?? []).filter(wanted).map((w) => new Types.ObjectId(String(w.id))));
 }
 
 /**
@@ -301,7 +304,32 @@ export async function ticketDetailAndHistory(
 ): Promise<{ ticket: Ticket; events: TicketEvent[]; detail: TicketDetail; history: EventView[] }> {
   const ticket = await readableTicket(actor, ticketId);
   const events = await ticketEvents(ticket);
-  return { ticket, events, detail: await detailOf(actor, ticket, events), history: events.map(presentEvent) };
+  return { ticket, events, detail: await detailOf(actor, ticket, events), history: await withMergedHistory(ticket, events.map(presentEvent)) };
+}
+
+/**
+ * A ticket's history with the history of the duplicates merged into it, in time order, each of their
+ * events marked with the duplicate's number: merging moves the thread, and the history shows with it
+ * (the events themselves stay the duplicate's: their `_id` is `<ticket>:<seq>`).
+ */
+async function withMergedHistory(ticket: Ticket, own: EventView[]): Promise<EventView[]> {
+  if (!ticket.mergedFrom?.length) return own;
+  const merged: EventView[] = [];
+  for (const m of ticket.mergedFrom) {
+    const source = await loadTicket(m.ticket);
+    if (source) merged.push(...(await ticketEvents(source)).map((e) => ({ ...presentEvent(e), fromTicket: m.number })));
+  }
+  return [...own, ...merged].sort((a, b) => a.at.localeCompare(b.at));
+}
+
+/** Related tickets as the viewer may see them: number always, subject and status when they may read it. */
+async function linkedTickets(actor: Actor, ticket: Ticket): Promise<LinkedTicketView[]> {
+  const rows = await readByIds(ticket.links ?? [], (id) => loadTicket(id));
+  return rows.map((t) =>
+    canRead(actor, t)
+      ? { id: String(t._id), number: t.number, subject: t.subject, status: t.status }
+      : { id: String(t._id), number: t.number, subject: null, status: null },
+  );
 }
 
 async function detailOf(actor: Actor, ticket: Ticket, events: readonly TicketEvent[]): Promise<TicketDetail> {
@@ -316,8 +344,10 @@ async function detailOf(actor: Actor, ticket: Ticket, events: readonly TicketEve
       { id: String(a._id), filename: a.filename, contentType: a.contentType, size: a.size, inline: Boolean(a.inline) },
     ]),
   );
+  const view = presentTicket(ticket, actor, names);
+  if (actor.kind === 'staff') view.links = await linkedTickets(actor, ticket);
   return {
-    ticket: presentTicket(ticket, actor, names),
+    ticket: view,
     messages: thread.messages.map((m) => presentMessage(m, files)),
     escalations: escalations.map((e) => presentEscalation(e, names)),
   };
@@ -326,7 +356,7 @@ async function detailOf(actor: Actor, ticket: Ticket, events: readonly TicketEve
 /** Every event of a ticket, in order. */
 export async function ticketHistory(actor: Actor, ticketId: string): Promise<EventView[]> {
   const ticket = await readableTicket(actor, ticketId);
-  return (await ticketEvents(ticket)).map(presentEvent);
+  return withMergedHistory(ticket, (await ticketEvents(ticket)).map(presentEvent));
 }
 
 export interface Explanation {

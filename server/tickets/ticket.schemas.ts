@@ -76,3 +76,24 @@ export const updateBody = z.strictObject({ version, priority: z.enum(priorities)
 
 /** Every command body carries the version the client saw. */
 export type CommandBody = z.ZodType<{ version: number }>;
+
+/** A ticket named by its id or its number (R-2026-000123), as the merge and link dialogs take it. */
+const ticketRef = z
+  .string()
+  .trim()
+  .regex(/^(?:[0-9a-fA-F]{24}|[Rr]-\d{4}-\d{6})$/, 'must be a ticket number such as R-2026-000123');
+
+export const mergeBody = z.strictObject({ version, into: ticketRef, note: text('note', 2000).optional() });
+export const linkBody = z.strictObject({ version, other: ticketRef });
+
+const bulkTarget = z.strictObject({ id: objectId, version });
+/** The bound (200) is checked by the service, to answer 413 with a sentence rather than a field error. */
+const bulkTickets = z.array(bulkTarget).min(1, 'select at least one ticket').max(10_000);
+export const bulkBody = z.discriminatedUnion('action', [
+  z.strictObject({ action: z.literal('claim'), tickets: bulkTickets }),
+  z.strictObject({ action: z.literal('assign'), tickets: bulkTickets, assignee: objectId, reason: text('reason', 2000) }),
+  z.strictObject({ action: z.literal('priority'), tickets: bulkTickets, priority: z.enum(priorities) }),
+  z.strictObject({ action: z.literal('category'), tickets: bulkTickets, category: code.nullable() }),
+  z.strictObject({ action: z.literal('resolve'), tickets: bulkTickets, note: text('note', 5000).optional() }),
+  z.strictObject({ action: z.literal('spam'), tickets: bulkTickets, blockSender: z.boolean().optional(), note: text('note', 2000).optional() }),
+]);

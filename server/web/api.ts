@@ -20,6 +20,7 @@ import { originalMessageRoutes } from '../mail/inbound/original.routes.js';
 import { outboxAdminRoutes } from '../mail/outbox-admin.routes.js';
 import { attachmentRoutes } from '../tickets/attachment.routes.js';
 import { ticketRoutes } from '../tickets/ticket.routes.js';
+import { bulkRoutes } from '../tickets/bulk.routes.js';
 import { searchRoutes } from '../search/search.routes.js';
 import { savedReplyRoutes } from '../replies/saved-reply.routes.js';
 import { staffAdminRoutes } from '../staff/staff-admin.routes.js';
@@ -40,6 +41,7 @@ export function apiRouter(config: Config, options: { auth?: AuthRouteOptions; in
     [
       ...authRoutes(config, options.auth),
       ...ticketRoutes(config),
+      ...bulkRoutes(),
       ...searchRoutes(),
       ...savedReplyRoutes(),
       ...catalogRoutes(),

@@ -124,6 +124,11 @@ const onOwn: Record<string, Partial<Record<Role, boolean>>> = {
   'post /api/v1/tickets/:id/resolve': { advisorLiege: A, advisorCharleroi: A, support: A, administrative: A, supervisorLiege: A },
   'post /api/v1/tickets/:id/reopen': { advisorLiege: A, advisorCharleroi: A, support: A, administrative: A, supervisorLiege: A },
   'post /api/v1/tickets/:id/update': { advisorLiege: A, advisorCharleroi: A, support: A, administrative: A, supervisorLiege: A },
+  // Merge and links name a second ticket in the body (here the same one: past authorization, a 400);
+  // test/integration/bulk.test.ts checks the second ticket's rules (unreadable → 404, another member's → 409).
+  'post /api/v1/tickets/:id/merge': { advisorLiege: A, advisorCharleroi: A, support: A, administrative: A, supervisorLiege: A },
+  'post /api/v1/tickets/:id/link': { advisorLiege: A, advisorCharleroi: A, support: A, administrative: A, supervisorLiege: A },
+  'post /api/v1/tickets/:id/unlink': { advisorLiege: A, advisorCharleroi: A, support: A, administrative: A, supervisorLiege: A },
   // An attachment of the ticket: whoever may read the ticket may download it.
   'get /api/v1/attachments/:id': { advisorLiege: A, advisorCharleroi: A, support: A, administrative: A, supervisorLiege: A },
   'get /api/v1/messages/:id/original': { advisorLiege: A, advisorCharleroi: A, support: A, administrative: A, supervisorLiege: A },
@@ -138,6 +143,7 @@ const adminOnly: Record<string, true> = {
   'post /api/v1/inbound/:id/reprocess': true,
   'post /api/v1/inbound/:id/force': true,
   'post /api/v1/inbound/:id/discard': true,
+  'post /api/v1/inbound/bulk': true,
   'get /api/v1/search/status': true,
   'post /api/v1/search/rebuild': true,
   // The administration (test/integration/admin-*.test.ts go through each).
@@ -181,6 +187,14 @@ async function adminObject(path: string, org: Org): Promise<string> {
 }
 
 /**
+ * Routes whose objects are in the body: each ticket is authorized by its own command and answered in
+ * its own result. Own tickets get past authorization; foreign ones are refused (403/404) ticket by ticket.
+ */
+const bulkScoped: Record<string, true> = {
+  'post /api/v1/tickets/bulk': true,
+};
+
+/**
  * Routing switches and the handoff, on an object of the Liège office (its tier-1 team, the office, one
  * of its advisors): administrators and Liège's supervisor may (the handoff: the supervisor only).
  */
@@ -192,9 +206,14 @@ const officeScoped: Record<string, Partial<Record<Role, boolean>>> = {
 
 const key = (r: RegisteredRoute) => `${r.method} ${r.fullPath}`;
 
-function bodyFor(routeKey: string, version: number, org: Org): object | undefined {
+function bodyFor(routeKey: string, version: number, org: Org, number = 'R-2026-999999'): object | undefined {
   const action = routeKey.split('/').at(-1) ?? '';
   switch (action) {
+    case 'merge':
+      return { version, into: number };
+    case 'link':
+    case 'unlink':
+      return { version, other: number };
     case 'login':
       return { email: org.staff.advisorLiege.email, password: testPassword };
     case 'refresh':
@@ -323,7 +342,7 @@ describe('authorization matrix (every route × every role × own/foreign object)
     let req = request(app)[route.method](path);
     // A fresh session per call: logout routes must not revoke the token other calls use.
     if (role !== 'anonymous') req = req.set('Authorization', `Bearer ${await login(app, org.staff[role].email)}`);
-    const body = bodyFor(key(route), ticket?.version ?? 1, org);
+    const body = bodyFor(key(route), ticket?.version ?? 1, org, ticket?.number);
     return body ? req.send(body) : req;
   }
 
@@ -334,7 +353,14 @@ describe('authorization matrix (every route × every role × own/foreign object)
       .map(key)
       .filter(
         (k) =>
-          !(k in plain) && !(k in onOwn) && !(k in adminOnly) && !(k in officeScoped) && !(k in savedReplyScoped) && !(k in ownSession) && !(k in staffAdmin),
+          !(k in plain) &&
+          !(k in onOwn) &&
+          !(k in adminOnly) &&
+          !(k in officeScoped) &&
+          !(k in savedReplyScoped) &&
+          !(k in ownSession) &&
+          !(k in staffAdmin) &&
+          !(k in bulkScoped),
       );
     expect(missing, `routes missing from the authorization matrix: ${missing.join(', ')}`).to.deep.equal([]);
     for (const r of routes) expect(r.access.kind, key(r)).to.equal(plain[key(r)] === 'public' ? 'public' : 'staff');
@@ -352,6 +378,46 @@ describe('authorization matrix (every route × every role × own/foreign object)
         else if (role === 'anonymous') expect(res.status, label).to.equal(401);
         else expect([401, 403, 404], label).not.to.include(res.status);
       }
+    }
+  });
+
+  it('acts on many only on the tickets each role may act on: foreign tickets are refused one by one', async function () {
+    this.timeout(300_000);
+    for (const route of registeredRoutes().filter((r) => key(r) in bulkScoped)) {
+      for (const role of roles) {
+        if (role === 'administrator') continue;
+        const own = role === 'anonymous' ? null : await ownTicket(role);
+        const foreign = role === 'anonymous' ? null : await foreignTicket(role);
+        const tickets = [own, foreign].filter((t): t is Ticket => t !== null).map((t) => ({ id: String(t._id), version: t.version }));
+        let req = request(app)[route.method](route.fullPath);
+        if (role !== 'anonymous') req = req.set('Authorization', `Bearer ${await login(app, org.staff[role].email)}`);
+        const res = await req.send({
+          action: 'priority',
+          priority: 'high',
+          tickets: tickets.length ? tickets : [{ id: String(new Types.ObjectId()), version: 1 }],
+        });
+        const label = `${key(route)} as ${role}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`;
+        if (role === 'anonymous') {
+          expect(res.status, label).to.equal(401);
+          continue;
+        }
+        expect(res.status, label).to.equal(200);
+        const results = (res.body as { results: { id: string; ok: boolean; status: number | string }[] }).results;
+        expect(
+          results.find((r) => r.id === String(own?._id)),
+          label,
+        ).to.include({ ok: true });
+        const refused = results.find((r) => r.id === String(foreign?._id));
+        expect(refused?.ok, label).to.equal(false);
+        expect([403, 404], label).to.include(refused?.status);
+      }
+      // An administrator works no tier: every ticket is refused (404), none changed.
+      const target = await ownTicket('advisorLiege');
+      const agent = request(app);
+      const res = await agent[route.method](route.fullPath)
+        .set('Authorization', `Bearer ${await login(app, org.staff.administrator.email)}`)
+        .send({ action: 'resolve', tickets: [{ id: String(target._id), version: target.version }] });
+      expect(res.body.results[0]).to.include({ ok: false, status: 404 });
     }
   });
 

@@ -35,6 +35,7 @@ function sample(): MailTemplateData {
     'staff-reply': { ticketNumber: number, subject: 'Relais 2026', replyText: 'Ok.\nR-2026', agentFirstName: 'Anne', ticketUrl },
     'information-request': { ticketNumber: number, subject: 'Relais 2026', replyText: 'IBAN?\n2026', agentFirstName: 'Anne', ticketUrl },
     'ticket-resolved': { ticketNumber: number, subject: 'Relais 2026', ticketUrl, ratingUrls: { ...ratingUrls }, resolutionNote: 'Ok.\n2026' },
+    'ticket-merged': { ticketNumber: number, subject: 'Relais 2026', sourceNumber: 'R-2026-000124', sourceSubject: 'Relais 2026 bis', ticketUrl },
     'member-link': {
       linkUrl,
       expiresInDays: 7,
@@ -91,7 +92,7 @@ const escape = (value: string): string => Handlebars.escapeExpression(value);
 
 /** Paths of every free-text and URL field in a data object (numbers and ticket numbers have fixed shapes). */
 function stringFields(value: unknown, prefix: string[] = []): string[][] {
-  if (typeof value === 'string') return prefix.at(-1) === 'ticketNumber' || prefix.at(-1) === 'number' ? [] : [prefix];
+  if (typeof value === 'string') return ['ticketNumber', 'number', 'sourceNumber'].includes(prefix.at(-1) ?? '') ? [] : [prefix];
   if (value === null || typeof value !== 'object') return [];
   return Object.entries(value).flatMap(([key, child]) => stringFields(child, [...prefix, key]));
 }
@@ -115,6 +116,7 @@ describe('mail templates (pure)', () => {
       'staff-reply',
       'information-request',
       'ticket-resolved',
+      'ticket-merged',
       'member-link',
       'staff-escalation',
       'staff-reassignment',
@@ -123,13 +125,21 @@ describe('mail templates (pure)', () => {
       'staff-invite',
       'password-reset',
     ]);
-    expect(memberTemplates).to.have.members(['ticket-acknowledgement', 'staff-reply', 'information-request', 'ticket-resolved', 'member-link']);
+    expect(memberTemplates).to.have.members([
+      'ticket-acknowledgement',
+      'staff-reply',
+      'information-request',
+      'ticket-resolved',
+      'ticket-merged',
+      'member-link',
+    ]);
     expect(staffTemplates).to.have.members(['staff-escalation', 'staff-reassignment', 'sla-warning', 'staff-unlock', 'staff-invite', 'password-reset']);
     // A person wrote staff-reply and information-request; everything else Relais sends on its own.
     const automatic = mailTemplateNames.filter((name) => autoSubmittedTemplates[name]);
     expect(automatic).to.have.members([
       'ticket-acknowledgement',
       'ticket-resolved',
+      'ticket-merged',
       'member-link',
       'staff-escalation',
       'staff-reassignment',

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { requireActor } from '../../auth/current.js';
 import { route, type RouteSpec } from '../../lib/route-table.js';
 import type { InboundPipeline } from './pipeline.js';
+import { actOnManyInbound } from './inbound-bulk.js';
 import { valid } from '../../lib/validate.js';
 import {
   actOnInboundMail,
@@ -31,6 +32,18 @@ const list = { query: z.strictObject({ show: z.enum(inboundFilters).default('qua
 const decision = {
   ...byId,
   body: z.strictObject({
+    note: z
+      .string()
+      .max(DISCARD_NOTE_MAX * 2)
+      .optional(),
+  }),
+};
+
+// The bound (200) is checked by the service, to answer 413 rather than a validation error.
+const many = {
+  body: z.strictObject({
+    action: z.enum(['discard', 'reprocess']),
+    ids: z.array(z.string().max(INBOUND_ID_MAX)).min(1, 'select at least one message').max(10_000),
     note: z
       .string()
       .max(DISCARD_NOTE_MAX * 2)
@@ -119,6 +132,29 @@ export function inboundAdminRoutes(pipeline: InboundPipeline): RouteSpec[] {
           'X-Content-Type-Options': 'nosniff',
         });
         res.send(raw);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/inbound/bulk',
+      tag,
+      summary: 'Discard or reprocess many messages with one note (at most 200): a result per message (administrators only)',
+      access,
+      ...many,
+      // The role before the body: to anyone else, this route answers 403 whatever they send.
+      before: [
+        (req, _res, next) => {
+          assertMayAdministerInbound(requireActor(req));
+          next();
+        },
+      ],
+      handler: async (req, res) => {
+        const actor = requireActor(req);
+        assertMayAdministerInbound(actor);
+        const { body } = valid(req, many);
+        const outcome = await actOnManyInbound(pipeline, { ids: body.ids, action: body.action, actor, note: body.note });
+        req.log.info({ action: body.action, by: String(actor.id), done: outcome.done, refused: outcome.refused }, 'decision on received messages');
+        res.json(outcome);
       },
     }),
     act('reprocess', 'Apply the inbound rules to a quarantined, discarded or stuck message again; recorded with who asked (administrators only)'),

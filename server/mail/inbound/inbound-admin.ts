@@ -36,6 +36,7 @@ export const quarantineReasons = [
   'forged_follow_up',
   'unverified_follow_up',
   'unverified_staff',
+  'blocked_sender',
 ] as const;
 
 export const inboundActions = ['reprocess', 'force', 'discard'] as const;
@@ -296,7 +297,7 @@ export interface InboundActionProps {
   id: string;
   action: InboundAction;
   actor: StaffActor;
-  /** Why the message is discarded (required for `discard`). */
+  /** Why the message is discarded (required for `discard`); kept with a reprocess too when given. */
   note?: string;
 }
 
@@ -322,7 +323,7 @@ export async function actOnInboundMail(pipeline: InboundPipeline, props: Inbound
       ]);
     outcome = await pipeline.discard(mail._id, by, note);
   } else {
-    outcome = props.action === 'force' ? await pipeline.force(mail._id, by) : await pipeline.reprocess(mail._id, by);
+    outcome = props.action === 'force' ? await pipeline.force(mail._id, by) : await pipeline.reprocess(mail._id, by, props.note?.trim() || undefined);
   }
   return { mail: (await findInboundMail(mail._id)) ?? mail, outcome };
 }

@@ -32,6 +32,7 @@ import { createFileStorage, type AttachmentStorage } from '../../attachments/sto
 import { isDuplicateKeyError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { findMemberByEmail } from '../../members/member-lookup.js';
+import { senderBlock } from '../../members/blocked-sender.model.js';
 import { MemberModel } from '../../members/member.model.js';
 import { ticketNumberFromReplyToken } from '../../members/member-links.js';
 import { loadTicket } from '../../tickets/ticket.journal.js';
@@ -110,7 +111,8 @@ export interface InboundPipeline {
   /** Store then process. */
   ingest(message: ReceivedMessage): Promise<InboundOutcome | null>;
   /** A person asks to run the rules again (after a fix, a new ticket, a changed setting). */
-  reprocess(id: string, by: string): Promise<InboundOutcome | null>;
+  /** `note`: why the person asked (kept in the record's history with the outcome). */
+  reprocess(id: string, by: string, note?: string): Promise<InboundOutcome | null>;
   /** A person decides: make a ticket of it, whatever the rules said (a forged-looking follow-up, bulk). */
   force(id: string, by: string): Promise<InboundOutcome | null>;
   /** A person decides: it is nothing for us (recorded, bytes kept). */
@@ -394,6 +396,9 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     const sender = senderAddress(mail);
     if (automatic.kind === 'bulk' && !forced) throw new Quarantine('bulk', `mailing-list or newsletter mail (${automatic.reason})`);
     if (!sender) throw new Quarantine('no_sender', 'the message has no usable From address: nobody to answer');
+    // Staff marked this sender's mail as spam and blocked them: kept in quarantine, never acted on unless forced.
+    const block = forced ? null : await senderBlock(sender.address);
+    if (block) throw new Quarantine('blocked_sender', `${sender.address} was blocked by ${block.by} when marking a ticket as spam`);
     if (!forced && dmarcRejects(verdict)) {
       throw new Quarantine(
         'spoofed_sender',
@@ -473,7 +478,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     await record(doc._id, set, entry);
   }
 
-  async function run(doc: InboundMail, raw: Buffer, forced: boolean, by: string | null, stored: boolean): Promise<InboundOutcome> {
+  async function run(doc: InboundMail, raw: Buffer, forced: boolean, by: string | null, stored: boolean, why?: string): Promise<InboundOutcome> {
     const id = doc._id;
     const attempts = (doc.attempts ?? 0) + 1;
     let result: InboundOutcome;
@@ -498,7 +503,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       {
         action: forced ? 'forced' : status === 'quarantined' ? 'quarantined' : by ? 'reprocessed' : 'processed',
         by,
-        note: [result.kind, result.ticketNumber, result.reason].filter(Boolean).join(' · '),
+        note: [why?.slice(0, 500), [result.kind, result.ticketNumber, result.reason].filter(Boolean).join(' · ')].filter(Boolean).join(' — '),
       },
     );
     logger.info({ inbound: id, outcome: result.kind, ticket: result.ticketNumber, reason: result.reason }, 'inbound message processed');
@@ -506,10 +511,10 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
   }
 
   /** A person's decision on a stored record: the rules again, or a ticket whatever they say. */
-  async function rerun(id: string, forced: boolean, by: string): Promise<InboundOutcome | null> {
+  async function rerun(id: string, forced: boolean, by: string, why?: string): Promise<InboundOutcome | null> {
     const doc = await InboundMailModel.findById(id).lean<InboundMail>();
     if (!doc) return null;
-    const result = await run(doc, await storedRaw(id), forced, by, true);
+    const result = await run(doc, await storedRaw(id), forced, by, true, why);
     await dropPending(id);
     return result;
   }
@@ -529,7 +534,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       const { id } = await store(message);
       return this.process(id);
     },
-    reprocess: (id, by) => rerun(id, false, by),
+    reprocess: (id, by, note) => rerun(id, false, by, note),
     force: (id, by) => rerun(id, true, by),
     async discard(id, by, note) {
       const doc = await InboundMailModel.findById(id, { status: 1, receivedAt: 1 }).lean<InboundMail>();

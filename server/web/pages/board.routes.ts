@@ -18,6 +18,7 @@ import { createFormatter } from './format.js';
 import { pageActor, requirePageActor } from './page-auth.js';
 import { labels } from './presenters.js';
 import { reassignOptions } from './reassign-options.js';
+import { bulkBar } from './bulk-bar.js';
 import { isSupervisor, renderPartial, renderStaffPage, type StaffPageTools } from './staff-page.js';
 
 /** `?rows=more` shows up to boardRowsPerTier.more rows per tier instead of the standard page. */
@@ -48,6 +49,7 @@ export function boardRoutes(config: Config, tools: StaffPageTools): Router {
       title: t('board.title'),
       script: 'board',
       reassign: await reassignOptions(t, catalog),
+      bulk: await bulkBar(pageActor(req), t, catalog),
       forecast: await forecastPanel(pageActor(req), { t, locale: res.locals.locale, timeZone: config.timeZone, online: tools.online }),
       routing: await routingPanel(pageActor(req), t, tools.online),
       routingNotice:

@@ -16,6 +16,7 @@ import type { Translate } from '../../lib/i18n.js';
 import {
   actOnInboundMail,
   allowedInboundActions,
+  INBOUND_ID_MAX,
   countQuarantined,
   DISCARD_NOTE_MAX,
   inboundFilters,
@@ -31,6 +32,8 @@ import {
 import type { InboundHistoryEntry, InboundMail } from '../../mail/inbound/inbound.model.js';
 import type { InboundPipeline } from '../../mail/inbound/pipeline.js';
 import { verdictLine } from '../../mail/inbound/authentication.js';
+import { actOnManyInbound } from '../../mail/inbound/inbound-bulk.js';
+import { z } from 'zod';
 import { createFormatter } from './format.js';
 import { caughtHtmlCsp } from './mail-admin.routes.js';
 import { pageActor, requirePageActor } from './page-auth.js';
@@ -137,6 +140,23 @@ const removedReading: InboundMessageReading = {
   warnings: [],
 };
 
+const bulkForm = z.object({
+  action: z.enum(['discard', 'reprocess']),
+  ids: z
+    .union([z.string().max(INBOUND_ID_MAX), z.array(z.string().max(INBOUND_ID_MAX)).max(10_000)])
+    .optional()
+    .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
+  note: z.string().max(1000).optional(),
+  show: z.enum(inboundFilters).catch('quarantined'),
+});
+
+function bulkResultOf(req: Request, t: Translate): { text: string; refused: boolean } | null {
+  if (req.query.bulk !== 'done') return null;
+  const count = (v: unknown) => (typeof v === 'string' && /^\d{1,4}$/.test(v) ? Number(v) : 0);
+  const refused = count(req.query.r);
+  return { text: t('bulk.client.inbound_summary', { done: count(req.query.n), refused }), refused: refused > 0 };
+}
+
 export function inboundAdminRoutes(config: Config, pipeline: InboundPipeline, tools: StaffPageTools): Router {
   const router = Router();
 
@@ -160,7 +180,12 @@ export function inboundAdminRoutes(config: Config, pipeline: InboundPipeline, to
       showStatus: show === 'all',
       listTitle: t(`inboundAdmin.tab.${show}`),
       hint: t(`inboundAdmin.hint.${show}`),
+      show,
+      bulkResult: bulkResultOf(req, t),
+      bulkError: req.query.bulk === 'note' ? t('inboundAdmin.actions.note_required') : req.query.bulk === 'none' ? t('bulk.client.choose_action') : null,
       messages: page.messages.map((m) => ({
+        id: m._id,
+        canAct: allowedInboundActions(m.status).length > 0,
         href: `${inboundAdminPath}/${m._id}`,
         subject: m.subject || t('inboundAdmin.no_subject'),
         from: m.from || t('inboundAdmin.no_from'),
@@ -288,6 +313,27 @@ export function inboundAdminRoutes(config: Config, pipeline: InboundPipeline, to
       'X-Content-Type-Options': 'nosniff',
     });
     res.send(raw);
+  });
+
+  // Many at once, one note (plain form: works without script). A result per message, summed up on the list.
+  router.post(`${inboundAdminPath}/bulk`, requirePageActor, tools.csrf.protect, async (req, res) => {
+    if (await refuseNonAdministrator(req, res, tools)) return;
+    const parsed = bulkForm.safeParse(req.body);
+    const show = parsed.success ? parsed.data.show : 'quarantined';
+    const back = (q: string) => `${listHref({ show })}${listHref({ show }).includes('?') ? '&' : '?'}${q}`;
+    if (!parsed.success || parsed.data.ids.length === 0) {
+      res.redirect(303, back('bulk=none'));
+      return;
+    }
+    try {
+      const ids = parsed.data.ids;
+      const outcome = await actOnManyInbound(pipeline, { ids, action: parsed.data.action, actor: pageActor(req), note: parsed.data.note });
+      req.log.info({ action: parsed.data.action, done: outcome.done, refused: outcome.refused }, 'decision on received messages');
+      res.redirect(303, back(`bulk=done&n=${outcome.done}&r=${outcome.refused}`));
+    } catch (error) {
+      if (!(error instanceof AppError) || (error.status !== 400 && error.status !== 413)) throw error;
+      res.redirect(303, back('bulk=note'));
+    }
   });
 
   for (const action of ['reprocess', 'force', 'discard'] as const) {

@@ -10,6 +10,7 @@ import type { Config } from '../../config.js';
 import { BadRequestError } from '../../lib/errors.js';
 import { listTickets } from '../../tickets/ticket.queries.js';
 import { loadCatalog, type PageCatalog } from './catalog.js';
+import { bulkBar } from './bulk-bar.js';
 import { createFormatter } from './format.js';
 import { homePathFor, pageActor, queuePath, requirePageActor } from './page-auth.js';
 import { labels, memberNames, presentRow, type TicketRowView } from './presenters.js';
@@ -148,6 +149,7 @@ export function queueRoutes(config: Config, tools: StaffPageTools): Router {
       firstHref: data.firstHref,
       clearHref: activeFilters > 0 ? queueHref({ view: data.query.view }) : null,
       flash: flash(req, res),
+      bulk: await bulkBar(actor, t, data.catalog),
       pageData: {
         snapshot: `/staff/queue/snapshot${req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : ''}`,
         me: String(actor.id),

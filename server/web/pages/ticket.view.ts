@@ -18,6 +18,7 @@ import type { Formatter } from './format.js';
 import { buildThread, escalatorSentence, type ThreadItem } from './ticket.thread.js';
 import { labels as makeLabels, summarize, type Labels, type TicketSummary } from './presenters.js';
 import { reassignOptions, type ReassignOptions } from './reassign-options.js';
+import { fromTicketText, relationTrailText, relationTrailTypes, relationsView, type RelationsView } from './ticket-relations.view.js';
 import { slaPanel, type SlaPanel } from '../../sla/sla.view.js';
 
 export type { ThreadItem } from './ticket.thread.js';
@@ -66,6 +67,7 @@ export interface TicketPageView {
   sla: SlaPanel | null;
   /** The viewer follows the ticket without it being in their work: why, and where it is now. */
   readOnly: { text: string; where: string } | null;
+  relations: RelationsView;
 }
 
 const moveTypes = new Set(['created', 'escalated', 'returned', 'reassigned', 'released']);
@@ -86,6 +88,7 @@ const trailTypes = new Set([
   'category_changed',
   'sla_alert',
   'sla_recomputed',
+  ...relationTrailTypes,
 ]);
 const directions: Record<string, TrailItem['direction']> = {
   created: 'arrive',
@@ -104,6 +107,11 @@ const directions: Record<string, TrailItem['direction']> = {
   category_changed: 'edit',
   sla_alert: 'edit',
   sla_recomputed: 'edit',
+  merged: 'done',
+  merged_in: 'arrive',
+  marked_spam: 'done',
+  linked: 'edit',
+  unlinked: 'edit',
 };
 
 interface TrailContext {
@@ -180,8 +188,9 @@ function trailItem(e: EventView, c: TrailContext): TrailItem {
       text = t(`trail.sla_recomputed.${e.data.cause === 'policy' ? 'policy' : 'calendar'}`, { actor: e.actor.name, label: String(e.data.label ?? '') });
       break;
     default:
-      text = t(`trail.${e.type}`, vars);
+      text = relationTrailText(e, t) ?? t(`trail.${e.type}`, vars);
   }
+  text = fromTicketText(e, text, t);
   return { type: e.type, direction: directions[e.type] ?? 'move', text, atIso: e.at, atText: c.fmt.dateTime(e.at), reason, noteLabel, note };
 }
 
@@ -215,7 +224,7 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
   const withheld = v.withheldMember !== null && !(member?.office && actor.office && String(member.office) === String(actor.office));
   const names = await nameBook(events.flatMap((e) => [e.to.assignee, e.from?.assignee]));
   const trail = events.filter((e) => trailTypes.has(e.type)).map((e) => trailItem(e, { t, fmt, labels: l, catalog, names }));
-  const lastMoveEvent = [...events].reverse().find((e) => moveTypes.has(e.type));
+  const lastMoveEvent = [...events].reverse().find((e) => moveTypes.has(e.type) && !e.fromTicket);
   const lastMove = lastMoveEvent ? trailItem(lastMoveEvent, { t, fmt, labels: l, catalog, names }) : null;
   const allowed = new Set<string>(v.allowedActions);
   const summary = summarize(v, { t, labels: l, catalog });
@@ -307,8 +316,9 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
     },
     trail,
     actions: Object.fromEntries(
-      ['claim', 'release', 'escalate', 'return', 'resolve', 'reopen', 'reassign', 'update', 'reply', 'note'].map((a) => [a, allowed.has(a)]),
+      ['claim', 'release', 'escalate', 'return', 'resolve', 'reopen', 'reassign', 'update', 'reply', 'note', 'merge', 'link'].map((a) => [a, allowed.has(a)]),
     ),
+    relations: relationsView(v, t, l),
     escalateTarget,
     returnTarget: targets.return ? l.tier(targets.return) : null,
     escalateReasons: catalog.reasonCodes.filter((r) => r.appliesTo.includes('escalate')).map(({ value, label }) => ({ value, label })),
