@@ -13,7 +13,7 @@ import tseslint from 'typescript-eslint';
 const layers = [
   ['lib'],
   ['db'],
-  ['offices', 'teams', 'staff', 'members', 'catalog', 'auth'], // entities: they may import each other
+  ['offices', 'teams', 'staff', 'members', 'catalog', 'auth', 'audit'], // entities: they may import each other (audit: the administration's trail)
   ['attachments'],
   ['routing'],
   ['tickets'],
