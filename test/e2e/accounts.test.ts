@@ -48,7 +48,7 @@ describe('accounts in Chromium: invite, set a password, second factor (real serv
     await page.goto(`${base}/staff/login`);
     await page.fill('#email', email);
     await page.fill('#password', password);
-    await Promise.all([page.waitForURL(/\/staff\/(queue|login\/code)/), page.click('form[action="/staff/login"] button[type=submit]')]);
+    await Promise.all([page.waitForURL(/\/staff\/(queue|admin|login\/code)/), page.click('form[action="/staff/login"] button[type=submit]')]);
   }
 
   before(async function () {
@@ -86,7 +86,8 @@ describe('accounts in Chromium: invite, set a password, second factor (real serv
     // The administrator invites.
     const admin = await newPage(adminEmail);
     await signInWithPassword(admin, adminEmail, demoPassword);
-    await admin.click('.topnav a[href="/staff/admin/staff"]');
+    // An administrator lands on the administration; staff is one of its sections.
+    await admin.click('main a[href="/staff/admin/staff"]');
     await admin.waitForURL(/\/staff\/admin\/staff$/);
     await admin.fill('#s-email', inviteeEmail);
     await admin.fill('#s-name', 'Camille Nouvelle');

@@ -6,6 +6,7 @@
  * tickets only, administrators everything, advisors nothing (403); CSV headers,
  * quoting and formula neutralization; the comparison shows both sides.
  */
+import { clearConfigCaches } from '../../server/lib/ttl-cache.js';
 import { markWorking, rememberTicketDay } from '../../server/tickets/ticket.keys.js';
 import { isWorking, workingSet } from '../../server/tickets/working-set.js';
 import { expect } from 'chai';
@@ -316,6 +317,8 @@ describe('Reports (pages and CSV, real database)', () => {
     it('keeps a formula-like office name as text, quoted', async () => {
       const evil = '=HYPERLINK("http://evil.example","Charleroi")';
       await OfficeModel.updateOne({ _id: oid(ids.officeC) }, { $set: { name: evil } });
+      // Written behind Relais's back: the administration pages clear the configuration caches themselves.
+      clearConfigCaches();
       try {
         const res = await request(app).get(`/staff/reports.csv?table=offices&${week}`).set(as(staff.admin)).expect(200);
         expect(res.text).to.include(`"'=HYPERLINK(""http://evil.example"",""Charleroi"")",2,`);
@@ -323,6 +326,7 @@ describe('Reports (pages and CSV, real database)', () => {
         expect(page.text).to.include('&#x3D;HYPERLINK(&quot;http://evil.example&quot;');
       } finally {
         await OfficeModel.updateOne({ _id: oid(ids.officeC) }, { $set: { name: 'Charleroi' } });
+        clearConfigCaches();
       }
     });
 

@@ -162,7 +162,7 @@ export function queueRoutes(config: Config, tools: StaffPageTools): Router {
     const data = await loadQueue(req, res, config, actor);
     res.set('Cache-Control', 'no-store');
     res.json({
-      rowsHtml: renderPartial(req, res, 'queue-rows', { rows: data.rows }),
+      rowsHtml: renderPartial(req, res, 'queue-rows', { rows: data.rows, selectable: true }),
       counts: data.counts.counts,
       total: data.counts.total,
       totalText: res.locals.t('queue.total', { count: data.counts.total }),
