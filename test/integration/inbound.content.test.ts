@@ -7,6 +7,7 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
+import { hidden } from '../helpers/pages.js';
 import { AttachmentModel } from '../../server/attachments/attachment.model.js';
 import type { Config } from '../../server/config.js';
 import { createInboundPipeline, type InboundPipeline } from '../../server/mail/inbound/pipeline.js';
@@ -152,7 +153,14 @@ describe('inbound content: what a ticket keeps and shows', function () {
     expect(foreign.status).to.equal(404);
     expect(await request(app).get(url)).to.have.property('status', 401);
     const member = request.agent(app);
-    await member.get(`/suivi/acces/${signMemberLink(config, { memberId: String(ticket?.member), ticketId: String(ticket?._id) })}`).expect(303);
+    const linkPage = await member
+      .get(`/suivi/acces/${signMemberLink(config, { memberId: String(ticket?.member), ticketId: String(ticket?._id) })}`)
+      .expect(200);
+    await member
+      .post('/suivi/acces')
+      .type('form')
+      .send({ _csrf: hidden(linkPage.text, '_csrf'), token: hidden(linkPage.text, 'token') })
+      .expect(303);
     expect([401, 403, 404]).to.include((await member.get(url)).status);
     // A message that did not come by mail, and an id that is no message, are the same 404.
     const bearer = `Bearer ${await login(app, org.staff.advisorCharleroi.email)}`;

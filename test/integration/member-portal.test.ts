@@ -64,6 +64,22 @@ function linkPath(url: string): string {
   return new URL(url).pathname + new URL(url).search;
 }
 
+/**
+ * Follows a member link as a person does: the link's page (a GET uses nothing, so a mail filter that
+ * opens links cannot use it up), then its button. A browser already signed in as that member is let
+ * in by the GET itself. Resolves with the answer that used the link.
+ */
+async function openLink(agent: Agent, path: string, status = 303): Promise<request.Response> {
+  const page = await agent.get(path);
+  if (page.status !== 200) {
+    expect(page.status).to.equal(status);
+    return page;
+  }
+  expect(page.text).to.include('action="/suivi/acces"');
+  const form = { _csrf: hidden(page.text, '_csrf'), token: hidden(page.text, 'token'), note: /name="note" value="([^"]*)"/.exec(page.text)?.[1] ?? '' };
+  return agent.post('/suivi/acces').type('form').send(form).expect(status);
+}
+
 describe('member portal: help form and member pages', function () {
   this.timeout(30_000);
   useTestDatabase();
@@ -255,7 +271,7 @@ describe('member portal: help form and member pages', function () {
     it('follows a link: sets the session, drops the token from the address, and shows public messages only', async () => {
       const agent = request.agent(app);
       const link = memberLinkUrl(config, { memberId, ticketId: String(ticket._id) });
-      const res = await agent.get(linkPath(link)).expect(303);
+      const res = await openLink(agent, linkPath(link));
       expect(res.headers.location).to.equal(`/suivi/demandes/${ticket.number}`);
       const page = await agent.get(res.headers.location as string).expect(200);
       expect(page.text).to.include('Attestation de revenus').and.include('Bonjour Marie, voici votre attestation.').and.include('Julie, Relais');
@@ -279,12 +295,28 @@ describe('member portal: help form and member pages', function () {
       await request(app).get(`/suivi/demandes/${ticket.number}`).expect(401);
     });
 
+    it('a mail filter that opens the link (GETs, no cookie) uses nothing: the member still gets in with the button', async () => {
+      const link = linkPath(memberLinkUrl(config, { memberId, ticketId: String(ticket._id) }));
+      for (let i = 0; i < 3; i += 1) {
+        const scan = await request(app).get(link).expect(200);
+        expect(scan.text).to.include('Ouvrir ma demande').and.include('action="/suivi/acces"');
+        expect(String(scan.headers['set-cookie'] ?? '')).not.to.include('relais_member=');
+      }
+      const member = request.agent(app);
+      const opened = await openLink(member, link);
+      expect(opened.headers.location).to.equal(`/suivi/demandes/${ticket.number}`);
+      await member.get(`/suivi/demandes/${ticket.number}`).expect(200);
+      // The button without the page's CSRF token does nothing.
+      const token = new URL(link, 'http://x').pathname.split('/').pop();
+      await request(app).post('/suivi/acces').type('form').send({ _csrf: 'forged', token }).expect(403);
+    });
+
     it('a link opens one session only; the session it opened lives on', async () => {
       const link = linkPath(memberLinkUrl(config, { memberId, ticketId: String(ticket._id) }));
       const first = request.agent(app);
-      await first.get(link).expect(303);
+      await openLink(first, link);
       const second = request.agent(app);
-      const used = await second.get(link).expect(410);
+      const used = await openLink(second, link, 410);
       expect(String(used.headers['set-cookie'] ?? '')).not.to.include('relais_member=');
       expect(used.text).to.include('Ce lien a déjà servi').and.include('action="/suivi/lien"');
       await second.get(`/suivi/demandes/${ticket.number}`).expect(401);
@@ -296,8 +328,8 @@ describe('member portal: help form and member pages', function () {
     it('"sign out of all my devices" ends every session of the member, with CSRF', async () => {
       const phone = request.agent(app);
       const laptop = request.agent(app);
-      await phone.get(linkPath(memberLinkUrl(config, { memberId, ticketId: null }))).expect(303);
-      await laptop.get(linkPath(memberLinkUrl(config, { memberId, ticketId: null }))).expect(303);
+      await openLink(phone, linkPath(memberLinkUrl(config, { memberId, ticketId: null })));
+      await openLink(laptop, linkPath(memberLinkUrl(config, { memberId, ticketId: null })));
       const page = await phone.get('/suivi').expect(200);
       expect(page.text).to.include('action="/suivi/deconnexion-partout"');
       await phone.post('/suivi/deconnexion-partout').type('form').send({ _csrf: 'forged' }).expect(403);
@@ -311,14 +343,14 @@ describe('member portal: help form and member pages', function () {
       await laptop.get(`/suivi/demandes/${ticket.number}`).expect(401);
       await phone.get(`/suivi/demandes/${ticket.number}`).expect(401);
       // A new link opens a new session.
-      await laptop.get(linkPath(memberLinkUrl(config, { memberId, ticketId: null }))).expect(303);
+      await openLink(laptop, linkPath(memberLinkUrl(config, { memberId, ticketId: null })));
       await laptop.get(`/suivi/demandes/${ticket.number}`).expect(200);
     });
 
     it("asks before someone else's link replaces this browser's session (POST with CSRF)", async () => {
       const paulTicket = await buildTicket(org, { member: { name: 'Paul Autre', email: 'paul.autre@example.be' }, subject: 'Demande de Paul Autre' });
       const agent = request.agent(app);
-      await agent.get(linkPath(memberLinkUrl(config, { memberId, ticketId: null }))).expect(303);
+      await openLink(agent, linkPath(memberLinkUrl(config, { memberId, ticketId: null })));
       const paulLink = linkPath(memberLinkUrl(config, { memberId: String(paulTicket.member), ticketId: String(paulTicket._id) }));
       const ask = await agent.get(paulLink).expect(200);
       expect(ask.text).to.include('marie.dupont@example.be').and.include('paul.autre@example.be').and.include('action="/suivi/acces"');
@@ -341,12 +373,12 @@ describe('member portal: help form and member pages', function () {
       const other = await buildTicket(org, { member: { name: 'Marie Dupont', email: 'marie.dupont@example.be' }, subject: 'Deuxième demande' });
       const stranger = await buildTicket(org, { member: { name: 'Paul', email: 'paul@example.be' }, subject: 'Demande de Paul' });
       const agent = request.agent(app);
-      await agent.get(linkPath(memberLinkUrl(config, { memberId, ticketId: String(ticket._id) }))).expect(303);
+      await openLink(agent, linkPath(memberLinkUrl(config, { memberId, ticketId: String(ticket._id) })));
       await agent.get(`/suivi/demandes/${other.number}`).expect(404); // same member, but this link was for one ticket
       await agent.get(`/suivi/demandes/${stranger.number}`).expect(404);
       await agent.get('/suivi/demandes/R-1999-000001').expect(404);
       // A link for all of Marie's tickets opens the other one too, but never Paul's.
-      await agent.get(linkPath(memberLinkUrl(config, { memberId, ticketId: null }))).expect(303);
+      await openLink(agent, linkPath(memberLinkUrl(config, { memberId, ticketId: null })));
       await agent.get(`/suivi/demandes/${other.number}`).expect(200);
       await agent.get(`/suivi/demandes/${stranger.number}`).expect(404);
       const list = await agent.get('/suivi').expect(200);
@@ -403,10 +435,8 @@ describe('member portal: help form and member pages', function () {
       const info = await Outbox.findOne({ ticket: ticket._id, template: 'information-request' }).lean<OutboxMail>();
       expect(info?.text).to.include('Pouvez-vous envoyer votre contrat ?');
       const agent = request.agent(app);
-      const page = await agent
-        .get(linkPath(memberLinkUrl(config, { memberId, ticketId: String(ticket._id) })))
-        .redirects(1)
-        .expect(200);
+      await openLink(agent, linkPath(memberLinkUrl(config, { memberId, ticketId: String(ticket._id) })));
+      const page = await agent.get(`/suivi/demandes/${ticket.number}`).expect(200);
       const csrf = hidden(page.text, '_csrf');
       const res = await agent
         .post(`/suivi/demandes/${ticket.number}/reponses`)
@@ -427,7 +457,7 @@ describe('member portal: help form and member pages', function () {
       await request(app).get(`/suivi/pieces/${fileId}`).expect(401);
       const paul = await MemberModel.create({ name: 'Paul Intrus', email: 'intrus@example.be' });
       const intruder = request.agent(app);
-      await intruder.get(linkPath(memberLinkUrl(config, { memberId: String(paul._id), ticketId: null }))).expect(303);
+      await openLink(intruder, linkPath(memberLinkUrl(config, { memberId: String(paul._id), ticketId: null })));
       await intruder.get(`/suivi/pieces/${fileId}`).expect(404);
       await intruder.get(`/suivi/demandes/${ticket.number}`).expect(404);
     });
@@ -439,7 +469,7 @@ describe('member portal: help form and member pages', function () {
       const four = /(http:\/\/127\.0\.0\.1:9999\/suivi\/acces\/[^\s"<>]+\?note=4)/.exec(resolved?.text ?? '')?.[1];
       expect(four, 'a rating link with note=4 in the email').to.be.a('string');
       const agent = request.agent(app);
-      const landing = await agent.get(linkPath(four ?? '')).expect(303);
+      const landing = await openLink(agent, linkPath(four ?? ''));
       expect(landing.headers.location).to.equal(`/suivi/demandes/${ticket.number}?note=4#evaluation`);
       const page = await agent.get(`/suivi/demandes/${ticket.number}?note=4`).expect(200);
       expect(page.text).to.match(/value="4" checked/); // preselected; nothing stored by a GET
@@ -458,10 +488,8 @@ describe('member portal: help form and member pages', function () {
 
     it('lets the member close and reopen, with CSRF', async () => {
       const agent = request.agent(app);
-      const page = await agent
-        .get(linkPath(memberLinkUrl(config, { memberId, ticketId: String(ticket._id) })))
-        .redirects(1)
-        .expect(200);
+      await openLink(agent, linkPath(memberLinkUrl(config, { memberId, ticketId: String(ticket._id) })));
+      const page = await agent.get(`/suivi/demandes/${ticket.number}`).expect(200);
       const csrf = hidden(page.text, '_csrf');
       await agent.post(`/suivi/demandes/${ticket.number}/fermer`).type('form').send({ _csrf: 'forged' }).expect(403);
       await agent.post(`/suivi/demandes/${ticket.number}/fermer`).type('form').send({ _csrf: csrf }).expect(303);

@@ -3,8 +3,9 @@
  *
  *   GET  /suivi                              their tickets (with a session) and "send me a link"
  *   POST /suivi/lien                         asks for a fresh link for all tickets of an address (worked after the answer)
- *   GET  /suivi/acces/:token                 follows a link (once): sets the session, goes to the ticket;
- *                                            signed in as another member: asks first (POST /suivi/acces)
+ *   GET  /suivi/acces/:token                 a link: a button that uses it (POST /suivi/acces: sets the
+ *                                            session once, goes to the ticket); opens at once in a browser
+ *                                            already signed in as that member; as another member: asks first
  *   GET  /suivi/demandes/:number             one ticket: public messages, files, status, actions
  *   POST /suivi/demandes/:number/reponses    answer (with files)
  *   POST /suivi/demandes/:number/fermer      close; …/rouvrir reopen; …/evaluation rate (once)
@@ -172,9 +173,17 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
     const token = req.params.token;
     const check = verifyMemberLink(config, token);
     if (!check.ok) return showAccess(req, res, { status: check.reason === 'expired' ? 410 : 400, state: check.reason });
-    // Signed in as someone else in this browser: ask before replacing that session (nothing used yet).
+    const note = typeof req.query.note === 'string' ? req.query.note.slice(0, 2) : '';
     const current = await context(req);
-    if (current && current.session.memberId !== check.claims.memberId) {
+    // A browser already signed in as this member is the member's own: the link opens at once. Anyone
+    // else (a fresh browser, or a mail filter that opens every link to check it) gets a button first,
+    // so the single-use link is used by a person's POST, never by a GET alone.
+    if (!current) {
+      renderPage(req, res, 'member-open', { title: res.locals.t('portal.open.title'), token, note, csrfToken: csrf.tokenFor(req, res) });
+      return;
+    }
+    // Signed in as someone else in this browser: ask before replacing that session (nothing used yet).
+    if (current.session.memberId !== check.claims.memberId) {
       const other = await memberById<{ email: string }>(check.claims.memberId, { email: 1 });
       if (!other) return showAccess(req, res, { status: 400, state: 'invalid' });
       renderPage(req, res, 'member-switch', {
@@ -182,7 +191,7 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
         current: current.actor.email,
         other: other.email,
         token,
-        note: typeof req.query.note === 'string' ? req.query.note.slice(0, 2) : '',
+        note,
         csrfToken: csrf.tokenFor(req, res),
       });
       return;
