@@ -1,10 +1,11 @@
 /**
- * CSV export of a report table: RFC 4180 (comma separator, CRLF line ends, fields
- * with a comma, quote or line break quoted and quotes doubled), UTF-8 with a byte
- * order mark so Excel reads accents right. Text cells that a spreadsheet would run
- * as a formula (starting with =, +, -, @, a tab or a carriage return) get a leading
- * apostrophe: an office or team name like "=HYPERLINK(…)" stays text. Numbers are
- * written as numbers (a negative difference stays a number).
+ * CSV export of a report table: RFC 4180 quoting (fields with the separator, a quote or a line break
+ * quoted, quotes doubled), CRLF line ends, UTF-8 with a byte order mark so Excel reads accents right.
+ * Two dialects: the comma and decimal point of RFC 4180, and the semicolon and decimal comma that
+ * Excel expects where the decimal separator is a comma — Belgium in French and in Dutch: a comma CSV
+ * opened there lands in one column. Text cells that a spreadsheet would run as a formula (starting
+ * with =, +, -, @, a tab or a carriage return) get a leading apostrophe: an office or team name like
+ * "=HYPERLINK(…)" stays text. Numbers are written as numbers (a negative difference stays a number).
  */
 import type { ReportTable } from './tables.js';
 
@@ -15,20 +16,51 @@ export function neutralize(text: string): string {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
-export function csvField(value: number | string | null): string {
-  if (value === null) return '';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  const text = neutralize(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+export interface CsvDialect {
+  separator: ',' | ';';
+  decimal: '.' | ',';
 }
 
-export function csvLine(values: ReadonlyArray<number | string | null>): string {
-  return values.map(csvField).join(',');
+/** RFC 4180: what English-language spreadsheets and every program read. */
+export const commaCsv: CsvDialect = { separator: ',', decimal: '.' };
+/** What Excel opens in columns in Belgium (fr-BE, nl-BE), France and the Netherlands. */
+export const semicolonCsv: CsvDialect = { separator: ';', decimal: ',' };
+
+export const csvSeparators = ['semicolon', 'comma'] as const;
+export type CsvSeparator = (typeof csvSeparators)[number];
+
+/** The dialect asked for, or the one the page's language implies (French and Dutch: semicolons). */
+export function csvDialect(locale: string, asked?: CsvSeparator): CsvDialect {
+  const choice = asked ?? (locale === 'en' ? 'comma' : 'semicolon');
+  return choice === 'comma' ? commaCsv : semicolonCsv;
+}
+
+export function csvField(value: number | string | null, dialect: CsvDialect = commaCsv): string {
+  if (value === null) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value).replace('.', dialect.decimal) : '';
+  const text = neutralize(value);
+  const special = dialect.separator === ';' ? /[";\r\n]/ : /[",\r\n]/;
+  return special.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function csvLine(values: ReadonlyArray<number | string | null>, dialect: CsvDialect = commaCsv): string {
+  return values.map((v) => csvField(v, dialect)).join(dialect.separator);
 }
 
 /** The whole file: BOM, the header line, one line per row, CRLF after each. */
-export function tableCsv(table: ReportTable): string {
-  const lines = [csvLine(table.columns.map((c) => c.label)), ...table.rows.map((r) => csvLine(r.cells.map((c) => c.value)))];
+export function tableCsv(table: ReportTable, dialect: CsvDialect = commaCsv): string {
+  const lines = [
+    csvLine(
+      table.columns.map((c) => c.label),
+      dialect,
+    ),
+    ...table.rows.map((r) =>
+      csvLine(
+        r.cells.map((c) => c.value),
+        dialect,
+      ),
+    ),
+  ];
   return csvBom + lines.map((l) => `${l}\r\n`).join('');
 }
 

@@ -169,7 +169,11 @@ describe('Reports (pages and CSV, real database)', () => {
       const page = await request(app).get('/staff/reports').set(as(staff.advisor)).expect(403);
       expect(page.text).to.include('Réservé à la supervision');
       await request(app).get('/staff/reports/compare').set(as(staff.advisor)).expect(403);
-      const csv = await request(app).get(`/staff/reports.csv?table=offices&${week}`).set(as(staff.advisor)).set('Accept', 'application/json').expect(403);
+      const csv = await request(app)
+        .get(`/staff/reports.csv?sep=comma&table=offices&${week}`)
+        .set(as(staff.advisor))
+        .set('Accept', 'application/json')
+        .expect(403);
       expect(csv.text).to.not.include('Liège,');
     });
 
@@ -226,7 +230,7 @@ describe('Reports (pages and CSV, real database)', () => {
 
   describe('CSV, checked against the hand counts', () => {
     it('is an attachment in UTF-8 with a BOM, named after the table and period', async () => {
-      const res = await request(app).get(`/staff/reports.csv?table=offices&${week}`).set(as(staff.admin)).buffer(true).expect(200);
+      const res = await request(app).get(`/staff/reports.csv?sep=comma&table=offices&${week}`).set(as(staff.admin)).buffer(true).expect(200);
       expect(res.headers['content-type']).to.equal('text/csv; charset=utf-8');
       expect(res.headers['content-disposition']).to.equal('attachment; filename="relais-offices-2026-03-02_2026-03-06.csv"');
       expect(res.text.startsWith('\uFEFFAgence,Créés,Résolus,"1re réponse, médiane (h ouvrées)"')).to.equal(true);
@@ -234,7 +238,7 @@ describe('Reports (pages and CSV, real database)', () => {
     });
 
     it('per office, for an administrator (every office)', async () => {
-      const res = await request(app).get(`/staff/reports.csv?table=offices&${week}`).set(as(staff.admin)).expect(200);
+      const res = await request(app).get(`/staff/reports.csv?sep=comma&table=offices&${week}`).set(as(staff.admin)).expect(200);
       const rows = records(res.text);
       const [c, l, total] = rows;
       expect(rows.map((r) => r.Agence)).to.deep.equal(['Charleroi', 'Liège', 'Total']);
@@ -277,14 +281,15 @@ describe('Reports (pages and CSV, real database)', () => {
     });
 
     it('per office, for a supervisor: their office and the escalated tickets of others', async () => {
-      const rows = records((await request(app).get(`/staff/reports.csv?table=offices&${week}`).set(as(staff.supervisorL)).expect(200)).text);
+      const rows = records((await request(app).get(`/staff/reports.csv?sep=comma&table=offices&${week}`).set(as(staff.supervisorL)).expect(200)).text);
       // Charleroi: only T3 (now at tier 3); T4 and T00 stay on Charleroi's tier 1, out of sight.
       expect(rows.find((r) => r.Agence === 'Charleroi')).to.include({ Créés: '1', 'En cours en fin de période': '0' });
       expect(rows.find((r) => r.Agence === 'Total')).to.include({ Créés: '5', 'En cours en fin de période': '1' });
     });
 
     it('per tier, per day, SLA and satisfaction', async () => {
-      const get = async (table: string) => records((await request(app).get(`/staff/reports.csv?table=${table}&${week}`).set(as(staff.admin)).expect(200)).text);
+      const get = async (table: string) =>
+        records((await request(app).get(`/staff/reports.csv?sep=comma&table=${table}&${week}`).set(as(staff.admin)).expect(200)).text);
       const tiers = await get('tiers');
       expect(tiers.map((r) => r.Niveau)).to.deep.equal(['Niveau 1 · Conseil', 'Niveau 2 · Soutien', 'Niveau 3 · Administratif']);
       expect(tiers[1]).to.include({
@@ -310,8 +315,26 @@ describe('Reports (pages and CSV, real database)', () => {
     });
 
     it('filters by tier: the tickets that went through it', async () => {
-      const rows = records((await request(app).get(`/staff/reports.csv?table=offices&${week}&tier=2`).set(as(staff.admin)).expect(200)).text);
+      const rows = records((await request(app).get(`/staff/reports.csv?sep=comma&table=offices&${week}&tier=2`).set(as(staff.admin)).expect(200)).text);
       expect(rows.find((r) => r.Agence === 'Total')).to.include({ Créés: '2', 'En cours en fin de période': '0' });
+    });
+
+    it("writes what Excel opens in columns in the reader's language: semicolons and decimal commas in French and Dutch, commas in English", async () => {
+      const csv = async (query: string) => (await request(app).get(`/staff/reports.csv?table=offices&${week}${query}`).set(as(staff.admin)).expect(200)).text;
+      const header = (text: string) => text.slice(1).split('\r\n')[0] ?? '';
+      const fr = await csv('');
+      expect(header(fr)).to.match(/^Agence;Créés;Résolus;/);
+      expect(fr).to.include(';66,7').and.not.include('66.7');
+      const nl = await csv('&lang=nl');
+      expect(header(nl).split(';').length).to.be.greaterThan(5);
+      expect(nl).to.include(';66,7');
+      const en = await csv('&lang=en');
+      expect(header(en).split(',').length).to.be.greaterThan(5);
+      expect(en).to.include(',66.7').and.not.include(';');
+      // Asked for explicitly, whatever the language; an unknown choice falls back to the language's.
+      expect(await csv('&lang=en&sep=semicolon')).to.include(';66,7');
+      expect(await csv('&sep=comma')).to.include(',66.7');
+      expect(header(await csv('&sep=tab'))).to.match(/^Agence;/);
     });
 
     it('keeps a formula-like office name as text, quoted', async () => {
@@ -320,7 +343,7 @@ describe('Reports (pages and CSV, real database)', () => {
       // Written behind Relais's back: the administration pages clear the configuration caches themselves.
       clearConfigCaches();
       try {
-        const res = await request(app).get(`/staff/reports.csv?table=offices&${week}`).set(as(staff.admin)).expect(200);
+        const res = await request(app).get(`/staff/reports.csv?sep=comma&table=offices&${week}`).set(as(staff.admin)).expect(200);
         expect(res.text).to.include(`"'=HYPERLINK(""http://evil.example"",""Charleroi"")",2,`);
         const page = await request(app).get(`/staff/reports?${week}`).set(as(staff.admin)).expect(200);
         expect(page.text).to.include('&#x3D;HYPERLINK(&quot;http://evil.example&quot;');
@@ -331,7 +354,7 @@ describe('Reports (pages and CSV, real database)', () => {
     });
 
     it('refuses an unknown table (400)', async () => {
-      await request(app).get(`/staff/reports.csv?table=staff&${week}`).set(as(staff.admin)).set('Accept', 'application/json').expect(400);
+      await request(app).get(`/staff/reports.csv?sep=comma&table=staff&${week}`).set(as(staff.admin)).set('Accept', 'application/json').expect(400);
     });
   });
 
@@ -345,7 +368,7 @@ describe('Reports (pages and CSV, real database)', () => {
       expect(res.text).to.include('Charleroi : vous ne voyez que ses tickets escaladés');
       expect(res.text).to.match(/aria-describedby="table-compare"/);
       const csv = await request(app)
-        .get(`/staff/reports.csv?table=compare&mode=offices&a=${ids.officeL}&b=${ids.officeC}&${week}`)
+        .get(`/staff/reports.csv?sep=comma&table=compare&mode=offices&a=${ids.officeL}&b=${ids.officeC}&${week}`)
         .set(as(staff.admin))
         .expect(200);
       const rows = records(csv.text);
@@ -358,7 +381,7 @@ describe('Reports (pages and CSV, real database)', () => {
       const res = await request(app).get(`/staff/reports/compare?mode=periods&${week}`).set(as(staff.admin)).expect(200);
       expect(res.text).to.include('value="2026-02-25"'); // the five days before
       const csv = await request(app)
-        .get(`/staff/reports.csv?table=compare&mode=periods&${week}&from2=2026-02-25&to2=2026-03-01`)
+        .get(`/staff/reports.csv?sep=comma&table=compare&mode=periods&${week}&from2=2026-02-25&to2=2026-03-01`)
         .set(as(staff.admin))
         .expect(200);
       const volume = records(csv.text).find((r) => r.Indicateur === 'Créés');
@@ -417,7 +440,7 @@ describe('Reports (pages and CSV, real database)', () => {
         office: oid(ids.officeL),
       });
       await replyToTicket({ actor: staff.supervisorL, ticketId: String(ticket._id), version: ticket.version, text: 'Voici.' });
-      const rows = records((await request(app).get('/staff/reports.csv?table=offices&preset=7d').set(as(staff.admin)).expect(200)).text);
+      const rows = records((await request(app).get('/staff/reports.csv?sep=comma&table=offices&preset=7d').set(as(staff.admin)).expect(200)).text);
       expect(rows.find((r) => r.Agence === 'Liège')).to.include({ Créés: '1' });
       // The period ends now: every ticket open now, whenever created — it, T4, T00, T5, T6 (reopened) and T7.
       expect(rows.find((r) => r.Agence === 'Total')?.['En cours en fin de période']).to.equal('6');

@@ -3,7 +3,7 @@
  * (presets, custom dates, the 92-day cap).
  */
 import { expect } from 'chai';
-import { csvBom, csvField, csvFileName, neutralize, tableCsv } from '../../server/reports/csv.js';
+import { commaCsv, csvBom, csvDialect, csvField, csvFileName, neutralize, semicolonCsv, tableCsv } from '../../server/reports/csv.js';
 import { filterParams, isProblem, parseFilters, resolvePeriod } from '../../server/reports/period.js';
 import { cellFormat, officesTable, type ReportTable } from '../../server/reports/tables.js';
 import { summarize } from '../../server/reports/compute.js';
@@ -22,6 +22,17 @@ describe('reports: CSV', () => {
     expect(csvField(3.25)).to.equal('3.25');
     expect(csvField(-2)).to.equal('-2'); // a number stays a number
     expect(csvField(Number.NaN)).to.equal('');
+  });
+
+  it('in the semicolon dialect, quotes fields with semicolons and writes decimal commas', () => {
+    expect(csvField('Conseil; Liège', semicolonCsv)).to.equal('"Conseil; Liège"');
+    expect(csvField('Conseil, Liège', semicolonCsv)).to.equal('Conseil, Liège');
+    expect(csvField(3.25, semicolonCsv)).to.equal('3,25');
+    expect(csvField(-2, semicolonCsv)).to.equal('-2');
+    expect(csvDialect('fr')).to.equal(semicolonCsv);
+    expect(csvDialect('nl')).to.equal(semicolonCsv);
+    expect(csvDialect('en')).to.equal(commaCsv);
+    expect(csvDialect('fr', 'comma')).to.equal(commaCsv);
   });
 
   it('turns text a spreadsheet would run as a formula into text', () => {

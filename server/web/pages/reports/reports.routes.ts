@@ -7,12 +7,13 @@
  * Supervisors and administrators only (403 otherwise); each report covers the tickets
  * the person may read (reports/access.ts). Filters are GET parameters, so every view has an address.
  */
+import { z } from 'zod';
 import { Router, type Request, type Response } from 'express';
 import type { StaffActor } from '../../../auth/actor.js';
 import type { Config } from '../../../config.js';
 import { BadRequestError, ForbiddenError } from '../../../lib/errors.js';
 import { mayReadReports, seesPartOf } from '../../../reports/access.js';
-import { csvFileName, tableCsv } from '../../../reports/csv.js';
+import { csvDialect, csvFileName, csvSeparators, tableCsv } from '../../../reports/csv.js';
 import { loadReport } from '../../../reports/load.js';
 import { filterParams, isProblem, parseFilters, type FilterProblem } from '../../../reports/period.js';
 import { tableNames, type ReportTable, type TableName } from '../../../reports/tables.js';
@@ -167,18 +168,21 @@ export function reportRoutes(config: Config, tools: StaffPageTools): Router {
       throw new BadRequestError(`table must be one of ${tableNames.join(', ')}.`, [{ path: 'table', message: 'unknown table' }]);
     const c = await context(res);
     const now = new Date();
+    // `sep=comma|semicolon`; by default what Excel expects in the page's language (semicolons in French and Dutch).
+    const sep = z.enum(csvSeparators).optional().catch(undefined).parse(req.query.sep);
+    const dialect = csvDialect(res.locals.locale, sep);
     let csv: string;
     let range: { fromDate: string; toDate: string };
     if (table === 'compare') {
       const comparison = await loadComparison(actor, req.query, now, c, config.timeZone);
       if ('problems' in comparison) throw badFilters(comparison.problems, c.t);
-      csv = tableCsv(comparison.table);
+      csv = tableCsv(comparison.table, dialect);
       range = comparison.periods[0];
     } else {
       const filters = parseFilters(req.query, now, config.timeZone);
       if (isProblem(filters)) throw badFilters(Array.isArray(filters) ? filters : [filters], c.t);
       const view = reportView(await loadReport(actor, filters, now), filters.period, c);
-      csv = tableCsv(view.tables[table as Exclude<TableName, 'compare'>]);
+      csv = tableCsv(view.tables[table as Exclude<TableName, 'compare'>], dialect);
       range = filters.period;
     }
     res.set('Content-Type', 'text/csv; charset=utf-8');
