@@ -142,10 +142,9 @@ async function runErasure(record: MemberErasure, actor: StaffActor | SystemActor
     }
     const old = identity ? await MemberEmailModel.findById(identity.email).lean() : null;
     if (old && String(old.member) === id) await MemberEmailModel.deleteOne({ _id: identity?.email });
-    await MemberModel.collection.updateOne(
-      { _id: member._id } as never,
-      { $set: { language: null, erasedAt: new Date(), sessionVersion: (member.sessionVersion ?? 0) + 1 } },
-    );
+    await MemberModel.collection.updateOne({ _id: member._id } as never, {
+      $set: { language: null, erasedAt: new Date(), sessionVersion: (member.sessionVersion ?? 0) + 1 },
+    });
     steps.add('member');
     await note(id, { steps: [...steps] });
   }

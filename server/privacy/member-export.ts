@@ -33,6 +33,7 @@ import { memberById } from '../members/member-lookup.js';
 import { loadTicket } from '../tickets/ticket.journal.js';
 import { ticketEvents, ticketThread } from '../tickets/ticket.queries.js';
 import { memberTicketIds } from '../tickets/ticket.keys.js';
+import { mailIdsOf } from './ticket-erasure.js';
 import type { Types } from 'mongoose';
 
 interface ExportedMember {
@@ -98,7 +99,7 @@ export async function exportMember(
   for (const ticket of tickets) {
     const events = await ticketEvents(ticket);
     const { messages, files: stored } = await ticketThread(ticket, { publicOnly: !options.includeInternal, events });
-    for (const e of events) for (const w of e.writes ?? []) if (w.model === 'Outbox') outboxIds.push(w.id);
+    for (const e of events) outboxIds.push(...mailIdsOf(e));
     const folder = `tickets/${safeName(ticket.number)}`;
     const fileName = (a: Attachment) => `${folder}/files/${String(a._id)}-${safeName(a.filename)}`;
     for (const a of stored.values()) files.push({ name: fileName(a), sha256: a.sha256 });
@@ -163,7 +164,13 @@ export async function exportMember(
     sent: outbox.map((o) => ({ at: o.createdAt, to: o.to, subject: o.subject, text: o.text, status: o.status, sentAt: o.sentAt, ticket: o.ticketNumber })),
     received: inbound.map((i) => ({ at: i.receivedAt, from: i.from, to: i.envelope?.to ?? [], subject: i.subject, ticket: i.outcome?.ticketNumber ?? null })),
   };
-  const counts = { tickets: tickets.length, messages: messageCount, files: files.length, mails: outbox.length + inbound.length, internal: options.includeInternal };
+  const counts = {
+    tickets: tickets.length,
+    messages: messageCount,
+    files: files.length,
+    mails: outbox.length + inbound.length,
+    internal: options.includeInternal,
+  };
   await recordAudit(actor, { action: 'member.export', target: { kind: 'member', id, label: member.name }, after: counts, ip: options.ip });
 
   zip.append(readme, { name: 'README.txt' });

@@ -91,7 +91,13 @@ export async function memberForAdmin(actor: StaffActor, memberId: string): Promi
     language: m.language ?? null,
     createdAt: m.createdAt ? new Date(m.createdAt).toISOString() : null,
     lastActiveAt: m.lastActiveAt ? new Date(m.lastActiveAt).toISOString() : null,
-    tickets: tickets.map((t) => ({ id: String(t._id), number: t.number, subject: t.subject, status: t.status, createdAt: new Date(t.createdAt).toISOString() })),
+    tickets: tickets.map((t) => ({
+      id: String(t._id),
+      number: t.number,
+      subject: t.subject,
+      status: t.status,
+      createdAt: new Date(t.createdAt).toISOString(),
+    })),
     erasure: erasure
       ? {
           pseudonym: erasure.pseudonym,

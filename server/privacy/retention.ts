@@ -168,7 +168,12 @@ async function eraseConfirmed(report: RetentionReport, options: { dataDir: strin
     if (!member || member.erasedAt) m.skipped = 'already_erased';
     else if (await activeSince(m.id, report.cutoff)) m.skipped = 'active_again';
     else {
-      await eraseMember(systemActor, m.id, { reason: `retention: inactive ${report.years} years (report ${String(report._id)})`, source: 'retention' }, options);
+      await eraseMember(
+        systemActor,
+        m.id,
+        { reason: `retention: inactive ${report.years} years (report ${String(report._id)})`, source: 'retention' },
+        options,
+      );
       erased += 1;
       m.erased = true;
     }
@@ -177,7 +182,8 @@ async function eraseConfirmed(report: RetentionReport, options: { dataDir: strin
     m.email = '';
     await RetentionReportModel.updateOne({ _id: report._id }, { $set: { members } });
   }
-  if (members.every((m) => m.erased || m.skipped)) await RetentionReportModel.updateOne({ _id: report._id }, { $set: { state: 'done', finishedAt: new Date() } });
+  if (members.every((m) => m.erased || m.skipped))
+    await RetentionReportModel.updateOne({ _id: report._id }, { $set: { state: 'done', finishedAt: new Date() } });
   return erased;
 }
 

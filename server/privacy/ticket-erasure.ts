@@ -71,7 +71,13 @@ export function redactedMessage(m: MessageLike, language: string, c: Pick<Ticket
 }
 
 function changed(m: MessageLike, r: MessageRedaction): boolean {
-  return m.text !== r.text || (m.html ?? null) !== r.html || (m.quoted ?? null) !== r.quoted || m.author.name !== r.author.name || (m.attachments ?? []).length !== r.attachments.length;
+  return (
+    m.text !== r.text ||
+    (m.html ?? null) !== r.html ||
+    (m.quoted ?? null) !== r.quoted ||
+    m.author.name !== r.author.name ||
+    (m.attachments ?? []).length !== r.attachments.length
+  );
 }
 
 /** The ticket's fields the erasure changes. */
@@ -128,11 +134,15 @@ async function commitErasure(ticketId: Types.ObjectId, c: TicketErasureContext):
 function redactedEvent(e: TicketEvent, language: string, c: TicketErasureContext): Record<string, unknown> | null {
   const subject = erasedSubjectText(language);
   const actor = e.actor.kind === 'member' ? { ...e.actor, name: c.pseudonym } : e.actor;
-  const note = scrub(e.note, c.pattern, c.pseudonym);
+  // A member's own note is their words (a rating's comment is the `rated` event's note): it goes whole.
+  const note = e.actor.kind === 'member' ? null : scrub(e.note, c.pattern, c.pseudonym);
   let data: Record<string, unknown> = e.data as Record<string, unknown>;
   if (e.type === 'created') {
     const t = e.data.ticket;
-    data = { ...e.data, ticket: { ...t, subject, ...(t.withheldMember ? { withheldMember: { name: c.pseudonym, email: placeholderEmail(c.memberId) } } : {}) } };
+    data = {
+      ...e.data,
+      ticket: { ...t, subject, ...(t.withheldMember ? { withheldMember: { name: c.pseudonym, email: placeholderEmail(c.memberId) } } : {}) },
+    };
   } else if (e.type === 'merged_in') data = { ...e.data, sourceSubject: subject };
   const patch: Record<string, unknown> = { ...e.patch };
   if (typeof patch.subject === 'string') patch.subject = subject;
@@ -216,6 +226,13 @@ async function removeFiles(ids: Types.ObjectId[], storage: AttachmentStorage): P
   return n;
 }
 
+/** The mail an event queued: its `Outbox` writes, and for a creation the acknowledgement (written once the number is known). */
+export function mailIdsOf(e: TicketEvent): Types.ObjectId[] {
+  const ids = (e.writes ?? []).filter((w) => w.model === 'Outbox').map((w) => new Types.ObjectId(String(w.id)));
+  if (e.type === 'created' && e.data.ack) ids.push(new Types.ObjectId(String(e.data.ack.id)));
+  return ids;
+}
+
 /** Erases the member's data from one ticket (every step idempotent); counts what it changed. */
 export async function eraseTicket(ticketId: Types.ObjectId, c: TicketErasureContext): Promise<TicketErasureCounts | null> {
   const event = await commitErasure(ticketId, c);
@@ -225,7 +242,7 @@ export async function eraseTicket(ticketId: Types.ObjectId, c: TicketErasureCont
   const events = await ticketEvents(ticket);
   const outboxIds: Types.ObjectId[] = [];
   for (const e of events) {
-    for (const w of e.writes ?? []) if (w.model === 'Outbox') outboxIds.push(new Types.ObjectId(String(w.id)));
+    outboxIds.push(...mailIdsOf(e));
     if (e._id === event._id) continue;
     const next = redactedEvent(e, ticket.language, c);
     if (next) await TicketEventModel.collection.updateOne({ _id: e._id } as never, { $set: next });
