@@ -8,7 +8,7 @@
  */
 import { expect } from 'chai';
 import type { Express } from 'express';
-import { Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import request from 'supertest';
 import { AttachmentModel } from '../../server/attachments/attachment.model.js';
 import { attachmentStorage, storageKey } from '../../server/attachments/storage.js';
