@@ -32,6 +32,7 @@ import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
 import { login, testApp } from '../helpers/http.js';
 import { useSearchEngine } from '../helpers/search.js';
 import { readZip } from '../helpers/zip.js';
+import { hidden, signedIn } from '../helpers/pages.js';
 
 const member = { name: 'Ophélie Vandersmissen', email: 'ophelie.vandersmissen@example.be', memberNumber: 'M-555001' };
 const secret = 'zorglubienne';
@@ -319,5 +320,30 @@ describe('members’ data: export, erasure, retention', function () {
     const erasure = await MemberErasureModel.findById(String(old.member)).lean();
     expect(erasure?.source).to.equal('retention');
     expect(await AuditEntryModel.countDocuments({ action: 'retention.confirm' })).to.equal(1);
+  });
+  it('the members page: found by member number, Export and Erase on the member page, a wrong confirmation refused, administrators only', async () => {
+    const person = { name: 'Wendy Pagemaker', email: 'wendy.pagemaker@example.be', memberNumber: 'M-555003' };
+    const t = await buildTicket(org, { subject: 'Question page', body: 'Bonjour.', member: person });
+    const id = String(t.member);
+    const agent = await signedIn(app, org.staff.administrator.email);
+    const landing = await agent.get('/staff/admin').expect(200);
+    expect(landing.text).to.include('href="/staff/admin/members"');
+    const find = await agent.get('/staff/admin/members').query({ q: 'm-555003' });
+    expect(find.status).to.equal(303);
+    expect(find.headers.location).to.equal(`/staff/admin/members/${id}`);
+    const page = await agent.get(`/staff/admin/members/${id}`).expect(200);
+    expect(page.text).to.include(person.email).and.include(t.number).and.include(`/staff/admin/members/${id}/export`).and.include('name="confirm"');
+    const csrf = hidden(page.text, '_csrf');
+    const wrong = await agent.post(`/staff/admin/members/${id}/erase`).type('form').send({ _csrf: csrf, confirm: 'nope@example.be', reason: 'Demande' });
+    expect(wrong.status).to.equal(422);
+    expect(wrong.text).to.include('id="member-error"');
+    expect((await MemberModel.findById(id).lean())?.name).to.equal(person.name);
+    const ok = await agent.post(`/staff/admin/members/${id}/erase`).type('form').send({ _csrf: csrf, confirm: person.email, reason: 'Demande' });
+    expect(ok.status, ok.text.slice(0, 500)).to.equal(303);
+    const after = await agent.get(`/staff/admin/members/${id}`).expect(200);
+    expect(after.text).to.include(pseudonymFor(id)).and.not.include(person.email);
+    const other = await signedIn(app, org.staff.supervisorLiege.email);
+    expect((await other.get('/staff/admin/members').query({ q: 'x' })).status).to.equal(403);
+    expect((await other.get(`/staff/admin/members/${id}/export`)).status).to.equal(403);
   });
 });

@@ -33,7 +33,12 @@ async function membersByName(req: Request, q: string): Promise<MemberCardView[]>
   const indexer = searchIndexer();
   if (!indexer) return [];
   const hits = await indexer.engine.search(q, { limit: 40, internal: false }).catch(() => null);
-  return hits ? membersOfTickets(pageActor(req), hits.tickets.map((h) => h.id)) : [];
+  return hits
+    ? membersOfTickets(
+        pageActor(req),
+        hits.tickets.map((h) => h.id),
+      )
+    : [];
 }
 
 export function memberAdminPages(config: Config, tools: StaffPageTools): Router {
@@ -106,9 +111,19 @@ export function memberAdminPages(config: Config, tools: StaffPageTools): Router 
           ...member,
           created: member.createdAt ? fmt.dateTime(member.createdAt) : '—',
           lastActive: member.lastActiveAt ? fmt.dateTime(member.lastActiveAt) : '—',
-          tickets: member.tickets.map((tk) => ({ ...tk, href: `/staff/tickets/${tk.id}`, status: t(`status.${tk.status}`), created: fmt.dateTime(tk.createdAt) })),
+          tickets: member.tickets.map((tk) => ({
+            ...tk,
+            href: `/staff/tickets/${tk.id}`,
+            status: t(`status.${tk.status}`),
+            created: fmt.dateTime(tk.createdAt),
+          })),
           erasure: member.erasure
-            ? { ...member.erasure, at: fmt.dateTime(member.erasure.at), source: t(`membersAdmin.source.${member.erasure.source}`), done: !!member.erasure.finishedAt }
+            ? {
+                ...member.erasure,
+                at: fmt.dateTime(member.erasure.at),
+                source: t(`membersAdmin.source.${member.erasure.source}`),
+                done: !!member.erasure.finishedAt,
+              }
             : null,
         },
         exportHref: `${membersPath}/${member.id}/export`,
