@@ -171,7 +171,8 @@ export async function exportMember(
     mails: outbox.length + inbound.length,
     internal: options.includeInternal,
   };
-  await recordAudit(actor, { action: 'member.export', target: { kind: 'member', id, label: member.name }, after: counts, ip: options.ip });
+  // Labelled by the id's end, never the name: the trail outlives a later erasure (the pseudonym ends the same way).
+  await recordAudit(actor, { action: 'member.export', target: { kind: 'member', id, label: `#${id.slice(-8)}` }, after: counts, ip: options.ip });
 
   zip.append(readme, { name: 'README.txt' });
   const record = {
