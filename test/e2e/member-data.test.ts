@@ -81,6 +81,15 @@ describe('members’ data in Chromium (real server, demo data): export, erase, a
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
+  /** Polls an async condition (the search index follows a change within a moment, not at once). */
+  async function eventually(what: () => Promise<boolean>, ms: number, describe: string): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!(await what())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting: ${describe}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+
   /** The ticket numbers the advisor's search page lists for `q`. */
   async function searchNumbers(page: Page, q: string): Promise<string> {
     await page.goto(`${base}/staff/search?q=${encodeURIComponent(q)}`);
@@ -113,11 +122,8 @@ describe('members’ data in Chromium (real server, demo data): export, erase, a
     // Before: the advisor sees the name on the ticket, and finds it by the name and by the phrase.
     await advisor.page.goto(`${base}/staff/tickets/${ticket.id}`);
     expect(await advisor.page.locator('main').innerText()).to.include('Marie Dethier');
-    await waitFor(
-      async () => (await searchNumbers(advisor!.page, 'Dethier')).includes(ticket.number),
-      15_000,
-      () => 'the name search',
-    );
+    const page = advisor.page;
+    await eventually(async () => (await searchNumbers(page, 'Dethier')).includes(ticket.number), 15_000, 'the name search');
     expect(await searchNumbers(advisor.page, phrase)).to.include(ticket.number);
 
     // The administrator: landing → Members → found by address → the member page.
@@ -130,8 +136,8 @@ describe('members’ data in Chromium (real server, demo data): export, erase, a
     await admin.fill('#password', password);
     await Promise.all([admin.waitForURL(/\/staff\/admin$/), admin.click('button[type=submit]')]);
     await Promise.all([admin.waitForURL(/\/staff\/admin\/members$/), admin.click('a[href="/staff/admin/members"]')]);
-    await admin.fill('input[name="q"]', memberEmail);
-    await Promise.all([admin.waitForURL(/\/staff\/admin\/members\/[0-9a-f]{24}$/), admin.click('form[role="search"] button[type=submit]')]);
+    await admin.fill('#member-find input[name="q"]', memberEmail);
+    await Promise.all([admin.waitForURL(/\/staff\/admin\/members\/[0-9a-f]{24}$/), admin.click('#member-find button[type=submit]')]);
     const memberPage = admin.url();
     expect(await admin.locator('main').innerText()).to.include(ticket.number);
     await admin.screenshot({ path: path.join(docsShots, 'admin-member.png'), fullPage: true });
@@ -162,11 +168,7 @@ describe('members’ data in Chromium (real server, demo data): export, erase, a
     expect(ticketText).to.not.include(phrase);
     expect(ticketText).to.include(pseudonym);
     await screenshot(advisor.page, 'ticket-after');
-    await waitFor(
-      async () => !(await searchNumbers(advisor!.page, 'Dethier')).includes(ticket.number),
-      15_000,
-      () => 'the name still finds the ticket',
-    );
+    await eventually(async () => !(await searchNumbers(page, 'Dethier')).includes(ticket.number), 15_000, 'the name still finds the ticket');
     expect(await searchNumbers(advisor.page, phrase)).to.not.include(ticket.number);
 
     // The audit page: the export and the erasure, by the pseudonym, never the name.
