@@ -23,6 +23,7 @@ const layers = [
   ['assignment'],
   ['realtime'],
   ['reports'],
+  ['privacy'], // members' data: export, erasure, retention (reads and redacts every domain below)
   ['housekeeping'], // deletes what expired in any domain below (sessions, mail, files, inbound bytes)
   ['search'],
   ['web'],

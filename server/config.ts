@@ -78,6 +78,7 @@ const envSchema = z.object({
   TOTP_REQUIRED_FOR_ADMINS: bool.default(false),
   CAUGHT_MAIL_RETENTION: duration.default(14 * 86400),
   INBOUND_RAW_RETENTION: duration.default(90 * 86400),
+  MEMBER_RETENTION_YEARS: z.coerce.number().int().min(0).max(100).default(0),
   INBOUND_EXTRA_ADDRESSES: z
     .string()
     .transform((v) =>
@@ -198,7 +199,12 @@ export interface Config {
   /** Administrators must use a TOTP second factor: without one they are sent to enrolment after signing in. */
   readonly totpRequiredForAdmins: boolean;
   /** Housekeeping: how long the local catcher keeps caught mail, and processed inbound messages keep their raw bytes (seconds). */
-  readonly retention: { readonly caughtMail: number; readonly inboundRaw: number };
+  readonly retention: {
+    readonly caughtMail: number;
+    readonly inboundRaw: number;
+    /** Members inactive this many years are listed for erasure (privacy/retention.ts); 0: off. */
+    readonly memberYears: number;
+  };
   /** Inbound mail: the other addresses Relais receives at, whose Authentication-Results to trust, the SMTP receiver. */
   readonly inbound: {
     readonly extraAddresses: readonly string[];
@@ -371,7 +377,7 @@ export function loadConfig(rawEnv: RawEnv = process.env, options: { writeSecrets
     ).toLowerCase(),
     memberLinkTtl: e.MEMBER_LINK_TTL,
     totpRequiredForAdmins: e.TOTP_REQUIRED_FOR_ADMINS,
-    retention: Object.freeze({ caughtMail: e.CAUGHT_MAIL_RETENTION, inboundRaw: e.INBOUND_RAW_RETENTION }),
+    retention: Object.freeze({ caughtMail: e.CAUGHT_MAIL_RETENTION, inboundRaw: e.INBOUND_RAW_RETENTION, memberYears: e.MEMBER_RETENTION_YEARS }),
     inbound: Object.freeze({
       extraAddresses: e.INBOUND_EXTRA_ADDRESSES ?? [],
       trustedAuthservIds: e.INBOUND_TRUSTED_AUTHSERV_IDS ?? [],

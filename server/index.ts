@@ -3,6 +3,7 @@
  * set), indexes, demo data, HTTP; and stops it all gracefully on SIGTERM/SIGINT.
  */
 import { resumeMerges } from './tickets/ticket.merge.js';
+import { resumeErasures } from './privacy/member-erasure.js';
 import http from 'node:http';
 import path from 'node:path';
 import { createApp } from './app.js';
@@ -227,6 +228,9 @@ async function main(): Promise<void> {
     // Merges a stop interrupted (tickets/ticket.merge.ts): each step is done once, so finishing them is safe.
     const merges = await resumeMerges();
     if (merges > 0) logger.warn({ merges }, 'finished ticket merges interrupted by the last stop');
+    // Member erasures a stop interrupted (privacy/member-erasure.ts): every step can run again.
+    const erasures = await resumeErasures({ dataDir: config.dataDir, logger });
+    if (erasures > 0) logger.warn({ erasures }, 'finished member erasures interrupted by the last stop');
     logger.info({ tickets: workingSet.size }, 'working set ready');
   } catch (error) {
     await realtime.close();

@@ -8,7 +8,19 @@ import { Types } from 'mongoose';
 import { AuditEntryModel, type AuditEntry } from './audit.model.js';
 
 /** The kinds of record the administration audits (others may appear: they are listed as written). */
-export const auditKinds = ['staff', 'office', 'team', 'category', 'reason_code', 'routing_rule', 'calendar', 'sla_policy', 'sla_recompute', 'member'] as const;
+export const auditKinds = [
+  'staff',
+  'office',
+  'team',
+  'category',
+  'reason_code',
+  'routing_rule',
+  'calendar',
+  'sla_policy',
+  'sla_recompute',
+  'member',
+  'retention_report',
+] as const;
 
 export const AUDIT_PAGE_SIZE = 50;
 const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)_([0-9a-f]{24})$/;

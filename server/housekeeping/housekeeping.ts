@@ -28,6 +28,7 @@ import { removeExpiredInboundRaw } from '../mail/inbound/raw-retention.js';
 import { CaughtMailModel } from '../mail/mail.models.js';
 import { LinkRequestModel } from '../members/link-request.model.js';
 import { LinkUseModel } from '../members/link-use.model.js';
+import { runMemberRetention } from '../privacy/retention.js';
 import { deleteBatch, HOUSEKEEPING_BATCH } from './batch.js';
 import { deleteUnlinkedAttachments, removeOrphanFiles } from './orphan-files.js';
 import { HousekeepingStateModel } from './state.model.js';
@@ -137,6 +138,11 @@ export const jobs: readonly HousekeepingJob[] = [
     everyMs: HOUR,
     run: ({ config, now }) =>
       removeExpiredInboundRaw({ dataDir: config.dataDir, retentionSeconds: config.retention.inboundRaw, now, limit: HOUSEKEEPING_BATCH }),
+  },
+  {
+    // Dry-run report once a day; erasures only of a report an administrator confirmed (privacy/retention.ts).
+    name: 'member retention',
+    run: ({ config, now }) => runMemberRetention({ years: config.retention.memberYears, dataDir: config.dataDir, now }),
   },
   { name: 'housekeeping runs', run: ({ now }) => deleteBatch(HousekeepingRunModel.collection, { at: { $lt: before(now, RUNS_KEPT_MS) } }) },
 ];

@@ -11,9 +11,20 @@ const memberSchema = new Schema(
     office: { type: Schema.Types.ObjectId, ref: 'Office', default: null },
     /** Member sessions carry it; "sign out of all my devices" increments it, ending every one of them. */
     sessionVersion: { type: Number, default: 0 },
+    /**
+     * The member's last ticket activity (a ticket filed, a reply, a rating), kept by privacy/activity.ts:
+     * the retention job's one query (`lastActiveAt` before the cut-off) finds inactive members without
+     * reading any ticket. Null on members not seen since it existed: their `createdAt` counts.
+     */
+    lastActiveAt: { type: Date, default: null },
+    /** Set when the member's personal data was erased (privacy/member-erasure.ts): no session opens for them again. */
+    erasedAt: { type: Date, default: null },
   },
   { timestamps: true },
 );
+// The retention job (privacy/retention.ts): members inactive since a date, a bounded batch a run.
+memberSchema.index({ lastActiveAt: 1 });
+memberSchema.index({ createdAt: 1 });
 
 /**
  * Address → member keys (see member-lookup.ts, `findMemberByEmail`): `_id` is the lower-cased address,

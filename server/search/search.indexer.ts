@@ -121,7 +121,8 @@ export class SearchIndexer {
           if (write.model !== 'Message') continue;
           if (write.op === 'insert') messages.push(messageSearchDoc(write.id, write.doc, ticket.language));
           else {
-            // A merge moved the message: its text is indexed again under the ticket it joined (read by `_id`).
+            // A merge moved the message, or an erasure rewrote it: indexed again as stored now (read by `_id`),
+            // under the ticket it joined.
             const moved = await MessageModel.collection.findOne<Message>({ _id: new Types.ObjectId(String(write.id)) });
             if (moved) messages.push(messageSearchDoc(write.id, { ...moved, ticket: write.doc.ticket }, ticket.language));
           }

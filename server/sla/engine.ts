@@ -146,8 +146,9 @@ async function evaluate(state: SlaState, events: readonly SlaEvent[], now: Date)
       firstResponseAt: state.firstResponseAt ?? null,
       resolvedAt: state.resolvedAt ?? null,
     },
-    // Neither moves the ticket: an alert only reports, a recompute only applies a new calendar or policy.
-    events: events.filter((e) => e.type !== 'sla_alert' && e.type !== 'sla_recomputed'),
+    // None moves the ticket: an alert only reports, a recompute only applies a new calendar or policy,
+    // an erasure only removes personal data.
+    events: events.filter((e) => e.type !== 'sla_alert' && e.type !== 'sla_recomputed' && e.type !== 'member_erased'),
     policy: choice.policy,
     policyReason: choice.reason,
     calendar,

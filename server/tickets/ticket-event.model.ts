@@ -38,6 +38,11 @@ export const eventTypes = [
   'merged_in',
   'linked',
   'unlinked',
+  /**
+   * The member's personal data was erased (privacy/member-erasure.ts): the subject, the member's
+   * messages and files, the rating's comment. No move: figures and deadlines stay as they were.
+   */
+  'member_erased',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 
@@ -105,6 +110,8 @@ export interface EventData {
   merged_in: { source: Types.ObjectId; sourceNumber: string; sourceSubject: string; messages: Types.ObjectId[]; attachments: Types.ObjectId[] };
   linked: { other: Types.ObjectId; otherNumber: string };
   unlinked: { other: Types.ObjectId; otherNumber: string };
+  /** `erasure`: the erasure record (the member's id); `attachments`: the member's files it unlinked, to delete after. */
+  member_erased: { erasure: string; pseudonym: string; messages: number; attachments: Types.ObjectId[] };
 }
 
 // Every listed type has its data, and every data its listed type.
@@ -114,6 +121,8 @@ void _eventDataCoversTypes;
 
 /** A message, escalation or attachment document as an event inserts or updates it. */
 export type MessageDocument = Omit<Message, '_id'>;
+/** What an erasure rewrites in a message (privacy/member-erasure.ts); `ticket` stays the message's own. */
+export type MessageRedaction = Pick<Message, 'ticket' | 'text' | 'html' | 'quoted' | 'author' | 'attachments'>;
 /** `by` is null for an escalation Relais made (the SLA's automatic escalation). */
 export type EscalationDocument = Omit<Escalation, '_id' | 'by'> & { by: Types.ObjectId | null };
 export type EscalationClosing = Partial<Pick<Escalation, 'acceptedBy' | 'acceptedAt' | 'outcome' | 'closedBy' | 'closedAt' | 'closingNote'>>;
@@ -127,6 +136,8 @@ export type JournalWrite =
   | { model: 'Message'; op: 'insert'; id: Types.ObjectId; doc: MessageDocument }
   /** A merge moves a message to the ticket it was merged into. */
   | { model: 'Message'; op: 'update'; id: Types.ObjectId; doc: { ticket: Types.ObjectId } }
+  /** An erasure rewrites a message's text and author name (search indexes it again from the stored message). */
+  | { model: 'Message'; op: 'update'; id: Types.ObjectId; doc: MessageRedaction }
   | { model: 'Escalation'; op: 'insert'; id: Types.ObjectId; doc: EscalationDocument }
   | { model: 'Escalation'; op: 'update'; id: Types.ObjectId; doc: EscalationClosing }
   | { model: 'Attachment'; op: 'update'; id: Types.ObjectId; doc: { ticket: Types.ObjectId; message?: Types.ObjectId } }

@@ -201,9 +201,11 @@ export async function ticketEvents(ticket: Pick<Ticket, '_id' | 'version'>): Pro
 
 /** The ids of the documents of one kind a ticket's events inserted (messages, escalations), in order. */
 function insertedIds(events: readonly TicketEvent[], model: 'Message' | 'Escalation'): Types.ObjectId[] {
-  // A message's update is a merge moving it here (ticket.merge.ts): it joins this ticket's thread.
+  // A message's update is a merge moving it here (ticket.merge.ts): it joins this ticket's thread; or an
+  // erasure rewriting one already listed (privacy/member-erasure.ts): listed once.
   const wanted = (w: TicketEvent['writes'][number]) => w.model === model && (w.op === 'insert' || model === 'Message');
-  return events.flatMap((e) => (e.writes ?? []).filter(wanted).map((w) => new Types.ObjectId(String(w.id))));
+  const ids = events.flatMap((e) => (e.writes ?? []).filter(wanted).map((w) => String(w.id)));
+  return [...new Set(ids)].map((id) => new Types.ObjectId(id));
 }
 
 /**

@@ -11,6 +11,7 @@ import { catalogRoutes } from '../catalog/catalog.routes.js';
 import { catalogAdminRoutes } from '../catalog/catalog-admin.routes.js';
 import { routingConfigRoutes } from '../routing/routing-config.routes.js';
 import { routingAdminRoutes } from '../routing/routing-admin.routes.js';
+import { privacyAdminRoutes } from '../privacy/privacy-admin.routes.js';
 import { slaAdminRoutes } from '../sla/sla-admin.routes.js';
 import { handoffRoutes } from '../assignment/handoff.routes.js';
 import type { Config } from '../config.js';
@@ -56,6 +57,7 @@ export function apiRouter(config: Config, options: { auth?: AuthRouteOptions; in
       ...catalogAdminRoutes(),
       ...slaAdminRoutes(),
       ...routingAdminRoutes(),
+      ...privacyAdminRoutes(config),
     ],
     requireStaff,
   );

@@ -11,15 +11,17 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../server/db/em
 import { projectRoot } from '../../server/lib/paths.js';
 import { registerSlaRecompute } from '../../server/sla/engine.js';
 import { registerReportChangeKeys } from '../../server/reports/day-facts.js';
+import { registerMemberActivity } from '../../server/privacy/activity.js';
 import { recordedShapeCount, startRecordingQueryShapes, unindexedShapes } from './query-shapes.js';
 
 // Every query the suite makes Relais send must be servable by a declared index on MongoDB (query-shapes.ts).
 startRecordingQueryShapes();
 
-// Every commit recomputes the SLA and notes the reports' change keys, as in the server (index.ts
-// registers the same enrichers through server/enrichers.ts).
+// Every commit recomputes the SLA, notes the reports' change keys and the member's last activity, as
+// in the server (index.ts registers the same enrichers through server/enrichers.ts).
 registerSlaRecompute();
 registerReportChangeKeys();
+registerMemberActivity();
 
 export const mochaHooks = {
   afterAll(): void {

@@ -19,6 +19,7 @@ import { createInboundPipeline } from '../../server/mail/inbound/pipeline.js';
 import { Outbox } from '../../server/mail/mail.models.js';
 import { enqueueMail } from '../../server/mail/outbox.js';
 import { RecomputeJobModel } from '../../server/sla/recompute-job.model.js';
+import { makeRetentionReport } from '../../server/privacy/retention.js';
 import { MessageModel } from '../../server/tickets/message.model.js';
 import { claimTicket, escalateTicket } from '../../server/tickets/ticket.commands.js';
 import type { Ticket } from '../../server/tickets/ticket.model.js';
@@ -167,6 +168,13 @@ const adminOnly: Record<string, true> = {
   'patch /api/v1/admin/teams/:id': true,
   'get /api/v1/admin/routing/rules': true,
   'post /api/v1/admin/routing/test': true,
+  // Members' data (test/integration/member-privacy.test.ts).
+  'get /api/v1/admin/members': true,
+  'get /api/v1/admin/members/:id': true,
+  'get /api/v1/admin/members/:id/export': true,
+  'post /api/v1/admin/members/:id/erase': true,
+  'get /api/v1/admin/retention': true,
+  'post /api/v1/admin/retention/:id/confirm': true,
 };
 
 /** The object an administration route with a parameter acts on (by default a failed mail's id). */
@@ -176,7 +184,11 @@ async function adminObject(path: string, org: Org): Promise<string> {
         (await RecomputeJobModel.create({ startedAt: new Date(), by: 'Matrice', cause: 'calendar', label: 'Matrice', total: 0, heartbeatAt: new Date() }))._id,
       )
     : '';
+  const member = path.includes('/admin/members/:id') ? String((await buildTicket(org)).member) : '';
+  const report = path.includes('/admin/retention/:id') ? String((await makeRetentionReport({ years: 5, now: new Date() }))._id) : '';
   return path
+    .replace('/admin/members/:id', `/admin/members/${member}`)
+    .replace('/admin/retention/:id', `/admin/retention/${report}`)
     .replace('/categories/:code', '/categories/contracts')
     .replace('/reason-codes/:code', '/reason-codes/needs_contract_change')
     .replace(':office', String(org.offices.liege))

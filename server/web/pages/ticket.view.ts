@@ -88,6 +88,7 @@ const trailTypes = new Set([
   'category_changed',
   'sla_alert',
   'sla_recomputed',
+  'member_erased',
   ...relationTrailTypes,
 ]);
 const directions: Record<string, TrailItem['direction']> = {
@@ -107,6 +108,7 @@ const directions: Record<string, TrailItem['direction']> = {
   category_changed: 'edit',
   sla_alert: 'edit',
   sla_recomputed: 'edit',
+  member_erased: 'edit',
   merged: 'done',
   merged_in: 'arrive',
   marked_spam: 'done',

@@ -36,7 +36,11 @@ export function clearMemberSession(res: Response, config: Config): void {
  * or signed out of all their devices since the session was opened (checked on every request).
  */
 export async function memberActorFor(session: MemberSession): Promise<(MemberActor & { language: string | null }) | null> {
-  const member = await memberById<{ name: string; email: string; language?: string | null; sessionVersion?: number }>(session.memberId, { name: 1, email: 1, language: 1, sessionVersion: 1 });
-  if (!member || (member.sessionVersion ?? 0) !== session.version) return null;
+  const member = await memberById<{ name: string; email: string; language?: string | null; sessionVersion?: number; erasedAt?: Date | null }>(
+    session.memberId,
+    { name: 1, email: 1, language: 1, sessionVersion: 1, erasedAt: 1 },
+  );
+  // An erased member's old links still verify (signed tokens): the session they open is refused here.
+  if (!member || member.erasedAt || (member.sessionVersion ?? 0) !== session.version) return null;
   return { kind: 'member', id: member._id, name: member.name, email: member.email, language: member.language ?? null };
 }

@@ -11,6 +11,7 @@ import { catalogAdminPages } from './catalog.routes.js';
 import { calendarAdminPages } from './calendars.routes.js';
 import { routingAdminPages } from './routing.routes.js';
 import { adminLandingRoutes } from './landing.routes.js';
+import { memberAdminPages } from './members.routes.js';
 
 export function adminPages(config: Config, tools: StaffPageTools): Router {
   const router = Router();
@@ -19,5 +20,6 @@ export function adminPages(config: Config, tools: StaffPageTools): Router {
   router.use(catalogAdminPages(tools));
   router.use(calendarAdminPages(config, tools));
   router.use(routingAdminPages(tools));
+  router.use(memberAdminPages(config, tools));
   return router;
 }

@@ -20,6 +20,7 @@ const sections = [
   { key: 'calendars', href: `${adminPath}/calendars` },
   { key: 'mail', href: '/staff/mail' },
   { key: 'inbound', href: '/staff/inbound' },
+  { key: 'members', href: `${adminPath}/members` },
   { key: 'housekeeping', href: `${adminPath}/housekeeping` },
   { key: 'audit', href: `${adminPath}/audit` },
 ] as const;
