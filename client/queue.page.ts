@@ -1,12 +1,14 @@
 /**
  * "My queue": keyboard navigation (j / k, arrows, Enter), live rows and counts,
- * ages that stay current, and selecting rows to act on many (Space or x; lib/bulk.ts).
+ * ages that stay current, selecting rows to act on many (Space or x; lib/bulk.ts), and
+ * the column chooser (lib/columns.ts).
  */
 import { byId, find, isRecord, readJson, str } from './lib/dom.js';
 import { keepListLive } from './lib/live-list.js';
 import { enableRowNavigation } from './lib/rows-nav.js';
 import { setupBulk } from './lib/bulk.js';
 import { keepAgesFresh } from './lib/time.js';
+import { setupColumnChooser } from './lib/columns.js';
 
 function start(): void {
   const rows = byId('queue-rows', HTMLTableSectionElement);
@@ -16,6 +18,7 @@ function start(): void {
   const fold = document.getElementById('facets-fold');
   if (fold instanceof HTMLDetailsElement && window.matchMedia('(max-width: 760px)').matches) fold.open = false;
   keepAgesFresh();
+  setupColumnChooser();
   const snapshotUrl = str(data, 'snapshot');
   if (!snapshotUrl) return;
   const list = keepListLive({

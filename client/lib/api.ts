@@ -49,7 +49,7 @@ function fieldsOf(body: unknown): FieldProblem[] {
   return body.fields.filter(isRecord).map((f) => ({ path: String(f.path ?? ''), message: String(f.message ?? '') }));
 }
 
-export async function request(url: string, init: { method?: 'GET' | 'POST'; body?: unknown } = {}): Promise<unknown> {
+export async function request(url: string, init: { method?: 'GET' | 'POST' | 'PUT'; body?: unknown } = {}): Promise<unknown> {
   const method = init.method ?? 'GET';
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (method !== 'GET') headers['x-csrf-token'] = csrfToken();

@@ -12,6 +12,8 @@
  *   POST   /me/totp/confirm           confirm with a code: the recovery codes, shown once
  *   POST   /me/totp/disable           turn it off (password or code)
  *   POST   /me/totp/recovery-codes    new recovery codes (password or code)
+ *   GET    /me/preferences            my display choices (the queue's columns)
+ *   PUT    /me/preferences            set them
  */
 import type { Request, Response } from 'express';
 import type { Config } from '../config.js';
@@ -24,6 +26,7 @@ import { requireActor } from './current.js';
 import { admitLogin } from './login-gate.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { endOtherSessions, endOwnSession, openSessions } from './sessions.js';
+import { setQueueColumns, staffPreferences } from '../staff/staff-preferences.js';
 
 const tag = 'Account';
 const self = { kind: 'staff', policy: 'self' } as const;
@@ -40,6 +43,7 @@ export function accountRoutes(config: Config, throttle: LoginThrottle): RouteSpe
   const changePassword = { body: a.changePasswordBody };
   const confirm = { body: a.confirmTotpBody };
   const proof = { body: a.proofBody };
+  const preferences = { body: a.preferencesBody };
 
   /** Runs a check of the password or a code through the throttle: a right answer gives the charge back. */
   async function throttled<T>(req: Request, res: Response, check: () => Promise<T>): Promise<T> {
@@ -170,6 +174,31 @@ export function accountRoutes(config: Config, throttle: LoginThrottle): RouteSpe
         const staff = await throttled(req, res, () => proveOwner(settings, actor, body));
         noStore(res);
         res.json({ recoveryCodes: await renewCodes(actor, staff, req.ip) });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/me/preferences',
+      tag,
+      summary: 'My display choices: the columns my queue shows',
+      access: self,
+      response: a.preferencesResponse,
+      handler: async (req, res) => {
+        noStore(res);
+        res.json(await staffPreferences(requireActor(req).id));
+      },
+    }),
+    route({
+      method: 'put',
+      path: '/me/preferences',
+      tag,
+      summary: 'Choose the columns my queue shows (known columns; the subject is always shown)',
+      access: self,
+      ...preferences,
+      response: a.preferencesResponse,
+      handler: async (req, res) => {
+        const { body } = valid(req, preferences);
+        res.json(await setQueueColumns(requireActor(req).id, body.queueColumns));
       },
     }),
   ];

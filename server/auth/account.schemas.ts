@@ -1,6 +1,7 @@
 /** One zod schema per endpoint of password links, the second step and "My account". Strict: unknown keys are refused. */
 import { z } from 'zod';
 import { uiLocales } from '../tickets/ticket.vocabulary.js';
+import { queueColumns } from '../staff/staff-preferences.vocabulary.js';
 
 /** A new password: long enough to resist guessing, bounded so argon2 never hashes a megabyte. */
 export const newPassword = z.string({ error: 'password is required' }).min(10, 'must be at least 10 characters').max(1024, 'must be at most 1024 characters');
@@ -46,3 +47,12 @@ export const confirmTotpBody = z.strictObject({ code });
 export const recoveryCodesResponse = z.object({ recoveryCodes: z.array(z.string()) });
 /** Turning TOTP off, or renewing recovery codes, takes the password or a current code. */
 export const proofBody = z.strictObject({ password: z.string().min(1).max(1024).optional(), code: code.optional() });
+
+/** The queue's columns, each a known one (a repeated one is stored once; the subject is always shown). */
+export const preferencesBody = z.strictObject({
+  queueColumns: z
+    .array(z.enum(queueColumns))
+    .min(1, 'choose at least one column')
+    .max(queueColumns.length * 2, 'too many columns'),
+});
+export const preferencesResponse = z.object({ queueColumns: z.array(z.enum(queueColumns)) });

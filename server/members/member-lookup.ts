@@ -75,3 +75,30 @@ export async function memberNamesByIds(ids: readonly string[]): Promise<Map<stri
   );
   return new Map(members.map((m) => [String(m._id), m.name]));
 }
+
+/**
+ * Names for sorting a queue by member: a whole work list (thousands of tickets) is sorted, not one
+ * page, so names are remembered for a few minutes rather than read for every sort. A rename shows in
+ * the order after that delay; the rows themselves always show names read for the page.
+ */
+const sortNames = new Map<string, { name: string; at: number }>();
+const sortNamesTtlMs = 5 * 60_000;
+const sortNamesMax = 50_000;
+
+export async function memberNamesForSorting(ids: readonly string[]): Promise<Map<string, string>> {
+  const now = Date.now();
+  const wanted = [...new Set(ids)];
+  const missing = wanted.filter((id) => {
+    const hit = sortNames.get(id);
+    return !hit || now - hit.at > sortNamesTtlMs;
+  });
+  if (missing.length > 0) {
+    const read = await memberNamesByIds(missing);
+    for (const id of missing) {
+      sortNames.delete(id);
+      sortNames.set(id, { name: read.get(id) ?? '', at: now });
+    }
+    while (sortNames.size > sortNamesMax) sortNames.delete(sortNames.keys().next().value as string);
+  }
+  return new Map(wanted.map((id) => [id, sortNames.get(id)?.name ?? '']));
+}

@@ -3,6 +3,7 @@ import { Schema, model, type InferSchemaType, type HydratedDocument } from 'mong
 export const staffRoles = ['advisor', 'support', 'administrative', 'supervisor', 'administrator'] as const;
 export type StaffRole = (typeof staffRoles)[number];
 import { ticketLanguages as languages } from '../tickets/ticket.vocabulary.js';
+import { queueColumns } from './staff-preferences.vocabulary.js';
 
 export { ticketLanguages as languages } from '../tickets/ticket.vocabulary.js';
 
@@ -47,6 +48,10 @@ const staffSchema = new Schema(
       fr: { type: String, default: null, maxlength: 2000 },
       nl: { type: String, default: null, maxlength: 2000 },
       en: { type: String, default: null, maxlength: 2000 },
+    },
+    /** The person's own display choices (staff-preferences.ts): the queue's columns, absent until chosen. */
+    preferences: {
+      queueColumns: { type: [{ type: String, enum: queueColumns }], default: undefined },
     },
   },
   { timestamps: true },

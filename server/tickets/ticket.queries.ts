@@ -32,6 +32,7 @@ import { configTtlMs, ttlCache } from '../lib/ttl-cache.js';
 import { TicketEventModel, eventId, type TicketEvent } from './ticket-event.model.js';
 import { memberTicketIds, ticketIdByNumber } from './ticket.keys.js';
 import { workingSet } from './working-set.js';
+import { defaultQueueOrder, firstInOrder, type QueueOrder } from './queue-order.js';
 import { readByIds } from '../db/point-reads.js';
 import { isOpenStatus, openStatuses, type Tier } from './ticket.vocabulary.js';
 import { escalationTarget, returnTarget } from './ticket.lifecycle.js';
@@ -58,11 +59,14 @@ export interface ListFilters {
   status?: string[];
   assignee?: 'me' | 'none' | string;
   language?: string;
-  category?: string;
+  /** A category code, or null for tickets without one. */
+  category?: string | null;
   /** "Tickets I handed on": tickets the actor worked on and no longer holds (read only), instead of their work. */
   handedOn?: boolean;
   limit: number;
   cursor?: string;
+  /** The order of work lists (the working set); history lists keep the due-date order. */
+  order?: QueueOrder;
 }
 
 interface Cursor {
@@ -86,33 +90,6 @@ function decodeCursor(cursor: string): Cursor {
   throw new BadRequestError('The cursor is not valid: use the nextCursor value of a previous page.', [{ path: 'cursor', message: 'invalid cursor' }]);
 }
 
-/** A date field as milliseconds (documents hold Dates; a few tests and old rows hold strings). */
-function ms(value: Date | string | number): number {
-  return value instanceof Date ? value.getTime() : new Date(value).getTime();
-}
-
-function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/**
- * The first `count` tickets in queue order. The keys are computed once per ticket rather than in
- * every comparison: a supervisor's list sorts thousands of open tickets at a year of data.
- */
-function firstInQueueOrder(rows: readonly Ticket[], count: number): Ticket[] {
-  const keyed = rows.map((t) => ({ t, due: ms(t.dueAt), created: ms(t.createdAt), id: String(t._id) }));
-  keyed.sort((a, b) => a.due - b.due || a.created - b.created || compareIds(a.id, b.id));
-  return keyed.slice(0, count).map((k) => k.t);
-}
-
-function afterCursor(t: Ticket, c: Cursor): boolean {
-  const d = ms(t.dueAt) - ms(c.d);
-  if (d !== 0) return d > 0;
-  const created = ms(t.createdAt) - ms(c.c);
-  if (created !== 0) return created > 0;
-  return String(t._id) > c.i;
-}
-
 /** The statuses the working set answers for (open work, and tickets resolved recently). */
 function servedByWorkingSet(statuses: readonly string[]): boolean {
   return statuses.every((s) => isOpenStatus(s) || s === 'resolved');
@@ -125,7 +102,7 @@ export function matchesFilters(t: Ticket, actor: StaffActor, filters: Omit<ListF
   if (filters.office && String(t.office) !== filters.office) return false;
   if (filters.team && String(t.team) !== filters.team) return false;
   if (filters.language && t.language !== filters.language) return false;
-  if (filters.category && t.category !== filters.category) return false;
+  if (filters.category !== undefined && (t.category ?? null) !== filters.category) return false;
   if (filters.assignee === 'me') return String(t.assignee) === String(actor.id);
   if (filters.assignee === 'none') return !t.assignee;
   if (filters.assignee) return String(t.assignee) === filters.assignee;
@@ -142,29 +119,32 @@ export async function readableWork(actor: StaffActor, where: (t: Ticket) => bool
 }
 
 /**
- * The tickets an actor may see, filtered and sorted by due date then age, one page at a time. Work
+ * The tickets an actor may see, filtered and sorted (by due date then age unless `order` says
+ * otherwise: queue-order.ts), one page at a time. Work
  * (open and recently resolved tickets) comes from the working set in memory; only a list of closed
  * or older history asks the database (an index on MongoDB).
  */
 export async function listTickets(actor: StaffActor, filters: ListFilters): Promise<{ tickets: TicketView[]; nextCursor: string | null }> {
   // Without a status filter, the queue shows work still to do.
   const statuses = filters.status?.length ? filters.status : [...openStatuses];
-  const cursor = filters.cursor ? decodeCursor(filters.cursor) : null;
   let rows: Ticket[];
+  let cursorOf: (t: Ticket) => string = encodeCursor;
   if (servedByWorkingSet(statuses)) {
     // The list's own filters first (cheap field tests), then the policy, then the page.
     const inList = filters.handedOn ? (t: Ticket) => handedOnBy(actor.id, t) && canRead(actor, t) : (t: Ticket) => inWorkScope(actor, t);
-    const matching = (await workingSet.all()).filter((t) => matchesFilters(t, actor, filters, statuses) && inList(t) && (!cursor || afterCursor(t, cursor)));
-    rows = firstInQueueOrder(matching, filters.limit + 1);
+    const matching = (await workingSet.all()).filter((t) => matchesFilters(t, actor, filters, statuses) && inList(t));
+    const ordered = await firstInOrder(matching, filters.order ?? defaultQueueOrder, filters.limit + 1, filters.cursor);
+    rows = ordered.rows;
+    cursorOf = ordered.cursorOf;
   } else {
-    rows = await historyPage(actor, filters, statuses, cursor);
+    rows = await historyPage(actor, filters, statuses, filters.cursor ? decodeCursor(filters.cursor) : null);
   }
   const page = rows.slice(0, filters.limit);
   const names = await nameBook(page.map((t) => t.assignee));
   const last = page.at(-1);
   return {
     tickets: page.map((t) => presentTicket(t, actor, names)),
-    nextCursor: rows.length > filters.limit && last ? encodeCursor(last) : null,
+    nextCursor: rows.length > filters.limit && last ? cursorOf(last) : null,
   };
 }
 
@@ -176,7 +156,7 @@ async function historyPage(actor: StaffActor, filters: ListFilters, statuses: re
   if (filters.team) and.push({ team: new Types.ObjectId(filters.team) });
   and.push({ status: { $in: statuses } });
   if (filters.language) and.push({ language: filters.language });
-  if (filters.category) and.push({ category: filters.category });
+  if (filters.category !== undefined) and.push({ category: filters.category });
   if (filters.assignee === 'me') and.push({ assignee: actor.id });
   else if (filters.assignee === 'none') and.push({ assignee: null });
   else if (filters.assignee) and.push({ assignee: new Types.ObjectId(filters.assignee) });
@@ -467,10 +447,8 @@ export async function heldTickets(person: Types.ObjectId | string): Promise<Tick
 /** Open unassigned tickets waiting in these teams, most urgent first (automatic assignment's sweep). */
 export async function waitingInTeams(teams: Iterable<Types.ObjectId | string>, limit: number): Promise<Ticket[]> {
   const wanted = new Set([...teams].map(String));
-  return firstInQueueOrder(
-    (await workingSet.all()).filter((t) => isOpenStatus(t.status) && !t.assignee && wanted.has(String(t.team))),
-    limit,
-  );
+  const waiting = (await workingSet.all()).filter((t) => isOpenStatus(t.status) && !t.assignee && wanted.has(String(t.team)));
+  return (await firstInOrder(waiting, defaultQueueOrder, limit, undefined)).rows;
 }
 
 /** The escalation records of several working tickets (the board), read by `_id`. */

@@ -25,6 +25,10 @@ export function isDoneStatus(status: string): boolean {
 export const priorities = ['low', 'normal', 'high', 'urgent'] as const;
 export type Priority = (typeof priorities)[number];
 
+/** What a queue list can be sorted by (tickets/queue-order.ts); `due` is the default. */
+export const queueSortKeys = ['due', 'age', 'priority', 'subject', 'member', 'category', 'status'] as const;
+export type QueueSortKey = (typeof queueSortKeys)[number];
+
 export const channels = ['web', 'email', 'phone', 'visit', 'api'] as const;
 export type Channel = (typeof channels)[number];
 

@@ -73,6 +73,9 @@ const plain: Record<string, 'public' | 'staff'> = {
   'post /api/v1/me/totp/confirm': 'staff',
   'post /api/v1/me/totp/disable': 'staff',
   'post /api/v1/me/totp/recovery-codes': 'staff',
+  // Display choices: the signed-in person's own record only (test/integration/queue-columns.test.ts).
+  'get /api/v1/me/preferences': 'staff',
+  'put /api/v1/me/preferences': 'staff',
 };
 
 /** A person's own session (its object is a session of Liège's advisor): only its owner ends it; anyone else gets 404. */

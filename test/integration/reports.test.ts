@@ -418,7 +418,8 @@ describe('Reports (pages and CSV, real database)', () => {
       try {
         const html = (await request(app).get('/staff/board').set(as(staff.supervisorL)).expect(200)).text;
         expect(html).to.include('<span class="chip chip-waiting">1 en retard</span>');
-        expect(html).to.include('<span class="forecast-level forecast-unknown">au plus 1</span>'); // presence unknown: at most the deadlines due
+        // Presence unknown: at most the deadlines due; the one already missed is counted with them (never a bare figure beside "1 late").
+        expect(html).to.include('<span class="forecast-level forecast-warn">1 en retard + au plus 1</span>');
         expect(html).to.match(/<li class="risk risk-overdue">\s*<a class="row-link" href="\/staff\/tickets\/65f0000000000000000000a5">/);
         expect(html).to.match(/<li class="risk risk-soon">\s*<a class="row-link" href="\/staff\/tickets\/65f0000000000000000000b7">/);
         expect(html).to.not.include('pas encore d&#x27;échéances');

@@ -136,7 +136,8 @@ describe('working set: always equal to the truth in the database', function () {
             v === 'handed' ? handedOn(t) : inWorkScope(person, t) && (v === 'mine' ? String(t.assignee) === me : v === 'unassigned' ? !t.assignee : true),
           status: (t, v) => (v ? t.status === v : (openStatuses as readonly string[]).includes(t.status)),
           language: (t, v) => !v || t.language === v,
-          category: (t, v) => !v || t.category === v,
+          // `-`: no category (queue.query.ts `noCategory`).
+          category: (t, v) => !v || (v === '-' ? !t.category : t.category === v),
           office: (t, v) => !v || String(t.office) === v,
         };
         const current: Record<string, string | undefined> = { view: q.view, status: q.status, language: q.language, category: q.category, office: q.office };

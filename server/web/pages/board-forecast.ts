@@ -56,7 +56,7 @@ function queueLabel(q: QueueOutlook, t: Translate): string {
   return q.officeName === null ? t(`reports.forecast.queue_tier${q.tier}`) : t('reports.forecast.queue_tier1', { office: q.officeName });
 }
 
-function row(q: QueueOutlook, t: Translate, fmtNumber: Intl.NumberFormat): ForecastRow {
+export function forecastRow(q: QueueOutlook, t: Translate, fmtNumber: Intl.NumberFormat): ForecastRow {
   const f = q.forecast;
   let breaches = '—';
   let level: ForecastRow['level'] = 'none';
@@ -69,6 +69,11 @@ function row(q: QueueOutlook, t: Translate, fmtNumber: Intl.NumberFormat): Forec
   } else if (q.anyDeadline) {
     breaches = t('reports.forecast.up_to', { count: f.dueSoon });
     level = 'unknown';
+  }
+  if (f.overdue > 0) {
+    // Deadlines already missed are breaches too: "0" in green beside "4 late" read as all is well.
+    breaches = t('reports.forecast.late_plus', { late: f.overdue, expected: breaches === '—' ? '0' : breaches });
+    level = 'warn';
   }
   return {
     key: q.key,
@@ -93,7 +98,7 @@ export async function forecastPanel(actor: StaffActor, c: ForecastContext): Prom
   return {
     horizon: forecast.horizon,
     computedAt: fmt.short(forecast.now),
-    rows: forecast.queues.map((q) => row(q, t, fmtNumber)),
+    rows: forecast.queues.map((q) => forecastRow(q, t, fmtNumber)),
     atRisk: forecast.atRisk.map((r) => ({
       href: `/staff/tickets/${r.id}`,
       number: r.number,

@@ -102,6 +102,7 @@ export const clientStringKeys: readonly string[] = [
   'savedReplies.lang.en',
   ...actions.map((a) => `client.done.${a}`),
   'client.dialog.required',
+  'client.dialog.required_field',
   'client.board.reassigned',
   ...[
     'selected_one',

@@ -20,7 +20,9 @@ import { loginRoutes } from './login.routes.js';
 import { housekeepingAdminRoutes } from './housekeeping-admin.routes.js';
 import { adminPages } from './admin/admin-pages.js';
 import { mailAdminRoutes } from './mail-admin.routes.js';
-import { noStore } from './page-auth.js';
+import { noStore, requirePageActor } from './page-auth.js';
+import { renderStaffPage } from './staff-page.js';
+import { wantsJson } from '../render.js';
 import { queueRoutes } from './queue.routes.js';
 import { ticketRoutes } from './ticket.routes.js';
 import { newTicketRoutes } from './new-ticket.routes.js';
@@ -54,5 +56,15 @@ export function staffPages(config: Config, options: { auth?: AuthRouteOptions; i
   router.use(housekeepingAdminRoutes(config, tools));
   router.use(adminPages(config, tools));
   router.use(reportRoutes(config, tools));
+  // Last: an address under /staff that no page answers is a 404 in the staff layout (with its
+  // navigation), for a signed-in person; without a session, the sign-in form (nothing revealed).
+  router.all('/staff/{*rest}', requirePageActor, async (req, res, next) => {
+    if (wantsJson(req)) {
+      next();
+      return;
+    }
+    const t = res.locals.t;
+    await renderStaffPage(req, res, tools, 'staff-error', 'queue', { title: t('errors.not_found_title'), text: t('errors.not_found_text') }, 404);
+  });
   return router;
 }

@@ -14,7 +14,7 @@ import { ticketStatuses, type TicketStatus } from '../../tickets/ticket.vocabula
 import { canRead, inWorkScope, tiersWorkedBy } from '../../tickets/ticket.policy.js';
 import { handedOnBy } from '../../tickets/ticket.workers.js';
 import { workingSet } from '../../tickets/working-set.js';
-import { isOpenStatus, openStatuses, ticketLanguages } from '../../tickets/ticket.vocabulary.js';
+import { isOpenStatus, openStatuses, queueSortKeys, ticketLanguages, type QueueSortKey } from '../../tickets/ticket.vocabulary.js';
 
 /** `handed`: "Tickets I handed on" — worked on and no longer held by me, read only (ticket.workers.ts). */
 export const queueViews = ['all', 'mine', 'unassigned', 'handed'] as const;
@@ -26,21 +26,42 @@ export const filterStatuses: readonly TicketStatus[] = [...openStatuses, 'resolv
 
 const objectId = /^[0-9a-f]{24}$/i;
 
-/** Lenient: a filter that makes no sense is dropped rather than answered with an error page. */
+/** The category filter's value for tickets without a category (never a category code: codes have no `-`). */
+export const noCategory = '-';
+
+/** `due`, `-due` (descending), `subject`… (tickets/queue-order.ts). */
+const sortPattern = new RegExp(`^-?(${queueSortKeys.join('|')})$`);
+
+/** Lenient: a filter that makes no sense is dropped rather than answered with an error page (the page says which). */
 export const queueQuerySchema = z.object({
   view: z.enum(queueViews).catch('all').default('all'),
   status: z.enum(ticketStatuses).optional().catch(undefined),
   language: z.enum(ticketLanguages).optional().catch(undefined),
   category: z
     .string()
-    .regex(/^[a-z0-9_]{2,40}$/)
+    .regex(/^([a-z0-9_]{2,40}|-)$/)
     .optional()
     .catch(undefined),
   office: z.string().regex(objectId).optional().catch(undefined),
+  sort: z.string().regex(sortPattern).optional().catch(undefined),
   cursor: z.string().max(500).optional().catch(undefined),
 });
 
 export type QueueQuery = z.infer<typeof queueQuerySchema>;
+
+/** The filters a person can set in the address bar, in the order the notice names them. */
+export const queueParams = ['view', 'status', 'language', 'category', 'office', 'sort'] as const;
+export type QueueParam = (typeof queueParams)[number];
+
+export interface QueueSort {
+  key: QueueSortKey;
+  descending: boolean;
+}
+
+export function sortOf(q: QueueQuery): QueueSort {
+  const raw = q.sort ?? 'due';
+  return { key: raw.replace(/^-/, '') as QueueSortKey, descending: raw.startsWith('-') };
+}
 
 /** Whether this person's queue spans several offices, so an office filter is useful. */
 export function mayFilterOffice(actor: StaffActor): boolean {
@@ -53,11 +74,18 @@ export function parseQueueQuery(raw: unknown, actor: StaffActor): QueueQuery {
   return query;
 }
 
+/** Parameters given in the address but ignored (an unknown value, or a filter this person's queue does not offer). */
+export function ignoredQueueParams(raw: unknown, query: QueueQuery): QueueParam[] {
+  const input = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const given = (key: QueueParam) => input[key] !== undefined && input[key] !== '';
+  return queueParams.filter((key) => given(key) && (key === 'view' ? query.view !== input.view : query[key] === undefined));
+}
+
 export function toListFilters(q: QueueQuery, limit: number): ListFilters {
   return {
     status: q.status ? [q.status] : undefined,
     language: q.language,
-    category: q.category,
+    category: q.category === noCategory ? null : q.category,
     office: q.office,
     assignee: q.view === 'mine' ? 'me' : q.view === 'unassigned' ? 'none' : undefined,
     handedOn: q.view === 'handed',
@@ -74,11 +102,12 @@ export function queueHref(q: QueueQuery, change: Partial<Record<keyof QueueQuery
     language: q.language,
     category: q.category,
     office: q.office,
+    sort: q.sort,
     ...change,
   };
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(merged)) {
-    if (value === undefined || value === '' || (key === 'view' && value === 'all')) continue;
+    if (value === undefined || value === '' || (key === 'view' && value === 'all') || (key === 'sort' && value === 'due')) continue;
     params.set(key, value);
   }
   const query = params.toString();
@@ -125,7 +154,7 @@ export async function queueCounts(actor: StaffActor, q: QueueQuery, keys: { cate
     view: (r, v) => (v === 'handed' ? r.handed : r.work && (v === 'mine' ? String(r.assignee) === me : v === 'unassigned' ? r.assignee === null : true)),
     status: (r, v) => (v ? r.status === v : isOpenStatus(r.status)),
     language: (r, v) => !v || r.language === v,
-    category: (r, v) => !v || r.category === v,
+    category: (r, v) => !v || (v === noCategory ? r.category === null : r.category === v),
     office: (r, v) => !v || String(r.office) === v,
   };
   const current: Record<Facet, string | undefined> = { view: q.view, status: q.status, language: q.language, category: q.category, office: q.office };
@@ -135,7 +164,7 @@ export async function queueCounts(actor: StaffActor, q: QueueQuery, keys: { cate
     view: [...queueViews],
     status: [undefined, ...filterStatuses],
     language: [undefined, ...ticketLanguages],
-    category: [undefined, ...keys.categories],
+    category: [undefined, ...keys.categories, noCategory],
     office: [undefined, ...keys.offices],
   };
   const keysOf = (facet: Facet, r: CountRow): string[] => {
@@ -146,7 +175,7 @@ export async function queueCounts(actor: StaffActor, q: QueueQuery, keys: { cate
       ];
     if (facet === 'status') return [...(isOpenStatus(r.status) ? ['status:'] : []), `status:${r.status}`];
     if (facet === 'language') return ['language:', `language:${r.language}`];
-    if (facet === 'category') return ['category:', ...(r.category ? [`category:${r.category}`] : [])];
+    if (facet === 'category') return ['category:', r.category ? `category:${r.category}` : `category:${noCategory}`];
     return ['office:', `office:${String(r.office)}`];
   };
   // One pass over the rows: a row counts for a facet's values when it passes every other facet.

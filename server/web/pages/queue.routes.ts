@@ -1,7 +1,8 @@
 /**
  * "My queue": `/staff` and `/staff/queue`, the tickets the signed-in person may act
  * on and the ones they hold, with faceted filters and counts, sorted by due date
- * then age. `/staff/queue/snapshot` answers the same list as HTML rows plus counts
+ * then age unless a column header asked otherwise (`sort`), showing the columns the
+ * person chose (queue.columns.ts). `/staff/queue/snapshot` answers the same list as HTML rows plus counts
  * (JSON) for the page's script, which refreshes the list when a live update arrives.
  */
 import { Router, type Request, type Response } from 'express';
@@ -14,9 +15,14 @@ import { bulkBar } from './bulk-bar.js';
 import { createFormatter } from './format.js';
 import { homePathFor, pageActor, queuePath, requirePageActor } from './page-auth.js';
 import { labels, memberNames, presentRow, type TicketRowView } from './presenters.js';
+import { staffPreferences } from '../../staff/staff-preferences.js';
+import { queueColumnsView, type QueueColumnsView } from './queue.columns.js';
 import {
   filterStatuses,
+  ignoredQueueParams,
   mayFilterOffice,
+  noCategory,
+  sortOf,
   parseQueueQuery,
   queueCounts,
   queueHref,
@@ -46,19 +52,24 @@ interface QueueData {
   firstHref: string | null;
   counts: QueueCounts;
   catalog: PageCatalog;
+  columns: QueueColumnsView;
+  /** "Ignored: Status, Sort" when the address held values that make no sense here; null otherwise. */
+  ignoredNotice: string | null;
 }
 
 async function loadQueue(req: Request, res: Response, config: Config, actor: StaffActor): Promise<QueueData> {
   const query = parseQueueQuery(req.query, actor);
-  const catalog = await loadCatalog(res.locals.locale);
+  const ignored = ignoredQueueParams(req.query, query);
+  const [catalog, preferences] = await Promise.all([loadCatalog(res.locals.locale), staffPreferences(actor.id)]);
+  const order = { ...sortOf(query), categoryLabel: catalog.categoryLabel };
   let page: Awaited<ReturnType<typeof listTickets>>;
   try {
-    page = await listTickets(actor, toListFilters(query, pageSize));
+    page = await listTickets(actor, { ...toListFilters(query, pageSize), order });
   } catch (error) {
-    // A stale or hand-edited cursor: start again from the first page rather than fail.
+    // A stale or hand-edited cursor (or one of another sort): start again from the first page rather than fail.
     if (!(error instanceof BadRequestError) || !query.cursor) throw error;
     delete query.cursor;
-    page = await listTickets(actor, toListFilters(query, pageSize));
+    page = await listTickets(actor, { ...toListFilters(query, pageSize), order });
   }
   const t = res.locals.t;
   const ctx = {
@@ -77,6 +88,8 @@ async function loadQueue(req: Request, res: Response, config: Config, actor: Sta
     firstHref: query.cursor ? queueHref(query) : null,
     counts,
     catalog,
+    columns: queueColumnsView(preferences.queueColumns, query, t),
+    ignoredNotice: ignored.length > 0 ? t('columns.ignored', { names: ignored.map((p) => t(`columns.param.${p}`)).join(', ') }) : null,
   };
 }
 
@@ -103,7 +116,11 @@ function facets(data: QueueData, actor: StaffActor, res: Response) {
       {
         key: 'category',
         label: t('queue.filters.category'),
-        items: [item('category', undefined, t('queue.filters.any_category')), ...catalog.categories.map((c) => item('category', c.value, c.label))],
+        items: [
+          item('category', undefined, t('queue.filters.any_category')),
+          ...catalog.categories.map((c) => item('category', c.value, c.label)),
+          item('category', noCategory, t('columns.no_category')),
+        ],
       },
       ...(mayFilterOffice(actor)
         ? [
@@ -143,6 +160,8 @@ export function queueRoutes(config: Config, tools: StaffPageTools): Router {
       title: t('queue.title'),
       script: 'queue',
       rows: data.rows,
+      columns: data.columns,
+      ignoredNotice: data.ignoredNotice,
       facets: facets(data, actor, res),
       total: data.counts.total,
       nextHref: data.nextHref,
@@ -162,7 +181,7 @@ export function queueRoutes(config: Config, tools: StaffPageTools): Router {
     const data = await loadQueue(req, res, config, actor);
     res.set('Cache-Control', 'no-store');
     res.json({
-      rowsHtml: renderPartial(req, res, 'queue-rows', { rows: data.rows, selectable: true }),
+      rowsHtml: renderPartial(req, res, 'queue-rows', { rows: data.rows, columns: data.columns }),
       counts: data.counts.counts,
       total: data.counts.total,
       totalText: res.locals.t('queue.total', { count: data.counts.total }),

@@ -12,6 +12,7 @@ import { createFormatter } from './format.js';
 import { pageActor, requirePageActor } from './page-auth.js';
 import { labels, presentRow } from './presenters.js';
 import { renderStaffPage, type StaffPageTools } from './staff-page.js';
+import { plainColumnsView } from './queue.columns.js';
 
 export const searchPath = '/staff/search';
 const pageSize = 20;
@@ -57,6 +58,7 @@ export function searchRoutes(config: Config, tools: StaffPageTools): Router {
       title: q ? t('search.title_for', { q }) : t('search.title'),
       searchQuery: q,
       rows,
+      columns: plainColumnsView(['number', 'subject', 'member', 'category', 'priority', 'tier', 'holder', 'age', 'due'], t),
       problem,
       asked: Boolean(answer),
       summary: answer ? t('search.count', { count: rows.length }) : null,

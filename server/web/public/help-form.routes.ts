@@ -110,6 +110,8 @@ export function helpFormRoutes(config: Config, limits: PublicFormLimits, options
   const csrf = createFormCsrf(config, { purpose: 'public-forms', preCookie: 'relais_pub', tokenCookie: 'relais_pub_csrf' });
   const uploadLimits = { maxFiles: config.attachments.maxFiles, maxBytes: config.attachments.maxBytes, maxFieldBytes: 256 * 1024, fileField: 'attachments' };
 
+  const fieldLabelKeys: Record<string, string> = { memberNumber: 'member_number' };
+
   async function showForm(req: Request, res: Response, props: { values?: FormValues; errors?: FieldErrors; status?: number; notice?: string } = {}): Promise<void> {
     const values = props.values ?? emptyValues;
     const errors = props.errors ?? {};
@@ -124,7 +126,11 @@ export function helpFormRoutes(config: Config, limits: PublicFormLimits, options
         values,
         errors,
         hasErrors: Object.keys(errors).length > 0,
-        errorList: order.filter((f) => errors[f]).map((f) => ({ field: f, message: errors[f] })).concat(errors.form ? [{ field: 'form', message: errors.form }] : []),
+        // The summary names each field ("Votre nom : …"): the message alone does not say which field it is about.
+        errorList: order
+          .filter((f) => errors[f])
+          .map((f) => ({ field: f, label: t(`portal.form.${fieldLabelKeys[f] ?? f}`), message: errors[f] }))
+          .concat(errors.form ? [{ field: 'form', label: '', message: errors.form }] : []),
         firstError: order.find((f) => errors[f]) ?? null,
         notice: props.notice ?? null,
         categories: await categoryOptions(res.locals.locale, values.category),

@@ -256,11 +256,13 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
           ...memberFiles((m.attachments ?? []).map((id) => byId.get(String(id))).filter((f): f is Attachment => Boolean(f))),
         })),
         canReply: ticket.status !== 'closed',
-        canClose: ticket.status !== 'closed',
+        // A resolved ticket is done already: the member may reopen it, closing it would say nothing more.
+        canClose: !done,
         canReopen: done,
         canRate: done && !ticket.rating,
         rating: ticket.rating ? { score: ticket.rating.score, comment: ticket.rating.comment } : null,
-        scores: [5, 4, 3, 2, 1].map((score) => ({ score, label: t(`portal.rating.score_${score}`), checked: score === selected })),
+        // The same direction as the resolution mail's links (1 to 5).
+        scores: [1, 2, 3, 4, 5].map((score) => ({ score, label: t(`portal.rating.score_${score}`), checked: score === selected })),
         errors: props.errors ?? {},
         reply: props.reply ?? '',
         comment: props.comment ?? '',
