@@ -24,3 +24,23 @@ export async function signedIn(app: Express, email: string): Promise<TestAgent> 
   expect(res.status, res.text).to.equal(303);
   return agent;
 }
+
+/**
+ * Follows a member link as a person does: the link's page (a GET uses nothing, so a mail filter that
+ * opens links cannot use it up), then its button. A browser already signed in as that member is let
+ * in by the GET itself. Resolves with the answer that used the link (a 303 to the ticket by default).
+ */
+export async function openMemberLink(agent: TestAgent, path: string, status = 303): Promise<request.Response> {
+  const page = await agent.get(path);
+  if (page.status !== 200) {
+    expect(page.status).to.equal(status);
+    return page;
+  }
+  expect(page.text).to.include('action="/suivi/acces"');
+  const note = /name="note" value="([^"]*)"/.exec(page.text)?.[1] ?? '';
+  return agent
+    .post('/suivi/acces')
+    .type('form')
+    .send({ _csrf: hidden(page.text, '_csrf'), token: hidden(page.text, 'token'), note })
+    .expect(status);
+}

@@ -14,7 +14,7 @@ import { loadTicket } from '../../server/tickets/ticket.journal.js';
 import { silentLogger, testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
-import { hidden } from '../helpers/pages.js';
+import { hidden, openMemberLink as openLink } from '../helpers/pages.js';
 import { useMail } from '../helpers/enrichers.js';
 import { waitingLinkRequests } from '../../server/members/link-requests.js';
 import { processLinkRequests, startLinkRequestWorker } from '../../server/mail/member-link-mail.js';
@@ -62,22 +62,6 @@ function submit(agent: Agent, tokens: { csrf: string; formToken: string }, field
 
 function linkPath(url: string): string {
   return new URL(url).pathname + new URL(url).search;
-}
-
-/**
- * Follows a member link as a person does: the link's page (a GET uses nothing, so a mail filter that
- * opens links cannot use it up), then its button. A browser already signed in as that member is let
- * in by the GET itself. Resolves with the answer that used the link.
- */
-async function openLink(agent: Agent, path: string, status = 303): Promise<request.Response> {
-  const page = await agent.get(path);
-  if (page.status !== 200) {
-    expect(page.status).to.equal(status);
-    return page;
-  }
-  expect(page.text).to.include('action="/suivi/acces"');
-  const form = { _csrf: hidden(page.text, '_csrf'), token: hidden(page.text, 'token'), note: /name="note" value="([^"]*)"/.exec(page.text)?.[1] ?? '' };
-  return agent.post('/suivi/acces').type('form').send(form).expect(status);
 }
 
 describe('member portal: help form and member pages', function () {

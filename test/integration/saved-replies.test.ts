@@ -7,6 +7,7 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
+import { openMemberLink } from '../helpers/pages.js';
 import { memberLinkUrl } from '../../server/members/member-links.js';
 import { MemberModel } from '../../server/members/member.model.js';
 import { useTestDatabase } from '../helpers/db.js';
@@ -98,11 +99,10 @@ describe('saved replies and signatures', function () {
     // A member signed in on their page: the staff API does not know them.
     const ticket = await buildTicket(org, { office: org.offices.liege });
     const member = request.agent(app);
-    await member
-      .get(
-        new URL(memberLinkUrl(testConfig({ PUBLIC_URL: 'http://127.0.0.1:9999' }), { memberId: String(ticket.member), ticketId: String(ticket._id) })).pathname,
-      )
-      .expect(303);
+    await openMemberLink(
+      member,
+      new URL(memberLinkUrl(testConfig({ PUBLIC_URL: 'http://127.0.0.1:9999' }), { memberId: String(ticket.member), ticketId: String(ticket._id) })).pathname,
+    );
     expect([401, 403]).to.include((await member.get('/api/v1/saved-replies')).status);
     expect([401, 403]).to.include((await member.get(`/api/v1/tickets/${String(ticket._id)}/saved-replies/${id}`)).status);
     expect((await create('advisorLiege', { title: { $ne: '' }, body: text, scope: 'personal' })).status).to.equal(400);
