@@ -12,6 +12,7 @@ import { catalogAdminRoutes } from '../catalog/catalog-admin.routes.js';
 import { routingConfigRoutes } from '../routing/routing-config.routes.js';
 import { routingAdminRoutes } from '../routing/routing-admin.routes.js';
 import { slaAdminRoutes } from '../sla/sla-admin.routes.js';
+import { policyAdminRoutes } from '../sla/policy-admin.routes.js';
 import { handoffRoutes } from '../assignment/handoff.routes.js';
 import type { Config } from '../config.js';
 import { mountRoutes } from '../lib/route-table.js';
@@ -55,6 +56,7 @@ export function apiRouter(config: Config, options: { auth?: AuthRouteOptions; in
       ...auditRoutes(),
       ...catalogAdminRoutes(),
       ...slaAdminRoutes(),
+      ...policyAdminRoutes(),
       ...routingAdminRoutes(),
     ],
     requireStaff,

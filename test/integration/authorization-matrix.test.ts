@@ -19,6 +19,7 @@ import { createInboundPipeline } from '../../server/mail/inbound/pipeline.js';
 import { Outbox } from '../../server/mail/mail.models.js';
 import { enqueueMail } from '../../server/mail/outbox.js';
 import { RecomputeJobModel } from '../../server/sla/recompute-job.model.js';
+import { SlaPolicyModel, defaultPolicies } from '../../server/sla/policy.js';
 import { MessageModel } from '../../server/tickets/message.model.js';
 import { claimTicket, escalateTicket } from '../../server/tickets/ticket.commands.js';
 import type { Ticket } from '../../server/tickets/ticket.model.js';
@@ -167,6 +168,11 @@ const adminOnly: Record<string, true> = {
   'patch /api/v1/admin/teams/:id': true,
   'get /api/v1/admin/routing/rules': true,
   'post /api/v1/admin/routing/test': true,
+  'get /api/v1/admin/sla/policies': true,
+  'post /api/v1/admin/sla/policies': true,
+  'get /api/v1/admin/sla/policies/:id': true,
+  'put /api/v1/admin/sla/policies/:id': true,
+  'get /api/v1/admin/sla/policies/:id/preview': true,
 };
 
 /** The object an administration route with a parameter acts on (by default a failed mail's id). */
@@ -176,7 +182,11 @@ async function adminObject(path: string, org: Org): Promise<string> {
         (await RecomputeJobModel.create({ startedAt: new Date(), by: 'Matrice', cause: 'calendar', label: 'Matrice', total: 0, heartbeatAt: new Date() }))._id,
       )
     : '';
+  const policy = path.includes('/sla/policies/:id')
+    ? String((await SlaPolicyModel.create({ ...defaultPolicies()[2], name: 'Matrice', order: 900, active: false }))._id)
+    : '';
   return path
+    .replace('/sla/policies/:id', `/sla/policies/${policy}`)
     .replace('/categories/:code', '/categories/contracts')
     .replace('/reason-codes/:code', '/reason-codes/needs_contract_change')
     .replace(':office', String(org.offices.liege))

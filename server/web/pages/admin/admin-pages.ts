@@ -10,6 +10,7 @@ import { auditPageRoutes } from './audit.routes.js';
 import { catalogAdminPages } from './catalog.routes.js';
 import { calendarAdminPages } from './calendars.routes.js';
 import { routingAdminPages } from './routing.routes.js';
+import { slaPolicyPages } from './sla-policies.routes.js';
 import { adminLandingRoutes } from './landing.routes.js';
 
 export function adminPages(config: Config, tools: StaffPageTools): Router {
@@ -18,6 +19,7 @@ export function adminPages(config: Config, tools: StaffPageTools): Router {
   router.use(auditPageRoutes(config, tools));
   router.use(catalogAdminPages(tools));
   router.use(calendarAdminPages(config, tools));
+  router.use(slaPolicyPages(config, tools));
   router.use(routingAdminPages(tools));
   return router;
 }
