@@ -20,6 +20,7 @@ import { Outbox } from '../../server/mail/mail.models.js';
 import { enqueueMail } from '../../server/mail/outbox.js';
 import { RecomputeJobModel } from '../../server/sla/recompute-job.model.js';
 import { SlaPolicyModel, defaultPolicies } from '../../server/sla/policy.js';
+import { RoutingRuleModel } from '../../server/routing/routing-rule.model.js';
 import { MessageModel } from '../../server/tickets/message.model.js';
 import { claimTicket, escalateTicket } from '../../server/tickets/ticket.commands.js';
 import type { Ticket } from '../../server/tickets/ticket.model.js';
@@ -173,6 +174,9 @@ const adminOnly: Record<string, true> = {
   'get /api/v1/admin/sla/policies/:id': true,
   'put /api/v1/admin/sla/policies/:id': true,
   'get /api/v1/admin/sla/policies/:id/preview': true,
+  'post /api/v1/admin/routing/rules': true,
+  'put /api/v1/admin/routing/rules/:id': true,
+  'post /api/v1/admin/routing/rules/order': true,
 };
 
 /** The object an administration route with a parameter acts on (by default a failed mail's id). */
@@ -185,8 +189,12 @@ async function adminObject(path: string, org: Org): Promise<string> {
   const policy = path.includes('/sla/policies/:id')
     ? String((await SlaPolicyModel.create({ ...defaultPolicies()[2], name: 'Matrice', order: 900, active: false }))._id)
     : '';
+  const rule = path.includes('/routing/rules/:id')
+    ? String((await RoutingRuleModel.create({ name: 'Matrice', order: 900, active: false, team: org.teams.liege }))._id)
+    : '';
   return path
     .replace('/sla/policies/:id', `/sla/policies/${policy}`)
+    .replace('/routing/rules/:id', `/routing/rules/${rule}`)
     .replace('/categories/:code', '/categories/contracts')
     .replace('/reason-codes/:code', '/reason-codes/needs_contract_change')
     .replace(':office', String(org.offices.liege))
