@@ -19,6 +19,7 @@ import { mountRoutes } from '../lib/route-table.js';
 import { inboundAdminRoutes } from '../mail/inbound/inbound-admin.routes.js';
 import { originalMessageRoutes } from '../mail/inbound/original.routes.js';
 import { outboxAdminRoutes } from '../mail/outbox-admin.routes.js';
+import { mailSettingsRoutes } from '../mail/mail-settings.routes.js';
 import { attachmentRoutes } from '../tickets/attachment.routes.js';
 import { ticketRoutes } from '../tickets/ticket.routes.js';
 import { bulkRoutes } from '../tickets/bulk.routes.js';
@@ -51,6 +52,7 @@ export function apiRouter(config: Config, options: { auth?: AuthRouteOptions; in
       ...handoffRoutes(),
       ...attachmentRoutes(config),
       ...outboxAdminRoutes(),
+      ...mailSettingsRoutes(config),
       ...inboundAdminRoutes(options.inbound),
       ...originalMessageRoutes(options.inbound),
       ...auditRoutes(),

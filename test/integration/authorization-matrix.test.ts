@@ -177,6 +177,14 @@ const adminOnly: Record<string, true> = {
   'post /api/v1/admin/routing/rules': true,
   'put /api/v1/admin/routing/rules/:id': true,
   'post /api/v1/admin/routing/rules/order': true,
+  'get /api/v1/admin/mail/settings': true,
+  'post /api/v1/admin/mail/imap/:name/test': true,
+  'post /api/v1/admin/mail/test-send': true,
+  'get /api/v1/admin/mail/test-send/:id': true,
+  'get /api/v1/admin/mail/templates': true,
+  'get /api/v1/admin/mail/templates/:template/:locale': true,
+  'put /api/v1/admin/mail/templates/:template/:locale': true,
+  'delete /api/v1/admin/mail/templates/:template/:locale': true,
 };
 
 /** The object an administration route with a parameter acts on (by default a failed mail's id). */
@@ -192,8 +200,26 @@ async function adminObject(path: string, org: Org): Promise<string> {
   const rule = path.includes('/routing/rules/:id')
     ? String((await RoutingRuleModel.create({ name: 'Matrice', order: 900, active: false, team: org.teams.liege }))._id)
     : '';
+  const testMail = path.endsWith('/test-send/:id')
+    ? String(
+        (
+          await enqueueMail(
+            {
+              template: 'mail-test',
+              locale: 'fr',
+              to: 'matrix@example.be',
+              data: { sentBy: 'Matrice', sentAt: 'maintenant', server: 'x', settingsUrl: 'https://relais.example/x' },
+            },
+            { config: testConfig() },
+          )
+        )._id,
+      )
+    : '';
   return path
     .replace('/sla/policies/:id', `/sla/policies/${policy}`)
+    .replace('/test-send/:id', `/test-send/${testMail}`)
+    .replace('/imap/:name/', '/imap/matrice/')
+    .replace('/templates/:template/:locale', '/templates/staff-reply/fr')
     .replace('/routing/rules/:id', `/routing/rules/${rule}`)
     .replace('/categories/:code', '/categories/contracts')
     .replace('/reason-codes/:code', '/reason-codes/needs_contract_change')
@@ -264,7 +290,8 @@ describe('authorization matrix (every route × every role × own/foreign object)
   let app: Express;
   let org: Org;
 
-  const config = testConfig();
+  // One IMAP mailbox (nothing listens there: its connection test answers at once) for the mail settings' routes.
+  const config = testConfig({ IMAP_MAILBOXES: JSON.stringify([{ name: 'matrice', url: 'imap://u:p@127.0.0.1:1' }]) });
 
   before(async () => {
     app = testApp(config);

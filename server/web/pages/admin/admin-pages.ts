@@ -11,6 +11,7 @@ import { catalogAdminPages } from './catalog.routes.js';
 import { calendarAdminPages } from './calendars.routes.js';
 import { routingAdminPages } from './routing.routes.js';
 import { slaPolicyPages } from './sla-policies.routes.js';
+import { mailSettingsPages } from './mail-settings.routes.js';
 import { adminLandingRoutes } from './landing.routes.js';
 
 export function adminPages(config: Config, tools: StaffPageTools): Router {
@@ -20,6 +21,7 @@ export function adminPages(config: Config, tools: StaffPageTools): Router {
   router.use(catalogAdminPages(tools));
   router.use(calendarAdminPages(config, tools));
   router.use(slaPolicyPages(config, tools));
+  router.use(mailSettingsPages(config, tools));
   router.use(routingAdminPages(tools));
   return router;
 }
