@@ -14,12 +14,14 @@ import { memberTickets } from '../tickets/ticket.queries.js';
 import { buildOutboxMail, storeOutboxMailOnce } from './outbox.js';
 import { startRequestWorker, type RequestWorker } from './request-worker.js';
 import { mailLocale } from './ticket-mail.js';
+import { refreshTemplateTexts } from './template-texts.model.js';
 
 export type LinkMailConfig = Pick<Config, 'memberLinkTtl' | 'publicUrl' | 'inboundAddress' | 'jwt' | 'mailFrom' | 'defaultLocale'>;
 
 async function work(request: LinkRequest, config: LinkMailConfig): Promise<boolean> {
   const member = await findMemberByEmail<{ email: string; language?: string | null }>(request._id, { email: 1, language: 1 });
   if (member) {
+    await refreshTemplateTexts();
     const locale = mailLocale(member.language ?? request.locale, config);
     const t = translator(locale);
     const tickets = await memberTickets(member._id, 50);

@@ -17,6 +17,8 @@ import Handlebars from 'handlebars';
 import { z } from 'zod';
 import { viewsDir } from '../lib/paths.js';
 import { sanitizeReplyHtml } from '../lib/reply-markup.js';
+import { renderAdminText } from './template-text-render.js';
+import { templateTextFor } from './template-texts.model.js';
 import type { uiLocales as mailLocales } from '../tickets/ticket.vocabulary.js';
 
 export { uiLocales as mailLocales } from '../tickets/ticket.vocabulary.js';
@@ -132,6 +134,8 @@ const templateSchemas = {
     setPasswordUrl: httpUrl,
     expiresInHours: z.number().int().min(1).max(720),
   }),
+  /** An administrator's test of the outgoing mail settings (mail-settings.ts), to the address they typed. */
+  'mail-test': z.strictObject({ sentBy: line, sentAt: line, server: line, settingsUrl: httpUrl }),
   /** "Forgot password": a link to set a new one (every session ends when it is used). */
   'password-reset': z.strictObject({
     name: line,
@@ -158,6 +162,7 @@ export const autoSubmittedTemplates: Readonly<Record<MailTemplateName, boolean>>
   'staff-unlock': true,
   'staff-invite': true,
   'password-reset': true,
+  'mail-test': true,
 };
 
 /** Who receives each message: a member (the person who asked) or staff. */
@@ -174,8 +179,22 @@ export const mailAudience: Readonly<Record<MailTemplateName, 'member' | 'staff'>
   'staff-unlock': 'staff',
   'staff-invite': 'staff',
   'password-reset': 'staff',
+  'mail-test': 'staff',
 };
 export const memberTemplates = mailTemplateNames.filter((name) => mailAudience[name] === 'member');
+
+/**
+ * The values an administrator's text may name as `{{name}}` in each member template (see
+ * template-texts.model.ts): single-line values only, never a reply's text or a list.
+ */
+export const templatePlaceholders: Readonly<Record<string, readonly string[]>> = {
+  'ticket-acknowledgement': ['ticketNumber', 'subject', 'ticketUrl'],
+  'staff-reply': ['ticketNumber', 'subject', 'agentFirstName', 'ticketUrl'],
+  'information-request': ['ticketNumber', 'subject', 'agentFirstName', 'ticketUrl'],
+  'ticket-resolved': ['ticketNumber', 'subject', 'ticketUrl'],
+  'ticket-merged': ['ticketNumber', 'subject', 'sourceNumber', 'sourceSubject', 'ticketUrl'],
+  'member-link': ['linkUrl', 'expiresInDays'],
+};
 export const staffTemplates = mailTemplateNames.filter((name) => mailAudience[name] === 'staff');
 
 /**
@@ -238,12 +257,22 @@ const subjects: Readonly<Record<MailTemplateName, Readonly<Record<MailLocale, st
     nl: 'Relais: uw uitnodiging — kies uw wachtwoord',
     en: 'Relais: your invitation — choose your password',
   },
+  'mail-test': {
+    fr: 'Relais : message d’essai des réglages du courrier',
+    nl: 'Relais: testbericht van de e-mailinstellingen',
+    en: 'Relais: test message of the mail settings',
+  },
   'password-reset': {
     fr: 'Relais : votre lien pour choisir un nouveau mot de passe',
     nl: 'Relais: uw link om een nieuw wachtwoord te kiezen',
     en: 'Relais: your link to choose a new password',
   },
 };
+
+/** The default subject's source (placeholders in `{{ }}`), shown next to an administrator's own. */
+export function defaultSubject(template: MailTemplateName, locale: MailLocale): string {
+  return subjects[template][locale];
+}
 
 export interface RenderedMail {
   subject: string;
@@ -296,8 +325,14 @@ function file(template: MailTemplateName, locale: MailLocale, kind: 'html' | 'te
 
 /** Validates `data` for `template` and renders its subject, plain text and HTML in `locale`. */
 export function renderMail<T extends MailTemplateName>(template: T, locale: MailLocale, data: MailTemplateData[T]): RenderedMail {
-  const values = templateSchemas[template].parse(data) as TemplateValues;
-  const subject = compiled(`${template}.${locale}.subject`, () => subjects[template][locale], true)(values);
+  const parsed = templateSchemas[template].parse(data) as TemplateValues;
+  // An administrator's subject and introductory paragraph (member mail only), filled as plain text.
+  const own = mailAudience[template] === 'member' ? templateTextFor(template, locale) : null;
+  const known = templatePlaceholders[template] ?? [];
+  const values: TemplateValues = { ...parsed, intro: own?.intro ? renderAdminText(own.intro, known, parsed) : null };
+  const subject = own?.subject
+    ? renderAdminText(own.subject, known, parsed)
+    : compiled(`${template}.${locale}.subject`, () => subjects[template][locale], true)(values);
   return {
     subject: subject.replace(/[\r\n]+/g, ' '),
     text: compiled(`${template}.${locale}.text`, () => file(template, locale, 'text'), true)(values),

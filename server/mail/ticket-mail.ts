@@ -25,6 +25,7 @@ import type { JournalWrite, TicketEvent } from '../tickets/ticket-event.model.js
 import { ticketEvents } from '../tickets/ticket.queries.js';
 import { buildOutboxMail, mailDomain, type EnqueueMailInput } from './outbox.js';
 import type { OutboxMail } from './mail.models.js';
+import { refreshTemplateTexts } from './template-texts.model.js';
 import { mailLocales, type MailLocale, type MailTemplateName } from './templates.js';
 
 export type MailConfig = Pick<Config, 'mailFrom' | 'publicUrl' | 'inboundAddress' | 'memberLinkTtl' | 'defaultLocale'> & MemberTokenSettings;
@@ -254,6 +255,7 @@ async function lastMemberEmailId(ticket: CommitInput['ticket']): Promise<string 
 
 /** The mail one change sends (none for most changes). */
 async function mailForChange(config: MailConfig, input: CommitInput): Promise<JournalWrite[]> {
+  await refreshTemplateTexts(); // administrators' texts, read every few seconds (renderMail is synchronous)
   const { ticket } = input;
   const at = input.at ?? new Date();
   switch (input.type) {
@@ -330,6 +332,7 @@ async function mailForChange(config: MailConfig, input: CommitInput): Promise<Jo
 async function acknowledgementWrites(config: MailConfig, event: TicketEvent<'created'>, number: string): Promise<JournalWrite[]> {
   const { ack, ticket } = event.data;
   if (!ack) return [];
+  await refreshTemplateTexts();
   const member = await MemberModel.findById(ticket.member, { email: 1, language: 1 }).lean();
   if (!member) return [];
   return outboxWrites(acknowledgementMail(config, { ...ticket, number }, member, { id: ack.id, at: new Date(ticket.createdAt), inReplyTo: ack.inReplyTo }));

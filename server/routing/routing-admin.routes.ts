@@ -7,6 +7,9 @@
  *   PATCH /admin/offices/:id      { name, routingModel }
  *   PATCH /admin/teams/:id        { name, tier, office, assignmentMode }
  *   GET   /admin/routing/rules    the arrival rules in order
+ *   POST  /admin/routing/rules    create a rule
+ *   PUT   /admin/routing/rules/:id  change one (deactivate: `active: false`)
+ *   POST  /admin/routing/rules/order  { ids } every rule once, in the new order
  *   POST  /admin/routing/test     "which team would this ticket go to?" and why
  */
 import { z } from 'zod';
@@ -16,6 +19,7 @@ import { route, type RouteSpec } from '../lib/route-table.js';
 import { valid } from '../lib/validate.js';
 import { assignmentModes, channels, officeModels, tiers, ticketLanguages } from '../tickets/ticket.vocabulary.js';
 import { officesAndTeams, routingRules, tryRouting, updateOffice, updateTeam } from './routing-admin.js';
+import { createRule, reorderRules, updateRule } from './routing-rules-admin.js';
 
 const tag = 'Administration';
 const access = { kind: 'staff', policy: 'administer' } as const;
@@ -46,6 +50,27 @@ export const routingTrialBody = z.strictObject({
   office: officeId.nullable().optional(),
 });
 const trial = { body: routingTrialBody };
+/** A whole rule as an administrator writes it: null conditions match anything. */
+export const routingRuleBody = z.strictObject({
+  name: z.string().trim().min(1).max(120),
+  order: z.number().int().min(0).max(100_000),
+  active: z.boolean().default(true),
+  match: z.strictObject({
+    category: z
+      .string()
+      .regex(/^[a-z0-9_]{2,40}$/)
+      .nullable()
+      .default(null),
+    channel: z.enum(channels).nullable().default(null),
+    mailbox: z.string().trim().min(1).max(254).nullable().default(null),
+    language: z.enum(ticketLanguages).nullable().default(null),
+    office: officeId.nullable().default(null),
+  }),
+  team: z.string().regex(/^[0-9a-f]{24}$/i, 'a team id'),
+});
+const ruleCreate = { body: routingRuleBody };
+const ruleChange = { ...byId, body: routingRuleBody };
+const ruleOrder = { body: z.strictObject({ ids: z.array(z.string().max(30)).min(1).max(500) }) };
 
 export function routingAdminRoutes(): RouteSpec[] {
   return [
@@ -95,6 +120,44 @@ export function routingAdminRoutes(): RouteSpec[] {
       before,
       handler: async (_req, res) => {
         res.json({ rules: await routingRules() });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/admin/routing/rules',
+      tag,
+      summary: 'Create an arrival routing rule: conditions and a tier-1 team (administrators; audited)',
+      access,
+      before,
+      success: 201,
+      ...ruleCreate,
+      handler: async (req, res) => {
+        res.status(201).json({ rule: await createRule(requireActor(req), valid(req, ruleCreate).body, { ip: req.ip }) });
+      },
+    }),
+    route({
+      method: 'put',
+      path: '/admin/routing/rules/:id',
+      tag,
+      summary: 'Change an arrival routing rule; `active: false` deactivates it (administrators; audited)',
+      access,
+      before,
+      ...ruleChange,
+      handler: async (req, res) => {
+        const { params, body } = valid(req, ruleChange);
+        res.json({ rule: await updateRule(requireActor(req), params.id, body, { ip: req.ip }) });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/admin/routing/rules/order',
+      tag,
+      summary: 'Put the arrival routing rules in a new order: every rule id once (administrators; audited)',
+      access,
+      before,
+      ...ruleOrder,
+      handler: async (req, res) => {
+        res.json({ rules: await reorderRules(requireActor(req), valid(req, ruleOrder).body.ids, { ip: req.ip }) });
       },
     }),
     route({

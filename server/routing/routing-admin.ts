@@ -140,6 +140,7 @@ export async function updateTeam(
 }
 
 export interface RuleView {
+  id: string;
   name: string;
   order: number;
   active: boolean;
@@ -151,6 +152,7 @@ export interface RuleView {
 export async function routingRules(): Promise<RuleView[]> {
   const rules = await RoutingRuleModel.find({}).sort({ order: 1 }).lean();
   return rules.map((r) => ({
+    id: String(r._id),
     name: r.name,
     order: r.order,
     active: r.active !== false,

@@ -1,4 +1,5 @@
 import { Schema, model, type InferSchemaType } from 'mongoose';
+import { channels } from '../tickets/ticket.vocabulary.js';
 
 /**
  * An arrival rule: when every given condition matches, the ticket goes to `team`
@@ -11,7 +12,7 @@ const routingRuleSchema = new Schema(
     order: { type: Number, required: true },
     match: {
       category: { type: String, default: null },
-      channel: { type: String, enum: ['web', 'email', 'phone', 'api', null], default: null },
+      channel: { type: String, enum: [...channels, null], default: null },
       mailbox: { type: String, default: null },
       language: { type: String, default: null },
       office: { type: Schema.Types.ObjectId, ref: 'Office', default: null },

@@ -13,12 +13,14 @@ import { routingConfigRoutes } from '../routing/routing-config.routes.js';
 import { routingAdminRoutes } from '../routing/routing-admin.routes.js';
 import { privacyAdminRoutes } from '../privacy/privacy-admin.routes.js';
 import { slaAdminRoutes } from '../sla/sla-admin.routes.js';
+import { policyAdminRoutes } from '../sla/policy-admin.routes.js';
 import { handoffRoutes } from '../assignment/handoff.routes.js';
 import type { Config } from '../config.js';
 import { mountRoutes } from '../lib/route-table.js';
 import { inboundAdminRoutes } from '../mail/inbound/inbound-admin.routes.js';
 import { originalMessageRoutes } from '../mail/inbound/original.routes.js';
 import { outboxAdminRoutes } from '../mail/outbox-admin.routes.js';
+import { mailSettingsRoutes } from '../mail/mail-settings.routes.js';
 import { attachmentRoutes } from '../tickets/attachment.routes.js';
 import { ticketRoutes } from '../tickets/ticket.routes.js';
 import { bulkRoutes } from '../tickets/bulk.routes.js';
@@ -51,11 +53,13 @@ export function apiRouter(config: Config, options: { auth?: AuthRouteOptions; in
       ...handoffRoutes(),
       ...attachmentRoutes(config),
       ...outboxAdminRoutes(),
+      ...mailSettingsRoutes(config),
       ...inboundAdminRoutes(options.inbound),
       ...originalMessageRoutes(options.inbound),
       ...auditRoutes(),
       ...catalogAdminRoutes(),
       ...slaAdminRoutes(),
+      ...policyAdminRoutes(),
       ...routingAdminRoutes(),
       ...privacyAdminRoutes(config),
     ],

@@ -46,6 +46,8 @@ export const wholeReadCollections = new Set([
   'caught_mail',
   // Search index marks of changes not indexed yet: emptied as the index takes them (search.indexer.ts).
   'search_pending',
+  // Administrators' subjects and introductions of member mail: six templates × three languages at most.
+  'mail_template_texts',
 ]);
 
 /**

@@ -20,6 +20,8 @@ import { Outbox } from '../../server/mail/mail.models.js';
 import { enqueueMail } from '../../server/mail/outbox.js';
 import { RecomputeJobModel } from '../../server/sla/recompute-job.model.js';
 import { makeRetentionReport } from '../../server/privacy/retention.js';
+import { SlaPolicyModel, defaultPolicies } from '../../server/sla/policy.js';
+import { RoutingRuleModel } from '../../server/routing/routing-rule.model.js';
 import { MessageModel } from '../../server/tickets/message.model.js';
 import { claimTicket, escalateTicket } from '../../server/tickets/ticket.commands.js';
 import type { Ticket } from '../../server/tickets/ticket.model.js';
@@ -178,6 +180,22 @@ const adminOnly: Record<string, true> = {
   'post /api/v1/admin/members/:id/erase': true,
   'get /api/v1/admin/retention': true,
   'post /api/v1/admin/retention/:id/confirm': true,
+  'get /api/v1/admin/sla/policies': true,
+  'post /api/v1/admin/sla/policies': true,
+  'get /api/v1/admin/sla/policies/:id': true,
+  'put /api/v1/admin/sla/policies/:id': true,
+  'get /api/v1/admin/sla/policies/:id/preview': true,
+  'post /api/v1/admin/routing/rules': true,
+  'put /api/v1/admin/routing/rules/:id': true,
+  'post /api/v1/admin/routing/rules/order': true,
+  'get /api/v1/admin/mail/settings': true,
+  'post /api/v1/admin/mail/imap/:name/test': true,
+  'post /api/v1/admin/mail/test-send': true,
+  'get /api/v1/admin/mail/test-send/:id': true,
+  'get /api/v1/admin/mail/templates': true,
+  'get /api/v1/admin/mail/templates/:template/:locale': true,
+  'put /api/v1/admin/mail/templates/:template/:locale': true,
+  'delete /api/v1/admin/mail/templates/:template/:locale': true,
 };
 
 /** The object an administration route with a parameter acts on (by default a failed mail's id). */
@@ -189,9 +207,35 @@ async function adminObject(path: string, org: Org): Promise<string> {
     : '';
   const member = path.includes('/admin/members/:id') ? String((await buildTicket(org)).member) : '';
   const report = path.includes('/admin/retention/:id') ? String((await makeRetentionReport({ years: 5, now: new Date() }))._id) : '';
+  const policy = path.includes('/sla/policies/:id')
+    ? String((await SlaPolicyModel.create({ ...defaultPolicies()[2], name: 'Matrice', order: 900, active: false }))._id)
+    : '';
+  const rule = path.includes('/routing/rules/:id')
+    ? String((await RoutingRuleModel.create({ name: 'Matrice', order: 900, active: false, team: org.teams.liege }))._id)
+    : '';
+  const testMail = path.endsWith('/test-send/:id')
+    ? String(
+        (
+          await enqueueMail(
+            {
+              template: 'mail-test',
+              locale: 'fr',
+              to: 'matrix@example.be',
+              data: { sentBy: 'Matrice', sentAt: 'maintenant', server: 'x', settingsUrl: 'https://relais.example/x' },
+            },
+            { config: testConfig() },
+          )
+        )._id,
+      )
+    : '';
   return path
     .replace('/admin/members/:id', `/admin/members/${member}`)
     .replace('/admin/retention/:id', `/admin/retention/${report}`)
+    .replace('/sla/policies/:id', `/sla/policies/${policy}`)
+    .replace('/test-send/:id', `/test-send/${testMail}`)
+    .replace('/imap/:name/', '/imap/matrice/')
+    .replace('/templates/:template/:locale', '/templates/staff-reply/fr')
+    .replace('/routing/rules/:id', `/routing/rules/${rule}`)
     .replace('/categories/:code', '/categories/contracts')
     .replace('/reason-codes/:code', '/reason-codes/needs_contract_change')
     .replace(':office', String(org.offices.liege))
@@ -261,7 +305,8 @@ describe('authorization matrix (every route × every role × own/foreign object)
   let app: Express;
   let org: Org;
 
-  const config = testConfig();
+  // One IMAP mailbox (nothing listens there: its connection test answers at once) for the mail settings' routes.
+  const config = testConfig({ IMAP_MAILBOXES: JSON.stringify([{ name: 'matrice', url: 'imap://u:p@127.0.0.1:1' }]) });
 
   before(async () => {
     app = testApp(config);

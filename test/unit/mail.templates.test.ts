@@ -68,6 +68,7 @@ function sample(): MailTemplateData {
     'staff-unlock': { name: 'Julie Lambert', unlockUrl, expiresInMinutes: 15 },
     'staff-invite': { name: 'Anne', invitedBy: 'Relais 2026', setPasswordUrl: `${base}/staff/password/tok_1a2b3c`, expiresInHours: 24 },
     'password-reset': { name: 'Anne', setPasswordUrl: `${base}/staff/password/tok_4d5e6f`, expiresInMinutes: 30 },
+    'mail-test': { sentBy: 'Thomas Lejeune', sentAt: '2026 12:30', server: 'smtp.example.org:587', settingsUrl: `${base}/staff/admin/mail-settings` },
   };
 }
 
@@ -81,11 +82,12 @@ function mainUrl(template: MailTemplateName): string {
   if (template === 'staff-unlock') return unlockUrl;
   if (template === 'staff-invite') return `${base}/staff/password/tok_1a2b3c`;
   if (template === 'password-reset') return `${base}/staff/password/tok_4d5e6f`;
+  if (template === 'mail-test') return `${base}/staff/admin/mail-settings`;
   return mailAudience[template] === 'staff' ? staffTicketUrl : ticketUrl;
 }
 
 /** The links about an account, not a ticket: nothing to thread on, nothing to do in Relais but follow them. */
-const aboutNoTicket: readonly MailTemplateName[] = ['member-link', 'staff-unlock', 'staff-invite', 'password-reset'];
+const aboutNoTicket: readonly MailTemplateName[] = ['member-link', 'staff-unlock', 'staff-invite', 'password-reset', 'mail-test'];
 
 const payloads = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', '{{constructor}}'];
 const escape = (value: string): string => Handlebars.escapeExpression(value);
@@ -124,6 +126,7 @@ describe('mail templates (pure)', () => {
       'staff-unlock',
       'staff-invite',
       'password-reset',
+      'mail-test',
     ]);
     expect(memberTemplates).to.have.members([
       'ticket-acknowledgement',
@@ -133,7 +136,15 @@ describe('mail templates (pure)', () => {
       'ticket-merged',
       'member-link',
     ]);
-    expect(staffTemplates).to.have.members(['staff-escalation', 'staff-reassignment', 'sla-warning', 'staff-unlock', 'staff-invite', 'password-reset']);
+    expect(staffTemplates).to.have.members([
+      'staff-escalation',
+      'staff-reassignment',
+      'sla-warning',
+      'staff-unlock',
+      'staff-invite',
+      'password-reset',
+      'mail-test',
+    ]);
     // A person wrote staff-reply and information-request; everything else Relais sends on its own.
     const automatic = mailTemplateNames.filter((name) => autoSubmittedTemplates[name]);
     expect(automatic).to.have.members([
@@ -147,6 +158,7 @@ describe('mail templates (pure)', () => {
       'staff-unlock',
       'staff-invite',
       'password-reset',
+      'mail-test',
     ]);
   });
 

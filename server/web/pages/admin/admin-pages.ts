@@ -10,6 +10,8 @@ import { auditPageRoutes } from './audit.routes.js';
 import { catalogAdminPages } from './catalog.routes.js';
 import { calendarAdminPages } from './calendars.routes.js';
 import { routingAdminPages } from './routing.routes.js';
+import { slaPolicyPages } from './sla-policies.routes.js';
+import { mailSettingsPages } from './mail-settings.routes.js';
 import { adminLandingRoutes } from './landing.routes.js';
 import { memberAdminPages } from './members.routes.js';
 
@@ -19,6 +21,8 @@ export function adminPages(config: Config, tools: StaffPageTools): Router {
   router.use(auditPageRoutes(config, tools));
   router.use(catalogAdminPages(tools));
   router.use(calendarAdminPages(config, tools));
+  router.use(slaPolicyPages(config, tools));
+  router.use(mailSettingsPages(config, tools));
   router.use(routingAdminPages(tools));
   router.use(memberAdminPages(config, tools));
   return router;

@@ -30,6 +30,8 @@ import { renderStaffPage, type StaffPageTools } from '../staff-page.js';
 import { administratorPage, doneNotice, formField, refusal } from './admin-page.js';
 
 export const calendarsPath = `${adminPath}/calendars`;
+/** The SLA policies' pages (sla-policies.routes.ts): their recompute comes back there. */
+export const policiesPath = `${adminPath}/sla-policies`;
 const recomputePath = `${adminPath}/sla/recompute`;
 const doneKeys = ['updated', 'closure_added', 'closure_removed'];
 const dateTags: Record<Locale, string> = { fr: 'fr-BE', nl: 'nl-BE', en: 'en-GB' };
@@ -56,7 +58,8 @@ function hoursText(intervals: readonly BusinessInterval[]): string {
   return intervals.map((i) => `${i.start}-${i.end}`).join(', ');
 }
 
-function jobView(job: RecomputeJobView | null, t: Translate, fmt: ReturnType<typeof createFormatter>) {
+/** A recompute's progress as the calendar and policy pages show it. */
+export function jobView(job: RecomputeJobView | null, t: Translate, fmt: ReturnType<typeof createFormatter>) {
   if (!job) return null;
   return {
     ...job,
@@ -213,7 +216,11 @@ export function calendarAdminPages(config: Config, tools: StaffPageTools): Route
 
   router.post(recomputePath, ...guard, tools.csrf.protect, async (req, res) => {
     const parsed = recomputeForm.safeParse(req.body);
-    const back = parsed.success && parsed.data.back.startsWith(`${calendarsPath}/`) && !/[/\\]{2}|\\/.test(parsed.data.back) ? parsed.data.back : calendarsPath;
+    // The way back stays on a calendar's or a policy's page (never another site).
+    const back =
+      parsed.success && [`${calendarsPath}/`, `${policiesPath}/`].some((p) => parsed.data.back.startsWith(p)) && !/[/\\]{2}|\\/.test(parsed.data.back)
+        ? parsed.data.back
+        : calendarsPath;
     if (!parsed.success) {
       res.redirect(303, back);
       return;

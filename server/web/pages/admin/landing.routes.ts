@@ -18,9 +18,11 @@ const sections = [
   { key: 'categories', href: `${adminPath}/categories` },
   { key: 'routing', href: `${adminPath}/routing` },
   { key: 'calendars', href: `${adminPath}/calendars` },
+  { key: 'policies', href: `${adminPath}/sla-policies` },
   { key: 'mail', href: '/staff/mail' },
   { key: 'inbound', href: '/staff/inbound' },
   { key: 'members', href: `${adminPath}/members` },
+  { key: 'mailsettings', href: `${adminPath}/mail-settings` },
   { key: 'housekeeping', href: `${adminPath}/housekeeping` },
   { key: 'audit', href: `${adminPath}/audit` },
 ] as const;

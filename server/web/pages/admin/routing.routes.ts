@@ -14,6 +14,8 @@ import { BadRequestError } from '../../../lib/errors.js';
 import { adminPath, pageActor, requirePageActor } from '../page-auth.js';
 import { renderStaffPage, type StaffPageTools } from '../staff-page.js';
 import { administratorPage, doneNotice, formField, refusal } from './admin-page.js';
+import { createRule } from '../../../routing/routing-rules-admin.js';
+import { routingRulePages, routingRulesPath, ruleFormInput, ruleFormView, ruleFromForm, type RuleForm } from './routing-rules.routes.js';
 
 export const officesPath = `${adminPath}/offices`;
 export const routingPath = `${adminPath}/routing`;
@@ -107,10 +109,12 @@ export function routingAdminPages(tools: StaffPageTools): Router {
   async function showRouting(
     req: Request,
     res: Response,
-    props: { status?: number; error?: string; answer?: RoutingAnswer; form?: Record<string, string> } = {},
+    props: { status?: number; error?: string; answer?: RoutingAnswer; form?: Record<string, string>; ruleError?: string; ruleForm?: RuleForm } = {},
   ) {
     const t = res.locals.t;
     const [rules, { offices, teams }, catalog] = await Promise.all([routingRules(), officesAndTeams(), loadCatalog(res.locals.locale)]);
+    const nextOrder = (rules.at(-1)?.order ?? 0) + 10;
+    const emptyRule: RuleForm = { name: '', order: String(nextOrder), active: '1', category: '', channel: '', mailbox: '', language: '', office: '', team: '' };
     const teamName = new Map(teams.map((x) => [x.id, x.name]));
     const officeName = new Map(offices.map((x) => [x.id, x.name]));
     const form = props.form ?? { channel: 'web', language: 'fr' };
@@ -124,8 +128,15 @@ export function routingAdminPages(tools: StaffPageTools): Router {
       {
         title: t('admin.routing.title'),
         error: props.error ?? null,
-        rules: rules.map((r) => ({
+        notice: doneNotice(req, t, 'routingRules.done', ['rule_created', 'rule_updated', 'rule_moved']),
+        ruleError: props.ruleError ?? null,
+        ruleForm: await ruleFormView(props.ruleForm ?? emptyRule, t, res.locals.locale, { action: routingRulesPath, editing: false }),
+        rules: rules.map((r, i) => ({
           ...r,
+          href: `${routingRulesPath}/${r.id}`,
+          moveAction: `${routingRulesPath}/${r.id}/move`,
+          first: i === 0,
+          last: i === rules.length - 1,
           teamName: teamName.get(r.team) ?? r.team,
           conditions:
             [
@@ -161,6 +172,18 @@ export function routingAdminPages(tools: StaffPageTools): Router {
   }
 
   router.get(routingPath, ...guard, async (req, res) => showRouting(req, res));
+
+  router.post(routingRulesPath, ...guard, tools.csrf.protect, async (req, res) => {
+    const ruleForm = ruleFormInput(req.body);
+    try {
+      await createRule(pageActor(req), ruleFromForm(ruleForm), { ip: req.ip });
+    } catch (error) {
+      const { status, error: ruleError } = refusal(error, res.locals.t);
+      return showRouting(req, res, { status, ruleError, ruleForm });
+    }
+    res.redirect(303, `${routingPath}?done=rule_created`);
+  });
+  router.use(routingRulePages(tools));
 
   router.post(routingPath, ...guard, tools.csrf.protect, async (req, res) => {
     const form = Object.fromEntries(['channel', 'language', 'category', 'email', 'mailbox', 'office'].map((k) => [k, formField(req.body, k).trim()]));

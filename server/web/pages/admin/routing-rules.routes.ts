@@ -1,0 +1,145 @@
+/**
+ * Editing the arrival routing rules from `/staff/admin/routing` (whose page lists them with the
+ * tester, and creates them: routing.routes.ts): one rule's form at `/staff/admin/routing/rules/:id`, and arrows
+ * moving a rule up or down. Plain forms with the page's CSRF token, checked by the API's schema;
+ * changes go through routing/routing-rules-admin.ts, as the API does.
+ */
+import { Router, type Request, type Response } from 'express';
+import { BadRequestError } from '../../../lib/errors.js';
+import type { Translate } from '../../../lib/i18n.js';
+import { officesAndTeams, routingRules, type RuleView } from '../../../routing/routing-admin.js';
+import { routingRuleBody } from '../../../routing/routing-admin.routes.js';
+import { moveRule, updateRule } from '../../../routing/routing-rules-admin.js';
+import { channels, ticketLanguages } from '../../../tickets/ticket.vocabulary.js';
+import { loadCatalog } from '../catalog.js';
+import { adminPath, pageActor, requirePageActor } from '../page-auth.js';
+import { renderStaffPage, type StaffPageTools } from '../staff-page.js';
+import { administratorPage, formField, refusal } from './admin-page.js';
+
+export const routingRulesPath = `${adminPath}/routing/rules`;
+const routingPath = `${adminPath}/routing`;
+const fieldNames = ['name', 'order', 'active', 'category', 'channel', 'mailbox', 'language', 'office', 'team'] as const;
+export type RuleForm = Record<(typeof fieldNames)[number], string>;
+
+export function ruleFormInput(body: unknown): RuleForm {
+  return Object.fromEntries(fieldNames.map((k) => [k, formField(body, k).trim()])) as RuleForm;
+}
+
+export function ruleFormFromView(rule: RuleView): RuleForm {
+  return {
+    name: rule.name,
+    order: String(rule.order),
+    active: rule.active ? '1' : '',
+    category: rule.match.category ?? '',
+    channel: rule.match.channel ?? '',
+    mailbox: rule.match.mailbox ?? '',
+    language: rule.match.language ?? '',
+    office: rule.match.office ?? '',
+    team: rule.team,
+  };
+}
+
+/** The API body from the form, through the API's schema (a 400 naming the fields otherwise). */
+export function ruleFromForm(form: RuleForm) {
+  const parsed = routingRuleBody.safeParse({
+    name: form.name,
+    order: /^\d+$/.test(form.order) ? Number(form.order) : Number.NaN,
+    active: form.active === '1',
+    match: {
+      category: form.category || null,
+      channel: form.channel || null,
+      mailbox: form.mailbox || null,
+      language: form.language || null,
+      office: form.office || null,
+    },
+    team: form.team,
+  });
+  if (!parsed.success)
+    throw new BadRequestError(
+      'invalid',
+      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
+  return parsed.data;
+}
+
+/** The rule form's values and choices (teams: tier 1 with an office, the only ones a rule may name). */
+export async function ruleFormView(form: RuleForm, t: Translate, locale: Parameters<typeof loadCatalog>[0], props: { action: string; editing: boolean }) {
+  const [catalog, { offices, teams }] = await Promise.all([loadCatalog(locale), officesAndTeams()]);
+  const officeName = new Map(offices.map((o) => [o.id, o.name]));
+  const any = t('admin.routing.any');
+  const options = (values: ReadonlyArray<{ value: string; label: string }>, current: string) => [
+    { value: '', label: any, selected: current === '' },
+    ...values.map((v) => ({ ...v, selected: v.value === current })),
+  ];
+  return {
+    ...props,
+    name: form.name,
+    order: form.order,
+    active: form.active === '1',
+    mailbox: form.mailbox,
+    categories: options(catalog.categories, form.category),
+    channels: options(
+      channels.map((c) => ({ value: c, label: c })),
+      form.channel,
+    ),
+    languages: options(
+      ticketLanguages.map((l) => ({ value: l, label: l.toUpperCase() })),
+      form.language,
+    ),
+    offices: options(
+      offices.map((o) => ({ value: o.id, label: o.name })),
+      form.office,
+    ),
+    teams: teams
+      .filter((x) => x.tier === 1 && x.office && (x.active || x.id === form.team))
+      .map((x) => ({ value: x.id, label: `${x.name} (${officeName.get(x.office ?? '') ?? ''})`, selected: x.id === form.team })),
+  };
+}
+
+export function routingRulePages(tools: StaffPageTools): Router {
+  const router = Router();
+  const guard = [requirePageActor, administratorPage(tools)];
+
+  async function showRule(req: Request, res: Response, id: string, props: { status?: number; error?: string; form?: RuleForm } = {}) {
+    const t = res.locals.t;
+    const rule = (await routingRules()).find((r) => r.id === id);
+    if (!rule) {
+      await renderStaffPage(req, res, tools, 'staff-error', 'admin', { title: t('admin.routing.title'), text: t('admin.errors.not_found') }, 404);
+      return;
+    }
+    await renderStaffPage(
+      req,
+      res,
+      tools,
+      'staff-admin-routing-rule',
+      'admin',
+      {
+        title: t('routingRules.rule_title', { name: rule.name }),
+        error: props.error ?? null,
+        form: await ruleFormView(props.form ?? ruleFormFromView(rule), t, res.locals.locale, { action: `${routingRulesPath}/${rule.id}`, editing: true }),
+      },
+      props.status ?? 200,
+    );
+  }
+
+  router.get(`${routingRulesPath}/:id`, ...guard, async (req, res) => showRule(req, res, String(req.params.id)));
+
+  router.post(`${routingRulesPath}/:id`, ...guard, tools.csrf.protect, async (req, res) => {
+    const id = String(req.params.id);
+    const form = ruleFormInput(req.body);
+    try {
+      await updateRule(pageActor(req), id, ruleFromForm(form), { ip: req.ip });
+    } catch (error) {
+      return showRule(req, res, id, { ...refusal(error, res.locals.t), form });
+    }
+    res.redirect(303, `${routingPath}?done=rule_updated`);
+  });
+
+  router.post(`${routingRulesPath}/:id/move`, ...guard, tools.csrf.protect, async (req, res) => {
+    const direction = formField(req.body, 'direction');
+    if (direction === 'up' || direction === 'down') await moveRule(pageActor(req), String(req.params.id), direction, { ip: req.ip });
+    res.redirect(303, `${routingPath}?done=rule_moved#rules-title`);
+  });
+
+  return router;
+}

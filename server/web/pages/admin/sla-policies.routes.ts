@@ -1,0 +1,164 @@
+/**
+ * `/staff/admin/sla-policies`: the SLA policies in the order they are tried, a form for a new one,
+ * and one policy's page with its form, the preview "a ticket arriving now would be due …" (in the
+ * calendar of an office the administrator picks) and, after a change, the offer to recompute the open
+ * tickets' deadlines (the calendars' recompute, cause `policy`, its progress shown here). Plain forms
+ * with the page's CSRF token; changes go through sla/policy-admin.ts, as the API does.
+ */
+import { Router, type Request, type Response } from 'express';
+import type { Config } from '../../../config.js';
+import type { Translate } from '../../../lib/i18n.js';
+import { officesAndTeams } from '../../../routing/routing-admin.js';
+import { createPolicy, policyPreview, policyView, policyViews, updatePolicy, type PolicyView } from '../../../sla/policy-admin.js';
+import { latestRecomputeJob, recomputeJob } from '../../../sla/recompute.js';
+import { loadCatalog } from '../catalog.js';
+import { createFormatter } from '../format.js';
+import { adminPath, pageActor, requirePageActor } from '../page-auth.js';
+import { renderStaffPage, type StaffPageTools } from '../staff-page.js';
+import { administratorPage, doneNotice, refusal } from './admin-page.js';
+import { jobView, policiesPath } from './calendars.routes.js';
+import { emptyPolicyForm, policyFormFromView, policyFormInput, policyFormView, policyFromForm, type PolicyFormInput } from './sla-policy-form.js';
+
+const doneKeys = ['created', 'updated'];
+const objectId = /^[0-9a-f]{24}$/i;
+
+function hours(t: Translate, m: number | null): string {
+  return m === null ? '—' : t('admin.calendars.hours', { count: Math.round((m / 60) * 10) / 10 });
+}
+
+export function slaPolicyPages(config: Config, tools: StaffPageTools): Router {
+  const router = Router();
+  const guard = [requirePageActor, administratorPage(tools)];
+
+  async function choices(res: Response) {
+    const [catalog, { offices }] = await Promise.all([loadCatalog(res.locals.locale), officesAndTeams()]);
+    return { catalog, offices: offices.filter((o) => o.active) };
+  }
+
+  async function showList(req: Request, res: Response, props: { status?: number; error?: string; form?: PolicyFormInput } = {}) {
+    const t = res.locals.t;
+    const [policies, { catalog, offices }] = await Promise.all([policyViews(), choices(res)]);
+    const officeName = new Map(offices.map((o) => [o.id, o.name]));
+    const nextOrder = (policies.at(-1)?.order ?? 0) + 10;
+    await renderStaffPage(
+      req,
+      res,
+      tools,
+      'staff-admin-sla-policies',
+      'admin',
+      {
+        title: t('slaPolicies.title'),
+        notice: doneNotice(req, t, 'slaPolicies.done', doneKeys),
+        error: props.error ?? null,
+        policies: policies.map((p) => ({
+          ...p,
+          href: `${policiesPath}/${p.id}`,
+          matchText:
+            [
+              p.match.priorities.map((x) => t(`priority.${x}`)).join(', '),
+              p.match.categories.map((c) => catalog.categoryLabel(c) ?? c).join(', '),
+              p.match.tiers.map((x) => t('admin.calendars.tier', { tier: x })).join(', '),
+              p.match.offices.map((o) => officeName.get(o) ?? o).join(', '),
+            ]
+              .filter(Boolean)
+              .join(' · ') || t('admin.calendars.any'),
+          firstResponse: hours(t, p.targets.firstResponseMinutes),
+          nextResponse: hours(t, p.targets.nextResponseMinutes),
+          resolution: hours(t, p.targets.resolutionMinutes),
+        })),
+        form: {
+          action: policiesPath,
+          editing: false,
+          ...policyFormView(props.form ?? emptyPolicyForm(nextOrder), t, { categories: catalog.categories, offices }),
+        },
+      },
+      props.status ?? 200,
+    );
+  }
+
+  async function showPolicy(req: Request, res: Response, id: string, props: { status?: number; error?: string; form?: PolicyFormInput } = {}) {
+    const t = res.locals.t;
+    let policy: PolicyView;
+    try {
+      policy = await policyView(id);
+    } catch (error) {
+      const { status, error: text } = refusal(error, t);
+      await renderStaffPage(req, res, tools, 'staff-error', 'admin', { title: t('slaPolicies.title'), text }, status);
+      return;
+    }
+    const fmt = createFormatter(res.locals.locale, t, config.timeZone);
+    const { catalog, offices } = await choices(res);
+    const officeParam = typeof req.query.office === 'string' && objectId.test(req.query.office) ? req.query.office : null;
+    const now = new Date();
+    const preview = await policyPreview(id, now, officeParam).catch(() => null);
+    const jobParam = typeof req.query.job === 'string' ? req.query.job : null;
+    const job = jobView(jobParam ? await recomputeJob(jobParam).catch(() => null) : await latestRecomputeJob(), t, fmt);
+    const changed = doneNotice(req, t, 'slaPolicies.done', doneKeys);
+    const when = (d: Date | null) => (d ? { text: fmt.dateTime(d), iso: d.toISOString() } : null);
+    await renderStaffPage(
+      req,
+      res,
+      tools,
+      'staff-admin-sla-policy',
+      'admin',
+      {
+        title: t('slaPolicies.policy_title', { name: policy.name }),
+        refreshSeconds: job?.running ? 2 : null,
+        notice: changed,
+        // After a change the open tickets still carry deadlines computed with the old targets.
+        offerRecompute: !!changed,
+        error: props.error ?? null,
+        policy,
+        preview: preview
+          ? {
+              nowText: fmt.dateTime(now),
+              office: preview.office.name,
+              calendar: preview.calendar,
+              chosen: preview.chosen,
+              otherChosen: preview.chosen !== policy.name,
+              firstResponse: when(preview.firstResponseDue),
+              nextResponse: when(preview.nextResponseDue),
+              resolution: when(preview.resolutionDue),
+              offices: offices.map((o) => ({ value: o.id, label: o.name, selected: o.id === preview.office.id })),
+            }
+          : null,
+        form: {
+          action: `${policiesPath}/${policy.id}`,
+          editing: true,
+          ...policyFormView(props.form ?? policyFormFromView(policy), t, { categories: catalog.categories, offices }),
+        },
+        recompute: { action: `${adminPath}/sla/recompute`, label: policy.name, back: `${policiesPath}/${policy.id}` },
+        job,
+      },
+      props.status ?? 200,
+    );
+  }
+
+  router.get(policiesPath, ...guard, async (req, res) => showList(req, res));
+
+  router.post(policiesPath, ...guard, tools.csrf.protect, async (req, res) => {
+    const form = policyFormInput(req.body);
+    let created: PolicyView;
+    try {
+      created = await createPolicy(pageActor(req), policyFromForm(form), { ip: req.ip });
+    } catch (error) {
+      return showList(req, res, { ...refusal(error, res.locals.t), form });
+    }
+    res.redirect(303, `${policiesPath}/${created.id}?done=created`);
+  });
+
+  router.get(`${policiesPath}/:id`, ...guard, async (req, res) => showPolicy(req, res, String(req.params.id)));
+
+  router.post(`${policiesPath}/:id`, ...guard, tools.csrf.protect, async (req, res) => {
+    const id = String(req.params.id);
+    const form = policyFormInput(req.body);
+    try {
+      await updatePolicy(pageActor(req), id, policyFromForm(form), { ip: req.ip });
+    } catch (error) {
+      return showPolicy(req, res, id, { ...refusal(error, res.locals.t), form });
+    }
+    res.redirect(303, `${policiesPath}/${id}?done=updated`);
+  });
+
+  return router;
+}

@@ -1,0 +1,159 @@
+/**
+ * The SLA policy form of `/staff/admin/sla-policies`: targets typed in business hours ("4", "1.5";
+ * empty = no such deadline), thresholds as comma-separated numbers, criteria as ticked boxes. Turned
+ * into the API's body and checked by the same schema (sla/policy-admin.routes.ts), so the page and the
+ * API refuse the same things.
+ */
+import { BadRequestError } from '../../../lib/errors.js';
+import type { Translate } from '../../../lib/i18n.js';
+import { acceptanceBreachActions, resolutionBreachActions, type PolicyView } from '../../../sla/policy-admin.js';
+import { policyBody, type PolicyBody } from '../../../sla/policy-admin.routes.js';
+import { priorities, tiers } from '../../../tickets/ticket.vocabulary.js';
+import { formField } from './admin-page.js';
+
+/** Every value of a repeated field (ticked boxes), as text. */
+function formList(body: unknown, name: string): string[] {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string' && v !== '');
+}
+
+/** "1.5" hours → 90 minutes; '' → null; anything else is left for the schema to refuse (NaN). */
+function hoursToMinutes(text: string): number | null {
+  const t = text.trim().replace(',', '.');
+  if (t === '') return null;
+  return /^\d+(\.\d+)?$/.test(t) ? Math.round(Number(t) * 60) : Number.NaN;
+}
+
+function numbers(text: string): number[] {
+  return text
+    .split(/[,;\s]+/)
+    .filter(Boolean)
+    .map((n) => (/^\d+$/.test(n) ? Number(n) : Number.NaN));
+}
+
+function minutesToHours(m: number | null): string {
+  return m === null ? '' : String(Math.round((m / 60) * 100) / 100);
+}
+
+/** The form's fields as typed, to show again after a refusal. */
+export type PolicyFormInput = Record<string, string | string[]>;
+
+export function policyFormInput(body: unknown): PolicyFormInput {
+  const text = [
+    'name',
+    'order',
+    'active',
+    'first',
+    'next',
+    'resolution',
+    'accept_1',
+    'accept_2',
+    'accept_3',
+    'percents',
+    'minutesBefore',
+    'onAcceptance',
+    'onResolution',
+  ];
+  const lists = ['categories', 'priorities', 'tiers', 'offices'];
+  return { ...Object.fromEntries(text.map((k) => [k, formField(body, k)])), ...Object.fromEntries(lists.map((k) => [k, formList(body, k)])) };
+}
+
+/** The API body from the form, through the API's schema (a 400 naming the fields otherwise). */
+export function policyFromForm(input: PolicyFormInput): PolicyBody {
+  const s = (k: string) => (typeof input[k] === 'string' ? input[k] : '');
+  const l = (k: string) => (Array.isArray(input[k]) ? input[k] : []);
+  const order = s('order').trim();
+  const parsed = policyBody.safeParse({
+    name: s('name'),
+    order: /^\d+$/.test(order) ? Number(order) : Number.NaN,
+    active: s('active') === '1',
+    match: { categories: l('categories'), priorities: l('priorities'), tiers: l('tiers').map(Number), offices: l('offices') },
+    targets: {
+      firstResponseMinutes: hoursToMinutes(s('first')),
+      nextResponseMinutes: hoursToMinutes(s('next')),
+      resolutionMinutes: hoursToMinutes(s('resolution')),
+      acceptanceMinutes: { 1: hoursToMinutes(s('accept_1')), 2: hoursToMinutes(s('accept_2')), 3: hoursToMinutes(s('accept_3')) },
+    },
+    warnings: { percents: numbers(s('percents')), minutesBefore: numbers(s('minutesBefore')) },
+    onBreach: { acceptance: s('onAcceptance'), resolution: s('onResolution') },
+  });
+  if (!parsed.success)
+    throw new BadRequestError(
+      'invalid',
+      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
+  return parsed.data;
+}
+
+/** A policy as the form shows it. */
+export function policyFormFromView(view: PolicyView): PolicyFormInput {
+  return {
+    name: view.name,
+    order: String(view.order),
+    active: view.active ? '1' : '',
+    first: minutesToHours(view.targets.firstResponseMinutes),
+    next: minutesToHours(view.targets.nextResponseMinutes),
+    resolution: minutesToHours(view.targets.resolutionMinutes),
+    accept_1: minutesToHours(view.targets.acceptanceMinutes[1]),
+    accept_2: minutesToHours(view.targets.acceptanceMinutes[2]),
+    accept_3: minutesToHours(view.targets.acceptanceMinutes[3]),
+    percents: view.warnings.percents.join(', '),
+    minutesBefore: view.warnings.minutesBefore.join(', '),
+    onAcceptance: view.onBreach.acceptance,
+    onResolution: view.onBreach.resolution,
+    categories: view.match.categories,
+    priorities: view.match.priorities,
+    tiers: view.match.tiers.map(String),
+    offices: view.match.offices,
+  };
+}
+
+/** A new policy's form: normal priority's usual targets, nothing chosen. */
+export function emptyPolicyForm(nextOrder: number): PolicyFormInput {
+  return {
+    name: '',
+    order: String(nextOrder),
+    active: '1',
+    first: '4',
+    next: '4',
+    resolution: '24',
+    accept_1: '',
+    accept_2: '',
+    accept_3: '',
+    percents: '75',
+    minutesBefore: '15',
+    onAcceptance: 'none',
+    onResolution: 'none',
+    categories: [],
+    priorities: [],
+    tiers: [],
+    offices: [],
+  };
+}
+
+/** What the template needs: the values, and every choice with its label and whether it is ticked. */
+export function policyFormView(
+  input: PolicyFormInput,
+  t: Translate,
+  choices: { categories: Array<{ value: string; label: string }>; offices: Array<{ id: string; name: string }> },
+) {
+  const s = (k: string) => (typeof input[k] === 'string' ? input[k] : '');
+  const ticked = (k: string, v: string) => Array.isArray(input[k]) && input[k].includes(v);
+  return {
+    name: s('name'),
+    order: s('order'),
+    active: s('active') === '1',
+    first: s('first'),
+    next: s('next'),
+    resolution: s('resolution'),
+    acceptance: tiers.map((x) => ({ tier: x, value: s(`accept_${x}`), label: t('admin.calendars.tier', { tier: x }) })),
+    percents: s('percents'),
+    minutesBefore: s('minutesBefore'),
+    priorities: priorities.map((p) => ({ value: p, label: t(`priority.${p}`), checked: ticked('priorities', p) })),
+    tiers: tiers.map((x) => ({ value: String(x), label: t('admin.calendars.tier', { tier: x }), checked: ticked('tiers', String(x)) })),
+    categories: choices.categories.map((c) => ({ ...c, checked: ticked('categories', c.value) })),
+    offices: choices.offices.map((o) => ({ value: o.id, label: o.name, checked: ticked('offices', o.id) })),
+    onAcceptance: acceptanceBreachActions.map((a) => ({ value: a, label: t(`slaPolicies.breach.${a}`), selected: a === s('onAcceptance') })),
+    onResolution: resolutionBreachActions.map((a) => ({ value: a, label: t(`slaPolicies.breach.${a}`), selected: a === s('onResolution') })),
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * Routing rules administered: a rule created, reordered or deactivated changes what the tester
+ * ("which team would this ticket go to?") answers — and what ticket creation does; a rule naming a
+ * team that could never receive a new ticket (tier 2, or unknown) is refused; every change audited;
+ * the page creates, edits and moves rules.
+ */
+import { expect } from 'chai';
+import type { Express } from 'express';
+import request from 'supertest';
+import { AuditEntryModel } from '../../server/audit/audit.model.js';
+import { RoutingRuleModel } from '../../server/routing/routing-rule.model.js';
+import { clearRoutingCache } from '../../server/routing/routing.service.js';
+import { testConfig } from '../helpers/config.js';
+import { useTestDatabase } from '../helpers/db.js';
+import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
+import { login, testApp } from '../helpers/http.js';
+import { pageAgent, pageCsrf } from '../helpers/page-agent.js';
+
+interface RuleJson {
+  id: string;
+  name: string;
+  order: number;
+  active: boolean;
+  match: Record<string, string | null>;
+  team: string;
+}
+
+describe('administration: routing rules edited, reordered, deactivated', () => {
+  useTestDatabase();
+  let app: Express;
+  let org: Org;
+  let token: string;
+
+  before(async () => {
+    app = testApp(testConfig());
+    org = await buildOrg();
+    token = await login(app, org.staff.administrator.email);
+    clearRoutingCache();
+  });
+
+  const auth = (r: request.Test) => r.set('Authorization', `Bearer ${token}`);
+  const facts = { channel: 'email', language: 'nl', category: 'invoices' };
+  const routedTo = async (): Promise<string> =>
+    ((await auth(request(app).post('/api/v1/admin/routing/test')).send(facts).expect(200)).body as { routing: { team: { id: string } } }).routing.team.id;
+  const rules = async (): Promise<RuleJson[]> =>
+    ((await auth(request(app).get('/api/v1/admin/routing/rules')).expect(200)).body as { rules: RuleJson[] }).rules;
+  const rule = (name: string, team: unknown, match: Record<string, string | null>, order = 10) => ({ name, order, match, team: String(team) });
+
+  it('creates rules: the tester and ticket creation follow; reordering changes which rule wins (audited)', async () => {
+    const defaultTeam = await routedTo();
+    await auth(request(app).post('/api/v1/admin/routing/rules'))
+      .send(rule('Factures néerlandais → Liège', org.teams.liege, { category: 'invoices', language: 'nl' }, 10))
+      .expect(201);
+    expect(await routedTo())
+      .to.equal(String(org.teams.liege))
+      .and.not.equal(defaultTeam);
+    const ticket = await buildTicket(org, {
+      channel: 'email',
+      language: 'nl',
+      category: 'invoices',
+      office: undefined,
+      member: { name: 'M', email: 'm.nl@example.be' },
+    });
+    expect(String(ticket.team)).to.equal(String(org.teams.liege));
+    await auth(request(app).post('/api/v1/admin/routing/rules'))
+      .send(rule('Courriel → Charleroi', org.teams.charleroi, { channel: 'email' }, 20))
+      .expect(201);
+    expect(await routedTo()).to.equal(String(org.teams.liege));
+    const [first, second] = await rules();
+    const reordered = await auth(request(app).post('/api/v1/admin/routing/rules/order'))
+      .send({ ids: [second?.id, first?.id] })
+      .expect(200);
+    expect((reordered.body as { rules: RuleJson[] }).rules.map((r) => r.name)).to.deep.equal(['Courriel → Charleroi', 'Factures néerlandais → Liège']);
+    expect(await routedTo()).to.equal(String(org.teams.charleroi));
+    const entry = await AuditEntryModel.findOne({ action: 'routing_rule.reorder' }).lean();
+    expect(entry?.after).to.deep.equal({ order: ['Courriel → Charleroi', 'Factures néerlandais → Liège'] });
+    expect(await AuditEntryModel.countDocuments({ action: 'routing_rule.create' })).to.equal(2);
+    // A list that is not every rule once is refused.
+    await auth(request(app).post('/api/v1/admin/routing/rules/order'))
+      .send({ ids: [first?.id] })
+      .expect(400);
+  });
+
+  it('deactivates a rule (the next one wins again) and refuses rules that could never apply', async () => {
+    const emailRule = (await rules()).find((r) => r.name === 'Courriel → Charleroi') as RuleJson;
+    const { id, ...body } = emailRule;
+    await auth(request(app).put(`/api/v1/admin/routing/rules/${id}`))
+      .send({ ...body, active: false })
+      .expect(200);
+    expect(await routedTo()).to.equal(String(org.teams.liege));
+    expect(await AuditEntryModel.countDocuments({ action: 'routing_rule.deactivate', 'target.id': id })).to.equal(1);
+    const refused = await auth(request(app).post('/api/v1/admin/routing/rules'))
+      .send(rule('Vers le soutien', org.teams.support, {}))
+      .expect(400);
+    expect(JSON.stringify(refused.body)).to.include('tier-1');
+    await auth(request(app).post('/api/v1/admin/routing/rules'))
+      .send(rule('Inconnue', '0123456789abcdef01234567', {}))
+      .expect(400);
+    await auth(request(app).post('/api/v1/admin/routing/rules'))
+      .send(rule('Catégorie inconnue', org.teams.liege, { category: 'nope_nope' }))
+      .expect(400);
+    await auth(request(app).post('/api/v1/admin/routing/rules'))
+      .send(rule('Canal', org.teams.liege, { channel: 'pigeon' }))
+      .expect(400);
+    await auth(request(app).put('/api/v1/admin/routing/rules/0123456789abcdef01234567'))
+      .send(rule('X', org.teams.liege, {}))
+      .expect(404);
+    expect(await RoutingRuleModel.countDocuments({})).to.equal(2);
+    const supervisor = await login(app, org.staff.supervisorLiege.email);
+    await request(app)
+      .post('/api/v1/admin/routing/rules')
+      .set('Authorization', `Bearer ${supervisor}`)
+      .send(rule('S', org.teams.liege, {}))
+      .expect(403);
+  });
+
+  it('creates, edits and moves rules on the page; a refusal keeps what was typed', async () => {
+    const agent = await pageAgent(app, org.staff.administrator.email);
+    const csrf = await pageCsrf(agent, '/staff/admin/routing');
+    const refused = await agent
+      .post('/staff/admin/routing/rules')
+      .type('form')
+      .send({ _csrf: csrf, name: 'Soutien <direct>', order: '30', active: '1', team: String(org.teams.support) });
+    expect(refused.status).to.equal(400);
+    expect(refused.text).to.include('value="Soutien &lt;direct&gt;"').and.include('id="rule-form"');
+    await agent
+      .post('/staff/admin/routing/rules')
+      .type('form')
+      .send({ _csrf: csrf, name: 'Téléphone <Liège>', order: '30', active: '1', channel: 'phone', team: String(org.teams.liege) })
+      .expect(303);
+    const page = await agent.get('/staff/admin/routing?done=rule_created').expect(200);
+    expect(page.text).to.include('Téléphone &lt;Liège&gt;').and.not.include('Téléphone <Liège>');
+    const created = await RoutingRuleModel.findOne({ name: 'Téléphone <Liège>' }).lean();
+    const id = String(created?._id);
+    // Moved up: it now comes before the one that was second.
+    await agent.post(`/staff/admin/routing/rules/${id}/move`).type('form').send({ _csrf: csrf, direction: 'up' }).expect(303);
+    expect((await rules()).map((r) => r.name)).to.deep.equal(['Courriel → Charleroi', 'Téléphone <Liège>', 'Factures néerlandais → Liège']);
+    const edit = await agent.get(`/staff/admin/routing/rules/${id}`).expect(200);
+    expect(edit.text).to.include('name="active" value="1" checked');
+    await agent
+      .post(`/staff/admin/routing/rules/${id}`)
+      .type('form')
+      .send({ _csrf: csrf, name: 'Téléphone Liège', order: '20', channel: 'phone', team: String(org.teams.liege) })
+      .expect(303);
+    const saved = await RoutingRuleModel.findById(id).lean();
+    expect(saved).to.deep.include({ name: 'Téléphone Liège', active: false });
+    const supervisor = await pageAgent(app, org.staff.supervisorLiege.email);
+    await supervisor.get(`/staff/admin/routing/rules/${id}`).expect(403);
+  });
+});

@@ -1,0 +1,220 @@
+/**
+ * SLA policies administered: created and changed through the API and the page (audited, bad input a
+ * 400, other roles a 403), previewed ("a ticket arriving now would be due …" in an office's calendar),
+ * and — once the administrator recomputes with cause `policy` — an open ticket's stored deadline moves
+ * through a `sla_recomputed` journal event; a deactivated policy no longer applies.
+ */
+import { expect } from 'chai';
+import type { Express } from 'express';
+import request from 'supertest';
+import { AuditEntryModel } from '../../server/audit/audit.model.js';
+import { clearSlaCache } from '../../server/sla/engine.js';
+import { SlaPolicyModel, defaultPolicies } from '../../server/sla/policy.js';
+import { TicketEventModel } from '../../server/tickets/ticket-event.model.js';
+import { loadTicket } from '../../server/tickets/ticket.journal.js';
+import type { Ticket } from '../../server/tickets/ticket.model.js';
+import { workingSet } from '../../server/tickets/working-set.js';
+import { testConfig } from '../helpers/config.js';
+import { useTestDatabase } from '../helpers/db.js';
+import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
+import { login, testApp } from '../helpers/http.js';
+import { pageAgent, pageCsrf } from '../helpers/page-agent.js';
+
+interface PolicyJson {
+  id: string;
+  name: string;
+  order: number;
+  active: boolean;
+  match: { categories: string[]; priorities: string[]; tiers: number[]; offices: string[] };
+  targets: {
+    firstResponseMinutes: number | null;
+    nextResponseMinutes: number | null;
+    resolutionMinutes: number | null;
+    acceptanceMinutes: Record<string, number | null>;
+  };
+  warnings: { percents: number[]; minutesBefore: number[] };
+  onBreach: { acceptance: string; resolution: string };
+}
+
+describe('administration: SLA policies, preview and recomputing open tickets', () => {
+  useTestDatabase();
+  let app: Express;
+  let org: Org;
+  let token: string;
+  let ticket: Ticket;
+
+  before(async () => {
+    app = testApp(testConfig());
+    org = await buildOrg();
+    await SlaPolicyModel.insertMany(defaultPolicies());
+    clearSlaCache();
+    workingSet.reset();
+    ticket = await buildTicket(org, { subject: 'Échéance politique' });
+    token = await login(app, org.staff.administrator.email);
+  });
+
+  const auth = (r: request.Test) => r.set('Authorization', `Bearer ${token}`);
+  const editable = ({ id: _id, ...rest }: PolicyJson) => rest;
+
+  async function policies(): Promise<PolicyJson[]> {
+    return ((await auth(request(app).get('/api/v1/admin/sla/policies')).expect(200)).body as { policies: PolicyJson[] }).policies;
+  }
+
+  async function finished(id: string): Promise<{ state: string; total: number; changed: number }> {
+    let job = { state: 'running', total: 0, changed: 0 };
+    for (let i = 0; i < 200 && job.state === 'running'; i += 1) {
+      await new Promise((r) => setTimeout(r, 50));
+      job = ((await auth(request(app).get(`/api/v1/admin/sla/recompute/${id}`)).expect(200)).body as { job: typeof job }).job;
+    }
+    return job;
+  }
+
+  it('lists the policies in order, previews one in an office’s calendar', async () => {
+    const list = await policies();
+    expect(list.map((p) => p.name)).to.deep.equal(['Priorité urgente', 'Priorité haute', 'Priorité normale', 'Priorité basse']);
+    const normal = list[2] as PolicyJson;
+    const res = await auth(request(app).get(`/api/v1/admin/sla/policies/${normal.id}/preview?office=${String(org.offices.liege)}`)).expect(200);
+    const preview = (res.body as { preview: { office: { name: string }; chosen: string; firstResponseDue: string; resolutionDue: string } }).preview;
+    expect(preview.office.name).to.equal('Liège');
+    expect(preview.chosen).to.equal('Priorité normale');
+    expect(new Date(preview.firstResponseDue).getTime()).to.be.above(Date.now());
+    expect(new Date(preview.resolutionDue).getTime()).to.be.above(new Date(preview.firstResponseDue).getTime());
+  });
+
+  it("changes the normal policy's targets (audited); the recompute moves the open ticket's deadline through the journal", async () => {
+    const normal = (await policies()).find((p) => p.name === 'Priorité normale') as PolicyJson;
+    const before = await loadTicket(ticket._id);
+    const firstBefore = before?.sla?.deadlines.find((d) => d.kind === 'first_response')?.due;
+    const previewBefore = (await auth(request(app).get(`/api/v1/admin/sla/policies/${normal.id}/preview`)).expect(200)).body as {
+      preview: { firstResponseDue: string };
+    };
+    const body = { ...editable(normal), targets: { ...normal.targets, firstResponseMinutes: 30 }, warnings: { percents: [50, 80], minutesBefore: [10] } };
+    const res = await auth(request(app).put(`/api/v1/admin/sla/policies/${normal.id}`))
+      .send(body)
+      .expect(200);
+    expect((res.body as { policy: PolicyJson }).policy.targets.firstResponseMinutes).to.equal(30);
+    const entry = await AuditEntryModel.findOne({ action: 'sla_policy.update', 'target.id': normal.id }).lean();
+    expect(entry?.before).to.deep.include({ warnings: { percents: [75], minutesBefore: [15] } });
+    expect((entry?.after as { targets: { firstResponseMinutes: number } }).targets.firstResponseMinutes).to.equal(30);
+    // The preview follows at once.
+    const previewAfter = (await auth(request(app).get(`/api/v1/admin/sla/policies/${normal.id}/preview`)).expect(200)).body as {
+      preview: { firstResponseDue: string };
+    };
+    expect(new Date(previewAfter.preview.firstResponseDue).getTime()).to.be.below(new Date(previewBefore.preview.firstResponseDue).getTime());
+    // The stored deadline waits for the recompute.
+    expect((await loadTicket(ticket._id))?.sla?.deadlines.find((d) => d.kind === 'first_response')?.due?.getTime()).to.equal(
+      firstBefore ? new Date(firstBefore).getTime() : undefined,
+    );
+    const started = await auth(request(app).post('/api/v1/admin/sla/recompute')).send({ cause: 'policy', label: 'Priorité normale' }).expect(202);
+    const job = await finished((started.body as { job: { id: string } }).job.id);
+    expect(job).to.deep.include({ state: 'done', changed: 1 });
+    const after = await loadTicket(ticket._id);
+    const firstAfter = after?.sla?.deadlines.find((d) => d.kind === 'first_response')?.due;
+    expect(new Date(firstAfter ?? 0).getTime()).to.be.below(new Date(firstBefore ?? 0).getTime());
+    const event = await TicketEventModel.findOne({ ticket: ticket._id, type: 'sla_recomputed' }).lean();
+    expect(event?.data).to.deep.include({ cause: 'policy', label: 'Priorité normale' });
+  });
+
+  it('creates a policy that wins by order, deactivates it (no longer applies); refuses bad input (400) and other roles (403)', async () => {
+    const normal = (await policies()).find((p) => p.name === 'Priorité normale') as PolicyJson;
+    const created = await auth(request(app).post('/api/v1/admin/sla/policies'))
+      .send({
+        ...editable(normal),
+        name: 'Liège, contrats',
+        order: 5,
+        match: { categories: ['contracts'], priorities: [], tiers: [1], offices: [String(org.offices.liege)] },
+      })
+      .expect(201);
+    const policy = (created.body as { policy: PolicyJson }).policy;
+    expect(await AuditEntryModel.countDocuments({ action: 'sla_policy.create', 'target.id': policy.id })).to.equal(1);
+    const contracts = await buildTicket(org, { subject: 'Contrat', category: 'contracts' });
+    expect(contracts.sla?.policy).to.equal('Liège, contrats');
+    await auth(request(app).put(`/api/v1/admin/sla/policies/${policy.id}`))
+      .send({ ...editable(policy), active: false })
+      .expect(200);
+    expect(await AuditEntryModel.countDocuments({ action: 'sla_policy.deactivate', 'target.id': policy.id })).to.equal(1);
+    const later = await buildTicket(org, { subject: 'Contrat 2', category: 'contracts' });
+    expect(later.sla?.policy).to.equal('Priorité normale');
+
+    const bad = [
+      { ...editable(normal), match: { ...normal.match, categories: ['no_such_category'] } },
+      { ...editable(normal), match: { ...normal.match, offices: ['0123456789abcdef01234567'] } },
+      { ...editable(normal), targets: { ...normal.targets, resolutionMinutes: -5 } },
+      { ...editable(normal), warnings: { percents: [150], minutesBefore: [] } },
+      { ...editable(normal), name: { $ne: 1 } },
+    ];
+    for (const body of bad) await auth(request(app).post('/api/v1/admin/sla/policies')).send(body).expect(400);
+    await auth(request(app).get('/api/v1/admin/sla/policies/0123456789abcdef01234567')).expect(404);
+    const supervisor = await login(app, org.staff.supervisorLiege.email);
+    await request(app).put(`/api/v1/admin/sla/policies/${normal.id}`).set('Authorization', `Bearer ${supervisor}`).send(editable(normal)).expect(403);
+  });
+
+  it('does the same on the page: list, create, edit with the preview, the recompute offered and its progress shown', async () => {
+    const agent = await pageAgent(app, org.staff.administrator.email);
+    const list = await agent.get('/staff/admin/sla-policies').expect(200);
+    expect(list.text).to.include('Priorité normale').and.include('id="policy-form"');
+    const csrf = await pageCsrf(agent, '/staff/admin/sla-policies');
+    const refused = await agent.post('/staff/admin/sla-policies').type('form').send({
+      _csrf: csrf,
+      name: 'Mauvaise',
+      order: '7',
+      active: '1',
+      first: 'quatre',
+      percents: '75',
+      minutesBefore: '15',
+      onAcceptance: 'none',
+      onResolution: 'none',
+    });
+    expect(refused.status).to.equal(400);
+    expect(refused.text).to.include('targets.firstResponseMinutes').and.include('value="quatre"');
+    const created = await agent
+      .post('/staff/admin/sla-policies')
+      .type('form')
+      .send({
+        _csrf: csrf,
+        name: 'Urgent <b>Mons</b>',
+        order: '3',
+        active: '1',
+        first: '0.5',
+        next: '1',
+        resolution: '',
+        accept_1: '2',
+        percents: '75, 90',
+        minutesBefore: '15',
+        onAcceptance: 'alert_supervisors',
+        onResolution: 'none',
+        priorities: ['urgent', 'high'],
+        tiers: '1',
+      })
+      .expect(303);
+    expect(created.headers.location).to.match(/^\/staff\/admin\/sla-policies\/[0-9a-f]{24}\?done=created$/);
+    const stored = await SlaPolicyModel.findOne({ name: 'Urgent <b>Mons</b>' }).lean();
+    expect(stored?.targets?.firstResponseMinutes).to.equal(30);
+    expect(stored?.targets?.resolutionMinutes).to.equal(null);
+    expect(stored?.match?.priorities).to.deep.equal(['urgent', 'high']);
+    expect(stored?.warnings?.percents).to.deep.equal([75, 90]);
+    const page = await agent.get(created.headers.location as string).expect(200);
+    expect(page.text).to.include('Urgent &lt;b&gt;Mons&lt;/b&gt;').and.not.include('<b>Mons</b>');
+    expect(page.text).to.match(/class="preview-first-response" datetime="[^"]+"/);
+    expect(page.text).to.include('id="recompute-button"').and.include('name="cause" value="policy"');
+    const id = String(stored?._id);
+    const started = await agent
+      .post('/staff/admin/sla/recompute')
+      .type('form')
+      .send({ _csrf: csrf, cause: 'policy', label: 'Urgent Mons', back: `/staff/admin/sla-policies/${id}` })
+      .expect(303);
+    expect(started.headers.location).to.match(new RegExp(`^/staff/admin/sla-policies/${id}\\?job=[0-9a-f]{24}$`));
+    const progress = await agent.get(started.headers.location as string).expect(200);
+    expect(progress.text).to.match(/<progress max="\d+" value="\d+">/);
+    const edited = await agent
+      .post(`/staff/admin/sla-policies/${id}`)
+      .type('form')
+      .send({ _csrf: csrf, name: 'Urgent Mons', order: '3', first: '1', percents: '75', minutesBefore: '15', onAcceptance: 'none', onResolution: 'none' })
+      .expect(303);
+    expect(edited.headers.location).to.equal(`/staff/admin/sla-policies/${id}?done=updated`);
+    // No "active" box ticked: deactivated.
+    expect((await SlaPolicyModel.findById(id).lean())?.active).to.equal(false);
+    const supervisor = await pageAgent(app, org.staff.supervisorLiege.email);
+    await supervisor.get('/staff/admin/sla-policies').expect(403);
+  });
+});
