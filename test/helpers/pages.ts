@@ -13,6 +13,21 @@ export function hidden(html: string, name: string): string {
   return match[1];
 }
 
+/**
+ * Follows a member link as a person does: its page (a GET uses nothing, so a mail filter opening
+ * links cannot use it up), then its button, whose POST uses the link and answers 303 to the ticket.
+ */
+export async function openMemberLink(agent: TestAgent, path: string): Promise<request.Response> {
+  const page = await agent.get(path).expect(200);
+  expect(page.text).to.include('action="/suivi/acces"');
+  const note = /name="note" value="([^"]*)"/.exec(page.text)?.[1] ?? '';
+  return agent
+    .post('/suivi/acces')
+    .type('form')
+    .send({ _csrf: hidden(page.text, '_csrf'), token: hidden(page.text, 'token'), note })
+    .expect(303);
+}
+
 /** An agent signed in through the staff sign-in form, as a browser does (it keeps the cookies). */
 export async function signedIn(app: Express, email: string): Promise<TestAgent> {
   const agent = request.agent(app);

@@ -24,6 +24,7 @@ import { silentLogger, testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
 import { login, testApp } from '../helpers/http.js';
+import { openMemberLink } from '../helpers/pages.js';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'files');
@@ -178,7 +179,7 @@ describe('staff replies: files and formatting', function () {
     const fileId = String(message.attachments[0]);
     const member = request.agent(app);
     const link = new URL(memberLinkUrl(config, { memberId: String(ticket.member), ticketId: String(ticket._id) }));
-    await member.get(link.pathname).expect(303);
+    await openMemberLink(member, link.pathname);
     const page = await member.get(`/suivi/demandes/${ticket.number}`).expect(200);
     expect(page.text).to.include(`/suivi/pieces/${fileId}`).and.include('document.pdf');
     expect(page.text).to.include('<strong>document</strong>');
@@ -188,7 +189,7 @@ describe('staff replies: files and formatting', function () {
     const other = await buildTicket(org, { office: org.offices.liege });
     const stranger = request.agent(app);
     const otherLink = new URL(memberLinkUrl(config, { memberId: String(other.member), ticketId: String(other._id) }));
-    await stranger.get(otherLink.pathname).expect(303);
+    await openMemberLink(stranger, otherLink.pathname);
     await stranger.get(`/suivi/pieces/${fileId}`).expect(404);
   });
 

@@ -17,7 +17,7 @@ import { silentLogger, testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { useMail } from '../helpers/enrichers.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
-import { hidden, signedIn } from '../helpers/pages.js';
+import { hidden, openMemberLink, signedIn } from '../helpers/pages.js';
 
 const roomy = {
   formPerIp: { limit: 1000, windowMs: 60_000 },
@@ -91,10 +91,8 @@ describe('small things seen (issue 16, point 10)', function () {
 
     it('offers "Reopen" but not "Close"', async () => {
       const agent = request.agent(app);
-      const page = await agent
-        .get(linkPath(memberLinkUrl(config, { memberId: String(ticket.member), ticketId: String(ticket._id) })))
-        .redirects(1)
-        .expect(200);
+      await openMemberLink(agent, linkPath(memberLinkUrl(config, { memberId: String(ticket.member), ticketId: String(ticket._id) })));
+      const page = await agent.get(`/suivi/demandes/${ticket.number}`).expect(200);
       expect(page.text).to.include(`/suivi/demandes/${ticket.number}/rouvrir"`);
       expect(page.text).not.to.include(`/suivi/demandes/${ticket.number}/fermer"`);
       expect((await loadTicket(String(ticket._id)))?.status).to.equal('resolved');
@@ -105,10 +103,8 @@ describe('small things seen (issue 16, point 10)', function () {
       const inText = scoreOrder(mail?.text ?? '', /^([1-5]) — /gm);
       expect(inText).to.have.length(5);
       const agent = request.agent(app);
-      const page = await agent
-        .get(linkPath(memberLinkUrl(config, { memberId: String(ticket.member), ticketId: String(ticket._id) })))
-        .redirects(1)
-        .expect(200);
+      await openMemberLink(agent, linkPath(memberLinkUrl(config, { memberId: String(ticket.member), ticketId: String(ticket._id) })));
+      const page = await agent.get(`/suivi/demandes/${ticket.number}`).expect(200);
       const onPage = scoreOrder(page.text, /name="score" value="([1-5])"/g);
       expect(onPage).to.deep.equal(inText);
       const inHtml = scoreOrder(mail?.html ?? '', />([1-5]) — /g);
