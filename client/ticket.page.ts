@@ -448,7 +448,9 @@ function start(): void {
     if (!composer || !form) return;
     const view = composerView(composerState);
     composer.dataset.mode = view.mode;
-    writeDraft(draftKey('mode'), view.mode);
+    // Only a choice is remembered: "note" forced while the ticket is out of one's hands (escalated,
+    // not claimed) would otherwise stick and open the box on a note once it is theirs again.
+    if (view.replyEnabled) writeDraft(draftKey('mode'), view.mode);
     const reply = find(form, 'input[name=mode][value=reply]', HTMLInputElement);
     const note = find(form, 'input[name=mode][value=note]', HTMLInputElement);
     if (reply) {

@@ -75,6 +75,7 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Relais <support@relais.demo>'),
   INBOUND_ADDRESS: z.email({ message: 'must be an email address such as support@relais.example' }).optional(),
   MEMBER_LINK_TTL: duration.default(30 * 86400),
+  REPLY_MAIL_HOLD: duration.default(60),
   TOTP_REQUIRED_FOR_ADMINS: bool.default(false),
   CAUGHT_MAIL_RETENTION: duration.default(14 * 86400),
   INBOUND_RAW_RETENTION: duration.default(90 * 86400),
@@ -196,6 +197,11 @@ export interface Config {
   readonly inboundAddress: string;
   /** How long a link in a member's email stays valid (seconds). */
   readonly memberLinkTtl: number;
+  /**
+   * How long a staff reply's mail waits in the outbox (seconds; 0: not at all): a resolution during
+   * that time sends one mail with the reply in it instead of two (mail/held-replies.ts).
+   */
+  readonly replyMailHold: number;
   /** Administrators must use a TOTP second factor: without one they are sent to enrolment after signing in. */
   readonly totpRequiredForAdmins: boolean;
   /** Housekeeping: how long the local catcher keeps caught mail, and processed inbound messages keep their raw bytes (seconds). */
@@ -376,6 +382,7 @@ export function loadConfig(rawEnv: RawEnv = process.env, options: { writeSecrets
       'support@relais.invalid'
     ).toLowerCase(),
     memberLinkTtl: e.MEMBER_LINK_TTL,
+    replyMailHold: e.REPLY_MAIL_HOLD,
     totpRequiredForAdmins: e.TOTP_REQUIRED_FOR_ADMINS,
     retention: Object.freeze({ caughtMail: e.CAUGHT_MAIL_RETENTION, inboundRaw: e.INBOUND_RAW_RETENTION, memberYears: e.MEMBER_RETENTION_YEARS }),
     inbound: Object.freeze({

@@ -1,7 +1,8 @@
 /** The mail collections: `outbox` (durable outgoing mail), `outbox_leases` (claims), `caught_mail` (embedded catcher). */
 import { Schema, model, type Types } from 'mongoose';
 
-export const outboxStatuses = ['queued', 'sent', 'failed'] as const;
+/** `cancelled`: a held reply sent inside the resolution mail instead (`replacedBy`; mail/held-replies.ts). */
+export const outboxStatuses = ['queued', 'sent', 'failed', 'cancelled'] as const;
 export type OutboxStatus = (typeof outboxStatuses)[number];
 
 /**
@@ -31,6 +32,7 @@ const outboxSchema = new Schema(
     nextAttemptAt: { type: Date, required: true },
     lastError: { type: String, default: null },
     sentAt: { type: Date, default: null },
+    replacedBy: { type: Schema.Types.ObjectId, default: null },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },
@@ -78,6 +80,8 @@ export interface OutboxMail {
   nextAttemptAt: Date;
   lastError: string | null;
   sentAt: Date | null;
+  /** The message that carried this one's content instead (a held reply in a resolution mail). */
+  replacedBy?: Types.ObjectId | null;
   createdAt: Date;
   updatedAt: Date;
 }

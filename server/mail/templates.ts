@@ -74,6 +74,11 @@ const templateSchemas = {
     resolutionNote: longText(20_000)
       .nullish()
       .transform((v) => v ?? null),
+    /** Staff replies held in the outbox when the ticket was resolved: this mail carries them (mail/held-replies.ts). */
+    replies: z
+      .array(z.strictObject({ agentFirstName: line, replyText: longText(100_000), ...replyExtras }))
+      .max(20)
+      .default([]),
   }),
   /** To the member once, when a duplicate request of theirs was merged into this one (tickets/ticket.merge.ts). */
   'ticket-merged': z.strictObject({

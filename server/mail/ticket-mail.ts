@@ -6,10 +6,11 @@
  * `withoutNotifications` (tickets/ticket.journal.ts: demo data, imports) send nothing.
  *
  *  - created: the acknowledgement to the member, once the ticket has its number;
- *  - replied: the staff reply (or request for information) to the member, threaded under their last email;
+ *  - replied: the staff reply (or request for information) to the member, threaded under their last email,
+ *    held `REPLY_MAIL_HOLD` (held-replies.ts);
  *  - escalated: the receiving team, each in their language;
  *  - reassigned to a person (not oneself): that person;
- *  - resolved: the member, with the rating links;
+ *  - resolved: the member, with the rating links, and the replies still held (their own mail cancelled);
  *  - merged_in: the member, once, on the ticket a duplicate was merged into (the duplicate's own
  *    `merged` event sends nothing, nor does `marked_spam`: spam is never acknowledged).
  */
@@ -23,12 +24,13 @@ import { StaffModel } from '../staff/staff.model.js';
 import { notificationsSuppressed, registerCreationEnricher, registerEnricher, type CommitInput } from '../tickets/ticket.journal.js';
 import type { JournalWrite, TicketEvent } from '../tickets/ticket-event.model.js';
 import { ticketEvents } from '../tickets/ticket.queries.js';
+import { cancelHeldWrites, claimHeldReplies, replyMailDueAt, type HeldReply, type HoldConfig } from './held-replies.js';
 import { buildOutboxMail, mailDomain, type EnqueueMailInput } from './outbox.js';
 import type { OutboxMail } from './mail.models.js';
 import { refreshTemplateTexts } from './template-texts.model.js';
 import { mailLocales, type MailLocale, type MailTemplateName } from './templates.js';
 
-export type MailConfig = Pick<Config, 'mailFrom' | 'publicUrl' | 'inboundAddress' | 'memberLinkTtl' | 'defaultLocale'> & MemberTokenSettings;
+export type MailConfig = Pick<Config, 'mailFrom' | 'publicUrl' | 'inboundAddress' | 'memberLinkTtl' | 'defaultLocale'> & MemberTokenSettings & HoldConfig;
 
 /** The mail language for a ticket or person: fr, nl or en, else the configured default. */
 export function mailLocale(language: string | null | undefined, config: Pick<Config, 'defaultLocale'>): MailLocale {
@@ -135,17 +137,23 @@ export function replyMailWrites(
   const mail = props.waitForMember
     ? buildOutboxMail({ template: 'information-request', locale, to: member.email, ticketId: ticket._id, data, headers }, options)
     : buildOutboxMail({ template: 'staff-reply', locale, to: member.email, ticketId: ticket._id, data, headers }, options);
-  return outboxWrites(mail);
+  // Held: a resolution during the hold sends it inside its own mail instead (held-replies.ts).
+  return outboxWrites({ ...mail, nextAttemptAt: replyMailDueAt(config, props.at) });
 }
 
-/** The resolution notice, with the five rating links. */
+/**
+ * The resolution notice, with the five rating links; it carries the staff replies whose own mail
+ * was still held (`replies`, oldest first), and cancels that mail.
+ */
 export function resolvedMailWrites(
   config: MailConfig,
   ticket: MailTicket,
   member: MailMember | null,
-  props: { note: string | null; at: Date },
+  props: { note: string | null; at: Date; replies?: readonly HeldReply[] },
 ): JournalWrite[] {
   if (!member) return [];
+  const replies = props.replies ?? [];
+  const attachments = replies.flatMap((r) => r.attachments);
   const claims = { memberId: String(ticket.member), ticketId: String(ticket._id) };
   const ratingUrls = Object.fromEntries([1, 2, 3, 4, 5].map((score) => [String(score), memberLinkUrl(config, claims, { score })])) as Record<
     '1' | '2' | '3' | '4' | '5',
@@ -157,12 +165,20 @@ export function resolvedMailWrites(
       locale: mailLocale(ticket.language, config),
       to: member.email,
       ticketId: ticket._id,
-      data: { ticketNumber: ticket.number, subject: ticket.subject, ticketUrl: ticketUrl(config, ticket), ratingUrls, resolutionNote: props.note },
-      headers: threadHeaders(config, ticket),
+      data: {
+        ticketNumber: ticket.number,
+        subject: ticket.subject,
+        ticketUrl: ticketUrl(config, ticket),
+        ratingUrls,
+        resolutionNote: props.note,
+        replies: replies.map((r) => ({ agentFirstName: firstName(r.agentName), replyText: r.text, replyHtml: r.html, signed: r.signed })),
+      },
+      // Threaded where the first carried reply would have been: under the member's last email.
+      headers: threadHeaders(config, ticket, replies[0]?.mail.inReplyTo),
     },
-    { config, now: props.at },
+    { config, now: props.at, attachments },
   );
-  return outboxWrites(mail);
+  return [...outboxWrites(mail), ...cancelHeldWrites(replies, mail._id, props.at)];
 }
 
 export interface MailStaff {
@@ -298,7 +314,9 @@ async function mailForChange(config: MailConfig, input: CommitInput): Promise<Jo
     }
     case 'resolved': {
       const member = await MemberModel.findById(ticket.member, { email: 1, language: 1 }).lean();
-      return resolvedMailWrites(config, ticket, member, { note: input.note ?? null, at });
+      if (!member) return [];
+      const replies = await claimHeldReplies(config, ticket, at, `resolution:${String(ticket._id)}:${ticket.version + 1}`);
+      return resolvedMailWrites(config, ticket, member, { note: input.note ?? null, at, replies });
     }
     case 'merged_in': {
       const member = await MemberModel.findById(ticket.member, { email: 1 }).lean();

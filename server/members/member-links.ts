@@ -1,8 +1,9 @@
 /**
  * Signed tokens for members, who have no password:
  *
- * - a **link token** in every email (`/suivi/acces/<token>`): a JWT for one member, scoped to one
- *   ticket (ticket mail) or to all their tickets ("send me a link"), expiring after MEMBER_LINK_TTL;
+ * - a **link token** in every email (`/suivi/acces/<token>`): a compact signed token (67 characters)
+ *   for one member, scoped to one ticket (ticket mail) or to all their tickets ("send me a link"),
+ *   expiring after MEMBER_LINK_TTL (links mailed earlier as JWTs are still honoured);
  * - a **member session** cookie set when a link is followed, so the token leaves the address bar; a
  *   link opens one session only (its use is recorded, members/link-uses.ts), and a session carries
  *   the member's `sessionVersion`, so "sign out everywhere" ends every session at once;
@@ -45,24 +46,69 @@ const linkSchema = z.object({
     .optional(),
 });
 
+/**
+ * The compact link token (what mails carry since issue 16 asked for links short enough to read):
+ * base64url of `kind (1: all tickets, 2: one ticket) · member (12 bytes) · [ticket (12 bytes)] ·
+ * expiry (uint32, seconds) · id (9 random bytes) · MAC (HMAC-SHA256 under the link key, first 12
+ * bytes)` — 67 characters for a ticket, 51 for all tickets, against ~330 for the JWT it replaces.
+ * The guarantees are the JWT's: a key of its own, the claims and expiry under the MAC (96 bits: not
+ * guessable online, so ids cannot be enumerated), a random id for single use. Nothing is stored.
+ */
+const KIND_ALL = 1;
+const KIND_TICKET = 2;
+const ID_BYTES = 12;
+const JTI_BYTES = 9;
+const MAC_BYTES = 12;
+
+function linkMac(settings: MemberTokenSettings, body: Buffer): Buffer {
+  // The issuer is signed too, as the JWT's `iss` was: two installations sharing a secret do not share links.
+  return createHmac('sha256', keyFor(settings, 'member-link')).update(settings.jwt.issuer).update('\0').update(body).digest().subarray(0, MAC_BYTES);
+}
+
 /** Signs a link token for `memberId`, for one ticket or (ticketId null) all of them. */
 export function signMemberLink(settings: MemberTokenSettings, claims: MemberLinkClaims): string {
-  return jwt.sign(claims.ticketId ? { tkt: claims.ticketId } : {}, keyFor(settings, 'member-link'), {
-    algorithm,
+  if (!objectIdHex.test(claims.memberId) || (claims.ticketId !== null && !objectIdHex.test(claims.ticketId))) throw new TypeError('A member link names ids.');
+  const expiry = Buffer.alloc(4);
+  expiry.writeUInt32BE(Math.max(0, Math.floor(Date.now() / 1000) + settings.memberLinkTtl));
+  const body = Buffer.concat([
+    Buffer.from([claims.ticketId ? KIND_TICKET : KIND_ALL]),
+    Buffer.from(claims.memberId, 'hex'),
+    claims.ticketId ? Buffer.from(claims.ticketId, 'hex') : Buffer.alloc(0),
+    expiry,
     // Each link is its own: following it once uses it up (see `useKey`).
-    jwtid: randomBytes(16).toString('base64url'),
-    subject: claims.memberId,
-    issuer: settings.jwt.issuer,
-    audience: 'relais-member-link',
-    expiresIn: settings.memberLinkTtl,
-  });
+    randomBytes(JTI_BYTES),
+  ]);
+  return Buffer.concat([body, linkMac(settings, body)]).toString('base64url');
 }
 
 export type LinkCheck = { ok: true; claims: MemberLinkClaims; expiresAt: Date; useKey: string } | { ok: false; reason: 'expired' | 'invalid' };
 
-/** Verifies a link token; says whether a refused token had merely expired (the page then offers a fresh link). */
+const compactPattern = /^[A-Za-z0-9_-]{40,80}$/;
+
+function verifyCompactLink(settings: MemberTokenSettings, token: string): LinkCheck {
+  const bytes = Buffer.from(token, 'base64url');
+  const kind = bytes[0];
+  const idBytes = kind === KIND_TICKET ? 2 * ID_BYTES : kind === KIND_ALL ? ID_BYTES : -1;
+  // Refused before the MAC only for what no genuine token looks like; every forged one gets the same answer.
+  if (idBytes < 0 || bytes.length !== 1 + idBytes + 4 + JTI_BYTES + MAC_BYTES || bytes.toString('base64url') !== token) return { ok: false, reason: 'invalid' };
+  const body = bytes.subarray(0, bytes.length - MAC_BYTES);
+  if (!timingSafeEqual(linkMac(settings, body), bytes.subarray(bytes.length - MAC_BYTES))) return { ok: false, reason: 'invalid' };
+  const expiresAt = new Date(body.readUInt32BE(1 + idBytes) * 1000);
+  if (expiresAt.getTime() <= Date.now()) return { ok: false, reason: 'expired' };
+  const memberId = body.subarray(1, 1 + ID_BYTES).toString('hex');
+  const ticketId = kind === KIND_TICKET ? body.subarray(1 + ID_BYTES, 1 + 2 * ID_BYTES).toString('hex') : null;
+  // Prefixed so a compact link's id can never equal a JWT's.
+  const useKey = `c:${body.subarray(1 + idBytes + 4).toString('base64url')}`;
+  return { ok: true, claims: { memberId, ticketId }, expiresAt, useKey };
+}
+
+/**
+ * Verifies a link token — compact, or a JWT mailed before the compact form (still honoured until it
+ * expires); says whether a refused token had merely expired (the page then offers a fresh link).
+ */
 export function verifyMemberLink(settings: MemberTokenSettings, token: string): LinkCheck {
   if (token.length > 2000) return { ok: false, reason: 'invalid' };
+  if (compactPattern.test(token)) return verifyCompactLink(settings, token);
   try {
     const payload = jwt.verify(token, keyFor(settings, 'member-link'), {
       algorithms: [algorithm],

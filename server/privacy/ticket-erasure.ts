@@ -151,7 +151,8 @@ function redactedEvent(e: TicketEvent, language: string, c: TicketErasureContext
   if (rating?.comment) patch.rating = { ...rating, comment: null };
   const writes = (e.writes ?? []).map((w): JournalWrite => {
     if (w.model === 'Message' && w.op === 'insert') return { ...w, doc: { ...w.doc, ...redactedMessage(w.doc, language, c) } };
-    if (w.model === 'Outbox') return { ...w, doc: redactedMail(w.doc as unknown as OutboxMail, language, c) as unknown as Record<string, unknown> };
+    if (w.model === 'Outbox' && w.op === 'insert')
+      return { ...w, doc: redactedMail(w.doc as unknown as OutboxMail, language, c) as unknown as Record<string, unknown> };
     return w;
   });
   const next = { actor, note, data, patch, writes };

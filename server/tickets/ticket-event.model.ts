@@ -141,7 +141,9 @@ export type JournalWrite =
   | { model: 'Escalation'; op: 'insert'; id: Types.ObjectId; doc: EscalationDocument }
   | { model: 'Escalation'; op: 'update'; id: Types.ObjectId; doc: EscalationClosing }
   | { model: 'Attachment'; op: 'update'; id: Types.ObjectId; doc: { ticket: Types.ObjectId; message?: Types.ObjectId } }
-  | { model: 'Outbox' | 'OutboxDue'; op: 'insert'; id: Types.ObjectId; doc: Record<string, unknown> };
+  | { model: 'Outbox' | 'OutboxDue'; op: 'insert'; id: Types.ObjectId; doc: Record<string, unknown> }
+  /** A held reply mail sent inside the resolution mail instead (mail/held-replies.ts). */
+  | { model: 'Outbox'; op: 'update'; id: Types.ObjectId; doc: { status: 'cancelled'; replacedBy: Types.ObjectId; updatedAt: Date } };
 
 interface EventBase {
   /** `<ticket id>:<seq, 8 digits>`: the unique point that serializes commands on one ticket. */

@@ -12,6 +12,8 @@ export function testConfig(overrides: RawEnv = {}): Config {
     JWT_SECRET: 'test-jwt-secret-0123456789-abcdefghijklmnop',
     CSRF_SECRET: 'test-csrf-secret-0123456789-abcdefghijklmnop',
     LOG_LEVEL: 'silent',
+    // Replies go at once in tests; test/integration/reply-resolve-mail.test.ts sets a hold.
+    REPLY_MAIL_HOLD: '0s',
     ...overrides,
   });
 }

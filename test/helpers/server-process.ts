@@ -15,7 +15,7 @@ export interface RunningServer {
 export function startServer(env: Record<string, string>): RunningServer {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'server', 'index.ts')], {
     cwd: projectRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'development', LOG_LEVEL: 'warn', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'development', LOG_LEVEL: 'warn', REPLY_MAIL_HOLD: '0s', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,0 +1,205 @@
+/**
+ * Resolving right after replying sends one mail, not two (issue 16, point 10): a staff reply's mail
+ * is held `REPLY_MAIL_HOLD` in the durable outbox (its due time, not a timer); a resolution during
+ * the hold carries the reply (text, formatting, files) and cancels the held mail in the same step;
+ * otherwise the reply goes when the hold ends. Mail is read back from a real SMTP server.
+ */
+import { expect } from 'chai';
+import type { Types } from 'mongoose';
+import type { Transporter } from 'nodemailer';
+import { attachmentStorage } from '../../server/attachments/storage.js';
+import type { Config } from '../../server/config.js';
+import { Outbox, OutboxLeaseModel, type OutboxMail } from '../../server/mail/mail.models.js';
+import { createMailTransport, processOutbox, queuedMail } from '../../server/mail/outbox.js';
+import { claimTicket, replyToTicket, resolveTicket } from '../../server/tickets/ticket.commands.js';
+import type { Ticket } from '../../server/tickets/ticket.model.js';
+import { silentLogger, testConfig } from '../helpers/config.js';
+import { useTestDatabase } from '../helpers/db.js';
+import { useMail } from '../helpers/enrichers.js';
+import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
+import { startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
+
+describe('a reply then a resolution: one mail (held reply mail)', function () {
+  this.timeout(60_000);
+  useTestDatabase();
+  let org: Org;
+  let config: Config;
+  let smtp: TestSmtp;
+  let transport: Transporter;
+
+  before(async () => {
+    org = await buildOrg();
+    config = testConfig({ PUBLIC_URL: 'http://127.0.0.1:9999', REPLY_MAIL_HOLD: '60s' });
+    useMail(config);
+    smtp = await startTestSmtp();
+    transport = createMailTransport(smtp.url);
+  });
+
+  after(async () => {
+    useMail(testConfig());
+    transport.close();
+    await smtp.stop();
+  });
+
+  async function heldTicket(language: 'fr' | 'nl', at: Date): Promise<Ticket & { email: string }> {
+    const email = `member.${Math.random().toString(36).slice(2, 8)}@example.be`;
+    const ticket = await buildTicket(org, { language, member: { name: 'Claire Martin', email } });
+    const view = await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: ticket.version, at });
+    await send(at); // the acknowledgement: out of the way of the counts below
+    return { ...ticket, version: view.version, email };
+  }
+
+  async function mailsOf(ticketId: Types.ObjectId): Promise<OutboxMail[]> {
+    const mails = await Outbox.find({ ticket: ticketId }).lean<OutboxMail[]>();
+    return mails.filter((m) => m.template !== 'ticket-acknowledgement');
+  }
+
+  const send = (at: Date) => processOutbox({ transport, logger: silentLogger, attachmentStorage: attachmentStorage(config), now: () => at });
+  const later = (t0: Date, seconds: number) => new Date(t0.getTime() + seconds * 1000);
+  const to = (email: string) => smtp.received.filter((m) => m.envelopeTo.includes(email) && !/bien reçu|goed ontvangen/.test(m.subject));
+
+  for (const language of ['fr', 'nl'] as const) {
+    it(`resolved 10 s after the reply: one mail (${language}) with the reply, its formatting and the rating links; the held reply mail is cancelled`, async () => {
+      const t0 = new Date();
+      const ticket = await heldTicket(language, t0);
+      const replied = await replyToTicket({
+        actor: org.staff.advisorLiege,
+        ticketId: String(ticket._id),
+        version: ticket.version,
+        text: language === 'fr' ? 'Votre **attestation** est prête :\n- signée\n- datée' : 'Uw **attest** is klaar:\n- ondertekend\n- gedateerd',
+        at: t0,
+      });
+      const [held] = await mailsOf(ticket._id);
+      expect(held?.template).to.equal('staff-reply');
+      expect(held?.nextAttemptAt.getTime()).to.equal(t0.getTime() + 60_000);
+      // Not sent while held.
+      expect((await send(later(t0, 5))).sent).to.equal(0);
+
+      await resolveTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: replied.version, at: later(t0, 10) });
+      const mails = await mailsOf(ticket._id);
+      const reply = mails.find((m) => m.template === 'staff-reply');
+      const resolution = mails.find((m) => m.template === 'ticket-resolved');
+      expect(reply?.status).to.equal('cancelled');
+      expect(String(reply?.replacedBy)).to.equal(String(resolution?._id));
+      expect(resolution?.status).to.equal('queued');
+
+      expect((await send(later(t0, 11))).sent).to.equal(1);
+      expect((await send(later(t0, 120))).sent).to.equal(0);
+      const got = to(ticket.email);
+      expect(got).to.have.length(1);
+      const [mail] = got;
+      const text = mail?.parsed.text ?? '';
+      const html = String(mail?.parsed.html);
+      if (language === 'fr') {
+        expect(mail?.subject).to.equal(`[${ticket.number}] Votre demande est résolue : ${ticket.subject}`);
+        expect(text).to.include('vient de répondre').and.include('Votre attestation est prête').and.include('- signée').and.include('est maintenant résolue');
+        expect(html).to.include('<strong>attestation</strong>');
+      } else {
+        expect(mail?.subject).to.equal(`[${ticket.number}] Uw vraag is opgelost: ${ticket.subject}`);
+        expect(text).to.include('heeft uw vraag beantwoord').and.include('Uw attest is klaar').and.include('- ondertekend').and.include('is nu opgelost');
+        expect(html).to.include('<strong>attest</strong>');
+      }
+      // The reply comes before the rating part, and the mail threads like the reply would have.
+      expect(text.indexOf(language === 'fr' ? 'attestation est prête' : 'attest is klaar')).to.be.lessThan(text.indexOf('1 —'));
+      expect(mail?.header('in-reply-to')).to.equal(held?.inReplyTo);
+      if (process.env.SHOW_MAIL) console.log(`---- ${language}\n${mail?.subject}\n\n${text}`);
+    });
+  }
+
+  it('resolved after the hold: the reply went on its own when due, and the resolution does not repeat it', async () => {
+    const t0 = new Date();
+    const ticket = await heldTicket('fr', t0);
+    const replied = await replyToTicket({
+      actor: org.staff.advisorLiege,
+      ticketId: String(ticket._id),
+      version: ticket.version,
+      text: 'Voici la réponse seule.',
+      at: t0,
+    });
+    expect((await send(later(t0, 30))).sent).to.equal(0);
+    // A new worker (a restart) reads the due time from the outbox: nothing lives in memory.
+    expect((await send(later(t0, 61))).sent).to.equal(1);
+    await resolveTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: replied.version, at: later(t0, 90) });
+    expect((await send(later(t0, 91))).sent).to.equal(1);
+    const got = to(ticket.email);
+    expect(got.map((m) => m.subject)).to.deep.equal([
+      `[${ticket.number}] Réponse à votre demande : ${ticket.subject}`,
+      `[${ticket.number}] Votre demande est résolue : ${ticket.subject}`,
+    ]);
+    expect(got[1]?.parsed.text).to.not.include('Voici la réponse seule.');
+  });
+
+  it('a held mail a worker already claimed is left to it: the resolution does not carry it (no mail twice)', async () => {
+    const t0 = new Date();
+    const ticket = await heldTicket('fr', t0);
+    const replied = await replyToTicket({
+      actor: org.staff.advisorLiege,
+      ticketId: String(ticket._id),
+      version: ticket.version,
+      text: 'Réponse déjà en route.',
+      at: t0,
+    });
+    const [held] = await mailsOf(ticket._id);
+    if (!held) throw new Error('no held mail');
+    await OutboxLeaseModel.create({ _id: `${String(held._id)}:1`, outbox: held._id, attempt: 1, worker: 'another', at: later(t0, 9) });
+    await resolveTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: replied.version, at: later(t0, 10) });
+    const mails = await mailsOf(ticket._id);
+    expect(mails.find((m) => m.template === 'staff-reply')?.status).to.equal('queued');
+    const resolution = mails.find((m) => m.template === 'ticket-resolved');
+    expect(resolution?.text).to.not.include('Réponse déjà en route.');
+  });
+
+  it('two replies held, then a resolution: one mail with both, in order; nothing left queued for the ticket', async () => {
+    const t0 = new Date();
+    const ticket = await heldTicket('fr', t0);
+    const first = await replyToTicket({
+      actor: org.staff.advisorLiege,
+      ticketId: String(ticket._id),
+      version: ticket.version,
+      text: 'Première réponse.',
+      at: t0,
+    });
+    const second = await replyToTicket({
+      actor: org.staff.advisorLiege,
+      ticketId: String(ticket._id),
+      version: first.version,
+      text: 'Deuxième réponse.',
+      at: later(t0, 5),
+    });
+    await resolveTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: second.version, at: later(t0, 10) });
+    const queued = (await queuedMail()).filter((m) => String(m.ticket) === String(ticket._id));
+    expect(queued.map((m) => m.template)).to.deep.equal(['ticket-resolved']);
+    const text = queued[0]?.text ?? '';
+    expect(text.indexOf('Première réponse.')).to.be.greaterThan(-1).and.lessThan(text.indexOf('Deuxième réponse.'));
+  });
+
+  it('with REPLY_MAIL_HOLD=0s the reply is due at once and a resolution sends its own mail', async () => {
+    const noHold = testConfig({ PUBLIC_URL: 'http://127.0.0.1:9999', REPLY_MAIL_HOLD: '0s' });
+    expect(noHold.replyMailHold).to.equal(0);
+    useMail(noHold);
+    try {
+      const t0 = new Date();
+      const ticket = await heldTicket('fr', t0);
+      const replied = await replyToTicket({
+        actor: org.staff.advisorLiege,
+        ticketId: String(ticket._id),
+        version: ticket.version,
+        text: 'Tout de suite.',
+        at: t0,
+      });
+      await resolveTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: replied.version, at: later(t0, 1) });
+      const mails = await mailsOf(ticket._id);
+      expect(mails.map((m) => [m.template, m.status])).to.deep.equal([
+        ['staff-reply', 'queued'],
+        ['ticket-resolved', 'queued'],
+      ]);
+      expect(mails[0]?.nextAttemptAt.getTime()).to.equal(t0.getTime());
+    } finally {
+      useMail(config);
+    }
+  });
+
+  it('the default hold is 60 s', () => {
+    expect(testConfig({ REPLY_MAIL_HOLD: undefined }).replyMailHold).to.equal(60);
+  });
+});
