@@ -20,6 +20,10 @@ export const auditKinds = [
   'sla_recompute',
   'member',
   'retention_report',
+  'mail_template',
+  'imap_mailbox',
+  'outbox',
+  'routing_rules',
 ] as const;
 
 export const AUDIT_PAGE_SIZE = 50;

@@ -156,6 +156,15 @@ describe('accounts in Chromium: invite, set a password, second factor (real serv
     await admin.goto(`${base}/staff/admin/staff`);
     expect(await row.getAttribute('data-status')).to.equal('active');
     expect(await row.innerText()).to.include('activée');
+    // …and finds the invitation, and the advisor's own second factor, in the audit page.
+    await admin.goto(`${base}/staff/admin/audit`);
+    const entries = await admin.locator('tr.audit-entry').allInnerTexts();
+    const about = entries.filter((text) => text.includes('Camille Nouvelle'));
+    expect(about.length, entries.slice(0, 6).join('\n---\n')).to.be.at.least(2);
+    expect(
+      about.some((text) => text.includes('Administrateur·rice') || text.includes(adminEmail) || /invit/i.test(text)),
+      about.join('\n---\n'),
+    ).to.equal(true);
     // The wrong code's page is answered 401 on purpose (Chromium logs it): that one is expected.
     expect(unexpectedErrors(errors).filter((e) => !/status of 401/.test(e))).to.deep.equal([]);
   });

@@ -45,7 +45,9 @@ describe('a reply then a resolution: one mail (held reply mail)', function () {
     const email = `member.${Math.random().toString(36).slice(2, 8)}@example.be`;
     const ticket = await buildTicket(org, { language, member: { name: 'Claire Martin', email } });
     const view = await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: ticket.version, at });
-    await send(at); // the acknowledgement: out of the way of the counts below
+    // The acknowledgement, out of the way of the counts below: due when the ticket was made, which is
+    // after `at` when the clock ticked meanwhile (so not `send(at)`).
+    await send(new Date(Math.max(Date.now(), at.getTime())));
     return { ...ticket, version: view.version, email };
   }
 

@@ -33,6 +33,15 @@ export function valueText(value: unknown): string {
   return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE)}…` : text;
 }
 
+/** Actions are dotted (`staff.invite`, `staff.invite.resend`): their labels are flat keys, so one may extend another. */
+export function auditActionKey(action: string): string {
+  return `admin.audit.action.${action.replace(/\./g, '_')}`;
+}
+
+export function auditKindKey(kind: string): string {
+  return `admin.audit.kind.${kind}`;
+}
+
 export function auditLine(entry: AuditEntry, t: Translate, fmt: Formatter): AuditLine {
   const before = (entry.before ?? {}) as Record<string, unknown>;
   const after = (entry.after ?? {}) as Record<string, unknown>;
@@ -42,8 +51,8 @@ export function auditLine(entry: AuditEntry, t: Translate, fmt: Formatter): Audi
     whenText: fmt.dateTime(entry.at),
     whenIso: entry.at.toISOString(),
     actor: entry.actorName,
-    action: t(`admin.audit.action.${entry.action}`, { defaultValue: entry.action }),
-    kind: t(`admin.audit.kind.${target.kind}`, { defaultValue: target.kind }),
+    action: t(auditActionKey(entry.action), { defaultValue: entry.action }),
+    kind: t(auditKindKey(target.kind), { defaultValue: target.kind }),
     target: target.label || target.id,
     changes: fields.map((field) => ({
       field,
