@@ -8,6 +8,8 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
+import { replyAddress } from '../../server/members/member-links.js';
+import { MessageModel } from '../../server/tickets/message.model.js';
 import { Types } from 'mongoose';
 import { checkUploads } from '../../server/attachments/attachments.service.js';
 import { attachmentStorage } from '../../server/attachments/storage.js';
@@ -258,6 +260,28 @@ describe('acting on many tickets, merging and linking (real database, real HTTP 
       .set(auth('advisorLiege'))
       .send({ version: current.version, into: target.number });
     expect(res.status).to.equal(409);
+  });
+
+  it("a member who answers the duplicate's old mail writes into the ticket it was merged into", async () => {
+    const member = { name: 'Rita Claes', email: `rita.${new Types.ObjectId().toHexString()}@example.be` };
+    const target = await held('advisorLiege', member);
+    const source = await held('advisorLiege', member);
+    const res = await request(app)
+      .post(`/api/v1/tickets/${String(source._id)}/merge`)
+      .set(auth('advisorLiege'))
+      .send({ version: source.version, into: target.number });
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    const pipeline = createInboundPipeline({ config, logger: silentLogger });
+    const to = replyAddress(config, source.number);
+    const raw = Buffer.from(
+      `From: ${member.name} <${member.email}>\r\nTo: ${to}\r\nSubject: Re: [${source.number}] Ma question\r\nMessage-ID: <after-merge-${new Types.ObjectId().toHexString()}@example.be>\r\n\r\nVoici la suite.\r\n`,
+    );
+    const { id } = await pipeline.store({ raw, source: 'smtp', envelopeTo: [to] });
+    const outcome = await pipeline.process(id);
+    expect(outcome).to.include({ kind: 'follow_up', ticketNumber: target.number });
+    const thread = await MessageModel.find({ ticket: target._id }).lean();
+    expect(thread.map((m) => m.text).join('\n')).to.include('Voici la suite.');
+    expect((await loadTicket(source._id))?.status).to.equal('closed');
   });
 
   it('finishes a merge a stop interrupted, once: the member still gets one mail', async () => {

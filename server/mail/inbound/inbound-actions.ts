@@ -19,6 +19,7 @@ import { memberReply } from '../../tickets/member.commands.js';
 import { addNote } from '../../tickets/ticket.commands.js';
 import { createTicket } from '../../tickets/ticket.create.js';
 import { ticketIdByEmailMessageId } from '../../tickets/ticket.keys.js';
+import { loadTicket } from '../../tickets/ticket.journal.js';
 import { ticketByNumber } from '../../tickets/ticket.queries.js';
 import { TicketModel, type Ticket } from '../../tickets/ticket.model.js';
 import { can } from '../../tickets/ticket.policy.js';
@@ -168,9 +169,24 @@ export function createInboundActions(deps: InboundActionDeps) {
     });
   }
 
+  /**
+   * The ticket a duplicate was merged into (following a chain of merges, a few hops at most), or the
+   * ticket itself. A member answering the duplicate's old mail writes into the thread that carries on;
+   * a merge joins tickets of one member only, so the member is the target's participant too.
+   */
+  async function mergedTarget(ticket: Ticket): Promise<Ticket> {
+    let current = ticket;
+    for (let hops = 0; current.merged && hops < 5; hops += 1) {
+      const next = await loadTicket(current.merged.into);
+      if (!next) break;
+      current = next;
+    }
+    return current;
+  }
+
   async function followUp(
     doc: InboundMail,
-    ticket: Ticket,
+    addressed: Ticket,
     participant: NonNullable<Participant>,
     content: MessageContent,
     sender: { address: string; name: string },
@@ -179,6 +195,9 @@ export function createInboundActions(deps: InboundActionDeps) {
     verdict: MailAuthentication,
     admission: Admission,
   ): Promise<InboundOutcome> {
+    const target = await mergedTarget(addressed);
+    // A colleague's note goes where they may still note; a member's answer always follows the merge.
+    const ticket = participant.kind === 'staff' && !can(participant.actor, 'note', target) ? addressed : target;
     const emailMessageId = emailIdOf(doc);
     const confirmed = admission.by === 'person' ? `confirmed by ${admission.who}` : null;
     if (String(await ticketIdByEmailMessageId(emailMessageId)) === String(ticket._id)) {
