@@ -7,6 +7,7 @@
  * script). Every change goes through sla/calendar-admin.ts and sla/recompute.ts, as the API does.
  */
 import { Router, type Request, type Response } from 'express';
+import { labelsFormFields, labelsFromForm } from '../../../lib/labels.js';
 import { z } from 'zod';
 import type { Config } from '../../../config.js';
 import { BadRequestError } from '../../../lib/errors.js';
@@ -34,6 +35,17 @@ const recomputePath = `${adminPath}/sla/recompute`;
 const doneKeys = ['updated', 'closure_added', 'closure_removed'];
 const dateTags: Record<Locale, string> = { fr: 'fr-BE', nl: 'nl-BE', en: 'en-GB' };
 const INTERVAL = /^\s*(\d{1,2}:\d{2})\s*[-–]\s*(\d{1,2}:\d{2})\s*$/;
+const labelsForm = z.object(labelsFormFields);
+function parseLabels(body: unknown): z.infer<typeof labelsForm> {
+  const parsed = labelsForm.safeParse(body);
+  if (!parsed.success)
+    throw new BadRequestError(
+      'invalid',
+      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
+  return parsed.data;
+}
+
 const recomputeForm = z.strictObject({
   _csrf: z.string().max(500).optional(),
   cause: z.enum(['calendar', 'policy']),
@@ -144,6 +156,7 @@ export function calendarAdminPages(config: Config, tools: StaffPageTools): Route
         offerRecompute: !!changed,
         error: props.error ?? null,
         formAction: `${calendarsPath}/${view.target}`,
+        labels: view.labels,
         usesDefault: view.target !== 'default' && !view.own,
         preview: {
           nowText: fmt.dateTime(now),
@@ -184,7 +197,8 @@ export function calendarAdminPages(config: Config, tools: StaffPageTools): Route
       const region = formField(req.body, 'region');
       if (region && !(belgianRegions as readonly string[]).includes(region))
         throw new BadRequestError('invalid region', [{ path: 'region', message: 'unknown' }]);
-      await updateCalendar(pageActor(req), target, { hours, region: (region || null) as (typeof belgianRegions)[number] | null }, { ip: req.ip });
+      const labels = labelsFromForm(parseLabels(req.body));
+      await updateCalendar(pageActor(req), target, { hours, region: (region || null) as (typeof belgianRegions)[number] | null, labels }, { ip: req.ip });
     } catch (error) {
       return showCalendar(req, res, id, { ...refusal(error, res.locals.t), hoursInput: input });
     }

@@ -1,0 +1,159 @@
+/**
+ * Everything in the reader's language (issue 16, point 9): the "why is this ticket here?" sentence
+ * is stored as facts and said in the page's language (older tickets keep their stored sentence);
+ * teams, offices, SLA policies and calendars carry names in three languages that pages show, and
+ * administrators edit them (only administrators).
+ */
+import { expect } from 'chai';
+import type { Express } from 'express';
+import { OfficeModel } from '../../server/offices/office.model.js';
+import { clearRoutingCache } from '../../server/routing/routing.service.js';
+import { routingSentence } from '../../server/routing/routing-facts.js';
+import { translator } from '../../server/lib/i18n.js';
+import { defaultCalendar } from '../../server/sla/calendar.js';
+import { SlaCalendarModel } from '../../server/sla/calendar.model.js';
+import { clearSlaCache } from '../../server/sla/engine.js';
+import { SlaPolicyModel, defaultPolicies } from '../../server/sla/policy.js';
+import { TeamModel } from '../../server/teams/team.model.js';
+import { testConfig } from '../helpers/config.js';
+import { useTestDatabase } from '../helpers/db.js';
+import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
+import { testApp } from '../helpers/http.js';
+import { pageAgent, pageCsrf } from '../helpers/page-agent.js';
+import type TestAgent from 'supertest/lib/agent.js';
+
+/** The text of the "why is this ticket here?" routing line. */
+function routingLine(html: string): string {
+  const match = /data-why-routing[^>]*>([^<]*)</.exec(html);
+  if (!match?.[1]) throw new Error('no routing sentence on the page');
+  return match[1];
+}
+
+describe('the reader’s language: routing sentences and names of teams, offices, policies, calendars', () => {
+  useTestDatabase();
+  let app: Express;
+  let org: Org;
+  let advisor: TestAgent;
+
+  before(async () => {
+    app = testApp(testConfig());
+    org = await buildOrg();
+    await OfficeModel.updateOne({ _id: org.offices.liege }, { $set: { labels: { fr: 'Liège', nl: 'Luik', en: 'Liège' } } });
+    await TeamModel.updateOne({ _id: org.teams.liege }, { $set: { labels: { fr: 'Conseil Liège', nl: 'Advies Luik', en: 'Advice Liège' } } });
+    await SlaPolicyModel.insertMany(defaultPolicies());
+    const belgium = defaultCalendar();
+    await SlaCalendarModel.create({
+      office: null,
+      name: 'Belgique',
+      labels: { fr: 'Belgique', nl: 'België', en: 'Belgium' },
+      timeZone: belgium.timeZone,
+      hours: belgium.hours,
+    });
+    clearRoutingCache();
+    clearSlaCache();
+    advisor = await pageAgent(app, org.staff.advisorLiege.email);
+  });
+
+  it('says why a ticket is here in Dutch and in English, with the names in that language', async () => {
+    const ticket = await buildTicket(org, { category: 'contracts', language: 'fr' });
+    const nl = await advisor.get(`/staff/tickets/${String(ticket._id)}?lang=nl`).expect(200);
+    const nlLine = routingLine(nl.text);
+    expect(nlLine)
+      .to.contain('Advies Luik')
+      .and.not.match(/Routed|because|tier|Conseil/);
+    expect(nlLine).to.contain('Contracten').and.contain('Telefoon');
+    const en = await advisor.get(`/staff/tickets/${String(ticket._id)}?lang=en`).expect(200);
+    expect(routingLine(en.text)).to.contain('Advice Liège').and.contain('Contracts');
+    const fr = await advisor.get(`/staff/tickets/${String(ticket._id)}?lang=fr`).expect(200);
+    expect(routingLine(fr.text))
+      .to.contain('Conseil Liège')
+      .and.not.match(/Routed|because/);
+  });
+
+  it('keeps the stored sentence of a ticket routed before the facts were stored', () => {
+    const t = translator('nl');
+    const names = { team: () => 'Advies Luik', office: () => 'Luik', category: () => null, channel: (c: string) => c, language: (c: string) => c };
+    expect(routingSentence({ explanation: 'Routed the old way.' }, t, names)).to.equal('Routed the old way.');
+    expect(routingSentence({ explanation: 'Routed the old way.', facts: null }, t, names)).to.equal('Routed the old way.');
+  });
+
+  it('names the team in the reader’s language in the queue and the SLA policy and calendar in the deadlines panel', async () => {
+    const ticket = await buildTicket(org);
+    const queue = await advisor.get('/staff/queue?lang=nl').expect(200);
+    expect(
+      queue.text
+        .split('\n')
+        .filter((x) => x.includes('Conseil Liège'))
+        .join('\n'),
+      'fr',
+    ).to.equal('');
+    const board = await (await pageAgent(app, org.staff.supervisorLiege.email)).get('/staff/board?lang=nl').expect(200);
+    expect(board.text).to.contain('Luik');
+    expect(
+      board.text
+        .split('\n')
+        .filter((x) => x.includes('Liège'))
+        .join('\n'),
+    ).to.equal('');
+    const page = await advisor.get(`/staff/tickets/${String(ticket._id)}?lang=nl`).expect(200);
+    expect(page.text).to.contain('Prioriteit normaal').and.contain('België');
+    expect(page.text).not.to.contain('Priorité normale');
+    const en = await advisor.get(`/staff/tickets/${String(ticket._id)}?lang=en`).expect(200);
+    expect(en.text).to.contain('Normal priority').and.contain('Belgium');
+  });
+
+  it('lets administrators, and only them, give offices, teams and calendars a name in each language', async () => {
+    const admin = await pageAgent(app, org.staff.administrator.email);
+    const csrf = await pageCsrf(admin, '/staff/admin/offices');
+    const charleroi = String(org.offices.charleroi);
+    await admin
+      .post(`/staff/admin/offices/${charleroi}`)
+      .type('form')
+      .send({ _csrf: csrf, name: 'Charleroi', labels_fr: '', labels_nl: 'Charleroi (NL)', labels_en: 'Charleroi (EN)', routingModel: 'tiered' })
+      .expect(303);
+    const office = await OfficeModel.findById(charleroi).lean();
+    expect(office?.labels).to.deep.include({ nl: 'Charleroi (NL)', en: 'Charleroi (EN)', fr: null });
+    const team = String(org.teams.support);
+    await admin
+      .post(`/staff/admin/teams/${team}`)
+      .type('form')
+      .send({
+        _csrf: csrf,
+        name: 'Équipe de soutien',
+        labels_nl: 'Ondersteuningsteam',
+        labels_en: 'Support team',
+        tier: '2',
+        office: '',
+        assignmentMode: 'manual',
+      })
+      .expect(303);
+    expect((await TeamModel.findById(team).lean())?.labels?.nl).to.equal('Ondersteuningsteam');
+    const page = await admin.get('/staff/admin/offices?lang=nl').expect(200);
+    expect(page.text).to.contain('value="Ondersteuningsteam"');
+
+    const hours = {
+      hours_1: '09:00-17:00',
+      hours_2: '09:00-17:00',
+      hours_3: '09:00-17:00',
+      hours_4: '09:00-17:00',
+      hours_5: '09:00-17:00',
+      hours_6: '',
+      hours_7: '',
+    };
+    await admin
+      .post('/staff/admin/calendars/default')
+      .type('form')
+      .send({ _csrf: csrf, ...hours, region: '', labels_fr: 'Belgique', labels_nl: 'België (kantooruren)', labels_en: 'Belgium (office hours)' })
+      .expect(303);
+    expect((await SlaCalendarModel.findOne({ office: null }).lean())?.labels?.nl).to.equal('België (kantooruren)');
+
+    // An advisor may not.
+    const advisorCsrf = await pageCsrf(advisor, '/staff/queue');
+    const refused = await advisor
+      .post(`/staff/admin/offices/${charleroi}`)
+      .type('form')
+      .send({ _csrf: advisorCsrf, name: 'Charleroi', labels_nl: 'Hacked', routingModel: 'tiered' });
+    expect(refused.status).to.equal(403);
+    expect((await OfficeModel.findById(charleroi).lean())?.labels?.nl).to.equal('Charleroi (NL)');
+  });
+});
