@@ -6,8 +6,6 @@ import { configTtlMs, ttlCache } from '../lib/ttl-cache.js';
 import { OfficeModel } from '../offices/office.model.js';
 import { TeamModel } from '../teams/team.model.js';
 import { CategoryModel, ReasonCodeModel } from './category.model.js';
-import { SlaCalendarModel } from '../sla/calendar.model.js';
-import { SlaPolicyModel } from '../sla/policy.js';
 
 export function referenceLists() {
   return lists.get();
@@ -15,16 +13,13 @@ export function referenceLists() {
 
 // Every staff page reads them: at most every few seconds (an administrator's change clears it).
 const lists = ttlCache(configTtlMs, async () => {
-  const [categories, reasons, teams, offices, slaPolicies, calendars] = await Promise.all([
+  const [categories, reasons, teams, offices] = await Promise.all([
     CategoryModel.find({}, { code: 1, label: 1, order: 1, active: 1 }).sort({ order: 1 }).lean(),
     ReasonCodeModel.find({}, { code: 1, label: 1, appliesTo: 1, order: 1, active: 1 }).sort({ order: 1 }).lean(),
     TeamModel.find({}, { name: 1, labels: 1, tier: 1, office: 1, active: 1 }).sort({ tier: 1, name: 1 }).lean(),
     OfficeModel.find({}, { code: 1, name: 1, labels: 1, active: 1 }).sort({ name: 1 }).lean(),
-    // Their names only, so the deadlines panel names them in the page's language.
-    SlaPolicyModel.find({}, { name: 1, labels: 1 }).lean(),
-    SlaCalendarModel.find({}, { name: 1, labels: 1 }).lean(),
   ]);
-  return { categories, reasons, teams, offices, slaPolicies, calendars };
+  return { categories, reasons, teams, offices };
 });
 
 /** The categories a member may choose on the help form, in order. */

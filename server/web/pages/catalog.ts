@@ -6,6 +6,7 @@
 import { referenceLists } from '../../catalog/catalog.queries.js';
 import type { Locale } from '../../lib/i18n.js';
 import { labelIn } from '../../lib/labels.js';
+import { slaNames } from '../../sla/sla-names.js';
 
 export interface Option {
   value: string;
@@ -36,8 +37,8 @@ export interface PageCatalog {
 }
 
 export async function loadCatalog(locale: Locale): Promise<PageCatalog> {
-  const { categories, reasons, teams, offices, slaPolicies, calendars } = await referenceLists();
-  const slaNames = new Map([...slaPolicies, ...calendars].map((x) => [String(x._id), labelIn(x, locale)]));
+  const [{ categories, reasons, teams, offices }, slaThings] = await Promise.all([referenceLists(), slaNames()]);
+  const slaLabels = new Map(slaThings.map((x) => [String(x._id), labelIn(x, locale)]));
   const categoryLabels = new Map(categories.map((c) => [c.code, c.label[locale]]));
   const reasonLabels = new Map(reasons.map((r) => [r.code, r.label[locale]]));
   // Teams and offices in the page's language (their `labels`), else their one name.
@@ -54,6 +55,6 @@ export async function loadCatalog(locale: Locale): Promise<PageCatalog> {
     reasonLabel: (code) => (code ? (reasonLabels.get(code) ?? code) : null),
     teamName: (id) => (id ? (teamNames.get(id) ?? null) : null),
     officeName: (id) => (id ? (officeNames.get(id) ?? null) : null),
-    slaName: (ref) => slaNames.get(ref.id) ?? ref.name,
+    slaName: (ref) => slaLabels.get(ref.id) ?? ref.name,
   };
 }
