@@ -10,6 +10,7 @@ import { OfficeModel } from '../../server/offices/office.model.js';
 import { clearRoutingCache } from '../../server/routing/routing.service.js';
 import { routingSentence } from '../../server/routing/routing-facts.js';
 import { translator } from '../../server/lib/i18n.js';
+import { memberReply } from '../../server/tickets/member.commands.js';
 import { defaultCalendar } from '../../server/sla/calendar.js';
 import { SlaCalendarModel } from '../../server/sla/calendar.model.js';
 import { clearSlaCache } from '../../server/sla/engine.js';
@@ -100,6 +101,17 @@ describe('the reader’s language: routing sentences and names of teams, offices
     expect(page.text).not.to.contain('Priorité normale');
     const en = await advisor.get(`/staff/tickets/${String(ticket._id)}?lang=en`).expect(200);
     expect(en.text).to.contain('Normal priority').and.contain('Belgium');
+  });
+
+  it('shows the channel each message really came by: the web form for the request, the follow-up page after', async () => {
+    const email = 'lea.web@example.be';
+    const ticket = await buildTicket(org, { channel: 'web', member: { name: 'Léa Web', email } });
+    const member = { kind: 'member' as const, id: ticket.member, name: 'Léa Web', email };
+    await memberReply({ actor: member, ticketId: String(ticket._id), text: 'Depuis ma page de suivi.', channel: 'web' });
+    await memberReply({ actor: member, ticketId: String(ticket._id), text: 'Par e-mail.', channel: 'email' });
+    const page = await advisor.get(`/staff/tickets/${String(ticket._id)}?lang=nl`).expect(200);
+    const channels = [...page.text.matchAll(/class="msg-channel"[^>]*>([^<]*)</g)].map((m) => m[1]);
+    expect(channels).to.deep.equal(['Webformulier', 'Geschreven op de opvolgpagina', 'E-mail']);
   });
 
   it('lets administrators, and only them, give offices, teams and calendars a name in each language', async () => {
