@@ -114,6 +114,29 @@ describe('the reader’s language: routing sentences and names of teams, offices
     expect(channels).to.deep.equal(['Webformulier', 'Geschreven op de opvolgpagina', 'E-mail']);
   });
 
+  it('answers error pages in the reader’s language, never with the server’s English sentence (403, 413)', async () => {
+    const noToken = await advisor
+      .post(`/staff/admin/offices/${String(org.offices.liege)}?lang=nl`)
+      .type('form')
+      .set('Accept', 'text/html')
+      .send({ name: 'X' });
+    expect(noToken.status).to.equal(403);
+    expect(noToken.text).to.contain(translator('nl')('client.reason.csrf_invalid').slice(0, 20)).and.not.contain('security token');
+    const big = await advisor
+      .post('/staff/login?lang=nl')
+      .type('form')
+      .set('Accept', 'text/html')
+      .send({ email: 'x'.repeat(3_000_000) });
+    expect(big.status).to.equal(413);
+    expect(big.text)
+      .to.contain(translator('nl')('wording.errors.payload_too_large'))
+      .and.not.match(/entity too large|too large/i);
+    // The API keeps its English JSON with the stable code.
+    const api = await advisor.post('/api/v1/admin/routing/test').set('Accept', 'application/json').send({});
+    expect(api.status).to.be.oneOf([401, 403]);
+    expect(api.body.error.code).to.be.a('string');
+  });
+
   it('lets administrators, and only them, give offices, teams and calendars a name in each language', async () => {
     const admin = await pageAgent(app, org.staff.administrator.email);
     const csrf = await pageCsrf(admin, '/staff/admin/offices');
