@@ -7,7 +7,8 @@
  * on this instance at once (others within 5 s); tickets already open keep their stored deadlines
  * until the administrator recomputes them (recompute.ts), which the page offers after each change.
  */
-import type { NameLabels } from '../lib/labels.js';
+import { labelIn, type NameLabels } from '../lib/labels.js';
+import { isLocale } from '../lib/i18n.js';
 import { Types } from 'mongoose';
 import type { StaffActor } from '../auth/actor.js';
 import { assertAdministrator } from '../auth/administrator.js';
@@ -230,7 +231,7 @@ export async function calendarPreview(target: CalendarTarget, now: Date, lang: s
   const today = now.toISOString().slice(0, 10);
   const inAYear = new Date(now.getTime() + 366 * 86_400_000).toISOString().slice(0, 10);
   return {
-    policy: choice?.policy.name ?? null,
+    policy: choice ? labelIn(choice.policy, isLocale(lang) ? lang : 'fr') : null,
     openNow: isOpen(now, calendar),
     nextOpening: nextOpening(now, calendar),
     firstResponseDue: typeof targets?.firstResponseMinutes === 'number' ? addBusinessMinutes(now, targets.firstResponseMinutes, calendar) : null,

@@ -398,6 +398,12 @@ describe('Reports (pages and CSV, real database)', () => {
       expect(value('from2')).not.to.equal(value('from'));
     });
 
+    it('compares two periods of a supervisor’s own office by default, so nothing is partial', async () => {
+      const res = await request(app).get('/staff/reports/compare').set(as(staff.supervisorL)).expect(200);
+      expect(res.text).not.to.include('la comparaison est donc partielle');
+      expect(res.text).to.match(new RegExp(`<option value="${ids.officeL}" selected>`));
+    });
+
     it('labels another office seen by a supervisor as partial, in the columns and in the office rows', async () => {
       const cmp = await request(app)
         .get(`/staff/reports/compare?mode=offices&a=${ids.officeL}&b=${ids.officeC}&${week}`)

@@ -123,7 +123,9 @@ export async function loadComparison(
   const own = actor.office && known.has(String(actor.office)) ? String(actor.office) : (c.catalog.offices[0]?.value ?? '');
   const a = known.has(text(query.a)) ? text(query.a) : own;
   const b = known.has(text(query.b)) ? text(query.b) : (c.catalog.offices.find((o) => o.value !== a)?.value ?? a);
-  const office = mode === 'periods' && known.has(text(query.office)) ? text(query.office) : '';
+  // Two periods of a supervisor's own office unless they chose otherwise: all offices would be partial for them.
+  const ownByDefault = query.office === undefined && actor.office && seesPartOf(actor, null) && known.has(String(actor.office)) ? String(actor.office) : '';
+  const office = mode === 'periods' ? (known.has(text(query.office)) ? text(query.office) : ownByDefault) : '';
   const base = parseFilters(
     {
       // Nothing asked: this month so far, against the same days of the month before.
