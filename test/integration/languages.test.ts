@@ -18,7 +18,10 @@ import { SlaPolicyModel, defaultPolicies } from '../../server/sla/policy.js';
 import { TeamModel } from '../../server/teams/team.model.js';
 import { testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
-import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
+import { buildOrg, buildStaff, buildTicket, type Org } from '../helpers/factories.js';
+import { useMail } from '../helpers/enrichers.js';
+import { Outbox } from '../../server/mail/mail.models.js';
+import { claimTicket, escalateTicket } from '../../server/tickets/ticket.commands.js';
 import { testApp } from '../helpers/http.js';
 import { pageAgent, pageCsrf } from '../helpers/page-agent.js';
 import type TestAgent from 'supertest/lib/agent.js';
@@ -135,6 +138,26 @@ describe('the reader’s language: routing sentences and names of teams, offices
     const api = await advisor.post('/api/v1/admin/routing/test').set('Accept', 'application/json').send({});
     expect(api.status).to.be.oneOf([401, 403]);
     expect(api.body.error.code).to.be.a('string');
+  });
+
+  it('tells a Dutch-speaking colleague of an escalation with the team and reason in Dutch', async () => {
+    const config = testConfig();
+    useMail(config);
+    await TeamModel.updateOne({ _id: org.teams.support }, { $set: { labels: { fr: 'Équipe de soutien', nl: 'Ondersteuningsteam', en: 'Support team' } } });
+    const dutch = await buildStaff({ name: 'Pieter Peeters', roles: ['support'], team: org.teams.support, tier: 2, languages: ['nl'] });
+    clearRoutingCache();
+    const t = await buildTicket(org);
+    const held = await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(t._id), version: 1 });
+    await escalateTicket({
+      actor: org.staff.advisorLiege,
+      ticketId: String(t._id),
+      version: held.version,
+      reason: 'payroll_correction',
+      handoff: 'Zie contract.',
+    });
+    const mail = await Outbox.collection.findOne({ ticket: t._id, template: 'staff-escalation', to: dutch.email });
+    expect(mail?.text).to.include('Ondersteuningsteam').and.include('Looncorrectie');
+    expect(mail?.text).not.to.include('Correction de paie');
   });
 
   it('lets administrators, and only them, give offices, teams and calendars a name in each language', async () => {
