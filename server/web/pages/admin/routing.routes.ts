@@ -67,11 +67,14 @@ export function routingAdminPages(tools: StaffPageTools): Router {
         error: props.error ?? null,
         offices: offices.map((o) => ({
           ...o,
+          // How the page's language names it (its label, else its name): for the form's accessible name.
+          shownName: officeName.get(o.id) ?? o.name,
           action: `${officesPath}/${o.id}`,
           models: officeModels.map((m) => ({ value: m, label: t(`admin.offices.model.${m}`), selected: m === o.routingModel })),
         })),
         teams: teams.map((team) => ({
           ...team,
+          shownName: catalog.teamName(team.id) ?? team.name,
           action: `${teamsPath}/${team.id}`,
           officeName: team.office ? (officeName.get(team.office) ?? '') : t('admin.offices.every_office'),
           tiers: tiers.map((x) => ({ value: x, label: t('admin.calendars.tier', { tier: x }), selected: x === team.tier })),
