@@ -243,6 +243,7 @@ export async function calendarPreview(target: CalendarTarget, now: Date, lang: s
 
 export interface PolicySummary {
   name: string;
+  labels: NameLabels | null;
   order: number;
   active: boolean;
   match: { categories: string[]; priorities: string[]; tiers: number[]; offices: string[] };
@@ -255,6 +256,7 @@ export async function listPolicies(): Promise<PolicySummary[]> {
   const policies = await SlaPolicyModel.find({}).sort({ order: 1 }).lean<SlaPolicyData[]>();
   return policies.map((p) => ({
     name: p.name,
+    labels: p.labels ?? null,
     order: p.order,
     active: p.active,
     match: {

@@ -204,6 +204,8 @@ describe('the reader’s language: routing sentences and names of teams, offices
       .send({ _csrf: csrf, ...hours, region: '', labels_fr: 'Belgique', labels_nl: 'België (kantooruren)', labels_en: 'Belgium (office hours)' })
       .expect(303);
     expect((await SlaCalendarModel.findOne({ office: null }).lean())?.labels?.nl).to.equal('België (kantooruren)');
+    const calendars = await admin.get('/staff/admin/calendars?lang=nl').expect(200);
+    expect(calendars.text).to.include('Prioriteit normaal').and.include('Luik').and.not.include('Priorité normale');
 
     // An advisor may not.
     const advisorCsrf = await pageCsrf(advisor, '/staff/queue');
