@@ -11,6 +11,8 @@ import { clearRoutingCache } from '../../server/routing/routing.service.js';
 import { routingSentence } from '../../server/routing/routing-facts.js';
 import { translator } from '../../server/lib/i18n.js';
 import { memberReply } from '../../server/tickets/member.commands.js';
+import { messageChannel } from '../../server/web/pages/ticket.thread.js';
+import { labels } from '../../server/web/pages/presenters.js';
 import { defaultCalendar } from '../../server/sla/calendar.js';
 import { SlaCalendarModel } from '../../server/sla/calendar.model.js';
 import { clearSlaCache } from '../../server/sla/engine.js';
@@ -158,6 +160,13 @@ describe('the reader’s language: routing sentences and names of teams, offices
     const mail = await Outbox.collection.findOne({ ticket: t._id, template: 'staff-escalation', to: dutch.email });
     expect(mail?.text).to.include('Ondersteuningsteam').and.include('Looncorrectie');
     expect(mail?.text).not.to.include('Correction de paie');
+  });
+
+  it('says a colleague’s mail kept on the ticket came by mail, not that it was written in Relais', () => {
+    const t = translator('nl');
+    const l = labels(t);
+    const staffMail = { channel: 'email' as const, visibility: 'internal' as const, author: { kind: 'staff' as const, staff: null, member: null, name: 'X' } };
+    expect(messageChannel(staffMail, t, l)).to.equal(t('workflow.channel.staff_email'));
   });
 
   it('lets administrators, and only them, give offices, teams and calendars a name in each language', async () => {

@@ -55,6 +55,8 @@ const shownInline = (a: { inline: boolean; contentType: string }): boolean => a.
 /** The way a message came or went: staff writing in Relais is not the member's web form. */
 export function messageChannel(m: Pick<MessageView, 'channel' | 'visibility' | 'author'>, t: Translate, l: Labels, first = true): string {
   if (m.author.kind === 'staff' && m.channel === 'web') return t(m.visibility === 'public' ? 'workflow.channel.staff_reply' : 'workflow.channel.staff_note');
+  // A colleague's own mail, kept on the ticket: it came by mail, it was not written in Relais.
+  if (m.author.kind === 'staff' && m.channel === 'email') return t('workflow.channel.staff_email');
   // Only the request itself came by the web form: a member's later words on the web were written on their follow-up page.
   if (m.author.kind === 'member' && !m.author.staff && m.channel === 'web' && !first) return t('wording.channel.member_page');
   // A member's words a staff member took down during a call or a visit.
