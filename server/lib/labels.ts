@@ -32,24 +32,33 @@ export function labelIn(thing: { name: string; labels?: NameLabels | null }, loc
   return typeof label === 'string' && label.trim() !== '' ? label : thing.name;
 }
 
+// Empty: no label (the name is shown); absent: unchanged (a client that does not know labels keeps them).
 const oneLabel = z
   .string()
   .trim()
   .max(120)
   .optional()
-  .transform((s) => (s ? s : null));
+  .transform((s) => (s === undefined ? undefined : s || null));
 
 /** The three inputs of an administration form (`labels_fr`, `labels_nl`, `labels_en`), empty = use the name. */
 export const labelsFormFields = { labels_fr: oneLabel, labels_nl: oneLabel, labels_en: oneLabel };
 
-/** The JSON shape an API accepts. */
-export const labelsSchema = z.object({ fr: oneLabel, nl: oneLabel, en: oneLabel }).strict();
+/** The JSON shape an API accepts: a language left out or empty has no label (the object replaces the stored one). */
+const apiLabel = z
+  .string()
+  .trim()
+  .max(120)
+  .nullable()
+  .optional()
+  .transform((s) => s || null);
+export const labelsSchema = z.object({ fr: apiLabel, nl: apiLabel, en: apiLabel }).strict();
 
-/** From the form fields to the stored shape. */
-export function labelsFromForm(form: { labels_fr?: string | null; labels_nl?: string | null; labels_en?: string | null }): {
-  fr: string | null;
-  nl: string | null;
-  en: string | null;
-} {
+/** From the form fields to the stored shape; undefined when the form had none of them (nothing to change). */
+export function labelsFromForm(form: {
+  labels_fr?: string | null;
+  labels_nl?: string | null;
+  labels_en?: string | null;
+}): { fr: string | null; nl: string | null; en: string | null } | undefined {
+  if (form.labels_fr === undefined && form.labels_nl === undefined && form.labels_en === undefined) return undefined;
   return { fr: form.labels_fr ?? null, nl: form.labels_nl ?? null, en: form.labels_en ?? null };
 }

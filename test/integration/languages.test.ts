@@ -24,7 +24,8 @@ import { buildOrg, buildStaff, buildTicket, type Org } from '../helpers/factorie
 import { useMail } from '../helpers/enrichers.js';
 import { Outbox } from '../../server/mail/mail.models.js';
 import { claimTicket, escalateTicket } from '../../server/tickets/ticket.commands.js';
-import { testApp } from '../helpers/http.js';
+import { login, testApp } from '../helpers/http.js';
+import request from 'supertest';
 import { pageAgent, pageCsrf } from '../helpers/page-agent.js';
 import type TestAgent from 'supertest/lib/agent.js';
 
@@ -195,6 +196,9 @@ describe('the reader’s language: routing sentences and names of teams, offices
       })
       .expect(303);
     expect((await TeamModel.findById(team).lean())?.labels?.nl).to.equal('Ondersteuningsteam');
+    // A form without the label fields (an older page, a script) leaves them as they are.
+    await admin.post(`/staff/admin/offices/${charleroi}`).type('form').send({ _csrf: csrf, name: 'Charleroi', routingModel: 'tiered' }).expect(303);
+    expect((await OfficeModel.findById(charleroi).lean())?.labels?.nl).to.equal('Charleroi (NL)');
     const page = await admin.get('/staff/admin/offices?lang=nl').expect(200);
     expect(page.text).to.contain('value="Ondersteuningsteam"');
 
@@ -215,6 +219,27 @@ describe('the reader’s language: routing sentences and names of teams, offices
     expect((await SlaCalendarModel.findOne({ office: null }).lean())?.labels?.nl).to.equal('België (kantooruren)');
     const calendars = await admin.get('/staff/admin/calendars?lang=nl').expect(200);
     expect(calendars.text).to.include('Prioriteit normaal').and.include('Luik').and.not.include('Priorité normale');
+
+    // The API takes the same labels; only administrators.
+    const adminToken = await login(app, org.staff.administrator.email);
+    const advisorToken = await login(app, org.staff.advisorLiege.email);
+    const liege = String(org.offices.liege);
+    await request(app)
+      .patch(`/api/v1/admin/offices/${liege}`)
+      .set('Authorization', `Bearer ${advisorToken}`)
+      .send({ labels: { nl: 'Luik!' } })
+      .expect(403);
+    const patched = await request(app)
+      .patch(`/api/v1/admin/offices/${liege}`)
+      .set('Authorization', `Bearer ${adminToken}`)
+      .send({ labels: { fr: 'Liège', nl: 'Luik', en: '' } })
+      .expect(200);
+    expect(patched.body.office.labels).to.deep.equal({ fr: 'Liège', nl: 'Luik', en: null });
+    await request(app)
+      .patch(`/api/v1/admin/offices/${liege}`)
+      .set('Authorization', `Bearer ${adminToken}`)
+      .send({ labels: { nl: { $ne: 1 } } })
+      .expect(400);
 
     // An advisor may not.
     const advisorCsrf = await pageCsrf(advisor, '/staff/queue');
