@@ -99,14 +99,17 @@ describe('SLA scheduler (real database, injected clocks)', function () {
     });
     await SlaPolicyModel.insertMany([
       // Any ticket: answer within an hour, take it within 30 minutes on tier 1; warn at half time.
-      policy(
-        'Standard',
-        10,
-        [],
-        { firstResponseMinutes: 60, acceptanceMinutes: { 1: 30, 2: 120 } },
-        { percents: [50], minutesBefore: [] },
-        { acceptance: 'alert_supervisors' },
-      ),
+      {
+        ...policy(
+          'Standard',
+          10,
+          [],
+          { firstResponseMinutes: 60, acceptanceMinutes: { 1: 30, 2: 120 } },
+          { percents: [50], minutesBefore: [] },
+          { acceptance: 'alert_supervisors' },
+        ),
+        labels: { fr: 'Politique standard', nl: 'Standaardbeleid', en: 'Standard policy' },
+      },
       // Invoices: only a first-response breach, for the crowd test.
       policy('Factures', 1, ['invoices'], { firstResponseMinutes: 60 }, { percents: [], minutesBefore: [] }),
       // Contracts: nobody taking it within 30 minutes on tier 1 escalates it.
@@ -155,6 +158,7 @@ describe('SLA scheduler (real database, injected clocks)', function () {
     expect(mail).to.have.length(1);
     expect(mail[0]?.to).to.deep.equal([org.staff.advisorLiege.email]);
     expect(mail[0]?.subject).to.match(/^\[R-\d{4}-\d{6}\] Délai bientôt atteint \(Première réponse\)/);
+    expect(mail[0]?.text).to.include('Politique standard'); // the policy named in the holder's language
     expect(fired[0]?.writes.map((w) => w.model)).to.deep.equal(['OutboxDue', 'Outbox']); // the mark the outbox worker reads, then the mail
     await domainEvents.settled();
     expect(alerts.filter((a) => a.ticketId === String(t._id))).to.have.length(1);
