@@ -148,7 +148,7 @@ async function autoEscalate(ticket: Ticket, due: DueAlert, at: Date, locale: Loc
   const handoff = t('slaAlerts.autoEscalation.handoff', {
     tier: ticket.tier,
     duration: businessDuration(due.deadline.targetMinutes, t),
-    policy: due.policy.name,
+    policy: labelIn(due.policy, locale),
   });
   // The SLA is recomputed by the journal's enricher, the alert counted as fired (its key is in `data.alert`).
   const plan = await planEscalation({

@@ -113,7 +113,10 @@ describe('SLA scheduler (real database, injected clocks)', function () {
       // Invoices: only a first-response breach, for the crowd test.
       policy('Factures', 1, ['invoices'], { firstResponseMinutes: 60 }, { percents: [], minutesBefore: [] }),
       // Contracts: nobody taking it within 30 minutes on tier 1 escalates it.
-      policy('Contrats', 2, ['contracts'], { acceptanceMinutes: { 1: 30, 2: 240 } }, { percents: [], minutesBefore: [] }, { acceptance: 'escalate' }),
+      {
+        ...policy('Contrats', 2, ['contracts'], { acceptanceMinutes: { 1: 30, 2: 240 } }, { percents: [], minutesBefore: [] }, { acceptance: 'escalate' }),
+        labels: { fr: 'Contrats (prise en charge)', nl: 'Contracten', en: 'Contracts' },
+      },
     ]);
     await ReasonCodeModel.create({
       code: 'sla_breach',
@@ -258,7 +261,7 @@ describe('SLA scheduler (real database, injected clocks)', function () {
     expect(event).to.deep.include({ type: 'escalated', reason: 'sla_breach' });
     expect(event?.actor).to.deep.include({ kind: 'system', name: systemActor.name });
     expect(event?.note).to.equal(
-      'Personne au niveau 1 n’a pris ce ticket en charge dans le délai prévu de 30 minutes ouvrables (règle « Contrats ») : escaladé automatiquement par Relais.',
+      'Personne au niveau 1 n’a pris ce ticket en charge dans le délai prévu de 30 minutes ouvrables (règle « Contrats (prise en charge) ») : escaladé automatiquement par Relais.',
     );
     expect(event?.data).to.deep.include({ automatic: true });
     expect(event?.data.alert?.key).to.equal(`acceptance:${T0_ISO}:breach`);
