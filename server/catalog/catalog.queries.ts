@@ -16,8 +16,8 @@ const lists = ttlCache(configTtlMs, async () => {
   const [categories, reasons, teams, offices] = await Promise.all([
     CategoryModel.find({}, { code: 1, label: 1, order: 1, active: 1 }).sort({ order: 1 }).lean(),
     ReasonCodeModel.find({}, { code: 1, label: 1, appliesTo: 1, order: 1, active: 1 }).sort({ order: 1 }).lean(),
-    TeamModel.find({}, { name: 1, tier: 1, office: 1, active: 1 }).sort({ tier: 1, name: 1 }).lean(),
-    OfficeModel.find({}, { code: 1, name: 1, active: 1 }).sort({ name: 1 }).lean(),
+    TeamModel.find({}, { name: 1, labels: 1, tier: 1, office: 1, active: 1 }).sort({ tier: 1, name: 1 }).lean(),
+    OfficeModel.find({}, { code: 1, name: 1, labels: 1, active: 1 }).sort({ name: 1 }).lean(),
   ]);
   return { categories, reasons, teams, offices };
 });

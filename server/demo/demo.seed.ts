@@ -41,11 +41,12 @@ export interface DemoSeedResult {
   ticketCount: number;
 }
 
+// Place names as each language writes them (Charleroi is the same in all three).
 const offices = [
-  { code: 'liege', name: 'Liège' },
-  { code: 'charleroi', name: 'Charleroi' },
-  { code: 'mons', name: 'Mons' },
-  { code: 'bruxelles', name: 'Bruxelles', isDefault: true },
+  { code: 'liege', name: 'Liège', labels: { fr: 'Liège', nl: 'Luik', en: 'Liège' } },
+  { code: 'charleroi', name: 'Charleroi', labels: { fr: 'Charleroi', nl: 'Charleroi', en: 'Charleroi' } },
+  { code: 'mons', name: 'Mons', labels: { fr: 'Mons', nl: 'Bergen', en: 'Mons' } },
+  { code: 'bruxelles', name: 'Bruxelles', labels: { fr: 'Bruxelles', nl: 'Brussel', en: 'Brussels' }, isDefault: true },
 ] as const;
 
 interface StaffSeed {
@@ -199,13 +200,25 @@ export async function seedDemoData({ config, logger }: { config: Config; logger:
   for (const o of offices) officeIds.set(o.code, (await OfficeModel.create({ ...o, routingModel: 'tiered' }))._id);
 
   const teamIds = new Map<string, { id: Types.ObjectId; tier: Tier }>();
-  const teamSeeds: { code: string; name: string; tier: Tier; office: string | null }[] = [
-    ...offices.map((o) => ({ code: `conseil-${o.code}`, name: `Conseil ${o.name}`, tier: 1 as Tier, office: o.code })),
-    { code: 'soutien', name: 'Équipe de soutien', tier: 2, office: null },
-    { code: 'administratif', name: 'Équipe administrative', tier: 3, office: null },
+  const teamSeeds: { code: string; name: string; labels: { fr: string; nl: string; en: string }; tier: Tier; office: string | null }[] = [
+    ...offices.map((o) => ({
+      code: `conseil-${o.code}`,
+      name: `Conseil ${o.name}`,
+      labels: { fr: `Conseil ${o.labels.fr}`, nl: `Advies ${o.labels.nl}`, en: `Advice ${o.labels.en}` },
+      tier: 1 as Tier,
+      office: o.code,
+    })),
+    { code: 'soutien', name: 'Équipe de soutien', labels: { fr: 'Équipe de soutien', nl: 'Ondersteuningsteam', en: 'Support team' }, tier: 2, office: null },
+    {
+      code: 'administratif',
+      name: 'Équipe administrative',
+      labels: { fr: 'Équipe administrative', nl: 'Administratief team', en: 'Administrative team' },
+      tier: 3,
+      office: null,
+    },
   ];
   for (const t of teamSeeds) {
-    const team = await TeamModel.create({ code: t.code, name: t.name, tier: t.tier, office: t.office ? officeIds.get(t.office) : null });
+    const team = await TeamModel.create({ code: t.code, name: t.name, labels: t.labels, tier: t.tier, office: t.office ? officeIds.get(t.office) : null });
     teamIds.set(t.code, { id: team._id, tier: t.tier });
   }
 
@@ -237,6 +250,7 @@ export async function seedDemoData({ config, logger }: { config: Config; logger:
   await SlaCalendarModel.create({
     office: null,
     name: calendar.name,
+    labels: { fr: 'Belgique', nl: 'België', en: 'Belgium' },
     timeZone: calendar.timeZone,
     hours: calendar.hours,
     holidays: { country: 'BE' },

@@ -19,6 +19,21 @@ export const refusalCodes = [
 ] as const;
 export type RefusalCode = (typeof refusalCodes)[number];
 
+/** Refusals of the administration and of accounts (staff-admin.ts, auth, privacy): each has its sentence too. */
+export const accountRefusalCodes = [
+  'email_taken',
+  'own_admin_role',
+  'own_account',
+  'already_active',
+  'not_invited',
+  'link_used',
+  'link_expired',
+  'totp_required',
+  'already_erased',
+  'confirmation_mismatch',
+  'report_not_pending',
+] as const;
+
 /** Every reason code a client may receive. */
-export const errorReasons = [...refusalCodes, 'stale_version', 'csrf_invalid', 'different_member'] as const;
+export const errorReasons = [...refusalCodes, 'stale_version', 'csrf_invalid', 'different_member', ...accountRefusalCodes] as const;
 export type ErrorReason = (typeof errorReasons)[number];

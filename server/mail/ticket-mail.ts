@@ -21,6 +21,8 @@ import type { Config } from '../config.js';
 import { memberLinkUrl, replyAddress, type MemberTokenSettings } from '../members/member-links.js';
 import { MemberModel } from '../members/member.model.js';
 import { StaffModel } from '../staff/staff.model.js';
+import { TeamModel } from '../teams/team.model.js';
+import { labelIn } from '../lib/labels.js';
 import { notificationsSuppressed, registerCreationEnricher, registerEnricher, type CommitInput } from '../tickets/ticket.journal.js';
 import type { JournalWrite, TicketEvent } from '../tickets/ticket-event.model.js';
 import { ticketEvents } from '../tickets/ticket.queries.js';
@@ -192,14 +194,25 @@ export function escalationMailWrites(
   config: MailConfig,
   ticket: MailTicket,
   recipients: readonly MailStaff[],
-  props: { fromTier: 1 | 2; toTier: 2 | 3; teamName: string; escalatedBy: string; reasonLabel: string; handoff: string; at: Date },
+  props: {
+    fromTier: 1 | 2;
+    toTier: 2 | 3;
+    /** The team's name, and the reason's label, in each recipient's language. */
+    teamName: string | ((locale: MailLocale) => string);
+    escalatedBy: string;
+    reasonLabel: string | ((locale: MailLocale) => string);
+    handoff: string;
+    at: Date;
+  },
 ): JournalWrite[] {
-  return recipients.flatMap((person) =>
-    outboxWrites(
+  const inLocale = (text: string | ((locale: MailLocale) => string), locale: MailLocale) => (typeof text === 'string' ? text : text(locale));
+  return recipients.flatMap((person) => {
+    const locale = mailLocale(person.languages?.[0], config);
+    return outboxWrites(
       buildOutboxMail(
         {
           template: 'staff-escalation',
-          locale: mailLocale(person.languages?.[0], config),
+          locale,
           to: person.email,
           ticketId: ticket._id,
           data: {
@@ -207,17 +220,17 @@ export function escalationMailWrites(
             subject: ticket.subject,
             fromTier: props.fromTier,
             toTier: props.toTier,
-            teamName: props.teamName,
+            teamName: inLocale(props.teamName, locale),
             escalatedBy: props.escalatedBy,
-            reasonLabel: props.reasonLabel,
+            reasonLabel: inLocale(props.reasonLabel, locale),
             handoff: props.handoff,
             staffTicketUrl: staffTicketUrl(config, ticket),
           },
         },
         { config, now: props.at },
       ),
-    ),
-  );
+    );
+  });
 }
 
 /** Tells a staff member a ticket was reassigned to them. */
@@ -252,12 +265,6 @@ function firstName(name: string): string {
 }
 
 /** A reason code's label in French and Dutch, for staff mail (staff read both). */
-async function reasonLabel(code: string | null | undefined): Promise<string> {
-  if (!code) return '';
-  const reason = await ReasonCodeModel.findOne({ code }, { label: 1 }).lean();
-  return reason?.label ? `${reason.label.fr} / ${reason.label.nl}` : code;
-}
-
 /** The Message-ID of the member's latest email on the ticket, so a reply threads under it in their mailbox. */
 async function lastMemberEmailId(ticket: CommitInput['ticket']): Promise<string | null> {
   // The messages a ticket's events inserted, newest first (reads by `_id`).
@@ -295,13 +302,18 @@ async function mailForChange(config: MailConfig, input: CommitInput): Promise<Jo
       const team = input.patch.team;
       const toTier = input.patch.tier;
       if (!team || (toTier !== 2 && toTier !== 3) || (ticket.tier !== 1 && ticket.tier !== 2)) return [];
-      const recipients = await StaffModel.find({ team, active: true }, { email: 1, languages: 1 }).lean();
+      const [recipients, teamDoc, reason] = await Promise.all([
+        StaffModel.find({ team, active: true }, { email: 1, languages: 1 }).lean(),
+        TeamModel.findById(team, { name: 1, labels: 1 }).lean(),
+        input.reason ? ReasonCodeModel.findOne({ code: input.reason }, { label: 1 }).lean() : null,
+      ]);
       return escalationMailWrites(config, ticket, recipients, {
         fromTier: ticket.tier,
         toTier,
-        teamName: input.data.toTeamName,
+        // Each colleague reads the team and the reason in their own language.
+        teamName: (locale) => (teamDoc ? labelIn(teamDoc, locale) : input.data.toTeamName),
         escalatedBy: input.actor.name,
-        reasonLabel: await reasonLabel(input.reason),
+        reasonLabel: (locale) => reason?.label?.[locale] ?? input.reason ?? '',
         handoff: input.note ?? '',
         at,
       });

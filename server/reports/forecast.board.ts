@@ -11,6 +11,8 @@ import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import type { StaffActor } from '../auth/actor.js';
 import { OfficeModel } from '../offices/office.model.js';
+import type { Locale } from '../lib/i18n.js';
+import { labelIn } from '../lib/labels.js';
 import { whoIsOnline, type OnlineSource } from '../realtime/online.js';
 import { calendarForOffice, SlaCalendarModel, type SlaCalendarData } from '../sla/calendar.model.js';
 import { businessMinutesBetween, type BusinessCalendar } from '../sla/calendar.js';
@@ -193,10 +195,10 @@ export interface BoardForecast {
  * The forecast for the queues `actor` watches: their office's tier 1 (every office without one),
  * tiers 2 and 3. `online` gives the ids of staff connected now (null: presence unknown).
  */
-export async function boardForecast(actor: StaffActor, c: { timeZone: string; online: OnlineSource; now?: Date }): Promise<BoardForecast> {
+export async function boardForecast(actor: StaffActor, c: { timeZone: string; online: OnlineSource; now?: Date; locale?: Locale }): Promise<BoardForecast> {
   const now = c.now ?? new Date();
   const [offices, teams, calendars, live] = await Promise.all([
-    OfficeModel.find({ active: true }, { name: 1 }).sort({ name: 1 }).lean(),
+    OfficeModel.find({ active: true }, { name: 1, labels: 1 }).sort({ name: 1 }).lean(),
     TeamModel.find({ active: true }, { tier: 1, office: 1 }).lean(),
     SlaCalendarModel.find({}).lean<SlaCalendarData[]>(),
     whoIsOnline(c.online),
@@ -209,7 +211,7 @@ export async function boardForecast(actor: StaffActor, c: { timeZone: string; on
       key: tier1Key(String(o._id)),
       tier: 1,
       office: String(o._id),
-      officeName: o.name,
+      officeName: labelIn(o, c.locale ?? 'fr'),
       teams: teamsOf(1, String(o._id)),
       calendar: calendarForOffice(calendars, o._id),
     })),

@@ -57,6 +57,9 @@ export function cellFormat(locale: Locale, t: Translate): CellFormat {
   const percent = new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 0 });
   const signed = (text: string, v: number) => (v > 0 ? `+${text}` : v < 0 ? `−${text.replace(/^[-−]/, '')}` : text);
   const none = (numeric: boolean, head: boolean): ReportCell => ({ text: '—', value: null, numeric, head });
+  // Under an hour a duration reads in minutes: "0,2 h" says little and "0,0 h" looked like no wait at all.
+  const duration = (hours: number): string =>
+    hours < 1 ? t('wording.reports.minutes', { value: integer.format(Math.round(hours * 60)) }) : t('reports.unit.hours', { value: oneDecimal.format(hours) });
   return {
     locale,
     t,
@@ -67,7 +70,7 @@ export function cellFormat(locale: Locale, t: Translate): CellFormat {
         case 'count':
           return { text: integer.format(value), value, numeric: true, head };
         case 'hours':
-          return { text: t('reports.unit.hours', { value: oneDecimal.format(value) }), value: round(value, 2), numeric: true, head };
+          return { text: duration(value), value: round(value, 2), numeric: true, head };
         case 'percent':
           return { text: percent.format(value), value: round(value * 100, 1), numeric: true, head };
         case 'score':
@@ -81,7 +84,7 @@ export function cellFormat(locale: Locale, t: Translate): CellFormat {
         case 'count':
           return { text: signed(integer.format(Math.abs(d)), d), value: d, numeric: true, head: false };
         case 'hours':
-          return { text: signed(t('reports.unit.hours', { value: oneDecimal.format(Math.abs(d)) }), d), value: round(d, 2), numeric: true, head: false };
+          return { text: signed(duration(Math.abs(d)), d), value: round(d, 2), numeric: true, head: false };
         case 'percent':
           return {
             text: signed(t('reports.unit.points', { value: integer.format(Math.abs(d * 100)) }), round(d * 100, 0)),

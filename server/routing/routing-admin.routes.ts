@@ -4,14 +4,15 @@
  * PATCH /teams/:id and /offices/:id (routing-config.routes.ts).
  *
  *   GET   /admin/offices          every office and team
- *   PATCH /admin/offices/:id      { name, routingModel }
- *   PATCH /admin/teams/:id        { name, tier, office, assignmentMode }
+ *   PATCH /admin/offices/:id      { name, labels: { fr, nl, en }, routingModel }
+ *   PATCH /admin/teams/:id        { name, labels: { fr, nl, en }, tier, office, assignmentMode }
  *   GET   /admin/routing/rules    the arrival rules in order
  *   POST  /admin/routing/rules    create a rule
  *   PUT   /admin/routing/rules/:id  change one (deactivate: `active: false`)
  *   POST  /admin/routing/rules/order  { ids } every rule once, in the new order
  *   POST  /admin/routing/test     "which team would this ticket go to?" and why
  */
+import { labelsSchema } from '../lib/labels.js';
 import { z } from 'zod';
 import { administratorsOnly } from '../auth/administrator.js';
 import { requireActor } from '../auth/current.js';
@@ -27,11 +28,15 @@ const before = [administratorsOnly];
 const byId = { params: z.strictObject({ id: z.string().max(200) }) };
 const name = z.string().trim().min(1).max(80);
 const officeId = z.string().regex(/^[0-9a-f]{24}$/i, 'an office id');
-const officeChange = { ...byId, body: z.strictObject({ name: name.optional(), routingModel: z.enum(officeModels).optional() }) };
+const officeChange = {
+  ...byId,
+  body: z.strictObject({ name: name.optional(), labels: labelsSchema.optional(), routingModel: z.enum(officeModels).optional() }),
+};
 const teamChange = {
   ...byId,
   body: z.strictObject({
     name: z.string().trim().min(1).max(120).optional(),
+    labels: labelsSchema.optional(),
     tier: z.union(tiers.map((t) => z.literal(t)) as [z.ZodLiteral<1>, z.ZodLiteral<2>, z.ZodLiteral<3>]).optional(),
     office: officeId.nullable().optional(),
     assignmentMode: z.enum(assignmentModes).optional(),

@@ -1,7 +1,7 @@
 /**
  * Administrators edit offices and teams and try the arrival routing. Office and team names are
- * staff-facing (members never see them: their pages and mail name no office or team), so one name
- * each. A team's tier, office and assignment mode change here; a tier-1 team needs an office (the
+ * staff-facing (members never see them: their pages and mail name no office or team): one name,
+ * plus optional labels per language (Liège / Luik; pages fall back to the name). A team's tier, office and assignment mode change here; a tier-1 team needs an office (the
  * arrival routing only picks a tier-1 team that has one). Every change is audited and the routing
  * caches are cleared. The tester asks `routeNewTicket` exactly what ticket creation asks (the
  * member's office found by address, the office a staff member would choose), so its answer and
@@ -12,13 +12,14 @@ import type { StaffActor } from '../auth/actor.js';
 import { assertAdministrator } from '../auth/administrator.js';
 import { recordAudit } from '../audit/audit.js';
 import { BadRequestError, NotFoundError } from '../lib/errors.js';
+import type { NameLabels } from '../lib/labels.js';
 import { findMemberByEmail } from '../members/member-lookup.js';
 import { OfficeModel } from '../offices/office.model.js';
 import { TeamModel } from '../teams/team.model.js';
 import type { AssignmentMode, OfficeRoutingModel, Tier } from '../tickets/ticket.vocabulary.js';
 import { refreshOfficeModels } from './office-models.js';
 import { RoutingRuleModel } from './routing-rule.model.js';
-import { clearRoutingCache, routeNewTicket } from './routing.service.js';
+import { clearRoutingCache, routeNewTicket, type RoutingFacts } from './routing.service.js';
 
 interface Meta {
   ip?: string;
@@ -30,6 +31,7 @@ export interface OfficeView {
   id: string;
   code: string;
   name: string;
+  labels: Labels;
   routingModel: string;
   isDefault: boolean;
   active: boolean;
@@ -39,17 +41,30 @@ export interface TeamView {
   id: string;
   code: string;
   name: string;
+  labels: Labels;
   tier: number;
   office: string | null;
   assignmentMode: string;
   active: boolean;
 }
 
-type OfficeDoc = { _id: Types.ObjectId; code: string; name: string; routingModel?: string | null; isDefault?: boolean | null; active?: boolean | null };
+type Labels = { fr: string | null; nl: string | null; en: string | null };
+const labelsOf = (l: NameLabels | null | undefined): Labels => ({ fr: l?.fr ?? null, nl: l?.nl ?? null, en: l?.en ?? null });
+
+type OfficeDoc = {
+  _id: Types.ObjectId;
+  code: string;
+  name: string;
+  labels?: NameLabels | null;
+  routingModel?: string | null;
+  isDefault?: boolean | null;
+  active?: boolean | null;
+};
 type TeamDoc = {
   _id: Types.ObjectId;
   code: string;
   name: string;
+  labels?: NameLabels | null;
   tier: number;
   office?: Types.ObjectId | null;
   assignmentMode?: string | null;
@@ -57,7 +72,15 @@ type TeamDoc = {
 };
 
 function presentOffice(o: OfficeDoc): OfficeView {
-  return { id: String(o._id), code: o.code, name: o.name, routingModel: o.routingModel ?? 'tiered', isDefault: !!o.isDefault, active: o.active !== false };
+  return {
+    id: String(o._id),
+    code: o.code,
+    name: o.name,
+    labels: labelsOf(o.labels),
+    routingModel: o.routingModel ?? 'tiered',
+    isDefault: !!o.isDefault,
+    active: o.active !== false,
+  };
 }
 
 function presentTeam(t: TeamDoc): TeamView {
@@ -65,6 +88,7 @@ function presentTeam(t: TeamDoc): TeamView {
     id: String(t._id),
     code: t.code,
     name: t.name,
+    labels: labelsOf(t.labels),
     tier: t.tier,
     office: t.office ? String(t.office) : null,
     assignmentMode: t.assignmentMode ?? 'manual',
@@ -84,7 +108,7 @@ export async function officesAndTeams(): Promise<{ offices: OfficeView[]; teams:
 export async function updateOffice(
   actor: StaffActor,
   id: string,
-  props: { name?: string; routingModel?: OfficeRoutingModel },
+  props: { name?: string; labels?: Labels; routingModel?: OfficeRoutingModel },
   meta: Meta = {},
 ): Promise<OfficeView> {
   assertAdministrator(actor);
@@ -93,6 +117,7 @@ export async function updateOffice(
   const before = presentOffice(doc);
   const set: Record<string, unknown> = {};
   if (props.name !== undefined) set.name = props.name;
+  if (props.labels !== undefined) set.labels = props.labels;
   if (props.routingModel !== undefined) set.routingModel = props.routingModel;
   if (Object.keys(set).length > 0) await OfficeModel.updateOne({ _id: doc._id }, { $set: set });
   const after = { ...before, ...set } as OfficeView;
@@ -111,7 +136,7 @@ export async function updateOffice(
 export async function updateTeam(
   actor: StaffActor,
   id: string,
-  props: { name?: string; tier?: Tier; office?: string | null; assignmentMode?: AssignmentMode },
+  props: { name?: string; labels?: Labels; tier?: Tier; office?: string | null; assignmentMode?: AssignmentMode },
   meta: Meta = {},
 ): Promise<TeamView> {
   assertAdministrator(actor);
@@ -120,6 +145,7 @@ export async function updateTeam(
   const before = presentTeam(doc);
   const set: Record<string, unknown> = {};
   if (props.name !== undefined) set.name = props.name;
+  if (props.labels !== undefined) set.labels = props.labels;
   if (props.tier !== undefined) set.tier = props.tier;
   if (props.assignmentMode !== undefined) set.assignmentMode = props.assignmentMode;
   if (props.office !== undefined) {
@@ -183,6 +209,7 @@ export interface RoutingAnswer {
   office: { id: string; name: string };
   rule: string;
   explanation: string;
+  facts: RoutingFacts;
   memberFound: boolean;
 }
 
@@ -206,6 +233,7 @@ export async function tryRouting(actor: StaffActor, trial: RoutingTrial): Promis
     office: { id: String(decision.office), name: office?.name ?? '' },
     rule: decision.rule,
     explanation: decision.explanation,
+    facts: decision.facts,
     memberFound: !!member,
   };
 }

@@ -9,6 +9,9 @@ import { OfficeModel } from '../offices/office.model.js';
 import { TeamModel, type Tier } from '../teams/team.model.js';
 import { RoutingRuleModel } from './routing-rule.model.js';
 import { clearConfigCaches, configTtlMs, ttlCache } from '../lib/ttl-cache.js';
+import type { MatchedFact, RoutingFacts } from './routing-facts.js';
+
+export type { MatchedFact, RoutingFacts } from './routing-facts.js';
 
 export interface ArrivalFacts {
   category: string | null;
@@ -28,33 +31,39 @@ export interface RoutingDecision {
   tier: Tier;
   rule: string;
   explanation: string;
+  facts: RoutingFacts;
 }
 
 type RuleMatch = { category?: string | null; channel?: string | null; mailbox?: string | null; language?: string | null; office?: Types.ObjectId | null };
 
-function matches(match: RuleMatch, facts: ArrivalFacts): string[] | null {
-  const reasons: string[] = [];
+function matches(match: RuleMatch, facts: ArrivalFacts): MatchedFact[] | null {
+  const matched: MatchedFact[] = [];
   if (match.category) {
     if (match.category !== facts.category) return null;
-    reasons.push(`category = ${match.category}`);
+    matched.push({ field: 'category', value: match.category });
   }
   if (match.channel) {
     if (match.channel !== facts.channel) return null;
-    reasons.push(`channel = ${match.channel}`);
+    matched.push({ field: 'channel', value: match.channel });
   }
   if (match.mailbox) {
     if (match.mailbox !== facts.mailbox) return null;
-    reasons.push(`mailbox = ${match.mailbox}`);
+    matched.push({ field: 'mailbox', value: match.mailbox });
   }
   if (match.language) {
     if (match.language !== facts.language) return null;
-    reasons.push(`language = ${match.language}`);
+    matched.push({ field: 'language', value: match.language });
   }
   if (match.office) {
     if (String(match.office) !== String(facts.memberOffice)) return null;
-    reasons.push('member office matches');
+    matched.push({ field: 'office', value: String(match.office) });
   }
-  return reasons;
+  return matched;
+}
+
+/** The English sentence the API (and tickets stored before the facts) carry. */
+function englishReason(m: MatchedFact): string {
+  return m.field === 'office' ? 'member office matches' : `${m.field} = ${m.value}`;
 }
 
 // Configuration changes rarely and is read on every arrival: keep it a few seconds.
@@ -80,9 +89,11 @@ export async function teamForTier(office: Types.ObjectId, tier: Tier): Promise<{
 /** Chooses office and tier-1 team for a new ticket, with the reason. */
 export async function routeNewTicket(facts: ArrivalFacts): Promise<RoutingDecision> {
   const [rules, teams, offices] = await Promise.all([activeRules.get(), activeTeams.get(), activeOffices.get()]);
+  const arrival = { category: facts.category, language: facts.language, channel: facts.channel };
   for (const rule of rules) {
-    const reasons = matches(rule.match ?? {}, facts);
-    if (!reasons) continue;
+    const matched = matches(rule.match ?? {}, facts);
+    if (!matched) continue;
+    const reasons = matched.map(englishReason);
     const team = teams.find((t) => String(t._id) === String(rule.team));
     if (!team || team.tier !== 1 || !team.office) continue;
     return {
@@ -91,12 +102,13 @@ export async function routeNewTicket(facts: ArrivalFacts): Promise<RoutingDecisi
       tier: 1,
       rule: `rule:${rule.name}`,
       explanation: `Routed to ${team.name} by rule "${rule.name}"${reasons.length ? ` because ${reasons.join(' and ')}` : ''}.`,
+      facts: { ...arrival, kind: 'rule', team: String(team._id), office: String(team.office), ruleName: rule.name, matched },
     };
   }
 
   let office: { _id: Types.ObjectId; name: string } | null = null;
   let why = '';
-  let rule = '';
+  let rule: Exclude<RoutingFacts['kind'], 'rule'> = 'default_office';
   if (facts.requestedOffice) {
     office = offices.find((o) => String(o._id) === String(facts.requestedOffice)) ?? null;
     if (!office) throw new NotFoundError('That office does not exist or is closed.');
@@ -124,5 +136,12 @@ export async function routeNewTicket(facts: ArrivalFacts): Promise<RoutingDecisi
     tier: 1,
     rule,
     explanation: `Routed to ${team.name} (tier 1) because ${why}; ${extra.join(', ')}.`,
+    facts: {
+      ...arrival,
+      kind: rule,
+      team: String(team._id),
+      office: String(office._id),
+      ...(rule === 'requested_office' ? { requestedBy: facts.requestedBy ?? '' } : {}),
+    },
   };
 }

@@ -11,6 +11,8 @@
  *    `sla_breach`, a handoff note saying nobody in the tier took it within the target, and the
  *    same plan as a staff escalation (escalation record; the mail enricher tells the receiving team).
  */
+import { labelIn } from '../lib/labels.js';
+import { slaNames } from './sla-names.js';
 import { systemActor } from '../auth/actor.js';
 import { ReasonCodeModel } from '../catalog/category.model.js';
 import { translator, type Locale } from '../lib/i18n.js';
@@ -90,6 +92,9 @@ async function holderMail(config: MailConfig, ticket: Ticket, due: DueAlert, at:
   if (!holder || holder.active === false) return [];
   const locale = mailLocale(holder.languages?.[0], config);
   const t = translator(locale);
+  // The policy and calendar named in the holder's language (their labels), as the deadlines panel does.
+  const labelled = new Map((await slaNames()).map((x) => [String(x._id), labelIn(x, locale)]));
+  const nameOf = (ref: { id: string; name: string }) => labelled.get(ref.id) ?? ref.name;
   const mail = buildOutboxMail(
     {
       template: 'sla-warning',
@@ -102,7 +107,7 @@ async function holderMail(config: MailConfig, ticket: Ticket, due: DueAlert, at:
         breached: due.alert.kind === 'breach',
         deadlineLabel: t(`sla.kind.${due.alert.deadline}`),
         dueText: formatSlaDate(due.alert.dueAt ?? at, due.calendar.timeZone, t),
-        explanation: explainDeadline(due.deadline, t),
+        explanation: explainDeadline(due.deadline, t, { nameOf }),
         staffTicketUrl: staffTicketUrl(config, ticket),
       },
     },
@@ -143,7 +148,7 @@ async function autoEscalate(ticket: Ticket, due: DueAlert, at: Date, locale: Loc
   const handoff = t('slaAlerts.autoEscalation.handoff', {
     tier: ticket.tier,
     duration: businessDuration(due.deadline.targetMinutes, t),
-    policy: due.policy.name,
+    policy: labelIn(due.policy, locale),
   });
   // The SLA is recomputed by the journal's enricher, the alert counted as fired (its key is in `data.alert`).
   const plan = await planEscalation({

@@ -7,6 +7,8 @@
  * on this instance at once (others within 5 s); tickets already open keep their stored deadlines
  * until the administrator recomputes them (recompute.ts), which the page offers after each change.
  */
+import { labelIn, type NameLabels } from '../lib/labels.js';
+import { isLocale } from '../lib/i18n.js';
 import { Types } from 'mongoose';
 import type { StaffActor } from '../auth/actor.js';
 import { assertAdministrator } from '../auth/administrator.js';
@@ -39,12 +41,16 @@ export interface CalendarView {
   /** Whether this office has a calendar of its own (false: it uses the default). */
   own: boolean;
   calendar: BusinessCalendar;
+  /** The calendar's name in each language, as stored (empty: its name). */
+  labels: NameLabels;
 }
 
 export interface CalendarChange {
   hours?: Record<Weekday, BusinessInterval[]>;
   /** null: the whole country's public holidays only; a region adds its own (VLG, WAL, BRU, DE). */
   region?: string | null;
+  /** The calendar's name in each language (shown in the deadlines panel). */
+  labels?: NameLabels;
 }
 
 interface Meta {
@@ -85,18 +91,37 @@ export async function calendarView(target: CalendarTarget): Promise<CalendarView
     title: target.kind === 'default' ? '' : target.office.name,
     own: !!ownDoc(calendars, target),
     calendar: effective(calendars, target),
+    labels: labelsOfTarget(calendars, target),
   };
+}
+
+/** The target's own calendar's labels (none yet for an office using the default: its own would be named for it). */
+function labelsOfTarget(calendars: readonly SlaCalendarData[], target: CalendarTarget): NameLabels {
+  const doc = ownDoc(calendars, target);
+  return { fr: doc?.labels?.fr ?? null, nl: doc?.labels?.nl ?? null, en: doc?.labels?.en ?? null };
 }
 
 /** The default calendar and every active office's, in name order. */
 export async function calendarsOverview(): Promise<CalendarView[]> {
   const [calendars, offices] = await Promise.all([storedCalendars(), OfficeModel.find({ active: true }, { name: 1, code: 1 }).sort({ name: 1 }).lean()]);
   const views: CalendarView[] = [
-    { target: 'default', title: '', own: !!ownDoc(calendars, { kind: 'default' }), calendar: effective(calendars, { kind: 'default' }) },
+    {
+      target: 'default',
+      title: '',
+      own: !!ownDoc(calendars, { kind: 'default' }),
+      calendar: effective(calendars, { kind: 'default' }),
+      labels: labelsOfTarget(calendars, { kind: 'default' }),
+    },
   ];
   for (const o of offices) {
     const target: CalendarTarget = { kind: 'office', office: { _id: o._id, name: o.name, code: o.code } };
-    views.push({ target: String(o._id), title: o.name, own: !!ownDoc(calendars, target), calendar: effective(calendars, target) });
+    views.push({
+      target: String(o._id),
+      title: o.name,
+      own: !!ownDoc(calendars, target),
+      calendar: effective(calendars, target),
+      labels: labelsOfTarget(calendars, target),
+    });
   }
   return views;
 }
@@ -114,13 +139,21 @@ async function save(
   action: string,
   change: (cal: BusinessCalendar) => BusinessCalendar,
   meta: Meta,
+  labels?: NameLabels,
 ): Promise<CalendarView> {
   assertAdministrator(actor);
   const calendars = await storedCalendars();
   const doc = ownDoc(calendars, target);
   const before = effective(calendars, target);
   const after = change({ ...before, hours: { ...before.hours }, closures: [...before.closures] });
-  const fields = { name: after.name, timeZone: after.timeZone, hours: after.hours, holidays: after.holidays ?? undefined, closures: after.closures };
+  const fields = {
+    name: after.name,
+    timeZone: after.timeZone,
+    hours: after.hours,
+    holidays: after.holidays ?? undefined,
+    closures: after.closures,
+    ...(labels ? { labels } : {}),
+  };
   if (doc) {
     // Validated like a new one (the model's pre-validate hook), then written by `_id`.
     const model = await SlaCalendarModel.findById(doc._id);
@@ -155,6 +188,7 @@ export function updateCalendar(actor: StaffActor, target: CalendarTarget, props:
       holidays: props.region === undefined ? cal.holidays : props.region === null ? { country: 'BE' } : { country: 'BE', region: props.region },
     }),
     meta,
+    props.labels,
   );
 }
 
@@ -197,7 +231,7 @@ export async function calendarPreview(target: CalendarTarget, now: Date, lang: s
   const today = now.toISOString().slice(0, 10);
   const inAYear = new Date(now.getTime() + 366 * 86_400_000).toISOString().slice(0, 10);
   return {
-    policy: choice?.policy.name ?? null,
+    policy: choice ? labelIn(choice.policy, isLocale(lang) ? lang : 'fr') : null,
     openNow: isOpen(now, calendar),
     nextOpening: nextOpening(now, calendar),
     firstResponseDue: typeof targets?.firstResponseMinutes === 'number' ? addBusinessMinutes(now, targets.firstResponseMinutes, calendar) : null,
@@ -209,6 +243,7 @@ export async function calendarPreview(target: CalendarTarget, now: Date, lang: s
 
 export interface PolicySummary {
   name: string;
+  labels: NameLabels | null;
   order: number;
   active: boolean;
   match: { categories: string[]; priorities: string[]; tiers: number[]; offices: string[] };
@@ -221,6 +256,7 @@ export async function listPolicies(): Promise<PolicySummary[]> {
   const policies = await SlaPolicyModel.find({}).sort({ order: 1 }).lean<SlaPolicyData[]>();
   return policies.map((p) => ({
     name: p.name,
+    labels: p.labels ?? null,
     order: p.order,
     active: p.active,
     match: {

@@ -4,6 +4,7 @@
  * default applies (Mon–Fri 09:00–17:00, Belgian public holidays, Europe/Brussels).
  */
 import { Schema, model, type Types } from 'mongoose';
+import { labelsField, type NameLabels } from '../lib/labels.js';
 import { defaultCalendar, validateCalendar, weekdays, type BusinessCalendar, type BusinessInterval, type Weekday } from './calendar.js';
 
 /** A calendar as stored (lean). */
@@ -11,6 +12,7 @@ export interface SlaCalendarData extends Omit<BusinessCalendar, 'id'> {
   _id: Types.ObjectId;
   /** null: the default for offices without a calendar of their own. */
   office: Types.ObjectId | null;
+  labels?: NameLabels | null;
 }
 
 const intervalSchema = new Schema<BusinessInterval>({ start: { type: String, required: true }, end: { type: String, required: true } }, { _id: false });
@@ -21,6 +23,8 @@ const slaCalendarSchema = new Schema(
     /** Unique, so there is one calendar per office and one default (null). */
     office: { type: Schema.Types.ObjectId, ref: 'Office', default: null, unique: true },
     name: { type: String, required: true, trim: true, maxlength: 80 },
+    /** The name in each language (pages fall back to `name`). */
+    labels: labelsField,
     timeZone: { type: String, required: true, default: 'Europe/Brussels' },
     hours: Object.fromEntries(weekdays.map((d) => [d, dayHours])) as Record<Weekday, typeof dayHours>,
     holidays: {

@@ -18,6 +18,7 @@
  * by a journal event carrying its key (`sla_alert`, or an automatic `escalated` with
  * `data.alert.key`), so the journal says which were fired and one is never next again.
  */
+import { clearConfigCaches } from '../lib/ttl-cache.js';
 import mongoose from 'mongoose';
 import type { BusinessCalendar } from './calendar.js';
 import { SlaCalendarModel, calendarForOffice, type SlaCalendarData } from './calendar.model.js';
@@ -47,6 +48,8 @@ const eventCache = new Map<string, PastEvent[]>();
 export function clearSlaCache(): void {
   configEntry = undefined;
   eventCache.clear();
+  // The names pages show (sla-names.ts) are cached with the other configuration lists.
+  clearConfigCaches();
 }
 
 function slaConfig(): Promise<SlaConfig> {

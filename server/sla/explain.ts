@@ -43,6 +43,8 @@ export function businessDuration(totalMinutes: number, t: Translate): string {
 export interface ExplainOptions {
   /** When given, dates within six days of it are shown without the day of the month. */
   now?: Date;
+  /** The policy's or calendar's name in the reader's language (default: the name the deadline carries). */
+  nameOf?: (ref: { id: string; name: string }) => string;
 }
 
 /** What a sentence needs of a deadline: a computed one, or one stored on a ticket (tickets/ticket-sla.ts). */
@@ -60,7 +62,7 @@ export function explainDeadline(d: ExplainableDeadline, t: Translate, options: E
   if (d.kind === 'next_response' || d.kind === 'acceptance') {
     details.push(t('sla.detail.since', { event: t(`sla.event.${d.startedBy}`, { defaultValue: d.startedBy }), at: at('start') }));
   }
-  details.push(t('sla.detail.calendar', { name: d.calendar.name }));
+  details.push(t('sla.detail.calendar', { name: options.nameOf ? options.nameOf(d.calendar) : d.calendar.name }));
   if (typeof p.previousCalendar === 'string') details.push(t('sla.detail.calendarChanged', { name: p.previousCalendar }));
   if (d.pausedMinutes > 0 || d.state === 'paused') details.push(t('sla.detail.paused', { duration: shortDuration(d.pausedMinutes, t) }));
   if (typeof p.changedAt === 'string') {
@@ -77,7 +79,7 @@ export function explainDeadline(d: ExplainableDeadline, t: Translate, options: E
       }),
     );
   }
-  details.push(t('sla.detail.policy', { name: d.policy.name }));
+  details.push(t('sla.detail.policy', { name: options.nameOf ? options.nameOf(d.policy) : d.policy.name }));
   return t(`sla.sentence.${d.explanation.code}`, {
     kind: t(`sla.kind.${d.kind}`),
     due: at('due'),

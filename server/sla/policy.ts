@@ -6,6 +6,7 @@
  * office's calendar (see calendar.ts).
  */
 import { Schema, model, type Types } from 'mongoose';
+import { labelsField, type NameLabels } from '../lib/labels.js';
 import { priorities, type Priority } from '../tickets/ticket.model.js';
 import { tiers, type Tier } from '../teams/team.model.js';
 
@@ -18,6 +19,7 @@ export type ResolutionBreachAction = (typeof resolutionBreachActions)[number];
 export interface SlaPolicyData {
   _id?: Types.ObjectId | string;
   name: string;
+  labels?: NameLabels | null;
   /** Lower is tried first. */
   order: number;
   active: boolean;
@@ -68,6 +70,8 @@ const positiveMinutes = { type: Number, min: 0, default: null };
 const slaPolicySchema = new Schema(
   {
     name: { type: String, required: true, trim: true, maxlength: 120 },
+    /** The name in each language (pages fall back to `name`). */
+    labels: labelsField,
     order: { type: Number, required: true },
     active: { type: Boolean, default: true },
     match: {
@@ -164,14 +168,15 @@ const HOUR = 60;
  * and 8 on tier 3, and a ticket left unclaimed 2 business hours on tier 1 alerts supervisors.
  */
 export function defaultPolicies(): SlaPolicyData[] {
-  const rows: Array<[Priority, string, number, number, number]> = [
-    ['urgent', 'Priorité urgente', 10, 1, 8],
-    ['high', 'Priorité haute', 20, 2, 16],
-    ['normal', 'Priorité normale', 30, 4, 24],
-    ['low', 'Priorité basse', 40, 8, 40],
+  const rows: Array<[Priority, string, string, string, number, number, number]> = [
+    ['urgent', 'Priorité urgente', 'Prioriteit dringend', 'Urgent priority', 10, 1, 8],
+    ['high', 'Priorité haute', 'Prioriteit hoog', 'High priority', 20, 2, 16],
+    ['normal', 'Priorité normale', 'Prioriteit normaal', 'Normal priority', 30, 4, 24],
+    ['low', 'Priorité basse', 'Prioriteit laag', 'Low priority', 40, 8, 40],
   ];
-  return rows.map(([priority, name, order, response, resolution]) => ({
+  return rows.map(([priority, name, nl, en, order, response, resolution]) => ({
     name,
+    labels: { fr: name, nl, en },
     order,
     active: true,
     match: { categories: [], priorities: [priority], tiers: [], offices: [] },

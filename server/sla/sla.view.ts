@@ -76,7 +76,13 @@ function ordered(deadlines: readonly Deadline[]): { shown: Deadline[]; earlier: 
 }
 
 /** The panel for a ticket as of `now`; null when no SLA policy applies to it. */
-export async function slaPanel(ticket: Ticket, t: Translate, now = new Date(), known: readonly KnownEvent[] = []): Promise<SlaPanel | null> {
+export async function slaPanel(
+  ticket: Ticket,
+  t: Translate,
+  now = new Date(),
+  known: readonly KnownEvent[] = [],
+  nameOf: (ref: { id: string; name: string }) => string = (ref) => ref.name,
+): Promise<SlaPanel | null> {
   const current = await currentDeadlines(ticket, now, known);
   if (!current) return null;
   const { shown, earlier } = ordered(current.set.deadlines);
@@ -90,11 +96,11 @@ export async function slaPanel(ticket: Ticket, t: Translate, now = new Date(), k
       chip: chips[code],
       dueIso: d.due ? d.due.toISOString() : null,
       dueText: d.due ? t('slaAlerts.panel.due', { due: formatSlaDate(d.due, current.calendar.timeZone, t, now) }) : null,
-      sentence: explainDeadline(d, t, { now }),
+      sentence: explainDeadline(d, t, { now, nameOf }),
     };
   };
   return {
-    policyText: t('slaAlerts.panel.policy', { policy: current.set.policy.name, calendar: current.set.calendar.name }),
+    policyText: t('slaAlerts.panel.policy', { policy: nameOf(current.set.policy), calendar: nameOf(current.set.calendar) }),
     paused: current.set.paused,
     items: shown.map(item),
     earlier: earlier.map(item),

@@ -2,6 +2,8 @@
  * The staff, teams and offices as the staff pages need them (an organisation's size: read whole or
  * by `_id`). Pages read them here, never through the models.
  */
+import type { Locale } from '../lib/i18n.js';
+import { labelIn, type NameLabels } from '../lib/labels.js';
 import type { Types } from 'mongoose';
 import { SessionModel } from '../auth/session.model.js';
 import { OfficeModel } from '../offices/office.model.js';
@@ -9,24 +11,25 @@ import { TeamModel } from '../teams/team.model.js';
 import { StaffModel } from './staff.model.js';
 
 /** Where a person works, for the page header: their team's name, else their office's. */
-export async function workplaceName(person: { team?: Types.ObjectId | null; office?: Types.ObjectId | null }): Promise<string | null> {
+export async function workplaceName(person: { team?: Types.ObjectId | null; office?: Types.ObjectId | null }, locale?: Locale): Promise<string | null> {
+  const named = (x: { name: string; labels?: NameLabels | null }) => (locale ? labelIn(x, locale) : x.name);
   if (person.team) {
-    const team = await TeamModel.findById(person.team, { name: 1 }).lean();
-    if (team) return team.name;
+    const team = await TeamModel.findById(person.team, { name: 1, labels: 1 }).lean();
+    if (team) return named(team);
   }
   if (person.office) {
-    const office = await OfficeModel.findById(person.office, { name: 1 }).lean();
-    if (office) return office.name;
+    const office = await OfficeModel.findById(person.office, { name: 1, labels: 1 }).lean();
+    if (office) return named(office);
   }
   return null;
 }
 
 /** An office's routing settings: its model, its tier-1 teams and their assignment modes, its active people. */
 export async function officeRouting(office: Types.ObjectId) {
-  const found = await OfficeModel.findById(office, { name: 1, routingModel: 1 }).lean();
+  const found = await OfficeModel.findById(office, { name: 1, labels: 1, routingModel: 1 }).lean();
   if (!found) return null;
   const [teams, people] = await Promise.all([
-    TeamModel.find({ office: found._id, tier: 1, active: true }, { name: 1, assignmentMode: 1 }).sort({ name: 1 }).lean(),
+    TeamModel.find({ office: found._id, tier: 1, active: true }, { name: 1, labels: 1, assignmentMode: 1 }).sort({ name: 1 }).lean(),
     StaffModel.find({ office: found._id, active: true }, { name: 1 }).lean(),
   ]);
   return { office: found, teams, people };

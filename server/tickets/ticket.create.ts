@@ -168,7 +168,7 @@ export async function createTicket(props: CreateTicketProps): Promise<Ticket> {
     assignee: null,
     escalation: null,
     escalations: [],
-    routing: { rule: routing.rule, explanation: routing.explanation },
+    routing: { rule: routing.rule, explanation: routing.explanation, facts: routing.facts },
     version: 1,
     messageCount: 1,
     lastMessageAt: at,

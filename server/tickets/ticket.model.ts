@@ -1,6 +1,7 @@
 import { Schema, model, type InferSchemaType, type HydratedDocument, type Types } from 'mongoose';
 import { channels, priorities, ticketLanguages, ticketStatuses, tiers } from './ticket.vocabulary.js';
 import type { TicketSla } from './ticket-sla.js';
+import type { RoutingFacts } from '../routing/routing-facts.js';
 import type { Channel, Priority, TicketStatus } from './ticket.vocabulary.js';
 
 export { channels, priorities, ticketStatuses, type Channel, type Priority, type TicketStatus } from './ticket.vocabulary.js';
@@ -32,6 +33,8 @@ const ticketSchema = new Schema(
     routing: {
       rule: { type: String, required: true },
       explanation: { type: String, required: true },
+      /** The same, as facts (routing.service.ts `RoutingFacts`): pages say it in the reader's language. Absent on older tickets. */
+      facts: { type: Schema.Types.Mixed, default: undefined },
     },
     /** Sequence number of the last event applied: the version clients send back. */
     version: { type: Number, required: true, default: 1 },
@@ -135,7 +138,7 @@ export interface Ticket {
   escalations?: Types.ObjectId[];
   /** Each event in brief, in order; absent on tickets written before it existed (readers use the events). */
   trail?: TrailEntry[];
-  routing: { rule: string; explanation: string };
+  routing: { rule: string; explanation: string; facts?: RoutingFacts };
   version: number;
   messageCount: number;
   lastMessageAt: Date | null;

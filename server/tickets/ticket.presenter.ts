@@ -2,6 +2,7 @@
  * What clients see of tickets, messages, escalations and events: JSON, sockets and
  * views all use these. Members never see internal fields or internal notes.
  */
+import type { RoutingFacts } from '../routing/routing-facts.js';
 import type { Types } from 'mongoose';
 import type { Actor } from '../auth/actor.js';
 import type { Escalation } from './escalation.model.js';
@@ -41,7 +42,7 @@ export interface TicketView {
   escalation: string | null;
   /** Sent back to the person who escalated it, until they act on it: their queue flags it. */
   returned: { to: string; by: string; at: string } | null;
-  routing: { rule: string; explanation: string };
+  routing: { rule: string; explanation: string; facts: RoutingFacts | null };
   messageCount: number;
   lastMessageAt: string | null;
   firstResponseAt: string | null;
@@ -91,7 +92,7 @@ export function presentTicket(t: Ticket, viewer: Actor, names?: NameBook): Ticke
     withheldMember: t.withheldMember ? { name: t.withheldMember.name, email: t.withheldMember.email } : null,
     escalation: id(t.escalation),
     returned: t.returned ? { to: String(t.returned.to), by: t.returned.by, at: iso(t.returned.at) ?? '' } : null,
-    routing: { rule: t.routing.rule, explanation: t.routing.explanation },
+    routing: { rule: t.routing.rule, explanation: t.routing.explanation, facts: t.routing.facts ?? null },
     messageCount: t.messageCount ?? 0,
     lastMessageAt: iso(t.lastMessageAt),
     firstResponseAt: iso(t.firstResponseAt),

@@ -6,6 +6,8 @@
 import { Types } from 'mongoose';
 import type { Actor, StaffActor } from '../auth/actor.js';
 import { BadRequestError, NotFoundError } from '../lib/errors.js';
+import type { Locale } from '../lib/i18n.js';
+import { labelIn } from '../lib/labels.js';
 import { OfficeModel } from '../offices/office.model.js';
 import { StaffModel } from '../staff/staff.model.js';
 import { TeamModel } from '../teams/team.model.js';
@@ -38,15 +40,23 @@ import { isOpenStatus, openStatuses, type Tier } from './ticket.vocabulary.js';
 import { escalationTarget, returnTarget } from './ticket.lifecycle.js';
 import { officeModelOf } from '../routing/office-models.js';
 
-/** Names of every team and office (small collections), plus the given staff ids. */
-// Teams' and offices' names, read at most every few seconds (an administrator's change clears it).
+// Teams and offices with their names in each language, read at most every few seconds (an
+// administrator's change clears it); the book of each language is derived once per read.
 const placeNames = ttlCache(configTtlMs, async () => {
-  const [teams, offices] = await Promise.all([TeamModel.find({}, { name: 1 }).lean(), OfficeModel.find({}, { name: 1 }).lean()]);
-  return new Map([...teams.map((t) => [String(t._id), t.name] as const), ...offices.map((o) => [String(o._id), o.name] as const)]);
+  const [teams, offices] = await Promise.all([TeamModel.find({}, { name: 1, labels: 1 }).lean(), OfficeModel.find({}, { name: 1, labels: 1 }).lean()]);
+  const places = [...teams, ...offices];
+  const book = (locale: Locale | null) => new Map(places.map((p) => [String(p._id), locale ? labelIn(p, locale) : p.name] as const));
+  return { neutral: book(null), fr: book('fr'), nl: book('nl'), en: book('en') };
 });
 
-export async function nameBook(staffIds: Iterable<Types.ObjectId | string | null | undefined> = []): Promise<NameBook> {
-  const names = new Map<string, string>(await placeNames.get());
+/**
+ * Names of every team and office (small collections), plus the given staff ids. With `locale`,
+ * teams and offices are named in that language (their labels); without, by their one name
+ * (what the API and socket messages, shared by readers of every language, carry).
+ */
+export async function nameBook(staffIds: Iterable<Types.ObjectId | string | null | undefined> = [], locale: Locale | null = null): Promise<NameBook> {
+  const books = await placeNames.get();
+  const names = new Map<string, string>(locale ? books[locale] : books.neutral);
   const ids = [...new Set([...staffIds].filter((x): x is Types.ObjectId | string => Boolean(x)).map(String))];
   if (ids.length > 0) for (const s of await StaffModel.find({ _id: { $in: ids } }, { name: 1 }).lean()) names.set(String(s._id), s.name);
   return names;

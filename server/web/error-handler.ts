@@ -4,6 +4,8 @@
  * stack trace to a client. Unknown errors are logged with the request id and
  * answered with a generic 500 that quotes that id.
  */
+import { errorReasons } from '../lib/error-reasons.js';
+import type { Translate } from '../lib/i18n.js';
 import type { NextFunction, Request, Response } from 'express';
 import mongoose from 'mongoose';
 import { AppError, ConflictError, NotFoundError, isDuplicateKeyError, BadRequestError } from '../lib/errors.js';
@@ -44,6 +46,13 @@ export function toAppError(error: unknown): AppError | undefined {
   return undefined;
 }
 
+/** What a page says of a refusal: its reason in the page's language, else its kind; never the API's English sentence. */
+function pageText(error: AppError, t: Translate): string {
+  const reason = typeof error.details?.reason === 'string' ? error.details.reason : null;
+  if (reason && (errorReasons as readonly string[]).includes(reason)) return t(`client.reason.${reason}`);
+  return t(`wording.errors.${error.code}`, { defaultValue: t('errors.generic_text') });
+}
+
 export function errorHandler(error: unknown, req: Request, res: Response, _next: NextFunction): void {
   const known = toAppError(error);
   const status = known?.status ?? 500;
@@ -72,7 +81,7 @@ export function errorHandler(error: unknown, req: Request, res: Response, _next:
     'error',
     {
       title: res.locals.t(notFound ? 'errors.not_found_title' : 'errors.generic_title'),
-      text: notFound ? res.locals.t('errors.not_found_text') : known && status < 500 ? known.message : res.locals.t('errors.generic_text'),
+      text: notFound ? res.locals.t('errors.not_found_text') : known && status < 500 ? pageText(known, res.locals.t) : res.locals.t('errors.generic_text'),
       reference: status >= 500 ? String(req.id) : undefined,
     },
     status,

@@ -364,7 +364,7 @@ describe('Reports (pages and CSV, real database)', () => {
         .get(`/staff/reports/compare?mode=offices&a=${ids.officeL}&b=${ids.officeC}&${week}`)
         .set(as(staff.supervisorL))
         .expect(200);
-      expect(res.text).to.include('<th scope="col" class="num-col">Liège</th><th scope="col" class="num-col">Charleroi</th>');
+      expect(res.text).to.include('<th scope="col" class="num-col">Liège</th><th scope="col" class="num-col">Charleroi (partiel)</th>');
       expect(res.text).to.include('Charleroi : vous ne voyez que ses tickets escaladés');
       expect(res.text).to.match(/aria-describedby="table-compare"/);
       const csv = await request(app)
@@ -386,6 +386,39 @@ describe('Reports (pages and CSV, real database)', () => {
         .expect(200);
       const volume = records(csv.text).find((r) => r.Indicateur === 'Créés');
       expect(Object.values(volume ?? {})).to.deep.equal(['Créés', '6', '2', '-4']); // T00 and T0 were created in February
+    });
+
+    it('compares two different periods when nothing is chosen: this month so far against the same days of the month before', async () => {
+      const res = await request(app).get('/staff/reports/compare').set(as(staff.admin)).expect(200);
+      expect(res.text).to.match(/class="report-filters is-current"[^>]*aria-labelledby="cmp-periods-title"/);
+      const dates = [...res.text.matchAll(/name="(from|to|from2|to2)" value="(\d{4}-\d{2}-\d{2})"/g)].map((m) => `${m[1]}=${m[2]}`);
+      const value = (k: string) => dates.find((d) => d.startsWith(`${k}=`))?.slice(k.length + 1) ?? '';
+      expect(value('from')).to.match(/-01$/);
+      expect(value('from2')).to.match(/-01$/);
+      expect(value('from2')).not.to.equal(value('from'));
+    });
+
+    it('compares two periods of a supervisor’s own office by default, so nothing is partial', async () => {
+      const res = await request(app).get('/staff/reports/compare').set(as(staff.supervisorL)).expect(200);
+      expect(res.text).not.to.include('la comparaison est donc partielle');
+      expect(res.text).to.match(new RegExp(`<option value="${ids.officeL}" selected>`));
+    });
+
+    it('labels another office seen by a supervisor as partial, in the columns and in the office rows', async () => {
+      const cmp = await request(app)
+        .get(`/staff/reports/compare?mode=offices&a=${ids.officeL}&b=${ids.officeC}&${week}`)
+        .set(as(staff.supervisorL))
+        .expect(200);
+      expect(cmp.text).to.include('<th scope="col" class="num-col">Charleroi (partiel)</th>');
+      const report = await request(app).get(`/staff/reports?${week}`).set(as(staff.supervisorL)).expect(200);
+      expect(report.text).to.include('Charleroi (partiel)').and.not.include('Liège (partiel)');
+      const admin = await request(app).get(`/staff/reports?${week}`).set(as(staff.admin)).expect(200);
+      expect(admin.text).not.to.include('(partiel)');
+    });
+
+    it('says what the durations measure, beside the figures', async () => {
+      const res = await request(app).get(`/staff/reports?${week}&lang=nl`).set(as(staff.admin)).expect(200);
+      expect(res.text).to.include('data-measured').and.include('kantooruren');
     });
 
     it('refuses the same office twice', async () => {

@@ -99,18 +99,24 @@ describe('SLA scheduler (real database, injected clocks)', function () {
     });
     await SlaPolicyModel.insertMany([
       // Any ticket: answer within an hour, take it within 30 minutes on tier 1; warn at half time.
-      policy(
-        'Standard',
-        10,
-        [],
-        { firstResponseMinutes: 60, acceptanceMinutes: { 1: 30, 2: 120 } },
-        { percents: [50], minutesBefore: [] },
-        { acceptance: 'alert_supervisors' },
-      ),
+      {
+        ...policy(
+          'Standard',
+          10,
+          [],
+          { firstResponseMinutes: 60, acceptanceMinutes: { 1: 30, 2: 120 } },
+          { percents: [50], minutesBefore: [] },
+          { acceptance: 'alert_supervisors' },
+        ),
+        labels: { fr: 'Politique standard', nl: 'Standaardbeleid', en: 'Standard policy' },
+      },
       // Invoices: only a first-response breach, for the crowd test.
       policy('Factures', 1, ['invoices'], { firstResponseMinutes: 60 }, { percents: [], minutesBefore: [] }),
       // Contracts: nobody taking it within 30 minutes on tier 1 escalates it.
-      policy('Contrats', 2, ['contracts'], { acceptanceMinutes: { 1: 30, 2: 240 } }, { percents: [], minutesBefore: [] }, { acceptance: 'escalate' }),
+      {
+        ...policy('Contrats', 2, ['contracts'], { acceptanceMinutes: { 1: 30, 2: 240 } }, { percents: [], minutesBefore: [] }, { acceptance: 'escalate' }),
+        labels: { fr: 'Contrats (prise en charge)', nl: 'Contracten', en: 'Contracts' },
+      },
     ]);
     await ReasonCodeModel.create({
       code: 'sla_breach',
@@ -155,6 +161,7 @@ describe('SLA scheduler (real database, injected clocks)', function () {
     expect(mail).to.have.length(1);
     expect(mail[0]?.to).to.deep.equal([org.staff.advisorLiege.email]);
     expect(mail[0]?.subject).to.match(/^\[R-\d{4}-\d{6}\] Délai bientôt atteint \(Première réponse\)/);
+    expect(mail[0]?.text).to.include('Politique standard'); // the policy named in the holder's language
     expect(fired[0]?.writes.map((w) => w.model)).to.deep.equal(['OutboxDue', 'Outbox']); // the mark the outbox worker reads, then the mail
     await domainEvents.settled();
     expect(alerts.filter((a) => a.ticketId === String(t._id))).to.have.length(1);
@@ -254,7 +261,7 @@ describe('SLA scheduler (real database, injected clocks)', function () {
     expect(event).to.deep.include({ type: 'escalated', reason: 'sla_breach' });
     expect(event?.actor).to.deep.include({ kind: 'system', name: systemActor.name });
     expect(event?.note).to.equal(
-      'Personne au niveau 1 n’a pris ce ticket en charge dans le délai prévu de 30 minutes ouvrables (règle « Contrats ») : escaladé automatiquement par Relais.',
+      'Personne au niveau 1 n’a pris ce ticket en charge dans le délai prévu de 30 minutes ouvrables (règle « Contrats (prise en charge) ») : escaladé automatiquement par Relais.',
     );
     expect(event?.data).to.deep.include({ automatic: true });
     expect(event?.data.alert?.key).to.equal(`acceptance:${T0_ISO}:breach`);

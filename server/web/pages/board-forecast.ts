@@ -90,7 +90,7 @@ export function forecastRow(q: QueueOutlook, t: Translate, fmtNumber: Intl.Numbe
 
 /** The board's forecast panel for the queues `actor` watches. */
 export async function forecastPanel(actor: StaffActor, c: ForecastContext): Promise<ForecastView> {
-  const forecast = await boardForecast(actor, { timeZone: c.timeZone, online: c.online, now: c.now });
+  const forecast = await boardForecast(actor, { timeZone: c.timeZone, online: c.online, now: c.now, locale: c.locale });
   const t = c.t;
   const fmtNumber = new Intl.NumberFormat({ fr: 'fr-BE', nl: 'nl-BE', en: 'en-GB' }[c.locale], { maximumFractionDigits: 1 });
   const fmt = createFormatter(c.locale, t, c.timeZone, forecast.now);

@@ -4,6 +4,8 @@
  * post to `/staff/board/routing` and `/staff/board/handoff/:id` (routes in board.routes.ts), which run
  * the same functions as the API (routing/routing-config.routes.ts, assignment/handoff.routes.ts).
  */
+import type { Locale } from '../../lib/i18n.js';
+import { labelIn } from '../../lib/labels.js';
 import { heldCounts } from '../../tickets/ticket.queries.js';
 import type { StaffActor } from '../../auth/actor.js';
 import type { Translate } from '../../lib/i18n.js';
@@ -17,7 +19,7 @@ export interface RoutingPanel {
   away: Array<{ id: string; name: string; held: number }>;
 }
 
-export async function routingPanel(actor: StaffActor, t: Translate, online: OnlineSource): Promise<RoutingPanel | null> {
+export async function routingPanel(actor: StaffActor, t: Translate, online: OnlineSource, locale: Locale = 'fr'): Promise<RoutingPanel | null> {
   if (!actor.office || !actor.roles.includes('supervisor')) return null;
   const routing = await officeRouting(actor.office);
   if (!routing) return null;
@@ -27,12 +29,12 @@ export async function routingPanel(actor: StaffActor, t: Translate, online: Onli
   return {
     office: {
       id: String(office._id),
-      name: office.name,
+      name: labelIn(office, locale),
       models: routingModels.map((m) => ({ value: m, label: t(`board.routing.model.${m}`), selected: office.routingModel === m })),
     },
     teams: teams.map((team) => ({
       id: String(team._id),
-      name: team.name,
+      name: labelIn(team, locale),
       field: `team_${String(team._id)}`,
       modes: assignmentModes.map((m) => ({ value: m, label: t(`board.routing.mode.${m}`), selected: (team.assignmentMode ?? 'manual') === m })),
     })),

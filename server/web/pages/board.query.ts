@@ -125,8 +125,8 @@ function row(v: TicketView, e: EscalationView | undefined, c: BoardContext): Boa
     number: v.number,
     subject: v.subject,
     tierShort: c.labels.tierShort(v.tier),
-    officeName: v.officeName ?? c.catalog.officeName(v.office) ?? '',
-    teamName: v.teamName ?? c.catalog.teamName(v.team) ?? '',
+    officeName: c.catalog.officeName(v.office) ?? v.officeName ?? '',
+    teamName: c.catalog.teamName(v.team) ?? v.teamName ?? '',
     reason: e ? c.catalog.reasonLabel(e.reason) : null,
     handoff: e?.handoff ?? null,
     escalatedBy: e ? (e.byName ?? c.t('common.a_colleague')) : null,
@@ -169,7 +169,7 @@ async function escalationRows(actor: StaffActor, c: BoardContext) {
   const groups = new Map<string, { tier: number; office: string; tickets: TicketView[] }>();
   for (const t of tickets) {
     const key = `g:${t.tier}:${t.office}`;
-    const group = groups.get(key) ?? { tier: t.tier, office: t.officeName ?? c.catalog.officeName(t.office) ?? '', tickets: [] };
+    const group = groups.get(key) ?? { tier: t.tier, office: c.catalog.officeName(t.office) ?? t.officeName ?? '', tickets: [] };
     group.tickets.push(t);
     groups.set(key, group);
   }

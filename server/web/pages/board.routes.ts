@@ -51,7 +51,7 @@ export function boardRoutes(config: Config, tools: StaffPageTools): Router {
       reassign: await reassignOptions(t, catalog),
       bulk: await bulkBar(pageActor(req), t, catalog),
       forecast: await forecastPanel(pageActor(req), { t, locale: res.locals.locale, timeZone: config.timeZone, online: tools.online }),
-      routing: await routingPanel(pageActor(req), t, tools.online),
+      routing: await routingPanel(pageActor(req), t, tools.online, res.locals.locale),
       routingNotice:
         typeof req.query.routing === 'string' && ['saved'].includes(req.query.routing)
           ? t('board.routing.saved')
@@ -81,7 +81,7 @@ export function boardRoutes(config: Config, tools: StaffPageTools): Router {
   router.post('/staff/board/routing', requirePageActor, tools.csrf.protect, async (req, res) => {
     const actor = pageActor(req);
     const body = req.body as Record<string, unknown>;
-    const panel = await routingPanel(actor, res.locals.t, tools.online);
+    const panel = await routingPanel(actor, res.locals.t, tools.online, res.locals.locale);
     if (!panel) throw new ForbiddenError('Only a supervisor of an office can change its routing.');
     const model = typeof body.officeModel === 'string' ? body.officeModel : '';
     const chosen = panel.office.models.find((m) => m.value === model);

@@ -5,6 +5,8 @@
  */
 import { referenceLists } from '../../catalog/catalog.queries.js';
 import type { Locale } from '../../lib/i18n.js';
+import { labelIn } from '../../lib/labels.js';
+import { slaNames } from '../../sla/sla-names.js';
 
 export interface Option {
   value: string;
@@ -30,22 +32,29 @@ export interface PageCatalog {
   reasonLabel(code: string | null): string | null;
   teamName(id: string | null | undefined): string | null;
   officeName(id: string | null | undefined): string | null;
+  /** An SLA policy's or calendar's name in the page's language, by the id a deadline carries; else the name it carries. */
+  slaName(ref: { id: string; name: string }): string;
 }
 
 export async function loadCatalog(locale: Locale): Promise<PageCatalog> {
-  const { categories, reasons, teams, offices } = await referenceLists();
+  const [{ categories, reasons, teams, offices }, slaThings] = await Promise.all([referenceLists(), slaNames()]);
+  const slaLabels = new Map(slaThings.map((x) => [String(x._id), labelIn(x, locale)]));
   const categoryLabels = new Map(categories.map((c) => [c.code, c.label[locale]]));
   const reasonLabels = new Map(reasons.map((r) => [r.code, r.label[locale]]));
-  const teamNames = new Map(teams.map((t) => [String(t._id), t.name]));
-  const officeNames = new Map(offices.map((o) => [String(o._id), o.name]));
+  // Teams and offices in the page's language (their `labels`), else their one name.
+  const teamNames = new Map(teams.map((t) => [String(t._id), labelIn(t, locale)]));
+  const officeNames = new Map(offices.map((o) => [String(o._id), labelIn(o, locale)]));
   return {
     categories: categories.filter((c) => c.active).map((c) => ({ value: c.code, label: c.label[locale] })),
     reasonCodes: reasons.filter((r) => r.active).map((r) => ({ value: r.code, label: r.label[locale], appliesTo: [...r.appliesTo] })),
-    teams: teams.filter((t) => t.active).map((t) => ({ value: String(t._id), label: t.name, tier: t.tier, office: t.office ? String(t.office) : null })),
-    offices: offices.filter((o) => o.active).map((o) => ({ value: String(o._id), label: o.name, code: o.code })),
+    teams: teams
+      .filter((t) => t.active)
+      .map((t) => ({ value: String(t._id), label: labelIn(t, locale), tier: t.tier, office: t.office ? String(t.office) : null })),
+    offices: offices.filter((o) => o.active).map((o) => ({ value: String(o._id), label: labelIn(o, locale), code: o.code })),
     categoryLabel: (code) => (code ? (categoryLabels.get(code) ?? code) : null),
     reasonLabel: (code) => (code ? (reasonLabels.get(code) ?? code) : null),
     teamName: (id) => (id ? (teamNames.get(id) ?? null) : null),
     officeName: (id) => (id ? (officeNames.get(id) ?? null) : null),
+    slaName: (ref) => slaLabels.get(ref.id) ?? ref.name,
   };
 }

@@ -220,10 +220,11 @@ export function inboundAdminRoutes(config: Config, pipeline: InboundPipeline, to
     const allowed = allowedInboundActions(mail.status);
     const actionHref = (action: InboundAction) => (allowed.includes(action) ? `${base}/${action}` : null);
     const outcome = mail.outcome;
-    const fact = (key: string, value: string | null | undefined, href: string | null = null) => ({
+    const fact = (key: string, value: string | null | undefined, href: string | null = null, lang: string | null = null) => ({
       label: t(`inboundAdmin.fact.${key}`),
       value: value || null,
       href,
+      lang,
     });
     const linkTo = (id: string | null | undefined) => (id ? `${inboundAdminPath}/${id}` : null);
     const error = query(req, 'error', 20);
@@ -237,8 +238,9 @@ export function inboundAdminRoutes(config: Config, pipeline: InboundPipeline, to
       noticeKind: mail.status === 'done' ? 'success' : 'info',
       outcomeFacts: [
         fact('outcome', outcomeText(t, mail)),
-        fact('reason_code', outcome?.reason ?? null),
-        fact('detail', outcome?.detail ?? null),
+        // The code and the technical detail are the pipeline's own words (English), as logged: marked so.
+        fact('reason_code', outcome?.reason ?? null, null, 'en'),
+        fact('detail', outcome?.detail ?? null, null, 'en'),
         fact('ticket', outcome?.ticketNumber ?? null),
         fact('related_ticket', outcome?.relatedTicket ?? null),
         fact('decided', outcome?.at ? fmt.dateTime(outcome.at) : null),

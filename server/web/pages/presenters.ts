@@ -3,6 +3,7 @@
  * page's language and formatted. Built from the ticket presenter's output
  * (`TicketView`), never from documents.
  */
+import type { RoutingNames } from '../../routing/routing-facts.js';
 import type { Translate } from '../../lib/i18n.js';
 import { memberNamesByIds } from '../../members/member-lookup.js';
 import type { TicketView } from '../../tickets/ticket.presenter.js';
@@ -102,8 +103,8 @@ export function presentRow(v: TicketView, ctx: PresentContext): TicketRowView {
     tier: v.tier,
     tierShort: l.tierShort(v.tier),
     tierLabel: l.tier(v.tier),
-    teamName: v.teamName ?? catalog.teamName(v.team) ?? '',
-    officeName: v.officeName ?? catalog.officeName(v.office) ?? '',
+    teamName: catalog.teamName(v.team) ?? v.teamName ?? '',
+    officeName: catalog.officeName(v.office) ?? v.officeName ?? '',
     holderName: v.assignee ? (v.assigneeName ?? ctx.t('common.a_colleague')) : null,
     mine: v.assignee === ctx.me,
     // Sent back to me by a higher tier: flagged until I act on it (tickets/ticket.workers.ts).
@@ -133,9 +134,20 @@ export function summarize(v: TicketView, ctx: Pick<PresentContext, 't' | 'labels
     status: ctx.labels.status(v.status),
     holder: v.assignee ? (v.assigneeName ?? ctx.t('common.a_colleague')) : ctx.t('common.nobody'),
     tier: ctx.labels.tier(v.tier),
-    team: v.teamName ?? ctx.catalog.teamName(v.team) ?? '',
-    office: v.officeName ?? ctx.catalog.officeName(v.office) ?? '',
+    team: ctx.catalog.teamName(v.team) ?? v.teamName ?? '',
+    office: ctx.catalog.officeName(v.office) ?? v.officeName ?? '',
     priority: ctx.labels.priority(v.priority),
     category: ctx.catalog.categoryLabel(v.category) ?? ctx.t('common.none'),
+  };
+}
+
+/** The names a routing sentence needs (routing/routing-facts.ts), in the page's language. */
+export function routingNames(catalog: PageCatalog, l: Labels): RoutingNames {
+  return {
+    team: (id) => catalog.teamName(id),
+    office: (id) => catalog.officeName(id),
+    category: (code) => catalog.categoryLabel(code),
+    channel: (code) => l.channel(code),
+    language: (code) => l.language(code),
   };
 }

@@ -4,6 +4,7 @@
  * and the strings those scripts show, rendered as JSON data (never inline code:
  * the CSP allows scripts from 'self' only).
  */
+import type { Locale } from '../../lib/i18n.js';
 import { workplaceName } from '../../staff/staff.queries.js';
 import type { Request, Response } from 'express';
 import { hasRole, type StaffActor } from '../../auth/actor.js';
@@ -55,8 +56,8 @@ export function isSupervisor(actor: StaffActor): boolean {
   return hasRole(actor, 'supervisor');
 }
 
-function placeOf(actor: StaffActor): Promise<string | null> {
-  return workplaceName(actor);
+function placeOf(actor: StaffActor, locale: Locale): Promise<string | null> {
+  return workplaceName(actor, locale);
 }
 
 export interface StaffPageTools {
@@ -83,7 +84,7 @@ export async function renderStaffPage(
   let chrome: Record<string, unknown> = {};
   if (actor) {
     const roles = roleOrder.filter((r) => actor.roles.includes(r)).map((r) => t(`roles.${r}`));
-    const place = await placeOf(actor);
+    const place = await placeOf(actor, res.locals.locale);
     chrome = {
       // "Équipe de soutien · Équipe de soutien" says nothing twice.
       me: { name: actor.name, roleLabel: roles.join(' · '), place: place && !roles.includes(place) ? place : null, initials: initials(actor.name) },

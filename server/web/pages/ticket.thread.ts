@@ -53,14 +53,18 @@ export interface ThreadContext {
 const shownInline = (a: { inline: boolean; contentType: string }): boolean => a.inline && /^image\/(png|jpeg|gif|webp)$/.test(a.contentType);
 
 /** The way a message came or went: staff writing in Relais is not the member's web form. */
-export function messageChannel(m: Pick<MessageView, 'channel' | 'visibility' | 'author'>, t: Translate, l: Labels): string {
+export function messageChannel(m: Pick<MessageView, 'channel' | 'visibility' | 'author'>, t: Translate, l: Labels, first = true): string {
   if (m.author.kind === 'staff' && m.channel === 'web') return t(m.visibility === 'public' ? 'workflow.channel.staff_reply' : 'workflow.channel.staff_note');
+  // A colleague's own mail, kept on the ticket: it came by mail, it was not written in Relais.
+  if (m.author.kind === 'staff' && m.channel === 'email') return t('workflow.channel.staff_email');
+  // Only the request itself came by the web form: a member's later words on the web were written on their follow-up page.
+  if (m.author.kind === 'member' && !m.author.staff && m.channel === 'web' && !first) return t('wording.channel.member_page');
   // A member's words a staff member took down during a call or a visit.
   if (m.author.kind === 'member' && m.author.staff && (m.channel === 'phone' || m.channel === 'visit')) return t(`workflow.channel.${m.channel}`);
   return l.channel(m.channel);
 }
 
-function messageItem(m: MessageView, ticketLanguage: string, c: ThreadContext): ThreadItem {
+function messageItem(m: MessageView, ticketLanguage: string, c: ThreadContext, first: boolean): ThreadItem {
   const { t, fmt, labels: l } = c;
   const kind: ThreadItem['kind'] =
     m.visibility === 'internal' ? 'note' : m.author.kind === 'member' ? 'member' : m.author.kind === 'staff' ? 'reply' : 'system';
@@ -74,7 +78,7 @@ function messageItem(m: MessageView, ticketLanguage: string, c: ThreadContext): 
     html: kind === 'reply' ? m.html : null,
     atIso: m.createdAt,
     atText: fmt.dateTime(m.createdAt),
-    channelLabel: messageChannel(m, t, l),
+    channelLabel: messageChannel(m, t, l, first),
     // A member writes in the ticket's language; staff notes are in the office's.
     lang: kind === 'member' ? ticketLanguage : null,
     quoted: m.quoted,
@@ -154,7 +158,7 @@ function moveItem(e: EventView, c: ThreadContext): ThreadItem | null {
 /** The thread in time order: messages and the notes of moves, each at its time (a message first on a tie). */
 export function buildThread(messages: readonly MessageView[], events: readonly EventView[], ticketLanguage: string, c: ThreadContext): ThreadItem[] {
   const items = [
-    ...messages.map((m, i) => ({ at: new Date(m.createdAt).getTime(), order: 0, i, item: messageItem(m, ticketLanguage, c) })),
+    ...messages.map((m, i) => ({ at: new Date(m.createdAt).getTime(), order: 0, i, item: messageItem(m, ticketLanguage, c, i === 0) })),
     ...events.flatMap((e, i) => {
       const item = moveItem(e, c);
       return item ? [{ at: new Date(e.at).getTime(), order: 1, i, item }] : [];

@@ -4,6 +4,8 @@
  * trail of moves and the "why is this ticket here?" answer, in the page's language,
  * and the actions the policy allows this viewer now.
  */
+import { routingSentence } from '../../routing/routing-facts.js';
+import { routingNames } from './presenters.js';
 import { Types } from 'mongoose';
 import type { StaffActor } from '../../auth/actor.js';
 import type { Translate } from '../../lib/i18n.js';
@@ -51,7 +53,7 @@ export interface TicketPageView {
     withheld: boolean;
   } | null;
   otherTickets: { href: string; number: string; subject: string; status: string; statusLabel: string; age: string }[];
-  why: { where: string; holder: string; lastMove: TrailItem | null; routing: string };
+  why: { where: string; holder: string; lastMove: TrailItem | null; routing: string; routingLang: string | null };
   trail: TrailItem[];
   actions: Record<string, boolean>;
   escalateTarget: string | null;
@@ -248,7 +250,7 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
   const [escalateTarget, reassign] = await Promise.all([
     toTier
       ? teamForTier(new Types.ObjectId(v.office), toTier)
-          .then((x) => `${l.tier(toTier)} — ${x.name}`)
+          .then((x) => `${l.tier(toTier)} — ${catalog.teamName(String(x._id)) ?? x.name}`)
           .catch(() => l.tier(toTier))
       : Promise.resolve(null),
     allowed.has('reassign') ? reassignOptions(t, catalog) : Promise.resolve(null),
@@ -314,7 +316,9 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
       where: whereText,
       holder: holderText,
       lastMove,
-      routing: v.routing.explanation,
+      routing: routingSentence(v.routing, t, routingNames(catalog, l)),
+      // A ticket routed before the facts were stored keeps its English sentence: say so to screen readers.
+      routingLang: v.routing.facts ? null : 'en',
     },
     trail,
     actions: Object.fromEntries(
@@ -330,7 +334,7 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
     reassign,
     composer: { canReply: allowed.has('reply'), canNote: allowed.has('note') },
     // The ticket just read (replayed by loadTicket), not a second read of it.
-    sla: await slaPanel(ticket, t, new Date(), stored),
+    sla: await slaPanel(ticket, t, new Date(), stored, catalog.slaName),
     readOnly,
   };
 }

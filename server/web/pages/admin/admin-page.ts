@@ -3,6 +3,7 @@
  * in their language), the page frame, and a refusal from a service shown as a sentence next to
  * the form rather than an error page.
  */
+import { errorReasons } from '../../../lib/error-reasons.js';
 import type { NextFunction, Request, Response } from 'express';
 import { isAdministrator } from '../../../auth/administrator.js';
 import { AppError } from '../../../lib/errors.js';
@@ -31,6 +32,9 @@ export function formField(body: unknown, name: string): string {
 /** The sentence for a refusal the service or the schema made; anything unexpected is rethrown. */
 export function refusal(error: unknown, t: Translate): { status: number; error: string } {
   if (!(error instanceof AppError)) throw error;
+  // A refusal with a stable reason says why in the page's language (never the server's English sentence).
+  const reason = typeof error.details?.reason === 'string' ? error.details.reason : null;
+  if (reason && (errorReasons as readonly string[]).includes(reason)) return { status: error.status, error: t(`client.reason.${reason}`) };
   const fields = error.fields?.map((f) => f.path).join(', ');
   const key = error.status === 404 ? 'admin.errors.not_found' : error.status === 409 ? 'admin.errors.conflict' : 'admin.errors.invalid';
   return { status: error.status, error: fields && error.status === 400 ? t('admin.errors.invalid_fields', { fields }) : t(key) };

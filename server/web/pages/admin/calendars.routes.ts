@@ -6,7 +6,9 @@
  * background and the page shows its progress (reloading itself every two seconds while it runs, no
  * script). Every change goes through sla/calendar-admin.ts and sla/recompute.ts, as the API does.
  */
+import { loadCatalog, type PageCatalog } from '../catalog.js';
 import { Router, type Request, type Response } from 'express';
+import { labelIn, labelsFormFields, labelsFromForm } from '../../../lib/labels.js';
 import { z } from 'zod';
 import type { Config } from '../../../config.js';
 import { BadRequestError } from '../../../lib/errors.js';
@@ -36,6 +38,17 @@ const recomputePath = `${adminPath}/sla/recompute`;
 const doneKeys = ['updated', 'closure_added', 'closure_removed'];
 const dateTags: Record<Locale, string> = { fr: 'fr-BE', nl: 'nl-BE', en: 'en-GB' };
 const INTERVAL = /^\s*(\d{1,2}:\d{2})\s*[-–]\s*(\d{1,2}:\d{2})\s*$/;
+const labelsForm = z.object(labelsFormFields);
+function parseLabels(body: unknown): z.infer<typeof labelsForm> {
+  const parsed = labelsForm.safeParse(body);
+  if (!parsed.success)
+    throw new BadRequestError(
+      'invalid',
+      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
+  return parsed.data;
+}
+
 const recomputeForm = z.strictObject({
   _csrf: z.string().max(500).optional(),
   cause: z.enum(['calendar', 'policy']),
@@ -69,8 +82,8 @@ export function jobView(job: RecomputeJobView | null, t: Translate, fmt: ReturnT
   };
 }
 
-function calendarTitle(view: CalendarView, t: Translate): string {
-  return view.target === 'default' ? t('admin.calendars.default') : view.title;
+function calendarTitle(view: CalendarView, t: Translate, catalog: PageCatalog): string {
+  return view.target === 'default' ? t('admin.calendars.default') : (catalog.officeName(view.target) ?? view.title);
 }
 
 export function calendarAdminPages(config: Config, tools: StaffPageTools): Router {
@@ -79,7 +92,7 @@ export function calendarAdminPages(config: Config, tools: StaffPageTools): Route
 
   router.get(calendarsPath, ...guard, async (req, res) => {
     const t = res.locals.t;
-    const [views, policies] = await Promise.all([calendarsOverview(), listPolicies()]);
+    const [views, policies, catalog] = await Promise.all([calendarsOverview(), listPolicies(), loadCatalog(res.locals.locale)]);
     const hours = (cal: BusinessCalendar) =>
       weekdays
         .filter((d) => cal.hours[d].length > 0)
@@ -89,17 +102,18 @@ export function calendarAdminPages(config: Config, tools: StaffPageTools): Route
       title: t('admin.calendars.title'),
       calendars: views.map((v) => ({
         href: `${calendarsPath}/${v.target}`,
-        title: calendarTitle(v, t),
+        title: calendarTitle(v, t, catalog),
         ownText: v.target === 'default' ? t('admin.calendars.for_others') : v.own ? t('admin.calendars.own') : t('admin.calendars.uses_default'),
         hours: hours(v.calendar),
         closures: String(v.calendar.closures.length),
       })),
       policies: policies.map((p) => ({
         ...p,
+        name: labelIn(p, res.locals.locale),
         matchText:
           [
             p.match.priorities.length ? p.match.priorities.map((x) => t(`priority.${x}`)).join(', ') : null,
-            p.match.categories.length ? p.match.categories.join(', ') : null,
+            p.match.categories.length ? p.match.categories.map((c) => catalog.categoryLabel(c) ?? c).join(', ') : null,
             p.match.tiers.length ? p.match.tiers.map((x) => t('admin.calendars.tier', { tier: x })).join(', ') : null,
           ]
             .filter(Boolean)
@@ -123,12 +137,12 @@ export function calendarAdminPages(config: Config, tools: StaffPageTools): Route
     }
     const fmt = createFormatter(locale, t, config.timeZone);
     const now = new Date();
-    const [view, preview] = await Promise.all([calendarView(target), calendarPreview(target, now, locale)]);
+    const [view, preview, catalog] = await Promise.all([calendarView(target), calendarPreview(target, now, locale), loadCatalog(locale)]);
     const jobParam = typeof req.query.job === 'string' ? req.query.job : null;
     const job = jobParam ? await recomputeJob(jobParam).catch(() => null) : await latestRecomputeJob();
     const dateFmt = new Intl.DateTimeFormat(dateTags[locale], { dateStyle: 'full', timeZone: 'UTC' });
     const day = (date: string) => dateFmt.format(new Date(`${date}T12:00:00Z`));
-    const title = calendarTitle(view, t);
+    const title = calendarTitle(view, t, catalog);
     const changed = doneNotice(req, t, 'admin.calendars.done', doneKeys);
     const jobShown = jobView(job, t, fmt);
     await renderStaffPage(
@@ -147,6 +161,7 @@ export function calendarAdminPages(config: Config, tools: StaffPageTools): Route
         offerRecompute: !!changed,
         error: props.error ?? null,
         formAction: `${calendarsPath}/${view.target}`,
+        labels: view.labels,
         usesDefault: view.target !== 'default' && !view.own,
         preview: {
           nowText: fmt.dateTime(now),
@@ -187,7 +202,8 @@ export function calendarAdminPages(config: Config, tools: StaffPageTools): Route
       const region = formField(req.body, 'region');
       if (region && !(belgianRegions as readonly string[]).includes(region))
         throw new BadRequestError('invalid region', [{ path: 'region', message: 'unknown' }]);
-      await updateCalendar(pageActor(req), target, { hours, region: (region || null) as (typeof belgianRegions)[number] | null }, { ip: req.ip });
+      const labels = labelsFromForm(parseLabels(req.body));
+      await updateCalendar(pageActor(req), target, { hours, region: (region || null) as (typeof belgianRegions)[number] | null, labels }, { ip: req.ip });
     } catch (error) {
       return showCalendar(req, res, id, { ...refusal(error, res.locals.t), hoursInput: input });
     }

@@ -7,10 +7,13 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { loadCatalog } from '../catalog.js';
+import { labels, routingNames } from '../presenters.js';
+import { routingSentence } from '../../../routing/routing-facts.js';
 import { routingTrialBody } from '../../../routing/routing-admin.routes.js';
 import { officesAndTeams, routingRules, tryRouting, updateOffice, updateTeam, type RoutingAnswer } from '../../../routing/routing-admin.js';
 import { assignmentModes, channels, officeModels, ticketLanguages, tiers } from '../../../tickets/ticket.vocabulary.js';
 import { BadRequestError } from '../../../lib/errors.js';
+import { labelsFormFields, labelsFromForm } from '../../../lib/labels.js';
 import { adminPath, pageActor, requirePageActor } from '../page-auth.js';
 import { renderStaffPage, type StaffPageTools } from '../staff-page.js';
 import { administratorPage, doneNotice, formField, refusal } from './admin-page.js';
@@ -21,10 +24,16 @@ export const officesPath = `${adminPath}/offices`;
 export const routingPath = `${adminPath}/routing`;
 const teamsPath = `${adminPath}/teams`;
 
-const officeForm = z.strictObject({ _csrf: z.string().optional(), name: z.string().trim().min(1).max(80), routingModel: z.enum(officeModels) });
+const officeForm = z.strictObject({
+  _csrf: z.string().optional(),
+  name: z.string().trim().min(1).max(80),
+  ...labelsFormFields,
+  routingModel: z.enum(officeModels),
+});
 const teamForm = z.strictObject({
   _csrf: z.string().optional(),
   name: z.string().trim().min(1).max(120),
+  ...labelsFormFields,
   tier: z.coerce.number().pipe(z.union([z.literal(1), z.literal(2), z.literal(3)])),
   office: z.string().max(30),
   assignmentMode: z.enum(assignmentModes),
@@ -46,8 +55,8 @@ export function routingAdminPages(tools: StaffPageTools): Router {
 
   async function showOffices(req: Request, res: Response, props: { status?: number; error?: string } = {}) {
     const t = res.locals.t;
-    const { offices, teams } = await officesAndTeams();
-    const officeName = new Map(offices.map((o) => [o.id, o.name]));
+    const [{ offices, teams }, catalog] = await Promise.all([officesAndTeams(), loadCatalog(res.locals.locale)]);
+    const officeName = new Map(offices.map((o) => [o.id, catalog.officeName(o.id) ?? o.name]));
     await renderStaffPage(
       req,
       res,
@@ -60,17 +69,20 @@ export function routingAdminPages(tools: StaffPageTools): Router {
         error: props.error ?? null,
         offices: offices.map((o) => ({
           ...o,
+          // How the page's language names it (its label, else its name): for the form's accessible name.
+          shownName: officeName.get(o.id) ?? o.name,
           action: `${officesPath}/${o.id}`,
           models: officeModels.map((m) => ({ value: m, label: t(`admin.offices.model.${m}`), selected: m === o.routingModel })),
         })),
         teams: teams.map((team) => ({
           ...team,
+          shownName: catalog.teamName(team.id) ?? team.name,
           action: `${teamsPath}/${team.id}`,
           officeName: team.office ? (officeName.get(team.office) ?? '') : t('admin.offices.every_office'),
           tiers: tiers.map((x) => ({ value: x, label: t('admin.calendars.tier', { tier: x }), selected: x === team.tier })),
           officeChoices: [
             { value: '', label: t('admin.offices.every_office'), selected: team.office === null },
-            ...offices.map((o) => ({ value: o.id, label: o.name, selected: o.id === team.office })),
+            ...offices.map((o) => ({ value: o.id, label: officeName.get(o.id) ?? o.name, selected: o.id === team.office })),
           ],
           modes: assignmentModes.map((m) => ({ value: m, label: t(`admin.offices.mode.${m}`), selected: m === team.assignmentMode })),
         })),
@@ -84,7 +96,12 @@ export function routingAdminPages(tools: StaffPageTools): Router {
   router.post(`${officesPath}/:id`, ...guard, tools.csrf.protect, async (req, res) => {
     try {
       const body = parsed(officeForm, req.body);
-      await updateOffice(pageActor(req), String(req.params.id), { name: body.name, routingModel: body.routingModel }, { ip: req.ip });
+      await updateOffice(
+        pageActor(req),
+        String(req.params.id),
+        { name: body.name, labels: labelsFromForm(body), routingModel: body.routingModel },
+        { ip: req.ip },
+      );
     } catch (error) {
       return showOffices(req, res, refusal(error, res.locals.t));
     }
@@ -97,7 +114,7 @@ export function routingAdminPages(tools: StaffPageTools): Router {
       await updateTeam(
         pageActor(req),
         String(req.params.id),
-        { name: body.name, tier: body.tier, office: body.office || null, assignmentMode: body.assignmentMode },
+        { name: body.name, labels: labelsFromForm(body), tier: body.tier, office: body.office || null, assignmentMode: body.assignmentMode },
         { ip: req.ip },
       );
     } catch (error) {
@@ -115,8 +132,10 @@ export function routingAdminPages(tools: StaffPageTools): Router {
     const [rules, { offices, teams }, catalog] = await Promise.all([routingRules(), officesAndTeams(), loadCatalog(res.locals.locale)]);
     const nextOrder = (rules.at(-1)?.order ?? 0) + 10;
     const emptyRule: RuleForm = { name: '', order: String(nextOrder), active: '1', category: '', channel: '', mailbox: '', language: '', office: '', team: '' };
-    const teamName = new Map(teams.map((x) => [x.id, x.name]));
-    const officeName = new Map(offices.map((x) => [x.id, x.name]));
+    // Names in the page's language (their labels), else their one name.
+    const teamName = new Map(teams.map((x) => [x.id, catalog.teamName(x.id) ?? x.name]));
+    const officeName = new Map(offices.map((x) => [x.id, catalog.officeName(x.id) ?? x.name]));
+    const l = labels(t);
     const form = props.form ?? { channel: 'web', language: 'fr' };
     const any = t('admin.routing.any');
     await renderStaffPage(
@@ -141,9 +160,9 @@ export function routingAdminPages(tools: StaffPageTools): Router {
           conditions:
             [
               r.match.category ? `${t('admin.routing.field.category')} = ${catalog.categoryLabel(r.match.category) ?? r.match.category}` : null,
-              r.match.channel ? `${t('admin.routing.field.channel')} = ${r.match.channel}` : null,
+              r.match.channel ? `${t('admin.routing.field.channel')} = ${l.channel(r.match.channel)}` : null,
               r.match.mailbox ? `${t('admin.routing.field.mailbox')} = ${r.match.mailbox}` : null,
-              r.match.language ? `${t('admin.routing.field.language')} = ${r.match.language}` : null,
+              r.match.language ? `${t('admin.routing.field.language')} = ${l.language(r.match.language)}` : null,
               r.match.office ? `${t('admin.routing.field.member_office')} = ${officeName.get(r.match.office) ?? r.match.office}` : null,
             ]
               .filter(Boolean)
@@ -152,17 +171,20 @@ export function routingAdminPages(tools: StaffPageTools): Router {
         form: {
           email: form.email ?? '',
           mailbox: form.mailbox ?? '',
-          channels: channels.map((c) => ({ value: c, label: c, selected: c === form.channel })),
+          channels: channels.map((c) => ({ value: c, label: l.channel(c), selected: c === form.channel })),
           languages: ticketLanguages.map((l) => ({ value: l, label: l.toUpperCase(), selected: l === form.language })),
           categories: [{ value: '', label: any, selected: !form.category }, ...catalog.categories.map((c) => ({ ...c, selected: c.value === form.category }))],
           offices: [
             { value: '', label: t('admin.routing.no_office'), selected: !form.office },
-            ...offices.map((o) => ({ value: o.id, label: o.name, selected: o.id === form.office })),
+            ...offices.map((o) => ({ value: o.id, label: officeName.get(o.id) ?? o.name, selected: o.id === form.office })),
           ],
         },
         answer: props.answer
           ? {
               ...props.answer,
+              team: { ...props.answer.team, name: teamName.get(props.answer.team.id) ?? props.answer.team.name },
+              office: { ...props.answer.office, name: officeName.get(props.answer.office.id) ?? props.answer.office.name },
+              explanation: routingSentence(props.answer, t, routingNames(catalog, l)),
               memberText: form.email ? t(props.answer.memberFound ? 'admin.routing.member_found' : 'admin.routing.member_unknown') : null,
             }
           : null,

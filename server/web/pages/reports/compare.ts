@@ -1,8 +1,9 @@
 /**
  * The pilot comparison: the same figures for two offices over one period
  * (`mode=offices&a=<office>&b=<office>`), or for two periods
- * (`mode=periods&from=…&to=…&from2=…&to2=…`, optionally one office). Without a choice,
- * the viewer's office against the next one, or the period against the one just before.
+ * (`mode=periods&from=…&to=…&from2=…&to2=…`, optionally one office). Without a choice, two
+ * periods: this month so far against the same days of the month before (a chosen period against
+ * the one just before it); offices chosen without periods: the viewer's office against the next one.
  */
 import { DateTime } from 'luxon';
 import type { StaffActor } from '../../../auth/actor.js';
@@ -12,7 +13,7 @@ import { loadReports, type ReportDataset } from '../../../reports/load.js';
 import { filterParams, isProblem, parseFilters, resolvePeriod, type FilterProblem, type ReportFilters, type ReportPeriod } from '../../../reports/period.js';
 import type { ReportTable } from '../../../reports/tables.js';
 import type { Choice } from './form.js';
-import { compareView, figuresOf, type ChartSpec, type ViewContext } from './report.view.js';
+import { compareView, figuresOf, officeLabel, type ChartSpec, type ViewContext } from './report.view.js';
 
 export type CompareMode = 'offices' | 'periods';
 
@@ -33,7 +34,10 @@ export interface CompareForm {
 }
 
 export interface CompareSideView {
+  /** The column's heading (an office seen in part is marked so). */
   name: string;
+  /** The office or period without the mark, for sentences. */
+  plainName: string;
   /** A supervisor sees only the escalated tickets of another office. */
   partial: boolean;
   figures: Figures;
@@ -57,9 +61,14 @@ function rangeLabel(p: ReportPeriod, c: Pick<ViewContext, 'locale'>, zone: strin
   return `${show(p.fromDate)} – ${show(p.toDate)}`;
 }
 
-/** The period just before `p`, as long as it. */
+/** The period just before `p`, as long as it; for "this month", the same days of the month before. */
 function previousPeriod(p: ReportPeriod, zone: string): { from: string; to: string } {
   const first = DateTime.fromISO(p.fromDate, { zone });
+  if (p.preset === 'month') {
+    const start = first.minus({ months: 1 });
+    const end = DateTime.min(start.plus({ days: p.days - 1 }), start.endOf('month'));
+    return { from: start.toISODate() ?? '', to: end.toISODate() ?? '' };
+  }
   return { from: first.minus({ days: p.days }).toISODate() ?? '', to: first.minus({ days: 1 }).toISODate() ?? '' };
 }
 
@@ -107,14 +116,26 @@ export async function loadComparison(
   c: ViewContext,
   zone: string,
 ): Promise<Comparison | { problems: FilterProblem[]; form: CompareForm }> {
-  const mode: CompareMode = query.mode === 'periods' ? 'periods' : 'offices';
+  // Without a choice, two periods (this one and the one before): two offices would put a supervisor's
+  // own office beside one they see only in part.
+  const mode: CompareMode = query.mode === 'offices' || (query.mode === undefined && (query.a !== undefined || query.b !== undefined)) ? 'offices' : 'periods';
   const known = new Set(c.catalog.offices.map((o) => o.value));
   const own = actor.office && known.has(String(actor.office)) ? String(actor.office) : (c.catalog.offices[0]?.value ?? '');
   const a = known.has(text(query.a)) ? text(query.a) : own;
   const b = known.has(text(query.b)) ? text(query.b) : (c.catalog.offices.find((o) => o.value !== a)?.value ?? a);
-  const office = mode === 'periods' && known.has(text(query.office)) ? text(query.office) : '';
+  // Two periods of a supervisor's own office unless they chose otherwise: all offices would be partial for them.
+  const ownByDefault = query.office === undefined && actor.office && seesPartOf(actor, null) && known.has(String(actor.office)) ? String(actor.office) : '';
+  const office = mode === 'periods' ? (known.has(text(query.office)) ? text(query.office) : ownByDefault) : '';
   const base = parseFilters(
-    { preset: query.preset, from: query.from, to: query.to, tier: query.tier, team: query.team, office: office || undefined },
+    {
+      // Nothing asked: this month so far, against the same days of the month before.
+      preset: query.preset ?? (query.from === undefined && query.to === undefined ? 'month' : undefined),
+      from: query.from,
+      to: query.to,
+      tier: query.tier,
+      team: query.team,
+      office: office || undefined,
+    },
     now,
     zone,
   );
@@ -145,11 +166,17 @@ export async function loadComparison(
 
   const [da, db] = await loadReports(actor, [first, second], now);
   if (!da || !db) throw new Error('a side of the comparison is missing');
-  const side = (f: ReportFilters, data: ReportDataset): CompareSideView => ({
-    name: mode === 'offices' ? (c.catalog.officeName(f.office) ?? '?') : rangeLabel(f.period, c, zone),
-    partial: seesPartOf(actor, f.office),
-    figures: figuresOf(data),
-  });
+  const side = (f: ReportFilters, data: ReportDataset): CompareSideView => {
+    const plainName = mode === 'offices' ? (c.catalog.officeName(f.office) ?? '?') : rangeLabel(f.period, c, zone);
+    // A supervisor's view of another office is marked in the column itself, not only in the notice above.
+    const name = mode === 'offices' ? officeLabel(plainName, f.office, { t: c.t, partial: (o) => seesPartOf(actor, o) }) : plainName;
+    return {
+      name,
+      plainName,
+      partial: seesPartOf(actor, f.office),
+      figures: figuresOf(data),
+    };
+  };
   const sides: [CompareSideView, CompareSideView] = [side(first, da), side(second, db)];
   const view = compareView(sides[0], sides[1], c);
   return {

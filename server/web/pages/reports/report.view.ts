@@ -66,6 +66,13 @@ export interface ViewContext {
   locale: Locale;
   timeZone: string;
   catalog: PageCatalog;
+  /** Whether the reader sees only part of an office's tickets (a supervisor and another office: reports/access.ts). */
+  partial?: (office: string | null) => boolean;
+}
+
+/** An office's name, marked when the reader sees only its escalated tickets. */
+export function officeLabel(name: string, office: string | null, c: Pick<ViewContext, 't' | 'partial'>): string {
+  return c.partial?.(office) ? c.t('wording.reports.partial_name', { name }) : name;
 }
 
 const round2 = (v: number | null): number | null => (v === null ? null : Math.round(v * 100) / 100);
@@ -130,7 +137,7 @@ export function reportView(data: ReportDataset, period: ReportPeriod, c: ViewCon
   const t = c.t;
   const offices = byOffice(data.facts, data.backlog);
   const officeRows = offices.rows
-    .map((r) => ({ name: c.catalog.officeName(r.office) ?? t('reports.unknown'), figures: r.figures }))
+    .map((r) => ({ name: officeLabel(c.catalog.officeName(r.office) ?? t('reports.unknown'), r.office, c), figures: r.figures }))
     .sort((a, b) => a.name.localeCompare(b.name));
   const tiers = byPlacement(data.facts, data.backlog, 'tier').sort((a, b) => Number(a.key) - Number(b.key));
   const teamTier = new Map(c.catalog.teams.map((tm) => [tm.value, tm.tier]));

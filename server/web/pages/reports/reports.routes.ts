@@ -118,7 +118,7 @@ export function reportRoutes(config: Config, tools: StaffPageTools): Router {
       return;
     }
     const data = await loadReport(actor, filters, now);
-    const view = reportView(data, filters.period, c);
+    const view = reportView(data, filters.period, { ...c, partial: (office) => office !== null && seesPartOf(actor, office) });
     const params = filterParams(filters);
     await renderStaffPage(req, res, tools, 'staff-reports', 'board', {
       ...base,
@@ -205,7 +205,7 @@ function comparisonResult(c: Comparison) {
   return {
     table: c.table,
     tableId: 'table-compare',
-    sides: c.sides.map((s) => ({ name: s.name, partial: s.partial, volume: s.figures.volume })),
+    sides: c.sides.map((s) => ({ name: s.name, plainName: s.plainName, partial: s.partial, volume: s.figures.volume })),
     chartHours: 'chart-compare-hours',
     chartRates: 'chart-compare-rates',
   };

@@ -1,0 +1,76 @@
+/**
+ * "Why is this ticket here?" as facts and as a sentence in the reader's language. The routing
+ * decision (routing.service.ts) stores the facts on the ticket; pages turn them into a sentence
+ * with the names of teams, offices and categories in the page's language. Tickets stored before
+ * the facts existed keep their English sentence. A leaf: the ticket model reads its types.
+ */
+import type { Translate } from '../lib/i18n.js';
+
+/** A fact a routing rule matched on (its value as stored: a category code, a channel, an address…). */
+export interface MatchedFact {
+  field: 'category' | 'channel' | 'mailbox' | 'language' | 'office';
+  value: string;
+}
+
+/**
+ * Why a ticket went where it did, as facts rather than a sentence, so each reader gets it in their
+ * language (routing.explain.ts); stored on the ticket beside the English `explanation` the API keeps.
+ */
+export interface RoutingFacts {
+  kind: 'rule' | 'requested_office' | 'member_office' | 'default_office';
+  team: string;
+  office: string;
+  /** The rule that matched (`kind: 'rule'`) and what it matched on. */
+  ruleName?: string;
+  matched?: MatchedFact[];
+  /** Who chose the office (`kind: 'requested_office'`). */
+  requestedBy?: string;
+  /** The ticket's facts on arrival. */
+  category: string | null;
+  language: string;
+  channel: string;
+}
+
+/** How a page names what the facts point to, in its language. */
+export interface RoutingNames {
+  team(id: string): string | null;
+  office(id: string): string | null;
+  category(code: string): string | null;
+  channel(code: string): string;
+  language(code: string): string;
+}
+
+function matchedText(m: MatchedFact, t: Translate, n: RoutingNames): string {
+  switch (m.field) {
+    case 'category':
+      return t('wording.routing.match.category', { value: n.category(m.value) ?? m.value });
+    case 'channel':
+      return t('wording.routing.match.channel', { value: n.channel(m.value) });
+    case 'language':
+      return t('wording.routing.match.language', { value: n.language(m.value) });
+    case 'mailbox':
+      return t('wording.routing.match.mailbox', { value: m.value });
+    default:
+      return t('wording.routing.match.office');
+  }
+}
+
+/** The routing of a ticket in one sentence of the reader's language; the stored English one for older tickets. */
+export function routingSentence(routing: { explanation: string; facts?: RoutingFacts | null }, t: Translate, n: RoutingNames): string {
+  const f = routing.facts;
+  if (!f?.kind) return routing.explanation;
+  const team = n.team(f.team) ?? t('common.a_team');
+  const office = n.office(f.office) ?? '';
+  if (f.kind === 'rule') {
+    const matched = (f.matched ?? []).map((m) => matchedText(m, t, n));
+    return matched.length
+      ? t('wording.routing.rule_because', { team, rule: f.ruleName ?? '', because: matched.join(t('wording.routing.and')) })
+      : t('wording.routing.rule', { team, rule: f.ruleName ?? '' });
+  }
+  const facts = [
+    f.category ? t('wording.routing.match.category', { value: n.category(f.category) ?? f.category }) : null,
+    t('wording.routing.match.language', { value: n.language(f.language) }),
+    t('wording.routing.match.channel', { value: n.channel(f.channel) }),
+  ].filter((x): x is string => x !== null);
+  return t(`wording.routing.${f.kind}`, { team, office, by: f.requestedBy ?? '', facts: facts.join(', ') });
+}
