@@ -23,7 +23,8 @@ export interface CreationTemplate {
   /** The member's own office (the ticket keeps it for the read-only followers' rule). */
   memberOffice: Types.ObjectId | null;
   team: Types.ObjectId;
-  routing: { rule: string; explanation: string };
+  /** The routing decision as Relais stores it: its rule, its sentence, and the facts each page words in its reader's language. */
+  routing: { rule: string; explanation: string; facts?: unknown };
   /** The acknowledgement Relais queued for the member (copied with new ids), or null without mail. */
   ack: Record<string, unknown> | null;
   content: { subject: string; body: string; category: string | null; language: string };
@@ -47,7 +48,7 @@ export function creationDocuments(t: CreationTemplate, at: Date) {
     assignee: null,
     escalation: null,
     escalations: [],
-    routing: { rule: t.routing.rule, explanation: t.routing.explanation },
+    routing: { rule: t.routing.rule, explanation: t.routing.explanation, ...(t.routing.facts === undefined ? {} : { facts: t.routing.facts }) },
     version: 1,
     messageCount: 1,
     lastMessageAt: at,
