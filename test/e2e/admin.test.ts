@@ -5,7 +5,7 @@
  * to the Liège calendar (the day a Liège ticket's first response is due), recomputes the open tickets
  * and — on the advisor's ticket page — that ticket's deadline moves; creates a category with three
  * labels; and finds both changes in the audit page. Screenshots: test-results/e2e/admin/, and the
- * landing, calendar and audit pages into docs/screenshots/.
+ * landing, calendar and audit pages into docs/screenshots/ when RELAIS_DOC_SCREENSHOTS is set.
  */
 import { expect } from 'chai';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -124,7 +124,7 @@ describe('administration in Chromium (real server, demo data)', function () {
     await admin.fill('#password', password);
     await Promise.all([admin.waitForURL(/\/staff\/admin$/), admin.click('button[type=submit]')]);
     expect(await admin.locator('.topnav a[aria-current="page"]').innerText()).to.equal('Administration');
-    await admin.screenshot({ path: path.join(docsShots, 'admin-landing.png') });
+    if (process.env.RELAIS_DOC_SCREENSHOTS) await admin.screenshot({ path: path.join(docsShots, 'admin-landing.png') });
     await screenshot(admin, 'landing');
     const landingViolations = (await runAxe(admin)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(landingViolations, JSON.stringify(landingViolations, null, 2)).to.deep.equal([]);
@@ -136,7 +136,7 @@ describe('administration in Chromium (real server, demo data)', function () {
     await admin.fill('#closure-date', closureDay);
     await Promise.all([admin.waitForURL(/done=closure_added/), admin.click('button:has-text("Ajouter")')]);
     expect(await admin.locator(`.admin-closures time[datetime="${closureDay}"]`).count()).to.equal(1);
-    await admin.screenshot({ path: path.join(docsShots, 'admin-calendar.png'), fullPage: true });
+    if (process.env.RELAIS_DOC_SCREENSHOTS) await admin.screenshot({ path: path.join(docsShots, 'admin-calendar.png'), fullPage: true });
     await screenshot(admin, 'calendar', true);
     const calendarViolations = (await runAxe(admin)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(calendarViolations, JSON.stringify(calendarViolations, null, 2)).to.deep.equal([]);
@@ -171,7 +171,7 @@ describe('administration in Chromium (real server, demo data)', function () {
     const closure = texts.findIndex((t) => t.includes('Fermeture ajoutée') && t.includes('Liège') && t.includes(closureDay));
     expect(category, texts.slice(0, 5).join('\n---\n')).to.be.at.least(0);
     expect(closure).to.be.above(category);
-    await admin.screenshot({ path: path.join(docsShots, 'admin-audit.png') });
+    if (process.env.RELAIS_DOC_SCREENSHOTS) await admin.screenshot({ path: path.join(docsShots, 'admin-audit.png') });
     await screenshot(admin, 'audit');
     const auditViolations = (await runAxe(admin)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(auditViolations, JSON.stringify(auditViolations, null, 2)).to.deep.equal([]);
