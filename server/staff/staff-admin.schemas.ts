@@ -1,5 +1,6 @@
 /** One zod schema per staff administration endpoint. Strict: unknown keys (a `passwordHash`, an `active`) are refused. */
 import { z } from 'zod';
+import { presentedStaffSchema } from '../auth/auth.schemas.js';
 import { uiLocales } from '../tickets/ticket.vocabulary.js';
 import { languages, staffRoles } from './staff.model.js';
 
@@ -38,16 +39,8 @@ export type UpdateInput = z.infer<typeof updateBody>;
 
 export const staffIdParams = z.strictObject({ id: z.string().max(200) });
 
-export const presentedStaffAdmin = z.object({
-  id: z.string(),
-  name: z.string(),
-  email: z.string(),
-  roles: z.array(z.enum(staffRoles)),
-  team: z.string().nullable(),
-  office: z.string().nullable(),
-  languages: z.array(z.string()),
-  capacity: z.number().int(),
-  active: z.boolean(),
+/** The staff record as the administration shows it: what everyone sees of a colleague, and the account's state. */
+export const presentedStaffAdmin = presentedStaffSchema.extend({
   status: z.enum(['active', 'invited', 'deactivated']),
   totpEnabled: z.boolean(),
   invitedAt: z.string().nullable(),
