@@ -386,6 +386,10 @@ function measure(w: Window, segments: Segment[], now: number): Deadline | null {
   const nowMode = mode(last.state);
   const state: DeadlineState = w.met ? 'met' : w.end !== null || nowMode === 'stop' ? 'stopped' : nowMode === 'pause' ? 'paused' : 'running';
   if (deadline === null && state !== 'stopped') deadline = addBusinessMinutes(new Date(stop), (target * MINUTE - elapsed) / MINUTE, last.calendar).getTime();
+  // Business minutes are summed in floating point: a clock a fraction of a millisecond short of its
+  // target projects its deadline onto `now` itself. A deadline that is not in the future is breached,
+  // whichever way the sum rounded (found by the property test: due <= now but not breached).
+  if (breachedAt === null && state === 'running' && deadline !== null && deadline <= stop) breachedAt = deadline;
   const breached = breachedAt !== null && (w.end === null || breachedAt < w.end);
 
   const open = state === 'running' || state === 'paused';
