@@ -66,9 +66,9 @@ export function ruleFromForm(form: RuleForm) {
 export async function ruleFormView(form: RuleForm, t: Translate, locale: Parameters<typeof loadCatalog>[0], props: { action: string; editing: boolean }) {
   const [catalog, { offices, teams }] = await Promise.all([loadCatalog(locale), officesAndTeams()]);
   const officeName = new Map(offices.map((o) => [o.id, o.name]));
-  const any = t('admin.routing.any');
+  const anyLabel = t('admin.routing.any');
   const options = (values: ReadonlyArray<{ value: string; label: string }>, current: string) => [
-    { value: '', label: any, selected: current === '' },
+    { value: '', label: anyLabel, selected: current === '' },
     ...values.map((v) => ({ ...v, selected: v.value === current })),
   ];
   return {

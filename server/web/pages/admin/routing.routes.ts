@@ -137,7 +137,7 @@ export function routingAdminPages(tools: StaffPageTools): Router {
     const officeName = new Map(offices.map((x) => [x.id, catalog.officeName(x.id) ?? x.name]));
     const l = labels(t);
     const form = props.form ?? { channel: 'web', language: 'fr' };
-    const any = t('admin.routing.any');
+    const anyLabel = t('admin.routing.any');
     await renderStaffPage(
       req,
       res,
@@ -166,14 +166,17 @@ export function routingAdminPages(tools: StaffPageTools): Router {
               r.match.office ? `${t('admin.routing.field.member_office')} = ${officeName.get(r.match.office) ?? r.match.office}` : null,
             ]
               .filter(Boolean)
-              .join(' · ') || any,
+              .join(' · ') || anyLabel,
         })),
         form: {
           email: form.email ?? '',
           mailbox: form.mailbox ?? '',
           channels: channels.map((c) => ({ value: c, label: l.channel(c), selected: c === form.channel })),
           languages: ticketLanguages.map((l) => ({ value: l, label: l.toUpperCase(), selected: l === form.language })),
-          categories: [{ value: '', label: any, selected: !form.category }, ...catalog.categories.map((c) => ({ ...c, selected: c.value === form.category }))],
+          categories: [
+            { value: '', label: anyLabel, selected: !form.category },
+            ...catalog.categories.map((c) => ({ ...c, selected: c.value === form.category })),
+          ],
           offices: [
             { value: '', label: t('admin.routing.no_office'), selected: !form.office },
             ...offices.map((o) => ({ value: o.id, label: officeName.get(o.id) ?? o.name, selected: o.id === form.office })),
