@@ -41,20 +41,24 @@ const outboxSchema = new Schema(
 outboxSchema.index({ status: 1, nextAttemptAt: 1 });
 
 /**
- * `outbox_due`: one hint per message that may still have to be sent (`_id` = the message). Written
- * before the message is stored, removed once it is sent or has failed for good, so the worker reads
- * this small collection and each message by `_id`, never the whole outbox (a year of mail; a scan on
- * the embedded database every few seconds).
+ * `outbox_due`: one hint per message that may still have to be sent (`_id` = the message, `at` = when
+ * it was marked). Written before the message is stored, removed by the worker once the message is sent
+ * or has failed for good, so the worker reads this small collection and each message by `_id`, never
+ * the whole outbox (a year of mail; a scan on the embedded database every few seconds).
  */
-const outboxDueSchema = new Schema({ _id: { type: Schema.Types.ObjectId, required: true } }, { collection: 'outbox_due', versionKey: false });
-export const OutboxDueModel = model<{ _id: Types.ObjectId }>('OutboxDue', outboxDueSchema);
+const outboxDueSchema = new Schema(
+  { _id: { type: Schema.Types.ObjectId, required: true }, at: { type: Date } },
+  { collection: 'outbox_due', versionKey: false },
+);
+export const OutboxDueModel = model<{ _id: Types.ObjectId; at?: Date }>('OutboxDue', outboxDueSchema);
 
-/** Marks a message as to be sent (idempotent). */
-export async function markOutboxDue(id: Types.ObjectId): Promise<void> {
+/** Marks a message as to be sent (idempotent: a mark already there is refreshed). */
+export async function markOutboxDue(id: Types.ObjectId, at: Date = new Date()): Promise<void> {
   try {
-    await OutboxDueModel.collection.insertOne({ _id: id });
+    await OutboxDueModel.collection.insertOne({ _id: id, at });
   } catch (error) {
     if ((error as { code?: unknown }).code !== 11000) throw error;
+    await OutboxDueModel.collection.updateOne({ _id: id }, { $set: { at } });
   }
 }
 

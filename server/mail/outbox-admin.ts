@@ -44,6 +44,8 @@ export async function retryFailedMail(id: Types.ObjectId | string, now: Date = n
   }
   await markOutboxDue(mail._id);
   await Outbox.updateOne({ _id: mail._id }, { $set: { status: 'queued', nextAttemptAt: now, updatedAt: now } });
+  // A worker pass between the two writes saw a failed message and removed its mark: mark it again.
+  await markOutboxDue(mail._id);
   return { ...mail, status: 'queued', nextAttemptAt: now, updatedAt: now };
 }
 

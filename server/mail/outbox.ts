@@ -197,14 +197,24 @@ export function describeError(error: unknown): string {
  * Every message waiting to be sent, oldest due first: the `outbox_due` hints, each message read by
  * `_id`; hints of messages sent or failed for good meanwhile are removed.
  */
-export async function queuedMail(): Promise<OutboxMail[]> {
-  const hints = await OutboxDueModel.collection.find({}, { projection: { _id: 1 } }).toArray();
+/**
+ * A mark whose message is missing is kept this long: the mark is written before the message, so a
+ * pass running between the two writes must not drop it; past this, the process died in between.
+ */
+const ORPHAN_MARK_GRACE_MS = 10 * 60_000;
+
+export async function queuedMail(now: Date = new Date()): Promise<OutboxMail[]> {
+  const hints = await OutboxDueModel.collection.find({}, { projection: { _id: 1, at: 1 } }).toArray();
   const mails = await readByIds(
     hints.map((h) => h._id),
     (id) => Outbox.findById(id).lean<OutboxMail>(),
   );
-  const queued = new Set(mails.filter((m) => m.status === 'queued').map((m) => String(m._id)));
-  for (const h of hints) if (!queued.has(String(h._id))) await OutboxDueModel.collection.deleteOne({ _id: h._id });
+  const byId = new Map(mails.map((m) => [String(m._id), m]));
+  for (const h of hints) {
+    const mail = byId.get(String(h._id));
+    const orphan = !mail && (!h.at || now.getTime() - new Date(h.at).getTime() > ORPHAN_MARK_GRACE_MS);
+    if (orphan || (mail && mail.status !== 'queued')) await OutboxDueModel.collection.deleteOne({ _id: h._id });
+  }
   return mails.filter((m) => m.status === 'queued').sort((a, b) => new Date(a.nextAttemptAt).getTime() - new Date(b.nextAttemptAt).getTime());
 }
 

@@ -1,10 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
+import { Types } from 'mongoose';
 import type { Transporter } from 'nodemailer';
 import { listCaughtMail, startMailCatcher } from '../../server/mail/catcher.js';
-import { OutboxLeaseModel } from '../../server/mail/mail.models.js';
-import { createMailTransport, enqueueMail, findOutboxMail, listFailedMail, processOutbox } from '../../server/mail/outbox.js';
+import { Outbox, OutboxDueModel, OutboxLeaseModel, markOutboxDue } from '../../server/mail/mail.models.js';
+import { createMailTransport, enqueueMail, findOutboxMail, listFailedMail, processOutbox, queuedMail, buildOutboxMail } from '../../server/mail/outbox.js';
 import { startOutboxWorker } from '../../server/mail/outbox-worker.js';
 import { mailLocales, mailTemplateNames, renderMail } from '../../server/mail/templates.js';
 import { viewsDir } from '../../server/lib/paths.js';
@@ -260,6 +261,25 @@ describe('mail: outbox', () => {
     await processOutbox({ transport, logger: silentLogger, now: at(11 * 60_000) });
     expect(await findOutboxMail(mail._id)).to.include({ status: 'sent', attempts: 2 });
     expect(smtp.received.filter((m) => m.subject.includes(number))).to.have.length(1);
+  });
+  it('never forgets a message queued while a pass reads the marks (mark written, message not yet stored)', async () => {
+    const number = nextNumber();
+    const doc = buildOutboxMail({ template: 'ticket-acknowledgement', locale: 'en', to: 'race@example.org', data: ackData(number) }, { config });
+    // enqueueMail writes the mark first (a crash then loses nothing), then the message: a pass in between…
+    await markOutboxDue(doc._id);
+    expect((await queuedMail()).map((m) => String(m._id))).not.to.include(String(doc._id));
+    await Outbox.collection.insertOne(doc);
+    // …must not have dropped the mark of the message about to be stored.
+    expect((await queuedMail()).map((m) => String(m._id))).to.include(String(doc._id));
+    await processOutbox({ transport, logger: silentLogger });
+    expect(smtp.received.filter((m) => m.subject.includes(number))).to.have.length(1);
+  });
+
+  it('forgets a mark whose message never came (the process died in between) once it is old', async () => {
+    const orphan = new Types.ObjectId();
+    await markOutboxDue(orphan, new Date(Date.now() - 60 * 60_000));
+    await queuedMail();
+    expect(await OutboxDueModel.collection.findOne({ _id: orphan })).to.equal(null);
   });
 });
 
