@@ -122,7 +122,7 @@ export async function writeBaselineCreation(db: Db, docs: ReturnType<typeof crea
   await db.collection<{ _id: string; ticket: Types.ObjectId }>('ticket_numbers').insertOne({ _id: number, ticket: docs.ticketId });
   await db.collection('tickets').insertOne({ ...docs.ticketDoc, number });
   if (docs.ack) {
-    await db.collection('outbox_due').insertOne({ _id: docs.ack._id });
+    await db.collection('outbox_due').insertOne({ _id: docs.ack._id, at });
     await db.collection('outbox').insertOne(docs.ack);
   }
   await events.updateOne({ _id: docs.event._id }, { $set: { 'data.number': number }, $unset: { pending: '' } });

@@ -227,7 +227,7 @@ export async function boardForecast(actor: StaffActor, c: { timeZone: string; on
 
   const [waitingDocs, staff, past] = await Promise.all([
     // Waiting tickets come from the working set (in memory), not from a query on the tickets.
-    workingSet.all().then((all) => {
+    workingSet.select({ openOnly: true }).then((all) => {
       const offices = new Set(watched.map((o) => String(o._id)));
       return all
         .filter((d) => (d.status === 'new' || d.status === 'open') && !d.assignee && (d.tier > 1 || offices.has(String(d.office))))

@@ -121,7 +121,7 @@ export async function startRecompute(
   meta: { ip?: string } = {},
 ): Promise<{ job: RecomputeJobView; finished: Promise<void> }> {
   clearSlaCache();
-  const open = (await workingSet.all()).filter((t) => isOpenStatus(t.status)).map((t) => String(t._id));
+  const open = (await workingSet.select({ openOnly: true })).map((t) => String(t._id));
   const now = new Date();
   const job = await RecomputeJobModel.create({
     startedAt: now,

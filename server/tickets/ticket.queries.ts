@@ -33,7 +33,7 @@ import {
 import { configTtlMs, ttlCache } from '../lib/ttl-cache.js';
 import { TicketEventModel, eventId, type TicketEvent } from './ticket-event.model.js';
 import { memberTicketIds, ticketIdByNumber } from './ticket.keys.js';
-import { workingSet } from './working-set.js';
+import { workingSet, type WorkSelection } from './working-set.js';
 import { defaultQueueOrder, firstInOrder, type QueueOrder } from './queue-order.js';
 import { readByIds } from '../db/point-reads.js';
 import { isOpenStatus, openStatuses, type Tier } from './ticket.vocabulary.js';
@@ -119,13 +119,22 @@ export function matchesFilters(t: Ticket, actor: StaffActor, filters: Omit<ListF
   return true;
 }
 
+/** The part of the working set a list with these statuses (and tier) can come from. */
+export function workSelection(statuses: readonly string[], tier?: number): WorkSelection {
+  return statuses.every(isOpenStatus) ? { openOnly: true, ...(tier ? { tiers: [tier] } : {}) } : { openOnly: false };
+}
+
 /**
  * The working tickets in an actor's work scope that `where` keeps (the queues, counts and board are
  * built from these). Tickets they only follow (read only) are not work: see `handedOnBy`.
  */
-export async function readableWork(actor: StaffActor, where: (t: Ticket) => boolean = () => true): Promise<Ticket[]> {
+export async function readableWork(
+  actor: StaffActor,
+  where: (t: Ticket) => boolean = () => true,
+  selection: WorkSelection = { openOnly: false },
+): Promise<Ticket[]> {
   // `where` (field tests) runs before the policy: at a year of data the work is thousands of tickets.
-  return (await workingSet.all()).filter((t) => where(t) && inWorkScope(actor, t));
+  return (await workingSet.select(selection)).filter((t) => where(t) && inWorkScope(actor, t));
 }
 
 /**
@@ -142,7 +151,7 @@ export async function listTickets(actor: StaffActor, filters: ListFilters): Prom
   if (servedByWorkingSet(statuses)) {
     // The list's own filters first (cheap field tests), then the policy, then the page.
     const inList = filters.handedOn ? (t: Ticket) => handedOnBy(actor.id, t) && canRead(actor, t) : (t: Ticket) => inWorkScope(actor, t);
-    const matching = (await workingSet.all()).filter((t) => matchesFilters(t, actor, filters, statuses) && inList(t));
+    const matching = (await workingSet.select(workSelection(statuses, filters.tier))).filter((t) => matchesFilters(t, actor, filters, statuses) && inList(t));
     const ordered = await firstInOrder(matching, filters.order ?? defaultQueueOrder, filters.limit + 1, filters.cursor);
     rows = ordered.rows;
     cursorOf = ordered.cursorOf;
@@ -451,13 +460,13 @@ export async function heldCounts(people: Iterable<Types.ObjectId | string>): Pro
 
 /** The open tickets one person holds, from the working set. */
 export async function heldTickets(person: Types.ObjectId | string): Promise<Ticket[]> {
-  return (await workingSet.all()).filter((t) => isOpenStatus(t.status) && String(t.assignee) === String(person));
+  return (await workingSet.select({ openOnly: true })).filter((t) => String(t.assignee) === String(person));
 }
 
 /** Open unassigned tickets waiting in these teams, most urgent first (automatic assignment's sweep). */
 export async function waitingInTeams(teams: Iterable<Types.ObjectId | string>, limit: number): Promise<Ticket[]> {
   const wanted = new Set([...teams].map(String));
-  const waiting = (await workingSet.all()).filter((t) => isOpenStatus(t.status) && !t.assignee && wanted.has(String(t.team)));
+  const waiting = (await workingSet.select({ openOnly: true })).filter((t) => !t.assignee && wanted.has(String(t.team)));
   return (await firstInOrder(waiting, defaultQueueOrder, limit, undefined)).rows;
 }
 

@@ -105,6 +105,14 @@ describe('working set: always equal to the truth in the database', function () {
       .sort();
     const actual = (await workingSet.all()).map(brief).sort();
     expect(actual).to.deep.equal(expected);
+    // The open work by tier (the board reads tiers 2 and 3 only): each bucket holds exactly its tickets.
+    const openOf = (tiers: number[]) =>
+      truth
+        .filter((t) => (openStatuses as readonly string[]).includes(t.status) && tiers.includes(t.tier))
+        .map(brief)
+        .sort();
+    for (const tiers of [[1], [2], [3], [2, 3], [1, 2, 3]])
+      expect((await workingSet.select({ openOnly: true, tiers })).map(brief).sort(), `open work of tiers ${tiers.join(',')}`).to.deep.equal(openOf(tiers));
     for (const person of people) {
       const mine = (await listTickets(person, { limit: 200 })).tickets.map((t) => t.id);
       const fromDb = truth

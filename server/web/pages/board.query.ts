@@ -148,7 +148,7 @@ function row(v: TicketView, e: EscalationView | undefined, c: BoardContext): Boa
 async function escalationRows(actor: StaffActor, c: BoardContext) {
   // Every open escalation the supervisor may see, for the counts (memory: the working set)…
   // (cheap field tests first: the policy runs on the open escalations only, not on all the work)
-  const open = await readableWork(actor, (t) => t.tier > 1 && isOpenStatus(t.status));
+  const open = await readableWork(actor, (t) => t.tier > 1 && isOpenStatus(t.status), { openOnly: true, tiers: [2, 3] });
   const counted = new Map<string, { count: number; waiting: number }>();
   for (const t of open) {
     const key = `g:${t.tier}:${String(t.office)}`;

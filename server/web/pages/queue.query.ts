@@ -9,7 +9,7 @@
 import type { Types } from 'mongoose';
 import { z } from 'zod';
 import { hasRole, type StaffActor } from '../../auth/actor.js';
-import type { ListFilters } from '../../tickets/ticket.queries.js';
+import { workSelection, type ListFilters } from '../../tickets/ticket.queries.js';
 import { ticketStatuses, type TicketStatus } from '../../tickets/ticket.vocabulary.js';
 import { canRead, inWorkScope, tiersWorkedBy } from '../../tickets/ticket.policy.js';
 import { handedOnBy } from '../../tickets/ticket.workers.js';
@@ -136,7 +136,7 @@ export interface QueueCounts {
 /** Faceted counts for the queue with these filters. */
 export async function queueCounts(actor: StaffActor, q: QueueQuery, keys: { categories: string[]; offices: string[] }): Promise<QueueCounts> {
   const statuses = [...new Set([...filterStatuses, ...(q.status ? [q.status] : [])])];
-  const rows: CountRow[] = (await workingSet.all())
+  const rows: CountRow[] = (await workingSet.select(workSelection(statuses)))
     .filter((t) => statuses.includes(t.status))
     // Only the fields the facets read: copying whole tickets (trail included) cost more than the counting at 6,000 working tickets.
     .map((t): CountRow => ({

@@ -46,10 +46,14 @@ export function languageLinks(req: Request, current: string): LangLink[] {
   });
 }
 
-/** The strings a page's browser module needs, in the page's language. */
-export function clientStrings(t: Translate): Record<string, string> {
+const clientStringsByLocale = new Map<Locale, Record<string, string>>();
+
+/** The strings a page's browser module needs, in the page's language (the same for every page: kept per language). */
+export function clientStrings(t: Translate, locale: Locale): Record<string, string> {
+  let strings = clientStringsByLocale.get(locale);
   // skipInterpolation keeps "{{name}}" for the browser to fill in.
-  return Object.fromEntries(clientStringKeys.map((key) => [key, t(key, { skipInterpolation: true })]));
+  if (!strings) clientStringsByLocale.set(locale, (strings = Object.fromEntries(clientStringKeys.map((key) => [key, t(key, { skipInterpolation: true })]))));
+  return strings;
 }
 
 export function isSupervisor(actor: StaffActor): boolean {
@@ -110,7 +114,7 @@ export async function renderStaffPage(
       ...data,
       section,
       langLinks: languageLinks(req, res.locals.locale),
-      clientStrings: clientStrings(t),
+      clientStrings: clientStrings(t, res.locals.locale),
       t,
       locale: res.locals.locale,
       requestPath: req.path,
