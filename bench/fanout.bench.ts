@@ -42,11 +42,24 @@ const thisFile = fileURLToPath(import.meta.url);
 interface ChildMessage {
   port?: number;
   rss?: number;
+  /** A `ticket:update` broadcast began (epoch ms). */
+  emitted?: { version: number; at: number };
 }
 
 /** Runs in the child: `relais` (the real app) or `bare` (the baseline). Talks over IPC. */
 async function serve(kind: string): Promise<void> {
   const send = (m: ChildMessage) => process.send?.(m);
+  // When each `ticket:update` leaves for the sockets, on the clock both processes share (epoch ms,
+  // sub-millisecond): the parent times the fan-out itself from there, apart from the command before it.
+  const operator = Object.getPrototypeOf(new Server().of('/').to('probe')) as { emit: (ev: string, ...args: unknown[]) => boolean };
+  const emit = operator.emit;
+  operator.emit = function (this: unknown, ev: string, ...args: unknown[]) {
+    if (ev === 'ticket:update') {
+      const version = (args[0] as { ticket?: { version?: unknown } } | undefined)?.ticket?.version;
+      if (typeof version === 'number') send({ emitted: { version, at: performance.timeOrigin + performance.now() } });
+    }
+    return emit.call(this, ev, ...args);
+  };
   const stops: Array<() => Promise<void>> = [];
   let server: http.Server;
   if (kind === 'relais') {
@@ -103,6 +116,8 @@ async function serve(kind: string): Promise<void> {
 interface Child {
   url: string;
   rss(): Promise<number>;
+  /** When the broadcast of this version began (epoch ms), once the child has said so. */
+  emittedAt(version: number): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -134,9 +149,16 @@ async function startChild(bundle: string, kind: 'relais' | 'bare', env: Record<s
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  const emitted = new Map<number, number>();
+  const replies: Array<(m: ChildMessage) => void> = [];
+  child.on('message', (m: ChildMessage) => {
+    if (m.emitted) {
+      if (!emitted.has(m.emitted.version)) emitted.set(m.emitted.version, m.emitted.at);
+    } else replies.shift()?.(m);
+  });
   const next = () =>
     new Promise<ChildMessage>((resolve, reject) => {
-      child.once('message', (m: ChildMessage) => resolve(m));
+      replies.push(resolve);
       child.once('exit', (code) => reject(new Error(`${kind} server exited with code ${code}`)));
     });
   const { port } = await next();
@@ -146,6 +168,13 @@ async function startChild(bundle: string, kind: 'relais' | 'bare', env: Record<s
       const reply = next();
       child.send('rss');
       return (await reply).rss ?? Number.NaN;
+    },
+    emittedAt: async (version) => {
+      for (let waited = 0; !emitted.has(version); waited += 5) {
+        if (waited > 5_000) throw new Error(`${kind} server never said when it broadcast version ${version}`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      return emitted.get(version) as number;
     },
     stop: () =>
       new Promise((resolve) => {
@@ -197,6 +226,8 @@ async function connectAll(
 interface Round {
   /** Per-socket delivery latency in ms. */
   latencies: number[];
+  /** Per-socket delivery latency from the moment the broadcast began, in ms. */
+  fromEmit: number[];
   /** When the first socket had it: what passed before the fan-out began. */
   firstMs: number;
   /** When the last socket had it. */
@@ -204,8 +235,9 @@ interface Round {
 }
 
 /** Starts `trigger`, and times each socket's first `ticket:update` with `version`. */
-async function measure(clients: Client[], version: number, trigger: () => Promise<void>): Promise<Round> {
+async function measure(clients: Client[], version: number, trigger: () => Promise<void>, server: Child): Promise<Round> {
   const latencies: number[] = [];
+  const receivedAt: number[] = [];
   let t0 = 0;
   const done = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`only ${latencies.length} of ${clients.length} sockets got version ${version}`)), plan.roundTimeoutMs);
@@ -213,7 +245,9 @@ async function measure(clients: Client[], version: number, trigger: () => Promis
       const listener = (m: TicketUpdateMessage) => {
         if (m.ticket.version !== version) return;
         socket.off('ticket:update', listener);
-        latencies.push(performance.now() - t0);
+        const now = performance.now();
+        latencies.push(now - t0);
+        receivedAt.push(performance.timeOrigin + now);
         if (latencies.length === clients.length) {
           clearTimeout(timer);
           resolve();
@@ -224,7 +258,8 @@ async function measure(clients: Client[], version: number, trigger: () => Promis
   });
   t0 = performance.now();
   await Promise.all([trigger(), done]);
-  return { latencies, firstMs: Math.min(...latencies), lastMs: Math.max(...latencies) };
+  const emittedAt = await server.emittedAt(version);
+  return { latencies, fromEmit: receivedAt.map((at) => at - emittedAt), firstMs: Math.min(...latencies), lastMs: Math.max(...latencies) };
 }
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
@@ -327,13 +362,18 @@ export async function run(): Promise<BenchResult[]> {
       const expected = version + 1;
       const catchPayload = (m: TicketUpdateMessage) => (payload = m);
       relaisConnect.clients[0]?.once('ticket:update', catchPayload);
-      const round = await measure(relaisConnect.clients, expected, async () => {
-        await post(
-          `${relais.url}/api/v1/tickets/${ticketId}/update`,
-          { version, priority: expected % 2 === 0 ? 'high' : 'normal' },
-          { authorization: `Bearer ${supervisorToken}` },
-        );
-      });
+      const round = await measure(
+        relaisConnect.clients,
+        expected,
+        async () => {
+          await post(
+            `${relais.url}/api/v1/tickets/${ticketId}/update`,
+            { version, priority: expected % 2 === 0 ? 'high' : 'normal' },
+            { authorization: `Bearer ${supervisorToken}` },
+          );
+        },
+        relais,
+      );
       version = expected;
       return round;
     };
@@ -342,9 +382,14 @@ export async function run(): Promise<BenchResult[]> {
       if (!payload) throw new Error('no Relais payload captured yet');
       bareVersion += 1;
       const body = { ...payload, ticket: { ...payload.ticket, version: bareVersion } };
-      return measure(bareConnect.clients, bareVersion, async () => {
-        await post(`${bare.url}/broadcast`, body);
-      });
+      return measure(
+        bareConnect.clients,
+        bareVersion,
+        async () => {
+          await post(`${bare.url}/broadcast`, body);
+        },
+        bare,
+      );
     };
 
     for (let i = 0; i < plan.warmupRounds; i += 1) {
@@ -366,6 +411,7 @@ export async function run(): Promise<BenchResult[]> {
     const rssBare = Math.max(rssAfterConnect.bare, await bare.rss()) / 2 ** 20;
 
     const all = (rounds: Round[]) => rounds.flatMap((r) => r.latencies);
+    const fromEmit = (rounds: Round[]) => rounds.flatMap((r) => r.fromEmit);
     const first = (rounds: Round[]) => rounds.map((r) => r.firstMs);
     const last = (rounds: Round[]) => rounds.map((r) => r.lastMs);
     const benchmark = `fan-out to ${plan.sockets.toLocaleString('en-US')} sockets`;
@@ -384,6 +430,9 @@ export async function run(): Promise<BenchResult[]> {
       row('p50 command → every socket', 'ms', percentile(last(measured.relais), 50), percentile(last(measured.bare), 50)),
       row('p99 command → every socket', 'ms', percentile(last(measured.relais), 99), percentile(last(measured.bare), 99), 0.67),
       row('p50 command → first socket', 'ms', percentile(first(measured.relais), 50), percentile(first(measured.bare), 50)),
+      // The fan-out itself: from the broadcast to each socket (the command before it is in the rows above).
+      row('p50 broadcast → each socket', 'ms', percentile(fromEmit(measured.relais), 50), percentile(fromEmit(measured.bare), 50)),
+      row('p99 broadcast → each socket', 'ms', percentile(fromEmit(measured.relais), 99), percentile(fromEmit(measured.bare), 99), 0.67),
       row('connect all sockets', 's', relaisConnect.seconds, bareConnect.seconds),
       row('server RSS vs bare Socket.io', 'MB', rssRelais, rssBare),
       row('server RSS vs 256 MB budget', 'MB', rssRelais, plan.rssBudgetMb, 1),
