@@ -1,0 +1,139 @@
+/**
+ * Erasure and export reach the member's mail that no ticket names: a "send me a link" mail waiting in
+ * the outbox, a mail of theirs held in quarantine, their copies in the local catcher. They are found
+ * through the per-address mail keys written when the mail is stored (mail/address-mail.ts), never by
+ * reading the outbox or the received mail whole. And a ticket filed while the erasure runs is erased
+ * too.
+ */
+import { expect } from 'chai';
+import type { Express } from 'express';
+import request from 'supertest';
+import { createHash } from 'node:crypto';
+import type { Config } from '../../server/config.js';
+import { InboundMailModel } from '../../server/mail/inbound/inbound.model.js';
+import { createInboundPipeline } from '../../server/mail/inbound/pipeline.js';
+import { Outbox, OutboxDueModel, type OutboxMail } from '../../server/mail/mail.models.js';
+import { processLinkRequests } from '../../server/mail/member-link-mail.js';
+import { queueLinkRequest } from '../../server/members/link-requests.js';
+import { MemberEmailModel } from '../../server/members/member.model.js';
+import { MemberErasureModel } from '../../server/privacy/erasure.model.js';
+import { eraseMember } from '../../server/privacy/member-erasure.js';
+import { loadTicket } from '../../server/tickets/ticket.journal.js';
+import { ticketEvents } from '../../server/tickets/ticket.queries.js';
+import type { Ticket } from '../../server/tickets/ticket.model.js';
+import { silentLogger, testConfig } from '../helpers/config.js';
+import { useTestDatabase } from '../helpers/db.js';
+import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
+import { login, testApp } from '../helpers/http.js';
+import { readZip } from '../helpers/zip.js';
+
+const member = { name: 'Léontine Cabuy-Roelants', email: 'leontine.cabuy@example.be' };
+
+/** A newsletter-looking mail from the member (a List-Id header): held in quarantine as bulk mail. */
+function quarantinedRaw(): Buffer {
+  return Buffer.from(
+    [
+      `From: ${member.name} <${member.email}>`,
+      'To: support@relais.test',
+      `Subject: Lettre de ${member.name}`,
+      'Message-ID: <cabuy-1@example.be>',
+      'List-Id: Famille Cabuy <famille.cabuy.example.be>',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      `Bonjour, ici ${member.name} (${member.email}).`,
+      '',
+    ].join('\r\n'),
+  );
+}
+
+describe('members’ erasure and export reach the mail no ticket names, and tickets filed meanwhile', function () {
+  this.timeout(120_000);
+  useTestDatabase();
+  let app: Express;
+  let config: Config;
+  let org: Org;
+  let admin: string;
+
+  before(async () => {
+    config = testConfig({ MAIL_FROM: 'Relais <support@relais.test>' });
+    app = testApp(config);
+    org = await buildOrg();
+    admin = await login(app, org.staff.administrator.email);
+  });
+
+  it('exports then erases the "send me a link" mail in the outbox and the quarantined mail from the member; the record counts them', async () => {
+    const ticket = await buildTicket(org, { subject: 'Question', body: 'Bonjour.', member });
+    const id = String(ticket.member);
+    await queueLinkRequest(member.email.toUpperCase(), 'fr');
+    expect(await processLinkRequests(config)).to.equal(1);
+    const link = await Outbox.findOne({ template: 'member-link' }).lean<OutboxMail>();
+    expect(link?.to).to.deep.equal([member.email]);
+    const pipeline = createInboundPipeline({ config, logger: silentLogger });
+    const raw = quarantinedRaw();
+    await pipeline.ingest({ raw, source: 'smtp', mailbox: 'support@relais.test', envelopeFrom: member.email, envelopeTo: ['support@relais.test'] });
+    const inboundId = createHash('sha256').update(raw).digest('hex');
+    expect((await InboundMailModel.findById(inboundId).lean())?.status).to.equal('quarantined');
+
+    // The export names both.
+    const res = await request(app)
+      .get(`/api/v1/admin/members/${id}/export`)
+      .set('Authorization', `Bearer ${admin}`)
+      .buffer(true)
+      .parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+    expect(res.status).to.equal(200);
+    const mails = JSON.parse(String(readZip(res.body as Buffer).get('mails.json'))) as {
+      sent: Array<{ template?: string; to: string[] }>;
+      received: Array<{ subject: string; status?: string }>;
+    };
+    expect(mails.sent.some((m) => m.template === 'member-link' && m.to.includes(member.email))).to.equal(true);
+    expect(mails.received.some((m) => m.subject.includes('Lettre de') && m.status === 'quarantined')).to.equal(true);
+
+    const erasure = await eraseMember(org.staff.administrator, id, { reason: 'Demande', source: 'administrator' }, { dataDir: config.dataDir });
+    // The acknowledgement (the ticket's), the link mail and the quarantined mail.
+    expect(erasure.counts.mails).to.be.at.least(3);
+    const records = JSON.stringify({
+      outbox: await Outbox.findById(link?._id).lean(),
+      inbound: await InboundMailModel.findById(inboundId).lean(),
+    });
+    for (const needle of [member.email, 'Cabuy', 'Léontine', 'leontine']) {
+      const at = records.toLowerCase().indexOf(needle.toLowerCase());
+      expect(at, `${needle} in …${records.slice(Math.max(0, at - 200), at + 100)}`).to.equal(-1);
+    }
+    // The link mail was still waiting: it is never sent now.
+    expect((await Outbox.findById(link?._id).lean<OutboxMail>())?.status).to.equal('failed');
+    expect(await OutboxDueModel.findById(link?._id).lean()).to.equal(null);
+  });
+
+  it('erases a ticket the member filed while the erasure was running (between the walk of their tickets and the end)', async () => {
+    const person = { name: 'Anatole Verbruggen', email: 'anatole.verbruggen@example.be' };
+    const first = await buildTicket(org, { subject: `Demande de ${person.name}`, body: 'Bonjour.', member: person });
+    const id = String(first.member);
+    let late: Ticket | null = null;
+    const erasure = await eraseMember(
+      org.staff.administrator,
+      id,
+      { reason: 'Demande', source: 'administrator' },
+      {
+        dataDir: config.dataDir,
+        afterTicketWalk: async () => {
+          late ??= await buildTicket(org, { subject: `Encore ${person.name}`, body: `Je suis ${person.name}.`, member: person });
+        },
+      },
+    );
+    expect(late, 'the hook ran').to.not.equal(null);
+    const lateTicket = late as unknown as Ticket;
+    expect(String(lateTicket.member)).to.equal(id);
+    expect(erasure.counts.tickets).to.equal(2);
+    expect(erasure.ticketsDone).to.include(String(lateTicket._id));
+    const after = (await loadTicket(String(lateTicket._id))) as Ticket;
+    const events = await ticketEvents(after);
+    expect(events.filter((e) => e.type === 'member_erased')).to.have.length(1);
+    expect(JSON.stringify({ after, events })).to.not.include('Verbruggen');
+    expect((await MemberErasureModel.findById(id).lean())?.ticketsDone).to.include(String(lateTicket._id));
+    expect(await MemberEmailModel.findById(person.email).lean()).to.equal(null);
+  });
+});
