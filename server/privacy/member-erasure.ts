@@ -15,7 +15,8 @@
  *     writes the member's tickets again with the pseudonym. Last, because the steps before it look for
  *     the member's name and address in staff text: a resumed erasure still reads them here;
  *  5. the member's tickets again, until a sweep finds none new: a ticket filed while the steps ran (its
- *     creation found the member before the address key went) is erased like the others;
+ *     creation found the member before the address key went) is erased like the others; one stored
+ *     after this last sweep is caught when it is created (erasure-watch.ts);
  *  6. `finishedAt`, and the audit entry (the member's id, the pseudonym and counts — never the data).
  *
  * An erasure interrupted (a stop, a crash) is finished at the next start (`resumeErasures`, index.ts).
@@ -30,6 +31,7 @@ import { changeMemberDetails } from '../members/member-changes.js';
 import { memberById } from '../members/member-lookup.js';
 import { MemberEmailModel, MemberModel, MemberNumberModel, normalizeMemberNumber } from '../members/member.model.js';
 import { memberTicketIds } from '../tickets/ticket.keys.js';
+import { TicketModel } from '../tickets/ticket.model.js';
 import { MemberErasureModel, type MemberErasure, type ErasureCounts } from './erasure.model.js';
 import { identityPatterns, isPlaceholderEmail, placeholderEmail, pseudonymFor } from './redaction.js';
 import { eraseTicket } from './ticket-erasure.js';
@@ -116,8 +118,11 @@ async function runErasure(record: MemberErasure, actor: StaffActor | SystemActor
     let found = false;
     for (const ticketId of await memberTicketIds(id)) {
       if (done.has(String(ticketId))) continue;
-      found = true;
       const c = await eraseTicket(ticketId, context);
+      // A key written by a creation still under way names a ticket not stored yet: not done (the
+      // next sweep, or the watch on new tickets, erases it once it exists; erasure-watch.ts).
+      if (!c && !(await TicketModel.exists({ _id: ticketId }))) continue;
+      found = true;
       done.add(String(ticketId));
       if (c) {
         counts.tickets += 1;

@@ -9,6 +9,7 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
 import { createHash } from 'node:crypto';
+import { Types } from 'mongoose';
 import type { Config } from '../../server/config.js';
 import { InboundMailModel } from '../../server/mail/inbound/inbound.model.js';
 import { createInboundPipeline } from '../../server/mail/inbound/pipeline.js';
@@ -18,6 +19,10 @@ import { queueLinkRequest } from '../../server/members/link-requests.js';
 import { MemberEmailModel } from '../../server/members/member.model.js';
 import { MemberErasureModel } from '../../server/privacy/erasure.model.js';
 import { eraseMember } from '../../server/privacy/member-erasure.js';
+import { startErasureWatch } from '../../server/privacy/erasure-watch.js';
+import { placeholderEmail } from '../../server/privacy/redaction.js';
+import { domainEvents } from '../../server/lib/domain-events.js';
+import { rememberMemberTicket } from '../../server/tickets/ticket.keys.js';
 import { loadTicket } from '../../server/tickets/ticket.journal.js';
 import { ticketEvents } from '../../server/tickets/ticket.queries.js';
 import type { Ticket } from '../../server/tickets/ticket.model.js';
@@ -113,6 +118,8 @@ describe('members’ erasure and export reach the mail no ticket names, and tick
     const first = await buildTicket(org, { subject: `Demande de ${person.name}`, body: 'Bonjour.', member: person });
     const id = String(first.member);
     let late: Ticket | null = null;
+    // And a creation still under way: its key is written, its ticket not yet.
+    const unborn = new Types.ObjectId();
     const erasure = await eraseMember(
       org.staff.administrator,
       id,
@@ -121,9 +128,11 @@ describe('members’ erasure and export reach the mail no ticket names, and tick
         dataDir: config.dataDir,
         afterTicketWalk: async () => {
           late ??= await buildTicket(org, { subject: `Encore ${person.name}`, body: `Je suis ${person.name}.`, member: person });
+          await rememberMemberTicket(new Types.ObjectId(id), unborn);
         },
       },
     );
+    expect(erasure.ticketsDone, 'a ticket not stored yet is not done').to.not.include(String(unborn));
     expect(late, 'the hook ran').to.not.equal(null);
     const lateTicket = late as unknown as Ticket;
     expect(String(lateTicket.member)).to.equal(id);
@@ -135,5 +144,38 @@ describe('members’ erasure and export reach the mail no ticket names, and tick
     expect(JSON.stringify({ after, events })).to.not.include('Verbruggen');
     expect((await MemberErasureModel.findById(id).lean())?.ticketsDone).to.include(String(lateTicket._id));
     expect(await MemberEmailModel.findById(person.email).lean()).to.equal(null);
+  });
+
+  it('erases, as it is created, a ticket naming the member that was stored after the erasure’s last sweep', async () => {
+    const person = { name: 'Hortense Delvigne', email: 'hortense.delvigne@example.be' };
+    const first = await buildTicket(org, { subject: 'Première demande', body: 'Bonjour.', member: person });
+    const id = String(first.member);
+    const watch = startErasureWatch({ dataDir: config.dataDir, logger: silentLogger });
+    try {
+      await eraseMember(org.staff.administrator, id, { reason: 'Demande', source: 'administrator' }, { dataDir: config.dataDir });
+      // A creation that found the member just before their address key went, stored after the end:
+      // filed here under the key the erased record keeps, which names the same member.
+      const late = await buildTicket(org, {
+        subject: `Suite ${person.name}`,
+        body: `Je suis ${person.name} (${person.email}).`,
+        member: { name: person.name, email: placeholderEmail(id) },
+      });
+      expect(String(late.member)).to.equal(id);
+      await domainEvents.settled();
+      const after = (await loadTicket(String(late._id))) as Ticket;
+      const events = await ticketEvents(after);
+      expect(events.filter((e) => e.type === 'member_erased')).to.have.length(1);
+      const everything = JSON.stringify({ after, events, outbox: await Outbox.find({ ticket: after._id }).lean() });
+      expect(everything).to.not.include('Delvigne');
+      const record = await MemberErasureModel.findById(id).lean();
+      expect(record?.ticketsDone).to.include(String(late._id));
+      expect(record?.counts.tickets).to.equal(2);
+      // Another member's new ticket is left alone.
+      const other = await buildTicket(org, { subject: 'Autre membre', body: 'Bonjour.' });
+      await domainEvents.settled();
+      expect((await loadTicket(String(other._id)))?.subject).to.equal('Autre membre');
+    } finally {
+      await watch.stop();
+    }
   });
 });
