@@ -10,6 +10,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { AuditEntryModel } from '../../server/audit/audit.model.js';
 import { Outbox, type OutboxMail } from '../../server/mail/mail.models.js';
+import { mailLocales, memberTemplates, staffNoticeTemplates } from '../../server/mail/templates.js';
 import { claimTicket, escalateTicket } from '../../server/tickets/ticket.commands.js';
 import { testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
@@ -70,6 +71,30 @@ describe('administration: staff notification texts and the member mail’s closi
     expect(entry?.after).to.deep.include({ closing: 'Au plaisir,\n<b>La Coop</b> — {{ticketNumber}}' });
     const nl = await request(app).get('/api/v1/admin/mail/templates/ticket-acknowledgement/nl').set('Authorization', `Bearer ${admin}`).expect(200);
     expect((nl.body as { preview: { text: string } }).preview.text).to.include('Met vriendelijke groeten');
+  });
+
+  it('every member mail takes the closing line and every staff notification the introduction, in each language (HTML and text)', async () => {
+    for (const template of memberTemplates) {
+      for (const locale of mailLocales) {
+        await put(`${template}/${locale}`, { subject: null, intro: null, closing: `Fin ${template} ${locale} <i>` }).expect(200);
+        const res = await request(app).get(`/api/v1/admin/mail/templates/${template}/${locale}`).set('Authorization', `Bearer ${admin}`).expect(200);
+        const { preview } = res.body as { preview: { html: string; text: string } };
+        expect(preview.html, `${template}.${locale}`).to.include(`Fin ${template} ${locale} &lt;i&gt;`);
+        expect(preview.text, `${template}.${locale}`).to.include(`Fin ${template} ${locale} <i>`);
+        await request(app).delete(`/api/v1/admin/mail/templates/${template}/${locale}`).set('Authorization', `Bearer ${admin}`).expect(200);
+      }
+    }
+    for (const template of staffNoticeTemplates) {
+      for (const locale of mailLocales) {
+        await put(`${template}/${locale}`, { subject: `Objet {{ticketNumber}} ${locale}`, intro: `Intro ${template} ${locale}` }).expect(200);
+        const res = await request(app).get(`/api/v1/admin/mail/templates/${template}/${locale}`).set('Authorization', `Bearer ${admin}`).expect(200);
+        const { preview } = res.body as { preview: { subject: string; html: string; text: string } };
+        expect(preview.subject).to.equal(`Objet R-2026-000123 ${locale}`);
+        expect(preview.html, `${template}.${locale}`).to.include(`class="intro">Intro ${template} ${locale}</p>`);
+        expect(preview.text, `${template}.${locale}`).to.include(`\n\nIntro ${template} ${locale}\n\n`);
+        await request(app).delete(`/api/v1/admin/mail/templates/${template}/${locale}`).set('Authorization', `Bearer ${admin}`).expect(200);
+      }
+    }
   });
 
   it('refuses a placeholder the message does not offer, a closing line on staff mail, and texts too long', async () => {
