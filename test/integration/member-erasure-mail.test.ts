@@ -11,6 +11,7 @@ import request from 'supertest';
 import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { Config } from '../../server/config.js';
+import { AddressMailModel, addressMail, forgetAddressMail, noteAddressMail } from '../../server/mail/address-mail.js';
 import { InboundMailModel } from '../../server/mail/inbound/inbound.model.js';
 import { createInboundPipeline } from '../../server/mail/inbound/pipeline.js';
 import { Outbox, OutboxDueModel, type OutboxMail } from '../../server/mail/mail.models.js';
@@ -64,6 +65,21 @@ describe('members’ erasure and export reach the mail no ticket names, and tick
     app = testApp(config);
     org = await buildOrg();
     admin = await login(app, org.staff.administrator.email);
+  });
+
+  it('keys mail by address: notes made at once all kept, found whatever the case, forgotten together', async () => {
+    const refs = Array.from({ length: 12 }, (_, i) => `ref-${i}`);
+    await Promise.all(refs.map((ref, i) => noteAddressMail([i % 2 ? 'Zoe.Keys@Example.be' : 'zoe.keys@example.be'], 'inbound', ref)));
+    await noteAddressMail(['zoe.keys@example.be', 'other.keys@example.be'], 'outbox', 'out-1');
+    const found = await addressMail(' ZOE.KEYS@example.BE ');
+    expect([...found.inbound].sort()).to.deep.equal([...refs].sort());
+    expect(found.outbox).to.deep.equal(['out-1']);
+    expect((await addressMail('other.keys@example.be')).outbox).to.deep.equal(['out-1']);
+    await forgetAddressMail('zoe.keys@example.be');
+    expect(await addressMail('zoe.keys@example.be')).to.deep.equal({ outbox: [], inbound: [], caught: [] });
+    expect((await addressMail('other.keys@example.be')).outbox).to.deep.equal(['out-1']);
+    // No address in clear in the keys.
+    expect(JSON.stringify(await AddressMailModel.find({}).lean())).to.not.include('example.be');
   });
 
   it('exports then erases the "send me a link" mail in the outbox and the quarantined mail from the member; the record counts them', async () => {
