@@ -45,8 +45,8 @@ export interface ErasureRequest {
 
 export interface ErasureOptions {
   dataDir: string;
-  /** Tests: runs after the first walk of the member's tickets (a ticket filed meanwhile). */
-  afterTicketWalk?: () => Promise<void>;
+  /** Tests: runs after a step (a ticket filed, a link asked for, a mail received meanwhile). */
+  afterStep?: (step: 'tickets' | 'records' | 'member') => Promise<void>;
 }
 
 interface StoredMember {
@@ -135,7 +135,7 @@ async function runErasure(record: MemberErasure, actor: StaffActor | SystemActor
     return found;
   };
   await sweep();
-  await options.afterTicketWalk?.();
+  await options.afterStep?.('tickets');
   const steps = new Set(record.steps);
   if (!steps.has('records') && identity) {
     await LinkRequestModel.collection.deleteOne({ _id: identity.email.trim().toLowerCase() } as never);
@@ -143,6 +143,7 @@ async function runErasure(record: MemberErasure, actor: StaffActor | SystemActor
     steps.add('records');
     await note(id, { steps: [...steps], counts });
   }
+  await options.afterStep?.('records');
   if (!steps.has('member')) {
     if (identity) {
       if (identity.memberNumber) {
@@ -161,9 +162,16 @@ async function runErasure(record: MemberErasure, actor: StaffActor | SystemActor
     steps.add('member');
     await note(id, { steps: [...steps] });
   }
+  await options.afterStep?.('member');
   // Tickets filed while the steps above ran (the creation had found the member before its address
   // key went): none can name the member once the key is gone, so a sweep that finds nothing new ends it.
   for (let round = 0; round < 5 && (await sweep()); round += 1);
+  // Mail stored under the address while the steps ran (a link asked for, a mail held in quarantine):
+  // nothing new can be once the member record no longer has the address.
+  if (identity) {
+    await LinkRequestModel.collection.deleteOne({ _id: identity.email.trim().toLowerCase() } as never);
+    counts.mails += await eraseAddressMail(context, member.language ?? 'fr');
+  }
   const finishedAt = new Date();
   await note(id, { finishedAt, counts });
   await recordAudit(actor, {

@@ -142,9 +142,16 @@ describe('members’ erasure and export reach the mail no ticket names, and tick
       { reason: 'Demande', source: 'administrator' },
       {
         dataDir: config.dataDir,
-        afterTicketWalk: async () => {
-          late ??= await buildTicket(org, { subject: `Encore ${person.name}`, body: `Je suis ${person.name}.`, member: person });
-          await rememberMemberTicket(new Types.ObjectId(id), unborn);
+        afterStep: async (step) => {
+          if (step === 'tickets') {
+            late = await buildTicket(org, { subject: `Encore ${person.name}`, body: `Je suis ${person.name}.`, member: person });
+            await rememberMemberTicket(new Types.ObjectId(id), unborn);
+          }
+          // A link asked for after the mail step, mailed before the member record lost the address.
+          if (step === 'records') {
+            await queueLinkRequest(person.email, 'fr');
+            expect(await processLinkRequests(config)).to.equal(1);
+          }
         },
       },
     );
@@ -160,6 +167,10 @@ describe('members’ erasure and export reach the mail no ticket names, and tick
     expect(JSON.stringify({ after, events })).to.not.include('Verbruggen');
     expect((await MemberErasureModel.findById(id).lean())?.ticketsDone).to.include(String(lateTicket._id));
     expect(await MemberEmailModel.findById(person.email).lean()).to.equal(null);
+    const link = await Outbox.findOne({ template: 'member-link', 'to.0': { $regex: `^erased-${id}@` } }).lean<OutboxMail>();
+    expect(link, 'the link mailed during the erasure, redacted').to.not.equal(null);
+    expect(link?.status).to.equal('failed');
+    expect(JSON.stringify(link)).to.not.include('Verbruggen').and.not.include(person.email);
   });
 
   it('erases, as it is created, a ticket naming the member that was stored after the erasure’s last sweep', async () => {
