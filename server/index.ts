@@ -4,6 +4,7 @@
  */
 import { resumeMerges } from './tickets/ticket.merge.js';
 import { resumeErasures } from './privacy/member-erasure.js';
+import { startErasureWatch } from './privacy/erasure-watch.js';
 import http from 'node:http';
 import path from 'node:path';
 import { createApp } from './app.js';
@@ -267,6 +268,8 @@ async function main(): Promise<void> {
     (error: unknown) => logger.warn({ err: error }, 'could not read the forecast history'),
   );
   const stopAutoAssignment = startAutoAssignment({ events: domainEvents, logger, deps: { online } });
+  // A ticket stored for a member whose erasure had already swept their tickets is erased as it is created.
+  const erasureWatch = startErasureWatch({ dataDir: config.dataDir, logger, events: domainEvents });
   printBanner(config, demo, Boolean(embedded), inboundSmtp ? `${config.inbound.smtp.host}:${inboundSmtp.port}` : null);
   // SLA timers: alerts whose time passed while stopped fire now, once.
   const slaScheduler = startSlaScheduler({ config, logger });
@@ -297,6 +300,7 @@ async function main(): Promise<void> {
     clearTimeout(force);
     await slaScheduler.stop();
     await housekeeping.stop();
+    await erasureWatch.stop();
     await search?.stop();
     await stopMail();
     await stopDatabase();

@@ -6,7 +6,9 @@
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type AddressObject } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { Types } from 'mongoose';
 import type { Logger } from '../lib/logger.js';
+import { noteAddressMail } from './address-mail.js';
 import { CaughtMailModel, type CaughtMail } from './mail.models.js';
 
 export interface MailCatcher {
@@ -40,10 +42,16 @@ export async function startMailCatcher(options: { logger: Logger; host?: string;
         const raw = Buffer.concat(chunks);
         void (async () => {
           const parsed = await simpleParser(raw);
+          const _id = new Types.ObjectId();
+          const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : null;
+          const envelopeTo = session.envelope.rcptTo.map((r) => r.address);
+          // Keyed by address, so a member's erasure finds their copies without reading the catcher whole.
+          await noteAddressMail([...envelopeTo, ...(envelopeFrom ? [envelopeFrom] : [])], 'caught', String(_id));
           await CaughtMailModel.create({
+            _id,
             raw: raw.toString('utf8'),
-            envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
-            envelopeTo: session.envelope.rcptTo.map((r) => r.address),
+            envelopeFrom,
+            envelopeTo,
             messageId: parsed.messageId ?? null,
             subject: parsed.subject ?? '',
             from: addressText(parsed.from),

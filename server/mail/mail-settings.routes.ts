@@ -6,9 +6,9 @@
  *   POST   /admin/mail/imap/:name/test                connect, log in, open the folder; the result
  *   POST   /admin/mail/test-send                      { to } a test mail through the outbox (202)
  *   GET    /admin/mail/test-send/:id                  its state
- *   GET    /admin/mail/templates                      member templates × languages, with own texts
+ *   GET    /admin/mail/templates                      member and staff-notice templates × languages, with own texts
  *   GET    /admin/mail/templates/:template/:locale    one, with its preview (demo data)
- *   PUT    /admin/mail/templates/:template/:locale    { subject, intro } (null: the default)
+ *   PUT    /admin/mail/templates/:template/:locale    { subject, intro, closing? } (null: the default; 422 unknown placeholder)
  *   DELETE /admin/mail/templates/:template/:locale    back to the default
  */
 import { z } from 'zod';
@@ -31,6 +31,8 @@ const byTemplate = { params: z.strictObject({ template: z.string().max(60), loca
 export const templateTextBody = z.strictObject({
   subject: z.string().max(300).nullable(),
   intro: z.string().max(4000).nullable(),
+  /** Member mail only; left out: unchanged. */
+  closing: z.string().max(1000).nullable().optional(),
 });
 const templateChange = { ...byTemplate, body: templateTextBody };
 
@@ -95,7 +97,7 @@ export function mailSettingsRoutes(config: Config): RouteSpec[] {
       method: 'get',
       path: '/admin/mail/templates',
       tag,
-      summary: 'The member mail templates in each language, with the administrators’ subject and introduction (administrators)',
+      summary: 'The member mail and staff notification templates in each language, with the administrators’ texts (administrators)',
       access,
       before,
       handler: async (_req, res) => {
@@ -106,7 +108,7 @@ export function mailSettingsRoutes(config: Config): RouteSpec[] {
       method: 'get',
       path: '/admin/mail/templates/:template/:locale',
       tag,
-      summary: 'One member mail template’s texts and its preview with demo data (administrators)',
+      summary: 'One mail template’s texts and its preview with demo data (administrators)',
       access,
       before,
       ...byTemplate,
@@ -119,7 +121,7 @@ export function mailSettingsRoutes(config: Config): RouteSpec[] {
       method: 'put',
       path: '/admin/mail/templates/:template/:locale',
       tag,
-      summary: 'Set a member mail template’s subject and introduction in one language; null keeps the default (administrators; audited)',
+      summary: 'Set a mail template’s subject, introduction and (member mail) closing line in one language; null keeps the default (administrators; audited)',
       access,
       before,
       ...templateChange,

@@ -24,6 +24,7 @@ import type { AttachmentStorage } from '../attachments/storage.js';
 import type { Config } from '../config.js';
 import { isDuplicateKeyError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
+import { noteAddressMail } from './address-mail.js';
 import { Outbox, OutboxDueModel, OutboxLeaseModel, markOutboxDue, type OutboxLease, type OutboxMail } from './mail.models.js';
 import { readByIds } from '../db/point-reads.js';
 import { autoSubmittedTemplates, renderMail, type MailLocale, type MailTemplateData, type MailTemplateName } from './templates.js';
@@ -74,9 +75,19 @@ export async function enqueueMail<T extends MailTemplateName>(
   options: { config: Pick<Config, 'mailFrom'>; now?: Date },
 ): Promise<OutboxMail> {
   const doc = buildOutboxMail(input, options);
+  await noteUnlinkedMail(doc);
   await markOutboxDue(doc._id);
   await Outbox.collection.insertOne(doc);
   return doc;
+}
+
+/**
+ * Mail no ticket names (a "send me a link" mail, a test mail) is keyed by its recipients, so that a
+ * member's erasure and export find it without reading the outbox (address-mail.ts); a ticket's mail
+ * is found through the ticket's events.
+ */
+async function noteUnlinkedMail(mail: OutboxMail): Promise<void> {
+  if (!mail.ticket) await noteAddressMail(mail.to, 'outbox', String(mail._id), mail.createdAt);
 }
 
 /**
@@ -84,6 +95,7 @@ export async function enqueueMail<T extends MailTemplateName>(
  * same id (another worker, a retry after a stop) finds it there and does nothing.
  */
 export async function storeOutboxMailOnce(mail: OutboxMail): Promise<void> {
+  await noteUnlinkedMail(mail);
   await markOutboxDue(mail._id);
   try {
     await Outbox.collection.insertOne(mail);

@@ -1,7 +1,8 @@
 /**
- * Administrators' texts for member mail (`mail_template_texts`, `_id` = `<template>.<locale>`): a
- * subject and an introductory paragraph that replace the default subject and join the message under
- * its greeting. A small collection (six templates × three languages at most), read whole and kept a
+ * Administrators' texts for member mail and staff notifications (`mail_template_texts`, `_id` =
+ * `<template>.<locale>`): a subject that replaces the default, an introductory paragraph under the
+ * greeting and, for member mail, a closing line in place of the template's. A small collection (nine
+ * templates × three languages at most), read whole and kept a
  * few seconds (like the other configuration; cleared on change on this instance, 5 s elsewhere).
  *
  * Mail is rendered synchronously (templates.ts `renderMail`, inside journal enrichers), so the
@@ -18,6 +19,8 @@ export interface MailTemplateText {
   subject: string | null;
   /** null: no introductory paragraph. */
   intro: string | null;
+  /** Member mail only; null (or absent, before it existed): the template's own closing line. */
+  closing?: string | null;
   updatedAt: Date;
   updatedBy: string;
 }
@@ -27,6 +30,7 @@ const schema = new Schema<MailTemplateText>(
     _id: { type: String, required: true },
     subject: { type: String, default: null, maxlength: 300 },
     intro: { type: String, default: null, maxlength: 4000 },
+    closing: { type: String, default: null, maxlength: 1000 },
     updatedAt: { type: Date, required: true },
     updatedBy: { type: String, required: true },
   },

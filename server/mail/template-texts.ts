@@ -1,20 +1,24 @@
 /**
- * Administrators' texts for the mail members receive: per template and language, a subject that
- * replaces the default one and an introductory paragraph under the greeting (template-texts.model.ts
+ * Administrators' texts for the mail members receive and for the staff notifications of ticket work:
+ * per template and language, a subject that replaces the default one, an introductory paragraph under
+ * the greeting and, in member mail, a closing line in place of the template's (template-texts.model.ts
  * stores them; templates.ts uses them; template-text-render.ts fills their `{{placeholders}}` without
- * ever treating the text as a template). Reset removes the record: the default comes back. Every
- * change is audited (before → after); the cache is cleared on this instance at once (5 s elsewhere).
- * The preview renders the real template with demo data, through the same `renderMail` as real mail.
+ * ever treating the text as a template). A `{{name}}` the message does not offer is refused (422,
+ * naming it): a typo would otherwise reach every recipient as it was typed. Reset removes the record:
+ * the default comes back. Every change is audited (before → after); the cache is cleared on this
+ * instance at once (5 s elsewhere). The preview renders the real template with demo data, through the
+ * same `renderMail` as real mail.
  */
 import type { StaffActor } from '../auth/actor.js';
 import { assertAdministrator } from '../auth/administrator.js';
 import { recordAudit } from '../audit/audit.js';
-import { NotFoundError } from '../lib/errors.js';
+import { NotFoundError, UnprocessableError } from '../lib/errors.js';
 import { MailTemplateTextModel, clearTemplateTexts, refreshTemplateTexts, templateTextFor, type MailTemplateText } from './template-texts.model.js';
 import {
   defaultSubject,
+  editableTemplates,
+  mailAudience,
   mailLocales,
-  memberTemplates,
   renderMail,
   templatePlaceholders,
   type MailLocale,
@@ -27,17 +31,20 @@ export interface TemplateTextView {
   template: MailTemplateName;
   locale: MailLocale;
   defaultSubject: string;
+  audience: 'member' | 'staff';
   subject: string | null;
   intro: string | null;
+  /** Member mail only (always null for staff notifications). */
+  closing: string | null;
   placeholders: string[];
   updatedAt: Date | null;
   updatedBy: string | null;
 }
 
-/** A member template and language, or 404 (staff mail keeps its texts: its wording is Relais's own). */
+/** A template with texts of administrators and a language, or 404 (account mail keeps Relais's own wording). */
 export function templateKey(template: string, locale: string): { template: MailTemplateName; locale: MailLocale } {
-  if (!(memberTemplates as readonly string[]).includes(template) || !(mailLocales as readonly string[]).includes(locale))
-    throw new NotFoundError('No such member mail template.');
+  if (!(editableTemplates as readonly string[]).includes(template) || !(mailLocales as readonly string[]).includes(locale))
+    throw new NotFoundError('No such mail template.');
   return { template: template as MailTemplateName, locale: locale as MailLocale };
 }
 
@@ -46,8 +53,10 @@ function view(template: MailTemplateName, locale: MailLocale, own: MailTemplateT
     template,
     locale,
     defaultSubject: defaultSubject(template, locale),
+    audience: mailAudience[template],
     subject: own?.subject ?? null,
     intro: own?.intro ?? null,
+    closing: mailAudience[template] === 'member' ? (own?.closing ?? null) : null,
     placeholders: [...(templatePlaceholders[template] ?? [])],
     updatedAt: own?.updatedAt ?? null,
     updatedBy: own?.updatedBy ?? null,
@@ -57,7 +66,7 @@ function view(template: MailTemplateName, locale: MailLocale, own: MailTemplateT
 /** Every member template in every language, with the administrators' texts when there are. */
 export async function templateTexts(): Promise<TemplateTextView[]> {
   await refreshTemplateTexts();
-  return memberTemplates.flatMap((template) => mailLocales.map((locale) => view(template, locale, templateTextFor(template, locale))));
+  return editableTemplates.flatMap((template) => mailLocales.map((locale) => view(template, locale, templateTextFor(template, locale))));
 }
 
 export async function templateText(template: MailTemplateName, locale: MailLocale): Promise<TemplateTextView> {
@@ -65,22 +74,42 @@ export async function templateText(template: MailTemplateName, locale: MailLocal
   return view(template, locale, templateTextFor(template, locale));
 }
 
-const audited = (v: TemplateTextView) => ({ subject: v.subject, intro: v.intro });
+const audited = (v: TemplateTextView) => ({ subject: v.subject, intro: v.intro, closing: v.closing });
 
-/** Sets the subject and/or introduction (empty or null: the default), audited. */
+/** The `{{names}}` in `text` that the template does not offer (a typo, a value it does not have). */
+export function unknownPlaceholders(text: string, known: readonly string[]): string[] {
+  const names = [...text.matchAll(/(?<!\{)\{\{\s*([A-Za-z]+)\s*\}\}(?!\})/g)].map((m) => m[1] ?? '');
+  return [...new Set(names.filter((n) => !known.includes(n)))];
+}
+
+/**
+ * Sets the subject, introduction and (member mail) closing line — empty or null: the default; a
+ * closing left out (undefined) stays as it is — audited. 422 for a placeholder the message does not
+ * offer, or a closing line on a staff notification.
+ */
 export async function setTemplateText(
   actor: StaffActor,
   key: { template: MailTemplateName; locale: MailLocale },
-  props: { subject: string | null; intro: string | null },
+  props: { subject: string | null; intro: string | null; closing?: string | null },
   meta: { ip?: string } = {},
 ): Promise<TemplateTextView> {
   assertAdministrator(actor);
   const before = await templateText(key.template, key.locale);
   const subject = props.subject?.replace(/[\r\n\t]+/g, ' ').trim() || null;
   const intro = props.intro?.replace(/\r\n?/g, '\n').trim() || null;
+  const closing = props.closing === undefined ? before.closing : props.closing?.replace(/\r\n?/g, '\n').trim() || null;
+  if (closing !== null && before.audience !== 'member')
+    throw new UnprocessableError('Staff notifications have no closing line to replace.', [{ path: 'closing', message: 'member mail only' }]);
+  const unknown = unknownPlaceholders([subject, intro, closing].filter(Boolean).join('\n'), before.placeholders);
+  if (unknown.length > 0)
+    throw new UnprocessableError(
+      `Unknown placeholder: ${unknown.map((n) => `{{${n}}}`).join(', ')}. This message offers: ${before.placeholders.map((n) => `{{${n}}}`).join(' ')}.`,
+      unknown.map((n) => ({ path: n, message: 'not a placeholder of this message' })),
+      { reason: 'unknown_placeholder', unknown, placeholders: before.placeholders },
+    );
   const _id = `${key.template}.${key.locale}`;
-  if (subject === null && intro === null) await MailTemplateTextModel.deleteOne({ _id });
-  else await MailTemplateTextModel.updateOne({ _id }, { $set: { subject, intro, updatedAt: new Date(), updatedBy: actor.name } }, { upsert: true });
+  if (subject === null && intro === null && closing === null) await MailTemplateTextModel.deleteOne({ _id });
+  else await MailTemplateTextModel.updateOne({ _id }, { $set: { subject, intro, closing, updatedAt: new Date(), updatedBy: actor.name } }, { upsert: true });
   clearTemplateTexts();
   const after = await templateText(key.template, key.locale);
   await recordAudit(actor, {
@@ -99,12 +128,45 @@ export function resetTemplateText(
   key: { template: MailTemplateName; locale: MailLocale },
   meta: { ip?: string } = {},
 ): Promise<TemplateTextView> {
-  return setTemplateText(actor, key, { subject: null, intro: null }, meta);
+  return setTemplateText(actor, key, { subject: null, intro: null, closing: null }, meta);
 }
 
-/** Demo data for each member template: what the preview fills the message with. */
-function demoData(template: MailTemplateName, publicUrl: string): MailTemplateData[MailTemplateName] {
+/** The staff notifications' demo values in each language (the recipient reads them in theirs). */
+const staffDemo: Record<MailLocale, Record<'teamName' | 'reasonLabel' | 'handoff' | 'reason' | 'deadlineLabel' | 'dueText' | 'explanation', string>> = {
+  fr: {
+    teamName: 'Équipe de soutien',
+    reasonLabel: 'Correction de paie',
+    handoff: 'Le membre a envoyé sa fiche de paie ; il manque le contrat.',
+    reason: 'Julie est absente cette semaine.',
+    deadlineLabel: 'Première réponse',
+    dueText: 'mardi 10 mars 2026 à 14:00',
+    explanation: 'Huit heures ouvrables à compter de l’arrivée de la demande, selon le calendrier du bureau.',
+  },
+  nl: {
+    teamName: 'Ondersteuningsteam',
+    reasonLabel: 'Looncorrectie',
+    handoff: 'Het lid heeft de loonfiche gestuurd; het contract ontbreekt nog.',
+    reason: 'Julie is deze week afwezig.',
+    deadlineLabel: 'Eerste antwoord',
+    dueText: 'dinsdag 10 maart 2026 om 14:00',
+    explanation: 'Acht werkuren vanaf de aankomst van de vraag, volgens de kalender van het kantoor.',
+  },
+  en: {
+    teamName: 'Support team',
+    reasonLabel: 'Payroll correction',
+    handoff: 'The member sent their payslip; the contract is still missing.',
+    reason: 'Julie is away this week.',
+    deadlineLabel: 'First response',
+    dueText: 'Tuesday 10 March 2026 at 14:00',
+    explanation: 'Eight business hours from the request’s arrival, in the office’s calendar.',
+  },
+};
+
+/** Demo data for each template with texts of administrators: what the preview fills the message with. */
+function demoData(template: MailTemplateName, locale: MailLocale, publicUrl: string): MailTemplateData[MailTemplateName] {
+  const staff = staffDemo[locale];
   const ticketUrl = `${publicUrl}/suivi/acces/demo`;
+  const staffTicketUrl = `${publicUrl}/staff/tickets/demo`;
   const ticket = { ticketNumber: 'R-2026-000123', subject: 'Attestation de revenus 2025', ticketUrl };
   const reply = { ...ticket, replyText: 'Bonjour,\nVotre attestation est jointe à ce message.', replyHtml: null, signed: false, agentFirstName: 'Julie' };
   const data: Partial<Record<MailTemplateName, MailTemplateData[MailTemplateName]>> = {
@@ -122,14 +184,41 @@ function demoData(template: MailTemplateName, publicUrl: string): MailTemplateDa
       expiresInDays: 30,
       tickets: [{ number: 'R-2026-000123', subject: 'Attestation de revenus 2025', statusLabel: '—' }],
     },
+    'staff-escalation': {
+      ticketNumber: ticket.ticketNumber,
+      subject: ticket.subject,
+      fromTier: 1,
+      toTier: 2,
+      teamName: staff.teamName,
+      escalatedBy: 'Julie Lambert',
+      reasonLabel: staff.reasonLabel,
+      handoff: staff.handoff,
+      staffTicketUrl,
+    },
+    'staff-reassignment': {
+      ticketNumber: ticket.ticketNumber,
+      subject: ticket.subject,
+      reassignedBy: 'Isabelle Collard',
+      reason: staff.reason,
+      staffTicketUrl,
+    },
+    'sla-warning': {
+      ticketNumber: ticket.ticketNumber,
+      subject: ticket.subject,
+      breached: false,
+      deadlineLabel: staff.deadlineLabel,
+      dueText: staff.dueText,
+      explanation: staff.explanation,
+      staffTicketUrl,
+    },
   };
   const found = data[template];
-  if (!found) throw new NotFoundError('No such member mail template.');
+  if (!found) throw new NotFoundError('No such mail template.');
   return found;
 }
 
-/** The message as a member would get it now, with demo data (the administrators' texts included). */
+/** The message as its recipient would get it now, with demo data (the administrators' texts included). */
 export async function previewTemplate(template: MailTemplateName, locale: MailLocale, publicUrl: string): Promise<RenderedMail> {
   await refreshTemplateTexts();
-  return renderMail(template, locale, demoData(template, publicUrl) as never);
+  return renderMail(template, locale, demoData(template, locale, publicUrl) as never);
 }

@@ -189,7 +189,7 @@ export const mailAudience: Readonly<Record<MailTemplateName, 'member' | 'staff'>
 export const memberTemplates = mailTemplateNames.filter((name) => mailAudience[name] === 'member');
 
 /**
- * The values an administrator's text may name as `{{name}}` in each member template (see
+ * The values an administrator’s text may name as `{{name}}` in each template with texts of theirs (see
  * template-texts.model.ts): single-line values only, never a reply's text or a list.
  */
 export const templatePlaceholders: Readonly<Record<string, readonly string[]>> = {
@@ -199,8 +199,18 @@ export const templatePlaceholders: Readonly<Record<string, readonly string[]>> =
   'ticket-resolved': ['ticketNumber', 'subject', 'ticketUrl'],
   'ticket-merged': ['ticketNumber', 'subject', 'sourceNumber', 'sourceSubject', 'ticketUrl'],
   'member-link': ['linkUrl', 'expiresInDays'],
+  'staff-escalation': ['ticketNumber', 'subject', 'fromTier', 'toTier', 'teamName', 'escalatedBy', 'reasonLabel', 'staffTicketUrl'],
+  'staff-reassignment': ['ticketNumber', 'subject', 'reassignedBy', 'staffTicketUrl'],
+  'sla-warning': ['ticketNumber', 'subject', 'deadlineLabel', 'dueText', 'staffTicketUrl'],
 };
 export const staffTemplates = mailTemplateNames.filter((name) => mailAudience[name] === 'staff');
+/**
+ * The staff notifications whose subject and introduction administrators may change (ticket work);
+ * account mail (invitations, password and unlock links, the test mail) keeps Relais's own wording.
+ */
+export const staffNoticeTemplates = ['staff-escalation', 'staff-reassignment', 'sla-warning'] as const satisfies readonly MailTemplateName[];
+/** Every template with administrators' texts: the member mail (subject, introduction, closing line) and the staff notifications (subject, introduction). */
+export const editableTemplates: readonly MailTemplateName[] = [...memberTemplates, ...staffNoticeTemplates];
 
 /**
  * Subject lines per template and language. Mail about a ticket starts with `[{{ticketNumber}}]`,
@@ -331,10 +341,11 @@ function file(template: MailTemplateName, locale: MailLocale, kind: 'html' | 'te
 /** Validates `data` for `template` and renders its subject, plain text and HTML in `locale`. */
 export function renderMail<T extends MailTemplateName>(template: T, locale: MailLocale, data: MailTemplateData[T]): RenderedMail {
   const parsed = templateSchemas[template].parse(data) as TemplateValues;
-  // An administrator's subject and introductory paragraph (member mail only), filled as plain text.
-  const own = mailAudience[template] === 'member' ? templateTextFor(template, locale) : null;
+  // An administrator's subject, introductory paragraph and (member mail) closing line, filled as plain text.
+  const own = editableTemplates.includes(template) ? templateTextFor(template, locale) : null;
   const known = templatePlaceholders[template] ?? [];
-  const values: TemplateValues = { ...parsed, intro: own?.intro ? renderAdminText(own.intro, known, parsed) : null };
+  const closing = mailAudience[template] === 'member' && own?.closing ? renderAdminText(own.closing, known, parsed) : null;
+  const values: TemplateValues = { ...parsed, intro: own?.intro ? renderAdminText(own.intro, known, parsed) : null, closing };
   const subject = own?.subject
     ? renderAdminText(own.subject, known, parsed)
     : compiled(`${template}.${locale}.subject`, () => subjects[template][locale], true)(values);

@@ -6,13 +6,18 @@
  * No transactions on FerretDB, so an erasure is a sequence of idempotent steps behind a durable intent:
  *  1. insert `member_erasures` `{ _id: <member> }` (the intent; a second start finds it and resumes);
  *  2. each ticket of the member (`member_tickets` keys), in order (ticket-erasure.ts), noted as done;
- *  3. the records beside the tickets: "send me a link" requests, the local catcher's copies;
+ *  3. the records beside the tickets: "send me a link" requests, and the mail no ticket names — a link
+ *     mail in the outbox, a mail held in quarantine, the local catcher's copies — found by the member's
+ *     address keys (mail/address-mail.ts, address-mail-erasure.ts);
  *  4. the member record last — its address and number keys removed, name → "Membre effacé #…",
  *     address → a unique non-routable placeholder, number and language cleared, every member session
  *     ended (`sessionVersion`), `erasedAt` set — through `changeMemberDetails`, so the search index
  *     writes the member's tickets again with the pseudonym. Last, because the steps before it look for
  *     the member's name and address in staff text: a resumed erasure still reads them here;
- *  5. `finishedAt`, and the audit entry (the member's id, the pseudonym and counts — never the data).
+ *  5. the member's tickets again, until a sweep finds none new: a ticket filed while the steps ran (its
+ *     creation found the member before the address key went) is erased like the others; one stored
+ *     after this last sweep is caught when it is created (erasure-watch.ts);
+ *  6. `finishedAt`, and the audit entry (the member's id, the pseudonym and counts — never the data).
  *
  * An erasure interrupted (a stop, a crash) is finished at the next start (`resumeErasures`, index.ts).
  */
@@ -21,20 +26,27 @@ import { assertAdministrator } from '../auth/administrator.js';
 import { recordAudit } from '../audit/audit.js';
 import { ConflictError, NotFoundError, isDuplicateKeyError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import { CaughtMailModel } from '../mail/mail.models.js';
 import { LinkRequestModel } from '../members/link-request.model.js';
 import { changeMemberDetails } from '../members/member-changes.js';
 import { memberById } from '../members/member-lookup.js';
 import { MemberEmailModel, MemberModel, MemberNumberModel, normalizeMemberNumber } from '../members/member.model.js';
 import { memberTicketIds } from '../tickets/ticket.keys.js';
+import { TicketModel } from '../tickets/ticket.model.js';
 import { MemberErasureModel, type MemberErasure, type ErasureCounts } from './erasure.model.js';
 import { identityPatterns, isPlaceholderEmail, placeholderEmail, pseudonymFor } from './redaction.js';
 import { eraseTicket } from './ticket-erasure.js';
+import { eraseAddressMail } from './address-mail-erasure.js';
 
 export interface ErasureRequest {
   reason: string;
   source: MemberErasure['source'];
   ip?: string;
+}
+
+export interface ErasureOptions {
+  dataDir: string;
+  /** Tests: runs after a step (a ticket filed, a link asked for, a mail received meanwhile). */
+  afterStep?: (step: 'tickets' | 'records' | 'member') => Promise<void>;
 }
 
 interface StoredMember {
@@ -44,22 +56,14 @@ interface StoredMember {
   memberNumber?: string | null;
   erasedAt?: Date | null;
   sessionVersion?: number;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  language?: string | null;
 }
 
 /**
  * Erases a member: administrators (or the retention job, as Relais). 404 for no such member, 409 when
  * already erased. Returns the finished record. An erasure of the member left half-way is resumed.
  */
-export async function eraseMember(
-  actor: StaffActor | SystemActor,
-  memberId: string,
-  request: ErasureRequest,
-  options: { dataDir: string },
-): Promise<MemberErasure> {
+export async function eraseMember(actor: StaffActor | SystemActor, memberId: string, request: ErasureRequest, options: ErasureOptions): Promise<MemberErasure> {
   if (actor.kind === 'staff') assertAdministrator(actor);
   const member = await memberById<StoredMember>(memberId, { name: 1, erasedAt: 1 });
   if (!member) throw new NotFoundError('No such member.');
@@ -93,9 +97,9 @@ async function note(id: string, set: Partial<MemberErasure>): Promise<void> {
 }
 
 /** Runs (or resumes) the steps of an erasure whose intent is recorded. */
-async function runErasure(record: MemberErasure, actor: StaffActor | SystemActor, options: { dataDir: string }): Promise<MemberErasure> {
+async function runErasure(record: MemberErasure, actor: StaffActor | SystemActor, options: ErasureOptions): Promise<MemberErasure> {
   const id = record._id;
-  const member = await memberById<StoredMember>(id, { name: 1, email: 1, memberNumber: 1, sessionVersion: 1 });
+  const member = await memberById<StoredMember>(id, { name: 1, email: 1, memberNumber: 1, sessionVersion: 1, language: 1 });
   if (!member) throw new NotFoundError('No such member.');
   // Once the member record is pseudonymised there is nothing of theirs left to look for in free text.
   const identity = isPlaceholderEmail(member.email) ? null : { name: member.name, email: member.email, memberNumber: member.memberNumber ?? null };
@@ -109,27 +113,37 @@ async function runErasure(record: MemberErasure, actor: StaffActor | SystemActor
   };
   const counts: ErasureCounts = { ...record.counts };
   const done = new Set(record.ticketsDone);
-  for (const ticketId of await memberTicketIds(id)) {
-    if (done.has(String(ticketId))) continue;
-    const c = await eraseTicket(ticketId, context);
-    done.add(String(ticketId));
-    if (c) {
-      counts.tickets += 1;
-      counts.messages += c.messages;
-      counts.files += c.files;
-      counts.mails += c.mails;
+  /** Erases the member's tickets not done yet; true when there was one. */
+  const sweep = async (): Promise<boolean> => {
+    let found = false;
+    for (const ticketId of await memberTicketIds(id)) {
+      if (done.has(String(ticketId))) continue;
+      const c = await eraseTicket(ticketId, context);
+      // A key written by a creation still under way names a ticket not stored yet: not done (the
+      // next sweep, or the watch on new tickets, erases it once it exists; erasure-watch.ts).
+      if (!c && !(await TicketModel.exists({ _id: ticketId }))) continue;
+      found = true;
+      done.add(String(ticketId));
+      if (c) {
+        counts.tickets += 1;
+        counts.messages += c.messages;
+        counts.files += c.files;
+        counts.mails += c.mails;
+      }
+      await note(id, { ticketsDone: [...done], counts });
     }
-    await note(id, { ticketsDone: [...done], counts });
-  }
+    return found;
+  };
+  await sweep();
+  await options.afterStep?.('tickets');
   const steps = new Set(record.steps);
   if (!steps.has('records') && identity) {
-    await LinkRequestModel.collection.deleteOne({ _id: identity.email } as never);
-    // The local catcher (never in production) keeps whole mails; a small collection, read whole by design.
-    const address = new RegExp(escapeRegExp(identity.email), 'i');
-    counts.mails += (await CaughtMailModel.collection.deleteMany({ $or: [{ to: address }, { from: address }] })).deletedCount;
+    await LinkRequestModel.collection.deleteOne({ _id: identity.email.trim().toLowerCase() } as never);
+    counts.mails += await eraseAddressMail(context, member.language ?? 'fr');
     steps.add('records');
     await note(id, { steps: [...steps], counts });
   }
+  await options.afterStep?.('records');
   if (!steps.has('member')) {
     if (identity) {
       if (identity.memberNumber) {
@@ -147,6 +161,16 @@ async function runErasure(record: MemberErasure, actor: StaffActor | SystemActor
     });
     steps.add('member');
     await note(id, { steps: [...steps] });
+  }
+  await options.afterStep?.('member');
+  // Tickets filed while the steps above ran (the creation had found the member before its address
+  // key went): none can name the member once the key is gone, so a sweep that finds nothing new ends it.
+  for (let round = 0; round < 5 && (await sweep()); round += 1);
+  // Mail stored under the address while the steps ran (a link asked for, a mail held in quarantine):
+  // nothing new can be once the member record no longer has the address.
+  if (identity) {
+    await LinkRequestModel.collection.deleteOne({ _id: identity.email.trim().toLowerCase() } as never);
+    counts.mails += await eraseAddressMail(context, member.language ?? 'fr');
   }
   const finishedAt = new Date();
   await note(id, { finishedAt, counts });

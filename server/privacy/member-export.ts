@@ -34,6 +34,7 @@ import { loadTicket } from '../tickets/ticket.journal.js';
 import { ticketEvents, ticketThread } from '../tickets/ticket.queries.js';
 import { memberTicketIds } from '../tickets/ticket.keys.js';
 import { mailIdsOf } from './ticket-erasure.js';
+import { unlinkedMailOf } from './address-mail-erasure.js';
 import type { Types } from 'mongoose';
 
 interface ExportedMember {
@@ -158,11 +159,33 @@ export async function exportMember(
       ),
     });
   }
+  // The mail no ticket names (a "send me a link" mail, a mail held in quarantine), keyed by the address.
+  const unlinked = await unlinkedMailOf(member.email);
+  const outboxKeys = new Set(outboxIds.map(String));
+  for (const o of unlinked.outbox) if (!outboxKeys.has(String(o))) outboxIds.push(o);
+  for (const i of unlinked.inbound) inboundIds.add(i);
   const outbox = await readByIds(outboxIds, (o) => Outbox.collection.findOne<OutboxMail>({ _id: o }));
   const inbound = await readByIds([...inboundIds], (i) => InboundMailModel.collection.findOne<InboundMail>({ _id: i } as never));
   const mails = {
-    sent: outbox.map((o) => ({ at: o.createdAt, to: o.to, subject: o.subject, text: o.text, status: o.status, sentAt: o.sentAt, ticket: o.ticketNumber })),
-    received: inbound.map((i) => ({ at: i.receivedAt, from: i.from, to: i.envelope?.to ?? [], subject: i.subject, ticket: i.outcome?.ticketNumber ?? null })),
+    sent: outbox.map((o) => ({
+      at: o.createdAt,
+      template: o.template,
+      to: o.to,
+      subject: o.subject,
+      text: o.text,
+      status: o.status,
+      sentAt: o.sentAt,
+      ticket: o.ticketNumber,
+    })),
+    received: inbound.map((i) => ({
+      at: i.receivedAt,
+      from: i.from,
+      to: i.envelope?.to ?? [],
+      subject: i.subject,
+      status: i.status,
+      outcome: i.outcome?.kind ?? null,
+      ticket: i.outcome?.ticketNumber ?? null,
+    })),
   };
   const counts = {
     tickets: tickets.length,

@@ -20,6 +20,7 @@
  *
  * Every step can run again: a resumed erasure finds the `member_erased` event and goes on from it.
  */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { Types } from 'mongoose';
 import type { StaffActor, SystemActor } from '../auth/actor.js';
@@ -173,7 +174,7 @@ function redactedMail(mail: OutboxMail, language: string, c: TicketErasureContex
   };
 }
 
-async function redactOutbox(ids: Types.ObjectId[], language: string, c: TicketErasureContext): Promise<number> {
+export async function redactOutbox(ids: Types.ObjectId[], language: string, c: TicketErasureContext): Promise<number> {
   let n = 0;
   for (const id of ids) {
     const mail = await Outbox.collection.findOne<OutboxMail>({ _id: id });
@@ -189,7 +190,7 @@ async function redactOutbox(ids: Types.ObjectId[], language: string, c: TicketEr
   return n;
 }
 
-async function redactInbound(ids: string[], language: string, c: TicketErasureContext): Promise<number> {
+export async function redactInbound(ids: string[], language: string, c: TicketErasureContext): Promise<number> {
   const storage = createFileStorage(path.join(c.dataDir, 'inbound'));
   let n = 0;
   for (const id of ids) {
@@ -201,6 +202,10 @@ async function redactInbound(ids: string[], language: string, c: TicketErasureCo
     await InboundMailModel.collection.updateOne({ _id: id } as never, {
       $set: {
         subject: erasedSubjectText(language),
+        // A Message-ID often carries a name or an address; a digest keeps it distinct and says nothing.
+        messageId: mail.messageId ? `<erased-${createHash('sha256').update(mail.messageId).digest('hex').slice(0, 24)}@erased.invalid>` : null,
+        outcome: mail.outcome ? { ...mail.outcome, detail: scrub(mail.outcome.detail, c.pattern, c.pseudonym) } : null,
+        authentication: mail.authentication ? { ...mail.authentication, summary: scrub(mail.authentication.summary, c.pattern, c.pseudonym) } : null,
         from: placeholder,
         envelope: { from: placeholder, to: mail.envelope?.to ?? [] },
         client: null,

@@ -17,6 +17,7 @@ import { systemActor } from '../auth/actor.js';
 import { ReasonCodeModel } from '../catalog/category.model.js';
 import { translator, type Locale } from '../lib/i18n.js';
 import { buildOutboxMail } from '../mail/outbox.js';
+import { refreshTemplateTexts } from '../mail/template-texts.model.js';
 import { mailLocale, outboxWrites, type MailConfig } from '../mail/ticket-mail.js';
 import { officeModelOf } from '../routing/office-models.js';
 import { teamForTier } from '../routing/routing.service.js';
@@ -92,6 +93,7 @@ async function holderMail(config: MailConfig, ticket: Ticket, due: DueAlert, at:
   if (!holder || holder.active === false) return [];
   const locale = mailLocale(holder.languages?.[0], config);
   const t = translator(locale);
+  await refreshTemplateTexts(); // administrators' texts (renderMail is synchronous)
   // The policy and calendar named in the holder's language (their labels), as the deadlines panel does.
   const labelled = new Map((await slaNames()).map((x) => [String(x._id), labelIn(x, locale)]));
   const nameOf = (ref: { id: string; name: string }) => labelled.get(ref.id) ?? ref.name;

@@ -2,7 +2,8 @@
  * The SLA policy page, the routing rules and the member mail texts in a real browser (server/index.ts
  * in its own process, demo data, Chromium): the administrator changes the normal policy's first
  * response and sees the recompute offered; creates a routing rule; sets an introduction for the
- * acknowledgement and sees it in the sandboxed preview, escaped. Accessibility checked with axe.
+ * acknowledgement and sees it in the sandboxed preview, escaped; replaces its closing line; gives the
+ * Dutch escalation notice an introduction and sees it previewed in Dutch. Accessibility checked with axe.
  * Screenshots: test-results/e2e/admin-settings/.
  */
 import { expect } from 'chai';
@@ -86,6 +87,34 @@ describe('administration of policies, rules and mail texts in Chromium (real ser
     await frame.locator('text=Nos bureaux sont fermés le 15 août.').waitFor();
     expect(await frame.locator('body').innerText()).to.include('<script>alert(1)</script> Votre demande : R-2026-000123');
     await screenshot(admin, 'template-preview', true);
+    expect(serious(await runAxe(admin))).to.deep.equal([]);
+
+    // The closing line of member mail, and a staff notification's introduction in Dutch.
+    await admin.locator('textarea[name=closing]').fill('Au plaisir de vous lire,\nLa coopérative <b>Relais</b>');
+    await admin.locator('#template-form button[type=submit]').click();
+    await admin.locator('.notice-info').waitFor();
+    await frame.locator('text=Au plaisir de vous lire,').waitFor();
+    expect(await frame.locator('body').innerText())
+      .to.include('La coopérative <b>Relais</b>')
+      .and.not.include('Bien cordialement');
+    await screenshot(admin, 'template-closing', true);
+    // Captures leave the sandboxed frame blank in headless Chromium: its document, opened alone.
+    const alone = await admin.context().newPage();
+    await alone.goto(`${base}/staff/admin/mail-settings/templates/ticket-acknowledgement/fr/preview.html`);
+    await screenshot(alone, 'template-closing-mail', true);
+    await alone.close();
+    await admin.goto(`${base}/staff/admin/mail-settings`);
+    await admin.getByRole('heading', { name: 'Notifications à l’équipe' }).waitFor();
+    await screenshot(admin, 'mail-texts-list', true);
+    expect(serious(await runAxe(admin))).to.deep.equal([]);
+    await admin.goto(`${base}/staff/admin/mail-settings/templates/staff-escalation/nl`);
+    await admin.locator('textarea[name=intro]').fill('Graag vóór de middag behandelen ({{reasonLabel}}).');
+    await admin.locator('#template-form button[type=submit]').click();
+    await admin.locator('.notice-info').waitFor();
+    const staffFrame = admin.frameLocator('iframe.mail-html');
+    await staffFrame.locator('text=Graag vóór de middag behandelen (Looncorrectie).').waitFor();
+    expect(await admin.locator('textarea[name=closing]').count()).to.equal(0);
+    await screenshot(admin, 'staff-notice-nl', true);
     expect(serious(await runAxe(admin))).to.deep.equal([]);
   });
 });

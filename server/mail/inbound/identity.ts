@@ -17,6 +17,7 @@
  * messages recorded before content keys existed.
  */
 import { isDuplicateKeyError } from '../../lib/errors.js';
+import { noteInboundMail } from '../address-mail.js';
 import { InboundContentKeyModel, InboundMailModel, InboundMessageKeyModel, type InboundMail, type InboundOutcome } from './inbound.model.js';
 import { hashOf } from './raw.js';
 
@@ -138,6 +139,7 @@ export async function recordDuplicate(doc: InboundMail, first: string): Promise<
     attempts: 1,
     history: [...doc.history, { action: 'processed', by: null, note, at }],
   };
+  await noteInboundMail(record);
   try {
     await InboundMailModel.collection.insertOne(record as never);
   } catch (error) {

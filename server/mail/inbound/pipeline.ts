@@ -48,6 +48,7 @@ import { DEFAULT_PARSE_LIMITS, parseRaw, type ParseLimits } from './parse.js';
 import { hashOf, headerLine, headerMessageId } from './raw.js';
 import { retentionRemoval } from './raw-retention.js';
 import { claimIdentity, contentKeyOf, recordDuplicate } from './identity.js';
+import { noteInboundMail } from '../address-mail.js';
 import { createInboundActions, outcome, Quarantine } from './inbound-actions.js';
 import {
   bytesKeyOf,
@@ -461,6 +462,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
    * yet), with the quarantine hint written before a record enters quarantine and dropped after it leaves.
    */
   async function save(doc: InboundMail, stored: boolean, set: Partial<InboundMail>, entry: Omit<InboundHistoryEntry, 'at'>): Promise<void> {
+    if (!stored) await noteInboundMail(doc);
     if (set.status === 'quarantined' && doc.status !== 'quarantined') await markQuarantined(doc._id, doc.receivedAt);
     await write(doc, stored, set, entry);
     if (set.status && set.status !== 'quarantined' && doc.status === 'quarantined') await unmarkQuarantined(doc._id);

@@ -1,18 +1,28 @@
 /**
  * `/staff/admin/mail-settings`: the addresses Relais receives at, its IMAP mailboxes (each with
  * "Test connection"), the outgoing SMTP server (with "Send a test mail", whose state the page shows
- * and follows while it is queued), all read-only from the environment; and the member mail texts:
- * one page per template and language (`…/templates/:template/:locale`) with the subject and
- * introduction form, "back to the default", and the preview rendered with demo data (HTML in a
+ * and follows while it is queued), all read-only from the environment; and the mail texts (member
+ * mail and staff notifications): one page per template and language (`…/templates/:template/:locale`)
+ * with the subject, introduction and (member mail) closing line form, "back to the default", and the preview rendered with demo data (HTML in a
  * sandboxed frame served under its own CSP, as the outgoing mail page does). Plain forms with the
  * page's CSRF token; everything goes through mail/mail-settings.ts and mail/template-texts.ts.
  */
 import { Router, type Request, type Response } from 'express';
 import type { Config } from '../../../config.js';
-import { BadRequestError } from '../../../lib/errors.js';
+import { BadRequestError, UnprocessableError } from '../../../lib/errors.js';
+import type { Translate } from '../../../lib/i18n.js';
 import type { ImapProbeResult } from '../../../mail/inbound/imap-probe.js';
 import { mailSettings, sendTestMail, testImapMailbox, testMailState, type TestMailView } from '../../../mail/mail-settings.js';
-import { previewTemplate, resetTemplateText, setTemplateText, templateKey, templateText, templateTexts } from '../../../mail/template-texts.js';
+import {
+  previewTemplate,
+  resetTemplateText,
+  setTemplateText,
+  templateKey,
+  templateText,
+  templateTexts,
+  type TemplateTextView,
+} from '../../../mail/template-texts.js';
+import { mailAudience } from '../../../mail/templates.js';
 import { caughtHtmlCsp } from '../mail-admin.routes.js';
 import { adminPath, pageActor, requirePageActor } from '../page-auth.js';
 import { renderStaffPage, type StaffPageTools } from '../staff-page.js';
@@ -20,6 +30,39 @@ import { administratorPage, doneNotice, formField, refusal } from './admin-page.
 
 export const mailSettingsPath = `${adminPath}/mail-settings`;
 const templatesPath = `${mailSettingsPath}/templates`;
+
+interface TemplateForm {
+  subject: string;
+  intro: string;
+  closing: string;
+}
+
+const isOwn = (x: TemplateTextView): boolean => x.subject !== null || x.intro !== null || x.closing !== null;
+
+/** The list of templates with texts, member mail and staff notifications apart. */
+function templateRows(texts: TemplateTextView[], t: Translate) {
+  const rows = texts.map((x) => ({
+    ...x,
+    href: `${templatesPath}/${x.template}/${x.locale}`,
+    name: t(`mailSettings.templates.name.${x.template}`),
+    own: isOwn(x),
+  }));
+  return { templates: rows.filter((r) => r.audience === 'member'), staffTemplates: rows.filter((r) => r.audience === 'staff') };
+}
+
+/** A refusal in the page's language; an unknown placeholder is named, with those the message offers. */
+function templateRefusal(error: unknown, t: Translate): { status: number; error: string } {
+  if (error instanceof UnprocessableError && error.details?.reason === 'unknown_placeholder') {
+    const names = (list: unknown) => (Array.isArray(list) ? list.map((n) => `{{${String(n)}}}`).join(' ') : '');
+    return {
+      status: 422,
+      error: t('mailSettings.templates.unknown_placeholder', { names: names(error.details.unknown), offered: names(error.details.placeholders) }),
+    };
+  }
+  if (error instanceof UnprocessableError && error.fields?.some((f) => f.path === 'closing'))
+    return { status: 422, error: t('mailSettings.templates.no_closing') };
+  return refusal(error, t);
+}
 
 export function mailSettingsPages(config: Config, tools: StaffPageTools): Router {
   const router = Router();
@@ -72,12 +115,7 @@ export function mailSettingsPages(config: Config, tools: StaffPageTools): Router
               ok: sent.status === 'sent',
             }
           : null,
-        templates: texts.map((x) => ({
-          ...x,
-          href: `${templatesPath}/${x.template}/${x.locale}`,
-          name: t(`mailSettings.templates.name.${x.template}`),
-          own: x.subject !== null || x.intro !== null,
-        })),
+        ...templateRows(texts, t),
       },
       props.status ?? 200,
     );
@@ -108,7 +146,7 @@ export function mailSettingsPages(config: Config, tools: StaffPageTools): Router
     }
   });
 
-  async function showTemplate(req: Request, res: Response, props: { status?: number; error?: string; form?: { subject: string; intro: string } } = {}) {
+  async function showTemplate(req: Request, res: Response, props: { status?: number; error?: string; form?: TemplateForm } = {}) {
     const t = res.locals.t;
     let key;
     try {
@@ -135,8 +173,9 @@ export function mailSettingsPages(config: Config, tools: StaffPageTools): Router
         lang: key.locale,
         text,
         placeholders: text.placeholders.map((p) => `{{${p}}}`).join(' '),
-        form: props.form ?? { subject: text.subject ?? '', intro: text.intro ?? '' },
-        own: text.subject !== null || text.intro !== null,
+        form: props.form ?? { subject: text.subject ?? '', intro: text.intro ?? '', closing: text.closing ?? '' },
+        own: isOwn(text),
+        forMembers: text.audience === 'member',
         preview: { subject: preview.subject, text: preview.text, htmlSrc: `${action}/preview.html` },
       },
       props.status ?? 200,
@@ -146,13 +185,19 @@ export function mailSettingsPages(config: Config, tools: StaffPageTools): Router
   router.get(`${templatesPath}/:template/:locale`, ...guard, async (req, res) => showTemplate(req, res));
 
   router.post(`${templatesPath}/:template/:locale`, ...guard, tools.csrf.protect, async (req, res) => {
-    const form = { subject: formField(req.body, 'subject').slice(0, 300), intro: formField(req.body, 'intro').slice(0, 4000) };
+    const form: TemplateForm = {
+      subject: formField(req.body, 'subject').slice(0, 300),
+      intro: formField(req.body, 'intro').slice(0, 4000),
+      closing: formField(req.body, 'closing').slice(0, 1000),
+    };
     try {
       const key = templateKey(String(req.params.template), String(req.params.locale));
-      await setTemplateText(pageActor(req), key, { subject: form.subject || null, intro: form.intro || null }, { ip: req.ip });
+      // Staff notifications have no closing field: leaving it out keeps it as it is (none).
+      const closing = mailAudience[key.template] === 'member' ? form.closing || null : undefined;
+      await setTemplateText(pageActor(req), key, { subject: form.subject || null, intro: form.intro || null, closing }, { ip: req.ip });
       res.redirect(303, `${templatesPath}/${key.template}/${key.locale}?done=saved`);
     } catch (error) {
-      await showTemplate(req, res, { ...refusal(error, res.locals.t), form });
+      await showTemplate(req, res, { ...templateRefusal(error, res.locals.t), form });
     }
   });
 
