@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import pino from 'pino';
-import type { ImapMailboxConfig } from '../../server/config.js';
+import type { ImapMailboxConfig } from '../../server/config.imap.js';
 import type { Logger } from '../../server/lib/logger.js';
 import { PROCESSED_KEYWORD, startImapIntake, type ImapIntake, type InboundImapMessage, type MailboxStatus } from '../../server/mail/inbound/imap.js';
 import { testConfig } from '../helpers/config.js';

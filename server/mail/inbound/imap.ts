@@ -24,7 +24,7 @@
  * pipeline can quarantine them.
  */
 import { ImapFlow, type FetchMessageObject } from 'imapflow';
-import type { ImapMailboxConfig } from '../../config.js';
+import type { ImapMailboxConfig } from '../../config.imap.js';
 import type { Logger } from '../../lib/logger.js';
 
 /** The keyword of a processed message (flag mode; also set before a MOVE in move mode). */
