@@ -12,7 +12,7 @@ import { MemberModel } from '../../server/members/member.model.js';
 import { addBusinessMinutes, type BusinessCalendar } from '../../server/sla/calendar.js';
 import { SlaCalendarModel, toBusinessCalendar, type SlaCalendarData } from '../../server/sla/calendar.model.js';
 import { clearSlaCache, currentDeadlines } from '../../server/sla/engine.js';
-import type { Deadline } from '../../server/sla/deadlines.js';
+import type { Deadline } from '../../server/sla/deadline.types.js';
 import { explainDeadline } from '../../server/sla/explain.js';
 import { SlaPolicyModel, defaultPolicies } from '../../server/sla/policy.js';
 import type { StoredDeadline, TicketSla } from '../../server/tickets/ticket-sla.js';
