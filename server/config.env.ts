@@ -9,6 +9,14 @@ import { imapMailboxList } from './config.imap.js';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** A comma-separated list: each item trimmed and lower-cased, empty ones dropped. */
+const lowerCaseList = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((a) => a.trim().toLowerCase())
+    .filter(Boolean),
+);
+
 const duration = z
   .string()
   .regex(/^\d+\s*(s|m|h|d)$/, 'use a number followed by s, m, h or d, e.g. 15m')
@@ -53,25 +61,8 @@ export const envSchema = z.object({
   CAUGHT_MAIL_RETENTION: duration.default(14 * 86400),
   INBOUND_RAW_RETENTION: duration.default(90 * 86400),
   MEMBER_RETENTION_YEARS: z.coerce.number().int().min(0).max(100).default(0),
-  INBOUND_EXTRA_ADDRESSES: z
-    .string()
-    .transform((v) =>
-      v
-        .split(',')
-        .map((a) => a.trim().toLowerCase())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.email({ message: 'each must be an email address' })))
-    .optional(),
-  INBOUND_TRUSTED_AUTHSERV_IDS: z
-    .string()
-    .transform((v) =>
-      v
-        .split(',')
-        .map((a) => a.trim().toLowerCase())
-        .filter(Boolean),
-    )
-    .optional(),
+  INBOUND_EXTRA_ADDRESSES: lowerCaseList.pipe(z.array(z.email({ message: 'each must be an email address' }))).optional(),
+  INBOUND_TRUSTED_AUTHSERV_IDS: lowerCaseList.optional(),
   INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
   INBOUND_SMTP_HOST: z.string().min(1).default('127.0.0.1'),
   INBOUND_SMTP_MAX_BYTES: z.coerce

@@ -24,6 +24,7 @@ function targetOf(kind: DeadlineKind, policy: SlaPolicyData, tier: number | null
   return tier === 1 || tier === 2 || tier === 3 ? (t.acceptanceMinutes[tier] ?? null) : null;
 }
 
+/** A calendar as a deadline names it. */
 export const ref = (cal: BusinessCalendar): { id: string; name: string } => ({ id: cal.id, name: cal.name });
 const minutes = (ms: number): number => Math.round((ms / MINUTE) * 100) / 100;
 

@@ -42,6 +42,7 @@ export interface Window {
   startedBy: string;
 }
 
+/** Resolved and closed stop every clock. */
 export const finished = (status: string): boolean => status === 'resolved' || status === 'closed';
 
 function firstData<T>(events: readonly SlaEvent[], type: string, pick: (v: unknown) => T | undefined): T | undefined {
