@@ -14,7 +14,7 @@
  * It runs after a ticket arrives in a team unassigned: created, escalated, returned, reassigned to
  * a team, released, reopened (`startAutoAssignment` subscribes to the domain events).
  */
-import { heldCounts, waitingInTeams } from '../tickets/ticket.queries.js';
+import { heldCounts, waitingInTeams } from '../tickets/ticket-list.queries.js';
 import { Types } from 'mongoose';
 import { systemActor } from '../auth/actor.js';
 import type { DomainEvents } from '../lib/domain-events.js';

@@ -15,10 +15,10 @@ import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '.
 import { route, type RouteSpec } from '../lib/route-table.js';
 import { valid } from '../lib/validate.js';
 import { StaffModel } from '../staff/staff.model.js';
-import { reassignTicket } from '../tickets/ticket.commands.js';
+import { reassignTicket } from '../tickets/ticket.moves.js';
 import { loadTicket } from '../tickets/ticket.journal.js';
 import { can } from '../tickets/ticket.policy.js';
-import { heldTickets } from '../tickets/ticket.queries.js';
+import { heldTickets } from '../tickets/ticket-list.queries.js';
 
 /** The API document groups it with the routing switches (routing/routing-config.routes.ts). */
 const tag = 'Routing';

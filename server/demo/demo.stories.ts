@@ -7,7 +7,8 @@ import type { Types } from 'mongoose';
 import type { StaffActor } from '../auth/actor.js';
 import { systemActor } from '../auth/actor.js';
 import { rateTicket } from '../tickets/member.commands.js';
-import { addNote, claimTicket, escalateTicket, replyToTicket, resolveTicket, returnTicket } from '../tickets/ticket.commands.js';
+import { addNote, claimTicket, replyToTicket, resolveTicket } from '../tickets/ticket.commands.js';
+import { escalateTicket, returnTicket } from '../tickets/ticket.moves.js';
 import { createTicket } from '../tickets/ticket.create.js';
 import type { DemoMember, DemoTicketTemplate } from './demo.data.js';
 

@@ -4,7 +4,8 @@
  * the data folder: the command says what to use instead rather than pretending.
  */
 import path from 'node:path';
-import { ConfigError, loadConfig, loadDotEnv, type Config } from '../config.js';
+import { loadConfig, loadDotEnv, type Config } from '../config.js';
+import { ConfigError } from '../config.problems.js';
 import { backupDataDir, BackupError, restoreDataDir } from './backup.js';
 
 const usage = 'usage: npm run backup -- <new folder or file.tar.gz>\n       npm run restore -- <backup folder or file.tar.gz>';

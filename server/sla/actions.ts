@@ -22,7 +22,7 @@ import { mailLocale, outboxWrites, type MailConfig } from '../mail/ticket-mail.j
 import { officeModelOf } from '../routing/office-models.js';
 import { teamForTier } from '../routing/routing.service.js';
 import { StaffModel } from '../staff/staff.model.js';
-import { planEscalation } from '../tickets/ticket.commands.js';
+import { planEscalation } from '../tickets/ticket.moves.js';
 import { escalationTarget, stateAllows } from '../tickets/ticket.lifecycle.js';
 import { commit, loadTicket, notificationsSuppressed, registerEnricher, type CommitResult } from '../tickets/ticket.journal.js';
 import type { Ticket } from '../tickets/ticket.model.js';

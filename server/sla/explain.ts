@@ -7,7 +7,7 @@
  */
 import { DateTime } from 'luxon';
 import type { Translate } from '../lib/i18n.js';
-import type { Deadline } from './deadlines.js';
+import type { Deadline } from './deadline.types.js';
 
 const NEAR_DAYS = 6;
 

@@ -6,7 +6,7 @@
 import type { Translate } from '../lib/i18n.js';
 import { loadTicket } from '../tickets/ticket.journal.js';
 import type { Ticket } from '../tickets/ticket.model.js';
-import type { Deadline, ExplanationCode } from './deadlines.js';
+import type { Deadline, ExplanationCode } from './deadline.types.js';
 import { currentDeadlines, type KnownEvent } from './engine.js';
 import { explainDeadline, formatSlaDate } from './explain.js';
 

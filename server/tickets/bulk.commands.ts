@@ -10,7 +10,8 @@
  */
 import type { Actor } from '../auth/actor.js';
 import { AppError, PayloadTooLargeError } from '../lib/errors.js';
-import { claimTicket, reassignTicket, resolveTicket, updateTicket } from './ticket.commands.js';
+import { claimTicket, resolveTicket, updateTicket } from './ticket.commands.js';
+import { reassignTicket } from './ticket.moves.js';
 import type { Priority } from './ticket.model.js';
 import type { TicketView } from './ticket.presenter.js';
 import { markSpam } from './ticket.spam.js';

@@ -1,11 +1,12 @@
 /**
- * Reading tickets: the queue list (filters, keyset pagination, due date then age),
- * one ticket with its thread and escalations, its history, and the "why is this
- * ticket here?" explanation. Every read goes through the policy.
+ * Reading one ticket: its thread, escalations, detail and history (its merged duplicates' too), a
+ * member's tickets, a file with its context, and the names the views need (`nameBook`). Every read
+ * goes through the policy and by `_id`. The lists of tickets (queues, workload) are in
+ * ticket-list.queries.ts and "why is this ticket here?" in ticket.explain.ts.
  */
 import { Types } from 'mongoose';
-import type { Actor, StaffActor } from '../auth/actor.js';
-import { BadRequestError, NotFoundError } from '../lib/errors.js';
+import type { Actor } from '../auth/actor.js';
+import { NotFoundError } from '../lib/errors.js';
 import type { Locale } from '../lib/i18n.js';
 import { labelIn } from '../lib/labels.js';
 import { OfficeModel } from '../offices/office.model.js';
@@ -16,8 +17,7 @@ import { AttachmentModel, type Attachment } from '../attachments/attachment.mode
 import { MessageModel, type Message } from './message.model.js';
 import { loadTicket } from './ticket.journal.js';
 import { TicketModel, type Ticket } from './ticket.model.js';
-import { authorize, canRead, inWorkScope, readableFilter } from './ticket.policy.js';
-import { handedOnBy } from './ticket.workers.js';
+import { authorize, canRead } from './ticket.policy.js';
 import {
   presentEscalation,
   presentEvent,
@@ -33,10 +33,9 @@ import {
 import { configTtlMs, ttlCache } from '../lib/ttl-cache.js';
 import { TicketEventModel, eventId, type TicketEvent } from './ticket-event.model.js';
 import { memberTicketIds, ticketIdByNumber } from './ticket.keys.js';
-import { workingSet, type WorkSelection } from './working-set.js';
-import { defaultQueueOrder, firstInOrder, type QueueOrder } from './queue-order.js';
+import { workingSet } from './working-set.js';
 import { readByIds } from '../db/point-reads.js';
-import { isOpenStatus, openStatuses, type Tier } from './ticket.vocabulary.js';
+import type { Tier } from './ticket.vocabulary.js';
 import { escalationTarget, returnTarget } from './ticket.lifecycle.js';
 import { officeModelOf } from '../routing/office-models.js';
 
@@ -60,136 +59,6 @@ export async function nameBook(staffIds: Iterable<Types.ObjectId | string | null
   const ids = [...new Set([...staffIds].filter((x): x is Types.ObjectId | string => Boolean(x)).map(String))];
   if (ids.length > 0) for (const s of await StaffModel.find({ _id: { $in: ids } }, { name: 1 }).lean()) names.set(String(s._id), s.name);
   return names;
-}
-
-export interface ListFilters {
-  tier?: number;
-  office?: string;
-  team?: string;
-  status?: string[];
-  assignee?: 'me' | 'none' | string;
-  language?: string;
-  /** A category code, or null for tickets without one. */
-  category?: string | null;
-  /** "Tickets I handed on": tickets the actor worked on and no longer holds (read only), instead of their work. */
-  handedOn?: boolean;
-  limit: number;
-  cursor?: string;
-  /** The order of work lists (the working set); history lists keep the due-date order. */
-  order?: QueueOrder;
-}
-
-interface Cursor {
-  d: string;
-  c: string;
-  i: string;
-}
-
-function encodeCursor(t: Ticket): string {
-  return Buffer.from(JSON.stringify({ d: new Date(t.dueAt).toISOString(), c: new Date(t.createdAt).toISOString(), i: String(t._id) })).toString('base64url');
-}
-
-function decodeCursor(cursor: string): Cursor {
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<Cursor>;
-    if (typeof parsed.d === 'string' && typeof parsed.c === 'string' && typeof parsed.i === 'string' && Types.ObjectId.isValid(parsed.i))
-      return parsed as Cursor;
-  } catch {
-    // fall through
-  }
-  throw new BadRequestError('The cursor is not valid: use the nextCursor value of a previous page.', [{ path: 'cursor', message: 'invalid cursor' }]);
-}
-
-/** The statuses the working set answers for (open work, and tickets resolved recently). */
-function servedByWorkingSet(statuses: readonly string[]): boolean {
-  return statuses.every((s) => isOpenStatus(s) || s === 'resolved');
-}
-
-/** Whether a ticket passes a list's filters (policy aside). */
-export function matchesFilters(t: Ticket, actor: StaffActor, filters: Omit<ListFilters, 'limit' | 'cursor'>, statuses: readonly string[]): boolean {
-  if (!statuses.includes(t.status)) return false;
-  if (filters.tier && t.tier !== filters.tier) return false;
-  if (filters.office && String(t.office) !== filters.office) return false;
-  if (filters.team && String(t.team) !== filters.team) return false;
-  if (filters.language && t.language !== filters.language) return false;
-  if (filters.category !== undefined && (t.category ?? null) !== filters.category) return false;
-  if (filters.assignee === 'me') return String(t.assignee) === String(actor.id);
-  if (filters.assignee === 'none') return !t.assignee;
-  if (filters.assignee) return String(t.assignee) === filters.assignee;
-  return true;
-}
-
-/** The part of the working set a list with these statuses (and tier) can come from. */
-export function workSelection(statuses: readonly string[], tier?: number): WorkSelection {
-  return statuses.every(isOpenStatus) ? { openOnly: true, ...(tier ? { tiers: [tier] } : {}) } : { openOnly: false };
-}
-
-/**
- * The working tickets in an actor's work scope that `where` keeps (the queues, counts and board are
- * built from these). Tickets they only follow (read only) are not work: see `handedOnBy`.
- */
-export async function readableWork(
-  actor: StaffActor,
-  where: (t: Ticket) => boolean = () => true,
-  selection: WorkSelection = { openOnly: false },
-): Promise<Ticket[]> {
-  // `where` (field tests) runs before the policy: at a year of data the work is thousands of tickets.
-  return (await workingSet.select(selection)).filter((t) => where(t) && inWorkScope(actor, t));
-}
-
-/**
- * The tickets an actor may see, filtered and sorted (by due date then age unless `order` says
- * otherwise: queue-order.ts), one page at a time. Work
- * (open and recently resolved tickets) comes from the working set in memory; only a list of closed
- * or older history asks the database (an index on MongoDB).
- */
-export async function listTickets(actor: StaffActor, filters: ListFilters): Promise<{ tickets: TicketView[]; nextCursor: string | null }> {
-  // Without a status filter, the queue shows work still to do.
-  const statuses = filters.status?.length ? filters.status : [...openStatuses];
-  let rows: Ticket[];
-  let cursorOf: (t: Ticket) => string = encodeCursor;
-  if (servedByWorkingSet(statuses)) {
-    // The list's own filters first (cheap field tests), then the policy, then the page.
-    const inList = filters.handedOn ? (t: Ticket) => handedOnBy(actor.id, t) && canRead(actor, t) : (t: Ticket) => inWorkScope(actor, t);
-    const matching = (await workingSet.select(workSelection(statuses, filters.tier))).filter((t) => matchesFilters(t, actor, filters, statuses) && inList(t));
-    const ordered = await firstInOrder(matching, filters.order ?? defaultQueueOrder, filters.limit + 1, filters.cursor);
-    rows = ordered.rows;
-    cursorOf = ordered.cursorOf;
-  } else {
-    rows = await historyPage(actor, filters, statuses, filters.cursor ? decodeCursor(filters.cursor) : null);
-  }
-  const page = rows.slice(0, filters.limit);
-  const names = await nameBook(page.map((t) => t.assignee));
-  const last = page.at(-1);
-  return {
-    tickets: page.map((t) => presentTicket(t, actor, names)),
-    nextCursor: rows.length > filters.limit && last ? cursorOf(last) : null,
-  };
-}
-
-async function historyPage(actor: StaffActor, filters: ListFilters, statuses: readonly string[], cursor: Cursor | null): Promise<Ticket[]> {
-  // Handed on: the tickets' `workers` say who worked on them (an index on MongoDB); the policy checks each after.
-  const and: Record<string, unknown>[] = [filters.handedOn ? { workers: actor.id, assignee: { $ne: actor.id } } : readableFilter(actor)];
-  if (filters.tier) and.push({ tier: filters.tier });
-  if (filters.office) and.push({ office: new Types.ObjectId(filters.office) });
-  if (filters.team) and.push({ team: new Types.ObjectId(filters.team) });
-  and.push({ status: { $in: statuses } });
-  if (filters.language) and.push({ language: filters.language });
-  if (filters.category !== undefined) and.push({ category: filters.category });
-  if (filters.assignee === 'me') and.push({ assignee: actor.id });
-  else if (filters.assignee === 'none') and.push({ assignee: null });
-  else if (filters.assignee) and.push({ assignee: new Types.ObjectId(filters.assignee) });
-  if (cursor) {
-    const d = new Date(cursor.d);
-    const created = new Date(cursor.c);
-    const i = new Types.ObjectId(cursor.i);
-    and.push({ $or: [{ dueAt: { $gt: d } }, { dueAt: d, createdAt: { $gt: created } }, { dueAt: d, createdAt: created, _id: { $gt: i } }] });
-  }
-  const rows = await TicketModel.find({ $and: and })
-    .sort({ dueAt: 1, createdAt: 1, _id: 1 })
-    .limit(filters.limit + 1)
-    .lean<Ticket[]>();
-  return filters.handedOn ? rows.filter((t) => canRead(actor, t)) : rows;
 }
 
 /** A ticket's events, in order, read by `_id` (`<ticket>:<seq>`): never a query on the events collection. */
@@ -360,69 +229,6 @@ export async function ticketHistory(actor: Actor, ticketId: string): Promise<Eve
   return withMergedHistory(ticket, (await ticketEvents(ticket)).map(presentEvent));
 }
 
-export interface Explanation {
-  ticket: { id: string; number: string; tier: number; team: string; office: string; assignee: string | null; status: string };
-  /** Plain sentences, oldest first, answering "why is this ticket here?". */
-  because: { at: string; type: string; text: string }[];
-  summary: string;
-}
-
-function describe(e: TicketEvent, names: NameBook): string | null {
-  const who = e.actor.name;
-  const team = (x: Types.ObjectId | null | undefined) => (x ? (names.get(String(x)) ?? 'a team') : 'no team');
-  const person = (x: Types.ObjectId | null | undefined) => (x ? (names.get(String(x)) ?? 'a colleague') : 'nobody');
-  switch (e.type) {
-    case 'created':
-      return `Arrived by ${String(e.data.channel ?? 'web')}. ${e.note ?? ''}`.trim();
-    case 'claimed':
-      return `${who} took it.`;
-    case 'accepted':
-      return `${who} accepted the escalation into tier ${e.to.tier}.`;
-    case 'released':
-      return `${who} put it back in the ${team(e.to.team)} queue${e.note ? `: ${e.note}` : '.'}`;
-    case 'escalated':
-      return `${who} escalated it from tier ${e.from?.tier} to tier ${e.to.tier} (${team(e.to.team)}), reason "${e.reason}". Handoff: ${e.note}`;
-    case 'returned':
-      return `${who} sent it back from tier ${e.from?.tier} to tier ${e.to.tier} (${team(e.to.team)})${e.to.assignee ? `, to ${person(e.to.assignee)}` : ''}: ${e.note}`;
-    case 'reassigned':
-      return `${who} (supervisor) reassigned it to ${e.to.assignee ? person(e.to.assignee) : team(e.to.team)} on tier ${e.to.tier}. Reason: ${e.note}`;
-    case 'resolved':
-      return `${who} resolved it.`;
-    case 'reopened':
-      return `${who} reopened it.`;
-    default:
-      return null;
-  }
-}
-
-/** Answers "why is this ticket here?" from the routing decision and every move since. */
-export async function explainTicket(actor: Actor, ticketId: string): Promise<Explanation> {
-  const ticket = await readableTicket(actor, ticketId);
-  const events = await ticketEvents(ticket);
-  const names = await nameBook(events.flatMap((e) => [e.to.assignee, e.from?.assignee]).concat([ticket.assignee]));
-  const because: Explanation['because'] = [];
-  for (const e of events) {
-    const text = describe(e, names);
-    if (text !== null) because.push({ at: new Date(e.at).toISOString(), type: e.type, text });
-  }
-  const where = `tier ${ticket.tier}, ${names.get(String(ticket.team)) ?? 'team'} (${names.get(String(ticket.office)) ?? 'office'})`;
-  const holder = ticket.assignee ? `held by ${names.get(String(ticket.assignee)) ?? 'a colleague'}` : 'waiting in the queue, unassigned';
-  const lastMove = [...because].reverse().find((b) => ['escalated', 'returned', 'reassigned', 'created', 'released'].includes(b.type));
-  return {
-    ticket: {
-      id: String(ticket._id),
-      number: ticket.number,
-      tier: ticket.tier,
-      team: String(ticket.team),
-      office: String(ticket.office),
-      assignee: ticket.assignee ? String(ticket.assignee) : null,
-      status: ticket.status,
-    },
-    because,
-    summary: `${ticket.number} is on ${where}, ${holder}. ${lastMove ? `Last move: ${lastMove.text}` : ''}`.trim(),
-  };
-}
-
 /** The escalation that brought the ticket to its tier: a return goes back where it came from. */
 export async function escalationOrigin(ticket: {
   _id: Types.ObjectId | string;
@@ -446,28 +252,6 @@ export async function moveTargets(
     escalate: offered.escalate ? escalationTarget(ticket, officeModelOf(ticket.office)) : null,
     return: offered.return ? returnTarget(ticket, await escalationOrigin(ticket)) : null,
   };
-}
-
-/** Open tickets held by each of these people (workload, automatic assignment), from the working set. */
-export async function heldCounts(people: Iterable<Types.ObjectId | string>): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  for (const person of people) {
-    const n = await workingSet.heldBy(person);
-    if (n > 0) counts.set(String(person), n);
-  }
-  return counts;
-}
-
-/** The open tickets one person holds, from the working set. */
-export async function heldTickets(person: Types.ObjectId | string): Promise<Ticket[]> {
-  return (await workingSet.select({ openOnly: true })).filter((t) => String(t.assignee) === String(person));
-}
-
-/** Open unassigned tickets waiting in these teams, most urgent first (automatic assignment's sweep). */
-export async function waitingInTeams(teams: Iterable<Types.ObjectId | string>, limit: number): Promise<Ticket[]> {
-  const wanted = new Set([...teams].map(String));
-  const waiting = (await workingSet.select({ openOnly: true })).filter((t) => !t.assignee && wanted.has(String(t.team)));
-  return (await firstInOrder(waiting, defaultQueueOrder, limit, undefined)).rows;
 }
 
 /** The escalation records of several working tickets (the board), read by `_id`. */

@@ -15,20 +15,12 @@ import { route, type RouteSpec } from '../lib/route-table.js';
 import { valid } from '../lib/validate.js';
 import { OfficeModel } from '../offices/office.model.js';
 import { isActiveCategory } from '../catalog/catalog.queries.js';
-import {
-  addNote,
-  claimTicket,
-  escalateTicket,
-  reassignTicket,
-  releaseTicket,
-  reopenTicket,
-  replyToTicket,
-  resolveTicket,
-  returnTicket,
-  updateTicket,
-} from './ticket.commands.js';
+import { addNote, claimTicket, releaseTicket, reopenTicket, replyToTicket, resolveTicket, updateTicket } from './ticket.commands.js';
+import { escalateTicket, reassignTicket, returnTicket } from './ticket.moves.js';
 import { createTicket } from './ticket.create.js';
-import { explainTicket, getTicketDetail, listTickets, ticketHistory } from './ticket.queries.js';
+import { getTicketDetail, ticketHistory } from './ticket.queries.js';
+import { listTickets } from './ticket-list.queries.js';
+import { explainTicket } from './ticket.explain.js';
 import { presentTicket } from './ticket.presenter.js';
 import * as s from './ticket.schemas.js';
 

@@ -7,14 +7,10 @@
  * then sees them active with two-step verification. Screenshots go to test-results/e2e/accounts/.
  */
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Secret, TOTP } from 'otpauth';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { freePort } from '../../server/db/embedded.js';
-import { collectErrors, ensureClientBundles, launchBrowser, runAxe, screenshot, unexpectedErrors, useScreenshotFolder } from '../helpers/browser.js';
-import { startServer, stopServer, waitFor, type RunningServer } from '../helpers/server-process.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { collectErrors, runAxe, screenshot, unexpectedErrors } from '../helpers/browser.js';
+import { useE2eServer } from '../helpers/e2e.js';
 
 const demoPassword = 'demo-password-123';
 const adminEmail = 'admin@relais.demo';
@@ -28,16 +24,12 @@ const codeFor = (secret: string, offsetSteps = 0): string =>
 
 describe('accounts in Chromium: invite, set a password, second factor (real server, local mail catcher)', function () {
   this.timeout(120_000);
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
+  const e2e = useE2eServer({ screenshots: 'accounts', dataPrefix: 'relais-e2e-accounts-', password: demoPassword, demoTickets: 2, publicUrl: true });
   const contexts: BrowserContext[] = [];
-  let dataDir: string | undefined;
-  let base = '';
   const errors: string[] = [];
 
   async function newPage(who: string): Promise<Page> {
-    if (!browser) throw new Error('no browser');
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-BE' });
+    const context = await e2e.browser().newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-BE' });
     context.setDefaultTimeout(10_000);
     contexts.push(context);
     context.on('page', (p) => collectErrors(p, who, errors));
@@ -45,41 +37,16 @@ describe('accounts in Chromium: invite, set a password, second factor (real serv
   }
 
   async function signInWithPassword(page: Page, email: string, password: string): Promise<void> {
-    await page.goto(`${base}/staff/login`);
+    await page.goto(`${e2e.base}/staff/login`);
     await page.fill('#email', email);
     await page.fill('#password', password);
     await Promise.all([page.waitForURL(/\/staff\/(queue|admin|login\/code)/), page.click('form[action="/staff/login"] button[type=submit]')]);
   }
 
-  before(async function () {
-    this.timeout(240_000);
-    useScreenshotFolder('accounts');
-    await ensureClientBundles();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    dataDir = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'relais-e2e-accounts-'));
-    const launching = launchBrowser().then((b) => (browser = b));
-    launching.catch(() => undefined);
-    const running = startServer({ PORT: String(port), PUBLIC_URL: base, DATA_DIR: dataDir, DEMO_PASSWORD: demoPassword, DEMO_TICKETS: '2' });
-    server = running;
-    await waitFor(() => running.output().includes('Press Ctrl-C to stop.') || running.child.exitCode !== null, 200_000, running.output);
-    if (running.child.exitCode !== null) throw new Error(`the server exited:\n${running.output()}`);
-    await launching;
-  });
-
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') {
       for (const context of contexts) for (const page of context.pages()) await screenshot(page, 'FAILED', true).catch(() => undefined);
-      if (server && server.child.exitCode !== null) console.log(`the server exited:\n${server.output().slice(-3000)}`);
     }
-  });
-
-  after(async function () {
-    this.timeout(30_000);
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    if (server) await stopServer(server);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('an administrator invites an advisor, who sets a password, turns on TOTP and signs in with a code', async () => {
@@ -103,7 +70,7 @@ describe('accounts in Chromium: invite, set a password, second factor (real serv
     expect(listViolations, JSON.stringify(listViolations, null, 2)).to.deep.equal([]);
 
     // The invitation, read where the local catcher keeps it.
-    await admin.goto(`${base}/staff/mail`);
+    await admin.goto(`${e2e.base}/staff/mail`);
     const invitation = admin.locator('.mail-table a.row-link', { hasText: 'votre invitation' });
     for (let i = 0; i < 30 && (await invitation.count()) === 0; i += 1) {
       await admin.waitForTimeout(1000);
@@ -112,7 +79,7 @@ describe('accounts in Chromium: invite, set a password, second factor (real serv
     expect(await invitation.count(), 'the invitation was caught').to.equal(1);
     await Promise.all([admin.waitForURL(/\/staff\/mail\/[0-9a-f]{24}$/), invitation.click()]);
     const link = await admin.locator('.mail-links a', { hasText: '/staff/password/' }).first().getAttribute('href');
-    expect(link?.startsWith(`${base}/staff/password/`), String(link)).to.equal(true);
+    expect(link?.startsWith(`${e2e.base}/staff/password/`), String(link)).to.equal(true);
 
     // The advisor sets a password through the link, then signs in.
     const advisor = await newPage(inviteeEmail);
@@ -153,11 +120,11 @@ describe('accounts in Chromium: invite, set a password, second factor (real serv
     expect(await advisor.locator('.me-name').innerText()).to.equal('Camille Nouvelle');
 
     // The administrator sees them active, with two-step verification.
-    await admin.goto(`${base}/staff/admin/staff`);
+    await admin.goto(`${e2e.base}/staff/admin/staff`);
     expect(await row.getAttribute('data-status')).to.equal('active');
     expect(await row.innerText()).to.include('activée');
     // …and finds the invitation, and the advisor's own second factor, in the audit page.
-    await admin.goto(`${base}/staff/admin/audit`);
+    await admin.goto(`${e2e.base}/staff/admin/audit`);
     const entries = await admin.locator('tr.audit-entry').allInnerTexts();
     const about = entries.filter((text) => text.includes('Camille Nouvelle'));
     expect(about.length, entries.slice(0, 6).join('\n---\n')).to.be.at.least(2);

@@ -7,58 +7,23 @@
  * Screenshots: test-results/e2e/admin-settings/.
  */
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { freePort } from '../../server/db/embedded.js';
-import { ensureClientBundles, launchBrowser, runAxe, screenshot, useScreenshotFolder } from '../helpers/browser.js';
-import { startServer, stopServer, waitFor, type RunningServer } from '../helpers/server-process.js';
+import type { Page } from 'playwright-core';
+import { runAxe, screenshot } from '../helpers/browser.js';
+import { useE2eServer } from '../helpers/e2e.js';
 
 const password = 'demo-password-123';
 const serious = (found: Awaited<ReturnType<typeof runAxe>>) => found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 
 describe('administration of policies, rules and mail texts in Chromium (real server, demo data)', function () {
   this.timeout(120_000);
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
-  let dataDir: string | undefined;
-  let base = '';
+  const e2e = useE2eServer({ screenshots: 'admin-settings', dataPrefix: 'relais-e2e-settings-', password, demoTickets: 5, publicUrl: true });
   let admin: Page | undefined;
 
-  before(async function () {
-    this.timeout(240_000);
-    useScreenshotFolder('admin-settings');
-    await ensureClientBundles();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    dataDir = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'relais-e2e-settings-'));
-    const launching = launchBrowser().then((b) => (browser = b));
-    launching.catch(() => undefined);
-    const running = startServer({ PORT: String(port), PUBLIC_URL: base, DATA_DIR: dataDir, DEMO_PASSWORD: password, DEMO_TICKETS: '5' });
-    server = running;
-    await waitFor(() => running.output().includes('Press Ctrl-C to stop.') || running.child.exitCode !== null, 200_000, running.output);
-    if (running.child.exitCode !== null) throw new Error(`the server exited:\n${running.output()}`);
-    await launching;
-  });
-
-  after(async function () {
-    this.timeout(30_000);
-    await admin
-      ?.context()
-      .close()
-      .catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    if (server) await stopServer(server);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
-
   it('changes a policy and sees the preview and the recompute offer; creates a rule; previews a mail text', async () => {
-    if (!browser) throw new Error('no browser');
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'fr-BE' });
+    const context = await e2e.browser().newContext({ viewport: { width: 1366, height: 900 }, locale: 'fr-BE' });
     context.setDefaultTimeout(15_000);
     admin = await context.newPage();
-    await admin.goto(`${base}/staff/login`);
+    await admin.goto(`${e2e.base}/staff/login`);
     await admin.fill('#email', 'admin@relais.demo');
     await admin.fill('#password', password);
     await Promise.all([admin.waitForURL(/\/staff\/admin$/), admin.click('button[type=submit]')]);
@@ -71,7 +36,7 @@ describe('administration of policies, rules and mail texts in Chromium (real ser
     await screenshot(admin, 'policy', true);
     expect(serious(await runAxe(admin))).to.deep.equal([]);
 
-    await admin.goto(`${base}/staff/admin/routing`);
+    await admin.goto(`${e2e.base}/staff/admin/routing`);
     await admin.locator('#rule-form input[name=name]').fill('Téléphone vers Liège');
     await admin.locator('#rule-form select[name=channel]').selectOption('phone');
     await admin.locator('#rule-form button[type=submit]').click();
@@ -79,7 +44,7 @@ describe('administration of policies, rules and mail texts in Chromium (real ser
     await screenshot(admin, 'routing', true);
     expect(serious(await runAxe(admin))).to.deep.equal([]);
 
-    await admin.goto(`${base}/staff/admin/mail-settings/templates/ticket-acknowledgement/fr`);
+    await admin.goto(`${e2e.base}/staff/admin/mail-settings/templates/ticket-acknowledgement/fr`);
     await admin.locator('textarea[name=intro]').fill('Nos bureaux sont fermés le 15 août. <script>alert(1)</script> Votre demande : {{ticketNumber}}');
     await admin.locator('#template-form button[type=submit]').click();
     await admin.locator('.notice-info').waitFor();
@@ -100,14 +65,14 @@ describe('administration of policies, rules and mail texts in Chromium (real ser
     await screenshot(admin, 'template-closing', true);
     // Captures leave the sandboxed frame blank in headless Chromium: its document, opened alone.
     const alone = await admin.context().newPage();
-    await alone.goto(`${base}/staff/admin/mail-settings/templates/ticket-acknowledgement/fr/preview.html`);
+    await alone.goto(`${e2e.base}/staff/admin/mail-settings/templates/ticket-acknowledgement/fr/preview.html`);
     await screenshot(alone, 'template-closing-mail', true);
     await alone.close();
-    await admin.goto(`${base}/staff/admin/mail-settings`);
+    await admin.goto(`${e2e.base}/staff/admin/mail-settings`);
     await admin.getByRole('heading', { name: 'Notifications à l’équipe' }).waitFor();
     await screenshot(admin, 'mail-texts-list', true);
     expect(serious(await runAxe(admin))).to.deep.equal([]);
-    await admin.goto(`${base}/staff/admin/mail-settings/templates/staff-escalation/nl`);
+    await admin.goto(`${e2e.base}/staff/admin/mail-settings/templates/staff-escalation/nl`);
     await admin.locator('textarea[name=intro]').fill('Graag vóór de middag behandelen ({{reasonLabel}}).');
     await admin.locator('#template-form button[type=submit]').click();
     await admin.locator('.notice-info').waitFor();

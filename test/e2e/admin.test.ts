@@ -8,25 +8,12 @@
  * landing, calendar and audit pages into docs/screenshots/ when RELAIS_DOC_SCREENSHOTS is set.
  */
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import type { Browser, Page } from 'playwright-core';
-import { freePort } from '../../server/db/embedded.js';
+import type { Page } from 'playwright-core';
 import { projectRoot } from '../../server/lib/paths.js';
-import {
-  collectErrors,
-  ensureClientBundles,
-  launchBrowser,
-  runAxe,
-  screenshot,
-  signIn,
-  unexpectedErrors,
-  useScreenshotFolder,
-  type StaffSession,
-} from '../helpers/browser.js';
-import { startServer, stopServer, waitFor, type RunningServer } from '../helpers/server-process.js';
+import { collectErrors, runAxe, screenshot, unexpectedErrors, type StaffSession } from '../helpers/browser.js';
+import { useE2eServer } from '../helpers/e2e.js';
 
 const password = 'demo-password-123';
 const adminEmail = 'admin@relais.demo';
@@ -35,47 +22,15 @@ const docsShots = path.join(projectRoot, 'docs', 'screenshots');
 
 describe('administration in Chromium (real server, demo data)', function () {
   this.timeout(120_000);
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
-  let dataDir: string | undefined;
-  let base = '';
+  const e2e = useE2eServer({ screenshots: 'admin', dataPrefix: 'relais-e2e-admin-', password, demoTickets: 5, publicUrl: true });
   let advisor: StaffSession | undefined;
   let admin: Page | undefined;
   const errors: string[] = [];
 
-  before(async function () {
-    this.timeout(240_000);
-    useScreenshotFolder('admin');
-    await ensureClientBundles();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    dataDir = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'relais-e2e-admin-'));
-    const launching = launchBrowser().then((b) => (browser = b));
-    launching.catch(() => undefined);
-    const running = startServer({ PORT: String(port), PUBLIC_URL: base, DATA_DIR: dataDir, DEMO_PASSWORD: password, DEMO_TICKETS: '5' });
-    server = running;
-    await waitFor(() => running.output().includes('Press Ctrl-C to stop.') || running.child.exitCode !== null, 200_000, running.output);
-    if (running.child.exitCode !== null) throw new Error(`the server exited:\n${running.output()}`);
-    await launching;
-  });
-
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') {
       for (const page of [admin, advisor?.page]) if (page) await screenshot(page, 'FAILED', true).catch(() => undefined);
-      if (server && server.child.exitCode !== null) console.log(`the server exited:\n${server.output().slice(-3000)}`);
     }
-  });
-
-  after(async function () {
-    this.timeout(30_000);
-    await advisor?.context.close().catch(() => undefined);
-    await admin
-      ?.context()
-      .close()
-      .catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    if (server) await stopServer(server);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   /** The due dates the ticket page's deadline panel shows (ISO), in order. */
@@ -84,16 +39,10 @@ describe('administration in Chromium (real server, demo data)', function () {
   }
 
   it('lands on the administration, closes Liège for a day and sees a ticket’s deadline move, creates a category, finds both in the audit', async () => {
-    if (!browser) throw new Error('no browser');
     // An advisor of Liège files a ticket by phone: it gets its deadlines from Liège's calendar.
-    advisor = await signIn(browser, base, advisorEmail, password);
-    const login = await fetch(`${base}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: advisorEmail, password }),
-    });
-    const token = ((await login.json()) as { token: string }).token;
-    const created = await fetch(`${base}/api/v1/tickets`, {
+    advisor = await e2e.signIn(advisorEmail);
+    const token = await e2e.token(advisorEmail);
+    const created = await fetch(`${e2e.base}/api/v1/tickets`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -110,16 +59,16 @@ describe('administration in Chromium (real server, demo data)', function () {
     const firstResponse = ticket.sla.deadlines.find((d) => d.kind === 'first_response');
     expect(firstResponse, 'the demo policies give a first-response deadline').to.not.equal(undefined);
     const closureDay = DateTime.fromISO(firstResponse?.due ?? '', { zone: 'Europe/Brussels' }).toISODate() ?? '';
-    await advisor.page.goto(`${base}/staff/tickets/${ticket.id}`);
+    await advisor.page.goto(`${e2e.base}/staff/tickets/${ticket.id}`);
     const dueBefore = await dueDates(advisor.page);
     expect(dueBefore).to.include(new Date(firstResponse?.due ?? '').toISOString());
 
     // The administrator signs in: the administration, not an empty queue.
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'fr-BE' });
+    const context = await e2e.browser().newContext({ viewport: { width: 1366, height: 900 }, locale: 'fr-BE' });
     context.setDefaultTimeout(15_000);
     context.on('page', (p) => collectErrors(p, adminEmail, errors));
     admin = await context.newPage();
-    await admin.goto(`${base}/staff/login`);
+    await admin.goto(`${e2e.base}/staff/login`);
     await admin.fill('#email', adminEmail);
     await admin.fill('#password', password);
     await Promise.all([admin.waitForURL(/\/staff\/admin$/), admin.click('button[type=submit]')]);
@@ -154,7 +103,7 @@ describe('administration in Chromium (real server, demo data)', function () {
     expect(await advisor.page.locator('.trail').innerText()).to.include('Délais recalculés');
 
     // A category with three labels.
-    await admin.goto(`${base}/staff/admin/categories`);
+    await admin.goto(`${e2e.base}/staff/admin/categories`);
     const form = admin.locator('#category-form');
     await form.locator('input[name="code"]').fill('energie');
     await form.locator('input[name="label_fr"]').fill('Énergie et logement');
@@ -164,7 +113,7 @@ describe('administration in Chromium (real server, demo data)', function () {
     expect(await admin.locator('.admin-categories').innerText()).to.include('Energie en huisvesting');
 
     // Both changes in the audit page, latest first.
-    await admin.goto(`${base}/staff/admin/audit`);
+    await admin.goto(`${e2e.base}/staff/admin/audit`);
     const rows = admin.locator('tr.audit-entry');
     const texts = await rows.allInnerTexts();
     const category = texts.findIndex((t) => t.includes('Catégorie créée') && t.includes('Énergie et logement'));

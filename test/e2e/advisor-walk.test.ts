@@ -9,23 +9,8 @@
  * RELAIS_DOC_SCREENSHOTS is set).
  */
 import { expect } from 'chai';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { freePort } from '../../server/db/embedded.js';
-import { projectRoot } from '../../server/lib/paths.js';
-import {
-  ensureClientBundles,
-  gotoLive,
-  launchBrowser,
-  screenshot,
-  signIn,
-  unexpectedErrors,
-  useScreenshotFolder,
-  type StaffSession,
-} from '../helpers/browser.js';
-import { startServer, stopServer, waitFor, type RunningServer } from '../helpers/server-process.js';
+import { gotoLive, screenshot, unexpectedErrors, type StaffSession } from '../helpers/browser.js';
+import { keepForDocs, useE2eServer } from '../helpers/e2e.js';
 
 const password = 'demo-password-123';
 const advisor = 'conseiller.liege@relais.demo';
@@ -56,20 +41,12 @@ export function smallPdf(text: string): Buffer {
 
 describe('e2e: an advisor walks a ticket from search to tier 2 and back (Chromium)', function () {
   this.timeout(150_000);
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
-  let dataDir: string | undefined;
-  let base = '';
+  const e2e = useE2eServer({ screenshots: 'advisor-walk', dataPrefix: 'relais-e2e-walk-', password, demoTickets: 20 });
   const sessions: StaffSession[] = [];
 
   async function api<T>(email: string, method: string, url: string, body?: unknown): Promise<T> {
-    const login = await fetch(`${base}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password }),
-    });
-    const { token } = (await login.json()) as { token: string };
-    const res = await fetch(`${base}/api/v1${url}`, {
+    const token = await e2e.token(email);
+    const res = await fetch(`${e2e.base}/api/v1${url}`, {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -79,36 +56,7 @@ describe('e2e: an advisor walks a ticket from search to tier 2 and back (Chromiu
     return json;
   }
 
-  function keepForDocs(file: string, name: string): void {
-    if (process.env.RELAIS_DOC_SCREENSHOTS) copyFileSync(file, path.join(projectRoot, 'docs', 'screenshots', name));
-  }
-
-  before(async function () {
-    this.timeout(240_000);
-    useScreenshotFolder('advisor-walk');
-    await ensureClientBundles();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    dataDir = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'relais-e2e-walk-'));
-    const launching = launchBrowser().then((b) => (browser = b));
-    launching.catch(() => undefined);
-    const running = startServer({ PORT: String(port), DATA_DIR: dataDir, DEMO_PASSWORD: password, DEMO_TICKETS: '20' });
-    server = running;
-    await waitFor(() => running.output().includes('Press Ctrl-C to stop.') || running.child.exitCode !== null, 200_000, running.output);
-    if (running.child.exitCode !== null) throw new Error(`the server exited:\n${running.output()}`);
-    await launching;
-  });
-
-  after(async function () {
-    this.timeout(30_000);
-    for (const s of sessions) await s.context.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    if (server) await stopServer(server);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
-
   it('search → open → claim → saved reply with a PDF → escalate → read only → returned by tier 2, flagged, live', async () => {
-    if (!browser) throw new Error('no browser');
     // What the walk starts from: a member's request waiting in the Liège queue, and the advisor's saved replies.
     const created = await api<{ ticket: { id: string; number: string } }>(advisor, 'POST', '/tickets', {
       subject: 'Attestation de revenus pour la banque',
@@ -135,7 +83,7 @@ describe('e2e: an advisor walks a ticket from search to tier 2 and back (Chromiu
       await api(advisor, 'POST', '/saved-replies', { title, body: { fr }, scope: 'personal' });
     }
 
-    const julie = await signIn(browser, base, advisor, password, { viewport: { width: 1280, height: 900 } });
+    const julie = await e2e.signIn(advisor, { viewport: { width: 1280, height: 900 } });
     sessions.push(julie);
     const page = julie.page;
 
@@ -191,7 +139,7 @@ describe('e2e: an advisor walks a ticket from search to tier 2 and back (Chromiu
     expect(await page.locator('#composer-text').inputValue()).to.equal('');
     // The file the member receives is the very PDF sent.
     const fileHref = await reply.locator('.msg-files a').getAttribute('href');
-    const download = await page.request.get(`${base}${fileHref}`);
+    const download = await page.request.get(`${e2e.base}${fileHref}`);
     expect(download.status()).to.equal(200);
     expect((await download.body()).subarray(0, 8).toString('latin1')).to.equal('%PDF-1.4');
     await screenshot(page, 'replied-with-pdf', true);
@@ -218,12 +166,12 @@ describe('e2e: an advisor walks a ticket from search to tier 2 and back (Chromiu
     await screenshot(page, 'read-only-after-escalation', true);
 
     // 7. Her queue, live; tier 2 takes it in another browser and sends it back with the return dialog.
-    await gotoLive(page, `${base}/staff/queue?view=mine`);
+    await gotoLive(page, `${e2e.base}/staff/queue?view=mine`);
     expect(await page.locator(`#queue-rows tr[data-key="${id}"]`).count()).to.equal(0);
-    const soutien = await signIn(browser, base, support, password, { viewport: { width: 1280, height: 900 } });
+    const soutien = await e2e.signIn(support, { viewport: { width: 1280, height: 900 } });
     sessions.push(soutien);
     const t2 = soutien.page;
-    await gotoLive(t2, `${base}/staff/queue`);
+    await gotoLive(t2, `${e2e.base}/staff/queue`);
     const row = t2.locator(`#queue-rows tr[data-key="${id}"]`);
     await row.waitFor();
     await Promise.all([t2.waitForURL(new RegExp(`/staff/tickets/${id}$`)), row.locator('a.row-link').click()]);

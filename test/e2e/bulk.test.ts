@@ -6,23 +6,8 @@
  * selection and the merged ticket are copied to docs/screenshots/ when RELAIS_DOC_SCREENSHOTS is set).
  */
 import { expect } from 'chai';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { freePort } from '../../server/db/embedded.js';
-import { projectRoot } from '../../server/lib/paths.js';
-import {
-  ensureClientBundles,
-  gotoLive,
-  launchBrowser,
-  screenshot,
-  signIn,
-  unexpectedErrors,
-  useScreenshotFolder,
-  type StaffSession,
-} from '../helpers/browser.js';
-import { startServer, stopServer, waitFor, type RunningServer } from '../helpers/server-process.js';
+import { gotoLive, screenshot, unexpectedErrors, type StaffSession } from '../helpers/browser.js';
+import { keepForDocs, useE2eServer } from '../helpers/e2e.js';
 
 const password = 'demo-password-123';
 const julie = 'conseiller.liege@relais.demo';
@@ -36,23 +21,15 @@ interface TicketJson {
 
 describe('e2e: acting on many, and merging (Chromium)', function () {
   this.timeout(180_000);
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
-  let dataDir: string | undefined;
-  let base = '';
+  const e2e = useE2eServer({ screenshots: 'bulk', dataPrefix: 'relais-e2e-bulk-', password, demoTickets: 30 });
   const sessions: StaffSession[] = [];
   let bearer = '';
 
   async function api<T>(url: string, body?: unknown): Promise<T> {
     if (!bearer) {
-      const res = await fetch(`${base}/api/v1/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: julie, password }),
-      });
-      bearer = ((await res.json()) as { token: string }).token;
+      bearer = await e2e.token(julie);
     }
-    const res = await fetch(`${base}/api/v1${url}`, {
+    const res = await fetch(`${e2e.base}/api/v1${url}`, {
       method: body === undefined ? 'GET' : 'POST',
       headers: { authorization: `Bearer ${bearer}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -74,42 +51,14 @@ describe('e2e: acting on many, and merging (Chromium)', function () {
     return (await api<{ ticket: TicketJson }>(`/tickets/${created.ticket.id}/claim`, { version: created.ticket.version })).ticket;
   }
 
-  function keepForDocs(file: string, name: string): void {
-    if (process.env.RELAIS_DOC_SCREENSHOTS) copyFileSync(file, path.join(projectRoot, 'docs', 'screenshots', name));
-  }
-
-  before(async function () {
-    this.timeout(240_000);
-    useScreenshotFolder('bulk');
-    await ensureClientBundles();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    dataDir = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'relais-e2e-bulk-'));
-    const launching = launchBrowser().then((b) => (browser = b));
-    launching.catch(() => undefined);
-    const running = startServer({ PORT: String(port), DATA_DIR: dataDir, DEMO_PASSWORD: password, DEMO_TICKETS: '30' });
-    server = running;
-    await waitFor(() => running.output().includes('Press Ctrl-C to stop.') || running.child.exitCode !== null, 200_000, running.output);
-    if (running.child.exitCode !== null) throw new Error(`the server exited:\n${running.output()}`);
-    await launching;
-  });
-
-  after(async function () {
-    this.timeout(30_000);
-    await browser?.close().catch(() => undefined);
-    if (server) await stopServer(server);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
-
   it('selects 20 tickets in the queue and resolves them in one go, with a result per ticket', async () => {
-    if (!browser) throw new Error('no browser');
     const tickets: TicketJson[] = [];
     for (let i = 1; i <= 20; i += 1)
       tickets.push(await heldTicket(`Attestation fiscale ${String(i).padStart(2, '0')}`, { name: `Membre ${i}`, email: `membre.${i}@example.be` }));
-    const session = await signIn(browser, base, julie, password, { viewport: { width: 1280, height: 900 } });
+    const session = await e2e.signIn(julie, { viewport: { width: 1280, height: 900 } });
     sessions.push(session);
     const { page } = session;
-    await gotoLive(page, `${base}/staff/queue?view=mine`);
+    await gotoLive(page, `${e2e.base}/staff/queue?view=mine`);
     for (const t of tickets.slice(0, 19)) await page.check(`#queue-rows tr[data-key="${t.id}"] input.row-select`);
     // The last one with the keyboard: focus its row, Space selects it.
     const last = tickets[19] as TicketJson;
@@ -139,18 +88,18 @@ describe('e2e: acting on many, and merging (Chromium)', function () {
     const keep = await heldTicket('Attestation de revenus 2025', member);
     const duplicate = await heldTicket('Attestation revenus (2e envoi)', member);
     await api(`/tickets/${duplicate.id}/notes`, { version: duplicate.version, text: 'Le membre a renvoyé la même demande par courriel.' });
-    await gotoLive(page, `${base}/staff/tickets/${duplicate.id}`);
+    await gotoLive(page, `${e2e.base}/staff/tickets/${duplicate.id}`);
     await page.click('[data-open-dialog="merge-dialog"]');
     await page.fill('#merge-into', keep.number);
     await page.fill('#merge-note', 'Même demande que la précédente.');
     await page.click('#merge-dialog button[type="submit"]');
-    await page.waitForURL(`${base}/staff/tickets/${keep.id}`, { timeout: 15_000 });
+    await page.waitForURL(`${e2e.base}/staff/tickets/${keep.id}`, { timeout: 15_000 });
     await page.waitForSelector('.relations');
     expect(await page.textContent('#part-thread')).to.include('Le membre a renvoyé la même demande par courriel.');
     expect(await page.textContent('.relations')).to.include(duplicate.number);
     const shot = await screenshot(page, 'merged-ticket', true);
     keepForDocs(shot, 'ticket-merged.png');
-    await gotoLive(page, `${base}/staff/tickets/${duplicate.id}`);
+    await gotoLive(page, `${e2e.base}/staff/tickets/${duplicate.id}`);
     expect(await page.textContent('.merged-banner')).to.include(keep.number);
     await screenshot(page, 'merged-duplicate-banner');
     const errors = sessions.flatMap((s) => unexpectedErrors(s.errors));

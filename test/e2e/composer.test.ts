@@ -6,23 +6,11 @@
  * picker open and of the sent reply go to test-results/e2e/composer/.
  */
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
-import { freePort } from '../../server/db/embedded.js';
-import {
-  ensureClientBundles,
-  gotoLive,
-  launchBrowser,
-  screenshot,
-  signIn,
-  unexpectedErrors,
-  useScreenshotFolder,
-  type StaffSession,
-} from '../helpers/browser.js';
-import { startServer, stopServer, waitFor, type RunningServer } from '../helpers/server-process.js';
+import { gotoLive, screenshot, unexpectedErrors, type StaffSession } from '../helpers/browser.js';
+import { useE2eServer } from '../helpers/e2e.js';
 
 const password = 'demo-password-123';
 const email = 'conseiller.liege@relais.demo';
@@ -30,15 +18,12 @@ const pdf = readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)),
 
 describe('reply box in Chromium: saved-reply picker, formatting, a PDF', function () {
   this.timeout(90_000);
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
-  let dataDir: string | undefined;
+  const e2e = useE2eServer({ screenshots: 'composer', dataPrefix: 'relais-e2e-composer-', password, demoTickets: 10 });
   let session: StaffSession | undefined;
-  let base = '';
   let token = '';
 
   async function api<T>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${base}/api/v1${url}`, {
+    const res = await fetch(`${e2e.base}/api/v1${url}`, {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -47,37 +32,10 @@ describe('reply box in Chromium: saved-reply picker, formatting, a PDF', functio
   }
 
   before(async function () {
-    this.timeout(240_000);
-    useScreenshotFolder('composer');
-    await ensureClientBundles();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    dataDir = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'relais-e2e-composer-'));
-    const launching = launchBrowser().then((b) => (browser = b));
-    launching.catch(() => undefined);
-    const running = startServer({ PORT: String(port), DATA_DIR: dataDir, DEMO_PASSWORD: password, DEMO_TICKETS: '10' });
-    server = running;
-    await waitFor(() => running.output().includes('Press Ctrl-C to stop.') || running.child.exitCode !== null, 200_000, running.output);
-    if (running.child.exitCode !== null) throw new Error(`the server exited:\n${running.output()}`);
-    await launching;
-    const res = await fetch(`${base}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password }),
-    });
-    token = ((await res.json()) as { token: string }).token;
-  });
-
-  after(async function () {
-    this.timeout(30_000);
-    await session?.context.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    if (server) await stopServer(server);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    token = await e2e.token(email);
   });
 
   it('inserts a saved reply with "::", formats it, sends it with a PDF; the thread shows it formatted with its file', async () => {
-    if (!browser) throw new Error('no browser');
     for (const [title, fr] of [
       ['Attestation envoyée', 'Bonjour {member.first_name},\n\nVous trouverez **votre attestation** en pièce jointe pour la demande {ticket.number}.'],
       ['Documents à fournir', 'Pour avancer, il nous faut :\n- une copie du contrat\n- la dernière fiche de paie'],
@@ -96,9 +54,9 @@ describe('reply box in Chromium: saved-reply picker, formatting, a PDF', functio
     const ticket = created.body.ticket;
     expect((await api('POST', `/tickets/${ticket.id}/claim`, { version: ticket.version })).status).to.equal(200);
 
-    session = await signIn(browser, base, email, password, { viewport: { width: 1280, height: 900 } });
+    session = await e2e.signIn(email, { viewport: { width: 1280, height: 900 } });
     const page = session.page;
-    await gotoLive(page, `${base}/staff/tickets/${ticket.id}`);
+    await gotoLive(page, `${e2e.base}/staff/tickets/${ticket.id}`);
     await page.locator('#composer-text').click();
     await page.keyboard.type('::');
     await page.locator('#saved-picker').waitFor({ state: 'visible' });

@@ -5,22 +5,8 @@
  * for a phone call. Screenshots under test-results/e2e/handed-on/.
  */
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { freePort } from '../../server/db/embedded.js';
-import {
-  ensureClientBundles,
-  gotoLive,
-  launchBrowser,
-  screenshot,
-  signIn,
-  unexpectedErrors,
-  useScreenshotFolder,
-  type StaffSession,
-} from '../helpers/browser.js';
-import { startServer, stopServer, waitFor, type RunningServer } from '../helpers/server-process.js';
+import { gotoLive, screenshot, unexpectedErrors, type StaffSession } from '../helpers/browser.js';
+import { useE2eServer } from '../helpers/e2e.js';
 
 const password = 'demo-password-123';
 const julie = 'conseiller.liege@relais.demo';
@@ -28,25 +14,13 @@ const support = 'soutien@relais.demo';
 
 describe('e2e: tickets I handed on, and back (Chromium)', function () {
   this.timeout(120_000);
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
-  let dataDir: string | undefined;
-  let base = '';
+  const e2e = useE2eServer({ screenshots: 'handed-on', dataPrefix: 'relais-e2e-handed-', password, demoTickets: 30 });
   const sessions: StaffSession[] = [];
 
-  async function token(email: string): Promise<string> {
-    const res = await fetch(`${base}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password }),
-    });
-    return ((await res.json()) as { token: string }).token;
-  }
-
   async function api<T>(email: string, url: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${base}/api/v1${url}`, {
+    const res = await fetch(`${e2e.base}/api/v1${url}`, {
       method: body === undefined ? 'GET' : 'POST',
-      headers: { authorization: `Bearer ${await token(email)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { authorization: `Bearer ${await e2e.token(email)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const json = (await res.json()) as T;
@@ -54,32 +28,8 @@ describe('e2e: tickets I handed on, and back (Chromium)', function () {
     return json;
   }
 
-  before(async function () {
-    this.timeout(240_000);
-    useScreenshotFolder('handed-on');
-    await ensureClientBundles();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    dataDir = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'relais-e2e-handed-'));
-    const launching = launchBrowser().then((b) => (browser = b));
-    launching.catch(() => undefined);
-    const running = startServer({ PORT: String(port), DATA_DIR: dataDir, DEMO_PASSWORD: password, DEMO_TICKETS: '30' });
-    server = running;
-    await waitFor(() => running.output().includes('Press Ctrl-C to stop.') || running.child.exitCode !== null, 200_000, running.output);
-    if (running.child.exitCode !== null) throw new Error(`the server exited:\n${running.output()}`);
-    await launching;
-  });
-
-  after(async function () {
-    this.timeout(30_000);
-    await browser?.close().catch(() => undefined);
-    if (server) await stopServer(server);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
-
   it('escalate from the page, stay on it read only, follow it, get it back flagged, file a phone ticket', async () => {
-    if (!browser) throw new Error('no browser');
-    const session = await signIn(browser, base, julie, password, { viewport: { width: 1280, height: 900 } });
+    const session = await e2e.signIn(julie, { viewport: { width: 1280, height: 900 } });
     sessions.push(session);
     const { page } = session;
     const created = await api<{ ticket: { id: string; number: string; version: number } }>(julie, '/tickets', {
@@ -92,7 +42,7 @@ describe('e2e: tickets I handed on, and back (Chromium)', function () {
     const id = created.ticket.id;
     await api(julie, `/tickets/${id}/claim`, { version: created.ticket.version });
 
-    await gotoLive(page, `${base}/staff/tickets/${id}`);
+    await gotoLive(page, `${e2e.base}/staff/tickets/${id}`);
     await page.click('[data-open-dialog="escalate-dialog"]');
     await page.selectOption('#escalate-reason', { index: 1 });
     await page.fill('#escalate-handoff', 'Fiche de paie vérifiée : écart de 120 € confirmé. Il faut recalculer le précompte de mars.');
@@ -102,12 +52,12 @@ describe('e2e: tickets I handed on, and back (Chromium)', function () {
     expect(await page.textContent('.read-only-notice')).to.include('Lecture seule');
     await screenshot(page, '1-read-only-after-escalation', true);
 
-    await gotoLive(page, `${base}/staff/queue?view=handed`);
+    await gotoLive(page, `${e2e.base}/staff/queue?view=handed`);
     await page.waitForSelector(`#queue-rows tr[data-key="${id}"]`);
     await screenshot(page, '2-handed-on-list');
 
     // Tier 2 takes it and sends it back: her queue shows it live, flagged.
-    await gotoLive(page, `${base}/staff/queue?view=mine`);
+    await gotoLive(page, `${e2e.base}/staff/queue?view=mine`);
     const current = await api<{ ticket: { version: number } }>(support, `/tickets/${id}`);
     const taken = await api<{ ticket: { version: number } }>(support, `/tickets/${id}/claim`, { version: current.ticket.version });
     await api(support, `/tickets/${id}/return`, { version: taken.ticket.version, note: 'Précompte recalculé et corrigé : merci de confirmer au membre.' });
@@ -117,11 +67,11 @@ describe('e2e: tickets I handed on, and back (Chromium)', function () {
     await page.waitForSelector(`#queue-rows tr[data-key="${id}"] .flag-returned`);
     await screenshot(page, '3-returned-to-me-flagged');
 
-    await gotoLive(page, `${base}/staff/tickets/${id}`);
+    await gotoLive(page, `${e2e.base}/staff/tickets/${id}`);
     await page.waitForSelector('.msg-move');
     await screenshot(page, '4-thread-with-handoff-and-return', true);
 
-    await page.goto(`${base}/staff/new-ticket`);
+    await page.goto(`${e2e.base}/staff/new-ticket`);
     await page.click('.new-ticket-form button[type="submit"]');
     await page.waitForSelector('.field-error');
     await screenshot(page, '5-new-ticket-errors', true);

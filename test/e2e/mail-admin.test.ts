@@ -11,13 +11,9 @@
  * Screenshots go to test-results/e2e/mail-admin/.
  */
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { freePort } from '../../server/db/embedded.js';
-import { collectErrors, ensureClientBundles, launchBrowser, runAxe, screenshot, unexpectedErrors, useScreenshotFolder } from '../helpers/browser.js';
-import { startServer, stopServer, waitFor, type RunningServer } from '../helpers/server-process.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { collectErrors, runAxe, screenshot, unexpectedErrors } from '../helpers/browser.js';
+import { useE2eServer } from '../helpers/e2e.js';
 
 const password = 'demo-password-123';
 const adminEmail = 'admin@relais.demo';
@@ -31,18 +27,16 @@ interface TicketJson {
 
 describe('administrators’ mail page in Chromium (real server, local mail catcher)', function () {
   this.timeout(90_000);
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
+  // No SMTP_URL: the server starts its local mail catcher and delivers every message to it.
+  const e2e = useE2eServer({ screenshots: 'mail-admin', dataPrefix: 'relais-e2e-mail-', password, demoTickets: 5, publicUrl: true });
   let context: BrowserContext | undefined;
-  let dataDir: string | undefined;
-  let base = '';
   let token = '';
   const errors: string[] = [];
   const dialogs: string[] = [];
   let resolvedNumber = '';
 
   async function api<T>(method: 'GET' | 'POST', url: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${base}/api/v1${url}`, {
+    const res = await fetch(`${e2e.base}/api/v1${url}`, {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -71,8 +65,7 @@ describe('administrators’ mail page in Chromium (real server, local mail catch
   }
 
   async function adminPage(): Promise<Page> {
-    if (!browser) throw new Error('no browser');
-    context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'fr-BE' });
+    context = await e2e.browser().newContext({ viewport: { width: 1366, height: 900 }, locale: 'fr-BE' });
     context.setDefaultTimeout(10_000);
     context.on('page', (p) => {
       collectErrors(p, adminEmail, errors);
@@ -82,7 +75,7 @@ describe('administrators’ mail page in Chromium (real server, local mail catch
       });
     });
     const page = await context.newPage();
-    await page.goto(`${base}/staff/login?next=${encodeURIComponent('/staff/mail')}`);
+    await page.goto(`${e2e.base}/staff/login?next=${encodeURIComponent('/staff/mail')}`);
     await page.fill('#email', adminEmail);
     await page.fill('#password', password);
     await Promise.all([page.waitForURL(/\/staff\/mail$/), page.click('button[type=submit]')]);
@@ -90,26 +83,7 @@ describe('administrators’ mail page in Chromium (real server, local mail catch
   }
 
   before(async function () {
-    this.timeout(240_000);
-    useScreenshotFolder('mail-admin');
-    await ensureClientBundles();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    dataDir = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'relais-e2e-mail-'));
-    const launching = launchBrowser().then((b) => (browser = b));
-    launching.catch(() => undefined);
-    // No SMTP_URL: the server starts its local mail catcher and delivers every message to it.
-    const running = startServer({ PORT: String(port), PUBLIC_URL: base, DATA_DIR: dataDir, DEMO_PASSWORD: password, DEMO_TICKETS: '5' });
-    server = running;
-    await waitFor(() => running.output().includes('Press Ctrl-C to stop.') || running.child.exitCode !== null, 200_000, running.output);
-    if (running.child.exitCode !== null) throw new Error(`the server exited:\n${running.output()}`);
-    await launching;
-    const login = await fetch(`${base}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: advisorEmail, password }),
-    });
-    token = ((await login.json()) as { token: string }).token;
+    token = await e2e.token(advisorEmail);
 
     // Real work, real mail: an information request, a resolution with its rating links, an escalation.
     // (`command` reads the current version itself.)
@@ -129,16 +103,7 @@ describe('administrators’ mail page in Chromium (real server, local mail catch
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') {
       for (const page of context?.pages() ?? []) await screenshot(page, 'FAILED', true).catch(() => undefined);
-      if (server && server.child.exitCode !== null) console.log(`the server exited:\n${server.output().slice(-3000)}`);
     }
-  });
-
-  after(async function () {
-    this.timeout(30_000);
-    await context?.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    if (server) await stopServer(server);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('shows the caught mail, renders the HTML part sandboxed, and follows a rating link to the member page', async () => {
@@ -173,14 +138,15 @@ describe('administrators’ mail page in Chromium (real server, local mail catch
     // Every rating address is a Relais link; following one opens the member's confirmation page.
     const links = page.locator('.mail-links a');
     expect(await links.count()).to.be.at.least(6);
-    for (const href of await links.evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''))) expect(href.startsWith(`${base}/`), href).to.equal(true);
+    for (const href of await links.evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? '')))
+      expect(href.startsWith(`${e2e.base}/`), href).to.equal(true);
     const five = page.locator('.mail-links a', { hasText: 'note=5' });
     expect(await five.count()).to.equal(1);
     const [memberPage] = await Promise.all([page.context().waitForEvent('page'), five.click()]);
     await memberPage.waitForLoadState();
     // The link's page asks for one click (a mail filter opening the link uses nothing), then shows the ticket.
     await Promise.all([memberPage.waitForURL(/\/suivi\/demandes\//), memberPage.click('form[action="/suivi/acces"] button[type=submit]')]);
-    expect(memberPage.url().startsWith(`${base}/suivi`), memberPage.url()).to.equal(true);
+    expect(memberPage.url().startsWith(`${e2e.base}/suivi`), memberPage.url()).to.equal(true);
     expect(await memberPage.locator('body').innerText()).to.include(resolvedNumber);
     await screenshot(memberPage, 'followed-link');
 

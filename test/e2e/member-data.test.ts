@@ -9,24 +9,12 @@
  * Screenshots: test-results/e2e/member-data/, and the member page into docs/screenshots/.
  */
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { freePort } from '../../server/db/embedded.js';
+import type { Page } from 'playwright-core';
 import { projectRoot } from '../../server/lib/paths.js';
-import {
-  collectErrors,
-  ensureClientBundles,
-  launchBrowser,
-  runAxe,
-  screenshot,
-  signIn,
-  unexpectedErrors,
-  useScreenshotFolder,
-  type StaffSession,
-} from '../helpers/browser.js';
-import { startServer, stopServer, waitFor, type RunningServer } from '../helpers/server-process.js';
+import { collectErrors, runAxe, screenshot, unexpectedErrors, type StaffSession } from '../helpers/browser.js';
+import { useE2eServer } from '../helpers/e2e.js';
 import { readZip } from '../helpers/zip.js';
 
 const password = 'demo-password-123';
@@ -38,47 +26,15 @@ const docsShots = path.join(projectRoot, 'docs', 'screenshots');
 
 describe('members’ data in Chromium (real server, demo data): export, erase, audit', function () {
   this.timeout(180_000);
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
-  let dataDir: string | undefined;
-  let base = '';
+  const e2e = useE2eServer({ screenshots: 'member-data', dataPrefix: 'relais-e2e-member-data-', password, demoTickets: 5, publicUrl: true });
   let advisor: StaffSession | undefined;
   let admin: Page | undefined;
   const errors: string[] = [];
 
-  before(async function () {
-    this.timeout(240_000);
-    useScreenshotFolder('member-data');
-    await ensureClientBundles();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    dataDir = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'relais-e2e-member-data-'));
-    const launching = launchBrowser().then((b) => (browser = b));
-    launching.catch(() => undefined);
-    const running = startServer({ PORT: String(port), PUBLIC_URL: base, DATA_DIR: dataDir, DEMO_PASSWORD: password, DEMO_TICKETS: '5' });
-    server = running;
-    await waitFor(() => running.output().includes('Press Ctrl-C to stop.') || running.child.exitCode !== null, 200_000, running.output);
-    if (running.child.exitCode !== null) throw new Error(`the server exited:\n${running.output()}`);
-    await launching;
-  });
-
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') {
       for (const page of [admin, advisor?.page]) if (page) await screenshot(page, 'FAILED', true).catch(() => undefined);
-      if (server && server.child.exitCode !== null) console.log(`the server exited:\n${server.output().slice(-3000)}`);
     }
-  });
-
-  after(async function () {
-    this.timeout(30_000);
-    await advisor?.context.close().catch(() => undefined);
-    await admin
-      ?.context()
-      .close()
-      .catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    if (server) await stopServer(server);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   /** Polls an async condition (the search index follows a change within a moment, not at once). */
@@ -92,20 +48,14 @@ describe('members’ data in Chromium (real server, demo data): export, erase, a
 
   /** The ticket numbers the advisor's search page lists for `q`. */
   async function searchNumbers(page: Page, q: string): Promise<string> {
-    await page.goto(`${base}/staff/search?q=${encodeURIComponent(q)}`);
+    await page.goto(`${e2e.base}/staff/search?q=${encodeURIComponent(q)}`);
     return page.locator('main').innerText();
   }
 
   it('exports then erases a demo member: the name leaves the ticket and search, the erasure is in the audit', async () => {
-    if (!browser) throw new Error('no browser');
-    advisor = await signIn(browser, base, advisorEmail, password);
-    const login = await fetch(`${base}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: advisorEmail, password }),
-    });
-    const token = ((await login.json()) as { token: string }).token;
-    const created = await fetch(`${base}/api/v1/tickets`, {
+    advisor = await e2e.signIn(advisorEmail);
+    const token = await e2e.token(advisorEmail);
+    const created = await fetch(`${e2e.base}/api/v1/tickets`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -120,18 +70,18 @@ describe('members’ data in Chromium (real server, demo data): export, erase, a
     expect(created.status).to.equal(201);
 
     // Before: the advisor sees the name on the ticket, and finds it by the name and by the phrase.
-    await advisor.page.goto(`${base}/staff/tickets/${ticket.id}`);
+    await advisor.page.goto(`${e2e.base}/staff/tickets/${ticket.id}`);
     expect(await advisor.page.locator('main').innerText()).to.include('Marie Dethier');
     const page = advisor.page;
     await eventually(async () => (await searchNumbers(page, 'Dethier')).includes(ticket.number), 15_000, 'the name search');
     expect(await searchNumbers(advisor.page, phrase)).to.include(ticket.number);
 
     // The administrator: landing → Members → found by address → the member page.
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'fr-BE', acceptDownloads: true });
+    const context = await e2e.browser().newContext({ viewport: { width: 1366, height: 900 }, locale: 'fr-BE', acceptDownloads: true });
     context.setDefaultTimeout(15_000);
     context.on('page', (p) => collectErrors(p, adminEmail, errors));
     admin = await context.newPage();
-    await admin.goto(`${base}/staff/login`);
+    await admin.goto(`${e2e.base}/staff/login`);
     await admin.fill('#email', adminEmail);
     await admin.fill('#password', password);
     await Promise.all([admin.waitForURL(/\/staff\/admin$/), admin.click('button[type=submit]')]);
@@ -162,7 +112,7 @@ describe('members’ data in Chromium (real server, demo data): export, erase, a
     await screenshot(admin, 'erased', true);
 
     // After: the ticket page shows the pseudonym, neither the name nor the words; search finds neither.
-    await advisor.page.goto(`${base}/staff/tickets/${ticket.id}`);
+    await advisor.page.goto(`${e2e.base}/staff/tickets/${ticket.id}`);
     const ticketText = await advisor.page.locator('main').innerText();
     expect(ticketText).to.not.include('Dethier');
     expect(ticketText).to.not.include(phrase);
@@ -172,7 +122,7 @@ describe('members’ data in Chromium (real server, demo data): export, erase, a
     expect(await searchNumbers(advisor.page, phrase)).to.not.include(ticket.number);
 
     // The audit page: the export and the erasure, by the pseudonym, never the name.
-    await admin.goto(`${base}/staff/admin/audit`);
+    await admin.goto(`${e2e.base}/staff/admin/audit`);
     const texts = await admin.locator('tr.audit-entry').allInnerTexts();
     const erase = texts.findIndex((t) => t.includes('Membre effacé') && t.includes(pseudonym));
     const exported = texts.findIndex((t) => t.includes('Données du membre exportées'));

@@ -15,23 +15,9 @@
  * Screenshots go to test-results/e2e/member-flow/.
  */
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { freePort } from '../../server/db/embedded.js';
-import {
-  ensureClientBundles,
-  gotoLive,
-  launchBrowser,
-  runAxe,
-  screenshot,
-  signIn,
-  unexpectedErrors,
-  useScreenshotFolder,
-  type StaffSession,
-} from '../helpers/browser.js';
-import { startServer, stopServer, waitFor, type RunningServer } from '../helpers/server-process.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { gotoLive, runAxe, screenshot, unexpectedErrors, type StaffSession } from '../helpers/browser.js';
+import { useE2eServer } from '../helpers/e2e.js';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
 
 const password = 'demo-password-123';
@@ -51,19 +37,25 @@ const xssPayloads = [
 
 describe('member flow in Chromium (help form, email, member page, advisor live)', function () {
   this.timeout(90_000);
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
   let smtp: TestSmtp | undefined;
-  let dataDir: string | undefined;
-  let base = '';
+  // The SMTP sink first: the server is started with its address.
+  before(async () => {
+    smtp = await startTestSmtp();
+  });
+  const e2e = useE2eServer({
+    screenshots: 'member-flow',
+    dataPrefix: 'relais-e2e-member-',
+    password,
+    demoTickets: 10,
+    env: () => ({ SMTP_URL: smtp?.url ?? '' }),
+  });
   const contexts: BrowserContext[] = [];
   const errors: string[] = [];
   let advisor: StaffSession | undefined;
   let advisorToken = '';
 
   async function phoneContext(who: string): Promise<Page> {
-    if (!browser) throw new Error('no browser');
-    const context = await browser.newContext({ ...phone, locale: 'nl-BE' });
+    const context = await e2e.browser().newContext({ ...phone, locale: 'nl-BE' });
     context.setDefaultTimeout(10_000);
     contexts.push(context);
     const page = await context.newPage();
@@ -76,7 +68,7 @@ describe('member flow in Chromium (help form, email, member page, advisor live)'
   }
 
   async function fileTicket(page: Page, fields: { name: string; email: string; subject: string; message: string }, withFile: boolean): Promise<string> {
-    await page.goto(`${base}/aide`);
+    await page.goto(`${e2e.base}/aide`);
     await page.fill('#f-name', fields.name);
     await page.fill('#f-email', fields.email);
     await page.fill('#f-subject', fields.subject);
@@ -89,7 +81,7 @@ describe('member flow in Chromium (help form, email, member page, advisor live)'
   }
 
   async function api<T>(method: 'GET' | 'POST', url: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${base}/api/v1${url}`, {
+    const res = await fetch(`${e2e.base}/api/v1${url}`, {
       method,
       headers: { authorization: `Bearer ${advisorToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -108,28 +100,8 @@ describe('member flow in Chromium (help form, email, member page, advisor live)'
   }
 
   before(async function () {
-    this.timeout(240_000);
-    useScreenshotFolder('member-flow');
-    await ensureClientBundles();
-    smtp = await startTestSmtp();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    dataDir = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'relais-e2e-member-'));
-    const launching = launchBrowser().then((b) => (browser = b));
-    launching.catch(() => undefined);
-    const running = startServer({ PORT: String(port), DATA_DIR: dataDir, DEMO_PASSWORD: password, DEMO_TICKETS: '10', SMTP_URL: smtp.url });
-    server = running;
-    await waitFor(() => running.output().includes('Press Ctrl-C to stop.') || running.child.exitCode !== null, 200_000, running.output);
-    if (running.child.exitCode !== null) throw new Error(`the server exited:\n${running.output()}`);
-    await launching;
-    const login = await fetch(`${base}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: advisorEmail, password }),
-    });
-    advisorToken = ((await login.json()) as { token: string }).token;
-    if (!browser) throw new Error('no browser');
-    advisor = await signIn(browser, base, advisorEmail, password);
+    advisorToken = await e2e.token(advisorEmail);
+    advisor = await e2e.signIn(advisorEmail);
   });
 
   afterEach(async function () {
@@ -137,28 +109,21 @@ describe('member flow in Chromium (help form, email, member page, advisor live)'
       for (const [i, context] of [...contexts, ...(advisor ? [advisor.context] : [])].entries()) {
         for (const page of context.pages()) await screenshot(page, `FAILED-${i}`, true).catch(() => undefined);
       }
-      if (server && server.child.exitCode !== null) console.log(`the server exited:\n${server.output().slice(-3000)}`);
     }
   });
 
   after(async function () {
-    this.timeout(30_000);
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await advisor?.context.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    if (server) await stopServer(server);
     await smtp?.stop().catch(() => undefined);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('a member files in Dutch from a phone with a file, follows the emailed link, replies; the advisor sees it live and answers by email', async () => {
     if (!advisor || !smtp) throw new Error('not started');
     const email = `joke.${Date.now()}@example.be`;
-    await gotoLive(advisor.page, `${base}/staff/queue`);
+    await gotoLive(advisor.page, `${e2e.base}/staff/queue`);
 
     // 1. The form, on a phone, in Dutch from the browser's language.
     const member = await phoneContext('member');
-    await member.goto(`${base}/aide`);
+    await member.goto(`${e2e.base}/aide`);
     expect(await member.getAttribute('html', 'lang')).to.equal('nl');
     await screenshot(member, 'form-nl-phone', true);
     const formViolations = (await runAxe(member)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
@@ -189,7 +154,7 @@ describe('member flow in Chromium (help form, email, member page, advisor live)'
     // 4. On a fresh phone browser (the email app), the link opens the ticket; the member replies.
     const advisorTicket = await advisor.context.newPage();
     const { id } = await ticketByNumber(number);
-    await gotoLive(advisorTicket, `${base}/staff/tickets/${id}`);
+    await gotoLive(advisorTicket, `${e2e.base}/staff/tickets/${id}`);
     expect(await advisorTicket.locator('.msg-files a').first().innerText()).to.equal('loonfiche maart.pdf');
     const mail = await phoneContext('member (from email)');
     await mail.goto(link ?? '');
@@ -218,7 +183,7 @@ describe('member flow in Chromium (help form, email, member page, advisor live)'
     await mail.locator('.mmsg-body', { hasText: 'we hebben de fout gevonden' }).waitFor();
     await screenshot(mail, 'member-page-nl-phone', true);
     // The "my requests" page with its link form, also without serious violations.
-    await mail.goto(`${base}/suivi`);
+    await mail.goto(`${e2e.base}/suivi`);
     expect(await mail.locator('.member-tickets li').count()).to.equal(1);
     const listViolations = (await runAxe(mail)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(listViolations, JSON.stringify(listViolations, null, 2)).to.deep.equal([]);
@@ -247,8 +212,8 @@ describe('member flow in Chromium (help form, email, member page, advisor live)'
       errors.push(`advisor: a dialog opened (${d.message()})`);
       void d.dismiss();
     });
-    await gotoLive(staffPage, `${base}/staff/tickets/${id}`);
-    await gotoLive(advisor.page, `${base}/staff/queue`);
+    await gotoLive(staffPage, `${e2e.base}/staff/tickets/${id}`);
+    await gotoLive(advisor.page, `${e2e.base}/staff/queue`);
     for (const page of [member, staffPage, advisor.page]) {
       const state = await page.evaluate(() => ({
         ran: (window as unknown as { __xss?: number }).__xss === 1,

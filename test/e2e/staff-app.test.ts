@@ -16,26 +16,10 @@
  * visible change and logs how long it took. Screenshots go to test-results/e2e/staff-app/.
  */
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { freePort } from '../../server/db/embedded.js';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { translator } from '../../server/lib/i18n.js';
-import {
-  ensureClientBundles,
-  gotoLive,
-  launchBrowser,
-  runAxe,
-  screenshot,
-  signIn,
-  startAppearanceClock,
-  unexpectedErrors,
-  useScreenshotFolder,
-  waitLive,
-  type StaffSession,
-} from '../helpers/browser.js';
-import { startServer, stopServer, waitFor, type RunningServer } from '../helpers/server-process.js';
+import { gotoLive, runAxe, screenshot, startAppearanceClock, unexpectedErrors, waitLive, type StaffSession } from '../helpers/browser.js';
+import { useE2eServer } from '../helpers/e2e.js';
 
 const password = 'demo-password-123';
 const fr = translator('fr');
@@ -78,16 +62,13 @@ function logLatency(what: string, ms: number): void {
 
 describe('staff web app in Chromium (real server process, live updates, accessibility)', function () {
   this.timeout(60_000);
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
-  let dataDir: string | undefined;
-  let base = '';
+  const e2e = useE2eServer({ screenshots: 'staff-app', dataPrefix: 'relais-e2e-staff-', password, demoTickets: 30 });
   const people = {} as Record<Who, Person>;
   let sessions: StaffSession[] = [];
   let runTag = '';
 
   async function api<T>(who: Who, method: 'GET' | 'POST', url: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${base}/api/v1${url}`, {
+    const res = await fetch(`${e2e.base}/api/v1${url}`, {
       method,
       headers: { authorization: `Bearer ${people[who].token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -126,37 +107,22 @@ describe('staff web app in Chromium (real server process, live updates, accessib
     return res.body.ticket;
   }
 
-  async function open(who: Who, options: Parameters<typeof signIn>[4] = {}): Promise<StaffSession> {
-    if (!browser) throw new Error('no browser');
-    const session = await signIn(browser, base, emails[who], password, options);
+  async function open(who: Who, options: BrowserContextOptions = {}): Promise<StaffSession> {
+    const session = await e2e.signIn(emails[who], options);
     sessions.push(session);
     return session;
   }
 
-  const live = (page: Page, url: string) => gotoLive(page, `${base}${url}`);
+  const live = (page: Page, url: string) => gotoLive(page, `${e2e.base}${url}`);
   const openTicket = (page: Page, id: string) => live(page, `/staff/tickets/${id}`);
 
   const queueRow = (page: Page, id: string) => page.locator(`#queue-rows tr[data-key="${id}"]`);
   const boardRow = (page: Page, id: string) => page.locator(`#board-rows tr[data-key="${id}"]`);
 
   before(async function () {
-    this.timeout(240_000);
-    useScreenshotFolder('staff-app');
-    await ensureClientBundles();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    dataDir = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'relais-e2e-staff-'));
     runTag = `e2e ${new Date().toISOString().slice(11, 19)}`;
-    // Server and browser start together; both are kept as soon as they exist, so `after` stops them even when the other failed.
-    const launching = launchBrowser().then((b) => (browser = b));
-    launching.catch(() => undefined); // awaited below; this only avoids an "unhandled rejection" meanwhile
-    const running = startServer({ PORT: String(port), DATA_DIR: dataDir, DEMO_PASSWORD: password, DEMO_TICKETS: '30' });
-    server = running;
-    await waitFor(() => running.output().includes('Press Ctrl-C to stop.') || running.child.exitCode !== null, 200_000, running.output);
-    if (running.child.exitCode !== null) throw new Error(`the server exited:\n${running.output()}`);
-    await launching;
     for (const who of Object.keys(emails) as Who[]) {
-      const res = await fetch(`${base}/api/v1/auth/login`, {
+      const res = await fetch(`${e2e.base}/api/v1/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ email: emails[who], password }),
@@ -173,18 +139,13 @@ describe('staff web app in Chromium (real server process, live updates, accessib
         for (const page of s.context.pages()) await screenshot(page, `FAILED-${i}`, true).catch(() => undefined);
         if (s.errors.length) console.log(s.errors.join('\n'));
       }
-      if (server && server.child.exitCode !== null) console.log(`the server exited:\n${server.output().slice(-3000)}`);
     }
     await Promise.all(sessions.map((s) => s.context.close().catch(() => undefined)));
     sessions = [];
   });
 
   after(async function () {
-    this.timeout(30_000);
     if (latencies.length) console.log(`      live latencies (ms): ${latencies.map((l) => `${l.what} ${l.ms}`).join('; ')}`);
-    await browser?.close().catch(() => undefined);
-    if (server) await stopServer(server);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   /** No uncaught exception or unexpected console error on any page of the test. */
@@ -378,7 +339,7 @@ describe('staff web app in Chromium (real server process, live updates, accessib
     const nadia = await open('nadia');
     const seen = await startAppearanceClock(julie.page, '#presence:not([hidden])', people.nadia.name);
     const at = Date.now();
-    await nadia.page.goto(`${base}/staff/tickets/${ticket.id}`);
+    await nadia.page.goto(`${e2e.base}/staff/tickets/${ticket.id}`);
     logLatency('colleague opens the ticket → presence shown', (await seen.seenAt(liveTimeout)) - at);
     await waitLive(nadia.page);
     await nadia.page.locator('#presence:not([hidden])', { hasText: people.julie.name }).waitFor({ timeout: liveTimeout });
@@ -527,7 +488,7 @@ describe('staff web app in Chromium (real server process, live updates, accessib
     expect(await focused()).to.equal('topsearch-q');
 
     const phone = await open('julie', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-    await phone.page.goto(`${base}/staff/search?q=${encodeURIComponent('attestation notaire')}`);
+    await phone.page.goto(`${e2e.base}/staff/search?q=${encodeURIComponent('attestation notaire')}`);
     await phone.page.locator(`tr[data-key="${ticket.id}"]`).waitFor();
     await screenshot(phone.page, 'search-results-phone', true);
     expect(await clipped(phone.page, ticket.id), 'cells cut on a phone').to.deep.equal([]);

@@ -6,11 +6,10 @@
  */
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { freePort } from '../../server/db/embedded.js';
+import { e2eDataDir } from '../helpers/e2e.js';
 import { startServer as start, waitFor } from '../helpers/server-process.js';
 
 function ferretProcessesUsing(dir: string): string[] {
@@ -25,7 +24,7 @@ function ferretProcessesUsing(dir: string): string[] {
 
 describe('npm start on a fresh data folder (real process, real embedded database)', function () {
   this.timeout(300_000);
-  const dataDir = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'relais-start-'));
+  const dataDir = e2eDataDir('relais-start-');
   after(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('prints the URL and demo accounts, answers /readyz, stops on SIGINT with nothing left, and keeps its data', async () => {

@@ -4,7 +4,8 @@
  */
 import { expect } from 'chai';
 import { Outbox } from '../../server/mail/mail.models.js';
-import { claimTicket, escalateTicket, replyToTicket, resolveTicket } from '../../server/tickets/ticket.commands.js';
+import { claimTicket, replyToTicket, resolveTicket } from '../../server/tickets/ticket.commands.js';
+import { escalateTicket } from '../../server/tickets/ticket.moves.js';
 import { registerEnricher, withoutNotifications } from '../../server/tickets/ticket.journal.js';
 import { TicketEventModel, eventId, type TicketEvent } from '../../server/tickets/ticket-event.model.js';
 import { testConfig } from '../helpers/config.js';

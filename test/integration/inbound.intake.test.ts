@@ -24,7 +24,8 @@ import {
   InboundQuarantineModel,
   type InboundPending,
 } from '../../server/mail/inbound/inbound.model.js';
-import { backfillInboundHints, createInboundPipeline, type InboundPipeline } from '../../server/mail/inbound/pipeline.js';
+import { createInboundPipeline, type InboundPipeline } from '../../server/mail/inbound/pipeline.js';
+import { backfillInboundHints } from '../../server/mail/inbound/inbound-hints.js';
 import { startInboundSmtp, type InboundSmtp } from '../../server/mail/inbound/smtp-receiver.js';
 import { Outbox } from '../../server/mail/mail.models.js';
 import { TicketModel } from '../../server/tickets/ticket.model.js';

@@ -17,7 +17,8 @@ import type { Config } from '../../server/config.js';
 import type { MailProof } from '../../server/tickets/message.model.js';
 import { memberReply } from '../../server/tickets/member.commands.js';
 import { loadTicket } from '../../server/tickets/ticket.journal.js';
-import { addNote, claimTicket, escalateTicket, replyToTicket } from '../../server/tickets/ticket.commands.js';
+import { addNote, claimTicket, replyToTicket } from '../../server/tickets/ticket.commands.js';
+import { escalateTicket } from '../../server/tickets/ticket.moves.js';
 import type { Ticket } from '../../server/tickets/ticket.model.js';
 import { clientStringKeys } from '../../server/web/pages/client-strings.js';
 import { safeNext } from '../../server/web/pages/page-auth.js';
@@ -27,7 +28,7 @@ import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, buildTicket, testPassword, type Org } from '../helpers/factories.js';
 import { useMail } from '../helpers/enrichers.js';
 import { boardRowsPerTier } from '../../server/web/pages/board.query.js';
-import { readableWork } from '../../server/tickets/ticket.queries.js';
+import { readableWork } from '../../server/tickets/ticket-list.queries.js';
 
 const roomy: Partial<LoginRateLimits> = {
   perIp: { limit: 100_000, windowMs: 60_000 },

@@ -8,7 +8,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../../server/app.js';
 import { StaffModel } from '../../server/staff/staff.model.js';
-import { listTickets } from '../../server/tickets/ticket.queries.js';
+import { listTickets } from '../../server/tickets/ticket-list.queries.js';
 import type { Ticket } from '../../server/tickets/ticket.model.js';
 import { silentLogger, testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';

@@ -6,7 +6,8 @@ import { expect } from 'chai';
 import { domainEvents } from '../../server/lib/domain-events.js';
 import type { Ack, Person } from '../../server/realtime/protocol.js';
 import { rooms } from '../../server/realtime/rooms.js';
-import { claimTicket, escalateTicket } from '../../server/tickets/ticket.commands.js';
+import { claimTicket } from '../../server/tickets/ticket.commands.js';
+import { escalateTicket } from '../../server/tickets/ticket.moves.js';
 import { buildTicket } from '../helpers/factories.js';
 import { collect, nextEvent, sleep, useLiveServer, type StaffKey } from '../helpers/realtime.js';
 

@@ -12,7 +12,8 @@ import { signAccessToken } from '../../server/auth/tokens.js';
 import { domainEvents } from '../../server/lib/domain-events.js';
 import type { Ack, TicketUpdateMessage } from '../../server/realtime/protocol.js';
 import { rooms } from '../../server/realtime/rooms.js';
-import { claimTicket, escalateTicket, releaseTicket } from '../../server/tickets/ticket.commands.js';
+import { claimTicket, releaseTicket } from '../../server/tickets/ticket.commands.js';
+import { escalateTicket } from '../../server/tickets/ticket.moves.js';
 import type { TicketView } from '../../server/tickets/ticket.presenter.js';
 import { buildTicket } from '../helpers/factories.js';
 import {

@@ -16,16 +16,8 @@ import { ReportDayModel, noteChangeOfDoneTicket } from '../../server/reports/day
 import { loadReports, type ReportDataset } from '../../server/reports/load.js';
 import { parseFilters, periodBuckets, type ReportFilters } from '../../server/reports/period.js';
 import { memberClose, memberReply, rateTicket } from '../../server/tickets/member.commands.js';
-import {
-  addNote,
-  claimTicket,
-  escalateTicket,
-  reassignTicket,
-  reopenTicket,
-  replyToTicket,
-  resolveTicket,
-  returnTicket,
-} from '../../server/tickets/ticket.commands.js';
+import { addNote, claimTicket, reopenTicket, replyToTicket, resolveTicket } from '../../server/tickets/ticket.commands.js';
+import { escalateTicket, reassignTicket, returnTicket } from '../../server/tickets/ticket.moves.js';
 import { actorRef, loadTicket, placementOf, trailEntry, type CommitInput } from '../../server/tickets/ticket.journal.js';
 import { TicketEventModel, eventId, type TicketEvent } from '../../server/tickets/ticket-event.model.js';
 import { dayOf, resetTicketKeyCaches } from '../../server/tickets/ticket.keys.js';

@@ -7,22 +7,14 @@ import { RoutingRuleModel } from '../../server/routing/routing-rule.model.js';
 import { clearRoutingCache } from '../../server/routing/routing.service.js';
 import { EscalationModel } from '../../server/tickets/escalation.model.js';
 import { MessageModel } from '../../server/tickets/message.model.js';
-import {
-  addNote,
-  claimTicket,
-  escalateTicket,
-  reassignTicket,
-  releaseTicket,
-  reopenTicket,
-  replyToTicket,
-  resolveTicket,
-  returnTicket,
-  updateTicket,
-} from '../../server/tickets/ticket.commands.js';
+import { addNote, claimTicket, releaseTicket, reopenTicket, replyToTicket, resolveTicket, updateTicket } from '../../server/tickets/ticket.commands.js';
+import { escalateTicket, reassignTicket, returnTicket } from '../../server/tickets/ticket.moves.js';
 import { workingSet } from '../../server/tickets/working-set.js';
 import { applyEvent, loadTicket } from '../../server/tickets/ticket.journal.js';
 import { TicketModel } from '../../server/tickets/ticket.model.js';
-import { explainTicket, getTicketDetail, listTickets, ticketHistory } from '../../server/tickets/ticket.queries.js';
+import { getTicketDetail, ticketHistory } from '../../server/tickets/ticket.queries.js';
+import { listTickets } from '../../server/tickets/ticket-list.queries.js';
+import { explainTicket } from '../../server/tickets/ticket.explain.js';
 import { TicketEventModel, eventId } from '../../server/tickets/ticket-event.model.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
 import { useTestDatabase } from '../helpers/db.js';

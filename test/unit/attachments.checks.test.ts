@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { checkUploads, contentTypeHeader, uploadProblems } from '../../server/attachments/attachments.service.js';
 import { displayName, sanitizeFilename } from '../../server/attachments/filenames.js';
 import { formatSize } from '../../server/attachments/limits.js';
-import { ConfigError, loadConfig } from '../../server/config.js';
+import { loadConfig } from '../../server/config.js';
+import { ConfigError } from '../../server/config.problems.js';
 import { AppError, PayloadTooLargeError, UnprocessableError } from '../../server/lib/errors.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'files');

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../../server/config.js';
+import { loadConfig } from '../../server/config.js';
+import { ConfigError } from '../../server/config.problems.js';
 
 describe('config', () => {
   const dataDir = () => mkdtempSync(path.join(os.tmpdir(), 'relais-cfg-'));

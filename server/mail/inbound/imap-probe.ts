@@ -5,7 +5,7 @@
  * server's own words — never the password (removed from any text, should a server echo it).
  */
 import { ImapFlow } from 'imapflow';
-import type { ImapMailboxConfig } from '../../config.js';
+import type { ImapMailboxConfig } from '../../config.imap.js';
 import { describeImapError } from './imap.js';
 
 export type ImapProbeStep = 'connect' | 'login' | 'open';

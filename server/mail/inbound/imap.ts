@@ -21,35 +21,19 @@
  *
  * Messages larger than `maxBytes` (default 40 MB) are still handed over, never skipped: only
  * their first `maxBytes` bytes are fetched (a partial FETCH), with `truncated: true`, so the
- * pipeline can quarantine them.
+ * pipeline can quarantine them. The commands on the folder itself are in imap-folder.ts.
  */
-import { ImapFlow, type FetchMessageObject } from 'imapflow';
-import type { ImapMailboxConfig } from '../../config.js';
+import { ImapFlow } from 'imapflow';
+import type { ImapMailboxConfig } from '../../config.imap.js';
 import type { Logger } from '../../lib/logger.js';
+import { ensureFolder, fetchMessage, markProcessed, pendingUids, PROCESSED_KEYWORD, type InboundImapMessage } from './imap-folder.js';
 
-/** The keyword of a processed message (flag mode; also set before a MOVE in move mode). */
-export const PROCESSED_KEYWORD = '$RelaisProcessed';
 /** Waits before reconnecting, and before retrying a message whose handler failed (the last value repeats). */
 export const DEFAULT_IMAP_BACKOFF_MS: readonly number[] = [1_000, 2_000, 5_000, 15_000, 60_000];
 export const DEFAULT_IMAP_MAX_BYTES = 40 * 1024 * 1024;
 /** How long `stop()` lets a watcher finish its current message and log out before closing its connection. */
 const STOP_GRACE_MS = 4_000;
 const LOGOUT_TIMEOUT_MS = 2_000;
-
-export interface InboundImapMessage {
-  /** The message as stored on the server (its first `maxBytes` bytes when `truncated`). */
-  raw: Buffer;
-  /** The mailbox's `name` in IMAP_MAILBOXES. */
-  mailbox: string;
-  uid: number;
-  /** UIDVALIDITY of the folder: (mailbox, uidValidity, uid) names one message for good. */
-  uidValidity: string;
-  internalDate: Date | null;
-  /** The full size on the server, in bytes. */
-  size: number;
-  /** True when the message is larger than `maxBytes`: `raw` is only its beginning. */
-  truncated: boolean;
-}
 
 export interface MailboxStatus {
   name: string;
@@ -277,29 +261,15 @@ class MailboxWatcher {
     await waiting;
   }
 
-  /** The UIDs to look at, oldest first: unflagged ones, or every message in move mode. */
-  private async pending(client: ImapFlow): Promise<{ uids: number[]; alreadyProcessed: Set<number> }> {
-    const moving = this.mailbox.processedFolder !== null;
-    const uids = await client.search(moving ? { deleted: false } : { deleted: false, unKeyword: PROCESSED_KEYWORD }, { uid: true });
-    if (!uids) throw new Error('the server refused SEARCH');
-    const alreadyProcessed = new Set<number>();
-    if (moving && uids.length > 0) {
-      const flagged = await client.search({ deleted: false, keyword: PROCESSED_KEYWORD }, { uid: true });
-      if (!flagged) throw new Error('the server refused SEARCH');
-      for (const uid of flagged) alreadyProcessed.add(uid);
-    }
-    return { uids: [...uids].sort((a, b) => a - b), alreadyProcessed };
-  }
-
   private async scan(client: ImapFlow): Promise<void> {
-    const { uids, alreadyProcessed } = await this.pending(client);
+    const { uids, alreadyProcessed } = await pendingUids(client, this.mailbox.processedFolder !== null);
     const present = new Set(uids);
     for (const uid of this.failures.keys()) if (!present.has(uid)) this.failures.delete(uid);
     for (const uid of uids) {
       if (this.stopped) return;
       if (alreadyProcessed.has(uid)) {
         // Handled before, but the MOVE did not happen: finish it.
-        await this.markProcessed(client, uid);
+        await markProcessed(client, uid, this.mailbox.processedFolder);
         continue;
       }
       const failure = this.failures.get(uid);
@@ -308,36 +278,8 @@ class MailboxWatcher {
     }
   }
 
-  private async fetchMessage(client: ImapFlow, uid: number): Promise<InboundImapMessage | null> {
-    const meta = await client.fetchOne(String(uid), { uid: true, size: true, internalDate: true }, { uid: true });
-    if (!meta) return null; // expunged meanwhile
-    const size = meta.size ?? 0;
-    let truncated = size > this.maxBytes;
-    const body: FetchMessageObject | false = await client.fetchOne(
-      String(uid),
-      { uid: true, source: truncated ? { start: 0, maxLength: this.maxBytes } : true },
-      { uid: true },
-    );
-    if (!body) return null;
-    let raw = body.source ?? Buffer.alloc(0);
-    if (raw.length > this.maxBytes) {
-      raw = raw.subarray(0, this.maxBytes);
-      truncated = true;
-    }
-    const date = meta.internalDate instanceof Date ? meta.internalDate : meta.internalDate ? new Date(meta.internalDate) : null;
-    return {
-      raw,
-      mailbox: this.mailbox.name,
-      uid,
-      uidValidity: this.uidValidity,
-      internalDate: date && !Number.isNaN(date.getTime()) ? date : null,
-      size,
-      truncated,
-    };
-  }
-
   private async processOne(client: ImapFlow, uid: number): Promise<void> {
-    const message = await this.fetchMessage(client, uid);
+    const message = await fetchMessage(client, uid, { mailbox: this.mailbox.name, uidValidity: this.uidValidity, maxBytes: this.maxBytes });
     if (!message) return;
     if (message.truncated) {
       this.log.warn({ uid, size: message.size, maxBytes: this.maxBytes }, 'Inbound message larger than the limit: handing over its beginning only');
@@ -357,34 +299,8 @@ class MailboxWatcher {
       return;
     }
     this.failures.delete(uid);
-    await this.markProcessed(client, uid);
+    await markProcessed(client, uid, this.mailbox.processedFolder);
     this.state.processed += 1;
-  }
-
-  private async markProcessed(client: ImapFlow, uid: number): Promise<void> {
-    const { processedFolder } = this.mailbox;
-    if (!processedFolder) {
-      if (!(await client.messageFlagsAdd(String(uid), [PROCESSED_KEYWORD, '\\Seen'], { uid: true }))) {
-        throw new Error(`the server refused to flag message ${uid} as processed`);
-      }
-      return;
-    }
-    // Best effort (a server may refuse keywords): it only saves a second handover if the MOVE fails.
-    await client.messageFlagsAdd(String(uid), [PROCESSED_KEYWORD, '\\Seen'], { uid: true });
-    if (!(await client.messageMove(String(uid), processedFolder, { uid: true }))) {
-      throw new Error(`the server refused to move message ${uid} to ${processedFolder}`);
-    }
-  }
-}
-
-async function ensureFolder(client: ImapFlow, folder: string): Promise<void> {
-  const folders = await client.list();
-  if (folders.some((f) => f.path === folder)) return;
-  try {
-    await client.mailboxCreate(folder);
-  } catch (error) {
-    // Created meanwhile by another client: fine.
-    if ((error as { serverResponseCode?: string }).serverResponseCode !== 'ALREADYEXISTS') throw error;
   }
 }
 

@@ -11,7 +11,7 @@
  *            message received before is recorded as the same as it (`duplicate`) and acts on nothing;
  *            a Message-ID reused with other content is a message of its own, flagged
  *   parse  — bounded (parse.ts); a failure is a quarantine with its reason
- *   classify and act, in the order of test/fixtures/mail/README.md ("The outcome rules"):
+ *   classify and act (inbound-rules.ts), in the order of test/fixtures/mail/README.md ("The outcome rules"):
  *            own address → ignored; bounce → recorded on the member; machine mail (reports, delay
  *            notices, alerts) → recorded, never answered; auto-reply → recorded, never
  *            answered; bulk → quarantine; no sender, spoofed sender → quarantine; reply token →
@@ -22,40 +22,29 @@
  * Each message is processed on its own (its own try, size and time bounds); one bad message never
  * blocks the others. Acting is idempotent: a ticket created from a message has an id fixed in its
  * hint at acceptance, and a follow-up carries the message's Message-ID, so a crash and a retry act
- * once. A crash leaves the hint; `recover` processes the hints at start.
+ * once. A crash leaves the hint (inbound-hints.ts); `recover` processes the hints at start.
  */
 import path from 'node:path';
-import type { ParsedMail } from 'mailparser';
 import { Types, type mongo } from 'mongoose';
 import type { Config } from '../../config.js';
 import { createFileStorage, type AttachmentStorage } from '../../attachments/storage.js';
 import { isDuplicateKeyError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
-import { findMemberByEmail } from '../../members/member-lookup.js';
-import { senderBlock } from '../../members/blocked-sender.model.js';
-import { MemberModel } from '../../members/member.model.js';
 import { ticketNumberFromReplyToken } from '../../members/member-links.js';
-import { loadTicket } from '../../tickets/ticket.journal.js';
-import { ticketIdByEmailMessageId } from '../../tickets/ticket.keys.js';
-import type { Ticket } from '../../tickets/ticket.model.js';
-import { Outbox } from '../mail.models.js';
-import { mailDomain } from '../outbox.js';
-import type { Admission } from './message-proof.js';
-import { authenticateMail, dmarcRejects, verdictLine, type DnsResolver, type MailAuthentication, type SmtpClient } from './authentication.js';
-import { detectAutomatic, isFromOwnAddress, senderAddress, threadRefs } from './classify.js';
-import { messageContent } from './message-content.js';
-import { DEFAULT_PARSE_LIMITS, parseRaw, type ParseLimits } from './parse.js';
+import type { DnsResolver, MailAuthentication, SmtpClient } from './authentication.js';
+import { DEFAULT_PARSE_LIMITS, type ParseLimits } from './parse.js';
 import { hashOf, headerLine, headerMessageId } from './raw.js';
 import { retentionRemoval } from './raw-retention.js';
 import { claimIdentity, contentKeyOf, recordDuplicate } from './identity.js';
 import { noteInboundMail } from '../address-mail.js';
 import { createInboundActions, outcome, Quarantine } from './inbound-actions.js';
+import { dropPending, insertOnce, markQuarantined, unmarkQuarantined } from './inbound-hints.js';
+import { createInboundRules } from './inbound-rules.js';
 import {
   bytesKeyOf,
   INLINE_RAW_MAX,
   InboundMailModel,
   InboundPendingModel,
-  InboundQuarantineModel,
   type InboundHistoryEntry,
   type InboundMail,
   type InboundOutcome,
@@ -124,13 +113,6 @@ export interface InboundPipeline {
   raw(id: string): Promise<Buffer>;
 }
 
-/**
- * Quarantine reasons that mean "held for a person to confirm": the mail would act as someone of the
- * ticket (its member, or staff) without proof. A person's "force" confirms it: it is appended, with
- * who confirmed, instead of becoming a new ticket.
- */
-const heldReasons = new Set(['unverified_follow_up', 'unverified_staff']);
-
 /** Bytes read back from the database: the driver gives a BSON Binary for a stored Buffer. */
 function bytesOf(stored: Buffer | mongo.Binary): Buffer {
   return Buffer.isBuffer(stored) ? stored : Buffer.from(stored.buffer.buffer, stored.buffer.byteOffset, stored.position);
@@ -142,56 +124,6 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
     timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
-
-/**
- * Once per database: the hints for records written before hints existed — a `pending` one gets its
- * `inbound_pending` hint (its bytes are in their file already), a `quarantined` one its
- * `inbound_quarantine` hint — so that start-up and the quarantine page read only the hints.
- */
-export async function backfillInboundHints(): Promise<number> {
-  const meta = InboundMailModel.db.collection<{ _id: string; at: Date }>('meta');
-  const marker = 'inbound-hints-backfilled';
-  if (await meta.findOne({ _id: marker })) return 0;
-  let marked = 0;
-  for await (const doc of InboundMailModel.find({ status: 'pending' }).lean<InboundMail>().cursor()) {
-    const hint: InboundPending = {
-      _id: doc._id,
-      raw: null,
-      source: doc.source,
-      mailbox: doc.mailbox,
-      envelope: doc.envelope,
-      truncated: doc.truncated,
-      routing: doc.routing ?? { category: null, office: null },
-      receivedAt: doc.receivedAt,
-      plannedTicket: doc.plannedTicket ?? new Types.ObjectId(),
-    };
-    if (await insertOnce(InboundPendingModel.collection, hint)) marked += 1;
-  }
-  for await (const doc of InboundMailModel.find({ status: 'quarantined' }, { receivedAt: 1 }).lean<Pick<InboundMail, '_id' | 'receivedAt'>>().cursor()) {
-    if (await insertOnce(InboundQuarantineModel.collection, { _id: doc._id, receivedAt: doc.receivedAt })) marked += 1;
-  }
-  await meta.updateOne({ _id: marker }, { $set: { at: new Date() } }, { upsert: true });
-  return marked;
-}
-
-/** Inserts a document by `_id`; false when it is there already. */
-async function insertOnce<T extends { _id: string }>(collection: { insertOne(doc: never): Promise<unknown> }, doc: T): Promise<boolean> {
-  try {
-    await collection.insertOne(doc as never);
-    return true;
-  } catch (error) {
-    if (!isDuplicateKeyError(error)) throw error;
-    return false;
-  }
-}
-
-async function markQuarantined(id: string, receivedAt: Date): Promise<void> {
-  await insertOnce(InboundQuarantineModel.collection, { _id: id, receivedAt });
-}
-
-async function unmarkQuarantined(id: string): Promise<void> {
-  await InboundQuarantineModel.collection.deleteOne({ _id: id } as never);
 }
 
 export function createInboundPipeline(options: InboundPipelineOptions): InboundPipeline {
@@ -206,11 +138,6 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       throw (await retentionRemoval(id)) ?? error;
     }
   };
-  const ownAddresses = [config.inboundAddress, ...config.inbound.extraAddresses, config.mailFrom];
-  const inboundAddresses = [config.inboundAddress, ...config.inbound.extraAddresses].map((a) => {
-    const at = a.lastIndexOf('@');
-    return { local: a.slice(0, at).toLowerCase(), domain: a.slice(at + 1).toLowerCase() };
-  });
   const resolveToken = options.resolveToken ?? ((token: string) => ticketNumberFromReplyToken(config, token));
   const timeoutMs = options.timeoutMs ?? 120_000;
   // Mail keeps every file up to the size limit: its count is bounded by the parse limit on parts (inbound-files.ts).
@@ -280,10 +207,6 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     };
   }
 
-  async function dropPending(id: string): Promise<void> {
-    await InboundPendingModel.collection.deleteOne({ _id: id } as never);
-  }
-
   /**
    * Processes a pending message: its record's id (the bytes' hash; `<hash>.<delivery>` when those
    * bytes were recorded before: every delivery is listed), its identity (identity.ts: a copy of a
@@ -316,146 +239,13 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     return result;
   }
 
-  const { findTicket, participantOf, newTicket, followUp, answersOurMail } = createInboundActions({
+  const actions = createInboundActions({
     config,
     attachmentStore,
     limits,
     resolveToken,
   });
-
-  /** The verdict on the message: the one recorded at its first processing (unless DNS failed then), else evaluated now. */
-  async function verdictOf(doc: InboundMail, raw: Buffer, mail: ParsedMail): Promise<MailAuthentication> {
-    if (doc.authentication && doc.authentication.dmarc !== 'temperror') return doc.authentication;
-    const smtp =
-      doc.source === 'smtp' && options.resolver
-        ? { client: doc.client ?? { ip: null, helo: null }, sender: doc.envelope.from, resolver: options.resolver, mta: options.authservId ?? 'relais' }
-        : null;
-    return authenticateMail({ raw, mail, from: senderAddress(mail)?.address ?? null, trustedAuthservIds: config.inbound.trustedAuthservIds, smtp });
-  }
-
-  /**
-   * The rules, in order (test/fixtures/mail/README.md). Throws Quarantine for a quarantine.
-   * `seen.authentication` receives the verdict as soon as it is known, to be stored with the outcome.
-   */
-  async function decide(
-    doc: InboundMail,
-    raw: Buffer,
-    forced: boolean,
-    by: string | null,
-    seen: { authentication?: MailAuthentication },
-  ): Promise<InboundOutcome> {
-    if (doc.truncated) throw new Quarantine('too_large', `the message is larger than the mailbox intake's limit (${doc.size} bytes)`);
-    const parsed = await parseRaw(raw, options.parseLimits);
-    if (!parsed.ok) throw new Quarantine(parsed.reason, parsed.detail);
-    const mail = parsed.mail;
-    if (isFromOwnAddress(mail, ownAddresses)) return outcome('ignored_own', { reason: 'sent from one of our own addresses (a loop)' });
-    const verdict = await verdictOf(doc, raw, mail);
-    seen.authentication = verdict;
-    const automatic = detectAutomatic(mail, { mailFrom: doc.envelope.from });
-    const refs = threadRefs(mail, { inboundAddresses, ownMessageIdDomain: mailDomain(config.mailFrom), envelopeRecipients: doc.envelope.to });
-    if (automatic.kind === 'bounce') {
-      const recipient = automatic.bounce?.recipient?.toLowerCase() ?? null;
-      const member = recipient ? await findMemberByEmail(recipient, { _id: 1 }) : null;
-      const ours = member && recipient ? await answersOurMail(mail, raw, refs, recipient, doc.envelope.to) : false;
-      if (member && ours) {
-        await MemberModel.collection.updateOne(
-          { _id: member._id },
-          {
-            $set: {
-              lastBounce: {
-                at: new Date(),
-                status: automatic.bounce?.status ?? null,
-                action: automatic.bounce?.action ?? null,
-                diagnostic: automatic.bounce?.diagnostic?.slice(0, 500) ?? null,
-                inbound: doc._id,
-              },
-            },
-          },
-        );
-      }
-      const about = !member ? ' (no member with this address)' : ours ? '' : " (answers no message Relais sent: the member's record is unchanged)";
-      return outcome('bounce', {
-        reason: automatic.reason,
-        detail: recipient ? `${recipient}${about}: ${automatic.bounce?.status ?? '?'}` : 'no recipient in the report',
-      });
-    }
-    if (automatic.kind === 'machine') {
-      // Reports, notices, alerts: recorded and listed, never answered, never a ticket, and a delay
-      // notice never marks an address as bouncing.
-      const report = automatic.bounce;
-      return outcome('machine', {
-        reason: automatic.reason,
-        detail: report ? `${report.recipient ?? '?'}: ${report.action ?? '?'} ${report.status ?? ''}`.trim() : null,
-      });
-    }
-    if (automatic.kind === 'auto_reply') {
-      // Recorded with the ticket it answers, for the record; nothing is sent and the ticket is unchanged.
-      const number = refs.replyTokens.map(resolveToken).find(Boolean) ?? refs.referencedTicketNumbers[0] ?? refs.ticketNumbers[0] ?? null;
-      return outcome('auto_reply', { reason: automatic.reason, ticketNumber: number });
-    }
-    const content = await messageContent(mail);
-    const sender = senderAddress(mail);
-    if (automatic.kind === 'bulk' && !forced) throw new Quarantine('bulk', `mailing-list or newsletter mail (${automatic.reason})`);
-    if (!sender) throw new Quarantine('no_sender', 'the message has no usable From address: nobody to answer');
-    // Staff marked this sender's mail as spam and blocked them: kept in quarantine, never acted on unless forced.
-    const block = forced ? null : await senderBlock(sender.address);
-    if (block) throw new Quarantine('blocked_sender', `${sender.address} was blocked by ${block.by} when marking a ticket as spam`);
-    if (!forced && dmarcRejects(verdict)) {
-      throw new Quarantine(
-        'spoofed_sender',
-        `dmarc=fail for ${sender.address}, whose domain publishes p=${verdict.dmarcPolicy ?? '?'} (${verdict.by.join(', ')})`,
-      );
-    }
-    // A person confirms a message held for want of proof: the rules again, the proof being their word.
-    const confirmedBy = forced && by && doc.outcome?.kind === 'quarantine' && heldReasons.has(doc.outcome.reason ?? '') ? by : null;
-    if (forced && !confirmedBy) return newTicket(doc, mail, content, sender, { automatic, forced: true, verdict });
-    const proven: Admission | null = confirmedBy ? { by: 'person', who: confirmedBy } : verdict.aligned ? { by: 'authentication' } : null;
-
-    for (const token of refs.replyTokens) {
-      const number = resolveToken(token);
-      const ticket = number ? await findTicket(number) : null;
-      if (!ticket) continue;
-      const participant = await participantOf(ticket, sender.address);
-      if (!participant)
-        throw new Quarantine(
-          'forged_follow_up',
-          `${sender.address} wrote with the reply address of ${ticket.number}, whose member is someone else`,
-          ticket.number,
-        );
-      // The signed token is the member's proof; staff need their own (followUp checks it).
-      return followUp(doc, ticket, participant, content, sender, mail, automatic, verdict, proven ?? { by: 'token' });
-    }
-    let named: Ticket | null = null;
-    for (const id of refs.ownOutboxIds) {
-      const sent = Types.ObjectId.isValid(id) ? await Outbox.findById(id, { ticket: 1 }).lean() : null;
-      named = sent?.ticket ? await loadTicket(String(sent.ticket)) : null;
-      if (named) break;
-    }
-    for (const messageId of named ? [] : refs.messageIds) {
-      const ticketId = await ticketIdByEmailMessageId(messageId);
-      named = ticketId ? await loadTicket(String(ticketId)) : null;
-      if (named) break;
-    }
-    for (const number of [...refs.referencedTicketNumbers, ...refs.ticketNumbers]) {
-      if (named) break;
-      named = await findTicket(number);
-    }
-    if (named) {
-      const participant = await participantOf(named, sender.address);
-      if (!participant) return newTicket(doc, mail, content, sender, { related: named, automatic, verdict });
-      // A ticket number is public and a From address anyone's to write: without a reply token, only
-      // proof that the mail is the participant's appends it; otherwise a person confirms (held, not lost).
-      if (!proven && participant.kind === 'member' && named.status !== 'closed') {
-        throw new Quarantine(
-          'unverified_follow_up',
-          `${sender.address} is the member of ${named.number}, but the mail has no reply token and no aligned DKIM or DMARC pass (${verdictLine(verdict)}): held for a person to confirm`,
-          named.number,
-        );
-      }
-      return followUp(doc, named, participant, content, sender, mail, automatic, verdict, proven ?? { by: 'none' });
-    }
-    return newTicket(doc, mail, content, sender, { automatic, verdict });
-  }
+  const { decide } = createInboundRules({ config, options, resolveToken, actions });
 
   /**
    * The record's new state and a history line: one write by `_id` (an insert when it is not stored

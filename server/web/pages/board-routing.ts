@@ -6,7 +6,7 @@
  */
 import type { Locale } from '../../lib/i18n.js';
 import { labelIn } from '../../lib/labels.js';
-import { heldCounts } from '../../tickets/ticket.queries.js';
+import { heldCounts } from '../../tickets/ticket-list.queries.js';
 import type { StaffActor } from '../../auth/actor.js';
 import type { Translate } from '../../lib/i18n.js';
 import { assignmentModes, officeModels as routingModels } from '../../tickets/ticket.vocabulary.js';

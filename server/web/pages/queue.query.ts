@@ -9,7 +9,7 @@
 import type { Types } from 'mongoose';
 import { z } from 'zod';
 import { hasRole, type StaffActor } from '../../auth/actor.js';
-import { workSelection, type ListFilters } from '../../tickets/ticket.queries.js';
+import { workSelection, type ListFilters } from '../../tickets/ticket-list.queries.js';
 import { ticketStatuses, type TicketStatus } from '../../tickets/ticket.vocabulary.js';
 import { canRead, inWorkScope, tiersWorkedBy } from '../../tickets/ticket.policy.js';
 import { handedOnBy } from '../../tickets/ticket.workers.js';

@@ -9,7 +9,7 @@ import { Router, type Request, type Response } from 'express';
 import type { StaffActor } from '../../auth/actor.js';
 import type { Config } from '../../config.js';
 import { BadRequestError } from '../../lib/errors.js';
-import { listTickets } from '../../tickets/ticket.queries.js';
+import { listTickets } from '../../tickets/ticket-list.queries.js';
 import { loadCatalog, type PageCatalog } from './catalog.js';
 import { bulkBar } from './bulk-bar.js';
 import { createFormatter } from './format.js';

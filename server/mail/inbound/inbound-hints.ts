@@ -1,0 +1,67 @@
+/**
+ * The hints of the inbound pipeline: `inbound_pending` (a message stored and not yet accounted for)
+ * and `inbound_quarantine` (a record in quarantine). Small collections written and deleted by `_id`
+ * only, so that start-up (`recover`) and the quarantine page read them whole instead of filtering
+ * `inbound_mail` (FerretDB filters only `_id` in the database). Separate from pipeline.ts because
+ * they are storage bookkeeping, not the rules: the pipeline and the one-off backfill share them.
+ */
+import { Types } from 'mongoose';
+import { isDuplicateKeyError } from '../../lib/errors.js';
+import { InboundMailModel, InboundPendingModel, InboundQuarantineModel, type InboundMail, type InboundPending } from './inbound.model.js';
+
+/**
+ * Once per database: the hints for records written before hints existed — a `pending` one gets its
+ * `inbound_pending` hint (its bytes are in their file already), a `quarantined` one its
+ * `inbound_quarantine` hint — so that start-up and the quarantine page read only the hints.
+ */
+export async function backfillInboundHints(): Promise<number> {
+  const meta = InboundMailModel.db.collection<{ _id: string; at: Date }>('meta');
+  const marker = 'inbound-hints-backfilled';
+  if (await meta.findOne({ _id: marker })) return 0;
+  let marked = 0;
+  for await (const doc of InboundMailModel.find({ status: 'pending' }).lean<InboundMail>().cursor()) {
+    const hint: InboundPending = {
+      _id: doc._id,
+      raw: null,
+      source: doc.source,
+      mailbox: doc.mailbox,
+      envelope: doc.envelope,
+      truncated: doc.truncated,
+      routing: doc.routing ?? { category: null, office: null },
+      receivedAt: doc.receivedAt,
+      plannedTicket: doc.plannedTicket ?? new Types.ObjectId(),
+    };
+    if (await insertOnce(InboundPendingModel.collection, hint)) marked += 1;
+  }
+  for await (const doc of InboundMailModel.find({ status: 'quarantined' }, { receivedAt: 1 }).lean<Pick<InboundMail, '_id' | 'receivedAt'>>().cursor()) {
+    if (await insertOnce(InboundQuarantineModel.collection, { _id: doc._id, receivedAt: doc.receivedAt })) marked += 1;
+  }
+  await meta.updateOne({ _id: marker }, { $set: { at: new Date() } }, { upsert: true });
+  return marked;
+}
+
+/** Inserts a document by `_id`; false when it is there already. */
+export async function insertOnce<T extends { _id: string }>(collection: { insertOne(doc: never): Promise<unknown> }, doc: T): Promise<boolean> {
+  try {
+    await collection.insertOne(doc as never);
+    return true;
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+    return false;
+  }
+}
+
+/** The quarantine hint, written before a record enters quarantine. */
+export async function markQuarantined(id: string, receivedAt: Date): Promise<void> {
+  await insertOnce(InboundQuarantineModel.collection, { _id: id, receivedAt });
+}
+
+/** The quarantine hint goes when a record leaves quarantine. */
+export async function unmarkQuarantined(id: string): Promise<void> {
+  await InboundQuarantineModel.collection.deleteOne({ _id: id } as never);
+}
+
+/** The pending hint goes once the message's record holds its outcome. */
+export async function dropPending(id: string): Promise<void> {
+  await InboundPendingModel.collection.deleteOne({ _id: id } as never);
+}
