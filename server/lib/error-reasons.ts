@@ -32,6 +32,7 @@ export const accountRefusalCodes = [
   'already_erased',
   'confirmation_mismatch',
   'report_not_pending',
+  'unknown_placeholder',
 ] as const;
 
 /** Every reason code a client may receive. */
