@@ -510,7 +510,7 @@ describe('Reports (pages and CSV, real database)', () => {
         .get(`/staff/reports?preset=7d&office=${String(namur._id)}`)
         .set(as(staff.admin))
         .expect(200);
-      expect(page.text).to.include('Fermés comme spam');
+      expect(page.text).to.include('Fermés comme spam').and.include('dont 1 résolu ; 1 fermé comme spam');
     });
   });
 });

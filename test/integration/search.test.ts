@@ -182,6 +182,11 @@ describe('staff search (bleve, fed by the journal)', function () {
       (await search.indexer().engine.search('pangolin', { limit: 20, internal: true, scope: searchScope(actor) })).tickets.map((h) => h.id);
     expect(await engineIds(monsAdvisor)).to.deep.equal([]);
     expect(await engineIds(org.staff.advisorLiege)).to.deep.equal([String(handed._id)]);
+    // The results page says it can only be followed; a ticket of one's own queue does not.
+    const agent = await signedIn(app, org.staff.advisorLiege.email);
+    const page = await agent.get('/staff/search').query({ q: 'pangolin' }).expect(200);
+    expect(page.text).to.include(handed.number).and.include('class="chip chip-read-only">Lecture seule</span>');
+    expect((await agent.get('/staff/search').query({ q: 'cafe' }).expect(200)).text).to.not.include('chip-read-only');
   });
 
   it('takes a reply and an internal note as soon as they are committed (journal), and clears their marks', async () => {
