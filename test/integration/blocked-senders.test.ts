@@ -42,9 +42,11 @@ describe('blocked senders: listed and unblocked by supervisors and administrator
   };
 
   before(async () => {
-    app = testApp();
+    // One configuration: the pages read the bytes the pipeline stored.
+    const config = testConfig();
+    app = testApp(config);
     org = await buildOrg();
-    pipeline = createInboundPipeline({ config: testConfig(), logger: silentLogger });
+    pipeline = createInboundPipeline({ config, logger: silentLogger });
   });
 
   it('lists blocked senders to supervisors and administrators, with who blocked them; refuses the others (403)', async () => {
@@ -88,6 +90,11 @@ describe('blocked senders: listed and unblocked by supervisors and administrator
     const address = await blocked();
     const held = await mailFrom(address);
     expect(held.outcome).to.include({ kind: 'quarantine', reason: 'blocked_sender' });
+
+    // The quarantined message's page explains the block and leads to where it is lifted.
+    const admin = await signedIn(app, org.staff.administrator.email);
+    const message = await admin.get(`/staff/inbound/${held.id}`).expect(200);
+    expect(message.text).to.match(/<a href="\/staff\/blocked-senders">L’adresse de l’expéditeur a été bloquée/);
 
     const agent = await signedIn(app, org.staff.supervisorLiege.email);
     const page = await agent.get('/staff/blocked-senders').expect(200);

@@ -385,6 +385,11 @@ describe('administrators’ incoming mail: the quarantine (HTML and API, real da
       }
       const fr = (await reader.get(`/staff/inbound/${ids.forged}?lang=fr`).expect(200)).text;
       expect(fr).to.include('Détail technique (en anglais, tel qu’enregistré)');
+      // The authentication evaluator's English summary: on its own line, labelled, never inside the French verdict.
+      const summary = (await record(ids.forged)).authentication?.summary ?? '';
+      expect(summary).to.not.equal('');
+      expect(fr).to.include(`Authentification : détail technique (en anglais)</dt><dd lang="en">${escapeHtml(summary)}</dd>`);
+      expect(fr).to.not.include(`· ${escapeHtml(summary)}`);
       const nl = (await reader.get(`/staff/inbound/${ids.junk}?lang=nl`).expect(200)).text;
       expect(nl).to.include('Dit bericht kon niet gelezen worden (Onleesbaar).');
     });

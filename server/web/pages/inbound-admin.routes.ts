@@ -35,6 +35,7 @@ import { actOnManyInbound } from '../../mail/inbound/inbound-bulk.js';
 import { z } from 'zod';
 import { createFormatter } from './format.js';
 import { historyNote, readingNote, reasonExplanation, reasonLabel } from './inbound-wording.js';
+import { blockedSendersPath } from './blocked-senders.routes.js';
 import { caughtHtmlCsp } from './mail-admin.routes.js';
 import { pageActor, requirePageActor } from './page-auth.js';
 import { renderStaffPage, type StaffPageTools } from './staff-page.js';
@@ -232,7 +233,12 @@ export function inboundAdminRoutes(config: Config, pipeline: InboundPipeline, to
       noticeKind: mail.status === 'done' ? 'success' : 'info',
       outcomeFacts: [
         fact('outcome', outcomeText(t, mail)),
-        fact('explanation', outcome?.kind === 'quarantine' ? reasonExplanation(t, outcome.reason) : null),
+        // A blocked sender is unblocked on its own page: the explanation leads there.
+        fact(
+          'explanation',
+          outcome?.kind === 'quarantine' ? reasonExplanation(t, outcome.reason) : null,
+          outcome?.reason === 'blocked_sender' ? blockedSendersPath : null,
+        ),
         // The code and the technical detail are the pipeline's own words (English), as logged: labelled so.
         fact('reason_code', outcome?.reason ?? null, null, 'en'),
         fact('detail', outcome?.detail ?? null, null, 'en'),
@@ -246,10 +252,9 @@ export function inboundAdminRoutes(config: Config, pipeline: InboundPipeline, to
         fact('source', sourceText(t, mail)),
         fact('envelope_from', mail.envelope?.from ?? null),
         fact('envelope_to', (mail.envelope?.to ?? []).join(', ')),
-        fact(
-          'authentication',
-          mail.authentication ? `${authText(t, mail) ?? ''}${mail.authentication.summary ? ` · ${mail.authentication.summary}` : ''}` : null,
-        ),
+        fact('authentication', mail.authentication ? authText(t, mail) : null),
+        // The evaluator's own summary is English: kept, labelled as technical.
+        fact('authentication_detail', mail.authentication?.summary ?? null, null, 'en'),
         fact('size', `${formatSize(mail.size)}${mail.truncated ? ` — ${t('inboundAdmin.fact.truncated')}` : ''}`),
         fact('attempts', String(mail.attempts ?? 0)),
         fact('fingerprint', mail._id),
