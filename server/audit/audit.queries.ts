@@ -24,6 +24,7 @@ export const auditKinds = [
   'imap_mailbox',
   'outbox',
   'routing_rules',
+  'blocked_sender',
 ] as const;
 
 export const AUDIT_PAGE_SIZE = 50;

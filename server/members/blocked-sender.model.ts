@@ -3,6 +3,7 @@
  * address (read by `_id` for every received message: the one fast read on the embedded engine).
  * Set when staff mark a ticket as spam and choose to block its sender. The mail is never lost: the
  * inbound pipeline quarantines it (`blocked_sender`), where an administrator can still act on it.
+ * Supervisors and administrators list and unblock them (tickets/blocked-senders.service.ts).
  */
 import { Schema, model, type Types } from 'mongoose';
 
@@ -23,6 +24,8 @@ const blockedSenderSchema = new Schema<BlockedSender>(
   },
   { collection: 'blocked_senders', versionKey: false },
 );
+// The unblock page lists the latest blocks first, a page at a time.
+blockedSenderSchema.index({ at: -1 });
 export const BlockedSenderModel = model<BlockedSender>('BlockedSender', blockedSenderSchema);
 
 /** Blocks an address (again is fine: the first block is kept). */

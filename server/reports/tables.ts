@@ -120,6 +120,7 @@ function figureColumns<R>(figures: (row: R) => Figures): ColumnSpec<R>[] {
   return [
     { key: 'volume', kind: 'count', get: (r) => figures(r).volume },
     { key: 'resolved', kind: 'count', get: (r) => figures(r).resolved },
+    { key: 'spam', kind: 'count', get: (r) => figures(r).spam },
     { key: 'frt_median', kind: 'hours', get: (r) => figures(r).firstResponse.median },
     { key: 'frt_p90', kind: 'hours', get: (r) => figures(r).firstResponse.p90 },
     { key: 'resolution_median', kind: 'hours', get: (r) => figures(r).resolution.median },
@@ -171,6 +172,7 @@ export function periodsTable(f: CellFormat, rows: Array<{ name: string; row: Per
     { key: 'period', kind: 'text', get: (r) => r.name },
     { key: 'created', kind: 'count', get: (r) => r.row.created },
     { key: 'resolved', kind: 'count', get: (r) => r.row.resolved },
+    { key: 'spam', kind: 'count', get: (r) => r.row.spam },
     { key: 'escalations', kind: 'count', get: (r) => r.row.escalations },
     { key: 'frt_median', kind: 'hours', get: (r) => r.row.firstResponse.median },
     { key: 'resolution_median', kind: 'hours', get: (r) => r.row.resolution.median },
@@ -216,6 +218,7 @@ export function satisfactionTable(f: CellFormat, rows: Array<{ name: string; sat
 export const comparedFigures: ReadonlyArray<{ key: string; kind: CellKind; get(fig: Figures): number | null }> = [
   { key: 'volume', kind: 'count', get: (x) => x.volume },
   { key: 'resolved', kind: 'count', get: (x) => x.resolved },
+  { key: 'spam', kind: 'count', get: (x) => x.spam },
   { key: 'frt_median', kind: 'hours', get: (x) => x.firstResponse.median },
   { key: 'frt_p90', kind: 'hours', get: (x) => x.firstResponse.p90 },
   { key: 'resolution_median', kind: 'hours', get: (x) => x.resolution.median },

@@ -2,7 +2,9 @@
  * "Why is this ticket here?" as facts and as a sentence in the reader's language. The routing
  * decision (routing.service.ts) stores the facts on the ticket; pages turn them into a sentence
  * with the names of teams, offices and categories in the page's language. Tickets stored before
- * the facts existed keep their English sentence. A leaf: the ticket model reads its types.
+ * the facts existed have only an English sentence: the page says in its language that they were
+ * routed before the reasons were kept, and shows that sentence as the original record. A leaf: the
+ * ticket model reads its types.
  */
 import type { Translate } from '../lib/i18n.js';
 
@@ -55,10 +57,13 @@ function matchedText(m: MatchedFact, t: Translate, n: RoutingNames): string {
   }
 }
 
-/** The routing of a ticket in one sentence of the reader's language; the stored English one for older tickets. */
+/**
+ * The routing of a ticket in one sentence of the reader's language; for older tickets (no facts), a
+ * sentence saying so — their stored English one is `legacyRoutingRecord`.
+ */
 export function routingSentence(routing: { explanation: string; facts?: RoutingFacts | null }, t: Translate, n: RoutingNames): string {
   const f = routing.facts;
-  if (!f?.kind) return routing.explanation;
+  if (!f?.kind) return t('wording.routing.legacy');
   const team = n.team(f.team) ?? t('common.a_team');
   const office = n.office(f.office) ?? '';
   if (f.kind === 'rule') {
@@ -73,4 +78,9 @@ export function routingSentence(routing: { explanation: string; facts?: RoutingF
     t('wording.routing.match.channel', { value: n.channel(f.channel) }),
   ].filter((x): x is string => x !== null);
   return t(`wording.routing.${f.kind}`, { team, office, by: f.requestedBy ?? '', facts: facts.join(', ') });
+}
+
+/** The English sentence stored with a ticket routed before the facts existed (the original record); null when it has facts. */
+export function legacyRoutingRecord(routing: { explanation: string; facts?: RoutingFacts | null }): string | null {
+  return routing.facts?.kind ? null : routing.explanation || null;
 }

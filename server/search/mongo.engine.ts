@@ -17,7 +17,7 @@ import { SearchDocumentModel, type SearchDocument } from './search-document.mode
 import type { MessageSearchDoc, SearchBatch, SearchEngine, SearchHealth, SearchHits, TicketSearchDoc } from './search.engine.js';
 import type { ScopeClause } from './search.scope.js';
 
-const mapping = 'relais-mongo-search-1';
+const mapping = 'relais-mongo-search-2';
 const metaId = 'search-index';
 const textLanguages: Record<string, string> = { fr: 'french', nl: 'dutch', en: 'english' };
 
@@ -44,8 +44,8 @@ export function numberKeys(number: string): string[] {
   return out.filter(Boolean);
 }
 
-function placement(t: Pick<TicketSearchDoc, 'tier' | 'office' | 'team' | 'assignee'>) {
-  return { tier: t.tier, office: t.office, team: t.team, assignee: t.assignee || 'none' };
+function placement(t: Pick<TicketSearchDoc, 'tier' | 'office' | 'team' | 'assignee' | 'memberOffice' | 'workers'>) {
+  return { tier: t.tier, office: t.office, team: t.team, assignee: t.assignee || 'none', memberOffice: t.memberOffice || 'none', workers: t.workers };
 }
 
 export function ticketDocument(gen: number, t: TicketSearchDoc): SearchDocument {
@@ -87,7 +87,8 @@ const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$
 export function scopeFilter(scope: readonly ScopeClause[] | undefined): Record<string, unknown> {
   if (!scope) return {};
   if (scope.some((c) => Object.keys(c).length === 0)) return {};
-  return { $or: [{ tier: { $exists: false } }, ...scope.map((c) => ({ ...c }))] };
+  // A clause's `worker` is one of the document's `workers` (equality on an array field matches an element).
+  return { $or: [{ tier: { $exists: false } }, ...scope.map(({ worker, ...c }) => ({ ...c, ...(worker === undefined ? {} : { workers: worker }) }))] };
 }
 
 /** The two queries of a search: exact keys (numbers, addresses, member numbers) and the text index. */
@@ -142,7 +143,15 @@ export function mongoEngine(): SearchEngine {
       let place = places.get(m.ticket) ?? null;
       if (!place) {
         const t = await SearchDocumentModel.findById(`${gen}:t:${m.ticket}`).lean();
-        if (t?.tier !== undefined) place = { tier: t.tier, office: t.office ?? '', team: t.team ?? '', assignee: t.assignee ?? 'none' };
+        if (t?.tier !== undefined)
+          place = {
+            tier: t.tier,
+            office: t.office ?? '',
+            team: t.team ?? '',
+            assignee: t.assignee ?? 'none',
+            memberOffice: t.memberOffice ?? 'none',
+            workers: t.workers ?? [],
+          };
       }
       const doc = messageDocument(gen, m, place);
       await SearchDocumentModel.collection.replaceOne({ _id: doc._id } as never, doc, { upsert: true });

@@ -1,8 +1,8 @@
 /**
  * `search_documents`: the search index of the MongoDB adapter (mongo.engine.ts), one document per
  * ticket (`<gen>:t:<ticket>`) and per message (`<gen>:m:<ticket>:<message>`), in generations so a
- * rebuild writes beside the live one. Each carries where its ticket is (tier, office, team, holder)
- * for the scope filter. The text index is created by the adapter when it starts, not declared here:
+ * rebuild writes beside the live one. Each carries where its ticket is (tier, office, team, holder) and
+ * who follows it (member's office, workers) for the scope filter. The text index is created by the adapter when it starts, not declared here:
  * the embedded FerretDB has no text indexes, and every database Relais starts on builds its models' indexes.
  */
 import { Schema, model } from 'mongoose';
@@ -28,6 +28,9 @@ const searchDocumentSchema = new Schema(
     office: String,
     team: String,
     assignee: String,
+    /** Followers, for the same filter: the office of the ticket's member, the staff who worked on it. */
+    memberOffice: String,
+    workers: { type: [String], default: undefined },
   },
   { collection: 'search_documents', versionKey: false },
 );
@@ -52,6 +55,8 @@ export type SearchDocument = {
   office?: string;
   team?: string;
   assignee?: string;
+  memberOffice?: string;
+  workers?: string[];
 };
 
 export const SearchDocumentModel = model<SearchDocument>('SearchDocument', searchDocumentSchema);

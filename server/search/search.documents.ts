@@ -37,6 +37,8 @@ export function ticketSearchDoc(ticket: Ticket, member: MemberCard | null): Tick
     office: String(ticket.office ?? ''),
     team: String(ticket.team ?? ''),
     assignee: ticket.assignee ? String(ticket.assignee) : '',
+    memberOffice: ticket.memberOffice ? String(ticket.memberOffice) : '',
+    workers: (ticket.workers ?? []).map(String),
   };
 }
 

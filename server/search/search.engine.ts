@@ -24,6 +24,9 @@ export interface TicketSearchDoc {
   office: string;
   team: string;
   assignee: string;
+  /** Who may follow it wherever it is (ticket.policy.ts, followsTicket), for the same pre-filter. */
+  memberOffice: string;
+  workers: string[];
 }
 
 /** One thread message (written once: messages do not change). */

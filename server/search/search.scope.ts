@@ -1,6 +1,6 @@
 /**
- * The coarse pre-filter a search hands the engine: the placements (tier, office, team, holder) whose
- * tickets this person may read, written from the same rules as `canRead` (tickets/ticket.policy.ts),
+ * The coarse pre-filter a search hands the engine: the placements (tier, office, team, holder) and
+ * followers (member's office, workers) whose tickets this person may read, written from the same rules as `canRead` (tickets/ticket.policy.ts),
  * so the engine's candidates are nearly all readable and few are read only to be refused. It is a
  * pre-filter, never the decision: the engine's placements follow the journal and may lag a move, so
  * every result still passes `canRead` on the ticket as it is now. It must never be narrower than
@@ -19,17 +19,22 @@ export interface ScopeClause {
   office?: string;
   team?: string;
   assignee?: string;
+  /** Followers (read-only): the office of the member who filed it, one of the staff who worked on it. */
+  memberOffice?: string;
+  worker?: string;
 }
 
-/** Where a ticket is, as the engine knows it. */
+/** Where a ticket is, and who follows it, as the engine knows it. */
 export interface ScopePlacement {
   tier: number;
   office: Types.ObjectId | string;
   team: Types.ObjectId | string;
   assignee?: Types.ObjectId | string | null;
+  memberOffice?: Types.ObjectId | string | null;
+  workers?: ReadonlyArray<Types.ObjectId | string> | null;
 }
 
-/** The placements `actor` may read, mirroring `canRead`: their own, their queues, and what they supervise. */
+/** The placements `actor` may read, mirroring `canRead`: their own, their queues, what they supervise and what they follow. */
 export function searchScope(actor: StaffActor): ScopeClause[] {
   const scope: ScopeClause[] = [{ assignee: String(actor.id) }];
   for (const tier of tiersWorkedBy(actor)) {
@@ -40,13 +45,12 @@ export function searchScope(actor: StaffActor): ScopeClause[] {
     }
   }
   if (hasRole(actor, 'support')) for (const office of polyvalentOfficeIds()) scope.push({ tier: 1, office: String(office) });
-  // Read-only following (ticket.policy.ts): advisors and supervisors read every ticket of their
-  // office's members wherever it went, and each person the tickets they worked on. The engine knows
-  // where a ticket is, not whose member it is or who worked on it: the office clause covers a member's
-  // tickets that stayed placed in their office (escalated ones included); a followed ticket placed
-  // elsewhere is on the person's "handed on by me" list, not in search (ARCHITECTURE, Search).
-  if ((hasRole(actor, 'advisor') || hasRole(actor, 'supervisor')) && actor.office) scope.push({ office: String(actor.office) });
+  // Read-only following (followsTicket): each person reads the tickets they worked on, and advisors
+  // and supervisors every ticket of their office's members, wherever it went since.
+  scope.push({ worker: String(actor.id) });
+  if ((hasRole(actor, 'advisor') || hasRole(actor, 'supervisor')) && actor.office) scope.push({ memberOffice: String(actor.office) });
   if (hasRole(actor, 'supervisor')) {
+    if (actor.office) scope.push({ office: String(actor.office) });
     for (const tier of tiers) if (tier > 1) scope.push({ tier });
   }
   return scope;
@@ -59,6 +63,8 @@ export function scopeAllows(scope: readonly ScopeClause[], p: ScopePlacement): b
       (c.tier === undefined || c.tier === p.tier) &&
       (c.office === undefined || sameId(c.office, p.office)) &&
       (c.team === undefined || sameId(c.team, p.team)) &&
-      (c.assignee === undefined || sameId(c.assignee, p.assignee)),
+      (c.assignee === undefined || sameId(c.assignee, p.assignee)) &&
+      (c.memberOffice === undefined || sameId(c.memberOffice, p.memberOffice)) &&
+      (c.worker === undefined || Boolean(p.workers?.some((w) => sameId(c.worker, w)))),
   );
 }

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { administratorsOnly } from '../auth/administrator.js';
 import { requireActor } from '../auth/current.js';
 import { route, type RouteSpec } from '../lib/route-table.js';
+import { labelsSchema } from '../lib/labels.js';
 import { valid } from '../lib/validate.js';
 import { priorities } from '../tickets/ticket.vocabulary.js';
 import { acceptanceBreachActions, resolutionBreachActions } from './policy.js';
@@ -29,6 +30,8 @@ const tier = z.union([z.literal(1), z.literal(2), z.literal(3)]);
 /** A whole policy as an administrator writes it (the form and the API send every field). */
 export const policyBody = z.strictObject({
   name: z.string().trim().min(1).max(120),
+  /** The name in each language (empty or null: the name is shown); left out, the stored labels stay. */
+  labels: labelsSchema.optional(),
   order: z.number().int().min(0).max(100_000),
   active: z.boolean().default(true),
   match: z.strictObject({

@@ -1,5 +1,6 @@
 /**
- * Administrators edit the SLA policies: their targets (first response, next response, resolution,
+ * Administrators edit the SLA policies: their name in each language (FR/NL/EN labels, shown on the
+ * deadlines panel and the policies list in the reader's language), their targets (first response, next response, resolution,
  * acceptance per tier, in business minutes), warning thresholds, what they apply to (categories,
  * priorities, tiers, offices; none = any) and the order they are tried in. A policy is never deleted
  * — tickets' deadlines and their explanations name it — only deactivated. Every change is audited
@@ -31,8 +32,16 @@ interface Meta {
 
 const objectId = /^[0-9a-f]{24}$/i;
 
+export interface PolicyLabels {
+  fr: string | null;
+  nl: string | null;
+  en: string | null;
+}
+
 export interface PolicyInput {
   name: string;
+  /** Left out: unchanged (a new policy has none: its name is shown in every language). */
+  labels?: PolicyLabels;
   order: number;
   active: boolean;
   match: { categories: string[]; priorities: Priority[]; tiers: Array<1 | 2 | 3>; offices: string[] };
@@ -48,6 +57,7 @@ export interface PolicyInput {
 
 export interface PolicyView extends PolicyInput {
   id: string;
+  labels: PolicyLabels;
 }
 
 type StoredPolicy = SlaPolicyData & { _id: Types.ObjectId };
@@ -60,6 +70,7 @@ export function presentPolicy(p: StoredPolicy): PolicyView {
   return {
     id: String(p._id),
     name: p.name,
+    labels: { fr: p.labels?.fr ?? null, nl: p.labels?.nl ?? null, en: p.labels?.en ?? null },
     order: p.order,
     active: p.active !== false,
     match: {
@@ -110,8 +121,10 @@ async function checkReferences(input: PolicyInput): Promise<void> {
 }
 
 function stored(input: PolicyInput): Omit<SlaPolicyData, '_id'> {
+  const { labels, ...rest } = input;
   return {
-    ...input,
+    ...rest,
+    ...(labels ? { labels } : {}),
     match: { ...input.match, offices: input.match.offices.map((o) => new Types.ObjectId(o)) },
     warnings: {
       percents: [...new Set(input.warnings.percents)].sort((a, b) => a - b),

@@ -27,6 +27,7 @@ import { bulkRoutes } from '../tickets/bulk.routes.js';
 import { searchRoutes } from '../search/search.routes.js';
 import { savedReplyRoutes } from '../replies/saved-reply.routes.js';
 import { staffAdminRoutes } from '../staff/staff-admin.routes.js';
+import { blockedSenderRoutes } from '../tickets/blocked-senders.routes.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { apiOpenWithoutTotp, requireTotpEnrolment } from './pages/account-paths.js';
 
@@ -55,6 +56,7 @@ export function apiRouter(config: Config, options: { auth?: AuthRouteOptions; in
       ...outboxAdminRoutes(),
       ...mailSettingsRoutes(config),
       ...inboundAdminRoutes(options.inbound),
+      ...blockedSenderRoutes(),
       ...originalMessageRoutes(options.inbound),
       ...auditRoutes(),
       ...catalogAdminRoutes(),

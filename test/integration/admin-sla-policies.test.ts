@@ -23,6 +23,7 @@ import { pageAgent, pageCsrf } from '../helpers/page-agent.js';
 interface PolicyJson {
   id: string;
   name: string;
+  labels?: Record<string, string | null>;
   order: number;
   active: boolean;
   match: { categories: string[]; priorities: string[]; tiers: number[]; offices: string[] };
@@ -147,6 +148,91 @@ describe('administration: SLA policies, preview and recomputing open tickets', (
     await auth(request(app).get('/api/v1/admin/sla/policies/0123456789abcdef01234567')).expect(404);
     const supervisor = await login(app, org.staff.supervisorLiege.email);
     await request(app).put(`/api/v1/admin/sla/policies/${normal.id}`).set('Authorization', `Bearer ${supervisor}`).send(editable(normal)).expect(403);
+  });
+
+  it('renames a policy in each language on the page (audited): the Dutch list and the ticket’s deadlines panel in Dutch say it; the API keeps labels it is not sent; other roles 403', async () => {
+    const normal = (await policies()).find((p) => p.name === 'Priorité normale') as PolicyJson;
+    const admin = await pageAgent(app, org.staff.administrator.email);
+    const form = await admin.get(`/staff/admin/sla-policies/${normal.id}`).expect(200);
+    expect(form.text).to.include('name="labels_nl"').and.include('name="labels_fr"').and.include('name="labels_en"');
+    const csrf = await pageCsrf(admin, '/staff/admin/sla-policies');
+    const hours = (m: number | null) => (m === null ? '' : String(m / 60));
+    const fields = {
+      _csrf: csrf,
+      name: normal.name,
+      order: String(normal.order),
+      active: '1',
+      first: hours(normal.targets.firstResponseMinutes),
+      next: hours(normal.targets.nextResponseMinutes),
+      resolution: hours(normal.targets.resolutionMinutes),
+      percents: normal.warnings.percents.join(', '),
+      minutesBefore: normal.warnings.minutesBefore.join(', '),
+      onAcceptance: normal.onBreach.acceptance,
+      onResolution: normal.onBreach.resolution,
+      priorities: normal.match.priorities,
+      labels_fr: 'Priorité normale',
+      labels_nl: 'Gewone vraag <b>NL</b>',
+      labels_en: 'Ordinary request',
+    };
+    // A label longer than the name may be: refused, naming the field, nothing changed.
+    const tooLong = await admin
+      .post(`/staff/admin/sla-policies/${normal.id}`)
+      .type('form')
+      .send({ ...fields, labels_nl: 'x'.repeat(121) });
+    expect(tooLong.status).to.equal(400);
+    expect(tooLong.text).to.include('labels.nl');
+    await admin.post(`/staff/admin/sla-policies/${normal.id}`).type('form').send(fields).expect(303);
+    const stored = await SlaPolicyModel.findById(normal.id).lean();
+    expect(stored?.labels).to.deep.include({ nl: 'Gewone vraag <b>NL</b>', en: 'Ordinary request' });
+    const entry = await AuditEntryModel.findOne({ action: 'sla_policy.update', 'target.id': normal.id }).sort({ at: -1 }).lean();
+    expect(entry?.after).to.deep.include({ labels: { fr: 'Priorité normale', nl: 'Gewone vraag <b>NL</b>', en: 'Ordinary request' } });
+
+    // The Dutch list names it in Dutch (escaped); the French one keeps the French name.
+    const dutch = await admin.get('/staff/admin/sla-policies?lang=nl').expect(200);
+    expect(dutch.text).to.include('Gewone vraag &lt;b&gt;NL&lt;/b&gt;').and.not.include('<b>NL</b>');
+    expect((await admin.get('/staff/admin/sla-policies?lang=fr').expect(200)).text).to.include('>Priorité normale<');
+    // The ticket's deadlines panel, read by its advisor in Dutch.
+    const advisor = await pageAgent(app, org.staff.advisorLiege.email);
+    const ticketPage = await advisor.get(`/staff/tickets/${String(ticket._id)}?lang=nl`).expect(200);
+    expect(ticketPage.text).to.include('Gewone vraag &lt;b&gt;NL&lt;/b&gt;');
+
+    // The API: labels given are validated and stored; a body without them keeps them.
+    const api = await auth(request(app).get(`/api/v1/admin/sla/policies/${normal.id}`)).expect(200);
+    const current = (api.body as { policy: PolicyJson }).policy;
+    expect(current.labels).to.deep.equal({ fr: 'Priorité normale', nl: 'Gewone vraag <b>NL</b>', en: 'Ordinary request' });
+    const { labels: _labels, ...withoutLabels } = editable(current);
+    await auth(request(app).put(`/api/v1/admin/sla/policies/${normal.id}`))
+      .send(withoutLabels)
+      .expect(200);
+    expect((await SlaPolicyModel.findById(normal.id).lean())?.labels?.nl).to.equal('Gewone vraag <b>NL</b>');
+    await auth(request(app).put(`/api/v1/admin/sla/policies/${normal.id}`))
+      .send({ ...withoutLabels, labels: { nl: 'x'.repeat(121) } })
+      .expect(400);
+    await auth(request(app).put(`/api/v1/admin/sla/policies/${normal.id}`))
+      .send({ ...withoutLabels, labels: { de: 'Normal' } })
+      .expect(400);
+    await auth(request(app).put(`/api/v1/admin/sla/policies/${normal.id}`))
+      .send({ ...withoutLabels, labels: { fr: 'Priorité normale', nl: 'Normale vraag', en: null } })
+      .expect(200);
+    expect((await SlaPolicyModel.findById(normal.id).lean())?.labels).to.deep.include({ nl: 'Normale vraag', en: null });
+
+    // Other roles: refused, nothing changed.
+    for (const who of ['supervisorLiege', 'advisorLiege'] as const) {
+      const bearer = await login(app, org.staff[who].email);
+      await request(app)
+        .put(`/api/v1/admin/sla/policies/${normal.id}`)
+        .set('Authorization', `Bearer ${bearer}`)
+        .send({ ...withoutLabels, labels: { nl: 'Gekaapt' } })
+        .expect(403);
+      const page = await pageAgent(app, org.staff[who].email);
+      const token = await pageCsrf(page, '/staff/queue');
+      await page
+        .post(`/staff/admin/sla-policies/${normal.id}`)
+        .type('form')
+        .send({ ...fields, _csrf: token, labels_nl: 'Gekaapt' })
+        .expect(403);
+    }
+    expect((await SlaPolicyModel.findById(normal.id).lean())?.labels?.nl).to.equal('Normale vraag');
   });
 
   it('does the same on the page: list, create, edit with the preview, the recompute offered and its progress shown', async () => {

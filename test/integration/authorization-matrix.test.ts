@@ -28,6 +28,7 @@ import { escalateTicket } from '../../server/tickets/ticket.moves.js';
 import type { Ticket } from '../../server/tickets/ticket.model.js';
 import { buildOrg, buildStaff, buildTicket, testPassword, type Org } from '../helpers/factories.js';
 import { MemberModel } from '../../server/members/member.model.js';
+import { blockSender, senderBlock } from '../../server/members/blocked-sender.model.js';
 import { StaffModel } from '../../server/staff/staff.model.js';
 import { Types } from 'mongoose';
 import { useTestDatabase } from '../helpers/db.js';
@@ -264,6 +265,15 @@ const officeScoped: Record<string, Partial<Record<Role, boolean>>> = {
   'post /api/v1/staff/:id/handoff': { supervisorLiege: A },
 };
 
+/**
+ * Blocked senders (their object is an address blocked when marking spam): supervisors and
+ * administrators list and unblock them, every other role is refused (403); test/integration/blocked-senders.test.ts.
+ */
+const supervisionOnly: Record<string, true> = {
+  'get /api/v1/blocked-senders': true,
+  'delete /api/v1/blocked-senders/:address': true,
+};
+
 const key = (r: RegisteredRoute) => `${r.method} ${r.fullPath}`;
 
 function bodyFor(routeKey: string, version: number, org: Org, number = 'R-2026-999999'): object | undefined {
@@ -421,6 +431,7 @@ describe('authorization matrix (every route × every role × own/foreign object)
           !(k in savedReplyScoped) &&
           !(k in ownSession) &&
           !(k in staffAdmin) &&
+          !(k in supervisionOnly) &&
           !(k in bulkScoped),
       );
     expect(missing, `routes missing from the authorization matrix: ${missing.join(', ')}`).to.deep.equal([]);
@@ -518,6 +529,28 @@ describe('authorization matrix (every route × every role × own/foreign object)
         if (role === 'anonymous') expect(res.status, label).to.equal(401);
         else if (role === 'administrator') expect([401, 403, 404], label).not.to.include(res.status);
         else expect(res.status, label).to.equal(403);
+      }
+    }
+  });
+
+  it('lets only supervisors and administrators list and unblock blocked senders', async function () {
+    this.timeout(60_000);
+    expect(registeredRoutes().filter((r) => key(r) in supervisionOnly)).to.have.length(Object.keys(supervisionOnly).length);
+    let serial = 0;
+    for (const route of registeredRoutes().filter((r) => key(r) in supervisionOnly)) {
+      for (const role of roles) {
+        serial += 1;
+        const address = await blockSender(`matrix.${serial}@junk.example`, 'Matrice', null);
+        let req = request(app)[route.method](route.fullPath.replace(':address', encodeURIComponent(address)));
+        if (role !== 'anonymous') req = req.set('Authorization', `Bearer ${await login(app, org.staff[role].email)}`);
+        const res = route.method === 'delete' ? await req.send({ reason: 'Matrice' }) : await req;
+        const label = `${key(route)} as ${role}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
+        if (role === 'anonymous') expect(res.status, label).to.equal(401);
+        else if (role === 'supervisorLiege' || role === 'administrator') expect(res.status, label).to.equal(200);
+        else expect(res.status, label).to.equal(403);
+        // Unblocked only by those allowed; for the others the block stays.
+        const allowed = role === 'supervisorLiege' || role === 'administrator';
+        if (route.method === 'delete') expect((await senderBlock(address)) === null, label).to.equal(allowed);
       }
     }
   });

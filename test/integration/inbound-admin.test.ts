@@ -25,6 +25,18 @@ import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
 import { login } from '../helpers/http.js';
 import { hidden, signedIn } from '../helpers/pages.js';
 import { useMail } from '../helpers/enrichers.js';
+import { translator } from '../../server/lib/i18n.js';
+
+/** As the templates escape text (Handlebars). */
+const escapeHtml = (text: string) =>
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#x27;')
+    .replace(/=/g, '&#x3D;')
+    .replace(/`/g, '&#x60;');
 
 const XSS = '<script>alert(1)</script>';
 const roomy = { perIp: { limit: 100_000, windowMs: 60_000 }, perAccount: { limit: 1000, windowMs: 60_000 } };
@@ -345,9 +357,46 @@ describe('administrators’ incoming mail: the quarantine (HTML and API, real da
       expect(res.text).not.to.include('<iframe');
     });
 
+    it('says each reason, its explanation, reading notes and history in the page’s language; the technical detail stays, labelled as such', async () => {
+      // Its own session: `?lang=` is remembered, and the other cases read French.
+      const reader = await signedIn(app, org.staff.administrator.email);
+      for (const lang of ['fr', 'nl', 'en'] as const) {
+        const t = translator(lang);
+        const forged = (await reader.get(`/staff/inbound/${ids.forged}?lang=${lang}`).expect(200)).text;
+        expect(forged).to.include(escapeHtml(t('inboundAdmin.reason.forged_follow_up')));
+        expect(forged).to.include(escapeHtml(t('inboundAdmin.explain.forged_follow_up')));
+        // The pipeline's own words, kept and marked as technical and in English.
+        expect(forged).to.include(escapeHtml(t('inboundAdmin.fact.detail')));
+        expect(forged).to.match(/<dd lang="en"[^>]*>[^<]*whose member is someone else/);
+        // The history says what became of it in words, not "quarantine · forged_follow_up".
+        expect(forged).to.not.include('quarantine · forged_follow_up');
+        expect(forged).to.include(escapeHtml(t('inboundAdmin.reason.forged_follow_up')));
+
+        const bulk = (await reader.get(`/staff/inbound/${ids.bulk}?lang=${lang}`).expect(200)).text;
+        expect(bulk).to.include(escapeHtml(t('inboundAdmin.explain.bulk')));
+        // A newsletter has no Date header: the reading note in words, not a code.
+        expect(bulk).to.include(escapeHtml(t('inboundAdmin.warning.missing_date')));
+        expect(bulk).to.not.include('<code>missing_date</code>');
+
+        const junk = (await reader.get(`/staff/inbound/${ids.junk}?lang=${lang}`).expect(200)).text;
+        expect(junk).to.include(escapeHtml(t('inboundAdmin.explain.unparseable')));
+        expect(junk).to.include(escapeHtml(t('inboundAdmin.message.unparsed', { reason: t('inboundAdmin.reason.unparseable') })));
+        expect(junk).to.match(/<code lang="en">the message does not start with a header<\/code>/);
+      }
+      const fr = (await reader.get(`/staff/inbound/${ids.forged}?lang=fr`).expect(200)).text;
+      expect(fr).to.include('Détail technique (en anglais, tel qu’enregistré)');
+      // The authentication evaluator's English summary: on its own line, labelled, never inside the French verdict.
+      const summary = (await record(ids.forged)).authentication?.summary ?? '';
+      expect(summary).to.not.equal('');
+      expect(fr).to.include(`Authentification : détail technique (en anglais)</dt><dd lang="en">${escapeHtml(summary)}</dd>`);
+      expect(fr).to.not.include(`· ${escapeHtml(summary)}`);
+      const nl = (await reader.get(`/staff/inbound/${ids.junk}?lang=nl`).expect(200)).text;
+      expect(nl).to.include('Dit bericht kon niet gelezen worden (Onleesbaar).');
+    });
+
     it('shows the start of the raw header block of bytes that do not parse, as text', async () => {
       const res = await admin.get(`/staff/inbound/${ids.junk}`).expect(200);
-      expect(res.text).to.include('Ce message n’a pas pu être lu (Illisible : the message does not start with a header)');
+      expect(res.text).to.include('Ce message n’a pas pu être lu (Illisible).');
       expect(res.text).to.match(
         /<pre class="mail-text inbound-raw-headers"[^>]*>\uFFFD\uFFFD\uFFFD\uFFFDgarbage \d+ &lt;script&gt;alert\(1\)&lt;\/script&gt;\nsecond line<\/pre>/,
       );

@@ -8,7 +8,9 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import { OfficeModel } from '../../server/offices/office.model.js';
 import { clearRoutingCache } from '../../server/routing/routing.service.js';
-import { routingSentence } from '../../server/routing/routing-facts.js';
+import { legacyRoutingRecord, routingSentence } from '../../server/routing/routing-facts.js';
+import { TicketModel } from '../../server/tickets/ticket.model.js';
+import { workingSet } from '../../server/tickets/working-set.js';
 import { translator } from '../../server/lib/i18n.js';
 import { memberReply } from '../../server/tickets/member.commands.js';
 import { messageChannel } from '../../server/web/pages/ticket.thread.js';
@@ -29,6 +31,9 @@ import { login, testApp } from '../helpers/http.js';
 import request from 'supertest';
 import { pageAgent, pageCsrf } from '../helpers/page-agent.js';
 import type TestAgent from 'supertest/lib/agent.js';
+
+/** As the templates escape text (Handlebars). */
+const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&#x27;');
 
 /** The text of the "why is this ticket here?" routing line. */
 function routingLine(html: string): string {
@@ -78,11 +83,37 @@ describe('the reader’s language: routing sentences and names of teams, offices
       .and.not.match(/Routed|because/);
   });
 
-  it('keeps the stored sentence of a ticket routed before the facts were stored', () => {
+  it('says in the reader’s language that a ticket was routed before the facts were stored, and keeps the stored English sentence as the original record', async () => {
     const t = translator('nl');
     const names = { team: () => 'Advies Luik', office: () => 'Luik', category: () => null, channel: (c: string) => c, language: (c: string) => c };
-    expect(routingSentence({ explanation: 'Routed the old way.' }, t, names)).to.equal('Routed the old way.');
-    expect(routingSentence({ explanation: 'Routed the old way.', facts: null }, t, names)).to.equal('Routed the old way.');
+    const generic = t('wording.routing.legacy');
+    expect(generic).to.not.equal('wording.routing.legacy');
+    expect(routingSentence({ explanation: 'Routed the old way.' }, t, names)).to.equal(generic);
+    expect(routingSentence({ explanation: 'Routed the old way.', facts: null }, t, names)).to.equal(generic);
+    expect(legacyRoutingRecord({ explanation: 'Routed the old way.', facts: null })).to.equal('Routed the old way.');
+    expect(
+      legacyRoutingRecord({ explanation: 'x', facts: { kind: 'default_office', team: 't', office: 'o', category: null, language: 'fr', channel: 'web' } }),
+    ).to.equal(null);
+
+    // On the page: an old ticket (stored with its English sentence only), read in Dutch and French.
+    const old = await buildTicket(org);
+    await TicketModel.updateOne(
+      { _id: old._id },
+      { $set: { 'routing.explanation': 'Routed to Conseil Liège because no rule matched (legacy).' }, $unset: { 'routing.facts': '' } },
+    );
+    workingSet.reset();
+    const nl = await advisor.get(`/staff/tickets/${String(old._id)}?lang=nl`).expect(200);
+    expect(routingLine(nl.text)).to.equal(escapeText(t('wording.routing.legacy')));
+    expect(nl.text).to.match(
+      /<p class="why-routing-original[^"]*">[^<]*<span[^>]*>[^<]+<\/span> <q lang="en">Routed to Conseil Liège because no rule matched \(legacy\)\.<\/q>/,
+    );
+    expect(nl.text).to.include(escapeText(translator('nl')('wording.routing.original')));
+    const fr = await advisor.get(`/staff/tickets/${String(old._id)}?lang=fr`).expect(200);
+    expect(routingLine(fr.text)).to.equal(escapeText(translator('fr')('wording.routing.legacy')));
+    expect(routingLine(fr.text)).to.not.match(/Routed/);
+    // A ticket with facts has no "original record" line.
+    const recent = await buildTicket(org);
+    expect((await advisor.get(`/staff/tickets/${String(recent._id)}`).expect(200)).text).to.not.include('why-routing-original');
   });
 
   it('names the team in the reader’s language in the queue and the SLA policy and calendar in the deadlines panel', async () => {

@@ -16,7 +16,8 @@ import request from 'supertest';
 import type { StaffActor } from '../../server/auth/actor.js';
 import { OfficeModel } from '../../server/offices/office.model.js';
 import { TeamModel } from '../../server/teams/team.model.js';
-import { replyToTicket } from '../../server/tickets/ticket.commands.js';
+import { replyToTicket, resolveTicket } from '../../server/tickets/ticket.commands.js';
+import { markSpam } from '../../server/tickets/ticket.spam.js';
 import { createTicket } from '../../server/tickets/ticket.create.js';
 import { eventId, TicketEventModel } from '../../server/tickets/ticket-event.model.js';
 import { NO_DUE_DATE, TicketModel } from '../../server/tickets/ticket.model.js';
@@ -233,7 +234,7 @@ describe('Reports (pages and CSV, real database)', () => {
       const res = await request(app).get(`/staff/reports.csv?sep=comma&table=offices&${week}`).set(as(staff.admin)).buffer(true).expect(200);
       expect(res.headers['content-type']).to.equal('text/csv; charset=utf-8');
       expect(res.headers['content-disposition']).to.equal('attachment; filename="relais-offices-2026-03-02_2026-03-06.csv"');
-      expect(res.text.startsWith('\uFEFFAgence,Créés,Résolus,"1re réponse, médiane (h ouvrées)"')).to.equal(true);
+      expect(res.text.startsWith('\uFEFFAgence,Créés,Résolus,Fermés comme spam,"1re réponse, médiane (h ouvrées)"')).to.equal(true);
       expect(res.text.endsWith('\r\n')).to.equal(true);
     });
 
@@ -478,6 +479,38 @@ describe('Reports (pages and CSV, real database)', () => {
       expect(rows.find((r) => r.Agence === 'Liège')).to.include({ Créés: '1' });
       // The period ends now: every ticket open now, whenever created — it, T4, T00, T5, T6 (reopened) and T7.
       expect(rows.find((r) => r.Agence === 'Total')?.['En cours en fin de période']).to.equal('6');
+    });
+
+    it('do not count a ticket closed as spam as resolved: apart in its own column, out of the medians, in every period', async () => {
+      const namur = await OfficeModel.create({ code: 'namur', name: 'Namur' });
+      await TeamModel.create({ code: 'conseil-namur', name: 'Conseil Namur', tier: 1, office: namur._id });
+      clearConfigCaches();
+      const supervisor = await buildStaff({ name: 'Anne Namur', roles: ['supervisor'], office: namur._id });
+      const file = (subject: string) =>
+        createTicket({
+          actor: supervisor,
+          subject,
+          body: 'Bonjour.',
+          member: { name: 'Claire Martin', email: `${subject.toLowerCase()}.reports@example.be` },
+          channel: 'phone',
+          office: namur._id,
+        });
+      const real = await file('Attestation');
+      const junk = await file('Casino');
+      const answered = await replyToTicket({ actor: supervisor, ticketId: String(real._id), version: real.version, text: 'Voici.' });
+      await resolveTicket({ actor: supervisor, ticketId: String(real._id), version: answered.version });
+      await markSpam({ actor: supervisor, ticketId: String(junk._id), version: junk.version });
+      const query = `sep=comma&preset=7d&office=${String(namur._id)}`;
+      const [row] = records((await request(app).get(`/staff/reports.csv?table=offices&${query}`).set(as(staff.admin)).expect(200)).text);
+      expect(row).to.include({ Agence: 'Namur', Créés: '2', Résolus: '1', 'Fermés comme spam': '1' });
+      const periods = records((await request(app).get(`/staff/reports.csv?table=periods&${query}`).set(as(staff.admin)).expect(200)).text);
+      expect(periods.reduce((n, r) => n + Number(r.Résolus), 0)).to.equal(1);
+      expect(periods.reduce((n, r) => n + Number(r['Fermés comme spam']), 0)).to.equal(1);
+      const page = await request(app)
+        .get(`/staff/reports?preset=7d&office=${String(namur._id)}`)
+        .set(as(staff.admin))
+        .expect(200);
+      expect(page.text).to.include('Fermés comme spam').and.include('dont 1 résolu ; 1 fermé comme spam');
     });
   });
 });

@@ -24,6 +24,8 @@ const ticket = (over: Partial<TicketSearchDoc> = {}): TicketSearchDoc => ({
   office: 'liege',
   team: 'liege-t1',
   assignee: '',
+  memberOffice: 'liege',
+  workers: [],
   ...over,
 });
 
@@ -37,12 +39,14 @@ describe('search: the MongoDB adapter’s writes (on the embedded database)', ()
     await engine.write({ tickets: [ticket()], messages: [{ id: 'm1', ticket: ticket().id, lang: 'fr', text: 'Bonjour', internal: false }] });
     const gen = (await SearchDocumentModel.findOne({ kind: 't' }).lean())?.gen;
     expect(await SearchDocumentModel.findById(`${gen}:m:${ticket().id}:m1`).lean()).to.include({ tier: 1, office: 'liege', assignee: 'none' });
-    await engine.write({ tickets: [ticket({ v: 2, tier: 2, office: 'liege', team: 'support', assignee: 'bbbbbbbbbbbbbbbbbbbbbbbb' })], messages: [] });
-    expect(await SearchDocumentModel.findById(`${gen}:m:${ticket().id}:m1`).lean()).to.include({
-      tier: 2,
-      team: 'support',
-      assignee: 'bbbbbbbbbbbbbbbbbbbbbbbb',
+    await engine.write({
+      tickets: [ticket({ v: 2, tier: 2, office: 'liege', team: 'support', assignee: 'bbbbbbbbbbbbbbbbbbbbbbbb', workers: ['cccccccccccccccccccccccc'] })],
+      messages: [],
     });
+    const moved = await SearchDocumentModel.findById(`${gen}:m:${ticket().id}:m1`).lean();
+    expect(moved).to.include({ tier: 2, team: 'support', assignee: 'bbbbbbbbbbbbbbbbbbbbbbbb', memberOffice: 'liege' });
+    // Its followers follow too: the one who handed it on still finds its messages.
+    expect(moved?.workers).to.deep.equal(['cccccccccccccccccccccccc']);
     // An older version (a rebuild's read racing a live write) does not win.
     await engine.write({ tickets: [ticket({ v: 1, subject: 'Ancien' })], messages: [] });
     expect(await SearchDocumentModel.findById(`${gen}:t:${ticket().id}`).lean()).to.include({ v: 2, subject: 'Fiche de paie' });

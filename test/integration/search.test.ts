@@ -18,7 +18,10 @@ import { addNote, claimTicket, replyToTicket } from '../../server/tickets/ticket
 import { escalateTicket, reassignTicket } from '../../server/tickets/ticket.moves.js';
 import { TicketModel, type Ticket } from '../../server/tickets/ticket.model.js';
 import { useTestDatabase } from '../helpers/db.js';
-import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
+import { buildOrg, buildStaff, buildTicket, type Org } from '../helpers/factories.js';
+import { OfficeModel } from '../../server/offices/office.model.js';
+import { MemberModel } from '../../server/members/member.model.js';
+import { TeamModel } from '../../server/teams/team.model.js';
 import { login, testApp } from '../helpers/http.js';
 import { useSearchEngine } from '../helpers/search.js';
 import { signedIn } from '../helpers/pages.js';
@@ -135,6 +138,56 @@ describe('staff search (bleve, fed by the journal)', function () {
     expect(v.tier).to.equal(2);
     expect(ids(await ask('quokka'))).to.deep.equal([String(handed._id)]);
     expect(ids(await ask('quokka', tokens.charleroi))).to.deep.equal([]);
+  });
+
+  it('finds a ticket the advisor handed on that another office now works (read-only), and its members’ office still does; an advisor of a third office does not', async () => {
+    const member = await MemberModel.create({ name: 'Odile Pangaert', email: 'odile.pangaert@example.be', office: org.offices.liege });
+    const handed = await buildTicket(org, {
+      subject: 'Remboursement pangolin',
+      body: 'Le mot rare est dans le message : tamanoir.',
+      member: { name: member.name, email: member.email },
+    });
+    expect(String(handed.memberOffice)).to.equal(String(org.offices.liege));
+    let v = await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(handed._id), version: handed.version });
+    v = await escalateTicket({
+      actor: org.staff.advisorLiege,
+      ticketId: String(handed._id),
+      version: v.version,
+      reason: 'payroll_correction',
+      handoff: 'Vérifié.',
+    });
+    v = await reassignTicket({
+      actor: org.staff.supervisorLiege,
+      ticketId: String(handed._id),
+      version: v.version,
+      team: String(org.teams.charleroi),
+      reason: 'Charleroi s’en charge.',
+    });
+    expect(String(v.office)).to.equal(String(org.offices.charleroi));
+    const mons = await OfficeModel.create({ code: 'mons', name: 'Mons' });
+    const monsTeam = await TeamModel.create({ code: 'conseil-mons', name: 'Conseil Mons', tier: 1, office: mons._id });
+    const monsAdvisor = await buildStaff({ name: 'Sophie Mons', roles: ['advisor'], team: monsTeam._id, tier: 1, office: mons._id });
+    const found = await ask('pangolin');
+    expect(ids(found)).to.deep.equal([String(handed._id)]);
+    expect(found.results[0]?.ticket).to.include({ readOnly: 'worked' });
+    // The message text too (its document carries the same followers).
+    expect(ids(await ask('tamanoir'))).to.deep.equal([String(handed._id)]);
+    // A colleague of the member's office who never touched it follows it as their office's member's.
+    expect(ids(await ask('pangolin', await login(app, org.staff.advisorLiege2.email)))).to.deep.equal([String(handed._id)]);
+    expect(ids(await ask('pangolin', tokens.charleroi))).to.deep.equal([String(handed._id)]);
+    const stranger = await login(app, monsAdvisor.email);
+    expect((await ask('pangolin', stranger)).results).to.deep.equal([]);
+    expect((await ask('tamanoir', stranger)).results).to.deep.equal([]);
+    // The engine's pre-filter itself keeps it from the stranger (not only the policy afterwards).
+    const engineIds = async (actor: typeof monsAdvisor) =>
+      (await search.indexer().engine.search('pangolin', { limit: 20, internal: true, scope: searchScope(actor) })).tickets.map((h) => h.id);
+    expect(await engineIds(monsAdvisor)).to.deep.equal([]);
+    expect(await engineIds(org.staff.advisorLiege)).to.deep.equal([String(handed._id)]);
+    // The results page says it can only be followed; a ticket of one's own queue does not.
+    const agent = await signedIn(app, org.staff.advisorLiege.email);
+    const page = await agent.get('/staff/search').query({ q: 'pangolin' }).expect(200);
+    expect(page.text).to.include(handed.number).and.include('class="chip chip-read-only">Lecture seule</span>');
+    expect((await agent.get('/staff/search').query({ q: 'cafe' }).expect(200)).text).to.not.include('chip-read-only');
   });
 
   it('takes a reply and an internal note as soon as they are committed (journal), and clears their marks', async () => {

@@ -225,6 +225,30 @@ describe('reports: figures of a hand-counted week', () => {
     expect(rows.map((r) => r.resolution.median)).to.deep.equal([7, 18, null, null, null]);
   });
 
+  it('a ticket closed as spam is not a resolution: counted apart, out of the resolution medians, per place and per day', () => {
+    // T1 again (Mon 09:00 → 13:00), but thrown out as spam instead of resolved.
+    const t1 = all.find((f) => f.ticket.id === ids.t1);
+    if (!t1) throw new Error('no T1');
+    const upToDone = t1.events.slice(0, t1.events.findIndex((e) => e.type === 'resolved') + 1);
+    const spamEvents = upToDone.map((e) => (e.type === 'resolved' ? { ...e, type: 'marked_spam', to: { ...e.to, status: 'closed' } } : e));
+    const junk = ticketFacts({ ...t1.ticket, id: 'junk', status: 'closed', resolvedAt: null, closedAt: t1.ticket.resolvedAt }, spamEvents, ctx);
+    expect(junk.spam).to.equal(true);
+    expect(junk.resolutionHours).to.equal(null);
+    expect(junk.resolvedPlace).to.equal(null);
+    expect(factsOf(ids.t1).spam).to.equal(false);
+    // With T2 (resolved in 10 h): one resolution, one spam, the median is T2's alone.
+    const figures = summarize([junk, factsOf(ids.t2)], 0);
+    expect(figures).to.include({ volume: 2, resolved: 1, spam: 1 });
+    expect(figures.resolution.median).to.equal(10);
+    const tier1 = byPlacement([junk], [], 'tier').find((r) => r.key === '1');
+    expect(tier1?.resolvedHere).to.equal(0);
+    const { buckets } = periodBuckets({ ...period, days: 5 }, 'Europe/Brussels');
+    const days = byPeriod([junk], buckets);
+    expect(days.map((r) => r.resolved)).to.deep.equal([0, 0, 0, 0, 0]);
+    expect(days.map((r) => r.spam)).to.deep.equal([1, 0, 0, 0, 0]);
+    expect(days[0]?.resolution.median).to.equal(null);
+  });
+
   it('tier and team filters keep the tickets that went through', () => {
     expect(
       visiting(cohort, { tier: 2 })

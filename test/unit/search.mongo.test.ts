@@ -22,6 +22,10 @@ describe('search: the MongoDB adapter’s queries', () => {
     const scope = [{ assignee: 'a' }, { tier: 1, office: 'o' }];
     expect(scopeFilter(scope)).to.deep.equal({ $or: [{ tier: { $exists: false } }, { assignee: 'a' }, { tier: 1, office: 'o' }] });
     expect(scopeFilter([{}])).to.deep.equal({});
+    // A follower clause: the office of the ticket's member, or one of those who worked on it.
+    expect(scopeFilter([{ worker: 'w' }, { memberOffice: 'o' }])).to.deep.equal({
+      $or: [{ tier: { $exists: false } }, { workers: 'w' }, { memberOffice: 'o' }],
+    });
     const members = searchFilters(1, 'facture', { internal: false, scope });
     expect(members.text).to.include({ gen: 1 });
     expect(members.text?.internal).to.deep.equal({ $ne: true });
@@ -43,8 +47,11 @@ describe('search: the MongoDB adapter’s queries', () => {
       office: 'o',
       team: 'tm',
       assignee: '',
+      memberOffice: '',
+      workers: ['w1', 'w2'],
     });
-    expect(doc).to.include({ _id: '2:t:t1', textLanguage: 'french', tier: 1, office: 'o', assignee: 'none' });
+    expect(doc).to.include({ _id: '2:t:t1', textLanguage: 'french', tier: 1, office: 'o', assignee: 'none', memberOffice: 'none' });
+    expect(doc.workers).to.deep.equal(['w1', 'w2']);
     expect(doc.keys).to.include.members(['r-2026-000007', '7', 'f@example.be', 'sm-1']);
   });
 });

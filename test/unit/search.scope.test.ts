@@ -1,6 +1,6 @@
 /**
  * The search pre-filter must never be narrower than the ticket policy: for every combination of
- * roles, office, team, ticket placement, holder and polyvalent offices, a ticket `canRead` allows
+ * roles, office, team, ticket placement, holder, followers (workers, member's office) and polyvalent offices, a ticket `canRead` allows
  * passes the scope. (It may be wider: `canRead` still decides on every result.)
  */
 import { expect } from 'chai';
@@ -36,14 +36,28 @@ describe('search scope (the engine’s pre-filter)', () => {
             for (const tier of tiers)
               for (const tOffice of offices)
                 for (const tTeam of teams)
-                  for (const assignee of [me, someoneElse, null]) {
-                    const ticket: PolicyTicket = { tier, office: tOffice, team: tTeam, assignee, member: someoneElse, status: 'open' };
-                    const allowed = scopeAllows(scope, ticket);
-                    if (canRead(actor, ticket)) {
-                      readable += 1;
-                      expect(allowed, `${roles.join('+')} office ${String(office)} team ${String(team)} → tier ${tier}`).to.equal(true);
-                    } else if (!allowed) refused += 1;
-                  }
+                  for (const assignee of [me, someoneElse, null])
+                    for (const workers of [[someoneElse, me], [someoneElse], undefined])
+                      for (const memberOffice of [offices[0], offices[2], null]) {
+                        const ticket: PolicyTicket = {
+                          tier,
+                          office: tOffice,
+                          team: tTeam,
+                          assignee,
+                          member: someoneElse,
+                          status: 'open',
+                          workers,
+                          memberOffice,
+                        };
+                        const allowed = scopeAllows(scope, ticket);
+                        if (canRead(actor, ticket)) {
+                          readable += 1;
+                          expect(
+                            allowed,
+                            `${roles.join('+')} office ${String(office)} team ${String(team)} → tier ${tier}, workers ${String(workers)}, member office ${String(memberOffice)}`,
+                          ).to.equal(true);
+                        } else if (!allowed) refused += 1;
+                      }
           }
       // The scope filters something (it is not "everything"), and the policy allows something.
       expect(readable).to.be.greaterThan(0);
@@ -51,7 +65,7 @@ describe('search scope (the engine’s pre-filter)', () => {
     });
   }
 
-  it('is the policy for an advisor of one office: their office at any tier (their members’ tickets, read-only when escalated), nothing of another office unless they hold it', () => {
+  it('is the policy for an advisor of one office: their queue, their members’ tickets and what they worked on wherever they went, nothing else of another office unless they hold it', () => {
     const actor: StaffActor = {
       kind: 'staff',
       id: me,
@@ -64,12 +78,15 @@ describe('search scope (the engine’s pre-filter)', () => {
       languages: ['fr'],
     };
     const scope = searchScope(actor);
-    const at = (tier: number, office: number, assignee: Types.ObjectId | null = null) =>
-      scopeAllows(scope, { tier, office: offices[office] ?? oid(), team: teams[2], assignee });
+    const at = (tier: number, office: number, more: { assignee?: Types.ObjectId; memberOffice?: Types.ObjectId; workers?: Types.ObjectId[] } = {}) =>
+      scopeAllows(scope, { tier, office: offices[office] ?? oid(), team: teams[2], ...more });
     expect(at(1, 0)).to.equal(true);
     expect(at(1, 1)).to.equal(false);
-    expect(at(2, 0)).to.equal(true);
+    expect(at(2, 0)).to.equal(false);
     expect(at(2, 1)).to.equal(false);
-    expect(at(2, 1, me)).to.equal(true);
+    expect(at(2, 1, { assignee: me })).to.equal(true);
+    expect(at(2, 1, { memberOffice: offices[0] })).to.equal(true);
+    expect(at(1, 1, { memberOffice: offices[1], workers: [someoneElse, me] })).to.equal(true);
+    expect(at(1, 1, { memberOffice: offices[1], workers: [someoneElse] })).to.equal(false);
   });
 });

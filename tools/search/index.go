@@ -27,7 +27,7 @@ import (
 
 // mappingVersion changes whenever the mapping or the documents' shape changes: an index of another
 // version is left aside and reported incomplete, and Relais rebuilds it from the database.
-const mappingVersion = "relais-search-3"
+const mappingVersion = "relais-search-4"
 
 const (
 	keyVersion  = "relais:mapping"
@@ -56,6 +56,10 @@ type TicketDoc struct {
 	Office   string `json:"office"`
 	Team     string `json:"team"`
 	Assignee string `json:"assignee"`
+	// Who may follow it wherever it is (read-only): the office of the member who filed it, and the
+	// staff who worked on it (server/tickets/ticket.policy.ts, followsTicket).
+	MemberOffice string   `json:"memberOffice"`
+	Workers      []string `json:"workers"`
 }
 
 // MessageDoc is one thread message: messages never change once written.
@@ -174,7 +178,7 @@ func indexMapping() (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt("internal", internal)
 	// Where the ticket is, on its document and on each of its messages' (scope.go): the filter of a
 	// scoped search. `kind` finds ticket documents at start, `tk` a ticket's messages when it moves.
-	for _, field := range []string{"kind", "tk", "p_tier", "p_office", "p_team", "p_assignee"} {
+	for _, field := range []string{"kind", "tk", "p_tier", "p_office", "p_team", "p_assignee", "p_member_office", "p_worker"} {
 		doc.AddFieldMappingsAt(field, text("lower_keyword"))
 	}
 	// Stored, not searched: the placement read back at start, and what a message document is

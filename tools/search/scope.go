@@ -1,7 +1,8 @@
 package main
 
-// The coarse pre-filter: where each ticket is (tier, office, team, holder), as terms on its document
-// and on each of its messages' documents, so a scoped search filters inside bleve and returns mostly
+// The coarse pre-filter: where each ticket is (tier, office, team, holder) and who follows it
+// read-only (its member's office, the staff who worked on it), as terms on its document and on each
+// of its messages' documents, so a scoped search filters inside bleve and returns mostly
 // tickets the person may read. The journal rewrites the ticket's document on every move; a map of
 // placements, kept in memory for the live index and the one being rebuilt, gives new messages their
 // ticket's placement and notices a move, on which the ticket's earlier messages are written again.
@@ -11,6 +12,7 @@ package main
 import (
 	"encoding/hex"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -33,12 +35,41 @@ func parseObjectID(s string) (objectID, bool) {
 	return id, true
 }
 
-// Placement is where a ticket is now; a zero id means none (e.g. nobody holds it).
+// Placement is where a ticket is now, and who follows it; a zero id means none (e.g. nobody holds it).
 type Placement struct {
-	Tier     uint8
-	Office   objectID
-	Team     objectID
-	Assignee objectID
+	Tier         uint8
+	Office       objectID
+	Team         objectID
+	Assignee     objectID
+	MemberOffice objectID
+	// Workers are the 12-byte ids of the staff who worked on it, sorted and concatenated: a string
+	// keeps the placement comparable (a move is noticed by !=) and small.
+	Workers string
+}
+
+// maxWorkers bounds the followers kept per ticket; past them a follower finds it from their list.
+const maxWorkers = 64
+
+func (p Placement) workerIDs() []objectID {
+	out := make([]objectID, 0, len(p.Workers)/12)
+	for i := 0; i+12 <= len(p.Workers); i += 12 {
+		var id objectID
+		copy(id[:], p.Workers[i:i+12])
+		out = append(out, id)
+	}
+	return out
+}
+
+func joinWorkers(ids []objectID) string {
+	sort.Slice(ids, func(i, j int) bool { return string(ids[i][:]) < string(ids[j][:]) })
+	var b strings.Builder
+	for i, id := range ids {
+		if i > 0 && id == ids[i-1] {
+			continue
+		}
+		b.Write(id[:])
+	}
+	return b.String()
 }
 
 // placementOf reads a ticket document's placement; ok is false when it has none usable.
@@ -50,7 +81,7 @@ func placementOf(t TicketDoc) (Placement, bool) {
 	for _, f := range []struct {
 		from string
 		to   *objectID
-	}{{t.Office, &p.Office}, {t.Team, &p.Team}, {t.Assignee, &p.Assignee}} {
+	}{{t.Office, &p.Office}, {t.Team, &p.Team}, {t.Assignee, &p.Assignee}, {t.MemberOffice, &p.MemberOffice}} {
 		if f.from == "" {
 			continue
 		}
@@ -60,17 +91,37 @@ func placementOf(t TicketDoc) (Placement, bool) {
 		}
 		*f.to = id
 	}
+	if len(t.Workers) > maxWorkers {
+		return Placement{}, false
+	}
+	workers := make([]objectID, 0, len(t.Workers))
+	for _, w := range t.Workers {
+		id, ok := parseObjectID(w)
+		if !ok {
+			return Placement{}, false
+		}
+		workers = append(workers, id)
+	}
+	p.Workers = joinWorkers(workers)
 	return p, true
 }
 
 // encode and decodePlacement: the stored form on the ticket document, read back at start.
 func (p Placement) encode() string {
-	return fmt.Sprintf("%d %x %x %x", p.Tier, p.Office, p.Team, p.Assignee)
+	workers := "-"
+	if ids := p.workerIDs(); len(ids) > 0 {
+		hexes := make([]string, len(ids))
+		for i, id := range ids {
+			hexes[i] = hex.EncodeToString(id[:])
+		}
+		workers = strings.Join(hexes, ",")
+	}
+	return fmt.Sprintf("%d %x %x %x %x %s", p.Tier, p.Office, p.Team, p.Assignee, p.MemberOffice, workers)
 }
 
 func decodePlacement(s string) (Placement, bool) {
 	parts := strings.Fields(s)
-	if len(parts) != 4 {
+	if len(parts) != 6 {
 		return Placement{}, false
 	}
 	tier, err := strconv.Atoi(parts[0])
@@ -78,12 +129,23 @@ func decodePlacement(s string) (Placement, bool) {
 		return Placement{}, false
 	}
 	p := Placement{Tier: uint8(tier)}
-	for i, to := range []*objectID{&p.Office, &p.Team, &p.Assignee} {
+	for i, to := range []*objectID{&p.Office, &p.Team, &p.Assignee, &p.MemberOffice} {
 		id, ok := parseObjectID(parts[i+1])
 		if !ok {
 			return Placement{}, false
 		}
 		*to = id
+	}
+	if parts[5] != "-" {
+		var workers []objectID
+		for _, w := range strings.Split(parts[5], ",") {
+			id, ok := parseObjectID(w)
+			if !ok {
+				return Placement{}, false
+			}
+			workers = append(workers, id)
+		}
+		p.Workers = joinWorkers(workers)
 	}
 	return p, true
 }
@@ -105,6 +167,12 @@ func (p Placement) addTerms(doc map[string]interface{}) {
 	doc["p_office"] = hexOrNone(p.Office)
 	doc["p_team"] = hexOrNone(p.Team)
 	doc["p_assignee"] = hexOrNone(p.Assignee)
+	doc["p_member_office"] = hexOrNone(p.MemberOffice)
+	workers := []string{"none"}
+	for _, id := range p.workerIDs() {
+		workers = append(workers, hex.EncodeToString(id[:]))
+	}
+	doc["p_worker"] = workers
 }
 
 func addUnplaced(doc map[string]interface{}) {
@@ -128,6 +196,12 @@ func scopeQuery(scope []clause) query.Query {
 		}
 		if k.hasA {
 			all = append(all, keyword("p_assignee", hex.EncodeToString(k.assignee[:])))
+		}
+		if k.hasMO {
+			all = append(all, keyword("p_member_office", hex.EncodeToString(k.memberOffice[:])))
+		}
+		if k.hasW {
+			all = append(all, keyword("p_worker", hex.EncodeToString(k.worker[:])))
 		}
 		switch len(all) {
 		case 0:
@@ -155,12 +229,15 @@ type Clause struct {
 	Office   string `json:"office,omitempty"`
 	Team     string `json:"team,omitempty"`
 	Assignee string `json:"assignee,omitempty"`
+	// Followers (read-only): the office of the ticket's member, one who worked on it.
+	MemberOffice string `json:"memberOffice,omitempty"`
+	Worker       string `json:"worker,omitempty"`
 }
 
 type clause struct {
-	tier                     uint8
-	office, team, assignee   objectID
-	hasOffice, hasTeam, hasA bool
+	tier                                         uint8
+	office, team, assignee, memberOffice, worker objectID
+	hasOffice, hasTeam, hasA, hasMO, hasW        bool
 }
 
 func compileScope(in []Clause) ([]clause, error) {
@@ -174,7 +251,7 @@ func compileScope(in []Clause) ([]clause, error) {
 			from string
 			to   *objectID
 			has  *bool
-		}{{c.Office, &k.office, &k.hasOffice}, {c.Team, &k.team, &k.hasTeam}, {c.Assignee, &k.assignee, &k.hasA}} {
+		}{{c.Office, &k.office, &k.hasOffice}, {c.Team, &k.team, &k.hasTeam}, {c.Assignee, &k.assignee, &k.hasA}, {c.MemberOffice, &k.memberOffice, &k.hasMO}, {c.Worker, &k.worker, &k.hasW}} {
 			if f.from == "" {
 				continue
 			}

@@ -23,7 +23,6 @@ import {
   inboundMailOr404,
   listInboundPage,
   mayAdministerInbound,
-  quarantineReasons,
   readInboundMessage,
   type InboundAction,
   type InboundFilter,
@@ -35,6 +34,8 @@ import { verdictLine } from '../../mail/inbound/authentication.js';
 import { actOnManyInbound } from '../../mail/inbound/inbound-bulk.js';
 import { z } from 'zod';
 import { createFormatter } from './format.js';
+import { historyNote, readingNote, reasonExplanation, reasonLabel } from './inbound-wording.js';
+import { blockedSendersPath } from './blocked-senders.routes.js';
 import { caughtHtmlCsp } from './mail-admin.routes.js';
 import { pageActor, requirePageActor } from './page-auth.js';
 import { renderStaffPage, type StaffPageTools } from './staff-page.js';
@@ -57,12 +58,6 @@ function listHref(params: { show: InboundFilter; before?: string }): string {
   if (params.before) search.set('before', params.before);
   const text = search.toString();
   return text ? `${inboundAdminPath}?${text}` : inboundAdminPath;
-}
-
-/** A quarantine reason in words; an unknown code is shown as it is. */
-export function reasonLabel(t: Translate, code: string | null): string {
-  if (!code) return t('inboundAdmin.reason.none');
-  return (quarantineReasons as readonly string[]).includes(code) ? t(`inboundAdmin.reason.${code}`) : t('inboundAdmin.reason.other', { code });
 }
 
 /** What became of a message, in a few words ("Quarantined: forged follow-up", "New ticket R-2026-000123"). */
@@ -238,7 +233,13 @@ export function inboundAdminRoutes(config: Config, pipeline: InboundPipeline, to
       noticeKind: mail.status === 'done' ? 'success' : 'info',
       outcomeFacts: [
         fact('outcome', outcomeText(t, mail)),
-        // The code and the technical detail are the pipeline's own words (English), as logged: marked so.
+        // A blocked sender is unblocked on its own page: the explanation leads there.
+        fact(
+          'explanation',
+          outcome?.kind === 'quarantine' ? reasonExplanation(t, outcome.reason) : null,
+          outcome?.reason === 'blocked_sender' ? blockedSendersPath : null,
+        ),
+        // The code and the technical detail are the pipeline's own words (English), as logged: labelled so.
         fact('reason_code', outcome?.reason ?? null, null, 'en'),
         fact('detail', outcome?.detail ?? null, null, 'en'),
         fact('ticket', outcome?.ticketNumber ?? null),
@@ -251,20 +252,23 @@ export function inboundAdminRoutes(config: Config, pipeline: InboundPipeline, to
         fact('source', sourceText(t, mail)),
         fact('envelope_from', mail.envelope?.from ?? null),
         fact('envelope_to', (mail.envelope?.to ?? []).join(', ')),
-        fact(
-          'authentication',
-          mail.authentication ? `${authText(t, mail) ?? ''}${mail.authentication.summary ? ` · ${mail.authentication.summary}` : ''}` : null,
-        ),
+        fact('authentication', mail.authentication ? authText(t, mail) : null),
+        // The evaluator's own summary is English: kept, labelled as technical.
+        fact('authentication_detail', mail.authentication?.summary ?? null, null, 'en'),
         fact('size', `${formatSize(mail.size)}${mail.truncated ? ` — ${t('inboundAdmin.fact.truncated')}` : ''}`),
         fact('attempts', String(mail.attempts ?? 0)),
         fact('fingerprint', mail._id),
       ],
       headers: reading.headers.map((h) => ({ label: t(`inboundAdmin.header.${h.key}`), value: h.value })),
       parseFailure: reading.parseFailure
-        ? t('inboundAdmin.message.unparsed', { reason: reasonLabel(t, reading.parseFailure.reason), detail: reading.parseFailure.detail })
+        ? {
+            text: t('inboundAdmin.message.unparsed', { reason: reasonLabel(t, reading.parseFailure.reason) }),
+            explanation: reasonExplanation(t, reading.parseFailure.reason),
+            technical: reading.parseFailure.detail || null,
+          }
         : null,
       rawHeaderBlock: reading.rawHeaderBlock,
-      warnings: reading.warnings,
+      warnings: reading.warnings.map((w) => readingNote(t, w)),
       text: reading.text,
       textTruncated: reading.textTruncated,
       htmlSrc: reading.html ? `${base}/html` : null,
@@ -275,7 +279,7 @@ export function inboundAdminRoutes(config: Config, pipeline: InboundPipeline, to
         atIso: new Date(h.at).toISOString(),
         action: historyLabel(t, h),
         by: h.by ?? t('inboundAdmin.history.by_relais'),
-        note: h.note,
+        note: historyNote(t, h.note),
       })),
       actions: { reprocess: actionHref('reprocess'), force: actionHref('force'), discard: actionHref('discard') },
       forceLabel: t(isHeld(mail) ? 'inboundAdmin.actions.confirm' : 'inboundAdmin.actions.force'),

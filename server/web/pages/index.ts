@@ -16,6 +16,7 @@ import type { Config } from '../../config.js';
 import { reportRoutes } from './reports/reports.routes.js';
 import { boardRoutes } from './board.routes.js';
 import { inboundAdminRoutes } from './inbound-admin.routes.js';
+import { blockedSenderPages } from './blocked-senders.routes.js';
 import { loginRoutes } from './login.routes.js';
 import { housekeepingAdminRoutes } from './housekeeping-admin.routes.js';
 import { adminPages } from './admin/admin-pages.js';
@@ -53,6 +54,7 @@ export function staffPages(config: Config, options: { auth?: AuthRouteOptions; i
   router.use(boardRoutes(config, tools));
   router.use(mailAdminRoutes(config, tools));
   router.use(inboundAdminRoutes(config, options.inbound, tools));
+  router.use(blockedSenderPages(config, tools));
   router.use(housekeepingAdminRoutes(config, tools));
   router.use(adminPages(config, tools));
   router.use(reportRoutes(config, tools));

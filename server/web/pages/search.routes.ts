@@ -52,7 +52,11 @@ export function searchRoutes(config: Config, tools: StaffPageTools): Router {
       me: String(actor.id),
       memberNames: new Map((answer?.results ?? []).map((r) => [r.ticket.member, r.member?.name ?? t('common.unknown_member')])),
     };
-    const rows = (answer?.results ?? []).map((r) => presentRow(r.ticket, ctx));
+    // A ticket found because it is followed (worked on, or the office's member's): it can be read, not acted on.
+    const rows = (answer?.results ?? []).map((r) => ({
+      ...presentRow(r.ticket, ctx),
+      readOnlyLabel: r.ticket.readOnly ? t('workflow.read_only.title') : null,
+    }));
     const q = parsed.success ? parsed.data : raw.slice(0, 200);
     await renderStaffPage(req, res, tools, 'staff-search', 'search', {
       title: q ? t('search.title_for', { q }) : t('search.title'),

@@ -15,7 +15,20 @@ import { clientStringKeys } from './client-strings.js';
 import { initials } from './format.js';
 
 export type StaffSection =
-  'queue' | 'board' | 'ticket' | 'login' | 'mail' | 'inbound' | 'search' | 'replies' | 'new_ticket' | 'housekeeping' | 'admin' | 'account' | 'staff_admin';
+  | 'queue'
+  | 'board'
+  | 'ticket'
+  | 'login'
+  | 'mail'
+  | 'inbound'
+  | 'search'
+  | 'replies'
+  | 'new_ticket'
+  | 'housekeeping'
+  | 'admin'
+  | 'account'
+  | 'staff_admin'
+  | 'blocked_senders';
 
 /** Sections reached from the administration's landing page: its link stays current on them. */
 const adminSections: readonly StaffSection[] = ['admin', 'housekeeping', 'staff_admin'];

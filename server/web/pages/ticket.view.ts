@@ -4,7 +4,7 @@
  * trail of moves and the "why is this ticket here?" answer, in the page's language,
  * and the actions the policy allows this viewer now.
  */
-import { routingSentence } from '../../routing/routing-facts.js';
+import { legacyRoutingRecord, routingSentence } from '../../routing/routing-facts.js';
 import { routingNames } from './presenters.js';
 import { Types } from 'mongoose';
 import type { StaffActor } from '../../auth/actor.js';
@@ -53,7 +53,7 @@ export interface TicketPageView {
     withheld: boolean;
   } | null;
   otherTickets: { href: string; number: string; subject: string; status: string; statusLabel: string; age: string }[];
-  why: { where: string; holder: string; lastMove: TrailItem | null; routing: string; routingLang: string | null };
+  why: { where: string; holder: string; lastMove: TrailItem | null; routing: string; routingOriginal: string | null };
   trail: TrailItem[];
   actions: Record<string, boolean>;
   escalateTarget: string | null;
@@ -317,8 +317,8 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
       holder: holderText,
       lastMove,
       routing: routingSentence(v.routing, t, routingNames(catalog, l)),
-      // A ticket routed before the facts were stored keeps its English sentence: say so to screen readers.
-      routingLang: v.routing.facts ? null : 'en',
+      // A ticket routed before the facts were stored: its English sentence, shown as the original record.
+      routingOriginal: legacyRoutingRecord(v.routing),
     },
     trail,
     actions: Object.fromEntries(

@@ -8,6 +8,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Config } from '../../../config.js';
 import type { Translate } from '../../../lib/i18n.js';
+import { labelIn } from '../../../lib/labels.js';
 import { officesAndTeams } from '../../../routing/routing-admin.js';
 import { createPolicy, policyPreview, policyView, policyViews, updatePolicy, type PolicyView } from '../../../sla/policy-admin.js';
 import { latestRecomputeJob, recomputeJob } from '../../../sla/recompute.js';
@@ -52,6 +53,7 @@ export function slaPolicyPages(config: Config, tools: StaffPageTools): Router {
         error: props.error ?? null,
         policies: policies.map((p) => ({
           ...p,
+          name: labelIn(p, res.locals.locale),
           href: `${policiesPath}/${p.id}`,
           matchText:
             [
@@ -102,7 +104,7 @@ export function slaPolicyPages(config: Config, tools: StaffPageTools): Router {
       'staff-admin-sla-policy',
       'admin',
       {
-        title: t('slaPolicies.policy_title', { name: policy.name }),
+        title: t('slaPolicies.policy_title', { name: labelIn(policy, res.locals.locale) }),
         refreshSeconds: job?.running ? 2 : null,
         notice: changed,
         // After a change the open tickets still carry deadlines computed with the old targets.

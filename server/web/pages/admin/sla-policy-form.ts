@@ -1,5 +1,5 @@
 /**
- * The SLA policy form of `/staff/admin/sla-policies`: targets typed in business hours ("4", "1.5";
+ * The SLA policy form of `/staff/admin/sla-policies`: the name and its FR/NL/EN labels, targets typed in business hours ("4", "1.5";
  * empty = no such deadline), thresholds as comma-separated numbers, criteria as ticked boxes. Turned
  * into the API's body and checked by the same schema (sla/policy-admin.routes.ts), so the page and the
  * API refuse the same things.
@@ -55,16 +55,27 @@ export function policyFormInput(body: unknown): PolicyFormInput {
     'onResolution',
   ];
   const lists = ['categories', 'priorities', 'tiers', 'offices'];
-  return { ...Object.fromEntries(text.map((k) => [k, formField(body, k)])), ...Object.fromEntries(lists.map((k) => [k, formList(body, k)])) };
+  // The names in each language only when the form sent them: a form without them leaves them as they are.
+  const sent = (body ?? {}) as Record<string, unknown>;
+  const labels = labelKeys.some((k) => k in sent) ? Object.fromEntries(labelKeys.map((k) => [k, formField(body, k)])) : {};
+  return {
+    ...Object.fromEntries(text.map((k) => [k, formField(body, k)])),
+    ...labels,
+    ...Object.fromEntries(lists.map((k) => [k, formList(body, k)])),
+  };
 }
+
+const labelKeys = ['labels_fr', 'labels_nl', 'labels_en'] as const;
 
 /** The API body from the form, through the API's schema (a 400 naming the fields otherwise). */
 export function policyFromForm(input: PolicyFormInput): PolicyBody {
   const s = (k: string) => (typeof input[k] === 'string' ? input[k] : '');
   const l = (k: string) => (Array.isArray(input[k]) ? input[k] : []);
   const order = s('order').trim();
+  const hasLabels = labelKeys.some((k) => typeof input[k] === 'string');
   const parsed = policyBody.safeParse({
     name: s('name'),
+    ...(hasLabels ? { labels: { fr: s('labels_fr'), nl: s('labels_nl'), en: s('labels_en') } } : {}),
     order: /^\d+$/.test(order) ? Number(order) : Number.NaN,
     active: s('active') === '1',
     match: { categories: l('categories'), priorities: l('priorities'), tiers: l('tiers').map(Number), offices: l('offices') },
@@ -89,6 +100,9 @@ export function policyFromForm(input: PolicyFormInput): PolicyBody {
 export function policyFormFromView(view: PolicyView): PolicyFormInput {
   return {
     name: view.name,
+    labels_fr: view.labels.fr ?? '',
+    labels_nl: view.labels.nl ?? '',
+    labels_en: view.labels.en ?? '',
     order: String(view.order),
     active: view.active ? '1' : '',
     first: minutesToHours(view.targets.firstResponseMinutes),
@@ -112,6 +126,9 @@ export function policyFormFromView(view: PolicyView): PolicyFormInput {
 export function emptyPolicyForm(nextOrder: number): PolicyFormInput {
   return {
     name: '',
+    labels_fr: '',
+    labels_nl: '',
+    labels_en: '',
     order: String(nextOrder),
     active: '1',
     first: '4',
@@ -141,6 +158,7 @@ export function policyFormView(
   const ticked = (k: string, v: string) => Array.isArray(input[k]) && input[k].includes(v);
   return {
     name: s('name'),
+    labels: { fr: s('labels_fr'), nl: s('labels_nl'), en: s('labels_en') },
     order: s('order'),
     active: s('active') === '1',
     first: s('first'),

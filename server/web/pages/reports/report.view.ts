@@ -100,7 +100,15 @@ function cards(f: CellFormat, fig: Figures): Card[] {
   const t = f.t;
   const sla = fig.sla?.first_response.rate ?? null;
   return [
-    { label: t('reports.card.volume'), text: f.cell('count', fig.volume).text, hint: t('reports.card.volume_hint', { count: fig.resolved }) },
+    {
+      label: t('reports.card.volume'),
+      text: f.cell('count', fig.volume).text,
+      // Spam is not a resolution: said apart, only when there was some.
+      hint:
+        fig.spam > 0
+          ? t('reports.card.volume_hint_spam', { count: fig.spam, resolved: t('reports.card.volume_hint', { count: fig.resolved }) })
+          : t('reports.card.volume_hint', { count: fig.resolved }),
+    },
     {
       label: t('reports.card.frt'),
       text: f.cell('hours', fig.firstResponse.median).text,
