@@ -4,7 +4,7 @@
  * Templates are compiled once and cached. Handlebars escapes every `{{value}}`;
  * triple-stash `{{{…}}}` is reserved for the layout body and sanitized HTML.
  */
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { viewsDir } from '../lib/paths.js';
@@ -49,14 +49,18 @@ export function createViewEngine(options: { cache: boolean }): ViewEngine {
       if (file.endsWith('.hbs')) hbs.registerPartial(path.basename(file, '.hbs'), readFileSync(path.join(partialsDir, file), 'utf8'));
     }
   }
-  const cache = new Map<string, TemplateDelegate>();
+  const cache = new Map<string, { compiled: TemplateDelegate; mtimeMs: number }>();
   const template = (name: string): TemplateDelegate => {
-    const cached = options.cache ? cache.get(name) : undefined;
-    if (cached) return cached;
+    const cached = cache.get(name);
+    if (cached && options.cache) return cached.compiled;
     const file = path.join(viewsDir, `${name}.hbs`);
     if (!file.startsWith(viewsDir + path.sep)) throw new Error(`Bad template name: ${name}`);
+    // Without the cache (development), an edited page shows at the next request; an unchanged one is
+    // not compiled again (a compile on every request was a good part of a big page's time).
+    const mtimeMs = options.cache ? 0 : statSync(file).mtimeMs;
+    if (cached && cached.mtimeMs === mtimeMs) return cached.compiled;
     const compiled = hbs.compile(readFileSync(file, 'utf8'), { strict: false, noEscape: false });
-    cache.set(name, compiled);
+    cache.set(name, { compiled, mtimeMs });
     return compiled;
   };
   const renderTemplate = (name: string, data: Record<string, unknown>): string => template(name)(data);
