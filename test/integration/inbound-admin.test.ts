@@ -344,7 +344,7 @@ describe('administrators’ incoming mail: the quarantine (HTML and API, real da
       // Absent headers are a dash.
       expect(res.text).to.match(/In-Reply-To\)<\/dt><dd><span class="muted">—<\/span>/);
       expect(res.text).to.include('<pre class="mail-text" tabindex="0">Bonjour, voici ma réponse &lt;script&gt;alert(1)&lt;/script&gt;.');
-      expect(res.text).to.include('<span class="inbound-file-name">fiche.pdf</span>').and.include('application/pdf · 15 bytes');
+      expect(res.text).to.include('<span class="inbound-file-name">fiche.pdf</span>').and.include('application/pdf · 15\u00a0octets');
       expect(res.text).to.include('Fausse réponse à une demande').and.include(`whose member is someone else`);
       expect(res.text).to.match(new RegExp(`Demande citée</dt><dd>${ticket.number}</dd>`));
       expect(res.text).to.include('SMTP · support@relais.test').and.include('bounce@sender.example');

@@ -189,7 +189,7 @@ describe('member portal: help form and member pages', function () {
       const big = await submit(agent, tokens, { subject: 'Big file' }, [
         { name: 'scan.pdf', bytes: Buffer.concat([pdf, Buffer.alloc(70 * 1024, 0x20)]) },
       ]).expect(413);
-      expect(big.text).to.include('“scan.pdf” is too large: at most 64 KB per file').and.include('value="Big file"');
+      expect(big.text).to.include('“scan.pdf” is too large: at most 64 kB per file').and.include('value="Big file"');
       tokens = await openForm(agent, 'en');
       const exe = await submit(agent, tokens, { subject: 'Program' }, [
         { name: 'invoice.pdf', bytes: Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200, 1)]) },

@@ -141,6 +141,18 @@ describe('attachment limits and headers', () => {
     expect(formatSize(1000)).to.equal('1000 bytes');
   });
 
+  it('writes sizes in the page’s language: unit and decimal separator', () => {
+    // Intl puts a narrow no-break space between number and unit in French: compare with plain spaces.
+    const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
+    expect(plain(formatSize(1.5 * 1024 * 1024, 'fr'))).to.equal('1,5 Mo');
+    expect(plain(formatSize(2048, 'fr'))).to.equal('2 ko');
+    expect(plain(formatSize(30, 'fr'))).to.equal('30 octets');
+    expect(plain(formatSize(1.5 * 1024 * 1024, 'nl'))).to.equal('1,5 MB');
+    expect(plain(formatSize(12.5 * 1024, 'nl'))).to.equal('12,5 kB');
+    expect(plain(formatSize(1.5 * 1024 * 1024, 'en'))).to.equal('1.5 MB');
+    expect(plain(formatSize(30, 'en'))).to.equal('30 bytes');
+  });
+
   it('serves text as UTF-8 unless it carries its own charset', () => {
     expect(contentTypeHeader('text/plain')).to.equal('text/plain; charset=utf-8');
     expect(contentTypeHeader('text/csv; charset=windows-1252')).to.equal('text/csv; charset=windows-1252');

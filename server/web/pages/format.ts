@@ -3,6 +3,7 @@
  * (Europe/Brussels by default) and in the page's language. The browser module
  * `client/lib/time.ts` refreshes ages with the same keys, so both read alike.
  */
+import { formatSize } from '../../attachments/limits.js';
 import type { Locale, Translate } from '../../lib/i18n.js';
 
 const intlLocales: Record<Locale, string> = { fr: 'fr-BE', nl: 'nl-BE', en: 'en-GB' };
@@ -27,6 +28,8 @@ export interface Formatter {
   /** "3 h", "2 j": how long ago, compact. */
   age(value: string | Date): string;
   due(value: string | null): DueView;
+  /** "1,5 Mo", "30 octets": a file's size in the page's language. */
+  size(bytes: number): string;
 }
 
 /** A short, unit-suffixed age ("12 min", "5 h", "3 j"), shared wording with the browser. */
@@ -68,6 +71,7 @@ export function createFormatter(locale: Locale, t: Translate, timeZone: string, 
   };
   return {
     now,
+    size: (bytes) => formatSize(bytes, locale),
     dateTime: (v) => long.format(asDate(v)),
     short: (v) => compact.format(asDate(v)),
     age: (v) => {

@@ -194,7 +194,7 @@ export function inboundAdminRoutes(config: Config, pipeline: InboundPipeline, to
         reusedHref: m.reusesMessageIdOf ? `${inboundAdminPath}/${m.reusesMessageIdOf}` : null,
         auth: authText(t, m),
         authAligned: m.authentication?.aligned ? 'true' : 'false',
-        size: formatSize(m.size),
+        size: formatSize(m.size, res.locals.locale),
         source: sourceText(t, m),
       })),
       emptyText: t(`inboundAdmin.empty.${show}`),
@@ -255,7 +255,7 @@ export function inboundAdminRoutes(config: Config, pipeline: InboundPipeline, to
         fact('authentication', mail.authentication ? authText(t, mail) : null),
         // The evaluator's own summary is English: kept, labelled as technical.
         fact('authentication_detail', mail.authentication?.summary ?? null, null, 'en'),
-        fact('size', `${formatSize(mail.size)}${mail.truncated ? ` — ${t('inboundAdmin.fact.truncated')}` : ''}`),
+        fact('size', `${formatSize(mail.size, res.locals.locale)}${mail.truncated ? ` — ${t('inboundAdmin.fact.truncated')}` : ''}`),
         fact('attempts', String(mail.attempts ?? 0)),
         fact('fingerprint', mail._id),
       ],
@@ -273,7 +273,7 @@ export function inboundAdminRoutes(config: Config, pipeline: InboundPipeline, to
       textTruncated: reading.textTruncated,
       htmlSrc: reading.html ? `${base}/html` : null,
       parsed: reading.parseFailure === null,
-      attachments: reading.attachments.map((a) => ({ name: a.filename, type: a.contentType, size: formatSize(a.size), inline: a.inline })),
+      attachments: reading.attachments.map((a) => ({ name: a.filename, type: a.contentType, size: formatSize(a.size, res.locals.locale), inline: a.inline })),
       history: [...(mail.history ?? [])].reverse().map((h) => ({
         atText: fmt.dateTime(h.at),
         atIso: new Date(h.at).toISOString(),

@@ -24,7 +24,7 @@ async function view(req: Request, res: Response, config: Config): Promise<Ticket
   const v = await ticketPageView(pageActor(req), id, t, createFormatter(res.locals.locale, t, config.timeZone), catalog);
   // Staff replies take files within the members' limits (the server checks them again).
   const { maxFiles, maxBytes } = config.attachments;
-  return { ...v, composer: { ...v.composer, maxFiles, maxBytes, maxSize: formatSize(maxBytes) } };
+  return { ...v, composer: { ...v.composer, maxFiles, maxBytes, maxSize: formatSize(maxBytes, res.locals.locale) } };
 }
 
 /** The regions the script swaps; the composer and the dialogs stay outside them. */

@@ -7,7 +7,6 @@
  */
 import type { Translate } from '../../lib/i18n.js';
 import type { EventView, MessageView } from '../../tickets/ticket.presenter.js';
-import { formatSize } from '../../attachments/limits.js';
 import type { PageCatalog } from './catalog.js';
 import { initials, type Formatter } from './format.js';
 import { mailProofBadge, type MailProofBadge } from './mail-proof.js';
@@ -82,7 +81,7 @@ function messageItem(m: MessageView, ticketLanguage: string, c: ThreadContext, f
     // A member writes in the ticket's language; staff notes are in the office's.
     lang: kind === 'member' ? ticketLanguage : null,
     quoted: m.quoted,
-    files: m.attachments.filter((a) => !shownInline(a)).map((a) => ({ url: `/api/v1/attachments/${a.id}`, name: a.filename, size: formatSize(a.size) })),
+    files: m.attachments.filter((a) => !shownInline(a)).map((a) => ({ url: `/api/v1/attachments/${a.id}`, name: a.filename, size: fmt.size(a.size) })),
     images: m.attachments.filter(shownInline).map((a) => ({ url: `/api/v1/attachments/${a.id}`, name: a.filename })),
     proof: m.channel === 'email' ? mailProofBadge(m.mailAuth, t) : null,
     originalUrl: m.original ? `/api/v1/messages/${m.id}/original` : null,

@@ -3,7 +3,7 @@
  * translation key tied to a field, shown next to it (`aria-describedby`) in the page's language.
  */
 import { z } from 'zod';
-import type { Translate } from '../../lib/i18n.js';
+import type { Locale, Translate } from '../../lib/i18n.js';
 import type { UploadProblem } from '../../attachments/attachments.service.js';
 import { formatSize } from '../../attachments/limits.js';
 
@@ -56,10 +56,10 @@ export function fieldErrors(error: z.ZodError, t: Translate, limits: Record<stri
 }
 
 /** Problems with attached files, as one sentence per file. */
-export function uploadErrorText(problems: readonly UploadProblem[], t: Translate, maxFiles: number, maxBytes: number): string {
+export function uploadErrorText(problems: readonly UploadProblem[], t: Translate, maxFiles: number, maxBytes: number, locale: Locale): string {
   return problems
     .map((p) =>
-      t(`portal.errors.file_${p.problem}`, { file: p.file, size: formatSize(maxBytes), count: maxFiles }),
+      t(`portal.errors.file_${p.problem}`, { file: p.file, size: formatSize(maxBytes, locale), count: maxFiles }),
     )
     .join(' ');
 }

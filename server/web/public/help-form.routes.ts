@@ -180,7 +180,7 @@ export function helpFormRoutes(config: Config, limits: PublicFormLimits, options
     } catch (error) {
       // The whole request was over the bound or not readable: say so with the limits.
       if (!(error instanceof AppError)) throw error;
-      const message = error.status === 413 ? res.locals.t('portal.errors.request_too_large', { count: uploadLimits.maxFiles, size: formatSize(uploadLimits.maxBytes) }) : res.locals.t('portal.errors.unreadable');
+      const message = error.status === 413 ? res.locals.t('portal.errors.request_too_large', { count: uploadLimits.maxFiles, size: formatSize(uploadLimits.maxBytes, res.locals.locale) }) : res.locals.t('portal.errors.unreadable');
       await showForm(req, res, { status: error.status, errors: { form: message } });
       return;
     }
@@ -223,7 +223,7 @@ export function helpFormRoutes(config: Config, limits: PublicFormLimits, options
     const { checked, problems } = await uploadProblems(uploads.files, uploads.rejected, uploadLimits);
     if (problems.length > 0) {
       const status = problems.some((p) => p.problem === 'too_large' || p.problem === 'too_many') ? 413 : 422;
-      await showForm(req, res, { status, values, errors: { attachments: `${uploadErrorText(problems, t, uploadLimits.maxFiles, uploadLimits.maxBytes)} ${t('portal.errors.files_again')}` } });
+      await showForm(req, res, { status, values, errors: { attachments: `${uploadErrorText(problems, t, uploadLimits.maxFiles, uploadLimits.maxBytes, res.locals.locale)} ${t('portal.errors.files_again')}` } });
       return;
     }
     const formToken = textField(req.body as Record<string, unknown>, 'formToken');

@@ -60,10 +60,10 @@ interface MemberContext {
 }
 
 /** A message's files, the images it showed inline (`cid:`) apart: those are shown as images. */
-function memberFiles(files: Attachment[]): { files: { id: string; name: string; size: string }[]; images: { id: string; name: string }[] } {
+function memberFiles(files: Attachment[], locale: Locale): { files: { id: string; name: string; size: string }[]; images: { id: string; name: string }[] } {
   const inline = (f: Attachment): boolean => Boolean(f.inline) && /^image\/(png|jpeg|gif|webp)$/.test(f.contentType);
   return {
-    files: files.filter((f) => !inline(f)).map((f) => ({ id: String(f._id), name: f.filename, size: formatSize(f.size) })),
+    files: files.filter((f) => !inline(f)).map((f) => ({ id: String(f._id), name: f.filename, size: formatSize(f.size, locale) })),
     images: files.filter(inline).map((f) => ({ id: String(f._id), name: f.filename })),
   };
 }
@@ -253,7 +253,7 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
           text: m.text,
           // Only staff replies are shown formatted (their HTML is ours: reply markup, allow-listed).
           html: m.author.kind === 'staff' ? (m.html ?? null) : null,
-          ...memberFiles((m.attachments ?? []).map((id) => byId.get(String(id))).filter((f): f is Attachment => Boolean(f))),
+          ...memberFiles((m.attachments ?? []).map((id) => byId.get(String(id))).filter((f): f is Attachment => Boolean(f)), res.locals.locale),
         })),
         canReply: ticket.status !== 'closed',
         // A resolved ticket is done already: the member may reopen it, closing it would say nothing more.
@@ -269,7 +269,7 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
         notice: props.notice ?? (typeof req.query.done === 'string' && doneNotices.includes(req.query.done) ? t(`portal.ticket.done_${req.query.done}`) : null),
         csrfToken: csrf.tokenFor(req, res),
         maxFiles: config.attachments.maxFiles,
-        maxSize: formatSize(config.attachments.maxBytes),
+        maxSize: formatSize(config.attachments.maxBytes, res.locals.locale),
       },
       props.status ?? 200,
     );
@@ -289,7 +289,7 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
       uploads = await parseMultipart(req, uploadLimits);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      const message = error.status === 413 ? t('portal.errors.request_too_large', { count: uploadLimits.maxFiles, size: formatSize(uploadLimits.maxBytes) }) : t('portal.errors.unreadable');
+      const message = error.status === 413 ? t('portal.errors.request_too_large', { count: uploadLimits.maxFiles, size: formatSize(uploadLimits.maxBytes, res.locals.locale) }) : t('portal.errors.unreadable');
       return showTicket(req, res, found.ticket, { status: error.status, errors: { message } });
     }
     req.body = uploads.fields;
@@ -300,7 +300,7 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
     const { checked, problems } = await uploadProblems(uploads.files, uploads.rejected, uploadLimits);
     if (problems.length > 0) {
       const status = problems.some((p) => p.problem === 'too_large' || p.problem === 'too_many') ? 413 : 422;
-      return showTicket(req, res, found.ticket, { status, reply, errors: { attachments: `${uploadErrorText(problems, t, uploadLimits.maxFiles, uploadLimits.maxBytes)} ${t('portal.errors.files_again')}` } });
+      return showTicket(req, res, found.ticket, { status, reply, errors: { attachments: `${uploadErrorText(problems, t, uploadLimits.maxFiles, uploadLimits.maxBytes, res.locals.locale)} ${t('portal.errors.files_again')}` } });
     }
     const stored = checked.length > 0 ? await saveAttachments(checked, { storage: attachmentStorage(config), uploadedBy: { kind: 'member', staff: null, member: found.ctx.actor.id }, source: 'web' }) : [];
     try {
