@@ -281,6 +281,21 @@ describe('members’ data: export, erasure, retention', function () {
     expect(await resumeErasures({ dataDir: config.dataDir })).to.equal(0);
   });
 
+  it('keeps a member’s last activity, written at most once a day (retention counts in years)', async () => {
+    const member = { name: 'Odile Active', email: 'odile.active@example.be' };
+    const t0 = new Date(Date.now() - 10 * 86_400_000);
+    const first = await buildTicket(org, { subject: 'Première', body: 'Une.', member, at: t0 });
+    const activity = async () => (await MemberModel.findById(first.member, { lastActiveAt: 1 }).lean())?.lastActiveAt?.getTime();
+    expect(await activity()).to.equal(t0.getTime());
+    // An hour later: the day's activity is already written, no second write.
+    await buildTicket(org, { subject: 'Deuxième', body: 'Deux.', member, at: new Date(t0.getTime() + 3600_000) });
+    expect(await activity()).to.equal(t0.getTime());
+    // Two days later: written again.
+    const later = new Date(t0.getTime() + 2 * 86_400_000);
+    await buildTicket(org, { subject: 'Troisième', body: 'Trois.', member, at: later });
+    expect(await activity()).to.equal(later.getTime());
+  });
+
   it('lists inactive members in a dry run, and erases them only once an administrator confirmed the report', async () => {
     const longAgo = new Date(Date.now() - 4 * 365 * 86_400_000);
     const sleeper = { name: 'Rosalie Dormante', email: 'rosalie.dormante@example.be' };
