@@ -26,6 +26,7 @@ import { login } from '../helpers/http.js';
 import { hidden, signedIn } from '../helpers/pages.js';
 import { useMail } from '../helpers/enrichers.js';
 import { translator } from '../../server/lib/i18n.js';
+import { asBytes } from '../helpers/bytes.js';
 
 /** As the templates escape text (Handlebars). */
 const escapeHtml = (text: string) =>
@@ -422,14 +423,7 @@ describe('administrators’ incoming mail: the quarantine (HTML and API, real da
     });
 
     it('downloads the raw bytes as they came: an .eml attachment, never sniffed', async () => {
-      const res = await admin
-        .get(`/staff/inbound/${ids.junk}/raw`)
-        .buffer(true)
-        .parse((r, done) => {
-          const chunks: Buffer[] = [];
-          r.on('data', (c: Buffer) => chunks.push(c));
-          r.on('end', () => done(null, Buffer.concat(chunks)));
-        });
+      const res = await admin.get(`/staff/inbound/${ids.junk}/raw`).buffer(true).parse(asBytes);
       expect(res.status).to.equal(200);
       expect(res.headers['content-type']).to.match(/^message\/rfc822/);
       expect(res.headers['content-disposition']).to.equal(`attachment; filename="message-${ids.junk.slice(0, 12)}.eml"`);
@@ -602,13 +596,7 @@ describe('administrators’ incoming mail: the quarantine (HTML and API, real da
       expect(junk.content.parseFailure.reason).to.equal('unparseable');
       expect(junk.content.rawHeaderBlock).to.include('garbage');
 
-      const raw = await api('get', `/inbound/${ids.forged}/raw`)
-        .buffer(true)
-        .parse((r, done) => {
-          const chunks: Buffer[] = [];
-          r.on('data', (c: Buffer) => chunks.push(c));
-          r.on('end', () => done(null, Buffer.concat(chunks)));
-        });
+      const raw = await api('get', `/inbound/${ids.forged}/raw`).buffer(true).parse(asBytes);
       expect(raw.status).to.equal(200);
       expect(raw.headers['content-type']).to.match(/^message\/rfc822/);
       expect(raw.headers['content-disposition']).to.match(/^attachment; filename="message-[0-9a-f]{12}\.eml"$/);

@@ -32,6 +32,7 @@ import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
 import { login, testApp } from '../helpers/http.js';
 import { readZip } from '../helpers/zip.js';
+import { asBytes } from '../helpers/bytes.js';
 
 const member = { name: 'Léontine Cabuy-Roelants', email: 'leontine.cabuy@example.be' };
 
@@ -96,15 +97,7 @@ describe('members’ erasure and export reach the mail no ticket names, and tick
     expect((await InboundMailModel.findById(inboundId).lean())?.status).to.equal('quarantined');
 
     // The export names both.
-    const res = await request(app)
-      .get(`/api/v1/admin/members/${id}/export`)
-      .set('Authorization', `Bearer ${admin}`)
-      .buffer(true)
-      .parse((r, done) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+    const res = await request(app).get(`/api/v1/admin/members/${id}/export`).set('Authorization', `Bearer ${admin}`).buffer(true).parse(asBytes);
     expect(res.status).to.equal(200);
     const mails = JSON.parse(String(readZip(res.body as Buffer).get('mails.json'))) as {
       sent: Array<{ template?: string; to: string[] }>;

@@ -33,6 +33,7 @@ import { login, testApp } from '../helpers/http.js';
 import { useSearchEngine } from '../helpers/search.js';
 import { readZip } from '../helpers/zip.js';
 import { hidden, signedIn } from '../helpers/pages.js';
+import { asBytes } from '../helpers/bytes.js';
 
 const member = { name: 'Ophélie Vandersmissen', email: 'ophelie.vandersmissen@example.be', memberNumber: 'M-555001' };
 const secret = 'zorglubienne';
@@ -109,15 +110,7 @@ describe('members’ data: export, erasure, retention', function () {
     const id = await memberId();
     const refused = await request(app).get(`/api/v1/admin/members/${id}/export`).set('Authorization', `Bearer ${advisor}`);
     expect(refused.status).to.equal(403);
-    const res = await request(app)
-      .get(`/api/v1/admin/members/${id}/export`)
-      .set('Authorization', `Bearer ${admin}`)
-      .buffer(true)
-      .parse((r, done) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+    const res = await request(app).get(`/api/v1/admin/members/${id}/export`).set('Authorization', `Bearer ${admin}`).buffer(true).parse(asBytes);
     expect(res.status).to.equal(200);
     expect(res.headers['content-type']).to.match(/application\/zip/);
     const zip = readZip(res.body as Buffer);
@@ -148,11 +141,7 @@ describe('members’ data: export, erasure, retention', function () {
       .query({ internal: 'false' })
       .set('Authorization', `Bearer ${admin}`)
       .buffer(true)
-      .parse((r, done) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+      .parse(asBytes);
     const leanDoc = String(readZip(lean.body as Buffer).get(`tickets/${ticket.number}/ticket.json`));
     expect(leanDoc).to.not.include('rappellera');
     const audit = await AuditEntryModel.find({ action: 'member.export', 'target.id': id }).lean();

@@ -20,7 +20,7 @@ import {
 } from '../../tickets/blocked-senders.service.js';
 import { createFormatter } from './format.js';
 import { pageActor, requirePageActor } from './page-auth.js';
-import { renderStaffPage, type StaffPageTools } from './staff-page.js';
+import { renderForbidden, renderStaffPage, type StaffPageTools } from './staff-page.js';
 
 export const blockedSendersPath = '/staff/blocked-senders';
 
@@ -34,16 +34,7 @@ const unblockForm = z.object({ address: blockedAddress, reason: unblockReason })
 
 async function refuse(req: Request, res: Response, tools: StaffPageTools): Promise<boolean> {
   if (mayManageBlockedSenders(pageActor(req))) return false;
-  const t = res.locals.t;
-  await renderStaffPage(
-    req,
-    res,
-    tools,
-    'staff-error',
-    'blocked_senders',
-    { title: t('blockedSenders.forbidden_title'), text: t('blockedSenders.forbidden_text') },
-    403,
-  );
+  await renderForbidden(req, res, tools, 'blocked_senders', 'blockedSenders');
   return true;
 }
 

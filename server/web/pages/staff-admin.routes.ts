@@ -19,7 +19,7 @@ import { staffAdminPath } from './account-paths.js';
 import { loadCatalog, type PageCatalog } from './catalog.js';
 import { createFormatter } from './format.js';
 import { pageActor, requirePageActor } from './page-auth.js';
-import { renderStaffPage, type StaffPageTools } from './staff-page.js';
+import { renderForbidden, renderStaffPage, type StaffPageTools } from './staff-page.js';
 
 const doneNotices = ['invited', 'updated', 'deactivated', 'reactivated', 'invitation'] as const;
 
@@ -77,16 +77,7 @@ export function staffAdminPages(config: Config, tools: StaffPageTools): Router {
   const router = Router();
 
   async function forbidden(req: Request, res: Response): Promise<void> {
-    const t = res.locals.t;
-    await renderStaffPage(
-      req,
-      res,
-      tools,
-      'staff-error',
-      'staff_admin',
-      { title: t('accounts.admin.forbidden_title'), text: t('accounts.admin.forbidden_text') },
-      403,
-    );
+    await renderForbidden(req, res, tools, 'staff_admin', 'accounts.admin');
   }
 
   /** A refusal from the service or the schema, as a sentence next to the form. */

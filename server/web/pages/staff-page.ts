@@ -137,6 +137,19 @@ export async function renderStaffPage(
   res.status(status).type('html').send(html);
 }
 
+/** The staff error page with 403: `prefix` names the page's `forbidden_title` and `forbidden_text` strings. */
+export async function renderForbidden(
+  req: Request,
+  res: Response,
+  tools: StaffPageTools,
+  section: StaffSection,
+  prefix: string,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
+  const t = res.locals.t;
+  await renderStaffPage(req, res, tools, 'staff-error', section, { title: t(`${prefix}.forbidden_title`), text: t(`${prefix}.forbidden_text`), ...extra }, 403);
+}
+
 /** Renders a partial (a fragment a page's script swaps in) with the request's translator. */
 export function renderPartial(req: Request, res: Response, name: string, data: object): string {
   return req.app.locals.views.renderTemplate(`partials/${name}`, { ...data, t: res.locals.t, locale: res.locals.locale });

@@ -19,7 +19,7 @@ import { filterParams, isProblem, parseFilters, type FilterProblem } from '../..
 import { tableNames, type ReportTable, type TableName } from '../../../reports/tables.js';
 import { loadCatalog, type PageCatalog } from '../catalog.js';
 import { pageActor, requirePageActor } from '../page-auth.js';
-import { renderStaffPage, type StaffPageTools } from '../staff-page.js';
+import { renderForbidden, renderStaffPage, type StaffPageTools } from '../staff-page.js';
 import { compareParams, loadComparison, type Comparison } from './compare.js';
 import { filterForm, howTo, problemText } from './form.js';
 import { reportView, type ReportView, type ViewContext } from './report.view.js';
@@ -68,16 +68,7 @@ function sections(view: ReportView, params: URLSearchParams, t: (key: string, va
 }
 
 async function refuse(req: Request, res: Response, tools: StaffPageTools): Promise<void> {
-  const t = res.locals.t;
-  await renderStaffPage(
-    req,
-    res,
-    tools,
-    'staff-error',
-    'board',
-    { title: t('reports.forbidden_title'), text: t('reports.forbidden_text'), reportsCurrent: true },
-    403,
-  );
+  await renderForbidden(req, res, tools, 'board', 'reports', { reportsCurrent: true });
 }
 
 function scopeNote(actor: StaffActor, catalog: PageCatalog, office: string | null, t: ViewContext['t']): string | null {
