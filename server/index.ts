@@ -24,6 +24,7 @@ import { systemResolver } from './mail/inbound/authentication.js';
 import { startImapIntake } from './mail/inbound/imap.js';
 import { createInboundPipeline } from './mail/inbound/pipeline.js';
 import { backfillInboundHints } from './mail/inbound/inbound-hints.js';
+import { backfillAddressMail } from './mail/address-mail.backfill.js';
 import { startInboundSmtp, type InboundSmtp } from './mail/inbound/smtp-receiver.js';
 import { attachRealtime, type Realtime } from './realtime/index.js';
 import './models.js';
@@ -116,6 +117,8 @@ async function main(): Promise<void> {
     if (keyed > 0) logger.info({ members: keyed }, 'indexed member addresses for lookups by email');
     const hinted = await backfillInboundHints();
     if (hinted > 0) logger.info({ messages: hinted }, 'marked the pending and quarantined inbound mail with their hints');
+    const addressed = await backfillAddressMail();
+    if (addressed > 0) logger.info({ mails: addressed }, 'noted the addresses of the mail stored before, for erasure and export');
   } catch (error) {
     await stopDatabase();
     if (error instanceof EmbeddedDatabaseError) {

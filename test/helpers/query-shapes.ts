@@ -52,9 +52,10 @@ export const wholeReadCollections = new Set([
 
 /**
  * Code that reads whole collections on purpose, once, not per request: rebuilding the search index
- * from the database (on demand, or when the index is missing). Only filterless reads are let through.
+ * from the database (on demand, or when the index is missing); the address keys' one-time backfill.
+ * Only filterless reads are let through.
  */
-export const wholeReadSites = ['server/search/search.rebuild.ts'];
+export const wholeReadSites = ['server/search/search.rebuild.ts', 'server/mail/address-mail.backfill.ts'];
 
 interface Shape {
   collection: string;

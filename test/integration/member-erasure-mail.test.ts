@@ -14,7 +14,8 @@ import type { Config } from '../../server/config.js';
 import { AddressMailModel, addressMail, forgetAddressMail, noteAddressMail } from '../../server/mail/address-mail.js';
 import { InboundMailModel } from '../../server/mail/inbound/inbound.model.js';
 import { createInboundPipeline } from '../../server/mail/inbound/pipeline.js';
-import { Outbox, OutboxDueModel, type OutboxMail } from '../../server/mail/mail.models.js';
+import { CaughtMailModel, Outbox, OutboxDueModel, type OutboxMail } from '../../server/mail/mail.models.js';
+import { backfillAddressMail } from '../../server/mail/address-mail.backfill.js';
 import { processLinkRequests } from '../../server/mail/member-link-mail.js';
 import { queueLinkRequest } from '../../server/members/link-requests.js';
 import { MemberEmailModel } from '../../server/members/member.model.js';
@@ -81,6 +82,28 @@ describe('members’ erasure and export reach the mail no ticket names, and tick
     expect((await addressMail('other.keys@example.be')).outbox).to.deep.equal(['out-1']);
     // No address in clear in the keys.
     expect(JSON.stringify(await AddressMailModel.find({}).lean())).to.not.include('example.be');
+  });
+
+  it('gives the mail stored before the address keys existed its keys, once per database', async () => {
+    const address = 'ancienne.adresse@example.be';
+    const outboxId = new Types.ObjectId();
+    await Outbox.collection.insertOne({ _id: outboxId, ticket: null, to: [address], createdAt: new Date(), status: 'sent' } as never);
+    const inboundId = `backfill-${outboxId.toHexString()}`;
+    await InboundMailModel.collection.insertOne({
+      _id: inboundId,
+      from: `Ancienne <${address.toUpperCase()}>`,
+      envelope: { from: address, to: [] },
+      receivedAt: new Date(),
+    } as never);
+    const caught = await CaughtMailModel.collection.insertOne({ envelopeTo: [address], envelopeFrom: 'support@relais.test', receivedAt: new Date() } as never);
+    expect(await addressMail(address)).to.deep.equal({ outbox: [], inbound: [], caught: [] });
+    expect(await backfillAddressMail()).to.be.greaterThan(2);
+    const found = await addressMail(address);
+    expect(found.outbox).to.deep.equal([String(outboxId)]);
+    expect(found.inbound).to.deep.equal([inboundId]);
+    expect(found.caught).to.deep.equal([String(caught.insertedId)]);
+    // Once: the next start notes nothing again.
+    expect(await backfillAddressMail()).to.equal(0);
   });
 
   it('exports then erases the "send me a link" mail in the outbox and the quarantined mail from the member; the record counts them', async () => {
