@@ -12,6 +12,7 @@ import { dropPasswordRequest, passwordLinkTtlSeconds, passwordLinkUrl, waitingPa
 import { StaffModel, type StaffDoc } from '../staff/staff.model.js';
 import { staffStatus } from '../staff/staff.presenter.js';
 import { buildOutboxMail, storeOutboxMailOnce } from './outbox.js';
+import { refreshTemplateTexts } from './template-texts.model.js';
 import { startRequestWorker, type RequestWorker } from './request-worker.js';
 import { mailLocale } from './ticket-mail.js';
 
@@ -28,6 +29,7 @@ async function findFor(request: PasswordLinkRequest): Promise<StaffDoc | null> {
 }
 
 async function work(request: PasswordLinkRequest, config: PasswordLinkMailConfig): Promise<boolean> {
+  await refreshTemplateTexts(); // administrators' texts (renderMail is synchronous)
   const staff = await findFor(request);
   if (staff) {
     const locale = mailLocale(staff.languages?.[0] ?? request.locale, config);

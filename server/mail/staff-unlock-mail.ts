@@ -11,12 +11,14 @@ import type { Logger } from '../lib/logger.js';
 import { dropUnlockRequest, unlockLinkTtlSeconds, unlockLinkUrl, waitingUnlockRequests, type UnlockRequest } from '../auth/unlock.js';
 import { StaffModel } from '../staff/staff.model.js';
 import { buildOutboxMail, storeOutboxMailOnce } from './outbox.js';
+import { refreshTemplateTexts } from './template-texts.model.js';
 import { startRequestWorker, type RequestWorker } from './request-worker.js';
 import { mailLocale } from './ticket-mail.js';
 
 export type UnlockMailConfig = Pick<Config, 'publicUrl' | 'jwt' | 'mailFrom' | 'defaultLocale'>;
 
 async function work(request: UnlockRequest, config: UnlockMailConfig): Promise<boolean> {
+  await refreshTemplateTexts(); // administrators' texts (renderMail is synchronous)
   const staff = await StaffModel.findOne({ email: request._id }, { email: 1, name: 1, languages: 1, active: 1 }).lean<{
     _id: unknown;
     email: string;

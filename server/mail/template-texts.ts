@@ -211,6 +211,9 @@ function demoData(template: MailTemplateName, locale: MailLocale, publicUrl: str
       explanation: staff.explanation,
       staffTicketUrl,
     },
+    'staff-invite': { name: 'Camille Dubois', invitedBy: 'Isabelle Collard', setPasswordUrl: `${publicUrl}/staff/password/demo`, expiresInHours: 24 },
+    'password-reset': { name: 'Camille Dubois', setPasswordUrl: `${publicUrl}/staff/password/demo`, expiresInMinutes: 30 },
+    'staff-unlock': { name: 'Camille Dubois', unlockUrl: `${publicUrl}/staff/unlock/demo`, expiresInMinutes: 30 },
   };
   const found = data[template];
   if (!found) throw new NotFoundError('No such mail template.');

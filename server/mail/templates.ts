@@ -202,13 +202,25 @@ export const templatePlaceholders: Readonly<Record<string, readonly string[]>> =
   'staff-escalation': ['ticketNumber', 'subject', 'fromTier', 'toTier', 'teamName', 'escalatedBy', 'reasonLabel', 'staffTicketUrl'],
   'staff-reassignment': ['ticketNumber', 'subject', 'reassignedBy', 'staffTicketUrl'],
   'sla-warning': ['ticketNumber', 'subject', 'deadlineLabel', 'dueText', 'staffTicketUrl'],
+  // Account mail: the link itself is never a placeholder (it stays where Relais puts it, once).
+  'staff-invite': ['name', 'invitedBy', 'expiresInHours'],
+  'password-reset': ['name', 'expiresInMinutes'],
+  'staff-unlock': ['name', 'expiresInMinutes'],
 };
 export const staffTemplates = mailTemplateNames.filter((name) => mailAudience[name] === 'staff');
 /**
- * The staff notifications whose subject and introduction administrators may change (ticket work);
- * account mail (invitations, password and unlock links, the test mail) keeps Relais's own wording.
+ * The staff mail whose subject and introduction administrators may change: the notifications about
+ * ticket work and the account mail (invitation, password and unlock links — their link stays Relais's,
+ * in its place). The test of the mail settings keeps Relais's own wording.
  */
-export const staffNoticeTemplates = ['staff-escalation', 'staff-reassignment', 'sla-warning'] as const satisfies readonly MailTemplateName[];
+export const staffNoticeTemplates = [
+  'staff-escalation',
+  'staff-reassignment',
+  'sla-warning',
+  'staff-invite',
+  'password-reset',
+  'staff-unlock',
+] as const satisfies readonly MailTemplateName[];
 /** Every template with administrators' texts: the member mail (subject, introduction, closing line) and the staff notifications (subject, introduction). */
 export const editableTemplates: readonly MailTemplateName[] = [...memberTemplates, ...staffNoticeTemplates];
 

@@ -130,6 +130,6 @@ describe('administration: mail settings, connection tests, test mail, member mai
     expect((after.body as { preview: { subject: string; html: string } }).preview.subject).to.include('Nous avons bien reçu votre demande');
     const next = await buildTicket(org, { subject: 'Attestation 2' });
     expect((await Outbox.findOne({ ticket: next._id, template: 'ticket-acknowledgement' }).lean())?.html).not.to.include('class="intro"');
-    await auth(request(app).put('/api/v1/admin/mail/templates/staff-invite/fr')).send({ subject: 'x', intro: null }).expect(404);
+    await auth(request(app).put('/api/v1/admin/mail/templates/mail-test/fr')).send({ subject: 'x', intro: null }).expect(404);
   });
 });

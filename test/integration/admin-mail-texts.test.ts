@@ -10,7 +10,8 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { AuditEntryModel } from '../../server/audit/audit.model.js';
 import { Outbox, type OutboxMail } from '../../server/mail/mail.models.js';
-import { mailLocales, memberTemplates, staffNoticeTemplates } from '../../server/mail/templates.js';
+import { mailLocales, memberTemplates, staffNoticeTemplates, templatePlaceholders } from '../../server/mail/templates.js';
+import { processPasswordLinkRequests } from '../../server/mail/password-link-mail.js';
 import { claimTicket } from '../../server/tickets/ticket.commands.js';
 import { escalateTicket } from '../../server/tickets/ticket.moves.js';
 import { testConfig } from '../helpers/config.js';
@@ -87,10 +88,12 @@ describe('administration: staff notification texts and the member mail’s closi
     }
     for (const template of staffNoticeTemplates) {
       for (const locale of mailLocales) {
-        await put(`${template}/${locale}`, { subject: `Objet {{ticketNumber}} ${locale}`, intro: `Intro ${template} ${locale}` }).expect(200);
+        const first = templatePlaceholders[template]?.[0] ?? '';
+        await put(`${template}/${locale}`, { subject: `Objet {{${first}}} ${locale}`, intro: `Intro ${template} ${locale}` }).expect(200);
         const res = await request(app).get(`/api/v1/admin/mail/templates/${template}/${locale}`).set('Authorization', `Bearer ${admin}`).expect(200);
         const { preview } = res.body as { preview: { subject: string; html: string; text: string } };
-        expect(preview.subject).to.equal(`Objet R-2026-000123 ${locale}`);
+        expect(preview.subject, `${template}.${locale}`).to.match(new RegExp(`^Objet [^{}]+ ${locale}$`));
+        if (template.startsWith('staff-e')) expect(preview.subject).to.equal(`Objet R-2026-000123 ${locale}`);
         expect(preview.html, `${template}.${locale}`).to.include(`class="intro">Intro ${template} ${locale}</p>`);
         expect(preview.text, `${template}.${locale}`).to.include(`\n\nIntro ${template} ${locale}\n\n`);
         await request(app).delete(`/api/v1/admin/mail/templates/${template}/${locale}`).set('Authorization', `Bearer ${admin}`).expect(200);
@@ -105,8 +108,26 @@ describe('administration: staff notification texts and the member mail’s closi
     expect((await put('sla-warning/fr', { subject: null, intro: null, closing: 'Merci' })).status).to.equal(422);
     expect((await put('staff-escalation/en', { subject: 'x'.repeat(301), intro: null })).status).to.equal(400);
     expect((await put('ticket-resolved/en', { subject: null, intro: null, closing: 'x'.repeat(1001) })).status).to.equal(400);
-    // Account mail (invitations, password links) keeps Relais's wording.
-    expect((await put('staff-invite/fr', { subject: 'x', intro: null })).status).to.equal(404);
+    // Account mail: its link is never a placeholder (it stays once, where Relais puts it); the settings test is not editable.
+    const link = await put('password-reset/fr', { subject: null, intro: 'Cliquez {{setPasswordUrl}}' });
+    expect(link.status).to.equal(422);
+    expect(JSON.stringify(link.body)).to.include('setPasswordUrl');
+    expect((await put('mail-test/fr', { subject: 'x', intro: null })).status).to.equal(404);
+  });
+
+  it('puts the administrator’s introduction in a real password-reset mail, escaped, the link unchanged', async () => {
+    const person = org.staff.advisorLiege;
+    await put('password-reset/fr', { subject: 'Relais : {{name}}, votre lien', intro: 'Service RH <b> — {{name}}, valable {{expiresInMinutes}} min.' }).expect(
+      200,
+    );
+    await request(app).post('/api/v1/auth/password-reset-request').send({ email: person.email }).expect(202);
+    await processPasswordLinkRequests(testConfig());
+    const mail = await Outbox.findOne({ template: 'password-reset', to: person.email }).lean<OutboxMail>();
+    expect(mail?.subject).to.equal(`Relais : ${person.name}, votre lien`);
+    expect(mail?.html).to.include(`class="intro">Service RH &lt;b&gt; — ${person.name}, valable`);
+    expect(mail?.text).to.include(`Service RH <b> — ${person.name}, valable`);
+    expect(mail?.text).to.match(/\/staff\/password\//);
+    await request(app).delete('/api/v1/admin/mail/templates/password-reset/fr').set('Authorization', `Bearer ${admin}`).expect(200);
   });
 
   it('lets administrators only read and change them', async () => {
