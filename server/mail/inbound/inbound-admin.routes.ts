@@ -20,9 +20,9 @@ import {
   listInboundPage,
   presentInboundMail,
   presentInboundOutcome,
-  readInboundMessage,
   type InboundAction,
 } from './inbound-admin.js';
+import { readInboundMessage } from './inbound-reading.js';
 
 const tag = 'Incoming mail';
 const access = { kind: 'staff', policy: 'administer_mail' } as const;

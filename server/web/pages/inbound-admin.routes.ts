@@ -23,11 +23,10 @@ import {
   inboundMailOr404,
   listInboundPage,
   mayAdministerInbound,
-  readInboundMessage,
   type InboundAction,
   type InboundFilter,
-  type InboundMessageReading,
 } from '../../mail/inbound/inbound-admin.js';
+import { readInboundMessage, type InboundMessageReading } from '../../mail/inbound/inbound-reading.js';
 import type { InboundHistoryEntry, InboundMail } from '../../mail/inbound/inbound.model.js';
 import type { InboundPipeline } from '../../mail/inbound/pipeline.js';
 import { verdictLine } from '../../mail/inbound/authentication.js';
