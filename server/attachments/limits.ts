@@ -7,19 +7,20 @@ export interface AttachmentLimits {
   maxBytes: number;
 }
 
+import { intlTags, type Locale } from '../lib/i18n.js';
+
 const MB = 1024 * 1024;
 
-const numberTags = { fr: 'fr-BE', nl: 'nl-BE', en: 'en-GB' } as const;
 const sizeFormats = new Map<string, Intl.NumberFormat>();
 
-function sizeFormat(locale: keyof typeof numberTags, unit: 'byte' | 'kilobyte' | 'megabyte'): Intl.NumberFormat {
+function sizeFormat(locale: Locale, unit: 'byte' | 'kilobyte' | 'megabyte'): Intl.NumberFormat {
   const key = `${locale}:${unit}`;
   let format = sizeFormats.get(key);
   // Bytes spelled out ("30 octets"), larger units short ("1,5 Mo", "12,5 kB").
   if (!format)
     sizeFormats.set(
       key,
-      (format = new Intl.NumberFormat(numberTags[locale], { style: 'unit', unit, unitDisplay: unit === 'byte' ? 'long' : 'short', maximumFractionDigits: 1 })),
+      (format = new Intl.NumberFormat(intlTags[locale], { style: 'unit', unit, unitDisplay: unit === 'byte' ? 'long' : 'short', maximumFractionDigits: 1 })),
     );
   return format;
 }
@@ -28,7 +29,7 @@ function sizeFormat(locale: keyof typeof numberTags, unit: 'byte' | 'kilobyte' |
  * A size as people read it (binary units, as `ATTACHMENT_MAX_BYTES`): in a page's language, "1,5 Mo",
  * "200 ko", "30 octets" in French; without one (logs, API messages), "1.5 MB", "200 KB", "512 bytes".
  */
-export function formatSize(bytes: number, locale?: keyof typeof numberTags): string {
+export function formatSize(bytes: number, locale?: Locale): string {
   if (locale) {
     if (bytes >= MB) return sizeFormat(locale, 'megabyte').format(bytes / MB);
     if (bytes >= 1024) return sizeFormat(locale, 'kilobyte').format(bytes / 1024);

@@ -14,6 +14,9 @@ export { uiLocales as locales } from '../tickets/ticket.vocabulary.js';
 export type Locale = (typeof locales)[number];
 export type Translate = (key: string, vars?: Record<string, unknown>) => string;
 
+/** The BCP 47 tag each language formats dates and numbers with (Belgian French and Dutch, British English). */
+export const intlTags: Readonly<Record<Locale, string>> = { fr: 'fr-BE', nl: 'nl-BE', en: 'en-GB' };
+
 export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (locales as readonly string[]).includes(value);
 }

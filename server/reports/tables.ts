@@ -4,7 +4,7 @@
  * export writes each cell's raw value (hours with two decimals, percentages from 0 to
  * 100, empty for no data) under the same column titles.
  */
-import type { Locale, Translate } from '../lib/i18n.js';
+import { intlTags, type Locale, type Translate } from '../lib/i18n.js';
 import type { Figures, PeriodRow, PlacementRow, Satisfaction, SlaKind, SlaTally } from './compute.js';
 import { slaKinds } from './compute.js';
 
@@ -37,8 +37,6 @@ export interface ReportTable {
   columns: ReportColumn[];
   rows: ReportRow[];
 }
-
-const intlTags: Record<Locale, string> = { fr: 'fr-BE', nl: 'nl-BE', en: 'en-GB' };
 
 export interface CellFormat {
   locale: Locale;

@@ -4,7 +4,7 @@
  * at risk, with the people online now (the live layer's presence).
  */
 import type { StaffActor } from '../../auth/actor.js';
-import type { Locale, Translate } from '../../lib/i18n.js';
+import { intlTags, type Locale, type Translate } from '../../lib/i18n.js';
 import type { OnlineSource } from '../../realtime/online.js';
 import { boardForecast, type AtRiskTicket, type QueueOutlook } from '../../reports/forecast.board.js';
 import { createFormatter, type DueView } from './format.js';
@@ -92,7 +92,7 @@ export function forecastRow(q: QueueOutlook, t: Translate, fmtNumber: Intl.Numbe
 export async function forecastPanel(actor: StaffActor, c: ForecastContext): Promise<ForecastView> {
   const forecast = await boardForecast(actor, { timeZone: c.timeZone, online: c.online, now: c.now, locale: c.locale });
   const t = c.t;
-  const fmtNumber = new Intl.NumberFormat({ fr: 'fr-BE', nl: 'nl-BE', en: 'en-GB' }[c.locale], { maximumFractionDigits: 1 });
+  const fmtNumber = new Intl.NumberFormat(intlTags[c.locale], { maximumFractionDigits: 1 });
   const fmt = createFormatter(c.locale, t, c.timeZone, forecast.now);
   const labelOf = new Map(forecast.queues.map((q) => [q.key, queueLabel(q, t)]));
   return {

@@ -4,9 +4,9 @@
  * `client/lib/time.ts` refreshes ages with the same keys, so both read alike.
  */
 import { formatSize } from '../../attachments/limits.js';
-import type { Locale, Translate } from '../../lib/i18n.js';
+import { intlTags, type Locale, type Translate } from '../../lib/i18n.js';
 
-const intlLocales: Record<Locale, string> = { fr: 'fr-BE', nl: 'nl-BE', en: 'en-GB' };
+const intlLocales = intlTags;
 
 /** How soon a deadline counts as "soon" (shown in amber before it is missed). */
 const soonMs = 4 * 3600_000;

@@ -25,7 +25,7 @@ import { attachmentStorage, saveAttachments, sendAttachment, uploadProblems } fr
 import { formatSize } from '../../attachments/limits.js';
 import { parseMultipart } from '../../attachments/uploads.js';
 import { AppError, ConflictError } from '../../lib/errors.js';
-import type { Locale, Translate } from '../../lib/i18n.js';
+import { intlTags, type Locale, type Translate } from '../../lib/i18n.js';
 import { domainEvents } from '../../lib/domain-events.js';
 import { queueLinkRequest } from '../../members/link-requests.js';
 import { memberById } from '../../members/member-lookup.js';
@@ -51,7 +51,7 @@ function statusLabel(t: Translate, status: string): string {
 }
 
 function formatDate(at: Date, locale: Locale, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale === 'nl' ? 'nl-BE' : locale === 'en' ? 'en-GB' : 'fr-BE', { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(at);
+  return new Intl.DateTimeFormat(intlTags[locale], { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(at);
 }
 
 interface MemberContext {

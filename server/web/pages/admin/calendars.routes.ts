@@ -12,7 +12,7 @@ import { labelIn, labelsFormFields, labelsFromForm } from '../../../lib/labels.j
 import { z } from 'zod';
 import type { Config } from '../../../config.js';
 import { BadRequestError } from '../../../lib/errors.js';
-import type { Locale, Translate } from '../../../lib/i18n.js';
+import { intlTags, type Translate } from '../../../lib/i18n.js';
 import { belgianRegions, weekdays, type BusinessCalendar, type BusinessInterval, type Weekday } from '../../../sla/calendar.js';
 import {
   addClosure,
@@ -36,7 +36,7 @@ export const calendarsPath = `${adminPath}/calendars`;
 export const policiesPath = `${adminPath}/sla-policies`;
 const recomputePath = `${adminPath}/sla/recompute`;
 const doneKeys = ['updated', 'closure_added', 'closure_removed'];
-const dateTags: Record<Locale, string> = { fr: 'fr-BE', nl: 'nl-BE', en: 'en-GB' };
+const dateTags = intlTags;
 const INTERVAL = /^\s*(\d{1,2}:\d{2})\s*[-–]\s*(\d{1,2}:\d{2})\s*$/;
 const labelsForm = z.object(labelsFormFields);
 function parseLabels(body: unknown): z.infer<typeof labelsForm> {

@@ -6,6 +6,7 @@
  * the one just before it); offices chosen without periods: the viewer's office against the next one.
  */
 import { DateTime } from 'luxon';
+import { intlTags } from '../../../lib/i18n.js';
 import type { StaffActor } from '../../../auth/actor.js';
 import { seesPartOf } from '../../../reports/access.js';
 import type { Figures } from '../../../reports/compute.js';
@@ -56,7 +57,7 @@ export interface Comparison {
 const text = (value: unknown): string => (typeof value === 'string' ? value.slice(0, 40) : '');
 
 function rangeLabel(p: ReportPeriod, c: Pick<ViewContext, 'locale'>, zone: string): string {
-  const tag = { fr: 'fr-BE', nl: 'nl-BE', en: 'en-GB' }[c.locale];
+  const tag = intlTags[c.locale];
   const show = (d: string) => DateTime.fromISO(d, { zone }).setLocale(tag).toLocaleString({ day: 'numeric', month: 'short', year: 'numeric' });
   return `${show(p.fromDate)} – ${show(p.toDate)}`;
 }

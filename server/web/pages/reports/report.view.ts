@@ -5,7 +5,7 @@
  * text alternative).
  */
 import { DateTime } from 'luxon';
-import type { Locale, Translate } from '../../../lib/i18n.js';
+import { intlTags, type Locale, type Translate } from '../../../lib/i18n.js';
 import { byOffice, byPeriod, byPlacement, summarize, type Figures } from '../../../reports/compute.js';
 import type { ReportDataset } from '../../../reports/load.js';
 import { periodBuckets, type ReportPeriod } from '../../../reports/period.js';
@@ -86,7 +86,7 @@ function periodLabels(
   c: ViewContext,
 ): { unit: 'day' | 'week'; labels: Map<string, string>; buckets: ReturnType<typeof periodBuckets>['buckets'] } {
   const { unit, buckets } = periodBuckets(period, c.timeZone);
-  const tag = { fr: 'fr-BE', nl: 'nl-BE', en: 'en-GB' }[c.locale];
+  const tag = intlTags[c.locale];
   const labels = new Map<string, string>();
   for (const b of buckets) {
     const d = DateTime.fromISO(b.key, { zone: c.timeZone }).setLocale(tag);
