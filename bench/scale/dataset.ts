@@ -277,16 +277,21 @@ async function build(size: number, log: (line: string) => void): Promise<void> {
   });
   const logger = createLogger({ level: 'warn' });
   const started = Date.now();
-  registerTicketEnrichers({ mail: null });
-  await withoutNotifications(() => seedDemoData({ config, logger }));
-  const templates = await loadTemplates();
-  const offices = (await OfficeModel.find({}, { _id: 1 }).lean()).map((o) => o._id);
-  const memberCount = Math.max(500, Math.round(size / ticketsPerMember));
-  const members = await addMembers(memberCount, offices);
-  const copies = Math.max(0, size - templates.length);
-  const demoOpen = templates.filter((t) => isOpenStatus(t.ticket.status)).length;
-  const open = Math.max(0, Math.round(size * openShare) - demoOpen);
-  await addCopies(templates, copies, open, members);
+  const stopEnrichers = registerTicketEnrichers({ mail: null });
+  let memberCount: number;
+  try {
+    await withoutNotifications(() => seedDemoData({ config, logger }));
+    const templates = await loadTemplates();
+    const offices = (await OfficeModel.find({}, { _id: 1 }).lean()).map((o) => o._id);
+    memberCount = Math.max(500, Math.round(size / ticketsPerMember));
+    const members = await addMembers(memberCount, offices);
+    const copies = Math.max(0, size - templates.length);
+    const demoOpen = templates.filter((t) => isOpenStatus(t.ticket.status)).length;
+    const open = Math.max(0, Math.round(size * openShare) - demoOpen);
+    await addCopies(templates, copies, open, members);
+  } finally {
+    stopEnrichers();
+  }
   log(`  built ${size.toLocaleString('en')} tickets (${memberCount.toLocaleString('en')} members) in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
