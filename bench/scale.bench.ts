@@ -107,6 +107,7 @@ function startRelais(env: Record<string, string>): Promise<RunningRelais> {
   // SCALE_SERVER_LOG: a file that receives the server's log (each request's own timing among it).
   const log = process.env.SCALE_SERVER_LOG ? createWriteStream(process.env.SCALE_SERVER_LOG, { flags: 'a' }) : null;
   let out = '';
+  let forecastMs: number | null = null;
   let settle: (ms: number) => void = () => undefined;
   const settled = new Promise<number>((resolve) => (settle = resolve));
   let ready = false;
@@ -116,8 +117,10 @@ function startRelais(env: Record<string, string>): Promise<RunningRelais> {
       const text = chunk.toString();
       // Keep only what is needed to find the two markers (request logs are many).
       out = (out + text).slice(-20_000);
+      // Settled once the report days are read too (they follow the forecast's history).
       const warmed = /"ms":(\d+)[^\n]*"msg":"forecast history ready"/.exec(out);
-      if (warmed) settle(Number(warmed[1]));
+      if (warmed) forecastMs = Number(warmed[1]);
+      if (forecastMs !== null && out.includes('"msg":"report days ready"')) settle(forecastMs);
       if (!ready && out.includes('Press Ctrl-C to stop.')) {
         ready = true;
         const ms = performance.now() - started;

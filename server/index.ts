@@ -37,6 +37,7 @@ import type { OnlineSource } from './realtime/online.js';
 import { startSlaScheduler } from './sla/scheduler.js';
 import { startHousekeeping } from './housekeeping/housekeeping.js';
 import { warmForecast } from './reports/forecast.board.js';
+import { warmDoneDays } from './reports/done-days.js';
 import { workingSet } from './tickets/working-set.js';
 import { withoutNotifications } from './tickets/ticket.journal.js';
 import { registerTicketEnrichers } from './enrichers.js';
@@ -268,10 +269,18 @@ async function main(): Promise<void> {
   const stopOfficeModels = startOfficeModelRefresh(10_000, (error) => logger.warn({ err: error }, "could not refresh the offices' routing models"));
   // The board's forecast reads weeks of history: read it now, in the background, not on the first board.
   const warming = Date.now();
-  warmForecast(config.timeZone).then(
-    () => logger.info({ ms: Date.now() - warming }, 'forecast history ready'),
-    (error: unknown) => logger.warn({ err: error }, 'could not read the forecast history'),
-  );
+  // Then the tickets done since the start of last month, which the comparison page's default reads (reports/done-days.ts).
+  void warmForecast(config.timeZone)
+    .then(
+      () => logger.info({ ms: Date.now() - warming }, 'forecast history ready'),
+      (error: unknown) => logger.warn({ err: error }, 'could not read the forecast history'),
+    )
+    .then(async () => {
+      const reading = Date.now();
+      const tickets = await warmDoneDays();
+      logger.info({ ms: Date.now() - reading, tickets }, 'report days ready');
+    })
+    .catch((error: unknown) => logger.warn({ err: error }, 'could not read the tickets done since last month'));
   const stopAutoAssignment = startAutoAssignment({ events: domainEvents, logger, deps: { online } });
   // A ticket stored for a member whose erasure had already swept their tickets is erased as it is created.
   const erasureWatch = startErasureWatch({ dataDir: config.dataDir, logger, events: domainEvents });

@@ -33,6 +33,7 @@ import {
   type TicketFacts,
 } from './compute.js';
 import { ticketsOfDays } from './day-facts.js';
+import { doneTicketsSince } from './done-days.js';
 import type { ReportFilters } from './period.js';
 import { eventsOf, ticketProjection, toReportTicket, type RawTicket } from './ticket-source.js';
 
@@ -134,18 +135,17 @@ async function loadBacklog(actor: StaffActor, at: Date, now: Date, known: Map<st
     const open = working.filter((t) => isOpenStatus(t.status)).map((t) => toReportTicket(t as unknown as RawTicket));
     return { items: backlogAt(open, () => undefined, now).slice(0, maxReportTickets), truncated: open.length > maxReportTickets };
   }
-  const doneSince = await ticketIdsOfDays({ kind: 'done' }, at, now);
+  // The tickets done since (done-days.ts keeps those of ended days), in the reader's scope; the working set's copy wins.
   const seen = new Set(working.map((t) => String(t._id)));
+  const done = (await doneTicketsSince(at, now)).filter((d) => !seen.has(String(d.raw._id)) && (admin || inWorkScope(actor, d.raw as never)));
+  const doneEvents = new Map(done.map((d) => [String(d.raw._id), d.events]));
   const candidates: Loaded[] = [
     ...working.map((t) => ({ ...toReportTicket(t as unknown as RawTicket), raw: t as unknown as RawTicket })),
-    ...(await readTickets(
-      actor,
-      doneSince.filter((id) => !seen.has(String(id))),
-    )),
+    ...done.map((d) => ({ ...toReportTicket(d.raw), raw: d.raw })),
   ].filter((t) => t.createdAt.getTime() < at.getTime());
-  const events = await eventsOf(candidates.filter((t) => !known.has(t.id)).map((t) => t.raw));
+  const events = await eventsOf(candidates.filter((t) => !known.has(t.id) && !doneEvents.has(t.id)).map((t) => t.raw));
   const items = candidates.flatMap((t) => {
-    const place = placeAt(t, known.get(t.id) ?? events.get(t.id) ?? [], at);
+    const place = placeAt(t, known.get(t.id) ?? doneEvents.get(t.id) ?? events.get(t.id) ?? [], at);
     return place && isOpenStatus(place.status) ? [{ id: t.id, place }] : [];
   });
   return { items: items.slice(0, maxReportTickets), truncated: items.length > maxReportTickets };

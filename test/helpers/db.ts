@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import { connectDatabase, ensureIndexes } from '../../server/db/connection.js';
 import '../../server/models.js';
+import { clearDoneDays } from '../../server/reports/done-days.js';
 import { resetOfficeModels } from '../../server/routing/office-models.js';
 import { clearRoutingCache } from '../../server/routing/routing.service.js';
 import { resetTicketNumberCache } from '../../server/tickets/ticket-number.js';
@@ -27,6 +28,7 @@ export function useTestDatabase(): { name: () => string } {
     clearEscalationCache();
     clearRoutingCache();
     resetOfficeModels();
+    clearDoneDays();
   });
   after(async () => {
     await mongoose.connection.db?.dropDatabase().catch(() => undefined);
