@@ -13,12 +13,9 @@
  * another office after it was done counts in its old office's backlog figures for up to three hours.
  * Those are counts only; no ticket of a backlog is listed.
  */
-import type { Types } from 'mongoose';
-import { readByIds } from '../db/point-reads.js';
 import { dayOf, ticketIdsOfDays } from '../tickets/ticket.keys.js';
-import { TicketModel } from '../tickets/ticket.model.js';
 import type { ReportEvent } from './compute.js';
-import { eventsOf, ticketProjection, type RawTicket } from './ticket-source.js';
+import { eventsOf, readReportTickets, type RawTicket } from './ticket-source.js';
 
 const DAY = 24 * 3_600_000;
 /** How long the tickets of an ended day are kept. */
@@ -43,11 +40,7 @@ export function clearDoneDays(): void {
 
 async function readDay(day: Date): Promise<DoneTicket[]> {
   const ids = await ticketIdsOfDays({ kind: 'done' }, day, day);
-  const raws = await readByIds(
-    ids,
-    (id) => TicketModel.collection.findOne({ _id: id as Types.ObjectId }, { projection: ticketProjection }) as Promise<RawTicket | null>,
-    32,
-  );
+  const raws = await readReportTickets(ids);
   const events = await eventsOf(raws);
   return raws.map((raw) => ({ raw, events: events.get(String(raw._id)) ?? [] }));
 }

@@ -12,8 +12,6 @@ import type { Types } from 'mongoose';
 import type { StaffActor } from '../auth/actor.js';
 import { calendarForOffice, SlaCalendarModel, type SlaCalendarData } from '../sla/calendar.model.js';
 import type { BusinessCalendar } from '../sla/calendar.js';
-import { readByIds } from '../db/point-reads.js';
-import { TicketModel } from '../tickets/ticket.model.js';
 import { isOpenStatus } from '../tickets/ticket.vocabulary.js';
 import { hasRole } from '../auth/actor.js';
 import { OfficeModel } from '../offices/office.model.js';
@@ -35,7 +33,7 @@ import {
 import { ticketsOfDays } from './day-facts.js';
 import { doneTicketsSince } from './done-days.js';
 import type { ReportFilters } from './period.js';
-import { eventsOf, ticketProjection, toReportTicket, type RawTicket } from './ticket-source.js';
+import { eventsOf, readReportTickets, toReportTicket, type RawTicket } from './ticket-source.js';
 
 /** Beyond this many tickets in one report, the rest is left out and the page says so. */
 export const maxReportTickets = 50_000;
@@ -80,11 +78,7 @@ export type ReportSource = 'days' | 'tickets';
 /** Reads tickets by `_id` and keeps those the actor may see in a report. */
 async function readTickets(actor: StaffActor, ids: readonly Types.ObjectId[]): Promise<Loaded[]> {
   const admin = hasRole(actor, 'administrator');
-  const raws = await readByIds(
-    ids,
-    (id) => TicketModel.collection.findOne({ _id: id as Types.ObjectId }, { projection: ticketProjection }) as Promise<RawTicket | null>,
-    32,
-  );
+  const raws = await readReportTickets(ids);
   return raws.filter((t) => admin || inWorkScope(actor, t as never)).map((t) => ({ ...toReportTicket(t), raw: t }));
 }
 

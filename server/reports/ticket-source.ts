@@ -7,7 +7,7 @@
 import type { Types } from 'mongoose';
 import { readByIds } from '../db/point-reads.js';
 import { TicketEventModel, eventId } from '../tickets/ticket-event.model.js';
-import type { TrailEntry } from '../tickets/ticket.model.js';
+import { TicketModel, type TrailEntry } from '../tickets/ticket.model.js';
 import type { ReportEvent, ReportPlace, ReportTicket } from './compute.js';
 
 /** The fields a report reads (a projection for reads by `_id`). */
@@ -57,6 +57,15 @@ export interface RawTicket {
   rating?: { score: number; tier: number; team: Types.ObjectId; office: Types.ObjectId } | null;
   /** Set by the SLA engine once it is wired in; read only when present. */
   sla?: { deadlines?: Array<{ kind?: string; breached?: boolean; metAt?: Date | null; state?: string }> } | null;
+}
+
+/** These tickets as a report reads them, each by `_id` (`ticketProjection`); missing ones are left out. */
+export function readReportTickets(ids: readonly Types.ObjectId[]): Promise<RawTicket[]> {
+  return readByIds(
+    ids,
+    (id) => TicketModel.collection.findOne({ _id: id as Types.ObjectId }, { projection: ticketProjection }) as Promise<RawTicket | null>,
+    32,
+  );
 }
 
 interface RawEvent {
