@@ -72,10 +72,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function timed(count: number, task: (i: number) => Promise<void>, warmUp = true): Promise<{ p50: number; p95: number }> {
+/** Runs `task` `count` times, one after the other, `gapMs` apart (not counted), and times each. */
+async function timed(count: number, task: (i: number) => Promise<void>, warmUp = true, gapMs = 0): Promise<{ p50: number; p95: number }> {
   const times: number[] = [];
   if (warmUp) await task(-1); // not counted
   for (let i = 0; i < count; i += 1) {
+    if (gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
     const started = performance.now();
     await task(i);
     times.push(performance.now() - started);
@@ -419,25 +421,41 @@ async function measureSize(size: number): Promise<Metric[]> {
           timed(samples - 1, command('escalate', { reason: 'payroll_correction', handoff: 'Vérifié le dossier, il faut une correction de paie.' })),
         );
 
-      const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true, pool: false });
-      await add('inbound mail to ticket (SMTP → ticket exists)', 150, () =>
-        timed(samples, async (i) => {
-          const messageId = `<scale.${new Types.ObjectId().toHexString()}@members.example>`;
-          await transport.sendMail({
-            from: `membre.${30 + Math.abs(i)}@scale.relais`,
-            to: config.inboundAddress,
-            subject: 'Demande de document',
-            text: 'Bonjour, pouvez-vous m’envoyer mon attestation ?',
-            messageId,
-          });
-          const deadline = Date.now() + 30_000;
-          while (!(await ticketIdByEmailMessageId(messageId))) {
-            if (Date.now() > deadline) throw new Error('the inbound mail did not become a ticket within 30 s');
-            await new Promise((r) => setTimeout(r, 5));
-          }
-        }),
-      );
-      transport.close();
+      // One inbound mail, sent, until its ticket exists. Members' mails arrive one at a time, so the
+      // samples are 250 ms apart (a stream sent back to back is the ingest bench's). The goal row sends
+      // on an SMTP session kept open, as a relaying MTA keeps its connection for the next message. The
+      // row on a new connection is shown for reference: smtp-server waits a fixed 100 ms before its
+      // greeting to catch clients that talk too early (smtp-connection.js init(), "Keep a small delay
+      // for detecting early talkers"), and a bare smtp-server pays it too.
+      const inbound = (transport: ReturnType<typeof nodemailer.createTransport>) => async (i: number) => {
+        const messageId = `<scale.${new Types.ObjectId().toHexString()}@members.example>`;
+        await transport.sendMail({
+          from: `membre.${30 + Math.abs(i)}@scale.relais`,
+          to: config.inboundAddress,
+          subject: 'Demande de document',
+          text: 'Bonjour, pouvez-vous m’envoyer mon attestation ?',
+          messageId,
+        });
+        const deadline = Date.now() + 30_000;
+        while (!(await ticketIdByEmailMessageId(messageId))) {
+          if (Date.now() > deadline) throw new Error('the inbound mail did not become a ticket within 30 s');
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      };
+      const session = nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: smtpPort,
+        secure: false,
+        ignoreTLS: true,
+        pool: true,
+        maxConnections: 1,
+        maxMessages: Infinity,
+      });
+      await add('inbound mail to ticket (open SMTP session)', 150, () => timed(samples, inbound(session), true, 250));
+      session.close();
+      const fresh = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true, pool: false });
+      await add('inbound mail to ticket (new connection, +100 ms greeting pause)', null, () => timed(samples, inbound(fresh), true, 250));
+      fresh.close();
 
       // Reports read the day documents of the period (server/reports/day-facts.ts): 10 samples, the
       // first request after start counted too (no warm-up); one that takes over `reportTimeout` is

@@ -278,9 +278,10 @@ describe('inbound intake: the 250, a crash, and the next start', function () {
     expect((await listInboundPage({ filter: 'quarantined' })).messages).to.deep.equal([]);
   });
 
-  it('processes a message at once when its sender quits, and after the deliveries when the session stays open', async () => {
+  it('processes a message at once when its sender quits or sends nothing more, and after the deliveries of a back-to-back stream', async () => {
     const pipeline = createInboundPipeline({ config, logger: silentLogger });
-    // Never quiet, never past the bound within this test: only the end of the session lets processing start.
+    // Never quiet, never past the bound within this test: once a session delivers back to back, only
+    // the end of the session lets processing start.
     const smtp = await startInboundSmtp({ config, pipeline, logger: silentLogger, quietMs: 600_000, maxDeferMs: 600_000 });
     running.push(smtp);
     await send(smtp.port, 'olga.quit@example.be', rawMail('Attestation de travail', 'Olga <olga.quit@example.be>', '<quit-1@example.be>'));
@@ -289,8 +290,17 @@ describe('inbound intake: the 250, a crash, and the next start', function () {
     expect(Date.now() - started).to.be.below(5_000);
     expect(await TicketModel.countDocuments({ subject: 'Attestation de travail' })).to.equal(1);
 
+    // The session stays open: its first message is not followed by another, so it is processed at once.
     const session = nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true, pool: true, maxConnections: 1 });
-    const raw = rawMail('Jours de congé', 'Olga <olga.quit@example.be>', '<quit-2@example.be>');
+    await session.sendMail({
+      envelope: { from: 'olga.quit@example.be', to: ['support@relais.demo'] },
+      raw: rawMail('Fiche de paie', 'Olga <olga.quit@example.be>', '<quit-2@example.be>'),
+    });
+    await smtp.idle();
+    expect(await TicketModel.countDocuments({ subject: 'Fiche de paie' })).to.equal(1);
+
+    // The next one follows on the same session (within quietMs of the answer): a stream, so it waits.
+    const raw = rawMail('Jours de congé', 'Olga <olga.quit@example.be>', '<quit-3@example.be>');
     await session.sendMail({ envelope: { from: 'olga.quit@example.be', to: ['support@relais.demo'] }, raw });
     await new Promise((resolve) => setTimeout(resolve, 300));
     // Stored, answered, and waiting while the session may deliver more.
@@ -301,20 +311,46 @@ describe('inbound intake: the 250, a crash, and the next start', function () {
     expect(await TicketModel.countDocuments({ subject: 'Jours de congé' })).to.equal(1);
   });
 
+  it('treats a session quiet since its last answer as a new start, not a stream', async () => {
+    const pipeline = createInboundPipeline({ config, logger: silentLogger });
+    const smtp = await startInboundSmtp({ config, pipeline, logger: silentLogger, quietMs: 200, maxDeferMs: 600_000 });
+    running.push(smtp);
+    const session = nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true, pool: true, maxConnections: 1 });
+    await session.sendMail({
+      envelope: { from: 'ines.pause@example.be', to: ['support@relais.demo'] },
+      raw: rawMail('Premier envoi', 'Ines <ines.pause@example.be>', '<pause-1@example.be>'),
+    });
+    await smtp.idle();
+    await new Promise((resolve) => setTimeout(resolve, 400)); // quiet for longer than quietMs
+    await session.sendMail({
+      envelope: { from: 'ines.pause@example.be', to: ['support@relais.demo'] },
+      raw: rawMail('Second envoi', 'Ines <ines.pause@example.be>', '<pause-2@example.be>'),
+    });
+    // Processed without the session closing and without waiting for maxDeferMs (10 minutes).
+    await smtp.idle();
+    expect(await TicketModel.countDocuments({ subject: 'Second envoi' })).to.equal(1);
+    session.close();
+  });
+
   it('processes a message even while deliveries keep coming (the wait for a quiet moment is bounded)', async () => {
     const pipeline = createInboundPipeline({ config, logger: silentLogger });
     const smtp = await startInboundSmtp({ config, pipeline, logger: silentLogger, quietMs: 600_000, maxDeferMs: 300 });
     running.push(smtp);
-    // The session stays open (as a sender with more to deliver): only the bound lets processing start.
+    // The session stays open and delivers back to back (as a sender with more to deliver): only the
+    // bound lets processing of the second message start.
     const session = nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true, pool: true, maxConnections: 1 });
-    await session.sendMail({
-      envelope: { from: 'noor.stream@example.be', to: ['support@relais.demo'] },
-      raw: rawMail('Question sur mon contrat', 'Noor <noor.stream@example.be>', '<stream-1@example.be>'),
-    });
+    for (const [subject, id] of [
+      ['Question sur mon contrat', '<stream-1@example.be>'],
+      ['Question sur ma facture', '<stream-2@example.be>'],
+    ] as const)
+      await session.sendMail({
+        envelope: { from: 'noor.stream@example.be', to: ['support@relais.demo'] },
+        raw: rawMail(subject, 'Noor <noor.stream@example.be>', id),
+      });
     const started = Date.now();
     await smtp.idle();
     expect(Date.now() - started).to.be.below(10_000);
-    expect(await TicketModel.countDocuments({ subject: 'Question sur mon contrat' })).to.equal(1);
+    expect(await TicketModel.countDocuments({ subject: 'Question sur ma facture' })).to.equal(1);
     session.close();
   });
 });

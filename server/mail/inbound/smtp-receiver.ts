@@ -35,7 +35,7 @@ export interface InboundSmtpOptions {
   logger: Logger;
   /** How many messages are processed at once (default 4; one sender's stay in order). */
   lanes?: number;
-  /** Processing waits until each session that delivered has quit or been quiet this long (default 100 ms)… */
+  /** A session that sends its next message within this long of the last answer is delivering back to back; processing waits until each such session has quit or been quiet this long (default 100 ms)… */
   quietMs?: number;
   /** …or until the message has waited this long (default 2 s). */
   maxDeferMs?: number;
@@ -75,19 +75,27 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
   };
   // Intake first: processing writes a dozen documents a message, and on the embedded database every
   // write waits for SQLite's one writer, so a sender delivering back to back would wait behind them
-  // for each 250. A lane starts its next message once every session that delivered has quit or been
-  // quiet for `quietMs`, or once that message has waited `maxDeferMs` (a long stream of deliveries
-  // is still processed, at the pace both can share). A sender that quits after its message (most
-  // do) has it processed at once.
+  // for each 250. A session delivers back to back when its next MAIL FROM comes within `quietMs` of
+  // its last answer. While one does, a lane starts its next message once every such session has quit
+  // or been quiet for `quietMs`, or once that message has waited `maxDeferMs` (a long stream of
+  // deliveries is still processed, at the pace both can share). A message that is not followed at
+  // once by another (one per session, as most senders do, or the first of a stream) is processed at once.
   const quietMs = options.quietMs ?? 100;
   const maxDeferMs = options.maxDeferMs ?? 2_000;
-  const delivering = new Map<string, number>(); // session id → its last MAIL FROM or answer
+  const answered = new Map<string, number>(); // session id → when its last message was answered
+  const delivering = new Map<string, number>(); // sessions delivering back to back → their last MAIL FROM or answer
   const wakers = new Set<() => void>();
   const touch = (session: SMTPServerSession): void => {
     delivering.set(session.id, Date.now());
   };
   const ended = (session: SMTPServerSession): void => {
     if (delivering.delete(session.id)) for (const wake of [...wakers]) wake();
+  };
+  const mailFrom = (session: SMTPServerSession): void => {
+    const last = answered.get(session.id) ?? Number.NEGATIVE_INFINITY;
+    answered.set(session.id, last); // open until onClose
+    if (Date.now() - last < quietMs) touch(session);
+    else ended(session); // its first message, or quiet since its last: a new start, not a stream
   };
   const intakeQuiet = async (acceptedAt: number): Promise<void> => {
     for (;;) {
@@ -135,10 +143,11 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
     ...(tls ? { key: tls.key, cert: tls.cert } : {}),
     logger: false,
     onMailFrom(_address, session, callback) {
-      touch(session);
+      mailFrom(session);
       callback();
     },
     onClose(session) {
+      answered.delete(session.id);
       ended(session);
     },
     onRcptTo(address: SMTPServerAddress, session, callback) {
@@ -176,6 +185,7 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
           })
           .then(({ id, known }) => {
             // Still delivering (unless it left meanwhile: a closed session is not waited for).
+            if (answered.has(session.id)) answered.set(session.id, Date.now());
             if (delivering.has(session.id)) touch(session);
             // A copy of bytes that wait already is stored and listed too ("same as"), never acted on twice.
             callback(null, known ? 'Queued (same as a message received before)' : 'Queued');
