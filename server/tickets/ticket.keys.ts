@@ -199,9 +199,10 @@ export async function unmarkWorking(tickets: readonly Types.ObjectId[]): Promise
 }
 
 /** Every hint (a small collection: open tickets, recently resolved ones, and not yet cleaned ones). */
-export async function workingHints(): Promise<Types.ObjectId[]> {
-  const rows = await WorkingTicketModel.collection.find({}, { projection: { _id: 1 } }).toArray();
-  return rows.map((r) => r._id);
+/** Every hint: the ticket's id, and when the hint was written. */
+export async function workingHints(): Promise<{ _id: Types.ObjectId; at: Date | null }[]> {
+  const rows = await WorkingTicketModel.collection.find({}, { projection: { _id: 1, at: 1 } }).toArray();
+  return rows.map((r) => ({ _id: r._id, at: r.at instanceof Date ? r.at : null }));
 }
 
 /** Records number → ticket; false when the number belongs to another ticket already. */

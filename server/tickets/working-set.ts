@@ -12,7 +12,9 @@
  *    by `_id`; a gap in an instance's sequence or a lost connection makes them rebuild;
  *  - at start (and on a rebuild) it is read from the `working_tickets` hints (ticket.keys.ts): one
  *    small collection, then one read by `_id` per hinted ticket, which also replays any event a crash
- *    left unapplied. Hints of tickets that left the working set are removed then.
+ *    left unapplied. Hints of tickets that left the working set are removed then, except young
+ *    ones (a creation in flight has its hint before its event); news applied while it reads is
+ *    kept over what it read when newer, and a ticket created meanwhile is kept too.
  * A row is replaced only by a newer version of its ticket, so late or repeated news is harmless.
  */
 import type { Types } from 'mongoose';
@@ -26,6 +28,9 @@ import { isOpenStatus } from './ticket.vocabulary.js';
 export { isWorking, resolvedWindowDays } from './working-rule.js';
 
 type Listener = (ticket: Ticket) => void;
+
+/** A hint younger than this without its ticket is not dropped by a rebuild: it may be a creation in flight. */
+export const YOUNG_HINT_MS = 10 * 60_000;
 
 /** Which part of the working set a read needs: open tickets only (of some tiers), or every working ticket. */
 export interface WorkSelection {
@@ -48,6 +53,8 @@ export class WorkingSet {
   private buckets = new Map<string, Map<string, Ticket>>();
   /** Open tickets each person holds (kept with every change of `rows`: the load panels read it per request). */
   private held = new Map<string, number>();
+  /** What `apply` took while a rebuild was reading (the rebuild keeps it when newer than what it read). */
+  private arrivals: Map<string, Ticket> | null = null;
   private loading: Promise<unknown> | null = null;
   private loaded = false;
   private generation = 0;
@@ -59,15 +66,20 @@ export class WorkingSet {
    */
   rebuild(concurrency = 32): Promise<{ recovered: number; dropped: number }> {
     const generation = ++this.generation;
+    const arrivals = new Map<string, Ticket>();
+    this.arrivals = arrivals;
     const run = (async () => {
       const hints = await workingHints();
       const next = new Map<string, Ticket>();
       const stale: Types.ObjectId[] = [];
+      // A hint this young without its ticket may be a creation in flight (its hint is written first):
+      // it stays for a later rebuild to judge.
+      const youngSince = Date.now() - YOUNG_HINT_MS;
       let recovered = 0;
       let i = 0;
       const worker = async () => {
         while (i < hints.length) {
-          const id = hints[i++] as Types.ObjectId;
+          const { _id: id, at } = hints[i++] as (typeof hints)[number];
           // A hint without a ticket is a creation a crash interrupted (finished now) or one that failed.
           let ticket = await loadTicket(id);
           if (!ticket) {
@@ -75,16 +87,23 @@ export class WorkingSet {
             if (ticket) recovered += 1;
           }
           if (ticket && isWorking(ticket)) next.set(String(id), ticket);
-          else stale.push(id);
+          else if (ticket || at === null || at.getTime() < youngSince) stale.push(id);
         }
       };
       await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, hints.length)) }, worker));
       if (generation !== this.generation) return { recovered, dropped: 0 }; // a newer rebuild started meanwhile
-      // News that arrived during the rebuild is kept when it is newer than what was read.
-      for (const [id, ticket] of this.rows) {
+      if (this.arrivals === arrivals) this.arrivals = null;
+      // News applied during the rebuild is kept when it is newer than what was read, and so is a
+      // ticket created meanwhile (its hint came after the hints were read, or before its ticket).
+      for (const [id, ticket] of arrivals) {
         const read = next.get(id);
-        if (read && read.version < ticket.version) next.set(id, ticket);
+        if (read && read.version >= ticket.version) continue;
+        if (isWorking(ticket)) next.set(id, ticket);
+        else next.delete(id);
       }
+      // Its hint stays for the next start even if read as stale before the ticket existed.
+      const keep = new Set([...next.keys()]);
+      const dropped = stale.filter((id) => !keep.has(String(id)));
       this.rows = next;
       this.held = new Map();
       this.buckets = new Map();
@@ -93,8 +112,8 @@ export class WorkingSet {
         this.file(id, ticket);
       }
       this.loaded = true;
-      await unmarkWorking(stale);
-      return { recovered, dropped: stale.length };
+      await unmarkWorking(dropped);
+      return { recovered, dropped: dropped.length };
     })();
     const guarded = run.finally(() => {
       if (this.loading === guarded) this.loading = null;
@@ -114,6 +133,8 @@ export class WorkingSet {
     const id = String(ticket._id);
     const known = this.rows.get(id);
     if (known && known.version > ticket.version) return;
+    const arrived = this.arrivals?.get(id);
+    if (!arrived || arrived.version <= ticket.version) this.arrivals?.set(id, ticket);
     if (known) {
       this.count(known, -1);
       this.unfile(id, known);
@@ -212,6 +233,7 @@ export class WorkingSet {
   /** Forgets everything; the next read rebuilds (tests that change the database under it). */
   reset(): void {
     this.generation += 1;
+    this.arrivals = null;
     this.rows = new Map();
     this.buckets = new Map();
     this.held = new Map();
