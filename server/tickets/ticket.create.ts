@@ -131,7 +131,11 @@ async function finishCreation(event: TicketEvent<'created'>): Promise<string> {
 /** Creates a ticket on tier 1 of the right office and returns it. */
 export async function createTicket(props: CreateTicketProps): Promise<Ticket> {
   const at = props.at ?? new Date();
-  const member = await findOrCreateMember(props.member);
+  const ticketId = props.ticketId ?? new Types.ObjectId();
+  // The working-set hint first, written while the member is looked up: the start-up rebuild finds
+  // this creation even if it stops half-way (a hint left without its event is dropped by a later
+  // rebuild). Its time is when it was written, which tells a rebuild a creation in flight.
+  const [member] = await Promise.all([findOrCreateMember(props.member), markWorking(ticketId)]);
   const withheld = withholdsMember(props.actor, member);
   // A withheld member's language and office are theirs: neither may show through the new ticket.
   const language = props.language ?? (withheld ? null : member.language) ?? props.member.language ?? 'fr';
@@ -145,7 +149,6 @@ export async function createTicket(props: CreateTicketProps): Promise<Ticket> {
     requestedOffice: props.office ?? null,
     requestedBy: props.actor.name,
   });
-  const ticketId = props.ticketId ?? new Types.ObjectId();
   const messageId = new Types.ObjectId();
   const attachments = [...(props.attachments ?? [])];
   const author: MessageDocument['author'] =
@@ -230,8 +233,6 @@ export async function createTicket(props: CreateTicketProps): Promise<Ticket> {
   };
   // The ticket's trail starts with its creation (the event carries the document, trail included).
   Object.assign(ticketDoc, { trail: [trailEntry(event)] });
-  // The working-set hint first: the start-up rebuild finds this creation even if it stops half-way.
-  await markWorking(ticketId, at);
   try {
     await TicketEventModel.collection.insertOne(event as never);
   } catch (error) {
