@@ -158,6 +158,12 @@ interface EventBase {
   note: string | null;
   /** The ticket fields this event sets, and the other writes it makes: enough to replay it. */
   patch: Record<string, unknown>;
+  /**
+   * Where the event in brief goes in the ticket's `trail` (its length before), for tickets that keep
+   * one: applying sets that one element, so the event does not carry the whole trail (events written
+   * before this field carry it in `patch.trail`).
+   */
+  trailIndex?: number;
   writes: JournalWrite[];
   pending?: boolean;
 }
@@ -199,6 +205,7 @@ const ticketEventSchema = new Schema<StoredEvent>(
     note: { type: String, default: null },
     data: { type: Schema.Types.Mixed, default: {} },
     patch: { type: Schema.Types.Mixed, default: {} },
+    trailIndex: { type: Number },
     writes: { type: Schema.Types.Mixed, default: () => [] },
     /** Set on a creation event until its ticket is written (see recoverCreation in ticket.create.ts). */
     pending: { type: Boolean },

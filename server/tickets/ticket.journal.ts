@@ -79,17 +79,20 @@ export async function applyWrite(write: JournalWrite): Promise<void> {
 }
 
 /** Applies an event's writes and ticket fields; safe to run twice, and a no-op once a later event applied. */
-export async function applyEvent(event: Pick<TicketEvent, 'ticket' | 'seq' | 'patch' | 'writes'>): Promise<void> {
+export async function applyEvent(event: TicketEvent): Promise<void> {
   for (const write of event.writes) await applyWrite(write);
+  // The event in brief is set at its place in the trail, not appended: applying twice (a replay racing
+  // the commit on FerretDB, whose version check below is not atomic) writes the same element again.
+  const set = event.trailIndex === undefined ? event.patch : { ...event.patch, [`trail.${event.trailIndex}`]: trailEntry(event) };
   if (databaseFlavor() === 'ferretdb') {
     // FerretDB pushes only an exact `{ _id }` filter down to SQLite and runs any
     // conditional update as read-then-write anyway (docs/FERRETDB.md): checking the version
     // on an `_id` read and writing by `_id` gives the same guarantee without a scan.
     const current = await TicketModel.collection.findOne({ _id: event.ticket }, { projection: { version: 1 } });
-    if (current?.version === event.seq - 1) await TicketModel.collection.updateOne({ _id: event.ticket }, { $set: event.patch });
+    if (current?.version === event.seq - 1) await TicketModel.collection.updateOne({ _id: event.ticket }, { $set: set });
     return;
   }
-  await TicketModel.collection.updateOne({ _id: event.ticket, version: event.seq - 1 }, { $set: event.patch });
+  await TicketModel.collection.updateOne({ _id: event.ticket, version: event.seq - 1 }, { $set: set });
 }
 
 /**
@@ -252,11 +255,12 @@ export async function commit(raw: CommitInput): Promise<CommitResult> {
     note: input.note ?? null,
     data: input.data ?? {},
     patch,
+    ...(Array.isArray(ticket.trail) ? { trailIndex: ticket.trail.length } : {}),
     writes: input.writes ?? [],
   } as TicketEvent;
-  // The event in brief joins the ticket's trail (tickets written before the trail existed keep none).
-  if (Array.isArray(ticket.trail)) patch.trail = [...ticket.trail, trailEntry(event)];
-  const next = { ...ticket, ...patch } as Ticket;
+  // The event in brief joins the ticket's trail (tickets written before the trail existed keep none);
+  // the stored event says only where (`trailIndex`), applyEvent writes that one element.
+  const next = { ...ticket, ...patch, ...(Array.isArray(ticket.trail) ? { trail: [...ticket.trail, trailEntry(event)] } : {}) } as Ticket;
   // A ticket done now is noted under the day (reports' backlog and throughput, ticket.keys.ts).
   if (isDoneStatus(next.status) && !isDoneStatus(ticket.status)) await rememberTicketDay('done', at, ticket._id);
   // Moved to another office: noted under its creation day there too (readers check the current office).

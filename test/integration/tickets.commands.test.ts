@@ -15,7 +15,7 @@ import { TicketModel } from '../../server/tickets/ticket.model.js';
 import { getTicketDetail, ticketHistory } from '../../server/tickets/ticket.queries.js';
 import { listTickets } from '../../server/tickets/ticket-list.queries.js';
 import { explainTicket } from '../../server/tickets/ticket.explain.js';
-import { TicketEventModel, eventId } from '../../server/tickets/ticket-event.model.js';
+import { TicketEventModel, eventId, type TicketEvent } from '../../server/tickets/ticket-event.model.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
 import { useTestDatabase } from '../helpers/db.js';
 
@@ -312,6 +312,29 @@ describe('ticket commands (real database)', () => {
     // Replaying twice changes nothing.
     await applyEvent(event as never);
     expect(await MessageModel.countDocuments({ _id: messageId })).to.equal(1);
+  });
+
+  it('keeps each event once in the trail, without copying the trail into the event, even when two replays race', async () => {
+    const t = await buildTicket(org);
+    const claimed = await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(t._id), version: t.version });
+    await updateTicket({ actor: org.staff.advisorLiege, ticketId: String(t._id), version: claimed.version, priority: 'high' });
+    const event = await TicketEventModel.collection.findOne<TicketEvent>({ _id: eventId(t._id, 3) } as never);
+    if (!event) throw new Error('no event 3');
+    // The event says where its entry goes; it does not carry the trail (which grows with every event).
+    expect(event.trailIndex).to.equal(2);
+    expect(event.patch).to.not.have.property('trail');
+    // As if the commit stopped after writing the event: the ticket is back at version 2.
+    const stored = await TicketModel.collection.findOne({ _id: t._id });
+    await TicketModel.collection.updateOne({ _id: t._id }, { $set: { version: 2, priority: 'normal', trail: (stored?.trail as unknown[]).slice(0, 2) } });
+    await Promise.all([applyEvent(event), applyEvent(event), loadTicket(t._id)]);
+    const after = await TicketModel.findById(t._id).lean();
+    expect(after?.version).to.equal(3);
+    expect(after?.priority).to.equal('high');
+    expect(after?.trail?.map((e) => [e.seq, e.type])).to.deep.equal([
+      [1, 'created'],
+      [2, 'claimed'],
+      [3, 'priority_changed'],
+    ]);
   });
 
   it('finishes a creation interrupted after its event was journaled', async () => {
