@@ -6,6 +6,8 @@
  * session and access token (200 tier-1 advisors of one office, 5 sessions each), pass
  * the real handshake. A supervisor then changes a ticket's priority over HTTP; the
  * latency is from sending that request to each socket receiving the `ticket:update`.
+ * The changes go round 10 tickets of the queue, so none collects a hundred events in a
+ * few seconds (a ticket's document grows with its trail, and the command with it).
  *
  * Baseline: a bare Socket.io server in another child process, 1,000 sockets in one
  * room; an HTTP POST carrying the same payload makes it broadcast that payload. Same
@@ -32,7 +34,7 @@ import type { Socket } from 'socket.io-client';
 import type { TicketUpdateMessage } from '../server/realtime/protocol.js';
 import type { BenchResult } from './lib.js';
 
-const plan = { sockets: 1_000, advisors: 200, warmupRounds: 3, rounds: 50, connectBatch: 50, roundTimeoutMs: 15_000, rssBudgetMb: 256 };
+const plan = { sockets: 1_000, advisors: 200, tickets: 10, warmupRounds: 3, rounds: 50, connectBatch: 50, roundTimeoutMs: 15_000, rssBudgetMb: 256 };
 const secrets = { jwt: randomBytes(32).toString('base64url'), csrf: randomBytes(32).toString('base64url') };
 const jwtSettings = { secret: secrets.jwt, issuer: 'relais', audience: 'relais-staff', accessTtl: 3600, sessionTtl: 12 * 3600 };
 const thisFile = fileURLToPath(import.meta.url);
@@ -43,7 +45,7 @@ interface ChildMessage {
   port?: number;
   rss?: number;
   /** A `ticket:update` broadcast began (epoch ms). */
-  emitted?: { version: number; at: number };
+  emitted?: { key: string; at: number };
 }
 
 /** Runs in the child: `relais` (the real app) or `bare` (the baseline). Talks over IPC. */
@@ -55,8 +57,9 @@ async function serve(kind: string): Promise<void> {
   const emit = operator.emit;
   operator.emit = function (this: unknown, ev: string, ...args: unknown[]) {
     if (ev === 'ticket:update') {
-      const version = (args[0] as { ticket?: { version?: unknown } } | undefined)?.ticket?.version;
-      if (typeof version === 'number') send({ emitted: { version, at: performance.timeOrigin + performance.now() } });
+      const ticket = (args[0] as { ticket?: { id?: unknown; version?: unknown } } | undefined)?.ticket;
+      if (typeof ticket?.version === 'number')
+        send({ emitted: { key: `${String(ticket.id)}:${ticket.version}`, at: performance.timeOrigin + performance.now() } });
     }
     return emit.call(this, ev, ...args);
   };
@@ -116,8 +119,8 @@ async function serve(kind: string): Promise<void> {
 interface Child {
   url: string;
   rss(): Promise<number>;
-  /** When the broadcast of this version began (epoch ms), once the child has said so. */
-  emittedAt(version: number): Promise<number>;
+  /** When the broadcast of this ticket's version began (epoch ms), once the child has said so. */
+  emittedAt(key: string): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -149,11 +152,11 @@ async function startChild(bundle: string, kind: 'relais' | 'bare', env: Record<s
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const emitted = new Map<number, number>();
+  const emitted = new Map<string, number>(); // `<ticket id>:<version>` → epoch ms
   const replies: Array<(m: ChildMessage) => void> = [];
   child.on('message', (m: ChildMessage) => {
     if (m.emitted) {
-      if (!emitted.has(m.emitted.version)) emitted.set(m.emitted.version, m.emitted.at);
+      if (!emitted.has(m.emitted.key)) emitted.set(m.emitted.key, m.emitted.at);
     } else replies.shift()?.(m);
   });
   const next = () =>
@@ -169,12 +172,12 @@ async function startChild(bundle: string, kind: 'relais' | 'bare', env: Record<s
       child.send('rss');
       return (await reply).rss ?? Number.NaN;
     },
-    emittedAt: async (version) => {
-      for (let waited = 0; !emitted.has(version); waited += 5) {
-        if (waited > 5_000) throw new Error(`${kind} server never said when it broadcast version ${version}`);
+    emittedAt: async (key) => {
+      for (let waited = 0; !emitted.has(key); waited += 5) {
+        if (waited > 5_000) throw new Error(`${kind} server never said when it broadcast ${key}`);
         await new Promise((r) => setTimeout(r, 5));
       }
-      return emitted.get(version) as number;
+      return emitted.get(key) as number;
     },
     stop: () =>
       new Promise((resolve) => {
@@ -235,15 +238,19 @@ interface Round {
 }
 
 /** Starts `trigger`, and times each socket's first `ticket:update` with `version`. */
-async function measure(clients: Client[], version: number, trigger: () => Promise<void>, server: Child): Promise<Round> {
+async function measure(clients: Client[], ticket: { id: string; version: number }, trigger: () => Promise<void>, server: Child): Promise<Round> {
+  const { id, version } = ticket;
   const latencies: number[] = [];
   const receivedAt: number[] = [];
   let t0 = 0;
   const done = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`only ${latencies.length} of ${clients.length} sockets got version ${version}`)), plan.roundTimeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`only ${latencies.length} of ${clients.length} sockets got version ${version} of ${id}`)),
+      plan.roundTimeoutMs,
+    );
     for (const socket of clients) {
       const listener = (m: TicketUpdateMessage) => {
-        if (m.ticket.version !== version) return;
+        if (m.ticket.version !== version || m.ticket.id !== id) return;
         socket.off('ticket:update', listener);
         const now = performance.now();
         latencies.push(now - t0);
@@ -258,7 +265,7 @@ async function measure(clients: Client[], version: number, trigger: () => Promis
   });
   t0 = performance.now();
   await Promise.all([trigger(), done]);
-  const emittedAt = await server.emittedAt(version);
+  const emittedAt = await server.emittedAt(`${id}:${version}`);
   return { latencies, fromEmit: receivedAt.map((at) => at - emittedAt), firstMs: Math.min(...latencies), lastMs: Math.max(...latencies) };
 }
 
@@ -270,7 +277,7 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
 
 // ---------------------------------------------------------------- the bench
 
-async function seed(): Promise<{ tokens: string[]; supervisorToken: string; ticketId: string; version: number }> {
+async function seed(): Promise<{ tokens: string[]; supervisorToken: string; tickets: Array<{ id: string; version: number }> }> {
   const [{ Types }, { signAccessToken }, { SessionModel }, { OfficeModel }, { StaffModel }, { TeamModel }, { systemActor }, { createTicket }] =
     await Promise.all([
       import('mongoose'),
@@ -313,15 +320,19 @@ async function seed(): Promise<{ tokens: string[]; supervisorToken: string; tick
   const supervisorSession = session(supervisor._id);
   await SessionModel.insertMany([...sessions, supervisorSession]);
   const sign = (s: { _id: Id; staff: Id }) => signAccessToken(jwtSettings, { staffId: String(s.staff), sessionId: String(s._id), tokenVersion: 0 }).token;
-  const ticket = await createTicket({
-    actor: systemActor,
-    subject: 'Fiche de paie de mars incorrecte',
-    body: 'Le montant net ne correspond pas.',
-    member: { name: 'Claire Martin', email: 'claire.martin@fanout.bench' },
-    channel: 'phone',
-    office: office._id,
-  });
-  return { tokens: sessions.map(sign), supervisorToken: sign(supervisorSession), ticketId: String(ticket._id), version: ticket.version };
+  const tickets: Array<{ id: string; version: number }> = [];
+  for (let i = 0; i < plan.tickets; i += 1) {
+    const ticket = await createTicket({
+      actor: systemActor,
+      subject: `Fiche de paie de mars incorrecte (${i + 1})`,
+      body: 'Le montant net ne correspond pas.',
+      member: { name: 'Claire Martin', email: 'claire.martin@fanout.bench' },
+      channel: 'phone',
+      office: office._id,
+    });
+    tickets.push({ id: String(ticket._id), version: ticket.version });
+  }
+  return { tokens: sessions.map(sign), supervisorToken: sign(supervisorSession), tickets };
 }
 
 export async function run(): Promise<BenchResult[]> {
@@ -339,7 +350,7 @@ export async function run(): Promise<BenchResult[]> {
   const clients: Client[] = [];
   try {
     await ensureIndexes();
-    const { tokens, supervisorToken, ticketId, version: firstVersion } = await seed();
+    const { tokens, supervisorToken, tickets } = await seed();
     const relais = await startChild(bundle, 'relais', {
       FANOUT_MONGODB_URI: uri,
       FANOUT_DB: dbName,
@@ -356,25 +367,26 @@ export async function run(): Promise<BenchResult[]> {
     clients.push(...relaisConnect.clients);
     const rssAfterConnect = { relais: await relais.rss(), bare: await bare.rss() };
 
-    let version = firstVersion;
+    let rounds = 0;
     let payload: TicketUpdateMessage | undefined;
     const relaisRound = async (): Promise<Round> => {
-      const expected = version + 1;
+      const ticket = tickets[rounds++ % tickets.length] as (typeof tickets)[number];
+      const expected = ticket.version + 1;
       const catchPayload = (m: TicketUpdateMessage) => (payload = m);
       relaisConnect.clients[0]?.once('ticket:update', catchPayload);
       const round = await measure(
         relaisConnect.clients,
-        expected,
+        { id: ticket.id, version: expected },
         async () => {
           await post(
-            `${relais.url}/api/v1/tickets/${ticketId}/update`,
-            { version, priority: expected % 2 === 0 ? 'high' : 'normal' },
+            `${relais.url}/api/v1/tickets/${ticket.id}/update`,
+            { version: ticket.version, priority: expected % 2 === 0 ? 'high' : 'normal' },
             { authorization: `Bearer ${supervisorToken}` },
           );
         },
         relais,
       );
-      version = expected;
+      ticket.version = expected;
       return round;
     };
     let bareVersion = 0;
@@ -384,7 +396,7 @@ export async function run(): Promise<BenchResult[]> {
       const body = { ...payload, ticket: { ...payload.ticket, version: bareVersion } };
       return measure(
         bareConnect.clients,
-        bareVersion,
+        { id: payload.ticket.id, version: bareVersion },
         async () => {
           await post(`${bare.url}/broadcast`, body);
         },
