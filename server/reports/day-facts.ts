@@ -92,12 +92,14 @@ interface StoredDay {
   t: StoredTicket[];
   /** Pending: ticket, the version it must have reached (0: any), its slot. */
   w: Array<[string, number, number]>;
+  /** Moved to another office: ticket, its slot here (kept if it comes back). Absent in older documents. */
+  x?: Array<[string, number]>;
 }
 
 const ms = (d: Date | null): number | null => (d ? d.getTime() : null);
 const date = (n: number | null): Date | null => (n === null ? null : new Date(n));
 
-function encode(sealed: Iterable<DayTicket>, pending: Iterable<[string, { seq: number; slot: number }]>): string {
+function encode(sealed: Iterable<DayTicket>, pending: Iterable<[string, { seq: number; slot: number }]>, away: Iterable<[string, number]> = []): string {
   const places: StoredPlace[] = [];
   const index = new Map<string, number>();
   const place = (p: ReportPlace): number => {
@@ -128,7 +130,8 @@ function encode(sealed: Iterable<DayTicket>, pending: Iterable<[string, { seq: n
     d: x.deadlines ? x.deadlines.map((d) => [d.kind, d.breached, ms(d.metAt), d.state ?? '']) : null,
     e: events.map((e) => [e.seq, e.type, e.at.getTime(), e.from ? place(e.from) : -1, place(e.to), e.escalation]),
   }));
-  const body: StoredDay = { p: places, t, w: [...pending].map(([id, p]) => [id, p.seq, p.slot]) };
+  const x = [...away];
+  const body: StoredDay = { p: places, t, w: [...pending].map(([id, p]) => [id, p.seq, p.slot]), ...(x.length > 0 ? { x } : {}) };
   return JSON.stringify(body);
 }
 
@@ -188,14 +191,17 @@ interface DayState {
   changes: number;
   sealed: Map<string, DayTicket>;
   pending: Map<string, { seq: number; slot: number }>;
+  /** Tickets moved to another office, with their slot here: one that comes back takes its place again. */
+  away: Map<string, number>;
 }
 
 function stateOf(doc: ReportDayDoc | null): DayState {
-  const state: DayState = { created: doc?.created ?? 0, changes: doc?.changes ?? 0, sealed: new Map(), pending: new Map() };
+  const state: DayState = { created: doc?.created ?? 0, changes: doc?.changes ?? 0, sealed: new Map(), pending: new Map(), away: new Map() };
   if (!doc) return state;
   const body = JSON.parse(doc.body) as StoredDay;
   for (const s of body.t) state.sealed.set(s.i, decodeTicket(s, body.p));
   for (const [id, seq, slot] of body.w) state.pending.set(id, { seq, slot });
+  for (const [id, slot] of body.x ?? []) state.away.set(id, slot);
   return state;
 }
 
@@ -219,7 +225,9 @@ async function foldDay(office: string, day: string): Promise<DayTicket[]> {
   const wanted = new Map<string, { seq: number; slot: number }>(state.pending);
   created.forEach((key, i) => {
     const ticket = String(key.ticket);
-    if (!wanted.has(ticket) && !state.sealed.has(ticket)) wanted.set(ticket, { seq: 0, slot: state.created + 1 + i });
+    // Back from another office: its first key here keeps its place (as a report from scratch lists it).
+    if (!wanted.has(ticket) && !state.sealed.has(ticket)) wanted.set(ticket, { seq: 0, slot: state.away.get(ticket) ?? state.created + 1 + i });
+    changed ||= state.away.delete(ticket);
   });
   for (const key of changes) {
     const ticket = String(key.ticket);
@@ -255,9 +263,13 @@ async function foldDay(office: string, day: string): Promise<DayTicket[]> {
       continue;
     }
     if (String(raw.office) !== office || dayOf(new Date(raw.createdAt)) !== day) {
-      // Moved to another office (its created key there lists it): no longer this day's.
+      // Moved to another office (its created key there lists it): no longer this day's. Its slot is
+      // kept: moved back, it gets a new created key here (ticket.journal.ts) and takes its place again.
       const dropped = [state.pending.delete(ticket), state.sealed.delete(ticket)];
-      changed ||= dropped.includes(true);
+      if (dropped.includes(true)) {
+        changed = true;
+        state.away.set(ticket, want.slot);
+      }
       continue;
     }
     const brief = toDayTicket(raw, events.get(ticket) ?? [], want.slot);
@@ -278,7 +290,7 @@ async function foldDay(office: string, day: string): Promise<DayTicket[]> {
       _id: id,
       created: state.created + created.length,
       changes: state.changes + changes.length,
-      body: encode(sealed, pending),
+      body: encode(sealed, pending, state.away),
       at: new Date(),
     };
     await days().replaceOne({ _id: id }, doc, { upsert: true });

@@ -264,7 +264,10 @@ export async function commit(raw: CommitInput): Promise<CommitResult> {
   // A ticket done now is noted under the day (reports' backlog and throughput, ticket.keys.ts).
   if (isDoneStatus(next.status) && !isDoneStatus(ticket.status)) await rememberTicketDay('done', at, ticket._id);
   // Moved to another office: noted under its creation day there too (readers check the current office).
-  if (String(next.office) !== String(ticket.office)) await rememberTicketDay({ kind: 'created', office: next.office }, new Date(ticket.createdAt), ticket._id);
+  // The key carries the move's version: a ticket moved back to an office it left gets a new key there
+  // (the same key twice is taken as one write replayed), while a replay of this move writes none.
+  if (String(next.office) !== String(ticket.office))
+    await rememberTicketDay({ kind: 'created', office: next.office }, new Date(ticket.createdAt), ticket._id, seq);
   // A ticket coming back to work (reopened) gets its working-set hint before the change (ticket.keys.ts).
   if (isWorking(next) && !isWorking(ticket)) await markWorking(ticket._id, at);
   try {

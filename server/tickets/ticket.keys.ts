@@ -133,9 +133,9 @@ function unique(ids: readonly Types.ObjectId[]): Types.ObjectId[] {
 }
 
 /** Notes the ticket under a day (created in an office, or done), in the next free slot. */
-export async function rememberTicketDay(kind: 'done' | DayKind, at: Date, ticket: Types.ObjectId): Promise<void> {
+export async function rememberTicketDay(kind: 'done' | DayKind, at: Date, ticket: Types.ObjectId, seq?: number): Promise<void> {
   const k: DayKind = typeof kind === 'string' ? { kind: 'done' } : kind;
-  await takeSlot(days(), dayPrefix(k, dayOf(at)), ticket);
+  await takeSlot(days(), dayPrefix(k, dayOf(at)), ticket, seq);
 }
 
 /**

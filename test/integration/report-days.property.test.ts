@@ -221,6 +221,22 @@ describe('report day documents: always the same report as from scratch', functio
     );
   }
 
+  it('lists a ticket moved to the other office and back in its first office again, in its place', async () => {
+    const first = await buildTicket(org, { office: org.offices.liege, subject: 'Premier de la journée' });
+    const moving = await buildTicket(org, { office: org.offices.liege, subject: 'Va et revient' });
+    await buildTicket(org, { office: org.offices.liege, subject: 'Dernier de la journée' });
+    const before = await reportsFromDays(); // the day documents are stored with the three tickets
+    await staffAct('move', String(moving._id)); // to Charleroi
+    await reportsFromDays(); // Liège's day drops it, Charleroi's takes it
+    restart(); // a new process: the keys' slot caches are empty, so the move back probes from slot 1
+    await staffAct('move', String(moving._id)); // back to Liège: its first key there must not pass for this move's
+    await expectSameAsScratch([String(first._id), String(moving._id)]);
+    const moved = await loadTicket(String(moving._id));
+    expect(String(moved?.office)).to.equal(String(org.offices.liege));
+    expect(before.get('administrator, every office')).to.include(String(moving._id));
+    expect((await reportsFromDays()).get('administrator, every office')).to.include(String(moving._id));
+  });
+
   it('counts a ticket changed after its day was stored, and a change journaled before a restart', async () => {
     const ids = [await create(60, false), await create(59, false), await create(58, false), await create(57, true)];
     for (const id of ids) {
