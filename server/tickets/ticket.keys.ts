@@ -198,8 +198,7 @@ export async function unmarkWorking(tickets: readonly Types.ObjectId[]): Promise
   for (const _id of tickets) await WorkingTicketModel.collection.deleteOne({ _id });
 }
 
-/** Every hint (a small collection: open tickets, recently resolved ones, and not yet cleaned ones). */
-/** Every hint: the ticket's id, and when the hint was written. */
+/** Every hint (a small collection: open tickets, recently resolved ones, and not yet cleaned ones): the ticket's id, and when the hint was written. */
 export async function workingHints(): Promise<{ _id: Types.ObjectId; at: Date | null }[]> {
   const rows = await WorkingTicketModel.collection.find({}, { projection: { _id: 1, at: 1 } }).toArray();
   return rows.map((r) => ({ _id: r._id, at: r.at instanceof Date ? r.at : null }));

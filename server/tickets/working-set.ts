@@ -102,8 +102,7 @@ export class WorkingSet {
         else next.delete(id);
       }
       // Its hint stays for the next start even if read as stale before the ticket existed.
-      const keep = new Set([...next.keys()]);
-      const dropped = stale.filter((id) => !keep.has(String(id)));
+      const dropped = stale.filter((id) => !next.has(String(id)));
       this.rows = next;
       this.held = new Map();
       this.buckets = new Map();
