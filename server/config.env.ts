@@ -4,7 +4,7 @@
  * (what `.env.example` documents) reads as one table, and the typed Config is built from it there.
  */
 import { z } from 'zod';
-import { uiLocales } from './tickets/ticket.vocabulary.js';
+import { uiLocales } from './lib/ticket.vocabulary.js';
 import { imapMailboxList } from './config.imap.js';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');

@@ -36,7 +36,7 @@ import { formatTicketNumber } from '../../server/tickets/ticket-number.js';
 import { TicketEventModel } from '../../server/tickets/ticket-event.model.js';
 import { TicketDayModel, dayPrefixes, ticketKeyDocuments, writeTicketKeyDocuments } from '../../server/tickets/ticket.keys.js';
 import { NO_DUE_DATE, TicketModel, type Ticket } from '../../server/tickets/ticket.model.js';
-import { isOpenStatus } from '../../server/tickets/ticket.vocabulary.js';
+import { isOpenStatus } from '../../server/lib/ticket.vocabulary.js';
 import { isWorking } from '../../server/tickets/working-rule.js';
 
 /** Bump when the generated data or the documents Relais keeps change shape: old folders are rebuilt. */

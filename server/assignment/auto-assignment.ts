@@ -25,7 +25,7 @@ import { TeamModel } from '../teams/team.model.js';
 import { assignTicket } from '../tickets/ticket.commands.js';
 import { loadTicket } from '../tickets/ticket.journal.js';
 import type { TicketView } from '../tickets/ticket.presenter.js';
-import { openStatuses } from '../tickets/ticket.vocabulary.js';
+import { openStatuses } from '../lib/ticket.vocabulary.js';
 
 /** The turn pointer of a round-robin team: the last person given a ticket. `_id` is the team. */
 const cursors = () => TeamModel.db.collection<{ _id: Types.ObjectId; last: string; at: Date }>('assignment_cursors');

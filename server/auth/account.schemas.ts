@@ -1,6 +1,6 @@
 /** One zod schema per endpoint of password links, the second step and "My account". Strict: unknown keys are refused. */
 import { z } from 'zod';
-import { uiLocales } from '../tickets/ticket.vocabulary.js';
+import { uiLocales } from '../lib/ticket.vocabulary.js';
 import { queueColumns } from '../staff/staff-preferences.vocabulary.js';
 
 /** A new password: long enough to resist guessing, bounded so argon2 never hashes a megabyte. */

@@ -1,7 +1,7 @@
 /** One zod schema per auth endpoint. Strict: unknown keys are refused. */
 import { z } from 'zod';
 import { staffRoles } from '../staff/staff.model.js';
-import { uiLocales } from '../tickets/ticket.vocabulary.js';
+import { uiLocales } from '../lib/ticket.vocabulary.js';
 
 export const loginBody = z.strictObject({
   // Trimmed and lower-cased first: staff emails are stored lower-cased.

@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { ensureGoBinary, GoBuildError } from '../lib/go-build.js';
+import { ensureGoBinary, GoBuildError } from './go-build.js';
 import type { Logger } from '../lib/logger.js';
 import { toolsSourceDir } from '../lib/paths.js';
 

@@ -8,9 +8,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import i18next, { type i18n, type TFunction } from 'i18next';
 import { projectRoot } from './paths.js';
-import { uiLocales as locales } from '../tickets/ticket.vocabulary.js';
+import { uiLocales as locales } from './ticket.vocabulary.js';
 
-export { uiLocales as locales } from '../tickets/ticket.vocabulary.js';
+export { uiLocales as locales } from './ticket.vocabulary.js';
 export type Locale = (typeof locales)[number];
 export type Translate = (key: string, vars?: Record<string, unknown>) => string;
 

@@ -19,9 +19,9 @@ import { viewsDir } from '../lib/paths.js';
 import { sanitizeReplyHtml } from '../lib/reply-markup.js';
 import { renderAdminText } from './template-text-render.js';
 import { templateTextFor } from './template-texts.model.js';
-import type { uiLocales as mailLocales } from '../tickets/ticket.vocabulary.js';
+import type { uiLocales as mailLocales } from '../lib/ticket.vocabulary.js';
 
-export { uiLocales as mailLocales } from '../tickets/ticket.vocabulary.js';
+export { uiLocales as mailLocales } from '../lib/ticket.vocabulary.js';
 export type MailLocale = (typeof mailLocales)[number];
 
 const ticketNumber = z.string().regex(/^R-\d{4}-\d{6}$/, 'a ticket number such as R-2026-000123');

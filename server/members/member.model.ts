@@ -1,5 +1,5 @@
 import { Schema, model, type InferSchemaType, type HydratedDocument, type Types } from 'mongoose';
-import { ticketLanguages } from '../tickets/ticket.vocabulary.js';
+import { ticketLanguages } from '../lib/ticket.vocabulary.js';
 
 const memberSchema = new Schema(
   {

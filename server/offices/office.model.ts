@@ -1,7 +1,7 @@
 import { Schema, model, type InferSchemaType, type HydratedDocument } from 'mongoose';
 
-export { officeModels as routingModels } from '../tickets/ticket.vocabulary.js';
-import { officeModels as routingModels } from '../tickets/ticket.vocabulary.js';
+export { officeModels as routingModels } from '../lib/ticket.vocabulary.js';
+import { officeModels as routingModels } from '../lib/ticket.vocabulary.js';
 import { labelsField } from '../lib/labels.js';
 
 const officeSchema = new Schema(

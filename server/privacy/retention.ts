@@ -26,7 +26,7 @@ import { ConflictError, NotFoundError } from '../lib/errors.js';
 import { MemberModel } from '../members/member.model.js';
 import { memberTicketIds } from '../tickets/ticket.keys.js';
 import { loadTicket } from '../tickets/ticket.journal.js';
-import { isDoneStatus } from '../tickets/ticket.vocabulary.js';
+import { isDoneStatus } from '../lib/ticket.vocabulary.js';
 import { eraseMember } from './member-erasure.js';
 import { pseudonymFor } from './redaction.js';
 

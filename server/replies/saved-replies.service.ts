@@ -10,7 +10,7 @@ import { BadRequestError, ForbiddenError } from '../lib/errors.js';
 import { memberById } from '../members/member-lookup.js';
 import { StaffModel } from '../staff/staff.model.js';
 import { readableTicket } from '../tickets/ticket.queries.js';
-import { replyLanguage, uiLocales, type UiLocale } from '../tickets/ticket.vocabulary.js';
+import { replyLanguage, uiLocales, type UiLocale } from '../lib/ticket.vocabulary.js';
 import { fillPlaceholders, firstName } from './placeholders.js';
 import { SavedReplyModel, type SavedReply, type SavedReplyScope } from './saved-reply.model.js';
 import { authorizeSavedReply, canCreateSavedReply, canManageSavedReply, canReadSavedReply } from './saved-reply.policy.js';

@@ -3,7 +3,7 @@
  * with where each was then (from its journal events).
  */
 import { currentPlace, type ReportEvent, type ReportPlace, type ReportTicket } from './facts.js';
-import { isOpenStatus } from '../tickets/ticket.vocabulary.js';
+import { isOpenStatus } from '../lib/ticket.vocabulary.js';
 
 export interface BacklogItem {
   id: string;

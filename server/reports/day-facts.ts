@@ -25,7 +25,7 @@ import { Schema, model } from 'mongoose';
 import { readByIds } from '../db/point-reads.js';
 import { registerEnricher, loadTicket, type CommitInput } from '../tickets/ticket.journal.js';
 import { dayKeysFrom, dayOf, rememberDayChange } from '../tickets/ticket.keys.js';
-import { isDoneStatus } from '../tickets/ticket.vocabulary.js';
+import { isDoneStatus } from '../lib/ticket.vocabulary.js';
 import { workingSet } from '../tickets/working-set.js';
 import type { ReportEvent, ReportPlace, ReportTicket } from './compute.js';
 import { eventsOf, fromTrail, toReportTicket, type RawTicket } from './ticket-source.js';

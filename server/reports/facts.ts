@@ -5,7 +5,7 @@
  * closed as spam is junk, not an answered request: counted apart, never as a resolution).
  */
 import { businessMinutesBetween, type BusinessCalendar } from '../sla/calendar.js';
-import { isOpenStatus } from '../tickets/ticket.vocabulary.js';
+import { isOpenStatus } from '../lib/ticket.vocabulary.js';
 
 export const reportTiers = [1, 2, 3] as const;
 

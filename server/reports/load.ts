@@ -12,7 +12,7 @@ import type { Types } from 'mongoose';
 import type { StaffActor } from '../auth/actor.js';
 import { calendarForOffice, SlaCalendarModel, type SlaCalendarData } from '../sla/calendar.model.js';
 import type { BusinessCalendar } from '../sla/calendar.js';
-import { isOpenStatus } from '../tickets/ticket.vocabulary.js';
+import { isOpenStatus } from '../lib/ticket.vocabulary.js';
 import { hasRole } from '../auth/actor.js';
 import { OfficeModel } from '../offices/office.model.js';
 import { ticketIdsOfDays } from '../tickets/ticket.keys.js';

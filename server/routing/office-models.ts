@@ -9,7 +9,7 @@
  */
 import { Types } from 'mongoose';
 import { OfficeModel } from '../offices/office.model.js';
-import type { OfficeRoutingModel } from '../tickets/ticket.vocabulary.js';
+import type { OfficeRoutingModel } from '../lib/ticket.vocabulary.js';
 
 let polyvalent = new Set<string>();
 

@@ -18,7 +18,7 @@ import { administratorsOnly } from '../auth/administrator.js';
 import { requireActor } from '../auth/current.js';
 import { route, type RouteSpec } from '../lib/route-table.js';
 import { valid } from '../lib/validate.js';
-import { assignmentModes, channels, officeModels, tiers, ticketLanguages } from '../tickets/ticket.vocabulary.js';
+import { assignmentModes, channels, officeModels, tiers, ticketLanguages } from '../lib/ticket.vocabulary.js';
 import { officesAndTeams, routingRules, tryRouting, updateOffice, updateTeam } from './routing-admin.js';
 import { createRule, reorderRules, updateRule } from './routing-rules-admin.js';
 

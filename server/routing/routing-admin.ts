@@ -16,7 +16,7 @@ import type { NameLabels } from '../lib/labels.js';
 import { findMemberByEmail } from '../members/member-lookup.js';
 import { OfficeModel } from '../offices/office.model.js';
 import { TeamModel } from '../teams/team.model.js';
-import type { AssignmentMode, OfficeRoutingModel, Tier } from '../tickets/ticket.vocabulary.js';
+import type { AssignmentMode, OfficeRoutingModel, Tier } from '../lib/ticket.vocabulary.js';
 import { refreshOfficeModels } from './office-models.js';
 import { RoutingRuleModel } from './routing-rule.model.js';
 import { clearRoutingCache, routeNewTicket, type RoutingFacts } from './routing.service.js';

@@ -1,5 +1,5 @@
 import { Schema, model, type InferSchemaType } from 'mongoose';
-import { channels } from '../tickets/ticket.vocabulary.js';
+import { channels } from '../lib/ticket.vocabulary.js';
 
 /**
  * An arrival rule: when every given condition matches, the ticket goes to `team`

@@ -14,7 +14,7 @@ import { CategoryModel } from '../catalog/category.model.js';
 import { BadRequestError, NotFoundError } from '../lib/errors.js';
 import { OfficeModel } from '../offices/office.model.js';
 import { TeamModel } from '../teams/team.model.js';
-import type { Channel, TicketLanguage } from '../tickets/ticket.vocabulary.js';
+import type { Channel, TicketLanguage } from '../lib/ticket.vocabulary.js';
 import { routingRules, type RuleView } from './routing-admin.js';
 import { RoutingRuleModel } from './routing-rule.model.js';
 import { clearRoutingCache } from './routing.service.js';

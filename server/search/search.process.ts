@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { ensureGoBinary } from '../lib/go-build.js';
+import { ensureGoBinary } from '../db/go-build.js';
 import type { Logger } from '../lib/logger.js';
 import { toolsSourceDir } from '../lib/paths.js';
 

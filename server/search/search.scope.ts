@@ -11,7 +11,7 @@ import type { Types } from 'mongoose';
 import { hasRole, sameId, type StaffActor } from '../auth/actor.js';
 import { polyvalentOfficeIds } from '../routing/office-models.js';
 import { tiersWorkedBy } from '../tickets/ticket.policy.js';
-import { tiers } from '../tickets/ticket.vocabulary.js';
+import { tiers } from '../lib/ticket.vocabulary.js';
 
 /** One way of being allowed to read a ticket: every field given must match; a scope is a list of them (any one). */
 export interface ScopeClause {

@@ -4,7 +4,7 @@
  * when each kind of deadline starts and what meets or ends it (the rules in deadlines.ts).
  * Separate from the clock (deadline-clock.ts), which only counts business time over them.
  */
-import type { Priority } from '../tickets/ticket.vocabulary.js';
+import type { Priority } from '../lib/ticket.vocabulary.js';
 import type { BusinessCalendar } from './calendar.js';
 import type { PolicyFacts, SlaPolicyData } from './policy.js';
 import type { DeadlineKind } from './sla.vocabulary.js';

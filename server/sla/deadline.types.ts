@@ -4,7 +4,7 @@
  * the engine, the explanation and the views read the result without importing the clock itself.
  */
 import type { Types } from 'mongoose';
-import type { Priority, TicketStatus } from '../tickets/ticket.vocabulary.js';
+import type { Priority, TicketStatus } from '../lib/ticket.vocabulary.js';
 import type { TicketEvent } from '../tickets/ticket-event.model.js';
 import type { BusinessCalendar } from './calendar.js';
 import type { PolicyFacts, SlaPolicyData } from './policy.js';

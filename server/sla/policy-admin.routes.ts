@@ -15,7 +15,7 @@ import { requireActor } from '../auth/current.js';
 import { route, type RouteSpec } from '../lib/route-table.js';
 import { labelsSchema } from '../lib/labels.js';
 import { valid } from '../lib/validate.js';
-import { priorities } from '../tickets/ticket.vocabulary.js';
+import { priorities } from '../lib/ticket.vocabulary.js';
 import { acceptanceBreachActions, resolutionBreachActions } from './policy.js';
 import { createPolicy, policyPreview, policyView, policyViews, updatePolicy } from './policy-admin.js';
 

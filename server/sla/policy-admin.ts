@@ -18,7 +18,7 @@ import { recordAudit } from '../audit/audit.js';
 import { CategoryModel } from '../catalog/category.model.js';
 import { BadRequestError, NotFoundError } from '../lib/errors.js';
 import { OfficeModel } from '../offices/office.model.js';
-import type { Priority } from '../tickets/ticket.vocabulary.js';
+import type { Priority } from '../lib/ticket.vocabulary.js';
 import { addBusinessMinutes } from './calendar.js';
 import { SlaCalendarModel, calendarForOffice, type SlaCalendarData } from './calendar.model.js';
 import { clearSlaCache } from './engine.js';

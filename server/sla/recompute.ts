@@ -17,7 +17,7 @@ import { recordAudit } from '../audit/audit.js';
 import { ConflictError, NotFoundError } from '../lib/errors.js';
 import { commit, loadTicket } from '../tickets/ticket.journal.js';
 import type { Ticket } from '../tickets/ticket.model.js';
-import { isOpenStatus } from '../tickets/ticket.vocabulary.js';
+import { isOpenStatus } from '../lib/ticket.vocabulary.js';
 import { workingSet } from '../tickets/working-set.js';
 import { clearSlaCache, slaPatch } from './engine.js';
 import { RecomputeJobModel, type RecomputeJob } from './recompute-job.model.js';

@@ -1,7 +1,7 @@
 /** One zod schema per staff administration endpoint. Strict: unknown keys (a `passwordHash`, an `active`) are refused. */
 import { z } from 'zod';
 import { presentedStaffSchema } from '../auth/auth.schemas.js';
-import { uiLocales } from '../tickets/ticket.vocabulary.js';
+import { uiLocales } from '../lib/ticket.vocabulary.js';
 import { languages, staffRoles } from './staff.model.js';
 
 const objectId = z.string().regex(/^[0-9a-f]{24}$/i, 'must be an id');

@@ -16,7 +16,7 @@ import { domainEvents } from '../lib/domain-events.js';
 import { BadRequestError, ConflictError, ForbiddenError, isDuplicateKeyError, NotFoundError } from '../lib/errors.js';
 import { OfficeModel } from '../offices/office.model.js';
 import { TeamModel } from '../teams/team.model.js';
-import { replyLanguage as uiLocaleFor } from '../tickets/ticket.vocabulary.js';
+import { replyLanguage as uiLocaleFor } from '../lib/ticket.vocabulary.js';
 import type { InviteInput, UpdateInput } from './staff-admin.schemas.js';
 import { StaffModel, type StaffDoc } from './staff.model.js';
 import { presentStaffAdmin, type PresentedStaffAdmin } from './staff.presenter.js';

@@ -2,10 +2,10 @@ import { Schema, model, type InferSchemaType, type HydratedDocument } from 'mong
 
 export const staffRoles = ['advisor', 'support', 'administrative', 'supervisor', 'administrator'] as const;
 export type StaffRole = (typeof staffRoles)[number];
-import { ticketLanguages as languages } from '../tickets/ticket.vocabulary.js';
+import { ticketLanguages as languages } from '../lib/ticket.vocabulary.js';
 import { queueColumns } from './staff-preferences.vocabulary.js';
 
-export { ticketLanguages as languages } from '../tickets/ticket.vocabulary.js';
+export { ticketLanguages as languages } from '../lib/ticket.vocabulary.js';
 
 const recoveryCodeSchema = new Schema({ hash: { type: String, required: true }, usedAt: { type: Date, default: null } }, { _id: false });
 

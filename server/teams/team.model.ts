@@ -1,10 +1,10 @@
 import { Schema, model, type InferSchemaType, type HydratedDocument } from 'mongoose';
 
-import { tiers } from '../tickets/ticket.vocabulary.js';
+import { tiers } from '../lib/ticket.vocabulary.js';
 import { labelsField } from '../lib/labels.js';
 
-export { tiers, type Tier } from '../tickets/ticket.vocabulary.js';
-import { assignmentModes } from '../tickets/ticket.vocabulary.js';
+export { tiers, type Tier } from '../lib/ticket.vocabulary.js';
+import { assignmentModes } from '../lib/ticket.vocabulary.js';
 
 export { assignmentModes };
 

@@ -1,6 +1,6 @@
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 
-import { channels, type Channel } from './ticket.vocabulary.js';
+import { channels, type Channel } from '../lib/ticket.vocabulary.js';
 export const authorKinds = ['member', 'staff', 'system'] as const;
 
 /**

@@ -8,9 +8,9 @@ import { Types } from 'mongoose';
 import { BadRequestError } from '../lib/errors.js';
 import { memberNamesForSorting } from '../members/member-lookup.js';
 import type { Ticket } from './ticket.model.js';
-import { priorities, ticketStatuses, type QueueSortKey } from './ticket.vocabulary.js';
+import { priorities, ticketStatuses, type QueueSortKey } from '../lib/ticket.vocabulary.js';
 
-export { queueSortKeys, type QueueSortKey } from './ticket.vocabulary.js';
+export { queueSortKeys, type QueueSortKey } from '../lib/ticket.vocabulary.js';
 
 export interface QueueOrder {
   key: QueueSortKey;

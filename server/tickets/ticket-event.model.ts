@@ -3,7 +3,7 @@ import type { Escalation } from './escalation.model.js';
 import type { Message } from './message.model.js';
 import type { SlaAlert } from './ticket-sla.js';
 import type { Ticket } from './ticket.model.js';
-import type { Channel, Priority } from './ticket.vocabulary.js';
+import type { Channel, Priority } from '../lib/ticket.vocabulary.js';
 
 export const eventTypes = [
   'created',

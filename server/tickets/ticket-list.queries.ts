@@ -13,7 +13,7 @@ import { handedOnBy } from './ticket.workers.js';
 import { presentTicket, type TicketView } from './ticket.presenter.js';
 import { workingSet, type WorkSelection } from './working-set.js';
 import { defaultQueueOrder, firstInOrder, type QueueOrder } from './queue-order.js';
-import { isOpenStatus, openStatuses } from './ticket.vocabulary.js';
+import { isOpenStatus, openStatuses } from '../lib/ticket.vocabulary.js';
 import { nameBook } from './ticket.queries.js';
 
 export interface ListFilters {

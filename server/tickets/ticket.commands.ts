@@ -19,7 +19,7 @@ import type { Priority, Ticket } from './ticket.model.js';
 import { refusal, type TicketAction } from './ticket.lifecycle.js';
 import { authorize } from './ticket.policy.js';
 import { presentTicket, type TicketView } from './ticket.presenter.js';
-import { replyLanguage } from './ticket.vocabulary.js';
+import { replyLanguage } from '../lib/ticket.vocabulary.js';
 
 export interface CommandBase {
   actor: Actor;

@@ -15,7 +15,7 @@ import { routeNewTicket } from '../routing/routing.service.js';
 import { nextTicketNumber, numberCollided } from './ticket-number.js';
 import { claimNumber, markWorking, rememberMemberTicket, rememberTicketDay } from './ticket.keys.js';
 import { NO_DUE_DATE, TicketModel, type Channel, type Priority, type Ticket } from './ticket.model.js';
-import { isTicketLanguage } from './ticket.vocabulary.js';
+import { isTicketLanguage } from '../lib/ticket.vocabulary.js';
 import {
   TicketEventModel,
   eventId,

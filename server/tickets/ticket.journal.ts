@@ -21,7 +21,7 @@ import { markWorking, rememberEmailMessageId, rememberTicketDay } from './ticket
 import { EscalationModel } from './escalation.model.js';
 import { MessageModel } from './message.model.js';
 import { TicketModel, type Ticket, type TrailEntry, type TrailPlace } from './ticket.model.js';
-import { isDoneStatus } from './ticket.vocabulary.js';
+import { isDoneStatus } from '../lib/ticket.vocabulary.js';
 import { clearsReturnedFlag, workersAfter } from './ticket.workers.js';
 import {
   TicketEventModel,

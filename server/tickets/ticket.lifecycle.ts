@@ -14,7 +14,7 @@
  */
 import type { RefusalCode } from '../lib/error-reasons.js';
 import { ConflictError } from '../lib/errors.js';
-import { doneStatuses, openStatuses, ticketStatuses, type OfficeRoutingModel, type Tier, type TicketStatus } from './ticket.vocabulary.js';
+import { doneStatuses, openStatuses, ticketStatuses, type OfficeRoutingModel, type Tier, type TicketStatus } from '../lib/ticket.vocabulary.js';
 
 export const ticketActions = [
   'read',

@@ -1,10 +1,10 @@
 import { Schema, model, type InferSchemaType, type HydratedDocument, type Types } from 'mongoose';
-import { channels, priorities, ticketLanguages, ticketStatuses, tiers } from './ticket.vocabulary.js';
+import { channels, priorities, ticketLanguages, ticketStatuses, tiers } from '../lib/ticket.vocabulary.js';
 import type { TicketSla } from './ticket-sla.js';
 import type { RoutingFacts } from '../routing/routing-facts.js';
-import type { Channel, Priority, TicketStatus } from './ticket.vocabulary.js';
+import type { Channel, Priority, TicketStatus } from '../lib/ticket.vocabulary.js';
 
-export { channels, priorities, ticketStatuses, type Channel, type Priority, type TicketStatus } from './ticket.vocabulary.js';
+export { channels, priorities, ticketStatuses, type Channel, type Priority, type TicketStatus } from '../lib/ticket.vocabulary.js';
 
 export const NO_DUE_DATE = new Date('9999-12-31T00:00:00.000Z');
 

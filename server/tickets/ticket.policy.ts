@@ -9,7 +9,7 @@ import { hasRole, sameId, type Actor, type StaffActor } from '../auth/actor.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
 import { isPolyvalentOffice, polyvalentOfficeIds } from '../routing/office-models.js';
 import { stateAllows, ticketActions, type TicketAction } from './ticket.lifecycle.js';
-import type { Tier } from './ticket.vocabulary.js';
+import type { Tier } from '../lib/ticket.vocabulary.js';
 
 export { ticketActions, type TicketAction } from './ticket.lifecycle.js';
 

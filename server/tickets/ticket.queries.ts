@@ -35,7 +35,7 @@ import { TicketEventModel, eventId, type TicketEvent } from './ticket-event.mode
 import { memberTicketIds, ticketIdByNumber } from './ticket.keys.js';
 import { workingSet } from './working-set.js';
 import { readByIds } from '../db/point-reads.js';
-import type { Tier } from './ticket.vocabulary.js';
+import type { Tier } from '../lib/ticket.vocabulary.js';
 import { escalationTarget, returnTarget } from './ticket.lifecycle.js';
 import { officeModelOf } from '../routing/office-models.js';
 

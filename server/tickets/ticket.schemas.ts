@@ -1,7 +1,7 @@
 /** One zod schema per endpoint; request types are inferred from them. Strict: unknown keys are refused. */
 import { z } from 'zod';
 import { priorities, ticketStatuses } from './ticket.model.js';
-import { ticketLanguages } from './ticket.vocabulary.js';
+import { ticketLanguages } from '../lib/ticket.vocabulary.js';
 
 export const objectId = z.string().regex(/^[0-9a-fA-F]{24}$/, 'must be a 24-character hexadecimal id');
 const version = z.number({ error: 'version is required: send the version of the ticket you are looking at' }).int().min(1);

@@ -3,7 +3,7 @@
  * "resolved" filter; older resolved and closed tickets are history). A leaf: the journal, the
  * key documents and the working set (working-set.ts) all decide with it.
  */
-import { isOpenStatus } from './ticket.vocabulary.js';
+import { isOpenStatus } from '../lib/ticket.vocabulary.js';
 
 export const resolvedWindowDays = 14;
 const day = 24 * 3600 * 1000;

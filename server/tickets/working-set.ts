@@ -23,7 +23,7 @@ import { recoverCreation } from './ticket.create.js';
 import { unmarkWorking, workingHints } from './ticket.keys.js';
 import type { Ticket } from './ticket.model.js';
 import { isWorking } from './working-rule.js';
-import { isOpenStatus } from './ticket.vocabulary.js';
+import { isOpenStatus } from '../lib/ticket.vocabulary.js';
 
 export { isWorking, resolvedWindowDays } from './working-rule.js';
 

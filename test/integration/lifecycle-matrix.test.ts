@@ -16,7 +16,7 @@ import { translator } from '../../server/lib/i18n.js';
 import { EscalationModel } from '../../server/tickets/escalation.model.js';
 import { TicketModel, type Ticket } from '../../server/tickets/ticket.model.js';
 import { lifecycle, type TicketAction } from '../../server/tickets/ticket.lifecycle.js';
-import { ticketStatuses, tiers, type OfficeRoutingModel, type Tier, type TicketStatus } from '../../server/tickets/ticket.vocabulary.js';
+import { ticketStatuses, tiers, type OfficeRoutingModel, type Tier, type TicketStatus } from '../../server/lib/ticket.vocabulary.js';
 import type { StaffActor } from '../../server/auth/actor.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';

@@ -22,7 +22,7 @@ import { actorRef, loadTicket, placementOf, trailEntry, type CommitInput } from 
 import { TicketEventModel, eventId, type TicketEvent } from '../../server/tickets/ticket-event.model.js';
 import { dayOf, resetTicketKeyCaches } from '../../server/tickets/ticket.keys.js';
 import type { Ticket } from '../../server/tickets/ticket.model.js';
-import { isDoneStatus } from '../../server/tickets/ticket.vocabulary.js';
+import { isDoneStatus } from '../../server/lib/ticket.vocabulary.js';
 import { workingSet } from '../../server/tickets/working-set.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';

@@ -19,7 +19,7 @@ import { TicketModel, type Ticket } from '../../server/tickets/ticket.model.js';
 import { canRead, inWorkScope } from '../../server/tickets/ticket.policy.js';
 import { handedOnBy } from '../../server/tickets/ticket.workers.js';
 import { heldCounts, listTickets } from '../../server/tickets/ticket-list.queries.js';
-import { openStatuses } from '../../server/tickets/ticket.vocabulary.js';
+import { openStatuses } from '../../server/lib/ticket.vocabulary.js';
 import { isWorking, workingSet } from '../../server/tickets/working-set.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';

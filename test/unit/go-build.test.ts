@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { cpSync, mkdtempSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { goSourceStamp } from '../../server/lib/go-build.js';
+import { goSourceStamp } from '../../server/db/go-build.js';
 import { toolsSourceDir } from '../../server/lib/paths.js';
 
 describe('Go programs are rebuilt when any of their sources changes', () => {

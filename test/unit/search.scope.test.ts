@@ -10,7 +10,7 @@ import { resetOfficeModels, usePolyvalentOffices } from '../../server/routing/of
 import { scopeAllows, searchScope } from '../../server/search/search.scope.js';
 import { staffRoles, type StaffRole } from '../../server/staff/staff.model.js';
 import { canRead, type PolicyTicket } from '../../server/tickets/ticket.policy.js';
-import { tiers } from '../../server/tickets/ticket.vocabulary.js';
+import { tiers } from '../../server/lib/ticket.vocabulary.js';
 
 describe('search scope (the engine’s pre-filter)', () => {
   const oid = () => new Types.ObjectId();

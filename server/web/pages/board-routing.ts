@@ -9,7 +9,7 @@ import { labelIn } from '../../lib/labels.js';
 import { heldCounts } from '../../tickets/ticket-list.queries.js';
 import type { StaffActor } from '../../auth/actor.js';
 import type { Translate } from '../../lib/i18n.js';
-import { assignmentModes, officeModels as routingModels } from '../../tickets/ticket.vocabulary.js';
+import { assignmentModes, officeModels as routingModels } from '../../lib/ticket.vocabulary.js';
 import { whoIsOnline, type OnlineSource } from '../../realtime/online.js';
 import { officeRouting } from '../../staff/staff.queries.js';
 

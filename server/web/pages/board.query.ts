@@ -13,7 +13,7 @@ import type { Escalation } from '../../tickets/escalation.model.js';
 import { presentEscalation, type EscalationView, type TicketView } from '../../tickets/ticket.presenter.js';
 import { escalationsOf, nameBook } from '../../tickets/ticket.queries.js';
 import { heldCounts, listTickets, readableWork } from '../../tickets/ticket-list.queries.js';
-import { isOpenStatus } from '../../tickets/ticket.vocabulary.js';
+import { isOpenStatus } from '../../lib/ticket.vocabulary.js';
 import type { PageCatalog } from './catalog.js';
 import { initials, type DueView, type Formatter } from './format.js';
 import type { Labels } from './presenters.js';

@@ -6,10 +6,10 @@
 import { Router, type Request, type Response } from 'express';
 import type { Config } from '../../config.js';
 import { ForbiddenError } from '../../lib/errors.js';
-import type { officeModels as routingModels } from '../../tickets/ticket.vocabulary.js';
+import type { officeModels as routingModels } from '../../lib/ticket.vocabulary.js';
 import { handOff } from '../../assignment/handoff.routes.js';
 import { setOfficeModel, setTeamMode } from '../../routing/routing-config.routes.js';
-import type { assignmentModes } from '../../tickets/ticket.vocabulary.js';
+import type { assignmentModes } from '../../lib/ticket.vocabulary.js';
 import { boardData, boardRowsPerTier } from './board.query.js';
 import { forecastPanel } from './board-forecast.js';
 import { routingPanel } from './board-routing.js';

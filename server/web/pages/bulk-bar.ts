@@ -5,7 +5,7 @@
  */
 import { hasRole, type StaffActor } from '../../auth/actor.js';
 import type { Translate } from '../../lib/i18n.js';
-import { priorities } from '../../tickets/ticket.vocabulary.js';
+import { priorities } from '../../lib/ticket.vocabulary.js';
 import type { PageCatalog } from './catalog.js';
 import { labels } from './presenters.js';
 import { reassignOptions, type ReassignOptions } from './reassign-options.js';

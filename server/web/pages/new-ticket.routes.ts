@@ -15,7 +15,7 @@ import type { Config } from '../../config.js';
 import { findMemberByEmail, findMemberByNumber } from '../../members/member-lookup.js';
 import { createTicket } from '../../tickets/ticket.create.js';
 import { canRead } from '../../tickets/ticket.policy.js';
-import { priorities } from '../../tickets/ticket.vocabulary.js';
+import { priorities } from '../../lib/ticket.vocabulary.js';
 import { loadCatalog, type PageCatalog } from './catalog.js';
 import { labels } from './presenters.js';
 import { pageActor, requirePageActor } from './page-auth.js';

@@ -4,7 +4,7 @@
  */
 import type { Translate } from '../../lib/i18n.js';
 import { queueColumns, requiredQueueColumns, type QueueColumn } from '../../staff/staff-preferences.vocabulary.js';
-import { queueSortKeys, type QueueSortKey } from '../../tickets/ticket.vocabulary.js';
+import { queueSortKeys, type QueueSortKey } from '../../lib/ticket.vocabulary.js';
 import { queueHref, sortOf, type QueueQuery } from './queue.query.js';
 
 interface ColumnHeader {

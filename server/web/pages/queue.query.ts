@@ -10,17 +10,17 @@ import type { Types } from 'mongoose';
 import { z } from 'zod';
 import { hasRole, type StaffActor } from '../../auth/actor.js';
 import { workSelection, type ListFilters } from '../../tickets/ticket-list.queries.js';
-import { ticketStatuses, type TicketStatus } from '../../tickets/ticket.vocabulary.js';
+import { ticketStatuses, type TicketStatus } from '../../lib/ticket.vocabulary.js';
 import { canRead, inWorkScope, tiersWorkedBy } from '../../tickets/ticket.policy.js';
 import { handedOnBy } from '../../tickets/ticket.workers.js';
 import { workingSet } from '../../tickets/working-set.js';
-import { isOpenStatus, openStatuses, queueSortKeys, ticketLanguages, type QueueSortKey } from '../../tickets/ticket.vocabulary.js';
+import { isOpenStatus, openStatuses, queueSortKeys, ticketLanguages, type QueueSortKey } from '../../lib/ticket.vocabulary.js';
 
 /** `handed`: "Tickets I handed on" — worked on and no longer held by me, read only (ticket.workers.ts). */
 export const queueViews = ['all', 'mine', 'unassigned', 'handed'] as const;
 export type QueueView = (typeof queueViews)[number];
 /** Without a status filter the queue shows the work still to do, as the API does. */
-export { openStatuses, ticketLanguages } from '../../tickets/ticket.vocabulary.js';
+export { openStatuses, ticketLanguages } from '../../lib/ticket.vocabulary.js';
 /** Statuses offered as filters (closed tickets are history, not work). */
 export const filterStatuses: readonly TicketStatus[] = [...openStatuses, 'resolved'];
 

@@ -6,7 +6,7 @@
 import type { Translate } from '../../lib/i18n.js';
 import { staffInTeams } from '../../staff/staff.queries.js';
 import { tiersWorkedBy } from '../../tickets/ticket.policy.js';
-import type { Tier } from '../../tickets/ticket.vocabulary.js';
+import type { Tier } from '../../lib/ticket.vocabulary.js';
 import type { PageCatalog } from './catalog.js';
 
 export interface ReassignOptions {

@@ -11,7 +11,7 @@ import type { StaffActor } from '../../auth/actor.js';
 import type { Translate } from '../../lib/i18n.js';
 import { memberById } from '../../members/member-lookup.js';
 import { teamForTier } from '../../routing/routing.service.js';
-import { priorities } from '../../tickets/ticket.vocabulary.js';
+import { priorities } from '../../lib/ticket.vocabulary.js';
 import { canRead } from '../../tickets/ticket.policy.js';
 import { presentTicket, type EventView, type TicketView } from '../../tickets/ticket.presenter.js';
 import { memberTickets, moveTargets, nameBook, ticketDetailAndHistory } from '../../tickets/ticket.queries.js';

@@ -10,7 +10,7 @@ import type { Translate } from '../../../lib/i18n.js';
 import { officesAndTeams, routingRules, type RuleView } from '../../../routing/routing-admin.js';
 import { routingRuleBody } from '../../../routing/routing-admin.routes.js';
 import { moveRule, updateRule } from '../../../routing/routing-rules-admin.js';
-import { channels, ticketLanguages } from '../../../tickets/ticket.vocabulary.js';
+import { channels, ticketLanguages } from '../../../lib/ticket.vocabulary.js';
 import { loadCatalog } from '../catalog.js';
 import { adminPath, pageActor, requirePageActor } from '../page-auth.js';
 import { renderStaffPage, type StaffPageTools } from '../staff-page.js';

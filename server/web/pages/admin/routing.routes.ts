@@ -11,7 +11,7 @@ import { labels, routingNames } from '../presenters.js';
 import { routingSentence } from '../../../routing/routing-facts.js';
 import { routingTrialBody } from '../../../routing/routing-admin.routes.js';
 import { officesAndTeams, routingRules, tryRouting, updateOffice, updateTeam, type RoutingAnswer } from '../../../routing/routing-admin.js';
-import { assignmentModes, channels, officeModels, ticketLanguages, tiers } from '../../../tickets/ticket.vocabulary.js';
+import { assignmentModes, channels, officeModels, ticketLanguages, tiers } from '../../../lib/ticket.vocabulary.js';
 import { BadRequestError } from '../../../lib/errors.js';
 import { labelsFormFields, labelsFromForm } from '../../../lib/labels.js';
 import { adminPath, pageActor, requirePageActor } from '../page-auth.js';

@@ -8,7 +8,7 @@ import { BadRequestError } from '../../../lib/errors.js';
 import type { Translate } from '../../../lib/i18n.js';
 import { acceptanceBreachActions, resolutionBreachActions, type PolicyView } from '../../../sla/policy-admin.js';
 import { policyBody, type PolicyBody } from '../../../sla/policy-admin.routes.js';
-import { priorities, tiers } from '../../../tickets/ticket.vocabulary.js';
+import { priorities, tiers } from '../../../lib/ticket.vocabulary.js';
 import { formField } from './admin-page.js';
 
 /** Every value of a repeated field (ticked boxes), as text. */

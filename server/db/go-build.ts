@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { inheritedEnvironment } from '../config.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../lib/logger.js';
 
 const execFileAsync = promisify(execFile);
 
