@@ -39,6 +39,7 @@ import { startHousekeeping } from './housekeeping/housekeeping.js';
 import { warmForecast } from './reports/forecast.board.js';
 import { warmDoneDays } from './reports/done-days.js';
 import { workingSet } from './tickets/working-set.js';
+import { firstDoneDay } from './tickets/ticket.keys.js';
 import { withoutNotifications } from './tickets/ticket.journal.js';
 import { registerTicketEnrichers } from './enrichers.js';
 import { startWorkingSetSync, type WorkingSetSync } from './tickets/working-set.sync.js';
@@ -279,6 +280,8 @@ async function main(): Promise<void> {
       const reading = Date.now();
       const tickets = await warmDoneDays();
       logger.info({ ms: Date.now() - reading, tickets }, 'report days ready');
+      // Where the history lists stop: found once from the keys on a database from before it was kept.
+      await firstDoneDay();
     })
     .catch((error: unknown) => logger.warn({ err: error }, 'could not read the tickets done since last month'));
   const stopAutoAssignment = startAutoAssignment({ events: domainEvents, logger, deps: { online } });

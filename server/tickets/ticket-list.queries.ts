@@ -2,18 +2,19 @@
  * Reading lists of tickets: the queue list (filters, keyset pagination, due date then age or the
  * queue order), an actor's work, and the working-set reads of workload and automatic assignment
  * (held counts, waiting tickets). Separate from ticket.queries.ts (one ticket at a time): lists read
- * the working set in memory and page through history, a different cost and a different set of callers.
+ * the working set in memory or walk the history's keys, a different cost and a different set of callers.
  */
-import { Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import type { StaffActor } from '../auth/actor.js';
 import { BadRequestError } from '../lib/errors.js';
-import { TicketModel, type Ticket } from './ticket.model.js';
-import { canRead, inWorkScope, readableFilter } from './ticket.policy.js';
+import type { Ticket } from './ticket.model.js';
+import { canRead, inWorkScope } from './ticket.policy.js';
+import { historyPage } from './ticket-history.queries.js';
 import { handedOnBy } from './ticket.workers.js';
 import { presentTicket, type TicketView } from './ticket.presenter.js';
 import { workingSet, type WorkSelection } from './working-set.js';
 import { defaultQueueOrder, firstInOrder, type QueueOrder } from './queue-order.js';
-import { isOpenStatus, openStatuses } from '../lib/ticket.vocabulary.js';
+import { doneStatuses, isDoneStatus, isOpenStatus, openStatuses } from '../lib/ticket.vocabulary.js';
 import { nameBook } from './ticket.queries.js';
 
 export interface ListFilters {
@@ -29,29 +30,10 @@ export interface ListFilters {
   handedOn?: boolean;
   limit: number;
   cursor?: string;
-  /** The order of work lists (the working set); history lists keep the due-date order. */
+  /** The order of work lists (the working set); history lists are most recently done first. */
   order?: QueueOrder;
-}
-
-interface Cursor {
-  d: string;
-  c: string;
-  i: string;
-}
-
-function encodeCursor(t: Ticket): string {
-  return Buffer.from(JSON.stringify({ d: new Date(t.dueAt).toISOString(), c: new Date(t.createdAt).toISOString(), i: String(t._id) })).toString('base64url');
-}
-
-function decodeCursor(cursor: string): Cursor {
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<Cursor>;
-    if (typeof parsed.d === 'string' && typeof parsed.c === 'string' && typeof parsed.i === 'string' && Types.ObjectId.isValid(parsed.i))
-      return parsed as Cursor;
-  } catch {
-    // fall through
-  }
-  throw new BadRequestError('The cursor is not valid: use the nextCursor value of a previous page.', [{ path: 'cursor', message: 'invalid cursor' }]);
+  /** History: every resolved or closed ticket of any age (the statuses narrow it), not the work. */
+  history?: boolean;
 }
 
 /** The statuses the working set answers for (open work, and tickets resolved recently). */
@@ -93,57 +75,42 @@ export async function readableWork(
 
 /**
  * The tickets an actor may see, filtered and sorted (by due date then age unless `order` says
- * otherwise: queue-order.ts), one page at a time. Work
- * (open and recently resolved tickets) comes from the working set in memory; only a list of closed
- * or older history asks the database (an index on MongoDB).
+ * otherwise: queue-order.ts), one page at a time. Work (open and recently resolved tickets) comes
+ * from the working set in memory. History — closed tickets, or with `history` every resolved or
+ * closed ticket of any age — is listed most recently done first from the done-day keys
+ * (ticket-history.queries.ts).
  */
 export async function listTickets(actor: StaffActor, filters: ListFilters): Promise<{ tickets: TicketView[]; nextCursor: string | null }> {
-  // Without a status filter, the queue shows work still to do.
-  const statuses = filters.status?.length ? filters.status : [...openStatuses];
-  let rows: Ticket[];
-  let cursorOf: (t: Ticket) => string = encodeCursor;
-  if (servedByWorkingSet(statuses)) {
+  // Without a status filter, the queue shows work still to do (or, for history, everything done).
+  const statuses = filters.status?.length ? filters.status : filters.history ? [...doneStatuses] : [...openStatuses];
+  let page: Ticket[];
+  let nextCursor: string | null;
+  if (filters.history || !servedByWorkingSet(statuses)) {
+    if (!statuses.every(isDoneStatus)) {
+      throw new BadRequestError('History lists resolved and closed tickets: list open work and history separately.', [
+        { path: 'status', message: 'open statuses cannot be mixed with history (closed, or history=true)' },
+      ]);
+    }
+    const history = await historyPage(actor, {
+      statuses,
+      matches: (t) => matchesFilters(t, actor, filters, statuses),
+      handedOn: filters.handedOn,
+      limit: filters.limit,
+      cursor: filters.cursor,
+    });
+    page = history.tickets;
+    nextCursor = history.nextCursor;
+  } else {
     // The list's own filters first (cheap field tests), then the policy, then the page.
     const inList = filters.handedOn ? (t: Ticket) => handedOnBy(actor.id, t) && canRead(actor, t) : (t: Ticket) => inWorkScope(actor, t);
     const matching = (await workingSet.select(workSelection(statuses, filters.tier))).filter((t) => matchesFilters(t, actor, filters, statuses) && inList(t));
     const ordered = await firstInOrder(matching, filters.order ?? defaultQueueOrder, filters.limit + 1, filters.cursor);
-    rows = ordered.rows;
-    cursorOf = ordered.cursorOf;
-  } else {
-    rows = await historyPage(actor, filters, statuses, filters.cursor ? decodeCursor(filters.cursor) : null);
+    page = ordered.rows.slice(0, filters.limit);
+    const last = page.at(-1);
+    nextCursor = ordered.rows.length > filters.limit && last ? ordered.cursorOf(last) : null;
   }
-  const page = rows.slice(0, filters.limit);
   const names = await nameBook(page.map((t) => t.assignee));
-  const last = page.at(-1);
-  return {
-    tickets: page.map((t) => presentTicket(t, actor, names)),
-    nextCursor: rows.length > filters.limit && last ? cursorOf(last) : null,
-  };
-}
-
-async function historyPage(actor: StaffActor, filters: ListFilters, statuses: readonly string[], cursor: Cursor | null): Promise<Ticket[]> {
-  // Handed on: the tickets' `workers` say who worked on them (an index on MongoDB); the policy checks each after.
-  const and: Record<string, unknown>[] = [filters.handedOn ? { workers: actor.id, assignee: { $ne: actor.id } } : readableFilter(actor)];
-  if (filters.tier) and.push({ tier: filters.tier });
-  if (filters.office) and.push({ office: new Types.ObjectId(filters.office) });
-  if (filters.team) and.push({ team: new Types.ObjectId(filters.team) });
-  and.push({ status: { $in: statuses } });
-  if (filters.language) and.push({ language: filters.language });
-  if (filters.category !== undefined) and.push({ category: filters.category });
-  if (filters.assignee === 'me') and.push({ assignee: actor.id });
-  else if (filters.assignee === 'none') and.push({ assignee: null });
-  else if (filters.assignee) and.push({ assignee: new Types.ObjectId(filters.assignee) });
-  if (cursor) {
-    const d = new Date(cursor.d);
-    const created = new Date(cursor.c);
-    const i = new Types.ObjectId(cursor.i);
-    and.push({ $or: [{ dueAt: { $gt: d } }, { dueAt: d, createdAt: { $gt: created } }, { dueAt: d, createdAt: created, _id: { $gt: i } }] });
-  }
-  const rows = await TicketModel.find({ $and: and })
-    .sort({ dueAt: 1, createdAt: 1, _id: 1 })
-    .limit(filters.limit + 1)
-    .lean<Ticket[]>();
-  return filters.handedOn ? rows.filter((t) => canRead(actor, t)) : rows;
+  return { tickets: page.map((t) => presentTicket(t, actor, names)), nextCursor };
 }
 
 /** Open tickets held by each of these people (workload, automatic assignment), from the working set. */

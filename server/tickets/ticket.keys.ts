@@ -11,7 +11,9 @@
  *    tickets of a period by reading the days' keys, not by querying the tickets;
  *    `u:<office>:<day>:<n>` → the ticket and the version a change makes, for each change of a ticket
  *    already resolved or closed (created that day in that office), written before the change: the
- *    reports' day documents (reports/day-facts.ts) learn from them which tickets to read again;
+ *    reports' day documents (reports/day-facts.ts) learn from them which tickets to read again; the
+ *    history lists walk the `d:` keys back from today (ticket-history.queries.ts), down to the first
+ *    day that has one (`meta` `first_done_day`);
  *  - `working_tickets` `_id` = the ticket → a hint that the ticket may be in the working set (open, or
  *    resolved recently): the read model of the queues is rebuilt at start from these hints only
  *    (working-set.ts). A hint is written *before* the change that makes the ticket working, so the
@@ -22,6 +24,7 @@
  */
 import { Schema, model, type Types } from 'mongoose';
 import { isDuplicateKeyError } from '../lib/errors.js';
+import { isDoneStatus } from '../lib/ticket.vocabulary.js';
 import type { Ticket } from './ticket.model.js';
 
 const numberSchema = new Schema(
@@ -135,7 +138,69 @@ function unique(ids: readonly Types.ObjectId[]): Types.ObjectId[] {
 /** Notes the ticket under a day (created in an office, or done), in the next free slot. */
 export async function rememberTicketDay(kind: 'done' | DayKind, at: Date, ticket: Types.ObjectId, seq?: number): Promise<void> {
   const k: DayKind = typeof kind === 'string' ? { kind: 'done' } : kind;
+  if (k.kind === 'done') await noteDoneDay(dayOf(at));
   await takeSlot(days(), dayPrefix(k, dayOf(at)), ticket, seq);
+}
+
+/**
+ * When the ticket last became done (resolved or closed from an open status): the time of its `d:` key,
+ * as the journal writes it. From the trail; a ticket from before the trail falls back to its dates.
+ * Null for a ticket that is not done.
+ */
+export function doneAt(ticket: Pick<Ticket, 'status' | 'trail' | 'resolvedAt' | 'closedAt'>): Date | null {
+  if (!isDoneStatus(ticket.status)) return null;
+  const trail = ticket.trail ?? [];
+  for (let i = trail.length - 1; i >= 0; i -= 1) {
+    const entry = trail[i];
+    if (entry && isDoneStatus(entry.to.status) && !(entry.from && isDoneStatus(entry.from.status))) return new Date(entry.at);
+  }
+  const at = ticket.resolvedAt ?? ticket.closedAt;
+  return at ? new Date(at) : null;
+}
+
+/** The `d:` keys of one UTC day, with their slots (1, 2, …: the order in which the tickets became done). */
+export async function doneKeysOfDay(day: string): Promise<Array<{ slot: number; ticket: Types.ObjectId }>> {
+  return (await readSlotsFrom(days(), dayPrefix({ kind: 'done' }, day), 1)).map((key) => ({
+    slot: Number(key._id.slice(key._id.lastIndexOf(':') + 1)),
+    ticket: key.ticket,
+  }));
+}
+
+const firstDoneId = 'first_done_day';
+const meta = () => TicketDayModel.db.collection<{ _id: string; day: string }>('meta');
+/** What this process knows of the first day with a `d:` key: undefined until read, null when there is none. */
+let firstDone: Promise<string | null> | undefined;
+
+/**
+ * The first UTC day that has a `d:` key (where the history lists stop), or null. Kept in `meta`; a
+ * database from before it finds it once from the keys (one `_id` range query: the `_id` index on
+ * MongoDB, a read of the keys on the embedded engine).
+ */
+export function firstDoneDay(): Promise<string | null> {
+  firstDone ??= (async () => {
+    const known = await meta().findOne({ _id: firstDoneId });
+    if (known) return known.day;
+    const [first] = await days()
+      .find({ _id: { $gte: 'd:', $lt: 'd;' } }, { projection: { _id: 1 } })
+      .sort({ _id: 1 })
+      .limit(1)
+      .toArray();
+    const day = first ? first._id.slice(2, 12) : null;
+    if (day) await meta().updateOne({ _id: firstDoneId }, { $min: { day } }, { upsert: true });
+    return day;
+  })().catch((error: unknown) => {
+    firstDone = undefined;
+    throw error;
+  });
+  return firstDone;
+}
+
+/** Lowers the first done day when a key goes before it (imports, a back-dated change), before the key is written. */
+async function noteDoneDay(day: string): Promise<void> {
+  const known = await firstDoneDay();
+  if (known !== null && known <= day) return;
+  await meta().updateOne({ _id: firstDoneId }, { $min: { day } }, { upsert: true });
+  firstDone = Promise.resolve(known === null ? day : day < known ? day : known);
 }
 
 /**
@@ -229,32 +294,36 @@ export async function memberTicketIds(member: Types.ObjectId | string): Promise<
 
 export function resetTicketKeyCaches(): void {
   lastSlot.clear();
+  firstDone = undefined;
 }
 
 /** The key documents of one ticket written in bulk (imports, the scale bench): `slot` is its place among its member's tickets. */
 export function ticketKeyDocuments(
-  ticket: Pick<Ticket, '_id' | 'number' | 'member' | 'status' | 'createdAt' | 'office' | 'resolvedAt' | 'closedAt'>,
+  ticket: Pick<Ticket, '_id' | 'number' | 'member' | 'status' | 'createdAt' | 'office' | 'resolvedAt' | 'closedAt' | 'trail'>,
   slots: { member: number; created: number; done: number },
   working: boolean,
 ) {
-  const doneAt = ticket.status === 'resolved' || ticket.status === 'closed' ? (ticket.closedAt ?? ticket.resolvedAt) : null;
+  const done = doneAt(ticket);
   return {
     number: { _id: ticket.number, ticket: ticket._id },
     member: { _id: memberSlotId(ticket.member, slots.member), ticket: ticket._id },
     days: [
       { _id: slotId(dayPrefix({ kind: 'created', office: ticket.office }, dayOf(new Date(ticket.createdAt))), slots.created), ticket: ticket._id },
-      ...(doneAt ? [{ _id: slotId(dayPrefix({ kind: 'done' }, dayOf(new Date(doneAt))), slots.done), ticket: ticket._id }] : []),
+      ...(done ? [{ _id: slotId(dayPrefix({ kind: 'done' }, dayOf(done)), slots.done), ticket: ticket._id }] : []),
     ],
     working: working ? { _id: ticket._id, at: new Date(ticket.createdAt) } : null,
   };
 }
 
 /** The day keys' prefixes of a ticket (for bulk writers that number the slots themselves). */
-export function dayPrefixes(ticket: Pick<Ticket, 'status' | 'createdAt' | 'office' | 'resolvedAt' | 'closedAt'>): { created: string; done: string | null } {
-  const doneAt = ticket.status === 'resolved' || ticket.status === 'closed' ? (ticket.closedAt ?? ticket.resolvedAt) : null;
+export function dayPrefixes(ticket: Pick<Ticket, 'status' | 'createdAt' | 'office' | 'resolvedAt' | 'closedAt' | 'trail'>): {
+  created: string;
+  done: string | null;
+} {
+  const done = doneAt(ticket);
   return {
     created: dayPrefix({ kind: 'created', office: ticket.office }, dayOf(new Date(ticket.createdAt))),
-    done: doneAt ? dayPrefix({ kind: 'done' }, dayOf(new Date(doneAt))) : null,
+    done: done ? dayPrefix({ kind: 'done' }, dayOf(done)) : null,
   };
 }
 
@@ -275,10 +344,14 @@ export async function writeTicketKeyDocuments(list: readonly ReturnType<typeof t
     memberSlots(),
     list.map((k) => k.member),
   );
-  await insert(
-    days(),
-    list.flatMap((k) => k.days),
-  );
+  const dayKeys = list.flatMap((k) => k.days);
+  const firstDay = dayKeys
+    .map((k) => String(k._id))
+    .filter((id) => id.startsWith('d:'))
+    .map((id) => id.slice(2, 12))
+    .sort()[0];
+  if (firstDay) await noteDoneDay(firstDay);
+  await insert(days(), dayKeys);
   await insert(
     WorkingTicketModel.collection,
     list.flatMap((k) => (k.working ? [k.working] : [])),

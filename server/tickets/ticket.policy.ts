@@ -7,7 +7,7 @@
 import type { Types } from 'mongoose';
 import { hasRole, sameId, type Actor, type StaffActor } from '../auth/actor.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
-import { isPolyvalentOffice, polyvalentOfficeIds } from '../routing/office-models.js';
+import { isPolyvalentOffice } from '../routing/office-models.js';
 import { stateAllows, ticketActions, type TicketAction } from './ticket.lifecycle.js';
 import type { Tier } from '../lib/ticket.vocabulary.js';
 
@@ -183,24 +183,4 @@ function forbiddenMessage(action: TicketAction): string {
     default:
       return 'You are not allowed to do this on this ticket.';
   }
-}
-
-/** A query filter for the tickets an actor may list as work (the same rules as `inWorkScope`). */
-export function readableFilter(actor: StaffActor): Record<string, unknown> {
-  const or: Record<string, unknown>[] = [{ assignee: actor.id }];
-  for (const tier of tiersWorkedBy(actor)) {
-    if (tier === 1) {
-      if (actor.team) or.push({ tier: 1, team: actor.team });
-      if (actor.office) or.push({ tier: 1, office: actor.office });
-    } else {
-      or.push({ tier });
-    }
-  }
-  if (hasRole(actor, 'supervisor')) {
-    if (actor.office) or.push({ office: actor.office });
-    or.push({ tier: { $gt: 1 } });
-  }
-  const shared = polyvalentOfficeIds();
-  if (hasRole(actor, 'support') && shared.length > 0) or.push({ tier: 1, office: { $in: shared } });
-  return { $or: or };
 }

@@ -113,7 +113,8 @@ export function ticketRoutes(config: Config): RouteSpec[] {
       method: 'get',
       path: '/tickets',
       tag,
-      summary: 'List the tickets you may see (filters; sorted by due date then age; cursor pagination)',
+      summary:
+        'List the tickets of your work (open, and resolved in the last 14 days; sorted by due date then age) or, with `history=true` or `status=closed`, your history: every resolved or closed ticket of any age, most recently done first. Cursor pagination: a history page may hold fewer tickets than `limit` (each request reads a bounded part of the history); go on while `nextCursor` is not null',
       access: { kind: 'staff', policy: 'read' },
       ...list,
       handler: async (req, res) => {

@@ -28,6 +28,11 @@ export const listTicketsQuery = z.strictObject({
   assignee: z.union([z.literal('me'), z.literal('none'), objectId]).optional(),
   language: language.optional(),
   category: code.optional(),
+  /** History: every resolved or closed ticket of any age, most recently done first (status narrows it). */
+  history: z
+    .enum(['true', 'false'], { message: 'history must be true or false' })
+    .optional()
+    .transform((v) => v === 'true'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(500).optional(),
 });

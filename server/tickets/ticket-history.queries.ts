@@ -1,0 +1,126 @@
+/**
+ * History lists: done tickets (resolved or closed) of any age, most recently done first, filtered
+ * and paged like the queues. The working set holds only open and recently resolved tickets, and on
+ * the embedded engine any other query on the tickets reads the whole collection (a minute at
+ * 100,000 tickets), so a history list walks the `d:<day>:<n>` keys (ticket.keys.ts) back from today
+ * and reads each ticket by `_id`: the same point reads on MongoDB.
+ *
+ * A ticket has a key for each time it became done; it is listed at its last one (`doneAt`), so once.
+ * A request reads at most `walkBudget` tickets or days: a page that the budget cut short holds fewer
+ * tickets than asked (perhaps none) and a cursor to go on from there; the list ends (no cursor) past
+ * the first day that has a key.
+ */
+import type { Types } from 'mongoose';
+import type { StaffActor } from '../auth/actor.js';
+import { readByIds } from '../db/point-reads.js';
+import { BadRequestError } from '../lib/errors.js';
+import { isDoneStatus } from '../lib/ticket.vocabulary.js';
+import { TicketModel, type Ticket } from './ticket.model.js';
+import { canRead, inWorkScope } from './ticket.policy.js';
+import { handedOnBy } from './ticket.workers.js';
+import { dayOf, doneAt, doneKeysOfDay, firstDoneDay } from './ticket.keys.js';
+
+/** Where a history page stops: the UTC day and the slots below `s` on it (`s` 0: the whole day). */
+interface HistoryCursor {
+  h: 1;
+  d: string;
+  s: number;
+}
+
+/** How much one request reads at most before answering with what it found and a cursor. */
+export const walkBudget = { tickets: 2_000, days: 400 };
+
+const dayMs = 24 * 3600 * 1000;
+const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
+
+function previousDay(day: string): string {
+  return dayOf(new Date(Date.parse(`${day}T00:00:00Z`) - dayMs));
+}
+
+function encode(at: Omit<HistoryCursor, 'h'>): string {
+  return Buffer.from(JSON.stringify({ h: 1, ...at })).toString('base64url');
+}
+
+/** Whether a cursor is a history list's (a queue's cursor has other fields). */
+export function isHistoryCursor(cursor: string): boolean {
+  try {
+    return (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { h?: unknown }).h === 1;
+  } catch {
+    return false;
+  }
+}
+
+function decode(cursor: string): HistoryCursor {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<HistoryCursor>;
+    if (parsed.h === 1 && typeof parsed.d === 'string' && dayPattern.test(parsed.d) && Number.isInteger(parsed.s) && (parsed.s ?? -1) >= 0)
+      return parsed as HistoryCursor;
+  } catch {
+    // fall through
+  }
+  throw new BadRequestError('The cursor is not valid: use the nextCursor value of a previous page.', [{ path: 'cursor', message: 'invalid cursor' }]);
+}
+
+export interface HistoryQuery {
+  /** Done statuses only (resolved, closed). */
+  statuses: readonly string[];
+  /** The list's other filters (status aside), tested on each ticket. */
+  matches: (ticket: Ticket) => boolean;
+  /** "Tickets I handed on": worked on and no longer held, instead of every ticket the actor may read. */
+  handedOn?: boolean;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/** One page of a history list; `nextCursor` is null at the end of the history. */
+export async function historyPage(actor: StaffActor, query: HistoryQuery, now = new Date()): Promise<{ tickets: Ticket[]; nextCursor: string | null }> {
+  if (!query.statuses.every(isDoneStatus)) throw new Error('historyPage lists done tickets only');
+  const first = await firstDoneDay();
+  const start = query.cursor ? decode(query.cursor) : { d: dayOf(now), s: 0 };
+  const accepts = (ticket: Ticket, day: string): boolean => {
+    if (!query.statuses.includes(ticket.status)) return false;
+    const done = doneAt(ticket);
+    if (!done || dayOf(done) !== day) return false; // listed at its last key, not this one
+    if (!query.matches(ticket)) return false;
+    // The work scope, as the queues; handed on: what the actor worked on and may still read.
+    return query.handedOn ? handedOnBy(actor.id, ticket) && canRead(actor, ticket) : inWorkScope(actor, ticket);
+  };
+  const found: Array<{ ticket: Ticket; day: string; slot: number }> = [];
+  let read = 0;
+  let days = 0;
+  for (let day = start.d, below = start.s; first !== null && day >= first; day = previousDay(day), below = 0) {
+    if (read >= walkBudget.tickets || days >= walkBudget.days) return { tickets: found.map((f) => f.ticket), nextCursor: encode({ d: day, s: 0 }) };
+    days += 1;
+    // Latest first: the slots of a day are in the order the tickets became done.
+    const keys = (await doneKeysOfDay(day)).filter((k) => below === 0 || k.slot < below).sort((a, b) => b.slot - a.slot);
+    for (let i = 0; i < keys.length; i += 32) {
+      const chunk = keys.slice(i, i + 32);
+      const tickets = new Map(
+        (
+          await readByIds(
+            chunk.map((k) => k.ticket),
+            readTicket,
+          )
+        ).map((t) => [String(t._id), t]),
+      );
+      read += chunk.length;
+      for (const key of chunk) {
+        const ticket = tickets.get(String(key.ticket));
+        if (!ticket || !accepts(ticket, day)) continue;
+        found.push({ ticket, day, slot: key.slot });
+        if (found.length > query.limit) {
+          const last = found[query.limit - 1];
+          return { tickets: found.slice(0, query.limit).map((f) => f.ticket), nextCursor: last ? encode({ d: last.day, s: last.slot }) : null };
+        }
+      }
+      const lastKey = chunk.at(-1);
+      if (read >= walkBudget.tickets && lastKey && i + 32 < keys.length)
+        return { tickets: found.map((f) => f.ticket), nextCursor: encode({ d: day, s: lastKey.slot }) };
+    }
+  }
+  return { tickets: found.map((f) => f.ticket), nextCursor: null };
+}
+
+function readTicket(id: Types.ObjectId): Promise<Ticket | null> {
+  return TicketModel.findById(id).lean<Ticket>();
+}
