@@ -275,6 +275,14 @@ async function measureSize(size: number): Promise<Metric[]> {
         timed(samples, async () => void (await request(url).get('/api/v1/tickets?limit=50').set(bearer).expect(200))),
       );
       await add('advisor queue page: GET /staff/queue', 150, () => timed(samples, async () => void (await advisor.get('/staff/queue').expect(200))));
+      // History lists walk the done-day keys back from today (tickets/ticket-history.queries.ts): the
+      // first page, then a filter that keeps one done ticket in about 36 (for reference: it reads more days).
+      await add('history list: GET /api/v1/tickets?history=true', 150, () =>
+        timed(samples, async () => void (await request(url).get('/api/v1/tickets?history=true&limit=50').set(bearer).expect(200))),
+      );
+      await add('history list of one category (reference)', null, () =>
+        timed(samples, async () => void (await request(url).get('/api/v1/tickets?history=true&category=contracts&limit=50').set(bearer).expect(200))),
+      );
       await add('supervisor board: GET /staff/board', 150, () => timed(samples, async () => void (await supervisor.get('/staff/board').expect(200))));
       const pick = (i: number) => old[Math.abs(i) % old.length] as string;
       await add('ticket page: GET /staff/tickets/:id', 150, () =>

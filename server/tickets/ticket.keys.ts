@@ -111,13 +111,14 @@ async function probeSlot(collection: ReturnType<typeof days>, cacheKey: string, 
 }
 
 /** The keys from slot `first` on, up to the first empty slot. */
-async function readSlotsFrom(collection: ReturnType<typeof days>, prefix: string, first: number): Promise<Key[]> {
+async function readSlotsFrom(collection: ReturnType<typeof days>, prefix: string, first: number, batch = 4): Promise<Key[]> {
   const keys: Key[] = [];
   // One read for an empty list, then four at a time. Every read past the last slot is wasted work
   // for the database (each costs about as much as a hit on FerretDB, whose reads are CPU-bound on a
   // small machine): batches growing to 64 read 16 empty slots for a member with 5 tickets, and 64
   // for one with 21; batches of 4 read at most 4, in a few more rounds of a couple of ms each.
-  for (let n = first, step = 1; ; n += step, step = 4) {
+  // (A day's done keys, hundreds at Smart's volume, are read 16 at a time: `batch`.)
+  for (let n = first, step = 1; ; n += step, step = batch) {
     const slots = await Promise.all(Array.from({ length: step }, (_, i) => collection.findOne({ _id: slotId(prefix, n + i) })));
     for (const slot of slots) {
       if (!slot) return keys;
@@ -160,7 +161,7 @@ export function doneAt(ticket: Pick<Ticket, 'status' | 'trail' | 'resolvedAt' | 
 
 /** The `d:` keys of one UTC day, with their slots (1, 2, …: the order in which the tickets became done). */
 export async function doneKeysOfDay(day: string): Promise<Array<{ slot: number; ticket: Types.ObjectId }>> {
-  return (await readSlotsFrom(days(), dayPrefix({ kind: 'done' }, day), 1)).map((key) => ({
+  return (await readSlotsFrom(days(), dayPrefix({ kind: 'done' }, day), 1, 16)).map((key) => ({
     slot: Number(key._id.slice(key._id.lastIndexOf(':') + 1)),
     ticket: key.ticket,
   }));

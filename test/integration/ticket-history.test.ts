@@ -56,7 +56,7 @@ describe('history lists: resolved and closed tickets of any age, from the done-d
   });
 
   afterEach(() => {
-    walkBudget.tickets = 2_000;
+    walkBudget.tickets = 500;
     walkBudget.days = 400;
   });
 
