@@ -19,7 +19,7 @@ import { isDoneStatus } from '../lib/ticket.vocabulary.js';
 import { TicketModel, type Ticket } from './ticket.model.js';
 import { canRead, inWorkScope } from './ticket.policy.js';
 import { handedOnBy } from './ticket.workers.js';
-import { dayOf, doneAt, doneKeysOfDay, firstDoneDay } from './ticket.keys.js';
+import { dayOf, doneAt, doneKeysOfDay, firstDoneDay, type DonePlace } from './ticket.keys.js';
 import { workingSet } from './working-set.js';
 
 /** Where a history page stops: the UTC day and the slots below `s` on it (`s` 0: the whole day). */
@@ -87,6 +87,9 @@ export async function historyPage(actor: StaffActor, query: HistoryQuery, now = 
     // The work scope, as the queues; handed on: what the actor worked on and may still read.
     return query.handedOn ? handedOnBy(actor.id, ticket) && canRead(actor, ticket) : inWorkScope(actor, ticket);
   };
+  // Where the ticket was when it became done, on its key (keys written before it have none): a ticket
+  // outside the work scope there is not read. Handed-on lists follow the workers: read every ticket.
+  const maybe = (key: { place?: DonePlace }): boolean => query.handedOn || !key.place || inWorkScope(actor, key.place);
   const found: Array<{ ticket: Ticket; day: string; slot: number }> = [];
   const page = (next: Omit<HistoryCursor, 'h'> | null) => ({ tickets: found.map((f) => f.ticket), nextCursor: next ? encode(next) : null });
   let read = 0;
@@ -110,11 +113,12 @@ export async function historyPage(actor: StaffActor, query: HistoryQuery, now = 
     for (let i = 0; i < keys.length; i += 32) {
       const chunk = keys.slice(i, i + 32);
       // Resolved in the last two weeks: in the working set, newest version, in memory; older ones by `_id`.
-      const unknown = chunk.filter((k) => !workingSet.get(String(k.ticket))).map((k) => k.ticket);
+      const unknown = chunk.filter((k) => !workingSet.get(String(k.ticket)) && maybe(k)).map((k) => k.ticket);
       const tickets = new Map((await readByIds(unknown, readTicket)).map((t) => [String(t._id), t]));
       read += unknown.length;
       for (const key of chunk) {
         const ticket = workingSet.get(String(key.ticket)) ?? tickets.get(String(key.ticket));
+        if (ticket && !maybe(key)) continue;
         if (!ticket || !accepts(ticket, key.day)) continue;
         found.push({ ticket, day: key.day, slot: key.slot });
         if (found.length > query.limit) {

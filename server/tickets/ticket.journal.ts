@@ -17,7 +17,7 @@ import { databaseFlavor } from '../db/connection.js';
 import { domainEvents } from '../lib/domain-events.js';
 import { ConflictError, isDuplicateKeyError } from '../lib/errors.js';
 import { isWorking } from './working-rule.js';
-import { markWorking, rememberEmailMessageId, rememberTicketDay } from './ticket.keys.js';
+import { markWorking, rememberEmailMessageId, rememberDone, rememberTicketDay } from './ticket.keys.js';
 import { EscalationModel } from './escalation.model.js';
 import { MessageModel } from './message.model.js';
 import { TicketModel, type Ticket, type TrailEntry, type TrailPlace } from './ticket.model.js';
@@ -262,7 +262,7 @@ export async function commit(raw: CommitInput): Promise<CommitResult> {
   // the stored event says only where (`trailIndex`), applyEvent writes that one element.
   const next = { ...ticket, ...patch, ...(Array.isArray(ticket.trail) ? { trail: [...ticket.trail, trailEntry(event)] } : {}) } as Ticket;
   // A ticket done now is noted under the day (reports' backlog and throughput, ticket.keys.ts).
-  if (isDoneStatus(next.status) && !isDoneStatus(ticket.status)) await rememberTicketDay('done', at, ticket._id);
+  if (isDoneStatus(next.status) && !isDoneStatus(ticket.status)) await rememberDone(at, next);
   // Moved to another office: noted under its creation day there too (readers check the current office).
   // The key carries the move's version: a ticket moved back to an office it left gets a new key there
   // (the same key twice is taken as one write replayed), while a replay of this move writes none.

@@ -57,12 +57,29 @@ const workingSchema = new Schema(
 export const WorkingTicketModel = model<{ _id: Types.ObjectId; at: Date }>('WorkingTicket', workingSchema);
 
 const daySchema = new Schema(
-  { _id: { type: String, required: true }, ticket: { type: Schema.Types.ObjectId, required: true }, seq: { type: Number } },
+  {
+    _id: { type: String, required: true },
+    ticket: { type: Schema.Types.ObjectId, required: true },
+    seq: { type: Number },
+    place: { type: Schema.Types.Mixed },
+  },
   { collection: 'ticket_days', versionKey: false },
 );
-export const TicketDayModel = model<{ _id: string; ticket: Types.ObjectId; seq?: number }>('TicketDay', daySchema);
+export const TicketDayModel = model<{ _id: string; ticket: Types.ObjectId; seq?: number; place?: DonePlace }>('TicketDay', daySchema);
 
-type Key = { _id: string; ticket: Types.ObjectId; seq?: number };
+/**
+ * Where a ticket was when it became done, kept on its `d:` key: a done ticket does not move (every
+ * move needs it reopened first, and its next resolution writes a new key), so a history list tests
+ * the work scope on the key and reads only the tickets that pass. Keys written before it have none.
+ */
+export interface DonePlace {
+  office: Types.ObjectId;
+  tier: number;
+  team: Types.ObjectId;
+  assignee: Types.ObjectId | null;
+}
+
+type Key = { _id: string; ticket: Types.ObjectId; seq?: number; place?: DonePlace };
 const numbers = () => TicketNumberModel.db.collection<Key>('ticket_numbers');
 const memberSlots = () => MemberTicketModel.db.collection<Key>('member_tickets');
 const emailIds = () => EmailMessageIdModel.db.collection<Key>('email_message_ids');
@@ -88,9 +105,9 @@ const slotId = (prefix: string, n: number) => `${prefix}:${String(n).padStart(6,
  */
 const lastSlot = new Map<string, number>();
 const turns = new Map<string, Promise<void>>();
-function takeSlot(collection: ReturnType<typeof days>, prefix: string, ticket: Types.ObjectId, seq?: number): Promise<void> {
+function takeSlot(collection: ReturnType<typeof days>, prefix: string, ticket: Types.ObjectId, seq?: number, place?: DonePlace): Promise<void> {
   const cacheKey = `${collection.collectionName}|${prefix}`;
-  const mine = (turns.get(cacheKey) ?? Promise.resolve()).then(() => probeSlot(collection, cacheKey, prefix, ticket, seq));
+  const mine = (turns.get(cacheKey) ?? Promise.resolve()).then(() => probeSlot(collection, cacheKey, prefix, ticket, seq, place));
   const turn = mine.catch(() => undefined);
   turns.set(cacheKey, turn);
   void turn.then(() => {
@@ -99,9 +116,16 @@ function takeSlot(collection: ReturnType<typeof days>, prefix: string, ticket: T
   return mine;
 }
 
-async function probeSlot(collection: ReturnType<typeof days>, cacheKey: string, prefix: string, ticket: Types.ObjectId, seq?: number): Promise<void> {
+async function probeSlot(
+  collection: ReturnType<typeof days>,
+  cacheKey: string,
+  prefix: string,
+  ticket: Types.ObjectId,
+  seq?: number,
+  place?: DonePlace,
+): Promise<void> {
   for (let n = (lastSlot.get(cacheKey) ?? 0) + 1; n < 1_000_000; n += 1) {
-    if (await insertIgnoringDuplicate(collection, { _id: slotId(prefix, n), ticket, ...(seq === undefined ? {} : { seq }) })) {
+    if (await insertIgnoringDuplicate(collection, { _id: slotId(prefix, n), ticket, ...(seq === undefined ? {} : { seq }), ...(place ? { place } : {}) })) {
       lastSlot.set(cacheKey, n);
       return;
     }
@@ -143,6 +167,16 @@ export async function rememberTicketDay(kind: 'done' | DayKind, at: Date, ticket
   await takeSlot(days(), dayPrefix(k, dayOf(at)), ticket, seq);
 }
 
+/** Notes a ticket that has just become done under the day, with where it was (`DonePlace`). */
+export async function rememberDone(at: Date, ticket: Pick<Ticket, '_id' | 'office' | 'tier' | 'team' | 'assignee'>): Promise<void> {
+  await noteDoneDay(dayOf(at));
+  await takeSlot(days(), dayPrefix({ kind: 'done' }, dayOf(at)), ticket._id, undefined, donePlace(ticket));
+}
+
+function donePlace(ticket: Pick<Ticket, 'office' | 'tier' | 'team' | 'assignee'>): DonePlace {
+  return { office: ticket.office, tier: ticket.tier, team: ticket.team, assignee: ticket.assignee ?? null };
+}
+
 /**
  * When the ticket last became done (resolved or closed from an open status): the time of its `d:` key,
  * as the journal writes it. From the trail; a ticket from before the trail falls back to its dates.
@@ -160,10 +194,11 @@ export function doneAt(ticket: Pick<Ticket, 'status' | 'trail' | 'resolvedAt' | 
 }
 
 /** The `d:` keys of one UTC day, with their slots (1, 2, …: the order in which the tickets became done). */
-export async function doneKeysOfDay(day: string): Promise<Array<{ slot: number; ticket: Types.ObjectId }>> {
+export async function doneKeysOfDay(day: string): Promise<Array<{ slot: number; ticket: Types.ObjectId; place?: DonePlace }>> {
   return (await readSlotsFrom(days(), dayPrefix({ kind: 'done' }, day), 1, 16)).map((key) => ({
     slot: Number(key._id.slice(key._id.lastIndexOf(':') + 1)),
     ticket: key.ticket,
+    ...(key.place ? { place: key.place } : {}),
   }));
 }
 
@@ -300,7 +335,7 @@ export function resetTicketKeyCaches(): void {
 
 /** The key documents of one ticket written in bulk (imports, the scale bench): `slot` is its place among its member's tickets. */
 export function ticketKeyDocuments(
-  ticket: Pick<Ticket, '_id' | 'number' | 'member' | 'status' | 'createdAt' | 'office' | 'resolvedAt' | 'closedAt' | 'trail'>,
+  ticket: Pick<Ticket, '_id' | 'number' | 'member' | 'status' | 'createdAt' | 'office' | 'tier' | 'team' | 'assignee' | 'resolvedAt' | 'closedAt' | 'trail'>,
   slots: { member: number; created: number; done: number },
   working: boolean,
 ) {
@@ -310,7 +345,7 @@ export function ticketKeyDocuments(
     member: { _id: memberSlotId(ticket.member, slots.member), ticket: ticket._id },
     days: [
       { _id: slotId(dayPrefix({ kind: 'created', office: ticket.office }, dayOf(new Date(ticket.createdAt))), slots.created), ticket: ticket._id },
-      ...(done ? [{ _id: slotId(dayPrefix({ kind: 'done' }, dayOf(done)), slots.done), ticket: ticket._id }] : []),
+      ...(done ? [{ _id: slotId(dayPrefix({ kind: 'done' }, dayOf(done)), slots.done), ticket: ticket._id, place: donePlace(ticket) }] : []),
     ],
     working: working ? { _id: ticket._id, at: new Date(ticket.createdAt) } : null,
   };

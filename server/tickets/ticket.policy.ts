@@ -44,7 +44,10 @@ export function tiersWorkedBy(actor: Pick<StaffActor, 'roles'>): Tier[] {
   return [...tiers];
 }
 
-function isSupervisorOf(actor: StaffActor, ticket: PolicyTicket): boolean {
+/** Where a ticket is: all the work scope looks at. */
+export type PolicyPlace = Pick<PolicyTicket, 'tier' | 'team' | 'office' | 'assignee'>;
+
+function isSupervisorOf(actor: StaffActor, ticket: PolicyPlace): boolean {
   // Supervisors: everything in their office, plus every escalated ticket.
   return hasRole(actor, 'supervisor') && (sameId(actor.office, ticket.office) || ticket.tier > 1);
 }
@@ -54,7 +57,7 @@ function worksTier(actor: StaffActor, tier: number): boolean {
   return (tiersOfRoles.get(actor.roles) as readonly number[]).includes(tier);
 }
 
-function worksQueueOf(actor: StaffActor, ticket: PolicyTicket): boolean {
+function worksQueueOf(actor: StaffActor, ticket: PolicyPlace): boolean {
   // A polyvalent office's tier 1 is worked by its advisors and the support team together.
   if (ticket.tier === 1 && hasRole(actor, 'support') && isPolyvalentOffice(ticket.office)) return true;
   if (!worksTier(actor, ticket.tier)) return false;
@@ -63,7 +66,7 @@ function worksQueueOf(actor: StaffActor, ticket: PolicyTicket): boolean {
   return true; // tier 2 and tier 3 teams serve every office
 }
 
-function isHolder(actor: StaffActor, ticket: PolicyTicket): boolean {
+function isHolder(actor: StaffActor, ticket: PolicyPlace): boolean {
   return sameId(actor.id, ticket.assignee);
 }
 
@@ -72,7 +75,7 @@ function isHolder(actor: StaffActor, ticket: PolicyTicket): boolean {
  * supervise it. Queues, counts, the board, reports and the queue rooms list exactly these; every
  * action but reading needs it.
  */
-export function inWorkScope(actor: StaffActor, ticket: PolicyTicket): boolean {
+export function inWorkScope(actor: StaffActor, ticket: PolicyPlace): boolean {
   return isHolder(actor, ticket) || worksQueueOf(actor, ticket) || isSupervisorOf(actor, ticket);
 }
 

@@ -11,7 +11,7 @@ import { claimTicket, reopenTicket, resolveTicket } from '../../server/tickets/t
 import { memberClose } from '../../server/tickets/member.commands.js';
 import { walkBudget } from '../../server/tickets/ticket-history.queries.js';
 import { listTickets } from '../../server/tickets/ticket-list.queries.js';
-import { firstDoneDay, resetTicketKeyCaches } from '../../server/tickets/ticket.keys.js';
+import { TicketDayModel, firstDoneDay, resetTicketKeyCaches } from '../../server/tickets/ticket.keys.js';
 import type { Ticket } from '../../server/tickets/ticket.model.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
@@ -136,6 +136,12 @@ describe('history lists: resolved and closed tickets of any age, from the done-d
     const theirs = await request(app).get('/api/v1/tickets?status=closed,resolved&history=true').set('Authorization', `Bearer ${charleroi}`).expect(200);
     expect((theirs.body as { tickets: { id: string }[] }).tickets.map((t) => t.id)).to.deep.equal([ids.charleroi]);
     await request(app).get('/api/v1/tickets?history=true').expect(401);
+    // Keys written before they carried where the ticket was are read through: the same lists.
+    const keys = TicketDayModel.collection;
+    expect(await keys.countDocuments({ _id: { $regex: '^d:' }, place: { $exists: true } } as never)).to.be.greaterThan(0);
+    await keys.updateMany({}, { $unset: { place: '' } });
+    const again = await request(app).get('/api/v1/tickets?history=true').set('Authorization', `Bearer ${liege}`).expect(200);
+    expect((again.body as { tickets: { id: string }[] }).tickets.map((t) => t.id)).to.deep.equal(ids1);
   });
 
   it('refuses open statuses in a history list, a bad history value and a forged cursor, with a reason', async () => {
