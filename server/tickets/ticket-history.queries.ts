@@ -94,22 +94,26 @@ export async function historyPage(actor: StaffActor, query: HistoryQuery, now = 
   const page = (next: Omit<HistoryCursor, 'h'> | null) => ({ tickets: found.map((f) => f.ticket), nextCursor: next ? encode(next) : null });
   let read = 0;
   let days = 0;
-  // Days are read `span` at a time: one while they hold many keys (a year of 100,000 tickets: some 270
-  // a day), more at once while they hold few (a small office: a day or two per ticket), up to 32.
+  // Days are read `span` at a time, as many as should hold the tickets still wanted at the pace of the
+  // days just read (a year of 100,000 tickets: one day at a time; a small office's: up to 32 at once),
+  // and each day's keys `probe` at a time, about as many as a day holds (a read past the last is wasted).
   let span = 1;
+  let probe = 16;
   for (let day = start.d, below = start.s; first !== null && day >= first; below = 0) {
     if (read >= walkBudget.tickets || days >= walkBudget.days) return page({ d: day, s: 0 });
     const batch: string[] = [];
     for (let d = day; batch.length < Math.min(span, walkBudget.days - days) && d >= first; d = previousDay(d)) batch.push(d);
     days += batch.length;
     // Latest first: the slots of a day are in the order the tickets became done.
-    const keys = (await Promise.all(batch.map(doneKeysOfDay))).flatMap((ofDay, i) =>
+    const keys = (await Promise.all(batch.map((d) => doneKeysOfDay(d, probe)))).flatMap((ofDay, i) =>
       ofDay
         .filter((k) => i > 0 || below === 0 || k.slot < below)
         .sort((x, y) => y.slot - x.slot)
         .map((k) => ({ ...k, day: batch[i] as string })),
     );
-    span = keys.length < 64 ? Math.min(span * 2, 32) : 1;
+    const perDay = Math.max(keys.filter(maybe).length, 0.5) / batch.length;
+    span = Math.min(32, Math.max(1, Math.ceil((query.limit + 1 - found.length) / perDay)));
+    probe = Math.min(16, Math.max(4, Math.ceil(keys.length / batch.length)));
     for (let i = 0; i < keys.length; i += 32) {
       const chunk = keys.slice(i, i + 32);
       // Resolved in the last two weeks: in the working set, newest version, in memory; older ones by `_id`.

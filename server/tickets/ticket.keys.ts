@@ -141,7 +141,7 @@ async function readSlotsFrom(collection: ReturnType<typeof days>, prefix: string
   // for the database (each costs about as much as a hit on FerretDB, whose reads are CPU-bound on a
   // small machine): batches growing to 64 read 16 empty slots for a member with 5 tickets, and 64
   // for one with 21; batches of 4 read at most 4, in a few more rounds of a couple of ms each.
-  // (A day's done keys, hundreds at Smart's volume, are read 16 at a time: `batch`.)
+  // (A day's done keys, hundreds at Smart's volume, are read up to 16 at a time: `batch`.)
   for (let n = first, step = 1; ; n += step, step = batch) {
     const slots = await Promise.all(Array.from({ length: step }, (_, i) => collection.findOne({ _id: slotId(prefix, n + i) })));
     for (const slot of slots) {
@@ -194,8 +194,8 @@ export function doneAt(ticket: Pick<Ticket, 'status' | 'trail' | 'resolvedAt' | 
 }
 
 /** The `d:` keys of one UTC day, with their slots (1, 2, …: the order in which the tickets became done). */
-export async function doneKeysOfDay(day: string): Promise<Array<{ slot: number; ticket: Types.ObjectId; place?: DonePlace }>> {
-  return (await readSlotsFrom(days(), dayPrefix({ kind: 'done' }, day), 1, 16)).map((key) => ({
+export async function doneKeysOfDay(day: string, batch = 16): Promise<Array<{ slot: number; ticket: Types.ObjectId; place?: DonePlace }>> {
+  return (await readSlotsFrom(days(), dayPrefix({ kind: 'done' }, day), 1, batch)).map((key) => ({
     slot: Number(key._id.slice(key._id.lastIndexOf(':') + 1)),
     ticket: key.ticket,
     ...(key.place ? { place: key.place } : {}),
