@@ -17,6 +17,7 @@ import {
   PointElement,
   Tooltip,
   type ChartDataset,
+  type Scale,
   type TooltipItem,
 } from 'chart.js';
 import { isRecord, readJson } from './lib/dom.js';
@@ -110,14 +111,27 @@ function draw(spec: ChartSpec, reduceMotion: boolean): void {
     unit === 'percent' ? `${number.format(value)} %` : unit === 'hours' ? `${number.format(value)} h` : number.format(value);
   new Chart(canvas, {
     type: 'bar',
-    data: { labels: spec.labels.map((label) => wrap(label, 22)), datasets },
+    data: { labels: spec.labels, datasets },
     options: {
       responsive: true,
       maintainAspectRatio: false,
       animation: reduceMotion ? false : { duration: 300 },
       interaction: { mode: 'index', intersect: false },
       scales: {
-        x: { stacked: spec.stacked, grid: { display: false }, ticks: { autoSkip: spec.labels.length > 12, maxRotation: 0 } },
+        x: {
+          stacked: spec.stacked,
+          grid: { display: false },
+          ticks: {
+            autoSkip: spec.labels.length > 12,
+            maxRotation: 0,
+            // Wrapped to the room each label has at the chart's current width (about 7 px a character),
+            // so neighbouring labels never run into each other; the tooltip keeps the whole label.
+            callback(this: Scale, _value: string | number, index: number) {
+              const room = Math.floor(this.chart.width / Math.max(1, spec.labels.length) / 7);
+              return wrap(spec.labels[index] ?? '', Math.max(8, Math.min(22, room)));
+            },
+          },
+        },
         // Counts of tickets are whole numbers: no "2.5 tickets" on the axis.
         y: { stacked: spec.stacked, beginAtZero: true, title: { display: true, text: spec.y }, ticks: spec.unit === 'count' ? { precision: 0 } : {} },
         ...(spec.y2

@@ -95,25 +95,24 @@ export async function historyPage(actor: StaffActor, query: HistoryQuery, now = 
   let read = 0;
   let days = 0;
   // Days are read `span` at a time, as many as should hold the tickets still wanted at the pace of the
-  // days just read (a year of 100,000 tickets: one day at a time; a small office's: up to 32 at once),
-  // and each day's keys `probe` at a time, about as many as a day holds (a read past the last is wasted).
+  // days just read, at most twice as many as last time (today is only begun), up to 32 (a year of
+  // 100,000 tickets: a day or two at a time; a small office's: up to 32 at once). The keys of ended
+  // days are kept in memory (ticket.keys.ts), so a second list reads only today's and the tickets.
   let span = 1;
-  let probe = 16;
   for (let day = start.d, below = start.s; first !== null && day >= first; below = 0) {
     if (read >= walkBudget.tickets || days >= walkBudget.days) return page({ d: day, s: 0 });
     const batch: string[] = [];
     for (let d = day; batch.length < Math.min(span, walkBudget.days - days) && d >= first; d = previousDay(d)) batch.push(d);
     days += batch.length;
     // Latest first: the slots of a day are in the order the tickets became done.
-    const keys = (await Promise.all(batch.map((d) => doneKeysOfDay(d, probe)))).flatMap((ofDay, i) =>
+    const keys = (await Promise.all(batch.map((d) => doneKeysOfDay(d)))).flatMap((ofDay, i) =>
       ofDay
         .filter((k) => i > 0 || below === 0 || k.slot < below)
         .sort((x, y) => y.slot - x.slot)
         .map((k) => ({ ...k, day: batch[i] as string })),
     );
     const perDay = Math.max(keys.filter(maybe).length, 0.5) / batch.length;
-    span = Math.min(32, Math.max(1, Math.ceil((query.limit + 1 - found.length) / perDay)));
-    probe = Math.min(16, Math.max(4, Math.ceil(keys.length / batch.length)));
+    span = Math.min(32, span * 2, Math.max(1, Math.ceil((query.limit + 1 - found.length) / perDay)));
     for (let i = 0; i < keys.length; i += 32) {
       const chunk = keys.slice(i, i + 32);
       // Resolved in the last two weeks: in the working set, newest version, in memory; older ones by `_id`.

@@ -165,12 +165,14 @@ export async function rememberTicketDay(kind: 'done' | DayKind, at: Date, ticket
   const k: DayKind = typeof kind === 'string' ? { kind: 'done' } : kind;
   if (k.kind === 'done') await noteDoneDay(dayOf(at));
   await takeSlot(days(), dayPrefix(k, dayOf(at)), ticket, seq);
+  if (k.kind === 'done') forgetDoneDay(dayOf(at));
 }
 
 /** Notes a ticket that has just become done under the day, with where it was (`DonePlace`). */
 export async function rememberDone(at: Date, ticket: Pick<Ticket, '_id' | 'office' | 'tier' | 'team' | 'assignee'>): Promise<void> {
   await noteDoneDay(dayOf(at));
   await takeSlot(days(), dayPrefix({ kind: 'done' }, dayOf(at)), ticket._id, undefined, donePlace(ticket));
+  forgetDoneDay(dayOf(at));
 }
 
 function donePlace(ticket: Pick<Ticket, 'office' | 'tier' | 'team' | 'assignee'>): DonePlace {
@@ -193,13 +195,43 @@ export function doneAt(ticket: Pick<Ticket, 'status' | 'trail' | 'resolvedAt' | 
   return at ? new Date(at) : null;
 }
 
+export interface DoneKey {
+  slot: number;
+  ticket: Types.ObjectId;
+  place?: DonePlace;
+}
+
+/**
+ * The `d:` keys of days that have ended, as read (a history list reads a few hundred a day, one read
+ * each): a day that has ended gets no new key but from a back-dated change or an import, which drops
+ * the day here (`forgetDoneDay`); another instance's such key is seen within `doneKeysKeepMs`.
+ */
+const endedDoneKeys = new Map<string, { at: number; keys: DoneKey[] }>();
+const doneKeysKeepMs = 3 * 3_600_000;
+/** A day counts as ended this long after its UTC midnight (a commit under way at midnight notes its key just after). */
+const doneKeysSettleMs = 24 * 3_600_000 + 10 * 60_000;
+const maxEndedDays = 800;
+
 /** The `d:` keys of one UTC day, with their slots (1, 2, …: the order in which the tickets became done). */
-export async function doneKeysOfDay(day: string, batch = 16): Promise<Array<{ slot: number; ticket: Types.ObjectId; place?: DonePlace }>> {
-  return (await readSlotsFrom(days(), dayPrefix({ kind: 'done' }, day), 1, batch)).map((key) => ({
+export async function doneKeysOfDay(day: string, batch = 16, now = Date.now()): Promise<DoneKey[]> {
+  const ended = Date.parse(`${day}T00:00:00Z`) + doneKeysSettleMs <= now;
+  const kept = endedDoneKeys.get(day);
+  if (ended && kept && now - kept.at < doneKeysKeepMs) return kept.keys;
+  const keys = (await readSlotsFrom(days(), dayPrefix({ kind: 'done' }, day), 1, batch)).map((key) => ({
     slot: Number(key._id.slice(key._id.lastIndexOf(':') + 1)),
     ticket: key.ticket,
     ...(key.place ? { place: key.place } : {}),
   }));
+  if (ended) {
+    endedDoneKeys.delete(day);
+    endedDoneKeys.set(day, { at: now, keys });
+    if (endedDoneKeys.size > maxEndedDays) endedDoneKeys.delete(endedDoneKeys.keys().next().value as string);
+  }
+  return keys;
+}
+
+function forgetDoneDay(day: string): void {
+  endedDoneKeys.delete(day);
 }
 
 const firstDoneId = 'first_done_day';
@@ -264,7 +296,9 @@ export async function ticketIdsOfDays(k: DayKind, from: Date, to: Date): Promise
   const dayList: string[] = [];
   for (let d = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()); d <= to.getTime(); d += 24 * 3600 * 1000)
     dayList.push(dayOf(new Date(d)));
-  return unique((await Promise.all(dayList.map((day) => readSlots(days(), dayPrefix(k, day))))).flat());
+  // Done keys through the ended days kept in memory: the reports' read-ahead at start fills them for the history lists too.
+  const read = (day: string) => (k.kind === 'done' ? doneKeysOfDay(day).then((keys) => keys.map((key) => key.ticket)) : readSlots(days(), dayPrefix(k, day)));
+  return unique((await Promise.all(dayList.map(read))).flat());
 }
 
 /** Records Message-ID → ticket (the first ticket to receive a Message-ID keeps it). */
@@ -331,6 +365,7 @@ export async function memberTicketIds(member: Types.ObjectId | string): Promise<
 export function resetTicketKeyCaches(): void {
   lastSlot.clear();
   firstDone = undefined;
+  endedDoneKeys.clear();
 }
 
 /** The key documents of one ticket written in bulk (imports, the scale bench): `slot` is its place among its member's tickets. */
@@ -388,6 +423,7 @@ export async function writeTicketKeyDocuments(list: readonly ReturnType<typeof t
     .sort()[0];
   if (firstDay) await noteDoneDay(firstDay);
   await insert(days(), dayKeys);
+  for (const id of dayKeys.map((k) => String(k._id)).filter((id) => id.startsWith('d:'))) forgetDoneDay(id.slice(2, 12));
   await insert(
     WorkingTicketModel.collection,
     list.flatMap((k) => (k.working ? [k.working] : [])),
