@@ -121,8 +121,7 @@ export async function historyPage(actor: StaffActor, query: HistoryQuery, now = 
       read += unknown.length;
       for (const key of chunk) {
         const ticket = workingSet.get(String(key.ticket)) ?? tickets.get(String(key.ticket));
-        if (ticket && !maybe(key)) continue;
-        if (!ticket || !accepts(ticket, key.day)) continue;
+        if (!ticket || !maybe(key) || !accepts(ticket, key.day)) continue;
         found.push({ ticket, day: key.day, slot: key.slot });
         if (found.length > query.limit) {
           found.length = query.limit;
