@@ -10,7 +10,8 @@ import type mongoose from 'mongoose';
 import type { StaffActor } from '../server/auth/actor.js';
 import { formatTicketNumber } from '../server/tickets/ticket-number.js';
 import { eventId } from '../server/tickets/ticket-event.model.js';
-import { dayPrefixes, memberSlotId } from '../server/tickets/ticket.keys.js';
+import { memberSlotId } from '../server/tickets/ticket.keys.js';
+import { dayPrefixes } from '../server/tickets/ticket-keys.bulk.js';
 import { actorRef, trailEntry } from '../server/tickets/ticket.journal.js';
 import { NO_DUE_DATE } from '../server/tickets/ticket.model.js';
 
