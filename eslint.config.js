@@ -53,10 +53,9 @@ function layerPatterns(level) {
   return patterns;
 }
 
-/** Pages and public routes read through their domain's query modules, never a Mongoose model (types may be imported). */
+/** Pages and public routes read through their domain's query modules, never a Mongoose model (their types included: the modules re-export the records they return). */
 const webReadsNoModel = {
   group: ['**/*.model.js', '**/*.models.js', '**/sla/policy.js'],
-  allowTypeImports: true,
   message: 'server/web/ reads through the domain query modules (e.g. tickets/ticket.queries.ts), not Mongoose models.',
 };
 

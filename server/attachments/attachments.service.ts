@@ -20,6 +20,9 @@ import { formatSize, type AttachmentLimits } from './limits.js';
 import type { AttachmentStorage } from './storage.js';
 import type { RejectedFile, UploadedFile } from './uploads.js';
 
+/** The record the service reads and writes. */
+export type { Attachment } from './attachment.model.js';
+
 export { attachmentStorage } from './storage.js';
 
 /**

@@ -7,6 +7,9 @@
 import { Types } from 'mongoose';
 import { AuditEntryModel, type AuditEntry } from './audit.model.js';
 
+/** The records these queries return. */
+export type { AuditEntry } from './audit.model.js';
+
 /** The kinds of record the administration audits (others may appear: they are listed as written). */
 export const auditKinds = [
   'staff',

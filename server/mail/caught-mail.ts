@@ -9,6 +9,9 @@ import { simpleParser, type AddressObject, type HeaderValue } from 'mailparser';
 import { Types } from 'mongoose';
 import { CaughtMailModel, type CaughtMail } from './mail.models.js';
 
+/** The records the catcher's page lists. */
+export type { CaughtMail } from './mail.models.js';
+
 export const CAUGHT_PAGE_SIZE = 50;
 
 export type CaughtMailSummary = Pick<CaughtMail, '_id' | 'from' | 'to' | 'subject' | 'date' | 'receivedAt'>;

@@ -21,4 +21,4 @@ export { byOffice, satisfactionOf, slaTallies, summarize } from './figures.js';
 export type { Figures, OfficeRow, Satisfaction, SlaTally } from './figures.js';
 export { byPeriod, byPlacement } from './breakdowns.js';
 export type { Bucket, Dimension, PeriodRow, PlacementRow } from './breakdowns.js';
-export { deadlineKinds as slaKinds, type DeadlineKind as SlaKind } from '../sla/sla.vocabulary.js';
+export { deadlineKinds as slaKinds, type DeadlineKind as SlaKind } from '../lib/sla.vocabulary.js';

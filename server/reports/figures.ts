@@ -3,7 +3,7 @@
  * resolutions, medians, SLA attainment, escalations, satisfaction.
  */
 import { mean, ratio, spread, type Spread } from './stats.js';
-import { deadlineKinds as slaKinds, type DeadlineKind as SlaKind } from '../sla/sla.vocabulary.js';
+import { deadlineKinds as slaKinds, type DeadlineKind as SlaKind } from '../lib/sla.vocabulary.js';
 import { reportTiers, type ReportTicket, type TicketFacts } from './facts.js';
 import type { BacklogItem } from './backlog.js';
 

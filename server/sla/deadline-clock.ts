@@ -6,7 +6,7 @@
  */
 import { addBusinessMinutes, businessMinutesBetween, type BusinessCalendar } from './calendar.js';
 import { policyId, type SlaPolicyData } from './policy.js';
-import type { DeadlineKind, DeadlineState } from './sla.vocabulary.js';
+import type { DeadlineKind, DeadlineState } from '../lib/sla.vocabulary.js';
 import type { Deadline, DeadlineChange, Explanation, ExplanationCode } from './deadline.types.js';
 import { finished, stateAtEnd, type Segment, type State, type Window } from './deadline-timeline.js';
 

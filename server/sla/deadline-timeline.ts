@@ -7,7 +7,7 @@
 import type { Priority } from '../lib/ticket.vocabulary.js';
 import type { BusinessCalendar } from './calendar.js';
 import type { PolicyFacts, SlaPolicyData } from './policy.js';
-import type { DeadlineKind } from './sla.vocabulary.js';
+import type { DeadlineKind } from '../lib/sla.vocabulary.js';
 import type { ChangeCause, DeadlineInput, SlaEvent } from './deadline.types.js';
 
 export interface State {

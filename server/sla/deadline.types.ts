@@ -8,7 +8,7 @@ import type { Priority, TicketStatus } from '../lib/ticket.vocabulary.js';
 import type { TicketEvent } from '../tickets/ticket-event.model.js';
 import type { BusinessCalendar } from './calendar.js';
 import type { PolicyFacts, SlaPolicyData } from './policy.js';
-import type { DeadlineKind, DeadlineState } from './sla.vocabulary.js';
+import type { DeadlineKind, DeadlineState } from '../lib/sla.vocabulary.js';
 
 export type ExplanationCode = 'running' | 'overdue' | 'paused' | 'met' | 'met_late' | 'stopped';
 export type ChangeCause = 'priority' | 'category' | 'tier' | 'office';

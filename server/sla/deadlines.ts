@@ -32,7 +32,7 @@
  */
 import { subtractBusinessMinutes, type BusinessCalendar } from './calendar.js';
 import { policyId, type SlaPolicyData } from './policy.js';
-import type { DeadlineKind } from './sla.vocabulary.js';
+import type { DeadlineKind } from '../lib/sla.vocabulary.js';
 import type { Deadline, DeadlineInput, DeadlineSet } from './deadline.types.js';
 import { explanationOf, measure, ref } from './deadline-clock.js';
 import { segmentsOf, stateAtEnd, windowsOf } from './deadline-timeline.js';

@@ -119,7 +119,8 @@ export async function firstInOrder(
   };
 }
 
-const invalidCursor = () =>
+/** The answer to a cursor this list did not make (queue and history lists alike). */
+export const invalidCursor = () =>
   new BadRequestError('The cursor is not valid: use the nextCursor value of a previous page.', [{ path: 'cursor', message: 'invalid cursor' }]);
 
 /** The place a cursor names; one made for another order (or malformed) is refused. */

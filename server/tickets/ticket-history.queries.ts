@@ -14,13 +14,13 @@
 import type { Types } from 'mongoose';
 import type { StaffActor } from '../auth/actor.js';
 import { readByIds } from '../db/point-reads.js';
-import { BadRequestError } from '../lib/errors.js';
 import { isDoneStatus } from '../lib/ticket.vocabulary.js';
 import { TicketModel, type Ticket } from './ticket.model.js';
 import { canRead, inWorkScope } from './ticket.policy.js';
 import { handedOnBy } from './ticket.workers.js';
 import { dayOf, doneAt, doneKeysOfDay, firstDoneDay, type DonePlace } from './ticket.keys.js';
 import { workingSet } from './working-set.js';
+import { invalidCursor } from './queue-order.js';
 
 /** Where a history page stops: the UTC day and the slots below `s` on it (`s` 0: the whole day). */
 interface HistoryCursor {
@@ -43,15 +43,6 @@ function encode(at: Omit<HistoryCursor, 'h'>): string {
   return Buffer.from(JSON.stringify({ h: 1, ...at })).toString('base64url');
 }
 
-/** Whether a cursor is a history list's (a queue's cursor has other fields). */
-export function isHistoryCursor(cursor: string): boolean {
-  try {
-    return (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { h?: unknown }).h === 1;
-  } catch {
-    return false;
-  }
-}
-
 function decode(cursor: string): HistoryCursor {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<HistoryCursor>;
@@ -60,7 +51,7 @@ function decode(cursor: string): HistoryCursor {
   } catch {
     // fall through
   }
-  throw new BadRequestError('The cursor is not valid: use the nextCursor value of a previous page.', [{ path: 'cursor', message: 'invalid cursor' }]);
+  throw invalidCursor();
 }
 
 export interface HistoryQuery {

@@ -10,7 +10,7 @@
  * explanations, the pauses and changes, and which alerts were fired (an alert fired is an
  * event in the journal).
  */
-import type { DeadlineKind, DeadlineState } from '../sla/sla.vocabulary.js';
+import type { DeadlineKind, DeadlineState } from '../lib/sla.vocabulary.js';
 
 export interface StoredDeadline {
   kind: DeadlineKind;

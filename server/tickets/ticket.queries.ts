@@ -39,6 +39,11 @@ import type { Tier } from '../lib/ticket.vocabulary.js';
 import { escalationTarget, returnTarget } from './ticket.lifecycle.js';
 import { officeModelOf } from '../routing/office-models.js';
 
+/** The records these queries return (pages read them through this module, not the models). */
+export type { Ticket } from './ticket.model.js';
+export type { Escalation } from './escalation.model.js';
+export type { MailProof } from './message.model.js';
+
 // Teams and offices with their names in each language, read at most every few seconds (an
 // administrator's change clears it); the book of each language is derived once per read.
 const placeNames = ttlCache(configTtlMs, async () => {

@@ -4,7 +4,7 @@ import { Types } from 'mongoose';
 import { businessMinutesBetween, defaultCalendar } from '../../server/sla/calendar.js';
 import { computeDeadlines, warningTimes } from '../../server/sla/deadlines.js';
 import type { Deadline, DeadlineInput, SlaEvent } from '../../server/sla/deadline.types.js';
-import type { DeadlineKind } from '../../server/sla/sla.vocabulary.js';
+import type { DeadlineKind } from '../../server/lib/sla.vocabulary.js';
 import { explainDeadline } from '../../server/sla/explain.js';
 import { choosePolicy, defaultPolicies, type PolicyFacts, type SlaPolicyData } from '../../server/sla/policy.js';
 import { translator } from '../../server/lib/i18n.js';

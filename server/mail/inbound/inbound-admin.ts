@@ -13,6 +13,9 @@ import type { MailAuthentication } from './authentication.js';
 import { InboundMailModel, InboundQuarantineModel, type InboundMail, type InboundOutcome, type InboundStatus } from './inbound.model.js';
 import type { InboundPipeline } from './pipeline.js';
 
+/** The records the inbound pages list. */
+export type { InboundHistoryEntry, InboundMail, OutcomeKind } from './inbound.model.js';
+
 export const INBOUND_PAGE_SIZE = 50;
 
 /** The list's tabs: what waits for a decision (default), everything recent, what was set aside. */

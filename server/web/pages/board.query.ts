@@ -9,7 +9,7 @@ import { Types } from 'mongoose';
 import type { StaffActor } from '../../auth/actor.js';
 import type { Translate } from '../../lib/i18n.js';
 import { lastSeen, staffWatched } from '../../staff/staff.queries.js';
-import type { Escalation } from '../../tickets/escalation.model.js';
+import type { Escalation } from '../../tickets/ticket.queries.js';
 import { presentEscalation, type EscalationView, type TicketView } from '../../tickets/ticket.presenter.js';
 import { escalationsOf, nameBook } from '../../tickets/ticket.queries.js';
 import { heldCounts, listTickets, readableWork } from '../../tickets/ticket-list.queries.js';

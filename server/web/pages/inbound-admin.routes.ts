@@ -27,7 +27,7 @@ import {
   type InboundFilter,
 } from '../../mail/inbound/inbound-admin.js';
 import { readInboundMessage, type InboundMessageReading } from '../../mail/inbound/inbound-reading.js';
-import type { InboundHistoryEntry, InboundMail } from '../../mail/inbound/inbound.model.js';
+import type { InboundHistoryEntry, InboundMail } from '../../mail/inbound/inbound-admin.js';
 import type { InboundPipeline } from '../../mail/inbound/pipeline.js';
 import { verdictLine } from '../../mail/inbound/authentication.js';
 import { actOnManyInbound } from '../../mail/inbound/inbound-bulk.js';

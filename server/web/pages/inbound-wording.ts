@@ -7,7 +7,7 @@
  */
 import type { Translate } from '../../lib/i18n.js';
 import { quarantineReasons } from '../../mail/inbound/inbound-admin.js';
-import type { OutcomeKind } from '../../mail/inbound/inbound.model.js';
+import type { OutcomeKind } from '../../mail/inbound/inbound-admin.js';
 
 const isReason = (code: string): boolean => (quarantineReasons as readonly string[]).includes(code);
 

@@ -10,7 +10,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Config } from '../../config.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import { caughtMailHeaders, findCaughtMail, linksIn, listCaughtMailPage } from '../../mail/caught-mail.js';
-import type { CaughtMail } from '../../mail/mail.models.js';
+import type { CaughtMail } from '../../mail/caught-mail.js';
 import { listFailedMail } from '../../mail/outbox.js';
 import { countQueuedMail, mayAdministerMail, retryFailedMail } from '../../mail/outbox-admin.js';
 import { createFormatter } from './format.js';

@@ -4,7 +4,7 @@
  * that nothing proves it. Staff read it before trusting what a mail says (a new bank account number…).
  */
 import type { Translate } from '../../lib/i18n.js';
-import type { MailProof } from '../../tickets/message.model.js';
+import type { MailProof } from '../../tickets/ticket.queries.js';
 
 export interface MailProofBadge {
   /** A CSS hook: `verified`, `token`, `confirmed` or `none`. */

@@ -20,7 +20,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Config } from '../../config.js';
 import type { MemberActor } from '../../auth/actor.js';
-import type { Attachment } from '../../attachments/attachment.model.js';
+import type { Attachment } from '../../attachments/attachments.service.js';
 import { attachmentStorage, saveAttachments, sendAttachment, uploadProblems } from '../../attachments/attachments.service.js';
 import { formatSize } from '../../attachments/limits.js';
 import { parseMultipart } from '../../attachments/uploads.js';
@@ -34,7 +34,7 @@ import { mergeSessions, verifyMemberLink, type MemberSession } from '../../membe
 import { memberClose, memberReopen, memberReply, rateTicket } from '../../tickets/member.commands.js';
 import { canRead } from '../../tickets/ticket.policy.js';
 import { attachmentWithContext, memberTickets, ticketByNumber, ticketThread } from '../../tickets/ticket.queries.js';
-import type { Ticket } from '../../tickets/ticket.model.js';
+import type { Ticket } from '../../tickets/ticket.queries.js';
 import { loadTicket } from '../../tickets/ticket.journal.js';
 import { renderPage } from '../render.js';
 import { createFormCsrf } from '../pages/login-csrf.js';

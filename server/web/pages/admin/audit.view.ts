@@ -3,7 +3,7 @@
  * and each changed field as "before → after". Values are turned into text here; the template escapes
  * them (a label typed by an administrator is shown as typed, never as markup).
  */
-import type { AuditEntry } from '../../../audit/audit.model.js';
+import type { AuditEntry } from '../../../audit/audit.queries.js';
 import type { Translate } from '../../../lib/i18n.js';
 import type { Formatter } from '../format.js';
 
