@@ -54,6 +54,17 @@ function decode(cursor: string): HistoryCursor {
   throw invalidCursor();
 }
 
+/** How far back a list has been read when it stops at this cursor: the earliest day (UTC, `YYYY-MM-DD`) it read, whole or in part. Null for another kind of cursor. */
+export function historyReadBackTo(cursor: string): string | null {
+  try {
+    const at = decode(cursor);
+    // `s` 0: the cursor's day is still to read, the day after it was the last one read.
+    return at.s > 0 ? at.d : dayOf(new Date(Date.parse(`${at.d}T00:00:00Z`) + dayMs));
+  } catch {
+    return null;
+  }
+}
+
 export interface HistoryQuery {
   /** Done statuses only (resolved, closed). */
   statuses: readonly string[];

@@ -23,6 +23,8 @@ export interface Formatter {
   readonly now: Date;
   /** "27 nov. 2026, 14:21" */
   dateTime(value: string | Date): string;
+  /** "27 novembre 2026": a date without its time. */
+  date(value: string | Date): string;
   /** "27 nov., 14:21" — compact, for tables. */
   short(value: string | Date): string;
   /** "3 h", "2 j": how long ago, compact. */
@@ -44,7 +46,7 @@ export function ageText(from: Date, now: Date, t: Translate): string {
 
 // Building an Intl.DateTimeFormat costs more than formatting hundreds of dates with it: one pair per
 // language and zone for the life of the process.
-const dateFormats = new Map<string, { long: Intl.DateTimeFormat; compact: Intl.DateTimeFormat }>();
+const dateFormats = new Map<string, { long: Intl.DateTimeFormat; day: Intl.DateTimeFormat; compact: Intl.DateTimeFormat }>();
 
 function formatsFor(tag: string, timeZone: string) {
   const key = `${tag}|${timeZone}`;
@@ -52,6 +54,7 @@ function formatsFor(tag: string, timeZone: string) {
   if (!formats) {
     formats = {
       long: new Intl.DateTimeFormat(tag, { timeZone, dateStyle: 'medium', timeStyle: 'short' }),
+      day: new Intl.DateTimeFormat(tag, { timeZone, dateStyle: 'long' }),
       compact: new Intl.DateTimeFormat(tag, { timeZone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }),
     };
     dateFormats.set(key, formats);
@@ -60,7 +63,7 @@ function formatsFor(tag: string, timeZone: string) {
 }
 
 export function createFormatter(locale: Locale, t: Translate, timeZone: string, now = new Date()): Formatter {
-  const { long, compact } = formatsFor(intlLocales[locale], timeZone);
+  const { long, day, compact } = formatsFor(intlLocales[locale], timeZone);
   const asDate = (v: string | Date) => (v instanceof Date ? v : new Date(v));
   // A page of a hundred rows asks for the same few phrases ("3 h", "overdue") again and again.
   const phrases = new Map<string, string>();
@@ -73,6 +76,7 @@ export function createFormatter(locale: Locale, t: Translate, timeZone: string, 
     now,
     size: (bytes) => formatSize(bytes, locale),
     dateTime: (v) => long.format(asDate(v)),
+    date: (v) => day.format(asDate(v)),
     short: (v) => compact.format(asDate(v)),
     age: (v) => {
       const minutes = Math.floor((now.getTime() - asDate(v).getTime()) / 60_000);

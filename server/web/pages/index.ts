@@ -28,6 +28,7 @@ import { queueRoutes } from './queue.routes.js';
 import { ticketRoutes } from './ticket.routes.js';
 import { newTicketRoutes } from './new-ticket.routes.js';
 import { searchRoutes } from './search.routes.js';
+import { historyRoutes } from './history.routes.js';
 import { savedReplyPages } from './saved-replies.routes.js';
 import { requireTotpEnrolment } from './account-paths.js';
 import { accountPages } from './account.routes.js';
@@ -47,6 +48,7 @@ export function staffPages(config: Config, options: { auth?: AuthRouteOptions; i
   router.use(accountPages(config, tools, options.auth));
   router.use(staffAdminPages(config, tools));
   router.use(queueRoutes(config, tools));
+  router.use(historyRoutes(config, tools));
   router.use(searchRoutes(config, tools));
   router.use(newTicketRoutes(config, tools));
   router.use(ticketRoutes(config, tools));

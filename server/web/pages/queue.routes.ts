@@ -33,6 +33,7 @@ import {
   type QueueQuery,
 } from './queue.query.js';
 import { renderPartial, renderStaffPage, type StaffPageTools } from './staff-page.js';
+import { historyHref } from './history.routes.js';
 
 const pageSize = 50;
 const flashActions = ['claimed', 'released', 'escalated', 'returned', 'reassigned', 'resolved', 'reopened', 'left'] as const;
@@ -111,6 +112,8 @@ function facets(data: QueueData, actor: StaffActor, res: Response) {
         key: 'status',
         label: t('queue.filters.status'),
         items: [item('status', undefined, t('queue.filters.open_work')), ...filterStatuses.map((s) => item('status', s, t(`status.${s}`)))],
+        // The queue's "resolved" is the last two weeks (the working set); older ones are in the history.
+        more: { href: historyHref({ status: 'resolved' }), label: t('history.full') },
       },
       { key: 'language', label: t('queue.filters.language'), items: [item('language', undefined, t('queue.filters.any_language')), ...languages] },
       {
@@ -153,6 +156,21 @@ export function queueRoutes(config: Config, tools: StaffPageTools): Router {
 
   router.get(queuePath, requirePageActor, async (req, res) => {
     const actor = pageActor(req);
+    // Closed tickets are history, not work: the history page lists them (of any age).
+    if (req.query.status === 'closed') {
+      const q = parseQueueQuery(req.query, actor);
+      res.redirect(
+        303,
+        historyHref({
+          status: 'closed',
+          language: q.language,
+          category: q.category,
+          office: q.office,
+          view: q.view === 'handed' || q.view === 'mine' ? q.view : undefined,
+        }),
+      );
+      return;
+    }
     const data = await loadQueue(req, res, config, actor);
     const t = res.locals.t;
     const activeFilters = [data.query.status, data.query.language, data.query.category, data.query.office].filter(Boolean).length;

@@ -16,6 +16,7 @@ import { initials } from './format.js';
 
 export type StaffSection =
   | 'queue'
+  | 'history'
   | 'board'
   | 'ticket'
   | 'login'
@@ -39,6 +40,11 @@ export interface LangLink {
   name: string;
   href: string;
   current: boolean;
+}
+
+/** Whether the person answers members (every role but administrator's): they have a history and may file tickets. */
+function worksTickets(actor: StaffActor): boolean {
+  return actor.roles.some((r) => r !== 'administrator');
 }
 
 const languageNames: Record<string, string> = { fr: 'Français', nl: 'Nederlands', en: 'English' };
@@ -107,13 +113,15 @@ export async function renderStaffPage(
       me: { name: actor.name, roleLabel: roles.join(' · '), place: place && !roles.includes(place) ? place : null, initials: initials(actor.name) },
       nav: [
         { key: 'queue', href: '/staff/queue', label: t('nav.queue'), current: section === 'queue' },
+        // Administrators work no tier: their history would be empty.
+        ...(worksTickets(actor) ? [{ key: 'history', href: '/staff/history', label: t('nav.history'), current: section === 'history' }] : []),
         ...(isSupervisor(actor) ? [{ key: 'board', href: '/staff/board', label: t('nav.board'), current: section === 'board' }] : []),
         { key: 'replies', href: '/staff/replies', label: t('savedReplies.nav'), current: section === 'replies' },
         ...(hasRole(actor, 'administrator') ? [{ key: 'mail', href: '/staff/mail', label: t('mailAdmin.nav'), current: section === 'mail' }] : []),
         ...(hasRole(actor, 'administrator') ? [{ key: 'inbound', href: '/staff/inbound', label: t('inboundAdmin.nav'), current: section === 'inbound' }] : []),
         ...(hasRole(actor, 'administrator') ? [{ key: 'admin', href: '/staff/admin', label: t('admin.nav'), current: adminSections.includes(section) }] : []),
         // A phone call or a visit: anyone who answers members may file it (administrators work no tier).
-        ...(actor.roles.some((r) => r !== 'administrator')
+        ...(worksTickets(actor)
           ? [{ key: 'new_ticket', href: '/staff/new-ticket', label: t('workflow.new_ticket.nav'), current: section === 'new_ticket' }]
           : []),
       ],

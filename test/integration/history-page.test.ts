@@ -1,0 +1,132 @@
+/**
+ * The staff app's history page (`/staff/history`): done tickets of any age in the person's work
+ * scope, most recently done first, filtered like the queue; a walk cut short says how far back it
+ * read and goes on; the queue's closed filter leads here; only a signed-in person who works tickets
+ * has it in the navigation, and what it shows is escaped.
+ */
+import { expect } from 'chai';
+import type { Express } from 'express';
+import request from 'supertest';
+import type { MemberActor } from '../../server/auth/actor.js';
+import { claimTicket, resolveTicket } from '../../server/tickets/ticket.commands.js';
+import { memberClose } from '../../server/tickets/member.commands.js';
+import { walkBudget } from '../../server/tickets/ticket-history.queries.js';
+import { useTestDatabase } from '../helpers/db.js';
+import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
+import { testApp } from '../helpers/http.js';
+import { signedIn, type TestAgent } from '../helpers/pages.js';
+
+const day = 24 * 3600 * 1000;
+const ago = (days: number, hours = 0) => new Date(Date.now() - days * day - hours * 3600 * 1000);
+
+/** The ticket numbers listed on a history page, in order. */
+function numbers(html: string): string[] {
+  const tbody = /<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? '';
+  return [...tbody.matchAll(/<span class="num">(R-\d{4}-\d{6})<\/span>/g)].map((m) => m[1] as string);
+}
+
+/** What Handlebars escapes in an attribute (`=`, `&`), read back. */
+const decodeEntities = (html: string) => html.replaceAll('&#x3D;', '=').replaceAll('&amp;', '&');
+
+describe('the history page: done tickets of any age, in the work scope', () => {
+  useTestDatabase();
+  let app: Express;
+  let org: Org;
+  let liege: TestAgent;
+  const n: Record<string, string> = {};
+
+  const resolved = async (createdDaysAgo: number, resolvedDaysAgo: number, overrides: Parameters<typeof buildTicket>[1] = {}) => {
+    const t = await buildTicket(org, { at: ago(createdDaysAgo, 1), ...overrides });
+    const actor = overrides.actor ?? org.staff.advisorLiege;
+    const held = await claimTicket({ actor, ticketId: String(t._id), version: t.version, at: ago(createdDaysAgo) });
+    await resolveTicket({ actor, ticketId: String(t._id), version: held.version, at: ago(resolvedDaysAgo) });
+    return t;
+  };
+
+  before(async () => {
+    app = testApp();
+    org = await buildOrg();
+    n.yearOld = (await resolved(300, 299, { subject: 'Attestation <b>annuelle</b>' })).number;
+    n.invoices = (await resolved(61, 60, { category: 'invoices', language: 'nl' })).number;
+    const closed = await resolved(4, 3);
+    const member: MemberActor = { kind: 'member', id: closed.member, name: 'Claire Martin', email: 'claire@example.be' };
+    await memberClose({ actor: member, ticketId: String(closed._id), at: ago(2) });
+    n.closed = closed.number;
+    n.charleroi = (await resolved(2, 1, { office: org.offices.charleroi, actor: org.staff.advisorCharleroi })).number;
+    n.open = (await buildTicket(org)).number;
+    liege = await signedIn(app, org.staff.advisorLiege.email);
+  });
+
+  afterEach(() => {
+    walkBudget.tickets = 500;
+  });
+
+  it('lists the done tickets of my work, most recently done first, and is in my navigation', async () => {
+    const page = await liege.get('/staff/history').expect(200);
+    expect(numbers(page.text)).to.deep.equal([n.closed, n.invoices, n.yearOld]);
+    expect(page.text).to.include('href="/staff/history"');
+    expect(page.text).to.include('aria-current="page"');
+    // A subject is text, never markup.
+    expect(page.text).to.include('Attestation &lt;b&gt;annuelle&lt;/b&gt;').and.not.include('<b>annuelle</b>');
+  });
+
+  it('filters by status, category, language and "handled by me"', async () => {
+    expect(numbers((await liege.get('/staff/history?status=closed').expect(200)).text)).to.deep.equal([n.closed]);
+    expect(numbers((await liege.get('/staff/history?status=resolved').expect(200)).text)).to.deep.equal([n.invoices, n.yearOld]);
+    expect(numbers((await liege.get('/staff/history?category=invoices').expect(200)).text)).to.deep.equal([n.invoices]);
+    expect(numbers((await liege.get('/staff/history?language=nl').expect(200)).text)).to.deep.equal([n.invoices]);
+    expect(numbers((await liege.get('/staff/history?view=mine').expect(200)).text)).to.deep.equal([n.closed, n.invoices, n.yearOld]);
+    const other = await signedIn(app, org.staff.supervisorLiege.email);
+    expect(numbers((await other.get('/staff/history?view=mine').expect(200)).text)).to.deep.equal([]);
+    const none = await liege.get('/staff/history?category=contracts').expect(200);
+    expect(none.text).to.include('id="history-empty"');
+  });
+
+  it('shows Charleroi its own history, not Liège’s', async () => {
+    const charleroi = await signedIn(app, org.staff.advisorCharleroi.email);
+    expect(numbers((await charleroi.get('/staff/history').expect(200)).text)).to.deep.equal([n.charleroi]);
+  });
+
+  it('says how far back a walk cut short has read, and goes on from there to the end', async () => {
+    walkBudget.tickets = 1;
+    const seen: string[] = [];
+    let path: string | null = '/staff/history';
+    let notices = 0;
+    for (let i = 0; path && i < 20; i += 1) {
+      const page = await liege.get(path).expect(200);
+      seen.push(...numbers(page.text));
+      if (page.text.includes('id="history-searched"')) notices += 1;
+      const next: RegExpExecArray | null = /<a href="(\/staff\/history\?[^"]*cursor&#x3D;[^"]+)">/.exec(page.text);
+      path = next?.[1] ? decodeEntities(next[1]) : null;
+    }
+    expect(path).to.equal(null);
+    expect(seen).to.deep.equal([n.closed, n.invoices, n.yearOld]);
+    expect(notices).to.be.greaterThan(0);
+  });
+
+  it('starts again from the most recent on a cursor it cannot read', async () => {
+    const page = await liege.get('/staff/history?cursor=not-a-cursor').expect(200);
+    expect(numbers(page.text)).to.deep.equal([n.closed, n.invoices, n.yearOld]);
+  });
+
+  it('sends the queue’s closed filter to the history, keeping the other filters', async () => {
+    const res = await liege.get('/staff/queue?status=closed&language=nl').expect(303);
+    expect(res.headers.location).to.equal('/staff/history?status=closed&language=nl');
+    const queue = await liege.get('/staff/queue').expect(200);
+    expect(decodeEntities(queue.text)).to.include('href="/staff/history?status=resolved"');
+  });
+
+  it('asks a visitor to sign in, and leaves it out of an administrator’s navigation', async () => {
+    const res = await request(app).get('/staff/history').expect(303);
+    expect(res.headers.location).to.match(/^\/staff\/login/);
+    const admin = await signedIn(app, org.staff.administrator.email);
+    const page = await admin.get('/staff/mail').expect(200);
+    expect(page.text).not.to.include('href="/staff/history"');
+  });
+
+  it('speaks Dutch to a Dutch reader', async () => {
+    const page = await liege.get('/staff/history?lang=nl').expect(200);
+    expect(page.text).to.include('Geschiedenis').and.include('Afgerond op');
+    await liege.get('/staff/history?lang=fr').expect(200);
+  });
+});
