@@ -9,7 +9,7 @@
  *    taking a call for Liège do, and never receives Charleroi's own tickets;
  *  - presence and typing on the ticket page; the stale-reply guard;
  *  - the queue in French (default), Dutch and English;
- *  - axe-core finds no serious or critical WCAG 2 A/AA violation on the queue, ticket
+ *  - axe-core finds no serious or critical WCAG 2 A/AA violation on the queue, ticket, history
  *    and board pages.
  * Each test creates its own tickets through the JSON API, so none depends on the random
  * demo tickets. "Live" is never a duration assertion: the test waits (bounded) for the
@@ -530,7 +530,7 @@ describe('staff web app in Chromium (real server process, live updates, accessib
     expectCleanPages();
   });
 
-  it('axe-core finds no serious or critical WCAG 2.1 A/AA violation on the queue, ticket and board pages, desktop and phone', async () => {
+  it('axe-core finds no serious or critical WCAG 2.1 A/AA violation on the queue, ticket, board and history pages, desktop and phone', async () => {
     const ticket = await createTicket('julie', 'liege', 'Accès au compte en ligne bloqué');
     await command('julie', ticket.id, 'claim');
     await command('julie', ticket.id, 'replies', { text: "Bonjour, pouvez-vous nous dire quel message d'erreur s'affiche ?", waitForMember: false });
@@ -538,6 +538,9 @@ describe('staff web app in Chromium (real server process, live updates, accessib
     const escalated = await createTicket('nadia', 'liege', 'Avance à valider pour un gros chantier');
     await command('nadia', escalated.id, 'claim');
     await command('nadia', escalated.id, 'escalate', { reason: 'advance_approval', handoff: 'Montant au-delà du plafond des conseillers.' });
+    const done = await createTicket('julie', 'liege', 'Attestation de revenus pour la banque');
+    await command('julie', done.id, 'claim');
+    await command('julie', done.id, 'resolve', { note: 'Attestation envoyée par courrier.' });
 
     const julie = await open('julie');
     const isabelle = await open('isabelle');
@@ -568,10 +571,14 @@ describe('staff web app in Chromium (real server process, live updates, accessib
       ['supervisor-ticket', isabelle.page, `/staff/tickets/${escalated.id}`],
       ['phone-queue', phone.page, '/staff/queue'],
       ['phone-ticket', phone.page, `/staff/tickets/${ticket.id}`],
+      ['history', julie.page, '/staff/history'],
+      ['phone-history', phone.page, '/staff/history'],
     ];
     const serious: string[] = [];
     for (const [name, page, url, prepare] of pages) {
-      await live(page, url);
+      // The history is not live: it has no socket to wait for.
+      if (url.startsWith('/staff/history')) await page.goto(`${e2e.base}${url}`);
+      else await live(page, url);
       await prepare?.();
       const violations = await runAxe(page);
       await screenshot(page, `axe-${name}`);
