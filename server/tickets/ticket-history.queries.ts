@@ -70,6 +70,8 @@ export interface HistoryQuery {
   statuses: readonly string[];
   /** The list's other filters (status aside), tested on each ticket. */
   matches: (ticket: Ticket) => boolean;
+  /** The same filters on what a key says of its ticket (`DonePlace`; a field the key lacks passes): keys that fail are not read. */
+  matchesPlace?: (place: DonePlace) => boolean;
   /** "Tickets I handed on": worked on and no longer held, instead of every ticket the actor may read. */
   handedOn?: boolean;
   limit: number;
@@ -89,9 +91,11 @@ export async function historyPage(actor: StaffActor, query: HistoryQuery, now = 
     // The work scope, as the queues; handed on: what the actor worked on and may still read.
     return query.handedOn ? handedOnBy(actor.id, ticket) && canRead(actor, ticket) : inWorkScope(actor, ticket);
   };
-  // Where the ticket was when it became done, on its key (keys written before it have none): a ticket
-  // outside the work scope there is not read. Handed-on lists follow the workers: read every ticket.
-  const maybe = (key: { place?: DonePlace }): boolean => query.handedOn || !key.place || inWorkScope(actor, key.place);
+  // Where the ticket was when it became done, and its category and language, on its key (keys written
+  // before it have none): a ticket outside the work scope there, or failing the filters, is not read.
+  // Handed-on lists follow the workers, not the place: only the filters are tested on the key.
+  const maybe = ({ place }: { place?: DonePlace }): boolean =>
+    !place || ((query.handedOn || inWorkScope(actor, place)) && (query.matchesPlace?.(place) ?? true));
   const found: Array<{ ticket: Ticket; day: string; slot: number }> = [];
   const page = (next: Omit<HistoryCursor, 'h'> | null) => ({ tickets: found.map((f) => f.ticket), nextCursor: next ? encode(next) : null });
   let read = 0;

@@ -19,7 +19,23 @@ import {
 
 /** The key documents of one ticket written in bulk (imports, the scale bench): `slot` is its place among its member's tickets. */
 export function ticketKeyDocuments(
-  ticket: Pick<Ticket, '_id' | 'number' | 'member' | 'status' | 'createdAt' | 'office' | 'tier' | 'team' | 'assignee' | 'resolvedAt' | 'closedAt' | 'trail'>,
+  ticket: Pick<
+    Ticket,
+    | '_id'
+    | 'number'
+    | 'member'
+    | 'status'
+    | 'createdAt'
+    | 'office'
+    | 'tier'
+    | 'team'
+    | 'assignee'
+    | 'category'
+    | 'language'
+    | 'resolvedAt'
+    | 'closedAt'
+    | 'trail'
+  >,
   slots: { member: number; created: number; done: number },
   working: boolean,
 ) {

@@ -10,6 +10,7 @@ import { BadRequestError } from '../lib/errors.js';
 import type { Ticket } from './ticket.model.js';
 import { canRead, inWorkScope } from './ticket.policy.js';
 import { historyPage } from './ticket-history.queries.js';
+import type { DonePlace } from './ticket.keys.js';
 import { handedOnBy } from './ticket.workers.js';
 import { presentTicket, type TicketView } from './ticket.presenter.js';
 import { workingSet, type WorkSelection } from './working-set.js';
@@ -55,6 +56,22 @@ export function matchesFilters(t: Ticket, actor: StaffActor, filters: Omit<ListF
   return true;
 }
 
+/**
+ * The list's filters on what a done key says of its ticket (ticket.keys.ts `DonePlace`), for history
+ * lists: fields the key does not carry (older keys) pass, and the ticket is tested when read.
+ */
+function matchesPlace(place: DonePlace, actor: StaffActor, filters: Omit<ListFilters, 'limit' | 'cursor'>): boolean {
+  if (filters.tier && place.tier !== filters.tier) return false;
+  if (filters.office && String(place.office) !== filters.office) return false;
+  if (filters.team && String(place.team) !== filters.team) return false;
+  if (filters.language && place.language !== undefined && place.language !== filters.language) return false;
+  if (filters.category !== undefined && place.category !== undefined && place.category !== filters.category) return false;
+  if (filters.assignee === 'me') return String(place.assignee) === String(actor.id);
+  if (filters.assignee === 'none') return !place.assignee;
+  if (filters.assignee) return String(place.assignee) === filters.assignee;
+  return true;
+}
+
 /** The part of the working set a list with these statuses (and tier) can come from. */
 export function workSelection(statuses: readonly string[], tier?: number): WorkSelection {
   return statuses.every(isOpenStatus) ? { openOnly: true, ...(tier ? { tiers: [tier] } : {}) } : { openOnly: false };
@@ -94,6 +111,7 @@ export async function listTickets(actor: StaffActor, filters: ListFilters): Prom
     const history = await historyPage(actor, {
       statuses,
       matches: (t) => matchesFilters(t, actor, filters, statuses),
+      matchesPlace: (place) => matchesPlace(place, actor, filters),
       handedOn: filters.handedOn,
       limit: filters.limit,
       cursor: filters.cursor,

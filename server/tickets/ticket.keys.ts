@@ -68,15 +68,19 @@ const daySchema = new Schema(
 export const TicketDayModel = model<{ _id: string; ticket: Types.ObjectId; seq?: number; place?: DonePlace }>('TicketDay', daySchema);
 
 /**
- * Where a ticket was when it became done, kept on its `d:` key: a done ticket does not move (every
- * move needs it reopened first, and its next resolution writes a new key), so a history list tests
- * the work scope on the key and reads only the tickets that pass. Keys written before it have none.
+ * Where a ticket was when it became done, and what it was about, kept on its `d:` key: a done ticket
+ * does not move and is not edited (every move and every change of category needs it reopened first,
+ * and its next resolution writes a new key; its language never changes), so a history list tests the
+ * work scope and the list's filters on the key and reads only the tickets that pass. Keys written
+ * before it have none; keys written before the category and language were added have only the place.
  */
 export interface DonePlace {
   office: Types.ObjectId;
   tier: number;
   team: Types.ObjectId;
   assignee: Types.ObjectId | null;
+  category?: string | null;
+  language?: string;
 }
 
 type Key = { _id: string; ticket: Types.ObjectId; seq?: number; place?: DonePlace };
@@ -169,14 +173,21 @@ export async function rememberTicketDay(kind: 'done' | DayKind, at: Date, ticket
 }
 
 /** Notes a ticket that has just become done under the day, with where it was (`DonePlace`). */
-export async function rememberDone(at: Date, ticket: Pick<Ticket, '_id' | 'office' | 'tier' | 'team' | 'assignee'>): Promise<void> {
+export async function rememberDone(at: Date, ticket: Pick<Ticket, '_id' | 'office' | 'tier' | 'team' | 'assignee' | 'category' | 'language'>): Promise<void> {
   await noteDoneDay(dayOf(at));
   await takeSlot(days(), dayPrefix({ kind: 'done' }, dayOf(at)), ticket._id, undefined, donePlace(ticket));
   forgetDoneDay(dayOf(at));
 }
 
-function donePlace(ticket: Pick<Ticket, 'office' | 'tier' | 'team' | 'assignee'>): DonePlace {
-  return { office: ticket.office, tier: ticket.tier, team: ticket.team, assignee: ticket.assignee ?? null };
+function donePlace(ticket: Pick<Ticket, 'office' | 'tier' | 'team' | 'assignee' | 'category' | 'language'>): DonePlace {
+  return {
+    office: ticket.office,
+    tier: ticket.tier,
+    team: ticket.team,
+    assignee: ticket.assignee ?? null,
+    category: ticket.category ?? null,
+    language: ticket.language,
+  };
 }
 
 /**

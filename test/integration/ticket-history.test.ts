@@ -153,4 +153,23 @@ describe('history lists: resolved and closed tickets of any age, from the done-d
     const bad = await request(app).get(`/api/v1/tickets?history=true&cursor=${forged}`).set('Authorization', `Bearer ${token}`).expect(400);
     expect(JSON.stringify(bad.body)).to.match(/cursor is not valid/);
   });
+
+  it('tests a filter on the keys: tickets of another category or language are not read at all', async () => {
+    // Resolved 20 days ago in another category: a walk that read it would spend its budget of one on it.
+    const other = await resolvedTicket(org, 21, 20, { category: 'contracts' });
+    walkBudget.tickets = 1;
+    const invoices = await history({ category: 'invoices' });
+    expect(invoices.tickets.map((t) => t.id)).to.deep.equal([ids.fortyDays]);
+    const dutch = await history({ language: 'nl' });
+    expect(dutch.tickets).to.deep.equal([]);
+    // Keys without the category (written before it) are read through: the budget runs out on that ticket first.
+    await TicketDayModel.collection.updateMany({}, { $unset: { 'place.category': '', 'place.language': '' } });
+    resetTicketKeyCaches();
+    const readThrough = await history({ category: 'invoices' });
+    expect(readThrough.tickets).to.deep.equal([]);
+    expect(readThrough.nextCursor).to.be.a('string');
+    walkBudget.tickets = 500;
+    expect((await history({ category: 'invoices' })).tickets.map((t) => t.id)).to.deep.equal([ids.fortyDays]);
+    expect((await history({ category: 'contracts' })).tickets.map((t) => t.id)).to.deep.equal([other.id]);
+  });
 });
