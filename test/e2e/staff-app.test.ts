@@ -19,7 +19,7 @@ import { expect } from 'chai';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { translator } from '../../server/lib/i18n.js';
 import { gotoLive, runAxe, screenshot, startAppearanceClock, unexpectedErrors, waitLive, type StaffSession } from '../helpers/browser.js';
-import { useE2eServer } from '../helpers/e2e.js';
+import { keepForDocs, useE2eServer } from '../helpers/e2e.js';
 
 const password = 'demo-password-123';
 const fr = translator('fr');
@@ -581,7 +581,8 @@ describe('staff web app in Chromium (real server process, live updates, accessib
       else await live(page, url);
       await prepare?.();
       const violations = await runAxe(page);
-      await screenshot(page, `axe-${name}`);
+      const shot = await screenshot(page, `axe-${name}`);
+      if (name === 'history') keepForDocs(shot, 'history.png');
       console.log(`      axe ${name}: ${violations.length === 0 ? 'no violations' : ''}`);
       for (const v of violations) {
         console.log(`        ${v.id} (${v.impact ?? 'no impact'}) ×${v.nodes.length}: ${v.help}\n          ${v.nodes.slice(0, 3).join('\n          ')}`);
