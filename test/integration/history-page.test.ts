@@ -78,6 +78,8 @@ describe('the history page: done tickets of any age, in the work scope', () => {
     expect(numbers((await liege.get('/staff/history?view=mine').expect(200)).text)).to.deep.equal([n.closed, n.invoices, n.yearOld]);
     const other = await signedIn(app, org.staff.supervisorLiege.email);
     expect(numbers((await other.get('/staff/history?view=mine').expect(200)).text)).to.deep.equal([]);
+    // No "handed on" view here (a key cannot say who worked on a ticket): the whole history instead.
+    expect(numbers((await liege.get('/staff/history?view=handed').expect(200)).text)).to.deep.equal([n.closed, n.invoices, n.yearOld]);
     const none = await liege.get('/staff/history?category=contracts').expect(200);
     expect(none.text).to.include('id="history-empty"');
   });

@@ -166,7 +166,7 @@ export function queueRoutes(config: Config, tools: StaffPageTools): Router {
           language: q.language,
           category: q.category,
           office: q.office,
-          view: q.view === 'handed' || q.view === 'mine' ? q.view : undefined,
+          view: q.view === 'mine' ? q.view : undefined,
         }),
       );
       return;
