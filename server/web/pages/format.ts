@@ -23,7 +23,7 @@ export interface Formatter {
   readonly now: Date;
   /** "27 nov. 2026, 14:21" */
   dateTime(value: string | Date): string;
-  /** "27 novembre 2026": a date without its time. */
+  /** "27 nov. 2026": a date without its time. */
   date(value: string | Date): string;
   /** "27 nov., 14:21" — compact, for tables. */
   short(value: string | Date): string;
@@ -54,7 +54,7 @@ function formatsFor(tag: string, timeZone: string) {
   if (!formats) {
     formats = {
       long: new Intl.DateTimeFormat(tag, { timeZone, dateStyle: 'medium', timeStyle: 'short' }),
-      day: new Intl.DateTimeFormat(tag, { timeZone, dateStyle: 'long' }),
+      day: new Intl.DateTimeFormat(tag, { timeZone, dateStyle: 'medium' }),
       compact: new Intl.DateTimeFormat(tag, { timeZone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }),
     };
     dateFormats.set(key, formats);

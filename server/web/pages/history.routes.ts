@@ -91,7 +91,7 @@ export function historyRoutes(config: Config, tools: StaffPageTools): Router {
     const ctx = { t, fmt, labels: labels(t), catalog, me: String(actor.id), memberNames: await memberNames(page.tickets) };
     const rows = page.tickets.map((v) => {
       const done = v.resolvedAt ?? v.updatedAt;
-      return { ...presentRow(v, ctx), doneIso: done, doneText: fmt.dateTime(done), doneShort: fmt.short(done) };
+      return { ...presentRow(v, ctx), doneIso: done, doneText: fmt.dateTime(done), doneDay: fmt.date(done) };
     });
     const choices = (values: readonly string[], current: string | undefined, label: (v: string) => string, any: string): Choice[] => [
       { value: '', label: any, selected: !current },
