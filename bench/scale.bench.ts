@@ -262,7 +262,8 @@ async function measureSize(size: number): Promise<Metric[]> {
 
     const startup = await startRelais(env);
     await add('server start-up (to ready)', 30_000, async () => ({ p50: startup.ms, p95: startup.ms }));
-    const warm = await Promise.race([startup.settled, new Promise<number>((r) => setTimeout(() => r(Number.NaN), 600_000))]);
+    // Unref'd: a pending ten-minute timer kept the bench process alive after its table was printed.
+    const warm = await Promise.race([startup.settled, new Promise<number>((r) => setTimeout(() => r(Number.NaN), 600_000).unref())]);
     await add('board forecast history (background, at start and every 3 h)', null, async () => ({ p50: warm, p95: warm }));
     try {
       await connectDatabase(dataset.uri, 'relais');
