@@ -133,7 +133,9 @@ export function historyRoutes(config: Config, tools: StaffPageTools): Router {
       clearHref: filtered ? historyPath : null,
       nextHref: page.nextCursor ? historyHref(query, { cursor: page.nextCursor }) : null,
       firstHref: query.cursor ? historyHref({ ...query, cursor: undefined }) : null,
-      searchedTo: searchedTo ? t('history.searched_to', { date: fmt.date(`${searchedTo}T12:00:00Z`), count: rows.length }) : null,
+      searchedTo: searchedTo
+        ? t(rows.length === 0 ? 'history.searched_none' : 'history.searched_to', { date: fmt.date(`${searchedTo}T12:00:00Z`), count: rows.length })
+        : null,
       emptyText: t(filtered ? 'history.empty_filtered' : 'history.empty'),
     });
   });
