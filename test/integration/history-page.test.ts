@@ -59,6 +59,7 @@ describe('the history page: done tickets of any age, in the work scope', () => {
 
   afterEach(() => {
     walkBudget.tickets = 500;
+    walkBudget.days = 400;
   });
 
   it('lists the done tickets of my work, most recently done first, and is in my navigation', async () => {
@@ -98,15 +99,25 @@ describe('the history page: done tickets of any age, in the work scope', () => {
       const page = await liege.get(path).expect(200);
       seen.push(...numbers(page.text));
       if (page.text.includes('id="history-searched"')) notices += 1;
-      // A page cut short with nothing on it says so, rather than "found 0 tickets".
-      if (numbers(page.text).length === 0 && page.text.includes('id="history-searched"'))
-        expect(page.text).to.include('Aucun ticket correspondant dans l&#x27;historique parcouru jusqu&#x27;au');
+
       const next: RegExpExecArray | null = /<a href="(\/staff\/history\?[^"]*cursor&#x3D;[^"]+)">/.exec(page.text);
       path = next?.[1] ? decodeEntities(next[1]) : null;
     }
     expect(path).to.equal(null);
     expect(seen).to.deep.equal([n.closed, n.invoices, n.yearOld]);
     expect(notices).to.be.greaterThan(0);
+  });
+
+  it('says so when a page cut short found nothing, and links on', async () => {
+    // Ten days a request: the first page holds the ticket closed days ago, the next ten days none.
+    walkBudget.days = 10;
+    const first = await liege.get('/staff/history').expect(200);
+    expect(numbers(first.text)).to.deep.equal([n.closed]);
+    const link = /<a href="(\/staff\/history\?[^"]*cursor&#x3D;[^"]+)">/.exec(first.text)?.[1] ?? '';
+    const second = await liege.get(decodeEntities(link)).expect(200);
+    expect(numbers(second.text)).to.deep.equal([]);
+    expect(second.text).to.include('Aucun ticket correspondant dans l&#x27;historique parcouru jusqu&#x27;au');
+    expect(second.text).to.match(/id="history-searched">[^<]*<a href="\/staff\/history\?cursor/);
   });
 
   it('starts again from the most recent on a cursor it cannot read', async () => {
