@@ -34,6 +34,7 @@ import { registerTicketEnrichers } from '../server/enrichers.js';
 import { StaffModel } from '../server/staff/staff.model.js';
 import { toStaffActor } from '../server/auth/actor.js';
 import { createLogger } from '../server/lib/logger.js';
+import { OutboxDueModel } from '../server/mail/mail.models.js';
 import { percentile, type BenchResult } from './lib.js';
 import { benchPassword, openScaleDataset } from './scale/dataset.js';
 import { ensureScaleSearchIndex } from './scale/search-index.js';
@@ -200,6 +201,15 @@ async function settleStaleAlerts(): Promise<{ stale: number; ms: number }> {
   return { stale: stale.length, ms: performance.now() - started };
 }
 
+/** Waits (at most two minutes) until the outbox has nothing left to send. */
+async function caughtUp(limitMs = 120_000): Promise<{ mails: number; ms: number }> {
+  const started = performance.now();
+  const due = () => OutboxDueModel.collection.countDocuments({});
+  const mails = await due();
+  while ((await due()) > 0 && performance.now() - started < limitMs) await new Promise((r) => setTimeout(r, 250));
+  return { mails, ms: performance.now() - started };
+}
+
 async function measureSize(size: number): Promise<Metric[]> {
   const dataset = await openScaleDataset(size);
   const metrics: Metric[] = [];
@@ -267,6 +277,10 @@ async function measureSize(size: number): Promise<Metric[]> {
     await add('board forecast history (background, at start and every 3 h)', null, async () => ({ p50: warm, p95: warm }));
     try {
       await connectDatabase(dataset.uri, 'relais');
+      // Mail queued while no server ran (alerts that fell due since the last run, acknowledgements of the
+      // last run's tickets) goes out at start, one after another: measured apart, the screens after it.
+      const backlog = await caughtUp();
+      console.log(`  ${size.toLocaleString('en')} · outbox caught up at start: ${backlog.mails} mails in ${fmt(backlog.ms)}`);
       const advisor = await login(url, 'conseiller.liege@relais.demo');
       const supervisor = await login(url, 'superviseur.liege@relais.demo');
       const token = await apiToken(url, 'conseiller.liege@relais.demo');

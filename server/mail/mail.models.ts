@@ -42,24 +42,32 @@ outboxSchema.index({ status: 1, nextAttemptAt: 1 });
 
 /**
  * `outbox_due`: one hint per message that may still have to be sent (`_id` = the message, `at` = when
- * it was marked). Written before the message is stored, removed by the worker once the message is sent
- * or has failed for good, so the worker reads this small collection and each message by `_id`, never
- * the whole outbox (a year of mail; a scan on the embedded database every few seconds).
+ * it was marked, `due` = when it is next to be tried, as its last attempt set it). Written before the
+ * message is stored, removed by the worker once the message is sent or has failed for good, so the
+ * worker reads this small collection, picks the hints that are due, and reads only those messages by
+ * `_id`: never the whole outbox (a year of mail; a scan on the embedded database every few seconds),
+ * nor every waiting message at each pass (a backlog after an SMTP outage would cost a read of each
+ * waiting message for every batch sent). A hint without `due` (older ones) is due from `at`.
  */
 const outboxDueSchema = new Schema(
-  { _id: { type: Schema.Types.ObjectId, required: true }, at: { type: Date } },
+  { _id: { type: Schema.Types.ObjectId, required: true }, at: { type: Date }, due: { type: Date } },
   { collection: 'outbox_due', versionKey: false },
 );
-export const OutboxDueModel = model<{ _id: Types.ObjectId; at?: Date }>('OutboxDue', outboxDueSchema);
+export const OutboxDueModel = model<{ _id: Types.ObjectId; at?: Date; due?: Date }>('OutboxDue', outboxDueSchema);
 
-/** Marks a message as to be sent (idempotent: a mark already there is refreshed). */
+/** Marks a message as to be sent from `at` (idempotent: a mark already there is refreshed). */
 export async function markOutboxDue(id: Types.ObjectId, at: Date = new Date()): Promise<void> {
   try {
-    await OutboxDueModel.collection.insertOne({ _id: id, at });
+    await OutboxDueModel.collection.insertOne({ _id: id, at, due: at });
   } catch (error) {
     if ((error as { code?: unknown }).code !== 11000) throw error;
-    await OutboxDueModel.collection.updateOne({ _id: id }, { $set: { at } });
+    await OutboxDueModel.collection.updateOne({ _id: id }, { $set: { at, due: at } });
   }
+}
+
+/** Notes on a message's hint when it is next to be tried (after a failed attempt). */
+export async function deferOutboxDue(id: Types.ObjectId, due: Date): Promise<void> {
+  await OutboxDueModel.collection.updateOne({ _id: id }, { $set: { due } });
 }
 
 export interface OutboxMail {

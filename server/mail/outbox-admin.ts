@@ -42,10 +42,10 @@ export async function retryFailedMail(id: Types.ObjectId | string, now: Date = n
       outbox: presentOutboxMail(mail),
     });
   }
-  await markOutboxDue(mail._id);
+  await markOutboxDue(mail._id, now);
   await Outbox.updateOne({ _id: mail._id }, { $set: { status: 'queued', nextAttemptAt: now, updatedAt: now } });
   // A worker pass between the two writes saw a failed message and removed its mark: mark it again.
-  await markOutboxDue(mail._id);
+  await markOutboxDue(mail._id, now);
   return { ...mail, status: 'queued', nextAttemptAt: now, updatedAt: now };
 }
 

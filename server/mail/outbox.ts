@@ -25,7 +25,7 @@ import type { Config } from '../config.js';
 import { isDuplicateKeyError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { noteAddressMail } from './address-mail.js';
-import { Outbox, OutboxDueModel, OutboxLeaseModel, markOutboxDue, type OutboxLease, type OutboxMail } from './mail.models.js';
+import { Outbox, OutboxDueModel, OutboxLeaseModel, deferOutboxDue, markOutboxDue, type OutboxLease, type OutboxMail } from './mail.models.js';
 import { readByIds } from '../db/point-reads.js';
 import { autoSubmittedTemplates, renderMail, type MailLocale, type MailTemplateData, type MailTemplateName } from './templates.js';
 import { verpAddress, type VerpSettings } from './verp.js';
@@ -76,7 +76,7 @@ export async function enqueueMail<T extends MailTemplateName>(
 ): Promise<OutboxMail> {
   const doc = buildOutboxMail(input, options);
   await noteUnlinkedMail(doc);
-  await markOutboxDue(doc._id);
+  await markOutboxDue(doc._id, doc.nextAttemptAt);
   await Outbox.collection.insertOne(doc);
   return doc;
 }
@@ -96,7 +96,7 @@ async function noteUnlinkedMail(mail: OutboxMail): Promise<void> {
  */
 export async function storeOutboxMailOnce(mail: OutboxMail): Promise<void> {
   await noteUnlinkedMail(mail);
-  await markOutboxDue(mail._id);
+  await markOutboxDue(mail._id, mail.nextAttemptAt);
   try {
     await Outbox.collection.insertOne(mail);
   } catch (error) {
@@ -231,6 +231,39 @@ export async function queuedMail(now: Date = new Date()): Promise<OutboxMail[]> 
 }
 
 /**
+ * The messages due at `at`, oldest due first, at most `limit`: the hints that say so (mail.models.ts),
+ * then only those messages by `_id`, a slice at a time until the batch is full. On the way, hints of
+ * messages sent or failed for good are removed, an old hint whose message never came too, and a hint
+ * behind its message's schedule (its last update lost) is moved to it.
+ */
+async function dueMail(at: Date, limit: number): Promise<OutboxMail[]> {
+  const hints = await OutboxDueModel.collection.find({}, { projection: { _id: 1, at: 1, due: 1 } }).toArray();
+  const dueAt = (h: (typeof hints)[number]) => new Date(h.due ?? h.at ?? 0).getTime();
+  const ready = hints.filter((h) => dueAt(h) <= at.getTime()).sort((a, b) => dueAt(a) - dueAt(b));
+  const found: OutboxMail[] = [];
+  for (let i = 0; i < ready.length && found.length < limit; i += limit) {
+    const slice = ready.slice(i, i + limit);
+    const mails = new Map(
+      (
+        await readByIds(
+          slice.map((h) => h._id),
+          (id) => Outbox.findById(id).lean<OutboxMail>(),
+        )
+      ).map((m) => [String(m._id), m]),
+    );
+    for (const hint of slice) {
+      const mail = mails.get(String(hint._id));
+      if (!mail) {
+        if (!hint.at || at.getTime() - new Date(hint.at).getTime() > ORPHAN_MARK_GRACE_MS) await OutboxDueModel.collection.deleteOne({ _id: hint._id });
+      } else if (mail.status !== 'queued') await OutboxDueModel.collection.deleteOne({ _id: hint._id });
+      else if (new Date(mail.nextAttemptAt).getTime() > at.getTime()) await deferOutboxDue(mail._id, new Date(mail.nextAttemptAt));
+      else if (found.length < limit) found.push(mail);
+    }
+  }
+  return found;
+}
+
+/**
  * Marks the messages queued before the `outbox_due` marks existed (once per database, a marker in
  * `meta`): one read of the outbox at the first start of this version.
  */
@@ -256,7 +289,7 @@ export async function processOutbox(options: ProcessOutboxOptions): Promise<Proc
   const leaseTimeoutMs = options.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS;
   const result: ProcessOutboxResult = { sent: 0, retried: 0, failed: 0, skipped: 0 };
 
-  const due = (await queuedMail()).filter((m) => new Date(m.nextAttemptAt).getTime() <= now().getTime()).slice(0, options.batchSize ?? 50);
+  const due = await dueMail(now(), options.batchSize ?? 50);
 
   for (const listed of due) {
     const attempt = listed.attempts + 1;
@@ -308,6 +341,8 @@ export async function processOutbox(options: ProcessOutboxOptions): Promise<Proc
           },
         },
       );
+      if (giveUp) await OutboxDueModel.collection.deleteOne({ _id: mail._id });
+      else await deferOutboxDue(mail._id, new Date(at.getTime() + wait));
       if (giveUp) result.failed += 1;
       else result.retried += 1;
       options.logger.warn({ outbox: String(mail._id), attempt, permanent, giveUp, err: describeError(error) }, 'mail not sent');
@@ -315,6 +350,7 @@ export async function processOutbox(options: ProcessOutboxOptions): Promise<Proc
     }
     const at = now();
     await Outbox.updateOne({ _id: mail._id }, { $set: { status: 'sent', attempts: attempt, sentAt: at, lastError: null, updatedAt: at } });
+    await OutboxDueModel.collection.deleteOne({ _id: mail._id });
     result.sent += 1;
     options.logger.info({ outbox: String(mail._id), attempt, template: mail.template }, 'mail sent');
   }

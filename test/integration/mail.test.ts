@@ -275,6 +275,29 @@ describe('mail: outbox', () => {
     expect(smtp.received.filter((m) => m.subject.includes(number))).to.have.length(1);
   });
 
+  it('keeps each waiting message’s next try on its mark, so a pass reads only the messages due', async () => {
+    const number = nextNumber();
+    await smtp.stop();
+    const mail = await enqueueMail({ template: 'ticket-acknowledgement', locale: 'en', to: 'later@example.org', data: ackData(number) }, { config, now: t0 });
+    await processOutbox({ transport, logger: silentLogger, now: at(0) });
+    await smtp.start();
+    // The failed attempt moved the mark to the next try (30 s later).
+    expect((await OutboxDueModel.collection.findOne({ _id: mail._id }))?.due?.getTime()).to.equal(t0.getTime() + 30_000);
+    // The mark decides: told to wait, the pass does not even read the message (its document could say otherwise).
+    await OutboxDueModel.collection.updateOne({ _id: mail._id }, { $set: { due: new Date(t0.getTime() + 3_600_000) } });
+    await processOutbox({ transport, logger: silentLogger, now: at(60_000) });
+    expect(await findOutboxMail(mail._id)).to.include({ status: 'queued', attempts: 1 });
+    // A mark behind its message (an update lost in a crash) is moved to the message's next try, nothing sent early.
+    await Outbox.updateOne({ _id: mail._id }, { $set: { nextAttemptAt: new Date(t0.getTime() + 7_200_000) } });
+    await processOutbox({ transport, logger: silentLogger, now: at(3_700_000) });
+    expect((await OutboxDueModel.collection.findOne({ _id: mail._id }))?.due?.getTime()).to.equal(t0.getTime() + 7_200_000);
+    expect(smtp.received.filter((m) => m.subject.includes(number))).to.have.length(0);
+    // Sent: its mark goes in the same pass.
+    await processOutbox({ transport, logger: silentLogger, now: at(7_200_000) });
+    expect(await findOutboxMail(mail._id)).to.include({ status: 'sent', attempts: 2 });
+    expect(await OutboxDueModel.collection.findOne({ _id: mail._id })).to.equal(null);
+  });
+
   it('forgets a mark whose message never came (the process died in between) once it is old', async () => {
     const orphan = new Types.ObjectId();
     await markOutboxDue(orphan, new Date(Date.now() - 60 * 60_000));
