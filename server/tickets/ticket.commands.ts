@@ -35,7 +35,7 @@ export interface CommandBase {
  * then whether the ticket's state allows the action (the lifecycle table, as the page offers it).
  */
 export async function prepare(props: CommandBase, action: TicketAction): Promise<Ticket> {
-  const ticket = await loadTicket(props.ticketId);
+  const ticket = await loadTicket(props.ticketId, props.version);
   if (!ticket) throw new NotFoundError('No such ticket.');
   authorize(props.actor, action, ticket);
   if (ticket.version !== props.version) {

@@ -97,13 +97,24 @@ export async function applyEvent(event: TicketEvent): Promise<void> {
 
 /**
  * Reads a ticket, first replaying any event that was journaled but not applied.
- * Returns null when there is no such ticket (or the id is malformed).
+ * Returns null when there is no such ticket (or the id is malformed). Given the version the caller
+ * expects (a command's), the slot of the event after it is read together with the ticket instead of
+ * after it: a command waits for one round trip less. Whatever commits in between, the answer is what
+ * reading one after the other could have given (a later insert at that slot still fails the command's
+ * own insert, as it would have).
  */
-export async function loadTicket(id: string | Types.ObjectId): Promise<Ticket | null> {
+export async function loadTicket(id: string | Types.ObjectId, expectedVersion?: number): Promise<Ticket | null> {
   if (!Types.ObjectId.isValid(id) || String(new Types.ObjectId(String(id))) !== String(id).toLowerCase()) return null;
-  let ticket = await TicketModel.findById(id).lean<Ticket>();
+  const [first, next] = await Promise.all([
+    TicketModel.findById(id).lean<Ticket>(),
+    expectedVersion === undefined ? undefined : TicketEventModel.findById(eventId(id, expectedVersion + 1)).lean<TicketEvent>(),
+  ]);
+  let ticket = first;
   for (let i = 0; ticket && i < 10; i += 1) {
-    const pending = await TicketEventModel.findById(eventId(ticket._id, ticket.version + 1)).lean<TicketEvent>();
+    const pending =
+      i === 0 && next !== undefined && ticket.version === expectedVersion
+        ? next
+        : await TicketEventModel.findById(eventId(ticket._id, ticket.version + 1)).lean<TicketEvent>();
     if (!pending) break;
     await applyEvent(pending);
     ticket = await TicketModel.findById(id).lean<Ticket>();

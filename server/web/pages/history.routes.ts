@@ -93,8 +93,8 @@ export function historyRoutes(config: Config, tools: StaffPageTools): Router {
       const done = v.resolvedAt ?? v.updatedAt;
       return { ...presentRow(v, ctx), doneIso: done, doneText: fmt.dateTime(done), doneDay: fmt.date(done) };
     });
-    const choices = (values: readonly string[], current: string | undefined, label: (v: string) => string, any: string): Choice[] => [
-      { value: '', label: any, selected: !current },
+    const choices = (values: readonly string[], current: string | undefined, label: (v: string) => string, allLabel: string): Choice[] => [
+      { value: '', label: allLabel, selected: !current },
       ...values.map((value) => ({ value, label: label(value), selected: current === value })),
     ];
     // Read back to a day and found less than a page: say so, so an empty page is not taken for "none".
