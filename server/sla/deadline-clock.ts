@@ -97,8 +97,13 @@ export function measure(w: Window, segments: Segment[], now: number): Deadline |
   if (deadline === null && state !== 'stopped') deadline = addBusinessMinutes(new Date(stop), (target * MINUTE - elapsed) / MINUTE, last.calendar).getTime();
   // Business minutes are summed in floating point: a clock a fraction of a millisecond short of its
   // target projects its deadline onto `now` itself. A deadline that is not in the future is breached,
-  // whichever way the sum rounded (found by the property test: due <= now but not breached).
-  if (breachedAt === null && state === 'running' && deadline !== null && deadline <= stop) breachedAt = deadline;
+  // whichever way the sum rounded (found by the property test: due <= now but not breached). Likewise
+  // a deadline met after it, by the clock, was met late: resolved at 17:00:13 against a deadline at the
+  // 17:00 close counts the target's business minutes exactly, and is still late (found the same way).
+  if (breachedAt === null && deadline !== null) {
+    if (state === 'running' && deadline <= stop) breachedAt = deadline;
+    else if (state === 'met' && w.end !== null && deadline < w.end) breachedAt = deadline;
+  }
   const breached = breachedAt !== null && (w.end === null || breachedAt < w.end);
 
   const open = state === 'running' || state === 'paused';

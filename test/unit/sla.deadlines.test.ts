@@ -475,6 +475,20 @@ describe('SLA deadlines', () => {
       }
     });
 
+    it('a deadline met after it by the clock is met late, even when its business minutes add up exactly (a counterexample the property found)', () => {
+      // Resolved on Friday at 17:00:13 (Brussels), the resolution deadline being the 17:00 close.
+      const steps: Array<{ op: (typeof ops)[number]; gap: number }> = [
+        { op: 'claim', gap: 1020 },
+        { op: 'member', gap: 2895 },
+        { op: 'resolve', gap: 140 },
+      ];
+      const { h, last } = play([1787685913170, steps]);
+      const resolution = only(computeDeadlines(h.input(at(last))).deadlines, 'resolution');
+      expect(resolution.state).to.equal('met');
+      expect(resolution.metAt?.getTime()).to.be.greaterThan(resolution.deadline?.getTime() ?? Infinity);
+      expect(resolution.breached).to.equal(true);
+    });
+
     it('every deadline of any history is consistent: due after start, breach exactly when past due, elapsed within bounds', () => {
       fc.assert(
         fc.property(history, fc.integer({ min: 0, max: 5000 }), (steps, after) => {
