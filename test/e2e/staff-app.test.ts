@@ -590,6 +590,12 @@ describe('staff web app in Chromium (real server process, live updates, accessib
       }
     }
     expect(serious, serious.join('\n')).to.deep.equal([]);
+    // The history answers the keyboard as the queue does: j focuses the first row, Enter opens it.
+    await julie.page.goto(`${e2e.base}/staff/history`);
+    await julie.page.keyboard.press('j');
+    const focused = await julie.page.evaluate(() => document.activeElement?.closest('#history-rows tr')?.getAttribute('data-key') ?? null);
+    expect(focused).to.be.a('string');
+    await Promise.all([julie.page.waitForURL(`**/staff/tickets/${focused ?? ''}`), julie.page.keyboard.press('Enter')]);
     expectCleanPages();
   });
 });

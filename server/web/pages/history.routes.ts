@@ -102,6 +102,7 @@ export function historyRoutes(config: Config, tools: StaffPageTools): Router {
     const filtered = [query.status, query.language, query.category, query.office].some(Boolean) || query.view !== 'all';
     await renderStaffPage(req, res, tools, 'staff-history', 'history', {
       title: t('history.title'),
+      script: 'history',
       rows,
       views: historyViews.map((v) => ({
         label: t(`history.views.${v}`),
