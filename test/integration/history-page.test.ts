@@ -21,7 +21,7 @@ const ago = (days: number, hours = 0) => new Date(Date.now() - days * day - hour
 
 /** The ticket numbers listed on a history page, in order. */
 function numbers(html: string): string[] {
-  const tbody = /<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? '';
+  const tbody = /<tbody[^>]*>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? '';
   return [...tbody.matchAll(/<span class="num">(R-\d{4}-\d{6})<\/span>/g)].map((m) => m[1] as string);
 }
 
