@@ -206,27 +206,28 @@ export function describeError(error: unknown): string {
 }
 
 /**
- * Every message waiting to be sent, oldest due first: the `outbox_due` hints, each message read by
- * `_id`; hints of messages sent or failed for good meanwhile are removed.
- */
-/**
  * A mark whose message is missing is kept this long: the mark is written before the message, so a
  * pass running between the two writes must not drop it; past this, the process died in between.
  */
 const ORPHAN_MARK_GRACE_MS = 10 * 60_000;
 
+type DueMark = { _id: Types.ObjectId; at?: Date; due?: Date };
+
+/** Whether a mark has nothing left to send: its message was sent or failed for good, or never came (an old mark). */
+function spentMark(mark: DueMark, mail: OutboxMail | undefined, now: Date): boolean {
+  if (mail) return mail.status !== 'queued';
+  return !mark.at || now.getTime() - new Date(mark.at).getTime() > ORPHAN_MARK_GRACE_MS;
+}
+
+/** Every message waiting to be sent, oldest due first (the administrators' count, tests); spent marks are removed. */
 export async function queuedMail(now: Date = new Date()): Promise<OutboxMail[]> {
-  const hints = await OutboxDueModel.collection.find({}, { projection: { _id: 1, at: 1 } }).toArray();
+  const hints = await OutboxDueModel.collection.find<DueMark>({}, { projection: { _id: 1, at: 1 } }).toArray();
   const mails = await readByIds(
     hints.map((h) => h._id),
     (id) => Outbox.findById(id).lean<OutboxMail>(),
   );
   const byId = new Map(mails.map((m) => [String(m._id), m]));
-  for (const h of hints) {
-    const mail = byId.get(String(h._id));
-    const orphan = !mail && (!h.at || now.getTime() - new Date(h.at).getTime() > ORPHAN_MARK_GRACE_MS);
-    if (orphan || (mail && mail.status !== 'queued')) await OutboxDueModel.collection.deleteOne({ _id: h._id });
-  }
+  for (const h of hints) if (spentMark(h, byId.get(String(h._id)), now)) await OutboxDueModel.collection.deleteOne({ _id: h._id });
   return mails.filter((m) => m.status === 'queued').sort((a, b) => new Date(a.nextAttemptAt).getTime() - new Date(b.nextAttemptAt).getTime());
 }
 
@@ -237,8 +238,8 @@ export async function queuedMail(now: Date = new Date()): Promise<OutboxMail[]> 
  * behind its message's schedule (its last update lost) is moved to it.
  */
 async function dueMail(at: Date, limit: number): Promise<OutboxMail[]> {
-  const hints = await OutboxDueModel.collection.find({}, { projection: { _id: 1, at: 1, due: 1 } }).toArray();
-  const dueAt = (h: (typeof hints)[number]) => new Date(h.due ?? h.at ?? 0).getTime();
+  const hints = await OutboxDueModel.collection.find<DueMark>({}, { projection: { _id: 1, at: 1, due: 1 } }).toArray();
+  const dueAt = (h: DueMark) => new Date(h.due ?? h.at ?? 0).getTime();
   const ready = hints.filter((h) => dueAt(h) <= at.getTime()).sort((a, b) => dueAt(a) - dueAt(b));
   const found: OutboxMail[] = [];
   for (let i = 0; i < ready.length && found.length < limit; i += limit) {
@@ -253,9 +254,9 @@ async function dueMail(at: Date, limit: number): Promise<OutboxMail[]> {
     );
     for (const hint of slice) {
       const mail = mails.get(String(hint._id));
-      if (!mail) {
-        if (!hint.at || at.getTime() - new Date(hint.at).getTime() > ORPHAN_MARK_GRACE_MS) await OutboxDueModel.collection.deleteOne({ _id: hint._id });
-      } else if (mail.status !== 'queued') await OutboxDueModel.collection.deleteOne({ _id: hint._id });
+      if (spentMark(hint, mail, at)) await OutboxDueModel.collection.deleteOne({ _id: hint._id });
+      else if (!mail)
+        continue; // its message is still being stored
       else if (new Date(mail.nextAttemptAt).getTime() > at.getTime()) await deferOutboxDue(mail._id, new Date(mail.nextAttemptAt));
       else if (found.length < limit) found.push(mail);
     }

@@ -13,6 +13,11 @@ export interface Option {
   label: string;
 }
 
+/** A `<select>`'s options: "all" (the empty value) first, then these, the current one selected. */
+export function selectOptions(values: readonly Option[], current: string | undefined, allLabel: string): Array<Option & { selected: boolean }> {
+  return [{ value: '', label: allLabel, selected: !current }, ...values.map((v) => ({ value: v.value, label: v.label, selected: v.value === current }))];
+}
+
 export interface TeamOption extends Option {
   tier: number;
   office: string | null;

@@ -12,7 +12,7 @@ import { BadRequestError } from '../../lib/errors.js';
 import { doneStatuses, ticketLanguages } from '../../lib/ticket.vocabulary.js';
 import { historyReadBackTo } from '../../tickets/ticket-history.queries.js';
 import { listTickets, type ListFilters } from '../../tickets/ticket-list.queries.js';
-import { loadCatalog } from './catalog.js';
+import { loadCatalog, selectOptions } from './catalog.js';
 import { createFormatter } from './format.js';
 import { pageActor, requirePageActor } from './page-auth.js';
 import { labels, memberNames, presentRow } from './presenters.js';
@@ -63,12 +63,6 @@ function toListFilters(q: HistoryQuery): ListFilters {
   };
 }
 
-interface Choice {
-  value: string;
-  label: string;
-  selected: boolean;
-}
-
 export function historyRoutes(config: Config, tools: StaffPageTools): Router {
   const router = Router();
 
@@ -93,10 +87,6 @@ export function historyRoutes(config: Config, tools: StaffPageTools): Router {
       const done = v.resolvedAt ?? v.updatedAt;
       return { ...presentRow(v, ctx), doneIso: done, doneText: fmt.dateTime(done), doneDay: fmt.date(done) };
     });
-    const choices = (values: readonly string[], current: string | undefined, label: (v: string) => string, allLabel: string): Choice[] => [
-      { value: '', label: allLabel, selected: !current },
-      ...values.map((value) => ({ value, label: label(value), selected: current === value })),
-    ];
     // Read back to a day and found less than a page: say so, so an empty page is not taken for "none".
     const searchedTo = page.nextCursor && rows.length < pageSize ? historyReadBackTo(page.nextCursor) : null;
     const filtered = [query.status, query.language, query.category, query.office].some(Boolean) || query.view !== 'all';
@@ -111,25 +101,22 @@ export function historyRoutes(config: Config, tools: StaffPageTools): Router {
       })),
       form: {
         view: query.view === 'all' ? null : query.view,
-        statuses: choices(doneStatuses, query.status, (s) => t(`status.${s}`), t('history.any_status')),
-        languages: choices(ticketLanguages, query.language, (l) => t(`language.${l}`), t('queue.filters.any_language')),
-        categories: [
-          ...choices(
-            catalog.categories.map((c) => c.value),
-            query.category,
-            (c) => catalog.categoryLabel(c) ?? c,
-            t('queue.filters.any_category'),
-          ),
-          { value: noCategory, label: t('columns.no_category'), selected: query.category === noCategory },
-        ],
-        offices: mayFilterOffice(actor)
-          ? choices(
-              catalog.offices.map((o) => o.value),
-              query.office,
-              (o) => catalog.officeName(o) ?? o,
-              t('queue.filters.any_office'),
-            )
-          : null,
+        statuses: selectOptions(
+          doneStatuses.map((v) => ({ value: v, label: t(`status.${v}`) })),
+          query.status,
+          t('history.any_status'),
+        ),
+        languages: selectOptions(
+          ticketLanguages.map((v) => ({ value: v, label: t(`language.${v}`) })),
+          query.language,
+          t('queue.filters.any_language'),
+        ),
+        categories: selectOptions(
+          [...catalog.categories, { value: noCategory, label: t('columns.no_category') }],
+          query.category,
+          t('queue.filters.any_category'),
+        ),
+        offices: mayFilterOffice(actor) ? selectOptions(catalog.offices, query.office, t('queue.filters.any_office')) : null,
       },
       clearHref: filtered ? historyPath : null,
       nextHref: page.nextCursor ? historyHref(query, { cursor: page.nextCursor }) : null,

@@ -11,7 +11,7 @@ import { officesAndTeams, routingRules, type RuleView } from '../../../routing/r
 import { routingRuleBody } from '../../../routing/routing-admin.routes.js';
 import { moveRule, updateRule } from '../../../routing/routing-rules-admin.js';
 import { channels, ticketLanguages } from '../../../lib/ticket.vocabulary.js';
-import { loadCatalog } from '../catalog.js';
+import { loadCatalog, selectOptions, type Option } from '../catalog.js';
 import { adminPath, pageActor, requirePageActor } from '../page-auth.js';
 import { renderStaffPage, type StaffPageTools } from '../staff-page.js';
 import { administratorPage, formField, refusal } from './admin-page.js';
@@ -67,10 +67,7 @@ export async function ruleFormView(form: RuleForm, t: Translate, locale: Paramet
   const [catalog, { offices, teams }] = await Promise.all([loadCatalog(locale), officesAndTeams()]);
   const officeName = new Map(offices.map((o) => [o.id, o.name]));
   const anyLabel = t('admin.routing.any');
-  const options = (values: ReadonlyArray<{ value: string; label: string }>, current: string) => [
-    { value: '', label: anyLabel, selected: current === '' },
-    ...values.map((v) => ({ ...v, selected: v.value === current })),
-  ];
+  const options = (values: readonly Option[], current: string) => selectOptions(values, current, anyLabel);
   return {
     ...props,
     name: form.name,
