@@ -11,6 +11,7 @@ import request from 'supertest';
 import { AuditEntryModel } from '../../server/audit/audit.model.js';
 import { createLoginThrottle } from '../../server/auth/login-throttle.js';
 import { createApp } from '../../server/app.js';
+import { SessionModel } from '../../server/auth/session.model.js';
 import { StaffModel } from '../../server/staff/staff.model.js';
 import { silentLogger, testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
@@ -287,11 +288,16 @@ describe('second factor (TOTP) and my sessions', () => {
       .type('form')
       .send({ _csrf: hidden(page.text, '_csrf') });
     expect([end.status, end.headers.location]).to.deep.equal([303, '/staff/account?done=session_ended']);
+    // Someone else's live session. (A mutated id is no good: sessions made one after another differ
+    // in their last digits, so changing one landed on another of this person's sessions in CI.)
+    const stranger = await buildStaff({ name: 'Autre Personne', roles: ['advisor'] });
+    await login(app, stranger.email);
+    const strangers = await SessionModel.findOne({ staff: stranger.id }).lean().orFail();
     const notMine = await agent
-      // Another id (the last digit changed: replacing it with '0' gave the same id one time in sixteen).
-      .post(`/staff/account/sessions/${otherId.slice(0, -1)}${otherId.endsWith('0') ? '1' : '0'}/end`)
+      .post(`/staff/account/sessions/${String(strangers._id)}/end`)
       .type('form')
       .send({ _csrf: hidden(page.text, '_csrf') });
     expect(notMine.status, `${notMine.status} ${String(notMine.headers.location)}`).to.equal(404);
+    expect((await SessionModel.findById(strangers._id).lean().orFail()).revokedAt ?? null).to.equal(null);
   });
 });
