@@ -3,8 +3,8 @@
  *
  * Relais: 200 messages sent back to back over one SMTP connection (nodemailer, as an MTA delivers)
  * to the SMTP receiver. Two rows against the same baseline:
- * - **accepted**: until the last 250, i.e. every message durably stored (what the sending MTA waits
- *   for; goal ≥ 0.5×). That a 250 means stored, and that what is stored is processed after a crash,
+ * - **accepted**: until the last 250, i.e. every message durably stored (on disk in the receiver's
+ *   spool file, synced; what the sending MTA waits for; goal ≥ 0.5×). That a 250 means stored, and that what is stored is processed after a crash,
  *   is what test/integration/inbound.*.test.ts prove; here every message must end as a ticket.
  * - **to ticket**: until the last ticket exists, each message stored, parsed, classified and turned
  *   into a ticket with its acknowledgement in the outbox (no goal: the cost of the whole work).

@@ -1,14 +1,16 @@
 /**
- * What the SMTP 250 promises, and what a crash may not undo: a message is answered once one insert
- * by `_id` (`inbound_pending`, the bytes inside or in their file) has stored it; a stop before it was
- * processed leaves that hint, and the next start processes it, found through the hint (never by
- * reading `inbound_mail`); a crash after its ticket was made and before its record makes no second
+ * What the SMTP 250 promises, and what a crash may not undo: a message is answered once it is on
+ * disk in the spool (spool.ts); a stop before the database took it leaves it there, and the next
+ * start puts it in the database and processes it; the database refusing it for a while is retried;
+ * a stop before it was processed leaves its hint (`inbound_pending`), and the next start processes
+ * it, found through the hint (never by reading `inbound_mail`); a crash after its ticket was made and before its record makes no second
  * ticket; the same message relayed again ends on one ticket (the copy recorded as the same); records pending from before the hints
  * get one; an address is acknowledged once a day; the quarantine is listed through its hints;
  * processing waits for the deliveries of an open session, not for a sender that quit, and a stream of
  * deliveries does not keep it waiting for ever.
  */
 import { expect } from 'chai';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import nodemailer from 'nodemailer';
@@ -27,6 +29,7 @@ import {
 import { createInboundPipeline, type InboundPipeline } from '../../server/mail/inbound/pipeline.js';
 import { backfillInboundHints } from '../../server/mail/inbound/inbound-hints.js';
 import { startInboundSmtp, type InboundSmtp } from '../../server/mail/inbound/smtp-receiver.js';
+import { decodeRecords } from '../../server/mail/inbound/spool.js';
 import { Outbox } from '../../server/mail/mail.models.js';
 import { TicketModel } from '../../server/tickets/ticket.model.js';
 import type { Config } from '../../server/config.js';
@@ -47,6 +50,15 @@ function rawMail(subject: string, from: string, messageId: string, extra: string
     `Bonjour, ${subject.toLowerCase()}.`,
     '',
   ].join('\r\n');
+}
+
+/** The ids of the messages in the spool files of `config`'s data folder. */
+async function spooledIds(config: Config): Promise<string[]> {
+  const dir = path.join(config.dataDir, 'inbound-spool');
+  const files = (await readdir(dir).catch(() => [])).filter((f) => f.endsWith('.spool'));
+  const ids: string[] = [];
+  for (const file of files) ids.push(...decodeRecords(await readFile(path.join(dir, file))).records.map((r) => r._id));
+  return ids;
 }
 
 /** The filters sent to `inbound_mail` while `work` runs. */
@@ -121,6 +133,61 @@ describe('inbound intake: the 250, a crash, and the next start', function () {
     expect((await restarted.raw(pending._id)).toString()).to.equal(raw);
     expect(await InboundPendingModel.countDocuments()).to.equal(0);
     expect(await restarted.recover()).to.equal(0);
+  });
+
+  it('keeps a message answered 250 in the spool when the database cannot take it before a crash; the next start makes its ticket', async () => {
+    const pipeline = createInboundPipeline({ config, logger: silentLogger });
+    // The database never takes the message before the process stops.
+    let tries = 0;
+    const down: InboundPipeline = {
+      ...pipeline,
+      admit: async () => {
+        tries += 1;
+        throw new Error('database unavailable');
+      },
+    };
+    const smtp = await startInboundSmtp({ config, pipeline: down, logger: silentLogger });
+    const raw = rawMail('Certificat de chômage', 'Omar <omar.spool@example.be>', '<spool-1@example.be>');
+    const info = await send(smtp.port, 'omar.spool@example.be', raw);
+    expect(info.response).to.match(/^250/);
+    while (tries === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    await smtp.stop();
+    const id = hashOf(Buffer.from(raw));
+    expect(await InboundPendingModel.exists({ _id: id })).to.equal(null);
+    expect(await spooledIds(config)).to.include(id);
+
+    const restarted = createInboundPipeline({ config, logger: silentLogger });
+    expect(await restarted.recover()).to.equal(1);
+    const ticket = await TicketModel.findOne({ subject: 'Certificat de chômage' }).lean();
+    expect(ticket?.channel).to.equal('email');
+    expect(await InboundMailModel.findById(id).lean()).to.include({ status: 'done', messageId: '<spool-1@example.be>' });
+    expect(await spooledIds(config)).to.not.include(id);
+    expect(await InboundPendingModel.countDocuments()).to.equal(0);
+    expect(await restarted.recover()).to.equal(0);
+    expect(await TicketModel.countDocuments({ subject: 'Certificat de chômage' })).to.equal(1);
+  });
+
+  it('retries putting an accepted message in the database until it works, and empties the spool after', async () => {
+    const pipeline = createInboundPipeline({ config, logger: silentLogger });
+    let failures = 1;
+    const flaky: InboundPipeline = {
+      ...pipeline,
+      admit: async (pending) => {
+        if (failures > 0) {
+          failures -= 1;
+          throw new Error('database restarting');
+        }
+        return pipeline.admit(pending);
+      },
+    };
+    const smtp = await startInboundSmtp({ config, pipeline: flaky, logger: silentLogger });
+    running.push(smtp);
+    const raw = rawMail('Note de crédit', 'Paula <paula.retry@example.be>', '<retry-1@example.be>');
+    expect((await send(smtp.port, 'paula.retry@example.be', raw)).response).to.match(/^250/);
+    await smtp.idle();
+    expect(failures).to.equal(0);
+    expect(await TicketModel.countDocuments({ subject: 'Note de crédit' })).to.equal(1);
+    expect(await spooledIds(config)).to.not.include(hashOf(Buffer.from(raw)));
   });
 
   it('leaves to their lane the messages stored since the start (recover takes only what a stop left)', async () => {
@@ -303,8 +370,9 @@ describe('inbound intake: the 250, a crash, and the next start', function () {
     const raw = rawMail('Jours de congé', 'Olga <olga.quit@example.be>', '<quit-3@example.be>');
     await session.sendMail({ envelope: { from: 'olga.quit@example.be', to: ['support@relais.demo'] }, raw });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    // Stored, answered, and waiting while the session may deliver more.
-    expect(await InboundPendingModel.exists({ _id: hashOf(Buffer.from(raw)) })).to.not.equal(null);
+    // Answered, on disk in the spool, and waiting (not even in the database) while the session may deliver more.
+    expect(await spooledIds(config)).to.include(hashOf(Buffer.from(raw)));
+    expect(await InboundPendingModel.exists({ _id: hashOf(Buffer.from(raw)) })).to.equal(null);
     expect(await TicketModel.countDocuments({ subject: 'Jours de congé' })).to.equal(0);
     session.close();
     await smtp.idle();

@@ -4,8 +4,10 @@
  * loop of our own, a copy of a message received before, or quarantine with a reason. Never silently
  * dropped, never acted on twice, every delivery listed.
  *
+ *   accept — SMTP: an append to the spool file, synced (spool.ts; a large message's bytes in their
+ *            content-addressed file first): all the 250 waits for; then, in the background,
  *   store  — one insert by `_id` (the SHA-256 of the bytes) in `inbound_pending`, the bytes inside
- *            (or, for a large message, in their content-addressed file first): all the SMTP 250 waits for
+ *            (IMAP stores directly: its message stays on the server until this is done)
  *   admit  — (in the background) the bytes' file, the listing headers, the identity (identity.ts: a
  *            content hash of the key headers and body, claimed by an insert on its `_id`): a copy of a
  *            message received before is recorded as the same as it (`duplicate`) and acts on nothing;
@@ -40,6 +42,7 @@ import { noteInboundMail } from '../address-mail.js';
 import { createInboundActions, outcome, Quarantine } from './inbound-actions.js';
 import { dropPending, insertOnce, markQuarantined, unmarkQuarantined } from './inbound-hints.js';
 import { createInboundRules } from './inbound-rules.js';
+import { createInboundSpool, recoverSpools, type InboundSpool } from './spool.js';
 import {
   bytesKeyOf,
   INLINE_RAW_MAX,
@@ -96,6 +99,15 @@ export interface InboundPipeline {
    * is stored under its own id all the same, and will be recorded as the same as the first).
    */
   store(message: ReceivedMessage): Promise<{ id: string; known: boolean }>;
+  /**
+   * What an SMTP 250 waits for: the message appended to this pipeline's spool file and synced
+   * (spool.ts), nothing in the database yet. `admit` puts it there next.
+   */
+  accept(message: ReceivedMessage): Promise<InboundPending>;
+  /** Puts an accepted message in `inbound_pending` (idempotent: again after a crash is harmless) and releases it from the spool; returns its id. */
+  admit(pending: InboundPending): Promise<string>;
+  /** Closes the spool file (a file that still holds messages stays for the next start). */
+  close(): Promise<void>;
   /** Processes a stored message that has no outcome yet; returns its outcome (or the one it has). */
   process(id: string): Promise<InboundOutcome | null>;
   /** Store then process. */
@@ -107,7 +119,7 @@ export interface InboundPipeline {
   force(id: string, by: string): Promise<InboundOutcome | null>;
   /** A person decides: it is nothing for us (recorded, bytes kept). */
   discard(id: string, by: string, note: string): Promise<InboundOutcome | null>;
-  /** Processes the messages a stop left pending (found through `inbound_pending`). */
+  /** Processes the messages a stop left: in the spool files of stopped receivers, then in `inbound_pending`. */
   recover(): Promise<number>;
   /** The raw bytes of a stored message. */
   raw(id: string): Promise<Buffer>;
@@ -150,19 +162,12 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     await InboundMailModel.collection.updateOne({ _id: id } as never, { $set: set, $push: { history: { ...entry, at: new Date() } } } as never);
   }
 
-  /**
-   * The durable store before the 250: one insert by `_id` (the bytes inside it when small, else in
-   * their file first). Nothing else happens before the sender is answered: the headers are read, the
-   * identity is checked and the record is written when the message is processed. The same bytes
-   * waiting already (a sender that retried after a lost 250) take a second insert, under
-   * `<hash>.<delivery>`: that delivery is recorded too, as the same as the first.
-   */
-  async function store(message: ReceivedMessage): Promise<{ id: string; known: boolean }> {
+  /** A message as it waits to be processed: its id (the bytes' hash), the bytes inside when small, else in their file first. */
+  async function draft(message: ReceivedMessage): Promise<InboundPending> {
     const hash = hashOf(message.raw);
     const inline = message.raw.length <= INLINE_RAW_MAX;
     if (!inline) await storage.put(hash, message.raw);
-    const plannedTicket = new Types.ObjectId();
-    const pending: InboundPending = {
+    return {
       _id: hash,
       raw: inline ? message.raw : null,
       source: message.source,
@@ -172,13 +177,34 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       truncated: Boolean(message.truncated),
       routing: { category: message.routing?.category ?? null, office: message.routing?.office ?? null },
       receivedAt: new Date(),
-      plannedTicket,
+      plannedTicket: new Types.ObjectId(),
     };
-    if (await insertOnce(InboundPendingModel.collection, pending)) return { id: hash, known: false };
-    const id = `${hash}.${String(plannedTicket)}`;
-    await InboundPendingModel.collection.insertOne({ ...pending, _id: id } as never);
+  }
+
+  /**
+   * One insert by `_id` in `inbound_pending`. The same bytes waiting already (a sender that retried
+   * after a lost 250) take a second insert, under `<hash>.<delivery>`: that delivery is recorded too,
+   * as the same as the first. Idempotent, for the spool's recovery: this very delivery there already
+   * is found by its planned ticket.
+   */
+  async function admitPending(pending: InboundPending): Promise<{ id: string; known: boolean }> {
+    if (await insertOnce(InboundPendingModel.collection, pending)) return { id: pending._id, known: false };
+    const there = await InboundPendingModel.collection.findOne<Pick<InboundPending, 'plannedTicket'>>({ _id: pending._id } as never, {
+      projection: { plannedTicket: 1 },
+    });
+    if (there && String(there.plannedTicket) === String(pending.plannedTicket)) return { id: pending._id, known: false };
+    const id = `${pending._id}.${String(pending.plannedTicket)}`;
+    await insertOnce(InboundPendingModel.collection, { ...pending, _id: id });
     return { id, known: true };
   }
+
+  /** The durable store of IMAP and of callers without a spool: one insert by `_id` (`admitPending`). */
+  async function store(message: ReceivedMessage): Promise<{ id: string; known: boolean }> {
+    return admitPending(await draft(message));
+  }
+
+  const spoolDir = path.join(config.dataDir, 'inbound-spool');
+  let spool: InboundSpool | null = null;
 
   /** The record of a pending message, its listing headers and identity read from the bytes now. */
   function recordOf(pending: InboundPending, raw: Buffer, id: string): InboundMail {
@@ -313,6 +339,22 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
 
   return {
     store,
+    async accept(message) {
+      const pending = await draft(message);
+      spool ??= createInboundSpool(spoolDir, logger);
+      await spool.append(pending);
+      return pending;
+    },
+    async admit(pending) {
+      const { id } = await admitPending(pending);
+      await spool?.release(pending);
+      return id;
+    },
+    async close() {
+      const closing = spool;
+      spool = null;
+      await closing?.close();
+    },
     raw: storedRaw,
     async process(id) {
       const pending = await InboundPendingModel.collection.findOne<InboundPending>({ _id: id } as never);
@@ -337,6 +379,9 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       return result;
     },
     async recover() {
+      // Accepted messages a stopped receiver had not put in the database yet, then every hint.
+      const spooled = await recoverSpools(spoolDir, admitPending, logger);
+      if (spooled > 0) logger.info({ spooled }, 'inbound messages accepted before the last stop taken from the spool');
       // The hints of the messages a stop left unaccounted for: a small collection, read whole, oldest first.
       const pending = (await InboundPendingModel.find({}, { _id: 1, receivedAt: 1 }).lean<Pick<InboundPending, '_id' | 'receivedAt'>[]>()).filter(
         (p) => p.receivedAt < startedAt,

@@ -8,10 +8,11 @@
  *   a sender delivers them in another transaction).
  * - The client's IP and HELO name are stored with the message, for SPF: authentication is evaluated
  *   when the message is processed (DNS lookups take time), not before the 250.
- * - A message is answered 250 only once its raw bytes are stored (`pipeline.store`), so an accepted
- *   message is never lost; it is then processed in the background (a few at a time, one sender's
- *   in order, after the deliveries under way: see `intakeQuiet`), and a message whose processing
- *   failed stays pending and is retried (`pipeline.recover` at start).
+ * - A message is answered 250 only once its raw bytes are on disk (`pipeline.accept`: the spool file,
+ *   synced), so an accepted message is never lost; it is then put in the database and processed in
+ *   the background (a few at a time, one sender's in order, after the deliveries under way: see
+ *   `intakeQuiet`). A message the database could not take yet is retried; one whose processing
+ *   failed stays pending and is retried (`pipeline.recover` at start, which reads the spool first).
  * - STARTTLS when a key and certificate are configured; no AUTH (bind it to loopback or a private
  *   network, as INBOUND_SMTP_HOST says).
  */
@@ -20,6 +21,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../lib/logger.js';
+import type { InboundPending } from './inbound.model.js';
 import type { InboundPipeline } from './pipeline.js';
 
 export interface InboundSmtp {
@@ -114,15 +116,44 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
       });
     }
   };
-  const enqueue = (id: string, sender: string): void => {
+  // An accepted message is safe in the spool: putting it in the database is retried (the database
+  // restarting, say) until it works or the receiver stops, when the next start takes it from the spool.
+  let stopping = false;
+  const sleepers = new Set<() => void>();
+  const pause = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      sleepers.add(wake);
+    });
+  const admitted = async (pending: InboundPending): Promise<string | null> => {
+    for (let wait = 1_000; ; wait = Math.min(wait * 2, 30_000)) {
+      try {
+        return await pipeline.admit(pending);
+      } catch (error) {
+        if (stopping) {
+          log.error({ err: error, inbound: pending._id }, 'an accepted message is not in the database yet; it stays in the spool for the next start');
+          return null;
+        }
+        log.warn({ err: error, inbound: pending._id, retryMs: wait }, 'could not put an accepted message in the database; it is safe in the spool, retrying');
+        await pause(wait);
+      }
+    }
+  };
+  const enqueue = (pending: InboundPending, sender: string): void => {
     const lane = laneOf(sender);
     const acceptedAt = Date.now();
     lanes[lane] = (lanes[lane] ?? Promise.resolve()).then(async () => {
       try {
         await intakeQuiet(acceptedAt);
-        await pipeline.process(id);
+        const id = await admitted(pending);
+        if (id !== null) await pipeline.process(id);
       } catch (error) {
-        log.error({ err: error, inbound: id }, 'processing failed; the message stays pending and is retried at the next start');
+        log.error({ err: error, inbound: pending._id }, 'processing failed; the message stays pending and is retried at the next start');
       }
     });
   };
@@ -175,7 +206,7 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
         const rcpt = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
         const mailFrom = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address;
         pipeline
-          .store({
+          .accept({
             raw,
             source: 'smtp',
             mailbox: rcpt.find((r) => isInboundRecipient(r, accepted)) ?? null,
@@ -183,13 +214,12 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
             envelopeTo: rcpt,
             client: { ip: session.remoteAddress || null, helo: session.hostNameAppearsAs || null },
           })
-          .then(({ id, known }) => {
+          .then((pending) => {
             // Still delivering (unless it left meanwhile: a closed session is not waited for).
             if (answered.has(session.id)) answered.set(session.id, Date.now());
             if (delivering.has(session.id)) touch(session);
-            // A copy of bytes that wait already is stored and listed too ("same as"), never acted on twice.
-            callback(null, known ? 'Queued (same as a message received before)' : 'Queued');
-            enqueue(id, mailFrom || rcpt.join(','));
+            callback(null, 'Queued');
+            enqueue(pending, mailFrom || rcpt.join(','));
           })
           .catch((error: unknown) => {
             log.error({ err: error }, 'could not store an incoming message; answered 451 so the sender retries');
@@ -214,7 +244,10 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
     idle: drained,
     stop: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      stopping = true;
+      for (const wake of [...sleepers]) wake();
       await drained();
+      await pipeline.close();
     },
   };
 }

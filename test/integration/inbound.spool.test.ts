@@ -1,0 +1,149 @@
+/**
+ * The inbound spool (server/mail/inbound/spool.ts), on real files: what a 250 waits for. Records
+ * read back whole and in order, a torn or damaged tail ends the read; deliveries appended together
+ * all reach the file; a file whose messages are all in the database is emptied, and removed at a
+ * clean close; a file left by a stop is taken over at the next start (never one a live process
+ * writes), its messages admitted once and the file removed; an owner whose file was taken over
+ * writes what it still holds to a new one.
+ */
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Types } from 'mongoose';
+import type { InboundPending } from '../../server/mail/inbound/inbound.model.js';
+import { createInboundSpool, decodeRecords, encodeRecord, orphanSpools, recoverSpools } from '../../server/mail/inbound/spool.js';
+import { silentLogger } from '../helpers/config.js';
+
+function pending(n: number): InboundPending {
+  return {
+    _id: `hash-${n}`,
+    raw: Buffer.from(`Subject: question ${n}\r\n\r\nBonjour ${'é'.repeat(n)}`),
+    source: 'smtp',
+    mailbox: 'support@relais.demo',
+    envelope: { from: `m${n}@example.be`, to: ['support@relais.demo'] },
+    client: { ip: '127.0.0.1', helo: 'mx.example.be' },
+    truncated: false,
+    routing: { category: null, office: null },
+    receivedAt: new Date(Date.UTC(2026, 11, 6, 9, 0, n)),
+    plannedTicket: new Types.ObjectId(),
+  };
+}
+
+const spoolFiles = async (dir: string): Promise<string[]> =>
+  (await readdir(dir).catch(() => [])).filter((f) => f.endsWith('.spool')).map((f) => path.join(dir, f));
+const idsIn = async (file: string): Promise<string[]> => decodeRecords(await readFile(file)).records.map((r) => r._id);
+const host = os.hostname().replace(/[^A-Za-z0-9.-]/g, '_');
+
+describe('inbound spool: the file a 250 waits for', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'relais-spool-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads records back whole and in order, bytes, ids and dates included; a torn or damaged tail ends the read', () => {
+    const [a, b] = [pending(1), pending(2)];
+    const both = Buffer.concat([encodeRecord(a), encodeRecord(b)]);
+    const read = decodeRecords(both);
+    expect(read.damagedAt).to.equal(null);
+    expect(read.records.map((r) => r._id)).to.deep.equal(['hash-1', 'hash-2']);
+    const back = read.records[1];
+    if (!back) throw new Error('no second record');
+    expect(String(back.plannedTicket)).to.equal(String(b.plannedTicket));
+    expect(back.receivedAt.getTime()).to.equal(b.receivedAt.getTime());
+    expect(Buffer.from((back.raw as { buffer: Uint8Array }).buffer).toString()).to.equal((b.raw as Buffer).toString());
+
+    const torn = both.subarray(0, both.length - 3);
+    expect(decodeRecords(torn)).to.deep.include({ damagedAt: encodeRecord(a).length });
+    expect(decodeRecords(torn).records).to.have.length(1);
+    const damaged = Buffer.from(both);
+    const at = encodeRecord(a).length + 20;
+    damaged.writeUInt8(damaged.readUInt8(at) ^ 0xff, at);
+    expect(decodeRecords(damaged).records.map((r) => r._id)).to.deep.equal(['hash-1']);
+  });
+
+  it('writes deliveries appended together, empties the file once all are in the database, removes it at a clean close', async () => {
+    const spool = createInboundSpool(dir, silentLogger);
+    const many = Array.from({ length: 25 }, (_, i) => pending(i));
+    await Promise.all(many.map((p) => spool.append(p)));
+    const [file, ...others] = await spoolFiles(dir);
+    if (!file) throw new Error('no spool file');
+    expect(others).to.have.length(0);
+    expect(await idsIn(file)).to.have.members(many.map((p) => p._id));
+    for (const p of many.slice(0, 24)) await spool.release(p);
+    expect((await stat(file)).size, 'one message is not in the database yet').to.be.above(0);
+    await spool.release(many[24] as InboundPending);
+    expect((await stat(file)).size).to.equal(0);
+    await spool.append(pending(99));
+    expect(await idsIn(file)).to.deep.equal(['hash-99']);
+    await spool.release(pending(99)); // another delivery of those bytes: not this one
+    expect(await idsIn(file)).to.deep.equal(['hash-99']);
+    await spool.close();
+    expect(await spoolFiles(dir), 'a file that holds a message stays for the next start').to.deep.equal([file]);
+    const refused = await spool.append(pending(100)).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(String(refused)).to.match(/closed/);
+
+    const clean = createInboundSpool(path.join(dir, 'clean'), silentLogger);
+    const one = pending(7);
+    await clean.append(one);
+    await clean.release(one);
+    await clean.close();
+    expect(await spoolFiles(path.join(dir, 'clean'))).to.deep.equal([]);
+  });
+
+  it('takes over a file its stopped writer left, admits each message once and removes it; never a live writer’s file', async () => {
+    const left = createInboundSpool(dir, silentLogger);
+    const [a, b] = [pending(1), pending(2)];
+    await left.append(a);
+    await left.append(b);
+    const live = createInboundSpool(dir, silentLogger);
+    await live.append(pending(3));
+    await left.close(); // the stop: a and b were never admitted
+
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    const record = encodeRecord(pending(4));
+    await writeFile(path.join(dir, `${host}~${dead}~gone~1.spool`), record);
+    await writeFile(path.join(dir, `${host}~${process.ppid}~alive~1.spool`), record);
+    await writeFile(path.join(dir, `other-host~12~fresh~1.spool`), record);
+    await writeFile(path.join(dir, `other-host~13~stale~1.spool`), record);
+    const old = new Date(Date.now() - 11 * 60_000);
+    await utimes(path.join(dir, `other-host~13~stale~1.spool`), old, old);
+
+    const orphans = (await orphanSpools(dir, 10 * 60_000)).map((f) => path.basename(f));
+    expect(orphans).to.have.length(3);
+    expect(orphans).to.include(`${host}~${dead}~gone~1.spool`);
+    expect(orphans).to.include(`other-host~13~stale~1.spool`);
+    expect(orphans.filter((f) => f.includes('alive') || f.includes('fresh'))).to.deep.equal([]);
+
+    const admitted: string[] = [];
+    expect(await recoverSpools(dir, async (p) => admitted.push(p._id), silentLogger)).to.equal(4);
+    expect(admitted.sort()).to.deep.equal(['hash-1', 'hash-2', 'hash-4', 'hash-4']);
+    expect(await recoverSpools(dir, async (p) => admitted.push(p._id), silentLogger)).to.equal(0);
+    const remaining = (await spoolFiles(dir)).map((f) => path.basename(f));
+    expect(remaining).to.have.length(3); // the live spool's, the live process's, the fresh one of another host
+    await live.close();
+  });
+
+  it('writes what it still holds to a new file when its file was taken over while it lived', async () => {
+    const spool = createInboundSpool(dir, silentLogger);
+    const [a, b] = [pending(1), pending(2)];
+    await spool.append(a);
+    const [first] = await spoolFiles(dir);
+    if (!first) throw new Error('no spool file');
+    rmSync(first);
+    await spool.append(b);
+    const [second, ...others] = await spoolFiles(dir);
+    expect(others).to.have.length(0);
+    expect(second).to.not.equal(first);
+    expect(await idsIn(second as string)).to.deep.equal(['hash-1', 'hash-2']);
+    await spool.release(a);
+    await spool.release(b);
+    await spool.close();
+  });
+});
