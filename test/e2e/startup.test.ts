@@ -2,13 +2,17 @@
  * The README's first command, as a user runs it: a real `server/index.ts` process on
  * the embedded database, in an empty data folder. It must print the URL and the demo
  * accounts, answer /readyz, stop cleanly on Ctrl-C (SIGINT) without leaving the
- * database behind, and find its data again on the next start.
+ * database behind, and find its data again on the next start; mail it answered 250 and was killed
+ * before putting in the database (only in its spool file) is made on the next start.
  */
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
 import { freePort } from '../../server/db/embedded.js';
+import { decodeRecords } from '../../server/mail/inbound/spool.js';
 import { e2eDataDir } from '../helpers/e2e.js';
 import { startServer as start, waitFor } from '../helpers/server-process.js';
 
@@ -83,6 +87,73 @@ describe('npm start on a fresh data folder (real process, real embedded database
       10_000,
       () => ferretProcessesUsing(dataDir).join('\n'),
     );
+  });
+
+  it('keeps mail it answered 250 when killed outright before the database had it, and makes it the next start', async () => {
+    const [port, smtpPort] = [await freePort(), await freePort()];
+    const env = { PORT: String(port), INBOUND_SMTP_PORT: String(smtpPort), DATA_DIR: dataDir, DEMO_PASSWORD: 'demo-password-123', DEMO_TICKETS: '12' };
+    const first = start(env);
+    await waitFor(() => first.output().includes('Press Ctrl-C to stop.'), 120_000, first.output);
+    // Back to back on one session, as an MTA delivers a queue: the receiver answers each 250 from its
+    // spool and waits for the session to quiet down before the database; the kill comes first.
+    const session = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true, pool: true, maxConnections: 1 });
+    const subjects = ['Spool un', 'Spool deux', 'Spool trois'].map((s) => `${s} ${Date.now()}`);
+    for (const [i, subject] of subjects.entries()) {
+      const info = await session.sendMail({
+        envelope: { from: `membre.spool${i}@example.be`, to: ['support@relais.demo'] },
+        raw: [
+          'From: Membre <membre.spool' + i + '@example.be>',
+          'To: support@relais.demo',
+          `Subject: ${subject}`,
+          `Message-ID: <spool-${i}-${Date.now()}@example.be>`,
+          '',
+          'Bonjour, une question.',
+          '',
+        ].join('\r\n'),
+      });
+      expect(info.response).to.match(/^250/);
+    }
+    first.child.kill('SIGKILL');
+    await first.exited;
+    session.close();
+    const spool = path.join(dataDir, 'inbound-spool');
+    const files = readdirSync(spool).filter((f) => f.endsWith('.spool'));
+    expect(files, 'the spool file stays after the kill').to.have.length(1);
+    const spooled = decodeRecords(readFileSync(path.join(spool, files[0] ?? ''))).records.map((r) =>
+      Buffer.from((r.raw as { buffer: Uint8Array }).buffer).toString(),
+    );
+    expect(
+      spooled.some((raw) => raw.includes(subjects[2] ?? '?')),
+      'the last message was in the spool only',
+    ).to.equal(true);
+
+    const second = start(env);
+    try {
+      await waitFor(() => second.output().includes('Press Ctrl-C to stop.'), 120_000, second.output);
+      const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'admin@relais.demo', password: 'demo-password-123' }),
+      });
+      const { token } = (await login.json()) as { token: string };
+      const listed = async (): Promise<Array<{ subject: string; status: string }>> => {
+        const res = await fetch(`http://127.0.0.1:${port}/api/v1/inbound?show=all`, { headers: { authorization: `Bearer ${token}` } });
+        return ((await res.json()) as { messages: Array<{ subject: string; status: string }> }).messages;
+      };
+      let seen = await listed();
+      for (const deadline = Date.now() + 60_000; !subjects.every((s) => seen.some((m) => m.subject === s && m.status !== 'pending')); seen = await listed()) {
+        if (Date.now() > deadline) throw new Error(`not all processed: ${JSON.stringify(seen.slice(0, 6))}`);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+      expect(subjects.map((s) => seen.filter((m) => m.subject === s).length)).to.deep.equal([1, 1, 1]);
+      expect(
+        readdirSync(spool).filter((f) => f.endsWith('.spool')),
+        'the file left by the kill is gone',
+      ).to.have.length(0);
+    } finally {
+      second.child.kill('SIGTERM');
+      await second.exited;
+    }
   });
 
   it('explains a taken port instead of printing a stack trace', async () => {
