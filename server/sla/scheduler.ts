@@ -23,6 +23,7 @@ import { domainEvents as defaultEvents, type DomainEvents } from '../lib/domain-
 import { ConflictError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { TicketModel } from '../tickets/ticket.model.js';
+import { applied } from '../tickets/ticket.journal.js';
 import { workingSet as defaultWorkingSet, type WorkingSet } from '../tickets/working-set.js';
 import { fireDueAlert, type FiredAlert } from './actions.js';
 
@@ -199,6 +200,8 @@ export function startSlaScheduler(options: SlaSchedulerOptions): SlaScheduler {
   }
 
   async function refresh(id: string): Promise<void> {
+    // Announced at its commit point: the change this follows may still be being applied here.
+    await applied(id);
     const row = await TicketModel.collection.findOne<AlertRow>({ _id: new Types.ObjectId(id) }, { projection: { 'sla.nextAlertAt': 1 } });
     schedule(id, alertTime(row));
   }

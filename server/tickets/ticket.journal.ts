@@ -9,6 +9,8 @@
  *
  * The event carries everything needed to replay steps 2–3, so a crash between them
  * leaves a consistent ticket plus an event that `loadTicket` replays on next read.
+ * The change is announced at step 1 (the commit point), while steps 2–3 run; readers in this
+ * process wait for them (`applied`).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import mongoose, { Types } from 'mongoose';
@@ -95,6 +97,13 @@ export async function applyEvent(event: TicketEvent): Promise<void> {
   await TicketModel.collection.updateOne({ _id: event.ticket, version: event.seq - 1 }, { $set: set });
 }
 
+/** The applies this process is running, by ticket (see `commit`). */
+const inFlight = new Map<string, Promise<void>>();
+/** An unapplied event younger than this is being applied by its writer (an apply takes milliseconds)… */
+const freshMs = 2_000;
+/** …so a reader gives it this long before replaying it itself. */
+const freshWaitMs = 25;
+
 /**
  * Reads a ticket, first replaying any event that was journaled but not applied.
  * Returns null when there is no such ticket (or the id is malformed). Given the version the caller
@@ -105,18 +114,27 @@ export async function applyEvent(event: TicketEvent): Promise<void> {
  */
 export async function loadTicket(id: string | Types.ObjectId, expectedVersion?: number): Promise<Ticket | null> {
   if (!Types.ObjectId.isValid(id) || String(new Types.ObjectId(String(id))) !== String(id).toLowerCase()) return null;
+  await applied(id);
   const [first, next] = await Promise.all([
     TicketModel.findById(id).lean<Ticket>(),
     expectedVersion === undefined ? undefined : TicketEventModel.findById(eventId(id, expectedVersion + 1)).lean<TicketEvent>(),
   ]);
   let ticket = first;
+  let waited = false;
   for (let i = 0; ticket && i < 10; i += 1) {
     const pending =
       i === 0 && next !== undefined && ticket.version === expectedVersion
         ? next
         : await TicketEventModel.findById(eventId(ticket._id, ticket.version + 1)).lean<TicketEvent>();
     if (!pending) break;
-    await applyEvent(pending);
+    // Its writer is applying it now — here (committed since the wait above), or another instance
+    // that announced it moments ago — so wait for that apply once rather than replay beside it.
+    if (!waited && (inFlight.has(String(ticket._id)) || Date.now() - new Date(pending.at).getTime() < freshMs)) {
+      waited = true;
+      await (inFlight.has(String(ticket._id)) ? applied(ticket._id) : new Promise((resolve) => setTimeout(resolve, freshWaitMs)));
+    } else {
+      await applyEvent(pending);
+    }
     ticket = await TicketModel.findById(id).lean<Ticket>();
   }
   return ticket;
@@ -291,9 +309,35 @@ export async function commit(raw: CommitInput): Promise<CommitResult> {
     }
     throw error;
   }
-  await applyEvent(event);
+  // The insert is the commit point: from here the change is the ticket's, whatever happens to the
+  // apply (a crash leaves it to the replay). So it is announced now, while the apply runs, and the
+  // live queues hear of it one apply sooner (issue 13's fan-out). Readers in this process wait for
+  // the apply instead of replaying it (`applied`); the other instances hear of it once it is applied.
+  const applying = applyEvent(event);
+  const id = String(ticket._id);
+  const settled = applying.then(
+    () => undefined,
+    () => undefined,
+  );
+  inFlight.set(id, settled);
+  void settled.then(() => {
+    if (inFlight.get(id) === settled) inFlight.delete(id);
+  });
   announce(next, event);
+  await applying;
   return { ticket: next, event };
+}
+
+/**
+ * Resolves once this process has applied what it committed to the ticket so far (at once when it
+ * is applying nothing): a reader of the ticket's document here waits for the apply rather than
+ * replaying the event beside it.
+ */
+export async function applied(ticketId: string | Types.ObjectId): Promise<void> {
+  for (let waiting = inFlight.get(String(ticketId)); waiting; waiting = inFlight.get(String(ticketId))) {
+    await waiting;
+    if (inFlight.get(String(ticketId)) === waiting) return;
+  }
 }
 
 /** A thread message inserted by an event. */

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import type { Logger } from '../lib/logger.js';
-import { observeCommits } from './ticket.journal.js';
+import { applied, observeCommits } from './ticket.journal.js';
 import type { WorkingSet } from './working-set.js';
 
 export const workingSetChannel = 'relais:working-set';
@@ -75,11 +75,16 @@ export async function startWorkingSetSync(props: { redisUrl: string; workingSet:
     connected = true;
   });
 
+  // A commit is announced while it is being applied (ticket.journal.ts): the others re-read the
+  // ticket, so they are told once it is applied here, in the order of the commits (a later news
+  // overtaking an earlier one would look like a gap).
+  let told: Promise<unknown> = Promise.resolve();
   const unobserve = observeCommits((ticket) => {
     seq += 1;
     const news: News = { o: origin, s: seq, t: String(ticket._id), v: ticket.version };
-    pub
-      .publish(workingSetChannel, JSON.stringify(news))
+    told = told
+      .then(() => applied(ticket._id))
+      .then(() => pub.publish(workingSetChannel, JSON.stringify(news)))
       .catch((error: unknown) => logger.warn({ err: error }, 'working set: could not tell the other instances'));
   });
 

@@ -10,8 +10,8 @@ import { MessageModel } from '../../server/tickets/message.model.js';
 import { addNote, claimTicket, releaseTicket, reopenTicket, replyToTicket, resolveTicket, updateTicket } from '../../server/tickets/ticket.commands.js';
 import { escalateTicket, reassignTicket, returnTicket } from '../../server/tickets/ticket.moves.js';
 import { workingSet } from '../../server/tickets/working-set.js';
-import { applyEvent, loadTicket } from '../../server/tickets/ticket.journal.js';
-import { TicketModel } from '../../server/tickets/ticket.model.js';
+import { applyEvent, loadTicket, observeCommits } from '../../server/tickets/ticket.journal.js';
+import { TicketModel, type Ticket } from '../../server/tickets/ticket.model.js';
 import { getTicketDetail, ticketHistory } from '../../server/tickets/ticket.queries.js';
 import { listTickets } from '../../server/tickets/ticket-list.queries.js';
 import { explainTicket } from '../../server/tickets/ticket.explain.js';
@@ -335,6 +335,35 @@ describe('ticket commands (real database)', () => {
       [2, 'claimed'],
       [3, 'priority_changed'],
     ]);
+  });
+
+  it('announces a change at its commit point; a reader here meanwhile waits for the apply instead of replaying the event beside it', async () => {
+    const t = await buildTicket(org);
+    const reads: Array<Promise<Ticket | null>> = [];
+    const stop = observeCommits((ticket) => {
+      if (String(ticket._id) === String(t._id)) reads.push(loadTicket(ticket._id));
+    });
+    const collection = TicketModel.collection;
+    const updateOne = collection.updateOne.bind(collection);
+    let writes = 0;
+    // Each apply of this ticket takes 50 ms more: a reader that did not wait would find the event unapplied.
+    collection.updateOne = (async (filter: { _id?: unknown }, ...rest: unknown[]) => {
+      if (String(filter._id) === String(t._id)) {
+        writes += 1;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return (updateOne as (...args: unknown[]) => unknown)(filter, ...rest);
+    }) as typeof collection.updateOne;
+    try {
+      const claimed = await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(t._id), version: t.version });
+      const [read] = await Promise.all(reads);
+      expect(read?.version).to.equal(claimed.version);
+      expect(String(read?.assignee)).to.equal(String(org.staff.advisorLiege.id));
+      expect(writes, 'one apply: the reader did not replay the event').to.equal(1);
+    } finally {
+      collection.updateOne = updateOne;
+      stop();
+    }
   });
 
   it('finishes a creation interrupted after its event was journaled', async () => {
