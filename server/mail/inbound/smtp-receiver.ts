@@ -60,6 +60,19 @@ export function isInboundRecipient(address: string, accepted: readonly string[])
   return accepted.some((a) => a === `${local}@${domain}`);
 }
 
+/** Waits `ms`, or less when one of `wakers` (where the waiting puts its wake-up) is called. */
+function sleep(ms: number, wakers: Set<() => void>): Promise<void> {
+  return new Promise((resolve) => {
+    const wake = (): void => {
+      clearTimeout(timer);
+      wakers.delete(wake);
+      resolve();
+    };
+    const timer = setTimeout(wake, ms);
+    wakers.add(wake);
+  });
+}
+
 export async function startInboundSmtp(options: InboundSmtpOptions): Promise<InboundSmtp> {
   const { config, pipeline, logger } = options;
   const log = logger.child({ component: 'inbound-smtp' });
@@ -105,31 +118,13 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
       for (const at of delivering.values()) busyUntil = Math.max(busyUntil, at + quietMs);
       const wait = Math.min(busyUntil, acceptedAt + maxDeferMs) - Date.now();
       if (wait <= 0) return;
-      await new Promise<void>((resolve) => {
-        const wake = (): void => {
-          clearTimeout(timer);
-          wakers.delete(wake);
-          resolve();
-        };
-        const timer = setTimeout(wake, wait);
-        wakers.add(wake);
-      });
+      await sleep(wait, wakers);
     }
   };
   // An accepted message is safe in the spool: putting it in the database is retried (the database
   // restarting, say) until it works or the receiver stops, when the next start takes it from the spool.
   let stopping = false;
   const sleepers = new Set<() => void>();
-  const pause = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        sleepers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      sleepers.add(wake);
-    });
   const admitted = async (pending: InboundPending): Promise<string | null> => {
     for (let wait = 1_000; ; wait = Math.min(wait * 2, 30_000)) {
       try {
@@ -140,7 +135,7 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
           return null;
         }
         log.warn({ err: error, inbound: pending._id, retryMs: wait }, 'could not put an accepted message in the database; it is safe in the spool, retrying');
-        await pause(wait);
+        await sleep(wait, sleepers);
       }
     }
   };
