@@ -14,7 +14,7 @@ import { domainEvents } from '../lib/domain-events.js';
 import type { Logger } from '../lib/logger.js';
 import { beforeMemberChange } from '../members/member-changes.js';
 import { memberTicketIds } from '../tickets/ticket.keys.js';
-import { loadTicket, observeCommits, registerEnricher } from '../tickets/ticket.journal.js';
+import { applied, loadTicket, observeCommits, registerEnricher } from '../tickets/ticket.journal.js';
 import { workingSet } from '../tickets/working-set.js';
 import { TicketEventModel, eventId, type TicketEvent } from '../tickets/ticket-event.model.js';
 import type { Ticket } from '../tickets/ticket.model.js';
@@ -112,6 +112,9 @@ export class SearchIndexer {
     const changes = this.queue.splice(0, batchLimit);
     if (changes.length === 0) return 0;
     try {
+      // A change is announced while it is applied (ticket.journal.ts): what is read back below (a
+      // message an erasure or a merge rewrote) is read once it is written.
+      await Promise.all(changes.map((c) => applied(c.ticket._id)));
       const tickets = new Map<string, Ticket>();
       const messages: MessageSearchDoc[] = [];
       for (const { ticket, event } of changes) {
