@@ -101,8 +101,8 @@ export async function applyEvent(event: TicketEvent): Promise<void> {
 const inFlight = new Map<string, Promise<void>>();
 /** An unapplied event younger than this is being applied by its writer (an apply takes milliseconds)… */
 const freshMs = 2_000;
-/** …so a reader gives it this long before replaying it itself. */
-const freshWaitMs = 25;
+/** …so a reader gives it up to this long before replaying it itself. */
+const freshWaitMs = 375;
 
 /**
  * Reads a ticket, first replaying any event that was journaled but not applied.
@@ -120,20 +120,25 @@ export async function loadTicket(id: string | Types.ObjectId, expectedVersion?: 
     expectedVersion === undefined ? undefined : TicketEventModel.findById(eventId(id, expectedVersion + 1)).lean<TicketEvent>(),
   ]);
   let ticket = first;
-  let waited = false;
-  for (let i = 0; ticket && i < 10; i += 1) {
+  let waitedMs = 0;
+  for (let replays = 0, round = 0; ticket && replays < 10 && round < 50; round += 1) {
     const pending =
-      i === 0 && next !== undefined && ticket.version === expectedVersion
+      round === 0 && next !== undefined && ticket.version === expectedVersion
         ? next
         : await TicketEventModel.findById(eventId(ticket._id, ticket.version + 1)).lean<TicketEvent>();
     if (!pending) break;
     // Its writer is applying it now — here (committed since the wait above), or another instance
-    // that announced it moments ago — so wait for that apply once rather than replay beside it.
-    if (!waited && (inFlight.has(String(ticket._id)) || Date.now() - new Date(pending.at).getTime() < freshMs)) {
-      waited = true;
-      await (inFlight.has(String(ticket._id)) ? applied(ticket._id) : new Promise((resolve) => setTimeout(resolve, freshWaitMs)));
+    // that announced it moments ago — so wait for that apply rather than replay beside it: this
+    // process's apply itself, another's for a growing pause (25, 50, 100, 200 ms), then replay.
+    if (inFlight.has(String(ticket._id))) {
+      await applied(ticket._id);
+    } else if (waitedMs < freshWaitMs && Date.now() - new Date(pending.at).getTime() < freshMs) {
+      const pause = Math.min(25 + waitedMs, freshWaitMs - waitedMs);
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      waitedMs += pause;
     } else {
       await applyEvent(pending);
+      replays += 1;
     }
     ticket = await TicketModel.findById(id).lean<Ticket>();
   }
