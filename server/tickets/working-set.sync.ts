@@ -95,6 +95,7 @@ export async function startWorkingSetSync(props: { redisUrl: string; workingSet:
     },
     async close() {
       unobserve();
+      await told; // the news of the commits made so far leaves first
       await Promise.allSettled([sub.close(), pub.close()]);
     },
   };

@@ -12,6 +12,7 @@ import net from 'node:net';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { freePort } from '../../server/db/embedded.js';
+import { bytesOf } from '../../server/mail/inbound/inbound.model.js';
 import { decodeRecords } from '../../server/mail/inbound/spool.js';
 import { e2eDataDir } from '../helpers/e2e.js';
 import { startServer as start, waitFor } from '../helpers/server-process.js';
@@ -119,9 +120,7 @@ describe('npm start on a fresh data folder (real process, real embedded database
     const spool = path.join(dataDir, 'inbound-spool');
     const files = readdirSync(spool).filter((f) => f.endsWith('.spool'));
     expect(files, 'the spool file stays after the kill').to.have.length(1);
-    const spooled = decodeRecords(readFileSync(path.join(spool, files[0] ?? ''))).records.map((r) =>
-      Buffer.from((r.raw as { buffer: Uint8Array }).buffer).toString(),
-    );
+    const spooled = decodeRecords(readFileSync(path.join(spool, files[0] ?? ''))).records.map((r) => bytesOf(r.raw as Buffer).toString());
     expect(
       spooled.some((raw) => raw.includes(subjects[2] ?? '?')),
       'the last message was in the spool only',

@@ -10,7 +10,7 @@
  * deliveries does not keep it waiting for ever.
  */
 import { expect } from 'chai';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import nodemailer from 'nodemailer';
@@ -29,7 +29,7 @@ import {
 import { createInboundPipeline, type InboundPipeline } from '../../server/mail/inbound/pipeline.js';
 import { backfillInboundHints } from '../../server/mail/inbound/inbound-hints.js';
 import { startInboundSmtp, type InboundSmtp } from '../../server/mail/inbound/smtp-receiver.js';
-import { decodeRecords } from '../../server/mail/inbound/spool.js';
+import { decodeRecords, encodeRecord } from '../../server/mail/inbound/spool.js';
 import { Outbox } from '../../server/mail/mail.models.js';
 import { TicketModel } from '../../server/tickets/ticket.model.js';
 import type { Config } from '../../server/config.js';
@@ -165,6 +165,38 @@ describe('inbound intake: the 250, a crash, and the next start', function () {
     expect(await InboundPendingModel.countDocuments()).to.equal(0);
     expect(await restarted.recover()).to.equal(0);
     expect(await TicketModel.countDocuments({ subject: 'Certificat de chômage' })).to.equal(1);
+  });
+
+  it('takes over, while running, the spool file of a receiver gone from another host once its lease ran out', async () => {
+    const raw = Buffer.from(rawMail('Facture contestée', 'Rosa <rosa.away@example.be>', '<away-1@example.be>'));
+    const pending: InboundPending = {
+      _id: hashOf(raw),
+      raw,
+      source: 'smtp',
+      mailbox: 'support@relais.demo',
+      envelope: { from: 'rosa.away@example.be', to: ['support@relais.demo'] },
+      client: null,
+      truncated: false,
+      routing: { category: null, office: null },
+      receivedAt: new Date(Date.now() - 10 * 60_000),
+      plannedTicket: new mongoose.Types.ObjectId(),
+    };
+    const dir = path.join(config.dataDir, 'inbound-spool');
+    await mkdir(dir, { recursive: true });
+    const file = path.join(dir, 'gone-host~4242~abc~1.spool');
+    await writeFile(file, encodeRecord(pending));
+    const smtp = await startInboundSmtp({ config, pipeline: createInboundPipeline({ config, logger: silentLogger }), logger: silentLogger, takeOverMs: 100 });
+    running.push(smtp);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await TicketModel.countDocuments({ subject: 'Facture contestée' }), 'its lease has not run out yet').to.equal(0);
+    const old = new Date(Date.now() - 6 * 60_000);
+    await utimes(file, old, old);
+    for (const deadline = Date.now() + 10_000; (await TicketModel.countDocuments({ subject: 'Facture contestée' })) === 0;) {
+      if (Date.now() > deadline) throw new Error('not taken over');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await spooledIds(config)).to.not.include(pending._id);
+    expect(await InboundMailModel.findById(pending._id).lean()).to.include({ status: 'done' });
   });
 
   it('retries putting an accepted message in the database until it works, and empties the spool after', async () => {

@@ -8,12 +8,12 @@
  */
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Types } from 'mongoose';
-import type { InboundPending } from '../../server/mail/inbound/inbound.model.js';
+import { bytesOf, type InboundPending } from '../../server/mail/inbound/inbound.model.js';
 import { createInboundSpool, decodeRecords, encodeRecord, orphanSpools, recoverSpools } from '../../server/mail/inbound/spool.js';
 import { silentLogger } from '../helpers/config.js';
 
@@ -54,7 +54,7 @@ describe('inbound spool: the file a 250 waits for', () => {
     if (!back) throw new Error('no second record');
     expect(String(back.plannedTicket)).to.equal(String(b.plannedTicket));
     expect(back.receivedAt.getTime()).to.equal(b.receivedAt.getTime());
-    expect(Buffer.from((back.raw as { buffer: Uint8Array }).buffer).toString()).to.equal((b.raw as Buffer).toString());
+    expect(bytesOf(back.raw as Buffer).toString()).to.equal((b.raw as Buffer).toString());
 
     const torn = both.subarray(0, both.length - 3);
     expect(decodeRecords(torn)).to.deep.include({ damagedAt: encodeRecord(a).length });
@@ -108,35 +108,52 @@ describe('inbound spool: the file a 250 waits for', () => {
 
     const dead = spawnSync(process.execPath, ['-e', '']).pid;
     const record = encodeRecord(pending(4));
-    await writeFile(path.join(dir, `${host}~${dead}~gone~1.spool`), record);
-    await writeFile(path.join(dir, `${host}~${process.ppid}~alive~1.spool`), record);
-    await writeFile(path.join(dir, `other-host~12~fresh~1.spool`), record);
-    await writeFile(path.join(dir, `other-host~13~stale~1.spool`), record);
-    const old = new Date(Date.now() - 11 * 60_000);
-    await utimes(path.join(dir, `other-host~13~stale~1.spool`), old, old);
+    const file = (n: string) => path.join(dir, n);
+    await writeFile(file(`${host}~${dead}~gone~1.spool`), record);
+    await writeFile(file(`${host}~${process.ppid}~alive~1.spool`), record);
+    await writeFile(file(`${host}~${process.ppid}~lapsed~1.spool`), record);
+    await writeFile(file(`other-host~12~fresh~1.spool`), record);
+    await writeFile(file(`other-host~13~stale~1.spool`), record);
+    const old = new Date(Date.now() - 6 * 60_000);
+    await utimes(file(`other-host~13~stale~1.spool`), old, old);
+    await utimes(file(`${host}~${process.ppid}~lapsed~1.spool`), old, old); // a live pid whose lease ran out: a reused pid
 
-    const orphans = (await orphanSpools(dir, 10 * 60_000)).map((f) => path.basename(f));
-    expect(orphans).to.have.length(3);
-    expect(orphans).to.include(`${host}~${dead}~gone~1.spool`);
-    expect(orphans).to.include(`other-host~13~stale~1.spool`);
+    const orphans = (await orphanSpools(dir)).map((f) => path.basename(f));
+    expect(orphans).to.have.length(4);
+    for (const name of [`${host}~${dead}~gone~1.spool`, `other-host~13~stale~1.spool`, `${host}~${process.ppid}~lapsed~1.spool`])
+      expect(orphans).to.include(name);
     expect(orphans.filter((f) => f.includes('alive') || f.includes('fresh'))).to.deep.equal([]);
 
-    const admitted: string[] = [];
-    expect(await recoverSpools(dir, async (p) => admitted.push(p._id), silentLogger)).to.equal(4);
-    expect(admitted.sort()).to.deep.equal(['hash-1', 'hash-2', 'hash-4', 'hash-4']);
-    expect(await recoverSpools(dir, async (p) => admitted.push(p._id), silentLogger)).to.equal(0);
+    const admitted = await recoverSpools(dir, async (p) => p._id, silentLogger);
+    expect(admitted.sort()).to.deep.equal(['hash-1', 'hash-2', 'hash-4', 'hash-4', 'hash-4']);
+    expect(await recoverSpools(dir, async (p) => p._id, silentLogger)).to.deep.equal([]);
     const remaining = (await spoolFiles(dir)).map((f) => path.basename(f));
     expect(remaining).to.have.length(3); // the live spool's, the live process's, the fresh one of another host
     await live.close();
   });
 
-  it('writes what it still holds to a new file when its file was taken over while it lived', async () => {
+  it('keeps a file with a damaged record after taking the messages before it, renamed so it is not taken again', async () => {
+    const good = encodeRecord(pending(1));
+    const damaged = encodeRecord(pending(2));
+    damaged.writeUInt8(damaged.readUInt8(30) ^ 0xff, 30);
+    await writeFile(
+      path.join(dir, `${host}~${spawnSync(process.execPath, ['-e', '']).pid}~x~1.spool`),
+      Buffer.concat([good, damaged, encodeRecord(pending(3))]),
+    );
+    expect(await recoverSpools(dir, async (p) => p._id, silentLogger)).to.deep.equal(['hash-1']);
+    const kept = (await readdir(dir)).filter((f) => f.endsWith('.damaged'));
+    expect(kept).to.have.length(1);
+    expect(await spoolFiles(dir)).to.deep.equal([]);
+  });
+
+  it('writes what it still holds to a new file when its file was taken over while it lived (renamed by a taker)', async () => {
     const spool = createInboundSpool(dir, silentLogger);
     const [a, b] = [pending(1), pending(2)];
     await spool.append(a);
     const [first] = await spoolFiles(dir);
     if (!first) throw new Error('no spool file');
-    rmSync(first);
+    // A taker renames a file before reading it: the writer sees its name gone and writes again.
+    renameSync(first, `${first}.claimed`);
     await spool.append(b);
     const [second, ...others] = await spoolFiles(dir);
     expect(others).to.have.length(0);

@@ -65,3 +65,20 @@ export async function unmarkQuarantined(id: string): Promise<void> {
 export async function dropPending(id: string): Promise<void> {
   await InboundPendingModel.collection.deleteOne({ _id: id } as never);
 }
+
+/**
+ * One insert by `_id` in `inbound_pending`. The same bytes waiting already (a sender that retried
+ * after a lost 250) take a second insert, under `<hash>.<delivery>`: that delivery is recorded too,
+ * as the same as the first. Idempotent, for the spool's recovery: this very delivery there already
+ * is found by its planned ticket.
+ */
+export async function admitPending(pending: InboundPending): Promise<{ id: string; known: boolean }> {
+  if (await insertOnce(InboundPendingModel.collection, pending)) return { id: pending._id, known: false };
+  const there = await InboundPendingModel.collection.findOne<Pick<InboundPending, 'plannedTicket'>>({ _id: pending._id } as never, {
+    projection: { plannedTicket: 1 },
+  });
+  if (there && String(there.plannedTicket) === String(pending.plannedTicket)) return { id: pending._id, known: false };
+  const id = `${pending._id}.${String(pending.plannedTicket)}`;
+  await insertOnce(InboundPendingModel.collection, { ...pending, _id: id });
+  return { id, known: true };
+}

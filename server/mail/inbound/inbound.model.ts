@@ -138,6 +138,11 @@ export interface InboundPending {
   plannedTicket: Types.ObjectId;
 }
 
+/** Bytes read back from the database or a spool file: BSON gives a Binary for a stored Buffer. */
+export function bytesOf(stored: Buffer | mongo.Binary): Buffer {
+  return Buffer.isBuffer(stored) ? stored : Buffer.from(stored.buffer.buffer, stored.buffer.byteOffset, stored.position);
+}
+
 /** The largest message whose bytes travel inside its pending document (larger: a file first). */
 export const INLINE_RAW_MAX = 256 * 1024;
 

@@ -27,7 +27,7 @@
  * once. A crash leaves the hint (inbound-hints.ts); `recover` processes the hints at start.
  */
 import path from 'node:path';
-import { Types, type mongo } from 'mongoose';
+import { Types } from 'mongoose';
 import type { Config } from '../../config.js';
 import { createFileStorage, type AttachmentStorage } from '../../attachments/storage.js';
 import { isDuplicateKeyError } from '../../lib/errors.js';
@@ -35,16 +35,18 @@ import type { Logger } from '../../lib/logger.js';
 import { ticketNumberFromReplyToken } from '../../members/member-links.js';
 import type { DnsResolver, MailAuthentication, SmtpClient } from './authentication.js';
 import { DEFAULT_PARSE_LIMITS, type ParseLimits } from './parse.js';
+import { withTimeout } from '../../lib/timeout.js';
 import { hashOf, headerLine, headerMessageId } from './raw.js';
 import { retentionRemoval } from './raw-retention.js';
 import { claimIdentity, contentKeyOf, recordDuplicate } from './identity.js';
 import { noteInboundMail } from '../address-mail.js';
 import { createInboundActions, outcome, Quarantine } from './inbound-actions.js';
-import { dropPending, insertOnce, markQuarantined, unmarkQuarantined } from './inbound-hints.js';
+import { admitPending, dropPending, markQuarantined, unmarkQuarantined } from './inbound-hints.js';
 import { createInboundRules } from './inbound-rules.js';
 import { createInboundSpool, recoverSpools, type InboundSpool } from './spool.js';
 import {
   bytesKeyOf,
+  bytesOf,
   INLINE_RAW_MAX,
   InboundMailModel,
   InboundPendingModel,
@@ -121,21 +123,10 @@ export interface InboundPipeline {
   discard(id: string, by: string, note: string): Promise<InboundOutcome | null>;
   /** Processes the messages a stop left: in the spool files of stopped receivers, then in `inbound_pending`. */
   recover(): Promise<number>;
+  /** While running: takes over the spool files of receivers gone since (spool.ts) and processes their messages. */
+  takeOverSpools(): Promise<number>;
   /** The raw bytes of a stored message. */
   raw(id: string): Promise<Buffer>;
-}
-
-/** Bytes read back from the database: the driver gives a BSON Binary for a stored Buffer. */
-function bytesOf(stored: Buffer | mongo.Binary): Buffer {
-  return Buffer.isBuffer(stored) ? stored : Buffer.from(stored.buffer.buffer, stored.buffer.byteOffset, stored.position);
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 export function createInboundPipeline(options: InboundPipelineOptions): InboundPipeline {
@@ -181,23 +172,6 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     };
   }
 
-  /**
-   * One insert by `_id` in `inbound_pending`. The same bytes waiting already (a sender that retried
-   * after a lost 250) take a second insert, under `<hash>.<delivery>`: that delivery is recorded too,
-   * as the same as the first. Idempotent, for the spool's recovery: this very delivery there already
-   * is found by its planned ticket.
-   */
-  async function admitPending(pending: InboundPending): Promise<{ id: string; known: boolean }> {
-    if (await insertOnce(InboundPendingModel.collection, pending)) return { id: pending._id, known: false };
-    const there = await InboundPendingModel.collection.findOne<Pick<InboundPending, 'plannedTicket'>>({ _id: pending._id } as never, {
-      projection: { plannedTicket: 1 },
-    });
-    if (there && String(there.plannedTicket) === String(pending.plannedTicket)) return { id: pending._id, known: false };
-    const id = `${pending._id}.${String(pending.plannedTicket)}`;
-    await insertOnce(InboundPendingModel.collection, { ...pending, _id: id });
-    return { id, known: true };
-  }
-
   /** The durable store of IMAP and of callers without a spool: one insert by `_id` (`admitPending`). */
   async function store(message: ReceivedMessage): Promise<{ id: string; known: boolean }> {
     return admitPending(await draft(message));
@@ -205,6 +179,18 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
 
   const spoolDir = path.join(config.dataDir, 'inbound-spool');
   let spool: InboundSpool | null = null;
+  let takingOver: Promise<string[]> = Promise.resolve([]);
+  /** The spool files of stopped writers into the database (one take-over at a time); their ids. */
+  const takeOver = (): Promise<string[]> => {
+    takingOver = takingOver
+      .catch(() => [])
+      .then(async () => {
+        const ids = await recoverSpools(spoolDir, async (pending) => (await admitPending(pending)).id, logger);
+        if (ids.length > 0) logger.info({ spooled: ids.length }, 'inbound messages accepted by a stopped receiver taken from its spool');
+        return ids;
+      });
+    return takingOver;
+  };
 
   /** The record of a pending message, its listing headers and identity read from the bytes now. */
   function recordOf(pending: InboundPending, raw: Buffer, id: string): InboundMail {
@@ -378,10 +364,22 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       await dropPending(id);
       return result;
     },
+    async takeOverSpools() {
+      const ids = await takeOver();
+      let done = 0;
+      for (const id of ids) {
+        try {
+          await this.process(id);
+          done += 1;
+        } catch {
+          // logged in run; stays pending
+        }
+      }
+      return done;
+    },
     async recover() {
       // Accepted messages a stopped receiver had not put in the database yet, then every hint.
-      const spooled = await recoverSpools(spoolDir, admitPending, logger);
-      if (spooled > 0) logger.info({ spooled }, 'inbound messages accepted before the last stop taken from the spool');
+      await takeOver();
       // The hints of the messages a stop left unaccounted for: a small collection, read whole, oldest first.
       const pending = (await InboundPendingModel.find({}, { _id: 1, receivedAt: 1 }).lean<Pick<InboundPending, '_id' | 'receivedAt'>[]>()).filter(
         (p) => p.receivedAt < startedAt,

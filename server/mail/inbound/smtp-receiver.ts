@@ -41,6 +41,8 @@ export interface InboundSmtpOptions {
   quietMs?: number;
   /** …or until the message has waited this long (default 2 s). */
   maxDeferMs?: number;
+  /** How often the spool files of stopped receivers are looked for (default a minute). */
+  takeOverMs?: number;
 }
 
 /**
@@ -232,6 +234,18 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
       resolve();
     });
   });
+  // A receiver that stopped without a restart here (another host, a container with a new name) left
+  // its spool file: once its lease runs out, a running receiver takes it over (spool.ts).
+  let takingOver = false;
+  const takeOverTimer = setInterval(() => {
+    if (takingOver) return;
+    takingOver = true;
+    void pipeline
+      .takeOverSpools()
+      .catch((error: unknown) => log.warn({ err: error }, 'could not take over the spool files of stopped receivers'))
+      .finally(() => (takingOver = false));
+  }, options.takeOverMs ?? 60_000);
+  takeOverTimer.unref();
   const bound = (server.server.address() as AddressInfo).port;
   log.info({ host, port: bound, tls: Boolean(tls) }, 'SMTP receiver listening');
   return {
@@ -239,6 +253,7 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
     idle: drained,
     stop: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      clearInterval(takeOverTimer);
       stopping = true;
       for (const wake of [...sleepers]) wake();
       await drained();

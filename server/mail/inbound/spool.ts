@@ -3,9 +3,9 @@
  * file and the file is synced to disk (fdatasync) before the sender hears 250; deliveries arriving
  * together share one sync. The message then goes to `inbound_pending` in the background (the
  * receiver's lane), and is released from the spool once it is there; a file whose records are all
- * in the database is emptied. A stop or a crash leaves the file: the next start (`recoverSpools`)
- * puts what it holds in the database (idempotent: each record has the id it will have there) and
- * removes it.
+ * in the database is emptied. A stop or a crash leaves the file: it is taken over (`recoverSpools`),
+ * what it holds put in the database (idempotent: each record has the id it will have there), and
+ * removed.
  *
  * Why a file and not the database insert (issue 13): on the embedded engine an insert costs about
  * a millisecond of the database's work, shared with every other write; an append and a sync cost
@@ -15,15 +15,18 @@
  * Record: a BSON document (its own int32 length first), then the CRC-32 of those bytes. A torn tail
  * (a crash in the middle of a write, which was never answered 250) fails its check and ends the read.
  *
- * Whose file is whose: the name carries the host, the process id and a random part. At start a file
- * is taken over when its process is gone (same host: no such process, or our own pid from a previous
- * run in a container), or, for another host sharing the data folder, when it has not changed for
- * `staleMs` (its owner puts records in the database within seconds). An owner whose file was taken
- * over while it lived (its link count is 0) writes what it still holds to a new file.
+ * Whose file is whose: the name carries the host, the process id and a random part, and a writer
+ * touches its file every minute (its lease). A file is taken over — at start, and every minute by a
+ * running receiver — when its process is gone (same host: no such process, or our own pid from an
+ * earlier run, as in a container) or when its lease ran out (`staleMs`, 5 minutes: a reused pid, a
+ * host that is gone, a container with a new name). The taker first renames it to a name of its own
+ * (two takers cannot both read it), admits what it holds and removes it. A writer checks after each
+ * sync that its file still bears its name; if not, it writes what it still holds to a new file before
+ * answering. A file with a damaged record (more than a stop's torn tail) is kept as `.damaged`.
  */
 import { randomBytes } from 'node:crypto';
-import { constants, fstatSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
+import { constants, fstatSync, statSync } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -32,6 +35,9 @@ import type { Logger } from '../../lib/logger.js';
 import type { InboundPending } from './inbound.model.js';
 
 const SUFFIX = '.spool';
+/** A writer touches its file this often; a file unchanged for `staleMs` (default 5 min) has no live writer. */
+const leaseMs = 60_000;
+const defaultStaleMs = 5 * 60_000;
 /** Files of this process that are open: never taken over by another pipeline of the same process (tests). */
 const openHere = new Set<string>();
 
@@ -72,7 +78,7 @@ export function decodeRecords(bytes: Buffer): { records: InboundPending[]; damag
 
 /** The spool of one receiver, in `dir`; its file is created at the first message. */
 export function createInboundSpool(dir: string, logger: Logger): InboundSpool {
-  const name = `${os.hostname().replace(/[^A-Za-z0-9.-]/g, '_')}~${process.pid}~${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
+  const name = `${hostName()}~${process.pid}~${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
   let generation = 0;
   let file: { path: string; handle: FileHandle; empty: boolean } | null = null;
   /** The records appended and not yet in the database, by delivery: written again if the file is lost. */
@@ -81,13 +87,18 @@ export function createInboundSpool(dir: string, logger: Logger): InboundSpool {
   let working: Promise<void> | null = null;
   let closed = false;
 
-  const current = async (): Promise<{ handle: FileHandle; rewrite: Buffer[] }> => {
-    if (file && fstatSync(file.handle.fd).nlink > 0) return { handle: file.handle, rewrite: [] };
-    const lost = file !== null;
-    if (file) {
-      logger.warn({ file: file.path }, 'the inbound spool file was taken over; writing the messages it still holds to a new one');
-      await drop();
+  /** Whether our file is still at its name (a taker renames a file before reading it, then removes it). */
+  const stillOurs = (f: NonNullable<typeof file>): boolean => {
+    try {
+      return statSync(f.path).ino === fstatSync(f.handle.fd).ino;
+    } catch {
+      return false;
     }
+  };
+
+  /** Opens a new file; what the spool still holds goes into it first (the old file may be gone or torn). */
+  async function openNext(): Promise<{ handle: FileHandle; rewrite: Buffer[] }> {
+    await drop();
     await mkdir(dir, { recursive: true, mode: 0o700 });
     generation += 1;
     const next = path.join(dir, `${name}~${generation}${SUFFIX}`);
@@ -97,14 +108,33 @@ export function createInboundSpool(dir: string, logger: Logger): InboundSpool {
     await folder.sync().finally(() => folder.close());
     file = { path: next, handle, empty: true };
     openHere.add(next);
-    return { handle, rewrite: lost ? [...held.values()] : [] };
-  };
+    names.add(next);
+    return { handle, rewrite: [...held.values()] };
+  }
 
+  // A file this spool stopped writing to (after a failed write) may still hold messages not yet in
+  // the database: this process leaves it alone while the spool is open (its lane admits them).
+  const names = new Set<string>();
   async function drop(): Promise<void> {
     if (!file) return;
-    openHere.delete(file.path);
     await file.handle.close().catch(() => undefined);
     file = null;
+  }
+
+  /** Appends `batch` and syncs; true once it is in the file that bears our name (else try again). */
+  async function append(batch: Buffer[]): Promise<boolean> {
+    const { handle, rewrite } = file && stillOurs(file) ? { handle: file.handle, rewrite: [] } : await openNext();
+    const buffers = [...rewrite, ...batch];
+    const size = buffers.reduce((n, b) => n + b.length, 0);
+    const { bytesWritten } = await handle.writev(buffers);
+    if (bytesWritten !== size) throw new Error(`the inbound spool wrote ${bytesWritten} of ${size} bytes`);
+    await handle.datasync();
+    if (file) file.empty = false;
+    if (file && stillOurs(file)) return true;
+    // Taken over while we wrote: the taker may have read the file before these bytes.
+    logger.warn({ file: file?.path }, 'the inbound spool file was taken over; writing what it holds to a new one');
+    await drop();
+    return false;
   }
 
   /** Writes what is queued (one write and one sync for all), until nothing is; then empties a file that holds nothing. */
@@ -113,13 +143,9 @@ export function createInboundSpool(dir: string, logger: Logger): InboundSpool {
       const batch = queue;
       queue = [];
       try {
-        const { handle, rewrite } = await current();
-        const buffers = [...rewrite, ...batch.map((b) => b.bytes)];
-        const size = buffers.reduce((n, b) => n + b.length, 0);
-        const { bytesWritten } = await handle.writev(buffers);
-        if (bytesWritten !== size) throw new Error(`the inbound spool wrote ${bytesWritten} of ${size} bytes`);
-        await handle.datasync();
-        if (file) file.empty = false;
+        let done = false;
+        for (let attempt = 0; !done && attempt < 3; attempt += 1) done = await append(batch.map((b) => b.bytes));
+        if (!done) throw new Error('the inbound spool file kept being taken over');
         for (const b of batch) b.resolve();
       } catch (error) {
         // A file that may end torn is not written to again: the next batch opens a new one.
@@ -134,6 +160,12 @@ export function createInboundSpool(dir: string, logger: Logger): InboundSpool {
       );
     }
   }
+
+  // The lease: a live writer's file never goes unchanged for `staleMs` (see `orphanSpools`).
+  const lease = setInterval(() => {
+    if (file) void file.handle.utimes(new Date(), new Date()).catch(() => undefined);
+  }, leaseMs);
+  lease.unref();
 
   const kick = (): void => {
     working ??= work().finally(() => {
@@ -165,13 +197,17 @@ export function createInboundSpool(dir: string, logger: Logger): InboundSpool {
     },
     async close() {
       closed = true;
+      clearInterval(lease);
       while (working) await working;
       const last = file;
       await drop();
       if (last && held.size === 0) await rm(last.path, { force: true });
+      for (const n of names) openHere.delete(n);
     },
   };
 }
+
+const hostName = (): string => os.hostname().replace(/[^A-Za-z0-9.-]/g, '_');
 
 /** Whether a process with this id lives (on this host). */
 function alive(pid: number): boolean {
@@ -184,37 +220,61 @@ function alive(pid: number): boolean {
 }
 
 /** The spool files in `dir` whose writer is gone (see the module comment). */
-export async function orphanSpools(dir: string, staleMs: number, now = Date.now()): Promise<string[]> {
+export async function orphanSpools(dir: string, staleMs = defaultStaleMs, now = Date.now()): Promise<string[]> {
   const names = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return [];
     throw error;
   });
-  const host = os.hostname().replace(/[^A-Za-z0-9.-]/g, '_');
   const orphans: string[] = [];
   for (const entry of names.filter((n) => n.endsWith(SUFFIX)).sort()) {
     const full = path.join(dir, entry);
     if (openHere.has(full)) continue;
     const [owner, pid] = entry.split('~');
     const ownerPid = Number(pid);
-    const gone = owner === host ? ownerPid === process.pid || !Number.isInteger(ownerPid) || !alive(ownerPid) : now - (await stat(full)).mtimeMs > staleMs;
-    if (gone) orphans.push(full);
+    // On this host: its process is gone, or it is ours from an earlier run (a container's pid). Any
+    // host: its lease ran out (a reused pid, a host that is gone, a container with a new name).
+    const gone = owner === hostName() && (ownerPid === process.pid || !Number.isInteger(ownerPid) || !alive(ownerPid));
+    const modified = await stat(full).then(
+      (s) => s.mtimeMs,
+      () => null,
+    );
+    if (modified !== null && (gone || now - modified > staleMs)) orphans.push(full);
   }
   return orphans;
 }
 
 /**
- * Puts the messages of the spool files whose writer is gone in the database (`admit`, idempotent),
- * then removes each file. A file whose messages could not all be admitted stays for the next start.
+ * Takes over the spool files whose writer is gone: each is first renamed to a name of this process
+ * (a writer that was still alive notices and writes what it holds again; two takers cannot both
+ * read it), its messages are put in the database (`admit`, idempotent), then it is removed. A file
+ * whose tail is damaged (not only torn by a stop) is kept as `.damaged` beside the others, said in
+ * the log. Returns what `admit` returned for each message.
  */
-export async function recoverSpools(dir: string, admit: (pending: InboundPending) => Promise<unknown>, logger: Logger, staleMs = 10 * 60_000): Promise<number> {
-  let admitted = 0;
+export async function recoverSpools<T>(dir: string, admit: (pending: InboundPending) => Promise<T>, logger: Logger, staleMs = defaultStaleMs): Promise<T[]> {
+  const admitted: T[] = [];
   for (const full of await orphanSpools(dir, staleMs)) {
-    const { records, damagedAt } = decodeRecords(await readFile(full));
-    if (damagedAt !== null)
-      logger.warn({ file: full, at: damagedAt }, 'inbound spool file ends with a torn record (a write cut by a stop, never answered 250)');
-    for (const pending of records) await admit(pending);
-    admitted += records.length;
-    await rm(full, { force: true });
+    const claimed = path.join(dir, `${hostName()}~${process.pid}~${randomBytes(6).toString('hex')}~taken${SUFFIX}`);
+    try {
+      await rename(full, claimed);
+    } catch {
+      continue; // another taker was first
+    }
+    openHere.add(claimed);
+    try {
+      const bytes = await readFile(claimed);
+      const { records, damagedAt } = decodeRecords(bytes);
+      for (const pending of records) admitted.push(await admit(pending));
+      if (damagedAt === null) await rm(claimed, { force: true });
+      else {
+        await rename(claimed, `${claimed}.damaged`);
+        logger.error(
+          { file: `${claimed}.damaged`, at: damagedAt, size: bytes.length, recovered: records.length },
+          'inbound spool file with a damaged record: the messages before it were taken; the file is kept for a look (a write cut by a stop leaves a short tail, never answered 250)',
+        );
+      }
+    } finally {
+      openHere.delete(claimed);
+    }
   }
   return admitted;
 }
