@@ -25,7 +25,7 @@
  * answering. A file with a damaged record (more than a stop's torn tail) is kept as `.damaged`.
  */
 import { randomBytes } from 'node:crypto';
-import { constants, fstatSync, statSync } from 'node:fs';
+import { constants, fdatasyncSync, fstatSync, statSync, writevSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -126,9 +126,13 @@ export function createInboundSpool(dir: string, logger: Logger): InboundSpool {
     const { handle, rewrite } = file && stillOurs(file) ? { handle: file.handle, rewrite: [] } : await openNext();
     const buffers = [...rewrite, ...batch];
     const size = buffers.reduce((n, b) => n + b.length, 0);
-    const { bytesWritten } = await handle.writev(buffers);
+    // Synchronous on purpose: the write and the sync through the thread pool cost two round trips
+    // more than the work itself (acceptance 0.50–0.62× → 0.62–0.76× a discarding server). The event
+    // loop waits for one sync per batch, a fraction of a millisecond on this machine, at most a few
+    // hundred times an hour at Smart's peak.
+    const bytesWritten = writevSync(handle.fd, buffers);
     if (bytesWritten !== size) throw new Error(`the inbound spool wrote ${bytesWritten} of ${size} bytes`);
-    await handle.datasync();
+    fdatasyncSync(handle.fd);
     if (file) file.empty = false;
     if (file && stillOurs(file)) return true;
     // Taken over while we wrote: the taker may have read the file before these bytes.
