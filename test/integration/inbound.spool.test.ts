@@ -2,7 +2,7 @@
  * The inbound spool (server/mail/inbound/spool.ts), on real files: what a 250 waits for. Records
  * read back whole and in order, a torn or damaged tail ends the read; deliveries appended together
  * all reach the file; a file whose messages are all in the database is emptied, and removed at a
- * clean close; a file left by a stop is taken over at the next start (never one a live process
+ * clean close, and replaced when a long stream grows it; a file left by a stop is taken over at the next start (never one a live process
  * writes), its messages admitted once and the file removed; an owner whose file was taken over
  * writes what it still holds to a new one.
  */
@@ -143,6 +143,26 @@ describe('inbound spool: the file a 250 waits for', () => {
     expect(await recoverSpools(dir, async (p) => p._id, silentLogger)).to.deep.equal(['hash-1']);
     const kept = (await readdir(dir)).filter((f) => f.endsWith('.damaged'));
     expect(kept).to.have.length(1);
+    expect(await spoolFiles(dir)).to.deep.equal([]);
+  });
+
+  it('replaces a file grown past its size by one holding only what is not in the database yet', async () => {
+    const spool = createInboundSpool(dir, silentLogger, { rotateBytes: 2_000 });
+    const waiting = pending(1); // never admitted during the stream
+    await spool.append(waiting);
+    for (let i = 2; i < 40; i += 1) {
+      const p = pending(i);
+      await spool.append(p);
+      await spool.release(p);
+    }
+    const files = await spoolFiles(dir);
+    expect(files).to.have.length(1);
+    expect((await stat(files[0] as string)).size).to.be.below(4_000);
+    const ids = await idsIn(files[0] as string);
+    expect(ids).to.include('hash-1');
+    expect(ids.length).to.be.below(20);
+    await spool.release(waiting);
+    await spool.close();
     expect(await spoolFiles(dir)).to.deep.equal([]);
   });
 

@@ -3,7 +3,8 @@
  * file and the file is synced to disk (fdatasync) before the sender hears 250; deliveries arriving
  * together share one sync. The message then goes to `inbound_pending` in the background (the
  * receiver's lane), and is released from the spool once it is there; a file whose records are all
- * in the database is emptied. A stop or a crash leaves the file: it is taken over (`recoverSpools`),
+ * in the database is emptied, and one that a long stream grew past `rotateBytes` is replaced by one
+ * holding only what is not in the database yet. A stop or a crash leaves the file: it is taken over (`recoverSpools`),
  * what it holds put in the database (idempotent: each record has the id it will have there), and
  * removed.
  *
@@ -77,10 +78,11 @@ export function decodeRecords(bytes: Buffer): { records: InboundPending[]; damag
 }
 
 /** The spool of one receiver, in `dir`; its file is created at the first message. */
-export function createInboundSpool(dir: string, logger: Logger): InboundSpool {
+export function createInboundSpool(dir: string, logger: Logger, options: { rotateBytes?: number } = {}): InboundSpool {
+  const rotateBytes = options.rotateBytes ?? 16 * 2 ** 20;
   const name = `${hostName()}~${process.pid}~${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
   let generation = 0;
-  let file: { path: string; handle: FileHandle; empty: boolean } | null = null;
+  let file: { path: string; handle: FileHandle; empty: boolean; bytes: number } | null = null;
   /** The records appended and not yet in the database, by delivery: written again if the file is lost. */
   const held = new Map<string, Buffer>();
   let queue: Array<{ bytes: Buffer; resolve: () => void; reject: (error: unknown) => void }> = [];
@@ -106,7 +108,7 @@ export function createInboundSpool(dir: string, logger: Logger): InboundSpool {
     // The new name must survive a crash too: sync the folder once.
     const folder = await open(dir, constants.O_RDONLY);
     await folder.sync().finally(() => folder.close());
-    file = { path: next, handle, empty: true };
+    file = { path: next, handle, empty: true, bytes: 0 };
     openHere.add(next);
     names.add(next);
     return { handle, rewrite: [...held.values()] };
@@ -123,7 +125,10 @@ export function createInboundSpool(dir: string, logger: Logger): InboundSpool {
 
   /** Appends `batch` and syncs; true once it is in the file that bears our name (else try again). */
   async function append(batch: Buffer[]): Promise<boolean> {
-    const { handle, rewrite } = file && stillOurs(file) ? { handle: file.handle, rewrite: [] } : await openNext();
+    // A file grown past `rotateBytes` while never empty (a long stream of deliveries) is replaced by
+    // one holding only what is not in the database yet, and removed once that is on disk.
+    const full = file && stillOurs(file) && file.bytes > rotateBytes ? file.path : null;
+    const { handle, rewrite } = file && stillOurs(file) && !full ? { handle: file.handle, rewrite: [] } : await openNext();
     const buffers = [...rewrite, ...batch];
     const size = buffers.reduce((n, b) => n + b.length, 0);
     // Synchronous on purpose: the write and the sync through the thread pool cost two round trips
@@ -133,7 +138,11 @@ export function createInboundSpool(dir: string, logger: Logger): InboundSpool {
     const bytesWritten = writevSync(handle.fd, buffers);
     if (bytesWritten !== size) throw new Error(`the inbound spool wrote ${bytesWritten} of ${size} bytes`);
     fdatasyncSync(handle.fd);
-    if (file) file.empty = false;
+    if (file) {
+      file.empty = false;
+      file.bytes += size;
+    }
+    if (full) await rm(full, { force: true });
     if (file && stillOurs(file)) return true;
     // Taken over while we wrote: the taker may have read the file before these bytes.
     logger.warn({ file: file?.path }, 'the inbound spool file was taken over; writing what it holds to a new one');
@@ -159,7 +168,11 @@ export function createInboundSpool(dir: string, logger: Logger): InboundSpool {
     }
     if (held.size === 0 && file && !file.empty) {
       await file.handle.truncate(0).then(
-        () => file && (file.empty = true),
+        () => {
+          if (!file) return;
+          file.empty = true;
+          file.bytes = 0;
+        },
         (error: unknown) => logger.warn({ err: error }, 'could not empty the inbound spool file'),
       );
     }
