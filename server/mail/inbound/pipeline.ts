@@ -5,10 +5,10 @@
  * dropped, never acted on twice, every delivery listed.
  *
  *   accept — SMTP: an append to the spool file, synced (spool.ts; a large message's bytes in their
- *            content-addressed file first): all the 250 waits for; then, in the background,
- *   store  — one insert by `_id` (the SHA-256 of the bytes) in `inbound_pending`, the bytes inside
- *            (IMAP stores directly: its message stays on the server until this is done)
- *   admit  — (in the background) the bytes' file, the listing headers, the identity (identity.ts: a
+ *            content-addressed file first): all the 250 waits for; then, in the receiver's lane,
+ *   admit  — one insert by `_id` (the SHA-256 of the bytes) in `inbound_pending`, the bytes inside
+ *            (`store` for IMAP: accept and admit in one, its message stays on the server meanwhile)
+ *   settle — (in the background) the bytes' file, the listing headers, the identity (identity.ts: a
  *            content hash of the key headers and body, claimed by an insert on its `_id`): a copy of a
  *            message received before is recorded as the same as it (`duplicate`) and acts on nothing;
  *            a Message-ID reused with other content is a message of its own, flagged
