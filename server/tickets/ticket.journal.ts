@@ -320,14 +320,13 @@ export async function commit(raw: CommitInput): Promise<CommitResult> {
   // the apply instead of replaying it (`applied`); the other instances hear of it once it is applied.
   const applying = applyEvent(event);
   const id = String(ticket._id);
-  const settled = applying.then(
-    () => undefined,
-    () => undefined,
-  );
+  // Settles once the apply has, its entry already gone (a newer commit's stays).
+  const settled: Promise<void> = applying
+    .catch(() => undefined)
+    .then(() => {
+      if (inFlight.get(id) === settled) inFlight.delete(id);
+    });
   inFlight.set(id, settled);
-  void settled.then(() => {
-    if (inFlight.get(id) === settled) inFlight.delete(id);
-  });
   announce(next, event);
   await applying;
   return { ticket: next, event };
@@ -339,10 +338,7 @@ export async function commit(raw: CommitInput): Promise<CommitResult> {
  * replaying the event beside it.
  */
 export async function applied(ticketId: string | Types.ObjectId): Promise<void> {
-  for (let waiting = inFlight.get(String(ticketId)); waiting; waiting = inFlight.get(String(ticketId))) {
-    await waiting;
-    if (inFlight.get(String(ticketId)) === waiting) return;
-  }
+  for (let waiting = inFlight.get(String(ticketId)); waiting; waiting = inFlight.get(String(ticketId))) await waiting;
 }
 
 /** A thread message inserted by an event. */

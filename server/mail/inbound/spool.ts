@@ -127,8 +127,9 @@ export function createInboundSpool(dir: string, logger: Logger, options: { rotat
   async function append(batch: Buffer[]): Promise<boolean> {
     // A file grown past `rotateBytes` while never empty (a long stream of deliveries) is replaced by
     // one holding only what is not in the database yet, and removed once that is on disk.
-    const full = file && stillOurs(file) && file.bytes > rotateBytes ? file.path : null;
-    const { handle, rewrite } = file && stillOurs(file) && !full ? { handle: file.handle, rewrite: [] } : await openNext();
+    // (Whether a taker renamed it is checked once, after the sync: whatever this write went into.)
+    const full = file && file.bytes > rotateBytes ? file.path : null;
+    const { handle, rewrite } = file && !full ? { handle: file.handle, rewrite: [] } : await openNext();
     const buffers = [...rewrite, ...batch];
     const size = buffers.reduce((n, b) => n + b.length, 0);
     // Synchronous on purpose: the write and the sync through the thread pool cost two round trips
@@ -242,6 +243,7 @@ export async function orphanSpools(dir: string, staleMs = defaultStaleMs, now = 
     if (error.code === 'ENOENT') return [];
     throw error;
   });
+  const host = hostName();
   const orphans: string[] = [];
   for (const entry of names.filter((n) => n.endsWith(SUFFIX)).sort()) {
     const full = path.join(dir, entry);
@@ -250,7 +252,7 @@ export async function orphanSpools(dir: string, staleMs = defaultStaleMs, now = 
     const ownerPid = Number(pid);
     // On this host: its process is gone, or it is ours from an earlier run (a container's pid). Any
     // host: its lease ran out (a reused pid, a host that is gone, a container with a new name).
-    const gone = owner === hostName() && (ownerPid === process.pid || !Number.isInteger(ownerPid) || !alive(ownerPid));
+    const gone = owner === host && (ownerPid === process.pid || !Number.isInteger(ownerPid) || !alive(ownerPid));
     const modified = await stat(full).then(
       (s) => s.mtimeMs,
       () => null,
