@@ -12,6 +12,7 @@ import { domainEvents } from '../lib/domain-events.js';
 import { ConflictError, NotFoundError, isDuplicateKeyError } from '../lib/errors.js';
 import { normalizeEmail } from './member-lookup.js';
 import { MemberEmailModel, MemberModel, rememberMemberEmail } from './member.model.js';
+import { forgetMemberName } from './member-names.js';
 
 export interface MemberDetails {
   name?: string;
@@ -54,6 +55,7 @@ export async function changeMemberDetails(memberId: Types.ObjectId | string, det
     if (isDuplicateKeyError(error)) throw new ConflictError('Another member already has this address.');
     throw error;
   }
+  if (set.name !== undefined) forgetMemberName(id);
   if (set.email && set.email !== before.email) {
     await rememberMemberEmail(set.email, before._id);
     // The old address no longer leads to this member (only its own key is removed).

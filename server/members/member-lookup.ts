@@ -7,10 +7,11 @@
  * written before it existed (`backfillMemberEmails`).
  */
 import { isValidObjectId, type Types } from 'mongoose';
-import { readByIds } from '../db/point-reads.js';
 import { MemberEmailModel, MemberModel, MemberNumberModel, normalizeMemberNumber, rememberMemberEmail } from './member.model.js';
+import { memberNamesByIds } from './member-names.js';
 
 export { rememberMemberEmail };
+export { memberNamesByIds };
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -67,38 +68,11 @@ export async function memberById<T = Record<string, unknown>>(
   return MemberModel.findById(id, projection).lean<T & { _id: Types.ObjectId }>();
 }
 
-/** Display names of these members, by id (reads by `_id`). */
-export async function memberNamesByIds(ids: readonly string[]): Promise<Map<string, string>> {
-  const members = await readByIds(
-    ids.filter((id) => isValidObjectId(id)),
-    (id) => MemberModel.findById(id, { name: 1 }).lean(),
-  );
-  return new Map(members.map((m) => [String(m._id), m.name]));
-}
-
 /**
  * Names for sorting a queue by member: a whole work list (thousands of tickets) is sorted, not one
- * page, so names are remembered for a few minutes rather than read for every sort. A rename shows in
- * the order after that delay; the rows themselves always show names read for the page.
+ * page; a member without a name (unknown id) sorts as ''.
  */
-const sortNames = new Map<string, { name: string; at: number }>();
-const sortNamesTtlMs = 5 * 60_000;
-const sortNamesMax = 50_000;
-
 export async function memberNamesForSorting(ids: readonly string[]): Promise<Map<string, string>> {
-  const now = Date.now();
-  const wanted = [...new Set(ids)];
-  const missing = wanted.filter((id) => {
-    const hit = sortNames.get(id);
-    return !hit || now - hit.at > sortNamesTtlMs;
-  });
-  if (missing.length > 0) {
-    const read = await memberNamesByIds(missing);
-    for (const id of missing) {
-      sortNames.delete(id);
-      sortNames.set(id, { name: read.get(id) ?? '', at: now });
-    }
-    while (sortNames.size > sortNamesMax) sortNames.delete(sortNames.keys().next().value as string);
-  }
-  return new Map(wanted.map((id) => [id, sortNames.get(id)?.name ?? '']));
+  const read = await memberNamesByIds(ids);
+  return new Map(ids.map((id) => [id, read.get(id) ?? '']));
 }

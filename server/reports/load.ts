@@ -16,7 +16,7 @@ import { isOpenStatus } from '../lib/ticket.vocabulary.js';
 import { hasRole } from '../auth/actor.js';
 import { OfficeModel } from '../offices/office.model.js';
 import { ticketIdsOfDays } from '../tickets/ticket.keys.js';
-import { inWorkScope } from '../tickets/ticket.policy.js';
+import { inWorkScope, workPlaces } from '../tickets/ticket.policy.js';
 import { workingSet } from '../tickets/working-set.js';
 import {
   backlogAt,
@@ -124,7 +124,9 @@ async function createdInTickets(actor: StaffActor, offices: readonly string[], f
  */
 async function loadBacklog(actor: StaffActor, at: Date, now: Date, known: Map<string, ReportEvent[]>): Promise<{ items: BacklogItem[]; truncated: boolean }> {
   const admin = hasRole(actor, 'administrator');
-  const working = (await workingSet.all()).filter((t) => admin || inWorkScope(actor, t));
+  const working = admin
+    ? await workingSet.all()
+    : (await workingSet.select({ openOnly: false, places: workPlaces(actor) })).filter((t) => inWorkScope(actor, t));
   if (at.getTime() >= now.getTime()) {
     const open = working.filter((t) => isOpenStatus(t.status)).map((t) => toReportTicket(t as unknown as RawTicket));
     return { items: backlogAt(open, () => undefined, now).slice(0, maxReportTickets), truncated: open.length > maxReportTickets };

@@ -13,6 +13,7 @@ import { hashPassword } from '../auth/password.js';
 import { queueInvitation } from '../auth/password-links.js';
 import { endAllSessions } from '../auth/sessions.js';
 import { domainEvents } from '../lib/domain-events.js';
+import { clearConfigCaches } from '../lib/ttl-cache.js';
 import { BadRequestError, ConflictError, ForbiddenError, isDuplicateKeyError, NotFoundError } from '../lib/errors.js';
 import { OfficeModel } from '../offices/office.model.js';
 import { TeamModel } from '../teams/team.model.js';
@@ -113,6 +114,7 @@ export async function updateStaff(ctx: Context, id: string, input: UpdateInput):
   if (input.languages !== undefined) set.languages = [...new Set(input.languages)];
   if (input.capacity !== undefined) set.capacity = input.capacity;
   if (Object.keys(set).length > 0) await StaffModel.updateOne({ _id: staff._id }, { $set: set }, { runValidators: true });
+  if (set.name !== undefined) clearConfigCaches(); // the lists name holders from a memo (ticket.queries.ts)
   const after = presentStaffAdmin(await load(id));
   await recordAudit(ctx.actor, {
     action: 'staff.update',

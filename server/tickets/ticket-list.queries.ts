@@ -8,14 +8,14 @@ import type { Types } from 'mongoose';
 import type { StaffActor } from '../auth/actor.js';
 import { BadRequestError } from '../lib/errors.js';
 import type { Ticket } from './ticket.model.js';
-import { canRead, inWorkScope } from './ticket.policy.js';
+import { canRead, inWorkScope, workPlaces } from './ticket.policy.js';
 import { historyPage } from './ticket-history.queries.js';
 import type { DonePlace } from './ticket.keys.js';
 import { handedOnBy } from './ticket.workers.js';
 import { presentTicket, type TicketView } from './ticket.presenter.js';
-import { workingSet, type WorkSelection } from './working-set.js';
+import { workingSet, type Place, type WorkSelection } from './working-set.js';
 import { defaultQueueOrder, firstInOrder, type QueueOrder } from './queue-order.js';
-import { doneStatuses, isDoneStatus, isOpenStatus, openStatuses } from '../lib/ticket.vocabulary.js';
+import { doneStatuses, isDoneStatus, isOpenStatus, openStatuses, tiers } from '../lib/ticket.vocabulary.js';
 import { nameBook } from './ticket.queries.js';
 
 export interface ListFilters {
@@ -72,9 +72,10 @@ function matchesPlace(place: DonePlace, actor: StaffActor, filters: Omit<ListFil
   return true;
 }
 
-/** The part of the working set a list with these statuses (and tier) can come from. */
-export function workSelection(statuses: readonly string[], tier?: number): WorkSelection {
-  return statuses.every(isOpenStatus) ? { openOnly: true, ...(tier ? { tiers: [tier] } : {}) } : { openOnly: false };
+/** The part of the working set a list with these statuses (and tier), in these places, can come from. */
+export function workSelection(statuses: readonly string[], tier?: number, places?: readonly Place[]): WorkSelection {
+  const where = places ? { places } : {};
+  return statuses.every(isOpenStatus) ? { openOnly: true, ...(tier ? { tiers: [tier] } : {}), ...where } : { openOnly: false, ...where };
 }
 
 /**
@@ -86,8 +87,9 @@ export async function readableWork(
   where: (t: Ticket) => boolean = () => true,
   selection: WorkSelection = { openOnly: false },
 ): Promise<Ticket[]> {
-  // `where` (field tests) runs before the policy: at a year of data the work is thousands of tickets.
-  return (await workingSet.select(selection)).filter((t) => where(t) && inWorkScope(actor, t));
+  // Only the person's places are read (at a year of data the working set is thousands of tickets);
+  // `where` (field tests) runs before the policy.
+  return (await workingSet.select({ ...selection, places: workPlaces(actor) })).filter((t) => where(t) && inWorkScope(actor, t));
 }
 
 /**
@@ -121,7 +123,10 @@ export async function listTickets(actor: StaffActor, filters: ListFilters): Prom
   } else {
     // The list's own filters first (cheap field tests), then the policy, then the page.
     const inList = filters.handedOn ? (t: Ticket) => handedOnBy(actor.id, t) && canRead(actor, t) : (t: Ticket) => inWorkScope(actor, t);
-    const matching = (await workingSet.select(workSelection(statuses, filters.tier))).filter((t) => matchesFilters(t, actor, filters, statuses) && inList(t));
+    // The person's places only: "mine" is what they hold; otherwise their queues (or what they worked on).
+    const places = filters.assignee === 'me' && !filters.handedOn ? [{ assignee: actor.id }] : workPlaces(actor, { handedOn: filters.handedOn });
+    const selection = workSelection(statuses, filters.tier, places);
+    const matching = (await workingSet.select(selection)).filter((t) => matchesFilters(t, actor, filters, statuses) && inList(t));
     const ordered = await firstInOrder(matching, filters.order ?? defaultQueueOrder, filters.limit + 1, filters.cursor);
     page = ordered.rows.slice(0, filters.limit);
     const last = page.at(-1);
@@ -143,12 +148,12 @@ export async function heldCounts(people: Iterable<Types.ObjectId | string>): Pro
 
 /** The open tickets one person holds, from the working set. */
 export async function heldTickets(person: Types.ObjectId | string): Promise<Ticket[]> {
-  return (await workingSet.select({ openOnly: true })).filter((t) => String(t.assignee) === String(person));
+  return workingSet.select({ openOnly: true, places: [{ assignee: person }] });
 }
 
 /** Open unassigned tickets waiting in these teams, most urgent first (automatic assignment's sweep). */
 export async function waitingInTeams(teams: Iterable<Types.ObjectId | string>, limit: number): Promise<Ticket[]> {
-  const wanted = new Set([...teams].map(String));
-  const waiting = (await workingSet.select({ openOnly: true })).filter((t) => !t.assignee && wanted.has(String(t.team)));
+  const places = [...teams].flatMap((team) => tiers.map((tier) => ({ tier, team })));
+  const waiting = (await workingSet.select({ openOnly: true, places })).filter((t) => !t.assignee);
   return (await firstInOrder(waiting, defaultQueueOrder, limit, undefined)).rows;
 }

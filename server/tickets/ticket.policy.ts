@@ -7,9 +7,10 @@
 import type { Types } from 'mongoose';
 import { hasRole, sameId, type Actor, type StaffActor } from '../auth/actor.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
-import { isPolyvalentOffice } from '../routing/office-models.js';
+import { isPolyvalentOffice, polyvalentOfficeIds } from '../routing/office-models.js';
 import { stateAllows, ticketActions, type TicketAction } from './ticket.lifecycle.js';
-import type { Tier } from '../lib/ticket.vocabulary.js';
+import { tiers as allTiers, type Tier } from '../lib/ticket.vocabulary.js';
+import type { Place } from './working-rule.js';
 
 export { ticketActions, type TicketAction } from './ticket.lifecycle.js';
 
@@ -77,6 +78,31 @@ function isHolder(actor: StaffActor, ticket: PolicyPlace): boolean {
  */
 export function inWorkScope(actor: StaffActor, ticket: PolicyPlace): boolean {
   return isHolder(actor, ticket) || worksQueueOf(actor, ticket) || isSupervisorOf(actor, ticket);
+}
+
+/**
+ * The places of the working set (working-set.ts) that hold all of this person's work — and, with
+ * `handedOn`, the tickets they worked on — so a queue reads those instead of every working ticket.
+ * Kept next to the rules it mirrors: every ticket `inWorkScope` accepts is in one of them (the
+ * property test in working-set.places.test.ts holds the two together); callers still apply the rule.
+ */
+export function workPlaces(actor: StaffActor, options: { handedOn?: boolean } = {}): Place[] {
+  if (options.handedOn) return [{ worker: actor.id }];
+  const places: Place[] = [{ assignee: actor.id }];
+  const tierOne = (): void => {
+    if (actor.team) places.push({ tier: 1, team: actor.team });
+    if (actor.office) places.push({ tier: 1, office: actor.office });
+  };
+  if (hasRole(actor, 'support')) for (const office of polyvalentOfficeIds()) places.push({ tier: 1, office });
+  for (const tier of tiersWorkedBy(actor)) {
+    if (tier === 1) tierOne();
+    else places.push({ tier });
+  }
+  if (hasRole(actor, 'supervisor')) {
+    if (actor.office) places.push({ tier: 1, office: actor.office });
+    for (const tier of allTiers) if (tier > 1) places.push({ tier });
+  }
+  return places;
 }
 
 /** Whether the staff member may follow the ticket they worked on or that their office's member filed. */

@@ -4,29 +4,32 @@
  * counts that instance's messages); the others re-read that ticket by `_id`. A gap in an origin's
  * seq (a message lost) or a reconnection to Redis (messages missed meanwhile) makes an instance
  * rebuild its whole working set from the database, so it can be late by a round trip, never wrong
- * for long. Without REDIS_URL there is one instance and nothing to do.
+ * for long. The same stream carries `{ origin, seq, member }` when a member's details changed, so the
+ * others forget the name they remember (members/member-names.ts; every name, on a gap).
+ * Without REDIS_URL there is one instance and nothing to do.
  */
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import type { Logger } from '../lib/logger.js';
+import { domainEvents } from '../lib/domain-events.js';
+import { forgetMemberName, forgetMemberNames } from '../members/member-names.js';
 import { applied, observeCommits } from './ticket.journal.js';
 import type { WorkingSet } from './working-set.js';
 
 export const workingSetChannel = 'relais:working-set';
 
-interface News {
-  o: string;
-  s: number;
-  t: string;
-  v: number;
-}
+/** A ticket's new version (`t`, `v`), or a member whose details changed (`m`). */
+type News = { o: string; s: number } & ({ t: string; v: number } | { m: string });
+
+const objectId = /^[0-9a-f]{24}$/;
 
 function parse(message: string): News | null {
   try {
-    const m = JSON.parse(message) as Partial<News>;
-    return typeof m.o === 'string' && typeof m.s === 'number' && typeof m.t === 'string' && /^[0-9a-f]{24}$/.test(m.t) && typeof m.v === 'number'
-      ? (m as News)
-      : null;
+    const m = JSON.parse(message) as { o?: unknown; s?: unknown; t?: unknown; v?: unknown; m?: unknown };
+    if (typeof m.o !== 'string' || typeof m.s !== 'number') return null;
+    if (typeof m.t === 'string' && objectId.test(m.t) && typeof m.v === 'number') return { o: m.o, s: m.s, t: m.t, v: m.v };
+    if (typeof m.m === 'string' && objectId.test(m.m)) return { o: m.o, s: m.s, m: m.m };
+    return null;
   } catch {
     return null;
   }
@@ -54,6 +57,7 @@ export async function startWorkingSetSync(props: { redisUrl: string; workingSet:
   const resync = (why: string) => {
     resyncs += 1;
     lastSeen.clear();
+    forgetMemberNames();
     logger.info({ why }, 'working set: rebuilding from the database');
     workingSet.rebuild().catch((error: unknown) => logger.error({ err: error }, 'working set: rebuild failed'));
   };
@@ -64,6 +68,7 @@ export async function startWorkingSetSync(props: { redisUrl: string; workingSet:
     const last = lastSeen.get(news.o);
     lastSeen.set(news.o, news.s);
     if (last !== undefined && news.s !== last + 1) return resync(`gap in the news of instance ${news.o} (${last} → ${news.s})`);
+    if ('m' in news) return forgetMemberName(news.m);
     workingSet.refresh(news.t, news.v).catch((error: unknown) => logger.warn({ err: error, ticket: news.t }, 'working set: could not re-read a ticket'));
   });
   // node-redis resubscribes by itself after a lost connection; what was published meanwhile is lost.
@@ -79,14 +84,14 @@ export async function startWorkingSetSync(props: { redisUrl: string; workingSet:
   // ticket, so they are told once it is applied here, in the order of the commits (a later news
   // overtaking an earlier one would look like a gap).
   let told: Promise<unknown> = Promise.resolve();
-  const unobserve = observeCommits((ticket) => {
-    seq += 1;
-    const news: News = { o: origin, s: seq, t: String(ticket._id), v: ticket.version };
+  const tell = (news: News, after: () => Promise<unknown> = async () => undefined) => {
     told = told
-      .then(() => applied(ticket._id))
+      .then(after)
       .then(() => pub.publish(workingSetChannel, JSON.stringify(news)))
       .catch((error: unknown) => logger.warn({ err: error }, 'working set: could not tell the other instances'));
-  });
+  };
+  const unobserve = observeCommits((ticket) => tell({ o: origin, s: ++seq, t: String(ticket._id), v: ticket.version }, () => applied(ticket._id)));
+  const unsubscribe = domainEvents.subscribe('member.changed', ({ memberId }) => tell({ o: origin, s: ++seq, m: memberId }));
 
   return {
     origin,
@@ -95,6 +100,7 @@ export async function startWorkingSetSync(props: { redisUrl: string; workingSet:
     },
     async close() {
       unobserve();
+      unsubscribe();
       await told; // the news of the commits made so far leaves first
       await Promise.allSettled([sub.close(), pub.close()]);
     },

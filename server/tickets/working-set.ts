@@ -22,10 +22,10 @@ import { loadTicket, observeCommits } from './ticket.journal.js';
 import { recoverCreation } from './ticket.create.js';
 import { unmarkWorking, workingHints } from './ticket.keys.js';
 import type { Ticket } from './ticket.model.js';
-import { isWorking } from './working-rule.js';
-import { isOpenStatus } from '../lib/ticket.vocabulary.js';
+import { isWorking, type Place } from './working-rule.js';
+import { isOpenStatus, tiers } from '../lib/ticket.vocabulary.js';
 
-export { isWorking, resolvedWindowDays } from './working-rule.js';
+export { isWorking, resolvedWindowDays, type Place } from './working-rule.js';
 
 type Listener = (ticket: Ticket) => void;
 
@@ -38,21 +38,42 @@ export interface WorkSelection {
   openOnly: boolean;
   /** With `openOnly`, only these tiers. */
   tiers?: readonly number[];
+  /**
+   * Only the tickets filed under one of these places (each once). Callers still test their own rules:
+   * places only narrow what they test, so a place may hold more than a rule keeps, never less.
+   */
+  places?: readonly Place[];
 }
 
-/**
- * The bucket a working ticket is kept in: open tickets by tier, recently resolved ones together. A
- * queue or the board reads its buckets only — at a year of data, about half the working set is
- * recently resolved and most open work is at tier 1, which the board never reads.
- */
-const bucketOf = (ticket: Ticket): string => (isOpenStatus(ticket.status) ? `open:${ticket.tier}` : 'done');
+type State = 'open' | 'done';
+
+/** The state part of a ticket's index keys: open, or recently resolved. */
+const stateOf = (ticket: Ticket): State => (isOpenStatus(ticket.status) ? 'open' : 'done');
+
+/** The index key of a place in one state (the same keys `keysOf` files tickets under). */
+function keyOf(state: State, place: Place): string {
+  if ('assignee' in place) return `${state}|a|${String(place.assignee)}`;
+  if ('worker' in place) return `${state}|w|${String(place.worker)}`;
+  if (place.office !== undefined && place.team !== undefined) throw new Error('a place is a tier of one office or of one team, not both');
+  if (place.office !== undefined) return `${state}|${place.tier}|o|${String(place.office)}`;
+  if (place.team !== undefined) return `${state}|${place.tier}|t|${String(place.team)}`;
+  return `${state}|${place.tier}`;
+}
+
+/** Every index key a ticket is filed under: its tier, its tier in its office and in its team, its holder, its workers. */
+function keysOf(ticket: Ticket): string[] {
+  const state = stateOf(ticket);
+  const keys = [keyOf(state, { tier: ticket.tier }), keyOf(state, { tier: ticket.tier, office: ticket.office })];
+  if (ticket.team) keys.push(keyOf(state, { tier: ticket.tier, team: ticket.team }));
+  if (ticket.assignee) keys.push(keyOf(state, { assignee: ticket.assignee }));
+  for (const worker of ticket.workers ?? []) keys.push(keyOf(state, { worker }));
+  return keys;
+}
 
 export class WorkingSet {
   private rows = new Map<string, Ticket>();
-  /** The same rows by bucket (`bucketOf`), kept with every change of `rows`. */
-  private buckets = new Map<string, Map<string, Ticket>>();
-  /** Open tickets each person holds (kept with every change of `rows`: the load panels read it per request). */
-  private held = new Map<string, number>();
+  /** The same rows under each of their index keys (`keysOf`), kept with every change of `rows`. */
+  private index = new Map<string, Map<string, Ticket>>();
   /** What `apply` took while a rebuild was reading (the rebuild keeps it when newer than what it read). */
   private arrivals: Map<string, Ticket> | null = null;
   private loading: Promise<unknown> | null = null;
@@ -104,12 +125,8 @@ export class WorkingSet {
       // Its hint stays for the next start even if read as stale before the ticket existed.
       const dropped = stale.filter((id) => !next.has(String(id)));
       this.rows = next;
-      this.held = new Map();
-      this.buckets = new Map();
-      for (const [id, ticket] of next) {
-        this.count(ticket, 1);
-        this.file(id, ticket);
-      }
+      this.index = new Map();
+      for (const [id, ticket] of next) this.file(id, ticket);
       this.loaded = true;
       await unmarkWorking(dropped);
       return { recovered, dropped: dropped.length };
@@ -134,13 +151,9 @@ export class WorkingSet {
     if (known && known.version > ticket.version) return;
     const arrived = this.arrivals?.get(id);
     if (!arrived || arrived.version <= ticket.version) this.arrivals?.set(id, ticket);
-    if (known) {
-      this.count(known, -1);
-      this.unfile(id, known);
-    }
+    if (known) this.unfile(id, known);
     if (isWorking(ticket)) {
       this.rows.set(id, ticket);
-      this.count(ticket, 1);
       this.file(id, ticket);
     } else this.rows.delete(id);
     for (const listener of this.listeners) listener(ticket);
@@ -155,68 +168,64 @@ export class WorkingSet {
   }
 
   /** Every working ticket (after `ready()`); resolved tickets past the window are left out. */
-  async all(): Promise<Ticket[]> {
-    await this.ready();
-    return [...this.openRows(), ...this.recentlyResolved()];
+  all(): Promise<Ticket[]> {
+    return this.select({ openOnly: false });
   }
 
   /**
    * The working tickets a read needs (after `ready()`): with `openOnly`, the open tickets (of `tiers`)
-   * without touching the recently resolved; otherwise `all()`. Callers still test their own filters:
-   * this only narrows what they test.
+   * without touching the recently resolved; with `places`, only those filed there. Callers still test
+   * their own filters: this only narrows what they test. Resolved tickets past the window leave the
+   * set when met here.
    */
   async select(selection: WorkSelection): Promise<Ticket[]> {
-    if (!selection.openOnly) return this.all();
     await this.ready();
-    return this.openRows(selection.tiers);
-  }
-
-  private openRows(tiers?: readonly number[]): Ticket[] {
-    const out: Ticket[] = [];
-    for (const [key, bucket] of this.buckets) {
-      if (key === 'done' || (tiers && !tiers.some((tier) => key === `open:${tier}`))) continue;
-      for (const ticket of bucket.values()) out.push(ticket);
-    }
-    return out;
-  }
-
-  /** The resolved tickets still in the window; those past it leave the set here. */
-  private recentlyResolved(): Ticket[] {
+    const tierFilter = selection.openOnly ? selection.tiers : undefined;
+    const places = (selection.places ?? (tierFilter ?? tiers).map((tier) => ({ tier }))).filter(
+      (place) => !tierFilter || !('tier' in place) || tierFilter.includes(place.tier),
+    );
+    // Tier places are disjoint; a person's places overlap (their office and their team, what they hold).
+    const seen = selection.places && places.length > 1 ? new Set<Ticket>() : null;
     const now = Date.now();
     const out: Ticket[] = [];
-    for (const [id, ticket] of this.buckets.get('done') ?? []) {
-      if (isWorking(ticket, now)) out.push(ticket);
-      else {
-        this.rows.delete(id);
-        this.unfile(id, ticket);
+    for (const state of selection.openOnly ? (['open'] as const) : (['open', 'done'] as const)) {
+      for (const key of new Set(places.map((place) => keyOf(state, place)))) {
+        for (const [id, ticket] of this.index.get(key) ?? []) {
+          if (seen) {
+            if (seen.has(ticket)) continue;
+            seen.add(ticket);
+          }
+          if (state === 'done' && !isWorking(ticket, now)) {
+            this.rows.delete(id);
+            this.unfile(id, ticket);
+          } else if (!tierFilter || tierFilter.includes(ticket.tier)) out.push(ticket);
+        }
       }
     }
     return out;
   }
 
   private file(id: string, ticket: Ticket): void {
-    const key = bucketOf(ticket);
-    let bucket = this.buckets.get(key);
-    if (!bucket) this.buckets.set(key, (bucket = new Map()));
-    bucket.set(id, ticket);
+    for (const key of keysOf(ticket)) {
+      let filed = this.index.get(key);
+      if (!filed) this.index.set(key, (filed = new Map()));
+      filed.set(id, ticket);
+    }
   }
 
   private unfile(id: string, ticket: Ticket): void {
-    this.buckets.get(bucketOf(ticket))?.delete(id);
+    for (const key of keysOf(ticket)) {
+      const filed = this.index.get(key);
+      filed?.delete(id);
+      // People and teams come and go: an empty place is not kept.
+      if (filed?.size === 0) this.index.delete(key);
+    }
   }
 
   /** How many open tickets `person` holds (after `ready()`). */
   async heldBy(person: Types.ObjectId | string): Promise<number> {
     await this.ready();
-    return this.held.get(String(person)) ?? 0;
-  }
-
-  private count(ticket: Ticket, delta: 1 | -1): void {
-    if (!ticket.assignee || !isOpenStatus(ticket.status)) return;
-    const key = String(ticket.assignee);
-    const n = (this.held.get(key) ?? 0) + delta;
-    if (n > 0) this.held.set(key, n);
-    else this.held.delete(key);
+    return this.index.get(keyOf('open', { assignee: person }))?.size ?? 0;
   }
 
   get(id: string): Ticket | undefined {
@@ -234,8 +243,7 @@ export class WorkingSet {
     this.generation += 1;
     this.arrivals = null;
     this.rows = new Map();
-    this.buckets = new Map();
-    this.held = new Map();
+    this.index = new Map();
     this.loaded = false;
     this.loading = null;
   }

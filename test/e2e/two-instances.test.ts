@@ -2,6 +2,7 @@
  * Two Relais processes on one database and one real redis-server: the queues are read from each
  * instance's working set in memory (server/tickets/working-set.ts), so a change made through one
  * instance must show in the other's queue, through Redis (working-set.sync.ts), without a restart.
+ * The members' names each instance remembers (members/member-names.ts) follow the same way.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -11,6 +12,7 @@ import request from 'supertest';
 import { freePort } from '../../server/db/embedded.js';
 import { testPassword, buildOrg, type Org } from '../helpers/factories.js';
 import { useTestDatabase } from '../helpers/db.js';
+import { signInForm } from '../helpers/page-agent.js';
 import { testDatabaseUri } from '../helpers/global.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 import { startReadyServer, stopServer, type RunningServer } from '../helpers/server-process.js';
@@ -104,6 +106,46 @@ describe('two instances behind Redis: one queue', function () {
       (await request(a.url).get('/api/v1/tickets?status=resolved').set('Authorization', `Bearer ${a.token}`).expect(200)).body as { tickets: QueueRow[] }
     ).tickets;
     expect(resolvedOnA.map((r) => r.id)).to.include(id);
+  });
+
+  it('forgets a member’s name on every instance when the member is erased on one', async () => {
+    const [a, b] = instances as [Instance, Instance];
+    const created = await request(a.url)
+      .post('/api/v1/tickets')
+      .set('Authorization', `Bearer ${a.token}`)
+      .send({
+        subject: 'Fiche de paie de mars',
+        body: 'Bonjour, ma fiche de paie de mars est introuvable.',
+        member: { name: 'Odile Verhaegen', email: 'odile.verhaegen@example.org' },
+        office: 'liege',
+      })
+      .expect(201);
+    const { id, member } = (created.body as { ticket: { id: string; member: string } }).ticket;
+    // B names her on its queue page, and so remembers her name (members/member-names.ts).
+    const page = request.agent(b.url);
+    expect((await signInForm(page, org.staff.advisorLiege.email)).status).to.equal(303);
+    const deadline = Date.now() + 10_000;
+    while (!(await page.get('/staff/queue').expect(200)).text.includes('Odile Verhaegen')) {
+      if (Date.now() > deadline) throw new Error('the new ticket never showed on B’s queue page');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+
+    const admin = await request(a.url).post('/api/v1/auth/login').send({ email: org.staff.administrator.email, password: testPassword }).expect(200);
+    await request(a.url)
+      .post(`/api/v1/admin/members/${member}/erase`)
+      .set('Authorization', `Bearer ${(admin.body as { token: string }).token}`)
+      .send({ confirm: 'odile.verhaegen@example.org', reason: 'Demande écrite de la membre' })
+      .expect(200);
+
+    for (;;) {
+      const text = (await page.get('/staff/queue').expect(200)).text;
+      if (!text.includes('Odile Verhaegen')) {
+        expect(text, 'the ticket is still in the queue').to.include(`/staff/tickets/${id}`);
+        break;
+      }
+      if (Date.now() > deadline + 10_000) throw new Error('B still names the erased member 10 s after the erasure');
+      await new Promise((r) => setTimeout(r, 50));
+    }
   });
 
   it('a new instance reads the open work from the database at start', async () => {

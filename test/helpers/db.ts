@@ -9,6 +9,7 @@ import { resetTicketNumberCache } from '../../server/tickets/ticket-number.js';
 import { resetTicketKeyCaches } from '../../server/tickets/ticket.keys.js';
 import { workingSet } from '../../server/tickets/working-set.js';
 import { clearEscalationCache } from '../../server/tickets/ticket.queries.js';
+import { forgetMemberNames } from '../../server/members/member-names.js';
 import { testDatabaseUri } from './global.js';
 
 /**
@@ -26,6 +27,7 @@ export function useTestDatabase(): { name: () => string } {
     resetTicketKeyCaches();
     workingSet.reset();
     clearEscalationCache();
+    forgetMemberNames();
     clearRoutingCache();
     resetOfficeModels();
     clearDoneDays();

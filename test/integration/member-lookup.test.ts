@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { backfillMemberEmails, findMemberByEmail } from '../../server/members/member-lookup.js';
 import { MemberModel } from '../../server/members/member.model.js';
+import { forgetMemberName, memberNamesByIds } from '../../server/members/member-names.js';
+import { changeMemberDetails } from '../../server/members/member-changes.js';
 import { useTestDatabase } from '../helpers/db.js';
 
 describe('finding members by email (a read by _id on both databases)', () => {
@@ -22,5 +24,30 @@ describe('finding members by email (a read by _id on both databases)', () => {
     expect(await backfillMemberEmails()).to.equal(1);
     expect(String((await findMemberByEmail('ancien@example.be'))?._id)).to.equal(String(raw._id));
     expect(await backfillMemberEmails()).to.equal(0); // the marker: it does not read every member again
+  });
+});
+
+describe('members’ names remembered by the instance (members/member-names.ts)', () => {
+  useTestDatabase();
+
+  it('reads a name once, and shows a change of name made through changeMemberDetails at once', async () => {
+    const member = await MemberModel.create({ name: 'Anne Leroy', email: 'anne.names@example.be' });
+    const id = String(member._id);
+    expect((await memberNamesByIds([id, id, 'not-an-id'])).get(id)).to.equal('Anne Leroy');
+    // Written behind its back: the remembered name stays (what it spares is this read).
+    await MemberModel.updateOne({ _id: id }, { $set: { name: 'Écrit directement' } });
+    expect((await memberNamesByIds([id])).get(id)).to.equal('Anne Leroy');
+    await changeMemberDetails(id, { name: 'Anne Leroy-Dupont' });
+    expect((await memberNamesByIds([id])).get(id)).to.equal('Anne Leroy-Dupont');
+  });
+
+  it('does not keep a name read while the member was being changed', async () => {
+    const member = await MemberModel.create({ name: 'Bruno Lambert', email: 'bruno.names@example.be' });
+    const id = String(member._id);
+    const reading = memberNamesByIds([id]); // in flight while the name changes
+    forgetMemberName(id);
+    expect((await reading).get(id)).to.equal('Bruno Lambert');
+    await MemberModel.updateOne({ _id: id }, { $set: { name: 'Bruno Lambert (nouveau)' } });
+    expect((await memberNamesByIds([id])).get(id), 'the read begun before the change was not remembered').to.equal('Bruno Lambert (nouveau)');
   });
 });

@@ -8,10 +8,10 @@
  */
 import type { Types } from 'mongoose';
 import { z } from 'zod';
-import { hasRole, type StaffActor } from '../../auth/actor.js';
+import { hasRole, sameId, type StaffActor } from '../../auth/actor.js';
 import { workSelection, type ListFilters } from '../../tickets/ticket-list.queries.js';
 import { ticketStatuses, type TicketStatus } from '../../lib/ticket.vocabulary.js';
-import { canRead, inWorkScope, tiersWorkedBy } from '../../tickets/ticket.policy.js';
+import { canRead, inWorkScope, tiersWorkedBy, workPlaces } from '../../tickets/ticket.policy.js';
 import { handedOnBy } from '../../tickets/ticket.workers.js';
 import { workingSet } from '../../tickets/working-set.js';
 import { isOpenStatus, openStatuses, queueSortKeys, ticketLanguages, type QueueSortKey } from '../../lib/ticket.vocabulary.js';
@@ -114,15 +114,19 @@ export function queueHref(q: QueueQuery, change: Partial<Record<keyof QueueQuery
   return query ? `/staff/queue?${query}` : '/staff/queue';
 }
 
+/** The tickets that look alike to every facet, and how many they are. */
 interface CountRow {
   status: string;
   language: string;
   category: string | null;
-  office: Types.ObjectId;
-  assignee: Types.ObjectId | null;
+  office: string;
+  /** Held by the person counting, by nobody (or by someone else). */
+  mine: boolean;
+  unassigned: boolean;
   /** In the person's work (all, mine, unassigned) and/or among the tickets they handed on. */
   work: boolean;
   handed: boolean;
+  n: number;
 }
 
 type Facet = 'view' | 'status' | 'language' | 'category' | 'office';
@@ -133,26 +137,44 @@ export interface QueueCounts {
   total: number;
 }
 
+// Offices in hex, once per id object: the working set keeps its tickets' ids between requests.
+const hexes = new WeakMap<Types.ObjectId, string>();
+function hexOf(id: Types.ObjectId): string {
+  let hex = hexes.get(id);
+  if (hex === undefined) hexes.set(id, (hex = String(id)));
+  return hex;
+}
+
 /** Faceted counts for the queue with these filters. */
 export async function queueCounts(actor: StaffActor, q: QueueQuery, keys: { categories: string[]; offices: string[] }): Promise<QueueCounts> {
   const statuses = [...new Set([...filterStatuses, ...(q.status ? [q.status] : [])])];
   // Only the fields the facets read, and only for the person's tickets: copying whole tickets (trail
   // included) cost more than the counting at 6,000 working tickets, and most of those are other people's.
-  const rows: CountRow[] = [];
-  for (const t of await workingSet.select(workSelection(statuses))) {
+  // Tickets alike to every facet are counted once, with their number: a person's work is some
+  // hundreds of tickets in a few dozen such groups.
+  const groups = new Map<string, CountRow>();
+  // The person's places: their work and what they worked on (working-set.ts), not every working ticket.
+  const places = [...workPlaces(actor), ...workPlaces(actor, { handedOn: true })];
+  for (const t of await workingSet.select(workSelection(statuses, undefined, places))) {
     if (!statuses.includes(t.status)) continue;
     const work = inWorkScope(actor, t);
     const handed = handedOnBy(actor.id, t) && canRead(actor, t);
     if (!work && !handed) continue;
-    rows.push({ status: t.status, language: t.language, category: t.category ?? null, office: t.office, assignee: t.assignee ?? null, work, handed });
+    const mine = sameId(t.assignee, actor.id);
+    const unassigned = !t.assignee;
+    const office = hexOf(t.office);
+    const key = `${+work}${+handed}${+mine}${+unassigned}|${t.status}|${t.language}|${t.category ?? ''}|${office}`;
+    const group = groups.get(key);
+    if (group) group.n += 1;
+    else groups.set(key, { status: t.status, language: t.language, category: t.category ?? null, office, mine, unassigned, work, handed, n: 1 });
   }
-  const me = String(actor.id);
+  const rows = [...groups.values()];
   const test: Record<Facet, (r: CountRow, value: string | undefined) => boolean> = {
-    view: (r, v) => (v === 'handed' ? r.handed : r.work && (v === 'mine' ? String(r.assignee) === me : v === 'unassigned' ? r.assignee === null : true)),
+    view: (r, v) => (v === 'handed' ? r.handed : r.work && (v === 'mine' ? r.mine : v === 'unassigned' ? r.unassigned : true)),
     status: (r, v) => (v ? r.status === v : isOpenStatus(r.status)),
     language: (r, v) => !v || r.language === v,
     category: (r, v) => !v || (v === noCategory ? r.category === null : r.category === v),
-    office: (r, v) => !v || String(r.office) === v,
+    office: (r, v) => !v || r.office === v,
   };
   const current: Record<Facet, string | undefined> = { view: q.view, status: q.status, language: q.language, category: q.category, office: q.office };
   const facets = Object.keys(test) as Facet[];
@@ -167,13 +189,13 @@ export async function queueCounts(actor: StaffActor, q: QueueQuery, keys: { cate
   const keysOf = (facet: Facet, r: CountRow): string[] => {
     if (facet === 'view')
       return [
-        ...(r.work ? ['view:all', ...(String(r.assignee) === me ? ['view:mine'] : []), ...(r.assignee ? [] : ['view:unassigned'])] : []),
+        ...(r.work ? ['view:all', ...(r.mine ? ['view:mine'] : []), ...(r.unassigned ? ['view:unassigned'] : [])] : []),
         ...(r.handed ? ['view:handed'] : []),
       ];
     if (facet === 'status') return [...(isOpenStatus(r.status) ? ['status:'] : []), `status:${r.status}`];
     if (facet === 'language') return ['language:', `language:${r.language}`];
     if (facet === 'category') return ['category:', r.category ? `category:${r.category}` : `category:${noCategory}`];
-    return ['office:', `office:${String(r.office)}`];
+    return ['office:', `office:${r.office}`];
   };
   // One pass over the rows: a row counts for a facet's values when it passes every other facet.
   const counts: Record<string, number> = {};
@@ -181,12 +203,12 @@ export async function queueCounts(actor: StaffActor, q: QueueQuery, keys: { cate
   let total = 0;
   for (const r of rows) {
     const failed = facets.filter((f) => !test[f](r, current[f]));
-    if (failed.length === 0) total += 1;
+    if (failed.length === 0) total += r.n;
     if (failed.length > 1) continue;
     for (const facet of facets) {
       if (failed.length === 1 && failed[0] !== facet) continue;
       // The values this row has for the facet (only those listed are counted).
-      for (const key of keysOf(facet, r)) if (key in counts) counts[key] = (counts[key] ?? 0) + 1;
+      for (const key of keysOf(facet, r)) if (key in counts) counts[key] = (counts[key] ?? 0) + r.n;
     }
   }
   return { counts, total };
