@@ -222,6 +222,38 @@ describe('inbound intake: the 250, a crash, and the next start', function () {
     expect(await spooledIds(config)).to.not.include(hashOf(Buffer.from(raw)));
   });
 
+  it('sets aside a message the database keeps refusing, so the next ones in its lane go on; the next take-over admits it', async () => {
+    const pipeline = createInboundPipeline({ config, logger: silentLogger });
+    const poison = rawMail('Refusé par la base', 'Paula <paula.aside@example.be>', '<aside-1@example.be>');
+    const poisonId = hashOf(Buffer.from(poison));
+    let refused = 0;
+    const refusing: InboundPipeline = {
+      ...pipeline,
+      admit: async (pending) => {
+        if (pending._id === poisonId) {
+          refused += 1;
+          throw new Error('document refused');
+        }
+        return pipeline.admit(pending);
+      },
+    };
+    const smtp = await startInboundSmtp({ config, pipeline: refusing, logger: silentLogger, setAsideAfter: 2, quietMs: 10 });
+    running.push(smtp);
+    // Same sender, same lane: the second waits behind the first.
+    expect((await send(smtp.port, 'paula.aside@example.be', poison)).response).to.match(/^250/);
+    const next = rawMail('Après le refus', 'Paula <paula.aside@example.be>', '<aside-2@example.be>');
+    expect((await send(smtp.port, 'paula.aside@example.be', next)).response).to.match(/^250/);
+    await smtp.idle();
+    expect(refused).to.equal(2);
+    expect(await TicketModel.countDocuments({ subject: 'Après le refus' })).to.equal(1);
+    expect(await TicketModel.countDocuments({ subject: 'Refusé par la base' })).to.equal(0);
+    expect(await spooledIds(config), 'the refused message is kept, synced, in a spool file').to.include(poisonId);
+    // The next pass (a running receiver's, every minute) takes it, now the database takes it.
+    expect(await pipeline.takeOverSpools()).to.equal(1);
+    expect(await TicketModel.countDocuments({ subject: 'Refusé par la base' })).to.equal(1);
+    expect(await spooledIds(config)).to.not.include(poisonId);
+  });
+
   it('leaves to their lane the messages stored since the start (recover takes only what a stop left)', async () => {
     const pipeline = createInboundPipeline({ config, logger: silentLogger });
     const raw = Buffer.from(rawMail('Nouvelle adresse', 'Rita <rita.fresh@example.be>', '<fresh-1@example.be>'));

@@ -132,6 +132,22 @@ describe('inbound spool: the file a 250 waits for', () => {
     await live.close();
   });
 
+  it('takes the messages the database accepts and keeps, in a file of their own, those it refuses', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    await writeFile(path.join(dir, `${host}~${dead}~x~1.spool`), Buffer.concat([1, 2, 3].map((n) => encodeRecord(pending(n)))));
+    const refusing = async (p: InboundPending) => {
+      if (p._id === 'hash-2') throw new Error('document refused');
+      return p._id;
+    };
+    expect(await recoverSpools(dir, refusing, silentLogger)).to.deep.equal(['hash-1', 'hash-3']);
+    const files = await spoolFiles(dir);
+    expect(files).to.have.length(1);
+    expect(await idsIn(files[0] as string)).to.deep.equal(['hash-2']);
+    // Not open in this process: the next pass takes it.
+    expect(await recoverSpools(dir, async (p) => p._id, silentLogger)).to.deep.equal(['hash-2']);
+    expect(await spoolFiles(dir)).to.deep.equal([]);
+  });
+
   it('keeps a file with a damaged record after taking the messages before it, renamed so it is not taken again', async () => {
     const good = encodeRecord(pending(1));
     const damaged = encodeRecord(pending(2));

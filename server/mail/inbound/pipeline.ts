@@ -43,7 +43,7 @@ import { noteInboundMail } from '../address-mail.js';
 import { createInboundActions, outcome, Quarantine } from './inbound-actions.js';
 import { admitPending, dropPending, markQuarantined, unmarkQuarantined } from './inbound-hints.js';
 import { createInboundRules } from './inbound-rules.js';
-import { createInboundSpool, recoverSpools, type InboundSpool } from './spool.js';
+import { createInboundSpool, recoverSpools, setAsideSpooled, type InboundSpool } from './spool.js';
 import {
   bytesKeyOf,
   bytesOf,
@@ -108,6 +108,8 @@ export interface InboundPipeline {
   accept(message: ReceivedMessage): Promise<InboundPending>;
   /** Puts an accepted message in `inbound_pending` (idempotent: again after a crash is harmless) and releases it from the spool; returns its id. */
   admit(pending: InboundPending): Promise<string>;
+  /** An accepted message the database keeps refusing: moved to a spool file of its own, taken over every minute, so its lane goes on. */
+  setAside(pending: InboundPending): Promise<void>;
   /** Closes the spool file (a file that still holds messages stays for the next start). */
   close(): Promise<void>;
   /** Processes a stored message that has no outcome yet; returns its outcome (or the one it has). */
@@ -179,18 +181,8 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
 
   const spoolDir = path.join(config.dataDir, 'inbound-spool');
   let spool: InboundSpool | null = null;
-  let takingOver: Promise<string[]> = Promise.resolve([]);
-  /** The spool files of stopped writers into the database (one take-over at a time); their ids. */
-  const takeOver = (): Promise<string[]> => {
-    takingOver = takingOver
-      .catch(() => [])
-      .then(async () => {
-        const ids = await recoverSpools(spoolDir, async (pending) => (await admitPending(pending)).id, logger);
-        if (ids.length > 0) logger.info({ spooled: ids.length }, 'inbound messages accepted by a stopped receiver taken from its spool');
-        return ids;
-      });
-    return takingOver;
-  };
+  /** The spool files of stopped writers into the database (spool.ts: one take-over at a time); their ids. */
+  const takeOver = (): Promise<string[]> => recoverSpools(spoolDir, async (pending) => (await admitPending(pending)).id, logger);
 
   /** The record of a pending message, its listing headers and identity read from the bytes now. */
   function recordOf(pending: InboundPending, raw: Buffer, id: string): InboundMail {
@@ -336,6 +328,10 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       await spool?.release(pending);
       return id;
     },
+    async setAside(pending) {
+      await setAsideSpooled(spoolDir, pending);
+      await spool?.release(pending);
+    },
     async close() {
       const closing = spool;
       spool = null;
@@ -378,8 +374,8 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       return done;
     },
     async recover() {
-      // Accepted messages a stopped receiver had not put in the database yet, then every hint.
-      await takeOver();
+      // Accepted messages a stopped receiver had not put in the database yet, then every hint (whatever the spool's fate).
+      await takeOver().catch((error: unknown) => logger.error({ err: error }, 'could not take over the inbound spool files; tried again in a minute'));
       // The hints of the messages a stop left unaccounted for: a small collection, read whole, oldest first.
       const pending = (await InboundPendingModel.find({}, { _id: 1, receivedAt: 1 }).lean<Pick<InboundPending, '_id' | 'receivedAt'>[]>()).filter(
         (p) => p.receivedAt < startedAt,

@@ -43,6 +43,8 @@ export interface InboundSmtpOptions {
   maxDeferMs?: number;
   /** How often the spool files of stopped receivers are looked for (default a minute). */
   takeOverMs?: number;
+  /** After how many refused attempts in a row an accepted message is set aside (default 5: about 30 s). */
+  setAsideAfter?: number;
 }
 
 /**
@@ -124,17 +126,33 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
     }
   };
   // An accepted message is safe in the spool: putting it in the database is retried (the database
-  // restarting, say) until it works or the receiver stops, when the next start takes it from the spool.
+  // restarting, say). One refused `setAsideAfter` times in a row is set aside in a spool file of its
+  // own, taken over every minute, so the messages after it in its lane go on; at a stop it stays in
+  // the spool for the next start.
   let stopping = false;
   const sleepers = new Set<() => void>();
+  const setAsideAfter = options.setAsideAfter ?? 5;
   const admitted = async (pending: InboundPending): Promise<string | null> => {
-    for (let wait = 1_000; ; wait = Math.min(wait * 2, 30_000)) {
+    for (let attempt = 1, wait = 1_000; ; attempt += 1, wait = Math.min(wait * 2, 30_000)) {
       try {
         return await pipeline.admit(pending);
       } catch (error) {
         if (stopping) {
           log.error({ err: error, inbound: pending._id }, 'an accepted message is not in the database yet; it stays in the spool for the next start');
           return null;
+        }
+        if (attempt >= setAsideAfter) {
+          const setAside = await pipeline.setAside(pending).then(
+            () => true,
+            () => false,
+          );
+          if (setAside) {
+            log.error(
+              { err: error, inbound: pending._id, attempts: attempt },
+              'the database keeps refusing an accepted message; set aside in the spool, tried again every minute',
+            );
+            return null;
+          }
         }
         log.warn({ err: error, inbound: pending._id, retryMs: wait }, 'could not put an accepted message in the database; it is safe in the spool, retrying');
         await sleep(wait, sleepers);

@@ -267,12 +267,23 @@ export async function orphanSpools(dir: string, staleMs = defaultStaleMs, now = 
  * (a writer that was still alive notices and writes what it holds again; two takers cannot both
  * read it), its messages are put in the database (`admit`, idempotent), then it is removed. A file
  * whose tail is damaged (not only torn by a stop) is kept as `.damaged` beside the others, said in
- * the log. Returns what `admit` returned for each message.
+ * the log. A message the database refuses does not hold back the others: it is written, synced,
+ * to a file of its own for the next pass (a running receiver's, every minute, or the next start),
+ * and said in the log. Returns what `admit` returned for each message.
  */
-export async function recoverSpools<T>(dir: string, admit: (pending: InboundPending) => Promise<T>, logger: Logger, staleMs = defaultStaleMs): Promise<T[]> {
+export function recoverSpools<T>(dir: string, admit: (pending: InboundPending) => Promise<T>, logger: Logger, staleMs = defaultStaleMs): Promise<T[]> {
+  // One take-over at a time in a process (the start's and the receiver's minute pass may meet).
+  const run = takingOver.catch(() => undefined).then(() => takeOverNow(dir, admit, logger, staleMs));
+  takingOver = run;
+  return run;
+}
+
+let takingOver: Promise<unknown> = Promise.resolve();
+
+async function takeOverNow<T>(dir: string, admit: (pending: InboundPending) => Promise<T>, logger: Logger, staleMs: number): Promise<T[]> {
   const admitted: T[] = [];
   for (const full of await orphanSpools(dir, staleMs)) {
-    const claimed = path.join(dir, `${hostName()}~${process.pid}~${randomBytes(6).toString('hex')}~taken${SUFFIX}`);
+    const claimed = takerName(dir);
     try {
       await rename(full, claimed);
     } catch {
@@ -282,7 +293,17 @@ export async function recoverSpools<T>(dir: string, admit: (pending: InboundPend
     try {
       const bytes = await readFile(claimed);
       const { records, damagedAt } = decodeRecords(bytes);
-      for (const pending of records) admitted.push(await admit(pending));
+      const refused: InboundPending[] = [];
+      for (const pending of records) {
+        try {
+          admitted.push(await admit(pending));
+        } catch (error) {
+          refused.push(pending);
+          logger.error({ err: error, inbound: pending._id }, 'an accepted message could not be put in the database; it stays in the spool and is tried again');
+        }
+      }
+      // Synced before the file that held them goes.
+      if (refused.length > 0) await writeSynced(takerName(dir), Buffer.concat(refused.map(encodeRecord)));
       if (damagedAt === null) await rm(claimed, { force: true });
       else {
         await rename(claimed, `${claimed}.damaged`);
@@ -295,5 +316,24 @@ export async function recoverSpools<T>(dir: string, admit: (pending: InboundPend
       openHere.delete(claimed);
     }
   }
+  if (admitted.length > 0) logger.info({ spooled: admitted.length }, 'inbound messages accepted by a stopped receiver taken from its spool');
   return admitted;
+}
+
+/** Moves a message out of the way of the ones after it: into a file of its own, synced, that the next take-over pass reads. */
+export async function setAsideSpooled(dir: string, pending: InboundPending): Promise<void> {
+  await writeSynced(takerName(dir), encodeRecord(pending));
+}
+
+/** A new file name of this process for taken-over messages (not open: the next pass takes it). */
+const takerName = (dir: string): string => path.join(dir, `${hostName()}~${process.pid}~${randomBytes(6).toString('hex')}~taken${SUFFIX}`);
+
+async function writeSynced(file: string, bytes: Buffer): Promise<void> {
+  const handle = await open(file, 'wx');
+  try {
+    await handle.writeFile(bytes);
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
 }
