@@ -197,6 +197,9 @@ describe('inbound intake: the 250, a crash, and the next start', function () {
     }
     expect(await spooledIds(config)).to.not.include(pending._id);
     expect(await InboundMailModel.findById(pending._id).lean()).to.include({ status: 'done' });
+    // Its pass every 100 ms would take the spool files of the tests after this one.
+    await smtp.stop();
+    running.splice(running.indexOf(smtp), 1);
   });
 
   it('retries putting an accepted message in the database until it works, and empties the spool after', async () => {
@@ -223,7 +226,9 @@ describe('inbound intake: the 250, a crash, and the next start', function () {
   });
 
   it('sets aside a message the database keeps refusing, so the next ones in its lane go on; the next take-over admits it', async () => {
-    const pipeline = createInboundPipeline({ config, logger: silentLogger });
+    // A data folder of its own: no other receiver of these tests takes its spool files.
+    const own = testConfig({ MAIL_FROM: 'Relais <support@relais.demo>', INBOUND_SMTP_PORT: '0' });
+    const pipeline = createInboundPipeline({ config: own, logger: silentLogger });
     const poison = rawMail('Refusé par la base', 'Paula <paula.aside@example.be>', '<aside-1@example.be>');
     const poisonId = hashOf(Buffer.from(poison));
     let refused = 0;
@@ -237,7 +242,7 @@ describe('inbound intake: the 250, a crash, and the next start', function () {
         return pipeline.admit(pending);
       },
     };
-    const smtp = await startInboundSmtp({ config, pipeline: refusing, logger: silentLogger, setAsideAfter: 2, quietMs: 10 });
+    const smtp = await startInboundSmtp({ config: own, pipeline: refusing, logger: silentLogger, setAsideAfter: 2, quietMs: 10 });
     running.push(smtp);
     // Same sender, same lane: the second waits behind the first.
     expect((await send(smtp.port, 'paula.aside@example.be', poison)).response).to.match(/^250/);
@@ -247,11 +252,11 @@ describe('inbound intake: the 250, a crash, and the next start', function () {
     expect(refused).to.equal(2);
     expect(await TicketModel.countDocuments({ subject: 'Après le refus' })).to.equal(1);
     expect(await TicketModel.countDocuments({ subject: 'Refusé par la base' })).to.equal(0);
-    expect(await spooledIds(config), 'the refused message is kept, synced, in a spool file').to.include(poisonId);
+    expect(await spooledIds(own), 'the refused message is kept, synced, in a spool file').to.include(poisonId);
     // The next pass (a running receiver's, every minute) takes it, now the database takes it.
     expect(await pipeline.takeOverSpools()).to.equal(1);
     expect(await TicketModel.countDocuments({ subject: 'Refusé par la base' })).to.equal(1);
-    expect(await spooledIds(config)).to.not.include(poisonId);
+    expect(await spooledIds(own)).to.not.include(poisonId);
   });
 
   it('leaves to their lane the messages stored since the start (recover takes only what a stop left)', async () => {
