@@ -40,7 +40,7 @@ export function hasRole(actor: Actor, role: StaffRole): boolean {
 
 export function sameId(a: Types.ObjectId | string | null | undefined, b: Types.ObjectId | string | null | undefined): boolean {
   if (a === null || a === undefined || b === null || b === undefined) return false;
-  // Two ObjectIds compare their numbers: the policy runs this for every working ticket of a queue, and
+  // Two ObjectIds compare their numbers: the policy runs this for every candidate ticket of a queue, and
   // writing both out in hex first was most of a queue request's time at a year of data.
   if (typeof a !== 'string' && typeof b !== 'string') return a.equals(b);
   return String(a) === String(b);
