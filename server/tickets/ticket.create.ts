@@ -94,18 +94,15 @@ export async function findOrCreateMember(
 /**
  * Inserts the ticket under a fresh number: the number's key (`ticket_numbers`, `_id` = the number) is
  * the point of serialization, so allocating never reads the tickets collection; the unique index on
- * `tickets.number` stays as a second guard. The number is claimed while `before` (what the ticket
- * points to: its message, its keys) is written; the ticket itself only after, so whoever reads it
- * finds its message.
+ * `tickets.number` stays as a second guard.
  */
-async function insertWithNumber(doc: NewTicketDocument, year: number, before: Promise<unknown>): Promise<string> {
+async function insertWithNumber(doc: NewTicketDocument, year: number): Promise<string> {
   for (let attempt = 0; attempt < 50; attempt += 1) {
     const number = await nextTicketNumber(year);
     if (!(await claimNumber(number, doc._id))) {
       await numberCollided(year);
       continue;
     }
-    await before;
     try {
       await TicketModel.collection.insertOne({ ...doc, number });
       return number;
@@ -121,18 +118,10 @@ async function insertWithNumber(doc: NewTicketDocument, year: number, before: Pr
 
 async function finishCreation(event: TicketEvent<'created'>): Promise<string> {
   const ticketDoc = event.data.ticket;
-  // Independent writes, each idempotent (a replay after a crash redoes whichever are missing): sent
-  // together rather than one round trip after another.
-  const pointedTo = Promise.all([
-    (async () => {
-      for (const write of event.writes) await applyWrite(write);
-    })(),
-    rememberMemberTicket(ticketDoc.member, ticketDoc._id),
-    rememberTicketDay({ kind: 'created', office: ticketDoc.office }, new Date(ticketDoc.createdAt), ticketDoc._id),
-  ]);
-  // Awaited by insertWithNumber; a failure while a number is being claimed is not left unhandled.
-  pointedTo.catch(() => undefined);
-  const number = await insertWithNumber(ticketDoc, new Date(ticketDoc.createdAt).getFullYear(), pointedTo);
+  for (const write of event.writes) await applyWrite(write);
+  await rememberMemberTicket(ticketDoc.member, ticketDoc._id);
+  await rememberTicketDay({ kind: 'created', office: ticketDoc.office }, new Date(ticketDoc.createdAt), ticketDoc._id);
+  const number = await insertWithNumber(ticketDoc, new Date(ticketDoc.createdAt).getFullYear());
   // What the new ticket sends once it has its number (the acknowledgement): fixed ids, so a replay writes it once.
   for (const write of await creationWrites(event, number)) await applyWrite(write);
   await TicketEventModel.collection.updateOne({ _id: event._id } as never, { $set: { 'data.number': number }, $unset: { pending: '' } });
