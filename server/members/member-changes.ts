@@ -55,12 +55,17 @@ export async function changeMemberDetails(memberId: Types.ObjectId | string, det
     if (isDuplicateKeyError(error)) throw new ConflictError('Another member already has this address.');
     throw error;
   }
+  // Told once the details are written, whatever happens to the address keys after: the names other
+  // instances remember, and the search index, follow the member record (an erased name must not linger).
   if (set.name !== undefined) forgetMemberName(id);
-  if (set.email && set.email !== before.email) {
-    await rememberMemberEmail(set.email, before._id);
-    // The old address no longer leads to this member (only its own key is removed).
-    const old = await MemberEmailModel.findById(before.email).lean();
-    if (old && String(old.member) === id) await MemberEmailModel.deleteOne({ _id: before.email });
+  try {
+    if (set.email && set.email !== before.email) {
+      await rememberMemberEmail(set.email, before._id);
+      // The old address no longer leads to this member (only its own key is removed).
+      const old = await MemberEmailModel.findById(before.email).lean();
+      if (old && String(old.member) === id) await MemberEmailModel.deleteOne({ _id: before.email });
+    }
+  } finally {
+    domainEvents.publish('member.changed', { memberId: id });
   }
-  domainEvents.publish('member.changed', { memberId: id });
 }

@@ -25,6 +25,7 @@ import type { StaffActor, SystemActor } from '../auth/actor.js';
 import { assertAdministrator } from '../auth/administrator.js';
 import { recordAudit } from '../audit/audit.js';
 import { ConflictError, NotFoundError, isDuplicateKeyError } from '../lib/errors.js';
+import { domainEvents } from '../lib/domain-events.js';
 import type { Logger } from '../lib/logger.js';
 import { LinkRequestModel } from '../members/link-request.model.js';
 import { changeMemberDetails } from '../members/member-changes.js';
@@ -153,6 +154,10 @@ async function runErasure(record: MemberErasure, actor: StaffActor | SystemActor
       }
       // Moves the address key to the placeholder and asks search to write the member's tickets again.
       await changeMemberDetails(id, { name: record.pseudonym, email: placeholderEmail(id), memberNumber: null });
+    } else {
+      // Resumed after the record was pseudonymised: the news of that change may not have gone out
+      // (a stop right after it); told again, harmlessly, so no instance keeps the erased name.
+      domainEvents.publish('member.changed', { memberId: id });
     }
     const old = identity ? await MemberEmailModel.findById(identity.email).lean() : null;
     if (old && String(old.member) === id) await MemberEmailModel.deleteOne({ _id: identity?.email });

@@ -312,6 +312,9 @@ async function takeOverNow<T>(dir: string, admit: (pending: InboundPending) => P
           'inbound spool file with a damaged record: the messages before it were taken; the file is kept for a look (a write cut by a stop leaves a short tail, never answered 250)',
         );
       }
+    } catch (error) {
+      // This file waits for the next pass under its new name; the others, and what was admitted, go on.
+      logger.error({ err: error, file: claimed }, 'could not take over an inbound spool file; tried again at the next pass');
     } finally {
       openHere.delete(claimed);
     }
@@ -328,12 +331,18 @@ export async function setAsideSpooled(dir: string, pending: InboundPending): Pro
 /** A new file name of this process for taken-over messages (not open: the next pass takes it). */
 const takerName = (dir: string): string => path.join(dir, `${hostName()}~${process.pid}~${randomBytes(6).toString('hex')}~taken${SUFFIX}`);
 
+/** Writes a new file and syncs it and its folder (its name must survive a crash too); a failed write leaves no torn file. */
 async function writeSynced(file: string, bytes: Buffer): Promise<void> {
   const handle = await open(file, 'wx');
   try {
     await handle.writeFile(bytes);
     await handle.datasync();
-  } finally {
-    await handle.close();
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await rm(file, { force: true });
+    throw error;
   }
+  await handle.close();
+  const folder = await open(path.dirname(file), constants.O_RDONLY);
+  await folder.sync().finally(() => folder.close());
 }
