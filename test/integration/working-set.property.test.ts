@@ -121,6 +121,15 @@ describe('working set: always equal to the truth in the database', function () {
         .sort(inQueueOrder)
         .map((t) => String(t._id));
       expect(mine, `queue of ${person.name}`).to.deep.equal(fromDb);
+      // "Mine" reads only what the person holds (the holder's place), open or resolved.
+      for (const status of [undefined, ['resolved']]) {
+        const held = (await listTickets(person, { limit: 200, assignee: 'me', ...(status ? { status } : {}) })).tickets.map((t) => t.id);
+        const heldFromDb = truth
+          .filter((t) => isWorking(t) && (status ?? (openStatuses as readonly string[])).includes(t.status) && String(t.assignee) === String(person.id))
+          .sort(inQueueOrder)
+          .map((t) => String(t._id));
+        expect(held, `tickets ${person.name} holds (${status?.join() ?? 'open'})`).to.deep.equal(heldFromDb);
+      }
       // "Tickets I handed on": worked on, not held, readable.
       const handed = (await listTickets(person, { limit: 200, handedOn: true })).tickets.map((t) => t.id);
       const handedFromDb = truth
