@@ -105,9 +105,7 @@ export function createInboundSpool(dir: string, logger: Logger, options: { rotat
     generation += 1;
     const next = path.join(dir, `${name}~${generation}${SUFFIX}`);
     const handle = await open(next, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_APPEND, 0o600);
-    // The new name must survive a crash too: sync the folder once.
-    const folder = await open(dir, constants.O_RDONLY);
-    await folder.sync().finally(() => folder.close());
+    await syncFolder(dir); // the new name must survive a crash too
     file = { path: next, handle, empty: true, bytes: 0 };
     openHere.add(next);
     names.add(next);
@@ -343,6 +341,11 @@ async function writeSynced(file: string, bytes: Buffer): Promise<void> {
     throw error;
   }
   await handle.close();
-  const folder = await open(path.dirname(file), constants.O_RDONLY);
+  await syncFolder(path.dirname(file));
+}
+
+/** Syncs a folder, so the names of the files just made in it survive a crash. */
+async function syncFolder(dir: string): Promise<void> {
+  const folder = await open(dir, constants.O_RDONLY);
   await folder.sync().finally(() => folder.close());
 }
