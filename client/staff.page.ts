@@ -1,10 +1,12 @@
 /**
  * What every signed-in staff page does, whatever its own script: the `/` shortcut to the search box,
- * and "select all" boxes of plain forms (`data-select-all="<name>"` checks every box of that name in its form).
+ * the top bar's menu (closes on a click elsewhere or Escape), and "select all" boxes of plain forms (`data-select-all="<name>"` checks every box of that name in its form).
  */
+import { enableMenus } from './lib/menus.js';
 import { enableSearchShortcut } from './lib/search-shortcut.js';
 
 enableSearchShortcut();
+enableMenus();
 
 document.addEventListener('change', (event) => {
   const box = event.target;

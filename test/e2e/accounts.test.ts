@@ -91,8 +91,9 @@ describe('accounts in Chromium: invite, set a password, second factor (real serv
     await signInWithPassword(advisor, inviteeEmail, inviteePassword);
     expect(advisor.url()).to.match(/\/staff\/queue/);
 
-    // …turns on the second factor from "My account".
-    await advisor.click('a.me-name');
+    // …turns on the second factor from "My account", in the menu under their name.
+    await advisor.click('.me-menu summary');
+    await advisor.click('.me-menu a.me-account');
     await advisor.waitForURL(/\/staff\/account$/);
     await advisor.click('a[href="/staff/account/totp"]');
     await Promise.all([advisor.waitForURL(/\/staff\/account\/totp$/), advisor.click('form[action^="/staff/account/totp/start"] button')]);
@@ -108,7 +109,8 @@ describe('accounts in Chromium: invite, set a password, second factor (real serv
     await screenshot(advisor, 'recovery-codes');
 
     // …signs out, and in again: the password, then a code from the app.
-    await Promise.all([advisor.waitForURL(/\/staff\/login\?signed_out=1$/), advisor.click('.logout-form button')]);
+    await advisor.click('.me-menu summary');
+    await Promise.all([advisor.waitForURL(/\/staff\/login\?signed_out=1$/), advisor.click('.me-menu .logout-form button')]);
     await signInWithPassword(advisor, inviteeEmail, inviteePassword);
     expect(advisor.url()).to.match(/\/staff\/login\/code$/);
     await advisor.fill('#code', '000000');

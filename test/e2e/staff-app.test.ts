@@ -501,6 +501,42 @@ describe('staff web app in Chromium (real server process, live updates, accessib
     expectCleanPages();
   });
 
+  it("the top bar holds on one line at 1280 px for a supervisor; the person's menu opens, closes as a menu, and switches the language", async () => {
+    const isabelle = await open('isabelle', { viewport: { width: 1280, height: 800 } });
+    const page = isabelle.page;
+    await live(page, '/staff/board');
+    // One line: every part of the bar sits within the height of one row of it.
+    const bar = await page.evaluate(() => {
+      const top = document.querySelector('.topbar')?.getBoundingClientRect();
+      const parts = ['.brand', '.topnav', '.topsearch', '#live-status', '.me-menu summary'].map((s) => document.querySelector(s)?.getBoundingClientRect());
+      return { height: top?.height ?? 0, tops: parts.map((r) => Math.round(r?.top ?? -1)) };
+    });
+    expect(bar.height, 'top bar height at 1280 px').to.be.below(60);
+    expect(Math.max(...bar.tops) - Math.min(...bar.tops), 'parts of the bar on one line').to.be.below(20);
+    const menu = page.locator('.me-menu');
+    const isOpen = () => menu.evaluate((d) => (d as HTMLDetailsElement).open);
+    // Closed, the menu's items are not shown; the name is still read aloud on its button.
+    expect(await page.locator('.me-menu .logout-form button').isVisible()).to.equal(false);
+    expect(await page.locator('.me-menu summary').textContent()).to.contain(people.isabelle.name);
+    await page.click('.me-menu summary');
+    expect(await page.locator('.me-card').innerText()).to.contain(people.isabelle.name);
+    expect(await page.locator('.me-menu a.me-account').getAttribute('href')).to.equal('/staff/account');
+    expect(await page.locator('.me-menu .logout-form button').isVisible()).to.equal(true);
+    await screenshot(page, 'topbar-menu-1280', true);
+    await page.keyboard.press('Escape');
+    expect(await isOpen(), 'closed by Escape').to.equal(false);
+    expect(await page.evaluate(() => document.activeElement?.tagName)).to.equal('SUMMARY');
+    await page.click('.me-menu summary');
+    await page.locator('h1').first().click();
+    expect(await isOpen(), 'closed by a click elsewhere').to.equal(false);
+    // The language, from the menu (and it sticks).
+    await page.click('.me-menu summary');
+    await Promise.all([page.waitForURL(/lang=nl/), page.click('.me-menu .lang-switch a[lang="nl"]')]);
+    expect(await page.getAttribute('html', 'lang')).to.equal('nl');
+    await page.goto(`${e2e.base}/staff/board?lang=fr`);
+    expectCleanPages();
+  });
+
   it('renders the queue in French by default, in Dutch with ?lang=nl and in English with ?lang=en', async () => {
     const ticket = await createTicket('julie', 'liege', 'Demande de C4 après fin de contrat');
     // A browser asking for German: no such translation, so the default (French).
