@@ -18,7 +18,7 @@
  * A row is replaced only by a newer version of its ticket, so late or repeated news is harmless.
  */
 import type { Types } from 'mongoose';
-import { loadTicket, observeCommits } from './ticket.journal.js';
+import { knowTicketsFrom, loadTicket, observeCommits } from './ticket.journal.js';
 import { recoverCreation } from './ticket.create.js';
 import { unmarkWorking, workingHints } from './ticket.keys.js';
 import type { Ticket } from './ticket.model.js';
@@ -256,3 +256,4 @@ export class WorkingSet {
 /** The instance's working set, fed by every commit of this process (ticket.journal.ts). */
 export const workingSet = new WorkingSet();
 observeCommits((ticket) => workingSet.apply(ticket));
+knowTicketsFrom((id) => workingSet.get(id));

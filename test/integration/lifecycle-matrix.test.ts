@@ -15,6 +15,7 @@ import { OfficeModel } from '../../server/offices/office.model.js';
 import { translator } from '../../server/lib/i18n.js';
 import { EscalationModel } from '../../server/tickets/escalation.model.js';
 import { TicketModel, type Ticket } from '../../server/tickets/ticket.model.js';
+import { workingSet } from '../../server/tickets/working-set.js';
 import { lifecycle, type TicketAction } from '../../server/tickets/ticket.lifecycle.js';
 import { ticketStatuses, tiers, type OfficeRoutingModel, type Tier, type TicketStatus } from '../../server/lib/ticket.vocabulary.js';
 import type { StaffActor } from '../../server/auth/actor.js';
@@ -145,6 +146,9 @@ describe('lifecycle matrix: the ticket page and the API agree on every action ×
         outcome: 'accepted',
       });
     }
+    // Written under the journal (the state is set, not reached by commands): the working set, which
+    // commands read a ticket from at the version they saw, re-reads it as another instance's news would.
+    await workingSet.refresh(ticket._id);
     const fresh = await TicketModel.findById(ticket._id).lean<Ticket>();
     if (!fresh) throw new Error('ticket vanished');
     return fresh;

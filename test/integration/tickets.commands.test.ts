@@ -314,6 +314,59 @@ describe('ticket commands (real database)', () => {
     expect(await MessageModel.countDocuments({ _id: messageId })).to.equal(1);
   });
 
+  it('a command on a ticket held here at the version seen does not read the ticket; one changed by another instance meanwhile gets the stale-version answer', async () => {
+    const t = await buildTicket(org);
+    const id = String(t._id);
+    expect(workingSet.get(id)?.version, 'the new ticket is in the working set').to.equal(t.version);
+    const collection = TicketModel.collection;
+    const findOne = collection.findOne.bind(collection);
+    let reads = 0;
+    // Whole-ticket reads of this ticket (the apply's version check on the embedded engine reads `version` only).
+    collection.findOne = ((filter: { _id?: unknown } | undefined, options?: { projection?: Record<string, unknown> }) => {
+      if (String(filter?._id) === id && options?.projection?.version === undefined) reads += 1;
+      return (findOne as (...args: unknown[]) => unknown)(filter, options);
+    }) as typeof collection.findOne;
+    try {
+      const claimed = await claimTicket({ actor: org.staff.advisorLiege, ticketId: id, version: t.version });
+      expect(reads, 'whole-ticket reads for a command at the version held here').to.equal(0);
+      // Another instance changes the ticket (journaled and applied there); this one has not heard yet.
+      const elsewhere = {
+        _id: eventId(t._id, claimed.version + 1),
+        ticket: t._id,
+        seq: claimed.version + 1,
+        type: 'priority_changed',
+        at: new Date(),
+        actor: { kind: 'staff', staff: org.staff.supervisorLiege.id, member: null, name: 'Isabelle' },
+        from: null,
+        to: { tier: 1, team: t.team, office: t.office, assignee: org.staff.advisorLiege.id, status: 'open' },
+        reason: null,
+        note: null,
+        data: { from: 'normal', to: 'urgent' },
+        patch: { priority: 'urgent', version: claimed.version + 1 },
+        writes: [],
+      } as unknown as TicketEvent;
+      await TicketEventModel.collection.insertOne(elsewhere as never);
+      await applyEvent(elsewhere);
+      expect(workingSet.get(id)?.version, 'not heard of here').to.equal(claimed.version);
+      // The stale command is answered as any stale command: 409 with the ticket as it is now.
+      const error = await rejects(
+        updateTicket({ actor: org.staff.advisorLiege, ticketId: id, version: claimed.version, priority: 'low' }),
+        ConflictError,
+        /changed since you loaded it/,
+      );
+      expect((error.details?.ticket as { version: number; priority: string }).version).to.equal(claimed.version + 1);
+      expect((error.details?.ticket as { priority: string }).priority).to.equal('urgent');
+      // At the version the other instance made, the command goes through (the ticket is read: not the version held here).
+      reads = 0;
+      const updated = await updateTicket({ actor: org.staff.advisorLiege, ticketId: id, version: claimed.version + 1, priority: 'low' });
+      expect(updated.version).to.equal(claimed.version + 2);
+      expect(reads).to.be.greaterThan(0);
+      expect((await TicketModel.findById(id).lean())?.priority).to.equal('low');
+    } finally {
+      collection.findOne = findOne;
+    }
+  });
+
   it('keeps each event once in the trail, without copying the trail into the event, even when two replays race', async () => {
     const t = await buildTicket(org);
     const claimed = await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(t._id), version: t.version });
