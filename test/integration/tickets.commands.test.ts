@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { Types } from 'mongoose';
+import type { StaffActor } from '../../server/auth/actor.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../server/lib/errors.js';
 import type { AppError } from '../../server/lib/errors.js';
 import { RoutingRuleModel } from '../../server/routing/routing-rule.model.js';
@@ -36,6 +37,25 @@ describe('ticket commands (real database)', () => {
   before(async () => {
     org = await buildOrg();
   });
+
+  /** An event as the journal stores it (for tests that write one by hand: a crash, another instance), without writes. */
+  function journaled(t: Ticket, seq: number, type: string, by: StaffActor, patch: Record<string, unknown>) {
+    return {
+      _id: eventId(t._id, seq),
+      ticket: t._id,
+      seq,
+      type,
+      at: new Date(),
+      actor: { kind: 'staff', staff: by.id, member: null, name: by.name },
+      from: null,
+      to: { tier: 1, team: t.team, office: t.office, assignee: org.staff.advisorLiege.id, status: 'open' },
+      reason: null,
+      note: null,
+      data: {},
+      patch,
+      writes: [],
+    };
+  }
 
   it('numbers the first tickets of a new year created at the same moment (their number hint is created once)', async () => {
     const at = new Date('2031-01-01T08:00:00Z');
@@ -270,18 +290,7 @@ describe('ticket commands (real database)', () => {
     // Simulate a crash: the journal event is written, its effects are not.
     const messageId = new Types.ObjectId();
     const event = {
-      _id: eventId(t._id, 2),
-      ticket: t._id,
-      seq: 2,
-      type: 'claimed',
-      at: new Date(),
-      actor: { kind: 'staff', staff: org.staff.advisorLiege.id, member: null, name: 'Julie Lambert' },
-      from: null,
-      to: { tier: 1, team: t.team, office: t.office, assignee: org.staff.advisorLiege.id, status: 'open' },
-      reason: null,
-      note: null,
-      data: {},
-      patch: { assignee: org.staff.advisorLiege.id, status: 'open', version: 2 },
+      ...journaled(t, 2, 'claimed', org.staff.advisorLiege, { assignee: org.staff.advisorLiege.id, status: 'open', version: 2 }),
       writes: [
         {
           model: 'Message',
@@ -331,19 +340,8 @@ describe('ticket commands (real database)', () => {
       expect(reads, 'whole-ticket reads for a command at the version held here').to.equal(0);
       // Another instance changes the ticket (journaled and applied there); this one has not heard yet.
       const elsewhere = {
-        _id: eventId(t._id, claimed.version + 1),
-        ticket: t._id,
-        seq: claimed.version + 1,
-        type: 'priority_changed',
-        at: new Date(),
-        actor: { kind: 'staff', staff: org.staff.supervisorLiege.id, member: null, name: 'Isabelle' },
-        from: null,
-        to: { tier: 1, team: t.team, office: t.office, assignee: org.staff.advisorLiege.id, status: 'open' },
-        reason: null,
-        note: null,
+        ...journaled(t, claimed.version + 1, 'priority_changed', org.staff.supervisorLiege, { priority: 'urgent', version: claimed.version + 1 }),
         data: { from: 'normal', to: 'urgent' },
-        patch: { priority: 'urgent', version: claimed.version + 1 },
-        writes: [],
       } as unknown as TicketEvent;
       await TicketEventModel.collection.insertOne(elsewhere as never);
       await applyEvent(elsewhere);
