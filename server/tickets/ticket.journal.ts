@@ -80,8 +80,11 @@ export async function applyWrite(write: JournalWrite): Promise<void> {
   }
 }
 
-/** Applies an event's writes and ticket fields; safe to run twice, and a no-op once a later event applied. */
-export async function applyEvent(event: TicketEvent): Promise<void> {
+/**
+ * Applies an event's writes and ticket fields; safe to run twice, and a no-op once a later event
+ * applied. Says whether it wrote the ticket (false: the ticket was not at the version before it).
+ */
+export async function applyEvent(event: TicketEvent): Promise<boolean> {
   for (const write of event.writes) await applyWrite(write);
   // The event in brief is set at its place in the trail, not appended: applying twice (a replay racing
   // the commit on FerretDB, whose version check below is not atomic) writes the same element again.
@@ -91,10 +94,11 @@ export async function applyEvent(event: TicketEvent): Promise<void> {
     // conditional update as read-then-write anyway (docs/FERRETDB.md): checking the version
     // on an `_id` read and writing by `_id` gives the same guarantee without a scan.
     const current = await TicketModel.collection.findOne({ _id: event.ticket }, { projection: { version: 1 } });
-    if (current?.version === event.seq - 1) await TicketModel.collection.updateOne({ _id: event.ticket }, { $set: set });
-    return;
+    if (current?.version !== event.seq - 1) return false;
+    await TicketModel.collection.updateOne({ _id: event.ticket }, { $set: set });
+    return true;
   }
-  await TicketModel.collection.updateOne({ _id: event.ticket, version: event.seq - 1 }, { $set: set });
+  return (await TicketModel.collection.updateOne({ _id: event.ticket, version: event.seq - 1 }, { $set: set })).matchedCount === 1;
 }
 
 /**
@@ -109,6 +113,13 @@ export function knowTicketsFrom(source: KnownTicket): void {
 
 /** The applies this process is running, by ticket (see `commit`). */
 const inFlight = new Map<string, Promise<void>>();
+/**
+ * Tickets whose document may be behind what this process announced: its apply of a commit failed
+ * (or found the ticket at another version). A command on one reads the ticket, which replays what
+ * is pending, instead of starting from the announced copy; that read clears the mark.
+ */
+const unsure = new Map<string, number>();
+let unsureMarks = 0;
 /** An unapplied event younger than this is being applied by its writer (an apply takes milliseconds)… */
 const freshMs = 2_000;
 /** …so a reader gives it up to this long before replaying it itself. */
@@ -120,23 +131,28 @@ const freshWaitMs = 375;
  * expects (a command's), the slot of the event after it is read together with the ticket instead of
  * after it: a command waits for one round trip less. Whatever commits in between, the answer is what
  * reading one after the other could have given (a later insert at that slot still fails the command's
- * own insert, as it would have).
+ * own insert, as it would have). And when this process holds the ticket at that version, only the
+ * slot is read (below).
  */
 export async function loadTicket(id: string | Types.ObjectId, expectedVersion?: number): Promise<Ticket | null> {
   if (!Types.ObjectId.isValid(id) || String(new Types.ObjectId(String(id))) !== String(id).toLowerCase()) return null;
   await applied(id);
   // A command on a ticket this process holds at the version the caller saw (the working set: what
-  // this process committed, applied, or re-read once another instance had applied it). If no event
+  // this process committed and applied, or re-read once another instance had applied it). If no event
   // follows that version, the database holds that very version: only the slot is read, not the
   // ticket (a 2.6 KB document, the slowest read of a command on the embedded engine). Otherwise (a
-  // newer version elsewhere, an event left to replay) the ticket is read as below.
-  if (expectedVersion !== undefined && !inFlight.has(String(id))) {
-    const known = knownTicket(String(id));
+  // newer version elsewhere, an event left to replay, an apply of this process that failed, a
+  // change here meanwhile) the ticket is read as below.
+  const key = String(id);
+  if (expectedVersion !== undefined && !inFlight.has(key) && !unsure.has(key)) {
+    const known = knownTicket(key);
     if (known?.version === expectedVersion) {
       const next = await TicketEventModel.findById(eventId(id, expectedVersion + 1), { _id: 1 }).lean();
-      if (!next && !inFlight.has(String(id))) return known;
+      if (!next && !inFlight.has(key) && !unsure.has(key) && knownTicket(key) === known) return known;
     }
   }
+  // Cleared below once the read is caught up, unless an apply failed again meanwhile (a new mark).
+  const mark = unsure.get(key);
   const [first, next] = await Promise.all([
     TicketModel.findById(id).lean<Ticket>(),
     expectedVersion === undefined ? undefined : TicketEventModel.findById(eventId(id, expectedVersion + 1)).lean<TicketEvent>(),
@@ -148,7 +164,10 @@ export async function loadTicket(id: string | Types.ObjectId, expectedVersion?: 
       round === 0 && next !== undefined && ticket.version === expectedVersion
         ? next
         : await TicketEventModel.findById(eventId(ticket._id, ticket.version + 1)).lean<TicketEvent>();
-    if (!pending) break;
+    if (!pending) {
+      if (mark !== undefined && unsure.get(key) === mark) unsure.delete(key);
+      break;
+    }
     // Its writer is applying it now — here (committed since the wait above), or another instance
     // that announced it moments ago — so wait for that apply rather than replay beside it: this
     // process's apply itself, another's for a growing pause (25, 50, 100, 200 ms), then replay.
@@ -340,8 +359,16 @@ export async function commit(raw: CommitInput): Promise<CommitResult> {
   // apply (a crash leaves it to the replay). So it is announced now, while the apply runs, and the
   // live queues hear of it one apply sooner (issue 13's fan-out). Readers in this process wait for
   // the apply instead of replaying it (`applied`); the other instances hear of it once it is applied.
-  const applying = applyEvent(event);
   const id = String(ticket._id);
+  const applying = applyEvent(event).then(
+    (wrote) => {
+      if (!wrote) unsure.set(id, ++unsureMarks);
+    },
+    (error: unknown) => {
+      unsure.set(id, ++unsureMarks);
+      throw error;
+    },
+  );
   // Settles once the apply has, its entry already gone (a newer commit's stays).
   const settled: Promise<void> = applying
     .catch(() => undefined)

@@ -13,6 +13,7 @@ import { MemberModel } from '../../server/members/member.model.js';
 import { replyToken } from '../../server/members/member-links.js';
 import { MessageModel } from '../../server/tickets/message.model.js';
 import { TicketModel } from '../../server/tickets/ticket.model.js';
+import { workingSet } from '../../server/tickets/working-set.js';
 import { claimNumber } from '../../server/tickets/ticket.keys.js';
 import type { Config } from '../../server/config.js';
 import { silentLogger, testConfig } from '../helpers/config.js';
@@ -25,6 +26,8 @@ async function ticketNumbered(org: Org, number: string, member: { name: string; 
   // Renumbered by hand: the number's key follows, as an import would write it (ticket.keys.ts).
   await TicketModel.collection.updateOne({ _id: ticket._id }, { $set: { number } });
   await claimNumber(number, ticket._id);
+  // Written under the journal: the working set, which commands start from, re-reads it.
+  await workingSet.refresh(ticket._id);
   return ticket._id;
 }
 

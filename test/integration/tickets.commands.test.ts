@@ -365,6 +365,41 @@ describe('ticket commands (real database)', () => {
     }
   });
 
+  it('after an apply that failed, the next command reads the ticket and replays the change instead of starting from the announced copy', async () => {
+    const t = await buildTicket(org);
+    const id = String(t._id);
+    const collection = TicketModel.collection;
+    const updateOne = collection.updateOne.bind(collection);
+    let fail = true;
+    collection.updateOne = (async (filter: { _id?: unknown }, ...rest: unknown[]) => {
+      if (fail && String(filter._id) === id) {
+        fail = false;
+        throw new Error('connection reset during the apply');
+      }
+      return (updateOne as (...args: unknown[]) => unknown)(filter, ...rest);
+    }) as typeof collection.updateOne;
+    try {
+      await claimTicket({ actor: org.staff.advisorLiege, ticketId: id, version: t.version }).then(
+        () => expect.fail('the claim should have failed with its apply'),
+        (error: Error) => expect(error.message).to.equal('connection reset during the apply'),
+      );
+    } finally {
+      collection.updateOne = updateOne;
+    }
+    // Committed (its event is written) and announced: the working set is ahead of the document.
+    expect(workingSet.get(id)?.version).to.equal(t.version + 1);
+    expect((await TicketModel.findById(id).lean())?.version).to.equal(t.version);
+    const updated = await updateTicket({ actor: org.staff.advisorLiege, ticketId: id, version: t.version + 1, priority: 'high' });
+    expect(updated.version).to.equal(t.version + 2);
+    const stored = await TicketModel.findById(id).lean();
+    expect(stored?.version, 'the document caught up: the claim replayed, the change applied').to.equal(t.version + 2);
+    expect(String(stored?.assignee)).to.equal(String(org.staff.advisorLiege.id));
+    expect(stored?.priority).to.equal('high');
+    // Caught up, the next command starts from memory again.
+    const again = await updateTicket({ actor: org.staff.advisorLiege, ticketId: id, version: updated.version, priority: 'low' });
+    expect((await TicketModel.findById(id).lean())?.version).to.equal(again.version);
+  });
+
   it('keeps each event once in the trail, without copying the trail into the event, even when two replays race', async () => {
     const t = await buildTicket(org);
     const claimed = await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(t._id), version: t.version });
