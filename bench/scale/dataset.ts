@@ -41,7 +41,7 @@ import { isOpenStatus } from '../../server/lib/ticket.vocabulary.js';
 import { isWorking } from '../../server/tickets/working-rule.js';
 
 /** Bump when the generated data or the documents Relais keeps change shape: old folders are rebuilt. */
-export const datasetVersion = 7;
+export const datasetVersion = 8;
 export const benchPassword = 'scale-bench-password';
 const openShare = 0.03;
 const ticketsPerMember = 5;

@@ -20,7 +20,7 @@ import { StaffModel } from '../staff/staff.model.js';
 import { TeamModel } from '../teams/team.model.js';
 import { ticketIdsOfDays } from '../tickets/ticket.keys.js';
 import { readByIds } from '../db/point-reads.js';
-import { NO_DUE_DATE, TicketModel, type TrailEntry } from '../tickets/ticket.model.js';
+import { NO_DUE_DATE, TicketModel, trailFrom, type TrailEntry } from '../tickets/ticket.model.js';
 import { arrivalProfile, forecastQueue, horizonHours, throughputOf, workOrder, type QueueForecast, type WaitingTicket } from './forecast.js';
 
 const HOUR = 3_600_000;
@@ -98,8 +98,8 @@ async function readHistory(now: Date, zone: string): Promise<History> {
   const tickets = all.filter((t) => new Date(t.createdAt) >= since && new Date(t.createdAt) < now);
   const events = all.flatMap((t) =>
     (t.trail ?? [])
-      .filter((e) => (e.type === 'escalated' || e.type === 'replied' || e.type === 'resolved') && new Date(e.at) >= since && new Date(e.at) < now)
-      .map((e) => ({ type: e.type, at: new Date(e.at), actor: { staff: e.staff }, from: e.from, to: e.to })),
+      .map((e, i, trail) => ({ type: e.type, at: new Date(e.at), actor: { staff: e.staff ?? null }, from: trailFrom(trail, i), to: e.to }))
+      .filter((e) => (e.type === 'escalated' || e.type === 'replied' || e.type === 'resolved') && e.at >= since && e.at < now),
   );
   const times = new Map<string, Array<{ weekday: number; hour: number }>>();
   const arrive = (key: string, at: Date) => {

@@ -7,7 +7,7 @@
 import type { Types } from 'mongoose';
 import { readByIds } from '../db/point-reads.js';
 import { TicketEventModel, eventId } from '../tickets/ticket-event.model.js';
-import { TicketModel, type TrailEntry } from '../tickets/ticket.model.js';
+import { TicketModel, trailFrom, type TrailEntry } from '../tickets/ticket.model.js';
 import type { ReportEvent, ReportPlace, ReportTicket } from './compute.js';
 
 /** The fields a report reads (a projection for reads by `_id`). */
@@ -117,15 +117,19 @@ function toReportEvent(e: RawEvent): ReportEvent {
 /** A ticket's events from its trail (null when it has none: written before the trail existed). */
 export function fromTrail(t: Pick<RawTicket, '_id' | 'trail'>): ReportEvent[] | null {
   if (!Array.isArray(t.trail)) return null;
-  return t.trail.map((e) => ({
-    ticket: String(t._id),
-    seq: e.seq,
-    type: e.type,
-    at: new Date(e.at),
-    from: e.from ? toPlace(e.from) : null,
-    to: toPlace(e.to),
-    escalation: e.escalation ? String(e.escalation) : null,
-  }));
+  const trail = t.trail;
+  return trail.map((e, i) => {
+    const from = trailFrom(trail, i);
+    return {
+      ticket: String(t._id),
+      seq: e.seq,
+      type: e.type,
+      at: new Date(e.at),
+      from: from ? toPlace(from) : null,
+      to: toPlace(e.to),
+      escalation: e.escalation ? String(e.escalation) : null,
+    };
+  });
 }
 
 /**

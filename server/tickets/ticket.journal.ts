@@ -52,14 +52,14 @@ export function actorRef(actor: Actor): TicketEvent['actor'] {
 export function trailEntry(event: TicketEvent): TrailEntry {
   const place = (p: Placement): TrailPlace => ({ tier: p.tier, team: p.team, office: p.office, status: p.status });
   const escalation = event.type === 'returned' && event.data.escalation ? new Types.ObjectId(String(event.data.escalation)) : null;
+  // No `from` (the previous entry's `to`) and no null fields: see TrailEntry.
   return {
     seq: event.seq,
     type: event.type,
     at: event.at,
-    from: event.from ? place(event.from) : null,
     to: place(event.to),
-    staff: event.actor.staff ?? null,
-    escalation,
+    ...(event.actor.staff ? { staff: event.actor.staff } : {}),
+    ...(escalation ? { escalation } : {}),
   };
 }
 

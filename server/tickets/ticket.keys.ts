@@ -25,7 +25,7 @@
 import { Schema, model, type Types } from 'mongoose';
 import { isDuplicateKeyError } from '../lib/errors.js';
 import { isDoneStatus } from '../lib/ticket.vocabulary.js';
-import type { Ticket } from './ticket.model.js';
+import { trailFrom, type Ticket } from './ticket.model.js';
 
 const numberSchema = new Schema(
   { _id: { type: String, required: true }, ticket: { type: Schema.Types.ObjectId, required: true } },
@@ -209,7 +209,8 @@ export function doneAt(ticket: Pick<Ticket, 'status' | 'trail' | 'resolvedAt' | 
   const trail = ticket.trail ?? [];
   for (let i = trail.length - 1; i >= 0; i -= 1) {
     const entry = trail[i];
-    if (entry && isDoneStatus(entry.to.status) && !(entry.from && isDoneStatus(entry.from.status))) return new Date(entry.at);
+    const from = trailFrom(trail, i);
+    if (entry && isDoneStatus(entry.to.status) && !(from && isDoneStatus(from.status))) return new Date(entry.at);
   }
   const at = ticket.resolvedAt ?? ticket.closedAt;
   return at ? new Date(at) : null;

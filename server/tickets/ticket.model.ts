@@ -174,17 +174,31 @@ export interface TrailPlace {
   status: string;
 }
 
-/** One event in brief: enough for reports and the forecast (ticket.journal.ts writes it with the event). */
+/**
+ * One event in brief: enough for reports and the forecast (ticket.journal.ts writes it with the event).
+ * Every ticket read carries its trail, and on the embedded engine a read costs with the document's
+ * size, so an entry keeps only what the entry before it does not say: where the ticket was before the
+ * event is where the previous event left it (`trailFrom`), and null fields are left out. Entries
+ * written before this carry `from` and the null fields, and read the same.
+ */
 export interface TrailEntry {
   seq: number;
   type: string;
   at: Date;
-  from: TrailPlace | null;
+  /** Only on entries written before it was left out: read it with `trailFrom`. */
+  from?: TrailPlace | null;
   to: TrailPlace;
   /** The staff member who acted, if any. */
-  staff: Types.ObjectId | null;
+  staff?: Types.ObjectId | null;
   /** `returned` events: the escalation sent back. */
-  escalation: Types.ObjectId | null;
+  escalation?: Types.ObjectId | null;
+}
+
+/** Where the ticket was before the `i`-th entry of its trail: the previous entry's place (none before the first). */
+export function trailFrom(trail: readonly TrailEntry[], i: number): TrailPlace | null {
+  const entry = trail[i];
+  if (entry?.from !== undefined) return entry.from;
+  return i > 0 ? (trail[i - 1]?.to ?? null) : null;
 }
 
 export interface TicketRating {
