@@ -5,7 +5,8 @@
  * which the working set's rebuild runs for a hinted ticket that does not exist).
  */
 import { Types } from 'mongoose';
-import { actorRef, applyWrite, announce, creationWrites, enrich, messageWrite, attachmentLink, notificationsSuppressed, trailEntry } from './ticket.journal.js';
+import { actorRef, applyWrite, announce, creationWrites, enrich, notificationsSuppressed, trailEntry } from './ticket.journal.js';
+import { attachmentLink, messageWrite } from './journal-writes.js';
 import { sameId, type Actor } from '../auth/actor.js';
 import type { MailProof } from './message.model.js';
 import { isDuplicateKeyError } from '../lib/errors.js';

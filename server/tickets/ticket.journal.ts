@@ -25,18 +25,7 @@ import { MessageModel } from './message.model.js';
 import { TicketModel, type Ticket, type TrailEntry, type TrailPlace } from './ticket.model.js';
 import { isDoneStatus } from '../lib/ticket.vocabulary.js';
 import { clearsReturnedFlag, workersAfter } from './ticket.workers.js';
-import {
-  TicketEventModel,
-  eventId,
-  type EscalationClosing,
-  type EscalationDocument,
-  type EventData,
-  type EventType,
-  type JournalWrite,
-  type MessageDocument,
-  type Placement,
-  type TicketEvent,
-} from './ticket-event.model.js';
+import { TicketEventModel, eventId, type EventData, type EventType, type JournalWrite, type Placement, type TicketEvent } from './ticket-event.model.js';
 
 export function placementOf(t: Pick<Ticket, 'tier' | 'team' | 'office' | 'assignee' | 'status'>): Placement {
   return { tier: t.tier, team: t.team, office: t.office, assignee: t.assignee ?? null, status: t.status };
@@ -388,24 +377,4 @@ export async function commit(raw: CommitInput): Promise<CommitResult> {
  */
 export async function applied(ticketId: string | Types.ObjectId): Promise<void> {
   for (let waiting = inFlight.get(String(ticketId)); waiting; waiting = inFlight.get(String(ticketId))) await waiting;
-}
-
-/** A thread message inserted by an event. */
-export function messageWrite(id: Types.ObjectId, doc: MessageDocument): JournalWrite {
-  return { model: 'Message', op: 'insert', id, doc };
-}
-
-/** An escalation record inserted by an event. */
-export function escalationWrite(id: Types.ObjectId, doc: EscalationDocument): JournalWrite {
-  return { model: 'Escalation', op: 'insert', id, doc };
-}
-
-/** A pending escalation accepted, sent back or moved by an event. */
-export function escalationUpdate(id: Types.ObjectId, set: EscalationClosing): JournalWrite {
-  return { model: 'Escalation', op: 'update', id, doc: set };
-}
-
-/** An uploaded file linked to the message an event inserts. */
-export function attachmentLink(id: Types.ObjectId, ticket: Types.ObjectId, message: Types.ObjectId): JournalWrite {
-  return { model: 'Attachment', op: 'update', id, doc: { ticket, message } };
 }
