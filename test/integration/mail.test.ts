@@ -306,6 +306,42 @@ describe('mail: outbox', () => {
   });
 });
 
+describe("mail: the running server's transport keeps its connection", () => {
+  useTestDatabase();
+  const t0 = new Date('2026-03-02T09:00:00Z');
+  const at = (ms: number) => () => new Date(t0.getTime() + ms);
+
+  it('sends a backlog on one connection, and opens a new one after the SMTP server went away', async () => {
+    const smtp = await startTestSmtp();
+    const pooled = createMailTransport(smtp.url, { pool: true });
+    const plain = createMailTransport(smtp.url);
+    try {
+      const enqueue = (to: string) => enqueueMail({ template: 'ticket-acknowledgement', locale: 'fr', to, data: ackData(nextNumber()) }, { config, now: t0 });
+      for (const to of ['a@example.org', 'b@example.org', 'c@example.org', 'd@example.org']) await enqueue(to);
+      expect((await processOutbox({ transport: pooled, logger: silentLogger, now: at(0) })).sent).to.equal(4);
+      expect(new Set(smtp.received.map((m) => m.session)).size, 'four messages, one connection').to.equal(1);
+      // Without the pool, each message opens its own connection (what the server did before).
+      for (const to of ['e@example.org', 'f@example.org']) await enqueue(to);
+      await processOutbox({ transport: plain, logger: silentLogger, now: at(0) });
+      expect(new Set(smtp.received.slice(4).map((m) => m.session)).size).to.equal(2);
+
+      // An outage drops the kept connection; the next message goes on a new one (retried if it met the dead one).
+      await smtp.stop();
+      await smtp.start();
+      const after = await enqueue('g@example.org');
+      await processOutbox({ transport: pooled, logger: silentLogger, now: at(0) });
+      await processOutbox({ transport: pooled, logger: silentLogger, now: at(60_000) });
+      const got = await smtp.sentMail({ to: 'g@example.org' });
+      expect(got.session).to.not.equal(smtp.received[0]?.session);
+      expect(await findOutboxMail(after._id)).to.include({ status: 'sent' });
+    } finally {
+      pooled.close();
+      plain.close();
+      await smtp.stop();
+    }
+  });
+});
+
 describe('mail: catcher and worker', () => {
   useTestDatabase();
 
