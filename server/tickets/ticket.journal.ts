@@ -137,7 +137,8 @@ export async function loadTicket(id: string | Types.ObjectId, expectedVersion?: 
     const known = knownTicket(key);
     if (known?.version === expectedVersion) {
       const next = await TicketEventModel.findById(eventId(id, expectedVersion + 1), { _id: 1 }).lean();
-      if (!next && !inFlight.has(key) && !unsure.has(key) && knownTicket(key) === known) return known;
+      // Still the same copy: no commit here meanwhile (each one files a new copy when it is announced).
+      if (!next && knownTicket(key) === known) return known;
     }
   }
   // Cleared below once the read is caught up, unless an apply failed again meanwhile (a new mark).
