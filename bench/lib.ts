@@ -237,7 +237,7 @@ export function formatTable(results: readonly BenchResult[]): string {
       `${formatNumber(r.relais)}${unit}`,
       `${formatNumber(r.baseline)}${unit}`,
       `${Number.isFinite(ratio) ? ratio.toFixed(2) : '–'}×`,
-      r.goal === undefined ? '' : `≥ ${r.goal}×`,
+      r.goal === undefined ? '' : `≥ ${Number(r.goal.toFixed(2))}×`,
       r.goal === undefined ? '' : ratio >= r.goal ? 'yes' : 'no',
     ];
   });

@@ -22,7 +22,7 @@ export interface OutboxWorkerOptions extends Omit<ProcessOutboxOptions, 'transpo
   pollIntervalMs?: number;
 }
 
-/** Sends due outbox messages every `pollIntervalMs` (default 5 s) and whenever kicked. */
+/** Sends due outbox messages every `pollIntervalMs` (default 5 s) and whenever kicked; a pass runs again at once while batches come back full. */
 export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const { config, pollIntervalMs = 5_000, ...rest } = options;
   let transport = options.transport;
@@ -49,7 +49,9 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     do {
       again = false;
       try {
-        await processOutbox(processOptions);
+        // A backlog (mail queued while the relay was down, alerts that fell due at once) drains at the
+        // relay's pace, a batch after another, not one batch per poll interval (50 every 5 s before).
+        if ((await processOutbox(processOptions)).more) again = true;
       } catch (error) {
         logger.error({ err: describeError(error) }, 'outbox pass failed');
       }

@@ -180,6 +180,8 @@ export interface ProcessOutboxResult {
   failed: number;
   /** Attempts another worker had already claimed. */
   skipped: number;
+  /** The pass took a full batch and got somewhere with it: more may be due now (a backlog), so the worker runs again at once. */
+  more: boolean;
 }
 
 function isPermanent(error: unknown): boolean {
@@ -276,9 +278,10 @@ export async function processOutbox(options: ProcessOutboxOptions): Promise<Proc
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const backoff = options.backoffMs ?? DEFAULT_BACKOFF_MS;
   const leaseTimeoutMs = options.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS;
-  const result: ProcessOutboxResult = { sent: 0, retried: 0, failed: 0, skipped: 0 };
+  const result: ProcessOutboxResult = { sent: 0, retried: 0, failed: 0, skipped: 0, more: false };
+  const batchSize = options.batchSize ?? 50;
 
-  const due = await dueMail(now(), options.batchSize ?? 50);
+  const due = await dueMail(now(), batchSize);
 
   for (const listed of due) {
     const attempt = listed.attempts + 1;
@@ -343,6 +346,8 @@ export async function processOutbox(options: ProcessOutboxOptions): Promise<Proc
     result.sent += 1;
     options.logger.info({ outbox: String(mail._id), attempt, template: mail.template }, 'mail sent');
   }
+  // Skipped ones alone are no progress: another worker holds them, and looping on them would spin.
+  result.more = due.length >= batchSize && result.sent + result.retried + result.failed > 0;
   return result;
 }
 

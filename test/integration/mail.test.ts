@@ -373,4 +373,37 @@ describe('mail: catcher and worker', () => {
       await catcher.stop();
     }
   });
+
+  it('drains a backlog batch after batch, without waiting for the next poll', async () => {
+    const smtp = await startTestSmtp();
+    const transport = createMailTransport(smtp.url);
+    const numbers = Array.from({ length: 17 }, () => nextNumber());
+    for (const number of numbers)
+      await enqueueMail({ template: 'ticket-acknowledgement', locale: 'fr', to: 'backlog@example.org', data: ackData(number) }, { config });
+    // Batches of 5 and an hour between polls: the first pass and a kick's pass alone would send 10.
+    const worker = startOutboxWorker({ config, logger: silentLogger, transport, pollIntervalMs: 3_600_000, batchSize: 5 });
+    try {
+      await worker.kick();
+      expect(await queuedMail()).to.have.length(0);
+      const subjects = smtp.received.map((m) => m.parsed.subject ?? '');
+      for (const number of numbers)
+        expect(
+          subjects.filter((s) => s.includes(number)),
+          number,
+        ).to.have.length(1);
+      // Deferred messages count as progress (they leave the due set until their next attempt): a relay
+      // that refuses everything gets each message once per pass, and the pass after sees only what is left.
+      const refusing = { sendMail: () => Promise.reject(Object.assign(new Error('try later'), { responseCode: 451 })) } as unknown as Transporter;
+      for (let i = 0; i < 6; i++)
+        await enqueueMail({ template: 'ticket-acknowledgement', locale: 'fr', to: 'later@example.org', data: ackData(nextNumber()) }, { config });
+      const result = await processOutbox({ transport: refusing, logger: silentLogger, batchSize: 5 });
+      expect(result).to.include({ retried: 5, more: true });
+      const next = await processOutbox({ transport: refusing, logger: silentLogger, batchSize: 5 });
+      expect(next).to.include({ retried: 1, more: false });
+    } finally {
+      await worker.stop();
+      transport.close();
+      await smtp.stop();
+    }
+  });
 });
