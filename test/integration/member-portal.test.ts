@@ -305,8 +305,18 @@ describe('member portal: help form and member pages', function () {
       expect(used.text).to.include('Ce lien a déjà servi').and.include('action="/suivi/lien"');
       await second.get(`/suivi/demandes/${ticket.number}`).expect(401);
       await first.get(`/suivi/demandes/${ticket.number}`).expect(200);
-      await first.get(link).expect(410); // not even twice in the same browser
+      // The browser it opened taps it again (the mail's button, twice): its session already covers the
+      // ticket, so the ticket opens; no new session, nothing granted.
+      const again = await first.get(link).expect(303);
+      expect(again.headers.location).to.equal(`/suivi/demandes/${ticket.number}`);
+      expect(String(again.headers['set-cookie'] ?? '')).not.to.include('relais_member=');
       await first.get(`/suivi/demandes/${ticket.number}`).expect(200);
+      // A session of the same member that does not cover this ticket gets no further with the spent link.
+      const other = await buildTicket(org, { member: { name: 'Marie Dupont', email: 'marie.dupont@example.be' }, subject: 'Attestation de chômage' });
+      const third = request.agent(app);
+      await openLink(third, linkPath(memberLinkUrl(config, { memberId, ticketId: String(other._id) })));
+      await third.get(link).expect(410);
+      await third.get(`/suivi/demandes/${ticket.number}`).expect(404); // signed in, but not for that ticket
     });
 
     it('"sign out of all my devices" ends every session of the member, with CSRF', async () => {

@@ -196,6 +196,13 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
       });
       return;
     }
+    // The same member, whose session here already covers what the link grants (the member taps the
+    // mail's button again): the ticket opens, and the link, spent or not, is not needed.
+    const { ticketId } = check.claims;
+    if (current.session.all || (ticketId !== null && current.session.tickets.includes(ticketId))) {
+      res.redirect(303, await linkTarget(check.claims, req.query.note));
+      return;
+    }
     await openFromLink(req, res, token, req.query.note);
   });
 
