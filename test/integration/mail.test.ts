@@ -37,7 +37,7 @@ describe('mail: templates', () => {
     }
   });
 
-  const greetings = { fr: 'Bonjour', nl: 'Beste', en: 'Hello' } as const;
+  const greetings = { fr: 'Bonjour', nl: 'Goedendag', en: 'Hello' } as const;
 
   for (const locale of mailLocales) {
     it(`renders both messages in ${locale}, escaping <script> in every value in HTML and keeping text as text`, () => {

@@ -438,7 +438,9 @@ describe('member portal: help form and member pages', function () {
         .field('message', 'Voici mon contrat <script>alert(1)</script>')
         .attach('attachments', pdf, 'contrat.pdf')
         .expect(303);
-      expect(res.headers.location).to.include('done=replied');
+      expect(res.headers.location).to.equal(`/suivi/demandes/${ticket.number}?done=replied#notice`);
+      const confirmed = await agent.get(`/suivi/demandes/${ticket.number}?done=replied`).expect(200);
+      expect(confirmed.text).to.match(/<p class="notice" id="notice"[^>]*>Votre réponse a bien été envoyée\.<\/p>/);
       const after = await loadTicket(String(ticket._id));
       expect(after?.status).to.equal('open');
       const shown = await agent.get(`/suivi/demandes/${ticket.number}`).expect(200);
@@ -467,9 +469,27 @@ describe('member portal: help form and member pages', function () {
       expect(landing.headers.location).to.equal(`/suivi/demandes/${ticket.number}?note=4#evaluation`);
       const page = await agent.get(`/suivi/demandes/${ticket.number}?note=4`).expect(200);
       expect(page.text).to.match(/value="4" checked/); // preselected; nothing stored by a GET
+      expect(page.text).to.include('Votre note est choisie'); // and said to be not sent yet
       expect((await loadTicket(String(ticket._id)))?.rating ?? null).to.equal(null);
       const csrf = hidden(page.text, '_csrf');
-      await agent.post(`/suivi/demandes/${ticket.number}/evaluation`).type('form').send({ _csrf: csrf, score: '4', comment: 'Rapide et clair' }).expect(303);
+      // Sent without a score: the error, with the first choice focused (a phone would not show it otherwise).
+      const noScore = await agent
+        .post(`/suivi/demandes/${ticket.number}/evaluation`)
+        .type('form')
+        .send({ _csrf: csrf, comment: 'Rapide et clair' })
+        .expect(400);
+      expect(noScore.text).to.match(/<input type="radio" name="score" value="1" autofocus>/);
+      expect(noScore.text).not.to.include('Votre note est choisie');
+      expect(noScore.text).to.include('Rapide et clair');
+      const sent = await agent
+        .post(`/suivi/demandes/${ticket.number}/evaluation`)
+        .type('form')
+        .send({ _csrf: csrf, score: '4', comment: 'Rapide et clair' })
+        .expect(303);
+      expect(sent.headers.location).to.equal(`/suivi/demandes/${ticket.number}?done=rated#notice`);
+      // Another rating link of the mail, followed afterwards, says the rating was given.
+      const again = await agent.get(`/suivi/demandes/${ticket.number}?note=2`).expect(200);
+      expect(again.text).to.include('Vous avez déjà donné votre avis').and.not.to.include('name="score"');
       const rated = await loadTicket(String(ticket._id));
       expect(rated?.rating).to.include({ score: 4, comment: 'Rapide et clair', tier: 1 });
       expect(String(rated?.rating?.team)).to.equal(String(org.teams.liege));

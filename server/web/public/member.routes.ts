@@ -95,6 +95,8 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
         title: res.locals.t('portal.access.title'),
         state: props.state ?? 'start',
         isSent: props.state === 'sent',
+        // What the mail says too (member-link-mail.ts).
+        linkDays: Math.max(1, Math.round(config.memberLinkTtl / 86400)),
         notice: props.state && props.state !== 'start' && props.state !== 'sent' ? res.locals.t(`portal.access.${props.state}`) : null,
         email: props.email ?? '',
         errors: props.errors ?? {},
@@ -234,7 +236,9 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
     const t = res.locals.t;
     const locale = res.locals.locale;
     const { messages, files: byId } = await ticketThread(ticket, { publicOnly: true });
-    const selected = Number(req.query.note);
+    const note = Number(req.query.note);
+    // A score chosen by a link of the resolution mail (`?note=`): ticked, and said to be not sent yet.
+    const selected = !props.errors && Number.isInteger(note) && note >= 1 && note <= 5 ? note : null;
     const done = ticket.status === 'resolved' || ticket.status === 'closed';
     renderPage(
       req,
@@ -269,11 +273,25 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
         canRate: done && !ticket.rating,
         rating: ticket.rating ? { score: ticket.rating.score, comment: ticket.rating.comment } : null,
         // The same direction as the resolution mail's links (1 to 5).
-        scores: [1, 2, 3, 4, 5].map((score) => ({ score, label: t(`portal.rating.score_${score}`), checked: score === selected })),
+        scores: [1, 2, 3, 4, 5].map((score) => ({
+          score,
+          label: t(`portal.rating.score_${score}`),
+          checked: score === selected,
+          // A form sent without a score comes back with the first choice focused, so the phone shows the error.
+          focus: score === 1 && Boolean(props.errors?.score),
+        })),
+        preselected: selected !== null && !ticket.rating,
         errors: props.errors ?? {},
         reply: props.reply ?? '',
         comment: props.comment ?? '',
-        notice: props.notice ?? (typeof req.query.done === 'string' && doneNotices.includes(req.query.done) ? t(`portal.ticket.done_${req.query.done}`) : null),
+        notice:
+          props.notice ??
+          (typeof req.query.done === 'string' && doneNotices.includes(req.query.done)
+            ? t(`portal.ticket.done_${req.query.done}`)
+            : // A rating link followed after the member rated: say so, rather than only showing the score.
+              ticket.rating && req.query.note !== undefined
+              ? t('portal.rating.already')
+              : null),
         csrfToken: csrf.tokenFor(req, res),
         maxFiles: config.attachments.maxFiles,
         maxSize: formatSize(config.attachments.maxBytes, res.locals.locale),
@@ -316,7 +334,8 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
       if (error instanceof ConflictError) return showTicket(req, res, found.ticket, { status: 409, reply, errors: { message: t('portal.errors.closed') } });
       throw error;
     }
-    res.redirect(303, `/suivi/demandes/${found.ticket.number}?done=replied#messages`);
+    // To the notice (above the thread), so a phone shows the confirmation rather than the thread's top.
+    res.redirect(303, `/suivi/demandes/${found.ticket.number}?done=replied#notice`);
   });
 
   /** Close, reopen: a form with only the CSRF token. */
@@ -331,7 +350,7 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
         if (error instanceof ConflictError) return showTicket(req, res, (await loadTicket(found.ticket._id)) ?? found.ticket, { status: 409, notice: res.locals.t('portal.errors.state_changed') });
         throw error;
       }
-      res.redirect(303, `/suivi/demandes/${found.ticket.number}?done=${done}`);
+      res.redirect(303, `/suivi/demandes/${found.ticket.number}?done=${done}#notice`);
     });
   simple('fermer', (actor, ticketId) => memberClose({ actor, ticketId }), 'closed');
   simple('rouvrir', (actor, ticketId) => memberReopen({ actor, ticketId }), 'reopened');
@@ -351,7 +370,7 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
       if (error instanceof ConflictError) return showTicket(req, res, (await loadTicket(found.ticket._id)) ?? found.ticket, { status: 409, notice: t('portal.rating.already') });
       throw error;
     }
-    res.redirect(303, `/suivi/demandes/${found.ticket.number}?done=rated#evaluation`);
+    res.redirect(303, `/suivi/demandes/${found.ticket.number}?done=rated#notice`);
   });
 
   router.get('/suivi/pieces/:id', async (req, res) => {
