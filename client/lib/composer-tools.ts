@@ -44,8 +44,9 @@ function listLines(textarea: HTMLTextAreaElement): void {
 }
 
 function format(textarea: HTMLTextAreaElement, kind: string): void {
-  if (kind === 'bold') wrap(textarea, '**', '**', t('savedReplies.client.picker_label'));
-  else if (kind === 'italic') wrap(textarea, '*', '*', t('savedReplies.client.picker_label'));
+  // Nothing selected: the markers go in with the caret between them, as in any editor (no filler text to forget).
+  if (kind === 'bold') wrap(textarea, '**', '**', '');
+  else if (kind === 'italic') wrap(textarea, '*', '*', '');
   else if (kind === 'list') listLines(textarea);
   else if (kind === 'link') {
     const url = window.prompt(t('savedReplies.client.link_prompt'), 'https://');

@@ -87,13 +87,28 @@ describe('reply box in Chromium: saved-reply picker, formatting, a PDF', functio
     await page.keyboard.press('Backspace');
     await page.keyboard.press('Backspace');
     await page.keyboard.press('Backspace');
+    // Bold with nothing selected: the markers, the caret between them, and no filler text.
+    await page.keyboard.type('\n\nMerci de ');
+    await page.locator('.composer-tools [data-format="bold"]').click();
+    const caret = await page
+      .locator('#composer-text')
+      .evaluate((el: HTMLTextAreaElement) => ({
+        end: el.value.slice(-13),
+        at: el.value.length - el.selectionStart,
+        selected: el.selectionEnd - el.selectionStart,
+      }));
+    expect(caret).to.deep.equal({ end: 'Merci de ****', at: 2, selected: 0 });
+    await page.keyboard.type('signer');
+    expect(await page.locator('#composer-text').inputValue()).to.match(/Merci de \*\*signer\*\*$/);
+    await page.keyboard.press('End');
+    await page.keyboard.type(' le document.');
     await page.keyboard.type('\n\nÀ joindre aussi :\n- le formulaire C4\n- la preuve de paiement');
     await page.locator('#composer-files').setInputFiles({ name: 'attestation.pdf', mimeType: 'application/pdf', buffer: pdf });
     await page.locator('#composer-file-list li').waitFor();
     await page.locator('#composer-send').click();
     const reply = page.locator('.thread .msg-reply').last();
-    await reply.locator('.msg-rich strong').waitFor();
-    expect(await reply.locator('.msg-rich strong').innerText()).to.equal('votre attestation');
+    await reply.locator('.msg-rich strong').first().waitFor();
+    expect(await reply.locator('.msg-rich strong').allInnerTexts()).to.deep.equal(['votre attestation', 'signer']);
     expect(await reply.locator('.msg-rich li').count()).to.equal(2);
     expect(await reply.locator('.msg-files a').innerText()).to.equal('attestation.pdf');
     await reply.scrollIntoViewIfNeeded();
