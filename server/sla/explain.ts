@@ -14,7 +14,10 @@ const NEAR_DAYS = 6;
 function when(iso: string | number | undefined, zone: string, t: Translate, now: Date | undefined): string {
   if (typeof iso !== 'string' || iso === '') return '';
   const at = DateTime.fromISO(iso, { zone }).setLocale(t('sla.locale'));
-  const near = now !== undefined && Math.abs(at.toMillis() - now.getTime()) < NEAR_DAYS * 24 * 3_600_000;
+  // The weekday alone reads as the coming one: it is enough for the next six days and earlier today,
+  // and a day already past gets its date ("due Fri 11:00" on a Sunday read as next Friday).
+  const ahead = now === undefined ? Number.NaN : at.toMillis() - now.getTime();
+  const near = ahead >= 0 ? ahead < NEAR_DAYS * 24 * 3_600_000 : now !== undefined && at.hasSame(DateTime.fromJSDate(now, { zone }), 'day');
   return at.toFormat(t(near ? 'sla.format.near' : 'sla.format.far'));
 }
 
@@ -41,7 +44,7 @@ export function businessDuration(totalMinutes: number, t: Translate): string {
 }
 
 export interface ExplainOptions {
-  /** When given, dates within six days of it are shown without the day of the month. */
+  /** When given, dates in the six days after it, or earlier on its day, are shown without the day of the month. */
   now?: Date;
   /** The policy's or calendar's name in the reader's language (default: the name the deadline carries). */
   nameOf?: (ref: { id: string; name: string }) => string;

@@ -372,6 +372,19 @@ describe('SLA deadlines', () => {
       );
     });
 
+    it('give the date of a deadline on a day already past (the weekday alone would read as the coming one)', () => {
+      const first = only(set.deadlines, 'first_response');
+      const late = computeDeadlines(new History('2026-01-12T08:00:00Z').input('2026-01-18T10:00:00Z')).deadlines;
+      // Sunday 18 January: Monday's breach is dated; the same deadline seen on the Monday is not.
+      expect(explainDeadline(only(late, 'first_response'), translator('fr'), { now: new Date('2026-01-18T10:00:00Z') })).to.match(
+        /^Première réponse en retard \(due lun\. 12 janv\. 13:00\)/,
+      );
+      expect(explainDeadline(first, translator('fr'), { now })).to.include('due lun. 13:00');
+      // Ahead, the weekday is enough for six days.
+      expect(explainDeadline(only(set.deadlines, 'resolution'), translator('en'), { now: new Date('2026-01-08T12:00:00Z') })).to.match(/due Thu 15 Jan 11:00/);
+      expect(explainDeadline(only(set.deadlines, 'resolution'), translator('en'), { now: new Date('2026-01-10T12:00:00Z') })).to.match(/due Thu 11:00/);
+    });
+
     it('say when and why a target changed', () => {
       const h = new History('2026-01-12T08:00:00Z').move('priority_changed', '2026-01-12T09:00:00Z', {}, { from: 'normal', to: 'high' });
       const first = only(computeDeadlines(h.input('2026-01-12T09:10:00Z', { policyFor: byPriority })).deadlines, 'first_response');
