@@ -32,19 +32,23 @@ export interface CommandBase {
 }
 
 /**
- * Loads the ticket, checks the policy, then the version (so strangers learn nothing from a 409),
- * then whether the ticket's state allows the action (the lifecycle table, as the page offers it).
+ * Loads the ticket, checks that the actor may read it (404 otherwise: strangers learn nothing, not
+ * even from a 409), then the version, then the policy for the action, then whether the ticket's state
+ * allows it (the lifecycle table, as the page offers it). The version comes before the action's
+ * policy: an advisor whose draft was overtaken (the ticket reassigned away meanwhile) gets the 409
+ * with what changed, which the page lists, not a bare 403.
  */
 export async function prepare(props: CommandBase, action: TicketAction): Promise<Ticket> {
   const ticket = await loadTicket(props.ticketId, props.version);
   if (!ticket) throw new NotFoundError('No such ticket.');
-  authorize(props.actor, action, ticket);
+  authorize(props.actor, 'read', ticket);
   if (ticket.version !== props.version) {
     throw new ConflictError(
       `This ticket changed since you loaded it (you saw version ${props.version}, it is now at ${ticket.version}). Review the changes and try again.`,
       { reason: 'stale_version', ticket: presentTicket(ticket, props.actor) },
     );
   }
+  authorize(props.actor, action, ticket);
   const refused = refusal(action, ticket);
   if (refused) {
     const mine = refused.code === 'already_held' && props.actor.kind === 'staff' && sameId(ticket.assignee, props.actor.id);

@@ -136,6 +136,21 @@ describe('REST API /api/v1 (real database, real HTTP stack)', () => {
       .send({ version: held.version - 1, text: 'vue périmée' });
     expect(res.status).to.equal(409);
     expect(res.body.error.ticket.version).to.equal(held.version);
+    // A colleague whose view is stale, who may read the ticket but not answer it (someone else holds it):
+    // the 409 with what changed comes first, as it would for the holder, so the page can list the change.
+    res = await request(app)
+      .post(`/api/v1/tickets/${t.id}/replies`)
+      .set(auth('advisorLiege2'))
+      .send({ version: held.version - 1, text: 'vue périmée' });
+    expect([res.status, res.body.error.reason]).to.deep.equal([409, 'stale_version']);
+    res = await request(app).post(`/api/v1/tickets/${t.id}/replies`).set(auth('advisorLiege2')).send({ version: held.version, text: 'à jour' });
+    expect(res.status).to.equal(403);
+    // Someone who may not read it learns nothing, stale or not.
+    for (const version of [held.version - 1, held.version]) {
+      res = await request(app).post(`/api/v1/tickets/${t.id}/replies`).set(auth('advisorCharleroi')).send({ version, text: 'x' });
+      expect(res.status).to.equal(404);
+      expect(res.body.error.ticket).to.equal(undefined);
+    }
     res = await request(app).post(`/api/v1/tickets/${t.id}/reassign`).set(auth('advisorLiege')).send({ version: held.version, tier: 2, reason: 'x' });
     expect(res.status).to.equal(403);
     for (const bad of ['000000000000000000000000', 'not-an-id', '6b0980789%24ne', '..%2F..%2Fetc']) {
