@@ -92,6 +92,20 @@ export const extensionAliases: Record<string, readonly string[]> = {
   gz: ['gz', 'tgz'],
 };
 
+/**
+ * What a file picker offers (the `accept` attribute): the extensions of every allowed type, with their
+ * aliases. A hint to the browser only (phones grey out the rest); the bytes decide, as above.
+ */
+export const pickerAccept: string = [
+  ...new Set(
+    [...Object.values(bySignature), ...Object.values(heifFamily), ...compoundDocuments.map((c) => c.type), ...Object.values(textTypes)].flatMap(
+      (type) => extensionAliases[type.extension] ?? [type.extension],
+    ),
+  ),
+]
+  .map((extension) => `.${extension}`)
+  .join(',');
+
 /** A sentence listing the allowed kinds, for error messages. */
 export const allowedTypesDescription =
   'PDF; images (PNG, JPEG, GIF, WebP, HEIC/HEIF, AVIF, TIFF); Word, Excel and PowerPoint (DOCX, XLSX, PPTX, DOC, XLS, PPT); OpenDocument (ODT, ODS, ODP); RTF; plain text and CSV; calendar invitations (ICS); archives (ZIP, 7z, RAR, gzip, bzip2, xz, tar)';

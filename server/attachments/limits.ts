@@ -31,9 +31,11 @@ function sizeFormat(locale: Locale, unit: 'byte' | 'kilobyte' | 'megabyte'): Int
  */
 export function formatSize(bytes: number, locale?: Locale): string {
   if (locale) {
-    if (bytes >= MB) return sizeFormat(locale, 'megabyte').format(bytes / MB);
-    if (bytes >= 1024) return sizeFormat(locale, 'kilobyte').format(bytes / 1024);
-    return sizeFormat(locale, 'byte').format(bytes);
+    // The number and its unit stay together on a line ("10 / MB" on a phone): a no-break space between.
+    const unit = bytes >= MB ? 'megabyte' : bytes >= 1024 ? 'kilobyte' : 'byte';
+    return sizeFormat(locale, unit)
+      .format(bytes / (unit === 'megabyte' ? MB : unit === 'kilobyte' ? 1024 : 1))
+      .replace(/ /g, '\u00a0');
   }
   if (bytes >= MB) return `${round(bytes / MB)} MB`;
   if (bytes >= 1024) return `${round(bytes / 1024)} KB`;

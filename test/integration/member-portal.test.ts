@@ -20,6 +20,7 @@ import { waitingLinkRequests } from '../../server/members/link-requests.js';
 import { processLinkRequests, startLinkRequestWorker } from '../../server/mail/member-link-mail.js';
 import { queueLinkRequest } from '../../server/members/link-requests.js';
 import { domainEvents } from '../../server/lib/domain-events.js';
+import { formatSize } from '../../server/attachments/limits.js';
 
 type Agent = ReturnType<typeof request.agent>;
 const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
@@ -87,6 +88,11 @@ describe('member portal: help form and member pages', function () {
       for (const id of ['f-name', 'f-email', 'f-memberNumber', 'f-category', 'f-subject', 'f-message', 'f-attachments'])
         expect(fr.text).to.include(`for="${id}"`).and.include(`id="${id}"`);
       expect(fr.text).to.include('Contrats'); // the configured categories
+      // The picker offers every type the server takes (phones grey out the rest), and sizes read in the page's language.
+      const accept = /id="f-attachments"[^>]* accept="([^"]+)"/.exec(fr.text)?.[1]?.split(',') ?? [];
+      expect(accept).to.include.members(['.pdf', '.jpeg', '.heic', '.docx', '.odp', '.ics', '.zip', '.7z', '.txt', '.csv']);
+      expect(fr.text).to.include(`de ${formatSize(config.attachments.maxBytes, 'fr')} maximum`);
+      expect(formatSize(config.attachments.maxBytes, 'fr')).to.match(/\b[kM]o$/); // French units (ko, Mo), not KB/MB
     });
 
     it('answers a submission no sooner than its floor, for a member’s address and a new one alike (timing tells nothing)', async () => {
@@ -189,7 +195,7 @@ describe('member portal: help form and member pages', function () {
       const big = await submit(agent, tokens, { subject: 'Big file' }, [
         { name: 'scan.pdf', bytes: Buffer.concat([pdf, Buffer.alloc(70 * 1024, 0x20)]) },
       ]).expect(413);
-      expect(big.text).to.include('“scan.pdf” is too large: at most 64 kB per file').and.include('value="Big file"');
+      expect(big.text).to.include('“scan.pdf” is too large: at most 64\u00a0kB per file').and.include('value="Big file"');
       tokens = await openForm(agent, 'en');
       const exe = await submit(agent, tokens, { subject: 'Program' }, [
         { name: 'invoice.pdf', bytes: Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200, 1)]) },
@@ -216,6 +222,14 @@ describe('member portal: help form and member pages', function () {
       const bot = await submit(agent, tokens, { subject: 'Bot', website_url: 'http://spam.example' }).expect(400);
       expect(bot.text).to.include('Laissez vide le dernier champ');
       expect(await TicketModel.countDocuments({ subject: { $in: ['CSRF test', 'Bot'] } })).to.equal(0);
+    });
+
+    it('says what is wrong with each field: an empty name is missing, a one-letter name too short', async () => {
+      const agent = request.agent(app);
+      const empty = await submit(agent, await openForm(agent), { name: '', subject: 'Nom vide' }).expect(400);
+      expect(empty.text).to.include('Ce champ est obligatoire.');
+      const short = await submit(agent, await openForm(agent), { name: 'J', subject: 'Nom court' }).expect(400);
+      expect(short.text).to.include('Indiquez votre nom (2 caractères au moins).').and.not.include('Ce champ est obligatoire.');
     });
 
     it('limits submissions per email address, with a page that says so', async () => {

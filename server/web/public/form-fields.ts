@@ -23,7 +23,7 @@ const multiline = (max: number) =>
 export const emailField = line(254).pipe(z.email({ message: 'email_invalid' }).transform((v) => v.toLowerCase()));
 
 export const helpFormSchema = z.object({
-  name: line(120).pipe(z.string().min(2, { message: 'required' })),
+  name: line(120).pipe(z.string().min(1, { message: 'required' }).min(2, { message: 'name_short' })),
   email: z.string().transform((v) => v.trim()).pipe(z.string().min(1, { message: 'required' })).pipe(emailField),
   memberNumber: line(40).pipe(z.string().regex(/^[A-Za-z0-9 ./-]*$/, { message: 'member_number_invalid' })),
   category: line(40),

@@ -35,6 +35,7 @@ import { renderPage } from '../render.js';
 import { createFormCsrf } from '../pages/login-csrf.js';
 import { ticketForFormToken, ticketOfFormToken } from '../../tickets/form-submissions.js';
 import { fieldErrors, helpFormSchema, textField, uploadErrorText, type FieldErrors } from './form-fields.js';
+import { pickerAccept } from '../../attachments/file-types.js';
 
 export interface PublicRateRule {
   limit: number;
@@ -138,7 +139,8 @@ export function helpFormRoutes(config: Config, limits: PublicFormLimits, options
         formToken: randomBytes(18).toString('base64url'),
         honeypotField,
         maxFiles: config.attachments.maxFiles,
-        maxSize: `${Math.round(config.attachments.maxBytes / (1024 * 1024))} MB`,
+        maxSize: formatSize(config.attachments.maxBytes, res.locals.locale),
+        acceptFiles: pickerAccept,
       },
       props.status ?? 200,
     );

@@ -23,6 +23,7 @@ import type { MemberActor } from '../../auth/actor.js';
 import type { Attachment } from '../../attachments/attachments.service.js';
 import { attachmentStorage, saveAttachments, sendAttachment, uploadProblems } from '../../attachments/attachments.service.js';
 import { formatSize } from '../../attachments/limits.js';
+import { pickerAccept } from '../../attachments/file-types.js';
 import { parseMultipart } from '../../attachments/uploads.js';
 import { AppError, ConflictError } from '../../lib/errors.js';
 import { intlTags, type Locale, type Translate } from '../../lib/i18n.js';
@@ -295,6 +296,7 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
         csrfToken: csrf.tokenFor(req, res),
         maxFiles: config.attachments.maxFiles,
         maxSize: formatSize(config.attachments.maxBytes, res.locals.locale),
+        acceptFiles: pickerAccept,
       },
       props.status ?? 200,
     );
