@@ -31,11 +31,19 @@ function start(): void {
       replace('board-more', snapshot.moreHtml);
     },
   });
+  const flash = document.getElementById('board-flash');
+  let flashTimer: ReturnType<typeof setTimeout> | undefined;
   const reassign = dialog
     ? setupReassign(dialog, {
         onDone(ticket) {
           const what = t('client.board.reassigned', { number: ticket.number });
           announce(what);
+          if (flash) {
+            flash.textContent = what;
+            flash.hidden = false;
+            clearTimeout(flashTimer);
+            flashTimer = setTimeout(() => (flash.hidden = true), 10_000);
+          }
           list.refresh({ id: ticket.id, number: ticket.number, what: t('client.cue.updated') });
         },
         onConflict: () => list.refresh(),

@@ -25,20 +25,27 @@ function keyed(container: Element): HTMLElement[] {
 function cue(row: HTMLElement, kind: 'new' | 'changed' | 'leaving', label: string | undefined): void {
   row.classList.add(`is-${kind}`);
   if (label) {
-    // The cue text is visible (and in the row for screen readers navigating the table).
-    // First in the subject cell: a long subject is cut at its end, the cue must stay visible.
-    const target = row.querySelector('.subject-line') ?? row.querySelector('.col-subject') ?? row.firstElementChild;
-    if (target) {
-      const tag = document.createElement('span');
-      tag.className = `cue cue-${kind}`;
-      tag.textContent = label;
-      target.prepend(tag);
-    }
+    // The cue text is visible (and in the row for screen readers navigating the table), and never
+    // covers the subject: at the end of a subject line (the board's, a flex line), or on a line of its
+    // own under the subject (the queue's cell is one line cut at its end: first in it, a cue such as
+    // "Réassigné par Isabelle Collard" hid the whole subject).
+    const tag = document.createElement('span');
+    tag.className = `cue cue-${kind}`;
+    tag.textContent = label;
+    const line = row.querySelector('.subject-line');
+    const cell = row.querySelector('.col-subject');
+    if (line) line.prepend(tag);
+    else if (cell) {
+      const own = document.createElement('span');
+      own.className = 'cue-line';
+      own.append(tag);
+      cell.append(own);
+    } else row.firstElementChild?.prepend(tag);
   }
   if (kind !== 'leaving') {
     setTimeout(() => {
       row.classList.remove(`is-${kind}`);
-      row.querySelectorAll('.cue').forEach((el) => el.remove());
+      row.querySelectorAll('.cue-line, .cue').forEach((el) => el.remove());
     }, cueMs);
   }
 }

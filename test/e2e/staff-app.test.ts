@@ -256,6 +256,9 @@ describe('staff web app in Chromium (real server process, live updates, accessib
     expect(await row.textContent()).to.contain(fr('client.event.reassigned', { name: people.isabelle.name }));
     logLatency("reassign submit (board) → advisor's queue row", seenAt - sentAt);
     await isabelle.page.locator('#reassign-dialog').waitFor({ state: 'hidden' });
+    // The supervisor sees what was done, not only the row leaving.
+    await isabelle.page.locator('#board-flash:not([hidden])').waitFor();
+    expect(await isabelle.page.locator('#board-flash').innerText()).to.equal(fr('client.board.reassigned', { number: ticket.number }));
     await screenshot(julie.page, 'reassigned-on-julie-queue');
     // Back on tier 1, the ticket leaves the board (struck through a moment, then gone).
     await boardRow(isabelle.page, ticket.id).waitFor({ state: 'detached', timeout: liveTimeout });
