@@ -29,6 +29,7 @@ function start(): void {
       replace('board-load', snapshot.loadHtml);
       replace('board-totals', snapshot.totalsHtml);
       replace('board-more', snapshot.moreHtml);
+      replace('board-away', snapshot.awayHtml);
     },
   });
   const flash = document.getElementById('board-flash');

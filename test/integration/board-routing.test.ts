@@ -62,6 +62,11 @@ describe('supervisor board: routing panel', function () {
       .to.include(`action="/staff/board/handoff/${String(org.staff.advisorLiege2.id)}"`)
       .and.include('Nadia El Amrani — 1 ticket<');
     expect(board.text).not.to.include(`action="/staff/board/handoff/${String(org.staff.advisorLiege.id)}"`); // online
+    // The live snapshot carries the same list, so the board follows people coming and going without a reload.
+    const snapshot = await supervisor.get('/staff/board/snapshot').expect(200);
+    expect(snapshot.body.awayHtml)
+      .to.include('Nadia El Amrani — 1 ticket<')
+      .and.include(`value="${hidden(board.text, '_csrf')}"`);
     const done = await supervisor
       .post(`/staff/board/handoff/${String(org.staff.advisorLiege2.id)}`)
       .type('form')
@@ -69,5 +74,6 @@ describe('supervisor board: routing panel', function () {
       .expect(303);
     expect(done.headers.location).to.include('handedoff=1');
     expect((await loadTicket(String(ticket._id)))?.assignee ?? null).to.equal(null);
+    expect((await supervisor.get('/staff/board/snapshot').expect(200)).body.awayHtml).not.to.include('Nadia El Amrani');
   });
 });

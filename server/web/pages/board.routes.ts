@@ -68,12 +68,15 @@ export function boardRoutes(config: Config, tools: StaffPageTools): Router {
       return;
     }
     const { data } = await load(req, res, config, tools);
+    const routing = await routingPanel(pageActor(req), res.locals.t, tools.online, res.locals.locale);
     res.set('Cache-Control', 'no-store');
     res.json({
       rowsHtml: renderPartial(req, res, 'board-rows', data),
       loadHtml: renderPartial(req, res, 'board-load', data),
       totalsHtml: renderPartial(req, res, 'board-totals', data),
       moreHtml: renderPartial(req, res, 'board-more', data),
+      // Who is away and still holds tickets changes as people come and go, as the load does.
+      awayHtml: routing ? renderPartial(req, res, 'board-away', { routing, csrfToken: tools.csrf.tokenFor(req, res) }) : null,
     });
   });
 
