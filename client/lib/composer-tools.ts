@@ -64,6 +64,7 @@ export function wireComposerTools(textarea: HTMLTextAreaElement, ticketId: strin
   const filter = byId('saved-filter', HTMLInputElement);
   const list = byId('saved-list', HTMLUListElement);
   const empty = byId('saved-empty', HTMLElement);
+  const none = byId('saved-none', HTMLElement);
   const opener = byId('saved-open', HTMLButtonElement);
   const fileInput = byId('composer-files', HTMLInputElement);
   const fileList = byId('composer-file-list', HTMLUListElement);
@@ -131,7 +132,10 @@ export function wireComposerTools(textarea: HTMLTextAreaElement, ticketId: strin
         return li;
       }),
     );
-    if (empty) empty.hidden = shown.length > 0;
+    // Nothing matches the filter, or there is nothing at all yet (then: where to write one).
+    const nothingYet = (replies?.length ?? 0) === 0;
+    if (empty) empty.hidden = shown.length > 0 || nothingYet;
+    if (none) none.hidden = !nothingYet;
     const current = shown[active];
     if (current) {
       filter.setAttribute('aria-activedescendant', `saved-option-${current.id}`);

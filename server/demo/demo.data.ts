@@ -274,3 +274,31 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
   ...account,
   ...other,
 ];
+
+/** Saved replies shared by the whole organisation, in the three languages (the picker offers the ticket's). */
+export const demoSavedReplies = [
+  {
+    title: 'Documents bien reçus',
+    body: {
+      fr: 'Bonjour {member.first_name},\n\nNous avons bien reçu vos documents pour la demande {ticket.number}. Nous les vérifions et revenons vers vous dans les deux jours ouvrables.',
+      nl: 'Dag {member.first_name},\n\nWe hebben uw documenten voor vraag {ticket.number} goed ontvangen. We kijken ze na en laten binnen twee werkdagen iets van ons horen.',
+      en: 'Hello {member.first_name},\n\nWe have received your documents for request {ticket.number}. We are checking them and will get back to you within two working days.',
+    },
+  },
+  {
+    title: 'Fiche de paie à vérifier : pièces à envoyer',
+    body: {
+      fr: 'Pour vérifier le montant, pouvez-vous nous envoyer une copie de la fiche de paie concernée et vos prestations du mois (dates et heures) ? Il vous suffit de répondre à ce message en les joignant.',
+      nl: 'Om het bedrag na te kijken, kunt u ons een kopie van de betrokken loonbrief bezorgen, met uw prestaties van die maand (datums en uren)? U kunt gewoon op dit bericht antwoorden en ze als bijlage toevoegen.',
+      en: 'To check the amount, could you send us a copy of the payslip concerned and the work you did that month (dates and hours)? Simply reply to this message with them attached.',
+    },
+  },
+  {
+    title: 'Heures d’ouverture des bureaux',
+    body: {
+      fr: 'Nos bureaux sont ouverts du lundi au vendredi, de 9 h à 16 h. Vous pouvez aussi nous écrire à tout moment : nous répondons pendant ces heures.',
+      nl: 'Onze kantoren zijn open van maandag tot vrijdag, van 9 tot 16 uur. U kunt ons ook altijd schrijven: we antwoorden tijdens die uren.',
+      en: 'Our offices are open Monday to Friday, from 9 am to 4 pm. You can also write to us at any time: we answer during those hours.',
+    },
+  },
+] as const;

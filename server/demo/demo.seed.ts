@@ -26,7 +26,8 @@ import { clearSlaCache } from '../sla/engine.js';
 import { ensureSlaReasonCode } from '../sla/actions.js';
 import { SlaPolicyModel, defaultPolicies } from '../sla/policy.js';
 import { playTicketStory } from './demo.stories.js';
-import { demoCategories, demoMembers, demoReasonCodes, demoTicketTemplates } from './demo.data.js';
+import { demoCategories, demoMembers, demoReasonCodes, demoSavedReplies, demoTicketTemplates } from './demo.data.js';
+import { SavedReplyModel } from '../replies/saved-reply.model.js';
 
 export interface DemoAccount {
   email: string;
@@ -239,6 +240,12 @@ export async function seedDemoData({ config, logger }: { config: Config; logger:
   }
 
   await CategoryModel.insertMany(demoCategories.map((c) => ({ ...c })));
+  // A few shared saved replies, so the reply box's picker (`::`) shows what it is for on first start.
+  const author = [...actors.values()].find((a) => a.roles.includes('administrator')) ?? [...actors.values()][0];
+  if (author)
+    await SavedReplyModel.insertMany(
+      demoSavedReplies.map((r) => ({ title: r.title, body: { ...r.body }, scope: 'shared', owner: null, office: null, updatedBy: author.id })),
+    );
   await ReasonCodeModel.insertMany(demoReasonCodes.map((r) => ({ ...r, appliesTo: [...r.appliesTo] })));
   const bruxelles = teamIds.get('conseil-bruxelles');
   if (bruxelles) await RoutingRuleModel.create({ name: 'Boîte hulp@ → Bruxelles', order: 10, match: { mailbox: 'hulp@relais.demo' }, team: bruxelles.id });

@@ -59,6 +59,11 @@ describe('npm start on a fresh data folder (real process, real embedded database
       body: JSON.stringify({ email: 'conseiller.liege@relais.demo', password: 'demo-password-123' }),
     });
     expect(loginRes.status).to.equal(200);
+    // The demo's shared saved replies: the reply box's picker has something to show on first start.
+    const { token } = (await loginRes.json()) as { token: string };
+    const replies = await fetch(`http://127.0.0.1:${port}/api/v1/saved-replies`, { headers: { authorization: `Bearer ${token}` } });
+    const listed = ((await replies.json()) as { savedReplies: { title: string; scope: string }[] }).savedReplies;
+    expect(listed.filter((r) => r.scope === 'shared').map((r) => r.title)).to.include('Documents bien reçus');
     expect(ferretProcessesUsing(dataDir)).to.have.length(1);
 
     first.child.kill('SIGINT');
