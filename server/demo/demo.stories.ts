@@ -20,7 +20,18 @@ const advisorsByOffice: Record<string, string[]> = {
 };
 const supportStaff = ['soutien@relais.demo', 'els.soutien@relais.demo'];
 
-const escalationReasons = ['needs_contract_change', 'payroll_correction', 'legal_question', 'certificate_request', 'technical_account_issue'];
+/** The escalation reason that fits a ticket's category (a change of address escalated for "payroll correction" made the board look wrong). */
+const escalationReasonOf: Record<string, string> = {
+  contracts: 'needs_contract_change',
+  invoices: 'invoice_dispute',
+  payslips: 'payroll_correction',
+  certificates: 'certificate_request',
+  advances: 'advance_approval',
+  expenses: 'payroll_correction', // expenses are paid back with the salary
+  insurance: 'insurance_claim',
+  account: 'technical_account_issue',
+  other: 'legal_question',
+};
 
 const fallbackText = {
   fr: {
@@ -115,7 +126,7 @@ export async function playTicketStory(input: StoryInput): Promise<void> {
         actor: advisor,
         ticketId,
         version: v,
-        reason: template.followUps?.handoffReason ?? escalationReasons[index % escalationReasons.length] ?? 'legal_question',
+        reason: template.followUps?.handoffReason ?? escalationReasonOf[template.category] ?? 'legal_question',
         handoff: template.followUps?.handoff ?? texts.handoff,
         at: hours(createdAt, 3),
       }),
@@ -136,7 +147,7 @@ export async function playTicketStory(input: StoryInput): Promise<void> {
           actor: support,
           ticketId,
           version: v,
-          reason: kind === 6 ? 'certificate_request' : 'payroll_correction',
+          reason: template.followUps?.handoffReason ?? escalationReasonOf[template.category] ?? 'certificate_request',
           handoff: template.followUps?.handoff ?? texts.handoff,
           at: hours(createdAt, 8),
         }),
