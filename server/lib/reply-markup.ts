@@ -137,3 +137,19 @@ export function formatReply(source: string): FormattedReply {
     .join('\n\n');
   return { html: sanitizeReplyHtml(html), text };
 }
+
+/**
+ * Whether a reply ends with its author's own sign-off: a short last line naming them ("Pieter",
+ * "Pieter Janssens", "— Pieter, Conseil Liège"). The mail then adds no closing of its own, which
+ * would sign it twice ("Met vriendelijke groeten, Pieter" under "Met vriendelijke groeten, Pieter").
+ */
+export function endsWithSignOff(text: string, authorName: string): boolean {
+  const last = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .at(-1);
+  const first = authorName.trim().split(/\s+/)[0] ?? '';
+  if (!last || first.length < 2 || last.length > 60) return false;
+  return new RegExp(`(^|[^\\p{L}])${first.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^\\p{L}]|$)`, 'iu').test(last);
+}

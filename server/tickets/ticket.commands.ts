@@ -11,7 +11,7 @@ import { saveAttachments, type CheckedUpload } from '../attachments/attachments.
 import type { AttachmentStorage } from '../attachments/storage.js';
 import { sameId, type Actor } from '../auth/actor.js';
 import type { MailProof } from './message.model.js';
-import { formatReply } from '../lib/reply-markup.js';
+import { endsWithSignOff, formatReply } from '../lib/reply-markup.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../lib/errors.js';
 import { StaffModel } from '../staff/staff.model.js';
 import { attachmentLink, escalationUpdate, messageWrite } from './journal-writes.js';
@@ -147,7 +147,12 @@ export async function replyToTicket(props: CommandBase & { text: string; waitFor
     type: 'replied',
     actor: props.actor,
     at,
-    data: { message: messageId, ...(props.waitForMember ? { waitForMember: true } : {}), ...(signature ? { signed: true } : {}) },
+    // Signed: by the signature set in "My account", or by the advisor's own last line (no second closing in the mail).
+    data: {
+      message: messageId,
+      ...(props.waitForMember ? { waitForMember: true } : {}),
+      ...(signature || endsWithSignOff(props.text, props.actor.name) ? { signed: true } : {}),
+    },
     patch: {
       status: props.waitForMember ? 'pending_member' : ticket.status === 'new' || ticket.status === 'pending_member' ? 'open' : ticket.status,
       firstResponseAt: ticket.firstResponseAt ?? at,

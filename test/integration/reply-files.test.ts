@@ -216,6 +216,17 @@ describe('staff replies: files and formatting', function () {
         .send({ version: en.version, text: 'Done.' })
         .expect(200);
       expect((await replyMail(en)).text).to.include('on behalf of the member support team');
+      // No signature set, but the advisor signed the text: the mail does not close it a second time.
+      const first = org.staff.advisorLiege.name.split(' ')[0] ?? '';
+      const signedByHand = await heldTicket('en');
+      await request(app)
+        .post(`/api/v1/tickets/${String(signedByHand._id)}/replies`)
+        .set('Authorization', `Bearer ${token}`)
+        .send({ version: signedByHand.version, text: `Done.\n\nKind regards,\n${first}` })
+        .expect(200);
+      expect((await replyMail(signedByHand)).text)
+        .to.include(`Kind regards,\n${first}`)
+        .and.not.include('on behalf of the member support team');
     } finally {
       await StaffModel.updateOne({ _id: org.staff.advisorLiege.id }, { $set: { signatures: { fr: null, nl: null, en: null } } });
     }
