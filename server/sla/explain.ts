@@ -48,6 +48,11 @@ export interface ExplainOptions {
   now?: Date;
   /** The policy's or calendar's name in the reader's language (default: the name the deadline carries). */
   nameOf?: (ref: { id: string; name: string }) => string;
+  /**
+   * Only what a panel's state chip, kind and due date do not say (the ticket page): when it was met,
+   * and the details, without the calendar and the policy, which the panel names once under its list.
+   */
+  brief?: boolean;
 }
 
 /** What a sentence needs of a deadline: a computed one, or one stored on a ticket (tickets/ticket-sla.ts). */
@@ -65,7 +70,7 @@ export function explainDeadline(d: ExplainableDeadline, t: Translate, options: E
   if (d.kind === 'next_response' || d.kind === 'acceptance') {
     details.push(t('sla.detail.since', { event: t(`sla.event.${d.startedBy}`, { defaultValue: d.startedBy }), at: at('start') }));
   }
-  details.push(t('sla.detail.calendar', { name: options.nameOf ? options.nameOf(d.calendar) : d.calendar.name }));
+  if (!options.brief) details.push(t('sla.detail.calendar', { name: options.nameOf ? options.nameOf(d.calendar) : d.calendar.name }));
   if (typeof p.previousCalendar === 'string') details.push(t('sla.detail.calendarChanged', { name: p.previousCalendar }));
   if (d.pausedMinutes > 0 || d.state === 'paused') details.push(t('sla.detail.paused', { duration: shortDuration(d.pausedMinutes, t) }));
   if (typeof p.changedAt === 'string') {
@@ -81,6 +86,11 @@ export function explainDeadline(d: ExplainableDeadline, t: Translate, options: E
         causes: (causes.length > 0 ? causes : [t('sla.cause.policy')]).join(', '),
       }),
     );
+  }
+  if (options.brief) {
+    const lead = typeof p.metAt === 'string' && p.metAt !== '' ? [t('sla.detail.metAt', { at: at('metAt') })] : [];
+    const text = [...lead, ...details].join(', ');
+    return text.charAt(0).toLocaleUpperCase(t('sla.locale')) + text.slice(1);
   }
   details.push(t('sla.detail.policy', { name: options.nameOf ? options.nameOf(d.policy) : d.policy.name }));
   return t(`sla.sentence.${d.explanation.code}`, {

@@ -96,7 +96,7 @@ export async function slaPanel(
       chip: chips[code],
       dueIso: d.due ? d.due.toISOString() : null,
       dueText: d.due ? t('slaAlerts.panel.due', { due: formatSlaDate(d.due, current.calendar.timeZone, t, now) }) : null,
-      sentence: explainDeadline(d, t, { now, nameOf }),
+      sentence: explainDeadline(d, t, { now, nameOf, brief: true }),
     };
   };
   return {
