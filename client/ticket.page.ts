@@ -198,7 +198,8 @@ function start(): void {
     applyParts(parts, { highlight: command === 'reply' || command === 'note' });
     hideNotice();
     const done = t(`client.done.${command}`);
-    setStatus(done);
+    // A reply or a note is confirmed next to the send button, where the eye is: not twice.
+    if (command !== 'reply' && command !== 'note') setStatus(done);
     announce(done);
   }
 

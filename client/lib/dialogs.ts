@@ -53,34 +53,38 @@ function labelOf(field: HTMLElement): string {
 }
 
 /**
- * Checks required fields; marks the first empty one, says which it is ("Motif : ce champ est
- * obligatoire."), and returns false. The mark and the message go as soon as the field is filled.
+ * Checks required fields; marks every empty one, focuses the first, names them all ("Motif, Note
+ * de passation : ce champ est obligatoire."), and returns false. Each mark goes as soon as its field
+ * is filled, and the message once none is left.
  */
 export function requireFields(form: HTMLFormElement, message: string): boolean {
-  for (const field of form.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('[required]:not([disabled])')) {
-    if (field.value.trim() === '') {
-      field.setAttribute('aria-invalid', 'true');
-      field.focus();
-      const dialog = form.closest('dialog');
-      const name = labelOf(field);
-      if (dialog) showDialogError(dialog, name ? t('client.dialog.required_field', { field: name, message }) : message);
-      const clear = () => {
-        if (field.value.trim() === '') return;
-        field.removeAttribute('aria-invalid');
-        field.removeEventListener('input', clear);
-        field.removeEventListener('change', clear);
-        if (dialog && !dialog.querySelector('[aria-invalid="true"]')) {
-          dialog.querySelectorAll<HTMLElement>('.dialog-error').forEach((el) => {
-            el.hidden = true;
-            el.textContent = '';
-          });
-        }
-      };
-      field.addEventListener('input', clear);
-      field.addEventListener('change', clear);
-      return false;
-    }
-    field.removeAttribute('aria-invalid');
+  const empty = [...form.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('[required]:not([disabled])')].filter((field) => {
+    const missing = field.value.trim() === '';
+    if (!missing) field.removeAttribute('aria-invalid');
+    return missing;
+  });
+  if (empty.length === 0) return true;
+  const dialog = form.closest('dialog');
+  const names = empty.map(labelOf).filter((name) => name !== '');
+  const said = names.length > 1 ? t('client.dialog.required_many') : message;
+  if (dialog) showDialogError(dialog, names.length > 0 ? t('client.dialog.required_field', { field: names.join(', '), message: said }) : message);
+  for (const field of empty) {
+    field.setAttribute('aria-invalid', 'true');
+    const clear = () => {
+      if (field.value.trim() === '') return;
+      field.removeAttribute('aria-invalid');
+      field.removeEventListener('input', clear);
+      field.removeEventListener('change', clear);
+      if (dialog && !dialog.querySelector('[aria-invalid="true"]')) {
+        dialog.querySelectorAll<HTMLElement>('.dialog-error').forEach((el) => {
+          el.hidden = true;
+          el.textContent = '';
+        });
+      }
+    };
+    field.addEventListener('input', clear);
+    field.addEventListener('change', clear);
   }
-  return true;
+  empty[0]?.focus();
+  return false;
 }

@@ -119,7 +119,7 @@ describe('e2e: an advisor walks a ticket from search to tier 2 and back (Chromiu
     await page.keyboard.type('::');
     await page.locator('#saved-picker').waitFor({ state: 'visible' });
     await page.locator('#saved-list [role=option]').first().waitFor();
-    expect(await page.locator('#saved-list [role=option]').count()).to.equal(3);
+    expect(await page.locator('#saved-list [role=option]').count()).to.equal(6); // its own three, and the demo's three shared ones
     await page.keyboard.press('ArrowDown');
     keepForDocs(await screenshot(page, 'saved-reply-picker'), 'saved-reply-picker.png');
     await page.keyboard.type('revenus');
@@ -147,6 +147,13 @@ describe('e2e: an advisor walks a ticket from search to tier 2 and back (Chromiu
     // 5. Escalate with the dialog.
     await page.click('[data-open-dialog="escalate-dialog"]');
     await page.locator('#escalate-dialog').waitFor({ state: 'visible' });
+    // Sent empty: both missing fields are named and marked, the first focused.
+    await page.click('#escalate-dialog button[type="submit"]');
+    const problem = page.locator('#escalate-dialog .dialog-error:not([hidden])');
+    await problem.waitFor();
+    expect(await problem.innerText()).to.match(/^Motif.*, .*: Ces champs sont obligatoires\.$/);
+    expect(await page.locator('#escalate-dialog [aria-invalid="true"]').count()).to.equal(2);
+    expect(await page.evaluate(() => document.activeElement?.id)).to.equal('escalate-reason');
     await page.selectOption('#escalate-reason', { index: 1 });
     await page.fill(
       '#escalate-handoff',

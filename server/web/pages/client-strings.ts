@@ -103,6 +103,7 @@ export const clientStringKeys: readonly string[] = [
   ...actions.map((a) => `client.done.${a}`),
   'client.dialog.required',
   'client.dialog.required_field',
+  'client.dialog.required_many',
   'client.board.reassigned',
   ...[
     'selected_one',
