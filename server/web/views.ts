@@ -28,6 +28,13 @@ function registerHelpers(hbs: typeof Handlebars): void {
     return text; // returned as a plain string, so Handlebars escapes it
   });
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  // An e-mail address that wraps after its "@" when it must, not in the middle of a word ("exampl / e.be").
+  hbs.registerHelper('address', (value: unknown) => {
+    const text = String(value ?? '');
+    const at = text.lastIndexOf('@');
+    if (at <= 0) return text;
+    return new hbs.SafeString(`${hbs.Utils.escapeExpression(text.slice(0, at + 1))}<wbr>${hbs.Utils.escapeExpression(text.slice(at + 1))}`);
+  });
   // A staff reply's HTML, through the reply allow-list again at display (lib/reply-markup.ts).
   hbs.registerHelper('replyHtml', (value: unknown) => new hbs.SafeString(sanitizeReplyHtml(String(value ?? ''))));
   hbs.registerHelper(

@@ -90,13 +90,11 @@ describe('reply box in Chromium: saved-reply picker, formatting, a PDF', functio
     // Bold with nothing selected: the markers, the caret between them, and no filler text.
     await page.keyboard.type('\n\nMerci de ');
     await page.locator('.composer-tools [data-format="bold"]').click();
-    const caret = await page
-      .locator('#composer-text')
-      .evaluate((el: HTMLTextAreaElement) => ({
-        end: el.value.slice(-13),
-        at: el.value.length - el.selectionStart,
-        selected: el.selectionEnd - el.selectionStart,
-      }));
+    const caret = await page.locator('#composer-text').evaluate((el: HTMLTextAreaElement) => ({
+      end: el.value.slice(-13),
+      at: el.value.length - el.selectionStart,
+      selected: el.selectionEnd - el.selectionStart,
+    }));
     expect(caret).to.deep.equal({ end: 'Merci de ****', at: 2, selected: 0 });
     await page.keyboard.type('signer');
     expect(await page.locator('#composer-text').inputValue()).to.match(/Merci de \*\*signer\*\*$/);

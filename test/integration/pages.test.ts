@@ -357,6 +357,15 @@ describe('Staff pages (HTML, real database)', () => {
         .to.include('&lt;script&gt;alert(1)')
         .and.not.include('<script>');
     });
+
+    it("shows the member's address breakable after its @ only, escaped", async () => {
+      const t = await buildTicket(org, { member: { name: 'Gauthier Hanquet', email: 'gauthier.hanquet+"x"@example.be' } });
+      const agent = await signedIn(app, org.staff.advisorLiege.email);
+      const page = await agent.get(`/staff/tickets/${String(t._id)}`).expect(200);
+      expect(page.text).to.include(
+        '<dd class="address"><a href="mailto:gauthier.hanquet+&quot;x&quot;@example.be">gauthier.hanquet+&quot;x&quot;@<wbr>example.be</a></dd>',
+      );
+    });
   });
 
   describe('languages', () => {
