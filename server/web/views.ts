@@ -29,7 +29,7 @@ function registerHelpers(hbs: typeof Handlebars): void {
   });
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   // An e-mail address that wraps after its "@" when it must, not in the middle of a word ("exampl / e.be").
-  hbs.registerHelper('address', (value: unknown) => {
+  hbs.registerHelper('breakableAddress', (value: unknown) => {
     const text = String(value ?? '');
     const at = text.lastIndexOf('@');
     if (at <= 0) return text;
