@@ -170,7 +170,7 @@ function demoData(template: MailTemplateName, locale: MailLocale, publicUrl: str
   const ticket = { ticketNumber: 'R-2026-000123', subject: 'Attestation de revenus 2025', ticketUrl };
   const reply = { ...ticket, replyText: 'Bonjour,\nVotre attestation est jointe à ce message.', replyHtml: null, signed: false, agentFirstName: 'Julie' };
   const data: Partial<Record<MailTemplateName, MailTemplateData[MailTemplateName]>> = {
-    'ticket-acknowledgement': ticket,
+    'ticket-acknowledgement': { ...ticket, files: ['fiche-de-paie-mars.pdf'] },
     'staff-reply': reply,
     'information-request': reply,
     'ticket-resolved': {

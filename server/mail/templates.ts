@@ -47,7 +47,8 @@ const replyExtras = {
 };
 
 const templateSchemas = {
-  'ticket-acknowledgement': z.strictObject({ ticketNumber, subject: line, ticketUrl: httpUrl }),
+  // `files`: the names of the files the request came with ("did my payslip arrive?"), none by default.
+  'ticket-acknowledgement': z.strictObject({ ticketNumber, subject: line, ticketUrl: httpUrl, files: z.array(line).max(50).default([]) }),
   'staff-reply': z.strictObject({
     ticketNumber,
     subject: line,

@@ -20,6 +20,8 @@ import { ReasonCodeModel } from '../catalog/category.model.js';
 import type { Config } from '../config.js';
 import { memberLinkUrl, replyAddress, type MemberTokenSettings } from '../members/member-links.js';
 import { MemberModel } from '../members/member.model.js';
+import { AttachmentModel } from '../attachments/attachment.model.js';
+import { readByIds } from '../db/point-reads.js';
 import { StaffModel } from '../staff/staff.model.js';
 import { TeamModel } from '../teams/team.model.js';
 import { labelIn } from '../lib/labels.js';
@@ -89,7 +91,7 @@ export function acknowledgementMail(
   config: MailConfig,
   ticket: MailTicket,
   member: MailMember,
-  props: { id: Types.ObjectId; at: Date; inReplyTo?: string | null },
+  props: { id: Types.ObjectId; at: Date; inReplyTo?: string | null; files?: readonly string[] },
 ): OutboxMail {
   return buildOutboxMail(
     {
@@ -97,7 +99,7 @@ export function acknowledgementMail(
       locale: mailLocale(ticket.language, config),
       to: member.email,
       ticketId: ticket._id,
-      data: { ticketNumber: ticket.number, subject: ticket.subject, ticketUrl: ticketUrl(config, ticket) },
+      data: { ticketNumber: ticket.number, subject: ticket.subject, ticketUrl: ticketUrl(config, ticket), files: [...(props.files ?? [])] },
       headers: threadHeaders(config, ticket, props.inReplyTo),
     },
     { config, now: props.at, id: props.id },
@@ -365,7 +367,25 @@ async function acknowledgementWrites(config: MailConfig, event: TicketEvent<'cre
   await refreshTemplateTexts();
   const member = await MemberModel.findById(ticket.member, { email: 1, language: 1 }).lean();
   if (!member) return [];
-  return outboxWrites(acknowledgementMail(config, { ...ticket, number }, member, { id: ack.id, at: new Date(ticket.createdAt), inReplyTo: ack.inReplyTo }));
+  const files = await receivedFiles(event);
+  return outboxWrites(
+    acknowledgementMail(config, { ...ticket, number }, member, { id: ack.id, at: new Date(ticket.createdAt), inReplyTo: ack.inReplyTo, files }),
+  );
+}
+
+/**
+ * The names of the files the request came with, in their order (images embedded in a mail's body
+ * are not files the member chose). Read by `_id`; the same on a replay, as the acknowledgement must be.
+ */
+async function receivedFiles(event: TicketEvent<'created'>): Promise<string[]> {
+  const ids = event.writes.flatMap((w) => (w.model === 'Message' && w.op === 'insert' ? (w.doc.attachments ?? []) : []));
+  if (ids.length === 0) return [];
+  const files = await readByIds(ids, (id) => AttachmentModel.findById(id, { filename: 1, inline: 1 }).lean());
+  const byId = new Map(files.map((f) => [String(f._id), f]));
+  return ids.flatMap((id) => {
+    const file = byId.get(String(id));
+    return file && !file.inline ? [file.filename] : [];
+  });
 }
 
 /**

@@ -45,7 +45,14 @@ describe('mail: templates', () => {
         ticketNumber: 'R-2026-000123',
         subject: XSS,
         ticketUrl: `https://help.example.org/t/1?x=${encodeURIComponent(XSS)}&y="><b>`,
+        files: [`scan ${XSS}.pdf`],
       });
+      // The files received are listed, their names as text; without files, no list at all.
+      expect(ack.text).to.include(`- scan ${XSS}.pdf`);
+      expect(ack.html).to.include('<li>scan &lt;script&gt;');
+      const bare = renderMail('ticket-acknowledgement', locale, { ticketNumber: 'R-2026-000123', subject: 'S', ticketUrl: 'https://help.example.org/t/1' });
+      expect(bare.html).not.to.include('<ul');
+      expect(bare.text).not.to.match(/^- /m);
       const reply = renderMail('staff-reply', locale, {
         ticketNumber: 'R-2026-000123',
         subject: XSS,

@@ -129,6 +129,9 @@ describe('member portal: help form and member pages', function () {
       expect(ack?.subject).to.include(`[${number}]`);
       expect(ack?.text).to.include('http://127.0.0.1:9999/suivi/acces/');
       expect(ack?.replyTo).to.match(new RegExp(`^support\\+${number}-[a-f0-9]{16}@relais\\.demo$`));
+      // It names the file that came with the request, in the member's language ("did my invoice arrive?").
+      expect(ack?.text).to.include('Bestanden ontvangen bij uw vraag:\n- factuur maart.pdf');
+      expect(ack?.html).to.include('<li>factuur maart.pdf</li>');
       // The page sends the person to the link in the email; the browser that filed it got no session.
       expect(sent.text).to.include('Open de link in die e-mail').and.include('href="/suivi"');
       await agent.get(`/suivi/demandes/${number}`).expect(401);
