@@ -67,10 +67,16 @@ describe('tickets I handed on, read only; the return to the escalator; moves in 
     expect((await listTickets(me, { limit: 200, handedOn: true })).tickets.map((t) => t.id)).to.include(id);
     expect((await listTickets(me, { limit: 200 })).tickets.map((t) => t.id)).not.to.include(id);
     const agent = await signedIn(app, me.email);
-    expect((await agent.get('/staff/queue?view=handed').expect(200)).text).to.include(number);
-    expect((await agent.get('/staff/queue').expect(200)).text).not.to.include(number);
+    const handedPage = (await agent.get('/staff/queue?view=handed').expect(200)).text;
+    expect(handedPage).to.include(number);
+    // Where each ticket went shows there (tier · team), though it is not among the person's columns…
+    expect(handedPage).to.include('<td class="col-tier"');
+    expect(handedPage).to.include(`name="column" value="tier">`); // not checked: the choices stay the person's
+    const mine = (await agent.get('/staff/queue').expect(200)).text;
+    expect(mine).not.to.include(number);
+    expect(mine).not.to.include('<td class="col-tier"'); // …and not in the other views
     const snapshot = await agent.get('/staff/queue/snapshot?view=handed').expect(200);
-    expect(snapshot.body.rowsHtml).to.include(number);
+    expect(snapshot.body.rowsHtml).to.include(number).and.include('<td class="col-tier"');
     expect(snapshot.body.counts['view:handed']).to.be.at.least(1);
     const token = await login(app, me.email);
     const bodies: Record<string, object> = {

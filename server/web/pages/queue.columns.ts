@@ -48,7 +48,9 @@ const sortFor: Partial<Record<QueueColumn, QueueSortKey>> = {
 };
 
 export function queueColumnsView(chosen: readonly QueueColumn[], query: QueueQuery, t: Translate): QueueColumnsView {
-  const shown = new Set(chosen);
+  // "Handed on by me" is about where each ticket went: its tier and team show there, chosen or not
+  // (the column choices below stay the person's own).
+  const shown = new Set<QueueColumn>([...chosen, ...(query.view === 'handed' ? (['tier'] as const) : [])]);
   const show = Object.fromEntries(queueColumns.map((c) => [c, shown.has(c)])) as Record<QueueColumn, boolean>;
   const current = sortOf(query);
   const label = (c: QueueColumn) => t(`columns.col.${c}`);
@@ -69,7 +71,7 @@ export function queueColumnsView(chosen: readonly QueueColumn[], query: QueueQue
         sortTitle: t(descending ? 'columns.sort_desc' : 'columns.sort_asc', { column: label(c) }),
       };
     });
-  const choices = queueColumns.map((c) => ({ key: c, label: label(c), checked: shown.has(c), required: requiredQueueColumns.includes(c) }));
+  const choices = queueColumns.map((c) => ({ key: c, label: label(c), checked: chosen.includes(c), required: requiredQueueColumns.includes(c) }));
   return { show, headers, choices, select: true, span: headers.length + 1 };
 }
 
