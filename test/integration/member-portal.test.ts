@@ -233,6 +233,10 @@ describe('member portal: help form and member pages', function () {
       expect(empty.text).to.include('Ce champ est obligatoire.');
       const short = await submit(agent, await openForm(agent), { name: 'J', subject: 'Nom court' }).expect(400);
       expect(short.text).to.include('Indiquez votre nom (2 caractères au moins).').and.not.include('Ce champ est obligatoire.');
+      // A limit reads as a number of the page's language.
+      const nl = request.agent(app);
+      const long = await submit(nl, await openForm(nl, 'nl'), { message: 'x'.repeat(20_001) }).expect(400);
+      expect(long.text).to.include('maximaal 20.000 tekens');
     });
 
     it('limits submissions per email address, with a page that says so', async () => {

@@ -50,7 +50,9 @@ export function fieldErrors(error: z.ZodError, t: Translate, limits: Record<stri
     const field = String(issue.path[0] ?? 'form');
     if (out[field]) continue;
     const code = typeof issue.message === 'string' && /^[a-z_]+$/.test(issue.message) ? issue.message : 'invalid';
-    out[field] = t(`portal.errors.${code}`, { max: limits[field] ?? '' });
+    const max = limits[field];
+    // "20.000" in Dutch, "20 000" in French: a limit reads as a number of the page's language.
+    out[field] = t(`portal.errors.${code}`, { max: max === undefined ? '' : new Intl.NumberFormat(t('sla.locale')).format(max) });
   }
   return out;
 }
