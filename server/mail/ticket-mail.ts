@@ -20,8 +20,6 @@ import { ReasonCodeModel } from '../catalog/category.model.js';
 import type { Config } from '../config.js';
 import { memberLinkUrl, replyAddress, type MemberTokenSettings } from '../members/member-links.js';
 import { MemberModel } from '../members/member.model.js';
-import { AttachmentModel } from '../attachments/attachment.model.js';
-import { readByIds } from '../db/point-reads.js';
 import { StaffModel } from '../staff/staff.model.js';
 import { TeamModel } from '../teams/team.model.js';
 import { labelIn } from '../lib/labels.js';
@@ -32,6 +30,7 @@ import { cancelHeldWrites, claimHeldReplies, replyMailDueAt, type HeldReply, typ
 import { buildOutboxMail, mailDomain, type EnqueueMailInput } from './outbox.js';
 import type { OutboxMail } from './mail.models.js';
 import { refreshTemplateTexts } from './template-texts.model.js';
+import { receivedFiles } from './received-files.js';
 import { mailLocales, type MailLocale, type MailTemplateName } from './templates.js';
 
 export type MailConfig = Pick<Config, 'mailFrom' | 'publicUrl' | 'inboundAddress' | 'memberLinkTtl' | 'defaultLocale'> & MemberTokenSettings & HoldConfig;
@@ -371,21 +370,6 @@ async function acknowledgementWrites(config: MailConfig, event: TicketEvent<'cre
   return outboxWrites(
     acknowledgementMail(config, { ...ticket, number }, member, { id: ack.id, at: new Date(ticket.createdAt), inReplyTo: ack.inReplyTo, files }),
   );
-}
-
-/**
- * The names of the files the request came with, in their order (images embedded in a mail's body
- * are not files the member chose). Read by `_id`; the same on a replay, as the acknowledgement must be.
- */
-async function receivedFiles(event: TicketEvent<'created'>): Promise<string[]> {
-  const ids = event.writes.flatMap((w) => (w.model === 'Message' && w.op === 'insert' ? (w.doc.attachments ?? []) : []));
-  if (ids.length === 0) return [];
-  const files = await readByIds(ids, (id) => AttachmentModel.findById(id, { filename: 1, inline: 1 }).lean());
-  const byId = new Map(files.map((f) => [String(f._id), f]));
-  return ids.flatMap((id) => {
-    const file = byId.get(String(id));
-    return file && !file.inline ? [file.filename] : [];
-  });
 }
 
 /**

@@ -26,7 +26,7 @@ import { formatSize } from '../../attachments/limits.js';
 import { pickerAccept } from '../../attachments/file-types.js';
 import { parseMultipart } from '../../attachments/uploads.js';
 import { AppError, ConflictError } from '../../lib/errors.js';
-import { intlTags, type Locale, type Translate } from '../../lib/i18n.js';
+import type { Locale, Translate } from '../../lib/i18n.js';
 import { domainEvents } from '../../lib/domain-events.js';
 import { queueLinkRequest } from '../../members/link-requests.js';
 import { memberById } from '../../members/member-lookup.js';
@@ -41,32 +41,15 @@ import { renderPage } from '../render.js';
 import { createFormCsrf } from '../pages/login-csrf.js';
 import { emailField, fieldErrors, ratingFormSchema, replyFormSchema, textField, uploadErrorText, type FieldErrors } from './form-fields.js';
 import { pageLimiter, type PublicFormLimits } from './help-form.routes.js';
+import { formatDate, memberFiles, statusLabel } from './member-pages.view.js';
 import { clearMemberSession, memberActorFor, readMemberSession, writeMemberSession } from './member-session.js';
 
 const numberPattern = /^R-\d{4}-\d{6}$/;
 const doneNotices = ['replied', 'closed', 'reopened', 'rated'];
 
-/** Member-facing status words: what it means for them, not the staff workflow. */
-function statusLabel(t: Translate, status: string): string {
-  return t(`portal.status.${status}`);
-}
-
-function formatDate(at: Date, locale: Locale, timeZone: string): string {
-  return new Intl.DateTimeFormat(intlTags[locale], { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(at);
-}
-
 interface MemberContext {
   session: MemberSession;
   actor: MemberActor;
-}
-
-/** A message's files, the images it showed inline (`cid:`) apart: those are shown as images. */
-function memberFiles(files: Attachment[], locale: Locale): { files: { id: string; name: string; size: string }[]; images: { id: string; name: string }[] } {
-  const inline = (f: Attachment): boolean => Boolean(f.inline) && /^image\/(png|jpeg|gif|webp)$/.test(f.contentType);
-  return {
-    files: files.filter((f) => !inline(f)).map((f) => ({ id: String(f._id), name: f.filename, size: formatSize(f.size, locale) })),
-    images: files.filter(inline).map((f) => ({ id: String(f._id), name: f.filename })),
-  };
 }
 
 export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
