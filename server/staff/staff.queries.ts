@@ -30,9 +30,14 @@ export async function officeRouting(office: Types.ObjectId) {
   if (!found) return null;
   const [teams, people] = await Promise.all([
     TeamModel.find({ office: found._id, tier: 1, active: true }, { name: 1, labels: 1, assignmentMode: 1 }).sort({ name: 1 }).lean(),
-    StaffModel.find({ office: found._id, active: true }, { name: 1 }).lean(),
+    officePeople(found._id),
   ]);
   return { office: found, teams, people };
+}
+
+/** An office's active people, by `_id` and name. */
+export function officePeople(office: Types.ObjectId) {
+  return StaffModel.find({ office, active: true }, { name: 1 }).lean();
 }
 
 /** Everyone active in a team (a reassignment can go to them), by name. */

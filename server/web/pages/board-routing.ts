@@ -11,7 +11,8 @@ import type { StaffActor } from '../../auth/actor.js';
 import type { Translate } from '../../lib/i18n.js';
 import { assignmentModes, officeModels as routingModels } from '../../lib/ticket.vocabulary.js';
 import { whoIsOnline, type OnlineSource } from '../../realtime/online.js';
-import { officeRouting } from '../../staff/staff.queries.js';
+import { officePeople, officeRouting } from '../../staff/staff.queries.js';
+import type { Types } from 'mongoose';
 
 export interface RoutingPanel {
   office: { id: string; name: string; models: Array<{ value: string; label: string; selected: boolean }> };
@@ -24,8 +25,6 @@ export async function routingPanel(actor: StaffActor, t: Translate, online: Onli
   const routing = await officeRouting(actor.office);
   if (!routing) return null;
   const { office, teams, people } = routing;
-  const live = await whoIsOnline(online);
-  const count = await heldCounts(people.map((p) => p._id));
   return {
     office: {
       id: String(office._id),
@@ -38,11 +37,26 @@ export async function routingPanel(actor: StaffActor, t: Translate, online: Onli
       field: `team_${String(team._id)}`,
       modes: assignmentModes.map((m) => ({ value: m, label: t(`board.routing.mode.${m}`), selected: (team.assignmentMode ?? 'manual') === m })),
     })),
-    // Without the live layer nobody can be told away: the list is then empty rather than wrong.
-    away: live
-      ? people
-          .filter((p) => !live.has(String(p._id)) && (count.get(String(p._id)) ?? 0) > 0)
-          .map((p) => ({ id: String(p._id), name: p.name, held: count.get(String(p._id)) ?? 0 }))
-      : [],
+    away: await awayHolders(people, online),
   };
+}
+
+/**
+ * The people of a supervisor's office away (no live socket) who still hold tickets: the panel's last
+ * part, which the board's live snapshots refresh on their own (without the office's settings).
+ */
+export async function awayHolders(people: ReadonlyArray<{ _id: Types.ObjectId; name: string }>, online: OnlineSource): Promise<RoutingPanel['away']> {
+  const live = await whoIsOnline(online);
+  // Without the live layer nobody can be told away: the list is then empty rather than wrong.
+  if (!live) return [];
+  const count = await heldCounts(people.map((p) => p._id));
+  return people
+    .filter((p) => !live.has(String(p._id)) && (count.get(String(p._id)) ?? 0) > 0)
+    .map((p) => ({ id: String(p._id), name: p.name, held: count.get(String(p._id)) ?? 0 }));
+}
+
+/** The away list alone, for a supervisor of an office (null for anyone else, like the panel). */
+export async function awayPanel(actor: StaffActor, online: OnlineSource): Promise<Pick<RoutingPanel, 'away'> | null> {
+  if (!actor.office || !actor.roles.includes('supervisor')) return null;
+  return { away: await awayHolders(await officePeople(actor.office), online) };
 }

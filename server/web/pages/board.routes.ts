@@ -12,7 +12,7 @@ import { setOfficeModel, setTeamMode } from '../../routing/routing-config.routes
 import type { assignmentModes } from '../../lib/ticket.vocabulary.js';
 import { boardData, boardRowsPerTier } from './board.query.js';
 import { forecastPanel } from './board-forecast.js';
-import { routingPanel } from './board-routing.js';
+import { awayPanel, routingPanel } from './board-routing.js';
 import { loadCatalog } from './catalog.js';
 import { createFormatter } from './format.js';
 import { pageActor, requirePageActor } from './page-auth.js';
@@ -68,7 +68,7 @@ export function boardRoutes(config: Config, tools: StaffPageTools): Router {
       return;
     }
     const { data } = await load(req, res, config, tools);
-    const routing = await routingPanel(pageActor(req), res.locals.t, tools.online, res.locals.locale);
+    const routing = await awayPanel(pageActor(req), tools.online);
     res.set('Cache-Control', 'no-store');
     res.json({
       rowsHtml: renderPartial(req, res, 'board-rows', data),
