@@ -75,6 +75,9 @@ describe('tickets I handed on, read only; the return to the escalator; moves in 
     const mine = (await agent.get('/staff/queue').expect(200)).text;
     expect(mine).not.to.include(number);
     expect(mine).not.to.include('<td class="col-tier"'); // …and not in the other views
+    // Tickets handed on are someone else's to do: their open statuses read "still open" there.
+    expect(handedPage).to.include('Encore ouverts').and.not.include('À traiter');
+    expect(mine).to.include('À traiter').and.not.include('Encore ouverts');
     const snapshot = await agent.get('/staff/queue/snapshot?view=handed').expect(200);
     expect(snapshot.body.rowsHtml).to.include(number).and.include('<td class="col-tier"');
     expect(snapshot.body.counts['view:handed']).to.be.at.least(1);

@@ -111,7 +111,11 @@ function facets(data: QueueData, actor: StaffActor, res: Response) {
       {
         key: 'status',
         label: t('queue.filters.status'),
-        items: [item('status', undefined, t('queue.filters.open_work')), ...filterStatuses.map((s) => item('status', s, t(`status.${s}`)))],
+        // Tickets handed on are someone else's to do: "still open", not "to do".
+        items: [
+          item('status', undefined, t(q.view === 'handed' ? 'queue.filters.still_open' : 'queue.filters.open_work')),
+          ...filterStatuses.map((s) => item('status', s, t(`status.${s}`))),
+        ],
         // The queue's "resolved" is the last two weeks (the working set); older ones are in the history.
         more: { href: historyHref({ status: 'resolved' }), label: t('history.full') },
       },
