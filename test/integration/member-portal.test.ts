@@ -132,6 +132,7 @@ describe('member portal: help form and member pages', function () {
       // It names the file that came with the request, in the member's language ("did my invoice arrive?").
       expect(ack?.text).to.include('Bestanden ontvangen bij uw vraag:\n- factuur maart.pdf');
       expect(ack?.html).to.include('<li>factuur maart.pdf</li>');
+      expect(ack?.text).to.include('Het team Ledenondersteuning'); // the team's name, capitalised
       // The page sends the person to the link in the email; the browser that filed it got no session.
       expect(sent.text).to.include('Open de link in die e-mail').and.include('href="/suivi"');
       await agent.get(`/suivi/demandes/${number}`).expect(401);

@@ -208,7 +208,7 @@ describe('staff replies: files and formatting', function () {
       const message = await replyMessage(nl);
       expect(message.html).to.include('<em>Adviseur, Luik</em>').and.not.include('Conseillère');
       const mail = await replyMail(nl);
-      expect(mail.text).to.include('Adviseur, Luik').and.not.include('namens het team ledenondersteuning');
+      expect(mail.text).to.include('Adviseur, Luik').and.not.include('namens het team Ledenondersteuning');
       const en = await heldTicket('en');
       await request(app)
         .post(`/api/v1/tickets/${String(en._id)}/replies`)
