@@ -11,6 +11,7 @@ import { addNote, claimTicket, replyToTicket, resolveTicket } from '../tickets/t
 import { escalateTicket, returnTicket } from '../tickets/ticket.moves.js';
 import { createTicket } from '../tickets/ticket.create.js';
 import type { DemoMember, DemoTicketTemplate } from './demo.data.js';
+import { demoNotes } from './demo.handoffs.js';
 
 const advisorsByOffice: Record<string, string[]> = {
   liege: ['conseiller.liege@relais.demo', 'nadia.liege@relais.demo'],
@@ -36,18 +37,12 @@ const escalationReasonOf: Record<string, string> = {
 const fallbackText = {
   fr: {
     reply: 'Bonjour, merci pour votre message. Je regarde votre dossier et je reviens vers vous rapidement.',
-    handoff: "Vérifié le dossier du membre et les documents joints ; il faut une intervention de l'équipe suivante pour finaliser.",
-    back: 'Complété de notre côté, le conseiller peut clôturer avec le membre.',
   },
   nl: {
     reply: 'Goedendag, bedankt voor uw bericht. Ik bekijk uw dossier en kom snel bij u terug.',
-    handoff: 'Dossier en bijlagen nagekeken; het volgende team moet dit afwerken.',
-    back: 'Aan onze kant afgerond, de adviseur kan het met het lid afsluiten.',
   },
   en: {
     reply: 'Hello, thank you for your message. I am looking into your file and will get back to you shortly.',
-    handoff: 'Checked the member file and attachments; the next team needs to finish this.',
-    back: 'Done on our side, the advisor can close it with the member.',
   },
 } as const;
 
@@ -66,6 +61,7 @@ const hours = (base: Date, h: number) => new Date(base.getTime() + h * 3600 * 10
 export async function playTicketStory(input: StoryInput): Promise<void> {
   const { template, member, createdAt, actors, index } = input;
   const texts = fallbackText[template.language];
+  const notes = demoNotes(template.category, template.language, template.subject);
   const ticket = await createTicket({
     actor: systemActor,
     subject: template.subject,
@@ -127,7 +123,7 @@ export async function playTicketStory(input: StoryInput): Promise<void> {
         ticketId,
         version: v,
         reason: template.followUps?.handoffReason ?? escalationReasonOf[template.category] ?? 'legal_question',
-        handoff: template.followUps?.handoff ?? texts.handoff,
+        handoff: template.followUps?.handoff ?? notes.toSupport,
         at: hours(createdAt, 3),
       }),
     );
@@ -135,7 +131,7 @@ export async function playTicketStory(input: StoryInput): Promise<void> {
     await step(() => claimTicket({ actor: support, ticketId, version: v, at: hours(createdAt, 5) }));
     if (kind === 4) {
       // Bounced back to tier 1: the advisor finishes it.
-      await step(() => returnTicket({ actor: support, ticketId, version: v, note: texts.back, reason: 'missing_information', at: hours(createdAt, 6) }));
+      await step(() => returnTicket({ actor: support, ticketId, version: v, note: notes.back, reason: 'missing_information', at: hours(createdAt, 6) }));
       if (age >= 0.6) return;
       await step(() => resolveTicket({ actor: advisor, ticketId, version: v, at: hours(createdAt, 26) }));
       await rate(hours(createdAt, 26));
@@ -148,7 +144,7 @@ export async function playTicketStory(input: StoryInput): Promise<void> {
           ticketId,
           version: v,
           reason: template.followUps?.handoffReason ?? escalationReasonOf[template.category] ?? 'certificate_request',
-          handoff: template.followUps?.handoff ?? texts.handoff,
+          handoff: notes.toAdmin, // tier 1's handoff is above it in the trail: tier 2 adds what is left
           at: hours(createdAt, 8),
         }),
       );

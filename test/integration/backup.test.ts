@@ -15,6 +15,7 @@ import { systemActor } from '../../server/auth/actor.js';
 import { connectDatabase, ensureIndexes } from '../../server/db/connection.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../server/db/embedded.js';
 import { seedDemoData } from '../../server/demo/demo.seed.js';
+import { EscalationModel } from '../../server/tickets/escalation.model.js';
 import '../../server/models.js';
 import { backupDataDir, BackupError, restoreDataDir } from '../../server/ops/backup.js';
 import { MessageModel } from '../../server/tickets/message.model.js';
@@ -60,6 +61,14 @@ describe('backup and restore of the embedded data folder', function () {
     await connectDatabase(db.uri, 'relais');
     await ensureIndexes();
     await seedDemoData({ config, logger: silentLogger });
+    // The demo's handoffs read like real ones: varied, and tier 2's says what is left instead of repeating tier 1's.
+    const escalations = await EscalationModel.find({}, { ticket: 1, toTier: 1, handoff: 1 }).lean();
+    const handoffs = escalations.map((e) => e.handoff);
+    expect(new Set(handoffs).size).to.be.at.least(handoffs.length * 0.6);
+    const toSupport = new Map(escalations.filter((e) => e.toTier === 2).map((e) => [String(e.ticket), e.handoff]));
+    const toAdmin = escalations.filter((e) => e.toTier === 3);
+    expect(toAdmin).to.have.length.greaterThan(0);
+    for (const e of toAdmin) expect(e.handoff).to.not.equal(toSupport.get(String(e.ticket)));
 
     const bytes = Buffer.from('%PDF-1.4 a payslip, for the backup test\n');
     const sha256 = storageKey(bytes);
