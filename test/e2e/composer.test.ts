@@ -28,7 +28,7 @@ describe('reply box in Chromium: saved-reply picker, formatting, a PDF', functio
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: res.status, body: (await res.json()) as T };
+    return { status: res.status, body: (res.status === 204 ? undefined : await res.json()) as T };
   }
 
   before(async function () {
@@ -112,5 +112,38 @@ describe('reply box in Chromium: saved-reply picker, formatting, a PDF', functio
     await reply.scrollIntoViewIfNeeded();
     await screenshot(page, 'reply-sent', true);
     expect(unexpectedErrors(session.errors)).to.deep.equal([]);
+  });
+
+  it('says when there are no saved replies yet, and links to where to write one', async () => {
+    // The demo's shared replies, deleted by an administrator; this advisor has no personal ones.
+    token = await e2e.token('admin@relais.demo');
+    const all = await api<{ savedReplies: { id: string; scope: string }[] }>('GET', '/saved-replies');
+    const shared = all.body.savedReplies.filter((r) => r.scope !== 'personal');
+    expect(shared).to.have.length.greaterThan(0);
+    for (const r of shared) expect((await api('DELETE', `/saved-replies/${r.id}`)).status).to.equal(204);
+    const advisor = 'conseiller.charleroi@relais.demo';
+    token = await e2e.token(advisor);
+    const created = await api<{ ticket: { id: string; version: number } }>('POST', '/tickets', {
+      subject: 'Question sur ma facture',
+      body: 'Bonjour, une question sur ma dernière facture.',
+      member: { name: 'Luc Dubois', email: 'luc.dubois@example.be' },
+      language: 'fr',
+    });
+    expect(created.status).to.equal(201);
+    expect((await api('POST', `/tickets/${created.body.ticket.id}/claim`, { version: created.body.ticket.version })).status).to.equal(200);
+
+    const other = await e2e.signIn(advisor, { viewport: { width: 1280, height: 900 } });
+    try {
+      await gotoLive(other.page, `${e2e.base}/staff/tickets/${created.body.ticket.id}`);
+      await other.page.locator('#saved-open').click();
+      await other.page.locator('#saved-none').waitFor({ state: 'visible' });
+      expect(await other.page.locator('#saved-none').innerText()).to.include('aucune réponse type');
+      expect(await other.page.locator('#saved-none a').getAttribute('href')).to.equal('/staff/replies');
+      expect(await other.page.locator('#saved-list [role=option]').count()).to.equal(0);
+      await screenshot(other.page, 'picker-none');
+      expect(unexpectedErrors(other.errors)).to.deep.equal([]);
+    } finally {
+      await other.context.close();
+    }
   });
 });
