@@ -95,6 +95,20 @@ describe('member portal: help form and member pages', function () {
       expect(formatSize(config.attachments.maxBytes, 'fr')).to.match(/\b[kM]o$/); // French units (ko, Mo), not KB/MB
     });
 
+    it('opens under a word of each language, in that language (a poster in Ghent prints /hulp)', async () => {
+      const agent = request.agent(app);
+      for (const [alias, target, heading] of [
+        ['/hulp', '/aide?lang=nl', 'Een vraag stellen'],
+        ['/help', '/aide?lang=en', 'Ask a question'],
+      ]) {
+        expect((await agent.get(alias).expect(302)).headers.location).to.equal(target);
+        expect((await agent.get(target).expect(200)).text).to.include(heading);
+      }
+      expect((await agent.get('/opvolging').expect(302)).headers.location).to.equal('/suivi?lang=nl');
+      expect((await agent.get('/follow-up').expect(302)).headers.location).to.equal('/suivi?lang=en');
+      expect((await agent.get('/suivi?lang=nl').expect(200)).text).to.include('<html lang="nl">');
+    });
+
     it('answers a submission no sooner than its floor, for a member’s address and a new one alike (timing tells nothing)', async () => {
       const floorMs = 400;
       const floored = createApp({ config, logger: silentLogger, publicForms: { limits: roomy, answerFloorMs: floorMs } });
