@@ -1,12 +1,15 @@
 /**
- * What every signed-in staff page does, whatever its own script: the `/` shortcut to the search box,
+ * What every staff page does, whatever its own script: the `/` shortcut to the search box, the
+ * browser's messages for fields in the page's language (sign-in pages included),
  * the top bar's menu (closes on a click elsewhere or Escape), and "select all" boxes of plain forms (`data-select-all="<name>"` checks every box of that name in its form).
  */
 import { enableMenus } from './lib/menus.js';
 import { enableSearchShortcut } from './lib/search-shortcut.js';
+import { localizeValidity } from './lib/validity.js';
 
 enableSearchShortcut();
 enableMenus();
+localizeValidity();
 
 document.addEventListener('change', (event) => {
   const box = event.target;

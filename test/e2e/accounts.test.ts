@@ -49,6 +49,23 @@ describe('accounts in Chromium: invite, set a password, second factor (real serv
     }
   });
 
+  it("says what a field lacks in the page's language, not the browser's (sign-in page, in Dutch)", async () => {
+    const page = await newPage('validity');
+    await page.goto(`${e2e.base}/staff/login?lang=nl`);
+    const message = () => page.locator('#email').evaluate((el: HTMLInputElement) => el.validationMessage);
+    // The script is a module: wait until it listens before asking the form to check itself.
+    await page.waitForFunction(() => document.querySelector('script[src$="staff.page.js"]') !== null);
+    await page.waitForLoadState('load');
+    await page.click('form[action="/staff/login"] button[type=submit]');
+    expect(await message()).to.equal('Vul dit veld in.');
+    await page.fill('#email', 'julie');
+    await page.click('form[action="/staff/login"] button[type=submit]');
+    expect(await message()).to.match(/^Geef een volledig e-mailadres/);
+    await page.fill('#email', 'julie@example.be');
+    expect(await message()).to.equal(''); // a message of ours never outlives the mistake
+    expect(page.url()).to.include('/staff/login');
+  });
+
   it('an administrator invites an advisor, who sets a password, turns on TOTP and signs in with a code', async () => {
     // The administrator invites.
     const admin = await newPage(adminEmail);

@@ -100,7 +100,7 @@ describe('member portal: help form and member pages', function () {
       for (const [alias, target, heading] of [
         ['/hulp', '/aide?lang=nl', 'Een vraag stellen'],
         ['/help', '/aide?lang=en', 'Ask a question'],
-      ]) {
+      ] as const) {
         expect((await agent.get(alias).expect(302)).headers.location).to.equal(target);
         expect((await agent.get(target).expect(200)).text).to.include(heading);
       }
