@@ -27,7 +27,7 @@ import type { Logger } from '../lib/logger.js';
 import { noteAddressMail } from './address-mail.js';
 import { Outbox, OutboxDueModel, OutboxLeaseModel, deferOutboxDue, markOutboxDue, type OutboxLease, type OutboxMail } from './mail.models.js';
 import { readByIds } from '../db/point-reads.js';
-import { autoSubmittedTemplates, renderMail, type MailLocale, type MailTemplateData, type MailTemplateName } from './templates.js';
+import { autoSubmittedHeader, autoSubmittedValue, renderMail, type MailLocale, type MailTemplateData, type MailTemplateName } from './templates.js';
 import { verpAddress, type VerpSettings } from './verp.js';
 
 /** Waits between attempts: after attempt 1, 2, 3 … (the last value repeats). */
@@ -131,7 +131,7 @@ export function buildOutboxMail<T extends MailTemplateName>(
     messageId: outboxMessageId(_id, ticketNumber, mailDomain(options.config.mailFrom)),
     inReplyTo: headers.inReplyTo ? checkMessageId(headers.inReplyTo) : null,
     references: (headers.references ?? []).map(checkMessageId),
-    autoSubmitted: autoSubmittedTemplates[input.template],
+    autoSubmitted: autoSubmittedHeader[input.template] !== null,
     ...rendered,
     // Ids only: the bytes are read from the attachment storage when the message is sent.
     ...(options.attachments?.length ? { attachments: [...options.attachments] } : {}),
@@ -314,7 +314,7 @@ export async function processOutbox(options: ProcessOutboxOptions): Promise<Proc
         ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
         ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
         ...(mail.references.length > 0 ? { references: mail.references } : {}),
-        headers: mail.autoSubmitted ? { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' } : {},
+        headers: mail.autoSubmitted ? { 'Auto-Submitted': autoSubmittedValue(mail.template), 'X-Auto-Response-Suppress': 'All' } : {},
       });
     } catch (error) {
       const at = now();

@@ -154,22 +154,32 @@ export type MailTemplateName = keyof typeof templateSchemas;
 export const mailTemplateNames = Object.keys(templateSchemas) as MailTemplateName[];
 export type MailTemplateData = { [K in MailTemplateName]: z.input<(typeof templateSchemas)[K]> };
 
-/** Whether the message is an automatic one (`Auto-Submitted: auto-replied`, RFC 3834). */
-export const autoSubmittedTemplates: Readonly<Record<MailTemplateName, boolean>> = {
-  'ticket-acknowledgement': true,
-  'staff-reply': false,
-  'information-request': false,
-  'ticket-resolved': true,
-  'ticket-merged': true,
-  'member-link': true,
-  'staff-escalation': true,
-  'staff-reassignment': true,
-  'sla-warning': true,
-  'staff-unlock': true,
-  'staff-invite': true,
-  'password-reset': true,
-  'mail-test': true,
+/**
+ * The `Auto-Submitted` value of each message (RFC 3834), or null for those a person wrote. Only the
+ * acknowledgement answers a message the member sent ("auto-replied"); the others Relais sends on an
+ * event of its own — a move, a deadline, a request for a link or a password ("auto-generated").
+ * Either keeps vacation responders from answering.
+ */
+export const autoSubmittedHeader: Readonly<Record<MailTemplateName, 'auto-replied' | 'auto-generated' | null>> = {
+  'ticket-acknowledgement': 'auto-replied',
+  'staff-reply': null,
+  'information-request': null,
+  'ticket-resolved': 'auto-generated',
+  'ticket-merged': 'auto-generated',
+  'member-link': 'auto-generated',
+  'staff-escalation': 'auto-generated',
+  'staff-reassignment': 'auto-generated',
+  'sla-warning': 'auto-generated',
+  'staff-unlock': 'auto-generated',
+  'staff-invite': 'auto-generated',
+  'password-reset': 'auto-generated',
+  'mail-test': 'auto-generated',
 };
+
+/** The `Auto-Submitted` value of a queued message: by its template; a template unknown here (renamed since) counts as generated. */
+export function autoSubmittedValue(template: string): 'auto-replied' | 'auto-generated' {
+  return (autoSubmittedHeader as Record<string, 'auto-replied' | 'auto-generated' | null | undefined>)[template] ?? 'auto-generated';
+}
 
 /** Who receives each message: a member (the person who asked) or staff. */
 export const mailAudience: Readonly<Record<MailTemplateName, 'member' | 'staff'>> = {

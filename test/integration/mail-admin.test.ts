@@ -150,7 +150,8 @@ describe('administrators’ mail page (HTML, real database, real SMTP)', () => {
     it('shows a caught message with its headers, text, sandboxed HTML and Relais links', async () => {
       const res = await admin.get(`/staff/mail/${String(caught.link._id)}`).expect(200);
       expect(res.text).to.include('Votre lien pour suivre vos demandes');
-      expect(res.text).to.include('auto-replied');
+      // A link the member asked for is generated, not a reply to a message of theirs (RFC 3834).
+      expect(res.text).to.include('auto-generated').and.not.include('auto-replied');
       expect(res.text).to.include((caught.link.messageId ?? 'no message id').replace('<', '&lt;').replace('>', '&gt;'));
       expect(res.text).to.include(`<iframe class="mail-html" src="/staff/mail/${String(caught.link._id)}/html" sandbox=""`);
       expect(res.text).to.include('<pre class="mail-text" tabindex="0">');

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { franc } from 'franc-min';
 import Handlebars from 'handlebars';
 import {
-  autoSubmittedTemplates,
+  autoSubmittedHeader,
   mailAudience,
   mailLocales,
   mailTemplateNames,
@@ -146,7 +146,7 @@ describe('mail templates (pure)', () => {
       'mail-test',
     ]);
     // A person wrote staff-reply and information-request; everything else Relais sends on its own.
-    const automatic = mailTemplateNames.filter((name) => autoSubmittedTemplates[name]);
+    const automatic = mailTemplateNames.filter((name) => autoSubmittedHeader[name] !== null);
     expect(automatic).to.have.members([
       'ticket-acknowledgement',
       'ticket-resolved',
@@ -160,6 +160,8 @@ describe('mail templates (pure)', () => {
       'password-reset',
       'mail-test',
     ]);
+    // Only the acknowledgement answers a message (RFC 3834 "auto-replied"); the rest are generated.
+    expect(automatic.filter((name) => autoSubmittedHeader[name] === 'auto-replied')).to.deep.equal(['ticket-acknowledgement']);
   });
 
   for (const template of mailTemplateNames) {
