@@ -125,7 +125,7 @@ describe('administrators’ mail page in Chromium (real server, local mail catch
 
     await Promise.all([page.waitForURL(/\/staff\/mail\/[0-9a-f]{24}$/), resolution.click()]);
     expect(await page.locator('h1.mail-subject').innerText()).to.include(resolvedNumber);
-    expect(await page.locator('.mail-headers').innerText()).to.include('auto-replied');
+    expect(await page.locator('.mail-headers').innerText()).to.include('auto-generated');
     // The HTML part, in its sandboxed frame: rendered, with its rating choices.
     const frame = page.frameLocator('iframe.mail-html');
     await frame.locator('text=Comment évaluez-vous l’aide reçue').waitFor();
