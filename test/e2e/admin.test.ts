@@ -111,6 +111,9 @@ describe('administration in Chromium (real server, demo data)', function () {
     await form.locator('input[name="label_en"]').fill('Energy and housing');
     await Promise.all([admin.waitForURL(/done=category_created/), form.locator('button[type=submit]').click()]);
     expect(await admin.locator('.admin-categories').innerText()).to.include('Energie en huisvesting');
+    // A code is a row's name, read as typed (not in the column headers' capitals).
+    const code = admin.locator('.admin-categories tbody th', { hasText: 'energie' });
+    expect(await code.evaluate((th) => [getComputedStyle(th).textTransform, th.textContent?.trim()])).to.deep.equal(['none', 'energie']);
 
     // Both changes in the audit page, latest first.
     await admin.goto(`${e2e.base}/staff/admin/audit`);
@@ -120,6 +123,15 @@ describe('administration in Chromium (real server, demo data)', function () {
     const closure = texts.findIndex((t) => t.includes('Fermeture ajoutée') && t.includes('Liège') && t.includes(closureDay));
     expect(category, texts.slice(0, 5).join('\n---\n')).to.be.at.least(0);
     expect(closure).to.be.above(category);
+    // The changes wrap inside the table: the page is never wider than the window, at 1366 px or 1280 px.
+    for (const width of [1366, 1280]) {
+      await admin.setViewportSize({ width, height: 900 });
+      const page = await admin.evaluate(() => ({ width: document.documentElement.scrollWidth, window: window.innerWidth }));
+      expect(page.width, `at ${width} px`).to.be.at.most(page.window);
+      const changes = admin.locator('tr.audit-entry td:last-child').first();
+      expect(await changes.evaluate((td) => getComputedStyle(td).whiteSpace)).to.equal('normal');
+    }
+    await admin.setViewportSize({ width: 1366, height: 900 });
     if (process.env.RELAIS_DOC_SCREENSHOTS) await admin.screenshot({ path: path.join(docsShots, 'admin-audit.png') });
     await screenshot(admin, 'audit');
     const auditViolations = (await runAxe(admin)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
