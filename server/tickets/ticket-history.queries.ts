@@ -6,6 +6,7 @@
  * and reads each ticket by `_id`: the same point reads on MongoDB.
  *
  * A ticket has a key for each time it became done; it is listed at its last one (`doneAt`), so once.
+ * A day's keys are listed by the instant on each (`latestFirst`), which is the date the page shows.
  * Tickets resolved in the last two weeks come from the working set (working-set.ts), the others by
  * `_id`. A request reads at most `walkBudget` tickets from the database, or days: a page that the
  * budget cut short holds fewer tickets than asked (perhaps none) and a cursor to go on from there;
@@ -18,11 +19,11 @@ import { isDoneStatus } from '../lib/ticket.vocabulary.js';
 import { TicketModel, type Ticket } from './ticket.model.js';
 import { canRead, inWorkScope } from './ticket.policy.js';
 import { handedOnBy } from './ticket.workers.js';
-import { dayOf, doneAt, doneKeysOfDay, firstDoneDay, type DonePlace } from './ticket.keys.js';
+import { dayOf, doneAt, doneKeysOfDay, firstDoneDay, type DoneKey, type DonePlace } from './ticket.keys.js';
 import { workingSet } from './working-set.js';
 import { invalidCursor } from './queue-order.js';
 
-/** Where a history page stops: the UTC day and the slots below `s` on it (`s` 0: the whole day). */
+/** Where a history page stops: the UTC day and its keys after the one in slot `s`, in the list's order (`s` 0: the whole day). */
 interface HistoryCursor {
   h: 1;
   d: string;
@@ -54,6 +55,25 @@ function decode(cursor: string): HistoryCursor {
   throw invalidCursor();
 }
 
+/**
+ * A day's keys, most recently done first: by the instant on each key (`DoneKey.at`), the date the
+ * list shows, when every key of the day has one; the slots (the order of the commits) otherwise, for
+ * days written before keys said when. Slots alone put a back-dated resolution (an import, the demo's
+ * stories) among the day's latest. Ties (and equal instants) go by slot, so the order is the same at
+ * every read and a cursor's slot says where a page stopped.
+ */
+function latestFirst(keys: readonly DoneKey[]): DoneKey[] {
+  const timed = keys.every((k) => k.at);
+  return [...keys].sort((x, y) => (timed ? (y.at?.getTime() ?? 0) - (x.at?.getTime() ?? 0) : 0) || y.slot - x.slot);
+}
+
+/** The keys after the one in `slot` (the last a page listed or read; 0: all). A cursor from before the order by instant: the lower slots. */
+function after(ordered: DoneKey[], slot: number): DoneKey[] {
+  if (slot === 0) return ordered;
+  const at = ordered.findIndex((k) => k.slot === slot);
+  return at < 0 ? ordered.filter((k) => k.slot < slot) : ordered.slice(at + 1);
+}
+
 /** How far back a list has been read when it stops at this cursor: the earliest day (UTC, `YYYY-MM-DD`) it read, whole or in part. Null for another kind of cursor. */
 export function historyReadBackTo(cursor: string): string | null {
   try {
@@ -83,10 +103,11 @@ export async function historyPage(actor: StaffActor, query: HistoryQuery, now = 
   if (!query.statuses.every(isDoneStatus)) throw new Error('historyPage lists done tickets only');
   const [first] = await Promise.all([firstDoneDay(), workingSet.ready()]);
   const start = query.cursor ? decode(query.cursor) : { d: dayOf(now), s: 0 };
-  const accepts = (ticket: Ticket, day: string): boolean => {
+  const accepts = (ticket: Ticket, day: string, at: Date | undefined): boolean => {
     if (!query.statuses.includes(ticket.status)) return false;
     const done = doneAt(ticket);
-    if (!done || dayOf(done) !== day) return false; // listed at its last key, not this one
+    // Listed at its last key, not this one (a key that says when: done again later the same day).
+    if (!done || dayOf(done) !== day || (at && at.getTime() !== done.getTime())) return false;
     if (!query.matches(ticket)) return false;
     // The work scope, as the queues; handed on: what the actor worked on and may still read.
     return query.handedOn ? handedOnBy(actor.id, ticket) && canRead(actor, ticket) : inWorkScope(actor, ticket);
@@ -110,12 +131,8 @@ export async function historyPage(actor: StaffActor, query: HistoryQuery, now = 
     const batch: string[] = [];
     for (let d = day; batch.length < Math.min(span, walkBudget.days - days) && d >= first; d = previousDay(d)) batch.push(d);
     days += batch.length;
-    // Latest first: the slots of a day are in the order the tickets became done.
     const keys = (await Promise.all(batch.map((d) => doneKeysOfDay(d)))).flatMap((ofDay, i) =>
-      ofDay
-        .filter((k) => i > 0 || below === 0 || k.slot < below)
-        .sort((x, y) => y.slot - x.slot)
-        .map((k) => ({ ...k, day: batch[i] as string })),
+      after(latestFirst(ofDay), i === 0 ? below : 0).map((k) => ({ ...k, day: batch[i] as string })),
     );
     const perDay = Math.max(keys.filter(maybe).length, 0.5) / batch.length;
     span = Math.min(32, span * 2, Math.max(1, Math.ceil((query.limit + 1 - found.length) / perDay)));
@@ -127,7 +144,7 @@ export async function historyPage(actor: StaffActor, query: HistoryQuery, now = 
       read += unknown.length;
       for (const key of chunk) {
         const ticket = workingSet.get(String(key.ticket)) ?? tickets.get(String(key.ticket));
-        if (!ticket || !maybe(key) || !accepts(ticket, key.day)) continue;
+        if (!ticket || !maybe(key) || !accepts(ticket, key.day, key.at)) continue;
         found.push({ ticket, day: key.day, slot: key.slot });
         if (found.length > query.limit) {
           found.length = query.limit;

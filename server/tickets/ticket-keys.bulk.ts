@@ -45,7 +45,7 @@ export function ticketKeyDocuments(
     member: { _id: memberSlotId(ticket.member, slots.member), ticket: ticket._id },
     days: [
       { _id: dayKeyId({ kind: 'created', office: ticket.office }, dayOf(new Date(ticket.createdAt)), slots.created), ticket: ticket._id },
-      ...(done ? [{ _id: dayKeyId({ kind: 'done' }, dayOf(done), slots.done), ticket: ticket._id, place: donePlace(ticket) }] : []),
+      ...(done ? [{ _id: dayKeyId({ kind: 'done' }, dayOf(done), slots.done), ticket: ticket._id, place: donePlace(ticket), at: done }] : []),
     ],
     working: working ? { _id: ticket._id, at: new Date(ticket.createdAt) } : null,
   };

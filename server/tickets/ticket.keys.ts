@@ -62,10 +62,11 @@ const daySchema = new Schema(
     ticket: { type: Schema.Types.ObjectId, required: true },
     seq: { type: Number },
     place: { type: Schema.Types.Mixed },
+    at: { type: Date },
   },
   { collection: 'ticket_days', versionKey: false },
 );
-export const TicketDayModel = model<{ _id: string; ticket: Types.ObjectId; seq?: number; place?: DonePlace }>('TicketDay', daySchema);
+export const TicketDayModel = model<{ _id: string; ticket: Types.ObjectId; seq?: number; place?: DonePlace; at?: Date }>('TicketDay', daySchema);
 
 /**
  * Where a ticket was when it became done, and what it was about, kept on its `d:` key: a done ticket
@@ -83,7 +84,7 @@ export interface DonePlace {
   language?: string;
 }
 
-type Key = { _id: string; ticket: Types.ObjectId; seq?: number; place?: DonePlace };
+type Key = { _id: string; ticket: Types.ObjectId; seq?: number; place?: DonePlace; at?: Date };
 const numbers = () => TicketNumberModel.db.collection<Key>('ticket_numbers');
 const memberSlots = () => MemberTicketModel.db.collection<Key>('member_tickets');
 const emailIds = () => EmailMessageIdModel.db.collection<Key>('email_message_ids');
@@ -111,9 +112,9 @@ const slotId = (prefix: string, n: number) => `${prefix}:${String(n).padStart(6,
  */
 const lastSlot = new Map<string, number>();
 const turns = new Map<string, Promise<void>>();
-function takeSlot(collection: ReturnType<typeof days>, prefix: string, ticket: Types.ObjectId, seq?: number, place?: DonePlace): Promise<void> {
+function takeSlot(collection: ReturnType<typeof days>, prefix: string, ticket: Types.ObjectId, seq?: number, done?: DoneNote): Promise<void> {
   const cacheKey = `${collection.collectionName}|${prefix}`;
-  const mine = (turns.get(cacheKey) ?? Promise.resolve()).then(() => probeSlot(collection, cacheKey, prefix, ticket, seq, place));
+  const mine = (turns.get(cacheKey) ?? Promise.resolve()).then(() => probeSlot(collection, cacheKey, prefix, ticket, seq, done));
   const turn = mine.catch(() => undefined);
   turns.set(cacheKey, turn);
   void turn.then(() => {
@@ -128,7 +129,7 @@ async function probeSlot(
   prefix: string,
   ticket: Types.ObjectId,
   seq?: number,
-  place?: DonePlace,
+  done?: DoneNote,
 ): Promise<void> {
   let from = (lastSlot.get(cacheKey) ?? 0) + 1;
   if (!lastSlot.has(cacheKey)) {
@@ -138,7 +139,7 @@ async function probeSlot(
     if (taken.some((k) => String(k.ticket) === String(ticket) && k.seq === seq)) return;
   }
   for (let n = from; n < 1_000_000; n += 1) {
-    if (await insertIgnoringDuplicate(collection, { _id: slotId(prefix, n), ticket, ...(seq === undefined ? {} : { seq }), ...(place ? { place } : {}) })) {
+    if (await insertIgnoringDuplicate(collection, { _id: slotId(prefix, n), ticket, ...(seq === undefined ? {} : { seq }), ...(done ?? {}) })) {
       lastSlot.set(cacheKey, n);
       return;
     }
@@ -181,10 +182,16 @@ export async function rememberTicketDay(kind: 'done' | DayKind, at: Date, ticket
   if (k.kind === 'done') forgetDoneDay(dayOf(at));
 }
 
-/** Notes a ticket that has just become done under the day, with where it was (`DonePlace`). */
+/** What a `d:` key says beside its ticket: where it was (`DonePlace`) and the instant it became done. */
+interface DoneNote {
+  place: DonePlace;
+  at: Date;
+}
+
+/** Notes a ticket that has just become done under the day, with where it was (`DonePlace`) and when. */
 export async function rememberDone(at: Date, ticket: Pick<Ticket, '_id' | 'office' | 'tier' | 'team' | 'assignee' | 'category' | 'language'>): Promise<void> {
   await noteDoneDay(dayOf(at));
-  await takeSlot(days(), dayPrefix({ kind: 'done' }, dayOf(at)), ticket._id, undefined, donePlace(ticket));
+  await takeSlot(days(), dayPrefix({ kind: 'done' }, dayOf(at)), ticket._id, undefined, { place: donePlace(ticket), at });
   forgetDoneDay(dayOf(at));
 }
 
@@ -220,6 +227,12 @@ export interface DoneKey {
   slot: number;
   ticket: Types.ObjectId;
   place?: DonePlace;
+  /**
+   * When the ticket became done (`doneAt`). Slots follow the order of the commits, which is not the
+   * order of the instants when a change is back-dated (an import, the demo's stories): the history
+   * lists order a day by this. Keys written before it have none.
+   */
+  at?: Date;
 }
 
 /**
@@ -242,6 +255,7 @@ export async function doneKeysOfDay(day: string, batch = 16, now = Date.now()): 
     slot: Number(key._id.slice(key._id.lastIndexOf(':') + 1)),
     ticket: key.ticket,
     ...(key.place ? { place: key.place } : {}),
+    ...(key.at ? { at: new Date(key.at) } : {}),
   }));
   if (ended) {
     endedDoneKeys.delete(day);

@@ -12,6 +12,7 @@ import { allowedActions, followReason } from './ticket.policy.js';
 import type { TicketAction } from './ticket.lifecycle.js';
 import type { TicketEvent } from './ticket-event.model.js';
 import { presentSla, type SlaView } from './ticket-sla.js';
+import { doneAt } from './ticket.keys.js';
 
 const id = (v: Types.ObjectId | string | null | undefined): string | null => (v === null || v === undefined ? null : String(v));
 const iso = (d: Date | string | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
@@ -50,6 +51,8 @@ export interface TicketView {
   /** Deadlines with ISO dates (null: no SLA policy applies). */
   sla: SlaView | null;
   resolvedAt: string | null;
+  /** When it last became done (resolved, or closed while open; `doneAt`): the order of history lists. Null while open. */
+  doneAt: string | null;
   createdAt: string;
   updatedAt: string;
   /** What the viewer may do now (the server checks again on every command). */
@@ -99,6 +102,7 @@ export function presentTicket(t: Ticket, viewer: Actor, names?: NameBook): Ticke
     dueAt: t.dueAt && new Date(t.dueAt).getTime() < NO_DUE_DATE.getTime() ? iso(t.dueAt) : null,
     sla: presentSla(t.sla),
     resolvedAt: iso(t.resolvedAt),
+    doneAt: iso(doneAt(t)),
     createdAt: iso(t.createdAt) ?? '',
     updatedAt: iso(t.updatedAt) ?? '',
     allowedActions: allowedActions(viewer, t),

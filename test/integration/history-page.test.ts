@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
 import type { MemberActor } from '../../server/auth/actor.js';
-import { claimTicket, resolveTicket } from '../../server/tickets/ticket.commands.js';
+import { addNote, claimTicket, resolveTicket } from '../../server/tickets/ticket.commands.js';
 import { memberClose } from '../../server/tickets/member.commands.js';
 import { walkBudget } from '../../server/tickets/ticket-history.queries.js';
 import { useTestDatabase } from '../helpers/db.js';
@@ -144,5 +144,73 @@ describe('the history page: done tickets of any age, in the work scope', () => {
     const page = await liege.get('/staff/history?lang=nl').expect(200);
     expect(page.text).to.include('Geschiedenis').and.include('Afgerond op');
     await liege.get('/staff/history?lang=fr').expect(200);
+  });
+});
+
+describe('the history page: ordered by the date it shows', () => {
+  useTestDatabase();
+
+  /** The `<time datetime>` of each row, in order. */
+  const shownDates = (html: string): string[] =>
+    [...(/<tbody[^>]*>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? '').matchAll(/<time datetime="([^"]+)"/g)].map((m) => m[1] as string);
+
+  it('lists by when each ticket was done, which is the date shown, even when resolutions were recorded out of order', async () => {
+    const app = testApp();
+    const org = await buildOrg();
+    const advisor = org.staff.advisorLiege;
+    // One UTC day ten days ago: the morning's resolution recorded after the evening's, as an import or
+    // the demo's stories do; the evening one is late enough to be the next day in Brussels.
+    const base = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() - 10);
+    const at = (hours: number) => new Date(base + hours * 3600 * 1000);
+    const resolveAt = async (done: Date) => {
+      const t = await buildTicket(org, { at: at(-30) });
+      const held = await claimTicket({ actor: advisor, ticketId: String(t._id), version: t.version, at: at(-29) });
+      await resolveTicket({ actor: advisor, ticketId: String(t._id), version: held.version, at: done });
+      return t;
+    };
+    const evening = await resolveAt(at(23.5));
+    const morning = await resolveAt(at(6));
+    const noon = await resolveAt(at(12));
+    // Closed by the member while open, the day before, then noted on: it was done when closed, not at the note.
+    const closed = await buildTicket(org, { at: at(-30) });
+    const member: MemberActor = { kind: 'member', id: closed.member, name: 'Claire Martin', email: 'claire@example.be' };
+    const shut = await memberClose({ actor: member, ticketId: String(closed._id), at: at(-10) });
+    await addNote({ actor: advisor, ticketId: String(closed._id), version: shut.version, text: 'Classé.', at: at(40) });
+
+    const page = await (await signedIn(app, advisor.email)).get('/staff/history').expect(200);
+    expect(numbers(page.text)).to.deep.equal([evening.number, noon.number, morning.number, closed.number]);
+    expect(shownDates(page.text)).to.deep.equal([at(23.5), at(12), at(6), at(-10)].map((d) => d.toISOString()));
+  });
+});
+
+describe('the history page: pages through a day in the order of its dates', () => {
+  useTestDatabase();
+
+  it('goes on from a cursor in that order, not the order the resolutions were recorded in', async () => {
+    const app = testApp();
+    const org = await buildOrg();
+    const advisor = org.staff.advisorLiege;
+    const base = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() - 5);
+    const numbersInOrder: string[] = [];
+    // Recorded from the earliest hour to the latest but one, then the latest: slots and instants disagree.
+    for (const hours of [9, 8, 7, 6, 5, 10]) {
+      const t = await buildTicket(org, { at: new Date(base - 3600 * 1000) });
+      const held = await claimTicket({ actor: advisor, ticketId: String(t._id), version: t.version, at: new Date(base) });
+      await resolveTicket({ actor: advisor, ticketId: String(t._id), version: held.version, at: new Date(base + hours * 3600 * 1000) });
+      numbersInOrder.push(t.number);
+    }
+    const expected = [5, 0, 1, 2, 3, 4].map((i) => numbersInOrder[i]);
+    walkBudget.tickets = 2;
+    const agent = await signedIn(app, advisor.email);
+    const seen: string[] = [];
+    let path: string | null = '/staff/history';
+    for (let i = 0; path && i < 20; i += 1) {
+      const page = await agent.get(path).expect(200);
+      seen.push(...numbers(page.text));
+      const next: RegExpExecArray | null = /<a href="(\/staff\/history\?[^"]*cursor&#x3D;[^"]+)">/.exec(page.text);
+      path = next?.[1] ? decodeEntities(next[1]) : null;
+    }
+    walkBudget.tickets = 500;
+    expect(seen).to.deep.equal(expected);
   });
 });

@@ -83,8 +83,11 @@ export function historyRoutes(config: Config, tools: StaffPageTools): Router {
     const catalog = await loadCatalog(res.locals.locale);
     const fmt = createFormatter(res.locals.locale, t, config.timeZone);
     const ctx = { t, fmt, labels: labels(t), catalog, me: String(actor.id), memberNames: await memberNames(page.tickets) };
+    // The date the list is ordered by (`doneAt`): when the ticket left the work, resolved or closed
+    // while open. A resolved ticket closed later finished at its resolution; a later note or rating
+    // (`updatedAt`) is not its end.
     const rows = page.tickets.map((v) => {
-      const done = v.resolvedAt ?? v.updatedAt;
+      const done = v.doneAt ?? v.updatedAt;
       return { ...presentRow(v, ctx), doneIso: done, doneText: fmt.dateTime(done), doneDay: fmt.date(done) };
     });
     // Read back to a day and found less than a page: say so, so an empty page is not taken for "none".
