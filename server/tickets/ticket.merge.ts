@@ -12,7 +12,8 @@
  *  2. commit `merged` on the duplicate (closed, `merged.into`): from now on it takes no reply, no
  *     reopen (the lifecycle's `ticket_merged`), so its thread cannot grow while it moves;
  *  3. commit `merged_in` on the ticket that stays: its writes move each message and file (`ticket`
- *     set to the target), its patch adds the duplicate to `mergedFrom`, and the mail enricher adds the
+ *     set to the target), its patch adds the duplicate to `mergedFrom` (and opens a resolved or
+ *     waiting ticket again: the member's messages need an answer there), and the mail enricher adds the
  *     one mail to the member — all in one journal event, replayed after a crash by `loadTicket`;
  *  4. mark the record `done`.
  *
@@ -130,6 +131,9 @@ export async function completeMerge(record: TicketMerge): Promise<Ticket> {
       note: record.note,
       data: { source: source._id, sourceNumber: source.number, sourceSubject: source.subject, messages, attachments: files },
       patch: {
+        // The duplicate's messages are the member's and need an answer here: a ticket that was
+        // resolved or waited on the member is open again, as when the member answers it.
+        ...(t.status === 'resolved' || t.status === 'pending_member' ? { status: 'open' as const, resolvedAt: null } : {}),
         mergedFrom: [...(t.mergedFrom ?? []), { ticket: source._id, number: source.number }],
         messageCount: (t.messageCount ?? 0) + messages.length,
         ...(lastAt && (!t.lastMessageAt || lastAt > new Date(t.lastMessageAt)) ? { lastMessageAt: lastAt } : {}),

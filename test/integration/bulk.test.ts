@@ -17,7 +17,8 @@ import { AttachmentModel } from '../../server/attachments/attachment.model.js';
 import { Outbox } from '../../server/mail/mail.models.js';
 import { InboundMailModel } from '../../server/mail/inbound/inbound.model.js';
 import { createInboundPipeline } from '../../server/mail/inbound/pipeline.js';
-import { claimTicket, replyToTicket, addNote } from '../../server/tickets/ticket.commands.js';
+import { claimTicket, replyToTicket, addNote, resolveTicket } from '../../server/tickets/ticket.commands.js';
+import { systemActor } from '../../server/auth/actor.js';
 import { escalateTicket } from '../../server/tickets/ticket.moves.js';
 import { completeMerge, resumeMerges } from '../../server/tickets/ticket.merge.js';
 import { TicketMergeModel, type TicketMerge } from '../../server/tickets/ticket-merge.model.js';
@@ -261,6 +262,25 @@ describe('acting on many tickets, merging and linking (real database, real HTTP 
       .set(auth('advisorLiege'))
       .send({ version: current.version, into: target.number });
     expect(res.status).to.equal(409);
+  });
+
+  it('merging into a resolved ticket opens it again (the member’s words need an answer), showing the duplicate as its web request', async () => {
+    const member = { name: 'Sofie Maes', email: `sofie.${new Types.ObjectId().toHexString()}@example.be` };
+    const target = await held('advisorLiege', member);
+    const resolved = await resolveTicket({ actor: org.staff.advisorLiege, ticketId: String(target._id), version: target.version });
+    const filed = await buildTicket(org, { member, actor: systemActor, channel: 'web', body: 'Toujours rien reçu pour ma fiche de paie.' });
+    const source = await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(filed._id), version: filed.version });
+    const res = await request(app)
+      .post(`/api/v1/tickets/${source.id}/merge`)
+      .set(auth('advisorLiege'))
+      .send({ version: source.version, into: resolved.number });
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    const after = await loadTicket(target._id);
+    expect(after).to.include({ status: 'open', resolvedAt: null });
+    expect(String(after?.assignee)).to.equal(String(org.staff.advisorLiege.id));
+    // The duplicate's first message is a request filed on the web form, not words written on the member's page.
+    const page = (await (await signedIn(app, org.staff.advisorLiege.email)).get(`/staff/tickets/${String(target._id)}`).expect(200)).text;
+    expect(page).to.include('Toujours rien reçu pour ma fiche de paie.').and.not.include('Écrit sur sa page de suivi');
   });
 
   it("a member who answers the duplicate's old mail writes into the ticket it was merged into", async () => {

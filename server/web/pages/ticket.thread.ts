@@ -156,8 +156,12 @@ function moveItem(e: EventView, c: ThreadContext): ThreadItem | null {
 
 /** The thread in time order: messages and the notes of moves, each at its time (a message first on a tie). */
 export function buildThread(messages: readonly MessageView[], events: readonly EventView[], ticketLanguage: string, c: ThreadContext): ThreadItem[] {
+  // The requests themselves: this ticket's first message, and each merged duplicate's (the first it moved).
+  const openings = new Set(
+    events.flatMap((e) => (e.type === 'merged_in' && Array.isArray(e.data.messages) && e.data.messages.length > 0 ? [String(e.data.messages[0])] : [])),
+  );
   const items = [
-    ...messages.map((m, i) => ({ at: new Date(m.createdAt).getTime(), order: 0, i, item: messageItem(m, ticketLanguage, c, i === 0) })),
+    ...messages.map((m, i) => ({ at: new Date(m.createdAt).getTime(), order: 0, i, item: messageItem(m, ticketLanguage, c, i === 0 || openings.has(m.id)) })),
     ...events.flatMap((e, i) => {
       const item = moveItem(e, c);
       return item ? [{ at: new Date(e.at).getTime(), order: 1, i, item }] : [];
