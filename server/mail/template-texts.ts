@@ -9,6 +9,7 @@
  * instance at once (5 s elsewhere). The preview renders the real template with demo data, through the
  * same `renderMail` as real mail.
  */
+import Handlebars from 'handlebars';
 import type { StaffActor } from '../auth/actor.js';
 import { assertAdministrator } from '../auth/administrator.js';
 import { recordAudit } from '../audit/audit.js';
@@ -82,10 +83,46 @@ export function unknownPlaceholders(text: string, known: readonly string[]): str
   return [...new Set(names.filter((n) => !known.includes(n)))];
 }
 
+/** What is wrong with a text's braces: a `{{` never closed, a block (`{{#if}}`) never closed, a block closed that was never opened. */
+export type BraceProblem = 'unclosed' | 'block_unclosed' | 'block_unopened' | 'malformed';
+
+/**
+ * The first malformed `{{…}}` of `text` and the bit of text it starts with, or null when the text reads.
+ * The text is never template source (template-text-render.ts), so a well-formed `{{#each}}…{{/each}}`
+ * is harmless literal text; a malformed one is a typo that would reach every recipient as typed.
+ * Handlebars' own parser decides what is malformed; the scan only says which kind, for the person who typed it.
+ */
+export function braceProblem(text: string): { problem: BraceProblem; excerpt: string } | null {
+  try {
+    Handlebars.parse(text);
+    return null;
+  } catch {
+    // Described below.
+  }
+  const blocks: Array<{ name: string; excerpt: string }> = [];
+  let at = text.indexOf('{{');
+  while (at >= 0) {
+    const close = text.indexOf('}}', at + 2);
+    const next = text.indexOf('{{', at + 2);
+    if (close < 0 || (next >= 0 && next < close)) {
+      const end = next < 0 ? text.length : next;
+      return { problem: 'unclosed', excerpt: text.slice(at, end).trim().slice(0, 40) };
+    }
+    const excerpt = text.slice(at, close + 2);
+    const block = /^\{\{\s*([#/])\s*([^\s}]*)/.exec(excerpt);
+    if (block?.[1] === '#') blocks.push({ name: block[2] ?? '', excerpt });
+    else if (block?.[1] === '/' && blocks.at(-1)?.name !== block[2]) return { problem: 'block_unopened', excerpt };
+    else if (block?.[1] === '/') blocks.pop();
+    at = text.indexOf('{{', close + 2);
+  }
+  const open = blocks.at(-1);
+  return open ? { problem: 'block_unclosed', excerpt: open.excerpt } : { problem: 'malformed', excerpt: text.slice(0, 40) };
+}
+
 /**
  * Sets the subject, introduction and (member mail) closing line — empty or null: the default; a
- * closing left out (undefined) stays as it is — audited. 422 for a placeholder the message does not
- * offer, or a closing line on a staff notification.
+ * closing left out (undefined) stays as it is — audited. 422 for a malformed `{{…}}` (naming the
+ * field), a placeholder the message does not offer, or a closing line on a staff notification.
  */
 export async function setTemplateText(
   actor: StaffActor,
@@ -100,6 +137,19 @@ export async function setTemplateText(
   const closing = props.closing === undefined ? before.closing : props.closing?.replace(/\r\n?/g, '\n').trim() || null;
   if (closing !== null && before.audience !== 'member')
     throw new UnprocessableError('Staff notifications have no closing line to replace.', [{ path: 'closing', message: 'member mail only' }]);
+  for (const [field, value] of [
+    ['subject', subject],
+    ['intro', intro],
+    ['closing', closing],
+  ] as const) {
+    const wrong = value === null ? null : braceProblem(value);
+    if (wrong)
+      throw new UnprocessableError(
+        `The ${field} has a malformed placeholder (${wrong.problem}): ${wrong.excerpt}. A placeholder is written {{name}}.`,
+        [{ path: field, message: `malformed placeholder (${wrong.problem})` }],
+        { reason: 'placeholder_syntax', field, ...wrong },
+      );
+  }
   const unknown = unknownPlaceholders([subject, intro, closing].filter(Boolean).join('\n'), before.placeholders);
   if (unknown.length > 0)
     throw new UnprocessableError(

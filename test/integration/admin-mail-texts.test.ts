@@ -115,6 +115,37 @@ describe('administration: staff notification texts and the member mail’s closi
     expect((await put('mail-test/fr', { subject: 'x', intro: null })).status).to.equal(404);
   });
 
+  it('refuses a malformed placeholder (422) naming the field and the problem; the page keeps what was typed and saves nothing', async () => {
+    const audited = () => AuditEntryModel.countDocuments({ action: 'mail_template.update', 'target.id': 'ticket-acknowledgement.fr' });
+    const auditedBefore = await audited();
+    const unclosed = await put('ticket-acknowledgement/fr', { subject: '[{{ticketNumber}}] Bien reçu : {{subject', intro: null });
+    expect(unclosed.status).to.equal(422);
+    expect(JSON.stringify(unclosed.body)).to.include('subject').and.include('unclosed');
+    const block = await put('staff-escalation/en', { subject: null, intro: 'Escalated {{#if}} to you' });
+    expect(block.status).to.equal(422);
+    expect(JSON.stringify(block.body)).to.include('intro').and.include('block_unclosed');
+    // Well-formed braces that are not placeholders stay literal text, as before.
+    expect((await put('ticket-resolved/nl', { subject: null, intro: 'Merci {{{ticketNumber}}} {{#each x}}{{/each}}' })).status).to.equal(200);
+
+    const agent = await pageAgent(app, org.staff.administrator.email);
+    const path = '/staff/admin/mail-settings/templates/ticket-acknowledgement/fr';
+    const csrf = await pageCsrf(agent, path);
+    const page = await agent.post(path).type('form').send({ _csrf: csrf, subject: '[{{ticketNumber}}] Bien reçu : {{subject', intro: '', closing: '' });
+    expect(page.status).to.equal(422);
+    expect(page.text).to.include('Objet : « {{subject » n’est pas fermé.');
+    expect(page.text).to.include('value="[{{ticketNumber}}] Bien reçu : {{subject"');
+    const closing = await agent.post(path).type('form').send({ _csrf: csrf, subject: '', intro: '', closing: 'Bien à vous {{/if}}' });
+    expect(closing.status).to.equal(422);
+    expect(closing.text).to.include('Formule de politesse : « {{/if}} » ferme un bloc qui n’a pas été ouvert.');
+    const nl = await agent
+      .post('/staff/admin/mail-settings/templates/ticket-acknowledgement/nl?lang=nl')
+      .type('form')
+      .send({ _csrf: csrf, subject: '', intro: 'Hallo {{#if}}', closing: '' });
+    expect(nl.status).to.equal(422);
+    expect(nl.text).to.include('Inleidende alinea: ‘{{#if}}’ opent een blok dat nooit gesloten wordt.');
+    expect(await audited()).to.equal(auditedBefore);
+  });
+
   it('puts the administrator’s introduction in a real password-reset mail, escaped, the link unchanged', async () => {
     const person = org.staff.advisorLiege;
     await put('password-reset/fr', { subject: 'Relais : {{name}}, votre lien', intro: 'Service RH <b> — {{name}}, valable {{expiresInMinutes}} min.' }).expect(

@@ -50,13 +50,20 @@ function templateRows(texts: TemplateTextView[], t: Translate) {
   return { templates: rows.filter((r) => r.audience === 'member'), staffTemplates: rows.filter((r) => r.audience === 'staff') };
 }
 
-/** A refusal in the page's language; an unknown placeholder is named, with those the message offers. */
+/** A refusal in the page's language; a malformed `{{…}}` is shown with its field, an unknown placeholder with those the message offers. */
 function templateRefusal(error: unknown, t: Translate): { status: number; error: string } {
   if (error instanceof UnprocessableError && error.details?.reason === 'unknown_placeholder') {
     const names = (list: unknown) => (Array.isArray(list) ? list.map((n) => `{{${String(n)}}}`).join(' ') : '');
     return {
       status: 422,
       error: t('mailSettings.templates.unknown_placeholder', { names: names(error.details.unknown), offered: names(error.details.placeholders) }),
+    };
+  }
+  if (error instanceof UnprocessableError && error.details?.reason === 'placeholder_syntax') {
+    const { field, problem, excerpt } = error.details;
+    return {
+      status: 422,
+      error: t(`mailSettings.templates.brace.${String(problem)}`, { field: t(`mailSettings.templates.field.${String(field)}`), excerpt: String(excerpt) }),
     };
   }
   if (error instanceof UnprocessableError && error.fields?.some((f) => f.path === 'closing'))
