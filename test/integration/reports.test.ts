@@ -417,9 +417,13 @@ describe('Reports (pages and CSV, real database)', () => {
       expect(admin.text).not.to.include('(partiel)');
     });
 
-    it('says what the durations measure, beside the figures', async () => {
+    it('says what the durations measure, beside the figures, in one word for business hours', async () => {
       const res = await request(app).get(`/staff/reports?${week}&lang=nl`).set(as(staff.admin)).expect(200);
-      expect(res.text).to.include('data-measured').and.include('kantooruren');
+      // Dutch says "werkuren" everywhere (SLA policies, calendars, the report's columns), never "kantooruren" beside it.
+      expect(res.text)
+        .to.include('data-measured')
+        .and.match(/Doorlooptijden in werkuren/);
+      expect(res.text).not.to.include('kantooruren');
     });
 
     it('refuses the same office twice', async () => {
