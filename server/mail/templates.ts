@@ -77,7 +77,8 @@ const templateSchemas = {
       .transform((v) => v ?? null),
     /** Staff replies held in the outbox when the ticket was resolved: this mail carries them (mail/held-replies.ts). */
     replies: z
-      .array(z.strictObject({ agentFirstName: line, replyText: longText(100_000), ...replyExtras }))
+      // `continued`: the same person as the reply before it, so "Pieter has replied" is said once.
+      .array(z.strictObject({ agentFirstName: line, replyText: longText(100_000), continued: z.boolean().default(false), ...replyExtras }))
       .max(20)
       .default([]),
   }),

@@ -174,7 +174,13 @@ export function resolvedMailWrites(
         ticketUrl: ticketUrl(config, ticket),
         ratingUrls,
         resolutionNote: props.note,
-        replies: replies.map((r) => ({ agentFirstName: firstName(r.agentName), replyText: r.text, replyHtml: r.html, signed: r.signed })),
+        replies: replies.map((r, i) => ({
+          agentFirstName: firstName(r.agentName),
+          replyText: r.text,
+          replyHtml: r.html,
+          signed: r.signed,
+          continued: i > 0 && replies[i - 1]?.agentName === r.agentName,
+        })),
       },
       // Threaded where the first carried reply would have been: under the member's last email.
       headers: threadHeaders(config, ticket, replies[0]?.mail.inReplyTo),

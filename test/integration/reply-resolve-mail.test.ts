@@ -173,6 +173,9 @@ describe('a reply then a resolution: one mail (held reply mail)', function () {
     expect(queued.map((m) => m.template)).to.deep.equal(['ticket-resolved']);
     const text = queued[0]?.text ?? '';
     expect(text.indexOf('Première réponse.')).to.be.greaterThan(-1).and.lessThan(text.indexOf('Deuxième réponse.'));
+    // One person wrote both: they are introduced once, in the text and in the HTML.
+    expect(text.match(/vient de répondre à votre demande/g)).to.have.length(1);
+    expect(queued[0]?.html.match(/vient de répondre à votre demande/g)).to.have.length(1);
   });
 
   it('with REPLY_MAIL_HOLD=0s the reply is due at once and a resolution sends its own mail', async () => {
