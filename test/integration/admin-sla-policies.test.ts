@@ -300,6 +300,37 @@ describe('administration: SLA policies, preview and recomputing open tickets', (
     expect(edited.headers.location).to.equal(`/staff/admin/sla-policies/${id}?done=updated`);
     // No "active" box ticked: deactivated.
     expect((await SlaPolicyModel.findById(id).lean())?.active).to.equal(false);
+    // Decimals as the page's language writes them: typed "1,5", shown back "1,5" (French, Dutch) or "1.5" (English).
+    await agent
+      .post(`/staff/admin/sla-policies/${id}`)
+      .type('form')
+      .send({
+        _csrf: csrf,
+        name: 'Urgent Mons',
+        order: '3',
+        active: '1',
+        first: '1,5',
+        resolution: '12,5',
+        percents: '75',
+        minutesBefore: '15',
+        onAcceptance: 'none',
+        onResolution: 'none',
+      })
+      .expect(303);
+    const decimals = await SlaPolicyModel.findById(id).lean();
+    expect([decimals?.targets?.firstResponseMinutes, decimals?.targets?.resolutionMinutes]).to.deep.equal([90, 750]);
+    for (const [lang, first, resolution] of [
+      ['fr', '1,5 h', '12,5 h'],
+      ['nl', '1,5 u', '12,5 u'],
+      ['en', '1.5 h', '12.5 h'],
+    ] as const) {
+      const form = await agent.get(`/staff/admin/sla-policies/${id}?lang=${lang}`).expect(200);
+      expect(form.text, lang).to.include(`name="first" value="${first.split(' ')[0]}"`);
+      const policyList = await agent.get(`/staff/admin/sla-policies?lang=${lang}`).expect(200);
+      expect(policyList.text, lang).to.include(`<td>${first}</td>`).and.include(`<td>${resolution}</td>`);
+      const calendars = await agent.get(`/staff/admin/calendars?lang=${lang}`).expect(200);
+      expect(calendars.text, lang).to.include(first).and.include(resolution);
+    }
     const supervisor = await pageAgent(app, org.staff.supervisorLiege.email);
     await supervisor.get('/staff/admin/sla-policies').expect(403);
   });

@@ -255,6 +255,30 @@ describe('housekeeping jobs: sessions, caught mail, orphaned files, inbound raw 
       expect(res.text).to.include('href="/staff/admin" aria-current="page"');
     });
 
+    it('writes durations with the decimal separator of the page’s language (2,8 s; 2.8 s)', async () => {
+      const at = new Date(Date.now() + 365 * day);
+      const period = `test:${at.getTime()}`;
+      await HousekeepingRunModel.collection.insertOne({
+        _id: period,
+        at,
+        instance: 'web-1:42',
+        finishedAt: new Date(at.getTime() + 2_800),
+        removed: {},
+        jobs: [{ name: 'caught mail', removed: 0, ms: 1_500, error: null }],
+      } as never);
+      const admin = await signedIn(app, org.staff.administrator.email);
+      for (const [lang, last, job] of [
+        ['fr', 'en 2,8 s', '1,5 s'],
+        ['nl', '2,8 s', '1,5 s'],
+        ['en', 'in 2.8 s', '1.5 s'],
+      ] as const) {
+        const res = await admin.get(`/staff/admin/housekeeping?lang=${lang}`).expect(200);
+        expect(res.text, lang).to.include(last).and.include(job);
+        expect(res.text, lang).to.not.include(lang === 'en' ? '2,8' : '2.8');
+      }
+      await HousekeepingRunModel.deleteOne({ _id: period });
+    });
+
     for (const who of ['advisorLiege', 'supervisorLiege', 'support'] as const) {
       it(`refuses ${who} (403) and hides the link`, async () => {
         const agent = await signedIn(app, org.staff[who].email);

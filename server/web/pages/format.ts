@@ -32,6 +32,8 @@ export interface Formatter {
   due(value: string | null): DueView;
   /** "1,5 Mo", "30 octets": a file's size in the page's language. */
   size(bytes: number): string;
+  /** "1,5" (French, Dutch) or "1.5" (English), at most `digits` decimals, no thousands separator (a form field reads it back). */
+  decimal(value: number, digits?: number): string;
 }
 
 /** A short, unit-suffixed age ("12 min", "5 h", "3 j"), shared wording with the browser. */
@@ -62,6 +64,15 @@ function formatsFor(tag: string, timeZone: string) {
   return formats;
 }
 
+const decimalFormats = new Map<string, Intl.NumberFormat>();
+
+function decimalFormat(tag: string, digits: number): Intl.NumberFormat {
+  const key = `${tag}|${digits}`;
+  let format = decimalFormats.get(key);
+  if (!format) decimalFormats.set(key, (format = new Intl.NumberFormat(tag, { maximumFractionDigits: digits, useGrouping: false })));
+  return format;
+}
+
 export function createFormatter(locale: Locale, t: Translate, timeZone: string, now = new Date()): Formatter {
   const { long, day, compact } = formatsFor(intlLocales[locale], timeZone);
   const asDate = (v: string | Date) => (v instanceof Date ? v : new Date(v));
@@ -75,6 +86,7 @@ export function createFormatter(locale: Locale, t: Translate, timeZone: string, 
   return {
     now,
     size: (bytes) => formatSize(bytes, locale),
+    decimal: (value, digits = 1) => decimalFormat(intlLocales[locale], digits).format(value),
     dateTime: (v) => long.format(asDate(v)),
     date: (v) => day.format(asDate(v)),
     short: (v) => compact.format(asDate(v)),

@@ -8,14 +8,16 @@ import { hasRole } from '../../auth/actor.js';
 import type { Config } from '../../config.js';
 import { jobs, recentHousekeepingRuns, type HousekeepingJobRun } from '../../housekeeping/housekeeping.js';
 import type { Translate } from '../../lib/i18n.js';
-import { createFormatter } from './format.js';
+import { createFormatter, type Formatter } from './format.js';
 import { pageActor, requirePageActor } from './page-auth.js';
 import { renderStaffPage, type StaffPageTools } from './staff-page.js';
 
 export const housekeepingAdminPath = '/staff/admin/housekeeping';
 
 const jobLabel = (t: Translate, name: string): string => t(`housekeeping.job.${name.replace(/[ -]/g, '_')}`);
-const msText = (ms: number | null | undefined): string => (typeof ms === 'number' ? (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`) : '—');
+/** "250 ms", "2,8 s" (decimals as the page's language writes them). */
+const msText = (ms: number | null | undefined, fmt: Formatter): string =>
+  typeof ms === 'number' ? (ms < 1000 ? `${ms} ms` : `${fmt.decimal(ms / 1000)} s`) : '—';
 
 export function housekeepingAdminRoutes(config: Config, tools: StaffPageTools): Router {
   const router = Router();
@@ -47,7 +49,7 @@ export function housekeepingAdminRoutes(config: Config, tools: StaffPageTools): 
         ? t('housekeeping.last_run', {
             when: fmt.dateTime(last.at),
             instance: last.instance ?? '?',
-            duration: msText(last.finishedAt.getTime() - last.at.getTime()),
+            duration: msText(last.finishedAt.getTime() - last.at.getTime(), fmt),
           })
         : t('housekeeping.never'),
       jobs: jobs.map((job) => {
@@ -56,7 +58,7 @@ export function housekeepingAdminRoutes(config: Config, tools: StaffPageTools): 
           label: jobLabel(t, job.name),
           whenText: run ? fmt.dateTime(run.at) : '—',
           removed: run ? String(run.removed) : '—',
-          duration: msText(run?.ms),
+          duration: msText(run?.ms, fmt),
           error: run?.error ?? null,
         };
       }),
@@ -66,7 +68,7 @@ export function housekeepingAdminRoutes(config: Config, tools: StaffPageTools): 
           whenText: fmt.dateTime(run.at),
           whenIso: run.at.toISOString(),
           instance: run.instance ?? '?',
-          duration: run.finishedAt ? msText(run.finishedAt.getTime() - run.at.getTime()) : t('housekeeping.running'),
+          duration: run.finishedAt ? msText(run.finishedAt.getTime() - run.at.getTime(), fmt) : t('housekeeping.running'),
           total: String(Object.values(run.removed ?? {}).reduce((a, b) => a + b, 0)),
           errors: errors.map((j) => `${jobLabel(t, j.name)}: ${j.error ?? ''}`).join(' · ') || null,
         };

@@ -30,6 +30,7 @@ import { createFormatter } from '../format.js';
 import { adminPath, pageActor, requirePageActor } from '../page-auth.js';
 import { renderStaffPage, type StaffPageTools } from '../staff-page.js';
 import { administratorPage, doneNotice, formField, refusal } from './admin-page.js';
+import { targetHoursText } from './sla-policy-form.js';
 
 export const calendarsPath = `${adminPath}/calendars`;
 /** The SLA policies' pages (sla-policies.routes.ts): their recompute comes back there. */
@@ -93,6 +94,7 @@ export function calendarAdminPages(config: Config, tools: StaffPageTools): Route
   router.get(calendarsPath, ...guard, async (req, res) => {
     const t = res.locals.t;
     const [views, policies, catalog] = await Promise.all([calendarsOverview(), listPolicies(), loadCatalog(res.locals.locale)]);
+    const fmt = createFormatter(res.locals.locale, t, config.timeZone);
     const hours = (cal: BusinessCalendar) =>
       weekdays
         .filter((d) => cal.hours[d].length > 0)
@@ -118,8 +120,8 @@ export function calendarAdminPages(config: Config, tools: StaffPageTools): Route
           ]
             .filter(Boolean)
             .join(' · ') || t('admin.calendars.any'),
-        firstResponse: p.firstResponseMinutes === null ? '—' : t('admin.calendars.hours', { count: Math.round((p.firstResponseMinutes / 60) * 10) / 10 }),
-        resolution: p.resolutionMinutes === null ? '—' : t('admin.calendars.hours', { count: Math.round((p.resolutionMinutes / 60) * 10) / 10 }),
+        firstResponse: targetHoursText(p.firstResponseMinutes, t, fmt),
+        resolution: targetHoursText(p.resolutionMinutes, t, fmt),
       })),
     });
   });

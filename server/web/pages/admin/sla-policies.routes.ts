@@ -7,7 +7,6 @@
  */
 import { Router, type Request, type Response } from 'express';
 import type { Config } from '../../../config.js';
-import type { Translate } from '../../../lib/i18n.js';
 import { labelIn } from '../../../lib/labels.js';
 import { officesAndTeams } from '../../../routing/routing-admin.js';
 import { createPolicy, policyPreview, policyView, policyViews, updatePolicy, type PolicyView } from '../../../sla/policy-admin.js';
@@ -18,14 +17,18 @@ import { adminPath, pageActor, requirePageActor } from '../page-auth.js';
 import { renderStaffPage, type StaffPageTools } from '../staff-page.js';
 import { administratorPage, doneNotice, refusal } from './admin-page.js';
 import { jobView, policiesPath } from './calendars.routes.js';
-import { emptyPolicyForm, policyFormFromView, policyFormInput, policyFormView, policyFromForm, type PolicyFormInput } from './sla-policy-form.js';
+import {
+  emptyPolicyForm,
+  policyFormFromView,
+  policyFormInput,
+  policyFormView,
+  policyFromForm,
+  targetHoursText,
+  type PolicyFormInput,
+} from './sla-policy-form.js';
 
 const doneKeys = ['created', 'updated'];
 const objectId = /^[0-9a-f]{24}$/i;
-
-function hours(t: Translate, m: number | null): string {
-  return m === null ? '—' : t('admin.calendars.hours', { count: Math.round((m / 60) * 10) / 10 });
-}
 
 export function slaPolicyPages(config: Config, tools: StaffPageTools): Router {
   const router = Router();
@@ -38,6 +41,7 @@ export function slaPolicyPages(config: Config, tools: StaffPageTools): Router {
 
   async function showList(req: Request, res: Response, props: { status?: number; error?: string; form?: PolicyFormInput } = {}) {
     const t = res.locals.t;
+    const fmt = createFormatter(res.locals.locale, t, config.timeZone);
     const [policies, { catalog, offices }] = await Promise.all([policyViews(), choices(res)]);
     const officeName = new Map(offices.map((o) => [o.id, o.name]));
     const nextOrder = (policies.at(-1)?.order ?? 0) + 10;
@@ -64,9 +68,9 @@ export function slaPolicyPages(config: Config, tools: StaffPageTools): Router {
             ]
               .filter(Boolean)
               .join(' · ') || t('admin.calendars.any'),
-          firstResponse: hours(t, p.targets.firstResponseMinutes),
-          nextResponse: hours(t, p.targets.nextResponseMinutes),
-          resolution: hours(t, p.targets.resolutionMinutes),
+          firstResponse: targetHoursText(p.targets.firstResponseMinutes, t, fmt),
+          nextResponse: targetHoursText(p.targets.nextResponseMinutes, t, fmt),
+          resolution: targetHoursText(p.targets.resolutionMinutes, t, fmt),
         })),
         form: {
           action: policiesPath,
@@ -127,7 +131,7 @@ export function slaPolicyPages(config: Config, tools: StaffPageTools): Router {
         form: {
           action: `${policiesPath}/${policy.id}`,
           editing: true,
-          ...policyFormView(props.form ?? policyFormFromView(policy), t, { categories: catalog.categories, offices }),
+          ...policyFormView(props.form ?? policyFormFromView(policy, fmt), t, { categories: catalog.categories, offices }),
         },
         recompute: { action: `${adminPath}/sla/recompute`, label: policy.name, back: `${policiesPath}/${policy.id}` },
         job,

@@ -1,11 +1,12 @@
 /**
- * The SLA policy form of `/staff/admin/sla-policies`: the name and its FR/NL/EN labels, targets typed in business hours ("4", "1.5";
+ * The SLA policy form of `/staff/admin/sla-policies`: the name and its FR/NL/EN labels, targets typed in business hours ("4", "1,5" or "1.5";
  * empty = no such deadline), thresholds as comma-separated numbers, criteria as ticked boxes. Turned
  * into the API's body and checked by the same schema (sla/policy-admin.routes.ts), so the page and the
  * API refuse the same things.
  */
 import { BadRequestError } from '../../../lib/errors.js';
 import type { Translate } from '../../../lib/i18n.js';
+import type { Formatter } from '../format.js';
 import { acceptanceBreachActions, resolutionBreachActions, type PolicyView } from '../../../sla/policy-admin.js';
 import { policyBody, type PolicyBody } from '../../../sla/policy-admin.routes.js';
 import { priorities, tiers } from '../../../lib/ticket.vocabulary.js';
@@ -17,7 +18,7 @@ function formList(body: unknown, name: string): string[] {
   return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string' && v !== '');
 }
 
-/** "1.5" hours → 90 minutes; '' → null; anything else is left for the schema to refuse (NaN). */
+/** "1.5" or "1,5" hours → 90 minutes; '' → null; anything else is left for the schema to refuse (NaN). */
 function hoursToMinutes(text: string): number | null {
   const t = text.trim().replace(',', '.');
   if (t === '') return null;
@@ -31,8 +32,14 @@ function numbers(text: string): number[] {
     .map((n) => (/^\d+$/.test(n) ? Number(n) : Number.NaN));
 }
 
-function minutesToHours(m: number | null): string {
-  return m === null ? '' : String(Math.round((m / 60) * 100) / 100);
+/** 90 minutes → "1,5" in French and Dutch, "1.5" in English: what the form shows and reads back. */
+function minutesToHours(m: number | null, fmt: Formatter): string {
+  return m === null ? '' : fmt.decimal(m / 60, 2);
+}
+
+/** A target in business hours for the lists ("1,5 h", "1.5 h"); '—' for none. */
+export function targetHoursText(m: number | null, t: Translate, fmt: Formatter): string {
+  return m === null ? '—' : t('admin.calendars.hours', { value: fmt.decimal(m / 60) });
 }
 
 /** The form's fields as typed, to show again after a refusal. */
@@ -96,8 +103,8 @@ export function policyFromForm(input: PolicyFormInput): PolicyBody {
   return parsed.data;
 }
 
-/** A policy as the form shows it. */
-export function policyFormFromView(view: PolicyView): PolicyFormInput {
+/** A policy as the form shows it (hours with the page's decimal separator). */
+export function policyFormFromView(view: PolicyView, fmt: Formatter): PolicyFormInput {
   return {
     name: view.name,
     labels_fr: view.labels.fr ?? '',
@@ -105,12 +112,12 @@ export function policyFormFromView(view: PolicyView): PolicyFormInput {
     labels_en: view.labels.en ?? '',
     order: String(view.order),
     active: view.active ? '1' : '',
-    first: minutesToHours(view.targets.firstResponseMinutes),
-    next: minutesToHours(view.targets.nextResponseMinutes),
-    resolution: minutesToHours(view.targets.resolutionMinutes),
-    accept_1: minutesToHours(view.targets.acceptanceMinutes[1]),
-    accept_2: minutesToHours(view.targets.acceptanceMinutes[2]),
-    accept_3: minutesToHours(view.targets.acceptanceMinutes[3]),
+    first: minutesToHours(view.targets.firstResponseMinutes, fmt),
+    next: minutesToHours(view.targets.nextResponseMinutes, fmt),
+    resolution: minutesToHours(view.targets.resolutionMinutes, fmt),
+    accept_1: minutesToHours(view.targets.acceptanceMinutes[1], fmt),
+    accept_2: minutesToHours(view.targets.acceptanceMinutes[2], fmt),
+    accept_3: minutesToHours(view.targets.acceptanceMinutes[3], fmt),
     percents: view.warnings.percents.join(', '),
     minutesBefore: view.warnings.minutesBefore.join(', '),
     onAcceptance: view.onBreach.acceptance,
