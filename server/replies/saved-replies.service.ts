@@ -7,11 +7,11 @@
 import { Types } from 'mongoose';
 import { hasRole, type StaffActor } from '../auth/actor.js';
 import { BadRequestError, ForbiddenError } from '../lib/errors.js';
-import { memberById } from '../members/member-lookup.js';
 import { StaffModel } from '../staff/staff.model.js';
 import { readableTicket } from '../tickets/ticket.queries.js';
 import { replyLanguage, uiLocales, type UiLocale } from '../lib/ticket.vocabulary.js';
-import { fillPlaceholders, firstName } from './placeholders.js';
+import { placeholderValues } from '../tickets/reply-placeholders.js';
+import { fillPlaceholders } from '../lib/placeholders.js';
 import { SavedReplyModel, type SavedReply, type SavedReplyScope } from './saved-reply.model.js';
 import { authorizeSavedReply, canCreateSavedReply, canManageSavedReply, canReadSavedReply } from './saved-reply.policy.js';
 
@@ -134,18 +134,7 @@ export async function renderSavedReply(actor: StaffActor, ticketId: string, repl
   const found = reply as SavedReply;
   const wanted = replyLanguage(ticket.language);
   const language = found.body?.[wanted]?.trim() ? wanted : (uiLocales.find((l) => found.body?.[l]?.trim()) ?? wanted);
-  const member = await memberById<{ name: string; office?: Types.ObjectId | null }>(ticket.member, { name: 1, office: 1 });
-  // A member filed for by another office's staff: only what was typed is shown to them (as on the ticket page).
-  const withheld = ticket.withheldMember && !(member?.office && actor.office && String(member.office) === String(actor.office));
-  const memberName = withheld ? ticket.withheldMember?.name : member?.name;
-  const text = fillPlaceholders(found.body?.[language] ?? '', {
-    'member.name': memberName,
-    'member.first_name': memberName ? firstName(memberName) : undefined,
-    'ticket.number': ticket.number,
-    'ticket.subject': ticket.subject,
-    'advisor.name': actor.name,
-    'advisor.first_name': firstName(actor.name),
-  });
+  const text = fillPlaceholders(found.body?.[language] ?? '', await placeholderValues(actor, ticket));
   return { id: String(found._id), title: found.title, text, language, otherLanguage: language !== wanted };
 }
 

@@ -21,6 +21,8 @@ import { refusal, type TicketAction } from './ticket.lifecycle.js';
 import { authorize } from './ticket.policy.js';
 import { presentTicket, type TicketView } from './ticket.presenter.js';
 import { replyLanguage } from '../lib/ticket.vocabulary.js';
+import { placeholderValues } from './reply-placeholders.js';
+import { fillPlaceholders, hasPlaceholders } from '../lib/placeholders.js';
 
 export interface CommandBase {
   actor: Actor;
@@ -137,7 +139,9 @@ export async function replyToTicket(props: CommandBase & { text: string; waitFor
   const at = props.at ?? new Date();
   const messageId = new Types.ObjectId();
   const signature = await signatureOf(me, ticket.language);
-  const formatted = formatReply(signature ? `${props.text}\n\n${signature}` : props.text);
+  // Placeholders typed by hand are filled as in a saved reply: "{member.first_name}" never reaches the member.
+  const text = hasPlaceholders(props.text) ? fillPlaceholders(props.text, await placeholderValues(props.actor, ticket)) : props.text;
+  const formatted = formatReply(signature ? `${text}\n\n${signature}` : text);
   const saved = props.files?.uploads.length
     ? await saveAttachments(props.files.uploads, { storage: props.files.storage, uploadedBy: { kind: 'staff', staff: me, member: null }, source: 'staff', at })
     : [];
@@ -151,7 +155,7 @@ export async function replyToTicket(props: CommandBase & { text: string; waitFor
     data: {
       message: messageId,
       ...(props.waitForMember ? { waitForMember: true } : {}),
-      ...(signature || endsWithSignOff(props.text, props.actor.name) ? { signed: true } : {}),
+      ...(signature || endsWithSignOff(text, props.actor.name) ? { signed: true } : {}),
     },
     patch: {
       status: props.waitForMember ? 'pending_member' : ticket.status === 'new' || ticket.status === 'pending_member' ? 'open' : ticket.status,
@@ -164,7 +168,7 @@ export async function replyToTicket(props: CommandBase & { text: string; waitFor
         ticket: ticket._id,
         author: { kind: 'staff', staff: me, member: null, name: props.actor.name },
         visibility: 'public',
-        text: formatted.text || props.text,
+        text: formatted.text || text,
         html: formatted.html,
         channel: 'web',
         attachments,

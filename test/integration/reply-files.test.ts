@@ -112,6 +112,23 @@ describe('staff replies: files and formatting', function () {
     expect(got.parsed.html).to.include('<strong>votre attestation</strong>');
   });
 
+  it('fills placeholders typed by hand, as a saved reply would: the member never reads "{member.first_name}"', async () => {
+    const ticket = await heldTicket();
+    const text = 'Bonjour {member.first_name}, votre demande {ticket.number} est en cours. {inconnu.champ} {{member.name}}\n\n{advisor.name}';
+    const res = await request(app)
+      .post(`/api/v1/tickets/${String(ticket._id)}/replies`)
+      .set('Authorization', `Bearer ${token}`)
+      .send({ version: ticket.version, text });
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    const message = await replyMessage(ticket);
+    const mail = await replyMail(ticket);
+    for (const written of [message.text, message.html ?? '', mail.text, mail.html]) {
+      expect(written).to.include(`Bonjour Claire, votre demande ${ticket.number} est en cours.`).and.include(org.staff.advisorLiege.name);
+      // Unknown names and template syntax stay as typed (nothing is evaluated).
+      expect(written).to.include('{inconnu.champ}').and.include('{Claire Martin}').and.not.include('{member.first_name}');
+    }
+  });
+
   it('strips scripts, event handlers and javascript: links from the reply and its mail', async () => {
     const ticket = await heldTicket();
     const text =

@@ -1,5 +1,5 @@
 /**
- * Placeholders in saved replies: `{member.name}`, `{ticket.number}`, `{advisor.name}`… — single
+ * Placeholders in saved replies and replies: `{member.name}`, `{ticket.number}`, `{advisor.name}`… — single
  * braces, replaced from a fixed map by plain string replacement, never evaluated by a template
  * engine (a saved reply is text people write: `{{…}}` or helpers in it must stay inert). An unknown
  * name, or one without a value, is left exactly as typed so the advisor sees it and fills it in.
@@ -11,6 +11,11 @@ const pattern = /\{([a-z_]+\.[a-z_]+)\}/g;
 
 export function firstName(name: string): string {
   return name.trim().split(/\s+/)[0] ?? name;
+}
+
+/** Whether a text has something written like a placeholder (`{ticket.number}`). */
+export function hasPlaceholders(text: string): boolean {
+  return /\{[a-z_]+\.[a-z_]+\}/.test(text);
 }
 
 /** The body with every known placeholder replaced by its value. */
