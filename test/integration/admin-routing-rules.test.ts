@@ -8,8 +8,10 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
 import { AuditEntryModel } from '../../server/audit/audit.model.js';
+import { OfficeModel } from '../../server/offices/office.model.js';
 import { RoutingRuleModel } from '../../server/routing/routing-rule.model.js';
 import { clearRoutingCache } from '../../server/routing/routing.service.js';
+import { TeamModel } from '../../server/teams/team.model.js';
 import { testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
@@ -146,5 +148,27 @@ describe('administration: routing rules edited, reordered, deactivated', () => {
     expect(saved).to.deep.include({ name: 'Téléphone Liège', active: false });
     const supervisor = await pageAgent(app, org.staff.supervisorLiege.email);
     await supervisor.get(`/staff/admin/routing/rules/${id}`).expect(403);
+  });
+
+  it('the new rule form names channels, offices and teams in the page’s language, as the tester does', async () => {
+    await OfficeModel.updateOne({ _id: org.offices.liege }, { $set: { labels: { fr: null, nl: 'Luik', en: null } } });
+    await TeamModel.updateOne({ _id: org.teams.liege }, { $set: { labels: { fr: null, nl: 'Advies Luik', en: null } } });
+    clearRoutingCache();
+    try {
+      const agent = await pageAgent(app, org.staff.administrator.email);
+      const nl = await agent.get('/staff/admin/routing?lang=nl').expect(200);
+      const form = nl.text.slice(nl.text.indexOf('id="rule-form"'));
+      expect(form).to.include('<option value="phone">Telefoon</option>').and.include('<option value="web">Webformulier</option>');
+      expect(form).to.include(`<option value="${String(org.offices.liege)}">Luik</option>`);
+      expect(form).to.include('>Advies Luik (Luik)</option>').and.not.include('Conseil Liège');
+      expect(form).to.include('Kantoor van het lid').and.include('‘alles’ filtert niet');
+      const fr = await agent.get('/staff/admin/routing?lang=fr').expect(200);
+      const frForm = fr.text.slice(fr.text.indexOf('id="rule-form"'));
+      expect(frForm).to.include('<option value="phone">Téléphone</option>').and.include('>Conseil Liège (Liège)</option>');
+      expect(frForm).to.include('Bureau du membre').and.include('« tout » ne filtre pas');
+    } finally {
+      await OfficeModel.updateOne({ _id: org.offices.liege }, { $unset: { labels: 1 } });
+      await TeamModel.updateOne({ _id: org.teams.liege }, { $unset: { labels: 1 } });
+    }
   });
 });

@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
 import { AuditEntryModel } from '../../server/audit/audit.model.js';
+import { OfficeModel } from '../../server/offices/office.model.js';
 import { clearSlaCache } from '../../server/sla/engine.js';
 import { SlaPolicyModel, defaultPolicies } from '../../server/sla/policy.js';
 import { TicketEventModel } from '../../server/tickets/ticket-event.model.js';
@@ -333,5 +334,28 @@ describe('administration: SLA policies, preview and recomputing open tickets', (
     }
     const supervisor = await pageAgent(app, org.staff.supervisorLiege.email);
     await supervisor.get('/staff/admin/sla-policies').expect(403);
+  });
+
+  it('names offices in the page’s language in the policy form’s boxes, the list and the preview’s calendar choice', async () => {
+    await OfficeModel.updateOne({ _id: org.offices.liege }, { $set: { labels: { fr: null, nl: 'Luik', en: null } } });
+    try {
+      const normal = (await policies())[2] as PolicyJson;
+      await auth(request(app).put(`/api/v1/admin/sla/policies/${normal.id}`))
+        .send({ ...editable(normal), match: { ...normal.match, offices: [String(org.offices.liege)] } })
+        .expect(200);
+      const agent = await pageAgent(app, org.staff.administrator.email);
+      const list = await agent.get('/staff/admin/sla-policies?lang=nl').expect(200);
+      expect(list.text).to.match(new RegExp(`value="${String(org.offices.liege)}"[^>]*> Luik`));
+      expect(list.text).to.include(' · Luik</td>');
+      const page = await agent.get(`/staff/admin/sla-policies/${normal.id}?lang=nl&office=${String(org.offices.liege)}`).expect(200);
+      expect(page.text).to.include(`<option value="${String(org.offices.liege)}" selected>Luik</option>`);
+      expect(page.text).to.not.include('>Liège<');
+    } finally {
+      await OfficeModel.updateOne({ _id: org.offices.liege }, { $unset: { labels: 1 } });
+      const normal = (await policies())[2] as PolicyJson;
+      await auth(request(app).put(`/api/v1/admin/sla/policies/${normal.id}`))
+        .send({ ...editable(normal), match: { ...normal.match, offices: [] } })
+        .expect(200);
+    }
   });
 });

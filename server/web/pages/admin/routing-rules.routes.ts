@@ -12,6 +12,7 @@ import { routingRuleBody } from '../../../routing/routing-admin.routes.js';
 import { moveRule, updateRule } from '../../../routing/routing-rules-admin.js';
 import { channels, ticketLanguages } from '../../../lib/ticket.vocabulary.js';
 import { loadCatalog, selectOptions, type Option } from '../catalog.js';
+import { labels } from '../presenters.js';
 import { adminPath, pageActor, requirePageActor } from '../page-auth.js';
 import { renderStaffPage, type StaffPageTools } from '../staff-page.js';
 import { administratorPage, formField, refusal } from './admin-page.js';
@@ -65,7 +66,9 @@ export function ruleFromForm(form: RuleForm) {
 /** The rule form's values and choices (teams: tier 1 with an office, the only ones a rule may name). */
 export async function ruleFormView(form: RuleForm, t: Translate, locale: Parameters<typeof loadCatalog>[0], props: { action: string; editing: boolean }) {
   const [catalog, { offices, teams }] = await Promise.all([loadCatalog(locale), officesAndTeams()]);
-  const officeName = new Map(offices.map((o) => [o.id, o.name]));
+  // Offices and teams by their name in the page's language, channels by their label (as the tester above says them).
+  const officeName = new Map(offices.map((o) => [o.id, catalog.officeName(o.id) ?? o.name]));
+  const l = labels(t);
   const anyLabel = t('admin.routing.any');
   const options = (values: readonly Option[], current: string) => selectOptions(values, current, anyLabel);
   return {
@@ -76,20 +79,20 @@ export async function ruleFormView(form: RuleForm, t: Translate, locale: Paramet
     mailbox: form.mailbox,
     categories: options(catalog.categories, form.category),
     channels: options(
-      channels.map((c) => ({ value: c, label: c })),
+      channels.map((c) => ({ value: c, label: l.channel(c) })),
       form.channel,
     ),
     languages: options(
-      ticketLanguages.map((l) => ({ value: l, label: l.toUpperCase() })),
+      ticketLanguages.map((lang) => ({ value: lang, label: lang.toUpperCase() })),
       form.language,
     ),
     offices: options(
-      offices.map((o) => ({ value: o.id, label: o.name })),
+      offices.map((o) => ({ value: o.id, label: officeName.get(o.id) ?? o.name })),
       form.office,
     ),
     teams: teams
       .filter((x) => x.tier === 1 && x.office && (x.active || x.id === form.team))
-      .map((x) => ({ value: x.id, label: `${x.name} (${officeName.get(x.office ?? '') ?? ''})`, selected: x.id === form.team })),
+      .map((x) => ({ value: x.id, label: `${catalog.teamName(x.id) ?? x.name} (${officeName.get(x.office ?? '') ?? ''})`, selected: x.id === form.team })),
   };
 }
 

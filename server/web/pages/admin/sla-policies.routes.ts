@@ -36,7 +36,8 @@ export function slaPolicyPages(config: Config, tools: StaffPageTools): Router {
 
   async function choices(res: Response) {
     const [catalog, { offices }] = await Promise.all([loadCatalog(res.locals.locale), officesAndTeams()]);
-    return { catalog, offices: offices.filter((o) => o.active) };
+    // Each office by its name in the page's language (its label), as the offices page names it.
+    return { catalog, offices: offices.filter((o) => o.active).map((o) => ({ ...o, name: catalog.officeName(o.id) ?? o.name })) };
   }
 
   async function showList(req: Request, res: Response, props: { status?: number; error?: string; form?: PolicyFormInput } = {}) {
@@ -118,7 +119,7 @@ export function slaPolicyPages(config: Config, tools: StaffPageTools): Router {
         preview: preview
           ? {
               nowText: fmt.dateTime(now),
-              office: preview.office.name,
+              office: catalog.officeName(preview.office.id) ?? preview.office.name,
               calendar: preview.calendar,
               chosen: preview.chosen,
               otherChosen: preview.chosen !== policy.name,
