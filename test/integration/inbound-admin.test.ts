@@ -198,6 +198,30 @@ describe('administrators’ incoming mail: the quarantine (HTML and API, real da
       expect(junk.text).to.include(`href="/staff/inbound/${ids.forged}"`).and.not.include(`href="/staff/inbound/${ids.ordinary}"`);
     });
 
+    it('shows encoded subjects and senders decoded (RFC 2047), in the list and on the message page', async () => {
+      serial += 1;
+      const id = await ingest(
+        Buffer.from(
+          [
+            'From: =?utf-8?q?=C3=89lodie_Mar=C3=A9chal?= <elodie.marechal@example.be>',
+            'To: support@relais.test',
+            `Subject: Infolettre de =?utf-8?q?d=C3=A9cembre_=3A_nos_nouveaut=C3=A9s?= ${serial}`,
+            `Message-ID: <encoded-${serial}@example.be>`,
+            'List-Id: Infolettre <news.example.be>',
+            'Content-Type: text/plain; charset=utf-8',
+            '',
+            'Bonjour',
+            '',
+          ].join('\r\n'),
+        ),
+      );
+      expect((await record(id)).subject).to.equal(`Infolettre de décembre : nos nouveautés ${serial}`);
+      const list = (await admin.get('/staff/inbound?show=all').expect(200)).text;
+      expect(list).to.include(`Infolettre de décembre : nos nouveautés ${serial}`).and.include('Élodie Maréchal').and.not.include('=?utf-8?q?');
+      const page = (await admin.get(`/staff/inbound/${id}`).expect(200)).text;
+      expect(page).to.include(`Infolettre de décembre : nos nouveautés ${serial}`).and.not.include('?q?d=C3');
+    });
+
     it('pages newest first with a cursor, every message once', async () => {
       const first = await listInboundPage({ filter: 'all', limit: 2 });
       expect(first.messages).to.have.length(2);

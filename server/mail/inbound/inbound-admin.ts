@@ -12,6 +12,7 @@ import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '.
 import type { MailAuthentication } from './authentication.js';
 import { InboundMailModel, InboundQuarantineModel, type InboundMail, type InboundOutcome, type InboundStatus } from './inbound.model.js';
 import type { InboundPipeline } from './pipeline.js';
+import { readableHeader } from './raw.js';
 
 /** The records the inbound pages list. */
 export type { InboundHistoryEntry, InboundMail, OutcomeKind } from './inbound.model.js';
@@ -271,8 +272,9 @@ export function presentInboundMail(mail: InboundMail): InboundMailView {
     envelope: { from: mail.envelope?.from ?? null, to: [...(mail.envelope?.to ?? [])] },
     size: mail.size,
     truncated: mail.truncated,
-    subject: mail.subject,
-    from: mail.from,
+    // Records listed before the pipeline decoded these headers keep the encoded words.
+    subject: mail.subject === null ? null : readableHeader(mail.subject),
+    from: mail.from === null ? null : readableHeader(mail.from),
     receivedAt: mail.receivedAt.toISOString(),
     status: mail.status,
     outcome: presentInboundOutcome(mail.outcome),

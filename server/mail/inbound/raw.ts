@@ -4,6 +4,7 @@
  * and safe on bytes mailparser would refuse.
  */
 import { createHash } from 'node:crypto';
+import libmime from 'libmime';
 
 export function hashOf(raw: Buffer): string {
   return createHash('sha256').update(raw).digest('hex');
@@ -20,7 +21,21 @@ export function headerMessageId(raw: Buffer): string | null {
   return /^message-id:\s*(<[^<>\s]+@[^<>\s]+>)/im.exec(headerBlock(raw, 'latin1'))?.[1] ?? null;
 }
 
-/** The first `name:` header, trimmed to 300 characters (for lists; parsing decides the real values). */
+/**
+ * The first `name:` header, its encoded words decoded ("=?utf-8?q?R=C3=A9duction?=" reads
+ * "Réduction": French mail nearly always has some), trimmed to 300 characters (for lists; parsing
+ * decides the real values).
+ */
 export function headerLine(raw: Buffer, name: string): string | null {
-  return new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(headerBlock(raw, 'utf8'))?.[1]?.trim().slice(0, 300) ?? null;
+  const value = new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(headerBlock(raw, 'utf8'))?.[1]?.trim();
+  return value === undefined ? null : readableHeader(value).slice(0, 300);
+}
+
+/** A header value with its RFC 2047 encoded words decoded; one that cannot be decoded stays as it came. */
+export function readableHeader(value: string): string {
+  try {
+    return libmime.decodeWords(value);
+  } catch {
+    return value;
+  }
 }
