@@ -51,7 +51,7 @@ export function csvLine(values: ReadonlyArray<number | string | null>, dialect: 
 export function tableCsv(table: ReportTable, dialect: CsvDialect = commaCsv): string {
   const lines = [
     csvLine(
-      table.columns.map((c) => c.label),
+      table.columns.map((c) => c.csvLabel ?? c.label),
       dialect,
     ),
     ...table.rows.map((r) =>

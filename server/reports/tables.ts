@@ -15,7 +15,11 @@ export const tableNames: readonly TableName[] = ['offices', 'tiers', 'teams', 'p
 export interface ReportColumn {
   key: string;
   label: string;
+  /** The CSV's title when it says more than the page's: the unit of a duration, which the page's cells say themselves ("44 min", "3,5 h"). */
+  csvLabel?: string;
   numeric: boolean;
+  /** In the CSV only: what the page says another way (an office seen in part is marked in its name). */
+  csvOnly?: boolean;
 }
 
 export interface ReportCell {
@@ -25,6 +29,8 @@ export interface ReportCell {
   numeric: boolean;
   /** A header cell of its row (the row's name). */
   head: boolean;
+  /** In the CSV only (its column is). */
+  csvOnly?: boolean;
 }
 
 export interface ReportRow {
@@ -58,6 +64,9 @@ export function cellFormat(locale: Locale, t: Translate): CellFormat {
   // Under an hour a duration reads in minutes: "0,2 h" says little and "0,0 h" looked like no wait at all.
   const duration = (hours: number): string =>
     hours < 1 ? t('wording.reports.minutes', { value: integer.format(Math.round(hours * 60)) }) : t('reports.unit.hours', { value: oneDecimal.format(hours) });
+  // A figure under a minute is there (an answer given out of hours counts 0 business minutes, so a
+  // median is often 0): "< 1 min", not "0 min", which read as missing data. A difference of 0 stays 0.
+  const measured = (hours: number): string => (hours * 60 < 1 ? t('reports.unit.under_minute') : duration(hours));
   return {
     locale,
     t,
@@ -68,7 +77,7 @@ export function cellFormat(locale: Locale, t: Translate): CellFormat {
         case 'count':
           return { text: integer.format(value), value, numeric: true, head };
         case 'hours':
-          return { text: duration(value), value: round(value, 2), numeric: true, head };
+          return { text: measured(value), value: round(value, 2), numeric: true, head };
         case 'percent':
           return { text: percent.format(value), value: round(value * 100, 1), numeric: true, head };
         case 'score':
@@ -101,13 +110,27 @@ interface ColumnSpec<R> {
   key: string;
   kind: CellKind;
   get(row: R): number | string | null;
+  /** The page's text of a cell when it is not the CSV's value (a row's name marked partial, a day's name). */
+  text?(row: R): string;
+  csvOnly?: boolean;
+}
+
+/** A column's titles: durations' units on the CSV's (its cells are bare numbers of hours), in the cells on the page. */
+function column(f: CellFormat, key: string, kind: CellKind, label = f.t(`reports.col.${key}`)): ReportColumn {
+  return { key, label, numeric: kind !== 'text', ...(kind === 'hours' ? { csvLabel: f.t('reports.col_csv_hours', { label }) } : {}) };
 }
 
 function build<R>(name: TableName, f: CellFormat, specs: ColumnSpec<R>[], rows: Array<{ row: R; total?: boolean }>): ReportTable {
   return {
     name,
-    columns: specs.map((s) => ({ key: s.key, label: f.t(`reports.col.${s.key}`), numeric: s.kind !== 'text' })),
-    rows: rows.map(({ row, total }) => ({ total: Boolean(total), cells: specs.map((s, i) => f.cell(s.kind, s.get(row), i === 0)) })),
+    columns: specs.map((s) => ({ ...column(f, s.key, s.kind), ...(s.csvOnly ? { csvOnly: true } : {}) })),
+    rows: rows.map(({ row, total }) => ({
+      total: Boolean(total),
+      cells: specs.map((s, i) => {
+        const cell = f.cell(s.kind, s.get(row), i === 0);
+        return { ...cell, ...(s.text ? { text: s.text(row) } : {}), ...(s.csvOnly ? { csvOnly: true } : {}) };
+      }),
+    })),
   };
 }
 
@@ -134,10 +157,21 @@ function figureColumns<R>(figures: (row: R) => Figures): ColumnSpec<R>[] {
   ];
 }
 
-export function officesTable(f: CellFormat, rows: Array<{ name: string; figures: Figures }>, total: Figures): ReportTable {
-  type Row = { name: string; figures: Figures };
-  const specs: ColumnSpec<Row>[] = [{ key: 'office', kind: 'text', get: (r) => r.name }, ...figureColumns<Row>((r) => r.figures)];
-  return build('offices', f, specs, [...rows.map((row) => ({ row })), { row: { name: f.t('reports.total'), figures: total }, total: true }]);
+/**
+ * One row per office and the total. An office the reader sees only in part (a supervisor and another
+ * office: its escalated tickets) is marked in its name on the page ("Bruxelles (partiel)"); the CSV
+ * keeps the bare name, which matches the office's name elsewhere, and says it in a column of its own
+ * ("Chiffres complets": oui / non) that a spreadsheet can filter on, as the total that includes it.
+ */
+export function officesTable(f: CellFormat, rows: Array<{ name: string; label?: string; partial?: boolean; figures: Figures }>, total: Figures): ReportTable {
+  type Row = { name: string; label?: string; partial?: boolean; figures: Figures };
+  const specs: ColumnSpec<Row>[] = [
+    { key: 'office', kind: 'text', get: (r) => r.name, text: (r) => r.label ?? r.name },
+    { key: 'complete', kind: 'text', get: (r) => f.t(r.partial ? 'reports.complete.no' : 'reports.complete.yes'), csvOnly: true },
+    ...figureColumns<Row>((r) => r.figures),
+  ];
+  const totalRow = { name: f.t('reports.total'), partial: rows.some((r) => r.partial), figures: total };
+  return build('offices', f, specs, [...rows.map((row) => ({ row })), { row: totalRow, total: true }]);
 }
 
 export function placementTable(name: 'tiers' | 'teams', f: CellFormat, rows: Array<{ name: string; row: PlacementRow }>): ReportTable {
@@ -164,10 +198,11 @@ export function placementTable(name: 'tiers' | 'teams', f: CellFormat, rows: Arr
   );
 }
 
+/** The page names each day or week ("sam. 7 nov."); the CSV writes its first day as an ISO date (2026-11-07), which a spreadsheet sorts and reads as a date. */
 export function periodsTable(f: CellFormat, rows: Array<{ name: string; row: PeriodRow }>): ReportTable {
   type Row = { name: string; row: PeriodRow };
   const specs: ColumnSpec<Row>[] = [
-    { key: 'period', kind: 'text', get: (r) => r.name },
+    { key: 'period', kind: 'text', get: (r) => r.row.key, text: (r) => r.name },
     { key: 'created', kind: 'count', get: (r) => r.row.created },
     { key: 'resolved', kind: 'count', get: (r) => r.row.resolved },
     { key: 'spam', kind: 'count', get: (r) => r.row.spam },
@@ -246,7 +281,9 @@ export function compareTable(f: CellFormat, a: { name: string; figures: Figures 
     ],
     rows: comparedFigures.map((c) => {
       const [va, vb] = [c.get(a.figures), c.get(b.figures)];
-      return { total: false, cells: [f.cell('text', f.t(`reports.col.${c.key}`), true), f.cell(c.kind, va), f.cell(c.kind, vb), f.difference(c.kind, va, vb)] };
+      const name = column(f, c.key, c.kind);
+      const head = { ...f.cell('text', name.csvLabel ?? name.label, true), text: name.label };
+      return { total: false, cells: [head, f.cell(c.kind, va), f.cell(c.kind, vb), f.difference(c.kind, va, vb)] };
     }),
   };
 }

@@ -215,6 +215,57 @@ describe('Reports (pages and CSV, real database)', () => {
       expect(res.text).to.include('Pas encore de données de délais (SLA)');
     });
 
+    it('counts the key figures on the office a supervisor sees whole, and says which', async () => {
+      const card = (html: string, label: string) =>
+        new RegExp(`<dt>${label}</dt><dd class="report-card-value">([^<]*)</dd>(?:<dd class="report-card-hint">([^<]*)</dd>)?`).exec(html)?.slice(1) ?? [];
+      const supervisor = (await request(app).get(`/staff/reports?${week}`).set(as(staff.supervisorL)).expect(200)).text;
+      // Liège alone: 4 tickets, 1 escalated (25 %); the blend with Charleroi's escalated ticket said 5 and 40 %.
+      expect(card(supervisor, 'Tickets créés')[0]).to.equal('4');
+      expect(card(supervisor, 'Taux d&#x27;escalade')[0]).to.match(/^25\s%$/);
+      expect(supervisor).to.match(/id="cards-scope">Chiffres clés de Liège, [^<]*Les autres agences \(Charleroi\) n&#x27;y sont pas comptées/);
+      // The per-office table still has both, Charleroi marked.
+      expect(supervisor).to.include('Charleroi (partiel)');
+      // A supervisor looking at another office alone is told the figures are of escalated tickets only.
+      const other = (await request(app).get(`/staff/reports?${week}&office=${ids.officeC}`).set(as(staff.supervisorL)).expect(200)).text;
+      expect(other).to.match(/id="cards-scope">Vous ne voyez que les tickets escaladés de Charleroi/);
+      // An administrator sees every office whole: the total, no scope note.
+      const admin = (await request(app).get(`/staff/reports?${week}`).set(as(staff.admin)).expect(200)).text;
+      expect(card(admin, 'Tickets créés')[0]).to.equal('6');
+      expect(admin).not.to.include('id="cards-scope"');
+    });
+
+    it('says "1 renvoi sur 1 escalade": French singular for 0 and 1', async () => {
+      const card = (html: string) => /<dt>Taux de renvoi<\/dt><dd class="report-card-value">[^<]*<\/dd><dd class="report-card-hint">([^<]*)</.exec(html)?.[1];
+      expect(card((await request(app).get(`/staff/reports?${week}`).set(as(staff.supervisorL)).expect(200)).text)).to.equal('1 renvoi sur 1 escalade');
+      expect(card((await request(app).get(`/staff/reports?${week}`).set(as(staff.admin)).expect(200)).text)).to.equal('1 renvoi sur 3 escalades');
+    });
+
+    it('says once that a period has no tickets, instead of zeros and "no SLA data yet"', async () => {
+      const html = (await request(app).get('/staff/reports?from=2025-03-01&to=2025-03-31').set(as(staff.supervisorL)).expect(200)).text;
+      expect(html).to.include('id="report-empty"').and.include('Aucun ticket n&#x27;a été créé dans cette période (du 1 mars 2025 au 31 mars 2025)');
+      expect(html).not.to.include('Pas encore de données').and.not.include('pas encore de données SLA');
+      expect(html).not.to.include('id="table-periods"').and.not.include('Aucun ticket pour ces filtres.');
+      expect(html).not.to.include('id="report-data"');
+    });
+
+    it('gives durations their unit in the cells, not "(h ouvrées)" over "44 min"; the CSV, whose cells are hours, keeps it', async () => {
+      const html = (await request(app).get(`/staff/reports?${week}`).set(as(staff.admin)).expect(200)).text;
+      expect(html).to.include('<th scope="col" class="num-col">1re réponse, médiane</th>').and.not.include('(h ouvrées)');
+      const csv = (await request(app).get(`/staff/reports.csv?sep=comma&table=offices&${week}`).set(as(staff.admin)).expect(200)).text;
+      expect(csv).to.include('"1re réponse, médiane (h ouvrées)"');
+    });
+
+    it('names the filter that is not valid', async () => {
+      const res = await request(app).get(`/staff/reports?${week}&office=liege`).set(as(staff.supervisorL)).expect(400);
+      expect(res.text).to.include('<li>Agence : valeur de filtre invalide.</li>');
+      const csv = await request(app)
+        .get(`/staff/reports.csv?table=offices&${week}&tier=7`)
+        .set(as(staff.supervisorL))
+        .set('Accept', 'application/json')
+        .expect(400);
+      expect(JSON.stringify(csv.body)).to.include('Niveau : valeur de filtre invalide.');
+    });
+
     it('answers 400 with the problem next to the field for a reversed or too long period', async () => {
       const reversed = await request(app).get('/staff/reports?from=2026-03-10&to=2026-03-01').set(as(staff.supervisorL)).expect(400);
       expect(reversed.text).to.include('La date de fin précède la date de début.');
@@ -234,7 +285,7 @@ describe('Reports (pages and CSV, real database)', () => {
       const res = await request(app).get(`/staff/reports.csv?sep=comma&table=offices&${week}`).set(as(staff.admin)).buffer(true).expect(200);
       expect(res.headers['content-type']).to.equal('text/csv; charset=utf-8');
       expect(res.headers['content-disposition']).to.equal('attachment; filename="relais-offices-2026-03-02_2026-03-06.csv"');
-      expect(res.text.startsWith('\uFEFFAgence,Créés,Résolus,Fermés comme spam,"1re réponse, médiane (h ouvrées)"')).to.equal(true);
+      expect(res.text.startsWith('\uFEFFAgence,Chiffres complets,Créés,Résolus,Fermés comme spam,"1re réponse, médiane (h ouvrées)"')).to.equal(true);
       expect(res.text.endsWith('\r\n')).to.equal(true);
     });
 
@@ -288,6 +339,27 @@ describe('Reports (pages and CSV, real database)', () => {
       expect(rows.find((r) => r.Agence === 'Total')).to.include({ Créés: '5', 'En cours en fin de période': '1' });
     });
 
+    it('says in a column of its own which rows are complete, as the page marks them "(partiel)"', async () => {
+      const rows = records((await request(app).get(`/staff/reports.csv?sep=comma&table=offices&${week}`).set(as(staff.supervisorL)).expect(200)).text);
+      // The bare name (it matches the office elsewhere), and a column a spreadsheet can filter on.
+      expect(rows.map((r) => [r.Agence, r['Chiffres complets']])).to.deep.equal([
+        ['Charleroi', 'non'],
+        ['Liège', 'oui'],
+        ['Total', 'non'],
+      ]);
+      const admin = records((await request(app).get(`/staff/reports.csv?sep=comma&table=offices&${week}`).set(as(staff.admin)).expect(200)).text);
+      expect(admin.map((r) => r['Chiffres complets'])).to.deep.equal(['oui', 'oui', 'oui']);
+      const page = await request(app).get(`/staff/reports?${week}`).set(as(staff.supervisorL)).expect(200);
+      expect(page.text).to.include('<th scope="row">Charleroi (partiel)</th>').and.not.include('Chiffres complets');
+    });
+
+    it('writes each day as an ISO date, which a spreadsheet sorts and reads', async () => {
+      const days = records((await request(app).get(`/staff/reports.csv?sep=comma&table=periods&${week}`).set(as(staff.admin)).expect(200)).text);
+      expect(days.map((r) => r.Période)).to.deep.equal(['2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06']);
+      const page = await request(app).get(`/staff/reports?${week}`).set(as(staff.admin)).expect(200);
+      expect(page.text).to.include('<th scope="row">lun. 2 mars</th>');
+    });
+
     it('per tier, per day, SLA and satisfaction', async () => {
       const get = async (table: string) =>
         records((await request(app).get(`/staff/reports.csv?sep=comma&table=${table}&${week}`).set(as(staff.admin)).expect(200)).text);
@@ -324,7 +396,7 @@ describe('Reports (pages and CSV, real database)', () => {
       const csv = async (query: string) => (await request(app).get(`/staff/reports.csv?table=offices&${week}${query}`).set(as(staff.admin)).expect(200)).text;
       const header = (text: string) => text.slice(1).split('\r\n')[0] ?? '';
       const fr = await csv('');
-      expect(header(fr)).to.match(/^Agence;Créés;Résolus;/);
+      expect(header(fr)).to.match(/^Agence;Chiffres complets;Créés;Résolus;/);
       expect(fr).to.include(';66,7').and.not.include('66.7');
       const nl = await csv('&lang=nl');
       expect(header(nl).split(';').length).to.be.greaterThan(5);
@@ -345,7 +417,7 @@ describe('Reports (pages and CSV, real database)', () => {
       clearConfigCaches();
       try {
         const res = await request(app).get(`/staff/reports.csv?sep=comma&table=offices&${week}`).set(as(staff.admin)).expect(200);
-        expect(res.text).to.include(`"'=HYPERLINK(""http://evil.example"",""Charleroi"")",2,`);
+        expect(res.text).to.include(`"'=HYPERLINK(""http://evil.example"",""Charleroi"")",oui,2,`);
         const page = await request(app).get(`/staff/reports?${week}`).set(as(staff.admin)).expect(200);
         expect(page.text).to.include('&#x3D;HYPERLINK(&quot;http://evil.example&quot;');
       } finally {

@@ -78,12 +78,13 @@ describe('reports: CSV', () => {
     expect(header).to.include('"1re réponse, médiane (h ouvrées)"'.replace(/"/g, ''));
     const cells = liege?.split(',') ?? [];
     expect(cells[0]).to.equal('Liège');
-    expect(cells[1]).to.equal('4');
+    expect(cells[1]).to.equal('oui'); // complete: not an office seen in part
+    expect(cells[2]).to.equal('4');
     // Created, resolved, closed as spam, then the medians.
-    expect(cells[4]).to.equal('1.23');
-    expect(cells[5]).to.equal('');
-    expect(cells[10]).to.equal('33.3');
-    expect(total?.startsWith('Total,0,')).to.equal(true);
+    expect(cells[5]).to.equal('1.23');
+    expect(cells[6]).to.equal('');
+    expect(cells[11]).to.equal('33.3');
+    expect(total?.startsWith('Total,oui,0,')).to.equal(true);
   });
 
   it('names the file with ASCII only', () => {

@@ -28,8 +28,30 @@ export interface FilterForm {
 
 const text = (value: unknown): string => (typeof value === 'string' ? value.slice(0, 40) : '');
 
+/** The label of each filter a problem can be about, on the report page and on the comparison. */
+const fieldLabels: Record<string, string> = {
+  preset: 'reports.filter.presets',
+  from: 'reports.filter.from',
+  to: 'reports.filter.to',
+  office: 'reports.filter.office',
+  tier: 'reports.filter.tier',
+  team: 'reports.filter.team',
+  a: 'reports.compare.office_a',
+  b: 'reports.compare.office_b',
+  from2: 'reports.compare.second_from',
+  to2: 'reports.compare.second_to',
+};
+
+/**
+ * A problem as the list above the form says it: naming the filter ("Agence : valeur de filtre
+ * invalide."), since a hand-edited address may break a filter the form does not show as changed.
+ * Next to its field the problem is said alone (`filterForm`).
+ */
 export function problemText(p: FilterProblem, t: Translate): { field: string; text: string } {
-  return { field: p.field, text: t(p.key, p.vars) };
+  const problem = t(p.key, p.vars);
+  const label = fieldLabels[p.field];
+  if (!label) return { field: p.field, text: problem };
+  return { field: p.field, text: t('reports.error.in_field', { field: t(label), problem: problem.charAt(0).toLowerCase() + problem.slice(1) }) };
 }
 
 export function filterForm(

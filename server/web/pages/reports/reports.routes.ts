@@ -71,6 +71,17 @@ async function refuse(req: Request, res: Response, tools: StaffPageTools): Promi
   await renderForbidden(req, res, tools, 'board', 'reports', { reportsCurrent: true });
 }
 
+/**
+ * What the reader sees whole: which offices are partial for them and, on a report of every office,
+ * their own, which the key figures count (report.view.ts). A report of one office has only that office.
+ */
+function readerScope(actor: StaffActor, office: string | null): Pick<ViewContext, 'partial' | 'ownOffice'> {
+  return {
+    partial: (o) => o !== null && seesPartOf(actor, o),
+    ownOffice: office === null && actor.office ? String(actor.office) : null,
+  };
+}
+
 function scopeNote(actor: StaffActor, catalog: PageCatalog, office: string | null, t: ViewContext['t']): string | null {
   if (!seesPartOf(actor, office)) return null;
   const own = catalog.officeName(actor.office ? String(actor.office) : null);
@@ -109,14 +120,14 @@ export function reportRoutes(config: Config, tools: StaffPageTools): Router {
       return;
     }
     const data = await loadReport(actor, filters, now);
-    const view = reportView(data, filters.period, { ...c, partial: (office) => office !== null && seesPartOf(actor, office) });
+    const view = reportView(data, filters.period, { ...c, ...readerScope(actor, filters.office) });
     const params = filterParams(filters);
     await renderStaffPage(req, res, tools, 'staff-reports', 'board', {
       ...base,
       form: filterForm(req.query, filters, c, []),
       view,
-      sections: sections(view, params, t),
-      chartData: { charts: view.charts },
+      sections: view.empty ? [] : sections(view, params, t),
+      chartData: view.empty ? null : { charts: view.charts },
       scopeNote: scopeNote(actor, c.catalog, filters.office, t),
       truncated: data.truncated,
       compareHref: `${reportsPath}/compare?${params.toString()}`,
@@ -172,7 +183,7 @@ export function reportRoutes(config: Config, tools: StaffPageTools): Router {
     } else {
       const filters = parseFilters(req.query, now, config.timeZone);
       if (isProblem(filters)) throw badFilters(Array.isArray(filters) ? filters : [filters], c.t);
-      const view = reportView(await loadReport(actor, filters, now), filters.period, c);
+      const view = reportView(await loadReport(actor, filters, now), filters.period, { ...c, ...readerScope(actor, filters.office) });
       csv = tableCsv(view.tables[table as Exclude<TableName, 'compare'>], dialect);
       range = filters.period;
     }
