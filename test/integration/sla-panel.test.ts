@@ -13,6 +13,9 @@ import { SlaPolicyModel, defaultPolicies } from '../../server/sla/policy.js';
 import { slaPanel } from '../../server/sla/sla.view.js';
 import { memberReply } from '../../server/tickets/member.commands.js';
 import { claimTicket, replyToTicket } from '../../server/tickets/ticket.commands.js';
+import { escalateTicket } from '../../server/tickets/ticket.moves.js';
+import { testApp } from '../helpers/http.js';
+import { signedIn } from '../helpers/pages.js';
 import { loadTicket } from '../../server/tickets/ticket.journal.js';
 import type { Ticket } from '../../server/tickets/ticket.model.js';
 import { useTestDatabase } from '../helpers/db.js';
@@ -74,4 +77,20 @@ describe('the SLA panel in words a person uses', () => {
       expect(panel.earlierLabel).to.match(/\d/);
     });
   }
+
+  it("the board shows an escalation nobody took yet by the receiving tier's deadline to take it, named so", async () => {
+    const t = await buildTicket(org, { subject: 'Escalade à prendre' });
+    const claimed = await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(t._id), version: t.version });
+    await escalateTicket({
+      actor: org.staff.advisorLiege,
+      ticketId: String(t._id),
+      version: claimed.version,
+      reason: 'payroll_correction',
+      handoff: 'À recalculer.',
+    });
+    const acceptance = (await loadTicket(t._id))?.sla?.deadlines.find((d) => d.kind === 'acceptance' && d.state === 'running');
+    expect(acceptance?.due, 'an acceptance deadline runs').to.be.instanceOf(Date);
+    const board = (await (await signedIn(testApp(), org.staff.supervisorLiege.email)).get('/staff/board').expect(200)).text;
+    expect(board).to.match(new RegExp(`title="Prise en charge · [^"]+"><time datetime="${new Date(acceptance?.due ?? 0).toISOString()}"`));
+  });
 });

@@ -142,8 +142,20 @@ function row(v: TicketView, e: EscalationView | undefined, c: BoardContext): Boa
     priorityLabel: c.labels.priority(v.priority),
     age: c.fmt.age(v.createdAt),
     createdText: c.fmt.dateTime(v.createdAt),
-    due: c.fmt.due(v.dueAt),
+    due: boardDue(v, c),
   };
+}
+
+/**
+ * The deadline that says what is urgent on the board: for an escalation no one has taken yet, the
+ * receiving tier's deadline to take it ("Prise en charge"), not the resolution's, which on most
+ * escalations has long passed and turned every row red.
+ */
+function boardDue(v: TicketView, c: BoardContext): DueView {
+  const acceptance = v.assignee ? undefined : v.sla?.deadlines.find((d) => d.kind === 'acceptance' && d.state === 'running' && d.due);
+  if (!acceptance?.due) return c.fmt.due(v.dueAt);
+  const due = c.fmt.due(acceptance.due);
+  return { ...due, label: `${c.t('sla.kind.acceptance')} · ${due.label}` };
 }
 
 async function escalationRows(actor: StaffActor, c: BoardContext) {
