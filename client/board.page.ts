@@ -30,6 +30,7 @@ function start(): void {
       replace('board-totals', snapshot.totalsHtml);
       replace('board-more', snapshot.moreHtml);
       replace('board-away', snapshot.awayHtml);
+      replace('board-forecast-panel', snapshot.forecastHtml);
     },
   });
   const flash = document.getElementById('board-flash');

@@ -439,6 +439,9 @@ describe('Staff pages (HTML, real database)', () => {
       expectNoInlineCode(res.text);
       const snapshot = await agent.get('/staff/board/snapshot').set('Accept', 'application/json').expect(200);
       expect((snapshot.body as { rowsHtml: string }).rowsHtml).to.include('Escalade pour le tableau');
+      // The breach forecast follows live refreshes too (computed at most every 20 s per office).
+      expect((snapshot.body as { forecastHtml: string }).forecastHtml).to.include('id="forecast-title"');
+      expect(res.text).to.include('<div id="board-forecast-panel">');
     });
 
     it('shows the most urgent escalations per tier as rows, and counts every one of them', async function () {

@@ -114,3 +114,22 @@ export async function forecastPanel(actor: StaffActor, c: ForecastContext): Prom
     anyDeadline: forecast.anyDeadline,
   };
 }
+
+const recentForecasts = new Map<string, { at: number; view: Promise<ForecastView> }>();
+const forecastFreshMs = 20_000;
+
+/**
+ * The forecast for the board's live refresh: at most one computation every 20 s per office and
+ * language, whoever asks (a move refreshes every supervisor's board at once, and the forecast reads
+ * the office's teams, people and calendars). It depends on the person only by their office.
+ */
+export function recentForecast(actor: StaffActor, c: ForecastContext): Promise<ForecastView> {
+  const key = `${String(actor.office ?? '*')}|${c.locale}|${c.timeZone}`;
+  const now = Date.now();
+  const hit = recentForecasts.get(key);
+  if (hit && now - hit.at < forecastFreshMs) return hit.view;
+  const view = forecastPanel(actor, c);
+  recentForecasts.set(key, { at: now, view });
+  view.catch(() => recentForecasts.delete(key));
+  return view;
+}

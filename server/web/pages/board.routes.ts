@@ -11,7 +11,7 @@ import { handOff } from '../../assignment/handoff.routes.js';
 import { setOfficeModel, setTeamMode } from '../../routing/routing-config.routes.js';
 import type { assignmentModes } from '../../lib/ticket.vocabulary.js';
 import { boardData, boardRowsPerTier } from './board.query.js';
-import { forecastPanel } from './board-forecast.js';
+import { forecastPanel, recentForecast } from './board-forecast.js';
 import { awayPanel, routingPanel } from './board-routing.js';
 import { loadCatalog } from './catalog.js';
 import { createFormatter } from './format.js';
@@ -77,6 +77,10 @@ export function boardRoutes(config: Config, tools: StaffPageTools): Router {
       moreHtml: renderPartial(req, res, 'board-more', data),
       // Who is away and still holds tickets changes as people come and go, as the load does.
       awayHtml: routing ? renderPartial(req, res, 'board-away', { routing, csrfToken: tools.csrf.tokenFor(req, res) }) : null,
+      // The forecast follows the moves too, computed at most every 20 s per office (board-forecast.ts).
+      forecastHtml: renderPartial(req, res, 'board-forecast', {
+        forecast: await recentForecast(pageActor(req), { t: res.locals.t, locale: res.locals.locale, timeZone: config.timeZone, online: tools.online }),
+      }),
     });
   });
 
