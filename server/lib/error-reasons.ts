@@ -33,6 +33,7 @@ export const accountRefusalCodes = [
   'confirmation_mismatch',
   'report_not_pending',
   'unknown_placeholder',
+  'placeholder_syntax',
 ] as const;
 
 /** Every reason code a client may receive. */
