@@ -16,9 +16,28 @@ export type ErrorCode =
   | 'unavailable'
   | 'internal';
 
+/** Why a field was refused, when a person can act on it: a limit passed, a number, an address or a choice expected. */
+export interface FieldReason {
+  code:
+    | 'required'
+    | 'too_long'
+    | 'too_short'
+    | 'too_big'
+    | 'too_small'
+    | 'positive'
+    | 'too_many'
+    | 'number'
+    | 'email'
+    | 'choice'
+    | 'hours_format'
+    | 'ends_before_start';
+  limit?: number;
+}
+
 export interface FieldProblem {
   path: string;
   message: string;
+  reason?: FieldReason;
 }
 
 export class AppError extends Error {

@@ -1,13 +1,39 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { z } from 'zod';
-import { BadRequestError, type FieldProblem } from './errors.js';
+import { BadRequestError, type FieldProblem, type FieldReason } from './errors.js';
+
+/** What a person can do about a zod issue (a page says it in their language); undefined when only the field can be named. */
+function reasonOf(issue: z.core.$ZodIssue): FieldReason | undefined {
+  switch (issue.code) {
+    case 'too_big': {
+      const limit = Number(issue.maximum);
+      if (issue.origin === 'string') return { code: 'too_long', limit };
+      if (issue.origin === 'array') return { code: 'too_many', limit };
+      return issue.origin === 'number' ? { code: 'too_big', limit } : undefined;
+    }
+    case 'too_small': {
+      const limit = Number(issue.minimum);
+      if (issue.origin === 'string' || issue.origin === 'array') return limit <= 1 ? { code: 'required' } : { code: 'too_short', limit };
+      if (issue.origin !== 'number') return undefined;
+      return limit <= 1 ? { code: 'positive' } : { code: 'too_small', limit };
+    }
+    case 'invalid_type':
+      return issue.expected === 'number' ? { code: 'number' } : undefined;
+    case 'invalid_format':
+      return issue.format === 'email' ? { code: 'email' } : undefined;
+    case 'invalid_value':
+      return { code: 'choice' };
+    default:
+      return undefined;
+  }
+}
 
 /** Turns a ZodError into the field list our error shape carries. */
 export function fieldProblems(error: z.ZodError): FieldProblem[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.') || '(body)',
-    message: issue.message,
-  }));
+  return error.issues.map((issue) => {
+    const reason = reasonOf(issue);
+    return { path: issue.path.map(String).join('.') || '(body)', message: issue.message, ...(reason ? { reason } : {}) };
+  });
 }
 
 /** Parses a value with a schema, throwing a 400 with one message per field. */

@@ -103,7 +103,8 @@ function problemsOf(cal: BusinessCalendar): FieldProblem[] {
       const end = minutesOf(interval.end);
       if (start === null || start === 24 * 60) problems.push({ path: `hours.${day}.${i}.start`, message: 'expected HH:mm between 00:00 and 23:59' });
       if (end === null) problems.push({ path: `hours.${day}.${i}.end`, message: 'expected HH:mm between 00:01 and 24:00' });
-      if (start !== null && end !== null && end <= start) problems.push({ path: `hours.${day}.${i}`, message: 'must end after it starts' });
+      if (start !== null && end !== null && end <= start)
+        problems.push({ path: `hours.${day}.${i}`, message: 'must end after it starts', reason: { code: 'ends_before_start' } });
       else if (start !== null && end !== null) parsed.push([start, end, i]);
     });
     parsed.sort((a, b) => a[0] - b[0]);

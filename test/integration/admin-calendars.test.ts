@@ -167,7 +167,14 @@ describe('administration: calendars, preview and recomputing open tickets', () =
       .type('form')
       .send({ _csrf: csrf, hours_1: '9h-midi', hours_2: '', hours_3: '', hours_4: '', hours_5: '', hours_6: '', hours_7: '' });
     expect(bad.status).to.equal(400);
-    expect(bad.text).to.include('hours.1').and.include('value="9h-midi"');
+    expect(bad.text).to.include('value="9h-midi"').and.not.include('hours.1');
+    expect(bad.text).to.include('Vérifiez ces champs : Lundi (des plages HH:MM-HH:MM séparées par des virgules).');
+    const reversed = await agent
+      .post(`/staff/admin/calendars/${liege()}?lang=nl`)
+      .type('form')
+      .send({ _csrf: csrf, hours_1: '09:00-17:00', hours_2: '17:00-09:00', hours_3: '', hours_4: '', hours_5: '', hours_6: '', hours_7: '' });
+    expect(reversed.status).to.equal(400);
+    expect(reversed.text).to.include('Controleer deze velden: Dinsdag (een tijdvak eindigt voor het begint).');
     // The way back after a recompute stays inside the calendars.
     const away = await agent
       .post('/staff/admin/sla/recompute')

@@ -89,6 +89,19 @@ describe('administration: offices, teams and the routing tester', () => {
       .type('form')
       .send({ _csrf: csrf, name: 'Conseil <Charleroi>', tier: '1', office: String(org.offices.charleroi), assignmentMode: 'round_robin' })
       .expect(303);
+    // A refused form names the field as the page labels it, in the page's language, and why.
+    const empty = await agent
+      .post(`/staff/admin/offices/${String(org.offices.liege)}?lang=nl`)
+      .type('form')
+      .send({ _csrf: csrf, name: '', routingModel: 'tiered' });
+    expect(empty.status).to.equal(400);
+    expect(empty.text).to.include('Controleer deze velden: Naam (verplicht).').and.not.include('velden: name');
+    const team = await agent
+      .post(`/staff/admin/teams/${String(org.teams.charleroi)}?lang=fr`)
+      .type('form')
+      .send({ _csrf: csrf, name: 'Conseil', tier: '1', office: 'x'.repeat(31), assignmentMode: 'round_robin' });
+    expect(team.status).to.equal(400);
+    expect(team.text).to.include('Vérifiez ces champs : Bureau (30 caractères au plus).');
     const after = await agent.get('/staff/admin/offices').expect(200);
     expect(after.text).to.include('Conseil &lt;Charleroi&gt;');
     const routing = await agent.get('/staff/admin/routing').expect(200);

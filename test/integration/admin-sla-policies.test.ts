@@ -181,7 +181,7 @@ describe('administration: SLA policies, preview and recomputing open tickets', (
       .type('form')
       .send({ ...fields, labels_nl: 'x'.repeat(121) });
     expect(tooLong.status).to.equal(400);
-    expect(tooLong.text).to.include('labels.nl');
+    expect(tooLong.text).to.include('Vérifiez ces champs : Néerlandais (120 caractères au plus).').and.not.include('labels.nl');
     await admin.post(`/staff/admin/sla-policies/${normal.id}`).type('form').send(fields).expect(303);
     const stored = await SlaPolicyModel.findById(normal.id).lean();
     expect(stored?.labels).to.deep.include({ nl: 'Gewone vraag <b>NL</b>', en: 'Ordinary request' });
@@ -253,7 +253,24 @@ describe('administration: SLA policies, preview and recomputing open tickets', (
       onResolution: 'none',
     });
     expect(refused.status).to.equal(400);
-    expect(refused.text).to.include('targets.firstResponseMinutes').and.include('value="quatre"');
+    expect(refused.text).to.include('value="quatre"').and.not.include('targets.firstResponseMinutes');
+    expect(refused.text).to.include('Vérifiez ces champs : Première réponse (h) (un nombre attendu).');
+    const tooMuch = await agent
+      .post('/staff/admin/sla-policies?lang=en')
+      .type('form')
+      .send({
+        _csrf: csrf,
+        name: 'x'.repeat(121),
+        order: '7',
+        active: '1',
+        first: '4',
+        percents: '150',
+        minutesBefore: '15',
+        onAcceptance: 'none',
+        onResolution: 'none',
+      });
+    expect(tooMuch.status).to.equal(400);
+    expect(tooMuch.text).to.include('Check these fields: Name (at most 120 characters), At … % of the target (at most 99).');
     const created = await agent
       .post('/staff/admin/sla-policies')
       .type('form')

@@ -17,11 +17,15 @@ import { deactivateStaff, getStaff, inviteStaff, listStaff, reactivateStaff, res
 import type { PresentedStaffAdmin } from '../../staff/staff.presenter.js';
 import { staffAdminPath } from './account-paths.js';
 import { loadCatalog, type PageCatalog } from './catalog.js';
+import { refusedFields, type FieldLabels } from './admin/admin-page.js';
 import { createFormatter } from './format.js';
 import { pageActor, requirePageActor } from './page-auth.js';
 import { renderForbidden, renderStaffPage, type StaffPageTools } from './staff-page.js';
 
 const doneNotices = ['invited', 'updated', 'deactivated', 'reactivated', 'invitation'] as const;
+const fieldLabels: FieldLabels = Object.fromEntries(
+  ['name', 'email', 'roles', 'team', 'office', 'languages', 'capacity'].map((f) => [f, `accounts.admin.field.${f}`]),
+);
 
 type Form = { name: string; email: string; roles: string[]; team: string; office: string; languages: string[]; capacity: string };
 
@@ -88,11 +92,7 @@ export function staffAdminPages(config: Config, tools: StaffPageTools): Router {
       return { status: error.status, error: t(`accounts.admin.errors.${reason}`) };
     }
     if (error.status === 404) return { status: 404, error: t('accounts.admin.errors.not_found') };
-    const fields = (error.fields ?? []).map((f) => f.path.split('.')[0] ?? '').filter(Boolean);
-    return {
-      status: error.status,
-      error: t('accounts.admin.errors.invalid', { fields: [...new Set(fields)].map((f) => t(`accounts.admin.field.${f}`)).join(', ') }),
-    };
+    return { status: error.status, error: t('accounts.admin.errors.invalid', { fields: refusedFields(error.fields ?? [], t, fieldLabels) ?? '' }) };
   }
 
   async function showList(req: Request, res: Response, view: { status?: number; form?: Form; error?: string | null } = {}): Promise<void> {

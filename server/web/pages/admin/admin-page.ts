@@ -6,7 +6,7 @@
 import { errorReasons } from '../../../lib/error-reasons.js';
 import type { NextFunction, Request, Response } from 'express';
 import { isAdministrator } from '../../../auth/administrator.js';
-import { AppError } from '../../../lib/errors.js';
+import { AppError, type FieldProblem } from '../../../lib/errors.js';
 import type { Translate } from '../../../lib/i18n.js';
 import { pageActor } from '../page-auth.js';
 import { renderStaffPage, type StaffPageTools } from '../staff-page.js';
@@ -29,15 +29,46 @@ export function formField(body: unknown, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
-/** The sentence for a refusal the service or the schema made; anything unexpected is rethrown. */
-export function refusal(error: unknown, t: Translate): { status: number; error: string } {
+/**
+ * The visible label of each field a form can refuse, by the schema's path or its start
+ * (`name`, `targets.firstResponseMinutes`, `hours.1`): path → translation key.
+ */
+export type FieldLabels = Readonly<Record<string, string>>;
+
+/**
+ * "Nom (120 caractères au plus), Ordre (un nombre)": the refused fields by their labels in the page's
+ * language, with why when the schema says it; null when none of them has a label (a schema key is never shown).
+ */
+export function refusedFields(problems: readonly FieldProblem[], t: Translate, labels: FieldLabels): string | null {
+  const said = problems.flatMap((problem) => {
+    const parts = problem.path.split('.');
+    const key = parts.map((_, i) => labels[parts.slice(0, parts.length - i).join('.')]).find(Boolean);
+    if (!key) return [];
+    const why = problem.reason ? t(`admin.errors.reason.${problem.reason.code}`, { limit: problem.reason.limit }) : null;
+    return [why ? t('admin.errors.field_reason', { field: t(key), reason: why }) : t(key)];
+  });
+  return said.length > 0 ? [...new Set(said)].join(', ') : null;
+}
+
+/** The names in each language (views/partials/name-labels.hbs), as forms and the API spell them. */
+export const nameFields: FieldLabels = {
+  labels_fr: 'wording.labels.fr',
+  labels_nl: 'wording.labels.nl',
+  labels_en: 'wording.labels.en',
+  'labels.fr': 'wording.labels.fr',
+  'labels.nl': 'wording.labels.nl',
+  'labels.en': 'wording.labels.en',
+};
+
+/** The sentence for a refusal the service or the schema made (fields named by `labels`); anything unexpected is rethrown. */
+export function refusal(error: unknown, t: Translate, labels: FieldLabels = {}): { status: number; error: string } {
   if (!(error instanceof AppError)) throw error;
   // A refusal with a stable reason says why in the page's language (never the server's English sentence).
   const reason = typeof error.details?.reason === 'string' ? error.details.reason : null;
   if (reason && (errorReasons as readonly string[]).includes(reason)) return { status: error.status, error: t(`client.reason.${reason}`) };
-  const fields = error.fields?.map((f) => f.path).join(', ');
+  const fields = error.status === 400 && error.fields ? refusedFields(error.fields, t, labels) : null;
   const key = error.status === 404 ? 'admin.errors.not_found' : error.status === 409 ? 'admin.errors.conflict' : 'admin.errors.invalid';
-  return { status: error.status, error: fields && error.status === 400 ? t('admin.errors.invalid_fields', { fields }) : t(key) };
+  return { status: error.status, error: fields ? t('admin.errors.invalid_fields', { fields }) : t(key) };
 }
 
 /** The "done" notice a change's redirect asks for (`?done=<key>`), when it is one of the page's. */

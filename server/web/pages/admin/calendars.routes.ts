@@ -11,6 +11,7 @@ import { Router, type Request, type Response } from 'express';
 import { labelIn, labelsFormFields, labelsFromForm } from '../../../lib/labels.js';
 import { z } from 'zod';
 import type { Config } from '../../../config.js';
+import { fieldProblems } from '../../../lib/validate.js';
 import { BadRequestError } from '../../../lib/errors.js';
 import { intlTags, type Translate } from '../../../lib/i18n.js';
 import { belgianRegions, weekdays, type BusinessCalendar, type BusinessInterval, type Weekday } from '../../../sla/calendar.js';
@@ -29,7 +30,7 @@ import { latestRecomputeJob, recomputeJob, startRecompute, type RecomputeJobView
 import { createFormatter } from '../format.js';
 import { adminPath, pageActor, requirePageActor } from '../page-auth.js';
 import { renderStaffPage, type StaffPageTools } from '../staff-page.js';
-import { administratorPage, doneNotice, formField, refusal } from './admin-page.js';
+import { administratorPage, doneNotice, formField, nameFields, refusal, type FieldLabels } from './admin-page.js';
 import { targetHoursText } from './sla-policy-form.js';
 
 export const calendarsPath = `${adminPath}/calendars`;
@@ -40,13 +41,16 @@ const doneKeys = ['updated', 'closure_added', 'closure_removed'];
 const dateTags = intlTags;
 const INTERVAL = /^\s*(\d{1,2}:\d{2})\s*[-–]\s*(\d{1,2}:\d{2})\s*$/;
 const labelsForm = z.object(labelsFormFields);
+/** The calendar form's fields by their labels: each day, the region, the names in each language, the closure date. */
+const calendarFields: FieldLabels = {
+  ...Object.fromEntries(weekdays.map((d) => [`hours.${d}`, `admin.calendars.day.${d}`])),
+  region: 'admin.calendars.region_label',
+  ...nameFields,
+  date: 'admin.calendars.closure_date',
+};
 function parseLabels(body: unknown): z.infer<typeof labelsForm> {
   const parsed = labelsForm.safeParse(body);
-  if (!parsed.success)
-    throw new BadRequestError(
-      'invalid',
-      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    );
+  if (!parsed.success) throw new BadRequestError('invalid', fieldProblems(parsed.error));
   return parsed.data;
 }
 
@@ -62,7 +66,10 @@ export function parseDayHours(text: string, day: Weekday): BusinessInterval[] {
   if (!text.trim()) return [];
   return text.split(/[,;]/).map((part) => {
     const m = INTERVAL.exec(part);
-    if (!m?.[1] || !m[2]) throw new BadRequestError('invalid hours', [{ path: `hours.${day}`, message: 'expected HH:mm-HH:mm, comma separated' }]);
+    if (!m?.[1] || !m[2])
+      throw new BadRequestError('invalid hours', [
+        { path: `hours.${day}`, message: 'expected HH:mm-HH:mm, comma separated', reason: { code: 'hours_format' } },
+      ]);
     const pad = (t: string) => t.padStart(5, '0');
     return { start: pad(m[1]), end: pad(m[2]) };
   });
@@ -207,7 +214,7 @@ export function calendarAdminPages(config: Config, tools: StaffPageTools): Route
       const labels = labelsFromForm(parseLabels(req.body));
       await updateCalendar(pageActor(req), target, { hours, region: (region || null) as (typeof belgianRegions)[number] | null, labels }, { ip: req.ip });
     } catch (error) {
-      return showCalendar(req, res, id, { ...refusal(error, res.locals.t), hoursInput: input });
+      return showCalendar(req, res, id, { ...refusal(error, res.locals.t, calendarFields), hoursInput: input });
     }
     res.redirect(303, `${calendarsPath}/${id}?done=updated`);
   });

@@ -21,11 +21,12 @@ import {
   type CatalogItemView,
 } from '../../../catalog/catalog-admin.js';
 import { createCategoryBody, createReasonCodeBody, reasonMoves, updateCategoryBody, updateReasonCodeBody } from '../../../catalog/catalog-admin.schemas.js';
+import { fieldProblems } from '../../../lib/validate.js';
 import { BadRequestError } from '../../../lib/errors.js';
 import type { Translate } from '../../../lib/i18n.js';
 import { adminPath, pageActor, requirePageActor } from '../page-auth.js';
 import { renderStaffPage, type StaffPageTools } from '../staff-page.js';
-import { administratorPage, doneNotice, formField, refusal } from './admin-page.js';
+import { administratorPage, doneNotice, formField, refusal, type FieldLabels } from './admin-page.js';
 
 export const categoriesPath = `${adminPath}/categories`;
 const reasonsPath = `${adminPath}/reason-codes`;
@@ -45,13 +46,19 @@ function formBody(body: unknown, kind: Kind, editing: boolean): Record<string, u
   };
 }
 
+/** The category and reason forms' fields by their labels, by the API schema's paths. */
+const catalogFields: FieldLabels = {
+  code: 'admin.catalog.field.code',
+  'label.fr': 'admin.catalog.field.label_fr',
+  'label.nl': 'admin.catalog.field.label_nl',
+  'label.en': 'admin.catalog.field.label_en',
+  order: 'admin.catalog.field.order',
+  appliesTo: 'admin.catalog.field.moves',
+};
+
 function parse<T>(schema: ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
-  if (!parsed.success)
-    throw new BadRequestError(
-      'invalid',
-      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    );
+  if (!parsed.success) throw new BadRequestError('invalid', fieldProblems(parsed.error));
   return parsed.data;
 }
 
@@ -157,7 +164,7 @@ export function catalogAdminPages(tools: StaffPageTools): Router {
     try {
       await createCategory(pageActor(req), parse(createCategoryBody, formBody(req.body, 'category', false)), { ip: req.ip });
     } catch (error) {
-      return showList(req, res, { ...refusal(error, res.locals.t), form: { kind: 'category', values: typed(req.body, 'category') } });
+      return showList(req, res, { ...refusal(error, res.locals.t, catalogFields), form: { kind: 'category', values: typed(req.body, 'category') } });
     }
     res.redirect(303, `${categoriesPath}?done=category_created`);
   });
@@ -166,7 +173,7 @@ export function catalogAdminPages(tools: StaffPageTools): Router {
     try {
       await createReasonCode(pageActor(req), parse(createReasonCodeBody, formBody(req.body, 'reason', false)), { ip: req.ip });
     } catch (error) {
-      return showList(req, res, { ...refusal(error, res.locals.t), form: { kind: 'reason', values: typed(req.body, 'reason') } });
+      return showList(req, res, { ...refusal(error, res.locals.t, catalogFields), form: { kind: 'reason', values: typed(req.body, 'reason') } });
     }
     res.redirect(303, `${categoriesPath}?done=reason_created`);
   });
@@ -176,7 +183,7 @@ export function catalogAdminPages(tools: StaffPageTools): Router {
     try {
       await updateCategory(pageActor(req), code, parse(updateCategoryBody, formBody(req.body, 'category', true)), { ip: req.ip });
     } catch (error) {
-      return showEdit(req, res, 'category', code, { ...refusal(error, res.locals.t), values: typed(req.body, 'category') });
+      return showEdit(req, res, 'category', code, { ...refusal(error, res.locals.t, catalogFields), values: typed(req.body, 'category') });
     }
     res.redirect(303, `${categoriesPath}?done=category_updated`);
   });
@@ -186,7 +193,7 @@ export function catalogAdminPages(tools: StaffPageTools): Router {
     try {
       await updateReasonCode(pageActor(req), code, parse(updateReasonCodeBody, formBody(req.body, 'reason', true)), { ip: req.ip });
     } catch (error) {
-      return showEdit(req, res, 'reason', code, { ...refusal(error, res.locals.t), values: typed(req.body, 'reason') });
+      return showEdit(req, res, 'reason', code, { ...refusal(error, res.locals.t, catalogFields), values: typed(req.body, 'reason') });
     }
     res.redirect(303, `${categoriesPath}?done=reason_updated`);
   });

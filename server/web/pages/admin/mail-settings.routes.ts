@@ -147,7 +147,7 @@ export function mailSettingsPages(config: Config, tools: StaffPageTools): Router
       const mail = await sendTestMail(pageActor(req), config, { to, locale: res.locals.locale }, { ip: req.ip });
       res.redirect(303, `${mailSettingsPath}?sent=${mail.id}#test-send`);
     } catch (error) {
-      const refused = refusal(error, res.locals.t);
+      const refused = refusal(error, res.locals.t, { to: 'mailSettings.test_send.to' });
       const limited = refused.status === 429 ? res.locals.t('mailSettings.test_send.limited') : refused.error;
       await showSettings(req, res, { status: refused.status, error: limited, to });
     }

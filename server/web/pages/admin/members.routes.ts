@@ -18,6 +18,7 @@ import { latestErasures } from '../../../privacy/member-erasure.js';
 import { eraseMemberAsAdministrator, findMemberExactly, memberForAdmin, membersOfTickets, type MemberCardView } from '../../../privacy/members-admin.js';
 import { confirmRetentionReport, latestRetentionReport } from '../../../privacy/retention.js';
 import { searchIndexer } from '../../../search/search.service.js';
+import { fieldProblems } from '../../../lib/validate.js';
 import { BadRequestError } from '../../../lib/errors.js';
 import { createFormatter } from '../format.js';
 import { adminPath, pageActor, requirePageActor } from '../page-auth.js';
@@ -149,15 +150,11 @@ export function memberAdminPages(config: Config, tools: StaffPageTools): Router 
     const id = String(req.params.id);
     const parsed = eraseBody.safeParse({ confirm: formField(req.body, 'confirm'), reason: formField(req.body, 'reason') });
     try {
-      if (!parsed.success)
-        throw new BadRequestError(
-          'invalid',
-          parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-        );
+      if (!parsed.success) throw new BadRequestError('invalid', fieldProblems(parsed.error));
       if (!idPattern.test(id)) return showMember(req, res, id);
       await eraseMemberAsAdministrator(pageActor(req), id, { ...parsed.data, ip: req.ip }, { dataDir: config.dataDir });
     } catch (error) {
-      const r = refusal(error, res.locals.t);
+      const r = refusal(error, res.locals.t, { reason: 'membersAdmin.erase.reason_label' });
       const error422 = r.status === 422 ? res.locals.t('membersAdmin.erase.mismatch') : r.error;
       return showMember(req, res, id, { status: r.status, error: error422, reason: formField(req.body, 'reason') });
     }

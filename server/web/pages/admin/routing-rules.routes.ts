@@ -5,6 +5,7 @@
  * changes go through routing/routing-rules-admin.ts, as the API does.
  */
 import { Router, type Request, type Response } from 'express';
+import { fieldProblems } from '../../../lib/validate.js';
 import { BadRequestError } from '../../../lib/errors.js';
 import type { Translate } from '../../../lib/i18n.js';
 import { officesAndTeams, routingRules, type RuleView } from '../../../routing/routing-admin.js';
@@ -15,12 +16,23 @@ import { loadCatalog, selectOptions, type Option } from '../catalog.js';
 import { labels } from '../presenters.js';
 import { adminPath, pageActor, requirePageActor } from '../page-auth.js';
 import { renderStaffPage, type StaffPageTools } from '../staff-page.js';
-import { administratorPage, formField, refusal } from './admin-page.js';
+import { administratorPage, formField, refusal, type FieldLabels } from './admin-page.js';
 
 export const routingRulesPath = `${adminPath}/routing/rules`;
 const routingPath = `${adminPath}/routing`;
 const fieldNames = ['name', 'order', 'active', 'category', 'channel', 'mailbox', 'language', 'office', 'team'] as const;
 export type RuleForm = Record<(typeof fieldNames)[number], string>;
+/** The rule form's fields by their labels, by the API schema's paths. */
+export const ruleFields: FieldLabels = {
+  name: 'routingRules.field.name',
+  order: 'routingRules.field.order',
+  'match.category': 'admin.routing.field.category',
+  'match.channel': 'admin.routing.field.channel',
+  'match.mailbox': 'admin.routing.field.mailbox',
+  'match.language': 'admin.routing.field.language',
+  'match.office': 'admin.routing.field.member_office',
+  team: 'routingRules.field.team',
+};
 
 export function ruleFormInput(body: unknown): RuleForm {
   return Object.fromEntries(fieldNames.map((k) => [k, formField(body, k).trim()])) as RuleForm;
@@ -55,11 +67,7 @@ export function ruleFromForm(form: RuleForm) {
     },
     team: form.team,
   });
-  if (!parsed.success)
-    throw new BadRequestError(
-      'invalid',
-      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    );
+  if (!parsed.success) throw new BadRequestError('invalid', fieldProblems(parsed.error));
   return parsed.data;
 }
 
@@ -130,7 +138,7 @@ export function routingRulePages(tools: StaffPageTools): Router {
     try {
       await updateRule(pageActor(req), id, ruleFromForm(form), { ip: req.ip });
     } catch (error) {
-      return showRule(req, res, id, { ...refusal(error, res.locals.t), form });
+      return showRule(req, res, id, { ...refusal(error, res.locals.t, ruleFields), form });
     }
     res.redirect(303, `${routingPath}?done=rule_updated`);
   });

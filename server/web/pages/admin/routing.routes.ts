@@ -12,13 +12,14 @@ import { routingSentence } from '../../../routing/routing-facts.js';
 import { routingTrialBody } from '../../../routing/routing-admin.routes.js';
 import { officesAndTeams, routingRules, tryRouting, updateOffice, updateTeam, type RoutingAnswer } from '../../../routing/routing-admin.js';
 import { assignmentModes, channels, officeModels, ticketLanguages, tiers } from '../../../lib/ticket.vocabulary.js';
+import { fieldProblems } from '../../../lib/validate.js';
 import { BadRequestError } from '../../../lib/errors.js';
 import { labelsFormFields, labelsFromForm } from '../../../lib/labels.js';
 import { adminPath, pageActor, requirePageActor } from '../page-auth.js';
 import { renderStaffPage, type StaffPageTools } from '../staff-page.js';
-import { administratorPage, doneNotice, formField, refusal } from './admin-page.js';
+import { administratorPage, doneNotice, formField, nameFields, refusal, type FieldLabels } from './admin-page.js';
 import { createRule } from '../../../routing/routing-rules-admin.js';
-import { routingRulePages, routingRulesPath, ruleFormInput, ruleFormView, ruleFromForm, type RuleForm } from './routing-rules.routes.js';
+import { routingRulePages, routingRulesPath, ruleFields, ruleFormInput, ruleFormView, ruleFromForm, type RuleForm } from './routing-rules.routes.js';
 
 export const officesPath = `${adminPath}/offices`;
 export const routingPath = `${adminPath}/routing`;
@@ -39,13 +40,21 @@ const teamForm = z.strictObject({
   assignmentMode: z.enum(assignmentModes),
 });
 
+const officeFields: FieldLabels = { name: 'admin.offices.field.name', routingModel: 'admin.offices.field.model', ...nameFields };
+const teamFields: FieldLabels = {
+  name: 'admin.offices.field.name',
+  tier: 'admin.offices.field.tier',
+  office: 'admin.offices.field.office',
+  assignmentMode: 'admin.offices.field.mode',
+  ...nameFields,
+};
+const trialFields: FieldLabels = Object.fromEntries(
+  ['email', 'category', 'channel', 'language', 'mailbox', 'office'].map((f) => [f, `admin.routing.field.${f}`]),
+);
+
 function parsed<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body);
-  if (!result.success)
-    throw new BadRequestError(
-      'invalid',
-      result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    );
+  if (!result.success) throw new BadRequestError('invalid', fieldProblems(result.error));
   return result.data;
 }
 
@@ -103,7 +112,7 @@ export function routingAdminPages(tools: StaffPageTools): Router {
         { ip: req.ip },
       );
     } catch (error) {
-      return showOffices(req, res, refusal(error, res.locals.t));
+      return showOffices(req, res, refusal(error, res.locals.t, officeFields));
     }
     res.redirect(303, `${officesPath}?done=office`);
   });
@@ -118,7 +127,7 @@ export function routingAdminPages(tools: StaffPageTools): Router {
         { ip: req.ip },
       );
     } catch (error) {
-      return showOffices(req, res, refusal(error, res.locals.t));
+      return showOffices(req, res, refusal(error, res.locals.t, teamFields));
     }
     res.redirect(303, `${officesPath}?done=team`);
   });
@@ -203,7 +212,7 @@ export function routingAdminPages(tools: StaffPageTools): Router {
     try {
       await createRule(pageActor(req), ruleFromForm(ruleForm), { ip: req.ip });
     } catch (error) {
-      const { status, error: ruleError } = refusal(error, res.locals.t);
+      const { status, error: ruleError } = refusal(error, res.locals.t, ruleFields);
       return showRouting(req, res, { status, ruleError, ruleForm });
     }
     res.redirect(303, `${routingPath}?done=rule_created`);
@@ -224,7 +233,7 @@ export function routingAdminPages(tools: StaffPageTools): Router {
       const answer = await tryRouting(pageActor(req), trial);
       await showRouting(req, res, { answer, form });
     } catch (error) {
-      await showRouting(req, res, { ...refusal(error, res.locals.t), form });
+      await showRouting(req, res, { ...refusal(error, res.locals.t, trialFields), form });
     }
   });
 

@@ -22,6 +22,7 @@ import {
   policyFormFromView,
   policyFormInput,
   policyFormView,
+  policyFields,
   policyFromForm,
   targetHoursText,
   type PolicyFormInput,
@@ -149,7 +150,7 @@ export function slaPolicyPages(config: Config, tools: StaffPageTools): Router {
     try {
       created = await createPolicy(pageActor(req), policyFromForm(form), { ip: req.ip });
     } catch (error) {
-      return showList(req, res, { ...refusal(error, res.locals.t), form });
+      return showList(req, res, { ...refusal(error, res.locals.t, policyFields), form });
     }
     res.redirect(303, `${policiesPath}/${created.id}?done=created`);
   });
@@ -162,7 +163,7 @@ export function slaPolicyPages(config: Config, tools: StaffPageTools): Router {
     try {
       await updatePolicy(pageActor(req), id, policyFromForm(form), { ip: req.ip });
     } catch (error) {
-      return showPolicy(req, res, id, { ...refusal(error, res.locals.t), form });
+      return showPolicy(req, res, id, { ...refusal(error, res.locals.t, policyFields), form });
     }
     res.redirect(303, `${policiesPath}/${id}?done=updated`);
   });

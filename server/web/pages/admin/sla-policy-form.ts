@@ -4,13 +4,14 @@
  * into the API's body and checked by the same schema (sla/policy-admin.routes.ts), so the page and the
  * API refuse the same things.
  */
+import { fieldProblems } from '../../../lib/validate.js';
 import { BadRequestError } from '../../../lib/errors.js';
 import type { Translate } from '../../../lib/i18n.js';
 import type { Formatter } from '../format.js';
 import { acceptanceBreachActions, resolutionBreachActions, type PolicyView } from '../../../sla/policy-admin.js';
 import { policyBody, type PolicyBody } from '../../../sla/policy-admin.routes.js';
 import { priorities, tiers } from '../../../lib/ticket.vocabulary.js';
-import { formField } from './admin-page.js';
+import { formField, nameFields, type FieldLabels } from './admin-page.js';
 
 /** Every value of a repeated field (ticked boxes), as text. */
 function formList(body: unknown, name: string): string[] {
@@ -74,6 +75,25 @@ export function policyFormInput(body: unknown): PolicyFormInput {
 
 const labelKeys = ['labels_fr', 'labels_nl', 'labels_en'] as const;
 
+/** The policy form's fields by their labels, by the API schema's paths. */
+export const policyFields: FieldLabels = {
+  name: 'slaPolicies.field.name',
+  order: 'slaPolicies.field.order',
+  ...nameFields,
+  'targets.firstResponseMinutes': 'slaPolicies.field.first',
+  'targets.nextResponseMinutes': 'slaPolicies.field.next',
+  'targets.resolutionMinutes': 'slaPolicies.field.resolution',
+  'targets.acceptanceMinutes': 'slaPolicies.field.targets',
+  'warnings.percents': 'slaPolicies.field.percents',
+  'warnings.minutesBefore': 'slaPolicies.field.minutes_before',
+  'onBreach.acceptance': 'slaPolicies.field.on_acceptance',
+  'onBreach.resolution': 'slaPolicies.field.on_resolution',
+  'match.categories': 'slaPolicies.field.categories',
+  'match.priorities': 'slaPolicies.field.priorities',
+  'match.tiers': 'slaPolicies.field.tiers',
+  'match.offices': 'slaPolicies.field.offices',
+};
+
 /** The API body from the form, through the API's schema (a 400 naming the fields otherwise). */
 export function policyFromForm(input: PolicyFormInput): PolicyBody {
   const s = (k: string) => (typeof input[k] === 'string' ? input[k] : '');
@@ -95,11 +115,7 @@ export function policyFromForm(input: PolicyFormInput): PolicyBody {
     warnings: { percents: numbers(s('percents')), minutesBefore: numbers(s('minutesBefore')) },
     onBreach: { acceptance: s('onAcceptance'), resolution: s('onResolution') },
   });
-  if (!parsed.success)
-    throw new BadRequestError(
-      'invalid',
-      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    );
+  if (!parsed.success) throw new BadRequestError('invalid', fieldProblems(parsed.error));
   return parsed.data;
 }
 
