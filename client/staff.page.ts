@@ -1,6 +1,7 @@
 /**
  * What every staff page does, whatever its own script: the `/` shortcut to the search box, the
- * browser's messages for fields in the page's language (sign-in pages included),
+ * browser's messages for fields in the page's language (sign-in pages included), a question
+ * before a form that cannot be undone (`data-confirm`),
  * the top bar's menu (closes on a click elsewhere or Escape), and "select all" boxes of plain forms (`data-select-all="<name>"` checks every box of that name in its form).
  */
 import { enableMenus } from './lib/menus.js';
@@ -10,6 +11,13 @@ import { localizeValidity } from './lib/validity.js';
 enableSearchShortcut();
 enableMenus();
 localizeValidity();
+
+// A form whose action cannot be undone from the page (`data-confirm="<question>"`) asks first.
+document.addEventListener('submit', (event) => {
+  const form = event.target;
+  const question = form instanceof HTMLFormElement ? form.dataset.confirm : undefined;
+  if (question && !window.confirm(question)) event.preventDefault();
+});
 
 document.addEventListener('change', (event) => {
   const box = event.target;

@@ -151,6 +151,23 @@ describe('accounts in Chromium: invite, set a password, second factor (real serv
       about.some((text) => text.includes('Administrateur·rice') || text.includes(adminEmail) || /invit/i.test(text)),
       about.join('\n---\n'),
     ).to.equal(true);
+    // Deactivating asks first, naming the person: dismissed, nothing changes; confirmed, the account closes.
+    await admin.goto(`${e2e.base}/staff/admin/staff`);
+    await Promise.all([admin.waitForURL(/\/staff\/admin\/staff\/[0-9a-f]{24}$/), row.locator('a').first().click()]);
+    const questions: string[] = [];
+    admin.once('dialog', (dialog) => {
+      questions.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await admin.click('form[action$="/deactivate"] button[type=submit]');
+    expect(questions).to.deep.equal(['Désactiver Camille Nouvelle ? Toutes ses sessions se ferment tout de suite.']);
+    await admin.goto(`${e2e.base}/staff/admin/staff`);
+    expect(await row.getAttribute('data-status')).to.equal('active');
+    await Promise.all([admin.waitForURL(/\/staff\/admin\/staff\/[0-9a-f]{24}$/), row.locator('a').first().click()]);
+    admin.once('dialog', (dialog) => void dialog.accept());
+    await Promise.all([admin.waitForNavigation(), admin.click('form[action$="/deactivate"] button[type=submit]')]);
+    await admin.goto(`${e2e.base}/staff/admin/staff`);
+    expect(await row.getAttribute('data-status')).to.not.equal('active');
     // The wrong code's page is answered 401 on purpose (Chromium logs it): that one is expected.
     expect(unexpectedErrors(errors).filter((e) => !/status of 401/.test(e))).to.deep.equal([]);
   });
