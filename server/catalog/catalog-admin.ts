@@ -44,6 +44,19 @@ function present(doc: StoredItem, withMoves: boolean): CatalogItemView {
   };
 }
 
+/**
+ * Refuses a label another active item already shows in the same language (spaces and case aside):
+ * members choose a category by its label on the help form, and staff a reason by its label.
+ */
+async function assertDistinctLabels(model: typeof CategoryModel | typeof ReasonCodeModel, code: string, label: StoredItem['label']): Promise<void> {
+  const norm = (text: string) => text.trim().replace(/\s+/g, ' ').toLocaleLowerCase();
+  const others = await model.collection.find<StoredItem>({ code: { $ne: code }, active: { $ne: false } }, { projection: { code: 1, label: 1 } }).toArray();
+  for (const language of ['fr', 'nl', 'en'] as const) {
+    const taken = others.find((o) => norm(o.label[language]) === norm(label[language]));
+    if (taken) throw new ConflictError(`The ${language} label "${label[language]}" is already the label of "${taken.code}".`, { reason: 'label_taken' });
+  }
+}
+
 function isDuplicate(error: unknown): boolean {
   return (error as { code?: unknown }).code === 11000;
 }
@@ -65,10 +78,11 @@ export async function listReasonCodesForAdmin(): Promise<CatalogItemView[]> {
 
 export async function createCategory(actor: StaffActor, props: CreateCategory, meta: Meta = {}): Promise<CatalogItemView> {
   assertAdministrator(actor);
+  if (props.active !== false) await assertDistinctLabels(CategoryModel, props.code, props.label);
   try {
     await CategoryModel.create({ code: props.code, label: props.label, order: props.order ?? 0, active: props.active ?? true });
   } catch (error) {
-    if (isDuplicate(error)) throw new ConflictError(`A category with the code "${props.code}" already exists.`);
+    if (isDuplicate(error)) throw new ConflictError(`A category with the code "${props.code}" already exists.`, { reason: 'code_taken' });
     throw error;
   }
   const after = present((await CategoryModel.findOne({ code: props.code }).lean<StoredItem>()) as StoredItem, false);
@@ -87,6 +101,7 @@ export async function updateCategory(actor: StaffActor, code: string, props: Upd
   const doc = await CategoryModel.findOne({ code }).lean<StoredItem>();
   if (!doc) throw new NotFoundError('No such category.');
   const before = present(doc, false);
+  if ((props.active ?? before.active) && (props.label || props.active)) await assertDistinctLabels(CategoryModel, code, props.label ?? before.label);
   const set: Record<string, unknown> = {};
   if (props.label) set.label = props.label;
   if (props.order !== undefined) set.order = props.order;
@@ -106,6 +121,7 @@ export async function updateCategory(actor: StaffActor, code: string, props: Upd
 
 export async function createReasonCode(actor: StaffActor, props: CreateReasonCode, meta: Meta = {}): Promise<CatalogItemView> {
   assertAdministrator(actor);
+  if (props.active !== false) await assertDistinctLabels(ReasonCodeModel, props.code, props.label);
   try {
     await ReasonCodeModel.create({
       code: props.code,
@@ -115,7 +131,7 @@ export async function createReasonCode(actor: StaffActor, props: CreateReasonCod
       appliesTo: props.appliesTo ?? ['escalate'],
     });
   } catch (error) {
-    if (isDuplicate(error)) throw new ConflictError(`A reason code "${props.code}" already exists.`);
+    if (isDuplicate(error)) throw new ConflictError(`A reason code "${props.code}" already exists.`, { reason: 'code_taken' });
     throw error;
   }
   const after = present((await ReasonCodeModel.findOne({ code: props.code }).lean<StoredItem>()) as StoredItem, true);
@@ -137,6 +153,7 @@ export async function updateReasonCode(actor: StaffActor, code: string, props: U
     throw new ConflictError(`"${code}" is the reason automatic SLA escalations carry: it cannot be deactivated.`);
   }
   const before = present(doc, true);
+  if ((props.active ?? before.active) && (props.label || props.active)) await assertDistinctLabels(ReasonCodeModel, code, props.label ?? before.label);
   const set: Record<string, unknown> = {};
   if (props.label) set.label = props.label;
   if (props.order !== undefined) set.order = props.order;

@@ -34,6 +34,8 @@ export const accountRefusalCodes = [
   'report_not_pending',
   'unknown_placeholder',
   'placeholder_syntax',
+  'code_taken',
+  'label_taken',
 ] as const;
 
 /** Every reason code a client may receive. */

@@ -47,9 +47,21 @@ describe('administration: categories and reason codes', () => {
     const entry = await AuditEntryModel.findOne({ action: 'category.create', 'target.id': 'energy' }).lean();
     expect(entry?.actorName).to.equal('Thomas Lejeune');
     expect(entry?.after).to.deep.include({ label: { fr: 'Énergie', nl: 'Energie', en: 'Energy' } });
-    await api()
+    const taken = await api()
       .post('/admin/categories', { code: 'energy', label: { fr: 'a', nl: 'b', en: 'c' } })
       .expect(409);
+    expect(taken.body.error.reason).to.equal('code_taken');
+    // Another code with a label already shown (case and spaces aside): members would see two "Énergie".
+    const twin = await api()
+      .post('/admin/categories', { code: 'energy_bis', label: { fr: ' énergie ', nl: 'Stroom', en: 'Power' } })
+      .expect(409);
+    expect(twin.body.error.reason).to.equal('label_taken');
+    expect(await isActiveCategory('energy_bis')).to.equal(false);
+    // Inactive, it may share the label; reactivating it then is refused, and renaming the original frees it.
+    await api()
+      .post('/admin/categories', { code: 'energy_old', label: { fr: 'Énergie', nl: 'Energie', en: 'Energy' }, active: false })
+      .expect(201);
+    expect((await api().patch('/admin/categories/energy_old', { active: true }).expect(409)).body.error.reason).to.equal('label_taken');
   });
 
   it('refuses a label missing a language, an unknown field and an operator in the code (400)', async () => {
