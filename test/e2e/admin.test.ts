@@ -120,7 +120,9 @@ describe('administration in Chromium (real server, demo data)', function () {
     const rows = admin.locator('tr.audit-entry');
     const texts = await rows.allInnerTexts();
     const category = texts.findIndex((t) => t.includes('Catégorie créée') && t.includes('Énergie et logement'));
-    const closure = texts.findIndex((t) => t.includes('Fermeture ajoutée') && t.includes('Liège') && t.includes(closureDay));
+    // The day reads as a date of the page's language ("24 déc. 2026"), not as stored.
+    const closureText = new Intl.DateTimeFormat('fr-BE', { timeZone: 'Europe/Brussels', dateStyle: 'medium' }).format(new Date(`${closureDay}T12:00:00Z`));
+    const closure = texts.findIndex((t) => t.includes('Fermeture ajoutée') && t.includes('Liège') && t.includes(closureText));
     expect(category, texts.slice(0, 5).join('\n---\n')).to.be.at.least(0);
     expect(closure).to.be.above(category);
     // The changes wrap inside the table: the page is never wider than the window, at 1366 px or 1280 px.

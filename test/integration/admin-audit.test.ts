@@ -51,8 +51,35 @@ describe('audit page and API', () => {
     expect(rows).to.have.length(50);
     expect(rows[0]).to.include('Fermeture ajoutée').and.include('Thomas Lejeune');
     expect(rows[0]).to.include('&lt;script&gt;alert(1)&lt;/script&gt; Liège').and.not.include('<script>alert');
-    expect(rows[0]).to.include('<del class="audit-before">2026-12-24</del>').and.include('<ins class="audit-after">2026-12-24, 2026-12-31</ins>');
+    expect(rows[0]).to.include('<span class="audit-field">Fermetures</span>');
+    expect(rows[0]).to.include('<del class="audit-before">24 déc. 2026</del>').and.include('<ins class="audit-after">24 déc. 2026, 31 déc. 2026</ins>');
     expect(rows[1]).to.include('Catégorie 54').and.include('<del class="audit-before">54</del>');
+  });
+
+  it('says each change in words: field names, the team an id names, yes/no, days by name; an unchanged field is left out', async () => {
+    const admin = org.staff.administrator;
+    await recordAudit(admin, {
+      action: 'staff.update',
+      target: { kind: 'staff', id: String(admin.id), label: 'Paul Hennaut' },
+      before: { team: null, active: true, roles: ['advisor'], languages: ['fr'] },
+      after: { team: String(org.teams.liege), active: false, roles: ['advisor', 'supervisor'], languages: ['fr'] },
+    });
+    await recordAudit(admin, {
+      action: 'calendar.update',
+      target: { kind: 'calendar', id: 'y', label: 'Belgique' },
+      before: { hours: { 1: '09:00–17:00', 2: null } },
+      after: { hours: { 1: '08:30–16:30', 2: null } },
+    });
+    const agent = await pageAgent(app, org.staff.administrator.email);
+    const [calendar, staff] = (await agent.get('/staff/admin/audit').expect(200)).text.split('<tr class="audit-entry">').slice(1);
+    expect(staff).to.include('<span class="audit-field">Équipe</span> <del class="audit-before">—</del>');
+    expect(staff).to.match(/<ins class="audit-after">Conseil Liège<\/ins>/);
+    expect(staff).to.include('<span class="audit-field">Actif</span> <del class="audit-before">oui</del>').and.include('<ins class="audit-after">non</ins>');
+    expect(staff).to.include('<ins class="audit-after">Conseiller·e, Superviseur·e</ins>');
+    expect(staff)
+      .to.not.include('Langues')
+      .and.not.match(/[0-9a-f]{24}/);
+    expect(calendar).to.include('<span class="audit-field">Heures d’ouverture</span> <del class="audit-before">lun. : 09:00–17:00</del>');
   });
 
   it('filters by kind and pages on from a cursor until the end', async () => {
@@ -71,7 +98,7 @@ describe('audit page and API', () => {
     expect(secondRows.map((r) => /Catégorie (\d+)/.exec(r)?.[1])).to.deep.equal(['4', '3', '2', '1', '0']);
     expect(second.text).not.to.include('rel="next"');
     const calendar = await agent.get('/staff/admin/audit?kind=calendar').expect(200);
-    expect(calendar.text.split('<tr class="audit-entry">')).to.have.length(2);
+    expect(calendar.text.split('<tr class="audit-entry">')).to.have.length(1 + (await AuditEntryModel.countDocuments({ 'target.kind': 'calendar' })));
   });
 
   it('answers 400 to a malformed cursor or kind', async () => {

@@ -12,6 +12,7 @@ import { adminPath, requirePageActor } from '../page-auth.js';
 import { renderStaffPage, type StaffPageTools } from '../staff-page.js';
 import { administratorPage } from './admin-page.js';
 import { auditLine } from './audit.view.js';
+import { loadCatalog } from '../catalog.js';
 
 export const auditPath = `${adminPath}/audit`;
 
@@ -37,6 +38,7 @@ export function auditPageRoutes(config: Config, tools: StaffPageTools): Router {
     }
     const { kind, before } = parsed.data;
     const fmt = createFormatter(res.locals.locale, t, config.timeZone);
+    const catalog = await loadCatalog(res.locals.locale);
     const page = await listAudit({ kind, before });
     const href = (params: Record<string, string | undefined>) => {
       const q = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => !!e[1]));
@@ -51,7 +53,7 @@ export function auditPageRoutes(config: Config, tools: StaffPageTools): Router {
         // A kind written by another part of Relais, not in the list: still selectable once filtered on.
         ...(kind && !(auditKinds as readonly string[]).includes(kind) ? [{ value: kind, label: kind, selected: true }] : []),
       ],
-      entries: page.entries.map((e) => auditLine(e, t, fmt)),
+      entries: page.entries.map((e) => auditLine(e, { t, fmt, locale: res.locals.locale, nameOf: (id) => catalog.officeName(id) ?? catalog.teamName(id) })),
       nextHref: page.next ? href({ kind, before: page.next }) : null,
       firstHref: before ? href({ kind }) : null,
     });

@@ -4,7 +4,7 @@
  * them (a label typed by an administrator is shown as typed, never as markup).
  */
 import type { AuditEntry } from '../../../audit/audit.queries.js';
-import type { Translate } from '../../../lib/i18n.js';
+import { intlTags, type Locale, type Translate } from '../../../lib/i18n.js';
 import type { Formatter } from '../format.js';
 
 export interface AuditLine {
@@ -19,17 +19,57 @@ export interface AuditLine {
 
 const MAX_VALUE = 300;
 
-/** A stored value as one line of text: labels `fr: … · nl: …`, lists joined, nothing as "—". */
-export function valueText(value: unknown): string {
+/** What a page knows to turn stored values into words: names of ids, dates, its language. */
+export interface AuditWords {
+  t: Translate;
+  fmt: Formatter;
+  locale: Locale;
+  /** The name of an office or team by its id, in the page's language; null when it is neither. */
+  nameOf?: (id: string) => string | null;
+}
+
+const objectId = /^[0-9a-f]{24}$/i;
+const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+const isoDay = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A field's name in the reader's language ("capacity" → "Capacité"); an unknown one as stored. */
+export function fieldLabel(field: string, w: Pick<AuditWords, 't'>): string {
+  return w.t(`admin.audit.field.${field}`, { defaultValue: field });
+}
+
+/** Monday to Sunday (ISO 1–7) in the page's language, for opening hours stored by day number. */
+function weekday(n: number, locale: Locale): string {
+  // 1 January 2024 was a Monday.
+  return new Intl.DateTimeFormat(intlTags[locale], { weekday: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, n)));
+}
+
+/**
+ * A stored value as one line of text a person reads: ids as the office or team they name, yes/no,
+ * dates in the page's language, opening hours by day name, roles by their label, the empty parts of
+ * an object left out, nothing as "—".
+ */
+export function valueText(value: unknown, w?: AuditWords, field = ''): string {
   if (value === null || value === undefined || value === '') return '—';
-  if (Array.isArray(value)) return value.length === 0 ? '—' : value.map(valueText).join(', ');
-  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.length === 0 ? '—' : value.map((v) => valueText(v, w, field)).join(', ');
+  if (value instanceof Date) return w ? w.fmt.dateTime(value) : value.toISOString();
+  if (typeof value === 'boolean' && w) return w.t(value ? 'admin.audit.yes' : 'admin.audit.no');
   if (typeof value === 'object') {
-    return Object.entries(value as Record<string, unknown>)
-      .map(([k, v]) => `${k}: ${valueText(v)}`)
-      .join(' · ');
+    const entries = Object.entries(value as Record<string, unknown>);
+    const parts = entries
+      .filter(([, v]) => !(v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0)))
+      .map(([k, v]) => {
+        const name = !w ? k : field === 'hours' && /^[1-7]$/.test(k) ? weekday(Number(k), w.locale) : fieldLabel(k, w);
+        return w ? w.t('admin.audit.pair', { name, value: valueText(v, w, k) }) : `${name}: ${valueText(v, w, k)}`;
+      });
+    return parts.length === 0 ? '—' : parts.join(' · ');
   }
   const text = String(value);
+  if (w && typeof value === 'string') {
+    if (objectId.test(text)) return w.nameOf?.(text) ?? text;
+    if (isoInstant.test(text) && !Number.isNaN(Date.parse(text))) return w.fmt.dateTime(text);
+    if (isoDay.test(text)) return w.fmt.date(`${text}T12:00:00Z`);
+    if (field === 'roles') return w.t(`roles.${text}`, { defaultValue: text });
+  }
   return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE)}…` : text;
 }
 
@@ -42,7 +82,8 @@ export function auditKindKey(kind: string): string {
   return `admin.audit.kind.${kind}`;
 }
 
-export function auditLine(entry: AuditEntry, t: Translate, fmt: Formatter): AuditLine {
+export function auditLine(entry: AuditEntry, w: AuditWords): AuditLine {
+  const { t, fmt } = w;
   const before = (entry.before ?? {}) as Record<string, unknown>;
   const after = (entry.after ?? {}) as Record<string, unknown>;
   const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])];
@@ -54,10 +95,13 @@ export function auditLine(entry: AuditEntry, t: Translate, fmt: Formatter): Audi
     action: t(auditActionKey(entry.action), { defaultValue: entry.action }),
     kind: t(auditKindKey(target.kind), { defaultValue: target.kind }),
     target: target.label || target.id,
-    changes: fields.map((field) => ({
-      field,
-      before: entry.before ? valueText(before[field]) : '—',
-      after: entry.after ? valueText(after[field]) : '—',
-    })),
+    changes: fields
+      .map((field) => ({
+        field: fieldLabel(field, w),
+        before: entry.before ? valueText(before[field], w, field) : '—',
+        after: entry.after ? valueText(after[field], w, field) : '—',
+      }))
+      // A field written the same before and after (an object saved whole) tells nothing.
+      .filter((c) => c.before !== c.after),
   };
 }

@@ -10,6 +10,7 @@ import { adminPath, requirePageActor } from '../page-auth.js';
 import { renderStaffPage, type StaffPageTools } from '../staff-page.js';
 import { administratorPage } from './admin-page.js';
 import { auditLine } from './audit.view.js';
+import { loadCatalog } from '../catalog.js';
 
 /** The sections, in the order an installation is set up. `staff` is the accounts page. */
 const sections = [
@@ -32,11 +33,12 @@ export function adminLandingRoutes(config: Config, tools: StaffPageTools): Route
   router.get(adminPath, requirePageActor, administratorPage(tools), async (req, res) => {
     const t = res.locals.t;
     const fmt = createFormatter(res.locals.locale, t, config.timeZone);
+    const catalog = await loadCatalog(res.locals.locale);
     const latest = await latestAuditEntries(5);
     await renderStaffPage(req, res, tools, 'staff-admin', 'admin', {
       title: t('admin.title'),
       sections: sections.map((s) => ({ href: s.href, title: t(`admin.section.${s.key}.title`), text: t(`admin.section.${s.key}.text`) })),
-      latest: latest.map((e) => auditLine(e, t, fmt)),
+      latest: latest.map((e) => auditLine(e, { t, fmt, locale: res.locals.locale, nameOf: (id) => catalog.officeName(id) ?? catalog.teamName(id) })),
     });
   });
   return router;
