@@ -83,6 +83,18 @@ describe('administration: offices, teams and the routing tester', () => {
     const agent = await pageAgent(app, org.staff.administrator.email);
     const offices = await agent.get('/staff/admin/offices').expect(200);
     expect(offices.text).to.include('Liège-Verviers').and.include('Conseil Charleroi');
+    // Listed by the names the page shows, not by the base names behind them ("Charleroi" shown as "Zone de Charleroi").
+    await agent
+      .post(`/staff/admin/offices/${String(org.offices.charleroi)}`)
+      .type('form')
+      .send({ _csrf: await pageCsrf(agent, '/staff/admin/offices'), name: 'Charleroi', labels_fr: 'Zone de Charleroi', routingModel: 'tiered' })
+      .expect(303);
+    const relabelled = await agent.get('/staff/admin/offices').expect(200);
+    const shown = [...relabelled.text.matchAll(/<form method="post" action="\/staff\/admin\/offices\/[0-9a-f]{24}"[^>]*aria-label="([^"]+)"/g)].map(
+      (m) => m[1] ?? '',
+    );
+    expect(shown).to.include('Zone de Charleroi').and.include('Liège-Verviers');
+    expect(shown).to.deep.equal([...shown].sort((a, b) => a.localeCompare(b, 'fr')));
     const csrf = await pageCsrf(agent, '/staff/admin/offices');
     await agent
       .post(`/staff/admin/teams/${String(org.teams.charleroi)}`)
@@ -95,7 +107,7 @@ describe('administration: offices, teams and the routing tester', () => {
       .type('form')
       .send({ _csrf: csrf, name: '', routingModel: 'tiered' });
     expect(empty.status).to.equal(400);
-    expect(empty.text).to.include('Controleer deze velden: Naam (verplicht).').and.not.include('velden: name');
+    expect(empty.text).to.include('Controleer deze velden: Basisnaam (verplicht).').and.not.include('velden: name');
     const team = await agent
       .post(`/staff/admin/teams/${String(org.teams.charleroi)}?lang=fr`)
       .type('form')

@@ -76,25 +76,30 @@ export function routingAdminPages(tools: StaffPageTools): Router {
         title: t('admin.offices.title'),
         notice: doneNotice(req, t, 'admin.offices.done', ['office', 'team']),
         error: props.error ?? null,
-        offices: offices.map((o) => ({
-          ...o,
-          // How the page's language names it (its label, else its name): for the form's accessible name.
-          shownName: officeName.get(o.id) ?? o.name,
-          action: `${officesPath}/${o.id}`,
-          models: officeModels.map((m) => ({ value: m, label: t(`admin.offices.model.${m}`), selected: m === o.routingModel })),
-        })),
-        teams: teams.map((team) => ({
-          ...team,
-          shownName: catalog.teamName(team.id) ?? team.name,
-          action: `${teamsPath}/${team.id}`,
-          officeName: team.office ? (officeName.get(team.office) ?? '') : t('admin.offices.every_office'),
-          tiers: tiers.map((x) => ({ value: x, label: t('admin.calendars.tier', { tier: x }), selected: x === team.tier })),
-          officeChoices: [
-            { value: '', label: t('admin.offices.every_office'), selected: team.office === null },
-            ...offices.map((o) => ({ value: o.id, label: officeName.get(o.id) ?? o.name, selected: o.id === team.office })),
-          ],
-          modes: assignmentModes.map((m) => ({ value: m, label: t(`admin.offices.mode.${m}`), selected: m === team.assignmentMode })),
-        })),
+        offices: offices
+          .map((o) => ({
+            ...o,
+            // How the page's language names it (its label, else its name): for the form's accessible name.
+            shownName: officeName.get(o.id) ?? o.name,
+            action: `${officesPath}/${o.id}`,
+            models: officeModels.map((m) => ({ value: m, label: t(`admin.offices.model.${m}`), selected: m === o.routingModel })),
+          }))
+          // In the order of the names the page shows, not of the base names behind them.
+          .sort((a, b) => a.shownName.localeCompare(b.shownName, res.locals.locale)),
+        teams: teams
+          .map((team) => ({
+            ...team,
+            shownName: catalog.teamName(team.id) ?? team.name,
+            action: `${teamsPath}/${team.id}`,
+            officeName: team.office ? (officeName.get(team.office) ?? '') : t('admin.offices.every_office'),
+            tiers: tiers.map((x) => ({ value: x, label: t('admin.calendars.tier', { tier: x }), selected: x === team.tier })),
+            officeChoices: [
+              { value: '', label: t('admin.offices.every_office'), selected: team.office === null },
+              ...offices.map((o) => ({ value: o.id, label: officeName.get(o.id) ?? o.name, selected: o.id === team.office })),
+            ],
+            modes: assignmentModes.map((m) => ({ value: m, label: t(`admin.offices.mode.${m}`), selected: m === team.assignmentMode })),
+          }))
+          .sort((a, b) => a.tier - b.tier || a.shownName.localeCompare(b.shownName, res.locals.locale)),
       },
       props.status ?? 200,
     );
