@@ -54,6 +54,13 @@ describe('administration landing page', () => {
       expect(res.text, href).to.include(`href="${href}"`);
     }
     expect(res.text).to.match(/<nav class="topnav"[^]*href="\/staff\/admin" aria-current="page">Administration</);
+    // One word for one thing: the card says what the page is called.
+    expect(res.text).to.include('Courrier sortant').and.not.include('Courrier envoyé');
+    expect((await agent.get('/staff/mail').expect(200)).text).to.include('Courrier sortant');
+    // The pages under the administration lead back to it.
+    for (const page of ['/staff/admin/staff', '/staff/admin/housekeeping']) {
+      expect((await agent.get(page).expect(200)).text, page).to.include('<p class="admin-back"><a href="/staff/admin">');
+    }
   });
 
   it('refuses everyone else (403) and hides the link from them', async () => {

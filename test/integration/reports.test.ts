@@ -248,11 +248,11 @@ describe('Reports (pages and CSV, real database)', () => {
       expect(html).not.to.include('id="report-data"');
     });
 
-    it('gives durations their unit in the cells, not "(h ouvrées)" over "44 min"; the CSV, whose cells are hours, keeps it', async () => {
+    it('gives durations their unit in the cells, not "(h ouvrables)" over "44 min"; the CSV, whose cells are hours, keeps it', async () => {
       const html = (await request(app).get(`/staff/reports?${week}`).set(as(staff.admin)).expect(200)).text;
-      expect(html).to.include('<th scope="col" class="num-col">1re réponse, médiane</th>').and.not.include('(h ouvrées)');
+      expect(html).to.include('<th scope="col" class="num-col">1re réponse, médiane</th>').and.not.include('(h ouvrables)');
       const csv = (await request(app).get(`/staff/reports.csv?sep=comma&table=offices&${week}`).set(as(staff.admin)).expect(200)).text;
-      expect(csv).to.include('"1re réponse, médiane (h ouvrées)"');
+      expect(csv).to.include('"1re réponse, médiane (h ouvrables)"');
     });
 
     it('names the filter that is not valid', async () => {
@@ -285,7 +285,7 @@ describe('Reports (pages and CSV, real database)', () => {
       const res = await request(app).get(`/staff/reports.csv?sep=comma&table=offices&${week}`).set(as(staff.admin)).buffer(true).expect(200);
       expect(res.headers['content-type']).to.equal('text/csv; charset=utf-8');
       expect(res.headers['content-disposition']).to.equal('attachment; filename="relais-offices-2026-03-02_2026-03-06.csv"');
-      expect(res.text.startsWith('\uFEFFAgence,Chiffres complets,Créés,Résolus,Fermés comme spam,"1re réponse, médiane (h ouvrées)"')).to.equal(true);
+      expect(res.text.startsWith('\uFEFFAgence,Chiffres complets,Créés,Résolus,Fermés comme spam,"1re réponse, médiane (h ouvrables)"')).to.equal(true);
       expect(res.text.endsWith('\r\n')).to.equal(true);
     });
 
@@ -294,10 +294,10 @@ describe('Reports (pages and CSV, real database)', () => {
       const rows = records(res.text);
       const [c, l, total] = rows;
       expect(rows.map((r) => r.Agence)).to.deep.equal(['Charleroi', 'Liège', 'Total']);
-      expect(l).to.include({ Créés: '4', Résolus: '2', '1re réponse, médiane (h ouvrées)': '1', '1re réponse, p90 (h ouvrées)': '1.7' });
+      expect(l).to.include({ Créés: '4', Résolus: '2', '1re réponse, médiane (h ouvrables)': '1', '1re réponse, p90 (h ouvrables)': '1.7' });
       expect(l).to.include({
-        'Résolution, médiane (h ouvrées)': '7',
-        'Résolution, p90 (h ouvrées)': '9.4',
+        'Résolution, médiane (h ouvrables)': '7',
+        'Résolution, p90 (h ouvrables)': '9.4',
         "Taux d'escalade (%)": '25',
         'Taux de renvoi (%)': '100',
       });
@@ -319,12 +319,12 @@ describe('Reports (pages and CSV, real database)', () => {
       expect(total).to.include({
         Créés: '6',
         Résolus: '3',
-        '1re réponse, médiane (h ouvrées)': '1',
-        '1re réponse, p90 (h ouvrées)': '2.6',
-        'Résolution, médiane (h ouvrées)': '10',
+        '1re réponse, médiane (h ouvrables)': '1',
+        '1re réponse, p90 (h ouvrables)': '2.6',
+        'Résolution, médiane (h ouvrables)': '10',
       });
       expect(total).to.include({
-        'Résolution, p90 (h ouvrées)': '16.4',
+        'Résolution, p90 (h ouvrables)': '16.4',
         "Taux d'escalade (%)": '33.3',
         'Taux de renvoi (%)': '33.3',
         'En cours en fin de période': '3',
@@ -367,12 +367,12 @@ describe('Reports (pages and CSV, real database)', () => {
       expect(tiers.map((r) => r.Niveau)).to.deep.equal(['Niveau 1 · Conseil', 'Niveau 2 · Soutien', 'Niveau 3 · Administratif']);
       expect(tiers[1]).to.include({
         'Tickets passés par là': '2',
-        'Temps passé, médiane (h ouvrées)': '4.5',
-        'Temps passé, p90 (h ouvrées)': '4.9',
+        'Temps passé, médiane (h ouvrables)': '4.5',
+        'Temps passé, p90 (h ouvrables)': '4.9',
         'Escalades reçues': '2',
         'Taux de renvoi (%)': '50',
       });
-      expect(tiers[2]).to.include({ 'Résolus ici': '1', 'Temps passé, médiane (h ouvrées)': '8', 'Satisfaction moyenne (/5)': '4' });
+      expect(tiers[2]).to.include({ 'Résolus ici': '1', 'Temps passé, médiane (h ouvrables)': '8', 'Satisfaction moyenne (/5)': '4' });
       const days = await get('periods');
       expect(days.map((r) => r.Créés)).to.deep.equal(['2', '1', '1', '1', '1']);
       expect(days.map((r) => r.Escalades)).to.deep.equal(['0', '2', '1', '0', '0']);

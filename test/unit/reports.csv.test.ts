@@ -75,7 +75,7 @@ describe('reports: CSV', () => {
     );
     const [header, liege, total] = csv.slice(1).split('\r\n');
     expect(header?.split(',')[0]).to.equal('Agence');
-    expect(header).to.include('"1re réponse, médiane (h ouvrées)"'.replace(/"/g, ''));
+    expect(header).to.include('"1re réponse, médiane (h ouvrables)"'.replace(/"/g, ''));
     const cells = liege?.split(',') ?? [];
     expect(cells[0]).to.equal('Liège');
     expect(cells[1]).to.equal('oui'); // complete: not an office seen in part
