@@ -36,6 +36,7 @@ export const accountRefusalCodes = [
   'placeholder_syntax',
   'code_taken',
   'label_taken',
+  'team_office_mismatch',
 ] as const;
 
 /** Every reason code a client may receive. */

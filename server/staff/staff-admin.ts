@@ -40,9 +40,17 @@ async function load(id: string): Promise<StaffDoc> {
   return staff;
 }
 
-async function checkPlace(team: string | null | undefined, office: string | null | undefined): Promise<void> {
-  if (team && !(await TeamModel.exists({ _id: team }))) throw new BadRequestError('No such team.', [{ path: 'team', message: 'unknown team' }]);
+/**
+ * Checks the team and office a person will have. A team of one office (tier 1) takes only people of
+ * that office: "Conseil Liège" with the office Mons put them in Liège's queue and Mons's board at once.
+ */
+async function checkPlace(team: string | Types.ObjectId | null | undefined, office: string | Types.ObjectId | null | undefined): Promise<void> {
+  const teamDoc = team ? await TeamModel.findById(team, { office: 1, name: 1 }).lean() : null;
+  if (team && !teamDoc) throw new BadRequestError('No such team.', [{ path: 'team', message: 'unknown team' }]);
   if (office && !(await OfficeModel.exists({ _id: office }))) throw new BadRequestError('No such office.', [{ path: 'office', message: 'unknown office' }]);
+  if (teamDoc?.office && office && String(teamDoc.office) !== String(office)) {
+    throw new ConflictError(`The team "${teamDoc.name}" belongs to another office than the one chosen.`, { reason: 'team_office_mismatch' });
+  }
 }
 
 const label = (s: { name: string; email: string }): string => `${s.name} <${s.email}>`;
@@ -104,7 +112,7 @@ export async function updateStaff(ctx: Context, id: string, input: UpdateInput):
   if (input.roles && sameId(staff._id, ctx.actor.id) && !input.roles.includes('administrator')) {
     throw new ConflictError('You cannot remove your own administrator role: ask another administrator.', { reason: 'own_admin_role' });
   }
-  await checkPlace(input.team, input.office);
+  await checkPlace(input.team !== undefined ? input.team : staff.team, input.office !== undefined ? input.office : staff.office);
   const before = presentStaffAdmin(staff);
   const set: Record<string, unknown> = {};
   if (input.name !== undefined) set.name = input.name;

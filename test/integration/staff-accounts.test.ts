@@ -199,6 +199,18 @@ describe('staff accounts: invitations, forgotten passwords, deactivation', () =>
       .send({ capacity: 20, roles: ['advisor', 'supervisor'], languages: ['fr', 'nl'] });
     expect(edited.status, JSON.stringify(edited.body)).to.equal(200);
     expect(edited.body.staff).to.include({ capacity: 20 });
+    // A tier-1 team takes only its office's people: Liège's team with the office Charleroi is refused, nothing changed.
+    const mismatch = await request(app)
+      .patch(`/api/v1/admin/staff/${id}`)
+      .set('Authorization', admin)
+      .send({ office: String(org.offices.charleroi) });
+    expect(mismatch.status).to.equal(409);
+    expect(mismatch.body.error.reason).to.equal('team_office_mismatch');
+    const moved = await request(app)
+      .patch(`/api/v1/admin/staff/${id}`)
+      .set('Authorization', admin)
+      .send({ office: String(org.offices.charleroi), team: String(org.teams.charleroi) });
+    expect(moved.status, JSON.stringify(moved.body)).to.equal(200);
 
     const revoked: unknown[] = [];
     const stop = domainEvents.subscribe('auth.revoked', (event) => void revoked.push(event));
@@ -218,11 +230,11 @@ describe('staff accounts: invitations, forgotten passwords, deactivation', () =>
     await login(app, person.email);
 
     const entries = await AuditEntryModel.find({ 'target.id': id }).sort({ at: 1 }).lean();
-    expect(entries.map((e) => e.action)).to.deep.equal(['staff.update', 'staff.deactivate', 'staff.reactivate']);
+    expect(entries.map((e) => e.action)).to.deep.equal(['staff.update', 'staff.update', 'staff.deactivate', 'staff.reactivate']);
     // Only what changed, before and after.
     expect(entries[0]?.before).to.deep.equal({ roles: ['advisor'], capacity: 15, languages: ['fr'] });
     expect(entries[0]?.after).to.deep.equal({ roles: ['advisor', 'supervisor'], capacity: 20, languages: ['fr', 'nl'] });
-    expect(entries[1]?.after).to.deep.equal({ active: false, status: 'deactivated' });
+    expect(entries[2]?.after).to.deep.equal({ active: false, status: 'deactivated' });
     expect(JSON.stringify(entries)).not.to.match(/passwordHash|tokenVersion|recoveryCodes/);
   });
 
