@@ -37,6 +37,7 @@ export const accountRefusalCodes = [
   'code_taken',
   'label_taken',
   'team_office_mismatch',
+  'closure_past',
 ] as const;
 
 /** Every reason code a client may receive. */

@@ -9,11 +9,12 @@
  */
 import { labelIn, type NameLabels } from '../lib/labels.js';
 import { isLocale } from '../lib/i18n.js';
+import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import type { StaffActor } from '../auth/actor.js';
 import { assertAdministrator } from '../auth/administrator.js';
 import { recordAudit } from '../audit/audit.js';
-import { BadRequestError, NotFoundError } from '../lib/errors.js';
+import { BadRequestError, ConflictError, NotFoundError } from '../lib/errors.js';
 import { OfficeModel } from '../offices/office.model.js';
 import {
   addBusinessMinutes,
@@ -202,7 +203,18 @@ function checkDate(date: string): string {
 /** Adds a closure day (a local date); adding one already there changes nothing but is still answered. */
 export function addClosure(actor: StaffActor, target: CalendarTarget, date: string, meta: Meta = {}): Promise<CalendarView> {
   const day = checkDate(date);
-  return save(actor, target, 'calendar.closure.add', (cal) => ({ ...cal, closures: [...new Set([...cal.closures, day])].sort() }), meta);
+  return save(
+    actor,
+    target,
+    'calendar.closure.add',
+    (cal) => {
+      // A closure moves the deadlines still to come; a day already past was added, then hidden at once.
+      const today = DateTime.now().setZone(cal.timeZone).toISODate() ?? '';
+      if (day < today) throw new ConflictError(`${day} is past: a closure counts for the deadlines to come.`, { reason: 'closure_past' });
+      return { ...cal, closures: [...new Set([...cal.closures, day])].sort() };
+    },
+    meta,
+  );
 }
 
 export function removeClosure(actor: StaffActor, target: CalendarTarget, date: string, meta: Meta = {}): Promise<CalendarView> {

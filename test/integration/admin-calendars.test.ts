@@ -137,6 +137,11 @@ describe('administration: calendars, preview and recomputing open tickets', () =
     await auth(request(app).post(`/api/v1/admin/calendars/${liege()}/closures`))
       .send({ date: '2026-02-30' })
       .expect(400);
+    // A day already past: refused with why (it was added, then hidden at once as past).
+    const past = await auth(request(app).post(`/api/v1/admin/calendars/${liege()}/closures`))
+      .send({ date: '2020-01-01' })
+      .expect(409);
+    expect(past.body.error.reason).to.equal('closure_past');
     await auth(request(app).post('/api/v1/admin/calendars/0123456789abcdef01234567/closures')).send({ date: '2026-02-03' }).expect(404);
     const supervisor = await login(app, org.staff.supervisorLiege.email);
     await request(app).get(`/api/v1/admin/calendars`).set('Authorization', `Bearer ${supervisor}`).expect(403);
