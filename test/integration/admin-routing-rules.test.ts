@@ -146,6 +146,27 @@ describe('administration: routing rules edited, reordered, deactivated', () => {
       .expect(303);
     const saved = await RoutingRuleModel.findById(id).lean();
     expect(saved).to.deep.include({ name: 'Téléphone Liège', active: false });
+    // A mailbox mail never arrives by would never match: refused, naming the field; the form offers the real ones.
+    const typo = await agent
+      .post(`/staff/admin/routing/rules/${id}`)
+      .type('form')
+      .send({ _csrf: csrf, name: 'Téléphone Liège', order: '20', channel: 'email', mailbox: 'pas une adresse', team: String(org.teams.liege) });
+    expect(typo.status).to.equal(400);
+    expect(typo.text).to.include('Boîte').and.include('value="pas une adresse"');
+    expect(typo.text).to.include(`<datalist id="rule-mailboxes"><option value="${testConfig().inboundAddress}"></option>`);
+    await agent
+      .post(`/staff/admin/routing/rules/${id}`)
+      .type('form')
+      .send({
+        _csrf: csrf,
+        name: 'Téléphone Liège',
+        order: '20',
+        channel: 'email',
+        mailbox: testConfig().inboundAddress.toUpperCase(),
+        team: String(org.teams.liege),
+      })
+      .expect(303);
+    expect((await RoutingRuleModel.findById(id).lean())?.match?.mailbox).to.equal(testConfig().inboundAddress);
     const supervisor = await pageAgent(app, org.staff.supervisorLiege.email);
     await supervisor.get(`/staff/admin/routing/rules/${id}`).expect(403);
   });

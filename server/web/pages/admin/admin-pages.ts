@@ -23,7 +23,7 @@ export function adminPages(config: Config, tools: StaffPageTools): Router {
   router.use(calendarAdminPages(config, tools));
   router.use(slaPolicyPages(config, tools));
   router.use(mailSettingsPages(config, tools));
-  router.use(routingAdminPages(tools));
+  router.use(routingAdminPages(config, tools));
   router.use(memberAdminPages(config, tools));
   return router;
 }

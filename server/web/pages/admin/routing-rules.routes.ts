@@ -5,6 +5,7 @@
  * changes go through routing/routing-rules-admin.ts, as the API does.
  */
 import { Router, type Request, type Response } from 'express';
+import type { Config } from '../../../config.js';
 import { fieldProblems } from '../../../lib/validate.js';
 import { BadRequestError } from '../../../lib/errors.js';
 import type { Translate } from '../../../lib/i18n.js';
@@ -52,8 +53,16 @@ export function ruleFormFromView(rule: RuleView): RuleForm {
   };
 }
 
-/** The API body from the form, through the API's schema (a 400 naming the fields otherwise). */
-export function ruleFromForm(form: RuleForm) {
+/**
+ * The mailboxes mail arrives by: the address members write to (the SMTP receiver's) and each IMAP
+ * mailbox by its name. A rule's mailbox is one of them, or it never matches (a typo was saved silently).
+ */
+export function knownMailboxes(config: Pick<Config, 'inboundAddress' | 'imapMailboxes'>): string[] {
+  return [config.inboundAddress, ...config.imapMailboxes.map((m) => m.name)];
+}
+
+/** The API body from the form, through the API's schema (a 400 naming the fields otherwise); a mailbox none of `mailboxes`, a 400 too. */
+export function ruleFromForm(form: RuleForm, mailboxes: readonly string[]) {
   const parsed = routingRuleBody.safeParse({
     name: form.name,
     order: /^\d+$/.test(form.order) ? Number(form.order) : Number.NaN,
@@ -68,11 +77,21 @@ export function ruleFromForm(form: RuleForm) {
     team: form.team,
   });
   if (!parsed.success) throw new BadRequestError('invalid', fieldProblems(parsed.error));
-  return parsed.data;
+  const typed = parsed.data.match.mailbox;
+  if (!typed) return parsed.data;
+  // Stored as the mailbox is spelled where mail arrives: the rule compares it as it is.
+  const mailbox = mailboxes.find((m) => m.toLowerCase() === typed.toLowerCase());
+  if (!mailbox) throw new BadRequestError('invalid', [{ path: 'match.mailbox', message: 'not a mailbox mail arrives by', reason: { code: 'choice' } }]);
+  return { ...parsed.data, match: { ...parsed.data.match, mailbox } };
 }
 
 /** The rule form's values and choices (teams: tier 1 with an office, the only ones a rule may name). */
-export async function ruleFormView(form: RuleForm, t: Translate, locale: Parameters<typeof loadCatalog>[0], props: { action: string; editing: boolean }) {
+export async function ruleFormView(
+  form: RuleForm,
+  t: Translate,
+  locale: Parameters<typeof loadCatalog>[0],
+  props: { action: string; editing: boolean; mailboxes: readonly string[] },
+) {
   const [catalog, { offices, teams }] = await Promise.all([loadCatalog(locale), officesAndTeams()]);
   // Offices and teams by their name in the page's language, channels by their label (as the tester above says them).
   const officeName = new Map(offices.map((o) => [o.id, catalog.officeName(o.id) ?? o.name]));
@@ -104,7 +123,8 @@ export async function ruleFormView(form: RuleForm, t: Translate, locale: Paramet
   };
 }
 
-export function routingRulePages(tools: StaffPageTools): Router {
+export function routingRulePages(config: Config, tools: StaffPageTools): Router {
+  const mailboxes = knownMailboxes(config);
   const router = Router();
   const guard = [requirePageActor, administratorPage(tools)];
 
@@ -124,7 +144,11 @@ export function routingRulePages(tools: StaffPageTools): Router {
       {
         title: t('routingRules.rule_title', { name: rule.name }),
         error: props.error ?? null,
-        form: await ruleFormView(props.form ?? ruleFormFromView(rule), t, res.locals.locale, { action: `${routingRulesPath}/${rule.id}`, editing: true }),
+        form: await ruleFormView(props.form ?? ruleFormFromView(rule), t, res.locals.locale, {
+          action: `${routingRulesPath}/${rule.id}`,
+          editing: true,
+          mailboxes,
+        }),
       },
       props.status ?? 200,
     );
@@ -136,7 +160,7 @@ export function routingRulePages(tools: StaffPageTools): Router {
     const id = String(req.params.id);
     const form = ruleFormInput(req.body);
     try {
-      await updateRule(pageActor(req), id, ruleFromForm(form), { ip: req.ip });
+      await updateRule(pageActor(req), id, ruleFromForm(form, mailboxes), { ip: req.ip });
     } catch (error) {
       return showRule(req, res, id, { ...refusal(error, res.locals.t, ruleFields), form });
     }

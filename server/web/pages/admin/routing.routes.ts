@@ -4,6 +4,7 @@
  * decision and its explanation as ticket creation would store it). Plain forms with the page's CSRF
  * token; changes go through routing/routing-admin.ts, as the API does.
  */
+import type { Config } from '../../../config.js';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { loadCatalog } from '../catalog.js';
@@ -19,7 +20,16 @@ import { adminPath, pageActor, requirePageActor } from '../page-auth.js';
 import { renderStaffPage, type StaffPageTools } from '../staff-page.js';
 import { administratorPage, doneNotice, formField, nameFields, refusal, type FieldLabels } from './admin-page.js';
 import { createRule } from '../../../routing/routing-rules-admin.js';
-import { routingRulePages, routingRulesPath, ruleFields, ruleFormInput, ruleFormView, ruleFromForm, type RuleForm } from './routing-rules.routes.js';
+import {
+  knownMailboxes,
+  routingRulePages,
+  routingRulesPath,
+  ruleFields,
+  ruleFormInput,
+  ruleFormView,
+  ruleFromForm,
+  type RuleForm,
+} from './routing-rules.routes.js';
 
 export const officesPath = `${adminPath}/offices`;
 export const routingPath = `${adminPath}/routing`;
@@ -58,7 +68,8 @@ function parsed<T>(schema: z.ZodType<T>, body: unknown): T {
   return result.data;
 }
 
-export function routingAdminPages(tools: StaffPageTools): Router {
+export function routingAdminPages(config: Config, tools: StaffPageTools): Router {
+  const mailboxes = knownMailboxes(config);
   const router = Router();
   const guard = [requirePageActor, administratorPage(tools)];
 
@@ -163,7 +174,7 @@ export function routingAdminPages(tools: StaffPageTools): Router {
         error: props.error ?? null,
         notice: doneNotice(req, t, 'routingRules.done', ['rule_created', 'rule_updated', 'rule_moved']),
         ruleError: props.ruleError ?? null,
-        ruleForm: await ruleFormView(props.ruleForm ?? emptyRule, t, res.locals.locale, { action: routingRulesPath, editing: false }),
+        ruleForm: await ruleFormView(props.ruleForm ?? emptyRule, t, res.locals.locale, { action: routingRulesPath, editing: false, mailboxes }),
         rules: rules.map((r, i) => ({
           ...r,
           href: `${routingRulesPath}/${r.id}`,
@@ -215,14 +226,14 @@ export function routingAdminPages(tools: StaffPageTools): Router {
   router.post(routingRulesPath, ...guard, tools.csrf.protect, async (req, res) => {
     const ruleForm = ruleFormInput(req.body);
     try {
-      await createRule(pageActor(req), ruleFromForm(ruleForm), { ip: req.ip });
+      await createRule(pageActor(req), ruleFromForm(ruleForm, mailboxes), { ip: req.ip });
     } catch (error) {
       const { status, error: ruleError } = refusal(error, res.locals.t, ruleFields);
       return showRouting(req, res, { status, ruleError, ruleForm });
     }
     res.redirect(303, `${routingPath}?done=rule_created`);
   });
-  router.use(routingRulePages(tools));
+  router.use(routingRulePages(config, tools));
 
   router.post(routingPath, ...guard, tools.csrf.protect, async (req, res) => {
     const form = Object.fromEntries(['channel', 'language', 'category', 'email', 'mailbox', 'office'].map((k) => [k, formField(req.body, k).trim()]));
