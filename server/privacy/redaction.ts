@@ -15,6 +15,11 @@ export function pseudonymFor(memberId: string): string {
   return `Membre effacé #${memberId.slice(-8)}`;
 }
 
+/** The short id in a stored pseudonym ("Membre effacé #631e7e35" → "631e7e35"), so a page says it in its own language; null for a name. */
+export function pseudonymId(name: string): string | null {
+  return /^Membre effacé #([0-9a-f]{8})$/.exec(name)?.[1] ?? null;
+}
+
 /** A unique address no mail can ever reach (`.invalid` is reserved, RFC 2606): the unique index on addresses stays satisfied. */
 export function placeholderEmail(memberId: string): string {
   return `erased-${memberId}@erased.invalid`;

@@ -348,8 +348,16 @@ describe('members’ data: export, erasure, retention', function () {
     expect(ok.status, ok.text.slice(0, 500)).to.equal(303);
     const after = await agent.get(`/staff/admin/members/${id}`).expect(200);
     expect(after.text).to.include(pseudonymFor(id)).and.not.include(person.email);
+    // A Dutch page says the pseudonym in Dutch; the stored one is the French.
+    const dutch = (await agent.get(`/staff/admin/members/${id}?lang=nl`).expect(200)).text;
+    expect(dutch)
+      .to.include(`Gewist lid #${id.slice(-8)}`)
+      .and.not.include('Membre effacé #');
+    await agent.get(`/staff/admin/members/${id}?lang=fr`).expect(200);
     // What was erased, in real plurals ("1 demande", not "1 demande(s)").
-    expect(after.text).to.match(/1 demande, \d+ messages?, \d+ fichiers?, \d+ e-mails?/).and.not.include('demande(s)');
+    expect(after.text)
+      .to.match(/1 demande, \d+ messages?, \d+ fichiers?, \d+ e-mails?/)
+      .and.not.include('demande(s)');
     const other = await signedIn(app, org.staff.supervisorLiege.email);
     expect((await other.get('/staff/admin/members').query({ q: 'x' })).status).to.equal(403);
     expect((await other.get(`/staff/admin/members/${id}/export`)).status).to.equal(403);

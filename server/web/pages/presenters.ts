@@ -3,6 +3,7 @@
  * page's language and formatted. Built from the ticket presenter's output
  * (`TicketView`), never from documents.
  */
+import { shownMemberName } from './member-name.js';
 import type { RoutingNames } from '../../routing/routing-facts.js';
 import type { Translate } from '../../lib/i18n.js';
 import { memberNamesByIds } from '../../members/member-lookup.js';
@@ -92,7 +93,7 @@ export function presentRow(v: TicketView, ctx: PresentContext): TicketRowView {
     subject: v.subject,
     href: `/staff/tickets/${v.id}`,
     // A member filed for by staff of another office: the name typed, never the member's own record.
-    memberName: v.withheldMember?.name ?? ctx.memberNames.get(v.member) ?? ctx.t('common.unknown_member'),
+    memberName: shownMemberName(v.withheldMember?.name ?? ctx.memberNames.get(v.member) ?? ctx.t('common.unknown_member'), ctx.t),
     language: v.language.toUpperCase(),
     languageName: l.language(v.language),
     category: catalog.categoryLabel(v.category),

@@ -5,6 +5,7 @@
  * way it really came or went (a staff reply: written in Relais and mailed; a call, a visit), not the
  * ticket's first channel.
  */
+import { shownMemberName } from './member-name.js';
 import type { Translate } from '../../lib/i18n.js';
 import type { EventView, MessageView } from '../../tickets/ticket.presenter.js';
 import type { PageCatalog } from './catalog.js';
@@ -71,7 +72,7 @@ function messageItem(m: MessageView, ticketLanguage: string, c: ThreadContext, f
     id: m.id,
     kind,
     kindLabel: t(`thread.kind.${kind}`),
-    authorName: m.author.name,
+    authorName: m.author.kind === 'member' ? shownMemberName(m.author.name, t) : m.author.name,
     initials: initials(m.author.name),
     text: m.text,
     html: kind === 'reply' ? m.html : null,

@@ -4,6 +4,7 @@
  * trail of moves and the "why is this ticket here?" answer, in the page's language,
  * and the actions the policy allows this viewer now.
  */
+import { shownMemberName } from './member-name.js';
 import { legacyRoutingRecord, routingSentence } from '../../routing/routing-facts.js';
 import { routingNames } from './presenters.js';
 import { Types } from 'mongoose';
@@ -288,7 +289,7 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
         ? { name: v.withheldMember.name, email: v.withheldMember.email, memberNumber: null, language: null, office: null, bounce: null, withheld: true }
         : member
           ? {
-              name: member.name,
+              name: shownMemberName(member.name, t),
               email: member.email,
               memberNumber: member.memberNumber ?? null,
               language: member.language ? l.language(member.language) : null,

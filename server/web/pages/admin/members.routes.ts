@@ -10,6 +10,7 @@
  *   POST /staff/admin/members/:id/erase          erase (typed address + reason)
  *   POST /staff/admin/members/retention/:id/confirm   confirm the retention report
  */
+import { shownMemberName } from '../member-name.js';
 import { Router, type Request, type Response } from 'express';
 import type { Config } from '../../../config.js';
 import { eraseBody } from '../../../privacy/privacy-admin.routes.js';
@@ -79,7 +80,7 @@ export function memberAdminPages(config: Config, tools: StaffPageTools): Router 
           : null,
       },
       erasures: erasures.map((e) => ({
-        pseudonym: e.pseudonym,
+        pseudonym: shownMemberName(e.pseudonym, t),
         href: `${membersPath}/${e._id}`,
         at: fmt.dateTime(e.startedAt),
         by: e.by.name,
@@ -105,7 +106,7 @@ export function memberAdminPages(config: Config, tools: StaffPageTools): Router 
       'staff-admin-member',
       'admin',
       {
-        title: member.name,
+        title: shownMemberName(member.name, t),
         notice: doneNotice(req, t, 'membersAdmin.done', doneKeys),
         error: props.error ?? null,
         member: {
@@ -121,6 +122,7 @@ export function memberAdminPages(config: Config, tools: StaffPageTools): Router 
           erasure: member.erasure
             ? {
                 ...member.erasure,
+                pseudonym: shownMemberName(member.erasure.pseudonym, t),
                 at: fmt.dateTime(member.erasure.at),
                 source: t(`membersAdmin.source.${member.erasure.source}`),
                 done: !!member.erasure.finishedAt,
