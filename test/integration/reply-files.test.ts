@@ -70,6 +70,14 @@ describe('staff replies: files and formatting', function () {
     return req;
   }
 
+  /** A reply without files, as JSON. */
+  function replyText(ticket: Ticket, text: string) {
+    return request(app)
+      .post(`/api/v1/tickets/${String(ticket._id)}/replies`)
+      .set('Authorization', `Bearer ${token}`)
+      .send({ version: ticket.version, text });
+  }
+
   async function replyMessage(ticket: Ticket): Promise<Message> {
     const messages = await MessageModel.find({ ticket: ticket._id, 'author.kind': 'staff' }).lean<Message[]>();
     const last = messages.at(-1);
@@ -115,10 +123,7 @@ describe('staff replies: files and formatting', function () {
   it('fills placeholders typed by hand, as a saved reply would: the member never reads "{member.first_name}"', async () => {
     const ticket = await heldTicket();
     const text = 'Bonjour {member.first_name}, votre demande {ticket.number} est en cours. {inconnu.champ} {{member.name}}\n\n{advisor.name}';
-    const res = await request(app)
-      .post(`/api/v1/tickets/${String(ticket._id)}/replies`)
-      .set('Authorization', `Bearer ${token}`)
-      .send({ version: ticket.version, text });
+    const res = await replyText(ticket, text);
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     const message = await replyMessage(ticket);
     const mail = await replyMail(ticket);
@@ -133,10 +138,7 @@ describe('staff replies: files and formatting', function () {
     const ticket = await heldTicket();
     const text =
       'Attention <script>alert(1)</script> <img src=x onerror="alert(2)"> <a href="javascript:alert(3)" onclick="x()">clic</a> [piège](javascript:alert(4)) **ok**';
-    const res = await request(app)
-      .post(`/api/v1/tickets/${String(ticket._id)}/replies`)
-      .set('Authorization', `Bearer ${token}`)
-      .send({ version: ticket.version, text });
+    const res = await replyText(ticket, text);
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     const message = await replyMessage(ticket);
     for (const html of [message.html ?? '', (await replyMail(ticket)).html]) {
