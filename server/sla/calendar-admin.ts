@@ -203,18 +203,13 @@ function checkDate(date: string): string {
 /** Adds a closure day (a local date); adding one already there changes nothing but is still answered. */
 export function addClosure(actor: StaffActor, target: CalendarTarget, date: string, meta: Meta = {}): Promise<CalendarView> {
   const day = checkDate(date);
-  return save(
-    actor,
-    target,
-    'calendar.closure.add',
-    (cal) => {
-      // A closure moves the deadlines still to come; a day already past was added, then hidden at once.
-      const today = DateTime.now().setZone(cal.timeZone).toISODate() ?? '';
-      if (day < today) throw new ConflictError(`${day} is past: a closure counts for the deadlines to come.`, { reason: 'closure_past' });
-      return { ...cal, closures: [...new Set([...cal.closures, day])].sort() };
-    },
-    meta,
-  );
+  const add = (cal: BusinessCalendar): BusinessCalendar => {
+    // A closure moves the deadlines still to come; a day already past was added, then hidden at once.
+    const today = DateTime.now().setZone(cal.timeZone).toISODate() ?? '';
+    if (day < today) throw new ConflictError(`${day} is past: a closure counts for the deadlines to come.`, { reason: 'closure_past' });
+    return { ...cal, closures: [...new Set([...cal.closures, day])].sort() };
+  };
+  return save(actor, target, 'calendar.closure.add', add, meta);
 }
 
 export function removeClosure(actor: StaffActor, target: CalendarTarget, date: string, meta: Meta = {}): Promise<CalendarView> {
