@@ -136,6 +136,11 @@ export function loadConfig(rawEnv: RawEnv = process.env, options: { writeSecrets
   const secrets = e.JWT_SECRET && e.CSRF_SECRET ? { jwtSecret: e.JWT_SECRET, csrfSecret: e.CSRF_SECRET } : storedSecrets(dataDir, options.writeSecrets ?? true);
   const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`).replace(/\/+$/, '');
 
+  const inboundAddress = (
+    e.INBOUND_ADDRESS ??
+    /<([^<>\s]+@[^<>\s]+)>\s*$|^\s*([^<>\s]+@[^<>\s]+)\s*$/.exec(e.MAIL_FROM)?.slice(1).find(Boolean) ??
+    'support@relais.invalid'
+  ).toLowerCase();
   return Object.freeze({
     env: e.NODE_ENV,
     host: e.HOST,
@@ -160,17 +165,15 @@ export function loadConfig(rawEnv: RawEnv = process.env, options: { writeSecrets
     csrfSecret: e.CSRF_SECRET ?? secrets.csrfSecret,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
-    inboundAddress: (
-      e.INBOUND_ADDRESS ??
-      /<([^<>\s]+@[^<>\s]+)>\s*$|^\s*([^<>\s]+@[^<>\s]+)\s*$/.exec(e.MAIL_FROM)?.slice(1).find(Boolean) ??
-      'support@relais.invalid'
-    ).toLowerCase(),
+    inboundAddress,
     memberLinkTtl: e.MEMBER_LINK_TTL,
     replyMailHold: e.REPLY_MAIL_HOLD,
     totpRequiredForAdmins: e.TOTP_REQUIRED_FOR_ADMINS,
     retention: Object.freeze({ caughtMail: e.CAUGHT_MAIL_RETENTION, inboundRaw: e.INBOUND_RAW_RETENTION, memberYears: e.MEMBER_RETENTION_YEARS }),
     inbound: Object.freeze({
-      extraAddresses: e.INBOUND_EXTRA_ADDRESSES ?? [],
+      // The demo's own domain (the default MAIL_FROM) also receives at hulp@, which its routing rule
+      // sends to Bruxelles: out of the box that rule can match. Any other domain has none unless set.
+      extraAddresses: e.INBOUND_EXTRA_ADDRESSES ?? (inboundAddress.endsWith('@relais.demo') ? ['hulp@relais.demo'] : []),
       trustedAuthservIds: e.INBOUND_TRUSTED_AUTHSERV_IDS ?? [],
       smtp: Object.freeze({
         host: e.INBOUND_SMTP_HOST,

@@ -18,6 +18,10 @@ describe('config', () => {
     expect(config.demoData).to.equal(true);
     expect(config.publicUrl).to.equal('http://127.0.0.1:3000');
     expect(Object.isFrozen(config)).to.equal(true);
+    // The demo's domain also receives at hulp@ (its routing rule's mailbox); another domain has no extra address unless set.
+    expect(config.inbound.extraAddresses).to.deep.equal(['hulp@relais.demo']);
+    expect(loadConfig({ DATA_DIR: dataDir(), MAIL_FROM: 'Aide <aide@smart.example>' }).inbound.extraAddresses).to.deep.equal([]);
+    expect(loadConfig({ DATA_DIR: dataDir(), INBOUND_EXTRA_ADDRESSES: 'hulp@smart.example' }).inbound.extraAddresses).to.deep.equal(['hulp@smart.example']);
   });
 
   it('lists every problem at once', () => {

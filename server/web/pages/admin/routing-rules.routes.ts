@@ -54,11 +54,12 @@ export function ruleFormFromView(rule: RuleView): RuleForm {
 }
 
 /**
- * The mailboxes mail arrives by: the address members write to (the SMTP receiver's) and each IMAP
- * mailbox by its name. A rule's mailbox is one of them, or it never matches (a typo was saved silently).
+ * The mailboxes mail arrives by: the addresses the SMTP receiver takes (INBOUND_ADDRESS and
+ * INBOUND_EXTRA_ADDRESSES) and each IMAP mailbox by its name. A rule's mailbox is one of them, or it
+ * never matches (a typo was saved silently).
  */
-export function knownMailboxes(config: Pick<Config, 'inboundAddress' | 'imapMailboxes'>): string[] {
-  return [config.inboundAddress, ...config.imapMailboxes.map((m) => m.name)];
+export function knownMailboxes(config: Pick<Config, 'inboundAddress' | 'imapMailboxes'> & { inbound: Pick<Config['inbound'], 'extraAddresses'> }): string[] {
+  return [config.inboundAddress, ...config.inbound.extraAddresses, ...config.imapMailboxes.map((m) => m.name)];
 }
 
 /** The API body from the form, through the API's schema (a 400 naming the fields otherwise); a mailbox none of `mailboxes`, a 400 too. */
