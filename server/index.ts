@@ -58,7 +58,7 @@ function printBanner(config: Config, demo: DemoSeedResult | undefined, embedded:
     `  Relais is running at ${config.publicUrl}`,
     `  Database: ${embedded ? `embedded FerretDB, data in ${path.join(config.dataDir, 'db')}` : 'MONGODB_URI'}`,
   ];
-  if (inboundSmtp) lines.push(`  Incoming mail: SMTP on ${inboundSmtp}, for ${config.inboundAddress}`);
+  if (inboundSmtp) lines.push(`  Incoming mail: SMTP on ${inboundSmtp}, for ${[config.inboundAddress, ...config.inbound.extraAddresses].join(', ')}`);
   if (!config.smtpUrl && config.env !== 'production')
     lines.push(`  Outgoing mail is caught locally: sign in as an administrator and open ${config.publicUrl}/staff/mail`);
   if (demo) {

@@ -50,6 +50,8 @@ describe('npm start on a fresh data folder (real process, real embedded database
       expect(out).to.contain(email);
     }
     expect(out).to.contain('password: demo-password-123');
+    // The demo receives at its own two addresses (hulp@ is the one its routing rule sends to Bruxelles).
+    expect(out).to.match(/Incoming mail: SMTP on 127\.0\.0\.1:\d+, for support@relais\.demo, hulp@relais\.demo/);
     expect(out).to.match(/created 12 tickets/);
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(ready.status).to.equal(200);
