@@ -77,10 +77,15 @@ function sleep(ms: number, wakers: Set<() => void>): Promise<void> {
   });
 }
 
+/** The addresses the receiver takes mail for (lower-cased): INBOUND_ADDRESS and INBOUND_EXTRA_ADDRESSES. */
+export function receivedAddresses(config: Pick<Config, 'inboundAddress'> & { inbound: Pick<Config['inbound'], 'extraAddresses'> }): string[] {
+  return [config.inboundAddress, ...config.inbound.extraAddresses].map((a) => a.toLowerCase());
+}
+
 export async function startInboundSmtp(options: InboundSmtpOptions): Promise<InboundSmtp> {
   const { config, pipeline, logger } = options;
   const log = logger.child({ component: 'inbound-smtp' });
-  const accepted = [config.inboundAddress, ...config.inbound.extraAddresses].map((a) => a.toLowerCase());
+  const accepted = receivedAddresses(config);
   const { host, port, maxBytes, tlsKey, tlsCert } = config.inbound.smtp;
   const tls = tlsKey && tlsCert ? { key: readFileSync(tlsKey), cert: readFileSync(tlsCert) } : null;
 

@@ -6,6 +6,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import type { Config } from '../../../config.js';
+import { receivedAddresses } from '../../../mail/inbound/smtp-receiver.js';
 import { fieldProblems } from '../../../lib/validate.js';
 import { BadRequestError } from '../../../lib/errors.js';
 import type { Translate } from '../../../lib/i18n.js';
@@ -59,7 +60,7 @@ export function ruleFormFromView(rule: RuleView): RuleForm {
  * never matches (a typo was saved silently).
  */
 export function knownMailboxes(config: Pick<Config, 'inboundAddress' | 'imapMailboxes'> & { inbound: Pick<Config['inbound'], 'extraAddresses'> }): string[] {
-  return [config.inboundAddress, ...config.inbound.extraAddresses, ...config.imapMailboxes.map((m) => m.name)];
+  return [...receivedAddresses(config), ...config.imapMailboxes.map((m) => m.name)];
 }
 
 /** The API body from the form, through the API's schema (a 400 naming the fields otherwise); a mailbox none of `mailboxes`, a 400 too. */
