@@ -5,7 +5,8 @@
  * settings the mail each change sends (ticket mail, SLA warnings). The journal runs them in this
  * order inside `commit()` (tickets/ticket.journal.ts).
  */
-import { registerTicketMail, type MailConfig } from './mail/ticket-mail.js';
+import type { MailConfig } from './mail/mail-parts.js';
+import { registerTicketMail } from './mail/ticket-mail.js';
 import { registerSlaMail } from './sla/actions.js';
 import { registerSlaRecompute } from './sla/engine.js';
 import { registerReportChangeKeys } from './reports/day-facts.js';

@@ -13,13 +13,13 @@ import { findMemberByEmail } from '../members/member-lookup.js';
 import { memberTickets } from '../tickets/ticket.queries.js';
 import { buildOutboxMail, storeOutboxMailOnce } from './outbox.js';
 import { startRequestWorker, type RequestWorker } from './request-worker.js';
-import { mailLocale } from './ticket-mail.js';
+import { mailLocale } from './mail-parts.js';
 import { refreshTemplateTexts } from './template-texts.model.js';
 
 export type LinkMailConfig = Pick<Config, 'memberLinkTtl' | 'publicUrl' | 'inboundAddress' | 'jwt' | 'mailFrom' | 'defaultLocale'>;
 
 async function work(request: LinkRequest, config: LinkMailConfig): Promise<boolean> {
-  const member = await findMemberByEmail<{ email: string; language?: string | null }>(request._id, { email: 1, language: 1 });
+  const member = await findMemberByEmail<{ email: string; name?: string | null; language?: string | null }>(request._id, { email: 1, name: 1, language: 1 });
   if (member) {
     await refreshTemplateTexts();
     const locale = mailLocale(member.language ?? request.locale, config);
@@ -31,6 +31,7 @@ async function work(request: LinkRequest, config: LinkMailConfig): Promise<boole
         locale,
         to: member.email,
         data: {
+          memberName: member.name,
           linkUrl: memberLinkUrl(config, { memberId: String(member._id), ticketId: null }),
           expiresInDays: Math.max(1, Math.round(config.memberLinkTtl / 86400)),
           tickets: tickets.map((tk) => ({ number: tk.number, subject: tk.subject, statusLabel: t(`portal.status.${tk.status}`) })),

@@ -14,7 +14,7 @@ import { staffStatus } from '../staff/staff.presenter.js';
 import { buildOutboxMail, storeOutboxMailOnce } from './outbox.js';
 import { refreshTemplateTexts } from './template-texts.model.js';
 import { startRequestWorker, type RequestWorker } from './request-worker.js';
-import { mailLocale } from './ticket-mail.js';
+import { mailLocale } from './mail-parts.js';
 
 export type PasswordLinkMailConfig = Pick<Config, 'publicUrl' | 'jwt' | 'mailFrom' | 'defaultLocale'>;
 

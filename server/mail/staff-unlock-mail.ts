@@ -13,7 +13,7 @@ import { StaffModel } from '../staff/staff.model.js';
 import { buildOutboxMail, storeOutboxMailOnce } from './outbox.js';
 import { refreshTemplateTexts } from './template-texts.model.js';
 import { startRequestWorker, type RequestWorker } from './request-worker.js';
-import { mailLocale } from './ticket-mail.js';
+import { mailLocale } from './mail-parts.js';
 
 export type UnlockMailConfig = Pick<Config, 'publicUrl' | 'jwt' | 'mailFrom' | 'defaultLocale'>;
 

@@ -217,7 +217,7 @@ function demoData(template: MailTemplateName, locale: MailLocale, publicUrl: str
   const staff = staffDemo[locale];
   const ticketUrl = `${publicUrl}/suivi/acces/demo`;
   const staffTicketUrl = `${publicUrl}/staff/tickets/demo`;
-  const ticket = { ticketNumber: 'R-2026-000123', subject: 'Attestation de revenus 2025', ticketUrl };
+  const ticket = { memberName: 'Marie Dupont', ticketNumber: 'R-2026-000123', subject: 'Attestation de revenus 2025', ticketUrl };
   const reply = { ...ticket, replyText: 'Bonjour,\nVotre attestation est jointe à ce message.', replyHtml: null, signed: false, agentFirstName: 'Julie' };
   const data: Partial<Record<MailTemplateName, MailTemplateData[MailTemplateName]>> = {
     'ticket-acknowledgement': { ...ticket, files: ['fiche-de-paie-mars.pdf'] },
@@ -230,6 +230,7 @@ function demoData(template: MailTemplateName, locale: MailLocale, publicUrl: str
     },
     'ticket-merged': { ...ticket, sourceNumber: 'R-2026-000124', sourceSubject: 'Attestation (bis)' },
     'member-link': {
+      memberName: ticket.memberName,
       linkUrl: `${publicUrl}/suivi/acces/demo`,
       expiresInDays: 30,
       tickets: [{ number: 'R-2026-000123', subject: 'Attestation de revenus 2025', statusLabel: '—' }],

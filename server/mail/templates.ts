@@ -46,10 +46,24 @@ const replyExtras = {
   signed: z.boolean().default(false),
 };
 
+/**
+ * The name a member mail greets with ("Bonjour Marie Dupont,"): the member's name as they gave it, or
+ * none (a bare "Bonjour,") when it is not a name — empty, an address (mail from a sender without a
+ * display name), or without a letter.
+ */
+export function greetingName(name: string | null | undefined): string | null {
+  const cleaned = (name ?? '').replace(/\s+/g, ' ').trim();
+  if (cleaned === '' || cleaned.length > 120 || cleaned.includes('@') || !/\p{L}/u.test(cleaned)) return null;
+  return cleaned;
+}
+/** Whom a member mail greets: always present after parsing (null: no name), as the templates run in strict mode. */
+const greeting = { memberName: z.string().max(1000).nullish().transform(greetingName) };
+
 const templateSchemas = {
   // `files`: the names of the files the request came with ("did my payslip arrive?"), none by default.
-  'ticket-acknowledgement': z.strictObject({ ticketNumber, subject: line, ticketUrl: httpUrl, files: z.array(line).max(50).default([]) }),
+  'ticket-acknowledgement': z.strictObject({ ...greeting, ticketNumber, subject: line, ticketUrl: httpUrl, files: z.array(line).max(50).default([]) }),
   'staff-reply': z.strictObject({
+    ...greeting,
     ticketNumber,
     subject: line,
     replyText: longText(100_000),
@@ -58,6 +72,7 @@ const templateSchemas = {
     ticketUrl: httpUrl,
   }),
   'information-request': z.strictObject({
+    ...greeting,
     ticketNumber,
     subject: line,
     replyText: longText(100_000),
@@ -66,6 +81,7 @@ const templateSchemas = {
     ticketUrl: httpUrl,
   }),
   'ticket-resolved': z.strictObject({
+    ...greeting,
     ticketNumber,
     subject: line,
     ticketUrl: httpUrl,
@@ -84,6 +100,7 @@ const templateSchemas = {
   }),
   /** To the member once, when a duplicate request of theirs was merged into this one (tickets/ticket.merge.ts). */
   'ticket-merged': z.strictObject({
+    ...greeting,
     ticketNumber,
     subject: line,
     sourceNumber: ticketNumber,
@@ -91,6 +108,7 @@ const templateSchemas = {
     ticketUrl: httpUrl,
   }),
   'member-link': z.strictObject({
+    ...greeting,
     linkUrl: httpUrl,
     expiresInDays: z.number().int().min(1).max(365),
     tickets: z.array(z.strictObject({ number: ticketNumber, subject: line, statusLabel: line })).max(50),

@@ -17,8 +17,7 @@
 import type { Types } from 'mongoose';
 import { sameId } from '../auth/actor.js';
 import { ReasonCodeModel } from '../catalog/category.model.js';
-import type { Config } from '../config.js';
-import { memberLinkUrl, replyAddress, type MemberTokenSettings } from '../members/member-links.js';
+import { memberLinkUrl, replyAddress } from '../members/member-links.js';
 import { MemberModel } from '../members/member.model.js';
 import { StaffModel } from '../staff/staff.model.js';
 import { TeamModel } from '../teams/team.model.js';
@@ -26,36 +25,25 @@ import { labelIn } from '../lib/labels.js';
 import { notificationsSuppressed, registerCreationEnricher, registerEnricher, type CommitInput } from '../tickets/ticket.journal.js';
 import type { JournalWrite, TicketEvent } from '../tickets/ticket-event.model.js';
 import { ticketEvents } from '../tickets/ticket.queries.js';
-import { cancelHeldWrites, claimHeldReplies, replyMailDueAt, type HeldReply, type HoldConfig } from './held-replies.js';
+import { cancelHeldWrites, claimHeldReplies, replyMailDueAt, type HeldReply } from './held-replies.js';
+import { mailLocale, outboxWrites, type MailConfig, type MailTicket } from './mail-parts.js';
+import { escalationMailWrites, reassignmentMailWrites } from './staff-ticket-mail.js';
 import { buildOutboxMail, mailDomain, type EnqueueMailInput } from './outbox.js';
 import type { OutboxMail } from './mail.models.js';
 import { refreshTemplateTexts } from './template-texts.model.js';
 import { receivedFiles } from './received-files.js';
-import { mailLocales, type MailLocale, type MailTemplateName } from './templates.js';
-
-export type MailConfig = Pick<Config, 'mailFrom' | 'publicUrl' | 'inboundAddress' | 'memberLinkTtl' | 'defaultLocale'> & MemberTokenSettings & HoldConfig;
-
-/** The mail language for a ticket or person: fr, nl or en, else the configured default. */
-export function mailLocale(language: string | null | undefined, config: Pick<Config, 'defaultLocale'>): MailLocale {
-  return (mailLocales as readonly string[]).includes(language ?? '') ? (language as MailLocale) : config.defaultLocale;
-}
-
-export interface MailTicket {
-  _id: Types.ObjectId;
-  number: string;
-  subject: string;
-  language: string;
-  member: Types.ObjectId;
-}
+import type { MailTemplateName } from './templates.js';
 
 export interface MailMember {
   _id: Types.ObjectId;
   email: string;
+  /** Greets the member by name when it is one (templates.ts `greetingName`). */
+  name?: string | null;
   language?: string | null;
 }
 
 /** A stable thread root for a ticket: every message about it references it, so mail clients group them. */
-export function ticketThreadId(config: Pick<Config, 'mailFrom'>, ticketNumber: string): string {
+export function ticketThreadId(config: Pick<MailConfig, 'mailFrom'>, ticketNumber: string): string {
   return `<${ticketNumber}@${mailDomain(config.mailFrom)}>`;
 }
 
@@ -67,22 +55,6 @@ function threadHeaders(config: MailConfig, ticket: MailTicket, inReplyTo?: strin
 
 function ticketUrl(config: MailConfig, ticket: MailTicket): string {
   return memberLinkUrl(config, { memberId: String(ticket.member), ticketId: String(ticket._id) });
-}
-
-function staffTicketUrl(config: MailConfig, ticket: MailTicket): string {
-  return `${config.publicUrl}/staff/tickets/${String(ticket._id)}`;
-}
-
-/**
- * A message as journal writes: its `outbox_due` mark first (the outbox worker reads the marks, so a
- * message stored is never missed), then the message.
- */
-export function outboxWrites(mail: OutboxMail): JournalWrite[] {
-  const { _id, ...doc } = mail;
-  return [
-    { model: 'OutboxDue', op: 'insert', id: _id, doc: {} },
-    { model: 'Outbox', op: 'insert', id: _id, doc },
-  ];
 }
 
 /** The acknowledgement of a new ticket (built when the ticket has its number). */
@@ -98,7 +70,13 @@ export function acknowledgementMail(
       locale: mailLocale(ticket.language, config),
       to: member.email,
       ticketId: ticket._id,
-      data: { ticketNumber: ticket.number, subject: ticket.subject, ticketUrl: ticketUrl(config, ticket), files: [...(props.files ?? [])] },
+      data: {
+        memberName: member.name,
+        ticketNumber: ticket.number,
+        subject: ticket.subject,
+        ticketUrl: ticketUrl(config, ticket),
+        files: [...(props.files ?? [])],
+      },
       headers: threadHeaders(config, ticket, props.inReplyTo),
     },
     { config, now: props.at, id: props.id },
@@ -126,6 +104,7 @@ export function replyMailWrites(
 ): JournalWrite[] {
   if (!member) return [];
   const data = {
+    memberName: member.name,
     ticketNumber: ticket.number,
     subject: ticket.subject,
     replyText: props.text,
@@ -169,6 +148,7 @@ export function resolvedMailWrites(
       to: member.email,
       ticketId: ticket._id,
       data: {
+        memberName: member.name,
         ticketNumber: ticket.number,
         subject: ticket.subject,
         ticketUrl: ticketUrl(config, ticket),
@@ -190,88 +170,10 @@ export function resolvedMailWrites(
   return [...outboxWrites(mail), ...cancelHeldWrites(replies, mail._id, props.at)];
 }
 
-export interface MailStaff {
-  _id: Types.ObjectId;
-  email: string;
-  languages?: readonly string[] | null;
-}
-
-/** Tells the people of the receiving tier's team that an escalation arrived. */
-export function escalationMailWrites(
-  config: MailConfig,
-  ticket: MailTicket,
-  recipients: readonly MailStaff[],
-  props: {
-    fromTier: 1 | 2;
-    toTier: 2 | 3;
-    /** The team's name, and the reason's label, in each recipient's language. */
-    teamName: string | ((locale: MailLocale) => string);
-    escalatedBy: string;
-    reasonLabel: string | ((locale: MailLocale) => string);
-    handoff: string;
-    at: Date;
-  },
-): JournalWrite[] {
-  const inLocale = (text: string | ((locale: MailLocale) => string), locale: MailLocale) => (typeof text === 'string' ? text : text(locale));
-  return recipients.flatMap((person) => {
-    const locale = mailLocale(person.languages?.[0], config);
-    return outboxWrites(
-      buildOutboxMail(
-        {
-          template: 'staff-escalation',
-          locale,
-          to: person.email,
-          ticketId: ticket._id,
-          data: {
-            ticketNumber: ticket.number,
-            subject: ticket.subject,
-            fromTier: props.fromTier,
-            toTier: props.toTier,
-            teamName: inLocale(props.teamName, locale),
-            escalatedBy: props.escalatedBy,
-            reasonLabel: inLocale(props.reasonLabel, locale),
-            handoff: props.handoff,
-            staffTicketUrl: staffTicketUrl(config, ticket),
-          },
-        },
-        { config, now: props.at },
-      ),
-    );
-  });
-}
-
-/** Tells a staff member a ticket was reassigned to them. */
-export function reassignmentMailWrites(
-  config: MailConfig,
-  ticket: MailTicket,
-  person: MailStaff | null,
-  props: { reassignedBy: string; reason: string; at: Date },
-): JournalWrite[] {
-  if (!person) return [];
-  const mail = buildOutboxMail(
-    {
-      template: 'staff-reassignment',
-      locale: mailLocale(person.languages?.[0], config),
-      to: person.email,
-      ticketId: ticket._id,
-      data: {
-        ticketNumber: ticket.number,
-        subject: ticket.subject,
-        reassignedBy: props.reassignedBy,
-        reason: props.reason,
-        staffTicketUrl: staffTicketUrl(config, ticket),
-      },
-    },
-    { config, now: props.at },
-  );
-  return outboxWrites(mail);
-}
-
 function firstName(name: string): string {
   return name.trim().split(/\s+/)[0] ?? name;
 }
 
-/** A reason code's label in French and Dutch, for staff mail (staff read both). */
 /** The Message-ID of the member's latest email on the ticket, so a reply threads under it in their mailbox. */
 async function lastMemberEmailId(ticket: CommitInput['ticket']): Promise<string | null> {
   // The messages a ticket's events inserted, newest first (reads by `_id`).
@@ -293,7 +195,7 @@ async function mailForChange(config: MailConfig, input: CommitInput): Promise<Jo
       const messageId = input.data.message;
       const message = (input.writes ?? []).find((w) => w.model === 'Message' && w.op === 'insert' && sameId(w.id, messageId));
       if (!message || message.model !== 'Message' || message.op !== 'insert') return [];
-      const member = await MemberModel.findById(ticket.member, { email: 1, language: 1 }).lean();
+      const member = await MemberModel.findById(ticket.member, { email: 1, name: 1, language: 1 }).lean();
       return replyMailWrites(config, ticket, member, {
         text: message.doc.text,
         html: message.doc.html,
@@ -332,13 +234,13 @@ async function mailForChange(config: MailConfig, input: CommitInput): Promise<Jo
       return reassignmentMailWrites(config, ticket, person, { reassignedBy: input.actor.name, reason: input.note ?? '', at });
     }
     case 'resolved': {
-      const member = await MemberModel.findById(ticket.member, { email: 1, language: 1 }).lean();
+      const member = await MemberModel.findById(ticket.member, { email: 1, name: 1, language: 1 }).lean();
       if (!member) return [];
       const replies = await claimHeldReplies(config, ticket, at, `resolution:${String(ticket._id)}:${ticket.version + 1}`);
       return resolvedMailWrites(config, ticket, member, { note: input.note ?? null, at, replies });
     }
     case 'merged_in': {
-      const member = await MemberModel.findById(ticket.member, { email: 1 }).lean();
+      const member = await MemberModel.findById(ticket.member, { email: 1, name: 1 }).lean();
       if (!member) return [];
       const source = input.data;
       const mail = buildOutboxMail(
@@ -348,6 +250,7 @@ async function mailForChange(config: MailConfig, input: CommitInput): Promise<Jo
           to: member.email,
           ticketId: ticket._id,
           data: {
+            memberName: member.name,
             ticketNumber: ticket.number,
             subject: ticket.subject,
             sourceNumber: source.sourceNumber,
@@ -370,7 +273,7 @@ async function acknowledgementWrites(config: MailConfig, event: TicketEvent<'cre
   const { ack, ticket } = event.data;
   if (!ack) return [];
   await refreshTemplateTexts();
-  const member = await MemberModel.findById(ticket.member, { email: 1, language: 1 }).lean();
+  const member = await MemberModel.findById(ticket.member, { email: 1, name: 1, language: 1 }).lean();
   if (!member) return [];
   const files = await receivedFiles(event);
   return outboxWrites(

@@ -18,7 +18,7 @@ import { ReasonCodeModel } from '../catalog/category.model.js';
 import { translator, type Locale } from '../lib/i18n.js';
 import { buildOutboxMail } from '../mail/outbox.js';
 import { refreshTemplateTexts } from '../mail/template-texts.model.js';
-import { mailLocale, outboxWrites, type MailConfig } from '../mail/ticket-mail.js';
+import { mailLocale, outboxWrites, staffTicketUrl, type MailConfig } from '../mail/mail-parts.js';
 import { officeModelOf } from '../routing/office-models.js';
 import { teamForTier } from '../routing/routing.service.js';
 import { StaffModel } from '../staff/staff.model.js';
@@ -83,8 +83,6 @@ function alertData(due: DueAlert, level: AlertLevel): SlaAlertData {
   const { key, kind, deadline, label, dueAt } = due.alert;
   return { key, kind, deadline, label, dueAt, level };
 }
-
-const staffTicketUrl = (config: MailConfig, ticket: Ticket): string => `${config.publicUrl}/staff/tickets/${String(ticket._id)}`;
 
 /** The `sla-warning` email to the person holding the ticket, in their first language. */
 async function holderMail(config: MailConfig, ticket: Ticket, due: DueAlert, at: Date): Promise<JournalWrite[]> {

@@ -3,7 +3,7 @@
  * once, by the root hooks in global.ts), and changes send mail built with the configuration of the
  * app under test (`useMail`, called by `testApp` and by tests that run commands without an app).
  */
-import type { MailConfig } from '../../server/mail/ticket-mail.js';
+import type { MailConfig } from '../../server/mail/mail-parts.js';
 import { registerTicketMail } from '../../server/mail/ticket-mail.js';
 import { registerSlaMail } from '../../server/sla/actions.js';
 

@@ -31,12 +31,34 @@ const ratingUrls = { 1: `${base}/note/1`, 2: `${base}/note/2`, 3: `${base}/note/
 /** Valid data for each template, in words that belong to no language in particular. */
 function sample(): MailTemplateData {
   return {
-    'ticket-acknowledgement': { ticketNumber: number, subject: 'Relais 2026', ticketUrl },
-    'staff-reply': { ticketNumber: number, subject: 'Relais 2026', replyText: 'Ok.\nR-2026', agentFirstName: 'Anne', ticketUrl },
-    'information-request': { ticketNumber: number, subject: 'Relais 2026', replyText: 'IBAN?\n2026', agentFirstName: 'Anne', ticketUrl },
-    'ticket-resolved': { ticketNumber: number, subject: 'Relais 2026', ticketUrl, ratingUrls: { ...ratingUrls }, resolutionNote: 'Ok.\n2026' },
-    'ticket-merged': { ticketNumber: number, subject: 'Relais 2026', sourceNumber: 'R-2026-000124', sourceSubject: 'Relais 2026 bis', ticketUrl },
+    'ticket-acknowledgement': { memberName: 'Ana Ruiz', ticketNumber: number, subject: 'Relais 2026', ticketUrl },
+    'staff-reply': { memberName: 'Ana Ruiz', ticketNumber: number, subject: 'Relais 2026', replyText: 'Ok.\nR-2026', agentFirstName: 'Anne', ticketUrl },
+    'information-request': {
+      memberName: 'Ana Ruiz',
+      ticketNumber: number,
+      subject: 'Relais 2026',
+      replyText: 'IBAN?\n2026',
+      agentFirstName: 'Anne',
+      ticketUrl,
+    },
+    'ticket-resolved': {
+      memberName: 'Ana Ruiz',
+      ticketNumber: number,
+      subject: 'Relais 2026',
+      ticketUrl,
+      ratingUrls: { ...ratingUrls },
+      resolutionNote: 'Ok.\n2026',
+    },
+    'ticket-merged': {
+      memberName: 'Ana Ruiz',
+      ticketNumber: number,
+      subject: 'Relais 2026',
+      sourceNumber: 'R-2026-000124',
+      sourceSubject: 'Relais 2026 bis',
+      ticketUrl,
+    },
     'member-link': {
+      memberName: 'Ana Ruiz',
       linkUrl,
       expiresInDays: 7,
       tickets: [
@@ -210,6 +232,23 @@ describe('mail templates (pure)', () => {
         } else {
           expect(footer, `${template} ${locale}`).to.match(invite[locale]);
           expect(htmlFooter, `${template} ${locale}`).to.match(invite[locale]);
+        }
+      }
+    }
+  });
+
+  it('greets the member by the name they gave, and with a bare greeting when the name is none (an address, empty, no letter)', () => {
+    const greeting = { fr: 'Bonjour', nl: 'Beste', en: 'Hello' };
+    const bare = { fr: 'Bonjour,', nl: 'Goedendag,', en: 'Hello,' };
+    for (const template of memberTemplates) {
+      for (const locale of mailLocales) {
+        const named = render(template, locale, { ...sample()[template], memberName: '  Ana   Ruiz ' } as MailTemplateData[typeof template]);
+        expect(named.text.split('\n')[0], `${template} ${locale}`).to.equal(`${greeting[locale]} Ana Ruiz,`);
+        expect(named.html, `${template} ${locale}`).to.include(`>${greeting[locale]} Ana Ruiz,</p>`);
+        for (const memberName of [null, '', 'ana.ruiz@example.org', '"ana@example.org"', '1234']) {
+          const plain = render(template, locale, { ...sample()[template], memberName } as MailTemplateData[typeof template]);
+          expect(plain.text.split('\n')[0], `${template} ${locale} ${String(memberName)}`).to.equal(bare[locale]);
+          expect(plain.html, `${template} ${locale} ${String(memberName)}`).to.include(`>${bare[locale]}</p>`);
         }
       }
     }

@@ -1,0 +1,44 @@
+/**
+ * What every mail about a ticket is built from: the mail settings, the language a mail is written in,
+ * the ticket's fields it names, the staff page's link, and a message as journal writes. Shared by the
+ * member mail (ticket-mail.ts), the staff notifications (staff-ticket-mail.ts), the SLA warnings and
+ * the account mail.
+ */
+import type { Types } from 'mongoose';
+import type { Config } from '../config.js';
+import type { MemberTokenSettings } from '../members/member-links.js';
+import type { JournalWrite } from '../tickets/ticket-event.model.js';
+import type { HoldConfig } from './held-replies.js';
+import type { OutboxMail } from './mail.models.js';
+import { mailLocales, type MailLocale } from './templates.js';
+
+export type MailConfig = Pick<Config, 'mailFrom' | 'publicUrl' | 'inboundAddress' | 'memberLinkTtl' | 'defaultLocale'> & MemberTokenSettings & HoldConfig;
+
+/** The mail language for a ticket or person: fr, nl or en, else the configured default. */
+export function mailLocale(language: string | null | undefined, config: Pick<Config, 'defaultLocale'>): MailLocale {
+  return (mailLocales as readonly string[]).includes(language ?? '') ? (language as MailLocale) : config.defaultLocale;
+}
+
+export interface MailTicket {
+  _id: Types.ObjectId;
+  number: string;
+  subject: string;
+  language: string;
+  member: Types.ObjectId;
+}
+
+export function staffTicketUrl(config: MailConfig, ticket: MailTicket): string {
+  return `${config.publicUrl}/staff/tickets/${String(ticket._id)}`;
+}
+
+/**
+ * A message as journal writes: its `outbox_due` mark first (the outbox worker reads the marks, so a
+ * message stored is never missed), then the message.
+ */
+export function outboxWrites(mail: OutboxMail): JournalWrite[] {
+  const { _id, ...doc } = mail;
+  return [
+    { model: 'OutboxDue', op: 'insert', id: _id, doc: {} },
+    { model: 'Outbox', op: 'insert', id: _id, doc },
+  ];
+}
