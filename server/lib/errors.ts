@@ -30,7 +30,8 @@ export interface FieldReason {
     | 'email'
     | 'choice'
     | 'hours_format'
-    | 'ends_before_start';
+    | 'ends_before_start'
+    | 'before_first_response';
   limit?: number;
 }
 

@@ -2,6 +2,9 @@ import type { NextFunction, Request, Response } from 'express';
 import type { z } from 'zod';
 import { BadRequestError, type FieldProblem, type FieldReason } from './errors.js';
 
+/** The reasons a schema's own rule (`refine`) may give in its `params.reason`. */
+const customReasons = ['before_first_response', 'ends_before_start'] as const satisfies readonly FieldReason['code'][];
+
 /** What a person can do about a zod issue (a page says it in their language); undefined when only the field can be named. */
 function reasonOf(issue: z.core.$ZodIssue): FieldReason | undefined {
   switch (issue.code) {
@@ -23,6 +26,11 @@ function reasonOf(issue: z.core.$ZodIssue): FieldReason | undefined {
       return issue.format === 'email' ? { code: 'email' } : undefined;
     case 'invalid_value':
       return { code: 'choice' };
+    case 'custom': {
+      // A schema's own rule names its reason in `params` (e.g. a resolution target shorter than the first response).
+      const reason: unknown = issue.params?.reason;
+      return typeof reason === 'string' && (customReasons as readonly string[]).includes(reason) ? { code: reason as FieldReason['code'] } : undefined;
+    }
     default:
       return undefined;
   }

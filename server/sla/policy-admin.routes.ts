@@ -43,12 +43,19 @@ export const policyBody = z.strictObject({
     tiers: z.array(tier).max(3).default([]),
     offices: z.array(objectId).max(50).default([]),
   }),
-  targets: z.strictObject({
-    firstResponseMinutes: target,
-    nextResponseMinutes: target,
-    resolutionMinutes: target,
-    acceptanceMinutes: z.strictObject({ 1: target, 2: target, 3: target }),
-  }),
+  targets: z
+    .strictObject({
+      firstResponseMinutes: target,
+      nextResponseMinutes: target,
+      resolutionMinutes: target,
+      acceptanceMinutes: z.strictObject({ 1: target, 2: target, 3: target }),
+    })
+    // Resolving answers the member: a resolution due before the first response could never be met alone.
+    .refine((t) => t.resolutionMinutes === null || t.firstResponseMinutes === null || t.resolutionMinutes >= t.firstResponseMinutes, {
+      path: ['resolutionMinutes'],
+      message: 'shorter than the first response target',
+      params: { reason: 'before_first_response' },
+    }),
   warnings: z.strictObject({
     percents: z.array(z.number().int().min(1).max(99)).max(5),
     minutesBefore: z.array(z.number().int().min(1).max(10_080)).max(5),

@@ -146,6 +146,15 @@ describe('administration: SLA policies, preview and recomputing open tickets', (
       { ...editable(normal), name: { $ne: 1 } },
     ];
     for (const body of bad) await auth(request(app).post('/api/v1/admin/sla/policies')).send(body).expect(400);
+    // A resolution due before the first response could never be met: refused, naming the field and why.
+    const early = await auth(request(app).post('/api/v1/admin/sla/policies'))
+      .send({ ...editable(normal), targets: { ...normal.targets, firstResponseMinutes: 480, resolutionMinutes: 240 } })
+      .expect(400);
+    expect((early.body as { error: { fields: unknown[] } }).error.fields).to.deep.include({
+      path: 'targets.resolutionMinutes',
+      message: 'shorter than the first response target',
+      reason: { code: 'before_first_response' },
+    });
     await auth(request(app).get('/api/v1/admin/sla/policies/0123456789abcdef01234567')).expect(404);
     const supervisor = await login(app, org.staff.supervisorLiege.email);
     await request(app).put(`/api/v1/admin/sla/policies/${normal.id}`).set('Authorization', `Bearer ${supervisor}`).send(editable(normal)).expect(403);
@@ -271,6 +280,23 @@ describe('administration: SLA policies, preview and recomputing open tickets', (
       });
     expect(tooMuch.status).to.equal(400);
     expect(tooMuch.text).to.include('Check these fields: Name (at most 120 characters), At … % of the target (at most 99).');
+    const early = await agent
+      .post('/staff/admin/sla-policies?lang=nl')
+      .type('form')
+      .send({
+        _csrf: csrf,
+        name: 'Vroeg',
+        order: '7',
+        active: '1',
+        first: '8',
+        resolution: '4',
+        percents: '75',
+        minutesBefore: '15',
+        onAcceptance: 'none',
+        onResolution: 'none',
+      });
+    expect(early.status).to.equal(400);
+    expect(early.text).to.include('Controleer deze velden: Oplossing (u) (korter dan het eerste antwoord).');
     const created = await agent
       .post('/staff/admin/sla-policies')
       .type('form')
