@@ -20,7 +20,7 @@ import { route, type RouteSpec } from '../lib/route-table.js';
 import { valid } from '../lib/validate.js';
 import { assignmentModes, channels, officeModels, tiers, ticketLanguages } from '../lib/ticket.vocabulary.js';
 import { officesAndTeams, routingRules, tryRouting, updateOffice, updateTeam } from './routing-admin.js';
-import { createRule, reorderRules, updateRule } from './routing-rules-admin.js';
+import { createRule, knownMailbox, reorderRules, updateRule } from './routing-rules-admin.js';
 
 const tag = 'Administration';
 const access = { kind: 'staff', policy: 'administer' } as const;
@@ -77,7 +77,12 @@ const ruleCreate = { body: routingRuleBody };
 const ruleChange = { ...byId, body: routingRuleBody };
 const ruleOrder = { body: z.strictObject({ ids: z.array(z.string().max(30)).min(1).max(500) }) };
 
-export function routingAdminRoutes(): RouteSpec[] {
+/** `mailboxes`: the mailboxes mail arrives by (mail/inbound/smtp-receiver.ts `knownMailboxes`), the only ones a rule may name. */
+export function routingAdminRoutes(options: { mailboxes: readonly string[] }): RouteSpec[] {
+  const withMailbox = (body: z.infer<typeof routingRuleBody>) => ({
+    ...body,
+    match: { ...body.match, mailbox: knownMailbox(body.match.mailbox, options.mailboxes) },
+  });
   return [
     route({
       method: 'get',
@@ -137,7 +142,7 @@ export function routingAdminRoutes(): RouteSpec[] {
       success: 201,
       ...ruleCreate,
       handler: async (req, res) => {
-        res.status(201).json({ rule: await createRule(requireActor(req), valid(req, ruleCreate).body, { ip: req.ip }) });
+        res.status(201).json({ rule: await createRule(requireActor(req), withMailbox(valid(req, ruleCreate).body), { ip: req.ip }) });
       },
     }),
     route({
@@ -150,7 +155,7 @@ export function routingAdminRoutes(): RouteSpec[] {
       ...ruleChange,
       handler: async (req, res) => {
         const { params, body } = valid(req, ruleChange);
-        res.json({ rule: await updateRule(requireActor(req), params.id, body, { ip: req.ip }) });
+        res.json({ rule: await updateRule(requireActor(req), params.id, withMailbox(body), { ip: req.ip }) });
       },
     }),
     route({

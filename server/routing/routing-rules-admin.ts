@@ -33,6 +33,21 @@ export interface RuleInput {
 
 const objectId = /^[0-9a-f]{24}$/i;
 
+/**
+ * A rule's mailbox as it is spelled where mail arrives (`mailboxes`: the receiver's addresses and the
+ * IMAP mailboxes' names, which the composition knows from the configuration), or null for any. One
+ * mail never arrives by would never match: refused (400), naming the field and the mailboxes there are.
+ */
+export function knownMailbox(typed: string | null, mailboxes: readonly string[]): string | null {
+  if (!typed) return null;
+  const mailbox = mailboxes.find((m) => m.toLowerCase() === typed.toLowerCase());
+  if (mailbox) return mailbox;
+  const known = mailboxes.length > 0 ? mailboxes.join(', ') : 'none is configured';
+  throw new BadRequestError(`"${typed}" is not a mailbox mail arrives by (${known}).`, [
+    { path: 'match.mailbox', message: 'not a mailbox mail arrives by', reason: { code: 'choice' } },
+  ]);
+}
+
 /** Refuses a rule that could never apply or names what does not exist, each field named. */
 async function checkRule(input: RuleInput): Promise<void> {
   const fields: Array<{ path: string; message: string }> = [];

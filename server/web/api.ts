@@ -18,6 +18,7 @@ import { handoffRoutes } from '../assignment/handoff.routes.js';
 import type { Config } from '../config.js';
 import { mountRoutes } from '../lib/route-table.js';
 import { inboundAdminRoutes } from '../mail/inbound/inbound-admin.routes.js';
+import { knownMailboxes } from '../mail/inbound/smtp-receiver.js';
 import { originalMessageRoutes } from '../mail/inbound/original.routes.js';
 import { outboxAdminRoutes } from '../mail/outbox-admin.routes.js';
 import { mailSettingsRoutes } from '../mail/mail-settings.routes.js';
@@ -62,7 +63,7 @@ export function apiRouter(config: Config, options: { auth?: AuthRouteOptions; in
       ...catalogAdminRoutes(),
       ...slaAdminRoutes(),
       ...policyAdminRoutes(),
-      ...routingAdminRoutes(),
+      ...routingAdminRoutes({ mailboxes: knownMailboxes(config) }),
       ...privacyAdminRoutes(config),
     ],
     requireStaff,

@@ -107,6 +107,23 @@ describe('administration: routing rules edited, reordered, deactivated', () => {
     await auth(request(app).put('/api/v1/admin/routing/rules/0123456789abcdef01234567'))
       .send(rule('X', org.teams.liege, {}))
       .expect(404);
+    // The API takes only a mailbox mail arrives by, as the page does, and says which ones there are.
+    const typo = await auth(request(app).post('/api/v1/admin/routing/rules'))
+      .send(rule('Boîte inconnue', org.teams.liege, { mailbox: 'pas une adresse' }))
+      .expect(400);
+    expect((typo.body as { error: { message: string; fields: unknown[] } }).error.message).to.include(testConfig().inboundAddress);
+    expect((typo.body as { error: { fields: unknown[] } }).error.fields).to.deep.include({
+      path: 'match.mailbox',
+      message: 'not a mailbox mail arrives by',
+      reason: { code: 'choice' },
+    });
+    await auth(request(app).put(`/api/v1/admin/routing/rules/${id}`))
+      .send({ ...body, active: false, match: { ...body.match, mailbox: 'pas une adresse' } })
+      .expect(400);
+    await auth(request(app).put(`/api/v1/admin/routing/rules/${id}`))
+      .send({ ...body, active: false, match: { ...body.match, mailbox: testConfig().inboundAddress.toUpperCase() } })
+      .expect(200);
+    expect((await RoutingRuleModel.findById(id).lean())?.match?.mailbox).to.equal(testConfig().inboundAddress);
     expect(await RoutingRuleModel.countDocuments({})).to.equal(2);
     const supervisor = await login(app, org.staff.supervisorLiege.email);
     await request(app)

@@ -82,6 +82,14 @@ export function receivedAddresses(config: Pick<Config, 'inboundAddress'> & { inb
   return [config.inboundAddress, ...config.inbound.extraAddresses].map((a) => a.toLowerCase());
 }
 
+/**
+ * The mailboxes mail arrives by: the addresses the SMTP receiver takes and each IMAP mailbox by its
+ * name. A routing rule's mailbox is one of them, or it could never match (routing/routing-rules-admin.ts).
+ */
+export function knownMailboxes(config: Pick<Config, 'inboundAddress' | 'imapMailboxes'> & { inbound: Pick<Config['inbound'], 'extraAddresses'> }): string[] {
+  return [...receivedAddresses(config), ...config.imapMailboxes.map((m) => m.name)];
+}
+
 export async function startInboundSmtp(options: InboundSmtpOptions): Promise<InboundSmtp> {
   const { config, pipeline, logger } = options;
   const log = logger.child({ component: 'inbound-smtp' });

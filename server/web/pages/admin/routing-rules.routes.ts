@@ -6,13 +6,13 @@
  */
 import { Router, type Request, type Response } from 'express';
 import type { Config } from '../../../config.js';
-import { receivedAddresses } from '../../../mail/inbound/smtp-receiver.js';
+import { knownMailboxes } from '../../../mail/inbound/smtp-receiver.js';
 import { fieldProblems } from '../../../lib/validate.js';
 import { BadRequestError } from '../../../lib/errors.js';
 import type { Translate } from '../../../lib/i18n.js';
 import { officesAndTeams, routingRules, type RuleView } from '../../../routing/routing-admin.js';
 import { routingRuleBody } from '../../../routing/routing-admin.routes.js';
-import { moveRule, updateRule } from '../../../routing/routing-rules-admin.js';
+import { knownMailbox, moveRule, updateRule } from '../../../routing/routing-rules-admin.js';
 import { channels, ticketLanguages } from '../../../lib/ticket.vocabulary.js';
 import { loadCatalog, selectOptions, type Option } from '../catalog.js';
 import { labels } from '../presenters.js';
@@ -54,15 +54,6 @@ export function ruleFormFromView(rule: RuleView): RuleForm {
   };
 }
 
-/**
- * The mailboxes mail arrives by: the addresses the SMTP receiver takes (INBOUND_ADDRESS and
- * INBOUND_EXTRA_ADDRESSES) and each IMAP mailbox by its name. A rule's mailbox is one of them, or it
- * never matches (a typo was saved silently).
- */
-export function knownMailboxes(config: Pick<Config, 'inboundAddress' | 'imapMailboxes'> & { inbound: Pick<Config['inbound'], 'extraAddresses'> }): string[] {
-  return [...receivedAddresses(config), ...config.imapMailboxes.map((m) => m.name)];
-}
-
 /** The API body from the form, through the API's schema (a 400 naming the fields otherwise); a mailbox none of `mailboxes`, a 400 too. */
 export function ruleFromForm(form: RuleForm, mailboxes: readonly string[]) {
   const parsed = routingRuleBody.safeParse({
@@ -79,12 +70,7 @@ export function ruleFromForm(form: RuleForm, mailboxes: readonly string[]) {
     team: form.team,
   });
   if (!parsed.success) throw new BadRequestError('invalid', fieldProblems(parsed.error));
-  const typed = parsed.data.match.mailbox;
-  if (!typed) return parsed.data;
-  // Stored as the mailbox is spelled where mail arrives: the rule compares it as it is.
-  const mailbox = mailboxes.find((m) => m.toLowerCase() === typed.toLowerCase());
-  if (!mailbox) throw new BadRequestError('invalid', [{ path: 'match.mailbox', message: 'not a mailbox mail arrives by', reason: { code: 'choice' } }]);
-  return { ...parsed.data, match: { ...parsed.data.match, mailbox } };
+  return { ...parsed.data, match: { ...parsed.data.match, mailbox: knownMailbox(parsed.data.match.mailbox, mailboxes) } };
 }
 
 /** The rule form's values and choices (teams: tier 1 with an office, the only ones a rule may name). */

@@ -20,16 +20,8 @@ import { adminPath, pageActor, requirePageActor } from '../page-auth.js';
 import { renderStaffPage, type StaffPageTools } from '../staff-page.js';
 import { administratorPage, doneNotice, formField, nameFields, refusal, type FieldLabels } from './admin-page.js';
 import { createRule } from '../../../routing/routing-rules-admin.js';
-import {
-  knownMailboxes,
-  routingRulePages,
-  routingRulesPath,
-  ruleFields,
-  ruleFormInput,
-  ruleFormView,
-  ruleFromForm,
-  type RuleForm,
-} from './routing-rules.routes.js';
+import { knownMailboxes } from '../../../mail/inbound/smtp-receiver.js';
+import { routingRulePages, routingRulesPath, ruleFields, ruleFormInput, ruleFormView, ruleFromForm, type RuleForm } from './routing-rules.routes.js';
 
 export const officesPath = `${adminPath}/offices`;
 export const routingPath = `${adminPath}/routing`;
