@@ -21,11 +21,9 @@ import {
   type TooltipItem,
 } from 'chart.js';
 import { isRecord, readJson } from './lib/dom.js';
-import { pageLanguage } from './lib/i18n.js';
+import { chartTooltipLine, chartValueText, type ChartUnit } from './lib/chart-values.js';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Legend, Tooltip);
-
-type Unit = 'hours' | 'count' | 'percent';
 
 interface DatasetSpec {
   label: string;
@@ -42,7 +40,7 @@ interface ChartSpec {
   y: string;
   y2: string | undefined;
   stacked: boolean;
-  unit: Unit;
+  unit: ChartUnit;
 }
 
 /** Calm, distinguishable colours (the satisfaction chart goes from red to green). */
@@ -66,7 +64,7 @@ function parseDataset(v: unknown): DatasetSpec | null {
 function parseChart(v: unknown): ChartSpec | null {
   if (!isRecord(v) || typeof v.id !== 'string' || typeof v.y !== 'string') return null;
   const datasets = Array.isArray(v.datasets) ? v.datasets.map(parseDataset).filter((d): d is DatasetSpec => d !== null) : [];
-  const unit: Unit = v.unit === 'hours' || v.unit === 'percent' ? v.unit : 'count';
+  const unit: ChartUnit = v.unit === 'hours' || v.unit === 'percent' ? v.unit : 'count';
   return { id: v.id, labels: strings(v.labels), datasets, y: v.y, y2: typeof v.y2 === 'string' ? v.y2 : undefined, stacked: v.stacked === true, unit };
 }
 
@@ -88,7 +86,6 @@ function wrap(label: string, width: number): string | string[] {
 function draw(spec: ChartSpec, reduceMotion: boolean): void {
   const canvas = document.getElementById(spec.id);
   if (!(canvas instanceof HTMLCanvasElement)) return;
-  const number = new Intl.NumberFormat(pageLanguage(), { maximumFractionDigits: 1 });
   const scores = spec.stacked && spec.datasets.length === 5;
   const datasets = spec.datasets.map((d, i): ChartDataset<'bar' | 'line', Array<number | null>> => {
     const colour = (scores ? scorePalette[i] : palette[i % palette.length]) ?? '#1f5f8b';
@@ -101,14 +98,15 @@ function draw(spec: ChartSpec, reduceMotion: boolean): void {
       backgroundColor: d.type === 'line' ? colour : `${colour}cc`,
       borderColor: colour,
       borderWidth: d.type === 'line' ? 2 : 0,
+      // A duration under a minute still shows as a bar (a stub), not as no bar at all; no figure (null) draws none.
+      minBarLength: spec.unit === 'hours' && d.type !== 'line' ? 3 : undefined,
       pointRadius: d.type === 'line' ? 2 : 0,
       spanGaps: true,
       order: d.type === 'line' ? 0 : 1,
     };
   });
-  const unitOf = (axis: string): Unit => (axis === 'y2' ? 'hours' : spec.unit);
-  const show = (value: number, unit: Unit) =>
-    unit === 'percent' ? `${number.format(value)} %` : unit === 'hours' ? `${number.format(value)} h` : number.format(value);
+  const unitOf = (axis: string): ChartUnit => (axis === 'y2' ? 'hours' : spec.unit);
+
   new Chart(canvas, {
     type: 'bar',
     data: { labels: spec.labels, datasets },
@@ -143,8 +141,8 @@ function draw(spec: ChartSpec, reduceMotion: boolean): void {
         tooltip: {
           callbacks: {
             label: (item: TooltipItem<'bar' | 'line'>) => {
-              const value = typeof item.raw === 'number' ? show(item.raw, unitOf(item.dataset.yAxisID ?? 'y')) : '—';
-              return `${item.dataset.label ?? ''}: ${value}`;
+              const value = typeof item.raw === 'number' ? chartValueText(item.raw, unitOf(item.dataset.yAxisID ?? 'y')) : '—';
+              return chartTooltipLine(item.dataset.label ?? '', value);
             },
           },
         },
