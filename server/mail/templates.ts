@@ -17,6 +17,7 @@ import Handlebars from 'handlebars';
 import { z } from 'zod';
 import { viewsDir } from '../lib/paths.js';
 import { sanitizeReplyHtml } from '../lib/reply-markup.js';
+import { greeting } from './greeting.js';
 import { renderAdminText } from './template-text-render.js';
 import { templateTextFor } from './template-texts.model.js';
 import type { uiLocales as mailLocales } from '../lib/ticket.vocabulary.js';
@@ -45,19 +46,6 @@ const replyExtras = {
     .transform((v) => v ?? null),
   signed: z.boolean().default(false),
 };
-
-/**
- * The name a member mail greets with ("Bonjour Marie Dupont,"): the member's name as they gave it, or
- * none (a bare "Bonjour,") when it is not a name — empty, an address (mail from a sender without a
- * display name), or without a letter.
- */
-export function greetingName(name: string | null | undefined): string | null {
-  const cleaned = (name ?? '').replace(/\s+/g, ' ').trim();
-  if (cleaned === '' || cleaned.length > 120 || cleaned.includes('@') || !/\p{L}/u.test(cleaned)) return null;
-  return cleaned;
-}
-/** Whom a member mail greets: always present after parsing (null: no name), as the templates run in strict mode. */
-const greeting = { memberName: z.string().max(1000).nullish().transform(greetingName) };
 
 const templateSchemas = {
   // `files`: the names of the files the request came with ("did my payslip arrive?"), none by default.

@@ -37,7 +37,7 @@ import type { MailTemplateName } from './templates.js';
 export interface MailMember {
   _id: Types.ObjectId;
   email: string;
-  /** Greets the member by name when it is one (templates.ts `greetingName`). */
+  /** Greets the member by name when it is one (greeting.ts `greetingName`). */
   name?: string | null;
   language?: string | null;
 }
