@@ -183,9 +183,37 @@ export async function replyToTicket(props: CommandBase & { text: string; waitFor
  * An internal note: never visible to the member. A staff member's email (the inbound pipeline) is
  * kept with `channel: 'email'` and its Message-ID, so a retry of the same message appends it once.
  */
-export async function addNote(
-  props: CommandBase & { text: string; channel?: 'web' | 'email'; emailMessageId?: string | null; inbound?: string | null; mailAuth?: MailProof | null },
-): Promise<TicketView> {
+type NoteProps = CommandBase & {
+  text: string;
+  channel?: 'web' | 'email';
+  emailMessageId?: string | null;
+  inbound?: string | null;
+  mailAuth?: MailProof | null;
+};
+
+/**
+ * An internal note. It decides nothing others could have decided differently meanwhile, so it is
+ * added to the ticket as it is now, whatever version the author saw (a colleague's reply or claim
+ * since does not refuse it); a change committed at the very same moment makes it try again on the
+ * newer version. Authorization is checked on the version it is added to.
+ */
+export async function addNote(props: NoteProps): Promise<TicketView> {
+  for (let attempt = 1; ; attempt += 1) {
+    const current = await loadTicket(props.ticketId);
+    if (!current) throw new NotFoundError('No such ticket.');
+    try {
+      return await noteOn({ ...props, version: current.version });
+    } catch (error) {
+      if (!(error instanceof ConflictError) || attempt >= 5 || !isVersionConflict(error)) throw error;
+    }
+  }
+}
+
+function isVersionConflict(error: ConflictError): boolean {
+  return error.details?.reason === 'stale_version' || typeof error.details?.currentVersion === 'number';
+}
+
+async function noteOn(props: NoteProps): Promise<TicketView> {
   const ticket = await prepare(props, 'note');
   const me = staffId(props.actor);
   const at = props.at ?? new Date();

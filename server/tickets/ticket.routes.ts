@@ -191,8 +191,12 @@ export function ticketRoutes(config: Config): RouteSpec[] {
       releaseTicket({ actor: requireActor(req), ticketId: id, version: b.version, note: b.note }),
     ),
     replyRoute(config),
-    command('notes', 'note', 'Internal note (never shown to the member)', s.noteBody, (req, id, b) =>
-      addNote({ actor: requireActor(req), ticketId: id, version: b.version, text: b.text }),
+    command(
+      'notes',
+      'note',
+      'Internal note (never shown to the member; added to the ticket as it is now: an older `version` is not refused)',
+      s.noteBody,
+      (req, id, b) => addNote({ actor: requireActor(req), ticketId: id, version: b.version, text: b.text }),
     ),
     command('escalate', 'escalate', 'Escalate to the next tier with a reason code and a handoff note', s.escalateBody, (req, id, b) =>
       escalateTicket({ actor: requireActor(req), ticketId: id, version: b.version, reason: b.reason, handoff: b.handoff }),

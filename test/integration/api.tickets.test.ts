@@ -151,7 +151,25 @@ describe('REST API /api/v1 (real database, real HTTP stack)', () => {
       expect(res.status).to.equal(404);
       expect(res.body.error.ticket).to.equal(undefined);
     }
-    res = await request(app).post(`/api/v1/tickets/${t.id}/reassign`).set(auth('advisorLiege')).send({ version: held.version, tier: 2, reason: 'x' });
+    // An internal note decides nothing a colleague could have decided otherwise: added to the ticket as it
+    // is now, whatever version its author saw (a reply or claim meanwhile does not refuse it).
+    res = await request(app)
+      .post(`/api/v1/tickets/${t.id}/notes`)
+      .set(auth('advisorLiege2'))
+      .send({ version: held.version - 1, text: 'Note sur une vue périmée' });
+    expect(res.status).to.equal(200);
+    expect((res.body as { ticket: TicketJson }).ticket.version).to.equal(held.version + 1);
+    const thread = await request(app).get(`/api/v1/tickets/${t.id}`).set(auth('advisorLiege'));
+    expect(JSON.stringify(thread.body)).to.include('Note sur une vue périmée');
+    res = await request(app)
+      .post(`/api/v1/tickets/${t.id}/notes`)
+      .set(auth('advisorCharleroi'))
+      .send({ version: held.version - 1, text: 'x' });
+    expect(res.status).to.equal(404);
+    res = await request(app)
+      .post(`/api/v1/tickets/${t.id}/reassign`)
+      .set(auth('advisorLiege'))
+      .send({ version: held.version + 1, tier: 2, reason: 'x' });
     expect(res.status).to.equal(403);
     for (const bad of ['000000000000000000000000', 'not-an-id', '6b0980789%24ne', '..%2F..%2Fetc']) {
       res = await request(app).get(`/api/v1/tickets/${bad}`).set(auth('supervisorLiege'));
