@@ -18,6 +18,8 @@ export interface SlaPanelItem {
   kindLabel: string;
   code: ExplanationCode;
   stateLabel: string;
+  /** Whether the kind is named beside the chip: only when the chip's words do not ("En pause", not "Résolution attendue"). */
+  showKind: boolean;
   /** Chip colour, reusing the status chips of the page. */
   chip: string;
   dueIso: string | null;
@@ -93,6 +95,7 @@ export async function slaPanel(
       kindLabel: t(`sla.kind.${d.kind}`),
       code,
       stateLabel: t(`workflow.sla.state.${stateGroup[d.kind] ?? 'response'}.${code}`),
+      showKind: code === 'paused' || code === 'stopped',
       chip: chips[code],
       dueIso: d.due ? d.due.toISOString() : null,
       dueText: d.due ? t('slaAlerts.panel.due', { due: formatSlaDate(d.due, current.calendar.timeZone, t, now) }) : null,
