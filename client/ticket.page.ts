@@ -212,8 +212,10 @@ function start(): void {
       state.pending = parts;
       composerConflict(lines);
     } else if (where === 'action') {
-      state.pending = parts;
-      showNotice(t('client.ticket.conflict'), lines, true);
+      // A button's action (take, release, resolve…) has no text to keep: the page shows the ticket as it
+      // is now at once (who took it, which buttons remain), and says what changed.
+      applyParts(parts, { highlight: true });
+      showNotice(t('client.ticket.conflict_action'), lines, false);
     } else {
       // In a dialog: the changes are listed there, the page behind is brought up to date.
       applyParts(parts, { highlight: true });

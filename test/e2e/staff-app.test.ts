@@ -358,6 +358,30 @@ describe('staff web app in Chromium (real server process, live updates, accessib
     expectCleanPages();
   });
 
+  it('lost claim race: the refusal says someone acted first, and the page shows the ticket as it is now (holder, no "Prendre")', async () => {
+    const ticket = await createTicket('julie', 'liege', 'Attestation de revenus pour la mutuelle');
+    const julie = await open('julie');
+    await openTicket(julie.page, ticket.id);
+    // Julie is typing a note, so the live change only offers to show itself; then she clicks "Prendre".
+    await julie.page.fill('#composer-text', 'Je regarde');
+    await command('nadia', ticket.id, 'claim');
+    await julie.page.locator('#ticket-notice:not([hidden]) [data-notice="review"]').waitFor({ timeout: liveTimeout });
+    const [refused] = await Promise.all([
+      julie.page.waitForResponse((r) => r.url().endsWith(`/tickets/${ticket.id}/claim`)),
+      julie.page.click('#part-actions [data-action="claim"]'),
+    ]);
+    expect(refused.status()).to.equal(409);
+    // The live notice was up already: the refusal replaces it.
+    const notice = julie.page.locator('#ticket-notice:not([hidden])', { hasText: fr('client.ticket.conflict_action') });
+    await notice.waitFor();
+    expect(await notice.innerText()).not.to.contain(fr('client.ticket.conflict'));
+    await julie.page.locator('#part-header', { hasText: people.nadia.name }).waitFor();
+    expect(await julie.page.locator('#part-actions [data-action="claim"]').count()).to.equal(0);
+    expect(await julie.page.inputValue('#composer-text')).to.equal('Je regarde');
+    await screenshot(julie.page, 'claim-race-lost');
+    expectCleanPages();
+  });
+
   it('stale-reply guard: a reply on a ticket changed meanwhile is refused, the text is kept, and it goes through after review', async () => {
     const ticket = await createTicket('julie', 'liege', 'Question sur la note de frais de septembre');
     await command('julie', ticket.id, 'claim');

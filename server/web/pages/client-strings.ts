@@ -64,6 +64,7 @@ export const clientStringKeys: readonly string[] = [
   'client.ticket.changed_live',
   'client.ticket.changed',
   'client.ticket.conflict',
+  'client.ticket.conflict_action',
   'client.ticket.review',
   'client.ticket.reviewed',
   'client.ticket.new_messages_one',
