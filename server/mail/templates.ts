@@ -38,6 +38,8 @@ const longText = (max: number) => z.string().min(1).max(max);
 
 /** A formatted staff reply: its HTML (the reply allow-list, applied again when rendered) and whether it carries the author's signature. */
 const replyExtras = {
+  /** Whether the mail greets the member itself: not when the reply opens with a greeting of its own (lib/greetings.ts). */
+  greet: z.boolean().default(true),
   // Always present after parsing (null when absent): the templates run in strict mode.
   replyHtml: z
     .string()

@@ -22,6 +22,7 @@ import { MemberModel } from '../members/member.model.js';
 import { StaffModel } from '../staff/staff.model.js';
 import { TeamModel } from '../teams/team.model.js';
 import { labelIn } from '../lib/labels.js';
+import { opensWithGreeting } from '../lib/greetings.js';
 import { notificationsSuppressed, registerCreationEnricher, registerEnricher, type CommitInput } from '../tickets/ticket.journal.js';
 import type { JournalWrite, TicketEvent } from '../tickets/ticket-event.model.js';
 import { ticketEvents } from '../tickets/ticket.queries.js';
@@ -108,6 +109,7 @@ export function replyMailWrites(
     ticketNumber: ticket.number,
     subject: ticket.subject,
     replyText: props.text,
+    greet: !opensWithGreeting(props.text),
     replyHtml: props.html ?? null,
     signed: props.signed ?? false,
     agentFirstName: firstName(props.agentName),

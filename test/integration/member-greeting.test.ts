@@ -48,6 +48,16 @@ describe('member mail greets the member by name', function () {
     }
   });
 
+  it('does not greet twice when the advisor’s reply opens with a greeting of its own', async () => {
+    const ticket = await buildTicket(org, { language: 'nl' });
+    const claimed = await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: ticket.version });
+    await replyToTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: claimed.version, text: 'Beste Claire,\nUw attest is klaar.' });
+    const mail = await mailOf(ticket._id, 'staff-reply');
+    expect(mail.text).not.to.include('Beste Claire Martin,');
+    expect(mail.html).not.to.include('Beste Claire Martin,');
+    expect(mail.text).to.include('Beste Claire,\nUw attest is klaar.');
+  });
+
   it('greets without a name when the member is known only by address (mail without a display name)', async () => {
     const email = `sans.nom.${Date.now()}@example.be`;
     const ticket = await buildTicket(org, { channel: 'email', acknowledge: true, member: { name: email, email } });

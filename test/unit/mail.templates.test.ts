@@ -254,6 +254,20 @@ describe('mail templates (pure)', () => {
     }
   });
 
+  it('leaves its own greeting out of a reply that opens with one (no "Beste Ana Ruiz," over "Beste Ana,")', () => {
+    for (const template of ['staff-reply', 'information-request'] as const) {
+      for (const locale of mailLocales) {
+        const own = render(template, locale, { ...sample()[template], greet: false, replyText: 'Beste Ana,\nHier is het.' });
+        expect(own.text, `${template} ${locale}`).not.to.include('Ana Ruiz,');
+        expect(own.html, `${template} ${locale}`).not.to.include('Ana Ruiz,');
+        expect(own.text.split('\n')[0], `${template} ${locale}`).to.match(/Anne/);
+        expect(own.text, `${template} ${locale}`).to.include('Beste Ana,\nHier is het.');
+        const greeted = render(template, locale, sample()[template]);
+        expect(greeted.text.split('\n')[0], `${template} ${locale}`).to.include('Ana Ruiz,');
+      }
+    }
+  });
+
   it('escapes every string field in HTML and keeps it verbatim in text, for every template and language', () => {
     let checked = 0;
     for (const template of mailTemplateNames) {
