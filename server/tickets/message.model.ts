@@ -27,7 +27,15 @@ const messageSchema = new Schema({
   },
   /** `internal` notes are never shown to members, in any channel. */
   visibility: { type: String, enum: ['public', 'internal'], required: true },
-  text: { type: String, required: true, maxlength: 100_000 },
+  // Empty only for a member's answer on their page that is files alone (a photo sent from a phone).
+  text: {
+    type: String,
+    required: function (this: { attachments?: unknown[] }) {
+      return !this.attachments?.length;
+    },
+    default: '',
+    maxlength: 100_000,
+  },
   /** Sanitized HTML (allow-list) when the source had HTML, e.g. email. */
   html: { type: String, default: null },
   channel: { type: String, enum: channels, default: 'web' },

@@ -485,6 +485,24 @@ describe('member portal: help form and member pages', function () {
       const download = await agent.get(`/suivi/pieces/${fileId}`).expect(200);
       expect(download.headers['content-disposition']).to.match(/^attachment;/);
       expect(download.headers['x-content-type-options']).to.equal('nosniff');
+      // Files alone are an answer (the photo asked for, from a phone); neither text nor file is refused, naming both.
+      const again = hidden(shown.text, '_csrf');
+      await agent.post(`/suivi/demandes/${ticket.number}/reponses`).field('_csrf', again).attach('attachments', pdf, 'page-2.pdf').expect(303);
+      const withFile = await agent.get(`/suivi/demandes/${ticket.number}`).expect(200);
+      expect(withFile.text).to.include('page-2.pdf');
+      expect((await loadTicket(String(ticket._id)))?.messageCount).to.equal((after?.messageCount ?? 0) + 1);
+      const empty = await agent
+        .post(`/suivi/demandes/${ticket.number}/reponses`)
+        .field('_csrf', hidden(withFile.text, '_csrf'))
+        .field('message', '  ')
+        .expect(400);
+      expect(empty.text).to.include('Ce champ est obligatoire');
+      const exe = await agent
+        .post(`/suivi/demandes/${ticket.number}/reponses`)
+        .field('_csrf', hidden(withFile.text, '_csrf'))
+        .attach('attachments', Buffer.from('MZ\x90\x00binary'), 'programme.exe')
+        .expect(422);
+      expect(exe.text).to.include('programme.exe').and.not.include('Ce champ est obligatoire');
       // Another browser, another member: no file.
       await request(app).get(`/suivi/pieces/${fileId}`).expect(401);
       const paul = await MemberModel.create({ name: 'Paul Intrus', email: 'intrus@example.be' });

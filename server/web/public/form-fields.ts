@@ -32,9 +32,10 @@ export const helpFormSchema = z.object({
 });
 export type HelpForm = z.output<typeof helpFormSchema>;
 
-export const replyFormSchema = z.object({
-  message: multiline(20_000).pipe(z.string().min(1, { message: 'required' })),
-});
+/** A member's answer on their page: a text, or files alone (`files`: how many came with it). */
+export const replyFormSchema = z
+  .object({ message: multiline(20_000), files: z.number().int().min(0) })
+  .refine((answer) => answer.message !== '' || answer.files > 0, { path: ['message'], message: 'required' });
 
 export const ratingFormSchema = z.object({
   score: z.coerce.number().int().min(1, { message: 'score_required' }).max(5, { message: 'score_required' }),

@@ -305,12 +305,14 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
     req.body = uploads.fields;
     const reply = textField(uploads.fields, 'message');
     if (!csrf.validate(req)) return showTicket(req, res, found.ticket, { status: 403, reply, errors: { message: t('portal.errors.csrf') } });
-    const parsed = replyFormSchema.safeParse({ message: reply });
-    if (!parsed.success) return showTicket(req, res, found.ticket, { status: 400, reply, errors: fieldErrors(parsed.error, t, { message: 20_000 }) });
+    // Files alone are an answer (the photo the advisor asked for); every problem is said at once.
+    const parsed = replyFormSchema.safeParse({ message: reply, files: uploads.files.length + uploads.rejected.length });
     const { checked, problems } = await uploadProblems(uploads.files, uploads.rejected, uploadLimits);
-    if (problems.length > 0) {
-      const status = problems.some((p) => p.problem === 'too_large' || p.problem === 'too_many') ? 413 : 422;
-      return showTicket(req, res, found.ticket, { status, reply, errors: { attachments: `${uploadErrorText(problems, t, uploadLimits.maxFiles, uploadLimits.maxBytes, res.locals.locale)} ${t('portal.errors.files_again')}` } });
+    if (!parsed.success || problems.length > 0) {
+      const status = problems.some((p) => p.problem === 'too_large' || p.problem === 'too_many') ? 413 : problems.length > 0 ? 422 : 400;
+      const said = problems.length > 0 ? `${uploadErrorText(problems, t, uploadLimits.maxFiles, uploadLimits.maxBytes, res.locals.locale)} ` : '';
+      const files: FieldErrors = uploads.files.length + uploads.rejected.length > 0 ? { attachments: `${said}${t('portal.errors.files_again')}` } : {};
+      return showTicket(req, res, found.ticket, { status, reply, errors: { ...(parsed.success ? {} : fieldErrors(parsed.error, t, { message: 20_000 })), ...files } });
     }
     const stored = checked.length > 0 ? await saveAttachments(checked, { storage: attachmentStorage(config), uploadedBy: { kind: 'member', staff: null, member: found.ctx.actor.id }, source: 'web' }) : [];
     try {
