@@ -17,6 +17,7 @@ import nodemailer from 'nodemailer';
 import { createFileStorage } from '../../server/attachments/storage.js';
 import { countQuarantined, listInboundPage } from '../../server/mail/inbound/inbound-admin.js';
 import { hashOf } from '../../server/mail/inbound/raw.js';
+import { acknowledgementsPerDay } from '../../server/mail/inbound/inbound-actions.js';
 import {
   AutoReplyModel,
   INLINE_RAW_MAX,
@@ -376,16 +377,26 @@ describe('inbound intake: the 250, a crash, and the next start', function () {
     expect(await InboundQuarantineModel.exists({ _id: 'f'.repeat(64) })).to.equal(null);
   });
 
-  it('acknowledges an address at most once a day, and again the next day', async () => {
+  it('acknowledges a member’s second question of the day, but an address a few times a day at most, and again the next day', async () => {
     const pipeline = createInboundPipeline({ config, logger: silentLogger });
     const ingest = (n: number) =>
       pipeline.ingest({ raw: Buffer.from(rawMail(`Demande ${n}`, 'Iris <iris.daily@example.be>', `<daily-${n}@example.be>`)), source: 'smtp' });
-    expect((await ingest(1))?.reason).to.equal(null);
-    expect((await ingest(2))?.reason).to.match(/no acknowledgement/);
-    await AutoReplyModel.collection.updateOne({ _id: 'iris.daily@example.be' } as never, { $set: { at: new Date(Date.now() - 25 * 3600_000) } });
-    expect((await ingest(3))?.reason).to.equal(null);
-    expect((await ingest(4))?.reason).to.match(/no acknowledgement/);
-    expect(await Outbox.countDocuments({ template: 'ticket-acknowledgement', to: 'iris.daily@example.be' })).to.equal(2);
+    for (let n = 1; n <= acknowledgementsPerDay; n += 1) expect((await ingest(n))?.reason, `mail ${n}`).to.equal(null);
+    expect((await ingest(10))?.reason).to.match(/no acknowledgement/);
+    const dayBefore = new Date(Date.now() - 25 * 3600_000);
+    await AutoReplyModel.collection.updateOne({ _id: 'iris.daily@example.be' } as never, { $set: { times: [dayBefore, dayBefore, new Date()] } });
+    expect((await ingest(11))?.reason).to.equal(null);
+    expect((await ingest(12))?.reason).to.equal(null);
+    expect((await ingest(13))?.reason).to.equal(null);
+    expect((await ingest(14))?.reason).to.equal(null);
+    expect((await ingest(15))?.reason).to.match(/no acknowledgement/);
+    expect(await Outbox.countDocuments({ template: 'ticket-acknowledgement', to: 'iris.daily@example.be' })).to.equal(acknowledgementsPerDay + 4);
+    // A record of the former shape (the last reply only) counts as one.
+    await AutoReplyModel.collection.insertOne({ _id: 'old.shape@example.be', at: new Date() } as never);
+    const old = (n: number) =>
+      pipeline.ingest({ raw: Buffer.from(rawMail(`Vieille ${n}`, 'Old <old.shape@example.be>', `<old-${n}@example.be>`)), source: 'smtp' });
+    for (let n = 2; n <= acknowledgementsPerDay; n += 1) expect((await old(n))?.reason, `old ${n}`).to.equal(null);
+    expect((await old(9))?.reason).to.match(/no acknowledgement/);
   });
 
   it('lists and counts the quarantine through its hints; a stale hint is dropped, a decision removes the hint', async () => {

@@ -38,6 +38,8 @@ import { proofOf, type Admission } from './message-proof.js';
 export const ticketNumberPattern = /^R-\d{4}-\d{6}$/;
 /** The most of our Message-IDs a delivery report is searched for (each costs a read by `_id`). */
 const MAX_BOUNCE_REFS = 10;
+/** Acknowledgements an address gets in 24 hours at most (mayAutoReply). */
+export const acknowledgementsPerDay = 5;
 const NO_SUBJECT: Record<string, string> = { fr: '(sans objet)', nl: '(geen onderwerp)', en: '(no subject)', de: '(ohne Betreff)' };
 
 export class Quarantine extends Error {
@@ -100,22 +102,28 @@ export function createInboundActions(deps: InboundActionDeps) {
     return `${text}${note}`.slice(0, 100_000);
   }
 
-  /** At most one automatic reply per address per 24 hours. */
+  /**
+   * At most `acknowledgementsPerDay` automatic replies per address in 24 hours: a member's second
+   * question of the day is acknowledged (they need its number), a loop with an automaton that marks
+   * nothing (the marked ones get none at all) stops after a few.
+   */
   async function mayAutoReply(address: string): Promise<boolean> {
     const last = await AutoReplyModel.findById(address).lean();
-    if (last && Date.now() - last.at.getTime() < 24 * 3600_000) return false;
+    const now = new Date();
+    const recent = (last?.times ?? (last ? [last.at] : [])).filter((t) => now.getTime() - t.getTime() < 24 * 3600_000);
+    if (recent.length >= acknowledgementsPerDay) return false;
     // An insert, or an update of the time just read (an upsert costs FerretDB several times more);
     // whoever loses a race answered nothing, the winner answers.
     if (!last) {
       try {
-        await AutoReplyModel.collection.insertOne({ _id: address, at: new Date() } as never);
+        await AutoReplyModel.collection.insertOne({ _id: address, at: now, times: [now] } as never);
         return true;
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
         return false;
       }
     }
-    const updated = await AutoReplyModel.collection.updateOne({ _id: address, at: last.at } as never, { $set: { at: new Date() } });
+    const updated = await AutoReplyModel.collection.updateOne({ _id: address, at: last.at } as never, { $set: { at: now, times: [...recent, now] } });
     return updated.modifiedCount === 1;
   }
 
@@ -165,7 +173,7 @@ export function createInboundActions(deps: InboundActionDeps) {
       ticket: ticket._id,
       ticketNumber: ticket.number,
       relatedTicket: props.related?.number ?? null,
-      reason: props.forced ? 'forced' : acknowledge ? null : 'no acknowledgement (automatic or already answered today)',
+      reason: props.forced ? 'forced' : acknowledge ? null : `no acknowledgement (automatic, or ${acknowledgementsPerDay} already today)`,
     });
   }
 

@@ -197,9 +197,13 @@ const contentKeySchema = new Schema(
 );
 export const InboundContentKeyModel = model<{ _id: string; inbound: string }>('InboundContentKey', contentKeySchema);
 
-/** The last automatic reply sent to an address (at most one a day, RFC 3834 §2). `_id` is the address. */
+/**
+ * The automatic replies sent to an address in the last day (a few at most, RFC 3834 §2: a loop with
+ * an automaton that marks nothing stops there). `_id` is the address; `at` the last one, `times` those
+ * of the last 24 hours (absent in records written before it: `at` alone then).
+ */
 const autoReplySchema = new Schema(
-  { _id: { type: String, required: true }, at: { type: Date, required: true } },
+  { _id: { type: String, required: true }, at: { type: Date, required: true }, times: { type: [Date], default: undefined } },
   { collection: 'auto_replies', versionKey: false },
 );
-export const AutoReplyModel = model<{ _id: string; at: Date }>('AutoReply', autoReplySchema);
+export const AutoReplyModel = model<{ _id: string; at: Date; times?: Date[] }>('AutoReply', autoReplySchema);
