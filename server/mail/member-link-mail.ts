@@ -32,7 +32,7 @@ async function work(request: LinkRequest, config: LinkMailConfig): Promise<boole
         to: member.email,
         data: {
           memberName: member.name,
-          linkUrl: memberLinkUrl(config, { memberId: String(member._id), ticketId: null }),
+          linkUrl: memberLinkUrl(config, { memberId: String(member._id), ticketId: null }, { lang: locale }),
           expiresInDays: Math.max(1, Math.round(config.memberLinkTtl / 86400)),
           tickets: tickets.map((tk) => ({ number: tk.number, subject: tk.subject, statusLabel: t(`portal.status.${tk.status}`) })),
         },

@@ -55,7 +55,7 @@ function threadHeaders(config: MailConfig, ticket: MailTicket, inReplyTo?: strin
 }
 
 function ticketUrl(config: MailConfig, ticket: MailTicket): string {
-  return memberLinkUrl(config, { memberId: String(ticket.member), ticketId: String(ticket._id) });
+  return memberLinkUrl(config, { memberId: String(ticket.member), ticketId: String(ticket._id) }, { lang: mailLocale(ticket.language, config) });
 }
 
 /** The acknowledgement of a new ticket (built when the ticket has its number). */
@@ -139,10 +139,9 @@ export function resolvedMailWrites(
   const replies = props.replies ?? [];
   const attachments = replies.flatMap((r) => r.attachments);
   const claims = { memberId: String(ticket.member), ticketId: String(ticket._id) };
-  const ratingUrls = Object.fromEntries([1, 2, 3, 4, 5].map((score) => [String(score), memberLinkUrl(config, claims, { score })])) as Record<
-    '1' | '2' | '3' | '4' | '5',
-    string
-  >;
+  const ratingUrls = Object.fromEntries(
+    [1, 2, 3, 4, 5].map((score) => [String(score), memberLinkUrl(config, claims, { score, lang: mailLocale(ticket.language, config) })]),
+  ) as Record<'1' | '2' | '3' | '4' | '5', string>;
   const mail = buildOutboxMail(
     {
       template: 'ticket-resolved',

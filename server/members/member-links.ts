@@ -126,9 +126,14 @@ export function verifyMemberLink(settings: MemberTokenSettings, token: string): 
 }
 
 /** The address of a link: `/suivi/acces/<token>`, optionally opening the rating form with a score. */
-export function memberLinkUrl(settings: MemberTokenSettings, claims: MemberLinkClaims, options: { score?: number } = {}): string {
+/**
+ * `lang`: the language of the mail the link is in, so the pages it opens speak it whatever the browser's
+ * (a Dutch member with a French phone); outside the signature, it chooses nothing but words.
+ */
+export function memberLinkUrl(settings: MemberTokenSettings, claims: MemberLinkClaims, options: { score?: number; lang?: string } = {}): string {
   const url = `${settings.publicUrl}/suivi/acces/${signMemberLink(settings, claims)}`;
-  return options.score ? `${url}?note=${options.score}` : url;
+  const query = [options.score ? `note=${options.score}` : null, options.lang ? `lang=${encodeURIComponent(options.lang)}` : null].filter(Boolean);
+  return query.length > 0 ? `${url}?${query.join('&')}` : url;
 }
 
 /** What a member's browser session may see: every ticket of the member, or the listed ones. */

@@ -331,6 +331,27 @@ describe('member portal: help form and member pages', function () {
       await request(app).post('/suivi/acces').type('form').send({ _csrf: 'forged', token }).expect(403);
     });
 
+    it('opens in the language of the mail the link came in, whatever the browser’s (a Dutch member with a French phone)', async () => {
+      const dutch = await buildTicket(org, { language: 'nl', acknowledge: true, member: { name: 'Sofie Peeters', email: 'sofie.peeters@example.be' } });
+      const ack = await Outbox.findOne({ ticket: dutch._id, template: 'ticket-acknowledgement' }).lean<OutboxMail>();
+      const link = /(http:\/\/127\.0\.0\.1:9999\/suivi\/acces\/[^\s"<>]+)/.exec(ack?.text ?? '')?.[1] ?? '';
+      expect(link).to.match(/\?lang=nl$/);
+      const phone = request.agent(app);
+      const open = await phone.get(linkPath(link)).set('Accept-Language', 'fr-BE,fr;q=0.9').expect(200);
+      expect(open.text).to.include('<html lang="nl"');
+      const opened = await phone
+        .post('/suivi/acces')
+        .set('Accept-Language', 'fr-BE')
+        .type('form')
+        .send({ _csrf: hidden(open.text, '_csrf'), token: new URL(link).pathname.split('/').pop() });
+      expect(opened.status).to.equal(303);
+      const page = await phone
+        .get(opened.headers.location as string)
+        .set('Accept-Language', 'fr-BE')
+        .expect(200);
+      expect(page.text).to.include('<html lang="nl"');
+    });
+
     it('a link opens one session only; the session it opened lives on', async () => {
       const link = linkPath(memberLinkUrl(config, { memberId, ticketId: String(ticket._id) }));
       const first = request.agent(app);
