@@ -38,6 +38,7 @@ export const accountRefusalCodes = [
   'label_taken',
   'team_office_mismatch',
   'closure_past',
+  'unknown_reply_placeholder',
 ] as const;
 
 /** Every reason code a client may receive. */

@@ -11,7 +11,7 @@ import { StaffModel } from '../staff/staff.model.js';
 import { readableTicket } from '../tickets/ticket.queries.js';
 import { replyLanguage, uiLocales, type UiLocale } from '../lib/ticket.vocabulary.js';
 import { placeholderValues } from '../tickets/reply-placeholders.js';
-import { fillPlaceholders } from '../lib/placeholders.js';
+import { fillPlaceholders, refuseUnknownPlaceholders } from '../lib/placeholders.js';
 import { SavedReplyModel, type SavedReply, type SavedReplyScope } from './saved-reply.model.js';
 import { authorizeSavedReply, canCreateSavedReply, canManageSavedReply, canReadSavedReply } from './saved-reply.policy.js';
 
@@ -62,6 +62,7 @@ export async function getSavedReply(actor: StaffActor, id: string): Promise<Save
 }
 
 function cleanBodies(body: Partial<Record<UiLocale, string>>): Record<UiLocale, string> {
+  for (const locale of uiLocales) refuseUnknownPlaceholders(body[locale] ?? '', `body.${locale}`);
   return { fr: body.fr?.trim() ?? '', nl: body.nl?.trim() ?? '', en: body.en?.trim() ?? '' };
 }
 

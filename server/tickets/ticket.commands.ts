@@ -22,7 +22,7 @@ import { authorize } from './ticket.policy.js';
 import { presentTicket, type TicketView } from './ticket.presenter.js';
 import { replyLanguage } from '../lib/ticket.vocabulary.js';
 import { placeholderValues } from './reply-placeholders.js';
-import { fillPlaceholders, hasPlaceholders } from '../lib/placeholders.js';
+import { fillPlaceholders, hasPlaceholders, refuseUnknownPlaceholders } from '../lib/placeholders.js';
 
 export interface CommandBase {
   actor: Actor;
@@ -136,6 +136,7 @@ export interface ReplyFiles {
 export async function replyToTicket(props: CommandBase & { text: string; waitForMember?: boolean; files?: ReplyFiles }): Promise<TicketView> {
   const ticket = await prepare(props, 'reply');
   const me = staffId(props.actor);
+  refuseUnknownPlaceholders(props.text, 'text');
   const at = props.at ?? new Date();
   const messageId = new Types.ObjectId();
   const signature = await signatureOf(me, ticket.language);

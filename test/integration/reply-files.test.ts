@@ -122,15 +122,20 @@ describe('staff replies: files and formatting', function () {
 
   it('fills placeholders typed by hand, as a saved reply would: the member never reads "{member.first_name}"', async () => {
     const ticket = await heldTicket();
-    const text = 'Bonjour {member.first_name}, votre demande {ticket.number} est en cours. {inconnu.champ} {{member.name}}\n\n{advisor.name}';
+    // A placeholder that does not exist (a typo) is refused, naming it: the member would read it as typed.
+    const typo = await replyText(ticket, 'Merci, {membre.prenom}.');
+    expect(typo.status).to.equal(422);
+    expect(typo.body.error).to.deep.include({ reason: 'unknown_reply_placeholder', placeholders: ['{membre.prenom}'] });
+    expect(await Outbox.countDocuments({ ticket: ticket._id, template: 'staff-reply' })).to.equal(0);
+    const text = 'Bonjour {member.first_name}, votre demande {ticket.number} est en cours. {{member.name}}\n\n{advisor.name}';
     const res = await replyText(ticket, text);
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     const message = await replyMessage(ticket);
     const mail = await replyMail(ticket);
     for (const written of [message.text, message.html ?? '', mail.text, mail.html]) {
       expect(written).to.include(`Bonjour Claire, votre demande ${ticket.number} est en cours.`).and.include(org.staff.advisorLiege.name);
-      // Unknown names and template syntax stay as typed (nothing is evaluated).
-      expect(written).to.include('{inconnu.champ}').and.include('{Claire Martin}').and.not.include('{member.first_name}');
+      // Template syntax stays as typed (nothing is evaluated).
+      expect(written).to.include('{Claire Martin}').and.not.include('{member.first_name}');
     }
   });
 

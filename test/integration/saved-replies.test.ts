@@ -110,11 +110,19 @@ describe('saved replies and signatures', function () {
     expect((await create('advisorLiege', { title: 'x', body: text, scope: 'personal', owner: String(org.staff.advisorLiege2.id) })).status).to.equal(400);
   });
 
-  it("fills placeholders for a ticket the advisor may read, in the ticket's language, leaving unknown ones and template syntax as typed", async () => {
+  it("fills placeholders for a ticket the advisor may read, in the ticket's language, leaving template syntax as typed; refuses a placeholder that does not exist", async () => {
+    // A typo would reach the member as typed: refused where it is written (the API and the page), naming it.
+    const typo = await request(app)
+      .post('/api/v1/saved-replies')
+      .set(as('advisorLiege'))
+      .send({ title: 'Faute', body: { fr: 'Merci, {membre.prénom}.' }, scope: 'personal' })
+      .expect(422);
+    expect(typo.body.error).to.deep.include({ reason: 'unknown_reply_placeholder', placeholders: ['{membre.prénom}'] });
+    expect(typo.body.error.fields).to.deep.equal([{ path: 'body.fr', message: 'unknown placeholder {membre.prénom}' }]);
     const id = await createdId('advisorLiege', {
       title: 'Attestation',
       body: {
-        fr: 'Bonjour {member.first_name}, pour {ticket.number} : {inconnu.champ} {{member.name}} **{advisor.name}**',
+        fr: 'Bonjour {member.first_name}, pour {ticket.number} : {{member.name}} **{advisor.name}**',
         nl: 'Dag {member.name}, uw vraag {ticket.number}. Groeten, {advisor.first_name}',
       },
       scope: 'personal',
@@ -126,7 +134,7 @@ describe('saved replies and signatures', function () {
       .set(as('advisorLiege'))
       .expect(200);
     expect(res.body).to.include({ language: 'fr', otherLanguage: false });
-    expect(res.body.text).to.equal(`Bonjour Claire, pour ${fr.number} : {inconnu.champ} {Claire <b>Martin</b>} **${org.staff.advisorLiege.name}**`);
+    expect(res.body.text).to.equal(`Bonjour Claire, pour ${fr.number} : {Claire <b>Martin</b>} **${org.staff.advisorLiege.name}**`);
     const nl = await buildTicket(org, { office: org.offices.liege, language: 'nl' });
     const nlRes = await request(app)
       .get(`/api/v1/tickets/${String(nl._id)}/saved-replies/${id}`)

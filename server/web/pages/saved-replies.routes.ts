@@ -108,6 +108,7 @@ export function savedReplyPages(_config: Config, tools: StaffPageTools): Router 
     if (!(error instanceof AppError)) throw error;
     if (error.status === 403) return { status: 403, error: t('savedReplies.errors.forbidden') };
     if (error.status === 404) return { status: 404, error: t('savedReplies.errors.not_found') };
+    if (error.details?.reason === 'unknown_reply_placeholder') return { status: error.status, error: t('client.reason.unknown_reply_placeholder') };
     const title = error.fields?.some((f) => f.path.startsWith('title'));
     return { status: error.status, error: t(title ? 'savedReplies.errors.title' : 'savedReplies.errors.body') };
   }
