@@ -12,6 +12,10 @@
  * member then gets two mails, never the reply twice nor none). If the resolution then fails (409,
  * someone acted first), the claimed mail is not lost: the lease goes stale and the worker sends the
  * reply as its second attempt after `leaseTimeoutMs` (10 minutes).
+ *
+ * The resolution mail is held the same way: reopening the ticket during its hold (a mis-click on
+ * "Résoudre") claims it the same way, cancels it, and sends the replies it carried again on their own
+ * (`claimHeldResolution`; ticket-mail.ts writes it).
  */
 import type { Types } from 'mongoose';
 import type { Config } from '../config.js';
@@ -95,4 +99,45 @@ export async function claimHeldReplies(config: HoldConfig, ticket: { _id: Types.
 /** Cancels the held mails the resolution mail `replacedBy` carries, as writes of the resolution's event. */
 export function cancelHeldWrites(held: readonly HeldReply[], replacedBy: Types.ObjectId, at: Date): JournalWrite[] {
   return held.map((h) => ({ model: 'Outbox', op: 'update', id: h.mail._id, doc: { status: 'cancelled', replacedBy, updatedAt: at } }));
+}
+
+/** A resolution mail still held, claimed by a reopening: it and the reply mails it carries (cancelled for it). */
+export interface HeldResolution {
+  mail: OutboxMail;
+  carried: OutboxMail[];
+}
+
+/**
+ * The resolution mail of a ticket reopened during its hold ("Résoudre" clicked by mistake, undone):
+ * found on the ticket's newest events by `_id`, back to the first one older than the hold, and claimed
+ * for the reopening (the first attempt's lease, as `claimHeldReplies` does), so no worker sends it.
+ * Null when there is none, or it went (or is going) already: the member then keeps the mail they got.
+ */
+export async function claimHeldResolution(
+  config: HoldConfig,
+  ticket: { _id: Types.ObjectId; version: number },
+  at: Date,
+  claimant: string,
+): Promise<HeldResolution | null> {
+  const holdMs = Math.max(0, config.replyMailHold ?? 0) * 1000;
+  if (holdMs === 0) return null;
+  for (let seq = ticket.version; seq >= 1; seq -= 1) {
+    const event = await TicketEventModel.collection.findOne<TicketEvent>({ _id: eventId(ticket._id, seq) } as never);
+    if (!event || new Date(event.at).getTime() < at.getTime() - holdMs) return null;
+    if (event.type !== 'resolved') continue;
+    const writes = event.writes ?? [];
+    const sent = writes.find((w) => w.model === 'Outbox' && w.op === 'insert' && w.doc.template === 'ticket-resolved');
+    const mail = sent ? await Outbox.findById(sent.id).lean<OutboxMail>() : null;
+    if (!mail || mail.status !== 'queued' || mail.attempts !== 0) return null;
+    try {
+      await OutboxLeaseModel.create({ _id: `${String(mail._id)}:1`, outbox: mail._id, attempt: 1, worker: claimant, at });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      return null; // a worker is sending it now
+    }
+    const carriedIds = writes.filter((w) => w.model === 'Outbox' && w.op === 'update' && w.doc.status === 'cancelled').map((w) => w.id);
+    const carried = await Promise.all(carriedIds.map((id) => Outbox.findById(id).lean<OutboxMail>()));
+    return { mail, carried: carried.filter((m): m is OutboxMail => m !== null) };
+  }
+  return null;
 }

@@ -10,11 +10,13 @@
  *    held `REPLY_MAIL_HOLD` (held-replies.ts);
  *  - escalated: the receiving team, each in their language;
  *  - reassigned to a person (not oneself): that person;
- *  - resolved: the member, with the rating links, and the replies still held (their own mail cancelled);
+ *  - resolved: the member, with the rating links, and the replies still held (their own mail cancelled),
+ *    held `REPLY_MAIL_HOLD` too;
+ *  - reopened during that hold: the resolution mail is cancelled and the replies it carried go again;
  *  - merged_in: the member, once, on the ticket a duplicate was merged into (the duplicate's own
  *    `merged` event sends nothing, nor does `marked_spam`: spam is never acknowledged).
  */
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { sameId } from '../auth/actor.js';
 import { ReasonCodeModel } from '../catalog/category.model.js';
 import { memberLinkUrl, replyAddress } from '../members/member-links.js';
@@ -26,10 +28,10 @@ import { opensWithGreeting } from '../lib/greetings.js';
 import { notificationsSuppressed, registerCreationEnricher, registerEnricher, type CommitInput } from '../tickets/ticket.journal.js';
 import type { JournalWrite, TicketEvent } from '../tickets/ticket-event.model.js';
 import { ticketEvents } from '../tickets/ticket.queries.js';
-import { cancelHeldWrites, claimHeldReplies, replyMailDueAt, type HeldReply } from './held-replies.js';
+import { cancelHeldWrites, claimHeldReplies, claimHeldResolution, replyMailDueAt, type HeldReply, type HeldResolution } from './held-replies.js';
 import { mailLocale, outboxWrites, type MailConfig, type MailTicket } from './mail-parts.js';
 import { escalationMailWrites, reassignmentMailWrites } from './staff-ticket-mail.js';
-import { buildOutboxMail, mailDomain, type EnqueueMailInput } from './outbox.js';
+import { buildOutboxMail, mailDomain, outboxMessageId, type EnqueueMailInput } from './outbox.js';
 import type { OutboxMail } from './mail.models.js';
 import { refreshTemplateTexts } from './template-texts.model.js';
 import { receivedFiles } from './received-files.js';
@@ -168,11 +170,36 @@ export function resolvedMailWrites(
     },
     { config, now: props.at, attachments },
   );
-  return [...outboxWrites(mail), ...cancelHeldWrites(replies, mail._id, props.at)];
+  // Held too, so "Rouvrir" just after "Résoudre" (a mis-click) undoes it for the member (claimHeldResolution).
+  return [...outboxWrites({ ...mail, nextAttemptAt: replyMailDueAt(config, props.at) }), ...cancelHeldWrites(replies, mail._id, props.at)];
 }
 
 function firstName(name: string): string {
   return name.trim().split(/\s+/)[0] ?? name;
+}
+
+/**
+ * A resolution undone during its hold: its mail is cancelled, and the replies it carried go again as
+ * their own mails (new ids, when they were due), as if the ticket had never been resolved.
+ */
+function undoResolutionWrites(config: MailConfig, held: HeldResolution, at: Date): JournalWrite[] {
+  const again = held.carried.flatMap((reply) => {
+    const _id = new Types.ObjectId();
+    const { replacedBy: _replacedBy, ...rest } = reply;
+    return outboxWrites({
+      ...rest,
+      _id,
+      messageId: outboxMessageId(_id, reply.ticketNumber, mailDomain(config.mailFrom)),
+      status: 'queued',
+      attempts: 0,
+      nextAttemptAt: new Date(Math.max(reply.nextAttemptAt.getTime(), at.getTime())),
+      lastError: null,
+      sentAt: null,
+      createdAt: at,
+      updatedAt: at,
+    });
+  });
+  return [{ model: 'Outbox', op: 'update', id: held.mail._id, doc: { status: 'cancelled', replacedBy: null, updatedAt: at } }, ...again];
 }
 
 /** The Message-ID of the member's latest email on the ticket, so a reply threads under it in their mailbox. */
@@ -239,6 +266,11 @@ async function mailForChange(config: MailConfig, input: CommitInput): Promise<Jo
       if (!member) return [];
       const replies = await claimHeldReplies(config, ticket, at, `resolution:${String(ticket._id)}:${ticket.version + 1}`);
       return resolvedMailWrites(config, ticket, member, { note: input.note ?? null, at, replies });
+    }
+    case 'reopened': {
+      // Reopened during the resolution mail's hold: the resolution is undone for the member too.
+      const held = await claimHeldResolution(config, ticket, at, `reopening:${String(ticket._id)}:${ticket.version + 1}`);
+      return held ? undoResolutionWrites(config, held, at) : [];
     }
     case 'merged_in': {
       const member = await MemberModel.findById(ticket.member, { email: 1, name: 1 }).lean();

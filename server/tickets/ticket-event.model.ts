@@ -142,8 +142,8 @@ export type JournalWrite =
   | { model: 'Escalation'; op: 'update'; id: Types.ObjectId; doc: EscalationClosing }
   | { model: 'Attachment'; op: 'update'; id: Types.ObjectId; doc: { ticket: Types.ObjectId; message?: Types.ObjectId } }
   | { model: 'Outbox' | 'OutboxDue'; op: 'insert'; id: Types.ObjectId; doc: Record<string, unknown> }
-  /** A held reply mail sent inside the resolution mail instead (mail/held-replies.ts). */
-  | { model: 'Outbox'; op: 'update'; id: Types.ObjectId; doc: { status: 'cancelled'; replacedBy: Types.ObjectId; updatedAt: Date } };
+  /** A held reply mail sent inside the resolution mail instead (`replacedBy`), or a held resolution mail undone by a reopening (null; mail/held-replies.ts). */
+  | { model: 'Outbox'; op: 'update'; id: Types.ObjectId; doc: { status: 'cancelled'; replacedBy: Types.ObjectId | null; updatedAt: Date } };
 
 interface EventBase {
   /** `<ticket id>:<seq, 8 digits>`: the unique point that serializes commands on one ticket. */

@@ -11,7 +11,7 @@ import { attachmentStorage } from '../../server/attachments/storage.js';
 import type { Config } from '../../server/config.js';
 import { Outbox, OutboxLeaseModel, type OutboxMail } from '../../server/mail/mail.models.js';
 import { createMailTransport, processOutbox, queuedMail } from '../../server/mail/outbox.js';
-import { claimTicket, replyToTicket, resolveTicket } from '../../server/tickets/ticket.commands.js';
+import { claimTicket, reopenTicket, replyToTicket, resolveTicket } from '../../server/tickets/ticket.commands.js';
 import type { Ticket } from '../../server/tickets/ticket.model.js';
 import { silentLogger, testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
@@ -85,8 +85,10 @@ describe('a reply then a resolution: one mail (held reply mail)', function () {
       expect(String(reply?.replacedBy)).to.equal(String(resolution?._id));
       expect(resolution?.status).to.equal('queued');
 
-      expect((await send(later(t0, 11))).sent).to.equal(1);
-      expect((await send(later(t0, 120))).sent).to.equal(0);
+      // The resolution mail is held too (a reopening meanwhile undoes it), then goes once.
+      expect((await send(later(t0, 11))).sent).to.equal(0);
+      expect((await send(later(t0, 71))).sent).to.equal(1);
+      expect((await send(later(t0, 180))).sent).to.equal(0);
       const got = to(ticket.email);
       expect(got).to.have.length(1);
       const [mail] = got;
@@ -122,13 +124,50 @@ describe('a reply then a resolution: one mail (held reply mail)', function () {
     // A new worker (a restart) reads the due time from the outbox: nothing lives in memory.
     expect((await send(later(t0, 61))).sent).to.equal(1);
     await resolveTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: replied.version, at: later(t0, 90) });
-    expect((await send(later(t0, 91))).sent).to.equal(1);
+    expect((await send(later(t0, 151))).sent).to.equal(1);
     const got = to(ticket.email);
     expect(got.map((m) => m.subject)).to.deep.equal([
       `[${ticket.number}] Réponse à votre demande : ${ticket.subject}`,
       `[${ticket.number}] Votre demande est résolue : ${ticket.subject}`,
     ]);
     expect(got[1]?.parsed.text).to.not.include('Voici la réponse seule.');
+  });
+
+  it('reopened during the resolution’s hold (a mis-click): no "resolved" mail; the replies it carried go on their own, once', async () => {
+    const t0 = new Date();
+    const ticket = await heldTicket('fr', t0);
+    const replied = await replyToTicket({
+      actor: org.staff.advisorLiege,
+      ticketId: String(ticket._id),
+      version: ticket.version,
+      text: 'Pouvez-vous nous envoyer votre dernier extrait de compte ?',
+      waitForMember: true,
+      at: t0,
+    });
+    const resolved = await resolveTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: replied.version, at: later(t0, 10) });
+    await reopenTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: resolved.version, at: later(t0, 12) });
+    const mails = await mailsOf(ticket._id);
+    expect(mails.find((m) => m.template === 'ticket-resolved')?.status).to.equal('cancelled');
+    const again = mails.filter((m) => m.template === 'information-request' && m.status === 'queued');
+    expect(again).to.have.length(1);
+    // Due when the reply was: not before the hold it was written with.
+    expect(again[0]?.nextAttemptAt.getTime()).to.equal(t0.getTime() + 60_000);
+    expect((await send(later(t0, 30))).sent).to.equal(0);
+    expect((await send(later(t0, 61))).sent).to.equal(1);
+    expect((await send(later(t0, 300))).sent).to.equal(0);
+    const got = to(ticket.email);
+    expect(got.map((m) => m.subject)).to.deep.equal([`[${ticket.number}] Nous avons besoin d’une information : ${ticket.subject}`]);
+    expect(got[0]?.parsed.text).to.include('dernier extrait de compte').and.not.include('résolue');
+    expect(got[0]?.header('message-id')).to.equal(again[0]?.messageId);
+  });
+
+  it('reopened after the resolution mail went: nothing is undone (the member keeps the mail they got)', async () => {
+    const t0 = new Date();
+    const ticket = await heldTicket('fr', t0);
+    const resolved = await resolveTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: ticket.version, at: t0 });
+    expect((await send(later(t0, 61))).sent).to.equal(1);
+    await reopenTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: resolved.version, at: later(t0, 62) });
+    expect((await mailsOf(ticket._id)).map((m) => [m.template, m.status])).to.deep.equal([['ticket-resolved', 'sent']]);
   });
 
   it('a held mail a worker already claimed is left to it: the resolution does not carry it (no mail twice)', async () => {
