@@ -93,6 +93,14 @@ export function setupBulk(rows: HTMLElement, onDone: () => void): BulkSelection 
 
   const show = (html: string[], error: boolean) => {
     results.replaceChildren();
+    const dismiss = document.createElement('button');
+    dismiss.type = 'button';
+    dismiss.className = 'btn btn-quiet btn-small bulk-dismiss';
+    dismiss.textContent = t('client.ticket.dismiss');
+    dismiss.addEventListener('click', () => {
+      results.hidden = true;
+    });
+    results.append(dismiss);
     for (const line of html) {
       const p = document.createElement('p');
       p.textContent = line;
@@ -124,6 +132,8 @@ export function setupBulk(rows: HTMLElement, onDone: () => void): BulkSelection 
         show([t('bulk.client.too_many', { max: MAX })], true);
         return;
       }
+      // Resolving mails every member, answered or not: said before, not after.
+      if (what === 'resolve' && !window.confirm(t('bulk.client.confirm_resolve', { count: selected.size }))) return;
       const tickets = [...selected].map((id) => {
         const row = rows.querySelector<HTMLElement>(`tr[data-key="${CSS.escape(id)}"]`);
         return { id, version: Number(row?.dataset.version ?? 0) };
@@ -147,8 +157,9 @@ export function setupBulk(rows: HTMLElement, onDone: () => void): BulkSelection 
           refused.length > 0,
         );
         announce(summary);
-        // What was done leaves the selection; what was refused stays selected, to look at or try again.
-        for (const r of list) if (r.ok) selected.delete(r.id);
+        // The selection is done with: the next action starts from what the advisor ticks anew (a ticket
+        // refused here, still ticked, was silently part of the next one); the results name the refused.
+        selected.clear();
         sync();
         onDone();
       } catch (error) {

@@ -71,6 +71,16 @@ describe('e2e: acting on many, and merging (Chromium)', function () {
     await page.evaluate(() => window.scrollTo(0, 0));
     const shot = await screenshot(page, 'queue-with-selection');
     keepForDocs(shot, 'queue-bulk-selection.png');
+    // Resolving mails every member: the page asks first. Dismissed, nothing happens; accepted, it goes.
+    let asked = '';
+    page.once('dialog', (dialog) => {
+      asked = dialog.message();
+      void dialog.dismiss();
+    });
+    await page.click('#bulk-bar button[type="submit"]');
+    expect(asked).to.include('Résoudre 20 tickets ?').and.include('Votre demande est résolue');
+    expect((await api<{ ticket: TicketJson }>(`/tickets/${tickets[0]?.id ?? ''}`)).ticket.status).not.to.equal('resolved');
+    page.once('dialog', (dialog) => void dialog.accept());
     await page.click('#bulk-bar button[type="submit"]');
     await page.waitForFunction(() => document.querySelector('#bulk-results')?.textContent?.includes('Fait : 20'), undefined, { timeout: 30_000 });
     expect(await page.textContent('#bulk-results')).to.include('Fait : 20 · Refusé : 0');
@@ -78,6 +88,12 @@ describe('e2e: acting on many, and merging (Chromium)', function () {
     for (const t of tickets) expect((await api<{ ticket: TicketJson }>(`/tickets/${t.id}`)).ticket.status).to.equal('resolved');
     // Done tickets leave the selection: the bar hides.
     expect(await page.isHidden('#bulk-bar')).to.equal(true);
+    // The results stay in view when the advisor scrolls down the list, until dismissed.
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    const box = await page.locator('#bulk-results').boundingBox();
+    expect(box?.y ?? -1).to.be.within(0, 768);
+    await page.click('#bulk-results .bulk-dismiss');
+    expect(await page.isHidden('#bulk-results')).to.equal(true);
   });
 
   it('merges a duplicate into the member’s other ticket from the ticket page', async () => {

@@ -123,5 +123,6 @@ export const clientStringKeys: readonly string[] = [
     'linked',
     'unlinked',
     'inbound_summary',
+    'confirm_resolve',
   ].map((k) => `bulk.client.${k}`),
 ];
