@@ -280,21 +280,18 @@ describe('administration: SLA policies, preview and recomputing open tickets', (
       });
     expect(tooMuch.status).to.equal(400);
     expect(tooMuch.text).to.include('Check these fields: Name (at most 120 characters), At … % of the target (at most 99).');
-    const early = await agent
-      .post('/staff/admin/sla-policies?lang=nl')
-      .type('form')
-      .send({
-        _csrf: csrf,
-        name: 'Vroeg',
-        order: '7',
-        active: '1',
-        first: '8',
-        resolution: '4',
-        percents: '75',
-        minutesBefore: '15',
-        onAcceptance: 'none',
-        onResolution: 'none',
-      });
+    const early = await agent.post('/staff/admin/sla-policies?lang=nl').type('form').send({
+      _csrf: csrf,
+      name: 'Vroeg',
+      order: '7',
+      active: '1',
+      first: '8',
+      resolution: '4',
+      percents: '75',
+      minutesBefore: '15',
+      onAcceptance: 'none',
+      onResolution: 'none',
+    });
     expect(early.status).to.equal(400);
     expect(early.text).to.include('Controleer deze velden: Oplossing (u) (korter dan het eerste antwoord).');
     const created = await agent
