@@ -33,6 +33,8 @@ export function formatSize(bytes: number, locale?: Locale): string {
   if (locale) {
     // The number and its unit stay together on a line ("10 / MB" on a phone): a no-break space between.
     const unit = bytes >= MB ? 'megabyte' : bytes >= 1024 ? 'kilobyte' : 'byte';
+    // CLDR's Dutch says "193 byte"; Dutch readers write "193 bytes".
+    if (unit === 'byte' && locale === 'nl') return `${bytes}\u00a0${bytes === 1 ? 'byte' : 'bytes'}`;
     return sizeFormat(locale, unit)
       .format(bytes / (unit === 'megabyte' ? MB : unit === 'kilobyte' ? 1024 : 1))
       .replace(/ /g, '\u00a0');

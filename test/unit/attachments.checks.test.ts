@@ -151,6 +151,9 @@ describe('attachment limits and headers', () => {
     expect(plain(formatSize(12.5 * 1024, 'nl'))).to.equal('12,5 kB');
     expect(plain(formatSize(1.5 * 1024 * 1024, 'en'))).to.equal('1.5 MB');
     expect(plain(formatSize(30, 'en'))).to.equal('30 bytes');
+    // Dutch readers write "bytes" (CLDR says "193 byte").
+    expect(plain(formatSize(193, 'nl'))).to.equal('193 bytes');
+    expect(plain(formatSize(1, 'nl'))).to.equal('1 byte');
   });
 
   it('serves text as UTF-8 unless it carries its own charset', () => {
