@@ -41,7 +41,7 @@ async function otherSide(actor: Actor, otherId: Types.ObjectId, self: Ticket, ad
 
 async function change(props: CommandBase & { other: string }, add: boolean): Promise<TicketView> {
   const ticket = await prepare(props, 'link');
-  const other = await ticketByIdOrNumber(props.other);
+  const other = await ticketByIdOrNumber(props.other, ticket);
   if (!other) throw new NotFoundError('No such ticket to link.');
   if (sameId(other._id, ticket._id)) throw new BadRequestError('A ticket cannot be linked to itself.', [{ path: 'other', message: 'same ticket' }]);
   // Linking needs to read the other ticket; removing a link this ticket shows does not (the other may have moved out of reach).

@@ -36,10 +36,24 @@ import { ticketByNumber, ticketThread } from './ticket.queries.js';
 const ticketNumberPattern = /^R-\d{4}-\d{6}$/;
 
 /** The ticket named by an id or a human number (R-2026-000123), or null. */
-export async function ticketByIdOrNumber(ref: string): Promise<Ticket | null> {
+export async function ticketByIdOrNumber(ref: string, near?: { number: string }): Promise<Ticket | null> {
   const trimmed = ref.trim();
-  if (ticketNumberPattern.test(trimmed.toUpperCase())) return ticketByNumber(trimmed.toUpperCase());
+  const number = fullTicketNumber(trimmed, near?.number);
+  if (number) return ticketByNumber(number);
   return loadTicket(trimmed);
+}
+
+/**
+ * A ticket number as people type it, made whole: "R-2026-000201" as is, "r-2026-201", "2026-201",
+ * "201" or "000201" (the year of `nearNumber`, the ticket the person is on: a duplicate and its
+ * original are of one year, nearly always), as the search box reads them. Null when it is none.
+ */
+export function fullTicketNumber(ref: string, nearNumber?: string): string | null {
+  const typed = ref.trim().toUpperCase();
+  if (ticketNumberPattern.test(typed)) return typed;
+  const parts = /^(?:R-)?(?:(\d{4})-)?(\d{1,6})$/.exec(typed);
+  const year = parts?.[1] ?? /^R-(\d{4})-/.exec(nearNumber ?? '')?.[1];
+  return parts?.[2] && year && Number(parts[2]) > 0 ? `R-${year}-${parts[2].padStart(6, '0')}` : null;
 }
 
 /**
@@ -51,7 +65,7 @@ export async function ticketByIdOrNumber(ref: string): Promise<Ticket | null> {
  */
 async function checkMerge(props: CommandBase & { into: string }): Promise<{ source: Ticket; target: Ticket }> {
   const source = await prepare(props, 'merge');
-  const target = await ticketByIdOrNumber(props.into);
+  const target = await ticketByIdOrNumber(props.into, source);
   if (!target) throw new NotFoundError('No such ticket to merge into.');
   authorize(props.actor, 'note', target);
   if (sameId(target._id, source._id)) throw new BadRequestError('A ticket cannot be merged into itself.', [{ path: 'into', message: 'same ticket' }]);

@@ -86,7 +86,7 @@ export type CommandBody = z.ZodType<{ version: number }>;
 const ticketRef = z
   .string()
   .trim()
-  .regex(/^(?:[0-9a-fA-F]{24}|[Rr]-\d{4}-\d{6})$/, 'must be a ticket number such as R-2026-000123');
+  .regex(/^(?:[0-9a-fA-F]{24}|(?:[Rr]-)?(?:\d{4}-)?\d{1,6})$/, 'must be a ticket number such as R-2026-000123 (or 123 for this year’s)');
 
 export const mergeBody = z.strictObject({ version, into: ticketRef, note: text('note', 2000).optional() });
 export const linkBody = z.strictObject({ version, other: ticketRef });

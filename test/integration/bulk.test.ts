@@ -215,10 +215,17 @@ describe('acting on many tickets, merging and linking (real database, real HTTP 
       .send({ version: v.version, into: target.number });
     expect(res.status).to.equal(403);
 
+    // The number as people type it: "201" (this ticket's year) or "R-2026-201" names the same ticket.
+    const short = String(Number(target.number.slice(-6)));
     res = await request(app)
       .post(`/api/v1/tickets/${String(source._id)}/merge`)
       .set(auth('advisorLiege'))
-      .send({ version: v.version, into: target.number, note: 'Même question' });
+      .send({ version: v.version, into: `${short}${'x'}` });
+    expect(res.status).to.equal(400);
+    res = await request(app)
+      .post(`/api/v1/tickets/${String(source._id)}/merge`)
+      .set(auth('advisorLiege'))
+      .send({ version: v.version, into: short, note: 'Même question' });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     expect(res.body.ticket.id).to.equal(String(target._id));
 
