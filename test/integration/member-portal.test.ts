@@ -575,6 +575,32 @@ describe('member portal: help form and member pages', function () {
       expect((await loadTicket(String(ticket._id)))?.rating?.score).to.equal(4);
     });
 
+    it('a score tapped in the resolution mail is sent by the link page’s one button, with an optional comment; a GET alone records nothing', async () => {
+      const other = await buildTicket(org, {
+        member: { name: 'Marie Dupont', email: 'marie.dupont@example.be' },
+        subject: 'Attestation bis',
+        acknowledge: false,
+      });
+      const claimed = await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(other._id), version: other.version });
+      await resolveTicket({ actor: org.staff.advisorLiege, ticketId: String(other._id), version: claimed.version });
+      const mail = await Outbox.findOne({ ticket: other._id, template: 'ticket-resolved' }).lean<OutboxMail>();
+      const three = /(http:\/\/127\.0\.0\.1:9999\/suivi\/acces\/[^\s"<>]+\?note=3[^\s"<>]*)/.exec(mail?.text ?? '')?.[1] ?? '';
+      const phone = request.agent(app);
+      const page = await phone.get(linkPath(three)).expect(200);
+      expect(page.text).to.include('Vous avez choisi : 3 — Mitigé·e').and.include('name="comment"').and.include('name="rate" value="1"');
+      expect((await loadTicket(String(other._id)))?.rating ?? null).to.equal(null);
+      const token = new URL(three).pathname.split('/').pop();
+      const sent = await phone
+        .post('/suivi/acces')
+        .type('form')
+        .send({ _csrf: hidden(page.text, '_csrf'), token, note: '3', rate: '1', comment: 'Un peu lent' })
+        .expect(303);
+      expect(sent.headers.location).to.equal(`/suivi/demandes/${other.number}?done=rated#notice`);
+      expect((await loadTicket(String(other._id)))?.rating).to.include({ score: 3, comment: 'Un peu lent' });
+      const shown = await phone.get(`/suivi/demandes/${other.number}?done=rated`).expect(200);
+      expect(shown.text).to.include('Votre note : 3 sur 5.');
+    });
+
     it('lets the member close and reopen, with CSRF', async () => {
       const agent = request.agent(app);
       await openLink(agent, linkPath(memberLinkUrl(config, { memberId, ticketId: String(ticket._id) })));

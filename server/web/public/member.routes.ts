@@ -43,6 +43,7 @@ import { emailField, fieldErrors, ratingFormSchema, replyFormSchema, textField, 
 import { pageLimiter, type PublicFormLimits } from './help-form.routes.js';
 import { formatDate, memberFiles, statusLabel } from './member-pages.view.js';
 import { clearMemberSession, memberActorFor, readMemberSession, writeMemberSession } from './member-session.js';
+import { linkTarget, rateFromLink } from './member-link-target.js';
 
 const numberPattern = /^R-\d{4}-\d{6}$/;
 const doneNotices = ['replied', 'closed', 'reopened', 'rated'];
@@ -132,27 +133,22 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
     });
   });
 
-  /** Where a followed link lands: its ticket (with the rating preselected) or the list. */
-  async function linkTarget(claims: { ticketId: string | null }, note: unknown): Promise<string> {
-    const score = Number(note);
-    if (!claims.ticketId) return '/suivi';
-    const ticket = await loadTicket(claims.ticketId);
-    return ticket ? `/suivi/demandes/${ticket.number}${Number.isInteger(score) && score >= 1 && score <= 5 ? `?note=${score}#evaluation` : ''}` : '/suivi';
-  }
-
   /**
    * Opens a session from a verified link, once: the link's use is recorded under its key, and a
    * link that already opened a session opens no other (410, with the form for a fresh link).
    */
-  async function openFromLink(req: Request, res: Response, token: string, note: unknown): Promise<void> {
+  async function openFromLink(req: Request, res: Response, token: string, note: unknown, comment?: string): Promise<void> {
     const check = verifyMemberLink(config, token);
     if (!check.ok) return showAccess(req, res, { status: check.reason === 'expired' ? 410 : 400, state: check.reason });
     const version = await memberSessionVersion(check.claims.memberId);
     if (version === null) return showAccess(req, res, { status: 400, state: 'invalid' });
     if (!(await useMemberLink(check.useKey, check.claims.memberId))) return showAccess(req, res, { status: 410, state: 'used' });
     const ttl = Math.floor((check.expiresAt.getTime() - Date.now()) / 1000);
-    writeMemberSession(res, config, mergeSessions(readMemberSession(req, config), check.claims, version), ttl);
-    res.redirect(303, await linkTarget(check.claims, note));
+    const session = mergeSessions(readMemberSession(req, config), check.claims, version);
+    writeMemberSession(res, config, session, ttl);
+    // A score chosen in the mail is sent by this button (a person's POST, never a link's GET): one step.
+    const rated = comment !== undefined && (await rateFromLink(session, check.claims.ticketId, note, comment));
+    res.redirect(303, rated ? `/suivi/demandes/${rated}?done=rated#notice` : await linkTarget(check.claims, note));
   }
 
   router.get('/suivi/acces/:token', async (req, res) => {
@@ -165,7 +161,15 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
     // else (a fresh browser, or a mail filter that opens every link to check it) gets a button first,
     // so the single-use link is used by a person's POST, never by a GET alone.
     if (!current) {
-      renderPage(req, res, 'member-open', { title: res.locals.t('portal.open.title'), token, note, csrfToken: csrf.tokenFor(req, res) });
+      const score = /^[1-5]$/.test(note) ? note : null;
+      const t = res.locals.t;
+      renderPage(req, res, 'member-open', {
+        title: t(score ? 'portal.open.rate_title' : 'portal.open.title'),
+        token,
+        note,
+        scoreLabel: score ? t(`portal.rating.score_${score}`) : null,
+        csrfToken: csrf.tokenFor(req, res),
+      });
       return;
     }
     // Signed in as someone else in this browser: ask before replacing that session (nothing used yet).
@@ -192,11 +196,11 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
     await openFromLink(req, res, token, req.query.note);
   });
 
-  /** The answer of the "switch member" page (POST + CSRF): opens the link's session in place of the current one. */
+  /** The answer of the link's page and of the "switch member" page (POST + CSRF); `rate`: with the score chosen in the mail. */
   router.post('/suivi/acces', async (req, res) => {
     const body = req.body as Record<string, unknown>;
     if (!csrf.validate(req)) return showAccess(req, res, { status: 403, errors: { email: res.locals.t('portal.errors.csrf') } });
-    await openFromLink(req, res, textField(body, 'token').slice(0, 2000), textField(body, 'note'));
+    await openFromLink(req, res, textField(body, 'token').slice(0, 2000), textField(body, 'note'), body.rate === '1' ? textField(body, 'comment') : undefined);
   });
 
   /** The ticket of `:number` if this browser's session may show it; otherwise the request was answered. */
