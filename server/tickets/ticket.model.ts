@@ -65,6 +65,11 @@ const ticketSchema = new Schema(
       ),
       default: null,
     },
+    /** Who escalated it to the tier it is on, and why (the receiving queue says so); null once back on tier 1. */
+    escalated: {
+      type: new Schema({ by: { type: String, required: true }, reason: { type: String, required: true }, at: { type: Date, required: true } }, { _id: false }),
+      default: null,
+    },
     /**
      * Staff of another office filed this ticket for an existing member (ticket.create.ts): the member's
      * details are shown only to staff of the member's office; others see the name and address typed.
@@ -154,6 +159,8 @@ export interface Ticket {
   memberOffice?: Types.ObjectId | null;
   /** Returned to the person who escalated it, until they act on it (`by`: who sent it back, by name). */
   returned?: { to: Types.ObjectId; by: string; at: Date } | null;
+  /** Escalated to its tier by `by` (a name) with the reason code `reason`; absent on tickets escalated before it existed. */
+  escalated?: { by: string; reason: string; at: Date } | null;
   /** Set only when staff of another office filed it for an existing member: what they typed (see the schema). */
   withheldMember?: { name: string; email: string } | null;
   rating?: TicketRating | null;

@@ -84,6 +84,7 @@ export async function planEscalation(input: EscalationPlanInput): Promise<Commit
       escalation: escalationId,
       ...(ticket.escalations ? { escalations: [...ticket.escalations, escalationId] } : {}),
       status: ticket.status === 'new' ? 'open' : ticket.status,
+      escalated: { by: actor.name, reason: input.reason, at },
     },
     writes: [
       ...closePrevious,
@@ -142,7 +143,15 @@ export async function returnTicket(props: CommandBase & { note: string; reason?:
     reason: props.reason ?? null,
     note: props.note,
     data: { escalation: origin?._id ?? null, escalator: { outcome: back.outcome, name: back.name } },
-    patch: { tier: toTier, team: toTeam._id, assignee, escalation: null, ...(assignee ? { returned: { to: assignee, by: props.actor.name, at } } : {}) },
+    patch: {
+      tier: toTier,
+      team: toTeam._id,
+      assignee,
+      escalation: null,
+      // Back on tier 1 the escalation is over; one tier down from 3 it is still tier 2's, escalated as it was.
+      ...(toTier === 1 ? { escalated: null } : {}),
+      ...(assignee ? { returned: { to: assignee, by: props.actor.name, at } } : {}),
+    },
     writes,
   });
 }
@@ -207,7 +216,7 @@ export async function reassignTicket(props: CommandBase & ReassignTarget & { rea
     note: props.reason,
     reason: 'supervisor_reassignment',
     data: { targetName },
-    patch: { tier, team, office, assignee, escalation: null },
+    patch: { tier, team, office, assignee, escalation: null, ...(tier === 1 ? { escalated: null } : {}) },
     writes,
   });
 }

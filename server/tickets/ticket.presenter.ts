@@ -43,6 +43,8 @@ export interface TicketView {
   escalation: string | null;
   /** Sent back to the person who escalated it, until they act on it: their queue flags it. */
   returned: { to: string; by: string; at: string } | null;
+  /** Who escalated it to its tier, and the reason code: the receiving queue shows it. */
+  escalated: { by: string; reason: string } | null;
   routing: { rule: string; explanation: string; facts: RoutingFacts | null };
   messageCount: number;
   lastMessageAt: string | null;
@@ -95,6 +97,7 @@ export function presentTicket(t: Ticket, viewer: Actor, names?: NameBook): Ticke
     withheldMember: t.withheldMember ? { name: t.withheldMember.name, email: t.withheldMember.email } : null,
     escalation: id(t.escalation),
     returned: t.returned ? { to: String(t.returned.to), by: t.returned.by, at: iso(t.returned.at) ?? '' } : null,
+    escalated: t.escalated ? { by: t.escalated.by, reason: t.escalated.reason } : null,
     routing: { rule: t.routing.rule, explanation: t.routing.explanation, facts: t.routing.facts ?? null },
     messageCount: t.messageCount ?? 0,
     lastMessageAt: iso(t.lastMessageAt),

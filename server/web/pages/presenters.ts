@@ -72,6 +72,8 @@ export interface TicketRowView {
   mine: boolean;
   /** "Returned to you by …" when a higher tier sent it back to me; null otherwise. */
   returnedToMe: string | null;
+  /** "Escalated by … · reason" on a ticket a lower tier escalated (the receiving tier's queue). */
+  escalatedBy: string | null;
   age: string;
   createdIso: string;
   createdText: string;
@@ -110,6 +112,10 @@ export function presentRow(v: TicketView, ctx: PresentContext): TicketRowView {
     mine: v.assignee === ctx.me,
     // Sent back to me by a higher tier: flagged until I act on it (tickets/ticket.workers.ts).
     returnedToMe: v.returned && v.returned.to === ctx.me ? ctx.t('workflow.returned_flag', { name: v.returned.by }) : null,
+    escalatedBy:
+      v.escalated && v.tier > 1
+        ? ctx.t('workflow.escalated_flag', { name: v.escalated.by, reason: catalog.reasonLabel(v.escalated.reason) ?? v.escalated.reason })
+        : null,
     age: fmt.age(v.createdAt),
     createdIso: v.createdAt,
     createdText: fmt.dateTime(v.createdAt),

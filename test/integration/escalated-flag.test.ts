@@ -1,0 +1,53 @@
+/**
+ * The receiving tier's queue says who escalated a ticket and why ("Escaladé par Julie Lambert ·
+ * Modification de contrat"), as tier 1's says who returned one; the line goes once the ticket is back
+ * on tier 1.
+ */
+import { expect } from 'chai';
+import type { Express } from 'express';
+import { claimTicket } from '../../server/tickets/ticket.commands.js';
+import { escalateTicket, returnTicket } from '../../server/tickets/ticket.moves.js';
+import { testConfig } from '../helpers/config.js';
+import { useTestDatabase } from '../helpers/db.js';
+import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
+import { testApp } from '../helpers/http.js';
+import { pageAgent } from '../helpers/page-agent.js';
+
+describe('queue: who escalated a ticket, and why', () => {
+  useTestDatabase();
+  let app: Express;
+  let org: Org;
+
+  before(async () => {
+    app = testApp(testConfig());
+    org = await buildOrg();
+  });
+
+  const rowOf = (html: string, number: string): string => {
+    const start = html.indexOf(`>${number}<`);
+    return start < 0 ? '' : html.slice(start, html.indexOf('</tr>', start));
+  };
+
+  it('shows the escalator and the reason on the receiving tier’s row, in the reader’s language; not once returned', async () => {
+    const ticket = await buildTicket(org, { subject: 'Contrat à modifier' });
+    const claimed = await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: ticket.version });
+    const escalated = await escalateTicket({
+      actor: org.staff.advisorLiege,
+      ticketId: String(ticket._id),
+      version: claimed.version,
+      reason: 'needs_contract_change',
+      handoff: 'Le membre a envoyé son avenant.',
+    });
+    const support = await pageAgent(app, org.staff.support.email);
+    const row = rowOf((await support.get('/staff/queue').expect(200)).text, ticket.number);
+    expect(row).to.include('Escaladé par Julie Lambert · Modification de contrat');
+    const dutch = rowOf((await support.get('/staff/queue?lang=nl').expect(200)).text, ticket.number);
+    expect(dutch).to.include('Geëscaleerd door Julie Lambert · Contractwijziging');
+
+    const taken = await claimTicket({ actor: org.staff.support, ticketId: String(ticket._id), version: escalated.version });
+    await returnTicket({ actor: org.staff.support, ticketId: String(ticket._id), version: taken.version, note: 'Avenant enregistré.' });
+    const julie = await pageAgent(app, org.staff.advisorLiege.email);
+    const back = rowOf((await julie.get('/staff/queue').expect(200)).text, ticket.number);
+    expect(back).to.include('Renvoyé vers vous par Amélie Renard').and.not.include('Escaladé par');
+  });
+});
