@@ -18,7 +18,7 @@ export interface SlaPanelItem {
   kindLabel: string;
   code: ExplanationCode;
   stateLabel: string;
-  /** Whether the kind is named beside the chip: only when the chip's words do not ("En pause", not "Résolution attendue"). */
+  /** Whether the kind is named beside the chip: when the chip's words do not say which ("En pause", "Réponse attendue"; not "Résolution attendue"). */
   showKind: boolean;
   /** Chip colour, reusing the status chips of the page. */
   chip: string;
@@ -95,7 +95,8 @@ export async function slaPanel(
       kindLabel: t(`sla.kind.${d.kind}`),
       code,
       stateLabel: t(`workflow.sla.state.${stateGroup[d.kind] ?? 'response'}.${code}`),
-      showKind: code === 'paused' || code === 'stopped',
+      // First and next response share the chip's words ("Réponse attendue"): their kind tells them apart.
+      showKind: code === 'paused' || code === 'stopped' || stateGroup[d.kind] === 'response',
       chip: chips[code],
       dueIso: d.due ? d.due.toISOString() : null,
       dueText: d.due ? t('slaAlerts.panel.due', { due: formatSlaDate(d.due, current.calendar.timeZone, t, now) }) : null,

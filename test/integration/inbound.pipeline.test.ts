@@ -3,6 +3,7 @@
  * the outcome its manifest entry names, nothing is lost, a second delivery of everything acts on
  * nothing (each copy is recorded as the same as its first), automatic mail is never answered, and a member gets at most one automatic answer a day.
  */
+import { acknowledgementsPerDay } from '../../server/mail/inbound/inbound-actions.js';
 import { expect } from 'chai';
 import type { Types } from 'mongoose';
 import { useMail } from '../helpers/enrichers.js';
@@ -88,11 +89,12 @@ describe('inbound pipeline: the fixture corpus', function () {
       .map((e) => e.expect.from)
       .filter((a): a is string => Boolean(a));
     for (const ack of acks) expect(automaticSenders, `acknowledged ${ack.to.join(',')}`).not.to.include(ack.to[0]);
-    // One automatic answer per address per day, however many tickets it opened.
+    // A few automatic answers per address per day at most, however many tickets it opened (a member's
+    // second question of the day is acknowledged).
     const perAddress = new Map<string, number>();
     for (const ack of acks) perAddress.set(ack.to[0] ?? '', (perAddress.get(ack.to[0] ?? '') ?? 0) + 1);
     expect(
-      [...perAddress.values()].every((n) => n === 1),
+      [...perAddress.values()].every((n) => n >= 1 && n <= acknowledgementsPerDay),
       JSON.stringify([...perAddress]),
     ).to.equal(true);
   });
