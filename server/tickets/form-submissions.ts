@@ -21,8 +21,13 @@ export async function ticketForFormToken(token: string, candidate: Types.ObjectI
 }
 
 /** The ticket a submitted form made, by its token (null when unknown or not yet written). */
-export async function ticketOfFormToken(token: string): Promise<{ _id: Types.ObjectId; number: string; subject: string } | null> {
+export async function ticketOfFormToken(token: string): Promise<{ _id: Types.ObjectId; number: string; subject: string; member: Types.ObjectId } | null> {
   const submission = await FormSubmissionModel.findById(token).lean<FormSubmission>();
   if (!submission) return null;
-  return TicketModel.findById(submission.ticket, { number: 1, subject: 1 }).lean<{ _id: Types.ObjectId; number: string; subject: string }>();
+  return TicketModel.findById(submission.ticket, { number: 1, subject: 1, member: 1 }).lean<{
+    _id: Types.ObjectId;
+    number: string;
+    subject: string;
+    member: Types.ObjectId;
+  }>();
 }

@@ -149,6 +149,8 @@ describe('member portal: help form and member pages', function () {
       expect(ack?.text).to.include('Het team Ledenondersteuning'); // the team's name, capitalised
       // The page sends the person to the link in the email; the browser that filed it got no session.
       expect(sent.text).to.include('Open de link in die e-mail').and.include('href="/suivi"');
+      // And says where the mail went, so a mistyped address is seen at once.
+      expect(sent.text).to.include('We hebben een bevestigingsmail gestuurd naar joke.peeters@example.be.');
       await agent.get(`/suivi/demandes/${number}`).expect(401);
     });
 

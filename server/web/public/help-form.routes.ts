@@ -34,6 +34,7 @@ import { loadTicket } from '../../tickets/ticket.journal.js';
 import { renderPage } from '../render.js';
 import { createFormCsrf } from '../pages/login-csrf.js';
 import { ticketForFormToken, ticketOfFormToken } from '../../tickets/form-submissions.js';
+import { memberById } from '../../members/member-lookup.js';
 import { fieldErrors, helpFormSchema, textField, uploadErrorText, type FieldErrors } from './form-fields.js';
 import { pickerAccept } from '../../attachments/file-types.js';
 
@@ -265,7 +266,10 @@ export function helpFormRoutes(config: Config, limits: PublicFormLimits, options
       await showForm(req, res, { status: 404, notice: res.locals.t('portal.sent.unknown') });
       return;
     }
-    renderPage(req, res, 'help-sent', { title: res.locals.t('portal.sent.title'), number: ticket.number, subject: ticket.subject });
+    // The address the confirmation went to, as typed (the page is this submission's own: its URL is the
+    // form's random token), so a typo is seen here and not after a day of waiting.
+    const member = await memberById<{ email: string }>(ticket.member, { email: 1 });
+    renderPage(req, res, 'help-sent', { title: res.locals.t('portal.sent.title'), number: ticket.number, subject: ticket.subject, email: member?.email ?? null });
   });
 
   return router;
