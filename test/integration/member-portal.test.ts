@@ -603,6 +603,25 @@ describe('member portal: help form and member pages', function () {
       expect(shown.text).to.include('Votre note : 3 sur 5.');
     });
 
+    it('asks for a rating only once someone answered, and says a closed request can be reopened', async () => {
+      const unanswered = await buildTicket(org, {
+        member: { name: 'Marie Dupont', email: 'marie.dupont@example.be' },
+        subject: 'Question sans réponse',
+        acknowledge: false,
+      });
+      const agent = request.agent(app);
+      await openLink(agent, linkPath(memberLinkUrl(config, { memberId, ticketId: String(unanswered._id) })));
+      const page = await agent.get(`/suivi/demandes/${unanswered.number}`).expect(200);
+      await agent
+        .post(`/suivi/demandes/${unanswered.number}/fermer`)
+        .type('form')
+        .send({ _csrf: hidden(page.text, '_csrf') })
+        .expect(303);
+      const closed = await agent.get(`/suivi/demandes/${unanswered.number}`).expect(200);
+      expect(closed.text).to.include('Vous pouvez la rouvrir ci-dessous').and.include('/rouvrir"');
+      expect(closed.text).not.to.include('name="score"');
+    });
+
     it('lets the member close and reopen, with CSRF', async () => {
       const agent = request.agent(app);
       await openLink(agent, linkPath(memberLinkUrl(config, { memberId, ticketId: String(ticket._id) })));
