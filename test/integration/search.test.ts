@@ -214,6 +214,15 @@ describe('staff search (bleve, fed by the journal)', function () {
     expect(none.text).to.not.include(charleroi.number);
     expect(none.text).to.include('Aucun ticket');
     await request(app).get('/staff/search').query({ q: 'cafe' }).expect(303);
+    // A whole ticket number, however typed, opens the ticket; one out of reach finds nothing.
+    const [, year, digits] = /^R-(\d{4})-(\d{6})$/.exec(cafe.number) ?? [];
+    const opened = await agent
+      .get('/staff/search')
+      .query({ q: `r-${year}-${Number(digits)}` })
+      .expect(303);
+    expect(opened.headers.location).to.equal(`/staff/tickets/${String(cafe._id)}`);
+    const elsewhere = await agent.get('/staff/search').query({ q: charleroi.number }).expect(200);
+    expect(elsewhere.text).to.include('Aucun ticket').and.not.include(String(charleroi._id));
   });
 
   it('refuses anonymous callers, bad input, and treats query syntax as plain text', async () => {

@@ -6,6 +6,7 @@
 import { Router } from 'express';
 import type { Config } from '../../config.js';
 import { searchText } from '../../search/search.routes.js';
+import { fullTicketNumber } from '../../tickets/ticket.merge.js';
 import { searchTickets, SearchOffError, type SearchAnswer } from '../../search/search.service.js';
 import { loadCatalog } from './catalog.js';
 import { createFormatter } from './format.js';
@@ -35,14 +36,18 @@ export function searchRoutes(config: Config, tools: StaffPageTools): Router {
     const limit = Number.isFinite(wanted) ? Math.min(Math.max(wanted, pageSize), maxShown) : pageSize;
     let answer: SearchAnswer | null = null;
     let problem: string | null = raw.trim() === '' ? null : parsed.success ? null : t('search.invalid');
+    // A ticket number, however typed ("r-2026-201"), is searched whole; found, its ticket opens at once.
+    const number = parsed.success ? fullTicketNumber(parsed.data) : null;
     if (parsed.success) {
       try {
-        answer = await searchTickets(actor, parsed.data, limit);
+        answer = await searchTickets(actor, number ?? parsed.data, limit);
       } catch (error) {
         if (!(error instanceof SearchOffError)) throw error;
         problem = t('search.unavailable');
       }
     }
+    const exact = number ? answer?.results.find((r) => r.ticket.number === number) : undefined;
+    if (exact) return res.redirect(303, `/staff/tickets/${exact.ticket.id}`);
     const catalog = await loadCatalog(res.locals.locale);
     const ctx = {
       t,
