@@ -56,8 +56,8 @@ export class AppError extends Error {
 }
 
 export class BadRequestError extends AppError {
-  constructor(message: string, fields?: FieldProblem[]) {
-    super(400, fields ? 'validation_failed' : 'bad_request', message, fields);
+  constructor(message: string, fields?: FieldProblem[], details?: Record<string, unknown>) {
+    super(400, fields ? 'validation_failed' : 'bad_request', message, fields, details);
   }
 }
 

@@ -90,6 +90,12 @@ export async function actOnMany(actor: Actor, targets: readonly BulkTarget[], wh
       // Only the refusals a person can act on are reported per ticket; anything unexpected stops here (500), with what was done so far committed.
       if (!(error instanceof AppError) || error.status >= 500) throw error;
       const reason = typeof error.details?.reason === 'string' ? error.details.reason : null;
+      // Already at that priority or category: what was asked holds, nothing to refuse.
+      const same = reason === 'unchanged' ? (error.details?.ticket as TicketView | undefined) : undefined;
+      if (same) {
+        results.push({ id: target.id, ok: true, number: same.number, version: same.version, status: same.status });
+        continue;
+      }
       results.push({
         id: target.id,
         ok: false,

@@ -285,5 +285,9 @@ export async function updateTicket(props: CommandBase & { priority?: Priority; c
       patch: { category: props.category },
     });
   }
-  throw new BadRequestError('Nothing to change: give a new priority or category.');
+  // Already so: a bulk change counts it done (bulk.commands.ts), one by one it is a 400.
+  throw new BadRequestError('Nothing to change: give a new priority or category.', undefined, {
+    reason: 'unchanged',
+    ticket: presentTicket(ticket, props.actor),
+  });
 }

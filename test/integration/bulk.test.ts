@@ -119,6 +119,13 @@ describe('acting on many tickets, merging and linking (real database, real HTTP 
     expect(res.body.done).to.equal(2);
     const [a2, b2] = [await reload(a), await reload(b)];
     expect(a2?.priority).to.equal('high');
+    // Asked again (one of them already so): done, nothing changed, nothing refused.
+    res = await request(app)
+      .post('/api/v1/tickets/bulk')
+      .set(auth('advisorLiege'))
+      .send({ action: 'priority', priority: 'high', tickets: both(a2, b2) });
+    expect([res.body.done, res.body.refused]).to.deep.equal([2, 0]);
+    expect((await reload(a)).version).to.equal(a2.version);
     res = await request(app)
       .post('/api/v1/tickets/bulk')
       .set(auth('advisorLiege'))
