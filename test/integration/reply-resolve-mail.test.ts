@@ -58,6 +58,9 @@ describe('a reply then a resolution: one mail (held reply mail)', function () {
 
   const send = (at: Date) => processOutbox({ transport, logger: silentLogger, attachmentStorage: attachmentStorage(config), now: () => at });
   const later = (t0: Date, seconds: number) => new Date(t0.getTime() + seconds * 1000);
+  /** Julie's reply on `ticket` (at its version), at `at`. */
+  const replyAt = (ticket: { _id: Types.ObjectId; version: number }, text: string, at: Date, more: { waitForMember?: boolean } = {}) =>
+    replyToTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: ticket.version, text, at, ...more });
   const to = (email: string) => smtp.received.filter((m) => m.envelopeTo.includes(email) && !/bien reçu|goed ontvangen/.test(m.subject));
 
   for (const language of ['fr', 'nl'] as const) {
@@ -113,13 +116,7 @@ describe('a reply then a resolution: one mail (held reply mail)', function () {
   it('resolved after the hold: the reply went on its own when due, and the resolution does not repeat it', async () => {
     const t0 = new Date();
     const ticket = await heldTicket('fr', t0);
-    const replied = await replyToTicket({
-      actor: org.staff.advisorLiege,
-      ticketId: String(ticket._id),
-      version: ticket.version,
-      text: 'Voici la réponse seule.',
-      at: t0,
-    });
+    const replied = await replyAt(ticket, 'Voici la réponse seule.', t0);
     expect((await send(later(t0, 30))).sent).to.equal(0);
     // A new worker (a restart) reads the due time from the outbox: nothing lives in memory.
     expect((await send(later(t0, 61))).sent).to.equal(1);
@@ -136,14 +133,7 @@ describe('a reply then a resolution: one mail (held reply mail)', function () {
   it('reopened during the resolution’s hold (a mis-click): no "resolved" mail; the replies it carried go on their own, once', async () => {
     const t0 = new Date();
     const ticket = await heldTicket('fr', t0);
-    const replied = await replyToTicket({
-      actor: org.staff.advisorLiege,
-      ticketId: String(ticket._id),
-      version: ticket.version,
-      text: 'Pouvez-vous nous envoyer votre dernier extrait de compte ?',
-      waitForMember: true,
-      at: t0,
-    });
+    const replied = await replyAt(ticket, 'Pouvez-vous nous envoyer votre dernier extrait de compte ?', t0, { waitForMember: true });
     const resolved = await resolveTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: replied.version, at: later(t0, 10) });
     await reopenTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: resolved.version, at: later(t0, 12) });
     const mails = await mailsOf(ticket._id);
@@ -173,13 +163,7 @@ describe('a reply then a resolution: one mail (held reply mail)', function () {
   it('a held mail a worker already claimed is left to it: the resolution does not carry it (no mail twice)', async () => {
     const t0 = new Date();
     const ticket = await heldTicket('fr', t0);
-    const replied = await replyToTicket({
-      actor: org.staff.advisorLiege,
-      ticketId: String(ticket._id),
-      version: ticket.version,
-      text: 'Réponse déjà en route.',
-      at: t0,
-    });
+    const replied = await replyAt(ticket, 'Réponse déjà en route.', t0);
     const [held] = await mailsOf(ticket._id);
     if (!held) throw new Error('no held mail');
     await OutboxLeaseModel.create({ _id: `${String(held._id)}:1`, outbox: held._id, attempt: 1, worker: 'another', at: later(t0, 9) });
@@ -193,13 +177,7 @@ describe('a reply then a resolution: one mail (held reply mail)', function () {
   it('two replies held, then a resolution: one mail with both, in order; nothing left queued for the ticket', async () => {
     const t0 = new Date();
     const ticket = await heldTicket('fr', t0);
-    const first = await replyToTicket({
-      actor: org.staff.advisorLiege,
-      ticketId: String(ticket._id),
-      version: ticket.version,
-      text: 'Première réponse.',
-      at: t0,
-    });
+    const first = await replyAt(ticket, 'Première réponse.', t0);
     const second = await replyToTicket({
       actor: org.staff.advisorLiege,
       ticketId: String(ticket._id),
@@ -224,13 +202,7 @@ describe('a reply then a resolution: one mail (held reply mail)', function () {
     try {
       const t0 = new Date();
       const ticket = await heldTicket('fr', t0);
-      const replied = await replyToTicket({
-        actor: org.staff.advisorLiege,
-        ticketId: String(ticket._id),
-        version: ticket.version,
-        text: 'Tout de suite.',
-        at: t0,
-      });
+      const replied = await replyAt(ticket, 'Tout de suite.', t0);
       await resolveTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: replied.version, at: later(t0, 1) });
       const mails = await mailsOf(ticket._id);
       expect(mails.map((m) => [m.template, m.status])).to.deep.equal([
