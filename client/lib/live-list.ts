@@ -60,7 +60,7 @@ export function keepListLive(options: LiveListOptions): LiveList {
         if (touched.length === 1 && only !== undefined) {
           const number = cues.get(only)?.number || (options.rows.querySelector(`[data-key="${CSS.escape(only)}"] .num`)?.textContent ?? '');
           const what = cues.get(only)?.what ?? t(result.added.length ? 'client.cue.new' : result.removed.length ? 'client.cue.left' : 'client.cue.updated');
-          announce(t('client.announce.one', { number, what }));
+          if (what) announce(t('client.announce.one', { number, what }));
         } else if (touched.length > 1) {
           announce(t('client.announce.many', { count: touched.length }));
         }
@@ -85,12 +85,15 @@ export function keepListLive(options: LiveListOptions): LiveList {
 
   connectLive({
     onUpdate(update) {
-      cues.set(update.ticket.id, { number: update.ticket.number, what: describeEvent(update.event) });
+      // One's own change (a bulk action, another tab) is not news: the row is refreshed, not labelled.
+      const mine = update.event.actorId !== null && update.event.actorId === document.body.dataset.me;
+      cues.set(update.ticket.id, { number: update.ticket.number, what: mine ? '' : describeEvent(update.event) });
       schedule();
     },
     onRemove(removal) {
       const number = options.rows.querySelector<HTMLElement>(`[data-key="${CSS.escape(removal.ticketId)}"] .num`)?.textContent ?? '';
-      cues.set(removal.ticketId, { number, what: describeEvent(removal.event) });
+      const mine = removal.event.actorId !== null && removal.event.actorId === document.body.dataset.me;
+      cues.set(removal.ticketId, { number, what: mine ? '' : describeEvent(removal.event) });
       schedule();
     },
     onResync: schedule,

@@ -26,6 +26,8 @@ export interface LiveTicket {
 export interface LiveEvent {
   type: string;
   actorName: string;
+  /** The staff member who acted, when one did. */
+  actorId: string | null;
 }
 
 export interface LiveUpdate {
@@ -84,7 +86,7 @@ function people(value: unknown): Person[] {
 
 function eventOf(value: unknown): LiveEvent {
   const actor = isRecord(value) ? value.actor : undefined;
-  return { type: str(value, 'type') ?? 'other', actorName: str(actor, 'name') ?? '' };
+  return { type: str(value, 'type') ?? 'other', actorName: str(actor, 'name') ?? '', actorId: str(actor, 'staff') ?? null };
 }
 
 /** Room sequence numbers of a message: `{ seqs: { room: n } }`, or `{ room, seq }` as first documented. */

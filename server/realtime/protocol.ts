@@ -51,7 +51,8 @@ export interface StreamEvent {
   /** The ticket's event number (its version after this event). */
   seq: number;
   at: string;
-  actor: { name: string };
+  /** `staff`: the staff member's id when a person of staff acted (a list marks no change of one's own). */
+  actor: { name: string; staff: string | null };
 }
 
 /**

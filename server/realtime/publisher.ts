@@ -49,7 +49,7 @@ export interface Publisher {
 const recentLimit = 2_000;
 
 function streamEvent(e: TicketEvent): StreamEvent {
-  return { type: e.type, seq: e.seq, at: new Date(e.at).toISOString(), actor: { name: e.actor.name } };
+  return { type: e.type, seq: e.seq, at: new Date(e.at).toISOString(), actor: { name: e.actor.name, staff: e.actor.staff ? String(e.actor.staff) : null } };
 }
 
 export function createPublisher(options: PublisherOptions): Publisher {

@@ -59,6 +59,11 @@ describe('e2e: acting on many, and merging (Chromium)', function () {
     sessions.push(session);
     const { page } = session;
     await gotoLive(page, `${e2e.base}/staff/queue?view=mine`);
+    // One's own change is not labelled as news in one's own queue ("priorité changée par Julie Lambert").
+    const first = tickets[0] as TicketJson;
+    await api(`/tickets/${first.id}/update`, { version: first.version, priority: 'high' });
+    await page.waitForSelector(`#queue-rows tr[data-key="${first.id}"][data-version="${first.version + 1}"]`, { timeout: 15_000 });
+    expect(await page.locator(`#queue-rows tr[data-key="${first.id}"] .cue`).count()).to.equal(0);
     for (const t of tickets.slice(0, 19)) await page.check(`#queue-rows tr[data-key="${t.id}"] input.row-select`);
     // The last one with the keyboard: focus its row, Space selects it.
     const last = tickets[19] as TicketJson;

@@ -208,7 +208,7 @@ describe('realtime: Socket.io /staff namespace', () => {
       const second = await claimed;
       expect(second.seqs[office]).to.equal(base + 2);
       expect(second.ticket).to.include({ assignee: String(live.org.staff.advisorLiege2.id), assigneeName: 'Nadia El Amrani', version: 2 });
-      expect(second.event.actor).to.deep.equal({ name: 'Nadia El Amrani' });
+      expect(second.event.actor).to.deep.equal({ name: 'Nadia El Amrani', staff: String(live.org.staff.advisorLiege2.id) });
 
       const removed = nextEvent(liege.socket, 'ticket:remove', (m) => m.ticketId === String(ticket._id));
       const arrived = nextEvent(support.socket, 'ticket:update', (m) => m.ticket.id === String(ticket._id));
