@@ -110,7 +110,13 @@ export async function renderStaffPage(
     const place = await placeOf(actor, res.locals.locale);
     chrome = {
       // "Équipe de soutien · Équipe de soutien" says nothing twice.
-      me: { id: String(actor.id), name: actor.name, roleLabel: roles.join(' · '), place: place && !roles.includes(place) ? place : null, initials: initials(actor.name) },
+      me: {
+        id: String(actor.id),
+        name: actor.name,
+        roleLabel: roles.join(' · '),
+        place: place && !roles.includes(place) ? place : null,
+        initials: initials(actor.name),
+      },
       nav: [
         { key: 'queue', href: '/staff/queue', label: t('nav.queue'), current: section === 'queue' },
         // Administrators work no tier: their history would be empty.
