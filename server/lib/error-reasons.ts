@@ -39,6 +39,7 @@ export const accountRefusalCodes = [
   'team_office_mismatch',
   'closure_past',
   'unknown_reply_placeholder',
+  'unchanged',
 ] as const;
 
 /** Every reason code a client may receive. */

@@ -258,7 +258,7 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
         // A resolved ticket is done already: the member may reopen it, closing it would say nothing more.
         canClose: !done,
         canReopen: done,
-        canRate: done && !ticket.rating && messages.some((m) => m.author.kind === 'staff'), // "satisfied with the answer?" needs one
+        canRate: done && !ticket.rating && (Boolean(ticket.resolvedAt) || messages.some((m) => m.author.kind === 'staff')), // needs an answer
         rating: ticket.rating ? { score: ticket.rating.score, comment: ticket.rating.comment } : null,
         // The same direction as the resolution mail's links (1 to 5).
         scores: [1, 2, 3, 4, 5].map((score) => ({
