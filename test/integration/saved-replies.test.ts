@@ -14,6 +14,7 @@ import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
 import { login, testApp } from '../helpers/http.js';
 import { testConfig } from '../helpers/config.js';
+import { pageAgent } from '../helpers/page-agent.js';
 
 type Who = keyof Org['staff'];
 
@@ -158,6 +159,19 @@ describe('saved replies and signatures', function () {
       .get(`/api/v1/tickets/${String(fr._id)}/saved-replies/${id}`)
       .set(as('advisorLiege2'))
       .expect(404);
+  });
+
+  it('lists each reply with a preview in the page’s language, its lines kept', async () => {
+    await createdId('advisorLiege2', {
+      title: 'Attestation (aperçu)',
+      body: { fr: 'Bonjour,\nVoici votre attestation.', nl: 'Goedendag,\nHier is uw attest.' },
+      scope: 'personal',
+    });
+    const agent = await pageAgent(app, org.staff.advisorLiege2.email);
+    const nl = await agent.get('/staff/replies?lang=nl').expect(200);
+    expect(nl.text).to.include('<p class="small saved-reply-preview">Goedendag,\nHier is uw attest.</p>');
+    const en = await agent.get('/staff/replies?lang=en').expect(200);
+    expect(en.text).to.include('<p class="small saved-reply-preview">Bonjour,\nVoici votre attestation.</p>');
   });
 
   it('keeps a signature per language for each person, changed only by that person', async () => {

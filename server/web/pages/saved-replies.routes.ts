@@ -38,14 +38,20 @@ function field(body: unknown, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
-function itemView(r: SavedReplyView, t: Translate, offices: Map<string, string>) {
+function itemView(r: SavedReplyView, t: Translate, offices: Map<string, string>, locale: string) {
   const present = languages.filter((l) => r.body[l].trim());
   return {
     ...r,
     scopeLabel: t(r.scope === 'shared' ? 'savedReplies.scope_shared' : 'savedReplies.scope_personal'),
     officeLabel: r.scope === 'shared' ? (r.office ? t('savedReplies.office_of', { office: offices.get(r.office) ?? '' }) : t('savedReplies.office_all')) : null,
     languagesLabel: t('savedReplies.languages', { languages: present.map((l) => t(`savedReplies.lang.${l}`)).join(', ') }),
-    preview: (r.body.fr || r.body.nl || r.body.en).slice(0, 200),
+    // In the page's language when the reply has it; line breaks kept (the item's CSS).
+    preview: (
+      ((languages as readonly string[]).includes(locale) ? r.body[locale as (typeof languages)[number]] : '') ||
+      r.body.fr ||
+      r.body.nl ||
+      r.body.en
+    ).slice(0, 600),
   };
 }
 
@@ -76,8 +82,8 @@ export function savedReplyPages(_config: Config, tools: StaffPageTools): Router 
       'replies',
       {
         title: t('savedReplies.title'),
-        mine: all.filter((r) => r.scope === 'personal').map((r) => itemView(r, t, offices)),
-        shared: all.filter((r) => r.scope === 'shared').map((r) => itemView(r, t, offices)),
+        mine: all.filter((r) => r.scope === 'personal').map((r) => itemView(r, t, offices, res.locals.locale)),
+        shared: all.filter((r) => r.scope === 'shared').map((r) => itemView(r, t, offices, res.locals.locale)),
         editing: editing ? { id: editing.id } : null,
         form,
         error: props.error ?? null,
