@@ -49,5 +49,12 @@ describe('queue: who escalated a ticket, and why', () => {
     const julie = await pageAgent(app, org.staff.advisorLiege.email);
     const back = rowOf((await julie.get('/staff/queue').expect(200)).text, ticket.number);
     expect(back).to.include('Renvoyé vers vous par Amélie Renard').and.not.include('Escaladé par');
+    // The ticket page says it at the top too, with the note that came with it (escaped).
+    const page = await julie.get(`/staff/tickets/${String(ticket._id)}`).expect(200);
+    expect(page.text).to.include(
+      '<p class="returned-banner"><strong class="flag-returned">Renvoyé vers vous par Amélie Renard</strong> — « Avenant enregistré. »</p>',
+    );
+    const other = await pageAgent(app, org.staff.advisorLiege2.email);
+    expect((await other.get(`/staff/tickets/${String(ticket._id)}`).expect(200)).text).not.to.include('returned-banner');
   });
 });

@@ -73,6 +73,11 @@ export interface TicketPageView {
   relations: RelationsView;
 }
 
+/** A person's words in the page's quotation marks (« … », „…”, “…”), or null. */
+function quoted(text: string | null | undefined, t: Translate): string | null {
+  return text ? t('workflow.quoted', { text }) : null;
+}
+
 const moveTypes = new Set(['created', 'escalated', 'returned', 'reassigned', 'released']);
 const trailTypes = new Set([
   'created',
@@ -281,6 +286,11 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
       createdIso: v.createdAt,
       age: fmt.age(v.createdAt),
       due: fmt.due(v.dueAt),
+      // Sent back to me by a higher tier: said at the top with its note, as the queue flags it.
+      returnedToMe:
+        v.returned && v.returned.to === String(actor.id)
+          ? { by: t('workflow.returned_flag', { name: v.returned.by }), note: quoted([...events].reverse().find((e) => e.type === 'returned')?.note, t) }
+          : null,
     },
     thread: buildThread(detail.messages, events, v.language, { t, fmt, labels: l, catalog, names }),
     messageIds: detail.messages.map((m) => m.id),
