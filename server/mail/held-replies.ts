@@ -72,28 +72,41 @@ function repliesOf(event: TicketEvent): QueuedReply[] {
  * one older than the hold.
  */
 export async function claimHeldReplies(config: HoldConfig, ticket: { _id: Types.ObjectId; version: number }, at: Date, claimant: string): Promise<HeldReply[]> {
-  const holdMs = Math.max(0, config.replyMailHold ?? 0) * 1000;
-  if (holdMs === 0) return [];
   const found: QueuedReply[] = [];
-  for (let seq = ticket.version; seq >= 1; seq -= 1) {
-    const event = await TicketEventModel.collection.findOne<TicketEvent>({ _id: eventId(ticket._id, seq) } as never);
-    if (!event || new Date(event.at).getTime() < at.getTime() - holdMs) break;
-    found.unshift(...repliesOf(event));
-  }
+  for await (const event of eventsWithinHold(config, ticket, at)) found.unshift(...repliesOf(event));
   const held: HeldReply[] = [];
   for (const { mailId, reply } of found) {
-    const mail = await Outbox.findById(mailId).lean<OutboxMail>();
-    // Still waiting for its first attempt; one already tried (or sent, failed, cancelled) is the outbox's.
-    if (!mail || mail.status !== 'queued' || mail.attempts !== 0) continue;
-    try {
-      await OutboxLeaseModel.create({ _id: `${String(mail._id)}:1`, outbox: mail._id, attempt: 1, worker: claimant, at });
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      continue; // a worker is sending it now
-    }
-    held.push({ mail, ...reply });
+    const mail = await claimFirstAttempt(mailId, claimant, at);
+    if (mail) held.push({ mail, ...reply });
   }
   return held;
+}
+
+/** The ticket's events of the last `REPLY_MAIL_HOLD`, newest first, read by `_id` (none without a hold). */
+async function* eventsWithinHold(config: HoldConfig, ticket: { _id: Types.ObjectId; version: number }, at: Date): AsyncGenerator<TicketEvent> {
+  const holdMs = Math.max(0, config.replyMailHold ?? 0) * 1000;
+  if (holdMs === 0) return;
+  for (let seq = ticket.version; seq >= 1; seq -= 1) {
+    const event = await TicketEventModel.collection.findOne<TicketEvent>({ _id: eventId(ticket._id, seq) } as never);
+    if (!event || new Date(event.at).getTime() < at.getTime() - holdMs) return;
+    yield event;
+  }
+}
+
+/**
+ * A held mail, taken from the outbox by `claimant` (its first attempt's lease), or null: it was
+ * tried already (sent, failed, cancelled: the outbox's), or a worker is sending it now.
+ */
+async function claimFirstAttempt(id: Types.ObjectId, claimant: string, at: Date): Promise<OutboxMail | null> {
+  const mail = await Outbox.findById(id).lean<OutboxMail>();
+  if (!mail || mail.status !== 'queued' || mail.attempts !== 0) return null;
+  try {
+    await OutboxLeaseModel.create({ _id: `${String(mail._id)}:1`, outbox: mail._id, attempt: 1, worker: claimant, at });
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+    return null;
+  }
+  return mail;
 }
 
 /** Cancels the held mails the resolution mail `replacedBy` carries, as writes of the resolution's event. */
@@ -119,22 +132,12 @@ export async function claimHeldResolution(
   at: Date,
   claimant: string,
 ): Promise<HeldResolution | null> {
-  const holdMs = Math.max(0, config.replyMailHold ?? 0) * 1000;
-  if (holdMs === 0) return null;
-  for (let seq = ticket.version; seq >= 1; seq -= 1) {
-    const event = await TicketEventModel.collection.findOne<TicketEvent>({ _id: eventId(ticket._id, seq) } as never);
-    if (!event || new Date(event.at).getTime() < at.getTime() - holdMs) return null;
+  for await (const event of eventsWithinHold(config, ticket, at)) {
     if (event.type !== 'resolved') continue;
     const writes = event.writes ?? [];
     const sent = writes.find((w) => w.model === 'Outbox' && w.op === 'insert' && w.doc.template === 'ticket-resolved');
-    const mail = sent ? await Outbox.findById(sent.id).lean<OutboxMail>() : null;
-    if (!mail || mail.status !== 'queued' || mail.attempts !== 0) return null;
-    try {
-      await OutboxLeaseModel.create({ _id: `${String(mail._id)}:1`, outbox: mail._id, attempt: 1, worker: claimant, at });
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      return null; // a worker is sending it now
-    }
+    const mail = sent ? await claimFirstAttempt(sent.id, claimant, at) : null;
+    if (!mail) return null;
     const carriedIds = writes.filter((w) => w.model === 'Outbox' && w.op === 'update' && w.doc.status === 'cancelled').map((w) => w.id);
     const carried = await Promise.all(carriedIds.map((id) => Outbox.findById(id).lean<OutboxMail>()));
     return { mail, carried: carried.filter((m): m is OutboxMail => m !== null) };
