@@ -6,10 +6,9 @@
 import { Types } from 'mongoose';
 import type { Actor } from '../auth/actor.js';
 import type { MailProof } from './message.model.js';
-import { BadRequestError, ConflictError, NotFoundError } from '../lib/errors.js';
-import { finish, reopenTicket } from './ticket.commands.js';
+import { BadRequestError } from '../lib/errors.js';
+import { finish, onCurrentVersion, reopenTicket } from './ticket.commands.js';
 import { attachmentLink, messageWrite } from './journal-writes.js';
-import { loadTicket } from './ticket.journal.js';
 import type { Ticket } from './ticket.model.js';
 import { ticketEvents } from './ticket.queries.js';
 import { assertStateAllows, type TicketAction } from './ticket.lifecycle.js';
@@ -23,18 +22,13 @@ interface MemberCommandBase {
   at?: Date;
 }
 
-async function onCurrentVersion<T>(props: MemberCommandBase, action: TicketAction, run: (ticket: Ticket) => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt += 1) {
-    const ticket = await loadTicket(props.ticketId);
-    if (!ticket) throw new NotFoundError('No such ticket.');
+/** A member's command on the ticket as it is now (ticket.commands.ts `onCurrentVersion`), checked as the member's. */
+function asMember<T>(props: MemberCommandBase, action: TicketAction, run: (ticket: Ticket) => Promise<T>): Promise<T> {
+  return onCurrentVersion(props.ticketId, (ticket) => {
     authorize(props.actor, action, ticket);
     assertStateAllows(action, ticket, 'member');
-    try {
-      return await run(ticket);
-    } catch (error) {
-      if (!(error instanceof ConflictError) || error.details?.currentVersion === undefined || attempt >= 4) throw error;
-    }
-  }
+    return run(ticket);
+  });
 }
 
 export interface MemberReplyProps extends MemberCommandBase {
@@ -58,7 +52,7 @@ export interface MemberReplyProps extends MemberCommandBase {
  * reopens a resolved one (the member is not done); a closed ticket takes no more answers (409).
  */
 export async function memberReply(props: MemberReplyProps): Promise<TicketView> {
-  return onCurrentVersion(props, 'reply', async (ticket) => {
+  return asMember(props, 'reply', async (ticket) => {
     const at = props.at ?? new Date();
     const messageId = new Types.ObjectId();
     const attachments = [...(props.attachments ?? [])];
@@ -101,7 +95,7 @@ export async function memberReply(props: MemberReplyProps): Promise<TicketView> 
 
 /** The member says they are done: the ticket is closed (it can be reopened). */
 export async function memberClose(props: MemberCommandBase): Promise<TicketView> {
-  return onCurrentVersion(props, 'close', async (ticket) => {
+  return asMember(props, 'close', async (ticket) => {
     const at = props.at ?? new Date();
     return finish({ ticket, type: 'closed', actor: props.actor, at, note: 'closed by the member', patch: { status: 'closed', closedAt: at } });
   });
@@ -109,7 +103,7 @@ export async function memberClose(props: MemberCommandBase): Promise<TicketView>
 
 /** The member reopens a resolved or closed ticket. */
 export async function memberReopen(props: MemberCommandBase): Promise<TicketView> {
-  return onCurrentVersion(props, 'reopen', (ticket) =>
+  return asMember(props, 'reopen', (ticket) =>
     reopenTicket({ actor: props.actor, ticketId: String(ticket._id), version: ticket.version, at: props.at, note: 'reopened by the member' }),
   );
 }
@@ -121,7 +115,7 @@ export async function memberReopen(props: MemberCommandBase): Promise<TicketView
 export async function rateTicket(props: MemberCommandBase & { score: number; comment?: string | null }): Promise<TicketView> {
   if (!Number.isInteger(props.score) || props.score < 1 || props.score > 5)
     throw new BadRequestError('A rating is a whole number from 1 to 5.', [{ path: 'score', message: 'from 1 to 5' }]);
-  return onCurrentVersion(props, 'rate', async (ticket) => {
+  return asMember(props, 'rate', async (ticket) => {
     const at = props.at ?? new Date();
     const resolved = (await ticketEvents(ticket)).reverse().find((e) => e.type === 'resolved');
     const comment = props.comment?.trim() ? props.comment.trim().slice(0, 2000) : null;

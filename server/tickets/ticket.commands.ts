@@ -199,19 +199,24 @@ type NoteProps = CommandBase & {
  * newer version. Authorization is checked on the version it is added to.
  */
 export async function addNote(props: NoteProps): Promise<TicketView> {
-  for (let attempt = 1; ; attempt += 1) {
-    const current = await loadTicket(props.ticketId);
-    if (!current) throw new NotFoundError('No such ticket.');
-    try {
-      return await noteOn({ ...props, version: current.version });
-    } catch (error) {
-      if (!(error instanceof ConflictError) || attempt >= 5 || !isVersionConflict(error)) throw error;
-    }
-  }
+  return onCurrentVersion(props.ticketId, (current) => noteOn({ ...props, version: current.version }));
 }
 
-function isVersionConflict(error: ConflictError): boolean {
-  return error.details?.reason === 'stale_version' || typeof error.details?.currentVersion === 'number';
+/**
+ * Runs `run` on the ticket as it is now, for a command no one else's change can make wrong (a note, a
+ * member's answer): again, a few times, when another change took that version at the same moment.
+ */
+export async function onCurrentVersion<T>(ticketId: string, run: (ticket: Ticket) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    const ticket = await loadTicket(ticketId);
+    if (!ticket) throw new NotFoundError('No such ticket.');
+    try {
+      return await run(ticket);
+    } catch (error) {
+      const raced = error instanceof ConflictError && (error.details?.reason === 'stale_version' || typeof error.details?.currentVersion === 'number');
+      if (!raced || attempt >= 5) throw error;
+    }
+  }
 }
 
 async function noteOn(props: NoteProps): Promise<TicketView> {
