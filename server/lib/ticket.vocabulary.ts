@@ -1,6 +1,6 @@
 /**
- * The words a ticket is described with: statuses, priorities, channels, languages, tiers and
- * office models. A leaf module (it imports nothing), so models, the SLA engine, reports, views
+ * The words a ticket is described with: statuses, priorities, channels, languages, tiers, office
+ * models and its number's shape. A leaf module (it imports nothing), so models, the SLA engine, reports, views
  * and the browser code all read the same lists.
  */
 
@@ -63,3 +63,19 @@ export type AssignmentMode = (typeof assignmentModes)[number];
 
 export const officeModels = ['tiered', 'polyvalent'] as const;
 export type OfficeRoutingModel = (typeof officeModels)[number];
+
+/** A whole ticket number: `R-<year>-<6 digits>`. */
+export const ticketNumberPattern = /^R-\d{4}-\d{6}$/;
+
+/**
+ * A ticket number as people type it, made whole: "R-2026-000201" as is, "r-2026-201", "2026-201",
+ * "201" or "000201" (the year of `nearNumber`, the ticket the person is on: a duplicate and its
+ * original are of one year, nearly always), as the search box reads them. Null when it is none.
+ */
+export function fullTicketNumber(ref: string, nearNumber?: string): string | null {
+  const typed = ref.trim().toUpperCase();
+  if (ticketNumberPattern.test(typed)) return typed;
+  const parts = /^(?:R-)?(?:(\d{4})-)?(\d{1,6})$/.exec(typed);
+  const year = parts?.[1] ?? /^R-(\d{4})-/.exec(nearNumber ?? '')?.[1];
+  return parts?.[2] && year && Number(parts[2]) > 0 ? `R-${year}-${parts[2].padStart(6, '0')}` : null;
+}

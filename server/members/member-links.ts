@@ -13,6 +13,7 @@
  * Each purpose signs with its own key derived from JWT_SECRET, so one kind of token can never pass
  * for another; verification pins the algorithm, issuer and audience.
  */
+import { ticketNumberPattern } from '../lib/ticket.vocabulary.js';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
@@ -195,7 +196,6 @@ export function sessionCovers(session: MemberSession, ticket: { _id: unknown; me
 // Reply-To tokens
 // ---------------------------------------------------------------------------
 
-const ticketNumberPattern = /^R-\d{4}-\d{6}$/;
 const replyTokenPattern = /^(R-\d{4}-\d{6})-([a-f0-9]{16})$/i;
 
 function replyMac(settings: MemberTokenSettings, ticketNumber: string): string {

@@ -32,8 +32,7 @@ import { TicketMergeModel, type TicketMerge } from './ticket-merge.model.js';
 import { authorize } from './ticket.policy.js';
 import { presentTicket, type TicketView } from './ticket.presenter.js';
 import { ticketByNumber, ticketThread } from './ticket.queries.js';
-
-const ticketNumberPattern = /^R-\d{4}-\d{6}$/;
+import { fullTicketNumber } from '../lib/ticket.vocabulary.js';
 
 /** The ticket named by an id or a human number (R-2026-000123), or null. */
 export async function ticketByIdOrNumber(ref: string, near?: { number: string }): Promise<Ticket | null> {
@@ -41,19 +40,6 @@ export async function ticketByIdOrNumber(ref: string, near?: { number: string })
   const number = fullTicketNumber(trimmed, near?.number);
   if (number) return ticketByNumber(number);
   return loadTicket(trimmed);
-}
-
-/**
- * A ticket number as people type it, made whole: "R-2026-000201" as is, "r-2026-201", "2026-201",
- * "201" or "000201" (the year of `nearNumber`, the ticket the person is on: a duplicate and its
- * original are of one year, nearly always), as the search box reads them. Null when it is none.
- */
-export function fullTicketNumber(ref: string, nearNumber?: string): string | null {
-  const typed = ref.trim().toUpperCase();
-  if (ticketNumberPattern.test(typed)) return typed;
-  const parts = /^(?:R-)?(?:(\d{4})-)?(\d{1,6})$/.exec(typed);
-  const year = parts?.[1] ?? /^R-(\d{4})-/.exec(nearNumber ?? '')?.[1];
-  return parts?.[2] && year && Number(parts[2]) > 0 ? `R-${year}-${parts[2].padStart(6, '0')}` : null;
 }
 
 /**

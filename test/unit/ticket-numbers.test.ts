@@ -1,6 +1,6 @@
 /** Ticket numbers as people type them (the merge and link fields, like the search box). */
 import { expect } from 'chai';
-import { fullTicketNumber } from '../../server/tickets/ticket.merge.js';
+import { fullTicketNumber } from '../../server/lib/ticket.vocabulary.js';
 
 describe('ticket numbers typed short', () => {
   it('makes whole what names one ticket: the year of the ticket one is on when none is typed', () => {

@@ -34,8 +34,8 @@ import { emailIdOf } from './identity.js';
 import { storeInboundFiles, type StoredFiles } from './inbound-files.js';
 import { AutoReplyModel, InboundMailModel, type InboundMail, type InboundOutcome, type OutcomeKind } from './inbound.model.js';
 import { proofOf, type Admission } from './message-proof.js';
+import { ticketNumberPattern } from '../../lib/ticket.vocabulary.js';
 
-export const ticketNumberPattern = /^R-\d{4}-\d{6}$/;
 /** The most of our Message-IDs a delivery report is searched for (each costs a read by `_id`). */
 const MAX_BOUNCE_REFS = 10;
 /** Acknowledgements an address gets in 24 hours at most (mayAutoReply). */

@@ -6,7 +6,7 @@
 import { Router } from 'express';
 import type { Config } from '../../config.js';
 import { searchText } from '../../search/search.routes.js';
-import { fullTicketNumber } from '../../tickets/ticket.merge.js';
+import { fullTicketNumber } from '../../lib/ticket.vocabulary.js';
 import { searchTickets, SearchOffError, type SearchAnswer } from '../../search/search.service.js';
 import { loadCatalog } from './catalog.js';
 import { createFormatter } from './format.js';
