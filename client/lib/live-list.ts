@@ -27,6 +27,11 @@ export function describeEvent(event: LiveEvent): string {
   return text === key ? t('client.event.other', { name: event.actorName }) : text;
 }
 
+/** A row's label for a change: none for one's own (a bulk action, another tab), which is not news. */
+function newsOf(event: LiveEvent): string {
+  return event.actorId !== null && event.actorId === document.body.dataset.me ? '' : describeEvent(event);
+}
+
 export interface LiveList {
   /** Refreshes now (after the person's own action), with an optional cue for one row. */
   refresh(cue?: { id: string; number: string; what: string }): void;
@@ -85,15 +90,12 @@ export function keepListLive(options: LiveListOptions): LiveList {
 
   connectLive({
     onUpdate(update) {
-      // One's own change (a bulk action, another tab) is not news: the row is refreshed, not labelled.
-      const mine = update.event.actorId !== null && update.event.actorId === document.body.dataset.me;
-      cues.set(update.ticket.id, { number: update.ticket.number, what: mine ? '' : describeEvent(update.event) });
+      cues.set(update.ticket.id, { number: update.ticket.number, what: newsOf(update.event) });
       schedule();
     },
     onRemove(removal) {
       const number = options.rows.querySelector<HTMLElement>(`[data-key="${CSS.escape(removal.ticketId)}"] .num`)?.textContent ?? '';
-      const mine = removal.event.actorId !== null && removal.event.actorId === document.body.dataset.me;
-      cues.set(removal.ticketId, { number, what: mine ? '' : describeEvent(removal.event) });
+      cues.set(removal.ticketId, { number, what: newsOf(removal.event) });
       schedule();
     },
     onResync: schedule,

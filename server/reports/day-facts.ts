@@ -90,7 +90,7 @@ interface StoredTicket {
 interface StoredDay {
   p: StoredPlace[];
   t: StoredTicket[];
-  /** Pending: ticket, the version it must have reached (0: any), its slot. */
+  /** Pending: ticket, the version it must have reached (0: whichever), its slot. */
   w: Array<[string, number, number]>;
   /** Moved to another office: ticket, its slot here (kept if it comes back). Absent in older documents. */
   x?: Array<[string, number]>;

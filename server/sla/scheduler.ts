@@ -5,7 +5,7 @@
  * the others get a ConflictError and just reload the ticket.
  *
  * Keeping the heap fresh without asking the database "which tickets are due?" every time (FerretDB
- * pushes down no filter other than `_id`: any other query reads the whole collection):
+ * pushes down no filter other than `_id`: every other query reads the whole collection):
  *  - at start, every ticket of the working set (tickets/working-set.ts: the open tickets, in
  *    memory), which also catches every alert whose time passed while no instance was running
  *    (each fires once);
