@@ -14,7 +14,25 @@ export type { CaughtMail } from './mail.models.js';
 
 export const CAUGHT_PAGE_SIZE = 50;
 
-export type CaughtMailSummary = Pick<CaughtMail, '_id' | 'from' | 'to' | 'subject' | 'date' | 'receivedAt'>;
+export type CaughtMailSummary = Pick<CaughtMail, '_id' | 'from' | 'to' | 'subject' | 'date' | 'receivedAt'> & {
+  /** What an inbox shows under the subject: the hidden first line of the HTML, else the text's start. */
+  snippet: string;
+};
+
+const SNIPPET_LENGTH = 160;
+const entities: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', '#x27': "'", '#39': "'", '#x60': '`', '#x3D': '=' };
+
+/**
+ * The line a mail app shows under the subject. Member mail about one ticket shares one subject (one
+ * conversation in Gmail), so what each mail is lives in its HTML's hidden first line (`_layout`'s
+ * preheader); mail without one shows the start of its text.
+ */
+export function caughtSnippet(mail: { text?: string; html?: string | null }): string {
+  const hidden = /<body[^>]*>\s*<div style="display: none;[^"]*">([^<]{1,300})<\/div>/.exec((mail.html ?? '').slice(0, 4000))?.[1];
+  const start = (mail.text ?? '').replace(/\s+/g, ' ').trim();
+  const line = hidden ? `${hidden.replace(/&(amp|lt|gt|quot|#x27|#39|#x60|#x3D);/g, (_, name: string) => entities[name] ?? '')} ${start}` : start;
+  return line.length > SNIPPET_LENGTH ? `${line.slice(0, SNIPPET_LENGTH - 1).trimEnd()}…` : line;
+}
 
 export interface CaughtMailPage {
   messages: CaughtMailSummary[];
@@ -58,11 +76,19 @@ export async function listCaughtMailPage(options: { before?: string; recipient?:
     conditions.push({ $or: [{ to: pattern }, { envelopeTo: pattern }] });
   }
   const filter = conditions.length === 0 ? {} : conditions.length === 1 ? conditions[0] : { $and: conditions };
-  const found = await CaughtMailModel.find(filter ?? {}, { from: 1, to: 1, subject: 1, date: 1, receivedAt: 1 })
+  const found = await CaughtMailModel.find(filter ?? {}, { from: 1, to: 1, subject: 1, date: 1, receivedAt: 1, text: 1, html: 1 })
     .sort({ receivedAt: -1, _id: -1 })
     .limit(limit + 1)
-    .lean<CaughtMailSummary[]>();
-  const messages = found.slice(0, limit);
+    .lean<Array<CaughtMail>>();
+  const messages = found.slice(0, limit).map(({ _id, from, to, subject, date, receivedAt, text, html }) => ({
+    _id,
+    from,
+    to,
+    subject,
+    date,
+    receivedAt,
+    snippet: caughtSnippet({ text, html }),
+  }));
   const last = messages.at(-1);
   return { messages, nextCursor: found.length > limit && last ? cursorOf(last) : null };
 }

@@ -245,35 +245,28 @@ export const staffNoticeTemplates = [
 export const editableTemplates: readonly MailTemplateName[] = [...memberTemplates, ...staffNoticeTemplates];
 
 /**
- * Subject lines per template and language. Mail about a ticket starts with `[{{ticketNumber}}]`,
- * which threads replies back to the ticket; the magic link is about no ticket in particular.
+ * Every mail to a member about one ticket has the same subject, the ticket's, whatever it says:
+ * Gmail starts a new conversation when the subject changes, even for a reply that references the
+ * one before, so "received", "reply" and "resolved" subjects scattered one request over three
+ * threads. What each mail is, its first line says (the snippet an inbox shows under the subject).
+ * The `[{{ticketNumber}}]` threads the member's answers back to the ticket.
+ */
+const sameThread: Readonly<Record<MailLocale, string>> = {
+  fr: '[{{ticketNumber}}] {{subject}}',
+  nl: '[{{ticketNumber}}] {{subject}}',
+  en: '[{{ticketNumber}}] {{subject}}',
+};
+
+/**
+ * Subject lines per template and language. Staff mail about a ticket starts with `[{{ticketNumber}}]`
+ * too; the magic link is about no ticket in particular.
  */
 const subjects: Readonly<Record<MailTemplateName, Readonly<Record<MailLocale, string>>>> = {
-  'ticket-acknowledgement': {
-    fr: '[{{ticketNumber}}] Nous avons bien reçu votre demande : {{subject}}',
-    nl: '[{{ticketNumber}}] We hebben uw vraag goed ontvangen: {{subject}}',
-    en: '[{{ticketNumber}}] We have received your request: {{subject}}',
-  },
-  'staff-reply': {
-    fr: '[{{ticketNumber}}] Réponse à votre demande : {{subject}}',
-    nl: '[{{ticketNumber}}] Antwoord op uw vraag: {{subject}}',
-    en: '[{{ticketNumber}}] Reply to your request: {{subject}}',
-  },
-  'information-request': {
-    fr: '[{{ticketNumber}}] Nous avons besoin d’une information : {{subject}}',
-    nl: '[{{ticketNumber}}] We hebben nog informatie van u nodig: {{subject}}',
-    en: '[{{ticketNumber}}] We need some information from you: {{subject}}',
-  },
-  'ticket-resolved': {
-    fr: '[{{ticketNumber}}] Votre demande est résolue : {{subject}}',
-    nl: '[{{ticketNumber}}] Uw vraag is opgelost: {{subject}}',
-    en: '[{{ticketNumber}}] Your request has been resolved: {{subject}}',
-  },
-  'ticket-merged': {
-    fr: '[{{ticketNumber}}] Vos demandes sont regroupées : {{subject}}',
-    nl: '[{{ticketNumber}}] Uw vragen zijn samengevoegd: {{subject}}',
-    en: '[{{ticketNumber}}] Your requests have been combined: {{subject}}',
-  },
+  'ticket-acknowledgement': sameThread,
+  'staff-reply': sameThread,
+  'information-request': sameThread,
+  'ticket-resolved': sameThread,
+  'ticket-merged': sameThread,
   'member-link': {
     fr: 'Votre lien pour suivre vos demandes',
     nl: 'Uw link om uw vragen op te volgen',

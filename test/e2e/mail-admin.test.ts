@@ -109,14 +109,15 @@ describe('administrators’ mail page in Chromium (real server, local mail catch
   it('shows the caught mail, renders the HTML part sandboxed, and follows a rating link to the member page', async () => {
     const page = await adminPage();
     // The outbox worker polls every few seconds: wait (bounded) until the last message (the escalation) has been caught.
-    const resolution = page.locator('.mail-table a.row-link', { hasText: `Votre demande est résolue` });
+    // Member mails about one ticket share one subject; the line under it says what each is.
+    const resolution = page.locator('.mail-table tr', { hasText: 'Votre demande est résolue.' }).locator('a.row-link');
     const escalation = page.locator('.mail-table a.row-link', { hasText: 'Escalade vers le niveau 2' });
     for (let i = 0; i < 30 && ((await resolution.count()) === 0 || (await escalation.count()) === 0); i += 1) {
       await page.waitForTimeout(1000);
       await page.reload();
     }
     expect(await resolution.count(), 'the resolution was caught').to.equal(1);
-    expect(await page.locator('.mail-table a.row-link', { hasText: 'Nous avons besoin d’une information' }).count()).to.equal(1);
+    expect(await page.locator('.mail-table tr', { hasText: 'Nous avons besoin d’une information de votre part.' }).count()).to.equal(1);
     expect(await escalation.count(), 'one escalation notice per member of the receiving team').to.be.at.least(1);
     expect(await page.locator('.topnav a[aria-current="page"]').innerText()).to.equal('Courrier');
     await screenshot(page, 'list');

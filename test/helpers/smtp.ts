@@ -18,14 +18,23 @@ export interface ReceivedMail {
   header(name: string): string | undefined;
 }
 
+export interface MailMatch {
+  to?: string;
+  subject?: RegExp | string;
+  text?: RegExp;
+}
+
 export interface TestSmtp {
   readonly port: number;
   readonly url: string;
   readonly received: ReceivedMail[];
   /** Refuse every message with this code (e.g. 550 permanent, 451 transient); null accepts again. */
   rejectWith(code: number | null): void;
-  /** Waits (up to `timeoutMs`) for a received message matching `to` and `subject`. */
-  sentMail(match: { to?: string; subject?: RegExp | string }, timeoutMs?: number): Promise<ReceivedMail>;
+  /**
+   * Waits (up to `timeoutMs`) for a received message matching `to`, `subject` and `text` (a pattern
+   * of its text part: the member's mails about one ticket share their subject).
+   */
+  sentMail(match: MailMatch, timeoutMs?: number): Promise<ReceivedMail>;
   /** Closes the server (connections are then refused); `start()` listens again on the same port. */
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -94,9 +103,10 @@ export async function startTestSmtp(): Promise<TestSmtp> {
 
   await start();
 
-  const matches = (mail: ReceivedMail, match: { to?: string; subject?: RegExp | string }): boolean =>
+  const matches = (mail: ReceivedMail, match: MailMatch): boolean =>
     (match.to === undefined || mail.envelopeTo.includes(match.to.toLowerCase()) || mail.envelopeTo.includes(match.to)) &&
-    (match.subject === undefined || (typeof match.subject === 'string' ? mail.subject === match.subject : match.subject.test(mail.subject)));
+    (match.subject === undefined || (typeof match.subject === 'string' ? mail.subject === match.subject : match.subject.test(mail.subject))) &&
+    (match.text === undefined || match.text.test(mail.parsed.text ?? ''));
 
   return {
     get port() {
@@ -116,7 +126,7 @@ export async function startTestSmtp(): Promise<TestSmtp> {
         if (found) return found;
         if (Date.now() > deadline)
           throw new Error(
-            `No mail matching ${JSON.stringify({ to: match.to, subject: String(match.subject) })}; received: ${received.map((m) => m.subject).join(' | ') || 'nothing'}`,
+            `No mail matching ${JSON.stringify({ to: match.to, subject: String(match.subject), text: String(match.text) })}; received: ${received.map((m) => m.subject).join(' | ') || 'nothing'}`,
           );
         await new Promise((r) => setTimeout(r, 20));
       }

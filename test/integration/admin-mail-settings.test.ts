@@ -114,7 +114,7 @@ describe('administration: mail settings, connection tests, test mail, member mai
     expect(ack?.html).to.include(`demande ${ticket.number}.`).and.include('&lt;script&gt;').and.not.include('<script>');
     // Other languages keep their defaults.
     const nl = await auth(request(app).get('/api/v1/admin/mail/templates/ticket-acknowledgement/nl')).expect(200);
-    expect((nl.body as { preview: { subject: string } }).preview.subject).to.include('We hebben uw vraag goed ontvangen');
+    expect((nl.body as { preview: { subject: string } }).preview.subject).to.equal('[R-2026-000123] Attestation de revenus 2025');
     const entry = await AuditEntryModel.findOne({ action: 'mail_template.update' }).lean();
     expect(entry?.before).to.deep.equal({ subject: null, intro: null });
     // The page: the preview frame is served under its own sandboxing CSP.
@@ -127,7 +127,7 @@ describe('administration: mail settings, connection tests, test mail, member mai
     const csrf = await pageCsrf(agent, '/staff/admin/mail-settings/templates/ticket-acknowledgement/fr');
     await agent.post('/staff/admin/mail-settings/templates/ticket-acknowledgement/fr/reset').type('form').send({ _csrf: csrf }).expect(303);
     const after = await auth(request(app).get('/api/v1/admin/mail/templates/ticket-acknowledgement/fr')).expect(200);
-    expect((after.body as { preview: { subject: string; html: string } }).preview.subject).to.include('Nous avons bien reçu votre demande');
+    expect((after.body as { preview: { subject: string; html: string } }).preview.subject).to.equal('[R-2026-000123] Attestation de revenus 2025');
     const next = await buildTicket(org, { subject: 'Attestation 2' });
     expect((await Outbox.findOne({ ticket: next._id, template: 'ticket-acknowledgement' }).lean())?.html).not.to.include('class="intro"');
     await auth(request(app).put('/api/v1/admin/mail/templates/mail-test/fr')).send({ subject: 'x', intro: null }).expect(404);

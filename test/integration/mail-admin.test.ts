@@ -140,6 +140,10 @@ describe('administrators’ mail page (HTML, real database, real SMTP)', () => {
       expect(ids).to.include.members([caught.link, caught.reply, caught.hostile, caught.textOnly].map((m) => String(m._id)));
       // Newest first: the text-only message was caught last.
       expect(ids[0]).to.equal(String(caught.textOnly._id));
+      // Under each subject, what an inbox shows: the member mail's hidden first line, else the text's start; escaped.
+      expect(res.text).to.match(/<span class="mail-snippet" title="[^"]*">A reply to your request\. Hello, Anne /);
+      expect(res.text).to.include('<span class="mail-snippet" title="No HTML here.">No HTML here.</span>');
+      expect(res.text).to.include('Hello &lt;script&gt;alert(1)&lt;/script&gt; Follow').and.not.include(XSS);
       expect(res.text).to.include(`action="/staff/mail/outbox/${failedId}/retry"`);
       expect(res.text).to.include('nobody@example.org').and.match(/550/);
       expect(res.text).to.match(/<span class="count">\d+<\/span> messages? en attente d’envoi/);

@@ -86,7 +86,7 @@ describe('mail: templates', () => {
 
   it('keeps a subject on one line', () => {
     const mail = renderMail('ticket-acknowledgement', 'en', ackData('R-2026-000001', 'Hello\r\nBcc: evil@example.org'));
-    expect(mail.subject).to.equal('[R-2026-000001] We have received your request: Hello Bcc: evil@example.org');
+    expect(mail.subject).to.equal('[R-2026-000001] Hello Bcc: evil@example.org');
   });
 });
 
@@ -117,7 +117,7 @@ describe('mail: outbox', () => {
     const stored = await findOutboxMail(ack._id);
     expect(stored).to.include({ status: 'queued', attempts: 0, lastError: null, sentAt: null, autoSubmitted: true });
     expect(stored?.nextAttemptAt.getTime()).to.equal(t0.getTime());
-    expect(stored?.subject).to.equal(`[${number}] Nous avons bien reçu votre demande : Changement d’adresse`);
+    expect(stored?.subject).to.equal(`[${number}] Changement d’adresse`);
     expect(stored?.messageId).to.equal(`<${String(ack._id)}.${number}@relais.example>`);
 
     const reply = await enqueueMail(
@@ -149,7 +149,7 @@ describe('mail: outbox', () => {
     expect(gotAck.parsed.text).to.include(number);
     expect(gotAck.parsed.html).to.include('Voir ma demande');
 
-    const gotReply = await smtp.sentMail({ to: 'jan@example.org', subject: `[${number}] Antwoord op uw vraag: Adreswijziging` });
+    const gotReply = await smtp.sentMail({ to: 'jan@example.org', subject: `[${number}] Adreswijziging` });
     expect(gotReply.parsed.messageId).to.equal(reply.messageId);
     expect(gotReply.header('In-Reply-To')).to.equal(ack.messageId);
     expect(gotReply.parsed.references).to.deep.equal(['<member-first@example.org>', ack.messageId]);

@@ -111,7 +111,7 @@ describe('staff replies: files and formatting', function () {
     // The outbox keeps ids, not bytes.
     expect(JSON.stringify(mail).length).to.be.lessThan(pdf.length + 20_000);
     await processOutbox({ transport, logger: silentLogger, attachmentStorage: attachmentStorage(config) });
-    const got = await smtp.sentMail({ subject: `[${ticket.number}] Réponse à votre demande : ${ticket.subject}` });
+    const got = await smtp.sentMail({ subject: `[${ticket.number}] ${ticket.subject}`, text: /Voici votre attestation/ });
     const attached = got.parsed.attachments.find((a) => a.filename === 'attestation.pdf');
     expect(attached, 'the PDF is attached').to.not.equal(undefined);
     expect(attached?.contentType).to.equal('application/pdf');

@@ -218,6 +218,23 @@ describe('mail templates (pure)', () => {
     }
   }
 
+  it('gives every member mail about one ticket the same subject (a changed subject splits the conversation in Gmail) and says what it is first', () => {
+    const aboutOne = memberTemplates.filter((name) => !aboutNoTicket.includes(name));
+    expect(aboutOne).to.have.length(5);
+    for (const locale of mailLocales) {
+      const mails = aboutOne.map((template) => render(template, locale, sample()[template]));
+      expect(new Set(mails.map((m) => m.subject)), locale).to.deep.equal(new Set([`[${number}] Relais 2026`]));
+      // The hidden first line an inbox shows under the subject: what this mail is, before the greeting.
+      const firsts = mails.map((m) => /<body[^>]*>\s*<div style="display: none;[^"]*">([^<]+)<\/div>/.exec(m.html)?.[1] ?? '');
+      expect(
+        firsts.every((line) => line.length > 10),
+        `${locale}: ${firsts.join(' | ')}`,
+      ).to.equal(true);
+      expect(new Set(firsts).size, locale).to.equal(aboutOne.length);
+    }
+    expect(render('ticket-resolved', 'nl', sample()['ticket-resolved']).html).to.include('>Uw vraag is opgelost.</div>');
+  });
+
   it('puts every member email’s link in a footer that invites a reply, except the magic link’s (a reply would quote it)', () => {
     const invite = { fr: /répondez simplement à ce message/, nl: /Beantwoord dan gewoon deze e-mail/, en: /simply reply to this email/ };
     for (const template of memberTemplates) {

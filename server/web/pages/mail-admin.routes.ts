@@ -82,6 +82,7 @@ export function mailAdminRoutes(config: Config, tools: StaffPageTools): Router {
       messages: page.messages.map((m) => ({
         href: `${mailAdminPath}/${String(m._id)}`,
         subject: m.subject || t('mailAdmin.caught.no_subject'),
+        snippet: m.snippet,
         from: m.from,
         to: m.to,
         receivedText: fmt.dateTime(m.receivedAt),
