@@ -92,5 +92,34 @@ describe('the SLA panel in words a person uses', () => {
     expect(acceptance?.due, 'an acceptance deadline runs').to.be.instanceOf(Date);
     const board = (await (await signedIn(testApp(), org.staff.supervisorLiege.email)).get('/staff/board').expect(200)).text;
     expect(board).to.match(new RegExp(`title="Prise en charge · [^"]+"><time datetime="${new Date(acceptance?.due ?? 0).toISOString()}"`));
+    expect(board).to.include('<span class="due-kind">Prise en charge</span>');
+  });
+
+  it('the queue names the deadline its due column shows: taking it, the first response, then (answered) the resolution', async () => {
+    const t = await buildTicket(org, { subject: 'Quel délai ?' });
+    const row = async (lang: 'fr' | 'nl') => {
+      const agent = await signedIn(testApp(), org.staff.advisorLiege.email);
+      const html = (await agent.get(`/staff/queue?lang=${lang}`).set('accept-language', lang).expect(200)).text;
+      return (
+        /<tr data-key="[^"]+"[^>]*>(?:(?!<\/tr>)[\s\S])*Quel délai \?(?:(?!<\/tr>)[\s\S])*<td class="col-due">((?:(?!<\/td>)[\s\S])*)<\/td>/.exec(html)?.[1] ??
+        ''
+      );
+    };
+    // Nobody holds it yet: the deadline to take it comes first.
+    expect(await row('fr'))
+      .to.match(/title="Prise en charge · [^"]+"/)
+      .and.include('<span class="due-kind">Prise en charge</span>');
+    const claimed = await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(t._id), version: t.version });
+    expect(await row('fr'))
+      .to.match(/title="Première réponse · [^"]+"/)
+      .and.include('<span class="due-kind">Première réponse</span>');
+    expect(await row('nl')).to.include('<span class="due-kind">Eerste antwoord</span>');
+    await replyToTicket({ actor: org.staff.advisorLiege, ticketId: String(t._id), version: claimed.version, text: 'Voici.' });
+    const due = (await loadTicket(t._id))?.dueAt;
+    const kind = (await loadTicket(t._id))?.sla?.deadlines.find((d) => d.due?.getTime() === due?.getTime())?.kind;
+    expect(kind).to.equal('resolution');
+    expect(await row('fr'))
+      .to.include('<span class="due-kind">Résolution</span>')
+      .and.not.include('Première réponse');
   });
 });

@@ -16,7 +16,7 @@ import { heldCounts, listTickets, readableWork } from '../../tickets/ticket-list
 import { isOpenStatus } from '../../lib/ticket.vocabulary.js';
 import type { PageCatalog } from './catalog.js';
 import { initials, type DueView, type Formatter } from './format.js';
-import type { Labels } from './presenters.js';
+import { namedDue, type Labels } from './presenters.js';
 
 /**
  * Rows shown per tier: the most urgent first (due date, then age). The counts above them are always
@@ -153,9 +153,8 @@ function row(v: TicketView, e: EscalationView | undefined, c: BoardContext): Boa
  */
 function boardDue(v: TicketView, c: BoardContext): DueView {
   const acceptance = v.assignee ? undefined : v.sla?.deadlines.find((d) => d.kind === 'acceptance' && d.state === 'running' && d.due);
-  if (!acceptance?.due) return c.fmt.due(v.dueAt);
-  const due = c.fmt.due(acceptance.due);
-  return { ...due, label: `${c.t('sla.kind.acceptance')} · ${due.label}` };
+  if (!acceptance?.due) return namedDue(v, c);
+  return namedDue({ dueAt: acceptance.due, sla: null }, c, 'acceptance');
 }
 
 async function escalationRows(actor: StaffActor, c: BoardContext) {

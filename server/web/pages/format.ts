@@ -17,6 +17,8 @@ export interface DueView {
   state: 'none' | 'ok' | 'soon' | 'overdue';
   label: string;
   iso: string | null;
+  /** Which deadline it is ("Première réponse", "Résolution"…), when the row knows. */
+  kind?: string;
 }
 
 export interface Formatter {

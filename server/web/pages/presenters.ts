@@ -119,8 +119,21 @@ export function presentRow(v: TicketView, ctx: PresentContext): TicketRowView {
     age: fmt.age(v.createdAt),
     createdIso: v.createdAt,
     createdText: fmt.dateTime(v.createdAt),
-    due: fmt.due(v.dueAt),
+    due: namedDue(v, ctx),
   };
+}
+
+/**
+ * A row's deadline with its name: the ticket's `dueAt` is its earliest running deadline, and "due
+ * 14:00" alone leaves an advisor guessing whether the member waits for a first answer or the
+ * request for its resolution.
+ */
+export function namedDue(v: Pick<TicketView, 'dueAt' | 'sla'>, ctx: Pick<PresentContext, 'fmt' | 't'>, kind?: string): DueView {
+  const due = ctx.fmt.due(v.dueAt);
+  const named = kind ?? (v.dueAt ? v.sla?.deadlines.find((d) => d.due === v.dueAt && d.state !== 'paused')?.kind : undefined);
+  if (!named) return due;
+  const name = ctx.t(`sla.kind.${named}`);
+  return { ...due, kind: name, label: `${name} · ${due.label}` };
 }
 
 /** The fields the ticket page compares to tell the advisor what changed under them. */
