@@ -184,3 +184,12 @@ function textEncoding(bytes: Buffer): 'utf-8' | 'windows-1252' | undefined {
   if (decoded.replace(/^[\s\p{Cf}]+/u, '').startsWith('<')) return undefined;
   return encoding;
 }
+
+/**
+ * The detected types every browser shows in an `<img>`: a photo is shown on the page, not only listed
+ * for download. Never SVG (it is refused anyway: it can carry script), nor HEIC or TIFF (most browsers
+ * cannot show them: those stay a download).
+ */
+export function previewableImage(contentType: string): boolean {
+  return /^image\/(png|jpeg|gif|webp)$/.test(contentType);
+}

@@ -27,6 +27,8 @@ import { testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
 import { login, testApp } from '../helpers/http.js';
+import { openMemberLink, signedIn } from '../helpers/pages.js';
+import { memberLinkUrl } from '../../server/members/member-links.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'files');
 const pdf = readFileSync(path.join(fixtures, 'sample.pdf'));
@@ -546,6 +548,38 @@ describe('attachments: saving, linking and downloading', () => {
       .set('Authorization', `Bearer ${await login(app, org.staff.advisorLiege.email)}`);
     expect(res.status).to.equal(404);
     expect(res.headers['content-disposition']).to.equal(undefined);
+  });
+
+  it('shows a photo small above its name on the staff and the member page; a PDF stays a name (both through the authorized routes)', async () => {
+    const own = await buildTicket(org);
+    const message = await MessageModel.findOne({ ticket: own._id }).lean<Message>();
+    if (!message) throw new Error('the ticket has no first message');
+    const [photo, doc] = await saved(
+      [
+        { filename: 'toiture.png', bytes: png },
+        { filename: 'devis.pdf', bytes: pdf },
+      ],
+      { ticket: own._id, message: message._id },
+    );
+    // As a message written with them lists them (the request came with its files).
+    await MessageModel.updateOne({ _id: message._id }, { $set: { attachments: [photo?._id, doc?._id] } });
+    const staffPage = (await (await signedIn(app, org.staff.advisorLiege.email)).get(`/staff/tickets/${String(own._id)}`).expect(200)).text;
+    expect(staffPage).to.include(
+      `<li class="has-preview"><a href="/api/v1/attachments/${String(photo?._id)}" download><img class="file-thumb" src="/api/v1/attachments/${String(photo?._id)}" alt="" loading="lazy">toiture.png</a>`,
+    );
+    expect(staffPage).to.include(`<li><a href="/api/v1/attachments/${String(doc?._id)}" download>devis.pdf</a>`);
+    const agent = request.agent(app);
+    const opened = await openMemberLink(agent, new URL(memberLinkUrl(config, { memberId: String(own.member), ticketId: String(own._id) })).pathname);
+    const memberPage = (await agent.get(opened.headers.location as string).expect(200)).text;
+    expect(memberPage).to.include(`<img class="file-thumb" src="/suivi/pieces/${String(photo?._id)}" alt="" loading="lazy">toiture.png</a>`);
+    expect(memberPage).to.include(`<li><a href="/suivi/pieces/${String(doc?._id)}" download>devis.pdf</a>`);
+    // The picture's bytes come with the member's session only, as a download nothing renders as a page.
+    const bytes = await agent.get(`/suivi/pieces/${String(photo?._id)}`).expect(200);
+    expect(bytes.headers['content-type']).to.equal('image/png');
+    expect(bytes.headers['content-security-policy']).to.include('sandbox');
+    await request(app)
+      .get(`/suivi/pieces/${String(photo?._id)}`)
+      .expect(401);
   });
 
   it("shows a member the attachments of their public messages only, never an internal note's", async () => {

@@ -5,6 +5,7 @@
  * way it really came or went (a staff reply: written in Relais and mailed; a call, a visit), not the
  * ticket's first channel.
  */
+import { previewableImage } from '../../attachments/file-types.js';
 import { shownMemberName } from './member-name.js';
 import type { Translate } from '../../lib/i18n.js';
 import type { EventView, MessageView } from '../../tickets/ticket.presenter.js';
@@ -26,7 +27,8 @@ export interface ThreadItem {
   atText: string;
   channelLabel: string;
   lang: string | null;
-  files: Array<{ url: string; name: string; size: string }>;
+  /** Its files; `preview` for a photo, shown small above its name. */
+  files: Array<{ url: string; name: string; size: string; preview: boolean }>;
   /** Images the message showed inline (`cid:`), through the authorized download route. */
   images: Array<{ url: string; name: string }>;
   /** The email it came in, as received (null when it did not come by mail). */
@@ -50,7 +52,7 @@ export interface ThreadContext {
 }
 
 /** An image the message showed in its text (an inline `cid:` part), shown as an image rather than listed. */
-const shownInline = (a: { inline: boolean; contentType: string }): boolean => a.inline && /^image\/(png|jpeg|gif|webp)$/.test(a.contentType);
+const shownInline = (a: { inline: boolean; contentType: string }): boolean => a.inline && previewableImage(a.contentType);
 
 /** The way a message came or went: staff writing in Relais is not the member's web form. */
 export function messageChannel(m: Pick<MessageView, 'channel' | 'visibility' | 'author'>, t: Translate, l: Labels, first = true): string {
@@ -82,7 +84,9 @@ function messageItem(m: MessageView, ticketLanguage: string, c: ThreadContext, f
     // A member writes in the ticket's language; staff notes are in the office's.
     lang: kind === 'member' ? ticketLanguage : null,
     quoted: m.quoted,
-    files: m.attachments.filter((a) => !shownInline(a)).map((a) => ({ url: `/api/v1/attachments/${a.id}`, name: a.filename, size: fmt.size(a.size) })),
+    files: m.attachments
+      .filter((a) => !shownInline(a))
+      .map((a) => ({ url: `/api/v1/attachments/${a.id}`, name: a.filename, size: fmt.size(a.size), preview: previewableImage(a.contentType) })),
     images: m.attachments.filter(shownInline).map((a) => ({ url: `/api/v1/attachments/${a.id}`, name: a.filename })),
     proof: m.channel === 'email' ? mailProofBadge(m.mailAuth, t) : null,
     originalUrl: m.original ? `/api/v1/messages/${m.id}/original` : null,
