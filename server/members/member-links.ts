@@ -86,21 +86,28 @@ export type LinkCheck = { ok: true; claims: MemberLinkClaims; expiresAt: Date; u
 
 const compactPattern = /^[A-Za-z0-9_-]{40,80}$/;
 
-function verifyCompactLink(settings: MemberTokenSettings, token: string): LinkCheck {
+/** A compact token's fields when its MAC is Relais's, expired or not; null for anything else. */
+function readCompactLink(settings: MemberTokenSettings, token: string): { claims: MemberLinkClaims; expiresAt: Date; useKey: string } | null {
   const bytes = Buffer.from(token, 'base64url');
   const kind = bytes[0];
   const idBytes = kind === KIND_TICKET ? 2 * ID_BYTES : kind === KIND_ALL ? ID_BYTES : -1;
   // Refused before the MAC only for what no genuine token looks like; every forged one gets the same answer.
-  if (idBytes < 0 || bytes.length !== 1 + idBytes + 4 + JTI_BYTES + MAC_BYTES || bytes.toString('base64url') !== token) return { ok: false, reason: 'invalid' };
+  if (idBytes < 0 || bytes.length !== 1 + idBytes + 4 + JTI_BYTES + MAC_BYTES || bytes.toString('base64url') !== token) return null;
   const body = bytes.subarray(0, bytes.length - MAC_BYTES);
-  if (!timingSafeEqual(linkMac(settings, body), bytes.subarray(bytes.length - MAC_BYTES))) return { ok: false, reason: 'invalid' };
+  if (!timingSafeEqual(linkMac(settings, body), bytes.subarray(bytes.length - MAC_BYTES))) return null;
   const expiresAt = new Date(body.readUInt32BE(1 + idBytes) * 1000);
-  if (expiresAt.getTime() <= Date.now()) return { ok: false, reason: 'expired' };
   const memberId = body.subarray(1, 1 + ID_BYTES).toString('hex');
   const ticketId = kind === KIND_TICKET ? body.subarray(1 + ID_BYTES, 1 + 2 * ID_BYTES).toString('hex') : null;
   // Prefixed so a compact link's id can never equal a JWT's.
   const useKey = `c:${body.subarray(1 + idBytes + 4).toString('base64url')}`;
-  return { ok: true, claims: { memberId, ticketId }, expiresAt, useKey };
+  return { claims: { memberId, ticketId }, expiresAt, useKey };
+}
+
+function verifyCompactLink(settings: MemberTokenSettings, token: string): LinkCheck {
+  const read = readCompactLink(settings, token);
+  if (!read) return { ok: false, reason: 'invalid' };
+  if (read.expiresAt.getTime() <= Date.now()) return { ok: false, reason: 'expired' };
+  return { ok: true, ...read };
 }
 
 /**
@@ -126,8 +133,30 @@ export function verifyMemberLink(settings: MemberTokenSettings, token: string): 
   }
 }
 
-/** The address of a link: `/suivi/acces/<token>`, optionally opening the rating form with a score. */
 /**
+ * The member a genuine link names even when it no longer opens anything (used once already, or
+ * expired): whoever holds it may have a fresh link sent to that member's address — the mailbox the
+ * link went to, nothing they choose. Null for a token Relais did not sign.
+ */
+export function linkOwner(settings: MemberTokenSettings, token: string): string | null {
+  if (token.length > 2000) return null;
+  if (compactPattern.test(token)) return readCompactLink(settings, token)?.claims.memberId ?? null;
+  try {
+    const payload = jwt.verify(token, keyFor(settings, 'member-link'), {
+      algorithms: [algorithm],
+      issuer: settings.jwt.issuer,
+      audience: 'relais-member-link',
+      ignoreExpiration: true,
+    });
+    const parsed = linkSchema.safeParse(payload);
+    return parsed.success ? parsed.data.sub : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The address of a link: `/suivi/acces/<token>`, optionally opening the rating form with a score.
  * `lang`: the language of the mail the link is in, so the pages it opens speak it whatever the browser's
  * (a Dutch member with a French phone); outside the signature, it chooses nothing but words.
  */

@@ -3,6 +3,7 @@
  *
  *   GET  /suivi                              their tickets (with a session) and "send me a link"
  *   POST /suivi/lien                         asks for a fresh link for all tickets of an address (worked after the answer)
+ *   POST /suivi/lien/nouveau                 the same for the member a spent or expired link names (member-access.ts)
  *   GET  /suivi/acces/:token                 a link: a button that uses it (POST /suivi/acces: sets the
  *                                            session once, goes to the ticket); opens at once in a browser
  *                                            already signed in as that member; as another member: asks first
@@ -42,6 +43,7 @@ import { createFormCsrf } from '../pages/login-csrf.js';
 import { emailField, fieldErrors, ratingFormSchema, replyFormSchema, textField, uploadErrorText, type FieldErrors } from './form-fields.js';
 import { pageLimiter, type PublicFormLimits } from './help-form.routes.js';
 import { formatDate, memberFiles, statusLabel } from './member-pages.view.js';
+import { accessPage, linkResendRoute } from './member-access.js';
 import { clearMemberSession, memberActorFor, readMemberSession, writeMemberSession } from './member-session.js';
 import { linkTarget, rateFromLink } from './member-link-target.js';
 
@@ -70,28 +72,8 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
     return actor ? { session, actor } : null;
   }
 
-  /** The "send me a link" page, in one of its states. */
-  function showAccess(req: Request, res: Response, props: { status?: number; state?: 'start' | 'sent' | 'expired' | 'invalid' | 'used' | 'signed_out' | 'signed_out_all' | 'no_session'; email?: string; errors?: FieldErrors; tickets?: unknown[]; signedIn?: boolean } = {}): void {
-    renderPage(
-      req,
-      res,
-      'member-access',
-      {
-        title: res.locals.t('portal.access.title'),
-        state: props.state ?? 'start',
-        isSent: props.state === 'sent',
-        // What the mail says too (member-link-mail.ts).
-        linkDays: Math.max(1, Math.round(config.memberLinkTtl / 86400)),
-        notice: props.state && props.state !== 'start' && props.state !== 'sent' ? res.locals.t(`portal.access.${props.state}`) : null,
-        email: props.email ?? '',
-        errors: props.errors ?? {},
-        tickets: props.tickets ?? [],
-        signedIn: props.signedIn ?? false,
-        csrfToken: csrf.tokenFor(req, res),
-      },
-      props.status ?? 200,
-    );
-  }
+  const showAccess = accessPage(config, csrf);
+  linkResendRoute(router, config, limits, csrf, showAccess);
 
   async function ticketsOf(ctx: MemberContext, t: Translate, locale: Locale): Promise<unknown[]> {
     const covered = new Set(ctx.session.tickets);
@@ -102,8 +84,8 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
   router.get('/suivi', async (req, res) => {
     const ctx = await context(req);
     const tickets = ctx ? await ticketsOf(ctx, res.locals.t, res.locals.locale) : [];
-    const state = req.query.sent === '1' ? 'sent' : req.query.signed_out === '1' ? 'signed_out' : req.query.signed_out_all === '1' ? 'signed_out_all' : 'start';
-    showAccess(req, res, { state, tickets, email: ctx?.actor.email ?? '', signedIn: ctx !== null });
+    const state = req.query.sent === '1' ? 'sent' : req.query.sent === 'link' ? 'resent' : req.query.signed_out === '1' ? 'signed_out' : req.query.signed_out_all === '1' ? 'signed_out_all' : 'start';
+    await showAccess(req, res, { state, tickets, email: ctx?.actor.email ?? '', signedIn: ctx !== null });
   });
 
   const linkPerIp = pageLimiter(limits.linkPerIp, 'member-link-ip', (req, res) => showAccess(req, res, { status: 429, errors: { email: res.locals.t('portal.errors.rate_limited') } }));
@@ -139,10 +121,10 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
    */
   async function openFromLink(req: Request, res: Response, token: string, note: unknown, comment?: string): Promise<void> {
     const check = verifyMemberLink(config, token);
-    if (!check.ok) return showAccess(req, res, { status: check.reason === 'expired' ? 410 : 400, state: check.reason });
+    if (!check.ok) return showAccess(req, res, check.reason === 'expired' ? { status: 410, state: 'expired', resend: token } : { status: 400, state: 'invalid' });
     const version = await memberSessionVersion(check.claims.memberId);
     if (version === null) return showAccess(req, res, { status: 400, state: 'invalid' });
-    if (!(await useMemberLink(check.useKey, check.claims.memberId))) return showAccess(req, res, { status: 410, state: 'used' });
+    if (!(await useMemberLink(check.useKey, check.claims.memberId))) return showAccess(req, res, { status: 410, state: 'used', resend: token });
     const ttl = Math.floor((check.expiresAt.getTime() - Date.now()) / 1000);
     const session = mergeSessions(readMemberSession(req, config), check.claims, version);
     writeMemberSession(res, config, session, ttl);
@@ -154,7 +136,7 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
   router.get('/suivi/acces/:token', async (req, res) => {
     const token = req.params.token;
     const check = verifyMemberLink(config, token);
-    if (!check.ok) return showAccess(req, res, { status: check.reason === 'expired' ? 410 : 400, state: check.reason });
+    if (!check.ok) return showAccess(req, res, check.reason === 'expired' ? { status: 410, state: 'expired', resend: token } : { status: 400, state: 'invalid' });
     const note = typeof req.query.note === 'string' ? req.query.note.slice(0, 2) : '';
     const current = await context(req);
     // A browser already signed in as this member is the member's own: the link opens at once. Anyone
@@ -207,7 +189,7 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
   async function memberTicket(req: Request, res: Response): Promise<{ ctx: MemberContext; ticket: Ticket } | null> {
     const ctx = await context(req);
     if (!ctx) {
-      showAccess(req, res, { status: 401, state: 'no_session' });
+      await showAccess(req, res, { status: 401, state: 'no_session' });
       return null;
     }
     const number = String(req.params.number);
