@@ -74,6 +74,8 @@ describe('member flow in Chromium (help form, email, member page, advisor live)'
     await page.fill('#f-subject', fields.subject);
     await page.fill('#f-message', fields.message);
     if (withFile) await page.setInputFiles('#f-attachments', { name: 'loonfiche maart.pdf', mimeType: 'application/pdf', buffer: pdf });
+    // Files within the limits: no message (one said for earlier files goes).
+    expect(await page.locator('#f-attachments-error').count()).to.equal(0);
     await Promise.all([page.waitForURL(/\/aide\/recu\//), page.tap('button[type=submit]')]);
     const number = /R-\d{4}-\d{6}/.exec(await page.locator('.ticket-number-big').innerText())?.[0];
     if (!number) throw new Error('no ticket number on the confirmation page');
@@ -128,6 +130,18 @@ describe('member flow in Chromium (help form, email, member page, advisor live)'
     await screenshot(member, 'form-nl-phone', true);
     const formViolations = (await runAxe(member)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(formViolations, JSON.stringify(formViolations, null, 2)).to.deep.equal([]);
+    // A file over the limit is said at once, in the server's words, before any upload; sending is held.
+    await member.setInputFiles('#f-attachments', [
+      { name: 'video dak.mov', mimeType: 'video/quicktime', buffer: Buffer.alloc(10 * 1024 * 1024 + 1, 1) },
+      { name: 'leeg.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(0) },
+    ]);
+    const fileError = member.locator('#f-attachments-error');
+    const said = await fileError.innerText();
+    expect(said, said).to.match(/^„video dak\.mov” is te groot: maximaal 10\sMB per bestand\. „leeg\.pdf” is leeg\.$/);
+    expect(await member.getAttribute('#f-attachments', 'aria-describedby')).to.include('f-attachments-error');
+    await member.tap('button[type=submit]');
+    expect(new URL(member.url()).pathname, 'nothing was sent').to.equal('/aide');
+    await screenshot(member, 'form-file-too-large', true);
     const number = await fileTicket(
       member,
       {

@@ -141,6 +141,9 @@ export function helpFormRoutes(config: Config, limits: PublicFormLimits, options
         honeypotField,
         maxFiles: config.attachments.maxFiles,
         maxSize: formatSize(config.attachments.maxBytes, res.locals.locale),
+        maxBytes: config.attachments.maxBytes,
+        // Checks the files chosen before they are sent (client/member-files.page.ts); the page works without it.
+        pageScript: 'member-files',
         acceptFiles: pickerAccept,
       },
       props.status ?? 200,

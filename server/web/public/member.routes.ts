@@ -265,6 +265,9 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
         csrfToken: csrf.tokenFor(req, res),
         maxFiles: config.attachments.maxFiles,
         maxSize: formatSize(config.attachments.maxBytes, res.locals.locale),
+        maxBytes: config.attachments.maxBytes,
+        // Checks the files chosen before they are sent (client/member-files.page.ts); the page works without it.
+        pageScript: 'member-files',
         acceptFiles: pickerAccept,
       },
       props.status ?? 200,

@@ -1,0 +1,53 @@
+/**
+ * The member pages' file fields (the help form, an answer on a request): the files chosen are checked
+ * in the browser against the limits the server applies — how many, how large, not empty — so a phone
+ * does not spend its data on an upload the server would refuse, and the member learns it at once. The
+ * server still checks everything (the pages work without script, and the content's type is only known
+ * there); the sentences are the server's own, written into the field by the page in its language with
+ * `{file}` left for the name.
+ */
+import { fileProblems, type FileLimits } from './lib/file-limits.js';
+
+for (const input of document.querySelectorAll<HTMLInputElement>('input[type="file"][data-max-bytes]')) {
+  const limits: FileLimits = { maxFiles: Number(input.dataset.maxFiles), maxBytes: Number(input.dataset.maxBytes) };
+  const words = { tooLarge: input.dataset.tooLarge ?? '', tooMany: input.dataset.tooMany ?? '', empty: input.dataset.empty ?? '' };
+  const field = input.closest('.field');
+  const errorId = `${input.id}-error`;
+
+  const show = (sentences: string[]): void => {
+    let error = document.getElementById(errorId);
+    if (sentences.length === 0) {
+      error?.remove();
+      field?.classList.remove('has-error');
+      input.removeAttribute('aria-invalid');
+      input.setAttribute('aria-describedby', (input.getAttribute('aria-describedby') ?? '').replace(errorId, '').trim());
+      return;
+    }
+    if (!error) {
+      error = document.createElement('p');
+      error.className = 'field-error';
+      error.id = errorId;
+      input.before(error);
+    }
+    error.setAttribute('role', 'alert');
+    error.textContent = sentences.join(' ');
+    field?.classList.add('has-error');
+    input.setAttribute('aria-invalid', 'true');
+    const described = (input.getAttribute('aria-describedby') ?? '').split(' ').filter(Boolean);
+    if (!described.includes(errorId)) input.setAttribute('aria-describedby', [...described, errorId].join(' '));
+  };
+
+  const check = (): string[] =>
+    fileProblems([...(input.files ?? [])], limits).map((p) =>
+      (p.problem === 'too_large' ? words.tooLarge : p.problem === 'too_many' ? words.tooMany : words.empty).replace('{file}', p.name),
+    );
+
+  input.addEventListener('change', () => show(check()));
+  input.form?.addEventListener('submit', (event) => {
+    const sentences = check();
+    if (sentences.length === 0) return;
+    event.preventDefault();
+    show(sentences);
+    input.focus();
+  });
+}
