@@ -121,6 +121,10 @@ describe('administration: mail settings, connection tests, test mail, member mai
     const agent = await pageAgent(app, org.staff.administrator.email);
     const page = await agent.get('/staff/admin/mail-settings/templates/ticket-acknowledgement/fr').expect(200);
     expect(page.text).to.include('Bien reçu R-2026-000123 &lt;b&gt;').and.include('preview.html');
+    // Why the default subject is the same for every mail of a request, said where it can be changed.
+    expect(page.text).to.include('la messagerie du membre les garde dans une seule conversation');
+    const link = await agent.get('/staff/admin/mail-settings/templates/member-link/fr').expect(200);
+    expect(link.text).not.to.include('une seule conversation');
     const frame = await agent.get('/staff/admin/mail-settings/templates/ticket-acknowledgement/fr/preview.html').expect(200);
     expect(frame.headers['content-security-policy']).to.include('sandbox');
     expect(frame.text).to.include('&lt;script&gt;');

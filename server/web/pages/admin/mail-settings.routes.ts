@@ -183,6 +183,8 @@ export function mailSettingsPages(config: Config, tools: StaffPageTools): Router
         form: props.form ?? { subject: text.subject ?? '', intro: text.intro ?? '', closing: text.closing ?? '' },
         own: isOwn(text),
         forMembers: text.audience === 'member',
+        // Member mail about one ticket shares one subject: a different one splits the member's conversation.
+        oneThread: text.audience === 'member' && text.defaultSubject.startsWith('[{{ticketNumber}}]'),
         preview: { subject: preview.subject, text: preview.text, htmlSrc: `${action}/preview.html` },
       },
       props.status ?? 200,
