@@ -114,6 +114,9 @@ describe('the SLA panel in words a person uses', () => {
       .to.match(/title="Première réponse · [^"]+"/)
       .and.include('<span class="due-kind">Première réponse</span>');
     expect(await row('nl')).to.include('<span class="due-kind">Eerste antwoord</span>');
+    // The ticket page's header names it too.
+    const page = (await (await signedIn(testApp(), org.staff.advisorLiege.email)).get(`/staff/tickets/${String(t._id)}`).expect(200)).text;
+    expect(page).to.include('<span class="muted"> · Première réponse</span>');
     await replyToTicket({ actor: org.staff.advisorLiege, ticketId: String(t._id), version: claimed.version, text: 'Voici.' });
     const due = (await loadTicket(t._id))?.dueAt;
     const kind = (await loadTicket(t._id))?.sla?.deadlines.find((d) => d.due?.getTime() === due?.getTime())?.kind;

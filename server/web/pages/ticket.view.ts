@@ -6,7 +6,7 @@
  */
 import { shownMemberName } from './member-name.js';
 import { legacyRoutingRecord, routingSentence } from '../../routing/routing-facts.js';
-import { routingNames } from './presenters.js';
+import { namedDue, routingNames } from './presenters.js';
 import { Types } from 'mongoose';
 import type { StaffActor } from '../../auth/actor.js';
 import type { Translate } from '../../lib/i18n.js';
@@ -285,7 +285,7 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
       createdText: fmt.dateTime(v.createdAt),
       createdIso: v.createdAt,
       age: fmt.age(v.createdAt),
-      due: fmt.due(v.dueAt),
+      due: namedDue(v, { fmt, t }),
       // Sent back to me by a higher tier: said at the top with its note, as the queue flags it.
       returnedToMe:
         v.returned && v.returned.to === String(actor.id)
