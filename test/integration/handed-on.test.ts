@@ -147,6 +147,8 @@ describe('tickets I handed on, read only; the return to the escalator; moves in 
     expect(queue.text).to.include('Renvoyé vers vous par Amélie Renard');
     const page = await agent.get(`/staff/tickets/${id}`).expect(200);
     expect(page.text).to.include('C’est Julie Lambert qui l’avait escaladé.');
+    // The return's time follows the return, not the sentence about the escalation before it.
+    expect(page.text).to.match(/renvoyé à Julie Lambert[^<]*, <time datetime="[^"]+">[^<]+<\/time>\. C’est Julie Lambert qui l’avait escaladé\.<\/p>/);
     // Acting on it clears the flag.
     const answered = await replyToTicket({ actor: org.staff.advisorLiege, ticketId: id, version: back.version, text: 'Votre précompte est corrigé.' });
     expect(answered.returned).to.equal(null);

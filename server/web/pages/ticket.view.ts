@@ -30,6 +30,8 @@ export interface TrailItem {
   type: string;
   direction: 'arrive' | 'up' | 'down' | 'move' | 'hold' | 'done' | 'edit';
   text: string;
+  /** A sentence about an earlier move, said after this one's time ("… 7 déc., 03:03. It was Nadia who had escalated it."). */
+  after: string | null;
   atIso: string;
   atText: string;
   reason: string | null;
@@ -146,6 +148,7 @@ function trailItem(e: EventView, c: TrailContext): TrailItem {
     score: Number(e.data.score ?? 0),
   };
   let text: string;
+  let after: string | null = null;
   let reason: string | null = null;
   let note: string | null = e.note;
   let noteLabel: string | null = e.note ? t('trail.note') : null;
@@ -162,10 +165,9 @@ function trailItem(e: EventView, c: TrailContext): TrailItem {
       break;
     case 'returned': {
       text = e.to.assignee ? t('trail.returned_to', { ...vars, person: person(e.to.assignee) }) : t('trail.returned', vars);
-      // Why it went to that person, or to the team's queue (ticket.escalator.ts).
-      const back = escalatorSentence(e.data, t);
-      // No full stop at the end: the trail puts the time after it.
-      if (back) text = `${text}. ${back.replace(/\.$/, '')}`;
+      // Why it went to that person, or to the team's queue (ticket.escalator.ts): said after this
+      // move's time, which is not the time of the escalation it names.
+      after = escalatorSentence(e.data, t) || null;
       reason = catalog.reasonLabel(e.reason);
       break;
     }
@@ -201,7 +203,7 @@ function trailItem(e: EventView, c: TrailContext): TrailItem {
       text = relationTrailText(e, t) ?? t(`trail.${e.type}`, vars);
   }
   text = fromTicketText(e, text, t);
-  return { type: e.type, direction: directions[e.type] ?? 'move', text, atIso: e.at, atText: c.fmt.dateTime(e.at), reason, noteLabel, note };
+  return { type: e.type, direction: directions[e.type] ?? 'move', text, after, atIso: e.at, atText: c.fmt.dateTime(e.at), reason, noteLabel, note };
 }
 
 async function otherTicketsOf(actor: StaffActor, ticket: TicketView): Promise<TicketView[]> {
