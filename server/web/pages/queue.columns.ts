@@ -47,6 +47,9 @@ const sortFor: Partial<Record<QueueColumn, QueueSortKey>> = {
   due: 'due',
 };
 
+/** Columns whose sort key runs against the column's own values (creation order vs age; priority rank vs priority). */
+const readsInverted: ReadonlySet<QueueColumn> = new Set(['age', 'priority']);
+
 export function queueColumnsView(chosen: readonly QueueColumn[], query: QueueQuery, t: Translate): QueueColumnsView {
   // "Handed on by me" is about where each ticket went: its tier and team show there, chosen or not
   // (the column choices below stay the person's own).
@@ -63,12 +66,15 @@ export function queueColumnsView(chosen: readonly QueueColumn[], query: QueueQue
       const active = current.key === key && (c !== 'number' || !shown.has('age'));
       const descending = active ? !current.descending : false;
       const sort = `${descending ? '-' : ''}${key}`;
+      // What a person reads is the column's own direction: the sort key's first order is the oldest
+      // (the greatest age) and the most urgent (the highest priority) first, so those say "descending".
+      const reads = (keyDescending: boolean) => keyDescending !== readsInverted.has(c);
       return {
         key: c,
         label: label(c),
         sortHref: queueHref(query, { sort }),
-        ariaSort: active ? (current.descending ? 'descending' : 'ascending') : 'none',
-        sortTitle: t(descending ? 'columns.sort_desc' : 'columns.sort_asc', { column: label(c) }),
+        ariaSort: active ? (reads(current.descending) ? 'descending' : 'ascending') : 'none',
+        sortTitle: t(reads(descending) ? 'columns.sort_desc' : 'columns.sort_asc', { column: label(c) }),
       };
     });
   const choices = queueColumns.map((c) => ({ key: c, label: label(c), checked: chosen.includes(c), required: requiredQueueColumns.includes(c) }));
