@@ -93,6 +93,10 @@ describe('the SLA panel in words a person uses', () => {
     const board = (await (await signedIn(testApp(), org.staff.supervisorLiege.email)).get('/staff/board').expect(200)).text;
     expect(board).to.match(new RegExp(`title="Prise en charge · [^"]+"><time datetime="${new Date(acceptance?.due ?? 0).toISOString()}"`));
     expect(board).to.include('<span class="due-kind">Prise en charge</span>');
+    // Its row opens the ticket with a way back to the board.
+    expect(board.replaceAll('&#x3D;', '=')).to.include(`href="/staff/tickets/${String(t._id)}?from=board"`);
+    const page = (await (await signedIn(testApp(), org.staff.supervisorLiege.email)).get(`/staff/tickets/${String(t._id)}?from=board`).expect(200)).text;
+    expect(page).to.include('<p class="crumbs"><a href="/staff/board">← Retour à la supervision</a></p>');
   });
 
   it('the queue names the deadline its due column shows: taking it, the first response, then (answered) the resolution', async () => {

@@ -122,7 +122,7 @@ function row(v: TicketView, e: EscalationView | undefined, c: BoardContext): Boa
     key: v.id,
     version: v.version,
     id: v.id,
-    href: `/staff/tickets/${v.id}`,
+    href: `/staff/tickets/${v.id}?from=board`,
     number: v.number,
     subject: v.subject,
     tierShort: c.labels.tierShort(v.tier),
