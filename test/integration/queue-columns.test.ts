@@ -90,8 +90,12 @@ describe('Queue columns: sorting, "no category", ignored filters, the column cho
       expect(html).to.match(/<th scope="col" class="col-due" aria-sort="none"><a class="sort-link" href="\/staff\/queue"/);
       // Oldest first is the greatest age first, most urgent first the highest priority: both "descending".
       const byAge = unescapeEquals((await agent.get('/staff/queue?sort=age').expect(200)).text);
-      expect(byAge).to.match(/<th scope="col" class="col-age" aria-sort="descending"><a class="sort-link" href="\/staff\/queue\?sort=-age" title="Trier par Âge \(croissant\)"/);
-      expect(byAge).to.match(/<th scope="col" class="col-priority" aria-sort="none"><a class="sort-link" href="\/staff\/queue\?sort=priority" title="Trier par Priorité \(décroissant\)"/);
+      expect(byAge).to.match(
+        /<th scope="col" class="col-age" aria-sort="descending"><a class="sort-link" href="\/staff\/queue\?sort=-age" title="Trier par Âge \(croissant\)"/,
+      );
+      expect(byAge).to.match(
+        /<th scope="col" class="col-priority" aria-sort="none"><a class="sort-link" href="\/staff\/queue\?sort=priority" title="Trier par Priorité \(décroissant\)"/,
+      );
     });
 
     it('puts tickets without a category last when sorting by category', async () => {

@@ -58,7 +58,10 @@ export function ticketRoutes(config: Config, tools: StaffPageTools): Router {
       ...v,
       title: `${v.ticket.number} · ${v.ticket.subject}`,
       // Back to where the ticket was opened from: the supervision board links with `?from=board`.
-      back: req.query.from === 'board' ? { href: '/staff/board', label: res.locals.t('ticket.back_board') } : { href: '/staff/queue', label: res.locals.t('ticket.back') },
+      back:
+        req.query.from === 'board'
+          ? { href: '/staff/board', label: res.locals.t('ticket.back_board') }
+          : { href: '/staff/queue', label: res.locals.t('ticket.back') },
       script: 'ticket',
       pageData: {
         ticketId: v.ticket.id,
