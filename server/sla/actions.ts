@@ -42,7 +42,7 @@ export async function ensureSlaReasonCode(): Promise<void> {
   try {
     await ReasonCodeModel.create({
       code: SLA_BREACH_REASON,
-      label: { fr: 'Délai de prise en charge dépassé', nl: 'Opnametermijn overschreden', en: 'Acceptance deadline missed' },
+      label: { fr: 'Délai de prise en charge dépassé', nl: 'Opnametermijn overschreden', en: 'Pick-up deadline missed' },
       appliesTo: [],
       order: 900,
     });

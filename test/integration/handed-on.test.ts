@@ -197,7 +197,7 @@ describe('tickets I handed on, read only; the return to the escalator; moves in 
     expect([...order].sort((a, b) => a - b)).to.deep.equal(order);
     expect(thread).to.include('Note de passation');
     expect(thread).to.include('Note de renvoi');
-    expect(thread).to.include('Julie Lambert l’a escaladé vers Équipe de soutien');
+    expect(thread).to.include('Julie Lambert l’a escaladé vers la file « Équipe de soutien »');
     // The support's reply was written in Relais and mailed: not the member's "web form".
     expect(thread).to.include('Écrit dans Relais, envoyé par e-mail');
     // The member's words taken down on the phone.

@@ -120,7 +120,7 @@ describe('SLA scheduler (real database, injected clocks)', function () {
     ]);
     await ReasonCodeModel.create({
       code: 'sla_breach',
-      label: { fr: 'Délai de prise en charge dépassé', nl: 'Opnametermijn overschreden', en: 'Acceptance deadline missed' },
+      label: { fr: 'Délai de prise en charge dépassé', nl: 'Opnametermijn overschreden', en: 'Pick-up deadline missed' },
       appliesTo: [],
     });
     clearSlaCache();

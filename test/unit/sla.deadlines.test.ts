@@ -368,7 +368,7 @@ describe('SLA deadlines', () => {
         .move('escalated', '2026-01-12T09:00:00Z', { tier: 2, team: support, assignee: null });
       const acceptance = computeDeadlines(escalated.input('2026-01-12T14:30:00Z')).deadlines.filter((d) => d.kind === 'acceptance')[1] as Deadline;
       expect(explainDeadline(acceptance, translator('en'), { now })).to.equal(
-        'Acceptance overdue (due Mon 14:00): tier 2, normal priority, 4 business hours, since the escalation Mon 10:00, Liège calendar, policy “Priorité normale”',
+        'Pick-up overdue (due Mon 14:00): tier 2, normal priority, 4 business hours, since the escalation Mon 10:00, Liège calendar, policy “Priorité normale”',
       );
     });
 

@@ -129,7 +129,7 @@ function moveItem(e: EventView, c: ThreadContext): ThreadItem | null {
       break;
     }
     case 'reassigned':
-      what = t('workflow.thread.reassigned', { ...vars, target: e.to.assignee ? person(e.to.assignee) : team });
+      what = t('workflow.thread.reassigned', { ...vars, target: e.to.assignee ? person(e.to.assignee) : t('workflow.team_target', { team }) });
       noteLabel = t('workflow.thread.reason');
       break;
     default:

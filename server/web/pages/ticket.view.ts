@@ -177,7 +177,7 @@ function trailItem(e: EventView, c: TrailContext): TrailItem {
       noteLabel = null;
       break;
     case 'reassigned':
-      text = t('trail.reassigned', { ...vars, target: e.to.assignee ? person(e.to.assignee) : team });
+      text = t('trail.reassigned', { ...vars, target: e.to.assignee ? person(e.to.assignee) : t('workflow.team_target', { team }) });
       noteLabel = t('trail.reason');
       break;
     case 'priority_changed':
