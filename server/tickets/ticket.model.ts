@@ -65,9 +65,21 @@ const ticketSchema = new Schema(
       ),
       default: null,
     },
-    /** Who escalated it to the tier it is on, and why (the receiving queue says so); null once back on tier 1. */
+    /**
+     * Who escalated it to the tier it is on, and why (the receiving queue says so); null once back on
+     * tier 1. A supervisor who moved it to another tier is the one named (`reassigned`, their reason as `note`).
+     */
     escalated: {
-      type: new Schema({ by: { type: String, required: true }, reason: { type: String, required: true }, at: { type: Date, required: true } }, { _id: false }),
+      type: new Schema(
+        {
+          by: { type: String, required: true },
+          reason: { type: String, required: true },
+          at: { type: Date, required: true },
+          reassigned: { type: Boolean, default: undefined },
+          note: { type: String, default: undefined },
+        },
+        { _id: false },
+      ),
       default: null,
     },
     /**
@@ -159,8 +171,11 @@ export interface Ticket {
   memberOffice?: Types.ObjectId | null;
   /** Returned to the person who escalated it, until they act on it (`by`: who sent it back, by name). */
   returned?: { to: Types.ObjectId; by: string; at: Date } | null;
-  /** Escalated to its tier by `by` (a name) with the reason code `reason`; absent on tickets escalated before it existed. */
-  escalated?: { by: string; reason: string; at: Date } | null;
+  /**
+   * Escalated to its tier by `by` (a name) with the reason code `reason`; absent on tickets escalated
+   * before it existed. Moved there by a supervisor: `reassigned`, with their reason as `note`.
+   */
+  escalated?: { by: string; reason: string; at: Date; reassigned?: boolean; note?: string } | null;
   /** Set only when staff of another office filed it for an existing member: what they typed (see the schema). */
   withheldMember?: { name: string; email: string } | null;
   rating?: TicketRating | null;

@@ -216,7 +216,15 @@ export async function reassignTicket(props: CommandBase & ReassignTarget & { rea
     note: props.reason,
     reason: 'supervisor_reassignment',
     data: { targetName },
-    patch: { tier, team, office, assignee, escalation: null, ...(tier === 1 ? { escalated: null } : {}) },
+    // Moved to another tier above the first: the receiving queue names the supervisor and their reason, not the escalation before.
+    patch: {
+      tier,
+      team,
+      office,
+      assignee,
+      escalation: null,
+      ...(tier === 1 ? { escalated: null } : tier !== ticket.tier ? { escalated: { by: props.actor.name, reason: 'supervisor_reassignment', at, reassigned: true, note: props.reason } } : {}),
+    },
     writes,
   });
 }

@@ -43,8 +43,8 @@ export interface TicketView {
   escalation: string | null;
   /** Sent back to the person who escalated it, until they act on it: their queue flags it. */
   returned: { to: string; by: string; at: string } | null;
-  /** Who escalated it to its tier, and the reason code: the receiving queue shows it. */
-  escalated: { by: string; reason: string } | null;
+  /** Who escalated it to its tier, and the reason code (a supervisor's move: `reassigned`, their words as `note`): the receiving queue shows it. */
+  escalated: { by: string; reason: string; at: string; reassigned: boolean; note: string | null } | null;
   routing: { rule: string; explanation: string; facts: RoutingFacts | null };
   messageCount: number;
   lastMessageAt: string | null;
@@ -97,7 +97,9 @@ export function presentTicket(t: Ticket, viewer: Actor, names?: NameBook): Ticke
     withheldMember: t.withheldMember ? { name: t.withheldMember.name, email: t.withheldMember.email } : null,
     escalation: id(t.escalation),
     returned: t.returned ? { to: String(t.returned.to), by: t.returned.by, at: iso(t.returned.at) ?? '' } : null,
-    escalated: t.escalated ? { by: t.escalated.by, reason: t.escalated.reason } : null,
+    escalated: t.escalated
+      ? { by: t.escalated.by, reason: t.escalated.reason, at: iso(t.escalated.at) ?? '', reassigned: t.escalated.reassigned === true, note: t.escalated.note ?? null }
+      : null,
     routing: { rule: t.routing.rule, explanation: t.routing.explanation, facts: t.routing.facts ?? null },
     messageCount: t.messageCount ?? 0,
     lastMessageAt: iso(t.lastMessageAt),

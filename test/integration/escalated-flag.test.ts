@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import { claimTicket } from '../../server/tickets/ticket.commands.js';
-import { escalateTicket, returnTicket } from '../../server/tickets/ticket.moves.js';
+import { escalateTicket, reassignTicket, returnTicket } from '../../server/tickets/ticket.moves.js';
 import { testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
@@ -56,5 +56,46 @@ describe('queue: who escalated a ticket, and why', () => {
     );
     const other = await pageAgent(app, org.staff.advisorLiege2.email);
     expect((await other.get(`/staff/tickets/${String(ticket._id)}`).expect(200)).text).not.to.include('returned-banner');
+  });
+
+  it('a supervisor who moves an escalation to another tier is named there, with their reason, on the queue and the board', async () => {
+    const ticket = await buildTicket(org, { subject: 'Procuration à signer' });
+    const claimed = await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: ticket.version });
+    const escalated = await escalateTicket({
+      actor: org.staff.advisorLiege,
+      ticketId: String(ticket._id),
+      version: claimed.version,
+      reason: 'needs_contract_change',
+      handoff: 'Le membre a envoyé son avenant.',
+    });
+    const moved = await reassignTicket({
+      actor: org.staff.supervisorLiege,
+      ticketId: String(ticket._id),
+      version: escalated.version,
+      team: String(org.teams.admin),
+      reason: 'Signature du mandat par l’administration.',
+    });
+    expect(moved.tier).to.equal(3);
+    expect(moved.escalated).to.include({ by: org.staff.supervisorLiege.name, reassigned: true, note: 'Signature du mandat par l’administration.' });
+    const tier3 = await pageAgent(app, org.staff.administrative.email);
+    const row = rowOf((await tier3.get('/staff/queue').expect(200)).text, ticket.number);
+    expect(row).to.include(`Placé ici par ${org.staff.supervisorLiege.name} (supervision)`).and.not.include('Escaladé par Julie');
+    const board = (await (await pageAgent(app, org.staff.supervisorLiege.email)).get('/staff/board').expect(200)).text;
+    const at = board.indexOf(ticket.number);
+    const boardRow = board.slice(board.lastIndexOf('<tr', at), board.indexOf('</tr>', at));
+    expect(boardRow)
+      .to.include('Placé ici par la supervision')
+      .and.include('Signature du mandat par l’administration.')
+      .and.include(org.staff.supervisorLiege.name);
+    expect(boardRow).not.to.include('Le membre a envoyé son avenant.');
+    // A move within the tier (to a person) keeps who put it there.
+    const toPerson = await reassignTicket({
+      actor: org.staff.supervisorLiege,
+      ticketId: String(ticket._id),
+      version: moved.version,
+      assignee: String(org.staff.administrative.id),
+      reason: 'Marc connaît le dossier.',
+    });
+    expect(toPerson.escalated).to.include({ reassigned: true, note: 'Signature du mandat par l’administration.' });
   });
 });

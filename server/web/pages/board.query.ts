@@ -116,7 +116,16 @@ function latestEscalations(escalations: Escalation[], tickets: TicketView[]): Ma
   return latest;
 }
 
+/** How the ticket came to its tier: the escalation, or a supervisor's move since (their name, their words). */
+function arrival(v: TicketView, e: EscalationView | undefined, c: BoardContext): { reason: string | null; handoff: string | null; by: string; at: string; bouncedBack: boolean } | null {
+  const moved = v.escalated?.reassigned ? v.escalated : null;
+  if (moved && (!e || new Date(moved.at) > new Date(e.at))) return { reason: c.t('board.moved_here'), handoff: moved.note, by: moved.by, at: moved.at, bouncedBack: false };
+  if (!e) return null;
+  return { reason: c.catalog.reasonLabel(e.reason), handoff: e.handoff, by: e.byName ?? c.t('common.a_colleague'), at: e.at, bouncedBack: e.bouncedBack };
+}
+
 function row(v: TicketView, e: EscalationView | undefined, c: BoardContext): BoardRow {
+  const came = arrival(v, e, c);
   return {
     kind: 'ticket',
     key: v.id,
@@ -128,13 +137,13 @@ function row(v: TicketView, e: EscalationView | undefined, c: BoardContext): Boa
     tierShort: c.labels.tierShort(v.tier),
     officeName: c.catalog.officeName(v.office) ?? v.officeName ?? '',
     teamName: c.catalog.teamName(v.team) ?? v.teamName ?? '',
-    reason: e ? c.catalog.reasonLabel(e.reason) : null,
-    handoff: e?.handoff ?? null,
-    escalatedBy: e ? (e.byName ?? c.t('common.a_colleague')) : null,
-    escalatedAge: e ? c.fmt.age(e.at) : null,
-    escalatedText: e ? c.fmt.dateTime(e.at) : null,
-    escalatedIso: e?.at ?? null,
-    bouncedBack: e?.bouncedBack ?? false,
+    reason: came?.reason ?? null,
+    handoff: came?.handoff ?? null,
+    escalatedBy: came?.by ?? null,
+    escalatedAge: came ? c.fmt.age(came.at) : null,
+    escalatedText: came ? c.fmt.dateTime(came.at) : null,
+    escalatedIso: came?.at ?? null,
+    bouncedBack: came?.bouncedBack ?? false,
     holderName: v.assignee ? (v.assigneeName ?? c.t('common.a_colleague')) : null,
     status: v.status,
     statusLabel: c.labels.status(v.status),

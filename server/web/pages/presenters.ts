@@ -114,7 +114,9 @@ export function presentRow(v: TicketView, ctx: PresentContext): TicketRowView {
     returnedToMe: v.returned && v.returned.to === ctx.me ? ctx.t('workflow.returned_flag', { name: v.returned.by }) : null,
     escalatedBy:
       v.escalated && v.tier > 1
-        ? ctx.t('workflow.escalated_flag', { name: v.escalated.by, reason: catalog.reasonLabel(v.escalated.reason) ?? v.escalated.reason })
+        ? v.escalated.reassigned
+          ? ctx.t('workflow.moved_here_flag', { name: v.escalated.by })
+          : ctx.t('workflow.escalated_flag', { name: v.escalated.by, reason: catalog.reasonLabel(v.escalated.reason) ?? v.escalated.reason })
         : null,
     age: fmt.age(v.createdAt),
     createdIso: v.createdAt,
