@@ -223,7 +223,11 @@ export async function reassignTicket(props: CommandBase & ReassignTarget & { rea
       office,
       assignee,
       escalation: null,
-      ...(tier === 1 ? { escalated: null } : tier !== ticket.tier ? { escalated: { by: props.actor.name, reason: 'supervisor_reassignment', at, reassigned: true, note: props.reason } } : {}),
+      ...(tier === 1
+        ? { escalated: null }
+        : tier !== ticket.tier
+          ? { escalated: { by: props.actor.name, reason: 'supervisor_reassignment', at, reassigned: true, note: props.reason } }
+          : {}),
     },
     writes,
   });

@@ -98,7 +98,13 @@ export function presentTicket(t: Ticket, viewer: Actor, names?: NameBook): Ticke
     escalation: id(t.escalation),
     returned: t.returned ? { to: String(t.returned.to), by: t.returned.by, at: iso(t.returned.at) ?? '' } : null,
     escalated: t.escalated
-      ? { by: t.escalated.by, reason: t.escalated.reason, at: iso(t.escalated.at) ?? '', reassigned: t.escalated.reassigned === true, note: t.escalated.note ?? null }
+      ? {
+          by: t.escalated.by,
+          reason: t.escalated.reason,
+          at: iso(t.escalated.at) ?? '',
+          reassigned: t.escalated.reassigned === true,
+          note: t.escalated.note ?? null,
+        }
       : null,
     routing: { rule: t.routing.rule, explanation: t.routing.explanation, facts: t.routing.facts ?? null },
     messageCount: t.messageCount ?? 0,

@@ -117,9 +117,14 @@ function latestEscalations(escalations: Escalation[], tickets: TicketView[]): Ma
 }
 
 /** How the ticket came to its tier: the escalation, or a supervisor's move since (their name, their words). */
-function arrival(v: TicketView, e: EscalationView | undefined, c: BoardContext): { reason: string | null; handoff: string | null; by: string; at: string; bouncedBack: boolean } | null {
+function arrival(
+  v: TicketView,
+  e: EscalationView | undefined,
+  c: BoardContext,
+): { reason: string | null; handoff: string | null; by: string; at: string; bouncedBack: boolean } | null {
   const moved = v.escalated?.reassigned ? v.escalated : null;
-  if (moved && (!e || new Date(moved.at) > new Date(e.at))) return { reason: c.t('board.moved_here'), handoff: moved.note, by: moved.by, at: moved.at, bouncedBack: false };
+  if (moved && (!e || new Date(moved.at) > new Date(e.at)))
+    return { reason: c.t('board.moved_here'), handoff: moved.note, by: moved.by, at: moved.at, bouncedBack: false };
   if (!e) return null;
   return { reason: c.catalog.reasonLabel(e.reason), handoff: e.handoff, by: e.byName ?? c.t('common.a_colleague'), at: e.at, bouncedBack: e.bouncedBack };
 }
