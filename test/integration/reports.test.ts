@@ -458,7 +458,8 @@ describe('Reports (pages and CSV, real database)', () => {
         .set(as(staff.admin))
         .expect(200);
       const volume = records(csv.text).find((r) => r.Indicateur === 'Créés');
-      expect(Object.values(volume ?? {})).to.deep.equal(['Créés', '6', '2', '-4']); // T00 and T0 were created in February
+      // The earlier period first, so the difference is the change since then: T00 and T0 were created in February.
+      expect(Object.values(volume ?? {})).to.deep.equal(['Créés', '2', '6', '4']);
     });
 
     it('compares two different periods when nothing is chosen: this month so far against the same days of the month before', async () => {

@@ -4,6 +4,7 @@
  * (`mode=periods&from=…&to=…&from2=…&to2=…`, optionally one office). Without a choice, two
  * periods: this month so far against the same days of the month before (a chosen period against
  * the one just before it); offices chosen without periods: the viewer's office against the next one.
+ * Periods are shown in time order, the earlier as A: "B − A" is then the change since.
  */
 import { DateTime } from 'luxon';
 import { intlTags } from '../../../lib/i18n.js';
@@ -178,7 +179,10 @@ export async function loadComparison(
       figures: figuresOf(data),
     };
   };
-  const sides: [CompareSideView, CompareSideView] = [side(first, da), side(second, db)];
+  // Two periods read left to right in time, so B − A is the change since the earlier one: by default
+  // this month so far is compared with the same days of the month before, which came first.
+  const later = mode === 'periods' && second.period.fromDate < first.period.fromDate;
+  const sides: [CompareSideView, CompareSideView] = later ? [side(second, db), side(first, da)] : [side(first, da), side(second, db)];
   const view = compareView(sides[0], sides[1], c);
   return {
     mode,
