@@ -3,6 +3,7 @@
  * resolved (some after escalations and bounce-backs), recent ones are in progress
  * at every tier, the newest wait unclaimed in tier-1 queues.
  */
+import { DateTime } from 'luxon';
 import type { Types } from 'mongoose';
 import type { StaffActor } from '../auth/actor.js';
 import { systemActor } from '../auth/actor.js';
@@ -58,6 +59,28 @@ export interface StoryInput {
 
 const hours = (base: Date, h: number) => new Date(base.getTime() + h * 3600 * 1000);
 
+/**
+ * When a staff step `h` hours after `base` happens: staff work Monday to Friday, 9:00–17:00 in
+ * Brussels (the demo's calendar), so a step that would fall outside is done at the next opening, a
+ * few minutes in, in the same order. Members write at any hour; advisors answered at 3 a.m. made the
+ * reports' business-hours medians read "< 1 min" (QA). Never later than now.
+ */
+export function staffTime(base: Date, h: number, now = Date.now()): Date {
+  const zone = 'Europe/Brussels';
+  const wall = DateTime.fromJSDate(hours(base, h), { zone });
+  const working = (d: DateTime) => d.weekday <= 5;
+  const at = (d: DateTime, hour: number) => d.set({ hour, minute: 0, second: 0, millisecond: 0 });
+  if (working(wall) && wall.hour >= 9 && wall.hour < 17) return new Date(Math.min(wall.toMillis(), now - 60_000));
+  // The last closing before it, and the next opening after it.
+  let closed = at(wall, 17);
+  while (closed > wall || !working(closed)) closed = at(closed.minus({ days: 1 }), 17);
+  let next = wall.hour < 9 ? at(wall, 9) : at(wall.plus({ days: 1 }), 9);
+  while (!working(next)) next = next.plus({ days: 1 });
+  // As many minutes in as a tenth of the time since closing (at most two hours): the night's order kept.
+  const after = Math.min(120, wall.diff(closed, 'minutes').minutes / 10);
+  return new Date(Math.min(next.plus({ minutes: after }).toMillis(), now - 60_000));
+}
+
 export async function playTicketStory(input: StoryInput): Promise<void> {
   const { template, member, createdAt, actors, index } = input;
   const texts = fallbackText[template.language];
@@ -86,6 +109,12 @@ export async function playTicketStory(input: StoryInput): Promise<void> {
   if (age >= 0.88) return; // new, unclaimed in the tier-1 queue
 
   let v = ticket.version;
+  // Each staff step in office hours (staffTime), and never before the one before it.
+  let last = createdAt.getTime();
+  const when = (h: number): Date => {
+    last = Math.max(staffTime(createdAt, h).getTime(), last + 60_000);
+    return new Date(last);
+  };
   const step = async (fn: () => Promise<{ version: number }>) => {
     const view = await fn();
     v = view.version;
@@ -100,14 +129,14 @@ export async function playTicketStory(input: StoryInput): Promise<void> {
       rateTicket({ actor: { kind: 'member', id: ticket.member, name: member.name, email: member.email }, ticketId, score, comment, at: hours(resolvedAt, 5) }),
     );
   };
-  await step(() => claimTicket({ actor: advisor, ticketId, version: v, at: hours(createdAt, 1) }));
+  await step(() => claimTicket({ actor: advisor, ticketId, version: v, at: when(1) }));
   await step(() =>
     replyToTicket({
       actor: advisor,
       ticketId,
       version: v,
       text: template.followUps?.staffReply ?? texts.reply,
-      at: hours(createdAt, 2),
+      at: when(2),
       waitForMember: kind === 3,
     }),
   );
@@ -116,7 +145,7 @@ export async function playTicketStory(input: StoryInput): Promise<void> {
   const escalates = kind === 1 || kind === 4 || kind === 6 || kind === 8;
   if (escalates) {
     if (template.followUps?.internalNote)
-      await step(() => addNote({ actor: advisor, ticketId, version: v, text: template.followUps?.internalNote ?? '', at: hours(createdAt, 2.5) }));
+      await step(() => addNote({ actor: advisor, ticketId, version: v, text: template.followUps?.internalNote ?? '', at: when(2.5) }));
     await step(() =>
       escalateTicket({
         actor: advisor,
@@ -124,17 +153,17 @@ export async function playTicketStory(input: StoryInput): Promise<void> {
         version: v,
         reason: template.followUps?.handoffReason ?? escalationReasonOf[template.category] ?? 'legal_question',
         handoff: template.followUps?.handoff ?? notes.toSupport,
-        at: hours(createdAt, 3),
+        at: when(3),
       }),
     );
     if (age >= 0.7 && kind === 1) return; // pending in the tier-2 queue
-    await step(() => claimTicket({ actor: support, ticketId, version: v, at: hours(createdAt, 5) }));
+    await step(() => claimTicket({ actor: support, ticketId, version: v, at: when(5) }));
     if (kind === 4) {
       // Bounced back to tier 1: the advisor finishes it.
-      await step(() => returnTicket({ actor: support, ticketId, version: v, note: notes.back, reason: 'missing_information', at: hours(createdAt, 6) }));
+      await step(() => returnTicket({ actor: support, ticketId, version: v, note: notes.back, reason: 'missing_information', at: when(6) }));
       if (age >= 0.6) return;
-      await step(() => resolveTicket({ actor: advisor, ticketId, version: v, at: hours(createdAt, 26) }));
-      await rate(hours(createdAt, 26));
+      await step(() => resolveTicket({ actor: advisor, ticketId, version: v, at: when(26) }));
+      await rate(when(26));
       return;
     }
     if (kind === 6 || kind === 8) {
@@ -145,25 +174,25 @@ export async function playTicketStory(input: StoryInput): Promise<void> {
           version: v,
           reason: template.followUps?.handoffReason ?? escalationReasonOf[template.category] ?? 'certificate_request',
           handoff: notes.toAdmin, // tier 1's handoff is above it in the trail: tier 2 adds what is left
-          at: hours(createdAt, 8),
+          at: when(8),
         }),
       );
       if (age >= 0.65) return; // pending in the tier-3 queue
-      await step(() => claimTicket({ actor: admin, ticketId, version: v, at: hours(createdAt, 24) }));
+      await step(() => claimTicket({ actor: admin, ticketId, version: v, at: when(24) }));
       if (age >= 0.55) return; // held by the administrative team
-      await step(() => replyToTicket({ actor: admin, ticketId, version: v, text: texts.reply, at: hours(createdAt, 30) }));
-      await step(() => resolveTicket({ actor: admin, ticketId, version: v, at: hours(createdAt, 31) }));
-      await rate(hours(createdAt, 31));
+      await step(() => replyToTicket({ actor: admin, ticketId, version: v, text: texts.reply, at: when(30) }));
+      await step(() => resolveTicket({ actor: admin, ticketId, version: v, at: when(31) }));
+      await rate(when(31));
       return;
     }
     if (age >= 0.6) return; // held by support
-    await step(() => resolveTicket({ actor: support, ticketId, version: v, at: hours(createdAt, 20) }));
-    await rate(hours(createdAt, 20));
+    await step(() => resolveTicket({ actor: support, ticketId, version: v, at: when(20) }));
+    await rate(when(20));
     return;
   }
   if (age >= 0.6) return; // held by the advisor, in progress
-  await step(() => resolveTicket({ actor: advisor, ticketId, version: v, at: hours(createdAt, 4) }));
-  await rate(hours(createdAt, 4));
+  await step(() => resolveTicket({ actor: advisor, ticketId, version: v, at: when(4) }));
+  await rate(when(4));
 }
 
 const ratingComments = {
