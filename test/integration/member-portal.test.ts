@@ -8,6 +8,7 @@ import { Outbox, type OutboxMail } from '../../server/mail/mail.models.js';
 import { memberLinkUrl, signMemberLink } from '../../server/members/member-links.js';
 import { MemberModel } from '../../server/members/member.model.js';
 import { addNote, claimTicket, replyToTicket, resolveTicket } from '../../server/tickets/ticket.commands.js';
+import { memberReply } from '../../server/tickets/member.commands.js';
 import { MessageModel } from '../../server/tickets/message.model.js';
 import { TicketModel, type Ticket } from '../../server/tickets/ticket.model.js';
 import { loadTicket } from '../../server/tickets/ticket.journal.js';
@@ -601,6 +602,35 @@ describe('member portal: help form and member pages', function () {
       expect((await loadTicket(String(other._id)))?.rating).to.include({ score: 3, comment: 'Un peu lent' });
       const shown = await phone.get(`/suivi/demandes/${other.number}?done=rated`).expect(200);
       expect(shown.text).to.include('Votre note : 3 sur 5.');
+    });
+
+    it('a score tapped in the mail after the member reopened the request by answering it: said, and the comment kept, not lost', async () => {
+      const other = await buildTicket(org, {
+        member: { name: 'Marie Dupont', email: 'marie.dupont@example.be' },
+        subject: 'IBAN à changer',
+        acknowledge: false,
+      });
+      const claimed = await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(other._id), version: other.version });
+      await resolveTicket({ actor: org.staff.advisorLiege, ticketId: String(other._id), version: claimed.version });
+      const mail = await Outbox.findOne({ ticket: other._id, template: 'ticket-resolved' }).lean<OutboxMail>();
+      const two = /(http:\/\/127\.0\.0\.1:9999\/suivi\/acces\/[^\s"<>]+\?note=2[^\s"<>]*)/.exec(mail?.text ?? '')?.[1] ?? '';
+      // She answers the mail ("it still does not work"): the request reopens.
+      const member = { kind: 'member' as const, id: other.member, name: 'Marie Dupont', email: 'marie.dupont@example.be' };
+      await memberReply({ actor: member, ticketId: String(other._id), text: 'Mon IBAN n’a toujours pas changé.', channel: 'email' });
+      expect((await loadTicket(String(other._id)))?.status).to.not.equal('resolved');
+      const phone = request.agent(app);
+      const page = await phone.get(linkPath(two)).expect(200);
+      const token = new URL(two).pathname.split('/').pop();
+      const sent = await phone
+        .post('/suivi/acces')
+        .type('form')
+        .send({ _csrf: hidden(page.text, '_csrf'), token, note: '2', rate: '1', comment: 'Toujours pas réglé, pas contente.' })
+        .expect(409);
+      expect(sent.text).to.include('Votre demande a été rouverte depuis cet e-mail');
+      expect(sent.text).to.match(/<textarea id="f-reply"[^>]*>Toujours pas réglé, pas contente\.<\/textarea>/);
+      expect((await loadTicket(String(other._id)))?.rating ?? null).to.equal(null);
+      // The session was opened all the same: the page works from there.
+      await phone.get(`/suivi/demandes/${other.number}`).expect(200);
     });
 
     it('asks for a rating only once someone answered, and says a closed request can be reopened', async () => {

@@ -7,6 +7,7 @@ import { ConflictError } from '../../lib/errors.js';
 import type { MemberSession } from '../../members/member-links.js';
 import { rateTicket } from '../../tickets/member.commands.js';
 import { loadTicket } from '../../tickets/ticket.journal.js';
+import type { Ticket } from '../../tickets/ticket.model.js';
 import { ratingFormSchema } from './form-fields.js';
 import { memberActorFor } from './member-session.js';
 
@@ -18,16 +19,26 @@ export async function linkTarget(claims: { ticketId: string | null }, note: unkn
   return ticket ? `/suivi/demandes/${ticket.number}${Number.isInteger(score) && score >= 1 && score <= 5 ? `?note=${score}#evaluation` : ''}` : '/suivi';
 }
 
-/** Records the score (and comment) sent from the link's page; the ticket's number, or null when it cannot be (not done, rated already). */
-export async function rateFromLink(session: MemberSession, ticketId: string | null, note: unknown, comment: string): Promise<string | null> {
+/**
+ * Records the score (and comment) sent from the link's page: `rated` with the ticket's number; `refused`
+ * with the ticket when it cannot be rated now (reopened since the mail, or rated already), so the page
+ * says why and keeps the comment; null when nothing was sent to rate.
+ */
+export async function rateFromLink(
+  session: MemberSession,
+  ticketId: string | null,
+  note: unknown,
+  comment: string,
+): Promise<{ kind: 'rated'; number: string } | { kind: 'refused'; ticket: Ticket } | null> {
   const parsed = ratingFormSchema.safeParse({ score: typeof note === 'string' ? note : '', comment });
   const actor = ticketId && parsed.success ? await memberActorFor(session) : null;
   if (!actor || !ticketId || !parsed.success) return null;
   try {
-    return (await rateTicket({ actor, ticketId, score: parsed.data.score, comment: parsed.data.comment ?? null })).number;
+    return { kind: 'rated', number: (await rateTicket({ actor, ticketId, score: parsed.data.score, comment: parsed.data.comment ?? null })).number };
   } catch (error) {
-    if (error instanceof ConflictError) return null;
-    throw error;
+    if (!(error instanceof ConflictError)) throw error;
+    const ticket = await loadTicket(ticketId);
+    return ticket ? { kind: 'refused', ticket } : null;
   }
 }
 

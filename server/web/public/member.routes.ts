@@ -129,8 +129,14 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
     const session = mergeSessions(readMemberSession(req, config), check.claims, version);
     writeMemberSession(res, config, session, ttl);
     // A score chosen in the mail is sent by this button (a person's POST, never a link's GET): one step.
-    const rated = comment !== undefined && (await rateFromLink(session, check.claims.ticketId, note, comment));
-    res.redirect(303, rated ? `/suivi/demandes/${rated}?done=rated#notice` : await linkTarget(check.claims, note));
+    const rating = comment !== undefined ? await rateFromLink(session, check.claims.ticketId, note, comment) : null;
+    if (rating?.kind === 'rated') return res.redirect(303, `/suivi/demandes/${rating.number}?done=rated#notice`);
+    // Reopened since the mail (the member answered it), or rated already: said, and the comment kept for a message.
+    if (rating?.kind === 'refused') {
+      const rated = Boolean(rating.ticket.rating);
+      return showTicket(req, res, rating.ticket, { status: 409, notice: res.locals.t(rated ? 'portal.rating.already' : 'portal.rating.reopened'), reply: rated ? '' : (comment ?? '') });
+    }
+    res.redirect(303, await linkTarget(check.claims, note));
   }
 
   router.get('/suivi/acces/:token', async (req, res) => {
