@@ -7,7 +7,7 @@ import { ConflictError } from '../../lib/errors.js';
 import type { MemberSession } from '../../members/member-links.js';
 import { rateTicket } from '../../tickets/member.commands.js';
 import { loadTicket } from '../../tickets/ticket.journal.js';
-import type { Ticket } from '../../tickets/ticket.model.js';
+import type { Ticket } from '../../tickets/ticket.queries.js';
 import { ratingFormSchema } from './form-fields.js';
 import { memberActorFor } from './member-session.js';
 
