@@ -14,6 +14,7 @@ const openers = [
   'chers',
   'chères',
   'salut',
+  'rebonjour',
   // Dutch
   'beste',
   'geachte',
@@ -21,12 +22,19 @@ const openers = [
   'goedemorgen',
   'goedemiddag',
   'goedenavond',
+  // Flemish, as spoken and written every day
+  'goeiedag',
+  'goeiemorgen',
+  'goeiemiddag',
+  'goeienavond',
+  'goeienacht',
   'dag',
   'hallo',
   'hoi',
   // English
   'hello',
   'hi',
+  'hey',
   'dear',
   'good morning',
   'good afternoon',

@@ -16,6 +16,11 @@ describe('greetings: does a reply open with its own?', () => {
       '**Madame**, votre dossier…',
       'Chère Madame Dupont,',
       'Sehr geehrte Frau Schmitz,',
+      // Flemish as written every day (QA: "Goedendag," then the advisor's "Goeiemorgen Tom,")
+      'Goeiemorgen Tom,',
+      'Goeiedag mevrouw,',
+      'Rebonjour Madame,',
+      'Hey Sam,',
     ])
       expect(opensWithGreeting(text), text).to.equal(true);
   });
@@ -27,6 +32,7 @@ describe('greetings: does a reply open with its own?', () => {
       'Histoire de compléter : bonjour à votre collègue.',
       'Hier is uw attest. Dag!',
       'Highlights of your contract:',
+      'Heyday of the cooperative',
       'Monsieurcompte',
       '',
       '   \n  ',
