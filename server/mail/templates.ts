@@ -72,6 +72,8 @@ const templateSchemas = {
   }),
   'ticket-resolved': z.strictObject({
     ...greeting,
+    /** Whether the mail greets the member: not when the first reply it carries opens with a greeting of its own. */
+    greet: z.boolean().default(true),
     ticketNumber,
     subject: line,
     ticketUrl: httpUrl,

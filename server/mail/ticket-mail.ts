@@ -135,7 +135,7 @@ export function resolvedMailWrites(
   config: MailConfig,
   ticket: MailTicket,
   member: MailMember | null,
-  props: { note: string | null; at: Date; replies?: readonly HeldReply[] },
+  props: { note: string | null; at: Date; replies?: readonly HeldReply[]; inReplyTo?: string | null },
 ): JournalWrite[] {
   if (!member) return [];
   const replies = props.replies ?? [];
@@ -152,6 +152,8 @@ export function resolvedMailWrites(
       ticketId: ticket._id,
       data: {
         memberName: member.name,
+        // The first reply it carries greets the member itself: the mail does not greet them again.
+        greet: !(replies[0] && opensWithGreeting(replies[0].text)),
         ticketNumber: ticket.number,
         subject: ticket.subject,
         ticketUrl: ticketUrl(config, ticket),
@@ -165,8 +167,8 @@ export function resolvedMailWrites(
           continued: i > 0 && replies[i - 1]?.agentName === r.agentName,
         })),
       },
-      // Threaded where the first carried reply would have been: under the member's last email.
-      headers: threadHeaders(config, ticket, replies[0]?.mail.inReplyTo),
+      // Threaded where the first carried reply would have been, or alone: under the member's last email.
+      headers: threadHeaders(config, ticket, replies[0]?.mail.inReplyTo ?? props.inReplyTo),
     },
     { config, now: props.at, attachments },
   );
@@ -265,7 +267,7 @@ async function mailForChange(config: MailConfig, input: CommitInput): Promise<Jo
       const member = await MemberModel.findById(ticket.member, { email: 1, name: 1, language: 1 }).lean();
       if (!member) return [];
       const replies = await claimHeldReplies(config, ticket, at, `resolution:${String(ticket._id)}:${ticket.version + 1}`);
-      return resolvedMailWrites(config, ticket, member, { note: input.note ?? null, at, replies });
+      return resolvedMailWrites(config, ticket, member, { note: input.note ?? null, at, replies, inReplyTo: await lastMemberEmailId(ticket) });
     }
     case 'reopened': {
       // Reopened during the resolution mail's hold: the resolution is undone for the member too.

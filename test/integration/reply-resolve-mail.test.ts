@@ -114,6 +114,34 @@ describe('a reply then a resolution: one mail (held reply mail)', function () {
     });
   }
 
+  it('a carried reply that greets the member itself: the resolution mail does not greet them again', async () => {
+    const t0 = new Date();
+    const ticket = await heldTicket('fr', t0);
+    const replied = await replyAt(ticket, 'Bonjour Claire,\nVotre IBAN est modifié.\nJulie', t0);
+    await resolveTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: replied.version, at: later(t0, 10) });
+    const resolution = (await mailsOf(ticket._id)).find((m) => m.template === 'ticket-resolved');
+    expect(resolution?.text.split('\n')[0]).to.equal('Julie vient de répondre à votre demande :');
+    expect(resolution?.text).to.include('Bonjour Claire,\nVotre IBAN est modifié.').and.not.include('Bonjour Claire Martin,');
+    expect(resolution?.html).not.to.include('Bonjour Claire Martin,');
+    await send(later(t0, 3600)); // out of the way of the counts of the cases after this one
+  });
+
+  it('a resolution mail on its own answers the member’s last email, not a message id nobody has', async () => {
+    const email = `mail.${Math.random().toString(36).slice(2, 8)}@example.be`;
+    const ticket = await buildTicket(org, {
+      channel: 'email',
+      member: { name: 'Jan Peeters', email },
+      emailMessageId: '<first.jan@example.be>',
+      acknowledge: false,
+    });
+    const claimed = await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: ticket.version });
+    await resolveTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: claimed.version });
+    const resolution = (await mailsOf(ticket._id)).find((m) => m.template === 'ticket-resolved');
+    expect(resolution?.inReplyTo).to.equal('<first.jan@example.be>');
+    expect(resolution?.references).to.deep.equal([`<${ticket.number}@relais.demo>`, '<first.jan@example.be>']);
+    await send(new Date(Date.now() + 3600_000));
+  });
+
   it('resolved after the hold: the reply went on its own when due, and the resolution does not repeat it', async () => {
     const t0 = new Date();
     const ticket = await heldTicket('fr', t0);
