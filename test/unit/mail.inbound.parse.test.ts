@@ -68,6 +68,23 @@ describe('parseRaw limits', () => {
     expect(result.warnings).to.include('boundary_guessed');
   });
 
+  it('gives an HTML-only mail its text with each paragraph on one line (not cut at 80 columns), links and lists kept', async () => {
+    const sentence = 'How can I update the IBAN used for my monthly payment to the cooperative? It changed last month.';
+    const mail = await parsed(
+      'Subject: IBAN\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8',
+      `<html><body><p>Hello,</p><p>${sentence}</p><ul><li>old: BE68 5390 0754 7034</li></ul><p>See <a href="https://example.be/form">the form</a>.</p><img src="cid:logo"></body></html>`,
+    );
+    expect(mail.text).to.include(sentence);
+    expect(mail.text).to.include('old: BE68 5390 0754 7034').and.include('the form [https://example.be/form]');
+    expect(mail.text).not.to.include('cid:');
+    // A mail with a text part keeps that text as written.
+    const both = await parsed(
+      'Subject: x\nMIME-Version: 1.0\nContent-Type: multipart/alternative; boundary="b"',
+      '--b\r\nContent-Type: text/plain\r\n\r\nLe texte.\r\n--b\r\nContent-Type: text/html\r\n\r\n<p>Autre</p>\r\n--b--',
+    );
+    expect(both.text?.trim()).to.equal('Le texte.');
+  });
+
   it('leaves the bytes it was given untouched', async () => {
     const raw = Buffer.concat([message('Subject: x\nContent-Type: text/plain; charset=utf-8', ''), Buffer.from('d\xe9j\xe0\r\n', 'latin1')]);
     const copy = Buffer.from(raw);

@@ -13,11 +13,13 @@
  *   of being copied into the HTML as `data:` URLs.
  * - `keepDeliveryStatus`: a bounce's `message/delivery-status` part stays a separate attachment,
  *   which classify.ts reads, instead of being mixed into the text.
- * - HTML is converted to text (`skipHtmlToText` left off) because an HTML-only message still needs
- *   a plain text for the ticket; `maxHtmlLengthToParse` bounds that conversion.
+ * - An HTML-only message still needs a plain text for the ticket: Relais converts it itself
+ *   (`skipHtmlToText`), without mailparser's wrapping at 80 columns, which broke every sentence of an
+ *   Outlook mail in two on the member's phone; `MAX_HTML_TO_TEXT` bounds that conversion.
  * - `maxHeadSize` / `maxChildNodes` repeat our limits inside the parser, for nested parts.
  */
 import { Readable } from 'node:stream';
+import { htmlToText } from 'html-to-text';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { repairCharsets, scanMime } from './mime-scan.js';
 
@@ -83,6 +85,31 @@ function mapParserError(error: unknown): ParseResult {
   return failure('unparseable', message);
 }
 
+/**
+ * Gives an HTML-only message its text, paragraphs unwrapped (`wordwrap: false`); links keep their
+ * address in brackets, images are left out. An HTML too long or too deeply
+ * nested keeps an empty text and says why (`textConversionError`), as mailparser did.
+ */
+function withTextOfHtml(mail: ParsedMail): void {
+  if ((mail.text ?? '').trim() !== '' || typeof mail.html !== 'string' || mail.html.trim() === '') return;
+  if (mail.html.length > MAX_HTML_TO_TEXT) {
+    mail.textConversionError = new Error(`HTML too long for parsing ${mail.html.length} bytes`);
+    return;
+  }
+  try {
+    mail.text = htmlToText(mail.html, {
+      wordwrap: false,
+      limits: { maxDepth: 100 },
+      selectors: [
+        { selector: 'img', format: 'skip' },
+        { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+      ],
+    });
+  } catch (error) {
+    mail.textConversionError = error instanceof Error ? error : new Error(String(error));
+  }
+}
+
 function warningsFor(mail: ParsedMail, repairs: string[]): string[] {
   const warnings = [...new Set(repairs)];
   if (!mail.messageId) warnings.push('missing_message_id');
@@ -115,6 +142,7 @@ export async function parseRaw(raw: Buffer, limits: ParseLimits = {}): Promise<P
     const mail = await parseWithTimeout(repaired.raw, { maxParts, maxHeaderBytes, timeoutMs });
     if (mail === 'timeout') return failure('timeout', `parsing took longer than ${timeoutMs} ms`);
     if (!mail.headers || mail.headers.size === 0) return failure('unparseable', 'no header could be read');
+    withTextOfHtml(mail);
     return { ok: true, mail, warnings: warningsFor(mail, repaired.repairs) };
   } catch (error) {
     return mapParserError(error);
@@ -147,7 +175,7 @@ async function parseWithTimeout(raw: Buffer, limits: { maxParts: number; maxHead
   const parsed = simpleParser(source, {
     keepCidLinks: true,
     keepDeliveryStatus: true,
-    maxHtmlLengthToParse: MAX_HTML_TO_TEXT,
+    skipHtmlToText: true,
     maxHeadSize: limits.maxHeaderBytes,
     // mailparser counts the root node too; our parts are the ones below it.
     maxChildNodes: limits.maxParts + 1,
