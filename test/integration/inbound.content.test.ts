@@ -87,6 +87,55 @@ describe('inbound content: what a ticket keeps and shows', function () {
     return files.map((f) => `${f?.filename} ${f?.contentType}`);
   }
 
+  it('names a refused file at the end of the member’s message in the member’s language (a Dutch mail, an .exe)', async () => {
+    const raw = Buffer.from(
+      [
+        'From: Lotte Maes <lotte.maes@example.be>',
+        'To: support@relais.demo',
+        'Subject: Boekhouding',
+        'Message-ID: <exe.nl@example.be>',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/mixed; boundary="m"',
+        '',
+        '--m',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'Goedendag, mijn boekhouder stuurt u hierbij het programma en de foutmelding. Kunt u ons verder helpen met de installatie? Met vriendelijke groeten, Lotte',
+        '--m',
+        'Content-Type: application/octet-stream; name="Boekhouding_setup.exe"',
+        'Content-Disposition: attachment; filename="Boekhouding_setup.exe"',
+        'Content-Transfer-Encoding: base64',
+        '',
+        Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200, 1)]).toString('base64'),
+        '--m--',
+        '',
+      ].join('\r\n'),
+    );
+    const message = await firstMessage(raw);
+    expect((await TicketModel.findById(message.ticket, { language: 1 }).lean())?.language).to.equal('nl');
+    expect(message.text).to.include('[Bijlagen niet aanvaard, bewaard in het oorspronkelijke bericht: Boekhouding_setup.exe (type niet aanvaard)]');
+    expect(message.text).not.to.include('Pièces jointes');
+  });
+
+  it('gives a forwarded or replied mail that opens a ticket its subject without "Fwd:" or "Re:" (every mail about it repeats it)', async () => {
+    const raw = (subject: string, id: string) =>
+      Buffer.from(
+        [
+          `From: Marc Petit <marc.petit@example.be>`,
+          'To: support@relais.demo',
+          `Subject: ${subject}`,
+          `Message-ID: <${id}@example.be>`,
+          '',
+          'Voici la facture reçue hier, pouvez-vous la vérifier ?',
+          '',
+        ].join('\r\n'),
+      );
+    const forwarded = await firstMessage(raw('Fwd: TR: Votre facture de régularisation', 'fwd.subject'));
+    expect((await TicketModel.findById(forwarded.ticket, { subject: 1 }).lean())?.subject).to.equal('Votre facture de régularisation');
+    const bare = await firstMessage(raw('Re:', 're.only'));
+    expect((await TicketModel.findById(bare.ticket, { subject: 1 }).lean())?.subject).to.equal('(sans objet)');
+  });
+
   it('unpacks winmail.dat: the body that was only inside it, and its PDF, no "message sans texte"', async () => {
     const message = await firstMessage(fixture('content-tnef-winmail-dat.eml'));
     expect(message.text).to.include("voici l'attestation demandée").and.not.include('message sans texte').and.not.include('non acceptées');

@@ -44,6 +44,11 @@ const weakAutoSubject = /^(absence|absent|afwezig|afwezigheid|abwesend|abwesenhe
 /** `Re:`, `RE :`, `Antw:`, `TR:`, `Fwd:`, `WG:`, `AW:` … (also `Re[2]:`). */
 const replyPrefixes = /^(?:\s*(?:re|ré|aw|antw|antwoord|tr|fw|fwd|wg|sv|vs|rv|réf|ref|doorst|wtr)\s*(?:\[\d+\]|\(\d+\))?\s*:)+\s*/i;
 
+/** A subject without its leading `Re:` / `Fwd:` / `Doorst:` …: a new ticket's subject, which every mail about it repeats. */
+export function withoutReplyPrefixes(subject: string): string {
+  return subject.replace(replyPrefixes, '').trim();
+}
+
 function isDaemon(address: string): boolean {
   const parts = splitAddress(address);
   return parts !== null && daemonLocalParts.test(parts.local);

@@ -10,6 +10,8 @@ import { toStaffActor, type MemberActor, type StaffActor } from '../../auth/acto
 import type { AttachmentStorage } from '../../attachments/storage.js';
 import { isActiveCategory } from '../../catalog/catalog.queries.js';
 import { isDuplicateKeyError } from '../../lib/errors.js';
+import { isLocale, translator } from '../../lib/i18n.js';
+import type { UploadProblem } from '../../attachments/attachments.service.js';
 import { findMemberByEmail } from '../../members/member-lookup.js';
 import { MemberModel } from '../../members/member.model.js';
 import { OfficeModel } from '../../offices/office.model.js';
@@ -27,7 +29,7 @@ import { Outbox } from '../mail.models.js';
 import { mailDomain } from '../outbox.js';
 import { outboxIdFromVerp, type VerpSettings } from '../verp.js';
 import { verdictLine, type MailAuthentication } from './authentication.js';
-import type { AutomaticVerdict, ThreadRefs } from './classify.js';
+import { withoutReplyPrefixes, type AutomaticVerdict, type ThreadRefs } from './classify.js';
 import { detectLanguage, type MessageContent } from './content.js';
 import { attachmentType, headerAddresses } from './headers.js';
 import { emailIdOf } from './identity.js';
@@ -96,9 +98,15 @@ export function createInboundActions(deps: InboundActionDeps) {
     return storeInboundFiles(content, member, { storage: attachmentStore, ...limits });
   }
 
-  function bodyText(content: MessageContent, refused: string[]): string {
-    const text = content.text.trim() || content.fullText.trim() || '(message sans texte)';
-    const note = refused.length > 0 ? `\n\n[Pièces jointes non acceptées, conservées dans le message d'origine : ${refused.join(', ')}]` : '';
+  /**
+   * The message's text for the ticket, with the files that were refused named at its end — in the
+   * ticket's language: the member reads it on their page, as their own message.
+   */
+  function bodyText(content: MessageContent, refused: readonly UploadProblem[], language: string): string {
+    const t = translator(isLocale(language) ? language : config.defaultLocale);
+    const text = content.text.trim() || content.fullText.trim() || t('inbound_text.no_text');
+    const files = refused.map((p) => `${p.file} (${t(`inbound_text.refused_reason.${p.problem}`)})`).join(', ');
+    const note = refused.length > 0 ? `\n\n[${t('inbound_text.refused_files', { files })}]` : '';
     return `${text}${note}`.slice(0, 100_000);
   }
 
@@ -148,13 +156,13 @@ export function createInboundActions(deps: InboundActionDeps) {
     const category = hints.category && (await isActiveCategory(hints.category)) ? hints.category : null;
     const office = hints.office ? await OfficeModel.findOne({ code: hints.office }, { _id: 1 }).lean() : null;
     const { ids, refused, html } = await storeAttachments(content, member?._id ?? null);
-    const related = props.related ? `\n\n[Ce message cite la demande ${props.related.number}, dont l'expéditeur n'est pas le demandeur.]` : '';
+    const related = props.related ? `\n\n[${translator(isLocale(language) ? language : config.defaultLocale)('inbound_text.cites_ticket', { number: props.related.number })}]` : '';
     const acknowledge = props.automatic.kind === 'none' && (await mayAutoReply(sender.address));
     const ticket = await createTicket({
       actor: { kind: 'system', name: 'Relais' },
       ticketId,
-      subject: (mail.subject?.trim() || NO_SUBJECT[language] || '(sans objet)').slice(0, 200),
-      body: `${bodyText(content, refused)}${related}`,
+      subject: (withoutReplyPrefixes(mail.subject ?? '') || NO_SUBJECT[language] || '(sans objet)').slice(0, 200),
+      body: `${bodyText(content, refused, language)}${related}`,
       html,
       quoted: content.quoted?.slice(0, 200_000) ?? null,
       member: { name: sender.name || sender.address, email: sender.address, language },
@@ -228,7 +236,7 @@ export function createInboundActions(deps: InboundActionDeps) {
         actor: participant.actor,
         ticketId: String(ticket._id),
         version: ticket.version,
-        text: `[e-mail de ${sender.address} — ${proof}]\n${bodyText(content, [])}`,
+        text: `[e-mail de ${sender.address} — ${proof}]\n${bodyText(content, [], config.defaultLocale)}`,
         channel: 'email',
         emailMessageId,
         inbound: doc._id,
@@ -248,7 +256,7 @@ export function createInboundActions(deps: InboundActionDeps) {
     await memberReply({
       actor: participant.actor,
       ticketId: String(ticket._id),
-      text: bodyText(content, refused),
+      text: bodyText(content, refused, ticket.language),
       html,
       quoted: content.quoted?.slice(0, 200_000) ?? null,
       channel: 'email',

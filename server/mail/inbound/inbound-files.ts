@@ -10,14 +10,14 @@
  *   image whose file was refused keeps no source at all.
  */
 import type { Types } from 'mongoose';
-import { saveAttachments, uploadProblems, type CheckedUpload } from '../../attachments/attachments.service.js';
+import { saveAttachments, uploadProblems, type CheckedUpload, type UploadProblem } from '../../attachments/attachments.service.js';
 import type { AttachmentStorage } from '../../attachments/storage.js';
 import type { MessageContent } from './content.js';
 
 export interface StoredFiles {
   ids: Types.ObjectId[];
-  /** The refused files, named for the message's text. */
-  refused: string[];
+  /** The refused files and why, named in the message's text (in the ticket's language). */
+  refused: UploadProblem[];
   /** The HTML with its `cid:` images pointing at their stored files. */
   html: string | null;
 }
@@ -62,7 +62,7 @@ export async function storeInboundFiles(
   for (const file of saved) if (file.contentId && !byContentId.has(file.contentId)) byContentId.set(file.contentId, file._id);
   return {
     ids: saved.map((a) => a._id),
-    refused: problems.map((p) => `${p.file} (${p.problem.replace(/_/g, ' ')})`),
+    refused: problems,
     html: withStoredImages(content.html, byContentId),
   };
 }
