@@ -156,7 +156,9 @@ export function createInboundActions(deps: InboundActionDeps) {
     const category = hints.category && (await isActiveCategory(hints.category)) ? hints.category : null;
     const office = hints.office ? await OfficeModel.findOne({ code: hints.office }, { _id: 1 }).lean() : null;
     const { ids, refused, html } = await storeAttachments(content, member?._id ?? null);
-    const related = props.related ? `\n\n[${translator(isLocale(language) ? language : config.defaultLocale)('inbound_text.cites_ticket', { number: props.related.number })}]` : '';
+    const related = props.related
+      ? `\n\n[${translator(isLocale(language) ? language : config.defaultLocale)('inbound_text.cites_ticket', { number: props.related.number })}]`
+      : '';
     const acknowledge = props.automatic.kind === 'none' && (await mayAutoReply(sender.address));
     const ticket = await createTicket({
       actor: { kind: 'system', name: 'Relais' },
