@@ -107,6 +107,8 @@ export interface CaughtHeaders {
   date: Date | null;
   messageId: string | null;
   inReplyTo: string | null;
+  /** The thread's earlier messages, as mail apps chain them. */
+  references: string | null;
   autoSubmitted: string | null;
 }
 
@@ -133,6 +135,7 @@ export async function caughtMailHeaders(mail: CaughtMail): Promise<CaughtHeaders
     date: mail.date,
     messageId: mail.messageId,
     inReplyTo: parsed.inReplyTo ?? null,
+    references: (Array.isArray(parsed.references) ? parsed.references.join(' ') : parsed.references) || null,
     autoSubmitted: headerText(parsed.headers.get('auto-submitted')),
   };
 }

@@ -164,6 +164,8 @@ describe('administrators’ mail page (HTML, real database, real SMTP)', () => {
       const reply = await admin.get(`/staff/mail/${String(caught.reply._id)}`).expect(200);
       expect(reply.text).to.include('&lt;first@example.org&gt;');
       expect(reply.text).to.include('support+R-2026-000777@relais.test');
+      // The thread's chain, as mail apps read it.
+      expect(reply.text).to.match(/Fil \(References\)<\/dt><dd>&lt;first@example\.org&gt;<\/dd>/);
       // A reply a person wrote is not automatic: the header is absent, shown as a dash.
       expect(reply.text).to.match(/Auto-Submitted\)<\/dt><dd><span class="muted">—<\/span>/);
     });

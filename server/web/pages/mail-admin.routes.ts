@@ -123,6 +123,7 @@ export function mailAdminRoutes(config: Config, tools: StaffPageTools): Router {
         h('date', headers.date ? fmt.dateTime(headers.date) : null),
         h('message_id', headers.messageId),
         h('in_reply_to', headers.inReplyTo),
+        h('references', headers.references),
         h('auto_submitted', headers.autoSubmitted),
       ],
       text: mail.text,
