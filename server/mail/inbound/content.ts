@@ -274,7 +274,34 @@ const MIN_LETTERS = 20;
 /** The best of our languages must beat the next one by this factor (franc scores, best = 1). */
 const MAX_RUNNER_UP = 0.9;
 
-/** The language of a text, when it is French, Dutch, English or German and long enough to tell. */
+/**
+ * The everyday words of each language that a short message is made of ("Hi, my payslip is wrong.
+ * Thanks"): franc's trigrams cannot tell a sentence that short, and a member who wrote in English was
+ * answered in French. Words shared by two languages (`is`, `in`, `de`, `die`) are left out.
+ */
+const commonWords: Readonly<Record<InboundLanguage, ReadonlySet<string>>> = {
+  fr: new Set(
+    'bonjour bonsoir merci je vous mon ma mes est pas les une pour avec dans sur votre nous suis ai avez pouvez cordialement madame monsieur'.split(' '),
+  ),
+  nl: new Set('dag goedendag goeiedag hallo bedankt dank ik mijn niet het een van voor met op uw wij ben heb kunt graag groeten vriendelijke'.split(' ')),
+  en: new Set('hi hello dear thanks thank you my the not for with on your we am have can could please regards'.split(' ')),
+  de: new Set('hallo danke ich mein meine nicht das ein eine für mit auf ihr wir bin habe können bitte grüße'.split(' ')),
+};
+
+/** The language whose everyday words a short text uses most: at least two, and more than any other. */
+function byCommonWords(text: string): InboundLanguage | null {
+  const words = text.toLowerCase().match(/\p{L}+/gu) ?? [];
+  const scores = (Object.keys(commonWords) as InboundLanguage[])
+    .map((l) => [l, words.filter((w) => commonWords[l].has(w)).length] as const)
+    .sort((a, b) => b[1] - a[1]);
+  const [best, next] = scores;
+  return best && best[1] >= 2 && best[1] > (next?.[1] ?? 0) ? best[0] : null;
+}
+
+/**
+ * The language of a text, when it is French, Dutch, English or German: by franc when the text is long
+ * enough to tell, else by its everyday words. The subject is part of what a member wrote: give it too.
+ */
 export function detectLanguage(text: string): InboundLanguage | null {
   const cleaned = text
     .slice(0, 4000)
@@ -282,11 +309,11 @@ export function detectLanguage(text: string): InboundLanguage | null {
     .replace(/[\d_]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
-  if ((cleaned.match(/\p{L}/gu) ?? []).length < MIN_LETTERS) return null;
+  if ((cleaned.match(/\p{L}/gu) ?? []).length < MIN_LETTERS) return byCommonWords(cleaned);
   const ranking = francAll(cleaned, { minLength: MIN_LETTERS });
   const best = ranking[0];
   const language = best ? languages[best[0]] : undefined;
-  if (!language) return null;
   const runnerUp = ranking.slice(1).find(([code]) => code in languages);
-  return runnerUp && runnerUp[1] > MAX_RUNNER_UP ? null : language;
+  if (!language || (runnerUp && runnerUp[1] > MAX_RUNNER_UP)) return byCommonWords(cleaned);
+  return language;
 }

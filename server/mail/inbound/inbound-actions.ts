@@ -151,7 +151,7 @@ export function createInboundActions(deps: InboundActionDeps) {
     const existing = await TicketModel.findById(ticketId, { number: 1 }).lean();
     if (existing) return outcome('new_ticket', { ticket: ticketId, ticketNumber: existing.number, relatedTicket: props.related?.number ?? null });
     const member = await findMemberByEmail<{ language?: string | null }>(sender.address, { language: 1 });
-    const language = member?.language ?? detectLanguage(content.text || content.fullText) ?? config.defaultLocale;
+    const language = member?.language ?? detectLanguage(`${mail.subject ?? ''}\n${content.text || content.fullText}`) ?? config.defaultLocale;
     const hints = doc.routing ?? { category: null, office: null };
     const category = hints.category && (await isActiveCategory(hints.category)) ? hints.category : null;
     const office = hints.office ? await OfficeModel.findOne({ code: hints.office }, { _id: 1 }).lean() : null;
