@@ -23,6 +23,8 @@ export const eventTypes = [
   'rated',
   'priority_changed',
   'category_changed',
+  /** The language mail and pages speak to the member in, corrected by staff (a short mail was misread). */
+  'language_changed',
   /** An SLA warning or breach fired by the scheduler (server/sla/scheduler.ts). */
   'sla_alert',
   /**
@@ -101,6 +103,7 @@ export interface EventData {
   rated: { score: number };
   priority_changed: { from: Priority; to: Priority };
   category_changed: { from: string | null; to: string | null };
+  language_changed: { from: string; to: string };
   sla_alert: SlaAlertData;
   /** What changed (`calendar` or `policy`) and its name, for the trail. */
   sla_recomputed: { cause: 'calendar' | 'policy'; label: string; job: string };

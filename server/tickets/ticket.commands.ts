@@ -20,7 +20,7 @@ import type { Priority, Ticket } from './ticket.model.js';
 import { refusal, type TicketAction } from './ticket.lifecycle.js';
 import { authorize } from './ticket.policy.js';
 import { presentTicket, type TicketView } from './ticket.presenter.js';
-import { replyLanguage } from '../lib/ticket.vocabulary.js';
+import { replyLanguage, type TicketLanguage } from '../lib/ticket.vocabulary.js';
 import { placeholderValues } from './reply-placeholders.js';
 import { fillPlaceholders, hasPlaceholders, refuseUnknownPlaceholders } from '../lib/placeholders.js';
 
@@ -267,32 +267,41 @@ export async function reopenTicket(props: CommandBase & { note?: string }): Prom
   });
 }
 
-/** Changes priority and/or category (one event each, so history reads naturally). */
-export async function updateTicket(props: CommandBase & { priority?: Priority; category?: string | null }): Promise<TicketView> {
+type Classification = { priority?: Priority; category?: string | null; language?: TicketLanguage };
+
+/** The first of the asked changes that is one (priority, then category, then language), as its event. */
+function nextChange(current: { priority: Priority; category: string | null; language: string }, props: Classification) {
+  if (props.priority !== undefined && props.priority !== current.priority)
+    return { field: 'priority', type: 'priority_changed', data: { from: current.priority, to: props.priority }, patch: { priority: props.priority } } as const;
+  if (props.category !== undefined && props.category !== current.category)
+    return { field: 'category', type: 'category_changed', data: { from: current.category, to: props.category }, patch: { category: props.category } } as const;
+  if (props.language !== undefined && props.language !== current.language)
+    return { field: 'language', type: 'language_changed', data: { from: current.language, to: props.language }, patch: { language: props.language } } as const;
+  return null;
+}
+
+/**
+ * Changes priority, category and/or language (one event each, so history reads naturally). The
+ * language is the one mail and pages speak to the member in: staff correct it when a short mail was
+ * read as another language.
+ */
+export async function updateTicket(props: CommandBase & Classification): Promise<TicketView> {
   const ticket = await prepare(props, 'update');
-  if (props.priority !== undefined && props.priority !== ticket.priority) {
-    const view = await finish({
-      ticket,
-      type: 'priority_changed',
-      actor: props.actor,
-      data: { from: ticket.priority, to: props.priority },
-      patch: { priority: props.priority },
-    });
-    if (props.category === undefined || props.category === ticket.category) return view;
-    return updateTicket({ ...props, version: view.version, priority: undefined });
-  }
-  if (props.category !== undefined && props.category !== ticket.category) {
-    return finish({
-      ticket,
-      type: 'category_changed',
-      actor: props.actor,
-      data: { from: ticket.category, to: props.category },
-      patch: { category: props.category },
-    });
-  }
+  const change = nextChange(ticket, props);
   // Already so: a bulk change counts it done (bulk.commands.ts), one by one it is a 400.
-  throw new BadRequestError('Nothing to change: give a new priority or category.', undefined, {
-    reason: 'unchanged',
-    ticket: presentTicket(ticket, props.actor),
-  });
+  if (!change)
+    throw new BadRequestError('Nothing to change: give a new priority, category or language.', undefined, {
+      reason: 'unchanged',
+      ticket: presentTicket(ticket, props.actor),
+    });
+  const { actor } = props;
+  const view = await (change.field === 'priority'
+    ? finish({ ticket, type: change.type, actor, data: change.data, patch: change.patch })
+    : change.field === 'category'
+      ? finish({ ticket, type: change.type, actor, data: change.data, patch: change.patch })
+      : finish({ ticket, type: change.type, actor, data: change.data, patch: change.patch }));
+  const rest = { ...props, version: view.version, [change.field]: undefined };
+  // The next field asked for, on the version this change made.
+  const more = (['priority', 'category', 'language'] as const).some((f) => rest[f] !== undefined && rest[f] !== view[f]);
+  return more ? updateTicket(rest) : view;
 }

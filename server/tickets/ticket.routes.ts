@@ -213,9 +213,9 @@ export function ticketRoutes(config: Config): RouteSpec[] {
     command('reopen', 'reopen', 'Reopen a resolved or closed ticket', s.versionBody, (req, id, b) =>
       reopenTicket({ actor: requireActor(req), ticketId: id, version: b.version, note: b.note }),
     ),
-    command('update', 'update', 'Change priority and/or category', s.updateBody, async (req, id, b) => {
+    command('update', 'update', 'Change priority, category and/or the language the member is written to in', s.updateBody, async (req, id, b) => {
       await checkCategory(b.category);
-      return updateTicket({ actor: requireActor(req), ticketId: id, version: b.version, priority: b.priority, category: b.category });
+      return updateTicket({ actor: requireActor(req), ticketId: id, version: b.version, priority: b.priority, category: b.category, language: b.language });
     }),
   ];
 }

@@ -77,7 +77,13 @@ export const reassignBody = z
     message: 'give exactly one of tier, team or assignee',
     path: ['tier'],
   });
-export const updateBody = z.strictObject({ version, priority: z.enum(priorities).optional(), category: code.nullable().optional() });
+export const updateBody = z.strictObject({
+  version,
+  priority: z.enum(priorities).optional(),
+  category: code.nullable().optional(),
+  /** The language mail and pages speak to the member in. */
+  language: z.enum(ticketLanguages).optional(),
+});
 
 /** Every command body carries the version the client saw. */
 export type CommandBody = z.ZodType<{ version: number }>;

@@ -24,6 +24,7 @@ const workTypes: ReadonlySet<string> = new Set([
   'reopened',
   'priority_changed',
   'category_changed',
+  'language_changed',
 ]);
 
 interface Change {

@@ -23,6 +23,7 @@ const eventTypes = [
   'member_replied',
   'priority_changed',
   'category_changed',
+  'language_changed',
   'other',
 ];
 const actions = ['claim', 'release', 'escalate', 'return', 'reassign', 'resolve', 'reopen', 'update', 'reply', 'note'];

@@ -12,7 +12,7 @@ import type { StaffActor } from '../../auth/actor.js';
 import type { Translate } from '../../lib/i18n.js';
 import { memberById } from '../../members/member-lookup.js';
 import { teamForTier } from '../../routing/routing.service.js';
-import { priorities } from '../../lib/ticket.vocabulary.js';
+import { priorities, ticketLanguages } from '../../lib/ticket.vocabulary.js';
 import { canRead } from '../../tickets/ticket.policy.js';
 import { presentTicket, type EventView, type TicketView } from '../../tickets/ticket.presenter.js';
 import { memberTickets, moveTargets, nameBook, ticketDetailAndHistory } from '../../tickets/ticket.queries.js';
@@ -65,6 +65,8 @@ export interface TicketPageView {
   returnReasons: { value: string; label: string }[];
   priorityOptions: { value: string; label: string; selected: boolean }[];
   categoryOptions: { value: string; label: string; selected: boolean }[];
+  /** The language mail and the member's pages use, corrected here when a short mail was misread. */
+  languageOptions: { value: string; label: string; selected: boolean }[];
   reassign: ReassignOptions | null;
   /** The file limits are the page route's to add (they come from the configuration). */
   composer: { canReply: boolean; canNote: boolean; maxFiles?: number; maxBytes?: number; maxSize?: string };
@@ -95,6 +97,7 @@ const trailTypes = new Set([
   'closed',
   'rated',
   'priority_changed',
+  'language_changed',
   'category_changed',
   'sla_alert',
   'sla_recomputed',
@@ -115,6 +118,7 @@ const directions: Record<string, TrailItem['direction']> = {
   closed: 'done',
   rated: 'done',
   priority_changed: 'edit',
+  language_changed: 'edit',
   category_changed: 'edit',
   sla_alert: 'edit',
   sla_recomputed: 'edit',
@@ -182,6 +186,9 @@ function trailItem(e: EventView, c: TrailContext): TrailItem {
       break;
     case 'priority_changed':
       text = t('trail.priority_changed', { ...vars, from: l.priority(String(e.data.from)), to: l.priority(String(e.data.to)) });
+      break;
+    case 'language_changed':
+      text = t('trail.language_changed', { ...vars, from: l.language(String(e.data.from)), to: l.language(String(e.data.to)) });
       break;
     case 'category_changed': {
       const label = (v: unknown) => catalog.categoryLabel(typeof v === 'string' ? v : null) ?? t('common.none');
@@ -344,6 +351,7 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
     returnReasons: catalog.reasonCodes.filter((r) => r.appliesTo.includes('return')).map(({ value, label }) => ({ value, label })),
     priorityOptions: priorities.map((p) => ({ value: p, label: l.priority(p), selected: p === v.priority })),
     categoryOptions: catalog.categories.map((c) => ({ ...c, selected: c.value === v.category })),
+    languageOptions: ticketLanguages.map((code) => ({ value: code, label: l.language(code), selected: code === v.language })),
     reassign,
     composer: { canReply: allowed.has('reply'), canNote: allowed.has('note') },
     // The ticket just read (replayed by loadTicket), not a second read of it.
