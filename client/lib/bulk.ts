@@ -132,6 +132,12 @@ export function setupBulk(rows: HTMLElement, onDone: () => void): BulkSelection 
         show([t('bulk.client.too_many', { max: MAX })], true);
         return;
       }
+      // Giving tickets to someone says to whom and why (a supervisor's move is always explained): said here, not by a 400.
+      if (what === 'assign' && (!String(data.get('assignee') ?? '') || !String(data.get('reason') ?? '').trim())) {
+        show([t('bulk.client.assign_needs')], true);
+        form.querySelector<HTMLElement>(String(data.get('assignee') ?? '') ? '[name="reason"]' : '[name="assignee"]')?.focus();
+        return;
+      }
       // Resolving mails every member, answered or not: said before, not after.
       if (what === 'resolve' && !window.confirm(t('bulk.client.confirm_resolve', { count: selected.size }))) return;
       const tickets = [...selected].map((id) => {

@@ -144,6 +144,14 @@ describe('acting on many tickets, merging and linking (real database, real HTTP 
     expect(String((await loadTicket(b._id))?.assignee)).to.equal(String(org.staff.advisorLiege2.id));
   });
 
+  it('offers "take" only to someone who works a queue, and marks the reason of a bulk assignment as required', async () => {
+    const advisor = (await (await signedIn(app, org.staff.advisorLiege.email)).get('/staff/queue').expect(200)).text;
+    expect(advisor).to.include('<option value="claim">');
+    const board = (await (await signedIn(app, org.staff.supervisorLiege.email)).get('/staff/board').expect(200)).text;
+    expect(board).to.include('id="bulk-bar"').and.not.include('<option value="claim">');
+    expect(board).to.match(/<span class="required-mark">\(obligatoire\)<\/span> <input type="text" name="reason" maxlength="2000" required/);
+  });
+
   it('marks as spam: closed, nothing sent, the sender blocked, and their next mail quarantined (not lost)', async () => {
     const email = `spam.${new Types.ObjectId().toHexString()}@junk.example`;
     const unclaimed = await buildTicket(org, { member: { name: 'Promo', email } });

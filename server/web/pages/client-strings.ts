@@ -125,5 +125,6 @@ export const clientStringKeys: readonly string[] = [
     'unlinked',
     'inbound_summary',
     'confirm_resolve',
+    'assign_needs',
   ].map((k) => `bulk.client.${k}`),
 ];
