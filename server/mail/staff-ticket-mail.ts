@@ -64,7 +64,7 @@ export function reassignmentMailWrites(
   config: MailConfig,
   ticket: MailTicket,
   person: MailStaff | null,
-  props: { reassignedBy: string; reason: string; at: Date },
+  props: { reassignedBy: string; reason: string; at: Date; returned?: boolean },
 ): JournalWrite[] {
   if (!person) return [];
   const mail = buildOutboxMail(
@@ -77,6 +77,7 @@ export function reassignmentMailWrites(
         ticketNumber: ticket.number,
         subject: ticket.subject,
         reassignedBy: props.reassignedBy,
+        returned: props.returned ?? false,
         reason: props.reason,
         staffTicketUrl: staffTicketUrl(config, ticket),
       },

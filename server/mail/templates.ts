@@ -122,6 +122,8 @@ const templateSchemas = {
     ticketNumber,
     subject: line,
     reassignedBy: line,
+    /** Sent back by a higher tier to the person who escalated it: "vous a renvoyé", the return note as the reason. */
+    returned: z.boolean().default(false),
     reason: longText(5_000),
     staffTicketUrl: httpUrl,
   }),
@@ -280,9 +282,9 @@ const subjects: Readonly<Record<MailTemplateName, Readonly<Record<MailLocale, st
     en: '[{{ticketNumber}}] Escalated to tier {{toTier}}: {{subject}}',
   },
   'staff-reassignment': {
-    fr: '[{{ticketNumber}}] Un ticket vous a été confié : {{subject}}',
-    nl: '[{{ticketNumber}}] Er is een ticket aan u toegewezen: {{subject}}',
-    en: '[{{ticketNumber}}] A ticket has been assigned to you: {{subject}}',
+    fr: '[{{ticketNumber}}] {{#if returned}}Un ticket vous est renvoyé{{else}}Un ticket vous a été confié{{/if}} : {{subject}}',
+    nl: '[{{ticketNumber}}] {{#if returned}}Er is een ticket naar u teruggestuurd{{else}}Er is een ticket aan u toegewezen{{/if}}: {{subject}}',
+    en: '[{{ticketNumber}}] {{#if returned}}A ticket has been sent back to you{{else}}A ticket has been assigned to you{{/if}}: {{subject}}',
   },
   'sla-warning': {
     fr: '[{{ticketNumber}}] {{#if breached}}Délai dépassé{{else}}Délai bientôt atteint{{/if}} ({{deadlineLabel}}) : {{subject}}',

@@ -257,11 +257,15 @@ async function mailForChange(config: MailConfig, input: CommitInput): Promise<Jo
         at,
       });
     }
-    case 'reassigned': {
+    case 'reassigned':
+    case 'returned': {
+      // Given to someone by a supervisor, or sent back to the person who escalated it: they are told,
+      // as a person is for an escalation (they may be away from the queue that flags it).
       const assignee = input.patch.assignee;
       if (!assignee || (input.actor.kind === 'staff' && sameId(assignee, input.actor.id))) return [];
-      const person = await StaffModel.findById(assignee, { email: 1, languages: 1 }).lean();
-      return reassignmentMailWrites(config, ticket, person, { reassignedBy: input.actor.name, reason: input.note ?? '', at });
+      const person = await StaffModel.findById(assignee, { email: 1, languages: 1, active: 1 }).lean();
+      if (person?.active === false) return [];
+      return reassignmentMailWrites(config, ticket, person, { reassignedBy: input.actor.name, reason: input.note ?? '', at, returned: input.type === 'returned' });
     }
     case 'resolved': {
       const member = await MemberModel.findById(ticket.member, { email: 1, name: 1, language: 1 }).lean();
