@@ -265,7 +265,12 @@ async function mailForChange(config: MailConfig, input: CommitInput): Promise<Jo
       if (!assignee || (input.actor.kind === 'staff' && sameId(assignee, input.actor.id))) return [];
       const person = await StaffModel.findById(assignee, { email: 1, languages: 1, active: 1 }).lean();
       if (person?.active === false) return [];
-      return reassignmentMailWrites(config, ticket, person, { reassignedBy: input.actor.name, reason: input.note ?? '', at, returned: input.type === 'returned' });
+      return reassignmentMailWrites(config, ticket, person, {
+        reassignedBy: input.actor.name,
+        reason: input.note ?? '',
+        at,
+        returned: input.type === 'returned',
+      });
     }
     case 'resolved': {
       const member = await MemberModel.findById(ticket.member, { email: 1, name: 1, language: 1 }).lean();
