@@ -34,6 +34,11 @@ const roleTier = { advisor: 1, support: 2, administrative: 3 } as const;
 const tiersOfRoles = new WeakMap<readonly string[], readonly Tier[]>();
 
 /** The tiers a staff member works in (claims and answers tickets of), from their roles. */
+/** Whether these roles work some tier's queue (a supervisor or an administrator alone works none). */
+export function worksAnyTier(roles: readonly string[]): boolean {
+  return roles.some((role) => role in roleTier);
+}
+
 export function tiersWorkedBy(actor: Pick<StaffActor, 'roles'>): Tier[] {
   let tiers = tiersOfRoles.get(actor.roles);
   if (!tiers) {

@@ -77,7 +77,7 @@ export function unexpectedErrors(errors: readonly string[]): string[] {
   return errors.filter((e) => !/Failed to load resource: the server responded with a status of (404|409)/.test(e));
 }
 
-/** A fresh browser context, signed in through the sign-in form; the page ends on the queue. */
+/** A fresh browser context, signed in through the sign-in form; the page ends on the person's home (queue, or board for a supervisor). */
 export async function signIn(browser: Browser, base: string, email: string, password: string, options: BrowserContextOptions = {}): Promise<StaffSession> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'fr-BE', ...options });
   context.setDefaultTimeout(10_000);
@@ -88,7 +88,7 @@ export async function signIn(browser: Browser, base: string, email: string, pass
   await page.goto(`${base}/staff/login`);
   await page.fill('#email', email);
   await page.fill('#password', password);
-  await Promise.all([page.waitForURL(/\/staff\/queue/), page.click('button[type=submit]')]);
+  await Promise.all([page.waitForURL(/\/staff\/(queue|board)/), page.click('button[type=submit]')]);
   return { context, page, errors };
 }
 

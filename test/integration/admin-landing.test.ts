@@ -27,6 +27,9 @@ describe('administration landing page', () => {
     expect(admin.headers.location).to.equal('/staff/admin');
     const advisor = await signInForm(request.agent(app), org.staff.advisorLiege.email);
     expect(advisor.headers.location).to.equal('/staff/queue');
+    // A supervisor who works no tier starts on the board.
+    const supervisor = await signInForm(request.agent(app), org.staff.supervisorLiege.email);
+    expect(supervisor.headers.location).to.equal('/staff/board');
     // A place asked for before signing in still wins.
     const back = await signInForm(request.agent(app), org.staff.administrator.email, '/staff/mail');
     expect(back.headers.location).to.equal('/staff/mail');

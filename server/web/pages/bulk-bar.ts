@@ -6,7 +6,7 @@
 import { hasRole, type StaffActor } from '../../auth/actor.js';
 import type { Translate } from '../../lib/i18n.js';
 import { priorities } from '../../lib/ticket.vocabulary.js';
-import { tiersWorkedBy } from '../../tickets/ticket.policy.js';
+import { worksAnyTier } from '../../tickets/ticket.policy.js';
 import type { PageCatalog } from './catalog.js';
 import { labels } from './presenters.js';
 import { reassignOptions, type ReassignOptions } from './reassign-options.js';
@@ -26,6 +26,6 @@ export async function bulkBar(actor: StaffActor, t: Translate, catalog: PageCata
     priorities: priorities.map((p) => ({ value: p, label: l.priority(p) })),
     categories: catalog.categories.map((c) => ({ value: c.value, label: c.label })),
     people: hasRole(actor, 'supervisor') ? (await reassignOptions(t, catalog)).people : null,
-    canClaim: tiersWorkedBy(actor).length > 0,
+    canClaim: worksAnyTier(actor.roles),
   };
 }

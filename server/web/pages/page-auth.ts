@@ -6,6 +6,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { StaffActor } from '../../auth/actor.js';
 import { UnauthorizedError } from '../../lib/errors.js';
+import { worksAnyTier } from '../../tickets/ticket.policy.js';
 import { wantsJson } from '../render.js';
 
 export const loginPath = '/staff/login';
@@ -13,9 +14,15 @@ export const logoutPath = '/staff/logout';
 export const queuePath = '/staff/queue';
 export const adminPath = '/staff/admin';
 
-/** Where a person lands after signing in: administrators work no queue, so the administration. */
+export const boardPath = '/staff/board';
+
+/**
+ * Where a person lands after signing in: administrators work no queue, so the administration; a
+ * supervisor who works no tier, the supervision board (their Monday starts there, not in a queue).
+ */
 export function homePathFor(actor: { roles: readonly string[] }): string {
-  return actor.roles.includes('administrator') ? adminPath : queuePath;
+  if (actor.roles.includes('administrator')) return adminPath;
+  return actor.roles.includes('supervisor') && !worksAnyTier(actor.roles) ? boardPath : queuePath;
 }
 
 /**
