@@ -425,6 +425,49 @@ describe('inbound intake: the 250, a crash, and the next start', function () {
     expect((await listInboundPage({ filter: 'quarantined' })).messages).to.deep.equal([]);
   });
 
+  it('lists a photo Apple Mail put inline among the files the acknowledgement names, not a signature’s small logo', async () => {
+    const pipeline = createInboundPipeline({ config, logger: silentLogger });
+    // A JPEG of about 60 KB (a phone's photo, shrunk) and a 70-byte logo, both inline in the body.
+    const jpeg = Buffer.concat([Buffer.from('ffd8ffe000104a46494600010100000100010000', 'hex'), Buffer.alloc(60 * 1024, 7), Buffer.from('ffd9', 'hex')]);
+    const png = Buffer.from(
+      '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a5c50000000049454e44ae426082',
+      'hex',
+    );
+    const raw = [
+      'From: Sam Peeters <sam.photo@example.be>',
+      'To: support@relais.demo',
+      'Subject: Schade aan het dak',
+      'Message-ID: <inline-photo@example.be>',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/related; boundary="rel"',
+      '',
+      '--rel',
+      'Content-Type: text/html; charset=utf-8',
+      '',
+      '<p>Goedendag, hier is een foto van de schade aan het dak van ons atelier.</p><img src="cid:photo@x"><p>Sam</p><img src="cid:logo@x">',
+      '--rel',
+      'Content-Type: image/jpeg; name="IMG_4821.jpeg"',
+      'Content-Disposition: inline; filename="IMG_4821.jpeg"',
+      'Content-ID: <photo@x>',
+      'Content-Transfer-Encoding: base64',
+      '',
+      jpeg.toString('base64'),
+      '--rel',
+      'Content-Type: image/png; name="logo.png"',
+      'Content-Disposition: inline; filename="logo.png"',
+      'Content-ID: <logo@x>',
+      'Content-Transfer-Encoding: base64',
+      '',
+      png.toString('base64'),
+      '--rel--',
+      '',
+    ].join('\r\n');
+    const outcome = await pipeline.ingest({ raw: Buffer.from(raw), source: 'smtp', envelopeTo: ['support@relais.demo'] });
+    expect(outcome?.kind).to.equal('new_ticket');
+    const ack = await Outbox.findOne({ ticket: outcome?.ticket, template: 'ticket-acknowledgement' }).lean();
+    expect(ack?.text).to.include('IMG_4821.jpeg').and.not.include('logo.png');
+  });
+
   it('processes a message at once when its sender quits or sends nothing more, and after the deliveries of a back-to-back stream', async () => {
     const pipeline = createInboundPipeline({ config, logger: silentLogger });
     // Never quiet, never past the bound within this test: once a session delivers back to back, only
