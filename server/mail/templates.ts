@@ -338,6 +338,8 @@ hbs.registerHelper('paragraphs', (value: unknown) => {
 hbs.registerHelper('safeReplyHtml', (value: unknown) => new hbs.SafeString(sanitizeReplyHtml(String(value ?? ''))));
 // "7 jours" / "1 day": a plain string, escaped by Handlebars like any value.
 hbs.registerHelper('plural', (count: unknown, one: unknown, other: unknown) => `${String(count)} ${count === 1 ? String(one) : String(other)}`);
+/** `(either test a b)`: a when test is truthy (a non-empty list too), else b — for a partial's hash, where `{{#if}}` cannot go. */
+hbs.registerHelper('either', (test: unknown, a: unknown, b: unknown) => (test && !(Array.isArray(test) && test.length === 0) ? a : b));
 
 type Compiled = (data: TemplateValues) => string;
 const cache = new Map<string, Compiled>();

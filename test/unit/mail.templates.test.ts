@@ -233,6 +233,9 @@ describe('mail templates (pure)', () => {
       expect(new Set(firsts).size, locale).to.equal(aboutOne.length);
     }
     expect(render('ticket-resolved', 'nl', sample()['ticket-resolved']).html).to.include('>Uw vraag is opgelost.</div>');
+    // Carrying a reply, it says so first: "resolved" alone would hide the answer.
+    const carried = render('ticket-resolved', 'fr', { ...sample()['ticket-resolved'], replies: [{ agentFirstName: 'Anne', replyText: 'Ok.' }] });
+    expect(carried.html).to.include('>Une réponse, et votre demande est résolue.</div>');
   });
 
   it('puts every member email’s link in a footer that invites a reply, except the magic link’s (a reply would quote it)', () => {
