@@ -14,6 +14,9 @@ import { StaffModel, type StaffRole } from '../../server/staff/staff.model.js';
 import { TeamModel, type Tier } from '../../server/teams/team.model.js';
 import { createTicket, type CreateTicketProps } from '../../server/tickets/ticket.create.js';
 import type { Ticket } from '../../server/tickets/ticket.model.js';
+import { claimTicket } from '../../server/tickets/ticket.commands.js';
+import { escalateTicket } from '../../server/tickets/ticket.moves.js';
+import type { TicketView } from '../../server/tickets/ticket.presenter.js';
 
 export const testPassword = 'correct horse battery staple';
 let cachedHash: string | undefined;
@@ -98,4 +101,21 @@ export async function buildTicket(org: Org, overrides: Partial<CreateTicketProps
     office: org.offices.liege,
     ...overrides,
   });
+}
+
+/** A Liège ticket taken by Julie Lambert and escalated by her to tier 2: the ticket as made, and as escalated. */
+export async function buildEscalatedTicket(
+  org: Org,
+  props: { subject?: string; reason?: string; handoff?: string } = {},
+): Promise<{ ticket: Ticket; escalated: TicketView }> {
+  const ticket = await buildTicket(org, props.subject ? { subject: props.subject } : {});
+  const claimed = await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: ticket.version });
+  const escalated = await escalateTicket({
+    actor: org.staff.advisorLiege,
+    ticketId: String(ticket._id),
+    version: claimed.version,
+    reason: props.reason ?? 'needs_contract_change',
+    handoff: props.handoff ?? 'Le membre a envoyé son avenant.',
+  });
+  return { ticket, escalated };
 }

@@ -6,10 +6,10 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import { claimTicket } from '../../server/tickets/ticket.commands.js';
-import { escalateTicket, reassignTicket, returnTicket } from '../../server/tickets/ticket.moves.js';
+import { reassignTicket, returnTicket } from '../../server/tickets/ticket.moves.js';
 import { testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
-import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
+import { buildEscalatedTicket, buildOrg, type Org } from '../helpers/factories.js';
 import { testApp } from '../helpers/http.js';
 import { pageAgent } from '../helpers/page-agent.js';
 
@@ -29,15 +29,7 @@ describe('queue: who escalated a ticket, and why', () => {
   };
 
   it('shows the escalator and the reason on the receiving tier’s row, in the reader’s language; not once returned', async () => {
-    const ticket = await buildTicket(org, { subject: 'Contrat à modifier' });
-    const claimed = await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: ticket.version });
-    const escalated = await escalateTicket({
-      actor: org.staff.advisorLiege,
-      ticketId: String(ticket._id),
-      version: claimed.version,
-      reason: 'needs_contract_change',
-      handoff: 'Le membre a envoyé son avenant.',
-    });
+    const { ticket, escalated } = await buildEscalatedTicket(org, { subject: 'Contrat à modifier' });
     const support = await pageAgent(app, org.staff.support.email);
     const row = rowOf((await support.get('/staff/queue').expect(200)).text, ticket.number);
     expect(row).to.include('Escaladé par Julie Lambert · Modification de contrat');
@@ -59,15 +51,7 @@ describe('queue: who escalated a ticket, and why', () => {
   });
 
   it('a supervisor who moves an escalation to another tier is named there, with their reason, on the queue and the board', async () => {
-    const ticket = await buildTicket(org, { subject: 'Procuration à signer' });
-    const claimed = await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: ticket.version });
-    const escalated = await escalateTicket({
-      actor: org.staff.advisorLiege,
-      ticketId: String(ticket._id),
-      version: claimed.version,
-      reason: 'needs_contract_change',
-      handoff: 'Le membre a envoyé son avenant.',
-    });
+    const { ticket, escalated } = await buildEscalatedTicket(org, { subject: 'Procuration à signer' });
     const moved = await reassignTicket({
       actor: org.staff.supervisorLiege,
       ticketId: String(ticket._id),

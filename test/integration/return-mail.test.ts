@@ -5,11 +5,11 @@
 import { expect } from 'chai';
 import { Outbox, type OutboxMail } from '../../server/mail/mail.models.js';
 import { claimTicket } from '../../server/tickets/ticket.commands.js';
-import { escalateTicket, returnTicket } from '../../server/tickets/ticket.moves.js';
+import { returnTicket } from '../../server/tickets/ticket.moves.js';
 import { testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { useMail } from '../helpers/enrichers.js';
-import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
+import { buildEscalatedTicket, buildOrg, type Org } from '../helpers/factories.js';
 
 describe('mail: a ticket sent back to the advisor who escalated it', () => {
   useTestDatabase();
@@ -21,12 +21,8 @@ describe('mail: a ticket sent back to the advisor who escalated it', () => {
   });
 
   it('mails her that it came back, with the note', async () => {
-    const ticket = await buildTicket(org, { subject: 'Précompte à recalculer' });
-    const claimed = await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: ticket.version });
-    const escalated = await escalateTicket({
-      actor: org.staff.advisorLiege,
-      ticketId: String(ticket._id),
-      version: claimed.version,
+    const { ticket, escalated } = await buildEscalatedTicket(org, {
+      subject: 'Précompte à recalculer',
       reason: 'payroll_correction',
       handoff: 'À recalculer.',
     });
