@@ -180,6 +180,8 @@ export interface AtRiskTicket {
   createdAt: Date;
   /** `overdue`, `breach` (expected), `soon` (due within the horizon) or `old` (oldest, no deadline). */
   kind: 'overdue' | 'breach' | 'soon' | 'old';
+  /** Which deadline `dueAt` is (the board's row may show another: a waiting escalation's pick-up). */
+  deadline: string | null;
 }
 
 export interface BoardForecast {
@@ -281,7 +283,8 @@ export async function boardForecast(actor: StaffActor, c: { timeZone: string; on
       if (due !== null && due < now.getTime()) kind = 'overdue';
       else if (due !== null && due <= horizonEnd && f !== undefined && f.expectedBreaches !== null && (at === null || at.getTime() > due)) kind = 'breach';
       else if (due !== null) kind = 'soon';
-      return [{ id: w.id, number: x.doc.number, subject: x.doc.subject, queue: key, dueAt: w.dueAt, createdAt: w.createdAt, kind }];
+      const deadline = due === null ? null : (x.doc.sla?.deadlines.find((d) => d.due?.getTime() === due && d.state !== 'paused')?.kind ?? null);
+      return [{ id: w.id, number: x.doc.number, subject: x.doc.subject, queue: key, dueAt: w.dueAt, createdAt: w.createdAt, kind, deadline }];
     });
   return {
     now,

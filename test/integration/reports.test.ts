@@ -524,7 +524,15 @@ describe('Reports (pages and CSV, real database)', () => {
     it('counts deadlines due within four hours and those already missed', async () => {
       const soon = new Date(Date.now() + 90 * 60_000);
       await TicketModel.updateOne({ _id: oid(ids.t7) }, { $set: { dueAt: soon } });
-      await TicketModel.updateOne({ _id: oid(ids.t5) }, { $set: { dueAt: new Date(Date.now() - 60_000) } });
+      const missed = new Date(Date.now() - 60_000);
+      // Its deadline is named: the board's row may show another one (a waiting escalation's pick-up).
+      const sla = {
+        policy: 'Priorité normale',
+        paused: false,
+        nextAlertAt: null,
+        deadlines: [{ kind: 'resolution', state: 'running', due: missed, breached: true }],
+      };
+      await TicketModel.updateOne({ _id: oid(ids.t5) }, { $set: { dueAt: missed, sla } });
       workingSet.reset(); // written behind the journal's back: the working set reads them again
       try {
         const html = (await request(app).get('/staff/board').set(as(staff.supervisorL)).expect(200)).text;
@@ -532,10 +540,12 @@ describe('Reports (pages and CSV, real database)', () => {
         // Presence unknown: at most the deadlines due; the one already missed is counted with them (never a bare figure beside "1 late").
         expect(html).to.include('<span class="forecast-level forecast-warn">1 en retard + au plus 1</span>');
         expect(html).to.match(/<li class="risk risk-overdue">\s*<a class="row-link" href="\/staff\/tickets\/65f0000000000000000000a5">/);
+        expect(html).to.match(/<time datetime="[^"]+">[^<]+<\/time> \(Résolution\)/);
         expect(html).to.match(/<li class="risk risk-soon">\s*<a class="row-link" href="\/staff\/tickets\/65f0000000000000000000b7">/);
         expect(html).to.not.include('pas encore d&#x27;échéances');
       } finally {
         await TicketModel.updateMany({ _id: { $in: [oid(ids.t5), oid(ids.t7)] } }, { $set: { dueAt: NO_DUE_DATE } });
+        await TicketModel.updateOne({ _id: oid(ids.t5) }, { $unset: { sla: '' } });
         workingSet.reset();
       }
     });

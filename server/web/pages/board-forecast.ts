@@ -32,6 +32,8 @@ export interface AtRiskView {
   createdText: string;
   kind: AtRiskTicket['kind'];
   label: string;
+  /** Which deadline the date is ("Résolution"): the board's row may show the pick-up's. */
+  deadline: string | null;
 }
 
 export interface ForecastView {
@@ -109,6 +111,7 @@ export async function forecastPanel(actor: StaffActor, c: ForecastContext): Prom
       createdText: fmt.dateTime(r.createdAt),
       kind: r.kind,
       label: t(`reports.forecast.kind.${r.kind}`),
+      deadline: r.deadline ? t(`sla.kind.${r.deadline}`) : null,
     })),
     liveKnown: forecast.liveKnown,
     anyDeadline: forecast.anyDeadline,
