@@ -166,6 +166,21 @@ describe('administrators’ mail page (HTML, real database, real SMTP)', () => {
       expect(reply.text).to.include('support+R-2026-000777@relais.test');
       // The thread's chain, as mail apps read it.
       expect(reply.text).to.match(/Fil \(References\)<\/dt><dd>&lt;first@example\.org&gt;<\/dd>/);
+      // And the message as it left, every header included, for administrators only.
+      expect(reply.text).to.include(`href="/staff/mail/${String(caught.reply._id)}/raw" download`);
+      const raw = await admin
+        .get(`/staff/mail/${String(caught.reply._id)}/raw`)
+        .buffer(true)
+        .parse((res, done) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (body += chunk));
+          res.on('end', () => done(null, body));
+        })
+        .expect(200);
+      expect(raw.headers['content-type']).to.match(/^message\/rfc822/);
+      expect(raw.headers['content-disposition']).to.include('.eml');
+      expect(String(raw.body)).to.include('References: <first@example.org>').and.include('Subject:');
       // A reply a person wrote is not automatic: the header is absent, shown as a dash.
       expect(reply.text).to.match(/Auto-Submitted\)<\/dt><dd><span class="muted">—<\/span>/);
     });
@@ -181,7 +196,12 @@ describe('administrators’ mail page (HTML, real database, real SMTP)', () => {
         const agent = await signedIn(app, org.staff[who].email);
         const queue = await agent.get('/staff/queue').expect(200);
         expect(queue.text).not.to.include('href="/staff/mail"');
-        for (const path of ['/staff/mail', `/staff/mail/${String(caught.link._id)}`, `/staff/mail/${String(caught.link._id)}/html`]) {
+        for (const path of [
+          '/staff/mail',
+          `/staff/mail/${String(caught.link._id)}`,
+          `/staff/mail/${String(caught.link._id)}/html`,
+          `/staff/mail/${String(caught.link._id)}/raw`,
+        ]) {
           const res = await agent.get(path);
           expect(res.status, path).to.equal(403);
           expect(res.text, path).to.include('Réservé aux administrateur·rices');

@@ -128,6 +128,7 @@ export function mailAdminRoutes(config: Config, tools: StaffPageTools): Router {
       ],
       text: mail.text,
       htmlSrc: mail.html ? `${mailAdminPath}/${String(mail._id)}/html` : null,
+      rawHref: `${mailAdminPath}/${String(mail._id)}/raw`,
       links: linksIn(mail.text, config.publicUrl),
       origin: new URL(config.publicUrl).origin,
       receivedText: fmt.dateTime(mail.receivedAt),
@@ -146,6 +147,15 @@ export function mailAdminRoutes(config: Config, tools: StaffPageTools): Router {
       'Referrer-Policy': 'no-referrer',
     });
     res.type('html').send(mail.html);
+  });
+
+  /** The message as it left Relais (.eml), every header included: for checking a thread in a mail app. */
+  router.get(`${mailAdminPath}/:id/raw`, requirePageActor, async (req, res) => {
+    if (await refuseNonAdministrator(req, res, tools)) return;
+    const mail = await caughtOr404(req);
+    res.set({ 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' });
+    res.attachment(`relais-${String(mail._id)}.eml`);
+    res.type('message/rfc822').send(Buffer.from(mail.raw, 'utf8'));
   });
 
   router.post(`${mailAdminPath}/outbox/:id/retry`, requirePageActor, tools.csrf.protect, async (req, res) => {
