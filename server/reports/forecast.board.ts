@@ -21,6 +21,7 @@ import { TeamModel } from '../teams/team.model.js';
 import { ticketIdsOfDays } from '../tickets/ticket.keys.js';
 import { readByIds } from '../db/point-reads.js';
 import { NO_DUE_DATE, TicketModel, trailFrom, type TrailEntry } from '../tickets/ticket.model.js';
+import { deadlineDueAt } from '../tickets/ticket-sla.js';
 import { arrivalProfile, forecastQueue, horizonHours, throughputOf, workOrder, type QueueForecast, type WaitingTicket } from './forecast.js';
 
 const HOUR = 3_600_000;
@@ -283,7 +284,7 @@ export async function boardForecast(actor: StaffActor, c: { timeZone: string; on
       if (due !== null && due < now.getTime()) kind = 'overdue';
       else if (due !== null && due <= horizonEnd && f !== undefined && f.expectedBreaches !== null && (at === null || at.getTime() > due)) kind = 'breach';
       else if (due !== null) kind = 'soon';
-      const deadline = due === null ? null : (x.doc.sla?.deadlines.find((d) => d.due?.getTime() === due && d.state !== 'paused')?.kind ?? null);
+      const deadline = w.dueAt && x.doc.sla ? deadlineDueAt(x.doc.sla.deadlines, w.dueAt) : null;
       return [{ id: w.id, number: x.doc.number, subject: x.doc.subject, queue: key, dueAt: w.dueAt, createdAt: w.createdAt, kind, deadline }];
     });
   return {

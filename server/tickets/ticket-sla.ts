@@ -68,3 +68,15 @@ export function presentSla(sla: TicketSla | null | undefined): SlaView | null {
     deadlines: sla.deadlines.map((d) => ({ kind: d.kind, state: d.state, due: iso(d.due), breached: d.breached })),
   };
 }
+
+/**
+ * Which running deadline falls due at `at` (a ticket's `dueAt` is its earliest): the queue, the board
+ * and the breach forecast name it ("Première réponse"), since a bare date leaves the reader guessing.
+ */
+export function deadlineDueAt(
+  deadlines: ReadonlyArray<{ kind: DeadlineKind; state: DeadlineState; due: Date | string | null }>,
+  at: Date | string,
+): DeadlineKind | null {
+  const ms = new Date(at).getTime();
+  return deadlines.find((d) => d.due !== null && d.state !== 'paused' && new Date(d.due).getTime() === ms)?.kind ?? null;
+}

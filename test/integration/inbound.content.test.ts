@@ -20,11 +20,7 @@ import { buildOrg, type Org } from '../helpers/factories.js';
 import { login, testApp } from '../helpers/http.js';
 import { signedIn } from '../helpers/pages.js';
 import { corpusMessage, loadManifest } from '../fixtures/mail/manifest.js';
-
-const PNG = Buffer.from(
-  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a5c50000000049454e44ae426082',
-  'hex',
-);
+import { onePixelPng } from '../helpers/bytes.js';
 
 /** A new ticket's mail with a pasted screenshot (multipart/related, `cid:`). */
 const cidMail = Buffer.from(
@@ -46,7 +42,7 @@ const cidMail = Buffer.from(
     'Content-ID: <capture@relais>',
     'Content-Transfer-Encoding: base64',
     '',
-    PNG.toString('base64'),
+    onePixelPng.toString('base64'),
     '--rel--',
     '',
   ].join('\r\n'),

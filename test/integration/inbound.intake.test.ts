@@ -35,6 +35,7 @@ import { Outbox } from '../../server/mail/mail.models.js';
 import { TicketModel } from '../../server/tickets/ticket.model.js';
 import type { Config } from '../../server/config.js';
 import { useMail } from '../helpers/enrichers.js';
+import { onePixelPng } from '../helpers/bytes.js';
 import { silentLogger, testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg } from '../helpers/factories.js';
@@ -429,10 +430,6 @@ describe('inbound intake: the 250, a crash, and the next start', function () {
     const pipeline = createInboundPipeline({ config, logger: silentLogger });
     // A JPEG of about 60 KB (a phone's photo, shrunk) and a 70-byte logo, both inline in the body.
     const jpeg = Buffer.concat([Buffer.from('ffd8ffe000104a46494600010100000100010000', 'hex'), Buffer.alloc(60 * 1024, 7), Buffer.from('ffd9', 'hex')]);
-    const png = Buffer.from(
-      '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a5c50000000049454e44ae426082',
-      'hex',
-    );
     const raw = [
       'From: Sam Peeters <sam.photo@example.be>',
       'To: support@relais.demo',
@@ -458,7 +455,7 @@ describe('inbound intake: the 250, a crash, and the next start', function () {
       'Content-ID: <logo@x>',
       'Content-Transfer-Encoding: base64',
       '',
-      png.toString('base64'),
+      onePixelPng.toString('base64'),
       '--rel--',
       '',
     ].join('\r\n');

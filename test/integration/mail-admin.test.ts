@@ -19,6 +19,7 @@ import { createMailTransport, enqueueMail, findOutboxMail, processOutbox } from 
 import { retryFailedMail } from '../../server/mail/outbox-admin.js';
 import { caughtHtmlCsp } from '../../server/web/pages/mail-admin.routes.js';
 import { ConflictError, NotFoundError } from '../../server/lib/errors.js';
+import { asBytes } from '../helpers/bytes.js';
 import { silentLogger, testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, type Org } from '../helpers/factories.js';
@@ -171,16 +172,13 @@ describe('administrators’ mail page (HTML, real database, real SMTP)', () => {
       const raw = await admin
         .get(`/staff/mail/${String(caught.reply._id)}/raw`)
         .buffer(true)
-        .parse((res, done) => {
-          let body = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => (body += chunk));
-          res.on('end', () => done(null, body));
-        })
+        .parse(asBytes)
         .expect(200);
       expect(raw.headers['content-type']).to.match(/^message\/rfc822/);
       expect(raw.headers['content-disposition']).to.include('.eml');
-      expect(String(raw.body)).to.include('References: <first@example.org>').and.include('Subject:');
+      expect((raw.body as Buffer).toString('utf8'))
+        .to.include('References: <first@example.org>')
+        .and.include('Subject:');
       // A reply a person wrote is not automatic: the header is absent, shown as a dash.
       expect(reply.text).to.match(/Auto-Submitted\)<\/dt><dd><span class="muted">—<\/span>/);
     });

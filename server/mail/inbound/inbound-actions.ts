@@ -102,8 +102,13 @@ export function createInboundActions(deps: InboundActionDeps) {
    * The message's text for the ticket, with the files that were refused named at its end — in the
    * ticket's language: the member reads it on their page, as their own message.
    */
+  /** Words in a ticket's language (one Relais does not write, such as German: the default's). */
+  function wordsIn(language: string) {
+    return translator(isLocale(language) ? language : config.defaultLocale);
+  }
+
   function bodyText(content: MessageContent, refused: readonly UploadProblem[], language: string): string {
-    const t = translator(isLocale(language) ? language : config.defaultLocale);
+    const t = wordsIn(language);
     const text = content.text.trim() || content.fullText.trim() || t('inbound_text.no_text');
     const files = refused.map((p) => `${p.file} (${t(`inbound_text.refused_reason.${p.problem}`)})`).join(', ');
     const note = refused.length > 0 ? `\n\n[${t('inbound_text.refused_files', { files })}]` : '';
@@ -156,9 +161,7 @@ export function createInboundActions(deps: InboundActionDeps) {
     const category = hints.category && (await isActiveCategory(hints.category)) ? hints.category : null;
     const office = hints.office ? await OfficeModel.findOne({ code: hints.office }, { _id: 1 }).lean() : null;
     const { ids, refused, html } = await storeAttachments(content, member?._id ?? null);
-    const related = props.related
-      ? `\n\n[${translator(isLocale(language) ? language : config.defaultLocale)('inbound_text.cites_ticket', { number: props.related.number })}]`
-      : '';
+    const related = props.related ? `\n\n[${wordsIn(language)('inbound_text.cites_ticket', { number: props.related.number })}]` : '';
     const acknowledge = props.automatic.kind === 'none' && (await mayAutoReply(sender.address));
     const ticket = await createTicket({
       actor: { kind: 'system', name: 'Relais' },

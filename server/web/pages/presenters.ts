@@ -8,6 +8,7 @@ import type { RoutingNames } from '../../routing/routing-facts.js';
 import type { Translate } from '../../lib/i18n.js';
 import { memberNamesByIds } from '../../members/member-lookup.js';
 import type { TicketView } from '../../tickets/ticket.presenter.js';
+import { deadlineDueAt } from '../../tickets/ticket-sla.js';
 import type { PageCatalog } from './catalog.js';
 import type { DueView, Formatter } from './format.js';
 
@@ -132,7 +133,7 @@ export function presentRow(v: TicketView, ctx: PresentContext): TicketRowView {
  */
 export function namedDue(v: Pick<TicketView, 'dueAt' | 'sla'>, ctx: Pick<PresentContext, 'fmt' | 't'>, kind?: string): DueView {
   const due = ctx.fmt.due(v.dueAt);
-  const named = kind ?? (v.dueAt ? v.sla?.deadlines.find((d) => d.due === v.dueAt && d.state !== 'paused')?.kind : undefined);
+  const named = kind ?? (v.dueAt && v.sla ? deadlineDueAt(v.sla.deadlines, v.dueAt) : null);
   if (!named) return due;
   const name = ctx.t(`sla.kind.${named}`);
   return { ...due, kind: name, label: `${name} · ${due.label}` };
