@@ -133,7 +133,8 @@ export function windowsOf(input: DeadlineInput, segments: Segment[], created: nu
         open.met = true;
         open = null;
       }
-    } else if (e.type === 'member_replied' && replied && !open) {
+    } else if (e.type === 'member_replied' && replied && !open && !finished(segmentAt(segments, clamp(e.at))?.state.status ?? 'open')) {
+      // A message that left the ticket resolved (a thank-you, tickets/thanks.ts) asks for no answer.
       open = { kind: 'next_response', start: clamp(e.at), end: null, met: false, tier: null, startedBy: 'member_replied' };
       windows.push(open);
     }

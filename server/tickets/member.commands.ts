@@ -13,6 +13,7 @@ import type { Ticket } from './ticket.model.js';
 import { ticketEvents } from './ticket.queries.js';
 import { assertStateAllows, type TicketAction } from './ticket.lifecycle.js';
 import { authorize } from './ticket.policy.js';
+import { onlyThanks } from './thanks.js';
 import type { TicketView } from './ticket.presenter.js';
 
 interface MemberCommandBase {
@@ -49,25 +50,28 @@ export interface MemberReplyProps extends MemberCommandBase {
 
 /**
  * A member's answer, from their ticket page or by email. It wakes a ticket that waited on them and
- * reopens a resolved one (the member is not done); a closed ticket takes no more answers (409).
+ * reopens a resolved one (the member is not done), unless it only says thank you (`thanks.ts`): then
+ * it is kept and the request stays resolved. A closed ticket takes no more answers (409).
  */
 export async function memberReply(props: MemberReplyProps): Promise<TicketView> {
   return asMember(props, 'reply', async (ticket) => {
     const at = props.at ?? new Date();
     const messageId = new Types.ObjectId();
     const attachments = [...(props.attachments ?? [])];
-    const status = ticket.status === 'pending_member' || ticket.status === 'resolved' ? 'open' : ticket.status;
+    const thanked = ticket.status === 'resolved' && attachments.length === 0 && onlyThanks(props.text, [props.actor.name]);
+    const reopens = ticket.status === 'resolved' && !thanked;
+    const status = ticket.status === 'pending_member' || reopens ? 'open' : ticket.status;
     const author = ticket.member;
     return finish({
       ticket,
       type: 'member_replied',
       actor: props.actor,
       at,
-      note: ticket.status === 'resolved' ? "reopened by the member's answer" : null,
-      data: { message: messageId, channel: props.channel, attachments: attachments.length },
+      note: reopens ? "reopened by the member's answer" : null,
+      data: { message: messageId, channel: props.channel, attachments: attachments.length, ...(thanked ? { thanks: true as const } : {}) },
       patch: {
         status,
-        ...(ticket.status === 'resolved' ? { resolvedAt: null } : {}),
+        ...(reopens ? { resolvedAt: null } : {}),
         lastMessageAt: at,
         lastMemberMessageAt: at,
         messageCount: (ticket.messageCount ?? 0) + 1,

@@ -99,7 +99,8 @@ export interface EventData {
   resolved: NoData;
   reopened: NoData;
   closed: NoData;
-  member_replied: { message: Types.ObjectId; channel: 'web' | 'email'; attachments: number };
+  /** `thanks`: it only said thank you to a resolved request, which stays resolved (thanks.ts). */
+  member_replied: { message: Types.ObjectId; channel: 'web' | 'email'; attachments: number; thanks?: true };
   rated: { score: number };
   priority_changed: { from: Priority; to: Priority };
   category_changed: { from: string | null; to: string | null };

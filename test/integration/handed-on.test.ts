@@ -203,6 +203,13 @@ describe('tickets I handed on, read only; the return to the escalator; moves in 
     // The member's words taken down on the phone.
     expect(thread).to.include('Noté lors d’un appel');
     expect(thread).not.to.include('Formulaire web');
+    // Each note is printed once in the thread; the trail links to it (QA: the handoff was printed three times).
+    const trail = page.text.slice(page.text.indexOf('id="trail-title"'));
+    expect(trail).not.to.include('Passation : écart confirmé').and.not.to.include('Renvoi : recalcul fait');
+    const escalation = /id="(msg-ev-\d+)"/.exec(thread)?.[1];
+    expect(escalation, 'the escalation is the first move in the thread').to.be.a('string');
+    expect(trail).to.include(`href="#${escalation}"`).and.include('Passation : dans les échanges');
+    expect(page.text.split('Renvoi : recalcul fait').length - 1, 'the return note: thread only (the last move is the reassignment)').to.equal(1);
   });
 });
 

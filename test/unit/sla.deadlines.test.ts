@@ -218,6 +218,17 @@ describe('SLA deadlines', () => {
       ]);
     });
 
+    it('a thank-you that leaves the ticket resolved opens no next-response clock, even after a later reopening', () => {
+      const h = new History('2026-01-12T08:00:00Z')
+        .claim('2026-01-12T08:05:00Z')
+        .reply('2026-01-12T09:00:00Z')
+        .move('resolved', '2026-01-12T09:05:00Z', { status: 'resolved' })
+        .memberReply('2026-01-12T10:00:00Z') // "Merci !" (tickets/thanks.ts): still resolved
+        .move('reopened', '2026-01-14T08:00:00Z', { status: 'open' });
+      const next = computeDeadlines(h.input('2026-01-15T09:00:00Z')).deadlines.filter((d) => d.kind === 'next_response');
+      expect(next).to.deep.equal([]);
+    });
+
     it('an escalation starts the acceptance clock of the new tier; accepting late is a breach', () => {
       const h = new History('2026-01-12T08:00:00Z')
         .claim('2026-01-12T08:05:00Z')

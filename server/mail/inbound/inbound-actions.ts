@@ -258,7 +258,7 @@ export function createInboundActions(deps: InboundActionDeps) {
       return { ...created, reason: `the ticket ${ticket.number} is closed: a new ticket` };
     }
     const { ids, refused, html } = await storeAttachments(content, participant.actor.id);
-    await memberReply({
+    const after = await memberReply({
       actor: participant.actor,
       ticketId: String(ticket._id),
       text: bodyText(content, refused, ticket.language),
@@ -273,7 +273,12 @@ export function createInboundActions(deps: InboundActionDeps) {
     return outcome('follow_up', {
       ticket: ticket._id,
       ticketNumber: ticket.number,
-      reason: admission.by === 'authentication' ? `authenticated (${verdictLine(verdict)})` : confirmed,
+      reason: [
+        admission.by === 'authentication' ? `authenticated (${verdictLine(verdict)})` : confirmed,
+        ticket.status === 'resolved' && after.status === 'resolved' ? 'a thank-you: the ticket stays resolved' : null,
+      ]
+        .filter(Boolean)
+        .join(' · '),
     });
   }
 

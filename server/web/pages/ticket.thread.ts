@@ -104,9 +104,14 @@ export function escalatorSentence(data: Record<string, unknown>, t: Translate): 
   return t(`workflow.escalator.${back.outcome}`, { name: back.name ?? '' });
 }
 
+/** Whether a move's note is shown in the thread, as an item of its own (id `ev-<seq>`). */
+export function noteInThread(e: Pick<EventView, 'note' | 'type'>): boolean {
+  return Boolean(e.note) && ['escalated', 'returned', 'reassigned', 'released'].includes(e.type);
+}
+
 /** A move with a note, as a thread item; null for events that are not shown in the thread. */
 function moveItem(e: EventView, c: ThreadContext): ThreadItem | null {
-  if (!e.note || !['escalated', 'returned', 'reassigned', 'released'].includes(e.type)) return null;
+  if (!noteInThread(e) || !e.note) return null;
   const { t, labels: l, catalog } = c;
   const team = catalog.teamName(e.to.team) ?? t('common.a_team');
   const person = (id: string | null) => (id ? (c.names.get(id) ?? t('common.a_colleague')) : t('common.nobody'));

@@ -18,7 +18,7 @@ import { presentTicket, type EventView, type TicketView } from '../../tickets/ti
 import { memberTickets, moveTargets, nameBook, ticketDetailAndHistory } from '../../tickets/ticket.queries.js';
 import type { PageCatalog } from './catalog.js';
 import type { Formatter } from './format.js';
-import { buildThread, escalatorSentence, type ThreadItem } from './ticket.thread.js';
+import { buildThread, escalatorSentence, noteInThread, type ThreadItem } from './ticket.thread.js';
 import { labels as makeLabels, summarize, type Labels, type TicketSummary } from './presenters.js';
 import { reassignOptions, type ReassignOptions } from './reassign-options.js';
 import { fromTicketText, relationTrailText, relationTrailTypes, relationsView, type RelationsView } from './ticket-relations.view.js';
@@ -37,6 +37,8 @@ export interface TrailItem {
   reason: string | null;
   noteLabel: string | null;
   note: string | null;
+  /** Set in the trail when the note is in the thread already (a handoff): a link to it instead of a third copy. */
+  noteHref?: string;
 }
 
 export interface TicketPageView {
@@ -104,6 +106,9 @@ const trailTypes = new Set([
   'member_erased',
   ...relationTrailTypes,
 ]);
+/** A member's message is in the trail when it reopened a resolved ticket, or only thanked and left it resolved. */
+const inTrail = (e: EventView): boolean =>
+  trailTypes.has(e.type) || (e.type === 'member_replied' && (e.data.thanks === true || (e.from?.status === 'resolved' && e.to.status !== 'resolved')));
 const directions: Record<string, TrailItem['direction']> = {
   created: 'arrive',
   escalated: 'up',
@@ -202,6 +207,15 @@ function trailItem(e: EventView, c: TrailContext): TrailItem {
         label: String(e.data.label ?? ''),
       });
       break;
+    case 'member_replied':
+      // Only the messages that moved the ticket, or pointedly did not, are in the trail (inTrail).
+      text = t(e.data.thanks ? 'trail.member_thanked' : 'trail.member_reopened', {
+        actor: e.actor.name,
+        via: t(e.data.channel === 'email' ? 'trail.via.email' : 'trail.via.web'),
+      });
+      note = null;
+      noteLabel = null;
+      break;
     case 'sla_recomputed':
       // An administrator changed a calendar or a policy (sla/recompute.ts): the deadlines moved, the ticket did not.
       text = t(`trail.sla_recomputed.${e.data.cause === 'policy' ? 'policy' : 'calendar'}`, { actor: e.actor.name, label: String(e.data.label ?? '') });
@@ -242,7 +256,11 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
   // A member filed for by staff of another office is shown in full only to staff of the member's office.
   const withheld = v.withheldMember !== null && !(member?.office && actor.office && String(member.office) === String(actor.office));
   const names = await nameBook(events.flatMap((e) => [e.to.assignee, e.from?.assignee]));
-  const trail = events.filter((e) => trailTypes.has(e.type)).map((e) => trailItem(e, { t, fmt, labels: l, catalog, names }));
+  // A handoff is read in the thread and under "why is this ticket here"; the trail links to it.
+  const trail = events
+    .filter(inTrail)
+    .map((e) => ({ item: trailItem(e, { t, fmt, labels: l, catalog, names }), e }))
+    .map(({ item, e }) => (noteInThread(e) && item.note ? { ...item, note: null, noteHref: `#msg-ev-${e.seq}` } : item));
   const lastMoveEvent = [...events].reverse().find((e) => moveTypes.has(e.type) && !e.fromTicket);
   const lastMove = lastMoveEvent ? trailItem(lastMoveEvent, { t, fmt, labels: l, catalog, names }) : null;
   const allowed = new Set<string>(v.allowedActions);

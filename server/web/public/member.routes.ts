@@ -48,7 +48,7 @@ import { clearMemberSession, memberActorFor, readMemberSession, writeMemberSessi
 import { linkTarget, rateFromLink } from './member-link-target.js';
 
 const numberPattern = /^R-\d{4}-\d{6}$/;
-const doneNotices = ['replied', 'closed', 'reopened', 'rated'];
+const doneNotices = ['replied', 'thanked', 'closed', 'reopened', 'rated'];
 
 interface MemberContext {
   session: MemberSession;
@@ -310,14 +310,17 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
       return showTicket(req, res, found.ticket, { status, reply, errors: { ...(parsed.success ? {} : fieldErrors(parsed.error, t, { message: 20_000 })), ...files } });
     }
     const stored = checked.length > 0 ? await saveAttachments(checked, { storage: attachmentStorage(config), uploadedBy: { kind: 'member', staff: null, member: found.ctx.actor.id }, source: 'web' }) : [];
+    let after: Awaited<ReturnType<typeof memberReply>>;
     try {
-      await memberReply({ actor: found.ctx.actor, ticketId: String(found.ticket._id), text: parsed.data.message, channel: 'web', attachments: stored.map((a) => a._id) });
+      after = await memberReply({ actor: found.ctx.actor, ticketId: String(found.ticket._id), text: parsed.data.message, channel: 'web', attachments: stored.map((a) => a._id) });
     } catch (error) {
       if (error instanceof ConflictError) return showTicket(req, res, found.ticket, { status: 409, reply, errors: { message: t('portal.errors.closed') } });
       throw error;
     }
+    // A thank-you leaves a resolved request resolved (tickets/thanks.ts): the notice says so, and how to reopen it.
+    const done = after.status === 'resolved' ? 'thanked' : 'replied';
     // To the notice (above the thread), so a phone shows the confirmation rather than the thread's top.
-    res.redirect(303, `/suivi/demandes/${found.ticket.number}?done=replied#notice`);
+    res.redirect(303, `/suivi/demandes/${found.ticket.number}?done=${done}#notice`);
   });
 
   /** Close, reopen: a form with only the CSRF token. */

@@ -1,0 +1,149 @@
+/**
+ * A member's "thank you" to a resolved request (tickets/thanks.ts): kept on the ticket, shown in the
+ * trail, but the request stays resolved — no queue, no answer clock, no reopening in the figures.
+ * Anything more than thanks reopens it, by email and on the member's page alike.
+ */
+import { expect } from 'chai';
+import type { Express } from 'express';
+import { Types } from 'mongoose';
+import request from 'supertest';
+import { createApp } from '../../server/app.js';
+import { createInboundPipeline } from '../../server/mail/inbound/pipeline.js';
+import { memberLinkUrl, replyAddress } from '../../server/members/member-links.js';
+import { SlaCalendarModel } from '../../server/sla/calendar.model.js';
+import { clearSlaCache } from '../../server/sla/engine.js';
+import { SlaPolicyModel, defaultPolicies } from '../../server/sla/policy.js';
+import { memberReply } from '../../server/tickets/member.commands.js';
+import { MessageModel } from '../../server/tickets/message.model.js';
+import { claimTicket, replyToTicket, resolveTicket } from '../../server/tickets/ticket.commands.js';
+import { loadTicket } from '../../server/tickets/ticket.journal.js';
+import type { Ticket } from '../../server/tickets/ticket.model.js';
+import { ticketEvents } from '../../server/tickets/ticket.queries.js';
+import { silentLogger, testConfig } from '../helpers/config.js';
+import { useTestDatabase } from '../helpers/db.js';
+import { useMail } from '../helpers/enrichers.js';
+import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
+import { hidden, openMemberLink, signedIn } from '../helpers/pages.js';
+
+const config = testConfig({ PUBLIC_URL: 'http://127.0.0.1:9999' });
+
+describe('a member’s thank-you leaves a resolved request resolved', function () {
+  this.timeout(30_000);
+  useTestDatabase();
+  let org: Org;
+  let app: Express;
+
+  before(async () => {
+    useMail(config);
+    clearSlaCache();
+    org = await buildOrg();
+    // The answer clocks run only under a policy and a calendar.
+    await SlaPolicyModel.insertMany(defaultPolicies());
+    const always = () => [{ start: '00:00', end: '24:00' }];
+    await SlaCalendarModel.create({
+      office: null,
+      name: 'Toujours',
+      timeZone: 'Europe/Brussels',
+      hours: { 1: always(), 2: always(), 3: always(), 4: always(), 5: always(), 6: always(), 7: always() },
+      holidays: { country: 'BE' },
+      closures: [],
+    });
+    app = createApp({ config, logger: silentLogger });
+  });
+
+  /** A ticket answered and resolved by the Liège advisor, for a member of its own. */
+  async function resolvedTicket(name: string): Promise<{ ticket: Ticket; member: { kind: 'member'; id: Types.ObjectId; name: string; email: string } }> {
+    const email = `${name.split(' ')[0]?.toLowerCase()}.${new Types.ObjectId().toHexString()}@example.be`;
+    const ticket = await buildTicket(org, { member: { name, email }, subject: 'Attestation de travail', acknowledge: false });
+    const advisor = org.staff.advisorLiege;
+    let view = await claimTicket({ actor: advisor, ticketId: String(ticket._id), version: ticket.version });
+    view = await replyToTicket({ actor: advisor, ticketId: String(ticket._id), version: view.version, text: 'Voici votre attestation.' });
+    await resolveTicket({ actor: advisor, ticketId: String(ticket._id), version: view.version });
+    return { ticket, member: { kind: 'member', id: ticket.member, name, email } };
+  }
+
+  it('by email: "Merci beaucoup !" is kept on the ticket, which stays resolved with no answer clock; "Merci, mais…" reopens it', async () => {
+    const { ticket, member } = await resolvedTicket('Claire Martin');
+    const resolvedAt = (await loadTicket(ticket._id))?.resolvedAt;
+    const pipeline = createInboundPipeline({ config, logger: silentLogger });
+    const to = replyAddress(config, ticket.number);
+    const mail = (text: string) =>
+      Buffer.from(
+        `From: ${member.name} <${member.email}>\r\nTo: ${to}\r\nSubject: Re: [${ticket.number}] Attestation de travail\r\nMessage-ID: <thanks-${new Types.ObjectId().toHexString()}@example.be>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${text}\r\n`,
+      );
+
+    const { id } = await pipeline.store({ raw: mail('Merci beaucoup !\r\n\r\nClaire'), source: 'smtp', envelopeTo: [to] });
+    const outcome = await pipeline.process(id);
+    expect(outcome).to.include({ kind: 'follow_up', ticketNumber: ticket.number });
+    expect(outcome?.reason).to.include('a thank-you: the ticket stays resolved');
+    const thanked = await loadTicket(ticket._id);
+    expect(thanked).to.include({ status: 'resolved' });
+    expect(thanked?.resolvedAt?.toISOString()).to.equal(resolvedAt?.toISOString());
+    expect(thanked?.sla?.deadlines.filter((d) => d.kind === 'next_response' && d.state === 'running')).to.deep.equal([]);
+    const event = (await ticketEvents(thanked as Ticket)).at(-1);
+    expect(event).to.include({ type: 'member_replied' });
+    expect(event?.data).to.include({ thanks: true });
+    expect(await MessageModel.countDocuments({ ticket: ticket._id, text: /Merci beaucoup/ })).to.equal(1);
+
+    const { id: second } = await pipeline.store({ raw: mail('Merci, mais le document porte une mauvaise date.'), source: 'smtp', envelopeTo: [to] });
+    await pipeline.process(second);
+    const reopened = await loadTicket(ticket._id);
+    expect(reopened).to.include({ status: 'open', resolvedAt: null });
+    expect(reopened?.sla?.deadlines.some((d) => d.kind === 'next_response' && d.state === 'running')).to.equal(true);
+  });
+
+  it('a thank-you with a file is an answer: it reopens', async () => {
+    const { ticket, member } = await resolvedTicket('Jef Claes');
+    const view = await memberReply({ actor: member, ticketId: String(ticket._id), text: 'Bedankt!', channel: 'email', attachments: [new Types.ObjectId()] });
+    expect(view.status).to.equal('open');
+  });
+
+  it('on the member page: the notice says the request stays resolved and how to reopen it; the rating stays offered', async () => {
+    const { ticket, member } = await resolvedTicket('Joke Peeters');
+    const agent = request.agent(app);
+    const link = new URL(memberLinkUrl(config, { memberId: String(member.id), ticketId: String(ticket._id) }));
+    await openMemberLink(agent, link.pathname + link.search);
+    const page = await agent.get(`/suivi/demandes/${ticket.number}?lang=nl`).expect(200);
+    const sent = await agent
+      .post(`/suivi/demandes/${ticket.number}/reponses`)
+      .field('_csrf', hidden(page.text, '_csrf'))
+      .field('message', 'Dank u wel, het werkt!')
+      .expect(303);
+    expect(sent.headers.location).to.equal(`/suivi/demandes/${ticket.number}?done=thanked#notice`);
+    const after = await agent.get(`/suivi/demandes/${ticket.number}?done=thanked`).expect(200);
+    expect(after.text).to.include('Bedankt voor uw bericht! Uw vraag blijft opgelost');
+    expect(after.text).to.include('name="score"');
+    expect((await loadTicket(ticket._id))?.status).to.equal('resolved');
+
+    // A real answer on the page reopens it, and says "sent" as before.
+    const again = await agent.get(`/suivi/demandes/${ticket.number}`).expect(200);
+    const answered = await agent
+      .post(`/suivi/demandes/${ticket.number}/reponses`)
+      .field('_csrf', hidden(again.text, '_csrf'))
+      .field('message', 'Bedankt, maar de datum klopt niet.')
+      .expect(303);
+    expect(answered.headers.location).to.equal(`/suivi/demandes/${ticket.number}?done=replied#notice`);
+    expect((await loadTicket(ticket._id))?.status).to.equal('open');
+  });
+
+  it('staff read both in the trail: the thanks that left it resolved, and the message that reopened it', async () => {
+    const { ticket, member } = await resolvedTicket('Marie Dupont');
+    await memberReply({ actor: member, ticketId: String(ticket._id), text: 'Merci !', channel: 'email' });
+    await memberReply({ actor: member, ticketId: String(ticket._id), text: 'En fait, il manque la signature.', channel: 'web' });
+    const advisor = await signedIn(app, org.staff.advisorLiege.email);
+    const page = (await advisor.get(`/staff/tickets/${String(ticket._id)}`).expect(200)).text;
+    expect(page).to.include('Marie Dupont a remercié par e-mail : la demande reste résolue');
+    expect(page).to.include('Rouvert par un message de Marie Dupont sur sa page de suivi');
+    // The English note the event keeps is not shown on a French page.
+    expect(page).not.to.include('reopened by the member');
+  });
+
+  it('a member of another ticket cannot thank (or reopen) this one: 403, nothing written', async () => {
+    const { ticket } = await resolvedTicket('Sofie Janssens');
+    const { member: stranger } = await resolvedTicket('Lotte Maes');
+    let refused: unknown = null;
+    await memberReply({ actor: stranger, ticketId: String(ticket._id), text: 'Merci !', channel: 'web' }).catch((error: unknown) => (refused = error));
+    expect(refused).to.have.property('status').that.is.oneOf([403, 404]);
+    expect(await MessageModel.countDocuments({ ticket: ticket._id, text: 'Merci !' })).to.equal(0);
+  });
+});
