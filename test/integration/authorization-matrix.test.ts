@@ -150,6 +150,7 @@ const adminOnly: Record<string, true> = {
   'get /api/v1/inbound/:id/raw': true,
   'post /api/v1/inbound/:id/reprocess': true,
   'post /api/v1/inbound/:id/force': true,
+  'post /api/v1/inbound/:id/attach': true,
   'post /api/v1/inbound/:id/discard': true,
   'post /api/v1/inbound/bulk': true,
   'get /api/v1/search/status': true,

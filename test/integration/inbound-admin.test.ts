@@ -168,7 +168,7 @@ describe('administrators’ incoming mail: the quarantine (HTML and API, real da
       expect(res.headers['cache-control']).to.equal('no-store');
       for (const id of [ids.forged, ids.bulk, ids.junk]) expect(res.text).to.include(`href="/staff/inbound/${id}"`);
       expect(res.text).not.to.include(`href="/staff/inbound/${ids.ordinary}"`);
-      expect(res.text).to.include('data-reason="forged_follow_up">Fausse réponse à une demande<');
+      expect(res.text).to.include('data-reason="forged_follow_up">Réponse d’une autre adresse que celle du membre<');
       expect(res.text).to.include('data-reason="bulk">Liste de diffusion ou infolettre<');
       expect(res.text).to.include('data-reason="unparseable">Illisible<');
       expect(res.text).to.include('Mallory &lt;mallory@evil.example&gt;').and.include('SMTP · support@relais.test');
@@ -179,7 +179,7 @@ describe('administrators’ incoming mail: the quarantine (HTML and API, real da
       expect(res.text).to.match(/aria-current="page">En quarantaine <span class="count">\d+<\/span>/);
       // The English page says the same in English.
       const en = await admin.get('/staff/inbound?lang=en').expect(200);
-      expect(en.text).to.include('Forged reply to a ticket').and.include('Mailing list or newsletter').and.include('Unreadable');
+      expect(en.text).to.include('Reply from an address not the member’s').and.include('Mailing list or newsletter').and.include('Unreadable');
       // The choice is remembered: back to French for the other tests.
       await admin.get('/staff/inbound?lang=fr').expect(200);
     });
@@ -371,7 +371,7 @@ describe('administrators’ incoming mail: the quarantine (HTML and API, real da
       expect(res.text).to.match(/In-Reply-To\)<\/dt><dd><span class="muted">—<\/span>/);
       expect(res.text).to.include('<pre class="mail-text" tabindex="0">Bonjour, voici ma réponse &lt;script&gt;alert(1)&lt;/script&gt;.');
       expect(res.text).to.include('<span class="inbound-file-name">fiche.pdf</span>').and.include('application/pdf · 15\u00a0octets');
-      expect(res.text).to.include('Fausse réponse à une demande').and.include(`whose member is someone else`);
+      expect(res.text).to.include('Réponse d’une autre adresse que celle du membre').and.include(`whose member is someone else`);
       expect(res.text).to.match(new RegExp(`Demande citée</dt><dd>${ticket.number}</dd>`));
       expect(res.text).to.include('SMTP · support@relais.test').and.include('bounce@sender.example');
       expect(res.text).to.include(ids.forged);
@@ -499,7 +499,9 @@ describe('administrators’ incoming mail: the quarantine (HTML and API, real da
       expect(after.history).to.have.length(3);
       expect(after.history[2]).to.include({ action: 'quarantined', by: `Thomas Lejeune <${org.staff.administrator.email}>` });
       const page = await admin.get(res.headers.location ?? '').expect(200);
-      expect(page.text).to.include('<p class="notice notice-info" role="status">Le message reste en quarantaine : Fausse réponse à une demande.</p>');
+      expect(page.text).to.include(
+        '<p class="notice notice-info" role="status">Le message reste en quarantaine : Réponse d’une autre adresse que celle du membre.</p>',
+      );
       expect(page.text).to.include(
         '<span class="inbound-history-action">Relancé, reste en quarantaine</span> <span class="inbound-history-by">Thomas Lejeune &lt;',
       );
@@ -603,7 +605,7 @@ describe('administrators’ incoming mail: the quarantine (HTML and API, real da
       expect(body.messages.every((m) => m.status === 'quarantined')).to.equal(true);
       const forged = body.messages.find((m) => m.id === ids.forged);
       expect(forged?.outcome?.reason).to.equal('forged_follow_up');
-      expect(forged?.allowedActions).to.deep.equal(['reprocess', 'force', 'discard']);
+      expect(forged?.allowedActions).to.deep.equal(['reprocess', 'attach', 'force', 'discard']);
       const all = (await api('get', '/inbound?show=all').expect(200)).body as typeof body;
       expect(all.messages.map((m) => m.id)).to.include(ids.ordinary);
       expect((await api('get', '/inbound?show=everything')).status).to.equal(400);

@@ -94,6 +94,12 @@ export function createInboundActions(deps: InboundActionDeps) {
     return can(actor, 'note', ticket) ? { kind: 'staff', actor } : null;
   }
 
+  /** The ticket's member as the author of a mail a person attached to it (null when the member is gone). */
+  async function memberOf(ticket: Ticket): Promise<Participant> {
+    const member = await MemberModel.findById(ticket.member, { name: 1, email: 1 }).lean();
+    return member ? { kind: 'member', actor: { kind: 'member', id: member._id, name: member.name, email: member.email } } : null;
+  }
+
   async function storeAttachments(content: MessageContent, member: Types.ObjectId | null): Promise<StoredFiles> {
     return storeInboundFiles(content, member, { storage: attachmentStore, ...limits });
   }
@@ -105,6 +111,13 @@ export function createInboundActions(deps: InboundActionDeps) {
   /** Words in a ticket's language (one Relais does not write, such as German: the default's). */
   function wordsIn(language: string) {
     return translator(isLocale(language) ? language : config.defaultLocale);
+  }
+
+  /** "[Envoyé depuis x@y ; ajouté à la demande par Anne (administratrice)]", for a mail a person attached from another address. */
+  function attachedFrom(sentFrom: string | null, actor: { email?: string }, admission: Admission, language: string): string {
+    if (!sentFrom || sentFrom === actor.email || admission.by !== 'person') return '';
+    const who = admission.who.replace(/\s*<[^>]*>$/, ''); // the name, not the staff address: the member reads it
+    return `[${wordsIn(language)('inbound_text.attached_from', { address: sentFrom, who })}]\n`;
   }
 
   function bodyText(content: MessageContent, refused: readonly UploadProblem[], language: string): string {
@@ -215,6 +228,8 @@ export function createInboundActions(deps: InboundActionDeps) {
     automatic: AutomaticVerdict,
     verdict: MailAuthentication,
     admission: Admission,
+    /** Attached by a person (`Forced` 'attach'): the address it really came from, said above the text when not the member's. */
+    sentFrom: string | null = null,
   ): Promise<InboundOutcome> {
     const target = await mergedTarget(addressed);
     // A colleague's note goes where they may still note; a member's answer always follows the merge.
@@ -261,7 +276,7 @@ export function createInboundActions(deps: InboundActionDeps) {
     const after = await memberReply({
       actor: participant.actor,
       ticketId: String(ticket._id),
-      text: bodyText(content, refused, ticket.language),
+      text: attachedFrom(sentFrom, participant.actor, admission, ticket.language) + bodyText(content, refused, ticket.language),
       html,
       quoted: content.quoted?.slice(0, 200_000) ?? null,
       channel: 'email',
@@ -319,5 +334,5 @@ export function createInboundActions(deps: InboundActionDeps) {
     return false;
   }
 
-  return { findTicket, participantOf, newTicket, followUp, answersOurMail };
+  return { findTicket, participantOf, memberOf, newTicket, followUp, answersOurMail };
 }

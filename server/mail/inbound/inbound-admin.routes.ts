@@ -159,6 +159,10 @@ export function inboundAdminRoutes(pipeline: InboundPipeline): RouteSpec[] {
     }),
     act('reprocess', 'Apply the inbound rules to a quarantined, discarded or stuck message again; recorded with who asked (administrators only)'),
     act('force', 'Make a ticket of a quarantined or discarded message whatever the rules said; recorded with who decided (administrators only)'),
+    act(
+      'attach',
+      "Add a follow-up refused as not the member's (forged_follow_up) to the ticket it cites, in the member's name, the sender's address said above it; recorded with who vouched (administrators only; 409 for any other message)",
+    ),
     act('discard', 'Set a quarantined or stuck message aside, with a required note; the bytes are kept and the decision recorded (administrators only)'),
   ];
 }

@@ -39,7 +39,7 @@ export const quarantineReasons = [
   'blocked_sender',
 ] as const;
 
-export const inboundActions = ['reprocess', 'force', 'discard'] as const;
+export const inboundActions = ['reprocess', 'force', 'attach', 'discard'] as const;
 export type InboundAction = (typeof inboundActions)[number];
 
 /** Longest discard note kept (the pipeline keeps 500 characters). */
@@ -160,11 +160,15 @@ export async function countQuarantined(): Promise<number> {
   return InboundQuarantineModel.countDocuments({});
 }
 
-/** What a person may decide about a message in this state. A message that became something (`done`) stays as it is. */
-export function allowedInboundActions(status: InboundStatus): InboundAction[] {
+/**
+ * What a person may decide about a message in this state. A message that became something (`done`)
+ * stays as it is. A follow-up refused because it did not come from the cited ticket's member
+ * (`forged_follow_up`) can also be attached to that ticket, in the member's name, by someone who knows it is theirs.
+ */
+export function allowedInboundActions(status: InboundStatus, outcome?: Pick<InboundOutcome, 'reason' | 'relatedTicket'> | null): InboundAction[] {
   switch (status) {
     case 'quarantined':
-      return ['reprocess', 'force', 'discard'];
+      return outcome?.reason === 'forged_follow_up' && outcome.relatedTicket ? ['reprocess', 'attach', 'force', 'discard'] : ['reprocess', 'force', 'discard'];
     case 'discarded':
       return ['reprocess', 'force'];
     case 'pending':
@@ -191,7 +195,7 @@ export interface InboundActionProps {
  */
 export async function actOnInboundMail(pipeline: InboundPipeline, props: InboundActionProps): Promise<{ mail: InboundMail; outcome: InboundOutcome | null }> {
   const mail = await inboundMailOr404(props.id);
-  if (!allowedInboundActions(mail.status).includes(props.action)) {
+  if (!allowedInboundActions(mail.status, mail.outcome).includes(props.action)) {
     throw new ConflictError(`This message is ${mail.status}: "${props.action}" is not possible any more.`, { inbound: presentInboundMail(mail) });
   }
   const by = actorLabel(props.actor);
@@ -205,7 +209,12 @@ export async function actOnInboundMail(pipeline: InboundPipeline, props: Inbound
       ]);
     outcome = await pipeline.discard(mail._id, by, note);
   } else {
-    outcome = props.action === 'force' ? await pipeline.force(mail._id, by) : await pipeline.reprocess(mail._id, by, props.note?.trim() || undefined);
+    outcome =
+      props.action === 'force'
+        ? await pipeline.force(mail._id, by)
+        : props.action === 'attach'
+          ? await pipeline.attach(mail._id, by)
+          : await pipeline.reprocess(mail._id, by, props.note?.trim() || undefined);
   }
   return { mail: (await findInboundMail(mail._id)) ?? mail, outcome };
 }
@@ -281,7 +290,7 @@ export function presentInboundMail(mail: InboundMail): InboundMailView {
     authentication: mail.authentication ?? null,
     attempts: mail.attempts ?? 0,
     history: (mail.history ?? []).map((h) => ({ at: iso(h.at) ?? '', action: h.action, by: h.by, note: h.note })),
-    allowedActions: allowedInboundActions(mail.status),
+    allowedActions: allowedInboundActions(mail.status, mail.outcome),
     sameAs: mail.sameAs ?? null,
     reusesMessageIdOf: mail.reusesMessageIdOf ?? null,
   };

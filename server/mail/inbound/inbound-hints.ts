@@ -7,7 +7,14 @@
  */
 import { Types } from 'mongoose';
 import { isDuplicateKeyError } from '../../lib/errors.js';
-import { InboundMailModel, InboundPendingModel, InboundQuarantineModel, type InboundMail, type InboundPending } from './inbound.model.js';
+import {
+  InboundHeldByTicketModel,
+  InboundMailModel,
+  InboundPendingModel,
+  InboundQuarantineModel,
+  type InboundMail,
+  type InboundPending,
+} from './inbound.model.js';
 
 /**
  * Once per database: the hints for records written before hints existed — a `pending` one gets its
@@ -51,14 +58,36 @@ export async function insertOnce<T extends { _id: string }>(collection: { insert
   }
 }
 
-/** The quarantine hint, written before a record enters quarantine. */
-export async function markQuarantined(id: string, receivedAt: Date): Promise<void> {
+/** The quarantine hint, written before a record enters quarantine; and under the ticket it cites, if any. */
+export async function markQuarantined(id: string, receivedAt: Date, ticket: string | null = null): Promise<void> {
   await insertOnce(InboundQuarantineModel.collection, { _id: id, receivedAt });
+  if (ticket) await InboundHeldByTicketModel.collection.updateOne({ _id: ticket } as never, { $addToSet: { mails: id } }, { upsert: true });
 }
 
-/** The quarantine hint goes when a record leaves quarantine. */
-export async function unmarkQuarantined(id: string): Promise<void> {
+/** The quarantine hint goes when a record leaves quarantine, and from the ticket it cited. */
+export async function unmarkQuarantined(id: string, ticket: string | null = null): Promise<void> {
   await InboundQuarantineModel.collection.deleteOne({ _id: id } as never);
+  if (ticket) await InboundHeldByTicketModel.collection.updateOne({ _id: ticket } as never, { $pull: { mails: id } as never });
+}
+
+/** The messages in quarantine that cite a ticket, newest first (at most `limit`), checked against their records. */
+export async function heldMailsCiting(
+  ticketNumber: string,
+  limit = 3,
+): Promise<Pick<InboundMail, '_id' | 'from' | 'subject' | 'receivedAt' | 'outcome' | 'status'>[]> {
+  const key = await InboundHeldByTicketModel.findById(ticketNumber).lean();
+  const ids = (key?.mails ?? []).slice(-20);
+  const records = await Promise.all(
+    ids.map((id) =>
+      InboundMailModel.findById(id, { from: 1, subject: 1, receivedAt: 1, outcome: 1, status: 1 }).lean<
+        Pick<InboundMail, '_id' | 'from' | 'subject' | 'receivedAt' | 'outcome' | 'status'>
+      >(),
+    ),
+  );
+  return records
+    .filter((r): r is NonNullable<typeof r> => r !== null && r.status === 'quarantined')
+    .sort((a, b) => b.receivedAt.getTime() - a.receivedAt.getTime())
+    .slice(0, limit);
 }
 
 /** The pending hint goes once the message's record holds its outcome. */

@@ -32,6 +32,9 @@ import type { InboundMail, InboundOutcome } from './inbound.model.js';
  */
 const heldReasons = new Set(['unverified_follow_up', 'unverified_staff']);
 
+/** A person's decision: `true` makes a ticket whatever the rules say (or confirms a held mail); `attach` adds it to the ticket it cites. */
+export type Forced = boolean | 'attach';
+
 export interface InboundRulesDeps {
   config: Pick<Config, 'inboundAddress' | 'mailFrom'> & { inbound: Pick<Config['inbound'], 'extraAddresses' | 'trustedAuthservIds'> };
   options: { parseLimits?: ParseLimits; resolver?: DnsResolver; authservId?: string };
@@ -41,7 +44,7 @@ export interface InboundRulesDeps {
 
 /** The decision of the pipeline (`decide`), bound to its settings and actions. */
 export function createInboundRules({ config, options, resolveToken, actions }: InboundRulesDeps) {
-  const { findTicket, participantOf, newTicket, followUp, answersOurMail } = actions;
+  const { findTicket, participantOf, memberOf, newTicket, followUp, answersOurMail } = actions;
   const ownAddresses = [config.inboundAddress, ...config.inbound.extraAddresses, config.mailFrom];
   const inboundAddresses = [config.inboundAddress, ...config.inbound.extraAddresses].map((a) => {
     const at = a.lastIndexOf('@');
@@ -65,7 +68,7 @@ export function createInboundRules({ config, options, resolveToken, actions }: I
   async function decide(
     doc: InboundMail,
     raw: Buffer,
-    forced: boolean,
+    forced: Forced,
     by: string | null,
     seen: { authentication?: MailAuthentication },
   ): Promise<InboundOutcome> {
@@ -130,6 +133,16 @@ export function createInboundRules({ config, options, resolveToken, actions }: I
         'spoofed_sender',
         `dmarc=fail for ${sender.address}, whose domain publishes p=${verdict.dmarcPolicy ?? '?'} (${verdict.by.join(', ')})`,
       );
+    }
+    // A person vouches that a follow-up refused as someone else's is the member's (their accountant's
+    // address, their work address): it goes to the ticket it cites, in the member's name, the sender said above it.
+    if (forced === 'attach') {
+      const number = doc.outcome?.relatedTicket ?? null;
+      const cited = number ? await findTicket(number) : null;
+      const member = cited ? await memberOf(cited) : null;
+      if (!cited || !member || !by)
+        throw new Quarantine(doc.outcome?.reason ?? 'forged_follow_up', `nothing to attach to: the ticket ${number ?? '?'} or its member is gone`, number);
+      return followUp(doc, cited, member, content, sender, mail, automatic, verdict, { by: 'person', who: by }, sender.address);
     }
     // A person confirms a message held for want of proof: the rules again, the proof being their word.
     const confirmedBy = forced && by && doc.outcome?.kind === 'quarantine' && heldReasons.has(doc.outcome.reason ?? '') ? by : null;

@@ -30,7 +30,7 @@ export interface InboundOutcome {
 
 export interface InboundHistoryEntry {
   at: Date;
-  action: 'received' | 'processed' | 'quarantined' | 'reprocessed' | 'forced' | 'discarded' | 'failed';
+  action: 'received' | 'processed' | 'quarantined' | 'reprocessed' | 'forced' | 'attached' | 'discarded' | 'failed';
   by: string | null;
   note: string | null;
 }
@@ -174,6 +174,18 @@ const quarantineSchema = new Schema(
   { collection: 'inbound_quarantine', versionKey: false },
 );
 export const InboundQuarantineModel = model<{ _id: string; receivedAt: Date }>('InboundQuarantine', quarantineSchema);
+
+/**
+ * `inbound_held_by_ticket`: the messages in quarantine that cite a ticket (`_id` = its number), so the
+ * ticket's page can say one waits for a decision with one read by `_id`. Added to when a record enters
+ * quarantine naming a ticket, taken from when it leaves; readers check each record's status (on the
+ * embedded database two records held for one ticket at the same instant may leave only one here).
+ */
+const heldByTicketSchema = new Schema(
+  { _id: { type: String, required: true }, mails: { type: [String], default: [] } },
+  { collection: 'inbound_held_by_ticket', versionKey: false },
+);
+export const InboundHeldByTicketModel = model<{ _id: string; mails: string[] }>('InboundHeldByTicket', heldByTicketSchema);
 
 /**
  * A received Message-ID from one sender → the first record that had it (`_id` = SHA-256 of

@@ -42,7 +42,7 @@ import { claimIdentity, contentKeyOf, recordDuplicate } from './identity.js';
 import { noteInboundMail } from '../address-mail.js';
 import { createInboundActions, outcome, Quarantine } from './inbound-actions.js';
 import { admitPending, dropPending, markQuarantined, unmarkQuarantined } from './inbound-hints.js';
-import { createInboundRules } from './inbound-rules.js';
+import { createInboundRules, type Forced } from './inbound-rules.js';
 import { createInboundSpool, recoverSpools, setAsideSpooled, type InboundSpool } from './spool.js';
 import {
   bytesKeyOf,
@@ -116,11 +116,12 @@ export interface InboundPipeline {
   process(id: string): Promise<InboundOutcome | null>;
   /** Store then process. */
   ingest(message: ReceivedMessage): Promise<InboundOutcome | null>;
-  /** A person asks to run the rules again (after a fix, a new ticket, a changed setting). */
-  /** `note`: why the person asked (kept in the record's history with the outcome). */
+  /** A person asks to run the rules again (after a fix, a new ticket, a changed setting); `note`: why (kept in its history). */
   reprocess(id: string, by: string, note?: string): Promise<InboundOutcome | null>;
   /** A person decides: make a ticket of it, whatever the rules said (a forged-looking follow-up, bulk). */
   force(id: string, by: string): Promise<InboundOutcome | null>;
+  /** A person vouches that a follow-up refused as someone else's is the member's: added to the ticket it cites, in the member's name. */
+  attach(id: string, by: string): Promise<InboundOutcome | null>;
   /** A person decides: it is nothing for us (recorded, bytes kept). */
   discard(id: string, by: string, note: string): Promise<InboundOutcome | null>;
   /** Processes the messages a stop left: in the spool files of stopped receivers, then in `inbound_pending`. */
@@ -257,9 +258,9 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
    */
   async function save(doc: InboundMail, stored: boolean, set: Partial<InboundMail>, entry: Omit<InboundHistoryEntry, 'at'>): Promise<void> {
     if (!stored) await noteInboundMail(doc);
-    if (set.status === 'quarantined' && doc.status !== 'quarantined') await markQuarantined(doc._id, doc.receivedAt);
+    if (set.status === 'quarantined' && doc.status !== 'quarantined') await markQuarantined(doc._id, doc.receivedAt, set.outcome?.relatedTicket);
     await write(doc, stored, set, entry);
-    if (set.status && set.status !== 'quarantined' && doc.status === 'quarantined') await unmarkQuarantined(doc._id);
+    if (set.status && set.status !== 'quarantined' && doc.status === 'quarantined') await unmarkQuarantined(doc._id, doc.outcome?.relatedTicket);
   }
 
   async function write(doc: InboundMail, stored: boolean, set: Partial<InboundMail>, entry: Omit<InboundHistoryEntry, 'at'>): Promise<void> {
@@ -274,7 +275,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     await record(doc._id, set, entry);
   }
 
-  async function run(doc: InboundMail, raw: Buffer, forced: boolean, by: string | null, stored: boolean, why?: string): Promise<InboundOutcome> {
+  async function run(doc: InboundMail, raw: Buffer, forced: Forced, by: string | null, stored: boolean, why?: string): Promise<InboundOutcome> {
     const id = doc._id;
     const attempts = (doc.attempts ?? 0) + 1;
     let result: InboundOutcome;
@@ -297,7 +298,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       stored,
       { status, outcome: result, attempts, authentication: seen.authentication ?? doc.authentication ?? null },
       {
-        action: forced ? 'forced' : status === 'quarantined' ? 'quarantined' : by ? 'reprocessed' : 'processed',
+        action: forced === 'attach' ? 'attached' : forced ? 'forced' : status === 'quarantined' ? 'quarantined' : by ? 'reprocessed' : 'processed',
         by,
         note: [why?.slice(0, 500), [result.kind, result.ticketNumber, result.reason].filter(Boolean).join(' · ')].filter(Boolean).join(' — '),
       },
@@ -307,7 +308,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
   }
 
   /** A person's decision on a stored record: the rules again, or a ticket whatever they say. */
-  async function rerun(id: string, forced: boolean, by: string, why?: string): Promise<InboundOutcome | null> {
+  async function rerun(id: string, forced: Forced, by: string, why?: string): Promise<InboundOutcome | null> {
     const doc = await InboundMailModel.findById(id).lean<InboundMail>();
     if (!doc) return null;
     const result = await run(doc, await storedRaw(id), forced, by, true, why);
@@ -352,6 +353,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     },
     reprocess: (id, by, note) => rerun(id, false, by, note),
     force: (id, by) => rerun(id, true, by),
+    attach: (id, by) => rerun(id, 'attach', by),
     async discard(id, by, note) {
       const doc = await InboundMailModel.findById(id, { status: 1, receivedAt: 1 }).lean<InboundMail>();
       if (!doc) return null;

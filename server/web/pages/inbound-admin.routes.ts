@@ -211,7 +211,7 @@ export function inboundAdminRoutes(config: Config, pipeline: InboundPipeline, to
     const removed = mail.rawRemovedAt ? fmt.dateTime(mail.rawRemovedAt) : null;
     const reading = removed ? removedReading : await readInboundMessage(await pipeline.raw(mail._id));
     const base = `${inboundAdminPath}/${mail._id}`;
-    const allowed = allowedInboundActions(mail.status);
+    const allowed = allowedInboundActions(mail.status, mail.outcome);
     const actionHref = (action: InboundAction) => (allowed.includes(action) ? `${base}/${action}` : null);
     const outcome = mail.outcome;
     const fact = (key: string, value: string | null | undefined, href: string | null = null, lang: string | null = null) => ({
@@ -280,7 +280,8 @@ export function inboundAdminRoutes(config: Config, pipeline: InboundPipeline, to
         by: h.by ?? t('inboundAdmin.history.by_relais'),
         note: historyNote(t, h.note),
       })),
-      actions: { reprocess: actionHref('reprocess'), force: actionHref('force'), discard: actionHref('discard') },
+      actions: { reprocess: actionHref('reprocess'), attach: actionHref('attach'), force: actionHref('force'), discard: actionHref('discard') },
+      attachLabel: t('inboundAdmin.actions.attach', { number: outcome?.relatedTicket ?? '' }),
       forceLabel: t(isHeld(mail) ? 'inboundAdmin.actions.confirm' : 'inboundAdmin.actions.force'),
       forceHint: t(isHeld(mail) ? 'inboundAdmin.actions.confirm_hint' : 'inboundAdmin.actions.force_hint'),
       anyAction: allowed.length > 0,
@@ -341,7 +342,7 @@ export function inboundAdminRoutes(config: Config, pipeline: InboundPipeline, to
     }
   });
 
-  for (const action of ['reprocess', 'force', 'discard'] as const) {
+  for (const action of ['reprocess', 'attach', 'force', 'discard'] as const) {
     router.post(`${inboundAdminPath}/:id/${action}`, requirePageActor, tools.csrf.protect, async (req, res) => {
       if (await refuseNonAdministrator(req, res, tools)) return;
       const actor = pageActor(req);

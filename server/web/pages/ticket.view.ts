@@ -18,6 +18,8 @@ import { presentTicket, type EventView, type TicketView } from '../../tickets/ti
 import { memberTickets, moveTargets, nameBook, ticketDetailAndHistory } from '../../tickets/ticket.queries.js';
 import type { PageCatalog } from './catalog.js';
 import type { Formatter } from './format.js';
+import { heldMailsCiting } from '../../mail/inbound/inbound-hints.js';
+import { mayAdministerInbound } from '../../mail/inbound/inbound-admin.js';
 import { buildThread, escalatorSentence, noteInThread, type ThreadItem } from './ticket.thread.js';
 import { labels as makeLabels, summarize, type Labels, type TicketSummary } from './presenters.js';
 import { reassignOptions, type ReassignOptions } from './reassign-options.js';
@@ -76,6 +78,9 @@ export interface TicketPageView {
   sla: SlaPanel | null;
   /** The viewer follows the ticket without it being in their work: why, and where it is now. */
   readOnly: { text: string; where: string } | null;
+  /** Mail in quarantine that cites this ticket; `href` for administrators, who decide. */
+  heldMail: { text: string; href: string | null }[];
+  heldMailHint: string | null;
   relations: RelationsView;
 }
 
@@ -280,13 +285,14 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
     { escalate: allowed.has('escalate'), return: allowed.has('return') },
   );
   const toTier = targets.escalate;
-  const [escalateTarget, reassign] = await Promise.all([
+  const [escalateTarget, reassign, held] = await Promise.all([
     toTier
       ? teamForTier(new Types.ObjectId(v.office), toTier)
           .then((x) => `${l.tier(toTier)} — ${catalog.teamName(String(x._id)) ?? x.name}`)
           .catch(() => l.tier(toTier))
       : Promise.resolve(null),
     allowed.has('reassign') ? reassignOptions(t, catalog) : Promise.resolve(null),
+    heldMailsCiting(v.number),
   ]);
 
   return {
@@ -375,5 +381,15 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
     // The ticket just read (replayed by loadTicket), not a second read of it.
     sla: await slaPanel(ticket, t, new Date(), stored, catalog.slaName),
     readOnly,
+    // Mail that cites this ticket and waits in quarantine: said here, so nobody answers without it; only administrators decide.
+    heldMail: held.map((m) => ({
+      text: t('ticket.held_mail.one', {
+        from: m.from ?? t('inboundAdmin.no_from'),
+        at: fmt.dateTime(m.receivedAt.toISOString()),
+        reason: t(`inboundAdmin.reason.${m.outcome?.reason ?? 'none'}`),
+      }),
+      href: mayAdministerInbound(actor) ? `/staff/inbound/${encodeURIComponent(m._id)}` : null,
+    })),
+    heldMailHint: held.length > 0 && !mayAdministerInbound(actor) ? t('ticket.held_mail.hint') : null,
   };
 }

@@ -1,0 +1,148 @@
+/**
+ * A follow-up refused because it did not come from the cited ticket's member (`forged_follow_up`: the
+ * member wrote from their work address, their accountant answered for them) is not lost in silence:
+ * the ticket's page says a mail citing it waits in quarantine, and an administrator who knows it is the
+ * member's attaches it to the ticket, in the member's name, the real sender said above it. Nobody else
+ * may, and no other kind of held mail can be attached this way.
+ */
+import { expect } from 'chai';
+import { createHash } from 'node:crypto';
+import type { Express } from 'express';
+import request from 'supertest';
+import { createApp } from '../../server/app.js';
+import { InboundMailModel, type InboundMail } from '../../server/mail/inbound/inbound.model.js';
+import { createInboundPipeline, type InboundPipeline } from '../../server/mail/inbound/pipeline.js';
+import { replyToken } from '../../server/members/member-links.js';
+import { MessageModel } from '../../server/tickets/message.model.js';
+import type { Ticket } from '../../server/tickets/ticket.model.js';
+import { silentLogger, testConfig } from '../helpers/config.js';
+import { useTestDatabase } from '../helpers/db.js';
+import { useMail } from '../helpers/enrichers.js';
+import { buildOrg, buildStaff, buildTicket, type Org } from '../helpers/factories.js';
+import { login } from '../helpers/http.js';
+import { hidden, signedIn } from '../helpers/pages.js';
+
+const config = testConfig({ MAIL_FROM: 'Relais <support@relais.test>' });
+const roomy = { perIp: { limit: 100_000, windowMs: 60_000 }, perAccount: { limit: 1000, windowMs: 60_000 } };
+const idOf = (raw: Buffer) => createHash('sha256').update(raw).digest('hex');
+
+describe('a follow-up from another address: shown on its ticket, attached by an administrator who knows it', function () {
+  this.timeout(30_000);
+  useTestDatabase();
+  let app: Express;
+  let org: Org;
+  let pipeline: InboundPipeline;
+  let serial = 0;
+
+  before(async () => {
+    useMail(config);
+    app = createApp({ config, logger: silentLogger, api: { auth: { rateLimits: roomy } } });
+    org = await buildOrg();
+    pipeline = createInboundPipeline({ config, logger: silentLogger });
+  });
+
+  /** Sofie's answer sent from her work address, with the ticket's genuine reply address: quarantined. */
+  async function fromWork(ticket: Ticket, body = 'Voici le document demandé, envoyé depuis le bureau.'): Promise<string> {
+    serial += 1;
+    const raw = Buffer.from(
+      [
+        'From: Sofie Claes <s.claes@werk.example>',
+        `To: support+${replyToken(config, ticket.number)}@relais.test`,
+        `Subject: Re: [${ticket.number}] Fiche de paie`,
+        `Message-ID: <work-${serial}@werk.example>`,
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        body,
+        '',
+      ].join('\r\n'),
+    );
+    await pipeline.ingest({ raw, source: 'smtp', envelopeFrom: 's.claes@werk.example', envelopeTo: ['support@relais.test'] });
+    const record = await InboundMailModel.findById(idOf(raw)).lean<InboundMail>();
+    expect(record?.outcome).to.include({ kind: 'quarantine', reason: 'forged_follow_up', relatedTicket: ticket.number });
+    return idOf(raw);
+  }
+
+  const newTicket = (subject = 'Fiche de paie') =>
+    buildTicket(org, { member: { name: 'Sofie Claes', email: `sofie.${++serial}@example.be` }, subject, acknowledge: false });
+
+  it('the ticket page tells its advisor a mail citing it waits in quarantine (no link: administrators decide), and an administrator gets the link', async () => {
+    const ticket = await newTicket();
+    const id = await fromWork(ticket);
+    const advisor = await signedIn(app, org.staff.advisorLiege.email);
+    const seen = (await advisor.get(`/staff/tickets/${String(ticket._id)}`).expect(200)).text;
+    expect(seen).to.include('Un e-mail qui cite ce ticket attend une décision en quarantaine');
+    expect(seen).to.include('De Sofie Claes &lt;s.claes@werk.example&gt;').and.include('Réponse d’une autre adresse que celle du membre');
+    expect(seen).to.include('un·e administrateur·rice décide');
+    expect(seen).not.to.include(`/staff/inbound/${id}`);
+    // In a small cooperative the office's supervisor is also the administrator: the link is theirs.
+    const both = await buildStaff({ name: 'Anne Both', roles: ['supervisor', 'administrator'], office: org.offices.liege });
+    const admin = await signedIn(app, both.email);
+    const page = (await admin.get(`/staff/tickets/${String(ticket._id)}`).expect(200)).text;
+    expect(page).to.include(`href="/staff/inbound/${id}"`).and.not.include('un·e administrateur·rice décide');
+    // Another ticket says nothing.
+    const other = await newTicket('Autre chose');
+    expect((await admin.get(`/staff/tickets/${String(other._id)}`).expect(200)).text).not.to.include('attend une décision en quarantaine');
+  });
+
+  it('an administrator attaches it: the member’s message on the ticket, the real sender and who vouched above it, recorded; the notice goes', async () => {
+    const ticket = await newTicket();
+    const id = await fromWork(ticket);
+    const admin = await signedIn(app, org.staff.administrator.email);
+    const page = await admin.get(`/staff/inbound/${id}`).expect(200);
+    expect(page.text).to.include(`Ajouter à la demande ${ticket.number}, au nom de son membre`);
+    await admin
+      .post(`/staff/inbound/${id}/attach`)
+      .type('form')
+      .send({ _csrf: hidden(page.text, '_csrf') })
+      .expect(303);
+
+    const message = await MessageModel.findOne({ ticket: ticket._id, emailMessageId: `<work-${serial}@werk.example>` }).lean();
+    expect(String(message?.author?.member)).to.equal(String(ticket.member));
+    expect(message?.author?.kind).to.equal('member');
+    expect(message?.text).to.match(/^\[Envoyé depuis s\.claes@werk\.example ; ajouté à cette demande par Thomas Lejeune\]\nVoici le document demandé/);
+    // The member reads it: the administrator's name, not their address.
+    expect(message?.text).not.to.include(org.staff.administrator.email);
+    expect(message?.mailAuth?.proof).to.equal('person');
+    const record = await InboundMailModel.findById(id).lean<InboundMail>();
+    expect(record?.status).to.equal('done');
+    expect(record?.outcome).to.include({ kind: 'follow_up', ticketNumber: ticket.number });
+    expect(record?.history.at(-1)).to.include({ action: 'attached', by: `Thomas Lejeune <${org.staff.administrator.email}>` });
+    const advisor = await signedIn(app, org.staff.advisorLiege.email);
+    const after = (await advisor.get(`/staff/tickets/${String(ticket._id)}`).expect(200)).text;
+    expect(after).not.to.include('attend une décision en quarantaine');
+    expect(after).to.include('Voici le document demandé');
+  });
+
+  it('only administrators: an advisor or supervisor gets 403 (page and API) and nothing changes; another kind of held mail cannot be attached (409)', async () => {
+    const ticket = await newTicket();
+    const id = await fromWork(ticket);
+    for (const who of [org.staff.advisorLiege, org.staff.supervisorLiege]) {
+      const agent = await signedIn(app, who.email);
+      const tokenPage = await agent.get(`/staff/tickets/${String(ticket._id)}`).expect(200);
+      const res = await agent
+        .post(`/staff/inbound/${id}/attach`)
+        .type('form')
+        .send({ _csrf: hidden(tokenPage.text, '_csrf') });
+      expect(res.status, who.email).to.equal(403);
+      const bearer = await login(app, who.email);
+      expect((await request(app).post(`/api/v1/inbound/${id}/attach`).set('Authorization', `Bearer ${bearer}`)).status, who.email).to.equal(403);
+    }
+    expect((await InboundMailModel.findById(id).lean<InboundMail>())?.status).to.equal('quarantined');
+    expect(await MessageModel.countDocuments({ ticket: ticket._id, author: { $exists: true }, emailMessageId: `<work-${serial}@werk.example>` })).to.equal(0);
+
+    // A newsletter in quarantine cites no ticket: there is nothing to attach it to.
+    const bulk = Buffer.from(
+      'From: Shop <news@shop.example>\r\nTo: support@relais.test\r\nSubject: Promo\r\nMessage-ID: <promo-1@shop.example>\r\nList-Id: <promo.shop.example>\r\n\r\nSoldes\r\n',
+    );
+    await pipeline.ingest({ raw: bulk, source: 'smtp', envelopeTo: ['support@relais.test'] });
+    const token = await login(app, org.staff.administrator.email);
+    const refused = await request(app)
+      .post(`/api/v1/inbound/${idOf(bulk)}/attach`)
+      .set('Authorization', `Bearer ${token}`);
+    expect(refused.status).to.equal(409);
+    // Through the API, the forged follow-up is attached; twice is a conflict.
+    const done = await request(app).post(`/api/v1/inbound/${id}/attach`).set('Authorization', `Bearer ${token}`).expect(200);
+    expect((done.body as { outcome: { kind: string; ticketNumber: string } }).outcome).to.include({ kind: 'follow_up', ticketNumber: ticket.number });
+    expect((await request(app).post(`/api/v1/inbound/${id}/attach`).set('Authorization', `Bearer ${token}`)).status).to.equal(409);
+  });
+});
