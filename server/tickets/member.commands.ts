@@ -46,6 +46,8 @@ export interface MemberReplyProps extends MemberCommandBase {
   inbound?: string | null;
   /** By email: how the mail was shown to be the member's (shown to staff next to it). */
   mailAuth?: MailProof | null;
+  /** When the member wrote it, if earlier than now (a mail held until a person confirmed it): the thread shows it there. */
+  writtenAt?: Date | null;
 }
 
 /**
@@ -89,7 +91,7 @@ export async function memberReply(props: MemberReplyProps): Promise<TicketView> 
           emailMessageId: props.emailMessageId ?? null,
           inbound: props.inbound ?? null,
           ...(props.mailAuth ? { mailAuth: props.mailAuth } : {}),
-          createdAt: at,
+          createdAt: props.writtenAt && props.writtenAt < at ? props.writtenAt : at,
         }),
         ...attachments.map((id) => attachmentLink(id, ticket._id, messageId)),
       ],

@@ -190,6 +190,8 @@ type NoteProps = CommandBase & {
   emailMessageId?: string | null;
   inbound?: string | null;
   mailAuth?: MailProof | null;
+  /** When it was written, if earlier than now (a staff mail held until a person confirmed it). */
+  writtenAt?: Date | null;
 };
 
 /**
@@ -243,7 +245,7 @@ async function noteOn(props: NoteProps): Promise<TicketView> {
         ...(props.emailMessageId ? { emailMessageId: props.emailMessageId } : {}),
         ...(props.inbound ? { inbound: props.inbound } : {}),
         ...(props.mailAuth ? { mailAuth: props.mailAuth } : {}),
-        createdAt: at,
+        createdAt: props.writtenAt && props.writtenAt < at ? props.writtenAt : at,
       }),
     ],
   });

@@ -15,6 +15,7 @@ import { createInboundPipeline, type InboundPipeline } from '../../server/mail/i
 import { replyToken } from '../../server/members/member-links.js';
 import { MessageModel } from '../../server/tickets/message.model.js';
 import type { Ticket } from '../../server/tickets/ticket.model.js';
+import { loadTicket } from '../../server/tickets/ticket.journal.js';
 import { silentLogger, testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { useMail } from '../helpers/enrichers.js';
@@ -105,6 +106,9 @@ describe('a follow-up from another address: shown on its ticket, attached by an 
     expect(message?.mailAuth?.proof).to.equal('person');
     const record = await InboundMailModel.findById(id).lean<InboundMail>();
     expect(record?.status).to.equal('done');
+    // Dated in the thread when it came, not when the administrator decided.
+    expect(message?.createdAt.toISOString()).to.equal(record?.receivedAt.toISOString());
+    expect((await loadTicket(ticket._id))?.lastMessageAt?.getTime()).to.be.greaterThan(record?.receivedAt.getTime() ?? Infinity);
     expect(record?.outcome).to.include({ kind: 'follow_up', ticketNumber: ticket.number });
     expect(record?.history.at(-1)).to.include({ action: 'attached', by: `Thomas Lejeune <${org.staff.administrator.email}>` });
     const advisor = await signedIn(app, org.staff.advisorLiege.email);

@@ -120,6 +120,11 @@ export function createInboundActions(deps: InboundActionDeps) {
     return `[${wordsIn(language)('inbound_text.attached_from', { address: sentFrom, who })}]\n`;
   }
 
+  /** A mail a person confirmed or attached later is dated in the thread by its receipt, not the decision. */
+  function heldSince(doc: InboundMail, admission: Admission): Date | null {
+    return admission.by === 'person' ? doc.receivedAt : null;
+  }
+
   function bodyText(content: MessageContent, refused: readonly UploadProblem[], language: string): string {
     const t = wordsIn(language);
     const text = content.text.trim() || content.fullText.trim() || t('inbound_text.no_text');
@@ -261,6 +266,7 @@ export function createInboundActions(deps: InboundActionDeps) {
         emailMessageId,
         inbound: doc._id,
         mailAuth: proofOf(verdict, admission),
+        writtenAt: heldSince(doc, admission),
       });
       return outcome('follow_up', {
         ticket: ticket._id,
@@ -284,6 +290,7 @@ export function createInboundActions(deps: InboundActionDeps) {
       emailMessageId,
       inbound: doc._id,
       mailAuth: proofOf(verdict, admission),
+      writtenAt: heldSince(doc, admission),
     });
     return outcome('follow_up', {
       ticket: ticket._id,
