@@ -68,16 +68,21 @@ function parseChart(v: unknown): ChartSpec | null {
   return { id: v.id, labels: strings(v.labels), datasets, y: v.y, y2: typeof v.y2 === 'string' ? v.y2 : undefined, stacked: v.stacked === true, unit };
 }
 
-/** A long axis label on several lines (Chart.js draws an array as lines), so fewer are skipped. */
-function wrap(label: string, width: number): string | string[] {
-  if (label.length <= width) return label;
+/**
+ * A long axis label on several lines (Chart.js draws an array as lines), each at most `room` pixels
+ * wide as measured by `width`, so neighbouring labels never run into each other. A word wider than the
+ * room keeps a line of its own.
+ */
+function wrap(label: string, room: number, width: (text: string) => number): string | string[] {
+  if (width(label) <= room) return label;
   const lines: string[] = [];
   let line = '';
   for (const word of label.split(' ')) {
-    if (line && line.length + word.length + 1 > width) {
+    const longer = line ? `${line} ${word}` : word;
+    if (line && width(longer) > room) {
       lines.push(line);
       line = word;
-    } else line = line ? `${line} ${word}` : word;
+    } else line = longer;
   }
   if (line) lines.push(line);
   return lines;
@@ -106,6 +111,33 @@ function draw(spec: ChartSpec, reduceMotion: boolean): void {
     };
   });
   const unitOf = (axis: string): ChartUnit => (axis === 'y2' ? 'hours' : spec.unit);
+  // On a phone, a handful of long categories ("Oplossingstermijn gehaald") cannot stand side by side
+  // under the bars: the bars lie down and the labels get the width on the left.
+  const box = canvas.parentElement;
+  const horizontal = !spec.y2 && spec.labels.length <= 12 && (box?.clientWidth ?? 1000) < 520;
+  if (horizontal && box) box.style.height = `${Math.max(13, spec.labels.length * Math.max(1, spec.datasets.length) * 1.15 + 5)}rem`;
+  const category = {
+    stacked: spec.stacked,
+    grid: { display: false },
+    ticks: {
+      autoSkip: spec.labels.length > 12,
+      maxRotation: 0,
+      // Wrapped to the room each label has at the chart's current width, measured in the axis's
+      // own font (QA: French labels ran into each other at 1366 px); the tooltip keeps the whole label.
+      callback(this: Scale, _value: string | number, index: number) {
+        const area = this.chart.chartArea?.width ?? this.chart.width;
+        const room = horizontal ? Math.min(150, this.chart.width * 0.42) : Math.max(48, area / Math.max(1, spec.labels.length) - 24);
+        const ctx = this.chart.ctx;
+        ctx.save();
+        ctx.font = `${Chart.defaults.font.size ?? 12}px ${Chart.defaults.font.family ?? 'sans-serif'}`;
+        const lines = wrap(spec.labels[index] ?? '', room, (text) => ctx.measureText(text).width);
+        ctx.restore();
+        return lines;
+      },
+    },
+  };
+  // Counts of tickets are whole numbers: no "2.5 tickets" on the axis.
+  const value = { stacked: spec.stacked, beginAtZero: true, title: { display: true, text: spec.y }, ticks: spec.unit === 'count' ? { precision: 0 } : {} };
 
   new Chart(canvas, {
     type: 'bar',
@@ -114,24 +146,10 @@ function draw(spec: ChartSpec, reduceMotion: boolean): void {
       responsive: true,
       maintainAspectRatio: false,
       animation: reduceMotion ? false : { duration: 300 },
-      interaction: { mode: 'index', intersect: false },
+      interaction: { mode: 'index', intersect: false, axis: horizontal ? 'y' : 'x' },
+      indexAxis: horizontal ? ('y' as const) : ('x' as const),
       scales: {
-        x: {
-          stacked: spec.stacked,
-          grid: { display: false },
-          ticks: {
-            autoSkip: spec.labels.length > 12,
-            maxRotation: 0,
-            // Wrapped to the room each label has at the chart's current width (about 7 px a character),
-            // so neighbouring labels never run into each other; the tooltip keeps the whole label.
-            callback(this: Scale, _value: string | number, index: number) {
-              const room = Math.floor(this.chart.width / Math.max(1, spec.labels.length) / 7);
-              return wrap(spec.labels[index] ?? '', Math.max(8, Math.min(22, room)));
-            },
-          },
-        },
-        // Counts of tickets are whole numbers: no "2.5 tickets" on the axis.
-        y: { stacked: spec.stacked, beginAtZero: true, title: { display: true, text: spec.y }, ticks: spec.unit === 'count' ? { precision: 0 } : {} },
+        ...(horizontal ? { y: category, x: value } : { x: category, y: value }),
         ...(spec.y2
           ? { y2: { position: 'right' as const, beginAtZero: true, grid: { drawOnChartArea: false }, title: { display: true, text: spec.y2 } } }
           : {}),

@@ -270,14 +270,19 @@ export const comparedFigures: ReadonlyArray<{ key: string; kind: CellKind; get(f
 ];
 
 /** Figures down, the two sides across, then B − A. */
-export function compareTable(f: CellFormat, a: { name: string; figures: Figures }, b: { name: string; figures: Figures }): ReportTable {
+export function compareTable(
+  f: CellFormat,
+  a: { name: string; figures: Figures },
+  b: { name: string; figures: Figures },
+  differenceLabel = f.t('reports.col.difference'),
+): ReportTable {
   return {
     name: 'compare',
     columns: [
       { key: 'figure', label: f.t('reports.col.figure'), numeric: false },
       { key: 'a', label: a.name, numeric: true },
       { key: 'b', label: b.name, numeric: true },
-      { key: 'difference', label: f.t('reports.col.difference'), numeric: true },
+      { key: 'difference', label: differenceLabel, numeric: true },
     ],
     rows: comparedFigures.map((c) => {
       const [va, vb] = [c.get(a.figures), c.get(b.figures)];

@@ -460,6 +460,9 @@ describe('Reports (pages and CSV, real database)', () => {
       const volume = records(csv.text).find((r) => r.Indicateur === 'Créés');
       // The earlier period first, so the difference is the change since then: T00 and T0 were created in February.
       expect(Object.values(volume ?? {})).to.deep.equal(['Créés', '2', '6', '4']);
+      // …and named so, whatever the form called A and B (QA: "B − A" under columns in another order than the form's).
+      expect(Object.keys(volume ?? {}).at(-1)).to.equal('Évolution (depuis la période la plus ancienne)');
+      expect(res.text).to.include('la valeur de la période la plus récente moins celle de la plus ancienne').and.not.include('la valeur de B moins celle de A');
     });
 
     it('compares two different periods when nothing is chosen: this month so far against the same days of the month before', async () => {

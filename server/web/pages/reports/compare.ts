@@ -183,7 +183,7 @@ export async function loadComparison(
   // this month so far is compared with the same days of the month before, which came first.
   const later = mode === 'periods' && second.period.fromDate < first.period.fromDate;
   const sides: [CompareSideView, CompareSideView] = later ? [side(second, db), side(first, da)] : [side(first, da), side(second, db)];
-  const view = compareView(sides[0], sides[1], c);
+  const view = compareView(sides[0], sides[1], c, mode);
   return {
     mode,
     filters: [first, second],

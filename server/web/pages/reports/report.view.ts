@@ -290,8 +290,16 @@ export interface CompareSide {
   figures: Figures;
 }
 
-/** The comparison: the table (figures × A, B, B − A) and two charts (durations, rates). */
-export function compareView(a: CompareSide, b: CompareSide, c: Pick<ViewContext, 't' | 'locale'>): { table: ReportTable; charts: ChartSpec[] } {
+/**
+ * The comparison: the table (figures × A, B, B − A) and two charts (durations, rates). Two periods
+ * are in time order whatever the form called them: the difference is then named "change since the earlier period".
+ */
+export function compareView(
+  a: CompareSide,
+  b: CompareSide,
+  c: Pick<ViewContext, 't' | 'locale'>,
+  mode: 'offices' | 'periods' = 'offices',
+): { table: ReportTable; charts: ChartSpec[] } {
   const f = cellFormat(c.locale, c.t);
   const pick = (kind: string) => comparedFigures.filter((x) => x.kind === kind);
   const series = (kind: string, scale = 1) =>
@@ -300,7 +308,7 @@ export function compareView(a: CompareSide, b: CompareSide, c: Pick<ViewContext,
       data: pick(kind).map((x) => round2((x.get(side.figures) ?? null) === null ? null : (x.get(side.figures) ?? 0) * scale)),
     }));
   return {
-    table: compareTable(f, a, b),
+    table: compareTable(f, a, b, mode === 'periods' ? c.t('reports.col.change_since') : undefined),
     charts: [
       {
         id: 'chart-compare-hours',

@@ -207,6 +207,7 @@ function comparisonResult(c: Comparison) {
   return {
     table: c.table,
     tableId: 'table-compare',
+    mode: c.mode,
     sides: c.sides.map((s) => ({ name: s.name, plainName: s.plainName, partial: s.partial, volume: s.figures.volume })),
     chartHours: 'chart-compare-hours',
     chartRates: 'chart-compare-rates',
