@@ -174,10 +174,16 @@ export function officesTable(f: CellFormat, rows: Array<{ name: string; label?: 
   return build('offices', f, specs, [...rows.map((row) => ({ row })), { row: totalRow, total: true }]);
 }
 
-export function placementTable(name: 'tiers' | 'teams', f: CellFormat, rows: Array<{ name: string; row: PlacementRow }>): ReportTable {
-  type Row = { name: string; row: PlacementRow };
+/** Per tier or team; as by office, a row seen in part is labelled so on the page (`label`) and said in a CSV column. */
+export function placementTable(
+  name: 'tiers' | 'teams',
+  f: CellFormat,
+  rows: Array<{ name: string; label?: string; partial?: boolean; row: PlacementRow }>,
+): ReportTable {
+  type Row = { name: string; label?: string; partial?: boolean; row: PlacementRow };
   const specs: ColumnSpec<Row>[] = [
-    { key: name === 'tiers' ? 'tier' : 'team', kind: 'text', get: (r) => r.name },
+    { key: name === 'tiers' ? 'tier' : 'team', kind: 'text', get: (r) => r.name, text: (r) => r.label ?? r.name },
+    { key: 'complete', kind: 'text', get: (r) => f.t(r.partial ? 'reports.complete.no' : 'reports.complete.yes'), csvOnly: true },
     { key: 'passed', kind: 'count', get: (r) => r.row.tickets },
     { key: 'time_median', kind: 'hours', get: (r) => r.row.time.median },
     { key: 'time_p90', kind: 'hours', get: (r) => r.row.time.p90 },

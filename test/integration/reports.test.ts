@@ -489,6 +489,17 @@ describe('Reports (pages and CSV, real database)', () => {
       expect(cmp.text).to.include('<th scope="col" class="num-col">Charleroi (partiel)</th>');
       const report = await request(app).get(`/staff/reports?${week}`).set(as(staff.supervisorL)).expect(200);
       expect(report.text).to.include('Charleroi (partiel)').and.not.include('Liège (partiel)');
+      // By team: another office's team and the shared tier-2/3 teams (seen only while escalated) are
+      // marked, the supervisor's own office's team is not; by tier every row mixes the offices, so all are.
+      const teams = report.text.slice(report.text.indexOf('id="table-teams"'), report.text.indexOf('</table>', report.text.indexOf('id="table-teams"')));
+      expect(teams).to.match(/<th scope="row">[^<]*Charleroi[^<]* \(partiel\)<\/th>/);
+      expect(teams).to.match(/<th scope="row">[^<]*Liège<\/th>/);
+      const tiers = report.text.slice(report.text.indexOf('id="table-tiers"'), report.text.indexOf('</table>', report.text.indexOf('id="table-tiers"')));
+      expect(tiers).to.include('Niveau 1 · Conseil (partiel)');
+      const csv = records((await request(app).get(`/staff/reports.csv?sep=comma&table=teams&${week}`).set(as(staff.supervisorL)).expect(200)).text);
+      expect(csv.map((r) => r['Chiffres complets']))
+        .to.include('oui')
+        .and.include('non');
       const admin = await request(app).get(`/staff/reports?${week}`).set(as(staff.admin)).expect(200);
       expect(admin.text).not.to.include('(partiel)');
     });

@@ -191,17 +191,30 @@ export function reportView(data: ReportDataset, period: ReportPeriod, c: ViewCon
       const name = c.catalog.officeName(r.office) ?? t('reports.unknown');
       return { name, label: officeLabel(name, r.office, c), partial: c.partial?.(r.office) ?? false, figures: r.figures };
     })
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => a.name.localeCompare(b.name, c.locale));
   const tiers = byPlacement(data.facts, data.backlog, 'tier').sort((a, b) => Number(a.key) - Number(b.key));
-  const teamTier = new Map(c.catalog.teams.map((tm) => [tm.value, tm.tier]));
+  const teamOf = new Map(c.catalog.teams.map((tm) => [tm.value, tm]));
+  // A team of another office, or a shared tier-2/3 team, holds tickets a supervisor sees only while
+  // escalated: its row is marked partial as that office's is (QA: the tables mixed them unmarked).
   const teams = byPlacement(data.facts, data.backlog, 'team')
-    .map((row) => ({ name: c.catalog.teamName(row.key) ?? t('reports.unknown'), tier: teamTier.get(row.key) ?? 9, row }))
-    .sort((a, b) => a.tier - b.tier || a.name.localeCompare(b.name));
+    .map((row) => {
+      const team = teamOf.get(row.key);
+      const name = c.catalog.teamName(row.key) ?? t('reports.unknown');
+      return { name, label: officeLabel(name, team?.office ?? null, c), partial: c.partial?.(team?.office ?? null) ?? false, tier: team?.tier ?? 9, row };
+    })
+    .sort((a, b) => a.tier - b.tier || a.name.localeCompare(b.name, c.locale));
   const { unit, labels, buckets } = periodLabels(period, c);
   const periods = byPeriod(data.facts, buckets);
   const total = offices.total;
 
-  const tierRows = tiers.map((row) => ({ name: tierName(t, row.key), row }));
+  // A tier's row mixes the offices in the figures: partial as soon as one of them is seen in part.
+  const tiersPartial = offices.rows.some((r) => c.partial?.(r.office) ?? false);
+  const tierRows = tiers.map((row) => ({
+    name: tierName(t, row.key),
+    label: tiersPartial ? t('wording.reports.partial_name', { name: tierName(t, row.key) }) : tierName(t, row.key),
+    partial: tiersPartial,
+    row,
+  }));
   const tables = {
     offices: officesTable(f, officeRows, total),
     tiers: placementTable('tiers', f, tierRows),
@@ -213,7 +226,7 @@ export function reportView(data: ReportDataset, period: ReportPeriod, c: ViewCon
     sla: slaTable(f, total.sla),
     satisfaction: satisfactionTable(
       f,
-      tierRows.map((r) => ({ name: r.name, satisfaction: r.row.satisfaction })),
+      tierRows.map((r) => ({ name: r.label, satisfaction: r.row.satisfaction })),
     ),
   };
 
@@ -243,7 +256,7 @@ export function reportView(data: ReportDataset, period: ReportPeriod, c: ViewCon
     },
     {
       id: 'chart-tiers',
-      labels: tierRows.map((r) => r.name),
+      labels: tierRows.map((r) => r.label),
       unit: 'hours',
       y: t('reports.axis.hours'),
       datasets: [
@@ -253,7 +266,7 @@ export function reportView(data: ReportDataset, period: ReportPeriod, c: ViewCon
     },
     {
       id: 'chart-satisfaction',
-      labels: tierRows.map((r) => r.name),
+      labels: tierRows.map((r) => r.label),
       unit: 'count',
       y: t('reports.axis.ratings'),
       stacked: true,
