@@ -494,6 +494,7 @@ describe('Reports (pages and CSV, real database)', () => {
       const teams = report.text.slice(report.text.indexOf('id="table-teams"'), report.text.indexOf('</table>', report.text.indexOf('id="table-teams"')));
       expect(teams).to.match(/<th scope="row">[^<]*Charleroi[^<]* \(partiel\)<\/th>/);
       expect(teams).to.match(/<th scope="row">[^<]*Liège<\/th>/);
+      expect(teams).to.include('Équipe de soutien (partiel)');
       const tiers = report.text.slice(report.text.indexOf('id="table-tiers"'), report.text.indexOf('</table>', report.text.indexOf('id="table-tiers"')));
       expect(tiers).to.include('Niveau 1 · Conseil (partiel)');
       const csv = records((await request(app).get(`/staff/reports.csv?sep=comma&table=teams&${week}`).set(as(staff.supervisorL)).expect(200)).text);

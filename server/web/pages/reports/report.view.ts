@@ -194,25 +194,25 @@ export function reportView(data: ReportDataset, period: ReportPeriod, c: ViewCon
     .sort((a, b) => a.name.localeCompare(b.name, c.locale));
   const tiers = byPlacement(data.facts, data.backlog, 'tier').sort((a, b) => Number(a.key) - Number(b.key));
   const teamOf = new Map(c.catalog.teams.map((tm) => [tm.value, tm]));
-  // A team of another office, or a shared tier-2/3 team, holds tickets a supervisor sees only while
-  // escalated: its row is marked partial as that office's is (QA: the tables mixed them unmarked).
+  // A tier's row, and a team shared by the offices (tiers 2 and 3), mix the offices in the figures:
+  // partial as soon as one of them is seen in part; a team of another office is partial as that office is.
+  const mixedPartial = offices.rows.some((r) => c.partial?.(r.office) ?? false);
   const teams = byPlacement(data.facts, data.backlog, 'team')
     .map((row) => {
       const team = teamOf.get(row.key);
       const name = c.catalog.teamName(row.key) ?? t('reports.unknown');
-      return { name, label: officeLabel(name, team?.office ?? null, c), partial: c.partial?.(team?.office ?? null) ?? false, tier: team?.tier ?? 9, row };
+      const partial = team?.office ? (c.partial?.(team.office) ?? false) : mixedPartial;
+      return { name, label: partial ? t('wording.reports.partial_name', { name }) : name, partial, tier: team?.tier ?? 9, row };
     })
     .sort((a, b) => a.tier - b.tier || a.name.localeCompare(b.name, c.locale));
   const { unit, labels, buckets } = periodLabels(period, c);
   const periods = byPeriod(data.facts, buckets);
   const total = offices.total;
 
-  // A tier's row mixes the offices in the figures: partial as soon as one of them is seen in part.
-  const tiersPartial = offices.rows.some((r) => c.partial?.(r.office) ?? false);
   const tierRows = tiers.map((row) => ({
     name: tierName(t, row.key),
-    label: tiersPartial ? t('wording.reports.partial_name', { name: tierName(t, row.key) }) : tierName(t, row.key),
-    partial: tiersPartial,
+    label: mixedPartial ? t('wording.reports.partial_name', { name: tierName(t, row.key) }) : tierName(t, row.key),
+    partial: mixedPartial,
     row,
   }));
   const tables = {
