@@ -12,7 +12,10 @@ import type { HoldConfig } from './held-replies.js';
 import type { OutboxMail } from './mail.models.js';
 import { mailLocales, type MailLocale } from './templates.js';
 
-export type MailConfig = Pick<Config, 'mailFrom' | 'publicUrl' | 'inboundAddress' | 'memberLinkTtl' | 'defaultLocale'> & MemberTokenSettings & HoldConfig;
+export type MailConfig = Pick<Config, 'mailFrom' | 'publicUrl' | 'inboundAddress' | 'memberLinkTtl' | 'defaultLocale'> & {
+  inbound?: Pick<Config['inbound'], 'extraAddresses'>;
+} & MemberTokenSettings &
+  HoldConfig;
 
 /** The mail language for a ticket or person: fr, nl or en, else the configured default. */
 export function mailLocale(language: string | null | undefined, config: Pick<Config, 'defaultLocale'>): MailLocale {
@@ -25,6 +28,25 @@ export interface MailTicket {
   subject: string;
   language: string;
   member: Types.ObjectId;
+  /** Where it came from: `facts.mailbox`, the address a mail that opened it was written to. */
+  routing?: { facts?: { mailbox?: string } } | null;
+}
+
+/**
+ * The address a ticket's mail goes out from and is answered at: the one the member wrote to when it
+ * is one of Relais's other addresses (`INBOUND_EXTRA_ADDRESSES`: hulp@ beside support@), so a member
+ * who wrote to hulp@ is answered from hulp@; else null (the main address, `MAIL_FROM`).
+ */
+export function mailboxAddress(config: Pick<MailConfig, 'inbound'>, ticket: Pick<MailTicket, 'routing'>): string | null {
+  const mailbox = ticket.routing?.facts?.mailbox?.trim().toLowerCase();
+  if (!mailbox) return null;
+  const plain = mailbox.replace(/\+[^@]*@/, '@');
+  return config.inbound?.extraAddresses.find((a) => a.trim().toLowerCase() === plain) ?? null;
+}
+
+/** `MAIL_FROM` with another address: "Relais <support@…>" → "Relais <hulp@…>". */
+export function fromWithAddress(mailFrom: string, address: string): string {
+  return /<[^>]*>\s*$/.test(mailFrom) ? mailFrom.replace(/<[^>]*>\s*$/, `<${address}>`) : address;
 }
 
 export function staffTicketUrl(config: MailConfig, ticket: MailTicket): string {

@@ -41,6 +41,8 @@ export interface MailThreadHeaders {
   /** `References` chain, oldest first (with angle brackets). */
   references?: readonly string[];
   replyTo?: string | null;
+  /** Another of Relais's own addresses than `MAIL_FROM`'s (mail-parts.ts `mailboxAddress`), with its display name. */
+  from?: string | null;
 }
 
 export interface EnqueueMailInput<T extends MailTemplateName> {
@@ -125,7 +127,7 @@ export function buildOutboxMail<T extends MailTemplateName>(
     locale: input.locale,
     ticket: input.ticketId ? new Types.ObjectId(String(input.ticketId)) : null,
     ticketNumber,
-    from: options.config.mailFrom,
+    from: headers.from ?? options.config.mailFrom,
     to,
     replyTo: headers.replyTo ?? null,
     messageId: outboxMessageId(_id, ticketNumber, mailDomain(options.config.mailFrom)),

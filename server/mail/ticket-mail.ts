@@ -29,7 +29,7 @@ import { notificationsSuppressed, registerCreationEnricher, registerEnricher, ty
 import type { JournalWrite, TicketEvent } from '../tickets/ticket-event.model.js';
 import { ticketEvents } from '../tickets/ticket.queries.js';
 import { cancelHeldWrites, claimHeldReplies, claimHeldResolution, replyMailDueAt, type HeldReply, type HeldResolution } from './held-replies.js';
-import { mailLocale, outboxWrites, type MailConfig, type MailTicket } from './mail-parts.js';
+import { fromWithAddress, mailboxAddress, mailLocale, outboxWrites, type MailConfig, type MailTicket } from './mail-parts.js';
 import { escalationMailWrites, reassignmentMailWrites } from './staff-ticket-mail.js';
 import { buildOutboxMail, mailDomain, outboxMessageId, type EnqueueMailInput } from './outbox.js';
 import type { OutboxMail } from './mail.models.js';
@@ -53,7 +53,14 @@ export function ticketThreadId(config: Pick<MailConfig, 'mailFrom'>, ticketNumbe
 function threadHeaders(config: MailConfig, ticket: MailTicket, inReplyTo?: string | null): NonNullable<EnqueueMailInput<MailTemplateName>['headers']> {
   const root = ticketThreadId(config, ticket.number);
   const references = inReplyTo && inReplyTo !== root ? [root, inReplyTo] : [root];
-  return { inReplyTo: inReplyTo ?? root, references, replyTo: replyAddress(config, ticket.number) };
+  // Answered from the address the member wrote to (hulp@), and at its own reply address.
+  const mailbox = mailboxAddress(config, ticket);
+  return {
+    inReplyTo: inReplyTo ?? root,
+    references,
+    replyTo: replyAddress(mailbox ? { ...config, inboundAddress: mailbox } : config, ticket.number),
+    ...(mailbox ? { from: fromWithAddress(config.mailFrom, mailbox) } : {}),
+  };
 }
 
 function ticketUrl(config: MailConfig, ticket: MailTicket): string {

@@ -31,6 +31,8 @@ export interface RoutingFacts {
   category: string | null;
   language: string;
   channel: string;
+  /** The address it was written to (mail only), when Relais receives mail at several (`INBOUND_EXTRA_ADDRESSES`). */
+  mailbox?: string;
 }
 
 /** How a page names what the facts point to, in its language. */

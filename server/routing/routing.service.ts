@@ -89,7 +89,8 @@ export async function teamForTier(office: Types.ObjectId, tier: Tier): Promise<{
 /** Chooses office and tier-1 team for a new ticket, with the reason. */
 export async function routeNewTicket(facts: ArrivalFacts): Promise<RoutingDecision> {
   const [rules, teams, offices] = await Promise.all([activeRules.get(), activeTeams.get(), activeOffices.get()]);
-  const arrival = { category: facts.category, language: facts.language, channel: facts.channel };
+  // The mailbox it came to is kept with the facts: the answers go out from that address (mail/mail-parts.ts `mailboxAddress`).
+  const arrival = { category: facts.category, language: facts.language, channel: facts.channel, ...(facts.mailbox ? { mailbox: facts.mailbox } : {}) };
   for (const rule of rules) {
     const matched = matches(rule.match ?? {}, facts);
     if (!matched) continue;
