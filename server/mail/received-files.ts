@@ -8,6 +8,11 @@ import type { TicketEvent } from '../tickets/ticket-event.model.js';
  */
 const PHOTO_BYTES = 50 * 1024;
 
+/** Whether a file came as one the member chose: attached, or a photo shown in the body (not a logo or an icon). */
+export function chosenFile(file: { inline?: boolean | null; contentType: string; size: number }): boolean {
+  return !file.inline || (file.contentType.startsWith('image/') && file.size >= PHOTO_BYTES);
+}
+
 /**
  * The names of the files the request came with, in their order (small images embedded in a mail's
  * body are not files the member chose). Read by `_id`; the same on a replay, as the acknowledgement must be.
@@ -19,6 +24,6 @@ export async function receivedFiles(event: TicketEvent<'created'>): Promise<stri
   const byId = new Map(files.map((f) => [String(f._id), f]));
   return ids.flatMap((id) => {
     const file = byId.get(String(id));
-    return file && (!file.inline || (file.contentType.startsWith('image/') && file.size >= PHOTO_BYTES)) ? [file.filename] : [];
+    return file && chosenFile(file) ? [file.filename] : [];
   });
 }

@@ -48,19 +48,24 @@ export interface MemberReplyProps extends MemberCommandBase {
   mailAuth?: MailProof | null;
   /** When the member wrote it, if earlier than now (a mail held until a person confirmed it): the thread shows it there. */
   writtenAt?: Date | null;
+  /** How many of `attachments` the member chose (a mail's signature logo is none); default: all of them. */
+  chosenFiles?: number;
 }
 
 /**
  * A member's answer, from their ticket page or by email. It wakes a ticket that waited on them and
  * reopens a resolved one (the member is not done), unless it only says thank you (`thanks.ts`): then
- * it is kept and the request stays resolved. A closed ticket takes no more answers (409).
+ * it is kept and the request stays resolved, or closed. A closed ticket takes no other answer (409).
  */
 export async function memberReply(props: MemberReplyProps): Promise<TicketView> {
-  return asMember(props, 'reply', async (ticket) => {
+  return onCurrentVersion(props.ticketId, async (ticket) => {
+    authorize(props.actor, 'reply', ticket);
     const at = props.at ?? new Date();
     const messageId = new Types.ObjectId();
     const attachments = [...(props.attachments ?? [])];
-    const thanked = ticket.status === 'resolved' && attachments.length === 0 && onlyThanks(props.text, [props.actor.name]);
+    const done = ticket.status === 'resolved' || ticket.status === 'closed';
+    const thanked = done && (props.chosenFiles ?? attachments.length) === 0 && onlyThanks(props.text, [props.actor.name]);
+    if (!thanked) assertStateAllows('reply', ticket, 'member');
     const reopens = ticket.status === 'resolved' && !thanked;
     const status = ticket.status === 'pending_member' || reopens ? 'open' : ticket.status;
     const author = ticket.member;

@@ -13,7 +13,7 @@ import { memberLinkUrl, replyAddress } from '../../server/members/member-links.j
 import { SlaCalendarModel } from '../../server/sla/calendar.model.js';
 import { clearSlaCache } from '../../server/sla/engine.js';
 import { SlaPolicyModel, defaultPolicies } from '../../server/sla/policy.js';
-import { memberReply } from '../../server/tickets/member.commands.js';
+import { memberClose, memberReply } from '../../server/tickets/member.commands.js';
 import { MessageModel } from '../../server/tickets/message.model.js';
 import { claimTicket, replyToTicket, resolveTicket } from '../../server/tickets/ticket.commands.js';
 import { loadTicket } from '../../server/tickets/ticket.journal.js';
@@ -24,6 +24,7 @@ import { useTestDatabase } from '../helpers/db.js';
 import { useMail } from '../helpers/enrichers.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
 import { hidden, openMemberLink, signedIn } from '../helpers/pages.js';
+import { onePixelPng } from '../helpers/bytes.js';
 
 const config = testConfig({ PUBLIC_URL: 'http://127.0.0.1:9999' });
 
@@ -90,6 +91,55 @@ describe('a member’s thank-you leaves a resolved request resolved', function (
     const reopened = await loadTicket(ticket._id);
     expect(reopened).to.include({ status: 'open', resolvedAt: null });
     expect(reopened?.sla?.deadlines.some((d) => d.kind === 'next_response' && d.state === 'running')).to.equal(true);
+  });
+
+  it('by email from Outlook: a thanks whose signature carries a small logo stays a thanks; to a closed request it opens no new one', async () => {
+    const { ticket, member } = await resolvedTicket('Lotte Peeters');
+    const pipeline = createInboundPipeline({ config, logger: silentLogger });
+    const to = replyAddress(config, ticket.number);
+    const logo = onePixelPng.toString('base64');
+    const outlook = (text: string) =>
+      Buffer.from(
+        [
+          `From: ${member.name} <${member.email}>`,
+          `To: ${to}`,
+          `Subject: RE: [${ticket.number}] Attestation de travail`,
+          `Message-ID: <outlook-${new Types.ObjectId().toHexString()}@example.be>`,
+          'MIME-Version: 1.0',
+          'Content-Type: multipart/related; boundary="rel"',
+          '',
+          '--rel',
+          'Content-Type: text/html; charset=utf-8',
+          '',
+          `<p>${text}</p><p>Lotte Peeters<br><img src="cid:logo001@example.be"></p>`,
+          '--rel',
+          'Content-Type: image/png; name="image001.png"',
+          'Content-Disposition: inline; filename="image001.png"',
+          'Content-ID: <logo001@example.be>',
+          'Content-Transfer-Encoding: base64',
+          '',
+          logo,
+          '--rel--',
+          '',
+        ].join('\r\n'),
+      );
+    const { id } = await pipeline.store({ raw: outlook('Dank u wel!'), source: 'smtp', envelopeTo: [to] });
+    await pipeline.process(id);
+    expect((await loadTicket(ticket._id))?.status).to.equal('resolved');
+
+    // Closed since: a thanks is kept on it, closed; anything else still opens a new request, as before.
+    const resolved = await loadTicket(ticket._id);
+    await memberClose({ actor: member, ticketId: String(ticket._id) });
+    expect(resolved?.status).to.equal('resolved');
+    const { id: late } = await pipeline.store({ raw: outlook('Merci encore !'), source: 'smtp', envelopeTo: [to] });
+    const kept = await pipeline.process(late);
+    expect(kept).to.include({ kind: 'follow_up', ticketNumber: ticket.number });
+    expect(kept?.reason).to.include('a thank-you: the ticket stays closed');
+    expect((await loadTicket(ticket._id))?.status).to.equal('closed');
+    const { id: more } = await pipeline.store({ raw: outlook('Merci, mais il me faut aussi une attestation pour mars.'), source: 'smtp', envelopeTo: [to] });
+    const opened = await pipeline.process(more);
+    expect(opened?.kind).to.equal('new_ticket');
+    expect(opened?.ticketNumber).to.not.equal(ticket.number);
   });
 
   it('a thank-you with a file is an answer: it reopens', async () => {

@@ -18,6 +18,8 @@ import { OfficeModel } from '../../offices/office.model.js';
 import { StaffModel } from '../../staff/staff.model.js';
 import { TeamModel, type Tier } from '../../teams/team.model.js';
 import { memberReply } from '../../tickets/member.commands.js';
+import { onlyThanks } from '../../tickets/thanks.js';
+import { chosenFile } from '../received-files.js';
 import { addNote } from '../../tickets/ticket.commands.js';
 import { createTicket } from '../../tickets/ticket.create.js';
 import { ticketIdByEmailMessageId } from '../../tickets/ticket.keys.js';
@@ -274,7 +276,11 @@ export function createInboundActions(deps: InboundActionDeps) {
         reason: ['staff email kept as an internal note', verdict.aligned ? `verified ${sender.address}` : null, confirmed].filter(Boolean).join(' · '),
       });
     }
-    if (ticket.status === 'closed') {
+    // Only the files the member chose count as an answer (a signature's logo is none); a thank-you
+    // alone leaves a resolved or closed ticket as it is (tickets/thanks.ts) rather than open a new one.
+    const chosen = content.attachments.filter((a) => chosenFile({ inline: a.inline, contentType: a.contentType, size: a.bytes.length })).length;
+    const thanksOnly = chosen === 0 && onlyThanks(content.text, [participant.actor.name]);
+    if (ticket.status === 'closed' && !thanksOnly) {
       const created = await newTicket(doc, mail, content, sender, { related: ticket, automatic, verdict });
       return { ...created, reason: `the ticket ${ticket.number} is closed: a new ticket` };
     }
@@ -291,13 +297,16 @@ export function createInboundActions(deps: InboundActionDeps) {
       inbound: doc._id,
       mailAuth: proofOf(verdict, admission),
       writtenAt: heldSince(doc, admission),
+      chosenFiles: chosen,
     });
     return outcome('follow_up', {
       ticket: ticket._id,
       ticketNumber: ticket.number,
       reason: [
         admission.by === 'authentication' ? `authenticated (${verdictLine(verdict)})` : confirmed,
-        ticket.status === 'resolved' && after.status === 'resolved' ? 'a thank-you: the ticket stays resolved' : null,
+        (ticket.status === 'resolved' || ticket.status === 'closed') && after.status === ticket.status
+          ? `a thank-you: the ticket stays ${ticket.status}`
+          : null,
       ]
         .filter(Boolean)
         .join(' · '),

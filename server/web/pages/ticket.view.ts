@@ -214,7 +214,7 @@ function trailItem(e: EventView, c: TrailContext): TrailItem {
       break;
     case 'member_replied':
       // Only the messages that moved the ticket, or pointedly did not, are in the trail (inTrail).
-      text = t(e.data.thanks ? 'trail.member_thanked' : 'trail.member_reopened', {
+      text = t(e.data.thanks ? (e.to.status === 'closed' ? 'trail.member_thanked_closed' : 'trail.member_thanked') : 'trail.member_reopened', {
         actor: e.actor.name,
         via: t(e.data.channel === 'email' ? 'trail.via.email' : 'trail.via.web'),
       });
