@@ -14,7 +14,8 @@ import { InboundMailModel, type InboundMail } from '../../server/mail/inbound/in
 import { createInboundPipeline, type InboundPipeline } from '../../server/mail/inbound/pipeline.js';
 import { replyToken } from '../../server/members/member-links.js';
 import { MessageModel } from '../../server/tickets/message.model.js';
-import type { Ticket } from '../../server/tickets/ticket.model.js';
+import { TicketModel, type Ticket } from '../../server/tickets/ticket.model.js';
+import { memberClose } from '../../server/tickets/member.commands.js';
 import { loadTicket } from '../../server/tickets/ticket.journal.js';
 import { silentLogger, testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
@@ -115,6 +116,19 @@ describe('a follow-up from another address: shown on its ticket, attached by an 
     const after = (await advisor.get(`/staff/tickets/${String(ticket._id)}`).expect(200)).text;
     expect(after).not.to.include('attend une décision en quarantaine');
     expect(after).to.include('Voici le document demandé');
+  });
+
+  it('attached to a request closed since, it opens a new request in the member’s name, linked to it (not the sender’s)', async () => {
+    const ticket = await newTicket();
+    const id = await fromWork(ticket);
+    const member = { kind: 'member' as const, id: ticket.member, name: 'Sofie Claes', email: '' };
+    await memberClose({ actor: member, ticketId: String(ticket._id) });
+    const token = await login(app, org.staff.administrator.email);
+    const done = await request(app).post(`/api/v1/inbound/${id}/attach`).set('Authorization', `Bearer ${token}`).expect(200);
+    const outcome = (done.body as { outcome: { kind: string; ticketNumber: string } }).outcome;
+    expect(outcome.kind).to.equal('new_ticket');
+    const created = await TicketModel.findOne({ number: outcome.ticketNumber }).lean<Ticket>();
+    expect(String(created?.member)).to.equal(String(ticket.member));
   });
 
   it('only administrators: an advisor or supervisor gets 403 (page and API) and nothing changes; another kind of held mail cannot be attached (409)', async () => {

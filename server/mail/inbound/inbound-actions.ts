@@ -281,7 +281,9 @@ export function createInboundActions(deps: InboundActionDeps) {
     const chosen = content.attachments.filter((a) => chosenFile({ inline: a.inline, contentType: a.contentType, size: a.bytes.length })).length;
     const thanksOnly = chosen === 0 && onlyThanks(content.text, [participant.actor.name]);
     if (ticket.status === 'closed' && !thanksOnly) {
-      const created = await newTicket(doc, mail, content, sender, { related: ticket, automatic, verdict });
+      // Attached by a person who vouched it is the member's: the new request is the member's too, not the sender's.
+      const requester = sentFrom && participant.kind === 'member' ? { address: participant.actor.email, name: participant.actor.name } : sender;
+      const created = await newTicket(doc, mail, content, requester, { related: ticket, automatic, verdict });
       return { ...created, reason: `the ticket ${ticket.number} is closed: a new ticket` };
     }
     const { ids, refused, html } = await storeAttachments(content, participant.actor.id);
