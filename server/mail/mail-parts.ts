@@ -60,7 +60,8 @@ export function staffTicketUrl(config: MailConfig, ticket: MailTicket): string {
 export function outboxWrites(mail: OutboxMail): JournalWrite[] {
   const { _id, ...doc } = mail;
   return [
-    { model: 'OutboxDue', op: 'insert', id: _id, doc: {} },
+    // The mark carries its message's time: a pass that reads it before the message is stored keeps it.
+    { model: 'OutboxDue', op: 'insert', id: _id, doc: { at: mail.createdAt, due: mail.nextAttemptAt } },
     { model: 'Outbox', op: 'insert', id: _id, doc },
   ];
 }

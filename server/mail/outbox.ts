@@ -198,17 +198,22 @@ export function describeError(error: unknown): string {
 }
 
 /**
- * A mark whose message is missing is kept this long: the mark is written before the message, so a
- * pass running between the two writes must not drop it; past this, the process died in between.
+ * A mark whose message is missing is kept this long (a read by `_id` a pass): a pass between the two
+ * writes, or a journal replayed hours later, must not drop it; past this, the process died in between.
  */
-const ORPHAN_MARK_GRACE_MS = 10 * 60_000;
+const ORPHAN_MARK_GRACE_MS = 24 * 3600_000;
 
 type DueMark = { _id: Types.ObjectId; at?: Date; due?: Date };
 
-/** Whether a mark has nothing left to send: its message was sent or failed for good, or never came (an old mark). */
+/**
+ * Whether a mark has nothing left to send: its message was sent or failed for good, or never came (an
+ * old mark). A mark without a time (journal-written, before marks had one) is as old as its id (QA: a
+ * pass dropped such a mark between the two writes, and its acknowledgement never left).
+ */
 function spentMark(mark: DueMark, mail: OutboxMail | undefined, now: Date): boolean {
   if (mail) return mail.status !== 'queued';
-  return !mark.at || now.getTime() - new Date(mark.at).getTime() > ORPHAN_MARK_GRACE_MS;
+  const born = mark.at ? new Date(mark.at).getTime() : mark._id.getTimestamp().getTime();
+  return now.getTime() - born > ORPHAN_MARK_GRACE_MS;
 }
 
 /** Every message waiting to be sent, oldest due first (the administrators' count, tests); spent marks are removed. */

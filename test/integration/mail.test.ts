@@ -5,6 +5,8 @@ import { Types } from 'mongoose';
 import type { Transporter } from 'nodemailer';
 import { listCaughtMail, startMailCatcher } from '../../server/mail/catcher.js';
 import { Outbox, OutboxDueModel, OutboxLeaseModel, markOutboxDue } from '../../server/mail/mail.models.js';
+import { outboxWrites } from '../../server/mail/mail-parts.js';
+import { applyWrite } from '../../server/tickets/ticket.journal.js';
 import { createMailTransport, enqueueMail, findOutboxMail, listFailedMail, processOutbox, queuedMail, buildOutboxMail } from '../../server/mail/outbox.js';
 import { startOutboxWorker } from '../../server/mail/outbox-worker.js';
 import { mailLocales, mailTemplateNames, renderMail } from '../../server/mail/templates.js';
@@ -305,9 +307,25 @@ describe('mail: outbox', () => {
     expect(await OutboxDueModel.collection.findOne({ _id: mail._id })).to.equal(null);
   });
 
+  it('keeps a mark the ticket journal wrote while its message is not stored yet, with or without a time of its own (QA: an acknowledgement never left)', async () => {
+    for (const withTime of [true, false]) {
+      const number = nextNumber();
+      const doc = buildOutboxMail({ template: 'ticket-acknowledgement', locale: 'en', to: 'journal@example.org', data: ackData(number) }, { config });
+      const [mark, message] = outboxWrites(doc);
+      if (!mark || !message) throw new Error('two writes expected');
+      // As the journal writes it now (with its message's time), and as it did before (no time at all).
+      await applyWrite(withTime ? mark : ({ ...mark, doc: {} } as typeof mark));
+      await queuedMail();
+      expect(await OutboxDueModel.collection.findOne({ _id: doc._id }), `mark ${withTime ? 'with' : 'without'} a time`).to.not.equal(null);
+      await applyWrite(message);
+      await processOutbox({ transport, logger: silentLogger });
+      expect(smtp.received.filter((m) => m.subject.includes(number))).to.have.length(1);
+    }
+  });
+
   it('forgets a mark whose message never came (the process died in between) once it is old', async () => {
     const orphan = new Types.ObjectId();
-    await markOutboxDue(orphan, new Date(Date.now() - 60 * 60_000));
+    await markOutboxDue(orphan, new Date(Date.now() - 2 * 24 * 3600_000));
     await queuedMail();
     expect(await OutboxDueModel.collection.findOne({ _id: orphan })).to.equal(null);
   });
