@@ -115,7 +115,8 @@ function draw(spec: ChartSpec, reduceMotion: boolean): void {
   // under the bars: the bars lie down and the labels get the width on the left.
   const box = canvas.parentElement;
   const horizontal = !spec.y2 && spec.labels.length <= 12 && (box?.clientWidth ?? 1000) < 520;
-  if (horizontal && box) box.style.height = `${Math.max(13, spec.labels.length * Math.max(1, spec.datasets.length) * 1.15 + 5)}rem`;
+  // Room for each category's bars and a label of two or three lines, so neighbouring labels never touch.
+  if (horizontal && box) box.style.height = `${Math.max(13, spec.labels.length * Math.max(2.9, spec.datasets.length * 1.1) + 6)}rem`;
   const category = {
     stacked: spec.stacked,
     grid: { display: false },

@@ -237,10 +237,11 @@ export function slaTable(f: CellFormat, sla: Record<SlaKind, SlaTally> | null): 
   return build('sla', f, specs, sla ? slaKinds.map((kind) => ({ row: { kind, tally: sla[kind] } })) : []);
 }
 
-export function satisfactionTable(f: CellFormat, rows: Array<{ name: string; satisfaction: Satisfaction }>): ReportTable {
-  type Row = { name: string; satisfaction: Satisfaction };
+export function satisfactionTable(f: CellFormat, rows: Array<{ name: string; label?: string; partial?: boolean; satisfaction: Satisfaction }>): ReportTable {
+  type Row = { name: string; label?: string; partial?: boolean; satisfaction: Satisfaction };
   const specs: ColumnSpec<Row>[] = [
-    { key: 'resolving_tier', kind: 'text', get: (r) => r.name },
+    { key: 'resolving_tier', kind: 'text', get: (r) => r.name, text: (r) => r.label ?? r.name },
+    { key: 'complete', kind: 'text', get: (r) => f.t(r.partial ? 'reports.complete.no' : 'reports.complete.yes'), csvOnly: true },
     { key: 'ratings', kind: 'count', get: (r) => r.satisfaction.count },
     { key: 'satisfaction', kind: 'score', get: (r) => r.satisfaction.average },
     ...[1, 2, 3, 4, 5].map((score): ColumnSpec<Row> => ({ key: `score_${score}`, kind: 'count', get: (r) => r.satisfaction.distribution[score - 1] ?? 0 })),

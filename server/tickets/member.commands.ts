@@ -50,6 +50,8 @@ export interface MemberReplyProps extends MemberCommandBase {
   writtenAt?: Date | null;
   /** How many of `attachments` the member chose (a mail's signature logo is none); default: all of them. */
   chosenFiles?: number;
+  /** The member's own words, without what Relais adds to `text` (refused files, who attached it): what a thank-you is judged on. */
+  ownWords?: string;
 }
 
 /**
@@ -64,7 +66,7 @@ export async function memberReply(props: MemberReplyProps): Promise<TicketView> 
     const messageId = new Types.ObjectId();
     const attachments = [...(props.attachments ?? [])];
     const done = ticket.status === 'resolved' || ticket.status === 'closed';
-    const thanked = done && (props.chosenFiles ?? attachments.length) === 0 && onlyThanks(props.text, [props.actor.name]);
+    const thanked = done && (props.chosenFiles ?? attachments.length) === 0 && onlyThanks(props.ownWords ?? props.text, [props.actor.name]);
     if (!thanked) assertStateAllows('reply', ticket, 'member');
     const reopens = ticket.status === 'resolved' && !thanked;
     const status = ticket.status === 'pending_member' || reopens ? 'open' : ticket.status;

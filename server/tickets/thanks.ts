@@ -114,7 +114,6 @@ const courtesy = new Set([
   'jullie',
   'met',
   'mvg',
-  'nog',
   'opgelost',
   'orde',
   'prima',
@@ -128,8 +127,18 @@ const courtesy = new Set([
   'weekend',
   'wel',
   'werkt',
+  'ontvangen',
+  // French, on receiving
+  'grand',
+  'j',
+  'ai',
+  'recu',
+  'document',
   // English
   'again',
+  'got',
+  'many',
+  'received',
   'all',
   'answer',
   'awesome',
@@ -187,6 +196,56 @@ const courtesy = new Set([
   'und',
 ]);
 
+/**
+ * Words that say the member is not done — a negation, a "but", a request — whatever else the message
+ * says: never taken for a name or a signature (QA: "Merci. Pas résolu." read as thanks to someone named Pas).
+ */
+const notDone = new Set([
+  'pas',
+  'ne',
+  'n',
+  'non',
+  'jamais',
+  'rien',
+  'toujours',
+  'mais',
+  'pourtant',
+  'cependant',
+  'svp',
+  'stp',
+  'rappelez',
+  'rappeler',
+  'appelez',
+  'niet',
+  'geen',
+  'nee',
+  'nooit',
+  'niets',
+  'steeds',
+  'nog',
+  'maar',
+  'toch',
+  'aub',
+  'alsjeblieft',
+  'alstublieft',
+  'bel',
+  'bellen',
+  'not',
+  'no',
+  'never',
+  'nothing',
+  'still',
+  'but',
+  'however',
+  'please',
+  'call',
+  'nicht',
+  'kein',
+  'keine',
+  'aber',
+  'bitte',
+]);
+
 /** Words after which a capitalised unknown word is taken for a name ("Merci Sophie", "Beste Jef"). */
 const addressing = new Set([...thanks, 'bonjour', 'bonsoir', 'hello', 'hi', 'dear', 'beste', 'dag', 'hallo', 'dank', 'madame', 'monsieur']);
 
@@ -196,17 +255,31 @@ const appFooter = /^(?:envoy[ée] (?:de|depuis) |sent from |verzonden (?:vanaf|m
 const maxCharacters = 240;
 const maxWords = 24;
 
-/** The words of a text: lower-cased, without accents, apostrophes and emoji, with letters repeated for emphasis made single ("merciii"). */
-function wordsOf(text: string): { word: string; capitalised: boolean }[] {
-  return [...text.matchAll(/[\p{L}\p{N}]+/gu)].map(([raw]) => {
+/** A word of a text: lower-cased, without accents and apostrophes, letters repeated for emphasis made single ("merciii"). */
+interface Word {
+  word: string;
+  capitalised: boolean;
+  /** What stands between it and the word before (", ", ". ", "\n"…). */
+  before: string;
+}
+
+function wordsOf(text: string): Word[] {
+  let end = 0;
+  return [...text.matchAll(/[\p{L}\p{N}]+/gu)].map((match) => {
+    const raw = match[0];
+    const before = text.slice(end, match.index);
+    end = match.index + raw.length;
     const word = raw
       .normalize('NFD')
       .replace(/\p{M}/gu, '')
       .toLowerCase()
       .replace(/(\p{L})\1{2,}/gu, '$1');
-    return { word, capitalised: /^\p{Lu}/u.test(raw) };
+    return { word, capitalised: /^\p{Lu}\p{Ll}/u.test(raw) || /^\p{Lu}$/u.test(raw), before };
   });
 }
+
+/** Placeholders mail apps write for images in the text part ("[cid:image001.png@01DA…]", "[image: logo.png]"). */
+const imagePlaceholder = /\[(?:cid|image):[^\]\n]*\]/giu;
 
 /**
  * Whether `text` only thanks (see the module comment). `names` are the member's own names (their
@@ -214,13 +287,16 @@ function wordsOf(text: string): { word: string; capitalised: boolean }[] {
  */
 export function onlyThanks(text: string, names: readonly string[] = []): boolean {
   const lines = text
+    .replace(imagePlaceholder, '')
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '' && !appFooter.test(line));
-  // A last line of one to three capitalised words under the thanks is a signature ("Jef", "Marie D.").
+  if (wordsOf(lines.join('\n')).some(({ word }) => notDone.has(word))) return false;
+  // A last line of one to three names under the thanks is a signature ("Jef", "Marie D.", "Jean-Pierre").
   const last = lines[lines.length - 1] ?? '';
   const signature =
-    /^\p{Lu}[\p{L}'’-]*\.?(?:\s+\p{Lu}[\p{L}'’-]*\.?){0,2}$/u.test(last) && wordsOf(last).every(({ word }) => !thanks.has(word) && !courtesy.has(word));
+    /^\p{Lu}\p{Ll}*[\p{L}'’-]*\.?(?:\s+\p{Lu}\p{Ll}*[\p{L}'’-]*\.?){0,2}$/u.test(last) &&
+    wordsOf(last).every(({ word }) => !thanks.has(word) && !courtesy.has(word));
   if (lines.length > 1 && signature) lines.pop();
   const body = lines.join('\n');
   if (body === '' || body.length > maxCharacters || lines.length > 6 || /[?¿]/u.test(body)) return false;
@@ -228,10 +304,12 @@ export function onlyThanks(text: string, names: readonly string[] = []): boolean
   if (words.length === 0 || words.length > maxWords) return false;
   const own = new Set(names.flatMap((name) => wordsOf(name).map((w) => w.word)));
   let thanked = false;
-  for (const [i, { word, capitalised }] of words.entries()) {
+  for (const [i, { word, capitalised, before }] of words.entries()) {
     if (thanks.has(word)) thanked = true;
     else if (courtesy.has(word) || own.has(word)) continue;
-    else if (!(capitalised && /^\p{L}+$/u.test(word) && addressing.has(words[i - 1]?.word ?? ''))) return false;
+    // "Merci Sophie", "Bedankt, Jef": a name right after a thanks or a greeting, in the same sentence.
+    else if (!(capitalised && /^\p{L}+$/u.test(word) && /^[\s,]*$/u.test(before) && !before.includes('\n') && addressing.has(words[i - 1]?.word ?? '')))
+      return false;
   }
   return thanked;
 }

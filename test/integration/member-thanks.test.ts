@@ -86,6 +86,10 @@ describe('a member’s thank-you leaves a resolved request resolved', function (
     expect(event?.data).to.include({ thanks: true });
     expect(await MessageModel.countDocuments({ ticket: ticket._id, text: /Merci beaucoup/ })).to.equal(1);
 
+    // QA: a phone capitalises after a full stop; "Pas" is no name.
+    const { id: notDone } = await pipeline.store({ raw: mail('Merci. Pas résolu.'), source: 'smtp', envelopeTo: [to] });
+    await pipeline.process(notDone);
+    expect((await loadTicket(ticket._id))?.status).to.equal('open');
     const { id: second } = await pipeline.store({ raw: mail('Merci, mais le document porte une mauvaise date.'), source: 'smtp', envelopeTo: [to] });
     await pipeline.process(second);
     const reopened = await loadTicket(ticket._id);
@@ -97,8 +101,7 @@ describe('a member’s thank-you leaves a resolved request resolved', function (
     const { ticket, member } = await resolvedTicket('Lotte Peeters');
     const pipeline = createInboundPipeline({ config, logger: silentLogger });
     const to = replyAddress(config, ticket.number);
-    const logo = onePixelPng.toString('base64');
-    const outlook = (text: string) =>
+    const outlook = (text: string, image = { type: 'image/png', name: 'image001.png', bytes: onePixelPng }) =>
       Buffer.from(
         [
           `From: ${member.name} <${member.email}>`,
@@ -113,12 +116,12 @@ describe('a member’s thank-you leaves a resolved request resolved', function (
           '',
           `<p>${text}</p><p>Lotte Peeters<br><img src="cid:logo001@example.be"></p>`,
           '--rel',
-          'Content-Type: image/png; name="image001.png"',
-          'Content-Disposition: inline; filename="image001.png"',
+          `Content-Type: ${image.type}; name="${image.name}"`,
+          `Content-Disposition: inline; filename="${image.name}"`,
           'Content-ID: <logo001@example.be>',
           'Content-Transfer-Encoding: base64',
           '',
-          logo,
+          image.bytes.toString('base64'),
           '--rel--',
           '',
         ].join('\r\n'),
@@ -135,6 +138,11 @@ describe('a member’s thank-you leaves a resolved request resolved', function (
     const kept = await pipeline.process(late);
     expect(kept).to.include({ kind: 'follow_up', ticketNumber: ticket.number });
     expect(kept?.reason).to.include('a thank-you: the ticket stays closed');
+    expect((await loadTicket(ticket._id))?.status).to.equal('closed');
+    // QA: with a logo Relais refuses (SVG), the note of the refused file made the two checks disagree, and the mail stuck.
+    const svg = { type: 'image/svg+xml', name: 'logo.svg', bytes: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"></svg>') };
+    const { id: logoed } = await pipeline.store({ raw: outlook('Bedankt!', svg), source: 'smtp', envelopeTo: [to] });
+    expect(await pipeline.process(logoed)).to.include({ kind: 'follow_up', ticketNumber: ticket.number });
     expect((await loadTicket(ticket._id))?.status).to.equal('closed');
     const { id: more } = await pipeline.store({ raw: outlook('Merci, mais il me faut aussi une attestation pour mars.'), source: 'smtp', envelopeTo: [to] });
     const opened = await pipeline.process(more);
@@ -183,7 +191,7 @@ describe('a member’s thank-you leaves a resolved request resolved', function (
     const advisor = await signedIn(app, org.staff.advisorLiege.email);
     const page = (await advisor.get(`/staff/tickets/${String(ticket._id)}`).expect(200)).text;
     expect(page).to.include('Marie Dupont a remercié par e-mail : la demande reste résolue');
-    expect(page).to.include('Rouvert par un message de Marie Dupont sur sa page de suivi');
+    expect(page).to.include('Marie Dupont a écrit sur sa page de suivi : la demande est rouverte');
     // The English note the event keeps is not shown on a French page.
     expect(page).not.to.include('reopened by the member');
   });

@@ -479,6 +479,13 @@ describe('Reports (pages and CSV, real database)', () => {
       const res = await request(app).get('/staff/reports/compare').set(as(staff.supervisorL)).expect(200);
       expect(res.text).not.to.include('la comparaison est donc partielle');
       expect(res.text).to.match(new RegExp(`<option value="${ids.officeL}" selected>`));
+      // Two periods of all offices: said once, of the offices, not of a period (QA: "9 nov. – 22 nov. : … ses tickets escaladés").
+      const all = await request(app).get(`/staff/reports/compare?mode=periods&${week}&office=`).set(as(staff.supervisorL)).expect(200);
+      expect(all.text.match(/class="notice notice-warn"/g) ?? []).to.have.length(1);
+      expect(all.text).to.include('Toutes les agences : des agences autres que la vôtre, vous ne voyez que les tickets escaladés');
+      // Two periods of another office: that office is named.
+      const other = await request(app).get(`/staff/reports/compare?mode=periods&${week}&office=${ids.officeC}`).set(as(staff.supervisorL)).expect(200);
+      expect(other.text).to.include('Charleroi : vous ne voyez que ses tickets escaladés');
     });
 
     it('labels another office seen by a supervisor as partial, in the columns and in the office rows', async () => {

@@ -373,6 +373,16 @@ describe('inbound content: charsets', () => {
     });
   }
 
+  it('drops Outlook’s stand-ins for inline images from the text ("[cid:image001.png@…]"): the image is shown, the stand-in is noise', async () => {
+    const raw = Buffer.from(
+      'From: a@example.be\r\nSubject: x\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nMerci beaucoup !\r\n\r\nLotte Peeters\r\n[cid:image001.png@01DA2B3C.4D5E6F70]\r\nAdministratie [cid:image002.jpg@01DA2B3C.4D5E6F70] Gent\r\n',
+    );
+    const result = await parseRaw(raw);
+    if (!result.ok) expect.fail(result.detail);
+    const content = await messageContent(result.mail);
+    expect(content.fullText).to.equal('Merci beaucoup !\n\nLotte Peeters\nAdministratie Gent');
+  });
+
   it('decodes an RFC 2231 file name in ISO-8859-1', async () => {
     const raw = Buffer.from(
       'From: a@example.be\r\nSubject: x\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nx\r\n' +

@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { simpleParser } from 'mailparser';
-import { detectAutomatic, isFromOwnAddress, senderAddress, threadRefs } from '../../server/mail/inbound/classify.js';
+import { detectAutomatic, isFromOwnAddress, senderAddress, threadRefs, withoutReplyPrefixes } from '../../server/mail/inbound/classify.js';
 import { parseDeliveryStatus } from '../../server/mail/inbound/dsn.js';
 import { DEFAULT_PARSE_LIMITS, parseRaw } from '../../server/mail/inbound/parse.js';
 
@@ -90,6 +90,16 @@ describe('parseRaw limits', () => {
     const copy = Buffer.from(raw);
     await parseRaw(raw);
     expect(raw.equals(copy)).to.equal(true);
+  });
+});
+
+describe('a new ticket’s subject from a mail’s', () => {
+  it('drops reply and forward prefixes and an earlier ticket’s tag, in any order, and nothing else', () => {
+    expect(withoutReplyPrefixes('Re: [R-2026-000234] Attestation')).to.equal('Attestation');
+    expect(withoutReplyPrefixes('[R-2026-000234] RE: TR: Attestation')).to.equal('Attestation');
+    expect(withoutReplyPrefixes('Doorst: Re[2]: Attest')).to.equal('Attest');
+    expect(withoutReplyPrefixes('Attestation [R-2026-000234]')).to.equal('Attestation [R-2026-000234]');
+    expect(withoutReplyPrefixes('Réponse à votre courrier')).to.equal('Réponse à votre courrier');
   });
 });
 

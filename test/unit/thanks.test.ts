@@ -20,6 +20,16 @@ describe('thanks: does a message only say thank you?', () => {
       'Vielen Dank',
       'Danke schön!',
       'Merci beaucoup\n\nEnvoyé de mon iPhone',
+      // QA: common thanks that reopened
+      'Many thanks!',
+      'Grand merci',
+      'Thanks, got it!',
+      'Bedankt, ontvangen.',
+      "Merci, j'ai bien reçu le document.",
+      // Outlook's text part names the signature's logo
+      'Merci beaucoup !\n\nClaire Martin\n[cid:image001.png@01DA2B3C.4D5E6F70]',
+      'Bedankt!\n[image: logo.png]',
+      'Bedankt, Jef',
     ])
       expect(onlyThanks(text, ['Claire Martin']), text).to.equal(true);
   });
@@ -34,6 +44,15 @@ describe('thanks: does a message only say thank you?', () => {
       'Merci. Mon numéro est 12345.',
       'Bonjour, je ne suis pas d’accord.',
       'Merci beaucoup Pourtant',
+      // QA: capitalised after a full stop, these are not names, nor a signature
+      'Merci. Pas résolu.',
+      'Bedankt. Niet opgelost.',
+      'Thanks. Not solved.',
+      'Merci\nRappelez-moi SVP',
+      'Merci.\nNon.',
+      'Merci. Toujours rien reçu.',
+      'Thanks. Still waiting',
+      'Bedankt. Nog steeds niets.',
       'Bonjour',
       'Ok',
       '',

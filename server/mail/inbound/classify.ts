@@ -44,9 +44,21 @@ const weakAutoSubject = /^(absence|absent|afwezig|afwezigheid|abwesend|abwesenhe
 /** `Re:`, `RE :`, `Antw:`, `TR:`, `Fwd:`, `WG:`, `AW:` … (also `Re[2]:`). */
 const replyPrefixes = /^(?:\s*(?:re|ré|aw|antw|antwoord|tr|fw|fwd|wg|sv|vs|rv|réf|ref|doorst|wtr)\s*(?:\[\d+\]|\(\d+\))?\s*:)+\s*/i;
 
-/** A subject without its leading `Re:` / `Fwd:` / `Doorst:` …: a new ticket's subject, which every mail about it repeats. */
+/** A ticket's tag in the subjects Relais writes (`[R-2026-000123]`). */
+const ticketTag = /^\s*\[R-\d{4}-\d{6}\]\s*/i;
+
+/**
+ * A subject without its leading `Re:` / `Fwd:` / `Doorst:` … and an earlier ticket's `[R-…]` tag, in
+ * any order: a new ticket's subject, which every mail about it repeats under its own tag (QA: an answer
+ * to a closed request read "[R-2026-000235] [R-2026-000234] …").
+ */
 export function withoutReplyPrefixes(subject: string): string {
-  return subject.replace(replyPrefixes, '').trim();
+  let rest = subject;
+  for (let before = ''; before !== rest;) {
+    before = rest;
+    rest = rest.replace(replyPrefixes, '').replace(ticketTag, '');
+  }
+  return rest.trim();
 }
 
 function isDaemon(address: string): boolean {

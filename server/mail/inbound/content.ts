@@ -129,10 +129,16 @@ function forwardStart(lines: readonly string[], forward: boolean): number {
   return -1;
 }
 
+/** Outlook's stand-in for an inline image in the text part ("[cid:image001.png@01DA2B3C.4D5E6F70]"): the image is shown, the stand-in is noise. */
+const outlookImagePlaceholder = /[ \t]*\[cid:[^\]\n]{1,300}\]/gi;
+const outlookImageLine = /^[ \t]*(?:\[cid:[^\]\n]{1,300}\][ \t]*)+(?:\n|$)/gim;
+
 export function normalizeText(text: string): string {
   return text
     .replace(/\r\n?/g, '\n')
     .replace(/\u00a0/g, ' ')
+    .replace(outlookImageLine, '')
+    .replace(outlookImagePlaceholder, '')
     .trim();
 }
 

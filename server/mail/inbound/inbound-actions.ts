@@ -9,7 +9,7 @@ import type { Config } from '../../config.js';
 import { toStaffActor, type MemberActor, type StaffActor } from '../../auth/actor.js';
 import type { AttachmentStorage } from '../../attachments/storage.js';
 import { isActiveCategory } from '../../catalog/catalog.queries.js';
-import { isDuplicateKeyError } from '../../lib/errors.js';
+import { ConflictError, isDuplicateKeyError } from '../../lib/errors.js';
 import { isLocale, translator } from '../../lib/i18n.js';
 import type { UploadProblem } from '../../attachments/attachments.service.js';
 import { findMemberByEmail } from '../../members/member-lookup.js';
@@ -300,7 +300,16 @@ export function createInboundActions(deps: InboundActionDeps) {
       mailAuth: proofOf(verdict, admission),
       writtenAt: heldSince(doc, admission),
       chosenFiles: chosen,
+      ownWords: content.text,
+    }).catch(async (error: unknown) => {
+      // Closed between the look and the answer (a colleague, the member's other tab): a new request, as for any closed one.
+      if (error instanceof ConflictError && error.details?.reason === 'ticket_closed') return null;
+      throw error;
     });
+    if (!after) {
+      const created = await newTicket(doc, mail, content, sender, { related: ticket, automatic, verdict });
+      return { ...created, reason: `the ticket ${ticket.number} was closed meanwhile: a new ticket` };
+    }
     return outcome('follow_up', {
       ticket: ticket._id,
       ticketNumber: ticket.number,

@@ -226,7 +226,7 @@ export function reportView(data: ReportDataset, period: ReportPeriod, c: ViewCon
     sla: slaTable(f, total.sla),
     satisfaction: satisfactionTable(
       f,
-      tierRows.map((r) => ({ name: r.label, satisfaction: r.row.satisfaction })),
+      tierRows.map((r) => ({ name: r.name, label: r.label, partial: r.partial, satisfaction: r.row.satisfaction })),
     ),
   };
 

@@ -12,6 +12,7 @@ import { Router, type Request, type Response } from 'express';
 import type { StaffActor } from '../../../auth/actor.js';
 import type { Config } from '../../../config.js';
 import { BadRequestError, ForbiddenError } from '../../../lib/errors.js';
+import type { Translate } from '../../../lib/i18n.js';
 import { mayReadReports, seesPartOf } from '../../../reports/access.js';
 import { csvDialect, csvFileName, csvSeparators, tableCsv } from '../../../reports/csv.js';
 import { loadReport } from '../../../reports/load.js';
@@ -156,7 +157,7 @@ export function reportRoutes(config: Config, tools: StaffPageTools): Router {
     await renderStaffPage(req, res, tools, 'staff-reports-compare', 'board', {
       ...base,
       compare: comparison.form,
-      result: comparisonResult(comparison),
+      result: comparisonResult(comparison, t, (id) => c.catalog.officeName(id)),
       chartData: { charts: comparison.charts },
       csvHref: csvHref(compareParams(comparison), 'compare'),
     });
@@ -203,8 +204,20 @@ function badFilters(problems: FilterProblem[], t: ViewContext['t']): BadRequestE
   );
 }
 
-function comparisonResult(c: Comparison) {
+/**
+ * What a supervisor is told about figures they see in part: per office compared; for two periods, once
+ * for the office chosen (all offices: theirs whole, the others' escalated tickets only).
+ */
+function partialNotices(c: Comparison, t: Translate, officeName: (id: string | null) => string | null): string[] {
+  if (c.mode === 'offices') return c.sides.filter((s) => s.partial).map((s) => t('reports.compare.partial', { name: s.plainName }));
+  if (!c.sides[0].partial) return [];
+  const office = c.filters[0].office;
+  return [office ? t('reports.compare.partial', { name: officeName(office) ?? '?' }) : t('reports.compare.partial_periods')];
+}
+
+function comparisonResult(c: Comparison, t: Translate, officeName: (id: string | null) => string | null) {
   return {
+    notices: partialNotices(c, t, officeName),
     table: c.table,
     tableId: 'table-compare',
     mode: c.mode,
