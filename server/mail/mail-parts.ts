@@ -11,6 +11,7 @@ import type { JournalWrite } from '../tickets/ticket-event.model.js';
 import type { HoldConfig } from './held-replies.js';
 import type { OutboxMail } from './mail.models.js';
 import { mailLocales, type MailLocale } from './templates.js';
+import { mailDomain } from './outbox.js';
 
 export type MailConfig = Pick<Config, 'mailFrom' | 'publicUrl' | 'inboundAddress' | 'memberLinkTtl' | 'defaultLocale'> & {
   inbound?: Pick<Config['inbound'], 'extraAddresses'>;
@@ -37,11 +38,13 @@ export interface MailTicket {
  * is one of Relais's other addresses (`INBOUND_EXTRA_ADDRESSES`: hulp@ beside support@), so a member
  * who wrote to hulp@ is answered from hulp@; else null (the main address, `MAIL_FROM`).
  */
-export function mailboxAddress(config: Pick<MailConfig, 'inbound'>, ticket: Pick<MailTicket, 'routing'>): string | null {
+export function mailboxAddress(config: Pick<MailConfig, 'inbound' | 'mailFrom'>, ticket: Pick<MailTicket, 'routing'>): string | null {
   const mailbox = ticket.routing?.facts?.mailbox?.trim().toLowerCase();
   if (!mailbox) return null;
   const plain = mailbox.replace(/\+[^@]*@/, '@');
-  return config.inbound?.extraAddresses.find((a) => a.trim().toLowerCase() === plain) ?? null;
+  const address = config.inbound?.extraAddresses.find((a) => a.trim().toLowerCase() === plain) ?? null;
+  // Only on MAIL_FROM's own domain: mail From another domain, sent with ours, would fail DMARC alignment.
+  return address && address.slice(address.lastIndexOf('@') + 1).toLowerCase() === mailDomain(config.mailFrom) ? address : null;
 }
 
 /** `MAIL_FROM` with another address: "Relais <support@…>" → "Relais <hulp@…>". */
@@ -60,8 +63,8 @@ export function staffTicketUrl(config: MailConfig, ticket: MailTicket): string {
 export function outboxWrites(mail: OutboxMail): JournalWrite[] {
   const { _id, ...doc } = mail;
   return [
-    // The mark carries its message's time: a pass that reads it before the message is stored keeps it.
-    { model: 'OutboxDue', op: 'insert', id: _id, doc: { at: mail.createdAt, due: mail.nextAttemptAt } },
+    // When it is due; the journal dates the mark as it writes it (ticket.journal.ts `applyWrite`).
+    { model: 'OutboxDue', op: 'insert', id: _id, doc: { due: mail.nextAttemptAt } },
     { model: 'Outbox', op: 'insert', id: _id, doc },
   ];
 }

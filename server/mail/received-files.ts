@@ -6,10 +6,10 @@ import type { TicketEvent } from '../tickets/ticket-event.model.js';
  * An image shown in a mail's body this large is a photo the member sent (Apple Mail puts an iPhone's
  * photos inline), not a signature's logo or a social icon, which weigh a few kilobytes.
  */
-const PHOTO_BYTES = 50 * 1024;
+export const PHOTO_BYTES = 50 * 1024;
 
 /** Whether a file came as one the member chose: attached, or a photo shown in the body (not a logo or an icon). */
-export function chosenFile(file: { inline?: boolean | null; contentType: string; size: number }): boolean {
+function chosenFile(file: { inline?: boolean | null; contentType: string; size: number }): boolean {
   return !file.inline || (file.contentType.startsWith('image/') && file.size >= PHOTO_BYTES);
 }
 

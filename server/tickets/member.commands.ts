@@ -10,7 +10,7 @@ import { BadRequestError } from '../lib/errors.js';
 import { finish, onCurrentVersion, reopenTicket } from './ticket.commands.js';
 import { attachmentLink, messageWrite } from './journal-writes.js';
 import type { Ticket } from './ticket.model.js';
-import { ticketEvents } from './ticket.queries.js';
+import { nameBook, ticketEvents } from './ticket.queries.js';
 import { assertStateAllows, type TicketAction } from './ticket.lifecycle.js';
 import { authorize } from './ticket.policy.js';
 import { onlyThanks } from './thanks.js';
@@ -55,6 +55,17 @@ export interface MemberReplyProps extends MemberCommandBase {
 }
 
 /**
+ * Whether a member's words to this ticket only thank (tickets/thanks.ts), sent with no file of their
+ * choosing; the names they may carry are the member's and those of the staff who worked on it ("Merci Sophie").
+ */
+export async function thanksOnly(ticket: Ticket, words: string, memberName: string, chosenFiles: number): Promise<boolean> {
+  if (chosenFiles > 0) return false;
+  const staff = [ticket.assignee, ...(ticket.trail ?? []).map((e) => e.staff)];
+  const book = await nameBook(staff);
+  return onlyThanks(words, [memberName, ...staff.flatMap((id) => (id ? [book.get(String(id)) ?? ''] : []))]);
+}
+
+/**
  * A member's answer, from their ticket page or by email. It wakes a ticket that waited on them and
  * reopens a resolved one (the member is not done), unless it only says thank you (`thanks.ts`): then
  * it is kept and the request stays resolved, or closed. A closed ticket takes no other answer (409).
@@ -66,8 +77,9 @@ export async function memberReply(props: MemberReplyProps): Promise<TicketView> 
     const messageId = new Types.ObjectId();
     const attachments = [...(props.attachments ?? [])];
     const done = ticket.status === 'resolved' || ticket.status === 'closed';
-    const thanked = done && (props.chosenFiles ?? attachments.length) === 0 && onlyThanks(props.ownWords ?? props.text, [props.actor.name]);
-    if (!thanked) assertStateAllows('reply', ticket, 'member');
+    const thanked = done && (await thanksOnly(ticket, props.ownWords ?? props.text, props.actor.name, props.chosenFiles ?? attachments.length));
+    // A thank-you is kept on a closed ticket, never on a merged one (its messages went to the other).
+    if (!thanked || ticket.merged) assertStateAllows('reply', ticket, 'member');
     const reopens = ticket.status === 'resolved' && !thanked;
     const status = ticket.status === 'pending_member' || reopens ? 'open' : ticket.status;
     const author = ticket.member;

@@ -6,9 +6,9 @@
  * same complaint).
  *
  * Deliberately narrow: every word must be a word of thanks, praise, greeting or sign-off in French,
- * Dutch, English or German, or a name (the member's own, or the one a thanks or greeting addresses:
- * "Merci Sophie"). A question mark, a digit, any other word ("mais", "toujours", "niet", "still"),
- * or more than a couple of short lines, and the message reopens the request as before.
+ * Dutch, English or German, or a name the caller gives (the member's own, the advisor's: "Merci
+ * Sophie"). A question mark, a digit, a sad emoji, a "not" or a "but", thanks "in advance", any other
+ * word, or more than a couple of short lines, and the message reopens the request as before.
  */
 
 /** Words that say thank you: one of them must be there. */
@@ -34,7 +34,6 @@ const thanks = new Set([
 const courtesy = new Set([
   // French
   'a',
-  'aide',
   'beaucoup',
   'bien',
   'bon',
@@ -90,7 +89,6 @@ const courtesy = new Set([
   'week',
   'end',
   // Dutch
-  'alvast',
   'antwoord',
   'beste',
   'dag',
@@ -107,7 +105,6 @@ const courtesy = new Set([
   'hartelijke',
   'heel',
   'het',
-  'hulp',
   'in',
   'is',
   'je',
@@ -152,7 +149,6 @@ const courtesy = new Set([
   'great',
   'have',
   'hello',
-  'help',
   'hi',
   'it',
   'kind',
@@ -244,10 +240,19 @@ const notDone = new Set([
   'keine',
   'aber',
   'bitte',
+  // Thanks "in advance" expects something still to come
+  'avance',
+  'alvast',
+  'advance',
+  'voraus',
 ]);
 
-/** Words after which a capitalised unknown word is taken for a name ("Merci Sophie", "Beste Jef"). */
-const addressing = new Set([...thanks, 'bonjour', 'bonsoir', 'hello', 'hi', 'dear', 'beste', 'dag', 'hallo', 'dank', 'madame', 'monsieur']);
+/** "Help" is thanks only when it is the help given: "merci pour votre aide", not "Merci. Aide". */
+const helpWords = new Set(['aide', 'help', 'hulp', 'hilfe']);
+const helpGiven = new Set(['pour', 'votre', 'vos', 'l', 'de', 'for', 'your', 'the', 'voor', 'uw', 'je', 'jullie', 'die', 'ihre', 'fur']);
+
+/** The emoji a thank-you may carry; any other (🙁, 😡, ⚠️…) says something else. */
+const kindEmoji = new Set([...'🙏👍😊🙂😀😃😄😁☺❤♥💐🌸🌷👏🤗😉✨🎉✅💪🥰😍💙💚🌞☀']);
 
 /** Mail apps' own last line ("Envoyé de mon iPhone"): not the member's words. */
 const appFooter = /^(?:envoy[ée] (?:de|depuis) |sent from |verzonden (?:vanaf|met|van) |verstuurd (?:vanaf|met|van) |get outlook for |obtenir outlook pour )/iu;
@@ -255,61 +260,44 @@ const appFooter = /^(?:envoy[ée] (?:de|depuis) |sent from |verzonden (?:vanaf|m
 const maxCharacters = 240;
 const maxWords = 24;
 
-/** A word of a text: lower-cased, without accents and apostrophes, letters repeated for emphasis made single ("merciii"). */
-interface Word {
-  word: string;
-  capitalised: boolean;
-  /** What stands between it and the word before (", ", ". ", "\n"…). */
-  before: string;
-}
-
-function wordsOf(text: string): Word[] {
-  let end = 0;
-  return [...text.matchAll(/[\p{L}\p{N}]+/gu)].map((match) => {
-    const raw = match[0];
-    const before = text.slice(end, match.index);
-    end = match.index + raw.length;
-    const word = raw
+/** The words of a text: lower-cased, without accents and apostrophes, letters repeated for emphasis made single ("merciii"). */
+function wordsOf(text: string): { word: string }[] {
+  return [...text.matchAll(/[\p{L}\p{N}]+/gu)].map(([raw]) => ({
+    word: raw
       .normalize('NFD')
       .replace(/\p{M}/gu, '')
       .toLowerCase()
-      .replace(/(\p{L})\1{2,}/gu, '$1');
-    return { word, capitalised: /^\p{Lu}\p{Ll}/u.test(raw) || /^\p{Lu}$/u.test(raw), before };
-  });
+      .replace(/(\p{L})\1{2,}/gu, '$1'),
+  }));
 }
 
 /** Placeholders mail apps write for images in the text part ("[cid:image001.png@01DA…]", "[image: logo.png]"). */
 const imagePlaceholder = /\[(?:cid|image):[^\]\n]*\]/giu;
 
 /**
- * Whether `text` only thanks (see the module comment). `names` are the member's own names (their
- * signature); a file sent with the message is decided by the caller (it always reopens).
+ * Whether `text` only thanks (see the module comment). `names` are the names a thank-you may carry:
+ * the member's own (their signature) and the advisor's ("Merci Sophie"); any other capitalised word is
+ * a word like any other. A file sent with the message is decided by the caller (it always reopens).
  */
 export function onlyThanks(text: string, names: readonly string[] = []): boolean {
+  const pictographs = text.match(/\p{Extended_Pictographic}/gu) ?? [];
+  if (pictographs.some((p) => !kindEmoji.has(p))) return false;
   const lines = text
     .replace(imagePlaceholder, '')
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '' && !appFooter.test(line));
   if (wordsOf(lines.join('\n')).some(({ word }) => notDone.has(word))) return false;
-  // A last line of one to three names under the thanks is a signature ("Jef", "Marie D.", "Jean-Pierre").
-  const last = lines[lines.length - 1] ?? '';
-  const signature =
-    /^\p{Lu}\p{Ll}*[\p{L}'’-]*\.?(?:\s+\p{Lu}\p{Ll}*[\p{L}'’-]*\.?){0,2}$/u.test(last) &&
-    wordsOf(last).every(({ word }) => !thanks.has(word) && !courtesy.has(word));
-  if (lines.length > 1 && signature) lines.pop();
+  const own = new Set(names.flatMap((name) => wordsOf(name).map((w) => w.word)));
   const body = lines.join('\n');
   if (body === '' || body.length > maxCharacters || lines.length > 6 || /[?¿]/u.test(body)) return false;
   const words = wordsOf(body);
   if (words.length === 0 || words.length > maxWords) return false;
-  const own = new Set(names.flatMap((name) => wordsOf(name).map((w) => w.word)));
   let thanked = false;
-  for (const [i, { word, capitalised, before }] of words.entries()) {
+  for (const [i, { word }] of words.entries()) {
     if (thanks.has(word)) thanked = true;
     else if (courtesy.has(word) || own.has(word)) continue;
-    // "Merci Sophie", "Bedankt, Jef": a name right after a thanks or a greeting, in the same sentence.
-    else if (!(capitalised && /^\p{L}+$/u.test(word) && /^[\s,]*$/u.test(before) && !before.includes('\n') && addressing.has(words[i - 1]?.word ?? '')))
-      return false;
+    else if (!(helpWords.has(word) && helpGiven.has(words[i - 1]?.word ?? ''))) return false;
   }
   return thanked;
 }

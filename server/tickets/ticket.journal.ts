@@ -59,8 +59,11 @@ export async function applyWrite(write: JournalWrite): Promise<void> {
   if (write.op === 'insert') {
     // A mail's Message-ID is keyed before its message, so a reply naming it always finds the ticket.
     if (write.model === 'Message' && write.doc.emailMessageId) await rememberEmailMessageId(write.doc.emailMessageId, write.doc.ticket);
+    // A mail's due mark is dated when it is written, a replay too: a pass that meets it before its
+    // message is stored keeps it (mail/outbox.ts `spentMark`), however old the event.
+    const fields = write.model === 'OutboxDue' ? { ...write.doc, at: new Date() } : write.doc;
     try {
-      await collection.insertOne({ ...write.doc, _id: id });
+      await collection.insertOne({ ...fields, _id: id });
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error; // already written before a crash: fine
     }

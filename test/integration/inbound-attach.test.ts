@@ -14,6 +14,7 @@ import { InboundMailModel, type InboundMail } from '../../server/mail/inbound/in
 import { createInboundPipeline, type InboundPipeline } from '../../server/mail/inbound/pipeline.js';
 import { replyToken } from '../../server/members/member-links.js';
 import { MessageModel } from '../../server/tickets/message.model.js';
+import { MemberModel } from '../../server/members/member.model.js';
 import { TicketModel, type Ticket } from '../../server/tickets/ticket.model.js';
 import { memberClose } from '../../server/tickets/member.commands.js';
 import { loadTicket } from '../../server/tickets/ticket.journal.js';
@@ -73,7 +74,7 @@ describe('a follow-up from another address: shown on its ticket, attached by an 
     const advisor = await signedIn(app, org.staff.advisorLiege.email);
     const seen = (await advisor.get(`/staff/tickets/${String(ticket._id)}`).expect(200)).text;
     expect(seen).to.include('Un e-mail qui cite ce ticket attend une décision en quarantaine');
-    expect(seen).to.include('De Sofie Claes &lt;s.claes@werk.example&gt;').and.include('Réponse d’une autre adresse que celle du membre');
+    expect(seen).to.include('De s.claes@werk.example, reçu le').and.include('Réponse d’une autre adresse que celle du membre');
     expect(seen).to.include('un·e administrateur·rice décide');
     expect(seen).not.to.include(`/staff/inbound/${id}`);
     // In a small cooperative the office's supervisor is also the administrator: the link is theirs.
@@ -129,6 +130,24 @@ describe('a follow-up from another address: shown on its ticket, attached by an 
     expect(outcome.kind).to.equal('new_ticket');
     const created = await TicketModel.findOne({ number: outcome.ticketNumber }).lean<Ticket>();
     expect(String(created?.member)).to.equal(String(ticket.member));
+    // It says where it came from and who vouched, and that it follows the closed one (not "a stranger cites it").
+    const first = await MessageModel.findOne({ ticket: created?._id }).lean();
+    expect(first?.text).to.match(/^\[Envoyé depuis s\.claes@werk\.example ; ajouté à cette demande par Thomas Lejeune\]\n/);
+    expect(first?.text).to.include(`[Suite de la demande ${ticket.number}, déjà clôturée.]`);
+    expect(first?.mailAuth?.proof).to.equal('person');
+  });
+
+  it('an erased member’s ticket takes nothing attached: the mail stays held, its history says so (review)', async () => {
+    const ticket = await newTicket();
+    const id = await fromWork(ticket);
+    await MemberModel.updateOne({ _id: ticket.member }, { $set: { erasedAt: new Date() } });
+    const token = await login(app, org.staff.administrator.email);
+    const res = await request(app).post(`/api/v1/inbound/${id}/attach`).set('Authorization', `Bearer ${token}`).expect(200);
+    expect((res.body as { outcome: { kind: string } }).outcome.kind).to.equal('quarantine');
+    const record = await InboundMailModel.findById(id).lean<InboundMail>();
+    expect(record?.status).to.equal('quarantined');
+    expect(record?.history.at(-1)).to.include({ action: 'quarantined', by: `Thomas Lejeune <${org.staff.administrator.email}>` });
+    expect(await MessageModel.countDocuments({ ticket: ticket._id, emailMessageId: `<work-${serial}@werk.example>` })).to.equal(0);
   });
 
   it('only administrators: an advisor or supervisor gets 403 (page and API) and nothing changes; another kind of held mail cannot be attached (409)', async () => {

@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { Outbox, type OutboxMail } from '../../server/mail/mail.models.js';
+import { mailboxAddress } from '../../server/mail/mail-parts.js';
 import { createInboundPipeline, type InboundPipeline } from '../../server/mail/inbound/pipeline.js';
 import { claimTicket, replyToTicket } from '../../server/tickets/ticket.commands.js';
 import { MessageModel } from '../../server/tickets/message.model.js';
@@ -66,6 +67,15 @@ describe('answered from the address the member wrote to', function () {
     );
     expect(answered).to.equal(ticket.number);
     expect(await MessageModel.countDocuments({ ticket: ticket._id, text: /de datum klopt niet/ })).to.equal(1);
+  });
+
+  it('only an extra address on MAIL_FROM’s own domain is answered from (another domain would fail DMARC alignment); case and +token do not matter', () => {
+    const facts = (mailbox: string) => ({ routing: { facts: { mailbox } } });
+    const settings = { mailFrom: 'Relais <support@relais.test>', inbound: { extraAddresses: ['hulp@relais.test', 'aide@autre.example'] } };
+    expect(mailboxAddress(settings, facts('Hulp+R-2026-000001-abc@Relais.test'))).to.equal('hulp@relais.test');
+    expect(mailboxAddress(settings, facts('aide@autre.example'))).to.equal(null);
+    expect(mailboxAddress(settings, facts('INBOX'))).to.equal(null);
+    expect(mailboxAddress(settings, { routing: null })).to.equal(null);
   });
 
   it('a mail to the main address, and a ticket filed on the web, keep MAIL_FROM and support+', async () => {

@@ -307,16 +307,20 @@ describe('mail: outbox', () => {
     expect(await OutboxDueModel.collection.findOne({ _id: mail._id })).to.equal(null);
   });
 
-  it('keeps a mark the ticket journal wrote while its message is not stored yet, with or without a time of its own (QA: an acknowledgement never left)', async () => {
+  it('keeps a mark the ticket journal wrote while its message is not stored yet, written now or replayed days after its event (QA: an acknowledgement never left)', async () => {
     for (const withTime of [true, false]) {
       const number = nextNumber();
-      const doc = buildOutboxMail({ template: 'ticket-acknowledgement', locale: 'en', to: 'journal@example.org', data: ackData(number) }, { config });
+      // A replay: the message (and its id) made three days ago.
+      const made = withTime ? new Date() : new Date(Date.now() - 3 * 24 * 3600_000);
+      const doc = buildOutboxMail(
+        { template: 'ticket-acknowledgement', locale: 'en', to: 'journal@example.org', data: ackData(number) },
+        { config, now: made, id: Types.ObjectId.createFromTime(Math.floor(made.getTime() / 1000)) },
+      );
       const [mark, message] = outboxWrites(doc);
       if (!mark || !message) throw new Error('two writes expected');
-      // As the journal writes it now (with its message's time), and as it did before (no time at all).
       await applyWrite(withTime ? mark : ({ ...mark, doc: {} } as typeof mark));
       await queuedMail();
-      expect(await OutboxDueModel.collection.findOne({ _id: doc._id }), `mark ${withTime ? 'with' : 'without'} a time`).to.not.equal(null);
+      expect(await OutboxDueModel.collection.findOne({ _id: doc._id }), withTime ? 'a mark written now' : 'a mark replayed three days on').to.not.equal(null);
       await applyWrite(message);
       await processOutbox({ transport, logger: silentLogger });
       expect(smtp.received.filter((m) => m.subject.includes(number))).to.have.length(1);

@@ -150,6 +150,75 @@ describe('a member’s thank-you leaves a resolved request resolved', function (
     expect(opened?.ticketNumber).to.not.equal(ticket.number);
   });
 
+  it('judges the words above the quoted history: a PS under the signature, an answer between quoted lines, an inline PDF all reopen (review)', async () => {
+    const pipeline = createInboundPipeline({ config, logger: silentLogger });
+    const raw = (ticket: Ticket, member: { name: string; email: string }, lines: string[]) =>
+      Buffer.from(
+        [
+          `From: ${member.name} <${member.email}>`,
+          `To: ${replyAddress(config, ticket.number)}`,
+          `Subject: Re: [${ticket.number}] Attestation de travail`,
+          `Message-ID: <review-${new Types.ObjectId().toHexString()}@example.be>`,
+          ...lines,
+        ].join('\r\n'),
+      );
+    const cases: Array<[string, string[]]> = [
+      ['PS under the signature', ['Content-Type: text/plain; charset=utf-8', '', 'Merci !', '-- ', 'Jean', 'PS : et pour mon remboursement ?']],
+      [
+        'an answer between quoted lines',
+        [
+          'Content-Type: text/plain; charset=utf-8',
+          '',
+          'Merci',
+          '',
+          'Le lun. 7 déc. 2026 à 10:00, Relais a écrit :',
+          '> Avez-vous déménagé ?',
+          'Oui, depuis mars.',
+          '> Bien à vous',
+        ],
+      ],
+      [
+        'a PDF Apple Mail put inline',
+        [
+          'MIME-Version: 1.0',
+          'Content-Type: multipart/mixed; boundary="m"',
+          '',
+          '--m',
+          'Content-Type: text/plain; charset=utf-8',
+          '',
+          'Merci !',
+          '--m',
+          'Content-Type: application/pdf; name="attestation.pdf"',
+          'Content-Disposition: inline; filename="attestation.pdf"',
+          '',
+          '%PDF-1.4\n%%EOF',
+          '--m--',
+          '',
+        ],
+      ],
+    ];
+    for (const [what, lines] of cases) {
+      const { ticket, member } = await resolvedTicket('Jean Dupont');
+      const { id } = await pipeline.store({ raw: raw(ticket, member, lines), source: 'smtp', envelopeTo: [replyAddress(config, ticket.number)] });
+      await pipeline.process(id);
+      expect((await loadTicket(ticket._id))?.status, what).to.equal('open');
+    }
+  });
+
+  it('a "merci" that only claims to come from the member (From line, ticket number, no reply token, no proof) never enters a closed request (review)', async () => {
+    const { ticket, member } = await resolvedTicket('Eva Janssens');
+    await memberClose({ actor: member, ticketId: String(ticket._id) });
+    const pipeline = createInboundPipeline({ config, logger: silentLogger });
+    const before = await MessageModel.countDocuments({ ticket: ticket._id });
+    const forged = Buffer.from(
+      `From: ${member.name} <${member.email}>\r\nTo: support@relais.test\r\nSubject: Re: [${ticket.number}] Attestation de travail\r\nMessage-ID: <forged-thanks-${new Types.ObjectId().toHexString()}@evil.example>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nMerci !\r\n`,
+    );
+    const { id } = await pipeline.store({ raw: forged, source: 'smtp', envelopeTo: ['support@relais.test'] });
+    const outcome = await pipeline.process(id);
+    expect(outcome?.kind).to.equal('new_ticket');
+    expect(await MessageModel.countDocuments({ ticket: ticket._id })).to.equal(before);
+  });
+
   it('a thank-you with a file is an answer: it reopens', async () => {
     const { ticket, member } = await resolvedTicket('Jef Claes');
     const view = await memberReply({ actor: member, ticketId: String(ticket._id), text: 'Bedankt!', channel: 'email', attachments: [new Types.ObjectId()] });

@@ -202,6 +202,35 @@ function splitReply(fullText: string): { text: string; quoted: string | null } {
   return { text: head, quoted: quoted === '' ? null : quoted };
 }
 
+/**
+ * What the sender wrote themselves, to judge a short answer by (tickets/thanks.ts): the text above the
+ * quoted history, signature and PS included (`text` leaves them out, shown collapsed), or null when
+ * they answered between the quoted lines ("> Avez-vous déménagé ?\nNon, …"), which is never a mere thanks.
+ */
+export function wordsAboveHistory(fullText: string): string | null {
+  const lines = fullText.split('\n');
+  let quoted = false;
+  for (const line of lines) {
+    if (/^\s*>/.test(line)) quoted = true;
+    else if (quoted && line.trim() !== '') return null;
+  }
+  let from = 0;
+  for (let guard = 0; guard < 50; guard += 1) {
+    const cut = cutLine(lines.slice(from));
+    if (!cut) break;
+    if (cut.kind !== 'signature')
+      return lines
+        .slice(0, from + cut.index)
+        .join('\n')
+        .trim();
+    from += cut.index + 1;
+  }
+  return lines
+    .filter((line) => !/^\s*>/.test(line))
+    .join('\n')
+    .trim();
+}
+
 /** Names for the parts that usually come without one. */
 const defaultNames: Record<string, string> = {
   'text/calendar': 'invite.ics',

@@ -17,9 +17,8 @@ import { MemberModel } from '../../members/member.model.js';
 import { OfficeModel } from '../../offices/office.model.js';
 import { StaffModel } from '../../staff/staff.model.js';
 import { TeamModel, type Tier } from '../../teams/team.model.js';
-import { memberReply } from '../../tickets/member.commands.js';
-import { onlyThanks } from '../../tickets/thanks.js';
-import { chosenFile } from '../received-files.js';
+import { memberReply, thanksOnly } from '../../tickets/member.commands.js';
+import { PHOTO_BYTES } from '../received-files.js';
 import { addNote } from '../../tickets/ticket.commands.js';
 import { createTicket } from '../../tickets/ticket.create.js';
 import { ticketIdByEmailMessageId } from '../../tickets/ticket.keys.js';
@@ -32,7 +31,7 @@ import { mailDomain } from '../outbox.js';
 import { outboxIdFromVerp, type VerpSettings } from '../verp.js';
 import { verdictLine, type MailAuthentication } from './authentication.js';
 import { withoutReplyPrefixes, type AutomaticVerdict, type ThreadRefs } from './classify.js';
-import { detectLanguage, type MessageContent } from './content.js';
+import { detectLanguage, wordsAboveHistory, type MessageContent } from './content.js';
 import { attachmentType, headerAddresses } from './headers.js';
 import { emailIdOf } from './identity.js';
 import { storeInboundFiles, type StoredFiles } from './inbound-files.js';
@@ -96,10 +95,10 @@ export function createInboundActions(deps: InboundActionDeps) {
     return can(actor, 'note', ticket) ? { kind: 'staff', actor } : null;
   }
 
-  /** The ticket's member as the author of a mail a person attached to it (null when the member is gone). */
+  /** The ticket's member as the author of a mail a person attached to it (null when the member is gone, or erased: no one's words go under a pseudonym). */
   async function memberOf(ticket: Ticket): Promise<Participant> {
-    const member = await MemberModel.findById(ticket.member, { name: 1, email: 1 }).lean();
-    return member ? { kind: 'member', actor: { kind: 'member', id: member._id, name: member.name, email: member.email } } : null;
+    const member = await MemberModel.findById(ticket.member, { name: 1, email: 1, erasedAt: 1 }).lean();
+    return member && !member.erasedAt ? { kind: 'member', actor: { kind: 'member', id: member._id, name: member.name, email: member.email } } : null;
   }
 
   async function storeAttachments(content: MessageContent, member: Types.ObjectId | null): Promise<StoredFiles> {
@@ -120,6 +119,14 @@ export function createInboundActions(deps: InboundActionDeps) {
     if (!sentFrom || sentFrom === actor.email || admission.by !== 'person') return '';
     const who = admission.who.replace(/\s*<[^>]*>$/, ''); // the name, not the staff address: the member reads it
     return `[${wordsIn(language)('inbound_text.attached_from', { address: sentFrom, who })}]\n`;
+  }
+
+  /** How many files the member chose: all but the small images the mail's HTML shows (a signature's logo). */
+  function chosenFiles(content: MessageContent): number {
+    const shown = new Set(content.inlineImages);
+    const logo = (a: MessageContent['attachments'][number]) =>
+      a.contentId !== null && shown.has(a.contentId) && a.contentType.startsWith('image/') && a.bytes.length < PHOTO_BYTES;
+    return content.attachments.filter((a) => !logo(a)).length;
   }
 
   /** A mail a person confirmed or attached later is dated in the thread by its receipt, not the decision. */
@@ -165,7 +172,17 @@ export function createInboundActions(deps: InboundActionDeps) {
     mail: ParsedMail,
     content: MessageContent,
     sender: { address: string; name: string },
-    props: { related?: Ticket | null; automatic: AutomaticVerdict; forced?: boolean; verdict: MailAuthentication },
+    props: {
+      related?: Ticket | null;
+      /** `cites`: a stranger's mail naming the ticket; `follows`: its member writing after it was closed. */
+      relation?: 'cites' | 'follows';
+      automatic: AutomaticVerdict;
+      forced?: boolean;
+      verdict: MailAuthentication;
+      /** How the mail was shown to be its sender's (a person's word, a reply token), and, attached by a person, where it came from. */
+      admission?: Admission;
+      sentFrom?: string | null;
+    },
   ): Promise<InboundOutcome> {
     let ticketId = doc.plannedTicket;
     if (!ticketId) {
@@ -181,13 +198,15 @@ export function createInboundActions(deps: InboundActionDeps) {
     const category = hints.category && (await isActiveCategory(hints.category)) ? hints.category : null;
     const office = hints.office ? await OfficeModel.findOne({ code: hints.office }, { _id: 1 }).lean() : null;
     const { ids, refused, html } = await storeAttachments(content, member?._id ?? null);
-    const related = props.related ? `\n\n[${wordsIn(language)('inbound_text.cites_ticket', { number: props.related.number })}]` : '';
+    const relation = props.relation === 'follows' ? 'inbound_text.follows_closed' : 'inbound_text.cites_ticket';
+    const related = props.related ? `\n\n[${wordsIn(language)(relation, { number: props.related.number })}]` : '';
+    const admission = props.admission ?? { by: 'none' as const };
     const acknowledge = props.automatic.kind === 'none' && (await mayAutoReply(sender.address));
     const ticket = await createTicket({
       actor: { kind: 'system', name: 'Relais' },
       ticketId,
       subject: (withoutReplyPrefixes(mail.subject ?? '') || NO_SUBJECT[language] || '(sans objet)').slice(0, 200),
-      body: `${bodyText(content, refused, language)}${related}`,
+      body: `${attachedFrom(props.sentFrom ?? null, { email: sender.address }, admission, language)}${bodyText(content, refused, language)}${related}`,
       html,
       quoted: content.quoted?.slice(0, 200_000) ?? null,
       member: { name: sender.name || sender.address, email: sender.address, language },
@@ -199,7 +218,7 @@ export function createInboundActions(deps: InboundActionDeps) {
       attachments: ids,
       emailMessageId: emailIdOf(doc),
       inbound: doc._id,
-      mailAuth: proofOf(props.verdict, { by: 'none' }),
+      mailAuth: proofOf(props.verdict, admission),
       acknowledge,
     });
     return outcome('new_ticket', {
@@ -276,14 +295,18 @@ export function createInboundActions(deps: InboundActionDeps) {
         reason: ['staff email kept as an internal note', verdict.aligned ? `verified ${sender.address}` : null, confirmed].filter(Boolean).join(' · '),
       });
     }
-    // Only the files the member chose count as an answer (a signature's logo is none); a thank-you
-    // alone leaves a resolved or closed ticket as it is (tickets/thanks.ts) rather than open a new one.
-    const chosen = content.attachments.filter((a) => chosenFile({ inline: a.inline, contentType: a.contentType, size: a.bytes.length })).length;
-    const thanksOnly = chosen === 0 && onlyThanks(content.text, [participant.actor.name]);
-    if (ticket.status === 'closed' && !thanksOnly) {
-      // Attached by a person who vouched it is the member's: the new request is the member's too, not the sender's.
-      const requester = sentFrom && participant.kind === 'member' ? { address: participant.actor.email, name: participant.actor.name } : sender;
-      const created = await newTicket(doc, mail, content, requester, { related: ticket, automatic, verdict });
+    // A thank-you alone leaves a resolved or closed ticket as it is (tickets/thanks.ts), judged on the
+    // words above the quoted history (a PS under the signature counts) and the files the member chose
+    // (not a signature's logo). On a closed ticket, only with proof that it is the member's: a From
+    // line proves nothing, and a forged "merci" must not slip into a finished conversation.
+    const chosen = chosenFiles(content);
+    const ownWords = wordsAboveHistory(content.fullText) ?? '';
+    const keptOnClosed = ticket.status === 'closed' && admission.by !== 'none' && (await thanksOnly(ticket, ownWords, participant.actor.name, chosen));
+    // Attached by a person who vouched it is the member's: a new request is the member's too, not the sender's.
+    const requester = sentFrom && participant.kind === 'member' ? { address: participant.actor.email, name: participant.actor.name } : sender;
+    const follows = { related: ticket, relation: 'follows' as const, automatic, verdict, admission, sentFrom };
+    if (ticket.status === 'closed' && !keptOnClosed) {
+      const created = await newTicket(doc, mail, content, requester, follows);
       return { ...created, reason: `the ticket ${ticket.number} is closed: a new ticket` };
     }
     const { ids, refused, html } = await storeAttachments(content, participant.actor.id);
@@ -300,14 +323,14 @@ export function createInboundActions(deps: InboundActionDeps) {
       mailAuth: proofOf(verdict, admission),
       writtenAt: heldSince(doc, admission),
       chosenFiles: chosen,
-      ownWords: content.text,
+      ownWords,
     }).catch(async (error: unknown) => {
       // Closed between the look and the answer (a colleague, the member's other tab): a new request, as for any closed one.
       if (error instanceof ConflictError && error.details?.reason === 'ticket_closed') return null;
       throw error;
     });
     if (!after) {
-      const created = await newTicket(doc, mail, content, sender, { related: ticket, automatic, verdict });
+      const created = await newTicket(doc, mail, content, requester, follows);
       return { ...created, reason: `the ticket ${ticket.number} was closed meanwhile: a new ticket` };
     }
     return outcome('follow_up', {

@@ -61,7 +61,17 @@ export async function insertOnce<T extends { _id: string }>(collection: { insert
 /** The quarantine hint, written before a record enters quarantine; and under the ticket it cites, if any. */
 export async function markQuarantined(id: string, receivedAt: Date, ticket: string | null = null): Promise<void> {
   await insertOnce(InboundQuarantineModel.collection, { _id: id, receivedAt });
-  if (ticket) await InboundHeldByTicketModel.collection.updateOne({ _id: ticket } as never, { $addToSet: { mails: id } }, { upsert: true });
+  if (ticket) await heldUnder(ticket, id);
+}
+
+/** Lists a held record under the ticket it cites; two at once for a new key may collide on FerretDB's upsert: then it is there, add to it. */
+async function heldUnder(ticket: string, id: string): Promise<void> {
+  try {
+    await InboundHeldByTicketModel.collection.updateOne({ _id: ticket } as never, { $addToSet: { mails: id } }, { upsert: true });
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+    await InboundHeldByTicketModel.collection.updateOne({ _id: ticket } as never, { $addToSet: { mails: id } });
+  }
 }
 
 /** The quarantine hint goes when a record leaves quarantine, and from the ticket it cited. */

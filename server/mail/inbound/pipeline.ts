@@ -298,7 +298,18 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       stored,
       { status, outcome: result, attempts, authentication: seen.authentication ?? doc.authentication ?? null },
       {
-        action: forced === 'attach' ? 'attached' : forced ? 'forced' : status === 'quarantined' ? 'quarantined' : by ? 'reprocessed' : 'processed',
+        action:
+          forced === 'attach'
+            ? status === 'quarantined'
+              ? 'quarantined'
+              : 'attached'
+            : forced
+              ? 'forced'
+              : status === 'quarantined'
+                ? 'quarantined'
+                : by
+                  ? 'reprocessed'
+                  : 'processed',
         by,
         note: [why?.slice(0, 500), [result.kind, result.ticketNumber, result.reason].filter(Boolean).join(' · ')].filter(Boolean).join(' — '),
       },
@@ -355,7 +366,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     force: (id, by) => rerun(id, true, by),
     attach: (id, by) => rerun(id, 'attach', by),
     async discard(id, by, note) {
-      const doc = await InboundMailModel.findById(id, { status: 1, receivedAt: 1 }).lean<InboundMail>();
+      const doc = await InboundMailModel.findById(id, { status: 1, receivedAt: 1, outcome: 1 }).lean<InboundMail>();
       if (!doc) return null;
       const result = outcome('discarded', { reason: note.slice(0, 500) || 'discarded' });
       await save(doc, true, { status: 'discarded', outcome: result }, { action: 'discarded', by, note: note.slice(0, 500) || null });

@@ -20,6 +20,7 @@ import type { PageCatalog } from './catalog.js';
 import type { Formatter } from './format.js';
 import { heldMailsCiting } from '../../mail/inbound/inbound-hints.js';
 import { mayAdministerInbound } from '../../mail/inbound/inbound-admin.js';
+import { reasonLabel } from './inbound-wording.js';
 import { buildThread, escalatorSentence, noteInThread, type ThreadItem } from './ticket.thread.js';
 import { labels as makeLabels, summarize, type Labels, type TicketSummary } from './presenters.js';
 import { reassignOptions, type ReassignOptions } from './reassign-options.js';
@@ -383,10 +384,11 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
     readOnly,
     // Mail that cites this ticket and waits in quarantine: said here, so nobody answers without it; only administrators decide.
     heldMail: held.map((m) => ({
+      // The address only: the display name is the sender's to choose ("URGENT call 04…"), not a fact.
       text: t('ticket.held_mail.one', {
-        from: m.from ?? t('inboundAdmin.no_from'),
+        from: (/<([^<>]+)>\s*$/.exec(m.from ?? '')?.[1] ?? m.from) || t('inboundAdmin.no_from'),
         at: fmt.dateTime(m.receivedAt.toISOString()),
-        reason: t(`inboundAdmin.reason.${m.outcome?.reason ?? 'none'}`),
+        reason: reasonLabel(t, m.outcome?.reason ?? null),
       }),
       href: mayAdministerInbound(actor) ? `/staff/inbound/${encodeURIComponent(m._id)}` : null,
     })),

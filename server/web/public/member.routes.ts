@@ -318,7 +318,7 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
       throw error;
     }
     // A thank-you leaves a resolved request resolved (tickets/thanks.ts): the notice says so, and how to reopen it.
-    const done = after.status === 'resolved' || after.status === 'closed' ? 'thanked' : 'replied';
+    const done = after.status === 'resolved' ? 'thanked' : 'replied';
     // To the notice (above the thread), so a phone shows the confirmation rather than the thread's top.
     res.redirect(303, `/suivi/demandes/${found.ticket.number}?done=${done}#notice`);
   });
