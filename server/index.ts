@@ -23,7 +23,7 @@ import { startPasswordLinkWorker } from './mail/password-link-mail.js';
 import { systemResolver } from './mail/inbound/authentication.js';
 import { startImapIntake } from './mail/inbound/imap.js';
 import { createInboundPipeline } from './mail/inbound/pipeline.js';
-import { backfillInboundHints } from './mail/inbound/inbound-hints.js';
+import { backfillHeldByTicket, backfillInboundHints } from './mail/inbound/inbound-hints.js';
 import { backfillAddressMail } from './mail/address-mail.backfill.js';
 import { startInboundSmtp, type InboundSmtp } from './mail/inbound/smtp-receiver.js';
 import { attachRealtime, type Realtime } from './realtime/index.js';
@@ -119,6 +119,8 @@ async function main(): Promise<void> {
     if (keyed > 0) logger.info({ members: keyed }, 'indexed member addresses for lookups by email');
     const hinted = await backfillInboundHints();
     if (hinted > 0) logger.info({ messages: hinted }, 'marked the pending and quarantined inbound mail with their hints');
+    const held = await backfillHeldByTicket();
+    if (held > 0) logger.info({ messages: held }, 'listed the mail held in quarantine under the tickets it cites');
     const addressed = await backfillAddressMail();
     if (addressed > 0) logger.info({ mails: addressed }, 'noted the addresses of the mail stored before, for erasure and export');
   } catch (error) {

@@ -10,7 +10,8 @@ import { createHash } from 'node:crypto';
 import type { Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../../server/app.js';
-import { InboundMailModel, type InboundMail } from '../../server/mail/inbound/inbound.model.js';
+import { InboundHeldByTicketModel, InboundMailModel, type InboundMail } from '../../server/mail/inbound/inbound.model.js';
+import { backfillHeldByTicket, heldMailsCiting } from '../../server/mail/inbound/inbound-hints.js';
 import { createInboundPipeline, type InboundPipeline } from '../../server/mail/inbound/pipeline.js';
 import { replyToken } from '../../server/members/member-links.js';
 import { MessageModel } from '../../server/tickets/message.model.js';
@@ -85,6 +86,17 @@ describe('a follow-up from another address: shown on its ticket, attached by an 
     // Another ticket says nothing.
     const other = await newTicket('Autre chose');
     expect((await admin.get(`/staff/tickets/${String(other._id)}`).expect(200)).text).not.to.include('attend une décision en quarantaine');
+  });
+
+  it('mail held before tickets listed it is listed once at start, so its ticket says so', async () => {
+    const ticket = await newTicket();
+    const id = await fromWork(ticket);
+    await InboundHeldByTicketModel.collection.deleteOne({ _id: ticket.number } as never);
+    expect(await heldMailsCiting(ticket.number)).to.deep.equal([]);
+    expect(await backfillHeldByTicket()).to.be.at.least(1);
+    expect((await heldMailsCiting(ticket.number)).map((m) => m._id)).to.deep.equal([id]);
+    // Once per database.
+    expect(await backfillHeldByTicket()).to.equal(0);
   });
 
   it('an administrator attaches it: the member’s message on the ticket, the real sender and who vouched above it, recorded; the notice goes', async () => {

@@ -47,6 +47,27 @@ export async function backfillInboundHints(): Promise<number> {
   return marked;
 }
 
+/**
+ * Once per database: the mail held in quarantine before tickets listed it (`inbound_held_by_ticket`),
+ * listed under the ticket it cites, so that ticket's page says so. Reads the quarantine's hints (a small
+ * collection) and their records by `_id`.
+ */
+export async function backfillHeldByTicket(): Promise<number> {
+  const meta = InboundMailModel.db.collection<{ _id: string; at: Date }>('meta');
+  const marker = 'inbound-held-by-ticket-backfilled';
+  if (await meta.findOne({ _id: marker })) return 0;
+  let listed = 0;
+  for (const hint of await InboundQuarantineModel.find({}, { _id: 1 }).lean()) {
+    const record = await InboundMailModel.findById(hint._id, { status: 1, outcome: 1 }).lean<Pick<InboundMail, '_id' | 'status' | 'outcome'>>();
+    const ticket = record?.status === 'quarantined' ? record.outcome?.relatedTicket : null;
+    if (!record || !ticket) continue;
+    await heldUnder(ticket, record._id);
+    listed += 1;
+  }
+  await meta.updateOne({ _id: marker }, { $set: { at: new Date() } }, { upsert: true });
+  return listed;
+}
+
 /** Inserts a document by `_id`; false when it is there already. */
 export async function insertOnce<T extends { _id: string }>(collection: { insertOne(doc: never): Promise<unknown> }, doc: T): Promise<boolean> {
   try {
