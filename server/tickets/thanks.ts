@@ -261,14 +261,14 @@ const maxCharacters = 240;
 const maxWords = 24;
 
 /** The words of a text: lower-cased, without accents and apostrophes, letters repeated for emphasis made single ("merciii"). */
-function wordsOf(text: string): { word: string }[] {
-  return [...text.matchAll(/[\p{L}\p{N}]+/gu)].map(([raw]) => ({
-    word: raw
+function wordsOf(text: string): string[] {
+  return [...text.matchAll(/[\p{L}\p{N}]+/gu)].map(([raw]) =>
+    raw
       .normalize('NFD')
       .replace(/\p{M}/gu, '')
       .toLowerCase()
       .replace(/(\p{L})\1{2,}/gu, '$1'),
-  }));
+  );
 }
 
 /** Placeholders mail apps write for images in the text part ("[cid:image001.png@01DA…]", "[image: logo.png]"). */
@@ -287,17 +287,17 @@ export function onlyThanks(text: string, names: readonly string[] = []): boolean
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '' && !appFooter.test(line));
-  if (wordsOf(lines.join('\n')).some(({ word }) => notDone.has(word))) return false;
-  const own = new Set(names.flatMap((name) => wordsOf(name).map((w) => w.word)));
   const body = lines.join('\n');
-  if (body === '' || body.length > maxCharacters || lines.length > 6 || /[?¿]/u.test(body)) return false;
   const words = wordsOf(body);
+  if (words.some((word) => notDone.has(word))) return false;
+  if (body === '' || body.length > maxCharacters || lines.length > 6 || /[?¿]/u.test(body)) return false;
   if (words.length === 0 || words.length > maxWords) return false;
+  const own = new Set(names.flatMap(wordsOf));
   let thanked = false;
-  for (const [i, { word }] of words.entries()) {
+  for (const [i, word] of words.entries()) {
     if (thanks.has(word)) thanked = true;
     else if (courtesy.has(word) || own.has(word)) continue;
-    else if (!(helpWords.has(word) && helpGiven.has(words[i - 1]?.word ?? ''))) return false;
+    else if (!(helpWords.has(word) && helpGiven.has(words[i - 1] ?? ''))) return false;
   }
   return thanked;
 }

@@ -23,7 +23,7 @@ import { detectAutomatic, isFromOwnAddress, senderAddress, threadRefs } from './
 import { messageContent } from './message-content.js';
 import { parseRaw, type ParseLimits } from './parse.js';
 import { outcome, Quarantine, type createInboundActions } from './inbound-actions.js';
-import type { InboundMail, InboundOutcome } from './inbound.model.js';
+import type { InboundHistoryEntry, InboundMail, InboundOutcome } from './inbound.model.js';
 
 /**
  * Quarantine reasons that mean "held for a person to confirm": the mail would act as someone of the
@@ -34,6 +34,14 @@ const heldReasons = new Set(['unverified_follow_up', 'unverified_staff']);
 
 /** A person's decision: `true` makes a ticket whatever the rules say (or confirms a held mail); `attach` adds it to the ticket it cites. */
 export type Forced = boolean | 'attach';
+
+/** The history line of a processing: a decision that ends in quarantine again says so, not what was asked. */
+export function historyAction(forced: Forced, status: InboundMail['status'], by: string | null): InboundHistoryEntry['action'] {
+  if (forced === 'attach') return status === 'quarantined' ? 'quarantined' : 'attached';
+  if (forced) return 'forced';
+  if (status === 'quarantined') return 'quarantined';
+  return by ? 'reprocessed' : 'processed';
+}
 
 export interface InboundRulesDeps {
   config: Pick<Config, 'inboundAddress' | 'mailFrom'> & { inbound: Pick<Config['inbound'], 'extraAddresses' | 'trustedAuthservIds'> };

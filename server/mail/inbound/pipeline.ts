@@ -42,7 +42,7 @@ import { claimIdentity, contentKeyOf, recordDuplicate } from './identity.js';
 import { noteInboundMail } from '../address-mail.js';
 import { createInboundActions, outcome, Quarantine } from './inbound-actions.js';
 import { admitPending, dropPending, markQuarantined, unmarkQuarantined } from './inbound-hints.js';
-import { createInboundRules, type Forced } from './inbound-rules.js';
+import { createInboundRules, historyAction, type Forced } from './inbound-rules.js';
 import { createInboundSpool, recoverSpools, setAsideSpooled, type InboundSpool } from './spool.js';
 import {
   bytesKeyOf,
@@ -298,18 +298,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       stored,
       { status, outcome: result, attempts, authentication: seen.authentication ?? doc.authentication ?? null },
       {
-        action:
-          forced === 'attach'
-            ? status === 'quarantined'
-              ? 'quarantined'
-              : 'attached'
-            : forced
-              ? 'forced'
-              : status === 'quarantined'
-                ? 'quarantined'
-                : by
-                  ? 'reprocessed'
-                  : 'processed',
+        action: historyAction(forced, status, by),
         by,
         note: [why?.slice(0, 500), [result.kind, result.ticketNumber, result.reason].filter(Boolean).join(' · ')].filter(Boolean).join(' — '),
       },

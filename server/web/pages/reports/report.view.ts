@@ -109,9 +109,14 @@ function keyFigures(data: ReportDataset, total: Figures, c: ViewContext): { figu
   return { figures: total, scope: c.t('reports.cards_scope.partial', { offices: names(seenInPart) }) };
 }
 
+/** A row's name, marked "(partiel)" when the reader sees only part of its figures. */
+function partialName(t: ViewContext['t'], name: string, partial: boolean): string {
+  return partial ? t('wording.reports.partial_name', { name }) : name;
+}
+
 /** An office's name, marked when the reader sees only its escalated tickets. */
 export function officeLabel(name: string, office: string | null, c: Pick<ViewContext, 't' | 'partial'>): string {
-  return c.partial?.(office) ? c.t('wording.reports.partial_name', { name }) : name;
+  return partialName(c.t, name, c.partial?.(office) ?? false);
 }
 
 const round2 = (v: number | null): number | null => (v === null ? null : Math.round(v * 100) / 100);
@@ -202,7 +207,7 @@ export function reportView(data: ReportDataset, period: ReportPeriod, c: ViewCon
       const team = teamOf.get(row.key);
       const name = c.catalog.teamName(row.key) ?? t('reports.unknown');
       const partial = team?.office ? (c.partial?.(team.office) ?? false) : mixedPartial;
-      return { name, label: partial ? t('wording.reports.partial_name', { name }) : name, partial, tier: team?.tier ?? 9, row };
+      return { name, label: partialName(t, name, partial), partial, tier: team?.tier ?? 9, row };
     })
     .sort((a, b) => a.tier - b.tier || a.name.localeCompare(b.name, c.locale));
   const { unit, labels, buckets } = periodLabels(period, c);
@@ -211,7 +216,7 @@ export function reportView(data: ReportDataset, period: ReportPeriod, c: ViewCon
 
   const tierRows = tiers.map((row) => ({
     name: tierName(t, row.key),
-    label: mixedPartial ? t('wording.reports.partial_name', { name: tierName(t, row.key) }) : tierName(t, row.key),
+    label: partialName(t, tierName(t, row.key), mixedPartial),
     partial: mixedPartial,
     row,
   }));
