@@ -107,7 +107,12 @@ async function main(): Promise<void> {
   try {
     let uri = config.mongodbUri;
     if (!uri) {
-      embedded = await startEmbeddedDatabase({ toolsDir: config.toolsDir, dataDir: path.join(config.dataDir, 'db'), logger });
+      embedded = await startEmbeddedDatabase({
+        toolsDir: config.toolsDir,
+        dataDir: path.join(config.dataDir, 'db'),
+        logger,
+        avoidPorts: [config.port, config.inbound.smtp.port],
+      });
       uri = embedded.uri;
     }
     await connectDatabase(uri, databaseName(config.mongodbUri));

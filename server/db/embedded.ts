@@ -59,6 +59,8 @@ export interface EmbeddedOptions {
   dataDir: string;
   logger?: Logger;
   startTimeoutMs?: number;
+  /** Ports the database must not take: the ones Relais itself is about to listen on (the kernel may hand them out, they are free until then). */
+  avoidPorts?: readonly number[];
 }
 
 async function pingUntilReady(uri: string, child: ChildProcess, deadline: number): Promise<void> {
@@ -102,7 +104,8 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
 
   let lastError: Error | undefined;
   for (let attempt = 0; attempt < 3; attempt += 1) {
-    const port = await freePort();
+    let port = await freePort();
+    while (options.avoidPorts?.includes(port)) port = await freePort();
     const args = ['-listen', `127.0.0.1:${port}`, '-dir', sqliteDir, '-watch-stdin', '-log-level', 'error'];
     const child = spawn(binary, args, { stdio: ['pipe', 'ignore', 'pipe'] });
     let stderr = '';

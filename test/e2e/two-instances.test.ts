@@ -9,13 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import request from 'supertest';
-import { freePort } from '../../server/db/embedded.js';
 import { testPassword, buildOrg, type Org } from '../helpers/factories.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { signInForm } from '../helpers/page-agent.js';
 import { testDatabaseUri } from '../helpers/global.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
-import { startReadyServer, stopServer, type RunningServer } from '../helpers/server-process.js';
+import { startOnFreePort, stopServer, type RunningServer } from '../helpers/server-process.js';
 
 interface Instance {
   server: RunningServer;
@@ -34,19 +33,19 @@ describe('two instances behind Redis: one queue', function () {
   const instances: Instance[] = [];
 
   async function start(): Promise<Instance> {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const server = await startReadyServer({
+    const { server, port } = await startOnFreePort((port) => ({
       MONGODB_URI: `${testDatabaseUri().replace(/\/$/, '')}/${db.name()}`,
       REDIS_URL: redis.url,
       PORT: String(port),
-      PUBLIC_URL: url,
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
       INBOUND_SMTP_PORT: '0',
       DEMO_DATA: 'false',
       DATA_DIR: dataDir,
       JWT_SECRET: 'two-instances-jwt-secret-0123456789abcdef',
       CSRF_SECRET: 'two-instances-csrf-secret-0123456789abcdef',
-    });
+    }));
+    if (server.child.exitCode !== null) throw new Error(`the server exited:\n${server.output()}`);
+    const url = `http://127.0.0.1:${port}`;
     const res = await request(url).post('/api/v1/auth/login').send({ email: org.staff.advisorLiege.email, password: testPassword }).expect(200);
     return { server, url, token: (res.body as { token: string }).token };
   }

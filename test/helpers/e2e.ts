@@ -9,10 +9,9 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContextOptions } from 'playwright-core';
-import { freePort } from '../../server/db/embedded.js';
 import { projectRoot } from '../../server/lib/paths.js';
 import { ensureClientBundles, launchBrowser, signIn, useScreenshotFolder, type StaffSession } from './browser.js';
-import { startServer, stopServer, waitFor, type RunningServer } from './server-process.js';
+import { startOnFreePort, stopServer, type RunningServer } from './server-process.js';
 
 /** A fresh data folder, in memory (/dev/shm) where the machine has it. */
 export function e2eDataDir(prefix: string): string {
@@ -64,22 +63,25 @@ export function useE2eServer(options: E2eServerOptions): E2eServer {
     this.timeout(240_000);
     useScreenshotFolder(options.screenshots);
     await ensureClientBundles();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    dataDir = e2eDataDir(options.dataPrefix);
     // Server and browser start together; both are kept as soon as they exist, so `after` stops them even when the other failed.
     const launching = launchBrowser().then((b) => (browser = b));
     launching.catch(() => undefined); // awaited below; this only avoids an "unhandled rejection" meanwhile
-    const running = startServer({
-      PORT: String(port),
-      ...(options.publicUrl ? { PUBLIC_URL: base } : {}),
-      DATA_DIR: dataDir,
-      DEMO_PASSWORD: options.password,
-      DEMO_TICKETS: String(options.demoTickets),
-      ...options.env?.(),
-    });
+    const started = await startOnFreePort((port) => {
+      // A fresh folder for each attempt: a start that found its port taken may have seeded the last one.
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      dataDir = e2eDataDir(options.dataPrefix);
+      return {
+        PORT: String(port),
+        ...(options.publicUrl ? { PUBLIC_URL: `http://127.0.0.1:${port}` } : {}),
+        DATA_DIR: dataDir,
+        DEMO_PASSWORD: options.password,
+        DEMO_TICKETS: String(options.demoTickets),
+        ...options.env?.(),
+      };
+    }, 200_000);
+    const running = started.server;
     server = running;
-    await waitFor(() => running.output().includes('Press Ctrl-C to stop.') || running.child.exitCode !== null, 200_000, running.output);
+    base = `http://127.0.0.1:${started.port}`;
     if (running.child.exitCode !== null) throw new Error(`the server exited:\n${running.output()}`);
     await launching;
   });

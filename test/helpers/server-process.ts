@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { freePort } from '../../server/db/embedded.js';
 import { projectRoot } from '../../server/lib/paths.js';
 
 export interface RunningServer {
@@ -33,17 +34,25 @@ export async function waitFor(what: () => boolean, ms: number, describe: () => s
   }
 }
 
-/** Starts a server and resolves once it printed its banner. */
-export async function startReadyServer(env: Record<string, string>, ms = 240_000): Promise<RunningServer> {
-  const server = startServer(env);
-  try {
-    await waitFor(() => server.output().includes('Press Ctrl-C to stop.') || server.child.exitCode !== null, ms, server.output);
-  } catch (error) {
-    server.child.kill('SIGKILL'); // never leave a half-started server behind
-    throw error;
+/**
+ * Starts a server on a port the kernel just called free, and again on another one when some other
+ * process took it in between (the kernel hands out the same ports to outgoing connections): the
+ * server then exits saying the port is in use. `envFor` builds the environment for a port.
+ * Resolves once the server printed its banner, or once it exited for another reason (the caller looks).
+ */
+export async function startOnFreePort(envFor: (port: number) => Record<string, string>, ms = 240_000): Promise<{ server: RunningServer; port: number }> {
+  for (let attempt = 1; ; attempt += 1) {
+    const port = await freePort();
+    const server = startServer(envFor(port));
+    try {
+      await waitFor(() => server.output().includes('Press Ctrl-C to stop.') || server.child.exitCode !== null, ms, server.output);
+    } catch (error) {
+      server.child.kill('SIGKILL'); // never leave a half-started server behind
+      throw error;
+    }
+    if (server.child.exitCode !== null && attempt < 3 && server.output().includes(`Port ${port} on 127.0.0.1 is already in use`)) continue;
+    return { server, port };
   }
-  if (server.child.exitCode !== null) throw new Error(`the server exited:\n${server.output()}`);
-  return server;
 }
 
 export async function stopServer(server: RunningServer): Promise<number | null> {
