@@ -3,13 +3,13 @@
  * for the realtime tests: connect with a token or cookie, wait for an event, collect
  * events, and a logger whose lines the test can read.
  */
+import type { AddressInfo } from 'node:net';
 import http from 'node:http';
 import { Writable } from 'node:stream';
 import type { Express } from 'express';
 import pino from 'pino';
 import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
 import type { Config } from '../../server/config.js';
-import { freePort } from '../../server/db/embedded.js';
 import type { DomainEvents } from '../../server/lib/domain-events.js';
 import type { Logger } from '../../server/lib/logger.js';
 import { attachRealtime, type Realtime, type RealtimeOptions } from '../../server/realtime/index.js';
@@ -42,11 +42,12 @@ export async function startLiveServer(options: LiveServerOptions = {}): Promise<
   const httpServer = http.createServer(app);
   const { config: _c, logger, events, ...rest } = options;
   const realtime = await attachRealtime({ httpServer, config, logger: logger ?? silentLogger, ...(events ? { events } : {}), ...rest });
-  const port = await freePort();
+  // Port 0: the kernel chooses while listening, so no other process can take it in between.
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
-    httpServer.listen(port, '127.0.0.1', () => resolve());
+    httpServer.listen(0, '127.0.0.1', () => resolve());
   });
+  const port = (httpServer.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
     app,

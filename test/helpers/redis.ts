@@ -40,16 +40,26 @@ function exited(child: ChildProcess, ms: number): Promise<boolean> {
   });
 }
 
-/** Starts redis-server and resolves once it answers PING. */
+/** Starts redis-server and resolves once it answers PING; on another port when another process took the chosen one meanwhile. */
 export async function startRedis(timeoutMs = 10_000): Promise<TestRedis> {
-  const port = await freePort();
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startRedisOn(await freePort(), timeoutMs);
+    } catch (error) {
+      if (attempt >= 3 || !/already in use/i.test((error as Error).message)) throw error;
+    }
+  }
+}
+
+async function startRedisOn(port: number, timeoutMs: number): Promise<TestRedis> {
   const child = spawn(redisBinary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-  });
+  let stderr = ''; // redis-server logs to stdout, "Address already in use" included
+  for (const stream of [child.stdout, child.stderr])
+    stream?.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString('utf8')).slice(-4000);
+    });
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
 
