@@ -11,13 +11,15 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../../server/app.js';
 import { InboundHeldByTicketModel, InboundMailModel, type InboundMail } from '../../server/mail/inbound/inbound.model.js';
-import { backfillHeldByTicket, heldMailsCiting } from '../../server/mail/inbound/inbound-hints.js';
+import { backfillHeldByTicket, heldMailsCiting, withQuarantineHints } from '../../server/mail/inbound/inbound-hints.js';
 import { createInboundPipeline, type InboundPipeline } from '../../server/mail/inbound/pipeline.js';
 import { replyToken } from '../../server/members/member-links.js';
 import { MessageModel } from '../../server/tickets/message.model.js';
 import { MemberModel } from '../../server/members/member.model.js';
 import { TicketModel, type Ticket } from '../../server/tickets/ticket.model.js';
 import { memberClose } from '../../server/tickets/member.commands.js';
+import { claimTicket } from '../../server/tickets/ticket.commands.js';
+import { mergeTicket } from '../../server/tickets/ticket.merge.js';
 import { loadTicket } from '../../server/tickets/ticket.journal.js';
 import { silentLogger, testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
@@ -92,11 +94,35 @@ describe('a follow-up from another address: shown on its ticket, attached by an 
     const ticket = await newTicket();
     const id = await fromWork(ticket);
     await InboundHeldByTicketModel.collection.deleteOne({ _id: ticket.number } as never);
-    expect(await heldMailsCiting(ticket.number)).to.deep.equal([]);
+    expect(await heldMailsCiting([ticket.number])).to.deep.equal([]);
     expect(await backfillHeldByTicket()).to.be.at.least(1);
-    expect((await heldMailsCiting(ticket.number)).map((m) => m._id)).to.deep.equal([id]);
+    expect((await heldMailsCiting([ticket.number])).map((m) => m._id)).to.deep.equal([id]);
     // Once per database.
     expect(await backfillHeldByTicket()).to.equal(0);
+  });
+
+  it('a mail held about a duplicate is announced on the ticket it was merged into, naming the duplicate; held again about another ticket, it leaves the first one’s list', async () => {
+    const member = { name: 'Sofie Claes', email: `sofie.${++serial}@example.be` };
+    const kept = await buildTicket(org, { member, subject: 'Fiche de paie', acknowledge: false });
+    const duplicate = await buildTicket(org, { member, subject: 'Fiche de paie (bis)', acknowledge: false });
+    const id = await fromWork(duplicate);
+    const claimed = await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(duplicate._id), version: duplicate.version });
+    await mergeTicket({ actor: org.staff.advisorLiege, ticketId: String(duplicate._id), version: claimed.version, into: kept.number });
+    const advisor = await signedIn(app, org.staff.advisorLiege.email);
+    const page = (await advisor.get(`/staff/tickets/${String(kept._id)}`).expect(200)).text;
+    expect(page).to.include('Un e-mail qui cite ce ticket attend une décision en quarantaine');
+    expect(page).to.include(`De s.claes@werk.example, reçu le`).and.include(`cite ${duplicate.number}, fusionné dans ce ticket`);
+
+    // Held again (a reprocess), now about another ticket: listed there, and no longer under the first.
+    const other = await newTicket('Autre chose');
+    const record = (await InboundMailModel.findById(id).lean<InboundMail>()) as InboundMail;
+    const outcome = { ...record.outcome, relatedTicket: other.number } as InboundMail['outcome'];
+    await withQuarantineHints(record, { status: 'quarantined', outcome }, async () => {
+      await InboundMailModel.updateOne({ _id: id }, { $set: { outcome } });
+    });
+    expect((await InboundHeldByTicketModel.findById(duplicate.number).lean())?.mails ?? []).not.to.include(id);
+    expect((await heldMailsCiting([other.number])).map((m) => m._id)).to.deep.equal([id]);
+    expect(await heldMailsCiting([kept.number, duplicate.number])).to.deep.equal([]);
   });
 
   it('an administrator attaches it: the member’s message on the ticket, the real sender and who vouched above it, recorded; the notice goes', async () => {

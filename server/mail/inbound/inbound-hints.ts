@@ -80,7 +80,7 @@ export async function insertOnce<T extends { _id: string }>(collection: { insert
 }
 
 /** The quarantine hint, written before a record enters quarantine; and under the ticket it cites, if any. */
-export async function markQuarantined(id: string, receivedAt: Date, ticket: string | null = null): Promise<void> {
+async function markQuarantined(id: string, receivedAt: Date, ticket: string | null = null): Promise<void> {
   await insertOnce(InboundQuarantineModel.collection, { _id: id, receivedAt });
   if (ticket) await heldUnder(ticket, id);
 }
@@ -96,27 +96,51 @@ async function heldUnder(ticket: string, id: string): Promise<void> {
 }
 
 /** The quarantine hint goes when a record leaves quarantine, and from the ticket it cited. */
-export async function unmarkQuarantined(id: string, ticket: string | null = null): Promise<void> {
+async function unmarkQuarantined(id: string, ticket: string | null = null): Promise<void> {
   await InboundQuarantineModel.collection.deleteOne({ _id: id } as never);
   if (ticket) await InboundHeldByTicketModel.collection.updateOne({ _id: ticket } as never, { $pull: { mails: id } as never });
 }
 
-/** The messages in quarantine that cite a ticket, newest first (at most `limit`), checked against their records. */
-export async function heldMailsCiting(
-  ticketNumber: string,
-  limit = 3,
-): Promise<Pick<InboundMail, '_id' | 'from' | 'subject' | 'receivedAt' | 'outcome' | 'status'>[]> {
-  const key = await InboundHeldByTicketModel.findById(ticketNumber).lean();
-  const ids = (key?.mails ?? []).slice(-20);
+/**
+ * Writes a record (`write`) with its quarantine hint and its place under the ticket it cites kept in
+ * step: listed before the write when it enters quarantine or, held again, cites another ticket now;
+ * taken off after the write when it leaves, or off the ticket it no longer cites. A crash in between
+ * leaves at worst a listing too many, which `heldMailsCiting` checks against the record.
+ */
+export async function withQuarantineHints(
+  doc: Pick<InboundMail, '_id' | 'receivedAt' | 'status' | 'outcome'>,
+  set: Partial<InboundMail>,
+  write: () => Promise<void>,
+): Promise<void> {
+  const leaves = set.status !== undefined && set.status !== 'quarantined' && doc.status === 'quarantined';
+  const citedBefore = doc.status === 'quarantined' ? (doc.outcome?.relatedTicket ?? null) : null;
+  const citedAfter = set.status === 'quarantined' && set.outcome ? (set.outcome.relatedTicket ?? null) : leaves ? null : citedBefore;
+  if (set.status === 'quarantined' && (doc.status !== 'quarantined' || citedAfter !== citedBefore)) await markQuarantined(doc._id, doc.receivedAt, citedAfter);
+  await write();
+  if (leaves) await unmarkQuarantined(doc._id, citedBefore);
+  else if (citedBefore && citedBefore !== citedAfter) {
+    await InboundHeldByTicketModel.collection.updateOne({ _id: citedBefore } as never, { $pull: { mails: doc._id } as never });
+  }
+}
+
+type HeldMail = Pick<InboundMail, '_id' | 'from' | 'subject' | 'receivedAt' | 'outcome' | 'status'>;
+
+/**
+ * The messages in quarantine that cite one of these tickets (a ticket and the duplicates merged
+ * into it), newest first (at most `limit`), checked against their records: still held, still
+ * citing the ticket that lists them.
+ */
+export async function heldMailsCiting(ticketNumbers: readonly string[], limit = 3): Promise<HeldMail[]> {
+  const keys = await Promise.all(ticketNumbers.map((n) => InboundHeldByTicketModel.findById(n).lean()));
+  const listed = keys.flatMap((key) => (key?.mails ?? []).slice(-20).map((id) => ({ id, ticket: key?._id })));
   const records = await Promise.all(
-    ids.map((id) =>
-      InboundMailModel.findById(id, { from: 1, subject: 1, receivedAt: 1, outcome: 1, status: 1 }).lean<
-        Pick<InboundMail, '_id' | 'from' | 'subject' | 'receivedAt' | 'outcome' | 'status'>
-      >(),
-    ),
+    listed.map(async ({ id, ticket }) => {
+      const r = await InboundMailModel.findById(id, { from: 1, subject: 1, receivedAt: 1, outcome: 1, status: 1 }).lean<HeldMail>();
+      return r?.status === 'quarantined' && r.outcome?.relatedTicket === ticket ? r : null;
+    }),
   );
   return records
-    .filter((r): r is NonNullable<typeof r> => r !== null && r.status === 'quarantined')
+    .filter((r): r is HeldMail => r !== null)
     .sort((a, b) => b.receivedAt.getTime() - a.receivedAt.getTime())
     .slice(0, limit);
 }

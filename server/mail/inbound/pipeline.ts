@@ -41,7 +41,7 @@ import { retentionRemoval } from './raw-retention.js';
 import { claimIdentity, contentKeyOf, recordDuplicate } from './identity.js';
 import { noteInboundMail } from '../address-mail.js';
 import { createInboundActions, outcome, Quarantine } from './inbound-actions.js';
-import { admitPending, dropPending, markQuarantined, unmarkQuarantined } from './inbound-hints.js';
+import { admitPending, dropPending, withQuarantineHints } from './inbound-hints.js';
 import { createInboundRules, historyAction, type Forced } from './inbound-rules.js';
 import { createInboundSpool, recoverSpools, setAsideSpooled, type InboundSpool } from './spool.js';
 import {
@@ -258,9 +258,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
    */
   async function save(doc: InboundMail, stored: boolean, set: Partial<InboundMail>, entry: Omit<InboundHistoryEntry, 'at'>): Promise<void> {
     if (!stored) await noteInboundMail(doc);
-    if (set.status === 'quarantined' && doc.status !== 'quarantined') await markQuarantined(doc._id, doc.receivedAt, set.outcome?.relatedTicket);
-    await write(doc, stored, set, entry);
-    if (set.status && set.status !== 'quarantined' && doc.status === 'quarantined') await unmarkQuarantined(doc._id, doc.outcome?.relatedTicket);
+    await withQuarantineHints(doc, set, () => write(doc, stored, set, entry));
   }
 
   async function write(doc: InboundMail, stored: boolean, set: Partial<InboundMail>, entry: Omit<InboundHistoryEntry, 'at'>): Promise<void> {

@@ -293,7 +293,8 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
           .catch(() => l.tier(toTier))
       : Promise.resolve(null),
     allowed.has('reassign') ? reassignOptions(t, catalog) : Promise.resolve(null),
-    heldMailsCiting(v.number),
+    // Mail citing a duplicate merged here waits for this ticket now (the last few merges).
+    heldMailsCiting([v.number, ...v.mergedFrom.slice(-5).map((m) => m.number)]),
   ]);
 
   return {
@@ -385,10 +386,11 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
     // Mail that cites this ticket and waits in quarantine: said here, so nobody answers without it; only administrators decide.
     heldMail: held.map((m) => ({
       // The address only: the display name is the sender's to choose ("URGENT call 04…"), not a fact.
-      text: t('ticket.held_mail.one', {
+      text: t(m.outcome?.relatedTicket === v.number ? 'ticket.held_mail.one' : 'ticket.held_mail.merged', {
         from: (/<([^<>]+)>\s*$/.exec(m.from ?? '')?.[1] ?? m.from) || t('inboundAdmin.no_from'),
         at: fmt.dateTime(m.receivedAt.toISOString()),
         reason: reasonLabel(t, m.outcome?.reason ?? null),
+        number: m.outcome?.relatedTicket ?? '',
       }),
       href: mayAdministerInbound(actor) ? `/staff/inbound/${encodeURIComponent(m._id)}` : null,
     })),
