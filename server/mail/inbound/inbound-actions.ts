@@ -182,6 +182,8 @@ export function createInboundActions(deps: InboundActionDeps) {
       /** How the mail was shown to be its sender's (a person's word, a reply token), and, attached by a person, where it came from. */
       admission?: Admission;
       sentFrom?: string | null;
+      /** The files stored already for an answer to a ticket closed meanwhile: not stored twice. */
+      stored?: StoredFiles;
     },
   ): Promise<InboundOutcome> {
     let ticketId = doc.plannedTicket;
@@ -197,7 +199,7 @@ export function createInboundActions(deps: InboundActionDeps) {
     const hints = doc.routing ?? { category: null, office: null };
     const category = hints.category && (await isActiveCategory(hints.category)) ? hints.category : null;
     const office = hints.office ? await OfficeModel.findOne({ code: hints.office }, { _id: 1 }).lean() : null;
-    const { ids, refused, html } = await storeAttachments(content, member?._id ?? null);
+    const { ids, refused, html } = props.stored ?? (await storeAttachments(content, member?._id ?? null));
     const relation = props.relation === 'follows' ? 'inbound_text.follows_closed' : 'inbound_text.cites_ticket';
     const related = props.related ? `\n\n[${wordsIn(language)(relation, { number: props.related.number })}]` : '';
     const admission = props.admission ?? { by: 'none' as const };
@@ -330,7 +332,7 @@ export function createInboundActions(deps: InboundActionDeps) {
       throw error;
     });
     if (!after) {
-      const created = await newTicket(doc, mail, content, requester, follows);
+      const created = await newTicket(doc, mail, content, requester, { ...follows, stored: { ids, refused, html } });
       return { ...created, reason: `the ticket ${ticket.number} was closed meanwhile: a new ticket` };
     }
     return outcome('follow_up', {
