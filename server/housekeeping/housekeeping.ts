@@ -26,6 +26,7 @@ import { isDuplicateKeyError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { removeExpiredInboundRaw } from '../mail/inbound/raw-retention.js';
 import { CaughtMailModel } from '../mail/mail.models.js';
+import { remarkUnsentMail } from '../mail/outbox-sweep.js';
 import { LinkRequestModel } from '../members/link-request.model.js';
 import { LinkUseModel } from '../members/link-use.model.js';
 import { runMemberRetention } from '../privacy/retention.js';
@@ -60,6 +61,7 @@ export interface HousekeepingJob {
 }
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 const before = (now: Date, ms: number): Date => new Date(now.getTime() - ms);
 
 /** One job's part of a pass. */
@@ -144,6 +146,8 @@ export const jobs: readonly HousekeepingJob[] = [
     name: 'member retention',
     run: ({ config, now }) => runMemberRetention({ years: config.retention.memberYears, dataDir: config.dataDir, now }),
   },
+  // Not a removal: queued mail the outbox worker cannot see (no due mark) is marked again (mail/outbox-sweep.ts).
+  { name: 'unsent queued mail', everyMs: DAY, run: ({ now }) => remarkUnsentMail(now) },
   { name: 'housekeeping runs', run: ({ now }) => deleteBatch(HousekeepingRunModel.collection, { at: { $lt: before(now, RUNS_KEPT_MS) } }) },
 ];
 

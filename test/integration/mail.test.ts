@@ -9,6 +9,8 @@ import { outboxWrites } from '../../server/mail/mail-parts.js';
 import { applyWrite } from '../../server/tickets/ticket.journal.js';
 import { createMailTransport, enqueueMail, findOutboxMail, listFailedMail, processOutbox, queuedMail, buildOutboxMail } from '../../server/mail/outbox.js';
 import { startOutboxWorker } from '../../server/mail/outbox-worker.js';
+import { remarkUnsentMail } from '../../server/mail/outbox-sweep.js';
+import { jobs } from '../../server/housekeeping/housekeeping.js';
 import { mailLocales, mailTemplateNames, renderMail } from '../../server/mail/templates.js';
 import { viewsDir } from '../../server/lib/paths.js';
 import { silentLogger, testConfig } from '../helpers/config.js';
@@ -332,6 +334,40 @@ describe('mail: outbox', () => {
     await markOutboxDue(orphan, new Date(Date.now() - 2 * 24 * 3600_000));
     await queuedMail();
     expect(await OutboxDueModel.collection.findOne({ _id: orphan })).to.equal(null);
+  });
+
+  it('puts a message queued without its mark (an older version could lose one) back in the worker’s sight, once settled; then it is sent once', async () => {
+    const now = new Date();
+    const queuedAt = (ageMs: number, to: string) => {
+      const made = new Date(now.getTime() - ageMs);
+      const number = nextNumber();
+      const doc = buildOutboxMail(
+        { template: 'ticket-acknowledgement', locale: 'fr', to, data: ackData(number) },
+        { config, now: made, id: Types.ObjectId.createFromTime(Math.floor(made.getTime() / 1000)) },
+      );
+      return { doc, number };
+    };
+    const lost = queuedAt(3 * 3_600_000, 'lost@example.org');
+    const settling = queuedAt(60_000, 'settling@example.org');
+    const marked = queuedAt(4 * 3_600_000, 'marked@example.org');
+    await Outbox.collection.insertMany([lost.doc, settling.doc, marked.doc] as never[]);
+    const due = new Date(now.getTime() + 3_600_000);
+    await markOutboxDue(marked.doc._id, due); // waits for a retry: its mark stays as it is
+    await processOutbox({ transport, logger: silentLogger, now: () => now });
+    expect(
+      smtp.received.filter((m) => m.subject.includes(lost.number)),
+      'unseen without its mark',
+    ).to.have.length(0);
+
+    expect(await remarkUnsentMail(now)).to.equal(1);
+    expect(await OutboxDueModel.collection.findOne({ _id: lost.doc._id })).to.not.equal(null);
+    expect(await OutboxDueModel.collection.findOne({ _id: settling.doc._id }), 'between its insert and its mark, maybe').to.equal(null);
+    expect((await OutboxDueModel.collection.findOne({ _id: marked.doc._id }))?.due?.getTime()).to.equal(due.getTime());
+    await processOutbox({ transport, logger: silentLogger, now: () => now });
+    expect(smtp.received.filter((m) => m.subject.includes(lost.number))).to.have.length(1);
+    expect(await remarkUnsentMail(now), 'sent: nothing to put back').to.equal(0);
+    // The daily housekeeping pass runs it.
+    expect(jobs.find((j) => j.name === 'unsent queued mail')?.everyMs).to.equal(24 * 3_600_000);
   });
 });
 
