@@ -4,9 +4,13 @@
  * does not spend its data on an upload the server would refuse, and the member learns it at once. The
  * server still checks everything (the pages work without script, and the content's type is only known
  * there); the sentences are the server's own, written into the field by the page in its language with
- * `{file}` left for the name.
+ * `{file}` left for the name. The message fields are watched the same way for their length.
  */
 import { fileProblems, type FileLimits } from './lib/file-limits.js';
+import { guardLengths } from './lib/length-guard.js';
+
+// The message fields: a long text pasted stays whole and is said to be over its limit (the server's sentence, `data-too-long`).
+guardLengths();
 
 for (const input of document.querySelectorAll<HTMLInputElement>('input[type="file"][data-max-bytes]')) {
   const limits: FileLimits = { maxFiles: Number(input.dataset.maxFiles), maxBytes: Number(input.dataset.maxBytes) };

@@ -1,16 +1,19 @@
 /**
  * What every staff page does, whatever its own script: the `/` shortcut to the search box, the
- * browser's messages for fields in the page's language (sign-in pages included), a question
+ * browser's messages for fields in the page's language (sign-in pages included), long texts kept whole
+ * and said to be over their limit (`data-maxlength`), a question
  * before a form that cannot be undone (`data-confirm`),
  * the top bar's menu (closes on a click elsewhere or Escape), and "select all" boxes of plain forms (`data-select-all="<name>"` checks every box of that name in its form).
  */
 import { enableMenus } from './lib/menus.js';
 import { enableSearchShortcut } from './lib/search-shortcut.js';
+import { guardLengths } from './lib/length-guard.js';
 import { localizeValidity } from './lib/validity.js';
 
 enableSearchShortcut();
 enableMenus();
 localizeValidity();
+guardLengths();
 
 // A form whose action cannot be undone from the page (`data-confirm="<question>"`) asks first.
 document.addEventListener('submit', (event) => {

@@ -5,12 +5,14 @@
  * to the sign-in form and comes back here (drafts stay in sessionStorage).
  */
 import { isRecord, str } from './dom.js';
-import { has, t } from './i18n.js';
+import { has, pageLanguage, t } from './i18n.js';
 import { errorReasons } from '../../server/lib/error-reasons.js';
 
 export interface FieldProblem {
   path: string;
   message: string;
+  /** What a person can do about it, when the server knows (`too_long` with its limit…). */
+  reason?: { code: string; limit?: number };
 }
 
 export class ApiError extends Error {
@@ -46,7 +48,13 @@ export function goToLogin(): void {
 
 function fieldsOf(body: unknown): FieldProblem[] {
   if (!isRecord(body) || !Array.isArray(body.fields)) return [];
-  return body.fields.filter(isRecord).map((f) => ({ path: String(f.path ?? ''), message: String(f.message ?? '') }));
+  return body.fields.filter(isRecord).map((f) => ({
+    path: String(f.path ?? ''),
+    message: String(f.message ?? ''),
+    ...(isRecord(f.reason) && typeof f.reason.code === 'string'
+      ? { reason: { code: f.reason.code, ...(typeof f.reason.limit === 'number' ? { limit: f.reason.limit } : {}) } }
+      : {}),
+  }));
 }
 
 export async function request(url: string, init: { method?: 'GET' | 'POST' | 'PUT'; body?: unknown } = {}): Promise<unknown> {
@@ -78,19 +86,29 @@ export async function request(url: string, init: { method?: 'GET' | 'POST' | 'PU
 }
 
 /**
- * The fields a refused request names, by their names in the page's language (`client.field.*`);
- * the server's English wording of the problem is never shown.
+ * The fields a refused request names, by their names in the page's language (`client.field.*`), each
+ * with what is wrong when the server says it ("Texte (50 000 caractères au plus)"); the server's
+ * English wording of the problem is never shown.
  */
 function fieldsDetail(fields: readonly FieldProblem[]): string {
-  const names = [
-    ...new Set(
-      fields
-        .map((f) => f.path.split('.')[0] ?? '')
-        .filter((path) => has(`client.field.${path}`))
-        .map((path) => t(`client.field.${path}`)),
-    ),
-  ];
-  return names.length > 0 ? ` ${t('client.error.detail', { detail: names.join(', ') })}` : '';
+  const number = new Intl.NumberFormat(pageLanguage());
+  const said = new Map<string, string>();
+  for (const f of fields) {
+    const path = f.path.split('.')[0] ?? '';
+    if (!has(`client.field.${path}`) || said.has(path)) continue;
+    const name = t(`client.field.${path}`);
+    const code = f.reason?.code;
+    const limit = f.reason?.limit;
+    const problem =
+      code === 'required'
+        ? t('client.validity.required')
+        : (code === 'too_long' || code === 'too_short') && limit !== undefined
+          ? t(`client.validity.${code}`, { count: number.format(limit) })
+          : null;
+    // "Texte (50 000 caractères au plus)": the field's sentence, as a remark after its name.
+    said.set(path, problem ? `${name} (${problem.charAt(0).toLocaleLowerCase(pageLanguage())}${problem.slice(1).replace(/\.$/, '')})` : name);
+  }
+  return said.size > 0 ? ` ${t('client.error.detail', { detail: [...said.values()].join(', ') })}` : '';
 }
 
 /** A sentence for the person, in the page's language, for any failure. */

@@ -9,6 +9,7 @@ import { showComposerView } from './composer-view.js';
 import { byId, find } from './dom.js';
 import { bindDraft, clearDraft, readDraft, writeDraft } from './drafts.js';
 import { t } from './i18n.js';
+import { lengthProblem } from './length-guard.js';
 import { typingSignal } from './presence-view.js';
 import { fillList } from './ticket-parts.js';
 
@@ -91,6 +92,13 @@ export function setupTicketComposer(props: ComposerProps): TicketComposer {
     const { command } = composerView(state);
     if (text === '') {
       message(t('client.composer.empty'));
+      textarea.focus();
+      return;
+    }
+    const over = lengthProblem(textarea);
+    if (over) {
+      // The line under the box says it already (length-guard.ts), and the box names it to a screen reader.
+      if (!document.getElementById(`${textarea.id}-length`)) message(over);
       textarea.focus();
       return;
     }

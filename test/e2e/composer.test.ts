@@ -114,6 +114,50 @@ describe('reply box in Chromium: saved-reply picker, formatting, a PDF', functio
     expect(unexpectedErrors(session.errors)).to.deep.equal([]);
   });
 
+  it('keeps a pasted text longer than a reply may be whole, says by how much it is over, and sends nothing until it fits (QA: it was cut at 50,000 silently)', async () => {
+    token = await e2e.token(email);
+    const created = await api<{ ticket: { id: string; version: number } }>('POST', '/tickets', {
+      subject: 'Journal d’erreurs',
+      body: 'Bonjour, voici ce que le logiciel affiche.',
+      member: { name: 'Kevin Joris', email: 'kevin.joris@example.be' },
+      language: 'fr',
+    });
+    expect(created.status).to.equal(201);
+    const ticketId = created.body.ticket.id;
+    expect((await api('POST', `/tickets/${ticketId}/claim`, { version: created.body.ticket.version })).status).to.equal(200);
+    const long = 'ligne du journal 0123456789\n'.repeat(2_400); // 67,200 characters
+    const other = await e2e.signIn(email, { viewport: { width: 1280, height: 900 } });
+    try {
+      const page = other.page;
+      await gotoLive(page, `${e2e.base}/staff/tickets/${ticketId}`);
+      const box = page.locator('#composer-text');
+      await box.focus();
+      // A paste, as the browser delivers it: text inserted at the caret.
+      await page.keyboard.insertText(long);
+      expect((await box.inputValue()).length, 'nothing cut').to.equal(long.length);
+      const note = page.locator('#composer-text-length');
+      await note.waitFor({ state: 'visible' });
+      expect(await note.innerText()).to.equal('Trop long : 50\u202f000 caractères au plus, ce texte en compte 67\u202f200 (rien n’a été coupé).');
+      expect(await box.getAttribute('aria-invalid')).to.equal('true');
+      const before = (await api<{ messages: unknown[] }>('GET', `/tickets/${ticketId}`)).body;
+      await page.locator('#composer-send').click();
+      await page.keyboard.press('Control+Enter');
+      expect((await box.inputValue()).length, 'still whole after trying to send').to.equal(long.length);
+      const after = (await api<{ messages: unknown[] }>('GET', `/tickets/${ticketId}`)).body;
+      expect(after.messages.length, 'nothing sent').to.equal(before.messages.length);
+      await screenshot(page, 'too-long');
+      // Cut to fit: the line goes, and it is sent.
+      await box.fill(long.slice(0, 40_000));
+      expect(await note.isHidden()).to.equal(true);
+      expect(await box.getAttribute('aria-invalid')).to.equal(null);
+      await page.locator('#composer-send').click();
+      await page.locator('#composer-status', { hasText: /envoyée/ }).waitFor();
+      expect(unexpectedErrors(other.errors)).to.deep.equal([]);
+    } finally {
+      await other.context.close();
+    }
+  });
+
   it('says when there are no saved replies yet, and links to where to write one', async () => {
     // The demo's shared replies, deleted by an administrator; this advisor has no personal ones.
     token = await e2e.token('admin@relais.demo');

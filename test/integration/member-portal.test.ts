@@ -255,6 +255,15 @@ describe('member portal: help form and member pages', function () {
       const nl = request.agent(app);
       const long = await submit(nl, await openForm(nl, 'nl'), { message: 'x'.repeat(20_001) }).expect(400);
       expect(long.text).to.include('maximaal 20.000 tekens');
+      // A long log pasted from a phone is kept in the box whole (the page no longer cuts it at 20,000 in the browser), to shorten or attach.
+      const pasted = `${'regel uit het logboek 0123456789 '.repeat(6_000)}einde`;
+      const kept = await submit(nl, await openForm(nl, 'nl'), { message: pasted }).expect(400);
+      expect(kept.text)
+        .to.include('maximaal 20.000 tekens')
+        .and.include(`${'regel uit het logboek 0123456789 '.repeat(3)}`)
+        .and.include('einde</textarea>');
+      expect(kept.text).to.include('data-maxlength="20000"').and.include('data-too-long="Deze tekst is te lang: maximaal {max} tekens, hij telt er {count}.');
+      expect(kept.text).not.to.match(/<textarea id="f-message"[^>]*\smaxlength=/);
     });
 
     it('limits submissions per email address, with a page that says so', async () => {

@@ -31,6 +31,22 @@ describe('client: error sentences', () => {
     expect(text).not.to.match(/must|empty|invalid/);
   });
 
+  it('says what is wrong with a field when the server says it: a reply too long gives its limit, not "check the required fields" (QA)', async () => {
+    const { ApiError, describeError } = await import('../../client/lib/api.js');
+    const error = new ApiError(400, 'validation_failed', 'Request body is invalid', [
+      { path: 'text', message: 'text is too long (at most 50000 characters)', reason: { code: 'too_long', limit: 50_000 } },
+    ]);
+    const text = describeError(error);
+    expect(text).to.equal('Vérifiez ce qui a été saisi. Détail : Texte (50\u202f000 caractères au plus)');
+    expect(text).not.to.include('obligatoires');
+    // A field left empty says so; one the server gives no reason for is named.
+    const two = new ApiError(400, 'validation_failed', 'x', [
+      { path: 'handoff', message: 'empty', reason: { code: 'required' } },
+      { path: 'reason', message: 'must be a code' },
+    ]);
+    expect(describeError(two)).to.equal('Vérifiez ce qui a été saisi. Détail : Note de passation (remplissez ce champ), Motif');
+  });
+
   it('says only the generic sentence when no field has a name on the page', async () => {
     const { ApiError, describeError } = await import('../../client/lib/api.js');
     expect(describeError(new ApiError(400, 'bad_request', 'Unexpected field "x"', [{ path: 'x', message: 'unrecognized key' }]))).to.equal(

@@ -106,6 +106,7 @@ export const clientStringKeys: readonly string[] = [
   'client.dialog.required',
   'client.dialog.required_field',
   'client.dialog.required_many',
+  'client.length.over',
   ...['required', 'choose', 'check', 'file', 'email', 'url', 'too_short', 'too_long', 'min', 'max', 'other'].map((k) => `client.validity.${k}`),
   'client.board.reassigned',
   ...[

@@ -156,7 +156,8 @@ export function helpFormRoutes(config: Config, limits: PublicFormLimits, options
     memberNumber: textField(fields, 'memberNumber').slice(0, 60),
     category: textField(fields, 'category').slice(0, 60),
     subject: textField(fields, 'subject').slice(0, 300),
-    message: textField(fields, 'message').slice(0, 25_000),
+    // Kept whole up to what the form accepts at all (its field bound), so a text over the limit comes back to shorten, not cut.
+    message: textField(fields, 'message').slice(0, uploadLimits.maxFieldBytes),
   });
 
   router.get(['/', '/aide'], async (req, res) => {
