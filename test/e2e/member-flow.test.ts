@@ -180,7 +180,17 @@ describe('member flow in Chromium (help form, email, member page, advisor live)'
     expect(await mail.locator('h1').innerText()).to.equal('Loonfiche van maart klopt niet');
     const pageViolations = (await runAxe(mail)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(pageViolations, JSON.stringify(pageViolations, null, 2)).to.deep.equal([]);
+    // A log pasted whole is kept whole: the page says by how much it is over (in Dutch), and does not send it.
+    await mail.fill('#f-reply', 'regel uit het logboek 0123456789\n'.repeat(700));
+    const over = mail.locator('#f-reply-length');
+    await over.waitFor({ state: 'visible' });
+    expect(await over.innerText()).to.equal('Deze tekst is te lang: maximaal 20.000 tekens, hij telt er 23.100. Maak hem korter of voeg hem toe als bestand.');
+    expect((await mail.locator('#f-reply').inputValue()).length).to.equal(23_100);
+    await mail.tap('form[action$="/reponses"] button[type=submit]');
+    expect(mail.url(), 'not sent while over').not.to.match(/done=replied/);
+    await screenshot(mail, 'member-reply-too-long-nl-phone');
     await mail.fill('#f-reply', 'Ik heb ook de loonfiche van februari nagekeken: die klopt wel.');
+    expect(await over.isHidden()).to.equal(true);
     await Promise.all([mail.waitForURL(/done=replied/), mail.tap('form[action$="/reponses"] button[type=submit]')]);
     await advisorTicket.locator('.msg-body', { hasText: 'loonfiche van februari nagekeken' }).waitFor({ timeout: 10_000 });
 
