@@ -93,6 +93,12 @@ describe('Queue columns: sorting, "no category", ignored filters, the column cho
       expect(byAge).to.match(
         /<th scope="col" class="col-age" aria-sort="descending"><a class="sort-link" href="\/staff\/queue\?sort=-age" title="Trier par Âge \(croissant\)"/,
       );
+      // The number shares that order (creation): marked too, ascending numbers, and its header turns it round (QA: it could not).
+      expect(byAge).to.match(
+        /<th scope="col" class="col-number" aria-sort="ascending"><a class="sort-link" href="\/staff\/queue\?sort=-age" title="Trier par N° \(décroissant\)"/,
+      );
+      const byNewest = unescapeEquals((await agent.get('/staff/queue?sort=-age').expect(200)).text);
+      expect(byNewest).to.match(/<th scope="col" class="col-number" aria-sort="descending"><a class="sort-link" href="\/staff\/queue\?sort=age"/);
       expect(byAge).to.match(
         /<th scope="col" class="col-priority" aria-sort="none"><a class="sort-link" href="\/staff\/queue\?sort=priority" title="Trier par Priorité \(décroissant\)"/,
       );

@@ -62,8 +62,8 @@ export function queueColumnsView(chosen: readonly QueueColumn[], query: QueueQue
     .map((c): ColumnHeader => {
       const key = sortFor[c];
       if (!key || !(queueSortKeys as readonly string[]).includes(key)) return { key: c, label: label(c), sortHref: null, ariaSort: null, sortTitle: null };
-      // "age" on the age column: oldest first is ascending creation; the number column shares it.
-      const active = current.key === key && (c !== 'number' || !shown.has('age'));
+      // The number column shares the age column's order (creation): both are marked, and either header turns it round (QA).
+      const active = current.key === key;
       const descending = active ? !current.descending : false;
       const sort = `${descending ? '-' : ''}${key}`;
       // What a person reads is the column's own direction: the sort key's first order is the oldest
