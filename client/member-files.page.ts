@@ -9,7 +9,7 @@
 import { fileProblems, type FileLimits } from './lib/file-limits.js';
 import { guardLengths } from './lib/length-guard.js';
 
-// The message fields: a long text pasted stays whole and is said to be over its limit (the server's sentence, `data-too-long`).
+// Before the file fields: a member held back by a text too long keeps the files chosen (a new page would drop them).
 guardLengths();
 
 for (const input of document.querySelectorAll<HTMLInputElement>('input[type="file"][data-max-bytes]')) {

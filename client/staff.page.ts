@@ -1,9 +1,11 @@
 /**
- * What every staff page does, whatever its own script: the `/` shortcut to the search box, the
- * browser's messages for fields in the page's language (sign-in pages included), long texts kept whole
- * and said to be over their limit (`data-maxlength`), a question
- * before a form that cannot be undone (`data-confirm`),
- * the top bar's menu (closes on a click elsewhere or Escape), and "select all" boxes of plain forms (`data-select-all="<name>"` checks every box of that name in its form).
+ * What every staff page shares, so no page can forget it:
+ * - the `/` shortcut to the search box;
+ * - the browser's field messages in the page's language (a laptop's own language is not the page's);
+ * - long texts kept whole, held back while over their limit (`data-maxlength`: a paste is never cut);
+ * - a question before a form that cannot be undone (`data-confirm`);
+ * - the top bar's menu (closes on a click elsewhere or Escape);
+ * - "select all" boxes of plain forms (`data-select-all="<name>"` checks every box of that name).
  */
 import { enableMenus } from './lib/menus.js';
 import { enableSearchShortcut } from './lib/search-shortcut.js';

@@ -3,6 +3,8 @@
  * survives a reload, a conflict, a swapped page part and an expired session (the
  * sign-in form brings the person back to the same tab and page).
  */
+import { refreshLength } from './length-guard.js';
+
 const prefix = 'relais:draft:';
 
 type DraftField = HTMLTextAreaElement | HTMLInputElement | HTMLSelectElement;
@@ -50,6 +52,8 @@ export function bindDraft(field: DraftField, key: string): boolean {
     } else if (field.value === '') {
       field.value = saved;
       restored = true;
+      // A restored text over its limit says so at once (no input event comes from setting the value).
+      if (field instanceof HTMLTextAreaElement && field.dataset.maxlength) refreshLength(field);
     }
   }
   // Bound once per element: a swapped-in element gets its own listeners.

@@ -9,7 +9,7 @@ import { showComposerView } from './composer-view.js';
 import { byId, find } from './dom.js';
 import { bindDraft, clearDraft, readDraft, writeDraft } from './drafts.js';
 import { t } from './i18n.js';
-import { lengthProblem } from './length-guard.js';
+import { refreshLength } from './length-guard.js';
 import { typingSignal } from './presence-view.js';
 import { fillList } from './ticket-parts.js';
 
@@ -95,10 +95,8 @@ export function setupTicketComposer(props: ComposerProps): TicketComposer {
       textarea.focus();
       return;
     }
-    const over = lengthProblem(textarea);
-    if (over) {
-      // The line under the box says it already (length-guard.ts), and the box names it to a screen reader.
-      if (!document.getElementById(`${textarea.id}-length`)) message(over);
+    // Ctrl+Enter does not go through the form: held back here too, the line under the box saying why.
+    if (refreshLength(textarea)) {
       textarea.focus();
       return;
     }

@@ -53,10 +53,13 @@ export interface HousekeepingJob {
   name: string;
   /**
    * At most this often (ms; default: every pass). For the jobs whose filter reads a large collection
-   * whole on the embedded engine (attachments, inbound mail): hourly keeps a pass short.
+   * whole on the embedded engine (attachments, inbound mail hourly; the queued mail daily): it keeps a pass short.
    */
   everyMs?: number;
-  /** Deletes what expired by `now` (a bounded batch); returns how many records or files went. */
+  /**
+   * Deletes what expired by `now` (a bounded batch) and returns how many records or files went; or,
+   * for the one job that repairs instead (`unsent queued mail`), how many it repaired.
+   */
   run(context: HousekeepingContext): Promise<number>;
 }
 

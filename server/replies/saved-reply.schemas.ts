@@ -3,7 +3,11 @@ import { z } from 'zod';
 import { maxSavedReplyBody, savedReplyScopes } from './saved-reply.model.js';
 
 const objectId = z.string().regex(/^[0-9a-fA-F]{24}$/, 'must be a 24-character hexadecimal id');
-const bodyText = z.string().max(maxSavedReplyBody, `at most ${maxSavedReplyBody} characters`);
+// Line breaks counted once (the page posts \r\n), as the page's own check counts them (client/lib/length-guard.ts).
+const bodyText = z
+  .string()
+  .transform((v) => v.replace(/\r\n?/g, '\n'))
+  .pipe(z.string().max(maxSavedReplyBody, `at most ${maxSavedReplyBody} characters`));
 const bodies = z
   .strictObject({ fr: bodyText.optional(), nl: bodyText.optional(), en: bodyText.optional() })
   .refine((b) => [b.fr, b.nl, b.en].some((v) => v?.trim()), { message: 'write the reply in at least one language', path: ['fr'] });

@@ -66,21 +66,23 @@ export function useE2eServer(options: E2eServerOptions): E2eServer {
     // Server and browser start together; both are kept as soon as they exist, so `after` stops them even when the other failed.
     const launching = launchBrowser().then((b) => (browser = b));
     launching.catch(() => undefined); // awaited below; this only avoids an "unhandled rejection" meanwhile
-    const started = await startOnFreePort((port) => {
-      // A fresh folder for each attempt: a start that found its port taken may have seeded the last one.
-      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-      dataDir = e2eDataDir(options.dataPrefix);
-      return {
-        PORT: String(port),
-        ...(options.publicUrl ? { PUBLIC_URL: `http://127.0.0.1:${port}` } : {}),
-        DATA_DIR: dataDir,
-        DEMO_PASSWORD: options.password,
-        DEMO_TICKETS: String(options.demoTickets),
-        ...options.env?.(),
-      };
-    }, 200_000);
+    const started = await startOnFreePort(
+      (port) => {
+        // A fresh folder for each attempt: a start that found its port taken may have seeded the last one.
+        if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+        dataDir = e2eDataDir(options.dataPrefix);
+        return {
+          PORT: String(port),
+          ...(options.publicUrl ? { PUBLIC_URL: `http://127.0.0.1:${port}` } : {}),
+          DATA_DIR: dataDir,
+          DEMO_PASSWORD: options.password,
+          DEMO_TICKETS: String(options.demoTickets),
+          ...options.env?.(),
+        };
+      },
+      { ms: 200_000, onSpawn: (spawned) => (server = spawned) },
+    );
     const running = started.server;
-    server = running;
     base = `http://127.0.0.1:${started.port}`;
     if (running.child.exitCode !== null) throw new Error(`the server exited:\n${running.output()}`);
     await launching;

@@ -72,6 +72,12 @@ async function startRedisOn(port: number, timeoutMs: number): Promise<TestRedis>
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+  // The answer may have come from another process's redis on that port, ours then failing to bind: look again.
+  await new Promise((r) => setTimeout(r, 100));
+  if (child.exitCode !== null) {
+    process.off('exit', killOnExit);
+    throw new Error(`redis-server did not start on port ${port}: ${stderr.trim() || 'it exited'}`);
+  }
 
   return {
     url: `redis://127.0.0.1:${port}`,

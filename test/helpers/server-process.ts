@@ -37,15 +37,26 @@ export async function waitFor(what: () => boolean, ms: number, describe: () => s
 /**
  * Starts a server on a port the kernel just called free, and again on another one when some other
  * process took it in between (the kernel hands out the same ports to outgoing connections): the
- * server then exits saying the port is in use. `envFor` builds the environment for a port.
- * Resolves once the server printed its banner, or once it exited for another reason (the caller looks).
+ * server then exits saying the port is in use. `envFor` builds the environment for a port;
+ * `onSpawn` hears of each process as soon as it exists, so a caller's cleanup can stop one still
+ * starting. `ms` bounds all attempts together. Resolves once the server printed its banner, or once
+ * it exited for another reason (the caller looks).
  */
-export async function startOnFreePort(envFor: (port: number) => Record<string, string>, ms = 240_000): Promise<{ server: RunningServer; port: number }> {
+export async function startOnFreePort(
+  envFor: (port: number) => Record<string, string>,
+  options: { ms?: number; onSpawn?: (server: RunningServer) => void } = {},
+): Promise<{ server: RunningServer; port: number }> {
+  const deadline = Date.now() + (options.ms ?? 240_000);
   for (let attempt = 1; ; attempt += 1) {
     const port = await freePort();
     const server = startServer(envFor(port));
+    options.onSpawn?.(server);
     try {
-      await waitFor(() => server.output().includes('Press Ctrl-C to stop.') || server.child.exitCode !== null, ms, server.output);
+      await waitFor(
+        () => server.output().includes('Press Ctrl-C to stop.') || server.child.exitCode !== null,
+        Math.max(1_000, deadline - Date.now()),
+        server.output,
+      );
     } catch (error) {
       server.child.kill('SIGKILL'); // never leave a half-started server behind
       throw error;

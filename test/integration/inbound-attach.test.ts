@@ -111,7 +111,7 @@ describe('a follow-up from another address: shown on its ticket, attached by an 
     const advisor = await signedIn(app, org.staff.advisorLiege.email);
     const page = (await advisor.get(`/staff/tickets/${String(kept._id)}`).expect(200)).text;
     expect(page).to.include('Un e-mail qui cite ce ticket attend une décision en quarantaine');
-    expect(page).to.include(`De s.claes@werk.example, reçu le`).and.include(`cite ${duplicate.number}, fusionné dans ce ticket`);
+    expect(page).to.include(`De s.claes@werk.example, reçu le`).and.include(`cite ${duplicate.number}, un ticket fusionné avec celui-ci`);
 
     // Held again (a reprocess), now about another ticket: listed there, and no longer under the first.
     const other = await newTicket('Autre chose');

@@ -74,6 +74,21 @@ describe('staff "New ticket" form (phone call or visit)', () => {
     expect(bad.text).to.match(/id="nt-member"[^>]*autofocus/);
   });
 
+  it('says a text is too long, not missing, and keeps it whole; line breaks posted as \\r\\n count once, as the page counts them', async () => {
+    const member = `long.${unique()}@example.be`;
+    const tooLong = 'Il lit le journal d’erreurs au téléphone.\r\n'.repeat(500); // over 20,000 characters however line breaks count
+    const before = await TicketModel.countDocuments({});
+    const res = await post({ channel: 'phone', member, name: 'Kevin Joris', subject: 'Journal', text: tooLong, priority: 'normal' });
+    expect(res.status).to.equal(422);
+    expect(res.text).to.include('Ce texte est trop long : 20 000 caractères au plus.').and.not.include('Notez ce que le membre demande.');
+    expect(res.text.split('Il lit le journal d’erreurs au téléphone.').length - 1, 'kept whole').to.be.at.least(500);
+    expect(await TicketModel.countDocuments({})).to.equal(before);
+    // 19,800 characters on 450 lines: over 20,000 as posted (\r\n), within it as typed.
+    const fits = `${'x'.repeat(43)}\r\n`.repeat(450);
+    expect(fits.length).to.be.above(20_000);
+    expect((await post({ channel: 'phone', member, name: 'Kevin Joris', subject: 'Journal', text: fits, priority: 'normal' })).status).to.equal(303);
+  });
+
   it('files a phone ticket for a new member and opens it; the acknowledgement only when asked', async () => {
     const email = `appel.${unique()}@example.be`;
     const res = await post({

@@ -32,7 +32,11 @@ const formSchema = z.object({
   member: z.string().trim().min(1, 'member_required').max(254, 'member_required'),
   name: z.string().trim().max(120, 'name_required'),
   subject: z.string().trim().min(1, 'subject_required').max(200, 'subject_required'),
-  text: z.string().trim().min(1, 'text_required').max(20_000, 'text_required'),
+  // Line breaks counted once (a form posts \r\n), as the page's own check counts them (client/lib/length-guard.ts).
+  text: z
+    .string()
+    .transform((v) => v.replace(/\r\n?/g, '\n'))
+    .pipe(z.string().trim().min(1, 'text_required').max(20_000, 'text_too_long')),
   category: z.string().trim().max(40, 'category_unknown'),
   priority: z.enum(priorities, { message: 'priority_invalid' }),
   acknowledge: z.string().optional(),

@@ -13,6 +13,8 @@ interface ColumnHeader {
   /** The address that sorts by this column (the other direction when it is the current sort); null: not sortable. */
   sortHref: string | null;
   ariaSort: 'ascending' | 'descending' | 'none' | null;
+  /** The direction marked on screen only: the number column's, which shares the age column's order without claiming `aria-sort` beside it. */
+  sorted?: 'ascending' | 'descending' | null;
   /** What following the link does, for screen readers and the tooltip. */
   sortTitle: string | null;
 }
@@ -62,8 +64,10 @@ export function queueColumnsView(chosen: readonly QueueColumn[], query: QueueQue
     .map((c): ColumnHeader => {
       const key = sortFor[c];
       if (!key || !(queueSortKeys as readonly string[]).includes(key)) return { key: c, label: label(c), sortHref: null, ariaSort: null, sortTitle: null };
-      // The number column shares the age column's order (creation): both are marked, and either header turns it round (QA).
+      // The number column shares the age column's order (creation): either header turns it round (QA);
+      // both are marked on screen, and only one tells a screen reader (WAI-ARIA: one sorted header at a time).
       const active = current.key === key;
+      const spoken = active && (c !== 'number' || !shown.has('age'));
       const descending = active ? !current.descending : false;
       const sort = `${descending ? '-' : ''}${key}`;
       // What a person reads is the column's own direction: the sort key's first order is the oldest
@@ -73,7 +77,8 @@ export function queueColumnsView(chosen: readonly QueueColumn[], query: QueueQue
         key: c,
         label: label(c),
         sortHref: queueHref(query, { sort }),
-        ariaSort: active ? (reads(current.descending) ? 'descending' : 'ascending') : 'none',
+        ariaSort: spoken ? (reads(current.descending) ? 'descending' : 'ascending') : 'none',
+        sorted: active && !spoken ? (reads(current.descending) ? 'descending' : 'ascending') : null,
         sortTitle: t(reads(descending) ? 'columns.sort_desc' : 'columns.sort_asc', { column: label(c) }),
       };
     });
