@@ -48,6 +48,13 @@ export function erasedSubjectText(language: string): string {
   return erasedSubject[language] ?? (erasedSubject.fr as string);
 }
 
+/** Which neutral text an erasure left in a subject or a message (in the member's language), or null for any other text. */
+export function erasedKind(text: string): 'subject' | 'message' | null {
+  if (Object.values(erasedSubject).includes(text)) return 'subject';
+  if (Object.values(erasedMessage).includes(text)) return 'message';
+  return null;
+}
+
 /** What identifies the member in free text. */
 export interface MemberIdentity {
   name: string;

@@ -202,6 +202,16 @@ describe('members’ data: export, erasure, retention', function () {
     }
     const reply = messages.find((m) => m.author.kind === 'staff' && m.visibility === 'public');
     expect(reply?.text).to.equal(`Bonjour ${pseudonym}, votre attestation suit (${pseudonym}).`);
+    // The neutral texts are stored in the member's language (French here); a Dutch page says them in Dutch (QA).
+    expect(after.subject).to.equal('Demande effacée (RGPD)');
+    const page = await signedIn(app, org.staff.advisorLiege.email);
+    const dutch = (await page.get(`/staff/tickets/${ticketId}?lang=nl`).expect(200)).text;
+    expect(dutch).to.include('Aanvraag gewist (AVG)').and.include('[Bericht gewist: persoonsgegevens verwijderd]');
+    const at = dutch.indexOf('Demande effacée');
+    expect(at, dutch.slice(Math.max(0, at - 400), at + 100)).to.equal(-1);
+    expect(dutch).not.to.include('Message effacé');
+    const french = (await page.get(`/staff/tickets/${ticketId}?lang=fr`).expect(200)).text;
+    expect(french).to.include('Demande effacée (RGPD)').and.include('[Message effacé : données personnelles supprimées]');
 
     // Files: the member's own bytes are gone; the blank form another member also sent stays.
     const storage = attachmentStorage(config);

@@ -8,6 +8,7 @@ import { intlTags, type Locale, type Translate } from '../../lib/i18n.js';
 import type { OnlineSource } from '../../realtime/online.js';
 import { boardForecast, type AtRiskTicket, type QueueOutlook } from '../../reports/forecast.board.js';
 import { createFormatter, type DueView } from './format.js';
+import { shownErasedText } from './member-name.js';
 
 export interface ForecastRow {
   key: string;
@@ -104,7 +105,7 @@ export async function forecastPanel(actor: StaffActor, c: ForecastContext): Prom
     atRisk: forecast.atRisk.map((r) => ({
       href: `/staff/tickets/${r.id}`,
       number: r.number,
-      subject: r.subject,
+      subject: shownErasedText(r.subject, t),
       queue: labelOf.get(r.queue) ?? '',
       due: fmt.due(r.dueAt ? r.dueAt.toISOString() : null),
       age: fmt.age(r.createdAt),

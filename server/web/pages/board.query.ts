@@ -17,6 +17,7 @@ import { isOpenStatus } from '../../lib/ticket.vocabulary.js';
 import type { PageCatalog } from './catalog.js';
 import { initials, type DueView, type Formatter } from './format.js';
 import { namedDue, type Labels } from './presenters.js';
+import { shownErasedText } from './member-name.js';
 
 /**
  * Rows shown per tier: the most urgent first (due date, then age). The counts above them are always
@@ -138,7 +139,7 @@ function row(v: TicketView, e: EscalationView | undefined, c: BoardContext): Boa
     id: v.id,
     href: `/staff/tickets/${v.id}?from=board`,
     number: v.number,
-    subject: v.subject,
+    subject: shownErasedText(v.subject, c.t),
     tierShort: c.labels.tierShort(v.tier),
     officeName: c.catalog.officeName(v.office) ?? v.officeName ?? '',
     teamName: c.catalog.teamName(v.team) ?? v.teamName ?? '',

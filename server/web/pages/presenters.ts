@@ -3,7 +3,7 @@
  * page's language and formatted. Built from the ticket presenter's output
  * (`TicketView`), never from documents.
  */
-import { shownMemberName } from './member-name.js';
+import { shownErasedText, shownMemberName } from './member-name.js';
 import type { RoutingNames } from '../../routing/routing-facts.js';
 import type { Translate } from '../../lib/i18n.js';
 import { memberNamesByIds } from '../../members/member-lookup.js';
@@ -93,7 +93,7 @@ export function presentRow(v: TicketView, ctx: PresentContext): TicketRowView {
     key: v.id,
     version: v.version,
     number: v.number,
-    subject: v.subject,
+    subject: shownErasedText(v.subject, ctx.t),
     href: `/staff/tickets/${v.id}`,
     // A member filed for by staff of another office: the name typed, never the member's own record.
     memberName: shownMemberName(v.withheldMember?.name ?? ctx.memberNames.get(v.member) ?? ctx.t('common.unknown_member'), ctx.t),

@@ -7,6 +7,7 @@
 import type { Translate } from '../../lib/i18n.js';
 import type { EventView, TicketView } from '../../tickets/ticket.presenter.js';
 import type { Labels } from './presenters.js';
+import { shownErasedText } from './member-name.js';
 
 export const relationTrailTypes = ['merged', 'merged_in', 'marked_spam', 'linked', 'unlinked'] as const;
 
@@ -51,7 +52,7 @@ export function relationsView(v: TicketView, t: Translate, l: Labels): Relations
       href: `/staff/tickets/${x.id}`,
       id: x.id,
       number: x.number,
-      subject: x.subject,
+      subject: x.subject === null ? null : shownErasedText(x.subject, t),
       status: x.status,
       statusLabel: x.status ? l.status(x.status) : null,
       removeLabel: t('bulk.link.remove', { number: x.number }),

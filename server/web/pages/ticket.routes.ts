@@ -56,7 +56,7 @@ export function ticketRoutes(config: Config, tools: StaffPageTools): Router {
     const actor = pageActor(req);
     await renderStaffPage(req, res, tools, 'staff-ticket', 'ticket', {
       ...v,
-      title: `${v.ticket.number} · ${v.ticket.subject}`,
+      title: `${v.ticket.number} · ${v.header.subject}`,
       // Back to where the ticket was opened from: the supervision board links with `?from=board`.
       back:
         req.query.from === 'board'

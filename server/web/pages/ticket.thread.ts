@@ -6,7 +6,7 @@
  * ticket's first channel.
  */
 import { previewableImage } from '../../attachments/file-types.js';
-import { shownMemberName } from './member-name.js';
+import { shownErasedText, shownMemberName } from './member-name.js';
 import type { Translate } from '../../lib/i18n.js';
 import type { EventView, MessageView } from '../../tickets/ticket.presenter.js';
 import type { PageCatalog } from './catalog.js';
@@ -76,13 +76,14 @@ function messageItem(m: MessageView, ticketLanguage: string, c: ThreadContext, f
     kindLabel: t(`thread.kind.${kind}`),
     authorName: m.author.kind === 'member' ? shownMemberName(m.author.name, t) : m.author.name,
     initials: initials(m.author.name),
-    text: m.text,
+    text: shownErasedText(m.text, t),
     html: kind === 'reply' ? m.html : null,
     atIso: m.createdAt,
     atText: fmt.dateTime(m.createdAt),
     channelLabel: messageChannel(m, t, l, first),
     // A member writes in the ticket's language; staff notes are in the office's.
-    lang: kind === 'member' ? ticketLanguage : null,
+    // The member's words in their language; an erasure's neutral text is in the page's.
+    lang: kind === 'member' && shownErasedText(m.text, t) === m.text ? ticketLanguage : null,
     quoted: m.quoted,
     files: m.attachments
       .filter((a) => !shownInline(a))

@@ -4,7 +4,7 @@
  * trail of moves and the "why is this ticket here?" answer, in the page's language,
  * and the actions the policy allows this viewer now.
  */
-import { shownMemberName } from './member-name.js';
+import { shownErasedText, shownMemberName } from './member-name.js';
 import { legacyRoutingRecord, routingSentence } from '../../routing/routing-facts.js';
 import { namedDue, routingNames } from './presenters.js';
 import { Types } from 'mongoose';
@@ -302,7 +302,7 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
     summary,
     header: {
       number: v.number,
-      subject: v.subject,
+      subject: shownErasedText(v.subject, t),
       status: v.status,
       statusLabel: l.status(v.status),
       priority: v.priority,
@@ -353,7 +353,7 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
     otherTickets: (withheld ? [] : others).map((o) => ({
       href: `/staff/tickets/${o.id}`,
       number: o.number,
-      subject: o.subject,
+      subject: shownErasedText(o.subject, t),
       status: o.status,
       statusLabel: l.status(o.status),
       age: fmt.age(o.createdAt),

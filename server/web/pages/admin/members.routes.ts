@@ -10,7 +10,7 @@
  *   POST /staff/admin/members/:id/erase          erase (typed address + reason)
  *   POST /staff/admin/members/retention/:id/confirm   confirm the retention report
  */
-import { shownMemberName } from '../member-name.js';
+import { shownErasedText, shownMemberName } from '../member-name.js';
 import { Router, type Request, type Response } from 'express';
 import type { Config } from '../../../config.js';
 import { eraseBody } from '../../../privacy/privacy-admin.routes.js';
@@ -115,6 +115,7 @@ export function memberAdminPages(config: Config, tools: StaffPageTools): Router 
           lastActive: member.lastActiveAt ? fmt.dateTime(member.lastActiveAt) : '—',
           tickets: member.tickets.map((tk) => ({
             ...tk,
+            subject: shownErasedText(tk.subject, t),
             href: `/staff/tickets/${tk.id}`,
             status: t(`status.${tk.status}`),
             created: fmt.dateTime(tk.createdAt),
