@@ -82,6 +82,36 @@ describe('audit page and API', () => {
     expect(calendar).to.include('<span class="audit-field">Heures d’ouverture</span> <del class="audit-before">lun. : 09:00–17:00</del>');
   });
 
+  it('says stored codes with the forms’ words: a person’s state, what a breach does, targets in hours, a category’s label; no id (QA)', async () => {
+    const admin = org.staff.administrator;
+    await recordAudit(admin, {
+      action: 'staff.update',
+      target: { kind: 'staff', id: String(admin.id), label: 'Léa Martin' },
+      before: { status: 'invited' },
+      after: { status: 'active' },
+    });
+    await recordAudit(admin, {
+      action: 'sla_policy.create',
+      target: { kind: 'sla_policy', id: 'p1', label: 'Factures' },
+      before: null,
+      after: {
+        id: '6b1665daf1b8420cb48afbbd',
+        targets: { firstResponseMinutes: 120, nextResponseMinutes: 90, resolutionMinutes: 45 },
+        onBreach: { acceptance: 'none', resolution: 'alert_supervisors' },
+        appliesTo: { categories: ['invoices'] },
+      },
+    });
+    const agent = await pageAgent(app, org.staff.administrator.email);
+    const [policy, staff] = (await agent.get('/staff/admin/audit').expect(200)).text.split('<tr class="audit-entry">').slice(1);
+    expect(staff).to.include('<del class="audit-before">Invité</del>').and.include('<ins class="audit-after">Actif</ins>');
+    expect(policy).to.include('Première réponse : 2 h').and.include('Réponse suivante : 1,5 h').and.include('Résolution : 45 min');
+    expect(policy).to.include('Prise en charge : Rien').and.include('Alerter les superviseur·es');
+    expect(policy).to.include('Catégories : Factures').and.not.include('invoices');
+    expect(policy).not.to.include('Identifiant').and.not.to.include('6b1665daf1b8420cb48afbbd');
+    const dutch = (await agent.get('/staff/admin/audit?lang=nl').expect(200)).text;
+    expect(dutch).to.include('<ins class="audit-after">Actief</ins>').and.include('Facturen');
+  });
+
   it('filters by kind and pages on from a cursor until the end', async () => {
     const agent = await pageAgent(app, org.staff.administrator.email);
     const first = await agent.get('/staff/admin/audit?kind=category').expect(200);

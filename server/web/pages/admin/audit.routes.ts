@@ -53,7 +53,15 @@ export function auditPageRoutes(config: Config, tools: StaffPageTools): Router {
         // A kind written by another part of Relais, not in the list: still selectable once filtered on.
         ...(kind && !(auditKinds as readonly string[]).includes(kind) ? [{ value: kind, label: kind, selected: true }] : []),
       ],
-      entries: page.entries.map((e) => auditLine(e, { t, fmt, locale: res.locals.locale, nameOf: (id) => catalog.officeName(id) ?? catalog.teamName(id) })),
+      entries: page.entries.map((e) =>
+        auditLine(e, {
+          t,
+          fmt,
+          locale: res.locals.locale,
+          nameOf: (id) => catalog.officeName(id) ?? catalog.teamName(id),
+          categoryOf: (code) => catalog.categoryLabel(code),
+        }),
+      ),
       nextHref: page.next ? href({ kind, before: page.next }) : null,
       firstHref: before ? href({ kind }) : null,
     });

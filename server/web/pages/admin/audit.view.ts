@@ -26,6 +26,21 @@ export interface AuditWords {
   locale: Locale;
   /** The name of an office or team by its id, in the page's language; null when it is neither. */
   nameOf?: (id: string) => string | null;
+  /** A category's label by its code, in the page's language; null when there is none. */
+  categoryOf?: (code: string) => string | null;
+}
+
+/** Values stored as codes, said with the words the forms use (QA: "Statut invited → active", "none" for "Rien"). */
+const codeWords: Readonly<Record<string, string>> = {
+  status: 'accounts.admin.status',
+  acceptance: 'slaPolicies.breach',
+  resolution: 'slaPolicies.breach',
+};
+
+/** The SLA targets are typed in business hours and stored in minutes: shown as typed ("2 h", "1,5 h", "45 min"). */
+function durationText(minutes: number, locale: Locale): string {
+  const number = new Intl.NumberFormat(intlTags[locale], { maximumFractionDigits: 2 });
+  return minutes < 60 ? `${number.format(minutes)} min` : `${number.format(minutes / 60)} h`;
 }
 
 const objectId = /^[0-9a-f]{24}$/i;
@@ -63,8 +78,12 @@ export function valueText(value: unknown, w?: AuditWords, field = ''): string {
       });
     return parts.length === 0 ? '—' : parts.join(' · ');
   }
+  if (w && typeof value === 'number' && /Minutes$/.test(field)) return durationText(value, w.locale);
   const text = String(value);
   if (w && typeof value === 'string') {
+    const words = codeWords[field];
+    if (words) return w.t(`${words}.${text}`, { defaultValue: text });
+    if (field === 'category' || field === 'categories') return w.categoryOf?.(text) ?? text;
     if (objectId.test(text)) return w.nameOf?.(text) ?? text;
     if (isoInstant.test(text) && !Number.isNaN(Date.parse(text))) return w.fmt.dateTime(text);
     if (isoDay.test(text)) return w.fmt.date(`${text}T12:00:00Z`);
@@ -96,6 +115,8 @@ export function auditLine(entry: AuditEntry, w: AuditWords): AuditLine {
     kind: t(auditKindKey(target.kind), { defaultValue: target.kind }),
     target: target.label || target.id,
     changes: fields
+      // The target names what was made; its id says nothing to a person.
+      .filter((field) => field !== 'id')
       .map((field) => ({
         field: fieldLabel(field, w),
         before: entry.before ? valueText(before[field], w, field) : '—',

@@ -38,7 +38,15 @@ export function adminLandingRoutes(config: Config, tools: StaffPageTools): Route
     await renderStaffPage(req, res, tools, 'staff-admin', 'admin', {
       title: t('admin.title'),
       sections: sections.map((s) => ({ href: s.href, title: t(`admin.section.${s.key}.title`), text: t(`admin.section.${s.key}.text`) })),
-      latest: latest.map((e) => auditLine(e, { t, fmt, locale: res.locals.locale, nameOf: (id) => catalog.officeName(id) ?? catalog.teamName(id) })),
+      latest: latest.map((e) =>
+        auditLine(e, {
+          t,
+          fmt,
+          locale: res.locals.locale,
+          nameOf: (id) => catalog.officeName(id) ?? catalog.teamName(id),
+          categoryOf: (code) => catalog.categoryLabel(code),
+        }),
+      ),
     });
   });
   return router;
