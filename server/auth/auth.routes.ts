@@ -73,7 +73,7 @@ export function authRoutes(config: Config, options: AuthRouteOptions = {}): Rout
         // JSON only: a cross-site HTML form (urlencoded) cannot sign a browser into someone else's account.
         if (!req.is('application/json')) throw new BadRequestError('Send the credentials as JSON (Content-Type: application/json).');
         const { body } = valid(req, login);
-        const admitted = await admitLogin(throttle, config, req, res, body.email);
+        const admitted = await admitLogin(throttle, config, req, res, body.email, { password: true });
         const result = await service.login(body.email, body.password, { userAgent: req.get('user-agent'), ip: req.ip });
         await admitted.succeeded(res);
         noStore(res);
@@ -126,7 +126,7 @@ export function authRoutes(config: Config, options: AuthRouteOptions = {}): Rout
         const { body } = valid(req, secondFactor);
         const claims = verifySecondStep(config, body.token);
         if (!claims) throw new UnauthorizedError('The sign-in step has expired. Sign in again with your password.');
-        const admitted = await admitLogin(throttle, config, req, res, secondFactorKey(claims.staffId));
+        const admitted = await admitLogin(throttle, config, req, res, secondFactorKey(claims.staffId), { secondStep: true });
         const result = await service.completeSecondStep(claims, body.code, { userAgent: req.get('user-agent'), ip: req.ip });
         await admitted.succeeded(res);
         setAuthCookies(res, config, result);

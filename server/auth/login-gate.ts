@@ -7,6 +7,7 @@ import type { Request, Response } from 'express';
 import type { Config } from '../config.js';
 import { TooManyRequestsError } from '../lib/errors.js';
 import type { LoginRefusal, LoginThrottle } from './login-throttle.js';
+import { deviceFor, setDeviceCookie } from './device-cookie.js';
 import { clearUnlockGrant, hasUnlockGrant } from './unlock.js';
 
 /** Where API clients ask for an unlock link. */
@@ -53,10 +54,24 @@ export interface AdmittedLogin {
 
 export type LoginGateConfig = Pick<Config, 'publicUrl'> & { jwt: Pick<Config['jwt'], 'secret' | 'issuer'> };
 
-/** Admits one sign-in attempt for `email`, or throws LoginRefusedError after setting Retry-After. */
-export async function admitLogin(throttle: LoginThrottle, config: LoginGateConfig, req: Request, res: Response, email: string): Promise<AdmittedLogin> {
+/**
+ * Admits one sign-in attempt for `email`, or throws LoginRefusedError after setting Retry-After.
+ * `password`: a sign-in with an address and a password, whose success makes this browser known to
+ * the account (device-cookie.ts); `secondStep`: the code after the right password, which the network's
+ * limit (against guessing passwords) does not hold. The second step and the owner's proof are keyed
+ * by the person, not an address.
+ */
+export async function admitLogin(
+  throttle: LoginThrottle,
+  config: LoginGateConfig,
+  req: Request,
+  res: Response,
+  email: string,
+  options: { password?: boolean; secondStep?: boolean } = {},
+): Promise<AdmittedLogin> {
   const unlocked = hasUnlockGrant(req, config, email);
-  const admission = await throttle.admit({ ip: req.ip ?? '', email, unlocked });
+  const device = options.password ? deviceFor(req, config, email) : null;
+  const admission = await throttle.admit({ ip: req.ip ?? '', email, unlocked, device, passwordProven: options.secondStep === true });
   if (!admission.ok) {
     res.set('Retry-After', String(admission.refusal.retryAfterSeconds));
     throw new LoginRefusedError(admission.refusal);
@@ -64,6 +79,7 @@ export async function admitLogin(throttle: LoginThrottle, config: LoginGateConfi
   return {
     async succeeded(response) {
       if (unlocked) clearUnlockGrant(response, config);
+      if (options.password) setDeviceCookie(response, config, email);
       await admission.attempt.succeeded();
     },
   };

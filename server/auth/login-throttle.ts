@@ -9,6 +9,10 @@
  * - per account, across IPs: a ceiling of 100 failures per 15 minutes, which one IP cannot reach on
  *   its own (its limit stops it at 20): only a distributed attack locks the account for everyone.
  *   A browser holding an unlock grant for the address (a mailed link, unlock.ts) passes the ceiling.
+ * - per device, for a browser that signed in to the account before (device-cookie.ts): 5 failures per
+ *   15 minutes. Until then its attempts pass the IP's limit and the account's ceiling (an office's
+ *   colleagues share one address: one stale password must not lock them all out), the pair's delay
+ *   still holding; past them the browser is a stranger again. An unlock grant passes the IP's limit too.
  *
  * It also limits requests for unlock links: 10 per IP (then 429) and 3 per address (further ones
  * are answered alike but dropped, so nobody can keep the owner from asking) per 15 minutes.
@@ -45,6 +49,8 @@ export interface LoginRateLimits {
   /** The ceiling, keyed by the lower-cased email whether or not an account has it. */
   perAccount: RateLimitRule;
   perPair: DelayRule;
+  /** Failures a browser known to the account (a device cookie) may make before it counts as a stranger again. */
+  perDevice: RateLimitRule;
   unlockRequests: { perIp: RateLimitRule; perAddress: RateLimitRule };
 }
 
@@ -52,6 +58,7 @@ export const defaultLoginRateLimits: LoginRateLimits = Object.freeze({
   perIp: { limit: 20, windowMs: 15 * 60_000 },
   perAccount: { limit: 100, windowMs: 15 * 60_000 },
   perPair: { freeFailures: 2, firstDelayMs: 1000, maxDelayMs: 30_000, windowMs: 15 * 60_000 },
+  perDevice: { limit: 5, windowMs: 15 * 60_000 },
   unlockRequests: { perIp: { limit: 10, windowMs: 15 * 60_000 }, perAddress: { limit: 3, windowMs: 15 * 60_000 } },
 });
 
@@ -71,8 +78,12 @@ export interface LoginAttempt {
 export type LoginAdmission = { ok: true; attempt: LoginAttempt } | { ok: false; refusal: LoginRefusal };
 
 export interface LoginThrottle {
-  /** Checks and charges one attempt for `email` from `ip`; `unlocked`: this browser holds an unlock grant for it. */
-  admit(input: { ip: string; email: string; unlocked?: boolean }): Promise<LoginAdmission>;
+  /**
+   * Checks and charges one attempt for `email` from `ip`; `unlocked`: this browser holds an unlock
+   * grant for it; `device`: the id of this browser's device cookie for it; `passwordProven`: a second
+   * step, reached with the right password (the network's limit is against guessing passwords).
+   */
+  admit(input: { ip: string; email: string; unlocked?: boolean; device?: string | null; passwordProven?: boolean }): Promise<LoginAdmission>;
   /**
    * Counts a request for an unlock link: 'ok' (store it), 'quiet' (the address had enough links
    * lately: answer alike, store nothing) or a refusal for the IP.
@@ -112,9 +123,15 @@ export function createLoginThrottle(overrides: Partial<LoginRateLimits> = {}, no
   const limits: LoginRateLimits = { ...defaultLoginRateLimits, ...overrides };
 
   return {
-    async admit({ ip, email, unlocked = false }) {
+    async admit({ ip, email, unlocked = false, device = null, passwordProven = false }) {
       const at = now();
       const account = email.trim().toLowerCase();
+      const perDevice = device ? tally('device', device, limits.perDevice, at) : null;
+      const deviceCharges = perDevice ? (await countOf(perDevice.charges)) - (await countOf(perDevice.givenBack)) : 0;
+      // A browser known to the account, within its own budget: not held by the network or the ceiling.
+      const known = perDevice !== null && deviceCharges < limits.perDevice.limit;
+      const passesIp = known || unlocked || passwordProven;
+      const passesCeiling = known || unlocked;
       const perIp = tally('ip', ip, limits.perIp, at);
       const perAccount = tally('account', account, limits.perAccount, at);
       const pairWindow = windowOf(limits.perPair, at);
@@ -133,8 +150,8 @@ export function createLoginThrottle(overrides: Partial<LoginRateLimits> = {}, no
 
       const ipRefusal: LoginRefusal = { lock: 'ip', retryAfterSeconds: seconds(perIp.resetAt - at) };
       const accountRefusal: LoginRefusal = { lock: 'account', retryAfterSeconds: seconds(perAccount.resetAt - at) };
-      if (ipCharges - ipGivenBack >= limits.perIp.limit) return { ok: false, refusal: ipRefusal };
-      if (!unlocked && accountCharges - accountGivenBack >= limits.perAccount.limit) return { ok: false, refusal: accountRefusal };
+      if (!passesIp && ipCharges - ipGivenBack >= limits.perIp.limit) return { ok: false, refusal: ipRefusal };
+      if (!passesCeiling && accountCharges - accountGivenBack >= limits.perAccount.limit) return { ok: false, refusal: accountRefusal };
       const readyAt = lastFailure ? lastFailure.getTime() + pairDelayMs(limits.perPair, pairFailures) : at;
       if (readyAt > at) return { ok: false, refusal: { lock: 'delay', retryAfterSeconds: seconds(readyAt - at) } };
 
@@ -144,9 +161,10 @@ export function createLoginThrottle(overrides: Partial<LoginRateLimits> = {}, no
         charge(perIp.charges, ipCharges, when),
         charge(perAccount.charges, accountCharges, when),
         charge(pair, pairFailures, when),
+        perDevice && known ? countOf(perDevice.charges).then((n) => charge(perDevice.charges, n, when)) : Promise.resolve(0),
       ]);
-      if (ipSlot - ipGivenBack >= limits.perIp.limit) return { ok: false, refusal: ipRefusal };
-      if (!unlocked && accountSlot - accountGivenBack >= limits.perAccount.limit) return { ok: false, refusal: accountRefusal };
+      if (!passesIp && ipSlot - ipGivenBack >= limits.perIp.limit) return { ok: false, refusal: ipRefusal };
+      if (!passesCeiling && accountSlot - accountGivenBack >= limits.perAccount.limit) return { ok: false, refusal: accountRefusal };
       const raceDelay = pairSlot > pairFailures ? pairDelayMs(limits.perPair, pairSlot) : 0;
       if (raceDelay > 0) return { ok: false, refusal: { lock: 'delay', retryAfterSeconds: seconds(raceDelay) } };
       return {
@@ -158,6 +176,7 @@ export function createLoginThrottle(overrides: Partial<LoginRateLimits> = {}, no
               startOver(pairGeneration, new Date(pairWindow.end)),
               charge(perIp.givenBack, ipGivenBack, when),
               charge(perAccount.givenBack, accountGivenBack, when),
+              perDevice && known ? countOf(perDevice.givenBack).then((n) => charge(perDevice.givenBack, n, when)) : Promise.resolve(0),
             ]);
           },
         },

@@ -148,6 +148,45 @@ describe('staff lockout: failed sign-ins per account and source, growing delay, 
     await apiLogin(target, '203.0.113.12', 'spray4@example.org').expect(401);
   });
 
+  it('lets a colleague whose browser signed in before through when the office network is over its limit; a stranger stays out; a known browser that keeps failing is a stranger again (QA)', async () => {
+    const { app: target } = app({ perIp: { limit: 3, windowMs: 15 * 60_000 }, perDevice: { limit: 2, windowMs: 15 * 60_000 } });
+    const office = '203.0.113.21';
+    const julie = await staff();
+    const nadia = await staff();
+    // Julie signed in on her browser last week: it is known to her account.
+    const browser = request.agent(target);
+    const signOut = async () => {
+      const page = await browser.get('/staff/queue').set('X-Forwarded-For', office).expect(200);
+      const token = /<meta name="csrf-token" content="([^"]+)"/.exec(page.text)?.[1] ?? '';
+      await browser.post('/staff/logout').set('X-Forwarded-For', office).type('form').send({ _csrf: token }).expect(303);
+    };
+    const first = await formLogin(browser, office, julie, password);
+    expect(first.status).to.equal(303);
+    expect(String(first.headers['set-cookie'])).to.match(/relais_device=[^;]+;.*HttpOnly/i);
+    await signOut();
+    // A colleague's stale password manager spends the office's budget.
+    for (const n of [1, 2, 3]) expect((await apiLogin(target, office, `stale${n}.${counter}@example.org`)).status).to.equal(401);
+    expect((await apiLogin(target, office, nadia, password)).status, 'a browser never signed in here: held by the network').to.equal(429);
+    // Julie's browser is not held; her right password lets her in.
+    expect((await formLogin(browser, office, julie, password)).status).to.equal(303);
+    await signOut();
+    // The cookie names Julie only: typed for Nadia in Julie's browser, the network's limit holds.
+    expect((await formLogin(browser, office, nadia, password)).status).to.equal(429);
+    // Two failures from Julie's browser (its budget here), then it is a stranger on a busy network.
+    expect((await formLogin(browser, office, julie)).status).to.equal(401);
+    expect((await formLogin(browser, office, julie)).status).to.equal(401);
+    expect((await formLogin(browser, office, julie, password)).status).to.equal(429);
+  });
+
+  it('passes the network’s limit at the second step (reached with the right password) and with an unlock grant (a mailed link)', async () => {
+    const throttle = createLoginThrottle({ perIp: { limit: 2, windowMs: 15 * 60_000 } });
+    const ip = '203.0.113.31';
+    for (const n of [1, 2]) expect((await throttle.admit({ ip, email: `x${n}.${counter}@example.org` })).ok).to.equal(true);
+    expect((await throttle.admit({ ip, email: 'y@example.org' })).ok, 'the network is at its limit').to.equal(false);
+    expect((await throttle.admit({ ip, email: 'second-factor:abc', passwordProven: true })).ok).to.equal(true);
+    expect((await throttle.admit({ ip, email: 'y@example.org', unlocked: true })).ok).to.equal(true);
+  });
+
   it('locks an account for everyone once failures from many sources reach its ceiling, and offers an unlock link', async () => {
     const { app: target } = app({ perAccount: { limit: 4, windowMs: 15 * 60_000 } });
     const email = await staff();

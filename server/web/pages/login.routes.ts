@@ -156,7 +156,7 @@ export function loginRoutes(config: Config, tools: StaffPageTools, options: Auth
       return;
     }
     try {
-      const admitted = await admitLogin(throttle, config, req, res, parsed.data.email);
+      const admitted = await admitLogin(throttle, config, req, res, parsed.data.email, { password: true });
       const result = await service.login(parsed.data.email, parsed.data.password, { userAgent: req.get('user-agent'), ip: req.ip });
       await admitted.succeeded(res);
       if (result.kind === 'second_step') {

@@ -62,7 +62,7 @@ export function secondStepRoutes(config: Config, tools: StaffPageTools, options:
     const body = req.body as Record<string, unknown> | undefined;
     const code = typeof body?.code === 'string' ? body.code.slice(0, 32) : '';
     try {
-      const admitted = await admitLogin(throttle, config, req, res, secondFactorKey(claims.staffId));
+      const admitted = await admitLogin(throttle, config, req, res, secondFactorKey(claims.staffId), { secondStep: true });
       const result = await service.completeSecondStep(claims, code, { userAgent: req.get('user-agent'), ip: req.ip });
       await admitted.succeeded(res);
       setAuthCookies(res, config, result);
