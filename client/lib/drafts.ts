@@ -3,7 +3,7 @@
  * survives a reload, a conflict, a swapped page part and an expired session (the
  * sign-in form brings the person back to the same tab and page).
  */
-import { refreshLength } from './length-guard.js';
+import { isLongField, refreshLength } from './length-guard.js';
 
 const prefix = 'relais:draft:';
 
@@ -53,7 +53,7 @@ export function bindDraft(field: DraftField, key: string): boolean {
       field.value = saved;
       restored = true;
       // A restored text over its limit says so at once (no input event comes from setting the value).
-      if (field instanceof HTMLTextAreaElement && field.dataset.maxlength) refreshLength(field);
+      if (isLongField(field)) refreshLength(field);
     }
   }
   // Bound once per element: a swapped-in element gets its own listeners.

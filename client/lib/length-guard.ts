@@ -15,12 +15,12 @@
  */
 import { pageLanguage, t } from './i18n.js';
 
-type LongField = HTMLTextAreaElement;
+type LongField = HTMLTextAreaElement | HTMLInputElement;
 
-const selector = 'textarea[data-maxlength]';
+const selector = 'textarea[data-maxlength], input[data-maxlength]';
 
-function isLongField(target: EventTarget | null): target is LongField {
-  return target instanceof HTMLTextAreaElement && target.dataset.maxlength !== undefined;
+export function isLongField(target: EventTarget | null): target is LongField {
+  return (target instanceof HTMLTextAreaElement || target instanceof HTMLInputElement) && target.dataset.maxlength !== undefined;
 }
 
 /**

@@ -5,7 +5,7 @@
  * stay the browser's (`required`, `type=email`, `minlength`…), and the server checks again.
  */
 import { t } from './i18n.js';
-import { lengthProblem } from './length-guard.js';
+import { isLongField, lengthProblem } from './length-guard.js';
 
 type Field = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
 
@@ -16,7 +16,7 @@ function isField(target: EventTarget | null): target is Field {
 /** The page's sentence for what is wrong with `field`, or '' when nothing is. */
 export function validityMessage(field: Field): string {
   // A long text over its limit (length-guard.ts): no built-in flag says so once the message is cleared.
-  const over = field instanceof HTMLTextAreaElement ? lengthProblem(field) : '';
+  const over = isLongField(field) ? lengthProblem(field) : '';
   if (over) return over;
   const v = field.validity;
   if (v.valid) return '';
@@ -50,7 +50,7 @@ export function localizeValidity(doc: Document = document): void {
     true,
   );
   const clear = (event: Event) => {
-    if (isField(event.target)) event.target.setCustomValidity(event.target instanceof HTMLTextAreaElement ? lengthProblem(event.target) : '');
+    if (isField(event.target)) event.target.setCustomValidity(isLongField(event.target) ? lengthProblem(event.target) : '');
   };
   doc.addEventListener('input', clear, true);
   doc.addEventListener('change', clear, true);

@@ -200,6 +200,34 @@ describe('member portal: help form and member pages', function () {
       expect(await Outbox.countDocuments({ subject: /Double envoi/ })).to.equal(1);
     });
 
+    it('does not file the same words from the same address twice when sent again from a new form (Back, then Send: QA); other words are a new request', async () => {
+      const agent = request.agent(app);
+      const before = await TicketModel.countDocuments();
+      const fields = { email: 'Helene.Dufour+coop@Example.BE', subject: 'Renvoyé par le bouton Retour', message: 'Bonjour, ma facture de mars est fausse.' };
+      const first = await submit(agent, await openForm(agent), fields).expect(303);
+      const firstPage = (await agent.get(first.headers.location as string).expect(200)).text;
+      const number = /<strong>(R-\d{4}-\d{6})<\/strong>/.exec(firstPage)?.[1];
+      expect(number).to.be.a('string');
+      // A new form (a new token), the same words, the address spelled another way, the spaces as a phone sends them.
+      const again = await submit(agent, await openForm(agent), {
+        ...fields,
+        email: 'helene.dufour+coop@example.be',
+        message: 'Bonjour,  ma facture de mars est fausse. ',
+      }).expect(303);
+      expect(again.headers.location)
+        .to.match(/\?again=1$/)
+        .and.not.equal(first.headers.location);
+      const page = (await agent.get(again.headers.location as string).expect(200)).text;
+      expect(page).to.include('Nous avions déjà reçu cette demande').and.include(`<strong>${number}</strong>`);
+      expect(await TicketModel.countDocuments()).to.equal(before + 1);
+      expect(await Outbox.countDocuments({ subject: /Renvoyé par le bouton Retour/ })).to.equal(1);
+      // Other words from the same address: a new request.
+      await submit(agent, await openForm(agent), { ...fields, message: 'Et une autre question sur mon contrat.' }).expect(303);
+      expect(await TicketModel.countDocuments()).to.equal(before + 2);
+      // The confirmation says once that a mail was sent.
+      expect(firstPage.match(/e-mail de confirmation/g)).to.have.length(1);
+    });
+
     it("shows the form again with messages in the member's language, tied to the fields, and keeps the input", async () => {
       const agent = request.agent(app);
       const tokens = await openForm(agent, 'nl');
@@ -264,6 +292,11 @@ describe('member portal: help form and member pages', function () {
         .and.include('einde</textarea>');
       expect(kept.text).to.include('data-maxlength="20000"').and.include('data-too-long="Deze tekst is te lang: maximaal {max} tekens, hij telt er {count}.');
       expect(kept.text).not.to.match(/<textarea id="f-message"[^>]*\smaxlength=/);
+      // A whole question typed in the subject line: not cut at 200 either, kept to move the rest into the message (QA).
+      const subject = `${'My invoice of March is wrong and I do not know what should I do next '.repeat(4)}end`;
+      const wordy = await submit(nl, await openForm(nl, 'nl'), { subject }).expect(400);
+      expect(wordy.text).to.include(`value="${subject}"`).and.include('data-too-long="Het onderwerp is te lang: maximaal {max} tekens, het telt er {count}.');
+      expect(wordy.text).not.to.match(/<input id="f-subject"[^>]*\smaxlength=/);
     });
 
     it('limits submissions per email address, with a page that says so', async () => {

@@ -31,7 +31,7 @@ const formSchema = z.object({
   channel: z.enum(['phone', 'visit'], { message: 'channel_invalid' }),
   member: z.string().trim().min(1, 'member_required').max(254, 'member_required'),
   name: z.string().trim().max(120, 'name_required'),
-  subject: z.string().trim().min(1, 'subject_required').max(200, 'subject_required'),
+  subject: z.string().trim().min(1, 'subject_required').max(200, 'subject_too_long'),
   // Line breaks counted once (a form posts \r\n), as the page's own check counts them (client/lib/length-guard.ts).
   text: z
     .string()

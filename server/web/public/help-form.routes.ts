@@ -33,7 +33,7 @@ import { createTicket } from '../../tickets/ticket.create.js';
 import { loadTicket } from '../../tickets/ticket.journal.js';
 import { renderPage } from '../render.js';
 import { createFormCsrf } from '../pages/login-csrf.js';
-import { ticketForFormToken, ticketOfFormToken } from '../../tickets/form-submissions.js';
+import { contentKey, recentTicketOfContent, rememberContent, ticketForFormToken, ticketOfFormToken } from '../../tickets/form-submissions.js';
 import { memberById } from '../../members/member-lookup.js';
 import { fieldErrors, helpFormSchema, textField, uploadErrorText, type FieldErrors } from './form-fields.js';
 import { pickerAccept } from '../../attachments/file-types.js';
@@ -155,7 +155,7 @@ export function helpFormRoutes(config: Config, limits: PublicFormLimits, options
     email: textField(fields, 'email').slice(0, 300),
     memberNumber: textField(fields, 'memberNumber').slice(0, 60),
     category: textField(fields, 'category').slice(0, 60),
-    subject: textField(fields, 'subject').slice(0, 300),
+    subject: textField(fields, 'subject').slice(0, 2000),
     // Kept whole up to what the form accepts at all (its field bound), so a text over the limit comes back to shorten, not cut.
     message: textField(fields, 'message').slice(0, uploadLimits.maxFieldBytes),
   });
@@ -235,12 +235,16 @@ export function helpFormRoutes(config: Config, limits: PublicFormLimits, options
     }
     const formToken = textField(req.body as Record<string, unknown>, 'formToken');
     const token = formTokenPattern.test(formToken) ? formToken : randomBytes(18).toString('base64url');
+    // The same words from the same address a moment ago (Back, then Send; a second tab): that request, not a copy.
+    const words = contentKey(form.email, form.subject, form.message);
+    const earlier = await recentTicketOfContent(words);
+    const sentBefore = earlier !== null && (await loadTicket(earlier)) !== null;
     // The ticket id is fixed for this form before anything is created: a second submit finds it.
-    const { ticket: ticketId, first } = await ticketForFormToken(token, new Types.ObjectId());
+    const { ticket: ticketId, first } = await ticketForFormToken(token, sentBefore ? (earlier as Types.ObjectId) : new Types.ObjectId());
     // Only the first submission's files count; a resend's are not stored twice.
-    if (!first && (await loadTicket(ticketId))) {
+    if (sentBefore || (!first && (await loadTicket(ticketId)))) {
       await floor(started);
-      res.redirect(303, `/aide/recu/${token}`);
+      res.redirect(303, `/aide/recu/${token}${sentBefore && first ? '?again=1' : ''}`);
       return;
     }
     const stored = checked.length > 0 ? await saveAttachments(checked, { storage: attachmentStorage(config), uploadedBy: { kind: 'member', staff: null, member: null }, source: 'web' }) : [];
@@ -255,6 +259,7 @@ export function helpFormRoutes(config: Config, limits: PublicFormLimits, options
       language: res.locals.locale,
       attachments: stored.map((a) => a._id),
     });
+    await rememberContent(words, ticketId);
     // No member session here, whatever the address: whoever types an address is not proven to own it,
     // and the same page for every address tells nobody whether it belongs to a member. The member
     // follows the link in the acknowledgement, as for "send me a link". Nor does the time it took.
@@ -273,7 +278,13 @@ export function helpFormRoutes(config: Config, limits: PublicFormLimits, options
     // The address the confirmation went to, as typed (the page is this submission's own: its URL is the
     // form's random token), so a typo is seen here and not after a day of waiting.
     const member = await memberById<{ email: string }>(ticket.member, { email: 1 });
-    renderPage(req, res, 'help-sent', { title: res.locals.t('portal.sent.title'), number: ticket.number, subject: ticket.subject, email: member?.email ?? null });
+    renderPage(req, res, 'help-sent', {
+      title: res.locals.t('portal.sent.title'),
+      number: ticket.number,
+      subject: ticket.subject,
+      email: member?.email ?? null,
+      again: req.query.again === '1',
+    });
   });
 
   return router;
