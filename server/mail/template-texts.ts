@@ -212,15 +212,41 @@ const staffDemo: Record<MailLocale, Record<'teamName' | 'reasonLabel' | 'handoff
   },
 };
 
+/** What a member of each language writes and is answered, so a preview reads as that member will read it (QA: a Dutch preview quoted a French subject). */
+const memberDemo: Record<MailLocale, { name: string; subject: string; file: string; reply: string; duplicate: string }> = {
+  fr: {
+    name: 'Marie Dupont',
+    subject: 'Attestation de revenus 2025',
+    file: 'fiche-de-paie-mars.pdf',
+    reply: 'Bonjour,\nVotre attestation est jointe à ce message.',
+    duplicate: 'Attestation (bis)',
+  },
+  nl: {
+    name: 'Joke Peeters',
+    subject: 'Inkomensattest 2025',
+    file: 'loonfiche-maart.pdf',
+    reply: 'Goedendag,\nUw attest zit als bijlage bij dit bericht.',
+    duplicate: 'Attest (bis)',
+  },
+  en: {
+    name: 'Sarah O’Connor',
+    subject: 'Income certificate 2025',
+    file: 'payslip-march.pdf',
+    reply: 'Hello,\nYour certificate is attached to this message.',
+    duplicate: 'Certificate (again)',
+  },
+};
+
 /** Demo data for each template with texts of administrators: what the preview fills the message with. */
 function demoData(template: MailTemplateName, locale: MailLocale, publicUrl: string): MailTemplateData[MailTemplateName] {
   const staff = staffDemo[locale];
+  const member = memberDemo[locale];
   const ticketUrl = `${publicUrl}/suivi/acces/demo`;
   const staffTicketUrl = `${publicUrl}/staff/tickets/demo`;
-  const ticket = { memberName: 'Marie Dupont', ticketNumber: 'R-2026-000123', subject: 'Attestation de revenus 2025', ticketUrl };
-  const reply = { ...ticket, replyText: 'Bonjour,\nVotre attestation est jointe à ce message.', replyHtml: null, signed: false, agentFirstName: 'Julie' };
+  const ticket = { memberName: member.name, ticketNumber: 'R-2026-000123', subject: member.subject, ticketUrl };
+  const reply = { ...ticket, replyText: member.reply, replyHtml: null, signed: false, agentFirstName: 'Julie' };
   const data: Partial<Record<MailTemplateName, MailTemplateData[MailTemplateName]>> = {
-    'ticket-acknowledgement': { ...ticket, files: ['fiche-de-paie-mars.pdf'] },
+    'ticket-acknowledgement': { ...ticket, files: [member.file] },
     'staff-reply': reply,
     'information-request': reply,
     'ticket-resolved': {
@@ -228,12 +254,12 @@ function demoData(template: MailTemplateName, locale: MailLocale, publicUrl: str
       ratingUrls: Object.fromEntries([1, 2, 3, 4, 5].map((n) => [n, `${publicUrl}/suivi/note/${n}`])) as Record<1 | 2 | 3 | 4 | 5, string>,
       resolutionNote: null,
     },
-    'ticket-merged': { ...ticket, sourceNumber: 'R-2026-000124', sourceSubject: 'Attestation (bis)' },
+    'ticket-merged': { ...ticket, sourceNumber: 'R-2026-000124', sourceSubject: member.duplicate },
     'member-link': {
       memberName: ticket.memberName,
       linkUrl: `${publicUrl}/suivi/acces/demo`,
       expiresInDays: 30,
-      tickets: [{ number: 'R-2026-000123', subject: 'Attestation de revenus 2025', statusLabel: '—' }],
+      tickets: [{ number: 'R-2026-000123', subject: member.subject, statusLabel: '—' }],
     },
     'staff-escalation': {
       ticketNumber: ticket.ticketNumber,

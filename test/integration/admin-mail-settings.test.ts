@@ -114,7 +114,11 @@ describe('administration: mail settings, connection tests, test mail, member mai
     expect(ack?.html).to.include(`demande ${ticket.number}.`).and.include('&lt;script&gt;').and.not.include('<script>');
     // Other languages keep their defaults.
     const nl = await auth(request(app).get('/api/v1/admin/mail/templates/ticket-acknowledgement/nl')).expect(200);
-    expect((nl.body as { preview: { subject: string } }).preview.subject).to.equal('[R-2026-000123] Attestation de revenus 2025');
+    // …and a Dutch-speaking member's request: the preview reads as that member will read it (QA).
+    expect((nl.body as { preview: { subject: string } }).preview.subject).to.equal('[R-2026-000123] Inkomensattest 2025');
+    expect((nl.body as { preview: { text: string } }).preview.text)
+      .to.include('loonfiche-maart.pdf')
+      .and.not.include('fiche-de-paie');
     const entry = await AuditEntryModel.findOne({ action: 'mail_template.update' }).lean();
     expect(entry?.before).to.deep.equal({ subject: null, intro: null });
     // The page: the preview frame is served under its own sandboxing CSP.
