@@ -90,9 +90,8 @@ describe('administration: offices, teams and the routing tester', () => {
       .send({ _csrf: await pageCsrf(agent, '/staff/admin/offices'), name: 'Charleroi', labels_fr: 'Zone de Charleroi', routingModel: 'tiered' })
       .expect(303);
     const relabelled = await agent.get('/staff/admin/offices').expect(200);
-    const shown = [...relabelled.text.matchAll(/<form method="post" action="\/staff\/admin\/offices\/[0-9a-f]{24}"[^>]*aria-label="([^"]+)"/g)].map(
-      (m) => m[1] ?? '',
-    );
+    // Each office's card is named by its heading (the form's accessible name).
+    const shown = [...relabelled.text.matchAll(/<h3 class="admin-card-title" id="office-[0-9a-f]{24}-title">([^<]+?) <span/g)].map((m) => m[1] ?? '');
     expect(shown).to.include('Zone de Charleroi').and.include('Liège-Verviers');
     expect(shown).to.deep.equal([...shown].sort((a, b) => a.localeCompare(b, 'fr')));
     const csrf = await pageCsrf(agent, '/staff/admin/offices');
