@@ -25,6 +25,11 @@ export interface SlaPanelItem {
   dueIso: string | null;
   dueText: string | null;
   sentence: string;
+  /**
+   * The current rules would put it elsewhere (a policy or calendar changed since it was computed):
+   * the ticket keeps its stored deadline until an administrator recomputes, and this says both.
+   */
+  staleText: string | null;
 }
 
 export interface SlaPanel {
@@ -88,8 +93,15 @@ export async function slaPanel(
   const current = await currentDeadlines(ticket, now, known);
   if (!current) return null;
   const { shown, earlier } = ordered(current.set.deadlines);
+  // The deadline the ticket carries (header, queue, alerts) is the stored one: the panel shows it, and
+  // says so when today's rules would give another (QA: two times for one deadline on one page).
+  const stored = new Map((ticket.sla?.deadlines ?? []).filter((d) => d.due).map((d) => [d.kind, d.due as Date]));
+  const when = (due: Date): string => formatSlaDate(due, current.calendar.timeZone, t, now);
   const item = (d: Deadline): SlaPanelItem => {
     const code = d.explanation.code;
+    const kept = isOpen(d) ? stored.get(d.kind) : undefined;
+    const stale = kept !== undefined && d.due !== null && Math.abs(kept.getTime() - d.due.getTime()) >= 60_000;
+    const due = stale ? kept : d.due;
     return {
       kind: d.kind,
       kindLabel: t(`sla.kind.${d.kind}`),
@@ -98,9 +110,10 @@ export async function slaPanel(
       // First and next response share the chip's words ("Réponse attendue"): their kind tells them apart.
       showKind: code === 'paused' || code === 'stopped' || stateGroup[d.kind] === 'response',
       chip: chips[code],
-      dueIso: d.due ? d.due.toISOString() : null,
-      dueText: d.due ? t('slaAlerts.panel.due', { due: formatSlaDate(d.due, current.calendar.timeZone, t, now) }) : null,
+      dueIso: due ? due.toISOString() : null,
+      dueText: due ? t('slaAlerts.panel.due', { due: when(due) }) : null,
       sentence: explainDeadline(d, t, { now, nameOf, brief: true }),
+      staleText: stale && d.due ? t('slaAlerts.panel.stale', { kept: when(kept), now: when(d.due) }) : null,
     };
   };
   return {

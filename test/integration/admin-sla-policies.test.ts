@@ -107,9 +107,18 @@ describe('administration: SLA policies, preview and recomputing open tickets', (
     expect((await loadTicket(ticket._id))?.sla?.deadlines.find((d) => d.kind === 'first_response')?.due?.getTime()).to.equal(
       firstBefore ? new Date(firstBefore).getTime() : undefined,
     );
+    // Meanwhile the ticket page's panel shows the deadline the ticket carries, and says today's rules would give another (QA: two times).
+    const advisor = await pageAgent(app, org.staff.advisorLiege.email);
+    const stale = (await advisor.get(`/staff/tickets/${String(ticket._id)}`).expect(200)).text;
+    expect(stale).to.include(`<time datetime="${new Date(firstBefore ?? 0).toISOString()}">`);
+    expect(stale).to.include('class="small sla-stale"').and.include('Ce ticket garde l’échéance calculée avant une modification des délais');
+    // And the policy's page still offers to apply them, after the administrator went elsewhere.
+    const policyPage = await pageAgent(app, org.staff.administrator.email);
+    expect((await policyPage.get(`/staff/admin/sla-policies/${normal.id}`).expect(200)).text).to.include('id="recompute-button"');
     const started = await auth(request(app).post('/api/v1/admin/sla/recompute')).send({ cause: 'policy', label: 'Priorité normale' }).expect(202);
     const job = await finished((started.body as { job: { id: string } }).job.id);
     expect(job).to.deep.include({ state: 'done', changed: 1 });
+    expect((await advisor.get(`/staff/tickets/${String(ticket._id)}`).expect(200)).text).not.to.include('sla-stale');
     const after = await loadTicket(ticket._id);
     const firstAfter = after?.sla?.deadlines.find((d) => d.kind === 'first_response')?.due;
     expect(new Date(firstAfter ?? 0).getTime()).to.be.below(new Date(firstBefore ?? 0).getTime());

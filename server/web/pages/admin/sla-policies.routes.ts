@@ -113,8 +113,10 @@ export function slaPolicyPages(config: Config, tools: StaffPageTools): Router {
         title: t('slaPolicies.policy_title', { name: labelIn(policy, res.locals.locale) }),
         refreshSeconds: job?.running ? 2 : null,
         notice: changed,
-        // After a change the open tickets still carry deadlines computed with the old targets.
-        offerRecompute: !!changed,
+        // After a change the open tickets still carry deadlines computed with the old targets; the offer
+        // stays on the page (an administrator who went elsewhere first must still find it: QA), worded for after a change or not.
+        offerRecompute: true,
+        recomputeText: t(changed ? 'slaPolicies.recompute_text' : 'slaPolicies.recompute_standing'),
         error: props.error ?? null,
         policy,
         preview: preview
