@@ -92,6 +92,14 @@ describe('staff accounts: invitations, forgotten passwords, deactivation', () =>
     expect(page.text).to.include('Bienvenue, Léa Martin');
     // The GET spends nothing: a mail scanner fetching the link leaves it usable.
     await request(app).get(path).expect(200);
+    // Two passwords that differ: the page says so and is still the invitation's, by name (QA: it became a reset's).
+    const agent = request.agent(app);
+    const form = await agent.get(`${path}?lang=fr`).expect(200);
+    const typo = await agent
+      .post('/staff/password?lang=fr')
+      .type('form')
+      .send({ _csrf: hidden(form.text, '_csrf'), token: hidden(form.text, 'token'), password: newPassword, confirm: `${newPassword}x` });
+    expect(typo.text).to.include('Bienvenue, Léa Martin').and.not.include('Choisir un nouveau mot de passe');
 
     const set = await setPasswordThrough(path);
     expect([set.status, set.headers.location]).to.deep.equal([303, '/staff/login?password_set=1']);

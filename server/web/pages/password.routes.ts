@@ -117,10 +117,13 @@ export function passwordRoutes(config: Config, tools: StaffPageTools, options: A
 
   router.post(passwordLinkPath, async (req, res) => {
     const token = field(req, 'token').slice(0, 2000);
-    if (!loginCsrf.validate(req)) return showSet(req, res, 'csrf', { token });
+    // A typing mistake keeps the page it was: an invitation's welcome, by name, or a reset (QA).
+    const link = await checkPasswordLink(config, token);
+    const same = link.ok ? { token, kind: link.kind, name: link.staff.name } : { token };
+    if (!loginCsrf.validate(req)) return showSet(req, res, 'csrf', same);
     const password = field(req, 'password');
-    if (password !== field(req, 'confirm')) return showSet(req, res, 'mismatch', { token });
-    if (!newPassword.safeParse(password).success) return showSet(req, res, 'too_short', { token });
+    if (password !== field(req, 'confirm')) return showSet(req, res, 'mismatch', same);
+    if (!newPassword.safeParse(password).success) return showSet(req, res, 'too_short', same);
     const used = await spendPasswordLink(config, token, password, req.ip);
     if (!used.ok) return showSet(req, res, used.reason);
     res.redirect(303, `${loginPath}?password_set=1`);
