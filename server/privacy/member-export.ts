@@ -34,6 +34,8 @@ import { loadTicket } from '../tickets/ticket.journal.js';
 import { ticketEvents, ticketThread } from '../tickets/ticket.queries.js';
 import { memberTicketIds } from '../tickets/ticket.keys.js';
 import { mailIdsOf } from './ticket-erasure.js';
+import { exportSummary, type SummaryTicket } from './member-export-summary.js';
+import type { Locale } from '../lib/i18n.js';
 import { unlinkedMailOf } from './address-mail-erasure.js';
 import type { Types } from 'mongoose';
 
@@ -58,6 +60,7 @@ export interface MemberExport {
 
 const readme = `Relais — export of a member's data (GDPR)
 
+summary.txt                      the member's requests and what was written in them, in their language
 member.json                      the member record as Relais keeps it
 tickets.json                     every ticket of the member, in brief
 tickets/<number>/ticket.json     one ticket: subject, status, dates, rating, history, messages
@@ -82,7 +85,7 @@ function safeName(name: string): string {
 export async function exportMember(
   actor: StaffActor,
   memberId: string,
-  options: { includeInternal: boolean; dataDir: string; ip?: string },
+  options: { includeInternal: boolean; dataDir: string; ip?: string; timeZone?: string; defaultLocale?: Locale },
 ): Promise<MemberExport> {
   assertAdministrator(actor);
   const member = await memberById<ExportedMember>(memberId);
@@ -96,6 +99,7 @@ export async function exportMember(
   const inboundIds = new Set<string>();
   let messageCount = 0;
   const summaries: unknown[] = [];
+  const readable: SummaryTicket[] = [];
   const ticketDocs: Array<{ name: string; json: string }> = [];
   for (const ticket of tickets) {
     const events = await ticketEvents(ticket);
@@ -121,6 +125,20 @@ export async function exportMember(
     };
     summaries.push(summary);
     const internalNote = (type: string) => type === 'noted';
+    // A member's own words on their acts (a closing word, a reopening, a rating's comment) are theirs:
+    // always in, never marked internal (QA). Staff's notes on a move are internal, in when chosen.
+    const ownNote = (e: (typeof events)[number]) => (e.actor.kind === 'member' ? { note: e.note } : null);
+    readable.push({
+      ...summary,
+      rating: ticket.rating ? { score: ticket.rating.score, comment: ticket.rating.comment } : null,
+      messages: messages.map((m) => ({
+        at: m.createdAt,
+        author: { kind: m.author.kind, name: m.author.name },
+        internal: m.visibility === 'internal',
+        text: m.text,
+        files: (m.attachments ?? []).map((a) => stored.get(String(a))?.filename).filter((f): f is string => !!f),
+      })),
+    });
     ticketDocs.push({
       name: `${folder}/ticket.json`,
       json: JSON.stringify(
@@ -138,7 +156,7 @@ export async function exportMember(
               status: e.to.status,
               reason: e.reason,
               // Handoff and reassignment notes are staff's, never shown to members: internal.
-              ...(options.includeInternal ? { note: e.note, internal: e.note ? true : undefined } : {}),
+              ...(ownNote(e) ?? (options.includeInternal ? { note: e.note, internal: e.note ? true : undefined } : {})),
             })),
           messages: messages.map((m) => ({
             id: String(m._id),
@@ -164,7 +182,8 @@ export async function exportMember(
   const outboxKeys = new Set(outboxIds.map(String));
   for (const o of unlinked.outbox) if (!outboxKeys.has(String(o))) outboxIds.push(o);
   for (const i of unlinked.inbound) inboundIds.add(i);
-  const outbox = await readByIds(outboxIds, (o) => Outbox.collection.findOne<OutboxMail>({ _id: o }));
+  // Once each: a message is named by every event about it (queued, then cancelled), not sent twice (QA).
+  const outbox = await readByIds([...new Map(outboxIds.map((o) => [String(o), o])).values()], (o) => Outbox.collection.findOne<OutboxMail>({ _id: o }));
   const inbound = await readByIds([...inboundIds], (i) => InboundMailModel.collection.findOne<InboundMail>({ _id: i } as never));
   const mails = {
     sent: outbox.map((o) => ({
@@ -198,6 +217,12 @@ export async function exportMember(
   await recordAudit(actor, { action: 'member.export', target: { kind: 'member', id, label: `#${id.slice(-8)}` }, after: counts, ip: options.ip });
 
   zip.append(readme, { name: 'README.txt' });
+  const summaryText = await exportSummary(member, readable, {
+    defaultLocale: options.defaultLocale ?? 'fr',
+    timeZone: options.timeZone ?? 'Europe/Brussels',
+    internalIncluded: options.includeInternal,
+  });
+  zip.append(summaryText, { name: 'summary.txt' });
   const record = {
     id,
     name: member.name,

@@ -69,7 +69,13 @@ export function privacyAdminRoutes(config: Config): RouteSpec[] {
       ...exportQuery,
       handler: async (req, res) => {
         const { params, query } = valid(req, exportQuery);
-        const result = await exportMember(requireActor(req), params.id, { includeInternal: query.internal !== 'false', dataDir: config.dataDir, ip: req.ip });
+        const result = await exportMember(requireActor(req), params.id, {
+          includeInternal: query.internal !== 'false',
+          dataDir: config.dataDir,
+          ip: req.ip,
+          timeZone: config.timeZone,
+          defaultLocale: config.defaultLocale,
+        });
         res.set({ 'Content-Type': 'application/zip', 'Content-Disposition': `attachment; filename="${result.filename}"`, 'Cache-Control': 'no-store' });
         result.archive.pipe(res);
       },

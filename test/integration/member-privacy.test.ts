@@ -143,8 +143,23 @@ describe('members’ data: export, erasure, retention', function () {
       .set('Authorization', `Bearer ${admin}`)
       .buffer(true)
       .parse(asBytes);
-    const leanDoc = String(readZip(lean.body as Buffer).get(`tickets/${ticket.number}/ticket.json`));
+    const leanZip = readZip(lean.body as Buffer);
+    const leanDoc = String(leanZip.get(`tickets/${ticket.number}/ticket.json`));
     expect(leanDoc).to.not.include('rappellera');
+    // The member's own words on their acts (the rating's comment) are theirs: in, and not marked internal (QA).
+    const rated = (JSON.parse(leanDoc) as { history: Array<{ type: string; note?: string; internal?: boolean }> }).history.find((h) => h.type === 'rated');
+    expect(rated?.internal).to.not.equal(true);
+    // A reading of it all in the member's language, with the pages' words, beside the JSON (QA: JSON and codes only).
+    const summary = String(zip.get('summary.txt'));
+    expect(summary).to.include('Relais — vos données et vos demandes').and.include(`${ticket.number} — ${doc.subject}`);
+    expect(summary).to.include('État : ').and.include(`${member.name} (vous)`).and.include(secret).and.include('Votre note : 4/5');
+    expect(summary).to.include('note interne').and.include('rappellera').and.include('Fichiers : fiche-de-paie.pdf');
+    expect(summary).not.to.match(/status|resolved|"/);
+    const leanSummary = String(leanZip.get('summary.txt'));
+    expect(leanSummary).to.include('ne sont pas incluses').and.not.include('rappellera');
+    // Each mail once, however many events name it.
+    const sentIds = (JSON.parse(String(zip.get('mails.json'))) as { sent: Array<{ at: string; subject: string }> }).sent.map((m) => `${m.at}|${m.subject}`);
+    expect(new Set(sentIds).size).to.equal(sentIds.length);
     const audit = await AuditEntryModel.find({ action: 'member.export', 'target.id': id }).lean();
     expect(audit).to.have.length(2);
   });

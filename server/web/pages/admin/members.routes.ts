@@ -144,7 +144,13 @@ export function memberAdminPages(config: Config, tools: StaffPageTools): Router 
   router.get(`${membersPath}/:id/export`, ...guard, async (req, res) => {
     const id = String(req.params.id);
     if (!idPattern.test(id)) return showMember(req, res, id);
-    const result = await exportMember(pageActor(req), id, { includeInternal: req.query.internal !== '0', dataDir: config.dataDir, ip: req.ip });
+    const result = await exportMember(pageActor(req), id, {
+      includeInternal: req.query.internal !== '0',
+      dataDir: config.dataDir,
+      ip: req.ip,
+      timeZone: config.timeZone,
+      defaultLocale: config.defaultLocale,
+    });
     res.set({ 'Content-Type': 'application/zip', 'Content-Disposition': `attachment; filename="${result.filename}"`, 'Cache-Control': 'no-store' });
     result.archive.pipe(res);
   });
