@@ -533,8 +533,8 @@ describe('Reports (pages and CSV, real database)', () => {
     it('lists the supervisor’s queues and, without deadlines, the oldest unanswered tickets', async () => {
       const html = (await request(app).get('/staff/board').set(as(staff.supervisorL)).expect(200)).text;
       expect(html).to.include('Prévision des dépassements · 4 prochaines heures');
-      expect(html).to.include('<th scope="row">Liège · niveau 1</th>');
-      expect(html).to.include('<th scope="row">Niveau 2 · tous les bureaux</th>');
+      expect(html).to.include('<th scope="row" role="rowheader">Liège · niveau 1</th>');
+      expect(html).to.include('<th scope="row" role="rowheader">Niveau 2 · tous les bureaux</th>');
       expect(html).to.not.include('Charleroi · niveau 1'); // not this supervisor's office
       expect(html).to.include('Ces tickets n&#x27;ont pas encore d&#x27;échéances');
       expect(html).to.include('Présence en direct indisponible'); // the app alone runs no live layer
