@@ -38,7 +38,7 @@ export interface LiveList {
 }
 
 export function keepListLive(options: LiveListOptions): LiveList {
-  const cues = new Map<string, { number: string; what: string }>();
+  const cues = new Map<string, { number: string; what: string; type?: string }>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running = false;
   let again = false;
@@ -54,11 +54,12 @@ export function keepListLive(options: LiveListOptions): LiveList {
       if (!isRecord(snapshot)) return;
       const html = str(snapshot, 'rowsHtml');
       if (html !== undefined) {
-        const result = reconcile(
-          options.rows,
-          html,
-          (key, kind) => cues.get(key)?.what ?? t(kind === 'new' ? 'client.cue.new' : kind === 'leaving' ? 'client.cue.left' : 'client.cue.updated'),
-        );
+        const result = reconcile(options.rows, html, (key, kind) => {
+          const cue = cues.get(key);
+          // A row that now says it itself ("Renvoyé vers vous par …") needs no second line saying the same (QA).
+          if (cue?.type === 'returned' && options.rows.querySelector(`[data-key="${CSS.escape(key)}"] .flag-returned`)) return '';
+          return cue?.what ?? t(kind === 'new' ? 'client.cue.new' : kind === 'leaving' ? 'client.cue.left' : 'client.cue.updated');
+        });
         refreshAges(options.rows);
         const touched = [...result.added, ...result.changed, ...result.removed];
         const [only] = touched;
@@ -90,7 +91,7 @@ export function keepListLive(options: LiveListOptions): LiveList {
 
   connectLive({
     onUpdate(update) {
-      cues.set(update.ticket.id, { number: update.ticket.number, what: newsOf(update.event) });
+      cues.set(update.ticket.id, { number: update.ticket.number, what: newsOf(update.event), type: update.event.type });
       schedule();
     },
     onRemove(removal) {

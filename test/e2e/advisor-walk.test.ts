@@ -199,6 +199,8 @@ describe('e2e: an advisor walks a ticket from search to tier 2 and back (Chromiu
     const flagged = page.locator(`#queue-rows tr[data-key="${id}"] .flag-returned`);
     await flagged.waitFor({ timeout: 15_000 });
     expect(await flagged.innerText()).to.match(/renvoy|retourn/i);
+    // The row says it once: no passing cue repeating "renvoyé par …" beside its lasting line (QA).
+    expect((await page.locator(`#queue-rows tr[data-key="${id}"] .cue`).allInnerTexts()).join(' ')).not.to.match(/renvoy/i);
     await screenshot(page, 'returned-to-me-live');
     await Promise.all([page.waitForURL(new RegExp(`/staff/tickets/${id}$`)), page.locator(`#queue-rows tr[data-key="${id}"] a.row-link`).click()]);
     await gotoLive(page, page.url());

@@ -293,7 +293,7 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
           .catch(() => l.tier(toTier))
       : Promise.resolve(null),
     allowed.has('reassign') ? reassignOptions(t, catalog) : Promise.resolve(null),
-    // Mail citing a duplicate merged here waits for this ticket now (the last few merges).
+    // Mail citing a duplicate merged here waits for this ticket now (the last few merged straight into it: one hop, not a chain).
     heldMailsCiting([v.number, ...v.mergedFrom.slice(-5).map((m) => m.number)]),
   ]);
 
