@@ -58,6 +58,9 @@ function noteOf(field: LongField): HTMLElement {
 export function refreshLength(field: LongField): string {
   const problem = lengthProblem(field);
   const note = noteOf(field);
+  // A page the server sent back for the same length says it above the field: one sentence, not two (review).
+  const serverSaid = field.ownerDocument.getElementById(`${field.id}-error`);
+  if (problem && serverSaid && !serverSaid.hidden) serverSaid.hidden = true;
   if (note.textContent !== problem) note.textContent = problem;
   note.hidden = problem === '';
   const described = (field.getAttribute('aria-describedby') ?? '').split(/\s+/).filter((id) => id && id !== note.id);
