@@ -62,7 +62,10 @@ export async function exportSummary(
     );
     if (ticket.resolvedAt) lines.push(t('portal.export.resolved', { at: date(ticket.resolvedAt) }));
     if (ticket.closedAt) lines.push(t('portal.export.closed', { at: date(ticket.closedAt) }));
-    if (ticket.rating) lines.push(t('portal.export.rating', { score: ticket.rating.score, comment: ticket.rating.comment ?? '—' }));
+    if (ticket.rating) {
+      const { score, comment } = ticket.rating;
+      lines.push(comment ? t('portal.export.rating', { score, comment }) : t('portal.export.rating_only', { score }));
+    }
     for (const m of ticket.messages) {
       const who = m.author.kind === 'member' ? t('portal.export.you', { name: m.author.name }) : m.author.name;
       lines.push('', `--- ${date(m.at)} · ${who}${m.internal ? ` · ${t('portal.export.internal')}` : ''}`, m.text.trim());

@@ -26,5 +26,10 @@ export const createSavedReplyBody = z.strictObject({
 
 export const updateSavedReplyBody = z.strictObject({ title: title.optional(), body: bodies.optional() });
 
-const signature = z.string().max(2000, 'a signature has at most 2000 characters').nullable().optional();
+const signature = z
+  .string()
+  .transform((v) => v.replace(/\r\n?/g, '\n'))
+  .pipe(z.string().max(2000, 'a signature has at most 2000 characters'))
+  .nullable()
+  .optional();
 export const signaturesBody = z.strictObject({ fr: signature, nl: signature, en: signature });

@@ -96,7 +96,7 @@ describe('audit page and API', () => {
       before: null,
       after: {
         id: '6b1665daf1b8420cb48afbbd',
-        targets: { firstResponseMinutes: 120, nextResponseMinutes: 90, resolutionMinutes: 45 },
+        targets: { firstResponseMinutes: 120, nextResponseMinutes: 90, resolutionMinutes: 45, acceptanceMinutes: { 1: 120, 2: 240 } },
         onBreach: { acceptance: 'none', resolution: 'alert_supervisors' },
         appliesTo: { categories: ['invoices'] },
       },
@@ -109,7 +109,8 @@ describe('audit page and API', () => {
     expect(policy).to.include('Catégories : Factures').and.not.include('invoices');
     expect(policy).not.to.include('Identifiant').and.not.to.include('6b1665daf1b8420cb48afbbd');
     const dutch = (await agent.get('/staff/admin/audit?lang=nl').expect(200)).text;
-    expect(dutch).to.include('<ins class="audit-after">Actief</ins>').and.include('Facturen');
+    expect(policy).to.include('niveau 1 : 2 h').and.include('niveau 2 : 4 h');
+    expect(dutch).to.include('<ins class="audit-after">Actief</ins>').and.include('Facturen').and.include('Eerste antwoord: 2 u');
   });
 
   it('filters by kind and pages on from a cursor until the end', async () => {

@@ -40,7 +40,8 @@ const codeWords: Readonly<Record<string, string>> = {
 /** The SLA targets are typed in business hours and stored in minutes: shown as typed ("2 h", "1,5 h", "45 min"). */
 function durationText(minutes: number, locale: Locale): string {
   const number = new Intl.NumberFormat(intlTags[locale], { maximumFractionDigits: 2 });
-  return minutes < 60 ? `${number.format(minutes)} min` : `${number.format(minutes / 60)} h`;
+  // The hour as each language writes it beside a number ("6 h", "6 u"), as the policy pages do.
+  return minutes < 60 ? `${number.format(minutes)} min` : `${number.format(minutes / 60)} ${locale === 'nl' ? 'u' : 'h'}`;
 }
 
 const objectId = /^[0-9a-f]{24}$/i;
@@ -73,8 +74,17 @@ export function valueText(value: unknown, w?: AuditWords, field = ''): string {
     const parts = entries
       .filter(([, v]) => !(v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0)))
       .map(([k, v]) => {
-        const name = !w ? k : field === 'hours' && /^[1-7]$/.test(k) ? weekday(Number(k), w.locale) : fieldLabel(k, w);
-        return w ? w.t('admin.audit.pair', { name, value: valueText(v, w, k) }) : `${name}: ${valueText(v, w, k)}`;
+        // A target per tier (`acceptanceMinutes: { 1: 120, 2: 240 }`): "Niveau 1 : 2 h".
+        const perTier = /Minutes$/.test(field) && /^[1-3]$/.test(k);
+        const name = !w
+          ? k
+          : field === 'hours' && /^[1-7]$/.test(k)
+            ? weekday(Number(k), w.locale)
+            : perTier
+              ? w.t('admin.calendars.tier', { tier: k })
+              : fieldLabel(k, w);
+        const shown = valueText(v, w, perTier ? field : k);
+        return w ? w.t('admin.audit.pair', { name, value: shown }) : `${name}: ${shown}`;
       });
     return parts.length === 0 ? '—' : parts.join(' · ');
   }
