@@ -159,6 +159,9 @@ describe('administration: calendars, preview and recomputing open tickets', () =
     expect(added.headers.location).to.equal(`/staff/admin/calendars/${liege()}?done=closure_added`);
     const after = await agent.get(added.headers.location as string).expect(200);
     expect(after.text).to.include('id="recompute-button"').and.include('datetime="2031-03-04"');
+    // Still offered when the administrator comes back later (QA: the offer was gone once the page was left).
+    const later = await agent.get(`/staff/admin/calendars/${liege()}`).expect(200);
+    expect(later.text).to.include('id="recompute-button"').and.include('recalculez-les pour la leur appliquer');
     const started = await agent
       .post('/staff/admin/sla/recompute')
       .type('form')

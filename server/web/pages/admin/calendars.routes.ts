@@ -166,8 +166,10 @@ export function calendarAdminPages(config: Config, tools: StaffPageTools): Route
         // While a recompute runs the page reloads itself to show its progress.
         refreshSeconds: jobShown?.running ? 2 : null,
         notice: changed,
-        // After a change: the open tickets still carry deadlines computed with the old calendar.
-        offerRecompute: !!changed,
+        // After a change the open tickets still carry deadlines computed with the old calendar; the offer stays
+        // on the page (an administrator who went elsewhere first must still find it), worded for after a change or not.
+        offerRecompute: true,
+        recomputeText: t(changed ? 'admin.calendars.recompute_text' : 'admin.calendars.recompute_standing'),
         error: props.error ?? null,
         formAction: `${calendarsPath}/${view.target}`,
         labels: view.labels,
