@@ -127,9 +127,9 @@ export function createLoginThrottle(overrides: Partial<LoginRateLimits> = {}, no
       const at = now();
       const account = email.trim().toLowerCase();
       const perDevice = device ? tally('device', device, limits.perDevice, at) : null;
-      const deviceCharges = perDevice ? (await countOf(perDevice.charges)) - (await countOf(perDevice.givenBack)) : 0;
+      const [deviceCharges, deviceGivenBack] = perDevice ? await Promise.all([countOf(perDevice.charges), countOf(perDevice.givenBack)]) : [0, 0];
       // A browser known to the account, within its own budget: not held by the network or the ceiling.
-      const known = perDevice !== null && deviceCharges < limits.perDevice.limit;
+      const known = perDevice !== null && deviceCharges - deviceGivenBack < limits.perDevice.limit;
       const passesIp = known || unlocked || passwordProven;
       const passesCeiling = known || unlocked;
       const perIp = tally('ip', ip, limits.perIp, at);
@@ -161,7 +161,7 @@ export function createLoginThrottle(overrides: Partial<LoginRateLimits> = {}, no
         charge(perIp.charges, ipCharges, when),
         charge(perAccount.charges, accountCharges, when),
         charge(pair, pairFailures, when),
-        perDevice && known ? countOf(perDevice.charges).then((n) => charge(perDevice.charges, n, when)) : Promise.resolve(0),
+        perDevice && known ? charge(perDevice.charges, deviceCharges, when) : Promise.resolve(0),
       ]);
       if (!passesIp && ipSlot - ipGivenBack >= limits.perIp.limit) return { ok: false, refusal: ipRefusal };
       if (!passesCeiling && accountSlot - accountGivenBack >= limits.perAccount.limit) return { ok: false, refusal: accountRefusal };
@@ -176,7 +176,7 @@ export function createLoginThrottle(overrides: Partial<LoginRateLimits> = {}, no
               startOver(pairGeneration, new Date(pairWindow.end)),
               charge(perIp.givenBack, ipGivenBack, when),
               charge(perAccount.givenBack, accountGivenBack, when),
-              perDevice && known ? countOf(perDevice.givenBack).then((n) => charge(perDevice.givenBack, n, when)) : Promise.resolve(0),
+              perDevice && known ? charge(perDevice.givenBack, deviceGivenBack, when) : Promise.resolve(0),
             ]);
           },
         },

@@ -6,6 +6,7 @@
 import type { AuditEntry } from '../../../audit/audit.queries.js';
 import { intlTags, type Locale, type Translate } from '../../../lib/i18n.js';
 import type { Formatter } from '../format.js';
+import { targetHoursText } from './sla-policy-form.js';
 
 export interface AuditLine {
   whenText: string;
@@ -37,11 +38,9 @@ const codeWords: Readonly<Record<string, string>> = {
   resolution: 'slaPolicies.breach',
 };
 
-/** The SLA targets are typed in business hours and stored in minutes: shown as typed ("2 h", "1,5 h", "45 min"). */
-function durationText(minutes: number, locale: Locale): string {
-  const number = new Intl.NumberFormat(intlTags[locale], { maximumFractionDigits: 2 });
-  // The hour as each language writes it beside a number ("6 h", "6 u"), as the policy pages do.
-  return minutes < 60 ? `${number.format(minutes)} min` : `${number.format(minutes / 60)} ${locale === 'nl' ? 'u' : 'h'}`;
+/** The SLA targets are typed in business hours and stored in minutes: shown as the policy pages show them ("2 h", "1,5 u"), under an hour in minutes. */
+function durationText(minutes: number, w: AuditWords): string {
+  return minutes < 60 ? `${w.fmt.decimal(minutes)} min` : targetHoursText(minutes, w.t, w.fmt);
 }
 
 const objectId = /^[0-9a-f]{24}$/i;
@@ -88,7 +87,7 @@ export function valueText(value: unknown, w?: AuditWords, field = ''): string {
       });
     return parts.length === 0 ? '—' : parts.join(' · ');
   }
-  if (w && typeof value === 'number' && /Minutes$/.test(field)) return durationText(value, w.locale);
+  if (w && typeof value === 'number' && /Minutes$/.test(field)) return durationText(value, w);
   const text = String(value);
   if (w && typeof value === 'string') {
     const words = codeWords[field];
