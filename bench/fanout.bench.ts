@@ -17,6 +17,7 @@
  * difference is what Relais does between the request and the emit (authentication,
  * the journaled command, loading and presenting the ticket, sequence numbers).
  * Rounds alternate baseline-first and Relais-first. Sockets connect over WebSocket.
+ * The client sockets live in four worker threads (`fanout-clients.ts`), each timing its own.
  *
  * Both servers run from an esbuild bundle of this file under plain `node`, as a built
  * Relais runs, not under tsx (whose compiler would add some 35 MB to each RSS). For the
@@ -32,11 +33,21 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Server } from 'socket.io';
-import type { Socket } from 'socket.io-client';
+import type { ClientCommand, ClientReply } from './fanout-clients.js';
 import type { TicketUpdateMessage } from '../server/realtime/protocol.js';
 import type { BenchResult } from './lib.js';
 
-const plan = { sockets: 1_000, advisors: 200, tickets: 40, warmupRounds: 3, rounds: 200, connectBatch: 50, roundTimeoutMs: 15_000, rssBudgetMb: 256 };
+const plan = {
+  sockets: 1_000,
+  loadThreads: 4,
+  advisors: 200,
+  tickets: 40,
+  warmupRounds: 3,
+  rounds: 200,
+  connectBatch: 50,
+  roundTimeoutMs: 15_000,
+  rssBudgetMb: 256,
+};
 const secrets = { jwt: randomBytes(32).toString('base64url'), csrf: randomBytes(32).toString('base64url') };
 const jwtSettings = { secret: secrets.jwt, issuer: 'relais', audience: 'relais-staff', accessTtl: 3600, sessionTtl: 12 * 3600 };
 const thisFile = fileURLToPath(import.meta.url);
@@ -135,7 +146,7 @@ async function bundleServers(): Promise<string> {
   const [{ build }, { projectRoot }] = await Promise.all([import('esbuild'), import('../server/lib/paths.js')]);
   const outdir = path.join(projectRoot, '.relais', 'bench-fanout');
   await build({
-    entryPoints: [thisFile],
+    entryPoints: [thisFile, path.join(path.dirname(thisFile), 'fanout-clients.ts')],
     outdir,
     bundle: true,
     splitting: true,
@@ -195,37 +206,76 @@ async function startChild(bundle: string, kind: 'relais' | 'bare', env: Record<s
 
 // ---------------------------------------------------------------- load generator
 
-type Client = Socket;
+/** The client sockets, spread over a few worker threads (`fanout-clients.ts` says why). */
+interface LoadPool {
+  /** Connects these sockets to one side; resolves with the seconds it took. */
+  connect(side: Side, url: string, tokens: Array<string | undefined>, ready: 'hello' | 'connect'): Promise<number>;
+  /** Listens on every socket of `side` for this version of this ticket; resolves when every socket is listening. */
+  arm(side: Side, ticket: { id: string; version: number }, capture: boolean): Promise<{ received: Promise<Received> }>;
+  close(): Promise<void>;
+}
+type Side = 'relais' | 'bare';
+interface Received {
+  /** Each socket's receipt, in epoch ms. */
+  at: number[];
+  payload?: TicketUpdateMessage;
+}
 
-/** Connects `count` sockets in batches; resolves when every one is ready (hello for Relais). */
-async function connectAll(
-  url: string,
-  count: number,
-  tokenOf: (i: number) => string | undefined,
-  ready: 'hello' | 'connect',
-): Promise<{ clients: Client[]; seconds: number }> {
-  const { io: connectClient } = await import('socket.io-client');
-  const clients: Client[] = [];
-  const started = performance.now();
-  for (let from = 0; from < count; from += plan.connectBatch) {
-    const batch = Array.from({ length: Math.min(plan.connectBatch, count - from) }, (_, k) => {
-      const token = tokenOf(from + k);
-      const socket = connectClient(`${url}/staff`, {
-        path: '/socket.io',
-        transports: ['websocket'],
-        forceNew: true,
-        reconnection: false,
-        ...(token ? { auth: { token } } : {}),
-      });
-      clients.push(socket);
-      return new Promise<void>((resolve, reject) => {
-        socket.once(ready, () => resolve());
-        socket.once('connect_error', (error: Error) => reject(new Error(`socket ${from + k}: ${error.message}`)));
-      });
+async function startLoadPool(bundleDir: string, threads: number): Promise<LoadPool> {
+  const { Worker } = await import('node:worker_threads');
+  const workers = Array.from({ length: threads }, () => {
+    const worker = new Worker(path.join(bundleDir, 'fanout-clients.js'), { workerData: { role: 'fanout-clients' } });
+    const waiting = new Map<ClientReply['type'], Array<(m: ClientReply) => void>>();
+    const failures: Array<(error: Error) => void> = [];
+    worker.on('message', (m: ClientReply) => {
+      if (m.type === 'failed') for (const fail of failures.splice(0)) fail(new Error(m.message));
+      else waiting.get(m.type)?.shift()?.(m);
     });
-    await Promise.all(batch);
-  }
-  return { clients, seconds: (performance.now() - started) / 1000 };
+    worker.on('error', (error) => failures.splice(0).forEach((fail) => fail(error)));
+    /** Waits for the worker's next answer of this type (registered before the command that causes it is sent). */
+    const next = <T extends ClientReply['type']>(answer: T) =>
+      new Promise<Extract<ClientReply, { type: T }>>((resolve, reject) => {
+        const queue = waiting.get(answer) ?? [];
+        waiting.set(answer, queue);
+        queue.push((m) => resolve(m as Extract<ClientReply, { type: T }>));
+        failures.push(reject);
+      });
+    const send = (command: ClientCommand) => worker.postMessage(command);
+    return { worker, next, send };
+  });
+  const shareOf = <T>(list: T[], k: number) => list.filter((_, i) => i % threads === k);
+  return {
+    async connect(side, url, tokens, ready) {
+      const started = performance.now();
+      const connected = workers.map(({ next }) => next('connected'));
+      workers.forEach(({ send }, k) => send({ type: 'connect', side, url, tokens: shareOf(tokens, k), ready, batch: plan.connectBatch }));
+      await Promise.all(connected);
+      return (performance.now() - started) / 1000;
+    },
+    async arm(side, ticket, capture) {
+      const armed = workers.map(({ next }) => next('armed'));
+      const received = workers.map(({ next }) => next('received'));
+      workers.forEach(({ send }, k) => send({ type: 'arm', side, ...ticket, capture: capture && k === 0 }));
+      await Promise.all(armed);
+      const all = Promise.all(received);
+      const timeout = new Promise<never>((_, reject) => {
+        const timer = setTimeout(() => reject(new Error(`not every ${side} socket got version ${ticket.version} of ${ticket.id}`)), plan.roundTimeoutMs);
+        void all.finally(() => clearTimeout(timer));
+      });
+      const settled = Promise.race([
+        all.then((replies) => ({ at: replies.flatMap((r) => r.at), ...(replies[0]?.payload ? { payload: replies[0].payload } : {}) })),
+        timeout,
+      ]);
+      settled.catch(() => undefined); // awaited by the caller; never left unhandled meanwhile
+      return { received: settled };
+    },
+    async close() {
+      const closed = workers.map(({ next }) => next('closed').catch(() => undefined));
+      workers.forEach(({ send }) => send({ type: 'close' }));
+      await Promise.race([Promise.all(closed), new Promise((r) => setTimeout(r, 5_000))]);
+      await Promise.all(workers.map(({ worker }) => worker.terminate()));
+    },
+  };
 }
 
 interface Round {
@@ -239,36 +289,26 @@ interface Round {
   lastMs: number;
 }
 
-/** Starts `trigger`, and times each socket's first `ticket:update` with `version`. */
-async function measure(clients: Client[], ticket: { id: string; version: number }, trigger: () => Promise<void>, server: Child): Promise<Round> {
-  const { id, version } = ticket;
-  const latencies: number[] = [];
-  const receivedAt: number[] = [];
-  let t0 = 0;
-  const done = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`only ${latencies.length} of ${clients.length} sockets got version ${version} of ${id}`)),
-      plan.roundTimeoutMs,
-    );
-    for (const socket of clients) {
-      const listener = (m: TicketUpdateMessage) => {
-        if (m.ticket.version !== version || m.ticket.id !== id) return;
-        socket.off('ticket:update', listener);
-        const now = performance.now();
-        latencies.push(now - t0);
-        receivedAt.push(performance.timeOrigin + now);
-        if (latencies.length === clients.length) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      socket.on('ticket:update', listener);
-    }
-  });
-  t0 = performance.now();
-  await Promise.all([trigger(), done]);
-  const emittedAt = await server.emittedAt(`${id}:${version}`);
-  return { latencies, fromEmit: receivedAt.map((at) => at - emittedAt), firstMs: Math.min(...latencies), lastMs: Math.max(...latencies) };
+/** Starts `trigger`, and times each socket's first `ticket:update` with this version, from the request and from the broadcast. */
+async function measure(
+  pool: LoadPool,
+  side: Side,
+  ticket: { id: string; version: number },
+  trigger: () => Promise<void>,
+  server: Child,
+): Promise<Round & { payload?: TicketUpdateMessage }> {
+  const { received } = await pool.arm(side, ticket, side === 'relais');
+  const t0 = performance.timeOrigin + performance.now();
+  const [, { at, payload }] = await Promise.all([trigger(), received]);
+  const emittedAt = await server.emittedAt(`${ticket.id}:${ticket.version}`);
+  const latencies = at.map((time) => time - t0);
+  return {
+    latencies,
+    fromEmit: at.map((time) => time - emittedAt),
+    firstMs: Math.min(...latencies),
+    lastMs: Math.max(...latencies),
+    ...(payload ? { payload } : {}),
+  };
 }
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
@@ -349,7 +389,7 @@ export async function run(): Promise<BenchResult[]> {
   const dbName = `bench_fanout_${randomBytes(4).toString('hex')}`;
   await connectDatabase(uri, dbName);
   const children: Child[] = [];
-  const clients: Client[] = [];
+  let pool: LoadPool | undefined;
   try {
     await ensureIndexes();
     const { tokens, supervisorToken, tickets } = await seed();
@@ -363,10 +403,17 @@ export async function run(): Promise<BenchResult[]> {
     const bare = await startChild(bundle, 'bare', {});
     children.push(bare);
 
-    const bareConnect = await connectAll(bare.url, plan.sockets, () => undefined, 'connect');
-    clients.push(...bareConnect.clients);
-    const relaisConnect = await connectAll(relais.url, plan.sockets, (i) => tokens[i], 'hello');
-    clients.push(...relaisConnect.clients);
+    pool = await startLoadPool(path.dirname(bundle), plan.loadThreads);
+    const load = pool;
+    const connectSeconds = {
+      bare: await load.connect(
+        'bare',
+        bare.url,
+        Array.from({ length: plan.sockets }, () => undefined),
+        'connect',
+      ),
+      relais: await load.connect('relais', relais.url, tokens, 'hello'),
+    };
     const rssAfterConnect = { relais: await relais.rss(), bare: await bare.rss() };
 
     let rounds = 0;
@@ -374,10 +421,9 @@ export async function run(): Promise<BenchResult[]> {
     const relaisRound = async (): Promise<Round> => {
       const ticket = tickets[rounds++ % tickets.length] as (typeof tickets)[number];
       const expected = ticket.version + 1;
-      const catchPayload = (m: TicketUpdateMessage) => (payload = m);
-      relaisConnect.clients[0]?.once('ticket:update', catchPayload);
       const round = await measure(
-        relaisConnect.clients,
+        load,
+        'relais',
         { id: ticket.id, version: expected },
         async () => {
           await post(
@@ -389,6 +435,7 @@ export async function run(): Promise<BenchResult[]> {
         relais,
       );
       ticket.version = expected;
+      payload = round.payload ?? payload;
       return round;
     };
     let bareVersion = 0;
@@ -397,7 +444,8 @@ export async function run(): Promise<BenchResult[]> {
       bareVersion += 1;
       const body = { ...payload, ticket: { ...payload.ticket, version: bareVersion } };
       return measure(
-        bareConnect.clients,
+        load,
+        'bare',
         { id: payload.ticket.id, version: bareVersion },
         async () => {
           await post(`${bare.url}/broadcast`, body);
@@ -447,12 +495,12 @@ export async function run(): Promise<BenchResult[]> {
       // The fan-out itself: from the broadcast to each socket (the command before it is in the rows above).
       row('p50 broadcast → each socket', 'ms', percentile(fromEmit(measured.relais), 50), percentile(fromEmit(measured.bare), 50)),
       row('p99 broadcast → each socket', 'ms', percentile(fromEmit(measured.relais), 99), percentile(fromEmit(measured.bare), 99), 0.67),
-      row('connect all sockets', 's', relaisConnect.seconds, bareConnect.seconds),
+      row('connect all sockets', 's', connectSeconds.relais, connectSeconds.bare),
       row('server RSS vs bare Socket.io', 'MB', rssRelais, rssBare),
       row('server RSS vs 256 MB budget', 'MB', rssRelais, plan.rssBudgetMb, 1),
     ];
   } finally {
-    for (const socket of clients) socket.disconnect();
+    await pool?.close();
     await Promise.allSettled(children.map((c) => c.stop()));
     await mongoose.connection.db?.dropDatabase().catch(() => undefined);
     await disconnectDatabase();
