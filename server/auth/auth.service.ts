@@ -7,6 +7,7 @@
 import { Types } from 'mongoose';
 import { domainEvents } from '../lib/domain-events.js';
 import { UnauthorizedError } from '../lib/errors.js';
+import { readStaffForSignIn, rememberedStaff } from '../staff/staff-records.js';
 import { StaffModel, type StaffDoc } from '../staff/staff.model.js';
 import { tiers, type Tier } from '../teams/team.model.js';
 import { teamTier } from '../teams/team.queries.js';
@@ -57,7 +58,7 @@ export interface AuthService {
   refresh(refreshToken: string): Promise<IssuedTokens>;
   logout(sessionId: string | Types.ObjectId): Promise<void>;
   logoutEverywhere(staffId: string | Types.ObjectId): Promise<void>;
-  resolveAccessToken(token: string): Promise<AuthenticatedToken>;
+  resolveAccessToken(token: string, options?: { fresh?: boolean }): Promise<AuthenticatedToken>;
   actorFromToken(token: string): Promise<StaffActor>;
   currentStaff(staffId: Types.ObjectId): Promise<StaffDoc>;
 }
@@ -198,13 +199,19 @@ export function createAuthService(settings: JwtSettings): AuthService {
   }
 
   /**
-   * Verifies an access token and checks, against the database, that the staff
-   * member is active, the tokenVersion is current and the session is open.
-   * Three `_id` lookups (staff, session, team).
+   * Verifies an access token and checks, against the database, that the session is open and
+   * the staff member active with the token's tokenVersion. The session is read on every request
+   * (revocation takes effect at once); the person's record may come from this instance's memo
+   * (staff/staff-records.ts), which never refuses: when it would, the record is read again.
+   * `fresh` reads it whatever is remembered (the live sockets' periodic re-check: the net under
+   * changes no news announced, such as an edit made directly in the database).
    */
-  async function resolveAccessToken(token: string): Promise<AuthenticatedToken> {
+  async function resolveAccessToken(token: string, options: { fresh?: boolean } = {}): Promise<AuthenticatedToken> {
     const claims = verifyAccessToken(settings, token);
-    const [staff, session] = await Promise.all([StaffModel.findById(claims.sub).lean(), SessionModel.findById(claims.sid).lean()]);
+    const remembered = options.fresh ? undefined : rememberedStaff(claims.sub);
+    const [read, session] = await Promise.all([remembered ? null : readStaffForSignIn(claims.sub), SessionModel.findById(claims.sid).lean()]);
+    const memoRefuses = remembered && (!remembered.active || remembered.tokenVersion !== claims.tv || remembered.tokenVersion !== session?.tokenVersion);
+    const staff = memoRefuses ? await readStaffForSignIn(claims.sub) : (remembered ?? read);
     if (!staff || !staff.active || staff.tokenVersion !== claims.tv) throw new UnauthorizedError(sessionEnded);
     if (
       !session ||

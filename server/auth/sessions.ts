@@ -6,6 +6,7 @@
 import type { Types } from 'mongoose';
 import { domainEvents } from '../lib/domain-events.js';
 import { NotFoundError } from '../lib/errors.js';
+import { staffRecordChanged } from '../staff/staff-records.js';
 import { StaffModel } from '../staff/staff.model.js';
 import { SessionModel } from './session.model.js';
 
@@ -67,5 +68,6 @@ export async function endOtherSessions(staffId: Types.ObjectId | string, keep: s
 export async function endAllSessions(staffId: Types.ObjectId | string): Promise<void> {
   await StaffModel.updateOne({ _id: staffId }, { $inc: { tokenVersion: 1 } });
   await SessionModel.updateMany({ staff: staffId, revokedAt: null }, { $set: { revokedAt: new Date() } });
+  staffRecordChanged(staffId);
   domainEvents.publish('auth.revoked', { sessionId: null, staffId: String(staffId) });
 }

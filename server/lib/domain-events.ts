@@ -31,6 +31,8 @@ export interface DomainEventMap {
   'auth.revoked': { sessionId: string | null; staffId: string | null };
   /** A member's name, address or member number changed (members/member-changes.ts): search rewrites their tickets. */
   'member.changed': { memberId: string };
+  /** A staff member's record changed (name, roles, team, office, languages, active, token version): instances forget what they remember of it. */
+  'staff.changed': { staffId: string };
   /** A "send me a link" request was stored (the page has answered): the worker looks the address up now. */
   'member.link_requested': Record<string, never>;
   /** An unlock link was asked for (the route has answered): the worker looks the address up now. */

@@ -12,6 +12,7 @@ import { domainEvents } from '../lib/domain-events.js';
 import { ConflictError, NotFoundError, isDuplicateKeyError } from '../lib/errors.js';
 import { normalizeEmail } from './member-lookup.js';
 import { MemberEmailModel, MemberModel, rememberMemberEmail } from './member.model.js';
+import { forgetMemberCard } from './member-cards.js';
 import { forgetMemberName } from './member-names.js';
 
 export interface MemberDetails {
@@ -66,6 +67,7 @@ export async function changeMemberDetails(memberId: Types.ObjectId | string, det
       if (old && String(old.member) === id) await MemberEmailModel.deleteOne({ _id: before.email });
     }
   } finally {
+    forgetMemberCard(id);
     domainEvents.publish('member.changed', { memberId: id });
   }
 }

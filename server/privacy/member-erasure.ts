@@ -28,6 +28,7 @@ import { ConflictError, NotFoundError, isDuplicateKeyError } from '../lib/errors
 import { domainEvents } from '../lib/domain-events.js';
 import type { Logger } from '../lib/logger.js';
 import { LinkRequestModel } from '../members/link-request.model.js';
+import { forgetMemberCard } from '../members/member-cards.js';
 import { changeMemberDetails } from '../members/member-changes.js';
 import { memberById } from '../members/member-lookup.js';
 import { MemberEmailModel, MemberModel, MemberNumberModel, normalizeMemberNumber } from '../members/member.model.js';
@@ -154,16 +155,19 @@ async function runErasure(record: MemberErasure, actor: StaffActor | SystemActor
       }
       // Moves the address key to the placeholder and asks search to write the member's tickets again.
       await changeMemberDetails(id, { name: record.pseudonym, email: placeholderEmail(id), memberNumber: null });
-    } else {
-      // Resumed after the record was pseudonymised: the news of that change may not have gone out
-      // (a stop right after it); told again, harmlessly, so no instance keeps the erased name.
-      domainEvents.publish('member.changed', { memberId: id });
     }
     const old = identity ? await MemberEmailModel.findById(identity.email).lean() : null;
     if (old && String(old.member) === id) await MemberEmailModel.deleteOne({ _id: identity?.email });
     await MemberModel.collection.updateOne({ _id: member._id } as never, {
       $set: { language: null, erasedAt: new Date(), sessionVersion: (member.sessionVersion ?? 0) + 1 },
     });
+    if (!identity) {
+      // Resumed after the record was pseudonymised: the news of that change may not have gone out
+      // (a stop right after it); told again, harmlessly, so no instance keeps the erased name or
+      // finds the member by their old address.
+      forgetMemberCard(id);
+      domainEvents.publish('member.changed', { memberId: id });
+    }
     steps.add('member');
     await note(id, { steps: [...steps] });
   }

@@ -176,7 +176,7 @@ export function createSessionGuard(options: SessionGuardOptions): SessionGuard {
       const newest = list.reduce<Tracked | undefined>((a, b) => (!a || b.socket.data.expiresAt > a.socket.data.expiresAt ? b : a), undefined);
       if (!newest) continue;
       try {
-        const found = await auth.resolveAccessToken(newest.token);
+        const found = await auth.resolveAccessToken(newest.token, { fresh: true });
         const now = accessKey(socketDataFor(found.actor, sessionId, 0));
         for (const t of list) if (accessKey(t.socket.data) !== now) end(t.socket, 'access_changed');
       } catch (error) {

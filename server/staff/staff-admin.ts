@@ -19,6 +19,7 @@ import { OfficeModel } from '../offices/office.model.js';
 import { TeamModel } from '../teams/team.model.js';
 import { replyLanguage as uiLocaleFor } from '../lib/ticket.vocabulary.js';
 import type { InviteInput, UpdateInput } from './staff-admin.schemas.js';
+import { staffRecordChanged } from './staff-records.js';
 import { StaffModel, type StaffDoc } from './staff.model.js';
 import { presentStaffAdmin, type PresentedStaffAdmin } from './staff.presenter.js';
 
@@ -121,7 +122,10 @@ export async function updateStaff(ctx: Context, id: string, input: UpdateInput):
   if (input.office !== undefined) set.office = input.office;
   if (input.languages !== undefined) set.languages = [...new Set(input.languages)];
   if (input.capacity !== undefined) set.capacity = input.capacity;
-  if (Object.keys(set).length > 0) await StaffModel.updateOne({ _id: staff._id }, { $set: set }, { runValidators: true });
+  if (Object.keys(set).length > 0) {
+    await StaffModel.updateOne({ _id: staff._id }, { $set: set }, { runValidators: true });
+    staffRecordChanged(staff._id);
+  }
   if (set.name !== undefined) clearConfigCaches(); // the lists name holders from a memo (ticket.queries.ts)
   const after = presentStaffAdmin(await load(id));
   await recordAudit(ctx.actor, {
@@ -141,6 +145,7 @@ export async function deactivateStaff(ctx: Context, id: string): Promise<Present
   if (sameId(staff._id, ctx.actor.id)) throw new ConflictError('You cannot deactivate your own account.', { reason: 'own_account' });
   const before = presentStaffAdmin(staff);
   await StaffModel.updateOne({ _id: staff._id }, { $set: { active: false, deactivatedAt: new Date() } });
+  staffRecordChanged(staff._id);
   await endAllSessions(staff._id);
   const after = presentStaffAdmin(await load(id));
   await recordAudit(ctx.actor, {
@@ -164,6 +169,7 @@ export async function reactivateStaff(ctx: Context, id: string): Promise<Present
   const before = presentStaffAdmin(staff);
   const setUp = Boolean(staff.passwordSetAt) || !staff.invitedAt;
   await StaffModel.updateOne({ _id: staff._id }, { $set: { active: setUp, deactivatedAt: null, ...(setUp ? {} : { invitedAt: new Date() }) } });
+  staffRecordChanged(staff._id);
   if (!setUp) await invite(staff._id, staff.email, staff.languages, ctx.actor.name);
   const after = presentStaffAdmin(await load(id));
   await recordAudit(ctx.actor, {

@@ -10,7 +10,7 @@ import { attachmentLink, messageWrite } from './journal-writes.js';
 import { sameId, type Actor } from '../auth/actor.js';
 import type { MailProof } from './message.model.js';
 import { isDuplicateKeyError } from '../lib/errors.js';
-import { findMemberByEmail } from '../members/member-lookup.js';
+import { memberCardByEmail } from '../members/member-cards.js';
 import { MemberModel } from '../members/member.model.js';
 import { routeNewTicket } from '../routing/routing.service.js';
 import { nextTicketNumber, numberCollided } from './ticket-number.js';
@@ -78,7 +78,7 @@ export async function findOrCreateMember(
   input: CreateTicketProps['member'],
 ): Promise<{ _id: Types.ObjectId; name: string; office?: Types.ObjectId | null; language?: string | null }> {
   const email = input.email.trim().toLowerCase();
-  const existing = await findMemberByEmail<{ name: string; office?: Types.ObjectId | null; language?: string | null }>(email);
+  const existing = await memberCardByEmail(email);
   if (existing) return existing;
   try {
     const language = input.language === 'fr' || input.language === 'nl' || input.language === 'en' || input.language === 'de' ? input.language : null;

@@ -2,7 +2,8 @@
  * Two Relais processes on one database and one real redis-server: the queues are read from each
  * instance's working set in memory (server/tickets/working-set.ts), so a change made through one
  * instance must show in the other's queue, through Redis (working-set.sync.ts), without a restart.
- * The members' names each instance remembers (members/member-names.ts) follow the same way.
+ * The members' names each instance remembers (members/member-names.ts) follow the same way, and so
+ * do the staff records it remembers for the sign-in check (staff/staff-records.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -145,6 +146,35 @@ describe('two instances behind Redis: one queue', function () {
       if (Date.now() > deadline + 10_000) throw new Error('B still names the erased member 10 s after the erasure');
       await new Promise((r) => setTimeout(r, 50));
     }
+  });
+
+  it('applies a change of roles made on one instance to the next requests on the other (the sign-in memo follows)', async () => {
+    const [a, b] = instances as [Instance, Instance];
+    const signIn = async (i: Instance, email: string) =>
+      ((await request(i.url).post('/api/v1/auth/login').send({ email, password: testPassword }).expect(200)).body as { token: string }).token;
+    const person = org.staff.supervisorCharleroi;
+    const onB = await signIn(b, person.email);
+    const staffList = () => request(b.url).get('/api/v1/admin/staff').set('Authorization', `Bearer ${onB}`);
+    expect((await staffList()).status, 'a supervisor is not an administrator').to.equal(403);
+    const admin = await signIn(a, org.staff.administrator.email);
+    const setRoles = (roles: string[]) =>
+      request(a.url)
+        .patch(`/api/v1/admin/staff/${String(person.id)}`)
+        .set('Authorization', `Bearer ${admin}`)
+        .send({ roles })
+        .expect(200);
+    /** Polls B until the supervisor's request answers `status` (the news crosses Redis in milliseconds; 10 s is generous). */
+    const untilStatus = async (status: number, what: string) => {
+      const deadline = Date.now() + 10_000;
+      for (let last = 0; last !== status; last = (await staffList()).status) {
+        if (Date.now() > deadline) throw new Error(`${what}: B still answers ${last} after 10 s`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    await setRoles(['supervisor', 'administrator']);
+    await untilStatus(200, 'the role given on A');
+    await setRoles(['supervisor']);
+    await untilStatus(403, 'the role taken away on A');
   });
 
   it('a new instance reads the open work from the database at start', async () => {

@@ -9,7 +9,9 @@ import { resetTicketNumberCache } from '../../server/tickets/ticket-number.js';
 import { resetTicketKeyCaches } from '../../server/tickets/ticket.keys.js';
 import { workingSet } from '../../server/tickets/working-set.js';
 import { clearEscalationCache } from '../../server/tickets/ticket.queries.js';
+import { forgetMemberCards } from '../../server/members/member-cards.js';
 import { forgetMemberNames } from '../../server/members/member-names.js';
+import { forgetStaffRecords } from '../../server/staff/staff-records.js';
 import { testDatabaseUri } from './global.js';
 
 /**
@@ -28,6 +30,8 @@ export function useTestDatabase(): { name: () => string } {
     workingSet.reset();
     clearEscalationCache();
     forgetMemberNames();
+    forgetMemberCards();
+    forgetStaffRecords();
     clearRoutingCache();
     resetOfficeModels();
     clearDoneDays();

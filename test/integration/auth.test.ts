@@ -8,10 +8,12 @@ import type { Config } from '../../server/config.js';
 import { authenticate, csrfProtection, requireStaff } from '../../server/auth/auth.middleware.js';
 import { authRoutes, type LoginRateLimits } from '../../server/auth/auth.routes.js';
 import { createLoginThrottle } from '../../server/auth/login-throttle.js';
+import { toStaffActor } from '../../server/auth/actor.js';
 import { hashPassword } from '../../server/auth/password.js';
 import { SessionModel } from '../../server/auth/session.model.js';
 import { hashSecret } from '../../server/auth/tokens.js';
 import { mountRoutes } from '../../server/lib/route-table.js';
+import { updateStaff } from '../../server/staff/staff-admin.js';
 import { StaffModel } from '../../server/staff/staff.model.js';
 import { TeamModel } from '../../server/teams/team.model.js';
 import { errorHandler } from '../../server/web/error-handler.js';
@@ -42,6 +44,9 @@ function buildApp(config: Config, rateLimits?: Partial<LoginRateLimits>): Expres
   // Mounted directly (not through mountRoutes) so this probe stays out of the route registry.
   router.post('/probe', requireStaff, (req: Request, res: Response) => {
     res.json({ id: String(req.actor?.id), via: req.authVia, tier: req.actor?.tier });
+  });
+  router.post('/probe-actor', requireStaff, (req: Request, res: Response) => {
+    res.json({ roles: req.actor?.roles, name: req.actor?.name });
   });
   app.use('/api/v1', router);
   app.use(errorHandler);
@@ -279,24 +284,50 @@ describe('staff authentication', () => {
       expect(await SessionModel.countDocuments({ staff: s._id, revokedAt: null })).to.equal(0);
     });
 
-    it('a tokenVersion bump (password change, deactivation) refuses tokens and refreshes', async () => {
+    // The writes below are what a password change or a deactivation writes on *another* instance
+    // (the record, then its sessions: sessions.ts), without the news that makes this one forget
+    // what it remembers of the person (staff-records.ts): the sessions read on every request decide.
+    it('a tokenVersion bump (password change, deactivation) refuses tokens and refreshes, even on an instance that remembers the person', async () => {
       const s = await staff();
       const a = await login(s.email);
       await me(a.token).expect(200);
+      await request(app).post('/api/v1/probe').set('Authorization', `Bearer ${a.token}`).expect(200); // now remembered here
       await StaffModel.updateOne({ _id: s._id }, { $inc: { tokenVersion: 1 } });
+      await SessionModel.updateMany({ staff: s._id, revokedAt: null }, { $set: { revokedAt: new Date() } });
       expect401(await me(a.token));
+      expect401(await request(app).post('/api/v1/probe').set('Authorization', `Bearer ${a.token}`));
       expect401(await refresh(a.refreshToken));
+      // The new sign-in carries the new version: what this instance remembers must not refuse it.
+      const b = await login(s.email);
+      const probe = await request(app).post('/api/v1/probe').set('Authorization', `Bearer ${b.token}`).expect(200);
+      expect(probe.body.id).to.equal(String(s._id));
     });
 
     it('locks deactivated staff out at once, Bearer and cookie alike', async () => {
       const s = await staff();
       const a = await login(s.email);
+      await request(app).post('/api/v1/probe').set('Authorization', `Bearer ${a.token}`).expect(200);
       await StaffModel.updateOne({ _id: s._id }, { $set: { active: false } });
+      await SessionModel.updateMany({ staff: s._id, revokedAt: null }, { $set: { revokedAt: new Date() } });
       expect401(await me(a.token));
       expect401(await refresh(a.refreshToken));
       const viaCookie = await request(app).get('/api/v1/me').set('Cookie', cookieHeader(a.cookies));
       expect401(viaCookie);
       expect(setCookies(viaCookie).relais_at?.raw).to.match(/Expires=Thu, 01 Jan 1970/);
+    });
+
+    it('remembers the person between requests, and a change made through the administration applies to the next request', async () => {
+      const s = await staff();
+      const a = await login(s.email);
+      const probe = async () =>
+        (await request(app).post('/api/v1/probe-actor').set('Authorization', `Bearer ${a.token}`).expect(200)).body as { roles: string[]; name: string };
+      expect(await probe()).to.include({ name: s.name });
+      // Written around Relais (no news): this instance still answers with what it remembers.
+      await StaffModel.updateOne({ _id: s._id }, { $set: { name: 'Renamed Directly' } });
+      expect(await probe()).to.include({ name: s.name });
+      const admin = await StaffModel.create({ name: 'Admin', email: `admin${(counter += 1)}@example.org`, passwordHash, roles: ['administrator'] });
+      await updateStaff({ actor: toStaffActor(admin.toObject(), null) }, String(s._id), { roles: ['advisor', 'supervisor'], name: 'Sam Supervisor' });
+      expect(await probe()).to.deep.include({ name: 'Sam Supervisor', roles: ['advisor', 'supervisor'] });
     });
 
     it('refuses tokens of an expired session', async () => {

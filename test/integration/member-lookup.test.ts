@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { backfillMemberEmails, findMemberByEmail } from '../../server/members/member-lookup.js';
+import { forgetMemberCard, memberCardByEmail } from '../../server/members/member-cards.js';
 import { MemberModel } from '../../server/members/member.model.js';
 import { forgetMemberName, memberNamesByIds } from '../../server/members/member-names.js';
 import { changeMemberDetails } from '../../server/members/member-changes.js';
@@ -49,5 +50,33 @@ describe('members’ names remembered by the instance (members/member-names.ts)'
     expect((await reading).get(id)).to.equal('Bruno Lambert');
     await MemberModel.updateOne({ _id: id }, { $set: { name: 'Bruno Lambert (nouveau)' } });
     expect((await memberNamesByIds([id])).get(id), 'the read begun before the change was not remembered').to.equal('Bruno Lambert (nouveau)');
+  });
+});
+
+describe('members found by address for a new request, remembered by the instance (members/member-cards.ts)', () => {
+  useTestDatabase();
+
+  it('reads a member once, and follows a change of name or address made through changeMemberDetails at once', async () => {
+    const member = await MemberModel.create({ name: 'Claire Dumont', email: 'claire.cards@example.be', language: 'nl' });
+    const id = String(member._id);
+    expect(await memberCardByEmail(' Claire.Cards@example.be ')).to.deep.include({ name: 'Claire Dumont', language: 'nl', office: null });
+    // Written behind its back: the remembered card stays (what it spares is these two reads).
+    await MemberModel.updateOne({ _id: id }, { $set: { name: 'Écrit directement' } });
+    expect(await memberCardByEmail('claire.cards@example.be')).to.deep.include({ name: 'Claire Dumont' });
+    await changeMemberDetails(id, { name: 'Claire Dumont-Peeters', email: 'claire.nouvelle@example.be' });
+    expect(await memberCardByEmail('claire.cards@example.be'), 'the old address no longer names her').to.equal(null);
+    expect(await memberCardByEmail('claire.nouvelle@example.be')).to.deep.include({ name: 'Claire Dumont-Peeters' });
+  });
+
+  it('does not remember an address not found, nor a card read while the member was being changed', async () => {
+    expect(await memberCardByEmail('david.cards@example.be')).to.equal(null);
+    const member = await MemberModel.create({ name: 'David Wouters', email: 'david.cards@example.be' });
+    expect(String((await memberCardByEmail('david.cards@example.be'))?._id), 'a new member is found at once').to.equal(String(member._id));
+    const other = await MemberModel.create({ name: 'Eva Claes', email: 'eva.cards@example.be' });
+    const reading = memberCardByEmail('eva.cards@example.be'); // in flight while the member changes
+    forgetMemberCard(String(other._id));
+    expect((await reading)?.name).to.equal('Eva Claes');
+    await MemberModel.updateOne({ _id: other._id }, { $set: { name: 'Eva Claes (nouveau)' } });
+    expect((await memberCardByEmail('eva.cards@example.be'))?.name, 'the read begun before the change was not remembered').to.equal('Eva Claes (nouveau)');
   });
 });
