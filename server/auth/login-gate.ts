@@ -79,7 +79,7 @@ export async function admitLogin(
   return {
     async succeeded(response) {
       if (unlocked) clearUnlockGrant(response, config);
-      if (options.password) setDeviceCookie(response, config, email);
+      if (options.password) setDeviceCookie(req, response, config, email);
       await admission.attempt.succeeded();
     },
   };

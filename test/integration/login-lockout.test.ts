@@ -178,6 +178,30 @@ describe('staff lockout: failed sign-ins per account and source, growing delay, 
     expect((await formLogin(browser, office, julie, password)).status).to.equal(429);
   });
 
+  it('knows the last five accounts signed in on a shared office computer, each on its own (QA)', async () => {
+    const { app: target } = app({ perIp: { limit: 3, windowMs: 15 * 60_000 } });
+    const office = '203.0.113.41';
+    const people = [await staff(), await staff(), await staff(), await staff(), await staff(), await staff()];
+    const browser = request.agent(target);
+    const signOut = async () => {
+      const page = await browser.get('/staff/queue').set('X-Forwarded-For', office).expect(200);
+      const token = /<meta name="csrf-token" content="([^"]+)"/.exec(page.text)?.[1] ?? '';
+      await browser.post('/staff/logout').set('X-Forwarded-For', office).type('form').send({ _csrf: token }).expect(303);
+    };
+    // Six colleagues take turns on the computer at the front desk.
+    for (const person of people) {
+      expect((await formLogin(browser, office, person, password)).status).to.equal(303);
+      await signOut();
+    }
+    for (const n of [1, 2, 3]) expect((await apiLogin(target, office, `stale${n}.${counter}@example.org`)).status).to.equal(401);
+    // The network is over its limit: the last five are known to this browser, the first has been let go.
+    for (const person of people.slice(1)) {
+      expect((await formLogin(browser, office, person, password)).status, person).to.equal(303);
+      await signOut();
+    }
+    expect((await formLogin(browser, office, people[0] ?? '', password)).status, 'the oldest of six').to.equal(429);
+  });
+
   it('passes the network’s limit at the second step (reached with the right password) and with an unlock grant (a mailed link)', async () => {
     const throttle = createLoginThrottle({ perIp: { limit: 2, windowMs: 15 * 60_000 } });
     const ip = '203.0.113.31';
