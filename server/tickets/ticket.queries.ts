@@ -194,17 +194,31 @@ export async function ticketDetailAndHistory(
   return { ticket, events, detail: await detailOf(actor, ticket, events), history: await withMergedHistory(ticket, events.map(presentEvent)) };
 }
 
+/** How deep a chain of merges is followed (A into B, then B into C: C shows A's history too). */
+const mergeChainDepth = 5;
+
 /**
  * A ticket's history with the history of the duplicates merged into it, in time order, each of their
  * events marked with the duplicate's number: merging moves the thread, and the history shows with it
- * (the events themselves stay the duplicate's: their `_id` is `<ticket>:<seq>`).
+ * (the events themselves stay the duplicate's: their `_id` is `<ticket>:<seq>`). A duplicate that had
+ * duplicates merged into it brings theirs too, five merges deep at most, each ticket once.
  */
 async function withMergedHistory(ticket: Ticket, own: EventView[]): Promise<EventView[]> {
   if (!ticket.mergedFrom?.length) return own;
   const merged: EventView[] = [];
-  for (const m of ticket.mergedFrom) {
-    const source = await loadTicket(m.ticket);
-    if (source) merged.push(...(await ticketEvents(source)).map((e) => ({ ...presentEvent(e), fromTicket: m.number })));
+  const seen = new Set([String(ticket._id)]);
+  let level = ticket.mergedFrom;
+  for (let depth = 0; depth < mergeChainDepth && level.length > 0; depth += 1) {
+    const next: NonNullable<Ticket['mergedFrom']> = [];
+    for (const m of level) {
+      if (seen.has(String(m.ticket))) continue;
+      seen.add(String(m.ticket));
+      const source = await loadTicket(m.ticket);
+      if (!source) continue;
+      merged.push(...(await ticketEvents(source)).map((e) => ({ ...presentEvent(e), fromTicket: m.number })));
+      next.push(...(source.mergedFrom ?? []));
+    }
+    level = next;
   }
   return [...own, ...merged].sort((a, b) => a.at.localeCompare(b.at));
 }

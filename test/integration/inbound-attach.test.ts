@@ -125,6 +125,28 @@ describe('a follow-up from another address: shown on its ticket, attached by an 
     expect(await heldMailsCiting([kept.number, duplicate.number])).to.deep.equal([]);
   });
 
+  it('follows a chain of merges: mail held about a duplicate merged into a ticket merged on shows on the last one, with the first one’s history', async () => {
+    const member = { name: 'Lotte Peeters', email: `lotte.${++serial}@example.be` };
+    const last = await buildTicket(org, { member, subject: 'Attestation de travail', acknowledge: false });
+    const middle = await buildTicket(org, { member, subject: 'Attestation (rappel)', acknowledge: false });
+    const first = await buildTicket(org, { member, subject: 'Attestation (encore)', acknowledge: false });
+    const id = await fromWork(first);
+    const merge = async (ticket: Ticket, into: Ticket) => {
+      const current = (await loadTicket(ticket._id)) as Ticket;
+      const claimed = await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: current.version });
+      await mergeTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: claimed.version, into: into.number });
+    };
+    await merge(first, middle);
+    await merge(middle, last);
+    const advisor = await signedIn(app, org.staff.advisorLiege.email);
+    const page = (await advisor.get(`/staff/tickets/${String(last._id)}`).expect(200)).text;
+    expect(page).to.include('Un e-mail qui cite ce ticket attend une décision en quarantaine');
+    expect(page).to.include(`cite ${first.number}, un ticket fusionné avec celui-ci`);
+    // The first duplicate's own history is in the last one's trail, marked with its number, as the middle one's is.
+    expect(page).to.include(`${first.number} · `).and.include(`${middle.number} · `);
+    expect((await heldMailsCiting([first.number])).map((m) => m._id)).to.deep.equal([id]);
+  });
+
   it('an administrator attaches it: the member’s message on the ticket, the real sender and who vouched above it, recorded; the notice goes', async () => {
     const ticket = await newTicket();
     const id = await fromWork(ticket);
