@@ -163,6 +163,38 @@ describe('reply box in Chromium: saved-reply picker, formatting, a PDF', functio
     }
   });
 
+  it('on a phone, the saved-replies form holds a text too long with its own line, and an empty title gets the page’s sentence, not a browser bubble', async () => {
+    const phone = await e2e.signIn(email, { viewport: { width: 390, height: 844 } });
+    try {
+      const page = phone.page;
+      await page.goto(`${e2e.base}/staff/replies`);
+      const form = page.locator('form.replies-form').first();
+      const box = page.locator('#r-fr');
+      await box.focus();
+      await page.keyboard.insertText('Bonjour,\n'.repeat(2_500)); // 22,500 characters: over the 20,000 of a saved reply
+      const posts: string[] = [];
+      page.on('request', (r) => {
+        if (r.method() === 'POST') posts.push(r.url());
+      });
+      await page.locator('#r-title').fill('Réponse bien trop longue');
+      await form.locator('button[type=submit]').click();
+      await page.waitForTimeout(300);
+      expect(posts, 'held in the page').to.deep.equal([]);
+      expect(await page.locator('#r-fr-length').innerText()).to.match(/^Trop long : 20\u202f000 caractères au plus/);
+      await screenshot(page, 'saved-reply-too-long-phone');
+      // No title: the browser lets it go (no bubble over the page) and the page says what to do, keeping the text.
+      await box.fill('Le bureau est ouvert du lundi au vendredi.');
+      await page.locator('#r-title').fill('');
+      await Promise.all([page.waitForURL(`${e2e.base}/staff/replies`), form.locator('button[type=submit]').click()]);
+      expect(await page.locator('#replies-error').innerText()).to.equal('Donnez un titre (120 caractères au plus).');
+      expect(await page.locator('#r-fr').inputValue()).to.equal('Le bureau est ouvert du lundi au vendredi.');
+      // The page answered 400 on purpose (the refused form, said on the page): the browser logs that status.
+      expect(unexpectedErrors(phone.errors).filter((e) => !/status of 400/.test(e))).to.deep.equal([]);
+    } finally {
+      await phone.context.close();
+    }
+  });
+
   it('says when there are no saved replies yet, and links to where to write one', async () => {
     // The demo's shared replies, deleted by an administrator; this advisor has no personal ones.
     token = await e2e.token('admin@relais.demo');
