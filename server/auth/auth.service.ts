@@ -127,6 +127,14 @@ export function createAuthService(settings: JwtSettings): AuthService {
       ip: clip(meta.ip, 64),
       refreshTokenHash: refresh.hash,
     });
+    // A deactivation, a new password or "log out everywhere" that revoked the person's sessions between
+    // the password check and this insert would miss this one: read the record again (the sign-in memo
+    // takes it too) and end the session if the version moved on or the person was deactivated.
+    const after = await readStaffForSignIn(String(staff._id));
+    if (!after || !after.active || after.tokenVersion !== staff.tokenVersion) {
+      await SessionModel.updateOne({ _id: sessionId }, { $set: { revokedAt: new Date() } });
+      throw new UnauthorizedError(sessionEnded);
+    }
     await StaffModel.updateOne({ _id: staff._id }, { $set: { lastLoginAt: now } });
     const access = issueAccess(staff._id, sessionId, staff.tokenVersion, sessionExpiresAt, now);
     return {

@@ -28,7 +28,13 @@ function key(settings: Settings): Buffer {
   return createHmac('sha256', settings.jwt.secret).update('relais:staff-device').digest();
 }
 
-const normal = (email: string): string => email.trim().toLowerCase();
+/**
+ * How the cookie names an account: a keyed digest of the address, not the address (the cookie is
+ * signed, not encrypted, and a shared computer's cookie would otherwise list five colleagues).
+ */
+function accountOf(settings: Settings, email: string): string {
+  return createHmac('sha256', key(settings)).update(email.trim().toLowerCase()).digest('base64url').slice(0, 22);
+}
 
 function cookieName(settings: Settings): string {
   return usesSecureCookies(settings) ? `__Host-${cookie}` : cookie;
@@ -41,7 +47,7 @@ function cookieOptions(settings: Settings): CookieOptions {
 /** A shared computer in a regional office: a few advisors take turns on it. */
 const maxAccounts = 5;
 
-/** One account this browser signed in to: the address, the device id (its failure budget's key), when (epoch s). */
+/** One account this browser signed in to: its digest (`accountOf`), the device id (its failure budget's key), when (epoch s). */
 interface Known {
   s: string;
   d: string;
@@ -56,8 +62,8 @@ function knownAccounts(req: Request, settings: Settings): Known[] {
     const payload = jwt.verify(value, key(settings), { algorithms: [algorithm], issuer: settings.jwt.issuer, audience });
     if (typeof payload !== 'object') return [];
     const since = Date.now() / 1000 - deviceCookieTtlSeconds;
-    // A cookie from before several accounts were kept names one: its subject and id.
-    const listed: unknown = payload.acc ?? [{ s: payload.sub, d: payload.jti, t: payload.iat }];
+    // A cookie from before several accounts were kept names one, by its address: its subject and id.
+    const listed: unknown = payload.acc ?? [{ s: typeof payload.sub === 'string' ? accountOf(settings, payload.sub) : null, d: payload.jti, t: payload.iat }];
     if (!Array.isArray(listed)) return [];
     return listed
       .filter((k): k is Known => typeof k === 'object' && k !== null && typeof k.s === 'string' && typeof k.d === 'string' && typeof k.t === 'number')
@@ -73,7 +79,7 @@ function knownAccounts(req: Request, settings: Settings): Known[] {
  * new device id; the oldest account goes when there are more than five.
  */
 export function setDeviceCookie(req: Request, res: Response, settings: Settings, email: string): void {
-  const account = normal(email);
+  const account = accountOf(settings, email);
   const accounts = [
     ...knownAccounts(req, settings).filter((k) => k.s !== account),
     { s: account, d: randomBytes(12).toString('base64url'), t: Math.floor(Date.now() / 1000) },
@@ -84,6 +90,6 @@ export function setDeviceCookie(req: Request, res: Response, settings: Settings,
 
 /** The device id this browser holds for `email`, or null when it never signed in to it here (or long ago). */
 export function deviceFor(req: Request, settings: Settings, email: string): string | null {
-  const account = normal(email);
+  const account = accountOf(settings, email);
   return knownAccounts(req, settings).find((k) => k.s === account)?.d ?? null;
 }

@@ -67,7 +67,8 @@ export async function endOtherSessions(staffId: Types.ObjectId | string, keep: s
  */
 export async function endAllSessions(staffId: Types.ObjectId | string): Promise<void> {
   await StaffModel.updateOne({ _id: staffId }, { $inc: { tokenVersion: 1 } });
-  await SessionModel.updateMany({ staff: staffId, revokedAt: null }, { $set: { revokedAt: new Date() } });
+  // Forgotten before the sessions are revoked: should that fail, the new version alone still refuses them.
   staffRecordChanged(staffId);
+  await SessionModel.updateMany({ staff: staffId, revokedAt: null }, { $set: { revokedAt: new Date() } });
   domainEvents.publish('auth.revoked', { sessionId: null, staffId: String(staffId) });
 }

@@ -189,10 +189,17 @@ describe('staff lockout: failed sign-ins per account and source, growing delay, 
       await browser.post('/staff/logout').set('X-Forwarded-For', office).type('form').send({ _csrf: token }).expect(303);
     };
     // Six colleagues take turns on the computer at the front desk.
+    let cookie = '';
     for (const person of people) {
-      expect((await formLogin(browser, office, person, password)).status).to.equal(303);
+      const signedIn = await formLogin(browser, office, person, password);
+      expect(signedIn.status).to.equal(303);
+      cookie = /relais_device=([^;]+)/.exec(String(signedIn.headers['set-cookie']))?.[1] ?? cookie;
       await signOut();
     }
+    // Signed, not encrypted: it names the accounts by a keyed digest, never by their address.
+    const payload = Buffer.from(cookie.split('.')[1] ?? '', 'base64url').toString('utf8');
+    expect(JSON.parse(payload).acc).to.have.length(5);
+    expect(payload).not.to.include('@').and.not.to.include('lockout');
     for (const n of [1, 2, 3]) expect((await apiLogin(target, office, `stale${n}.${counter}@example.org`)).status).to.equal(401);
     // The network is over its limit: the last five are known to this browser, the first has been let go.
     for (const person of people.slice(1)) {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { backfillMemberEmails, findMemberByEmail } from '../../server/members/member-lookup.js';
 import { forgetMemberCard, memberCardByEmail } from '../../server/members/member-cards.js';
-import { MemberModel } from '../../server/members/member.model.js';
+import { MemberEmailModel, MemberModel } from '../../server/members/member.model.js';
 import { forgetMemberName, memberNamesByIds } from '../../server/members/member-names.js';
 import { changeMemberDetails } from '../../server/members/member-changes.js';
 import { useTestDatabase } from '../helpers/db.js';
@@ -66,6 +66,10 @@ describe('members found by address for a new request, remembered by the instance
     await changeMemberDetails(id, { name: 'Claire Dumont-Peeters', email: 'claire.nouvelle@example.be' });
     expect(await memberCardByEmail('claire.cards@example.be'), 'the old address no longer names her').to.equal(null);
     expect(await memberCardByEmail('claire.nouvelle@example.be')).to.deep.include({ name: 'Claire Dumont-Peeters' });
+    // Which address names whom is never remembered: a key taken away elsewhere (an erasure on another
+    // instance whose news has not arrived) counts at once, so mail from it opens a request for a new member.
+    await MemberEmailModel.deleteOne({ _id: 'claire.nouvelle@example.be' });
+    expect(await memberCardByEmail('claire.nouvelle@example.be')).to.equal(null);
   });
 
   it('does not remember an address not found, nor a card read while the member was being changed', async () => {

@@ -293,8 +293,10 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
           .catch(() => l.tier(toTier))
       : Promise.resolve(null),
     allowed.has('reassign') ? reassignOptions(t, catalog) : Promise.resolve(null),
-    // Mail citing a duplicate merged here (or into one of those) waits for this ticket now: the last few.
-    heldMailsCiting([v.number, ...[...new Set(history.flatMap((e) => (e.fromTicket ? [e.fromTicket] : [])))].slice(-5)]),
+    // Mail citing a duplicate merged here waits for this ticket now: the last few merged straight into it, then those merged into them.
+    heldMailsCiting(
+      [...new Set([v.number, ...v.mergedFrom.slice(-5).map((m) => m.number), ...history.flatMap((e) => (e.fromTicket ? [e.fromTicket] : []))])].slice(0, 8),
+    ),
   ]);
 
   return {
