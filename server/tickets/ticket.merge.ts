@@ -120,8 +120,22 @@ export async function completeMerge(record: TicketMerge): Promise<Ticket> {
   const messages = thread.messages.map((m) => m._id);
   const files = [...thread.files.values()].map((a) => a._id);
   const lastAt = thread.messages.reduce<Date | null>((max, m) => (!max || new Date(m.createdAt) > max ? new Date(m.createdAt) : max), null);
+  // The ticket that stays may itself have been merged on since this merge was checked (or while it
+  // waited to be resumed): the messages go where the conversation went, following the chain; a step 3
+  // done on a ticket of the chain before it moved on is not done again (one mail to the member).
+  const chain = [first];
+  for (let last = first; last.merged && chain.length <= 5; chain.push(last)) {
+    const next = await loadTicket(last.merged.into);
+    if (!next) break;
+    last = next;
+  }
+  const into = chain[chain.length - 1] ?? first;
+  if (chain.slice(0, -1).some((t) => (t.mergedFrom ?? []).some((m) => sameId(m.ticket, record.source)))) {
+    await TicketMergeModel.collection.updateOne({ _id: record._id } as never, { $set: { state: 'done', doneAt: new Date() } });
+    return into;
+  }
   const target = await commitOnCurrent(
-    record.target,
+    into._id,
     (t) => (t.mergedFrom ?? []).some((m) => sameId(m.ticket, record.source)),
     (t) => ({
       ticket: t,

@@ -20,7 +20,7 @@ import { createInboundPipeline } from '../../server/mail/inbound/pipeline.js';
 import { claimTicket, replyToTicket, addNote, resolveTicket } from '../../server/tickets/ticket.commands.js';
 import { systemActor } from '../../server/auth/actor.js';
 import { escalateTicket } from '../../server/tickets/ticket.moves.js';
-import { completeMerge, resumeMerges } from '../../server/tickets/ticket.merge.js';
+import { completeMerge, mergeTicket, resumeMerges } from '../../server/tickets/ticket.merge.js';
 import { TicketMergeModel, type TicketMerge } from '../../server/tickets/ticket-merge.model.js';
 import { loadTicket } from '../../server/tickets/ticket.journal.js';
 import type { Ticket } from '../../server/tickets/ticket.model.js';
@@ -352,6 +352,38 @@ describe('acting on many tickets, merging and linking (real database, real HTTP 
     expect((await loadTicket(target._id))?.version).to.equal(version);
     expect(await mailsTo(member.email, 'ticket-merged')).to.equal(1);
     expect((await TicketMergeModel.findById(record._id).lean())?.state).to.equal('done');
+  });
+
+  it('finishes a merge whose ticket was itself merged on meanwhile: the messages go to the last of the chain, the member gets one mail each', async () => {
+    const member = { name: 'Inge Wouters', email: `inge.${new Types.ObjectId().toHexString()}@example.be` };
+    const last = await held('advisorLiege', member);
+    const middle = await held('advisorLiege', member);
+    const first = await held('advisorLiege', member);
+    await addNote({ actor: org.staff.advisorLiege, ticketId: String(first._id), version: first.version, text: 'Doublon, à fusionner' });
+    // first → middle was checked and recorded, then stopped; meanwhile middle was merged into last.
+    const record: TicketMerge = {
+      _id: String(first._id),
+      source: first._id,
+      target: middle._id,
+      actor: { staff: org.staff.advisorLiege.id, name: org.staff.advisorLiege.name, email: org.staff.advisorLiege.email },
+      note: null,
+      at: new Date(),
+      state: 'started',
+      doneAt: null,
+    };
+    await TicketMergeModel.collection.insertOne(record as never);
+    await mergeTicket({ actor: org.staff.advisorLiege, ticketId: String(middle._id), version: middle.version, into: last.number });
+    await completeMerge(record);
+    const stays = (await loadTicket(last._id)) as Ticket;
+    expect(stays.mergedFrom?.map((m) => m.number)).to.deep.equal([middle.number, first.number]);
+    expect((await loadTicket(middle._id))?.mergedFrom ?? [], 'nothing lands on the closed ticket').to.deep.equal([]);
+    expect((await loadTicket(first._id))?.merged?.number).to.equal(middle.number);
+    expect(await MessageModel.countDocuments({ ticket: last._id, text: 'Doublon, à fusionner' }), 'the note followed').to.equal(1);
+    // Again (a retry, a second instance): nothing more, and one mail per merge.
+    const version = stays.version;
+    await completeMerge(record);
+    expect((await loadTicket(last._id))?.version).to.equal(version);
+    expect(await mailsTo(member.email, 'ticket-merged')).to.equal(2);
   });
 
   it('links related tickets on both sides, by number, and only to tickets the person may read', async () => {
