@@ -3,6 +3,7 @@ import cookieParser from 'cookie-parser';
 import express, { type Express, type Request, type Response } from 'express';
 import jwt from 'jsonwebtoken';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import type { Types } from 'mongoose';
 import request from 'supertest';
 import type { Config } from '../../server/config.js';
 import { authenticate, csrfProtection, requireStaff } from '../../server/auth/auth.middleware.js';
@@ -11,6 +12,7 @@ import { createLoginThrottle } from '../../server/auth/login-throttle.js';
 import { toStaffActor } from '../../server/auth/actor.js';
 import { hashPassword } from '../../server/auth/password.js';
 import { SessionModel } from '../../server/auth/session.model.js';
+import { endAllSessions } from '../../server/auth/sessions.js';
 import { hashSecret } from '../../server/auth/tokens.js';
 import { mountRoutes } from '../../server/lib/route-table.js';
 import { updateStaff } from '../../server/staff/staff-admin.js';
@@ -328,6 +330,27 @@ describe('staff authentication', () => {
       const admin = await StaffModel.create({ name: 'Admin', email: `admin${(counter += 1)}@example.org`, passwordHash, roles: ['administrator'] });
       await updateStaff({ actor: toStaffActor(admin.toObject(), null) }, String(s._id), { roles: ['advisor', 'supervisor'], name: 'Sam Supervisor' });
       expect(await probe()).to.deep.include({ name: 'Sam Supervisor', roles: ['advisor', 'supervisor'] });
+    });
+
+    it('ends a session opened while a revocation slipped in between the password check and its insert', async () => {
+      const s = await staff();
+      // The deactivation (or new password, or "log out everywhere") lands at that moment, as on another
+      // instance: forced here by running it just before the session's insert.
+      const create = SessionModel.create.bind(SessionModel);
+      let opened: Types.ObjectId | undefined;
+      (SessionModel as unknown as { create: unknown }).create = async (doc: { _id: Types.ObjectId }) => {
+        opened = doc._id;
+        await endAllSessions(s._id);
+        return create(doc);
+      };
+      try {
+        const res = await request(app).post('/api/v1/auth/login').send({ email: s.email, password });
+        expect401(res);
+      } finally {
+        (SessionModel as unknown as { create: unknown }).create = create;
+      }
+      expect((await SessionModel.findById(opened).lean())?.revokedAt, 'the session it opened is ended').to.be.instanceOf(Date);
+      await request(app).post('/api/v1/auth/login').send({ email: s.email, password }).expect(200);
     });
 
     it('refuses tokens of an expired session', async () => {
