@@ -8,6 +8,7 @@ import { createClient } from 'redis';
 import { changeMemberDetails } from '../../server/members/member-changes.js';
 import { MemberModel } from '../../server/members/member.model.js';
 import { memberNamesByIds } from '../../server/members/member-names.js';
+import { readStaffForSignIn, rememberedStaff, staffRecordChanged } from '../../server/staff/staff-records.js';
 import { claimTicket } from '../../server/tickets/ticket.commands.js';
 import { workingSet } from '../../server/tickets/working-set.js';
 import { startWorkingSetSync, workingSetChannel, type WorkingSetSync } from '../../server/tickets/working-set.sync.js';
@@ -16,7 +17,7 @@ import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 
-type Heard = { o: string; s: number; t?: string; v?: number; m?: string };
+type Heard = { o: string; s: number; t?: string; v?: number; m?: string; p?: string };
 
 describe('working-set news between instances (real redis-server)', function () {
   this.timeout(30_000);
@@ -78,5 +79,25 @@ describe('working-set news between instances (real redis-server)', function () {
     const news = await hear((n) => n.m === String(id));
     expect(news.o).to.equal(sync.origin);
     expect((await memberNamesByIds([String(id)])).get(String(id))).to.equal('Chloé Martin');
+  });
+
+  it('tells of a staff record changed here, and forgets one changed on another instance when its news comes', async () => {
+    const person = String(org.staff.advisorLiege.id);
+    staffRecordChanged(person);
+    const told = await hear((n) => n.p === person);
+    expect(told.o).to.equal(sync.origin);
+    await readStaffForSignIn(person);
+    expect(rememberedStaff(person), 'remembered after a read').to.not.equal(undefined);
+    const other = createClient({ url: redis.url });
+    await other.connect();
+    try {
+      await other.publish(workingSetChannel, JSON.stringify({ o: 'another-instance', s: 1, p: person }));
+      for (const deadline = Date.now() + 5_000; rememberedStaff(person) !== undefined;) {
+        if (Date.now() > deadline) throw new Error('the news from the other instance did not make this one forget the record');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    } finally {
+      await other.close();
+    }
   });
 });
