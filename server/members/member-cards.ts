@@ -10,10 +10,11 @@
  * `changeMemberDetails` (erasure too), which forgets it here once the record is written, and publishes
  * `member.changed`, which the working set's news carries to the other instances (working-set.sync.ts;
  * a lost message makes them forget every card). A read begun before a change does not store what it
- * read (`epoch`). Should a process die between a change and its news, the other instances would show
- * the old name on a new ticket for at most `maxAgeMs`.
+ * read. Should a process die between a change and its news, the other instances would show
+ * the old name on a new ticket for at most a minute.
  */
 import type { Types } from 'mongoose';
+import { forgettingMemo } from '../lib/forgetting-memo.js';
 import { normalizeEmail } from './member-lookup.js';
 import { MemberEmailModel, MemberModel } from './member.model.js';
 
@@ -25,40 +26,30 @@ export interface MemberCard {
   language?: string | null;
 }
 
-const maxAgeMs = 60_000;
 /** About 20,000 active members a year. */
-const maxCards = 50_000;
-
-const cards = new Map<string, { card: MemberCard; at: number }>();
-/** Bumped by every forgetting: a read begun before it does not store what it read. */
-let epoch = 0;
+const cards = forgettingMemo<MemberCard>({ maxAgeMs: 60_000, maxEntries: 50_000 });
 
 /** The member this address names (its key read, the member remembered or read), or null. */
 export async function memberCardByEmail(email: string): Promise<MemberCard | null> {
-  const began = epoch;
+  const began = cards.begin();
   const key = await MemberEmailModel.findById(normalizeEmail(email)).lean();
   if (!key) return null;
   const id = String(key.member);
   const known = cards.get(id);
-  if (known && Date.now() - known.at < maxAgeMs) return known.card;
+  if (known) return known;
   const found = await MemberModel.findById(key.member, { name: 1, office: 1, language: 1 }).lean<MemberCard>();
   if (!found) return null;
   const card: MemberCard = { _id: found._id, name: found.name, office: found.office ?? null, language: found.language ?? null };
-  if (epoch !== began) return card;
-  cards.delete(id); // re-inserted last: the oldest entries go first when the map is full
-  cards.set(id, { card, at: Date.now() });
-  while (cards.size > maxCards) cards.delete(cards.keys().next().value as string);
+  cards.keep(id, card, began);
   return card;
 }
 
 /** Forgets what is remembered of one member (their details changed, here or on another instance). */
 export function forgetMemberCard(id: string): void {
-  epoch += 1;
-  cards.delete(id);
+  cards.forget(id);
 }
 
 /** Forgets every card (news from the other instances may have been lost; tests between cases). */
 export function forgetMemberCards(): void {
-  epoch += 1;
-  cards.clear();
+  cards.forgetAll();
 }

@@ -7,54 +7,43 @@
  * (member-changes.ts — erasure too), which forgets it here right after its write and publishes
  * `member.changed`, which the working set's news carries to the other instances
  * (working-set.sync.ts; a lost message makes them forget every name). A read that began before a
- * change does not put the old name back (`epoch`). Should a process die between a change's write
+ * change does not put the old name back. Should a process die between a change's write
  * and its news, the other instances would keep the old name: names are therefore also read again
- * after `maxAgeMs`.
+ * after ten minutes.
  */
 import { isValidObjectId } from 'mongoose';
 import { readByIds } from '../db/point-reads.js';
+import { forgettingMemo } from '../lib/forgetting-memo.js';
 import { MemberModel } from './member.model.js';
 
-const maxAgeMs = 10 * 60_000;
 /** About 20,000 active members a year: room for every member of a year's open work. */
-const maxNames = 50_000;
-
-const names = new Map<string, { name: string; at: number }>();
-/** Bumped by every forgetting: a read begun before it does not store what it read. */
-let epoch = 0;
+const names = forgettingMemo<string>({ maxAgeMs: 10 * 60_000, maxEntries: 50_000 });
 
 /** Display names of these members, by id (remembered, or read by `_id`); unknown ids are left out. */
 export async function memberNamesByIds(ids: Iterable<string>): Promise<Map<string, string>> {
-  const now = Date.now();
   const out = new Map<string, string>();
   const missing: string[] = [];
   for (const id of new Set(ids)) {
     const known = names.get(id);
-    if (known && now - known.at < maxAgeMs) out.set(id, known.name);
+    if (known !== undefined) out.set(id, known);
     else if (isValidObjectId(id)) missing.push(id);
   }
   if (missing.length === 0) return out;
-  const began = epoch;
+  const began = names.begin();
   const read = await readByIds(missing, (id) => MemberModel.findById(id, { name: 1 }).lean());
   for (const member of read) {
-    const id = String(member._id);
-    out.set(id, member.name);
-    if (epoch !== began) continue;
-    names.delete(id); // re-inserted last: the oldest entries go first when the map is full
-    names.set(id, { name: member.name, at: now });
+    out.set(String(member._id), member.name);
+    names.keep(String(member._id), member.name, began);
   }
-  while (names.size > maxNames) names.delete(names.keys().next().value as string);
   return out;
 }
 
 /** Forgets one member's name (their details changed, here or on another instance). */
 export function forgetMemberName(id: string): void {
-  epoch += 1;
-  names.delete(id);
+  names.forget(id);
 }
 
 /** Forgets every name (news from the other instances may have been lost; tests between cases). */
 export function forgetMemberNames(): void {
-  epoch += 1;
-  names.clear();
+  names.forgetAll();
 }

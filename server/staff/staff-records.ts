@@ -12,12 +12,13 @@
  * - **Name, roles, team, office and languages** change through the administration (staff-admin.ts),
  *   which forgets the record here right after its write and publishes `staff.changed`, which the
  *   working set's news carries to the other instances (working-set.sync.ts; a lost message makes them
- *   forget every record). A read begun before a change does not put the old record back (`epoch`).
+ *   forget every record). A read begun before a change does not put the old record back.
  *   Should a process die between a change's write and its news, the other instances would act on the
- *   old roles for at most `maxAgeMs`.
+ *   old roles for at most a minute.
  */
 import type { Types } from 'mongoose';
 import { domainEvents } from '../lib/domain-events.js';
+import { forgettingMemo } from '../lib/forgetting-memo.js';
 import { StaffModel, type StaffRole } from './staff.model.js';
 
 /** The fields of a staff record the sign-in check reads. */
@@ -34,41 +35,30 @@ export interface StaffSignInRecord {
 }
 
 const fields = { name: 1, email: 1, roles: 1, team: 1, office: 1, languages: 1, active: 1, tokenVersion: 1 } as const;
-const maxAgeMs = 60_000;
 /** A hundred people in operations: far more than ever sign in to one instance. */
-const maxRecords = 5_000;
-
-const records = new Map<string, { record: StaffSignInRecord; at: number }>();
-/** Bumped by every forgetting: a read begun before it does not store what it read. */
-let epoch = 0;
+const records = forgettingMemo<StaffSignInRecord>({ maxAgeMs: 60_000, maxEntries: 5_000 });
 
 /** The record remembered for this person, if it is young enough to use. */
 export function rememberedStaff(id: string): StaffSignInRecord | undefined {
-  const known = records.get(id);
-  return known && Date.now() - known.at < maxAgeMs ? known.record : undefined;
+  return records.get(id);
 }
 
 /** Reads the person's record from the database and remembers it (null when there is no such person). */
 export async function readStaffForSignIn(id: string): Promise<StaffSignInRecord | null> {
-  const began = epoch;
+  const began = records.begin();
   const record = await StaffModel.findById(id, fields).lean<StaffSignInRecord>();
-  if (!record || epoch !== began) return record;
-  records.delete(id); // re-inserted last: the oldest entries go first when the map is full
-  records.set(id, { record, at: Date.now() });
-  while (records.size > maxRecords) records.delete(records.keys().next().value as string);
+  if (record) records.keep(id, record, began);
   return record;
 }
 
 /** Forgets one person's record here (it changed, here or on another instance). */
 export function forgetStaffRecord(id: string): void {
-  epoch += 1;
-  records.delete(id);
+  records.forget(id);
 }
 
 /** Forgets every record (news from the other instances may have been lost; tests between cases). */
 export function forgetStaffRecords(): void {
-  epoch += 1;
-  records.clear();
+  records.forgetAll();
 }
 
 /** Call right after writing a change to a person's record: forgets it here and tells the other instances. */

@@ -327,11 +327,8 @@ describe('acting on many tickets, merging and linking (real database, real HTTP 
     expect((await loadTicket(source._id))?.status).to.equal('closed');
   });
 
-  it('finishes a merge a stop interrupted, once: the member still gets one mail', async () => {
-    const member = { name: 'Jan Peeters', email: `jan.${new Types.ObjectId().toHexString()}@example.be` };
-    const target = await held('advisorLiege', member);
-    const source = await held('advisorLiege', member);
-    await addNote({ actor: org.staff.advisorLiege, ticketId: String(source._id), version: source.version, text: 'À fusionner' });
+  /** A merge of `source` into `target` recorded and then stopped (step 1 only), as a stop would leave it. */
+  async function startedMerge(source: Ticket, target: Ticket): Promise<TicketMerge> {
     const record: TicketMerge = {
       _id: String(source._id),
       source: source._id,
@@ -342,8 +339,17 @@ describe('acting on many tickets, merging and linking (real database, real HTTP 
       state: 'started',
       doneAt: null,
     };
-    // Stopped after the record: the start-up finishes it.
     await TicketMergeModel.collection.insertOne(record as never);
+    return record;
+  }
+
+  it('finishes a merge a stop interrupted, once: the member still gets one mail', async () => {
+    const member = { name: 'Jan Peeters', email: `jan.${new Types.ObjectId().toHexString()}@example.be` };
+    const target = await held('advisorLiege', member);
+    const source = await held('advisorLiege', member);
+    await addNote({ actor: org.staff.advisorLiege, ticketId: String(source._id), version: source.version, text: 'À fusionner' });
+    // Stopped after the record: the start-up finishes it.
+    const record = await startedMerge(source, target);
     expect(await resumeMerges()).to.be.at.least(1);
     expect((await loadTicket(source._id))?.merged?.number).to.equal(target.number);
     // Running it again (a second instance, a retry) changes nothing and sends nothing more.
@@ -361,17 +367,7 @@ describe('acting on many tickets, merging and linking (real database, real HTTP 
     const first = await held('advisorLiege', member);
     await addNote({ actor: org.staff.advisorLiege, ticketId: String(first._id), version: first.version, text: 'Doublon, à fusionner' });
     // first → middle was checked and recorded, then stopped; meanwhile middle was merged into last.
-    const record: TicketMerge = {
-      _id: String(first._id),
-      source: first._id,
-      target: middle._id,
-      actor: { staff: org.staff.advisorLiege.id, name: org.staff.advisorLiege.name, email: org.staff.advisorLiege.email },
-      note: null,
-      at: new Date(),
-      state: 'started',
-      doneAt: null,
-    };
-    await TicketMergeModel.collection.insertOne(record as never);
+    const record = await startedMerge(first, middle);
     await mergeTicket({ actor: org.staff.advisorLiege, ticketId: String(middle._id), version: middle.version, into: last.number });
     await completeMerge(record);
     const stays = (await loadTicket(last._id)) as Ticket;
