@@ -113,6 +113,30 @@ describe('audit page and API', () => {
     expect(dutch).to.include('<ins class="audit-after">Actief</ins>').and.include('Facturen').and.include('Eerste antwoord: 2 u');
   });
 
+  it('names what an entry is about as it is called now, in the page’s language; what is gone keeps the stored label (QA)', async () => {
+    const admin = org.staff.administrator;
+    await recordAudit(admin, { action: 'category.update', target: { kind: 'category', id: 'invoices', label: 'Factures' }, after: { active: true } });
+    await recordAudit(admin, { action: 'team.update', target: { kind: 'team', id: String(org.teams.liege), label: 'Ancien nom' }, after: { active: true } });
+    await recordAudit(admin, {
+      action: 'category.update',
+      target: { kind: 'category', id: 'retired-one', label: 'Ancienne catégorie' },
+      after: { active: false },
+    });
+    try {
+      const agent = await pageAgent(app, org.staff.administrator.email);
+      const [gone, team, category] = (await agent.get('/staff/admin/audit?lang=nl').expect(200)).text.split('<tr class="audit-entry">').slice(1);
+      expect(category).to.include('Facturen').and.not.include('Factures');
+      expect(team).to.include('Conseil Liège').and.not.include('Ancien nom');
+      expect(gone).to.include('Ancienne catégorie');
+    } finally {
+      // The other cases count and page this file's entries.
+      await AuditEntryModel.deleteMany({
+        'target.label': { $in: ['Factures', 'Ancien nom', 'Ancienne catégorie'] },
+        action: { $in: ['category.update', 'team.update'] },
+      });
+    }
+  });
+
   it('filters by kind and pages on from a cursor until the end', async () => {
     const agent = await pageAgent(app, org.staff.administrator.email);
     const first = await agent.get('/staff/admin/audit?kind=category').expect(200);

@@ -60,6 +60,16 @@ export function auditPageRoutes(config: Config, tools: StaffPageTools): Router {
           locale: res.locals.locale,
           nameOf: (id) => catalog.officeName(id) ?? catalog.teamName(id),
           categoryOf: (code) => catalog.categoryLabel(code),
+          targetName: ({ kind, id, label }) => {
+            // The catalog answers the code itself for a category or reason it does not know (a retired one).
+            const known = (name: string | null) => (name && name !== id ? name : undefined);
+            if (kind === 'category') return known(catalog.categoryLabel(id));
+            if (kind === 'reason_code') return known(catalog.reasonLabel(id));
+            if (kind === 'sla_policy') return catalog.slaName({ id, name: label });
+            if (kind === 'office') return catalog.officeName(id) ?? undefined;
+            if (kind === 'team') return catalog.teamName(id) ?? undefined;
+            return undefined;
+          },
         }),
       ),
       nextHref: page.next ? href({ kind, before: page.next }) : null,

@@ -29,6 +29,11 @@ export interface AuditWords {
   nameOf?: (id: string) => string | null;
   /** A category's label by its code, in the page's language; null when there is none. */
   categoryOf?: (code: string) => string | null;
+  /**
+   * What the entry is about, named as it is now in the page's language (a category, a policy, an
+   * office…); undefined when it is gone or has no such name: the label stored with the entry stays.
+   */
+  targetName?: (target: { kind: string; id: string; label: string }) => string | undefined;
 }
 
 /** Values stored as codes, said with the words the forms use (QA: "Statut invited → active", "none" for "Rien"). */
@@ -122,7 +127,7 @@ export function auditLine(entry: AuditEntry, w: AuditWords): AuditLine {
     actor: entry.actorName,
     action: t(auditActionKey(entry.action), { defaultValue: entry.action }),
     kind: t(auditKindKey(target.kind), { defaultValue: target.kind }),
-    target: target.label || target.id,
+    target: w.targetName?.(target) ?? (target.label || target.id),
     changes: fields
       // The target names what was made; its id says nothing to a person.
       .filter((field) => field !== 'id')
