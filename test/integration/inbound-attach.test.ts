@@ -13,6 +13,7 @@ import { createApp } from '../../server/app.js';
 import { InboundHeldByTicketModel, InboundMailModel, type InboundMail } from '../../server/mail/inbound/inbound.model.js';
 import { backfillHeldByTicket, heldMailsCiting, withQuarantineHints } from '../../server/mail/inbound/inbound-hints.js';
 import { createInboundPipeline, type InboundPipeline } from '../../server/mail/inbound/pipeline.js';
+import { AttachmentModel } from '../../server/attachments/attachment.model.js';
 import { replyToken } from '../../server/members/member-links.js';
 import { MessageModel } from '../../server/tickets/message.model.js';
 import { MemberModel } from '../../server/members/member.model.js';
@@ -145,6 +146,54 @@ describe('a follow-up from another address: shown on its ticket, attached by an 
     // The first duplicate's own history is in the last one's trail, marked with its number, as the middle one's is.
     expect(page).to.include(`${first.number} · `).and.include(`${middle.number} · `);
     expect((await heldMailsCiting([first.number])).map((m) => m._id)).to.deep.equal([id]);
+  });
+
+  it('an answer with a file to a ticket closed while it was being added opens a new request with the file stored once', async () => {
+    const email = `sofie.${++serial}@example.be`;
+    const ticket = await buildTicket(org, { member: { name: 'Sofie Claes', email }, subject: 'Fiche de paie', acknowledge: false });
+    const pdf = Buffer.from(`%PDF-1.4\n% ${serial}\n%%EOF\n`);
+    const raw = Buffer.from(
+      [
+        `From: Sofie Claes <${email}>`,
+        `To: support+${replyToken(config, ticket.number)}@relais.test`,
+        `Subject: Re: [${ticket.number}] Fiche de paie`,
+        `Message-ID: <closed-meanwhile-${serial}@example.be>`,
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/mixed; boundary="b1"',
+        '',
+        '--b1',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'Voici la fiche corrigée.',
+        '--b1',
+        'Content-Type: application/pdf; name="fiche.pdf"',
+        'Content-Disposition: attachment; filename="fiche.pdf"',
+        'Content-Transfer-Encoding: base64',
+        '',
+        pdf.toString('base64'),
+        '--b1--',
+        '',
+      ].join('\r\n'),
+    );
+    // The member closes the ticket from their page while the mail's file is being stored.
+    const insertMany = AttachmentModel.insertMany.bind(AttachmentModel);
+    (AttachmentModel as unknown as { insertMany: unknown }).insertMany = async (...args: Parameters<typeof insertMany>) => {
+      (AttachmentModel as unknown as { insertMany: unknown }).insertMany = insertMany;
+      await memberClose({ actor: { kind: 'member', id: ticket.member, name: 'Sofie Claes', email }, ticketId: String(ticket._id) });
+      return insertMany(...args);
+    };
+    let outcome: Awaited<ReturnType<InboundPipeline['ingest']>>;
+    try {
+      outcome = await pipeline.ingest({ raw, source: 'smtp', envelopeFrom: email, envelopeTo: ['support@relais.test'] });
+    } finally {
+      (AttachmentModel as unknown as { insertMany: unknown }).insertMany = insertMany;
+    }
+    expect(outcome?.kind, JSON.stringify(outcome)).to.equal('new_ticket');
+    expect(outcome?.ticketNumber).to.not.equal(ticket.number);
+    const message = await MessageModel.findOne({ ticket: outcome?.ticket }).lean();
+    expect(message?.attachments ?? [], 'the new request has the file').to.have.length(1);
+    const sha256 = createHash('sha256').update(pdf).digest('hex');
+    expect(await AttachmentModel.countDocuments({ sha256 }), 'stored once, not a second copy').to.equal(1);
   });
 
   it('an administrator attaches it: the member’s message on the ticket, the real sender and who vouched above it, recorded; the notice goes', async () => {
