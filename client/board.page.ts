@@ -37,11 +37,16 @@ function start(): void {
   let flashTimer: ReturnType<typeof setTimeout> | undefined;
   const reassign = dialog
     ? setupReassign(dialog, {
-        onDone(ticket) {
-          const what = t('client.board.reassigned', { number: ticket.number });
+        onDone(ticket, _updated, target) {
+          // Named, with a way back to it: a ticket moved to another office leaves the supervisor's board,
+          // and they follow it read only from then on (ticket.workers.ts).
+          const what = target ? t('client.board.reassigned_to', { number: ticket.number, target }) : t('client.board.reassigned', { number: ticket.number });
           announce(what);
           if (flash) {
-            flash.textContent = what;
+            const link = document.createElement('a');
+            link.href = `/staff/tickets/${encodeURIComponent(ticket.id)}`;
+            link.textContent = t('client.board.open_ticket', { number: ticket.number });
+            flash.replaceChildren(document.createTextNode(`${what} `), link);
             flash.hidden = false;
             clearTimeout(flashTimer);
             flashTimer = setTimeout(() => (flash.hidden = true), 10_000);

@@ -17,7 +17,8 @@ export interface ReassignTicket {
 }
 
 export interface ReassignOptions {
-  onDone(ticket: ReassignTicket, updated: unknown): void;
+  /** `target`: the person, team or tier chosen, as the dialog named it ("Karim Benali — Charleroi"). */
+  onDone(ticket: ReassignTicket, updated: unknown, target: string): void;
   /** The ticket changed under the dialog: refresh what the page shows. */
   onConflict?(ticket: ReassignTicket): void;
 }
@@ -55,6 +56,9 @@ export function setupReassign(dialog: HTMLDialogElement, options: ReassignOption
     const body: Record<string, unknown> = { version: ticket.version, reason: String(data.get('reason') ?? '').trim() };
     if (kind === 'tier') body.tier = Number(data.get('tier'));
     else body[kind] = String(data.get(kind) ?? '');
+    const option = form.querySelector<HTMLSelectElement>(`select[name="${kind}"]`)?.selectedOptions[0];
+    const group = option?.parentElement instanceof HTMLOptGroupElement ? option.parentElement.label : '';
+    const target = [option?.text.trim() ?? '', group].filter(Boolean).join(' — ');
     const submit = form.querySelector<HTMLButtonElement>('button[type=submit]');
     if (submit) submit.disabled = true;
     void request(`/api/v1/tickets/${ticket.id}/reassign`, { method: 'POST', body })
@@ -63,7 +67,7 @@ export function setupReassign(dialog: HTMLDialogElement, options: ReassignOption
         form.reset();
         showTarget('assignee');
         closeDialog(dialog);
-        options.onDone(ticket, updated);
+        options.onDone(ticket, updated, target);
       })
       .catch((error: unknown) => {
         if (error instanceof ApiError && error.isVersionConflict && isRecord(error.ticket)) {

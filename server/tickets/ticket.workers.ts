@@ -4,7 +4,8 @@
  * too and the working set, the policy and the queues read them with the ticket, at no extra read.
  *
  * Worked on = held it (claimed, accepted, was given it) or acted on it as staff (answered, noted,
- * escalated, returned, resolved, released, reopened, changed it). Such a person may follow the ticket
+ * escalated, returned, resolved, released, reopened, changed it, reassigned it as a supervisor: a
+ * supervisor who moved a ticket to another office can still check and explain the move). Such a person may follow the ticket
  * afterwards, read only (ticket.policy.ts `followsTicket`), and it appears in their "Tickets I handed on".
  */
 import type { Types } from 'mongoose';
@@ -20,6 +21,7 @@ const workTypes: ReadonlySet<string> = new Set([
   'noted',
   'escalated',
   'returned',
+  'reassigned',
   'resolved',
   'reopened',
   'priority_changed',

@@ -258,7 +258,11 @@ describe('staff web app in Chromium (real server process, live updates, accessib
     await isabelle.page.locator('#reassign-dialog').waitFor({ state: 'hidden' });
     // The supervisor sees what was done, not only the row leaving.
     await isabelle.page.locator('#board-flash:not([hidden])').waitFor();
-    expect(await isabelle.page.locator('#board-flash').innerText()).to.equal(fr('client.board.reassigned', { number: ticket.number }));
+    // Named, with the way to the ticket (she follows it read only once it leaves her board).
+    expect(await isabelle.page.locator('#board-flash').innerText()).to.match(
+      new RegExp(`^${ticket.number} réassigné à ${people.julie.name}\\b.*\\. Voir ${ticket.number}$`),
+    );
+    expect(await isabelle.page.locator('#board-flash a').getAttribute('href')).to.equal(`/staff/tickets/${ticket.id}`);
     await screenshot(julie.page, 'reassigned-on-julie-queue');
     // Back on tier 1, the ticket leaves the board (struck through a moment, then gone).
     await boardRow(isabelle.page, ticket.id).waitFor({ state: 'detached', timeout: liveTimeout });

@@ -61,6 +61,22 @@ describe('tickets I handed on, read only; the return to the escalator; moves in 
     expect(api.body.ticket.readOnly).to.equal('worked');
   });
 
+  it('a supervisor who reassigned a ticket to another office still reads it, read only, and finds it among what she handed on (QA)', async () => {
+    const { id, version } = await escalatedBy(org);
+    const supervisor = org.staff.supervisorLiege;
+    await reassignTicket({ actor: supervisor, ticketId: id, version, team: String(org.teams.charleroi), reason: 'Charleroi reprend ce dossier.' });
+    const moved = await loadTicket(id);
+    expect(String(moved?.office), 'the ticket left her office').to.equal(String(org.offices.charleroi));
+    const api = await request(app)
+      .get(`/api/v1/tickets/${id}`)
+      .set('Authorization', `Bearer ${await login(app, supervisor.email)}`)
+      .expect(200);
+    expect(api.body.ticket.allowedActions).to.deep.equal(['read']);
+    expect(api.body.ticket.readOnly).to.equal('worked');
+    const page = await listTickets(supervisor, { handedOn: true, limit: 50 });
+    expect(page.tickets.map((t) => t.id)).to.include(id);
+  });
+
   it('lists what I handed on under its own view, not in my work, and refuses every action on it (403)', async () => {
     const { id, number, version } = await escalatedBy(org);
     const me = org.staff.advisorLiege;

@@ -109,6 +109,8 @@ export const clientStringKeys: readonly string[] = [
   'client.length.over',
   ...['required', 'choose', 'check', 'file', 'email', 'url', 'too_short', 'too_long', 'min', 'max', 'other'].map((k) => `client.validity.${k}`),
   'client.board.reassigned',
+  'client.board.reassigned_to',
+  'client.board.open_ticket',
   ...[
     'selected_one',
     'selected_other',
