@@ -26,6 +26,8 @@ const target = (staff: StaffDoc) => ({ kind: 'staff', id: String(staff._id), lab
 export async function changeOwnPassword(actor: StaffActor, keepSession: string | undefined, current: string, next: string, ip?: string): Promise<void> {
   const staff = await own(actor);
   if (!(await verifyPassword(staff.passwordHash, current))) throw new UnauthorizedError(wrongProof);
+  if (next === current)
+    throw new BadRequestError('The new password must differ from the current one.', [{ path: 'newPassword', message: 'same as the current one' }]);
   await StaffModel.updateOne({ _id: staff._id }, { $set: { passwordHash: await hashPassword(next), passwordSetAt: new Date() } });
   await endOtherSessions(staff._id, keepSession);
   await recordAudit(actor, { action: 'account.password.change', target: target(staff), ip });

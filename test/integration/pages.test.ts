@@ -209,7 +209,7 @@ describe('Staff pages (HTML, real database)', () => {
       const form = await request(app)
         .get(res.headers.location ?? '')
         .expect(200);
-      expect(form.text).to.include('Votre session a expiré').and.include(`name="next" value="/staff/queue?status&#x3D;open"`); // Handlebars escapes "="
+      expect(form.text).to.include('Votre session a pris fin').and.include(`name="next" value="/staff/queue?status&#x3D;open"`); // Handlebars escapes "="
     });
 
     it('sends a signed-in person away from the sign-in form', async () => {

@@ -265,6 +265,11 @@ describe('second factor (TOTP) and my sessions', () => {
     await request(app)
       .post('/api/v1/me/password')
       .set('Authorization', `Bearer ${mine}`)
+      .send({ currentPassword: testPassword, newPassword: testPassword })
+      .expect(400);
+    await request(app)
+      .post('/api/v1/me/password')
+      .set('Authorization', `Bearer ${mine}`)
       .send({ currentPassword: testPassword, newPassword: 'a long new passphrase' })
       .expect(204);
     await request(app).get('/api/v1/me').set('Authorization', `Bearer ${mine}`).expect(200);
@@ -299,5 +304,18 @@ describe('second factor (TOTP) and my sessions', () => {
       .send({ _csrf: hidden(page.text, '_csrf') });
     expect(notMine.status, `${notMine.status} ${String(notMine.headers.location)}`).to.equal(404);
     expect((await SessionModel.findById(strangers._id).lean().orFail()).revokedAt ?? null).to.equal(null);
+
+    // The page's password form says which password is wrong, and refuses the same one again (QA).
+    const change = (current: string, next: string) =>
+      agent
+        .post('/staff/account/password')
+        .type('form')
+        .send({ _csrf: hidden(page.text, '_csrf'), current_password: current, new_password: next, confirm: next });
+    const wrong = await change('not my password', 'another long passphrase');
+    expect(wrong.status).to.equal(401);
+    expect(wrong.text).to.include('Le mot de passe actuel n’est pas correct.').and.not.include('ou le code');
+    const same = await change('a long new passphrase', 'a long new passphrase');
+    expect(same.status).to.equal(400);
+    expect(same.text).to.include('Le nouveau mot de passe doit être différent de l’actuel.');
   });
 });

@@ -33,7 +33,7 @@ import { pageActor, requirePageActor } from './page-auth.js';
 import { renderStaffPage, type StaffPageTools } from './staff-page.js';
 
 const notices = ['session_ended', 'others_ended', 'password_changed', 'totp_disabled'] as const;
-type Problem = 'wrong_password' | 'too_short' | 'mismatch' | 'bad_code' | 'rate_limited' | 'not_found';
+type Problem = 'wrong_password' | 'wrong_current_password' | 'same_password' | 'too_short' | 'mismatch' | 'bad_code' | 'rate_limited' | 'not_found';
 
 function field(req: Request, name: string): string {
   const value = (req.body as Record<string, unknown> | undefined)?.[name];
@@ -138,11 +138,12 @@ export function accountPages(config: Config, tools: StaffPageTools, options: Aut
     const next = field(req, 'new_password');
     if (next !== field(req, 'confirm')) return show(req, res, { problem: 'mismatch', status: 400 });
     if (!newPassword.safeParse(next).success) return show(req, res, { problem: 'too_short', status: 400 });
+    if (next === field(req, 'current_password')) return show(req, res, { problem: 'same_password', status: 400 });
     try {
       const actor = pageActor(req);
       await throttled(req, res, () => changeOwnPassword(actor, req.authSessionId, field(req, 'current_password').slice(0, 1024), next, req.ip));
     } catch (error) {
-      return show(req, res, problemOf(error, 'wrong_password'));
+      return show(req, res, problemOf(error, 'wrong_current_password'));
     }
     res.redirect(303, `${accountPath}?done=password_changed`);
   });
