@@ -19,6 +19,7 @@ import { backfillOutboxDue, createMailTransport } from './mail/outbox.js';
 import { startOutboxWorker, type OutboxWorker } from './mail/outbox-worker.js';
 import { startLinkRequestWorker } from './mail/member-link-mail.js';
 import { startUnlockRequestWorker } from './mail/staff-unlock-mail.js';
+import { startPasswordChangedMail } from './mail/password-changed-mail.js';
 import { startPasswordLinkWorker } from './mail/password-link-mail.js';
 import { systemResolver } from './mail/inbound/authentication.js';
 import { startImapIntake } from './mail/inbound/imap.js';
@@ -171,6 +172,7 @@ async function main(): Promise<void> {
   const linkRequests = startLinkRequestWorker({ config, logger });
   // "Email me an unlock link" (a locked staff account): the same, for staff addresses.
   const unlockRequests = startUnlockRequestWorker({ config, logger });
+  const stopPasswordChangedMail = startPasswordChangedMail({ config, logger });
   // Invitations and "forgot password" requests: links to set a password, mailed after the answer.
   const passwordLinks = startPasswordLinkWorker({ config, logger });
 
@@ -216,6 +218,7 @@ async function main(): Promise<void> {
     await inboundSmtp?.stop();
     await linkRequests.stop();
     await unlockRequests.stop();
+    stopPasswordChangedMail();
     await passwordLinks.stop();
     await outboxWorker?.stop();
     mailTransport?.close();

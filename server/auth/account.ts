@@ -6,6 +6,7 @@
 import type { Types } from 'mongoose';
 import { recordAudit } from '../audit/audit.js';
 import { BadRequestError, UnauthorizedError } from '../lib/errors.js';
+import { domainEvents } from '../lib/domain-events.js';
 import { StaffModel, type StaffDoc } from '../staff/staff.model.js';
 import type { StaffActor } from './actor.js';
 import { hashPassword, verifyPassword } from './password.js';
@@ -30,6 +31,7 @@ export async function changeOwnPassword(actor: StaffActor, keepSession: string |
     throw new BadRequestError('The new password must differ from the current one.', [{ path: 'newPassword', message: 'same as the current one' }]);
   await StaffModel.updateOne({ _id: staff._id }, { $set: { passwordHash: await hashPassword(next), passwordSetAt: new Date() } });
   await endOtherSessions(staff._id, keepSession);
+  domainEvents.publish('staff.password_changed', { staffId: String(staff._id), at: new Date().toISOString(), how: 'changed' });
   await recordAudit(actor, { action: 'account.password.change', target: target(staff), ip });
 }
 

@@ -20,6 +20,7 @@ import { Types } from 'mongoose';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { isDuplicateKeyError } from '../lib/errors.js';
+import { domainEvents } from '../lib/domain-events.js';
 import { StaffModel, type StaffDoc } from '../staff/staff.model.js';
 import { hashPassword } from './password.js';
 import { PasswordLinkRequestModel, PasswordLinkUseModel, passwordLinkKinds, type PasswordLinkKind, type PasswordLinkRequest } from './password-links.model.js';
@@ -124,6 +125,8 @@ export async function setPassword(staffId: Types.ObjectId, password: string, opt
     { $set: { passwordHash: await hashPassword(password), passwordSetAt: now, ...(options.activate ? { active: true } : {}) } },
   );
   await endAllSessions(staffId);
+  // An invitation's first password is not a change; a reset is, and the person is told (mail/password-changed-mail.ts).
+  if (!options.activate) domainEvents.publish('staff.password_changed', { staffId: String(staffId), at: now.toISOString(), how: 'reset' });
 }
 
 async function store(request: PasswordLinkRequest): Promise<void> {

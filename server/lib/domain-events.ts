@@ -33,6 +33,8 @@ export interface DomainEventMap {
   'member.changed': { memberId: string };
   /** A staff member's record changed (name, roles, team, office, languages, active, token version): instances forget what they remember of it. */
   'staff.changed': { staffId: string };
+  /** A staff member's password was changed by themselves (`changed`) or through a reset link (`reset`): they are told by mail. */
+  'staff.password_changed': { staffId: string; at: string; how: 'changed' | 'reset' };
   /** A "send me a link" request was stored (the page has answered): the worker looks the address up now. */
   'member.link_requested': Record<string, never>;
   /** An unlock link was asked for (the route has answered): the worker looks the address up now. */

@@ -155,6 +155,14 @@ const templateSchemas = {
   }),
   /** An administrator's test of the outgoing mail settings (mail-settings.ts), to the address they typed. */
   'mail-test': z.strictObject({ sentBy: line, sentAt: line, server: line, settingsUrl: httpUrl }),
+  /** To a person whose password was just changed (by them, or through a reset link): if it was not them, how to take the account back. */
+  'password-changed': z.strictObject({
+    name: line,
+    when: line,
+    /** Through a "forgot password" link, not by the person signed in. */
+    reset: z.boolean(),
+    forgotUrl: httpUrl,
+  }),
   /** "Forgot password": a link to set a new one (every session ends when it is used). */
   'password-reset': z.strictObject({
     name: line,
@@ -186,6 +194,7 @@ export const autoSubmittedHeader: Readonly<Record<MailTemplateName, 'auto-replie
   'staff-unlock': 'auto-generated',
   'staff-invite': 'auto-generated',
   'password-reset': 'auto-generated',
+  'password-changed': 'auto-generated',
   'mail-test': 'auto-generated',
 };
 
@@ -208,6 +217,7 @@ export const mailAudience: Readonly<Record<MailTemplateName, 'member' | 'staff'>
   'staff-unlock': 'staff',
   'staff-invite': 'staff',
   'password-reset': 'staff',
+  'password-changed': 'staff',
   'mail-test': 'staff',
 };
 export const memberTemplates = mailTemplateNames.filter((name) => mailAudience[name] === 'member');
@@ -310,6 +320,11 @@ const subjects: Readonly<Record<MailTemplateName, Readonly<Record<MailLocale, st
     fr: 'Relais : votre lien pour choisir un nouveau mot de passe',
     nl: 'Relais: uw link om een nieuw wachtwoord te kiezen',
     en: 'Relais: your link to choose a new password',
+  },
+  'password-changed': {
+    fr: 'Relais : le mot de passe de votre compte a été changé',
+    nl: 'Relais: het wachtwoord van uw account is gewijzigd',
+    en: 'Relais: the password of your account was changed',
   },
 };
 

@@ -13,6 +13,10 @@ import { createLoginThrottle } from '../../server/auth/login-throttle.js';
 import { createApp } from '../../server/app.js';
 import { SessionModel } from '../../server/auth/session.model.js';
 import { StaffModel } from '../../server/staff/staff.model.js';
+import { domainEvents } from '../../server/lib/domain-events.js';
+import { Outbox } from '../../server/mail/mail.models.js';
+import { startPasswordChangedMail } from '../../server/mail/password-changed-mail.js';
+import { setPassword } from '../../server/auth/password-links.js';
 import { silentLogger, testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, buildStaff, testPassword, type Org } from '../helpers/factories.js';
@@ -267,11 +271,22 @@ describe('second factor (TOTP) and my sessions', () => {
       .set('Authorization', `Bearer ${mine}`)
       .send({ currentPassword: testPassword, newPassword: testPassword })
       .expect(400);
-    await request(app)
-      .post('/api/v1/me/password')
-      .set('Authorization', `Bearer ${mine}`)
-      .send({ currentPassword: testPassword, newPassword: 'a long new passphrase' })
-      .expect(204);
+    const stopMail = startPasswordChangedMail({ config: testConfig(), logger: silentLogger });
+    try {
+      await request(app)
+        .post('/api/v1/me/password')
+        .set('Authorization', `Bearer ${mine}`)
+        .send({ currentPassword: testPassword, newPassword: 'a long new passphrase' })
+        .expect(204);
+      await domainEvents.settled();
+    } finally {
+      stopMail();
+    }
+    // The person is told, in their language, with the way to take the account back if it was not them.
+    const told = await Outbox.find({ template: 'password-changed', to: person.email }).lean();
+    expect(told).to.have.length(1);
+    expect(told[0]?.subject).to.equal('Relais : le mot de passe de votre compte a été changé');
+    expect(told[0]?.text).to.include('Si ce n’est pas vous, reprenez votre compte').and.include('/staff/login/forgot').and.not.include('par un lien'); // changed by the person, not through a reset link
     await request(app).get('/api/v1/me').set('Authorization', `Bearer ${mine}`).expect(200);
     await request(app).get('/api/v1/me').set('Authorization', `Bearer ${other}`).expect(401);
     await login(app, person.email, 'a long new passphrase');
@@ -317,5 +332,19 @@ describe('second factor (TOTP) and my sessions', () => {
     const same = await change('a long new passphrase', 'a long new passphrase');
     expect(same.status).to.equal(400);
     expect(same.text).to.include('Le nouveau mot de passe doit être différent de l’actuel.');
+
+    // A reset through a "forgot password" link is told too, saying so; an invitation's first password is not a change.
+    const stopAgain = startPasswordChangedMail({ config: testConfig(), logger: silentLogger });
+    const invited = await buildStaff({ name: 'Nouvelle Personne', roles: ['advisor'] });
+    try {
+      await setPassword(person.id, 'a long new passphrase');
+      await setPassword(invited.id, 'her very first passphrase', { activate: true });
+      await domainEvents.settled();
+    } finally {
+      stopAgain();
+    }
+    expect(await Outbox.countDocuments({ template: 'password-changed', to: invited.email })).to.equal(0);
+    const reset = await Outbox.find({ template: 'password-changed', to: person.email, text: /par un lien « mot de passe oublié »/ }).lean();
+    expect(reset).to.have.length(1);
   });
 });

@@ -90,6 +90,7 @@ function sample(): MailTemplateData {
     'staff-unlock': { name: 'Julie Lambert', unlockUrl, expiresInMinutes: 15 },
     'staff-invite': { name: 'Anne', invitedBy: 'Relais 2026', setPasswordUrl: `${base}/staff/password/tok_1a2b3c`, expiresInHours: 24 },
     'password-reset': { name: 'Anne', setPasswordUrl: `${base}/staff/password/tok_4d5e6f`, expiresInMinutes: 30 },
+    'password-changed': { name: 'Anne', when: '7 décembre 2026 à 10:42', reset: true, forgotUrl: `${base}/staff/login/forgot` },
     'mail-test': { sentBy: 'Thomas Lejeune', sentAt: '2026 12:30', server: 'smtp.example.org:587', settingsUrl: `${base}/staff/admin/mail-settings` },
   };
 }
@@ -104,12 +105,13 @@ function mainUrl(template: MailTemplateName): string {
   if (template === 'staff-unlock') return unlockUrl;
   if (template === 'staff-invite') return `${base}/staff/password/tok_1a2b3c`;
   if (template === 'password-reset') return `${base}/staff/password/tok_4d5e6f`;
+  if (template === 'password-changed') return `${base}/staff/login/forgot`;
   if (template === 'mail-test') return `${base}/staff/admin/mail-settings`;
   return mailAudience[template] === 'staff' ? staffTicketUrl : ticketUrl;
 }
 
 /** The links about an account, not a ticket: nothing to thread on, nothing to do in Relais but follow them. */
-const aboutNoTicket: readonly MailTemplateName[] = ['member-link', 'staff-unlock', 'staff-invite', 'password-reset', 'mail-test'];
+const aboutNoTicket: readonly MailTemplateName[] = ['member-link', 'staff-unlock', 'staff-invite', 'password-reset', 'password-changed', 'mail-test'];
 
 const payloads = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', '{{constructor}}'];
 const escape = (value: string): string => Handlebars.escapeExpression(value);
@@ -148,6 +150,7 @@ describe('mail templates (pure)', () => {
       'staff-unlock',
       'staff-invite',
       'password-reset',
+      'password-changed',
       'mail-test',
     ]);
     expect(memberTemplates).to.have.members([
@@ -165,6 +168,7 @@ describe('mail templates (pure)', () => {
       'staff-unlock',
       'staff-invite',
       'password-reset',
+      'password-changed',
       'mail-test',
     ]);
     // A person wrote staff-reply and information-request; everything else Relais sends on its own.
@@ -180,6 +184,7 @@ describe('mail templates (pure)', () => {
       'staff-unlock',
       'staff-invite',
       'password-reset',
+      'password-changed',
       'mail-test',
     ]);
     // Only the acknowledgement answers a message (RFC 3834 "auto-replied"); the rest are generated.
