@@ -17,7 +17,11 @@ import { authorizeSavedReply, canCreateSavedReply, canManageSavedReply, canReadS
 
 export interface SavedReplyView {
   id: string;
+  /** The title in the reader's language when it has one there, else its main title. */
   title: string;
+  /** The main title, and the title in each language as given (empty: none). */
+  mainTitle: string;
+  titles: { fr: string; nl: string; en: string };
   body: { fr: string; nl: string; en: string };
   scope: SavedReplyScope;
   office: string | null;
@@ -26,10 +30,17 @@ export interface SavedReplyView {
   updatedAt: string;
 }
 
-export function presentSavedReply(reply: SavedReply, actor: StaffActor): SavedReplyView {
+/** A saved reply's title in `locale` (a person reading the page in Dutch sees the Dutch one), else its main title. */
+export function titleIn(reply: Pick<SavedReply, 'title' | 'titles'>, locale: UiLocale): string {
+  return reply.titles?.[locale]?.trim() || reply.title;
+}
+
+export function presentSavedReply(reply: SavedReply, actor: StaffActor, locale: UiLocale = 'fr'): SavedReplyView {
   return {
     id: String(reply._id),
-    title: reply.title,
+    title: titleIn(reply, locale),
+    mainTitle: reply.title,
+    titles: { fr: reply.titles?.fr ?? '', nl: reply.titles?.nl ?? '', en: reply.titles?.en ?? '' },
     body: { fr: reply.body?.fr ?? '', nl: reply.body?.nl ?? '', en: reply.body?.en ?? '' },
     scope: reply.scope,
     office: reply.office ? String(reply.office) : null,
@@ -43,22 +54,26 @@ async function findReply(id: string): Promise<SavedReply | null> {
   return /^[0-9a-f]{24}$/i.test(id) ? SavedReplyModel.findById(id).lean<SavedReply>() : null;
 }
 
-/** Every saved reply the actor may use: their own, then the shared ones they may read, by title. */
-export async function listSavedReplies(actor: StaffActor): Promise<SavedReplyView[]> {
+/** Every saved reply the actor may use: their own, then the shared ones they may read, by title (in `locale`). */
+export async function listSavedReplies(actor: StaffActor, locale: UiLocale = 'fr'): Promise<SavedReplyView[]> {
   const [mine, shared] = await Promise.all([
     SavedReplyModel.find({ owner: actor.id }).lean<SavedReply[]>(),
     SavedReplyModel.find({ scope: 'shared' }).lean<SavedReply[]>(),
   ]);
-  const byTitle = (a: SavedReply, b: SavedReply) => a.title.localeCompare(b.title, 'fr');
+  const byTitle = (a: SavedReply, b: SavedReply) => titleIn(a, locale).localeCompare(titleIn(b, locale), locale);
   return [...mine.filter((r) => r.scope === 'personal').sort(byTitle), ...shared.filter((r) => canReadSavedReply(actor, r)).sort(byTitle)].map((r) =>
-    presentSavedReply(r, actor),
+    presentSavedReply(r, actor, locale),
   );
 }
 
-export async function getSavedReply(actor: StaffActor, id: string): Promise<SavedReplyView> {
+export async function getSavedReply(actor: StaffActor, id: string, locale: UiLocale = 'fr'): Promise<SavedReplyView> {
   const reply = await findReply(id);
   authorizeSavedReply(actor, 'read', reply);
-  return presentSavedReply(reply as SavedReply, actor);
+  return presentSavedReply(reply as SavedReply, actor, locale);
+}
+
+function cleanTitles(titles: Partial<Record<UiLocale, string>>): Record<UiLocale, string> {
+  return { fr: titles.fr?.trim() ?? '', nl: titles.nl?.trim() ?? '', en: titles.en?.trim() ?? '' };
 }
 
 function cleanBodies(body: Partial<Record<UiLocale, string>>): Record<UiLocale, string> {
@@ -72,7 +87,8 @@ function cleanBodies(body: Partial<Record<UiLocale, string>>): Record<UiLocale, 
  */
 export async function createSavedReply(
   actor: StaffActor,
-  input: { title: string; body: Partial<Record<UiLocale, string>>; scope: SavedReplyScope; office?: string | null },
+  input: { title: string; titles?: Partial<Record<UiLocale, string>>; body: Partial<Record<UiLocale, string>>; scope: SavedReplyScope; office?: string | null },
+  locale: UiLocale = 'fr',
 ): Promise<SavedReplyView> {
   const office =
     input.scope === 'personal' ? null : input.office === undefined ? actor.office : input.office === null ? null : new Types.ObjectId(input.office);
@@ -83,31 +99,34 @@ export async function createSavedReply(
   }
   const doc = await SavedReplyModel.create({
     title: input.title,
+    titles: cleanTitles(input.titles ?? {}),
     body: cleanBodies(input.body),
     scope: input.scope,
     owner: input.scope === 'personal' ? actor.id : null,
     office,
     updatedBy: actor.id,
   });
-  return presentSavedReply(doc.toObject() as SavedReply, actor);
+  return presentSavedReply(doc.toObject() as SavedReply, actor, locale);
 }
 
 export async function updateSavedReply(
   actor: StaffActor,
   id: string,
-  input: { title?: string; body?: Partial<Record<UiLocale, string>> },
+  input: { title?: string; titles?: Partial<Record<UiLocale, string>>; body?: Partial<Record<UiLocale, string>> },
+  locale: UiLocale = 'fr',
 ): Promise<SavedReplyView> {
   const reply = await findReply(id);
   authorizeSavedReply(actor, 'manage', reply);
   const found = reply as SavedReply;
   const set = {
     ...(input.title !== undefined ? { title: input.title } : {}),
+    ...(input.titles !== undefined ? { titles: cleanTitles(input.titles) } : {}),
     ...(input.body !== undefined ? { body: cleanBodies(input.body) } : {}),
     updatedBy: actor.id,
     updatedAt: new Date(),
   };
   await SavedReplyModel.updateOne({ _id: found._id }, { $set: set });
-  return presentSavedReply({ ...found, ...set }, actor);
+  return presentSavedReply({ ...found, ...set }, actor, locale);
 }
 
 export async function deleteSavedReply(actor: StaffActor, id: string): Promise<void> {

@@ -11,10 +11,13 @@ export type SavedReplyScope = (typeof savedReplyScopes)[number];
 export const maxSavedReplyBody = 20_000;
 
 const body = { type: String, default: '', maxlength: maxSavedReplyBody };
+const titleIn = { type: String, default: '', trim: true, maxlength: 120 };
 
 const savedReplySchema = new Schema(
   {
     title: { type: String, required: true, trim: true, maxlength: 120 },
+    /** The title in each language, when it was given one; `title` stands in for the others. */
+    titles: { fr: titleIn, nl: titleIn, en: titleIn },
     body: { fr: body, nl: body, en: body },
     scope: { type: String, enum: savedReplyScopes, required: true },
     owner: { type: Schema.Types.ObjectId, ref: 'Staff', default: null },
@@ -29,6 +32,7 @@ savedReplySchema.index({ scope: 1, office: 1 });
 export interface SavedReply {
   _id: Types.ObjectId;
   title: string;
+  titles?: { fr?: string; nl?: string; en?: string };
   body: { fr: string; nl: string; en: string };
   scope: SavedReplyScope;
   owner: Types.ObjectId | null;

@@ -43,7 +43,7 @@ export function savedReplyRoutes(): RouteSpec[] {
       summary: 'The saved replies you may use: your personal ones, then those shared with your office or everyone',
       access,
       handler: async (req, res) => {
-        res.json({ savedReplies: await listSavedReplies(staff(req)) });
+        res.json({ savedReplies: await listSavedReplies(staff(req), res.locals.locale) });
       },
     }),
     route({
@@ -55,7 +55,7 @@ export function savedReplyRoutes(): RouteSpec[] {
       access,
       ...create,
       handler: async (req, res) => {
-        res.status(201).json({ savedReply: await createSavedReply(staff(req), valid(req, create).body) });
+        res.status(201).json({ savedReply: await createSavedReply(staff(req), valid(req, create).body, res.locals.locale) });
       },
     }),
     route({
@@ -66,7 +66,7 @@ export function savedReplyRoutes(): RouteSpec[] {
       access,
       ...byId,
       handler: async (req, res) => {
-        res.json({ savedReply: await getSavedReply(staff(req), valid(req, byId).params.id) });
+        res.json({ savedReply: await getSavedReply(staff(req), valid(req, byId).params.id, res.locals.locale) });
       },
     }),
     route({
@@ -78,7 +78,7 @@ export function savedReplyRoutes(): RouteSpec[] {
       ...update,
       handler: async (req, res) => {
         const { params, body } = valid(req, update);
-        res.json({ savedReply: await updateSavedReply(staff(req), params.id, body) });
+        res.json({ savedReply: await updateSavedReply(staff(req), params.id, body, res.locals.locale) });
       },
     }),
     route({

@@ -13,18 +13,23 @@ const bodies = z
   .refine((b) => [b.fr, b.nl, b.en].some((v) => v?.trim()), { message: 'write the reply in at least one language', path: ['fr'] });
 const title = z.string({ error: 'title is required' }).trim().min(1, 'title must not be empty').max(120, 'title is too long (at most 120 characters)');
 
+const titleIn = z.string().trim().max(120, 'title is too long (at most 120 characters)');
+/** The title in each language (optional; empty: `title` stands in for that language). */
+const titles = z.strictObject({ fr: titleIn.optional(), nl: titleIn.optional(), en: titleIn.optional() });
+
 export const savedReplyIdParams = z.strictObject({ id: z.string().max(64) });
 export const ticketSavedReplyParams = z.strictObject({ id: z.string().max(64), replyId: z.string().max(64) });
 
 export const createSavedReplyBody = z.strictObject({
   title,
+  titles: titles.optional(),
   body: bodies,
   scope: z.enum(savedReplyScopes),
   /** Shared replies: the office they belong to (null: the whole organisation, administrators only). Defaults to the author's office. */
   office: objectId.nullable().optional(),
 });
 
-export const updateSavedReplyBody = z.strictObject({ title: title.optional(), body: bodies.optional() });
+export const updateSavedReplyBody = z.strictObject({ title: title.optional(), titles: titles.optional(), body: bodies.optional() });
 
 const signature = z
   .string()

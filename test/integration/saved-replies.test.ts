@@ -15,6 +15,7 @@ import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
 import { login, testApp } from '../helpers/http.js';
 import { testConfig } from '../helpers/config.js';
 import { pageAgent } from '../helpers/page-agent.js';
+import { hidden } from '../helpers/pages.js';
 
 type Who = keyof Org['staff'];
 
@@ -172,6 +173,44 @@ describe('saved replies and signatures', function () {
     expect(nl.text).to.include('<p class="small saved-reply-preview">Goedendag,\nHier is uw attest.</p>');
     const en = await agent.get('/staff/replies?lang=en').expect(200);
     expect(en.text).to.include('<p class="small saved-reply-preview">Bonjour,\nVoici votre attestation.</p>');
+  });
+
+  it('shows a title in the reader’s language when it has one, the main title otherwise; the page keeps and changes them (QA)', async () => {
+    const id = await createdId('advisorLiege2', {
+      title: 'Horaires des bureaux',
+      titles: { nl: 'Openingsuren van de kantoren' },
+      body: { fr: 'Ouvert de 9 h à 16 h.', nl: 'Open van 9 tot 16 uur.' },
+      scope: 'personal',
+    });
+    const list = async (lang: string) =>
+      (
+        (await request(app).get('/api/v1/saved-replies').set(as('advisorLiege2')).set('Accept-Language', lang).expect(200)).body as {
+          savedReplies: { id: string; title: string }[];
+        }
+      ).savedReplies.find((r) => r.id === id)?.title;
+    expect(await list('nl-BE')).to.equal('Openingsuren van de kantoren');
+    expect(await list('fr-BE')).to.equal('Horaires des bureaux');
+    expect(await list('en-GB'), 'no English title: the main one').to.equal('Horaires des bureaux');
+    expect((await create('advisorLiege2', { title: 'T', titles: { de: 'x' }, body: { fr: 'x' }, scope: 'personal' })).status).to.equal(400);
+    expect((await create('advisorLiege2', { title: 'T', titles: { nl: 'x'.repeat(121) }, body: { fr: 'x' }, scope: 'personal' })).status).to.equal(400);
+
+    // The page: the Dutch list names it in Dutch; its form shows every title, and an English one is added.
+    const agent = await pageAgent(app, org.staff.advisorLiege2.email);
+    expect((await agent.get('/staff/replies?lang=nl').expect(200)).text).to.include('Openingsuren van de kantoren');
+    const form = await agent.get(`/staff/replies/${id}?lang=fr`).expect(200);
+    expect(form.text).to.include('name="title_nl" maxlength="120" lang="nl" value="Openingsuren van de kantoren"');
+    await agent
+      .post(`/staff/replies/${id}`)
+      .type('form')
+      .send({
+        _csrf: hidden(form.text, '_csrf'),
+        title: 'Horaires des bureaux',
+        title_nl: 'Openingsuren van de kantoren',
+        title_en: 'Office hours',
+        fr: 'Ouvert de 9 h à 16 h.',
+      })
+      .expect(303);
+    expect(await list('en-GB')).to.equal('Office hours');
   });
 
   it('keeps a signature per language for each person, changed only by that person', async () => {

@@ -67,13 +67,20 @@ export function savedReplyPages(_config: Config, tools: StaffPageTools): Router 
     const t = res.locals.t;
     const catalog = await loadCatalog(res.locals.locale);
     const offices = new Map(catalog.offices.map((o) => [o.value, o.label]));
-    const all = await listSavedReplies(actor);
+    const all = await listSavedReplies(actor, res.locals.locale);
     const signatures = await getSignatures(actor);
     const admin = hasRole(actor, 'administrator');
     const editing = props.editing ?? null;
     const form =
       props.form ??
-      (editing ? { title: editing.title, fr: editing.body.fr, nl: editing.body.nl, en: editing.body.en, scope: editing.scope } : { scope: 'personal' });
+      (editing
+        ? {
+            title: editing.mainTitle,
+            ...Object.fromEntries(languages.map((l) => [`title_${l}`, editing.titles[l]])),
+            ...editing.body,
+            scope: editing.scope,
+          }
+        : { scope: 'personal' });
     await renderStaffPage(
       req,
       res,
@@ -101,6 +108,8 @@ export function savedReplyPages(_config: Config, tools: StaffPageTools): Router 
           code: l,
           label: t(`savedReplies.field.body_${l}`),
           value: form[l] ?? '',
+          titleLabel: t(`savedReplies.field.title_${l}`),
+          titleValue: form[`title_${l}`] ?? '',
           signatureLabel: t(`savedReplies.signature.${l}`),
           signature: signatures[l] ?? '',
         })),
@@ -120,12 +129,15 @@ export function savedReplyPages(_config: Config, tools: StaffPageTools): Router 
   }
 
   const bodies = (body: unknown) => Object.fromEntries(languages.map((l) => [l, field(body, l)]));
+  /** The title in each language, as typed (`title_fr`…); the form keeps them when it is sent back. */
+  const titlesOf = (body: unknown) => Object.fromEntries(languages.map((l) => [l, field(body, `title_${l}`)]));
+  const titleFields = (body: unknown) => Object.fromEntries(languages.map((l) => [`title_${l}`, field(body, `title_${l}`)]));
 
   router.get(repliesPath, requirePageActor, async (req, res) => show(req, res));
 
   router.get(`${repliesPath}/:id`, requirePageActor, async (req, res) => {
     try {
-      const reply = await getSavedReply(pageActor(req), String(req.params.id));
+      const reply = await getSavedReply(pageActor(req), String(req.params.id), res.locals.locale);
       if (!reply.canManage) return show(req, res, { status: 403, error: res.locals.t('savedReplies.errors.forbidden') });
       await show(req, res, { editing: reply });
     } catch (error) {
@@ -135,9 +147,16 @@ export function savedReplyPages(_config: Config, tools: StaffPageTools): Router 
 
   router.post(repliesPath, requirePageActor, tools.csrf.protect, async (req, res) => {
     const actor: StaffActor = pageActor(req);
-    const form = { title: field(req.body, 'title'), scope: field(req.body, 'scope') || 'personal', office: field(req.body, 'office'), ...bodies(req.body) };
+    const form = {
+      title: field(req.body, 'title'),
+      scope: field(req.body, 'scope') || 'personal',
+      office: field(req.body, 'office'),
+      ...titleFields(req.body),
+      ...bodies(req.body),
+    };
     const parsed = createSavedReplyBody.safeParse({
       title: form.title,
+      titles: titlesOf(req.body),
       body: bodies(req.body),
       scope: form.scope,
       ...(form.scope === 'shared' && hasRole(actor, 'administrator') ? { office: form.office || null } : {}),
@@ -147,7 +166,7 @@ export function savedReplyPages(_config: Config, tools: StaffPageTools): Router 
       return show(req, res, { status: 400, form, error: res.locals.t(title ? 'savedReplies.errors.title' : 'savedReplies.errors.body') });
     }
     try {
-      await createSavedReply(actor, parsed.data);
+      await createSavedReply(actor, parsed.data, res.locals.locale);
     } catch (error) {
       return show(req, res, { form, ...problem(error, res.locals.t) });
     }
@@ -171,20 +190,20 @@ export function savedReplyPages(_config: Config, tools: StaffPageTools): Router 
   });
 
   router.post(`${repliesPath}/:id`, requirePageActor, tools.csrf.protect, async (req, res) => {
-    const form = { title: field(req.body, 'title'), ...bodies(req.body) };
-    const parsed = updateSavedReplyBody.safeParse({ title: form.title, body: bodies(req.body) });
+    const form = { title: field(req.body, 'title'), ...titleFields(req.body), ...bodies(req.body) };
+    const parsed = updateSavedReplyBody.safeParse({ title: form.title, titles: titlesOf(req.body), body: bodies(req.body) });
     const id = String(req.params.id);
     if (!parsed.success) {
       const title = parsed.error.issues.some((i) => i.path[0] === 'title');
       return show(req, res, {
         status: 400,
         form,
-        editing: await getSavedReply(pageActor(req), id).catch(() => null),
+        editing: await getSavedReply(pageActor(req), id, res.locals.locale).catch(() => null),
         error: res.locals.t(title ? 'savedReplies.errors.title' : 'savedReplies.errors.body'),
       });
     }
     try {
-      await updateSavedReply(pageActor(req), id, parsed.data);
+      await updateSavedReply(pageActor(req), id, parsed.data, res.locals.locale);
     } catch (error) {
       return show(req, res, { form, ...problem(error, res.locals.t) });
     }
