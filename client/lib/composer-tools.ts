@@ -101,7 +101,8 @@ export function wireComposerTools(textarea: HTMLTextAreaElement, ticketId: strin
     if (replies) return replies;
     const body = await request('/api/v1/saved-replies');
     const items = isRecord(body) && Array.isArray(body.savedReplies) ? body.savedReplies.filter(isRecord) : [];
-    const lang = document.documentElement.lang;
+    // The preview in the language the reply will be inserted in: the ticket's (the reply box carries it), not the page's.
+    const lang = textarea.lang || document.documentElement.lang;
     replies = items.map((r) => {
       const texts = isRecord(r.body) ? r.body : {};
       const preview = str(texts, lang) || str(texts, 'fr') || str(texts, 'nl') || str(texts, 'en') || '';

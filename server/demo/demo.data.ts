@@ -279,6 +279,7 @@ export const demoTicketTemplates: readonly DemoTicketTemplate[] = [
 export const demoSavedReplies = [
   {
     title: 'Documents bien reçus',
+    titles: { nl: 'Documenten goed ontvangen', en: 'Documents received' },
     body: {
       fr: 'Bonjour {member.first_name},\n\nNous avons bien reçu vos documents pour la demande {ticket.number}. Nous les vérifions et revenons vers vous dans les deux jours ouvrables.',
       nl: 'Dag {member.first_name},\n\nWe hebben uw documenten voor vraag {ticket.number} goed ontvangen. We kijken ze na en laten binnen twee werkdagen iets van ons horen.',
@@ -287,6 +288,7 @@ export const demoSavedReplies = [
   },
   {
     title: 'Fiche de paie à vérifier : pièces à envoyer',
+    titles: { nl: 'Loonbrief nakijken: te bezorgen stukken', en: 'Payslip to check: documents to send' },
     body: {
       fr: 'Pour vérifier le montant, pouvez-vous nous envoyer une copie de la fiche de paie concernée et vos prestations du mois (dates et heures) ? Il vous suffit de répondre à ce message en les joignant.',
       nl: 'Om het bedrag na te kijken, kunt u ons een kopie van de betrokken loonbrief bezorgen, met uw prestaties van die maand (datums en uren)? U kunt gewoon op dit bericht antwoorden en ze als bijlage toevoegen.',
@@ -295,6 +297,7 @@ export const demoSavedReplies = [
   },
   {
     title: 'Heures d’ouverture des bureaux',
+    titles: { nl: 'Openingsuren van de kantoren', en: 'Office opening hours' },
     body: {
       fr: 'Nos bureaux sont ouverts du lundi au vendredi, de 9 h à 16 h. Vous pouvez aussi nous écrire à tout moment : nous répondons pendant ces heures.',
       nl: 'Onze kantoren zijn open van maandag tot vrijdag, van 9 tot 16 uur. U kunt ons ook altijd schrijven: we antwoorden tijdens die uren.',

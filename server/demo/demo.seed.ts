@@ -244,7 +244,15 @@ export async function seedDemoData({ config, logger }: { config: Config; logger:
   const author = [...actors.values()].find((a) => a.roles.includes('administrator')) ?? [...actors.values()][0];
   if (author)
     await SavedReplyModel.insertMany(
-      demoSavedReplies.map((r) => ({ title: r.title, body: { ...r.body }, scope: 'shared', owner: null, office: null, updatedBy: author.id })),
+      demoSavedReplies.map((r) => ({
+        title: r.title,
+        titles: { ...r.titles },
+        body: { ...r.body },
+        scope: 'shared',
+        owner: null,
+        office: null,
+        updatedBy: author.id,
+      })),
     );
   await ReasonCodeModel.insertMany(demoReasonCodes.map((r) => ({ ...r, appliesTo: [...r.appliesTo] })));
   const bruxelles = teamIds.get('conseil-bruxelles');

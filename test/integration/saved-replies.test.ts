@@ -143,6 +143,9 @@ describe('saved replies and signatures', function () {
       .set(as('advisorLiege'))
       .expect(200);
     expect(nlRes.body.text).to.match(new RegExp(`^Dag .+, uw vraag ${nl.number}\\. Groeten, ${org.staff.advisorLiege.name.split(' ')[0] ?? ''}$`));
+    // The reply box says the ticket's language (the picker previews each reply in it; spelling checks it), whatever the page's.
+    const page = await (await pageAgent(app, org.staff.advisorLiege.email)).get(`/staff/tickets/${String(nl._id)}?lang=fr`).expect(200);
+    expect(page.text).to.match(/<textarea id="composer-text"[^>]* lang="nl"/);
     const en = await buildTicket(org, { office: org.offices.liege, language: 'en' });
     const enRes = await request(app)
       .get(`/api/v1/tickets/${String(en._id)}/saved-replies/${id}`)

@@ -328,7 +328,7 @@ describe('second factor (TOTP) and my sessions', () => {
         .send({ _csrf: hidden(page.text, '_csrf'), current_password: current, new_password: next, confirm: next });
     const wrong = await change('not my password', 'another long passphrase');
     expect(wrong.status).to.equal(401);
-    expect(wrong.text).to.include('Le mot de passe actuel n’est pas correct.').and.not.include('ou le code');
+    expect(wrong.text).to.include('id="password-error">Le mot de passe actuel n’est pas correct.').and.not.include('ou le code');
     const same = await change('a long new passphrase', 'a long new passphrase');
     expect(same.status).to.equal(400);
     expect(same.text).to.include('Le nouveau mot de passe doit être différent de l’actuel.');

@@ -34,6 +34,7 @@ import { renderStaffPage, type StaffPageTools } from './staff-page.js';
 
 const notices = ['session_ended', 'others_ended', 'password_changed', 'totp_disabled'] as const;
 type Problem = 'wrong_password' | 'wrong_current_password' | 'same_password' | 'too_short' | 'mismatch' | 'bad_code' | 'rate_limited' | 'not_found';
+const passwordProblems: ReadonlySet<Problem> = new Set(['wrong_current_password', 'same_password', 'too_short', 'mismatch']);
 
 function field(req: Request, name: string): string {
   const value = (req.body as Record<string, unknown> | undefined)?.[name];
@@ -76,7 +77,9 @@ export function accountPages(config: Config, tools: StaffPageTools, options: Aut
       {
         title: t('accounts.account.title'),
         notice: notice ? t(`accounts.account.done.${notice}`) : null,
-        error: view.problem ? t(`accounts.account.errors.${view.problem}`) : null,
+        // The password form's own problems are said beside it (QA: below ten sessions, the top of the page was off-screen).
+        error: view.problem && !passwordProblems.has(view.problem) ? t(`accounts.account.errors.${view.problem}`) : null,
+        passwordError: view.problem && passwordProblems.has(view.problem) ? t(`accounts.account.errors.${view.problem}`) : null,
         sessions: sessions.map((s) => ({
           ...s,
           device: deviceLabel(s.userAgent, t),

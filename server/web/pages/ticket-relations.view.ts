@@ -38,6 +38,15 @@ export function relationTrailText(e: EventView, t: Translate): string | null {
   }
 }
 
+/**
+ * The numbers a mail waiting in quarantine may cite and still be about this ticket: its own, the last
+ * few duplicates merged straight into it, then those merged into them (their events are in `history`).
+ */
+export function numbersCitingHere(v: Pick<TicketView, 'number' | 'mergedFrom'>, history: readonly EventView[]): string[] {
+  const deeper = history.flatMap((e) => (e.fromTicket ? [e.fromTicket] : []));
+  return [...new Set([v.number, ...v.mergedFrom.slice(-5).map((m) => m.number), ...deeper])].slice(0, 8);
+}
+
 /** A duplicate's event, shown with the ticket it was merged into: prefixed with the duplicate's number. */
 export function fromTicketText(e: EventView, text: string, t: Translate): string {
   return e.fromTicket ? t('bulk.trail.from', { number: e.fromTicket, text }) : text;

@@ -24,7 +24,7 @@ import { reasonLabel } from './inbound-wording.js';
 import { buildThread, escalatorSentence, noteInThread, type ThreadItem } from './ticket.thread.js';
 import { labels as makeLabels, summarize, type Labels, type TicketSummary } from './presenters.js';
 import { reassignOptions, type ReassignOptions } from './reassign-options.js';
-import { fromTicketText, relationTrailText, relationTrailTypes, relationsView, type RelationsView } from './ticket-relations.view.js';
+import { fromTicketText, numbersCitingHere, relationTrailText, relationTrailTypes, relationsView, type RelationsView } from './ticket-relations.view.js';
 import { slaPanel, type SlaPanel } from '../../sla/sla.view.js';
 
 export type { ThreadItem } from './ticket.thread.js';
@@ -74,7 +74,7 @@ export interface TicketPageView {
   languageOptions: { value: string; label: string; selected: boolean }[];
   reassign: ReassignOptions | null;
   /** The file limits are the page route's to add (they come from the configuration). */
-  composer: { canReply: boolean; canNote: boolean; maxFiles?: number; maxBytes?: number; maxSize?: string };
+  composer: { canReply: boolean; canNote: boolean; language?: string; maxFiles?: number; maxBytes?: number; maxSize?: string };
   /** The ticket's deadlines explained (null: no SLA policy applies). */
   sla: SlaPanel | null;
   /** The viewer follows the ticket without it being in their work: why, and where it is now. */
@@ -293,10 +293,7 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
           .catch(() => l.tier(toTier))
       : Promise.resolve(null),
     allowed.has('reassign') ? reassignOptions(t, catalog) : Promise.resolve(null),
-    // Mail citing a duplicate merged here waits for this ticket now: the last few merged straight into it, then those merged into them.
-    heldMailsCiting(
-      [...new Set([v.number, ...v.mergedFrom.slice(-5).map((m) => m.number), ...history.flatMap((e) => (e.fromTicket ? [e.fromTicket] : []))])].slice(0, 8),
-    ),
+    heldMailsCiting(numbersCitingHere(v, history)),
   ]);
 
   return {
@@ -381,7 +378,7 @@ export async function ticketPageView(actor: StaffActor, ticketId: string, t: Tra
     categoryOptions: catalog.categories.map((c) => ({ ...c, selected: c.value === v.category })),
     languageOptions: ticketLanguages.map((code) => ({ value: code, label: l.language(code), selected: code === v.language })),
     reassign,
-    composer: { canReply: allowed.has('reply'), canNote: allowed.has('note') },
+    composer: { canReply: allowed.has('reply'), canNote: allowed.has('note'), language: v.language },
     // The ticket just read (replayed by loadTicket), not a second read of it.
     sla: await slaPanel(ticket, t, new Date(), stored, catalog.slaName),
     readOnly,
