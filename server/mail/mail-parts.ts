@@ -10,6 +10,7 @@ import type { MemberTokenSettings } from '../members/member-links.js';
 import type { JournalWrite } from '../tickets/ticket-event.model.js';
 import type { HoldConfig } from './held-replies.js';
 import type { OutboxMail } from './mail.models.js';
+import { intlTags } from '../lib/i18n.js';
 import { mailLocales, type MailLocale } from './templates.js';
 import { mailDomain } from './outbox.js';
 
@@ -17,6 +18,11 @@ export type MailConfig = Pick<Config, 'mailFrom' | 'publicUrl' | 'inboundAddress
   inbound?: Pick<Config['inbound'], 'extraAddresses'>;
 } & MemberTokenSettings &
   HoldConfig;
+
+/** A moment as a mail says it to its reader: "7 décembre 2026 à 10:42", in Relais's time zone. */
+export function mailDateTime(at: Date, locale: MailLocale, timeZone: string): string {
+  return new Intl.DateTimeFormat(intlTags[locale], { dateStyle: 'long', timeStyle: 'short', timeZone }).format(at);
+}
 
 /** The mail language for a ticket or person: fr, nl or en, else the configured default. */
 export function mailLocale(language: string | null | undefined, config: Pick<Config, 'defaultLocale'>): MailLocale {

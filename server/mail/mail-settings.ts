@@ -21,6 +21,7 @@ import type { Config } from '../config.js';
 import { NotFoundError, TooManyRequestsError } from '../lib/errors.js';
 import { probeImapMailbox, type ImapProbeResult } from './inbound/imap-probe.js';
 import type { OutboxMail } from './mail.models.js';
+import { mailDateTime } from './mail-parts.js';
 import { enqueueMail, findOutboxMail } from './outbox.js';
 import type { MailLocale } from './templates.js';
 
@@ -152,11 +153,7 @@ export async function sendTestMail(
   await withinLimit(actor, 'mail-test', now);
   const settings = mailSettings(config);
   const server = settings.smtp.mode === 'smtp' ? `${settings.smtp.host ?? ''}:${settings.smtp.port ?? ''}` : 'local catcher';
-  const sentAt = new Intl.DateTimeFormat(props.locale === 'en' ? 'en-GB' : `${props.locale}-BE`, {
-    dateStyle: 'long',
-    timeStyle: 'short',
-    timeZone: config.timeZone,
-  }).format(now);
+  const sentAt = mailDateTime(now, props.locale, config.timeZone);
   const mail = await enqueueMail(
     {
       template: 'mail-test',

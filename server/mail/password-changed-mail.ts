@@ -10,7 +10,7 @@ import type { Config } from '../config.js';
 import { domainEvents } from '../lib/domain-events.js';
 import type { Logger } from '../lib/logger.js';
 import { StaffModel } from '../staff/staff.model.js';
-import { mailLocale } from './mail-parts.js';
+import { mailDateTime, mailLocale } from './mail-parts.js';
 import { enqueueMail } from './outbox.js';
 import { refreshTemplateTexts } from './template-texts.model.js';
 
@@ -25,9 +25,7 @@ export async function mailPasswordChanged(
   const staff = await StaffModel.findById(change.staffId, { email: 1, name: 1, languages: 1, active: 1 }).lean();
   if (!staff?.active) return false;
   const locale = mailLocale(staff.languages?.[0], config);
-  const when = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : `${locale}-BE`, { dateStyle: 'long', timeStyle: 'short', timeZone: config.timeZone }).format(
-    new Date(change.at),
-  );
+  const when = mailDateTime(new Date(change.at), locale, config.timeZone);
   await enqueueMail(
     {
       template: 'password-changed',

@@ -145,8 +145,7 @@ export async function deactivateStaff(ctx: Context, id: string): Promise<Present
   if (sameId(staff._id, ctx.actor.id)) throw new ConflictError('You cannot deactivate your own account.', { reason: 'own_account' });
   const before = presentStaffAdmin(staff);
   await StaffModel.updateOne({ _id: staff._id }, { $set: { active: false, deactivatedAt: new Date() } });
-  staffRecordChanged(staff._id);
-  await endAllSessions(staff._id);
+  await endAllSessions(staff._id); // it also forgets the record on every instance (staffRecordChanged)
   const after = presentStaffAdmin(await load(id));
   await recordAudit(ctx.actor, {
     action: 'staff.deactivate',
