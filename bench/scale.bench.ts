@@ -25,7 +25,8 @@ import { projectRoot } from '../server/lib/paths.js';
 import { signMemberLink } from '../server/members/member-links.js';
 import { MemberModel } from '../server/members/member.model.js';
 import { OfficeModel } from '../server/offices/office.model.js';
-import { ticketIdByEmailMessageId, workingHints } from '../server/tickets/ticket.keys.js';
+import { workingHints } from '../server/tickets/ticket.keys.js';
+import { EmailMessageIdModel } from '../server/tickets/ticket-keys.model.js';
 import { TicketModel } from '../server/tickets/ticket.model.js';
 import { WorkingSet } from '../server/tickets/working-set.js';
 import { startSlaScheduler } from '../server/sla/scheduler.js';
@@ -36,6 +37,7 @@ import { toStaffActor } from '../server/auth/actor.js';
 import { createLogger } from '../server/lib/logger.js';
 import { OutboxDueModel } from '../server/mail/mail.models.js';
 import { percentile, type BenchResult } from './lib.js';
+import { Lockstep } from './scale/lockstep.js';
 import { benchPassword, openScaleDataset } from './scale/dataset.js';
 import { ensureScaleSearchIndex } from './scale/search-index.js';
 import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
@@ -201,20 +203,27 @@ async function settleStaleAlerts(): Promise<{ stale: number; ms: number }> {
   return { stale: stale.length, ms: performance.now() - started };
 }
 
-/** Waits (at most two minutes) until the outbox has nothing left to send. */
-async function caughtUp(limitMs = 120_000): Promise<{ mails: number; ms: number }> {
+/** Waits (at most two minutes) until the outbox of the database behind `db` has nothing left to send. */
+async function caughtUp(db: mongoose.mongo.Db, limitMs = 120_000): Promise<{ mails: number; ms: number }> {
   const started = performance.now();
-  const due = () => OutboxDueModel.collection.countDocuments({});
+  const due = () => db.collection(OutboxDueModel.collection.collectionName).countDocuments({});
   const mails = await due();
   while ((await due()) > 0 && performance.now() - started < limitMs) await new Promise((r) => setTimeout(r, 250));
   return { mails, ms: performance.now() - started };
 }
 
-async function measureSize(size: number): Promise<Metric[]> {
+/** Measures one size; its rows are interleaved with the other sizes' through `lockstep`. */
+async function measureSize(size: number, lockstep: Lockstep): Promise<Metric[]> {
+  // The dataset is prepared and the server started and settled while no other size does the same.
+  let release: (() => void) | null = await lockstep.alone();
   const dataset = await openScaleDataset(size);
   const metrics: Metric[] = [];
+  let row = '';
+  /** Times a row of requests, interleaved sample by sample with the other sizes' (bench/scale/lockstep.ts). */
+  const sampled = (count: number, task: (i: number) => Promise<void>, warmUp = true, gapMs = 0) => lockstep.row(row, size, count, task, warmUp, gapMs);
   const add = async (name: string, goalMs: number | null, measure: () => Promise<{ p50: number; p95: number }>) => {
     if (!wanted(name)) return;
+    row = name;
     const r = await measure();
     metrics.push({ name, goalMs, ...r });
     console.log(`  ${size.toLocaleString('en')} · ${name}: p50 ${fmt(r.p50)}, p95 ${fmt(r.p95)}`);
@@ -275,38 +284,42 @@ async function measureSize(size: number): Promise<Metric[]> {
     // Unref'd: a pending ten-minute timer kept the bench process alive after its table was printed.
     const warm = await Promise.race([startup.settled, new Promise<number>((r) => setTimeout(() => r(Number.NaN), 600_000).unref())]);
     await add('board forecast history (background, at start and every 3 h)', null, async () => ({ p50: warm, p95: warm }));
+    // A client of this size's own (the other sizes' preparation connects and disconnects mongoose).
+    const client = await new mongoose.mongo.MongoClient(dataset.uri).connect();
+    const db = client.db('relais');
     try {
-      await connectDatabase(dataset.uri, 'relais');
       // Mail queued while no server ran (alerts that fell due since the last run, acknowledgements of the
       // last run's tickets) goes out at start, one after another: measured apart, the screens after it.
-      const backlog = await caughtUp();
+      const backlog = await caughtUp(db);
       console.log(`  ${size.toLocaleString('en')} · outbox caught up at start: ${backlog.mails} mails in ${fmt(backlog.ms)}`);
       const advisor = await login(url, 'conseiller.liege@relais.demo');
       const supervisor = await login(url, 'superviseur.liege@relais.demo');
       const token = await apiToken(url, 'conseiller.liege@relais.demo');
       const bearer = { Authorization: `Bearer ${token}` };
+      release();
+      release = null;
 
       await add('advisor queue: GET /api/v1/tickets', 150, () =>
-        timed(samples, async () => void (await request(url).get('/api/v1/tickets?limit=50').set(bearer).expect(200))),
+        sampled(samples, async () => void (await request(url).get('/api/v1/tickets?limit=50').set(bearer).expect(200))),
       );
-      await add('advisor queue page: GET /staff/queue', 150, () => timed(samples, async () => void (await advisor.get('/staff/queue').expect(200))));
+      await add('advisor queue page: GET /staff/queue', 150, () => sampled(samples, async () => void (await advisor.get('/staff/queue').expect(200))));
       // History lists walk the done-day keys back from today (tickets/ticket-history.queries.ts): the
       // first page, a filter that keeps one done ticket in about 36 (tested on the keys: it reads more
       // days, not more tickets), and the staff app's history page.
       await add('history list: GET /api/v1/tickets?history=true', 150, () =>
-        timed(samples, async () => void (await request(url).get('/api/v1/tickets?history=true&limit=50').set(bearer).expect(200))),
+        sampled(samples, async () => void (await request(url).get('/api/v1/tickets?history=true&limit=50').set(bearer).expect(200))),
       );
       await add('history list of one category', 150, () =>
-        timed(samples, async () => void (await request(url).get('/api/v1/tickets?history=true&category=contracts&limit=50').set(bearer).expect(200))),
+        sampled(samples, async () => void (await request(url).get('/api/v1/tickets?history=true&category=contracts&limit=50').set(bearer).expect(200))),
       );
-      await add('history page: GET /staff/history', 150, () => timed(samples, async () => void (await advisor.get('/staff/history').expect(200))));
-      await add('supervisor board: GET /staff/board', 150, () => timed(samples, async () => void (await supervisor.get('/staff/board').expect(200))));
+      await add('history page: GET /staff/history', 150, () => sampled(samples, async () => void (await advisor.get('/staff/history').expect(200))));
+      await add('supervisor board: GET /staff/board', 150, () => sampled(samples, async () => void (await supervisor.get('/staff/board').expect(200))));
       const pick = (i: number) => old[Math.abs(i) % old.length] as string;
       await add('ticket page: GET /staff/tickets/:id', 150, () =>
-        timed(samples, async (i) => void (await advisor.get(`/staff/tickets/${pick(i)}`).expect(200))),
+        sampled(samples, async (i) => void (await advisor.get(`/staff/tickets/${pick(i)}`).expect(200))),
       );
       await add('history: GET /api/v1/tickets/:id/history', 150, () =>
-        timed(
+        sampled(
           samples,
           async (i) =>
             void (await request(url)
@@ -316,7 +329,7 @@ async function measureSize(size: number): Promise<Metric[]> {
         ),
       );
       await add('explain: GET /api/v1/tickets/:id/explain', 150, () =>
-        timed(
+        sampled(
           samples,
           async (i) =>
             void (await request(url)
@@ -341,7 +354,7 @@ async function measureSize(size: number): Promise<Metric[]> {
       const phases = new Map<string, number[]>();
       const slowest: Array<{ q: string; ms: number; timing: string }> = [];
       await add('search: GET /api/v1/search', 300, () =>
-        timed(samples, async (i) => {
+        sampled(samples, async (i) => {
           const q = queries[Math.abs(i) % queries.length] as string;
           const started = performance.now();
           const res = await request(url).get('/api/v1/search').query({ q }).set(bearer).expect(200);
@@ -377,12 +390,12 @@ async function measureSize(size: number): Promise<Metric[]> {
           )
         : [];
       await add('member "my requests": GET /suivi', 150, () =>
-        timed(samples, async (i) => void (await signedIn[Math.abs(i) % signedIn.length]?.get('/suivi').expect(200))),
+        sampled(samples, async (i) => void (await signedIn[Math.abs(i) % signedIn.length]?.get('/suivi').expect(200))),
       );
 
       const created: string[] = [];
       await add('create: POST /api/v1/tickets', 150, () =>
-        timed(samples, async (i) => {
+        sampled(samples, async (i) => {
           const res = await request(url)
             .post('/api/v1/tickets')
             .set(bearer)
@@ -410,7 +423,7 @@ async function measureSize(size: number): Promise<Metric[]> {
               return { agent, field: (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(form.text)?.[1] ?? '' };
             }),
           );
-          return timed(Math.min(samples, 15), async (i) => {
+          return sampled(Math.min(samples, 15), async (i) => {
             const { agent, field } = forms[i + 1] as (typeof forms)[number];
             await agent
               .post('/aide')
@@ -438,12 +451,14 @@ async function measureSize(size: number): Promise<Metric[]> {
         versions.set(id, (res.body as { ticket: { version: number } }).ticket.version);
       };
       // Only on the tickets created above (SCALE_ROWS without "create" leaves none).
-      if (created.length > 0) await add('claim: POST /api/v1/tickets/:id/claim', 150, () => timed(samples - 1, command('claim', {})));
+      if (created.length > 0) await add('claim: POST /api/v1/tickets/:id/claim', 150, () => sampled(samples - 1, command('claim', {})));
       if (created.length > 0)
-        await add('reply: POST /api/v1/tickets/:id/replies', 150, () => timed(samples - 1, command('replies', { text: 'Bonjour, voici votre attestation.' })));
+        await add('reply: POST /api/v1/tickets/:id/replies', 150, () =>
+          sampled(samples - 1, command('replies', { text: 'Bonjour, voici votre attestation.' })),
+        );
       if (created.length > 0)
         await add('escalate: POST /api/v1/tickets/:id/escalate', 150, () =>
-          timed(samples - 1, command('escalate', { reason: 'payroll_correction', handoff: 'Vérifié le dossier, il faut une correction de paie.' })),
+          sampled(samples - 1, command('escalate', { reason: 'payroll_correction', handoff: 'Vérifié le dossier, il faut une correction de paie.' })),
         );
 
       // One inbound mail, sent, until its ticket exists. Members' mails arrive one at a time, so the
@@ -462,7 +477,7 @@ async function measureSize(size: number): Promise<Metric[]> {
           messageId,
         });
         const deadline = Date.now() + 30_000;
-        while (!(await ticketIdByEmailMessageId(messageId))) {
+        while (!(await db.collection(EmailMessageIdModel.collection.collectionName).findOne({ _id: messageId as never }))) {
           if (Date.now() > deadline) throw new Error('the inbound mail did not become a ticket within 30 s');
           await new Promise((r) => setTimeout(r, 5));
         }
@@ -476,10 +491,10 @@ async function measureSize(size: number): Promise<Metric[]> {
         maxConnections: 1,
         maxMessages: Infinity,
       });
-      await add('inbound mail to ticket (open SMTP session)', 150, () => timed(samples, inbound(session), true, 250));
+      await add('inbound mail to ticket (open SMTP session)', 150, () => sampled(samples, inbound(session), true, 250));
       session.close();
       const fresh = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true, pool: false });
-      await add('inbound mail to ticket (new connection, +100 ms greeting pause)', null, () => timed(samples, inbound(fresh), true, 250));
+      await add('inbound mail to ticket (new connection, +100 ms greeting pause)', null, () => sampled(samples, inbound(fresh), true, 250));
       fresh.close();
 
       // Reports read the day documents of the period (server/reports/day-facts.ts): 10 samples, the
@@ -494,15 +509,16 @@ async function measureSize(size: number): Promise<Metric[]> {
         }
       };
       const reportSamples = 10;
-      await add('reports: one office, 30 days', 2_000, () => timed(reportSamples, report(`/staff/reports?preset=30d&office=${String(liege?._id)}`), false));
-      await add('reports: comparison page', 2_000, () => timed(reportSamples, report('/staff/reports/compare'), false));
+      await add('reports: one office, 30 days', 2_000, () => sampled(reportSamples, report(`/staff/reports?preset=30d&office=${String(liege?._id)}`), false));
+      await add('reports: comparison page', 2_000, () => sampled(reportSamples, report('/staff/reports/compare'), false));
       console.log(`  ${size.toLocaleString('en')} tickets: working set ${hints.toLocaleString('en')} hints`);
     } finally {
-      await disconnectDatabase().catch(() => undefined);
+      await client.close().catch(() => undefined);
       await startup.stop();
     }
   } finally {
-    await mongoose.disconnect().catch(() => undefined);
+    release?.();
+    lockstep.leave(size);
     await dataset.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -514,8 +530,9 @@ function fmt(ms: number): string {
 }
 
 export async function run(): Promise<BenchResult[]> {
-  const bySize = new Map<number, Metric[]>();
-  for (const size of sizes) bySize.set(size, await measureSize(size));
+  const lockstep = new Lockstep(sizes);
+  const measured = await Promise.all(sizes.map((size) => measureSize(size, lockstep)));
+  const bySize = new Map<number, Metric[]>(sizes.map((size, i) => [size, measured[i] ?? []]));
   const first = sizes[0] as number;
   const last = sizes.at(-1) as number;
   const names = (bySize.get(first) ?? []).map((m) => m.name);
