@@ -4,8 +4,9 @@
  * For 1,000, 10,000 and 100,000 tickets (bench/scale/dataset.ts; `SCALE_SIZES=1000,10000` picks
  * sizes, `SCALE_ROWS=reports,queue` the rows whose name contains one of the words), Relais runs as
  * a user runs it (`server/index.ts` in its own process, on the embedded FerretDB holding that
- * dataset), and this process measures over HTTP and SMTP, as staff and members
- * would: the p50 and p95 of each request, then for each metric the ratio 100,000 ÷ 1,000 (the
+ * dataset; one server per size, all running at once), and this process measures over HTTP and SMTP,
+ * as staff and members would, each row on every size in one interleaved loop (bench/scale/lockstep.ts):
+ * the p50 and p95 of each request, then for each metric the ratio 100,000 ÷ 1,000 (the
  * baseline is the same request on the smallest database of the same run). The goals from the scale
  * issue are printed beside: p95 ≤ 150 ms for interactive requests, growth ≤ 1.5×, a month of reports
  * ≤ 2 s, start-up ≤ 30 s.
@@ -46,7 +47,7 @@ const sizes = (process.env.SCALE_SIZES ?? '1000,10000,100000')
   .split(',')
   .map((s) => Number.parseInt(s, 10))
   .filter((n) => n > 0);
-const samples = Number.parseInt(process.env.SCALE_SAMPLES ?? '30', 10);
+const samples = Number.parseInt(process.env.SCALE_SAMPLES ?? '60', 10);
 const rows = (process.env.SCALE_ROWS ?? '')
   .split(',')
   .map((s) => s.trim())
