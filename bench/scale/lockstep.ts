@@ -31,8 +31,14 @@ export class Lockstep {
   private readonly waiting = new Map<string, Arrival[]>();
   private serial: Promise<void> = Promise.resolve();
 
-  /** `parties`: one per size, in the order their samples are taken. */
-  constructor(parties: readonly number[]) {
+  /**
+   * `parties`: one per size, in the order their samples are taken. `settle` runs before each row
+   * (by default: wait for the machine to be quiet) and says how long it waited.
+   */
+  constructor(
+    parties: readonly number[],
+    private readonly settle: () => Promise<{ ms: number; busy: number }> = quiet,
+  ) {
     this.active = new Set(parties);
   }
 
@@ -73,6 +79,7 @@ export class Lockstep {
       this.waiting.delete(name);
       void interleave(
         name,
+        this.settle,
         arrivals.sort((a, b) => a.party - b.party),
       );
     }
@@ -111,8 +118,8 @@ export async function quiet(limitMs = 60_000): Promise<{ ms: number; busy: numbe
   return { ms: performance.now() - started, busy };
 }
 
-async function interleave(name: string, arrivals: Arrival[]): Promise<void> {
-  const settled = await quiet();
+async function interleave(name: string, settle: () => Promise<{ ms: number; busy: number }>, arrivals: Arrival[]): Promise<void> {
+  const settled = await settle();
   if (settled.ms > 2_000)
     console.log(
       `  (${name}: waited ${(settled.ms / 1000).toFixed(1)} s for the machine to be quiet${settled.busy >= 0.15 ? `; still ${Math.round(settled.busy * 100)} % busy` : ''})`,
