@@ -23,6 +23,10 @@ export interface ComposerTools {
   files(): File[];
   /** Forgets the chosen files (after a reply was sent). */
   clearFiles(): void;
+  /** Whether the saved-reply list is open (a reply is not sent meanwhile). */
+  pickerOpen(): boolean;
+  /** Puts the focus back in the list's filter. */
+  focusPicker(): void;
 }
 
 function wrap(textarea: HTMLTextAreaElement, before: string, after: string, placeholder: string): void {
@@ -263,5 +267,7 @@ export function wireComposerTools(textarea: HTMLTextAreaElement, ticketId: strin
       chosen = [];
       renderFiles();
     },
+    pickerOpen: () => Boolean(picker && !picker.hidden),
+    focusPicker: () => filter?.focus(),
   };
 }

@@ -100,6 +100,12 @@ export function setupTicketComposer(props: ComposerProps): TicketComposer {
       textarea.focus();
       return;
     }
+    // The saved-reply list still open (its "::" typed, nothing chosen yet): nothing leaves half-done (QA: "Bonjour, ::" was sent).
+    if (tools?.pickerOpen()) {
+      message(t('savedReplies.client.choose_first'));
+      tools.focusPicker();
+      return;
+    }
     if (box) box.hidden = true;
     state = { ...state, sending: true };
     sendButton.disabled = true;

@@ -163,6 +163,50 @@ describe('reply box in Chromium: saved-reply picker, formatting, a PDF', functio
     }
   });
 
+  it('sends nothing while the saved-reply list is open: "::" with no reply chosen never reaches the member (QA: "Bonjour, ::" was sent)', async () => {
+    token = await e2e.token(email);
+    const created = await api<{ ticket: { id: string; version: number } }>('POST', '/tickets', {
+      subject: 'Formulaire C4',
+      body: 'Bonjour, il me faut mon C4.',
+      member: { name: 'Lucie Martin', email: 'lucie.martin@example.be' },
+      language: 'fr',
+    });
+    expect(created.status).to.equal(201);
+    const ticketId = created.body.ticket.id;
+    expect((await api('POST', `/tickets/${ticketId}/claim`, { version: created.body.ticket.version })).status).to.equal(200);
+    const other = await e2e.signIn(email, { viewport: { width: 1280, height: 900 } });
+    try {
+      const page = other.page;
+      await gotoLive(page, `${e2e.base}/staff/tickets/${ticketId}`);
+      await page.locator('#composer-text').click();
+      await page.keyboard.type('Bonjour, ::');
+      await page.locator('#saved-picker').waitFor({ state: 'visible' });
+      await page.keyboard.type('zzz-rien');
+      const posts: string[] = [];
+      page.on('request', (r) => {
+        if (r.method() === 'POST' && r.url().includes(`/tickets/${ticketId}/`)) posts.push(r.url());
+      });
+      await page.keyboard.press('Enter'); // no reply matches: nothing is inserted, the list stays open
+      await page.locator('#composer-send').click();
+      await page.locator('#composer-conflict', { hasText: 'La liste des réponses types est ouverte' }).waitFor();
+      await page.waitForTimeout(300);
+      expect(posts, 'nothing sent').to.deep.equal([]);
+      expect(await page.evaluate(() => document.activeElement?.id)).to.equal('saved-filter');
+      // Escape closes the list, keeping the text as typed; then it can be sent.
+      await page.keyboard.press('Escape');
+      expect(await page.locator('#saved-picker').isHidden()).to.equal(true);
+      await page.keyboard.press('Backspace');
+      await page.keyboard.press('Backspace');
+      await page.keyboard.type('voici votre C4.');
+      await page.locator('#composer-send').click();
+      await page.locator('#composer-status', { hasText: /envoyée/ }).waitFor();
+      expect(posts.length, 'the reply, once').to.equal(1);
+      expect(unexpectedErrors(other.errors)).to.deep.equal([]);
+    } finally {
+      await other.context.close();
+    }
+  });
+
   it('on a phone, the saved-replies form holds a text too long with its own line, and an empty title gets the page’s sentence, not a browser bubble', async () => {
     const phone = await e2e.signIn(email, { viewport: { width: 390, height: 844 } });
     try {

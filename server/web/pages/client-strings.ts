@@ -98,6 +98,7 @@ export const clientStringKeys: readonly string[] = [
     'remove_file',
     'shared',
     'personal',
+    'choose_first',
   ].map((k) => `savedReplies.client.${k}`),
   'savedReplies.lang.fr',
   'savedReplies.lang.nl',
