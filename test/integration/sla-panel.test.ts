@@ -76,6 +76,20 @@ describe('the SLA panel in words a person uses', () => {
       expect(panel.earlier.length).to.be.at.least(3);
       expect(panel.earlierLabel).to.match(/\d/);
     });
+
+    it(`${lang}: a running deadline's chip and its time read as one line, without the same word twice (QA: "Pick-up due due Mon 16:25")`, async () => {
+      const fresh = await buildTicket(org, { subject: 'Pas encore pris', at: MONDAY_9 });
+      const panel = await slaPanel(fresh, translator(lang), hours(1));
+      const running = (panel?.items ?? []).filter((i) => i.code === 'running' && i.dueText);
+      expect(running.length, 'a deadline runs').to.be.at.least(1);
+      for (const i of running) {
+        const line = `${i.stateLabel} ${i.dueText ?? ''}`.toLowerCase().split(/\s+/);
+        expect(
+          line.some((word, k) => k > 0 && word === line[k - 1]),
+          line.join(' '),
+        ).to.equal(false);
+      }
+    });
   }
 
   it("the board shows an escalation nobody took yet by the receiving tier's deadline to take it, named so", async () => {
