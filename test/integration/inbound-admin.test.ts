@@ -172,6 +172,8 @@ describe('administrators’ incoming mail: the quarantine (HTML and API, real da
       expect(res.text).to.include('data-reason="bulk">Liste de diffusion ou infolettre<');
       expect(res.text).to.include('data-reason="unparseable">Illisible<');
       expect(res.text).to.include('Mallory &lt;mallory@evil.example&gt;').and.include('SMTP · support@relais.test');
+      // A message without a From header names the envelope's sender, said to be only that (QA: "(no sender)").
+      expect(res.text).to.include('bounce@sender.example (enveloppe seulement)');
       // The hostile subject, escaped.
       expect(res.text).not.to.include('<script>alert(');
       expect(res.text).to.include('&lt;script&gt;alert(1)&lt;/script&gt; Fiche de paie');

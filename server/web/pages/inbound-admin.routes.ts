@@ -182,7 +182,8 @@ export function inboundAdminRoutes(config: Config, pipeline: InboundPipeline, to
         canAct: allowedInboundActions(m.status).length > 0,
         href: `${inboundAdminPath}/${m._id}`,
         subject: m.subject || t('inboundAdmin.no_subject'),
-        from: m.from || t('inboundAdmin.no_from'),
+        // No From header: the envelope's sender says who delivered it (QA: "(no sender)" with the envelope's address known).
+        from: m.from || (m.envelope?.from ? t('inboundAdmin.envelope_only', { address: m.envelope.from }) : t('inboundAdmin.no_from')),
         receivedText: fmt.short(m.receivedAt),
         receivedIso: m.receivedAt.toISOString(),
         status: m.status,
