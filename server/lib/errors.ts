@@ -29,6 +29,7 @@ export interface FieldReason {
     | 'number'
     | 'email'
     | 'choice'
+    | 'format'
     | 'hours_format'
     | 'ends_before_start'
     | 'before_first_response';

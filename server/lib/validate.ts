@@ -23,7 +23,8 @@ function reasonOf(issue: z.core.$ZodIssue): FieldReason | undefined {
     case 'invalid_type':
       return issue.expected === 'number' ? { code: 'number' } : undefined;
     case 'invalid_format':
-      return issue.format === 'email' ? { code: 'email' } : undefined;
+      // A pattern (a code's letters): the field's hint says which (QA: "Code" alone said nothing).
+      return issue.format === 'email' ? { code: 'email' } : issue.format === 'regex' ? { code: 'format' } : undefined;
     case 'invalid_value':
       return { code: 'choice' };
     case 'custom': {

@@ -130,7 +130,9 @@ describe('administration: categories and reason codes', () => {
     const bad = await agent.post('/staff/admin/categories').type('form').send({ _csrf: csrf, code: 'Bad code', label_fr: 'x', label_nl: '', label_en: '' });
     expect(bad.status).to.equal(400);
     // Each field by its label on the form, with why when there is something to do about it (never "code, label.nl").
-    expect(bad.text).to.include('Check these fields: Code, Dutch label (required), English label (required).');
+    expect(bad.text).to.include(
+      'Check these fields: Code (not in the expected form: see the help under the field), Dutch label (required), English label (required).',
+    );
     const noCsrf = await agent.post('/staff/admin/categories').type('form').send({ code: 'nocsrf', label_fr: 'x', label_nl: 'y', label_en: 'z' });
     expect(noCsrf.status).to.equal(403);
     const reason = await agent

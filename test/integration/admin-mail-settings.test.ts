@@ -82,6 +82,9 @@ describe('administration: mail settings, connection tests, test mail, member mai
     await auth(request(app).post('/api/v1/admin/mail/test-send')).send({ to: 'pas une adresse' }).expect(400);
     const agent = await pageAgent(app, org.staff.administrator.email);
     const csrf = await pageCsrf(agent, '/staff/admin/mail-settings');
+    // Not an address: the page says why, beside the field's name (QA: the sentence named the field only).
+    const refused = await agent.post('/staff/admin/mail-settings/test-send').type('form').send({ _csrf: csrf, to: 'niet-een-adres' }).expect(400);
+    expect(refused.text).to.match(/Vérifiez ces champs : [^<]+ \(une adresse e-mail attendue\)\./);
     const sent = await agent.post('/staff/admin/mail-settings/test-send').type('form').send({ _csrf: csrf, to: 'page.test@example.be' }).expect(303);
     const page = await agent.get(sent.headers.location as string).expect(200);
     expect(page.text).to.include('data-status="queued"').and.include('page.test@example.be');

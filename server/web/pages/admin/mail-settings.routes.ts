@@ -143,7 +143,8 @@ export function mailSettingsPages(config: Config, tools: StaffPageTools): Router
   router.post(`${mailSettingsPath}/test-send`, ...guard, tools.csrf.protect, async (req, res) => {
     const to = formField(req.body, 'to').trim();
     try {
-      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(to) || to.length > 254) throw new BadRequestError('invalid', [{ path: 'to', message: 'an email address' }]);
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(to) || to.length > 254)
+        throw new BadRequestError('invalid', [{ path: 'to', message: 'an email address', reason: { code: 'email' } }]);
       const mail = await sendTestMail(pageActor(req), config, { to, locale: res.locals.locale }, { ip: req.ip });
       res.redirect(303, `${mailSettingsPath}?sent=${mail.id}#test-send`);
     } catch (error) {

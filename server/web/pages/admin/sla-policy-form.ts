@@ -23,7 +23,8 @@ function formList(body: unknown, name: string): string[] {
 function hoursToMinutes(text: string): number | null {
   const t = text.trim().replace(',', '.');
   if (t === '') return null;
-  return /^\d+(\.\d+)?$/.test(t) ? Math.round(Number(t) * 60) : Number.NaN;
+  // A negative number is read as one, so the schema says it must be positive (QA: "-5" was "a number is expected").
+  return /^-?\d+(\.\d+)?$/.test(t) ? Math.round(Number(t) * 60) : Number.NaN;
 }
 
 function numbers(text: string): number[] {
