@@ -5,7 +5,8 @@
  * - long texts kept whole, held back while over their limit (`data-maxlength`: a paste is never cut);
  * - a question before a form that cannot be undone (`data-confirm`);
  * - the top bar's menu (closes on a click elsewhere or Escape);
- * - "select all" boxes of plain forms (`data-select-all="<name>"` checks every box of that name).
+ * - "select all" boxes of plain forms (`data-select-all="<name>"` checks every box of that name);
+ * - on a phone, the sections' line (it scrolls sideways) shows the current section.
  */
 import { enableMenus } from './lib/menus.js';
 import { enableSearchShortcut } from './lib/search-shortcut.js';
@@ -16,6 +17,13 @@ enableSearchShortcut();
 enableMenus();
 localizeValidity();
 guardLengths();
+
+// The sections scroll sideways on a phone: the current one is brought into view (scrolling the strip, not the page).
+const topnav = document.querySelector<HTMLElement>('.topnav');
+const current = topnav?.querySelector<HTMLElement>('[aria-current="page"]');
+if (topnav && current && topnav.scrollWidth > topnav.clientWidth) {
+  topnav.scrollLeft = Math.max(0, current.offsetLeft - topnav.offsetLeft - (topnav.clientWidth - current.offsetWidth) / 2);
+}
 
 // A form whose action cannot be undone from the page (`data-confirm="<question>"`) asks first.
 document.addEventListener('submit', (event) => {

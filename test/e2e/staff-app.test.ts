@@ -529,6 +529,23 @@ describe('staff web app in Chromium (real server process, live updates, accessib
     ).to.be.at.most(0);
     const violations = (await runAxe(phone.page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(violations, JSON.stringify(violations, null, 2)).to.deep.equal([]);
+    // The top bar is two rows on a phone: the search box and the menu, then the sections in one line
+    // that scrolls sideways, the current one in view (it was four rows, about 210 px, in Dutch: QA).
+    await phone.page.goto(`${e2e.base}/staff/replies?lang=nl`);
+    const bar = await phone.page.evaluate(() => {
+      const nav = document.querySelector<HTMLElement>('.topnav');
+      const current = nav?.querySelector<HTMLElement>('[aria-current="page"]')?.getBoundingClientRect();
+      const box = nav?.getBoundingClientRect();
+      return {
+        height: document.querySelector('.topbar')?.getBoundingClientRect().height ?? 0,
+        navRows: new Set([...(nav?.querySelectorAll('a') ?? [])].map((a) => Math.round(a.getBoundingClientRect().top))).size,
+        currentShown: Boolean(current && box && current.left >= box.left - 1 && current.right <= box.right + 1),
+      };
+    });
+    expect(bar.height, 'top bar height on a phone').to.be.below(110);
+    expect(bar.navRows, 'the sections on one line').to.equal(1);
+    expect(bar.currentShown, 'the current section in view').to.equal(true);
+    await phone.page.goto(`${e2e.base}/staff/queue?lang=fr`);
     expectCleanPages();
   });
 
