@@ -56,6 +56,45 @@ describe('parseRaw limits', () => {
     expect(await parseRaw(Buffer.from([0xff, 0xfe, 0x00, 0x41]))).to.deep.include({ ok: false, reason: 'unparseable' });
   });
 
+  it('refuses a message whose only text is damaged base64 (QA: it became a ticket of noise, with an acknowledgement), but reads one whose other text is whole', async () => {
+    const head = ['From: kapot@example.be', 'To: support@relais.demo', 'Subject: =?utf-8?B?kapot', 'MIME-Version: 1.0'];
+    const damaged = Buffer.from(
+      [
+        ...head,
+        'Content-Type: multipart/mixed; boundary="XYZ"',
+        '',
+        '--XYZ',
+        'Content-Type: text/plain; charset=utf-8',
+        'Content-Transfer-Encoding: base64',
+        '',
+        '!!!!not base64@@@@',
+        '',
+      ].join('\r\n'),
+    );
+    const refused = await parseRaw(damaged);
+    expect(refused).to.deep.include({ ok: false, reason: 'unparseable' });
+    const whole = Buffer.from(
+      [
+        ...head,
+        'Content-Type: multipart/alternative; boundary="ALT"',
+        '',
+        '--ALT',
+        'Content-Type: text/plain; charset=utf-8',
+        'Content-Transfer-Encoding: base64',
+        '',
+        '!!!!not base64@@@@',
+        '--ALT',
+        'Content-Type: text/html; charset=utf-8',
+        '',
+        '<p>Bonjour, mon attestation ?</p>',
+        '--ALT--',
+        '',
+      ].join('\r\n'),
+    );
+    const read = await parseRaw(whole);
+    expect(read.ok).to.equal(true);
+  });
+
   it('keeps a body whose multipart boundary is wrong, where mailparser alone loses it', async () => {
     const raw = message(
       'Subject: x\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="declared"',

@@ -139,6 +139,7 @@ export async function parseRaw(raw: Buffer, limits: ParseLimits = {}): Promise<P
     if (!headerLine.test(firstLine)) return failure('unparseable', 'the message does not start with a header');
 
     const repaired = repairCharsets(message);
+    if (repaired.damaged) return failure('unparseable', 'every text part is declared base64 but holds other characters: the text is damaged');
     const mail = await parseWithTimeout(repaired.raw, { maxParts, maxHeaderBytes, timeoutMs });
     if (mail === 'timeout') return failure('timeout', `parsing took longer than ${timeoutMs} ms`);
     if (!mail.headers || mail.headers.size === 0) return failure('unparseable', 'no header could be read');
