@@ -1,8 +1,11 @@
 /**
  * A staff member's own display preferences, stored on their record (`preferences`), read and written
- * by `_id` only. Today: the queue's columns.
+ * by `_id` only: the queue's columns, and the language of their pages (applied at each sign-in by
+ * web/locale.ts `applyPageLanguage`, so it follows them from one computer to another; the menu's
+ * language links change one browser only).
  */
 import type { Types } from 'mongoose';
+import { isLocale, type Locale } from '../lib/i18n.js';
 import { StaffModel } from './staff.model.js';
 import { defaultQueueColumns, queueColumns, requiredQueueColumns, type QueueColumn } from './staff-preferences.vocabulary.js';
 
@@ -27,4 +30,16 @@ export async function setQueueColumns(staffId: Types.ObjectId | string, columns:
   const queue = normalizeQueueColumns(columns);
   await StaffModel.updateOne({ _id: staffId }, { $set: { 'preferences.queueColumns': queue } });
   return { queueColumns: queue };
+}
+
+/** The person's chosen page language, or null when their pages follow the browser. */
+export async function ownPageLanguage(staffId: Types.ObjectId | string): Promise<Locale | null> {
+  const person = await StaffModel.findById(staffId, { preferences: 1 }).lean();
+  const chosen: unknown = person?.preferences?.pageLanguage;
+  return isLocale(chosen) ? chosen : null;
+}
+
+/** Saves the person's page language (null: follow the browser). */
+export async function setOwnPageLanguage(staffId: Types.ObjectId | string, locale: Locale | null): Promise<void> {
+  await StaffModel.updateOne({ _id: staffId }, { $set: { 'preferences.pageLanguage': locale } });
 }

@@ -2,7 +2,7 @@ import { Schema, model, type InferSchemaType, type HydratedDocument } from 'mong
 
 export const staffRoles = ['advisor', 'support', 'administrative', 'supervisor', 'administrator'] as const;
 export type StaffRole = (typeof staffRoles)[number];
-import { ticketLanguages as languages } from '../lib/ticket.vocabulary.js';
+import { ticketLanguages as languages, uiLocales } from '../lib/ticket.vocabulary.js';
 import { queueColumns } from './staff-preferences.vocabulary.js';
 
 export { ticketLanguages as languages } from '../lib/ticket.vocabulary.js';
@@ -49,9 +49,13 @@ const staffSchema = new Schema(
       nl: { type: String, default: null, maxlength: 2000 },
       en: { type: String, default: null, maxlength: 2000 },
     },
-    /** The person's own display choices (staff-preferences.ts): the queue's columns, absent until chosen. */
+    /**
+     * The person's own display choices (staff-preferences.ts), absent until chosen: the queue's columns,
+     * and the language of their pages (applied at each sign-in; null or absent: the browser's).
+     */
     preferences: {
       queueColumns: { type: [{ type: String, enum: queueColumns }], default: undefined },
+      pageLanguage: { type: String, enum: [...uiLocales, null], default: undefined },
     },
   },
   { timestamps: true },

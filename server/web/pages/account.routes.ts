@@ -1,6 +1,6 @@
 /**
  * "My account" (`/staff/account`): a person's own sessions (device, IP, last used; end one, end all
- * the others), their password and their second factor. Everything acts on the signed-in person only;
+ * the others), their password, their second factor and the language of their pages. Everything acts on the signed-in person only;
  * a session id that is not theirs is "not found". Plain forms with the page's CSRF token. Checks of
  * the password or a code pass the sign-in throttle on their own key.
  *
@@ -8,6 +8,7 @@
  *   POST /staff/account/sessions/:id/end         end one session
  *   POST /staff/account/sessions/end-others      end all but this one
  *   POST /staff/account/password                 change the password (other sessions end)
+ *   POST /staff/account/language                 the language of the person's pages (applied at each sign-in)
  *   GET  /staff/account/totp                     enrolment: QR code and secret of a pending enrolment
  *   POST /staff/account/totp/start               a new pending secret
  *   POST /staff/account/totp/confirm             the code: TOTP on, recovery codes shown once
@@ -30,10 +31,14 @@ import { accountPath, totpPath } from './account-paths.js';
 import { deviceLabel } from './device.js';
 import { createFormatter } from './format.js';
 import { pageActor, requirePageActor } from './page-auth.js';
-import { renderStaffPage, type StaffPageTools } from './staff-page.js';
+import { languageNames, renderStaffPage, type StaffPageTools } from './staff-page.js';
+import { isLocale, locales } from '../../lib/i18n.js';
+import { ownPageLanguage, setOwnPageLanguage } from '../../staff/staff-preferences.js';
+import { localeCookie, rememberLocale } from '../locale.js';
 
-const notices = ['session_ended', 'others_ended', 'password_changed', 'totp_disabled'] as const;
-type Problem = 'wrong_password' | 'wrong_current_password' | 'same_password' | 'too_short' | 'mismatch' | 'bad_code' | 'rate_limited' | 'not_found';
+const notices = ['session_ended', 'others_ended', 'password_changed', 'totp_disabled', 'language_saved'] as const;
+type Problem =
+  'wrong_password' | 'wrong_current_password' | 'same_password' | 'too_short' | 'mismatch' | 'bad_code' | 'rate_limited' | 'not_found' | 'bad_language';
 const passwordProblems: ReadonlySet<Problem> = new Set(['wrong_current_password', 'same_password', 'too_short', 'mismatch']);
 
 function field(req: Request, name: string): string {
@@ -67,6 +72,7 @@ export function accountPages(config: Config, tools: StaffPageTools, options: Aut
     const fmt = createFormatter(res.locals.locale, t, config.timeZone);
     const sessions = await openSessions(actor.id, req.authSessionId);
     const totp = await ownTotpState(actor);
+    const pageLanguage = await ownPageLanguage(actor.id);
     const notice = notices.find((n) => req.query.done === n);
     await renderStaffPage(
       req,
@@ -91,6 +97,10 @@ export function accountPages(config: Config, tools: StaffPageTools, options: Aut
         totpRequired: config.totpRequiredForAdmins && hasRole(actor, 'administrator'),
         recoveryCodes: view.recoveryCodes ?? null,
         recoveryLeftText: t('accounts.totp.codes_left', { count: totp.recoveryCodesLeft }),
+        languageChoices: [
+          { value: '', label: t('accounts.account.language.browser'), selected: pageLanguage === null },
+          ...locales.map((code) => ({ value: code, label: languageNames[code] ?? code, lang: code, selected: pageLanguage === code })),
+        ],
         totpPath,
       },
       view.status ?? 200,
@@ -149,6 +159,16 @@ export function accountPages(config: Config, tools: StaffPageTools, options: Aut
       return show(req, res, problemOf(error, 'wrong_current_password'));
     }
     res.redirect(303, `${accountPath}?done=password_changed`);
+  });
+
+  router.post(`${accountPath}/language`, requirePageActor, tools.csrf.protect, async (req, res) => {
+    const chosen = field(req, 'pageLanguage');
+    if (chosen !== '' && !isLocale(chosen)) return show(req, res, { problem: 'bad_language', status: 400 });
+    await setOwnPageLanguage(pageActor(req).id, chosen === '' ? null : chosen);
+    // This browser follows at once; the others at their next sign-in. "The browser's": its own language again.
+    if (chosen === '') res.clearCookie(localeCookie, { httpOnly: true, sameSite: 'lax' });
+    else rememberLocale(res, chosen);
+    res.redirect(303, `${accountPath}?done=language_saved${chosen === '' ? '' : `&lang=${chosen}`}#language`);
   });
 
   router.get(totpPath, requirePageActor, async (req, res) => showTotp(req, res));

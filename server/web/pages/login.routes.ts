@@ -28,6 +28,7 @@ import { createLoginCsrf } from './login-csrf.js';
 import { afterSignIn, codePath, forgotPath } from './account-paths.js';
 import { homePathFor, loginPath, loginUrl, logoutPath, safeNext } from './page-auth.js';
 import { renderStaffPage, type StaffPageTools } from './staff-page.js';
+import { applyPageLanguage } from '../locale.js';
 
 type LoginProblem = 'bad_credentials' | 'invalid' | 'csrf' | 'rate_limited_delay' | 'rate_limited_ip' | 'rate_limited_account';
 
@@ -167,6 +168,8 @@ export function loginRoutes(config: Config, tools: StaffPageTools, options: Auth
         return;
       }
       setAuthCookies(res, config, result);
+      // The pages in the language the person chose on their account page, on any computer they sign in on.
+      applyPageLanguage(res, result.staff);
       loginCsrf.clear(res);
       res.redirect(303, afterSignIn(config, result.staff, next));
     } catch (error) {

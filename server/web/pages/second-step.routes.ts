@@ -17,6 +17,7 @@ import { afterSignIn, codePath } from './account-paths.js';
 import { createLoginCsrf } from './login-csrf.js';
 import { loginUrl, safeNext } from './page-auth.js';
 import { renderStaffPage, type StaffPageTools } from './staff-page.js';
+import { applyPageLanguage } from '../locale.js';
 
 type CodeProblem = 'bad_code' | 'csrf' | 'rate_limited';
 const status: Record<CodeProblem, number> = { bad_code: 401, csrf: 403, rate_limited: 429 };
@@ -66,6 +67,8 @@ export function secondStepRoutes(config: Config, tools: StaffPageTools, options:
       const result = await service.completeSecondStep(claims, code, { userAgent: req.get('user-agent'), ip: req.ip });
       await admitted.succeeded(res);
       setAuthCookies(res, config, result);
+      // The pages in the language the person chose on their account page, on any computer they sign in on.
+      applyPageLanguage(res, result.staff);
       clearSecondStepCookie(res, config);
       loginCsrf.clear(res);
       res.redirect(303, afterSignIn(config, result.staff, safeNext(claims.next)));

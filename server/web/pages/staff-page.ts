@@ -47,7 +47,8 @@ function worksTickets(actor: StaffActor): boolean {
   return actor.roles.some((r) => r !== 'administrator');
 }
 
-const languageNames: Record<string, string> = { fr: 'Français', nl: 'Nederlands', en: 'English' };
+/** Each language in its own words (a choice of language is read by someone who may not read the page's). */
+export const languageNames: Record<string, string> = { fr: 'Français', nl: 'Nederlands', en: 'English' };
 const roleOrder = ['supervisor', 'advisor', 'support', 'administrative', 'administrator'] as const;
 
 /** The language links keep the current address and filters, only `lang` changes. */
