@@ -61,7 +61,8 @@ function start(): void {
     const id = button.dataset.reassign;
     const version = Number(button.dataset.version);
     if (!reassign || !id || !Number.isInteger(version)) return;
-    reassign.open({ id, version, number: button.dataset.number ?? '' }, button);
+    const tier = Number(button.dataset.tier);
+    reassign.open({ id, version, number: button.dataset.number ?? '', ...(Number.isInteger(tier) && tier > 0 ? { tier } : {}) }, button);
   };
   rows.addEventListener('click', (event) => {
     const button = event.target instanceof HTMLElement ? event.target.closest<HTMLElement>('[data-reassign]') : null;

@@ -14,6 +14,8 @@ export interface ReassignTicket {
   id: string;
   version: number;
   number: string;
+  /** Its tier now (the board's row, or the ticket page's dialog): the dialog says when a choice moves it to another. */
+  tier?: number;
 }
 
 export interface ReassignOptions {
@@ -42,9 +44,29 @@ export function setupReassign(dialog: HTMLDialogElement, options: ReassignOption
       });
     }
   };
+  const tierNote = form.querySelector<HTMLElement>('.reassign-tier-change');
+  /** The tier the chosen person, team or tier would put the ticket on (null: nothing chosen yet). */
+  const chosenTier = (): number | null => {
+    const kind = form.querySelector<HTMLInputElement>('input[name=target]:checked')?.value ?? 'assignee';
+    const option = form.querySelector<HTMLSelectElement>(`select[name="${kind}"]`)?.selectedOptions[0];
+    if (!option?.value) return null;
+    const raw = kind === 'tier' ? option.value : kind === 'team' ? option.dataset.tier : (option.parentElement as HTMLElement | null)?.dataset.tier;
+    const tier = Number(raw);
+    return Number.isInteger(tier) && tier > 0 ? tier : null;
+  };
+  // A person of another tier moves the ticket there: said before the reason is written (QA: a tier-2
+  // escalation went back to tier 1 with nothing on the dialog to say so).
+  const sayTierChange = () => {
+    if (!tierNote) return;
+    const from = current?.tier;
+    const to = chosenTier();
+    tierNote.hidden = !from || !to || from === to;
+    tierNote.textContent = tierNote.hidden ? '' : t(to && from && to < from ? 'reassign.tier_down' : 'reassign.tier_up', { from: from ?? 0, to: to ?? 0 });
+  };
   form.addEventListener('change', (event) => {
     const target = event.target;
     if (target instanceof HTMLInputElement && target.name === 'target') showTarget(target.value);
+    sayTierChange();
   });
 
   form.addEventListener('submit', (event) => {
@@ -86,7 +108,9 @@ export function setupReassign(dialog: HTMLDialogElement, options: ReassignOption
 
   return {
     open(ticket, opener) {
-      current = ticket;
+      const shown = Number(form.dataset.ticketTier);
+      current = { ...ticket, tier: ticket.tier ?? (Number.isInteger(shown) && shown > 0 ? shown : undefined) };
+      sayTierChange();
       const slot = dialog.querySelector('[data-slot="number"]');
       if (slot) slot.textContent = ticket.number;
       const reason = find(form, 'textarea[name=reason]', HTMLTextAreaElement);

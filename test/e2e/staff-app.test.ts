@@ -245,6 +245,9 @@ describe('staff web app in Chromium (real server process, live updates, accessib
     await isabelle.page.locator('#reassign-dialog[open]').waitFor();
     expect(await isabelle.page.locator('#reassign-dialog [data-slot="number"]').innerText()).to.equal(ticket.number);
     await isabelle.page.selectOption('#reassign-assignee', people.julie.id);
+    // Julie works on tier 1: the dialog says the escalation goes back down before anything is sent (QA).
+    expect(await isabelle.page.locator('#reassign-dialog .reassign-tier-change').innerText()).to.equal(fr('reassign.tier_down', { from: 2, to: 1 }));
+    expect(await isabelle.page.locator('#reassign-assignee option:checked').innerText()).to.match(/\(FR/);
     const reason = 'Nadia est absente cette semaine ; Julie connaît le dossier et reprend le recalcul.';
     await isabelle.page.fill('#reassign-reason', reason);
     await screenshot(isabelle.page, 'reassign-dialog');

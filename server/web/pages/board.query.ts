@@ -38,6 +38,8 @@ export interface BoardRow {
   href: string;
   number: string;
   subject: string;
+  /** The tier it is on (the reassign dialog says when a choice moves it to another). */
+  tier: number;
   tierShort: string;
   officeName: string;
   teamName: string;
@@ -140,6 +142,7 @@ function row(v: TicketView, e: EscalationView | undefined, c: BoardContext): Boa
     href: `/staff/tickets/${v.id}?from=board`,
     number: v.number,
     subject: shownErasedText(v.subject, c.t),
+    tier: v.tier,
     tierShort: c.labels.tierShort(v.tier),
     officeName: c.catalog.officeName(v.office) ?? v.officeName ?? '',
     teamName: c.catalog.teamName(v.team) ?? v.teamName ?? '',

@@ -66,6 +66,8 @@ export const clientStringKeys: readonly string[] = [
   'client.ticket.changed',
   'client.ticket.conflict',
   'client.ticket.conflict_action',
+  'reassign.tier_down',
+  'reassign.tier_up',
   'client.ticket.review',
   'client.ticket.reviewed',
   'client.ticket.new_messages_one',

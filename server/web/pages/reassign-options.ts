@@ -10,8 +10,9 @@ import type { Tier } from '../../lib/ticket.vocabulary.js';
 import type { PageCatalog } from './catalog.js';
 
 export interface ReassignOptions {
-  people: { label: string; options: { value: string; label: string }[] }[];
-  teams: { value: string; label: string }[];
+  /** Each group and team carries its tier: the dialog says when a choice moves the ticket to another tier. */
+  people: { label: string; tier: number; options: { value: string; label: string }[] }[];
+  teams: { value: string; label: string; tier: number }[];
   tiers: { value: string; label: string }[];
 }
 
@@ -20,14 +21,16 @@ export async function reassignOptions(t: Translate, catalog: PageCatalog): Promi
   const people = catalog.teams
     .map((team) => ({
       label: `${team.label} · ${t('tier.short', { tier: team.tier })}`,
+      tier: team.tier,
       options: staff
         .filter((s) => String(s.team) === team.value && tiersWorkedBy(s).includes(team.tier as Tier))
-        .map((s) => ({ value: String(s._id), label: s.name })),
+        // The languages each person works in: a Dutch-speaking member's ticket goes to someone who reads Dutch (QA).
+        .map((s) => ({ value: String(s._id), label: s.languages?.length ? `${s.name} (${s.languages.map((l) => l.toUpperCase()).join(', ')})` : s.name })),
     }))
     .filter((group) => group.options.length > 0);
   return {
     people,
-    teams: catalog.teams.map((team) => ({ value: team.value, label: `${team.label} · ${t('tier.short', { tier: team.tier })}` })),
+    teams: catalog.teams.map((team) => ({ value: team.value, label: `${team.label} · ${t('tier.short', { tier: team.tier })}`, tier: team.tier })),
     tiers: [1, 2, 3].map((n) => ({ value: String(n), label: t(`tier.long_${n}`) })),
   };
 }
