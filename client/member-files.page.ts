@@ -5,6 +5,10 @@
  * server still checks everything (the pages work without script, and the content's type is only known
  * there); the sentences are the server's own, written into the field by the page in its language with
  * `{file}` left for the name. The message fields are watched the same way for their length.
+ *
+ * A field the server refused loses its error once the member has put it right (and its line in the
+ * summary at the top with it): a form sent back with "required" beside fields now filled reads as if
+ * they were still wrong (QA, the help form in Dutch on a phone).
  */
 import { fileProblems, type FileLimits } from './lib/file-limits.js';
 import { guardLengths } from './lib/length-guard.js';
@@ -54,4 +58,25 @@ for (const input of document.querySelectorAll<HTMLInputElement>('input[type="fil
     show(sentences);
     input.focus();
   });
+}
+
+document.addEventListener('input', (event) => clearRefusal(event.target));
+document.addEventListener('change', (event) => clearRefusal(event.target));
+
+function clearRefusal(target: EventTarget | null): void {
+  if (!(target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement)) return;
+  if (target.type === 'file' || target.getAttribute('aria-invalid') !== 'true' || !target.id || !target.checkValidity()) return;
+  const errorId = `${target.id}-error`;
+  document.getElementById(errorId)?.remove();
+  target.removeAttribute('aria-invalid');
+  const described = (target.getAttribute('aria-describedby') ?? '').split(' ').filter((id) => id && id !== errorId);
+  if (described.length > 0) target.setAttribute('aria-describedby', described.join(' '));
+  else target.removeAttribute('aria-describedby');
+  target.closest('.field')?.classList.remove('has-error');
+  const summary = document.querySelector<HTMLElement>('.error-summary');
+  summary
+    ?.querySelector(`a[href="#${CSS.escape(target.id)}"]`)
+    ?.closest('li')
+    ?.remove();
+  if (summary && !summary.querySelector('li')) summary.hidden = true;
 }

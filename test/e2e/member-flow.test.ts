@@ -130,6 +130,16 @@ describe('member flow in Chromium (help form, email, member page, advisor live)'
     await screenshot(member, 'form-nl-phone', true);
     const formViolations = (await runAxe(member)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(formViolations, JSON.stringify(formViolations, null, 2)).to.deep.equal([]);
+    // Sent empty: the server's errors beside the fields and in the summary. A field put right loses its
+    // error and its summary line at once; the others stay (QA: "Dit veld is verplicht" beside filled fields).
+    await Promise.all([member.waitForLoadState('load'), member.tap('button[type=submit]')]);
+    await member.locator('#f-name-error').waitFor();
+    const lines = await member.locator('.error-summary li').count();
+    await member.fill('#f-name', 'Joke Peeters');
+    expect(await member.locator('#f-name-error').count()).to.equal(0);
+    expect(await member.getAttribute('#f-name', 'aria-invalid')).to.equal(null);
+    expect(await member.locator('.error-summary li').count()).to.equal(lines - 1);
+    expect(await member.locator('#f-email-error').count(), 'the other fields keep theirs').to.equal(1);
     // A file over the limit is said at once, in the server's words, before any upload; sending is held.
     await member.setInputFiles('#f-attachments', [
       { name: 'video dak.mov', mimeType: 'video/quicktime', buffer: Buffer.alloc(10 * 1024 * 1024 + 1, 1) },
