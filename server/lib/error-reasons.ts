@@ -42,6 +42,10 @@ export const accountRefusalCodes = [
   'unchanged',
 ] as const;
 
+/** Why the policy refuses a person an action on a ticket they can read (server/tickets/ticket.policy.ts), and a claim of one's own ticket. */
+export const policyRefusalCodes = ['read_only', 'not_your_queue', 'supervisor_only', 'hold_first', 'held_by_other', 'already_yours'] as const;
+export type PolicyRefusalCode = (typeof policyRefusalCodes)[number];
+
 /** Every reason code a client may receive. */
-export const errorReasons = [...refusalCodes, 'stale_version', 'csrf_invalid', 'different_member', ...accountRefusalCodes] as const;
+export const errorReasons = [...refusalCodes, ...policyRefusalCodes, 'stale_version', 'csrf_invalid', 'different_member', ...accountRefusalCodes] as const;
 export type ErrorReason = (typeof errorReasons)[number];

@@ -54,7 +54,10 @@ export async function prepare(props: CommandBase, action: TicketAction): Promise
   const refused = refusal(action, ticket);
   if (refused) {
     const mine = refused.code === 'already_held' && props.actor.kind === 'staff' && sameId(ticket.assignee, props.actor.id);
-    throw new ConflictError(mine ? 'You already hold this ticket.' : refused.message, { reason: refused.code, ticket: presentTicket(ticket, props.actor) });
+    throw new ConflictError(mine ? 'You already hold this ticket.' : refused.message, {
+      reason: mine ? 'already_yours' : refused.code,
+      ticket: presentTicket(ticket, props.actor),
+    });
   }
   return ticket;
 }

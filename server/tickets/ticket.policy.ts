@@ -7,6 +7,7 @@
 import type { Types } from 'mongoose';
 import { hasRole, sameId, type Actor, type StaffActor } from '../auth/actor.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
+import type { PolicyRefusalCode } from '../lib/error-reasons.js';
 import { isPolyvalentOffice, polyvalentOfficeIds } from '../routing/office-models.js';
 import { stateAllows, ticketActions, type TicketAction } from './ticket.lifecycle.js';
 import { tiers as allTiers, type Tier } from '../lib/ticket.vocabulary.js';
@@ -194,8 +195,22 @@ export function authorize(actor: Actor, action: TicketAction, ticket: PolicyTick
   if (!canRead(actor, ticket)) throw new NotFoundError('No such ticket.');
   if (can(actor, action, ticket)) return;
   if (actor.kind === 'staff' && !inWorkScope(actor, ticket))
-    throw new ForbiddenError('You can follow this ticket (read only): it is not in your work, so you cannot act on it.');
-  throw new ForbiddenError(forbiddenMessage(action));
+    throw new ForbiddenError('You can follow this ticket (read only): it is not in your work, so you cannot act on it.', { reason: 'read_only' });
+  // The reason code lets a page (the bulk bar) say why in the person's language (QA: "you cannot act on this ticket" for every case).
+  throw new ForbiddenError(forbiddenMessage(action), { reason: forbiddenReason(action) });
+}
+
+function forbiddenReason(action: TicketAction): PolicyRefusalCode {
+  switch (action) {
+    case 'claim':
+      return 'not_your_queue';
+    case 'reassign':
+      return 'supervisor_only';
+    case 'spam':
+      return 'held_by_other';
+    default:
+      return 'hold_first';
+  }
 }
 
 function forbiddenMessage(action: TicketAction): string {

@@ -78,12 +78,31 @@ describe('acting on many tickets, merging and linking (real database, real HTTP 
     const byId = new Map(body.results.map((r) => [r.id, r]));
     for (const t of mine) expect(byId.get(String(t._id))).to.include({ ok: true, status: 'resolved', number: t.number });
     expect(byId.get(String(stale._id))).to.include({ ok: false, status: 409, reason: 'stale_version', number: stale.number });
-    expect(byId.get(String(colleagues._id))).to.include({ ok: false, status: 403 });
+    // Why, as a code the page words in the person's language (QA: every refusal read "you cannot act on this ticket").
+    expect(byId.get(String(colleagues._id))).to.include({ ok: false, status: 403, reason: 'hold_first' });
     // A ticket the advisor may not read: not found, and its number is not given away.
     expect(byId.get(String(charleroi._id))).to.include({ ok: false, status: 404, number: null });
     for (const t of mine) expect((await loadTicket(t._id))?.status).to.equal('resolved');
     expect((await loadTicket(stale._id))?.status).to.equal('open');
     expect((await loadTicket(colleagues._id))?.status).to.equal('open');
+  });
+
+  it('says why each refusal happened: a claim of one’s own ticket, of a colleague’s, a change to a colleague’s ticket', async () => {
+    const mine = await held();
+    const colleagues = await held('advisorLiege2');
+    const tickets = [mine, colleagues].map((t) => ({ id: String(t._id), version: t.version }));
+    const res = await request(app).post('/api/v1/tickets/bulk').set(auth('advisorLiege')).send({ action: 'claim', tickets });
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    const byId = new Map((res.body as { results: Result[] }).results.map((r) => [r.id, r]));
+    // Not "someone else already holds it" for one's own ticket (QA).
+    expect(byId.get(String(mine._id))).to.include({ ok: false, status: 409, reason: 'already_yours' });
+    expect(byId.get(String(colleagues._id))).to.include({ ok: false, status: 409, reason: 'already_held' });
+    // A change to a ticket a colleague holds: take it first.
+    const followed = await request(app)
+      .post('/api/v1/tickets/bulk')
+      .set(auth('advisorLiege2'))
+      .send({ action: 'priority', priority: 'high', tickets: [tickets[0]] });
+    expect((followed.body as { results: Result[] }).results[0]).to.include({ ok: false, status: 403, reason: 'hold_first' });
   });
 
   it('refuses more than 200 tickets at once with a 413 that says so, and an empty selection with a 400', async () => {
