@@ -138,6 +138,12 @@ describe('the history page: done tickets of any age, in the work scope', () => {
     const admin = await signedIn(app, org.staff.administrator.email);
     const page = await admin.get('/staff/mail').expect(200);
     expect(page.text).not.to.include('href="/staff/history"');
+    // Reached by its address, the queue, history and search say why they are empty (QA: "Aucun ticket" and nothing more).
+    for (const path of ['/staff/history', '/staff/search?q=Charleroi', '/staff/queue']) {
+      const empty = await admin.get(path).expect(200);
+      expect(empty.text, path).to.include('Votre compte est celui d’un administrateur');
+    }
+    expect((await liege.get('/staff/history').expect(200)).text).not.to.include('Votre compte est celui d’un administrateur');
   });
 
   it('speaks Dutch to a Dutch reader', async () => {
