@@ -465,6 +465,17 @@ describe('Reports (pages and CSV, real database)', () => {
       expect(res.text).to.include('la valeur de la période la plus récente moins celle de la plus ancienne').and.not.include('la valeur de B moins celle de A');
     });
 
+    it('says when a period is not over or not begun, and when two periods differ in length or overlap (QA: a month of next year "had" tickets open at its end)', async () => {
+      const future = await request(app).get('/staff/reports?from=2099-01-01&to=2099-01-31').set(as(staff.admin)).expect(200);
+      expect(future.text).to.include('Cette période n’a pas encore commencé');
+      const past = await request(app).get(`/staff/reports?${week}`).set(as(staff.admin)).expect(200);
+      expect(past.text).not.to.include('report-period-note');
+      const compared = await request(app).get(`/staff/reports/compare?mode=periods&${week}&from2=2026-03-04&to2=2026-03-20`).set(as(staff.admin)).expect(200);
+      expect(compared.text).to.include('Les deux périodes n’ont pas la même durée (5 et 17 jours)').and.include('Les deux périodes se chevauchent');
+      const fair = await request(app).get(`/staff/reports/compare?mode=periods&${week}&from2=2026-02-23&to2=2026-02-27`).set(as(staff.admin)).expect(200);
+      expect(fair.text).not.to.include('pas la même durée').and.not.include('se chevauchent');
+    });
+
     it('compares two different periods when nothing is chosen: this month so far against the same days of the month before', async () => {
       const res = await request(app).get('/staff/reports/compare').set(as(staff.admin)).expect(200);
       expect(res.text).to.match(/class="report-filters is-current"[^>]*aria-labelledby="cmp-periods-title"/);

@@ -16,7 +16,7 @@ import type { Translate } from '../../../lib/i18n.js';
 import { mayReadReports, seesPartOf } from '../../../reports/access.js';
 import { csvDialect, csvFileName, csvSeparators, tableCsv } from '../../../reports/csv.js';
 import { loadReport } from '../../../reports/load.js';
-import { filterParams, isProblem, parseFilters, type FilterProblem } from '../../../reports/period.js';
+import { filterParams, isProblem, parseFilters, type FilterProblem, type ReportPeriod } from '../../../reports/period.js';
 import { tableNames, type ReportTable, type TableName } from '../../../reports/tables.js';
 import { loadCatalog, type PageCatalog } from '../catalog.js';
 import { pageActor, requirePageActor } from '../page-auth.js';
@@ -130,6 +130,7 @@ export function reportRoutes(config: Config, tools: StaffPageTools): Router {
       sections: view.empty ? [] : sections(view, params, t),
       chartData: view.empty ? null : { charts: view.charts },
       scopeNote: scopeNote(actor, c.catalog, filters.office, t),
+      periodNote: periodNote(filters.period, now, t),
       truncated: data.truncated,
       compareHref: `${reportsPath}/compare?${params.toString()}`,
     });
@@ -140,7 +141,8 @@ export function reportRoutes(config: Config, tools: StaffPageTools): Router {
     if (!mayReadReports(actor)) return refuse(req, res, tools);
     const c = await context(res);
     const t = c.t;
-    const comparison = await loadComparison(actor, req.query, new Date(), c, config.timeZone);
+    const now = new Date();
+    const comparison = await loadComparison(actor, req.query, now, c, config.timeZone);
     const base = { title: t('reports.compare.title'), reportsCurrent: true, script: 'reports', reportsHref: reportsPath };
     if ('problems' in comparison) {
       await renderStaffPage(
@@ -157,7 +159,7 @@ export function reportRoutes(config: Config, tools: StaffPageTools): Router {
     await renderStaffPage(req, res, tools, 'staff-reports-compare', 'board', {
       ...base,
       compare: comparison.form,
-      result: comparisonResult(comparison, t, (id) => c.catalog.officeName(id)),
+      result: comparisonResult(comparison, t, (id) => c.catalog.officeName(id), now),
       chartData: { charts: comparison.charts },
       csvHref: csvHref(compareParams(comparison), 'compare'),
     });
@@ -215,9 +217,30 @@ function partialNotices(c: Comparison, t: Translate, officeName: (id: string | n
   return [office ? t('reports.compare.partial', { name: officeName(office) ?? '?' }) : t('reports.compare.partial_periods')];
 }
 
-function comparisonResult(c: Comparison, t: Translate, officeName: (id: string | null) => string | null) {
+/**
+ * What a period's figures cannot say yet: a period not over counts up to now, and "still open at the
+ * end" is what is open now (QA: a month of next year "had" 29 tickets open at its end).
+ */
+export function periodNote(p: ReportPeriod, now: Date, t: Translate): string | null {
+  if (p.from.getTime() > now.getTime()) return t('reports.period_future');
+  if (p.to.getTime() > now.getTime()) return t('reports.period_unfinished');
+  return null;
+}
+
+/** Two periods side by side: counts compare only over the same length, and common days count on both sides. */
+function periodsNotices(c: Comparison, now: Date, t: Translate): string[] {
+  const notes = c.periods.map((p) => periodNote(p, now, t)).filter((n): n is string => n !== null);
+  if (c.mode !== 'periods') return [...new Set(notes)];
+  const days = (p: ReportPeriod) => Math.round((p.to.getTime() - p.from.getTime()) / 86_400_000);
+  const [a, b] = c.periods;
+  if (days(a) !== days(b)) notes.push(t('reports.compare.unequal_periods', { first: days(a), second: days(b) }));
+  if (a.from.getTime() < b.to.getTime() && b.from.getTime() < a.to.getTime()) notes.push(t('reports.compare.overlapping_periods'));
+  return [...new Set(notes)];
+}
+
+function comparisonResult(c: Comparison, t: Translate, officeName: (id: string | null) => string | null, now: Date) {
   return {
-    notices: partialNotices(c, t, officeName),
+    notices: [...periodsNotices(c, now, t), ...partialNotices(c, t, officeName)],
     table: c.table,
     tableId: 'table-compare',
     mode: c.mode,
