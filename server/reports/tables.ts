@@ -163,14 +163,22 @@ function figureColumns<R>(figures: (row: R) => Figures): ColumnSpec<R>[] {
  * keeps the bare name, which matches the office's name elsewhere, and says it in a column of its own
  * ("Chiffres complets": oui / non) that a spreadsheet can filter on, as the total that includes it.
  */
-export function officesTable(f: CellFormat, rows: Array<{ name: string; label?: string; partial?: boolean; figures: Figures }>, total: Figures): ReportTable {
+export function officesTable(
+  f: CellFormat,
+  rows: Array<{ name: string; label?: string; partial?: boolean; figures: Figures }>,
+  total: Figures,
+  /** How the page names the total: marked partial like its rows when it adds some seen in part (QA). */
+  totalLabel?: (name: string, partial: boolean) => string,
+): ReportTable {
   type Row = { name: string; label?: string; partial?: boolean; figures: Figures };
   const specs: ColumnSpec<Row>[] = [
     { key: 'office', kind: 'text', get: (r) => r.name, text: (r) => r.label ?? r.name },
     { key: 'complete', kind: 'text', get: (r) => f.t(r.partial ? 'reports.complete.no' : 'reports.complete.yes'), csvOnly: true },
     ...figureColumns<Row>((r) => r.figures),
   ];
-  const totalRow = { name: f.t('reports.total'), partial: rows.some((r) => r.partial), figures: total };
+  const partial = rows.some((r) => r.partial);
+  const name = f.t('reports.total');
+  const totalRow = { name, partial, figures: total, ...(totalLabel ? { label: totalLabel(name, partial) } : {}) };
   return build('offices', f, specs, [...rows.map((row) => ({ row })), { row: totalRow, total: true }]);
 }
 

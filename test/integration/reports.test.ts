@@ -351,6 +351,10 @@ describe('Reports (pages and CSV, real database)', () => {
       expect(admin.map((r) => r['Chiffres complets'])).to.deep.equal(['oui', 'oui', 'oui']);
       const page = await request(app).get(`/staff/reports?${week}`).set(as(staff.supervisorL)).expect(200);
       expect(page.text).to.include('<th scope="row">Charleroi (partiel)</th>').and.not.include('Chiffres complets');
+      // The total adds a row seen in part: marked so too (QA: "Total 65" read as every office's whole).
+      expect(page.text).to.match(/<th scope="row">Total \(partiel\)<\/th>/);
+      const adminPage = await request(app).get(`/staff/reports?${week}`).set(as(staff.admin)).expect(200);
+      expect(adminPage.text).to.match(/<th scope="row">Total<\/th>/);
     });
 
     it('writes each day as an ISO date, which a spreadsheet sorts and reads', async () => {

@@ -221,7 +221,7 @@ export function reportView(data: ReportDataset, period: ReportPeriod, c: ViewCon
     row,
   }));
   const tables = {
-    offices: officesTable(f, officeRows, total),
+    offices: officesTable(f, officeRows, total, (name, partial) => partialName(t, name, partial)),
     tiers: placementTable('tiers', f, tierRows),
     teams: placementTable('teams', f, teams),
     periods: periodsTable(
