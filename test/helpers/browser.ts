@@ -88,7 +88,8 @@ export async function signIn(browser: Browser, base: string, email: string, pass
   await page.goto(`${base}/staff/login`);
   await page.fill('#email', email);
   await page.fill('#password', password);
-  await Promise.all([page.waitForURL(/\/staff\/(queue|board)/), page.click('button[type=submit]')]);
+  // Where the person's work is: the queue, the board (supervisors), the administration (administrators).
+  await Promise.all([page.waitForURL(/\/staff\/(queue|board|admin)/), page.click('button[type=submit]')]);
   return { context, page, errors };
 }
 
