@@ -274,20 +274,17 @@ describe('administration: SLA policies, preview and recomputing open tickets', (
     expect(refused.text).to.include('value="quatre"').and.not.include('targets.firstResponseMinutes');
     expect(refused.text).to.include('Vérifiez ces champs : Première réponse (h) (un nombre attendu).');
     // A negative number is read as a number: the page says it must be positive (QA: "-5" was "a number is expected").
-    const negative = await agent
-      .post('/staff/admin/sla-policies')
-      .type('form')
-      .send({
-        _csrf: csrf,
-        name: 'Négative',
-        order: '7',
-        active: '1',
-        first: '-5',
-        percents: '75',
-        minutesBefore: '15',
-        onAcceptance: 'none',
-        onResolution: 'none',
-      });
+    const negative = await agent.post('/staff/admin/sla-policies').type('form').send({
+      _csrf: csrf,
+      name: 'Négative',
+      order: '7',
+      active: '1',
+      first: '-5',
+      percents: '75',
+      minutesBefore: '15',
+      onAcceptance: 'none',
+      onResolution: 'none',
+    });
     expect(negative.status).to.equal(400);
     expect(negative.text).to.include('Vérifiez ces champs : Première réponse (h) (un nombre positif).');
     const tooMuch = await agent
