@@ -483,10 +483,16 @@ describe('staff web app in Chromium (real server process, live updates, accessib
 
   it('search: "/" puts the cursor in the search box from any staff page (never while typing in a field); the results at 1280 px and on a phone', async () => {
     const ticket = await createTicket('julie', 'liege', 'Attestation de travail pour le notaire');
+    const long = await createTicket('julie', 'liege', 'Matériel photo volé dans ma voiture garée devant le bureau de Liège pendant un rendez-vous client');
     const julie = await open('julie', { viewport: { width: 1280, height: 800 } });
     const page = julie.page;
     const focused = () => page.evaluate(() => document.activeElement?.id ?? '');
     await live(page, '/staff/queue');
+    // A long subject takes two lines at 1280 px, cut at the end of the second (QA: "Matériel photo vol…" on one).
+    const subjectLines = await queueRow(page, long.id)
+      .locator('.subject-clamp')
+      .evaluate((el) => Math.round(el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight)));
+    expect(subjectLines).to.equal(2);
     await page.keyboard.press('/');
     expect(await focused()).to.equal('topsearch-q');
     // In the box, "/" is a character like any other.
