@@ -197,28 +197,17 @@ export function authorize(actor: Actor, action: TicketAction, ticket: PolicyTick
   if (actor.kind === 'staff' && !inWorkScope(actor, ticket))
     throw new ForbiddenError('You can follow this ticket (read only): it is not in your work, so you cannot act on it.', { reason: 'read_only' });
   // The reason code lets a page (the bulk bar) say why in the person's language (QA: "you cannot act on this ticket" for every case).
-  throw new ForbiddenError(forbiddenMessage(action), { reason: forbiddenReason(action) });
+  const { message, reason } = forbidden(action);
+  throw new ForbiddenError(message, reason ? { reason } : undefined);
 }
 
-function forbiddenReason(action: TicketAction): PolicyRefusalCode {
+/** Why a person who may read the ticket may not do this to it: the server's sentence and the code a page words. */
+function forbidden(action: TicketAction): { message: string; reason?: PolicyRefusalCode } {
   switch (action) {
     case 'claim':
-      return 'not_your_queue';
+      return { message: "Only staff working in this ticket's tier and queue can take it.", reason: 'not_your_queue' };
     case 'reassign':
-      return 'supervisor_only';
-    case 'spam':
-      return 'held_by_other';
-    default:
-      return 'hold_first';
-  }
-}
-
-function forbiddenMessage(action: TicketAction): string {
-  switch (action) {
-    case 'claim':
-      return "Only staff working in this ticket's tier and queue can take it.";
-    case 'reassign':
-      return 'Only a supervisor can reassign a ticket.';
+      return { message: 'Only a supervisor can reassign a ticket.', reason: 'supervisor_only' };
     case 'reply':
     case 'escalate':
     case 'return':
@@ -226,10 +215,10 @@ function forbiddenMessage(action: TicketAction): string {
     case 'release':
     case 'update':
     case 'merge':
-      return 'Take the ticket first: only the person holding it (or a supervisor) can do this.';
+      return { message: 'Take the ticket first: only the person holding it (or a supervisor) can do this.', reason: 'hold_first' };
     case 'spam':
-      return 'Someone else holds this ticket: only they (or a supervisor) can mark it as spam.';
+      return { message: 'Someone else holds this ticket: only they (or a supervisor) can mark it as spam.', reason: 'held_by_other' };
     default:
-      return 'You are not allowed to do this on this ticket.';
+      return { message: 'You are not allowed to do this on this ticket.' };
   }
 }

@@ -221,7 +221,7 @@ function partialNotices(c: Comparison, t: Translate, officeName: (id: string | n
  * What a period's figures cannot say yet: a period not over counts up to now, and "still open at the
  * end" is what is open now (QA: a month of next year "had" 29 tickets open at its end).
  */
-export function periodNote(p: ReportPeriod, now: Date, t: Translate): string | null {
+function periodNote(p: ReportPeriod, now: Date, t: Translate): string | null {
   if (p.from.getTime() > now.getTime()) return t('reports.period_future');
   if (p.to.getTime() > now.getTime()) return t('reports.period_unfinished');
   return null;
