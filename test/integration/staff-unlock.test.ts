@@ -45,9 +45,17 @@ describe('staff unlock links', () => {
     return { id: String(doc._id), email };
   }
 
-  /** An instance of Relais with its own throttle (counting in the shared database): an account locks after `ceiling` failures. */
+  /**
+   * An instance of Relais with its own throttle (counting in the shared database): an account locks after `ceiling` failures.
+   * Windows are fixed slices of the clock: with 15 minutes a lock set at 14:59 ended at 15:00 in the middle of a test (CI,
+   * 2026-12-07); a window of a year cannot end during one.
+   */
   const instance = (ceiling = 2): Express =>
-    createApp({ config, logger: silentLogger, api: { auth: { throttle: createLoginThrottle({ perAccount: { limit: ceiling, windowMs: 15 * 60_000 } }) } } });
+    createApp({
+      config,
+      logger: silentLogger,
+      api: { auth: { throttle: createLoginThrottle({ perAccount: { limit: ceiling, windowMs: 366 * 24 * 3600_000 } }) } },
+    });
 
   async function lock(target: Express, email: string, ceiling = 2): Promise<void> {
     for (let n = 1; n <= ceiling; n += 1) {
