@@ -193,9 +193,9 @@ describe('staff web app in Chromium (real server process, live updates, accessib
   });
 
   it("an escalation made in the advisor's browser appears live on the supervisor board", async () => {
-    const ticket = await createTicket('julie', 'liege', 'Contrat à modifier : changement de statut');
+    const ticket = await createTicket('julie', 'liege', 'Contrat à modifier : changement de statut au premier décembre, avenant à signer avant la fin du mois');
     await command('julie', ticket.id, 'claim');
-    const isabelle = await open('isabelle');
+    const isabelle = await open('isabelle', { viewport: { width: 1280, height: 800 } });
     await live(isabelle.page, '/staff/board');
     expect(await boardRow(isabelle.page, ticket.id).count()).to.equal(0);
 
@@ -218,6 +218,16 @@ describe('staff web app in Chromium (real server process, live updates, accessib
     expect(text).to.contain('Modification de contrat nécessaire');
     expect(text).to.contain(people.julie.name);
     expect(text).to.contain(fr('board.waiting'));
+    // At 1280 px beside the load panel: the long subject takes two lines (cut at the end of the second),
+    // and the reason's header ("Motif · escaladé par") is read whole, on two lines if need be.
+    const subjectLines = await row
+      .locator('.row-link')
+      .evaluate((el) => Math.round(el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight)));
+    expect(subjectLines, 'subject lines at 1280 px').to.equal(2);
+    const header = await isabelle.page
+      .locator('.board-table th.col-reason')
+      .evaluate((th) => ({ cut: th.scrollWidth > th.clientWidth, text: th.textContent ?? '' }));
+    expect(header, 'reason header at 1280 px').to.deep.equal({ cut: false, text: `${fr('board.col.reason')} · ${fr('board.col.by')}` });
     await screenshot(isabelle.page, 'escalation-on-board');
     // The ticket left Julie's hands, not her sight: the page stays on it, read only, and says why (issue 16).
     await julie.page.waitForSelector('.read-only-notice', { timeout: liveTimeout });
