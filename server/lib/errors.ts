@@ -32,7 +32,9 @@ export interface FieldReason {
     | 'format'
     | 'hours_format'
     | 'ends_before_start'
-    | 'before_first_response';
+    | 'before_first_response'
+    | 'tier_one_team'
+    | 'inactive_team';
   limit?: number;
 }
 

@@ -11,7 +11,7 @@ import type { StaffActor } from '../auth/actor.js';
 import { assertAdministrator } from '../auth/administrator.js';
 import { recordAudit } from '../audit/audit.js';
 import { CategoryModel } from '../catalog/category.model.js';
-import { BadRequestError, NotFoundError } from '../lib/errors.js';
+import { BadRequestError, NotFoundError, type FieldProblem } from '../lib/errors.js';
 import { OfficeModel } from '../offices/office.model.js';
 import { TeamModel } from '../teams/team.model.js';
 import type { Channel, TicketLanguage } from '../lib/ticket.vocabulary.js';
@@ -50,15 +50,16 @@ export function knownMailbox(typed: string | null, mailboxes: readonly string[])
 
 /** Refuses a rule that could never apply or names what does not exist, each field named. */
 async function checkRule(input: RuleInput): Promise<void> {
-  const fields: Array<{ path: string; message: string }> = [];
+  const fields: FieldProblem[] = [];
   const team = objectId.test(input.team) ? await TeamModel.findById(input.team, { tier: 1, office: 1, active: 1 }).lean() : null;
-  if (!team) fields.push({ path: 'team', message: 'unknown team' });
-  else if (team.tier !== 1 || !team.office) fields.push({ path: 'team', message: 'a rule sends tickets to a tier-1 team that serves an office' });
-  else if (team.active === false) fields.push({ path: 'team', message: 'this team is inactive' });
+  if (!team) fields.push({ path: 'team', message: 'unknown team', reason: { code: 'choice' } });
+  else if (team.tier !== 1 || !team.office)
+    fields.push({ path: 'team', message: 'a rule sends tickets to a tier-1 team that serves an office', reason: { code: 'tier_one_team' } });
+  else if (team.active === false) fields.push({ path: 'team', message: 'this team is inactive', reason: { code: 'inactive_team' } });
   if (input.match.category && !(await CategoryModel.exists({ code: input.match.category })))
-    fields.push({ path: 'match.category', message: 'unknown category' });
+    fields.push({ path: 'match.category', message: 'unknown category', reason: { code: 'choice' } });
   if (input.match.office && !(objectId.test(input.match.office) && (await OfficeModel.exists({ _id: input.match.office }))))
-    fields.push({ path: 'match.office', message: 'unknown office' });
+    fields.push({ path: 'match.office', message: 'unknown office', reason: { code: 'choice' } });
   if (fields.length > 0) throw new BadRequestError('This rule cannot apply as written.', fields);
 }
 

@@ -28,6 +28,13 @@ function registerHelpers(hbs: typeof Handlebars): void {
     return text; // returned as a plain string, so Handlebars escapes it
   });
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  // `(concat form.kind "-code-hint")`: strings joined (the options object Handlebars passes last is left out).
+  hbs.registerHelper('concat', (...parts: unknown[]) =>
+    parts
+      .slice(0, -1)
+      .map((p) => String(p ?? ''))
+      .join(''),
+  );
   // An e-mail address that wraps after its "@" when it must, not in the middle of a word ("exampl / e.be").
   hbs.registerHelper('breakableAddress', (value: unknown) => {
     const text = String(value ?? '');
@@ -37,6 +44,27 @@ function registerHelpers(hbs: typeof Handlebars): void {
   });
   // A staff reply's HTML, through the reply allow-list again at display (lib/reply-markup.ts).
   hbs.registerHelper('replyHtml', (value: unknown) => new hbs.SafeString(sanitizeReplyHtml(String(value ?? ''))));
+  // A refused form field (the map a page's refusal gives, keyed by the field's label key):
+  // `<input … {{fieldInvalid invalid "label.key" describedby="hint-id"}}>` marks it and points to its
+  // message; `{{fieldError invalid "label.key"}}` writes the message beside it. Nothing when not refused.
+  const refused = (invalid: unknown, key: unknown): string | null => {
+    if (typeof invalid !== 'object' || invalid === null || typeof key !== 'string' || !Object.hasOwn(invalid, key)) return null;
+    const why = (invalid as Record<string, unknown>)[key];
+    return typeof why === 'string' ? why : null;
+  };
+  const errorId = (key: string): string => `err-${key.replace(/[^a-zA-Z0-9]+/g, '-')}`;
+  hbs.registerHelper('fieldInvalid', (invalid: unknown, key: unknown, options: Handlebars.HelperOptions) => {
+    const hint = typeof options.hash?.describedby === 'string' && options.hash.describedby ? options.hash.describedby : null;
+    const why = refused(invalid, key);
+    if (why === null) return hint ? new hbs.SafeString(` aria-describedby="${hbs.Utils.escapeExpression(hint)}"`) : '';
+    const ids = [hint, errorId(String(key))].filter(Boolean).join(' ');
+    return new hbs.SafeString(` aria-invalid="true" aria-describedby="${hbs.Utils.escapeExpression(ids)}"`);
+  });
+  hbs.registerHelper('fieldError', (invalid: unknown, key: unknown) => {
+    const why = refused(invalid, key);
+    if (why === null) return '';
+    return new hbs.SafeString(`<span class="field-error" id="${hbs.Utils.escapeExpression(errorId(String(key)))}">${hbs.Utils.escapeExpression(why)}</span>`);
+  });
   hbs.registerHelper(
     'json',
     (value: unknown) =>

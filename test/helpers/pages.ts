@@ -44,3 +44,27 @@ export async function openMemberLink(agent: TestAgent, path: string, status = 30
     .send({ _csrf: hidden(page.text, '_csrf'), token: hidden(page.text, 'token'), note })
     .expect(status);
 }
+
+/** Text as Handlebars escaped it, read back (its escapeExpression replaces exactly these). */
+function unescapeHtml(text: string): string {
+  const named: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#x27;': "'", '&#x60;': '`', '&#x3D;': '=' };
+  return text.replace(/&(?:amp|lt|gt|quot|#x27|#x60|#x3D);/g, (entity) => named[entity] ?? entity);
+}
+
+/**
+ * The fields a page marks refused, as a screen reader meets them: each input, select or textarea with
+ * `aria-invalid="true"` (by its name) → the field message its `aria-describedby` points to
+ * ('(no message)' when it points to none).
+ */
+export function refusedInputs(html: string): Record<string, string> {
+  const messages = new Map([...html.matchAll(/<span class="field-error" id="([^"]+)">([^<]*)<\/span>/g)].map((m) => [m[1], unescapeHtml(m[2] ?? '')]));
+  const out: Record<string, string> = {};
+  for (const match of html.matchAll(/<(?:input|select|textarea)\b([^>]*)>/g)) {
+    const attrs = match[1] ?? '';
+    if (!attrs.includes('aria-invalid="true"')) continue;
+    const name = /\bname="([^"]+)"/.exec(attrs)?.[1] ?? '(no name)';
+    const ids = /aria-describedby="([^"]+)"/.exec(attrs)?.[1]?.split(' ') ?? [];
+    out[name] = ids.map((id) => messages.get(id)).find((m) => m !== undefined) ?? '(no message)';
+  }
+  return out;
+}

@@ -21,6 +21,7 @@ import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
 import { login, testApp } from '../helpers/http.js';
 import { pageAgent, pageCsrf } from '../helpers/page-agent.js';
+import { refusedInputs } from '../helpers/pages.js';
 
 const zone = 'Europe/Brussels';
 const localDate = (d: Date | string) => DateTime.fromJSDate(new Date(d), { zone }).toISODate() ?? '';
@@ -175,13 +176,24 @@ describe('administration: calendars, preview and recomputing open tickets', () =
     expect(started.headers.location).to.match(new RegExp(`^/staff/admin/calendars/${liege()}\\?job=[0-9a-f]{24}$`));
     const progress = await agent.get(started.headers.location as string).expect(200);
     expect(progress.text).to.match(/<progress max="\d+" value="\d+">/);
-    const bad = await agent
-      .post(`/staff/admin/calendars/${liege()}`)
-      .type('form')
-      .send({ _csrf: csrf, hours_1: '9h-midi', hours_2: '', hours_3: '', hours_4: '', hours_5: '', hours_6: '', hours_7: '' });
+    const bad = await agent.post(`/staff/admin/calendars/${liege()}`).type('form').send({
+      _csrf: csrf,
+      hours_1: '9h-midi',
+      hours_2: '',
+      hours_3: '',
+      hours_4: '',
+      hours_5: '',
+      hours_6: '',
+      hours_7: '',
+      region: 'BRU',
+      labels_nl: 'Luik <NL>',
+    });
     expect(bad.status).to.equal(400);
     expect(bad.text).to.include('value="9h-midi"').and.not.include('hours.1');
     expect(bad.text).to.include('Vérifiez ces champs : Lundi (des plages HH:MM-HH:MM séparées par des virgules).');
+    // Beside the field too; what was typed elsewhere in the form (the region, a name) stays as typed.
+    expect(refusedInputs(bad.text)).to.deep.equal({ hours_1: 'des plages HH:MM-HH:MM séparées par des virgules' });
+    expect(bad.text).to.include('<option value="BRU" selected>').and.include('value="Luik &lt;NL&gt;"');
     const reversed = await agent
       .post(`/staff/admin/calendars/${liege()}?lang=nl`)
       .type('form')

@@ -14,6 +14,7 @@ import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
 import { login, testApp } from '../helpers/http.js';
 import { pageAgent, pageCsrf } from '../helpers/page-agent.js';
+import { refusedInputs } from '../helpers/pages.js';
 
 describe('administration: categories and reason codes', () => {
   useTestDatabase();
@@ -133,6 +134,13 @@ describe('administration: categories and reason codes', () => {
     expect(bad.text).to.include(
       'Check these fields: Code (not in the expected form: see the help under the field), Dutch label (required), English label (required).',
     );
+    // And beside each of them (the reason form below, not sent, marks nothing); what was typed stays.
+    expect(refusedInputs(bad.text)).to.deep.equal({
+      code: 'not in the expected form: see the help under the field',
+      label_nl: 'required',
+      label_en: 'required',
+    });
+    expect(bad.text).to.include('aria-describedby="category-code-hint err-admin-catalog-field-code"').and.include('value="Bad code"');
     const noCsrf = await agent.post('/staff/admin/categories').type('form').send({ code: 'nocsrf', label_fr: 'x', label_nl: 'y', label_en: 'z' });
     expect(noCsrf.status).to.equal(403);
     const reason = await agent

@@ -17,6 +17,7 @@ import { startDovecot, type TestDovecot } from '../helpers/dovecot.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
 import { login, testApp } from '../helpers/http.js';
 import { pageAgent, pageCsrf } from '../helpers/page-agent.js';
+import { refusedInputs } from '../helpers/pages.js';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
 
 describe('administration: mail settings, connection tests, test mail, member mail texts', function () {
@@ -85,6 +86,7 @@ describe('administration: mail settings, connection tests, test mail, member mai
     // Not an address: the page says why, beside the field's name (QA: the sentence named the field only).
     const refused = await agent.post('/staff/admin/mail-settings/test-send').type('form').send({ _csrf: csrf, to: 'niet-een-adres' }).expect(400);
     expect(refused.text).to.match(/Vérifiez ces champs : [^<]+ \(une adresse e-mail attendue\)\./);
+    expect(refusedInputs(refused.text)).to.deep.equal({ to: 'une adresse e-mail attendue' });
     const sent = await agent.post('/staff/admin/mail-settings/test-send').type('form').send({ _csrf: csrf, to: 'page.test@example.be' }).expect(303);
     const page = await agent.get(sent.headers.location as string).expect(200);
     expect(page.text).to.include('data-status="queued"').and.include('page.test@example.be');

@@ -16,6 +16,7 @@ import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
 import { login, testApp } from '../helpers/http.js';
 import { pageAgent, pageCsrf } from '../helpers/page-agent.js';
+import { refusedInputs } from '../helpers/pages.js';
 
 describe('administration: offices, teams and the routing tester', () => {
   useTestDatabase();
@@ -107,12 +108,21 @@ describe('administration: offices, teams and the routing tester', () => {
       .send({ _csrf: csrf, name: '', routingModel: 'tiered' });
     expect(empty.status).to.equal(400);
     expect(empty.text).to.include('Controleer deze velden: Basisnaam (verplicht).').and.not.include('velden: name');
+    // Named whose form it is, and marked beside the field in that form only.
+    expect(empty.text).to.include('Liège-Verviers: Controleer deze velden');
+    expect(refusedInputs(empty.text)).to.deep.equal({ name: 'verplicht' });
+    const liegeCard = empty.text.slice(empty.text.indexOf(`id="office-${String(org.offices.liege)}-title"`));
+    expect(liegeCard.slice(0, liegeCard.indexOf('</form>'))).to.include('aria-invalid="true"');
     const team = await agent
       .post(`/staff/admin/teams/${String(org.teams.charleroi)}?lang=fr`)
       .type('form')
       .send({ _csrf: csrf, name: 'Conseil', tier: '1', office: 'x'.repeat(31), assignmentMode: 'round_robin' });
     expect(team.status).to.equal(400);
     expect(team.text).to.include('Vérifiez ces champs : Bureau (30 caractères au plus).');
+    expect(refusedInputs(team.text)).to.deep.equal({ office: '30 caractères au plus' });
+    // The other fields of the refused form show what was typed, not what is stored ("Conseil <Charleroi>").
+    const teamCard = team.text.slice(team.text.indexOf(`id="team-${String(org.teams.charleroi)}-title"`));
+    expect(teamCard.slice(0, teamCard.indexOf('</form>'))).to.include('name="name" value="Conseil"');
     const after = await agent.get('/staff/admin/offices').expect(200);
     expect(after.text).to.include('Conseil &lt;Charleroi&gt;');
     const routing = await agent.get('/staff/admin/routing').expect(200);

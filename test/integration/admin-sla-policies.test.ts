@@ -20,6 +20,7 @@ import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
 import { login, testApp } from '../helpers/http.js';
 import { pageAgent, pageCsrf } from '../helpers/page-agent.js';
+import { refusedInputs } from '../helpers/pages.js';
 
 interface PolicyJson {
   id: string;
@@ -200,6 +201,7 @@ describe('administration: SLA policies, preview and recomputing open tickets', (
       .send({ ...fields, labels_nl: 'x'.repeat(121) });
     expect(tooLong.status).to.equal(400);
     expect(tooLong.text).to.include('Vérifiez ces champs : Néerlandais (120 caractères au plus).').and.not.include('labels.nl');
+    expect(refusedInputs(tooLong.text)).to.deep.equal({ labels_nl: '120 caractères au plus' });
     await admin.post(`/staff/admin/sla-policies/${normal.id}`).type('form').send(fields).expect(303);
     const stored = await SlaPolicyModel.findById(normal.id).lean();
     expect(stored?.labels).to.deep.include({ nl: 'Gewone vraag <b>NL</b>', en: 'Ordinary request' });
@@ -273,6 +275,22 @@ describe('administration: SLA policies, preview and recomputing open tickets', (
     expect(refused.status).to.equal(400);
     expect(refused.text).to.include('value="quatre"').and.not.include('targets.firstResponseMinutes');
     expect(refused.text).to.include('Vérifiez ces champs : Première réponse (h) (un nombre attendu).');
+    expect(refusedInputs(refused.text)).to.deep.equal({ first: 'un nombre attendu' });
+    // The pick-up targets share a label: only the tier refused is marked.
+    const tier2 = await agent.post('/staff/admin/sla-policies').type('form').send({
+      _csrf: csrf,
+      name: 'Mauvaise',
+      order: '7',
+      active: '1',
+      first: '4',
+      accept_2: 'deux',
+      percents: '75',
+      minutesBefore: '15',
+      onAcceptance: 'none',
+      onResolution: 'none',
+    });
+    expect(tier2.status).to.equal(400);
+    expect(refusedInputs(tier2.text)).to.deep.equal({ accept_2: 'un nombre attendu' });
     // A negative number is read as a number: the page says it must be positive (QA: "-5" was "a number is expected").
     const negative = await agent.post('/staff/admin/sla-policies').type('form').send({
       _csrf: csrf,
@@ -303,6 +321,7 @@ describe('administration: SLA policies, preview and recomputing open tickets', (
       });
     expect(tooMuch.status).to.equal(400);
     expect(tooMuch.text).to.include('Check these fields: Name (at most 120 characters), At … % of the target (at most 99).');
+    expect(refusedInputs(tooMuch.text)).to.deep.equal({ name: 'at most 120 characters', percents: 'at most 99' });
     const early = await agent.post('/staff/admin/sla-policies?lang=nl').type('form').send({
       _csrf: csrf,
       name: 'Vroeg',
@@ -317,6 +336,7 @@ describe('administration: SLA policies, preview and recomputing open tickets', (
     });
     expect(early.status).to.equal(400);
     expect(early.text).to.include('Controleer deze velden: Oplossing (u) (korter dan het eerste antwoord).');
+    expect(refusedInputs(early.text)).to.deep.equal({ resolution: 'korter dan het eerste antwoord' });
     const created = await agent
       .post('/staff/admin/sla-policies')
       .type('form')

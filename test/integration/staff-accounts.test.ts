@@ -19,7 +19,7 @@ import { testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { buildOrg, buildStaff, testPassword, type Org } from '../helpers/factories.js';
 import { login, testApp } from '../helpers/http.js';
-import { hidden } from '../helpers/pages.js';
+import { hidden, refusedInputs } from '../helpers/pages.js';
 
 const newPassword = 'a brand new passphrase 2026';
 
@@ -298,6 +298,16 @@ describe('staff accounts: invitations, forgotten passwords, deactivation', () =>
       .send({ _csrf: csrf, name: 'Page Invitée', roles: [], languages: ['fr'], capacity: '10' });
     expect(bad.status).to.equal(400);
     expect(bad.text).to.include('Vérifiez ces champs');
+    // No role ticked: said beside the roles (a group of boxes, no input of its own to mark).
+    expect(bad.text).to.match(/<legend>Rôles<\/legend>\s*<span class="field-error" id="err-accounts-admin-field-roles">/);
+    // An address already taken: said beside the address, the rest kept as typed.
+    const taken = await agent
+      .post('/staff/admin/staff')
+      .type('form')
+      .send({ _csrf: csrf, email: 'pages.invite@example.be', name: 'Homonyme', roles: ['advisor'], languages: ['fr'], capacity: '10' });
+    expect(taken.status).to.equal(409);
+    expect(refusedInputs(taken.text)).to.deep.equal({ email: 'Un membre du personnel a déjà cette adresse.' });
+    expect(taken.text).to.include('value="Homonyme"');
     await agent.post(`/staff/admin/staff/${id}/deactivate`).type('form').send({ _csrf: csrf }).expect(303);
     expect((await StaffModel.findById(id).lean())?.deactivatedAt).to.be.instanceOf(Date);
     // Without the CSRF token nothing changes.

@@ -17,7 +17,7 @@ import { deactivateStaff, getStaff, inviteStaff, listStaff, reactivateStaff, res
 import type { PresentedStaffAdmin } from '../../staff/staff.presenter.js';
 import { staffAdminPath } from './account-paths.js';
 import { loadCatalog, type PageCatalog } from './catalog.js';
-import { refusedFields, type FieldLabels } from './admin/admin-page.js';
+import { fieldErrors, refusedFields, type FieldErrors, type FieldLabels, type Refusal } from './admin/admin-page.js';
 import { createFormatter } from './format.js';
 import { pageActor, requirePageActor } from './page-auth.js';
 import { renderForbidden, renderStaffPage, type StaffPageTools } from './staff-page.js';
@@ -85,17 +85,30 @@ export function staffAdminPages(config: Config, tools: StaffPageTools): Router {
   }
 
   /** A refusal from the service or the schema, as a sentence next to the form. */
-  function problem(error: unknown, t: Translate): { status: number; error: string } {
+  function problem(error: unknown, t: Translate): Refusal {
     if (!(error instanceof AppError)) throw error;
     const reason = typeof error.details?.reason === 'string' ? error.details.reason : null;
-    if (reason && ['email_taken', 'own_admin_role', 'own_account', 'already_active', 'not_invited'].includes(reason)) {
-      return { status: error.status, error: t(`accounts.admin.errors.${reason}`) };
+    if (reason === 'email_taken') {
+      const taken = t('accounts.admin.errors.email_taken');
+      return { status: error.status, error: taken, invalid: { 'accounts.admin.field.email': taken } };
     }
-    if (error.status === 404) return { status: 404, error: t('accounts.admin.errors.not_found') };
-    return { status: error.status, error: t('accounts.admin.errors.invalid', { fields: refusedFields(error.fields ?? [], t, fieldLabels) ?? '' }) };
+    if (reason && ['own_admin_role', 'own_account', 'already_active', 'not_invited'].includes(reason)) {
+      return { status: error.status, error: t(`accounts.admin.errors.${reason}`), invalid: {} };
+    }
+    if (error.status === 404) return { status: 404, error: t('accounts.admin.errors.not_found'), invalid: {} };
+    const fields = error.fields ?? [];
+    return {
+      status: error.status,
+      error: t('accounts.admin.errors.invalid', { fields: refusedFields(fields, t, fieldLabels) ?? '' }),
+      invalid: fieldErrors(fields, t, fieldLabels),
+    };
   }
 
-  async function showList(req: Request, res: Response, view: { status?: number; form?: Form; error?: string | null } = {}): Promise<void> {
+  async function showList(
+    req: Request,
+    res: Response,
+    view: { status?: number; form?: Form; error?: string | null; invalid?: FieldErrors } = {},
+  ): Promise<void> {
     const actor = pageActor(req);
     const t = res.locals.t;
     const catalog = await loadCatalog(res.locals.locale);
@@ -113,6 +126,7 @@ export function staffAdminPages(config: Config, tools: StaffPageTools): Router {
         title: t('accounts.admin.title'),
         notice: done ? t(`accounts.admin.done.${done}`) : null,
         error: view.error ?? null,
+        invalid: view.invalid ?? {},
         people: people.map((p) => ({
           ...p,
           rolesText: p.roles.map((r) => t(`roles.${r}`)).join(', '),
@@ -133,7 +147,7 @@ export function staffAdminPages(config: Config, tools: StaffPageTools): Router {
     req: Request,
     res: Response,
     person: PresentedStaffAdmin,
-    view: { status?: number; form?: Form; error?: string | null } = {},
+    view: { status?: number; form?: Form; error?: string | null; invalid?: FieldErrors } = {},
   ): Promise<void> {
     const t = res.locals.t;
     const catalog = await loadCatalog(res.locals.locale);
@@ -154,6 +168,7 @@ export function staffAdminPages(config: Config, tools: StaffPageTools): Router {
         canResend: person.status === 'invited',
         notice: done ? t(`accounts.admin.done.${done}`) : null,
         error: view.error ?? null,
+        invalid: view.invalid ?? {},
         form,
         ...choices(t, catalog, form),
         staffAdminPath,

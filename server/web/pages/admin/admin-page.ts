@@ -35,19 +35,48 @@ export function formField(body: unknown, name: string): string {
  */
 export type FieldLabels = Readonly<Record<string, string>>;
 
+/** The label key a refused path is shown under (`labels`, by the path or its start), or null. */
+function labelOf(path: string, labels: FieldLabels): string | null {
+  const parts = path.split('.');
+  return parts.map((_, i) => labels[parts.slice(0, parts.length - i).join('.')]).find(Boolean) ?? null;
+}
+
+/** Why a field was refused, in the page's language ("120 caractères au plus"), or null when the schema does not say. */
+function whyRefused(problem: FieldProblem, t: Translate): string | null {
+  return problem.reason ? t(`admin.errors.reason.${problem.reason.code}`, { limit: problem.reason.limit }) : null;
+}
+
 /**
  * "Nom (120 caractères au plus), Ordre (un nombre)": the refused fields by their labels in the page's
  * language, with why when the schema says it; null when none of them has a label (a schema key is never shown).
  */
 export function refusedFields(problems: readonly FieldProblem[], t: Translate, labels: FieldLabels): string | null {
   const said = problems.flatMap((problem) => {
-    const parts = problem.path.split('.');
-    const key = parts.map((_, i) => labels[parts.slice(0, parts.length - i).join('.')]).find(Boolean);
+    const key = labelOf(problem.path, labels);
     if (!key) return [];
-    const why = problem.reason ? t(`admin.errors.reason.${problem.reason.code}`, { limit: problem.reason.limit }) : null;
+    const why = whyRefused(problem, t);
     return [why ? t('admin.errors.field_reason', { field: t(key), reason: why }) : t(key)];
   });
   return said.length > 0 ? [...new Set(said)].join(', ') : null;
+}
+
+/**
+ * What to say beside each refused field, keyed by the field's label key (the one its template shows
+ * it with; the views' `fieldInvalid` and `fieldError` helpers read it) and by its path (for fields that
+ * share a label, one per tier): the schema's why, or "check this field".
+ */
+export type FieldErrors = Readonly<Record<string, string>>;
+
+export function fieldErrors(problems: readonly FieldProblem[], t: Translate, labels: FieldLabels): FieldErrors {
+  const out: Record<string, string> = {};
+  for (const problem of problems) {
+    const key = labelOf(problem.path, labels);
+    if (!key) continue;
+    const why = whyRefused(problem, t) ?? t('admin.errors.field_check');
+    if (!(key in out)) out[key] = why;
+    if (!(problem.path in out)) out[problem.path] = why;
+  }
+  return out;
 }
 
 /** The names in each language (views/partials/name-labels.hbs), as forms and the API spell them. */
@@ -61,14 +90,23 @@ export const nameFields: FieldLabels = {
 };
 
 /** The sentence for a refusal the service or the schema made (fields named by `labels`); anything unexpected is rethrown. */
-export function refusal(error: unknown, t: Translate, labels: FieldLabels = {}): { status: number; error: string } {
+export interface Refusal {
+  status: number;
+  /** The sentence above the form. */
+  error: string;
+  /** The same, beside each field it names. */
+  invalid: FieldErrors;
+}
+
+export function refusal(error: unknown, t: Translate, labels: FieldLabels = {}): Refusal {
   if (!(error instanceof AppError)) throw error;
   // A refusal with a stable reason says why in the page's language (never the server's English sentence).
   const reason = typeof error.details?.reason === 'string' ? error.details.reason : null;
-  if (reason && (errorReasons as readonly string[]).includes(reason)) return { status: error.status, error: t(`client.reason.${reason}`) };
-  const fields = error.status === 400 && error.fields ? refusedFields(error.fields, t, labels) : null;
+  if (reason && (errorReasons as readonly string[]).includes(reason)) return { status: error.status, error: t(`client.reason.${reason}`), invalid: {} };
+  const problems = error.status === 400 && error.fields ? error.fields : [];
+  const fields = refusedFields(problems, t, labels);
   const key = error.status === 404 ? 'admin.errors.not_found' : error.status === 409 ? 'admin.errors.conflict' : 'admin.errors.invalid';
-  return { status: error.status, error: fields ? t('admin.errors.invalid_fields', { fields }) : t(key) };
+  return { status: error.status, error: fields ? t('admin.errors.invalid_fields', { fields }) : t(key), invalid: fieldErrors(problems, t, labels) };
 }
 
 /** The "done" notice a change's redirect asks for (`?done=<key>`), when it is one of the page's. */

@@ -30,7 +30,7 @@ import { latestRecomputeJob, recomputeJob, startRecompute, type RecomputeJobView
 import { createFormatter } from '../format.js';
 import { adminPath, pageActor, requirePageActor } from '../page-auth.js';
 import { renderStaffPage, type StaffPageTools } from '../staff-page.js';
-import { administratorPage, doneNotice, formField, nameFields, refusal, type FieldLabels } from './admin-page.js';
+import { administratorPage, doneNotice, formField, nameFields, refusal, type FieldLabels, type FieldErrors } from './admin-page.js';
 import { targetHoursText } from './sla-policy-form.js';
 
 export const calendarsPath = `${adminPath}/calendars`;
@@ -133,7 +133,19 @@ export function calendarAdminPages(config: Config, tools: StaffPageTools): Route
     });
   });
 
-  async function showCalendar(req: Request, res: Response, id: string, props: { status?: number; error?: string; hoursInput?: Record<string, string> } = {}) {
+  async function showCalendar(
+    req: Request,
+    res: Response,
+    id: string,
+    props: {
+      status?: number;
+      error?: string;
+      invalid?: FieldErrors;
+      hoursInput?: Record<string, string>;
+      closureInvalid?: FieldErrors;
+      closureDate?: string;
+    } = {},
+  ) {
     const t = res.locals.t;
     const locale = res.locals.locale;
     let target;
@@ -152,6 +164,7 @@ export function calendarAdminPages(config: Config, tools: StaffPageTools): Route
     const dateFmt = new Intl.DateTimeFormat(dateTags[locale], { dateStyle: 'full', timeZone: 'UTC' });
     const day = (date: string) => dateFmt.format(new Date(`${date}T12:00:00Z`));
     const title = calendarTitle(view, t, catalog);
+    const region = props.hoursInput ? formField(req.body, 'region') : (view.calendar.holidays?.region ?? '');
     const changed = doneNotice(req, t, 'admin.calendars.done', doneKeys);
     const jobShown = jobView(job, t, fmt);
     await renderStaffPage(
@@ -171,8 +184,14 @@ export function calendarAdminPages(config: Config, tools: StaffPageTools): Route
         offerRecompute: true,
         recomputeText: t(changed ? 'admin.calendars.recompute_text' : 'admin.calendars.recompute_standing'),
         error: props.error ?? null,
+        // A refused form shows again as it was typed, its fields marked.
+        invalid: props.invalid ?? {},
+        closureInvalid: props.closureInvalid ?? {},
+        closureDate: props.closureDate ?? '',
         formAction: `${calendarsPath}/${view.target}`,
-        labels: view.labels,
+        labels: props.hoursInput
+          ? { fr: formField(req.body, 'labels_fr'), nl: formField(req.body, 'labels_nl'), en: formField(req.body, 'labels_en') }
+          : view.labels,
         usesDefault: view.target !== 'default' && !view.own,
         preview: {
           nowText: fmt.dateTime(now),
@@ -189,8 +208,8 @@ export function calendarAdminPages(config: Config, tools: StaffPageTools): Route
           value: props.hoursInput?.[String(d)] ?? hoursText(view.calendar.hours[d]),
         })),
         regions: [
-          { value: '', label: t('admin.calendars.region_none'), selected: !view.calendar.holidays?.region },
-          ...belgianRegions.map((r) => ({ value: r, label: t(`admin.calendars.region.${r}`), selected: view.calendar.holidays?.region === r })),
+          { value: '', label: t('admin.calendars.region_none'), selected: !region },
+          ...belgianRegions.map((r) => ({ value: r, label: t(`admin.calendars.region.${r}`), selected: region === r })),
         ],
         holidays: preview.holidays.map((h) => ({ date: h.date, text: day(h.date), name: h.name })),
         closures: preview.closures.map((c) => ({ date: c, text: day(c), removeAction: `${calendarsPath}/${view.target}/closures/${c}/delete` })),
@@ -212,7 +231,7 @@ export function calendarAdminPages(config: Config, tools: StaffPageTools): Route
       const hours = Object.fromEntries(weekdays.map((d) => [d, parseDayHours(input[String(d)] ?? '', d)])) as BusinessCalendar['hours'];
       const region = formField(req.body, 'region');
       if (region && !(belgianRegions as readonly string[]).includes(region))
-        throw new BadRequestError('invalid region', [{ path: 'region', message: 'unknown' }]);
+        throw new BadRequestError('invalid region', [{ path: 'region', message: 'unknown', reason: { code: 'choice' } }]);
       const labels = labelsFromForm(parseLabels(req.body));
       await updateCalendar(pageActor(req), target, { hours, region: (region || null) as (typeof belgianRegions)[number] | null, labels }, { ip: req.ip });
     } catch (error) {
@@ -226,7 +245,8 @@ export function calendarAdminPages(config: Config, tools: StaffPageTools): Route
     try {
       await addClosure(pageActor(req), await calendarTarget(id), formField(req.body, 'date').slice(0, 10), { ip: req.ip });
     } catch (error) {
-      return showCalendar(req, res, id, refusal(error, res.locals.t));
+      const refused = refusal(error, res.locals.t, calendarFields);
+      return showCalendar(req, res, id, { ...refused, invalid: {}, closureInvalid: refused.invalid, closureDate: formField(req.body, 'date').slice(0, 10) });
     }
     res.redirect(303, `${calendarsPath}/${id}?done=closure_added`);
   });

@@ -26,7 +26,7 @@ import { BadRequestError } from '../../../lib/errors.js';
 import type { Translate } from '../../../lib/i18n.js';
 import { adminPath, pageActor, requirePageActor } from '../page-auth.js';
 import { renderStaffPage, type StaffPageTools } from '../staff-page.js';
-import { administratorPage, doneNotice, formField, refusal, type FieldLabels } from './admin-page.js';
+import { administratorPage, doneNotice, formField, refusal, type FieldErrors, type FieldLabels } from './admin-page.js';
 
 export const categoriesPath = `${adminPath}/categories`;
 const reasonsPath = `${adminPath}/reason-codes`;
@@ -70,9 +70,10 @@ function row(item: CatalogItemView, t: Translate, kind: Kind) {
   };
 }
 
-function formView(t: Translate, kind: Kind, values: Partial<CatalogItemView>, action: string, editing: boolean) {
+function formView(t: Translate, kind: Kind, values: Partial<CatalogItemView>, action: string, editing: boolean, invalid: FieldErrors = {}) {
   return {
     kind,
+    invalid,
     action,
     editing,
     code: values.code ?? '',
@@ -101,7 +102,7 @@ export function catalogAdminPages(tools: StaffPageTools): Router {
   async function showList(
     req: Request,
     res: Response,
-    props: { status?: number; error?: string; form?: { kind: Kind; values: Partial<CatalogItemView> } } = {},
+    props: { status?: number; error?: string; invalid?: FieldErrors; form?: { kind: Kind; values: Partial<CatalogItemView> } } = {},
   ) {
     const t = res.locals.t;
     const [categories, reasons] = await Promise.all([listCategoriesForAdmin(), listReasonCodesForAdmin()]);
@@ -118,8 +119,15 @@ export function catalogAdminPages(tools: StaffPageTools): Router {
         error: props.error ?? null,
         categories: categories.map((c) => row(c, t, 'category')),
         reasons: reasons.map((r) => row(r, t, 'reason')),
-        newCategory: formView(t, 'category', form?.kind === 'category' ? form.values : {}, categoriesPath, false),
-        newReason: formView(t, 'reason', form?.kind === 'reason' ? form.values : {}, reasonsPath, false),
+        newCategory: formView(
+          t,
+          'category',
+          form?.kind === 'category' ? form.values : {},
+          categoriesPath,
+          false,
+          form?.kind === 'category' ? props.invalid : {},
+        ),
+        newReason: formView(t, 'reason', form?.kind === 'reason' ? form.values : {}, reasonsPath, false, form?.kind === 'reason' ? props.invalid : {}),
       },
       props.status ?? 200,
     );
@@ -130,7 +138,7 @@ export function catalogAdminPages(tools: StaffPageTools): Router {
     res: Response,
     kind: Kind,
     code: string,
-    props: { status?: number; error?: string; values?: Partial<CatalogItemView> } = {},
+    props: { status?: number; error?: string; invalid?: FieldErrors; values?: Partial<CatalogItemView> } = {},
   ) {
     const t = res.locals.t;
     const list = kind === 'category' ? await listCategoriesForAdmin() : await listReasonCodesForAdmin();
@@ -150,7 +158,7 @@ export function catalogAdminPages(tools: StaffPageTools): Router {
         title: t(kind === 'category' ? 'admin.catalog.edit_category' : 'admin.catalog.edit_reason', { code }),
         heading: t(kind === 'category' ? 'admin.catalog.edit_category' : 'admin.catalog.edit_reason', { code }),
         error: props.error ?? null,
-        form: formView(t, kind, { ...item, ...props.values, code }, `${base}/${encodeURIComponent(code)}`, true),
+        form: formView(t, kind, { ...item, ...props.values, code }, `${base}/${encodeURIComponent(code)}`, true, props.invalid),
       },
       props.status ?? 200,
     );

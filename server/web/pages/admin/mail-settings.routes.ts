@@ -26,7 +26,7 @@ import { mailAudience } from '../../../mail/templates.js';
 import { caughtHtmlCsp } from '../mail-admin.routes.js';
 import { adminPath, pageActor, requirePageActor } from '../page-auth.js';
 import { renderStaffPage, type StaffPageTools } from '../staff-page.js';
-import { administratorPage, doneNotice, formField, refusal } from './admin-page.js';
+import { administratorPage, doneNotice, formField, refusal, type FieldErrors } from './admin-page.js';
 
 export const mailSettingsPath = `${adminPath}/mail-settings`;
 const templatesPath = `${mailSettingsPath}/templates`;
@@ -78,7 +78,7 @@ export function mailSettingsPages(config: Config, tools: StaffPageTools): Router
   async function showSettings(
     req: Request,
     res: Response,
-    props: { status?: number; error?: string; probe?: { name: string; result: ImapProbeResult }; to?: string } = {},
+    props: { status?: number; error?: string; invalid?: FieldErrors; probe?: { name: string; result: ImapProbeResult }; to?: string } = {},
   ) {
     const t = res.locals.t;
     const settings = mailSettings(config);
@@ -95,6 +95,7 @@ export function mailSettingsPages(config: Config, tools: StaffPageTools): Router
       {
         title: t('mailSettings.title'),
         error: props.error ?? null,
+        invalid: props.invalid ?? {},
         // While the test mail waits in the outbox the page follows it.
         refreshSeconds: sent?.status === 'queued' ? 2 : null,
         settings,
@@ -150,7 +151,7 @@ export function mailSettingsPages(config: Config, tools: StaffPageTools): Router
     } catch (error) {
       const refused = refusal(error, res.locals.t, { to: 'mailSettings.test_send.to' });
       const limited = refused.status === 429 ? res.locals.t('mailSettings.test_send.limited') : refused.error;
-      await showSettings(req, res, { status: refused.status, error: limited, to });
+      await showSettings(req, res, { status: refused.status, error: limited, invalid: refused.invalid, to });
     }
   });
 

@@ -24,7 +24,7 @@ import { BadRequestError } from '../../../lib/errors.js';
 import { createFormatter } from '../format.js';
 import { adminPath, pageActor, requirePageActor } from '../page-auth.js';
 import { renderStaffPage, type StaffPageTools } from '../staff-page.js';
-import { administratorPage, doneNotice, formField, refusal } from './admin-page.js';
+import { administratorPage, doneNotice, formField, refusal, type FieldErrors } from './admin-page.js';
 
 export const membersPath = `${adminPath}/members`;
 const doneKeys = ['erased', 'confirmed'];
@@ -91,7 +91,7 @@ export function memberAdminPages(config: Config, tools: StaffPageTools): Router 
     });
   });
 
-  async function showMember(req: Request, res: Response, id: string, props: { status?: number; error?: string; reason?: string } = {}) {
+  async function showMember(req: Request, res: Response, id: string, props: { status?: number; error?: string; invalid?: FieldErrors; reason?: string } = {}) {
     const t = res.locals.t;
     const fmt = createFormatter(res.locals.locale, t, config.timeZone);
     const member = idPattern.test(id) ? await memberForAdmin(pageActor(req), id) : null;
@@ -109,6 +109,7 @@ export function memberAdminPages(config: Config, tools: StaffPageTools): Router 
         title: shownMemberName(member.name, t),
         notice: doneNotice(req, t, 'membersAdmin.done', doneKeys),
         error: props.error ?? null,
+        invalid: props.invalid ?? {},
         member: {
           ...member,
           created: member.createdAt ? fmt.dateTime(member.createdAt) : '—',
@@ -165,7 +166,7 @@ export function memberAdminPages(config: Config, tools: StaffPageTools): Router 
     } catch (error) {
       const r = refusal(error, res.locals.t, { reason: 'membersAdmin.erase.reason_label' });
       const error422 = r.status === 422 ? res.locals.t('membersAdmin.erase.mismatch') : r.error;
-      return showMember(req, res, id, { status: r.status, error: error422, reason: formField(req.body, 'reason') });
+      return showMember(req, res, id, { status: r.status, error: error422, invalid: r.invalid, reason: formField(req.body, 'reason') });
     }
     res.redirect(303, `${membersPath}/${id}?done=erased`);
   });

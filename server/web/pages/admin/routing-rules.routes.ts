@@ -18,7 +18,7 @@ import { loadCatalog, selectOptions, type Option } from '../catalog.js';
 import { labels } from '../presenters.js';
 import { adminPath, pageActor, requirePageActor } from '../page-auth.js';
 import { renderStaffPage, type StaffPageTools } from '../staff-page.js';
-import { administratorPage, formField, refusal, type FieldLabels } from './admin-page.js';
+import { administratorPage, formField, refusal, type FieldLabels, type FieldErrors } from './admin-page.js';
 
 export const routingRulesPath = `${adminPath}/routing/rules`;
 const routingPath = `${adminPath}/routing`;
@@ -116,7 +116,7 @@ export function routingRulePages(config: Config, tools: StaffPageTools): Router 
   const router = Router();
   const guard = [requirePageActor, administratorPage(tools)];
 
-  async function showRule(req: Request, res: Response, id: string, props: { status?: number; error?: string; form?: RuleForm } = {}) {
+  async function showRule(req: Request, res: Response, id: string, props: { status?: number; error?: string; invalid?: FieldErrors; form?: RuleForm } = {}) {
     const t = res.locals.t;
     const rule = (await routingRules()).find((r) => r.id === id);
     if (!rule) {
@@ -132,11 +132,14 @@ export function routingRulePages(config: Config, tools: StaffPageTools): Router 
       {
         title: t('routingRules.rule_title', { name: rule.name }),
         error: props.error ?? null,
-        form: await ruleFormView(props.form ?? ruleFormFromView(rule), t, res.locals.locale, {
-          action: `${routingRulesPath}/${rule.id}`,
-          editing: true,
-          mailboxes,
-        }),
+        form: {
+          ...(await ruleFormView(props.form ?? ruleFormFromView(rule), t, res.locals.locale, {
+            action: `${routingRulesPath}/${rule.id}`,
+            editing: true,
+            mailboxes,
+          })),
+          invalid: props.invalid ?? {},
+        },
       },
       props.status ?? 200,
     );

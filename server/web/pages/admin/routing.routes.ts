@@ -18,7 +18,7 @@ import { BadRequestError } from '../../../lib/errors.js';
 import { labelsFormFields, labelsFromForm } from '../../../lib/labels.js';
 import { adminPath, pageActor, requirePageActor } from '../page-auth.js';
 import { renderStaffPage, type StaffPageTools } from '../staff-page.js';
-import { administratorPage, doneNotice, formField, nameFields, refusal, type FieldLabels } from './admin-page.js';
+import { administratorPage, doneNotice, formField, nameFields, refusal, type FieldErrors, type FieldLabels, type Refusal } from './admin-page.js';
 import { createRule } from '../../../routing/routing-rules-admin.js';
 import { knownMailboxes } from '../../../mail/inbound/smtp-receiver.js';
 import { routingRulePages, routingRulesPath, ruleFields, ruleFormInput, ruleFormView, ruleFromForm, type RuleForm } from './routing-rules.routes.js';
@@ -65,10 +65,27 @@ export function routingAdminPages(config: Config, tools: StaffPageTools): Router
   const router = Router();
   const guard = [requirePageActor, administratorPage(tools)];
 
-  async function showOffices(req: Request, res: Response, props: { status?: number; error?: string } = {}) {
+  /**
+   * The offices and teams, one form each. A refused form shows again as it was typed, its fields
+   * marked, and the sentence above the page names whose form it is.
+   */
+  async function showOffices(req: Request, res: Response, refused?: Refusal & { kind: 'office' | 'team'; id: string }) {
     const t = res.locals.t;
     const [{ offices, teams }, catalog] = await Promise.all([officesAndTeams(), loadCatalog(res.locals.locale)]);
     const officeName = new Map(offices.map((o) => [o.id, catalog.officeName(o.id) ?? o.name]));
+    const typed = (kind: 'office' | 'team', id: string): { invalid: FieldErrors; name?: string; labels?: Record<string, string> } => {
+      if (refused?.kind !== kind || refused.id !== id) return { invalid: {} };
+      const labels = { fr: formField(req.body, 'labels_fr'), nl: formField(req.body, 'labels_nl'), en: formField(req.body, 'labels_en') };
+      return { invalid: refused.invalid, name: formField(req.body, 'name'), labels };
+    };
+    /** A choice as the refused form sent it (for that form only), else null. */
+    const typedChoice = (kind: 'office' | 'team', id: string, field: string): string | null =>
+      refused?.kind === kind && refused.id === id ? formField(req.body, field) : null;
+    const refusedName = refused
+      ? refused.kind === 'office'
+        ? officeName.get(refused.id)
+        : (catalog.teamName(refused.id) ?? teams.find((x) => x.id === refused.id)?.name)
+      : null;
     await renderStaffPage(
       req,
       res,
@@ -78,33 +95,51 @@ export function routingAdminPages(config: Config, tools: StaffPageTools): Router
       {
         title: t('admin.offices.title'),
         notice: doneNotice(req, t, 'admin.offices.done', ['office', 'team']),
-        error: props.error ?? null,
+        error: refused ? (refusedName ? t('admin.errors.whose', { name: refusedName, error: refused.error }) : refused.error) : null,
         offices: offices
           .map((o) => ({
             ...o,
+            ...typed('office', o.id),
             // How the page's language names it (its label, else its name): for the form's accessible name.
             shownName: officeName.get(o.id) ?? o.name,
             action: `${officesPath}/${o.id}`,
-            models: officeModels.map((m) => ({ value: m, label: t(`admin.offices.model.${m}`), selected: m === o.routingModel })),
+            models: officeModels.map((m) => ({
+              value: m,
+              label: t(`admin.offices.model.${m}`),
+              selected: m === (typedChoice('office', o.id, 'routingModel') ?? o.routingModel),
+            })),
           }))
           // In the order of the names the page shows, not of the base names behind them.
           .sort((a, b) => a.shownName.localeCompare(b.shownName, res.locals.locale)),
         teams: teams
           .map((team) => ({
             ...team,
+            ...typed('team', team.id),
             shownName: catalog.teamName(team.id) ?? team.name,
             action: `${teamsPath}/${team.id}`,
             officeName: team.office ? (officeName.get(team.office) ?? '') : t('admin.offices.every_office'),
-            tiers: tiers.map((x) => ({ value: x, label: t('admin.calendars.tier', { tier: x }), selected: x === team.tier })),
+            tiers: tiers.map((x) => ({
+              value: x,
+              label: t('admin.calendars.tier', { tier: x }),
+              selected: String(x) === (typedChoice('team', team.id, 'tier') ?? String(team.tier)),
+            })),
             officeChoices: [
-              { value: '', label: t('admin.offices.every_office'), selected: team.office === null },
-              ...offices.map((o) => ({ value: o.id, label: officeName.get(o.id) ?? o.name, selected: o.id === team.office })),
+              { value: '', label: t('admin.offices.every_office'), selected: (typedChoice('team', team.id, 'office') ?? team.office ?? '') === '' },
+              ...offices.map((o) => ({
+                value: o.id,
+                label: officeName.get(o.id) ?? o.name,
+                selected: o.id === (typedChoice('team', team.id, 'office') ?? team.office),
+              })),
             ],
-            modes: assignmentModes.map((m) => ({ value: m, label: t(`admin.offices.mode.${m}`), selected: m === team.assignmentMode })),
+            modes: assignmentModes.map((m) => ({
+              value: m,
+              label: t(`admin.offices.mode.${m}`),
+              selected: m === (typedChoice('team', team.id, 'assignmentMode') ?? team.assignmentMode),
+            })),
           }))
           .sort((a, b) => a.tier - b.tier || a.shownName.localeCompare(b.shownName, res.locals.locale)),
       },
-      props.status ?? 200,
+      refused?.status ?? 200,
     );
   }
 
@@ -120,7 +155,7 @@ export function routingAdminPages(config: Config, tools: StaffPageTools): Router
         { ip: req.ip },
       );
     } catch (error) {
-      return showOffices(req, res, refusal(error, res.locals.t, officeFields));
+      return showOffices(req, res, { ...refusal(error, res.locals.t, officeFields), kind: 'office', id: String(req.params.id) });
     }
     res.redirect(303, `${officesPath}?done=office`);
   });
@@ -135,7 +170,7 @@ export function routingAdminPages(config: Config, tools: StaffPageTools): Router
         { ip: req.ip },
       );
     } catch (error) {
-      return showOffices(req, res, refusal(error, res.locals.t, teamFields));
+      return showOffices(req, res, { ...refusal(error, res.locals.t, teamFields), kind: 'team', id: String(req.params.id) });
     }
     res.redirect(303, `${officesPath}?done=team`);
   });
@@ -143,7 +178,16 @@ export function routingAdminPages(config: Config, tools: StaffPageTools): Router
   async function showRouting(
     req: Request,
     res: Response,
-    props: { status?: number; error?: string; answer?: RoutingAnswer; form?: Record<string, string>; ruleError?: string; ruleForm?: RuleForm } = {},
+    props: {
+      status?: number;
+      error?: string;
+      invalid?: FieldErrors;
+      answer?: RoutingAnswer;
+      form?: Record<string, string>;
+      ruleError?: string;
+      ruleInvalid?: FieldErrors;
+      ruleForm?: RuleForm;
+    } = {},
   ) {
     const t = res.locals.t;
     const [rules, { offices, teams }, catalog] = await Promise.all([routingRules(), officesAndTeams(), loadCatalog(res.locals.locale)]);
@@ -166,7 +210,10 @@ export function routingAdminPages(config: Config, tools: StaffPageTools): Router
         error: props.error ?? null,
         notice: doneNotice(req, t, 'routingRules.done', ['rule_created', 'rule_updated', 'rule_moved']),
         ruleError: props.ruleError ?? null,
-        ruleForm: await ruleFormView(props.ruleForm ?? emptyRule, t, res.locals.locale, { action: routingRulesPath, editing: false, mailboxes }),
+        ruleForm: {
+          ...(await ruleFormView(props.ruleForm ?? emptyRule, t, res.locals.locale, { action: routingRulesPath, editing: false, mailboxes })),
+          invalid: props.ruleInvalid ?? {},
+        },
         rules: rules.map((r, i) => ({
           ...r,
           href: `${routingRulesPath}/${r.id}`,
@@ -186,6 +233,7 @@ export function routingAdminPages(config: Config, tools: StaffPageTools): Router
               .join(' · ') || anyLabel,
         })),
         form: {
+          invalid: props.invalid ?? {},
           email: form.email ?? '',
           mailbox: form.mailbox ?? '',
           channels: channels.map((c) => ({ value: c, label: l.channel(c), selected: c === form.channel })),
@@ -220,8 +268,8 @@ export function routingAdminPages(config: Config, tools: StaffPageTools): Router
     try {
       await createRule(pageActor(req), ruleFromForm(ruleForm, mailboxes), { ip: req.ip });
     } catch (error) {
-      const { status, error: ruleError } = refusal(error, res.locals.t, ruleFields);
-      return showRouting(req, res, { status, ruleError, ruleForm });
+      const { status, error: ruleError, invalid: ruleInvalid } = refusal(error, res.locals.t, ruleFields);
+      return showRouting(req, res, { status, ruleError, ruleInvalid, ruleForm });
     }
     res.redirect(303, `${routingPath}?done=rule_created`);
   });

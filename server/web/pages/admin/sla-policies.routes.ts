@@ -15,7 +15,7 @@ import { loadCatalog } from '../catalog.js';
 import { createFormatter } from '../format.js';
 import { adminPath, pageActor, requirePageActor } from '../page-auth.js';
 import { renderStaffPage, type StaffPageTools } from '../staff-page.js';
-import { administratorPage, doneNotice, refusal } from './admin-page.js';
+import { administratorPage, doneNotice, refusal, type FieldErrors } from './admin-page.js';
 import { jobView, policiesPath } from './calendars.routes.js';
 import {
   emptyPolicyForm,
@@ -41,7 +41,7 @@ export function slaPolicyPages(config: Config, tools: StaffPageTools): Router {
     return { catalog, offices: offices.filter((o) => o.active).map((o) => ({ ...o, name: catalog.officeName(o.id) ?? o.name })) };
   }
 
-  async function showList(req: Request, res: Response, props: { status?: number; error?: string; form?: PolicyFormInput } = {}) {
+  async function showList(req: Request, res: Response, props: { status?: number; error?: string; invalid?: FieldErrors; form?: PolicyFormInput } = {}) {
     const t = res.locals.t;
     const fmt = createFormatter(res.locals.locale, t, config.timeZone);
     const [policies, { catalog, offices }] = await Promise.all([policyViews(), choices(res)]);
@@ -77,6 +77,7 @@ export function slaPolicyPages(config: Config, tools: StaffPageTools): Router {
         form: {
           action: policiesPath,
           editing: false,
+          invalid: props.invalid ?? {},
           ...policyFormView(props.form ?? emptyPolicyForm(nextOrder), t, { categories: catalog.categories, offices }),
         },
       },
@@ -84,7 +85,12 @@ export function slaPolicyPages(config: Config, tools: StaffPageTools): Router {
     );
   }
 
-  async function showPolicy(req: Request, res: Response, id: string, props: { status?: number; error?: string; form?: PolicyFormInput } = {}) {
+  async function showPolicy(
+    req: Request,
+    res: Response,
+    id: string,
+    props: { status?: number; error?: string; invalid?: FieldErrors; form?: PolicyFormInput } = {},
+  ) {
     const t = res.locals.t;
     let policy: PolicyView;
     try {
@@ -135,6 +141,7 @@ export function slaPolicyPages(config: Config, tools: StaffPageTools): Router {
         form: {
           action: `${policiesPath}/${policy.id}`,
           editing: true,
+          invalid: props.invalid ?? {},
           ...policyFormView(props.form ?? policyFormFromView(policy, fmt), t, { categories: catalog.categories, offices }),
         },
         recompute: { action: `${adminPath}/sla/recompute`, label: policy.name, back: `${policiesPath}/${policy.id}` },
