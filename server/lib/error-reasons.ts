@@ -40,6 +40,8 @@ export const accountRefusalCodes = [
   'closure_past',
   'unknown_reply_placeholder',
   'unchanged',
+  'last_tier_one_team',
+  'team_in_rules',
 ] as const;
 
 /** Why the policy refuses a person an action on a ticket they can read (server/tickets/ticket.policy.ts), and a claim of one's own ticket. */

@@ -11,7 +11,7 @@ import { Types } from 'mongoose';
 import type { StaffActor } from '../auth/actor.js';
 import { assertAdministrator } from '../auth/administrator.js';
 import { recordAudit } from '../audit/audit.js';
-import { BadRequestError, NotFoundError } from '../lib/errors.js';
+import { BadRequestError, ConflictError, NotFoundError } from '../lib/errors.js';
 import type { NameLabels } from '../lib/labels.js';
 import { findMemberByEmail } from '../members/member-lookup.js';
 import { OfficeModel } from '../offices/office.model.js';
@@ -133,6 +133,21 @@ export async function updateOffice(
   return after;
 }
 
+/**
+ * A team that stops being an active tier-1 team of its office (moved to another tier or office, or
+ * deactivated) must not leave that office without one (new requests of the office would have nowhere
+ * to go: the help form would refuse them), nor leave arrival rules sending tickets to it (routing skips
+ * such a rule without a word). Both are refused with a reason the page words; nothing is changed.
+ */
+async function assertCanLeaveTierOne(team: TeamDoc): Promise<void> {
+  if (team.tier !== 1 || !team.office || team.active === false) return;
+  const rules = await RoutingRuleModel.countDocuments({ team: team._id, active: { $ne: false } });
+  if (rules > 0) throw new ConflictError(`${rules} active arrival rule(s) send tickets to this team: change them first.`, { reason: 'team_in_rules' });
+  const others = await TeamModel.countDocuments({ _id: { $ne: team._id }, tier: 1, office: team.office, active: { $ne: false } });
+  if (others === 0)
+    throw new ConflictError('This is the only active tier-1 team of its office: give the office another one first.', { reason: 'last_tier_one_team' });
+}
+
 export async function updateTeam(
   actor: StaffActor,
   id: string,
@@ -158,6 +173,8 @@ export async function updateTeam(
   const office = set.office !== undefined ? set.office : (doc.office ?? null);
   if (tier === 1 && office === null)
     throw new BadRequestError('A tier-1 team serves an office: choose one.', [{ path: 'office', message: 'required for tier 1' }]);
+  const stillServes = tier === 1 && String(office) === String(doc.office ?? null);
+  if (!stillServes) await assertCanLeaveTierOne(doc);
   if (Object.keys(set).length > 0) await TeamModel.updateOne({ _id: doc._id }, { $set: set });
   const after = presentTeam({ ...doc, ...set } as TeamDoc);
   clearRoutingCache();

@@ -27,6 +27,8 @@ export interface RoutingFacts {
   matched?: MatchedFact[];
   /** Who chose the office (`kind: 'requested_office'`). */
   requestedBy?: string;
+  /** The office the request was for, when it had no active tier-1 team and the default office's took it (`office` is then the default office). */
+  wantedOffice?: string;
   /** The ticket's facts on arrival. */
   category: string | null;
   language: string;
@@ -79,7 +81,13 @@ export function routingSentence(routing: { explanation: string; facts?: RoutingF
     t('wording.routing.match.language', { value: n.language(f.language) }),
     t('wording.routing.match.channel', { value: n.channel(f.channel) }),
   ].filter((x): x is string => x !== null);
-  return t(`wording.routing.${f.kind}`, { team, office, by: f.requestedBy ?? '', facts: facts.join(', ') });
+  const sentence = t(`wording.routing.${f.kind}`, {
+    team,
+    office: f.wantedOffice ? (n.office(f.wantedOffice) ?? '') : office,
+    by: f.requestedBy ?? '',
+    facts: facts.join(', '),
+  });
+  return f.wantedOffice ? `${sentence} ${t('wording.routing.office_without_team', { wanted: n.office(f.wantedOffice) ?? '', office, team })}` : sentence;
 }
 
 /** The English sentence stored with a ticket routed before the facts existed (the original record); null when it has facts. */

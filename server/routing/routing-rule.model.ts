@@ -23,5 +23,8 @@ const routingRuleSchema = new Schema(
   { timestamps: true },
 );
 
+// A team leaving tier 1 checks that no active rule sends tickets to it (routing-admin.ts).
+routingRuleSchema.index({ team: 1 });
+
 export type RoutingRule = InferSchemaType<typeof routingRuleSchema>;
 export const RoutingRuleModel = model('RoutingRule', routingRuleSchema);

@@ -76,12 +76,15 @@ export function clearRoutingCache(): void {
   clearConfigCaches(); // the routing's lists, and what else is cached the same way (categories, team tiers)
 }
 
+/** The tier-`tier` team serving an office (its own team first, else the global one), or null. */
+async function findTeamForTier(office: Types.ObjectId, tier: Tier): Promise<{ _id: Types.ObjectId; name: string } | null> {
+  const teams = (await activeTeams.get()).filter((t) => t.tier === tier);
+  return teams.find((t) => String(t.office) === String(office)) ?? teams.find((t) => t.office === null) ?? null;
+}
+
 /** The tier-`tier` team serving an office: the office's own team first, else the global one. */
 export async function teamForTier(office: Types.ObjectId, tier: Tier): Promise<{ _id: Types.ObjectId; name: string }> {
-  const teams = (await activeTeams.get()).filter((t) => t.tier === tier);
-  const own = teams.find((t) => String(t.office) === String(office));
-  const global = teams.find((t) => t.office === null);
-  const team = own ?? global;
+  const team = await findTeamForTier(office, tier);
   if (!team) throw new NotFoundError(`No active tier-${tier} team is configured for this office.`);
   return team;
 }
@@ -129,7 +132,18 @@ export async function routeNewTicket(facts: ArrivalFacts): Promise<RoutingDecisi
     why = `no routing rule matched and the member has no office, so the default office (${office.name})`;
     rule = 'default_office';
   }
-  const team = await teamForTier(office._id, 1);
+  let team = await findTeamForTier(office._id, 1);
+  let wanted: { _id: Types.ObjectId; name: string } | null = null;
+  if (!team) {
+    // An office without an active tier-1 team (just opened, or its team moved): the request is not
+    // refused, it goes to the default office's tier-1 team, and the reason says so.
+    const fallback = offices.find((o) => o.isDefault && String(o._id) !== String(office?._id)) ?? null;
+    team = fallback ? await findTeamForTier(fallback._id, 1) : null;
+    if (!fallback || !team) throw new NotFoundError(`No active tier-1 team is configured for ${office.name} nor for the default office.`);
+    wanted = office;
+    why = `${why}, which has no active tier-1 team, so the default office (${fallback.name})`;
+    office = fallback;
+  }
   const extra = [facts.category ? `category = ${facts.category}` : null, `language = ${facts.language}`, `channel = ${facts.channel}`].filter(Boolean);
   return {
     office: office._id,
@@ -143,6 +157,7 @@ export async function routeNewTicket(facts: ArrivalFacts): Promise<RoutingDecisi
       team: String(team._id),
       office: String(office._id),
       ...(rule === 'requested_office' ? { requestedBy: facts.requestedBy ?? '' } : {}),
+      ...(wanted ? { wantedOffice: String(wanted._id) } : {}),
     },
   };
 }

@@ -10,6 +10,7 @@ import { AuditEntryModel } from '../../server/audit/audit.model.js';
 import { MemberModel } from '../../server/members/member.model.js';
 import { RoutingRuleModel } from '../../server/routing/routing-rule.model.js';
 import { clearRoutingCache } from '../../server/routing/routing.service.js';
+import { OfficeModel } from '../../server/offices/office.model.js';
 import { TeamModel } from '../../server/teams/team.model.js';
 import { testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
@@ -78,6 +79,51 @@ describe('administration: offices, teams and the routing tester', () => {
       .send({ name: 'Liège-Verviers' })
       .expect(200);
     await auth(request(app).patch('/api/v1/admin/offices/0123456789abcdef01234567')).send({ name: 'X' }).expect(404);
+  });
+
+  it('refuses to leave an office without a tier-1 team, or rules pointing at a team that leaves tier 1 (nothing changed); an office without one routes to the default office, saying why', async () => {
+    // The rule "Factures en néerlandais" sends tickets to Conseil Charleroi.
+    const inRules = await auth(request(app).patch(`/api/v1/admin/teams/${String(org.teams.charleroi)}`))
+      .send({ tier: 2, office: null })
+      .expect(409);
+    expect((inRules.body as { error: { reason: string } }).error.reason).to.equal('team_in_rules');
+    // Conseil Liège is Liège's only tier-1 team: moved to tier 2, or to Charleroi, Liège's requests would have nowhere to go.
+    for (const change of [{ tier: 2, office: null }, { office: String(org.offices.charleroi) }]) {
+      const last = await auth(request(app).patch(`/api/v1/admin/teams/${String(org.teams.liege)}`))
+        .send(change)
+        .expect(409);
+      expect((last.body as { error: { reason: string } }).error.reason, JSON.stringify(change)).to.equal('last_tier_one_team');
+    }
+    expect(await TeamModel.findById(org.teams.liege).lean()).to.deep.include({ tier: 1, office: org.offices.liege });
+    // The page says why, in its language, on the team's card.
+    const agent = await pageAgent(app, org.staff.administrator.email);
+    const csrf = await pageCsrf(agent, '/staff/admin/offices');
+    const refused = await agent
+      .post(`/staff/admin/teams/${String(org.teams.liege)}?lang=en`)
+      .type('form')
+      .send({ _csrf: csrf, name: 'Conseil Liège', tier: '2', office: '', assignmentMode: 'manual' });
+    expect(refused.status, /notice-error[^<]*/.exec(refused.text)?.[0]).to.equal(409);
+    expect(refused.text).to.include('Conseil Liège: This is the only active tier-1 team of its office');
+    // A new office with no tier-1 team yet: its members' requests go to the default office's, and the reason says so.
+    const namur = await OfficeModel.create({ code: 'namur', name: 'Namur' });
+    await MemberModel.create({ name: 'Membre Namur', email: 'membre.namur@example.be', office: namur._id });
+    clearRoutingCache();
+    const routed = await auth(request(app).post('/api/v1/admin/routing/test'))
+      .send({ channel: 'web', language: 'fr', email: 'membre.namur@example.be' })
+      .expect(200);
+    const answer = (routed.body as { routing: { team: { id: string }; explanation: string } }).routing;
+    expect(answer.team.id).to.equal(String(org.teams.charleroi));
+    expect(answer.explanation).to.include('Namur, which has no active tier-1 team, so the default office (Charleroi)');
+    const page = await agent
+      .post('/staff/admin/routing?lang=fr')
+      .type('form')
+      .send({ _csrf: csrf, channel: 'web', language: 'fr', category: '', email: 'membre.namur@example.be' })
+      .expect(200);
+    expect(page.text)
+      .to.include('le bureau du membre est Namur')
+      .and.include('Namur n’a pas d’équipe de niveau 1 active : la demande est allée à Conseil Charleroi, du bureau par défaut (Charleroi).');
+    await OfficeModel.deleteOne({ _id: namur._id });
+    clearRoutingCache();
   });
 
   it('shows offices, teams, rules and the tester on the pages, escaped', async () => {
