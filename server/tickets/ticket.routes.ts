@@ -207,7 +207,7 @@ export function ticketRoutes(config: Config): RouteSpec[] {
     command('reassign', 'reassign', 'Supervisor: move to a tier, team or person, with a reason', s.reassignBody, (req, id, b) =>
       reassignTicket({ actor: requireActor(req), ticketId: id, version: b.version, reason: b.reason, tier: b.tier, team: b.team, assignee: b.assignee }),
     ),
-    command('resolve', 'resolve', 'Resolve the ticket', s.versionBody, (req, id, b) =>
+    command('resolve', 'resolve', 'Resolve the ticket (a note is sent to the member in the resolution mail)', s.versionBody, (req, id, b) =>
       resolveTicket({ actor: requireActor(req), ticketId: id, version: b.version, note: b.note }),
     ),
     command('reopen', 'reopen', 'Reopen a resolved or closed ticket', s.versionBody, (req, id, b) =>

@@ -105,6 +105,11 @@ export const bulkBody = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('assign'), tickets: bulkTickets, assignee: objectId, reason: text('reason', 2000) }),
   z.strictObject({ action: z.literal('priority'), tickets: bulkTickets, priority: z.enum(priorities) }),
   z.strictObject({ action: z.literal('category'), tickets: bulkTickets, category: code.nullable() }),
-  z.strictObject({ action: z.literal('resolve'), tickets: bulkTickets, note: text('note', 5000).optional() }),
+  z.strictObject({
+    action: z.literal('resolve'),
+    tickets: bulkTickets,
+    // toJSONSchema carries it into the OpenAPI document (server/web/openapi.ts).
+    note: text('note', 5000).optional().describe('Sent as typed to each member, in the resolution mail ("In short: …"); not an internal note.'),
+  }),
   z.strictObject({ action: z.literal('spam'), tickets: bulkTickets, blockSender: z.boolean().optional(), note: text('note', 2000).optional() }),
 ]);

@@ -72,6 +72,12 @@ describe('e2e: acting on many, and merging (Chromium)', function () {
     expect(await page.isChecked(`#queue-rows tr[data-key="${last.id}"] input.row-select`)).to.equal(true);
     expect(await page.textContent('[data-bulk-count]')).to.equal('20 tickets sélectionnés');
     await page.selectOption('[data-bulk-action]', 'resolve');
+    // The summary goes to every member as typed: the bar says so beside the field (QA: an internal remark was mailed).
+    expect(await page.locator('#bulk-bar input[name="note"]').evaluate((el) => el.closest('label')?.textContent?.trim())).to.equal(
+      'Résumé pour les membres (facultatif)',
+    );
+    expect(await page.locator('#bulk-resolve-hint').isVisible()).to.equal(true);
+    expect(await page.textContent('#bulk-resolve-hint')).to.contain('courriel de résolution');
     await page.fill('#bulk-bar input[name="note"]', 'Attestations envoyées par courrier.');
     await page.evaluate(() => window.scrollTo(0, 0));
     const shot = await screenshot(page, 'queue-with-selection');
