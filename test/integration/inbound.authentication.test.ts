@@ -17,6 +17,7 @@ import { createInboundPipeline, type InboundPipeline } from '../../server/mail/i
 import { MAX_RECIPIENTS, startInboundSmtp, type InboundSmtp } from '../../server/mail/inbound/smtp-receiver.js';
 import type { Transporter } from 'nodemailer';
 import { enqueueMail, processOutbox } from '../../server/mail/outbox.js';
+import { Outbox } from '../../server/mail/mail.models.js';
 import { verpAddress } from '../../server/mail/verp.js';
 import { MemberModel } from '../../server/members/member.model.js';
 import { MessageModel } from '../../server/tickets/message.model.js';
@@ -162,6 +163,45 @@ describe('inbound mail authentication at the door (SMTP, DKIM, DMARC, held follo
       expect(note?.text).to.include(`e-mail de ${supervisor.email} — authentifié : `).and.include('dkim=pass');
       // The proof is kept on the message itself, for the badge staff see next to it.
       expect(note?.mailAuth).to.deep.include({ proof: 'dmarc', domain: 'test.relais' });
+    });
+  });
+
+  describe('a staff address is never filed as a member', () => {
+    it("holds a colleague's answer to a notification about a ticket no longer in their queues, and a staff mail naming no ticket: no request, no acknowledgement (QA)", async () => {
+      const ticket = await ticketFor('claire.notified@example.be', 'Vraag over mijn loonfiche');
+      // Karim works in Charleroi: the Liège ticket is not his to note, signed or not.
+      const colleague = org.staff.advisorCharleroi;
+      const tickets = await TicketModel.countDocuments();
+      const acks = await Outbox.countDocuments({ template: 'ticket-acknowledgement' });
+      const answer = nextId('staff-answer');
+      await send(
+        colleague.email,
+        await signStaff(
+          rawMail(
+            {
+              From: `Karim <${colleague.email}>`,
+              To: 'support@relais.demo',
+              Subject: `Re: Escalade vers le niveau 2 : [${ticket.number}] Vraag`,
+              'Message-ID': answer,
+              Date: new Date().toUTCString(),
+            },
+            'OK je regarde demain.',
+          ),
+        ),
+      );
+      expect((await recordOf(answer)).outcome).to.include({ kind: 'quarantine', reason: 'staff_sender', relatedTicket: ticket.number });
+      const unnamed = nextId('staff-unnamed');
+      await send(
+        colleague.email,
+        rawMail({ From: `Karim <${colleague.email}>`, To: 'support@relais.demo', Subject: 'Question', 'Message-ID': unnamed }, 'Une question.'),
+      );
+      expect((await recordOf(unnamed)).outcome).to.include({ kind: 'quarantine', reason: 'staff_sender' });
+      expect(await TicketModel.countDocuments()).to.equal(tickets);
+      expect(await Outbox.countDocuments({ template: 'ticket-acknowledgement' })).to.equal(acks);
+      // Said in the quarantine list in the page's language; a person can still create the request.
+      const admin = await signedIn(app, org.staff.administrator.email);
+      const list = await admin.get('/staff/inbound?lang=en').expect(200);
+      expect(list.text).to.include('data-reason="staff_sender"').and.include('Email from a staff address');
     });
   });
 

@@ -95,6 +95,15 @@ export function createInboundActions(deps: InboundActionDeps) {
     return can(actor, 'note', ticket) ? { kind: 'staff', actor } : null;
   }
 
+  /**
+   * Whether an address is a staff account's (active or not). Their mail that cannot go into a ticket
+   * as their note is not filed as a member's request (a colleague answering a notification would
+   * otherwise become a "member" and get an acknowledgement): it is held for a person instead.
+   */
+  async function isStaffAddress(address: string): Promise<boolean> {
+    return (await StaffModel.exists({ email: address })) !== null;
+  }
+
   /** The ticket's member as the author of a mail a person attached to it (null when the member is gone, or erased: no one's words go under a pseudonym). */
   async function memberOf(ticket: Ticket): Promise<Participant> {
     const member = await MemberModel.findById(ticket.member, { name: 1, email: 1, erasedAt: 1 }).lean();
@@ -386,5 +395,5 @@ export function createInboundActions(deps: InboundActionDeps) {
     return false;
   }
 
-  return { findTicket, participantOf, memberOf, newTicket, followUp, answersOurMail };
+  return { findTicket, participantOf, isStaffAddress, memberOf, newTicket, followUp, answersOurMail };
 }

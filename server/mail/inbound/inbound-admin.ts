@@ -36,6 +36,7 @@ export const quarantineReasons = [
   'forged_follow_up',
   'unverified_follow_up',
   'unverified_staff',
+  'staff_sender',
   'blocked_sender',
 ] as const;
 

@@ -52,7 +52,7 @@ export interface InboundRulesDeps {
 
 /** The decision of the pipeline (`decide`), bound to its settings and actions. */
 export function createInboundRules({ config, options, resolveToken, actions }: InboundRulesDeps) {
-  const { findTicket, participantOf, memberOf, newTicket, followUp, answersOurMail } = actions;
+  const { findTicket, participantOf, isStaffAddress, memberOf, newTicket, followUp, answersOurMail } = actions;
   const ownAddresses = [config.inboundAddress, ...config.inbound.extraAddresses, config.mailFrom];
   const inboundAddresses = [config.inboundAddress, ...config.inbound.extraAddresses].map((a) => {
     const at = a.lastIndexOf('@');
@@ -186,9 +186,21 @@ export function createInboundRules({ config, options, resolveToken, actions }: I
       if (named) break;
       named = await findTicket(number);
     }
+    /** A staff address whose mail found no ticket to note: held, never filed as a member's request. */
+    const notAsMember = async (ticket: Ticket | null): Promise<void> => {
+      if (await isStaffAddress(sender.address))
+        throw new Quarantine(
+          'staff_sender',
+          `${sender.address} is a staff address${ticket ? ` that may not note ${ticket.number}` : ''}: not filed as a member's request`,
+          ticket?.number ?? null,
+        );
+    };
     if (named) {
       const participant = await participantOf(named, sender.address);
-      if (!participant) return newTicket(doc, mail, content, sender, { related: named, automatic, verdict });
+      if (!participant) {
+        await notAsMember(named);
+        return newTicket(doc, mail, content, sender, { related: named, automatic, verdict });
+      }
       // A ticket number is public and a From address anyone's to write: without a reply token, only
       // proof that the mail is the participant's appends it; otherwise a person confirms (held, not lost).
       if (!proven && participant.kind === 'member' && named.status !== 'closed') {
@@ -200,6 +212,7 @@ export function createInboundRules({ config, options, resolveToken, actions }: I
       }
       return followUp(doc, named, participant, content, sender, mail, automatic, verdict, proven ?? { by: 'none' });
     }
+    await notAsMember(null);
     return newTicket(doc, mail, content, sender, { automatic, verdict });
   }
 
