@@ -34,6 +34,8 @@ export interface FieldReason {
     | 'ends_before_start'
     | 'before_first_response'
     | 'tier_one_team'
+    | 'hour_range'
+    | 'overlap'
     | 'inactive_team';
   limit?: number;
 }

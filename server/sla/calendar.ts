@@ -101,8 +101,9 @@ function problemsOf(cal: BusinessCalendar): FieldProblem[] {
     intervals.forEach((interval, i) => {
       const start = minutesOf(interval.start);
       const end = minutesOf(interval.end);
-      if (start === null || start === 24 * 60) problems.push({ path: `hours.${day}.${i}.start`, message: 'expected HH:mm between 00:00 and 23:59' });
-      if (end === null) problems.push({ path: `hours.${day}.${i}.end`, message: 'expected HH:mm between 00:01 and 24:00' });
+      if (start === null || start === 24 * 60)
+        problems.push({ path: `hours.${day}.${i}.start`, message: 'expected HH:mm between 00:00 and 23:59', reason: { code: 'hour_range' } });
+      if (end === null) problems.push({ path: `hours.${day}.${i}.end`, message: 'expected HH:mm between 00:01 and 24:00', reason: { code: 'hour_range' } });
       if (start !== null && end !== null && end <= start)
         problems.push({ path: `hours.${day}.${i}`, message: 'must end after it starts', reason: { code: 'ends_before_start' } });
       else if (start !== null && end !== null) parsed.push([start, end, i]);
@@ -110,7 +111,8 @@ function problemsOf(cal: BusinessCalendar): FieldProblem[] {
     parsed.sort((a, b) => a[0] - b[0]);
     for (let i = 1; i < parsed.length; i += 1) {
       const [prev, cur] = [parsed[i - 1], parsed[i]];
-      if (prev && cur && cur[0] < prev[1]) problems.push({ path: `hours.${day}.${cur[2]}`, message: 'overlaps another interval of the same day' });
+      if (prev && cur && cur[0] < prev[1])
+        problems.push({ path: `hours.${day}.${cur[2]}`, message: 'overlaps another interval of the same day', reason: { code: 'overlap' } });
     }
     open += parsed.length;
   }

@@ -200,6 +200,13 @@ describe('administration: calendars, preview and recomputing open tickets', () =
       .send({ _csrf: csrf, hours_1: '09:00-17:00', hours_2: '17:00-09:00', hours_3: '', hours_4: '', hours_5: '', hours_6: '', hours_7: '' });
     expect(reversed.status).to.equal(400);
     expect(reversed.text).to.include('Controleer deze velden: Dinsdag (een tijdvak eindigt voor het begint).');
+    // An hour past midnight is said as such (QA: "Check these fields: Wednesday." with no reason).
+    const late = await agent
+      .post(`/staff/admin/calendars/${liege()}?lang=en`)
+      .type('form')
+      .send({ _csrf: csrf, hours_1: '', hours_2: '', hours_3: '08:00-25:00', hours_4: '', hours_5: '', hours_6: '', hours_7: '' });
+    expect(late.status).to.equal(400);
+    expect(refusedInputs(late.text)).to.deep.equal({ hours_3: 'times between 00:00 and 24:00' });
     // The way back after a recompute stays inside the calendars.
     const away = await agent
       .post('/staff/admin/sla/recompute')

@@ -337,6 +337,20 @@ describe('administration: SLA policies, preview and recomputing open tickets', (
     expect(early.status).to.equal(400);
     expect(early.text).to.include('Controleer deze velden: Oplossing (u) (korter dan het eerste antwoord).');
     expect(refusedInputs(early.text)).to.deep.equal({ resolution: 'korter dan het eerste antwoord' });
+    // Limits in the unit typed (hours, not the minutes they are stored in), and a negative number said as too small (QA).
+    const absurd = await agent.post('/staff/admin/sla-policies?lang=en').type('form').send({
+      _csrf: csrf,
+      name: 'Absurde',
+      order: '7',
+      active: '1',
+      first: '99999',
+      percents: '75',
+      minutesBefore: '-15',
+      onAcceptance: 'none',
+      onResolution: 'none',
+    });
+    expect(absurd.status).to.equal(400);
+    expect(refusedInputs(absurd.text)).to.deep.equal({ first: 'at most 8760', minutesBefore: 'a positive number' });
     const created = await agent
       .post('/staff/admin/sla-policies')
       .type('form')

@@ -308,6 +308,24 @@ describe('staff accounts: invitations, forgotten passwords, deactivation', () =>
     expect(taken.status).to.equal(409);
     expect(refusedInputs(taken.text)).to.deep.equal({ email: 'Un membre du personnel a déjà cette adresse.' });
     expect(taken.text).to.include('value="Homonyme"');
+    // A team of another office: said, beside both choices (QA: "Vérifiez ces champs : ."); each team names its tier and office.
+    const mismatch = await agent
+      .post('/staff/admin/staff')
+      .type('form')
+      .send({
+        _csrf: csrf,
+        email: 'jonas.verbeke@example.be',
+        name: 'Jonas Verbeke',
+        roles: ['advisor'],
+        team: String(org.teams.liege),
+        office: String(org.offices.charleroi),
+        languages: ['nl', 'fr'],
+        capacity: '10',
+      });
+    expect(mismatch.status).to.equal(409);
+    expect(mismatch.text).to.include('Cette équipe est celle d’un autre bureau').and.not.include('Vérifiez ces champs : .');
+    expect(Object.keys(refusedInputs(mismatch.text))).to.deep.equal(['team', 'office']);
+    expect(mismatch.text).to.include('Conseil Liège — niveau 1, Liège</option>');
     await agent.post(`/staff/admin/staff/${id}/deactivate`).type('form').send({ _csrf: csrf }).expect(303);
     expect((await StaffModel.findById(id).lean())?.deactivatedAt).to.be.instanceOf(Date);
     // Without the CSRF token nothing changes.

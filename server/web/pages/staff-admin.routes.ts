@@ -9,6 +9,7 @@ import { Router, type Request, type Response } from 'express';
 import { hasRole } from '../../auth/actor.js';
 import type { Config } from '../../config.js';
 import { AppError, BadRequestError } from '../../lib/errors.js';
+import { errorReasons } from '../../lib/error-reasons.js';
 import { fieldProblems } from '../../lib/validate.js';
 import type { Translate } from '../../lib/i18n.js';
 import { inviteBody, staffLanguages, staffRoles, updateBody } from '../../staff/staff-admin.schemas.js';
@@ -62,7 +63,15 @@ function choices(t: Translate, catalog: PageCatalog, form: Form) {
   return {
     roles: staffRoles.map((r) => ({ value: r, label: t(`roles.${r}`), checked: form.roles.includes(r) })),
     languages: staffLanguages.map((l) => ({ value: l, label: t(`accounts.admin.language.${l}`), checked: form.languages.includes(l) })),
-    teams: [{ value: '', label: t('accounts.admin.none') }, ...catalog.teams.map((o) => ({ ...o, selected: o.value === form.team }))],
+    // Each team with its tier and office, so a team of another office than the person's shows before saving.
+    teams: [
+      { value: '', label: t('accounts.admin.none') },
+      ...catalog.teams.map((o) => ({
+        ...o,
+        label: [o.label, [t('admin.calendars.tier', { tier: o.tier }), catalog.officeName(o.office)].filter(Boolean).join(', ')].join(' — '),
+        selected: o.value === form.team,
+      })),
+    ],
     offices: [{ value: '', label: t('accounts.admin.none') }, ...catalog.offices.map((o) => ({ ...o, selected: o.value === form.office }))],
   };
 }
@@ -95,6 +104,12 @@ export function staffAdminPages(config: Config, tools: StaffPageTools): Router {
     if (reason && ['own_admin_role', 'own_account', 'already_active', 'not_invited'].includes(reason)) {
       return { status: error.status, error: t(`accounts.admin.errors.${reason}`), invalid: {} };
     }
+    if (reason === 'team_office_mismatch') {
+      // Said beside both choices: either one may be the one to change.
+      const clash = t('client.reason.team_office_mismatch');
+      return { status: error.status, error: clash, invalid: { 'accounts.admin.field.team': clash, 'accounts.admin.field.office': clash } };
+    }
+    if (reason && (errorReasons as readonly string[]).includes(reason)) return { status: error.status, error: t(`client.reason.${reason}`), invalid: {} };
     if (error.status === 404) return { status: 404, error: t('accounts.admin.errors.not_found'), invalid: {} };
     const fields = error.fields ?? [];
     return {

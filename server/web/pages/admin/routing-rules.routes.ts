@@ -58,7 +58,7 @@ export function ruleFormFromView(rule: RuleView): RuleForm {
 export function ruleFromForm(form: RuleForm, mailboxes: readonly string[]) {
   const parsed = routingRuleBody.safeParse({
     name: form.name,
-    order: /^\d+$/.test(form.order) ? Number(form.order) : Number.NaN,
+    order: /^-?\d+$/.test(form.order) ? Number(form.order) : Number.NaN,
     active: form.active === '1',
     match: {
       category: form.category || null,

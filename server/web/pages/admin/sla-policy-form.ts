@@ -5,7 +5,7 @@
  * API refuse the same things.
  */
 import { fieldProblems } from '../../../lib/validate.js';
-import { BadRequestError } from '../../../lib/errors.js';
+import { BadRequestError, type FieldProblem } from '../../../lib/errors.js';
 import type { Translate } from '../../../lib/i18n.js';
 import type { Formatter } from '../format.js';
 import { acceptanceBreachActions, resolutionBreachActions, type PolicyView } from '../../../sla/policy-admin.js';
@@ -28,10 +28,13 @@ function hoursToMinutes(text: string): number | null {
 }
 
 function numbers(text: string): number[] {
-  return text
-    .split(/[,;\s]+/)
-    .filter(Boolean)
-    .map((n) => (/^\d+$/.test(n) ? Number(n) : Number.NaN));
+  return (
+    text
+      .split(/[,;\s]+/)
+      .filter(Boolean)
+      // A negative number is read as one, so the schema says how small it may be (not "a number is expected").
+      .map((n) => (/^-?\d+$/.test(n) ? Number(n) : Number.NaN))
+  );
 }
 
 /** 90 minutes → "1,5" in French and Dutch, "1.5" in English: what the form shows and reads back. */
@@ -104,7 +107,7 @@ export function policyFromForm(input: PolicyFormInput): PolicyBody {
   const parsed = policyBody.safeParse({
     name: s('name'),
     ...(hasLabels ? { labels: { fr: s('labels_fr'), nl: s('labels_nl'), en: s('labels_en') } } : {}),
-    order: /^\d+$/.test(order) ? Number(order) : Number.NaN,
+    order: /^-?\d+$/.test(order) ? Number(order) : Number.NaN,
     active: s('active') === '1',
     match: { categories: l('categories'), priorities: l('priorities'), tiers: l('tiers').map(Number), offices: l('offices') },
     targets: {
@@ -116,8 +119,15 @@ export function policyFromForm(input: PolicyFormInput): PolicyBody {
     warnings: { percents: numbers(s('percents')), minutesBefore: numbers(s('minutesBefore')) },
     onBreach: { acceptance: s('onAcceptance'), resolution: s('onResolution') },
   });
-  if (!parsed.success) throw new BadRequestError('invalid', fieldProblems(parsed.error));
+  if (!parsed.success) throw new BadRequestError('invalid', fieldProblems(parsed.error).map(inHours));
   return parsed.data;
+}
+
+/** The targets are typed in hours and checked in minutes: a limit the schema gives is said in hours (QA: "at most 525600" for hours). */
+function inHours(problem: FieldProblem): FieldProblem {
+  const limit = problem.reason?.limit;
+  if (!problem.path.startsWith('targets.') || limit === undefined || !problem.reason) return problem;
+  return { ...problem, reason: { ...problem.reason, limit: Math.floor(limit / 60) } };
 }
 
 /** A policy as the form shows it (hours with the page's decimal separator). */
