@@ -19,6 +19,7 @@ import { charge, countOf, seriesOf } from '../auth/sign-in-counts.js';
 import { recordAudit } from '../audit/audit.js';
 import type { Config } from '../config.js';
 import { NotFoundError, TooManyRequestsError } from '../lib/errors.js';
+import { translator } from '../lib/i18n.js';
 import { probeImapMailbox, type ImapProbeResult } from './inbound/imap-probe.js';
 import type { OutboxMail } from './mail.models.js';
 import { mailDateTime } from './mail-parts.js';
@@ -152,7 +153,9 @@ export async function sendTestMail(
   const now = new Date();
   await withinLimit(actor, 'mail-test', now);
   const settings = mailSettings(config);
-  const server = settings.smtp.mode === 'smtp' ? `${settings.smtp.host ?? ''}:${settings.smtp.port ?? ''}` : 'local catcher';
+  // The demo's catcher named in the message's language (it said "local catcher" in French and Dutch: QA).
+  const server =
+    settings.smtp.mode === 'smtp' ? `${settings.smtp.host ?? ''}:${settings.smtp.port ?? ''}` : translator(props.locale)('mailSettings.test_send.local_server');
   const sentAt = mailDateTime(now, props.locale, config.timeZone);
   const mail = await enqueueMail(
     {

@@ -106,6 +106,12 @@ export async function storeOutboxMailOnce(mail: OutboxMail): Promise<void> {
   }
 }
 
+/** A resolution mail carrying a reply held back with it (ticket-mail.ts `resolvedMailWrites`). */
+function carriesReply(input: { template: MailTemplateName; data: unknown }): boolean {
+  const replies = (input.data as { replies?: unknown }).replies;
+  return input.template === 'ticket-resolved' && Array.isArray(replies) && replies.length > 0;
+}
+
 /**
  * Renders a message into an outbox document without storing it: ticket commands put it in their
  * journal event, so the mail is written with the change it reports (and replayed after a crash).
@@ -133,7 +139,8 @@ export function buildOutboxMail<T extends MailTemplateName>(
     messageId: outboxMessageId(_id, ticketNumber, mailDomain(options.config.mailFrom)),
     inReplyTo: headers.inReplyTo ? checkMessageId(headers.inReplyTo) : null,
     references: (headers.references ?? []).map(checkMessageId),
-    autoSubmitted: autoSubmittedHeader[input.template] !== null,
+    // A resolution mail that carries a person's reply is a person's mail: not marked automatic, as the reply alone would not be.
+    autoSubmitted: autoSubmittedHeader[input.template] !== null && !carriesReply(input),
     ...rendered,
     // Ids only: the bytes are read from the attachment storage when the message is sent.
     ...(options.attachments?.length ? { attachments: [...options.attachments] } : {}),

@@ -88,6 +88,8 @@ describe('a reply then a resolution: one mail (held reply mail)', function () {
       expect(reply?.status).to.equal('cancelled');
       expect(String(reply?.replacedBy)).to.equal(String(resolution?._id));
       expect(resolution?.status).to.equal('queued');
+      // It carries a person's reply: not marked automatic, as the reply alone was not (QA).
+      expect(resolution?.autoSubmitted).to.equal(false);
 
       // The resolution mail is held too (a reopening meanwhile undoes it), then goes once.
       expect((await send(later(t0, 11))).sent).to.equal(0);
@@ -138,6 +140,8 @@ describe('a reply then a resolution: one mail (held reply mail)', function () {
     await resolveTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: claimed.version });
     const resolution = (await mailsOf(ticket._id)).find((m) => m.template === 'ticket-resolved');
     expect(resolution?.inReplyTo).to.equal('<first.jan@example.be>');
+    // On its own it is a notice: marked automatic.
+    expect(resolution?.autoSubmitted).to.equal(true);
     expect(resolution?.references).to.deep.equal([`<${ticket.number}@relais.demo>`, '<first.jan@example.be>']);
     await send(new Date(Date.now() + 3600_000));
   });

@@ -127,7 +127,7 @@ describe('SLA in ticket commands (real database)', () => {
     const t = await buildTicket(org, { at: MONDAY_9 });
     const stored = await loadTicket(t._id);
     const sentence = explainDeadline(await full(stored, 'first_response', MONDAY_9), fr);
-    expect(sentence).to.match(/^Première réponse due lun\. 12 janv\. 14:00/);
+    expect(sentence).to.match(/^Première réponse attendue au plus tard lun\. 12 janv\. 14:00/);
     expect(sentence)
       .to.include('priorité normale')
       .and.include('4 heures ouvrables')

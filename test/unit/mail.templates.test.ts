@@ -390,8 +390,8 @@ describe('mail templates (pure)', () => {
   describe('member-link', () => {
     it('still reads well without any request, and says "1 day" in the singular', () => {
       const wording = {
-        fr: ['Voici votre lien pour suivre vos demandes', 'jusqu’à 1 jour', 'Vos demandes :'],
-        nl: ['Hier is uw link om uw vragen op te volgen', 'tot 1 dag toegang', 'Uw vragen:'],
+        fr: ['Voici votre lien pour suivre vos demandes', 'pendant 1 jour au plus', 'Vos demandes :'],
+        nl: ['Hier is uw link om uw vragen op te volgen', 'hoogstens 1 dag toegang', 'Uw vragen:'],
         en: ['Here is your link to follow your requests', 'up to 1 day', 'Your requests:'],
       } as const;
       for (const locale of mailLocales) {
@@ -407,7 +407,7 @@ describe('mail templates (pure)', () => {
 
     it('lists the requests with their number, subject and status, and counts days in the plural', () => {
       const mail = render('member-link', 'fr', sample()['member-link']);
-      expect(mail.text).to.include('jusqu’à 7 jours');
+      expect(mail.text).to.include('pendant 7 jours au plus');
       expect(mail.text).to.include(`- ${number} · Relais 2026 (Open)\n- R-2026-000124 · IBAN (Ok)`);
       expect(mail.html).to.include(number).and.include('R-2026-000124');
     });

@@ -356,7 +356,7 @@ describe('SLA deadlines', () => {
     it('say the policy, target, calendar and pauses in French, Dutch and English', () => {
       const resolution = only(set.deadlines, 'resolution');
       expect(explainDeadline(resolution, translator('fr'), { now })).to.equal(
-        'Résolution due jeu. 11:00 : priorité normale, 24 heures ouvrables, calendrier de Liège, en pause 2 h (en attente du membre), règle « Priorité normale »',
+        'Résolution attendue au plus tard jeu. 11:00 : priorité normale, 24 heures ouvrables, calendrier de Liège, en pause 2 h (en attente du membre), règle « Priorité normale »',
       );
       expect(explainDeadline(resolution, translator('nl'), { now })).to.equal(
         'Oplossing verwacht tegen do 11:00: prioriteit normaal, 24 werkuren, kalender Liège, 2 u gepauzeerd (wacht op het lid), regel ‘Priorité normale’',
@@ -369,10 +369,10 @@ describe('SLA deadlines', () => {
     it('say what started a next response and when a deadline was met', () => {
       const t = translator('fr');
       expect(explainDeadline(only(set.deadlines, 'next_response'), t, { now })).to.equal(
-        'Réponse suivante due lun. 16:00 : priorité normale, 4 heures ouvrables, depuis le message du membre lun. 12:00, calendrier de Liège, règle « Priorité normale »',
+        'Réponse suivante attendue au plus tard lun. 16:00 : priorité normale, 4 heures ouvrables, depuis le message du membre lun. 12:00, calendrier de Liège, règle « Priorité normale »',
       );
       expect(explainDeadline(only(set.deadlines, 'first_response'), t, { now })).to.equal(
-        'Première réponse dans les temps (lun. 10:00, due lun. 13:00) : priorité normale, 4 heures ouvrables, calendrier de Liège, règle « Priorité normale »',
+        'Première réponse dans les temps (lun. 10:00, échéance lun. 13:00) : priorité normale, 4 heures ouvrables, calendrier de Liège, règle « Priorité normale »',
       );
       const escalated = new History('2026-01-12T08:00:00Z')
         .claim('2026-01-12T08:05:00Z')
@@ -388,9 +388,9 @@ describe('SLA deadlines', () => {
       const late = computeDeadlines(new History('2026-01-12T08:00:00Z').input('2026-01-18T10:00:00Z')).deadlines;
       // Sunday 18 January: Monday's breach is dated; the same deadline seen on the Monday is not.
       expect(explainDeadline(only(late, 'first_response'), translator('fr'), { now: new Date('2026-01-18T10:00:00Z') })).to.match(
-        /^Première réponse en retard \(due lun\. 12 janv\. 13:00\)/,
+        /^Première réponse en retard \(échéance lun\. 12 janv\. 13:00\)/,
       );
-      expect(explainDeadline(first, translator('fr'), { now })).to.include('due lun. 13:00');
+      expect(explainDeadline(first, translator('fr'), { now })).to.include('échéance lun. 13:00');
       // Ahead, the weekday is enough for six days.
       expect(explainDeadline(only(set.deadlines, 'resolution'), translator('en'), { now: new Date('2026-01-08T12:00:00Z') })).to.match(/due Thu 15 Jan 11:00/);
       expect(explainDeadline(only(set.deadlines, 'resolution'), translator('en'), { now: new Date('2026-01-10T12:00:00Z') })).to.match(/due Thu 11:00/);
