@@ -2,7 +2,7 @@
  * Business calendars: when an office is open, and business-time arithmetic over them.
  *
  * A calendar is local wall-clock opening intervals per ISO weekday, in one IANA time
- * zone, minus public holidays (date-holidays, type `public` only) and extra closure
+ * zone, minus public holidays (date-holidays: type `public`, and the chosen region's own days) and extra closure
  * days. Every instant is mapped to the calendar's zone with luxon, so a day with a
  * DST switch is exactly as long as the clock says (09:00–17:00 is 8 hours on both
  * switch days; 00:00–24:00 is 23 or 25 hours). Intervals are half-open: a calendar
@@ -174,13 +174,21 @@ function publicHolidays(country: string, region: string | undefined, year: numbe
   const key = `${country}|${region ?? ''}|${lang}|${year}`;
   let byDate = holidayYears.get(key);
   if (!byDate) {
-    byDate = new Map();
+    const days = new Map<string, Holiday[]>();
+    byDate = days;
     const source = region ? new Holidays(country, region) : new Holidays(country);
-    for (const h of source.getHolidays(year, lang)) {
-      if (h.type !== 'public') continue;
+    // A region's own days (Wallonia's 27 September, Flanders' 11 July…) are `observance` in date-holidays,
+    // like Valentine's day: kept when they are the region's own, that is not in the country's list
+    // (compared in English, one language for both lists; QA: choosing a region added no day at all).
+    const national = region ? new Set(new Holidays(country).getHolidays(year, 'en').map((h) => `${h.date.slice(0, 10)}|${h.name}`)) : null;
+    const inEnglish = source.getHolidays(year, 'en');
+    source.getHolidays(year, lang).forEach((h, i) => {
+      const english = inEnglish[i];
+      const regional = national !== null && english !== undefined && !national.has(`${english.date.slice(0, 10)}|${english.name}`);
+      if (h.type !== 'public' && !regional) return;
       const date = h.date.slice(0, 10);
-      byDate.set(date, [...(byDate.get(date) ?? []), { date, name: h.name }]);
-    }
+      days.set(date, [...(days.get(date) ?? []), { date, name: h.name }]);
+    });
     holidayYears.set(key, byDate);
   }
   return byDate;

@@ -41,6 +41,26 @@ const alwaysOpen = withHours({ 1: allDay, 2: allDay, 3: allDay, 4: allDay, 5: al
 const sundayNight = withHours({ 1: [], 2: [], 3: [], 4: [], 5: [], 6: [], 7: [{ start: '01:00', end: '04:00' }] }, { holidays: null });
 
 describe('SLA business calendar', () => {
+  it("closes on the chosen region's own day, and only with that region (QA: a region added none: date-holidays files them as observances)", () => {
+    const region = (r?: string): BusinessCalendar => ({ ...defaultCalendar, holidays: { country: 'BE', ...(r ? { region: r } : {}) } });
+    const own: Array<[string, string]> = [
+      ['WAL', '2027-09-27'],
+      ['VLG', '2027-07-11'],
+      ['BRU', '2027-05-08'],
+      ['DE', '2027-11-15'],
+    ];
+    for (const [r, date] of own) {
+      expect(holidaysOn(date, region(r)), `${r} ${date}`).to.have.length(1);
+      expect(holidaysOn(date, region()), `national ${date}`).to.deep.equal([]);
+      // Another region's day stays a working day.
+      expect(holidaysOn(date, region(r === 'WAL' ? 'VLG' : 'WAL')), `other region ${date}`).to.deep.equal([]);
+    }
+    // Observances of the whole country (Valentine's day, Easter Sunday's eve…) never close.
+    for (const r of ['WAL', 'VLG', 'BRU', 'DE', undefined]) expect(holidaysOn('2027-02-14', region(r))).to.deep.equal([]);
+    // The national days hold with any region.
+    expect(holidaysOn('2027-07-21', region('DE'))[0]?.name).to.equal('Fête nationale');
+  });
+
   describe('hand-computed additions (Mon–Fri 09:00–17:00, Belgian holidays)', () => {
     const cases: Array<[string, string, number, string, BusinessCalendar?]> = [
       ['Friday 16:30 + 60 min → Monday 09:30', '2026-01-16T15:30:00Z', 60, '2026-01-19T08:30:00Z'],
