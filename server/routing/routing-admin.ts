@@ -11,7 +11,7 @@ import { Types } from 'mongoose';
 import type { StaffActor } from '../auth/actor.js';
 import { assertAdministrator } from '../auth/administrator.js';
 import { recordAudit } from '../audit/audit.js';
-import { BadRequestError, ConflictError, NotFoundError } from '../lib/errors.js';
+import { BadRequestError, ConflictError, NotFoundError, isDuplicateKeyError } from '../lib/errors.js';
 import type { NameLabels } from '../lib/labels.js';
 import { findMemberByEmail } from '../members/member-lookup.js';
 import { OfficeModel } from '../offices/office.model.js';
@@ -105,6 +105,62 @@ export async function officesAndTeams(): Promise<{ offices: OfficeView[]; teams:
   return { offices: offices.map(presentOffice), teams: teams.map(presentTeam) };
 }
 
+/**
+ * Opens an office (a new region of the cooperative). Until a tier-1 team serves it, its members'
+ * requests go to the default office's team, and their routing says so (routing.service.ts).
+ */
+export async function createOffice(
+  actor: StaffActor,
+  props: { code: string; name: string; labels?: Labels; routingModel?: OfficeRoutingModel },
+  meta: Meta = {},
+): Promise<OfficeView> {
+  assertAdministrator(actor);
+  let doc: OfficeDoc;
+  try {
+    doc = (await OfficeModel.create({ code: props.code, name: props.name, labels: props.labels, routingModel: props.routingModel ?? 'tiered' })).toObject();
+  } catch (error) {
+    if (isDuplicateKeyError(error)) throw new ConflictError(`An office with the code "${props.code}" already exists.`, { reason: 'code_taken' });
+    throw error;
+  }
+  const view = presentOffice(doc);
+  clearRoutingCache();
+  await refreshOfficeModels();
+  await recordAudit(actor, { action: 'office.create', target: { kind: 'office', id: view.id, label: view.name }, after: { ...view }, ip: meta.ip });
+  return view;
+}
+
+/** Forms a team: a tier-1 team serves an office; tiers 2 and 3 may serve one or every office. */
+export async function createTeam(
+  actor: StaffActor,
+  props: { code: string; name: string; labels?: Labels; tier: Tier; office: string | null; assignmentMode?: AssignmentMode },
+  meta: Meta = {},
+): Promise<TeamView> {
+  assertAdministrator(actor);
+  if (props.office !== null && !(objectId.test(props.office) && (await OfficeModel.exists({ _id: props.office, active: { $ne: false } }))))
+    throw new BadRequestError('No such office.', [{ path: 'office', message: 'unknown office', reason: { code: 'choice' } }]);
+  if (props.tier === 1 && props.office === null)
+    throw new BadRequestError('A tier-1 team serves an office: choose one.', [{ path: 'office', message: 'required for tier 1', reason: { code: 'required' } }]);
+  let doc: TeamDoc;
+  try {
+    const created = await TeamModel.create({
+      code: props.code,
+      name: props.name,
+      labels: props.labels,
+      tier: props.tier,
+      office: props.office === null ? null : new Types.ObjectId(props.office),
+      assignmentMode: props.assignmentMode ?? 'manual',
+    });
+    doc = created.toObject();
+  } catch (error) {
+    if (isDuplicateKeyError(error)) throw new ConflictError(`A team with the code "${props.code}" already exists.`, { reason: 'code_taken' });
+    throw error;
+  }
+  const view = presentTeam(doc);
+  clearRoutingCache();
+  await recordAudit(actor, { action: 'team.create', target: { kind: 'team', id: view.id, label: view.name }, after: { ...view }, ip: meta.ip });
+  return view;
+}
+
 export async function updateOffice(
   actor: StaffActor,
   id: string,
@@ -151,7 +207,7 @@ async function assertCanLeaveTierOne(team: TeamDoc): Promise<void> {
 export async function updateTeam(
   actor: StaffActor,
   id: string,
-  props: { name?: string; labels?: Labels; tier?: Tier; office?: string | null; assignmentMode?: AssignmentMode },
+  props: { name?: string; labels?: Labels; tier?: Tier; office?: string | null; assignmentMode?: AssignmentMode; active?: boolean },
   meta: Meta = {},
 ): Promise<TeamView> {
   assertAdministrator(actor);
@@ -163,6 +219,7 @@ export async function updateTeam(
   if (props.labels !== undefined) set.labels = props.labels;
   if (props.tier !== undefined) set.tier = props.tier;
   if (props.assignmentMode !== undefined) set.assignmentMode = props.assignmentMode;
+  if (props.active !== undefined) set.active = props.active;
   if (props.office !== undefined) {
     if (props.office !== null && !(objectId.test(props.office) && (await OfficeModel.exists({ _id: props.office })))) {
       throw new BadRequestError('No such office.', [{ path: 'office', message: 'unknown office' }]);
@@ -173,7 +230,7 @@ export async function updateTeam(
   const office = set.office !== undefined ? set.office : (doc.office ?? null);
   if (tier === 1 && office === null)
     throw new BadRequestError('A tier-1 team serves an office: choose one.', [{ path: 'office', message: 'required for tier 1' }]);
-  const stillServes = tier === 1 && String(office) === String(doc.office ?? null);
+  const stillServes = tier === 1 && String(office) === String(doc.office ?? null) && (set.active ?? doc.active) !== false;
   if (!stillServes) await assertCanLeaveTierOne(doc);
   if (Object.keys(set).length > 0) await TeamModel.updateOne({ _id: doc._id }, { $set: set });
   const after = presentTeam({ ...doc, ...set } as TeamDoc);

@@ -42,7 +42,7 @@ const sundayNight = withHours({ 1: [], 2: [], 3: [], 4: [], 5: [], 6: [], 7: [{ 
 
 describe('SLA business calendar', () => {
   it("closes on the chosen region's own day, and only with that region (QA: a region added none: date-holidays files them as observances)", () => {
-    const region = (r?: string): BusinessCalendar => ({ ...defaultCalendar, holidays: { country: 'BE', ...(r ? { region: r } : {}) } });
+    const region = (r?: string): BusinessCalendar => ({ ...defaultCalendar(), holidays: { country: 'BE', ...(r ? { region: r } : {}) } });
     const own: Array<[string, string]> = [
       ['WAL', '2027-09-27'],
       ['VLG', '2027-07-11'],
