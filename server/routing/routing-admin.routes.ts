@@ -4,8 +4,10 @@
  * PATCH /teams/:id and /offices/:id (routing-config.routes.ts).
  *
  *   GET   /admin/offices          every office and team
+ *   POST  /admin/offices          open an office { code, name, labels, routingModel }
  *   PATCH /admin/offices/:id      { name, labels: { fr, nl, en }, routingModel }
- *   PATCH /admin/teams/:id        { name, labels: { fr, nl, en }, tier, office, assignmentMode }
+ *   POST  /admin/teams            form a team { code, name, labels, tier, office, assignmentMode }
+ *   PATCH /admin/teams/:id        { name, labels: { fr, nl, en }, tier, office, assignmentMode, active }
  *   GET   /admin/routing/rules    the arrival rules in order
  *   POST  /admin/routing/rules    create a rule
  *   PUT   /admin/routing/rules/:id  change one (deactivate: `active: false`)
@@ -19,7 +21,7 @@ import { requireActor } from '../auth/current.js';
 import { route, type RouteSpec } from '../lib/route-table.js';
 import { valid } from '../lib/validate.js';
 import { assignmentModes, channels, officeModels, tiers, ticketLanguages } from '../lib/ticket.vocabulary.js';
-import { officesAndTeams, routingRules, tryRouting, updateOffice, updateTeam } from './routing-admin.js';
+import { createOffice, createTeam, officesAndTeams, routingRules, tryRouting, updateOffice, updateTeam, type OpenTicketsOfTeam } from './routing-admin.js';
 import { createRule, knownMailbox, reorderRules, updateRule } from './routing-rules-admin.js';
 
 const tag = 'Administration';
@@ -32,16 +34,38 @@ const officeChange = {
   ...byId,
   body: z.strictObject({ name: name.optional(), labels: labelsSchema.optional(), routingModel: z.enum(officeModels).optional() }),
 };
+const tier = z.union(tiers.map((t) => z.literal(t)) as [z.ZodLiteral<1>, z.ZodLiteral<2>, z.ZodLiteral<3>]);
 const teamChange = {
   ...byId,
   body: z.strictObject({
     name: z.string().trim().min(1).max(120).optional(),
     labels: labelsSchema.optional(),
-    tier: z.union(tiers.map((t) => z.literal(t)) as [z.ZodLiteral<1>, z.ZodLiteral<2>, z.ZodLiteral<3>]).optional(),
+    tier: tier.optional(),
     office: officeId.nullable().optional(),
     assignmentMode: z.enum(assignmentModes).optional(),
+    active: z.boolean().optional(),
   }),
 };
+/** A new office's or team's code: stable, lower case, as in URLs and reports (`namur`, `conseil-namur`). */
+export const officeCode = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9-]{2,40}$/, '2 to 40 characters: a-z, 0-9 and -');
+export const teamCode = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9-]{2,60}$/, '2 to 60 characters: a-z, 0-9 and -');
+export const officeCreateBody = z.strictObject({ code: officeCode, name, labels: labelsSchema.optional(), routingModel: z.enum(officeModels).optional() });
+export const teamCreateBody = z.strictObject({
+  code: teamCode,
+  name: z.string().trim().min(1).max(120),
+  labels: labelsSchema.optional(),
+  tier,
+  office: officeId.nullable(),
+  assignmentMode: z.enum(assignmentModes).optional(),
+});
+const officeCreate = { body: officeCreateBody };
+const teamCreate = { body: teamCreateBody };
 export const routingTrialBody = z.strictObject({
   category: z
     .string()
@@ -77,8 +101,11 @@ const ruleCreate = { body: routingRuleBody };
 const ruleChange = { ...byId, body: routingRuleBody };
 const ruleOrder = { body: z.strictObject({ ids: z.array(z.string().max(30)).min(1).max(500) }) };
 
-/** `mailboxes`: the mailboxes mail arrives by (mail/inbound/smtp-receiver.ts `knownMailboxes`), the only ones a rule may name. */
-export function routingAdminRoutes(options: { mailboxes: readonly string[] }): RouteSpec[] {
+/**
+ * `mailboxes`: the mailboxes mail arrives by (mail/inbound/smtp-receiver.ts `knownMailboxes`), the only ones a rule may name;
+ * `openTicketsOfTeam`: a team's open tickets, which its deactivation checks (from the tickets layer).
+ */
+export function routingAdminRoutes(options: { mailboxes: readonly string[]; openTicketsOfTeam: OpenTicketsOfTeam }): RouteSpec[] {
   const withMailbox = (body: z.infer<typeof routingRuleBody>) => ({
     ...body,
     match: { ...body.match, mailbox: knownMailbox(body.match.mailbox, options.mailboxes) },
@@ -93,6 +120,32 @@ export function routingAdminRoutes(options: { mailboxes: readonly string[] }): R
       before,
       handler: async (_req, res) => {
         res.json(await officesAndTeams());
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/admin/offices',
+      tag,
+      summary: 'Open an office; until a tier-1 team serves it, its requests go to the default office (administrators; audited)',
+      access,
+      before,
+      success: 201,
+      ...officeCreate,
+      handler: async (req, res) => {
+        res.status(201).json({ office: await createOffice(requireActor(req), valid(req, officeCreate).body, { ip: req.ip }) });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/admin/teams',
+      tag,
+      summary: 'Form a team: a tier-1 team serves an office (administrators; audited)',
+      access,
+      before,
+      success: 201,
+      ...teamCreate,
+      handler: async (req, res) => {
+        res.status(201).json({ team: await createTeam(requireActor(req), valid(req, teamCreate).body, { ip: req.ip }) });
       },
     }),
     route({
@@ -112,13 +165,13 @@ export function routingAdminRoutes(options: { mailboxes: readonly string[] }): R
       method: 'patch',
       path: '/admin/teams/:id',
       tag,
-      summary: 'Rename a team, set its tier, office or assignment mode (administrators; audited)',
+      summary: 'Rename a team, set its tier, office or assignment mode, deactivate it (administrators; audited)',
       access,
       before,
       ...teamChange,
       handler: async (req, res) => {
         const { params, body } = valid(req, teamChange);
-        res.json({ team: await updateTeam(requireActor(req), params.id, body, { ip: req.ip }) });
+        res.json({ team: await updateTeam(requireActor(req), params.id, body, { ip: req.ip }, options.openTicketsOfTeam) });
       },
     }),
     route({

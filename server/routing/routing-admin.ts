@@ -139,7 +139,9 @@ export async function createTeam(
   if (props.office !== null && !(objectId.test(props.office) && (await OfficeModel.exists({ _id: props.office, active: { $ne: false } }))))
     throw new BadRequestError('No such office.', [{ path: 'office', message: 'unknown office', reason: { code: 'choice' } }]);
   if (props.tier === 1 && props.office === null)
-    throw new BadRequestError('A tier-1 team serves an office: choose one.', [{ path: 'office', message: 'required for tier 1', reason: { code: 'required' } }]);
+    throw new BadRequestError('A tier-1 team serves an office: choose one.', [
+      { path: 'office', message: 'required for tier 1', reason: { code: 'required' } },
+    ]);
   let doc: TeamDoc;
   try {
     const created = await TeamModel.create({
@@ -204,11 +206,22 @@ async function assertCanLeaveTierOne(team: TeamDoc): Promise<void> {
     throw new ConflictError('This is the only active tier-1 team of its office: give the office another one first.', { reason: 'last_tier_one_team' });
 }
 
+/** How many open tickets a team's queue holds: given from above (the tickets layer's working set, tickets/working-set.ts). */
+export type OpenTicketsOfTeam = (team: { id: Types.ObjectId; tier: number }) => Promise<number>;
+
+/** A team is deactivated once its queue is empty: its open requests would otherwise be no one's. */
+async function assertNoOpenWork(team: TeamDoc, openTickets: OpenTicketsOfTeam | undefined): Promise<void> {
+  if (!openTickets) throw new Error('Deactivating a team needs the count of its open tickets.');
+  const open = await openTickets({ id: team._id, tier: team.tier });
+  if (open > 0) throw new ConflictError(`${open} open request(s) are in this team's queue: move them first.`, { reason: 'team_has_tickets' });
+}
+
 export async function updateTeam(
   actor: StaffActor,
   id: string,
   props: { name?: string; labels?: Labels; tier?: Tier; office?: string | null; assignmentMode?: AssignmentMode; active?: boolean },
   meta: Meta = {},
+  openTickets?: OpenTicketsOfTeam,
 ): Promise<TeamView> {
   assertAdministrator(actor);
   const doc = objectId.test(id) ? await TeamModel.findById(id).lean<TeamDoc>() : null;
@@ -232,6 +245,7 @@ export async function updateTeam(
     throw new BadRequestError('A tier-1 team serves an office: choose one.', [{ path: 'office', message: 'required for tier 1' }]);
   const stillServes = tier === 1 && String(office) === String(doc.office ?? null) && (set.active ?? doc.active) !== false;
   if (!stillServes) await assertCanLeaveTierOne(doc);
+  if (set.active === false && doc.active !== false) await assertNoOpenWork(doc, openTickets);
   if (Object.keys(set).length > 0) await TeamModel.updateOne({ _id: doc._id }, { $set: set });
   const after = presentTeam({ ...doc, ...set } as TeamDoc);
   clearRoutingCache();

@@ -126,6 +126,74 @@ describe('administration: offices, teams and the routing tester', () => {
     clearRoutingCache();
   });
 
+  it('opens an office and forms its team (API and page, audited, administrators only); a code taken is said beside it; a team with open requests is not deactivated', async () => {
+    // Others are refused before anything is written.
+    const supervisor = await login(app, org.staff.supervisorLiege.email);
+    await request(app).post('/api/v1/admin/offices').set('Authorization', `Bearer ${supervisor}`).send({ code: 'namur', name: 'Namur' }).expect(403);
+    await request(app)
+      .post('/api/v1/admin/teams')
+      .set('Authorization', `Bearer ${supervisor}`)
+      .send({ code: 'conseil-namur', name: 'Conseil Namur', tier: 1, office: String(org.offices.liege) })
+      .expect(403);
+    expect(await OfficeModel.countDocuments({ code: 'namur' })).to.equal(0);
+    // The API: bad input 400, a tier-1 team without an office 400, a code taken 409.
+    await auth(request(app).post('/api/v1/admin/offices')).send({ code: 'Namur!', name: 'Namur' }).expect(400);
+    await auth(request(app).post('/api/v1/admin/offices')).send({ code: 'namur', name: 'Namur', isDefault: true }).expect(400);
+    const office = await auth(request(app).post('/api/v1/admin/offices'))
+      .send({ code: 'namur', name: 'Namur', labels: { fr: null, nl: 'Namen', en: null } })
+      .expect(201);
+    const namur = (office.body as { office: { id: string; routingModel: string } }).office;
+    expect(namur.routingModel).to.equal('tiered');
+    const taken = await auth(request(app).post('/api/v1/admin/offices')).send({ code: 'namur', name: 'Namur bis' }).expect(409);
+    expect((taken.body as { error: { reason: string } }).error.reason).to.equal('code_taken');
+    await auth(request(app).post('/api/v1/admin/teams')).send({ code: 'conseil-namur', name: 'Conseil Namur', tier: 1, office: null }).expect(400);
+    const team = await auth(request(app).post('/api/v1/admin/teams'))
+      .send({ code: 'conseil-namur', name: 'Conseil Namur', tier: 1, office: namur.id, assignmentMode: 'round_robin' })
+      .expect(201);
+    const teamId = (team.body as { team: { id: string } }).team.id;
+    expect(await AuditEntryModel.countDocuments({ action: { $in: ['office.create', 'team.create'] } })).to.equal(2);
+    // A member of Namur now lands on its own team.
+    await MemberModel.create({ name: 'Membre Namur', email: 'membre.namur2@example.be', office: namur.id });
+    const routed = await auth(request(app).post('/api/v1/admin/routing/test'))
+      .send({ channel: 'web', language: 'fr', email: 'membre.namur2@example.be' })
+      .expect(200);
+    expect((routed.body as { routing: { team: { id: string } } }).routing.team.id).to.equal(teamId);
+    // With an open request in its queue, the team stays; once empty, it is deactivated (and may not be the last tier-1 team of Namur then).
+    const ticket = await buildTicket(org, { office: namur.id as never, member: { name: 'Membre Namur', email: 'membre.namur2@example.be' } });
+    expect(String(ticket.team)).to.equal(teamId);
+    await auth(request(app).post('/api/v1/admin/teams')).send({ code: 'soutien-namur', name: 'Soutien Namur', tier: 1, office: namur.id }).expect(201);
+    const busy = await auth(request(app).patch(`/api/v1/admin/teams/${teamId}`))
+      .send({ active: false })
+      .expect(409);
+    expect((busy.body as { error: { reason: string } }).error.reason).to.equal('team_has_tickets');
+
+    // The page: a new office typed with a code taken keeps what was typed and says it beside the code.
+    const agent = await pageAgent(app, org.staff.administrator.email);
+    const csrf = await pageCsrf(agent, '/staff/admin/offices');
+    const again = await agent
+      .post('/staff/admin/offices?lang=en')
+      .type('form')
+      .send({ _csrf: csrf, code: 'namur', name: 'Namur <bis>', routingModel: 'polyvalent' });
+    expect(again.status).to.equal(409);
+    expect(refusedInputs(again.text)).to.deep.equal({ code: 'This code already exists: choose another one.' });
+    expect(again.text).to.include('value="Namur &lt;bis&gt;"').and.include('<option value="polyvalent" selected>');
+    const opened = await agent.post('/staff/admin/offices').type('form').send({ _csrf: csrf, code: 'dinant', name: 'Dinant', routingModel: 'tiered' });
+    expect([opened.status, opened.headers.location]).to.deep.equal([303, '/staff/admin/offices?done=office_created#teams-title']);
+    const dinant = await OfficeModel.findOne({ code: 'dinant' }).lean();
+    const formed = await agent
+      .post('/staff/admin/teams')
+      .type('form')
+      .send({ _csrf: csrf, code: 'conseil-dinant', name: 'Conseil Dinant', tier: '1', office: String(dinant?._id), assignmentMode: 'manual' });
+    expect(formed.status).to.equal(303);
+    const page = await agent.get('/staff/admin/offices?done=team_created').expect(200);
+    expect(page.text).to.include('Team formed.').and.include('Conseil Dinant');
+    // Reopening the address a refused form was sent to gives the page, not "not found".
+    expect((await agent.get('/staff/admin/teams')).headers.location).to.equal('/staff/admin/offices');
+    await OfficeModel.deleteMany({ code: { $in: ['namur', 'dinant'] } });
+    await TeamModel.deleteMany({ code: { $in: ['conseil-namur', 'soutien-namur', 'conseil-dinant'] } });
+    clearRoutingCache();
+  });
+
   it('shows offices, teams, rules and the tester on the pages, escaped', async () => {
     const agent = await pageAgent(app, org.staff.administrator.email);
     const offices = await agent.get('/staff/admin/offices').expect(200);

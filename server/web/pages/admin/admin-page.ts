@@ -102,7 +102,12 @@ export function refusal(error: unknown, t: Translate, labels: FieldLabels = {}):
   if (!(error instanceof AppError)) throw error;
   // A refusal with a stable reason says why in the page's language (never the server's English sentence).
   const reason = typeof error.details?.reason === 'string' ? error.details.reason : null;
-  if (reason && (errorReasons as readonly string[]).includes(reason)) return { status: error.status, error: t(`client.reason.${reason}`), invalid: {} };
+  if (reason && (errorReasons as readonly string[]).includes(reason)) {
+    const said = t(`client.reason.${reason}`);
+    // A code already taken is the code field's to fix: said beside it too.
+    const codeLabel = reason === 'code_taken' ? labels.code : undefined;
+    return { status: error.status, error: said, invalid: codeLabel ? { [codeLabel]: said } : {} };
+  }
   const problems = error.status === 400 && error.fields ? error.fields : [];
   const fields = refusedFields(problems, t, labels);
   const key = error.status === 404 ? 'admin.errors.not_found' : error.status === 409 ? 'admin.errors.conflict' : 'admin.errors.invalid';

@@ -10,6 +10,7 @@ import { auditPageRoutes } from './audit.routes.js';
 import { catalogAdminPages } from './catalog.routes.js';
 import { calendarAdminPages } from './calendars.routes.js';
 import { routingAdminPages } from './routing.routes.js';
+import { officeAdminPages } from './offices.routes.js';
 import { slaPolicyPages } from './sla-policies.routes.js';
 import { mailSettingsPages } from './mail-settings.routes.js';
 import { adminLandingRoutes } from './landing.routes.js';
@@ -23,6 +24,7 @@ export function adminPages(config: Config, tools: StaffPageTools): Router {
   router.use(calendarAdminPages(config, tools));
   router.use(slaPolicyPages(config, tools));
   router.use(mailSettingsPages(config, tools));
+  router.use(officeAdminPages(tools));
   router.use(routingAdminPages(config, tools));
   router.use(memberAdminPages(config, tools));
   return router;

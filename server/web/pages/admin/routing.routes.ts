@@ -1,55 +1,29 @@
 /**
- * `/staff/admin/offices` (offices and teams, each a small form) and `/staff/admin/routing` (the
- * arrival rules in order, and the tester "which team would this ticket go to?", which shows the
- * decision and its explanation as ticket creation would store it). Plain forms with the page's CSRF
- * token; changes go through routing/routing-admin.ts, as the API does.
+ * `/staff/admin/routing`: the arrival rules in order, and the tester "which team would this ticket
+ * go to?", which shows the decision and its explanation as ticket creation would store it. Plain
+ * forms with the page's CSRF token; changes go through routing/routing-admin.ts, as the API does.
+ * The offices and teams are offices.routes.ts.
  */
 import type { Config } from '../../../config.js';
 import { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { loadCatalog } from '../catalog.js';
 import { labels, routingNames } from '../presenters.js';
 import { routingSentence } from '../../../routing/routing-facts.js';
 import { routingTrialBody } from '../../../routing/routing-admin.routes.js';
-import { officesAndTeams, routingRules, tryRouting, updateOffice, updateTeam, type RoutingAnswer } from '../../../routing/routing-admin.js';
-import { assignmentModes, channels, officeModels, ticketLanguages, tiers } from '../../../lib/ticket.vocabulary.js';
+import { officesAndTeams, routingRules, tryRouting, type RoutingAnswer } from '../../../routing/routing-admin.js';
+import { channels, ticketLanguages } from '../../../lib/ticket.vocabulary.js';
 import { fieldProblems } from '../../../lib/validate.js';
 import { BadRequestError } from '../../../lib/errors.js';
-import { labelsFormFields, labelsFromForm } from '../../../lib/labels.js';
 import { adminPath, pageActor, requirePageActor } from '../page-auth.js';
 import { renderStaffPage, type StaffPageTools } from '../staff-page.js';
-import { administratorPage, doneNotice, formField, nameFields, refusal, type FieldErrors, type FieldLabels, type Refusal } from './admin-page.js';
+import { administratorPage, doneNotice, formField, refusal, type FieldErrors, type FieldLabels } from './admin-page.js';
 import { createRule } from '../../../routing/routing-rules-admin.js';
 import { knownMailboxes } from '../../../mail/inbound/smtp-receiver.js';
 import { routingRulePages, routingRulesPath, ruleFields, ruleFormInput, ruleFormView, ruleFromForm, type RuleForm } from './routing-rules.routes.js';
 
-export const officesPath = `${adminPath}/offices`;
 export const routingPath = `${adminPath}/routing`;
-const teamsPath = `${adminPath}/teams`;
 
-const officeForm = z.strictObject({
-  _csrf: z.string().optional(),
-  name: z.string().trim().min(1).max(80),
-  ...labelsFormFields,
-  routingModel: z.enum(officeModels),
-});
-const teamForm = z.strictObject({
-  _csrf: z.string().optional(),
-  name: z.string().trim().min(1).max(120),
-  ...labelsFormFields,
-  tier: z.coerce.number().pipe(z.union([z.literal(1), z.literal(2), z.literal(3)])),
-  office: z.string().max(30),
-  assignmentMode: z.enum(assignmentModes),
-});
-
-const officeFields: FieldLabels = { name: 'admin.offices.field.name', routingModel: 'admin.offices.field.model', ...nameFields };
-const teamFields: FieldLabels = {
-  name: 'admin.offices.field.name',
-  tier: 'admin.offices.field.tier',
-  office: 'admin.offices.field.office',
-  assignmentMode: 'admin.offices.field.mode',
-  ...nameFields,
-};
 const trialFields: FieldLabels = Object.fromEntries(
   ['email', 'category', 'channel', 'language', 'mailbox', 'office'].map((f) => [f, `admin.routing.field.${f}`]),
 );
@@ -64,116 +38,6 @@ export function routingAdminPages(config: Config, tools: StaffPageTools): Router
   const mailboxes = knownMailboxes(config);
   const router = Router();
   const guard = [requirePageActor, administratorPage(tools)];
-
-  /**
-   * The offices and teams, one form each. A refused form shows again as it was typed, its fields
-   * marked, and the sentence above the page names whose form it is.
-   */
-  async function showOffices(req: Request, res: Response, refused?: Refusal & { kind: 'office' | 'team'; id: string }) {
-    const t = res.locals.t;
-    const [{ offices, teams }, catalog] = await Promise.all([officesAndTeams(), loadCatalog(res.locals.locale)]);
-    const officeName = new Map(offices.map((o) => [o.id, catalog.officeName(o.id) ?? o.name]));
-    const typed = (kind: 'office' | 'team', id: string): { invalid: FieldErrors; name?: string; labels?: Record<string, string> } => {
-      if (refused?.kind !== kind || refused.id !== id) return { invalid: {} };
-      const labels = { fr: formField(req.body, 'labels_fr'), nl: formField(req.body, 'labels_nl'), en: formField(req.body, 'labels_en') };
-      return { invalid: refused.invalid, name: formField(req.body, 'name'), labels };
-    };
-    /** A choice as the refused form sent it (for that form only), else null. */
-    const typedChoice = (kind: 'office' | 'team', id: string, field: string): string | null =>
-      refused?.kind === kind && refused.id === id ? formField(req.body, field) : null;
-    const refusedName = refused
-      ? refused.kind === 'office'
-        ? officeName.get(refused.id)
-        : (catalog.teamName(refused.id) ?? teams.find((x) => x.id === refused.id)?.name)
-      : null;
-    await renderStaffPage(
-      req,
-      res,
-      tools,
-      'staff-admin-offices',
-      'admin',
-      {
-        title: t('admin.offices.title'),
-        notice: doneNotice(req, t, 'admin.offices.done', ['office', 'team']),
-        error: refused ? (refusedName ? t('admin.errors.whose', { name: refusedName, error: refused.error }) : refused.error) : null,
-        offices: offices
-          .map((o) => ({
-            ...o,
-            ...typed('office', o.id),
-            // How the page's language names it (its label, else its name): for the form's accessible name.
-            shownName: officeName.get(o.id) ?? o.name,
-            action: `${officesPath}/${o.id}`,
-            models: officeModels.map((m) => ({
-              value: m,
-              label: t(`admin.offices.model.${m}`),
-              selected: m === (typedChoice('office', o.id, 'routingModel') ?? o.routingModel),
-            })),
-          }))
-          // In the order of the names the page shows, not of the base names behind them.
-          .sort((a, b) => a.shownName.localeCompare(b.shownName, res.locals.locale)),
-        teams: teams
-          .map((team) => ({
-            ...team,
-            ...typed('team', team.id),
-            shownName: catalog.teamName(team.id) ?? team.name,
-            action: `${teamsPath}/${team.id}`,
-            officeName: team.office ? (officeName.get(team.office) ?? '') : t('admin.offices.every_office'),
-            tiers: tiers.map((x) => ({
-              value: x,
-              label: t('admin.calendars.tier', { tier: x }),
-              selected: String(x) === (typedChoice('team', team.id, 'tier') ?? String(team.tier)),
-            })),
-            officeChoices: [
-              { value: '', label: t('admin.offices.every_office'), selected: (typedChoice('team', team.id, 'office') ?? team.office ?? '') === '' },
-              ...offices.map((o) => ({
-                value: o.id,
-                label: officeName.get(o.id) ?? o.name,
-                selected: o.id === (typedChoice('team', team.id, 'office') ?? team.office),
-              })),
-            ],
-            modes: assignmentModes.map((m) => ({
-              value: m,
-              label: t(`admin.offices.mode.${m}`),
-              selected: m === (typedChoice('team', team.id, 'assignmentMode') ?? team.assignmentMode),
-            })),
-          }))
-          .sort((a, b) => a.tier - b.tier || a.shownName.localeCompare(b.shownName, res.locals.locale)),
-      },
-      refused?.status ?? 200,
-    );
-  }
-
-  router.get(officesPath, ...guard, async (req, res) => showOffices(req, res));
-
-  router.post(`${officesPath}/:id`, ...guard, tools.csrf.protect, async (req, res) => {
-    try {
-      const body = parsed(officeForm, req.body);
-      await updateOffice(
-        pageActor(req),
-        String(req.params.id),
-        { name: body.name, labels: labelsFromForm(body), routingModel: body.routingModel },
-        { ip: req.ip },
-      );
-    } catch (error) {
-      return showOffices(req, res, { ...refusal(error, res.locals.t, officeFields), kind: 'office', id: String(req.params.id) });
-    }
-    res.redirect(303, `${officesPath}?done=office`);
-  });
-
-  router.post(`${teamsPath}/:id`, ...guard, tools.csrf.protect, async (req, res) => {
-    try {
-      const body = parsed(teamForm, req.body);
-      await updateTeam(
-        pageActor(req),
-        String(req.params.id),
-        { name: body.name, labels: labelsFromForm(body), tier: body.tier, office: body.office || null, assignmentMode: body.assignmentMode },
-        { ip: req.ip },
-      );
-    } catch (error) {
-      return showOffices(req, res, { ...refusal(error, res.locals.t, teamFields), kind: 'team', id: String(req.params.id) });
-    }
-    res.redirect(303, `${officesPath}?done=team`);
-  });
 
   async function showRouting(
     req: Request,
