@@ -53,7 +53,14 @@ const replyExtras = {
 
 const templateSchemas = {
   // `files`: the names of the files the request came with ("did my payslip arrive?"), none by default.
-  'ticket-acknowledgement': z.strictObject({ ...greeting, ticketNumber, subject: line, ticketUrl: httpUrl, files: z.array(line).max(50).default([]) }),
+  'ticket-acknowledgement': z.strictObject({
+    ...greeting,
+    ticketNumber,
+    subject: line,
+    ticketUrl: httpUrl,
+    files: z.array(line).max(50).default([]),
+    byPhone: z.boolean().default(false),
+  }),
   'staff-reply': z.strictObject({
     ...greeting,
     ticketNumber,

@@ -72,7 +72,7 @@ export function acknowledgementMail(
   config: MailConfig,
   ticket: MailTicket,
   member: MailMember,
-  props: { id: Types.ObjectId; at: Date; inReplyTo?: string | null; files?: readonly string[] },
+  props: { id: Types.ObjectId; at: Date; inReplyTo?: string | null; files?: readonly string[]; byPhone?: boolean },
 ): OutboxMail {
   return buildOutboxMail(
     {
@@ -86,6 +86,8 @@ export function acknowledgementMail(
         subject: ticket.subject,
         ticketUrl: ticketUrl(config, ticket),
         files: [...(props.files ?? [])],
+        // Opened by staff after a call: the member did not write (QA: "Thank you for writing" after a phone call).
+        byPhone: props.byPhone === true,
       },
       headers: threadHeaders(config, ticket, props.inReplyTo),
     },
@@ -328,7 +330,13 @@ async function acknowledgementWrites(config: MailConfig, event: TicketEvent<'cre
   if (!member) return [];
   const files = await receivedFiles(event);
   return outboxWrites(
-    acknowledgementMail(config, { ...ticket, number }, member, { id: ack.id, at: new Date(ticket.createdAt), inReplyTo: ack.inReplyTo, files }),
+    acknowledgementMail(config, { ...ticket, number }, member, {
+      id: ack.id,
+      at: new Date(ticket.createdAt),
+      inReplyTo: ack.inReplyTo,
+      files,
+      byPhone: ticket.channel === 'phone',
+    }),
   );
 }
 

@@ -346,6 +346,26 @@ describe('mail templates (pure)', () => {
     }
   });
 
+  describe('ticket-acknowledgement', () => {
+    it('after a phone call says the request was recorded from the call, not that the member wrote (QA); the link says it works once', () => {
+      const said = {
+        fr: ['Suite à votre appel, nous avons enregistré votre demande', 'Merci de nous avoir écrit', 'Ce lien sert une fois'],
+        nl: ['Naar aanleiding van uw telefoongesprek hebben we uw vraag', 'Bedankt voor uw bericht', 'Deze link werkt één keer'],
+        en: ['Following your call, we have recorded your request', 'Thank you for getting in touch', 'This link works once'],
+      } as const;
+      for (const locale of mailLocales) {
+        const [phone, written, once] = said[locale];
+        const byPhone = render('ticket-acknowledgement', locale, { ...sample()['ticket-acknowledgement'], byPhone: true });
+        for (const part of [byPhone.text, byPhone.html]) {
+          expect(part).to.include(phone).and.include(once);
+          expect(part).not.to.include(written);
+        }
+        const byMail = render('ticket-acknowledgement', locale, sample()['ticket-acknowledgement']);
+        for (const part of [byMail.text, byMail.html]) expect(part).to.include(written).and.not.include(phone);
+      }
+    });
+  });
+
   describe('ticket-resolved', () => {
     it('offers the five scores in order, each to its own address, worded as on the member page, and says a comment can follow', () => {
       const labels = {
