@@ -18,7 +18,7 @@ import { recordAudit } from '../audit/audit.js';
 import { CategoryModel } from '../catalog/category.model.js';
 import { BadRequestError, NotFoundError } from '../lib/errors.js';
 import { OfficeModel } from '../offices/office.model.js';
-import type { Priority } from '../lib/ticket.vocabulary.js';
+import { priorities, tiers, type Priority } from '../lib/ticket.vocabulary.js';
 import { addBusinessMinutes } from './calendar.js';
 import { SlaCalendarModel, calendarForOffice, type SlaCalendarData } from './calendar.model.js';
 import { clearSlaCache } from './engine.js';
@@ -214,4 +214,32 @@ export async function policyPreview(id: string, now: Date, officeId?: string | n
     nextResponseDue: due(policy.targets.nextResponseMinutes),
     resolutionDue: due(policy.targets.resolutionMinutes),
   };
+}
+
+/**
+ * Whether an active policy can ever apply: every ticket it matches (each category, none included
+ * when it names none; each priority, tier and active office it allows) is tried against the active
+ * policies in order. Null when some ticket gets it; else the names of the policies tried before it
+ * that take all its tickets (QA: four priority policies ordered 10–40 leave a new one at 50 nothing).
+ */
+export async function shadowingPolicies(id: string): Promise<string[] | null> {
+  const policy = presentPolicy(await storedPolicy(id));
+  if (!policy.active) return null;
+  const [policies, categories, offices] = await Promise.all([
+    SlaPolicyModel.find({ active: true }).lean<SlaPolicyData[]>(),
+    CategoryModel.find({ active: true }, { code: 1 }).lean(),
+    OfficeModel.find({ active: { $ne: false } }, { _id: 1 }).lean(),
+  ]);
+  const m = policy.match;
+  const each = <T>(listed: readonly T[], all: readonly T[]): readonly T[] => (listed.length > 0 ? listed : all);
+  const winners = new Set<string>();
+  for (const category of each<string | null>(m.categories, [null, ...categories.map((c) => c.code)]))
+    for (const priority of each(m.priorities, priorities))
+      for (const tier of each<number>(m.tiers, tiers))
+        for (const office of each(m.offices, offices.map((o) => String(o._id)))) {
+          const chosen = choosePolicy(policies, { category, priority, tier, office })?.policy;
+          if (!chosen || String(chosen._id) === id) return null;
+          winners.add(chosen.name);
+        }
+  return winners.size > 0 ? [...winners] : null;
 }

@@ -433,6 +433,48 @@ describe('administration: SLA policies, preview and recomputing open tickets', (
     await supervisor.get('/staff/admin/sla-policies').expect(403);
   });
 
+  it('says at the top of a policy that no request can get it, naming the policies tried before it that take them all (QA)', async () => {
+    // Only the four seeded priority policies stay active meanwhile (earlier tests leave others).
+    const seeded = defaultPolicies().map((p) => p.name);
+    const others = await SlaPolicyModel.find({ active: true, name: { $nin: seeded } }, { _id: 1 }).lean();
+    await SlaPolicyModel.updateMany({ _id: { $in: others.map((o) => o._id) } }, { $set: { active: false } });
+    const base = { labels: { fr: null, nl: null, en: null }, active: true, warnings: { percents: [75], minutesBefore: [15] } };
+    const targets = { firstResponseMinutes: 90, nextResponseMinutes: null, resolutionMinutes: null, acceptanceMinutes: { 1: null, 2: null, 3: null } };
+    const onBreach = { acceptance: 'none', resolution: 'none' };
+    // Ordered after the four priority policies, which together take every ticket: never applies.
+    const late = await auth(request(app).post('/api/v1/admin/sla/policies'))
+      .send({ ...base, name: 'Région de Namur', order: 500, match: { categories: ['contracts'], priorities: [], tiers: [], offices: [] }, targets, onBreach })
+      .expect(201);
+    const lateId = (late.body as { policy: PolicyJson }).policy.id;
+    // Before them, for urgent contracts only: applies.
+    const early = await auth(request(app).post('/api/v1/admin/sla/policies'))
+      .send({
+        ...base,
+        name: 'Contrats urgents',
+        order: 5,
+        match: { categories: ['contracts'], priorities: ['urgent'], tiers: [], offices: [] },
+        targets,
+        onBreach,
+      })
+      .expect(201);
+    const earlyId = (early.body as { policy: PolicyJson }).policy.id;
+    try {
+      const agent = await pageAgent(app, org.staff.administrator.email);
+      const shadowed = await agent.get(`/staff/admin/sla-policies/${lateId}?lang=en`).expect(200);
+      const warning = /<p class="notice notice-warn" role="status" id="never-applies">([^<]*)<\/p>/.exec(shadowed.text)?.[1] ?? '';
+      expect(warning, warning).to.include('This policy applies to no request');
+      for (const name of ['Contrats urgents', 'Priorité haute', 'Priorité normale', 'Priorité basse']) expect(warning, warning).to.include(`“${name}”`);
+      // Urgent contracts go to the earlier one: not named as taking them from the priority policy.
+      expect(warning).not.to.include('Priorité urgente');
+      const applies = await agent.get(`/staff/admin/sla-policies/${earlyId}?lang=en`).expect(200);
+      expect(applies.text).not.to.include('id="never-applies"');
+    } finally {
+      await SlaPolicyModel.deleteMany({ _id: { $in: [lateId, earlyId] } });
+      await SlaPolicyModel.updateMany({ _id: { $in: others.map((o) => o._id) } }, { $set: { active: true } });
+      clearSlaCache();
+    }
+  });
+
   it('names offices in the page’s language in the policy form’s boxes, the list and the preview’s calendar choice', async () => {
     await OfficeModel.updateOne({ _id: org.offices.liege }, { $set: { labels: { fr: null, nl: 'Luik', en: null } } });
     try {

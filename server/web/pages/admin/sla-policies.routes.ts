@@ -9,7 +9,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Config } from '../../../config.js';
 import { labelIn } from '../../../lib/labels.js';
 import { officesAndTeams } from '../../../routing/routing-admin.js';
-import { createPolicy, policyPreview, policyView, policyViews, updatePolicy, type PolicyView } from '../../../sla/policy-admin.js';
+import { createPolicy, policyPreview, policyView, policyViews, shadowingPolicies, updatePolicy, type PolicyView } from '../../../sla/policy-admin.js';
 import { latestRecomputeJob, recomputeJob } from '../../../sla/recompute.js';
 import { loadCatalog } from '../catalog.js';
 import { createFormatter } from '../format.js';
@@ -105,6 +105,9 @@ export function slaPolicyPages(config: Config, tools: StaffPageTools): Router {
     const officeParam = typeof req.query.office === 'string' && objectId.test(req.query.office) ? req.query.office : null;
     const now = new Date();
     const preview = await policyPreview(id, now, officeParam).catch(() => null);
+    // Said at the top: a policy no request can get (its name quoted as the page's language quotes).
+    const shadowing = await shadowingPolicies(id);
+    const shadowedBy = shadowing ? shadowing.map((name) => t('slaPolicies.quoted', { name })).join(', ') : null;
     const jobParam = typeof req.query.job === 'string' ? req.query.job : null;
     const job = jobView(jobParam ? await recomputeJob(jobParam).catch(() => null) : await latestRecomputeJob(), t, fmt);
     const changed = doneNotice(req, t, 'slaPolicies.done', doneKeys);
@@ -124,6 +127,7 @@ export function slaPolicyPages(config: Config, tools: StaffPageTools): Router {
         offerRecompute: true,
         recomputeText: t(changed ? 'slaPolicies.recompute_text' : 'slaPolicies.recompute_standing'),
         error: props.error ?? null,
+        shadowedBy,
         policy,
         preview: preview
           ? {
