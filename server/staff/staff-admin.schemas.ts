@@ -28,6 +28,8 @@ export type InviteInput = z.infer<typeof inviteBody>;
 
 // Every field optional, so that an unknown person answers 404 before the body is judged.
 export const updateBody = z.strictObject({
+  /** Only while the person is invited (a typo in the address): a new invitation goes to it, the older links stop working. */
+  email: z.string().trim().toLowerCase().max(254).pipe(z.email('must be an e-mail address')).optional(),
   name: fields.name.optional(),
   roles: fields.roles.optional(),
   team: fields.team.optional(),

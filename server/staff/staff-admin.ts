@@ -106,10 +106,17 @@ export async function inviteStaff(ctx: Context, input: InviteInput): Promise<Pre
   return presented;
 }
 
-/** Changes roles, team, office, languages, capacity or name. An administrator cannot drop their own administrator role. */
+/**
+ * Changes roles, team, office, languages, capacity or name. An administrator cannot drop their own
+ * administrator role. The address changes only while the person is invited (a typo caught before
+ * they signed in): the links sent to the old one stop working and a new invitation goes out.
+ */
 export async function updateStaff(ctx: Context, id: string, input: UpdateInput): Promise<PresentedStaffAdmin> {
   assertStaffAdmin(ctx.actor);
   const staff = await load(id);
+  const newEmail = input.email !== undefined && input.email !== staff.email ? input.email : null;
+  if (newEmail && presentStaffAdmin(staff).status !== 'invited')
+    throw new ConflictError('An address changes only while the person is invited: they sign in with it.', { reason: 'not_invited' });
   if (input.roles && sameId(staff._id, ctx.actor.id) && !input.roles.includes('administrator')) {
     throw new ConflictError('You cannot remove your own administrator role: ask another administrator.', { reason: 'own_admin_role' });
   }
@@ -122,9 +129,21 @@ export async function updateStaff(ctx: Context, id: string, input: UpdateInput):
   if (input.office !== undefined) set.office = input.office;
   if (input.languages !== undefined) set.languages = [...new Set(input.languages)];
   if (input.capacity !== undefined) set.capacity = input.capacity;
+  if (newEmail) set.email = newEmail;
   if (Object.keys(set).length > 0) {
-    await StaffModel.updateOne({ _id: staff._id }, { $set: set }, { runValidators: true });
+    try {
+      await StaffModel.updateOne({ _id: staff._id }, { $set: set }, { runValidators: true });
+    } catch (error) {
+      if (isDuplicateKeyError(error)) throw new ConflictError('A staff member already has this address.', { reason: 'email_taken' });
+      throw error;
+    }
     staffRecordChanged(staff._id);
+  }
+  if (newEmail) {
+    // The links sent to the mistyped address die with the account's fingerprint; the new one goes to the right one.
+    await endAllSessions(staff._id);
+    const languages = (set.languages as string[] | undefined) ?? staff.languages;
+    await invite(staff._id, newEmail, languages, ctx.actor.name);
   }
   if (set.name !== undefined) clearConfigCaches(); // the lists name holders from a memo (ticket.queries.ts)
   const after = presentStaffAdmin(await load(id));

@@ -326,6 +326,58 @@ describe('staff accounts: invitations, forgotten passwords, deactivation', () =>
     expect(mismatch.text).to.include('Cette équipe est celle d’un autre bureau').and.not.include('Vérifiez ces champs : .');
     expect(Object.keys(refusedInputs(mismatch.text))).to.deep.equal(['team', 'office']);
     expect(mismatch.text).to.include('Conseil Liège — niveau 1, Liège</option>');
+
+    // A typo in an invited address (QA): the invitation in the language chosen on the form, then the address corrected on
+    // the person's page: the link sent to the typo stops working, a new invitation goes to the right address.
+    const typo = await agent
+      .post('/staff/admin/staff')
+      .type('form')
+      .send({
+        _csrf: csrf,
+        email: 'jonas.verbeke@relais.deom',
+        name: 'Jonas Verbeke',
+        roles: ['advisor'],
+        languages: ['fr', 'nl'],
+        capacity: '10',
+        locale: 'nl',
+      });
+    expect(typo.status).to.equal(303);
+    const jonas = await StaffModel.findOne({ email: 'jonas.verbeke@relais.deom' });
+    if (!jonas) throw new Error('not invited');
+    expect((await PasswordLinkRequestModel.findOne({ kind: 'invite', email: 'jonas.verbeke@relais.deom' }).lean())?.locale).to.equal('nl');
+    const sentToTypo = passwordLinkUrl(config, jonas, 'invite').replace(config.publicUrl, '');
+    expect((await request(app).get(sentToTypo)).status).to.equal(200);
+    const jonasPage = await agent.get(`/staff/admin/staff/${String(jonas._id)}`).expect(200);
+    expect(jonasPage.text).to.include('name="email"');
+    const corrected = await agent
+      .post(`/staff/admin/staff/${String(jonas._id)}`)
+      .type('form')
+      .send({
+        _csrf: csrf,
+        email: 'jonas.verbeke@relais.demo',
+        name: 'Jonas Verbeke',
+        roles: ['advisor'],
+        languages: ['fr', 'nl'],
+        capacity: '10',
+      });
+    expect([corrected.status, corrected.headers.location]).to.deep.equal([303, `/staff/admin/staff/${String(jonas._id)}?done=address_corrected`]);
+    expect((await StaffModel.findById(jonas._id).lean())?.email).to.equal('jonas.verbeke@relais.demo');
+    expect(await PasswordLinkRequestModel.countDocuments({ kind: 'invite', email: 'jonas.verbeke@relais.demo' })).to.equal(1);
+    expect((await request(app).get(sentToTypo)).text).to.include('déjà servi');
+    // An active person's address is theirs to sign in with: not changed here.
+    const active = await agent
+      .post(`/staff/admin/staff/${String(org.staff.advisorCharleroi.id)}`)
+      .type('form')
+      .send({
+        _csrf: csrf,
+        email: 'karim.autre@example.be',
+        name: 'Karim Benali',
+        roles: ['advisor'],
+        languages: ['fr'],
+        capacity: '10',
+      });
+    expect(active.status).to.equal(409);
+    expect((await StaffModel.findById(org.staff.advisorCharleroi.id).lean())?.email).to.equal(org.staff.advisorCharleroi.email);
     await agent.post(`/staff/admin/staff/${id}/deactivate`).type('form').send({ _csrf: csrf }).expect(303);
     expect((await StaffModel.findById(id).lean())?.deactivatedAt).to.be.instanceOf(Date);
     // Without the CSRF token nothing changes.

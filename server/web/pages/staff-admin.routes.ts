@@ -10,6 +10,7 @@ import { hasRole } from '../../auth/actor.js';
 import type { Config } from '../../config.js';
 import { AppError, BadRequestError } from '../../lib/errors.js';
 import { errorReasons } from '../../lib/error-reasons.js';
+import { uiLocales } from '../../lib/ticket.vocabulary.js';
 import { fieldProblems } from '../../lib/validate.js';
 import type { Translate } from '../../lib/i18n.js';
 import { inviteBody, staffLanguages, staffRoles, updateBody } from '../../staff/staff-admin.schemas.js';
@@ -23,7 +24,7 @@ import { createFormatter } from './format.js';
 import { pageActor, requirePageActor } from './page-auth.js';
 import { renderForbidden, renderStaffPage, type StaffPageTools } from './staff-page.js';
 
-const doneNotices = ['invited', 'updated', 'deactivated', 'reactivated', 'invitation'] as const;
+const doneNotices = ['invited', 'updated', 'deactivated', 'reactivated', 'invitation', 'address_corrected'] as const;
 const fieldLabels: FieldLabels = Object.fromEntries(
   ['name', 'email', 'roles', 'team', 'office', 'languages', 'capacity'].map((f) => [f, `accounts.admin.field.${f}`]),
 );
@@ -152,6 +153,8 @@ export function staffAdminPages(config: Config, tools: StaffPageTools): Router {
         })),
         form,
         ...choices(t, catalog, form),
+        // The invitation's language: the page's, unless the form chose another.
+        inviteLocales: uiLocales.map((l) => ({ value: l, label: t(`accounts.admin.language.${l}`), selected: l === (text(req.body, 'locale') || res.locals.locale) })),
         staffAdminPath,
       },
       view.status ?? 200,
@@ -201,7 +204,8 @@ export function staffAdminPages(config: Config, tools: StaffPageTools): Router {
 
   router.post(staffAdminPath, tools.csrf.protect, async (req, res) => {
     const form = formOf(req.body);
-    const parsed = inviteBody.safeParse({ ...asInput(form), email: form.email });
+    const locale = text(req.body, 'locale');
+    const parsed = inviteBody.safeParse({ ...asInput(form), email: form.email, ...(locale ? { locale } : {}) });
     try {
       if (!parsed.success) throw new BadRequestError('invalid', fieldProblems(parsed.error));
       await inviteStaff({ actor: pageActor(req), ip: req.ip }, parsed.data);
@@ -223,13 +227,16 @@ export function staffAdminPages(config: Config, tools: StaffPageTools): Router {
     const id = String(req.params.id);
     const form = formOf(req.body);
     try {
-      const parsed = updateBody.safeParse(asInput(form));
+      // The address field is on the form only while the person is invited (a typo to correct).
+      const parsed = updateBody.safeParse({ ...asInput(form), ...(form.email ? { email: form.email } : {}) });
       if (!parsed.success) throw new BadRequestError('invalid', fieldProblems(parsed.error));
-      await updateStaff({ actor: pageActor(req), ip: req.ip }, id, parsed.data);
+      const before = await getStaff(pageActor(req), id);
+      const after = await updateStaff({ actor: pageActor(req), ip: req.ip }, id, parsed.data);
+      if (after.email !== before.email) return res.redirect(303, `${staffAdminPath}/${id}?done=address_corrected`);
     } catch (error) {
       const person = await getStaff(pageActor(req), id).catch(() => null);
       if (!person) return showList(req, res, problem(error, res.locals.t));
-      return showOne(req, res, person, { form: { ...form, email: person.email }, ...problem(error, res.locals.t) });
+      return showOne(req, res, person, { form: { ...form, email: form.email || person.email }, ...problem(error, res.locals.t) });
     }
     res.redirect(303, `${staffAdminPath}/${id}?done=updated`);
   });
