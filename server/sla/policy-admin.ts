@@ -236,7 +236,10 @@ export async function shadowingPolicies(id: string): Promise<string[] | null> {
   for (const category of each<string | null>(m.categories, [null, ...categories.map((c) => c.code)]))
     for (const priority of each(m.priorities, priorities))
       for (const tier of each<number>(m.tiers, tiers))
-        for (const office of each(m.offices, offices.map((o) => String(o._id)))) {
+        for (const office of each(
+          m.offices,
+          offices.map((o) => String(o._id)),
+        )) {
           const chosen = choosePolicy(policies, { category, priority, tier, office })?.policy;
           if (!chosen || String(chosen._id) === id) return null;
           winners.add(chosen.name);

@@ -154,7 +154,11 @@ export function staffAdminPages(config: Config, tools: StaffPageTools): Router {
         form,
         ...choices(t, catalog, form),
         // The invitation's language: the page's, unless the form chose another.
-        inviteLocales: uiLocales.map((l) => ({ value: l, label: t(`accounts.admin.language.${l}`), selected: l === (text(req.body, 'locale') || res.locals.locale) })),
+        inviteLocales: uiLocales.map((l) => ({
+          value: l,
+          label: t(`accounts.admin.language.${l}`),
+          selected: l === (text(req.body, 'locale') || res.locals.locale),
+        })),
         staffAdminPath,
       },
       view.status ?? 200,
