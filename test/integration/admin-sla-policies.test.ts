@@ -261,94 +261,35 @@ describe('administration: SLA policies, preview and recomputing open tickets', (
     const list = await agent.get('/staff/admin/sla-policies').expect(200);
     expect(list.text).to.include('Priorité normale').and.include('id="policy-form"');
     const csrf = await pageCsrf(agent, '/staff/admin/sla-policies');
-    const refused = await agent.post('/staff/admin/sla-policies').type('form').send({
-      _csrf: csrf,
-      name: 'Mauvaise',
-      order: '7',
-      active: '1',
-      first: 'quatre',
-      percents: '75',
-      minutesBefore: '15',
-      onAcceptance: 'none',
-      onResolution: 'none',
-    });
+    // A new policy's form as typed, with what every case below shares.
+    const refusedPolicy = (query: string, fields: Record<string, string>) =>
+      agent
+        .post(`/staff/admin/sla-policies${query}`)
+        .type('form')
+        .send({ _csrf: csrf, order: '7', active: '1', percents: '75', minutesBefore: '15', onAcceptance: 'none', onResolution: 'none', ...fields });
+    const refused = await refusedPolicy('', { name: 'Mauvaise', first: 'quatre' });
     expect(refused.status).to.equal(400);
     expect(refused.text).to.include('value="quatre"').and.not.include('targets.firstResponseMinutes');
     expect(refused.text).to.include('Vérifiez ces champs : Première réponse (h) (un nombre attendu).');
     expect(refusedInputs(refused.text)).to.deep.equal({ first: 'un nombre attendu' });
     // The pick-up targets share a label: only the tier refused is marked.
-    const tier2 = await agent.post('/staff/admin/sla-policies').type('form').send({
-      _csrf: csrf,
-      name: 'Mauvaise',
-      order: '7',
-      active: '1',
-      first: '4',
-      accept_2: 'deux',
-      percents: '75',
-      minutesBefore: '15',
-      onAcceptance: 'none',
-      onResolution: 'none',
-    });
+    const tier2 = await refusedPolicy('', { name: 'Mauvaise', first: '4', accept_2: 'deux' });
     expect(tier2.status).to.equal(400);
     expect(refusedInputs(tier2.text)).to.deep.equal({ accept_2: 'un nombre attendu' });
     // A negative number is read as a number: the page says it must be positive (QA: "-5" was "a number is expected").
-    const negative = await agent.post('/staff/admin/sla-policies').type('form').send({
-      _csrf: csrf,
-      name: 'Négative',
-      order: '7',
-      active: '1',
-      first: '-5',
-      percents: '75',
-      minutesBefore: '15',
-      onAcceptance: 'none',
-      onResolution: 'none',
-    });
+    const negative = await refusedPolicy('', { name: 'Négative', first: '-5' });
     expect(negative.status).to.equal(400);
     expect(negative.text).to.include('Vérifiez ces champs : Première réponse (h) (un nombre positif).');
-    const tooMuch = await agent
-      .post('/staff/admin/sla-policies?lang=en')
-      .type('form')
-      .send({
-        _csrf: csrf,
-        name: 'x'.repeat(121),
-        order: '7',
-        active: '1',
-        first: '4',
-        percents: '150',
-        minutesBefore: '15',
-        onAcceptance: 'none',
-        onResolution: 'none',
-      });
+    const tooMuch = await refusedPolicy('?lang=en', { name: 'x'.repeat(121), first: '4', percents: '150' });
     expect(tooMuch.status).to.equal(400);
     expect(tooMuch.text).to.include('Check these fields: Name (at most 120 characters), At … % of the target (at most 99).');
     expect(refusedInputs(tooMuch.text)).to.deep.equal({ name: 'at most 120 characters', percents: 'at most 99' });
-    const early = await agent.post('/staff/admin/sla-policies?lang=nl').type('form').send({
-      _csrf: csrf,
-      name: 'Vroeg',
-      order: '7',
-      active: '1',
-      first: '8',
-      resolution: '4',
-      percents: '75',
-      minutesBefore: '15',
-      onAcceptance: 'none',
-      onResolution: 'none',
-    });
+    const early = await refusedPolicy('?lang=nl', { name: 'Vroeg', first: '8', resolution: '4' });
     expect(early.status).to.equal(400);
     expect(early.text).to.include('Controleer deze velden: Oplossing (u) (korter dan het eerste antwoord).');
     expect(refusedInputs(early.text)).to.deep.equal({ resolution: 'korter dan het eerste antwoord' });
     // Limits in the unit typed (hours, not the minutes they are stored in), and a negative number said as too small (QA).
-    const absurd = await agent.post('/staff/admin/sla-policies?lang=en').type('form').send({
-      _csrf: csrf,
-      name: 'Absurde',
-      order: '7',
-      active: '1',
-      first: '99999',
-      percents: '75',
-      minutesBefore: '-15',
-      onAcceptance: 'none',
-      onResolution: 'none',
-    });
+    const absurd = await refusedPolicy('?lang=en', { name: 'Absurde', first: '99999', minutesBefore: '-15' });
     expect(absurd.status).to.equal(400);
     expect(refusedInputs(absurd.text)).to.deep.equal({ first: 'at most 8760', minutesBefore: 'a positive number' });
     const created = await agent
