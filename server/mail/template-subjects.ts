@@ -27,6 +27,7 @@ export const subjects: Readonly<Record<MailTemplateName, Readonly<Record<MailLoc
   'information-request': sameThread,
   'ticket-resolved': sameThread,
   'ticket-merged': sameThread,
+  'follow-up-held': sameThread,
   'member-link': {
     fr: 'Votre lien pour suivre vos demandes',
     nl: 'Uw link om uw vragen op te volgen',

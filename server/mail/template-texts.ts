@@ -255,6 +255,7 @@ function demoData(template: MailTemplateName, locale: MailLocale, publicUrl: str
       resolutionNote: null,
     },
     'ticket-merged': { ...ticket, sourceNumber: 'R-2026-000124', sourceSubject: member.duplicate },
+    'follow-up-held': ticket,
     'member-link': {
       memberName: ticket.memberName,
       linkUrl: `${publicUrl}/suivi/acces/demo`,

@@ -108,6 +108,12 @@ const templateSchemas = {
     sourceSubject: line,
     ticketUrl: httpUrl,
   }),
+  /**
+   * To the member when a mail from their address about their ticket is held for a person to confirm
+   * (no reply token, no authentication pass): it is not lost, and how the next ones arrive directly
+   * (mail/inbound/held-notice.ts). Sent to the address on the ticket, never to the `From:`.
+   */
+  'follow-up-held': z.strictObject({ ...greeting, ticketNumber, subject: line, ticketUrl: httpUrl }),
   'member-link': z.strictObject({
     ...greeting,
     linkUrl: httpUrl,
@@ -196,6 +202,8 @@ export const autoSubmittedHeader: Readonly<Record<MailTemplateName, 'auto-replie
   'information-request': null,
   'ticket-resolved': 'auto-generated',
   'ticket-merged': 'auto-generated',
+  // It answers the member's held mail, at the address on the ticket.
+  'follow-up-held': 'auto-replied',
   'member-link': 'auto-generated',
   'staff-escalation': 'auto-generated',
   'staff-reassignment': 'auto-generated',
@@ -219,6 +227,7 @@ export const mailAudience: Readonly<Record<MailTemplateName, 'member' | 'staff'>
   'information-request': 'member',
   'ticket-resolved': 'member',
   'ticket-merged': 'member',
+  'follow-up-held': 'member',
   'member-link': 'member',
   'staff-escalation': 'staff',
   'staff-reassignment': 'staff',
@@ -241,6 +250,7 @@ export const templatePlaceholders: Readonly<Record<string, readonly string[]>> =
   'information-request': ['ticketNumber', 'subject', 'agentFirstName', 'ticketUrl'],
   'ticket-resolved': ['ticketNumber', 'subject', 'ticketUrl'],
   'ticket-merged': ['ticketNumber', 'subject', 'sourceNumber', 'sourceSubject', 'ticketUrl'],
+  'follow-up-held': ['ticketNumber', 'subject', 'ticketUrl'],
   'member-link': ['linkUrl', 'expiresInDays'],
   'staff-escalation': ['ticketNumber', 'subject', 'fromTier', 'toTier', 'teamName', 'escalatedBy', 'reasonLabel', 'staffTicketUrl'],
   'staff-reassignment': ['ticketNumber', 'subject', 'reassignedBy', 'staffTicketUrl'],

@@ -50,7 +50,7 @@ export function ticketThreadId(config: Pick<MailConfig, 'mailFrom'>, ticketNumbe
   return `<${ticketNumber}@${mailDomain(config.mailFrom)}>`;
 }
 
-function threadHeaders(config: MailConfig, ticket: MailTicket, inReplyTo?: string | null): NonNullable<EnqueueMailInput<MailTemplateName>['headers']> {
+export function threadHeaders(config: MailConfig, ticket: MailTicket, inReplyTo?: string | null): NonNullable<EnqueueMailInput<MailTemplateName>['headers']> {
   const root = ticketThreadId(config, ticket.number);
   const references = inReplyTo && inReplyTo !== root ? [root, inReplyTo] : [root];
   // Answered from the address the member wrote to (hulp@), and at its own reply address.
@@ -63,7 +63,7 @@ function threadHeaders(config: MailConfig, ticket: MailTicket, inReplyTo?: strin
   };
 }
 
-function ticketUrl(config: MailConfig, ticket: MailTicket): string {
+export function ticketUrl(config: MailConfig, ticket: MailTicket): string {
   return memberLinkUrl(config, { memberId: String(ticket.member), ticketId: String(ticket._id) }, { lang: mailLocale(ticket.language, config) });
 }
 

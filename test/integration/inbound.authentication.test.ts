@@ -17,7 +17,7 @@ import { createInboundPipeline, type InboundPipeline } from '../../server/mail/i
 import { MAX_RECIPIENTS, startInboundSmtp, type InboundSmtp } from '../../server/mail/inbound/smtp-receiver.js';
 import type { Transporter } from 'nodemailer';
 import { enqueueMail, processOutbox } from '../../server/mail/outbox.js';
-import { Outbox } from '../../server/mail/mail.models.js';
+import { Outbox, type OutboxMail } from '../../server/mail/mail.models.js';
 import { verpAddress } from '../../server/mail/verp.js';
 import { MemberModel } from '../../server/members/member.model.js';
 import { MessageModel } from '../../server/tickets/message.model.js';
@@ -226,6 +226,37 @@ describe('inbound mail authentication at the door (SMTP, DKIM, DMARC, held follo
       ticket = (await TicketModel.findById(ticket._id).lean<Ticket>()) ?? ticket;
       expect(ticket.status).to.equal('resolved');
       expect(await MessageModel.countDocuments({ ticket: ticket._id, emailMessageId: messageId })).to.equal(0);
+      // Marc is told it waits for a check, at the address on the ticket (never the From's), in his request's thread (QA:
+      // held without a word); a second held mail the same day tells him nothing more (one notice per ticket and day).
+      const notices = () => Outbox.find({ ticket: ticket._id, template: 'follow-up-held' }).lean<OutboxMail[]>();
+      const [notice] = await notices();
+      expect(notice?.to).to.deep.equal([email]);
+      expect(notice?.subject).to.equal(`[${ticket.number}] Remboursement`);
+      expect(notice?.text).to.include('un membre de notre équipe le vérifiera').and.include('/suivi/acces/');
+      const again = nextId('spoof-member-again');
+      await send(
+        'attacker@evil.example',
+        rawMail({ From: `Marc <${email}>`, To: 'support@relais.demo', Subject: `[${ticket.number}] encore`, 'Message-ID': again }, 'Encore.'),
+      );
+      expect((await recordOf(again)).outcome?.reason).to.equal('unverified_follow_up');
+      expect(await notices()).to.have.length(1);
+      // An automatic answer (an out-of-office) naming a ticket is answered by nothing.
+      const other = await ticketFor('nina.away@example.be', 'Congé');
+      const away = nextId('away');
+      await send(
+        'nina.away@example.be',
+        rawMail(
+          {
+            From: 'Nina <nina.away@example.be>',
+            To: 'support@relais.demo',
+            Subject: `Absente : [${other.number}] Congé`,
+            'Message-ID': away,
+            'Auto-Submitted': 'auto-replied',
+          },
+          'Je suis absente.',
+        ),
+      );
+      expect(await Outbox.countDocuments({ ticket: other._id, template: 'follow-up-held' })).to.equal(0);
 
       // The administrator knows it is Marc (he phoned): "confirm" appends it, with who confirmed.
       const admin = await signedIn(app, org.staff.administrator.email);

@@ -61,7 +61,7 @@ describe('a reply then a resolution: one mail (held reply mail)', function () {
   /** Julie's reply on `ticket` (at its version), at `at`. */
   const replyAt = (ticket: { _id: Types.ObjectId; version: number }, text: string, at: Date, more: { waitForMember?: boolean } = {}) =>
     replyToTicket({ actor: org.staff.advisorLiege, ticketId: String(ticket._id), version: ticket.version, text, at, ...more });
-  // Every mail to the member but the acknowledgement (the one mail sent `auto-replied`, whatever its wording: a phone call's differs).
+  // Every mail to the member but the acknowledgement (the one mail here sent `auto-replied`, whatever its wording: a phone call's differs).
   const to = (email: string) => smtp.received.filter((m) => m.envelopeTo.includes(email) && m.parsed.headers.get('auto-submitted') !== 'auto-replied');
 
   for (const language of ['fr', 'nl'] as const) {

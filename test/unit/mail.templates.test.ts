@@ -32,6 +32,7 @@ const ratingUrls = { 1: `${base}/note/1`, 2: `${base}/note/2`, 3: `${base}/note/
 function sample(): MailTemplateData {
   return {
     'ticket-acknowledgement': { memberName: 'Ana Ruiz', ticketNumber: number, subject: 'Relais 2026', ticketUrl },
+    'follow-up-held': { memberName: 'Ana Ruiz', ticketNumber: number, subject: 'Relais 2026', ticketUrl },
     'staff-reply': { memberName: 'Ana Ruiz', ticketNumber: number, subject: 'Relais 2026', replyText: 'Ok.\nR-2026', agentFirstName: 'Anne', ticketUrl },
     'information-request': {
       memberName: 'Ana Ruiz',
@@ -143,6 +144,7 @@ describe('mail templates (pure)', () => {
       'information-request',
       'ticket-resolved',
       'ticket-merged',
+      'follow-up-held',
       'member-link',
       'staff-escalation',
       'staff-reassignment',
@@ -159,6 +161,7 @@ describe('mail templates (pure)', () => {
       'information-request',
       'ticket-resolved',
       'ticket-merged',
+      'follow-up-held',
       'member-link',
     ]);
     expect(staffTemplates).to.have.members([
@@ -177,6 +180,7 @@ describe('mail templates (pure)', () => {
       'ticket-acknowledgement',
       'ticket-resolved',
       'ticket-merged',
+      'follow-up-held',
       'member-link',
       'staff-escalation',
       'staff-reassignment',
@@ -187,8 +191,8 @@ describe('mail templates (pure)', () => {
       'password-changed',
       'mail-test',
     ]);
-    // Only the acknowledgement answers a message (RFC 3834 "auto-replied"); the rest are generated.
-    expect(automatic.filter((name) => autoSubmittedHeader[name] === 'auto-replied')).to.deep.equal(['ticket-acknowledgement']);
+    // Only the acknowledgement and the held-mail notice answer a message (RFC 3834 "auto-replied"); the rest are generated.
+    expect(automatic.filter((name) => autoSubmittedHeader[name] === 'auto-replied')).to.have.members(['ticket-acknowledgement', 'follow-up-held']);
   });
 
   for (const template of mailTemplateNames) {
@@ -225,7 +229,7 @@ describe('mail templates (pure)', () => {
 
   it('gives every member mail about one ticket the same subject (a changed subject splits the conversation in Gmail) and says what it is first', () => {
     const aboutOne = memberTemplates.filter((name) => !aboutNoTicket.includes(name));
-    expect(aboutOne).to.have.length(5);
+    expect(aboutOne).to.have.length(6);
     for (const locale of mailLocales) {
       const mails = aboutOne.map((template) => render(template, locale, sample()[template]));
       expect(new Set(mails.map((m) => m.subject)), locale).to.deep.equal(new Set([`[${number}] Relais 2026`]));

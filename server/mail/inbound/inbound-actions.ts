@@ -50,6 +50,8 @@ export class Quarantine extends Error {
     readonly reason: string,
     readonly detail: string,
     readonly relatedTicket: string | null = null,
+    /** Tell the member of `relatedTicket`, at the ticket's address, that their mail is held (mail/inbound/held-notice.ts). */
+    readonly tellMember = false,
   ) {
     super(`${reason}: ${detail}`);
   }

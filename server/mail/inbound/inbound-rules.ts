@@ -208,6 +208,8 @@ export function createInboundRules({ config, options, resolveToken, actions }: I
           'unverified_follow_up',
           `${sender.address} is the member of ${named.number}, but the mail has no reply token and no aligned DKIM or DMARC pass (${verdictLine(verdict)}): held for a person to confirm`,
           named.number,
+          // A person's mail (never a machine's): the member learns it is held, at the ticket's address.
+          automatic.kind === 'none' && !forced,
         );
       }
       return followUp(doc, named, participant, content, sender, mail, automatic, verdict, proven ?? { by: 'none' });

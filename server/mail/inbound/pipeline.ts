@@ -41,6 +41,7 @@ import { retentionRemoval } from './raw-retention.js';
 import { claimIdentity, contentKeyOf, recordDuplicate } from './identity.js';
 import { noteInboundMail } from '../address-mail.js';
 import { createInboundActions, outcome, Quarantine } from './inbound-actions.js';
+import { tellMemberMailIsHeld } from './held-notice.js';
 import { admitPending, dropPending, withQuarantineHints } from './inbound-hints.js';
 import { createInboundRules, historyAction, type Forced } from './inbound-rules.js';
 import { createInboundSpool, recoverSpools, setAsideSpooled, type InboundSpool } from './spool.js';
@@ -283,6 +284,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     } catch (error) {
       if (error instanceof Quarantine) {
         result = outcome('quarantine', { reason: error.reason, detail: error.detail, relatedTicket: error.relatedTicket });
+        if (error.tellMember && error.relatedTicket) await tellMemberMailIsHeld(config, error.relatedTicket);
       } else {
         // Not the message's fault (database down, a bug): it stays pending and is retried.
         logger.error({ err: error, inbound: id }, 'inbound message could not be processed; it will be retried');
