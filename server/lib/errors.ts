@@ -36,8 +36,11 @@ export interface FieldReason {
     | 'tier_one_team'
     | 'hour_range'
     | 'overlap'
-    | 'inactive_team';
+    | 'inactive_team'
+    | 'one_of';
   limit?: number;
+  /** The values accepted (`one_of`), as the person would type them. */
+  options?: readonly string[];
 }
 
 export interface FieldProblem {

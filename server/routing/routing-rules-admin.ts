@@ -44,7 +44,12 @@ export function knownMailbox(typed: string | null, mailboxes: readonly string[])
   if (mailbox) return mailbox;
   const known = mailboxes.length > 0 ? mailboxes.join(', ') : 'none is configured';
   throw new BadRequestError(`"${typed}" is not a mailbox mail arrives by (${known}).`, [
-    { path: 'match.mailbox', message: 'not a mailbox mail arrives by', reason: { code: 'choice' } },
+    // The page names the addresses (QA: "choose from the list", of a list shown only while typing).
+    {
+      path: 'match.mailbox',
+      message: 'not a mailbox mail arrives by',
+      reason: mailboxes.length > 0 ? { code: 'one_of', options: mailboxes } : { code: 'choice' },
+    },
   ]);
 }
 

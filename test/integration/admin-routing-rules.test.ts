@@ -18,6 +18,7 @@ import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
 import { login, testApp } from '../helpers/http.js';
 import { pageAgent, pageCsrf } from '../helpers/page-agent.js';
 import { refusedInputs } from '../helpers/pages.js';
+import { knownMailboxes } from '../../server/mail/inbound/smtp-receiver.js';
 
 interface RuleJson {
   id: string;
@@ -116,7 +117,7 @@ describe('administration: routing rules edited, reordered, deactivated', () => {
     expect((typo.body as { error: { fields: unknown[] } }).error.fields).to.deep.include({
       path: 'match.mailbox',
       message: 'not a mailbox mail arrives by',
-      reason: { code: 'choice' },
+      reason: { code: 'one_of', options: knownMailboxes(testConfig()) },
     });
     await auth(request(app).put(`/api/v1/admin/routing/rules/${id}`))
       .send({ ...body, active: false, match: { ...body.match, mailbox: 'pas une adresse' } })
@@ -174,7 +175,7 @@ describe('administration: routing rules edited, reordered, deactivated', () => {
       .send({ _csrf: csrf, name: 'Téléphone Liège', order: '20', channel: 'email', mailbox: 'pas une adresse', team: String(org.teams.liege) });
     expect(typo.status).to.equal(400);
     expect(typo.text).to.include('Boîte').and.include('value="pas une adresse"');
-    expect(refusedInputs(typo.text)).to.deep.equal({ mailbox: 'choisissez dans la liste' });
+    expect(refusedInputs(typo.text)).to.deep.equal({ mailbox: `l’une de celles-ci : ${knownMailboxes(testConfig()).join(', ')}` });
     expect(typo.text).to.include(`<datalist id="rule-mailboxes"><option value="${testConfig().inboundAddress}"></option>`);
     await agent
       .post(`/staff/admin/routing/rules/${id}`)

@@ -43,7 +43,7 @@ function labelOf(path: string, labels: FieldLabels): string | null {
 
 /** Why a field was refused, in the page's language ("120 caractères au plus"), or null when the schema does not say. */
 function whyRefused(problem: FieldProblem, t: Translate): string | null {
-  return problem.reason ? t(`admin.errors.reason.${problem.reason.code}`, { limit: problem.reason.limit }) : null;
+  return problem.reason ? t(`admin.errors.reason.${problem.reason.code}`, { limit: problem.reason.limit, options: problem.reason.options?.join(', ') }) : null;
 }
 
 /**
