@@ -43,6 +43,7 @@ export const accountRefusalCodes = [
   'last_tier_one_team',
   'team_in_rules',
   'team_has_tickets',
+  'last_team_of_tier',
 ] as const;
 
 /** Why the policy refuses a person an action on a ticket they can read (server/tickets/ticket.policy.ts), and a claim of one's own ticket. */

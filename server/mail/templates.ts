@@ -60,6 +60,7 @@ const templateSchemas = {
     ticketUrl: httpUrl,
     files: z.array(line).max(50).default([]),
     byPhone: z.boolean().default(false),
+    byVisit: z.boolean().default(false),
   }),
   'staff-reply': z.strictObject({
     ...greeting,

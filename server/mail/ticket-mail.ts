@@ -72,7 +72,7 @@ export function acknowledgementMail(
   config: MailConfig,
   ticket: MailTicket,
   member: MailMember,
-  props: { id: Types.ObjectId; at: Date; inReplyTo?: string | null; files?: readonly string[]; byPhone?: boolean },
+  props: { id: Types.ObjectId; at: Date; inReplyTo?: string | null; files?: readonly string[]; byPhone?: boolean; byVisit?: boolean },
 ): OutboxMail {
   return buildOutboxMail(
     {
@@ -86,8 +86,9 @@ export function acknowledgementMail(
         subject: ticket.subject,
         ticketUrl: ticketUrl(config, ticket),
         files: [...(props.files ?? [])],
-        // Opened by staff after a call: the member did not write (QA: "Thank you for writing" after a phone call).
+        // Opened by staff after a call or a visit: the member did not write (QA: "Thank you for writing" after a phone call).
         byPhone: props.byPhone === true,
+        byVisit: props.byVisit === true,
       },
       headers: threadHeaders(config, ticket, props.inReplyTo),
     },
@@ -336,6 +337,7 @@ async function acknowledgementWrites(config: MailConfig, event: TicketEvent<'cre
       inReplyTo: ack.inReplyTo,
       files,
       byPhone: ticket.channel === 'phone',
+      byVisit: ticket.channel === 'visit',
     }),
   );
 }

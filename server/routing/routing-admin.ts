@@ -192,27 +192,36 @@ export async function updateOffice(
 }
 
 /**
- * A team that stops being an active tier-1 team of its office (moved to another tier or office, or
- * deactivated) must not leave that office without one (new requests of the office would have nowhere
- * to go: the help form would refuse them), nor leave arrival rules sending tickets to it (routing skips
- * such a rule without a word). Both are refused with a reason the page words; nothing is changed.
+ * A team that stops serving its tier where it does (moved to another tier or office, or deactivated)
+ * must leave that tier served: a tier-1 team its office (new requests of the office would have nowhere
+ * to go: the help form would refuse them), a tier-2 or tier-3 team its offices (an escalation there
+ * would find no team), and no arrival rule may still send tickets to it (routing skips such a rule
+ * without a word). Refused with a reason the page words; nothing is changed. (Counted, then written:
+ * two administrators changing two teams at the same moment could still pass both; see ARCHITECTURE.)
  */
-async function assertCanLeaveTierOne(team: TeamDoc): Promise<void> {
-  if (team.tier !== 1 || !team.office || team.active === false) return;
-  const rules = await RoutingRuleModel.countDocuments({ team: team._id, active: { $ne: false } });
-  if (rules > 0) throw new ConflictError(`${rules} active arrival rule(s) send tickets to this team: change them first.`, { reason: 'team_in_rules' });
-  const others = await TeamModel.countDocuments({ _id: { $ne: team._id }, tier: 1, office: team.office, active: { $ne: false } });
-  if (others === 0)
-    throw new ConflictError('This is the only active tier-1 team of its office: give the office another one first.', { reason: 'last_tier_one_team' });
+async function assertCanLeaveTier(team: TeamDoc): Promise<void> {
+  if (team.active === false) return;
+  if (team.tier === 1 && team.office) {
+    const rules = await RoutingRuleModel.countDocuments({ team: team._id, active: { $ne: false } });
+    if (rules > 0) throw new ConflictError(`${rules} active arrival rule(s) send tickets to this team: change them first.`, { reason: 'team_in_rules' });
+  }
+  const others = await TeamModel.find({ _id: { $ne: team._id }, tier: team.tier as Tier, active: { $ne: false } }, { office: 1 }).lean();
+  const servesOffice = others.some((t) => team.office && String(t.office) === String(team.office));
+  // Tier 1 is its office's own; tiers 2 and 3 fall back to a team of every office (routing.service.ts `teamForTier`).
+  const stillServed = team.tier === 1 ? servesOffice : team.office ? servesOffice || others.some((t) => !t.office) : others.some((t) => !t.office);
+  if (!stillServed) {
+    const reason = team.tier === 1 ? 'last_tier_one_team' : 'last_team_of_tier';
+    throw new ConflictError(`This is the last active tier-${team.tier} team where it serves: give that tier another team first.`, { reason });
+  }
 }
 
 /** How many open tickets a team's queue holds: given from above (the tickets layer's working set, tickets/working-set.ts). */
-export type OpenTicketsOfTeam = (team: { id: Types.ObjectId; tier: number }) => Promise<number>;
+export type OpenTicketsOfTeam = (team: { id: Types.ObjectId }) => Promise<number>;
 
 /** A team is deactivated once its queue is empty: its open requests would otherwise be no one's. */
 async function assertNoOpenWork(team: TeamDoc, openTickets: OpenTicketsOfTeam | undefined): Promise<void> {
   if (!openTickets) throw new Error('Deactivating a team needs the count of its open tickets.');
-  const open = await openTickets({ id: team._id, tier: team.tier });
+  const open = await openTickets({ id: team._id });
   if (open > 0) throw new ConflictError(`${open} open request(s) are in this team's queue: move them first.`, { reason: 'team_has_tickets' });
 }
 
@@ -243,8 +252,8 @@ export async function updateTeam(
   const office = set.office !== undefined ? set.office : (doc.office ?? null);
   if (tier === 1 && office === null)
     throw new BadRequestError('A tier-1 team serves an office: choose one.', [{ path: 'office', message: 'required for tier 1' }]);
-  const stillServes = tier === 1 && String(office) === String(doc.office ?? null) && (set.active ?? doc.active) !== false;
-  if (!stillServes) await assertCanLeaveTierOne(doc);
+  const stillServes = tier === doc.tier && String(office) === String(doc.office ?? null) && (set.active ?? doc.active) !== false;
+  if (!stillServes) await assertCanLeaveTier(doc);
   if (set.active === false && doc.active !== false) await assertNoOpenWork(doc, openTickets);
   if (Object.keys(set).length > 0) await TeamModel.updateOne({ _id: doc._id }, { $set: set });
   const after = presentTeam({ ...doc, ...set } as TeamDoc);

@@ -167,6 +167,9 @@ function compile(cal: BusinessCalendar): Compiled {
   return compiled;
 }
 
+/** Each Belgian region's or community's own holiday (MM-DD), closed when a calendar names the region. */
+const regionalDays: Readonly<Record<string, string>> = { VLG: '07-11', WAL: '09-27', BRU: '05-08', DE: '11-15' };
+
 // Public holidays per country, region, language and year: date-holidays recomputes its rules on every call.
 const holidayYears = new Map<string, Map<string, Holiday[]>>();
 
@@ -177,15 +180,12 @@ function publicHolidays(country: string, region: string | undefined, year: numbe
     const days = new Map<string, Holiday[]>();
     byDate = days;
     const source = region ? new Holidays(country, region) : new Holidays(country);
-    // A region's own days (Wallonia's 27 September, Flanders' 11 July…) are `observance` in date-holidays,
-    // like Valentine's day: kept when they are the region's own, that is not in the country's list
-    // (compared in English, one language for both lists; QA: choosing a region added no day at all).
-    const national = region ? new Set(new Holidays(country).getHolidays(year, 'en').map((h) => `${h.date.slice(0, 10)}|${h.name}`)) : null;
-    const inEnglish = source.getHolidays(year, 'en');
-    source.getHolidays(year, lang).forEach((h, i) => {
-      const english = inEnglish[i];
-      const regional = national !== null && english !== undefined && !national.has(`${english.date.slice(0, 10)}|${english.name}`);
-      if (h.type !== 'public' && !regional) return;
+    // A region's own day (Wallonia's 27 September, Flanders' 11 July…) is an `observance` in date-holidays,
+    // like Valentine's day, as are the days off of a region's civil servants: the region's own day is
+    // kept, by its date (QA: choosing a region added no day at all).
+    const own = region ? regionalDays[region] : undefined;
+    source.getHolidays(year, lang).forEach((h) => {
+      if (h.type !== 'public' && !(own && h.date.slice(5, 10) === own)) return;
       const date = h.date.slice(0, 10);
       days.set(date, [...(days.get(date) ?? []), { date, name: h.name }]);
     });

@@ -227,8 +227,9 @@ export async function shadowingPolicies(id: string): Promise<string[] | null> {
   if (!policy.active) return null;
   const [policies, categories, offices] = await Promise.all([
     SlaPolicyModel.find({ active: true }).lean<SlaPolicyData[]>(),
-    CategoryModel.find({ active: true }, { code: 1 }).lean(),
-    OfficeModel.find({ active: { $ne: false } }, { _id: 1 }).lean(),
+    // Every category and office, deactivated ones too: open tickets may still carry them.
+    CategoryModel.find({}, { code: 1 }).lean(),
+    OfficeModel.find({}, { _id: 1 }).lean(),
   ]);
   const m = policy.match;
   const each = <T>(listed: readonly T[], all: readonly T[]): readonly T[] => (listed.length > 0 ? listed : all);
@@ -241,7 +242,7 @@ export async function shadowingPolicies(id: string): Promise<string[] | null> {
           offices.map((o) => String(o._id)),
         )) {
           const chosen = choosePolicy(policies, { category, priority, tier, office })?.policy;
-          if (!chosen || String(chosen._id) === id) return null;
+          if (!chosen || String(chosen._id) === policy.id) return null;
           winners.add(chosen.name);
         }
   return winners.size > 0 ? [...winners] : null;

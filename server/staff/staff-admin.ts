@@ -131,8 +131,12 @@ export async function updateStaff(ctx: Context, id: string, input: UpdateInput):
   if (input.capacity !== undefined) set.capacity = input.capacity;
   if (newEmail) set.email = newEmail;
   if (Object.keys(set).length > 0) {
+    // An address changes only while still invited, checked by the write itself (the person may set a password meanwhile).
+    const stillInvited = newEmail ? { active: false, deactivatedAt: null, passwordSetAt: null } : {};
     try {
-      await StaffModel.updateOne({ _id: staff._id }, { $set: set }, { runValidators: true });
+      const written = await StaffModel.updateOne({ _id: staff._id, ...stillInvited }, { $set: set }, { runValidators: true });
+      if (newEmail && written.matchedCount === 0)
+        throw new ConflictError('An address changes only while the person is invited: they sign in with it.', { reason: 'not_invited' });
     } catch (error) {
       if (isDuplicateKeyError(error)) throw new ConflictError('A staff member already has this address.', { reason: 'email_taken' });
       throw error;

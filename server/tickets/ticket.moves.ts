@@ -131,7 +131,9 @@ export async function returnTicket(props: CommandBase & { note: string; reason?:
   const origin = await escalationOrigin(ticket);
   const toTier = returnTarget(ticket, origin);
   if (!toTier) throw new ConflictError('There is no lower tier to return this ticket to.', { reason: 'first_tier' });
-  const toTeam = origin && origin.fromTier === toTier ? { _id: origin.fromTeam } : await teamForTier(ticket.office, toTier);
+  // Back to the team it came from, unless that team was deactivated since: then the tier's team for the office.
+  const fromTeamActive = origin && origin.fromTier === toTier ? await TeamModel.exists({ _id: origin.fromTeam, active: { $ne: false } }) : null;
+  const toTeam = origin && fromTeamActive ? { _id: origin.fromTeam } : await teamForTier(ticket.office, toTier);
   const back = await escalatorTakesItBack(origin, { ...ticket, tier: toTier, team: toTeam._id, assignee: null });
   const assignee = back.outcome === 'given_back' ? back.staff : null;
   const writes = origin ? [escalationUpdate(origin._id, { outcome: 'returned', closedBy: me, closedAt: at, closingNote: props.note })] : [];

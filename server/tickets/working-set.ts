@@ -258,8 +258,11 @@ export const workingSet = new WorkingSet();
 observeCommits((ticket) => workingSet.apply(ticket));
 knowTicketsFrom((id) => workingSet.get(id));
 
-/** How many open tickets are in a team's queue (after `ready()`): what a team's deactivation checks (routing/routing-admin.ts). */
-export async function openTicketsOfTeam(team: { id: Types.ObjectId | string; tier: number }): Promise<number> {
-  const filed = await workingSet.select({ openOnly: true, places: [{ tier: team.tier, team: team.id }] });
+/**
+ * How many open tickets are in a team's queue (after `ready()`), at any tier (a team moved to another
+ * tier keeps the tickets filed at its old one): what a team's deactivation checks (routing/routing-admin.ts).
+ */
+export async function openTicketsOfTeam(team: { id: Types.ObjectId | string }): Promise<number> {
+  const filed = await workingSet.select({ openOnly: true, places: tiers.map((tier) => ({ tier, team: team.id })) });
   return filed.filter((t) => String(t.team) === String(team.id)).length;
 }

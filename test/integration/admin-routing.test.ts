@@ -68,6 +68,12 @@ describe('administration: offices, teams and the routing tester', () => {
     await auth(request(app).patch(`/api/v1/admin/teams/${id}`))
       .send({ tier: 1 })
       .expect(400);
+    // The only tier-2 team may not leave tier 2 (escalations would find no team); once another serves it, it may.
+    const lastOfTier = await auth(request(app).patch(`/api/v1/admin/teams/${id}`))
+      .send({ tier: 1, office: String(org.offices.liege) })
+      .expect(409);
+    expect((lastOfTier.body as { error: { reason: string } }).error.reason).to.equal('last_team_of_tier');
+    await auth(request(app).post('/api/v1/admin/teams')).send({ code: 'soutien-bis', name: 'Soutien bis', tier: 2, office: null }).expect(201);
     await auth(request(app).patch(`/api/v1/admin/teams/${id}`))
       .send({ tier: 1, office: String(org.offices.liege) })
       .expect(200);
@@ -151,7 +157,9 @@ describe('administration: offices, teams and the routing tester', () => {
       .send({ code: 'conseil-namur', name: 'Conseil Namur', tier: 1, office: namur.id, assignmentMode: 'round_robin' })
       .expect(201);
     const teamId = (team.body as { team: { id: string } }).team.id;
-    expect(await AuditEntryModel.countDocuments({ action: { $in: ['office.create', 'team.create'] } })).to.equal(2);
+    expect(
+      await AuditEntryModel.countDocuments({ action: { $in: ['office.create', 'team.create'] }, 'target.label': { $in: ['Namur', 'Conseil Namur'] } }),
+    ).to.equal(2);
     // A member of Namur now lands on its own team.
     await MemberModel.create({ name: 'Membre Namur', email: 'membre.namur2@example.be', office: namur.id });
     const routed = await auth(request(app).post('/api/v1/admin/routing/test'))
@@ -166,6 +174,14 @@ describe('administration: offices, teams and the routing tester', () => {
       .send({ active: false })
       .expect(409);
     expect((busy.body as { error: { reason: string } }).error.reason).to.equal('team_has_tickets');
+    // Moved to tier 3 meanwhile, it still holds the tier-1 request it had: still not deactivated (review).
+    await auth(request(app).patch(`/api/v1/admin/teams/${teamId}`))
+      .send({ tier: 3 })
+      .expect(200);
+    const moved = await auth(request(app).patch(`/api/v1/admin/teams/${teamId}`))
+      .send({ active: false })
+      .expect(409);
+    expect((moved.body as { error: { reason: string } }).error.reason).to.equal('team_has_tickets');
 
     // The page: a new office typed with a code taken keeps what was typed and says it beside the code.
     const agent = await pageAgent(app, org.staff.administrator.email);

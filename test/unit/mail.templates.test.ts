@@ -364,6 +364,9 @@ describe('mail templates (pure)', () => {
           expect(part).to.include(phone).and.include(once);
           expect(part).not.to.include(written);
         }
+        const byVisit = render('ticket-acknowledgement', locale, { ...sample()['ticket-acknowledgement'], byVisit: true });
+        expect(byVisit.text).to.match(/passage|bezoek|visit/);
+        expect(byVisit.text).not.to.include(written);
         const byMail = render('ticket-acknowledgement', locale, sample()['ticket-acknowledgement']);
         for (const part of [byMail.text, byMail.html]) expect(part).to.include(written).and.not.include(phone);
       }

@@ -278,13 +278,14 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     const id = doc._id;
     const attempts = (doc.attempts ?? 0) + 1;
     let result: InboundOutcome;
+    let tell: string | null = null; // the ticket whose member is told their mail is held, once it is recorded
     const seen: { authentication?: MailAuthentication } = {};
     try {
       result = await withTimeout(decide(doc, raw, forced, by, seen), timeoutMs, `processing message ${id}`);
     } catch (error) {
       if (error instanceof Quarantine) {
         result = outcome('quarantine', { reason: error.reason, detail: error.detail, relatedTicket: error.relatedTicket });
-        if (error.tellMember && error.relatedTicket) await tellMemberMailIsHeld(config, error.relatedTicket);
+        tell = error.tellMember ? error.relatedTicket : null;
       } else {
         // Not the message's fault (database down, a bug): it stays pending and is retried.
         logger.error({ err: error, inbound: id }, 'inbound message could not be processed; it will be retried');
@@ -304,6 +305,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
       },
     );
     logger.info({ inbound: id, outcome: result.kind, ticket: result.ticketNumber, reason: result.reason }, 'inbound message processed');
+    if (tell) await tellMemberMailIsHeld(config, tell).catch((err: unknown) => logger.warn({ err, inbound: id }, 'the held-mail notice could not be stored'));
     return result;
   }
 

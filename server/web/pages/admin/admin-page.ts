@@ -38,7 +38,12 @@ export type FieldLabels = Readonly<Record<string, string>>;
 /** The label key a refused path is shown under (`labels`, by the path or its start), or null. */
 function labelOf(path: string, labels: FieldLabels): string | null {
   const parts = path.split('.');
-  return parts.map((_, i) => labels[parts.slice(0, parts.length - i).join('.')]).find(Boolean) ?? null;
+  return (
+    parts
+      .map((_, i) => parts.slice(0, parts.length - i).join('.'))
+      .map((start) => (Object.hasOwn(labels, start) ? labels[start] : undefined))
+      .find(Boolean) ?? null
+  );
 }
 
 /** Why a field was refused, in the page's language ("120 caractères au plus"), or null when the schema does not say. */
@@ -73,8 +78,8 @@ export function fieldErrors(problems: readonly FieldProblem[], t: Translate, lab
     const key = labelOf(problem.path, labels);
     if (!key) continue;
     const why = whyRefused(problem, t) ?? t('admin.errors.field_check');
-    if (!(key in out)) out[key] = why;
-    if (!(problem.path in out)) out[problem.path] = why;
+    if (!Object.hasOwn(out, key)) out[key] = why;
+    if (!Object.hasOwn(out, problem.path)) out[problem.path] = why;
   }
   return out;
 }

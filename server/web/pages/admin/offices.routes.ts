@@ -90,7 +90,8 @@ export function officeAdminPages(tools: StaffPageTools): Router {
     const typed = (kind: Refused['kind'], id: string): { invalid: FieldErrors; name?: string; code?: string; labels?: Record<string, string> } => {
       if (!refused || !isRefused(kind, id)) return { invalid: {} };
       const labels = { fr: formField(req.body, 'labels_fr'), nl: formField(req.body, 'labels_nl'), en: formField(req.body, 'labels_en') };
-      return { invalid: refused.invalid, name: formField(req.body, 'name'), code: formField(req.body, 'code'), labels };
+      // A card's code is its own (not on its form); only a new office or team has one typed.
+      return { invalid: refused.invalid, name: formField(req.body, 'name'), ...(id === 'new' ? { code: formField(req.body, 'code') } : {}), labels };
     };
     const models = (kind: Refused['kind'], id: string, current: string) =>
       officeModels.map((m) => ({ value: m, label: t(`admin.offices.model.${m}`), selected: m === (typedChoice(kind, id, 'routingModel') ?? current) }));

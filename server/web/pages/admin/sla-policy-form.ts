@@ -126,7 +126,8 @@ export function policyFromForm(input: PolicyFormInput): PolicyBody {
 /** The targets are typed in hours and checked in minutes: a limit the schema gives is said in hours (QA: "at most 525600" for hours). */
 function inHours(problem: FieldProblem): FieldProblem {
   const limit = problem.reason?.limit;
-  if (!problem.path.startsWith('targets.') || limit === undefined || !problem.reason) return problem;
+  // Only a maximum: the minimum (1 minute) is no whole hour, and "a positive number" says it better.
+  if (!problem.path.startsWith('targets.') || limit === undefined || problem.reason?.code !== 'too_big') return problem;
   return { ...problem, reason: { ...problem.reason, limit: Math.floor(limit / 60) } };
 }
 
