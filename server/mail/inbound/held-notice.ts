@@ -8,13 +8,12 @@
  */
 import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
-import { memberLinkUrl } from '../../members/member-links.js';
 import { MemberModel } from '../../members/member.model.js';
 import { ticketByNumber } from '../../tickets/ticket.queries.js';
 import { mailLocale, type MailConfig } from '../mail-parts.js';
 import { buildOutboxMail, storeOutboxMailOnce } from '../outbox.js';
 import { refreshTemplateTexts } from '../template-texts.model.js';
-import { threadHeaders } from '../ticket-mail.js';
+import { threadHeaders, ticketUrl } from '../ticket-mail.js';
 
 /** The notice's outbox id for a ticket on a day (`YYYY-MM-DD`, UTC): the same for every held mail of that day. */
 export function heldNoticeId(ticketNumber: string, day: string): Types.ObjectId {
@@ -38,7 +37,7 @@ export async function tellMemberMailIsHeld(config: MailConfig, ticketNumber: str
         memberName: member.name,
         ticketNumber: ticket.number,
         subject: ticket.subject,
-        ticketUrl: memberLinkUrl(config, { memberId: String(ticket.member), ticketId: String(ticket._id) }, { lang: locale }),
+        ticketUrl: ticketUrl(config, ticket),
       },
       headers: threadHeaders(config, ticket),
     },
