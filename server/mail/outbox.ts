@@ -27,7 +27,7 @@ import type { Logger } from '../lib/logger.js';
 import { noteAddressMail } from './address-mail.js';
 import { Outbox, OutboxDueModel, OutboxLeaseModel, deferOutboxDue, markOutboxDue, type OutboxLease, type OutboxMail } from './mail.models.js';
 import { readByIds } from '../db/point-reads.js';
-import { autoSubmittedHeader, autoSubmittedValue, renderMail, type MailLocale, type MailTemplateData, type MailTemplateName } from './templates.js';
+import { autoSubmittedValue, isAutomatic, renderMail, type MailLocale, type MailTemplateData, type MailTemplateName } from './templates.js';
 import { verpAddress, type VerpSettings } from './verp.js';
 
 /** Waits between attempts: after attempt 1, 2, 3 … (the last value repeats). */
@@ -106,12 +106,6 @@ export async function storeOutboxMailOnce(mail: OutboxMail): Promise<void> {
   }
 }
 
-/** A resolution mail carrying a reply held back with it (ticket-mail.ts `resolvedMailWrites`). */
-function carriesReply(input: { template: MailTemplateName; data: unknown }): boolean {
-  const replies = (input.data as { replies?: unknown }).replies;
-  return input.template === 'ticket-resolved' && Array.isArray(replies) && replies.length > 0;
-}
-
 /**
  * Renders a message into an outbox document without storing it: ticket commands put it in their
  * journal event, so the mail is written with the change it reports (and replayed after a crash).
@@ -139,8 +133,7 @@ export function buildOutboxMail<T extends MailTemplateName>(
     messageId: outboxMessageId(_id, ticketNumber, mailDomain(options.config.mailFrom)),
     inReplyTo: headers.inReplyTo ? checkMessageId(headers.inReplyTo) : null,
     references: (headers.references ?? []).map(checkMessageId),
-    // A resolution mail that carries a person's reply is a person's mail: not marked automatic, as the reply alone would not be.
-    autoSubmitted: autoSubmittedHeader[input.template] !== null && !carriesReply(input),
+    autoSubmitted: isAutomatic(input.template, input.data),
     ...rendered,
     // Ids only: the bytes are read from the attachment storage when the message is sent.
     ...(options.attachments?.length ? { attachments: [...options.attachments] } : {}),

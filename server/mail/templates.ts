@@ -216,6 +216,16 @@ export const autoSubmittedHeader: Readonly<Record<MailTemplateName, 'auto-replie
   'mail-test': 'auto-generated',
 };
 
+/**
+ * Whether a message is marked `Auto-Submitted`: by its template, except a resolution mail carrying a
+ * person's held reply (ticket-mail.ts `resolvedMailWrites`), a person's mail as the reply alone was.
+ */
+export function isAutomatic(template: MailTemplateName, data: unknown): boolean {
+  const replies = (data as { replies?: unknown }).replies;
+  const carriesReply = template === 'ticket-resolved' && Array.isArray(replies) && replies.length > 0;
+  return autoSubmittedHeader[template] !== null && !carriesReply;
+}
+
 /** The `Auto-Submitted` value of a queued message: by its template; a template unknown here (renamed since) counts as generated. */
 export function autoSubmittedValue(template: string): 'auto-replied' | 'auto-generated' {
   return (autoSubmittedHeader as Record<string, 'auto-replied' | 'auto-generated' | null | undefined>)[template] ?? 'auto-generated';

@@ -63,8 +63,13 @@ export function threadHeaders(config: MailConfig, ticket: MailTicket, inReplyTo?
   };
 }
 
-export function ticketUrl(config: MailConfig, ticket: MailTicket): string {
+function ticketUrl(config: MailConfig, ticket: MailTicket): string {
   return memberLinkUrl(config, { memberId: String(ticket.member), ticketId: String(ticket._id) }, { lang: mailLocale(ticket.language, config) });
+}
+
+/** What every member mail about one ticket carries: the member's name, the ticket's number and subject, their link to it. */
+export function memberTicketFields(config: MailConfig, ticket: MailTicket, member: Pick<MailMember, 'name'>) {
+  return { memberName: member.name, ticketNumber: ticket.number, subject: ticket.subject, ticketUrl: ticketUrl(config, ticket) };
 }
 
 /** The acknowledgement of a new ticket (built when the ticket has its number). */
@@ -81,10 +86,7 @@ export function acknowledgementMail(
       to: member.email,
       ticketId: ticket._id,
       data: {
-        memberName: member.name,
-        ticketNumber: ticket.number,
-        subject: ticket.subject,
-        ticketUrl: ticketUrl(config, ticket),
+        ...memberTicketFields(config, ticket, member),
         files: [...(props.files ?? [])],
         // Opened by staff after a call or a visit: the member did not write (QA: "Thank you for writing" after a phone call).
         byPhone: props.byPhone === true,

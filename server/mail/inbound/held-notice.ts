@@ -13,7 +13,7 @@ import { ticketByNumber } from '../../tickets/ticket.queries.js';
 import { mailLocale, type MailConfig } from '../mail-parts.js';
 import { buildOutboxMail, storeOutboxMailOnce } from '../outbox.js';
 import { refreshTemplateTexts } from '../template-texts.model.js';
-import { threadHeaders, ticketUrl } from '../ticket-mail.js';
+import { memberTicketFields, threadHeaders } from '../ticket-mail.js';
 
 /** The notice's outbox id for a ticket on a day (`YYYY-MM-DD`, UTC): the same for every held mail of that day. */
 export function heldNoticeId(ticketNumber: string, day: string): Types.ObjectId {
@@ -33,12 +33,7 @@ export async function tellMemberMailIsHeld(config: MailConfig, ticketNumber: str
       locale,
       to: member.email,
       ticketId: ticket._id,
-      data: {
-        memberName: member.name,
-        ticketNumber: ticket.number,
-        subject: ticket.subject,
-        ticketUrl: ticketUrl(config, ticket),
-      },
+      data: memberTicketFields(config, ticket, member),
       headers: threadHeaders(config, ticket),
     },
     { config, now, id: heldNoticeId(ticket.number, now.toISOString().slice(0, 10)) },

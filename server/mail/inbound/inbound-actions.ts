@@ -35,7 +35,8 @@ import { detectLanguage, wordsAboveHistory, type MessageContent } from './conten
 import { attachmentType, headerAddresses } from './headers.js';
 import { emailIdOf } from './identity.js';
 import { storeInboundFiles, type StoredFiles } from './inbound-files.js';
-import { AutoReplyModel, InboundMailModel, type InboundMail, type InboundOutcome, type OutcomeKind } from './inbound.model.js';
+import { AutoReplyModel, InboundMailModel, type InboundMail, type InboundOutcome } from './inbound.model.js';
+import { outcome, Quarantine } from './inbound-outcome.js';
 import { proofOf, type Admission } from './message-proof.js';
 import { ticketNumberPattern } from '../../lib/ticket.vocabulary.js';
 
@@ -44,30 +45,6 @@ const MAX_BOUNCE_REFS = 10;
 /** Acknowledgements an address gets in 24 hours at most (mayAutoReply). */
 export const acknowledgementsPerDay = 5;
 const NO_SUBJECT: Record<string, string> = { fr: '(sans objet)', nl: '(geen onderwerp)', en: '(no subject)', de: '(ohne Betreff)' };
-
-export class Quarantine extends Error {
-  constructor(
-    readonly reason: string,
-    readonly detail: string,
-    readonly relatedTicket: string | null = null,
-    /** Tell the member of `relatedTicket`, at the ticket's address, that their mail is held (mail/inbound/held-notice.ts). */
-    readonly tellMember = false,
-  ) {
-    super(`${reason}: ${detail}`);
-  }
-}
-
-export function outcome(kind: OutcomeKind, props: Partial<Omit<InboundOutcome, 'kind' | 'at'>> = {}): InboundOutcome {
-  return {
-    kind,
-    ticket: props.ticket ?? null,
-    ticketNumber: props.ticketNumber ?? null,
-    reason: props.reason ?? null,
-    detail: props.detail ?? null,
-    relatedTicket: props.relatedTicket ?? null,
-    at: new Date(),
-  };
-}
 
 export type Participant = { kind: 'member'; actor: MemberActor } | { kind: 'staff'; actor: StaffActor } | null;
 

@@ -22,7 +22,8 @@ import { authenticateMail, dmarcRejects, verdictLine, type DnsResolver, type Mai
 import { detectAutomatic, isFromOwnAddress, senderAddress, threadRefs } from './classify.js';
 import { messageContent } from './message-content.js';
 import { parseRaw, type ParseLimits } from './parse.js';
-import { outcome, Quarantine, type createInboundActions } from './inbound-actions.js';
+import type { createInboundActions } from './inbound-actions.js';
+import { outcome, Quarantine } from './inbound-outcome.js';
 import type { InboundHistoryEntry, InboundMail, InboundOutcome } from './inbound.model.js';
 
 /**
