@@ -39,6 +39,7 @@ import { startSlaScheduler } from './sla/scheduler.js';
 import { startHousekeeping } from './housekeeping/housekeeping.js';
 import { warmForecast } from './reports/forecast.board.js';
 import { warmDoneDays } from './reports/done-days.js';
+import { warmReportDays } from './reports/load.js';
 import { workingSet } from './tickets/working-set.js';
 import { firstDoneDay } from './tickets/ticket.keys.js';
 import { withoutNotifications } from './tickets/ticket.journal.js';
@@ -283,7 +284,8 @@ async function main(): Promise<void> {
   const stopOfficeModels = startOfficeModelRefresh(10_000, (error) => logger.warn({ err: error }, "could not refresh the offices' routing models"));
   // The board's forecast reads weeks of history: read it now, in the background, not on the first board.
   const warming = Date.now();
-  // Then the tickets done since the start of last month, which the comparison page's default reads (reports/done-days.ts).
+  // Then the tickets done since the start of last month, which the comparison page's default reads (reports/done-days.ts),
+  // and the tickets created since then, which the default report and comparison read (reports/day-facts.ts).
   void warmForecast(config.timeZone)
     .then(
       () => logger.info({ ms: Date.now() - warming }, 'forecast history ready'),
@@ -291,7 +293,7 @@ async function main(): Promise<void> {
     )
     .then(async () => {
       const reading = Date.now();
-      const tickets = await warmDoneDays();
+      const tickets = (await warmDoneDays()) + (await warmReportDays());
       logger.info({ ms: Date.now() - reading, tickets }, 'report days ready');
       // Where the history lists stop: found once from the keys on a database from before it was kept.
       await firstDoneDay();

@@ -3,6 +3,7 @@ import mongoose from 'mongoose';
 import { connectDatabase, ensureIndexes } from '../../server/db/connection.js';
 import '../../server/models.js';
 import { clearDoneDays } from '../../server/reports/done-days.js';
+import { forgetReportDays } from '../../server/reports/day-facts.js';
 import { resetOfficeModels } from '../../server/routing/office-models.js';
 import { clearRoutingCache } from '../../server/routing/routing.service.js';
 import { resetTicketNumberCache } from '../../server/tickets/ticket-number.js';
@@ -35,6 +36,8 @@ export function useTestDatabase(): { name: () => string } {
     clearRoutingCache();
     resetOfficeModels();
     clearDoneDays();
+    forgetReportDays();
+    forgetReportDays();
   });
   after(async () => {
     await mongoose.connection.db?.dropDatabase().catch(() => undefined);

@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import type { MemberActor, StaffActor } from '../../server/auth/actor.js';
 import { ConflictError } from '../../server/lib/errors.js';
 import { byOffice, byPeriod, byPlacement } from '../../server/reports/compute.js';
-import { ReportDayModel, noteChangeOfDoneTicket } from '../../server/reports/day-facts.js';
+import { forgetReportDays, ReportDayModel, noteChangeOfDoneTicket } from '../../server/reports/day-facts.js';
 import { loadReports, type ReportDataset } from '../../server/reports/load.js';
 import { parseFilters, periodBuckets, type ReportFilters } from '../../server/reports/period.js';
 import { memberClose, memberReply, rateTicket } from '../../server/tickets/member.commands.js';
@@ -138,6 +138,7 @@ describe('report day documents: always the same report as from scratch', functio
   function restart(): void {
     workingSet.reset();
     resetTicketKeyCaches();
+    forgetReportDays();
   }
 
   function filters(query: Record<string, string>): ReportFilters {

@@ -8,7 +8,7 @@
  */
 import { expect } from 'chai';
 import type { StaffActor } from '../../server/auth/actor.js';
-import { ReportDayModel } from '../../server/reports/day-facts.js';
+import { forgetReportDays, ReportDayModel } from '../../server/reports/day-facts.js';
 import { loadReport } from '../../server/reports/load.js';
 import { parseFilters } from '../../server/reports/period.js';
 import { claimTicket, reopenTicket, replyToTicket, resolveTicket } from '../../server/tickets/ticket.commands.js';
@@ -127,6 +127,7 @@ describe('ticket trail and day keys: what reports read instead of the events', f
     expect(digest(fromTrails)).to.equal(digest(fromEvents));
     // The reports' day documents of tickets without a trail are made from their events too.
     await ReportDayModel.deleteMany({});
+    forgetReportDays();
     workingSet.reset();
     expect(digest(await loadReport(admin, filters, now))).to.equal(digest(fromEvents));
   });
