@@ -511,6 +511,8 @@ async function measureSize(size: number, lockstep: Lockstep): Promise<Metric[]> 
       };
       const reportSamples = 10;
       await add('reports: one office, 30 days', 2_000, () => sampled(reportSamples, report(`/staff/reports?preset=30d&office=${String(liege?._id)}`), false));
+      // What a supervisor lands on: 30 days, their office whole and the others' escalations.
+      await add("reports: a supervisor's default page (30 days, every office)", 2_000, () => sampled(reportSamples, report('/staff/reports'), false));
       await add('reports: comparison page', 2_000, () => sampled(reportSamples, report('/staff/reports/compare'), false));
       console.log(`  ${size.toLocaleString('en')} tickets: working set ${hints.toLocaleString('en')} hints`);
     } finally {
