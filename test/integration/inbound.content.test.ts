@@ -113,7 +113,7 @@ describe('inbound content: what a ticket keeps and shows', function () {
     expect(message.text).not.to.include('Pièces jointes');
   });
 
-  it('gives a forwarded or replied mail that opens a ticket its subject without "Fwd:" or "Re:" (every mail about it repeats it)', async () => {
+  it('gives a forwarded or replied mail that opens a ticket its subject without "Fwd:" or "Re:" (every mail about it repeats it), or its first words', async () => {
     const raw = (subject: string, id: string) =>
       Buffer.from(
         [
@@ -128,8 +128,9 @@ describe('inbound content: what a ticket keeps and shows', function () {
       );
     const forwarded = await firstMessage(raw('Fwd: TR: Votre facture de régularisation', 'fwd.subject'));
     expect((await TicketModel.findById(forwarded.ticket, { subject: 1 }).lean())?.subject).to.equal('Votre facture de régularisation');
+    // Nothing left of the subject: the ticket is named by the mail's first words, as a mail app lists it.
     const bare = await firstMessage(raw('Re:', 're.only'));
-    expect((await TicketModel.findById(bare.ticket, { subject: 1 }).lean())?.subject).to.equal('(sans objet)');
+    expect((await TicketModel.findById(bare.ticket, { subject: 1 }).lean())?.subject).to.equal('Voici la facture reçue hier, pouvez-vous la vérifier ?');
   });
 
   it('unpacks winmail.dat: the body that was only inside it, and its PDF, no "message sans texte"', async () => {

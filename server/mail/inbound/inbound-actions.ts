@@ -30,7 +30,8 @@ import { Outbox } from '../mail.models.js';
 import { mailDomain } from '../outbox.js';
 import { outboxIdFromVerp, type VerpSettings } from '../verp.js';
 import { verdictLine, type MailAuthentication } from './authentication.js';
-import { withoutReplyPrefixes, type AutomaticVerdict, type ThreadRefs } from './classify.js';
+import { type AutomaticVerdict, type ThreadRefs } from './classify.js';
+import { ticketSubject } from './subject.js';
 import { detectLanguage, wordsAboveHistory, type MessageContent } from './content.js';
 import { attachmentType, headerAddresses } from './headers.js';
 import { emailIdOf } from './identity.js';
@@ -44,7 +45,6 @@ import { ticketNumberPattern } from '../../lib/ticket.vocabulary.js';
 const MAX_BOUNCE_REFS = 10;
 /** Acknowledgements an address gets in 24 hours at most (mayAutoReply). */
 export const acknowledgementsPerDay = 5;
-const NO_SUBJECT: Record<string, string> = { fr: '(sans objet)', nl: '(geen onderwerp)', en: '(no subject)', de: '(ohne Betreff)' };
 
 export type Participant = { kind: 'member'; actor: MemberActor } | { kind: 'staff'; actor: StaffActor } | null;
 
@@ -195,7 +195,7 @@ export function createInboundActions(deps: InboundActionDeps) {
     const ticket = await createTicket({
       actor: { kind: 'system', name: 'Relais' },
       ticketId,
-      subject: (withoutReplyPrefixes(mail.subject ?? '') || NO_SUBJECT[language] || '(sans objet)').slice(0, 200),
+      subject: ticketSubject(mail.subject, content.text || content.fullText, language),
       body: `${attachedFrom(props.sentFrom ?? null, { email: sender.address }, admission, language)}${bodyText(content, refused, language)}${related}`,
       html,
       quoted: content.quoted?.slice(0, 200_000) ?? null,

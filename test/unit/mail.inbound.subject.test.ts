@@ -1,0 +1,35 @@
+import { expect } from 'chai';
+import { subjectFromBody, ticketSubject } from '../../server/mail/inbound/subject.js';
+
+describe('inbound: the subject of a ticket opened by mail', () => {
+  it("keeps the mail's own subject, without Re: and an earlier ticket's tag", () => {
+    expect(ticketSubject('Re: [R-2026-000123] Attestation de décembre', 'Bonjour,\nToujours rien reçu.', 'fr')).to.equal('Attestation de décembre');
+  });
+
+  it('names a mail without a subject of its own by its first words, after the greeting', () => {
+    const body = 'Bonjour Madame,\n\nMon attestation de décembre n’est pas arrivée.\nMerci d’avance,\nLéa';
+    expect(ticketSubject('Re: [R-2026-000123]', body, 'fr')).to.equal('Mon attestation de décembre n’est pas arrivée.');
+    expect(ticketSubject('', 'Beste,\n\nIk heb mijn loonbrief van maart nog niet ontvangen.', 'nl')).to.equal(
+      'Ik heb mijn loonbrief van maart nog niet ontvangen.',
+    );
+    expect(ticketSubject(null, 'Hi team!\n> quoted line\nCan I change my bank account?', 'en')).to.equal('Can I change my bank account?');
+  });
+
+  it('keeps a first line that greets and asks at once', () => {
+    expect(subjectFromBody('Bonjour, je n’ai pas reçu ma fiche de paie de mars')).to.equal('Bonjour, je n’ai pas reçu ma fiche de paie de mars');
+    expect(subjectFromBody('Hallo?')).to.equal('Hallo?');
+  });
+
+  it('cuts a long first line at a word, with an ellipsis', () => {
+    const line = 'Je voudrais savoir pourquoi le montant net de ma fiche de paie de mars ne correspond pas à mes prestations déclarées';
+    const subject = subjectFromBody(line);
+    expect(subject.length).to.be.at.most(81);
+    expect(subject).to.equal('Je voudrais savoir pourquoi le montant net de ma fiche de paie de mars ne…');
+  });
+
+  it('says "no subject" in the ticket’s language when the body has no words either', () => {
+    expect(ticketSubject('Re: [R-2026-000123]', '', 'nl')).to.equal('(geen onderwerp)');
+    expect(ticketSubject('', 'Bonjour,\n-- \nLéa Martin', 'fr')).to.equal('(sans objet)');
+    expect(ticketSubject('', '   ', 'xx')).to.equal('(sans objet)');
+  });
+});
