@@ -37,6 +37,7 @@ export interface FieldReason {
     | 'hour_range'
     | 'overlap'
     | 'inactive_team'
+    | 'mailbox_needs_email'
     | 'one_of';
   limit?: number;
   /** The values accepted (`one_of`), as the person would type them. */

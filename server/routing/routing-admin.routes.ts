@@ -21,7 +21,17 @@ import { requireActor } from '../auth/current.js';
 import { route, type RouteSpec } from '../lib/route-table.js';
 import { valid } from '../lib/validate.js';
 import { assignmentModes, channels, officeModels, tiers, ticketLanguages } from '../lib/ticket.vocabulary.js';
-import { createOffice, createTeam, officesAndTeams, routingRules, tryRouting, updateOffice, updateTeam, type OpenTicketsOfTeam } from './routing-admin.js';
+import {
+  createOffice,
+  createTeam,
+  officesAndTeams,
+  tryRouting,
+  updateOffice,
+  updateTeam,
+  type OpenTicketsOfOffice,
+  type OpenTicketsOfTeam,
+} from './routing-admin.js';
+import { routingRulesWithReach } from './routing-rules.view.js';
 import { createRule, knownMailbox, reorderRules, updateRule } from './routing-rules-admin.js';
 
 const tag = 'Administration';
@@ -32,7 +42,12 @@ const name = z.string().trim().min(1).max(80);
 const officeId = z.string().regex(/^[0-9a-f]{24}$/i, 'an office id');
 const officeChange = {
   ...byId,
-  body: z.strictObject({ name: name.optional(), labels: labelsSchema.optional(), routingModel: z.enum(officeModels).optional() }),
+  body: z.strictObject({
+    name: name.optional(),
+    labels: labelsSchema.optional(),
+    routingModel: z.enum(officeModels).optional(),
+    active: z.boolean().optional(),
+  }),
 };
 const tier = z.union(tiers.map((t) => z.literal(t)) as [z.ZodLiteral<1>, z.ZodLiteral<2>, z.ZodLiteral<3>]);
 const teamChange = {
@@ -105,7 +120,11 @@ const ruleOrder = { body: z.strictObject({ ids: z.array(z.string().max(30)).min(
  * `mailboxes`: the mailboxes mail arrives by (mail/inbound/smtp-receiver.ts `knownMailboxes`), the only ones a rule may name;
  * `openTicketsOfTeam`: a team's open tickets, which its deactivation checks (from the tickets layer).
  */
-export function routingAdminRoutes(options: { mailboxes: readonly string[]; openTicketsOfTeam: OpenTicketsOfTeam }): RouteSpec[] {
+export function routingAdminRoutes(options: {
+  mailboxes: readonly string[];
+  openTicketsOfTeam: OpenTicketsOfTeam;
+  openTicketsOfOffice: OpenTicketsOfOffice;
+}): RouteSpec[] {
   const withMailbox = (body: z.infer<typeof routingRuleBody>) => ({
     ...body,
     match: { ...body.match, mailbox: knownMailbox(body.match.mailbox, options.mailboxes) },
@@ -152,13 +171,14 @@ export function routingAdminRoutes(options: { mailboxes: readonly string[]; open
       method: 'patch',
       path: '/admin/offices/:id',
       tag,
-      summary: 'Rename an office or set its routing model (administrators; audited)',
+      summary:
+        'Rename an office, set its routing model, or close it (`active: false`: once it is not the default and no active team, staff member or open request is left in it) (administrators; audited)',
       access,
       before,
       ...officeChange,
       handler: async (req, res) => {
         const { params, body } = valid(req, officeChange);
-        res.json({ office: await updateOffice(requireActor(req), params.id, body, { ip: req.ip }) });
+        res.json({ office: await updateOffice(requireActor(req), params.id, body, { ip: req.ip }, options.openTicketsOfOffice) });
       },
     }),
     route({
@@ -178,11 +198,12 @@ export function routingAdminRoutes(options: { mailboxes: readonly string[]; open
       method: 'get',
       path: '/admin/routing/rules',
       tag,
-      summary: 'The arrival routing rules, in the order they are tried (administrators)',
+      summary:
+        'The arrival routing rules, in the order they are tried, each with whether it can ever apply (`neverApplies`: the rules before it take every ticket it matches, or none can match it) (administrators)',
       access,
       before,
       handler: async (_req, res) => {
-        res.json({ rules: await routingRules() });
+        res.json({ rules: await routingRulesWithReach() });
       },
     }),
     route({

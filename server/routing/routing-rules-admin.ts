@@ -15,7 +15,7 @@ import { BadRequestError, NotFoundError, type FieldProblem } from '../lib/errors
 import { OfficeModel } from '../offices/office.model.js';
 import { TeamModel } from '../teams/team.model.js';
 import type { Channel, TicketLanguage } from '../lib/ticket.vocabulary.js';
-import { routingRules, type RuleView } from './routing-admin.js';
+import { routingRules, type RuleView } from './routing-rules.view.js';
 import { RoutingRuleModel } from './routing-rule.model.js';
 import { clearRoutingCache } from './routing.service.js';
 
@@ -63,6 +63,9 @@ async function checkRule(input: RuleInput): Promise<void> {
   else if (team.active === false) fields.push({ path: 'team', message: 'this team is inactive', reason: { code: 'inactive_team' } });
   if (input.match.category && !(await CategoryModel.exists({ code: input.match.category })))
     fields.push({ path: 'match.category', message: 'unknown category', reason: { code: 'choice' } });
+  // Only mail arrives at a mailbox: a rule asking for both another channel and a mailbox matches nothing.
+  if (input.match.mailbox && input.match.channel && input.match.channel !== 'email')
+    fields.push({ path: 'match.channel', message: 'only mail arrives at a mailbox: channel email, or any', reason: { code: 'mailbox_needs_email' } });
   if (input.match.office && !(objectId.test(input.match.office) && (await OfficeModel.exists({ _id: input.match.office }))))
     fields.push({ path: 'match.office', message: 'unknown office', reason: { code: 'choice' } });
   if (fields.length > 0) throw new BadRequestError('This rule cannot apply as written.', fields);

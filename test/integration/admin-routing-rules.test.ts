@@ -86,8 +86,9 @@ describe('administration: routing rules edited, reordered, deactivated', () => {
   });
 
   it('deactivates a rule (the next one wins again) and refuses rules that could never apply', async () => {
-    const emailRule = (await rules()).find((r) => r.name === 'Courriel → Charleroi') as RuleJson;
-    const { id, ...body } = emailRule;
+    const emailRule = (await rules()).find((r) => r.name === 'Courriel → Charleroi') as RuleJson & { neverApplies?: unknown };
+    // What the list adds (read-only) is not sent back.
+    const { id, neverApplies: _derived, ...body } = emailRule;
     await auth(request(app).put(`/api/v1/admin/routing/rules/${id}`))
       .send({ ...body, active: false })
       .expect(200);
@@ -213,6 +214,61 @@ describe('administration: routing rules edited, reordered, deactivated', () => {
     } finally {
       await OfficeModel.updateOne({ _id: org.offices.liege }, { $unset: { labels: 1 } });
       await TeamModel.updateOne({ _id: org.teams.liege }, { $unset: { labels: 1 } });
+    }
+  });
+
+  it('says which rules never apply: on the list, on the rule’s page and in the API (a copy saved below its original)', async () => {
+    const create = async (r: ReturnType<typeof rule>): Promise<RuleJson> =>
+      ((await auth(request(app).post('/api/v1/admin/routing/rules')).send(r).expect(201)).body as { rule: RuleJson }).rule;
+    const original = await create(rule('Contrats <Mons>', org.teams.liege, { category: 'contracts', language: 'fr' }, 900));
+    const copy = await create(rule('Contrats (copie)', org.teams.charleroi, { category: 'contracts', language: 'fr', channel: 'web' }, 910));
+    // Asking for a mailbox and another channel than email matches nothing: refused, the channel named.
+    const both = rule('Formulaire à la boîte', org.teams.liege, { channel: 'web', mailbox: testConfig().inboundAddress }, 920);
+    const refused = await auth(request(app).post('/api/v1/admin/routing/rules')).send(both).expect(400);
+    expect((refused.body as { error: { fields: Array<{ path: string }> } }).error.fields.map((f) => f.path)).to.deep.equal(['match.channel']);
+    // One stored before that check (as an older version let it be) is said to never apply.
+    const stored = await RoutingRuleModel.create({ ...both, team: org.teams.liege });
+    const impossible = { id: String(stored._id) };
+    try {
+      const listed = new Map((await rules()).map((r) => [r.id, (r as RuleJson & { neverApplies: unknown }).neverApplies]));
+      expect(listed.get(copy.id)).to.deep.equal({ kind: 'shadowed', by: ['Contrats <Mons>'] });
+      expect(listed.get(impossible.id)).to.deep.equal({ kind: 'impossible' });
+      expect(listed.get(original.id)).to.equal(null);
+
+      const agent = await pageAgent(app, org.staff.administrator.email);
+      const csrf = await pageCsrf(agent, '/staff/admin/routing');
+      const form = await agent
+        .post('/staff/admin/routing/rules')
+        .type('form')
+        .send({
+          _csrf: csrf,
+          name: 'Formulaire à la boîte',
+          order: '930',
+          active: '1',
+          channel: 'web',
+          mailbox: testConfig().inboundAddress,
+          team: String(org.teams.liege),
+        });
+      expect(form.status).to.equal(400);
+      expect(refusedInputs(form.text)).to.deep.equal({ channel: 'seuls les e-mails arrivent à une boîte : le canal e-mail, ou tout' });
+      const page = await agent.get('/staff/admin/routing').expect(200);
+      const row = (name: string) => page.text.slice(page.text.indexOf(name), page.text.indexOf('</tr>', page.text.indexOf(name)));
+      expect(row('Contrats (copie)')).to.include('class="rule-never"').and.include('prise d’abord par « Contrats &lt;Mons&gt; »');
+      expect(row('Formulaire à la boîte')).to.include('seuls les e-mails arrivent à une boîte');
+      expect(row('Contrats &lt;Mons&gt;')).to.not.include('rule-never');
+      const own = await agent.get(`/staff/admin/routing/rules/${copy.id}?lang=en`).expect(200);
+      expect(own.text).to.include('id="never-applies"').and.include('Never applies: every request it matches is taken first by “Contrats &lt;Mons&gt;”');
+      // The original deactivated, the copy applies again.
+      const { id, neverApplies: _derived, ...body } = original as RuleJson & { neverApplies?: unknown };
+      await auth(request(app).put(`/api/v1/admin/routing/rules/${id}`))
+        .send({ ...body, active: false })
+        .expect(200);
+      expect(await agent.get(`/staff/admin/routing/rules/${copy.id}`).expect(200))
+        .to.have.property('text')
+        .that.does.not.include('never-applies');
+    } finally {
+      await RoutingRuleModel.deleteMany({ _id: { $in: [original.id, copy.id, impossible.id] } });
+      clearRoutingCache();
     }
   });
 });

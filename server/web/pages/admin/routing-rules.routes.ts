@@ -10,7 +10,9 @@ import { knownMailboxes } from '../../../mail/inbound/smtp-receiver.js';
 import { fieldProblems } from '../../../lib/validate.js';
 import { BadRequestError } from '../../../lib/errors.js';
 import type { Translate } from '../../../lib/i18n.js';
-import { officesAndTeams, routingRules, type RuleView } from '../../../routing/routing-admin.js';
+import { officesAndTeams } from '../../../routing/routing-admin.js';
+import { routingRulesWithReach, type RuleView } from '../../../routing/routing-rules.view.js';
+import type { DeadRule } from '../../../routing/rule-reach.js';
 import { routingRuleBody } from '../../../routing/routing-admin.routes.js';
 import { knownMailbox, moveRule, updateRule } from '../../../routing/routing-rules-admin.js';
 import { channels, ticketLanguages } from '../../../lib/ticket.vocabulary.js';
@@ -73,6 +75,14 @@ export function ruleFromForm(form: RuleForm, mailboxes: readonly string[]) {
   return { ...parsed.data, match: { ...parsed.data.match, mailbox: knownMailbox(parsed.data.match.mailbox, mailboxes) } };
 }
 
+/** Why a rule never applies, in the reader's language (rule-reach.ts), or null when it can. */
+export function neverAppliesText(dead: DeadRule | null, t: Translate): string | null {
+  if (!dead) return null;
+  if (dead.kind === 'impossible') return t('routingRules.never_matches');
+  if (dead.kind === 'inactive_category') return t('routingRules.never_category');
+  return t('routingRules.never_applies', { names: dead.by.map((name) => t('slaPolicies.quoted', { name })).join(', ') });
+}
+
 /** The rule form's values and choices (teams: tier 1 with an office, the only ones a rule may name). */
 export async function ruleFormView(
   form: RuleForm,
@@ -118,7 +128,7 @@ export function routingRulePages(config: Config, tools: StaffPageTools): Router 
 
   async function showRule(req: Request, res: Response, id: string, props: { status?: number; error?: string; invalid?: FieldErrors; form?: RuleForm } = {}) {
     const t = res.locals.t;
-    const rule = (await routingRules()).find((r) => r.id === id);
+    const rule = (await routingRulesWithReach()).find((r) => r.id === id);
     if (!rule) {
       await renderStaffPage(req, res, tools, 'staff-error', 'admin', { title: t('admin.routing.title'), text: t('admin.errors.not_found') }, 404);
       return;
@@ -132,6 +142,7 @@ export function routingRulePages(config: Config, tools: StaffPageTools): Router 
       {
         title: t('routingRules.rule_title', { name: rule.name }),
         error: props.error ?? null,
+        never: neverAppliesText(rule.neverApplies, t),
         form: {
           ...(await ruleFormView(props.form ?? ruleFormFromView(rule), t, res.locals.locale, {
             action: `${routingRulesPath}/${rule.id}`,

@@ -11,7 +11,8 @@ import { loadCatalog } from '../catalog.js';
 import { labels, routingNames } from '../presenters.js';
 import { routingSentence } from '../../../routing/routing-facts.js';
 import { routingTrialBody } from '../../../routing/routing-admin.routes.js';
-import { officesAndTeams, routingRules, tryRouting, type RoutingAnswer } from '../../../routing/routing-admin.js';
+import { officesAndTeams, tryRouting, type RoutingAnswer } from '../../../routing/routing-admin.js';
+import { routingRulesWithReach } from '../../../routing/routing-rules.view.js';
 import { channels, ticketLanguages } from '../../../lib/ticket.vocabulary.js';
 import { fieldProblems } from '../../../lib/validate.js';
 import { BadRequestError } from '../../../lib/errors.js';
@@ -20,7 +21,16 @@ import { renderStaffPage, type StaffPageTools } from '../staff-page.js';
 import { administratorPage, doneNotice, formField, refusal, type FieldErrors, type FieldLabels } from './admin-page.js';
 import { createRule } from '../../../routing/routing-rules-admin.js';
 import { knownMailboxes } from '../../../mail/inbound/smtp-receiver.js';
-import { routingRulePages, routingRulesPath, ruleFields, ruleFormInput, ruleFormView, ruleFromForm, type RuleForm } from './routing-rules.routes.js';
+import {
+  neverAppliesText,
+  routingRulePages,
+  routingRulesPath,
+  ruleFields,
+  ruleFormInput,
+  ruleFormView,
+  ruleFromForm,
+  type RuleForm,
+} from './routing-rules.routes.js';
 
 export const routingPath = `${adminPath}/routing`;
 
@@ -54,7 +64,7 @@ export function routingAdminPages(config: Config, tools: StaffPageTools): Router
     } = {},
   ) {
     const t = res.locals.t;
-    const [rules, { offices, teams }, catalog] = await Promise.all([routingRules(), officesAndTeams(), loadCatalog(res.locals.locale)]);
+    const [rules, { offices, teams }, catalog] = await Promise.all([routingRulesWithReach(), officesAndTeams(), loadCatalog(res.locals.locale)]);
     const nextOrder = (rules.at(-1)?.order ?? 0) + 10;
     const emptyRule: RuleForm = { name: '', order: String(nextOrder), active: '1', category: '', channel: '', mailbox: '', language: '', office: '', team: '' };
     // Names in the page's language (their labels), else their one name.
@@ -85,6 +95,7 @@ export function routingAdminPages(config: Config, tools: StaffPageTools): Router
           first: i === 0,
           last: i === rules.length - 1,
           teamName: teamName.get(r.team) ?? r.team,
+          never: neverAppliesText(r.neverApplies, t),
           conditions:
             [
               r.match.category ? `${t('admin.routing.field.category')} = ${catalog.categoryLabel(r.match.category) ?? r.match.category}` : null,
