@@ -44,6 +44,10 @@ export const accountRefusalCodes = [
   'team_in_rules',
   'team_has_tickets',
   'last_team_of_tier',
+  'office_is_default',
+  'office_has_staff',
+  'office_in_rules',
+  'office_has_tickets',
 ] as const;
 
 /** Why the policy refuses a person an action on a ticket they can read (server/tickets/ticket.policy.ts), and a claim of one's own ticket. */

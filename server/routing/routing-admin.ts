@@ -15,6 +15,7 @@ import { BadRequestError, ConflictError, NotFoundError, isDuplicateKeyError } fr
 import type { NameLabels } from '../lib/labels.js';
 import { findMemberByEmail } from '../members/member-lookup.js';
 import { OfficeModel } from '../offices/office.model.js';
+import { StaffModel } from '../staff/staff.model.js';
 import { TeamModel } from '../teams/team.model.js';
 import type { AssignmentMode, OfficeRoutingModel, Tier } from '../lib/ticket.vocabulary.js';
 import { refreshOfficeModels } from './office-models.js';
@@ -163,11 +164,39 @@ export async function createTeam(
   return view;
 }
 
+/** How many open tickets an office holds, at any tier: given from above (tickets/working-set.ts). */
+export type OpenTicketsOfOffice = (office: { id: Types.ObjectId }) => Promise<number>;
+
+/**
+ * An office closes (is deactivated) with its teams, once nothing depends on it: it is not the default
+ * office (which takes the requests no other office does), no active staff member belongs to it (move
+ * them first: the page says so), no active arrival rule sends tickets to one of its teams, and it holds
+ * no open request (an escalated one would come back to a tier 1 that no longer exists). Its members'
+ * next requests go to the default office, and their routing says why (routing.service.ts). Its
+ * history stays: reports, tickets and events keep naming it. Returns the teams that close with it.
+ * (Counted, then written, as for teams.)
+ */
+async function assertCanClose(office: OfficeDoc, openTickets: OpenTicketsOfOffice | undefined): Promise<TeamDoc[]> {
+  if (!openTickets) throw new Error('Closing an office needs the count of its open tickets.');
+  if (office.isDefault) throw new ConflictError('This is the default office, which takes the requests no other office does.', { reason: 'office_is_default' });
+  const staff = await StaffModel.countDocuments({ office: office._id, active: true });
+  if (staff > 0) throw new ConflictError(`${staff} active staff member(s) belong to this office: move them first.`, { reason: 'office_has_staff' });
+  // Teams are few: read whole (no query by office alone needs an index of its own).
+  const teams = (await TeamModel.find({}).lean<TeamDoc[]>()).filter((t) => t.active !== false && String(t.office) === String(office._id));
+  const rules = teams.length > 0 ? await RoutingRuleModel.countDocuments({ team: { $in: teams.map((t) => t._id) }, active: { $ne: false } }) : 0;
+  if (rules > 0)
+    throw new ConflictError(`${rules} active arrival rule(s) send tickets to this office's teams: change them first.`, { reason: 'office_in_rules' });
+  const open = await openTickets({ id: office._id });
+  if (open > 0) throw new ConflictError(`${open} open request(s) belong to this office: move or resolve them first.`, { reason: 'office_has_tickets' });
+  return teams;
+}
+
 export async function updateOffice(
   actor: StaffActor,
   id: string,
-  props: { name?: string; labels?: Labels; routingModel?: OfficeRoutingModel },
+  props: { name?: string; labels?: Labels; routingModel?: OfficeRoutingModel; active?: boolean },
   meta: Meta = {},
+  openTickets?: OpenTicketsOfOffice,
 ): Promise<OfficeView> {
   assertAdministrator(actor);
   const doc = objectId.test(id) ? await OfficeModel.findById(id).lean<OfficeDoc>() : null;
@@ -177,6 +206,9 @@ export async function updateOffice(
   if (props.name !== undefined) set.name = props.name;
   if (props.labels !== undefined) set.labels = props.labels;
   if (props.routingModel !== undefined) set.routingModel = props.routingModel;
+  if (props.active !== undefined) set.active = props.active;
+  const closing = set.active === false && doc.active !== false ? await assertCanClose(doc, openTickets) : [];
+  for (const team of closing) await TeamModel.updateOne({ _id: team._id }, { $set: { active: false } });
   if (Object.keys(set).length > 0) await OfficeModel.updateOne({ _id: doc._id }, { $set: set });
   const after = { ...before, ...set } as OfficeView;
   clearRoutingCache();
@@ -188,6 +220,16 @@ export async function updateOffice(
     after: { ...after },
     ip: meta.ip,
   });
+  for (const team of closing) {
+    const view = presentTeam(team);
+    await recordAudit(actor, {
+      action: 'team.update',
+      target: { kind: 'team', id: view.id, label: view.name },
+      before: { ...view },
+      after: { ...view, active: false },
+      ip: meta.ip,
+    });
+  }
   return after;
 }
 
@@ -260,34 +302,6 @@ export async function updateTeam(
   clearRoutingCache();
   await recordAudit(actor, { action: 'team.update', target: { kind: 'team', id, label: after.name }, before: { ...before }, after: { ...after }, ip: meta.ip });
   return after;
-}
-
-export interface RuleView {
-  id: string;
-  name: string;
-  order: number;
-  active: boolean;
-  match: { category: string | null; channel: string | null; mailbox: string | null; language: string | null; office: string | null };
-  team: string;
-}
-
-/** The arrival rules in the order they are tried. */
-export async function routingRules(): Promise<RuleView[]> {
-  const rules = await RoutingRuleModel.find({}).sort({ order: 1 }).lean();
-  return rules.map((r) => ({
-    id: String(r._id),
-    name: r.name,
-    order: r.order,
-    active: r.active !== false,
-    match: {
-      category: r.match?.category ?? null,
-      channel: r.match?.channel ?? null,
-      mailbox: r.match?.mailbox ?? null,
-      language: r.match?.language ?? null,
-      office: r.match?.office ? String(r.match.office) : null,
-    },
-    team: String(r.team),
-  }));
 }
 
 export interface RoutingTrial {

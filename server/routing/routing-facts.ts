@@ -29,6 +29,8 @@ export interface RoutingFacts {
   requestedBy?: string;
   /** The office the request was for, when it had no active tier-1 team and the default office's took it (`office` is then the default office). */
   wantedOffice?: string;
+  /** The member's office, closed when the request arrived (`kind: 'default_office'`): why the default office took it. */
+  closedOffice?: string;
   /** The ticket's facts on arrival. */
   category: string | null;
   language: string;
@@ -81,8 +83,10 @@ export function routingSentence(routing: { explanation: string; facts?: RoutingF
     t('wording.routing.match.language', { value: n.language(f.language) }),
     t('wording.routing.match.channel', { value: n.channel(f.channel) }),
   ].filter((x): x is string => x !== null);
-  const sentence = t(`wording.routing.${f.kind}`, {
+  const key = f.kind === 'default_office' && f.closedOffice ? 'default_office_closed' : f.kind;
+  const sentence = t(`wording.routing.${key}`, {
     team,
+    closed: f.closedOffice ? (n.office(f.closedOffice) ?? '') : '',
     office: f.wantedOffice ? (n.office(f.wantedOffice) ?? '') : office,
     by: f.requestedBy ?? '',
     facts: facts.join(', '),

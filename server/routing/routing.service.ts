@@ -119,17 +119,21 @@ export async function routeNewTicket(facts: ArrivalFacts): Promise<RoutingDecisi
     why = `office chosen by ${facts.requestedBy ?? 'staff'}`;
     rule = 'requested_office';
   }
+  // The member's office, when it has closed since (routing-admin.ts): the default office takes its requests.
+  let closedOffice: Types.ObjectId | null = null;
   if (!office && facts.memberOffice) {
     office = offices.find((o) => String(o._id) === String(facts.memberOffice)) ?? null;
     if (office) {
       why = `member's office = ${office.name}`;
       rule = 'member_office';
-    }
+    } else closedOffice = facts.memberOffice;
   }
   if (!office) {
     office = offices.find((o) => o.isDefault) ?? null;
     if (!office) throw new NotFoundError('No default office is configured: an administrator must mark one office as default.');
-    why = `no routing rule matched and the member has no office, so the default office (${office.name})`;
+    why = closedOffice
+      ? `no routing rule matched and the member's office is closed, so the default office (${office.name})`
+      : `no routing rule matched and the member has no office, so the default office (${office.name})`;
     rule = 'default_office';
   }
   let team = await findTeamForTier(office._id, 1);
@@ -158,6 +162,7 @@ export async function routeNewTicket(facts: ArrivalFacts): Promise<RoutingDecisi
       office: String(office._id),
       ...(rule === 'requested_office' ? { requestedBy: facts.requestedBy ?? '' } : {}),
       ...(wanted ? { wantedOffice: String(wanted._id) } : {}),
+      ...(closedOffice ? { closedOffice: String(closedOffice) } : {}),
     },
   };
 }

@@ -266,3 +266,9 @@ export async function openTicketsOfTeam(team: { id: Types.ObjectId | string }): 
   const filed = await workingSet.select({ openOnly: true, places: tiers.map((tier) => ({ tier, team: team.id })) });
   return filed.filter((t) => String(t.team) === String(team.id)).length;
 }
+
+/** How many open tickets belong to an office, at any tier: what an office's closing checks (routing/routing-admin.ts). */
+export async function openTicketsOfOffice(office: { id: Types.ObjectId | string }): Promise<number> {
+  const filed = await workingSet.select({ openOnly: true, places: tiers.map((tier) => ({ tier, office: office.id })) });
+  return filed.filter((t) => String(t.office) === String(office.id)).length;
+}

@@ -11,7 +11,7 @@ import { catalogRoutes } from '../catalog/catalog.routes.js';
 import { catalogAdminRoutes } from '../catalog/catalog-admin.routes.js';
 import { routingConfigRoutes } from '../routing/routing-config.routes.js';
 import { routingAdminRoutes } from '../routing/routing-admin.routes.js';
-import { openTicketsOfTeam } from '../tickets/working-set.js';
+import { openTicketsOfOffice, openTicketsOfTeam } from '../tickets/working-set.js';
 import { privacyAdminRoutes } from '../privacy/privacy-admin.routes.js';
 import { slaAdminRoutes } from '../sla/sla-admin.routes.js';
 import { policyAdminRoutes } from '../sla/policy-admin.routes.js';
@@ -64,7 +64,7 @@ export function apiRouter(config: Config, options: { auth?: AuthRouteOptions; in
       ...catalogAdminRoutes(),
       ...slaAdminRoutes(),
       ...policyAdminRoutes(),
-      ...routingAdminRoutes({ mailboxes: knownMailboxes(config), openTicketsOfTeam }),
+      ...routingAdminRoutes({ mailboxes: knownMailboxes(config), openTicketsOfTeam, openTicketsOfOffice }),
       ...privacyAdminRoutes(config),
     ],
     requireStaff,

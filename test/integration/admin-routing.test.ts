@@ -4,17 +4,20 @@
  * same facts gets from ticket creation, and the same explanation; the page shows it, escaped.
  */
 import { expect } from 'chai';
+import { Types } from 'mongoose';
 import type { Express } from 'express';
 import request from 'supertest';
 import { AuditEntryModel } from '../../server/audit/audit.model.js';
 import { MemberModel } from '../../server/members/member.model.js';
+import { StaffModel } from '../../server/staff/staff.model.js';
+import { claimTicket, resolveTicket } from '../../server/tickets/ticket.commands.js';
 import { RoutingRuleModel } from '../../server/routing/routing-rule.model.js';
 import { clearRoutingCache } from '../../server/routing/routing.service.js';
 import { OfficeModel } from '../../server/offices/office.model.js';
 import { TeamModel } from '../../server/teams/team.model.js';
 import { testConfig } from '../helpers/config.js';
 import { useTestDatabase } from '../helpers/db.js';
-import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
+import { buildOrg, buildStaff, buildTicket, type Org } from '../helpers/factories.js';
 import { login, testApp } from '../helpers/http.js';
 import { pageAgent, pageCsrf } from '../helpers/page-agent.js';
 import { refusedInputs } from '../helpers/pages.js';
@@ -207,6 +210,85 @@ describe('administration: offices, teams and the routing tester', () => {
     expect((await agent.get('/staff/admin/teams')).headers.location).to.equal('/staff/admin/offices');
     await OfficeModel.deleteMany({ code: { $in: ['namur', 'dinant'] } });
     await TeamModel.deleteMany({ code: { $in: ['conseil-namur', 'soutien-namur', 'conseil-dinant'] } });
+    clearRoutingCache();
+  });
+
+  it('closes an office with its teams once no staff member, rule or open request is left in it (API and page, audited); its members then go to the default office, saying why', async () => {
+    const office = ((await auth(request(app).post('/api/v1/admin/offices')).send({ code: 'huy', name: 'Huy' }).expect(201)).body as { office: { id: string } })
+      .office;
+    const team = (
+      (await auth(request(app).post('/api/v1/admin/teams')).send({ code: 'conseil-huy', name: 'Conseil Huy', tier: 1, office: office.id }).expect(201))
+        .body as {
+        team: { id: string };
+      }
+    ).team;
+    const huy = new Types.ObjectId(office.id);
+    const advisor = await buildStaff({ name: 'Conseillère Huy', roles: ['advisor'], team: new Types.ObjectId(team.id), tier: 1, office: huy });
+    await MemberModel.create({ name: 'Membre Huy', email: 'membre.huy@example.be', office: huy });
+    const ticket = await buildTicket(org, { actor: advisor, office: huy, member: { name: 'Membre Huy', email: 'membre.huy@example.be' } });
+    expect(String(ticket.team)).to.equal(team.id);
+    const rule = await RoutingRuleModel.create({ name: 'Anglais → Huy', order: 50, match: { language: 'en' }, team: team.id });
+    clearRoutingCache();
+    const close = (id: string) => auth(request(app).patch(`/api/v1/admin/offices/${id}`)).send({ active: false });
+    const reason = (r: request.Response) => (r.body as { error: { reason: string } }).error.reason;
+
+    // Others may not; the default office never closes; then each thing left in Huy is named, one at a time.
+    const supervisor = await login(app, org.staff.supervisorLiege.email);
+    await request(app).patch(`/api/v1/admin/offices/${office.id}`).set('Authorization', `Bearer ${supervisor}`).send({ active: false }).expect(403);
+    expect(reason(await close(String(org.offices.charleroi)).expect(409))).to.equal('office_is_default');
+    expect(reason(await close(office.id).expect(409))).to.equal('office_has_staff');
+    await StaffModel.updateOne({ _id: advisor.id }, { $set: { office: org.offices.liege } });
+    expect(reason(await close(office.id).expect(409))).to.equal('office_in_rules');
+    await RoutingRuleModel.updateOne({ _id: rule._id }, { $set: { active: false } });
+    expect(reason(await close(office.id).expect(409))).to.equal('office_has_tickets');
+    expect(await OfficeModel.countDocuments({ _id: huy, active: true }), 'nothing changed').to.equal(1);
+
+    // The page: refused on the card (whose, and why), then closed once the request is resolved.
+    const agent = await pageAgent(app, org.staff.administrator.email);
+    const csrf = await pageCsrf(agent, '/staff/admin/offices');
+    const card = { _csrf: csrf, name: 'Huy', routingModel: 'tiered', activeShown: '1' };
+    const refused = await agent.post(`/staff/admin/offices/${office.id}?lang=en`).type('form').send(card);
+    expect(refused.status).to.equal(409);
+    expect(refused.text).to.include('Huy').and.include('Open requests still belong to this office: reassign or resolve them first.');
+    const claimed = await claimTicket({ actor: advisor, ticketId: String(ticket._id), version: ticket.version });
+    await resolveTicket({ actor: advisor, ticketId: String(ticket._id), version: claimed.version });
+    const closed = await agent.post(`/staff/admin/offices/${office.id}`).type('form').send(card);
+    expect([closed.status, closed.headers.location]).to.deep.equal([303, '/staff/admin/offices?done=office']);
+    expect((await OfficeModel.findById(huy).lean())?.active).to.equal(false);
+    expect((await TeamModel.findById(team.id).lean())?.active, 'its team closes with it').to.equal(false);
+    expect(await AuditEntryModel.countDocuments({ action: 'office.update', 'target.id': office.id, 'after.active': false })).to.equal(1);
+    expect(await AuditEntryModel.countDocuments({ action: 'team.update', 'target.id': team.id, 'after.active': false })).to.equal(1);
+    const page = await agent.get('/staff/admin/offices?lang=en').expect(200);
+    const huyCard = page.text.slice(page.text.indexOf(`id="office-${office.id}-title"`));
+    expect(huyCard.slice(0, huyCard.indexOf('</form>')))
+      .to.include('closed')
+      .and.include('name="active" value="1" aria-describedby');
+    expect(huyCard.slice(0, huyCard.indexOf('</form>'))).to.not.include('value="1" checked');
+    // The default office's card offers no closing.
+    const defaultCard = page.text.slice(page.text.indexOf(`id="office-${String(org.offices.charleroi)}-title"`));
+    expect(defaultCard.slice(0, defaultCard.indexOf('</form>'))).to.not.include('name="active"');
+
+    // A member of Huy now goes to the default office, and the routing says why.
+    const routed = await auth(request(app).post('/api/v1/admin/routing/test'))
+      .send({ channel: 'web', language: 'fr', email: 'membre.huy@example.be' })
+      .expect(200);
+    const answer = (routed.body as { routing: { office: { id: string }; explanation: string; facts: { closedOffice?: string } } }).routing;
+    expect(answer.office.id).to.equal(String(org.offices.charleroi));
+    expect(answer.explanation).to.include("the member's office is closed");
+    expect(answer.facts.closedOffice).to.equal(office.id);
+    const tester = await agent
+      .post('/staff/admin/routing?lang=fr')
+      .type('form')
+      .send({ _csrf: csrf, channel: 'web', language: 'fr', email: 'membre.huy@example.be' });
+    expect(tester.text).to.include('le bureau du membre (Huy) est fermé, donc le bureau par défaut (Charleroi)');
+    // Reopened: the office only (its teams are reopened one by one).
+    await auth(request(app).patch(`/api/v1/admin/offices/${office.id}`))
+      .send({ active: true })
+      .expect(200);
+    expect((await TeamModel.findById(team.id).lean())?.active).to.equal(false);
+    await OfficeModel.deleteOne({ _id: huy });
+    await TeamModel.deleteOne({ _id: team.id });
+    await RoutingRuleModel.deleteOne({ _id: rule._id });
     clearRoutingCache();
   });
 

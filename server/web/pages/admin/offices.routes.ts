@@ -8,7 +8,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { loadCatalog } from '../catalog.js';
-import { openTicketsOfTeam } from '../../../tickets/working-set.js';
+import { openTicketsOfOffice, openTicketsOfTeam } from '../../../tickets/working-set.js';
 import { createOffice, createTeam, officesAndTeams, updateOffice, updateTeam } from '../../../routing/routing-admin.js';
 import { assignmentModes, officeModels, tiers } from '../../../lib/ticket.vocabulary.js';
 import { fieldProblems } from '../../../lib/validate.js';
@@ -27,6 +27,9 @@ const officeForm = z.strictObject({
   name: z.string().trim().min(1).max(80),
   ...labelsFormFields,
   routingModel: z.enum(officeModels),
+  // The card's box (not on the default office's card, which cannot close); unticked means close.
+  activeShown: z.literal('1').optional(),
+  active: z.literal('1').optional(),
 });
 const teamForm = z.strictObject({
   _csrf: z.string().optional(),
@@ -39,7 +42,7 @@ const teamForm = z.strictObject({
   activeShown: z.literal('1').optional(),
   active: z.literal('1').optional(),
 });
-const newOfficeForm = officeForm.extend({
+const newOfficeForm = officeForm.omit({ activeShown: true, active: true }).extend({
   code: z
     .string()
     .trim()
@@ -136,11 +139,13 @@ export function officeAdminPages(tools: StaffPageTools): Router {
             ...typed('office', o.id),
             // How the page's language names it (its label, else its name): for the form's accessible name.
             shownName: officeName.get(o.id) ?? o.name,
+            active: isRefused('office', o.id) ? formField(req.body, 'active') === '1' : o.active,
+            stored: o.active,
             action: `${officesPath}/${o.id}`,
             models: models('office', o.id, o.routingModel),
           }))
-          // In the order of the names the page shows, not of the base names behind them.
-          .sort((a, b) => a.shownName.localeCompare(b.shownName, res.locals.locale)),
+          // Open offices first, each group in the order of the names the page shows (not of the base names behind them).
+          .sort((a, b) => Number(b.stored) - Number(a.stored) || a.shownName.localeCompare(b.shownName, res.locals.locale)),
         newOffice: { ...typed('office', 'new'), action: officesPath, models: models('office', 'new', 'tiered') },
         teams: teams
           .map((team) => ({
@@ -197,8 +202,9 @@ export function officeAdminPages(tools: StaffPageTools): Router {
       await updateOffice(
         pageActor(req),
         String(req.params.id),
-        { name: body.name, labels: labelsFromForm(body), routingModel: body.routingModel },
+        { name: body.name, labels: labelsFromForm(body), routingModel: body.routingModel, ...(body.activeShown ? { active: body.active === '1' } : {}) },
         { ip: req.ip },
+        openTicketsOfOffice,
       );
     } catch (error) {
       return showOffices(req, res, { ...refusal(error, res.locals.t, officeFields), kind: 'office', id: String(req.params.id) });
