@@ -7,7 +7,7 @@ import { Types } from 'mongoose';
 import type { Actor } from '../auth/actor.js';
 import type { MailProof } from './message.model.js';
 import { BadRequestError } from '../lib/errors.js';
-import { finish, onCurrentVersion, reopenTicket } from './ticket.commands.js';
+import { finish, onCurrentVersion, reopenTicket, resumePlace } from './ticket.commands.js';
 import { attachmentLink, messageWrite } from './journal-writes.js';
 import type { Ticket } from './ticket.model.js';
 import { nameBook, ticketEvents } from './ticket.queries.js';
@@ -82,17 +82,18 @@ export async function memberReply(props: MemberReplyProps): Promise<TicketView> 
     if (!thanked || ticket.merged) assertStateAllows('reply', ticket, 'member');
     const reopens = ticket.status === 'resolved' && !thanked;
     const status = ticket.status === 'pending_member' || reopens ? 'open' : ticket.status;
+    const resume = reopens ? await resumePlace(ticket) : { patch: {}, note: null };
     const author = ticket.member;
     return finish({
       ticket,
       type: 'member_replied',
       actor: props.actor,
       at,
-      note: reopens ? "reopened by the member's answer" : null,
+      note: reopens ? ["reopened by the member's answer", resume.note].filter(Boolean).join('; ') : null,
       data: { message: messageId, channel: props.channel, attachments: attachments.length, ...(thanked ? { thanks: true as const } : {}) },
       patch: {
         status,
-        ...(reopens ? { resolvedAt: null } : {}),
+        ...(reopens ? { resolvedAt: null, ...resume.patch } : {}),
         lastMessageAt: at,
         lastMemberMessageAt: at,
         messageCount: (ticket.messageCount ?? 0) + 1,

@@ -16,6 +16,7 @@ import { BadRequestError, ConflictError, NotFoundError } from '../lib/errors.js'
 import { StaffModel } from '../staff/staff.model.js';
 import { attachmentLink, escalationUpdate, messageWrite } from './journal-writes.js';
 import { commit, loadTicket, type CommitInput } from './ticket.journal.js';
+import { placeToResume } from '../routing/routing.service.js';
 import type { Priority, Ticket } from './ticket.model.js';
 import { refusal, type TicketAction } from './ticket.lifecycle.js';
 import { authorize } from './ticket.policy.js';
@@ -262,14 +263,26 @@ export async function resolveTicket(props: CommandBase & { note?: string }): Pro
 
 export async function reopenTicket(props: CommandBase & { note?: string }): Promise<TicketView> {
   const ticket = await prepare(props, 'reopen');
+  const resume = await resumePlace(ticket);
   return finish({
     ticket,
     type: 'reopened',
     actor: props.actor,
     at: props.at,
-    note: props.note ?? null,
-    patch: { status: 'open', resolvedAt: null, closedAt: null },
+    note: [props.note, resume.note].filter(Boolean).join('; ') || null,
+    patch: { status: 'open', resolvedAt: null, closedAt: null, ...resume.patch },
   });
+}
+
+/**
+ * Where a done ticket goes back to work: where it was, unless its team has closed since; then to a
+ * team that works (routing.service.ts `placeToResume`), unheld, and the note says why (nothing comes
+ * back to a queue no one reads).
+ */
+export async function resumePlace(ticket: Ticket): Promise<{ patch: Partial<Ticket>; note: string | null }> {
+  const place = await placeToResume(ticket);
+  if (!place) return { patch: {}, note: null };
+  return { patch: { ...place, assignee: null }, note: 'its team has closed since: back to a queue that works' };
 }
 
 type Classification = { priority?: Priority; category?: string | null; language?: TicketLanguage };

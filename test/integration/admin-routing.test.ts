@@ -11,6 +11,9 @@ import { AuditEntryModel } from '../../server/audit/audit.model.js';
 import { MemberModel } from '../../server/members/member.model.js';
 import { StaffModel } from '../../server/staff/staff.model.js';
 import { claimTicket, resolveTicket } from '../../server/tickets/ticket.commands.js';
+import { memberReply } from '../../server/tickets/member.commands.js';
+import { loadTicket } from '../../server/tickets/ticket.journal.js';
+import { eventId, TicketEventModel } from '../../server/tickets/ticket-event.model.js';
 import { RoutingRuleModel } from '../../server/routing/routing-rule.model.js';
 import { clearRoutingCache } from '../../server/routing/routing.service.js';
 import { OfficeModel } from '../../server/offices/office.model.js';
@@ -281,6 +284,19 @@ describe('administration: offices, teams and the routing tester', () => {
       .type('form')
       .send({ _csrf: csrf, channel: 'web', language: 'fr', email: 'membre.huy@example.be' });
     expect(tester.text).to.include('le bureau du membre (Huy) est fermé, donc le bureau par défaut (Charleroi)');
+    // The member answers the resolved request: it comes back to work in the default office's queue, unheld (its team has closed), and the trail says why.
+    const member = { kind: 'member' as const, id: ticket.member, name: 'Membre Huy', email: 'membre.huy@example.be' };
+    const answered = await memberReply({ actor: member, ticketId: String(ticket._id), text: 'Le problème est revenu ce matin.', channel: 'web' });
+    expect(answered.status).to.equal('open');
+    const resumed = await loadTicket(String(ticket._id));
+    expect([String(resumed?.office), String(resumed?.team), resumed?.tier, resumed?.assignee]).to.deep.equal([
+      String(org.offices.charleroi),
+      String(org.teams.charleroi),
+      1,
+      null,
+    ]);
+    const event = await TicketEventModel.findById(eventId(ticket._id, resumed?.version ?? 0)).lean();
+    expect(event?.note).to.include('its team has closed since');
     // Reopened: the office only (its teams are reopened one by one).
     await auth(request(app).patch(`/api/v1/admin/offices/${office.id}`))
       .send({ active: true })
