@@ -298,7 +298,7 @@ async function main(): Promise<void> {
       // Where the history lists stop: found once from the keys on a database from before it was kept.
       await firstDoneDay();
     })
-    .catch((error: unknown) => logger.warn({ err: error }, 'could not read the tickets done since last month'));
+    .catch((error: unknown) => logger.warn({ err: error }, 'could not read the report days since last month'));
   const stopAutoAssignment = startAutoAssignment({ events: domainEvents, logger, deps: { online } });
   // A ticket stored for a member whose erasure had already swept their tickets is erased as it is created.
   const erasureWatch = startErasureWatch({ dataDir: config.dataDir, logger, events: domainEvents });

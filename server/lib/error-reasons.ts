@@ -48,6 +48,7 @@ export const accountRefusalCodes = [
   'office_has_staff',
   'office_in_rules',
   'office_has_tickets',
+  'office_closed',
 ] as const;
 
 /** Why the policy refuses a person an action on a ticket they can read (server/tickets/ticket.policy.ts), and a claim of one's own ticket. */

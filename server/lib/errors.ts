@@ -38,6 +38,7 @@ export interface FieldReason {
     | 'overlap'
     | 'inactive_team'
     | 'mailbox_needs_email'
+    | 'office_closed'
     | 'one_of';
   limit?: number;
   /** The values accepted (`one_of`), as the person would type them. */

@@ -23,6 +23,7 @@
  */
 import { Schema, model } from 'mongoose';
 import { readByIds } from '../db/point-reads.js';
+import { DayMemory } from './day-memory.js';
 import { registerEnricher, loadTicket, type CommitInput } from '../tickets/ticket.journal.js';
 import { dayKeysFrom, dayOf, rememberDayChange } from '../tickets/ticket.keys.js';
 import { isDoneStatus } from '../lib/ticket.vocabulary.js';
@@ -206,20 +207,21 @@ function stateOf(doc: ReportDayDoc | null): DayState {
 }
 
 /**
- * The days this instance folded last, decoded: a report takes them from here rather than from their
- * document (a month of four offices is 124 documents and some 12,000 tickets to parse and decode at
- * Smart's volume). A remembered day is what this instance last stored, or found it had no need to,
- * so folding it forward is as right as folding the document: the keys after its counts are read
- * either way, and they hold whatever another instance took in meanwhile. Days are only remembered;
- * nothing is trusted that the keys and the working set do not check again (see the top of the file).
+ * The days this instance folded last, decoded (day-memory.ts): a report takes them from there rather
+ * than from their document. A remembered day is what this instance last stored, or found it had no
+ * need to, so folding it forward is as right as folding the document: the keys after its counts are
+ * read either way, and they hold whatever another instance took in meanwhile.
  */
-const remembered = new Map<string, DayState>();
-/** About four offices' last five months: the longest period (92 days) and a comparison's other side. */
-const maxRememberedDays = 600;
+const remembered = new DayMemory<DayState>((state) => state.sealed.size + state.pending.size);
 
 /** Forgets the remembered days (tests: another database, or its documents deleted). */
 export function forgetReportDays(): void {
   remembered.clear();
+}
+
+/** Whether more days can be remembered without forgetting others (the warm-up at start stops there). */
+export function roomToRemember(): boolean {
+  return remembered.hasRoom();
 }
 
 /** A slot for tickets named by a change key before their created key was read (read next time). */
@@ -232,8 +234,7 @@ const unknownSlot = Number.MAX_SAFE_INTEGER;
 async function foldDay(office: string, day: string): Promise<DayTicket[]> {
   const id = `${office}:${day}`;
   // Taken out while folding: a fold that fails half-way leaves no half-changed state behind.
-  const kept = remembered.get(id);
-  remembered.delete(id);
+  const kept = remembered.take(id);
   const state = kept ?? stateOf(await days().findOne({ _id: id }));
   const [created, changes] = await Promise.all([
     dayKeysFrom({ kind: 'created', office }, day, state.created + 1),
@@ -317,8 +318,7 @@ async function foldDay(office: string, day: string): Promise<DayTicket[]> {
     state.created = doc.created;
     state.changes = doc.changes;
   }
-  remembered.set(id, state);
-  if (remembered.size > maxRememberedDays) remembered.delete(remembered.keys().next().value as string);
+  remembered.keep(id, state);
   return [...state.sealed.values(), ...current.values()].sort((a, b) => a.slot - b.slot);
 }
 

@@ -30,7 +30,7 @@ import {
   type ReportTicket,
   type TicketFacts,
 } from './compute.js';
-import { ticketsOfDays } from './day-facts.js';
+import { roomToRemember, ticketsOfDays } from './day-facts.js';
 import { doneTicketsSince } from './done-days.js';
 import type { ReportFilters } from './period.js';
 import { eventsOf, readReportTickets, toReportTicket, type RawTicket } from './ticket-source.js';
@@ -189,10 +189,18 @@ export async function loadReport(actor: StaffActor, filters: ReportFilters, now:
 
 /**
  * Folds, ahead of the first views, the day documents the default report and comparison read: every
- * office, from the start of last month (day-facts.ts keeps them decoded). Returns how many tickets.
+ * office, from the day before the start of last month (a month begins in Brussels an hour or two
+ * before UTC), a week at a time from the most recent, while the instance has room to keep them
+ * decoded (day-facts.ts). Returns how many tickets.
  */
 export async function warmReportDays(now = new Date()): Promise<number> {
   const offices = (await OfficeModel.find({}, { _id: 1 }).lean()).map((o) => String(o._id));
-  const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
-  return (await ticketsOfDays(offices, from, now)).length;
+  const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 0));
+  const week = 7 * 24 * 3_600_000;
+  let tickets = 0;
+  for (let end = now.getTime(); end >= from.getTime() && roomToRemember(); end -= week) {
+    const start = new Date(Math.max(from.getTime(), end - week + 24 * 3_600_000));
+    tickets += (await ticketsOfDays(offices, start, new Date(end))).length;
+  }
+  return tickets;
 }

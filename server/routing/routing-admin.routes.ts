@@ -178,7 +178,15 @@ export function routingAdminRoutes(options: {
       ...officeChange,
       handler: async (req, res) => {
         const { params, body } = valid(req, officeChange);
-        res.json({ office: await updateOffice(requireActor(req), params.id, body, { ip: req.ip }, options.openTicketsOfOffice) });
+        res.json({
+          office: await updateOffice(
+            requireActor(req),
+            params.id,
+            body,
+            { ip: req.ip },
+            { ofOffice: options.openTicketsOfOffice, ofTeam: options.openTicketsOfTeam },
+          ),
+        });
       },
     }),
     route({

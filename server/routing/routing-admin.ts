@@ -167,27 +167,40 @@ export async function createTeam(
 /** How many open tickets an office holds, at any tier: given from above (tickets/working-set.ts). */
 export type OpenTicketsOfOffice = (office: { id: Types.ObjectId }) => Promise<number>;
 
+/** What an office's closing counts, given from above (tickets/working-set.ts). */
+export interface OpenWork {
+  ofOffice: OpenTicketsOfOffice;
+  ofTeam: OpenTicketsOfTeam;
+}
+
 /**
  * An office closes (is deactivated) with its teams, once nothing depends on it: it is not the default
- * office (which takes the requests no other office does), no active staff member belongs to it (move
- * them first: the page says so), no active arrival rule sends tickets to one of its teams, and it holds
- * no open request (an escalated one would come back to a tier 1 that no longer exists). Its members'
- * next requests go to the default office, and their routing says why (routing.service.ts). Its
- * history stays: reports, tickets and events keep naming it. Returns the teams that close with it.
- * (Counted, then written, as for teams.)
+ * office (which takes the requests no other office does), no active staff member belongs to it or to
+ * one of its teams (move them first: the page says so), no active arrival rule sends tickets to one of
+ * its teams, and no open request belongs to it or waits in one of its teams' queues (one moved there
+ * from another office included; an escalated one would come back to a tier 1 that no longer exists).
+ * Its members' next requests go to the default office unless a rule takes them first, and their
+ * routing says why (routing.service.ts). Its history stays: reports, tickets and events keep naming
+ * it. Returns the teams that close with it. (Counted, then written, as for teams.)
  */
-async function assertCanClose(office: OfficeDoc, openTickets: OpenTicketsOfOffice | undefined): Promise<TeamDoc[]> {
-  if (!openTickets) throw new Error('Closing an office needs the count of its open tickets.');
+async function assertCanClose(office: OfficeDoc, work: OpenWork | undefined): Promise<TeamDoc[]> {
+  if (!work) throw new Error('Closing an office needs the count of its open tickets.');
   if (office.isDefault) throw new ConflictError('This is the default office, which takes the requests no other office does.', { reason: 'office_is_default' });
-  const staff = await StaffModel.countDocuments({ office: office._id, active: true });
-  if (staff > 0) throw new ConflictError(`${staff} active staff member(s) belong to this office: move them first.`, { reason: 'office_has_staff' });
   // Teams are few: read whole (no query by office alone needs an index of its own).
   const teams = (await TeamModel.find({}).lean<TeamDoc[]>()).filter((t) => t.active !== false && String(t.office) === String(office._id));
-  const rules = teams.length > 0 ? await RoutingRuleModel.countDocuments({ team: { $in: teams.map((t) => t._id) }, active: { $ne: false } }) : 0;
+  const ids = teams.map((t) => t._id);
+  const staff =
+    (await StaffModel.countDocuments({ office: office._id, active: true })) +
+    (ids.length > 0 ? await StaffModel.countDocuments({ team: { $in: ids }, active: true, office: { $ne: office._id } }) : 0);
+  if (staff > 0)
+    throw new ConflictError(`${staff} active staff member(s) belong to this office or its teams: move them first.`, { reason: 'office_has_staff' });
+  const rules = ids.length > 0 ? await RoutingRuleModel.countDocuments({ team: { $in: ids }, active: { $ne: false } }) : 0;
   if (rules > 0)
     throw new ConflictError(`${rules} active arrival rule(s) send tickets to this office's teams: change them first.`, { reason: 'office_in_rules' });
-  const open = await openTickets({ id: office._id });
-  if (open > 0) throw new ConflictError(`${open} open request(s) belong to this office: move or resolve them first.`, { reason: 'office_has_tickets' });
+  let open = await work.ofOffice({ id: office._id });
+  for (const team of teams) if (open === 0) open += await work.ofTeam({ id: team._id });
+  if (open > 0)
+    throw new ConflictError('Open requests belong to this office or wait in its teams: move or resolve them first.', { reason: 'office_has_tickets' });
   return teams;
 }
 
@@ -196,7 +209,7 @@ export async function updateOffice(
   id: string,
   props: { name?: string; labels?: Labels; routingModel?: OfficeRoutingModel; active?: boolean },
   meta: Meta = {},
-  openTickets?: OpenTicketsOfOffice,
+  openWork?: OpenWork,
 ): Promise<OfficeView> {
   assertAdministrator(actor);
   const doc = objectId.test(id) ? await OfficeModel.findById(id).lean<OfficeDoc>() : null;
@@ -207,7 +220,7 @@ export async function updateOffice(
   if (props.labels !== undefined) set.labels = props.labels;
   if (props.routingModel !== undefined) set.routingModel = props.routingModel;
   if (props.active !== undefined) set.active = props.active;
-  const closing = set.active === false && doc.active !== false ? await assertCanClose(doc, openTickets) : [];
+  const closing = set.active === false && doc.active !== false ? await assertCanClose(doc, openWork) : [];
   for (const team of closing) await TeamModel.updateOne({ _id: team._id }, { $set: { active: false } });
   if (Object.keys(set).length > 0) await OfficeModel.updateOne({ _id: doc._id }, { $set: set });
   const after = { ...before, ...set } as OfficeView;
@@ -285,9 +298,11 @@ export async function updateTeam(
   if (props.assignmentMode !== undefined) set.assignmentMode = props.assignmentMode;
   if (props.active !== undefined) set.active = props.active;
   if (props.office !== undefined) {
-    if (props.office !== null && !(objectId.test(props.office) && (await OfficeModel.exists({ _id: props.office })))) {
-      throw new BadRequestError('No such office.', [{ path: 'office', message: 'unknown office' }]);
-    }
+    const office = props.office !== null && objectId.test(props.office) ? await OfficeModel.findById(props.office, { active: 1 }).lean() : null;
+    if (props.office !== null && !office) throw new BadRequestError('No such office.', [{ path: 'office', message: 'unknown office' }]);
+    // A team moves into an open office only (its own, closed, it may keep while it stays closed too).
+    if (office?.active === false && String(props.office) !== String(doc.office ?? null))
+      throw new BadRequestError('This office is closed.', [{ path: 'office', message: 'this office is closed', reason: { code: 'office_closed' } }]);
     set.office = props.office === null ? null : new Types.ObjectId(props.office);
   }
   const tier = (set.tier as number | undefined) ?? doc.tier;
@@ -297,6 +312,9 @@ export async function updateTeam(
   const stillServes = tier === doc.tier && String(office) === String(doc.office ?? null) && (set.active ?? doc.active) !== false;
   if (!stillServes) await assertCanLeaveTier(doc);
   if (set.active === false && doc.active !== false) await assertNoOpenWork(doc, openTickets);
+  // Reopened in a closed office, a team would take requests no one routes there: the office first.
+  if ((set.active ?? doc.active) !== false && office && !(await OfficeModel.exists({ _id: office, active: { $ne: false } })))
+    throw new ConflictError('Its office is closed: reopen the office first, or move the team.', { reason: 'office_closed' });
   if (Object.keys(set).length > 0) await TeamModel.updateOne({ _id: doc._id }, { $set: set });
   const after = presentTeam({ ...doc, ...set } as TeamDoc);
   clearRoutingCache();

@@ -92,28 +92,26 @@ export async function teamForTier(office: Types.ObjectId, tier: Tier): Promise<{
 /**
  * Where a done ticket coming back to work (reopened, or answered by its member) can be worked when the
  * team it was left with has closed since (a team deactivated once its queue was empty, an office closed
- * with its teams: routing-admin.ts): the active team of its tier in its office, else its office's tier
- * 1, else the default office's tier 1 (its members' next requests go there too). Null while its team
- * and its office are still open: it goes back where it was.
+ * with its teams: routing-admin.ts): its office's active team of its tier, else its office's tier 1;
+ * its office closed, the default office's team of its tier, else tier 1 there (its members' next
+ * requests go there too). `why` says which closed. Null while its team and its office are still open:
+ * it goes back where it was.
  */
 export async function placeToResume(t: {
   office: Types.ObjectId;
   tier: number;
   team?: Types.ObjectId | null;
-}): Promise<{ office: Types.ObjectId; tier: Tier; team: Types.ObjectId } | null> {
+}): Promise<{ office: Types.ObjectId; tier: Tier; team: Types.ObjectId; why: 'team_closed' | 'office_closed' } | null> {
   const [teams, offices] = await Promise.all([activeTeams.get(), activeOffices.get()]);
   const officeOpen = offices.some((o) => String(o._id) === String(t.office));
   if (officeOpen && t.team && teams.some((x) => String(x._id) === String(t.team))) return null;
-  if (officeOpen) {
-    for (const tier of [t.tier as Tier, 1 as const]) {
-      const team = await findTeamForTier(t.office, tier);
-      if (team) return { office: t.office, tier, team: team._id };
-    }
+  const office = officeOpen ? t.office : offices.find((o) => o.isDefault)?._id;
+  if (!office) throw new NotFoundError('No default office is configured: an administrator must mark one office as default.');
+  for (const tier of [t.tier as Tier, 1 as const]) {
+    const team = await findTeamForTier(office, tier);
+    if (team) return { office, tier, team: team._id, why: officeOpen ? 'team_closed' : 'office_closed' };
   }
-  const fallback = offices.find((o) => o.isDefault);
-  const team = fallback ? await findTeamForTier(fallback._id, 1) : null;
-  if (!fallback || !team) throw new NotFoundError('No active tier-1 team is configured for the default office.');
-  return { office: fallback._id, tier: 1, team: team._id };
+  throw new NotFoundError('No active tier-1 team is configured for this office.');
 }
 
 /** Chooses office and tier-1 team for a new ticket, with the reason. */

@@ -48,7 +48,11 @@ async function load(id: string): Promise<StaffDoc> {
 async function checkPlace(team: string | Types.ObjectId | null | undefined, office: string | Types.ObjectId | null | undefined): Promise<void> {
   const teamDoc = team ? await TeamModel.findById(team, { office: 1, name: 1 }).lean() : null;
   if (team && !teamDoc) throw new BadRequestError('No such team.', [{ path: 'team', message: 'unknown team' }]);
-  if (office && !(await OfficeModel.exists({ _id: office }))) throw new BadRequestError('No such office.', [{ path: 'office', message: 'unknown office' }]);
+  const officeDoc = office ? await OfficeModel.findById(office, { active: 1 }).lean() : null;
+  if (office && !officeDoc) throw new BadRequestError('No such office.', [{ path: 'office', message: 'unknown office' }]);
+  // A closed office has no one (routing-admin.ts closes it only then): no one joins it.
+  if (officeDoc?.active === false)
+    throw new BadRequestError('This office is closed.', [{ path: 'office', message: 'this office is closed', reason: { code: 'office_closed' } }]);
   if (teamDoc?.office && office && String(teamDoc.office) !== String(office)) {
     throw new ConflictError(`The team "${teamDoc.name}" belongs to another office than the one chosen.`, { reason: 'team_office_mismatch' });
   }

@@ -82,7 +82,7 @@ export async function memberReply(props: MemberReplyProps): Promise<TicketView> 
     if (!thanked || ticket.merged) assertStateAllows('reply', ticket, 'member');
     const reopens = ticket.status === 'resolved' && !thanked;
     const status = ticket.status === 'pending_member' || reopens ? 'open' : ticket.status;
-    const resume = reopens ? await resumePlace(ticket) : { patch: {}, note: null };
+    const resume = reopens ? await resumePlace(ticket, props.actor, at) : { patch: {}, note: null, writes: [] };
     const author = ticket.member;
     return finish({
       ticket,
@@ -114,6 +114,7 @@ export async function memberReply(props: MemberReplyProps): Promise<TicketView> 
           createdAt: props.writtenAt && props.writtenAt < at ? props.writtenAt : at,
         }),
         ...attachments.map((id) => attachmentLink(id, ticket._id, messageId)),
+        ...resume.writes,
       ],
     });
   });

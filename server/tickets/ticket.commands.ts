@@ -15,6 +15,7 @@ import { endsWithSignOff, formatReply } from '../lib/reply-markup.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../lib/errors.js';
 import { StaffModel } from '../staff/staff.model.js';
 import { attachmentLink, escalationUpdate, messageWrite } from './journal-writes.js';
+import type { JournalWrite } from './ticket-event.model.js';
 import { commit, loadTicket, type CommitInput } from './ticket.journal.js';
 import { placeToResume } from '../routing/routing.service.js';
 import type { Priority, Ticket } from './ticket.model.js';
@@ -263,26 +264,38 @@ export async function resolveTicket(props: CommandBase & { note?: string }): Pro
 
 export async function reopenTicket(props: CommandBase & { note?: string }): Promise<TicketView> {
   const ticket = await prepare(props, 'reopen');
-  const resume = await resumePlace(ticket);
+  const at = props.at ?? new Date();
+  const resume = await resumePlace(ticket, props.actor, at);
   return finish({
     ticket,
     type: 'reopened',
     actor: props.actor,
-    at: props.at,
+    at,
     note: [props.note, resume.note].filter(Boolean).join('; ') || null,
     patch: { status: 'open', resolvedAt: null, closedAt: null, ...resume.patch },
+    writes: resume.writes,
   });
 }
 
 /**
- * Where a done ticket goes back to work: where it was, unless its team has closed since; then to a
- * team that works (routing.service.ts `placeToResume`), unheld, and the note says why (nothing comes
- * back to a queue no one reads).
+ * Where a done ticket goes back to work: where it was, unless its team or its office has closed since;
+ * then to a team that works (routing.service.ts `placeToResume`), unheld, and the note says why
+ * (nothing comes back to a queue no one reads). Back on tier 1 its escalation is over, as after a
+ * supervisor's move; one still pending is closed as moved.
  */
-export async function resumePlace(ticket: Ticket): Promise<{ patch: Partial<Ticket>; note: string | null }> {
+export async function resumePlace(ticket: Ticket, actor: Actor, at: Date): Promise<{ patch: Partial<Ticket>; note: string | null; writes: JournalWrite[] }> {
   const place = await placeToResume(ticket);
-  if (!place) return { patch: {}, note: null };
-  return { patch: { ...place, assignee: null }, note: 'its team has closed since: back to a queue that works' };
+  if (!place) return { patch: {}, note: null, writes: [] };
+  const note =
+    place.why === 'office_closed'
+      ? 'its office has closed since: back to a queue of the default office'
+      : 'its team has closed since: back to a queue that works';
+  const closedBy = actor.kind === 'staff' ? actor.id : null;
+  return {
+    patch: { office: place.office, tier: place.tier, team: place.team, assignee: null, escalation: null, ...(place.tier === 1 ? { escalated: null } : {}) },
+    note,
+    writes: ticket.escalation ? [escalationUpdate(ticket.escalation, { outcome: 'reassigned', closedBy, closedAt: at, closingNote: note })] : [],
+  };
 }
 
 type Classification = { priority?: Priority; category?: string | null; language?: TicketLanguage };

@@ -24,7 +24,7 @@
 import type { Types } from 'mongoose';
 import { sameId, type StaffActor } from '../auth/actor.js';
 import { BadRequestError, ConflictError, NotFoundError, isDuplicateKeyError } from '../lib/errors.js';
-import { prepare, staffId, type CommandBase } from './ticket.commands.js';
+import { prepare, resumePlace, staffId, type CommandBase } from './ticket.commands.js';
 import { commit, loadTicket } from './ticket.journal.js';
 import { refusal } from './ticket.lifecycle.js';
 import type { Ticket } from './ticket.model.js';
@@ -83,13 +83,17 @@ function recordActor(record: TicketMerge): StaffActor {
 }
 
 /** Commits `make(ticket)` on the ticket's current version, again if someone committed first (a few times). */
-async function commitOnCurrent(ticketId: Types.ObjectId, done: (t: Ticket) => boolean, make: (t: Ticket) => Parameters<typeof commit>[0]): Promise<Ticket> {
+async function commitOnCurrent(
+  ticketId: Types.ObjectId,
+  done: (t: Ticket) => boolean,
+  make: (t: Ticket) => Parameters<typeof commit>[0] | Promise<Parameters<typeof commit>[0]>,
+): Promise<Ticket> {
   for (let attempt = 0; ; attempt += 1) {
     const ticket = await loadTicket(ticketId);
     if (!ticket) throw new NotFoundError('No such ticket.');
     if (done(ticket)) return ticket;
     try {
-      return (await commit(make(ticket))).ticket;
+      return (await commit(await make(ticket))).ticket;
     } catch (error) {
       if (!(error instanceof ConflictError) || attempt >= 4) throw error;
     }
@@ -137,26 +141,32 @@ export async function completeMerge(record: TicketMerge): Promise<Ticket> {
   const target = await commitOnCurrent(
     into._id,
     (t) => (t.mergedFrom ?? []).some((m) => sameId(m.ticket, record.source)),
-    (t) => ({
-      ticket: t,
-      type: 'merged_in',
-      actor,
-      at: record.at,
-      note: record.note,
-      data: { source: source._id, sourceNumber: source.number, sourceSubject: source.subject, messages, attachments: files },
-      patch: {
-        // The duplicate's messages are the member's and need an answer here: a ticket that was
-        // resolved or waited on the member is open again, as when the member answers it.
-        ...(t.status === 'resolved' || t.status === 'pending_member' ? { status: 'open' as const, resolvedAt: null } : {}),
-        mergedFrom: [...(t.mergedFrom ?? []), { ticket: source._id, number: source.number }],
-        messageCount: (t.messageCount ?? 0) + messages.length,
-        ...(lastAt && (!t.lastMessageAt || lastAt > new Date(t.lastMessageAt)) ? { lastMessageAt: lastAt } : {}),
-      },
-      writes: [
-        ...messages.map((id) => ({ model: 'Message' as const, op: 'update' as const, id, doc: { ticket: t._id } })),
-        ...files.map((id) => ({ model: 'Attachment' as const, op: 'update' as const, id, doc: { ticket: t._id } })),
-      ],
-    }),
+    async (t) => {
+      // Resolved, it comes back to work as when the member answers it: to a team that works if its own has closed.
+      const resume = t.status === 'resolved' ? await resumePlace(t, actor, record.at) : { patch: {}, note: null, writes: [] };
+      return {
+        ticket: t,
+        type: 'merged_in',
+        actor,
+        at: record.at,
+        note: [record.note, resume.note].filter(Boolean).join('; ') || null,
+        data: { source: source._id, sourceNumber: source.number, sourceSubject: source.subject, messages, attachments: files },
+        patch: {
+          // The duplicate's messages are the member's and need an answer here: a ticket that was
+          // resolved or waited on the member is open again, as when the member answers it.
+          ...(t.status === 'resolved' || t.status === 'pending_member' ? { status: 'open' as const, resolvedAt: null } : {}),
+          ...resume.patch,
+          mergedFrom: [...(t.mergedFrom ?? []), { ticket: source._id, number: source.number }],
+          messageCount: (t.messageCount ?? 0) + messages.length,
+          ...(lastAt && (!t.lastMessageAt || lastAt > new Date(t.lastMessageAt)) ? { lastMessageAt: lastAt } : {}),
+        },
+        writes: [
+          ...messages.map((id) => ({ model: 'Message' as const, op: 'update' as const, id, doc: { ticket: t._id } })),
+          ...files.map((id) => ({ model: 'Attachment' as const, op: 'update' as const, id, doc: { ticket: t._id } })),
+          ...resume.writes,
+        ],
+      };
+    },
   );
   await TicketMergeModel.collection.updateOne({ _id: record._id } as never, { $set: { state: 'done', doneAt: new Date() } });
   return target;

@@ -31,9 +31,10 @@ async function officeFor(req: Request, office: string | undefined): Promise<Type
   if (!office) return actor.office;
   const found =
     Types.ObjectId.isValid(office) && /^[0-9a-f]{24}$/i.test(office)
-      ? await OfficeModel.findById(office, { _id: 1 }).lean()
-      : await OfficeModel.findOne({ code: office }, { _id: 1 }).lean();
+      ? await OfficeModel.findById(office, { _id: 1, active: 1 }).lean()
+      : await OfficeModel.findOne({ code: office }, { _id: 1, active: 1 }).lean();
   if (!found) throw new BadRequestError('Unknown office.', [{ path: 'office', message: 'no office with this id or code' }]);
+  if (found.active === false) throw new BadRequestError('This office is closed.', [{ path: 'office', message: 'this office is closed' }]);
   return found._id;
 }
 

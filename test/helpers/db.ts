@@ -37,7 +37,6 @@ export function useTestDatabase(): { name: () => string } {
     resetOfficeModels();
     clearDoneDays();
     forgetReportDays();
-    forgetReportDays();
   });
   after(async () => {
     await mongoose.connection.db?.dropDatabase().catch(() => undefined);

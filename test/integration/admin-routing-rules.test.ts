@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
 import { AuditEntryModel } from '../../server/audit/audit.model.js';
+import { CategoryModel } from '../../server/catalog/category.model.js';
 import { OfficeModel } from '../../server/offices/office.model.js';
 import { RoutingRuleModel } from '../../server/routing/routing-rule.model.js';
 import { clearRoutingCache } from '../../server/routing/routing.service.js';
@@ -258,6 +259,19 @@ describe('administration: routing rules edited, reordered, deactivated', () => {
       expect(row('Contrats &lt;Mons&gt;')).to.not.include('rule-never');
       const own = await agent.get(`/staff/admin/routing/rules/${copy.id}?lang=en`).expect(200);
       expect(own.text).to.include('id="never-applies"').and.include('Never applies: every request it matches is taken first by “Contrats &lt;Mons&gt;”');
+      // Its category deactivated, a rule never applies; its form keeps the category, marked, so a save does not widen it to "any" (review).
+      await CategoryModel.updateOne({ code: 'contracts' }, { $set: { active: false } });
+      clearRoutingCache();
+      try {
+        expect((await rules()).find((r) => r.id === original.id))
+          .to.have.property('neverApplies')
+          .that.deep.equals({ kind: 'inactive_category' });
+        const form = await agent.get(`/staff/admin/routing/rules/${original.id}?lang=fr`).expect(200);
+        expect(form.text).to.include('<option value="contracts" selected>Contrats (désactivée)</option>').and.include('sa catégorie est désactivée');
+      } finally {
+        await CategoryModel.updateOne({ code: 'contracts' }, { $set: { active: true } });
+        clearRoutingCache();
+      }
       // The original deactivated, the copy applies again.
       const { id, neverApplies: _derived, ...body } = original as RuleJson & { neverApplies?: unknown };
       await auth(request(app).put(`/api/v1/admin/routing/rules/${id}`))

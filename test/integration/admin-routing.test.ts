@@ -11,6 +11,7 @@ import { AuditEntryModel } from '../../server/audit/audit.model.js';
 import { MemberModel } from '../../server/members/member.model.js';
 import { StaffModel } from '../../server/staff/staff.model.js';
 import { claimTicket, resolveTicket } from '../../server/tickets/ticket.commands.js';
+import { escalateTicket } from '../../server/tickets/ticket.moves.js';
 import { memberReply } from '../../server/tickets/member.commands.js';
 import { loadTicket } from '../../server/tickets/ticket.journal.js';
 import { eventId, TicketEventModel } from '../../server/tickets/ticket-event.model.js';
@@ -240,7 +241,10 @@ describe('administration: offices, teams and the routing tester', () => {
     await request(app).patch(`/api/v1/admin/offices/${office.id}`).set('Authorization', `Bearer ${supervisor}`).send({ active: false }).expect(403);
     expect(reason(await close(String(org.offices.charleroi)).expect(409))).to.equal('office_is_default');
     expect(reason(await close(office.id).expect(409))).to.equal('office_has_staff');
+    // Of another office but in one of its teams: still someone left in it (review).
     await StaffModel.updateOne({ _id: advisor.id }, { $set: { office: org.offices.liege } });
+    expect(reason(await close(office.id).expect(409))).to.equal('office_has_staff');
+    await StaffModel.updateOne({ _id: advisor.id }, { $set: { team: org.teams.liege } });
     expect(reason(await close(office.id).expect(409))).to.equal('office_in_rules');
     await RoutingRuleModel.updateOne({ _id: rule._id }, { $set: { active: false } });
     expect(reason(await close(office.id).expect(409))).to.equal('office_has_tickets');
@@ -255,6 +259,18 @@ describe('administration: offices, teams and the routing tester', () => {
     expect(refused.text).to.include('Huy').and.include('Open requests still belong to this office: reassign or resolve them first.');
     const claimed = await claimTicket({ actor: advisor, ticketId: String(ticket._id), version: ticket.version });
     await resolveTicket({ actor: advisor, ticketId: String(ticket._id), version: claimed.version });
+    // A second one, escalated to the support team (tier 2, every office's) and resolved there.
+    const second = await buildTicket(org, { actor: advisor, office: huy, member: { name: 'Membre Huy', email: 'membre.huy@example.be' } });
+    const held = await claimTicket({ actor: advisor, ticketId: String(second._id), version: second.version });
+    const up = await escalateTicket({
+      actor: advisor,
+      ticketId: String(second._id),
+      version: held.version,
+      reason: 'needs_contract_change',
+      handoff: 'Avenant reçu.',
+    });
+    const accepted = await claimTicket({ actor: org.staff.support, ticketId: String(second._id), version: up.version });
+    await resolveTicket({ actor: org.staff.support, ticketId: String(second._id), version: accepted.version });
     const closed = await agent.post(`/staff/admin/offices/${office.id}`).type('form').send(card);
     expect([closed.status, closed.headers.location]).to.deep.equal([303, '/staff/admin/offices?done=office']);
     expect((await OfficeModel.findById(huy).lean())?.active).to.equal(false);
@@ -296,7 +312,29 @@ describe('administration: offices, teams and the routing tester', () => {
       null,
     ]);
     const event = await TicketEventModel.findById(eventId(ticket._id, resumed?.version ?? 0)).lean();
-    expect(event?.note).to.include('its team has closed since');
+    expect(event?.note).to.include('its office has closed since');
+    // The escalated one comes back at its own tier, the default office's (the support team serves every office), still escalated.
+    await memberReply({ actor: member, ticketId: String(second._id), text: 'Toujours pas reçu l’avenant signé.', channel: 'email' });
+    const back = await loadTicket(String(second._id));
+    expect([String(back?.office), String(back?.team), back?.tier, back?.assignee]).to.deep.equal([
+      String(org.offices.charleroi),
+      String(org.teams.support),
+      2,
+      null,
+    ]);
+    expect(back?.escalated?.reason).to.equal('needs_contract_change');
+    // No team joins a closed office, and none of its teams is reactivated while it is closed (review).
+    const moved = await auth(request(app).patch(`/api/v1/admin/teams/${String(org.teams.liege)}`))
+      .send({ office: office.id })
+      .expect(400);
+    expect(JSON.stringify(moved.body)).to.include('this office is closed');
+    expect(
+      reason(
+        await auth(request(app).patch(`/api/v1/admin/teams/${team.id}`))
+          .send({ active: true })
+          .expect(409),
+      ),
+    ).to.equal('office_closed');
     // Reopened: the office only (its teams are reopened one by one).
     await auth(request(app).patch(`/api/v1/admin/offices/${office.id}`))
       .send({ active: true })

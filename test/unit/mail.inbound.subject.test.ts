@@ -32,4 +32,16 @@ describe('inbound: the subject of a ticket opened by mail', () => {
     expect(ticketSubject('', 'Bonjour,\n-- \nLéa Martin', 'fr')).to.equal('(sans objet)');
     expect(ticketSubject('', '   ', 'xx')).to.equal('(sans objet)');
   });
+
+  it('never takes a quoted mail’s attribution, a forwarded header or a German greeting for the request', () => {
+    // Nothing written above the quote: no words of the member's own.
+    expect(subjectFromBody('Le lun. 3 mars 2026 à 10:12, Relais <support@relais.demo> a écrit :\n> Votre demande R-2026-000123')).to.equal('');
+    expect(subjectFromBody('Op ma 3 mrt 2026 om 10:12 schreef Relais <\nhulp@relais.demo>:\n> Uw vraag')).to.equal('');
+    // A forward that says nothing: the forwarded mail's subject, never a third party's address.
+    const forward =
+      '---------- Forwarded message ---------\nDe : Anna Peeters <anna@example.be>\nDate: lun. 3 mars 2026\nSubject: Fwd: Attestation de travail 2025\nÀ : Léa <lea@example.be>\n\nBonjour Léa, voici…';
+    expect(subjectFromBody(forward)).to.equal('Attestation de travail 2025');
+    expect(subjectFromBody('Sehr geehrte Damen und Herren,\n\nmeine Lohnabrechnung fehlt.')).to.equal('meine Lohnabrechnung fehlt.');
+    expect(subjectFromBody('Guten Tag,\nIch brauche eine Bescheinigung.')).to.equal('Ich brauche eine Bescheinigung.');
+  });
 });

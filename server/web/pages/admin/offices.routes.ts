@@ -204,7 +204,7 @@ export function officeAdminPages(tools: StaffPageTools): Router {
         String(req.params.id),
         { name: body.name, labels: labelsFromForm(body), routingModel: body.routingModel, ...(body.activeShown ? { active: body.active === '1' } : {}) },
         { ip: req.ip },
-        openTicketsOfOffice,
+        { ofOffice: openTicketsOfOffice, ofTeam: openTicketsOfTeam },
       );
     } catch (error) {
       return showOffices(req, res, { ...refusal(error, res.locals.t, officeFields), kind: 'office', id: String(req.params.id) });

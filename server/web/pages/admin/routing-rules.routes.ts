@@ -102,7 +102,13 @@ export async function ruleFormView(
     order: form.order,
     active: form.active === '1',
     mailbox: form.mailbox,
-    categories: options(catalog.categories, form.category),
+    // A rule naming a deactivated category keeps it on its form (marked): saved unchanged, it must not become "any".
+    categories: options(
+      form.category && !catalog.categories.some((c) => c.value === form.category)
+        ? [...catalog.categories, { value: form.category, label: `${catalog.categoryLabel(form.category) ?? form.category} (${t('admin.offices.inactive')})` }]
+        : catalog.categories,
+      form.category,
+    ),
     channels: options(
       channels.map((c) => ({ value: c, label: l.channel(c) })),
       form.channel,
@@ -112,7 +118,8 @@ export async function ruleFormView(
       form.language,
     ),
     offices: options(
-      offices.map((o) => ({ value: o.id, label: officeName.get(o.id) ?? o.name })),
+      // Closed offices too (their members keep them: a rule may still route them), marked.
+      offices.map((o) => ({ value: o.id, label: `${officeName.get(o.id) ?? o.name}${o.active ? '' : ` (${t('admin.offices.closed')})`}` })),
       form.office,
     ),
     teams: teams
