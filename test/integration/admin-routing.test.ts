@@ -287,6 +287,14 @@ describe('administration: offices, teams and the routing tester', () => {
     const defaultCard = page.text.slice(page.text.indexOf(`id="office-${String(org.offices.charleroi)}-title"`));
     expect(defaultCard.slice(0, defaultCard.indexOf('</form>'))).to.not.include('name="active"');
 
+    // Staff may not file a request for it any more (400, the office named).
+    const advisorToken = await login(app, org.staff.advisorLiege.email);
+    const filed = await request(app)
+      .post('/api/v1/tickets')
+      .set('Authorization', `Bearer ${advisorToken}`)
+      .send({ subject: 'Appel', body: 'Au téléphone.', member: { name: 'Membre Huy', email: 'membre.huy@example.be' }, office: 'huy' })
+      .expect(400);
+    expect(JSON.stringify(filed.body)).to.include('this office is closed');
     // A member of Huy now goes to the default office, and the routing says why.
     const routed = await auth(request(app).post('/api/v1/admin/routing/test'))
       .send({ channel: 'web', language: 'fr', email: 'membre.huy@example.be' })

@@ -33,6 +33,8 @@ import { startInboundSmtp, type InboundSmtp } from '../../server/mail/inbound/sm
 import { decodeRecords, encodeRecord } from '../../server/mail/inbound/spool.js';
 import { Outbox } from '../../server/mail/mail.models.js';
 import { TicketModel } from '../../server/tickets/ticket.model.js';
+import { OfficeModel } from '../../server/offices/office.model.js';
+import { clearRoutingCache } from '../../server/routing/routing.service.js';
 import type { Config } from '../../server/config.js';
 import { useMail } from '../helpers/enrichers.js';
 import { onePixelPng } from '../helpers/bytes.js';
@@ -269,6 +271,24 @@ describe('inbound intake: the 250, a crash, and the next start', function () {
     expect(await InboundPendingModel.exists({ _id: id })).to.not.equal(null);
     expect((await pipeline.process(id))?.kind).to.equal('new_ticket');
     expect(await InboundPendingModel.exists({ _id: id })).to.equal(null);
+  });
+
+  it("routes a mailbox's mail as any other once the mailbox's office has closed (it failed routing: review)", async () => {
+    const pipeline = createInboundPipeline({ config, logger: silentLogger });
+    await OfficeModel.updateOne({ code: 'liege' }, { $set: { active: false } });
+    clearRoutingCache();
+    try {
+      const raw = Buffer.from(rawMail('Boîte d’un bureau fermé', 'Noor <noor.closed@example.be>', '<closed-office-1@example.be>'));
+      const { id } = await pipeline.store({ raw, source: 'imap', mailbox: 'liege', routing: { office: 'liege' }, envelopeTo: ['support@relais.demo'] });
+      const outcome = await pipeline.process(id);
+      expect(outcome?.kind).to.equal('new_ticket');
+      const ticket = await TicketModel.findOne({ subject: 'Boîte d’un bureau fermé' }, { office: 1 }).lean();
+      const charleroi = await OfficeModel.findOne({ code: 'charleroi' }, { _id: 1 }).lean();
+      expect(String(ticket?.office), 'the default office').to.equal(String(charleroi?._id));
+    } finally {
+      await OfficeModel.updateOne({ code: 'liege' }, { $set: { active: true } });
+      clearRoutingCache();
+    }
   });
 
   it('makes no second ticket when a crash came after the ticket and before the record', async () => {
