@@ -165,6 +165,12 @@ describe('administration: calendars, preview and recomputing open tickets', () =
     expect(added.headers.location).to.equal(`/staff/admin/calendars/${liege()}?done=closure_added`);
     const after = await agent.get(added.headers.location as string).expect(200);
     expect(after.text).to.include('id="recompute-button"').and.include('datetime="2031-03-04"');
+    // The same day typed again: kept once, and the page says nothing changed (it said "added").
+    const twice = await agent.post(`/staff/admin/calendars/${liege()}/closures`).type('form').send({ _csrf: csrf, date: '2031-03-04' }).expect(303);
+    expect(twice.headers.location).to.equal(`/staff/admin/calendars/${liege()}?done=closure_exists`);
+    const same = await agent.get(twice.headers.location as string).expect(200);
+    expect(same.text).to.include('Ce jour était déjà une fermeture : rien n’a changé.');
+    expect(same.text.split('datetime="2031-03-04"').length - 1, 'listed once').to.equal(after.text.split('datetime="2031-03-04"').length - 1);
     // Still offered when the administrator comes back later (QA: the offer was gone once the page was left).
     const later = await agent.get(`/staff/admin/calendars/${liege()}`).expect(200);
     expect(later.text).to.include('id="recompute-button"').and.include('recalculez-les pour la leur appliquer');

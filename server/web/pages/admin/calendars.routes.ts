@@ -37,7 +37,7 @@ export const calendarsPath = `${adminPath}/calendars`;
 /** The SLA policies' pages (sla-policies.routes.ts): their recompute comes back there. */
 export const policiesPath = `${adminPath}/sla-policies`;
 const recomputePath = `${adminPath}/sla/recompute`;
-const doneKeys = ['updated', 'closure_added', 'closure_removed'];
+const doneKeys = ['updated', 'closure_added', 'closure_exists', 'closure_removed'];
 const dateTags = intlTags;
 const INTERVAL = /^\s*(\d{1,2}:\d{2})\s*[-–]\s*(\d{1,2}:\d{2})\s*$/;
 const labelsForm = z.object(labelsFormFields);
@@ -242,13 +242,18 @@ export function calendarAdminPages(config: Config, tools: StaffPageTools): Route
 
   router.post(`${calendarsPath}/:office/closures`, ...guard, tools.csrf.protect, async (req, res) => {
     const id = String(req.params.office);
+    const date = formField(req.body, 'date').slice(0, 10);
+    let already: boolean;
     try {
-      await addClosure(pageActor(req), await calendarTarget(id), formField(req.body, 'date').slice(0, 10), { ip: req.ip });
+      const target = await calendarTarget(id);
+      // A day already closed stays once; the page says so rather than "added" (QA: a closure typed twice).
+      already = (await calendarView(target)).calendar.closures.includes(date);
+      await addClosure(pageActor(req), target, date, { ip: req.ip });
     } catch (error) {
       const refused = refusal(error, res.locals.t, calendarFields);
-      return showCalendar(req, res, id, { ...refused, invalid: {}, closureInvalid: refused.invalid, closureDate: formField(req.body, 'date').slice(0, 10) });
+      return showCalendar(req, res, id, { ...refused, invalid: {}, closureInvalid: refused.invalid, closureDate: date });
     }
-    res.redirect(303, `${calendarsPath}/${id}?done=closure_added`);
+    res.redirect(303, `${calendarsPath}/${id}?done=${already ? 'closure_exists' : 'closure_added'}`);
   });
 
   router.post(`${calendarsPath}/:office/closures/:date/delete`, ...guard, tools.csrf.protect, async (req, res) => {
