@@ -268,6 +268,9 @@ describe('administration: routing rules edited, reordered, deactivated', () => {
           .that.deep.equals({ kind: 'inactive_category' });
         const form = await agent.get(`/staff/admin/routing/rules/${original.id}?lang=fr`).expect(200);
         expect(form.text).to.include('<option value="contracts" selected>Contrats (désactivée)</option>').and.include('sa catégorie est désactivée');
+        // The categories page says it too, beside the deactivated category.
+        const catalog = await agent.get('/staff/admin/categories?lang=fr').expect(200);
+        expect(catalog.text).to.include('Des règles d’arrivée la nomment et ne s’appliquent donc plus : « Contrats &lt;Mons&gt; », « Contrats (copie) »');
       } finally {
         await CategoryModel.updateOne({ code: 'contracts' }, { $set: { active: true } });
         clearRoutingCache();

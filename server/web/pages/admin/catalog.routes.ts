@@ -25,6 +25,7 @@ import { fieldProblems } from '../../../lib/validate.js';
 import { BadRequestError } from '../../../lib/errors.js';
 import type { Translate } from '../../../lib/i18n.js';
 import { adminPath, pageActor, requirePageActor } from '../page-auth.js';
+import { routingRules } from '../../../routing/routing-rules.view.js';
 import { renderStaffPage, type StaffPageTools } from '../staff-page.js';
 import { administratorPage, doneNotice, formField, refusal, type FieldErrors, type FieldLabels } from './admin-page.js';
 
@@ -105,7 +106,9 @@ export function catalogAdminPages(tools: StaffPageTools): Router {
     props: { status?: number; error?: string; invalid?: FieldErrors; form?: { kind: Kind; values: Partial<CatalogItemView> } } = {},
   ) {
     const t = res.locals.t;
-    const [categories, reasons] = await Promise.all([listCategoriesForAdmin(), listReasonCodesForAdmin()]);
+    const [categories, reasons, rules] = await Promise.all([listCategoriesForAdmin(), listReasonCodesForAdmin(), routingRules()]);
+    // A deactivated category the active arrival rules still name: those rules no longer apply (routing/rule-reach.ts), said here too.
+    const rulesNaming = (code: string) => rules.filter((r) => r.active && r.match.category === code).map((r) => t('slaPolicies.quoted', { name: r.name }));
     const form = props.form;
     await renderStaffPage(
       req,
@@ -117,7 +120,10 @@ export function catalogAdminPages(tools: StaffPageTools): Router {
         title: t('admin.catalog.title'),
         notice: doneNotice(req, t, 'admin.catalog.done', doneKeys),
         error: props.error ?? null,
-        categories: categories.map((c) => row(c, t, 'category')),
+        categories: categories.map((c) => {
+          const names = c.active ? [] : rulesNaming(c.code);
+          return { ...row(c, t, 'category'), inRules: names.length > 0 ? t('admin.catalog.in_rules', { names: names.join(', ') }) : null };
+        }),
         reasons: reasons.map((r) => row(r, t, 'reason')),
         newCategory: formView(
           t,
