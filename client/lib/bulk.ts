@@ -37,6 +37,21 @@ export function setupBulk(rows: HTMLElement, onDone: () => void): BulkSelection 
   const selected = new Set<string>();
   let last: string | null = null;
 
+  // A person of a lower tier takes a selected escalation down to theirs: said before applying, as the
+  // one-ticket dialog says it (QA at a year of data: a tier-2 escalation left for tier 1 without a word).
+  const tierNote = form.querySelector<HTMLElement>('[data-bulk-tier-note]');
+  const sayTierChange = () => {
+    if (!tierNote) return;
+    const action = form.querySelector<HTMLSelectElement>('[data-bulk-action]')?.value;
+    const option = form.querySelector<HTMLSelectElement>('select[name="assignee"]')?.selectedOptions[0];
+    const to = Number((option?.value ? option.parentElement : null)?.dataset.tier);
+    const tierOf = (box: HTMLInputElement) => Number(box.closest('tr')?.querySelector<HTMLElement>('[data-tier]')?.dataset.tier);
+    const down = action === 'assign' && to > 0 ? boxes(rows).filter((b) => selected.has(b.value) && tierOf(b) > to).length : 0;
+    tierNote.hidden = down === 0;
+    tierNote.textContent = down > 0 ? tp('bulk.client.tier_down', down, { to }) : '';
+  };
+  form.addEventListener('change', sayTierChange);
+
   const sync = () => {
     const present = new Set(boxes(rows).map((b) => b.value));
     // A ticket that left the list (someone resolved it) leaves the selection too.
@@ -46,6 +61,7 @@ export function setupBulk(rows: HTMLElement, onDone: () => void): BulkSelection 
       box.closest('tr')?.classList.toggle('is-selected', box.checked);
     }
     form.hidden = selected.size === 0;
+    sayTierChange();
     const count = form.querySelector('[data-bulk-count]');
     if (count) count.textContent = tp('bulk.client.selected', selected.size);
     if (selectAll instanceof HTMLInputElement) {

@@ -42,7 +42,7 @@ export function officePeople(office: Types.ObjectId) {
 
 /** Everyone active in a team (a reassignment can go to them), by name. */
 export function staffInTeams() {
-  return StaffModel.find({ active: true, team: { $ne: null } }, { name: 1, team: 1, roles: 1, languages: 1 })
+  return StaffModel.find({ active: true, team: { $ne: null } }, { name: 1, team: 1, roles: 1, languages: 1, capacity: 1 })
     .sort({ name: 1 })
     .lean();
 }

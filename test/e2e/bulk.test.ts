@@ -107,6 +107,32 @@ describe('e2e: acting on many, and merging (Chromium)', function () {
     expect(await page.isHidden('#bulk-results')).to.equal(true);
   });
 
+  it('on the board, says before applying that a person of a lower tier takes the selected escalations down, and shows each person’s load', async () => {
+    const session = await e2e.signIn('superviseur.liege@relais.demo', { viewport: { width: 1280, height: 900 } });
+    sessions.push(session);
+    const { page } = session;
+    await gotoLive(page, `${e2e.base}/staff/board`);
+    await page.locator('#board-rows input.row-select').first().check();
+    await page.selectOption('[data-bulk-action]', 'assign');
+    // Each person with what they hold against their capacity.
+    expect(await page.locator('select[name="assignee"] optgroup option').first().textContent()).to.match(/ · \d+ pris \/ \d+$/);
+    const advisor = await page.locator('select[name="assignee"] optgroup[data-tier="1"] option').first().getAttribute('value');
+    await page.selectOption('select[name="assignee"]', advisor ?? '');
+    expect(await page.isVisible('[data-bulk-tier-note]')).to.equal(true);
+    expect(await page.textContent('[data-bulk-tier-note]')).to.equal(
+      '1 ticket sélectionné est au-dessus du niveau 1 de cette personne : il y descendra et quittera son escalade.',
+    );
+    await screenshot(page, 'board-bulk-tier-down');
+    // Someone of the escalation's own tier: nothing to say.
+    const tier = await page.locator('#board-rows tr:has(input.row-select:checked) [data-tier]').first().getAttribute('data-tier');
+    const peer = await page
+      .locator(`select[name="assignee"] optgroup[data-tier="${tier ?? ''}"] option`)
+      .first()
+      .getAttribute('value');
+    await page.selectOption('select[name="assignee"]', peer ?? '');
+    expect(await page.isHidden('[data-bulk-tier-note]')).to.equal(true);
+  });
+
   it('merges a duplicate into the member’s other ticket from the ticket page', async () => {
     const session = sessions[0];
     if (!session) throw new Error('no session');

@@ -132,5 +132,7 @@ export const clientStringKeys: readonly string[] = [
     'inbound_summary',
     'confirm_resolve',
     'assign_needs',
+    'tier_down_one',
+    'tier_down_other',
   ].map((k) => `bulk.client.${k}`),
 ];

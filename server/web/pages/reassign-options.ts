@@ -5,6 +5,7 @@
  */
 import type { Translate } from '../../lib/i18n.js';
 import { staffInTeams } from '../../staff/staff.queries.js';
+import { heldCounts } from '../../tickets/ticket-list.queries.js';
 import { tiersWorkedBy } from '../../tickets/ticket.policy.js';
 import type { Tier } from '../../lib/ticket.vocabulary.js';
 import type { PageCatalog } from './catalog.js';
@@ -18,6 +19,8 @@ export interface ReassignOptions {
 
 export async function reassignOptions(t: Translate, catalog: PageCatalog): Promise<ReassignOptions> {
   const staff = await staffInTeams();
+  // What each person holds against their capacity (the working set), so a supervisor sees who is overloaded while choosing.
+  const held = await heldCounts(staff.map((s) => s._id));
   const people = catalog.teams
     .map((team) => ({
       label: `${team.label} · ${t('tier.short', { tier: team.tier })}`,
@@ -25,7 +28,11 @@ export async function reassignOptions(t: Translate, catalog: PageCatalog): Promi
       options: staff
         .filter((s) => String(s.team) === team.value && tiersWorkedBy(s).includes(team.tier as Tier))
         // The languages each person works in: a Dutch-speaking member's ticket goes to someone who reads Dutch (QA).
-        .map((s) => ({ value: String(s._id), label: s.languages?.length ? `${s.name} (${s.languages.map((l) => l.toUpperCase()).join(', ')})` : s.name })),
+        .map((s) => {
+          const languages = s.languages?.length ? ` (${s.languages.map((l) => l.toUpperCase()).join(', ')})` : '';
+          const load = t('reassign.load', { held: held.get(String(s._id)) ?? 0, capacity: s.capacity ?? 0 });
+          return { value: String(s._id), label: `${s.name}${languages} · ${load}` };
+        }),
     }))
     .filter((group) => group.options.length > 0);
   return {
