@@ -210,6 +210,14 @@ describe('staff search (bleve, fed by the journal)', function () {
     const found = await agent.get('/staff/search').query({ q: 'frederic' }).expect(200);
     expect(found.text).to.include(cafe.number).and.include('Frédéric Dubois');
     expect(found.text).to.not.include(charleroi.number);
+    expect(found.text).to.include('1 ticket, les plus pertinents d’abord');
+    // More than a page: the number is the page's, said as "the first 20" (QA: it read "20 tickets", then 40, 60…).
+    for (let i = 0; i < 21; i += 1) await buildTicket(org, { subject: `Dossier numbat ${i}`, body: 'Un numbat.' });
+    await search.indexer().idle();
+    const first = await agent.get('/staff/search').query({ q: 'numbat' }).expect(200);
+    expect(first.text).to.include('Les 20 premiers tickets, les plus pertinents d’abord').and.include('Afficher plus de résultats');
+    const all = await agent.get('/staff/search').query({ q: 'numbat', limit: '40' }).expect(200);
+    expect(all.text).to.include('21 tickets, les plus pertinents d’abord').and.not.include('premiers');
     const none = await agent.get('/staff/search').query({ q: 'zanzibar' }).expect(200);
     expect(none.text).to.not.include(charleroi.number);
     expect(none.text).to.include('Aucun ticket');
