@@ -250,7 +250,14 @@ function start(): void {
       actionButton.disabled = true;
       void run(command, {}, 'action').then((ok) => {
         if (!ok && actionButton.isConnected) actionButton.disabled = false;
-        if (ok && command === 'claim') composer.focus();
+        // Claimed: to the reply box — on a touch screen only into view, the on-screen keyboard would hide the page (QA on a phone).
+        if (ok && command === 'claim') {
+          if (window.matchMedia('(pointer: coarse)').matches) {
+            const mode = document.querySelector<HTMLElement>('#composer input[name="mode"]:checked');
+            mode?.scrollIntoView({ block: 'center' });
+            mode?.focus({ preventScroll: true });
+          } else composer.focus();
+        }
         else if (ok) document.querySelector<HTMLElement>('#part-actions button, #part-actions a')?.focus();
       });
       return;

@@ -74,4 +74,42 @@ describe('every staff page on a 360 px phone in Dutch', function () {
       }
     });
   }
+
+  it('claiming on a phone brings the reply box into view without opening the keyboard, and offers no keyboard shortcut', async () => {
+    const session = await e2e.signIn('conseiller.liege@relais.demo', {
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      locale: 'fr-BE',
+    });
+    try {
+      const { page } = session;
+      await page.goto(`${e2e.base}/staff/queue`);
+      expect(await page.isVisible('.kbd-hint')).to.equal(false);
+      // A request just filed by phone, free to take.
+      const res = await fetch(`${e2e.base}/api/v1/tickets`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await e2e.token('conseiller.liege@relais.demo')}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          subject: 'Attestation pour la mutuelle',
+          body: 'Le membre a appelé.',
+          member: { name: 'Anne Collard', email: 'anne.collard@example.be' },
+          office: 'liege',
+        }),
+      });
+      const { ticket } = (await res.json()) as { ticket: { id: string } };
+      await page.goto(`${e2e.base}/staff/tickets/${ticket.id}`);
+      await page.waitForSelector('[data-action="claim"]');
+      expect(await page.isVisible('#composer-kbd')).to.equal(false);
+      await page.tap('[data-action="claim"]');
+      await page.waitForSelector('[data-action="release"]');
+      // Focus on the reply mode (in view), not the text box: the on-screen keyboard stays closed (QA on a phone).
+      await page.waitForFunction(() => document.activeElement instanceof HTMLInputElement && document.activeElement.name === 'mode');
+      expect(await page.evaluate(() => document.activeElement?.id ?? '')).to.not.equal('composer-text');
+      const box = await page.locator('#composer input[name="mode"]:checked').boundingBox();
+      expect(box?.y ?? -1).to.be.within(0, 844);
+    } finally {
+      await session.context.close();
+    }
+  });
 });
