@@ -257,8 +257,7 @@ function start(): void {
             mode?.scrollIntoView({ block: 'center' });
             mode?.focus({ preventScroll: true });
           } else composer.focus();
-        }
-        else if (ok) document.querySelector<HTMLElement>('#part-actions button, #part-actions a')?.focus();
+        } else if (ok) document.querySelector<HTMLElement>('#part-actions button, #part-actions a')?.focus();
       });
       return;
     }
