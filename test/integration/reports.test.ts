@@ -349,6 +349,13 @@ describe('Reports (pages and CSV, real database)', () => {
       ]);
       const admin = records((await request(app).get(`/staff/reports.csv?sep=comma&table=offices&${week}`).set(as(staff.admin)).expect(200)).text);
       expect(admin.map((r) => r['Chiffres complets'])).to.deep.equal(['oui', 'oui', 'oui']);
+      // An office seen in part has no escalation or return rate (100 % and 0 % by construction: QA), the administrator's has.
+      const rate = (rs: Array<Record<string, string>>, office: string, column: string) => rs.find((r) => r.Agence === office)?.[column];
+      const escalation = Object.keys(admin[0] ?? {}).find((k) => /escalade/i.test(k) && /taux/i.test(k)) ?? '';
+      expect(escalation, 'the escalation rate column').to.not.equal('');
+      expect(rate(rows, 'Charleroi', escalation)).to.equal('');
+      expect(rate(admin, 'Charleroi', escalation)).to.not.equal('');
+      expect(rate(rows, 'Liège', escalation)).to.equal(rate(admin, 'Liège', escalation));
       const page = await request(app).get(`/staff/reports?${week}`).set(as(staff.supervisorL)).expect(200);
       expect(page.text).to.include('<th scope="row">Charleroi (partiel)</th>').and.not.include('Chiffres complets');
       // The total adds a row seen in part: marked so too (QA: "Total 65" read as every office's whole).
@@ -509,8 +516,10 @@ describe('Reports (pages and CSV, real database)', () => {
         .set(as(staff.supervisorL))
         .expect(200);
       expect(cmp.text).to.include('<th scope="col" class="num-col">Charleroi (partiel)</th>');
+      expect(cmp.text).to.include('ses taux d’escalade et de renvoi ne sont pas calculés (—)');
       const report = await request(app).get(`/staff/reports?${week}`).set(as(staff.supervisorL)).expect(200);
       expect(report.text).to.include('Charleroi (partiel)').and.not.include('Liège (partiel)');
+      expect(report.text).to.include('les taux d’escalade et de renvoi ne sont pas calculés (—)');
       // By team: another office's team and the shared tier-2/3 teams (seen only while escalated) are
       // marked, the supervisor's own office's team is not; by tier every row mixes the offices, so all are.
       const teams = report.text.slice(report.text.indexOf('id="table-teams"'), report.text.indexOf('</table>', report.text.indexOf('id="table-teams"')));

@@ -15,7 +15,7 @@ import { loadReports, type ReportDataset } from '../../../reports/load.js';
 import { filterParams, isProblem, parseFilters, resolvePeriod, type FilterProblem, type ReportFilters, type ReportPeriod } from '../../../reports/period.js';
 import type { ReportTable } from '../../../reports/tables.js';
 import type { Choice } from './form.js';
-import { compareView, figuresOf, officeLabel, type ChartSpec, type ViewContext } from './report.view.js';
+import { compareView, figuresOf, officeLabel, withoutPartialRates, type ChartSpec, type ViewContext } from './report.view.js';
 
 export type CompareMode = 'offices' | 'periods';
 
@@ -176,7 +176,7 @@ export async function loadComparison(
       name,
       plainName,
       partial: seesPartOf(actor, f.office),
-      figures: figuresOf(data),
+      figures: seesPartOf(actor, f.office) ? withoutPartialRates(figuresOf(data)) : figuresOf(data),
     };
   };
   // Two periods read left to right in time, so B − A is the change since the earlier one: by default

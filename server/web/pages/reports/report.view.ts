@@ -54,6 +54,8 @@ export interface ReportView {
   cards: Card[];
   /** Which tickets the key figures count, when not every row of the report: said above the cards. */
   cardsScope: string | null;
+  /** Some office of "By office" is seen in part: its rates are not shown, and the section says why. */
+  partialOffices: boolean;
   tables: Record<Exclude<TableName, 'compare'>, ReportTable>;
   charts: ChartSpec[];
   /** The SLA table has no rows: the tickets carry no SLA data yet. */
@@ -186,6 +188,15 @@ function cards(f: CellFormat, fig: Figures): Card[] {
   ];
 }
 
+/**
+ * An office seen in part (only its escalated tickets): its escalation rate is 100 % by construction and
+ * its return rate misses the returns that left the reader's view, so neither is shown ("—"), rather than
+ * read as the office's (QA: "Bruxelles: escalation 100 %, returns 0 %" beside a whole office's figures).
+ */
+export function withoutPartialRates(figures: Figures): Figures {
+  return { ...figures, escalationRate: null, bounceRate: null };
+}
+
 /** Everything the report page shows for one set of filters. */
 export function reportView(data: ReportDataset, period: ReportPeriod, c: ViewContext): ReportView {
   const f = cellFormat(c.locale, c.t);
@@ -194,7 +205,8 @@ export function reportView(data: ReportDataset, period: ReportPeriod, c: ViewCon
   const officeRows = offices.rows
     .map((r) => {
       const name = c.catalog.officeName(r.office) ?? t('reports.unknown');
-      return { name, label: officeLabel(name, r.office, c), partial: c.partial?.(r.office) ?? false, figures: r.figures };
+      const partial = c.partial?.(r.office) ?? false;
+      return { name, label: officeLabel(name, r.office, c), partial, figures: partial ? withoutPartialRates(r.figures) : r.figures };
     })
     .sort((a, b) => a.name.localeCompare(b.name, c.locale));
   const tiers = byPlacement(data.facts, data.backlog, 'tier').sort((a, b) => Number(a.key) - Number(b.key));
@@ -294,6 +306,7 @@ export function reportView(data: ReportDataset, period: ReportPeriod, c: ViewCon
   return {
     cards: cards(f, key.figures),
     cardsScope: key.scope,
+    partialOffices: officeRows.some((r) => r.partial),
     tables,
     charts,
     noSla: total.sla === null,
