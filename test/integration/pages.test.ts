@@ -489,13 +489,24 @@ describe('Staff pages (HTML, real database)', () => {
       expect(res.text).to.include('Escalade de Charleroi');
       expect(res.text).to.include(`Les escalades les plus urgentes de chaque agence sont affichées : ${expected(boardRowsPerTier.standard)} sur ${open}`);
       expect(res.text).to.match(new RegExp(`<span class="total-num">${open}</span>`));
-      expect(res.text).to.include('href="/staff/board?rows=more"');
+      expect(res.text).to.match(/href="\/staff\/board\?rows(=|&#x3D;)more"/);
       const more = await agent.get('/staff/board?rows=more').expect(200);
       expect(rows(more.text)).to.equal(open);
       expect(more.text).to.include('/staff/board/snapshot?rows=more');
       const snapshot = await agent.get('/staff/board/snapshot').set('Accept', 'application/json').expect(200);
       expect(rows((snapshot.body as { rowsHtml: string }).rowsHtml)).to.equal(expected(boardRowsPerTier.standard));
       expect((snapshot.body as { moreHtml: string }).moreHtml).to.include(`sur ${open}`);
+      // Filters: one office, only what no one has taken; the live snapshot keeps them; the counts above stay whole.
+      const charleroi = String(org.offices.charleroi);
+      const filtered = await agent.get('/staff/board').query({ office: charleroi, waiting: '1' }).expect(200);
+      expect(rows(filtered.text)).to.equal(work.filter((t) => String(t.office) === charleroi && !t.assignee).length);
+      expect(filtered.text).to.include('Escalade de Charleroi').and.not.include('Escalade nombreuse');
+      expect(filtered.text).to.include(`/staff/board/snapshot?office=${charleroi}\\u0026waiting=1`).and.include('>Tout afficher</a>');
+      expect(filtered.text).to.match(new RegExp(`<span class="total-num">${open}</span>`));
+      const live = await agent.get('/staff/board/snapshot').query({ office: charleroi, waiting: '1' }).set('Accept', 'application/json').expect(200);
+      expect(rows((live.body as { rowsHtml: string }).rowsHtml)).to.equal(rows(filtered.text));
+      // An office that is not one (or a typo) filters nothing.
+      expect(rows((await agent.get('/staff/board').query({ office: 'nope' }).expect(200)).text)).to.equal(expected(boardRowsPerTier.standard));
     });
   });
 

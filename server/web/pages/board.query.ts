@@ -95,7 +95,7 @@ export interface LoadTeam {
 
 export interface BoardData {
   rows: (BoardRow | BoardGroup)[];
-  totals: { open: number; waiting: number; tier2: number; tier3: number; truncated: boolean; shown: number; more: boolean };
+  totals: { open: number; waiting: number; tier2: number; tier3: number; truncated: boolean; shown: number; matching: number; more: boolean };
   load: LoadTeam[];
   ticketIds: string[];
 }
@@ -108,6 +108,13 @@ interface BoardContext {
   online: OnlineSource;
   /** Rows per tier (boardRowsPerTier). */
   rowsPerTier: number;
+  /** The rows asked for (the board's filters): one office's escalations, only those no one has taken. Counts stay whole. */
+  only?: BoardFilter;
+}
+
+export interface BoardFilter {
+  office: string | null;
+  waiting: boolean;
 }
 
 function latestEscalations(escalations: Escalation[], tickets: TicketView[]): Map<string, Escalation> {
@@ -212,7 +219,8 @@ async function escalationRows(actor: StaffActor, c: BoardContext) {
   // (cheap field tests first: the policy runs on the open escalations only, not on all the work)
   const open = await readableWork(actor, (t) => t.tier > 1 && isOpenStatus(t.status), { openOnly: true, tiers: [2, 3] });
   const groups = new Map<string, { tier: number; office: string; tickets: Ticket[]; waiting: number }>();
-  for (const t of open) {
+  const wanted = (t: Ticket) => (!c.only?.office || String(t.office) === c.only.office) && (!c.only?.waiting || !t.assignee);
+  for (const t of open.filter(wanted)) {
     const key = `g:${t.tier}:${String(t.office)}`;
     const group = groups.get(key) ?? { tier: t.tier, office: String(t.office), tickets: [], waiting: 0 };
     group.tickets.push(t);
@@ -264,7 +272,9 @@ async function escalationRows(actor: StaffActor, c: BoardContext) {
       waiting: open.filter((t) => !t.assignee).length,
       tier2: open.filter((t) => t.tier === 2).length,
       tier3: open.filter((t) => t.tier === 3).length,
-      truncated: tickets.length < open.length,
+      truncated: tickets.length < open.filter(wanted).length,
+      // How many the filters keep (the counts above stay whole).
+      matching: open.filter(wanted).length,
       shown: tickets.length,
       more: c.rowsPerTier < boardRowsPerTier.more,
     },

@@ -10,10 +10,10 @@ import type { officeModels as routingModels } from '../../lib/ticket.vocabulary.
 import { handOff } from '../../assignment/handoff.routes.js';
 import { setOfficeModel, setTeamMode } from '../../routing/routing-config.routes.js';
 import type { assignmentModes } from '../../lib/ticket.vocabulary.js';
-import { boardData, boardRowsPerTier } from './board.query.js';
+import { boardData, boardRowsPerTier, type BoardFilter } from './board.query.js';
 import { forecastPanel, recentForecast } from './board-forecast.js';
 import { awayPanel, routingPanel } from './board-routing.js';
-import { loadCatalog } from './catalog.js';
+import { loadCatalog, type PageCatalog } from './catalog.js';
 import { createFormatter } from './format.js';
 import { pageActor, requirePageActor } from './page-auth.js';
 import { labels } from './presenters.js';
@@ -26,12 +26,38 @@ function rowsPerTier(req: Request): number {
   return req.query.rows === 'more' ? boardRowsPerTier.more : boardRowsPerTier.standard;
 }
 
+/** The board's filters from the address (`office`: one of the offices offered; `waiting=1`): anything else is no filter. */
+function boardFilter(req: Request, catalog: PageCatalog): BoardFilter {
+  const office = typeof req.query.office === 'string' && catalog.offices.some((o) => o.value === req.query.office) ? req.query.office : null;
+  return { office, waiting: req.query.waiting === '1' };
+}
+
+/** The same board again (the live snapshot, "show more"): its filters and its number of rows. */
+function boardQuery(filter: BoardFilter, more: boolean): string {
+  const q = new URLSearchParams();
+  if (more) q.set('rows', 'more');
+  if (filter.office) q.set('office', filter.office);
+  if (filter.waiting) q.set('waiting', '1');
+  const text = q.toString();
+  return text ? `?${text}` : '';
+}
+
 async function load(req: Request, res: Response, config: Config, tools: StaffPageTools) {
   const t = res.locals.t;
   const catalog = await loadCatalog(res.locals.locale);
   const fmt = createFormatter(res.locals.locale, t, config.timeZone);
-  const data = await boardData(pageActor(req), { t, fmt, labels: labels(t), catalog, online: tools.online, rowsPerTier: rowsPerTier(req) });
-  return { data, catalog };
+  const only = boardFilter(req, catalog);
+  const data = await boardData(pageActor(req), { t, fmt, labels: labels(t), catalog, online: tools.online, rowsPerTier: rowsPerTier(req), only });
+  const filters = {
+    offices: [
+      { value: '', label: t('queue.filters.any_office'), selected: !only.office },
+      ...catalog.offices.map((o) => ({ ...o, selected: o.value === only.office })),
+    ],
+    waiting: only.waiting,
+    active: Boolean(only.office || only.waiting),
+    moreHref: `/staff/board${boardQuery(only, true)}`,
+  };
+  return { data: { ...data, filters }, catalog, snapshot: `/staff/board/snapshot${boardQuery(only, req.query.rows === 'more')}` };
 }
 
 export function boardRoutes(config: Config, tools: StaffPageTools): Router {
@@ -43,7 +69,7 @@ export function boardRoutes(config: Config, tools: StaffPageTools): Router {
       await renderStaffPage(req, res, tools, 'staff-error', 'board', { title: t('board.forbidden_title'), text: t('board.forbidden_text') }, 403);
       return;
     }
-    const { data, catalog } = await load(req, res, config, tools);
+    const { data, catalog, snapshot } = await load(req, res, config, tools);
     await renderStaffPage(req, res, tools, 'staff-board', 'board', {
       ...data,
       title: t('board.title'),
@@ -58,7 +84,7 @@ export function boardRoutes(config: Config, tools: StaffPageTools): Router {
           : typeof req.query.handedoff === 'string' && /^\d{1,4}$/.test(req.query.handedoff)
             ? t('board.routing.handed_off', { count: Number(req.query.handedoff) })
             : null,
-      pageData: { snapshot: req.query.rows === 'more' ? '/staff/board/snapshot?rows=more' : '/staff/board/snapshot', me: String(pageActor(req).id) },
+      pageData: { snapshot, me: String(pageActor(req).id) },
     });
   });
 
