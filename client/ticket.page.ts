@@ -252,7 +252,7 @@ function start(): void {
         if (!ok && actionButton.isConnected) actionButton.disabled = false;
         // Claimed: to the reply box — on a touch screen only into view, the on-screen keyboard would hide the page (QA on a phone).
         if (ok && command === 'claim') {
-          if (window.matchMedia('(pointer: coarse)').matches) {
+          if (window.matchMedia('(pointer: coarse) and (hover: none)').matches) {
             const mode = document.querySelector<HTMLElement>('#composer input[name="mode"]:checked');
             mode?.scrollIntoView({ block: 'center' });
             mode?.focus({ preventScroll: true });

@@ -39,16 +39,17 @@ export function setupBulk(rows: HTMLElement, onDone: () => void): BulkSelection 
 
   // A person of a lower tier takes a selected escalation down to theirs: said before applying, as the
   // one-ticket dialog says it (QA at a year of data: a tier-2 escalation left for tier 1 without a word).
+  // The note stays in the page (a status region is heard when its text changes, not when it appears);
+  // empty, CSS hides it. Its text is written only when it changes: the rows re-render every minute.
   const tierNote = form.querySelector<HTMLElement>('[data-bulk-tier-note]');
   const sayTierChange = () => {
     if (!tierNote) return;
     const action = form.querySelector<HTMLSelectElement>('[data-bulk-action]')?.value;
     const option = form.querySelector<HTMLSelectElement>('select[name="assignee"]')?.selectedOptions[0];
     const to = Number((option?.value ? option.parentElement : null)?.dataset.tier);
-    const tierOf = (box: HTMLInputElement) => Number(box.closest('tr')?.querySelector<HTMLElement>('[data-tier]')?.dataset.tier);
-    const down = action === 'assign' && to > 0 ? boxes(rows).filter((b) => selected.has(b.value) && tierOf(b) > to).length : 0;
-    tierNote.hidden = down === 0;
-    tierNote.textContent = down > 0 ? tp('bulk.client.tier_down', down, { to }) : '';
+    const down = action === 'assign' && to > 0 ? boxes(rows).filter((b) => selected.has(b.value) && Number(b.dataset.tier) > to).length : 0;
+    const text = down > 0 ? tp('bulk.client.tier_down', down, { to }) : '';
+    if (tierNote.textContent !== text) tierNote.textContent = text;
   };
   form.addEventListener('change', sayTierChange);
 

@@ -147,6 +147,8 @@ async function save(
   const doc = ownDoc(calendars, target);
   const before = effective(calendars, target);
   const after = change({ ...before, hours: { ...before.hours }, closures: [...before.closures] });
+  // Nothing changed (a closure day added again): nothing written, nothing in the audit.
+  if (!labels && JSON.stringify(after) === JSON.stringify(before)) return calendarView(target);
   const fields = {
     name: after.name,
     timeZone: after.timeZone,

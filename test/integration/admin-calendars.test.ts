@@ -170,6 +170,7 @@ describe('administration: calendars, preview and recomputing open tickets', () =
     expect(twice.headers.location).to.equal(`/staff/admin/calendars/${liege()}?done=closure_exists`);
     const same = await agent.get(twice.headers.location as string).expect(200);
     expect(same.text).to.include('Ce jour était déjà une fermeture : rien n’a changé.');
+    expect(await AuditEntryModel.countDocuments({ action: 'calendar.closure.add', 'after.closures': '2031-03-04' }), 'audited once').to.equal(1);
     expect(same.text.split('datetime="2031-03-04"').length - 1, 'listed once').to.equal(after.text.split('datetime="2031-03-04"').length - 1);
     // Still offered when the administrator comes back later (QA: the offer was gone once the page was left).
     const later = await agent.get(`/staff/admin/calendars/${liege()}`).expect(200);

@@ -448,17 +448,22 @@ describe('Staff pages (HTML, real database)', () => {
       this.timeout(120_000);
       const advisor = org.staff.advisorLiege;
       const extra = boardRowsPerTier.standard + 2;
+      const escalated: Array<{ id: string; version: number }> = [];
       for (let i = 0; i < extra; i += 1) {
         const t = await buildTicket(org, { subject: `Escalade nombreuse ${i}` });
         const claimed = await claimTicket({ actor: advisor, ticketId: String(t._id), version: t.version });
-        await escalateTicket({
+        const up = await escalateTicket({
           actor: advisor,
           ticketId: String(t._id),
           version: claimed.version,
           reason: 'payroll_correction',
           handoff: 'Vérifié; à recalculer.',
         });
+        escalated.push({ id: up.id, version: up.version });
       }
+      // The oldest, taken by the support team: the ones no one has taken come before it (review: an office's held ones filled its rows).
+      const first = escalated[0] as { id: string; version: number };
+      await claimTicket({ actor: org.staff.support, ticketId: first.id, version: first.version });
       // One escalation of Charleroi, the latest of all: by due date alone it was never among the rows (QA at a year of data).
       const late = await buildTicket(org, { subject: 'Escalade de Charleroi', office: org.offices.charleroi, actor: org.staff.advisorCharleroi });
       const held = await claimTicket({ actor: org.staff.advisorCharleroi, ticketId: String(late._id), version: late.version });
@@ -487,10 +492,16 @@ describe('Staff pages (HTML, real database)', () => {
       const rows = (html: string) => (html.match(/data-reassign="/g) ?? []).length;
       expect(rows(res.text)).to.equal(expected(boardRowsPerTier.standard)).and.be.below(open);
       expect(res.text).to.include('Escalade de Charleroi');
+      // Counted on the page itself: Liège's escalations take the other 49 rows of tier 2.
+      const boardRows = res.text.slice(res.text.indexOf('id="board-rows"'), res.text.indexOf('</tbody>', res.text.indexOf('id="board-rows"')));
+      const liegeGroup = boardRows.split('class="group-row"').find((chunk) => /group-label">Niveau 2[^<]*Liège</.test(chunk)) ?? '';
+      expect(liegeGroup.match(/data-reassign="/g) ?? []).to.have.length(boardRowsPerTier.standard - 1);
+      expect(liegeGroup).to.not.include('>Escalade nombreuse 0<');
       expect(res.text).to.include(`Les escalades les plus urgentes de chaque agence sont affichées : ${expected(boardRowsPerTier.standard)} sur ${open}`);
       expect(res.text).to.match(new RegExp(`<span class="total-num">${open}</span>`));
       expect(res.text).to.match(/href="\/staff\/board\?rows(=|&#x3D;)more"/);
       const more = await agent.get('/staff/board?rows=more').expect(200);
+      expect(more.text).to.include('>Escalade nombreuse 0<');
       expect(rows(more.text)).to.equal(open);
       expect(more.text).to.include('/staff/board/snapshot?rows=more');
       const snapshot = await agent.get('/staff/board/snapshot').set('Accept', 'application/json').expect(200);
@@ -500,7 +511,11 @@ describe('Staff pages (HTML, real database)', () => {
       const charleroi = String(org.offices.charleroi);
       const filtered = await agent.get('/staff/board').query({ office: charleroi, waiting: '1' }).expect(200);
       expect(rows(filtered.text)).to.equal(work.filter((t) => String(t.office) === charleroi && !t.assignee).length);
-      expect(filtered.text).to.include('Escalade de Charleroi').and.not.include('Escalade nombreuse');
+      const filteredRows = filtered.text.slice(
+        filtered.text.indexOf('id="board-rows"'),
+        filtered.text.indexOf('</tbody>', filtered.text.indexOf('id="board-rows"')),
+      );
+      expect(filteredRows).to.include('Escalade de Charleroi').and.not.include('Escalade nombreuse');
       expect(filtered.text).to.include(`/staff/board/snapshot?office=${charleroi}\\u0026waiting=1`).and.include('>Tout afficher</a>');
       expect(filtered.text).to.match(new RegExp(`<span class="total-num">${open}</span>`));
       const live = await agent.get('/staff/board/snapshot').query({ office: charleroi, waiting: '1' }).set('Accept', 'application/json').expect(200);

@@ -356,6 +356,9 @@ describe('Reports (pages and CSV, real database)', () => {
       expect(rate(rows, 'Charleroi', escalation)).to.equal('');
       expect(rate(admin, 'Charleroi', escalation)).to.not.equal('');
       expect(rate(rows, 'Liège', escalation)).to.equal(rate(admin, 'Liège', escalation));
+      // The total adds the rows seen in part: no rate either (review); the administrator's has one.
+      expect(rate(rows, 'Total', escalation)).to.equal('');
+      expect(rate(admin, 'Total', escalation)).to.not.equal('');
       const page = await request(app).get(`/staff/reports?${week}`).set(as(staff.supervisorL)).expect(200);
       expect(page.text).to.include('<th scope="row">Charleroi (partiel)</th>').and.not.include('Chiffres complets');
       // The total adds a row seen in part: marked so too (QA: "Total 65" read as every office's whole).
@@ -519,7 +522,7 @@ describe('Reports (pages and CSV, real database)', () => {
       expect(cmp.text).to.include('ses taux d’escalade et de renvoi ne sont pas calculés (—)');
       const report = await request(app).get(`/staff/reports?${week}`).set(as(staff.supervisorL)).expect(200);
       expect(report.text).to.include('Charleroi (partiel)').and.not.include('Liège (partiel)');
-      expect(report.text).to.include('les taux d’escalade et de renvoi ne sont pas calculés (—)');
+      expect(report.text).to.include('Pour une ligne marquée « partiel », les taux d’escalade et de renvoi ne sont pas calculés (—)');
       // By team: another office's team and the shared tier-2/3 teams (seen only while escalated) are
       // marked, the supervisor's own office's team is not; by tier every row mixes the offices, so all are.
       const teams = report.text.slice(report.text.indexOf('id="table-teams"'), report.text.indexOf('</table>', report.text.indexOf('id="table-teams"')));

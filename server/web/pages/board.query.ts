@@ -14,17 +14,19 @@ import { presentEscalation, presentTicket, type EscalationView, type TicketView 
 import { escalationsOf, nameBook } from '../../tickets/ticket.queries.js';
 import { heldCounts, readableWork } from '../../tickets/ticket-list.queries.js';
 
-/** A ticket as the working set holds it. */
-type Ticket = Awaited<ReturnType<typeof readableWork>>[number];
 import { isOpenStatus } from '../../lib/ticket.vocabulary.js';
 import type { PageCatalog } from './catalog.js';
 import { initials, type DueView, type Formatter } from './format.js';
 import { namedDue, type Labels } from './presenters.js';
 import { shownErasedText } from './member-name.js';
 
+/** A ticket as the working set holds it. */
+type Ticket = Awaited<ReturnType<typeof readableWork>>[number];
+
 /**
- * Rows shown per tier: the most urgent first (due date, then age). The counts above them are always
- * of every open escalation, from the working set in memory; the supervisor can ask for more rows.
+ * Rows shown per tier, shared among its offices (`rowShares`); in each office the escalations no one
+ * has taken first, then the others, each by the deadline the row shows. The counts above them are
+ * always of every open escalation, from the working set in memory; the supervisor can ask for more rows.
  */
 export const boardRowsPerTier = { standard: 50, more: 200 } as const;
 /**
@@ -187,8 +189,7 @@ function boardDue(v: TicketView, c: BoardContext): DueView {
 
 /**
  * When a board row falls due, as it shows it (`boardDue`): an escalation no one has taken yet by its
- * deadline to be taken, any other by the ticket's next deadline. The forecast's "most at risk" and the
- * rows agree on what is urgent (QA: the six tickets most at risk were in none of the rows).
+ * deadline to be taken, any other by the ticket's next deadline.
  */
 function urgencyOf(t: Ticket): number {
   const acceptance = t.assignee ? undefined : t.sla?.deadlines.find((d) => d.kind === 'acceptance' && d.state === 'running' && d.due);
@@ -229,10 +230,18 @@ async function escalationRows(actor: StaffActor, c: BoardContext) {
   }
   // Each tier's rows shared among its offices, so every office's escalations show, however many
   // another has (QA: three offices had no row among the 100 shown): the most urgent of each first.
-  const byUrgency = (a: Ticket, b: Ticket) => urgencyOf(a) - urgencyOf(b) || new Date(a.createdAt).getTime() - new Date(b.createdAt).getTime();
+  // In each office, the escalations no one has taken first (what a supervisor acts on: QA, an office's
+  // held and long overdue ones filled its rows), then the others; each by its deadline, then its age.
+  // The keys are worked out once per ticket, not per comparison (thousands at a year of data).
+  const keyOf = new Map(open.map((t) => [t, [t.assignee ? 1 : 0, urgencyOf(t), new Date(t.createdAt).getTime()] as const]));
+  const byUrgency = (a: Ticket, b: Ticket) => {
+    const [ka, kb] = [keyOf.get(a), keyOf.get(b)];
+    return !ka || !kb ? 0 : ka[0] - kb[0] || ka[1] - kb[1] || ka[2] - kb[2];
+  };
   const shares = rowShares(groups, c.rowsPerTier);
   const shownOf = new Map<string, Ticket[]>();
   for (const [key, g] of groups) shownOf.set(key, [...g.tickets].sort(byUrgency).slice(0, shares.get(key) ?? 0));
+  const nameOf = (g: { office: string }) => c.catalog.officeName(g.office) ?? g.office;
   const shown = [...shownOf.values()].flat();
   const people = await nameBook(shown.map((t) => t.assignee));
   const tickets = shown.map((t) => presentTicket(t, actor, people));
@@ -242,10 +251,9 @@ async function escalationRows(actor: StaffActor, c: BoardContext) {
   const latest = latestEscalations(escalations, tickets);
   const names = await nameBook([...latest.values()].map((e) => e.by));
   const rows: (BoardRow | BoardGroup)[] = [];
-  // Tier, then the office whose most urgent escalation falls due first (the same in every language), then each office's rows by urgency.
+  // Tier, then the office whose first row comes first (the same in every language), then each office's rows.
   const ordered = [...groups.entries()].sort(
-    ([ka, a], [kb, b]) =>
-      a.tier - b.tier || urgencyOf(shownOf.get(ka)?.[0] as Ticket) - urgencyOf(shownOf.get(kb)?.[0] as Ticket) || a.office.localeCompare(b.office),
+    ([ka, a], [kb, b]) => a.tier - b.tier || byUrgency(shownOf.get(ka)?.[0] as Ticket, shownOf.get(kb)?.[0] as Ticket) || nameOf(a).localeCompare(nameOf(b)),
   );
   for (const [key, g] of ordered) {
     const officeName = c.catalog.officeName(g.office) ?? views.get(String(shownOf.get(key)?.[0]?._id))?.officeName ?? '';

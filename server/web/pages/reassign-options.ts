@@ -30,7 +30,9 @@ export async function reassignOptions(t: Translate, catalog: PageCatalog): Promi
         // The languages each person works in: a Dutch-speaking member's ticket goes to someone who reads Dutch (QA).
         .map((s) => {
           const languages = s.languages?.length ? ` (${s.languages.map((l) => l.toUpperCase()).join(', ')})` : '';
-          const load = t('reassign.load', { held: held.get(String(s._id)) ?? 0, capacity: s.capacity ?? 0 });
+          // Without a capacity set (0), only what they hold, as the load panel counts it.
+          const count = held.get(String(s._id)) ?? 0;
+          const load = s.capacity ? t('reassign.load', { held: count, capacity: s.capacity }) : t('reassign.held', { held: count });
           return { value: String(s._id), label: `${s.name}${languages} · ${load}` };
         }),
     }))

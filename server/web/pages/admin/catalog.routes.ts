@@ -25,7 +25,7 @@ import { fieldProblems } from '../../../lib/validate.js';
 import { BadRequestError } from '../../../lib/errors.js';
 import type { Translate } from '../../../lib/i18n.js';
 import { adminPath, pageActor, requirePageActor } from '../page-auth.js';
-import { routingRules } from '../../../routing/routing-rules.view.js';
+import { routingRulesWithReach } from '../../../routing/routing-rules.view.js';
 import { renderStaffPage, type StaffPageTools } from '../staff-page.js';
 import { administratorPage, doneNotice, formField, refusal, type FieldErrors, type FieldLabels } from './admin-page.js';
 
@@ -106,9 +106,10 @@ export function catalogAdminPages(tools: StaffPageTools): Router {
     props: { status?: number; error?: string; invalid?: FieldErrors; form?: { kind: Kind; values: Partial<CatalogItemView> } } = {},
   ) {
     const t = res.locals.t;
-    const [categories, reasons, rules] = await Promise.all([listCategoriesForAdmin(), listReasonCodesForAdmin(), routingRules()]);
-    // A deactivated category the active arrival rules still name: those rules no longer apply (routing/rule-reach.ts), said here too.
-    const rulesNaming = (code: string) => rules.filter((r) => r.active && r.match.category === code).map((r) => t('slaPolicies.quoted', { name: r.name }));
+    const [categories, reasons, rules] = await Promise.all([listCategoriesForAdmin(), listReasonCodesForAdmin(), routingRulesWithReach()]);
+    // A deactivated category the active arrival rules still name: those rules no longer apply, as the routing page says (routing/rule-reach.ts).
+    const rulesNaming = (code: string) =>
+      rules.filter((r) => r.neverApplies?.kind === 'inactive_category' && r.match.category === code).map((r) => t('slaPolicies.quoted', { name: r.name }));
     const form = props.form;
     await renderStaffPage(
       req,

@@ -7,6 +7,7 @@
 import { DateTime } from 'luxon';
 import { intlTags, type Locale, type Translate } from '../../../lib/i18n.js';
 import { byOffice, byPeriod, byPlacement, summarize, type Figures } from '../../../reports/compute.js';
+import type { PlacementRow } from '../../../reports/breakdowns.js';
 import type { ReportDataset } from '../../../reports/load.js';
 import { periodBuckets, type ReportPeriod } from '../../../reports/period.js';
 import {
@@ -108,7 +109,7 @@ function keyFigures(data: ReportDataset, total: Figures, c: ViewContext): { figu
     );
     return { figures, scope: c.t('reports.cards_scope.own', { office: c.catalog.officeName(own) ?? c.t('reports.unknown'), others: names(seenInPart) }) };
   }
-  return { figures: total, scope: c.t('reports.cards_scope.partial', { offices: names(seenInPart) }) };
+  return { figures: withoutPartialRates(total), scope: c.t('reports.cards_scope.partial', { offices: names(seenInPart) }) };
 }
 
 /** A row's name, marked "(partiel)" when the reader sees only part of its figures. */
@@ -197,6 +198,11 @@ export function withoutPartialRates(figures: Figures): Figures {
   return { ...figures, escalationRate: null, bounceRate: null };
 }
 
+/** A tier's or team's row seen in part: the same two rates, for the same reason. */
+function withoutPartialPlacementRates(row: PlacementRow): PlacementRow {
+  return { ...row, escalationRate: null, bounceRate: null };
+}
+
 /** Everything the report page shows for one set of filters. */
 export function reportView(data: ReportDataset, period: ReportPeriod, c: ViewContext): ReportView {
   const f = cellFormat(c.locale, c.t);
@@ -219,7 +225,7 @@ export function reportView(data: ReportDataset, period: ReportPeriod, c: ViewCon
       const team = teamOf.get(row.key);
       const name = c.catalog.teamName(row.key) ?? t('reports.unknown');
       const partial = team?.office ? (c.partial?.(team.office) ?? false) : mixedPartial;
-      return { name, label: partialName(t, name, partial), partial, tier: team?.tier ?? 9, row };
+      return { name, label: partialName(t, name, partial), partial, tier: team?.tier ?? 9, row: partial ? withoutPartialPlacementRates(row) : row };
     })
     .sort((a, b) => a.tier - b.tier || a.name.localeCompare(b.name, c.locale));
   const { unit, labels, buckets } = periodLabels(period, c);
@@ -230,10 +236,10 @@ export function reportView(data: ReportDataset, period: ReportPeriod, c: ViewCon
     name: tierName(t, row.key),
     label: partialName(t, tierName(t, row.key), mixedPartial),
     partial: mixedPartial,
-    row,
+    row: mixedPartial ? withoutPartialPlacementRates(row) : row,
   }));
   const tables = {
-    offices: officesTable(f, officeRows, total, (name, partial) => partialName(t, name, partial)),
+    offices: officesTable(f, officeRows, mixedPartial ? withoutPartialRates(total) : total, (name, partial) => partialName(t, name, partial)),
     tiers: placementTable('tiers', f, tierRows),
     teams: placementTable('teams', f, teams),
     periods: periodsTable(

@@ -48,7 +48,10 @@ function sections(view: ReportView, params: URLSearchParams, t: (key: string, va
   const section = (name: Exclude<TableName, 'compare'>, chart: boolean, empty: string | null = null): Section => ({
     id: `section-${name}`,
     title: t(name === 'periods' ? `reports.section.periods_${view.periodUnit}` : `reports.section.${name}`),
-    intro: name === 'offices' && view.partialOffices ? `${t('reports.intro.offices')} ${t('reports.intro.offices_partial')}` : t(`reports.intro.${name}`),
+    intro:
+      ['offices', 'tiers', 'teams'].includes(name) && view.partialOffices
+        ? `${t(`reports.intro.${name}`)} ${t('reports.intro.partial_rates')}`
+        : t(`reports.intro.${name}`),
     chart: chart ? { id: `chart-${name}`, label: t('reports.chart_label', { title: t(`reports.chart.${name}`) }) } : null,
     table: view.tables[name],
     tableId: `table-${name}`,
