@@ -312,8 +312,9 @@ export async function updateTeam(
   const stillServes = tier === doc.tier && String(office) === String(doc.office ?? null) && (set.active ?? doc.active) !== false;
   if (!stillServes) await assertCanLeaveTier(doc);
   if (set.active === false && doc.active !== false) await assertNoOpenWork(doc, openTickets);
-  // Reopened in a closed office, a team would take requests no one routes there: the office first.
-  if ((set.active ?? doc.active) !== false && office && !(await OfficeModel.exists({ _id: office, active: { $ne: false } })))
+  // Reopened in a closed office, a team would take requests no one routes there: the office first
+  // (moving into a closed office is refused above; an active team in one cannot be: closing closes it).
+  if (set.active === true && doc.active === false && office && !(await OfficeModel.exists({ _id: office, active: { $ne: false } })))
     throw new ConflictError('Its office is closed: reopen the office first, or move the team.', { reason: 'office_closed' });
   if (Object.keys(set).length > 0) await TeamModel.updateOne({ _id: doc._id }, { $set: set });
   const after = presentTeam({ ...doc, ...set } as TeamDoc);

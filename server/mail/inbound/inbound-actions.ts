@@ -186,7 +186,7 @@ export function createInboundActions(deps: InboundActionDeps) {
     const language = member?.language ?? detectLanguage(`${mail.subject ?? ''}\n${content.text || content.fullText}`) ?? config.defaultLocale;
     const hints = doc.routing ?? { category: null, office: null };
     const category = hints.category && (await isActiveCategory(hints.category)) ? hints.category : null;
-    // A mailbox's office, while it is open (closed since, its mail is routed as any other: routing-admin.ts).
+    // A mailbox's office, while it is open (once closed, its mail is routed like every other mail: routing-admin.ts).
     const office = hints.office ? await OfficeModel.findOne({ code: hints.office, active: { $ne: false } }, { _id: 1 }).lean() : null;
     const { ids, refused, html } = props.stored ?? (await storeAttachments(content, member?._id ?? null));
     const relation = props.relation === 'follows' ? 'inbound_text.follows_closed' : 'inbound_text.cites_ticket';

@@ -220,8 +220,8 @@ async function escalationRows(actor: StaffActor, c: BoardContext) {
   // (cheap field tests first: the policy runs on the open escalations only, not on all the work)
   const open = await readableWork(actor, (t) => t.tier > 1 && isOpenStatus(t.status), { openOnly: true, tiers: [2, 3] });
   const groups = new Map<string, { tier: number; office: string; tickets: Ticket[]; waiting: number }>();
-  const wanted = (t: Ticket) => (!c.only?.office || String(t.office) === c.only.office) && (!c.only?.waiting || !t.assignee);
-  for (const t of open.filter(wanted)) {
+  const wanted = open.filter((t) => (!c.only?.office || String(t.office) === c.only.office) && (!c.only?.waiting || !t.assignee));
+  for (const t of wanted) {
     const key = `g:${t.tier}:${String(t.office)}`;
     const group = groups.get(key) ?? { tier: t.tier, office: String(t.office), tickets: [], waiting: 0 };
     group.tickets.push(t);
@@ -280,9 +280,9 @@ async function escalationRows(actor: StaffActor, c: BoardContext) {
       waiting: open.filter((t) => !t.assignee).length,
       tier2: open.filter((t) => t.tier === 2).length,
       tier3: open.filter((t) => t.tier === 3).length,
-      truncated: tickets.length < open.filter(wanted).length,
+      truncated: tickets.length < wanted.length,
       // How many the filters keep (the counts above stay whole).
-      matching: open.filter(wanted).length,
+      matching: wanted.length,
       shown: tickets.length,
       more: c.rowsPerTier < boardRowsPerTier.more,
     },

@@ -7,7 +7,6 @@
 import { DateTime } from 'luxon';
 import { intlTags, type Locale, type Translate } from '../../../lib/i18n.js';
 import { byOffice, byPeriod, byPlacement, summarize, type Figures } from '../../../reports/compute.js';
-import type { PlacementRow } from '../../../reports/breakdowns.js';
 import type { ReportDataset } from '../../../reports/load.js';
 import { periodBuckets, type ReportPeriod } from '../../../reports/period.js';
 import {
@@ -192,15 +191,11 @@ function cards(f: CellFormat, fig: Figures): Card[] {
 /**
  * An office seen in part (only its escalated tickets): its escalation rate is 100 % by construction and
  * its return rate misses the returns that left the reader's view, so neither is shown ("—"), rather than
- * read as the office's (QA: "Bruxelles: escalation 100 %, returns 0 %" beside a whole office's figures).
+ * read as the office's (QA: "Bruxelles: escalation 100 %, returns 0 %" beside a whole office's figures);
+ * the same for a tier's or team's row seen in part.
  */
-export function withoutPartialRates(figures: Figures): Figures {
+export function withoutPartialRates<T extends Pick<Figures, 'escalationRate' | 'bounceRate'>>(figures: T): T {
   return { ...figures, escalationRate: null, bounceRate: null };
-}
-
-/** A tier's or team's row seen in part: the same two rates, for the same reason. */
-function withoutPartialPlacementRates(row: PlacementRow): PlacementRow {
-  return { ...row, escalationRate: null, bounceRate: null };
 }
 
 /** Everything the report page shows for one set of filters. */
@@ -225,7 +220,7 @@ export function reportView(data: ReportDataset, period: ReportPeriod, c: ViewCon
       const team = teamOf.get(row.key);
       const name = c.catalog.teamName(row.key) ?? t('reports.unknown');
       const partial = team?.office ? (c.partial?.(team.office) ?? false) : mixedPartial;
-      return { name, label: partialName(t, name, partial), partial, tier: team?.tier ?? 9, row: partial ? withoutPartialPlacementRates(row) : row };
+      return { name, label: partialName(t, name, partial), partial, tier: team?.tier ?? 9, row: partial ? withoutPartialRates(row) : row };
     })
     .sort((a, b) => a.tier - b.tier || a.name.localeCompare(b.name, c.locale));
   const { unit, labels, buckets } = periodLabels(period, c);
@@ -236,7 +231,7 @@ export function reportView(data: ReportDataset, period: ReportPeriod, c: ViewCon
     name: tierName(t, row.key),
     label: partialName(t, tierName(t, row.key), mixedPartial),
     partial: mixedPartial,
-    row: mixedPartial ? withoutPartialPlacementRates(row) : row,
+    row: mixedPartial ? withoutPartialRates(row) : row,
   }));
   const tables = {
     offices: officesTable(f, officeRows, mixedPartial ? withoutPartialRates(total) : total, (name, partial) => partialName(t, name, partial)),
