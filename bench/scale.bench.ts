@@ -160,6 +160,16 @@ async function apiToken(url: string, email: string): Promise<string> {
   return (res.body as { token: string }).token;
 }
 
+/** A name or words with one typing error: the middle letter of its longest word doubled. */
+function misspell(text: string): string {
+  const words = text.split(' ');
+  const longest = words.reduce((best, w, i) => (w.length > (words[best] ?? '').length ? i : best), 0);
+  const word = words[longest] ?? '';
+  const middle = Math.floor(word.length / 2);
+  words[longest] = word.slice(0, middle) + word.charAt(middle) + word.slice(middle);
+  return words.join(' ');
+}
+
 /** The resident memory of the search process serving `dir` (read from /proc; Linux only). */
 function searchRss(dir: string): string {
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
@@ -363,6 +373,23 @@ async function measureSize(size: number, lockstep: Lockstep): Promise<Metric[]> 
           if (i < 0) return;
           for (const [, name, ms] of String(res.headers['server-timing'] ?? '').matchAll(/(\w+);dur=([\d.]+)/g))
             phases.set(name as string, [...(phases.get(name as string) ?? []), Number(ms)]);
+        }),
+      );
+      // The same, typed with an error ("Thonnon", "attestaton"): nothing matches as typed, so a second
+      // search with near words follows (search.service.ts); the answer must say it is approximate.
+      const typed = [
+        ...members.slice(0, 10).map((m) => misspell(m.name)),
+        'attestaton',
+        'factrue',
+        'fiche de paye',
+        'contrat de travial',
+        'remboursment frais',
+      ];
+      await add('search with a typing error: GET /api/v1/search', 300, () =>
+        sampled(samples, async (i) => {
+          const q = typed[Math.abs(i) % typed.length] as string;
+          const res = await request(url).get('/api/v1/search').query({ q }).set(bearer).expect(200);
+          if ((res.body as { approximate?: unknown }).approximate !== true) throw new Error(`"${q}" was found as typed: not the path this row measures`);
         }),
       );
       if (wanted('search')) {

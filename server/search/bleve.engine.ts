@@ -23,10 +23,17 @@ export function bleveEngine(endpoint: { url: string; secret: string }, timeoutMs
   };
   return {
     kind: 'bleve',
+    forgivesTypos: true,
     write: async (batch: SearchBatch) => void (await call('POST', '/index', { ...batch, rebuild: false })),
     writeRebuild: async (batch: SearchBatch) => void (await call('POST', '/index', { ...batch, rebuild: true }, 120_000)),
     search: async (q, options) => {
-      const res = await call<SearchHits>('POST', '/search', { q, limit: options.limit, internal: options.internal, scope: options.scope });
+      const res = await call<SearchHits>('POST', '/search', {
+        q,
+        limit: options.limit,
+        internal: options.internal,
+        scope: options.scope,
+        fuzzy: options.fuzzy === true,
+      });
       return { tickets: res.tickets, more: res.more, tookMs: res.tookMs };
     },
     health: () => call<SearchHealth>('GET', '/health'),

@@ -64,12 +64,16 @@ export interface SearchHealth {
 
 export interface SearchEngine {
   readonly kind: 'bleve' | 'mongodb';
+  /** Whether `search` can be asked for words a typing error away (`fuzzy`); MongoDB's text index cannot. */
+  readonly forgivesTypos: boolean;
   write(batch: SearchBatch): Promise<void>;
   /**
    * `internal`: whether internal notes may match (staff searching; members never do). `scope`: the
    * placements the person may read, a pre-filter only (the policy still decides on every result).
+   * `fuzzy`: the words of names, subjects and messages may carry typing errors (numbers and
+   * addresses stay whole).
    */
-  search(q: string, options: { limit: number; internal: boolean; scope?: readonly ScopeClause[] }): Promise<SearchHits>;
+  search(q: string, options: { limit: number; internal: boolean; scope?: readonly ScopeClause[]; fuzzy?: boolean }): Promise<SearchHits>;
   health(): Promise<SearchHealth>;
   /** A rebuild: live writes keep going to the live index meanwhile, and to the new one. */
   beginRebuild(): Promise<void>;

@@ -57,6 +57,11 @@ export interface SearchAnswer {
   more: boolean;
   /** The engine had more candidates than were checked: a more precise search may find others. */
   refine: boolean;
+  /**
+   * Nothing matched the words as typed, so these tickets have words a typing error or two away
+   * ("Thonnon" finds "Thonon"); the page says so.
+   */
+  approximate: boolean;
 }
 
 async function current(id: string): Promise<Ticket | null> {
@@ -74,8 +79,24 @@ export interface SearchTimings {
   checked: number;
 }
 
-/** The tickets matching `q` that `actor` may read, best first, at most `limit`. */
+/** Words worth forgiving a typing error in: at least one of three letters or more (not a number or a code). */
+const hasWords = (q: string): boolean => /\p{L}{3,}/u.test(q);
+
+/**
+ * The tickets matching `q` that `actor` may read, best first, at most `limit`. When none matches
+ * the words as typed, the engine is asked again for words a typing error away (where it can), and
+ * those readable tickets come back marked `approximate`, through the same policy.
+ */
 export async function searchTickets(actor: StaffActor, q: string, limit: number, timings?: SearchTimings): Promise<SearchAnswer> {
+  const exact = await searchOnce(actor, q, limit, false, timings);
+  if (exact.results.length > 0 || exact.refine || !engine().forgivesTypos || !hasWords(q)) return exact;
+  const second: SearchTimings | undefined = timings && { engine: 0, engineOwn: 0, read: 0, present: 0, candidates: 0, checked: 0 };
+  const near = await searchOnce(actor, q, limit, true, second);
+  if (timings && second) for (const key of Object.keys(timings) as Array<keyof SearchTimings>) timings[key] += second[key];
+  return near.results.length > 0 ? near : exact;
+}
+
+async function searchOnce(actor: StaffActor, q: string, limit: number, fuzzy: boolean, timings?: SearchTimings): Promise<SearchAnswer> {
   let mark = performance.now();
   const lap = (): number => {
     const now = performance.now();
@@ -86,7 +107,7 @@ export async function searchTickets(actor: StaffActor, q: string, limit: number,
   const scope = searchScope(actor);
   const ask = async (want: number): Promise<SearchHits> => {
     try {
-      return await engine().search(q, { limit: want, internal: true, scope });
+      return await engine().search(q, { limit: want, internal: true, scope, fuzzy });
     } catch (error) {
       if (error instanceof AppError) throw error;
       throw new SearchOffError();
@@ -137,6 +158,7 @@ export async function searchTickets(actor: StaffActor, q: string, limit: number,
     more: readable.length > limit,
     // Every candidate was checked (the loop stops early only on a full page) and the engine had more.
     refine: readable.length <= limit && hits.more,
+    approximate: fuzzy,
   };
 }
 

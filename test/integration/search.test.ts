@@ -30,6 +30,7 @@ interface Answer {
   results: Array<{ ticket: { id: string; number: string; status: string; tier: number; assigneeName?: string | null }; member: { name: string } | null }>;
   more: boolean;
   refine: boolean;
+  approximate: boolean;
 }
 
 describe('staff search (bleve, fed by the journal)', function () {
@@ -123,6 +124,33 @@ describe('staff search (bleve, fed by the journal)', function () {
     expect(ids(await ask('frederic'))).to.not.include(String(charleroi._id));
     expect(ids(await ask('frederic', tokens.charleroi))).to.deep.equal([String(charleroi._id)]);
     expect(ids(await ask('zanzibar', tokens.supervisor))).to.deep.equal([]);
+  });
+
+  it('forgives a typing error when nothing matches as typed, says so, and still shows only readable tickets', async () => {
+    const typo = await ask('Duboiss');
+    expect(ids(typo)).to.deep.equal([String(cafe._id)]);
+    expect(typo.approximate).to.equal(true);
+    expect(ids(await ask('seminiare cafe'))).to.deep.equal([String(cafe._id)]);
+    // Found as typed: no second chance, nothing approximate.
+    const exact = await ask('Dubois');
+    expect(exact.approximate).to.equal(false);
+    // The second chance goes through the same policy: nothing of Charleroi's ticket for Liège.
+    const liege = await ask('zanzibr');
+    expect(liege.results).to.deep.equal([]);
+    expect(liege.approximate).to.equal(false);
+    const charleroiSees = await ask('zanzibr', tokens.charleroi);
+    expect(ids(charleroiSees)).to.deep.equal([String(charleroi._id)]);
+    expect(charleroiSees.approximate).to.equal(true);
+    // Nothing near: nothing, and not called approximate.
+    expect(await ask('xylophoniste'))
+      .to.include({ approximate: false })
+      .and.have.property('results')
+      .that.deep.equals([]);
+    const page = await (await signedIn(app, org.staff.advisorLiege.email)).get('/staff/search').query({ q: 'Duboiss' }).expect(200);
+    expect(page.text)
+      .to.include('class="notice notice-info search-approximate"')
+      .and.include('Aucun ticket ne contient « Duboiss » tel quel')
+      .and.include(cafe.number);
   });
 
   it('finds a ticket the advisor handed on to tier 2 (read-only following), still nothing of another office', async () => {
@@ -376,7 +404,10 @@ describe('staff search (bleve, fed by the journal)', function () {
     }
     expect(await live.catchUp()).to.equal(2);
     expect(ids(await ask('fantasio')).sort()).to.deep.equal(both);
-    expect((await ask('prunelle')).results).to.deep.equal([]);
+    // The old name is gone; the address (g.prunelle@…, unchanged) still holds the word, as near words only.
+    const old = await ask('prunelle');
+    expect(old.approximate).to.equal(true);
+    expect(old.results.map((r) => r.member?.name)).to.deep.equal(['Gaston Fantasio', 'Gaston Fantasio']);
   });
 
   it('rebuilds from the database on demand (administrators), and by itself when the index is missing', async () => {

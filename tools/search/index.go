@@ -85,6 +85,8 @@ type SearchRequest struct {
 	Internal bool `json:"internal"`
 	// Scope: the placements the person may read (scope.go); absent, every ticket is a candidate.
 	Scope *[]Clause `json:"scope"`
+	// Fuzzy: words may be a typing error away from the indexed ones (Relais asks when nothing matched exactly).
+	Fuzzy bool `json:"fuzzy"`
 }
 
 type Hit struct {

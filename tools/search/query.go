@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
@@ -28,9 +29,69 @@ func term(text, field string, boost float64) query.Query {
 	return q
 }
 
+// typos is how many typing errors a word may carry, as Algolia counts them: none under four letters
+// (a short word a letter away is usually another word: "mars", "paie"), one from four, two from eight.
+func typos(word string) int {
+	switch n := utf8.RuneCountInString(word); {
+	case n < 4:
+		return 0
+	case n < 8:
+		return 1
+	default:
+		return 2
+	}
+}
+
+// fuzzyQuery is the second chance of a search that found nothing: in the names, subjects and
+// messages, every word typed (folded as the index folds it) a few typing errors away at most.
+// Numbers and addresses are only ever found whole.
+func fuzzyQuery(text string, folded analysis.Analyzer) query.Query {
+	tokens := folded.Analyze([]byte(text))
+	if len(tokens) == 0 {
+		return bleve.NewMatchNoneQuery()
+	}
+	fields := []struct {
+		name  string
+		boost float64
+	}{{"name", 6}, {"subject", 4}, {"all", 2}, {"text", 1}}
+	perField := make([]query.Query, 0, len(fields))
+	for _, f := range fields {
+		words := make([]query.Query, 0, len(tokens))
+		for _, t := range tokens {
+			q := bleve.NewFuzzyQuery(string(t.Term))
+			q.SetField(f.name)
+			q.SetFuzziness(typos(string(t.Term)))
+			words = append(words, q)
+		}
+		every := bleve.NewConjunctionQuery(words...)
+		every.SetBoost(f.boost)
+		perField = append(perField, every)
+	}
+	return bleve.NewDisjunctionQuery(perField...)
+}
+
 // buildQuery turns what was typed into a query object: the text is only ever a term or analysed
 // words, never parsed as query syntax, so nothing typed can act as an operator.
-func buildQuery(text string, internal bool) query.Query {
+// With `folded` (the index's analyzer), words may carry typing errors (fuzzyQuery).
+func buildQuery(text string, internal bool, folded analysis.Analyzer) query.Query {
+	var any query.Query
+	if folded != nil {
+		any = fuzzyQuery(text, folded)
+	} else {
+		any = exactQuery(text)
+	}
+	if internal {
+		return any
+	}
+	b := bleve.NewBooleanQuery()
+	b.AddMust(any)
+	notInternal := bleve.NewBoolFieldQuery(true)
+	notInternal.SetField("internal")
+	b.AddMustNot(notInternal)
+	return b
+}
+
+func exactQuery(text string) query.Query {
 	lower := strings.ToLower(text)
 	compact := strings.ReplaceAll(lower, " ", "")
 	clauses := []query.Query{
@@ -56,16 +117,7 @@ func buildQuery(text string, internal bool) query.Query {
 		p.SetBoost(5)
 		clauses = append(clauses, p)
 	}
-	any := bleve.NewDisjunctionQuery(clauses...)
-	if internal {
-		return any
-	}
-	b := bleve.NewBooleanQuery()
-	b.AddMust(any)
-	notInternal := bleve.NewBoolFieldQuery(true)
-	notInternal.SetField("internal")
-	b.AddMustNot(notInternal)
-	return b
+	return bleve.NewDisjunctionQuery(clauses...)
 }
 
 // Search returns tickets best first: each ticket scores as its best document (itself or a message).
@@ -80,7 +132,15 @@ func (s *Store) Search(r SearchRequest) (SearchResult, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	q := buildQuery(text, r.Internal)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var folded analysis.Analyzer
+	if r.Fuzzy {
+		if folded = s.current.Mapping().AnalyzerNamed("folded"); folded == nil {
+			return SearchResult{}, errors.New("the index has no folded analyzer")
+		}
+	}
+	q := buildQuery(text, r.Internal, folded)
 	if r.Scope != nil {
 		scope, err := compileScope(*r.Scope)
 		if err != nil {
@@ -94,8 +154,6 @@ func (s *Store) Search(r SearchRequest) (SearchResult, error) {
 		}
 	}
 	started := time.Now()
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	size := limit * 4
 	if size > maxCandidates {
 		size = maxCandidates

@@ -70,6 +70,7 @@ export function searchRoutes(config: Config, tools: StaffPageTools): Router {
       columns: plainColumnsView(['number', 'subject', 'member', 'category', 'priority', 'tier', 'holder', 'age', 'due'], t),
       problem,
       asked: Boolean(answer),
+      approximate: Boolean(answer?.approximate && rows.length > 0),
       // With more to show, the number is the page's, not the matches': said as "the first N" (QA: 20, then 40, 60…).
       summary: answer ? (answer.more ? t('search.count_first', { count: rows.length }) : t('search.count', { count: rows.length })) : null,
       moreHref: answer?.more && limit < maxShown ? href(q, limit + pageSize) : null,
