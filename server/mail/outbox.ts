@@ -321,7 +321,7 @@ export async function processOutbox(options: ProcessOutboxOptions): Promise<Proc
         ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
         ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
         ...(mail.references.length > 0 ? { references: mail.references } : {}),
-        headers: mail.autoSubmitted ? { 'Auto-Submitted': autoSubmittedValue(mail.template), 'X-Auto-Response-Suppress': 'All' } : {},
+        headers: mail.autoSubmitted ? { 'Auto-Submitted': autoSubmittedValue(mail), 'X-Auto-Response-Suppress': 'All' } : {},
       });
     } catch (error) {
       const at = now();

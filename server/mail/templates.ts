@@ -193,7 +193,8 @@ export type MailTemplateData = { [K in MailTemplateName]: z.input<(typeof templa
 
 /**
  * The `Auto-Submitted` value of each message (RFC 3834), or null for those a person wrote. Only the
- * acknowledgement answers a message the member sent ("auto-replied"); the others Relais sends on an
+ * acknowledgement answers a message the member sent ("auto-replied", when it came by mail: see
+ * `autoSubmittedValue`); the others Relais sends on an
  * event of its own — a move, a deadline, a request for a link or a password ("auto-generated").
  * Either keeps vacation responders from answering.
  */
@@ -226,9 +227,17 @@ export function isAutomatic(template: MailTemplateName, data: unknown): boolean 
   return autoSubmittedHeader[template] !== null && !carriesReply;
 }
 
-/** The `Auto-Submitted` value of a queued message: by its template; a template unknown here (renamed since) counts as generated. */
-export function autoSubmittedValue(template: string): 'auto-replied' | 'auto-generated' {
-  return (autoSubmittedHeader as Record<string, 'auto-replied' | 'auto-generated' | null | undefined>)[template] ?? 'auto-generated';
+/**
+ * The `Auto-Submitted` value of a queued message: by its template, but "auto-replied" only when it
+ * answers a mail someone sent (RFC 3834 §5) — its `In-Reply-To` names a message other than its
+ * ticket's thread root (`ticketThreadId`, first of its `references`), which no one sent. So an
+ * acknowledgement of a web form or a phone call is "auto-generated". A template unknown here
+ * (renamed since) counts as generated.
+ */
+export function autoSubmittedValue(mail: { template: string; inReplyTo: string | null; references: readonly string[] }): 'auto-replied' | 'auto-generated' {
+  const byTemplate = (autoSubmittedHeader as Record<string, 'auto-replied' | 'auto-generated' | null | undefined>)[mail.template];
+  const answersMail = mail.inReplyTo !== null && mail.inReplyTo !== mail.references[0];
+  return byTemplate === 'auto-replied' && answersMail ? 'auto-replied' : 'auto-generated';
 }
 
 /** Who receives each message: a member (the person who asked) or staff. */

@@ -28,6 +28,7 @@ import { useTestDatabase } from '../helpers/db.js';
 import { useMail } from '../helpers/enrichers.js';
 import { buildOrg, buildTicket, type Org } from '../helpers/factories.js';
 import { hidden, signedIn } from '../helpers/pages.js';
+import { autoSubmittedValue } from '../../server/mail/templates.js';
 
 const config = testConfig({ MAIL_FROM: 'Relais <support@relais.demo>', INBOUND_SMTP_PORT: '0' });
 const roomy = { perIp: { limit: 100_000, windowMs: 60_000 }, perAccount: { limit: 1000, windowMs: 60_000 } };
@@ -231,6 +232,9 @@ describe('inbound mail authentication at the door (SMTP, DKIM, DMARC, held follo
       const notices = () => Outbox.find({ ticket: ticket._id, template: 'follow-up-held' }).lean<OutboxMail[]>();
       const [notice] = await notices();
       expect(notice?.to).to.deep.equal([email]);
+      // It answers the held mail, in its thread.
+      expect(notice?.inReplyTo).to.equal(messageId);
+      expect(notice && autoSubmittedValue(notice)).to.equal('auto-replied');
       expect(notice?.subject).to.equal(`[${ticket.number}] Remboursement`);
       expect(notice?.text).to.include('un membre de notre équipe le vérifiera').and.include('/suivi/acces/');
       const again = nextId('spoof-member-again');

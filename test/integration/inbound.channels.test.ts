@@ -20,6 +20,7 @@ import { rooms } from '../../server/realtime/rooms.js';
 import { silentLogger, testConfig } from '../helpers/config.js';
 import { startDovecot, type TestDovecot } from '../helpers/dovecot.js';
 import { nextEvent, useLiveServer } from '../helpers/realtime.js';
+import { autoSubmittedValue } from '../../server/mail/templates.js';
 
 const config = testConfig({ MAIL_FROM: 'Relais <support@relais.demo>', INBOUND_SMTP_PORT: '0', INBOUND_SMTP_MAX_BYTES: String(200 * 1024) });
 
@@ -92,6 +93,8 @@ describe('inbound mail through SMTP and IMAP, live in the staff queue', function
     const ack = await Outbox.findOne({ template: 'ticket-acknowledgement', to: 'lea.dubois@example.be' }).lean<OutboxMail>();
     if (!ack) throw new Error('no acknowledgement');
     expect(ack.inReplyTo).to.equal('<lea-1@example.be>');
+    // It answers Léa's mail: the one kind of acknowledgement sent as a reply (RFC 3834).
+    expect(autoSubmittedValue(ack)).to.equal('auto-replied');
     const replied = nextEvent(charleroi.socket, 'ticket:update', (m) => m.ticket.id === update.ticket.id && m.event.type === 'member_replied', 15_000);
     await send(
       'lea.dubois@example.be',

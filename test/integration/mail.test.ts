@@ -147,7 +147,8 @@ describe('mail: outbox', () => {
 
     const gotAck = await smtp.sentMail({ to: 'marie@example.org', subject: new RegExp(`^\\[${number}\\]`) });
     expect(gotAck.parsed.messageId).to.equal(ack.messageId);
-    expect(gotAck.header('Auto-Submitted')).to.equal('auto-replied');
+    // It answers no mail (no In-Reply-To: a web form, a call), so it is generated, not a reply (RFC 3834).
+    expect(gotAck.header('Auto-Submitted')).to.equal('auto-generated');
     expect(gotAck.header('Reply-To')).to.equal('support+t1@relais.example');
     expect(gotAck.header('In-Reply-To')).to.equal(undefined);
     expect(gotAck.parsed.text).to.include(number);
@@ -429,7 +430,7 @@ describe('mail: catcher and worker', () => {
       expect(found?.from).to.include('support@relais.example');
       expect(found?.text).to.include(`Hi ${XSS}`);
       expect(found?.html).to.include('Hi &lt;script&gt;');
-      expect(found?.raw).to.include('Auto-Submitted: auto-replied');
+      expect(found?.raw).to.include('Auto-Submitted: auto-generated');
       expect(found?.date).to.be.instanceOf(Date);
       expect(await findOutboxMail(mail._id)).to.include({ status: 'sent', attempts: 1 });
     } finally {

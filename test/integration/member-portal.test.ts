@@ -22,6 +22,7 @@ import { processLinkRequests, startLinkRequestWorker } from '../../server/mail/m
 import { queueLinkRequest } from '../../server/members/link-requests.js';
 import { domainEvents } from '../../server/lib/domain-events.js';
 import { formatSize } from '../../server/attachments/limits.js';
+import { autoSubmittedValue } from '../../server/mail/templates.js';
 
 type Agent = ReturnType<typeof request.agent>;
 const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
@@ -141,6 +142,8 @@ describe('member portal: help form and member pages', function () {
       const ack = await Outbox.findOne({ ticket: ticket?._id, template: 'ticket-acknowledgement' }).lean<OutboxMail>();
       expect(ack?.to).to.deep.equal(['joke.peeters@example.be']);
       expect(ack?.locale).to.equal('nl');
+      // A web form's acknowledgement answers no mail of the member's: generated, not a reply (RFC 3834).
+      expect(ack && autoSubmittedValue(ack)).to.equal('auto-generated');
       expect(ack?.subject).to.include(`[${number}]`);
       expect(ack?.text).to.include('http://127.0.0.1:9999/suivi/acces/');
       expect(ack?.replyTo).to.match(new RegExp(`^support\\+${number}-[a-f0-9]{16}@relais\\.demo$`));

@@ -8,6 +8,7 @@ import { franc } from 'franc-min';
 import Handlebars from 'handlebars';
 import {
   autoSubmittedHeader,
+  autoSubmittedValue,
   mailAudience,
   mailLocales,
   mailTemplateNames,
@@ -193,6 +194,16 @@ describe('mail templates (pure)', () => {
     ]);
     // Only the acknowledgement and the held-mail notice answer a message (RFC 3834 "auto-replied"); the rest are generated.
     expect(automatic.filter((name) => autoSubmittedHeader[name] === 'auto-replied')).to.have.members(['ticket-acknowledgement', 'follow-up-held']);
+  });
+
+  it('sends "auto-replied" only for a message that answers a mail someone sent, not its thread root (a web form’s acknowledgement)', () => {
+    const root = '<R-2026-000001@relais.example>';
+    const ack = { template: 'ticket-acknowledgement' };
+    expect(autoSubmittedValue({ ...ack, inReplyTo: '<m1@example.be>', references: [root, '<m1@example.be>'] })).to.equal('auto-replied');
+    expect(autoSubmittedValue({ ...ack, inReplyTo: root, references: [root] })).to.equal('auto-generated');
+    expect(autoSubmittedValue({ ...ack, inReplyTo: null, references: [] })).to.equal('auto-generated');
+    expect(autoSubmittedValue({ template: 'ticket-resolved', inReplyTo: '<m1@example.be>', references: [root, '<m1@example.be>'] })).to.equal('auto-generated');
+    expect(autoSubmittedValue({ template: 'renamed-since', inReplyTo: '<m1@example.be>', references: [] })).to.equal('auto-generated');
   });
 
   for (const template of mailTemplateNames) {

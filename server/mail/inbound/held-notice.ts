@@ -20,7 +20,8 @@ export function heldNoticeId(ticketNumber: string, day: string): Types.ObjectId 
   return new Types.ObjectId(createHash('sha256').update(`follow-up-held:${ticketNumber}:${day}`).digest().subarray(0, 12));
 }
 
-export async function tellMemberMailIsHeld(config: MailConfig, ticketNumber: string, now = new Date()): Promise<void> {
+/** Tells the member their mail (`heldMail`: its Message-ID, which the notice answers) is held on ticket `ticketNumber`, once a day. */
+export async function tellMemberMailIsHeld(config: MailConfig, ticketNumber: string, heldMail: string | null, now = new Date()): Promise<void> {
   const ticket = await ticketByNumber(ticketNumber);
   if (!ticket) return;
   const member = await MemberModel.findById(ticket.member, { email: 1, name: 1, erasedAt: 1 }).lean();
@@ -34,7 +35,7 @@ export async function tellMemberMailIsHeld(config: MailConfig, ticketNumber: str
       to: member.email,
       ticketId: ticket._id,
       data: memberTicketFields(config, ticket, member),
-      headers: threadHeaders(config, ticket),
+      headers: threadHeaders(config, ticket, heldMail),
     },
     { config, now, id: heldNoticeId(ticket.number, now.toISOString().slice(0, 10)) },
   );
