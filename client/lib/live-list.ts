@@ -6,7 +6,7 @@
  */
 import { request } from './api.js';
 import { announce } from './announce.js';
-import { isRecord, str } from './dom.js';
+import { fragment, isRecord, str } from './dom.js';
 import { t } from './i18n.js';
 import { connectLive, type LiveEvent } from './live.js';
 import { reconcile } from './reconcile.js';
@@ -37,6 +37,55 @@ export interface LiveList {
   refresh(cue?: { id: string; number: string; what: string }): void;
 }
 
+const ticketKey = /^[0-9a-f]{24}$/;
+/** As the server's `maxKnownRows` (server/web/pages/live-rows.ts): past it, the whole snapshot. */
+const maxKnownRows = 1_000;
+
+/** The ticket rows shown, as the snapshot's `known` reads them: the key's last 12 hex digits and the version. */
+function knownRows(rows: HTMLElement): string | null {
+  const tokens = [...rows.children]
+    .filter((el): el is HTMLElement => el instanceof HTMLElement && !el.classList.contains('is-leaving') && ticketKey.test(el.dataset.key ?? ''))
+    .map((el) => `${(el.dataset.key ?? '').slice(-12)}.${el.dataset.version ?? ''}`);
+  return tokens.length > 0 && tokens.length <= maxKnownRows ? tokens.join(',') : null;
+}
+
+function withParam(url: string, name: string, value: string): string {
+  return `${url}${url.includes('?') ? '&' : '?'}${name}=${encodeURIComponent(value)}`;
+}
+
+/**
+ * The snapshot, its rows whole: asked with the rows shown, the server sends only the others and the
+ * order of all (`order`); the rows this page keeps stand in as empty rows of the same key and version,
+ * which `reconcile` keeps as they are. A row the page does not have after all: the whole snapshot.
+ */
+async function fetchSnapshot(options: LiveListOptions): Promise<unknown> {
+  const known = knownRows(options.rows);
+  if (!known) return request(options.snapshotUrl);
+  const snapshot = await request(withParam(options.snapshotUrl, 'known', known));
+  if (!isRecord(snapshot) || !Array.isArray(snapshot.order)) return snapshot;
+  const sent = new Map<string, string>();
+  for (const el of fragment(str(snapshot, 'rowsHtml') ?? '').children) if (el instanceof HTMLElement && el.dataset.key) sent.set(el.dataset.key, el.outerHTML);
+  const shown = new Map<string, string>();
+  for (const el of options.rows.children)
+    if (el instanceof HTMLElement && el.dataset.key && !el.classList.contains('is-leaving')) shown.set(el.dataset.key, el.dataset.version ?? '');
+  const parts: string[] = [];
+  for (const pair of snapshot.order as unknown[]) {
+    const [key, version] = Array.isArray(pair) ? (pair as unknown[]) : [];
+    if (typeof key !== 'string' || (typeof version !== 'number' && typeof version !== 'string')) return request(options.snapshotUrl);
+    const row = sent.get(key);
+    if (row !== undefined) {
+      parts.push(row);
+      continue;
+    }
+    if (shown.get(key) !== String(version)) return request(options.snapshotUrl);
+    const stand = document.createElement('tr');
+    stand.dataset.key = key;
+    stand.dataset.version = String(version);
+    parts.push(stand.outerHTML);
+  }
+  return { ...snapshot, rowsHtml: parts.join('') };
+}
+
 export function keepListLive(options: LiveListOptions): LiveList {
   const cues = new Map<string, { number: string; what: string; type?: string }>();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -50,7 +99,7 @@ export function keepListLive(options: LiveListOptions): LiveList {
     }
     running = true;
     try {
-      const snapshot = await request(options.snapshotUrl);
+      const snapshot = await fetchSnapshot(options);
       if (!isRecord(snapshot)) return;
       const html = str(snapshot, 'rowsHtml');
       if (html !== undefined) {

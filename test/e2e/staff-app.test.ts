@@ -156,9 +156,13 @@ describe('staff web app in Chromium (real server process, live updates, accessib
 
   it('two Liège advisors: Nadia claims in her browser, Julie sees it claimed live on her queue and on the ticket page', async () => {
     const ticket = await createTicket('julie', 'liege', 'Fiche de paie de novembre introuvable');
+    const untouched = await createTicket('julie', 'liege', 'Attestation de revenus pour la mutuelle');
     const julie = await open('julie');
     await live(julie.page, '/staff/queue');
     await queueRow(julie.page, ticket.id).waitFor();
+    await queueRow(julie.page, untouched.id).waitFor();
+    // The live snapshot brings only what changed: the page says which rows it shows (live-rows.ts).
+    const snapshot = julie.page.waitForResponse((r) => r.url().includes('/staff/queue/snapshot') && r.url().includes('known='));
     expect(await queueRow(julie.page, ticket.id).locator('.col-holder').innerText()).to.contain(fr('queue.unassigned'));
     // Julie also has the ticket open in a second tab.
     const julieTicket = await julie.context.newPage();
@@ -173,6 +177,11 @@ describe('staff web app in Chromium (real server process, live updates, accessib
     const clickedAt = Date.now();
     await nadia.page.click('#part-actions [data-action="claim"]');
     const queueAt = await onQueue.seenAt(liveTimeout);
+    const sent = (await (await snapshot).json()) as { rowsHtml: string; order: Array<[string, number]> };
+    expect(sent.rowsHtml).to.include(`data-key="${ticket.id}"`).and.not.include(`data-key="${untouched.id}"`);
+    expect(sent.order.map(([key]) => key)).to.include.members([ticket.id, untouched.id]);
+    // …and the row it did not send is still there, as it was.
+    expect(await queueRow(julie.page, untouched.id).locator('.row-link').textContent()).to.contain('Attestation de revenus pour la mutuelle');
     // Julie's row is marked for a moment with who did what.
     const row = queueRow(julie.page, ticket.id);
     expect(await row.getAttribute('class')).to.match(/is-changed/);

@@ -248,6 +248,41 @@ describe('Staff pages (HTML, real database)', () => {
       expect(body.rowsHtml).to.include(`data-key="${String(liegeTicket._id)}"`);
       expect(body.counts['view:all']).to.equal(body.total);
     });
+
+    it('sends the live refresh only the rows the page does not show yet, with the order of all (known)', async () => {
+      const agent = await signedIn(app, org.staff.advisorLiege.email);
+      type Snapshot = { rowsHtml: string; order?: Array<[string, number]> };
+      const snapshot = async (known?: string) =>
+        (
+          await agent
+            .get('/staff/queue/snapshot')
+            .query(known === undefined ? {} : { known })
+            .expect(200)
+        ).body as Snapshot;
+      const shown = (html: string) =>
+        [...html.matchAll(/data-key="([0-9a-f]{24})" data-version="(\d+)"/g)].map((m) => `${(m[1] ?? '').slice(-12)}.${m[2] ?? ''}`);
+      const whole = await snapshot();
+      expect(whole.order).to.equal(undefined);
+      const tokens = shown(whole.rowsHtml);
+      expect(tokens.length).to.be.at.least(2);
+      // Everything shown already: no row is sent, the order names them all.
+      const same = await snapshot(tokens.join(','));
+      expect(same.rowsHtml).to.equal('');
+      expect(same.order?.map(([key, version]) => `${key.slice(-12)}.${version}`)).to.deep.equal(tokens);
+      // A new ticket and a claimed one are sent; the others are not.
+      const fresh = await buildTicket(org, { subject: 'Nouvelle demande pour le rafraîchissement' });
+      const claimed = await buildTicket(org, { subject: 'Demande prise entre deux rafraîchissements' });
+      const before = shown((await snapshot()).rowsHtml);
+      await claimTicket({ actor: org.staff.advisorLiege, ticketId: String(claimed._id), version: claimed.version });
+      const next = await snapshot(before.filter((t) => !t.startsWith(String(fresh._id).slice(-12))).join(','));
+      expect(next.rowsHtml)
+        .to.include(`data-key="${String(fresh._id)}"`)
+        .and.include(`data-key="${String(claimed._id)}"`);
+      expect(shown(next.rowsHtml)).to.have.length(2);
+      expect(next.order?.map(([key]) => key)).to.include.members([String(fresh._id), String(claimed._id), String(liegeTicket._id)]);
+      // A malformed list is no list of rows shown: every row is sent.
+      expect(shown((await snapshot('<script>,1.2,' + 'x'.repeat(30))).rowsHtml)).to.have.length(next.order?.length ?? -1);
+    });
   });
 
   describe('the ticket page', () => {
@@ -507,6 +542,16 @@ describe('Staff pages (HTML, real database)', () => {
       const snapshot = await agent.get('/staff/board/snapshot').set('Accept', 'application/json').expect(200);
       expect(rows((snapshot.body as { rowsHtml: string }).rowsHtml)).to.equal(expected(boardRowsPerTier.standard));
       expect((snapshot.body as { moreHtml: string }).moreHtml).to.include(`sur ${open}`);
+      // Asked with the rows the page shows, it sends the group headings only, and the order of all.
+      const shownRows = [...(snapshot.body as { rowsHtml: string }).rowsHtml.matchAll(/<tr data-key="([0-9a-f]{24})" data-version="(\d+)"/g)];
+      const known = shownRows.map((m) => `${(m[1] ?? '').slice(-12)}.${m[2] ?? ''}`).join(',');
+      const again = (await agent.get('/staff/board/snapshot').query({ known }).expect(200)).body as {
+        rowsHtml: string;
+        order: Array<[string, string | number]>;
+      };
+      expect(rows(again.rowsHtml)).to.equal(0);
+      expect(again.rowsHtml).to.include('class="group-row"');
+      expect(again.order.filter(([key]) => !key.startsWith('g:'))).to.have.length(shownRows.length);
       // Filters: one office, only what no one has taken; the live snapshot keeps them; the counts above stay whole.
       const charleroi = String(org.offices.charleroi);
       const filtered = await agent.get('/staff/board').query({ office: charleroi, waiting: '1' }).expect(200);

@@ -19,6 +19,7 @@ import { pageActor, requirePageActor } from './page-auth.js';
 import { labels } from './presenters.js';
 import { reassignOptions } from './reassign-options.js';
 import { bulkBar } from './bulk-bar.js';
+import { knownRows, liveRows } from './live-rows.js';
 import { isSupervisor, renderPartial, renderStaffPage, type StaffPageTools } from './staff-page.js';
 
 /** `?rows=more` shows up to boardRowsPerTier.more rows per tier instead of the standard page. */
@@ -95,9 +96,12 @@ export function boardRoutes(config: Config, tools: StaffPageTools): Router {
     }
     const { data } = await load(req, res, config, tools);
     const routing = await awayPanel(pageActor(req), tools.online);
+    // Only the rows the page does not show yet (live-rows.ts), and the order of all.
+    const { render, order } = liveRows(data.rows, knownRows(req));
     res.set('Cache-Control', 'no-store');
     res.json({
-      rowsHtml: renderPartial(req, res, 'board-rows', data),
+      rowsHtml: render.length > 0 || !order ? renderPartial(req, res, 'board-rows', { ...data, rows: render }) : '',
+      ...(order ? { order } : {}),
       loadHtml: renderPartial(req, res, 'board-load', data),
       totalsHtml: renderPartial(req, res, 'board-totals', data),
       moreHtml: renderPartial(req, res, 'board-more', data),

@@ -32,6 +32,7 @@ import {
   type QueueCounts,
   type QueueQuery,
 } from './queue.query.js';
+import { knownRows, liveRows } from './live-rows.js';
 import { renderPartial, renderStaffPage, type StaffPageTools } from './staff-page.js';
 import { historyHref } from './history.routes.js';
 
@@ -201,9 +202,12 @@ export function queueRoutes(config: Config, tools: StaffPageTools): Router {
   router.get('/staff/queue/snapshot', requirePageActor, async (req, res) => {
     const actor = pageActor(req);
     const data = await loadQueue(req, res, config, actor);
+    // Only the rows the page does not show yet (live-rows.ts), and the order of all.
+    const { render, order } = liveRows(data.rows, knownRows(req));
     res.set('Cache-Control', 'no-store');
     res.json({
-      rowsHtml: renderPartial(req, res, 'queue-rows', { rows: data.rows, columns: data.columns }),
+      rowsHtml: render.length > 0 || !order ? renderPartial(req, res, 'queue-rows', { rows: render, columns: data.columns }) : '',
+      ...(order ? { order } : {}),
       counts: data.counts.counts,
       total: data.counts.total,
       totalText: res.locals.t('queue.total', { count: data.counts.total }),
