@@ -5,6 +5,7 @@
  * applies the same checks as on one ticket and answers a result per ticket, which the bar lists.
  * The selection survives live updates: rows re-rendered by the snapshot get their box back.
  */
+import { refreshPeopleLabels } from './people-labels.js';
 import { describeError, request } from './api.js';
 import { announce } from './announce.js';
 import { isRecord } from './dom.js';
@@ -101,6 +102,7 @@ export function setupBulk(rows: HTMLElement, onDone: () => void): BulkSelection 
   const action = form.querySelector<HTMLSelectElement>('[data-bulk-action]');
   const showExtra = () => {
     for (const extra of form.querySelectorAll<HTMLElement>('[data-for]')) extra.hidden = extra.dataset.for !== action?.value;
+    if (action?.value === 'assign') void refreshPeopleLabels(form.querySelector<HTMLSelectElement>('select[name="assignee"]'));
   };
   action?.addEventListener('change', showExtra);
   form.querySelector('[data-bulk-clear]')?.addEventListener('click', () => {

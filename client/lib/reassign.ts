@@ -4,6 +4,7 @@
  * ticket changed meanwhile, the dialog stays open with the reason kept, says so, and
  * the next send uses the current version once the page has refreshed.
  */
+import { refreshPeopleLabels } from './people-labels.js';
 import { ApiError, describeError, request } from './api.js';
 import { closeDialog, openDialog, requireFields, showDialogError, wireDialogs } from './dialogs.js';
 import { clearDraft, bindDraft } from './drafts.js';
@@ -119,6 +120,7 @@ export function setupReassign(dialog: HTMLDialogElement, options: ReassignOption
         bindDraftOnce(reason, `reassign-reason:${ticket.id}`);
       }
       openDialog(dialog, opener);
+      void refreshPeopleLabels(form.querySelector<HTMLSelectElement>('select[name="assignee"]'));
     },
   };
 }

@@ -448,6 +448,19 @@ describe('Staff pages (HTML, real database)', () => {
       const res = await agent.get('/staff/board').expect(403);
       expect(res.text).to.include('Réservé à la supervision');
       await agent.get('/staff/board/snapshot').set('Accept', 'application/json').expect(403);
+      await agent.get('/staff/board/people').set('Accept', 'application/json').expect(403);
+    });
+
+    it('gives the pickers each person’s load as it is now, not as the page loaded it', async () => {
+      const supervisor = await signedIn(app, org.staff.supervisorLiege.email);
+      const labels = async () => ((await supervisor.get('/staff/board/people').expect(200)).body as { labels: Record<string, string> }).labels;
+      const id = String(org.staff.advisorLiege2.id);
+      const before = await labels();
+      const held = Number(/· (\d+) pris/.exec(before[id] ?? '')?.[1]);
+      expect(before[id]).to.match(/^Nadia El Amrani .*· \d+ pris/);
+      const t = await buildTicket(org, { subject: 'Prise pendant que la page est ouverte' });
+      await claimTicket({ actor: org.staff.advisorLiege2, ticketId: String(t._id), version: t.version });
+      expect((await labels())[id]).to.include(`· ${held + 1} pris`);
     });
 
     it('shows open escalations grouped by tier and office, with reason, handoff and holder, and everyone’s load', async () => {

@@ -114,6 +114,18 @@ export function boardRoutes(config: Config, tools: StaffPageTools): Router {
     });
   });
 
+  // What each person holds against their capacity, as the pickers label them: read again when a picker
+  // opens (client/lib/people-labels.ts), since the page's labels date from its load.
+  router.get('/staff/board/people', requirePageActor, async (req, res) => {
+    if (!isSupervisor(pageActor(req))) {
+      res.status(403).json({ error: { code: 'forbidden', message: 'Only supervisors give tickets to people.' } });
+      return;
+    }
+    const { people } = await reassignOptions(res.locals.t, await loadCatalog(res.locals.locale));
+    res.set('Cache-Control', 'no-store');
+    res.json({ labels: Object.fromEntries(people.flatMap((group) => group.options.map((o) => [o.value, o.label]))) });
+  });
+
   // The routing panel's forms: the same functions as the API, which check the actor's right again.
   router.post('/staff/board/routing', requirePageActor, tools.csrf.protect, async (req, res) => {
     const actor = pageActor(req);
