@@ -38,8 +38,11 @@ export interface LiveList {
 }
 
 const ticketKey = /^[0-9a-f]{24}$/;
-/** As the server's `maxKnownRows` (server/web/pages/live-rows.ts): past it, the whole snapshot. */
-const maxKnownRows = 1_000;
+/**
+ * Past this many rows shown, the whole snapshot (the address would pass 8 KB, which proxies refuse);
+ * the board shows 100 rows, 400 with "show more", a queue 50.
+ */
+const maxKnownRows = 450;
 
 /** The ticket rows shown, as the snapshot's `known` reads them: the key's last 12 hex digits and the version. */
 function knownRows(rows: HTMLElement): string | null {
@@ -49,8 +52,9 @@ function knownRows(rows: HTMLElement): string | null {
   return tokens.length > 0 && tokens.length <= maxKnownRows ? tokens.join(',') : null;
 }
 
-function withParam(url: string, name: string, value: string): string {
-  return `${url}${url.includes('?') ? '&' : '?'}${name}=${encodeURIComponent(value)}`;
+/** Tokens are hex digits, dots and commas: sent as they are (a comma encoded is three characters). */
+function withKnown(url: string, known: string): string {
+  return `${url}${url.includes('?') ? '&' : '?'}known=${known}`;
 }
 
 /**
@@ -61,7 +65,13 @@ function withParam(url: string, name: string, value: string): string {
 async function fetchSnapshot(options: LiveListOptions): Promise<unknown> {
   const known = knownRows(options.rows);
   if (!known) return request(options.snapshotUrl);
-  const snapshot = await request(withParam(options.snapshotUrl, 'known', known));
+  let snapshot: unknown;
+  try {
+    snapshot = await request(withKnown(options.snapshotUrl, known));
+  } catch {
+    // Refused on the way (an address too long for a proxy, say): the whole snapshot, as before.
+    return request(options.snapshotUrl);
+  }
   if (!isRecord(snapshot) || !Array.isArray(snapshot.order)) return snapshot;
   const sent = new Map<string, string>();
   for (const el of fragment(str(snapshot, 'rowsHtml') ?? '').children) if (el instanceof HTMLElement && el.dataset.key) sent.set(el.dataset.key, el.outerHTML);

@@ -193,8 +193,8 @@ export type MailTemplateData = { [K in MailTemplateName]: z.input<(typeof templa
 
 /**
  * The `Auto-Submitted` value of each message (RFC 3834), or null for those a person wrote. Only the
- * acknowledgement answers a message the member sent ("auto-replied", when it came by mail: see
- * `autoSubmittedValue`); the others Relais sends on an
+ * acknowledgement and the held-mail notice answer a message the member sent ("auto-replied", when
+ * they do answer one: see `autoSubmittedValue`); the others Relais sends on an
  * event of its own — a move, a deadline, a request for a link or a password ("auto-generated").
  * Either keeps vacation responders from answering.
  */

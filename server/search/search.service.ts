@@ -79,8 +79,12 @@ export interface SearchTimings {
   checked: number;
 }
 
-/** Words worth forgiving a typing error in: at least one of three letters or more (not a number or a code). */
-const hasWords = (q: string): boolean => /\p{L}{3,}/u.test(q);
+/**
+ * Whether a second search with near words may find something: a word of four letters or more (the
+ * engine approximates none shorter, nor numbers and addresses), in a query of six words at most (each
+ * word of a longer one widens the search many times over).
+ */
+const worthApproximating = (q: string): boolean => /\p{L}{4,}/u.test(q) && q.trim().split(/\s+/).length <= 6;
 
 /**
  * The tickets matching `q` that `actor` may read, best first, at most `limit`. When none matches
@@ -89,10 +93,14 @@ const hasWords = (q: string): boolean => /\p{L}{3,}/u.test(q);
  */
 export async function searchTickets(actor: StaffActor, q: string, limit: number, timings?: SearchTimings): Promise<SearchAnswer> {
   const exact = await searchOnce(actor, q, limit, false, timings);
-  if (exact.results.length > 0 || exact.refine || !engine().forgivesTypos || !hasWords(q)) return exact;
+  if (exact.results.length > 0 || exact.refine || !engine().forgivesTypos || !worthApproximating(q)) return exact;
   const second: SearchTimings | undefined = timings && { engine: 0, engineOwn: 0, read: 0, present: 0, candidates: 0, checked: 0 };
   const near = await searchOnce(actor, q, limit, true, second);
-  if (timings && second) for (const key of Object.keys(timings) as Array<keyof SearchTimings>) timings[key] += second[key];
+  // Both searches' durations; the candidates and checks are the second's.
+  if (timings && second) {
+    for (const key of ['engine', 'engineOwn', 'read', 'present'] as const) timings[key] += second[key];
+    Object.assign(timings, { candidates: second.candidates, checked: second.checked });
+  }
   return near.results.length > 0 ? near : exact;
 }
 

@@ -112,6 +112,33 @@ describe('mail: outbox', () => {
   const t0 = new Date('2026-03-02T09:00:00Z');
   const at = (ms: number) => () => new Date(t0.getTime() + ms);
 
+  it('sends an acknowledgement as auto-replied only when it answers a mail; one of a web form (its In-Reply-To is the thread root) is auto-generated', async () => {
+    const number = nextNumber();
+    const root = `<${number}@relais.example>`;
+    const web = await enqueueMail(
+      { template: 'ticket-acknowledgement', locale: 'fr', to: 'web.form@example.org', data: ackData(number), headers: { inReplyTo: root, references: [root] } },
+      { config, now: t0 },
+    );
+    const byMail = await enqueueMail(
+      {
+        template: 'ticket-acknowledgement',
+        locale: 'fr',
+        to: 'by.mail@example.org',
+        data: ackData(number),
+        headers: { inReplyTo: '<first@example.org>', references: [root, '<first@example.org>'] },
+      },
+      { config, now: t0 },
+    );
+    await processOutbox({ transport, logger: silentLogger, now: at(0) });
+    const gotWeb = await smtp.sentMail({ to: 'web.form@example.org' });
+    expect(gotWeb.parsed.messageId).to.equal(web.messageId);
+    expect(gotWeb.header('Auto-Submitted')).to.equal('auto-generated');
+    const gotMail = await smtp.sentMail({ to: 'by.mail@example.org' });
+    expect(gotMail.parsed.messageId).to.equal(byMail.messageId);
+    expect(gotMail.header('Auto-Submitted')).to.equal('auto-replied');
+    expect(gotMail.header('In-Reply-To')).to.equal('<first@example.org>');
+  });
+
   it('stores the rendered message, queued, and sends it with stable threading headers', async () => {
     const number = nextNumber();
     const ack = await enqueueMail(
@@ -147,7 +174,7 @@ describe('mail: outbox', () => {
 
     const gotAck = await smtp.sentMail({ to: 'marie@example.org', subject: new RegExp(`^\\[${number}\\]`) });
     expect(gotAck.parsed.messageId).to.equal(ack.messageId);
-    // It answers no mail (no In-Reply-To: a web form, a call), so it is generated, not a reply (RFC 3834).
+    // It answers no mail (no In-Reply-To), so it is generated, not a reply (RFC 3834; the next test has both kinds).
     expect(gotAck.header('Auto-Submitted')).to.equal('auto-generated');
     expect(gotAck.header('Reply-To')).to.equal('support+t1@relais.example');
     expect(gotAck.header('In-Reply-To')).to.equal(undefined);

@@ -52,6 +52,12 @@ describe('search: the MongoDB adapter’s writes (on the embedded database)', ()
     expect(await SearchDocumentModel.findById(`${gen}:t:${ticket().id}`).lean()).to.include({ v: 2, subject: 'Fiche de paie' });
   });
 
+  it('is never asked for near words: a text index has none (a search with a typing error finds nothing there)', async () => {
+    const engine = mongoEngine();
+    expect(engine.forgivesTypos).to.equal(false);
+    expect(await engine.search('Frederik Duboiss', { limit: 20, internal: true, fuzzy: true })).to.deep.equal({ tickets: [], more: false });
+  });
+
   it('rebuilds into a new generation, takes live writes in both meanwhile, and drops the old one', async () => {
     const engine = mongoEngine();
     await engine.beginRebuild();

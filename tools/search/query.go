@@ -30,8 +30,13 @@ func term(text, field string, boost float64) query.Query {
 }
 
 // typos is how many typing errors a word may carry, as Algolia counts them: none under four letters
-// (a short word a letter away is usually another word: "mars", "paie"), one from four, two from eight.
+// (a three-letter word a letter away is usually another word: "mai", "nom"), one from four, two from
+// eight. A number, a code or a piece of an address ("2025", "sm-48213", "dupont.be") is never
+// approximated: "attestation 2024" must not find 2025's, nor one member number another's.
 func typos(word string) int {
+	if strings.ContainsAny(word, "0123456789@.") {
+		return 0
+	}
 	switch n := utf8.RuneCountInString(word); {
 	case n < 4:
 		return 0
@@ -43,8 +48,8 @@ func typos(word string) int {
 }
 
 // fuzzyQuery is the second chance of a search that found nothing: in the names, subjects and
-// messages, every word typed (folded as the index folds it) a few typing errors away at most.
-// Numbers and addresses are only ever found whole.
+// messages, every word typed (folded as the index folds it) a few typing errors away at most. Not in
+// `all`, which holds the member's address and number: those are only ever found whole.
 func fuzzyQuery(text string, folded analysis.Analyzer) query.Query {
 	tokens := folded.Analyze([]byte(text))
 	if len(tokens) == 0 {
@@ -53,7 +58,7 @@ func fuzzyQuery(text string, folded analysis.Analyzer) query.Query {
 	fields := []struct {
 		name  string
 		boost float64
-	}{{"name", 6}, {"subject", 4}, {"all", 2}, {"text", 1}}
+	}{{"name", 6}, {"subject", 4}, {"text", 1}}
 	perField := make([]query.Query, 0, len(fields))
 	for _, f := range fields {
 		words := make([]query.Query, 0, len(tokens))

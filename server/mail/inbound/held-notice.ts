@@ -20,7 +20,11 @@ export function heldNoticeId(ticketNumber: string, day: string): Types.ObjectId 
   return new Types.ObjectId(createHash('sha256').update(`follow-up-held:${ticketNumber}:${day}`).digest().subarray(0, 12));
 }
 
-/** Tells the member their mail (`heldMail`: its Message-ID, which the notice answers) is held on ticket `ticketNumber`, once a day. */
+/**
+ * Tells the member, once a day, that a mail about ticket `ticketNumber` is held. `heldMail`: its own
+ * Message-ID, as it came (the notice answers it, so a mail app shows it under the member's mail), or
+ * null when it had none.
+ */
 export async function tellMemberMailIsHeld(config: MailConfig, ticketNumber: string, heldMail: string | null, now = new Date()): Promise<void> {
   const ticket = await ticketByNumber(ticketNumber);
   if (!ticket) return;

@@ -37,7 +37,7 @@ import type { InboundPipeline, InboundPipelineOptions, ReceivedMessage } from '.
 import { withTimeout } from '../../lib/timeout.js';
 import { hashOf, headerLine, headerMessageId } from './raw.js';
 import { retentionRemoval } from './raw-retention.js';
-import { claimIdentity, contentKeyOf, emailIdOf, recordDuplicate } from './identity.js';
+import { claimIdentity, contentKeyOf, recordDuplicate } from './identity.js';
 import { noteInboundMail } from '../address-mail.js';
 import { createInboundActions } from './inbound-actions.js';
 import { outcome, Quarantine } from './inbound-outcome.js';
@@ -232,7 +232,7 @@ export function createInboundPipeline(options: InboundPipelineOptions): InboundP
     );
     logger.info({ inbound: id, outcome: result.kind, ticket: result.ticketNumber, reason: result.reason }, 'inbound message processed');
     if (tell)
-      await tellMemberMailIsHeld(config, tell, emailIdOf(doc)).catch((err: unknown) =>
+      await tellMemberMailIsHeld(config, tell, doc.messageId).catch((err: unknown) =>
         logger.warn({ err, inbound: id }, 'the held-mail notice could not be stored'),
       );
     return result;

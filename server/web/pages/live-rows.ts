@@ -3,7 +3,7 @@
  * board makes every page showing it fetch a snapshot again (client/lib/live-list.ts): at a year of
  * data the board's rows were about 185 KB and an advisor's queue 70 KB, for every supervisor or
  * advisor at each move, where one or two rows had changed. The page says which rows it shows
- * (`?known=`: each ticket row as the last 12 hex digits of its key and its version); the snapshot
+ * (`?known=`: each ticket row as the last 12 hex digits of its key and its version, at most 450); the snapshot
  * renders only the others, and gives the order of all as `[key, version]` pairs. The page keeps a
  * row whose version it already has, as it always did (reconcile.ts); a row it lacks makes it
  * fetch the whole snapshot. So a short key that two tickets shared would cost one full fetch,
@@ -14,7 +14,7 @@ import type { Request } from 'express';
 /** Ticket rows only (group headings, the empty row and the like are always sent). */
 const ticketKey = /^[0-9a-f]{24}$/;
 const token = /^[0-9a-f]{12}\.\d{1,9}$/;
-/** Past this, the page sends none (its address would be too long): the snapshot is whole. */
+/** More than the page sends (client/lib/live-list.ts stops at 450 rows): past it, the list is ignored and the snapshot whole. */
 export const maxKnownRows = 1_000;
 
 export function rowToken(key: string, version: number | string): string {
