@@ -45,10 +45,14 @@ for (const input of document.querySelectorAll<HTMLInputElement>('input[type="fil
     if (!described.includes(errorId)) input.setAttribute('aria-describedby', [...described, errorId].join(' '));
   };
 
-  const check = (): string[] =>
-    fileProblems([...(input.files ?? [])], limits).map((p) =>
-      (p.problem === 'too_large' ? words.tooLarge : p.problem === 'too_many' ? words.tooMany : words.empty).replace('{file}', p.name),
-    );
+  // One sentence for too many files, however many over (it names no file: the member chooses them again).
+  const check = (): string[] => [
+    ...new Set(
+      fileProblems([...(input.files ?? [])], limits).map((p) =>
+        (p.problem === 'too_large' ? words.tooLarge : p.problem === 'too_many' ? words.tooMany : words.empty).replace('{file}', p.name),
+      ),
+    ),
+  ];
 
   input.addEventListener('change', () => show(check()));
   input.form?.addEventListener('submit', (event) => {

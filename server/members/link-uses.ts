@@ -17,6 +17,11 @@ export async function useMemberLink(useKey: string, memberId: string, now = new 
   }
 }
 
+/** Whether the link `useKey` has opened a session already (read by `_id`; using it is `useMemberLink`). */
+export async function memberLinkUsed(useKey: string): Promise<boolean> {
+  return (await LinkUseModel.collection.findOne({ _id: useKey } as never, { projection: { _id: 1 } })) !== null;
+}
+
 /** The member's current session version (0 for a member who never signed out everywhere), or null if unknown. */
 export async function memberSessionVersion(memberId: string): Promise<number | null> {
   if (!Types.ObjectId.isValid(memberId)) return null;

@@ -117,6 +117,22 @@ async function insertWithNumber(doc: NewTicketDocument, year: number): Promise<s
   throw new Error('Could not allocate a ticket number after 50 attempts.');
 }
 
+/**
+ * The creations this process is finishing, by ticket: the same submission again at the same moment
+ * (a double tap, a re-delivered mail) waits for the first instead of finishing it too, which would
+ * claim a second number for the same ticket and leave a gap in the numbering (QA).
+ */
+const finishing = new Map<string, Promise<string>>();
+
+function finishOnce(event: TicketEvent<'created'>): Promise<string> {
+  const key = String(event.ticket);
+  const running = finishing.get(key);
+  if (running) return running;
+  const done = finishCreation(event).finally(() => finishing.delete(key));
+  finishing.set(key, done);
+  return done;
+}
+
 async function finishCreation(event: TicketEvent<'created'>): Promise<string> {
   const ticketDoc = event.data.ticket;
   for (const write of event.writes) await applyWrite(write);
@@ -241,7 +257,7 @@ export async function createTicket(props: CreateTicketProps): Promise<Ticket> {
     if (!isDuplicateKeyError(error) || !props.ticketId) throw error;
     return existingCreation(ticketId);
   }
-  const number = await finishCreation(event);
+  const number = await finishOnce(event);
   const ticket = { ...ticketDoc, number } as unknown as Ticket;
   announce(ticket, event);
   return ticket;
@@ -250,7 +266,7 @@ export async function createTicket(props: CreateTicketProps): Promise<Ticket> {
 async function existingCreation(ticketId: Types.ObjectId): Promise<Ticket> {
   const first = await TicketEventModel.collection.findOne<TicketEvent<'created'>>({ _id: eventId(ticketId, 1) } as never);
   if (!first) throw new Error(`The creation event of ticket ${String(ticketId)} vanished.`);
-  if (first.pending) await finishCreation(first);
+  if (first.pending) await finishOnce(first);
   const ticket = await TicketModel.findById(ticketId).lean<Ticket>();
   if (!ticket) throw new Error(`Ticket ${String(ticketId)} was not written.`);
   return ticket;
@@ -263,7 +279,7 @@ async function existingCreation(ticketId: Types.ObjectId): Promise<Ticket> {
 export async function recoverCreation(ticketId: Types.ObjectId): Promise<Ticket | null> {
   const first = await TicketEventModel.collection.findOne<TicketEvent<'created'>>({ _id: eventId(ticketId, 1) } as never);
   if (!first?.pending) return null;
-  await finishCreation(first);
+  await finishOnce(first);
   const ticket = await TicketModel.findById(ticketId).lean<Ticket>();
   if (ticket) announce(ticket, first);
   return ticket;

@@ -221,7 +221,7 @@ describe('REST API /api/v1 (real database, real HTTP stack)', () => {
     const detail = await request(app).get(`/api/v1/tickets/${ticket.id}`).set(auth('advisorLiege')).expect(200);
     expect(JSON.stringify(detail.body)).not.to.include('Véronique').and.not.to.include('M-770001');
     const page = await (await signedIn(app, org.staff.advisorLiege.email)).get(`/staff/tickets/${ticket.id}`).expect(200);
-    expect(page.text).to.include('Appelante').and.include('membre d&#x27;un autre bureau');
+    expect(page.text).to.include('Appelante').and.include('membre d’un autre bureau');
     expect(page.text).not.to.include('M-770001').and.not.to.include('Véronique').and.not.to.include('mailbox unknown').and.not.to.include('5.1.1');
     // Attached to the member (their conversation stays whole), but nothing of theirs shows through.
     expect(ticket.office).to.equal(String(org.offices.liege));

@@ -116,7 +116,7 @@ describe('the history page: done tickets of any age, in the work scope', () => {
     const link = /<a href="(\/staff\/history\?[^"]*cursor&#x3D;[^"]+)">/.exec(first.text)?.[1] ?? '';
     const second = await liege.get(decodeEntities(link)).expect(200);
     expect(numbers(second.text)).to.deep.equal([]);
-    expect(second.text).to.include('Aucun ticket correspondant dans l&#x27;historique parcouru jusqu&#x27;au');
+    expect(second.text).to.include('Aucun ticket correspondant dans l’historique parcouru jusqu’au');
     expect(second.text).to.match(/id="history-searched">[^<]*<a href="\/staff\/history\?cursor/);
   });
 

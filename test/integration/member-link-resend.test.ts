@@ -89,7 +89,7 @@ describe('member pages: a fresh link from a spent or expired one', function () {
     expect(linkOwner(config, forged)).to.equal(null);
     expect((await agent.get(`/suivi/acces/${forged}`).expect(400)).text).not.to.include('/suivi/lien/nouveau');
     const refused = await agent.post('/suivi/lien/nouveau').type('form').send({ _csrf: csrf, token: forged }).expect(400);
-    expect(refused.text).to.include('Ce lien n&#x27;est pas valable');
+    expect(refused.text).to.include('Ce lien n’est pas valable');
     await request(app).post('/suivi/lien/nouveau').type('form').send({ _csrf: 'forged', token: expiredToken }).expect(403);
     expect(await waitingLinkRequests()).to.deep.equal([]);
 

@@ -167,7 +167,7 @@ describe('member portal: help form and member pages', function () {
       const res = await submit(attacker, tokens, { name: "Quelqu'un", email: 'ANNE.VICTIME@example.be', subject: 'Je suis Anne' }).expect(303);
       expect(String(res.headers['set-cookie'] ?? '')).not.to.include('relais_member=');
       const sent = await attacker.get(res.headers.location as string).expect(200);
-      expect(sent.text).to.include('ouvrez le lien qu&#x27;il contient');
+      expect(sent.text).to.include('ouvrez le lien qu’il contient');
       const number = /R-\d{4}-\d{6}/.exec(sent.text)?.[0] ?? '';
       const filed = await TicketModel.findOne({ number }).lean<Ticket>();
       expect(String(filed?.member)).to.equal(String(victim.member)); // the ticket is the member's…
@@ -307,7 +307,7 @@ describe('member portal: help form and member pages', function () {
       const agent = request.agent(strict);
       for (let i = 0; i < 2; i += 1) await submit(agent, await openForm(agent), { email: 'busy@example.be', subject: `Limit ${i}` }).expect(303);
       const third = await submit(agent, await openForm(agent), { email: 'busy@example.be', subject: 'Limit 3' }).expect(429);
-      expect(third.text).to.include('Trop d&#x27;envois').and.include('value="Limit 3"');
+      expect(third.text).to.include('Trop d’envois').and.include('value="Limit 3"');
       await submit(agent, await openForm(agent), { email: 'other@example.be', subject: 'Other person' }).expect(303);
     });
 
@@ -351,7 +351,7 @@ describe('member portal: help form and member pages', function () {
       const token = signMemberLink(config, { memberId, ticketId: String(ticket._id) });
       const tampered = `${token.slice(0, -3)}${token.slice(-3) === 'abc' ? 'abd' : 'abc'}`;
       const bad = await request(app).get(`/suivi/acces/${tampered}`).expect(400);
-      expect(bad.text).to.include('Ce lien n&#x27;est pas valable').and.include('action="/suivi/lien"');
+      expect(bad.text).to.include('Ce lien n’est pas valable').and.include('action="/suivi/lien"');
       const expiredConfig = { ...config, memberLinkTtl: -10 };
       const expired = await request(app)
         .get(`/suivi/acces/${signMemberLink(expiredConfig, { memberId, ticketId: null })}`)
@@ -405,6 +405,9 @@ describe('member portal: help form and member pages', function () {
       const first = request.agent(app);
       await openLink(first, link);
       const second = request.agent(app);
+      // Said at once, when the link is opened (not after a tap on "open my request"), and nothing used.
+      const usedAtOnce = await second.get(link).expect(410);
+      expect(usedAtOnce.text).to.include('Ce lien a déjà servi').and.not.include('action="/suivi/acces"');
       const used = await openLink(second, link, 410);
       expect(String(used.headers['set-cookie'] ?? '')).not.to.include('relais_member=');
       expect(used.text).to.include('Ce lien a déjà servi').and.include('action="/suivi/lien"');
@@ -565,13 +568,14 @@ describe('member portal: help form and member pages', function () {
         .field('_csrf', hidden(withFile.text, '_csrf'))
         .field('message', '  ')
         .expect(400);
-      expect(empty.text).to.include('Ce champ est obligatoire');
+      // Files alone are an answer: the message says so (QA: "this field is required" beside a file field).
+      expect(empty.text).to.include('Écrivez un message ou joignez un fichier.');
       const exe = await agent
         .post(`/suivi/demandes/${ticket.number}/reponses`)
         .field('_csrf', hidden(withFile.text, '_csrf'))
         .attach('attachments', Buffer.from('MZ\x90\x00binary'), 'programme.exe')
         .expect(422);
-      expect(exe.text).to.include('programme.exe').and.not.include('Ce champ est obligatoire');
+      expect(exe.text).to.include('programme.exe').and.not.include('Écrivez un message ou joignez un fichier');
       // Another browser, another member: no file.
       await request(app).get(`/suivi/pieces/${fileId}`).expect(401);
       const paul = await MemberModel.create({ name: 'Paul Intrus', email: 'intrus@example.be' });

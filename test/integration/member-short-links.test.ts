@@ -112,7 +112,7 @@ describe('short member links', function () {
     for (const token of refused) {
       const res = await request(app).get(`/suivi/acces/${token}`);
       expect(res.status, token).to.equal(400);
-      expect(res.text).to.include('Ce lien n&#x27;est pas valable');
+      expect(res.text).to.include('Ce lien n’est pas valable');
     }
   });
 });

@@ -331,7 +331,7 @@ describe('Staff pages (HTML, real database)', () => {
         .to.include('Pourquoi ce ticket est ici')
         .and.include('Modification de contrat')
         .and.include('Revenus vérifiés ; attestation signée nécessaire.');
-      expect(res.text).to.include('Julie Lambert l&#x27;a escaladé vers la file « Équipe de soutien »');
+      expect(res.text).to.include('Julie Lambert l’a escaladé vers la file « Équipe de soutien »');
       expect(res.text)
         .to.include('data-action="claim"')
         .and.not.include('data-open-dialog="escalate-dialog"')

@@ -44,6 +44,6 @@ describe('reports: supervisor reassignments', () => {
     expect(await count()).to.equal('5');
     // What is counted is the cohort's: the page's definition says so.
     const page = await agent.get('/staff/reports?preset=7d').expect(200);
-    expect(page.text).to.include('Un ticket créé avant la période n&#x27;y compte pas, même réassigné pendant celle-ci');
+    expect(page.text).to.include('Un ticket créé avant la période n’y compte pas, même réassigné pendant celle-ci');
   });
 });

@@ -221,8 +221,8 @@ describe('Reports (pages and CSV, real database)', () => {
       const supervisor = (await request(app).get(`/staff/reports?${week}`).set(as(staff.supervisorL)).expect(200)).text;
       // Liège alone: 4 tickets, 1 escalated (25 %); the blend with Charleroi's escalated ticket said 5 and 40 %.
       expect(card(supervisor, 'Tickets créés')[0]).to.equal('4');
-      expect(card(supervisor, 'Taux d&#x27;escalade')[0]).to.match(/^25\s%$/);
-      expect(supervisor).to.match(/id="cards-scope">Chiffres clés de Liège, [^<]*Les autres agences \(Charleroi\) n&#x27;y sont pas comptées/);
+      expect(card(supervisor, 'Taux d’escalade')[0]).to.match(/^25\s%$/);
+      expect(supervisor).to.match(/id="cards-scope">Chiffres clés de Liège, [^<]*Les autres agences \(Charleroi\) n’y sont pas comptées/);
       // The per-office table still has both, Charleroi marked.
       expect(supervisor).to.include('Charleroi (partiel)');
       // A supervisor looking at another office alone is told the figures are of escalated tickets only.
@@ -242,7 +242,7 @@ describe('Reports (pages and CSV, real database)', () => {
 
     it('says once that a period has no tickets, instead of zeros and "no SLA data yet"', async () => {
       const html = (await request(app).get('/staff/reports?from=2025-03-01&to=2025-03-31').set(as(staff.supervisorL)).expect(200)).text;
-      expect(html).to.include('id="report-empty"').and.include('Aucun ticket n&#x27;a été créé dans cette période (du 1 mars 2025 au 31 mars 2025)');
+      expect(html).to.include('id="report-empty"').and.include('Aucun ticket n’a été créé dans cette période (du 1 mars 2025 au 31 mars 2025)');
       expect(html).not.to.include('Pas encore de données').and.not.include('pas encore de données SLA');
       expect(html).not.to.include('id="table-periods"').and.not.include('Aucun ticket pour ces filtres.');
       expect(html).not.to.include('id="report-data"');
@@ -298,7 +298,7 @@ describe('Reports (pages and CSV, real database)', () => {
       expect(l).to.include({
         'Résolution, médiane (h ouvrables)': '7',
         'Résolution, p90 (h ouvrables)': '9.4',
-        "Taux d'escalade (%)": '25',
+        'Taux d’escalade (%)': '25',
         'Taux de renvoi (%)': '100',
       });
       expect(l).to.include({
@@ -311,7 +311,7 @@ describe('Reports (pages and CSV, real database)', () => {
       expect(c).to.include({
         Créés: '2',
         Résolus: '1',
-        "Taux d'escalade (%)": '50',
+        'Taux d’escalade (%)': '50',
         'Taux de renvoi (%)': '0',
         Réassignations: '1',
         'En cours en fin de période': '2',
@@ -325,7 +325,7 @@ describe('Reports (pages and CSV, real database)', () => {
       });
       expect(total).to.include({
         'Résolution, p90 (h ouvrables)': '16.4',
-        "Taux d'escalade (%)": '33.3',
+        'Taux d’escalade (%)': '33.3',
         'Taux de renvoi (%)': '33.3',
         'En cours en fin de période': '3',
         'Délai de 1re réponse respecté (%)': '66.7',
@@ -461,7 +461,7 @@ describe('Reports (pages and CSV, real database)', () => {
       const rows = records(csv.text);
       expect(Object.keys(rows[0] ?? {})).to.deep.equal(['Indicateur', 'Liège', 'Charleroi', 'Écart (B − A)']);
       expect(rows.find((r) => r.Indicateur === 'Créés')).to.deep.equal({ Indicateur: 'Créés', Liège: '4', Charleroi: '2', 'Écart (B − A)': '-2' });
-      expect(rows.find((r) => r.Indicateur === "Taux d'escalade (%)")).to.include({ Liège: '25', Charleroi: '50', 'Écart (B − A)': '25' });
+      expect(rows.find((r) => r.Indicateur === 'Taux d’escalade (%)')).to.include({ Liège: '25', Charleroi: '50', 'Écart (B − A)': '25' });
     });
 
     it('compares a period with the one just before it by default', async () => {
@@ -563,7 +563,7 @@ describe('Reports (pages and CSV, real database)', () => {
       expect(html).to.include('<th scope="row" role="rowheader">Liège · niveau 1</th>');
       expect(html).to.include('<th scope="row" role="rowheader">Niveau 2 · tous les bureaux</th>');
       expect(html).to.not.include('Charleroi · niveau 1'); // not this supervisor's office
-      expect(html).to.include('Ces tickets n&#x27;ont pas encore d&#x27;échéances');
+      expect(html).to.include('Ces tickets n’ont pas encore d’échéances');
       expect(html).to.include('Présence en direct indisponible'); // the app alone runs no live layer
       expect(html).to.include('Comment cette prévision est calculée');
       // T7 (Liège, new, never answered) is the oldest unanswered ticket waiting in Liège.
@@ -591,7 +591,7 @@ describe('Reports (pages and CSV, real database)', () => {
         expect(html).to.match(/<li class="risk risk-overdue">\s*<a class="row-link" href="\/staff\/tickets\/65f0000000000000000000a5">/);
         expect(html).to.match(/<time datetime="[^"]+">[^<]+<\/time> \(Résolution\)/);
         expect(html).to.match(/<li class="risk risk-soon">\s*<a class="row-link" href="\/staff\/tickets\/65f0000000000000000000b7">/);
-        expect(html).to.not.include('pas encore d&#x27;échéances');
+        expect(html).to.not.include('pas encore d’échéances');
       } finally {
         await TicketModel.updateMany({ _id: { $in: [oid(ids.t5), oid(ids.t7)] } }, { $set: { dueAt: NO_DUE_DATE } });
         await TicketModel.updateOne({ _id: oid(ids.t5) }, { $unset: { sla: '' } });

@@ -233,7 +233,7 @@ describe('SLA in ticket commands (real database)', () => {
     expect(iso(acceptance.start)).to.equal(iso(escalatedAt));
     // 4 business hours of the Liège calendar from 11:00: 11:00–12:00, 13:00–16:00.
     expect(iso(acceptance.due)).to.equal('2026-01-12T15:00:00.000Z');
-    expect(explainDeadline(acceptance, fr)).to.include('niveau 2').and.include("depuis l'escalade");
+    expect(explainDeadline(acceptance, fr)).to.include('niveau 2').and.include('depuis l’escalade');
   });
 
   it('applies a new target when the priority changes, keeping the time already spent', async () => {

@@ -57,6 +57,16 @@ describe('ticket commands (real database)', () => {
     };
   }
 
+  it('the same submission three times at once makes one ticket with one number: the next ticket has the next one (QA: gaps)', async () => {
+    const ticketId = new Types.ObjectId();
+    const member = { name: 'Claire Martin', email: 'claire.triple@example.be' };
+    const made = await Promise.all([1, 2, 3].map(() => buildTicket(org, { ticketId, member, subject: 'Envoyé trois fois' })));
+    expect(new Set(made.map((t) => t.number)).size).to.equal(1);
+    const next = await buildTicket(org, { subject: 'Juste après' });
+    const seq = (n: string) => Number(n.slice(-6));
+    expect(seq(next.number)).to.equal(seq(made[0]?.number ?? '') + 1);
+  });
+
   it('numbers the first tickets of a new year created at the same moment (their number hint is created once)', async () => {
     const at = new Date('2031-01-01T08:00:00Z');
     const made = await Promise.all(Array.from({ length: 8 }, () => buildTicket(org, { at })));

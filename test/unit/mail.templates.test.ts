@@ -364,9 +364,9 @@ describe('mail templates (pure)', () => {
   describe('ticket-acknowledgement', () => {
     it('after a phone call says the request was recorded from the call, not that the member wrote (QA); the link says it works once', () => {
       const said = {
-        fr: ['Suite à votre appel, nous avons enregistré votre demande', 'Merci de nous avoir écrit', 'Ce lien sert une fois'],
-        nl: ['Naar aanleiding van uw telefoongesprek hebben we uw vraag', 'Bedankt voor uw bericht', 'Deze link werkt één keer'],
-        en: ['Following your call, we have recorded your request', 'Thank you for getting in touch', 'This link works once'],
+        fr: ['Suite à votre appel, nous avons enregistré votre demande', 'Merci de nous avoir écrit', 'Ce lien personnel sert une fois'],
+        nl: ['Naar aanleiding van uw telefoongesprek hebben we uw vraag', 'Bedankt voor uw bericht', 'Deze persoonlijke link werkt één keer'],
+        en: ['Following your call, we have recorded your request', 'Thank you for getting in touch', 'This personal link works once'],
       } as const;
       for (const locale of mailLocales) {
         const [phone, written, once] = said[locale];
@@ -380,6 +380,10 @@ describe('mail templates (pure)', () => {
         expect(byVisit.text).not.to.include(written);
         const byMail = render('ticket-acknowledgement', locale, sample()['ticket-acknowledgement']);
         for (const part of [byMail.text, byMail.html]) expect(part).to.include(written).and.not.include(phone);
+        // Anyone can type an address in the form: the one who did not write is told to ignore it (QA). A call or a visit was theirs.
+        const notMine = { fr: 'Vous n’avez pas fait cette demande', nl: 'Hebt u deze vraag niet gesteld?', en: 'Did not make this request?' }[locale];
+        for (const part of [byMail.text, byMail.html]) expect(part).to.include(notMine);
+        for (const part of [byPhone.text, byPhone.html, byVisit.text, byVisit.html]) expect(part).not.to.include(notMine);
       }
     });
   });

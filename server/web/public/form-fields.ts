@@ -35,7 +35,7 @@ export type HelpForm = z.output<typeof helpFormSchema>;
 /** A member's answer on their page: a text, or files alone (`files`: how many came with it). */
 export const replyFormSchema = z
   .object({ message: multiline(20_000), files: z.number().int().min(0) })
-  .refine((answer) => answer.message !== '' || answer.files > 0, { path: ['message'], message: 'required' });
+  .refine((answer) => answer.message !== '' || answer.files > 0, { path: ['message'], message: 'reply_empty' });
 
 export const ratingFormSchema = z.object({
   score: z.coerce.number().int().min(1, { message: 'score_required' }).max(5, { message: 'score_required' }),
@@ -58,13 +58,10 @@ export function fieldErrors(error: z.ZodError, t: Translate, limits: Record<stri
   return out;
 }
 
-/** Problems with attached files, as one sentence per file. */
+/** Problems with attached files, as one sentence per file (too many files: one sentence for them all). */
 export function uploadErrorText(problems: readonly UploadProblem[], t: Translate, maxFiles: number, maxBytes: number, locale: Locale): string {
-  return problems
-    .map((p) =>
-      t(`portal.errors.file_${p.problem}`, { file: p.file, size: formatSize(maxBytes, locale), count: maxFiles }),
-    )
-    .join(' ');
+  const sentences = problems.map((p) => t(`portal.errors.file_${p.problem}`, { file: p.file, size: formatSize(maxBytes, locale), count: maxFiles }));
+  return [...new Set(sentences)].join(' ');
 }
 
 /** Reads a text field of a parsed body (anything else reads as empty). */

@@ -31,7 +31,7 @@ import type { Locale, Translate } from '../../lib/i18n.js';
 import { domainEvents } from '../../lib/domain-events.js';
 import { queueLinkRequest } from '../../members/link-requests.js';
 import { memberById } from '../../members/member-lookup.js';
-import { endAllMemberSessions, memberSessionVersion, useMemberLink } from '../../members/link-uses.js';
+import { endAllMemberSessions, memberLinkUsed, memberSessionVersion, useMemberLink } from '../../members/link-uses.js';
 import { mergeSessions, verifyMemberLink, type MemberSession } from '../../members/member-links.js';
 import { memberClose, memberReopen, memberReply, rateTicket } from '../../tickets/member.commands.js';
 import { canRead } from '../../tickets/ticket.policy.js';
@@ -149,6 +149,8 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
     // else (a fresh browser, or a mail filter that opens every link to check it) gets a button first,
     // so the single-use link is used by a person's POST, never by a GET alone.
     if (!current) {
+      // A link used already says so at once (QA: "open your request…", then "already used" after the tap).
+      if (await memberLinkUsed(check.useKey)) return showAccess(req, res, { status: 410, state: 'used', resend: token });
       const score = /^[1-5]$/.test(note) ? note : null;
       const t = res.locals.t;
       renderPage(req, res, 'member-open', {
