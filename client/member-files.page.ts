@@ -54,7 +54,24 @@ for (const input of document.querySelectorAll<HTMLInputElement>('input[type="fil
     ),
   ];
 
-  input.addEventListener('change', () => show(check()));
+  // The page's own button and the names chosen, in its language, in place of the browser's control.
+  const button = field?.querySelector<HTMLElement>('.file-button');
+  const names = field?.querySelector<HTMLElement>('.file-names');
+  const none = names?.textContent ?? '';
+  const listNames = (): void => {
+    if (names) names.textContent = [...(input.files ?? [])].map((f) => f.name).join(', ') || none;
+  };
+  if (field && button && names) {
+    field.classList.add('file-enhanced');
+    button.hidden = false;
+    names.hidden = false;
+    listNames();
+  }
+
+  input.addEventListener('change', () => {
+    listNames();
+    show(check());
+  });
   input.form?.addEventListener('submit', (event) => {
     const sentences = check();
     if (sentences.length === 0) return;

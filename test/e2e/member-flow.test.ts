@@ -172,7 +172,8 @@ describe('member flow in Chromium (help form, email, member page, advisor live)'
     expect(ack.subject).to.include(`[${number}]`);
     expect(ack.parsed.text).to.include('goed ontvangen');
     expect(String(ack.parsed.html)).to.include('>We hebben uw vraag goed ontvangen.</div>');
-    expect(ack.header('auto-submitted')).to.equal('auto-replied');
+    // A web form's acknowledgement answers no mail: generated, not a reply (RFC 3834).
+    expect(ack.header('auto-submitted')).to.equal('auto-generated');
     expect(ack.header('reply-to')).to.match(new RegExp(`\\+${number}-[a-f0-9]{16}@`));
     const link = /(http:\/\/127\.0\.0\.1:\d+\/suivi\/acces\/[A-Za-z0-9._-]+)/.exec(ack.parsed.text ?? '')?.[1];
     expect(link, 'a link to the member page in the acknowledgement').to.be.a('string');

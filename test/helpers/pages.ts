@@ -37,7 +37,8 @@ export async function openMemberLink(agent: TestAgent, path: string, status = 30
     return page;
   }
   expect(page.text).to.include('action="/suivi/acces"');
-  const note = /name="note" value="([^"]*)"/.exec(page.text)?.[1] ?? '';
+  // The score the link carries: ticked among the radios of a rating link's page, else the hidden field.
+  const note = /name="note" value="(\d)" checked/.exec(page.text)?.[1] ?? /type="hidden" name="note" value="([^"]*)"/.exec(page.text)?.[1] ?? '';
   return agent
     .post('/suivi/acces')
     .type('form')

@@ -260,7 +260,7 @@ describe('member portal: help form and member pages', function () {
         { subject: 'Many' },
         [1, 2, 3].map((n) => ({ name: `p${n}.pdf`, bytes: pdf })),
       ).expect(413);
-      expect(many.text).to.include('at most 2 files');
+      expect(many.text).to.include('Too many files: at most 2. Choose 2 or fewer.');
       expect(await TicketModel.countDocuments({ subject: { $in: ['Big file', 'Program', 'Many'] } })).to.equal(0);
     });
 
@@ -639,18 +639,23 @@ describe('member portal: help form and member pages', function () {
       const three = /(http:\/\/127\.0\.0\.1:9999\/suivi\/acces\/[^\s"<>]+\?note=3[^\s"<>]*)/.exec(mail?.text ?? '')?.[1] ?? '';
       const phone = request.agent(app);
       const page = await phone.get(linkPath(three)).expect(200);
-      expect(page.text).to.include('Vous avez choisi : 3 — Mitigé·e').and.include('name="comment"').and.include('name="rate" value="1"');
+      // The score tapped is ticked, and can be changed before sending (QA).
+      expect(page.text)
+        .to.match(/<input type="radio" name="note" value="3" checked> 3 — Mitigé·e/)
+        .and.include('name="comment"')
+        .and.include('name="rate" value="1"');
+      expect(page.text.match(/type="radio" name="note"/g)).to.have.length(5);
       expect((await loadTicket(String(other._id)))?.rating ?? null).to.equal(null);
       const token = new URL(three).pathname.split('/').pop();
       const sent = await phone
         .post('/suivi/acces')
         .type('form')
-        .send({ _csrf: hidden(page.text, '_csrf'), token, note: '3', rate: '1', comment: 'Un peu lent' })
+        .send({ _csrf: hidden(page.text, '_csrf'), token, note: '4', rate: '1', comment: 'Un peu lent' })
         .expect(303);
       expect(sent.headers.location).to.equal(`/suivi/demandes/${other.number}?done=rated#notice`);
-      expect((await loadTicket(String(other._id)))?.rating).to.include({ score: 3, comment: 'Un peu lent' });
+      expect((await loadTicket(String(other._id)))?.rating).to.include({ score: 4, comment: 'Un peu lent' });
       const shown = await phone.get(`/suivi/demandes/${other.number}?done=rated`).expect(200);
-      expect(shown.text).to.include('Votre note : 3 sur 5.');
+      expect(shown.text).to.include('Votre note : 4 sur 5.');
     });
 
     it('a score tapped in the mail after the member reopened the request by answering it: said, and the comment kept, not lost', async () => {

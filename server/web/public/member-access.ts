@@ -26,6 +26,8 @@ export interface AccessProps {
   errors?: FieldErrors;
   tickets?: unknown[];
   signedIn?: boolean;
+  /** Signed in with a link to all their requests: no need to offer one (QA: the form stayed, address filled in). */
+  seesAll?: boolean;
   /** A genuine link that no longer opens (used, expired): the page offers a fresh one to its member's address. */
   resend?: string;
 }
@@ -65,6 +67,7 @@ export function accessPage(config: Config, csrf: LoginCsrf): ShowAccess {
         errors: props.errors ?? {},
         tickets: props.tickets ?? [],
         signedIn: props.signedIn ?? false,
+        offerLink: !(props.signedIn && props.seesAll),
         csrfToken: csrf.tokenFor(req, res),
       },
       props.status ?? 200,

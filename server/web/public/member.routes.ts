@@ -85,7 +85,7 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
     const ctx = await context(req);
     const tickets = ctx ? await ticketsOf(ctx, res.locals.t, res.locals.locale) : [];
     const state = req.query.sent === '1' ? 'sent' : req.query.sent === 'link' ? 'resent' : req.query.signed_out === '1' ? 'signed_out' : req.query.signed_out_all === '1' ? 'signed_out_all' : 'start';
-    await showAccess(req, res, { state, tickets, email: ctx?.actor.email ?? '', signedIn: ctx !== null });
+    await showAccess(req, res, { state, tickets, email: ctx?.actor.email ?? '', signedIn: ctx !== null, seesAll: ctx?.session.all === true });
   });
 
   const linkPerIp = pageLimiter(limits.linkPerIp, 'member-link-ip', (req, res) => showAccess(req, res, { status: 429, errors: { email: res.locals.t('portal.errors.rate_limited') } }));
@@ -158,6 +158,8 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
         token,
         note,
         scoreLabel: score ? t(`portal.rating.score_${score}`) : null,
+        // The score tapped in the mail, ticked and still open to change (QA: a wrong tap could not be put right).
+        scores: score ? [1, 2, 3, 4, 5].map((s) => ({ score: s, label: t(`portal.rating.score_${s}`), checked: String(s) === score })) : [],
         csrfToken: csrf.tokenFor(req, res),
       });
       return;
