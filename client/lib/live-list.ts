@@ -4,7 +4,7 @@
  * one announcement for screen readers. The server renders the rows, so the live list
  * always looks exactly like a reload would, filters and permissions included.
  */
-import { request } from './api.js';
+import { ApiError, request } from './api.js';
 import { announce } from './announce.js';
 import { fragment, isRecord, str } from './dom.js';
 import { t } from './i18n.js';
@@ -52,6 +52,9 @@ function knownRows(rows: HTMLElement): string | null {
   return tokens.length > 0 && tokens.length <= maxKnownRows ? tokens.join(',') : null;
 }
 
+/** Set when a snapshot asked with the rows shown was refused on the way: whole snapshots only, from then on. */
+let knownRefused = false;
+
 /** Tokens are hex digits, dots and commas: sent as they are (a comma encoded is three characters). */
 function withKnown(url: string, known: string): string {
   return `${url}${url.includes('?') ? '&' : '?'}known=${known}`;
@@ -63,13 +66,16 @@ function withKnown(url: string, known: string): string {
  * which `reconcile` keeps as they are. A row the page does not have after all: the whole snapshot.
  */
 async function fetchSnapshot(options: LiveListOptions): Promise<unknown> {
-  const known = knownRows(options.rows);
+  const known = knownRefused ? null : knownRows(options.rows);
   if (!known) return request(options.snapshotUrl);
   let snapshot: unknown;
   try {
     snapshot = await request(withKnown(options.snapshotUrl, known));
-  } catch {
-    // Refused on the way (an address too long for a proxy, say): the whole snapshot, as before.
+  } catch (error) {
+    // Refused on the way for its length (a proxy's 400, 414 or 431, or a dropped connection): the whole
+    // snapshot, and no list from then on. Anything else (signed out, the server failing) is not asked twice.
+    if (!(error instanceof ApiError) || ![0, 400, 414, 431].includes(error.status)) throw error;
+    knownRefused = true;
     return request(options.snapshotUrl);
   }
   if (!isRecord(snapshot) || !Array.isArray(snapshot.order)) return snapshot;

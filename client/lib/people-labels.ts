@@ -8,11 +8,16 @@ import { request } from './api.js';
 import { isRecord } from './dom.js';
 
 /** Relabels the options of `select` whose value the server names; others (and the first, empty one) stay. */
+const asked = new WeakMap<HTMLSelectElement, number>();
+
 export async function refreshPeopleLabels(select: HTMLSelectElement | null): Promise<void> {
   if (!select) return;
+  // Opened twice quickly: only the last answer relabels (an earlier one arriving late has older figures).
+  const turn = (asked.get(select) ?? 0) + 1;
+  asked.set(select, turn);
   try {
     const answer = await request('/staff/board/people');
-    if (!isRecord(answer) || !isRecord(answer.labels)) return;
+    if (asked.get(select) !== turn || !isRecord(answer) || !isRecord(answer.labels)) return;
     const labels = answer.labels;
     for (const option of select.options) {
       const label = labels[option.value];

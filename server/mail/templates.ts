@@ -61,6 +61,8 @@ const templateSchemas = {
     files: z.array(line).max(50).default([]),
     byPhone: z.boolean().default(false),
     byVisit: z.boolean().default(false),
+    // Filed by the member themselves (the web form, a mail): whoever did not is told to ignore it.
+    selfService: z.boolean().default(false),
   }),
   'staff-reply': z.strictObject({
     ...greeting,

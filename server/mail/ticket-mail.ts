@@ -77,7 +77,7 @@ export function acknowledgementMail(
   config: MailConfig,
   ticket: MailTicket,
   member: MailMember,
-  props: { id: Types.ObjectId; at: Date; inReplyTo?: string | null; files?: readonly string[]; byPhone?: boolean; byVisit?: boolean },
+  props: { id: Types.ObjectId; at: Date; inReplyTo?: string | null; files?: readonly string[]; byPhone?: boolean; byVisit?: boolean; selfService?: boolean },
 ): OutboxMail {
   return buildOutboxMail(
     {
@@ -91,6 +91,7 @@ export function acknowledgementMail(
         // Opened by staff after a call or a visit: the member did not write (QA: "Thank you for writing" after a phone call).
         byPhone: props.byPhone === true,
         byVisit: props.byVisit === true,
+        selfService: props.selfService === true,
       },
       headers: threadHeaders(config, ticket, props.inReplyTo),
     },
@@ -340,6 +341,8 @@ async function acknowledgementWrites(config: MailConfig, event: TicketEvent<'cre
       files,
       byPhone: ticket.channel === 'phone',
       byVisit: ticket.channel === 'visit',
+      // Anyone can type an address in the form, or forge a From: the one who did not write is told to ignore it.
+      selfService: ticket.channel === 'web' || ticket.channel === 'email',
     }),
   );
 }

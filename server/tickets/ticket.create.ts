@@ -97,7 +97,13 @@ export async function findOrCreateMember(
  * the point of serialization, so allocating never reads the tickets collection; the unique index on
  * `tickets.number` stays as a second guard.
  */
-async function insertWithNumber(doc: NewTicketDocument, year: number): Promise<string> {
+async function insertWithNumber(doc: NewTicketDocument, year: number, mayExist: boolean): Promise<string> {
+  // Finishing a creation another may have finished (a second submission, a recovery): its number, if
+  // it has one already, rather than a second number claimed and left as a gap. One read by `_id`.
+  if (mayExist) {
+    const existing = await TicketModel.findById(doc._id, { number: 1 }).lean();
+    if (existing) return existing.number;
+  }
   for (let attempt = 0; attempt < 50; attempt += 1) {
     const number = await nextTicketNumber(year);
     if (!(await claimNumber(number, doc._id))) {
@@ -124,21 +130,26 @@ async function insertWithNumber(doc: NewTicketDocument, year: number): Promise<s
  */
 const finishing = new Map<string, Promise<string>>();
 
-function finishOnce(event: TicketEvent<'created'>): Promise<string> {
+/**
+ * Finishes `event`'s creation, or waits for this process's finish of it already running (`joined`:
+ * then the one running it announces the ticket, not this caller). `mayExist`: someone else may have
+ * finished it already (a second submission, a recovery), not this process's own new creation.
+ */
+async function finishOnce(event: TicketEvent<'created'>, mayExist: boolean): Promise<{ number: string; joined: boolean }> {
   const key = String(event.ticket);
   const running = finishing.get(key);
-  if (running) return running;
-  const done = finishCreation(event).finally(() => finishing.delete(key));
+  if (running) return { number: await running, joined: true };
+  const done = finishCreation(event, mayExist).finally(() => finishing.delete(key));
   finishing.set(key, done);
-  return done;
+  return { number: await done, joined: false };
 }
 
-async function finishCreation(event: TicketEvent<'created'>): Promise<string> {
+async function finishCreation(event: TicketEvent<'created'>, mayExist: boolean): Promise<string> {
   const ticketDoc = event.data.ticket;
   for (const write of event.writes) await applyWrite(write);
   await rememberMemberTicket(ticketDoc.member, ticketDoc._id);
   await rememberTicketDay({ kind: 'created', office: ticketDoc.office }, new Date(ticketDoc.createdAt), ticketDoc._id);
-  const number = await insertWithNumber(ticketDoc, new Date(ticketDoc.createdAt).getFullYear());
+  const number = await insertWithNumber(ticketDoc, new Date(ticketDoc.createdAt).getFullYear(), mayExist);
   // What the new ticket sends once it has its number (the acknowledgement): fixed ids, so a replay writes it once.
   for (const write of await creationWrites(event, number)) await applyWrite(write);
   await TicketEventModel.collection.updateOne({ _id: event._id } as never, { $set: { 'data.number': number }, $unset: { pending: '' } });
@@ -257,16 +268,17 @@ export async function createTicket(props: CreateTicketProps): Promise<Ticket> {
     if (!isDuplicateKeyError(error) || !props.ticketId) throw error;
     return existingCreation(ticketId);
   }
-  const number = await finishOnce(event);
+  const { number, joined } = await finishOnce(event, false);
   const ticket = { ...ticketDoc, number } as unknown as Ticket;
-  announce(ticket, event);
+  // A recovery that ran this creation meanwhile (the working set's rebuild) announced it already.
+  if (!joined) announce(ticket, event);
   return ticket;
 }
 
 async function existingCreation(ticketId: Types.ObjectId): Promise<Ticket> {
   const first = await TicketEventModel.collection.findOne<TicketEvent<'created'>>({ _id: eventId(ticketId, 1) } as never);
   if (!first) throw new Error(`The creation event of ticket ${String(ticketId)} vanished.`);
-  if (first.pending) await finishOnce(first);
+  if (first.pending) await finishOnce(first, true);
   const ticket = await TicketModel.findById(ticketId).lean<Ticket>();
   if (!ticket) throw new Error(`Ticket ${String(ticketId)} was not written.`);
   return ticket;
@@ -279,8 +291,9 @@ async function existingCreation(ticketId: Types.ObjectId): Promise<Ticket> {
 export async function recoverCreation(ticketId: Types.ObjectId): Promise<Ticket | null> {
   const first = await TicketEventModel.collection.findOne<TicketEvent<'created'>>({ _id: eventId(ticketId, 1) } as never);
   if (!first?.pending) return null;
-  await finishOnce(first);
+  const { joined } = await finishOnce(first, true);
   const ticket = await TicketModel.findById(ticketId).lean<Ticket>();
-  if (ticket) announce(ticket, first);
+  // Joined: the creation it found in flight in this process announces its ticket itself.
+  if (ticket && !joined) announce(ticket, first);
   return ticket;
 }

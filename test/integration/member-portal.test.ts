@@ -425,6 +425,12 @@ describe('member portal: help form and member pages', function () {
       await openLink(third, linkPath(memberLinkUrl(config, { memberId, ticketId: String(other._id) })));
       await third.get(link).expect(410);
       await third.get(`/suivi/demandes/${ticket.number}`).expect(404); // signed in, but not for that ticket
+      // A browser signed in as another member is told the link is spent, not asked whether to switch first.
+      const stranger = await MemberModel.create({ name: 'Paul Autre', email: 'paul.autre@example.be' });
+      const fourth = request.agent(app);
+      await openLink(fourth, linkPath(memberLinkUrl(config, { memberId: String(stranger._id), ticketId: null })));
+      const spent = await fourth.get(link).expect(410);
+      expect(spent.text).to.include('Ce lien a déjà servi').and.not.include('action="/suivi/acces"');
     });
 
     it('"sign out of all my devices" ends every session of the member, with CSRF', async () => {

@@ -378,8 +378,16 @@ describe('mail templates (pure)', () => {
         const byVisit = render('ticket-acknowledgement', locale, { ...sample()['ticket-acknowledgement'], byVisit: true });
         expect(byVisit.text).to.match(/passage|bezoek|visit/);
         expect(byVisit.text).not.to.include(written);
-        const byMail = render('ticket-acknowledgement', locale, sample()['ticket-acknowledgement']);
+        const byMail = render('ticket-acknowledgement', locale, { ...sample()['ticket-acknowledgement'], selfService: true });
         for (const part of [byMail.text, byMail.html]) expect(part).to.include(written).and.not.include(phone);
+        // Filed by staff another way (the API): no "ignore it" line either.
+        const byStaff = render('ticket-acknowledgement', locale, sample()['ticket-acknowledgement']);
+        for (const part of [byStaff.text, byStaff.html])
+          expect(part).not.to.include(
+            { fr: 'Vous n’avez pas fait cette demande', nl: 'Hebt u deze vraag niet gesteld?', en: 'Did not make this request?' }[locale],
+          );
+        // A call's acknowledgement ends on the reply invitation, with no empty line after it.
+        expect(byPhone.text.endsWith('\n\n')).to.equal(false);
         // Anyone can type an address in the form: the one who did not write is told to ignore it (QA). A call or a visit was theirs.
         const notMine = { fr: 'Vous n’avez pas fait cette demande', nl: 'Hebt u deze vraag niet gesteld?', en: 'Did not make this request?' }[locale];
         for (const part of [byMail.text, byMail.html]) expect(part).to.include(notMine);

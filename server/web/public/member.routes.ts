@@ -148,9 +148,11 @@ export function memberRoutes(config: Config, limits: PublicFormLimits): Router {
     // A browser already signed in as this member is the member's own: the link opens at once. Anyone
     // else (a fresh browser, or a mail filter that opens every link to check it) gets a button first,
     // so the single-use link is used by a person's POST, never by a GET alone.
+    // A link used already says so at once, to a browser it could not open (QA: "open your request…",
+    // then "already used" after the tap). The browser of the same member is handled below.
+    if ((!current || current.session.memberId !== check.claims.memberId) && (await memberLinkUsed(check.useKey)))
+      return showAccess(req, res, { status: 410, state: 'used', resend: token });
     if (!current) {
-      // A link used already says so at once (QA: "open your request…", then "already used" after the tap).
-      if (await memberLinkUsed(check.useKey)) return showAccess(req, res, { status: 410, state: 'used', resend: token });
       const score = /^[1-5]$/.test(note) ? note : null;
       const t = res.locals.t;
       renderPage(req, res, 'member-open', {
