@@ -66,6 +66,19 @@ for (const input of document.querySelectorAll<HTMLInputElement>('input[type="fil
     button.hidden = false;
     names.hidden = false;
     listNames();
+    // Files dropped on the button are chosen as if picked (the browser's own field, now hidden, took drops).
+    button.addEventListener('dragover', (event) => {
+      event.preventDefault();
+      button.classList.add('is-dragover');
+    });
+    button.addEventListener('dragleave', () => button.classList.remove('is-dragover'));
+    button.addEventListener('drop', (event) => {
+      event.preventDefault();
+      button.classList.remove('is-dragover');
+      if (!event.dataTransfer?.files.length) return;
+      input.files = event.dataTransfer.files;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    });
   }
 
   input.addEventListener('change', () => {

@@ -152,6 +152,17 @@ describe('member flow in Chromium (help form, email, member page, advisor live)'
     await member.tap('button[type=submit]');
     expect(new URL(member.url()).pathname, 'nothing was sent').to.equal('/aide');
     await screenshot(member, 'form-file-too-large', true);
+    // The field speaks the page's language (not the browser's "Choose Files"), names what was chosen,
+    // and takes files dropped on its button; six are one sentence that says to choose again.
+    expect(await member.locator('.file-button').innerText()).to.equal('Bestanden kiezen');
+    expect(await member.locator('.file-names').innerText()).to.equal('video dak.mov, leeg.pdf');
+    await member.evaluate(() => {
+      const files = new DataTransfer();
+      for (let i = 1; i <= 6; i += 1) files.items.add(new File(['%PDF-1.4'], `doc${i}.pdf`, { type: 'application/pdf' }));
+      document.querySelector('.file-button')?.dispatchEvent(new DragEvent('drop', { dataTransfer: files, bubbles: true, cancelable: true }));
+    });
+    expect(await member.locator('.file-names').innerText()).to.equal('doc1.pdf, doc2.pdf, doc3.pdf, doc4.pdf, doc5.pdf, doc6.pdf');
+    expect(await fileError.innerText()).to.equal('Te veel bestanden: maximaal 5. Kies er ten hoogste 5.');
     const number = await fileTicket(
       member,
       {
