@@ -12,9 +12,31 @@
  */
 import { fileProblems, type FileLimits } from './lib/file-limits.js';
 import { guardLengths } from './lib/length-guard.js';
+import { bindDraft, clearDraft, writeDraft } from './lib/drafts.js';
 
 // Before the file fields: a member held back by a text too long keeps the files chosen (a new page would drop them).
 guardLengths();
+keepRefusedAnswer();
+
+/**
+ * A refused answer is shown at the address it was sent to (`…/reponses`, `…/evaluation`), so a reload
+ * asked to send the form again (QA). The address becomes the request's own, and what was typed in the
+ * answer is kept in this tab (drafts.ts) for a reload or a page left by mistake, until it is sent.
+ */
+function keepRefusedAnswer(): void {
+  const match = /^(\/suivi\/demandes\/R-\d{4}-\d{6})(?:\/(reponses|evaluation))?$/.exec(location.pathname);
+  if (!match) return;
+  const [, page = '', action] = match;
+  const key = `member-reply:${page}`;
+  const done = new URLSearchParams(location.search).get('done');
+  const reply = document.getElementById('f-reply');
+  if (done === 'replied' || done === 'thanked') clearDraft(key);
+  else if (reply instanceof HTMLTextAreaElement) {
+    bindDraft(reply, key);
+    if (reply.value !== '') writeDraft(key, reply.value);
+  }
+  if (action) history.replaceState(null, '', `${page}#${action === 'evaluation' ? 'evaluation' : 'reply-title'}`);
+}
 
 for (const input of document.querySelectorAll<HTMLInputElement>('input[type="file"][data-max-bytes]')) {
   const limits: FileLimits = { maxFiles: Number(input.dataset.maxFiles), maxBytes: Number(input.dataset.maxBytes) };

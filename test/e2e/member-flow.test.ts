@@ -218,10 +218,28 @@ describe('member flow in Chromium (help form, email, member page, advisor live)'
     expect(posts, 'held back in the page, not sent').to.deep.equal([]);
     expect(mail.url()).to.equal(before);
     await screenshot(mail, 'member-reply-too-long-nl-phone');
+    // Refused by the server (a form left open too long: its CSRF token no longer holds): the text is
+    // kept, the address is the request's own (a reload does not ask to send the form again), and a
+    // reload still shows the text (QA).
+    const typed = 'Ik stuur dit nog eens na: de loonfiche van januari klopt ook niet.';
+    await mail.fill('#f-reply', typed);
+    await mail.evaluate(() => {
+      const token = document.querySelector<HTMLInputElement>('form[action$="/reponses"] input[name="_csrf"]');
+      if (token) token.value = 'expired';
+    });
+    await mail.tap('form[action$="/reponses"] button[type=submit]');
+    await mail.waitForURL(new RegExp(`/suivi/demandes/${number}#reply-title$`));
+    expect(await mail.locator('#f-reply').inputValue()).to.equal(typed);
+    await mail.reload();
+    expect(new URL(mail.url()).pathname).to.equal(`/suivi/demandes/${number}`);
+    expect(await mail.locator('#f-reply').inputValue()).to.equal(typed);
     await mail.fill('#f-reply', 'Ik heb ook de loonfiche van februari nagekeken: die klopt wel.');
     expect(await over.isHidden()).to.equal(true);
     await Promise.all([mail.waitForURL(/done=replied/), mail.tap('form[action$="/reponses"] button[type=submit]')]);
     await advisorTicket.locator('.msg-body', { hasText: 'loonfiche van februari nagekeken' }).waitFor({ timeout: 10_000 });
+    // Sent: the kept text is gone (the box is empty on the next visit).
+    await mail.goto(mail.url().replace(/\?.*$/, ''));
+    expect(await mail.locator('#f-reply').inputValue()).to.equal('');
 
     // 5. The advisor answers; the member gets it by email and on the page.
     const current = await ticketByNumber(number);
