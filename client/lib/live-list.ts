@@ -44,11 +44,17 @@ const ticketKey = /^[0-9a-f]{24}$/;
  */
 const maxKnownRows = 450;
 
+/** The rows the page shows (key → version), those leaving aside. */
+function shownRows(rows: HTMLElement): Map<string, string> {
+  const shown = new Map<string, string>();
+  for (const el of rows.children)
+    if (el instanceof HTMLElement && el.dataset.key && !el.classList.contains('is-leaving')) shown.set(el.dataset.key, el.dataset.version ?? '');
+  return shown;
+}
+
 /** The ticket rows shown, as the snapshot's `known` reads them: the key's last 12 hex digits and the version. */
-function knownRows(rows: HTMLElement): string | null {
-  const tokens = [...rows.children]
-    .filter((el): el is HTMLElement => el instanceof HTMLElement && !el.classList.contains('is-leaving') && ticketKey.test(el.dataset.key ?? ''))
-    .map((el) => `${(el.dataset.key ?? '').slice(-12)}.${el.dataset.version ?? ''}`);
+function knownRows(shown: ReadonlyMap<string, string>): string | null {
+  const tokens = [...shown].filter(([key]) => ticketKey.test(key)).map(([key, version]) => `${key.slice(-12)}.${version}`);
   return tokens.length > 0 && tokens.length <= maxKnownRows ? tokens.join(',') : null;
 }
 
@@ -66,7 +72,8 @@ function withKnown(url: string, known: string): string {
  * which `reconcile` keeps as they are. A row the page does not have after all: the whole snapshot.
  */
 async function fetchSnapshot(options: LiveListOptions): Promise<unknown> {
-  const known = knownRefused ? null : knownRows(options.rows);
+  const shown = shownRows(options.rows);
+  const known = knownRefused ? null : knownRows(shown);
   if (!known) return request(options.snapshotUrl);
   let snapshot: unknown;
   try {
@@ -81,9 +88,6 @@ async function fetchSnapshot(options: LiveListOptions): Promise<unknown> {
   if (!isRecord(snapshot) || !Array.isArray(snapshot.order)) return snapshot;
   const sent = new Map<string, string>();
   for (const el of fragment(str(snapshot, 'rowsHtml') ?? '').children) if (el instanceof HTMLElement && el.dataset.key) sent.set(el.dataset.key, el.outerHTML);
-  const shown = new Map<string, string>();
-  for (const el of options.rows.children)
-    if (el instanceof HTMLElement && el.dataset.key && !el.classList.contains('is-leaving')) shown.set(el.dataset.key, el.dataset.version ?? '');
   const parts: string[] = [];
   for (const pair of snapshot.order as unknown[]) {
     const [key, version] = Array.isArray(pair) ? (pair as unknown[]) : [];
