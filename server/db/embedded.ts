@@ -23,11 +23,16 @@ export class EmbeddedDatabaseError extends Error {
 
 /**
  * Returns the path of the launcher binary, building it first when it is missing or its sources
- * changed (any `.go` file, `go.mod`, `go.sum`). A failed build throws with Go's own output.
+ * changed (any `.go` file, `go.mod`, `go.sum`, or a patch in `patches/`). A failed build throws with Go's own output.
  */
 export async function ensureFerretBinary(toolsDir: string, logger?: Logger): Promise<string> {
   try {
-    return await ensureGoBinary({ sourceDir: launcherSource, binaryName, label: 'the embedded database (FerretDB 1.24.2)' }, toolsDir, logger);
+    return await ensureGoBinary(
+      // patches/serialize-writes.patch: one write at a time reaches SQLite, handed over without SQLite's busy sleeps.
+      { sourceDir: launcherSource, binaryName, label: 'the embedded database (FerretDB 1.24.2)', patchedModule: 'github.com/FerretDB/FerretDB' },
+      toolsDir,
+      logger,
+    );
   } catch (error) {
     if (error instanceof GoBuildError) throw new EmbeddedDatabaseError(error.message);
     throw error;

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { cpSync, mkdtempSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { goSourceStamp } from '../../server/db/go-build.js';
+import { applyModulePatch, goSourceStamp, GoBuildError } from '../../server/db/go-build.js';
 import { toolsSourceDir } from '../../server/lib/paths.js';
 
 describe('Go programs are rebuilt when any of their sources changes', () => {
@@ -17,7 +17,73 @@ describe('Go programs are rebuilt when any of their sources changes', () => {
       const second = goSourceStamp(dir);
       expect(second).to.not.equal(first);
       writeFileSync(path.join(dir, 'extra.go'), 'package main\n');
-      expect(goSourceStamp(dir)).to.not.equal(second);
+      const third = goSourceStamp(dir);
+      expect(third).to.not.equal(second);
+      appendFileSync(path.join(dir, 'patches', 'serialize-writes.patch'), '\n');
+      expect(goSourceStamp(dir)).to.not.equal(third);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('Patches to a Go module', () => {
+  const original = 'package fsql\n\nfunc A() {\n\tone()\n}\n';
+  const patch = [
+    'Why this patch exists.',
+    '',
+    '--- a/internal/fsql/db.go',
+    '+++ b/internal/fsql/db.go',
+    '@@ -2,4 +2,5 @@',
+    ' ',
+    ' func A() {',
+    '+\tlock()',
+    ' \tone()',
+    ' }',
+    '',
+  ].join('\n');
+
+  function moduleWith(text: string): string {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'relais-patch-'));
+    mkdirSync(path.join(dir, 'internal', 'fsql'), { recursive: true });
+    writeFileSync(path.join(dir, 'internal', 'fsql', 'db.go'), text);
+    return dir;
+  }
+
+  it('applies a unified diff to the file it names under the module', () => {
+    const dir = moduleWith(original);
+    try {
+      applyModulePatch(dir, 'p.patch', patch);
+      expect(readFileSync(path.join(dir, 'internal', 'fsql', 'db.go'), 'utf8')).to.equal('package fsql\n\nfunc A() {\n\tlock()\n\tone()\n}\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a patch that no longer fits the file, or names a file outside the module', () => {
+    const dir = moduleWith(original.replace('one()', 'two()'));
+    try {
+      expect(() => applyModulePatch(dir, 'p.patch', patch)).to.throw(GoBuildError, /no longer applies to internal\/fsql\/db.go/);
+      expect(() => applyModulePatch(dir, 'p.patch', patch.replaceAll('a/internal/fsql/db.go', 'a/../outside.go'))).to.throw(GoBuildError, /does not have/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the embedded database patch fits FerretDB 1.24.2 as the module proxy serves it', async () => {
+    // The test harness built the embedded database first, so the module is in Go's module cache.
+    const { execFileSync } = await import('node:child_process');
+    const source = path.join(toolsSourceDir, 'ferretdb');
+    const moduleDir = (
+      JSON.parse(execFileSync('go', ['mod', 'download', '-json', 'github.com/FerretDB/FerretDB'], { cwd: source, encoding: 'utf8' })) as { Dir: string }
+    ).Dir;
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'relais-ferret-patch-'));
+    try {
+      mkdirSync(path.join(dir, 'internal', 'util', 'fsql'), { recursive: true });
+      writeFileSync(path.join(dir, 'internal', 'util', 'fsql', 'db.go'), readFileSync(path.join(moduleDir, 'internal', 'util', 'fsql', 'db.go')));
+      applyModulePatch(dir, 'serialize-writes.patch', readFileSync(path.join(source, 'patches', 'serialize-writes.patch'), 'utf8'));
+      const patched = readFileSync(path.join(dir, 'internal', 'util', 'fsql', 'db.go'), 'utf8');
+      expect(patched.match(/db\.writeMu\.Lock\(\)/g)).to.have.length(2);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
