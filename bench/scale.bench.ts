@@ -13,7 +13,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -22,6 +21,7 @@ import nodemailer from 'nodemailer';
 import request from 'supertest';
 import { loadConfig } from '../server/config.js';
 import { connectDatabase, disconnectDatabase } from '../server/db/connection.js';
+import { freePort } from '../server/db/embedded.js';
 import { projectRoot } from '../server/lib/paths.js';
 import { signMemberLink } from '../server/members/member-links.js';
 import { MemberModel } from '../server/members/member.model.js';
@@ -63,30 +63,6 @@ interface Metric {
   goalMs: number | null;
   p50: number;
   p95: number;
-}
-
-/**
- * A free loopback port below the kernel's ephemeral range. The server binds its port only once its
- * working set is ready (20 s at 100,000 tickets); meanwhile its own listeners on port 0 (the local
- * mail catcher) take ports from the ephemeral range, and one of them once took the port picked here.
- */
-async function freePort(): Promise<number> {
-  let low = 32768; // Linux's default, where /proc does not say
-  try {
-    low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || low;
-  } catch {
-    // not Linux: keep the default
-  }
-  const below = Math.max(10_001, low);
-  for (;;) {
-    const port = 10_000 + Math.floor(Math.random() * (below - 10_000));
-    const free = await new Promise<boolean>((resolve) => {
-      const s = net.createServer();
-      s.once('error', () => resolve(false));
-      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
 }
 
 /** Runs `task` `count` times, one after the other, `gapMs` apart (not counted), and times each. */

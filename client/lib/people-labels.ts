@@ -7,9 +7,10 @@
 import { request } from './api.js';
 import { isRecord } from './dom.js';
 
-/** Relabels the options of `select` whose value the server names; others (and the first, empty one) stay. */
+/** Per select, how many times it was relabelled: only the last request's answer is used. */
 const asked = new WeakMap<HTMLSelectElement, number>();
 
+/** Relabels the options of `select` whose value the server names; others (and the first, empty one) stay. */
 export async function refreshPeopleLabels(select: HTMLSelectElement | null): Promise<void> {
   if (!select) return;
   // Opened twice quickly: only the last answer relabels (an earlier one arriving late has older figures).

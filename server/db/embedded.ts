@@ -6,7 +6,7 @@
  * so even a parent killed with SIGKILL leaves no database behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import mongoose from 'mongoose';
@@ -39,17 +39,32 @@ export async function ensureFerretBinary(toolsDir: string, logger?: Logger): Pro
   }
 }
 
-/** Asks the kernel for a free loopback port. */
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+/** The lowest port the kernel hands out by itself (Linux's default where /proc does not say). */
+function ephemeralLow(): number {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+/**
+ * A free loopback port below the kernel's ephemeral range. A server given this port may bind it late
+ * (Relais binds its own once the working set is ready, 20 s at 100,000 tickets); a port from the
+ * ephemeral range could meanwhile be taken by any listener on port 0, its own mail catcher included.
+ */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  const below = Math.max(10_001, ephemeralLow());
+  for (;;) {
+    const port = 10_000 + Math.floor(Math.random() * (below - 10_000));
+    const free = await new Promise<boolean>((resolve) => {
+      const server = net.createServer();
+      server.unref();
+      server.once('error', () => resolve(false));
+      server.listen(port, host, () => server.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
 }
 
 export interface EmbeddedDatabase {
