@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { applyModulePatch, goSourceStamp, GoBuildError } from '../../server/db/go-build.js';
@@ -70,22 +70,35 @@ describe('Patches to a Go module', () => {
     }
   });
 
-  it('the embedded database patch fits FerretDB 1.24.2 as the module proxy serves it', async () => {
+  it('every embedded database patch fits FerretDB 1.24.2 as the module proxy serves it', async () => {
     // The test harness built the embedded database first, so the module is in Go's module cache.
     const { execFileSync } = await import('node:child_process');
     const source = path.join(toolsSourceDir, 'ferretdb');
     const moduleDir = (
       JSON.parse(execFileSync('go', ['mod', 'download', '-json', 'github.com/FerretDB/FerretDB'], { cwd: source, encoding: 'utf8' })) as { Dir: string }
     ).Dir;
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'relais-ferret-patch-'));
-    try {
-      mkdirSync(path.join(dir, 'internal', 'util', 'fsql'), { recursive: true });
-      writeFileSync(path.join(dir, 'internal', 'util', 'fsql', 'db.go'), readFileSync(path.join(moduleDir, 'internal', 'util', 'fsql', 'db.go')));
-      applyModulePatch(dir, 'serialize-writes.patch', readFileSync(path.join(source, 'patches', 'serialize-writes.patch'), 'utf8'));
-      const patched = readFileSync(path.join(dir, 'internal', 'util', 'fsql', 'db.go'), 'utf8');
-      expect(patched.match(/db\.writeMu\.Lock\(\)/g)).to.have.length(2);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+    // What each patch must leave in the file it changes.
+    const expected: Record<string, { file: string; check: (text: string) => void }> = {
+      'serialize-writes.patch': {
+        file: 'internal/util/fsql/db.go',
+        check: (text) => expect(text.match(/db\.writeMu\.Lock\(\)/g)).to.have.length(2),
+      },
+      'untracked-resources.patch': {
+        file: 'internal/util/resource/resource.go',
+        check: (text) => expect(text.match(/if !debugbuild\.Enabled \{/g)).to.have.length(2),
+      },
+    };
+    expect(readdirSync(path.join(source, 'patches')).sort()).to.deep.equal(Object.keys(expected).sort());
+    for (const [name, { file, check }] of Object.entries(expected)) {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'relais-ferret-patch-'));
+      try {
+        mkdirSync(path.join(dir, path.dirname(file)), { recursive: true });
+        writeFileSync(path.join(dir, file), readFileSync(path.join(moduleDir, file)));
+        applyModulePatch(dir, name, readFileSync(path.join(source, 'patches', name), 'utf8'));
+        check(readFileSync(path.join(dir, file), 'utf8'));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     }
   });
 });
