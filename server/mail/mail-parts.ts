@@ -69,7 +69,7 @@ export function staffTicketUrl(config: MailConfig, ticket: MailTicket): string {
 export function outboxWrites(mail: OutboxMail): JournalWrite[] {
   const { _id, ...doc } = mail;
   return [
-    // When it is due; the journal dates the mark as it writes it (ticket.journal.ts `applyWrite`).
+    // When it is due; the journal dates the mark as it writes it (tickets/journal-writes.ts `applyWrite`).
     { model: 'OutboxDue', op: 'insert', id: _id, doc: { due: mail.nextAttemptAt } },
     { model: 'Outbox', op: 'insert', id: _id, doc },
   ];

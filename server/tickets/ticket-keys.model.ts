@@ -19,7 +19,7 @@ export const MemberTicketModel = model<{ _id: string; ticket: Types.ObjectId }>(
 /**
  * `email_message_ids`: `_id` = the `Message-ID` of a mail that became a message → its ticket, so a
  * reply that names it in `In-Reply-To`/`References` finds the ticket with one read by `_id`.
- * Written by the journal with the message (applyWrite), so a replay writes it too.
+ * Written by the journal with the message (journal-writes.ts applyWrite), so a replay writes it too.
  */
 const emailIdSchema = new Schema(
   { _id: { type: String, required: true }, ticket: { type: Schema.Types.ObjectId, required: true } },

@@ -5,8 +5,8 @@
  * which the working set's rebuild runs for a hinted ticket that does not exist).
  */
 import { Types } from 'mongoose';
-import { actorRef, applyWrite, announce, creationWrites, enrich, notificationsSuppressed, trailEntry } from './ticket.journal.js';
-import { attachmentLink, messageWrite } from './journal-writes.js';
+import { actorRef, announce, creationWrites, enrich, notificationsSuppressed, trailEntry } from './ticket.journal.js';
+import { applyWrites, attachmentLink, messageWrite } from './journal-writes.js';
 import { sameId, type Actor } from '../auth/actor.js';
 import type { MailProof } from './message.model.js';
 import { isDuplicateKeyError } from '../lib/errors.js';
@@ -146,12 +146,12 @@ async function finishOnce(event: TicketEvent<'created'>, mayExist: boolean): Pro
 
 async function finishCreation(event: TicketEvent<'created'>, mayExist: boolean): Promise<string> {
   const ticketDoc = event.data.ticket;
-  for (const write of event.writes) await applyWrite(write);
+  await applyWrites(event.writes);
   await rememberMemberTicket(ticketDoc.member, ticketDoc._id);
   await rememberTicketDay({ kind: 'created', office: ticketDoc.office }, new Date(ticketDoc.createdAt), ticketDoc._id);
   const number = await insertWithNumber(ticketDoc, new Date(ticketDoc.createdAt).getFullYear(), mayExist);
   // What the new ticket sends once it has its number (the acknowledgement): fixed ids, so a replay writes it once.
-  for (const write of await creationWrites(event, number)) await applyWrite(write);
+  await applyWrites(await creationWrites(event, number));
   await TicketEventModel.collection.updateOne({ _id: event._id } as never, { $set: { 'data.number': number }, $unset: { pending: '' } });
   return number;
 }

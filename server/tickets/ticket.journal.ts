@@ -13,15 +13,14 @@
  * process wait for them (`applied`).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import mongoose, { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import type { Actor } from '../auth/actor.js';
 import { databaseFlavor } from '../db/connection.js';
 import { domainEvents } from '../lib/domain-events.js';
 import { ConflictError, isDuplicateKeyError } from '../lib/errors.js';
 import { isWorking } from './working-rule.js';
-import { markWorking, rememberEmailMessageId, rememberDone, rememberTicketDay } from './ticket.keys.js';
-import { EscalationModel } from './escalation.model.js';
-import { MessageModel } from './message.model.js';
+import { markWorking, rememberDone, rememberTicketDay } from './ticket.keys.js';
+import { applyWrites } from './journal-writes.js';
 import { TicketModel, type Ticket, type TrailEntry, type TrailPlace } from './ticket.model.js';
 import { isDoneStatus } from '../lib/ticket.vocabulary.js';
 import { clearsReturnedFlag, workersAfter } from './ticket.workers.js';
@@ -52,32 +51,12 @@ export function trailEntry(event: TicketEvent): TrailEntry {
   };
 }
 
-export async function applyWrite(write: JournalWrite): Promise<void> {
-  const collection =
-    write.model === 'Message' ? MessageModel.collection : write.model === 'Escalation' ? EscalationModel.collection : mongoose.model(write.model).collection;
-  const id = new Types.ObjectId(String(write.id));
-  if (write.op === 'insert') {
-    // A mail's Message-ID is keyed before its message, so a reply naming it always finds the ticket.
-    if (write.model === 'Message' && write.doc.emailMessageId) await rememberEmailMessageId(write.doc.emailMessageId, write.doc.ticket);
-    // A mail's due mark is dated when it is written, a replay too: a pass that meets it before its
-    // message is stored keeps it (mail/outbox.ts `spentMark`), however old the event.
-    const fields = write.model === 'OutboxDue' ? { ...write.doc, at: new Date() } : write.doc;
-    try {
-      await collection.insertOne({ ...fields, _id: id });
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error; // already written before a crash: fine
-    }
-  } else {
-    await collection.updateOne({ _id: id }, { $set: write.doc });
-  }
-}
-
 /**
  * Applies an event's writes and ticket fields; safe to run twice, and a no-op once a later event
  * applied. Says whether it wrote the ticket (false: the ticket was not at the version before it).
  */
 export async function applyEvent(event: TicketEvent): Promise<boolean> {
-  for (const write of event.writes) await applyWrite(write);
+  await applyWrites(event.writes);
   // The event in brief is set at its place in the trail, not appended: applying twice (a replay racing
   // the commit on FerretDB, whose version check below is not atomic) writes the same element again.
   const set = event.trailIndex === undefined ? event.patch : { ...event.patch, [`trail.${event.trailIndex}`]: trailEntry(event) };

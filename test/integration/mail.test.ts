@@ -6,7 +6,7 @@ import type { Transporter } from 'nodemailer';
 import { listCaughtMail, startMailCatcher } from '../../server/mail/catcher.js';
 import { Outbox, OutboxDueModel, OutboxLeaseModel, markOutboxDue } from '../../server/mail/mail.models.js';
 import { outboxWrites } from '../../server/mail/mail-parts.js';
-import { applyWrite } from '../../server/tickets/ticket.journal.js';
+import { applyWrite } from '../../server/tickets/journal-writes.js';
 import { createMailTransport, enqueueMail, findOutboxMail, listFailedMail, processOutbox, queuedMail, buildOutboxMail } from '../../server/mail/outbox.js';
 import { startOutboxWorker } from '../../server/mail/outbox-worker.js';
 import { remarkUnsentMail } from '../../server/mail/outbox-sweep.js';
