@@ -248,6 +248,8 @@ async function measureSize(size: number, lockstep: Lockstep): Promise<Metric[]> 
     // The API token is taken once a size is ready, and the sizes are measured together once all are:
     // on a first run, building the 100,000-ticket dataset takes longer than the default 15 minutes.
     ACCESS_TOKEN_TTL: '3h',
+    // All of the help form's samples come from the bench's one address.
+    HELP_FORM_PER_IP_PER_HOUR: '10000',
   };
   try {
     // What the SLA scheduler and the queues read at start: the working set, rebuilt from its hints.
@@ -432,18 +434,19 @@ async function measureSize(size: number, lockstep: Lockstep): Promise<Metric[]> 
       await add(
         'create: POST /aide (help form)',
         150,
-        // The form allows 20 submissions per address per hour: at most 15 samples and the warm-up. The
-        // submission is timed, not the form's page before it; it never answers before 120 ms (the answer's
-        // time must not tell whether an address is known: help-form.routes.ts, DEFAULT_ANSWER_FLOOR_MS).
+        // Every sample comes from this one address: the server's per-address limit is raised for the bench
+        // (HELP_FORM_PER_IP_PER_HOUR below); each sample is another member. The submission is timed, not
+        // the form's page before it; it never answers before 120 ms (the answer's time must not tell
+        // whether an address is known: help-form.routes.ts, DEFAULT_ANSWER_FLOOR_MS).
         async () => {
           const forms = await Promise.all(
-            Array.from({ length: Math.min(samples, 15) + 1 }, async () => {
+            Array.from({ length: samples + 1 }, async () => {
               const agent = request.agent(url);
               const form = await agent.get('/aide').expect(200);
               return { agent, field: (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(form.text)?.[1] ?? '' };
             }),
           );
-          return sampled(Math.min(samples, 15), async (i) => {
+          return sampled(samples, async (i) => {
             const { agent, field } = forms[i + 1] as (typeof forms)[number];
             await agent
               .post('/aide')

@@ -99,6 +99,8 @@ export const envSchema = z.object({
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
     .optional(),
   SHUTDOWN_TIMEOUT: duration.default(10),
+  // Help-form submissions one address may make in an hour (members on one office network share it).
+  HELP_FORM_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),
   ATTACHMENT_MAX_FILES: z.coerce.number().int().min(1).max(50).default(5),
   // Uploads are held in memory while their type is checked: at most 100 MiB per file.
   ATTACHMENT_MAX_BYTES: z.coerce

@@ -80,6 +80,8 @@ export interface Config {
   readonly bodyLimit: string;
   readonly redisUrl: string | undefined;
   readonly shutdownTimeoutSeconds: number;
+  /** How many help-form submissions one network address may make in an hour. */
+  readonly helpFormPerIpPerHour: number;
   /** Attachments: how many files one message may carry, and how large each may be (bytes). */
   readonly attachments: { readonly maxFiles: number; readonly maxBytes: number };
 }
@@ -192,6 +194,7 @@ export function loadConfig(rawEnv: RawEnv = process.env, options: { writeSecrets
     bodyLimit: e.BODY_LIMIT,
     redisUrl: e.REDIS_URL,
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT,
+    helpFormPerIpPerHour: e.HELP_FORM_PER_IP_PER_HOUR,
     attachments: Object.freeze({ maxFiles: e.ATTACHMENT_MAX_FILES, maxBytes: e.ATTACHMENT_MAX_BYTES }),
   });
 }

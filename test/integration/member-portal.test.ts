@@ -317,6 +317,18 @@ describe('member portal: help form and member pages', function () {
       await submit(agent, await openForm(agent), { subject: 'First from this IP' }).expect(303);
       await submit(agent, await openForm(agent), { subject: 'Second from this IP' }).expect(429);
     });
+
+    it('takes its per-IP limit from HELP_FORM_PER_IP_PER_HOUR (an office whose members share one address)', async () => {
+      const { formPerIp: _default, ...others } = roomy;
+      const limited = (perHour: string) =>
+        request.agent(createApp({ config: testConfig({ HELP_FORM_PER_IP_PER_HOUR: perHour }), logger: silentLogger, publicForms: { limits: others } }));
+      const two = limited('2');
+      for (let i = 0; i < 2; i += 1) await submit(two, await openForm(two), { subject: `Shared office ${i}` }).expect(303);
+      await submit(two, await openForm(two), { subject: 'Shared office, third' }).expect(429);
+      const three = limited('3');
+      for (let i = 0; i < 3; i += 1) await submit(three, await openForm(three), { subject: `Kiosk ${i}` }).expect(303);
+      expect(() => testConfig({ HELP_FORM_PER_IP_PER_HOUR: '0' })).to.throw(/HELP_FORM_PER_IP_PER_HOUR/);
+    });
   });
 
   describe('the member pages', () => {

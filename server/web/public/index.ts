@@ -18,7 +18,11 @@ export const localizedPaths: Readonly<Record<string, string>> = {
 };
 
 export function publicPages(config: Config, options: { limits?: Partial<PublicFormLimits>; answerFloorMs?: number } = {}): Router {
-  const limits: PublicFormLimits = { ...defaultPublicFormLimits, ...options.limits };
+  const limits: PublicFormLimits = {
+    ...defaultPublicFormLimits,
+    formPerIp: { ...defaultPublicFormLimits.formPerIp, limit: config.helpFormPerIpPerHour },
+    ...options.limits,
+  };
   const router = Router();
   // Addresses to print in each language (a poster in Ghent says /hulp): the pages themselves keep
   // one path, and the alias chooses their language. Paths with their own ones would double every
