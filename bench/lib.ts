@@ -63,6 +63,11 @@ export async function benchDatabaseUri(): Promise<string> {
   return (await database).embedded.uri;
 }
 
+/** The process id of the bench's database (started by `benchDatabaseUri`). */
+export async function benchDatabasePid(): Promise<number | undefined> {
+  return database ? (await database).embedded.pid : undefined;
+}
+
 export async function stopBenchDatabase(): Promise<void> {
   if (!database) return;
   const started = database;

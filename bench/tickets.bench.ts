@@ -3,7 +3,8 @@
  *
  * 1. Creation: `POST /api/v1/tickets` through the whole app (Bearer auth, validation,
  *    category check, member lookup, routing, the journaled writes) against the raw driver
- *    writing exactly the documents one creation writes (event, message, ticket, event update).
+ *    writing exactly the documents one creation writes (event, message, ticket, event update),
+ *    in three rounds; then again with the database and this process on a CPU each (taskset).
  * 2. Claims under contention: 4 advisors claim the same tickets at the same moment (one
  *    must win each ticket, the others must get 409), against one uncontended claim per ticket.
  */
@@ -33,7 +34,8 @@ import { createTicket } from '../server/tickets/ticket.create.js';
 import { TicketModel, type Ticket } from '../server/tickets/ticket.model.js';
 import { creationDocuments, writeBaselineCreation, type CreationTemplate } from './creation-baseline.js';
 import { Outbox } from '../server/mail/mail.models.js';
-import { benchDatabaseUri, listenLocal, percentile, runRequests, type BenchResult, type RequestOutcome, type RequestSpec } from './lib.js';
+import { execFileSync } from 'node:child_process';
+import { benchDatabasePid, benchDatabaseUri, listenLocal, percentile, runRequests, type BenchResult, type RequestOutcome, type RequestSpec } from './lib.js';
 
 // Counts, not durations: on the embedded FerretDB a lookup by _id scans the whole collection (see
 // bench/README.md), so each side must write the same number of documents for the comparison to be fair.
@@ -133,6 +135,44 @@ async function bounded(count: number, concurrency: number, task: (i: number) => 
   return { count, seconds: (performance.now() - started) / 1000, latenciesMs };
 }
 
+/**
+ * Runs `task` with the database on CPU 0 and this process (Relais, the bench's clients, the
+ * driver) on CPU 1, as when the database has a machine or a core of its own; then gives both their
+ * CPUs back. Null where that cannot be done (no `taskset`, fewer than two CPUs).
+ */
+async function onCoresOfTheirOwn<T>(task: () => Promise<T>): Promise<T | null> {
+  const dbPid = await benchDatabasePid();
+  if (!dbPid || os.availableParallelism() < 2) return null;
+  const maskOf = (pid: number): string =>
+    execFileSync('taskset', ['-p', String(pid)], { encoding: 'utf8' })
+      .trim()
+      .split(/\s+/)
+      .pop() ?? '';
+  const pin = (pid: number, mask: string) => execFileSync('taskset', ['-a', '-p', mask, String(pid)], { stdio: 'ignore' });
+  let masks: { db: string; self: string };
+  try {
+    masks = { db: maskOf(dbPid), self: maskOf(process.pid) };
+  } catch {
+    return null;
+  }
+  const restore = () => {
+    pin(dbPid, masks.db);
+    pin(process.pid, masks.self);
+  };
+  try {
+    pin(dbPid, '1');
+    pin(process.pid, '2');
+  } catch {
+    restore();
+    return null;
+  }
+  try {
+    return await task();
+  } finally {
+    restore();
+  }
+}
+
 function describeFailure(outcomes: readonly RequestOutcome[], expected: number): string {
   const bad = outcomes.filter((o) => o.status !== expected);
   const first = bad[0];
@@ -215,6 +255,19 @@ async function benchCreation(url: string, org: Org): Promise<BenchResult[]> {
   const relais = merge(runs.relais);
   const command = merge(runs.command);
   const baseline = merge(runs.baseline);
+  // The same with the database on a core of its own (not the goal: the machine is shared as a small
+  // installation shares it). On two cores the database and Relais compete for the CPU, and the
+  // database's single writer is slowed by whatever else runs; this shows how much of the gap that is.
+  const ownCores = await onCoresOfTheirOwn(async () => {
+    const split = { relais: [] as Timed[], baseline: [] as Timed[] };
+    for (let round = 0; round < creation.rounds; round += 1) {
+      split.baseline.push(await viaDriver(phase));
+      split.relais.push(await viaApi(phase));
+      split.relais.push(await viaApi(phase));
+      split.baseline.push(await viaDriver(phase));
+    }
+    return { relais: merge(split.relais), baseline: merge(split.baseline) };
+  });
   const phases = (list: Timed[]): string => list.map((t) => t.seconds.toFixed(1)).join(' + ');
   console.log(
     `creation: Relais ${relais.count} tickets in ${relais.seconds.toFixed(1)} s (${phases(runs.relais)}), command alone ${command.count} in ${command.seconds.toFixed(1)} s, driver ${baseline.count} in ${baseline.seconds.toFixed(1)} s (${phases(runs.baseline)})`,
@@ -224,6 +277,18 @@ async function benchCreation(url: string, org: Org): Promise<BenchResult[]> {
   if (members !== 1) throw new Error(`expected the one existing member, found ${members}: the two sides did not do the same writes`);
 
   const benchmark = `create ticket (${creation.concurrency} in flight)`;
+  const ownCoresRow: BenchResult[] = ownCores
+    ? [
+        {
+          benchmark,
+          metric: 'tickets/s, the database and Relais on a CPU each (taskset)',
+          unit: '/s',
+          relais: ownCores.relais.count / ownCores.relais.seconds,
+          baseline: ownCores.baseline.count / ownCores.baseline.seconds,
+          higherIsBetter: true,
+        },
+      ]
+    : [];
   return [
     {
       benchmark,
@@ -242,6 +307,7 @@ async function benchCreation(url: string, org: Org): Promise<BenchResult[]> {
       baseline: baseline.count / baseline.seconds,
       higherIsBetter: true,
     },
+    ...ownCoresRow,
     {
       benchmark,
       metric: 'p50 latency',
