@@ -73,7 +73,11 @@ export async function applyWrites(writes: readonly JournalWrite[]): Promise<void
   let run: Extract<JournalWrite, { op: 'insert' }>[] = [];
   const flush = async () => {
     const byModel = new Map<string, Extract<JournalWrite, { op: 'insert' }>[]>();
-    for (const write of run) byModel.set(write.model, [...(byModel.get(write.model) ?? []), write]);
+    for (const write of run) {
+      const group = byModel.get(write.model);
+      if (group) group.push(write);
+      else byModel.set(write.model, [write]);
+    }
     run = [];
     for (const group of byModel.values()) {
       if (group.length === 1) {
