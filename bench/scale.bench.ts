@@ -435,7 +435,7 @@ async function measureSize(size: number, lockstep: Lockstep): Promise<Metric[]> 
         'create: POST /aide (help form)',
         150,
         // Every sample comes from this one address: the server's per-address limit is raised for the bench
-        // (HELP_FORM_PER_IP_PER_HOUR below); each sample is another member. The submission is timed, not
+        // (HELP_FORM_PER_IP_PER_HOUR in its environment above); each sample is another member. The submission is timed, not
         // the form's page before it; it never answers before 120 ms (the answer's time must not tell
         // whether an address is known: help-form.routes.ts, DEFAULT_ANSWER_FLOOR_MS).
         async () => {

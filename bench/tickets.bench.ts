@@ -243,15 +243,15 @@ async function benchCreation(url: string, org: Org): Promise<BenchResult[]> {
   // at the same sizes on average, and a passing slowdown of the machine (a checkpoint, another
   // process) falls on all three instead of deciding the ratio.
   const phase = Math.floor(creation.tickets / creation.rounds / 2);
-  const runs = { relais: [] as Timed[], command: [] as Timed[], baseline: [] as Timed[] };
-  for (let round = 0; round < creation.rounds; round += 1) {
-    runs.baseline.push(await viaDriver(phase));
-    runs.relais.push(await viaApi(phase));
-    runs.command.push(await viaCommand(phase));
-    runs.command.push(await viaCommand(phase));
-    runs.relais.push(await viaApi(phase));
-    runs.baseline.push(await viaDriver(phase));
-  }
+  const inRounds = async <K extends string>(sides: Record<K, (count: number) => Promise<Timed>>): Promise<Record<K, Timed[]>> => {
+    const names = Object.keys(sides) as K[];
+    const runs = Object.fromEntries(names.map((name) => [name, [] as Timed[]])) as Record<K, Timed[]>;
+    for (let round = 0; round < creation.rounds; round += 1) {
+      for (const name of [...names, ...[...names].reverse()]) runs[name].push(await sides[name](phase));
+    }
+    return runs;
+  };
+  const runs = await inRounds({ baseline: viaDriver, relais: viaApi, command: viaCommand });
   const relais = merge(runs.relais);
   const command = merge(runs.command);
   const baseline = merge(runs.baseline);
@@ -259,13 +259,7 @@ async function benchCreation(url: string, org: Org): Promise<BenchResult[]> {
   // installation shares it). On two cores the database and Relais compete for the CPU, and the
   // database's single writer is slowed by whatever else runs; this shows how much of the gap that is.
   const ownCores = await onCoresOfTheirOwn(async () => {
-    const split = { relais: [] as Timed[], baseline: [] as Timed[] };
-    for (let round = 0; round < creation.rounds; round += 1) {
-      split.baseline.push(await viaDriver(phase));
-      split.relais.push(await viaApi(phase));
-      split.relais.push(await viaApi(phase));
-      split.baseline.push(await viaDriver(phase));
-    }
+    const split = await inRounds({ baseline: viaDriver, relais: viaApi });
     return { relais: merge(split.relais), baseline: merge(split.baseline) };
   });
   const phases = (list: Timed[]): string => list.map((t) => t.seconds.toFixed(1)).join(' + ');
